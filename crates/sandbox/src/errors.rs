@@ -1,0 +1,169 @@
+//! Error responses shaped like the reference backend's: DRF JSON bodies, and Django's debug pages for unknown
+//! URLs and crashes (DEBUG = True at fd6c529, API.md §1.5).
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+/// Failures of the sandbox itself (start-up, storage), as opposed to HTTP answers.
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    #[error("cannot bind {addr}: {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot prepare the data directory {path}: {source}")]
+    DataDir {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("sandbox database error: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("cannot generate seed image '{name}': {reason}")]
+    SeedImage { name: String, reason: String },
+}
+
+/// Body of an HTTP error answer.
+#[derive(Debug)]
+enum Body {
+    Json(Value),
+    Html(String),
+    Text(String),
+}
+
+/// An HTTP answer that is not a success. Handlers return `Result<_, ApiError>`.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    body: Body,
+    www_authenticate: bool,
+}
+
+impl ApiError {
+    /// Any JSON body with any status.
+    pub fn json(status: StatusCode, body: Value) -> Self {
+        Self {
+            status,
+            body: Body::Json(body),
+            www_authenticate: status == StatusCode::UNAUTHORIZED,
+        }
+    }
+
+    /// DRF's `{"detail": "..."}`.
+    pub fn detail(status: StatusCode, message: &str) -> Self {
+        Self::json(status, json!({ "detail": message }))
+    }
+
+    /// The hand-written `{"error": "..."}` of the views.
+    pub fn error(status: StatusCode, message: &str) -> Self {
+        let mut e = Self::json(status, json!({ "error": message }));
+        // Hand-written 401s (face clock, chat) do not go through DRF's authenticate header.
+        e.www_authenticate = false;
+        e
+    }
+
+    /// A DRF validation error for one field.
+    pub fn field(field: &str, message: &str) -> Self {
+        Self::json(StatusCode::BAD_REQUEST, json!({ field: [message] }))
+    }
+
+    pub fn not_authenticated() -> Self {
+        Self::detail(
+            StatusCode::UNAUTHORIZED,
+            "Authentication credentials were not provided.",
+        )
+    }
+
+    pub fn invalid_token() -> Self {
+        Self::detail(StatusCode::UNAUTHORIZED, "Invalid token.")
+    }
+
+    pub fn forbidden(message: &str) -> Self {
+        Self::detail(StatusCode::FORBIDDEN, message)
+    }
+
+    pub fn other_hotel() -> Self {
+        Self::forbidden("You can only access resources from your hotel.")
+    }
+
+    /// DRF's 404 from `get_object()`.
+    pub fn no_match(model: &str) -> Self {
+        Self::detail(
+            StatusCode::NOT_FOUND,
+            &format!("No {model} matches the given query."),
+        )
+    }
+
+    pub fn method_not_allowed(method: &str) -> Self {
+        Self::detail(
+            StatusCode::METHOD_NOT_ALLOWED,
+            &format!("Method \"{method}\" not allowed."),
+        )
+    }
+
+    /// Django's technical 404 page (HTML), served for URLs no pattern matches.
+    pub fn page_not_found(method: &str, path: &str) -> Self {
+        let path = html_escape(path);
+        let method = html_escape(method);
+        let html = format!(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta http-equiv=\"content-type\" content=\"text/html; charset=utf-8\">\n  <title>Page not found at {path}</title>\n  <meta name=\"robots\" content=\"NONE,NOARCHIVE\">\n</head>\n<body>\n  <div id=\"summary\">\n    <h1>Page not found <span>(404)</span></h1>\n    <table class=\"meta\">\n      <tr><th>Request Method:</th><td>{method}</td></tr>\n      <tr><th>Request URL:</th><td>{path}</td></tr>\n    </table>\n  </div>\n  <div id=\"info\">\n    <p>Using the URLconf defined in <code>HotelMateBackend.urls</code>, Django tried these URL patterns, in this order:</p>\n    <ol>\n      <li>admin/</li>\n      <li>api/staff/</li>\n      <li>api/guest/</li>\n      <li>api/chat/</li>\n      <li>api/attendance/</li>\n      <li>api/hotel/</li>\n    </ol>\n    <p>The current path, <code>{path}</code>, didn\u{2019}t match any of these.</p>\n  </div>\n  <div id=\"explanation\">\n    <p>You\u{2019}re seeing this error because you have <code>DEBUG = True</code> in your Django settings file. Change that to <code>False</code>, and Django will display a standard 404 page.</p>\n  </div>\n</body>\n</html>\n"
+        );
+        Self {
+            status: StatusCode::NOT_FOUND,
+            body: Body::Html(html),
+            www_authenticate: false,
+        }
+    }
+
+    /// Django's debug 500 answer in its plain-text form (clients of an API do not ask for HTML).
+    pub fn crash(exception: &str, message: &str) -> Self {
+        Self {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            body: Body::Text(format!(
+                "{exception} at request\n{message}\n\nYou're seeing this error because you have DEBUG = True in your Django settings file."
+            )),
+            www_authenticate: false,
+        }
+    }
+
+    /// The body as JSON, if it is JSON (used by the simulator and tests of the domain layer).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
+impl From<rusqlite::Error> for ApiError {
+    fn from(e: rusqlite::Error) -> Self {
+        tracing::error!(error = %e, "sandbox database error");
+        Self::crash("OperationalError", &e.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = match self.body {
+            Body::Json(v) => (self.status, axum::Json(v)).into_response(),
+            Body::Html(h) => (self.status, axum::response::Html(h)).into_response(),
+            Body::Text(t) => (
+                self.status,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                t,
+            )
+                .into_response(),
+        };
+        if self.www_authenticate {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Token"));
+        }
+        response
+    }
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

@@ -1,0 +1,224 @@
+//! HotelMate sandbox: a local HotelMate-compatible server for the demo hotel and for tests.
+//!
+//! It serves the REST API of `shared/API.md` (the reference backend at fd6c529, with its error bodies and quirks),
+//! a Pusher protocol 7 WebSocket endpoint at `/app/<key>` and the Pusher HTTP trigger API
+//! (`/apps/<id>/events`, `/apps/<id>/batch_events`), all on one port. It shares no code with the desk's core or
+//! Pusher client: it is an independent reading of the same contracts.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), hotelmate_sandbox::SandboxError> {
+//! let sandbox = hotelmate_sandbox::Sandbox::start("127.0.0.1:0".parse().expect("addr")).await?;
+//! println!("{} hotel {}", sandbox.base_url(), sandbox.hotel_slug());
+//! sandbox.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod api;
+mod auth;
+mod body;
+mod db;
+mod errors;
+mod images;
+mod media;
+mod pagination;
+mod people;
+mod pusher;
+mod seed;
+mod simulator;
+mod state;
+mod timefmt;
+mod validate;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use errors::SandboxError;
+pub use seed::{DemoLogin, DEMO_LOGINS};
+
+use state::AppState;
+
+/// Slug of the demo hotel.
+pub const DEMO_HOTEL_SLUG: &str = "killarney";
+/// Pusher app of the sandbox.
+pub const PUSHER_APP_ID: &str = "1";
+pub const PUSHER_KEY: &str = "hotelmate-demo-key";
+pub const PUSHER_SECRET: &str = "hotelmate-demo-secret";
+
+/// How long shutdown waits for open HTTP requests before dropping them.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// How a sandbox is started.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// Address to listen on; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// `Some(dir)`: the SQLite db and media persist there (seeded only when empty). `None`: a temporary folder
+    /// deleted on shutdown.
+    pub data_dir: Option<PathBuf>,
+    /// Whether simulated guests and colleagues keep the demo hotel alive.
+    pub simulator: bool,
+}
+
+/// Where the sandbox's Pusher server is and how to sign for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PusherInfo {
+    pub app_id: String,
+    pub key: String,
+    pub secret: String,
+    pub host: String,
+    pub port: u16,
+    pub tls: bool,
+}
+
+/// Entry point.
+pub struct Sandbox;
+
+/// A running sandbox. Dropping it without [`SandboxHandle::shutdown`] leaves the server running until the
+/// runtime ends.
+pub struct SandboxHandle {
+    addr: SocketAddr,
+    base_url: String,
+    state: AppState,
+    stop: Option<oneshot::Sender<()>>,
+    server: JoinHandle<()>,
+    simulator: Option<JoinHandle<()>>,
+    _temp: Option<tempfile::TempDir>,
+}
+
+impl Sandbox {
+    /// Tests: temporary data (deleted on shutdown), simulator off. Port 0 supported.
+    pub async fn start(addr: SocketAddr) -> Result<SandboxHandle, SandboxError> {
+        Self::start_with(SandboxConfig {
+            listen: addr,
+            data_dir: None,
+            simulator: false,
+        })
+        .await
+    }
+
+    /// Demo: with `data_dir` the SQLite db + media persist there and are seeded only when empty, so tokens stay
+    /// valid across app restarts.
+    pub async fn start_with(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
+        let (root, temp) = match &config.data_dir {
+            Some(dir) => (dir.clone(), None),
+            None => {
+                let t = tempfile::Builder::new()
+                    .prefix("hotelmate-sandbox-")
+                    .tempdir()
+                    .map_err(|source| SandboxError::DataDir {
+                        path: std::env::temp_dir(),
+                        source,
+                    })?;
+                (t.path().to_path_buf(), Some(t))
+            }
+        };
+        let media_dir = root.join("media");
+        std::fs::create_dir_all(&media_dir).map_err(|source| SandboxError::DataDir {
+            path: media_dir.clone(),
+            source,
+        })?;
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| SandboxError::Bind {
+                addr: config.listen,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| SandboxError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+        let host = if addr.ip().is_unspecified() {
+            "127.0.0.1".to_string()
+        } else if addr.is_ipv6() {
+            format!("[{}]", addr.ip())
+        } else {
+            addr.ip().to_string()
+        };
+        let base_url = format!("http://{host}:{}", addr.port());
+        let pusher = PusherInfo {
+            app_id: PUSHER_APP_ID.into(),
+            key: PUSHER_KEY.into(),
+            secret: PUSHER_SECRET.into(),
+            host: host.trim_matches(|c| c == '[' || c == ']').to_string(),
+            port: addr.port(),
+            tls: false,
+        };
+
+        let conn = db::open(&root.join("sandbox.sqlite3"))?;
+        seed::seed_if_empty(&conn, &media_dir)?;
+        let state = AppState::new(conn, media_dir, base_url.clone(), pusher);
+
+        let app = api::router(state.clone());
+        let (stop_tx, stop_rx) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            let serve = axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async move {
+                let _ = stop_rx.await;
+            });
+            if let Err(e) = serve.await {
+                tracing::error!(error = %e, "sandbox server stopped with an error");
+            }
+        });
+        let simulator = config
+            .simulator
+            .then(|| tokio::spawn(simulator::run(state.clone())));
+        tracing::info!(%base_url, "sandbox listening");
+        Ok(SandboxHandle {
+            addr,
+            base_url,
+            state,
+            stop: Some(stop_tx),
+            server,
+            simulator,
+            _temp: temp,
+        })
+    }
+}
+
+impl SandboxHandle {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:<port>` (no trailing slash).
+    pub fn base_url(&self) -> String {
+        self.base_url.clone()
+    }
+
+    /// `killarney`.
+    pub fn hotel_slug(&self) -> &str {
+        DEMO_HOTEL_SLUG
+    }
+
+    pub fn pusher(&self) -> PusherInfo {
+        self.state.pusher.clone()
+    }
+
+    /// Stops the simulator, closes every WebSocket (code 4200, "reconnect"), finishes open requests (at most
+    /// a few seconds), and deletes temporary data.
+    pub async fn shutdown(mut self) {
+        if let Some(sim) = self.simulator.take() {
+            sim.abort();
+            let _ = sim.await;
+        }
+        self.state.hub.close_all(4200, "Server shutting down");
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let abort = self.server.abort_handle();
+        if tokio::time::timeout(SHUTDOWN_GRACE, &mut self.server)
+            .await
+            .is_err()
+        {
+            abort.abort();
+        }
+        tracing::info!(base_url = %self.base_url, "sandbox stopped");
+    }
+}

@@ -1,0 +1,88 @@
+//! DRF `PageNumberPagination`: `{count, next, previous, results}`, absolute `next`/`previous` built from the
+//! request's Host, `?page=N`, and `404 {"detail": "Invalid page."}` out of range (API.md §1.4).
+
+use axum::http::{HeaderMap, StatusCode, Uri};
+use serde_json::{json, Value};
+
+use crate::errors::ApiError;
+
+/// The default page size of the reference backend.
+pub const PAGE_SIZE: usize = 10;
+
+/// The request facts a page needs to build its links.
+pub struct PageRequest {
+    pub base: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+}
+
+impl PageRequest {
+    pub fn new(headers: &HeaderMap, uri: &Uri, fallback_base: &str) -> Self {
+        let base = headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .map(|h| format!("http://{h}"))
+            .unwrap_or_else(|| fallback_base.to_string());
+        let query = url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        Self {
+            base,
+            path: uri.path().to_string(),
+            query,
+        }
+    }
+
+    pub fn param(&self, key: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn url_with_page(&self, page: Option<usize>) -> String {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &self.query {
+            if k != "page" {
+                q.append_pair(k, v);
+            }
+        }
+        if let Some(p) = page {
+            q.append_pair("page", &p.to_string());
+        }
+        let q = q.finish();
+        if q.is_empty() {
+            format!("{}{}", self.base, self.path)
+        } else {
+            format!("{}{}?{}", self.base, self.path, q)
+        }
+    }
+
+    /// One page of `items` (already ordered) with `page_size` items a page.
+    pub fn paginate(&self, items: Vec<Value>, page_size: usize) -> Result<Value, ApiError> {
+        let invalid = || ApiError::detail(StatusCode::NOT_FOUND, "Invalid page.");
+        let page: usize = match self.param("page") {
+            None => 1,
+            Some("last") => items.len().div_ceil(page_size).max(1),
+            Some(p) => p.parse().map_err(|_| invalid())?,
+        };
+        let pages = items.len().div_ceil(page_size).max(1);
+        if page == 0 || page > pages {
+            return Err(invalid());
+        }
+        let count = items.len();
+        let results: Vec<Value> = items
+            .into_iter()
+            .skip((page - 1) * page_size)
+            .take(page_size)
+            .collect();
+        let next = (page < pages).then(|| self.url_with_page(Some(page + 1)));
+        let previous = match page {
+            1 => None,
+            2 => Some(self.url_with_page(None)),
+            p => Some(self.url_with_page(Some(p - 1))),
+        };
+        Ok(json!({"count": count, "next": next, "previous": previous, "results": results}))
+    }
+}

@@ -1,0 +1,63 @@
+//! The state every handler shares: the database, the media folder, the Pusher hub and the public URLs.
+
+use std::ops::Deref;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rusqlite::Connection;
+
+use crate::pusher::hub::Hub;
+use crate::PusherInfo;
+
+/// Cheap to clone; everything lives behind one `Arc`.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
+    db: Mutex<Connection>,
+    /// Root of the served media (`<media_dir>/image/upload/v…/….jpg`).
+    pub media_dir: PathBuf,
+    /// `http://127.0.0.1:<port>`, no trailing slash.
+    pub base_url: String,
+    pub hub: Hub,
+    pub pusher: PusherInfo,
+}
+
+impl AppState {
+    pub fn new(db: Connection, media_dir: PathBuf, base_url: String, pusher: PusherInfo) -> Self {
+        Self(Arc::new(Shared {
+            db: Mutex::new(db),
+            media_dir,
+            base_url,
+            hub: Hub::new(),
+            pusher,
+        }))
+    }
+
+    /// The single connection. Never hold the guard across an `.await`.
+    pub fn db(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written (each write is one statement or one
+        // transaction), so a poisoned lock is still usable.
+        self.0
+            .db
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Absolute URL of a stored media path (`image/upload/v…/….jpg`).
+    pub fn media_url(&self, path: &str) -> String {
+        format!("{}/media/{}", self.0.base_url, path)
+    }
+
+    /// `media_url` for an optional path; empty paths count as none.
+    pub fn media_url_opt(&self, path: Option<&str>) -> Option<String> {
+        path.filter(|p| !p.is_empty()).map(|p| self.media_url(p))
+    }
+}
+
+impl Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
