@@ -1,6 +1,7 @@
 //! The HTTP surface: every route of API.md the sandbox serves, plus media files and the Pusher endpoints, and
 //! the Django-style answers for unknown URLs (HTML 404) and wrong methods (DRF 405).
 
+pub mod offers;
 pub mod session;
 
 use axum::extract::{Request, State};
@@ -19,6 +20,21 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/staff/login/", post(session::login))
         .route("/api/staff/{hotel_slug}/me/", get(session::me))
+        .route(
+            "/api/staff/hotel/{hotel_slug}/offers/",
+            get(offers::list).post(offers::create),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/offers/{pk}/",
+            get(offers::retrieve)
+                .put(offers::update)
+                .patch(offers::partial_update)
+                .delete(offers::destroy),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/offers/{pk}/upload-image/",
+            post(offers::upload_image),
+        )
         .route("/media/{*path}", get(crate::media::serve))
         .route("/app/{key}", get(crate::pusher::socket::upgrade))
         .route(
@@ -54,4 +70,19 @@ async fn drf_method_not_allowed(req: Request, next: Next) -> Response {
         return replaced;
     }
     response
+}
+
+/// The hotel channel of API.md Decision 8: literally `"hotel-" + slug`.
+pub fn hotel_channel(slug: &str) -> String {
+    format!("hotel-{slug}")
+}
+
+/// A URL primary key; anything that is not an integer matches nothing (DRF turns the ValueError into a 404).
+pub fn parse_pk(pk: &str) -> Option<i64> {
+    pk.parse().ok()
+}
+
+/// The sandbox's answer to a non-image file in an image field of a serializer (Django's ImageField text).
+pub fn upload_field_error() -> &'static str {
+    "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
 }
