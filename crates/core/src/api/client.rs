@@ -1,0 +1,92 @@
+//! The HTTP plumbing shared by every resource module.
+
+use std::time::Duration;
+
+use reqwest::{header, Method, RequestBuilder};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::ApiError;
+use crate::config::ApiBase;
+use crate::secrets::StaffToken;
+
+/// How long one request may take before the user is told the server is not answering.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const USER_AGENT: &str = concat!("HotelMateDesk/", env!("CARGO_PKG_VERSION"));
+
+/// A client for one HotelMate server, with or without a staff token.
+#[derive(Debug, Clone)]
+pub struct ApiClient {
+    http: reqwest::Client,
+    base: ApiBase,
+    token: Option<StaffToken>,
+    timeout: Duration,
+}
+
+impl ApiClient {
+    pub fn new(base: ApiBase) -> Result<Self, ApiError> {
+        Self::with_timeout(base, DEFAULT_REQUEST_TIMEOUT)
+    }
+
+    pub fn with_timeout(base: ApiBase, timeout: Duration) -> Result<Self, ApiError> {
+        let http = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .connect_timeout(CONNECT_TIMEOUT.min(timeout))
+            .timeout(timeout)
+            .use_rustls_tls()
+            .build()
+            .map_err(|err| ApiError::Network { message: format!("cannot start the HTTP client: {err}") })?;
+        Ok(Self { http, base, token: None, timeout })
+    }
+
+    /// The same client, authenticating as a staff member.
+    pub fn authenticated(&self, token: StaffToken) -> Self {
+        Self { token: Some(token), ..self.clone() }
+    }
+
+    /// The same client without a token (login must never carry a stale one: API.md §13.2).
+    pub fn anonymous(&self) -> Self {
+        Self { token: None, ..self.clone() }
+    }
+
+    pub fn base(&self) -> &ApiBase {
+        &self.base
+    }
+
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        let builder = self.http.request(method, self.base.join(path)).header(header::ACCEPT, "application/json");
+        match &self.token {
+            Some(token) => builder.header(header::AUTHORIZATION, format!("Token {}", token.expose())),
+            None => builder,
+        }
+    }
+
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        self.send(self.request(Method::GET, path)).await
+    }
+
+    pub async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ApiError> {
+        self.send(self.request(Method::POST, path).json(body)).await
+    }
+
+    async fn send<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, ApiError> {
+        let seconds = self.timeout.as_secs().max(1);
+        let response = request.send().await.map_err(|e| ApiError::from_transport(&e, seconds))?;
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = response.bytes().await.map_err(|e| ApiError::from_transport(&e, seconds))?;
+        if !status.is_success() {
+            return Err(ApiError::from_response(status, content_type.as_deref(), &body));
+        }
+        serde_json::from_slice(&body).map_err(|err| ApiError::Unsupported {
+            message: format!(
+                "the server's answer could not be read ({err}); is this a HotelMate server?"
+            ),
+        })
+    }
+}

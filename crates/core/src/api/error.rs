@@ -1,0 +1,200 @@
+//! What can go wrong talking to a HotelMate server, in kinds the UI branches on.
+
+use std::collections::BTreeMap;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+/// An API failure. `Display` is a plain-words sentence for staff.
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
+pub enum ApiError {
+    /// 401: the token is unknown or missing; the user must sign in again.
+    #[error("the server no longer accepts this sign-in ({message}); please sign in again")]
+    Unauthorized { message: String },
+    #[error("not allowed: {message}")]
+    Forbidden { message: String },
+    #[error("not found: {message}")]
+    NotFound { message: String },
+    /// 400 with DRF field errors; `non_field_errors` holds the messages about the whole request.
+    #[error("{}", validation_summary(fields))]
+    Validation { fields: BTreeMap<String, Vec<String>> },
+    #[error("someone else changed this first: {message}")]
+    Conflict { message: String },
+    #[error("the server had a problem (HTTP {status}): {message}")]
+    Server { status: u16, message: String },
+    #[error("cannot reach the server: {message}")]
+    Network { message: String },
+    #[error("the server did not answer within {seconds} seconds; it may be down or overloaded")]
+    Timeout { seconds: u64 },
+    /// The server answers, but not in a way this desk understands (wrong URL, old/new backend).
+    #[error("{message}")]
+    Unsupported { message: String },
+}
+
+fn validation_summary(fields: &BTreeMap<String, Vec<String>>) -> String {
+    let mut parts = Vec::new();
+    if let Some(general) = fields.get("non_field_errors") {
+        parts.extend(general.iter().cloned());
+    }
+    for (field, messages) in fields.iter().filter(|(k, _)| k.as_str() != "non_field_errors") {
+        parts.push(format!("{}: {}", field.replace('_', " "), messages.join(" ")));
+    }
+    if parts.is_empty() {
+        "the server refused the request as invalid".to_owned()
+    } else {
+        parts.join("; ")
+    }
+}
+
+impl ApiError {
+    /// A short stable code for the UI (`unauthorized`, `validation`, …).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthorized { .. } => "unauthorized",
+            Self::Forbidden { .. } => "forbidden",
+            Self::NotFound { .. } => "not_found",
+            Self::Validation { .. } => "validation",
+            Self::Conflict { .. } => "conflict",
+            Self::Server { .. } => "server",
+            Self::Network { .. } => "network",
+            Self::Timeout { .. } => "timeout",
+            Self::Unsupported { .. } => "unsupported",
+        }
+    }
+
+    /// Builds the error for a non-success response from its status and raw body.
+    pub(crate) fn from_response(status: StatusCode, content_type: Option<&str>, body: &[u8]) -> Self {
+        let json: Option<Value> = serde_json::from_slice(body).ok();
+        let message = json
+            .as_ref()
+            .and_then(message_of)
+            .unwrap_or_else(|| non_json_message(status, content_type, body));
+        match status.as_u16() {
+            400 => match json.as_ref().and_then(field_errors) {
+                Some(fields) => Self::Validation { fields },
+                None => Self::Validation {
+                    fields: BTreeMap::from([("non_field_errors".to_owned(), vec![message])]),
+                },
+            },
+            401 => Self::Unauthorized { message },
+            403 => Self::Forbidden { message },
+            404 if json.is_none() => Self::Unsupported {
+                message: format!(
+                    "the server has no such page (HTTP 404); check the server address ({message})"
+                ),
+            },
+            404 => Self::NotFound { message },
+            405 => Self::Unsupported { message },
+            409 | 412 => Self::Conflict { message },
+            code => Self::Server { status: code, message },
+        }
+    }
+
+    pub(crate) fn from_transport(err: &reqwest::Error, timeout_seconds: u64) -> Self {
+        if err.is_timeout() {
+            Self::Timeout { seconds: timeout_seconds }
+        } else if err.is_connect() {
+            Self::Network { message: "the connection was refused or the host is unreachable".into() }
+        } else if err.is_decode() || err.is_body() {
+            Self::Network { message: "the answer was cut off".into() }
+        } else {
+            Self::Network { message: root_cause(err) }
+        }
+    }
+}
+
+fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = err;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    current.to_string()
+}
+
+/// `{"detail": "..."}` or `{"error": "..."}` (API.md §1.5).
+fn message_of(json: &Value) -> Option<String> {
+    ["detail", "error", "message"]
+        .iter()
+        .find_map(|key| json.get(*key).and_then(Value::as_str).map(str::to_owned))
+}
+
+/// DRF's `{"field": ["msg", ...]}` shape.
+fn field_errors(json: &Value) -> Option<BTreeMap<String, Vec<String>>> {
+    let object = json.as_object()?;
+    let mut fields = BTreeMap::new();
+    for (key, value) in object {
+        let messages: Vec<String> = match value {
+            Value::Array(items) => items
+                .iter()
+                .map(|m| m.as_str().map(str::to_owned).unwrap_or_else(|| m.to_string()))
+                .collect(),
+            Value::String(text) => vec![text.clone()],
+            other => vec![other.to_string()],
+        };
+        fields.insert(key.clone(), messages);
+    }
+    (!fields.is_empty()).then_some(fields)
+}
+
+fn non_json_message(status: StatusCode, content_type: Option<&str>, body: &[u8]) -> String {
+    let reason = status.canonical_reason().unwrap_or("error");
+    let is_html = content_type.is_some_and(|t| t.contains("html"))
+        || body.trim_ascii_start().starts_with(b"<");
+    if is_html {
+        format!("the server answered with an error page instead of data ({} {reason})", status.as_u16())
+    } else if body.is_empty() {
+        format!("{} {reason}", status.as_u16())
+    } else {
+        let text = String::from_utf8_lossy(body);
+        let line = text.lines().next().unwrap_or_default().trim();
+        format!("{} {reason}: {}", status.as_u16(), line.chars().take(120).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrong_credentials_become_a_validation_error_with_the_server_words() {
+        let body = br#"{"non_field_errors": ["Unable to log in with provided credentials."]}"#;
+        let err = ApiError::from_response(StatusCode::BAD_REQUEST, Some("application/json"), body);
+        assert_eq!(err.code(), "validation");
+        assert_eq!(err.to_string(), "Unable to log in with provided credentials.");
+    }
+
+    #[test]
+    fn field_errors_name_the_field() {
+        let body = br#"{"username": ["This field is required."]}"#;
+        let err = ApiError::from_response(StatusCode::BAD_REQUEST, None, body);
+        assert_eq!(err.to_string(), "username: This field is required.");
+    }
+
+    #[test]
+    fn an_html_error_page_is_reported_without_its_markup() {
+        let body = b"<!DOCTYPE html><html><head><title>OperationalError</title></head></html>";
+        let err = ApiError::from_response(StatusCode::INTERNAL_SERVER_ERROR, Some("text/html"), body);
+        assert!(matches!(err, ApiError::Server { status: 500, .. }));
+        let text = err.to_string();
+        assert!(text.contains("error page"), "{text}");
+        assert!(!text.contains('<'), "{text}");
+    }
+
+    #[test]
+    fn a_stale_token_asks_to_sign_in_again() {
+        let err = ApiError::from_response(
+            StatusCode::UNAUTHORIZED,
+            Some("application/json"),
+            br#"{"detail": "Invalid token."}"#,
+        );
+        assert_eq!(err.code(), "unauthorized");
+        assert!(err.to_string().contains("sign in again"));
+    }
+
+    #[test]
+    fn an_html_404_means_the_address_is_wrong() {
+        let err = ApiError::from_response(StatusCode::NOT_FOUND, Some("text/html"), b"<html>Page not found</html>");
+        assert_eq!(err.code(), "unsupported");
+        assert!(err.to_string().contains("server address"));
+    }
+}

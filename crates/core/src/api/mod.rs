@@ -1,0 +1,11 @@
+//! The HotelMate REST client (API.md): one `reqwest` client with rustls, `Authorization: Token`,
+//! error bodies turned into [`ApiError`] kinds the UI can act on, one module per resource.
+//!
+//! Models tolerate unknown fields, and error bodies that are not JSON (Django's debug pages).
+
+mod client;
+mod error;
+pub mod session;
+
+pub use client::{ApiClient, DEFAULT_REQUEST_TIMEOUT};
+pub use error::ApiError;

@@ -1,0 +1,252 @@
+//! Where the HotelMate server and its Pusher endpoint are, and where the desk keeps its files.
+//!
+//! Validation lives here so that a bad address is refused before anything is stored or sent:
+//! only `http`/`https` URLs, and plain `http` only to a loopback host (a token must never cross a
+//! network in clear text).
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use url::Url;
+
+/// Environment variable that overrides the data directory (tests and portable installs use it).
+pub const DATA_DIR_ENV: &str = "HOTELMATE_DATA_DIR";
+
+/// Why a server address or Pusher setting was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("the server address is empty")]
+    EmptyUrl,
+    #[error("'{0}' is not a web address (expected something like https://hotel.example.com)")]
+    NotAUrl(String),
+    #[error("'{url}' uses '{scheme}'; only http and https addresses are supported")]
+    UnsupportedScheme { url: String, scheme: String },
+    #[error(
+        "'{0}' uses plain http to another machine; the staff password and token would cross the \
+         network unencrypted. Use https (plain http is only allowed to this computer)"
+    )]
+    InsecureRemote(String),
+    #[error("the Pusher app key is empty")]
+    EmptyPusherKey,
+    #[error("the Pusher host is empty")]
+    EmptyPusherHost,
+    #[error("no folder for the desk's data could be found; set {DATA_DIR_ENV}")]
+    NoDataDir,
+}
+
+/// The validated base URL of a HotelMate API, always ending in `/`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ApiBase(Url);
+
+impl ApiBase {
+    /// Parses and checks a user-typed server address.
+    ///
+    /// ```
+    /// use hotelmate_core::config::ApiBase;
+    /// assert!(ApiBase::parse("https://hotel.example.com").is_ok());
+    /// assert!(ApiBase::parse("http://127.0.0.1:8000").is_ok());
+    /// assert!(ApiBase::parse("http://hotel.example.com").is_err());
+    /// ```
+    pub fn parse(input: &str) -> Result<Self, ConfigError> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(ConfigError::EmptyUrl);
+        }
+        let mut url = Url::parse(trimmed).map_err(|_| ConfigError::NotAUrl(trimmed.to_owned()))?;
+        match url.scheme() {
+            "https" => {}
+            "http" if is_loopback(&url) => {}
+            "http" => return Err(ConfigError::InsecureRemote(trimmed.to_owned())),
+            other => {
+                return Err(ConfigError::UnsupportedScheme {
+                    url: trimmed.to_owned(),
+                    scheme: other.to_owned(),
+                })
+            }
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(ConfigError::NotAUrl(trimmed.to_owned()));
+        }
+        if !url.path().ends_with('/') {
+            let path = format!("{}/", url.path());
+            url.set_path(&path);
+        }
+        url.set_query(None);
+        url.set_fragment(None);
+        Ok(Self(url))
+    }
+
+    /// Joins a relative API path such as `api/staff/login/`.
+    pub fn join(&self, path: &str) -> Url {
+        // The base always ends in '/', and callers pass relative paths, so this cannot fail
+        // except on a malformed literal; fall back to the base to keep the type infallible.
+        self.0.join(path.trim_start_matches('/')).unwrap_or_else(|_| self.0.clone())
+    }
+
+    pub fn url(&self) -> &Url {
+        &self.0
+    }
+
+    pub fn host(&self) -> String {
+        self.0.host_str().unwrap_or_default().to_owned()
+    }
+}
+
+impl TryFrom<String> for ApiBase {
+    type Error = ConfigError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<ApiBase> for String {
+    fn from(value: ApiBase) -> Self {
+        value.0.to_string()
+    }
+}
+
+impl std::fmt::Display for ApiBase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.as_str())
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+/// Where the desk's Pusher socket connects (API.md Decision 9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PusherEndpoint {
+    /// Pusher's hosted service: `wss://ws-<cluster>.pusher.com:443/app/<key>`.
+    Hosted { key: String, cluster: String },
+    /// A self-hosted Pusher-protocol server (sockudo, soketi, the demo hotel).
+    SelfHosted { key: String, host: String, port: u16, tls: bool },
+}
+
+impl PusherEndpoint {
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let (key, host) = match self {
+            Self::Hosted { key, cluster } => (key, cluster),
+            Self::SelfHosted { key, host, .. } => (key, host),
+        };
+        if key.trim().is_empty() {
+            return Err(ConfigError::EmptyPusherKey);
+        }
+        if host.trim().is_empty() {
+            return Err(ConfigError::EmptyPusherHost);
+        }
+        Ok(())
+    }
+}
+
+/// The folder the desk keeps its database (and later its media cache) in.
+#[derive(Debug, Clone)]
+pub struct DataDir(PathBuf);
+
+impl DataDir {
+    /// `$HOTELMATE_DATA_DIR` if set, else the platform's data folder
+    /// (`~/.local/share/hotelmate-desk` on Linux).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|v| !v.is_empty()) {
+            return Ok(Self(PathBuf::from(dir)));
+        }
+        directories::ProjectDirs::from("ie", "HotelMate", "hotelmate-desk")
+            .map(|dirs| Self(dirs.data_dir().to_path_buf()))
+            .ok_or(ConfigError::NoDataDir)
+    }
+
+    pub fn at(path: impl Into<PathBuf>) -> Self {
+        Self(path.into())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    pub fn database(&self) -> PathBuf {
+        self.0.join("desk.sqlite3")
+    }
+
+    pub fn demo_hotel(&self) -> PathBuf {
+        self.0.join("demo-hotel")
+    }
+
+    pub fn logs(&self) -> PathBuf {
+        self.0.join("logs")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn https_anywhere_and_http_only_to_this_computer_are_accepted() {
+        for ok in [
+            "https://api.hotelmate.ie",
+            "http://127.0.0.1:8000",
+            "http://localhost:8000/",
+            "http://[::1]:9000",
+            "  https://api.hotelmate.ie/base  ",
+        ] {
+            assert!(ApiBase::parse(ok).is_ok(), "{ok} should be accepted");
+        }
+    }
+
+    #[test]
+    fn plain_http_to_another_machine_is_refused_with_the_reason() {
+        let err = ApiBase::parse("http://hotel.example.com").unwrap_err();
+        assert!(matches!(err, ConfigError::InsecureRemote(_)));
+        assert!(err.to_string().contains("unencrypted"));
+        assert!(matches!(
+            ApiBase::parse("http://192.168.1.20:8000"),
+            Err(ConfigError::InsecureRemote(_))
+        ));
+    }
+
+    #[test]
+    fn addresses_that_are_not_http_are_refused() {
+        assert_eq!(ApiBase::parse("   "), Err(ConfigError::EmptyUrl));
+        assert!(matches!(ApiBase::parse("hotel.example.com"), Err(ConfigError::NotAUrl(_))));
+        assert!(matches!(
+            ApiBase::parse("ftp://hotel.example.com"),
+            Err(ConfigError::UnsupportedScheme { .. })
+        ));
+        assert!(matches!(
+            ApiBase::parse("file:///etc/passwd"),
+            Err(ConfigError::UnsupportedScheme { .. })
+        ));
+    }
+
+    #[test]
+    fn api_paths_join_below_the_base_path() {
+        let base = ApiBase::parse("https://example.com/hotelmate").unwrap();
+        assert_eq!(
+            base.join("/api/staff/login/").as_str(),
+            "https://example.com/hotelmate/api/staff/login/"
+        );
+    }
+
+    #[test]
+    fn pusher_settings_need_a_key_and_a_host() {
+        let hosted = PusherEndpoint::Hosted { key: " ".into(), cluster: "eu".into() };
+        assert_eq!(hosted.validate(), Err(ConfigError::EmptyPusherKey));
+        let own = PusherEndpoint::SelfHosted {
+            key: "k".into(),
+            host: String::new(),
+            port: 6001,
+            tls: false,
+        };
+        assert_eq!(own.validate(), Err(ConfigError::EmptyPusherHost));
+    }
+}

@@ -1,0 +1,13 @@
+//! HotelMate Desk's core: everything that is not drawing a window.
+//!
+//! The shell (`src-tauri`) calls one facade, [`Desk`]; the UI receives [`DeskEvent`]s. This crate
+//! has no Tauri dependency and is tested without a webview.
+
+pub mod api;
+pub mod config;
+pub mod desk;
+pub mod secrets;
+pub mod store;
+pub mod typescript;
+
+pub use desk::{ConnectionStatus, Desk, DeskError, DeskEvent, DeskOptions, SessionInfo, SignInRequest, UiError};

@@ -1,0 +1,118 @@
+//! Versioned schema migrations, tracked in `PRAGMA user_version`. Add a migration by appending to
+//! [`MIGRATIONS`]; never edit one that has shipped.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// One schema step. `version` is the schema version after it runs.
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "session: who is signed in, on which server",
+    sql: "CREATE TABLE session (
+              id            INTEGER PRIMARY KEY CHECK (id = 1),
+              account       TEXT NOT NULL,
+              username      TEXT NOT NULL,
+              api_base      TEXT NOT NULL,
+              pusher        TEXT,
+              is_demo       INTEGER NOT NULL DEFAULT 0,
+              hotel_id      INTEGER,
+              hotel_name    TEXT NOT NULL,
+              hotel_slug    TEXT NOT NULL,
+              staff_id      INTEGER NOT NULL,
+              first_name    TEXT NOT NULL DEFAULT '',
+              last_name     TEXT NOT NULL DEFAULT '',
+              role          TEXT,
+              department    TEXT,
+              access_level  TEXT,
+              signed_in_at  TEXT NOT NULL
+          );",
+}];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;
+
+/// Runs every migration newer than the database, each in its own transaction.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    migrate_to(conn, SCHEMA_VERSION)
+}
+
+/// Brings the database to `target` (tests build old schemas with it).
+pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), StoreError> {
+    let current: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if current > SCHEMA_VERSION {
+        return Err(StoreError::TooNew { found: current, known: SCHEMA_VERSION });
+    }
+    for migration in MIGRATIONS.iter().filter(|m| m.version > current && m.version <= target) {
+        let step = |conn: &mut Connection| -> rusqlite::Result<()> {
+            let tx = conn.transaction()?;
+            tx.execute_batch(migration.sql)?;
+            tx.pragma_update(None, "user_version", migration.version)?;
+            tx.commit()
+        };
+        step(conn).map_err(|source| StoreError::Migration { version: migration.version, source })?;
+        tracing::info!(version = migration.version, name = migration.name, "database migrated");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    /// Builds a database at every earlier schema version, with a row where the schema has a
+    /// table for it, and checks that opening it brings it to the current version intact.
+    #[test]
+    fn every_earlier_schema_version_migrates_to_the_current_one() {
+        for start in 0..SCHEMA_VERSION {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("desk.sqlite3");
+            {
+                let mut conn = Connection::open(&path).unwrap();
+                migrate_to(&mut conn, start).unwrap();
+                if start >= 1 {
+                    conn.execute(
+                        "INSERT INTO session (id, account, username, api_base, hotel_name, hotel_slug,
+                                              staff_id, signed_in_at)
+                         VALUES (1, 'demo:anna', 'anna', 'http://127.0.0.1:1/', 'Hotel', 'h', 7, 'now')",
+                        [],
+                    )
+                    .unwrap();
+                }
+            }
+            let store = Store::open(&path).unwrap();
+            assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION, "from version {start}");
+            if start >= 1 {
+                let row = store.load_session().unwrap().expect("session kept through migration");
+                assert_eq!(row.staff_id, 7);
+            }
+        }
+    }
+
+    #[test]
+    fn a_database_from_a_newer_desk_is_refused_not_damaged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("desk.sqlite3");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+        }
+        let err = Store::open(&path).unwrap_err();
+        assert!(matches!(err, StoreError::TooNew { .. }), "{err}");
+        assert!(err.to_string().contains("newer HotelMate Desk"));
+    }
+
+    #[test]
+    fn versions_are_increasing_and_start_at_one() {
+        for (index, migration) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(migration.version, index as i64 + 1, "{}", migration.name);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! The desk's local SQLite database: WAL, versioned migrations, one writer.
+//!
+//! Everything the UI shows comes from here first, so the desk opens with no network. Writes that
+//! belong together are one transaction. Secrets never go in here (see [`crate::secrets`]).
+
+mod migrations;
+mod session;
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::Connection;
+
+pub use migrations::{MIGRATIONS, SCHEMA_VERSION};
+pub use session::SessionRow;
+
+/// Why the local database could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the desk's database at '{path}': {source}")]
+    Open { path: String, source: rusqlite::Error },
+    #[error(
+        "the desk's database is from a newer HotelMate Desk (schema {found}, this version knows \
+         {known}); update the app"
+    )]
+    TooNew { found: i64, known: i64 },
+    #[error("cannot upgrade the desk's database to schema {version}: {source}")]
+    Migration { version: i64, source: rusqlite::Error },
+    #[error("the desk's database failed: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cannot create the desk's data folder '{path}': {source}")]
+    Folder { path: String, source: std::io::Error },
+}
+
+/// The one owner of the database connection.
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Store")
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Folder {
+                path: parent.display().to_string(),
+                source,
+            })?;
+        }
+        let mut conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrations::migrate(&mut conn)?;
+        Ok(Self { conn: Mutex::new(conn) })
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self.lock().pragma_query_value(None, "user_version", |row| row.get(0))?)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite inconsistent (transactions roll
+        // back), so a poisoned lock is safe to keep using.
+        self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}

@@ -1,0 +1,131 @@
+//! The signed-in staff member and their server (never the token).
+
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::{Store, StoreError};
+
+/// Who is signed in, as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionRow {
+    /// The keyring account the token is stored under.
+    pub account: String,
+    pub username: String,
+    pub api_base: String,
+    /// The Pusher endpoint as JSON (`None` when the server has no live updates configured).
+    pub pusher: Option<String>,
+    pub is_demo: bool,
+    pub hotel_id: Option<i64>,
+    pub hotel_name: String,
+    pub hotel_slug: String,
+    pub staff_id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: Option<String>,
+    pub department: Option<String>,
+    pub access_level: Option<String>,
+    pub signed_in_at: String,
+}
+
+impl SessionRow {
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            account: row.get("account")?,
+            username: row.get("username")?,
+            api_base: row.get("api_base")?,
+            pusher: row.get("pusher")?,
+            is_demo: row.get("is_demo")?,
+            hotel_id: row.get("hotel_id")?,
+            hotel_name: row.get("hotel_name")?,
+            hotel_slug: row.get("hotel_slug")?,
+            staff_id: row.get("staff_id")?,
+            first_name: row.get("first_name")?,
+            last_name: row.get("last_name")?,
+            role: row.get("role")?,
+            department: row.get("department")?,
+            access_level: row.get("access_level")?,
+            signed_in_at: row.get("signed_in_at")?,
+        })
+    }
+}
+
+impl Store {
+    pub fn load_session(&self) -> Result<Option<SessionRow>, StoreError> {
+        Ok(self
+            .lock()
+            .query_row("SELECT * FROM session WHERE id = 1", [], SessionRow::from_row)
+            .optional()?)
+    }
+
+    /// Replaces the session. Signing in as someone else first wipes the previous account's data.
+    pub fn save_session(&self, row: &SessionRow) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let previous: Option<String> =
+            tx.query_row("SELECT account FROM session WHERE id = 1", [], |r| r.get(0)).optional()?;
+        if previous.is_some_and(|account| account != row.account) {
+            wipe_account_tables(&tx)?;
+        }
+        tx.execute(
+            "INSERT OR REPLACE INTO session (id, account, username, api_base, pusher, is_demo,
+                 hotel_id, hotel_name, hotel_slug, staff_id, first_name, last_name, role,
+                 department, access_level, signed_in_at)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            params![
+                row.account,
+                row.username,
+                row.api_base,
+                row.pusher,
+                row.is_demo,
+                row.hotel_id,
+                row.hotel_name,
+                row.hotel_slug,
+                row.staff_id,
+                row.first_name,
+                row.last_name,
+                row.role,
+                row.department,
+                row.access_level,
+                row.signed_in_at,
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Updates the names and roles from a fresh "me" answer.
+    pub fn update_identity(
+        &self,
+        first_name: &str,
+        last_name: &str,
+        role: Option<&str>,
+        department: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.lock().execute(
+            "UPDATE session SET first_name = ?1, last_name = ?2,
+                 role = COALESCE(?3, role), department = COALESCE(?4, department)
+             WHERE id = 1",
+            params![first_name, last_name, role, department],
+        )?;
+        Ok(())
+    }
+
+    /// Deletes the signed-in account and everything cached for it, in one transaction.
+    pub fn wipe_account(&self) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        wipe_account_tables(&tx)?;
+        tx.execute("DELETE FROM session", [])?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// Every table holding an account's data. New resource tables are added here.
+const ACCOUNT_TABLES: &[&str] = &[];
+
+fn wipe_account_tables(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    for table in ACCOUNT_TABLES {
+        tx.execute(&format!("DELETE FROM {table}"), [])?;
+    }
+    Ok(())
+}

@@ -1,0 +1,50 @@
+//! The TypeScript twins of the types the UI receives, generated from the Rust definitions so the
+//! two can never drift: a test compares them with the committed `ui/src/lib/generated.ts`.
+//! Regenerate with `UPDATE_GENERATED=1 cargo test -p hotelmate-core typescript`.
+
+use ts_rs::TS;
+
+use crate::config::PusherEndpoint;
+use crate::desk::{ConnectionStatus, DeskEvent, SessionInfo, SignInRequest, UiError};
+
+/// The whole generated file.
+pub fn generated_typescript() -> String {
+    let declarations = [
+        PusherEndpoint::decl(),
+        SessionInfo::decl(),
+        SignInRequest::decl(),
+        ConnectionStatus::decl(),
+        DeskEvent::decl(),
+        UiError::decl(),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types in crates/core by ts-rs. Do not edit by hand:\n\
+         // run `UPDATE_GENERATED=1 cargo test -p hotelmate-core typescript`.\n",
+    );
+    for declaration in declarations {
+        out.push_str("\nexport ");
+        out.push_str(&declaration);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typescript_types_match_the_rust_types() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/generated.ts");
+        let expected = generated_typescript();
+        if std::env::var_os("UPDATE_GENERATED").is_some() {
+            std::fs::write(&path, &expected).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == expected,
+            "ui/src/lib/generated.ts is out of date with the Rust types; run \
+             `UPDATE_GENERATED=1 cargo test -p hotelmate-core typescript` and commit the result"
+        );
+    }
+}
