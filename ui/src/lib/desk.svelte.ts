@@ -1,0 +1,39 @@
+// The UI's view of the desk: filled from the backend at start, kept current by desk events.
+import { backend, type ConnectionStatus, type DeskEvent, type SessionInfo } from "./backend";
+
+class DeskState {
+  session = $state<SessionInfo | null>(null);
+  connection = $state<ConnectionStatus>({ state: "unknown" });
+  /** Shown on the sign-in screen, e.g. when the server refused the saved sign-in. */
+  notice = $state<string | null>(null);
+  ready = $state(false);
+
+  apply(event: DeskEvent): void {
+    switch (event.type) {
+      case "session_changed":
+        this.session = event.session;
+        break;
+      case "session_expired":
+        this.session = null;
+        this.notice = event.message;
+        break;
+      case "connection":
+        this.connection = event.status;
+        break;
+    }
+  }
+}
+
+export const desk = new DeskState();
+
+/** Listens to the core and restores the saved session (resume = true) or reads the current one. */
+export async function startDesk(resume: boolean): Promise<void> {
+  await backend.onEvent((event) => desk.apply(event));
+  try {
+    desk.session = resume ? await backend.resumeSession() : await backend.currentSession();
+  } catch (error) {
+    desk.notice = (error as { message?: string }).message ?? String(error);
+  } finally {
+    desk.ready = true;
+  }
+}
