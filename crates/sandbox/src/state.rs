@@ -45,7 +45,11 @@ impl AppState {
     }
 
     /// Absolute URL of a stored media path (`image/upload/v…/….jpg`).
+    /// Values that already are URLs (a room type's saved `photo_url`) are returned as they are.
     pub fn media_url(&self, path: &str) -> String {
+        if path.starts_with("http://") || path.starts_with("https://") {
+            return path.to_string();
+        }
         format!("{}/media/{}", self.0.base_url, path)
     }
 

@@ -1,8 +1,13 @@
 //! The HTTP surface: every route of API.md the sandbox serves, plus media files and the Pusher endpoints, and
 //! the Django-style answers for unknown URLs (HTML 404) and wrong methods (DRF 405).
 
+pub mod chat;
+pub mod galleries;
 pub mod offers;
+pub mod room_types;
 pub mod session;
+pub mod settings;
+pub mod staff;
 
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, Uri};
@@ -34,6 +39,98 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/staff/hotel/{hotel_slug}/offers/{pk}/upload-image/",
             post(offers::upload_image),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/settings/",
+            get(settings::get_settings)
+                .put(settings::put_settings)
+                .patch(settings::patch_settings),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/galleries/",
+            get(galleries::list).post(galleries::create),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/galleries/{pk}/",
+            get(galleries::retrieve)
+                .put(galleries::update)
+                .patch(galleries::partial_update)
+                .delete(galleries::destroy),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/galleries/{pk}/upload_image/",
+            post(galleries::upload_image),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/galleries/{pk}/reorder_images/",
+            post(galleries::reorder_images),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/gallery-images/",
+            get(galleries::image_list).post(galleries::image_create),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/gallery-images/{pk}/",
+            get(galleries::image_retrieve)
+                .put(galleries::image_update)
+                .patch(galleries::image_update)
+                .delete(galleries::image_destroy),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/room-types/",
+            get(room_types::list).post(room_types::create),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/room-types/{pk}/",
+            get(room_types::retrieve)
+                .put(room_types::update)
+                .patch(room_types::partial_update)
+                .delete(room_types::destroy),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/room-types/{pk}/upload-image/",
+            post(room_types::upload_image),
+        )
+        .route("/api/staff/{hotel_slug}/clock/", post(staff::clock))
+        .route(
+            "/api/staff/hotel/{hotel_slug}/staff_chat/staff-list/",
+            get(staff::staff_list),
+        )
+        .route(
+            "/api/attendance/clock-logs/face-clock-in/{hotel_slug}/",
+            post(staff::face_clock_in),
+        )
+        .route(
+            "/api/chat/{hotel_slug}/conversations/",
+            get(chat::conversations),
+        )
+        .route(
+            "/api/chat/{hotel_slug}/active-rooms/",
+            get(chat::active_rooms),
+        )
+        .route(
+            "/api/chat/{hotel_slug}/conversations/{pk}/messages/",
+            get(chat::messages),
+        )
+        .route(
+            "/api/chat/{hotel_slug}/conversations/{pk}/messages/send/",
+            post(chat::send),
+        )
+        .route(
+            "/api/chat/{hotel_slug}/conversations/{pk}/assign-staff/",
+            post(chat::assign_staff),
+        )
+        .route(
+            "/api/chat/conversations/{pk}/mark-read/",
+            post(chat::mark_read),
+        )
+        .route(
+            "/api/chat/{hotel_slug}/conversations/unread-count/",
+            get(chat::unread_counts),
+        )
+        .route(
+            "/api/chat/hotels/{hotel_slug}/conversations/unread-count/",
+            get(chat::unread_conversations),
         )
         .route("/media/{*path}", get(crate::media::serve))
         .route("/app/{key}", get(crate::pusher::socket::upgrade))

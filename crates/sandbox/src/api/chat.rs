@@ -1,0 +1,692 @@
+//! Guest chat (API.md §8, legacy mount `/api/chat/`): conversations, messages with `limit`/`before_id`, send
+//! (the token decides the sender; success is 200), assign-staff, mark-read and unread counts, with the events
+//! and their order of §9.3. `send_message` is shared with the simulator.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+
+use crate::auth::Caller;
+use crate::body::RawBody;
+use crate::errors::ApiError;
+use crate::people::{self, Staff};
+use crate::state::AppState;
+use crate::timefmt::{now_drf, now_isoformat, to_django_json};
+
+const DEFAULT_MESSAGE_LIMIT: i64 = 10;
+/// `str()` of a bound method on `None`: what DRF 3.16 makes of `staff_name` for guest messages (API.md §8.5).
+const GUEST_STAFF_NAME: &str = "<built-in method __str__ of NoneType object at 0x7f3a2c1e5b40>";
+
+/// Who sends a message.
+#[derive(Debug, Clone, Copy)]
+pub enum Sender {
+    Staff(i64),
+    Guest,
+}
+
+#[derive(Debug, Clone)]
+pub struct Conversation {
+    pub id: i64,
+    hotel_id: i64,
+    pub hotel_slug: String,
+    room_id: i64,
+    pub room_number: i64,
+    has_unread: bool,
+    handler_staff_id: Option<i64>,
+    updated_at: String,
+    guest: Option<(String, String)>,
+}
+
+const CONV_SELECT: &str =
+    "SELECT c.id, c.hotel_id, h.slug, c.room_id, r.room_number, c.has_unread, c.handler_staff_id,
+    c.updated_at, g.first_name, g.last_name
+    FROM conversations c JOIN hotels h ON h.id = c.hotel_id JOIN rooms r ON r.id = c.room_id
+    LEFT JOIN guests g ON g.id = (SELECT MIN(id) FROM guests WHERE room_id = c.room_id)";
+
+fn conv_row(r: &Row<'_>) -> rusqlite::Result<Conversation> {
+    let first: Option<String> = r.get(8)?;
+    let last: Option<String> = r.get(9)?;
+    Ok(Conversation {
+        id: r.get(0)?,
+        hotel_id: r.get(1)?,
+        hotel_slug: r.get(2)?,
+        room_id: r.get(3)?,
+        room_number: r.get(4)?,
+        has_unread: r.get::<_, i64>(5)? != 0,
+        handler_staff_id: r.get(6)?,
+        updated_at: r.get(7)?,
+        guest: first.zip(last),
+    })
+}
+
+fn conversation(db: &Connection, id: i64) -> rusqlite::Result<Option<Conversation>> {
+    db.query_row(&format!("{CONV_SELECT} WHERE c.id = ?1"), [id], conv_row)
+        .optional()
+}
+
+fn get_conversation(db: &Connection, pk: &str) -> Result<Conversation, ApiError> {
+    let id: i64 = pk.parse().map_err(|_| ApiError::no_match("Conversation"))?;
+    conversation(db, id)?.ok_or_else(|| ApiError::no_match("Conversation"))
+}
+
+/// Conversations of a hotel, newest activity first (the simulator picks from these too).
+pub fn conversations_of(db: &Connection, hotel_id: i64) -> rusqlite::Result<Vec<Conversation>> {
+    let mut stmt = db.prepare(&format!(
+        "{CONV_SELECT} WHERE c.hotel_id = ?1 ORDER BY c.updated_at DESC, c.id DESC"
+    ))?;
+    let rows = stmt.query_map([hotel_id], conv_row)?;
+    rows.collect()
+}
+
+fn hotel_id_of(db: &Connection, slug: &str) -> Result<i64, ApiError> {
+    db.query_row("SELECT id FROM hotels WHERE slug = ?1", [slug], |r| {
+        r.get(0)
+    })
+    .optional()?
+    .ok_or_else(|| ApiError::no_match("Hotel"))
+}
+
+fn conversation_channel(c: &Conversation) -> String {
+    format!("{}-conversation-{}-chat", c.hotel_slug, c.id)
+}
+
+fn room_channel(c: &Conversation) -> String {
+    format!("{}-room-{}-chat", c.hotel_slug, c.room_number)
+}
+
+#[derive(Debug, Clone)]
+struct Msg {
+    id: i64,
+    sender_type: String,
+    staff_id: Option<i64>,
+    message: String,
+    timestamp: String,
+    status: String,
+    read_by_staff: bool,
+    read_by_guest: bool,
+    staff_read_at: Option<String>,
+    guest_read_at: Option<String>,
+    delivered_at: Option<String>,
+    staff_display_name: Option<String>,
+    staff_role_name: Option<String>,
+    reply_to: Option<i64>,
+}
+
+const MSG_COLS: &str =
+    "id, sender_type, staff_id, message, timestamp, status, read_by_staff, read_by_guest,
+    staff_read_at, guest_read_at, delivered_at, staff_display_name, staff_role_name, reply_to";
+
+fn msg_row(r: &Row<'_>) -> rusqlite::Result<Msg> {
+    Ok(Msg {
+        id: r.get(0)?,
+        sender_type: r.get(1)?,
+        staff_id: r.get(2)?,
+        message: r.get(3)?,
+        timestamp: r.get(4)?,
+        status: r.get(5)?,
+        read_by_staff: r.get::<_, i64>(6)? != 0,
+        read_by_guest: r.get::<_, i64>(7)? != 0,
+        staff_read_at: r.get(8)?,
+        guest_read_at: r.get(9)?,
+        delivered_at: r.get(10)?,
+        staff_display_name: r.get(11)?,
+        staff_role_name: r.get(12)?,
+        reply_to: r.get(13)?,
+    })
+}
+
+fn get_msg(db: &Connection, id: i64) -> rusqlite::Result<Option<Msg>> {
+    db.query_row(
+        &format!("SELECT {MSG_COLS} FROM messages WHERE id = ?1"),
+        [id],
+        msg_row,
+    )
+    .optional()
+}
+
+fn guest_name(c: &Conversation) -> Option<String> {
+    c.guest.as_ref().map(|(f, l)| format!("{f} {l}"))
+}
+
+/// `RoomMessageSerializer`.
+fn message_json(
+    state: &AppState,
+    db: &Connection,
+    c: &Conversation,
+    m: &Msg,
+) -> rusqlite::Result<Value> {
+    let staff: Option<Staff> = match m.staff_id {
+        Some(id) => people::by_id(db, id)?,
+        None => None,
+    };
+    let is_guest = m.sender_type == "guest";
+    let reply = match m.reply_to {
+        Some(id) => get_msg(db, id)?.map(|r| {
+            let sender_name = if r.sender_type == "guest" {
+                guest_name(c)
+            } else {
+                r.staff_display_name.clone()
+            };
+            json!({
+                "id": r.id,
+                "message": r.message.chars().take(100).collect::<String>(),
+                "sender_type": r.sender_type,
+                "sender_name": sender_name,
+                "timestamp": r.timestamp,
+                "has_attachments": false,
+                "attachments": [],
+                "attachment_count": 0,
+            })
+        }),
+        None => None,
+    };
+    Ok(json!({
+        "id": m.id,
+        "conversation": c.id,
+        "room": c.room_id,
+        "room_number": c.room_number,
+        "sender_type": m.sender_type,
+        "staff": m.staff_id,
+        "staff_name": staff.as_ref().map_or_else(|| GUEST_STAFF_NAME.to_string(), Staff::text_form),
+        "guest_name": guest_name(c),
+        "staff_info": staff.as_ref().map(|s| s.chat_info(state)),
+        "message": m.message,
+        "timestamp": m.timestamp,
+        "status": m.status,
+        "is_read_by_recipient": if is_guest { m.read_by_staff } else { m.read_by_guest },
+        "read_at": if is_guest { &m.staff_read_at } else { &m.guest_read_at },
+        "read_by_staff": m.read_by_staff,
+        "read_by_guest": m.read_by_guest,
+        "staff_read_at": m.staff_read_at,
+        "guest_read_at": m.guest_read_at,
+        "delivered_at": m.delivered_at,
+        "staff_display_name": m.staff_display_name,
+        "staff_role_name": m.staff_role_name,
+        "is_edited": false,
+        "edited_at": null,
+        "is_deleted": false,
+        "deleted_at": null,
+        "reply_to": m.reply_to,
+        "reply_to_message": reply,
+        "attachments": [],
+        "has_attachments": false,
+    }))
+}
+
+/// The RoomMessage as `DjangoJSONEncoder` re-encodes it for `new-message` (millisecond timestamps).
+fn django_encoded(mut v: Value) -> Value {
+    for k in [
+        "timestamp",
+        "delivered_at",
+        "staff_read_at",
+        "guest_read_at",
+        "read_at",
+    ] {
+        if let Some(Value::String(s)) = v.get(k) {
+            let t = to_django_json(s);
+            v[k] = Value::String(t);
+        }
+    }
+    v
+}
+
+/// `ConversationSerializer`.
+fn conversation_json(db: &Connection, c: &Conversation) -> rusqlite::Result<Value> {
+    let last: Option<(String, String)> = db
+        .query_row(
+            "SELECT message, timestamp FROM messages WHERE conversation_id = ?1 ORDER BY timestamp DESC, id DESC LIMIT 1",
+            [c.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(json!({
+        "conversation_id": c.id,
+        "room_number": c.room_number,
+        "guest_name": guest_name(c),
+        "guest_first_name": c.guest.as_ref().map(|g| g.0.clone()),
+        "guest_last_name": c.guest.as_ref().map(|g| g.1.clone()),
+        "last_message": last.as_ref().map(|l| l.0.clone()),
+        "last_message_time": last.map(|l| l.1),
+        "has_unread": c.has_unread,
+    }))
+}
+
+/// Stores a message and fires the §9.3 events in their documented order. Returns the RoomMessage and, for
+/// staff, `staff_info`.
+pub fn send_message(
+    state: &AppState,
+    c: &Conversation,
+    sender: Sender,
+    text: &str,
+    reply_to: Option<i64>,
+) -> Result<(Value, Option<Value>), ApiError> {
+    let hub = &state.hub;
+    let now = now_drf();
+    let (message, staff_info, handler_changed, recipients) = {
+        let db = state.db();
+        // An unknown reply_to is ignored.
+        let reply_to = match reply_to {
+            Some(id) => db
+                .query_row(
+                    "SELECT id FROM messages WHERE id = ?1 AND conversation_id = ?2",
+                    params![id, c.id],
+                    |r| r.get::<_, i64>(0),
+                )
+                .optional()?,
+            None => None,
+        };
+        let staff = match sender {
+            Sender::Staff(id) => {
+                Some(people::by_id(&db, id)?.ok_or_else(|| ApiError::no_match("Staff"))?)
+            }
+            Sender::Guest => None,
+        };
+        db.execute(
+            "INSERT INTO messages (conversation_id, sender_type, staff_id, message, timestamp, status, delivered_at,
+                staff_display_name, staff_role_name, reply_to) VALUES (?1, ?2, ?3, ?4, ?5, 'delivered', ?5, ?6, ?7, ?8)",
+            params![
+                c.id,
+                if staff.is_some() { "staff" } else { "guest" },
+                staff.as_ref().map(|s| s.id),
+                text,
+                now,
+                staff.as_ref().map(Staff::full_name),
+                staff.as_ref().and_then(|s| s.role.as_ref().map(|r| r.name.clone())),
+                reply_to,
+            ],
+        )?;
+        let id = db.last_insert_rowid();
+        let handler_changed = match &staff {
+            Some(s) if c.handler_staff_id != Some(s.id) => {
+                db.execute(
+                    "UPDATE conversations SET handler_staff_id = ?1 WHERE id = ?2",
+                    params![s.id, c.id],
+                )?;
+                true
+            }
+            _ => false,
+        };
+        if staff.is_none() {
+            db.execute(
+                "UPDATE conversations SET has_unread = 1, updated_at = ?1 WHERE id = ?2",
+                params![now, c.id],
+            )?;
+        } else {
+            db.execute(
+                "UPDATE conversations SET updated_at = ?1 WHERE id = ?2",
+                params![now, c.id],
+            )?;
+        }
+        let m = get_msg(&db, id)?.ok_or_else(|| ApiError::no_match("RoomMessage"))?;
+        let message = message_json(state, &db, c, &m)?;
+        let recipients = if staff.is_none() {
+            guest_message_recipients(&db, c.hotel_id)?
+        } else {
+            Vec::new()
+        };
+        (
+            message,
+            staff.map(|s| (s.chat_info(state), s.full_name(), s.role.map(|r| r.name))),
+            handler_changed,
+            recipients,
+        )
+    };
+    let conv_ch = conversation_channel(c);
+    let room_ch = room_channel(c);
+    let message_id = message["id"].clone();
+    if let (true, Some((_, name, role))) = (handler_changed, &staff_info) {
+        hub.publish(
+            &room_ch,
+            "staff-assigned",
+            &json!({"staff_name": name, "staff_role": role, "conversation_id": c.id}),
+        );
+    }
+    hub.publish(
+        &conv_ch,
+        "message-delivered",
+        &json!({"message_id": message_id, "delivered_at": now_isoformat(), "status": "delivered"}),
+    );
+    match &staff_info {
+        Some(_) => hub.publish(&room_ch, "new-staff-message", &message),
+        None => {
+            hub.publish(
+                &conv_ch,
+                "conversation-unread",
+                &json!({"conversation_id": c.id, "room_number": c.room_number}),
+            );
+            hub.publish(&room_ch, "new-message", &message);
+            for staff_id in recipients {
+                hub.publish(
+                    &format!("{}-staff-{staff_id}-chat", c.hotel_slug),
+                    "new-guest-message",
+                    &message,
+                );
+            }
+        }
+    }
+    hub.publish(&conv_ch, "new-message", &django_encoded(message.clone()));
+    Ok((message, staff_info.map(|s| s.0)))
+}
+
+/// Receptionists of the hotel, or the front office when there is none.
+fn guest_message_recipients(db: &Connection, hotel_id: i64) -> rusqlite::Result<Vec<i64>> {
+    let staff = people::of_hotel(db, hotel_id)?;
+    let receptionists: Vec<i64> = staff
+        .iter()
+        .filter(|s| s.role.as_ref().is_some_and(|r| r.slug == "receptionist"))
+        .map(|s| s.id)
+        .collect();
+    if !receptionists.is_empty() {
+        return Ok(receptionists);
+    }
+    Ok(staff
+        .iter()
+        .filter(|s| {
+            s.department
+                .as_ref()
+                .is_some_and(|d| d.slug == "front-office")
+        })
+        .map(|s| s.id)
+        .collect())
+}
+
+/// `GET /api/chat/<slug>/conversations/` (IsAuthenticated) and `…/active-rooms/` (AllowAny).
+pub async fn conversations(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    caller.require_user()?;
+    list_conversations(&state, &slug)
+}
+
+pub async fn active_rooms(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    list_conversations(&state, &slug)
+}
+
+fn list_conversations(state: &AppState, slug: &str) -> Result<Json<Value>, ApiError> {
+    let db = state.db();
+    let hotel_id = hotel_id_of(&db, slug)?;
+    let list = conversations_of(&db, hotel_id)?
+        .iter()
+        .map(|c| conversation_json(&db, c))
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Json(Value::Array(list)))
+}
+
+/// `GET /api/chat/<slug>/conversations/<id>/messages/?limit=&before_id=`.
+pub async fn messages(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path((slug, pk)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let db = state.db();
+    let c = get_conversation(&db, &pk)?;
+    if c.hotel_slug != slug {
+        return Err(ApiError::error(
+            StatusCode::BAD_REQUEST,
+            "Conversation does not belong to this hotel",
+        ));
+    }
+    let limit = q
+        .get("limit")
+        .and_then(|l| l.parse::<i64>().ok())
+        .filter(|l| *l > 0)
+        .unwrap_or(DEFAULT_MESSAGE_LIMIT);
+    let before = q
+        .get("before_id")
+        .and_then(|b| b.parse::<i64>().ok())
+        .unwrap_or(i64::MAX);
+    let mut stmt = db.prepare(&format!(
+        "SELECT {MSG_COLS} FROM messages WHERE conversation_id = ?1 AND id < ?2 ORDER BY timestamp DESC, id DESC LIMIT ?3"
+    ))?;
+    let mut rows: Vec<Msg> = stmt
+        .query_map(params![c.id, before, limit], msg_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.reverse();
+    let list = rows
+        .iter()
+        .map(|m| message_json(&state, &db, &c, m))
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Json(Value::Array(list)))
+}
+
+/// `POST /api/chat/<slug>/conversations/<id>/messages/send/` (the slug is not checked).
+pub async fn send(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((_slug, pk)): Path<(String, String)>,
+    body: RawBody,
+) -> Result<Json<Value>, ApiError> {
+    let c = get_conversation(&state.db(), &pk)?;
+    let data = body.parse().await?;
+    let text = data
+        .get("message")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .unwrap_or("");
+    if text.is_empty() {
+        return Err(ApiError::error(
+            StatusCode::BAD_REQUEST,
+            "Message cannot be empty",
+        ));
+    }
+    let reply_to = match data.get("reply_to") {
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(s)) => s.parse().ok(),
+        _ => None,
+    };
+    let sender = caller
+        .staff()
+        .map_or(Sender::Guest, |s| Sender::Staff(s.staff_id));
+    let (message, staff_info) = send_message(&state, &c, sender, text, reply_to)?;
+    let mut out = json!({"conversation_id": c.id, "message": message});
+    if let Some(info) = staff_info {
+        out["staff_info"] = info;
+    }
+    Ok(Json(out))
+}
+
+/// Marks the guest messages of a conversation as read by staff; returns the ids.
+fn mark_guest_messages_read(
+    db: &Connection,
+    c: &Conversation,
+    now: &str,
+) -> rusqlite::Result<Vec<i64>> {
+    let mut stmt = db.prepare("SELECT id FROM messages WHERE conversation_id = ?1 AND sender_type = 'guest' AND read_by_staff = 0 ORDER BY id")?;
+    let ids: Vec<i64> = stmt
+        .query_map([c.id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    db.execute(
+        "UPDATE messages SET read_by_staff = 1, staff_read_at = ?1, status = 'read' WHERE conversation_id = ?2 AND sender_type = 'guest' AND read_by_staff = 0",
+        params![now, c.id],
+    )?;
+    db.execute(
+        "UPDATE conversations SET has_unread = 0 WHERE id = ?1",
+        [c.id],
+    )?;
+    Ok(ids)
+}
+
+/// `POST /api/chat/<slug>/conversations/<id>/assign-staff/`.
+pub async fn assign_staff(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((slug, pk)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let user = caller.require_user()?;
+    let Some(me) = &user.staff else {
+        return Err(ApiError::error(
+            StatusCode::FORBIDDEN,
+            "Not authenticated as staff",
+        ));
+    };
+    let (c, staff, ids, changed, now) = {
+        let db = state.db();
+        let c = get_conversation(&db, &pk)?;
+        if c.hotel_slug != slug {
+            return Err(ApiError::error(
+                StatusCode::BAD_REQUEST,
+                "Conversation does not belong to this hotel",
+            ));
+        }
+        let staff = people::by_id(&db, me.staff_id)?.ok_or_else(|| ApiError::no_match("Staff"))?;
+        let changed = c.handler_staff_id != Some(staff.id);
+        if changed {
+            db.execute(
+                "UPDATE conversations SET handler_staff_id = ?1 WHERE id = ?2",
+                params![staff.id, c.id],
+            )?;
+        }
+        let now = now_drf();
+        let ids = mark_guest_messages_read(&db, &c, &now)?;
+        (c, staff, ids, changed, now)
+    };
+    if changed {
+        state.hub.publish(
+            &room_channel(&c),
+            "staff-assigned",
+            &json!({"staff_name": staff.full_name(), "staff_role": staff.role.as_ref().map(|r| r.name.clone()), "conversation_id": c.id}),
+        );
+    }
+    if !ids.is_empty() {
+        state.hub.publish(
+            &conversation_channel(&c),
+            "messages-read-by-staff",
+            &json!({"message_ids": ids, "read_at": now, "staff_name": staff.text_form(), "conversation_id": c.id}),
+        );
+    }
+    Ok(Json(json!({
+        "conversation_id": c.id,
+        "assigned_staff": staff.chat_info(&state),
+        "sessions_updated": changed as i64,
+        "room_number": c.room_number,
+        "messages_marked_read": ids.len(),
+    })))
+}
+
+/// `POST /api/chat/conversations/<id>/mark-read/`: a staff token marks guest messages, anything else the
+/// guest variant.
+pub async fn mark_read(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(pk): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let now = now_drf();
+    let staff = match caller.staff() {
+        Some(s) => people::by_id(&state.db(), s.staff_id)?,
+        None => None,
+    };
+    let c = get_conversation(&state.db(), &pk)?;
+    let ids = match &staff {
+        Some(staff) => {
+            let ids = mark_guest_messages_read(&state.db(), &c, &now)?;
+            if !ids.is_empty() {
+                state.hub.publish(
+                    &conversation_channel(&c),
+                    "messages-read-by-staff",
+                    &json!({"message_ids": ids, "read_at": now, "staff_name": staff.text_form(), "conversation_id": c.id}),
+                );
+            }
+            if c.has_unread {
+                state.hub.publish(
+                    &conversation_channel(&c),
+                    "conversation-read",
+                    &json!({"conversation_id": c.id, "room_number": c.room_number}),
+                );
+            }
+            ids
+        }
+        None => {
+            let ids: Vec<i64> = {
+                let db = state.db();
+                let mut stmt = db.prepare("SELECT id FROM messages WHERE conversation_id = ?1 AND sender_type = 'staff' AND read_by_guest = 0 ORDER BY id")?;
+                let ids: Vec<i64> = stmt
+                    .query_map([c.id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                db.execute(
+                    "UPDATE messages SET read_by_guest = 1, guest_read_at = ?1, status = 'read' WHERE conversation_id = ?2 AND sender_type = 'staff' AND read_by_guest = 0",
+                    params![now, c.id],
+                )?;
+                ids
+            };
+            if !ids.is_empty() {
+                state.hub.publish(
+                    &conversation_channel(&c),
+                    "messages-read-by-guest",
+                    &json!({"message_ids": ids, "read_at": now, "room_number": c.room_number}),
+                );
+            }
+            ids
+        }
+    };
+    Ok(Json(
+        json!({"conversation_id": c.id, "marked_as_read": ids.len()}),
+    ))
+}
+
+/// Unread guest messages per conversation of a hotel: (conversation, [(id, message, timestamp)]).
+fn unread_by_conversation(
+    db: &Connection,
+    hotel_id: i64,
+) -> rusqlite::Result<Vec<(Conversation, Vec<(i64, String, String)>)>> {
+    let mut out = Vec::new();
+    for c in conversations_of(db, hotel_id)? {
+        let mut stmt = db.prepare("SELECT id, message, timestamp FROM messages WHERE conversation_id = ?1 AND sender_type = 'guest' AND read_by_staff = 0 ORDER BY id")?;
+        let msgs: Vec<(i64, String, String)> = stmt
+            .query_map([c.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        if !msgs.is_empty() {
+            out.push((c, msgs));
+        }
+    }
+    Ok(out)
+}
+
+/// `GET /api/chat/<slug>/conversations/unread-count/`: `{"unread_counts": {"<room_id>": n}}`, `{}` for non-staff.
+pub async fn unread_counts(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let mut counts = Map::new();
+    if caller.staff().is_some() {
+        let db = state.db();
+        let hotel_id = hotel_id_of(&db, &slug)?;
+        for (c, msgs) in unread_by_conversation(&db, hotel_id)? {
+            counts.insert(c.room_id.to_string(), json!(msgs.len()));
+        }
+    }
+    Ok(Json(json!({"unread_counts": counts})))
+}
+
+/// `GET /api/chat/hotels/<slug>/conversations/unread-count/`.
+pub async fn unread_conversations(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let db = state.db();
+    let hotel_id = hotel_id_of(&db, &slug)?;
+    let rooms: Vec<Value> = unread_by_conversation(&db, hotel_id)?
+        .into_iter()
+        .map(|(c, msgs)| {
+            json!({
+                "room_id": c.room_id,
+                "room_number": c.room_number,
+                "conversation_id": c.id,
+                "unread_count": msgs.len(),
+                "unread_messages": msgs.iter().map(|(id, m, t)| json!({"id": id, "message": m, "timestamp": t})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    Ok(Json(json!({"unread_count": rooms.len(), "rooms": rooms})))
+}
