@@ -131,6 +131,11 @@ impl StateStream {
     pub async fn recv(&mut self) -> Option<ConnectionState> {
         self.rx.recv().await
     }
+
+    /// A transition already queued, without waiting.
+    pub fn try_recv(&mut self) -> Option<ConnectionState> {
+        self.rx.try_recv().ok()
+    }
 }
 
 impl Stream for StateStream {

@@ -1,0 +1,161 @@
+//! A TCP proxy that can cut, black-hole and delay the connections passing through it, and a minimal
+//! HTTP CONNECT proxy.
+
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+
+const PASS: u8 = 0;
+const BLACKHOLE: u8 = 1;
+const REFUSE: u8 = 2;
+
+pub struct FaultProxy {
+    pub port: u16,
+    mode: Arc<AtomicU8>,
+    delay_ms: Arc<AtomicU64>,
+    cut: watch::Sender<u64>,
+    pub accepted: Arc<AtomicU64>,
+}
+
+impl FaultProxy {
+    pub async fn start(target_port: u16) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let mode = Arc::new(AtomicU8::new(PASS));
+        let delay_ms = Arc::new(AtomicU64::new(0));
+        let accepted = Arc::new(AtomicU64::new(0));
+        let (cut, _) = watch::channel(0u64);
+        let proxy = Self {
+            port,
+            mode: mode.clone(),
+            delay_ms: delay_ms.clone(),
+            cut: cut.clone(),
+            accepted: accepted.clone(),
+        };
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                accepted.fetch_add(1, Ordering::SeqCst);
+                if mode.load(Ordering::SeqCst) == REFUSE {
+                    drop(client);
+                    continue;
+                }
+                let (mode, delay_ms, mut cut) = (mode.clone(), delay_ms.clone(), cut.subscribe());
+                tokio::spawn(async move {
+                    let Ok(server) = TcpStream::connect(("127.0.0.1", target_port)).await else {
+                        return;
+                    };
+                    let (client_read, client_write) = client.into_split();
+                    let (server_read, server_write) = server.into_split();
+                    let up = pump(client_read, server_write, mode.clone(), delay_ms.clone());
+                    let down = pump(server_read, client_write, mode, delay_ms);
+                    tokio::select! {
+                        _ = up => {}
+                        _ = down => {}
+                        _ = cut.changed() => {}
+                    }
+                });
+            }
+        });
+        proxy
+    }
+
+    /// Drops every open connection (both sides see the TCP connection end).
+    pub fn cut(&self) {
+        self.cut.send_modify(|generation| *generation += 1);
+    }
+
+    /// Bytes in both directions are swallowed; connections stay open (a dead NAT, a sleeping laptop).
+    pub fn blackhole(&self) {
+        self.mode.store(BLACKHOLE, Ordering::SeqCst);
+    }
+
+    /// New connections are accepted and closed at once (a server that dies mid-handshake).
+    pub fn refuse(&self) {
+        self.mode.store(REFUSE, Ordering::SeqCst);
+    }
+
+    pub fn pass(&self) {
+        self.mode.store(PASS, Ordering::SeqCst);
+    }
+
+    /// Every chunk waits this long before it is forwarded.
+    pub fn delay(&self, delay: Duration) {
+        self.delay_ms
+            .store(delay.as_millis() as u64, Ordering::SeqCst);
+    }
+}
+
+async fn pump(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    mode: Arc<AtomicU8>,
+    delay_ms: Arc<AtomicU64>,
+) {
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        let n = match from.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        if mode.load(Ordering::SeqCst) == BLACKHOLE {
+            continue;
+        }
+        let delay = delay_ms.load(Ordering::SeqCst);
+        if delay > 0 {
+            tokio::time::sleep(Duration::from_millis(delay)).await;
+        }
+        if to.write_all(&buf[..n]).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// A minimal HTTP CONNECT proxy that records the targets it was asked for.
+pub struct ConnectProxy {
+    pub port: u16,
+    pub requests: Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl ConnectProxy {
+    pub async fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let requests = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = requests.clone();
+        tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                let log = log.clone();
+                tokio::spawn(async move {
+                    let mut head = Vec::new();
+                    while !head.ends_with(b"\r\n\r\n") {
+                        let mut byte = [0u8; 1];
+                        if client.read_exact(&mut byte).await.is_err() {
+                            return;
+                        }
+                        head.push(byte[0]);
+                    }
+                    let head = String::from_utf8_lossy(&head).to_string();
+                    log.lock().unwrap().push(head.clone());
+                    let target = head
+                        .split_whitespace()
+                        .nth(1)
+                        .unwrap_or_default()
+                        .to_owned();
+                    let Ok(mut server) = TcpStream::connect(target.as_str()).await else {
+                        let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n").await;
+                        return;
+                    };
+                    let _ = client
+                        .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                        .await;
+                    let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                });
+            }
+        });
+        Self { port, requests }
+    }
+}
