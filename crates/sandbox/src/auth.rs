@@ -23,7 +23,6 @@ pub enum Caller {
 #[derive(Debug, Clone)]
 pub struct User {
     pub user_id: i64,
-    pub username: String,
     pub staff: Option<StaffRef>,
 }
 
@@ -93,7 +92,7 @@ impl FromRequestParts<AppState> for Caller {
             }
         }
         let db = state.db();
-        let Some((user_id, username, active)) = user_for_token(&db, words[1])? else {
+        let Some((user_id, active)) = user_for_token(&db, words[1])? else {
             return Err(ApiError::invalid_token());
         };
         if !active {
@@ -103,19 +102,15 @@ impl FromRequestParts<AppState> for Caller {
             ));
         }
         let staff = staff_of_user(&db, user_id)?;
-        Ok(Caller::User(User {
-            user_id,
-            username,
-            staff,
-        }))
+        Ok(Caller::User(User { user_id, staff }))
     }
 }
 
-fn user_for_token(db: &Connection, key: &str) -> rusqlite::Result<Option<(i64, String, bool)>> {
+fn user_for_token(db: &Connection, key: &str) -> rusqlite::Result<Option<(i64, bool)>> {
     db.query_row(
-        "SELECT u.id, u.username, u.is_active FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.key = ?1",
+        "SELECT u.id, u.is_active FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.key = ?1",
         [key],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? != 0)),
+        |r| Ok((r.get(0)?, r.get::<_, i64>(1)? != 0)),
     )
     .optional()
 }

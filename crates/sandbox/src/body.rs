@@ -50,7 +50,6 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
 /// One uploaded file part.
 #[derive(Debug, Clone)]
 pub struct Upload {
-    pub file_name: String,
     pub bytes: Bytes,
 }
 
@@ -70,17 +69,9 @@ impl RequestData {
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.fields.get(key)
     }
-
-    pub fn has(&self, key: &str) -> bool {
-        self.fields.contains_key(key) || self.files.contains_key(key)
-    }
 }
 
 impl RawBody {
-    pub fn is_empty(&self) -> bool {
-        self.bytes.is_empty()
-    }
-
     /// The body parsed as DRF would, or DRF's 400/415 answer.
     pub async fn parse(&self) -> Result<RequestData, ApiError> {
         if self.bytes.is_empty() {
@@ -161,14 +152,8 @@ async fn parse_multipart(content_type: &str, bytes: Bytes) -> Result<RequestData
         match file_name {
             // Django skips file parts without a file name.
             Some(f) if f.is_empty() => {}
-            Some(file_name) => {
-                data.files.insert(
-                    name,
-                    Upload {
-                        file_name,
-                        bytes: content,
-                    },
-                );
+            Some(_) => {
+                data.files.insert(name, Upload { bytes: content });
             }
             None => {
                 let text = String::from_utf8_lossy(&content).into_owned();

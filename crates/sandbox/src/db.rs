@@ -97,8 +97,3 @@ pub fn open(path: &Path) -> rusqlite::Result<Connection> {
     conn.execute_batch(SCHEMA)?;
     Ok(conn)
 }
-
-/// Reads an SQLite integer flag as a bool.
-pub fn flag(v: i64) -> bool {
-    v != 0
-}

@@ -36,7 +36,7 @@ enum Body {
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
-    body: Body,
+    body: Box<Body>,
     www_authenticate: bool,
 }
 
@@ -45,7 +45,7 @@ impl ApiError {
     pub fn json(status: StatusCode, body: Value) -> Self {
         Self {
             status,
-            body: Body::Json(body),
+            body: Box::new(Body::Json(body)),
             www_authenticate: status == StatusCode::UNAUTHORIZED,
         }
     }
@@ -111,7 +111,7 @@ impl ApiError {
         );
         Self {
             status: StatusCode::NOT_FOUND,
-            body: Body::Html(html),
+            body: Box::new(Body::Html(html)),
             www_authenticate: false,
         }
     }
@@ -120,16 +120,11 @@ impl ApiError {
     pub fn crash(exception: &str, message: &str) -> Self {
         Self {
             status: StatusCode::INTERNAL_SERVER_ERROR,
-            body: Body::Text(format!(
+            body: Box::new(Body::Text(format!(
                 "{exception} at request\n{message}\n\nYou're seeing this error because you have DEBUG = True in your Django settings file."
-            )),
+            ))),
             www_authenticate: false,
         }
-    }
-
-    /// The body as JSON, if it is JSON (used by the simulator and tests of the domain layer).
-    pub fn status(&self) -> StatusCode {
-        self.status
     }
 }
 
@@ -142,7 +137,7 @@ impl From<rusqlite::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = match self.body {
+        let mut response = match *self.body {
             Body::Json(v) => (self.status, axum::Json(v)).into_response(),
             Body::Html(h) => (self.status, axum::response::Html(h)).into_response(),
             Body::Text(t) => (

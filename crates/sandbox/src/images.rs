@@ -112,7 +112,7 @@ pub fn render(scene: Scene, w: u32, h: u32) -> RgbImage {
                 } else if dist < r * 3.0 {
                     c = mix(sun_col, c, (dist - r) / (r * 2.0));
                 }
-                if d > 0.7 && hash(x, y, v) % 900 == 0 {
+                if d > 0.7 && hash(x, y, v).is_multiple_of(900) {
                     c = [230.0, 230.0, 255.0];
                 }
                 if fy > hill {
@@ -127,7 +127,7 @@ pub fn render(scene: Scene, w: u32, h: u32) -> RgbImage {
                 if (fx - sun_x + ripple).abs() < h as f32 * 0.05 * (1.0 - t * 0.5) {
                     c = mix(c, sun_col, 0.55 - t * 0.3);
                 }
-                if hash(x / 6, y / 2, v) % 7 == 0 {
+                if hash(x / 6, y / 2, v).is_multiple_of(7) {
                     c = mix(c, [255.0, 255.0, 255.0], 0.08);
                 }
                 c

@@ -50,15 +50,6 @@ pub const DEMO_LOGINS: &[DemoLogin] = &[
     },
 ];
 
-/// The second hotel's only login (cross-hotel 403 tests).
-pub const GALWAY_LOGIN: DemoLogin = DemoLogin {
-    username: "ciara.walsh",
-    password: DEMO_PASSWORD,
-    first_name: "Ciara",
-    last_name: "Walsh",
-    role: "Receptionist",
-};
-
 const NAVS: &[&str] = &[
     "home",
     "chat",
@@ -524,6 +515,9 @@ fn seed_room_types(db: &Connection, pics: &Pictures) -> Result<(), SandboxError>
     Ok(())
 }
 
+/// (sender type, staff id, text).
+type SeedMessage<'a> = (&'a str, Option<i64>, &'a str);
+
 fn seed_chat(db: &Connection) -> Result<(), SandboxError> {
     let rooms = [
         (101, "John", "Doe"),
@@ -548,8 +542,8 @@ fn seed_chat(db: &Connection) -> Result<(), SandboxError> {
         [],
     )?;
     let galway_room = db.last_insert_rowid();
-    // (room index, [(sender, staff id, text)], last guest message unread)
-    let threads: [(i64, &[(&str, Option<i64>, &str)], bool); 5] = [
+    // (room index, messages, last guest message unread)
+    let threads: [(i64, &[SeedMessage], bool); 5] = [
         (
             1,
             &[

@@ -211,10 +211,6 @@ impl<'a> Form<'a> {
         Some(formatted)
     }
 
-    pub fn has_errors(&self) -> bool {
-        !self.errors.is_empty()
-    }
-
     /// `serializer.is_valid(raise_exception=True)`.
     pub fn finish(self) -> Result<(), ApiError> {
         if self.errors.is_empty() {

@@ -36,7 +36,6 @@ pub struct Conversation {
     pub room_number: i64,
     has_unread: bool,
     handler_staff_id: Option<i64>,
-    updated_at: String,
     guest: Option<(String, String)>,
 }
 
@@ -57,7 +56,6 @@ fn conv_row(r: &Row<'_>) -> rusqlite::Result<Conversation> {
         room_number: r.get(4)?,
         has_unread: r.get::<_, i64>(5)? != 0,
         handler_staff_id: r.get(6)?,
-        updated_at: r.get(7)?,
         guest: first.zip(last),
     })
 }
@@ -633,15 +631,18 @@ pub async fn mark_read(
     ))
 }
 
-/// Unread guest messages per conversation of a hotel: (conversation, [(id, message, timestamp)]).
+/// An unread guest message: (id, message, timestamp).
+type Unread = (i64, String, String);
+
+/// Unread guest messages per conversation of a hotel.
 fn unread_by_conversation(
     db: &Connection,
     hotel_id: i64,
-) -> rusqlite::Result<Vec<(Conversation, Vec<(i64, String, String)>)>> {
+) -> rusqlite::Result<Vec<(Conversation, Vec<Unread>)>> {
     let mut out = Vec::new();
     for c in conversations_of(db, hotel_id)? {
         let mut stmt = db.prepare("SELECT id, message, timestamp FROM messages WHERE conversation_id = ?1 AND sender_type = 'guest' AND read_by_staff = 0 ORDER BY id")?;
-        let msgs: Vec<(i64, String, String)> = stmt
+        let msgs: Vec<Unread> = stmt
             .query_map([c.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
         if !msgs.is_empty() {

@@ -3,7 +3,6 @@
 //! fail" rule, and `settings-updated` after every successful write.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::Json;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Map, Value};

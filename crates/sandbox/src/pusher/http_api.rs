@@ -20,12 +20,22 @@ const MAX_DATA_BYTES: usize = 10 * 1024;
 const MAX_CHANNELS_PER_EVENT: usize = 100;
 const MAX_BATCH: usize = 10;
 
-fn text(status: StatusCode, body: impl Into<String>) -> Response {
-    (status, body.into()).into_response()
+/// A plain-text refusal, as Pusher answers bad requests.
+#[derive(Debug)]
+struct Refusal(StatusCode, String);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        (self.0, self.1).into_response()
+    }
+}
+
+fn text(status: StatusCode, body: impl Into<String>) -> Refusal {
+    Refusal(status, body.into())
 }
 
 /// Checks app id and signature; `Err` is the answer to send.
-fn authenticate(state: &AppState, app_id: &str, uri: &Uri, body: &[u8]) -> Result<(), Response> {
+fn authenticate(state: &AppState, app_id: &str, uri: &Uri, body: &[u8]) -> Result<(), Refusal> {
     if app_id != state.pusher.app_id {
         return Err(text(
             StatusCode::NOT_FOUND,
@@ -84,7 +94,7 @@ struct EventSpec {
     socket_id: Option<String>,
 }
 
-fn parse_event(v: &Value, batch: bool) -> Result<EventSpec, Response> {
+fn parse_event(v: &Value, batch: bool) -> Result<EventSpec, Refusal> {
     let bad = |m: &str| Err(text(StatusCode::BAD_REQUEST, format!("{m}\n")));
     let Some(name) = v.get("name").and_then(Value::as_str) else {
         return bad("Missing event name");
@@ -153,17 +163,17 @@ pub async fn events(
     body: Bytes,
 ) -> Response {
     if let Err(r) = authenticate(&state, &app_id, &uri, &body) {
-        return r;
+        return r.into_response();
     }
     let Ok(v) = serde_json::from_slice::<Value>(&body) else {
-        return text(StatusCode::BAD_REQUEST, "Invalid JSON body\n");
+        return text(StatusCode::BAD_REQUEST, "Invalid JSON body\n").into_response();
     };
     match parse_event(&v, false) {
         Ok(e) => {
             deliver(&state, &e);
             Json(json!({})).into_response()
         }
-        Err(r) => r,
+        Err(r) => r.into_response(),
     }
 }
 
@@ -175,7 +185,7 @@ pub async fn batch_events(
     body: Bytes,
 ) -> Response {
     if let Err(r) = authenticate(&state, &app_id, &uri, &body) {
-        return r;
+        return r.into_response();
     }
     let Some(list) = serde_json::from_slice::<Value>(&body)
         .ok()
@@ -184,19 +194,21 @@ pub async fn batch_events(
         return text(
             StatusCode::BAD_REQUEST,
             "Invalid JSON body: expected {\"batch\": [...]}\n",
-        );
+        )
+        .into_response();
     };
     if list.len() > MAX_BATCH {
         return text(
             StatusCode::BAD_REQUEST,
             "Batch too large (at most 10 events)\n",
-        );
+        )
+        .into_response();
     }
     let mut specs = Vec::with_capacity(list.len());
     for v in &list {
         match parse_event(v, true) {
             Ok(e) => specs.push(e),
-            Err(r) => return r,
+            Err(r) => return r.into_response(),
         }
     }
     for e in &specs {

@@ -195,10 +195,6 @@ impl Hub {
             let _ = tx.send(Outgoing::Close(code, reason.to_string()));
         }
     }
-
-    pub fn connection_count(&self) -> usize {
-        self.lock().sockets.len()
-    }
 }
 
 fn send_to(inner: &Inner, socket_id: &str, text: String) {

@@ -7,18 +7,6 @@ use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
 
-/// Lowercase hex HMAC-SHA256 of `message` under `secret`.
-pub fn hmac_hex(secret: &str, message: &str) -> String {
-    // HMAC accepts keys of any length, so this cannot fail; fall back to an impossible signature anyway.
-    match HmacSha256::new_from_slice(secret.as_bytes()) {
-        Ok(mut mac) => {
-            mac.update(message.as_bytes());
-            hex::encode(mac.finalize().into_bytes())
-        }
-        Err(_) => String::new(),
-    }
-}
-
 /// Compares a received hex signature with the expected one in constant time.
 pub fn verify_hex(secret: &str, message: &str, received_hex: &str) -> bool {
     let Ok(received) = hex::decode(received_hex) else {
@@ -39,20 +27,6 @@ pub fn channel_string(socket_id: &str, channel: &str, channel_data: Option<&str>
         Some(d) => format!("{socket_id}:{channel}:{d}"),
         None => format!("{socket_id}:{channel}"),
     }
-}
-
-/// `<key>:<signature>` as an auth endpoint answers it (tests and the simulator use it).
-pub fn channel_auth(
-    key: &str,
-    secret: &str,
-    socket_id: &str,
-    channel: &str,
-    channel_data: Option<&str>,
-) -> String {
-    format!(
-        "{key}:{}",
-        hmac_hex(secret, &channel_string(socket_id, channel, channel_data))
-    )
 }
 
 pub fn md5_hex(bytes: &[u8]) -> String {
