@@ -128,6 +128,13 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The HTTP status of the answer (the simulator logs it).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
 impl From<rusqlite::Error> for ApiError {
     fn from(e: rusqlite::Error) -> Self {
         tracing::error!(error = %e, "sandbox database error");

@@ -1,9 +1,179 @@
-//! Keeps the demo hotel alive: now and then a guest writes, a colleague clocks in or out, or another manager
-//! edits an offer, through the same code paths as the REST handlers so the same events fire.
+//! Keeps the demo hotel alive: now and then a guest writes, a colleague clocks in or out, or the manager edits
+//! an offer. Each action goes through the same functions as the REST handlers, so the same events fire.
+//! Off in tests; the demo turns it on.
 
+use std::time::Duration;
+
+use rand::Rng;
+use serde_json::{json, Value};
+
+use crate::api::{chat, offers, staff};
+use crate::auth::staff_of_user;
+use crate::body::RequestData;
+use crate::errors::ApiError;
 use crate::state::AppState;
+
+/// Pause between two simulated actions: uniformly in this range.
+const MIN_PAUSE: Duration = Duration::from_secs(20);
+const MAX_PAUSE: Duration = Duration::from_secs(50);
+const DEMO_HOTEL_ID: i64 = 1;
+/// The colleague who edits offers (Seán Murphy, the manager).
+const MANAGER_USER_ID: i64 = 2;
+/// The staff member the demo logs in as never acts by themselves.
+const DEMO_DESK_STAFF_ID: i64 = 1;
+
+const GUEST_LINES: &[&str] = &[
+    "Could we have two more pillows, please?",
+    "Is it possible to book a table for dinner at 8?",
+    "What time does the spa close today?",
+    "Can we check out a bit later tomorrow, around 1pm?",
+    "The TV remote in our room isn't working.",
+    "Do you have an umbrella we could borrow?",
+    "Could you recommend a good walk around the lake?",
+    "Thanks for the lovely welcome!",
+];
+const OFFER_TAGS: &[&str] = &[
+    "Weekend Deal",
+    "Last rooms!",
+    "New",
+    "Bestseller",
+    "Limited",
+    "Spa",
+];
+
+/// One simulated action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    GuestWrites,
+    ColleagueClocks,
+    ManagerEditsOffer,
+}
 
 /// Runs until aborted.
 pub async fn run(state: AppState) {
-    let _ = state;
+    loop {
+        let (pause, action) = {
+            let mut rng = rand::rng();
+            let pause = rng.random_range(MIN_PAUSE..MAX_PAUSE);
+            let action = match rng.random_range(0..10) {
+                0..=4 => Action::GuestWrites,
+                5..=7 => Action::ColleagueClocks,
+                _ => Action::ManagerEditsOffer,
+            };
+            (pause, action)
+        };
+        tokio::time::sleep(pause).await;
+        if let Err(e) = step(&state, action) {
+            tracing::warn!(?action, status = %e.status(), "simulated action failed");
+        }
+    }
+}
+
+/// Performs one action now.
+pub fn step(state: &AppState, action: Action) -> Result<(), ApiError> {
+    match action {
+        Action::GuestWrites => {
+            let conversations = chat::conversations_of(&state.db(), DEMO_HOTEL_ID)?;
+            let (conv, line) = {
+                let mut rng = rand::rng();
+                if conversations.is_empty() {
+                    return Ok(());
+                }
+                let conv = conversations[rng.random_range(0..conversations.len())].clone();
+                (conv, GUEST_LINES[rng.random_range(0..GUEST_LINES.len())])
+            };
+            chat::send_message(state, &conv, chat::Sender::Guest, line, None)?;
+        }
+        Action::ColleagueClocks => {
+            let ids: Vec<i64> = {
+                let db = state.db();
+                let mut stmt = db.prepare(
+                    "SELECT id FROM staff WHERE hotel_id = ?1 AND id != ?2 AND is_active = 1",
+                )?;
+                let rows = stmt.query_map([DEMO_HOTEL_ID, DEMO_DESK_STAFF_ID], |r| r.get(0))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            if ids.is_empty() {
+                return Ok(());
+            }
+            let id = ids[rand::rng().random_range(0..ids.len())];
+            staff::toggle_clock(state, id)?;
+        }
+        Action::ManagerEditsOffer => {
+            let manager = staff_of_user(&state.db(), MANAGER_USER_ID)?
+                .ok_or_else(|| ApiError::no_match("Staff"))?;
+            let offers = offers::list_rows(&state.db(), manager.hotel_id)?;
+            if offers.is_empty() {
+                return Ok(());
+            }
+            let (id, tag) = {
+                let mut rng = rand::rng();
+                (
+                    offers[rng.random_range(0..offers.len())].id,
+                    OFFER_TAGS[rng.random_range(0..OFFER_TAGS.len())],
+                )
+            };
+            let mut data = RequestData {
+                is_json: true,
+                ..RequestData::default()
+            };
+            if let Value::Object(m) = json!({ "tag": tag }) {
+                data.fields = m;
+            }
+            offers::update_offer(state, &manager, id, &data, true)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::PusherInfo;
+
+    fn state() -> (AppState, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::db::open(&dir.path().join("db.sqlite3")).unwrap();
+        crate::seed::seed_if_empty(&conn, &dir.path().join("media")).unwrap();
+        let pusher = PusherInfo {
+            app_id: "1".into(),
+            key: "k".into(),
+            secret: "s".into(),
+            host: "127.0.0.1".into(),
+            port: 0,
+            tls: false,
+        };
+        (
+            AppState::new(
+                conn,
+                dir.path().join("media"),
+                "http://127.0.0.1:0".into(),
+                pusher,
+            ),
+            dir,
+        )
+    }
+
+    #[test]
+    fn every_simulated_action_succeeds_on_the_seeded_hotel() {
+        let (state, _dir) = state();
+        let messages_before: i64 = state
+            .db()
+            .query_row("SELECT COUNT(*) FROM messages", [], |r| r.get(0))
+            .unwrap();
+        for action in [
+            Action::GuestWrites,
+            Action::ColleagueClocks,
+            Action::ManagerEditsOffer,
+        ] {
+            step(&state, action).unwrap();
+        }
+        let messages_after: i64 = state
+            .db()
+            .query_row("SELECT COUNT(*) FROM messages", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(messages_after, messages_before + 1);
+    }
 }
