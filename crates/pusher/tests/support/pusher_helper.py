@@ -5,6 +5,8 @@ argv[1]: JSON {"app_id", "key", "secret", "host", "port", "master_key"}.
 """
 import json
 import sys
+import threading
+import time
 
 import pusher
 
@@ -40,6 +42,35 @@ for line in sys.stdin:
         elif op == "send_to_user":
             client.send_to_user(request["user_id"], request["event"], request["data"])
             out = {"ok": True}
+        elif op == "bench_latency":
+            # One event at a time, each stamped with the wall clock when it was handed to the server.
+            for i in range(request["count"]):
+                client.trigger(request["channel"], "latency", {"i": i, "sent_at_us": time.time_ns() // 1000})
+                time.sleep(request["interval_ms"] / 1000.0)
+            out = {"ok": True}
+        elif op == "bench_burst":
+            # As fast as the HTTP API takes them: batches of 10 from several threads.
+            channel, count, threads = request["channel"], request["count"], request["threads"]
+            per_thread = count // threads
+            errors = []
+
+            def publish(offset):
+                try:
+                    for start in range(0, per_thread, 10):
+                        batch = [{"channel": channel, "name": "burst", "data": json.dumps({"i": offset + start + k})}
+                                 for k in range(min(10, per_thread - start))]
+                        client.trigger_batch(batch)
+                except Exception as error:
+                    errors.append(repr(error))
+
+            workers = [threading.Thread(target=publish, args=(t * per_thread,)) for t in range(threads)]
+            started = time.time()
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.join()
+            out = {"ok": not errors, "error": errors[:1], "published": per_thread * threads,
+                   "seconds": time.time() - started}
         else:
             out = {"ok": False, "error": "unknown op " + op}
     except Exception as error:  # the test prints it
