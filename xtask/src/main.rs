@@ -1,1 +1,78 @@
-fn main() {}
+//! `cargo xtask <command>`: the project's README commands, in Rust.
+//!
+//! - `demo`: install what the app needs, build the UI and the app, and open it on the demo hotel.
+//! - `test`: install everything the tests need, then run every check and test (the CI command).
+//! - `setup`: only the installs (idempotent; fast when everything is there).
+//!
+//! Not for: anything the app itself does at run time.
+
+mod desktop;
+mod run;
+mod setup;
+
+use std::process::ExitCode;
+
+use run::{workspace_root, Step};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo(),
+        Some("test") => test(&args[1..]),
+        Some("setup") => setup::all(),
+        Some(desktop::INNER_COMMAND) => desktop::inner(&args[1..]),
+        _ => {
+            eprintln!("usage: cargo xtask <demo | test [cargo-nextest filters] | setup>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds the UI and runs the app, signed out or on its saved session.
+fn demo() -> Result<(), String> {
+    setup::for_app()?;
+    build_ui()?;
+    Step::new("cargo", &["run", "--package", "hotelmate-desk"]).run()
+}
+
+fn build_ui() -> Result<(), String> {
+    Step::new("npm", &["run", "build"]).dir("ui").run()
+}
+
+/// Every check and every test; ends with the test runner's summary line.
+fn test(filters: &[String]) -> Result<(), String> {
+    setup::all()?;
+    let root = workspace_root();
+    Step::new("cargo", &["fmt", "--all", "--", "--check"]).run()?;
+    build_ui()?;
+    Step::new("npm", &["run", "check"]).dir("ui").run()?;
+    Step::new(
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )
+    .run()?;
+    Step::new("cargo", &["build", "--workspace", "--bins"]).run()?;
+    Step::new("cargo", &["test", "--workspace", "--doc"]).run()?;
+    let artifacts = root.join("target/e2e");
+    std::fs::create_dir_all(&artifacts)
+        .map_err(|e| format!("cannot create {}: {e}", artifacts.display()))?;
+    let mut nextest: Vec<String> = ["nextest", "run", "--workspace", "--no-fail-fast"]
+        .map(String::from)
+        .to_vec();
+    nextest.extend(filters.iter().cloned());
+    desktop::run_in_private_session("cargo", &nextest, &setup::test_env(&root))
+}

@@ -1,0 +1,4 @@
+//! Tauri commands, one file per area; each is a few lines that call the core.
+
+pub mod display;
+pub mod session;

@@ -1,0 +1,32 @@
+//! Signing in and out, and who is signed in.
+
+use hotelmate_core::{Desk, SessionInfo, SignInRequest, UiError};
+use tauri::State;
+
+#[tauri::command]
+pub async fn session_resume(desk: State<'_, Desk>) -> Result<Option<SessionInfo>, UiError> {
+    Ok(desk.resume().await?)
+}
+
+#[tauri::command]
+pub fn session_current(desk: State<'_, Desk>) -> Option<SessionInfo> {
+    desk.session()
+}
+
+#[tauri::command]
+pub async fn sign_in(
+    desk: State<'_, Desk>,
+    request: SignInRequest,
+) -> Result<SessionInfo, UiError> {
+    Ok(desk.sign_in(request).await?)
+}
+
+#[tauri::command]
+pub async fn sign_in_demo(desk: State<'_, Desk>) -> Result<SessionInfo, UiError> {
+    Ok(desk.sign_in_demo().await?)
+}
+
+#[tauri::command]
+pub async fn sign_out(desk: State<'_, Desk>) -> Result<(), UiError> {
+    Ok(desk.sign_out().await?)
+}

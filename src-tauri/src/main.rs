@@ -1,0 +1,83 @@
+//! HotelMate Desk's shell: wiring only. Every behaviour lives in `hotelmate-core`.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod events;
+
+use hotelmate_core::config::DataDir;
+use hotelmate_core::{Desk, DeskOptions};
+use tauri::{Manager, RunEvent};
+
+fn main() {
+    // WebKitGTK's DMA-BUF renderer paints a blank white window in virtual machines, remote
+    // sessions and on some GPUs; the desk must always show. An explicit setting still wins.
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
+    }
+    let data_dir = match DataDir::from_env() {
+        Ok(dir) => dir,
+        Err(error) => fail(&error.to_string()),
+    };
+    logging::init(&data_dir);
+    let desk = match Desk::open(DeskOptions::from_env(data_dir)) {
+        Ok(desk) => desk,
+        Err(error) => fail(&error.to_string()),
+    };
+    let app = tauri::Builder::default()
+        .manage(desk.clone())
+        .setup(|app| {
+            events::forward(app.handle().clone(), app.state::<Desk>().subscribe());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::session::session_resume,
+            commands::session::session_current,
+            commands::session::sign_in,
+            commands::session::sign_in_demo,
+            commands::session::sign_out,
+            commands::display::open_reception_display,
+        ])
+        .build(tauri::generate_context!("../tauri.conf.json"));
+    match app {
+        Ok(app) => app.run(move |_, event| {
+            if let RunEvent::Exit = event {
+                tauri::async_runtime::block_on(desk.shutdown());
+            }
+        }),
+        Err(error) => fail(&format!("the window could not be created: {error}")),
+    }
+}
+
+fn fail(message: &str) -> ! {
+    tracing::error!("{message}");
+    eprintln!("HotelMate Desk cannot start: {message}");
+    std::process::exit(1)
+}
+
+mod logging {
+    use hotelmate_core::config::DataDir;
+    use tracing_subscriber::EnvFilter;
+
+    /// Logs to stderr and to `<data dir>/logs/desk.log`. Secrets are never formatted (their
+    /// types print `***`).
+    pub fn init(data_dir: &DataDir) {
+        let filter = EnvFilter::try_from_env("HOTELMATE_LOG")
+            .unwrap_or_else(|_| EnvFilter::new("info,tao=warn,wry=warn"));
+        let file = std::fs::create_dir_all(data_dir.logs())
+            .and_then(|()| {
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(data_dir.logs().join("desk.log"))
+            })
+            .ok();
+        let builder = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_ansi(false);
+        match file {
+            Some(file) => builder.with_writer(std::sync::Mutex::new(file)).init(),
+            None => builder.with_writer(std::io::stderr).init(),
+        }
+    }
+}

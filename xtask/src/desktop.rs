@@ -1,0 +1,146 @@
+//! The private desktop session the tests run in (DESIGN.md, Testing):
+//! `keyctl session - xvfb-run -a dbus-run-session -- <this program> __desktop-session <command>`.
+//! Inside it, an unlocked GNOME Keyring (Secret Service), the `dunst` notification daemon, and a
+//! `dbus-monitor` of the Notifications interface writing to a log that tests read. Nothing of the
+//! developer's own desktop (keyring, notifications, display) is touched.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use crate::run::workspace_root;
+
+pub const INNER_COMMAND: &str = "__desktop-session";
+const KEYRING_PASSWORD: &str = "hotelmate-test-session";
+
+/// Runs `program args` inside a fresh private desktop session.
+pub fn run_in_private_session(
+    program: &str,
+    args: &[String],
+    env: &[(String, String)],
+) -> Result<(), String> {
+    let this =
+        std::env::current_exe().map_err(|e| format!("cannot find the xtask program: {e}"))?;
+    let mut command = Command::new("keyctl");
+    command
+        .args([
+            "session",
+            "-",
+            "xvfb-run",
+            "-a",
+            "-s",
+            "-screen 0 1600x1000x24",
+            "dbus-run-session",
+            "--",
+        ])
+        .arg(this)
+        .arg(INNER_COMMAND)
+        .arg(program)
+        .args(args)
+        .current_dir(workspace_root());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    eprintln!("==> (private desktop session) {program} {}", args.join(" "));
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot start the private desktop session: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
+
+/// Inside the session: start the daemons, run the command, stop the daemons.
+pub fn inner(args: &[String]) -> Result<(), String> {
+    let (program, rest) = args
+        .split_first()
+        .ok_or("no command given to the desktop session")?;
+    let session_dir = workspace_root().join("target/e2e/session");
+    let _ = std::fs::remove_dir_all(&session_dir);
+    let runtime_dir = session_dir.join("runtime");
+    let data_home = session_dir.join("data");
+    for dir in [&runtime_dir, &data_home] {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    restrict(&runtime_dir);
+    std::env::set_var("XDG_RUNTIME_DIR", &runtime_dir);
+    std::env::set_var("XDG_DATA_HOME", &data_home);
+
+    start_keyring()?;
+    let monitor_log = workspace_root().join("target/e2e/notifications.log");
+    let mut daemons = vec![start_dunst()?, start_dbus_monitor(&monitor_log)?];
+    std::env::set_var("HOTELMATE_NOTIFICATION_LOG", &monitor_log);
+
+    let status = Command::new(program)
+        .args(rest)
+        .current_dir(workspace_root())
+        .status();
+    for daemon in &mut daemons {
+        let _ = daemon.kill();
+        let _ = daemon.wait();
+    }
+    if let Ok(pid) = std::env::var("GNOME_KEYRING_PID") {
+        let _ = Command::new("kill").arg(pid).status();
+    }
+    match status {
+        Ok(status) if status.success() => Ok(()),
+        Ok(status) => Err(format!("`{program}` failed ({status})")),
+        Err(error) => Err(format!("cannot start `{program}`: {error}")),
+    }
+}
+
+fn restrict(dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+    }
+}
+
+/// `gnome-keyring-daemon --unlock` reads the password on stdin and prints the variables clients
+/// need; an unlocked "login" collection becomes the default one.
+fn start_keyring() -> Result<(), String> {
+    let mut child = Command::new("gnome-keyring-daemon")
+        .args(["--unlock", "--components=secrets", "--daemonize"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("cannot start gnome-keyring-daemon: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(KEYRING_PASSWORD.as_bytes())
+            .map_err(|e| format!("gnome-keyring-daemon: {e}"))?;
+    }
+    let output = child
+        .wait_with_output()
+        .map_err(|e| format!("gnome-keyring-daemon: {e}"))?;
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        if let Some((key, value)) = line.split_once('=') {
+            std::env::set_var(key, value);
+        }
+    }
+    Ok(())
+}
+
+fn start_dunst() -> Result<Child, String> {
+    Command::new("dunst")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start dunst: {e}"))
+}
+
+fn start_dbus_monitor(log: &PathBuf) -> Result<Child, String> {
+    let file =
+        std::fs::File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
+    Command::new("dbus-monitor")
+        .arg("interface='org.freedesktop.Notifications'")
+        .stdout(file)
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start dbus-monitor: {e}"))
+}

@@ -1,0 +1,65 @@
+//! Running one step of a command, with its name printed first and a plain error after.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The workspace root (the parent of this crate).
+pub fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
+}
+
+pub struct Step {
+    command: Command,
+    shown: String,
+}
+
+impl Step {
+    pub fn new(program: &str, args: &[&str]) -> Self {
+        let mut command = Command::new(program);
+        command.args(args).current_dir(workspace_root());
+        Self {
+            command,
+            shown: format!("{program} {}", args.join(" ")),
+        }
+    }
+
+    pub fn dir(mut self, relative: &str) -> Self {
+        self.command.current_dir(workspace_root().join(relative));
+        self.shown = format!("(in {relative}) {}", self.shown);
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.command.env(key, value);
+        self
+    }
+
+    pub fn run(mut self) -> Result<(), String> {
+        eprintln!("==> {}", self.shown);
+        let status = self
+            .command
+            .status()
+            .map_err(|e| format!("cannot start `{}`: {e}", self.shown))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("`{}` failed ({status})", self.shown))
+        }
+    }
+
+    /// Runs quietly; true when it succeeded.
+    pub fn succeeds(mut self) -> bool {
+        self.command
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+}
+
+/// Whether `program` is on the PATH.
+pub fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+}
