@@ -6,8 +6,11 @@
 pub mod api;
 pub mod config;
 pub mod desk;
+pub mod media;
 pub mod secrets;
 pub mod store;
 pub mod typescript;
 
-pub use desk::{ConnectionStatus, Desk, DeskError, DeskEvent, DeskOptions, SessionInfo, SignInRequest, UiError};
+pub use desk::{
+    ConnectionStatus, Desk, DeskError, DeskEvent, DeskOptions, SessionInfo, SignInRequest, UiError,
+};

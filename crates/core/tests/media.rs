@@ -1,0 +1,2 @@
+//! Media pipeline tests.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
