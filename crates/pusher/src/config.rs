@@ -136,6 +136,8 @@ pub struct Config {
     pub(crate) max_frame_bytes: usize,
     pub(crate) authorizer: Option<Arc<dyn Authorizer>>,
     pub(crate) user_authenticator: Option<Arc<dyn UserAuthenticator>>,
+    /// Extra trusted roots (DER), for self-hosted servers with a private CA.
+    pub(crate) extra_roots: Vec<Vec<u8>>,
 }
 
 impl fmt::Debug for Config {
@@ -169,6 +171,7 @@ impl Config {
             max_frame_bytes: DEFAULT_MAX_FRAME_BYTES,
             authorizer: None,
             user_authenticator: None,
+            extra_roots: Vec::new(),
         }
     }
 
@@ -269,6 +272,13 @@ impl Config {
     pub fn with_backoff(mut self, base: Duration, cap: Duration) -> Self {
         self.backoff_base = base;
         self.backoff_cap = cap.max(base);
+        self
+    }
+
+    /// Trusts an extra root certificate (DER) besides the public web roots, for a self-hosted server
+    /// behind a private certificate authority.
+    pub fn with_root_certificate(mut self, der: Vec<u8>) -> Self {
+        self.extra_roots.push(der);
         self
     }
 

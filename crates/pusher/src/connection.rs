@@ -289,7 +289,6 @@ impl Connection {
     }
 
     async fn idle(&mut self, state: ConnectionState, reply: Option<oneshot::Sender<()>>) -> Next {
-        let failed = matches!(state, ConnectionState::Failed(_));
         if let ConnectionState::Failed(reason) = &state {
             tracing::error!(%reason, "pusher connection stopped");
         }
@@ -308,14 +307,10 @@ impl Connection {
                     return Next::Connect;
                 }
                 Some(Interrupt::Disconnect(reply)) => {
-                    if failed {
+                    if self.shared.states.current() != ConnectionState::Disconnected {
                         self.shared.states.set(ConnectionState::Disconnected);
                     }
                     let _ = reply.send(());
-                    return Next::Idle {
-                        state: ConnectionState::Disconnected,
-                        reply: None,
-                    };
                 }
                 Some(Interrupt::Shutdown) => return Next::Exit,
                 Some(Interrupt::Check) | None => {}
@@ -474,7 +469,7 @@ async fn open(
     config: Config,
     force_tls: bool,
 ) -> Result<(Socket, String, Option<Duration>), Opening> {
-    let tls = transport::tls_config().map_err(|error| Opening {
+    let tls = transport::tls_config(&config).map_err(|error| Opening {
         code: None,
         reason: error.to_string(),
     })?;

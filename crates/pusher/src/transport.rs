@@ -44,9 +44,16 @@ pub(crate) enum TransportError {
 
 /// The rustls configuration: ring as the crypto provider and the webpki roots, so the client needs no
 /// process-wide provider and no system certificate store.
-pub(crate) fn tls_config() -> Result<Arc<rustls::ClientConfig>, TransportError> {
+pub(crate) fn tls_config(config: &Config) -> Result<Arc<rustls::ClientConfig>, TransportError> {
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for der in &config.extra_roots {
+        roots
+            .add(rustls::pki_types::CertificateDer::from(der.clone()))
+            .map_err(|error| {
+                TransportError::Tls(format!("cannot trust the extra root certificate: {error}"))
+            })?;
+    }
     let config = rustls::ClientConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))

@@ -373,22 +373,113 @@ async fn other_close_codes_back_off_within_the_cap() {
     client.shutdown().await;
 }
 
+/// A TLS Pusher server for `localhost` with a fresh self-signed certificate; returns its port and the
+/// certificate (DER) a client must trust.
+async fn tls_server() -> (u16, Vec<u8>) {
+    let rcgen::CertifiedKey { cert, key_pair } =
+        rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let cert_der = cert.der().to_vec();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(
+        vec![rustls::pki_types::CertificateDer::from(cert_der.clone())],
+        rustls::pki_types::PrivateKeyDer::Pkcs8(key_pair.serialize_der().into()),
+    )
+    .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(tls) = acceptor.accept(stream).await else {
+                    return;
+                };
+                let Ok(mut ws) = tokio_tungstenite::accept_async(tls).await else {
+                    return;
+                };
+                let established = json!({"socket_id": "7.7", "activity_timeout": 120}).to_string();
+                let hello = json!({"event": "pusher:connection_established", "data": established});
+                let _ = ws.send(Message::text(hello.to_string())).await;
+                while let Some(Ok(Message::Text(text))) = ws.next().await {
+                    let frame: Value = serde_json::from_str(&text).unwrap();
+                    if frame["event"] == "pusher:subscribe" {
+                        let ok = json!({"event": "pusher_internal:subscription_succeeded",
+                                        "channel": frame["data"]["channel"], "data": "{}"});
+                        let _ = ws.send(Message::text(ok.to_string())).await;
+                    }
+                }
+            });
+        }
+    });
+    (port, cert_der)
+}
+
+#[tokio::test]
+async fn wss_works_with_a_trusted_private_root() {
+    init_tracing();
+    let (port, cert) = tls_server().await;
+    let config = Config::self_hosted("localhost", port, true, "key").with_root_certificate(cert);
+    assert!(config.url().starts_with("wss://localhost:"));
+    let client = Client::connect(config).unwrap();
+    let mut states = client.states();
+    assert_eq!(connected(&mut states).await, "7.7");
+    client
+        .subscribe("over-tls")
+        .await
+        .unwrap()
+        .subscribed()
+        .await
+        .unwrap();
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_untrusted_certificate_is_refused_and_retried() {
+    init_tracing();
+    let (port, _cert) = tls_server().await;
+    let config = Config::self_hosted("localhost", port, true, "key")
+        .with_backoff(Duration::from_millis(50), Duration::from_millis(200));
+    let client = Client::connect(config).unwrap();
+    let mut states = client.states();
+    let (down, _) = state_matching(&mut states, "unavailable", |s| s.name() == "unavailable").await;
+    match down {
+        ConnectionState::Unavailable { reason, .. } => {
+            assert!(reason.to_lowercase().contains("certificate"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+    state_matching(&mut states, "a retry", |s| {
+        *s == ConnectionState::Connecting { attempt: 2 }
+    })
+    .await;
+    client.shutdown().await;
+}
+
 #[tokio::test]
 async fn close_code_4000_retries_with_tls_on_the_tls_port() {
     init_tracing();
     let server = closing_server(4000, true).await;
-    let tls_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let tls_port = tls_listener.local_addr().unwrap().port();
-    let client = Client::connect(server.config().with_tls_port(tls_port)).unwrap();
-    let (mut stream, _) = tokio::time::timeout(WAIT, tls_listener.accept())
-        .await
-        .unwrap()
-        .unwrap();
-    let mut first = [0u8; 1];
-    tokio::io::AsyncReadExt::read_exact(&mut stream, &mut first)
-        .await
-        .unwrap();
-    assert_eq!(first[0], 0x16, "a TLS handshake record");
+    let (tls_port, cert) = tls_server().await;
+    let config = Config::self_hosted("localhost", server.port, false, "key")
+        .with_tls_port(tls_port)
+        .with_root_certificate(cert);
+    let client = Client::connect(config).unwrap();
+    let mut states = client.states();
+    let (_, seen) = state_matching(&mut states, "connected over TLS", |s| {
+        s.socket_id() == Some("7.7")
+    })
+    .await;
+    assert!(
+        seen.iter().any(|s| s.retry_in() == Some(Duration::ZERO)),
+        "retried at once: {seen:?}"
+    );
+    assert_eq!(server.accepted.load(Ordering::SeqCst), 1);
     client.shutdown().await;
 }
 
