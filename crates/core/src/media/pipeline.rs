@@ -234,8 +234,10 @@ impl Pixels {
             let width = u16::try_from(self.width).map_err(|err| encode_failed(&err))?;
             let height = u16::try_from(self.height).map_err(|err| encode_failed(&err))?;
             let mut encoder = jpeg_encoder::Encoder::new(&mut bytes, policy.jpeg_quality);
-            // Optimised Huffman tables cost one more pass and save around a tenth of the bytes.
-            encoder.set_optimized_huffman_tables(true);
+            // Standard Huffman tables: jpeg-encoder 0.7's optimised ones decode with wrong colours
+            // in zune-jpeg 0.5 (libjpeg reads them fine); a few per cent of bytes is not worth
+            // a photo that some viewer shows green.
+            encoder.set_optimized_huffman_tables(false);
             encoder
                 .encode(&self.data, width, height, jpeg_encoder::ColorType::Rgb)
                 .map_err(|err| encode_failed(&err))?;
