@@ -4,24 +4,25 @@
 pub mod chat;
 pub mod galleries;
 pub mod offers;
+pub mod public;
 pub mod room_types;
 pub mod session;
 pub mod settings;
 pub mod staff;
 
-use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode, Uri};
+use axum::extract::Request;
+use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::Router;
 
 use crate::body::MAX_UPLOAD_BYTES;
 use crate::errors::ApiError;
 use crate::state::AppState;
 
-/// All routes. Django URLs end in a slash; the slashless forms fall through to the 404 page.
-pub fn router(state: AppState) -> Router {
+/// Every route of the sandbox, without fallback or layers.
+fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/staff/login/", post(session::login))
         .route("/api/staff/{hotel_slug}/me/", get(session::me))
@@ -132,6 +133,41 @@ pub fn router(state: AppState) -> Router {
             "/api/chat/hotels/{hotel_slug}/conversations/unread-count/",
             get(chat::unread_conversations),
         )
+        .route(
+            "/api/attendance/clock-logs/status/",
+            get(staff::clock_status),
+        )
+        .route(
+            "/api/attendance/clock-logs/currently-clocked-in/",
+            get(staff::currently_clocked_in),
+        )
+        .route("/api/staff/{hotel_slug}/", get(staff::staff_viewset_list))
+        .route(
+            "/api/staff/hotel/{hotel_slug}/staff/login/",
+            post(session::login),
+        )
+        .route("/api/hotel/public/page/{hotel_slug}/", get(public::page))
+        .route(
+            "/api/hotel/public/{hotel_slug}/settings/",
+            get(public::settings),
+        )
+        .route(
+            "/api/guest/hotels/{hotel_slug}/site/offers/",
+            get(public::guest_site_offers),
+        )
+        .route("/api/hotel/staff/offers/", any(public::legacy_staff_route))
+        .route(
+            "/api/hotel/staff/offers/{pk}/",
+            any(public::legacy_staff_route),
+        )
+        .route(
+            "/api/hotel/staff/room-types/",
+            any(public::legacy_staff_route),
+        )
+        .route(
+            "/api/hotel/staff/room-types/{pk}/",
+            any(public::legacy_staff_route),
+        )
         .route("/media/{*path}", get(crate::media::serve))
         .route("/app/{key}", get(crate::pusher::socket::upgrade))
         .route(
@@ -142,14 +178,60 @@ pub fn router(state: AppState) -> Router {
             "/apps/{app_id}/batch_events",
             post(crate::pusher::http_api::batch_events),
         )
-        .fallback(not_found)
-        .layer(middleware::from_fn(drf_method_not_allowed))
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
-        .with_state(state)
 }
 
-async fn not_found(State(_): State<AppState>, method: Method, uri: Uri) -> Response {
-    ApiError::page_not_found(method.as_str(), uri.path()).into_response()
+/// All routes, with Django's answers for the rest: a slashless URL whose slashed form exists is redirected
+/// (GET/HEAD, 301) or refused with the debug `RuntimeError` (other methods), as `APPEND_SLASH` does; anything
+/// else gets the technical 404 page.
+pub fn router(state: AppState) -> Router {
+    let app = routes().with_state(state);
+    let probe = app.clone();
+    app.fallback(move |req: Request| not_found(probe.clone(), req))
+        .layer(middleware::from_fn(drf_method_not_allowed))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
+}
+
+async fn not_found(probe: Router, req: Request) -> Response {
+    let method = req.method().clone();
+    let uri = req.uri().clone();
+    let path = uri.path();
+    if !path.ends_with('/') && slashed_route_exists(probe, path).await {
+        let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
+        if method == Method::GET || method == Method::HEAD {
+            return (
+                StatusCode::MOVED_PERMANENTLY,
+                [(axum::http::header::LOCATION, format!("{path}/{query}"))],
+            )
+                .into_response();
+        }
+        return ApiError::crash(
+            "RuntimeError",
+            &format!(
+                "You called this URL via {method}, but the URL doesn't end in a slash and you have APPEND_SLASH set. \
+                 Django can't redirect to the slash URL while maintaining {method} data. Change your form to point \
+                 to {path}/ (note the trailing slash), or set APPEND_SLASH=False in your Django settings."
+            ),
+        )
+        .into_response();
+    }
+    ApiError::page_not_found(method.as_str(), path).into_response()
+}
+
+/// Whether `path + "/"` is a route. Asked with OPTIONS, which no route serves: a known path answers 405
+/// without running any handler, an unknown one the router's own empty 404.
+async fn slashed_route_exists(probe: Router, path: &str) -> bool {
+    use tower::ServiceExt;
+    let Ok(req) = Request::builder()
+        .method(Method::OPTIONS)
+        .uri(format!("{path}/"))
+        .body(axum::body::Body::empty())
+    else {
+        return false;
+    };
+    match probe.oneshot(req).await {
+        Ok(r) => r.status() == StatusCode::METHOD_NOT_ALLOWED,
+        Err(never) => match never {},
+    }
 }
 
 /// axum answers a known path with an unknown method by an empty 405; DRF answers with a body.

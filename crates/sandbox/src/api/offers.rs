@@ -59,6 +59,25 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Offer> {
 }
 
 impl Offer {
+    pub fn is_active(&self) -> bool {
+        self.is_active
+    }
+
+    /// `OfferSerializer` of the public page: exactly these nine keys.
+    pub fn public_json(&self, state: &AppState) -> Value {
+        json!({
+            "id": self.id,
+            "title": self.title,
+            "short_description": self.short_description,
+            "details_html": self.details_html,
+            "valid_from": self.valid_from,
+            "valid_to": self.valid_to,
+            "tag": self.tag,
+            "book_now_url": self.book_now_url,
+            "photo_url": state.media_url_opt(self.photo.as_deref()),
+        })
+    }
+
     /// `OfferStaffSerializer`.
     pub fn to_json(&self, state: &AppState) -> Value {
         json!({

@@ -79,6 +79,30 @@ impl RoomType {
     }
 }
 
+/// Active room types in the public page's shape.
+pub fn public_list(
+    state: &AppState,
+    db: &Connection,
+    hotel_id: i64,
+) -> rusqlite::Result<Vec<Value>> {
+    let mut stmt = db.prepare(&format!(
+        "SELECT {COLS} FROM room_types WHERE hotel_id = ?1 AND is_active = 1 ORDER BY sort_order, name, id"
+    ))?;
+    let rows = stmt.query_map([hotel_id], from_row)?;
+    rows.map(|r| {
+        r.map(|t| {
+            json!({
+                "id": t.id, "code": t.code, "name": t.name, "short_description": t.short_description,
+                "max_occupancy": t.max_occupancy, "bed_setup": t.bed_setup,
+                "photo_url": state.media_url_opt(t.photo.as_deref()),
+                "starting_price_from": t.starting_price_from, "currency": t.currency, "booking_code": t.booking_code,
+                "booking_url": t.booking_url, "availability_message": t.availability_message,
+            })
+        })
+    })
+    .collect()
+}
+
 fn get_row(db: &Connection, hotel_id: i64, id: i64) -> rusqlite::Result<Option<RoomType>> {
     db.query_row(
         &format!("SELECT {COLS} FROM room_types WHERE hotel_id = ?1 AND id = ?2"),

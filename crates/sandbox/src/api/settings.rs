@@ -58,14 +58,15 @@ const TEXTS: &[&str] = &[
 ];
 const HOTEL_FILES: &[&str] = &["hero_image", "landing_page_image", "logo"];
 
-struct Hotel {
-    columns: Map<String, Value>,
-    hero_image: Option<String>,
-    landing_page_image: Option<String>,
-    logo: Option<String>,
+/// The Hotel fields settings fall back to.
+pub(crate) struct Hotel {
+    pub columns: Map<String, Value>,
+    pub hero_image: Option<String>,
+    pub landing_page_image: Option<String>,
+    pub logo: Option<String>,
 }
 
-fn load_hotel(db: &Connection, hotel_id: i64) -> rusqlite::Result<Hotel> {
+pub(crate) fn load_hotel(db: &Connection, hotel_id: i64) -> rusqlite::Result<Hotel> {
     let cols: Vec<&str> = PAIRS.iter().map(|(_, c)| *c).collect();
     let sql = format!(
         "SELECT {}, latitude, longitude, hero_image, landing_page_image, logo FROM hotels WHERE id = ?1",
@@ -92,7 +93,10 @@ fn load_hotel(db: &Connection, hotel_id: i64) -> rusqlite::Result<Hotel> {
 }
 
 /// `get_or_create` of the settings row.
-fn load_settings(db: &Connection, hotel_id: i64) -> rusqlite::Result<(Map<String, Value>, String)> {
+pub(crate) fn load_settings(
+    db: &Connection,
+    hotel_id: i64,
+) -> rusqlite::Result<(Map<String, Value>, String)> {
     let row: Option<(String, String)> = db
         .query_row(
             "SELECT data, updated_at FROM public_settings WHERE hotel_id = ?1",
