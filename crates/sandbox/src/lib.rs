@@ -24,6 +24,7 @@ mod pagination;
 mod people;
 mod pusher;
 mod seed;
+mod seed_chat;
 mod simulator;
 mod state;
 mod timefmt;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use rand::Rng;
 use serde_json::{json, Value};
 
-use crate::api::{chat, offers, staff};
+use crate::api::{chat, chat_model, offers, staff};
 use crate::auth::staff_of_user;
 use crate::body::RequestData;
 use crate::errors::ApiError;
@@ -73,7 +73,7 @@ pub async fn run(state: AppState) {
 pub fn step(state: &AppState, action: Action) -> Result<(), ApiError> {
     match action {
         Action::GuestWrites => {
-            let conversations = chat::conversations_of(&state.db(), DEMO_HOTEL_ID)?;
+            let conversations = chat_model::conversations_of(&state.db(), DEMO_HOTEL_ID)?;
             let (conv, line) = {
                 let mut rng = rand::rng();
                 if conversations.is_empty() {
@@ -82,7 +82,7 @@ pub fn step(state: &AppState, action: Action) -> Result<(), ApiError> {
                 let conv = conversations[rng.random_range(0..conversations.len())].clone();
                 (conv, GUEST_LINES[rng.random_range(0..GUEST_LINES.len())])
             };
-            chat::send_message(state, &conv, chat::Sender::Guest, line, None)?;
+            chat::send_message(state, &conv, chat_model::Sender::Guest, line, None)?;
         }
         Action::ColleagueClocks => {
             let ids: Vec<i64> = {

@@ -2,6 +2,7 @@
 //! the Django-style answers for unknown URLs (HTML 404) and wrong methods (DRF 405).
 
 pub mod chat;
+pub mod chat_model;
 pub mod galleries;
 pub mod offers;
 pub mod public;

@@ -1,0 +1,142 @@
+//! The demo hotel's rooms, guests and guest conversations with some history (part of the seed), plus one
+//! conversation of the second hotel for cross-hotel checks.
+
+use rusqlite::{params, Connection};
+
+use crate::errors::SandboxError;
+use crate::timefmt::drf_ago;
+
+/// (sender type, staff id, text).
+type SeedMessage<'a> = (&'a str, Option<i64>, &'a str);
+
+pub fn seed_chat(db: &Connection) -> Result<(), SandboxError> {
+    let rooms = [
+        (101, "John", "Doe"),
+        (102, "Mary", "O'Brien"),
+        (204, "Pierre", "Dubois"),
+        (305, "Hannah", "Schmidt"),
+        (310, "Tom", "Walsh"),
+    ];
+    for (room_number, first, last) in rooms {
+        db.execute(
+            "INSERT INTO rooms (hotel_id, room_number) VALUES (1, ?1)",
+            [room_number],
+        )?;
+        let room_id = db.last_insert_rowid();
+        db.execute(
+            "INSERT INTO guests (room_id, first_name, last_name) VALUES (?1, ?2, ?3)",
+            params![room_id, first, last],
+        )?;
+    }
+    db.execute(
+        "INSERT INTO rooms (hotel_id, room_number) VALUES (2, 12)",
+        [],
+    )?;
+    let galway_room = db.last_insert_rowid();
+    // (room index, messages, last guest message unread)
+    let threads: [(i64, &[SeedMessage], bool); 5] = [
+        (
+            1,
+            &[
+                ("guest", None, "Hi, could we get extra towels please?"),
+                ("staff", Some(1), "Of course, they are on the way."),
+                ("guest", None, "Can I get extra towels?"),
+            ],
+            true,
+        ),
+        (
+            2,
+            &[
+                ("guest", None, "What time is breakfast served?"),
+                (
+                    "staff",
+                    Some(3),
+                    "From 7:00 to 10:30 in the Lakeview restaurant.",
+                ),
+                ("guest", None, "Lovely, thank you!"),
+            ],
+            false,
+        ),
+        (
+            3,
+            &[
+                (
+                    "guest",
+                    None,
+                    "Bonjour, is there a taxi to the Gap of Dunloe in the morning?",
+                ),
+                ("guest", None, "Around 9 would be ideal."),
+            ],
+            true,
+        ),
+        (
+            4,
+            &[
+                ("guest", None, "Is the spa open late tonight?"),
+                (
+                    "staff",
+                    Some(2),
+                    "Until 21:00, I have booked you in for 19:00.",
+                ),
+                ("guest", None, "Perfect, danke!"),
+            ],
+            false,
+        ),
+        (
+            5,
+            &[(
+                "guest",
+                None,
+                "The Wi-Fi password does not seem to work in room 310.",
+            )],
+            true,
+        ),
+    ];
+    let mut minutes_ago = 600i64;
+    for (room_id, messages, unread) in threads {
+        let created = drf_ago(minutes_ago * 60);
+        db.execute(
+            "INSERT INTO conversations (hotel_id, room_id, has_unread, created_at, updated_at) VALUES (1, ?1, ?2, ?3, ?3)",
+            params![room_id, unread as i64, created],
+        )?;
+        let conversation_id = db.last_insert_rowid();
+        let count = messages.len();
+        for (i, (sender, staff, text)) in messages.iter().enumerate() {
+            minutes_ago -= 7;
+            let at = drf_ago(minutes_ago * 60);
+            let is_last_unread = unread && i + 1 == count;
+            let (display, role): (Option<String>, Option<String>) = match staff {
+                Some(1) => (Some("Anna Byrne".into()), Some("Receptionist".into())),
+                Some(2) => (Some("Seán Murphy".into()), Some("Manager".into())),
+                Some(3) => (Some("Niamh Kelly".into()), Some("Receptionist".into())),
+                _ => (None, None),
+            };
+            let read_by_staff = *sender == "guest"
+                && !is_last_unread
+                && !(unread && i + 2 == count && room_id == 3);
+            let status = if *sender == "guest" && !read_by_staff {
+                "delivered"
+            } else {
+                "read"
+            };
+            db.execute(
+                "INSERT INTO messages (conversation_id, sender_type, staff_id, message, timestamp, status, read_by_staff,
+                    read_by_guest, staff_read_at, guest_read_at, delivered_at, staff_display_name, staff_role_name)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?5, ?11, ?12)",
+                params![conversation_id, sender, staff, text, at, status, read_by_staff as i64,
+                    (*sender == "staff") as i64, read_by_staff.then(|| at.clone()),
+                    (*sender == "staff").then(|| at.clone()), display, role],
+            )?;
+        }
+        db.execute(
+            "UPDATE conversations SET updated_at = ?1 WHERE id = ?2",
+            params![drf_ago(minutes_ago * 60), conversation_id],
+        )?;
+        minutes_ago -= 30;
+    }
+    db.execute(
+        "INSERT INTO conversations (hotel_id, room_id, has_unread, created_at, updated_at) VALUES (2, ?1, 0, ?2, ?2)",
+        params![galway_room, drf_ago(7200)],
+    )?;
+    Ok(())
+}
