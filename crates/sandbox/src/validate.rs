@@ -195,7 +195,7 @@ impl<'a> Form<'a> {
             }
             _ => String::new(),
         };
-        let Ok(parsed) = text.parse::<f64>() else {
+        let Some(parsed) = text.parse::<f64>().ok().filter(|f| f.is_finite()) else {
             self.fail(key, "A valid number is required.");
             return None;
         };

@@ -235,3 +235,45 @@ async fn settings_of_another_hotel_are_403() {
     assert_eq!(v["galleries"], Value::Array(vec![]));
     c.sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn settings_updated_over_10_kb_is_dropped_like_the_backend_does() {
+    let c = start().await;
+    let t = c.token("anna.byrne").await;
+    let (_, list) = c
+        .get("/api/staff/hotel/killarney/galleries/", Some(&t))
+        .await;
+    let gallery = list["results"][0]["id"].as_i64().unwrap();
+    let caption =
+        "A long caption so that the embedded galleries grow quickly past the limit ".repeat(2);
+    for _ in 0..30 {
+        let (s, _) = c
+            .multipart(
+                Method::POST,
+                &format!("/api/staff/hotel/killarney/galleries/{gallery}/upload_image/"),
+                Some(&t),
+                Some(("image", jpeg_bytes(), "g.jpg")),
+                &[("caption", &caption)],
+            )
+            .await;
+        assert_eq!(s, 201);
+    }
+    let mut ws = c.ws().await;
+    ws.subscribe("hotel-killarney").await;
+    let (s, v) = c
+        .send(
+            Method::PATCH,
+            SETTINGS,
+            Some(&t),
+            Some(json!({"slogan": "Big"})),
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(v["slogan"], "Big");
+    assert!(v.to_string().len() > 10 * 1024);
+    assert!(
+        ws.drain(300).await.is_empty(),
+        "the oversize settings-updated is not delivered"
+    );
+    c.sandbox.shutdown().await;
+}

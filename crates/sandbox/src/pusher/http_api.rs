@@ -9,13 +9,12 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
+use super::hub::MAX_EVENT_DATA_BYTES;
 use super::signing;
 use crate::state::AppState;
 
 /// Requests older or newer than this are refused (Pusher allows 600 s of clock skew).
 const MAX_TIMESTAMP_SKEW_SECS: i64 = 600;
-/// Pusher's limit on one event's data.
-const MAX_DATA_BYTES: usize = 10 * 1024;
 /// Pusher's limits on one request.
 const MAX_CHANNELS_PER_EVENT: usize = 100;
 const MAX_BATCH: usize = 10;
@@ -107,7 +106,7 @@ fn parse_event(v: &Value, batch: bool) -> Result<EventSpec, Refusal> {
         Some(other) => other.to_string(),
         None => return bad("Missing data"),
     };
-    if data.len() > MAX_DATA_BYTES {
+    if data.len() > MAX_EVENT_DATA_BYTES {
         return Err(text(
             StatusCode::PAYLOAD_TOO_LARGE,
             "Payload too large: data over 10 KB\n",

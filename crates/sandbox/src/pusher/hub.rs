@@ -7,6 +7,9 @@ use std::sync::Mutex;
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
+/// Pusher's limit on one event's `data`.
+pub const MAX_EVENT_DATA_BYTES: usize = 10 * 1024;
+
 /// What a socket task is asked to send.
 #[derive(Debug, Clone)]
 pub enum Outgoing {
@@ -175,8 +178,20 @@ impl Hub {
     }
 
     /// What the backend's `pusher_client.trigger(channel, event, payload)` does: `data` JSON-encoded to a string.
+    /// Like the Python library, a payload over 10 KB is refused, and the backend only logs that, so the event
+    /// is dropped (API.md §9.1, note (a) of §9.2).
     pub fn publish(&self, channel: &str, event: &str, payload: &Value) {
-        let n = self.trigger_raw(channel, event, &payload.to_string(), None);
+        let data = payload.to_string();
+        if data.len() > MAX_EVENT_DATA_BYTES {
+            tracing::warn!(
+                channel,
+                event,
+                bytes = data.len(),
+                "event over 10 KB dropped, as the backend's library does"
+            );
+            return;
+        }
+        let n = self.trigger_raw(channel, event, &data, None);
         tracing::debug!(channel, event, subscribers = n, "event published");
     }
 

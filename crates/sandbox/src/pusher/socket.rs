@@ -12,7 +12,7 @@ use futures_util::{SinkExt, StreamExt};
 use rand::Rng;
 use serde_json::{json, Value};
 
-use super::hub::{frame, Member, Outgoing};
+use super::hub::{frame, Member, Outgoing, MAX_EVENT_DATA_BYTES};
 use super::signing;
 use crate::state::AppState;
 
@@ -23,8 +23,6 @@ const PONG_TIMEOUT: Duration = Duration::from_secs(30);
 /// Client events allowed per connection and second.
 const CLIENT_EVENTS_PER_SEC: u32 = 10;
 const MAX_CHANNEL_NAME_LEN: usize = 164;
-/// Pusher's message size limit.
-const MAX_EVENT_BYTES: usize = 10 * 1024;
 
 /// `GET /app/<key>?protocol=7&client=…&version=…`.
 pub async fn upgrade(
@@ -301,7 +299,7 @@ impl Connection {
             Some(v) => v.to_string(),
             None => "{}".to_string(),
         };
-        if data.len() > MAX_EVENT_BYTES {
+        if data.len() > MAX_EVENT_DATA_BYTES {
             return vec![error_frame(
                 None,
                 "Client event rejected - payload over 10 KB",
