@@ -123,10 +123,9 @@ fn megapixels(pixels: u64) -> String {
 
 fn one_decimal(value: u64, unit: u64) -> String {
     let tenths = value.saturating_mul(10) / unit;
-    if tenths % 10 == 0 {
-        format!("{}", tenths / 10)
-    } else {
-        format!("{}.{}", tenths / 10, tenths % 10)
+    match (tenths / 10, tenths % 10) {
+        (whole, 0) => whole.to_string(),
+        (whole, tenth) => format!("{whole}.{tenth}"),
     }
 }
 
