@@ -86,7 +86,7 @@ CREATE TABLE IF NOT EXISTS messages (
     sender_type TEXT NOT NULL, staff_id INTEGER REFERENCES staff(id), message TEXT NOT NULL, timestamp TEXT NOT NULL,
     status TEXT NOT NULL DEFAULT 'delivered', read_by_staff INTEGER NOT NULL DEFAULT 0,
     read_by_guest INTEGER NOT NULL DEFAULT 0, staff_read_at TEXT, guest_read_at TEXT, delivered_at TEXT,
-    staff_display_name TEXT, staff_role_name TEXT, reply_to INTEGER
+    staff_display_name TEXT, staff_role_name TEXT, reply_to INTEGER, edited_at TEXT, deleted_at TEXT
 );
 "#;
 
@@ -95,5 +95,25 @@ pub fn open(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.execute_batch(SCHEMA)?;
+    add_missing_columns(&conn)?;
     Ok(conn)
+}
+
+/// Columns added after the first release, for demo databases created before them.
+const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
+    ("messages", "edited_at", "TEXT"),
+    ("messages", "deleted_at", "TEXT"),
+];
+
+fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {
+    for (table, column, kind) in ADDED_COLUMNS {
+        let mut stmt = conn.prepare(&format!(
+            "SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = ?1"
+        ))?;
+        let present: i64 = stmt.query_row([column], |r| r.get(0))?;
+        if present == 0 {
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {kind}"))?;
+        }
+    }
+    Ok(())
 }

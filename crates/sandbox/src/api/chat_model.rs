@@ -104,11 +104,14 @@ pub(crate) struct Msg {
     pub(crate) staff_display_name: Option<String>,
     pub(crate) staff_role_name: Option<String>,
     pub(crate) reply_to: Option<i64>,
+    pub(crate) edited_at: Option<String>,
+    pub(crate) deleted_at: Option<String>,
 }
 
 pub(crate) const MSG_COLS: &str =
     "id, sender_type, staff_id, message, timestamp, status, read_by_staff, read_by_guest,
-    staff_read_at, guest_read_at, delivered_at, staff_display_name, staff_role_name, reply_to";
+    staff_read_at, guest_read_at, delivered_at, staff_display_name, staff_role_name, reply_to,
+    edited_at, deleted_at";
 
 pub(crate) fn msg_row(r: &Row<'_>) -> rusqlite::Result<Msg> {
     Ok(Msg {
@@ -126,6 +129,8 @@ pub(crate) fn msg_row(r: &Row<'_>) -> rusqlite::Result<Msg> {
         staff_display_name: r.get(11)?,
         staff_role_name: r.get(12)?,
         reply_to: r.get(13)?,
+        edited_at: r.get(14)?,
+        deleted_at: r.get(15)?,
     })
 }
 
@@ -196,10 +201,10 @@ pub(crate) fn message_json(
         "delivered_at": m.delivered_at,
         "staff_display_name": m.staff_display_name,
         "staff_role_name": m.staff_role_name,
-        "is_edited": false,
-        "edited_at": null,
-        "is_deleted": false,
-        "deleted_at": null,
+        "is_edited": m.edited_at.is_some(),
+        "edited_at": m.edited_at,
+        "is_deleted": m.deleted_at.is_some(),
+        "deleted_at": m.deleted_at,
         "reply_to": m.reply_to,
         "reply_to_message": reply,
         "attachments": [],

@@ -2,6 +2,7 @@
 //! the Django-style answers for unknown URLs (HTML 404) and wrong methods (DRF 405).
 
 pub mod chat;
+pub mod chat_edit;
 pub mod chat_model;
 pub mod galleries;
 pub mod offers;
@@ -168,6 +169,14 @@ fn routes() -> Router<AppState> {
         .route(
             "/api/hotel/staff/room-types/{pk}/",
             any(public::legacy_staff_route),
+        )
+        .route(
+            "/api/chat/messages/{pk}/update/",
+            axum::routing::patch(chat_edit::update),
+        )
+        .route(
+            "/api/chat/messages/{pk}/delete/",
+            axum::routing::delete(chat_edit::delete),
         )
         .route("/media/{*path}", get(crate::media::serve))
         .route("/app/{key}", get(crate::pusher::socket::upgrade))
