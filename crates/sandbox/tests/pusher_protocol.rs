@@ -290,3 +290,18 @@ async fn shutdown_closes_sockets_with_4200() {
     assert_eq!(code, Some(CloseCode::Library(4200)));
     stop.await.unwrap();
 }
+
+#[tokio::test]
+async fn private_channel_signature_that_also_covers_channel_data_is_accepted() {
+    let c = start().await;
+    let mut ws = c.ws().await;
+    let channel = "private-hotel-killarney-guest-chat-booking-7";
+    let channel_data = json!({"user_id": "12", "user_info": {"name": "Anna", "hotel": "killarney", "role": "Receptionist"}}).to_string();
+    let auth = sign(&format!("{}:{channel}:{channel_data}", ws.socket_id));
+    ws.send(json!({"event": "pusher:subscribe", "data": {"channel": channel, "auth": auth, "channel_data": channel_data}})).await;
+    assert_eq!(
+        ws.next(2000).await.unwrap()["event"],
+        "pusher_internal:subscription_succeeded"
+    );
+    c.sandbox.shutdown().await;
+}
