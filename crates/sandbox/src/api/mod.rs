@@ -275,3 +275,14 @@ pub fn parse_pk(pk: &str) -> Option<i64> {
 pub fn upload_field_error() -> &'static str {
     "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hotel_channel_is_the_literal_prefix_plus_slug() {
+        assert_eq!(hotel_channel("killarney"), "hotel-killarney");
+        assert_eq!(hotel_channel("hotel-killarney"), "hotel-hotel-killarney");
+    }
+}
