@@ -314,6 +314,56 @@ fn no_location_or_other_metadata_survives() {
     }
 }
 
+/// A JPEG tagged with an ICC profile (APP2 `ICC_PROFILE`), as an iPhone export is.
+fn jpeg_with_profile(image: &RgbImage, profile: &[u8]) -> Vec<u8> {
+    let plain = jpeg(image);
+    let mut payload = b"ICC_PROFILE\0\x01\x01".to_vec();
+    payload.extend_from_slice(profile);
+    let mut out = plain[..2].to_vec();
+    out.extend(segment(0xE2, &payload));
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+#[test]
+fn a_display_p3_photo_keeps_its_colours_once_the_profile_is_gone() {
+    let p3_colour = [180u8, 90, 60];
+    let p3 = moxcms::ColorProfile::new_display_p3().encode().unwrap();
+    let bytes = jpeg_with_profile(&RgbImage::from_pixel(64, 64, Rgb(p3_colour)), &p3);
+
+    let prepared = prepare_default("sunset.jpg", &bytes).unwrap();
+    let out = *decode(&prepared.image.bytes).to_rgb8().get_pixel(32, 32);
+
+    let mut expected = [0u8; 3];
+    moxcms::ColorProfile::new_display_p3()
+        .create_transform_8bit(
+            moxcms::Layout::Rgb,
+            &moxcms::ColorProfile::new_srgb(),
+            moxcms::Layout::Rgb,
+            moxcms::TransformOptions::default(),
+        )
+        .unwrap()
+        .transform(&p3_colour, &mut expected)
+        .unwrap();
+    assert!(
+        expected
+            .iter()
+            .zip(p3_colour)
+            .any(|(e, p)| e.abs_diff(p) >= 10),
+        "{expected:?}"
+    );
+    let near = out.0.iter().zip(expected).all(|(o, e)| o.abs_diff(e) <= 4);
+    assert!(near, "sRGB {expected:?} expected, got {:?}", out.0);
+    assert!(!contains(&prepared.image.bytes, b"ICC_PROFILE"));
+}
+
+#[test]
+fn a_broken_colour_profile_does_not_cost_the_photo() {
+    let bytes = jpeg_with_profile(&photo(40, 30), b"definitely not an ICC profile");
+    let prepared = prepare_default("odd.jpg", &bytes).unwrap();
+    assert_eq!((prepared.image.width, prepared.image.height), (40, 30));
+}
+
 #[test]
 fn a_logo_with_transparency_stays_a_png_with_its_transparency() {
     let logo = RgbaImage::from_fn(600, 300, |x, _| {

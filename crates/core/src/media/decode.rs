@@ -12,13 +12,19 @@ use super::{ImagePolicy, MediaError};
 /// Headroom over the decoded pixels for a decoder's own tables and buffers.
 const DECODER_OVERHEAD_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Upright pixels, and the ICC profile they are to be read with, if the file had one.
+pub(crate) struct Decoded {
+    pub image: DynamicImage,
+    pub icc_profile: Option<Vec<u8>>,
+}
+
 /// Decodes `bytes` (already sniffed as `format`) into upright pixels, or says why not.
 pub(crate) fn decode_upright(
     name: &str,
     bytes: &[u8],
     format: SourceFormat,
     policy: &ImagePolicy,
-) -> Result<DynamicImage, MediaError> {
+) -> Result<Decoded, MediaError> {
     if format == SourceFormat::Jpeg && !jpeg_has_end(bytes) {
         // The JPEG decoder would fill the missing part with grey rather than fail.
         return Err(damaged(
@@ -45,12 +51,13 @@ pub(crate) fn decode_upright(
             limit_pixels: policy.max_pixels,
         });
     }
-    // A broken EXIF block must not cost the photo: it is then shown as stored.
+    // Broken metadata must not cost the photo: it is then shown as stored, in its own colours.
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let icc_profile = decoder.icc_profile().ok().flatten();
     let mut image =
         DynamicImage::from_decoder(decoder).map_err(|err| decode_error(name, format, err))?;
     image.apply_orientation(orientation);
-    Ok(image)
+    Ok(Decoded { image, icc_profile })
 }
 
 /// The decoded pixels may take 4 bytes each (8-bit RGBA) up to the pixel limit; 16-bit images

@@ -20,6 +20,7 @@
 //! ```
 
 mod cache;
+mod color;
 mod decode;
 mod error;
 mod pipeline;

@@ -6,6 +6,7 @@ use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
 use image::{DynamicImage, ExtendedColorType, ImageEncoder};
 
+use super::color::convert_to_srgb;
 use super::decode::decode_upright;
 use super::sniff::{sniff, Sniffed, SourceFormat};
 use super::{ImagePolicy, MediaError};
@@ -115,13 +116,21 @@ pub fn prepare(
             })
         }
     };
-    let main = {
-        let full = Pixels::from_image(decode_upright(name, bytes, source_format, policy)?);
+    let decoded = decode_upright(name, bytes, source_format, policy)?;
+    let mut main = {
+        let full = Pixels::from_image(decoded.image);
         match full.shrunk_to(policy.max_edge_px, name)? {
             Some(smaller) => smaller,
             None => full,
         }
     };
+    // After the resize, so only the smaller image is converted.
+    if let Some(profile) = &decoded.icc_profile {
+        if let Err(err) = convert_to_srgb(&mut main.data, main.alpha, profile) {
+            // An unreadable or unusual profile (a CMYK one, say) leaves the pixels as decoded.
+            tracing::debug!(name, %err, "colour profile not applied");
+        }
+    }
     let image = main.encode(policy, name)?;
     let thumbnail = match main.shrunk_to(policy.thumbnail_edge_px, name)? {
         Some(smaller) => smaller.encode(policy, name)?,
