@@ -214,18 +214,18 @@ fn assert_close(actual: Rgb<u8>, expected: [u8; 3], what: &str) {
 
 #[test]
 fn a_large_photo_is_shrunk_to_the_long_edge_with_a_list_thumbnail() {
-    let prepared = prepare_default("lobby.jpg", &jpeg(&photo(3000, 2000))).unwrap();
+    let prepared = prepare_default("lobby.jpg", &jpeg(&photo(2600, 1000))).unwrap();
 
-    assert_eq!((prepared.image.width, prepared.image.height), (2560, 1707));
+    assert_eq!((prepared.image.width, prepared.image.height), (2560, 985));
     assert_eq!(prepared.image.format, OutputFormat::Jpeg);
     assert_eq!(prepared.image.mime(), "image/jpeg");
     assert_eq!(prepared.image.extension(), "jpg");
     assert_eq!(decode(&prepared.image.bytes).width(), 2560);
     assert_eq!(
         (prepared.thumbnail.width, prepared.thumbnail.height),
-        (480, 320)
+        (480, 185)
     );
-    assert_eq!(decode(&prepared.thumbnail.bytes).height(), 320);
+    assert_eq!(decode(&prepared.thumbnail.bytes).height(), 185);
     assert_eq!(prepared.source_format, SourceFormat::Jpeg);
 }
 
@@ -362,6 +362,20 @@ fn a_broken_colour_profile_does_not_cost_the_photo() {
     let bytes = jpeg_with_profile(&photo(40, 30), b"definitely not an ICC profile");
     let prepared = prepare_default("odd.jpg", &bytes).unwrap();
     assert_eq!((prepared.image.width, prepared.image.height), (40, 30));
+}
+
+#[test]
+fn a_cmyk_jpeg_from_a_print_designer_comes_out_in_screen_colours() {
+    // Pure cyan ink: no red, full green and blue on screen.
+    let cmyk: Vec<u8> = [255u8, 0, 0, 0].repeat(32 * 32);
+    let mut bytes = Vec::new();
+    jpeg_encoder::Encoder::new(&mut bytes, 95)
+        .encode(&cmyk, 32, 32, jpeg_encoder::ColorType::Cmyk)
+        .unwrap();
+    let prepared = prepare_default("brochure.jpg", &bytes).unwrap();
+    assert_eq!(prepared.image.format, OutputFormat::Jpeg);
+    let pixel = *decode(&prepared.image.bytes).to_rgb8().get_pixel(16, 16);
+    assert_close(pixel, [0, 255, 255], "cyan");
 }
 
 #[test]
