@@ -725,8 +725,8 @@ fn the_same_image_twice_is_one_file() {
     let dir = tempfile::tempdir().unwrap();
     let cache = MediaCache::open(dir.path()).unwrap();
     let bytes = png(&RgbaImage::from_pixel(30, 20, Rgba([1, 2, 3, 4])));
-    let first = cache.put(&bytes).unwrap();
-    let second = cache.put(&bytes).unwrap();
+    let first = cache.put("beach.png", &bytes).unwrap();
+    let second = cache.put("beach.png", &bytes).unwrap();
     assert_eq!(first, second);
     assert_eq!(
         (first.mime, first.width, first.height),
@@ -743,7 +743,7 @@ fn the_same_image_twice_is_one_file() {
 fn a_removed_or_unknown_image_is_not_found() {
     let dir = tempfile::tempdir().unwrap();
     let cache = MediaCache::open(dir.path()).unwrap();
-    let stored = cache.put(&jpeg(&photo(20, 20))).unwrap();
+    let stored = cache.put("bar.jpg", &jpeg(&photo(20, 20))).unwrap();
     assert!(cache.remove(&stored.hash).unwrap());
     assert!(!stored.path.exists());
     assert_eq!(cache.get(&stored.hash).unwrap(), None);
@@ -775,7 +775,7 @@ fn an_unwritable_cache_folder_is_reported_and_leaves_no_partial_file() {
     // A file squats where the hash's folder must go (permissions do not stop root, this does).
     fs::write(dir.path().join(&hash[..2]), b"in the way").unwrap();
 
-    let err = cache.put(&bytes).unwrap_err();
+    let err = cache.put("spa.jpg", &bytes).unwrap_err();
     assert_eq!(err.code(), "cache_unwritable");
     let message = err.to_string();
     assert!(
@@ -822,9 +822,17 @@ fn files_left_by_a_crash_are_cleaned_up_on_open() {
 fn refused_bytes_are_not_cached() {
     let dir = tempfile::tempdir().unwrap();
     let cache = MediaCache::open(dir.path()).unwrap();
-    assert_eq!(cache.put(b"hello").unwrap_err().code(), "not_an_image");
+    let err = cache.put("notes.jpg", b"hello").unwrap_err();
+    assert_eq!(err.code(), "not_an_image");
+    assert!(
+        err.to_string().starts_with("cannot use 'notes.jpg'"),
+        "{err}"
+    );
+    let err = cache.put("menu.pdf", b"%PDF-1.4").unwrap_err();
+    assert_eq!(err.code(), "unsupported_format");
     assert_eq!(
-        cache.put(b"%PDF-1.4").unwrap_err().code(),
-        "unsupported_format"
+        fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "only the tmp folder"
     );
 }

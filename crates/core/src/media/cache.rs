@@ -71,25 +71,25 @@ impl MediaCache {
         &self.root
     }
 
-    /// Stores an image file as it is (sniffed, so the extension is right) and returns where.
-    pub fn put(&self, bytes: &[u8]) -> Result<MediaRef, MediaError> {
-        const NAME: &str = "the image to cache";
+    /// Stores an image file as it is (sniffed, so the extension is right) and returns where;
+    /// `name` is only used in error messages.
+    pub fn put(&self, name: &str, bytes: &[u8]) -> Result<MediaRef, MediaError> {
         let format = match sniff(bytes) {
             Sniffed::Accepted(format) => format,
             Sniffed::Refused(format) => {
                 return Err(MediaError::UnsupportedFormat {
-                    name: NAME.into(),
+                    name: name.into(),
                     format,
                 })
             }
             Sniffed::Unknown { looks_like } => {
                 return Err(MediaError::NotAnImage {
-                    name: NAME.into(),
+                    name: name.into(),
                     looks_like,
                 })
             }
         };
-        let (width, height) = header_dimensions(NAME, bytes, format)?;
+        let (width, height) = header_dimensions(name, bytes, format)?;
         self.store(bytes, format.extension(), format.mime(), (width, height))
     }
 

@@ -1,5 +1,5 @@
-//! From dropped bytes to an upload: sniff, bounded decode, resize, re-encode without metadata,
-//! and a thumbnail for lists.
+//! From dropped bytes to an upload: sniff, bounded decode, resize, colours to sRGB, re-encode
+//! without metadata, and a thumbnail for lists.
 
 use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
