@@ -42,14 +42,20 @@ impl PageRequest {
     }
 
     fn url_with_page(&self, page: Option<usize>) -> String {
-        let mut q = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in &self.query {
-            if k != "page" {
-                q.append_pair(k, v);
-            }
-        }
+        // DRF's replace_query_param / remove_query_param re-encode the query sorted by key.
+        let mut pairs: Vec<(String, String)> = self
+            .query
+            .iter()
+            .filter(|(k, _)| k != "page")
+            .cloned()
+            .collect();
         if let Some(p) = page {
-            q.append_pair("page", &p.to_string());
+            pairs.push(("page".into(), p.to_string()));
+        }
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &pairs {
+            q.append_pair(k, v);
         }
         let q = q.finish();
         if q.is_empty() {
