@@ -362,3 +362,46 @@ async fn tokens_persist_across_restarts_with_a_data_dir() {
     assert_eq!(t1, t2);
     second.shutdown().await;
 }
+
+#[tokio::test]
+async fn wrong_method_still_authenticates_first_like_drf() {
+    let c = start().await;
+    let (s, v) = c
+        .send(
+            reqwest::Method::POST,
+            "/api/staff/killarney/me/",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (s, v),
+        (
+            401,
+            json!({"detail": "Authentication credentials were not provided."})
+        )
+    );
+    let (s, v) = c
+        .send(
+            reqwest::Method::DELETE,
+            "/api/staff/login/",
+            Some("1111111111111111111111111111111111111111"),
+            None,
+        )
+        .await;
+    assert_eq!((s, v), (401, json!({"detail": "Invalid token."})));
+    let t = c.token("anna.byrne").await;
+    let (s, v) = c
+        .send(
+            reqwest::Method::POST,
+            "/api/staff/hotel/killarney/offers/1/",
+            Some(&t),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (s, v),
+        (405, json!({"detail": "Method \"POST\" not allowed."}))
+    );
+    c.sandbox.shutdown().await;
+}

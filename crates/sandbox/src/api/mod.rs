@@ -12,13 +12,14 @@ pub mod session;
 pub mod settings;
 pub mod staff;
 
-use axum::extract::Request;
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::Router;
 
+use crate::auth::Caller;
 use crate::body::MAX_UPLOAD_BYTES;
 use crate::errors::ApiError;
 use crate::state::AppState;
@@ -194,10 +195,13 @@ fn routes() -> Router<AppState> {
 /// (GET/HEAD, 301) or refused with the debug `RuntimeError` (other methods), as `APPEND_SLASH` does; anything
 /// else gets the technical 404 page.
 pub fn router(state: AppState) -> Router {
-    let app = routes().with_state(state);
+    let app = routes().with_state(state.clone());
     let probe = app.clone();
     app.fallback(move |req: Request| not_found(probe.clone(), req))
-        .layer(middleware::from_fn(drf_method_not_allowed))
+        .layer(middleware::from_fn_with_state(
+            state,
+            drf_method_not_allowed,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
 }
 
@@ -244,21 +248,44 @@ async fn slashed_route_exists(probe: Router, path: &str) -> bool {
     }
 }
 
-/// axum answers a known path with an unknown method by an empty 405; DRF answers with a body.
-async fn drf_method_not_allowed(req: Request, next: Next) -> Response {
+/// axum answers a known path with an unknown method by an empty 405; DRF answers with a body, and only after
+/// authentication and the login requirement have passed (`initial()` runs before the handler lookup).
+async fn drf_method_not_allowed(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let headers = req.headers().clone();
     let response = next.run(req).await;
-    if response.status() == StatusCode::METHOD_NOT_ALLOWED {
-        let allow = response.headers().get(axum::http::header::ALLOW).cloned();
-        let mut replaced = ApiError::method_not_allowed(method.as_str()).into_response();
-        if let Some(allow) = allow {
-            replaced
-                .headers_mut()
-                .insert(axum::http::header::ALLOW, allow);
-        }
-        return replaced;
+    if response.status() != StatusCode::METHOD_NOT_ALLOWED {
+        return response;
     }
-    response
+    let mut probe = Request::new(axum::body::Body::empty());
+    *probe.headers_mut() = headers;
+    let (mut parts, _) = probe.into_parts();
+    match Caller::from_request_parts(&mut parts, &state).await {
+        Err(e) => return e.into_response(),
+        Ok(Caller::Anonymous) if requires_login(&path) => {
+            return ApiError::not_authenticated().into_response()
+        }
+        Ok(_) => {}
+    }
+    let allow = response.headers().get(axum::http::header::ALLOW).cloned();
+    let mut replaced = ApiError::method_not_allowed(method.as_str()).into_response();
+    if let Some(allow) = allow {
+        replaced
+            .headers_mut()
+            .insert(axum::http::header::ALLOW, allow);
+    }
+    replaced
+}
+
+/// Paths whose views require `IsAuthenticated` (everything in the staff zone but login, and attendance).
+fn requires_login(path: &str) -> bool {
+    let staff_zone = path.starts_with("/api/staff/") && !path.ends_with("/login/");
+    staff_zone || path.starts_with("/api/attendance/") || path.starts_with("/api/hotel/staff/")
 }
 
 /// The hotel channel of API.md Decision 8: literally `"hotel-" + slug`.
