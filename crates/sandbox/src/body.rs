@@ -50,6 +50,7 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
 /// One uploaded file part.
 #[derive(Debug, Clone)]
 pub struct Upload {
+    pub file_name: String,
     pub bytes: Bytes,
 }
 
@@ -59,6 +60,8 @@ pub struct RequestData {
     /// Text values (for forms: the last value of each key, as a string; for JSON: the object's members).
     pub fields: Map<String, Value>,
     pub files: HashMap<String, Upload>,
+    /// Every file part in order, repeated field names included (chat attachments send several `files`).
+    pub file_list: Vec<(String, Upload)>,
     /// The JSON body when it was not an object (DRF then reports "Expected a dictionary").
     pub non_object_json: Option<Value>,
     /// Whether the body was JSON (types are then real JSON types, not strings).
@@ -152,8 +155,13 @@ async fn parse_multipart(content_type: &str, bytes: Bytes) -> Result<RequestData
         match file_name {
             // Django skips file parts without a file name.
             Some(f) if f.is_empty() => {}
-            Some(_) => {
-                data.files.insert(name, Upload { bytes: content });
+            Some(file_name) => {
+                let upload = Upload {
+                    file_name,
+                    bytes: content,
+                };
+                data.file_list.push((name.clone(), upload.clone()));
+                data.files.insert(name, upload);
             }
             None => {
                 let text = String::from_utf8_lossy(&content).into_owned();

@@ -70,6 +70,11 @@ CREATE TABLE IF NOT EXISTS room_types (
     availability_message TEXT NOT NULL DEFAULT '', sort_order INTEGER NOT NULL DEFAULT 0,
     is_active INTEGER NOT NULL DEFAULT 1
 );
+CREATE TABLE IF NOT EXISTS attachments (
+    id INTEGER PRIMARY KEY, message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE, file TEXT NOT NULL,
+    file_name TEXT NOT NULL, file_type TEXT NOT NULL, file_size INTEGER NOT NULL, mime_type TEXT NOT NULL,
+    uploaded_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS rooms (
     id INTEGER PRIMARY KEY, hotel_id INTEGER NOT NULL REFERENCES hotels(id), room_number INTEGER NOT NULL
 );

@@ -140,7 +140,10 @@ pub fn send_message(
 }
 
 /// Receptionists of the hotel, or the front office when there is none.
-fn guest_message_recipients(db: &Connection, hotel_id: i64) -> rusqlite::Result<Vec<i64>> {
+pub(crate) fn guest_message_recipients(
+    db: &Connection,
+    hotel_id: i64,
+) -> rusqlite::Result<Vec<i64>> {
     let staff = people::of_hotel(db, hotel_id)?;
     let receptionists: Vec<i64> = staff
         .iter()

@@ -9,6 +9,8 @@ use crate::people::{self, Staff};
 use crate::state::AppState;
 use crate::timefmt::to_django_json;
 
+use super::chat_attachments::{attachment_preview, attachments_json};
+
 /// `str()` of a bound method on `None`: what DRF 3.16 makes of `staff_name` for guest messages (API.md §8.5).
 pub(crate) const GUEST_STAFF_NAME: &str =
     "<built-in method __str__ of NoneType object at 0x7f3a2c1e5b40>";
@@ -159,6 +161,11 @@ pub(crate) fn message_json(
         None => None,
     };
     let is_guest = m.sender_type == "guest";
+    let reply_attachments = match m.reply_to {
+        Some(id) => attachments_json(state, db, id)?,
+        None => Vec::new(),
+    };
+    let attachments = attachments_json(state, db, m.id)?;
     let reply = match m.reply_to {
         Some(id) => get_msg(db, id)?.map(|r| {
             let sender_name = if r.sender_type == "guest" {
@@ -172,9 +179,9 @@ pub(crate) fn message_json(
                 "sender_type": r.sender_type,
                 "sender_name": sender_name,
                 "timestamp": r.timestamp,
-                "has_attachments": false,
-                "attachments": [],
-                "attachment_count": 0,
+                "has_attachments": !reply_attachments.is_empty(),
+                "attachments": reply_attachments.iter().take(3).map(attachment_preview).collect::<Vec<_>>(),
+                "attachment_count": reply_attachments.len(),
             })
         }),
         None => None,
@@ -207,8 +214,8 @@ pub(crate) fn message_json(
         "deleted_at": m.deleted_at,
         "reply_to": m.reply_to,
         "reply_to_message": reply,
-        "attachments": [],
-        "has_attachments": false,
+        "has_attachments": !attachments.is_empty(),
+        "attachments": attachments,
     }))
 }
 

@@ -2,6 +2,7 @@
 //! the Django-style answers for unknown URLs (HTML 404) and wrong methods (DRF 405).
 
 pub mod chat;
+pub mod chat_attachments;
 pub mod chat_edit;
 pub mod chat_model;
 pub mod galleries;
@@ -170,6 +171,10 @@ fn routes() -> Router<AppState> {
         .route(
             "/api/hotel/staff/room-types/{pk}/",
             any(public::legacy_staff_route),
+        )
+        .route(
+            "/api/chat/{hotel_slug}/conversations/{pk}/upload-attachment/",
+            post(chat_attachments::upload),
         )
         .route(
             "/api/chat/messages/{pk}/update/",

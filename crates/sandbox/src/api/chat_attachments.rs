@@ -1,0 +1,260 @@
+//! Guest-chat attachments (API.md §8.2): `POST /api/chat/<slug>/conversations/<id>/upload-attachment/` with
+//! repeatable `files` parts, and the attachment JSON inside RoomMessage. Files that break the rules (50 MB,
+//! allowed extensions) are skipped with a warning; with no files at all the placeholder message is still
+//! created before the 400, as the reference does. The sandbox answers success with 201.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use rand::Rng;
+use rusqlite::{params, Connection, Row};
+use serde_json::{json, Value};
+
+use super::chat::guest_message_recipients;
+use super::chat_model::{
+    conversation_channel, get_conversation, get_msg, message_json, room_channel,
+};
+use crate::auth::Caller;
+use crate::body::RawBody;
+use crate::errors::ApiError;
+use crate::people;
+use crate::state::AppState;
+use crate::timefmt::now_drf;
+
+const MAX_ATTACHMENT_BYTES: usize = 50 * 1024 * 1024;
+const ALLOWED_EXTENSIONS: &[&str] = &[
+    "jpg", "jpeg", "png", "gif", "webp", "bmp", "pdf", "doc", "docx", "xls", "xlsx", "txt", "csv",
+];
+const PLACEHOLDER_TEXT: &str = "[File shared]";
+
+fn kind_and_mime(ext: &str) -> (&'static str, &'static str) {
+    match ext {
+        "jpg" | "jpeg" => ("image", "image/jpeg"),
+        "png" => ("image", "image/png"),
+        "gif" => ("image", "image/gif"),
+        "webp" => ("image", "image/webp"),
+        "bmp" => ("image", "image/bmp"),
+        "pdf" => ("pdf", "application/pdf"),
+        "doc" => ("document", "application/msword"),
+        "docx" => (
+            "document",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        "xls" => ("document", "application/vnd.ms-excel"),
+        "xlsx" => (
+            "document",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        "txt" => ("document", "text/plain"),
+        "csv" => ("document", "text/csv"),
+        _ => ("other", "application/octet-stream"),
+    }
+}
+
+fn size_display(bytes: i64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}
+
+fn attachment_row(state: &AppState, r: &Row<'_>) -> rusqlite::Result<Value> {
+    let file: String = r.get(1)?;
+    let file_type: String = r.get(3)?;
+    let size: i64 = r.get(4)?;
+    let url = state.media_url(&file);
+    let thumb = (file_type == "image").then(|| url.clone());
+    Ok(json!({
+        "id": r.get::<_, i64>(0)?,
+        "file": file,
+        "file_url": url,
+        "file_name": r.get::<_, String>(2)?,
+        "file_type": file_type,
+        "file_size": size,
+        "file_size_display": size_display(size),
+        "mime_type": r.get::<_, String>(5)?,
+        "thumbnail": null,
+        "thumbnail_url": thumb,
+        "uploaded_at": r.get::<_, String>(6)?,
+    }))
+}
+
+/// The attachments of a message, oldest first.
+pub(crate) fn attachments_json(
+    state: &AppState,
+    db: &Connection,
+    message_id: i64,
+) -> rusqlite::Result<Vec<Value>> {
+    let mut stmt = db.prepare(
+        "SELECT id, file, file_name, file_type, file_size, mime_type, uploaded_at FROM attachments
+         WHERE message_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([message_id], |r| attachment_row(state, r))?;
+    rows.collect()
+}
+
+/// The short form used in `reply_to_message.attachments`.
+pub(crate) fn attachment_preview(a: &Value) -> Value {
+    json!({
+        "id": a["id"], "file_name": a["file_name"], "file_type": a["file_type"], "file_url": a["file_url"],
+        "thumbnail_url": a["thumbnail_url"], "mime_type": a["mime_type"],
+    })
+}
+
+fn store_file(state: &AppState, file_name: &str, bytes: &[u8]) -> std::io::Result<String> {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rng();
+    let folder: String = (0..10)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect();
+    let safe: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let path = format!("raw/upload/chat/{folder}/{safe}");
+    crate::media::write(&state.media_dir, &path, bytes)?;
+    Ok(path)
+}
+
+/// `POST /api/chat/<slug>/conversations/<id>/upload-attachment/`.
+pub async fn upload(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((_slug, pk)): Path<(String, String)>,
+    body: RawBody,
+) -> Result<Response, ApiError> {
+    let conv = get_conversation(&state.db(), &pk)?;
+    let data = body.parse().await?;
+    let staff = match caller.staff() {
+        Some(s) => people::by_id(&state.db(), s.staff_id)?,
+        None => None,
+    };
+    let existing = match data.get("message_id").and_then(|v| {
+        v.as_str()
+            .map(str::to_string)
+            .or_else(|| v.as_i64().map(|n| n.to_string()))
+    }) {
+        Some(id) => {
+            let id: i64 = id.parse().map_err(|_| ApiError::no_match("RoomMessage"))?;
+            let m = get_msg(&state.db(), id)?.ok_or_else(|| ApiError::no_match("RoomMessage"))?;
+            Some(m.id)
+        }
+        None => None,
+    };
+    let now = now_drf();
+    let message_id = match existing {
+        Some(id) => id,
+        None => {
+            let text = data
+                .get("message")
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .unwrap_or(PLACEHOLDER_TEXT);
+            let reply_to = data.get("reply_to").and_then(|v| {
+                v.as_str()
+                    .and_then(|s| s.parse::<i64>().ok())
+                    .or_else(|| v.as_i64())
+            });
+            let db = state.db();
+            db.execute(
+                "INSERT INTO messages (conversation_id, sender_type, staff_id, message, timestamp, status, delivered_at,
+                    staff_display_name, staff_role_name, reply_to) VALUES (?1, ?2, ?3, ?4, ?5, 'delivered', ?5, ?6, ?7, ?8)",
+                params![
+                    conv.id,
+                    if staff.is_some() { "staff" } else { "guest" },
+                    staff.as_ref().map(|s| s.id),
+                    text,
+                    now,
+                    staff.as_ref().map(people::Staff::full_name),
+                    staff.as_ref().and_then(|s| s.role.as_ref().map(|r| r.name.clone())),
+                    reply_to,
+                ],
+            )?;
+            db.last_insert_rowid()
+        }
+    };
+    let files: Vec<_> = data
+        .file_list
+        .iter()
+        .filter(|(name, _)| name == "files")
+        .collect();
+    if files.is_empty() {
+        return Err(ApiError::error(
+            StatusCode::BAD_REQUEST,
+            "No files provided",
+        ));
+    }
+    let mut warnings = Vec::new();
+    for (_, f) in files {
+        let ext = f
+            .file_name
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        if !ALLOWED_EXTENSIONS.contains(&ext.as_str()) {
+            warnings.push(format!("{}: file type .{ext} is not allowed", f.file_name));
+            continue;
+        }
+        if f.bytes.len() > MAX_ATTACHMENT_BYTES {
+            warnings.push(format!("{}: file is larger than 50 MB", f.file_name));
+            continue;
+        }
+        let path = store_file(&state, &f.file_name, &f.bytes)
+            .map_err(|e| ApiError::crash("OSError", &e.to_string()))?;
+        let (kind, mime) = kind_and_mime(&ext);
+        state.db().execute(
+            "INSERT INTO attachments (message_id, file, file_name, file_type, file_size, mime_type, uploaded_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![message_id, path, f.file_name, kind, f.bytes.len() as i64, mime, now],
+        )?;
+    }
+    let (message, attachments, recipients) = {
+        let db = state.db();
+        db.execute(
+            "UPDATE conversations SET updated_at = ?1 WHERE id = ?2",
+            params![now, conv.id],
+        )?;
+        let m = get_msg(&db, message_id)?.ok_or_else(|| ApiError::no_match("RoomMessage"))?;
+        let recipients = if staff.is_none() {
+            guest_message_recipients(&db, conv.hotel_id)?
+        } else {
+            Vec::new()
+        };
+        (
+            message_json(&state, &db, &conv, &m)?,
+            attachments_json(&state, &db, message_id)?,
+            recipients,
+        )
+    };
+    let hub = &state.hub;
+    if existing.is_some() {
+        hub.publish(&conversation_channel(&conv), "message-updated", &message);
+    } else {
+        if staff.is_some() {
+            hub.publish(&room_channel(&conv), "new-staff-message", &message);
+        } else {
+            for id in recipients {
+                hub.publish(
+                    &format!("{}-staff-{id}-chat", conv.hotel_slug),
+                    "new-guest-message",
+                    &message,
+                );
+            }
+        }
+        hub.publish(&conversation_channel(&conv), "new-message", &message);
+    }
+    let mut out = json!({"message": message, "attachments": attachments, "success": true});
+    if !warnings.is_empty() {
+        out["warnings"] = json!(warnings);
+    }
+    Ok((StatusCode::CREATED, Json(out)).into_response())
+}
