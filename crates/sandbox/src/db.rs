@@ -1,4 +1,4 @@
-//! The sandbox's own SQLite database: schema creation and small row helpers.
+//! The sandbox's own SQLite database: the schema, created on open, and columns added since the first release.
 
 use std::path::Path;
 
