@@ -1,1 +1,216 @@
-//! e2e
+//! Helpers for the cross-process tests: the real app window driven over WebDriver
+//! (`tauri-driver` + Debian's `WebKitWebDriver`), with its own data folder and keyring service.
+//!
+//! The tests run inside the private desktop session of `cargo xtask test` (Xvfb, an unlocked
+//! GNOME Keyring, dunst); the tools are found through the variables that command sets.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// How long the UI may take to show something before a test fails.
+pub const UI_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// A tool named by `variable`, else `default`; a clear failure when it is missing.
+pub fn tool(variable: &str, default: PathBuf, install_hint: &str) -> PathBuf {
+    let path = std::env::var_os(variable)
+        .map(PathBuf::from)
+        .unwrap_or(default);
+    assert!(
+        path.is_file(),
+        "{} not found at {}; {install_hint}",
+        variable,
+        path.display()
+    );
+    path
+}
+
+pub fn artifacts_dir() -> PathBuf {
+    let dir = std::env::var_os("HOTELMATE_E2E_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/e2e"));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// One app installation: a data folder and a keyring service that live across app restarts.
+pub struct AppProfile {
+    pub data_dir: tempfile::TempDir,
+    pub keyring_service: String,
+}
+
+impl AppProfile {
+    pub fn new(name: &str) -> Self {
+        Self {
+            data_dir: tempfile::tempdir().unwrap(),
+            keyring_service: format!("hotelmate-desk-e2e-{name}-{}", std::process::id()),
+        }
+    }
+}
+
+/// A running `tauri-driver` (which starts the app for each WebDriver session).
+pub struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    /// Starts tauri-driver with the app's environment for `profile`.
+    pub fn start(profile: &AppProfile) -> Self {
+        let driver = tool(
+            "TAURI_DRIVER_BIN",
+            PathBuf::from(std::env::var("HOME").unwrap_or_default())
+                .join(".cargo/bin/tauri-driver"),
+            "run `cargo xtask setup` (cargo install tauri-driver --version ^2 --locked)",
+        );
+        let port = free_port();
+        let native_port = free_port();
+        let child = Command::new(driver)
+            // Its own process group, so stopping it also stops WebKitWebDriver and the app.
+            .process_group(0)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("HOTELMATE_DATA_DIR", profile.data_dir.path())
+            .env("HOTELMATE_KEYRING_SERVICE", &profile.keyring_service)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver starts");
+        Self { child, port }
+    }
+
+    /// Launches the app and returns a WebDriver session on its main window.
+    pub async fn launch(&self) -> Client {
+        let app = tool(
+            "HOTELMATE_APP_BIN",
+            workspace_root().join("target/debug/hotelmate-desk"),
+            "build it with `cargo build -p hotelmate-desk` (cargo xtask test does)",
+        );
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), "wry".into());
+        capabilities.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app.display().to_string() }),
+        );
+        // Both of rustls' crypto providers are in the dependency graph; pick one explicitly.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let url = format!("http://127.0.0.1:{}", self.port);
+        let deadline = std::time::Instant::now() + UI_TIMEOUT;
+        loop {
+            let mut builder = ClientBuilder::rustls().unwrap();
+            builder.capabilities(capabilities.clone());
+            match builder.connect(&url).await {
+                Ok(client) => return client,
+                Err(error) if std::time::Instant::now() < deadline => {
+                    eprintln!("waiting for tauri-driver: {error}");
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
+                Err(error) => panic!("cannot start the app through tauri-driver: {error}"),
+            }
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The text of the element `css`, once it is there.
+pub async fn text_of(client: &Client, css: &str) -> String {
+    let element = client
+        .wait()
+        .at_most(UI_TIMEOUT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"));
+    element.text().await.unwrap()
+}
+
+/// Waits until `css` shows exactly `expected`.
+pub async fn wait_for_text(client: &Client, css: &str, expected: &str) {
+    let deadline = std::time::Instant::now() + UI_TIMEOUT;
+    loop {
+        let current = match client.find(Locator::Css(css)).await {
+            Ok(element) => element.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if current == expected {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{css} shows {current:?}, expected {expected:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Types `text` into the field `css`, once it is there.
+pub async fn type_into(client: &Client, css: &str, text: &str) {
+    client
+        .wait()
+        .at_most(UI_TIMEOUT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+pub async fn click(client: &Client, css: &str) {
+    client
+        .wait()
+        .at_most(UI_TIMEOUT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Saves a screenshot under target/e2e/ after two animation frames (WebKit may otherwise
+/// return the previous frame).
+pub async fn screenshot(client: &Client, name: &str) -> PathBuf {
+    client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let png = client.screenshot().await.unwrap();
+    let path = artifacts_dir().join(format!("{name}.png"));
+    std::fs::write(&path, png).unwrap();
+    path
+}
