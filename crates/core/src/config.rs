@@ -83,7 +83,9 @@ impl ApiBase {
     pub fn join(&self, path: &str) -> Url {
         // The base always ends in '/', and callers pass relative paths, so this cannot fail
         // except on a malformed literal; fall back to the base to keep the type infallible.
-        self.0.join(path.trim_start_matches('/')).unwrap_or_else(|_| self.0.clone())
+        self.0
+            .join(path.trim_start_matches('/'))
+            .unwrap_or_else(|_| self.0.clone())
     }
 
     pub fn url(&self) -> &Url {
@@ -130,7 +132,12 @@ pub enum PusherEndpoint {
     /// Pusher's hosted service: `wss://ws-<cluster>.pusher.com:443/app/<key>`.
     Hosted { key: String, cluster: String },
     /// A self-hosted Pusher-protocol server (sockudo, soketi, the demo hotel).
-    SelfHosted { key: String, host: String, port: u16, tls: bool },
+    SelfHosted {
+        key: String,
+        host: String,
+        port: u16,
+        tls: bool,
+    },
 }
 
 impl PusherEndpoint {
@@ -217,7 +224,10 @@ mod tests {
     #[test]
     fn addresses_that_are_not_http_are_refused() {
         assert_eq!(ApiBase::parse("   "), Err(ConfigError::EmptyUrl));
-        assert!(matches!(ApiBase::parse("hotel.example.com"), Err(ConfigError::NotAUrl(_))));
+        assert!(matches!(
+            ApiBase::parse("hotel.example.com"),
+            Err(ConfigError::NotAUrl(_))
+        ));
         assert!(matches!(
             ApiBase::parse("ftp://hotel.example.com"),
             Err(ConfigError::UnsupportedScheme { .. })
@@ -239,7 +249,10 @@ mod tests {
 
     #[test]
     fn pusher_settings_need_a_key_and_a_host() {
-        let hosted = PusherEndpoint::Hosted { key: " ".into(), cluster: "eu".into() };
+        let hosted = PusherEndpoint::Hosted {
+            key: " ".into(),
+            cluster: "eu".into(),
+        };
         assert_eq!(hosted.validate(), Err(ConfigError::EmptyPusherKey));
         let own = PusherEndpoint::SelfHosted {
             key: "k".into(),

@@ -10,8 +10,7 @@ use std::fmt;
 pub const KEYRING_SERVICE: &str = "hotelmate-desk";
 
 /// A HotelMate API token. `Debug` and `Display` never show it.
-#[derive(Clone, PartialEq, Eq)]
-#[derive(serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, serde::Deserialize)]
 #[serde(transparent)]
 pub struct StaffToken(String);
 
@@ -71,14 +70,18 @@ pub struct TokenVault {
 
 impl Default for TokenVault {
     fn default() -> Self {
-        Self { service: KEYRING_SERVICE.to_owned() }
+        Self {
+            service: KEYRING_SERVICE.to_owned(),
+        }
     }
 }
 
 impl TokenVault {
     /// A vault under another service name (tests use their own so they never touch a real sign-in).
     pub fn with_service(service: impl Into<String>) -> Self {
-        Self { service: service.into() }
+        Self {
+            service: service.into(),
+        }
     }
 
     pub fn service(&self) -> &str {

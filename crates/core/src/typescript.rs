@@ -35,7 +35,8 @@ mod tests {
 
     #[test]
     fn typescript_types_match_the_rust_types() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/generated.ts");
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/generated.ts");
         let expected = generated_typescript();
         if std::env::var_os("UPDATE_GENERATED").is_some() {
             std::fs::write(&path, &expected).unwrap();

@@ -36,18 +36,31 @@ impl ApiClient {
             .timeout(timeout)
             .use_rustls_tls()
             .build()
-            .map_err(|err| ApiError::Network { message: format!("cannot start the HTTP client: {err}") })?;
-        Ok(Self { http, base, token: None, timeout })
+            .map_err(|err| ApiError::Network {
+                message: format!("cannot start the HTTP client: {err}"),
+            })?;
+        Ok(Self {
+            http,
+            base,
+            token: None,
+            timeout,
+        })
     }
 
     /// The same client, authenticating as a staff member.
     pub fn authenticated(&self, token: StaffToken) -> Self {
-        Self { token: Some(token), ..self.clone() }
+        Self {
+            token: Some(token),
+            ..self.clone()
+        }
     }
 
     /// The same client without a token (login must never carry a stale one: API.md §13.2).
     pub fn anonymous(&self) -> Self {
-        Self { token: None, ..self.clone() }
+        Self {
+            token: None,
+            ..self.clone()
+        }
     }
 
     pub fn base(&self) -> &ApiBase {
@@ -55,9 +68,14 @@ impl ApiClient {
     }
 
     fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        let builder = self.http.request(method, self.base.join(path)).header(header::ACCEPT, "application/json");
+        let builder = self
+            .http
+            .request(method, self.base.join(path))
+            .header(header::ACCEPT, "application/json");
         match &self.token {
-            Some(token) => builder.header(header::AUTHORIZATION, format!("Token {}", token.expose())),
+            Some(token) => {
+                builder.header(header::AUTHORIZATION, format!("Token {}", token.expose()))
+            }
             None => builder,
         }
     }
@@ -66,27 +84,72 @@ impl ApiClient {
         self.send(self.request(Method::GET, path)).await
     }
 
-    pub async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ApiError> {
+    pub async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
         self.send(self.request(Method::POST, path).json(body)).await
     }
 
+    pub async fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        self.send(self.request(Method::PATCH, path).json(body))
+            .await
+    }
+
+    /// A multipart request (each image is its own request: API.md Decision 4).
+    pub async fn multipart<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        form: reqwest::multipart::Form,
+    ) -> Result<T, ApiError> {
+        self.send(self.request(method, path).multipart(form)).await
+    }
+
+    /// DELETE; success is any 2xx, with or without a body.
+    pub async fn delete(&self, path: &str) -> Result<(), ApiError> {
+        self.send_raw(self.request(Method::DELETE, path))
+            .await
+            .map(|_| ())
+    }
+
     async fn send<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, ApiError> {
+        let body = self.send_raw(request).await?;
+        serde_json::from_slice(&body).map_err(|err| ApiError::Unsupported {
+            message: format!(
+                "the server's answer could not be read ({err}); is this a HotelMate server?"
+            ),
+        })
+    }
+
+    async fn send_raw(&self, request: RequestBuilder) -> Result<bytes::Bytes, ApiError> {
         let seconds = self.timeout.as_secs().max(1);
-        let response = request.send().await.map_err(|e| ApiError::from_transport(&e, seconds))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| ApiError::from_transport(&e, seconds))?;
         let status = response.status();
         let content_type = response
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = response.bytes().await.map_err(|e| ApiError::from_transport(&e, seconds))?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| ApiError::from_transport(&e, seconds))?;
         if !status.is_success() {
-            return Err(ApiError::from_response(status, content_type.as_deref(), &body));
+            return Err(ApiError::from_response(
+                status,
+                content_type.as_deref(),
+                &body,
+            ));
         }
-        serde_json::from_slice(&body).map_err(|err| ApiError::Unsupported {
-            message: format!(
-                "the server's answer could not be read ({err}); is this a HotelMate server?"
-            ),
-        })
+        Ok(body)
     }
 }

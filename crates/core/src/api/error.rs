@@ -17,7 +17,9 @@ pub enum ApiError {
     NotFound { message: String },
     /// 400 with DRF field errors; `non_field_errors` holds the messages about the whole request.
     #[error("{}", validation_summary(fields))]
-    Validation { fields: BTreeMap<String, Vec<String>> },
+    Validation {
+        fields: BTreeMap<String, Vec<String>>,
+    },
     #[error("someone else changed this first: {message}")]
     Conflict { message: String },
     #[error("the server had a problem (HTTP {status}): {message}")]
@@ -36,8 +38,15 @@ fn validation_summary(fields: &BTreeMap<String, Vec<String>>) -> String {
     if let Some(general) = fields.get("non_field_errors") {
         parts.extend(general.iter().cloned());
     }
-    for (field, messages) in fields.iter().filter(|(k, _)| k.as_str() != "non_field_errors") {
-        parts.push(format!("{}: {}", field.replace('_', " "), messages.join(" ")));
+    for (field, messages) in fields
+        .iter()
+        .filter(|(k, _)| k.as_str() != "non_field_errors")
+    {
+        parts.push(format!(
+            "{}: {}",
+            field.replace('_', " "),
+            messages.join(" ")
+        ));
     }
     if parts.is_empty() {
         "the server refused the request as invalid".to_owned()
@@ -63,7 +72,11 @@ impl ApiError {
     }
 
     /// Builds the error for a non-success response from its status and raw body.
-    pub(crate) fn from_response(status: StatusCode, content_type: Option<&str>, body: &[u8]) -> Self {
+    pub(crate) fn from_response(
+        status: StatusCode,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Self {
         let json: Option<Value> = serde_json::from_slice(body).ok();
         let message = json
             .as_ref()
@@ -86,19 +99,30 @@ impl ApiError {
             404 => Self::NotFound { message },
             405 => Self::Unsupported { message },
             409 | 412 => Self::Conflict { message },
-            code => Self::Server { status: code, message },
+            code => Self::Server {
+                status: code,
+                message,
+            },
         }
     }
 
     pub(crate) fn from_transport(err: &reqwest::Error, timeout_seconds: u64) -> Self {
         if err.is_timeout() {
-            Self::Timeout { seconds: timeout_seconds }
+            Self::Timeout {
+                seconds: timeout_seconds,
+            }
         } else if err.is_connect() {
-            Self::Network { message: "the connection was refused or the host is unreachable".into() }
+            Self::Network {
+                message: "the connection was refused or the host is unreachable".into(),
+            }
         } else if err.is_decode() || err.is_body() {
-            Self::Network { message: "the answer was cut off".into() }
+            Self::Network {
+                message: "the answer was cut off".into(),
+            }
         } else {
-            Self::Network { message: root_cause(err) }
+            Self::Network {
+                message: root_cause(err),
+            }
         }
     }
 }
@@ -126,7 +150,11 @@ fn field_errors(json: &Value) -> Option<BTreeMap<String, Vec<String>>> {
         let messages: Vec<String> = match value {
             Value::Array(items) => items
                 .iter()
-                .map(|m| m.as_str().map(str::to_owned).unwrap_or_else(|| m.to_string()))
+                .map(|m| {
+                    m.as_str()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| m.to_string())
+                })
                 .collect(),
             Value::String(text) => vec![text.clone()],
             other => vec![other.to_string()],
@@ -141,13 +169,20 @@ fn non_json_message(status: StatusCode, content_type: Option<&str>, body: &[u8])
     let is_html = content_type.is_some_and(|t| t.contains("html"))
         || body.trim_ascii_start().starts_with(b"<");
     if is_html {
-        format!("the server answered with an error page instead of data ({} {reason})", status.as_u16())
+        format!(
+            "the server answered with an error page instead of data ({} {reason})",
+            status.as_u16()
+        )
     } else if body.is_empty() {
         format!("{} {reason}", status.as_u16())
     } else {
         let text = String::from_utf8_lossy(body);
         let line = text.lines().next().unwrap_or_default().trim();
-        format!("{} {reason}: {}", status.as_u16(), line.chars().take(120).collect::<String>())
+        format!(
+            "{} {reason}: {}",
+            status.as_u16(),
+            line.chars().take(120).collect::<String>()
+        )
     }
 }
 
@@ -160,7 +195,10 @@ mod tests {
         let body = br#"{"non_field_errors": ["Unable to log in with provided credentials."]}"#;
         let err = ApiError::from_response(StatusCode::BAD_REQUEST, Some("application/json"), body);
         assert_eq!(err.code(), "validation");
-        assert_eq!(err.to_string(), "Unable to log in with provided credentials.");
+        assert_eq!(
+            err.to_string(),
+            "Unable to log in with provided credentials."
+        );
     }
 
     #[test]
@@ -173,7 +211,8 @@ mod tests {
     #[test]
     fn an_html_error_page_is_reported_without_its_markup() {
         let body = b"<!DOCTYPE html><html><head><title>OperationalError</title></head></html>";
-        let err = ApiError::from_response(StatusCode::INTERNAL_SERVER_ERROR, Some("text/html"), body);
+        let err =
+            ApiError::from_response(StatusCode::INTERNAL_SERVER_ERROR, Some("text/html"), body);
         assert!(matches!(err, ApiError::Server { status: 500, .. }));
         let text = err.to_string();
         assert!(text.contains("error page"), "{text}");
@@ -193,7 +232,11 @@ mod tests {
 
     #[test]
     fn an_html_404_means_the_address_is_wrong() {
-        let err = ApiError::from_response(StatusCode::NOT_FOUND, Some("text/html"), b"<html>Page not found</html>");
+        let err = ApiError::from_response(
+            StatusCode::NOT_FOUND,
+            Some("text/html"),
+            b"<html>Page not found</html>",
+        );
         assert_eq!(err.code(), "unsupported");
         assert!(err.to_string().contains("server address"));
     }

@@ -5,7 +5,11 @@
 
 mod client;
 mod error;
+mod pages;
+pub mod resources;
 pub mod session;
 
 pub use client::{ApiClient, DEFAULT_REQUEST_TIMEOUT};
 pub use error::ApiError;
+pub use pages::{Page, CONCURRENT_PAGES};
+pub use resources::{Progress, Resource, OFFERS};

@@ -45,11 +45,15 @@ pub struct LoginResponse {
 impl LoginResponse {
     /// The hotel slug, from `hotel_slug` or the nested `hotel` object.
     pub fn slug(&self) -> Option<&str> {
-        self.hotel_slug.as_deref().or(self.hotel.as_ref().map(|h| h.slug.as_str()))
+        self.hotel_slug
+            .as_deref()
+            .or(self.hotel.as_ref().map(|h| h.slug.as_str()))
     }
 
     pub fn hotel_name(&self) -> Option<&str> {
-        self.hotel_name.as_deref().or(self.hotel.as_ref().map(|h| h.name.as_str()))
+        self.hotel_name
+            .as_deref()
+            .or(self.hotel.as_ref().map(|h| h.name.as_str()))
     }
 }
 
@@ -88,12 +92,15 @@ pub struct Me {
 impl ApiClient {
     /// `POST /api/staff/login/`, always without a token.
     pub async fn login(&self, username: &str, password: &str) -> Result<LoginResponse, ApiError> {
-        self.anonymous().post("api/staff/login/", &Credentials { username, password }).await
+        self.anonymous()
+            .post("api/staff/login/", &Credentials { username, password })
+            .await
     }
 
     /// `GET /api/staff/<slug>/me/`.
     pub async fn me(&self, hotel_slug: &str) -> Result<Me, ApiError> {
-        self.get(&format!("api/staff/{}/me/", encode_segment(hotel_slug))).await
+        self.get(&format!("api/staff/{}/me/", encode_segment(hotel_slug)))
+            .await
     }
 }
 

@@ -33,12 +33,22 @@ impl DemoHotel {
             data_dir: Some(data_dir.to_path_buf()),
             simulator: true,
         };
-        let handle = Sandbox::start_with(config).await.map_err(|err| DeskError::Demo(err.to_string()))?;
+        let handle = Sandbox::start_with(config)
+            .await
+            .map_err(|err| DeskError::Demo(err.to_string()))?;
         let api_base = ApiBase::parse(&handle.base_url())?;
         let info = handle.pusher();
-        let pusher = PusherEndpoint::SelfHosted { key: info.key, host: info.host, port: info.port, tls: info.tls };
+        let pusher = PusherEndpoint::SelfHosted {
+            key: info.key,
+            host: info.host,
+            port: info.port,
+            tls: info.tls,
+        };
         tracing::info!(url = %api_base, "demo hotel started");
-        Ok(Self { handle, endpoints: DemoEndpoints { api_base, pusher } })
+        Ok(Self {
+            handle,
+            endpoints: DemoEndpoints { api_base, pusher },
+        })
     }
 
     pub fn endpoints(&self) -> DemoEndpoints {

@@ -18,7 +18,10 @@ pub enum DeskError {
     Store(#[from] StoreError),
     /// Something the user typed is missing or wrong; `field` names it.
     #[error("{message}")]
-    InvalidInput { field: &'static str, message: String },
+    InvalidInput {
+        field: &'static str,
+        message: String,
+    },
     #[error("you are not signed in")]
     NotSignedIn,
     #[error("the demo hotel could not start: {0}")]
@@ -42,7 +45,10 @@ impl DeskError {
 impl From<DeskError> for UiError {
     fn from(err: DeskError) -> Self {
         let message = sentence(&err.to_string());
-        Self { code: err.code(), message }
+        Self {
+            code: err.code(),
+            message,
+        }
     }
 }
 

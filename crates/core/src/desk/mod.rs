@@ -31,7 +31,11 @@ pub struct DeskOptions {
 
 impl DeskOptions {
     pub fn new(data_dir: DataDir) -> Self {
-        Self { data_dir, vault: TokenVault::default(), request_timeout: DEFAULT_REQUEST_TIMEOUT }
+        Self {
+            data_dir,
+            vault: TokenVault::default(),
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+        }
     }
 
     /// The options of the running app: `HOTELMATE_KEYRING_SERVICE` puts the token under another
@@ -39,7 +43,10 @@ impl DeskOptions {
     /// real sign-in).
     pub fn from_env(data_dir: DataDir) -> Self {
         let mut options = Self::new(data_dir);
-        if let Some(service) = std::env::var("HOTELMATE_KEYRING_SERVICE").ok().filter(|s| !s.is_empty()) {
+        if let Some(service) = std::env::var("HOTELMATE_KEYRING_SERVICE")
+            .ok()
+            .filter(|s| !s.is_empty())
+        {
             options.vault = TokenVault::with_service(service);
         }
         options
@@ -94,11 +101,19 @@ impl Desk {
     }
 
     fn live(&self) -> Option<Live> {
-        self.inner.live.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+        self.inner
+            .live
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     fn set_live(&self, live: Option<Live>) {
-        *self.inner.live.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = live;
+        *self
+            .inner
+            .live
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = live;
     }
 
     /// The signed-in staff member, if any (from memory; no I/O).
@@ -119,7 +134,9 @@ impl Desk {
         let Some(token) = self.inner.options.vault.load(&row.account)? else {
             self.inner.store.wipe_account()?;
             self.emit(DeskEvent::SessionExpired {
-                message: "Your saved sign-in is no longer in the system keyring. Please sign in again.".into(),
+                message:
+                    "Your saved sign-in is no longer in the system keyring. Please sign in again."
+                        .into(),
             });
             return Ok(None);
         };
@@ -129,10 +146,13 @@ impl Desk {
             row.pusher = Some(pusher_json(&demo.pusher));
         }
         let base = ApiBase::parse(&row.api_base)?;
-        let client = ApiClient::with_timeout(base, self.inner.options.request_timeout)?.authenticated(token);
+        let client =
+            ApiClient::with_timeout(base, self.inner.options.request_timeout)?.authenticated(token);
         let info = session_info(&row);
         self.set_live(Some(Live { row, client }));
-        self.emit(DeskEvent::SessionChanged { session: Some(info.clone()) });
+        self.emit(DeskEvent::SessionChanged {
+            session: Some(info.clone()),
+        });
         let desk = self.clone();
         tokio::spawn(async move { desk.refresh_identity().await });
         Ok(Some(info))
@@ -146,7 +166,15 @@ impl Desk {
         }
         self.stop_demo().await;
         let account = format!("{}@{}", request.username.trim(), base.host());
-        self.sign_in_at(base, request.pusher, account, false, &request.username, &request.password).await
+        self.sign_in_at(
+            base,
+            request.pusher,
+            account,
+            false,
+            &request.username,
+            &request.password,
+        )
+        .await
     }
 
     /// Starts the built-in demo hotel on this computer and signs in as its receptionist.
@@ -154,8 +182,15 @@ impl Desk {
         let demo = self.start_demo().await?;
         let login = demo::receptionist();
         let account = format!("demo:{}", login.username);
-        self.sign_in_at(demo.api_base, Some(demo.pusher), account, true, login.username, login.password)
-            .await
+        self.sign_in_at(
+            demo.api_base,
+            Some(demo.pusher),
+            account,
+            true,
+            login.username,
+            login.password,
+        )
+        .await
     }
 
     async fn sign_in_at(
@@ -169,16 +204,23 @@ impl Desk {
     ) -> Result<SessionInfo, DeskError> {
         let username = username.trim();
         if username.is_empty() {
-            return Err(DeskError::InvalidInput { field: "username", message: "Enter your username.".into() });
+            return Err(DeskError::InvalidInput {
+                field: "username",
+                message: "Enter your username.".into(),
+            });
         }
         if password.is_empty() {
-            return Err(DeskError::InvalidInput { field: "password", message: "Enter your password.".into() });
+            return Err(DeskError::InvalidInput {
+                field: "password",
+                message: "Enter your password.".into(),
+            });
         }
         let anonymous = ApiClient::with_timeout(base.clone(), self.inner.options.request_timeout)?;
         let login = anonymous.login(username, password).await?;
         let Some(slug) = login.slug().map(str::to_owned) else {
             return Err(ApiError::Unsupported {
-                message: "this account is not linked to a hotel, so the desk has nothing to show".into(),
+                message: "this account is not linked to a hotel, so the desk has nothing to show"
+                    .into(),
             }
             .into());
         };
@@ -191,12 +233,19 @@ impl Desk {
             pusher: pusher.as_ref().map(pusher_json),
             is_demo,
             hotel_id: login.hotel_id.or(login.hotel.as_ref().map(|h| h.id)),
-            hotel_name: login.hotel_name().or(me.hotel_name.as_deref()).unwrap_or(&slug).to_owned(),
+            hotel_name: login
+                .hotel_name()
+                .or(me.hotel_name.as_deref())
+                .unwrap_or(&slug)
+                .to_owned(),
             hotel_slug: slug,
             staff_id: login.staff_id,
             first_name: me.first_name.clone(),
             last_name: me.last_name.clone(),
-            role: login.role.clone().or_else(|| me.role_detail.as_ref().and_then(|r| r.name.clone())),
+            role: login
+                .role
+                .clone()
+                .or_else(|| me.role_detail.as_ref().and_then(|r| r.name.clone())),
             department: login
                 .department
                 .clone()
@@ -207,8 +256,12 @@ impl Desk {
         self.save_signed_in(&row, &login.token)?;
         let info = session_info(&row);
         self.set_live(Some(Live { row, client }));
-        self.emit(DeskEvent::SessionChanged { session: Some(info.clone()) });
-        self.emit(DeskEvent::Connection { status: ConnectionStatus::Online });
+        self.emit(DeskEvent::SessionChanged {
+            session: Some(info.clone()),
+        });
+        self.emit(DeskEvent::Connection {
+            status: ConnectionStatus::Online,
+        });
         Ok(info)
     }
 
@@ -216,7 +269,12 @@ impl Desk {
     /// to SQLite; if that fails, the token is taken back out.
     fn save_signed_in(&self, row: &SessionRow, token: &StaffToken) -> Result<(), DeskError> {
         let vault = &self.inner.options.vault;
-        if let Some(previous) = self.inner.store.load_session()?.filter(|p| p.account != row.account) {
+        if let Some(previous) = self
+            .inner
+            .store
+            .load_session()?
+            .filter(|p| p.account != row.account)
+        {
             vault.delete(&previous.account)?;
         }
         vault.store(&row.account, token)?;
@@ -247,15 +305,30 @@ impl Desk {
         match live.client.me(&live.row.hotel_slug).await {
             Ok(me) => {
                 let role = me.role_detail.as_ref().and_then(|r| r.name.as_deref());
-                let department = me.department_detail.as_ref().and_then(|d| d.name.as_deref());
-                self.inner.store.update_identity(&me.first_name, &me.last_name, role, department)?;
+                let department = me
+                    .department_detail
+                    .as_ref()
+                    .and_then(|d| d.name.as_deref());
+                self.inner.store.update_identity(
+                    &me.first_name,
+                    &me.last_name,
+                    role,
+                    department,
+                )?;
                 let mut row = live.row.clone();
                 row.first_name = me.first_name.clone();
                 row.last_name = me.last_name.clone();
                 let info = session_info(&row);
-                self.set_live(Some(Live { row, client: live.client }));
-                self.emit(DeskEvent::Connection { status: ConnectionStatus::Online });
-                self.emit(DeskEvent::SessionChanged { session: Some(info.clone()) });
+                self.set_live(Some(Live {
+                    row,
+                    client: live.client,
+                }));
+                self.emit(DeskEvent::Connection {
+                    status: ConnectionStatus::Online,
+                });
+                self.emit(DeskEvent::SessionChanged {
+                    session: Some(info.clone()),
+                });
                 Ok(info)
             }
             Err(ApiError::Unauthorized { message }) => {
@@ -307,17 +380,25 @@ fn pusher_json(endpoint: &PusherEndpoint) -> String {
 }
 
 fn session_info(row: &SessionRow) -> SessionInfo {
-    let full_name = format!("{} {}", row.first_name, row.last_name).trim().to_owned();
+    let full_name = format!("{} {}", row.first_name, row.last_name)
+        .trim()
+        .to_owned();
     let server_label = if row.is_demo {
         "Demo hotel (this computer)".to_owned()
     } else {
-        ApiBase::parse(&row.api_base).map(|b| b.host()).unwrap_or_else(|_| row.api_base.clone())
+        ApiBase::parse(&row.api_base)
+            .map(|b| b.host())
+            .unwrap_or_else(|_| row.api_base.clone())
     };
     SessionInfo {
         username: row.username.clone(),
         first_name: row.first_name.clone(),
         last_name: row.last_name.clone(),
-        display_name: if full_name.is_empty() { row.username.clone() } else { full_name },
+        display_name: if full_name.is_empty() {
+            row.username.clone()
+        } else {
+            full_name
+        },
         role: row.role.clone(),
         department: row.department.clone(),
         hotel_name: row.hotel_name.clone(),

@@ -42,7 +42,10 @@ pub enum ConnectionStatus {
     Unknown,
     Online,
     /// The server could not be reached; `since` is an RFC 3339 time.
-    Offline { since: String, reason: String },
+    Offline {
+        since: String,
+        reason: String,
+    },
 }
 
 /// Everything the core tells the UI without being asked.
@@ -50,10 +53,16 @@ pub enum ConnectionStatus {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum DeskEvent {
     /// Signed in, signed out, or the names were refreshed.
-    SessionChanged { session: Option<SessionInfo> },
+    SessionChanged {
+        session: Option<SessionInfo>,
+    },
     /// The server refused the saved sign-in; the user must sign in again.
-    SessionExpired { message: String },
-    Connection { status: ConnectionStatus },
+    SessionExpired {
+        message: String,
+    },
+    Connection {
+        status: ConnectionStatus,
+    },
 }
 
 /// An error as the UI shows it: a code to branch on and a sentence to display.

@@ -47,17 +47,30 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), StoreError> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if current > SCHEMA_VERSION {
-        return Err(StoreError::TooNew { found: current, known: SCHEMA_VERSION });
+        return Err(StoreError::TooNew {
+            found: current,
+            known: SCHEMA_VERSION,
+        });
     }
-    for migration in MIGRATIONS.iter().filter(|m| m.version > current && m.version <= target) {
+    for migration in MIGRATIONS
+        .iter()
+        .filter(|m| m.version > current && m.version <= target)
+    {
         let step = |conn: &mut Connection| -> rusqlite::Result<()> {
             let tx = conn.transaction()?;
             tx.execute_batch(migration.sql)?;
             tx.pragma_update(None, "user_version", migration.version)?;
             tx.commit()
         };
-        step(conn).map_err(|source| StoreError::Migration { version: migration.version, source })?;
-        tracing::info!(version = migration.version, name = migration.name, "database migrated");
+        step(conn).map_err(|source| StoreError::Migration {
+            version: migration.version,
+            source,
+        })?;
+        tracing::info!(
+            version = migration.version,
+            name = migration.name,
+            "database migrated"
+        );
     }
     Ok(())
 }
@@ -88,9 +101,16 @@ mod tests {
                 }
             }
             let store = Store::open(&path).unwrap();
-            assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION, "from version {start}");
+            assert_eq!(
+                store.schema_version().unwrap(),
+                SCHEMA_VERSION,
+                "from version {start}"
+            );
             if start >= 1 {
-                let row = store.load_session().unwrap().expect("session kept through migration");
+                let row = store
+                    .load_session()
+                    .unwrap()
+                    .expect("session kept through migration");
                 assert_eq!(row.staff_id, 7);
             }
         }
@@ -102,7 +122,8 @@ mod tests {
         let path = dir.path().join("desk.sqlite3");
         {
             let conn = Connection::open(&path).unwrap();
-            conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+            conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+                .unwrap();
         }
         let err = Store::open(&path).unwrap_err();
         assert!(matches!(err, StoreError::TooNew { .. }), "{err}");

@@ -18,18 +18,27 @@ pub use session::SessionRow;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot open the desk's database at '{path}': {source}")]
-    Open { path: String, source: rusqlite::Error },
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
     #[error(
         "the desk's database is from a newer HotelMate Desk (schema {found}, this version knows \
          {known}); update the app"
     )]
     TooNew { found: i64, known: i64 },
     #[error("cannot upgrade the desk's database to schema {version}: {source}")]
-    Migration { version: i64, source: rusqlite::Error },
+    Migration {
+        version: i64,
+        source: rusqlite::Error,
+    },
     #[error("the desk's database failed: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("cannot create the desk's data folder '{path}': {source}")]
-    Folder { path: String, source: std::io::Error },
+    Folder {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// The one owner of the database connection.
@@ -61,17 +70,23 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations::migrate(&mut conn)?;
-        Ok(Self { conn: Mutex::new(conn) })
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
     }
 
     /// The schema version of the open database.
     pub fn schema_version(&self) -> Result<i64, StoreError> {
-        Ok(self.lock().pragma_query_value(None, "user_version", |row| row.get(0))?)
+        Ok(self
+            .lock()
+            .pragma_query_value(None, "user_version", |row| row.get(0))?)
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite inconsistent (transactions roll
         // back), so a poisoned lock is safe to keep using.
-        self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }

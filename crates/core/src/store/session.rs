@@ -52,7 +52,11 @@ impl Store {
     pub fn load_session(&self) -> Result<Option<SessionRow>, StoreError> {
         Ok(self
             .lock()
-            .query_row("SELECT * FROM session WHERE id = 1", [], SessionRow::from_row)
+            .query_row(
+                "SELECT * FROM session WHERE id = 1",
+                [],
+                SessionRow::from_row,
+            )
             .optional()?)
     }
 
@@ -60,8 +64,9 @@ impl Store {
     pub fn save_session(&self, row: &SessionRow) -> Result<(), StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
-        let previous: Option<String> =
-            tx.query_row("SELECT account FROM session WHERE id = 1", [], |r| r.get(0)).optional()?;
+        let previous: Option<String> = tx
+            .query_row("SELECT account FROM session WHERE id = 1", [], |r| r.get(0))
+            .optional()?;
         if previous.is_some_and(|account| account != row.account) {
             wipe_account_tables(&tx)?;
         }

@@ -1,0 +1,137 @@
+//! The staff CRUD resources of API.md (offers §3, galleries §5, room types §6) share DRF's
+//! `ModelViewSet` shape; [`Resource`] names one, and the client speaks to any of them as JSON
+//! objects. Typed models live with the sync code that owns each resource.
+
+use futures_util::StreamExt;
+use reqwest::Method;
+use serde_json::{Map, Value};
+
+use super::session::encode_segment;
+use super::{ApiClient, ApiError};
+
+/// A staff-zone collection: `/api/staff/hotel/<slug>/<path>/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resource {
+    /// The name the desk uses for it (`offers`), also the key in the store.
+    pub name: &'static str,
+    /// The router path segment (`offers`, `room-types`).
+    pub path: &'static str,
+    /// The upload action and its file field, when the resource has one.
+    pub upload: Option<(&'static str, &'static str)>,
+}
+
+/// API.md §3.1: offers, with `upload-image/` taking the file part `photo`.
+pub const OFFERS: Resource = Resource {
+    name: "offers",
+    path: "offers",
+    upload: Some(("upload-image", "photo")),
+};
+
+/// Bytes sent of the total, reported while an upload is on its way.
+pub type Progress = std::sync::Arc<dyn Fn(u64, u64) + Send + Sync>;
+
+const UPLOAD_CHUNK_BYTES: usize = 64 * 1024;
+
+impl Resource {
+    pub fn collection(&self, slug: &str) -> String {
+        format!("api/staff/hotel/{}/{}/", encode_segment(slug), self.path)
+    }
+
+    pub fn item(&self, slug: &str, id: i64) -> String {
+        format!("{}{id}/", self.collection(slug))
+    }
+}
+
+impl ApiClient {
+    pub async fn list(&self, resource: Resource, slug: &str) -> Result<Vec<Value>, ApiError> {
+        self.all_pages(&resource.collection(slug)).await
+    }
+
+    pub async fn fetch(&self, resource: Resource, slug: &str, id: i64) -> Result<Value, ApiError> {
+        self.get(&resource.item(slug, id)).await
+    }
+
+    pub async fn create(
+        &self,
+        resource: Resource,
+        slug: &str,
+        fields: &Map<String, Value>,
+    ) -> Result<Value, ApiError> {
+        self.post(&resource.collection(slug), fields).await
+    }
+
+    pub async fn update(
+        &self,
+        resource: Resource,
+        slug: &str,
+        id: i64,
+        fields: &Map<String, Value>,
+    ) -> Result<Value, ApiError> {
+        self.patch(&resource.item(slug, id), fields).await
+    }
+
+    pub async fn remove(&self, resource: Resource, slug: &str, id: i64) -> Result<(), ApiError> {
+        self.delete(&resource.item(slug, id)).await
+    }
+
+    /// Uploads an image through the resource's upload action (one file, its own request),
+    /// reporting progress as the body is sent. Returns the server's JSON answer.
+    pub async fn upload_image(
+        &self,
+        resource: Resource,
+        slug: &str,
+        id: i64,
+        file_name: &str,
+        mime: &str,
+        bytes: bytes::Bytes,
+        progress: Progress,
+    ) -> Result<Value, ApiError> {
+        let Some((action, field)) = resource.upload else {
+            return Err(ApiError::Unsupported {
+                message: format!("{} have no image upload", resource.name),
+            });
+        };
+        let total = bytes.len() as u64;
+        let chunks: Vec<bytes::Bytes> = (0..bytes.len())
+            .step_by(UPLOAD_CHUNK_BYTES)
+            .map(|start| bytes.slice(start..(start + UPLOAD_CHUNK_BYTES).min(bytes.len())))
+            .collect();
+        let mut sent = 0u64;
+        let body = futures_util::stream::iter(chunks).map(move |chunk| {
+            sent += chunk.len() as u64;
+            progress(sent, total);
+            Ok::<_, std::io::Error>(chunk)
+        });
+        let part =
+            reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(body), total)
+                .file_name(file_name.to_owned())
+                .mime_str(mime)
+                .map_err(|e| ApiError::Unsupported {
+                    message: format!("bad image type '{mime}': {e}"),
+                })?;
+        let form = reqwest::multipart::Form::new().part(field, part);
+        self.multipart(
+            Method::POST,
+            &format!("{}{action}/", resource.item(slug, id)),
+            form,
+        )
+        .await
+    }
+
+    /// Clears an image field: a multipart PATCH with the field empty (API.md §3.1).
+    pub async fn clear_image(
+        &self,
+        resource: Resource,
+        slug: &str,
+        id: i64,
+    ) -> Result<Value, ApiError> {
+        let Some((_, field)) = resource.upload else {
+            return Err(ApiError::Unsupported {
+                message: format!("{} have no image", resource.name),
+            });
+        };
+        let form = reqwest::multipart::Form::new().text(field, "");
+        self.multipart(Method::PATCH, &resource.item(slug, id), form)
+            .await
+    }
+}
