@@ -22,6 +22,8 @@ pub enum SandboxError {
     Db(#[from] rusqlite::Error),
     #[error("cannot generate seed image '{name}': {reason}")]
     SeedImage { name: String, reason: String },
+    #[error("sandbox start-up task failed: {0}")]
+    Startup(String),
 }
 
 /// Body of an HTTP error answer.

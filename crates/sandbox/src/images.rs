@@ -93,15 +93,21 @@ pub fn render(scene: Scene, w: u32, h: u32) -> RgbImage {
     let unlit = mix([120.0, 160.0, 190.0], [35.0, 40.0, 60.0], d);
 
     let mut img = RgbImage::new(w, h);
+    // The hill line depends on the column only.
+    let hill_base = horizon as f32 - h as f32 * 0.08 * (1.0 + (v as f32).sin() * 0.2);
+    let hills: Vec<f32> = (0..w)
+        .map(|x| {
+            let fx = x as f32 / w as f32;
+            hill_base
+                - h as f32 * 0.07 * ((fx * 6.0 + v as f32).sin() * 0.5 + 0.5)
+                - h as f32 * 0.04 * ((fx * 13.0 + v as f32 * 2.0).cos() * 0.5 + 0.5)
+        })
+        .collect();
     for y in 0..h {
         let fy = y as f32;
-        let hill_base =
-            horizon as f32 - h as f32 * 0.08 * (1.0 + ((fy * 0.0) + (v as f32)).sin() * 0.2);
         for x in 0..w {
             let fx = x as f32;
-            let hill = hill_base
-                - h as f32 * 0.07 * ((fx / w as f32 * 6.0 + v as f32).sin() * 0.5 + 0.5)
-                - h as f32 * 0.04 * ((fx / w as f32 * 13.0 + v as f32 * 2.0).cos() * 0.5 + 0.5);
+            let hill = hills[x as usize];
             let mut c = if y < horizon {
                 let t = fy / horizon as f32;
                 let mut c = mix(sky_top, sky_low, t);

@@ -149,8 +149,15 @@ impl Sandbox {
             tls: false,
         };
 
-        let conn = db::open(&root.join("sandbox.sqlite3"))?;
-        seed::seed_if_empty(&conn, &media_dir)?;
+        // Opening and seeding block (SQLite, image rendering): keep them off the async workers.
+        let (db_path, seed_media) = (root.join("sandbox.sqlite3"), media_dir.clone());
+        let conn = tokio::task::spawn_blocking(move || -> Result<_, SandboxError> {
+            let conn = db::open(&db_path)?;
+            seed::seed_if_empty(&conn, &seed_media)?;
+            Ok(conn)
+        })
+        .await
+        .map_err(|e| SandboxError::Startup(e.to_string()))??;
         let state = AppState::new(conn, media_dir, base_url.clone(), pusher);
 
         let app = api::router(state.clone());
