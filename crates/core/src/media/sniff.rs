@@ -228,10 +228,11 @@ fn text_kind(bytes: &[u8]) -> Sniffed {
     }
     let lower = String::from_utf8_lossy(head).to_ascii_lowercase();
     let trimmed = lower.trim_start();
-    if trimmed.starts_with('<') && lower.contains("<svg") {
-        Sniffed::Refused(Refused::Svg)
-    } else if trimmed.starts_with("<!doctype html") || trimmed.starts_with("<html") {
+    // A web page may hold an inline SVG; it is still a web page.
+    if trimmed.starts_with("<!doctype html") || trimmed.starts_with("<html") {
         unknown(Some("a web page"))
+    } else if trimmed.starts_with('<') && lower.contains("<svg") {
+        Sniffed::Refused(Refused::Svg)
     } else {
         unknown(Some("text"))
     }
@@ -340,7 +341,7 @@ mod tests {
             }
         );
         assert_eq!(
-            sniff(b"<!DOCTYPE html><html>"),
+            sniff(b"<!DOCTYPE html><html><body><svg width=\"8\"></svg>"),
             Sniffed::Unknown {
                 looks_like: Some("a web page")
             }
