@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use hotelmate_core::media::{prepare, ImagePolicy};
 use image::codecs::jpeg::JpegEncoder;
+use image::imageops::FilterType;
 use image::{Rgb, RgbImage};
 use serde_json::json;
 
@@ -29,6 +30,8 @@ struct Row {
     times: Vec<Duration>,
     output_bytes: usize,
     output_size: (u32, u32),
+    /// Against a Lanczos3 resize of the input kept as pixels: how much the output lost.
+    psnr_db: Option<f64>,
 }
 
 impl Row {
@@ -61,18 +64,31 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
 
-    // The same pixels tagged Display P3, as an iPhone export is, add the conversion to sRGB.
+    let reference = reference_resize(&input);
+    // The same pixels tagged Display P3, as an iPhone export is, add the conversion to sRGB
+    // (which changes the pixels on purpose, so no PSNR for that row).
     let mut rows = vec![
-        ours("hotelmate-core media", &input),
-        ours("  same, Display P3 input", &with_display_p3_profile(&input)),
+        ours("hotelmate-core media", &input, Some(&reference)),
+        ours(
+            "  same, Display P3 input",
+            &with_display_p3_profile(&input),
+            None,
+        ),
     ];
     if vips_available() {
-        rows.push(vips(&input_path, &out_dir, "vipsthumbnail", None));
+        rows.push(vips(
+            &input_path,
+            &out_dir,
+            "vipsthumbnail",
+            None,
+            &reference,
+        ));
         rows.push(vips(
             &input_path,
             &out_dir,
             "vipsthumbnail, 1 thread",
             Some("1"),
+            &reference,
         ));
     } else {
         println!("{VIPS} not found (Debian package libvips-tools): only our pipeline is timed");
@@ -84,22 +100,30 @@ fn main() {
 
     println!();
     println!(
-        "{:<26} {:>10} {:>10} {:>12} {:>12} {:>12} {:>10}",
-        "pipeline", "median ms", "min ms", "ratio/vips", "output px", "output bytes", "saved"
+        "{:<26} {:>10} {:>10} {:>11} {:>10} {:>12} {:>7} {:>8}",
+        "pipeline",
+        "median ms",
+        "min ms",
+        "ratio/vips",
+        "output px",
+        "output bytes",
+        "saved",
+        "PSNR dB"
     );
     let mut json_rows = Vec::new();
     for row in &rows {
         let ratio = vips_ms.map(|vips| row.median_ms() / vips);
         let saved = 1.0 - row.output_bytes as f64 / input.len() as f64;
         println!(
-            "{:<26} {:>10.1} {:>10.1} {:>12} {:>12} {:>12} {:>9.1}%",
+            "{:<26} {:>10.1} {:>10.1} {:>11} {:>10} {:>12} {:>6.1}% {:>8}",
             row.name,
             row.median_ms(),
             row.min_ms(),
             ratio.map_or("-".into(), |r| format!("{r:.2}")),
             format!("{}×{}", row.output_size.0, row.output_size.1),
             row.output_bytes,
-            saved * 100.0
+            saved * 100.0,
+            row.psnr_db.map_or("-".into(), |db| format!("{db:.2}")),
         );
         json_rows.push(json!({
             "pipeline": row.name,
@@ -112,6 +136,7 @@ fn main() {
             "output_bytes": row.output_bytes,
             "bytes_saved_vs_input": input.len().saturating_sub(row.output_bytes),
             "fraction_saved_vs_input": saved,
+            "psnr_db_vs_reference": row.psnr_db,
         }));
     }
     let report = json!({
@@ -120,6 +145,7 @@ fn main() {
         "target_long_edge_px": ImagePolicy::default().max_edge_px,
         "runs": RUNS,
         "reference": "vipsthumbnail -s 2560x2560 -o out.jpg[Q=85,strip]",
+        "psnr_reference": "the input resized with image's Lanczos3, not encoded",
         "results": json_rows,
     });
     let json_path = out_dir.join("media.json");
@@ -165,7 +191,27 @@ fn with_display_p3_profile(jpeg: &[u8]) -> Vec<u8> {
     out
 }
 
-fn ours(name: &'static str, input: &[u8]) -> Row {
+/// The input resized to the same size with a slow, exact filter and kept as pixels.
+fn reference_resize(input: &[u8]) -> RgbImage {
+    let decoded = image::load_from_memory(input).unwrap();
+    let (width, height) = (2560, 2560 * HEIGHT_PX / WIDTH_PX);
+    image::imageops::resize(&decoded.to_rgb8(), width, height, FilterType::Lanczos3)
+}
+
+fn psnr_db(output: &[u8], reference: &RgbImage) -> f64 {
+    let output = image::load_from_memory(output).unwrap().to_rgb8();
+    assert_eq!(output.dimensions(), reference.dimensions());
+    let squared_error: f64 = output
+        .as_raw()
+        .iter()
+        .zip(reference.as_raw())
+        .map(|(&a, &b)| (f64::from(a) - f64::from(b)).powi(2))
+        .sum();
+    let mse = squared_error / output.as_raw().len() as f64;
+    10.0 * (255.0 * 255.0 / mse).log10()
+}
+
+fn ours(name: &'static str, input: &[u8], reference: Option<&RgbImage>) -> Row {
     let policy = ImagePolicy::default();
     let mut last = prepare("bench.jpg", input, &policy).unwrap(); // warm-up
     let times = (0..RUNS)
@@ -180,6 +226,7 @@ fn ours(name: &'static str, input: &[u8]) -> Row {
         times,
         output_bytes: last.image.bytes.len(),
         output_size: (last.image.width, last.image.height),
+        psnr_db: reference.map(|reference| psnr_db(&last.image.bytes, reference)),
     }
 }
 
@@ -190,7 +237,13 @@ fn vips_available() -> bool {
         .is_ok_and(|out| out.status.success())
 }
 
-fn vips(input: &Path, out_dir: &Path, name: &'static str, concurrency: Option<&str>) -> Row {
+fn vips(
+    input: &Path,
+    out_dir: &Path,
+    name: &'static str,
+    concurrency: Option<&str>,
+    reference: &RgbImage,
+) -> Row {
     let output: PathBuf = out_dir.join("media-vips.jpg");
     let run = || {
         let mut command = Command::new(VIPS);
@@ -216,5 +269,6 @@ fn vips(input: &Path, out_dir: &Path, name: &'static str, concurrency: Option<&s
         times,
         output_bytes: bytes.len(),
         output_size: (decoded.width(), decoded.height()),
+        psnr_db: Some(psnr_db(&bytes, reference)),
     }
 }

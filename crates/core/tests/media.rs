@@ -565,6 +565,38 @@ fn a_200_megapixel_image_is_refused_from_its_header() {
     assert!(err.to_string().contains("'bomb.jpg'"));
 }
 
+/// The size a `TooManyPixels` refusal read from the header.
+fn refused_size(err: &MediaError) -> Option<(u32, u32)> {
+    match err {
+        MediaError::TooManyPixels { width, height, .. } => Some((*width, *height)),
+        _ => None,
+    }
+}
+
+#[test]
+fn a_huge_gif_or_webp_canvas_is_refused_from_its_header() {
+    // GIF: a 1 × 1 frame on a 65,535 × 65,535 logical screen.
+    let mut gif = Vec::new();
+    GifEncoder::new(&mut gif)
+        .encode_frame(Frame::new(RgbaImage::new(1, 1)))
+        .unwrap();
+    gif[6..10].copy_from_slice(&[0xFF; 4]);
+    let err = refusal("bomb.gif", &gif);
+    assert_eq!(refused_size(&err), Some((65_535, 65_535)), "{err}");
+
+    // Lossless WebP: 16,000 × 16,000 in the header's 14-bit (size - 1) fields.
+    let mut webp = Vec::new();
+    WebPEncoder::new_lossless(&mut webp)
+        .encode(&[9, 9, 9], 1, 1, ExtendedColorType::Rgb8)
+        .unwrap();
+    assert_eq!(&webp[12..16], b"VP8L");
+    let header = u32::from_le_bytes(webp[21..25].try_into().unwrap());
+    let claimed = (header & 0xF000_0000) | 15_999 | (15_999 << 14);
+    webp[21..25].copy_from_slice(&claimed.to_le_bytes());
+    let err = refusal("bomb.webp", &webp);
+    assert_eq!(refused_size(&err), Some((16_000, 16_000)), "{err}");
+}
+
 #[test]
 fn the_pixel_limit_is_configurable() {
     let policy = ImagePolicy {
@@ -572,17 +604,7 @@ fn the_pixel_limit_is_configurable() {
         ..ImagePolicy::default()
     };
     let err = prepare("wide.jpg", &jpeg(&photo(200, 100)), &policy).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            MediaError::TooManyPixels {
-                width: 200,
-                height: 100,
-                ..
-            }
-        ),
-        "{err}"
-    );
+    assert_eq!(refused_size(&err), Some((200, 100)), "{err}");
 }
 
 #[test]
