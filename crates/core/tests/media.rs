@@ -62,6 +62,20 @@ fn png(image: &RgbaImage) -> Vec<u8> {
     out
 }
 
+/// Lossless, the only WebP the `image` crate writes.
+fn webp(image: &RgbImage) -> Vec<u8> {
+    let mut out = Vec::new();
+    WebPEncoder::new_lossless(&mut out)
+        .encode(
+            image.as_raw(),
+            image.width(),
+            image.height(),
+            ExtendedColorType::Rgb8,
+        )
+        .unwrap();
+    out
+}
+
 /// A landscape picture, red on the left and blue on the right.
 fn red_left_blue_right(width: u32, height: u32) -> RgbImage {
     RgbImage::from_fn(width, height, |x, _| {
@@ -457,12 +471,7 @@ fn an_animated_gif_gives_its_first_frame() {
 
 #[test]
 fn a_webp_is_accepted_and_re_encoded() {
-    let picture = photo(120, 80);
-    let mut bytes = Vec::new();
-    WebPEncoder::new_lossless(&mut bytes)
-        .encode(picture.as_raw(), 120, 80, ExtendedColorType::Rgb8)
-        .unwrap();
-    let prepared = prepare_default("garden.webp", &bytes).unwrap();
+    let prepared = prepare_default("garden.webp", &webp(&photo(120, 80))).unwrap();
     assert_eq!(prepared.source_format, SourceFormat::WebP);
     assert_eq!(prepared.image.format, OutputFormat::Jpeg);
     assert_eq!((prepared.image.width, prepared.image.height), (120, 80));
@@ -585,10 +594,7 @@ fn a_huge_gif_or_webp_canvas_is_refused_from_its_header() {
     assert_eq!(refused_size(&err), Some((65_535, 65_535)), "{err}");
 
     // Lossless WebP: 16,000 × 16,000 in the header's 14-bit (size - 1) fields.
-    let mut webp = Vec::new();
-    WebPEncoder::new_lossless(&mut webp)
-        .encode(&[9, 9, 9], 1, 1, ExtendedColorType::Rgb8)
-        .unwrap();
+    let mut webp = webp(&RgbImage::new(1, 1));
     assert_eq!(&webp[12..16], b"VP8L");
     let header = u32::from_le_bytes(webp[21..25].try_into().unwrap());
     let claimed = (header & 0xF000_0000) | 15_999 | (15_999 << 14);
@@ -640,10 +646,6 @@ fn garbage_after_a_jpeg_header_is_refused() {
 #[test]
 fn no_input_makes_the_pipeline_panic() {
     let small_photo = photo(24, 16);
-    let mut webp = Vec::new();
-    WebPEncoder::new_lossless(&mut webp)
-        .encode(small_photo.as_raw(), 24, 16, ExtendedColorType::Rgb8)
-        .unwrap();
     let mut gif = Vec::new();
     GifEncoder::new(&mut gif)
         .encode_frame(Frame::new(RgbaImage::from_pixel(12, 9, Rgba([9, 9, 9, 0]))))
@@ -651,7 +653,7 @@ fn no_input_makes_the_pipeline_panic() {
     let seeds = [
         camera_jpeg(&small_photo, 8),
         png(&RgbaImage::from_pixel(20, 10, Rgba([5, 6, 7, 100]))),
-        webp,
+        webp(&small_photo),
         gif,
     ];
     let policy = ImagePolicy {

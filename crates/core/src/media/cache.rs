@@ -14,7 +14,7 @@ use image::ImageReader;
 use sha2::{Digest, Sha256};
 
 use super::pipeline::{EncodedImage, PreparedImage};
-use super::sniff::{sniff, Sniffed, SourceFormat};
+use super::sniff::{require_accepted, SourceFormat};
 use super::MediaError;
 
 /// Where files are written before being renamed into place.
@@ -74,21 +74,7 @@ impl MediaCache {
     /// Stores an image file as it is (sniffed, so the extension is right) and returns where;
     /// `name` is only used in error messages.
     pub fn put(&self, name: &str, bytes: &[u8]) -> Result<MediaRef, MediaError> {
-        let format = match sniff(bytes) {
-            Sniffed::Accepted(format) => format,
-            Sniffed::Refused(format) => {
-                return Err(MediaError::UnsupportedFormat {
-                    name: name.into(),
-                    format,
-                })
-            }
-            Sniffed::Unknown { looks_like } => {
-                return Err(MediaError::NotAnImage {
-                    name: name.into(),
-                    looks_like,
-                })
-            }
-        };
+        let format = require_accepted(name, bytes)?;
         let (width, height) = header_dimensions(name, bytes, format)?;
         self.store(bytes, format.extension(), format.mime(), (width, height))
     }

@@ -8,7 +8,7 @@ use image::{DynamicImage, ExtendedColorType, ImageEncoder};
 
 use super::color::convert_to_srgb;
 use super::decode::decode_upright;
-use super::sniff::{sniff, Sniffed, SourceFormat};
+use super::sniff::{require_accepted, SourceFormat};
 use super::{ImagePolicy, MediaError};
 
 /// The encoding of a prepared image.
@@ -101,21 +101,7 @@ pub fn prepare(
             limit_bytes: policy.max_input_bytes,
         });
     }
-    let source_format = match sniff(bytes) {
-        Sniffed::Accepted(format) => format,
-        Sniffed::Refused(format) => {
-            return Err(MediaError::UnsupportedFormat {
-                name: name.to_owned(),
-                format,
-            })
-        }
-        Sniffed::Unknown { looks_like } => {
-            return Err(MediaError::NotAnImage {
-                name: name.to_owned(),
-                looks_like,
-            })
-        }
-    };
+    let source_format = require_accepted(name, bytes)?;
     let decoded = decode_upright(name, bytes, source_format, policy)?;
     let mut main = {
         let full = Pixels::from_image(decoded.image);

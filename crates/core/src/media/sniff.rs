@@ -6,6 +6,8 @@
 
 use image::ImageFormat;
 
+use super::MediaError;
+
 /// An image format the pipeline decodes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SourceFormat {
@@ -123,6 +125,21 @@ pub enum Sniffed {
 
 /// How much of the start of a text file is looked at to tell SVG, HTML and plain text apart.
 const TEXT_PROBE_BYTES: usize = 1024;
+
+/// The format of a file the pipeline can decode, or the refusal that names `name`.
+pub(crate) fn require_accepted(name: &str, bytes: &[u8]) -> Result<SourceFormat, MediaError> {
+    match sniff(bytes) {
+        Sniffed::Accepted(format) => Ok(format),
+        Sniffed::Refused(format) => Err(MediaError::UnsupportedFormat {
+            name: name.to_owned(),
+            format,
+        }),
+        Sniffed::Unknown { looks_like } => Err(MediaError::NotAnImage {
+            name: name.to_owned(),
+            looks_like,
+        }),
+    }
+}
 
 /// Identifies a file by its content.
 pub fn sniff(bytes: &[u8]) -> Sniffed {
