@@ -81,9 +81,11 @@ fn decode_error(name: &str, format: SourceFormat, err: ImageError) -> MediaError
         ImageError::IoError(err) if err.kind() == std::io::ErrorKind::UnexpectedEof => {
             damaged(name, format, "the file ends too early".into())
         }
-        ImageError::Unsupported(err) => {
-            damaged(name, format, format!("uses an unusual feature: {err}"))
-        }
+        ImageError::Unsupported(err) => MediaError::UnusualEncoding {
+            name: name.to_owned(),
+            format: format.name(),
+            detail: err.to_string(),
+        },
         other => damaged(name, format, other.to_string()),
     }
 }
@@ -153,6 +155,22 @@ mod tests {
         let mut whole = HEADER_AND_SCAN.to_vec();
         whole.extend_from_slice(&[0xFF, 0xD9]);
         assert!(jpeg_has_end(&whole));
+    }
+
+    #[test]
+    fn a_feature_the_decoder_lacks_is_told_apart_from_damage() {
+        use image::error::{ImageFormatHint, UnsupportedError, UnsupportedErrorKind};
+        let unsupported = ImageError::Unsupported(UnsupportedError::from_format_and_kind(
+            ImageFormatHint::Exact(image::ImageFormat::Jpeg),
+            UnsupportedErrorKind::GenericFeature("arithmetic coding".into()),
+        ));
+        let err = decode_error("scan.jpg", SourceFormat::Jpeg, unsupported);
+        assert_eq!(err.code(), "unusual_image");
+        assert!(
+            err.to_string()
+                .starts_with("cannot use 'scan.jpg': this JPEG file is saved in an unusual way ("),
+            "{err}"
+        );
     }
 
     #[test]

@@ -54,6 +54,16 @@ pub enum MediaError {
         format: &'static str,
         detail: String,
     },
+    /// A valid file using an encoding the decoders do not support (arithmetic-coded JPEG, say).
+    #[error(
+        "cannot use '{name}': this {format} file is saved in an unusual way ({detail}); save it \
+         again as an ordinary JPEG or PNG"
+    )]
+    UnusualEncoding {
+        name: String,
+        format: &'static str,
+        detail: String,
+    },
     #[error("cannot prepare '{name}' for upload: {detail}")]
     Encode { name: String, detail: String },
     #[error("the image settings are not valid: {0}")]
@@ -83,6 +93,7 @@ impl MediaError {
             Self::TooManyPixels { .. } => "too_many_pixels",
             Self::TooMuchMemory { .. } => "too_much_memory",
             Self::Damaged { .. } => "damaged_image",
+            Self::UnusualEncoding { .. } => "unusual_image",
             Self::Encode { .. } => "encode",
             Self::InvalidPolicy(_) => "invalid_settings",
             Self::DiskFull { .. } => "disk_full",
