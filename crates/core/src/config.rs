@@ -188,6 +188,10 @@ impl DataDir {
         self.0.join("demo-hotel")
     }
 
+    pub fn media(&self) -> PathBuf {
+        self.0.join("media")
+    }
+
     pub fn logs(&self) -> PathBuf {
         self.0.join("logs")
     }

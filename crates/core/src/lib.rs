@@ -7,8 +7,10 @@ pub mod api;
 pub mod config;
 pub mod desk;
 pub mod media;
+pub mod offers;
 pub mod secrets;
 pub mod store;
+pub mod sync;
 pub mod typescript;
 
 pub use desk::{

@@ -5,7 +5,13 @@
 use ts_rs::TS;
 
 use crate::config::PusherEndpoint;
-use crate::desk::{ConnectionStatus, DeskEvent, SessionInfo, SignInRequest, UiError};
+use crate::desk::{
+    Conflict, ConnectionStatus, DeskEvent, OutboxSummary, Resolution, SessionInfo, SignInRequest,
+    UiError,
+};
+use crate::offers::Offer;
+use crate::sync::merge::FieldConflict;
+use crate::sync::view::RowSync;
 
 /// The whole generated file.
 pub fn generated_typescript() -> String {
@@ -14,8 +20,14 @@ pub fn generated_typescript() -> String {
         SessionInfo::decl(),
         SignInRequest::decl(),
         ConnectionStatus::decl(),
+        OutboxSummary::decl(),
         DeskEvent::decl(),
         UiError::decl(),
+        RowSync::decl(),
+        Offer::decl(),
+        FieldConflict::decl(),
+        Conflict::decl(),
+        Resolution::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/core by ts-rs. Do not edit by hand:\n\

@@ -19,8 +19,44 @@ export type SignInRequest = { server_url: string, username: string, password: st
  */
 pusher: PusherEndpoint | null, };
 
-export type ConnectionStatus = { "state": "unknown" } | { "state": "online" } | { "state": "offline", since: string, reason: string, };
+export type ConnectionStatus = { "state": "unknown" } | { "state": "online" } | { "state": "offline", since: string, reason: string, retry_in_seconds: number | null, };
 
-export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, } | { "type": "connection", status: ConnectionStatus, };
+export type OutboxSummary = { pending: number, conflicts: number, rejected: number, };
+
+export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, } | { "type": "connection", status: ConnectionStatus, } | { "type": "resource_changed", resource: string, } | { "type": "remote_change", resource: string, action: string, id: number, title: string | null, } | { "type": "outbox", summary: OutboxSummary, } | { "type": "upload_progress", resource: string, id: number, sent: number, total: number, };
 
 export type UiError = { code: string, message: string, };
+
+export type RowSync = { "state": "synced" } | { "state": "pending" } | { "state": "conflict" } | { "state": "rejected", message: string, };
+
+export type Offer = { 
+/**
+ * The server id, or a negative id while the offer exists only on this desk.
+ */
+id: number, title: string, short_description: string, details_text: string, 
+/**
+ * Sanitized HTML, safe to render.
+ */
+details_html: string, valid_from: string | null, valid_to: string | null, tag: string, book_now_url: string, photo_url: string | null, 
+/**
+ * A new photo is saved here and waiting to be uploaded.
+ */
+photo_pending: boolean, sort_order: number, is_active: boolean, created_at: string | null, sync: RowSync, };
+
+export type FieldConflict = { field: string, mine: unknown, theirs: unknown, base: unknown, };
+
+export type Conflict = { seq: number, resource: string, id: number, title: string, 
+/**
+ * Someone deleted the row this change was for.
+ */
+deleted_elsewhere: boolean, 
+/**
+ * Fields both sides changed.
+ */
+fields: Array<FieldConflict>, 
+/**
+ * The server refused the change (then `fields` is empty).
+ */
+refused: string | null, };
+
+export type Resolution = { "choice": "keep_mine" } | { "choice": "keep_theirs" } | { "choice": "edit", values: Record<string, unknown>, };

@@ -26,6 +26,12 @@ pub enum DeskError {
     NotSignedIn,
     #[error("the demo hotel could not start: {0}")]
     Demo(String),
+    #[error("{0}")]
+    Invalid(#[from] crate::offers::OfferInvalid),
+    #[error("{0}")]
+    Media(#[from] crate::media::MediaError),
+    #[error("that {0} is not on this desk (it may have been deleted)")]
+    Missing(&'static str),
 }
 
 impl DeskError {
@@ -38,6 +44,9 @@ impl DeskError {
             Self::InvalidInput { field, .. } => format!("invalid_{field}"),
             Self::NotSignedIn => "not_signed_in".into(),
             Self::Demo(_) => "demo".into(),
+            Self::Invalid(err) => format!("invalid_{}", err.field),
+            Self::Media(err) => err.code().into(),
+            Self::Missing(_) => "not_found".into(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod demo;
 mod error;
+mod offers;
 mod types;
 
 use std::sync::{Arc, Mutex};
@@ -11,12 +12,17 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 
 pub use error::DeskError;
-pub use types::{ConnectionStatus, DeskEvent, SessionInfo, SignInRequest, UiError};
+pub use types::{
+    Conflict, ConnectionStatus, DeskEvent, OutboxSummary, Resolution, SessionInfo, SignInRequest,
+    UiError,
+};
 
 use crate::api::{ApiClient, ApiError, DEFAULT_REQUEST_TIMEOUT};
 use crate::config::{ApiBase, DataDir, PusherEndpoint};
+use crate::media::MediaCache;
 use crate::secrets::{StaffToken, TokenVault};
 use crate::store::{SessionRow, Store};
+use crate::sync::{live, SyncEngine, SyncShared};
 use demo::DemoHotel;
 
 const EVENT_BUFFER: usize = 256;
@@ -61,10 +67,19 @@ pub struct Desk {
 
 struct Inner {
     options: DeskOptions,
-    store: Store,
+    store: Arc<Store>,
+    media: MediaCache,
     events: broadcast::Sender<DeskEvent>,
     live: Mutex<Option<Live>>,
+    sync: Mutex<Option<Arc<SyncShared>>>,
+    running: tokio::sync::Mutex<Option<Running>>,
     demo: tokio::sync::Mutex<Option<DemoHotel>>,
+}
+
+/// The background work of a signed-in desk.
+struct Running {
+    engine: SyncEngine,
+    socket: Option<live::Live>,
 }
 
 /// The signed-in state kept in memory: the stored row and an authenticated client.
@@ -77,14 +92,18 @@ struct Live {
 impl Desk {
     /// Opens the desk's database. Nothing touches the network until [`Desk::resume`] or a sign-in.
     pub fn open(options: DeskOptions) -> Result<Self, DeskError> {
-        let store = Store::open(&options.data_dir.database())?;
+        let store = Arc::new(Store::open(&options.data_dir.database())?);
+        let media = MediaCache::open(options.data_dir.media())?;
         let (events, _) = broadcast::channel(EVENT_BUFFER);
         Ok(Self {
             inner: Arc::new(Inner {
                 options,
                 store,
+                media,
                 events,
                 live: Mutex::new(None),
+                sync: Mutex::new(None),
+                running: tokio::sync::Mutex::new(None),
                 demo: tokio::sync::Mutex::new(None),
             }),
         })
@@ -255,7 +274,11 @@ impl Desk {
         };
         self.save_signed_in(&row, &login.token)?;
         let info = session_info(&row);
-        self.set_live(Some(Live { row, client }));
+        self.set_live(Some(Live {
+            row: row.clone(),
+            client: client.clone(),
+        }));
+        self.start_sync(&row, client).await;
         self.emit(DeskEvent::SessionChanged {
             session: Some(info.clone()),
         });
@@ -292,6 +315,7 @@ impl Desk {
         if let Some(row) = self.inner.store.load_session()? {
             self.inner.options.vault.delete(&row.account)?;
         }
+        self.stop_sync().await;
         self.inner.store.wipe_account()?;
         self.set_live(None);
         self.stop_demo().await;
@@ -344,6 +368,7 @@ impl Desk {
                     status: ConnectionStatus::Offline {
                         since: chrono::Utc::now().to_rfc3339(),
                         reason: err.to_string(),
+                        retry_in_seconds: None,
                     },
                 });
                 Err(err.into())
@@ -369,8 +394,64 @@ impl Desk {
         }
     }
 
-    /// Stops background work (the demo hotel) before the process exits.
+    /// Starts the sync engine and the live socket for a signed-in session.
+    async fn start_sync(&self, row: &SessionRow, client: ApiClient) {
+        self.stop_sync().await;
+        let engine = SyncEngine::start(
+            client,
+            self.inner.store.clone(),
+            self.inner.media.clone(),
+            row.hotel_slug.clone(),
+            self.inner.events.clone(),
+        );
+        let endpoint = row
+            .pusher
+            .as_deref()
+            .and_then(|json| serde_json::from_str::<PusherEndpoint>(json).ok());
+        let socket = endpoint.and_then(|endpoint| {
+            match live::Live::start(&endpoint, engine.shared.clone()) {
+                Ok(socket) => Some(socket),
+                Err(err) => {
+                    tracing::warn!(error = %err, "live updates are off");
+                    None
+                }
+            }
+        });
+        *self
+            .inner
+            .sync
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(engine.shared.clone());
+        *self.inner.running.lock().await = Some(Running { engine, socket });
+    }
+
+    async fn stop_sync(&self) {
+        self.inner
+            .sync
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(running) = self.inner.running.lock().await.take() {
+            if let Some(socket) = running.socket {
+                socket.stop().await;
+            }
+            running.engine.stop().await;
+        }
+    }
+
+    /// The sync engine of the signed-in session.
+    fn sync(&self) -> Result<Arc<SyncShared>, DeskError> {
+        self.inner
+            .sync
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+            .ok_or(DeskError::NotSignedIn)
+    }
+
+    /// Stops background work (sync, live socket, the demo hotel) before the process exits.
     pub async fn shutdown(&self) {
+        self.stop_sync().await;
         self.stop_demo().await;
     }
 }

@@ -4,6 +4,37 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::config::PusherEndpoint;
+use crate::sync::merge::FieldConflict;
+
+/// A paused change, as the status bar lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Conflict {
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub resource: String,
+    #[ts(type = "number")]
+    pub id: i64,
+    pub title: String,
+    /// Someone deleted the row this change was for.
+    pub deleted_elsewhere: bool,
+    /// Fields both sides changed.
+    pub fields: Vec<FieldConflict>,
+    /// The server refused the change (then `fields` is empty).
+    pub refused: Option<String>,
+}
+
+/// How the user settles a conflict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "choice", rename_all = "snake_case")]
+pub enum Resolution {
+    KeepMine,
+    KeepTheirs,
+    /// New values for the conflicting fields.
+    Edit {
+        #[ts(type = "Record<string, unknown>")]
+        values: serde_json::Map<String, serde_json::Value>,
+    },
+}
 
 /// Who is signed in, where.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -41,11 +72,22 @@ pub enum ConnectionStatus {
     /// Nothing tried yet.
     Unknown,
     Online,
-    /// The server could not be reached; `since` is an RFC 3339 time.
+    /// The server could not be reached; `since` is an RFC 3339 time; `retry_in_seconds` is when
+    /// the live connection tries again, when known.
     Offline {
         since: String,
         reason: String,
+        #[ts(type = "number | null")]
+        retry_in_seconds: Option<u64>,
     },
+}
+
+/// Local changes not yet on the server, for the status bar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct OutboxSummary {
+    pub pending: u32,
+    pub conflicts: u32,
+    pub rejected: u32,
 }
 
 /// Everything the core tells the UI without being asked.
@@ -62,6 +104,31 @@ pub enum DeskEvent {
     },
     Connection {
         status: ConnectionStatus,
+    },
+    /// The local copy of a resource changed (`offers`, …): read it again.
+    ResourceChanged {
+        resource: String,
+    },
+    /// Someone else changed something (for a highlight and a toast).
+    RemoteChange {
+        resource: String,
+        action: String,
+        #[ts(type = "number")]
+        id: i64,
+        title: Option<String>,
+    },
+    Outbox {
+        summary: OutboxSummary,
+    },
+    /// An image upload is on its way: `sent` of `total` bytes.
+    UploadProgress {
+        resource: String,
+        #[ts(type = "number")]
+        id: i64,
+        #[ts(type = "number")]
+        sent: u64,
+        #[ts(type = "number")]
+        total: u64,
     },
 }
 

@@ -12,7 +12,8 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
     version: 1,
     name: "session: who is signed in, on which server",
     sql: "CREATE TABLE session (
@@ -33,7 +34,39 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
               access_level  TEXT,
               signed_in_at  TEXT NOT NULL
           );",
-}];
+    },
+    Migration {
+        version: 2,
+        name: "records, outbox and sync state: the offline-first sync engine",
+        sql: "CREATE TABLE records (
+              resource   TEXT NOT NULL,
+              id         INTEGER NOT NULL,
+              server     TEXT NOT NULL,
+              seen_at    TEXT NOT NULL,
+              PRIMARY KEY (resource, id)
+          );
+          CREATE TABLE outbox (
+              seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+              resource   TEXT NOT NULL,
+              op         TEXT NOT NULL CHECK (op IN ('create', 'update', 'delete', 'upload', 'clear_image')),
+              target     INTEGER NOT NULL,
+              fields     TEXT NOT NULL DEFAULT '{}',
+              base       TEXT NOT NULL DEFAULT '{}',
+              media      TEXT,
+              state      TEXT NOT NULL DEFAULT 'pending'
+                         CHECK (state IN ('pending', 'sending', 'conflict', 'rejected')),
+              problem    TEXT,
+              attempts   INTEGER NOT NULL DEFAULT 0,
+              created_at TEXT NOT NULL
+          );
+          CREATE INDEX outbox_target ON outbox (resource, target);
+          CREATE TABLE sync_state (
+              resource      TEXT PRIMARY KEY,
+              reconciled_at TEXT,
+              last_error    TEXT
+          );",
+    },
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;
@@ -90,6 +123,14 @@ mod tests {
             {
                 let mut conn = Connection::open(&path).unwrap();
                 migrate_to(&mut conn, start).unwrap();
+                if start >= 2 {
+                    conn.execute(
+                        "INSERT INTO outbox (resource, op, target, fields, created_at)
+                         VALUES ('offers', 'update', 3, '{\"title\":\"x\"}', 'now')",
+                        [],
+                    )
+                    .unwrap();
+                }
                 if start >= 1 {
                     conn.execute(
                         "INSERT INTO session (id, account, username, api_base, hotel_name, hotel_slug,

@@ -4,6 +4,8 @@
 //! belong together are one transaction. Secrets never go in here (see [`crate::secrets`]).
 
 mod migrations;
+mod outbox;
+pub mod records;
 mod session;
 
 use std::path::Path;
@@ -12,6 +14,8 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::Connection;
 
 pub use migrations::{MIGRATIONS, SCHEMA_VERSION};
+pub use outbox::{EntryState, Op, OutboxEntry};
+pub use records::Row;
 pub use session::SessionRow;
 
 /// Why the local database could not be used.

@@ -1,0 +1,374 @@
+//! Offers (API.md §3): the typed view the UI draws, validation as the server validates, and the
+//! edits the desk queues. `details_html` is sanitized here, before any webview can render it.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use ts_rs::TS;
+
+use crate::store::Row;
+use crate::sync::view::{RowSync, ViewRow};
+
+/// The fields of §3.1 a manager can edit.
+pub const EDITABLE_FIELDS: &[&str] = &[
+    "title",
+    "short_description",
+    "details_text",
+    "details_html",
+    "valid_from",
+    "valid_to",
+    "tag",
+    "book_now_url",
+    "sort_order",
+    "is_active",
+];
+pub const MAX_TITLE_CHARS: usize = 200;
+pub const MAX_TAG_CHARS: usize = 50;
+
+/// An offer as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Offer {
+    /// The server id, or a negative id while the offer exists only on this desk.
+    #[ts(type = "number")]
+    pub id: i64,
+    pub title: String,
+    pub short_description: String,
+    pub details_text: String,
+    /// Sanitized HTML, safe to render.
+    pub details_html: String,
+    pub valid_from: Option<String>,
+    pub valid_to: Option<String>,
+    pub tag: String,
+    pub book_now_url: String,
+    pub photo_url: Option<String>,
+    /// A new photo is saved here and waiting to be uploaded.
+    pub photo_pending: bool,
+    #[ts(type = "number")]
+    pub sort_order: i64,
+    pub is_active: bool,
+    pub created_at: Option<String>,
+    pub sync: RowSync,
+}
+
+fn text(row: &Row, key: &str) -> String {
+    row.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn optional_text(row: &Row, key: &str) -> Option<String> {
+    row.get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+/// Removes scripts, event handlers, `javascript:` links and anything else that could run.
+pub fn sanitize_html(html: &str) -> String {
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer"))
+        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        .clean(html)
+        .to_string()
+}
+
+impl Offer {
+    pub fn from_view(view: &ViewRow) -> Self {
+        let row = &view.row;
+        Self {
+            id: row.get("id").and_then(Value::as_i64).unwrap_or_default(),
+            title: text(row, "title"),
+            short_description: text(row, "short_description"),
+            details_text: text(row, "details_text"),
+            details_html: sanitize_html(&text(row, "details_html")),
+            valid_from: optional_text(row, "valid_from"),
+            valid_to: optional_text(row, "valid_to"),
+            tag: text(row, "tag"),
+            book_now_url: text(row, "book_now_url"),
+            photo_url: optional_text(row, "photo_url"),
+            photo_pending: view.pending_media.is_some(),
+            sort_order: row
+                .get("sort_order")
+                .and_then(Value::as_i64)
+                .unwrap_or_default(),
+            is_active: row
+                .get("is_active")
+                .and_then(Value::as_bool)
+                .unwrap_or(true),
+            created_at: optional_text(row, "created_at"),
+            sync: view.sync.clone(),
+        }
+    }
+}
+
+/// The server's list order: `sort_order`, then newest first.
+pub fn sort(offers: &mut [Offer]) {
+    offers.sort_by(|a, b| {
+        a.sort_order
+            .cmp(&b.sort_order)
+            .then_with(|| b.created_at.cmp(&a.created_at))
+    });
+}
+
+/// A field the user got wrong, in words.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct OfferInvalid {
+    pub field: &'static str,
+    pub message: String,
+}
+
+fn invalid(field: &'static str, message: impl Into<String>) -> OfferInvalid {
+    OfferInvalid {
+        field,
+        message: message.into(),
+    }
+}
+
+fn valid_date(value: &str) -> bool {
+    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").is_ok()
+}
+
+/// Checks changed fields (all fields for a new offer) as the server would, plus from ≤ to.
+/// Returns the fields normalised (trimmed text, empty dates as null).
+pub fn validate(
+    changes: &Map<String, Value>,
+    current: Option<&Row>,
+    creating: bool,
+) -> Result<Map<String, Value>, OfferInvalid> {
+    let mut clean = Map::new();
+    for (key, value) in changes {
+        let Some(field) = EDITABLE_FIELDS.iter().copied().find(|f| f == key) else {
+            return Err(invalid("field", format!("'{key}' cannot be changed")));
+        };
+        let value = match field {
+            "sort_order" => match value.as_i64() {
+                Some(n) if n >= 0 => Value::from(n),
+                _ => {
+                    return Err(invalid(
+                        field,
+                        "The position must be a whole number, 0 or more.",
+                    ))
+                }
+            },
+            "is_active" => match value.as_bool() {
+                Some(flag) => Value::from(flag),
+                None => return Err(invalid(field, "Active must be on or off.")),
+            },
+            "valid_from" | "valid_to" => match value {
+                Value::Null => Value::Null,
+                Value::String(s) if s.trim().is_empty() => Value::Null,
+                Value::String(s) if valid_date(s.trim()) => Value::from(s.trim()),
+                _ => return Err(invalid(field, "Dates must look like 2025-12-31.")),
+            },
+            _ => match value {
+                Value::String(s) => Value::from(if field == "details_html" {
+                    s.clone()
+                } else {
+                    s.trim().to_owned()
+                }),
+                Value::Null => Value::from(""),
+                _ => {
+                    return Err(invalid(
+                        field,
+                        format!("{} must be text.", field.replace('_', " ")),
+                    ))
+                }
+            },
+        };
+        clean.insert(key.clone(), value);
+    }
+    let merged = |key: &str| {
+        clean
+            .get(key)
+            .or_else(|| current.and_then(|row| row.get(key)))
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    let title = merged("title");
+    let title = title.as_str().unwrap_or_default();
+    if (creating || clean.contains_key("title")) && title.is_empty() {
+        return Err(invalid("title", "The title is required."));
+    }
+    if title.chars().count() > MAX_TITLE_CHARS {
+        return Err(invalid(
+            "title",
+            format!("The title can be at most {MAX_TITLE_CHARS} characters."),
+        ));
+    }
+    let short = merged("short_description");
+    if (creating || clean.contains_key("short_description"))
+        && short.as_str().unwrap_or_default().is_empty()
+    {
+        return Err(invalid(
+            "short_description",
+            "The short description is required.",
+        ));
+    }
+    if merged("tag").as_str().unwrap_or_default().chars().count() > MAX_TAG_CHARS {
+        return Err(invalid(
+            "tag",
+            format!("The tag can be at most {MAX_TAG_CHARS} characters."),
+        ));
+    }
+    let url = merged("book_now_url");
+    let url = url.as_str().unwrap_or_default();
+    if !url.is_empty()
+        && !url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+    {
+        return Err(invalid(
+            "book_now_url",
+            "The booking link must be a full web address (https://…) or empty.",
+        ));
+    }
+    if let (Some(from), Some(to)) = (merged("valid_from").as_str(), merged("valid_to").as_str()) {
+        if from > to {
+            return Err(invalid(
+                "valid_to",
+                "The offer must end on or after the day it starts.",
+            ));
+        }
+    }
+    Ok(clean)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn map(value: Value) -> Map<String, Value> {
+        value.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn a_new_offer_needs_a_title_and_a_short_description() {
+        let err = validate(
+            &map(json!({"title": "  ", "short_description": "x"})),
+            None,
+            true,
+        )
+        .unwrap_err();
+        assert_eq!(err.field, "title");
+        let err = validate(&map(json!({"title": "Spa"})), None, true).unwrap_err();
+        assert_eq!(err.field, "short_description");
+        assert!(validate(
+            &map(json!({"title": "Spa", "short_description": "Two nights"})),
+            None,
+            true
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn lengths_links_and_dates_are_checked_as_the_server_does() {
+        let current =
+            map(json!({"title": "Spa", "short_description": "x", "valid_from": "2025-12-01"}));
+        let long = "x".repeat(201);
+        assert_eq!(
+            validate(&map(json!({"title": long})), Some(&current), false)
+                .unwrap_err()
+                .field,
+            "title"
+        );
+        assert_eq!(
+            validate(&map(json!({"tag": "t".repeat(51)})), Some(&current), false)
+                .unwrap_err()
+                .field,
+            "tag"
+        );
+        assert_eq!(
+            validate(
+                &map(json!({"book_now_url": "javascript:alert(1)"})),
+                Some(&current),
+                false
+            )
+            .unwrap_err()
+            .field,
+            "book_now_url"
+        );
+        assert_eq!(
+            validate(
+                &map(json!({"valid_to": "2025-11-30"})),
+                Some(&current),
+                false
+            )
+            .unwrap_err()
+            .field,
+            "valid_to"
+        );
+        assert_eq!(
+            validate(
+                &map(json!({"valid_from": "31/12/2025"})),
+                Some(&current),
+                false
+            )
+            .unwrap_err()
+            .field,
+            "valid_from"
+        );
+        assert_eq!(
+            validate(&map(json!({"sort_order": -1})), Some(&current), false)
+                .unwrap_err()
+                .field,
+            "sort_order"
+        );
+        assert_eq!(
+            validate(&map(json!({"photo": "x"})), Some(&current), false)
+                .unwrap_err()
+                .field,
+            "field"
+        );
+        let ok = validate(
+            &map(json!({"valid_to": "", "tag": "  Deal "})),
+            Some(&current),
+            false,
+        )
+        .unwrap();
+        assert_eq!(ok, map(json!({"valid_to": null, "tag": "Deal"})));
+    }
+
+    /// What an attacker (or a careless copy-paste) could put in `details_html`.
+    #[test]
+    fn details_html_loses_everything_that_could_run() {
+        let corpus = [
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)>",
+            "<a href=\"javascript:alert(1)\">x</a>",
+            "<a href=\"JaVaScRiPt:alert(1)\">x</a>",
+            "<iframe src=\"https://evil.example\"></iframe>",
+            "<svg onload=alert(1)><circle/></svg>",
+            "<p style=\"background:url(javascript:alert(1))\">x</p>",
+            "<object data=\"x.swf\"></object>",
+            "<form action=\"https://evil.example\"><input></form>",
+            "<body onload=alert(1)>",
+            "<div onclick=\"alert(1)\">click</div>",
+            "<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example\">",
+            "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+            "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">x</a>",
+        ];
+        for html in corpus {
+            let clean = sanitize_html(html).to_ascii_lowercase();
+            for bad in [
+                "<script",
+                "onerror",
+                "onload",
+                "onclick",
+                "javascript:",
+                "<iframe",
+                "<svg",
+                "<object",
+                "<form",
+                "<meta",
+                "style=",
+                "data:text",
+            ] {
+                assert!(!clean.contains(bad), "{html:?} became {clean:?}");
+            }
+        }
+        assert_eq!(
+            sanitize_html("<p>Relax <strong>now</strong></p>"),
+            "<p>Relax <strong>now</strong></p>"
+        );
+    }
+}

@@ -1,0 +1,425 @@
+//! The outbox: every local change waiting for the server, in the order it was made. Each queue
+//! operation is one transaction with whatever else belongs to it, so a killed process never
+//! leaves half an edit.
+
+use rusqlite::{params, OptionalExtension, Row as SqlRow, Transaction};
+use serde_json::{Map, Value};
+
+use super::records::Row;
+use super::{Store, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Create,
+    Update,
+    Delete,
+    Upload,
+    ClearImage,
+}
+
+impl Op {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::Update => "update",
+            Self::Delete => "delete",
+            Self::Upload => "upload",
+            Self::ClearImage => "clear_image",
+        }
+    }
+
+    fn parse(text: &str) -> Self {
+        match text {
+            "create" => Self::Create,
+            "delete" => Self::Delete,
+            "upload" => Self::Upload,
+            "clear_image" => Self::ClearImage,
+            _ => Self::Update,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryState {
+    /// Not sent yet.
+    Pending,
+    /// Sent, outcome unknown (the process may have died or the answer was lost).
+    Sending,
+    /// Paused until the user resolves it.
+    Conflict,
+    /// The server refused it; the user must change or discard it.
+    Rejected,
+}
+
+impl EntryState {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sending => "sending",
+            Self::Conflict => "conflict",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    fn parse(text: &str) -> Self {
+        match text {
+            "sending" => Self::Sending,
+            "conflict" => Self::Conflict,
+            "rejected" => Self::Rejected,
+            _ => Self::Pending,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxEntry {
+    pub seq: i64,
+    pub resource: String,
+    pub op: Op,
+    /// The server id, or a negative temporary id for a row created on this desk.
+    pub target: i64,
+    /// The fields the user set.
+    pub fields: Row,
+    /// The server's values of those fields when the user started editing.
+    pub base: Row,
+    /// The media cache hash of an image to upload.
+    pub media: Option<String>,
+    pub state: EntryState,
+    /// Conflict details (JSON) or the server's refusal (text).
+    pub problem: Option<String>,
+    pub attempts: i64,
+    pub created_at: String,
+}
+
+fn parse_map(text: String) -> Row {
+    serde_json::from_str(&text).unwrap_or_default()
+}
+
+fn to_text(map: &Row) -> String {
+    Value::Object(map.clone()).to_string()
+}
+
+impl OutboxEntry {
+    fn from_row(row: &SqlRow<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            seq: row.get("seq")?,
+            resource: row.get("resource")?,
+            op: Op::parse(&row.get::<_, String>("op")?),
+            target: row.get("target")?,
+            fields: parse_map(row.get("fields")?),
+            base: parse_map(row.get("base")?),
+            media: row.get("media")?,
+            state: EntryState::parse(&row.get::<_, String>("state")?),
+            problem: row.get("problem")?,
+            attempts: row.get("attempts")?,
+            created_at: row.get("created_at")?,
+        })
+    }
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339()
+}
+
+fn insert(
+    tx: &Transaction<'_>,
+    resource: &str,
+    op: Op,
+    target: i64,
+    fields: &Row,
+    base: &Row,
+    media: Option<&str>,
+) -> rusqlite::Result<i64> {
+    tx.execute(
+        "INSERT INTO outbox (resource, op, target, fields, base, media, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![resource, op.as_str(), target, to_text(fields), to_text(base), media, now()],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+fn entries_for(
+    tx: &Transaction<'_>,
+    resource: &str,
+    target: i64,
+) -> rusqlite::Result<Vec<OutboxEntry>> {
+    let mut statement =
+        tx.prepare_cached("SELECT * FROM outbox WHERE resource = ?1 AND target = ?2 ORDER BY seq")?;
+    let rows = statement.query_map(params![resource, target], OutboxEntry::from_row)?;
+    rows.collect()
+}
+
+impl Store {
+    pub fn outbox_entries(&self, resource: &str) -> Result<Vec<OutboxEntry>, StoreError> {
+        let conn = self.lock();
+        let mut statement =
+            conn.prepare_cached("SELECT * FROM outbox WHERE resource = ?1 ORDER BY seq")?;
+        let rows = statement
+            .query_map([resource], OutboxEntry::from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    pub fn all_outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
+        let conn = self.lock();
+        let mut statement = conn.prepare_cached("SELECT * FROM outbox ORDER BY seq")?;
+        let rows = statement
+            .query_map([], OutboxEntry::from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    pub fn outbox_entry(&self, seq: i64) -> Result<Option<OutboxEntry>, StoreError> {
+        Ok(self
+            .lock()
+            .query_row(
+                "SELECT * FROM outbox WHERE seq = ?1",
+                [seq],
+                OutboxEntry::from_row,
+            )
+            .optional()?)
+    }
+
+    /// Queues a new row; returns its temporary (negative) id.
+    pub fn queue_create(&self, resource: &str, fields: &Row) -> Result<i64, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let seq = insert(&tx, resource, Op::Create, 0, fields, &Map::new(), None)?;
+        tx.execute(
+            "UPDATE outbox SET target = ?1 WHERE seq = ?2",
+            params![-seq, seq],
+        )?;
+        tx.commit()?;
+        Ok(-seq)
+    }
+
+    /// Queues changed fields. Folded into an unsent create of the same row, or into an unsent
+    /// update (keeping the earliest base per field), so one edit session is one merge.
+    pub fn queue_update(
+        &self,
+        resource: &str,
+        target: i64,
+        fields: &Row,
+        base: &Row,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let existing = entries_for(&tx, resource, target)?;
+        let foldable = existing
+            .iter()
+            .rev()
+            .take_while(|e| e.op != Op::Delete)
+            .find(|e| e.state == EntryState::Pending && matches!(e.op, Op::Create | Op::Update));
+        match foldable {
+            Some(entry) => {
+                let mut merged_fields = entry.fields.clone();
+                merged_fields.extend(fields.clone());
+                let mut merged_base = base.clone();
+                merged_base.extend(entry.base.clone());
+                tx.execute(
+                    "UPDATE outbox SET fields = ?1, base = ?2 WHERE seq = ?3",
+                    params![to_text(&merged_fields), to_text(&merged_base), entry.seq],
+                )?;
+            }
+            None => {
+                insert(&tx, resource, Op::Update, target, fields, base, None)?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Queues a delete. A row that never reached the server just disappears with its entries.
+    pub fn queue_delete(&self, resource: &str, target: i64) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let existing = entries_for(&tx, resource, target)?;
+        let unsent_create = existing
+            .iter()
+            .any(|e| e.op == Op::Create && e.state == EntryState::Pending);
+        if target < 0 && unsent_create {
+            tx.execute(
+                "DELETE FROM outbox WHERE resource = ?1 AND target = ?2",
+                params![resource, target],
+            )?;
+        } else {
+            tx.execute(
+                "DELETE FROM outbox WHERE resource = ?1 AND target = ?2 AND state = 'pending' AND op != 'create'",
+                params![resource, target],
+            )?;
+            insert(
+                &tx,
+                resource,
+                Op::Delete,
+                target,
+                &Map::new(),
+                &Map::new(),
+                None,
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Queues a new image (replacing an unsent image change of the same row).
+    pub fn queue_image(
+        &self,
+        resource: &str,
+        target: i64,
+        media: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        tx.execute(
+            "DELETE FROM outbox WHERE resource = ?1 AND target = ?2 AND state = 'pending' AND op IN ('upload', 'clear_image')",
+            params![resource, target],
+        )?;
+        let op = if media.is_some() {
+            Op::Upload
+        } else {
+            Op::ClearImage
+        };
+        insert(&tx, resource, op, target, &Map::new(), &Map::new(), media)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records that an entry is about to be sent: if the process dies now, the outcome is unknown.
+    pub fn mark_sending(&self, seq: i64) -> Result<(), StoreError> {
+        self.lock().execute(
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE seq = ?1",
+            [seq],
+        )?;
+        Ok(())
+    }
+
+    /// A failed attempt that may be retried (network down, server error).
+    pub fn mark_retry(&self, seq: i64, state: EntryState, problem: &str) -> Result<(), StoreError> {
+        self.lock().execute(
+            "UPDATE outbox SET state = ?2, problem = ?3 WHERE seq = ?1",
+            params![seq, state.as_str(), problem],
+        )?;
+        Ok(())
+    }
+
+    /// A create reached the server: the row is stored, later entries aim at the real id, and the
+    /// entry is gone, in one transaction.
+    pub fn finish_create(
+        &self,
+        seq: i64,
+        temp_id: i64,
+        server_row: &Row,
+    ) -> Result<i64, StoreError> {
+        let id = super::records::row_id(server_row).unwrap_or(temp_id);
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let resource: String =
+            tx.query_row("SELECT resource FROM outbox WHERE seq = ?1", [seq], |r| {
+                r.get(0)
+            })?;
+        tx.execute(
+            "INSERT OR REPLACE INTO records (resource, id, server, seen_at) VALUES (?1, ?2, ?3, ?4)",
+            params![resource, id, to_text(server_row), now()],
+        )?;
+        tx.execute(
+            "UPDATE outbox SET target = ?1 WHERE resource = ?2 AND target = ?3",
+            params![id, resource, temp_id],
+        )?;
+        tx.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// An entry is done; the server's answer (if any) replaces the stored row, and a delete
+    /// removes it, in one transaction.
+    pub fn finish_entry(
+        &self,
+        seq: i64,
+        server_row: Option<&Row>,
+        deleted: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let resource: Option<String> = tx
+            .query_row("SELECT resource FROM outbox WHERE seq = ?1", [seq], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let Some(resource) = resource else {
+            return Ok(());
+        };
+        if let Some(row) = server_row {
+            if let Some(id) = super::records::row_id(row) {
+                tx.execute(
+                    "INSERT OR REPLACE INTO records (resource, id, server, seen_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![resource, id, to_text(row), now()],
+                )?;
+            }
+        }
+        if let Some(id) = deleted {
+            tx.execute(
+                "DELETE FROM records WHERE resource = ?1 AND id = ?2",
+                params![resource, id],
+            )?;
+        }
+        tx.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Part of an update was sent; what is left waits for the user as a conflict.
+    pub fn keep_as_conflict(
+        &self,
+        seq: i64,
+        fields: &Row,
+        base: &Row,
+        problem: &str,
+        server_row: Option<&Row>,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        if let Some(row) = server_row {
+            let resource: String =
+                tx.query_row("SELECT resource FROM outbox WHERE seq = ?1", [seq], |r| {
+                    r.get(0)
+                })?;
+            if let Some(id) = super::records::row_id(row) {
+                tx.execute(
+                    "INSERT OR REPLACE INTO records (resource, id, server, seen_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![resource, id, to_text(row), now()],
+                )?;
+            }
+        }
+        tx.execute(
+            "UPDATE outbox SET state = 'conflict', fields = ?2, base = ?3, problem = ?4 WHERE seq = ?1",
+            params![seq, to_text(fields), to_text(base), problem],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The user decided: the entry goes back in line with new fields and base, or away.
+    pub fn resolve_entry(
+        &self,
+        seq: i64,
+        decision: Option<(&Row, &Row)>,
+    ) -> Result<(), StoreError> {
+        let conn = self.lock();
+        match decision {
+            Some((fields, base)) => conn.execute(
+                "UPDATE outbox SET state = 'pending', problem = NULL, fields = ?2, base = ?3 WHERE seq = ?1",
+                params![seq, to_text(fields), to_text(base)],
+            )?,
+            None => conn.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?,
+        };
+        Ok(())
+    }
+
+    /// Turns an entry into a create (keep mine after someone deleted the row).
+    pub fn recreate_entry(&self, seq: i64, fields: &Row) -> Result<(), StoreError> {
+        self.lock().execute(
+            "UPDATE outbox SET op = 'create', state = 'pending', problem = NULL, fields = ?2, base = '{}' WHERE seq = ?1",
+            params![seq, to_text(fields)],
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,159 @@
+//! The server's rows as last seen, per resource, as JSON objects. Never holds local edits: those
+//! are outbox entries, folded over these rows when the UI reads (see `crate::sync::view`).
+
+use rusqlite::{params, OptionalExtension};
+use serde_json::{Map, Value};
+
+use super::{Store, StoreError};
+
+pub type Row = Map<String, Value>;
+
+/// SQL condition: the record (`records.id`) has no unsent edit in the outbox.
+const UNEDITED: &str = "NOT EXISTS (SELECT 1 FROM outbox o WHERE o.resource = records.resource
+    AND o.target = records.id AND o.op IN ('update', 'upload', 'clear_image'))";
+
+/// The integer `id` of a server row.
+pub fn row_id(row: &Row) -> Option<i64> {
+    row.get("id").and_then(Value::as_i64)
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339()
+}
+
+fn parse(text: &str) -> Row {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+impl Store {
+    pub fn records(&self, resource: &str) -> Result<Vec<Row>, StoreError> {
+        let conn = self.lock();
+        let mut statement =
+            conn.prepare_cached("SELECT server FROM records WHERE resource = ?1")?;
+        let rows = statement
+            .query_map([resource], |row| row.get::<_, String>(0))?
+            .map(|text| text.map(|t| parse(&t)))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    pub fn record(&self, resource: &str, id: i64) -> Result<Option<Row>, StoreError> {
+        Ok(self
+            .lock()
+            .query_row(
+                "SELECT server FROM records WHERE resource = ?1 AND id = ?2",
+                params![resource, id],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+            .map(|t| parse(&t)))
+    }
+
+    /// Saves a server row (from an answer or a live event). Rows without an id are ignored.
+    pub fn upsert_record(&self, resource: &str, row: &Row) -> Result<(), StoreError> {
+        let Some(id) = row_id(row) else { return Ok(()) };
+        self.lock().execute(
+            "INSERT INTO records (resource, id, server, seen_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (resource, id) DO UPDATE SET server = excluded.server, seen_at = excluded.seen_at",
+            params![resource, id, Value::Object(row.clone()).to_string(), now()],
+        )?;
+        Ok(())
+    }
+
+    /// Changes some fields of a known server row (e.g. `photo_url` from an image event).
+    pub fn patch_record(&self, resource: &str, id: i64, fields: &Row) -> Result<bool, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let current: Option<String> = tx
+            .query_row(
+                "SELECT server FROM records WHERE resource = ?1 AND id = ?2",
+                params![resource, id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(current) = current else {
+            return Ok(false);
+        };
+        let mut row = parse(&current);
+        row.extend(fields.clone());
+        tx.execute(
+            "UPDATE records SET server = ?3, seen_at = ?4 WHERE resource = ?1 AND id = ?2",
+            params![resource, id, Value::Object(row).to_string(), now()],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    pub fn delete_record(&self, resource: &str, id: i64) -> Result<bool, StoreError> {
+        Ok(self.lock().execute(
+            "DELETE FROM records WHERE resource = ?1 AND id = ?2",
+            params![resource, id],
+        )? > 0)
+    }
+
+    /// Deletes a row someone else deleted, unless this desk has unsent changes to it: then the
+    /// row stays until the replay finds it gone and the user decides (keep mine needs its fields).
+    pub fn delete_record_unless_edited(&self, resource: &str, id: i64) -> Result<bool, StoreError> {
+        Ok(self.lock().execute(
+            &format!("DELETE FROM records WHERE resource = ?1 AND id = ?2 AND {UNEDITED}"),
+            params![resource, id],
+        )? > 0)
+    }
+
+    /// Makes the stored rows exactly the server's list, in one transaction. Returns whether
+    /// anything changed.
+    pub fn replace_records(&self, resource: &str, rows: &[Row]) -> Result<bool, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let mut changed = false;
+        let seen = now();
+        {
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO records (resource, id, server, seen_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (resource, id) DO UPDATE SET server = excluded.server, seen_at = excluded.seen_at
+                 WHERE records.server IS NOT excluded.server",
+            )?;
+            for row in rows {
+                if let Some(id) = row_id(row) {
+                    changed |= upsert.execute(params![
+                        resource,
+                        id,
+                        Value::Object(row.clone()).to_string(),
+                        seen
+                    ])? > 0;
+                }
+            }
+        }
+        tx.execute_batch("CREATE TEMP TABLE IF NOT EXISTS keep_ids (id INTEGER PRIMARY KEY); DELETE FROM keep_ids;")?;
+        {
+            let mut keep = tx.prepare_cached("INSERT OR IGNORE INTO keep_ids (id) VALUES (?1)")?;
+            for id in rows.iter().filter_map(row_id) {
+                keep.execute([id])?;
+            }
+        }
+        changed |= tx.execute(
+            &format!("DELETE FROM records WHERE resource = ?1 AND id NOT IN (SELECT id FROM keep_ids) AND {UNEDITED}"),
+            [resource],
+        )? > 0;
+        tx.execute(
+            "INSERT INTO sync_state (resource, reconciled_at, last_error) VALUES (?1, ?2, NULL)
+             ON CONFLICT (resource) DO UPDATE SET reconciled_at = excluded.reconciled_at, last_error = NULL",
+            params![resource, seen],
+        )?;
+        tx.commit()?;
+        Ok(changed)
+    }
+
+    /// When the resource was last reconciled with the server (RFC 3339), if ever.
+    pub fn reconciled_at(&self, resource: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .lock()
+            .query_row(
+                "SELECT reconciled_at FROM sync_state WHERE resource = ?1",
+                [resource],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
+    }
+}

@@ -1,0 +1,48 @@
+//! Pull: make the stored server rows of a resource exactly what the server has (every page).
+
+use crate::api::{ApiClient, ApiError, Resource};
+use crate::store::{Row, Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("{0}")]
+    Api(#[from] ApiError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("the server sent {resource} that could not be read: {detail}")]
+    Malformed {
+        resource: &'static str,
+        detail: String,
+    },
+}
+
+/// Reconciles one resource; returns whether anything changed locally.
+pub async fn reconcile(
+    client: &ApiClient,
+    store: &Store,
+    resource: Resource,
+    slug: &str,
+) -> Result<bool, SyncError> {
+    let items = client.list(resource, slug).await?;
+    let mut rows: Vec<Row> = Vec::with_capacity(items.len());
+    for item in items {
+        match item {
+            serde_json::Value::Object(row)
+                if row.get("id").and_then(serde_json::Value::as_i64).is_some() =>
+            {
+                rows.push(row)
+            }
+            other => {
+                return Err(SyncError::Malformed {
+                    resource: resource.name,
+                    detail: format!("an item without an id: {}", truncate(&other.to_string())),
+                })
+            }
+        }
+    }
+    Ok(store.replace_records(resource.name, &rows)?)
+}
+
+fn truncate(text: &str) -> String {
+    text.chars().take(120).collect()
+}

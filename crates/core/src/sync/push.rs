@@ -1,0 +1,347 @@
+//! Push: replay the outbox against the server, oldest first, one entry at a time.
+//!
+//! Updates are merged field by field with what the server has now (`merge`); a create whose
+//! outcome is unknown (sent, then the answer was lost or the process died) is first looked for on
+//! the server and adopted, since the server has no idempotency keys.
+
+use std::collections::HashSet;
+
+use serde_json::{json, Value};
+
+use super::merge::{merge, same, FieldConflict};
+use super::pull::SyncError;
+use crate::api::{ApiClient, ApiError, Progress, Resource};
+use crate::media::MediaCache;
+use crate::store::{EntryState, Op, OutboxEntry, Row, Store};
+
+/// What replaying one entry did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Replayed {
+    /// Done; the server has it.
+    Sent { seq: i64, target: i64 },
+    /// Paused for the user.
+    Conflict { seq: i64, target: i64 },
+    /// Refused by the server.
+    Rejected {
+        seq: i64,
+        target: i64,
+        message: String,
+    },
+}
+
+/// How a conflict's `problem` column reads: either field conflicts or "deleted elsewhere".
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ConflictDetail {
+    #[serde(default)]
+    pub deleted_elsewhere: bool,
+    #[serde(default)]
+    pub fields: Vec<FieldConflict>,
+}
+
+/// The next entry that may be sent: not paused, and not behind a paused entry of the same row.
+pub fn next_sendable(entries: &[OutboxEntry]) -> Option<&OutboxEntry> {
+    let mut blocked: HashSet<i64> = HashSet::new();
+    for entry in entries {
+        match entry.state {
+            EntryState::Conflict | EntryState::Rejected => {
+                blocked.insert(entry.target);
+            }
+            EntryState::Pending | EntryState::Sending => {
+                let waits_for_create = entry.op != Op::Create && entry.target < 0;
+                if !blocked.contains(&entry.target) && !waits_for_create {
+                    return Some(entry);
+                }
+                blocked.insert(entry.target);
+            }
+        }
+    }
+    None
+}
+
+/// Whether an error means "try again later" (the request may not have arrived).
+fn is_transient(err: &ApiError) -> bool {
+    matches!(
+        err,
+        ApiError::Network { .. } | ApiError::Timeout { .. } | ApiError::Server { .. }
+    )
+}
+
+fn as_row(value: Value, resource: Resource) -> Result<Row, SyncError> {
+    match value {
+        Value::Object(row) => Ok(row),
+        other => Err(SyncError::Malformed {
+            resource: resource.name,
+            detail: format!("expected an object, got {other}"),
+        }),
+    }
+}
+
+/// Replays `entry`. Transient failures come back as `Err` with the entry left to retry.
+pub async fn replay(
+    client: &ApiClient,
+    store: &Store,
+    media: &MediaCache,
+    resource: Resource,
+    slug: &str,
+    entry: &OutboxEntry,
+    progress: Progress,
+) -> Result<Replayed, SyncError> {
+    let result = match entry.op {
+        Op::Create => replay_create(client, store, resource, slug, entry).await,
+        Op::Update => replay_update(client, store, resource, slug, entry).await,
+        Op::Delete => replay_delete(client, store, resource, slug, entry).await,
+        Op::Upload => replay_upload(client, store, media, resource, slug, entry, progress).await,
+        Op::ClearImage => {
+            store.mark_sending(entry.seq)?;
+            let row = as_row(
+                client.clear_image(resource, slug, entry.target).await?,
+                resource,
+            )?;
+            store.finish_entry(entry.seq, Some(&row), None)?;
+            Ok(Replayed::Sent {
+                seq: entry.seq,
+                target: entry.target,
+            })
+        }
+    };
+    match result {
+        Err(SyncError::Api(err))
+            if !is_transient(&err) && !matches!(err, ApiError::Unauthorized { .. }) =>
+        {
+            if matches!(err, ApiError::NotFound { .. }) && entry.op != Op::Create {
+                return deleted_elsewhere(store, entry);
+            }
+            let message = err.to_string();
+            store.mark_retry(entry.seq, EntryState::Rejected, &message)?;
+            Ok(Replayed::Rejected {
+                seq: entry.seq,
+                target: entry.target,
+                message,
+            })
+        }
+        Err(SyncError::Api(err)) => {
+            // A create whose answer never came, or came as a 5xx, may have been saved (API.md
+            // §10: a 500 after saving), so it stays "sending" and is looked for on the server
+            // before it is sent again; anything else is retried as it is.
+            let state = if entry.op == Op::Create && is_transient(&err) {
+                EntryState::Sending
+            } else {
+                EntryState::Pending
+            };
+            store.mark_retry(entry.seq, state, &err.to_string())?;
+            Err(SyncError::Api(err))
+        }
+        other => other,
+    }
+}
+
+fn deleted_elsewhere(store: &Store, entry: &OutboxEntry) -> Result<Replayed, SyncError> {
+    let detail = ConflictDetail {
+        deleted_elsewhere: true,
+        fields: Vec::new(),
+    };
+    let problem = serde_json::to_string(&detail).unwrap_or_default();
+    store.keep_as_conflict(entry.seq, &entry.fields, &entry.base, &problem, None)?;
+    Ok(Replayed::Conflict {
+        seq: entry.seq,
+        target: entry.target,
+    })
+}
+
+async fn replay_create(
+    client: &ApiClient,
+    store: &Store,
+    resource: Resource,
+    slug: &str,
+    entry: &OutboxEntry,
+) -> Result<Replayed, SyncError> {
+    if entry.state == EntryState::Sending {
+        if let Some(row) = find_created(client, store, resource, slug, entry).await? {
+            let id = store.finish_create(entry.seq, entry.target, &row)?;
+            tracing::info!(
+                resource = resource.name,
+                id,
+                "adopted a row created before the answer was lost"
+            );
+            return Ok(Replayed::Sent {
+                seq: entry.seq,
+                target: id,
+            });
+        }
+    }
+    store.mark_sending(entry.seq)?;
+    let row = as_row(
+        client.create(resource, slug, &entry.fields).await?,
+        resource,
+    )?;
+    let id = store.finish_create(entry.seq, entry.target, &row)?;
+    Ok(Replayed::Sent {
+        seq: entry.seq,
+        target: id,
+    })
+}
+
+/// The row an earlier, unanswered create made: the newest server row with every field as sent
+/// that no other stored row or pending create accounts for.
+async fn find_created(
+    client: &ApiClient,
+    store: &Store,
+    resource: Resource,
+    slug: &str,
+    entry: &OutboxEntry,
+) -> Result<Option<Row>, SyncError> {
+    let known: HashSet<i64> = store
+        .records(resource.name)?
+        .iter()
+        .filter_map(|r| r.get("id").and_then(Value::as_i64))
+        .collect();
+    let server = client.list(resource, slug).await?;
+    let matches = |row: &Row| {
+        entry
+            .fields
+            .iter()
+            .all(|(k, v)| same(row.get(k).unwrap_or(&Value::Null), v))
+    };
+    let mut candidates: Vec<Row> = server
+        .into_iter()
+        .filter_map(|v| v.as_object().cloned())
+        .filter(|row| matches(row))
+        .collect();
+    // Prefer rows this desk has never stored (it did not know them before sending).
+    candidates.sort_by_key(|row| {
+        let id = row.get("id").and_then(Value::as_i64).unwrap_or(0);
+        (known.contains(&id), std::cmp::Reverse(id))
+    });
+    Ok(candidates.into_iter().next())
+}
+
+async fn replay_update(
+    client: &ApiClient,
+    store: &Store,
+    resource: Resource,
+    slug: &str,
+    entry: &OutboxEntry,
+) -> Result<Replayed, SyncError> {
+    let theirs = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
+    let outcome = merge(&entry.fields, &entry.base, &theirs);
+    let latest = if outcome.send.is_empty() {
+        theirs.clone()
+    } else {
+        store.mark_sending(entry.seq)?;
+        as_row(
+            client
+                .update(resource, slug, entry.target, &outcome.send)
+                .await?,
+            resource,
+        )?
+    };
+    if outcome.conflicts.is_empty() {
+        store.finish_entry(entry.seq, Some(&latest), None)?;
+        return Ok(Replayed::Sent {
+            seq: entry.seq,
+            target: entry.target,
+        });
+    }
+    let mut fields = Row::new();
+    let mut base = Row::new();
+    for conflict in &outcome.conflicts {
+        fields.insert(conflict.field.clone(), conflict.mine.clone());
+        base.insert(conflict.field.clone(), conflict.base.clone());
+    }
+    let detail = ConflictDetail {
+        deleted_elsewhere: false,
+        fields: outcome.conflicts,
+    };
+    let problem = serde_json::to_string(&detail).unwrap_or_else(|_| json!({}).to_string());
+    store.keep_as_conflict(entry.seq, &fields, &base, &problem, Some(&latest))?;
+    Ok(Replayed::Conflict {
+        seq: entry.seq,
+        target: entry.target,
+    })
+}
+
+async fn replay_delete(
+    client: &ApiClient,
+    store: &Store,
+    resource: Resource,
+    slug: &str,
+    entry: &OutboxEntry,
+) -> Result<Replayed, SyncError> {
+    store.mark_sending(entry.seq)?;
+    match client.remove(resource, slug, entry.target).await {
+        Ok(()) | Err(ApiError::NotFound { .. }) => {
+            store.finish_entry(entry.seq, None, Some(entry.target))?;
+            Ok(Replayed::Sent {
+                seq: entry.seq,
+                target: entry.target,
+            })
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+async fn replay_upload(
+    client: &ApiClient,
+    store: &Store,
+    media: &MediaCache,
+    resource: Resource,
+    slug: &str,
+    entry: &OutboxEntry,
+    progress: Progress,
+) -> Result<Replayed, SyncError> {
+    let image = entry
+        .media
+        .as_deref()
+        .and_then(|hash| media.get(hash).ok().flatten());
+    let Some(image) = image else {
+        let message =
+            "the image waiting to be uploaded is no longer in the media cache; choose it again"
+                .to_owned();
+        store.mark_retry(entry.seq, EntryState::Rejected, &message)?;
+        return Ok(Replayed::Rejected {
+            seq: entry.seq,
+            target: entry.target,
+            message,
+        });
+    };
+    let bytes = tokio::fs::read(&image.path)
+        .await
+        .map_err(|err| SyncError::Malformed {
+            resource: resource.name,
+            detail: format!(
+                "cannot read the cached image {}: {err}",
+                image.path.display()
+            ),
+        })?;
+    store.mark_sending(entry.seq)?;
+    let file_name = format!(
+        "{}.{}",
+        &image.hash[..16.min(image.hash.len())],
+        extension_of(image.mime)
+    );
+    client
+        .upload_image(
+            resource,
+            slug,
+            entry.target,
+            &file_name,
+            image.mime,
+            bytes.into(),
+            progress,
+        )
+        .await?;
+    let row = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
+    store.finish_entry(entry.seq, Some(&row), None)?;
+    Ok(Replayed::Sent {
+        seq: entry.seq,
+        target: entry.target,
+    })
+}
+
+fn extension_of(mime: &str) -> &'static str {
+    match mime {
+        "image/png" => "png",
+        "image/webp" => "webp",
+        _ => "jpg",
+    }
+}

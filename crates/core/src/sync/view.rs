@@ -1,0 +1,111 @@
+//! What the UI sees: the server rows with the outbox folded over them, so a local edit shows at
+//! once and stays visible, marked, until the server has it.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+use crate::store::{EntryState, Op, OutboxEntry, Row};
+
+/// Where a row stands between this desk and the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum RowSync {
+    /// The server has exactly this.
+    Synced,
+    /// Saved here; on its way to the server.
+    Pending,
+    /// Waiting for the user to choose between their change and someone else's.
+    Conflict,
+    /// The server refused the change; `message` says why.
+    Rejected { message: String },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewRow {
+    pub row: Row,
+    pub sync: RowSync,
+    /// The media cache hash of an image waiting to be uploaded.
+    pub pending_media: Option<String>,
+}
+
+fn rank(sync: &RowSync) -> u8 {
+    match sync {
+        RowSync::Synced => 0,
+        RowSync::Pending => 1,
+        RowSync::Conflict => 2,
+        RowSync::Rejected { .. } => 3,
+    }
+}
+
+fn entry_sync(entry: &OutboxEntry) -> RowSync {
+    match entry.state {
+        EntryState::Pending | EntryState::Sending => RowSync::Pending,
+        EntryState::Conflict => RowSync::Conflict,
+        EntryState::Rejected => RowSync::Rejected {
+            message: entry.problem.clone().unwrap_or_default(),
+        },
+    }
+}
+
+/// Folds `outbox` (in order) over `records`. Deleted rows are left out.
+pub fn fold(records: Vec<Row>, outbox: &[OutboxEntry]) -> Vec<ViewRow> {
+    let mut rows: BTreeMap<i64, ViewRow> = records
+        .into_iter()
+        .filter_map(|row| {
+            let id = row.get("id").and_then(Value::as_i64)?;
+            Some((
+                id,
+                ViewRow {
+                    row,
+                    sync: RowSync::Synced,
+                    pending_media: None,
+                },
+            ))
+        })
+        .collect();
+    for entry in outbox {
+        let sync = entry_sync(entry);
+        match entry.op {
+            Op::Create => {
+                let mut row = entry.fields.clone();
+                row.insert("id".into(), entry.target.into());
+                row.entry("created_at")
+                    .or_insert_with(|| entry.created_at.clone().into());
+                rows.insert(
+                    entry.target,
+                    ViewRow {
+                        row,
+                        sync,
+                        pending_media: None,
+                    },
+                );
+                continue;
+            }
+            Op::Delete => {
+                rows.remove(&entry.target);
+                continue;
+            }
+            _ => {}
+        }
+        let Some(view) = rows.get_mut(&entry.target) else {
+            continue;
+        };
+        match entry.op {
+            Op::Update => view.row.extend(entry.fields.clone()),
+            Op::Upload => view.pending_media = entry.media.clone(),
+            Op::ClearImage => {
+                view.row.insert("photo_url".into(), Value::Null);
+                view.row.insert("photo".into(), Value::Null);
+                view.pending_media = None;
+            }
+            Op::Create | Op::Delete => {}
+        }
+        if rank(&sync) > rank(&view.sync) {
+            view.sync = sync;
+        }
+    }
+    rows.into_values().collect()
+}

@@ -1,0 +1,489 @@
+//! The offers sync engine against the real sandbox over real HTTP and WebSocket, with real
+//! SQLite files and the real keyring of the test session. Network cuts go through a TCP proxy.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::time::Duration;
+
+use hotelmate_core::desk::Resolution;
+use hotelmate_core::sync::view::RowSync;
+use hotelmate_core::{Desk, DeskEvent};
+use reqwest::Method;
+use serde_json::{json, Map, Value};
+use support::*;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn fields(value: Value) -> Map<String, Value> {
+    value.as_object().cloned().unwrap()
+}
+
+fn title_of(desk: &Desk, id: i64) -> Option<String> {
+    desk.offers()
+        .unwrap()
+        .into_iter()
+        .find(|o| o.id == id)
+        .map(|o| o.title)
+}
+
+async fn synced(desk: &Desk) {
+    eventually("the outbox is empty", WAIT, || async {
+        desk.outbox_summary().unwrap().pending == 0
+    })
+    .await;
+}
+
+async fn loaded(desk: &Desk) {
+    eventually("the offers are loaded", WAIT, || async {
+        !desk.offers().unwrap().is_empty()
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cached_offers_show_at_start_with_no_network() {
+    let server = sandbox().await;
+    let (desk, dir) = desk("cache");
+    sign_in(&desk, &server, server.addr(), "anna.byrne").await;
+    loaded(&desk).await;
+    let before = desk.offers().unwrap();
+    assert!(
+        before.len() >= 6,
+        "the demo hotel has its offers: {}",
+        before.len()
+    );
+    assert!(before.iter().all(|o| o.sync == RowSync::Synced));
+    assert!(before.iter().any(|o| o
+        .photo_url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("http"))));
+    desk.shutdown().await;
+    drop(desk);
+    server.shutdown().await;
+
+    // The server is gone; a restarted desk shows the same offers at once.
+    let mut options =
+        hotelmate_core::DeskOptions::new(hotelmate_core::config::DataDir::at(dir.path()));
+    options.vault =
+        hotelmate_core::secrets::TokenVault::with_service("unused-no-token-needed-for-reading");
+    let restarted = Desk::open(options).unwrap();
+    assert_eq!(restarted.offers().unwrap(), before);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_edit_reaches_the_server_and_another_desk_without_a_refresh() {
+    let server = sandbox().await;
+    let (a, _da) = desk("a");
+    let (b, _db) = desk("b");
+    sign_in(&a, &server, server.addr(), "sean.murphy").await;
+    sign_in(&b, &server, server.addr(), "anna.byrne").await;
+    loaded(&a).await;
+    loaded(&b).await;
+    let mut b_events = b.subscribe();
+    let id = a.offers().unwrap()[0].id;
+
+    let edited = a
+        .update_offer(id, fields(json!({"title": "Winter Spa Escape"})))
+        .unwrap();
+    assert_eq!(edited.title, "Winter Spa Escape", "shown at once");
+    assert_eq!(edited.sync, RowSync::Pending);
+    synced(&a).await;
+    eventually("desk B shows the new title", WAIT, || async {
+        title_of(&b, id).as_deref() == Some("Winter Spa Escape")
+    })
+    .await;
+    let tok = token(&server, "anna.byrne").await;
+    let on_server = rest(
+        &server,
+        &tok,
+        Method::GET,
+        &format!("/api/staff/hotel/killarney/offers/{id}/"),
+        None,
+    )
+    .await;
+    assert_eq!(on_server["title"], "Winter Spa Escape");
+    // B heard about it as someone else's change (for its toast and highlight).
+    let remote = tokio::time::timeout(WAIT, async {
+        loop {
+            if let Ok(DeskEvent::RemoteChange {
+                id: changed,
+                action,
+                ..
+            }) = b_events.recv().await
+            {
+                break (changed, action);
+            }
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(remote, (id, "updated".to_owned()));
+    a.shutdown().await;
+    b.shutdown().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_edit_made_with_the_network_cut_arrives_after_reconnect() {
+    let server = sandbox().await;
+    let proxy = CutProxy::start(server.addr()).await;
+    let (a, _da) = desk("offline-a");
+    let (b, _db) = desk("offline-b");
+    sign_in(&a, &server, proxy.addr, "sean.murphy").await;
+    sign_in(&b, &server, server.addr(), "anna.byrne").await;
+    loaded(&a).await;
+    loaded(&b).await;
+    let id = a.offers().unwrap()[1].id;
+
+    proxy.cut();
+    a.update_offer(id, fields(json!({"tag": "Offline edit"})))
+        .unwrap();
+    let created = a
+        .create_offer(fields(
+            json!({"title": "Made offline", "short_description": "No Wi-Fi"}),
+        ))
+        .unwrap();
+    assert!(
+        created.id < 0,
+        "a new offer has a temporary id until the server has it"
+    );
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(
+        a.outbox_summary().unwrap().pending,
+        2,
+        "both edits wait in the outbox"
+    );
+    assert!(b
+        .offers()
+        .unwrap()
+        .iter()
+        .all(|o| o.title != "Made offline"));
+
+    proxy.restore();
+    synced(&a).await;
+    eventually("desk B sees both edits", WAIT, || async {
+        let offers = b.offers().unwrap();
+        offers.iter().any(|o| o.id == id && o.tag == "Offline edit")
+            && offers.iter().filter(|o| o.title == "Made offline").count() == 1
+    })
+    .await;
+    let tok = token(&server, "anna.byrne").await;
+    let all = server_offers(&server, &tok).await;
+    assert_eq!(
+        all.iter().filter(|o| o["title"] == "Made offline").count(),
+        1,
+        "created exactly once"
+    );
+    assert!(
+        a.offers().unwrap().iter().all(|o| o.id > 0),
+        "temporary ids were replaced by server ids"
+    );
+    a.shutdown().await;
+    b.shutdown().await;
+    server.shutdown().await;
+}
+
+/// A makes an offline edit to a field B changes meanwhile; each resolution is tried.
+#[tokio::test(flavor = "multi_thread")]
+async fn conflicting_edits_pause_and_each_resolution_works() {
+    let server = sandbox().await;
+    let proxy = CutProxy::start(server.addr()).await;
+    let (a, _da) = desk("conflict-a");
+    sign_in(&a, &server, proxy.addr, "sean.murphy").await;
+    loaded(&a).await;
+    let tok = token(&server, "anna.byrne").await;
+    let offers = a.offers().unwrap();
+
+    for (offer, resolution, expected) in [
+        (&offers[0], Resolution::KeepMine, "Mine"),
+        (&offers[1], Resolution::KeepTheirs, "Theirs"),
+        (
+            &offers[2],
+            Resolution::Edit {
+                values: fields(json!({"title": "Both of us"})),
+            },
+            "Both of us",
+        ),
+    ] {
+        proxy.cut();
+        a.update_offer(
+            offer.id,
+            fields(json!({"title": "Mine", "tag": "Only mine"})),
+        )
+        .unwrap();
+        let path = format!("/api/staff/hotel/killarney/offers/{}/", offer.id);
+        rest(
+            &server,
+            &tok,
+            Method::PATCH,
+            &path,
+            Some(json!({"title": "Theirs", "short_description": "Only theirs"})),
+        )
+        .await;
+        proxy.restore();
+        eventually("the conflict is found", WAIT, || async {
+            a.outbox_summary().unwrap().conflicts == 1
+        })
+        .await;
+        let conflicts = a.conflicts().unwrap();
+        assert_eq!(conflicts.len(), 1);
+        let conflict = &conflicts[0];
+        assert_eq!(conflict.id, offer.id);
+        assert_eq!(
+            conflict.fields.len(),
+            1,
+            "only the title conflicts: {conflict:?}"
+        );
+        assert_eq!(
+            (
+                conflict.fields[0].mine.as_str(),
+                conflict.fields[0].theirs.as_str()
+            ),
+            (Some("Mine"), Some("Theirs"))
+        );
+        assert_eq!(
+            title_of(&a, offer.id).as_deref(),
+            Some("Mine"),
+            "the desk keeps showing my value meanwhile"
+        );
+
+        a.resolve_conflict(conflict.seq, resolution).unwrap();
+        synced(&a).await;
+        let on_server = rest(&server, &tok, Method::GET, &path, None).await;
+        assert_eq!(on_server["title"], expected);
+        assert_eq!(on_server["tag"], "Only mine", "my other field was sent");
+        assert_eq!(
+            on_server["short_description"], "Only theirs",
+            "their other field was kept"
+        );
+        eventually("the desk shows the outcome", WAIT, || async {
+            title_of(&a, offer.id).as_deref() == Some(expected)
+        })
+        .await;
+        assert!(a.conflicts().unwrap().is_empty());
+    }
+    a.shutdown().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn editing_an_offer_deleted_elsewhere_is_a_conflict_that_can_bring_it_back() {
+    let server = sandbox().await;
+    let proxy = CutProxy::start(server.addr()).await;
+    let (a, _da) = desk("deleted-a");
+    sign_in(&a, &server, proxy.addr, "sean.murphy").await;
+    loaded(&a).await;
+    let tok = token(&server, "anna.byrne").await;
+    let offer = a.offers().unwrap()[0].clone();
+
+    proxy.cut();
+    a.update_offer(offer.id, fields(json!({"title": "Still wanted"})))
+        .unwrap();
+    rest(
+        &server,
+        &tok,
+        Method::DELETE,
+        &format!("/api/staff/hotel/killarney/offers/{}/", offer.id),
+        None,
+    )
+    .await;
+    proxy.restore();
+    eventually("the conflict is found", WAIT, || async {
+        a.outbox_summary().unwrap().conflicts == 1
+    })
+    .await;
+    let conflict = a.conflicts().unwrap().remove(0);
+    assert!(conflict.deleted_elsewhere);
+    a.resolve_conflict(conflict.seq, Resolution::KeepMine)
+        .unwrap();
+    synced(&a).await;
+    let all = server_offers(&server, &tok).await;
+    let back: Vec<_> = all
+        .iter()
+        .filter(|o| o["title"] == "Still wanted")
+        .collect();
+    assert_eq!(back.len(), 1, "brought back once");
+    assert_eq!(
+        back[0]["short_description"],
+        offer.short_description.as_str(),
+        "with the rest of its fields"
+    );
+    a.shutdown().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_photo_is_prepared_uploaded_with_progress_and_shown() {
+    let server = sandbox().await;
+    let (a, _da) = desk("photo");
+    sign_in(&a, &server, server.addr(), "sean.murphy").await;
+    loaded(&a).await;
+    let mut events = a.subscribe();
+    let offer = a.offers().unwrap()[0].clone();
+    let mut jpeg = Vec::new();
+    let picture = image::RgbImage::from_fn(3000, 2000, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
+    });
+    image::DynamicImage::ImageRgb8(picture)
+        .write_to(
+            &mut std::io::Cursor::new(&mut jpeg),
+            image::ImageFormat::Jpeg,
+        )
+        .unwrap();
+    let shown = a
+        .set_offer_photo(offer.id, "terrace.jpg".into(), jpeg)
+        .await
+        .unwrap();
+    assert!(shown.photo_pending);
+    synced(&a).await;
+    let mut last = (0, 0);
+    while let Ok(event) = events.try_recv() {
+        if let DeskEvent::UploadProgress { sent, total, .. } = event {
+            assert!(sent <= total);
+            last = (sent, total);
+        }
+    }
+    assert!(
+        last.1 > 0 && last.0 == last.1,
+        "progress reached the total: {last:?}"
+    );
+    let after = a.offer(offer.id).unwrap();
+    assert!(!after.photo_pending);
+    assert_ne!(
+        after.photo_url, offer.photo_url,
+        "the new photo's URL is shown"
+    );
+
+    let bad = a
+        .set_offer_photo(
+            offer.id,
+            "notes.jpg".into(),
+            b"just text, not a picture".to_vec(),
+        )
+        .await
+        .unwrap_err();
+    assert!(bad.to_string().contains("notes.jpg"), "{bad}");
+    assert_eq!(
+        a.outbox_summary().unwrap().pending,
+        0,
+        "a refused file queues nothing"
+    );
+    a.shutdown().await;
+    server.shutdown().await;
+}
+
+/// Two desks make random interleaved edits to the same offers; in the end both show exactly
+/// what the server has.
+#[tokio::test(flavor = "multi_thread")]
+async fn two_desks_converge_after_random_interleaved_edits() {
+    let server = sandbox().await;
+    let (a, _da) = desk("converge-a");
+    let (b, _db) = desk("converge-b");
+    sign_in(&a, &server, server.addr(), "sean.murphy").await;
+    sign_in(&b, &server, server.addr(), "anna.byrne").await;
+    loaded(&a).await;
+    loaded(&b).await;
+    let mut seed: u64 = 0x5eed_1234;
+    let mut next = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    for step in 0..40 {
+        let desk = if next(2) == 0 { &a } else { &b };
+        let offers = desk.offers().unwrap();
+        let target = offers[next(offers.len() as u64) as usize].id;
+        let result = match next(5) {
+            0 => desk
+                .create_offer(fields(
+                    json!({"title": format!("New {step}"), "short_description": "Random"}),
+                ))
+                .map(|_| ()),
+            1 if offers.len() > 4 => desk.delete_offer(target),
+            2 => desk.set_offer_active(target, next(2) == 0).map(|_| ()),
+            3 => desk
+                .update_offer(
+                    target,
+                    fields(json!({"short_description": format!("Step {step}")})),
+                )
+                .map(|_| ()),
+            _ => desk
+                .update_offer(target, fields(json!({"tag": format!("T{step}")})))
+                .map(|_| ()),
+        };
+        if let Err(err) = result {
+            assert_eq!(
+                err.code(),
+                "not_found",
+                "only a row deleted meanwhile may refuse an edit: {err}"
+            );
+        }
+        if next(3) == 0 {
+            tokio::time::sleep(Duration::from_millis(next(150))).await;
+        }
+    }
+    let tok = token(&server, "anna.byrne").await;
+    let project = |offers: Vec<hotelmate_core::offers::Offer>| {
+        let mut v: Vec<(i64, String, String, String, bool)> = offers
+            .into_iter()
+            .map(|o| (o.id, o.title, o.short_description, o.tag, o.is_active))
+            .collect();
+        v.sort();
+        v
+    };
+    eventually(
+        "both desks match the server",
+        Duration::from_secs(60),
+        || async {
+            let a_sum = a.outbox_summary().unwrap();
+            let b_sum = b.outbox_summary().unwrap();
+            if a_sum.pending + b_sum.pending > 0 {
+                return false;
+            }
+            for desk in [&a, &b] {
+                for conflict in desk.conflicts().unwrap() {
+                    desk.resolve_conflict(conflict.seq, Resolution::KeepTheirs)
+                        .unwrap();
+                }
+            }
+            let server_view: Vec<(i64, String, String, String, bool)> = {
+                let mut v: Vec<_> = server_offers(&server, &tok)
+                    .await
+                    .into_iter()
+                    .map(|o| {
+                        (
+                            o["id"].as_i64().unwrap(),
+                            o["title"].as_str().unwrap().to_owned(),
+                            o["short_description"].as_str().unwrap().to_owned(),
+                            o["tag"].as_str().unwrap_or_default().to_owned(),
+                            o["is_active"].as_bool().unwrap(),
+                        )
+                    })
+                    .collect();
+                v.sort();
+                v
+            };
+            project(a.offers().unwrap()) == server_view
+                && project(b.offers().unwrap()) == server_view
+        },
+    )
+    .await;
+    let titles: Vec<String> = server_offers(&server, &tok)
+        .await
+        .iter()
+        .map(|o| o["title"].as_str().unwrap().to_owned())
+        .collect();
+    let mut unique = titles.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        titles.len(),
+        "no offer was created twice: {titles:?}"
+    );
+    a.shutdown().await;
+    b.shutdown().await;
+    server.shutdown().await;
+}

@@ -1,0 +1,196 @@
+//! Shared pieces of the core's integration tests: a desk on a temporary folder with its own
+//! keyring service, the sandbox, a TCP proxy that can cut the network, and polling helpers.
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use hotelmate_core::config::{DataDir, PusherEndpoint};
+use hotelmate_core::secrets::TokenVault;
+use hotelmate_core::{Desk, DeskOptions, SignInRequest};
+use hotelmate_sandbox::{Sandbox, SandboxHandle};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
+pub const PASSWORD: &str = "killarney-demo";
+
+pub async fn sandbox() -> SandboxHandle {
+    Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap()
+}
+
+pub fn unique(name: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!("hotelmate-desk-test-{name}-{}-{nanos}", std::process::id())
+}
+
+/// A desk with its own data folder and keyring service (kept alive by the returned folder).
+pub fn desk(name: &str) -> (Desk, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = DeskOptions::new(DataDir::at(dir.path()));
+    options.vault = TokenVault::with_service(unique(name));
+    options.request_timeout = Duration::from_secs(5);
+    (Desk::open(options).unwrap(), dir)
+}
+
+/// Signs `desk` in as `username` through `addr` (the sandbox itself or a proxy in front of it),
+/// with live updates on the same address.
+pub async fn sign_in(desk: &Desk, server: &SandboxHandle, addr: SocketAddr, username: &str) {
+    let pusher = server.pusher();
+    let request = SignInRequest {
+        server_url: format!("http://{addr}"),
+        username: username.into(),
+        password: PASSWORD.into(),
+        pusher: Some(PusherEndpoint::SelfHosted {
+            key: pusher.key,
+            host: addr.ip().to_string(),
+            port: addr.port(),
+            tls: false,
+        }),
+    };
+    desk.sign_in(request).await.unwrap();
+}
+
+/// Polls `check` until it is true, or fails with `what`.
+pub async fn eventually<F, Fut>(what: &str, timeout: Duration, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if check().await {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting until {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A raw REST call as another client would make it (a colleague's browser).
+pub async fn rest(
+    server: &SandboxHandle,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> serde_json::Value {
+    let mut request = reqwest::Client::new()
+        .request(method, format!("{}{path}", server.base_url()))
+        .header("Authorization", format!("Token {token}"));
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert!(status.is_success(), "{path}: {status} {text}");
+    serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+}
+
+pub async fn token(server: &SandboxHandle, username: &str) -> String {
+    let body: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/api/staff/login/", server.base_url()))
+        .json(&serde_json::json!({"username": username, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["token"].as_str().unwrap().to_owned()
+}
+
+/// Every offer on the server (all pages), as `(id, title)`, sorted by id.
+pub async fn server_offers(server: &SandboxHandle, token: &str) -> Vec<serde_json::Value> {
+    let mut all = Vec::new();
+    let mut page = 1;
+    loop {
+        let body = rest(
+            server,
+            token,
+            reqwest::Method::GET,
+            &format!("/api/staff/hotel/killarney/offers/?page={page}"),
+            None,
+        )
+        .await;
+        all.extend(body["results"].as_array().unwrap().iter().cloned());
+        if body["next"].is_null() {
+            break;
+        }
+        page += 1;
+    }
+    all.sort_by_key(|o| o["id"].as_i64());
+    all
+}
+
+/// A TCP proxy in front of `target` whose network can be cut (open connections dropped, new
+/// ones refused at once) and restored, like a hotel's Wi-Fi.
+pub struct CutProxy {
+    pub addr: SocketAddr,
+    up: Arc<AtomicBool>,
+    tunnels: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    accept: JoinHandle<()>,
+}
+
+impl CutProxy {
+    pub async fn start(target: SocketAddr) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let up = Arc::new(AtomicBool::new(true));
+        let tunnels: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
+        let accept = {
+            let up = up.clone();
+            let tunnels = tunnels.clone();
+            tokio::spawn(async move {
+                while let Ok((mut client, _)) = listener.accept().await {
+                    if !up.load(Ordering::SeqCst) {
+                        drop(client);
+                        continue;
+                    }
+                    let tunnel = tokio::spawn(async move {
+                        if let Ok(mut server) = TcpStream::connect(target).await {
+                            let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                        }
+                    });
+                    tunnels.lock().unwrap().push(tunnel);
+                }
+            })
+        };
+        Self {
+            addr,
+            up,
+            tunnels,
+            accept,
+        }
+    }
+
+    /// The network is gone: every open connection drops, new ones fail.
+    pub fn cut(&self) {
+        self.up.store(false, Ordering::SeqCst);
+        for tunnel in self.tunnels.lock().unwrap().drain(..) {
+            tunnel.abort();
+        }
+    }
+
+    pub fn restore(&self) {
+        self.up.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Drop for CutProxy {
+    fn drop(&mut self) {
+        self.accept.abort();
+        self.cut();
+    }
+}
