@@ -2,8 +2,9 @@
 //! so an image added offline survives a restart until it is uploaded.
 //!
 //! Files are written to `<root>/tmp/` and renamed into place after an fsync, so a file under its
-//! hash is always whole: a crash or a full disk leaves at most a temporary file, which the next
-//! [`MediaCache::open`] removes. Which images are still needed is the store's business, not this.
+//! hash is always whole: a full disk leaves nothing behind, and a crash at most a temporary file,
+//! which a later [`MediaCache::open`] removes. Which images are still needed is the store's
+//! business, not this module's.
 
 use std::fs;
 use std::io::{self, Cursor, Write};
@@ -155,8 +156,11 @@ impl MediaCache {
         if fs::metadata(&path).is_ok_and(|meta| meta.len() == bytes.len() as u64) {
             return Ok(media_ref(path));
         }
-        fs::create_dir_all(&dir).map_err(|err| MediaError::cache_write(dir.clone(), err))?;
         let temp_dir = self.temp_dir();
+        for folder in [&dir, &temp_dir] {
+            fs::create_dir_all(folder)
+                .map_err(|err| MediaError::cache_write(folder.clone(), err))?;
+        }
         // Dropping `temp` on any error below deletes it, so no partial file is ever left.
         let mut temp = tempfile::Builder::new()
             .prefix(TEMP_PREFIX)
@@ -164,9 +168,9 @@ impl MediaCache {
             .map_err(|err| MediaError::cache_write(temp_dir, err))?;
         temp.write_all(bytes)
             .and_then(|()| temp.as_file().sync_all())
-            .map_err(|err| MediaError::cache_write(path.clone(), err))?;
+            .map_err(|err| MediaError::cache_write(dir.clone(), err))?;
         temp.persist(&path)
-            .map_err(|err| MediaError::cache_write(path.clone(), err.error))?;
+            .map_err(|err| MediaError::cache_write(dir.clone(), err.error))?;
         sync_dir(&dir);
         Ok(media_ref(path))
     }
