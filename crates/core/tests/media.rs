@@ -289,6 +289,54 @@ fn a_photo_taken_with_the_phone_turned_comes_out_upright() {
     );
 }
 
+const RED: [u8; 3] = [220, 20, 20];
+const GREEN: [u8; 3] = [20, 200, 20];
+const BLUE: [u8; 3] = [20, 20, 220];
+const WHITE: [u8; 3] = [240, 240, 240];
+
+/// Four coloured quarters: red top left, green top right, blue bottom left, white bottom right.
+fn quarters(width: u32, height: u32) -> RgbImage {
+    RgbImage::from_fn(width, height, |x, y| {
+        Rgb(match (x < width / 2, y < height / 2) {
+            (true, true) => RED,
+            (false, true) => GREEN,
+            (true, false) => BLUE,
+            (false, false) => WHITE,
+        })
+    })
+}
+
+#[test]
+fn every_exif_orientation_is_shown_as_the_camera_meant() {
+    // For each EXIF value, the colours seen top left, top right, bottom left, bottom right once
+    // the photo is shown as the EXIF specification says (rows 5 to 8 swap width and height).
+    let cases = [
+        (1, [RED, GREEN, BLUE, WHITE]),
+        (2, [GREEN, RED, WHITE, BLUE]),
+        (3, [WHITE, BLUE, GREEN, RED]),
+        (4, [BLUE, WHITE, RED, GREEN]),
+        (5, [RED, BLUE, GREEN, WHITE]),
+        (6, [BLUE, RED, WHITE, GREEN]),
+        (7, [WHITE, GREEN, BLUE, RED]),
+        (8, [GREEN, WHITE, RED, BLUE]),
+    ];
+    for (orientation, [top_left, top_right, bottom_left, bottom_right]) in cases {
+        let bytes = camera_jpeg(&quarters(64, 32), orientation);
+        let prepared = prepare_default("lobby.jpg", &bytes).unwrap();
+        let shown = decode(&prepared.image.bytes).to_rgb8();
+        let (width, height) = shown.dimensions();
+        let expected_size = if orientation >= 5 { (32, 64) } else { (64, 32) };
+        assert_eq!((width, height), expected_size, "orientation {orientation}");
+        let corner = |x: u32, y: u32| *shown.get_pixel(x, y);
+        let (left, right, top, bottom) = (width / 4, width * 3 / 4, height / 4, height * 3 / 4);
+        let what = |corner: &str| format!("orientation {orientation}, {corner}");
+        assert_close(corner(left, top), top_left, &what("top left"));
+        assert_close(corner(right, top), top_right, &what("top right"));
+        assert_close(corner(left, bottom), bottom_left, &what("bottom left"));
+        assert_close(corner(right, bottom), bottom_right, &what("bottom right"));
+    }
+}
+
 #[test]
 fn no_location_or_other_metadata_survives() {
     let bytes = camera_jpeg(&photo(400, 300), 1);
