@@ -98,10 +98,10 @@ async fn signing_in_by_address_shows_the_hotel_and_the_staff_names() {
     assert_eq!(session.role.as_deref(), Some("Receptionist"));
     assert!(!session.is_demo);
 
-    let account = format!("anna.byrne@127.0.0.1");
+    let account = "anna.byrne@127.0.0.1";
     let stored = fixture
         .vault
-        .load(&account)
+        .load(account)
         .unwrap()
         .expect("token in the keyring");
     assert_eq!(

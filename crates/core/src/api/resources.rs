@@ -27,6 +27,14 @@ pub const OFFERS: Resource = Resource {
     upload: Some(("upload-image", "photo")),
 };
 
+/// One image file to upload.
+#[derive(Debug, Clone)]
+pub struct ImageFile {
+    pub name: String,
+    pub mime: String,
+    pub bytes: bytes::Bytes,
+}
+
 /// Bytes sent of the total, reported while an upload is on its way.
 pub type Progress = std::sync::Arc<dyn Fn(u64, u64) + Send + Sync>;
 
@@ -81,11 +89,14 @@ impl ApiClient {
         resource: Resource,
         slug: &str,
         id: i64,
-        file_name: &str,
-        mime: &str,
-        bytes: bytes::Bytes,
+        file: ImageFile,
         progress: Progress,
     ) -> Result<Value, ApiError> {
+        let ImageFile {
+            name: file_name,
+            mime,
+            bytes,
+        } = file;
         let Some((action, field)) = resource.upload else {
             return Err(ApiError::Unsupported {
                 message: format!("{} have no image upload", resource.name),
@@ -104,8 +115,8 @@ impl ApiClient {
         });
         let part =
             reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(body), total)
-                .file_name(file_name.to_owned())
-                .mime_str(mime)
+                .file_name(file_name)
+                .mime_str(&mime)
                 .map_err(|e| ApiError::Unsupported {
                     message: format!("bad image type '{mime}': {e}"),
                 })?;

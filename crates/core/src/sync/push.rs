@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::merge::{merge, same, FieldConflict};
 use super::pull::SyncError;
-use crate::api::{ApiClient, ApiError, Progress, Resource};
+use crate::api::{ApiClient, ApiError, ImageFile, Progress, Resource};
 use crate::media::MediaCache;
 use crate::store::{EntryState, Op, OutboxEntry, Row, Store};
 
@@ -324,9 +324,11 @@ async fn replay_upload(
             resource,
             slug,
             entry.target,
-            &file_name,
-            image.mime,
-            bytes.into(),
+            ImageFile {
+                name: file_name,
+                mime: image.mime.to_owned(),
+                bytes: bytes.into(),
+            },
             progress,
         )
         .await?;
