@@ -65,13 +65,20 @@ fn main() {
     );
 
     let reference = reference_resize(&input);
-    // The same pixels tagged Display P3, as an iPhone export is, add the conversion to sRGB
-    // (which changes the pixels on purpose, so no PSNR for that row).
+    // Tagged sRGB (most cameras) the pixels are left as they are; tagged Display P3 (an iPhone
+    // export) they are converted to sRGB, on purpose, so that row has no PSNR.
+    let srgb = moxcms::ColorProfile::new_srgb();
+    let p3 = moxcms::ColorProfile::new_display_p3();
     let mut rows = vec![
         ours("hotelmate-core media", &input, Some(&reference)),
         ours(
-            "  same, Display P3 input",
-            &with_display_p3_profile(&input),
+            "  same, tagged sRGB",
+            &with_profile(&input, &srgb),
+            Some(&reference),
+        ),
+        ours(
+            "  same, tagged Display P3",
+            &with_profile(&input, &p3),
             None,
         ),
     ];
@@ -179,8 +186,9 @@ fn photo_jpeg() -> Vec<u8> {
     out
 }
 
-fn with_display_p3_profile(jpeg: &[u8]) -> Vec<u8> {
-    let profile = moxcms::ColorProfile::new_display_p3().encode().unwrap();
+/// The JPEG with an ICC profile segment (APP2) right after its start.
+fn with_profile(jpeg: &[u8], profile: &moxcms::ColorProfile) -> Vec<u8> {
+    let profile = profile.encode().unwrap();
     let mut payload = b"ICC_PROFILE\0\x01\x01".to_vec();
     payload.extend_from_slice(&profile);
     let mut out = jpeg[..2].to_vec();

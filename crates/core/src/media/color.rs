@@ -18,10 +18,44 @@ pub(crate) fn convert_to_srgb(
         layout,
         TransformOptions::default(),
     )?;
+    // Most cameras and Android phones tag plain sRGB: then the pass over every pixel is skipped.
+    let probe = probe_pixels(alpha);
+    let mut probed = vec![0; probe.len()];
+    transform.transform(&probe, &mut probed)?;
+    if probe
+        .iter()
+        .zip(&probed)
+        .all(|(before, after)| before.abs_diff(*after) <= 1)
+    {
+        return Ok(());
+    }
     let mut converted = vec![0; pixels.len()];
     transform.transform(pixels, &mut converted)?;
     *pixels = converted;
     Ok(())
+}
+
+/// Greys, ramps of each primary and some mixed colours: enough to tell sRGB from anything else.
+fn probe_pixels(alpha: bool) -> Vec<u8> {
+    (0..=255u8)
+        .step_by(17)
+        .flat_map(|v| {
+            [
+                [v, v, v],
+                [v, 0, 0],
+                [0, v, 0],
+                [0, 0, v],
+                [v, 255 - v, v / 2],
+            ]
+        })
+        .flat_map(|[r, g, b]| {
+            if alpha {
+                vec![r, g, b, u8::MAX]
+            } else {
+                vec![r, g, b]
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -29,27 +63,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn srgb_pixels_stay_as_they_are_and_p3_pixels_change() {
+    fn srgb_pixels_are_left_exactly_as_they_are() {
         let original = vec![180, 90, 60, 20, 200, 120];
         let srgb = ColorProfile::new_srgb().encode().unwrap();
         let mut pixels = original.clone();
         convert_to_srgb(&mut pixels, false, &srgb).unwrap();
-        assert!(
-            pixels
-                .iter()
-                .zip(&original)
-                .all(|(a, b)| a.abs_diff(*b) <= 1),
-            "{pixels:?}"
-        );
+        assert_eq!(pixels, original);
+    }
 
+    #[test]
+    fn p3_pixels_get_their_srgb_values_and_keep_their_alpha() {
+        let original = vec![180, 90, 60, 128];
         let p3 = ColorProfile::new_display_p3().encode().unwrap();
         let mut pixels = original.clone();
-        convert_to_srgb(&mut pixels, false, &p3).unwrap();
+        convert_to_srgb(&mut pixels, true, &p3).unwrap();
         // The same colour needs more saturated sRGB values: red up, blue down.
         assert!(
             pixels[0] > original[0] && pixels[2] < original[2],
             "{pixels:?}"
         );
+        assert_eq!(pixels[3], 128);
     }
 
     #[test]
