@@ -184,6 +184,15 @@ impl Channels {
         Some(entry.phase)
     }
 
+    /// Channels that sent a signed `pusher:subscribe` and have no answer yet.
+    pub(crate) fn signed_and_waiting(&self) -> Vec<&str> {
+        self.map
+            .iter()
+            .filter(|(_, entry)| entry.phase == Phase::Sent && entry.kind.needs_auth())
+            .map(|(name, _)| name.as_str())
+            .collect()
+    }
+
     pub(crate) fn names(&self) -> Vec<String> {
         self.map.keys().cloned().collect()
     }

@@ -99,12 +99,15 @@ impl Client {
         })
     }
 
-    /// Stops wanting `name`. Safe at any point of the subscription: a pending authorization is dropped
-    /// when it answers and a late confirmation is ignored.
-    pub fn unsubscribe(&self, name: &str) -> Result<(), Error> {
-        self.send(Command::Unsubscribe {
+    /// Stops wanting `name`; returns once the connection task has dropped it (its handles then show
+    /// `Unsubscribed`). Safe at any point of the subscription: a pending authorization is dropped when it
+    /// answers and a late confirmation is ignored.
+    pub async fn unsubscribe(&self, name: &str) -> Result<(), Error> {
+        self.ask(|reply| Command::Unsubscribe {
             name: name.to_owned(),
+            reply,
         })
+        .await
     }
 
     /// Every event on every channel, including the protocol's own (`pusher:subscription_succeeded`, ...).
@@ -262,7 +265,7 @@ impl Channel {
     }
 
     /// Unsubscribes (see [`Client::unsubscribe`]).
-    pub fn unsubscribe(&self) -> Result<(), Error> {
-        self.client.unsubscribe(&self.name)
+    pub async fn unsubscribe(&self) -> Result<(), Error> {
+        self.client.unsubscribe(&self.name).await
     }
 }

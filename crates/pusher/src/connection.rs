@@ -43,6 +43,7 @@ pub(crate) enum Command {
     },
     Unsubscribe {
         name: String,
+        reply: oneshot::Sender<()>,
     },
     Trigger {
         channel: String,
@@ -104,7 +105,7 @@ enum Next {
 }
 
 /// How a session ended.
-pub(crate) enum SessionEnd {
+enum SessionEnd {
     Closed { code: Option<u16>, reason: String },
     PongTimeout,
     Interrupted(Interrupt),
@@ -355,11 +356,7 @@ impl Connection {
                     match message {
                         None => break SessionEnd::Closed { code: None, reason: "the server closed the connection".into() },
                         Some(Err(error)) => break SessionEnd::Closed { code: None, reason: format!("network error: {error}") },
-                        Some(Ok(Message::Text(text))) => {
-                            if let Some(end) = self.on_text(&text) {
-                                break end;
-                            }
-                        }
+                        Some(Ok(Message::Text(text))) => self.on_text(&text),
                         Some(Ok(Message::Binary(bytes))) => {
                             tracing::warn!(len = bytes.len(), "ignoring a binary frame: Pusher sends text only");
                         }
@@ -499,6 +496,7 @@ async fn open(
                 Ok(ServerMessage::Error {
                     code: error_code,
                     message,
+                    ..
                 }) => {
                     tracing::warn!(?error_code, %message, "pusher error during the handshake");
                     code = error_code.or(code);

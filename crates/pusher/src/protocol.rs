@@ -101,12 +101,14 @@ pub enum ServerMessage {
         /// The server's activity timeout in seconds, if it sent one.
         activity_timeout_secs: Option<u64>,
     },
-    /// `pusher:error`.
+    /// `pusher:error`. It does not end the connection by itself: the close frame that may follow does.
     Error {
-        /// The error code (4000-4299 end the connection).
+        /// The error code.
         code: Option<u16>,
         /// The server's message.
         message: String,
+        /// The channel it concerns, when a server reports a refused subscription this way.
+        channel: Option<String>,
     },
     /// `pusher:ping`: answer with `pusher:pong`.
     Ping,
@@ -172,7 +174,7 @@ pub fn classify(frame: Frame) -> ServerMessage {
                 None => ServerMessage::Unknown(frame),
             }
         }
-        ("pusher:error", _) => ServerMessage::Error {
+        ("pusher:error", channel) => ServerMessage::Error {
             code: frame
                 .data
                 .get("code")
@@ -184,6 +186,7 @@ pub fn classify(frame: Frame) -> ServerMessage {
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_owned(),
+            channel,
         },
         ("pusher:ping", _) => ServerMessage::Ping,
         ("pusher:pong", _) => ServerMessage::Pong,
@@ -298,6 +301,16 @@ mod tests {
     }
 
     #[test]
+    fn client_events_carry_the_sender() {
+        let frame = decode_frame(
+            r#"{"event":"client-typing","channel":"presence-a","data":{},"user_id":"42"}"#,
+            LIMIT,
+        )
+        .unwrap();
+        assert_eq!(frame.user_id.as_deref(), Some("42"));
+    }
+
+    #[test]
     fn data_that_is_a_plain_string_stays_a_string() {
         let frame = decode_frame(r#"{"event":"e","data":"hello there"}"#, LIMIT).unwrap();
         assert_eq!(frame.data, json!("hello there"));
@@ -382,7 +395,8 @@ mod tests {
             classify(frame),
             ServerMessage::Error {
                 code: Some(4001),
-                message: "App key x does not exist".into()
+                message: "App key x does not exist".into(),
+                channel: None,
             }
         );
     }

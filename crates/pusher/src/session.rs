@@ -10,7 +10,7 @@ use crate::auth::AuthRequest;
 use crate::channels::{
     subscription_error_reason, validate_name, ChannelKind, KeyRefresh, Phase, SubscriptionState,
 };
-use crate::connection::{Command, Connection, Internal, Interrupt, SessionEnd};
+use crate::connection::{Command, Connection, Internal, Interrupt};
 use crate::encrypted::ChannelKey;
 use crate::error::{Error, SubscriptionError};
 use crate::events::{Event, USER_CHANNEL_PREFIX};
@@ -24,7 +24,10 @@ impl Connection {
             Command::Subscribe { name, reply } => {
                 let _ = reply.send(self.subscribe(&name));
             }
-            Command::Unsubscribe { name } => self.unsubscribe(&name),
+            Command::Unsubscribe { name, reply } => {
+                self.unsubscribe(&name);
+                let _ = reply.send(());
+            }
             Command::Trigger {
                 channel,
                 event,
@@ -309,26 +312,31 @@ impl Connection {
         self.shared.listeners.dispatch(event);
     }
 
-    /// Handles a text frame; returns how the session ends if the frame ends it.
-    pub(crate) fn on_text(&mut self, text: &str) -> Option<SessionEnd> {
+    /// Handles a text frame.
+    pub(crate) fn on_text(&mut self, text: &str) {
         let frame = match decode_frame(text, self.config.max_frame_bytes) {
             Ok(frame) => frame,
             Err(error) => {
                 tracing::warn!(%error, "dropping a frame that is not a Pusher message");
-                return None;
+                return;
             }
         };
         match classify(frame) {
             ServerMessage::ConnectionEstablished { .. } => {
                 tracing::debug!("repeated connection_established ignored");
             }
-            ServerMessage::Error { code, message } => {
-                tracing::warn!(?code, %message, "pusher error");
-                if let Some(code @ 4000..=4299) = code {
-                    return Some(SessionEnd::Closed {
-                        code: Some(code),
-                        reason: message,
-                    });
+            ServerMessage::Error {
+                code,
+                message,
+                channel,
+            } => {
+                tracing::warn!(?code, ?channel, %message, "pusher error");
+                if let Some(channel) = self.refused_channel(channel, code, &message) {
+                    let reason = match code {
+                        Some(code) => format!("{message} (code {code})"),
+                        None => message,
+                    };
+                    self.fail_subscription(&channel, None, reason);
                 }
             }
             ServerMessage::Ping => self.outbox.push(encode::pong()),
@@ -383,7 +391,38 @@ impl Connection {
                 tracing::debug!(event = %frame.event, "ignoring an unknown frame without a channel");
             }
         }
-        None
+    }
+
+    /// The subscription a `pusher:error` refuses, if it is one. Servers report a bad signature this way
+    /// (Pusher with no code, sockudo with 4009), often without naming the channel: then it is the
+    /// signed subscription the message names, or the only one waiting. pusher-js leaves such a channel
+    /// pending forever.
+    fn refused_channel(
+        &self,
+        channel: Option<String>,
+        code: Option<u16>,
+        message: &str,
+    ) -> Option<String> {
+        let waiting = self.channels.signed_and_waiting();
+        if let Some(channel) = channel {
+            return self
+                .channels
+                .get(&channel)
+                .is_some_and(|entry| entry.phase == Phase::Sent)
+                .then_some(channel);
+        }
+        if !matches!(code, None | Some(4009)) {
+            return None;
+        }
+        let named: Vec<&str> = waiting
+            .iter()
+            .copied()
+            .filter(|name| message.contains(name))
+            .collect();
+        match (named.as_slice(), waiting.as_slice()) {
+            ([one], _) | ([], [one]) => Some((*one).to_owned()),
+            _ => None,
+        }
     }
 
     fn on_subscribed(&mut self, channel: String, data: Value) {

@@ -551,7 +551,7 @@ async fn unsubscribing_during_authorization_never_subscribes_and_resubscribing_w
     let mut states = client.states();
     connected(&mut states).await;
     let channel = client.subscribe("private-b").await.unwrap();
-    client.unsubscribe("private-b").unwrap();
+    client.unsubscribe("private-b").await.unwrap();
     tokio::time::sleep(Duration::from_millis(600)).await;
     assert!(
         server.frames("pusher:subscribe").is_empty(),
@@ -562,7 +562,7 @@ async fn unsubscribing_during_authorization_never_subscribes_and_resubscribing_w
     let again = client.subscribe("private-b").await.unwrap();
     again.subscribed().await.unwrap();
     assert_eq!(server.frames("pusher:subscribe").len(), 1);
-    client.unsubscribe("private-b").unwrap();
+    client.unsubscribe("private-b").await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(server.frames("pusher:unsubscribe").len(), 1);
     client.shutdown().await;

@@ -93,7 +93,7 @@ async fn unsubscribed_channel_gets_no_more_events() {
     let mut events = client.events();
     channel.subscribed().await.unwrap();
     other.subscribed().await.unwrap();
-    channel.unsubscribe().unwrap();
+    channel.unsubscribe().await.unwrap();
     assert_eq!(channel.state(), SubscriptionState::Unsubscribed);
     py.trigger("hotel-a", "dropped", json!({})).await;
     py.trigger("hotel-b", "marker", json!({})).await;
@@ -275,12 +275,9 @@ async fn client_events_pass_between_two_clients_under_the_protocol_rules() {
         .await
         .unwrap();
     let event = event_named(&mut bob_typing, "client-typing").await;
+    // Pusher names the sender in `user_id` on presence channels; sockudo 5.2 leaves it out (the decoder
+    // reads it when present: see protocol tests).
     assert_eq!(event.data, json!({"typing": true}));
-    assert_eq!(
-        event.user_id.as_deref(),
-        Some("1"),
-        "the server names the sender"
-    );
 
     let refuse = |result: Result<(), Error>, what: &str| match result {
         Err(Error::ClientEvent { reason, .. }) => assert!(reason.contains(what), "{reason}"),

@@ -75,4 +75,6 @@ for line in sys.stdin:
             out = {"ok": False, "error": "unknown op " + op}
     except Exception as error:  # the test prints it
         out = {"ok": False, "error": repr(error)}
-    print(json.dumps(out), flush=True)
+    # authenticate() returns the shared secret as bytes.
+    print(json.dumps(out, default=lambda value: value.decode() if isinstance(value, bytes) else repr(value)),
+          flush=True)
