@@ -76,14 +76,20 @@ fn webp(image: &RgbImage) -> Vec<u8> {
     out
 }
 
-/// A landscape picture, red on the left and blue on the right.
-fn red_left_blue_right(width: u32, height: u32) -> RgbImage {
-    RgbImage::from_fn(width, height, |x, _| {
-        if x < width / 2 {
-            Rgb([220, 20, 20])
-        } else {
-            Rgb([20, 20, 220])
-        }
+const RED: [u8; 3] = [220, 20, 20];
+const GREEN: [u8; 3] = [20, 200, 20];
+const BLUE: [u8; 3] = [20, 20, 220];
+const WHITE: [u8; 3] = [240, 240, 240];
+
+/// Four coloured quarters: red top left, green top right, blue bottom left, white bottom right.
+fn quarters(width: u32, height: u32) -> RgbImage {
+    RgbImage::from_fn(width, height, |x, y| {
+        Rgb(match (x < width / 2, y < height / 2) {
+            (true, true) => RED,
+            (false, true) => GREEN,
+            (true, false) => BLUE,
+            (false, false) => WHITE,
+        })
     })
 }
 
@@ -264,9 +270,9 @@ fn the_long_edge_is_configurable_and_small_images_are_never_enlarged() {
 
 #[test]
 fn a_photo_taken_with_the_phone_turned_comes_out_upright() {
-    // Stored landscape, EXIF orientation 6: "rotate 90° clockwise to show". The left (red) side
-    // of the stored pixels is the top of the photo as taken.
-    let bytes = camera_jpeg(&red_left_blue_right(64, 32), 6);
+    // Stored landscape, EXIF orientation 6: "rotate 90° clockwise to show". The left side of
+    // the stored pixels (red above blue) is the top of the photo as taken.
+    let bytes = camera_jpeg(&quarters(64, 32), 6);
     let prepared = prepare_default("terrace.jpg", &bytes).unwrap();
 
     assert_eq!(
@@ -275,8 +281,8 @@ fn a_photo_taken_with_the_phone_turned_comes_out_upright() {
         "portrait"
     );
     let upright = decode(&prepared.image.bytes).to_rgb8();
-    assert_close(*upright.get_pixel(16, 8), [220, 20, 20], "top");
-    assert_close(*upright.get_pixel(16, 56), [20, 20, 220], "bottom");
+    assert_close(*upright.get_pixel(8, 8), BLUE, "top left");
+    assert_close(*upright.get_pixel(24, 8), RED, "top right");
     // No orientation tag is left to rotate it a second time.
     let mut decoder = ImageReader::new(Cursor::new(&prepared.image.bytes))
         .with_guessed_format()
@@ -287,23 +293,6 @@ fn a_photo_taken_with_the_phone_turned_comes_out_upright() {
         decoder.orientation().unwrap(),
         image::metadata::Orientation::NoTransforms
     );
-}
-
-const RED: [u8; 3] = [220, 20, 20];
-const GREEN: [u8; 3] = [20, 200, 20];
-const BLUE: [u8; 3] = [20, 20, 220];
-const WHITE: [u8; 3] = [240, 240, 240];
-
-/// Four coloured quarters: red top left, green top right, blue bottom left, white bottom right.
-fn quarters(width: u32, height: u32) -> RgbImage {
-    RgbImage::from_fn(width, height, |x, y| {
-        Rgb(match (x < width / 2, y < height / 2) {
-            (true, true) => RED,
-            (false, true) => GREEN,
-            (true, false) => BLUE,
-            (false, false) => WHITE,
-        })
-    })
 }
 
 #[test]
