@@ -1,6 +1,7 @@
 // pusher-js reference client for `cargo xtask bench realtime` (crates/pusher/examples/realtime_bench.rs).
 // Usage: node pusher_bench_client.js <port> <key> <mode> [channels]
-//   mode "events": subscribe to bench-events; print {"type":"ready"} once subscribed, then
+//   mode "events": subscribe to bench-events and bench-latency-js; print {"type":"ready"} once both are
+//                  subscribed, then
 //                  {"type":"result", ...} after the "bench-end" event.
 //   mode "memory": subscribe to <channels> channels, print {"type":"memory","rss":bytes}.
 'use strict';
@@ -39,17 +40,29 @@ if (mode === 'memory') {
   let burstCount = 0;
   let burstFirst = 0;
   let burstLast = 0;
+  let cpuAtFirstBurst = null;
   const channel = pusher.subscribe('bench-events');
-  channel.bind('pusher:subscription_succeeded', () => print({ type: 'ready' }));
-  channel.bind('latency', (data) => latencies.push(nowMicros() - data.sent_at_us));
+  const latencyChannel = pusher.subscribe('bench-latency-js');
+  let ready = 0;
+  const onReady = () => {
+    ready += 1;
+    if (ready === 2) print({ type: 'ready' });
+  };
+  channel.bind('pusher:subscription_succeeded', onReady);
+  latencyChannel.bind('pusher:subscription_succeeded', onReady);
+  latencyChannel.bind('latency', (data) => latencies.push(nowMicros() - data.sent_at_us));
   channel.bind('burst', () => {
     const now = nowMicros();
-    if (burstCount === 0) burstFirst = now;
+    if (burstCount === 0) {
+      burstFirst = now;
+      cpuAtFirstBurst = process.cpuUsage();
+    }
     burstLast = now;
     burstCount += 1;
   });
   channel.bind('bench-end', () => {
-    print({ type: 'result', latencies_us: latencies, burst_count: burstCount,
+    const cpu = cpuAtFirstBurst ? process.cpuUsage(cpuAtFirstBurst) : { user: NaN, system: NaN };
+    print({ burst_cpu_ms: (cpu.user + cpu.system) / 1000, type: 'result', latencies_us: latencies, burst_count: burstCount,
             burst_first_us: burstFirst, burst_last_us: burstLast });
     pusher.disconnect();
     process.exit(0);

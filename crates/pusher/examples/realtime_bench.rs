@@ -27,6 +27,9 @@ const APP_KEY: &str = "bench-key";
 const APP_SECRET: &str = "bench-secret";
 const MASTER_KEY_B64: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 const CHANNEL: &str = "bench-events";
+/// Latency events go to one channel per client in turn, so the server's fan-out order favours no one.
+const OUR_LATENCY_CHANNEL: &str = "bench-latency-rust";
+const THEIR_LATENCY_CHANNEL: &str = "bench-latency-js";
 const STEP_TIMEOUT: Duration = Duration::from_secs(300);
 
 fn workspace_root() -> PathBuf {
@@ -190,6 +193,8 @@ struct Measured {
     burst_count: u64,
     burst_first_us: i64,
     burst_last_us: i64,
+    /// Process CPU time from the first burst event to the end marker.
+    burst_cpu_ms: f64,
 }
 
 impl Measured {
@@ -211,6 +216,13 @@ impl Measured {
         (self.burst_count - 1) as f64 / span
     }
 
+    fn cpu_per_thousand_events_ms(&self) -> f64 {
+        if self.burst_count == 0 {
+            return f64::NAN;
+        }
+        self.burst_cpu_ms * 1000.0 / self.burst_count as f64
+    }
+
     fn from_node(result: &Value) -> Self {
         Self {
             latencies_us: result["latencies_us"]
@@ -220,6 +232,7 @@ impl Measured {
             burst_count: result["burst_count"].as_u64().unwrap_or_default(),
             burst_first_us: result["burst_first_us"].as_i64().unwrap_or_default(),
             burst_last_us: result["burst_last_us"].as_i64().unwrap_or_default(),
+            burst_cpu_ms: result["burst_cpu_ms"].as_f64().unwrap_or(f64::NAN),
         }
     }
 }
@@ -227,10 +240,13 @@ impl Measured {
 /// Our client, measuring in the handler exactly what the Node client measures in its handler.
 async fn rust_events(client: &Client) -> Result<tokio::task::JoinHandle<Measured>, BoxError> {
     let channel = client.subscribe(CHANNEL).await?;
-    let mut events = channel.events();
+    let latency_channel = client.subscribe(OUR_LATENCY_CHANNEL).await?;
+    let mut events = client.events();
     channel.subscribed().await?;
+    latency_channel.subscribed().await?;
     Ok(tokio::spawn(async move {
         let mut measured = Measured::default();
+        let mut cpu_at_first_burst = 0.0;
         while let Some(event) = events.recv().await {
             match event.event.as_str() {
                 "latency" => {
@@ -241,16 +257,38 @@ async fn rust_events(client: &Client) -> Result<tokio::task::JoinHandle<Measured
                     let now = now_us();
                     if measured.burst_count == 0 {
                         measured.burst_first_us = now;
+                        cpu_at_first_burst = process_cpu_ms();
                     }
                     measured.burst_last_us = now;
                     measured.burst_count += 1;
                 }
-                "bench-end" => break,
+                "bench-end" => {
+                    measured.burst_cpu_ms = process_cpu_ms() - cpu_at_first_burst;
+                    break;
+                }
                 _ => {}
             }
         }
         measured
     }))
+}
+
+/// User plus system CPU time of this process, from /proc (clock ticks of 10 ms).
+fn process_cpu_ms() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return f64::NAN;
+    };
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |index: usize| {
+        fields
+            .get(index)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+    };
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    (ticks(11) + ticks(12)) * 10.0
 }
 
 fn rss_bytes() -> u64 {
@@ -326,13 +364,16 @@ async fn main() -> Result<(), BoxError> {
     let client = Client::connect(Config::self_hosted("127.0.0.1", port, false, APP_KEY))?;
     let rust = rust_events(&client).await?;
 
-    eprintln!("latency: {latency_events} events, one every 5 ms");
+    eprintln!("latency: {latency_events} events per client, one every 5 ms, alternating");
     publisher
-        .call(json!({"op": "bench_latency", "channel": CHANNEL, "count": latency_events, "interval_ms": 5}))
+        .call(
+            json!({"op": "bench_latency", "channels": [OUR_LATENCY_CHANNEL, THEIR_LATENCY_CHANNEL],
+                 "count": latency_events * 2, "interval_ms": 5}),
+        )
         .await?;
-    eprintln!("throughput: {burst_events} events in batches of 10 from 4 publisher threads");
+    eprintln!("throughput: {burst_events} events in batches of 10 from several publisher threads");
     let burst = publisher
-        .call(json!({"op": "bench_burst", "channel": CHANNEL, "count": burst_events, "threads": 4}))
+        .call(json!({"op": "bench_burst", "channel": CHANNEL, "count": burst_events, "threads": env_or("BENCH_PUBLISHER_THREADS", 8)}))
         .await?;
     publisher
         .call(json!({"op": "trigger", "channel": CHANNEL, "event": "bench-end", "data": {}}))
@@ -362,6 +403,11 @@ async fn main() -> Result<(), BoxError> {
             "throughput (events/s)",
             ours.throughput(),
             theirs.throughput(),
+        ),
+        (
+            "CPU per 1000 events (ms)",
+            ours.cpu_per_thousand_events_ms(),
+            theirs.cpu_per_thousand_events_ms(),
         ),
         (
             "RSS, 1 conn + channels (MiB)",
@@ -399,11 +445,13 @@ async fn main() -> Result<(), BoxError> {
         "pusher_channels": {
             "latency_p50_ms": ours.percentile_ms(50), "latency_p99_ms": ours.percentile_ms(99),
             "throughput_events_per_s": ours.throughput(), "rss_bytes": our_rss,
+            "cpu_ms_per_1000_events": ours.cpu_per_thousand_events_ms(),
             "latency_events_received": ours.latencies_us.len(), "burst_events_received": ours.burst_count,
         },
         "pusher_js": {
             "latency_p50_ms": theirs.percentile_ms(50), "latency_p99_ms": theirs.percentile_ms(99),
             "throughput_events_per_s": theirs.throughput(), "rss_bytes": their_rss,
+            "cpu_ms_per_1000_events": theirs.cpu_per_thousand_events_ms(),
             "latency_events_received": theirs.latencies_us.len(), "burst_events_received": theirs.burst_count,
         },
     });

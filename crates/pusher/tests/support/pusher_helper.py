@@ -43,9 +43,12 @@ for line in sys.stdin:
             client.send_to_user(request["user_id"], request["event"], request["data"])
             out = {"ok": True}
         elif op == "bench_latency":
-            # One event at a time, each stamped with the wall clock when it was handed to the server.
+            # One event at a time, each stamped with the wall clock when it was handed to the server,
+            # taking the channels in turn (one channel per client, so no client is always served first).
+            channels = request["channels"]
             for i in range(request["count"]):
-                client.trigger(request["channel"], "latency", {"i": i, "sent_at_us": time.time_ns() // 1000})
+                channel = channels[i % len(channels)]
+                client.trigger(channel, "latency", {"i": i, "sent_at_us": time.time_ns() // 1000})
                 time.sleep(request["interval_ms"] / 1000.0)
             out = {"ok": True}
         elif op == "bench_burst":
