@@ -5,6 +5,7 @@
 //! reconnect) during authorization can never resurrect a channel or subscribe with a stale signature.
 
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tokio::sync::watch;
@@ -103,8 +104,10 @@ pub(crate) enum Phase {
     Authorizing {
         ticket: u64,
     },
-    /// `pusher:subscribe` sent.
-    Sent,
+    /// `pusher:subscribe` sent at this time.
+    Sent {
+        since: Instant,
+    },
     Subscribed,
     Failed,
 }
@@ -139,6 +142,16 @@ impl Entry {
             key: None,
             refresh: KeyRefresh::Idle,
         }
+    }
+
+    pub(crate) fn mark_sent(&mut self) {
+        self.phase = Phase::Sent {
+            since: Instant::now(),
+        };
+    }
+
+    pub(crate) fn is_sent(&self) -> bool {
+        matches!(self.phase, Phase::Sent { .. })
     }
 
     pub(crate) fn set_state(&self, state: SubscriptionState) {
@@ -188,8 +201,17 @@ impl Channels {
     pub(crate) fn signed_and_waiting(&self) -> Vec<&str> {
         self.map
             .iter()
-            .filter(|(_, entry)| entry.phase == Phase::Sent && entry.kind.needs_auth())
+            .filter(|(_, entry)| entry.is_sent() && entry.kind.needs_auth())
             .map(|(name, _)| name.as_str())
+            .collect()
+    }
+
+    /// Channels whose `pusher:subscribe` has had no answer for `limit`.
+    pub(crate) fn unanswered(&self, limit: Duration) -> Vec<String> {
+        self.map
+            .iter()
+            .filter(|(_, entry)| matches!(entry.phase, Phase::Sent { since } if since.elapsed() >= limit))
+            .map(|(name, _)| name.clone())
             .collect()
     }
 

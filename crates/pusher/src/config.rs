@@ -20,6 +20,8 @@ pub const DEFAULT_RESUME_CHECK_TIMEOUT: Duration = Duration::from_secs(5);
 pub const DEFAULT_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(15);
 /// An authorizer that never answers must not hold a channel forever.
 pub const DEFAULT_AUTH_TIMEOUT: Duration = Duration::from_secs(15);
+/// A subscription the server has not answered in this time is reported failed.
+pub const DEFAULT_SUBSCRIPTION_TIMEOUT: Duration = Duration::from_secs(30);
 /// First reconnect delay ceiling.
 pub const DEFAULT_BACKOFF_BASE: Duration = Duration::from_secs(1);
 /// Largest reconnect delay.
@@ -131,6 +133,7 @@ pub struct Config {
     pub(crate) resume_check_timeout: Duration,
     pub(crate) handshake_timeout: Duration,
     pub(crate) auth_timeout: Duration,
+    pub(crate) subscription_timeout: Duration,
     pub(crate) backoff_base: Duration,
     pub(crate) backoff_cap: Duration,
     pub(crate) max_frame_bytes: usize,
@@ -166,6 +169,7 @@ impl Config {
             resume_check_timeout: DEFAULT_RESUME_CHECK_TIMEOUT,
             handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
             auth_timeout: DEFAULT_AUTH_TIMEOUT,
+            subscription_timeout: DEFAULT_SUBSCRIPTION_TIMEOUT,
             backoff_base: DEFAULT_BACKOFF_BASE,
             backoff_cap: DEFAULT_BACKOFF_CAP,
             max_frame_bytes: DEFAULT_MAX_FRAME_BYTES,
@@ -265,6 +269,13 @@ impl Config {
     /// Limit for one call of the authorizer.
     pub fn with_auth_timeout(mut self, timeout: Duration) -> Self {
         self.auth_timeout = timeout;
+        self
+    }
+
+    /// How long a `pusher:subscribe` may go unanswered before the subscription is reported failed (it is
+    /// tried again on the next connection or `subscribe`). Checked every 2 s.
+    pub fn with_subscription_timeout(mut self, timeout: Duration) -> Self {
+        self.subscription_timeout = timeout;
         self
     }
 

@@ -393,6 +393,7 @@ impl Connection {
                         tracing::info!(?asleep, "resumed from sleep: checking the connection");
                         check_now = true;
                     }
+                    self.expire_unanswered();
                 }
             }
             if check_now {

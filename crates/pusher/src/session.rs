@@ -95,7 +95,7 @@ impl Connection {
 
     fn unsubscribe(&mut self, name: &str) {
         match self.channels.remove(name) {
-            Some(Phase::Sent | Phase::Subscribed) if self.socket_id.is_some() => {
+            Some(Phase::Sent { .. } | Phase::Subscribed) if self.socket_id.is_some() => {
                 self.outbox.push(encode::unsubscribe(name));
             }
             // Authorizing: the answer will find no entry and be dropped.
@@ -154,7 +154,7 @@ impl Connection {
             entry.phase = Phase::Authorizing { ticket };
             self.authorize(name, socket_id, ticket, false);
         } else {
-            entry.phase = Phase::Sent;
+            entry.mark_sent();
             self.outbox.push(encode::subscribe(name, None, None));
         }
     }
@@ -268,7 +268,7 @@ impl Connection {
                 if entry.kind == ChannelKind::Presence {
                     entry.members.me = my_user_id(auth.channel_data.as_deref());
                 }
-                entry.phase = Phase::Sent;
+                entry.mark_sent();
                 self.outbox.push(encode::subscribe(
                     &channel,
                     Some(&auth.auth),
@@ -305,6 +305,18 @@ impl Connection {
                 data: json!({ "status": error.status, "error": error.reason }),
                 user_id: None,
             });
+        }
+    }
+
+    /// Fails subscriptions the server never answered, so no channel waits in `Pending` forever.
+    pub(crate) fn expire_unanswered(&mut self) {
+        let limit = self.config.subscription_timeout;
+        for channel in self.channels.unanswered(limit) {
+            self.fail_subscription(
+                &channel,
+                None,
+                format!("the server did not answer within {limit:?}"),
+            );
         }
     }
 
@@ -380,7 +392,7 @@ impl Connection {
                     self.signin.user_id = Some(user_id);
                     let entry = self.channels.want(&channel);
                     if entry.phase == Phase::Idle {
-                        entry.phase = Phase::Sent;
+                        entry.mark_sent();
                         self.outbox.push(encode::subscribe(&channel, None, None));
                     }
                 }
@@ -408,7 +420,7 @@ impl Connection {
             return self
                 .channels
                 .get(&channel)
-                .is_some_and(|entry| entry.phase == Phase::Sent)
+                .is_some_and(|entry| entry.is_sent())
                 .then_some(channel);
         }
         if !matches!(code, None | Some(4009)) {
@@ -430,7 +442,8 @@ impl Connection {
             tracing::debug!(%channel, "subscription_succeeded for a channel no longer wanted");
             return;
         };
-        if entry.phase != Phase::Sent {
+        // Failed covers a subscription given up for lack of an answer that then arrives late.
+        if !entry.is_sent() && entry.phase != Phase::Failed {
             tracing::debug!(%channel, phase = ?entry.phase, "unexpected subscription_succeeded ignored");
             return;
         }

@@ -634,3 +634,43 @@ async fn a_decrypt_failure_refreshes_the_key_once() {
     assert_eq!(calls.load(Ordering::SeqCst), 2);
     client.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_unanswered_subscription_fails_instead_of_waiting_forever_and_a_late_answer_still_counts(
+) {
+    init_tracing();
+    let server = ScriptedServer::start(|mut conn| {
+        Box::pin(async move {
+            conn.establish(120).await;
+            let subscribe = conn.recv().await.unwrap();
+            tokio::time::sleep(Duration::from_millis(3500)).await;
+            let channel = subscribe["data"]["channel"].clone();
+            conn.send(json!({"event": "pusher_internal:subscription_succeeded", "channel": channel, "data": "{}"}))
+                .await;
+            conn.serve().await;
+        })
+    })
+    .await;
+    let client = Client::connect(
+        server
+            .config()
+            .with_subscription_timeout(Duration::from_secs(1)),
+    )
+    .unwrap();
+    let channel = client.subscribe("quiet").await.unwrap();
+    match channel.subscribed().await {
+        Err(pusher_channels::Error::Subscription(error)) => {
+            assert!(error.reason.contains("did not answer"), "{error}")
+        }
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    let mut state = channel.state_watch();
+    tokio::time::timeout(
+        WAIT,
+        state.wait_for(|s| *s == pusher_channels::SubscriptionState::Subscribed),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    client.shutdown().await;
+}

@@ -230,6 +230,40 @@ async fn presence_channel_lists_members_and_follows_joins_and_leaves() {
 }
 
 #[tokio::test]
+async fn presence_members_are_cleared_on_disconnect_and_rebuilt_on_reconnect() {
+    init_tracing();
+    let server = Sockudo::start().await;
+    let py = PyPusher::start(server.port).await;
+    let ann = Client::connect(with_python_auth(config(server.port), &py, Some("1"))).unwrap();
+    let bob = Client::connect(with_python_auth(config(server.port), &py, Some("2"))).unwrap();
+    let ann_channel = ann.subscribe("presence-lobby").await.unwrap();
+    let bob_channel = bob.subscribe("presence-lobby").await.unwrap();
+    let mut ann_events = ann_channel.events();
+    ann_channel.subscribed().await.unwrap();
+    bob_channel.subscribed().await.unwrap();
+    while ann_channel.members().await.unwrap().count() < 2 {
+        event_named(&mut ann_events, "pusher:member_added").await;
+    }
+
+    ann.disconnect().await.unwrap();
+    assert_eq!(
+        ann_channel.members().await.unwrap().count(),
+        0,
+        "no stale members while disconnected"
+    );
+    ann.reconnect_now().unwrap();
+    ann_channel.subscribed().await.unwrap();
+    let members = ann_channel.members().await.unwrap();
+    assert_eq!(
+        members.list.keys().collect::<Vec<_>>(),
+        ["1", "2"],
+        "rebuilt from the new subscription"
+    );
+    ann.shutdown().await;
+    bob.shutdown().await;
+}
+
+#[tokio::test]
 async fn encrypted_channel_decrypts_events_from_the_python_library() {
     init_tracing();
     let server = Sockudo::start().await;
