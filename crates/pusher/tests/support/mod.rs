@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod proxy;
+pub mod scripted;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
