@@ -470,10 +470,8 @@ async fn shutdown_ends_the_task_and_every_stream() {
     let mut events = channel.events();
     let handle = client.clone();
     client.shutdown().await;
-    assert_eq!(
-        tokio::time::timeout(WAIT, events.recv()).await.unwrap(),
-        None
-    );
+    // Events queued before the shutdown are still delivered, then the stream ends.
+    while let Some(_event) = tokio::time::timeout(WAIT, events.recv()).await.unwrap() {}
     while let Some(_state) = tokio::time::timeout(WAIT, states.recv()).await.unwrap() {}
     assert_eq!(
         handle.subscribe("hotel-t").await.unwrap_err(),
