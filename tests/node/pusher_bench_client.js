@@ -16,6 +16,8 @@ const pusher = new Pusher(key, {
   enabledTransports: ['ws'],
   disableStats: true,
 });
+let connects = 0;
+pusher.connection.bind('connected', () => { connects += 1; });
 const print = (value) => process.stdout.write(JSON.stringify(value) + '\n');
 const nowMicros = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
 
@@ -62,7 +64,7 @@ if (mode === 'memory') {
   });
   channel.bind('bench-end', () => {
     const cpu = cpuAtFirstBurst ? process.cpuUsage(cpuAtFirstBurst) : { user: NaN, system: NaN };
-    print({ burst_cpu_ms: (cpu.user + cpu.system) / 1000, type: 'result', latencies_us: latencies, burst_count: burstCount,
+    print({ connects, burst_cpu_ms: (cpu.user + cpu.system) / 1000, type: 'result', latencies_us: latencies, burst_count: burstCount,
             burst_first_us: burstFirst, burst_last_us: burstLast });
     pusher.disconnect();
     process.exit(0);

@@ -9,7 +9,7 @@
 //! realtime` runs). Tools: `SOCKUDO_BIN` (default `<workspace>/target/tools/bin/sockudo`, then PATH),
 //! `PYTHON` (default `python3`, with `pip install pusher`), `PUSHER_JS_DIR` (default
 //! `<workspace>/tests/node`, after `npm install`), `NODE` (default `node`). Sizes: `BENCH_LATENCY_EVENTS`
-//! (default 1000), `BENCH_BURST_EVENTS` (default 20000), `BENCH_CHANNELS` (default 100).
+//! (default 1000), `BENCH_BURST_EVENTS` (default 50000), `BENCH_CHANNELS` (default 100).
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -33,7 +33,8 @@ const THEIR_LATENCY_CHANNEL: &str = "bench-latency-js";
 const STEP_TIMEOUT: Duration = Duration::from_secs(300);
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    std::fs::canonicalize(&root).unwrap_or(root)
 }
 
 fn env_or(name: &str, default: usize) -> usize {
@@ -349,7 +350,7 @@ async fn main() -> Result<(), BoxError> {
         return memory_probe(port, channels).await;
     }
     let latency_events = env_or("BENCH_LATENCY_EVENTS", 1000);
-    let burst_events = env_or("BENCH_BURST_EVENTS", 20_000);
+    let burst_events = env_or("BENCH_BURST_EVENTS", 50_000);
     let channels = env_or("BENCH_CHANNELS", 100);
 
     let port = free_port()?;
@@ -362,6 +363,7 @@ async fn main() -> Result<(), BoxError> {
         return Err(format!("pusher-js did not subscribe: {ready}").into());
     }
     let client = Client::connect(Config::self_hosted("127.0.0.1", port, false, APP_KEY))?;
+    let mut states = client.states();
     let rust = rust_events(&client).await?;
 
     eprintln!("latency: {latency_events} events per client, one every 5 ms, alternating");
@@ -371,15 +373,20 @@ async fn main() -> Result<(), BoxError> {
                  "count": latency_events * 2, "interval_ms": 5}),
         )
         .await?;
-    eprintln!("throughput: {burst_events} events in batches of 10 from several publisher threads");
+    eprintln!("throughput: {burst_events} events in batches of 100 from several publisher threads");
     let burst = publisher
-        .call(json!({"op": "bench_burst", "channel": CHANNEL, "count": burst_events, "threads": env_or("BENCH_PUBLISHER_THREADS", 8)}))
+        .call(json!({"op": "bench_burst", "channel": CHANNEL, "count": burst_events, "threads": env_or("BENCH_PUBLISHER_THREADS", 8), "batch_size": 100}))
         .await?;
     publisher
         .call(json!({"op": "trigger", "channel": CHANNEL, "event": "bench-end", "data": {}}))
         .await?;
     let ours = tokio::time::timeout(STEP_TIMEOUT, rust).await??;
-    let theirs = Measured::from_node(&node.next().await?);
+    let node_result = node.next().await?;
+    let theirs = Measured::from_node(&node_result);
+    let our_connects = std::iter::from_fn(|| states.try_recv())
+        .filter(|state| state.socket_id().is_some())
+        .count();
+    let their_connects = node_result["connects"].as_u64().unwrap_or_default();
     client.shutdown().await;
 
     eprintln!("memory: one connection holding {channels} channels");
@@ -433,6 +440,7 @@ async fn main() -> Result<(), BoxError> {
         theirs.latencies_us.len(),
         theirs.burst_count
     );
+    println!("connections during the run: ours {our_connects}, pusher-js {their_connects} (1 = no reconnect)");
 
     let report = json!({
         "benchmark": "realtime",
@@ -447,12 +455,14 @@ async fn main() -> Result<(), BoxError> {
             "throughput_events_per_s": ours.throughput(), "rss_bytes": our_rss,
             "cpu_ms_per_1000_events": ours.cpu_per_thousand_events_ms(),
             "latency_events_received": ours.latencies_us.len(), "burst_events_received": ours.burst_count,
+            "connections": our_connects,
         },
         "pusher_js": {
             "latency_p50_ms": theirs.percentile_ms(50), "latency_p99_ms": theirs.percentile_ms(99),
             "throughput_events_per_s": theirs.throughput(), "rss_bytes": their_rss,
             "cpu_ms_per_1000_events": theirs.cpu_per_thousand_events_ms(),
             "latency_events_received": theirs.latencies_us.len(), "burst_events_received": theirs.burst_count,
+            "connections": their_connects,
         },
     });
     let dir = workspace_root().join("target/bench");

@@ -52,16 +52,17 @@ for line in sys.stdin:
                 time.sleep(request["interval_ms"] / 1000.0)
             out = {"ok": True}
         elif op == "bench_burst":
-            # As fast as the HTTP API takes them: batches of 10 from several threads.
+            # As fast as the HTTP API takes them: batches from several threads.
             channel, count, threads = request["channel"], request["count"], request["threads"]
+            size = request.get("batch_size", 10)
             per_thread = count // threads
             errors = []
 
             def publish(offset):
                 try:
-                    for start in range(0, per_thread, 10):
+                    for start in range(0, per_thread, size):
                         batch = [{"channel": channel, "name": "burst", "data": json.dumps({"i": offset + start + k})}
-                                 for k in range(min(10, per_thread - start))]
+                                 for k in range(min(size, per_thread - start))]
                         client.trigger_batch(batch)
                 except Exception as error:
                     errors.append(repr(error))
