@@ -287,3 +287,34 @@ async fn close_code_4000_retries_with_tls_on_the_tls_port() {
     assert_eq!(server.accepted.load(Ordering::SeqCst), 1);
     client.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_proxy_that_refuses_connect_is_reported_and_retried() {
+    init_tracing();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy_port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let mut buf = [0u8; 1024];
+            let _ = tokio::io::AsyncReadExt::read(&mut stream, &mut buf).await;
+            let refusal = b"HTTP/1.1 407 Proxy Authentication Required\r\n\r\n";
+            let _ = tokio::io::AsyncWriteExt::write_all(&mut stream, refusal).await;
+        }
+    });
+    let config = Config::self_hosted("127.0.0.1", 9, false, "key")
+        .with_proxy(&format!("http://127.0.0.1:{proxy_port}"))
+        .unwrap()
+        .with_backoff(Duration::from_millis(50), Duration::from_millis(200));
+    let client = Client::connect(config).unwrap();
+    let mut states = client.states();
+    let (down, _) = state_matching(&mut states, "unavailable", |s| s.name() == "unavailable").await;
+    match down {
+        ConnectionState::Unavailable { reason, .. } => assert!(reason.contains("407"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    state_matching(&mut states, "a retry", |s| {
+        *s == ConnectionState::Connecting { attempt: 2 }
+    })
+    .await;
+    client.shutdown().await;
+}
