@@ -77,6 +77,13 @@ fn free_port() -> Result<u16, BoxError> {
         .port())
 }
 
+/// sockudo's log goes to `target/bench/sockudo.log` (it names slow consumers it dropped messages for).
+fn sockudo_log() -> Stdio {
+    let dir = workspace_root().join("target/bench");
+    let _ = std::fs::create_dir_all(&dir);
+    std::fs::File::create(dir.join("sockudo.log")).map_or_else(|_| Stdio::null(), Stdio::from)
+}
+
 async fn start_sockudo(port: u16) -> Result<Child, BoxError> {
     let child = Command::new(sockudo_bin()?)
         .envs([
@@ -98,7 +105,7 @@ async fn start_sockudo(port: u16) -> Result<Child, BoxError> {
         ])
         .env("PORT", port.to_string())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(sockudo_log())
         .kill_on_drop(true)
         .spawn()?;
     for _ in 0..300 {
@@ -343,6 +350,13 @@ async fn node_memory(port: u16, channels: usize) -> Result<u64, BoxError> {
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
+    // Warnings (a dropped frame, a reconnect) belong next to the numbers they would explain.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("--memory-probe") {
         let port = args.get(2).and_then(|p| p.parse().ok()).ok_or("port")?;
@@ -377,6 +391,8 @@ async fn main() -> Result<(), BoxError> {
     let burst = publisher
         .call(json!({"op": "bench_burst", "channel": CHANNEL, "count": burst_events, "threads": env_or("BENCH_PUBLISHER_THREADS", 8), "batch_size": 100}))
         .await?;
+    // sockudo fans out each request asynchronously: let the last batches arrive before the end marker.
+    tokio::time::sleep(Duration::from_secs(2)).await;
     publisher
         .call(json!({"op": "trigger", "channel": CHANNEL, "event": "bench-end", "data": {}}))
         .await?;
