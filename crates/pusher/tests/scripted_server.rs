@@ -318,3 +318,33 @@ async fn a_proxy_that_refuses_connect_is_reported_and_retried() {
     .await;
     client.shutdown().await;
 }
+
+#[tokio::test]
+async fn dropping_every_handle_closes_the_connection() {
+    init_tracing();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let tx = Arc::new(Mutex::new(Some(tx)));
+    let server = ScriptedServer::start(move |mut conn| {
+        let tx = tx.clone();
+        Box::pin(async move {
+            conn.establish(120).await;
+            conn.serve().await;
+            if let Some(tx) = tx.lock().unwrap().take() {
+                let _ = tx.send(());
+            }
+        })
+    })
+    .await;
+    let client = Client::connect(server.config()).unwrap();
+    let mut states = client.states();
+    let channel = client.subscribe("c").await.unwrap();
+    connected(&mut states).await;
+    channel.subscribed().await.unwrap();
+    drop(channel);
+    drop(client);
+    tokio::time::timeout(WAIT, rx)
+        .await
+        .expect("the server saw the client go")
+        .unwrap();
+    while let Some(_state) = tokio::time::timeout(WAIT, states.recv()).await.unwrap() {}
+}
