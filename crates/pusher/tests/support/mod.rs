@@ -114,8 +114,10 @@ impl Sockudo {
             .spawn()
             .unwrap_or_else(|error| {
                 panic!(
-                    "cannot start sockudo ({}): {error}",
-                    sockudo_bin().display()
+                    "cannot start sockudo ({}): {error}; install it with `cargo install sockudo --locked \
+                     --no-default-features --features local --root {}/target/tools` or fix SOCKUDO_BIN",
+                    sockudo_bin().display(),
+                    workspace_root().display()
                 )
             });
         self.child = Some(child);
