@@ -10,7 +10,8 @@ use tauri::{Manager, RunEvent};
 
 fn main() {
     // WebKitGTK's DMA-BUF renderer paints a blank white window in virtual machines, remote
-    // sessions and on some GPUs; the desk must always show. An explicit setting still wins.
+    // sessions and on some GPUs; the desk must always show. An explicit setting still wins
+    // (the WebDriver tests set 0: WebKitWebDriver's screenshots stall without the renderer).
     #[cfg(target_os = "linux")]
     if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
         std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");

@@ -8,7 +8,7 @@ use hotelmate_e2e::{click, screenshot, text_of, type_into, wait_for_text, AppPro
 #[tokio::test(flavor = "multi_thread")]
 async fn window_demo_sign_in_survives_a_restart_and_sign_out_clears_the_keyring() {
     let profile = AppProfile::new("session");
-    let driver = Driver::start(&profile);
+    let mut driver = Driver::start(&profile);
     let vault = TokenVault::with_service(&profile.keyring_service);
 
     let app = driver.launch().await;
@@ -53,7 +53,7 @@ async fn window_wrong_password_shows_the_servers_message() {
         .await
         .unwrap();
     let profile = AppProfile::new("wrong-password");
-    let driver = Driver::start(&profile);
+    let mut driver = Driver::start(&profile);
     let app = driver.launch().await;
     type_into(&app, "[data-testid=server-url]", &server.base_url()).await;
     type_into(&app, "[data-testid=username]", "anna.byrne").await;

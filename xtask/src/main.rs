@@ -2,6 +2,8 @@
 //!
 //! - `demo`: install what the app needs, build the UI and the app, and open it on the demo hotel.
 //! - `test`: install everything the tests need, then run every check and test (the CI command).
+//! - `bench [realtime|media|sync|load]`: the benchmarks, each against a reference in the same run;
+//!   tables on stdout, JSON under `target/bench/`.
 //! - `setup`: only the installs (idempotent; fast when everything is there).
 //!
 //! Not for: anything the app itself does at run time.
@@ -20,9 +22,10 @@ fn main() -> ExitCode {
         Some("demo") => demo(),
         Some("test") => test(&args[1..]),
         Some("setup") => setup::all(),
+        Some("bench") => bench(&args[1..]),
         Some(desktop::INNER_COMMAND) => desktop::inner(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <demo | test [cargo-nextest filters] | setup>");
+            eprintln!("usage: cargo xtask <demo | test [nextest filters] | bench [realtime|media|sync|load] | setup>");
             return ExitCode::from(2);
         }
     };
@@ -44,6 +47,29 @@ fn demo() -> Result<(), String> {
 
 fn build_ui() -> Result<(), String> {
     Step::new("npm", &["run", "build"]).dir("ui").run()
+}
+
+/// The benchmarks (all of them when none is named).
+fn bench(names: &[String]) -> Result<(), String> {
+    const ALL: &[&str] = &["realtime", "media", "sync", "load"];
+    let chosen: Vec<&str> = if names.is_empty() { ALL.to_vec() } else { names.iter().map(String::as_str).collect() };
+    setup::all()?;
+    let root = workspace_root();
+    for name in chosen {
+        let step = match name {
+            "realtime" => Step::new("cargo", &["run", "--release", "-p", "pusher-channels", "--example", "realtime_bench"]),
+            "media" => Step::new("cargo", &["bench", "-p", "hotelmate-core", "--bench", "media"]),
+            "sync" => Step::new("cargo", &["bench", "-p", "hotelmate-core", "--bench", "sync"]),
+            "load" => Step::new("cargo", &["run", "--release", "-p", "hotelmate-sandbox", "--example", "load", "--", "500", "5"]),
+            other => return Err(format!("no benchmark named '{other}' (choose from {})", ALL.join(", "))),
+        };
+        let mut step = step;
+        for (key, value) in setup::test_env(&root) {
+            step = step.env(&key, value);
+        }
+        step.run()?;
+    }
+    Ok(())
 }
 
 /// Every check and every test; ends with the test runner's summary line.

@@ -66,7 +66,7 @@ impl Desk {
         self.offer(id)
     }
 
-    /// Changes some fields. The base for the later merge is the server's value when editing began.
+    /// Changes some fields; they are merged with the server's row when sent.
     pub fn update_offer(&self, id: i64, changes: Map<String, Value>) -> Result<Offer, DeskError> {
         let current = self.offer_row(id)?;
         let changes = offers::validate(&changes, Some(&current), false)?;
@@ -74,14 +74,12 @@ impl Desk {
             return self.offer(id);
         }
         self.sync()?;
-        let server = self
-            .inner
-            .store
-            .record(OFFERS.name, id)?
-            .unwrap_or_default();
+        // The base is what this desk shows: the server's row with this desk's earlier queued
+        // changes, so an edit made while an earlier one is still on its way is not mistaken for
+        // someone else's change.
         let base: Row = changes
             .keys()
-            .map(|k| (k.clone(), server.get(k).cloned().unwrap_or(Value::Null)))
+            .map(|k| (k.clone(), current.get(k).cloned().unwrap_or(Value::Null)))
             .collect();
         self.inner
             .store
