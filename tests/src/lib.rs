@@ -83,19 +83,30 @@ impl Driver {
     /// Starts tauri-driver with the app's environment for `profile`.
     pub fn start(profile: &AppProfile) -> Self {
         let (child, port) = Self::spawn(profile.data_dir.path(), &profile.keyring_service);
-        Self { child, port, data_dir: profile.data_dir.path().to_path_buf(), keyring_service: profile.keyring_service.clone() }
+        Self {
+            child,
+            port,
+            data_dir: profile.data_dir.path().to_path_buf(),
+            keyring_service: profile.keyring_service.clone(),
+        }
     }
 
     fn spawn(data_dir: &Path, keyring_service: &str) -> (Child, u16) {
         let driver = tool(
             "TAURI_DRIVER_BIN",
-            PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo/bin/tauri-driver"),
+            PathBuf::from(std::env::var("HOME").unwrap_or_default())
+                .join(".cargo/bin/tauri-driver"),
             "run `cargo xtask setup` (cargo install tauri-driver --version ^2 --locked)",
         );
         let port = free_port();
         let native_port = free_port();
         let child = Command::new(driver)
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             // The app turns WebKit's DMA-BUF renderer off by default (blank windows in VMs), but
             // with it off WebKitWebDriver's screenshot command never returns; the Xvfb display
             // of the tests renders fine with WebKit's default, so the tests ask for it.
@@ -112,7 +123,9 @@ impl Driver {
     /// Stops tauri-driver and what it started (WebKitWebDriver, the app).
     fn stop(&mut self) {
         let parent = self.child.id().to_string();
-        let _ = Command::new("pkill").args(["-TERM", "-P", &parent]).status();
+        let _ = Command::new("pkill")
+            .args(["-TERM", "-P", &parent])
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

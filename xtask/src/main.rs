@@ -49,19 +49,71 @@ fn build_ui() -> Result<(), String> {
     Step::new("npm", &["run", "build"]).dir("ui").run()
 }
 
+/// How long `cargo xtask test` fuzzes the Pusher frame decoder.
+const FUZZ_SECONDS: u32 = 30;
+
+/// Runs the pusher-channels frame decoder under libFuzzer for a bounded time. cargo-fuzz needs
+/// unstable compiler flags; RUSTC_BOOTSTRAP lets the machine's stable toolchain accept them.
+fn fuzz_frame_decoder(root: &std::path::Path) -> Result<(), String> {
+    let fuzz = setup::cargo_fuzz_path(root).display().to_string();
+    let limit = format!("-max_total_time={FUZZ_SECONDS}");
+    Step::new(&fuzz, &["run", "frame_decoder", "--", &limit])
+        .dir("crates/pusher/fuzz")
+        .env("RUSTC_BOOTSTRAP", "1")
+        .run()
+}
+
 /// The benchmarks (all of them when none is named).
 fn bench(names: &[String]) -> Result<(), String> {
     const ALL: &[&str] = &["realtime", "media", "sync", "load"];
-    let chosen: Vec<&str> = if names.is_empty() { ALL.to_vec() } else { names.iter().map(String::as_str).collect() };
+    let chosen: Vec<&str> = if names.is_empty() {
+        ALL.to_vec()
+    } else {
+        names.iter().map(String::as_str).collect()
+    };
     setup::all()?;
     let root = workspace_root();
     for name in chosen {
         let step = match name {
-            "realtime" => Step::new("cargo", &["run", "--release", "-p", "pusher-channels", "--example", "realtime_bench"]),
-            "media" => Step::new("cargo", &["bench", "-p", "hotelmate-core", "--bench", "media"]),
-            "sync" => Step::new("cargo", &["bench", "-p", "hotelmate-core", "--bench", "sync"]),
-            "load" => Step::new("cargo", &["run", "--release", "-p", "hotelmate-sandbox", "--example", "load", "--", "500", "5"]),
-            other => return Err(format!("no benchmark named '{other}' (choose from {})", ALL.join(", "))),
+            "realtime" => Step::new(
+                "cargo",
+                &[
+                    "run",
+                    "--release",
+                    "-p",
+                    "pusher-channels",
+                    "--example",
+                    "realtime_bench",
+                ],
+            ),
+            "media" => Step::new(
+                "cargo",
+                &["bench", "-p", "hotelmate-core", "--bench", "media"],
+            ),
+            "sync" => Step::new(
+                "cargo",
+                &["bench", "-p", "hotelmate-core", "--bench", "sync"],
+            ),
+            "load" => Step::new(
+                "cargo",
+                &[
+                    "run",
+                    "--release",
+                    "-p",
+                    "hotelmate-sandbox",
+                    "--example",
+                    "load",
+                    "--",
+                    "500",
+                    "5",
+                ],
+            ),
+            other => {
+                return Err(format!(
+                    "no benchmark named '{other}' (choose from {})",
+                    ALL.join(", ")
+                ))
+            }
         };
         let mut step = step;
         for (key, value) in setup::test_env(&root) {
@@ -93,6 +145,7 @@ fn test(filters: &[String]) -> Result<(), String> {
     .run()?;
     Step::new("cargo", &["build", "--workspace", "--bins"]).run()?;
     Step::new("cargo", &["test", "--workspace", "--doc"]).run()?;
+    fuzz_frame_decoder(&root)?;
     let artifacts = root.join("target/e2e");
     std::fs::create_dir_all(&artifacts)
         .map_err(|e| format!("cannot create {}: {e}", artifacts.display()))?;

@@ -57,7 +57,26 @@ pub fn all() -> Result<(), String> {
     python_pusher()?;
     nextest()?;
     tauri_driver()?;
+    cargo_fuzz()?;
     sockudo()
+}
+
+/// The fuzzer driver, in target/tools (it runs on the stable toolchain with RUSTC_BOOTSTRAP).
+pub fn cargo_fuzz_path(root: &Path) -> PathBuf {
+    tools_root(root).join("bin/cargo-fuzz")
+}
+
+fn cargo_fuzz() -> Result<(), String> {
+    let root = workspace_root();
+    if cargo_fuzz_path(&root).is_file() {
+        return Ok(());
+    }
+    let tools = tools_root(&root).display().to_string();
+    Step::new(
+        "cargo",
+        &["install", "cargo-fuzz", "--locked", "--root", &tools],
+    )
+    .run()
 }
 
 fn nextest() -> Result<(), String> {

@@ -35,7 +35,9 @@ fn ms(d: Duration) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    let server = Sandbox::start("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
     let base = server.base_url();
     let http = reqwest::Client::new();
     let login: Value = http
@@ -50,7 +52,15 @@ async fn main() {
     let token = login["token"].as_str().unwrap().to_owned();
     let auth = format!("Token {token}");
     let collection = format!("{base}/api/staff/hotel/killarney/offers/");
-    let existing: Value = http.get(&collection).header("Authorization", &auth).send().await.unwrap().json().await.unwrap();
+    let existing: Value = http
+        .get(&collection)
+        .header("Authorization", &auth)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let start_count = existing["count"].as_u64().unwrap() as usize;
     for i in start_count..OFFERS_TOTAL {
         http.post(&collection)
@@ -60,7 +70,9 @@ async fn main() {
             .await
             .unwrap();
     }
-    let client = ApiClient::new(ApiBase::parse(&base).unwrap()).unwrap().authenticated(StaffToken::new(&token));
+    let client = ApiClient::new(ApiBase::parse(&base).unwrap())
+        .unwrap()
+        .authenticated(StaffToken::new(&token));
 
     // Reconcile vs plain sequential fetch.
     let mut ours = Vec::new();
@@ -69,7 +81,9 @@ async fn main() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
         let started = Instant::now();
-        pull::reconcile(&client, &store, OFFERS, "killarney").await.unwrap();
+        pull::reconcile(&client, &store, OFFERS, "killarney")
+            .await
+            .unwrap();
         ours.push(started.elapsed());
         assert_eq!(store.records("offers").unwrap().len(), OFFERS_TOTAL);
 
@@ -77,7 +91,15 @@ async fn main() {
         let mut next = Some(collection.clone());
         let mut items = 0;
         while let Some(url) = next {
-            let page: Value = http.get(&url).header("Authorization", &auth).send().await.unwrap().json().await.unwrap();
+            let page: Value = http
+                .get(&url)
+                .header("Authorization", &auth)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
             items += page["results"].as_array().unwrap().len();
             next = page["next"].as_str().map(str::to_owned);
         }
@@ -90,20 +112,46 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
     let media = MediaCache::open(dir.path().join("media")).unwrap();
-    pull::reconcile(&client, &store, OFFERS, "killarney").await.unwrap();
-    let ids: Vec<i64> = store.records("offers").unwrap().iter().filter_map(|r| r["id"].as_i64()).take(EDITS).collect();
+    pull::reconcile(&client, &store, OFFERS, "killarney")
+        .await
+        .unwrap();
+    let ids: Vec<i64> = store
+        .records("offers")
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["id"].as_i64())
+        .take(EDITS)
+        .collect();
     for (n, id) in ids.iter().enumerate() {
         let base = store.record("offers", *id).unwrap().unwrap();
-        let fields = json!({"tag": format!("replayed {n}")}).as_object().cloned().unwrap();
-        let base = json!({"tag": base.get("tag").cloned().unwrap_or(Value::Null)}).as_object().cloned().unwrap();
+        let fields = json!({"tag": format!("replayed {n}")})
+            .as_object()
+            .cloned()
+            .unwrap();
+        let base = json!({"tag": base.get("tag").cloned().unwrap_or(Value::Null)})
+            .as_object()
+            .cloned()
+            .unwrap();
         store.queue_update("offers", *id, &fields, &base).unwrap();
     }
     let progress: Progress = Arc::new(|_, _| {});
     let started = Instant::now();
     loop {
         let entries = store.all_outbox().unwrap();
-        let Some(entry) = push::next_sendable(&entries).cloned() else { break };
-        push::replay(&client, &store, &media, OFFERS, "killarney", &entry, progress.clone()).await.unwrap();
+        let Some(entry) = push::next_sendable(&entries).cloned() else {
+            break;
+        };
+        push::replay(
+            &client,
+            &store,
+            &media,
+            OFFERS,
+            "killarney",
+            &entry,
+            progress.clone(),
+        )
+        .await
+        .unwrap();
     }
     let replay = started.elapsed();
     let started = Instant::now();
@@ -120,7 +168,10 @@ async fn main() {
     let patches = started.elapsed();
 
     println!("sync benchmark (in-process sandbox, median of {RUNS} for reconcile)");
-    println!("{:<46} {:>10} {:>12} {:>8}", "case", "ours ms", "reference ms", "ratio");
+    println!(
+        "{:<46} {:>10} {:>12} {:>8}",
+        "case", "ours ms", "reference ms", "ratio"
+    );
     println!(
         "{:<46} {:>10.1} {:>12.1} {:>8.2}",
         format!("reconcile {OFFERS_TOTAL} offers into SQLite vs sequential GET"),
@@ -141,6 +192,10 @@ async fn main() {
         "reconcile": {"offers": OFFERS_TOTAL, "ours_ms": ms(reconcile), "sequential_ms": ms(sequential)},
         "replay": {"edits": EDITS, "ours_ms": ms(replay), "plain_patch_ms": ms(patches)},
     });
-    std::fs::write(out.join("sync.json"), serde_json::to_string_pretty(&report).unwrap()).unwrap();
+    std::fs::write(
+        out.join("sync.json"),
+        serde_json::to_string_pretty(&report).unwrap(),
+    )
+    .unwrap();
     server.shutdown().await;
 }

@@ -30,15 +30,29 @@ async fn replay_all(store: &Store, client: &ApiClient, media: &MediaCache) {
     let progress: hotelmate_core::api::Progress = Arc::new(|_, _| {});
     loop {
         let entries = store.all_outbox().unwrap();
-        let Some(entry) = push::next_sendable(&entries).cloned() else { return };
-        if let Err(err) = push::replay(client, store, media, OFFERS, "killarney", &entry, progress.clone()).await {
+        let Some(entry) = push::next_sendable(&entries).cloned() else {
+            return;
+        };
+        if let Err(err) = push::replay(
+            client,
+            store,
+            media,
+            OFFERS,
+            "killarney",
+            &entry,
+            progress.clone(),
+        )
+        .await
+        {
             panic!("replay failed: {err}");
         }
     }
 }
 
 fn client_for(url: &str, token: &str) -> ApiClient {
-    ApiClient::new(ApiBase::parse(url).unwrap()).unwrap().authenticated(StaffToken::new(token))
+    ApiClient::new(ApiBase::parse(url).unwrap())
+        .unwrap()
+        .authenticated(StaffToken::new(token))
 }
 
 #[tokio::test]
@@ -47,7 +61,12 @@ async fn child_replays_the_outbox() {
     let env = |k: &str| std::env::var(k).unwrap();
     let store = Store::open(std::path::Path::new(&env("CHILD_DB"))).unwrap();
     let media = MediaCache::open(env("CHILD_MEDIA")).unwrap();
-    replay_all(&store, &client_for(&env("CHILD_URL"), &env("CHILD_TOKEN")), &media).await;
+    replay_all(
+        &store,
+        &client_for(&env("CHILD_URL"), &env("CHILD_TOKEN")),
+        &media,
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -58,8 +77,15 @@ async fn a_replay_killed_at_random_points_loses_and_duplicates_nothing() {
     let db = dir.path().join("desk.sqlite3");
     let store = Store::open(&db).unwrap();
     let client = client_for(&server.base_url(), &tok);
-    pull::reconcile(&client, &store, OFFERS, "killarney").await.unwrap();
-    let existing: Vec<i64> = store.records("offers").unwrap().iter().filter_map(|r| r["id"].as_i64()).collect();
+    pull::reconcile(&client, &store, OFFERS, "killarney")
+        .await
+        .unwrap();
+    let existing: Vec<i64> = store
+        .records("offers")
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["id"].as_i64())
+        .collect();
 
     let mut created = Vec::new();
     let mut last_tag: HashMap<i64, String> = HashMap::new();
@@ -73,7 +99,12 @@ async fn a_replay_killed_at_random_points_loses_and_duplicates_nothing() {
     let child = |kill_after: Option<Duration>| {
         let mut command = std::process::Command::new(std::env::current_exe().unwrap());
         command
-            .args(["--exact", "child_replays_the_outbox", "--ignored", "--nocapture"])
+            .args([
+                "--exact",
+                "child_replays_the_outbox",
+                "--ignored",
+                "--nocapture",
+            ])
             .env("CHILD_DB", &db)
             .env("CHILD_MEDIA", dir.path().join("media"))
             .env("CHILD_URL", server.base_url())
@@ -90,7 +121,11 @@ async fn a_replay_killed_at_random_points_loses_and_duplicates_nothing() {
                 }
                 None => {
                     let output = process.wait_with_output().await.unwrap();
-                    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+                    assert!(
+                        output.status.success(),
+                        "{}",
+                        String::from_utf8_lossy(&output.stderr)
+                    );
                 }
             }
         }
@@ -105,32 +140,72 @@ async fn a_replay_killed_at_random_points_loses_and_duplicates_nothing() {
         }
         let target = existing[random(existing.len() as u64) as usize];
         let tag = format!("R{round}");
-        let shown = view::fold(store.records("offers").unwrap(), &store.all_outbox().unwrap());
-        let base = shown.into_iter().find(|v| v.row["id"] == target).map(|v| v.row).unwrap_or_default();
-        let base: Map<String, Value> = [("tag".to_owned(), base.get("tag").cloned().unwrap_or(Value::Null))].into_iter().collect();
-        store.queue_update("offers", target, &fields(json!({"tag": tag})), &base).unwrap();
+        let shown = view::fold(
+            store.records("offers").unwrap(),
+            &store.all_outbox().unwrap(),
+        );
+        let base = shown
+            .into_iter()
+            .find(|v| v.row["id"] == target)
+            .map(|v| v.row)
+            .unwrap_or_default();
+        let base: Map<String, Value> = [(
+            "tag".to_owned(),
+            base.get("tag").cloned().unwrap_or(Value::Null),
+        )]
+        .into_iter()
+        .collect();
+        store
+            .queue_update("offers", target, &fields(json!({"tag": tag})), &base)
+            .unwrap();
         last_tag.insert(target, tag);
         child(Some(Duration::from_millis(20 + random(180)))).await;
-        sending_seen += store.all_outbox().unwrap().iter().filter(|e| e.state == EntryState::Sending).count();
+        sending_seen += store
+            .all_outbox()
+            .unwrap()
+            .iter()
+            .filter(|e| e.state == EntryState::Sending)
+            .count();
     }
     child(None).await;
 
     let outbox = store.all_outbox().unwrap();
-    assert!(outbox.is_empty(), "everything was sent in the end: {outbox:?}");
+    assert!(
+        outbox.is_empty(),
+        "everything was sent in the end: {outbox:?}"
+    );
     let on_server = server_offers(&server, &tok).await;
     for title in &created {
-        let count = on_server.iter().filter(|o| o["title"] == title.as_str()).count();
+        let count = on_server
+            .iter()
+            .filter(|o| o["title"] == title.as_str())
+            .count();
         assert_eq!(count, 1, "{title} is on the server exactly once");
     }
     for (id, tag) in &last_tag {
         let offer = on_server.iter().find(|o| o["id"] == *id).unwrap();
-        assert_eq!(offer["tag"], tag.as_str(), "the last edit of offer {id} won");
+        assert_eq!(
+            offer["tag"],
+            tag.as_str(),
+            "the last edit of offer {id} won"
+        );
     }
-    let local: Vec<String> = store.records("offers").unwrap().iter().map(|r| r["title"].as_str().unwrap_or_default().to_owned()).collect();
+    let local: Vec<String> = store
+        .records("offers")
+        .unwrap()
+        .iter()
+        .map(|r| r["title"].as_str().unwrap_or_default().to_owned())
+        .collect();
     for title in &created {
-        assert_eq!(local.iter().filter(|t| *t == title).count(), 1, "{title} is stored here once");
+        assert_eq!(
+            local.iter().filter(|t| *t == title).count(),
+            1,
+            "{title} is stored here once"
+        );
     }
-    eprintln!("{KILLS} kills; entries left 'sending' (unknown outcome) seen after kills: {sending_seen}");
+    eprintln!(
+        "{KILLS} kills; entries left 'sending' (unknown outcome) seen after kills: {sending_seen}"
+    );
     server.shutdown().await;
 }
 
@@ -143,19 +218,42 @@ async fn a_create_whose_answer_was_lost_is_adopted_not_posted_twice() {
     let store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
     let media = MediaCache::open(dir.path().join("media")).unwrap();
     let client = client_for(&server.base_url(), &tok);
-    pull::reconcile(&client, &store, OFFERS, "killarney").await.unwrap();
-    let offer = fields(json!({"title": "Answer lost", "short_description": "Sent once", "is_active": true}));
+    pull::reconcile(&client, &store, OFFERS, "killarney")
+        .await
+        .unwrap();
+    let offer = fields(
+        json!({"title": "Answer lost", "short_description": "Sent once", "is_active": true}),
+    );
     let temp = store.queue_create("offers", &offer).unwrap();
     let seq = -temp;
     store.mark_sending(seq).unwrap();
     // The POST arrived; its answer did not.
-    rest(&server, &tok, Method::POST, "/api/staff/hotel/killarney/offers/", Some(Value::Object(offer))).await;
+    rest(
+        &server,
+        &tok,
+        Method::POST,
+        "/api/staff/hotel/killarney/offers/",
+        Some(Value::Object(offer)),
+    )
+    .await;
 
     replay_all(&store, &client, &media).await;
     let on_server = server_offers(&server, &tok).await;
-    assert_eq!(on_server.iter().filter(|o| o["title"] == "Answer lost").count(), 1);
+    assert_eq!(
+        on_server
+            .iter()
+            .filter(|o| o["title"] == "Answer lost")
+            .count(),
+        1
+    );
     assert!(store.all_outbox().unwrap().is_empty());
     let stored = store.records("offers").unwrap();
-    assert_eq!(stored.iter().filter(|r| r["title"] == "Answer lost").count(), 1);
+    assert_eq!(
+        stored
+            .iter()
+            .filter(|r| r["title"] == "Answer lost")
+            .count(),
+        1
+    );
     server.shutdown().await;
 }
