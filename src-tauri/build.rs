@@ -9,6 +9,19 @@ fn main() {
         "sign_in_demo",
         "sign_out",
         "open_reception_display",
+        "offers_list",
+        "offer_create",
+        "offer_update",
+        "offers_reorder",
+        "offer_delete",
+        "offer_set_photo",
+        "offer_clear_photo",
+        "sanitize_html",
+        "outbox_summary",
+        "conflicts_list",
+        "conflict_resolve",
+        "toast_settings",
+        "toast_mute",
     ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

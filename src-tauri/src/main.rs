@@ -38,6 +38,19 @@ fn main() {
             commands::session::sign_in_demo,
             commands::session::sign_out,
             commands::display::open_reception_display,
+            commands::offers::offers_list,
+            commands::offers::offer_create,
+            commands::offers::offer_update,
+            commands::offers::offers_reorder,
+            commands::offers::offer_delete,
+            commands::offers::offer_set_photo,
+            commands::offers::offer_clear_photo,
+            commands::offers::sanitize_html,
+            commands::offers::outbox_summary,
+            commands::offers::conflicts_list,
+            commands::offers::conflict_resolve,
+            commands::offers::toast_settings,
+            commands::offers::toast_mute,
         ])
         .build(tauri::generate_context!("../tauri.conf.json"));
     match app {

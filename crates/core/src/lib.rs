@@ -7,6 +7,7 @@ pub mod api;
 pub mod config;
 pub mod desk;
 pub mod media;
+pub mod notify;
 pub mod offers;
 pub mod secrets;
 pub mod store;

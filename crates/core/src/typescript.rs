@@ -9,6 +9,7 @@ use crate::desk::{
     Conflict, ConnectionStatus, DeskEvent, OutboxSummary, Resolution, SessionInfo, SignInRequest,
     UiError,
 };
+use crate::notify::{ToastCategory, ToastSetting};
 use crate::offers::Offer;
 use crate::sync::merge::FieldConflict;
 use crate::sync::view::RowSync;
@@ -28,6 +29,8 @@ pub fn generated_typescript() -> String {
         FieldConflict::decl(),
         Conflict::decl(),
         Resolution::decl(),
+        ToastCategory::decl(),
+        ToastSetting::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/core by ts-rs. Do not edit by hand:\n\

@@ -1,4 +1,5 @@
 //! Tauri commands, one file per area; each is a few lines that call the core.
 
 pub mod display;
+pub mod offers;
 pub mod session;

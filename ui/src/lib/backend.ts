@@ -2,9 +2,50 @@
 // could be swapped without touching the screens.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { DeskEvent, SessionInfo, SignInRequest, UiError } from "./generated";
+import type {
+  Conflict,
+  DeskEvent,
+  Offer,
+  OutboxSummary,
+  Resolution,
+  SessionInfo,
+  SignInRequest,
+  ToastCategory,
+  ToastSetting,
+  UiError,
+} from "./generated";
 
-export type { ConnectionStatus, DeskEvent, PusherEndpoint, SessionInfo, SignInRequest, UiError } from "./generated";
+export type {
+  ToastCategory,
+  ToastSetting,
+  Conflict,
+  ConnectionStatus,
+  DeskEvent,
+  FieldConflict,
+  Offer,
+  OutboxSummary,
+  PusherEndpoint,
+  Resolution,
+  RowSync,
+  SessionInfo,
+  SignInRequest,
+  UiError,
+} from "./generated";
+
+/** The editable fields of an offer (API.md §3.1). */
+export type OfferFields = Pick<
+  Offer,
+  | "title"
+  | "short_description"
+  | "details_text"
+  | "details_html"
+  | "valid_from"
+  | "valid_to"
+  | "tag"
+  | "book_now_url"
+  | "sort_order"
+  | "is_active"
+>;
 
 /** Turns whatever a command rejected with into a UiError the screens can show. */
 export function asUiError(error: unknown): UiError {
@@ -29,6 +70,29 @@ export const backend = {
   signInDemo: () => call<SessionInfo>("sign_in_demo"),
   signOut: () => call<void>("sign_out"),
   openReceptionDisplay: () => call<void>("open_reception_display"),
+  offers: () => call<Offer[]>("offers_list"),
+  createOffer: (fields: Partial<OfferFields>) => call<Offer>("offer_create", { fields }),
+  updateOffer: (id: number, changes: Partial<OfferFields>) => call<Offer>("offer_update", { id, changes }),
+  reorderOffers: (ids: number[]) => call<Offer[]>("offers_reorder", { ids }),
+  deleteOffer: (id: number) => call<void>("offer_delete", { id }),
+  /** Sends the file's bytes as the raw request body (no JSON encoding of a large image). */
+  setOfferPhoto: async (id: number, file: File): Promise<Offer> => {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    try {
+      return await invoke<Offer>("offer_set_photo", bytes, {
+        headers: { "offer-id": String(id), "file-name": encodeURIComponent(file.name) },
+      });
+    } catch (error) {
+      throw asUiError(error);
+    }
+  },
+  toastSettings: () => call<ToastSetting[]>("toast_settings"),
+  muteToasts: (category: ToastCategory, muted: boolean) => call<ToastSetting[]>("toast_mute", { category, muted }),
+  sanitizeHtml: (html: string) => call<string>("sanitize_html", { html }),
+  clearOfferPhoto: (id: number) => call<Offer>("offer_clear_photo", { id }),
+  outboxSummary: () => call<OutboxSummary>("outbox_summary"),
+  conflicts: () => call<Conflict[]>("conflicts_list"),
+  resolveConflict: (seq: number, resolution: Resolution) => call<void>("conflict_resolve", { seq, resolution }),
   onEvent: (handler: (event: DeskEvent) => void): Promise<UnlistenFn> =>
     listen<DeskEvent>("desk-event", (message) => handler(message.payload)),
 };

@@ -1,5 +1,6 @@
 // The UI's view of the desk: filled from the backend at start, kept current by desk events.
-import { backend, type ConnectionStatus, type DeskEvent, type SessionInfo } from "./backend";
+import { backend, type ConnectionStatus, type DeskEvent, type OutboxSummary, type SessionInfo } from "./backend";
+import { offers } from "./offers.svelte";
 
 class DeskState {
   session = $state<SessionInfo | null>(null);
@@ -7,6 +8,7 @@ class DeskState {
   /** Shown on the sign-in screen, e.g. when the server refused the saved sign-in. */
   notice = $state<string | null>(null);
   ready = $state(false);
+  outbox = $state<OutboxSummary>({ pending: 0, conflicts: 0, rejected: 0 });
 
   apply(event: DeskEvent): void {
     switch (event.type) {
@@ -19,6 +21,21 @@ class DeskState {
         break;
       case "connection":
         this.connection = event.status;
+        break;
+      case "resource_changed":
+        if (event.resource === "offers") void offers.reload();
+        break;
+      case "remote_change":
+        if (event.resource === "offers") offers.highlight(event.id);
+        break;
+      case "id_assigned":
+        if (event.resource === "offers") offers.idAssigned(event.temp_id, event.id);
+        break;
+      case "outbox":
+        this.outbox = event.summary;
+        break;
+      case "upload_progress":
+        if (event.resource === "offers") offers.uploadProgress(event.id, event.sent, event.total);
         break;
     }
   }

@@ -23,7 +23,7 @@ export type ConnectionStatus = { "state": "unknown" } | { "state": "online" } | 
 
 export type OutboxSummary = { pending: number, conflicts: number, rejected: number, };
 
-export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, } | { "type": "connection", status: ConnectionStatus, } | { "type": "resource_changed", resource: string, } | { "type": "remote_change", resource: string, action: string, id: number, title: string | null, } | { "type": "outbox", summary: OutboxSummary, } | { "type": "upload_progress", resource: string, id: number, sent: number, total: number, };
+export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, } | { "type": "connection", status: ConnectionStatus, } | { "type": "resource_changed", resource: string, } | { "type": "remote_change", resource: string, action: string, id: number, title: string | null, } | { "type": "outbox", summary: OutboxSummary, } | { "type": "id_assigned", resource: string, temp_id: number, id: number, } | { "type": "upload_progress", resource: string, id: number, sent: number, total: number, };
 
 export type UiError = { code: string, message: string, };
 
@@ -60,3 +60,7 @@ fields: Array<FieldConflict>,
 refused: string | null, };
 
 export type Resolution = { "choice": "keep_mine" } | { "choice": "keep_theirs" } | { "choice": "edit", values: Record<string, unknown>, };
+
+export type ToastCategory = "offers";
+
+export type ToastSetting = { category: ToastCategory, muted: boolean, };

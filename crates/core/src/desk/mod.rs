@@ -33,6 +33,8 @@ pub struct DeskOptions {
     pub data_dir: DataDir,
     pub vault: TokenVault,
     pub request_timeout: Duration,
+    /// Desktop toasts for colleagues' changes (off on a reception display: `HOTELMATE_KIOSK`).
+    pub toasts: bool,
 }
 
 impl DeskOptions {
@@ -40,6 +42,7 @@ impl DeskOptions {
         Self {
             data_dir,
             vault: TokenVault::default(),
+            toasts: true,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
         }
     }
@@ -55,6 +58,8 @@ impl DeskOptions {
         {
             options.vault = TokenVault::with_service(service);
         }
+        options.toasts =
+            std::env::var_os("HOTELMATE_KIOSK").is_none_or(|v| v.is_empty() || v == "0");
         options
     }
 }
@@ -80,6 +85,7 @@ struct Inner {
 struct Running {
     engine: SyncEngine,
     socket: Option<live::Live>,
+    notifier: Option<crate::notify::Notifier>,
 }
 
 /// The signed-in state kept in memory: the stored row and an authenticated client.
@@ -422,7 +428,14 @@ impl Desk {
             .sync
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(engine.shared.clone());
-        *self.inner.running.lock().await = Some(Running { engine, socket });
+        let notifier = self.inner.options.toasts.then(|| {
+            crate::notify::Notifier::start(self.inner.events.subscribe(), self.muted_toasts())
+        });
+        *self.inner.running.lock().await = Some(Running {
+            engine,
+            socket,
+            notifier,
+        });
     }
 
     async fn stop_sync(&self) {
@@ -432,6 +445,9 @@ impl Desk {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .take();
         if let Some(running) = self.inner.running.lock().await.take() {
+            if let Some(notifier) = running.notifier {
+                notifier.stop();
+            }
             if let Some(socket) = running.socket {
                 socket.stop().await;
             }

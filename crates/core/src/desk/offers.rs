@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 use super::{Conflict, Desk, DeskError, DeskEvent, OutboxSummary, Resolution};
 use crate::api::OFFERS;
 use crate::media::{prepare, ImagePolicy};
+use crate::notify::{ToastCategory, ToastSetting};
 use crate::offers::{self, Offer};
 use crate::store::{EntryState, Op, Row};
 use crate::sync::push::ConflictDetail;
@@ -261,5 +262,52 @@ impl Desk {
             }
         }
         self.changed()
+    }
+}
+
+const MUTED_TOASTS: &str = "muted_toasts";
+
+impl Desk {
+    pub(super) fn muted_toasts(&self) -> std::collections::BTreeSet<ToastCategory> {
+        self.inner
+            .store
+            .preference(MUTED_TOASTS)
+            .ok()
+            .flatten()
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default()
+    }
+
+    /// Each toast category and whether it is muted on this desk.
+    pub fn toast_settings(&self) -> Vec<ToastSetting> {
+        let muted = self.muted_toasts();
+        ToastCategory::ALL
+            .iter()
+            .map(|c| ToastSetting {
+                category: *c,
+                muted: muted.contains(c),
+            })
+            .collect()
+    }
+
+    pub async fn set_toast_muted(
+        &self,
+        category: ToastCategory,
+        muted: bool,
+    ) -> Result<Vec<ToastSetting>, DeskError> {
+        let mut set = self.muted_toasts();
+        if muted {
+            set.insert(category);
+        } else {
+            set.remove(&category);
+        }
+        let json = serde_json::to_string(&set).unwrap_or_else(|_| "[]".into());
+        self.inner.store.set_preference(MUTED_TOASTS, &json)?;
+        if let Some(running) = self.inner.running.lock().await.as_ref() {
+            if let Some(notifier) = &running.notifier {
+                notifier.set_muted(category, muted);
+            }
+        }
+        Ok(self.toast_settings())
     }
 }

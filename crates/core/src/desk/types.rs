@@ -120,6 +120,14 @@ pub enum DeskEvent {
     Outbox {
         summary: OutboxSummary,
     },
+    /// A row created on this desk reached the server: `temp_id` is now `id`.
+    IdAssigned {
+        resource: String,
+        #[ts(type = "number")]
+        temp_id: i64,
+        #[ts(type = "number")]
+        id: i64,
+    },
     /// An image upload is on its way: `sent` of `total` bytes.
     UploadProgress {
         resource: String,

@@ -66,6 +66,14 @@ pub const MIGRATIONS: &[Migration] = &[
               last_error    TEXT
           );",
     },
+    Migration {
+        version: 3,
+        name: "preferences of this desk (muted toast categories)",
+        sql: "CREATE TABLE preferences (
+              key   TEXT PRIMARY KEY,
+              value TEXT NOT NULL
+          );",
+    },
 ];
 
 /// The schema version this build writes.

@@ -134,3 +134,24 @@ fn wipe_account_tables(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     }
     Ok(())
 }
+
+impl Store {
+    /// A preference of this desk (kept across sign-outs: it belongs to the computer).
+    pub fn preference(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .lock()
+            .query_row("SELECT value FROM preferences WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_preference(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.lock().execute(
+            "INSERT INTO preferences (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+}

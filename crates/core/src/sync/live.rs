@@ -175,6 +175,13 @@ pub fn apply(shared: &SyncShared, event: &Event) {
         return;
     }
     let hint = interpret(&event.event, &event.data);
+    if let Hint::Upsert { resource, row, .. } = &hint {
+        if shared.is_own_create(resource, row) {
+            // This desk's own new row, announced before the server answered the request:
+            // the answer stores it (with the temporary id mapped), so nothing to do here.
+            return;
+        }
+    }
     let store = &shared.store;
     let change = match &hint {
         Hint::Upsert {

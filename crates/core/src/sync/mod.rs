@@ -112,6 +112,23 @@ impl SyncShared {
             .any(|((r, i), at)| *r == resource && *i == id && at.elapsed() < OWN_CHANGE_MEMORY)
     }
 
+    /// Whether a row announced by the server is one this desk is creating right now: the
+    /// server announces a new row before it answers the request that made it.
+    pub fn is_own_create(&self, resource: &str, row: &crate::store::Row) -> bool {
+        self.store
+            .all_outbox()
+            .unwrap_or_default()
+            .iter()
+            .any(|entry| {
+                entry.resource == resource
+                    && entry.op == crate::store::Op::Create
+                    && entry.state == EntryState::Sending
+                    && entry.fields.iter().all(|(k, v)| {
+                        merge::same(row.get(k).unwrap_or(&serde_json::Value::Null), v)
+                    })
+            })
+    }
+
     pub fn outbox_summary(&self) -> OutboxSummary {
         let entries = self.store.all_outbox().unwrap_or_default();
         let count = |state: EntryState| entries.iter().filter(|e| e.state == state).count() as u32;
@@ -313,7 +330,16 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
         .map_err(|e| handle_error(shared, e))?;
         shared.came_online();
         match replayed {
-            Replayed::Sent { target, .. } => shared.remember_own(resource.name, target),
+            Replayed::Sent { target, .. } => {
+                shared.remember_own(resource.name, target);
+                if entry.target < 0 && target > 0 {
+                    shared.emit(DeskEvent::IdAssigned {
+                        resource: resource.name.into(),
+                        temp_id: entry.target,
+                        id: target,
+                    });
+                }
+            }
             Replayed::Conflict { target, .. } => tracing::info!(
                 resource = resource.name,
                 target,

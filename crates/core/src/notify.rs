@@ -1,0 +1,224 @@
+//! Desktop toasts: which desk events become notifications, and showing them (notify-rust, the
+//! freedesktop Notifications service on Linux). Only changes made by someone else, only in
+//! categories the user has not muted, grouped when several arrive together, and never on the
+//! reception display (the kiosk runs its own desk without a notifier).
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast::{error::RecvError, Receiver};
+use tokio::task::JoinHandle;
+use ts_rs::TS;
+
+use crate::desk::DeskEvent;
+
+/// Toasts arriving within this window are shown as one.
+pub const GROUP_WINDOW: Duration = Duration::from_millis(1500);
+const APP_NAME: &str = "HotelMate Desk";
+
+/// A kind of toast the user can mute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ToastCategory {
+    Offers,
+}
+
+impl ToastCategory {
+    pub const ALL: &'static [ToastCategory] = &[ToastCategory::Offers];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Offers => "offers",
+        }
+    }
+}
+
+/// Whether a category is muted, for the settings switch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ToastSetting {
+    pub category: ToastCategory,
+    pub muted: bool,
+}
+
+/// One notification to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toast {
+    pub category: ToastCategory,
+    pub summary: String,
+    pub body: String,
+}
+
+/// The toast for an event, if it deserves one. `RemoteChange` is only emitted for other
+/// people's changes, so this desk's own edits never toast.
+pub fn toast_for(event: &DeskEvent) -> Option<Toast> {
+    let DeskEvent::RemoteChange {
+        resource,
+        action,
+        title,
+        ..
+    } = event
+    else {
+        return None;
+    };
+    if resource != "offers" {
+        return None;
+    }
+    let name = title.clone().unwrap_or_else(|| "An offer".into());
+    let (summary, body) = match action.as_str() {
+        "created" => (
+            "New offer".to_owned(),
+            format!("“{name}” was added by a colleague."),
+        ),
+        "deleted" => (
+            "Offer removed".to_owned(),
+            format!("“{name}” was deleted by a colleague."),
+        ),
+        "image_updated" => (
+            "New offer photo".to_owned(),
+            format!("“{name}” has a new photo."),
+        ),
+        _ => return None,
+    };
+    Some(Toast {
+        category: ToastCategory::Offers,
+        summary,
+        body,
+    })
+}
+
+/// Several toasts of a burst as one.
+pub fn group(toasts: Vec<Toast>) -> Option<Toast> {
+    match toasts.len() {
+        0 => None,
+        1 => toasts.into_iter().next(),
+        n => {
+            let category = toasts[0].category;
+            let body = toasts
+                .iter()
+                .map(|t| t.body.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
+            Some(Toast {
+                category,
+                summary: format!("{n} changes by colleagues"),
+                body,
+            })
+        }
+    }
+}
+
+/// Shows toasts for a desk's events until stopped.
+pub struct Notifier {
+    muted: Arc<Mutex<BTreeSet<ToastCategory>>>,
+    task: JoinHandle<()>,
+}
+
+impl Notifier {
+    pub fn start(mut events: Receiver<DeskEvent>, muted: BTreeSet<ToastCategory>) -> Self {
+        let muted = Arc::new(Mutex::new(muted));
+        let filter = muted.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let first = match events.recv().await {
+                    Ok(event) => event,
+                    Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => return,
+                };
+                let Some(first) = toast_for(&first) else {
+                    continue;
+                };
+                let mut burst = vec![first];
+                let deadline = tokio::time::Instant::now() + GROUP_WINDOW;
+                while let Ok(Ok(event)) = tokio::time::timeout_at(deadline, events.recv()).await {
+                    burst.extend(toast_for(&event));
+                }
+                let muted = filter
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .clone();
+                burst.retain(|t| !muted.contains(&t.category));
+                if let Some(toast) = group(burst) {
+                    show(&toast).await;
+                }
+            }
+        });
+        Self { muted, task }
+    }
+
+    pub fn set_muted(&self, category: ToastCategory, muted: bool) {
+        let mut set = self
+            .muted
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if muted {
+            set.insert(category);
+        } else {
+            set.remove(&category);
+        }
+    }
+
+    pub fn stop(self) {
+        self.task.abort();
+    }
+}
+
+async fn show(toast: &Toast) {
+    let result = notify_rust::Notification::new()
+        .appname(APP_NAME)
+        .summary(&toast.summary)
+        .body(&toast.body)
+        .icon("dialog-information")
+        .timeout(notify_rust::Timeout::Milliseconds(6000))
+        .show_async()
+        .await;
+    if let Err(err) = result {
+        tracing::info!(error = %err, "could not show a desktop notification");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(action: &str) -> DeskEvent {
+        DeskEvent::RemoteChange {
+            resource: "offers".into(),
+            action: action.into(),
+            id: 3,
+            title: Some("Spa".into()),
+        }
+    }
+
+    #[test]
+    fn created_deleted_and_new_photo_toast_but_edits_do_not() {
+        assert_eq!(toast_for(&change("created")).unwrap().summary, "New offer");
+        assert_eq!(
+            toast_for(&change("deleted")).unwrap().summary,
+            "Offer removed"
+        );
+        assert!(toast_for(&change("image_updated"))
+            .unwrap()
+            .body
+            .contains("Spa"));
+        assert_eq!(toast_for(&change("updated")), None);
+        assert_eq!(
+            toast_for(&DeskEvent::ResourceChanged {
+                resource: "offers".into()
+            }),
+            None
+        );
+    }
+
+    #[test]
+    fn a_burst_becomes_one_toast() {
+        let toasts: Vec<Toast> = ["created", "deleted"]
+            .iter()
+            .filter_map(|a| toast_for(&change(a)))
+            .collect();
+        let one = group(toasts).unwrap();
+        assert_eq!(one.summary, "2 changes by colleagues");
+        assert!(one.body.contains("added") && one.body.contains("deleted"));
+    }
+}

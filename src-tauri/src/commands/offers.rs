@@ -1,0 +1,114 @@
+//! Offers: the list, edits, photos and the changes waiting for the user.
+
+use hotelmate_core::desk::{Conflict, OutboxSummary, Resolution};
+use hotelmate_core::notify::{ToastCategory, ToastSetting};
+use hotelmate_core::offers::Offer;
+use hotelmate_core::{Desk, UiError};
+use serde_json::{Map, Value};
+use tauri::ipc::{InvokeBody, Request};
+use tauri::State;
+
+#[tauri::command]
+pub fn offers_list(desk: State<'_, Desk>) -> Result<Vec<Offer>, UiError> {
+    Ok(desk.offers()?)
+}
+
+#[tauri::command]
+pub fn offer_create(desk: State<'_, Desk>, fields: Map<String, Value>) -> Result<Offer, UiError> {
+    Ok(desk.create_offer(fields)?)
+}
+
+#[tauri::command]
+pub fn offer_update(
+    desk: State<'_, Desk>,
+    id: i64,
+    changes: Map<String, Value>,
+) -> Result<Offer, UiError> {
+    Ok(desk.update_offer(id, changes)?)
+}
+
+#[tauri::command]
+pub fn offers_reorder(desk: State<'_, Desk>, ids: Vec<i64>) -> Result<Vec<Offer>, UiError> {
+    Ok(desk.reorder_offers(&ids)?)
+}
+
+#[tauri::command]
+pub fn offer_delete(desk: State<'_, Desk>, id: i64) -> Result<(), UiError> {
+    Ok(desk.delete_offer(id)?)
+}
+
+/// The image arrives as the raw request body; the offer id and file name as headers.
+#[tauri::command]
+pub async fn offer_set_photo(
+    desk: State<'_, Desk>,
+    request: Request<'_>,
+) -> Result<Offer, UiError> {
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let id = header("offer-id").and_then(|v| v.parse().ok());
+    let name = header("file-name")
+        .map(|n| urlencoding_decode(&n))
+        .unwrap_or_else(|| "photo".into());
+    let (Some(id), InvokeBody::Raw(bytes)) = (id, request.body()) else {
+        return Err(UiError {
+            code: "invalid_photo".into(),
+            message: "The photo did not arrive; try again.".into(),
+        });
+    };
+    Ok(desk.set_offer_photo(id, name, bytes.clone()).await?)
+}
+
+fn urlencoding_decode(text: &str) -> String {
+    url::form_urlencoded::parse(format!("n={text}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| text.to_owned())
+}
+
+#[tauri::command]
+pub fn offer_clear_photo(desk: State<'_, Desk>, id: i64) -> Result<Offer, UiError> {
+    Ok(desk.clear_offer_photo(id)?)
+}
+
+#[tauri::command]
+pub fn sanitize_html(html: String) -> String {
+    hotelmate_core::offers::sanitize_html(&html)
+}
+
+#[tauri::command]
+pub fn outbox_summary(desk: State<'_, Desk>) -> Result<OutboxSummary, UiError> {
+    Ok(desk.outbox_summary()?)
+}
+
+#[tauri::command]
+pub fn conflicts_list(desk: State<'_, Desk>) -> Result<Vec<Conflict>, UiError> {
+    Ok(desk.conflicts()?)
+}
+
+#[tauri::command]
+pub fn conflict_resolve(
+    desk: State<'_, Desk>,
+    seq: i64,
+    resolution: Resolution,
+) -> Result<(), UiError> {
+    Ok(desk.resolve_conflict(seq, resolution)?)
+}
+
+#[tauri::command]
+pub fn toast_settings(desk: State<'_, Desk>) -> Vec<ToastSetting> {
+    desk.toast_settings()
+}
+
+#[tauri::command]
+pub async fn toast_mute(
+    desk: State<'_, Desk>,
+    category: ToastCategory,
+    muted: bool,
+) -> Result<Vec<ToastSetting>, UiError> {
+    Ok(desk.set_toast_muted(category, muted).await?)
+}

@@ -1,0 +1,73 @@
+// The Offers screen's state: the list as the core has it (read again whenever the core says it
+// changed), highlights for colleagues' changes, and upload progress per offer.
+import { backend, type Offer, type UiError } from "./backend";
+
+const HIGHLIGHT_MS = 2500;
+
+class OffersState {
+  list = $state<Offer[]>([]);
+  error = $state<UiError | null>(null);
+  /** Offers someone else just changed, for a brief highlight. */
+  highlighted = $state<Record<number, boolean>>({});
+  /** The offer open in the editor (a negative id until the server has it). */
+  selected = $state<number | "new" | null>(null);
+  /** Upload progress per offer id, 0..1. */
+  progress = $state<Record<number, number>>({});
+
+  /** Reloads overlap (events, saves); only the newest request's answer is applied. */
+  #latestReload = 0;
+
+  async reload(): Promise<void> {
+    const ticket = ++this.#latestReload;
+    try {
+      const list = await backend.offers();
+      if (ticket === this.#latestReload) {
+        this.list = list;
+        this.error = null;
+      }
+    } catch (error) {
+      if (ticket === this.#latestReload) this.error = error as UiError;
+    }
+  }
+
+  /** Temporary ids of offers created here, and the ids the server gave them. */
+  #assigned = new Map<number, number>();
+
+  /** A new offer reached the server: keep it selected under its real id. */
+  idAssigned(tempId: number, id: number): void {
+    this.#assigned.set(tempId, id);
+    if (this.selected === tempId) this.selected = id;
+  }
+
+  /** Opens an offer in the editor (its real id, if the server already gave it one). */
+  select(id: number | "new" | null): void {
+    this.selected = typeof id === "number" ? (this.#assigned.get(id) ?? id) : id;
+  }
+
+  highlight(id: number): void {
+    this.highlighted = { ...this.highlighted, [id]: true };
+    setTimeout(() => {
+      const { [id]: _, ...rest } = this.highlighted;
+      this.highlighted = rest;
+    }, HIGHLIGHT_MS);
+  }
+
+  uploadProgress(id: number, sent: number, total: number): void {
+    if (total > 0 && sent < total) {
+      this.progress = { ...this.progress, [id]: sent / total };
+    } else {
+      const { [id]: _, ...rest } = this.progress;
+      this.progress = rest;
+    }
+  }
+}
+
+export const offers = new OffersState();
+
+/** "active", "scheduled" or "expired", from the validity dates and today's local date. */
+export function validity(offer: Offer, today = new Date()): "active" | "scheduled" | "expired" {
+  const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, "0")}-${String(today.getDate()).padStart(2, "0")}`;
+  if (offer.valid_from && offer.valid_from > day) return "scheduled";
+  if (offer.valid_to && offer.valid_to < day) return "expired";
+  return "active";
+}
