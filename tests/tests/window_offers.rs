@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 use hotelmate_e2e::{
-    artifacts_dir, click, screenshot, type_into, wait_for_text, AppProfile, Driver, UI_TIMEOUT,
+    artifacts_dir, click, screenshot, text_of, type_into, wait_for_text, AppProfile, CutProxy,
+    Driver, UI_TIMEOUT,
 };
 use hotelmate_sandbox::{Sandbox, SandboxHandle};
 
@@ -121,8 +122,18 @@ async fn window_offer_created_with_a_photo_is_listed_with_its_thumbnail() {
 }
 
 async fn sign_in(app: &Client, server: &SandboxHandle, username: &str) {
+    sign_in_through(app, server, server.addr(), username).await;
+}
+
+/// Signs in through `addr` (the sandbox, or a proxy in front of it) for REST and live updates.
+async fn sign_in_through(
+    app: &Client,
+    server: &SandboxHandle,
+    addr: std::net::SocketAddr,
+    username: &str,
+) {
     let pusher = server.pusher();
-    type_into(app, "[data-testid=server-url]", &server.base_url()).await;
+    type_into(app, "[data-testid=server-url]", &format!("http://{addr}")).await;
     type_into(app, "[data-testid=username]", username).await;
     type_into(app, "[data-testid=password]", "killarney-demo").await;
     app.find(Locator::Css("details summary"))
@@ -132,8 +143,8 @@ async fn sign_in(app: &Client, server: &SandboxHandle, username: &str) {
         .await
         .unwrap();
     type_into(app, "[data-testid=pusher-key]", &pusher.key).await;
-    type_into(app, "[data-testid=pusher-host]", &pusher.host).await;
-    type_into(app, "[data-testid=pusher-port]", &pusher.port.to_string()).await;
+    type_into(app, "[data-testid=pusher-host]", &addr.ip().to_string()).await;
+    type_into(app, "[data-testid=pusher-port]", &addr.port().to_string()).await;
     click(app, "[data-testid=pusher-tls]").await;
     click(app, "[data-testid=sign-in]").await;
     wait_for_text(app, "[data-testid=hotel-name]", "Hotel Killarney").await;
@@ -198,4 +209,195 @@ async fn window_two_desks_see_each_others_offers_live_and_only_the_other_gets_a_
     a.close().await.unwrap();
     b.close().await.unwrap();
     server.shutdown().await;
+}
+
+/// Replaces the text of a field.
+async fn retype(app: &Client, css: &str, text: &str) {
+    let field = app
+        .wait()
+        .at_most(UI_TIMEOUT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn open_offer(app: &Client, title: &str) {
+    let rows = app
+        .find_all(Locator::Css("[data-testid=offer-row]"))
+        .await
+        .unwrap();
+    for row in rows {
+        if row
+            .find(Locator::Css("[data-testid=offer-title]"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            == title
+        {
+            row.find(Locator::Css(".row-main"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            return;
+        }
+    }
+    panic!("no offer titled {title}");
+}
+
+async fn tag_of(app: &Client, title: &str) -> Option<String> {
+    for row in app
+        .find_all(Locator::Css("[data-testid=offer-row]"))
+        .await
+        .unwrap_or_default()
+    {
+        let Ok(name) = row.find(Locator::Css("[data-testid=offer-title]")).await else {
+            continue;
+        };
+        if name.text().await.unwrap_or_default() == title {
+            return match row.find(Locator::Css(".tag")).await {
+                Ok(tag) => tag.text().await.ok(),
+                Err(_) => Some(String::new()),
+            };
+        }
+    }
+    None
+}
+
+/// Desk A edits with its network cut (a proxy), a colleague changes the same title meanwhile;
+/// after the network returns, A's other change reaches desk B and the conflict is settled in A's
+/// window with "keep mine".
+#[tokio::test(flavor = "multi_thread")]
+async fn window_an_offline_edit_arrives_after_reconnect_and_a_conflict_is_resolved_in_the_ui() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let proxy = CutProxy::start(server.addr()).await;
+    let manager = AppProfile::new("offline-a");
+    let reception = AppProfile::new("offline-b");
+    let mut a_driver = Driver::start(&manager);
+    let mut b_driver = Driver::start(&reception);
+    let a = a_driver.launch().await;
+    let b = b_driver.launch().await;
+    sign_in_through(&a, &server, proxy.addr, "sean.murphy").await;
+    sign_in(&b, &server, "anna.byrne").await;
+    until("both desks list the offers", || async {
+        row_titles(&a).await.len() >= 6 && row_titles(&b).await.len() >= 6
+    })
+    .await;
+    let title = row_titles(&a).await[0].clone();
+
+    proxy.cut();
+    until("desk A notices it is offline", || async {
+        text_of(&a, "[data-testid=connection-state]")
+            .await
+            .contains("ffline")
+    })
+    .await;
+    open_offer(&a, &title).await;
+    retype(&a, "[data-testid=field-title]", "Mine: Lakeside Weekend").await;
+    retype(&a, "[data-testid=field-tag]", "Edited offline").await;
+    click(&a, "[data-testid=save-offer]").await;
+    wait_for_text(&a, "[data-testid=pending-count]", "1 pending edit").await;
+    screenshot(&a, "08-offline-edit-pending").await;
+
+    // A colleague renames the same offer meanwhile.
+    let login: serde_json::Value = reqwest_login(&server).await;
+    let token = login["token"].as_str().unwrap().to_owned();
+    let id = offer_id(&server, &token, &title).await;
+    let url = format!(
+        "{}/api/staff/hotel/killarney/offers/{id}/",
+        server.base_url()
+    );
+    let client = reqwest::Client::new();
+    client
+        .patch(&url)
+        .header("Authorization", format!("Token {token}"))
+        .json(&serde_json::json!({"title": "Theirs: Lake Weekend"}))
+        .send()
+        .await
+        .unwrap();
+
+    proxy.restore();
+    until("desk B shows the offline tag", || async {
+        tag_of(&b, "Theirs: Lake Weekend").await.as_deref() == Some("Edited offline")
+    })
+    .await;
+    click(&a, "[data-testid=conflict-count]").await;
+    assert_eq!(
+        text_of(&a, "[data-testid=mine]").await,
+        "Mine: Lakeside Weekend"
+    );
+    assert_eq!(
+        text_of(&a, "[data-testid=theirs]").await,
+        "Theirs: Lake Weekend"
+    );
+    screenshot(&a, "09-conflict-panel").await;
+    click(&a, "[data-testid=keep-mine]").await;
+    until("desk B shows the kept title", || async {
+        row_titles(&b)
+            .await
+            .iter()
+            .any(|t| t == "Mine: Lakeside Weekend")
+    })
+    .await;
+    let on_server: serde_json::Value = client
+        .get(&url)
+        .header("Authorization", format!("Token {token}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(on_server["title"], "Mine: Lakeside Weekend");
+    assert_eq!(on_server["tag"], "Edited offline");
+    a.close().await.unwrap();
+    b.close().await.unwrap();
+    server.shutdown().await;
+}
+
+async fn reqwest_login(server: &SandboxHandle) -> serde_json::Value {
+    reqwest::Client::new()
+        .post(format!("{}/api/staff/login/", server.base_url()))
+        .json(&serde_json::json!({"username": "niamh.kelly", "password": "killarney-demo"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn offer_id(server: &SandboxHandle, token: &str, title: &str) -> i64 {
+    let mut page = 1;
+    loop {
+        let body: serde_json::Value = reqwest::Client::new()
+            .get(format!(
+                "{}/api/staff/hotel/killarney/offers/?page={page}",
+                server.base_url()
+            ))
+            .header("Authorization", format!("Token {token}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if let Some(offer) = body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["title"] == title)
+        {
+            return offer["id"].as_i64().unwrap();
+        }
+        assert!(!body["next"].is_null(), "{title} is not on the server");
+        page += 1;
+    }
 }

@@ -9,6 +9,8 @@ class DeskState {
   notice = $state<string | null>(null);
   ready = $state(false);
   outbox = $state<OutboxSummary>({ pending: 0, conflicts: 0, rejected: 0 });
+  /** When the live connection tries again (ms since the epoch), while offline. */
+  retryAt = $state<number | null>(null);
 
   apply(event: DeskEvent): void {
     switch (event.type) {
@@ -21,6 +23,10 @@ class DeskState {
         break;
       case "connection":
         this.connection = event.status;
+        this.retryAt =
+          event.status.state === "offline" && event.status.retry_in_seconds !== null
+            ? Date.now() + event.status.retry_in_seconds * 1000
+            : null;
         break;
       case "resource_changed":
         if (event.resource === "offers") void offers.reload();
