@@ -142,11 +142,13 @@ async fn main() {
             break;
         };
         push::replay(
-            &client,
-            &store,
-            &media,
-            OFFERS,
-            "killarney",
+            push::Replay {
+                client: &client,
+                store: &store,
+                media: &media,
+                resource: OFFERS,
+                slug: "killarney",
+            },
             &entry,
             progress.clone(),
         )

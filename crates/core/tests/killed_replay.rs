@@ -34,11 +34,13 @@ async fn replay_all(store: &Store, client: &ApiClient, media: &MediaCache) {
             return;
         };
         if let Err(err) = push::replay(
-            client,
-            store,
-            media,
-            OFFERS,
-            "killarney",
+            push::Replay {
+                client,
+                store,
+                media,
+                resource: OFFERS,
+                slug: "killarney",
+            },
             &entry,
             progress.clone(),
         )

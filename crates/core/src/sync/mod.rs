@@ -317,17 +317,16 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
                 });
             })
         };
-        let replayed = push::replay(
-            &shared.client,
-            &shared.store,
-            &shared.media,
+        let at = push::Replay {
+            client: &shared.client,
+            store: &shared.store,
+            media: &shared.media,
             resource,
-            &shared.slug,
-            &entry,
-            progress,
-        )
-        .await
-        .map_err(|e| handle_error(shared, e))?;
+            slug: &shared.slug,
+        };
+        let replayed = push::replay(at, &entry, progress)
+            .await
+            .map_err(|e| handle_error(shared, e))?;
         shared.came_online();
         match replayed {
             Replayed::Sent { target, .. } => {

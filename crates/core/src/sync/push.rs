@@ -76,21 +76,34 @@ fn as_row(value: Value, resource: Resource) -> Result<Row, SyncError> {
     }
 }
 
+/// Where entries are replayed: one server, one local store, one resource.
+#[derive(Clone, Copy)]
+pub struct Replay<'a> {
+    pub client: &'a ApiClient,
+    pub store: &'a Store,
+    pub media: &'a MediaCache,
+    pub resource: Resource,
+    pub slug: &'a str,
+}
+
 /// Replays `entry`. Transient failures come back as `Err` with the entry left to retry.
 pub async fn replay(
-    client: &ApiClient,
-    store: &Store,
-    media: &MediaCache,
-    resource: Resource,
-    slug: &str,
+    at: Replay<'_>,
     entry: &OutboxEntry,
     progress: Progress,
 ) -> Result<Replayed, SyncError> {
+    let Replay {
+        client,
+        store,
+        resource,
+        slug,
+        ..
+    } = at;
     let result = match entry.op {
-        Op::Create => replay_create(client, store, resource, slug, entry).await,
-        Op::Update => replay_update(client, store, resource, slug, entry).await,
-        Op::Delete => replay_delete(client, store, resource, slug, entry).await,
-        Op::Upload => replay_upload(client, store, media, resource, slug, entry, progress).await,
+        Op::Create => replay_create(at, entry).await,
+        Op::Update => replay_update(at, entry).await,
+        Op::Delete => replay_delete(at, entry).await,
+        Op::Upload => replay_upload(at, entry, progress).await,
         Op::ClearImage => {
             store.mark_sending(entry.seq)?;
             let row = as_row(
@@ -148,15 +161,16 @@ fn deleted_elsewhere(store: &Store, entry: &OutboxEntry) -> Result<Replayed, Syn
     })
 }
 
-async fn replay_create(
-    client: &ApiClient,
-    store: &Store,
-    resource: Resource,
-    slug: &str,
-    entry: &OutboxEntry,
-) -> Result<Replayed, SyncError> {
+async fn replay_create(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, SyncError> {
+    let Replay {
+        client,
+        store,
+        resource,
+        slug,
+        ..
+    } = at;
     if entry.state == EntryState::Sending {
-        if let Some(row) = find_created(client, store, resource, slug, entry).await? {
+        if let Some(row) = find_created(at, entry).await? {
             let id = store.finish_create(entry.seq, entry.target, &row)?;
             tracing::info!(
                 resource = resource.name,
@@ -183,13 +197,14 @@ async fn replay_create(
 
 /// The row an earlier, unanswered create made: the newest server row with every field as sent
 /// that no other stored row or pending create accounts for.
-async fn find_created(
-    client: &ApiClient,
-    store: &Store,
-    resource: Resource,
-    slug: &str,
-    entry: &OutboxEntry,
-) -> Result<Option<Row>, SyncError> {
+async fn find_created(at: Replay<'_>, entry: &OutboxEntry) -> Result<Option<Row>, SyncError> {
+    let Replay {
+        client,
+        store,
+        resource,
+        slug,
+        ..
+    } = at;
     let known: HashSet<i64> = store
         .records(resource.name)?
         .iter()
@@ -215,13 +230,14 @@ async fn find_created(
     Ok(candidates.into_iter().next())
 }
 
-async fn replay_update(
-    client: &ApiClient,
-    store: &Store,
-    resource: Resource,
-    slug: &str,
-    entry: &OutboxEntry,
-) -> Result<Replayed, SyncError> {
+async fn replay_update(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, SyncError> {
+    let Replay {
+        client,
+        store,
+        resource,
+        slug,
+        ..
+    } = at;
     let theirs = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
     let outcome = merge(&entry.fields, &entry.base, &theirs);
     let latest = if outcome.send.is_empty() {
@@ -260,13 +276,14 @@ async fn replay_update(
     })
 }
 
-async fn replay_delete(
-    client: &ApiClient,
-    store: &Store,
-    resource: Resource,
-    slug: &str,
-    entry: &OutboxEntry,
-) -> Result<Replayed, SyncError> {
+async fn replay_delete(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, SyncError> {
+    let Replay {
+        client,
+        store,
+        resource,
+        slug,
+        ..
+    } = at;
     store.mark_sending(entry.seq)?;
     match client.remove(resource, slug, entry.target).await {
         Ok(()) | Err(ApiError::NotFound { .. }) => {
@@ -281,14 +298,17 @@ async fn replay_delete(
 }
 
 async fn replay_upload(
-    client: &ApiClient,
-    store: &Store,
-    media: &MediaCache,
-    resource: Resource,
-    slug: &str,
+    at: Replay<'_>,
     entry: &OutboxEntry,
     progress: Progress,
 ) -> Result<Replayed, SyncError> {
+    let Replay {
+        client,
+        store,
+        media,
+        resource,
+        slug,
+    } = at;
     let image = entry
         .media
         .as_deref()
