@@ -32,6 +32,9 @@ pub enum DeskError {
     Media(#[from] crate::media::MediaError),
     #[error("that {0} is not on this desk (it may have been deleted)")]
     Missing(&'static str),
+    /// A background task ended before finishing (a bug, or the app is closing).
+    #[error("the desk stopped working on this ({0}); please try again")]
+    Interrupted(String),
 }
 
 impl DeskError {
@@ -47,6 +50,7 @@ impl DeskError {
             Self::Invalid(err) => format!("invalid_{}", err.field),
             Self::Media(err) => err.code().into(),
             Self::Missing(_) => "not_found".into(),
+            Self::Interrupted(_) => "interrupted".into(),
         }
     }
 }

@@ -137,7 +137,7 @@ impl Desk {
             cache.put_prepared(&prepared)
         })
         .await
-        .map_err(|err| DeskError::Demo(format!("the image worker stopped: {err}")))??;
+        .map_err(|err| DeskError::Interrupted(format!("preparing the image: {err}")))??;
         self.inner
             .store
             .queue_image(OFFERS.name, id, Some(&cached.image.hash))?;
