@@ -136,25 +136,17 @@ async fn main() {
     }
     let progress: Progress = Arc::new(|_, _| {});
     let started = Instant::now();
-    loop {
-        let entries = store.all_outbox().unwrap();
-        let Some(entry) = push::next_sendable(&entries).cloned() else {
-            break;
-        };
-        push::replay(
-            push::Replay {
-                client: &client,
-                store: &store,
-                media: &media,
-                resource: OFFERS,
-                slug: "killarney",
-            },
-            &entry,
-            progress.clone(),
-        )
+    let at = push::Replay {
+        client: &client,
+        store: &store,
+        media: &media,
+        resource: OFFERS,
+        slug: "killarney",
+    };
+    let replayed = push::replay_all(at, |_| progress.clone(), |_, _| {})
         .await
         .unwrap();
-    }
+    assert_eq!(replayed, EDITS);
     let replay = started.elapsed();
     let started = Instant::now();
     for (n, id) in ids.iter().enumerate() {

@@ -28,26 +28,15 @@ fn fields(value: Value) -> Map<String, Value> {
 /// Replays every sendable entry once through the real push code; returns when none is left.
 async fn replay_all(store: &Store, client: &ApiClient, media: &MediaCache) {
     let progress: hotelmate_core::api::Progress = Arc::new(|_, _| {});
-    loop {
-        let entries = store.all_outbox().unwrap();
-        let Some(entry) = push::next_sendable(&entries).cloned() else {
-            return;
-        };
-        if let Err(err) = push::replay(
-            push::Replay {
-                client,
-                store,
-                media,
-                resource: OFFERS,
-                slug: "killarney",
-            },
-            &entry,
-            progress.clone(),
-        )
-        .await
-        {
-            panic!("replay failed: {err}");
-        }
+    let at = push::Replay {
+        client,
+        store,
+        media,
+        resource: OFFERS,
+        slug: "killarney",
+    };
+    if let Err(err) = push::replay_all(at, |_| progress.clone(), |_, _| {}).await {
+        panic!("replay failed: {err}");
     }
 }
 

@@ -487,3 +487,75 @@ async fn two_desks_converge_after_random_interleaved_edits() {
     b.shutdown().await;
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reordering_deactivating_and_clearing_a_photo_reach_the_server() {
+    let server = sandbox().await;
+    let (a, _da) = desk("reorder");
+    sign_in(&a, &server, server.addr(), "sean.murphy").await;
+    loaded(&a).await;
+    let before: Vec<i64> = a.offers().unwrap().iter().map(|o| o.id).collect();
+    let mut wanted = before.clone();
+    wanted.reverse();
+    let shown: Vec<i64> = a
+        .reorder_offers(&wanted)
+        .unwrap()
+        .iter()
+        .map(|o| o.id)
+        .collect();
+    assert_eq!(shown, wanted, "the new order shows at once");
+    let with_photo = a
+        .offers()
+        .unwrap()
+        .into_iter()
+        .find(|o| o.photo_url.is_some())
+        .unwrap();
+    a.clear_offer_photo(with_photo.id).unwrap();
+    a.set_offer_active(wanted[0], false).unwrap();
+    synced(&a).await;
+
+    let tok = token(&server, "anna.byrne").await;
+    let list = rest(
+        &server,
+        &tok,
+        Method::GET,
+        "/api/staff/hotel/killarney/offers/",
+        None,
+    )
+    .await;
+    let first_page: Vec<i64> = list["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        first_page,
+        wanted[..first_page.len()].to_vec(),
+        "the server lists them in the new order"
+    );
+    let cleared = rest(
+        &server,
+        &tok,
+        Method::GET,
+        &format!("/api/staff/hotel/killarney/offers/{}/", with_photo.id),
+        None,
+    )
+    .await;
+    assert!(
+        cleared["photo_url"].is_null() && cleared["photo"].is_null(),
+        "{cleared}"
+    );
+    let hidden = rest(
+        &server,
+        &tok,
+        Method::GET,
+        &format!("/api/staff/hotel/killarney/offers/{}/", wanted[0]),
+        None,
+    )
+    .await;
+    assert_eq!(hidden["is_active"], false);
+    assert_eq!(a.offer(with_photo.id).unwrap().photo_url, None);
+    a.shutdown().await;
+    server.shutdown().await;
+}

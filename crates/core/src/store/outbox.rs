@@ -168,6 +168,22 @@ impl Store {
         Ok(rows)
     }
 
+    /// How many entries are in each state, counted by SQLite (cheap enough for every change).
+    pub fn outbox_counts(&self) -> Result<Vec<(EntryState, u32)>, StoreError> {
+        let conn = self.lock();
+        let mut statement =
+            conn.prepare_cached("SELECT state, COUNT(*) FROM outbox GROUP BY state")?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok((
+                    EntryState::parse(&row.get::<_, String>(0)?),
+                    row.get::<_, u32>(1)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
     pub fn outbox_entry(&self, seq: i64) -> Result<Option<OutboxEntry>, StoreError> {
         Ok(self
             .lock()

@@ -130,12 +130,18 @@ impl SyncShared {
     }
 
     pub fn outbox_summary(&self) -> OutboxSummary {
-        let entries = self.store.all_outbox().unwrap_or_default();
-        let count = |state: EntryState| entries.iter().filter(|e| e.state == state).count() as u32;
+        let counts = self.store.outbox_counts().unwrap_or_default();
+        let count = |wanted: &[EntryState]| {
+            counts
+                .iter()
+                .filter(|(state, _)| wanted.contains(state))
+                .map(|(_, n)| n)
+                .sum::<u32>()
+        };
         OutboxSummary {
-            pending: count(EntryState::Pending) + count(EntryState::Sending),
-            conflicts: count(EntryState::Conflict),
-            rejected: count(EntryState::Rejected),
+            pending: count(&[EntryState::Pending, EntryState::Sending]),
+            conflicts: count(&[EntryState::Conflict]),
+            rejected: count(&[EntryState::Rejected]),
         }
     }
 
@@ -287,27 +293,18 @@ fn handle_error(shared: &SyncShared, err: SyncError) -> Stop {
     }
 }
 
-/// Sends every sendable outbox entry, oldest first.
+/// Sends every sendable outbox entry, oldest first (per resource).
 async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
-    loop {
-        let entries = shared
-            .store
-            .all_outbox()
-            .map_err(|e| handle_error(shared, e.into()))?;
-        let Some(entry) = push::next_sendable(&entries).cloned() else {
-            return Ok(());
+    for resource in RESOURCES.iter().copied() {
+        let at = push::Replay {
+            client: &shared.client,
+            store: &shared.store,
+            media: &shared.media,
+            resource,
+            slug: &shared.slug,
         };
-        let Some(resource) = RESOURCES.iter().copied().find(|r| r.name == entry.resource) else {
-            tracing::warn!(
-                resource = entry.resource,
-                "an outbox entry for an unknown resource was dropped"
-            );
-            let _ = shared.store.resolve_entry(entry.seq, None);
-            continue;
-        };
-        let progress: Progress = {
+        let progress = |id: i64| -> Progress {
             let shared = shared.clone();
-            let id = entry.target;
             Arc::new(move |sent, total| {
                 shared.emit(DeskEvent::UploadProgress {
                     resource: resource.name.into(),
@@ -317,46 +314,44 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
                 });
             })
         };
-        let at = push::Replay {
-            client: &shared.client,
-            store: &shared.store,
-            media: &shared.media,
-            resource,
-            slug: &shared.slug,
-        };
-        let replayed = push::replay(at, &entry, progress)
-            .await
-            .map_err(|e| handle_error(shared, e))?;
-        shared.came_online();
-        match replayed {
-            Replayed::Sent { target, .. } => {
-                shared.remember_own(resource.name, target);
-                if entry.target < 0 && target > 0 {
-                    shared.emit(DeskEvent::IdAssigned {
-                        resource: resource.name.into(),
-                        temp_id: entry.target,
-                        id: target,
-                    });
+        let done = |entry: &crate::store::OutboxEntry, replayed: &Replayed| {
+            shared.came_online();
+            match replayed {
+                Replayed::Sent { target, .. } => {
+                    shared.remember_own(resource.name, *target);
+                    if entry.target < 0 && *target > 0 {
+                        shared.emit(DeskEvent::IdAssigned {
+                            resource: resource.name.into(),
+                            temp_id: entry.target,
+                            id: *target,
+                        });
+                    }
+                }
+                Replayed::Conflict { target, .. } => {
+                    tracing::info!(
+                        resource = resource.name,
+                        target,
+                        "edit paused on a conflict"
+                    )
+                }
+                Replayed::Rejected {
+                    target, message, ..
+                } => {
+                    tracing::warn!(resource = resource.name, target, %message, "the server refused an edit")
                 }
             }
-            Replayed::Conflict { target, .. } => tracing::info!(
-                resource = resource.name,
-                target,
-                "edit paused on a conflict"
-            ),
-            Replayed::Rejected {
-                target, message, ..
-            } => {
-                tracing::warn!(resource = resource.name, target, %message, "the server refused an edit")
-            }
-        }
-        shared.emit(DeskEvent::ResourceChanged {
-            resource: resource.name.into(),
-        });
-        shared.emit(DeskEvent::Outbox {
-            summary: shared.outbox_summary(),
-        });
+            shared.emit(DeskEvent::ResourceChanged {
+                resource: resource.name.into(),
+            });
+            shared.emit(DeskEvent::Outbox {
+                summary: shared.outbox_summary(),
+            });
+        };
+        push::replay_all(at, progress, done)
+            .await
+            .map_err(|e| handle_error(shared, e))?;
     }
+    Ok(())
 }
 
 async fn reconcile_all(shared: &Arc<SyncShared>) -> Result<(), Stop> {

@@ -58,6 +58,31 @@ pub fn next_sendable(entries: &[OutboxEntry]) -> Option<&OutboxEntry> {
     None
 }
 
+/// Replays every sendable entry of `at.resource`, oldest first, calling `done` after each.
+/// The outbox is read once and re-read only when it may have changed underneath (after a create,
+/// whose temporary id is remapped in later entries, or a paused entry), so draining n entries
+/// costs n replays, not n reads of the whole outbox.
+pub async fn replay_all(
+    at: Replay<'_>,
+    progress: impl Fn(i64) -> Progress,
+    mut done: impl FnMut(&OutboxEntry, &Replayed),
+) -> Result<usize, SyncError> {
+    let mut entries = at.store.outbox_entries(at.resource.name)?;
+    let mut count = 0;
+    while let Some(entry) = next_sendable(&entries).cloned() {
+        let replayed = replay(at, &entry, progress(entry.target)).await?;
+        done(&entry, &replayed);
+        count += 1;
+        match replayed {
+            Replayed::Sent { .. } if entry.op != Op::Create => {
+                entries.retain(|e| e.seq != entry.seq)
+            }
+            _ => entries = at.store.outbox_entries(at.resource.name)?,
+        }
+    }
+    Ok(count)
+}
+
 /// Whether an error means "try again later" (the request may not have arrived).
 fn is_transient(err: &ApiError) -> bool {
     matches!(
