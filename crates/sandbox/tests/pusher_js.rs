@@ -25,11 +25,11 @@ fn pusher_js_dir() -> Option<PathBuf> {
     if has_node && dir.join("node_modules/pusher-js").is_dir() {
         Some(dir)
     } else {
-        eprintln!(
-            "skipped: node or pusher-js not found (PUSHER_JS_DIR={})",
+        panic!(
+            "node or pusher-js not found (PUSHER_JS_DIR={}); run `npm ci` in tests/node \
+             (cargo xtask setup does)",
             dir.display()
         );
-        None
     }
 }
 

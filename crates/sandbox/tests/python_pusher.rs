@@ -18,8 +18,10 @@ fn python() -> Option<String> {
     if ok {
         Some(py)
     } else {
-        eprintln!("skipped: {py} cannot import the `pusher` library (pip install pusher)");
-        None
+        panic!(
+            "{py} cannot import the official `pusher` library; install it with \
+             `python3 -m pip install pusher` (cargo xtask setup does)"
+        );
     }
 }
 
