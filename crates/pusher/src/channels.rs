@@ -13,7 +13,7 @@ use tokio::sync::watch;
 use crate::encrypted::ChannelKey;
 use crate::error::{Error, SubscriptionError};
 use crate::events::USER_CHANNEL_PREFIX;
-use crate::presence::Members;
+use crate::presence::{EarlyChange, Members};
 use crate::protocol::Frame;
 
 /// Pusher's limit on channel names.
@@ -128,6 +128,8 @@ pub(crate) struct Entry {
     pub(crate) phase: Phase,
     pub(crate) state: watch::Sender<SubscriptionState>,
     pub(crate) members: Members,
+    /// Member events that arrived before this subscription's member list.
+    pub(crate) early_members: Vec<EarlyChange>,
     pub(crate) key: Option<ChannelKey>,
     pub(crate) refresh: KeyRefresh,
 }
@@ -139,6 +141,7 @@ impl Entry {
             phase: Phase::Idle,
             state: watch::Sender::new(SubscriptionState::Pending),
             members: Members::default(),
+            early_members: Vec::new(),
             key: None,
             refresh: KeyRefresh::Idle,
         }
@@ -227,6 +230,7 @@ impl Channels {
         for entry in self.map.values_mut() {
             entry.phase = Phase::Idle;
             entry.members.clear();
+            entry.early_members.clear();
             entry.key = None;
             entry.refresh = KeyRefresh::Idle;
             entry.set_state(SubscriptionState::Pending);

@@ -55,6 +55,30 @@ impl Members {
     pub(crate) fn clear(&mut self) {
         self.list.clear();
     }
+
+    /// Applies, in order, member changes that arrived before `subscription_succeeded`. A server
+    /// may announce a member who joins between our subscribe and its answer before the answer,
+    /// and the answer's list may or may not include them; replaying is right either way (an add
+    /// of a listed member changes nothing, a remove of an unlisted one neither).
+    pub(crate) fn apply_early(&mut self, changes: Vec<EarlyChange>) {
+        for change in changes {
+            match change {
+                EarlyChange::Added(user_id, info) => {
+                    self.list.entry(user_id).or_insert(info);
+                }
+                EarlyChange::Removed(user_id) => {
+                    self.list.remove(&user_id);
+                }
+            }
+        }
+    }
+}
+
+/// A member event received while the presence subscription was still pending.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum EarlyChange {
+    Added(String, Value),
+    Removed(String),
 }
 
 /// The user id in an authorizer's `channel_data` (`{"user_id": ..., "user_info": ...}` as a string).
@@ -67,6 +91,27 @@ pub(crate) fn my_user_id(channel_data: Option<&str>) -> Option<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Bob joins while Ann's subscription is pending; the server announces him first, and its
+    /// answer to Ann was computed before he joined. Carol's leave was already in the answer.
+    #[test]
+    fn member_events_before_the_subscription_answer_are_not_lost() {
+        let answer = json!({"presence": {"ids": ["1", "3"], "hash": {"1": {}, "3": {}}}});
+        let mut members = Members::from_subscription(&answer, Some("1".into()));
+        members.apply_early(vec![
+            EarlyChange::Added("2".into(), json!({"name": "Bob"})),
+            EarlyChange::Removed("3".into()),
+            EarlyChange::Added("1".into(), json!({"name": "stale"})),
+        ]);
+        let mut ids: Vec<&String> = members.list.keys().collect();
+        ids.sort();
+        assert_eq!(ids, ["1", "2"]);
+        assert_eq!(
+            members.get("1"),
+            Some(&json!({})),
+            "the answer's own data is kept"
+        );
+    }
 
     #[test]
     fn members_come_from_the_subscription_and_follow_adds_and_removes() {

@@ -14,7 +14,7 @@ use crate::connection::{Command, Connection, Internal, Interrupt};
 use crate::encrypted::ChannelKey;
 use crate::error::{Error, SubscriptionError};
 use crate::events::{Event, USER_CHANNEL_PREFIX};
-use crate::presence::{my_user_id, Members};
+use crate::presence::{my_user_id, EarlyChange, Members};
 use crate::protocol::{classify, decode_frame, encode, Frame, ServerMessage};
 
 impl Connection {
@@ -366,6 +366,11 @@ impl Connection {
                 user_info,
             } => {
                 if let Some(entry) = self.channels.get_mut(&channel) {
+                    if entry.phase != Phase::Subscribed {
+                        entry
+                            .early_members
+                            .push(EarlyChange::Added(user_id.clone(), user_info.clone()));
+                    }
                     entry.members.add(user_id.clone(), user_info.clone());
                     self.dispatch(Event {
                         channel,
@@ -377,6 +382,11 @@ impl Connection {
             }
             ServerMessage::MemberRemoved { channel, user_id } => {
                 if let Some(entry) = self.channels.get_mut(&channel) {
+                    if entry.phase != Phase::Subscribed {
+                        entry
+                            .early_members
+                            .push(EarlyChange::Removed(user_id.clone()));
+                    }
                     entry.members.remove(&user_id);
                     self.dispatch(Event {
                         channel,
@@ -451,6 +461,8 @@ impl Connection {
         let data = if entry.kind == ChannelKind::Presence {
             let me = entry.members.me.take();
             entry.members = Members::from_subscription(&data, me);
+            let early = std::mem::take(&mut entry.early_members);
+            entry.members.apply_early(early);
             data
         } else {
             Value::Null
