@@ -277,14 +277,14 @@ async fn window_an_offline_edit_arrives_after_reconnect_and_a_conflict_is_resolv
     let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
-    let proxy = CutProxy::start(server.addr()).await;
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
     let manager = AppProfile::new("offline-a");
     let reception = AppProfile::new("offline-b");
     let mut a_driver = Driver::start(&manager);
     let mut b_driver = Driver::start(&reception);
     let a = a_driver.launch().await;
     let b = b_driver.launch().await;
-    sign_in_through(&a, &server, proxy.addr, "sean.murphy").await;
+    sign_in_through(&a, &server, proxy.addr(), "sean.murphy").await;
     sign_in(&b, &server, "anna.byrne").await;
     until("both desks list the offers", || async {
         row_titles(&a).await.len() >= 6 && row_titles(&b).await.len() >= 6

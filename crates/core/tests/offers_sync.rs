@@ -9,6 +9,7 @@ use std::time::Duration;
 use hotelmate_core::desk::Resolution;
 use hotelmate_core::sync::view::RowSync;
 use hotelmate_core::{Desk, DeskEvent};
+use hotelmate_sandbox::network::CutProxy;
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 use support::*;
@@ -127,10 +128,10 @@ async fn an_edit_reaches_the_server_and_another_desk_without_a_refresh() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_edit_made_with_the_network_cut_arrives_after_reconnect() {
     let server = sandbox().await;
-    let proxy = CutProxy::start(server.addr()).await;
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
     let (a, _da) = desk("offline-a");
     let (b, _db) = desk("offline-b");
-    sign_in(&a, &server, proxy.addr, "sean.murphy").await;
+    sign_in(&a, &server, proxy.addr(), "sean.murphy").await;
     sign_in(&b, &server, server.addr(), "anna.byrne").await;
     loaded(&a).await;
     loaded(&b).await;
@@ -188,9 +189,9 @@ async fn an_edit_made_with_the_network_cut_arrives_after_reconnect() {
 #[tokio::test(flavor = "multi_thread")]
 async fn conflicting_edits_pause_and_each_resolution_works() {
     let server = sandbox().await;
-    let proxy = CutProxy::start(server.addr()).await;
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
     let (a, _da) = desk("conflict-a");
-    sign_in(&a, &server, proxy.addr, "sean.murphy").await;
+    sign_in(&a, &server, proxy.addr(), "sean.murphy").await;
     loaded(&a).await;
     let tok = token(&server, "anna.byrne").await;
     let offers = a.offers().unwrap();
@@ -270,9 +271,9 @@ async fn conflicting_edits_pause_and_each_resolution_works() {
 #[tokio::test(flavor = "multi_thread")]
 async fn editing_an_offer_deleted_elsewhere_is_a_conflict_that_can_bring_it_back() {
     let server = sandbox().await;
-    let proxy = CutProxy::start(server.addr()).await;
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
     let (a, _da) = desk("deleted-a");
-    sign_in(&a, &server, proxy.addr, "sean.murphy").await;
+    sign_in(&a, &server, proxy.addr(), "sean.murphy").await;
     loaded(&a).await;
     let tok = token(&server, "anna.byrne").await;
     let offer = a.offers().unwrap()[0].clone();

@@ -20,6 +20,7 @@ mod db;
 mod errors;
 mod images;
 mod media;
+pub mod network;
 mod pagination;
 mod people;
 mod pusher;

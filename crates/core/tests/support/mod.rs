@@ -1,19 +1,15 @@
 //! Shared pieces of the core's integration tests: a desk on a temporary folder with its own
-//! keyring service, the sandbox, a TCP proxy that can cut the network, and polling helpers.
+//! keyring service, the sandbox, and polling helpers.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hotelmate_core::config::{DataDir, PusherEndpoint};
 use hotelmate_core::secrets::TokenVault;
 use hotelmate_core::{Desk, DeskOptions, SignInRequest};
 use hotelmate_sandbox::{Sandbox, SandboxHandle};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinHandle;
 
 pub const PASSWORD: &str = "killarney-demo";
 
@@ -132,65 +128,4 @@ pub async fn server_offers(server: &SandboxHandle, token: &str) -> Vec<serde_jso
     }
     all.sort_by_key(|o| o["id"].as_i64());
     all
-}
-
-/// A TCP proxy in front of `target` whose network can be cut (open connections dropped, new
-/// ones refused at once) and restored, like a hotel's Wi-Fi.
-pub struct CutProxy {
-    pub addr: SocketAddr,
-    up: Arc<AtomicBool>,
-    tunnels: Arc<Mutex<Vec<JoinHandle<()>>>>,
-    accept: JoinHandle<()>,
-}
-
-impl CutProxy {
-    pub async fn start(target: SocketAddr) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let up = Arc::new(AtomicBool::new(true));
-        let tunnels: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
-        let accept = {
-            let up = up.clone();
-            let tunnels = tunnels.clone();
-            tokio::spawn(async move {
-                while let Ok((mut client, _)) = listener.accept().await {
-                    if !up.load(Ordering::SeqCst) {
-                        drop(client);
-                        continue;
-                    }
-                    let tunnel = tokio::spawn(async move {
-                        if let Ok(mut server) = TcpStream::connect(target).await {
-                            let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
-                        }
-                    });
-                    tunnels.lock().unwrap().push(tunnel);
-                }
-            })
-        };
-        Self {
-            addr,
-            up,
-            tunnels,
-            accept,
-        }
-    }
-
-    /// The network is gone: every open connection drops, new ones fail.
-    pub fn cut(&self) {
-        self.up.store(false, Ordering::SeqCst);
-        for tunnel in self.tunnels.lock().unwrap().drain(..) {
-            tunnel.abort();
-        }
-    }
-
-    pub fn restore(&self) {
-        self.up.store(true, Ordering::SeqCst);
-    }
-}
-
-impl Drop for CutProxy {
-    fn drop(&mut self) {
-        self.accept.abort();
-        self.cut();
-    }
 }
