@@ -18,15 +18,11 @@ use crate::store::{EntryState, Op, OutboxEntry, Row, Store};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Replayed {
     /// Done; the server has it.
-    Sent { seq: i64, target: i64 },
+    Sent { target: i64 },
     /// Paused for the user.
-    Conflict { seq: i64, target: i64 },
+    Conflict { target: i64 },
     /// Refused by the server.
-    Rejected {
-        seq: i64,
-        target: i64,
-        message: String,
-    },
+    Rejected { target: i64, message: String },
 }
 
 /// How a conflict's `problem` column reads: either field conflicts or "deleted elsewhere".
@@ -137,7 +133,6 @@ pub async fn replay(
             )?;
             store.finish_entry(entry.seq, Some(&row), None)?;
             Ok(Replayed::Sent {
-                seq: entry.seq,
                 target: entry.target,
             })
         }
@@ -152,7 +147,6 @@ pub async fn replay(
             let message = err.to_string();
             store.mark_retry(entry.seq, EntryState::Rejected, &message)?;
             Ok(Replayed::Rejected {
-                seq: entry.seq,
                 target: entry.target,
                 message,
             })
@@ -181,7 +175,6 @@ fn deleted_elsewhere(store: &Store, entry: &OutboxEntry) -> Result<Replayed, Syn
     let problem = serde_json::to_string(&detail).unwrap_or_default();
     store.keep_as_conflict(entry.seq, &entry.fields, &entry.base, &problem, None)?;
     Ok(Replayed::Conflict {
-        seq: entry.seq,
         target: entry.target,
     })
 }
@@ -202,10 +195,7 @@ async fn replay_create(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, 
                 id,
                 "adopted a row created before the answer was lost"
             );
-            return Ok(Replayed::Sent {
-                seq: entry.seq,
-                target: id,
-            });
+            return Ok(Replayed::Sent { target: id });
         }
     }
     store.mark_sending(entry.seq)?;
@@ -214,10 +204,7 @@ async fn replay_create(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, 
         resource,
     )?;
     let id = store.finish_create(entry.seq, entry.target, &row)?;
-    Ok(Replayed::Sent {
-        seq: entry.seq,
-        target: id,
-    })
+    Ok(Replayed::Sent { target: id })
 }
 
 /// The row an earlier, unanswered create made: the newest server row with every field as sent
@@ -279,7 +266,6 @@ async fn replay_update(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, 
     if outcome.conflicts.is_empty() {
         store.finish_entry(entry.seq, Some(&latest), None)?;
         return Ok(Replayed::Sent {
-            seq: entry.seq,
             target: entry.target,
         });
     }
@@ -296,7 +282,6 @@ async fn replay_update(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, 
     let problem = serde_json::to_string(&detail).unwrap_or_else(|_| json!({}).to_string());
     store.keep_as_conflict(entry.seq, &fields, &base, &problem, Some(&latest))?;
     Ok(Replayed::Conflict {
-        seq: entry.seq,
         target: entry.target,
     })
 }
@@ -314,7 +299,6 @@ async fn replay_delete(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, 
         Ok(()) | Err(ApiError::NotFound { .. }) => {
             store.finish_entry(entry.seq, None, Some(entry.target))?;
             Ok(Replayed::Sent {
-                seq: entry.seq,
                 target: entry.target,
             })
         }
@@ -344,7 +328,6 @@ async fn replay_upload(
                 .to_owned();
         store.mark_retry(entry.seq, EntryState::Rejected, &message)?;
         return Ok(Replayed::Rejected {
-            seq: entry.seq,
             target: entry.target,
             message,
         });
@@ -380,7 +363,6 @@ async fn replay_upload(
     let row = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
     store.finish_entry(entry.seq, Some(&row), None)?;
     Ok(Replayed::Sent {
-        seq: entry.seq,
         target: entry.target,
     })
 }
