@@ -25,15 +25,17 @@ impl Desk {
         Ok(list)
     }
 
+    /// One offer as shown (only that row is built and sanitized).
     pub fn offer(&self, id: i64) -> Result<Offer, DeskError> {
-        self.offers()?
-            .into_iter()
-            .find(|o| o.id == id)
-            .ok_or(DeskError::Missing("offer"))
+        Ok(Offer::from_view(&self.offer_view(id)?))
     }
 
     /// The offer as currently shown, as raw fields (for validation and the merge base).
     fn offer_row(&self, id: i64) -> Result<Row, DeskError> {
+        Ok(self.offer_view(id)?.row)
+    }
+
+    fn offer_view(&self, id: i64) -> Result<view::ViewRow, DeskError> {
         let store = &self.inner.store;
         view::fold(
             store.records(OFFERS.name)?,
@@ -41,7 +43,6 @@ impl Desk {
         )
         .into_iter()
         .find(|v| v.row.get("id").and_then(Value::as_i64) == Some(id))
-        .map(|v| v.row)
         .ok_or(DeskError::Missing("offer"))
     }
 
