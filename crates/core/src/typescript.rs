@@ -6,8 +6,8 @@ use ts_rs::TS;
 
 use crate::config::PusherEndpoint;
 use crate::desk::{
-    Conflict, ConnectionStatus, DeskEvent, OutboxSummary, Resolution, SessionInfo, SignInRequest,
-    UiError,
+    Conflict, ConnectionStatus, DeskEvent, ErrorCode, OutboxSummary, Resolution, SessionInfo,
+    SignInAgain, SignInRequest, UiError,
 };
 use crate::notify::{ToastCategory, ToastSetting};
 use crate::offers::Offer;
@@ -21,8 +21,10 @@ pub fn generated_typescript() -> String {
         SessionInfo::decl(),
         SignInRequest::decl(),
         ConnectionStatus::decl(),
+        SignInAgain::decl(),
         OutboxSummary::decl(),
         DeskEvent::decl(),
+        ErrorCode::decl(),
         UiError::decl(),
         RowSync::decl(),
         Offer::decl(),

@@ -417,7 +417,7 @@ async fn two_desks_converge_after_random_interleaved_edits() {
         if let Err(err) = result {
             assert_eq!(
                 err.code(),
-                "not_found",
+                hotelmate_core::desk::ErrorCode::NotFound,
                 "only a row deleted meanwhile may refuse an edit: {err}"
             );
         }

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use hotelmate_core::config::DataDir;
+use hotelmate_core::desk::ErrorCode;
 use hotelmate_core::secrets::{StaffToken, TokenVault};
 use hotelmate_core::{Desk, DeskEvent, DeskOptions, SignInRequest};
 use hotelmate_sandbox::{Sandbox, SandboxHandle};
@@ -140,17 +141,19 @@ async fn the_demo_session_survives_a_restart_and_sign_out_forgets_it() {
         .expect("opens straight into the hotel");
     assert_eq!(resumed.display_name, "Anna Byrne");
     assert_eq!(resumed.hotel_name, "Hotel Killarney");
-    // The background refresh reaches the restarted demo hotel with the kept token.
-    let online = tokio::time::timeout(Duration::from_secs(10), async {
+    // The restarted desk reaches the restarted demo hotel with the kept token, live updates on.
+    tokio::time::timeout(Duration::from_secs(10), async {
         loop {
-            if let DeskEvent::Connection { status } = events.recv().await.unwrap() {
-                break status;
+            if let DeskEvent::Connection {
+                status: hotelmate_core::ConnectionStatus::Online,
+            } = events.recv().await.unwrap()
+            {
+                break;
             }
         }
     })
     .await
-    .unwrap();
-    assert_eq!(online, hotelmate_core::ConnectionStatus::Online);
+    .expect("the desk says it is connected");
     assert!(fixture.vault.load("demo:anna.byrne").unwrap().is_some());
 
     restarted.sign_out().await.unwrap();
@@ -177,7 +180,7 @@ async fn wrong_credentials_are_refused_in_the_servers_words_and_nothing_is_saved
         .sign_in(request(&server.base_url(), "anna.byrne", "wrong"))
         .await
         .unwrap_err();
-    assert_eq!(err.code(), "validation");
+    assert_eq!(err.code(), ErrorCode::Validation);
     assert_eq!(
         err.to_string(),
         "Unable to log in with provided credentials."
@@ -199,30 +202,30 @@ async fn bad_addresses_and_empty_fields_are_refused_before_anything_is_sent() {
     let cases = [
         (
             request("ftp://hotel.example.com", "anna", "x"),
-            "config",
+            (ErrorCode::Config, None),
             "only http and https",
         ),
         (
             request("http://hotel.example.com", "anna", "x"),
-            "config",
+            (ErrorCode::Config, None),
             "unencrypted",
         ),
-        (request("", "anna", "x"), "config", "empty"),
+        (request("", "anna", "x"), (ErrorCode::Config, None), "empty"),
         // Port 9 (discard) is closed here; the fields are checked before any connection.
         (
             request("http://127.0.0.1:9", " ", "x"),
-            "invalid_username",
+            (ErrorCode::InvalidInput, Some("username")),
             "username",
         ),
         (
             request("http://127.0.0.1:9", "anna", ""),
-            "invalid_password",
+            (ErrorCode::InvalidInput, Some("password")),
             "password",
         ),
     ];
     for (req, code, words) in cases {
         let err = desk.sign_in(req.clone()).await.unwrap_err();
-        assert_eq!(err.code(), code, "{req:?}");
+        assert_eq!((err.code(), err.field()), code, "{req:?}");
         assert!(
             err.to_string().contains(words),
             "{err} should mention {words}"
@@ -267,7 +270,7 @@ async fn a_server_that_answers_an_html_error_page_gets_a_plain_words_error() {
         .sign_in(request(&format!("http://{addr}"), "anna", "pw"))
         .await
         .unwrap_err();
-    assert_eq!(err.code(), "server");
+    assert_eq!(err.code(), ErrorCode::Server);
     let text = err.to_string();
     assert!(
         text.contains("error page") && !text.contains("<html>"),
@@ -286,7 +289,7 @@ async fn a_server_that_hangs_gives_a_timeout_message() {
         .sign_in(request(&format!("http://{addr}"), "anna", "pw"))
         .await
         .unwrap_err();
-    assert_eq!(err.code(), "timeout");
+    assert_eq!(err.code(), ErrorCode::Timeout);
     assert!(
         err.to_string().contains("did not answer within 1 seconds"),
         "{err}"
@@ -316,7 +319,7 @@ async fn a_stale_token_signs_out_and_asks_to_sign_in_again() {
     );
     let message = tokio::time::timeout(Duration::from_secs(10), async {
         loop {
-            if let DeskEvent::SessionExpired { message } = events.recv().await.unwrap() {
+            if let DeskEvent::SessionExpired { message, .. } = events.recv().await.unwrap() {
                 break message;
             }
         }
@@ -349,7 +352,7 @@ async fn child_sign_in_without_keyring() {
         .sign_in(request(&server.base_url(), "anna.byrne", PASSWORD))
         .await
         .unwrap_err();
-    assert_eq!(err.code(), "keyring", "{err}");
+    assert_eq!(err.code(), ErrorCode::Keyring, "{err}");
     assert!(
         err.to_string().contains("keyring is not available"),
         "{err}"

@@ -1,6 +1,6 @@
 //! Offers: the list, edits, photos and the changes waiting for the user.
 
-use hotelmate_core::desk::{Conflict, OutboxSummary, Resolution};
+use hotelmate_core::desk::{Conflict, ErrorCode, OutboxSummary, Resolution};
 use hotelmate_core::notify::{ToastCategory, ToastSetting};
 use hotelmate_core::offers::Offer;
 use hotelmate_core::{Desk, UiError};
@@ -56,7 +56,8 @@ pub async fn offer_set_photo(
         .unwrap_or_else(|| "photo".into());
     let (Some(id), InvokeBody::Raw(bytes)) = (id, request.body()) else {
         return Err(UiError {
-            code: "invalid_photo".into(),
+            code: ErrorCode::InvalidInput,
+            field: Some("photo".into()),
             message: "The photo did not arrive; try again.".into(),
         });
     };

@@ -28,6 +28,7 @@ export type {
   Resolution,
   RowSync,
   SessionInfo,
+  SignInAgain,
   SignInRequest,
   UiError,
 } from "./generated";
@@ -52,7 +53,7 @@ export function asUiError(error: unknown): UiError {
   if (typeof error === "object" && error !== null && "code" in error && "message" in error) {
     return error as UiError;
   }
-  return { code: "internal", message: String(error) };
+  return { code: "internal", field: null, message: String(error) };
 }
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {

@@ -1,5 +1,12 @@
 // The UI's view of the desk: filled from the backend at start, kept current by desk events.
-import { backend, type ConnectionStatus, type DeskEvent, type OutboxSummary, type SessionInfo } from "./backend";
+import {
+  backend,
+  type ConnectionStatus,
+  type DeskEvent,
+  type OutboxSummary,
+  type SessionInfo,
+  type SignInAgain,
+} from "./backend";
 import { offers } from "./offers.svelte";
 
 class DeskState {
@@ -7,6 +14,8 @@ class DeskState {
   connection = $state<ConnectionStatus>({ state: "unknown" });
   /** Shown on the sign-in screen, e.g. when the server refused the saved sign-in. */
   notice = $state<string | null>(null);
+  /** Who to sign in as again (the form is filled in) so the edits waiting here are sent. */
+  again = $state<SignInAgain | null>(null);
   ready = $state(false);
   outbox = $state<OutboxSummary>({ pending: 0, conflicts: 0, rejected: 0 });
   /** When the live connection tries again (ms since the epoch), while offline. */
@@ -16,15 +25,18 @@ class DeskState {
     switch (event.type) {
       case "session_changed":
         this.session = event.session;
+        if (event.session) this.again = null;
         break;
       case "session_expired":
         this.session = null;
         this.notice = event.message;
+        this.again = event.again;
         break;
       case "connection":
         this.connection = event.status;
         this.retryAt =
-          event.status.state === "offline" && event.status.retry_in_seconds !== null
+          (event.status.state === "offline" || event.status.state === "live_reconnecting") &&
+          event.status.retry_in_seconds !== null
             ? Date.now() + event.status.retry_in_seconds * 1000
             : null;
         break;

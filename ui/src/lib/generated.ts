@@ -19,13 +19,21 @@ export type SignInRequest = { server_url: string, username: string, password: st
  */
 pusher: PusherEndpoint | null, };
 
-export type ConnectionStatus = { "state": "unknown" } | { "state": "online" } | { "state": "offline", since: string, reason: string, retry_in_seconds: number | null, };
+export type ConnectionStatus = { "state": "unknown" } | { "state": "online" } | { "state": "live_reconnecting", retry_in_seconds: number | null, } | { "state": "live_off", reason: string, } | { "state": "offline", since: string, reason: string, retry_in_seconds: number | null, };
+
+export type SignInAgain = { server_url: string, username: string, is_demo: boolean, 
+/**
+ * Edits made on this desk that have not reached the server yet.
+ */
+waiting_edits: number, };
 
 export type OutboxSummary = { pending: number, conflicts: number, rejected: number, };
 
-export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, } | { "type": "connection", status: ConnectionStatus, } | { "type": "resource_changed", resource: string, } | { "type": "remote_change", resource: string, action: string, id: number, title: string | null, } | { "type": "outbox", summary: OutboxSummary, } | { "type": "id_assigned", resource: string, temp_id: number, id: number, } | { "type": "upload_progress", resource: string, id: number, sent: number, total: number, };
+export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, again: SignInAgain | null, } | { "type": "connection", status: ConnectionStatus, } | { "type": "resource_changed", resource: string, } | { "type": "remote_change", resource: string, action: string, id: number, title: string | null, } | { "type": "outbox", summary: OutboxSummary, } | { "type": "id_assigned", resource: string, temp_id: number, id: number, } | { "type": "upload_progress", resource: string, id: number, sent: number, total: number, };
 
-export type UiError = { code: string, message: string, };
+export type ErrorCode = "config" | "unauthorized" | "forbidden" | "not_found" | "validation" | "conflict" | "server" | "network" | "timeout" | "unsupported" | "keyring" | "storage" | "invalid_input" | "not_signed_in" | "starting" | "demo" | "empty_file" | "file_too_large" | "unsupported_format" | "not_an_image" | "too_many_pixels" | "damaged_image" | "disk_full" | "image_failed" | "internal";
+
+export type UiError = { code: ErrorCode, field: string | null, message: string, };
 
 export type RowSync = { "state": "synced" } | { "state": "pending" } | { "state": "conflict" } | { "state": "rejected", message: string, };
 

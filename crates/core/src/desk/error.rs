@@ -24,6 +24,8 @@ pub enum DeskError {
     },
     #[error("you are not signed in")]
     NotSignedIn,
+    #[error("the desk is still opening; try again in a moment")]
+    Starting,
     #[error("the demo hotel could not start: {0}")]
     Demo(String),
     #[error("{0}")]
@@ -37,29 +39,104 @@ pub enum DeskError {
     Interrupted(String),
 }
 
+/// What went wrong, as a code the UI switches on (generated into TypeScript; never parsed from
+/// a string).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The server address or live-update settings are wrong.
+    Config,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    /// The server refused what was sent; the message has its words.
+    Validation,
+    Conflict,
+    Server,
+    Network,
+    Timeout,
+    Unsupported,
+    Keyring,
+    Storage,
+    /// Something the user typed is missing or wrong; `field` names it.
+    InvalidInput,
+    NotSignedIn,
+    /// The desk is still opening.
+    Starting,
+    Demo,
+    EmptyFile,
+    FileTooLarge,
+    UnsupportedFormat,
+    NotAnImage,
+    TooManyPixels,
+    DamagedImage,
+    DiskFull,
+    /// The image could not be prepared or kept (encoder, cache).
+    ImageFailed,
+    /// A background task stopped, or the UI's call failed before reaching the core.
+    Internal,
+}
+
 impl DeskError {
-    pub fn code(&self) -> String {
+    pub fn code(&self) -> ErrorCode {
+        use crate::media::MediaError as M;
         match self {
-            Self::Config(_) => "config".into(),
-            Self::Api(err) => err.code().into(),
-            Self::Secrets(_) => "keyring".into(),
-            Self::Store(_) => "storage".into(),
-            Self::InvalidInput { field, .. } => format!("invalid_{field}"),
-            Self::NotSignedIn => "not_signed_in".into(),
-            Self::Demo(_) => "demo".into(),
-            Self::Invalid(err) => format!("invalid_{}", err.field),
-            Self::Media(err) => err.code().into(),
-            Self::Missing(_) => "not_found".into(),
-            Self::Interrupted(_) => "interrupted".into(),
+            Self::Config(_) => ErrorCode::Config,
+            Self::Api(err) => match err {
+                ApiError::Unauthorized { .. } => ErrorCode::Unauthorized,
+                ApiError::Forbidden { .. } => ErrorCode::Forbidden,
+                ApiError::NotFound { .. } => ErrorCode::NotFound,
+                ApiError::Validation { .. } => ErrorCode::Validation,
+                ApiError::Conflict { .. } => ErrorCode::Conflict,
+                ApiError::Server { .. } => ErrorCode::Server,
+                ApiError::Network { .. } => ErrorCode::Network,
+                ApiError::Timeout { .. } => ErrorCode::Timeout,
+                ApiError::Unsupported { .. } => ErrorCode::Unsupported,
+            },
+            Self::Secrets(_) => ErrorCode::Keyring,
+            Self::Store(_) => ErrorCode::Storage,
+            Self::InvalidInput { .. } | Self::Invalid(_) => ErrorCode::InvalidInput,
+            Self::NotSignedIn => ErrorCode::NotSignedIn,
+            Self::Starting => ErrorCode::Starting,
+            Self::Demo(_) => ErrorCode::Demo,
+            Self::Media(err) => match err {
+                M::Empty { .. } => ErrorCode::EmptyFile,
+                M::FileTooLarge { .. } => ErrorCode::FileTooLarge,
+                M::UnsupportedFormat { .. } | M::UnusualEncoding { .. } => {
+                    ErrorCode::UnsupportedFormat
+                }
+                M::NotAnImage { .. } => ErrorCode::NotAnImage,
+                M::TooManyPixels { .. } | M::TooMuchMemory { .. } => ErrorCode::TooManyPixels,
+                M::Damaged { .. } => ErrorCode::DamagedImage,
+                M::DiskFull { .. } => ErrorCode::DiskFull,
+                M::Encode { .. }
+                | M::InvalidPolicy(_)
+                | M::CacheWrite { .. }
+                | M::CacheRead { .. }
+                | M::InvalidHash(_) => ErrorCode::ImageFailed,
+            },
+            Self::Missing(_) => ErrorCode::NotFound,
+            Self::Interrupted(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The field the user must correct, when the error is about one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::InvalidInput { field, .. } => Some(field),
+            Self::Invalid(err) => Some(err.field),
+            _ => None,
         }
     }
 }
 
 impl From<DeskError> for UiError {
     fn from(err: DeskError) -> Self {
+        tracing::info!(error = %err, code = ?err.code(), "a request of the UI failed");
         let message = sentence(&err.to_string());
         Self {
             code: err.code(),
+            field: err.field().map(str::to_owned),
             message,
         }
     }
@@ -85,7 +162,7 @@ mod tests {
     #[test]
     fn errors_reach_the_ui_as_a_code_and_a_sentence() {
         let ui: UiError = DeskError::Config(ConfigError::EmptyUrl).into();
-        assert_eq!(ui.code, "config");
+        assert_eq!(ui.code, ErrorCode::Config);
         assert_eq!(ui.message, "The server address is empty.");
     }
 }

@@ -11,10 +11,10 @@ use std::time::Duration;
 
 use tokio::sync::broadcast;
 
-pub use error::DeskError;
+pub use error::{DeskError, ErrorCode};
 pub use types::{
-    Conflict, ConnectionStatus, DeskEvent, OutboxSummary, Resolution, SessionInfo, SignInRequest,
-    UiError,
+    Conflict, ConnectionStatus, DeskEvent, OutboxSummary, Resolution, SessionInfo, SignInAgain,
+    SignInRequest, UiError,
 };
 
 use crate::api::{ApiClient, ApiError, DEFAULT_REQUEST_TIMEOUT};
@@ -22,6 +22,7 @@ use crate::config::{ApiBase, DataDir, PusherEndpoint};
 use crate::media::MediaCache;
 use crate::secrets::{StaffToken, TokenVault};
 use crate::store::{SessionRow, Store};
+use crate::sync::link::Socket;
 use crate::sync::{live, SyncEngine, SyncShared};
 use demo::DemoHotel;
 
@@ -75,24 +76,45 @@ struct Inner {
     store: Arc<Store>,
     media: MediaCache,
     events: broadcast::Sender<DeskEvent>,
-    live: Mutex<Option<Live>>,
-    sync: Mutex<Option<Arc<SyncShared>>>,
-    running: tokio::sync::Mutex<Option<Running>>,
+    phase: Mutex<Phase>,
+    /// Serialises sign-in, resume, sign-out, expiry and shutdown, so two never interleave.
+    transitions: tokio::sync::Mutex<()>,
     demo: tokio::sync::Mutex<Option<DemoHotel>>,
 }
 
-/// The background work of a signed-in desk.
+/// Where the desk is in its life. One state behind one lock: "signed in but no engine" cannot
+/// be represented.
+enum Phase {
+    SignedOut,
+    /// Restoring the saved session at start-up.
+    Resuming,
+    /// Signed in, with the sync engine and the live socket running.
+    SignedIn(Arc<Running>),
+    /// Stopping the engine and the socket (signing out, expiring, or quitting).
+    Stopping,
+}
+
+/// A signed-in desk: who, the server client, and the background work.
 struct Running {
+    account: String,
+    identity: Mutex<SessionRow>,
+    client: ApiClient,
+    sync: Arc<SyncShared>,
+    tasks: Mutex<Option<Tasks>>,
+}
+
+struct Tasks {
     engine: SyncEngine,
     socket: Option<live::Live>,
     notifier: Option<crate::notify::Notifier>,
+    /// Waits for the server to refuse the token, then signs the desk out.
+    expiry: tokio::task::JoinHandle<()>,
 }
 
-/// The signed-in state kept in memory: the stored row and an authenticated client.
-#[derive(Clone)]
-struct Live {
-    row: SessionRow,
-    client: ApiClient,
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Desk {
@@ -107,9 +129,8 @@ impl Desk {
                 store,
                 media,
                 events,
-                live: Mutex::new(None),
-                sync: Mutex::new(None),
-                running: tokio::sync::Mutex::new(None),
+                phase: Mutex::new(Phase::SignedOut),
+                transitions: tokio::sync::Mutex::new(()),
                 demo: tokio::sync::Mutex::new(None),
             }),
         })
@@ -125,62 +146,81 @@ impl Desk {
         let _ = self.inner.events.send(event);
     }
 
-    fn live(&self) -> Option<Live> {
-        self.inner
-            .live
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
+    fn set_phase(&self, phase: Phase) -> Phase {
+        std::mem::replace(&mut *lock(&self.inner.phase), phase)
     }
 
-    fn set_live(&self, live: Option<Live>) {
-        *self
-            .inner
-            .live
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = live;
+    /// The signed-in desk, or why there is none.
+    fn running(&self) -> Result<Arc<Running>, DeskError> {
+        match &*lock(&self.inner.phase) {
+            Phase::SignedIn(running) => Ok(running.clone()),
+            Phase::Resuming => Err(DeskError::Starting),
+            Phase::SignedOut | Phase::Stopping => Err(DeskError::NotSignedIn),
+        }
     }
 
     /// The signed-in staff member, if any (from memory; no I/O).
     pub fn session(&self) -> Option<SessionInfo> {
-        self.live().map(|live| session_info(&live.row))
+        self.running()
+            .ok()
+            .map(|running| session_info(&lock(&running.identity)))
     }
 
-    /// At start-up: restores the saved session from SQLite and the keyring, starting the demo
-    /// hotel again if that is where the session is. Works with no network; the names are
-    /// refreshed in the background.
+    /// How the link to the server is doing right now (the status bar's first paint).
+    pub fn connection_status(&self) -> ConnectionStatus {
+        self.running()
+            .map(|running| running.sync.connection_status())
+            .unwrap_or(ConnectionStatus::Unknown)
+    }
+
+    /// At start-up: restores the saved session from SQLite and the keyring and starts the desk
+    /// exactly as a sign-in does (sync engine, live socket), starting the demo hotel again if
+    /// that is where the session is. Works with no network: cached data shows at once and the
+    /// engine keeps trying. Without a token (the server ended the sign-in, or the keyring lost
+    /// it) the account's data and waiting edits are kept for when the same account signs in.
     pub async fn resume(&self) -> Result<Option<SessionInfo>, DeskError> {
-        if let Some(live) = self.live() {
-            return Ok(Some(session_info(&live.row)));
+        let _transition = self.inner.transitions.lock().await;
+        if let Some(info) = self.session() {
+            return Ok(Some(info));
         }
         let Some(mut row) = self.inner.store.load_session()? else {
             return Ok(None);
         };
         let Some(token) = self.inner.options.vault.load(&row.account)? else {
-            self.inner.store.wipe_account()?;
             self.emit(DeskEvent::SessionExpired {
-                message:
-                    "Your saved sign-in is no longer in the system keyring. Please sign in again."
-                        .into(),
+                message: "Your sign-in has ended. Please sign in again.".into(),
+                again: Some(self.sign_in_again(&row)),
             });
             return Ok(None);
         };
-        if row.is_demo {
-            let demo = self.start_demo().await?;
-            row.api_base = demo.api_base.to_string();
-            row.pusher = Some(pusher_json(&demo.pusher));
+        self.set_phase(Phase::Resuming);
+        let started = async {
+            if row.is_demo {
+                let demo = self.start_demo().await?;
+                row.api_base = demo.api_base.to_string();
+                row.pusher = Some(pusher_json(&demo.pusher)?);
+            }
+            let base = ApiBase::parse(&row.api_base)?;
+            let client = ApiClient::with_timeout(base, self.inner.options.request_timeout)?
+                .authenticated(token);
+            Ok::<_, DeskError>(self.start(row, client))
         }
-        let base = ApiBase::parse(&row.api_base)?;
-        let client =
-            ApiClient::with_timeout(base, self.inner.options.request_timeout)?.authenticated(token);
-        let info = session_info(&row);
-        self.set_live(Some(Live { row, client }));
-        self.emit(DeskEvent::SessionChanged {
-            session: Some(info.clone()),
-        });
-        let desk = self.clone();
-        tokio::spawn(async move { desk.refresh_identity().await });
-        Ok(Some(info))
+        .await;
+        match started {
+            Ok(info) => {
+                let desk = self.clone();
+                tokio::spawn(async move {
+                    if let Err(err) = desk.refresh_identity().await {
+                        tracing::info!(error = %err, "the staff names were not refreshed");
+                    }
+                });
+                Ok(Some(info))
+            }
+            Err(err) => {
+                self.set_phase(Phase::SignedOut);
+                Err(err)
+            }
+        }
     }
 
     /// Signs in to a real HotelMate server.
@@ -251,11 +291,12 @@ impl Desk {
         };
         let client = anonymous.authenticated(login.token.clone());
         let me = client.me(&slug).await?;
+        let pusher = pusher.as_ref().map(pusher_json).transpose()?;
         let row = SessionRow {
             account,
             username: login.username.clone(),
             api_base: base.to_string(),
-            pusher: pusher.as_ref().map(pusher_json),
+            pusher,
             is_demo,
             hotel_id: login.hotel_id.or(login.hotel.as_ref().map(|h| h.id)),
             hotel_name: login
@@ -278,20 +319,154 @@ impl Desk {
             access_level: login.access_level.clone(),
             signed_in_at: chrono::Utc::now().to_rfc3339(),
         };
+        let _transition = self.inner.transitions.lock().await;
+        self.stop_running().await;
         self.save_signed_in(&row, &login.token)?;
+        Ok(self.start(row, client))
+    }
+
+    /// Starts the background work of a signed-in desk (first sign-in and every reopen alike):
+    /// the sync engine sends what is queued at once and reconciles once the live channel is
+    /// subscribed. Called with the transition lock held.
+    fn start(&self, row: SessionRow, client: ApiClient) -> SessionInfo {
+        let (endpoint, socket) = match row.pusher.as_deref().map(serde_json::from_str) {
+            None => (None, Socket::NotConfigured),
+            Some(Ok(endpoint)) => (Some(endpoint), Socket::Connecting),
+            Some(Err(err)) => {
+                tracing::error!(error = %err, "the saved live-update settings cannot be read");
+                let reason = "The saved live-update settings of this sign-in cannot be read; \
+                              sign out and in again to set them."
+                    .to_owned();
+                (None, Socket::Off { reason })
+            }
+        };
+        let engine = SyncEngine::start(
+            client.clone(),
+            self.inner.store.clone(),
+            self.inner.media.clone(),
+            row.hotel_slug.clone(),
+            self.inner.events.clone(),
+            socket,
+        );
+        let shared = engine.shared.clone();
+        let socket = endpoint.and_then(|endpoint: PusherEndpoint| {
+            match live::Live::start(&endpoint, shared.clone()) {
+                Ok(socket) => Some(socket),
+                Err(err) => {
+                    tracing::error!(error = %err, "live updates cannot start");
+                    shared.socket_changed(Socket::Off {
+                        reason: format!(
+                            "Live updates cannot start ({err}), so colleagues' changes are \
+                             fetched every minute."
+                        ),
+                    });
+                    None
+                }
+            }
+        });
+        let notifier = self.inner.options.toasts.then(|| {
+            crate::notify::Notifier::start(self.inner.events.subscribe(), self.muted_toasts())
+        });
+        let expiry = {
+            let desk = self.clone();
+            let shared = shared.clone();
+            let account = row.account.clone();
+            tokio::spawn(async move {
+                let message = shared.expired().await;
+                // Signing out stops (aborts) this task, so it happens in a task of its own.
+                tokio::spawn(async move { desk.expire(&account, &message).await });
+            })
+        };
         let info = session_info(&row);
-        self.set_live(Some(Live {
-            row: row.clone(),
-            client: client.clone(),
-        }));
-        self.start_sync(&row, client).await;
+        let running = Running {
+            account: row.account.clone(),
+            identity: Mutex::new(row),
+            client,
+            sync: shared.clone(),
+            tasks: Mutex::new(Some(Tasks {
+                engine,
+                socket,
+                notifier,
+                expiry,
+            })),
+        };
+        self.set_phase(Phase::SignedIn(Arc::new(running)));
         self.emit(DeskEvent::SessionChanged {
             session: Some(info.clone()),
         });
         self.emit(DeskEvent::Connection {
-            status: ConnectionStatus::Online,
+            status: shared.connection_status(),
         });
-        Ok(info)
+        self.emit(DeskEvent::Outbox {
+            summary: shared.outbox_summary(),
+        });
+        info
+    }
+
+    /// Stops the engine, the socket and the toasts, if running. Called with the transition
+    /// lock held; the phase is `Stopping` meanwhile and `SignedOut` after.
+    async fn stop_running(&self) -> Option<Arc<Running>> {
+        let running = match self.set_phase(Phase::Stopping) {
+            Phase::SignedIn(running) => Some(running),
+            _ => None,
+        };
+        if let Some(tasks) = running.as_ref().and_then(|r| lock(&r.tasks).take()) {
+            tasks.expiry.abort();
+            if let Some(notifier) = tasks.notifier {
+                notifier.stop();
+            }
+            tasks.engine.shared.set_socket_client(None);
+            if let Some(socket) = tasks.socket {
+                socket.stop().await;
+            }
+            tasks.engine.stop().await;
+        }
+        self.set_phase(Phase::SignedOut);
+        running
+    }
+
+    /// The server refused `account`'s token: stop, forget the token, keep the account's data
+    /// and waiting edits, and ask for the password.
+    async fn expire(&self, account: &str, server_message: &str) {
+        let _transition = self.inner.transitions.lock().await;
+        let current = self.running().ok().filter(|r| r.account == account);
+        if current.is_none() {
+            return;
+        }
+        self.stop_running().await;
+        if let Err(err) = self.inner.options.vault.delete(account) {
+            tracing::warn!(error = %err, "could not delete the refused token from the keyring");
+        }
+        let again = match self.inner.store.load_session() {
+            Ok(row) => row.map(|row| self.sign_in_again(&row)),
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot read the session to offer signing in again");
+                None
+            }
+        };
+        self.emit(DeskEvent::SessionChanged { session: None });
+        self.emit(DeskEvent::SessionExpired {
+            message: format!(
+                "The server no longer accepts your sign-in ({server_message}). Please sign in again."
+            ),
+            again,
+        });
+    }
+
+    fn sign_in_again(&self, row: &SessionRow) -> SignInAgain {
+        let waiting_edits = match self.inner.store.outbox_counts() {
+            Ok(counts) => counts.iter().map(|(_, n)| n).sum(),
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot count the waiting edits");
+                0
+            }
+        };
+        SignInAgain {
+            server_url: row.api_base.clone(),
+            username: row.username.clone(),
+            is_demo: row.is_demo,
+            waiting_edits,
+        }
     }
 
     /// Token to the keyring first (nothing is written if the keyring refuses), then the session
@@ -318,21 +493,23 @@ impl Desk {
 
     /// Forgets the token (keyring) and this account's local data; stops the demo hotel.
     pub async fn sign_out(&self) -> Result<(), DeskError> {
+        let _transition = self.inner.transitions.lock().await;
+        self.stop_running().await;
         if let Some(row) = self.inner.store.load_session()? {
             self.inner.options.vault.delete(&row.account)?;
         }
-        self.stop_sync().await;
         self.inner.store.wipe_account()?;
-        self.set_live(None);
         self.stop_demo().await;
         self.emit(DeskEvent::SessionChanged { session: None });
         Ok(())
     }
 
-    /// Asks the server who is signed in and stores the names. A refused token ends the session.
+    /// Asks the server who is signed in and stores the names. A refused token ends the session
+    /// (as any refused request does).
     pub async fn refresh_identity(&self) -> Result<SessionInfo, DeskError> {
-        let live = self.live().ok_or(DeskError::NotSignedIn)?;
-        match live.client.me(&live.row.hotel_slug).await {
+        let running = self.running()?;
+        let slug = lock(&running.identity).hotel_slug.clone();
+        match running.client.me(&slug).await {
             Ok(me) => {
                 let role = me.role_detail.as_ref().and_then(|r| r.name.as_deref());
                 let department = me
@@ -345,39 +522,20 @@ impl Desk {
                     role,
                     department,
                 )?;
-                let mut row = live.row.clone();
-                row.first_name = me.first_name.clone();
-                row.last_name = me.last_name.clone();
-                let info = session_info(&row);
-                self.set_live(Some(Live {
-                    row,
-                    client: live.client,
-                }));
-                self.emit(DeskEvent::Connection {
-                    status: ConnectionStatus::Online,
-                });
+                let info = {
+                    let mut row = lock(&running.identity);
+                    row.first_name = me.first_name.clone();
+                    row.last_name = me.last_name.clone();
+                    session_info(&row)
+                };
                 self.emit(DeskEvent::SessionChanged {
                     session: Some(info.clone()),
                 });
                 Ok(info)
             }
             Err(ApiError::Unauthorized { message }) => {
-                tracing::warn!("the server refused the saved token; signing out");
-                self.sign_out().await?;
-                self.emit(DeskEvent::SessionExpired {
-                    message: format!("The server no longer accepts your sign-in ({message}). Please sign in again."),
-                });
+                running.sync.report_unauthorized(message.clone());
                 Err(ApiError::Unauthorized { message }.into())
-            }
-            Err(err @ (ApiError::Network { .. } | ApiError::Timeout { .. })) => {
-                self.emit(DeskEvent::Connection {
-                    status: ConnectionStatus::Offline {
-                        since: chrono::Utc::now().to_rfc3339(),
-                        reason: err.to_string(),
-                        retry_in_seconds: None,
-                    },
-                });
-                Err(err.into())
             }
             Err(err) => Err(err.into()),
         }
@@ -400,80 +558,23 @@ impl Desk {
         }
     }
 
-    /// Starts the sync engine and the live socket for a signed-in session.
-    async fn start_sync(&self, row: &SessionRow, client: ApiClient) {
-        self.stop_sync().await;
-        let engine = SyncEngine::start(
-            client,
-            self.inner.store.clone(),
-            self.inner.media.clone(),
-            row.hotel_slug.clone(),
-            self.inner.events.clone(),
-        );
-        let endpoint = row
-            .pusher
-            .as_deref()
-            .and_then(|json| serde_json::from_str::<PusherEndpoint>(json).ok());
-        let socket = endpoint.and_then(|endpoint| {
-            match live::Live::start(&endpoint, engine.shared.clone()) {
-                Ok(socket) => Some(socket),
-                Err(err) => {
-                    tracing::warn!(error = %err, "live updates are off");
-                    None
-                }
-            }
-        });
-        *self
-            .inner
-            .sync
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(engine.shared.clone());
-        let notifier = self.inner.options.toasts.then(|| {
-            crate::notify::Notifier::start(self.inner.events.subscribe(), self.muted_toasts())
-        });
-        *self.inner.running.lock().await = Some(Running {
-            engine,
-            socket,
-            notifier,
-        });
-    }
-
-    async fn stop_sync(&self) {
-        self.inner
-            .sync
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take();
-        if let Some(running) = self.inner.running.lock().await.take() {
-            if let Some(notifier) = running.notifier {
-                notifier.stop();
-            }
-            if let Some(socket) = running.socket {
-                socket.stop().await;
-            }
-            running.engine.stop().await;
-        }
-    }
-
     /// The sync engine of the signed-in session.
     fn sync(&self) -> Result<Arc<SyncShared>, DeskError> {
-        self.inner
-            .sync
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
-            .ok_or(DeskError::NotSignedIn)
+        Ok(self.running()?.sync.clone())
     }
 
     /// Stops background work (sync, live socket, the demo hotel) before the process exits.
+    /// Nothing is forgotten: the next start resumes where this one stopped.
     pub async fn shutdown(&self) {
-        self.stop_sync().await;
+        let _transition = self.inner.transitions.lock().await;
+        self.stop_running().await;
         self.stop_demo().await;
     }
 }
 
-fn pusher_json(endpoint: &PusherEndpoint) -> String {
-    serde_json::to_string(endpoint).unwrap_or_default()
+fn pusher_json(endpoint: &PusherEndpoint) -> Result<String, DeskError> {
+    serde_json::to_string(endpoint)
+        .map_err(|err| DeskError::Interrupted(format!("saving the live-update settings: {err}")))
 }
 
 fn session_info(row: &SessionRow) -> SessionInfo {

@@ -37,6 +37,8 @@ impl Desk {
 
     fn offer_view(&self, id: i64) -> Result<view::ViewRow, DeskError> {
         let store = &self.inner.store;
+        // The UI may still hold the temporary id of an offer whose create has since finished.
+        let id = store.resolve_id(OFFERS.name, id)?;
         view::fold(
             store.records(OFFERS.name)?,
             &store.outbox_entries(OFFERS.name)?,
@@ -304,8 +306,11 @@ impl Desk {
         }
         let json = serde_json::to_string(&set).unwrap_or_else(|_| "[]".into());
         self.inner.store.set_preference(MUTED_TOASTS, &json)?;
-        if let Some(running) = self.inner.running.lock().await.as_ref() {
-            if let Some(notifier) = &running.notifier {
+        if let Ok(running) = self.running() {
+            if let Some(notifier) = super::lock(&running.tasks)
+                .as_ref()
+                .and_then(|tasks| tasks.notifier.as_ref())
+            {
                 notifier.set_muted(category, muted);
             }
         }

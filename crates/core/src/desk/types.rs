@@ -65,21 +65,42 @@ pub struct SignInRequest {
     pub pusher: Option<PusherEndpoint>,
 }
 
-/// How the desk's link to its server is doing, for the status bar.
+/// How the desk's link to its server is doing, for the status bar. Reasons are plain words for
+/// staff; the raw error is in the log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum ConnectionStatus {
-    /// Nothing tried yet.
+    /// Connecting: nothing has answered yet.
     Unknown,
+    /// The server answers and colleagues' changes arrive live.
     Online,
+    /// The server answers, but live updates are down for now; `retry_in_seconds` is when the
+    /// live connection tries again, when known.
+    LiveReconnecting {
+        #[ts(type = "number | null")]
+        retry_in_seconds: Option<u64>,
+    },
+    /// The server answers, but this sign-in cannot have live updates; `reason` says why.
+    LiveOff { reason: String },
     /// The server could not be reached; `since` is an RFC 3339 time; `retry_in_seconds` is when
-    /// the live connection tries again, when known.
+    /// the desk tries again, when known.
     Offline {
         since: String,
         reason: String,
         #[ts(type = "number | null")]
         retry_in_seconds: Option<u64>,
     },
+}
+
+/// How to sign in again after the server ended a sign-in: the form is filled in, and the edits
+/// still waiting on this desk are sent once the same account signs in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SignInAgain {
+    pub server_url: String,
+    pub username: String,
+    pub is_demo: bool,
+    /// Edits made on this desk that have not reached the server yet.
+    pub waiting_edits: u32,
 }
 
 /// Local changes not yet on the server, for the status bar.
@@ -98,9 +119,11 @@ pub enum DeskEvent {
     SessionChanged {
         session: Option<SessionInfo>,
     },
-    /// The server refused the saved sign-in; the user must sign in again.
+    /// The server refused the saved sign-in; the user must sign in again (as `again`, to send
+    /// the edits still waiting).
     SessionExpired {
         message: String,
+        again: Option<SignInAgain>,
     },
     Connection {
         status: ConnectionStatus,
@@ -140,9 +163,22 @@ pub enum DeskEvent {
     },
 }
 
-/// An error as the UI shows it: a code to branch on and a sentence to display.
+/// An error as the UI shows it: a code to branch on, the field to correct (if any) and a
+/// sentence to display.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct UiError {
-    pub code: String,
+    pub code: super::error::ErrorCode,
+    pub field: Option<String>,
     pub message: String,
+}
+
+impl UiError {
+    /// An error the shell itself finds (a missing window, a request that did not arrive).
+    pub fn new(code: super::error::ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            field: None,
+            message: message.into(),
+        }
+    }
 }

@@ -74,6 +74,16 @@ pub const MIGRATIONS: &[Migration] = &[
               value TEXT NOT NULL
           );",
     },
+    Migration {
+        version: 4,
+        name: "id_map: server ids of rows created here, for edits made while the create was sent",
+        sql: "CREATE TABLE id_map (
+              resource TEXT NOT NULL,
+              temp_id  INTEGER NOT NULL,
+              id       INTEGER NOT NULL,
+              PRIMARY KEY (resource, temp_id)
+          );",
+    },
 ];
 
 /// The schema version this build writes.

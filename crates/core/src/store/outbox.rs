@@ -28,14 +28,15 @@ impl Op {
         }
     }
 
-    fn parse(text: &str) -> Self {
-        match text {
+    fn parse(text: &str) -> Option<Self> {
+        Some(match text {
             "create" => Self::Create,
+            "update" => Self::Update,
             "delete" => Self::Delete,
             "upload" => Self::Upload,
             "clear_image" => Self::ClearImage,
-            _ => Self::Update,
-        }
+            _ => return None,
+        })
     }
 }
 
@@ -61,13 +62,14 @@ impl EntryState {
         }
     }
 
-    fn parse(text: &str) -> Self {
-        match text {
+    fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "pending" => Self::Pending,
             "sending" => Self::Sending,
             "conflict" => Self::Conflict,
             "rejected" => Self::Rejected,
-            _ => Self::Pending,
-        }
+            _ => return None,
+        })
     }
 }
 
@@ -91,8 +93,8 @@ pub struct OutboxEntry {
     pub created_at: String,
 }
 
-fn parse_map(text: String) -> Row {
-    serde_json::from_str(&text).unwrap_or_default()
+fn parse_map(column: &str, text: &str) -> Result<Row, String> {
+    serde_json::from_str(text).map_err(|err| format!("its {column} cannot be read ({err})"))
 }
 
 fn to_text(map: &Row) -> String {
@@ -100,21 +102,86 @@ fn to_text(map: &Row) -> String {
 }
 
 impl OutboxEntry {
+    /// Reads a row. A damaged row (unreadable JSON, an unknown operation or state) is not
+    /// turned into an empty edit that would be "sent" and deleted: it comes back as a refused
+    /// entry whose problem says what is damaged, so it blocks its row and is shown to the user,
+    /// while the stored text stays as it was.
     fn from_row(row: &SqlRow<'_>) -> rusqlite::Result<Self> {
+        let op_text: String = row.get("op")?;
+        let state_text: String = row.get("state")?;
+        let fields = parse_map("fields", &row.get::<_, String>("fields")?);
+        let base = parse_map("base", &row.get::<_, String>("base")?);
+        let op = Op::parse(&op_text);
+        let state = EntryState::parse(&state_text);
+        let damage = [
+            op.is_none()
+                .then(|| format!("its operation '{op_text}' is unknown")),
+            state
+                .is_none()
+                .then(|| format!("its state '{state_text}' is unknown")),
+            fields.as_ref().err().cloned(),
+            base.as_ref().err().cloned(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>();
+        let (state, problem) = if damage.is_empty() {
+            (state.unwrap_or(EntryState::Rejected), row.get("problem")?)
+        } else {
+            (
+                EntryState::Rejected,
+                Some(format!(
+                    "{DAMAGED}: {}. Discard it and make the change again.",
+                    damage.join("; ")
+                )),
+            )
+        };
         Ok(Self {
             seq: row.get("seq")?,
             resource: row.get("resource")?,
-            op: Op::parse(&row.get::<_, String>("op")?),
+            op: op.unwrap_or(Op::Update),
             target: row.get("target")?,
-            fields: parse_map(row.get("fields")?),
-            base: parse_map(row.get("base")?),
+            fields: fields.unwrap_or_default(),
+            base: base.unwrap_or_default(),
             media: row.get("media")?,
-            state: EntryState::parse(&row.get::<_, String>("state")?),
-            problem: row.get("problem")?,
+            state,
+            problem,
             attempts: row.get("attempts")?,
             created_at: row.get("created_at")?,
         })
     }
+
+    /// Whether the stored row could not be read (see [`OutboxEntry::from_row`]).
+    pub fn is_damaged(&self) -> bool {
+        self.problem
+            .as_deref()
+            .is_some_and(|p| p.starts_with(DAMAGED))
+    }
+}
+
+/// How the problem of a damaged outbox row begins.
+const DAMAGED: &str = "This change is damaged in the desk's database";
+
+/// Records damaged entries as refused (with what is damaged), so counts and the status bar
+/// agree with what the UI lists; the damaged text itself is left as it was.
+fn keep_damage_refused(
+    conn: &rusqlite::Connection,
+    entries: &[OutboxEntry],
+) -> rusqlite::Result<()> {
+    for entry in entries.iter().filter(|e| e.is_damaged()) {
+        let changed = conn.execute(
+            "UPDATE outbox SET state = 'rejected', problem = ?2 WHERE seq = ?1 AND state != 'rejected'",
+            params![entry.seq, entry.problem],
+        )?;
+        if changed > 0 {
+            tracing::error!(
+                seq = entry.seq,
+                problem = entry.problem.as_deref(),
+                "a damaged outbox entry was set aside"
+            );
+        }
+    }
+    Ok(())
 }
 
 fn now() -> String {
@@ -137,6 +204,23 @@ fn insert(
     Ok(tx.last_insert_rowid())
 }
 
+/// The server id of a row created on this desk (`target` is its temporary id), or `target`.
+/// An edit made while the create was on its way names the temporary id; it must aim at the row
+/// the create made.
+fn resolve(tx: &Transaction<'_>, resource: &str, target: i64) -> rusqlite::Result<i64> {
+    if target >= 0 {
+        return Ok(target);
+    }
+    Ok(tx
+        .query_row(
+            "SELECT id FROM id_map WHERE resource = ?1 AND temp_id = ?2",
+            params![resource, target],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(target))
+}
+
 fn entries_for(
     tx: &Transaction<'_>,
     resource: &str,
@@ -149,10 +233,31 @@ fn entries_for(
 }
 
 impl Store {
+    /// The server id of a row this desk created (`id` is the temporary id the UI may still
+    /// hold), or `id` itself.
+    pub fn resolve_id(&self, resource: &str, id: i64) -> Result<i64, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        Ok(resolve(&tx, resource, id)?)
+    }
+
     pub fn outbox_entries(&self, resource: &str) -> Result<Vec<OutboxEntry>, StoreError> {
         let conn = self.lock();
         let mut statement =
             conn.prepare_cached("SELECT * FROM outbox WHERE resource = ?1 ORDER BY seq")?;
+        let rows = statement
+            .query_map([resource], OutboxEntry::from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        keep_damage_refused(&conn, &rows)?;
+        Ok(rows)
+    }
+
+    /// Creates sent whose answer has not come yet (the server may announce them first).
+    pub fn sending_creates(&self, resource: &str) -> Result<Vec<OutboxEntry>, StoreError> {
+        let conn = self.lock();
+        let mut statement = conn.prepare_cached(
+            "SELECT * FROM outbox WHERE resource = ?1 AND op = 'create' AND state = 'sending' ORDER BY seq",
+        )?;
         let rows = statement
             .query_map([resource], OutboxEntry::from_row)?
             .collect::<Result<Vec<_>, _>>()?;
@@ -165,6 +270,7 @@ impl Store {
         let rows = statement
             .query_map([], OutboxEntry::from_row)?
             .collect::<Result<Vec<_>, _>>()?;
+        keep_damage_refused(&conn, &rows)?;
         Ok(rows)
     }
 
@@ -175,8 +281,9 @@ impl Store {
             conn.prepare_cached("SELECT state, COUNT(*) FROM outbox GROUP BY state")?;
         let rows = statement
             .query_map([], |row| {
+                let state: String = row.get(0)?;
                 Ok((
-                    EntryState::parse(&row.get::<_, String>(0)?),
+                    EntryState::parse(&state).unwrap_or(EntryState::Rejected),
                     row.get::<_, u32>(1)?,
                 ))
             })?
@@ -219,6 +326,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
+        let target = resolve(&tx, resource, target)?;
         let existing = entries_for(&tx, resource, target)?;
         let foldable = existing
             .iter()
@@ -248,6 +356,7 @@ impl Store {
     pub fn queue_delete(&self, resource: &str, target: i64) -> Result<(), StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
+        let target = resolve(&tx, resource, target)?;
         let existing = entries_for(&tx, resource, target)?;
         let unsent_create = existing
             .iter()
@@ -285,6 +394,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
+        let target = resolve(&tx, resource, target)?;
         tx.execute(
             "DELETE FROM outbox WHERE resource = ?1 AND target = ?2 AND state = 'pending' AND op IN ('upload', 'clear_image')",
             params![resource, target],
@@ -339,6 +449,10 @@ impl Store {
         tx.execute(
             "UPDATE outbox SET target = ?1 WHERE resource = ?2 AND target = ?3",
             params![id, resource, temp_id],
+        )?;
+        tx.execute(
+            "INSERT OR REPLACE INTO id_map (resource, temp_id, id) VALUES (?1, ?2, ?3)",
+            params![resource, temp_id, id],
         )?;
         tx.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
         tx.commit()?;

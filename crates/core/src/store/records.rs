@@ -21,32 +21,61 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339()
 }
 
-fn parse(text: &str) -> Row {
-    serde_json::from_str(text).unwrap_or_default()
+fn parse(text: &str) -> Result<Row, serde_json::Error> {
+    serde_json::from_str(text)
 }
 
 impl Store {
+    /// The stored server rows of a resource. A damaged row (unreadable JSON) is a cached copy
+    /// of what the server has: it is logged and removed, so the next reconcile (at every start
+    /// and reconnect) fetches it again, instead of showing as an empty row.
     pub fn records(&self, resource: &str) -> Result<Vec<Row>, StoreError> {
         let conn = self.lock();
         let mut statement =
-            conn.prepare_cached("SELECT server FROM records WHERE resource = ?1")?;
-        let rows = statement
-            .query_map([resource], |row| row.get::<_, String>(0))?
-            .map(|text| text.map(|t| parse(&t)))
+            conn.prepare_cached("SELECT id, server FROM records WHERE resource = ?1")?;
+        let stored = statement
+            .query_map([resource], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+            })?
             .collect::<Result<Vec<_>, _>>()?;
+        let mut rows = Vec::with_capacity(stored.len());
+        for (id, text) in stored {
+            match parse(&text) {
+                Ok(row) => rows.push(row),
+                Err(err) => {
+                    tracing::error!(resource, id, error = %err, "a damaged cached row was removed; the next reconcile fetches it again");
+                    conn.execute(
+                        "DELETE FROM records WHERE resource = ?1 AND id = ?2",
+                        params![resource, id],
+                    )?;
+                }
+            }
+        }
         Ok(rows)
     }
 
+    /// One stored server row (a damaged one is removed and read as absent, as in `records`).
     pub fn record(&self, resource: &str, id: i64) -> Result<Option<Row>, StoreError> {
-        Ok(self
-            .lock()
+        let conn = self.lock();
+        let text: Option<String> = conn
             .query_row(
                 "SELECT server FROM records WHERE resource = ?1 AND id = ?2",
                 params![resource, id],
-                |r| r.get::<_, String>(0),
+                |r| r.get(0),
             )
-            .optional()?
-            .map(|t| parse(&t)))
+            .optional()?;
+        let Some(text) = text else { return Ok(None) };
+        match parse(&text) {
+            Ok(row) => Ok(Some(row)),
+            Err(err) => {
+                tracing::error!(resource, id, error = %err, "a damaged cached row was removed; the next reconcile fetches it again");
+                conn.execute(
+                    "DELETE FROM records WHERE resource = ?1 AND id = ?2",
+                    params![resource, id],
+                )?;
+                Ok(None)
+            }
+        }
     }
 
     /// Saves a server row (from an answer or a live event). Rows without an id are ignored.
@@ -74,7 +103,15 @@ impl Store {
         let Some(current) = current else {
             return Ok(false);
         };
-        let mut row = parse(&current);
+        let Ok(mut row) = parse(&current) else {
+            // Damaged: drop it so the reconcile this event asks for stores the server's row.
+            tx.execute(
+                "DELETE FROM records WHERE resource = ?1 AND id = ?2",
+                params![resource, id],
+            )?;
+            tx.commit()?;
+            return Ok(false);
+        };
         row.extend(fields.clone());
         tx.execute(
             "UPDATE records SET server = ?3, seen_at = ?4 WHERE resource = ?1 AND id = ?2",

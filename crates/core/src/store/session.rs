@@ -126,7 +126,7 @@ impl Store {
 }
 
 /// Every table holding an account's data. New resource tables are added here.
-const ACCOUNT_TABLES: &[&str] = &["records", "outbox", "sync_state"];
+const ACCOUNT_TABLES: &[&str] = &["records", "outbox", "sync_state", "id_map"];
 
 fn wipe_account_tables(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     for table in ACCOUNT_TABLES {

@@ -3,14 +3,16 @@
 //! reconcile, and every (re)subscription reconciles everything. Unknown events are ignored.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use pusher_channels::{Client, Config, ConnectionState, Event};
 use serde_json::{Map, Value};
 use tokio::task::JoinHandle;
 
+use super::link::Socket;
 use super::SyncShared;
 use crate::config::PusherEndpoint;
-use crate::desk::{ConnectionStatus, DeskEvent};
+use crate::desk::DeskEvent;
 use crate::store::Row;
 
 /// A change someone else made, as the UI (highlight) and the notifier (toast) need it.
@@ -115,6 +117,7 @@ impl Live {
         shared: Arc<SyncShared>,
     ) -> Result<Self, pusher_channels::Error> {
         let client = Client::connect(pusher_config(endpoint))?;
+        shared.set_socket_client(Some(client.clone()));
         let channel_name = format!("hotel-{}", shared.slug);
         let mut tasks = Vec::new();
 
@@ -122,8 +125,8 @@ impl Live {
         let state_shared = shared.clone();
         tasks.push(tokio::spawn(async move {
             while let Some(state) = states.recv().await {
-                if let Some(status) = connection_status(&state, &state_shared) {
-                    state_shared.emit(DeskEvent::Connection { status });
+                if let Some(socket) = socket_state(&state) {
+                    state_shared.socket_changed(socket);
                 }
             }
         }));
@@ -134,6 +137,11 @@ impl Live {
                 Ok(channel) => channel,
                 Err(err) => {
                     tracing::warn!(error = %err, channel = channel_name, "cannot subscribe to live updates");
+                    shared.socket_changed(Socket::Off {
+                        reason: "The hotel's live-update server refused this desk, so \
+                                 colleagues' changes are fetched every minute."
+                            .into(),
+                    });
                     return;
                 }
             };
@@ -153,23 +161,39 @@ impl Live {
     }
 }
 
-fn connection_status(state: &ConnectionState, shared: &SyncShared) -> Option<ConnectionStatus> {
+/// The socket's state as the link needs it (subscription is reported by `apply`).
+fn socket_state(state: &ConnectionState) -> Option<Socket> {
     match state {
-        ConnectionState::Connected { .. } => Some(ConnectionStatus::Online),
-        ConnectionState::Unavailable { retry_in, reason } => Some(ConnectionStatus::Offline {
-            since: shared
-                .offline_since()
-                .unwrap_or_else(|| chrono::Utc::now().to_rfc3339()),
-            reason: format!("live updates are unavailable: {reason}"),
-            retry_in_seconds: Some(retry_in.as_secs()),
-        }),
-        _ => None,
+        ConnectionState::Connecting { .. } | ConnectionState::Connected { .. } => {
+            Some(Socket::Connecting)
+        }
+        ConnectionState::Unavailable { retry_in, reason } => {
+            tracing::info!(%reason, retry_in_ms = retry_in.as_millis() as u64, "live updates lost");
+            Some(Socket::Down {
+                since: chrono::Utc::now(),
+                at: Instant::now(),
+                retry_at: Some(Instant::now() + *retry_in),
+            })
+        }
+        ConnectionState::Failed(reason) => {
+            tracing::warn!(
+                ?reason,
+                "the live-update server refused this desk's settings"
+            );
+            Some(Socket::Off {
+                reason: "The hotel's live-update server refused this desk's settings (check \
+                         the Pusher key), so colleagues' changes are fetched every minute."
+                    .into(),
+            })
+        }
+        ConnectionState::Initialized | ConnectionState::Disconnected => None,
     }
 }
 
 /// Applies one event: fast path into the store, then a reconcile hint.
 pub fn apply(shared: &SyncShared, event: &Event) {
     if event.event == "pusher:subscription_succeeded" {
+        shared.socket_changed(Socket::Subscribed);
         shared.request_reconcile(true);
         shared.kick();
         return;

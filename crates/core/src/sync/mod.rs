@@ -9,6 +9,7 @@
 //! One worker task owns all sync traffic, so a reconcile never races an edit being sent.
 //! Adding a resource means describing it (`Resource`) and mapping its events in `live`.
 
+pub mod link;
 pub mod live;
 pub mod merge;
 pub mod pull;
@@ -19,13 +20,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::sync::{broadcast, Notify};
+use tokio::sync::{broadcast, watch, Notify};
 use tokio::task::JoinHandle;
 
 use crate::api::{ApiClient, ApiError, Progress, Resource, OFFERS};
 use crate::desk::{ConnectionStatus, DeskEvent, OutboxSummary};
 use crate::media::MediaCache;
 use crate::store::{EntryState, Store};
+use link::{plain_reason, Link, Socket};
 pub use pull::SyncError;
 use push::Replayed;
 
@@ -33,6 +35,11 @@ use push::Replayed;
 pub const RESOURCES: &[Resource] = &[OFFERS];
 /// How long after a hint the reconcile runs, so a burst of events costs one fetch.
 pub const RECONCILE_DEBOUNCE: Duration = Duration::from_millis(400);
+/// With live updates on, the first reconcile waits for the channel's subscription (which
+/// reconciles anyway) at most this long, so starting costs one fetch, not two.
+const SUBSCRIBE_GRACE: Duration = Duration::from_secs(5);
+/// Without live updates, colleagues' changes are fetched this often.
+pub const POLL_INTERVAL: Duration = Duration::from_secs(60);
 const RETRY_BASE: Duration = Duration::from_secs(1);
 const RETRY_CAP: Duration = Duration::from_secs(30);
 /// Changes this desk sent are recognised in live events for this long (no toast for them).
@@ -47,6 +54,11 @@ pub struct SyncShared {
     pub events: broadcast::Sender<DeskEvent>,
     wake: Notify,
     plan: Mutex<Plan>,
+    link: Mutex<Link>,
+    /// The live socket, retried at once when a request shows the network is back.
+    socket: Mutex<Option<pusher_channels::Client>>,
+    /// Set (once) when the server refuses the token; the desk signs out on it.
+    expired: watch::Sender<Option<String>>,
     own_changes: Mutex<HashMap<(&'static str, i64), Instant>>,
 }
 
@@ -56,8 +68,13 @@ struct Plan {
     reconcile_at: Option<Instant>,
     /// Failed attempts in a row (for the retry delay).
     failures: u32,
-    offline_since: Option<String>,
     stopped: bool,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl SyncShared {
@@ -66,9 +83,7 @@ impl SyncShared {
     }
 
     fn plan(&self) -> std::sync::MutexGuard<'_, Plan> {
-        self.plan
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock(&self.plan)
     }
 
     /// Something to send: wake the worker.
@@ -78,59 +93,63 @@ impl SyncShared {
 
     /// Reconcile everything soon (`now`: at once, e.g. after a reconnect).
     pub fn request_reconcile(&self, now: bool) {
-        let due = Instant::now()
-            + if now {
-                Duration::ZERO
-            } else {
-                RECONCILE_DEBOUNCE
-            };
+        self.reconcile_within(if now {
+            Duration::ZERO
+        } else {
+            RECONCILE_DEBOUNCE
+        });
+        if now {
+            self.plan().failures = 0;
+        }
+    }
+
+    fn reconcile_within(&self, delay: Duration) {
+        let due = Instant::now() + delay;
         {
             let mut plan = self.plan();
             plan.reconcile_at = Some(plan.reconcile_at.map_or(due, |at| at.min(due)));
-            if now {
-                plan.failures = 0;
-            }
         }
         self.wake.notify_one();
     }
 
     pub fn remember_own(&self, resource: &'static str, id: i64) {
-        let mut own = self
-            .own_changes
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut own = lock(&self.own_changes);
         own.retain(|_, at| at.elapsed() < OWN_CHANGE_MEMORY);
         own.insert((resource, id), Instant::now());
     }
 
     pub fn is_own(&self, resource: &str, id: i64) -> bool {
-        let own = self
-            .own_changes
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        own.iter()
+        lock(&self.own_changes)
+            .iter()
             .any(|((r, i), at)| *r == resource && *i == id && at.elapsed() < OWN_CHANGE_MEMORY)
     }
 
     /// Whether a row announced by the server is one this desk is creating right now: the
     /// server announces a new row before it answers the request that made it.
     pub fn is_own_create(&self, resource: &str, row: &crate::store::Row) -> bool {
-        self.store
-            .all_outbox()
-            .unwrap_or_default()
-            .iter()
-            .any(|entry| {
-                entry.resource == resource
-                    && entry.op == crate::store::Op::Create
-                    && entry.state == EntryState::Sending
-                    && entry.fields.iter().all(|(k, v)| {
-                        merge::same(row.get(k).unwrap_or(&serde_json::Value::Null), v)
-                    })
-            })
+        let sending = match self.store.sending_creates(resource) {
+            Ok(entries) => entries,
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot read the outbox to recognise an own create");
+                return false;
+            }
+        };
+        sending.iter().any(|entry| {
+            entry
+                .fields
+                .iter()
+                .all(|(k, v)| merge::same(row.get(k).unwrap_or(&serde_json::Value::Null), v))
+        })
     }
 
     pub fn outbox_summary(&self) -> OutboxSummary {
-        let counts = self.store.outbox_counts().unwrap_or_default();
+        let counts = match self.store.outbox_counts() {
+            Ok(counts) => counts,
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot count the outbox");
+                Vec::new()
+            }
+        };
         let count = |wanted: &[EntryState]| {
             counts
                 .iter()
@@ -145,38 +164,77 @@ impl SyncShared {
         }
     }
 
-    fn went_offline(&self, err: &ApiError) {
-        let since = {
-            let mut plan = self.plan();
-            plan.failures += 1;
-            plan.offline_since
-                .get_or_insert_with(|| chrono::Utc::now().to_rfc3339())
-                .clone()
-        };
-        self.emit(DeskEvent::Connection {
-            status: ConnectionStatus::Offline {
-                since,
-                reason: err.to_string(),
-                retry_in_seconds: None,
-            },
-        });
+    /// The link as the status bar shows it.
+    pub fn connection_status(&self) -> ConnectionStatus {
+        lock(&self.link).status()
     }
 
-    fn came_online(&self) {
-        let was_offline = {
-            let mut plan = self.plan();
-            plan.failures = 0;
-            plan.offline_since.take().is_some()
+    /// Changes the link and tells the UI when what it shows changed.
+    fn update_link<R>(&self, change: impl FnOnce(&mut Link) -> R) -> R {
+        let (result, before, after) = {
+            let mut link = lock(&self.link);
+            let before = link.status();
+            let result = change(&mut link);
+            (result, before, link.status())
         };
-        if was_offline {
-            self.emit(DeskEvent::Connection {
-                status: ConnectionStatus::Online,
-            });
+        if before != after {
+            self.emit(DeskEvent::Connection { status: after });
+        }
+        result
+    }
+
+    /// The live socket's news.
+    pub fn socket_changed(&self, socket: Socket) {
+        let live = socket == Socket::Subscribed;
+        self.update_link(|link| link.socket(socket));
+        if !live {
+            // Nothing arrives live now: look at the server now and then meanwhile.
+            self.reconcile_within(POLL_INTERVAL);
         }
     }
 
-    pub fn offline_since(&self) -> Option<String> {
-        self.plan().offline_since.clone()
+    pub fn set_socket_client(&self, client: Option<pusher_channels::Client>) {
+        *lock(&self.socket) = client;
+    }
+
+    fn went_offline(&self, reason: String) {
+        let failures = {
+            let mut plan = self.plan();
+            plan.failures += 1;
+            plan.failures
+        };
+        self.update_link(|link| link.http_failed(reason, Some(retry_delay(failures))));
+    }
+
+    fn came_online(&self) {
+        self.plan().failures = 0;
+        if self.update_link(Link::http_ok) {
+            if let Some(socket) = lock(&self.socket).as_ref() {
+                tracing::info!("the server answers again; retrying live updates now");
+                if let Err(err) = socket.reconnect_now() {
+                    tracing::warn!(error = %err, "cannot retry live updates");
+                }
+            }
+        }
+    }
+
+    /// The server refused the token: the desk signs out (keeping this account's edits).
+    pub fn report_unauthorized(&self, message: String) {
+        self.expired.send_replace(Some(message));
+    }
+
+    /// Resolves when the server has refused the token, with its words.
+    pub async fn expired(&self) -> String {
+        let mut watch = self.expired.subscribe();
+        let message = match watch.wait_for(Option::is_some).await {
+            Ok(message) => message.clone(),
+            Err(_) => None,
+        };
+        match message {
+            Some(message) => message,
+            // The engine is gone: nothing will expire, so wait forever (the task is aborted).
+            None => std::future::pending().await,
+        }
     }
 }
 
@@ -187,13 +245,22 @@ pub struct SyncEngine {
 }
 
 impl SyncEngine {
+    /// Starts the worker: queued edits are sent at once; the first reconcile waits for the
+    /// live channel (`socket` is `Connecting`) at most [`SUBSCRIBE_GRACE`].
     pub fn start(
         client: ApiClient,
         store: Arc<Store>,
         media: MediaCache,
         slug: String,
         events: broadcast::Sender<DeskEvent>,
+        socket: Socket,
     ) -> Self {
+        let first_reconcile = if socket == Socket::Connecting {
+            SUBSCRIBE_GRACE
+        } else {
+            Duration::ZERO
+        };
+        let (expired, _) = watch::channel(None);
         let shared = Arc::new(SyncShared {
             client,
             store,
@@ -202,10 +269,14 @@ impl SyncEngine {
             events,
             wake: Notify::new(),
             plan: Mutex::new(Plan::default()),
+            link: Mutex::new(Link::new(socket)),
+            socket: Mutex::new(None),
+            expired,
             own_changes: Mutex::new(HashMap::new()),
         });
         let worker = tokio::spawn(run(shared.clone()));
-        shared.request_reconcile(true);
+        shared.reconcile_within(first_reconcile);
+        shared.kick();
         Self { shared, worker }
     }
 
@@ -231,7 +302,7 @@ async fn run(shared: Arc<SyncShared>) {
             (Some(at), Some(retry)) => at.saturating_duration_since(Instant::now()).max(retry),
             (Some(at), None) => at.saturating_duration_since(Instant::now()),
             (None, Some(retry)) => retry,
-            (None, None) => Duration::from_secs(3600),
+            (None, None) => POLL_INTERVAL,
         };
         if !wait.is_zero() {
             let _ = tokio::time::timeout(wait, shared.wake.notified()).await;
@@ -250,11 +321,16 @@ async fn run(shared: Arc<SyncShared>) {
             .is_some_and(|at| at <= Instant::now());
         if due {
             shared.plan().reconcile_at = None;
-            if let Err(stop) = reconcile_all(&shared).await {
-                if matches!(stop, Stop::SignedOut) {
-                    return;
+            match reconcile_all(&shared).await {
+                Ok(()) => {
+                    if !lock(&shared.link).is_live() {
+                        shared.reconcile_within(POLL_INTERVAL);
+                    }
                 }
-                shared.plan().reconcile_at.get_or_insert_with(Instant::now);
+                Err(Stop::SignedOut) => return,
+                Err(Stop::Offline) => {
+                    shared.plan().reconcile_at.get_or_insert_with(Instant::now);
+                }
             }
         }
     }
@@ -273,21 +349,25 @@ fn retry_delay(failures: u32) -> Duration {
 fn handle_error(shared: &SyncShared, err: SyncError) -> Stop {
     match err {
         SyncError::Api(ApiError::Unauthorized { message }) => {
-            shared.emit(DeskEvent::SessionExpired {
-                message: format!(
-                    "The server no longer accepts your sign-in ({message}). Please sign in again."
-                ),
-            });
+            tracing::warn!(%message, "the server refused the token");
+            shared.report_unauthorized(message);
             Stop::SignedOut
         }
         SyncError::Api(api) => {
             tracing::info!(error = %api, "sync paused");
-            shared.went_offline(&api);
+            shared.went_offline(plain_reason(&api));
             Stop::Offline
         }
-        other => {
-            tracing::warn!(error = %other, "sync step failed");
-            shared.plan().failures += 1;
+        SyncError::Malformed { resource, detail } => {
+            tracing::warn!(resource, %detail, "the server sent something the desk cannot read");
+            shared.went_offline(format!(
+                "The hotel's server sent {resource} this desk cannot read; trying again."
+            ));
+            Stop::Offline
+        }
+        SyncError::Store(err) => {
+            tracing::error!(error = %err, "the desk's database failed during sync");
+            shared.went_offline(format!("This desk's database failed: {err}."));
             Stop::Offline
         }
     }

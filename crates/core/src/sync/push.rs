@@ -203,6 +203,13 @@ async fn replay_create(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, 
         client.create(resource, slug, &entry.fields).await?,
         resource,
     )?;
+    if crate::store::records::row_id(&row).is_none() {
+        // Left "sending": the next attempt looks for the row on the server before posting again.
+        return Err(SyncError::Malformed {
+            resource: resource.name,
+            detail: "the answer to a create has no id".into(),
+        });
+    }
     let id = store.finish_create(entry.seq, entry.target, &row)?;
     Ok(Replayed::Sent { target: id })
 }

@@ -36,6 +36,29 @@ pub fn desk(name: &str) -> (Desk, tempfile::TempDir) {
     (Desk::open(options).unwrap(), dir)
 }
 
+/// A desk's folder and keyring service, so the same desk can be opened again (a restart).
+pub struct Home {
+    pub dir: tempfile::TempDir,
+    pub vault: TokenVault,
+}
+
+impl Home {
+    pub fn new(name: &str) -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            vault: TokenVault::with_service(unique(name)),
+        }
+    }
+
+    /// Opens the desk as the app does at start (before `resume`).
+    pub fn open(&self) -> Desk {
+        let mut options = DeskOptions::new(DataDir::at(self.dir.path()));
+        options.vault = self.vault.clone();
+        options.request_timeout = Duration::from_secs(5);
+        Desk::open(options).unwrap()
+    }
+}
+
 /// Signs `desk` in as `username` through `addr` (the sandbox itself or a proxy in front of it),
 /// with live updates on the same address.
 pub async fn sign_in(desk: &Desk, server: &SandboxHandle, addr: SocketAddr, username: &str) {

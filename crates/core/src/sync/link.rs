@@ -1,0 +1,250 @@
+//! The desk's link to its server, as the status bar shows it: what the last HTTP request and the
+//! live socket each say, folded into one [`ConnectionStatus`] in plain words.
+//!
+//! "Connected" means both work: the last request reached the server and the hotel channel is
+//! subscribed. Raw errors (URLs, handshake details) go to the log, never to the status bar.
+
+use std::time::{Duration, Instant};
+
+use crate::api::ApiError;
+use crate::desk::ConnectionStatus;
+
+/// What the live socket is doing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Socket {
+    /// This sign-in has no live updates configured.
+    NotConfigured,
+    /// Live updates cannot work with these settings; `reason` says why in plain words.
+    Off { reason: String },
+    /// Connecting or (re)subscribing; not receiving events yet.
+    Connecting,
+    /// The hotel channel is subscribed: changes arrive as they happen.
+    Subscribed,
+    /// Lost; the next attempt is at `retry_at`.
+    Down {
+        since: chrono::DateTime<chrono::Utc>,
+        at: Instant,
+        retry_at: Option<Instant>,
+    },
+}
+
+/// What the last HTTP request said.
+#[derive(Debug, Clone, PartialEq)]
+enum Http {
+    Unknown,
+    Ok {
+        at: Instant,
+    },
+    Failing {
+        since: chrono::DateTime<chrono::Utc>,
+        reason: String,
+        retry_at: Option<Instant>,
+    },
+}
+
+/// Both halves of the link; [`Link::status`] is what the user sees.
+#[derive(Debug, Clone)]
+pub struct Link {
+    http: Http,
+    socket: Socket,
+}
+
+impl Link {
+    pub fn new(socket: Socket) -> Self {
+        Self {
+            http: Http::Unknown,
+            socket,
+        }
+    }
+
+    /// A request reached the server. Returns whether the socket should be retried at once (it
+    /// is down although the network works).
+    pub fn http_ok(&mut self) -> bool {
+        self.http = Http::Ok { at: Instant::now() };
+        matches!(self.socket, Socket::Down { .. })
+    }
+
+    /// A request failed for a reason that may pass (network, timeout, 5xx, an answer the desk
+    /// cannot read); `reason` is in plain words (see [`plain_reason`]).
+    pub fn http_failed(&mut self, reason: String, retry_in: Option<Duration>) {
+        let since = match &self.http {
+            Http::Failing { since, .. } => *since,
+            _ => match &self.socket {
+                Socket::Down { since, .. } => *since,
+                _ => chrono::Utc::now(),
+            },
+        };
+        self.http = Http::Failing {
+            since,
+            reason,
+            retry_at: retry_in.map(|d| Instant::now() + d),
+        };
+    }
+
+    pub fn socket(&mut self, socket: Socket) {
+        if let (Socket::Down { since, at, .. }, Socket::Down { retry_at, .. }) =
+            (&self.socket, &socket)
+        {
+            // Still down: keep when it went down, take the new retry time.
+            self.socket = Socket::Down {
+                since: *since,
+                at: *at,
+                retry_at: *retry_at,
+            };
+            return;
+        }
+        self.socket = socket;
+    }
+
+    pub fn socket_state(&self) -> &Socket {
+        &self.socket
+    }
+
+    /// Whether changes arrive live (otherwise the engine reconciles periodically).
+    pub fn is_live(&self) -> bool {
+        self.socket == Socket::Subscribed
+    }
+
+    pub fn status(&self) -> ConnectionStatus {
+        let seconds_until = |at: &Option<Instant>| {
+            at.map(|at| at.saturating_duration_since(Instant::now()))
+                .filter(|d| !d.is_zero())
+                .map(|d| d.as_secs_f64().ceil() as u64)
+        };
+        if let Http::Failing {
+            since,
+            reason,
+            retry_at,
+        } = &self.http
+        {
+            return ConnectionStatus::Offline {
+                since: since.to_rfc3339(),
+                reason: reason.clone(),
+                retry_in_seconds: seconds_until(retry_at),
+            };
+        }
+        match &self.socket {
+            Socket::Subscribed => ConnectionStatus::Online,
+            Socket::Connecting => ConnectionStatus::Unknown,
+            Socket::NotConfigured => match self.http {
+                Http::Ok { .. } => ConnectionStatus::LiveOff {
+                    reason: "This sign-in has no live updates set up, so colleagues' changes \
+                             are fetched every minute."
+                        .into(),
+                },
+                _ => ConnectionStatus::Unknown,
+            },
+            Socket::Off { reason } => match self.http {
+                Http::Ok { .. } => ConnectionStatus::LiveOff {
+                    reason: reason.clone(),
+                },
+                _ => ConnectionStatus::Unknown,
+            },
+            Socket::Down {
+                since,
+                at,
+                retry_at,
+            } => match self.http {
+                // The server answered after the socket went down: only live updates are out.
+                Http::Ok { at: ok_at } if ok_at > *at => ConnectionStatus::LiveReconnecting {
+                    retry_in_seconds: seconds_until(retry_at),
+                },
+                _ => ConnectionStatus::Offline {
+                    since: since.to_rfc3339(),
+                    reason: NO_CONNECTION.into(),
+                    retry_in_seconds: seconds_until(retry_at),
+                },
+            },
+        }
+    }
+}
+
+const NO_CONNECTION: &str = "No connection to the hotel's server.";
+
+/// The sentence the status bar shows for a failed request (the raw error goes to the log).
+pub fn plain_reason(error: &ApiError) -> String {
+    match error {
+        ApiError::Network { .. } => NO_CONNECTION.into(),
+        ApiError::Timeout { .. } => "The hotel's server is not answering.".into(),
+        ApiError::Server { status, .. } => {
+            format!("The hotel's server has a problem (error {status}).")
+        }
+        other => format!("The hotel's server refused a request ({}).", other.code()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn down(retry: Duration) -> Socket {
+        Socket::Down {
+            since: chrono::Utc::now(),
+            at: Instant::now(),
+            retry_at: Some(Instant::now() + retry),
+        }
+    }
+
+    #[test]
+    fn connected_only_with_the_channel_subscribed_and_the_server_answering() {
+        let mut link = Link::new(Socket::Connecting);
+        assert_eq!(link.status(), ConnectionStatus::Unknown);
+        link.http_ok();
+        assert_eq!(
+            link.status(),
+            ConnectionStatus::Unknown,
+            "socket not yet up"
+        );
+        link.socket(Socket::Subscribed);
+        assert_eq!(link.status(), ConnectionStatus::Online);
+        link.http_failed(
+            plain_reason(&ApiError::Network {
+                message: "tcp connect error 127.0.0.1:9".into(),
+            }),
+            Some(Duration::from_secs(8)),
+        );
+        let ConnectionStatus::Offline {
+            reason,
+            retry_in_seconds,
+            ..
+        } = link.status()
+        else {
+            panic!("a failing request is offline: {:?}", link.status());
+        };
+        assert_eq!(reason, "No connection to the hotel's server.");
+        assert_eq!(retry_in_seconds, Some(8));
+        assert!(!reason.contains("127.0.0.1"), "no raw error in the status");
+    }
+
+    #[test]
+    fn a_lost_socket_is_offline_until_the_server_answers_then_only_live_updates_are_out() {
+        let mut link = Link::new(Socket::Subscribed);
+        link.http_ok();
+        link.socket(down(Duration::from_millis(300)));
+        let ConnectionStatus::Offline {
+            retry_in_seconds, ..
+        } = link.status()
+        else {
+            panic!("{:?}", link.status());
+        };
+        assert_eq!(
+            retry_in_seconds,
+            Some(1),
+            "a part second rounds up, never 0 s"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+        assert!(link.http_ok(), "the socket should be retried at once");
+        assert!(matches!(
+            link.status(),
+            ConnectionStatus::LiveReconnecting { .. }
+        ));
+    }
+
+    #[test]
+    fn no_live_updates_configured_is_said_once_the_server_answers() {
+        let mut link = Link::new(Socket::NotConfigured);
+        assert_eq!(link.status(), ConnectionStatus::Unknown);
+        link.http_ok();
+        assert!(matches!(link.status(), ConnectionStatus::LiveOff { .. }));
+    }
+}

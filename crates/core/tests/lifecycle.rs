@@ -1,0 +1,290 @@
+//! The desk's life across restarts, as staff live it: quit and reopen and carry on editing; reopen
+//! with the network down; the server ending a sign-in; a photo picked while its offer is still on
+//! its way. Real sandbox over HTTP and WebSocket, real SQLite files, the real keyring of the test
+//! session; network cuts go through a TCP proxy.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use hotelmate_core::secrets::StaffToken;
+use hotelmate_core::sync::view::RowSync;
+use hotelmate_core::{ConnectionStatus, Desk, DeskEvent};
+use hotelmate_sandbox::network::CutProxy;
+use serde_json::{json, Map, Value};
+use support::*;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn fields(value: Value) -> Map<String, Value> {
+    value.as_object().cloned().unwrap()
+}
+
+async fn server_offer(server: &hotelmate_sandbox::SandboxHandle, id: i64) -> Value {
+    let tok = token(server, "anna.byrne").await;
+    rest(
+        server,
+        &tok,
+        reqwest::Method::GET,
+        &format!("/api/staff/hotel/killarney/offers/{id}/"),
+        None,
+    )
+    .await
+}
+
+async fn loaded(desk: &Desk) {
+    eventually("the offers are loaded", WAIT, || async {
+        !desk.offers().unwrap().is_empty()
+    })
+    .await;
+}
+
+async fn synced(desk: &Desk) {
+    eventually("the outbox is empty", WAIT, || async {
+        desk.outbox_summary().unwrap().pending == 0
+    })
+    .await;
+}
+
+/// Sign in, quit, reopen: an edit, a switch and a reorder made after the restart each reach the
+/// server, and so does an edit that was still queued when the desk quit.
+#[tokio::test(flavor = "multi_thread")]
+async fn after_a_restart_every_kind_of_edit_reaches_the_server() {
+    let server = sandbox().await;
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let home = Home::new("restart-edits");
+    let desk = home.open();
+    sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
+    loaded(&desk).await;
+    let offers = desk.offers().unwrap();
+    let (first, second) = (offers[0].id, offers[1].id);
+
+    // Queued with the network down, then the desk quits.
+    proxy.cut();
+    desk.update_offer(first, fields(json!({"tag": "Queued before quitting"})))
+        .unwrap();
+    desk.shutdown().await;
+    drop(desk);
+    proxy.restore();
+
+    let started = Instant::now();
+    let reopened = home.open();
+    let session = reopened.resume().await.unwrap().expect("opens signed in");
+    assert_eq!(session.display_name, "Seán Murphy");
+    eventually("the queued edit reaches the server", WAIT, || async {
+        server_offer(&server, first).await["tag"] == "Queued before quitting"
+    })
+    .await;
+    println!(
+        "restart to queued edit on the server: {} ms",
+        started.elapsed().as_millis()
+    );
+
+    let edited = Instant::now();
+    reopened
+        .update_offer(second, fields(json!({"title": "Edited after restart"})))
+        .unwrap();
+    eventually(
+        "the edit after the restart reaches the server",
+        WAIT,
+        || async { server_offer(&server, second).await["title"] == "Edited after restart" },
+    )
+    .await;
+    println!(
+        "edit after restart to the server: {} ms",
+        edited.elapsed().as_millis()
+    );
+    reopened.set_offer_active(second, false).unwrap();
+    eventually("the switch reaches the server", WAIT, || async {
+        server_offer(&server, second).await["is_active"] == false
+    })
+    .await;
+    let mut order: Vec<i64> = reopened.offers().unwrap().iter().map(|o| o.id).collect();
+    order.swap(0, 1);
+    reopened.reorder_offers(&order).unwrap();
+    synced(&reopened).await;
+    let (a, b) = (
+        server_offer(&server, order[0]).await,
+        server_offer(&server, order[1]).await,
+    );
+    assert!(
+        a["sort_order"].as_i64() < b["sort_order"].as_i64(),
+        "the new order is on the server: {} before {}",
+        a["sort_order"],
+        b["sort_order"]
+    );
+    eventually("the status bar says connected", WAIT, || async {
+        reopened.connection_status() == ConnectionStatus::Online
+    })
+    .await;
+    reopened.shutdown().await;
+    server.shutdown().await;
+}
+
+/// Reopened with no network: the cached offers show at once with their pending badges, the
+/// status bar says offline in plain words, and everything is sent when the network returns.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_restart_with_the_network_cut_shows_the_cache_and_sends_when_it_returns() {
+    let server = sandbox().await;
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let home = Home::new("restart-offline");
+    let desk = home.open();
+    sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
+    loaded(&desk).await;
+    let id = desk.offers().unwrap()[2].id;
+    desk.shutdown().await;
+    drop(desk);
+
+    proxy.cut();
+    let reopened = home.open();
+    let mut events = reopened.subscribe();
+    reopened.resume().await.unwrap().expect("opens signed in");
+    assert!(reopened.offers().unwrap().len() >= 6, "cached offers show");
+    let shown = reopened
+        .update_offer(id, fields(json!({"tag": "Made with no network"})))
+        .unwrap();
+    assert_eq!(shown.sync, RowSync::Pending, "marked as waiting to be sent");
+    let offline = tokio::time::timeout(WAIT, async {
+        loop {
+            if let DeskEvent::Connection {
+                status: status @ ConnectionStatus::Offline { .. },
+            } = events.recv().await.unwrap()
+            {
+                break status;
+            }
+        }
+    })
+    .await
+    .expect("the status bar says offline");
+    let ConnectionStatus::Offline { reason, .. } = offline else {
+        unreachable!()
+    };
+    assert_eq!(reason, "No connection to the hotel's server.");
+
+    proxy.restore();
+    eventually(
+        "the edit reaches the server",
+        Duration::from_secs(40),
+        || async { server_offer(&server, id).await["tag"] == "Made with no network" },
+    )
+    .await;
+    eventually("connected again", WAIT, || async {
+        reopened.connection_status() == ConnectionStatus::Online
+    })
+    .await;
+    reopened.shutdown().await;
+    server.shutdown().await;
+}
+
+/// The server stops accepting the token while an edit waits: the desk signs out cleanly, keeps
+/// the edit, offers to sign in as the same person, and sends the edit once they do.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_token_signs_out_keeps_the_edits_and_sends_them_after_signing_in_again() {
+    let server = sandbox().await;
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let home = Home::new("revoked");
+    let desk = home.open();
+    sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
+    loaded(&desk).await;
+    let id = desk.offers().unwrap()[0].id;
+    proxy.cut();
+    desk.update_offer(id, fields(json!({"tag": "Kept through a sign-in"})))
+        .unwrap();
+    desk.shutdown().await;
+    drop(desk);
+    // Meanwhile the token was revoked on the server (an admin deleted it): the keyring holds a
+    // token the server refuses.
+    let account = format!("sean.murphy@{}", proxy.addr().ip());
+    home.vault
+        .store(&account, &StaffToken::new("0".repeat(40)))
+        .unwrap();
+    proxy.restore();
+
+    let reopened = home.open();
+    let mut events = reopened.subscribe();
+    reopened.resume().await.unwrap().expect("opens signed in");
+    let again = tokio::time::timeout(WAIT, async {
+        loop {
+            if let DeskEvent::SessionExpired { message, again } = events.recv().await.unwrap() {
+                assert!(message.contains("sign in again"), "{message}");
+                break again;
+            }
+        }
+    })
+    .await
+    .expect("the desk says the sign-in ended")
+    .expect("and offers to sign in as the same person");
+    assert_eq!(again.username, "sean.murphy");
+    assert_eq!(again.waiting_edits, 1);
+    assert!(reopened.session().is_none(), "signed out");
+    assert!(home.vault.load(&account).unwrap().is_none(), "token gone");
+    assert!(
+        reopened
+            .update_offer(id, fields(json!({"tag": "x"})))
+            .is_err(),
+        "no edits while signed out"
+    );
+
+    sign_in(&reopened, &server, proxy.addr(), "sean.murphy").await;
+    eventually("the kept edit reaches the server", WAIT, || async {
+        server_offer(&server, id).await["tag"] == "Kept through a sign-in"
+    })
+    .await;
+    reopened.shutdown().await;
+    server.shutdown().await;
+}
+
+/// A photo picked for a new offer is prepared for a while; the create finishes meanwhile and the
+/// offer gets its server id. The photo, queued under the temporary id the editor still holds,
+/// reaches that offer on the server.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_photo_picked_while_the_offer_is_being_created_reaches_the_server() {
+    let server = sandbox().await;
+    let (desk, _dir) = desk("photo-during-create");
+    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
+    loaded(&desk).await;
+    let mut events = desk.subscribe();
+    let draft = desk
+        .create_offer(fields(
+            json!({"title": "Photo during create", "short_description": "Race"}),
+        ))
+        .unwrap();
+    assert!(draft.id < 0);
+    let id = tokio::time::timeout(WAIT, async {
+        loop {
+            if let DeskEvent::IdAssigned { temp_id, id, .. } = events.recv().await.unwrap() {
+                if temp_id == draft.id {
+                    break id;
+                }
+            }
+        }
+    })
+    .await
+    .expect("the create reaches the server");
+    // The editor still holds the temporary id when the prepared photo is queued.
+    let mut jpeg = Vec::new();
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(800, 600, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    }))
+    .write_to(
+        &mut std::io::Cursor::new(&mut jpeg),
+        image::ImageFormat::Jpeg,
+    )
+    .unwrap();
+    let shown = desk
+        .set_offer_photo(draft.id, "pool.jpg".into(), jpeg)
+        .await
+        .expect("the offer is found by its temporary id");
+    assert_eq!(shown.id, id, "shown under its server id");
+    synced(&desk).await;
+    let on_server = server_offer(&server, id).await;
+    assert!(
+        on_server["photo_url"]
+            .as_str()
+            .is_some_and(|u| !u.is_empty()),
+        "the photo is on the server: {on_server}"
+    );
+    desk.shutdown().await;
+    server.shutdown().await;
+}
