@@ -5,10 +5,11 @@
 //! GNOME Keyring, dunst); the tools are found through the variables that command sets.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::future::Future;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 
@@ -183,20 +184,41 @@ impl Drop for Driver {
     }
 }
 
+/// Finds `css` and does `act` with it. The UI re-renders whenever the desk's data changes, so an
+/// element found a moment ago may be gone ("stale"); then it is found again, as a person would
+/// look again, until [`UI_TIMEOUT`].
+pub async fn with_element<T, F, Fut>(client: &Client, css: &str, mut act: F) -> T
+where
+    F: FnMut(fantoccini::elements::Element) -> Fut,
+    Fut: Future<Output = Result<T, fantoccini::error::CmdError>>,
+{
+    let deadline = Instant::now() + UI_TIMEOUT;
+    loop {
+        let outcome = match client.find(Locator::Css(css)).await {
+            Ok(element) => act(element).await,
+            Err(error) => Err(error),
+        };
+        match outcome {
+            Ok(value) => return value,
+            Err(error)
+                if (error.is_stale_element_reference() || error.is_no_such_element())
+                    && Instant::now() < deadline =>
+            {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(error) => panic!("{css}: {error}"),
+        }
+    }
+}
+
 /// The text of the element `css`, once it is there.
 pub async fn text_of(client: &Client, css: &str) -> String {
-    let element = client
-        .wait()
-        .at_most(UI_TIMEOUT)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"));
-    element.text().await.unwrap()
+    with_element(client, css, |element| async move { element.text().await }).await
 }
 
 /// Waits until `css` shows exactly `expected`.
 pub async fn wait_for_text(client: &Client, css: &str, expected: &str) {
-    let deadline = std::time::Instant::now() + UI_TIMEOUT;
+    let deadline = Instant::now() + UI_TIMEOUT;
     loop {
         let current = match client.find(Locator::Css(css)).await {
             Ok(element) => element.text().await.unwrap_or_default(),
@@ -206,7 +228,7 @@ pub async fn wait_for_text(client: &Client, css: &str, expected: &str) {
             return;
         }
         assert!(
-            std::time::Instant::now() < deadline,
+            Instant::now() < deadline,
             "{css} shows {current:?}, expected {expected:?}"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -215,27 +237,165 @@ pub async fn wait_for_text(client: &Client, css: &str, expected: &str) {
 
 /// Types `text` into the field `css`, once it is there.
 pub async fn type_into(client: &Client, css: &str, text: &str) {
-    client
-        .wait()
-        .at_most(UI_TIMEOUT)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
-        .send_keys(text)
-        .await
-        .unwrap();
+    with_element(client, css, |element| async move {
+        element.send_keys(text).await
+    })
+    .await
+}
+
+/// Replaces the text of a field.
+pub async fn retype(client: &Client, css: &str, text: &str) {
+    with_element(client, css, |element| async move {
+        element.clear().await?;
+        element.send_keys(text).await
+    })
+    .await
 }
 
 pub async fn click(client: &Client, css: &str) {
-    client
-        .wait()
-        .at_most(UI_TIMEOUT)
-        .for_element(Locator::Css(css))
+    with_element(client, css, |element| async move { element.click().await }).await
+}
+
+/// Waits until `check` holds for the page, polling.
+pub async fn until<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = Instant::now() + UI_TIMEOUT;
+    while !check().await {
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The titles of the Offers list, top to bottom (empty while the list re-renders).
+pub async fn row_titles(app: &Client) -> Vec<String> {
+    let mut titles = Vec::new();
+    for element in app
+        .find_all(Locator::Css("[data-testid=offer-title]"))
         .await
-        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
-        .click()
+        .unwrap_or_default()
+    {
+        match element.text().await {
+            Ok(text) => titles.push(text),
+            Err(_) => return Vec::new(),
+        }
+    }
+    titles
+}
+
+/// Runs `script` (which gets the offer's row as `arguments[0]`) on the row titled `title`;
+/// `None` when no row has that title. One script, so a re-render cannot come in between.
+pub async fn on_offer_row(app: &Client, title: &str, script: &str) -> Option<serde_json::Value> {
+    let body = format!(
+        "const rows = [...document.querySelectorAll('[data-testid=offer-row]')];
+         const row = rows.find(r => r.querySelector('[data-testid=offer-title]')?.textContent === arguments[0]);
+         if (!row) return null;
+         return ((row) => {{ {script} }})(row);"
+    );
+    let value = app
+        .execute(&body, vec![serde_json::Value::from(title)])
         .await
         .unwrap();
+    (!value.is_null()).then_some(value)
+}
+
+/// Opens the offer titled `title` in the editor.
+pub async fn open_offer(app: &Client, title: &str) {
+    let opened = on_offer_row(
+        app,
+        title,
+        "row.querySelector('.row-main').click(); return true;",
+    )
+    .await
+    .is_some();
+    assert!(opened, "no offer titled {title}");
+    until("the editor shows the offer", || async {
+        app.execute(
+            "return document.querySelector('[data-testid=field-title]')?.value ?? null;",
+            vec![],
+        )
+        .await
+        .is_ok_and(|value| value == title)
+    })
+    .await;
+}
+
+/// The tag shown on the row titled `title` ("" when it has none; `None` when no such row).
+pub async fn tag_of(app: &Client, title: &str) -> Option<String> {
+    on_offer_row(
+        app,
+        title,
+        "return row.querySelector('.tag')?.textContent ?? '';",
+    )
+    .await
+    .and_then(|v| v.as_str().map(str::to_owned))
+}
+
+/// Signs in through `addr` (the sandbox, or a proxy in front of it) for REST and live updates.
+pub async fn sign_in_through(
+    app: &Client,
+    server: &hotelmate_sandbox::SandboxHandle,
+    addr: std::net::SocketAddr,
+    username: &str,
+) {
+    let pusher = server.pusher();
+    type_into(app, "[data-testid=server-url]", &format!("http://{addr}")).await;
+    type_into(app, "[data-testid=username]", username).await;
+    type_into(app, "[data-testid=password]", "killarney-demo").await;
+    click(app, "details summary").await;
+    type_into(app, "[data-testid=pusher-key]", &pusher.key).await;
+    type_into(app, "[data-testid=pusher-host]", &addr.ip().to_string()).await;
+    type_into(app, "[data-testid=pusher-port]", &addr.port().to_string()).await;
+    click(app, "[data-testid=pusher-tls]").await;
+    click(app, "[data-testid=sign-in]").await;
+    wait_for_text(app, "[data-testid=hotel-name]", "Hotel Killarney").await;
+    wait_for_text(app, "[data-testid=connection-state]", "Connected").await;
+}
+
+pub async fn sign_in(app: &Client, server: &hotelmate_sandbox::SandboxHandle, username: &str) {
+    sign_in_through(app, server, server.addr(), username).await;
+}
+
+/// Creates an offer through the editor and waits until the list shows it.
+pub async fn new_offer(app: &Client, title: &str, short: &str) {
+    click(app, "[data-testid=new-offer]").await;
+    type_into(app, "[data-testid=field-title]", title).await;
+    type_into(app, "[data-testid=field-short-description]", short).await;
+    click(app, "[data-testid=save-offer]").await;
+    let wanted = title.to_owned();
+    until("the new offer is listed", || async {
+        row_titles(app).await.contains(&wanted)
+    })
+    .await;
+}
+
+/// Kills (SIGKILL) the app of `profile`, as a power cut or a crash would: no shutdown runs.
+/// Found by its data folder in the process environment, so other tests' apps are left alone.
+pub fn kill_app(profile: &AppProfile) -> usize {
+    let wanted = format!("HOTELMATE_DATA_DIR={}", profile.data_dir.path().display());
+    let mut killed = 0;
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let is_app = std::fs::read_link(entry.path().join("exe"))
+            .is_ok_and(|exe| exe.file_name().is_some_and(|n| n == "hotelmate-desk"));
+        let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+        let ours = environ
+            .split(|b| *b == 0)
+            .any(|var| var == wanted.as_bytes());
+        if is_app && ours {
+            let status = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status()
+                .unwrap();
+            assert!(status.success(), "kill -KILL {pid}");
+            killed += 1;
+        }
+    }
+    killed
 }
 
 /// Saves a screenshot under target/e2e/ after two animation frames (WebKit may otherwise

@@ -5,37 +5,12 @@
 
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, Locator};
 use hotelmate_e2e::{
-    artifacts_dir, click, screenshot, text_of, type_into, wait_for_text, AppProfile, CutProxy,
-    Driver, UI_TIMEOUT,
+    artifacts_dir, click, new_offer, on_offer_row, open_offer, retype, row_titles, screenshot,
+    sign_in, sign_in_through, tag_of, text_of, type_into, until, wait_for_text, AppProfile,
+    CutProxy, Driver,
 };
 use hotelmate_sandbox::{Sandbox, SandboxHandle};
-
-/// Waits until `check` holds for the page, polling.
-async fn until<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = Instant::now() + UI_TIMEOUT;
-    while !check().await {
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn row_titles(app: &Client) -> Vec<String> {
-    let mut titles = Vec::new();
-    for element in app
-        .find_all(Locator::Css("[data-testid=offer-title]"))
-        .await
-        .unwrap_or_default()
-    {
-        titles.push(element.text().await.unwrap_or_default());
-    }
-    titles
-}
 
 fn photo_file() -> std::path::PathBuf {
     let path = artifacts_dir().join("terrace.jpg");
@@ -44,18 +19,6 @@ fn photo_file() -> std::path::PathBuf {
     });
     image::DynamicImage::ImageRgb8(picture).save(&path).unwrap();
     path
-}
-
-async fn new_offer(app: &Client, title: &str, short: &str) {
-    click(app, "[data-testid=new-offer]").await;
-    type_into(app, "[data-testid=field-title]", title).await;
-    type_into(app, "[data-testid=field-short-description]", short).await;
-    click(app, "[data-testid=save-offer]").await;
-    let wanted = title.to_owned();
-    until("the new offer is listed", || async {
-        row_titles(app).await.contains(&wanted)
-    })
-    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -71,45 +34,23 @@ async fn window_offer_created_with_a_photo_is_listed_with_its_thumbnail() {
     .await;
 
     new_offer(&app, "Sunset Dinner for Two", "Three courses by the lake").await;
-    // The editor stays on the saved offer; its photo can be chosen now.
-    let input = app
-        .wait()
-        .at_most(UI_TIMEOUT)
-        .for_element(Locator::Css("[data-testid=photo-input]"))
-        .await
-        .unwrap();
-    input
-        .send_keys(&photo_file().display().to_string())
-        .await
-        .unwrap();
+    // The editor stays on the saved offer; its photo can be chosen now, also while the offer
+    // gets its server id (the editor is not re-created then, so the choice is not lost).
+    type_into(
+        &app,
+        "[data-testid=photo-input]",
+        &photo_file().display().to_string(),
+    )
+    .await;
     until("the new offer shows its thumbnail", || async {
-        let rows = app
-            .find_all(Locator::Css("[data-testid=offer-row]"))
-            .await
-            .unwrap_or_default();
-        for row in rows {
-            let title = row
-                .find(Locator::Css("[data-testid=offer-title]"))
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
-            if title == "Sunset Dinner for Two" {
-                if let Ok(img) = row.find(Locator::Css("[data-testid=offer-thumb]")).await {
-                    let src = img.attr("src").await.unwrap().unwrap_or_default();
-                    let loaded = app
-                        .execute(
-                            "return arguments[0].complete && arguments[0].naturalWidth > 0;",
-                            vec![serde_json::to_value(&img).unwrap()],
-                        )
-                        .await
-                        .unwrap();
-                    return src.starts_with("http") && loaded == serde_json::Value::Bool(true);
-                }
-            }
-        }
-        false
+        on_offer_row(
+            &app,
+            "Sunset Dinner for Two",
+            "const img = row.querySelector('[data-testid=offer-thumb]');
+             return !!img && img.src.startsWith('http') && img.complete && img.naturalWidth > 0;",
+        )
+        .await
+            == Some(serde_json::Value::Bool(true))
     })
     .await;
     let shot = screenshot(&app, "06-offers-with-new-photo").await;
@@ -119,36 +60,6 @@ async fn window_offer_created_with_a_photo_is_listed_with_its_thumbnail() {
     )
     .unwrap();
     app.close().await.unwrap();
-}
-
-async fn sign_in(app: &Client, server: &SandboxHandle, username: &str) {
-    sign_in_through(app, server, server.addr(), username).await;
-}
-
-/// Signs in through `addr` (the sandbox, or a proxy in front of it) for REST and live updates.
-async fn sign_in_through(
-    app: &Client,
-    server: &SandboxHandle,
-    addr: std::net::SocketAddr,
-    username: &str,
-) {
-    let pusher = server.pusher();
-    type_into(app, "[data-testid=server-url]", &format!("http://{addr}")).await;
-    type_into(app, "[data-testid=username]", username).await;
-    type_into(app, "[data-testid=password]", "killarney-demo").await;
-    app.find(Locator::Css("details summary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    type_into(app, "[data-testid=pusher-key]", &pusher.key).await;
-    type_into(app, "[data-testid=pusher-host]", &addr.ip().to_string()).await;
-    type_into(app, "[data-testid=pusher-port]", &addr.port().to_string()).await;
-    click(app, "[data-testid=pusher-tls]").await;
-    click(app, "[data-testid=sign-in]").await;
-    wait_for_text(app, "[data-testid=hotel-name]", "Hotel Killarney").await;
-    wait_for_text(app, "[data-testid=connection-state]", "Connected").await;
 }
 
 fn notification_log() -> String {
@@ -209,64 +120,6 @@ async fn window_two_desks_see_each_others_offers_live_and_only_the_other_gets_a_
     a.close().await.unwrap();
     b.close().await.unwrap();
     server.shutdown().await;
-}
-
-/// Replaces the text of a field.
-async fn retype(app: &Client, css: &str, text: &str) {
-    let field = app
-        .wait()
-        .at_most(UI_TIMEOUT)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap();
-    field.clear().await.unwrap();
-    field.send_keys(text).await.unwrap();
-}
-
-async fn open_offer(app: &Client, title: &str) {
-    let rows = app
-        .find_all(Locator::Css("[data-testid=offer-row]"))
-        .await
-        .unwrap();
-    for row in rows {
-        if row
-            .find(Locator::Css("[data-testid=offer-title]"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-            == title
-        {
-            row.find(Locator::Css(".row-main"))
-                .await
-                .unwrap()
-                .click()
-                .await
-                .unwrap();
-            return;
-        }
-    }
-    panic!("no offer titled {title}");
-}
-
-async fn tag_of(app: &Client, title: &str) -> Option<String> {
-    for row in app
-        .find_all(Locator::Css("[data-testid=offer-row]"))
-        .await
-        .unwrap_or_default()
-    {
-        let Ok(name) = row.find(Locator::Css("[data-testid=offer-title]")).await else {
-            continue;
-        };
-        if name.text().await.unwrap_or_default() == title {
-            return match row.find(Locator::Css(".tag")).await {
-                Ok(tag) => tag.text().await.ok(),
-                Err(_) => Some(String::new()),
-            };
-        }
-    }
-    None
 }
 
 /// Desk A edits with its network cut (a proxy), a colleague changes the same title meanwhile;

@@ -560,3 +560,65 @@ async fn reordering_deactivating_and_clearing_a_photo_reach_the_server() {
     a.shutdown().await;
     server.shutdown().await;
 }
+
+/// Two desks reorder the same offers, one of them offline: each reorder is one queued change,
+/// the one that reaches the server last wins as a whole, and nobody is asked about `sort_order`
+/// (one conflict per moved offer before).
+#[tokio::test(flavor = "multi_thread")]
+async fn reorders_on_two_desks_end_in_one_order_without_conflicts() {
+    let server = sandbox().await;
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let (a, _da) = desk("reorder-a");
+    let (b, _db) = desk("reorder-b");
+    sign_in(&a, &server, proxy.addr(), "sean.murphy").await;
+    sign_in(&b, &server, server.addr(), "anna.byrne").await;
+    loaded(&a).await;
+    loaded(&b).await;
+    let before: Vec<i64> = a.offers().unwrap().iter().map(|o| o.id).collect();
+
+    proxy.cut();
+    let mut mine = before.clone();
+    mine.reverse();
+    a.reorder_offers(&mine).unwrap();
+    mine.swap(0, 1);
+    a.reorder_offers(&mine).unwrap();
+    assert_eq!(
+        a.outbox_summary().unwrap().pending,
+        1,
+        "two reorders of every offer wait as one change"
+    );
+    let mut theirs = before.clone();
+    theirs.rotate_left(2);
+    b.reorder_offers(&theirs).unwrap();
+    synced(&b).await;
+
+    proxy.restore();
+    synced(&a).await;
+    let ids = |desk: &Desk| {
+        desk.offers()
+            .unwrap()
+            .iter()
+            .map(|o| o.id)
+            .collect::<Vec<_>>()
+    };
+    eventually("both desks show desk A's order", WAIT, || async {
+        ids(&a) == mine && ids(&b) == mine
+    })
+    .await;
+    assert_eq!(a.outbox_summary().unwrap().conflicts, 0);
+    assert_eq!(b.outbox_summary().unwrap().conflicts, 0);
+    let tok = token(&server, "anna.byrne").await;
+    let mut on_server = server_offers(&server, &tok).await;
+    on_server.sort_by_key(|o| o["sort_order"].as_i64());
+    let server_order: Vec<i64> = on_server
+        .iter()
+        .map(|o| o["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        server_order, mine,
+        "the server has the order that arrived last"
+    );
+    a.shutdown().await;
+    b.shutdown().await;
+    server.shutdown().await;
+}

@@ -33,10 +33,20 @@ class OffersState {
   /** Temporary ids of offers created here, and the ids the server gave them. */
   #assigned = new Map<number, number>();
 
+  /** The temporary id a server id had on this desk, for a stable editor key. */
+  #origin = new Map<number, number>();
+
   /** A new offer reached the server: keep it selected under its real id. */
   idAssigned(tempId: number, id: number): void {
     this.#assigned.set(tempId, id);
+    this.#origin.set(id, tempId);
     if (this.selected === tempId) this.selected = id;
+  }
+
+  /** The same key before and after the server gives an offer its id, so an open editor (what
+   *  is typed in it, a photo being chosen) is not re-created when that happens. */
+  editorKey(id: number): number {
+    return this.#origin.get(id) ?? id;
   }
 
   /** Opens an offer in the editor (its real id, if the server already gave it one). */

@@ -99,21 +99,20 @@ impl Desk {
         )
     }
 
-    /// Puts the offers in this order (`sort_order` 0, 1, 2, …), queueing only the ones that move.
+    /// Puts the offers in this order (`sort_order` 0, 1, 2, …): one outbox entry and one
+    /// refresh, however many offers move; a later reorder replaces an unsent earlier one.
     pub fn reorder_offers(&self, ids: &[i64]) -> Result<Vec<Offer>, DeskError> {
-        let current = self.offers()?;
-        for (position, id) in ids.iter().enumerate() {
-            let position = position as i64;
-            if current
-                .iter()
-                .any(|o| o.id == *id && o.sort_order != position)
-            {
-                self.update_offer(
-                    *id,
-                    Map::from_iter([("sort_order".to_owned(), Value::from(position))]),
-                )?;
+        let shown = self.offers()?;
+        let store = &self.inner.store;
+        for id in ids {
+            let id = store.resolve_id(OFFERS.name, *id)?;
+            if !shown.iter().any(|o| o.id == id) {
+                return Err(DeskError::Missing("offer"));
             }
         }
+        self.sync()?;
+        store.queue_reorder(OFFERS.name, ids)?;
+        self.changed()?;
         self.offers()
     }
 
@@ -170,10 +169,14 @@ impl Desk {
             if !matches!(entry.state, EntryState::Conflict | EntryState::Rejected) {
                 continue;
             }
-            let title = shown
-                .iter()
-                .find(|o| o.id == entry.target)
-                .map(|o| o.title.clone())
+            let title = (entry.op == Op::Reorder)
+                .then(|| "The order of the offers".to_owned())
+                .or_else(|| {
+                    shown
+                        .iter()
+                        .find(|o| o.id == entry.target)
+                        .map(|o| o.title.clone())
+                })
                 .or_else(|| {
                     entry
                         .fields

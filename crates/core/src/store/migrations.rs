@@ -84,6 +84,37 @@ pub const MIGRATIONS: &[Migration] = &[
               PRIMARY KEY (resource, temp_id)
           );",
     },
+    Migration {
+        version: 5,
+        name: "outbox: a reorder is one entry (the whole order), so the outbox table allows it",
+        // SQLite cannot change a CHECK in place: copy into a new table. The AUTOINCREMENT
+        // counter is carried over, so a new create never gets a temporary id used before.
+        sql: "CREATE TABLE outbox_new (
+              seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+              resource   TEXT NOT NULL,
+              op         TEXT NOT NULL
+                         CHECK (op IN ('create', 'update', 'delete', 'upload', 'clear_image', 'reorder')),
+              target     INTEGER NOT NULL,
+              fields     TEXT NOT NULL DEFAULT '{}',
+              base       TEXT NOT NULL DEFAULT '{}',
+              media      TEXT,
+              state      TEXT NOT NULL DEFAULT 'pending'
+                         CHECK (state IN ('pending', 'sending', 'conflict', 'rejected')),
+              problem    TEXT,
+              attempts   INTEGER NOT NULL DEFAULT 0,
+              created_at TEXT NOT NULL
+          );
+          INSERT INTO outbox_new SELECT seq, resource, op, target, fields, base, media, state,
+              problem, attempts, created_at FROM outbox;
+          INSERT INTO sqlite_sequence (name, seq)
+              SELECT 'outbox_new', seq FROM sqlite_sequence WHERE name = 'outbox'
+              AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'outbox_new');
+          UPDATE sqlite_sequence SET seq = MAX(seq, (SELECT seq FROM sqlite_sequence WHERE name = 'outbox'))
+              WHERE name = 'outbox_new' AND EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'outbox');
+          DROP TABLE outbox;
+          ALTER TABLE outbox_new RENAME TO outbox;
+          CREATE INDEX outbox_target ON outbox (resource, target);",
+    },
 ];
 
 /// The schema version this build writes.
@@ -187,6 +218,29 @@ mod tests {
         let err = Store::open(&path).unwrap_err();
         assert!(matches!(err, StoreError::TooNew { .. }), "{err}");
         assert!(err.to_string().contains("newer HotelMate Desk"));
+    }
+
+    /// Temporary ids are `-seq`; the outbox copy of migration 5 must not let SQLite hand out a
+    /// seq again, or a new offer would be mapped to the server id of an old one (`id_map`).
+    #[test]
+    fn temporary_ids_are_never_reused_across_the_outbox_rebuild() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("desk.sqlite3");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            migrate_to(&mut conn, 4).unwrap();
+            for _ in 0..3 {
+                conn.execute(
+                    "INSERT INTO outbox (resource, op, target, created_at) VALUES ('offers', 'create', 0, 'now')",
+                    [],
+                )
+                .unwrap();
+            }
+            conn.execute("DELETE FROM outbox", []).unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let fields = serde_json::Map::new();
+        assert_eq!(store.queue_create("offers", &fields).unwrap(), -4);
     }
 
     #[test]

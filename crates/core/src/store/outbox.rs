@@ -15,6 +15,9 @@ pub enum Op {
     Delete,
     Upload,
     ClearImage,
+    /// The whole order of a collection (`fields.order`: ids, first to last); the later reorder
+    /// replaces an unsent earlier one, and wins as a whole when sent.
+    Reorder,
 }
 
 impl Op {
@@ -25,6 +28,7 @@ impl Op {
             Self::Delete => "delete",
             Self::Upload => "upload",
             Self::ClearImage => "clear_image",
+            Self::Reorder => "reorder",
         }
     }
 
@@ -35,6 +39,7 @@ impl Op {
             "delete" => Self::Delete,
             "upload" => Self::Upload,
             "clear_image" => Self::ClearImage,
+            "reorder" => Self::Reorder,
             _ => return None,
         })
     }
@@ -161,6 +166,57 @@ impl OutboxEntry {
 
 /// How the problem of a damaged outbox row begins.
 const DAMAGED: &str = "This change is damaged in the desk's database";
+
+/// The key of a reorder entry's list of ids.
+pub const ORDER: &str = "order";
+
+/// The ids of a reorder entry, first to last.
+pub fn order_of(entry: &OutboxEntry) -> Vec<i64> {
+    entry
+        .fields
+        .get(ORDER)
+        .and_then(Value::as_array)
+        .map(|ids| ids.iter().filter_map(Value::as_i64).collect())
+        .unwrap_or_default()
+}
+
+/// A create finished: queued orders that name its temporary id now name the server id.
+fn remap_in_orders(
+    tx: &Transaction<'_>,
+    resource: &str,
+    temp_id: i64,
+    id: i64,
+) -> rusqlite::Result<()> {
+    let mut statement =
+        tx.prepare_cached("SELECT seq, fields FROM outbox WHERE resource = ?1 AND op = 'reorder'")?;
+    let orders = statement
+        .query_map([resource], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (seq, text) in orders {
+        let Ok(mut fields) = serde_json::from_str::<Row>(&text) else {
+            continue; // damaged: set aside as refused when read
+        };
+        let Some(Value::Array(ids)) = fields.get_mut(ORDER) else {
+            continue;
+        };
+        let mut changed = false;
+        for value in ids.iter_mut() {
+            if value.as_i64() == Some(temp_id) {
+                *value = Value::from(id);
+                changed = true;
+            }
+        }
+        if changed {
+            tx.execute(
+                "UPDATE outbox SET fields = ?2 WHERE seq = ?1",
+                params![seq, to_text(&fields)],
+            )?;
+        }
+    }
+    Ok(())
+}
 
 /// Records damaged entries as refused (with what is damaged), so counts and the status bar
 /// agree with what the UI lists; the damaged text itself is left as it was.
@@ -409,6 +465,26 @@ impl Store {
         Ok(())
     }
 
+    /// Queues the whole order of `resource` (ids first to last), replacing an unsent earlier
+    /// reorder: one entry, one transaction, however many rows move.
+    pub fn queue_reorder(&self, resource: &str, ids: &[i64]) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let ids = ids
+            .iter()
+            .map(|id| resolve(&tx, resource, *id))
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        tx.execute(
+            "DELETE FROM outbox WHERE resource = ?1 AND op = 'reorder' AND state = 'pending'",
+            [resource],
+        )?;
+        let mut fields = Map::new();
+        fields.insert(ORDER.into(), Value::from(ids));
+        insert(&tx, resource, Op::Reorder, 0, &fields, &Map::new(), None)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Records that an entry is about to be sent: if the process dies now, the outcome is unknown.
     pub fn mark_sending(&self, seq: i64) -> Result<(), StoreError> {
         self.lock().execute(
@@ -454,6 +530,7 @@ impl Store {
             "INSERT OR REPLACE INTO id_map (resource, temp_id, id) VALUES (?1, ?2, ?3)",
             params![resource, temp_id, id],
         )?;
+        remap_in_orders(&tx, &resource, temp_id, id)?;
         tx.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
         tx.commit()?;
         Ok(id)

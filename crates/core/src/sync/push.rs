@@ -125,6 +125,7 @@ pub async fn replay(
         Op::Update => replay_update(at, entry).await,
         Op::Delete => replay_delete(at, entry).await,
         Op::Upload => replay_upload(at, entry, progress).await,
+        Op::Reorder => replay_reorder(at, entry).await,
         Op::ClearImage => {
             store.mark_sending(entry.seq)?;
             let row = as_row(
@@ -369,6 +370,50 @@ async fn replay_upload(
         .await?;
     let row = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
     store.finish_entry(entry.seq, Some(&row), None)?;
+    Ok(Replayed::Sent {
+        target: entry.target,
+    })
+}
+
+/// Puts the server's rows in the entry's order: reads the list once, then sets `sort_order` on
+/// each row that is not yet where the order puts it. The whole order wins (a colleague's earlier
+/// reorder is replaced, not merged move by move). Rows deleted meanwhile, and rows whose create
+/// has not reached the server, are skipped. Repeating it after a crash sends only what is left.
+async fn replay_reorder(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, SyncError> {
+    let Replay {
+        client,
+        store,
+        resource,
+        slug,
+        ..
+    } = at;
+    store.mark_sending(entry.seq)?;
+    let server: Vec<Row> = client
+        .list(resource, slug)
+        .await?
+        .into_iter()
+        .filter_map(|v| v.as_object().cloned())
+        .collect();
+    for (position, id) in crate::store::order_of(entry).into_iter().enumerate() {
+        let Some(row) = server
+            .iter()
+            .find(|r| r.get("id").and_then(Value::as_i64) == Some(id))
+        else {
+            continue;
+        };
+        let position = Value::from(position);
+        if row.get("sort_order") == Some(&position) {
+            continue;
+        }
+        let mut change = Row::new();
+        change.insert("sort_order".into(), position);
+        match client.update(resource, slug, id, &change).await {
+            Ok(answer) => store.upsert_record(resource.name, &as_row(answer, resource)?)?,
+            Err(ApiError::NotFound { .. }) => {}
+            Err(err) => return Err(err.into()),
+        }
+    }
+    store.finish_entry(entry.seq, None, None)?;
     Ok(Replayed::Sent {
         target: entry.target,
     })

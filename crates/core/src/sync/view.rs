@@ -88,6 +88,21 @@ pub fn fold(records: Vec<Row>, outbox: &[OutboxEntry]) -> Vec<ViewRow> {
                 rows.remove(&entry.target);
                 continue;
             }
+            Op::Reorder => {
+                for (position, id) in crate::store::order_of(entry).into_iter().enumerate() {
+                    let Some(view) = rows.get_mut(&id) else {
+                        continue;
+                    };
+                    let position = Value::from(position);
+                    if view.row.get("sort_order") != Some(&position) {
+                        view.row.insert("sort_order".into(), position);
+                        if rank(&sync) > rank(&view.sync) {
+                            view.sync = sync.clone();
+                        }
+                    }
+                }
+                continue;
+            }
             _ => {}
         }
         let Some(view) = rows.get_mut(&entry.target) else {
@@ -101,7 +116,7 @@ pub fn fold(records: Vec<Row>, outbox: &[OutboxEntry]) -> Vec<ViewRow> {
                 view.row.insert("photo".into(), Value::Null);
                 view.pending_media = None;
             }
-            Op::Create | Op::Delete => {}
+            Op::Create | Op::Delete | Op::Reorder => {}
         }
         if rank(&sync) > rank(&view.sync) {
             view.sync = sync;
