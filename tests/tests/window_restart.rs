@@ -1,0 +1,255 @@
+//! Quitting and reopening the real app window, as staff do every day, and a desk killed with
+//! edits queued: after each restart the desk must work, not just look signed in. Driven over
+//! WebDriver against an in-process sandbox; network cuts go through a TCP proxy; the kill is a
+//! real SIGKILL of the app process.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Instant;
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
+use fantoccini::{Client, Locator};
+use hotelmate_e2e::{
+    click, kill_app, new_offer, on_offer_row, open_offer, retype, row_titles, screenshot, sign_in,
+    sign_in_through, text_of, until, wait_for_text, AppProfile, CutProxy, Driver,
+};
+use hotelmate_sandbox::{Sandbox, SandboxHandle};
+use serde_json::Value;
+
+/// Every offer on the server (all pages), as a colleague's browser reads them.
+async fn server_offers(server: &SandboxHandle) -> Vec<Value> {
+    let http = reqwest::Client::new();
+    let login: Value = http
+        .post(format!("{}/api/staff/login/", server.base_url()))
+        .json(&serde_json::json!({"username": "niamh.kelly", "password": "killarney-demo"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["token"].as_str().unwrap().to_owned();
+    let mut all = Vec::new();
+    let mut page = 1;
+    loop {
+        let body: Value = http
+            .get(format!(
+                "{}/api/staff/hotel/killarney/offers/?page={page}",
+                server.base_url()
+            ))
+            .header("Authorization", format!("Token {token}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        all.extend(body["results"].as_array().unwrap().iter().cloned());
+        if body["next"].is_null() {
+            return all;
+        }
+        page += 1;
+    }
+}
+
+async fn on_server(server: &SandboxHandle, title: &str) -> Vec<Value> {
+    server_offers(server)
+        .await
+        .into_iter()
+        .filter(|o| o["title"] == title)
+        .collect()
+}
+
+/// Presses Alt+`key` as a keyboard does (the Offers screen's keyboard reorder).
+async fn alt(app: &Client, key: Key) {
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down {
+            value: Key::Alt.into(),
+        })
+        .then(KeyAction::Down { value: key.into() })
+        .then(KeyAction::Up { value: key.into() })
+        .then(KeyAction::Up {
+            value: Key::Alt.into(),
+        });
+    app.perform_actions(keys).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn window_after_a_restart_an_edit_a_switch_and_a_reorder_each_reach_the_server() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let profile = AppProfile::new("restart-edits");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in(&app, &server, "sean.murphy").await;
+    until("the offers are listed", || async {
+        row_titles(&app).await.len() >= 6
+    })
+    .await;
+    app.close().await.unwrap();
+
+    let started = Instant::now();
+    let app = driver.launch().await;
+    wait_for_text(&app, "[data-testid=hotel-name]", "Hotel Killarney").await;
+    until("the offers are listed after the restart", || async {
+        row_titles(&app).await.len() >= 6
+    })
+    .await;
+    let titles = row_titles(&app).await;
+
+    let renamed = format!("After restart: {}", titles[0]);
+    open_offer(&app, &titles[0]).await;
+    retype(&app, "[data-testid=field-title]", &renamed).await;
+    click(&app, "[data-testid=save-offer]").await;
+    until("the edit reaches the server", || async {
+        on_server(&server, &renamed).await.len() == 1
+    })
+    .await;
+    eprintln!(
+        "restart to an edit on the server: {} ms (includes typing it)",
+        started.elapsed().as_millis()
+    );
+
+    on_offer_row(
+        &app,
+        &titles[1],
+        "row.querySelector('[data-testid=offer-active]').click(); return true;",
+    )
+    .await
+    .expect("the second offer is listed");
+    until("switching it off reaches the server", || async {
+        on_server(&server, &titles[1])
+            .await
+            .first()
+            .is_some_and(|o| o["is_active"] == false)
+    })
+    .await;
+
+    open_offer(&app, &titles[2]).await;
+    click(&app, ".offer-row.selected .row-main").await;
+    alt(&app, Key::Up).await;
+    until(
+        "the third offer moved above the second, on the server",
+        || async {
+            let offers = server_offers(&server).await;
+            let position = |title: &str| {
+                offers
+                    .iter()
+                    .find(|o| o["title"] == title)
+                    .and_then(|o| o["sort_order"].as_i64())
+            };
+            matches!(
+                (position(&titles[2]), position(&titles[1])),
+                (Some(moved), Some(passed)) if moved < passed
+            )
+        },
+    )
+    .await;
+    until("the window shows the new order", || async {
+        let shown = row_titles(&app).await;
+        let at = |title: &String| shown.iter().position(|t| t == title);
+        matches!((at(&titles[2]), at(&titles[1])), (Some(a), Some(b)) if a < b)
+    })
+    .await;
+    wait_for_text(&app, "[data-testid=connection-state]", "Connected").await;
+    screenshot(&app, "10-restarted-and-edited").await;
+    app.close().await.unwrap();
+    server.shutdown().await;
+}
+
+/// The desk is killed (SIGKILL) with an edit and a new offer queued offline, and restarted
+/// with the network still cut: the cached offers show with their pending badges; when the
+/// network returns each change reaches the server exactly once.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_a_desk_killed_with_edits_queued_restarts_offline_and_sends_each_once() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let profile = AppProfile::new("killed");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in_through(&app, &server, proxy.addr(), "sean.murphy").await;
+    until("the offers are listed", || async {
+        row_titles(&app).await.len() >= 6
+    })
+    .await;
+    let title = row_titles(&app).await[0].clone();
+
+    proxy.cut();
+    until("the desk notices it is offline", || async {
+        text_of(&app, "[data-testid=connection-state]")
+            .await
+            .contains("Offline")
+    })
+    .await;
+    open_offer(&app, &title).await;
+    retype(&app, "[data-testid=field-tag]", "Queued, then killed").await;
+    click(&app, "[data-testid=save-offer]").await;
+    let created = "Made just before the power cut";
+    new_offer(&app, created, "Kept on the desk").await;
+    wait_for_text(&app, "[data-testid=pending-count]", "2 pending edits").await;
+
+    assert!(
+        kill_app(&profile) >= 1,
+        "the app process was found and killed"
+    );
+    drop(app);
+    drop(driver);
+
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    wait_for_text(&app, "[data-testid=hotel-name]", "Hotel Killarney").await;
+    until(
+        "the cached offers show with both changes pending",
+        || async {
+            let titles = row_titles(&app).await;
+            let badges = app
+                .find_all(Locator::Css("[data-testid=sync-pending]"))
+                .await
+                .map(|b| b.len())
+                .unwrap_or_default();
+            titles.len() >= 7 && titles.iter().any(|t| t == created) && badges >= 2
+        },
+    )
+    .await;
+    wait_for_text(&app, "[data-testid=pending-count]", "2 pending edits").await;
+    screenshot(&app, "11-restarted-offline-with-pending-edits").await;
+    assert!(text_of(&app, "[data-testid=connection-state]")
+        .await
+        .contains("Offline"));
+    // textContent: WebKitWebDriver reads an ellipsis-clipped span's rendered text as "".
+    let reason = app
+        .execute(
+            "return document.querySelector('[data-testid=connection-reason]')?.textContent;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(reason, "No connection to the hotel's server.");
+
+    proxy.restore();
+    until("both changes reach the server", || async {
+        let edited = on_server(&server, &title).await;
+        edited
+            .first()
+            .is_some_and(|o| o["tag"] == "Queued, then killed")
+            && !on_server(&server, created).await.is_empty()
+    })
+    .await;
+    until("the status bar has nothing pending", || async {
+        app.find(Locator::Css("[data-testid=pending-count]"))
+            .await
+            .is_err()
+    })
+    .await;
+    wait_for_text(&app, "[data-testid=connection-state]", "Connected").await;
+    assert_eq!(
+        on_server(&server, created).await.len(),
+        1,
+        "the new offer was created once"
+    );
+    app.close().await.unwrap();
+    server.shutdown().await;
+}
