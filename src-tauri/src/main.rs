@@ -2,6 +2,8 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+#[cfg(feature = "demo")]
+mod demo;
 mod events;
 
 use hotelmate_core::config::DataDir;
@@ -21,7 +23,11 @@ fn main() {
         Err(error) => fail(&error.to_string()),
     };
     logging::init(&data_dir);
-    let desk = match Desk::open(DeskOptions::from_env(data_dir)) {
+    let options = DeskOptions {
+        demo: demo_hotel(),
+        ..DeskOptions::from_env(data_dir)
+    };
+    let desk = match Desk::open(options) {
         Ok(desk) => desk,
         Err(error) => fail(&error.to_string()),
     };
@@ -61,6 +67,17 @@ fn main() {
         }),
         Err(error) => fail(&format!("the window could not be created: {error}")),
     }
+}
+
+/// The built-in demo hotel of this build, if it has one.
+#[cfg(feature = "demo")]
+fn demo_hotel() -> Option<std::sync::Arc<dyn hotelmate_core::desk::DemoLauncher>> {
+    Some(std::sync::Arc::new(demo::SandboxDemo))
+}
+
+#[cfg(not(feature = "demo"))]
+fn demo_hotel() -> Option<std::sync::Arc<dyn hotelmate_core::desk::DemoLauncher>> {
+    None
 }
 
 fn fail(message: &str) -> ! {

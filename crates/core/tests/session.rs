@@ -6,10 +6,12 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use hotelmate_core::config::DataDir;
+use hotelmate_core::config::PusherEndpoint;
 use hotelmate_core::desk::ErrorCode;
+use hotelmate_core::desk::{DemoFuture, DemoLauncher, DemoServer};
 use hotelmate_core::secrets::{StaffToken, TokenVault};
 use hotelmate_core::{Desk, DeskEvent, DeskOptions, SignInRequest};
-use hotelmate_sandbox::{Sandbox, SandboxHandle};
+use hotelmate_sandbox::{Sandbox, SandboxConfig, SandboxHandle, DEMO_LOGINS};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -31,6 +33,7 @@ impl Fixture {
     fn options(&self) -> DeskOptions {
         let mut options = DeskOptions::new(DataDir::at(self.dir.path()));
         options.vault = self.vault.clone();
+        options.demo = Some(std::sync::Arc::new(SandboxDemo));
         options
     }
 
@@ -47,6 +50,39 @@ impl Fixture {
             }
         }
         all
+    }
+}
+
+/// The demo hotel as the app's `demo` feature plugs it in: the sandbox on a loopback port.
+struct SandboxDemo;
+
+impl DemoLauncher for SandboxDemo {
+    fn start<'a>(
+        &'a self,
+        data_dir: &'a std::path::Path,
+    ) -> DemoFuture<'a, Result<DemoServer, String>> {
+        Box::pin(async move {
+            let handle = Sandbox::start_with(SandboxConfig {
+                listen: "127.0.0.1:0".parse().unwrap(),
+                data_dir: Some(data_dir.to_path_buf()),
+                simulator: false,
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+            let pusher = handle.pusher();
+            Ok(DemoServer {
+                api_base: handle.base_url(),
+                pusher: PusherEndpoint::SelfHosted {
+                    key: pusher.key,
+                    host: pusher.host,
+                    port: pusher.port,
+                    tls: pusher.tls,
+                },
+                username: DEMO_LOGINS[0].username.into(),
+                password: DEMO_LOGINS[0].password.into(),
+                stop: Box::new(move || Box::pin(handle.shutdown())),
+            })
+        })
     }
 }
 
@@ -169,6 +205,18 @@ async fn the_demo_session_survives_a_restart_and_sign_out_forgets_it() {
         after.resume().await.unwrap().is_none(),
         "local data of the account is gone"
     );
+}
+
+#[tokio::test]
+async fn a_build_without_the_demo_hotel_says_so() {
+    let fixture = Fixture::new();
+    let mut options = fixture.options();
+    options.demo = None;
+    let desk = Desk::open(options).unwrap();
+    assert!(!desk.has_demo());
+    let err = desk.sign_in_demo().await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Demo);
+    assert!(err.to_string().contains("no demo hotel"), "{err}");
 }
 
 #[tokio::test]

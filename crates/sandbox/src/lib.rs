@@ -20,6 +20,7 @@ mod db;
 mod errors;
 mod images;
 mod media;
+#[cfg(feature = "test-support")]
 pub mod network;
 mod pagination;
 mod people;

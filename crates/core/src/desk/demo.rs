@@ -1,61 +1,39 @@
-//! The built-in demo hotel: the sandbox server run in-process on a loopback port, its data kept
-//! in the desk's data folder so the demo session survives a restart.
+//! The seam through which a built-in demo hotel is started. The core knows only this trait: the
+//! shell plugs in the sandbox server (its default `demo` feature), so a build without it carries
+//! no server code, no demo passwords and no demo Pusher secret, and "Try the demo hotel" says
+//! plainly that this build has none.
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::future::Future;
 use std::path::Path;
+use std::pin::Pin;
 
-use hotelmate_sandbox::{DemoLogin, Sandbox, SandboxConfig, SandboxHandle, DEMO_LOGINS};
+use crate::config::PusherEndpoint;
 
-use super::DeskError;
-use crate::config::{ApiBase, PusherEndpoint};
+/// A future a launcher returns (boxed, so the trait stays object-safe).
+pub type DemoFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// Where the running demo hotel answers.
-#[derive(Debug, Clone)]
-pub(super) struct DemoEndpoints {
-    pub api_base: ApiBase,
+/// Starts a demo hotel on this computer.
+pub trait DemoLauncher: Send + Sync + 'static {
+    /// Starts the demo hotel, keeping its data in `data_dir` so a demo session survives a
+    /// restart. The error is a plain-words sentence.
+    fn start<'a>(&'a self, data_dir: &'a Path) -> DemoFuture<'a, Result<DemoServer, String>>;
+}
+
+/// A running demo hotel: where it answers, whom "Try the demo hotel" signs in as, and how to
+/// stop it.
+pub struct DemoServer {
+    pub api_base: String,
     pub pusher: PusherEndpoint,
+    pub username: String,
+    pub password: String,
+    pub stop: Box<dyn FnOnce() -> DemoFuture<'static, ()> + Send>,
 }
 
-pub(super) struct DemoHotel {
-    handle: SandboxHandle,
-    endpoints: DemoEndpoints,
-}
-
-/// The demo receptionist "Try the demo hotel" signs in as.
-pub(super) fn receptionist() -> &'static DemoLogin {
-    &DEMO_LOGINS[0]
-}
-
-impl DemoHotel {
-    pub async fn start(data_dir: &Path) -> Result<Self, DeskError> {
-        let config = SandboxConfig {
-            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-            data_dir: Some(data_dir.to_path_buf()),
-            simulator: true,
-        };
-        let handle = Sandbox::start_with(config)
-            .await
-            .map_err(|err| DeskError::Demo(err.to_string()))?;
-        let api_base = ApiBase::parse(&handle.base_url())?;
-        let info = handle.pusher();
-        let pusher = PusherEndpoint::SelfHosted {
-            key: info.key,
-            host: info.host,
-            port: info.port,
-            tls: info.tls,
-        };
-        tracing::info!(url = %api_base, "demo hotel started");
-        Ok(Self {
-            handle,
-            endpoints: DemoEndpoints { api_base, pusher },
-        })
-    }
-
-    pub fn endpoints(&self) -> DemoEndpoints {
-        self.endpoints.clone()
-    }
-
-    pub async fn stop(self) {
-        self.handle.shutdown().await;
+impl std::fmt::Debug for DemoServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DemoServer")
+            .field("api_base", &self.api_base)
+            .field("username", &self.username)
+            .finish_non_exhaustive()
     }
 }

@@ -24,18 +24,20 @@ use crate::secrets::{StaffToken, TokenVault};
 use crate::store::{SessionRow, Store};
 use crate::sync::link::Socket;
 use crate::sync::{live, SyncEngine, SyncShared};
-use demo::DemoHotel;
+pub use demo::{DemoFuture, DemoLauncher, DemoServer};
 
 const EVENT_BUFFER: usize = 256;
 
 /// How a [`Desk`] is set up. Tests point it at a temporary folder and their own keyring service.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct DeskOptions {
     pub data_dir: DataDir,
     pub vault: TokenVault,
     pub request_timeout: Duration,
     /// Desktop toasts for colleagues' changes (off on a reception display: `HOTELMATE_KIOSK`).
     pub toasts: bool,
+    /// Starts the built-in demo hotel; `None` in a build without one.
+    pub demo: Option<Arc<dyn DemoLauncher>>,
 }
 
 impl DeskOptions {
@@ -45,6 +47,7 @@ impl DeskOptions {
             vault: TokenVault::default(),
             toasts: true,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            demo: None,
         }
     }
 
@@ -79,7 +82,16 @@ struct Inner {
     phase: Mutex<Phase>,
     /// Serialises sign-in, resume, sign-out, expiry and shutdown, so two never interleave.
     transitions: tokio::sync::Mutex<()>,
-    demo: tokio::sync::Mutex<Option<DemoHotel>>,
+    demo: tokio::sync::Mutex<Option<RunningDemo>>,
+}
+
+/// The demo hotel while it runs.
+struct RunningDemo {
+    api_base: ApiBase,
+    pusher: PusherEndpoint,
+    username: String,
+    password: String,
+    stop: Box<dyn FnOnce() -> demo::DemoFuture<'static, ()> + Send>,
 }
 
 /// Where the desk is in its life. One state behind one lock: "signed in but no engine" cannot
@@ -196,9 +208,9 @@ impl Desk {
         self.set_phase(Phase::Resuming);
         let started = async {
             if row.is_demo {
-                let demo = self.start_demo().await?;
-                row.api_base = demo.api_base.to_string();
-                row.pusher = Some(pusher_json(&demo.pusher)?);
+                let (api_base, pusher, ..) = self.start_demo().await?;
+                row.api_base = api_base.to_string();
+                row.pusher = Some(pusher_json(&pusher)?);
             }
             let base = ApiBase::parse(&row.api_base)?;
             let client = ApiClient::with_timeout(base, self.inner.options.request_timeout)?
@@ -244,18 +256,15 @@ impl Desk {
 
     /// Starts the built-in demo hotel on this computer and signs in as its receptionist.
     pub async fn sign_in_demo(&self) -> Result<SessionInfo, DeskError> {
-        let demo = self.start_demo().await?;
-        let login = demo::receptionist();
-        let account = format!("demo:{}", login.username);
-        self.sign_in_at(
-            demo.api_base,
-            Some(demo.pusher),
-            account,
-            true,
-            login.username,
-            login.password,
-        )
-        .await
+        let (api_base, pusher, username, password) = self.start_demo().await?;
+        let account = format!("demo:{username}");
+        self.sign_in_at(api_base, Some(pusher), account, true, &username, &password)
+            .await
+    }
+
+    /// Whether this build has the built-in demo hotel.
+    pub fn has_demo(&self) -> bool {
+        self.inner.options.demo.is_some()
     }
 
     async fn sign_in_at(
@@ -541,20 +550,40 @@ impl Desk {
         }
     }
 
-    async fn start_demo(&self) -> Result<demo::DemoEndpoints, DeskError> {
+    /// Starts the demo hotel (once) and says where it answers and whom to sign in as.
+    async fn start_demo(&self) -> Result<(ApiBase, PusherEndpoint, String, String), DeskError> {
         let mut slot = self.inner.demo.lock().await;
-        if let Some(running) = slot.as_ref() {
-            return Ok(running.endpoints());
+        if slot.is_none() {
+            let launcher = self.inner.options.demo.as_ref().ok_or_else(|| {
+                DeskError::Demo("this build of the desk has no demo hotel".into())
+            })?;
+            let server = launcher
+                .start(&self.inner.options.data_dir.demo_hotel())
+                .await
+                .map_err(DeskError::Demo)?;
+            tracing::info!(url = %server.api_base, "demo hotel started");
+            *slot = Some(RunningDemo {
+                api_base: ApiBase::parse(&server.api_base)?,
+                pusher: server.pusher,
+                username: server.username,
+                password: server.password,
+                stop: server.stop,
+            });
         }
-        let hotel = DemoHotel::start(&self.inner.options.data_dir.demo_hotel()).await?;
-        let endpoints = hotel.endpoints();
-        *slot = Some(hotel);
-        Ok(endpoints)
+        let demo = slot
+            .as_ref()
+            .ok_or_else(|| DeskError::Interrupted("starting the demo hotel".into()))?;
+        Ok((
+            demo.api_base.clone(),
+            demo.pusher.clone(),
+            demo.username.clone(),
+            demo.password.clone(),
+        ))
     }
 
     async fn stop_demo(&self) {
-        if let Some(hotel) = self.inner.demo.lock().await.take() {
-            hotel.stop().await;
+        if let Some(demo) = self.inner.demo.lock().await.take() {
+            (demo.stop)().await;
         }
     }
 

@@ -1,0 +1,41 @@
+//! The built-in demo hotel: the sandbox server, run in-process on a loopback port, plugged into
+//! the core's demo seam. Only in builds with the `demo` feature.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
+
+use hotelmate_core::config::PusherEndpoint;
+use hotelmate_core::desk::{DemoFuture, DemoLauncher, DemoServer};
+use hotelmate_sandbox::{Sandbox, SandboxConfig, DEMO_LOGINS};
+
+/// Starts Hotel Killarney with its simulated guests and colleagues.
+pub struct SandboxDemo;
+
+impl DemoLauncher for SandboxDemo {
+    fn start<'a>(&'a self, data_dir: &'a Path) -> DemoFuture<'a, Result<DemoServer, String>> {
+        Box::pin(async move {
+            let config = SandboxConfig {
+                listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+                data_dir: Some(data_dir.to_path_buf()),
+                simulator: true,
+            };
+            let handle = Sandbox::start_with(config)
+                .await
+                .map_err(|err| err.to_string())?;
+            let pusher = handle.pusher();
+            let login = &DEMO_LOGINS[0];
+            Ok(DemoServer {
+                api_base: handle.base_url(),
+                pusher: PusherEndpoint::SelfHosted {
+                    key: pusher.key,
+                    host: pusher.host,
+                    port: pusher.port,
+                    tls: pusher.tls,
+                },
+                username: login.username.to_owned(),
+                password: login.password.to_owned(),
+                stop: Box::new(move || Box::pin(handle.shutdown())),
+            })
+        })
+    }
+}
