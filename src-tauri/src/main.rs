@@ -37,27 +37,8 @@ fn main() {
             events::forward(app.handle().clone(), app.state::<Desk>().subscribe());
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::session::session_resume,
-            commands::session::session_current,
-            commands::session::sign_in,
-            commands::session::sign_in_demo,
-            commands::session::sign_out,
-            commands::display::open_reception_display,
-            commands::offers::offers_list,
-            commands::offers::offer_create,
-            commands::offers::offer_update,
-            commands::offers::offers_reorder,
-            commands::offers::offer_delete,
-            commands::offers::offer_set_photo,
-            commands::offers::offer_clear_photo,
-            commands::offers::sanitize_html,
-            commands::offers::outbox_summary,
-            commands::offers::conflicts_list,
-            commands::offers::conflict_resolve,
-            commands::offers::toast_settings,
-            commands::offers::toast_mute,
-        ])
+        // The list is written once, in src-tauri/commands.rs (see build.rs).
+        .invoke_handler(include!(concat!(env!("OUT_DIR"), "/handlers.rs")))
         .build(tauri::generate_context!("../tauri.conf.json"));
     match app {
         Ok(app) => app.run(move |_, event| {

@@ -6,8 +6,8 @@ use ts_rs::TS;
 
 use crate::config::PusherEndpoint;
 use crate::desk::{
-    Conflict, ConnectionStatus, DeskEvent, ErrorCode, OutboxSummary, Resolution, SessionInfo,
-    SignInAgain, SignInRequest, UiError,
+    Conflict, ConnectionStatus, DeskEvent, DeskInfo, ErrorCode, OutboxSummary, Resolution,
+    SessionInfo, SignInAgain, SignInRequest, UiError,
 };
 use crate::notify::{ToastCategory, ToastSetting};
 use crate::offers::Offer;
@@ -22,6 +22,7 @@ pub fn generated_typescript() -> String {
         SignInRequest::decl(),
         ConnectionStatus::decl(),
         SignInAgain::decl(),
+        DeskInfo::decl(),
         OutboxSummary::decl(),
         DeskEvent::decl(),
         ErrorCode::decl(),

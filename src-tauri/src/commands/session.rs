@@ -1,6 +1,7 @@
 //! Signing in and out, and who is signed in.
 
-use hotelmate_core::{Desk, SessionInfo, SignInRequest, UiError};
+use hotelmate_core::desk::DeskInfo;
+use hotelmate_core::{ConnectionStatus, Desk, SessionInfo, SignInRequest, UiError};
 use tauri::State;
 
 #[tauri::command]
@@ -29,4 +30,14 @@ pub async fn sign_in_demo(desk: State<'_, Desk>) -> Result<SessionInfo, UiError>
 #[tauri::command]
 pub async fn sign_out(desk: State<'_, Desk>) -> Result<(), UiError> {
     Ok(desk.sign_out().await?)
+}
+
+#[tauri::command]
+pub fn desk_info(desk: State<'_, Desk>) -> DeskInfo {
+    desk.info()
+}
+
+#[tauri::command]
+pub fn connection_status(desk: State<'_, Desk>) -> ConnectionStatus {
+    desk.connection_status()
 }

@@ -2,9 +2,12 @@
 // could be swapped without touching the screens.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { CommandName } from "./commands.generated";
 import type {
   Conflict,
+  ConnectionStatus,
   DeskEvent,
+  DeskInfo,
   Offer,
   OutboxSummary,
   Resolution,
@@ -16,6 +19,7 @@ import type {
 } from "./generated";
 
 export type {
+  DeskInfo,
   ToastCategory,
   ToastSetting,
   Conflict,
@@ -56,7 +60,7 @@ export function asUiError(error: unknown): UiError {
   return { code: "internal", field: null, message: String(error) };
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(command: CommandName, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (error) {
@@ -70,6 +74,8 @@ export const backend = {
   signIn: (request: SignInRequest) => call<SessionInfo>("sign_in", { request }),
   signInDemo: () => call<SessionInfo>("sign_in_demo"),
   signOut: () => call<void>("sign_out"),
+  deskInfo: () => call<DeskInfo>("desk_info"),
+  connectionStatus: () => call<ConnectionStatus>("connection_status"),
   openReceptionDisplay: () => call<void>("open_reception_display"),
   offers: () => call<Offer[]>("offers_list"),
   createOffer: (fields: Partial<OfferFields>) => call<Offer>("offer_create", { fields }),
@@ -80,7 +86,8 @@ export const backend = {
   setOfferPhoto: async (id: number, file: File): Promise<Offer> => {
     const bytes = new Uint8Array(await file.arrayBuffer());
     try {
-      return await invoke<Offer>("offer_set_photo", bytes, {
+      const command: CommandName = "offer_set_photo";
+      return await invoke<Offer>(command, bytes, {
         headers: { "offer-id": String(id), "file-name": encodeURIComponent(file.name) },
       });
     } catch (error) {

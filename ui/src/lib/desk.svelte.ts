@@ -3,6 +3,7 @@ import {
   backend,
   type ConnectionStatus,
   type DeskEvent,
+  type DeskInfo,
   type OutboxSummary,
   type SessionInfo,
   type SignInAgain,
@@ -17,6 +18,10 @@ class DeskState {
   /** Who to sign in as again (the form is filled in) so the edits waiting here are sent. */
   again = $state<SignInAgain | null>(null);
   ready = $state(false);
+  /** Connection events seen, so an answer to an earlier question cannot overwrite a newer event. */
+  connectionEvents = 0;
+  /** The version, whether this build has the demo hotel, where data and logs are. */
+  info = $state<DeskInfo | null>(null);
   outbox = $state<OutboxSummary>({ pending: 0, conflicts: 0, rejected: 0 });
   /** When the live connection tries again (ms since the epoch), while offline. */
   retryAt = $state<number | null>(null);
@@ -33,6 +38,7 @@ class DeskState {
         this.again = event.again;
         break;
       case "connection":
+        this.connectionEvents += 1;
         this.connection = event.status;
         this.retryAt =
           (event.status.state === "offline" || event.status.state === "live_reconnecting") &&
@@ -65,7 +71,11 @@ export const desk = new DeskState();
 export async function startDesk(resume: boolean): Promise<void> {
   await backend.onEvent((event) => desk.apply(event));
   try {
+    desk.info = await backend.deskInfo();
     desk.session = resume ? await backend.resumeSession() : await backend.currentSession();
+    const seen = desk.connectionEvents;
+    const status = await backend.connectionStatus();
+    if (desk.connectionEvents === seen) desk.connection = status;
   } catch (error) {
     desk.notice = (error as { message?: string }).message ?? String(error);
   } finally {

@@ -27,6 +27,20 @@ export type SignInAgain = { server_url: string, username: string, is_demo: boole
  */
 waiting_edits: number, };
 
+export type DeskInfo = { 
+/**
+ * The app's version (Cargo.toml).
+ */
+version: string, 
+/**
+ * Whether "Try the demo hotel" is in this build.
+ */
+has_demo: boolean, 
+/**
+ * Where the database, photos and logs are kept.
+ */
+data_dir: string, log_file: string, };
+
 export type OutboxSummary = { pending: number, conflicts: number, rejected: number, };
 
 export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, again: SignInAgain | null, } | { "type": "connection", status: ConnectionStatus, } | { "type": "resource_changed", resource: string, } | { "type": "remote_change", resource: string, action: string, id: number, title: string | null, } | { "type": "outbox", summary: OutboxSummary, } | { "type": "id_assigned", resource: string, temp_id: number, id: number, } | { "type": "upload_progress", resource: string, id: number, sent: number, total: number, };

@@ -13,8 +13,8 @@ use tokio::sync::broadcast;
 
 pub use error::{DeskError, ErrorCode};
 pub use types::{
-    Conflict, ConnectionStatus, DeskEvent, OutboxSummary, Resolution, SessionInfo, SignInAgain,
-    SignInRequest, UiError,
+    Conflict, ConnectionStatus, DeskEvent, DeskInfo, OutboxSummary, Resolution, SessionInfo,
+    SignInAgain, SignInRequest, UiError,
 };
 
 use crate::api::{ApiClient, ApiError, DEFAULT_REQUEST_TIMEOUT};
@@ -267,6 +267,17 @@ impl Desk {
         self.inner.options.demo.is_some()
     }
 
+    /// The version, whether there is a demo hotel, and where data and logs are kept.
+    pub fn info(&self) -> DeskInfo {
+        let data_dir = &self.inner.options.data_dir;
+        DeskInfo {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            has_demo: self.has_demo(),
+            data_dir: data_dir.path().display().to_string(),
+            log_file: data_dir.logs().join("desk.log").display().to_string(),
+        }
+    }
+
     async fn sign_in_at(
         &self,
         base: ApiBase,
@@ -403,9 +414,7 @@ impl Desk {
         self.emit(DeskEvent::SessionChanged {
             session: Some(info.clone()),
         });
-        self.emit(DeskEvent::Connection {
-            status: shared.connection_status(),
-        });
+        shared.announce_link();
         self.emit(DeskEvent::Outbox {
             summary: shared.outbox_summary(),
         });

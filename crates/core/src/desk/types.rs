@@ -55,6 +55,18 @@ pub struct SessionInfo {
     pub is_demo: bool,
 }
 
+/// About this desk: what the About box and the sign-in screen show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DeskInfo {
+    /// The app's version (Cargo.toml).
+    pub version: String,
+    /// Whether "Try the demo hotel" is in this build.
+    pub has_demo: bool,
+    /// Where the database, photos and logs are kept.
+    pub data_dir: String,
+    pub log_file: String,
+}
+
 /// What the sign-in form sends for a real HotelMate server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SignInRequest {

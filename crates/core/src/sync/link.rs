@@ -82,6 +82,12 @@ impl Link {
     }
 
     pub fn socket(&mut self, socket: Socket) {
+        // The socket's states and its channel's events are read by two tasks, so "connected"
+        // can arrive after "subscribed" for the same connection; it must not undo it. A lost
+        // connection always passes through `Down` (or `Off`) first.
+        if self.socket == Socket::Subscribed && socket == Socket::Connecting {
+            return;
+        }
         if let (Socket::Down { since, at, .. }, Socket::Down { retry_at, .. }) =
             (&self.socket, &socket)
         {
@@ -238,6 +244,21 @@ mod tests {
             link.status(),
             ConnectionStatus::LiveReconnecting { .. }
         ));
+    }
+
+    #[test]
+    fn connected_arriving_after_subscribed_does_not_undo_it() {
+        let mut link = Link::new(Socket::Connecting);
+        link.socket(Socket::Subscribed);
+        link.socket(Socket::Connecting);
+        assert_eq!(link.status(), ConnectionStatus::Online);
+        link.socket(down(Duration::from_secs(2)));
+        link.socket(Socket::Connecting);
+        assert_eq!(
+            link.status(),
+            ConnectionStatus::Unknown,
+            "reconnecting after a loss"
+        );
     }
 
     #[test]

@@ -169,18 +169,25 @@ impl SyncShared {
         lock(&self.link).status()
     }
 
-    /// Changes the link and tells the UI when what it shows changed.
+    /// Changes the link and tells the UI when what it shows changed. The event is sent while
+    /// the link is locked, so the UI receives the changes in the order they happened.
     fn update_link<R>(&self, change: impl FnOnce(&mut Link) -> R) -> R {
-        let (result, before, after) = {
-            let mut link = lock(&self.link);
-            let before = link.status();
-            let result = change(&mut link);
-            (result, before, link.status())
-        };
+        let mut link = lock(&self.link);
+        let before = link.status();
+        let result = change(&mut link);
+        let after = link.status();
         if before != after {
             self.emit(DeskEvent::Connection { status: after });
         }
         result
+    }
+
+    /// Tells the UI the link's state as it is now (a desk that just started).
+    pub fn announce_link(&self) {
+        let link = lock(&self.link);
+        self.emit(DeskEvent::Connection {
+            status: link.status(),
+        });
     }
 
     /// The live socket's news.

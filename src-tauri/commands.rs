@@ -1,0 +1,67 @@
+// Every command the UI may call, written once. build.rs reads this file: it declares the
+// commands to Tauri, registers their handlers for main.rs, writes each window's capability file
+// (capabilities/*.json: a window may call only what is listed for it here) and the command
+// names of ui/src/lib/commands.generated.ts, which backend.ts checks its calls against.
+// Plain data, so build.rs can `include!` it.
+
+/// The staff desk window.
+const MAIN: &str = "main";
+/// The reception display (kiosk) window: it reads, never changes anything.
+const DISPLAY: &str = "display";
+
+/// One command: its handler `commands::<module>::<name>` and the windows that may call it.
+struct Command {
+    module: &'static str,
+    name: &'static str,
+    windows: &'static [&'static str],
+}
+
+const fn command(
+    module: &'static str,
+    name: &'static str,
+    windows: &'static [&'static str],
+) -> Command {
+    Command {
+        module,
+        name,
+        windows,
+    }
+}
+
+const COMMANDS: &[Command] = &[
+    command("session", "session_resume", &[MAIN]),
+    command("session", "session_current", &[MAIN, DISPLAY]),
+    command("session", "sign_in", &[MAIN]),
+    command("session", "sign_in_demo", &[MAIN]),
+    command("session", "sign_out", &[MAIN]),
+    command("session", "desk_info", &[MAIN, DISPLAY]),
+    command("session", "connection_status", &[MAIN, DISPLAY]),
+    command("display", "open_reception_display", &[MAIN]),
+    command("offers", "offers_list", &[MAIN]),
+    command("offers", "offer_create", &[MAIN]),
+    command("offers", "offer_update", &[MAIN]),
+    command("offers", "offers_reorder", &[MAIN]),
+    command("offers", "offer_delete", &[MAIN]),
+    command("offers", "offer_set_photo", &[MAIN]),
+    command("offers", "offer_clear_photo", &[MAIN]),
+    command("offers", "sanitize_html", &[MAIN]),
+    command("offers", "outbox_summary", &[MAIN]),
+    command("offers", "conflicts_list", &[MAIN]),
+    command("offers", "conflict_resolve", &[MAIN]),
+    command("offers", "toast_settings", &[MAIN]),
+    command("offers", "toast_mute", &[MAIN]),
+];
+
+/// What each window's capability file says it is for.
+const WINDOWS: &[(&str, &str, &str)] = &[
+    (
+        MAIN,
+        "main-window",
+        "The staff desk window: sign-in and session, offers (edit, photos, conflicts), toast settings, opening the reception display.",
+    ),
+    (
+        DISPLAY,
+        "display-window",
+        "The reception display kiosk: reads the session and listens to events; changes nothing.",
+    ),
+];
