@@ -5,6 +5,7 @@ mod commands;
 #[cfg(feature = "demo")]
 mod demo;
 mod events;
+mod images;
 
 use hotelmate_core::config::DataDir;
 use hotelmate_core::{Desk, DeskOptions};
@@ -33,6 +34,7 @@ fn main() {
     };
     let app = tauri::Builder::default()
         .manage(desk.clone())
+        .register_asynchronous_uri_scheme_protocol(images::SCHEME, images::serve)
         .setup(|app| {
             events::forward(app.handle().clone(), app.state::<Desk>().subscribe());
             Ok(())

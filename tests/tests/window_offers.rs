@@ -47,7 +47,7 @@ async fn window_offer_created_with_a_photo_is_listed_with_its_thumbnail() {
             &app,
             "Sunset Dinner for Two",
             "const img = row.querySelector('[data-testid=offer-thumb]');
-             return !!img && img.src.startsWith('http') && img.complete && img.naturalWidth > 0;",
+             return !!img && img.src.startsWith('hmimg:') && img.complete && img.naturalWidth > 0;",
         )
         .await
             == Some(serde_json::Value::Bool(true))

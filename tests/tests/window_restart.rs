@@ -253,3 +253,55 @@ async fn window_a_desk_killed_with_edits_queued_restarts_offline_and_sends_each_
     app.close().await.unwrap();
     server.shutdown().await;
 }
+
+/// Whether every offer thumbnail in the window has loaded (and how many there are).
+async fn thumbnails_loaded(app: &Client) -> (bool, u64) {
+    let value = app
+        .execute(
+            "const imgs = [...document.querySelectorAll('[data-testid=offer-thumb]')];
+             return [imgs.length > 0 && imgs.every(i => i.src.startsWith('hmimg:') && i.complete && i.naturalWidth > 0), imgs.length];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    (
+        value[0].as_bool().unwrap_or(false),
+        value[1].as_u64().unwrap_or(0),
+    )
+}
+
+/// Photos seen once are kept on the desk: after a restart with the hotel's server gone
+/// altogether, every offer still shows its photo.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_photos_seen_once_show_after_a_restart_with_the_server_gone() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let profile = AppProfile::new("photos-offline");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in(&app, &server, "anna.byrne").await;
+    until("every offer shows its photo", || async {
+        let (loaded, count) = thumbnails_loaded(&app).await;
+        loaded && count >= 6
+    })
+    .await;
+    let (_, seen) = thumbnails_loaded(&app).await;
+    app.close().await.unwrap();
+    server.shutdown().await;
+
+    let app = driver.launch().await;
+    wait_for_text(&app, "[data-testid=hotel-name]", "Hotel Killarney").await;
+    until("the desk says it is offline", || async {
+        text_of(&app, "[data-testid=connection-state]")
+            .await
+            .contains("Offline")
+    })
+    .await;
+    until("every photo shows from the desk's own copy", || async {
+        thumbnails_loaded(&app).await == (true, seen)
+    })
+    .await;
+    screenshot(&app, "12-photos-with-the-server-gone").await;
+    app.close().await.unwrap();
+}

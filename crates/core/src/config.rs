@@ -192,6 +192,11 @@ impl DataDir {
         self.0.join("media")
     }
 
+    /// Every image the desk has shown, kept so photos show offline.
+    pub fn images(&self) -> PathBuf {
+        self.0.join("images")
+    }
+
     pub fn logs(&self) -> PathBuf {
         self.0.join("logs")
     }

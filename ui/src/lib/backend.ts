@@ -1,6 +1,6 @@
 // The only file that talks to the Tauri shell. Everything else imports from here, so the shell
 // could be swapped without touching the screens.
-import { invoke } from "@tauri-apps/api/core";
+import { convertFileSrc, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { CommandName } from "./commands.generated";
 import type {
@@ -51,6 +51,12 @@ export type OfferFields = Pick<
   | "sort_order"
   | "is_active"
 >;
+
+/** The address the webview loads an image from: the desk's own image cache (the shell's
+ *  `hmimg:` scheme), which fetches it once and keeps it, so every photo shows offline. */
+export function shownImage(url: string): string {
+  return convertFileSrc(url, "hmimg");
+}
 
 /** Turns whatever a command rejected with into a UiError the screens can show. */
 export function asUiError(error: unknown): UiError {

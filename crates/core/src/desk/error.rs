@@ -32,6 +32,8 @@ pub enum DeskError {
     Invalid(#[from] crate::offers::OfferInvalid),
     #[error("{0}")]
     Media(#[from] crate::media::MediaError),
+    #[error("{0}")]
+    Shown(#[from] crate::media::ShownError),
     #[error("that {0} is not on this desk (it may have been deleted)")]
     Missing(&'static str),
     /// A background task ended before finishing (a bug, or the app is closing).
@@ -115,6 +117,8 @@ impl DeskError {
                 | M::CacheRead { .. }
                 | M::InvalidHash(_) => ErrorCode::ImageFailed,
             },
+            Self::Shown(crate::media::ShownError::Fetch { .. }) => ErrorCode::Network,
+            Self::Shown(_) => ErrorCode::ImageFailed,
             Self::Missing(_) => ErrorCode::NotFound,
             Self::Interrupted(_) => ErrorCode::Internal,
         }

@@ -3,6 +3,7 @@
 
 mod demo;
 mod error;
+mod images;
 mod offers;
 mod types;
 
@@ -19,7 +20,7 @@ pub use types::{
 
 use crate::api::{ApiClient, ApiError, DEFAULT_REQUEST_TIMEOUT};
 use crate::config::{ApiBase, DataDir, PusherEndpoint};
-use crate::media::MediaCache;
+use crate::media::{MediaCache, ShownImage, ShownImages};
 use crate::secrets::{StaffToken, TokenVault};
 use crate::store::{SessionRow, Store};
 use crate::sync::link::Socket;
@@ -38,6 +39,8 @@ pub struct DeskOptions {
     pub toasts: bool,
     /// Starts the built-in demo hotel; `None` in a build without one.
     pub demo: Option<Arc<dyn DemoLauncher>>,
+    /// How much disk the images kept for showing offline may take.
+    pub shown_images_limit_bytes: u64,
 }
 
 impl DeskOptions {
@@ -48,6 +51,7 @@ impl DeskOptions {
             toasts: true,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             demo: None,
+            shown_images_limit_bytes: crate::media::shown::DEFAULT_SHOWN_IMAGES_LIMIT_BYTES,
         }
     }
 
@@ -78,6 +82,7 @@ struct Inner {
     options: DeskOptions,
     store: Arc<Store>,
     media: MediaCache,
+    shown: ShownImages,
     events: broadcast::Sender<DeskEvent>,
     phase: Mutex<Phase>,
     /// Serialises sign-in, resume, sign-out, expiry and shutdown, so two never interleave.
@@ -121,6 +126,8 @@ struct Tasks {
     notifier: Option<crate::notify::Notifier>,
     /// Waits for the server to refuse the token, then signs the desk out.
     expiry: tokio::task::JoinHandle<()>,
+    /// Keeps every image the stored rows name on disk, so they show offline.
+    prefetch: tokio::task::JoinHandle<()>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -134,12 +141,14 @@ impl Desk {
     pub fn open(options: DeskOptions) -> Result<Self, DeskError> {
         let store = Arc::new(Store::open(&options.data_dir.database())?);
         let media = MediaCache::open(options.data_dir.media())?;
+        let shown = ShownImages::open(options.data_dir.images(), options.shown_images_limit_bytes)?;
         let (events, _) = broadcast::channel(EVENT_BUFFER);
         Ok(Self {
             inner: Arc::new(Inner {
                 options,
                 store,
                 media,
+                shown,
                 events,
                 phase: Mutex::new(Phase::SignedOut),
                 transitions: tokio::sync::Mutex::new(()),
@@ -397,6 +406,11 @@ impl Desk {
                 tokio::spawn(async move { desk.expire(&account, &message).await });
             })
         };
+        let prefetch = tokio::spawn(images::keep_shown_images(
+            self.inner.store.clone(),
+            self.inner.shown.clone(),
+            self.inner.events.subscribe(),
+        ));
         let info = session_info(&row);
         let running = Running {
             account: row.account.clone(),
@@ -408,6 +422,7 @@ impl Desk {
                 socket,
                 notifier,
                 expiry,
+                prefetch,
             })),
         };
         self.set_phase(Phase::SignedIn(Arc::new(running)));
@@ -430,6 +445,7 @@ impl Desk {
         };
         if let Some(tasks) = running.as_ref().and_then(|r| lock(&r.tasks).take()) {
             tasks.expiry.abort();
+            tasks.prefetch.abort();
             if let Some(notifier) = tasks.notifier {
                 notifier.stop();
             }
@@ -594,6 +610,12 @@ impl Desk {
         if let Some(demo) = self.inner.demo.lock().await.take() {
             (demo.stop)().await;
         }
+    }
+
+    /// An image to show (a photo URL of a stored row): from this desk's disk when it was shown
+    /// before, so it shows with no network; else fetched once and kept.
+    pub async fn image(&self, url: &str) -> Result<ShownImage, DeskError> {
+        Ok(self.inner.shown.get(url).await?)
     }
 
     /// The sync engine of the signed-in session.

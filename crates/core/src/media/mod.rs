@@ -24,11 +24,13 @@ mod color;
 mod decode;
 mod error;
 mod pipeline;
+pub mod shown;
 mod sniff;
 
 pub use cache::{CachedImage, MediaCache, MediaRef};
 pub use error::MediaError;
 pub use pipeline::{prepare, EncodedImage, OutputFormat, PreparedImage};
+pub use shown::{ShownError, ShownImage, ShownImages};
 pub use sniff::{sniff, Refused, Sniffed, SourceFormat};
 
 /// The long edge of an uploaded image: sharp on a 4K display, a fraction of a phone photo's size.
