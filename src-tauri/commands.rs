@@ -40,6 +40,7 @@ const COMMANDS: &[Command] = &[
     command("offers", "offers_list", &[MAIN]),
     command("offers", "offer_create", &[MAIN]),
     command("offers", "offer_update", &[MAIN]),
+    command("offers", "offer_check", &[MAIN]),
     command("offers", "offers_reorder", &[MAIN]),
     command("offers", "offer_delete", &[MAIN]),
     command("offers", "offer_set_photo", &[MAIN]),

@@ -254,3 +254,51 @@ async fn offer_id(server: &SandboxHandle, token: &str, title: &str) -> i64 {
         page += 1;
     }
 }
+
+/// The editor shows the desk's own judgement of each field as the user types (the rules live in
+/// the core only), and Save sends nothing while a field is wrong.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_the_editor_shows_what_is_wrong_before_anything_is_sent() {
+    let profile = AppProfile::new("editor-checks");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    click(&app, "[data-testid=try-demo]").await;
+    until("the demo offers are listed", || async {
+        row_titles(&app).await.len() >= 6
+    })
+    .await;
+    click(&app, "[data-testid=new-offer]").await;
+    type_into(&app, "[data-testid=field-title]", "Checked by the desk").await;
+    type_into(
+        &app,
+        "[data-testid=field-short-description]",
+        "Before sending",
+    )
+    .await;
+    type_into(
+        &app,
+        "[data-testid=field-book-now-url]",
+        "javascript:alert(1)",
+    )
+    .await;
+    until("the booking link is refused in the desk's words", || async {
+        app.execute(
+            "return [...document.querySelectorAll('.field-error')].map(e => e.textContent).join(' ');",
+            vec![],
+        )
+        .await
+        .is_ok_and(|text| text.as_str().is_some_and(|t| t.contains("booking link")))
+    })
+    .await;
+    click(&app, "[data-testid=save-offer]").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(
+        !row_titles(&app)
+            .await
+            .iter()
+            .any(|t| t == "Checked by the desk"),
+        "nothing was saved while the link was wrong"
+    );
+    screenshot(&app, "13-editor-refuses-a-bad-link").await;
+    app.close().await.unwrap();
+}

@@ -130,36 +130,59 @@ fn valid_date(value: &str) -> bool {
 }
 
 /// Checks changed fields (all fields for a new offer) as the server would, plus from ≤ to.
-/// Returns the fields normalised (trimmed text, empty dates as null).
+/// Returns the fields normalised (trimmed text, empty dates as null), or the first problem.
 pub fn validate(
     changes: &Map<String, Value>,
     current: Option<&Row>,
     creating: bool,
 ) -> Result<Map<String, Value>, OfferInvalid> {
+    let (clean, problems) = check(changes, current, creating);
+    match problems.into_iter().next() {
+        Some(problem) => Err(problem),
+        None => Ok(clean),
+    }
+}
+
+/// Every problem of an edit, field by field, in the order of the form (the editor shows them
+/// all as the user types; the desk is the only place that knows the rules).
+pub fn check(
+    changes: &Map<String, Value>,
+    current: Option<&Row>,
+    creating: bool,
+) -> (Map<String, Value>, Vec<OfferInvalid>) {
+    let mut problems = Vec::new();
     let mut clean = Map::new();
     for (key, value) in changes {
         let Some(field) = EDITABLE_FIELDS.iter().copied().find(|f| f == key) else {
-            return Err(invalid("field", format!("'{key}' cannot be changed")));
+            problems.push(invalid("field", format!("'{key}' cannot be changed")));
+            continue;
         };
         let value = match field {
             "sort_order" => match value.as_i64() {
                 Some(n) if n >= 0 => Value::from(n),
                 _ => {
-                    return Err(invalid(
+                    problems.push(invalid(
                         field,
                         "The position must be a whole number, 0 or more.",
-                    ))
+                    ));
+                    continue;
                 }
             },
             "is_active" => match value.as_bool() {
                 Some(flag) => Value::from(flag),
-                None => return Err(invalid(field, "Active must be on or off.")),
+                None => {
+                    problems.push(invalid(field, "Active must be on or off."));
+                    continue;
+                }
             },
             "valid_from" | "valid_to" => match value {
                 Value::Null => Value::Null,
                 Value::String(s) if s.trim().is_empty() => Value::Null,
                 Value::String(s) if valid_date(s.trim()) => Value::from(s.trim()),
-                _ => return Err(invalid(field, "Dates must look like 2025-12-31.")),
+                _ => {
+                    problems.push(invalid(field, "Dates must look like 2025-12-31."));
+                    continue;
+                }
             },
             _ => match value {
                 Value::String(s) => Value::from(if field == "details_html" {
@@ -169,10 +192,11 @@ pub fn validate(
                 }),
                 Value::Null => Value::from(""),
                 _ => {
-                    return Err(invalid(
+                    problems.push(invalid(
                         field,
                         format!("{} must be text.", field.replace('_', " ")),
-                    ))
+                    ));
+                    continue;
                 }
             },
         };
@@ -188,10 +212,10 @@ pub fn validate(
     let title = merged("title");
     let title = title.as_str().unwrap_or_default();
     if (creating || clean.contains_key("title")) && title.is_empty() {
-        return Err(invalid("title", "The title is required."));
+        problems.push(invalid("title", "The title is required."));
     }
     if title.chars().count() > MAX_TITLE_CHARS {
-        return Err(invalid(
+        problems.push(invalid(
             "title",
             format!("The title can be at most {MAX_TITLE_CHARS} characters."),
         ));
@@ -200,13 +224,13 @@ pub fn validate(
     if (creating || clean.contains_key("short_description"))
         && short.as_str().unwrap_or_default().is_empty()
     {
-        return Err(invalid(
+        problems.push(invalid(
             "short_description",
             "The short description is required.",
         ));
     }
     if merged("tag").as_str().unwrap_or_default().chars().count() > MAX_TAG_CHARS {
-        return Err(invalid(
+        problems.push(invalid(
             "tag",
             format!("The tag can be at most {MAX_TAG_CHARS} characters."),
         ));
@@ -216,20 +240,20 @@ pub fn validate(
     if !url.is_empty()
         && !url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
     {
-        return Err(invalid(
+        problems.push(invalid(
             "book_now_url",
             "The booking link must be a full web address (https://…) or empty.",
         ));
     }
     if let (Some(from), Some(to)) = (merged("valid_from").as_str(), merged("valid_to").as_str()) {
         if from > to {
-            return Err(invalid(
+            problems.push(invalid(
                 "valid_to",
                 "The offer must end on or after the day it starts.",
             ));
         }
     }
-    Ok(clean)
+    (clean, problems)
 }
 
 #[cfg(test)]

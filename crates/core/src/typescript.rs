@@ -6,8 +6,8 @@ use ts_rs::TS;
 
 use crate::config::PusherEndpoint;
 use crate::desk::{
-    Conflict, ConnectionStatus, DeskEvent, DeskInfo, ErrorCode, OutboxSummary, Resolution,
-    SessionInfo, SignInAgain, SignInRequest, UiError,
+    Conflict, ConnectionStatus, DeskEvent, DeskInfo, ErrorCode, FieldProblem, OutboxSummary,
+    Resolution, SessionInfo, SignInAgain, SignInRequest, UiError,
 };
 use crate::notify::{ToastCategory, ToastSetting};
 use crate::offers::Offer;
@@ -31,6 +31,7 @@ pub fn generated_typescript() -> String {
         Offer::decl(),
         FieldConflict::decl(),
         Conflict::decl(),
+        FieldProblem::decl(),
         Resolution::decl(),
         ToastCategory::decl(),
         ToastSetting::decl(),

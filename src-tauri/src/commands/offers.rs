@@ -1,6 +1,6 @@
 //! Offers: the list, edits, photos and the changes waiting for the user.
 
-use hotelmate_core::desk::{Conflict, ErrorCode, OutboxSummary, Resolution};
+use hotelmate_core::desk::{Conflict, ErrorCode, FieldProblem, OutboxSummary, Resolution};
 use hotelmate_core::notify::{ToastCategory, ToastSetting};
 use hotelmate_core::offers::Offer;
 use hotelmate_core::{Desk, UiError};
@@ -35,6 +35,16 @@ pub fn offers_reorder(desk: State<'_, Desk>, ids: Vec<i64>) -> Result<Vec<Offer>
 #[tauri::command]
 pub fn offer_delete(desk: State<'_, Desk>, id: i64) -> Result<(), UiError> {
     Ok(desk.delete_offer(id)?)
+}
+
+/// What is wrong with an edit, field by field (`id` is `None` for a new offer).
+#[tauri::command]
+pub fn offer_check(
+    desk: State<'_, Desk>,
+    id: Option<i64>,
+    fields: Map<String, Value>,
+) -> Result<Vec<FieldProblem>, UiError> {
+    Ok(desk.check_offer(id, fields)?)
 }
 
 /// The image arrives as the raw request body; the offer id and file name as headers.

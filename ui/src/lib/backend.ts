@@ -5,6 +5,7 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { CommandName } from "./commands.generated";
 import type {
   Conflict,
+  FieldProblem,
   ConnectionStatus,
   DeskEvent,
   DeskInfo,
@@ -86,6 +87,7 @@ export const backend = {
   offers: () => call<Offer[]>("offers_list"),
   createOffer: (fields: Partial<OfferFields>) => call<Offer>("offer_create", { fields }),
   updateOffer: (id: number, changes: Partial<OfferFields>) => call<Offer>("offer_update", { id, changes }),
+  checkOffer: (id: number | null, fields: Partial<OfferFields>) => call<FieldProblem[]>("offer_check", { id, fields }),
   reorderOffers: (ids: number[]) => call<Offer[]>("offers_reorder", { ids }),
   deleteOffer: (id: number) => call<void>("offer_delete", { id }),
   /** Sends the file's bytes as the raw request body (no JSON encoding of a large image). */

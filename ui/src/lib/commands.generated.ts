@@ -13,6 +13,7 @@ export type CommandName =
   | "offers_list"
   | "offer_create"
   | "offer_update"
+  | "offer_check"
   | "offers_reorder"
   | "offer_delete"
   | "offer_set_photo"

@@ -81,6 +81,8 @@ fields: Array<FieldConflict>,
  */
 refused: string | null, };
 
+export type FieldProblem = { field: string, message: string, };
+
 export type Resolution = { "choice": "keep_mine" } | { "choice": "keep_theirs" } | { "choice": "edit", values: Record<string, unknown>, };
 
 export type ToastCategory = "offers";

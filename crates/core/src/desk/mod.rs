@@ -14,8 +14,8 @@ use tokio::sync::broadcast;
 
 pub use error::{DeskError, ErrorCode};
 pub use types::{
-    Conflict, ConnectionStatus, DeskEvent, DeskInfo, OutboxSummary, Resolution, SessionInfo,
-    SignInAgain, SignInRequest, UiError,
+    Conflict, ConnectionStatus, DeskEvent, DeskInfo, FieldProblem, OutboxSummary, Resolution,
+    SessionInfo, SignInAgain, SignInRequest, UiError,
 };
 
 use crate::api::{ApiClient, ApiError, DEFAULT_REQUEST_TIMEOUT};

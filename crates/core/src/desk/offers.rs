@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Conflict, Desk, DeskError, DeskEvent, OutboxSummary, Resolution};
+use super::{Conflict, Desk, DeskError, DeskEvent, FieldProblem, OutboxSummary, Resolution};
 use crate::api::OFFERS;
 use crate::media::{prepare, ImagePolicy};
 use crate::notify::{ToastCategory, ToastSetting};
@@ -58,6 +58,24 @@ impl Desk {
         });
         sync.kick();
         Ok(())
+    }
+
+    /// What is wrong with an edit of offer `id` (a new offer when `None`), field by field, as
+    /// the server would judge it: the editor shows this as the user types.
+    pub fn check_offer(
+        &self,
+        id: Option<i64>,
+        fields: Map<String, Value>,
+    ) -> Result<Vec<FieldProblem>, DeskError> {
+        let current = id.map(|id| self.offer_row(id)).transpose()?;
+        let (_, problems) = offers::check(&fields, current.as_ref(), id.is_none());
+        Ok(problems
+            .into_iter()
+            .map(|p| FieldProblem {
+                field: p.field.to_owned(),
+                message: p.message,
+            })
+            .collect())
     }
 
     /// Creates an offer; it shows at once (with a negative id) and reaches the server when it can.

@@ -55,6 +55,13 @@ pub struct SessionInfo {
     pub is_demo: bool,
 }
 
+/// A field the user must correct, in words (the editor shows it under the field).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FieldProblem {
+    pub field: String,
+    pub message: String,
+}
+
 /// About this desk: what the About box and the sign-in screen show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DeskInfo {
