@@ -87,7 +87,11 @@ async fn a_replay_killed_at_random_points_loses_and_duplicates_nothing() {
         seed ^= seed << 17;
         seed % n
     };
-    let child = |kill_after: Option<Duration>| {
+    // `Some(delay)`: killed after `delay`; with `when_sending`, killed as soon as the child has
+    // marked an entry "sending" (a request in flight), so kills land mid-send for certain.
+    let db_for_poll = db.clone();
+    let child = |kill_after: Option<Duration>, when_sending: bool| {
+        let db_for_poll = db_for_poll.clone();
         let mut command = std::process::Command::new(std::env::current_exe().unwrap());
         command
             .args([
@@ -106,6 +110,19 @@ async fn a_replay_killed_at_random_points_loses_and_duplicates_nothing() {
             let mut process = tokio::process::Command::from(command).spawn().unwrap();
             match kill_after {
                 Some(delay) => {
+                    if when_sending {
+                        let watcher = Store::open(&db_for_poll).unwrap();
+                        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+                        while tokio::time::Instant::now() < deadline
+                            && !watcher
+                                .all_outbox()
+                                .unwrap()
+                                .iter()
+                                .any(|e| e.state == EntryState::Sending)
+                        {
+                            tokio::time::sleep(Duration::from_millis(1)).await;
+                        }
+                    }
                     tokio::time::sleep(delay).await;
                     let _ = process.start_kill(); // SIGKILL
                     let _ = process.wait().await;
@@ -123,6 +140,7 @@ async fn a_replay_killed_at_random_points_loses_and_duplicates_nothing() {
     };
 
     let mut sending_seen = 0;
+    let mut kills_mid_send = 0;
     for round in 0..KILLS {
         for i in 0..3 {
             let title = format!("Killed {round}-{i}");
@@ -150,15 +168,29 @@ async fn a_replay_killed_at_random_points_loses_and_duplicates_nothing() {
             .queue_update("offers", target, &fields(json!({"tag": tag})), &base)
             .unwrap();
         last_tag.insert(target, tag);
-        child(Some(Duration::from_millis(20 + random(180)))).await;
-        sending_seen += store
+        // Every other kill waits for a request in flight; the rest land anywhere.
+        let mid_send = round % 2 == 0;
+        let delay = if mid_send {
+            Duration::from_millis(random(3))
+        } else {
+            Duration::from_millis(20 + random(180))
+        };
+        child(Some(delay), mid_send).await;
+        let left_sending = store
             .all_outbox()
             .unwrap()
             .iter()
             .filter(|e| e.state == EntryState::Sending)
             .count();
+        sending_seen += left_sending;
+        kills_mid_send += usize::from(left_sending > 0);
     }
-    child(None).await;
+    child(None, false).await;
+    assert!(
+        kills_mid_send >= KILLS / 4,
+        "kills must land while a request is in flight for the test to mean anything: \
+         {kills_mid_send} of {KILLS} did"
+    );
 
     let outbox = store.all_outbox().unwrap();
     assert!(
@@ -195,7 +227,7 @@ async fn a_replay_killed_at_random_points_loses_and_duplicates_nothing() {
         );
     }
     eprintln!(
-        "{KILLS} kills; entries left 'sending' (unknown outcome) seen after kills: {sending_seen}"
+        "{KILLS} kills, {kills_mid_send} with a request in flight; entries left 'sending' (unknown outcome) after kills: {sending_seen}"
     );
     server.shutdown().await;
 }
