@@ -225,6 +225,13 @@ async fn me_returns_the_staff_serializer() {
     ] {
         assert!(v["user"].get(k).is_some(), "user lacks {k}");
     }
+    // The reference backend's nested shapes (issue 9): a string flag and the whole profile.
+    assert_eq!(v["user"]["staff_created"], "Yes");
+    let profile = &v["user"]["staff_profile"];
+    assert_eq!(profile["department"]["slug"], "front-office");
+    assert_eq!(profile["role"]["slug"], "receptionist");
+    assert_eq!(profile["hotel"]["slug"], "killarney");
+    assert_eq!(profile["profile_image_url"], v["profile_image_url"]);
     c.sandbox.shutdown().await;
 }
 
