@@ -11,9 +11,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hotelmate_core::api::{ApiClient, Progress, OFFERS};
+use hotelmate_core::api::{ApiClient, Progress};
 use hotelmate_core::config::ApiBase;
 use hotelmate_core::media::MediaCache;
+use hotelmate_core::resources::offers::OFFERS;
 use hotelmate_core::secrets::StaffToken;
 use hotelmate_core::store::Store;
 use hotelmate_core::sync::{pull, push};

@@ -6,9 +6,12 @@
 pub mod api;
 pub mod config;
 pub mod desk;
+pub mod events;
 pub mod media;
 pub mod notify;
 pub mod offers;
+pub mod resources;
+pub mod rules;
 pub mod secrets;
 pub mod store;
 pub mod sync;

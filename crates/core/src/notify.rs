@@ -12,47 +12,32 @@ use tokio::sync::broadcast::{error::RecvError, Receiver};
 use tokio::task::JoinHandle;
 use ts_rs::TS;
 
-use crate::desk::DeskEvent;
+use crate::events::{DeskEvent, ResourceKind};
+use crate::sync::spec::{spec_of, Resources};
 
 /// Toasts arriving within this window are shown as one.
 pub const GROUP_WINDOW: Duration = Duration::from_millis(1500);
 const APP_NAME: &str = "HotelMate Desk";
 
-/// A kind of toast the user can mute.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ToastCategory {
-    Offers,
-}
-
-impl ToastCategory {
-    pub const ALL: &'static [ToastCategory] = &[ToastCategory::Offers];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Offers => "offers",
-        }
-    }
-}
-
-/// Whether a category is muted, for the settings switch.
+/// Whether a kind of toast (one per resource kind) is muted, for the settings switch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ToastSetting {
-    pub category: ToastCategory,
+    pub category: ResourceKind,
     pub muted: bool,
 }
 
 /// One notification to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Toast {
-    pub category: ToastCategory,
+    pub category: ResourceKind,
     pub summary: String,
     pub body: String,
 }
 
-/// The toast for an event, if it deserves one. `RemoteChange` is only emitted for other
-/// people's changes, so this desk's own edits never toast.
-pub fn toast_for(event: &DeskEvent) -> Option<Toast> {
+/// The toast for an event, if it deserves one; the words are the resource's
+/// (`ResourceSpec::toast`). `RemoteChange` is only emitted for other people's changes, so this
+/// desk's own edits never toast.
+pub fn toast_for(event: &DeskEvent, resources: Resources) -> Option<Toast> {
     let DeskEvent::RemoteChange {
         resource,
         action,
@@ -62,27 +47,10 @@ pub fn toast_for(event: &DeskEvent) -> Option<Toast> {
     else {
         return None;
     };
-    if resource != "offers" {
-        return None;
-    }
-    let name = title.clone().unwrap_or_else(|| "An offer".into());
-    let (summary, body) = match action.as_str() {
-        "created" => (
-            "New offer".to_owned(),
-            format!("“{name}” was added by a colleague."),
-        ),
-        "deleted" => (
-            "Offer removed".to_owned(),
-            format!("“{name}” was deleted by a colleague."),
-        ),
-        "image_updated" => (
-            "New offer photo".to_owned(),
-            format!("“{name}” has a new photo."),
-        ),
-        _ => return None,
-    };
+    let spec = spec_of(resources, *resource)?;
+    let (summary, body) = (spec.toast)(action, title.as_deref())?;
     Some(Toast {
-        category: ToastCategory::Offers,
+        category: *resource,
         summary,
         body,
     })
@@ -111,12 +79,16 @@ pub fn group(toasts: Vec<Toast>) -> Option<Toast> {
 
 /// Shows toasts for a desk's events until stopped.
 pub struct Notifier {
-    muted: Arc<Mutex<BTreeSet<ToastCategory>>>,
+    muted: Arc<Mutex<BTreeSet<ResourceKind>>>,
     task: JoinHandle<()>,
 }
 
 impl Notifier {
-    pub fn start(mut events: Receiver<DeskEvent>, muted: BTreeSet<ToastCategory>) -> Self {
+    pub fn start(
+        mut events: Receiver<DeskEvent>,
+        muted: BTreeSet<ResourceKind>,
+        resources: Resources,
+    ) -> Self {
         let muted = Arc::new(Mutex::new(muted));
         let filter = muted.clone();
         let task = tokio::spawn(async move {
@@ -126,13 +98,13 @@ impl Notifier {
                     Err(RecvError::Lagged(_)) => continue,
                     Err(RecvError::Closed) => return,
                 };
-                let Some(first) = toast_for(&first) else {
+                let Some(first) = toast_for(&first, resources) else {
                     continue;
                 };
                 let mut burst = vec![first];
                 let deadline = tokio::time::Instant::now() + GROUP_WINDOW;
                 while let Ok(Ok(event)) = tokio::time::timeout_at(deadline, events.recv()).await {
-                    burst.extend(toast_for(&event));
+                    burst.extend(toast_for(&event, resources));
                 }
                 let muted = filter
                     .lock()
@@ -147,7 +119,7 @@ impl Notifier {
         Self { muted, task }
     }
 
-    pub fn set_muted(&self, category: ToastCategory, muted: bool) {
+    pub fn set_muted(&self, category: ResourceKind, muted: bool) {
         let mut set = self
             .muted
             .lock()
@@ -181,10 +153,11 @@ async fn show(toast: &Toast) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resources;
 
     fn change(action: &str) -> DeskEvent {
         DeskEvent::RemoteChange {
-            resource: "offers".into(),
+            resource: ResourceKind::Offers,
             action: action.into(),
             id: 3,
             title: Some("Spa".into()),
@@ -192,21 +165,18 @@ mod tests {
     }
 
     #[test]
-    fn created_deleted_and_new_photo_toast_but_edits_do_not() {
-        assert_eq!(toast_for(&change("created")).unwrap().summary, "New offer");
+    fn only_colleagues_changes_worth_a_toast_become_one() {
+        let toast = toast_for(&change("created"), resources::ALL).unwrap();
+        assert_eq!(toast.category, ResourceKind::Offers);
+        assert_eq!(toast.summary, "New offer");
+        assert_eq!(toast_for(&change("updated"), resources::ALL), None);
         assert_eq!(
-            toast_for(&change("deleted")).unwrap().summary,
-            "Offer removed"
-        );
-        assert!(toast_for(&change("image_updated"))
-            .unwrap()
-            .body
-            .contains("Spa"));
-        assert_eq!(toast_for(&change("updated")), None);
-        assert_eq!(
-            toast_for(&DeskEvent::ResourceChanged {
-                resource: "offers".into()
-            }),
+            toast_for(
+                &DeskEvent::ResourceChanged {
+                    resource: ResourceKind::Offers
+                },
+                resources::ALL
+            ),
             None
         );
     }
@@ -215,7 +185,7 @@ mod tests {
     fn a_burst_becomes_one_toast() {
         let toasts: Vec<Toast> = ["created", "deleted"]
             .iter()
-            .filter_map(|a| toast_for(&change(a)))
+            .filter_map(|a| toast_for(&change(a), resources::ALL))
             .collect();
         let one = group(toasts).unwrap();
         assert_eq!(one.summary, "2 changes by colleagues");

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use ts_rs::TS;
 
+use crate::rules::{invalid, FieldInvalid};
 use crate::store::Row;
 use crate::sync::view::{RowSync, ViewRow};
 
@@ -110,21 +111,6 @@ pub fn sort(offers: &mut [Offer]) {
     });
 }
 
-/// A field the user got wrong, in words.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{message}")]
-pub struct OfferInvalid {
-    pub field: &'static str,
-    pub message: String,
-}
-
-fn invalid(field: &'static str, message: impl Into<String>) -> OfferInvalid {
-    OfferInvalid {
-        field,
-        message: message.into(),
-    }
-}
-
 fn valid_date(value: &str) -> bool {
     chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").is_ok()
 }
@@ -135,7 +121,7 @@ pub fn validate(
     changes: &Map<String, Value>,
     current: Option<&Row>,
     creating: bool,
-) -> Result<Map<String, Value>, OfferInvalid> {
+) -> Result<Map<String, Value>, FieldInvalid> {
     let (clean, problems) = check(changes, current, creating);
     match problems.into_iter().next() {
         Some(problem) => Err(problem),
@@ -149,7 +135,7 @@ pub fn check(
     changes: &Map<String, Value>,
     current: Option<&Row>,
     creating: bool,
-) -> (Map<String, Value>, Vec<OfferInvalid>) {
+) -> (Map<String, Value>, Vec<FieldInvalid>) {
     let mut problems = Vec::new();
     let mut clean = Map::new();
     for (key, value) in changes {

@@ -9,7 +9,8 @@ use crate::desk::{
     Conflict, ConnectionStatus, DeskEvent, DeskInfo, ErrorCode, FieldProblem, OutboxSummary,
     Resolution, SessionInfo, SignInAgain, SignInRequest, UiError,
 };
-use crate::notify::{ToastCategory, ToastSetting};
+use crate::events::ResourceKind;
+use crate::notify::ToastSetting;
 use crate::offers::Offer;
 use crate::sync::merge::FieldConflict;
 use crate::sync::view::RowSync;
@@ -33,7 +34,7 @@ pub fn generated_typescript() -> String {
         Conflict::decl(),
         FieldProblem::decl(),
         Resolution::decl(),
-        ToastCategory::decl(),
+        ResourceKind::decl(),
         ToastSetting::decl(),
     ];
     let mut out = String::from(

@@ -18,10 +18,10 @@ async fn a_damaged_outbox_entry_is_shown_as_refused_and_a_damaged_cached_row_is_
     let desk = home.open();
     sign_in(&desk, &server, server.addr(), "sean.murphy").await;
     eventually("the offers are loaded", WAIT, || async {
-        desk.offers().unwrap().len() >= 6
+        desk.offers().list().unwrap().len() >= 6
     })
     .await;
-    let offers = desk.offers().unwrap();
+    let offers = desk.offers().list().unwrap();
     let (edited, garbled) = (offers[0].clone(), offers[1].clone());
     desk.shutdown().await;
     drop(desk);
@@ -59,6 +59,7 @@ async fn a_damaged_outbox_entry_is_shown_as_refused_and_a_damaged_cached_row_is_
     eventually("the damaged cached row is fetched again", WAIT, || async {
         reopened
             .offers()
+            .list()
             .unwrap()
             .iter()
             .any(|o| o.id == garbled.id && o.title == garbled.title)

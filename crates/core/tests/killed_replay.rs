@@ -9,9 +9,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hotelmate_core::api::{ApiClient, OFFERS};
+use hotelmate_core::api::ApiClient;
 use hotelmate_core::config::ApiBase;
 use hotelmate_core::media::MediaCache;
+use hotelmate_core::resources::offers::{OFFERS, SPEC};
 use hotelmate_core::secrets::StaffToken;
 use hotelmate_core::store::{EntryState, Store};
 use hotelmate_core::sync::{pull, push, view};
@@ -152,6 +153,7 @@ async fn a_replay_killed_at_random_points_loses_and_duplicates_nothing() {
         let shown = view::fold(
             store.records("offers").unwrap(),
             &store.all_outbox().unwrap(),
+            SPEC.image_fields,
         );
         let base = shown
             .into_iter()

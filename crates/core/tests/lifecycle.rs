@@ -35,7 +35,7 @@ async fn server_offer(server: &hotelmate_sandbox::SandboxHandle, id: i64) -> Val
 
 async fn loaded(desk: &Desk) {
     eventually("the offers are loaded", WAIT, || async {
-        !desk.offers().unwrap().is_empty()
+        !desk.offers().list().unwrap().is_empty()
     })
     .await;
 }
@@ -57,12 +57,13 @@ async fn after_a_restart_every_kind_of_edit_reaches_the_server() {
     let desk = home.open();
     sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
     loaded(&desk).await;
-    let offers = desk.offers().unwrap();
+    let offers = desk.offers().list().unwrap();
     let (first, second) = (offers[0].id, offers[1].id);
 
     // Queued with the network down, then the desk quits.
     proxy.cut();
-    desk.update_offer(first, fields(json!({"tag": "Queued before quitting"})))
+    desk.offers()
+        .update(first, fields(json!({"tag": "Queued before quitting"})))
         .unwrap();
     desk.shutdown().await;
     drop(desk);
@@ -83,7 +84,8 @@ async fn after_a_restart_every_kind_of_edit_reaches_the_server() {
 
     let edited = Instant::now();
     reopened
-        .update_offer(second, fields(json!({"title": "Edited after restart"})))
+        .offers()
+        .update(second, fields(json!({"title": "Edited after restart"})))
         .unwrap();
     eventually(
         "the edit after the restart reaches the server",
@@ -95,14 +97,20 @@ async fn after_a_restart_every_kind_of_edit_reaches_the_server() {
         "edit after restart to the server: {} ms",
         edited.elapsed().as_millis()
     );
-    reopened.set_offer_active(second, false).unwrap();
+    reopened.offers().set_active(second, false).unwrap();
     eventually("the switch reaches the server", WAIT, || async {
         server_offer(&server, second).await["is_active"] == false
     })
     .await;
-    let mut order: Vec<i64> = reopened.offers().unwrap().iter().map(|o| o.id).collect();
+    let mut order: Vec<i64> = reopened
+        .offers()
+        .list()
+        .unwrap()
+        .iter()
+        .map(|o| o.id)
+        .collect();
     order.swap(0, 1);
-    reopened.reorder_offers(&order).unwrap();
+    reopened.offers().reorder(&order).unwrap();
     synced(&reopened).await;
     let (a, b) = (
         server_offer(&server, order[0]).await,
@@ -132,7 +140,7 @@ async fn a_restart_with_the_network_cut_shows_the_cache_and_sends_when_it_return
     let desk = home.open();
     sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
     loaded(&desk).await;
-    let id = desk.offers().unwrap()[2].id;
+    let id = desk.offers().list().unwrap()[2].id;
     desk.shutdown().await;
     drop(desk);
 
@@ -140,9 +148,13 @@ async fn a_restart_with_the_network_cut_shows_the_cache_and_sends_when_it_return
     let reopened = home.open();
     let mut events = reopened.subscribe();
     reopened.resume().await.unwrap().expect("opens signed in");
-    assert!(reopened.offers().unwrap().len() >= 6, "cached offers show");
+    assert!(
+        reopened.offers().list().unwrap().len() >= 6,
+        "cached offers show"
+    );
     let shown = reopened
-        .update_offer(id, fields(json!({"tag": "Made with no network"})))
+        .offers()
+        .update(id, fields(json!({"tag": "Made with no network"})))
         .unwrap();
     assert_eq!(shown.sync, RowSync::Pending, "marked as waiting to be sent");
     let offline = tokio::time::timeout(WAIT, async {
@@ -187,9 +199,10 @@ async fn a_refused_token_signs_out_keeps_the_edits_and_sends_them_after_signing_
     let desk = home.open();
     sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
     loaded(&desk).await;
-    let id = desk.offers().unwrap()[0].id;
+    let id = desk.offers().list().unwrap()[0].id;
     proxy.cut();
-    desk.update_offer(id, fields(json!({"tag": "Kept through a sign-in"})))
+    desk.offers()
+        .update(id, fields(json!({"tag": "Kept through a sign-in"})))
         .unwrap();
     desk.shutdown().await;
     drop(desk);
@@ -221,7 +234,8 @@ async fn a_refused_token_signs_out_keeps_the_edits_and_sends_them_after_signing_
     assert!(home.vault.load(&account).unwrap().is_none(), "token gone");
     assert!(
         reopened
-            .update_offer(id, fields(json!({"tag": "x"})))
+            .offers()
+            .update(id, fields(json!({"tag": "x"})))
             .is_err(),
         "no edits while signed out"
     );
@@ -246,7 +260,8 @@ async fn a_photo_picked_while_the_offer_is_being_created_reaches_the_server() {
     loaded(&desk).await;
     let mut events = desk.subscribe();
     let draft = desk
-        .create_offer(fields(
+        .offers()
+        .create(fields(
             json!({"title": "Photo during create", "short_description": "Race"}),
         ))
         .unwrap();
@@ -273,7 +288,8 @@ async fn a_photo_picked_while_the_offer_is_being_created_reaches_the_server() {
     )
     .unwrap();
     let shown = desk
-        .set_offer_photo(draft.id, "pool.jpg".into(), jpeg)
+        .offers()
+        .set_photo(draft.id, "pool.jpg".into(), jpeg)
         .await
         .expect("the offer is found by its temporary id");
     assert_eq!(shown.id, id, "shown under its server id");

@@ -22,6 +22,7 @@ fn fields(value: Value) -> Map<String, Value> {
 
 fn title_of(desk: &Desk, id: i64) -> Option<String> {
     desk.offers()
+        .list()
         .unwrap()
         .into_iter()
         .find(|o| o.id == id)
@@ -37,7 +38,7 @@ async fn synced(desk: &Desk) {
 
 async fn loaded(desk: &Desk) {
     eventually("the offers are loaded", WAIT, || async {
-        !desk.offers().unwrap().is_empty()
+        !desk.offers().list().unwrap().is_empty()
     })
     .await;
 }
@@ -48,7 +49,7 @@ async fn cached_offers_show_at_start_with_no_network() {
     let (desk, dir) = desk("cache");
     sign_in(&desk, &server, server.addr(), "anna.byrne").await;
     loaded(&desk).await;
-    let before = desk.offers().unwrap();
+    let before = desk.offers().list().unwrap();
     assert!(
         before.len() >= 6,
         "the demo hotel has its offers: {}",
@@ -69,7 +70,7 @@ async fn cached_offers_show_at_start_with_no_network() {
     options.vault =
         hotelmate_core::secrets::TokenVault::with_service("unused-no-token-needed-for-reading");
     let restarted = Desk::open(options).unwrap();
-    assert_eq!(restarted.offers().unwrap(), before);
+    assert_eq!(restarted.offers().list().unwrap(), before);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -82,10 +83,11 @@ async fn an_edit_reaches_the_server_and_another_desk_without_a_refresh() {
     loaded(&a).await;
     loaded(&b).await;
     let mut b_events = b.subscribe();
-    let id = a.offers().unwrap()[0].id;
+    let id = a.offers().list().unwrap()[0].id;
 
     let edited = a
-        .update_offer(id, fields(json!({"title": "Winter Spa Escape"})))
+        .offers()
+        .update(id, fields(json!({"title": "Winter Spa Escape"})))
         .unwrap();
     assert_eq!(edited.title, "Winter Spa Escape", "shown at once");
     assert_eq!(edited.sync, RowSync::Pending);
@@ -135,13 +137,15 @@ async fn an_edit_made_with_the_network_cut_arrives_after_reconnect() {
     sign_in(&b, &server, server.addr(), "anna.byrne").await;
     loaded(&a).await;
     loaded(&b).await;
-    let id = a.offers().unwrap()[1].id;
+    let id = a.offers().list().unwrap()[1].id;
 
     proxy.cut();
-    a.update_offer(id, fields(json!({"tag": "Offline edit"})))
+    a.offers()
+        .update(id, fields(json!({"tag": "Offline edit"})))
         .unwrap();
     let created = a
-        .create_offer(fields(
+        .offers()
+        .create(fields(
             json!({"title": "Made offline", "short_description": "No Wi-Fi"}),
         ))
         .unwrap();
@@ -157,6 +161,7 @@ async fn an_edit_made_with_the_network_cut_arrives_after_reconnect() {
     );
     assert!(b
         .offers()
+        .list()
         .unwrap()
         .iter()
         .all(|o| o.title != "Made offline"));
@@ -164,7 +169,7 @@ async fn an_edit_made_with_the_network_cut_arrives_after_reconnect() {
     proxy.restore();
     synced(&a).await;
     eventually("desk B sees both edits", WAIT, || async {
-        let offers = b.offers().unwrap();
+        let offers = b.offers().list().unwrap();
         offers.iter().any(|o| o.id == id && o.tag == "Offline edit")
             && offers.iter().filter(|o| o.title == "Made offline").count() == 1
     })
@@ -177,7 +182,7 @@ async fn an_edit_made_with_the_network_cut_arrives_after_reconnect() {
         "created exactly once"
     );
     assert!(
-        a.offers().unwrap().iter().all(|o| o.id > 0),
+        a.offers().list().unwrap().iter().all(|o| o.id > 0),
         "temporary ids were replaced by server ids"
     );
     a.shutdown().await;
@@ -194,7 +199,7 @@ async fn conflicting_edits_pause_and_each_resolution_works() {
     sign_in(&a, &server, proxy.addr(), "sean.murphy").await;
     loaded(&a).await;
     let tok = token(&server, "anna.byrne").await;
-    let offers = a.offers().unwrap();
+    let offers = a.offers().list().unwrap();
 
     for (offer, resolution, expected) in [
         (&offers[0], Resolution::KeepMine, "Mine"),
@@ -208,11 +213,12 @@ async fn conflicting_edits_pause_and_each_resolution_works() {
         ),
     ] {
         proxy.cut();
-        a.update_offer(
-            offer.id,
-            fields(json!({"title": "Mine", "tag": "Only mine"})),
-        )
-        .unwrap();
+        a.offers()
+            .update(
+                offer.id,
+                fields(json!({"title": "Mine", "tag": "Only mine"})),
+            )
+            .unwrap();
         let path = format!("/api/staff/hotel/killarney/offers/{}/", offer.id);
         rest(
             &server,
@@ -276,10 +282,11 @@ async fn editing_an_offer_deleted_elsewhere_is_a_conflict_that_can_bring_it_back
     sign_in(&a, &server, proxy.addr(), "sean.murphy").await;
     loaded(&a).await;
     let tok = token(&server, "anna.byrne").await;
-    let offer = a.offers().unwrap()[0].clone();
+    let offer = a.offers().list().unwrap()[0].clone();
 
     proxy.cut();
-    a.update_offer(offer.id, fields(json!({"title": "Still wanted"})))
+    a.offers()
+        .update(offer.id, fields(json!({"title": "Still wanted"})))
         .unwrap();
     rest(
         &server,
@@ -321,7 +328,7 @@ async fn a_photo_is_prepared_uploaded_with_progress_and_shown() {
     sign_in(&a, &server, server.addr(), "sean.murphy").await;
     loaded(&a).await;
     let mut events = a.subscribe();
-    let offer = a.offers().unwrap()[0].clone();
+    let offer = a.offers().list().unwrap()[0].clone();
     let mut jpeg = Vec::new();
     let picture = image::RgbImage::from_fn(3000, 2000, |x, y| {
         image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
@@ -333,7 +340,8 @@ async fn a_photo_is_prepared_uploaded_with_progress_and_shown() {
         )
         .unwrap();
     let shown = a
-        .set_offer_photo(offer.id, "terrace.jpg".into(), jpeg)
+        .offers()
+        .set_photo(offer.id, "terrace.jpg".into(), jpeg)
         .await
         .unwrap();
     assert!(shown.photo_pending);
@@ -349,7 +357,7 @@ async fn a_photo_is_prepared_uploaded_with_progress_and_shown() {
         last.1 > 0 && last.0 == last.1,
         "progress reached the total: {last:?}"
     );
-    let after = a.offer(offer.id).unwrap();
+    let after = a.offers().get(offer.id).unwrap();
     assert!(!after.photo_pending);
     assert_ne!(
         after.photo_url, offer.photo_url,
@@ -357,7 +365,8 @@ async fn a_photo_is_prepared_uploaded_with_progress_and_shown() {
     );
 
     let bad = a
-        .set_offer_photo(
+        .offers()
+        .set_photo(
             offer.id,
             "notes.jpg".into(),
             b"just text, not a picture".to_vec(),
@@ -394,24 +403,27 @@ async fn two_desks_converge_after_random_interleaved_edits() {
     };
     for step in 0..40 {
         let desk = if next(2) == 0 { &a } else { &b };
-        let offers = desk.offers().unwrap();
+        let offers = desk.offers().list().unwrap();
         let target = offers[next(offers.len() as u64) as usize].id;
         let result = match next(5) {
             0 => desk
-                .create_offer(fields(
+                .offers()
+                .create(fields(
                     json!({"title": format!("New {step}"), "short_description": "Random"}),
                 ))
                 .map(|_| ()),
-            1 if offers.len() > 4 => desk.delete_offer(target),
-            2 => desk.set_offer_active(target, next(2) == 0).map(|_| ()),
+            1 if offers.len() > 4 => desk.offers().delete(target),
+            2 => desk.offers().set_active(target, next(2) == 0).map(|_| ()),
             3 => desk
-                .update_offer(
+                .offers()
+                .update(
                     target,
                     fields(json!({"short_description": format!("Step {step}")})),
                 )
                 .map(|_| ()),
             _ => desk
-                .update_offer(target, fields(json!({"tag": format!("T{step}")})))
+                .offers()
+                .update(target, fields(json!({"tag": format!("T{step}")})))
                 .map(|_| ()),
         };
         if let Err(err) = result {
@@ -466,8 +478,8 @@ async fn two_desks_converge_after_random_interleaved_edits() {
                 v.sort();
                 v
             };
-            project(a.offers().unwrap()) == server_view
-                && project(b.offers().unwrap()) == server_view
+            project(a.offers().list().unwrap()) == server_view
+                && project(b.offers().list().unwrap()) == server_view
         },
     )
     .await;
@@ -495,11 +507,12 @@ async fn reordering_deactivating_and_clearing_a_photo_reach_the_server() {
     let (a, _da) = desk("reorder");
     sign_in(&a, &server, server.addr(), "sean.murphy").await;
     loaded(&a).await;
-    let before: Vec<i64> = a.offers().unwrap().iter().map(|o| o.id).collect();
+    let before: Vec<i64> = a.offers().list().unwrap().iter().map(|o| o.id).collect();
     let mut wanted = before.clone();
     wanted.reverse();
     let shown: Vec<i64> = a
-        .reorder_offers(&wanted)
+        .offers()
+        .reorder(&wanted)
         .unwrap()
         .iter()
         .map(|o| o.id)
@@ -507,12 +520,13 @@ async fn reordering_deactivating_and_clearing_a_photo_reach_the_server() {
     assert_eq!(shown, wanted, "the new order shows at once");
     let with_photo = a
         .offers()
+        .list()
         .unwrap()
         .into_iter()
         .find(|o| o.photo_url.is_some())
         .unwrap();
-    a.clear_offer_photo(with_photo.id).unwrap();
-    a.set_offer_active(wanted[0], false).unwrap();
+    a.offers().clear_photo(with_photo.id).unwrap();
+    a.offers().set_active(wanted[0], false).unwrap();
     synced(&a).await;
 
     let tok = token(&server, "anna.byrne").await;
@@ -556,7 +570,7 @@ async fn reordering_deactivating_and_clearing_a_photo_reach_the_server() {
     )
     .await;
     assert_eq!(hidden["is_active"], false);
-    assert_eq!(a.offer(with_photo.id).unwrap().photo_url, None);
+    assert_eq!(a.offers().get(with_photo.id).unwrap().photo_url, None);
     a.shutdown().await;
     server.shutdown().await;
 }
@@ -574,14 +588,14 @@ async fn reorders_on_two_desks_end_in_one_order_without_conflicts() {
     sign_in(&b, &server, server.addr(), "anna.byrne").await;
     loaded(&a).await;
     loaded(&b).await;
-    let before: Vec<i64> = a.offers().unwrap().iter().map(|o| o.id).collect();
+    let before: Vec<i64> = a.offers().list().unwrap().iter().map(|o| o.id).collect();
 
     proxy.cut();
     let mut mine = before.clone();
     mine.reverse();
-    a.reorder_offers(&mine).unwrap();
+    a.offers().reorder(&mine).unwrap();
     mine.swap(0, 1);
-    a.reorder_offers(&mine).unwrap();
+    a.offers().reorder(&mine).unwrap();
     assert_eq!(
         a.outbox_summary().unwrap().pending,
         1,
@@ -589,13 +603,14 @@ async fn reorders_on_two_desks_end_in_one_order_without_conflicts() {
     );
     let mut theirs = before.clone();
     theirs.rotate_left(2);
-    b.reorder_offers(&theirs).unwrap();
+    b.offers().reorder(&theirs).unwrap();
     synced(&b).await;
 
     proxy.restore();
     synced(&a).await;
     let ids = |desk: &Desk| {
         desk.offers()
+            .list()
             .unwrap()
             .iter()
             .map(|o| o.id)

@@ -1,7 +1,8 @@
 //! Offers: the list, edits, photos and the changes waiting for the user.
 
 use hotelmate_core::desk::{Conflict, ErrorCode, FieldProblem, OutboxSummary, Resolution};
-use hotelmate_core::notify::{ToastCategory, ToastSetting};
+use hotelmate_core::events::ResourceKind;
+use hotelmate_core::notify::ToastSetting;
 use hotelmate_core::offers::Offer;
 use hotelmate_core::{Desk, UiError};
 use serde_json::{Map, Value};
@@ -10,12 +11,12 @@ use tauri::State;
 
 #[tauri::command]
 pub fn offers_list(desk: State<'_, Desk>) -> Result<Vec<Offer>, UiError> {
-    Ok(desk.offers()?)
+    Ok(desk.offers().list()?)
 }
 
 #[tauri::command]
 pub fn offer_create(desk: State<'_, Desk>, fields: Map<String, Value>) -> Result<Offer, UiError> {
-    Ok(desk.create_offer(fields)?)
+    Ok(desk.offers().create(fields)?)
 }
 
 #[tauri::command]
@@ -24,17 +25,17 @@ pub fn offer_update(
     id: i64,
     changes: Map<String, Value>,
 ) -> Result<Offer, UiError> {
-    Ok(desk.update_offer(id, changes)?)
+    Ok(desk.offers().update(id, changes)?)
 }
 
 #[tauri::command]
 pub fn offers_reorder(desk: State<'_, Desk>, ids: Vec<i64>) -> Result<Vec<Offer>, UiError> {
-    Ok(desk.reorder_offers(&ids)?)
+    Ok(desk.offers().reorder(&ids)?)
 }
 
 #[tauri::command]
 pub fn offer_delete(desk: State<'_, Desk>, id: i64) -> Result<(), UiError> {
-    Ok(desk.delete_offer(id)?)
+    Ok(desk.offers().delete(id)?)
 }
 
 /// What is wrong with an edit, field by field (`id` is `None` for a new offer).
@@ -44,7 +45,7 @@ pub fn offer_check(
     id: Option<i64>,
     fields: Map<String, Value>,
 ) -> Result<Vec<FieldProblem>, UiError> {
-    Ok(desk.check_offer(id, fields)?)
+    Ok(desk.offers().check(id, fields)?)
 }
 
 /// The image arrives as the raw request body; the offer id and file name as headers.
@@ -71,7 +72,7 @@ pub async fn offer_set_photo(
             message: "The photo did not arrive; try again.".into(),
         });
     };
-    Ok(desk.set_offer_photo(id, name, bytes.clone()).await?)
+    Ok(desk.offers().set_photo(id, name, bytes.clone()).await?)
 }
 
 fn urlencoding_decode(text: &str) -> String {
@@ -83,7 +84,7 @@ fn urlencoding_decode(text: &str) -> String {
 
 #[tauri::command]
 pub fn offer_clear_photo(desk: State<'_, Desk>, id: i64) -> Result<Offer, UiError> {
-    Ok(desk.clear_offer_photo(id)?)
+    Ok(desk.offers().clear_photo(id)?)
 }
 
 #[tauri::command]
@@ -118,7 +119,7 @@ pub fn toast_settings(desk: State<'_, Desk>) -> Vec<ToastSetting> {
 #[tauri::command]
 pub async fn toast_mute(
     desk: State<'_, Desk>,
-    category: ToastCategory,
+    category: ResourceKind,
     muted: bool,
 ) -> Result<Vec<ToastSetting>, UiError> {
     Ok(desk.set_toast_muted(category, muted).await?)

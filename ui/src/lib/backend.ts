@@ -14,14 +14,14 @@ import type {
   Resolution,
   SessionInfo,
   SignInRequest,
-  ToastCategory,
+  ResourceKind,
   ToastSetting,
   UiError,
 } from "./generated";
 
 export type {
   DeskInfo,
-  ToastCategory,
+  ResourceKind,
   ToastSetting,
   Conflict,
   ConnectionStatus,
@@ -103,7 +103,7 @@ export const backend = {
     }
   },
   toastSettings: () => call<ToastSetting[]>("toast_settings"),
-  muteToasts: (category: ToastCategory, muted: boolean) => call<ToastSetting[]>("toast_mute", { category, muted }),
+  muteToasts: (category: ResourceKind, muted: boolean) => call<ToastSetting[]>("toast_mute", { category, muted }),
   sanitizeHtml: (html: string) => call<string>("sanitize_html", { html }),
   clearOfferPhoto: (id: number) => call<Offer>("offer_clear_photo", { id }),
   outboxSummary: () => call<OutboxSummary>("outbox_summary"),

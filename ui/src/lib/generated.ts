@@ -43,7 +43,7 @@ data_dir: string, log_file: string, };
 
 export type OutboxSummary = { pending: number, conflicts: number, rejected: number, };
 
-export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, again: SignInAgain | null, } | { "type": "connection", status: ConnectionStatus, } | { "type": "resource_changed", resource: string, } | { "type": "remote_change", resource: string, action: string, id: number, title: string | null, } | { "type": "outbox", summary: OutboxSummary, } | { "type": "id_assigned", resource: string, temp_id: number, id: number, } | { "type": "upload_progress", resource: string, id: number, sent: number, total: number, };
+export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, again: SignInAgain | null, } | { "type": "connection", status: ConnectionStatus, } | { "type": "resource_changed", resource: ResourceKind, } | { "type": "remote_change", resource: ResourceKind, action: string, id: number, title: string | null, } | { "type": "outbox", summary: OutboxSummary, } | { "type": "id_assigned", resource: ResourceKind, temp_id: number, id: number, } | { "type": "upload_progress", resource: ResourceKind, id: number, sent: number, total: number, };
 
 export type ErrorCode = "config" | "unauthorized" | "forbidden" | "not_found" | "validation" | "conflict" | "server" | "network" | "timeout" | "unsupported" | "keyring" | "storage" | "invalid_input" | "not_signed_in" | "starting" | "demo" | "empty_file" | "file_too_large" | "unsupported_format" | "not_an_image" | "too_many_pixels" | "damaged_image" | "disk_full" | "image_failed" | "internal";
 
@@ -85,6 +85,6 @@ export type FieldProblem = { field: string, message: string, };
 
 export type Resolution = { "choice": "keep_mine" } | { "choice": "keep_theirs" } | { "choice": "edit", values: Record<string, unknown>, };
 
-export type ToastCategory = "offers";
+export type ResourceKind = "offers";
 
-export type ToastSetting = { category: ToastCategory, muted: boolean, };
+export type ToastSetting = { category: ResourceKind, muted: boolean, };

@@ -20,13 +20,6 @@ pub struct Resource {
     pub upload: Option<(&'static str, &'static str)>,
 }
 
-/// API.md §3.1: offers, with `upload-image/` taking the file part `photo`.
-pub const OFFERS: Resource = Resource {
-    name: "offers",
-    path: "offers",
-    upload: Some(("upload-image", "photo")),
-};
-
 /// One image file to upload.
 #[derive(Debug, Clone)]
 pub struct ImageFile {

@@ -29,7 +29,7 @@ pub enum DeskError {
     #[error("the demo hotel could not start: {0}")]
     Demo(String),
     #[error("{0}")]
-    Invalid(#[from] crate::offers::OfferInvalid),
+    Invalid(#[from] crate::rules::FieldInvalid),
     #[error("{0}")]
     Media(#[from] crate::media::MediaError),
     #[error("{0}")]

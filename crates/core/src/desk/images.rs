@@ -11,8 +11,8 @@ use tokio::sync::broadcast;
 use super::DeskEvent;
 use crate::media::shown::image_urls;
 use crate::media::ShownImages;
+use crate::resources;
 use crate::store::Store;
-use crate::sync::RESOURCES;
 
 /// A burst of changes (a reconcile, a colleague's edits) costs one pass.
 const SETTLE: Duration = Duration::from_millis(500);
@@ -40,8 +40,8 @@ pub(super) async fn keep_shown_images(
 
 async fn keep_once(store: &Store, shown: &ShownImages) {
     let mut rows = Vec::new();
-    for resource in RESOURCES {
-        match store.records(resource.name) {
+    for spec in resources::ALL {
+        match store.records(spec.name()) {
             Ok(found) => rows.extend(found),
             Err(err) => {
                 tracing::warn!(error = %err, "cannot read the stored rows to keep their images");

@@ -5,6 +5,8 @@ mod demo;
 mod error;
 mod images;
 mod offers;
+mod rows;
+mod toasts;
 mod types;
 
 use std::sync::{Arc, Mutex};
@@ -375,6 +377,7 @@ impl Desk {
             self.inner.media.clone(),
             row.hotel_slug.clone(),
             self.inner.events.clone(),
+            crate::resources::ALL,
             socket,
         );
         let shared = engine.shared.clone();
@@ -394,7 +397,11 @@ impl Desk {
             }
         });
         let notifier = self.inner.options.toasts.then(|| {
-            crate::notify::Notifier::start(self.inner.events.subscribe(), self.muted_toasts())
+            crate::notify::Notifier::start(
+                self.inner.events.subscribe(),
+                self.muted_toasts(),
+                crate::resources::ALL,
+            )
         });
         let expiry = {
             let desk = self.clone();

@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use crate::api::ApiError;
-use crate::desk::ConnectionStatus;
+use crate::events::ConnectionStatus;
 
 /// What the live socket is doing.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,6 +100,14 @@ impl Link {
             return;
         }
         self.socket = socket;
+    }
+
+    /// The channel's subscription went back to pending (the connection was lost or is being
+    /// replaced): live updates stop until it is confirmed again.
+    pub fn subscription_lost(&mut self) {
+        if self.socket == Socket::Subscribed {
+            self.socket = Socket::Connecting;
+        }
     }
 
     pub fn socket_state(&self) -> &Socket {

@@ -1,95 +1,56 @@
 //! Live updates: the hotel channel (`hotel-<slug>`, API.md Decision 8) through `pusher-channels`.
 //! Well-formed payloads are applied at once; every event is also a hint for a debounced
-//! reconcile, and every (re)subscription reconciles everything. Unknown events are ignored.
+//! reconcile, and every (re)subscription reconciles everything. Which events mean what is each
+//! resource's business (`ResourceSpec::interpret`); events no resource knows are ignored.
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use pusher_channels::{Client, Config, ConnectionState, Event};
-use serde_json::{Map, Value};
+use pusher_channels::{Client, Config, ConnectionState, Event, SubscriptionState};
+use serde_json::Value;
 use tokio::task::JoinHandle;
 
 use super::link::Socket;
+use super::spec::{ResourceSpec, Resources};
 use super::SyncShared;
 use crate::config::PusherEndpoint;
-use crate::desk::DeskEvent;
+use crate::events::DeskEvent;
 use crate::store::Row;
 
-/// A change someone else made, as the UI (highlight) and the notifier (toast) need it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RemoteChange {
-    pub resource: &'static str,
-    pub action: &'static str,
-    pub id: i64,
-    pub title: Option<String>,
-}
-
-/// What one event on the hotel channel means for the store.
+/// What one event on the hotel channel means for the store of one resource (which resource is
+/// known from the description whose `interpret` read it).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Hint {
+    /// A whole row, as the server has it now.
     Upsert {
-        resource: &'static str,
         row: Row,
         action: &'static str,
     },
+    /// Some fields of a row (e.g. a new photo URL).
     Patch {
-        resource: &'static str,
         id: i64,
         fields: Row,
+        action: &'static str,
         title: Option<String>,
     },
     Delete {
-        resource: &'static str,
         id: i64,
         title: Option<String>,
     },
-    /// Only "refetch".
+    /// Only "refetch" (the event names the resource but its payload cannot be applied).
     Reconcile,
-    Ignore,
 }
 
-/// Reads an event of the hotel channel (payloads of API.md §9.2).
-pub fn interpret(event: &str, data: &Value) -> Hint {
-    let id_of = |key: &str| data.get(key).and_then(Value::as_i64);
-    let title = || {
-        data.get("offer_title")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    };
-    match event {
-        "offer-created" | "offer-updated" => match data.get("offer").and_then(Value::as_object) {
-            Some(offer) if offer.get("id").and_then(Value::as_i64).is_some() => Hint::Upsert {
-                resource: "offers",
-                row: offer.clone(),
-                action: if event == "offer-created" {
-                    "created"
-                } else {
-                    "updated"
-                },
-            },
-            _ => Hint::Reconcile,
-        },
-        "offer-deleted" => id_of("offer_id").map_or(Hint::Reconcile, |id| Hint::Delete {
-            resource: "offers",
-            id,
-            title: title(),
-        }),
-        "offer-image-updated" => match (id_of("offer_id"), data.get("photo_url")) {
-            (Some(id), Some(url)) if url.is_string() || url.is_null() => {
-                let mut fields = Map::new();
-                fields.insert("photo_url".into(), url.clone());
-                Hint::Patch {
-                    resource: "offers",
-                    id,
-                    fields,
-                    title: title(),
-                }
-            }
-            _ => Hint::Reconcile,
-        },
-        "offers-updated" => Hint::Reconcile,
-        _ => Hint::Ignore,
-    }
+/// Reads an event of the hotel channel with every resource's description; `None` when no
+/// resource knows it (it is ignored).
+pub fn interpret(
+    resources: Resources,
+    event: &str,
+    data: &Value,
+) -> Option<(&'static ResourceSpec, Hint)> {
+    resources
+        .iter()
+        .find_map(|spec| (spec.interpret)(event, data).map(|hint| (*spec, hint)))
 }
 
 /// The Pusher client settings for an endpoint.
@@ -145,9 +106,26 @@ impl Live {
                     return;
                 }
             };
+            // The subscription's state is a watch, so a confirmation that came before this task
+            // looked is not missed (an event stream opened after `subscribe` could miss it).
+            let mut subscription = channel.state_watch();
             let mut events = channel.events();
-            while let Some(event) = events.recv().await {
-                apply(&shared, &event);
+            let current = subscription.borrow_and_update().clone();
+            subscription_changed(&shared, &current);
+            loop {
+                tokio::select! {
+                    changed = subscription.changed() => {
+                        if changed.is_err() {
+                            return;
+                        }
+                        let state = subscription.borrow_and_update().clone();
+                        subscription_changed(&shared, &state);
+                    }
+                    event = events.recv() => match event {
+                        Some(event) => apply(&shared, &event),
+                        None => return,
+                    },
+                }
             }
         }));
         Ok(Self { client, tasks })
@@ -161,7 +139,29 @@ impl Live {
     }
 }
 
-/// The socket's state as the link needs it (subscription is reported by `apply`).
+/// The hotel channel was (re)subscribed or lost: every (re)subscription reconciles everything,
+/// so nothing is missed while the socket was down.
+fn subscription_changed(shared: &SyncShared, state: &SubscriptionState) {
+    match state {
+        SubscriptionState::Subscribed => {
+            shared.socket_changed(Socket::Subscribed);
+            shared.request_reconcile(true);
+            shared.kick();
+        }
+        SubscriptionState::Pending => shared.subscription_lost(),
+        SubscriptionState::Failed(err) => {
+            tracing::warn!(error = %err, "the hotel channel refused this desk");
+            shared.socket_changed(Socket::Off {
+                reason: "The hotel's live-update server refused this desk, so colleagues' \
+                         changes are fetched every minute."
+                    .into(),
+            });
+        }
+        SubscriptionState::Unsubscribed => {}
+    }
+}
+
+/// The socket's state as the link needs it (the subscription is reported by its watch).
 fn socket_state(state: &ConnectionState) -> Option<Socket> {
     match state {
         ConnectionState::Connecting { .. } | ConnectionState::Connected { .. } => {
@@ -192,85 +192,60 @@ fn socket_state(state: &ConnectionState) -> Option<Socket> {
 
 /// Applies one event: fast path into the store, then a reconcile hint.
 pub fn apply(shared: &SyncShared, event: &Event) {
-    if event.event == "pusher:subscription_succeeded" {
-        shared.socket_changed(Socket::Subscribed);
-        shared.request_reconcile(true);
-        shared.kick();
+    if event.event.starts_with("pusher:") || event.event.starts_with("pusher_internal:") {
+        // The protocol's own (subscription_succeeded is read from the subscription's state).
         return;
     }
-    let hint = interpret(&event.event, &event.data);
-    if let Hint::Upsert { resource, row, .. } = &hint {
-        if shared.is_own_create(resource, row) {
-            // This desk's own new row, announced before the server answered the request:
-            // the answer stores it (with the temporary id mapped), so nothing to do here.
-            return;
-        }
-    }
+    let Some((spec, hint)) = interpret(shared.resources, &event.event, &event.data) else {
+        tracing::debug!(
+            event = event.event,
+            channel = event.channel,
+            "ignored an event this desk does not use"
+        );
+        return;
+    };
     let store = &shared.store;
-    let change = match &hint {
-        Hint::Upsert {
-            resource,
-            row,
-            action,
-        } => {
+    let name = spec.name();
+    let change = match hint {
+        Hint::Upsert { row, action } => {
+            if shared.is_own_create(name, &row) {
+                // This desk's own new row, announced before the server answered the request:
+                // the answer stores it (with the temporary id mapped), so nothing to do here.
+                return;
+            }
             let id = row.get("id").and_then(Value::as_i64).unwrap_or_default();
-            let title = row.get("title").and_then(Value::as_str).map(str::to_owned);
-            store.upsert_record(resource, row).map(|()| RemoteChange {
-                resource,
-                action,
-                id,
-                title,
-            })
+            let title = (spec.title)(&row);
+            store
+                .upsert_record(name, &row)
+                .map(|()| (action, id, title))
         }
         Hint::Patch {
-            resource,
             id,
             fields,
+            action,
             title,
         } => store
-            .patch_record(resource, *id, fields)
-            .map(|_| RemoteChange {
-                resource,
-                action: "image_updated",
-                id: *id,
-                title: title.clone(),
-            }),
-        Hint::Delete {
-            resource,
-            id,
-            title,
-        } => store
-            .delete_record_unless_edited(resource, *id)
-            .map(|_| RemoteChange {
-                resource,
-                action: "deleted",
-                id: *id,
-                title: title.clone(),
-            }),
+            .patch_record(name, id, &fields)
+            .map(|_| (action, id, title)),
+        Hint::Delete { id, title } => store
+            .delete_record_unless_edited(name, id)
+            .map(|_| ("deleted", id, title)),
         Hint::Reconcile => {
             shared.request_reconcile(false);
             return;
         }
-        Hint::Ignore => {
-            tracing::debug!(
-                event = event.event,
-                channel = event.channel,
-                "ignored an event this desk does not use"
-            );
-            return;
-        }
     };
     match change {
-        Ok(change) => {
+        Ok((action, id, title)) => {
             shared.emit(DeskEvent::ResourceChanged {
-                resource: change.resource.into(),
+                resource: spec.kind,
             });
-            if !shared.is_own(change.resource, change.id) {
+            if !shared.is_own(name, id) {
                 shared.emit(DeskEvent::RemoteChange {
-                    resource: change.resource.into(),
-                    action: change.action.into(),
-                    id: change.id,
-                    title: change.title,
+                    resource: spec.kind,
+                    action: action.into(),
+                    id,
+                    title,
                 });
             }
         }
@@ -279,72 +254,4 @@ pub fn apply(shared: &SyncShared, event: &Event) {
         }
     }
     shared.request_reconcile(false);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn offer_events_of_api_md_are_read_as_the_store_needs_them() {
-        let offer = json!({"id": 7, "title": "Spa"});
-        assert!(matches!(
-            interpret(
-                "offer-updated",
-                &json!({"action": "updated", "offer": offer})
-            ),
-            Hint::Upsert {
-                resource: "offers",
-                action: "updated",
-                ..
-            }
-        ));
-        assert_eq!(
-            interpret(
-                "offer-deleted",
-                &json!({"action": "deleted", "offer_id": 7, "offer_title": "Spa"})
-            ),
-            Hint::Delete {
-                resource: "offers",
-                id: 7,
-                title: Some("Spa".into())
-            }
-        );
-        let Hint::Patch { id, fields, .. } = interpret(
-            "offer-image-updated",
-            &json!({"action": "image-updated", "offer_id": 7, "offer_title": "Spa", "photo_url": "http://x/y.jpg"}),
-        ) else {
-            panic!("image update not read");
-        };
-        assert_eq!(
-            (id, fields.get("photo_url")),
-            (7, Some(&json!("http://x/y.jpg")))
-        );
-        assert_eq!(
-            interpret("offers-updated", &json!({"action": "sync"})),
-            Hint::Reconcile
-        );
-    }
-
-    #[test]
-    fn malformed_payloads_become_a_reconcile_and_unknown_events_are_ignored() {
-        assert_eq!(
-            interpret("offer-updated", &json!({"action": "updated"})),
-            Hint::Reconcile
-        );
-        assert_eq!(
-            interpret("offer-created", &json!({"offer": {"title": "no id"}})),
-            Hint::Reconcile
-        );
-        assert_eq!(
-            interpret("offer-deleted", &json!({"offer_id": "7"})),
-            Hint::Reconcile
-        );
-        assert_eq!(
-            interpret("offer-deleted", &json!("not an object")),
-            Hint::Reconcile
-        );
-        assert_eq!(interpret("roster-updated", &json!({})), Hint::Ignore);
-    }
 }

@@ -7,13 +7,15 @@
 //!   every (re)subscription reconciles everything, so nothing is lost while the socket was down.
 //!
 //! One worker task owns all sync traffic, so a reconcile never races an edit being sent.
-//! Adding a resource means describing it (`Resource`) and mapping its events in `live`.
+//! The engine names no resource: each is described once ([`spec::ResourceSpec`]) in
+//! `crate::resources`, and the desk hands the list to [`SyncEngine::start`].
 
 pub mod link;
 pub mod live;
 pub mod merge;
 pub mod pull;
 pub mod push;
+pub mod spec;
 pub mod view;
 
 use std::collections::HashMap;
@@ -23,16 +25,15 @@ use std::time::{Duration, Instant};
 use tokio::sync::{broadcast, watch, Notify};
 use tokio::task::JoinHandle;
 
-use crate::api::{ApiClient, ApiError, Progress, Resource, OFFERS};
-use crate::desk::{ConnectionStatus, DeskEvent, OutboxSummary};
+use crate::api::{ApiClient, ApiError, Progress};
+use crate::events::{ConnectionStatus, DeskEvent, OutboxSummary};
 use crate::media::MediaCache;
 use crate::store::{EntryState, Store};
 use link::{plain_reason, Link, Socket};
 pub use pull::SyncError;
 use push::Replayed;
+use spec::Resources;
 
-/// Every resource the engine keeps in sync.
-pub const RESOURCES: &[Resource] = &[OFFERS];
 /// How long after a hint the reconcile runs, so a burst of events costs one fetch.
 pub const RECONCILE_DEBOUNCE: Duration = Duration::from_millis(400);
 /// With live updates on, the first reconcile waits for the channel's subscription (which
@@ -52,6 +53,8 @@ pub struct SyncShared {
     pub media: MediaCache,
     pub slug: String,
     pub events: broadcast::Sender<DeskEvent>,
+    /// What the engine keeps in sync (it names no resource itself).
+    pub resources: Resources,
     wake: Notify,
     plan: Mutex<Plan>,
     link: Mutex<Link>,
@@ -200,6 +203,12 @@ impl SyncShared {
         }
     }
 
+    /// The hotel channel's subscription went back to pending.
+    pub fn subscription_lost(&self) {
+        self.update_link(Link::subscription_lost);
+        self.reconcile_within(POLL_INTERVAL);
+    }
+
     pub fn set_socket_client(&self, client: Option<pusher_channels::Client>) {
         *lock(&self.socket) = client;
     }
@@ -260,6 +269,7 @@ impl SyncEngine {
         media: MediaCache,
         slug: String,
         events: broadcast::Sender<DeskEvent>,
+        resources: Resources,
         socket: Socket,
     ) -> Self {
         let first_reconcile = if socket == Socket::Connecting {
@@ -274,6 +284,7 @@ impl SyncEngine {
             media,
             slug,
             events,
+            resources,
             wake: Notify::new(),
             plan: Mutex::new(Plan::default()),
             link: Mutex::new(Link::new(socket)),
@@ -380,21 +391,23 @@ fn handle_error(shared: &SyncShared, err: SyncError) -> Stop {
     }
 }
 
-/// Sends every sendable outbox entry, oldest first (per resource).
+/// Sends every sendable outbox entry, oldest first (per resource). A resource that fails does
+/// not hold back the others; a refused token stops everything.
 async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
-    for resource in RESOURCES.iter().copied() {
+    let mut outcome = Ok(());
+    for spec in shared.resources.iter().copied() {
         let at = push::Replay {
             client: &shared.client,
             store: &shared.store,
             media: &shared.media,
-            resource,
+            resource: spec.api,
             slug: &shared.slug,
         };
         let progress = |id: i64| -> Progress {
             let shared = shared.clone();
             Arc::new(move |sent, total| {
                 shared.emit(DeskEvent::UploadProgress {
-                    resource: resource.name.into(),
+                    resource: spec.kind,
                     id,
                     sent,
                     total,
@@ -405,56 +418,62 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
             shared.came_online();
             match replayed {
                 Replayed::Sent { target, .. } => {
-                    shared.remember_own(resource.name, *target);
+                    shared.remember_own(spec.name(), *target);
                     if entry.target < 0 && *target > 0 {
                         shared.emit(DeskEvent::IdAssigned {
-                            resource: resource.name.into(),
+                            resource: spec.kind,
                             temp_id: entry.target,
                             id: *target,
                         });
                     }
                 }
                 Replayed::Conflict { target, .. } => {
-                    tracing::info!(
-                        resource = resource.name,
-                        target,
-                        "edit paused on a conflict"
-                    )
+                    tracing::info!(resource = spec.name(), target, "edit paused on a conflict")
                 }
                 Replayed::Rejected {
                     target, message, ..
                 } => {
-                    tracing::warn!(resource = resource.name, target, %message, "the server refused an edit")
+                    tracing::warn!(resource = spec.name(), target, %message, "the server refused an edit")
                 }
             }
             shared.emit(DeskEvent::ResourceChanged {
-                resource: resource.name.into(),
+                resource: spec.kind,
             });
             shared.emit(DeskEvent::Outbox {
                 summary: shared.outbox_summary(),
             });
         };
-        push::replay_all(at, progress, done)
-            .await
-            .map_err(|e| handle_error(shared, e))?;
+        if let Err(err) = push::replay_all(at, progress, done).await {
+            match handle_error(shared, err) {
+                Stop::SignedOut => return Err(Stop::SignedOut),
+                Stop::Offline => outcome = Err(Stop::Offline),
+            }
+        }
     }
-    Ok(())
+    outcome
 }
 
+/// Reconciles every resource; one that fails does not hold back the others.
 async fn reconcile_all(shared: &Arc<SyncShared>) -> Result<(), Stop> {
-    for resource in RESOURCES {
-        let changed = pull::reconcile(&shared.client, &shared.store, *resource, &shared.slug)
-            .await
-            .map_err(|e| handle_error(shared, e))?;
-        shared.came_online();
-        if changed {
-            shared.emit(DeskEvent::ResourceChanged {
-                resource: resource.name.into(),
-            });
+    let mut outcome = Ok(());
+    for spec in shared.resources {
+        match pull::reconcile(&shared.client, &shared.store, spec.api, &shared.slug).await {
+            Ok(changed) => {
+                shared.came_online();
+                if changed {
+                    shared.emit(DeskEvent::ResourceChanged {
+                        resource: spec.kind,
+                    });
+                }
+            }
+            Err(err) => match handle_error(shared, err) {
+                Stop::SignedOut => return Err(Stop::SignedOut),
+                Stop::Offline => outcome = Err(Stop::Offline),
+            },
         }
     }
     shared.emit(DeskEvent::Outbox {
         summary: shared.outbox_summary(),
     });
-    Ok(())
+    outcome
 }

@@ -50,8 +50,9 @@ fn entry_sync(entry: &OutboxEntry) -> RowSync {
     }
 }
 
-/// Folds `outbox` (in order) over `records`. Deleted rows are left out.
-pub fn fold(records: Vec<Row>, outbox: &[OutboxEntry]) -> Vec<ViewRow> {
+/// Folds `outbox` (in order) over `records`. Deleted rows are left out; a queued "remove the
+/// image" empties `image_fields`.
+pub fn fold(records: Vec<Row>, outbox: &[OutboxEntry], image_fields: &[&str]) -> Vec<ViewRow> {
     let mut rows: BTreeMap<i64, ViewRow> = records
         .into_iter()
         .filter_map(|row| {
@@ -112,8 +113,9 @@ pub fn fold(records: Vec<Row>, outbox: &[OutboxEntry]) -> Vec<ViewRow> {
             Op::Update => view.row.extend(entry.fields.clone()),
             Op::Upload => view.pending_media = entry.media.clone(),
             Op::ClearImage => {
-                view.row.insert("photo_url".into(), Value::Null);
-                view.row.insert("photo".into(), Value::Null);
+                for field in image_fields {
+                    view.row.insert((*field).into(), Value::Null);
+                }
                 view.pending_media = None;
             }
             Op::Create | Op::Delete | Op::Reorder => {}

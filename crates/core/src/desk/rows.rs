@@ -1,0 +1,170 @@
+//! What every resource area of the desk shares: the rows as shown (server rows with this desk's
+//! queued changes folded over them), telling the UI a resource changed, and the changes that
+//! wait for the user (conflicts and refusals), whatever resource they belong to.
+
+use serde_json::Value;
+
+use super::{Conflict, Desk, DeskError, DeskEvent, OutboxSummary, Resolution};
+use crate::resources;
+use crate::store::{EntryState, Op, Row};
+use crate::sync::push::ConflictDetail;
+use crate::sync::spec::ResourceSpec;
+use crate::sync::view::{self, ViewRow};
+
+impl Desk {
+    /// Every row of `spec` as shown here (no network).
+    pub(super) fn view_rows(&self, spec: &ResourceSpec) -> Result<Vec<ViewRow>, DeskError> {
+        let store = &self.inner.store;
+        Ok(view::fold(
+            store.records(spec.name())?,
+            &store.outbox_entries(spec.name())?,
+            spec.image_fields,
+        ))
+    }
+
+    /// One row as shown. The UI may still hold the temporary id of a row whose create has since
+    /// reached the server; it is found under its server id.
+    pub(super) fn view_row(
+        &self,
+        spec: &ResourceSpec,
+        id: i64,
+        what: &'static str,
+    ) -> Result<ViewRow, DeskError> {
+        let id = self.inner.store.resolve_id(spec.name(), id)?;
+        self.view_rows(spec)?
+            .into_iter()
+            .find(|v| v.row.get("id").and_then(Value::as_i64) == Some(id))
+            .ok_or(DeskError::Missing(what))
+    }
+
+    /// Something of `spec` was queued: tell the UI and wake the sync worker.
+    pub(super) fn changed(&self, spec: &ResourceSpec) -> Result<(), DeskError> {
+        let sync = self.sync()?;
+        sync.emit(DeskEvent::ResourceChanged {
+            resource: spec.kind,
+        });
+        sync.emit(DeskEvent::Outbox {
+            summary: sync.outbox_summary(),
+        });
+        sync.kick();
+        Ok(())
+    }
+
+    /// Local changes not yet on the server.
+    pub fn outbox_summary(&self) -> Result<OutboxSummary, DeskError> {
+        Ok(self.sync()?.outbox_summary())
+    }
+
+    /// Changes waiting for the user: conflicts and refusals, of every resource.
+    pub fn conflicts(&self) -> Result<Vec<Conflict>, DeskError> {
+        let mut list = Vec::new();
+        for entry in self.inner.store.all_outbox()? {
+            if !matches!(entry.state, EntryState::Conflict | EntryState::Rejected) {
+                continue;
+            }
+            let spec = resources::named(&entry.resource);
+            let shown_title = spec.and_then(|spec| {
+                self.view_row(spec, entry.target, "row")
+                    .ok()
+                    .and_then(|v| (spec.title)(&v.row))
+            });
+            let title = (entry.op == Op::Reorder)
+                .then(|| format!("The order of the {}", entry.resource.replace('_', " ")))
+                .or(shown_title)
+                .or_else(|| spec.and_then(|spec| (spec.title)(&entry.fields)))
+                .unwrap_or_else(|| format!("#{}", entry.target));
+            let (deleted_elsewhere, fields, refused) = match entry.state {
+                EntryState::Conflict => {
+                    let detail = conflict_detail(&entry.problem);
+                    (
+                        detail.as_ref().is_some_and(|d| d.deleted_elsewhere),
+                        detail.map(|d| d.fields).unwrap_or_default(),
+                        None,
+                    )
+                }
+                _ => (false, Vec::new(), entry.problem.clone()),
+            };
+            list.push(Conflict {
+                seq: entry.seq,
+                resource: entry.resource.clone(),
+                id: entry.target,
+                title,
+                deleted_elsewhere,
+                fields,
+                refused,
+            });
+        }
+        Ok(list)
+    }
+
+    /// Settles a conflict (or a refused change) as the user chose.
+    pub fn resolve_conflict(&self, seq: i64, resolution: Resolution) -> Result<(), DeskError> {
+        let store = &self.inner.store;
+        let entry = store
+            .outbox_entry(seq)?
+            .ok_or(DeskError::Missing("change"))?;
+        let spec = resources::named(&entry.resource).ok_or(DeskError::Missing("change"))?;
+        let detail = conflict_detail(&entry.problem);
+        let theirs: Row = detail
+            .as_ref()
+            .map(|d| {
+                d.fields
+                    .iter()
+                    .map(|f| (f.field.clone(), f.theirs.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let deleted = detail.as_ref().is_some_and(|d| d.deleted_elsewhere);
+        match resolution {
+            Resolution::KeepTheirs => {
+                store.resolve_entry(seq, None)?;
+                if deleted {
+                    store.delete_record(&entry.resource, entry.target)?;
+                }
+            }
+            Resolution::KeepMine if deleted && entry.op == Op::Update => {
+                // Bring the row back as it is shown here, with this change in it.
+                let shown = self
+                    .view_row(spec, entry.target, "row")
+                    .map(|v| v.row)
+                    .unwrap_or_default();
+                let mut fields: Row = shown
+                    .into_iter()
+                    .filter(|(k, _)| spec.editable.contains(&k.as_str()))
+                    .collect();
+                fields.extend(entry.fields.clone());
+                store.delete_record(&entry.resource, entry.target)?;
+                store.recreate_entry(seq, &fields)?;
+            }
+            Resolution::KeepMine if entry.state == EntryState::Rejected => {
+                store.resolve_entry(seq, None)?
+            }
+            Resolution::KeepMine => store.resolve_entry(seq, Some((&entry.fields, &theirs)))?,
+            Resolution::Edit { values } => {
+                let current = self.view_row(spec, entry.target, "row").ok().map(|v| v.row);
+                let values = (spec.validate)(&values, current.as_ref(), false)?;
+                let mut fields = entry.fields.clone();
+                fields.extend(values);
+                let base: Row = fields
+                    .keys()
+                    .map(|k| (k.clone(), theirs.get(k).cloned().unwrap_or(Value::Null)))
+                    .collect();
+                store.resolve_entry(seq, Some((&fields, &base)))?;
+            }
+        }
+        self.changed(spec)
+    }
+}
+
+/// The stored detail of a conflict. A damaged one is logged and read as "no detail": the entry
+/// is still listed (as a conflict to settle), never dropped.
+fn conflict_detail(problem: &Option<String>) -> Option<ConflictDetail> {
+    let text = problem.as_deref()?;
+    match serde_json::from_str(text) {
+        Ok(detail) => Some(detail),
+        Err(err) => {
+            tracing::error!(error = %err, "a conflict's detail cannot be read");
+            None
+        }
+    }
+}

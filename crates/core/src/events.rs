@@ -1,0 +1,141 @@
+//! What the core tells the UI without being asked ([`DeskEvent`]) and the small types those
+//! events carry. A leaf module: the sync engine and the desk both speak it, and it names
+//! neither, so `sync` does not depend on `desk`. TypeScript twins are generated (`typescript`).
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A kind of thing the desk keeps in sync (also a toast category the user can mute).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ResourceKind {
+    Offers,
+}
+
+impl ResourceKind {
+    pub const ALL: &'static [ResourceKind] = &[ResourceKind::Offers];
+
+    /// The name the store and the UI use for it (`offers`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Offers => "offers",
+        }
+    }
+}
+
+/// Who is signed in, where.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SessionInfo {
+    pub username: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// "Anna Byrne", or the username when the server has no names.
+    pub display_name: String,
+    pub role: Option<String>,
+    pub department: Option<String>,
+    pub hotel_name: String,
+    pub hotel_slug: String,
+    #[ts(type = "number")]
+    pub staff_id: i64,
+    /// What to call the server in the UI: "Demo hotel (this computer)" or its host name.
+    pub server_label: String,
+    pub is_demo: bool,
+}
+
+/// How the desk's link to its server is doing, for the status bar. Reasons are plain words for
+/// staff; the raw error is in the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ConnectionStatus {
+    /// Connecting: nothing has answered yet.
+    Unknown,
+    /// The server answers and colleagues' changes arrive live.
+    Online,
+    /// The server answers, but live updates are down for now; `retry_in_seconds` is when the
+    /// live connection tries again, when known.
+    LiveReconnecting {
+        #[ts(type = "number | null")]
+        retry_in_seconds: Option<u64>,
+    },
+    /// The server answers, but this sign-in cannot have live updates; `reason` says why.
+    LiveOff { reason: String },
+    /// The server could not be reached; `since` is an RFC 3339 time; `retry_in_seconds` is when
+    /// the desk tries again, when known.
+    Offline {
+        since: String,
+        reason: String,
+        #[ts(type = "number | null")]
+        retry_in_seconds: Option<u64>,
+    },
+}
+
+/// How to sign in again after the server ended a sign-in: the form is filled in, and the edits
+/// still waiting on this desk are sent once the same account signs in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SignInAgain {
+    pub server_url: String,
+    pub username: String,
+    pub is_demo: bool,
+    /// Edits made on this desk that have not reached the server yet.
+    pub waiting_edits: u32,
+}
+
+/// Local changes not yet on the server, for the status bar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct OutboxSummary {
+    pub pending: u32,
+    pub conflicts: u32,
+    pub rejected: u32,
+}
+
+/// Everything the core tells the UI without being asked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DeskEvent {
+    /// Signed in, signed out, or the names were refreshed.
+    SessionChanged {
+        session: Option<SessionInfo>,
+    },
+    /// The server refused the saved sign-in; the user must sign in again (as `again`, to send
+    /// the edits still waiting).
+    SessionExpired {
+        message: String,
+        again: Option<SignInAgain>,
+    },
+    Connection {
+        status: ConnectionStatus,
+    },
+    /// The local copy of a resource changed (`offers`, …): read it again.
+    ResourceChanged {
+        resource: ResourceKind,
+    },
+    /// Someone else changed something (for a highlight and a toast).
+    RemoteChange {
+        resource: ResourceKind,
+        action: String,
+        #[ts(type = "number")]
+        id: i64,
+        title: Option<String>,
+    },
+    Outbox {
+        summary: OutboxSummary,
+    },
+    /// A row created on this desk reached the server: `temp_id` is now `id`.
+    IdAssigned {
+        resource: ResourceKind,
+        #[ts(type = "number")]
+        temp_id: i64,
+        #[ts(type = "number")]
+        id: i64,
+    },
+    /// An image upload is on its way: `sent` of `total` bytes.
+    UploadProgress {
+        resource: ResourceKind,
+        #[ts(type = "number")]
+        id: i64,
+        #[ts(type = "number")]
+        sent: u64,
+        #[ts(type = "number")]
+        total: u64,
+    },
+}

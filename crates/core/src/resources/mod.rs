@@ -1,0 +1,16 @@
+//! Every resource the desk keeps in sync, each described once for the engine ([`ResourceSpec`]):
+//! where it lives on the server, how its hotel-channel events read, what it is called, which
+//! fields a re-create carries, which fields hold its image, and how a colleague's change toasts.
+//! Adding a resource is adding a module here and naming it in [`ALL`].
+
+pub mod offers;
+
+use crate::sync::spec::{ResourceSpec, Resources};
+
+/// Every synced resource.
+pub static ALL: Resources = &[&offers::SPEC];
+
+/// The description of the resource stored as `name`, if the desk syncs it.
+pub fn named(name: &str) -> Option<&'static ResourceSpec> {
+    crate::sync::spec::spec_named(ALL, name)
+}

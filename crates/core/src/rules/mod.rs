@@ -1,0 +1,18 @@
+//! The rules the server applies to what staff type, checked on the desk first so a mistake is
+//! shown at once (and an edit made offline is not refused hours later).
+
+/// A field the user got wrong, in words.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct FieldInvalid {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// A problem with `field`.
+pub fn invalid(field: &'static str, message: impl Into<String>) -> FieldInvalid {
+    FieldInvalid {
+        field,
+        message: message.into(),
+    }
+}

@@ -1,0 +1,64 @@
+//! How a resource is described to the engine, once, in its own module outside `sync`
+//! (`crate::resources`). The engine works from these descriptions and names no resource.
+
+use serde_json::Value;
+
+use crate::api::Resource;
+use crate::events::ResourceKind;
+use crate::rules::FieldInvalid;
+use crate::store::Row;
+
+use super::live::Hint;
+
+/// Checks changed fields (all of them for a new row) as the server would; returns them
+/// normalised.
+pub type Validate =
+    fn(changes: &Row, current: Option<&Row>, creating: bool) -> Result<Row, FieldInvalid>;
+
+/// A colleague's change as a toast (summary, body), or `None` for changes not worth one.
+pub type Toast = fn(action: &str, title: Option<&str>) -> Option<(String, String)>;
+
+/// One synced resource.
+#[derive(Debug)]
+pub struct ResourceSpec {
+    pub kind: ResourceKind,
+    /// Where it lives on the server and how its images are uploaded.
+    pub api: Resource,
+    /// Whether the server announces its changes on the hotel channel. If not, it is also
+    /// reconciled every [`super::POLL_INTERVAL`] while signed in.
+    pub broadcast: bool,
+    /// Reads an event of the hotel channel: `None` when the event is not about this resource.
+    pub interpret: fn(event: &str, data: &Value) -> Option<Hint>,
+    /// The name staff know a row by ("Lakeside Spa Retreat").
+    pub title: fn(row: &Row) -> Option<String>,
+    /// Checks changed fields (all of them for a new row, `current` is `None`) as the server
+    /// would; returns them normalised.
+    pub validate:
+        fn(changes: &Row, current: Option<&Row>, creating: bool) -> Result<Row, FieldInvalid>,
+    /// The fields a re-create carries ("keep mine" after a colleague deleted the row).
+    pub editable: &'static [&'static str],
+    /// The fields that show the row's image, emptied by a queued "remove the image".
+    pub image_fields: &'static [&'static str],
+    /// A colleague's change as a toast (summary, body), or `None` for changes not worth one.
+    pub toast: Toast,
+}
+
+impl ResourceSpec {
+    /// The store key and the name the UI uses.
+    pub fn name(&self) -> &'static str {
+        self.api.name
+    }
+}
+
+/// The resources of a desk: every synced resource, each once.
+pub type Resources = &'static [&'static ResourceSpec];
+
+/// The description of `kind` in `resources`.
+pub fn spec_of(resources: Resources, kind: ResourceKind) -> Option<&'static ResourceSpec> {
+    resources.iter().copied().find(|spec| spec.kind == kind)
+}
+
+/// The description of the resource stored as `name`.
+pub fn spec_named(resources: Resources, name: &str) -> Option<&'static ResourceSpec> {
+    resources.iter().copied().find(|spec| spec.name() == name)
+}
