@@ -25,6 +25,57 @@ pub const EDITABLE_FIELDS: &[&str] = &[
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_TAG_CHARS: usize = 50;
 
+/// What a manager sets on an offer, as the editor sends it: only the fields that change (all of
+/// them for a new offer). Anything else is refused when the request is read, and each field has
+/// its type, so nothing but these reaches the rules and the outbox.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct OfferPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub short_description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub details_text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub details_html: Option<String>,
+    /// `""` clears the date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub valid_from: Option<String>,
+    /// `""` clears the date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub valid_to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub tag: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub book_now_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub sort_order: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub is_active: Option<bool>,
+}
+
+impl OfferPatch {
+    /// The fields it sets, as the rules and the outbox take them.
+    pub fn to_row(&self) -> Row {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(row)) => row,
+            // A struct of strings, numbers and booleans always serializes to an object.
+            _ => Row::new(),
+        }
+    }
+}
+
 /// An offer as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Offer {

@@ -11,7 +11,7 @@ use crate::desk::{
 };
 use crate::events::ResourceKind;
 use crate::notify::ToastSetting;
-use crate::offers::Offer;
+use crate::offers::{Offer, OfferPatch};
 use crate::sync::merge::FieldConflict;
 use crate::sync::view::RowSync;
 
@@ -30,6 +30,7 @@ pub fn generated_typescript() -> String {
         UiError::decl(),
         RowSync::decl(),
         Offer::decl(),
+        OfferPatch::decl(),
         FieldConflict::decl(),
         Conflict::decl(),
         FieldProblem::decl(),

@@ -8,17 +8,19 @@ mod support;
 
 use std::time::{Duration, Instant};
 
+use hotelmate_core::offers::OfferPatch;
 use hotelmate_core::secrets::StaffToken;
 use hotelmate_core::sync::view::RowSync;
 use hotelmate_core::{ConnectionStatus, Desk, DeskEvent};
 use hotelmate_sandbox::network::CutProxy;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use support::*;
 
 const WAIT: Duration = Duration::from_secs(20);
 
-fn fields(value: Value) -> Map<String, Value> {
-    value.as_object().cloned().unwrap()
+/// An offer edit as the editor sends it.
+fn fields(value: Value) -> OfferPatch {
+    serde_json::from_value(value).unwrap()
 }
 
 async fn server_offer(server: &hotelmate_sandbox::SandboxHandle, id: i64) -> Value {
@@ -63,7 +65,7 @@ async fn after_a_restart_every_kind_of_edit_reaches_the_server() {
     // Queued with the network down, then the desk quits.
     proxy.cut();
     desk.offers()
-        .update(first, fields(json!({"tag": "Queued before quitting"})))
+        .update(first, &fields(json!({"tag": "Queued before quitting"})))
         .unwrap();
     desk.shutdown().await;
     drop(desk);
@@ -85,7 +87,7 @@ async fn after_a_restart_every_kind_of_edit_reaches_the_server() {
     let edited = Instant::now();
     reopened
         .offers()
-        .update(second, fields(json!({"title": "Edited after restart"})))
+        .update(second, &fields(json!({"title": "Edited after restart"})))
         .unwrap();
     eventually(
         "the edit after the restart reaches the server",
@@ -154,7 +156,7 @@ async fn a_restart_with_the_network_cut_shows_the_cache_and_sends_when_it_return
     );
     let shown = reopened
         .offers()
-        .update(id, fields(json!({"tag": "Made with no network"})))
+        .update(id, &fields(json!({"tag": "Made with no network"})))
         .unwrap();
     assert_eq!(shown.sync, RowSync::Pending, "marked as waiting to be sent");
     let offline = tokio::time::timeout(WAIT, async {
@@ -202,7 +204,7 @@ async fn a_refused_token_signs_out_keeps_the_edits_and_sends_them_after_signing_
     let id = desk.offers().list().unwrap()[0].id;
     proxy.cut();
     desk.offers()
-        .update(id, fields(json!({"tag": "Kept through a sign-in"})))
+        .update(id, &fields(json!({"tag": "Kept through a sign-in"})))
         .unwrap();
     desk.shutdown().await;
     drop(desk);
@@ -235,7 +237,7 @@ async fn a_refused_token_signs_out_keeps_the_edits_and_sends_them_after_signing_
     assert!(
         reopened
             .offers()
-            .update(id, fields(json!({"tag": "x"})))
+            .update(id, &fields(json!({"tag": "x"})))
             .is_err(),
         "no edits while signed out"
     );
@@ -261,7 +263,7 @@ async fn a_photo_picked_while_the_offer_is_being_created_reaches_the_server() {
     let mut events = desk.subscribe();
     let draft = desk
         .offers()
-        .create(fields(
+        .create(&fields(
             json!({"title": "Photo during create", "short_description": "Race"}),
         ))
         .unwrap();

@@ -7,17 +7,19 @@ mod support;
 use std::time::Duration;
 
 use hotelmate_core::desk::Resolution;
+use hotelmate_core::offers::OfferPatch;
 use hotelmate_core::sync::view::RowSync;
 use hotelmate_core::{Desk, DeskEvent};
 use hotelmate_sandbox::network::CutProxy;
 use reqwest::Method;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use support::*;
 
 const WAIT: Duration = Duration::from_secs(20);
 
-fn fields(value: Value) -> Map<String, Value> {
-    value.as_object().cloned().unwrap()
+/// An offer edit as the editor sends it.
+fn fields(value: Value) -> OfferPatch {
+    serde_json::from_value(value).unwrap()
 }
 
 fn title_of(desk: &Desk, id: i64) -> Option<String> {
@@ -87,7 +89,7 @@ async fn an_edit_reaches_the_server_and_another_desk_without_a_refresh() {
 
     let edited = a
         .offers()
-        .update(id, fields(json!({"title": "Winter Spa Escape"})))
+        .update(id, &fields(json!({"title": "Winter Spa Escape"})))
         .unwrap();
     assert_eq!(edited.title, "Winter Spa Escape", "shown at once");
     assert_eq!(edited.sync, RowSync::Pending);
@@ -141,11 +143,11 @@ async fn an_edit_made_with_the_network_cut_arrives_after_reconnect() {
 
     proxy.cut();
     a.offers()
-        .update(id, fields(json!({"tag": "Offline edit"})))
+        .update(id, &fields(json!({"tag": "Offline edit"})))
         .unwrap();
     let created = a
         .offers()
-        .create(fields(
+        .create(&fields(
             json!({"title": "Made offline", "short_description": "No Wi-Fi"}),
         ))
         .unwrap();
@@ -207,7 +209,7 @@ async fn conflicting_edits_pause_and_each_resolution_works() {
         (
             &offers[2],
             Resolution::Edit {
-                values: fields(json!({"title": "Both of us"})),
+                values: json!({"title": "Both of us"}).as_object().cloned().unwrap(),
             },
             "Both of us",
         ),
@@ -216,7 +218,7 @@ async fn conflicting_edits_pause_and_each_resolution_works() {
         a.offers()
             .update(
                 offer.id,
-                fields(json!({"title": "Mine", "tag": "Only mine"})),
+                &fields(json!({"title": "Mine", "tag": "Only mine"})),
             )
             .unwrap();
         let path = format!("/api/staff/hotel/killarney/offers/{}/", offer.id);
@@ -286,7 +288,7 @@ async fn editing_an_offer_deleted_elsewhere_is_a_conflict_that_can_bring_it_back
 
     proxy.cut();
     a.offers()
-        .update(offer.id, fields(json!({"title": "Still wanted"})))
+        .update(offer.id, &fields(json!({"title": "Still wanted"})))
         .unwrap();
     rest(
         &server,
@@ -408,7 +410,7 @@ async fn two_desks_converge_after_random_interleaved_edits() {
         let result = match next(5) {
             0 => desk
                 .offers()
-                .create(fields(
+                .create(&fields(
                     json!({"title": format!("New {step}"), "short_description": "Random"}),
                 ))
                 .map(|_| ()),
@@ -418,12 +420,12 @@ async fn two_desks_converge_after_random_interleaved_edits() {
                 .offers()
                 .update(
                     target,
-                    fields(json!({"short_description": format!("Step {step}")})),
+                    &fields(json!({"short_description": format!("Step {step}")})),
                 )
                 .map(|_| ()),
             _ => desk
                 .offers()
-                .update(target, fields(json!({"tag": format!("T{step}")})))
+                .update(target, &fields(json!({"tag": format!("T{step}")})))
                 .map(|_| ()),
         };
         if let Err(err) = result {

@@ -3,9 +3,8 @@
 use hotelmate_core::desk::{Conflict, ErrorCode, FieldProblem, OutboxSummary, Resolution};
 use hotelmate_core::events::ResourceKind;
 use hotelmate_core::notify::ToastSetting;
-use hotelmate_core::offers::Offer;
+use hotelmate_core::offers::{Offer, OfferPatch};
 use hotelmate_core::{Desk, UiError};
-use serde_json::{Map, Value};
 use tauri::ipc::{InvokeBody, Request};
 use tauri::State;
 
@@ -15,17 +14,13 @@ pub fn offers_list(desk: State<'_, Desk>) -> Result<Vec<Offer>, UiError> {
 }
 
 #[tauri::command]
-pub fn offer_create(desk: State<'_, Desk>, fields: Map<String, Value>) -> Result<Offer, UiError> {
-    Ok(desk.offers().create(fields)?)
+pub fn offer_create(desk: State<'_, Desk>, fields: OfferPatch) -> Result<Offer, UiError> {
+    Ok(desk.offers().create(&fields)?)
 }
 
 #[tauri::command]
-pub fn offer_update(
-    desk: State<'_, Desk>,
-    id: i64,
-    changes: Map<String, Value>,
-) -> Result<Offer, UiError> {
-    Ok(desk.offers().update(id, changes)?)
+pub fn offer_update(desk: State<'_, Desk>, id: i64, changes: OfferPatch) -> Result<Offer, UiError> {
+    Ok(desk.offers().update(id, &changes)?)
 }
 
 #[tauri::command]
@@ -43,9 +38,9 @@ pub fn offer_delete(desk: State<'_, Desk>, id: i64) -> Result<(), UiError> {
 pub fn offer_check(
     desk: State<'_, Desk>,
     id: Option<i64>,
-    fields: Map<String, Value>,
+    fields: OfferPatch,
 ) -> Result<Vec<FieldProblem>, UiError> {
-    Ok(desk.offers().check(id, fields)?)
+    Ok(desk.offers().check(id, &fields)?)
 }
 
 /// The image arrives as the raw request body; the offer id and file name as headers.

@@ -6,6 +6,7 @@ import type { CommandName } from "./commands.generated";
 import type {
   Conflict,
   FieldProblem,
+  OfferPatch,
   ConnectionStatus,
   DeskEvent,
   DeskInfo,
@@ -21,6 +22,7 @@ import type {
 
 export type {
   DeskInfo,
+  OfferPatch,
   ResourceKind,
   ToastSetting,
   Conflict,
@@ -85,9 +87,9 @@ export const backend = {
   connectionStatus: () => call<ConnectionStatus>("connection_status"),
   openReceptionDisplay: () => call<void>("open_reception_display"),
   offers: () => call<Offer[]>("offers_list"),
-  createOffer: (fields: Partial<OfferFields>) => call<Offer>("offer_create", { fields }),
-  updateOffer: (id: number, changes: Partial<OfferFields>) => call<Offer>("offer_update", { id, changes }),
-  checkOffer: (id: number | null, fields: Partial<OfferFields>) => call<FieldProblem[]>("offer_check", { id, fields }),
+  createOffer: (fields: OfferPatch) => call<Offer>("offer_create", { fields }),
+  updateOffer: (id: number, changes: OfferPatch) => call<Offer>("offer_update", { id, changes }),
+  checkOffer: (id: number | null, fields: OfferPatch) => call<FieldProblem[]>("offer_check", { id, fields }),
   reorderOffers: (ids: number[]) => call<Offer[]>("offers_reorder", { ids }),
   deleteOffer: (id: number) => call<void>("offer_delete", { id }),
   /** Sends the file's bytes as the raw request body (no JSON encoding of a large image). */

@@ -65,6 +65,16 @@ details_html: string, valid_from: string | null, valid_to: string | null, tag: s
  */
 photo_pending: boolean, sort_order: number, is_active: boolean, created_at: string | null, sync: RowSync, };
 
+export type OfferPatch = { title?: string, short_description?: string, details_text?: string, details_html?: string, 
+/**
+ * `""` clears the date.
+ */
+valid_from?: string, 
+/**
+ * `""` clears the date.
+ */
+valid_to?: string, tag?: string, book_now_url?: string, sort_order?: number, is_active?: boolean, };
+
 export type FieldConflict = { field: string, mine: unknown, theirs: unknown, base: unknown, };
 
 export type Conflict = { seq: number, resource: string, id: number, title: string, 

@@ -1,11 +1,11 @@
 //! The desk's offers (`desk.offers()`): queries read the local store at once; actions write
 //! locally, queue for the server and wake the sync worker, and answer with the offer as shown.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::{Desk, DeskError, FieldProblem};
 use crate::media::{prepare, ImagePolicy};
-use crate::offers::{self, Offer};
+use crate::offers::{self, Offer, OfferPatch};
 use crate::resources::offers::SPEC;
 use crate::store::Row;
 
@@ -49,10 +49,10 @@ impl Offers<'_> {
     pub fn check(
         &self,
         id: Option<i64>,
-        fields: Map<String, Value>,
+        fields: &OfferPatch,
     ) -> Result<Vec<FieldProblem>, DeskError> {
         let current = id.map(|id| self.offer_row(id)).transpose()?;
-        let (_, problems) = offers::check(&fields, current.as_ref(), id.is_none());
+        let (_, problems) = offers::check(&fields.to_row(), current.as_ref(), id.is_none());
         Ok(problems
             .into_iter()
             .map(|p| FieldProblem {
@@ -63,8 +63,8 @@ impl Offers<'_> {
     }
 
     /// Creates an offer; it shows at once (with a negative id) and reaches the server when it can.
-    pub fn create(&self, fields: Map<String, Value>) -> Result<Offer, DeskError> {
-        let mut fields = offers::validate(&fields, None, true)?;
+    pub fn create(&self, fields: &OfferPatch) -> Result<Offer, DeskError> {
+        let mut fields = offers::validate(&fields.to_row(), None, true)?;
         fields.entry("is_active").or_insert(Value::Bool(true));
         self.desk.sync()?;
         let id = self.desk.inner.store.queue_create(SPEC.name(), &fields)?;
@@ -73,9 +73,9 @@ impl Offers<'_> {
     }
 
     /// Changes some fields; they are merged with the server's row when sent.
-    pub fn update(&self, id: i64, changes: Map<String, Value>) -> Result<Offer, DeskError> {
+    pub fn update(&self, id: i64, changes: &OfferPatch) -> Result<Offer, DeskError> {
         let current = self.offer_row(id)?;
-        let changes = offers::validate(&changes, Some(&current), false)?;
+        let changes = offers::validate(&changes.to_row(), Some(&current), false)?;
         if changes.is_empty() {
             return self.get(id);
         }
@@ -98,7 +98,10 @@ impl Offers<'_> {
     pub fn set_active(&self, id: i64, active: bool) -> Result<Offer, DeskError> {
         self.update(
             id,
-            Map::from_iter([("is_active".to_owned(), Value::Bool(active))]),
+            &OfferPatch {
+                is_active: Some(active),
+                ..OfferPatch::default()
+            },
         )
     }
 

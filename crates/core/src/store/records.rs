@@ -25,6 +25,27 @@ fn parse(text: &str) -> Result<Row, serde_json::Error> {
     serde_json::from_str(text)
 }
 
+/// A stored row's JSON; a damaged one is logged and removed (read as absent), so the next
+/// reconcile fetches it again.
+fn read_stored(
+    conn: &rusqlite::Connection,
+    resource: &str,
+    id: i64,
+    text: &str,
+) -> Result<Option<Row>, StoreError> {
+    match parse(text) {
+        Ok(row) => Ok(Some(row)),
+        Err(err) => {
+            tracing::error!(resource, id, error = %err, "a damaged cached row was removed; the next reconcile fetches it again");
+            conn.execute(
+                "DELETE FROM records WHERE resource = ?1 AND id = ?2",
+                params![resource, id],
+            )?;
+            Ok(None)
+        }
+    }
+}
+
 impl Store {
     /// The stored server rows of a resource. A damaged row (unreadable JSON) is a cached copy
     /// of what the server has: it is logged and removed, so the next reconcile (at every start
@@ -40,16 +61,7 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()?;
         let mut rows = Vec::with_capacity(stored.len());
         for (id, text) in stored {
-            match parse(&text) {
-                Ok(row) => rows.push(row),
-                Err(err) => {
-                    tracing::error!(resource, id, error = %err, "a damaged cached row was removed; the next reconcile fetches it again");
-                    conn.execute(
-                        "DELETE FROM records WHERE resource = ?1 AND id = ?2",
-                        params![resource, id],
-                    )?;
-                }
-            }
+            rows.extend(read_stored(&conn, resource, id, &text)?);
         }
         Ok(rows)
     }
@@ -64,17 +76,9 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?;
-        let Some(text) = text else { return Ok(None) };
-        match parse(&text) {
-            Ok(row) => Ok(Some(row)),
-            Err(err) => {
-                tracing::error!(resource, id, error = %err, "a damaged cached row was removed; the next reconcile fetches it again");
-                conn.execute(
-                    "DELETE FROM records WHERE resource = ?1 AND id = ?2",
-                    params![resource, id],
-                )?;
-                Ok(None)
-            }
+        match text {
+            Some(text) => read_stored(&conn, resource, id, &text),
+            None => Ok(None),
         }
     }
 
