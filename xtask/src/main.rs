@@ -5,10 +5,13 @@
 //! - `bench [realtime|media|sync|load]`: the benchmarks, each against a reference in the same run;
 //!   tables on stdout, JSON under `target/bench/`.
 //! - `setup`: only the installs (idempotent; fast when everything is there).
+//! - `doctor`: what the commands rely on, found or missing, with what provides each.
 //!
 //! Not for: anything the app itself does at run time.
 
 mod desktop;
+mod doctor;
+mod packages;
 mod run;
 mod setup;
 
@@ -18,14 +21,16 @@ use run::{workspace_root, Step};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    use_tool_paths();
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo(),
         Some("test") => test(&args[1..]),
         Some("setup") => setup::all(),
+        Some("doctor") => doctor::run(doctor::Needs::Tests),
         Some("bench") => bench(&args[1..]),
         Some(desktop::INNER_COMMAND) => desktop::inner(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <demo | test [nextest filters] | bench [realtime|media|sync|load] | setup>");
+            eprintln!("usage: cargo xtask <demo | test [nextest filters] | bench [realtime|media|sync|load] | setup | doctor>");
             return ExitCode::from(2);
         }
     };
@@ -38,11 +43,29 @@ fn main() -> ExitCode {
     }
 }
 
-/// Builds the UI and runs the app, signed out or on its saved session.
+/// Puts the tools xtask installs under target/tools (a Node from the npm registry) first on
+/// PATH, for xtask's own steps and everything they start (tests that run `node`).
+fn use_tool_paths() {
+    let root = workspace_root();
+    let mut paths = setup::tool_paths(&root);
+    if let Some(current) = std::env::var_os("PATH") {
+        paths.extend(std::env::split_paths(&current));
+    }
+    if let Ok(joined) = std::env::join_paths(paths) {
+        std::env::set_var("PATH", joined);
+    }
+}
+
+/// Builds the UI and runs the app, signed out or on its saved session. The app is built as
+/// `cargo xtask test` builds it (the whole workspace, one feature set), so right after the
+/// tests it starts in seconds instead of rebuilding its dependencies.
 fn demo() -> Result<(), String> {
     setup::for_app()?;
+    doctor::run(doctor::Needs::App)?;
     build_ui()?;
-    Step::new("cargo", &["run", "--package", "hotelmate-desk"]).run()
+    Step::new("cargo", &["build", "--workspace", "--bins"]).run()?;
+    let app = workspace_root().join("target/debug/hotelmate-desk");
+    Step::new(&app.display().to_string(), &[]).run()
 }
 
 fn build_ui() -> Result<(), String> {
@@ -127,6 +150,7 @@ fn bench(names: &[String]) -> Result<(), String> {
 /// Every check and every test; ends with the test runner's summary line.
 fn test(filters: &[String]) -> Result<(), String> {
     setup::all()?;
+    doctor::run(doctor::Needs::Tests)?;
     let root = workspace_root();
     Step::new("cargo", &["fmt", "--all", "--", "--check"]).run()?;
     build_ui()?;

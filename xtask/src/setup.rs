@@ -5,34 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::packages::{self, Package};
 use crate::run::{on_path, workspace_root, Step};
-
-/// Building and running the app (DESIGN.md, Testing).
-const APP_PACKAGES: &[&str] = &[
-    "libwebkit2gtk-4.1-dev",
-    "build-essential",
-    "libxdo-dev",
-    "libssl-dev",
-    "libayatana-appindicator3-dev",
-    "librsvg2-dev",
-    "pkg-config",
-    "gnome-keyring",
-    "dbus-x11",
-];
-
-/// The private desktop session of the tests, sockudo's build, and the benchmarks' references.
-const TEST_PACKAGES: &[&str] = &[
-    "xvfb",
-    "xauth",
-    "webkit2gtk-driver",
-    "dunst",
-    "libsecret-tools",
-    "keyutils",
-    "imagemagick",
-    "libvips-tools",
-    "cmake",
-    "protobuf-compiler",
-];
 
 /// Where cargo tools built for the tests go (inside target/, so CI can cache them).
 pub fn tools_root(root: &Path) -> PathBuf {
@@ -40,13 +14,15 @@ pub fn tools_root(root: &Path) -> PathBuf {
 }
 
 pub fn for_app() -> Result<(), String> {
-    apt(APP_PACKAGES)?;
+    apt(packages::APP)?;
+    node()?;
     npm_ci("ui")
 }
 
 pub fn all() -> Result<(), String> {
-    let packages: Vec<&str> = APP_PACKAGES.iter().chain(TEST_PACKAGES).copied().collect();
+    let packages: Vec<&Package> = packages::APP.iter().chain(packages::TEST).collect();
     apt(&packages)?;
+    node()?;
     npm_ci("ui")?;
     if workspace_root()
         .join("tests/node/package-lock.json")
@@ -98,7 +74,7 @@ pub fn test_env(root: &Path) -> Vec<(String, String)> {
         ("TAURI_DRIVER_BIN".into(), show(tauri_driver_path())),
         ("SOCKUDO_BIN".into(), show(tools.join("bin/sockudo"))),
         ("PUSHER_JS_DIR".into(), show(root.join("tests/node"))),
-        ("PYTHON".into(), "python3".into()),
+        ("PYTHON".into(), show(python_path(root))),
         (
             "HOTELMATE_E2E_ARTIFACTS".into(),
             show(root.join("target/e2e")),
@@ -106,10 +82,11 @@ pub fn test_env(root: &Path) -> Vec<(String, String)> {
     ]
 }
 
-fn missing_packages<'a>(packages: &[&'a str]) -> Vec<&'a str> {
+/// The packages of `packages` that are not installed.
+pub fn missing_packages<P: std::borrow::Borrow<Package>>(packages: &[P]) -> Vec<&'static str> {
     packages
         .iter()
-        .copied()
+        .map(|p| p.borrow().name)
         .filter(|package| {
             let output = Command::new("dpkg-query")
                 .args(["-W", "-f=${Status}", package])
@@ -120,7 +97,7 @@ fn missing_packages<'a>(packages: &[&'a str]) -> Vec<&'a str> {
         .collect()
 }
 
-fn apt(packages: &[&str]) -> Result<(), String> {
+fn apt<P: std::borrow::Borrow<Package>>(packages: &[P]) -> Result<(), String> {
     let missing = missing_packages(packages);
     if missing.is_empty() {
         return Ok(());
@@ -176,12 +153,25 @@ fn modified(path: &Path) -> Option<std::time::SystemTime> {
     std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
+/// The tests' Python: a venv under target/tools, so the machine's Python (Debian's is
+/// "externally managed" and has no pip) is never changed.
+pub fn python_path(root: &Path) -> PathBuf {
+    tools_root(root).join("python-venv/bin/python")
+}
+
 fn python_pusher() -> Result<(), String> {
-    if Step::new("python3", &["-c", "import pusher"]).succeeds() {
+    let root = workspace_root();
+    let python = python_path(&root);
+    let python_text = python.display().to_string();
+    if python.is_file() && Step::new(&python_text, &["-c", "import pusher"]).succeeds() {
         return Ok(());
     }
+    if !python.is_file() {
+        let venv = tools_root(&root).join("python-venv").display().to_string();
+        Step::new("python3", &["-m", "venv", &venv]).run()?;
+    }
     Step::new(
-        "python3",
+        &python_text,
         &[
             "-m",
             "pip",
@@ -194,6 +184,71 @@ fn python_pusher() -> Result<(), String> {
     .run()
 }
 
+/// Where a Node from the npm registry goes when the machine's is too old.
+fn node_root(root: &Path) -> PathBuf {
+    tools_root(root).join("node")
+}
+
+/// The folders to put first on PATH: the registry Node and its npm, once installed.
+pub fn tool_paths(root: &Path) -> Vec<PathBuf> {
+    let modules = node_root(root).join("node_modules");
+    vec![
+        modules.join(format!("node-linux-{}/bin", node_arch())),
+        modules.join(".bin"),
+    ]
+}
+
+pub fn node_arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "aarch64" => "arm64",
+        _ => "x64",
+    }
+}
+
+/// The machine's `node --version`, if it has one.
+pub fn node_version() -> Option<String> {
+    let output = Command::new("node").arg("--version").output().ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+/// A Node the UI toolchain runs on: the machine's if new enough, else `node-linux-<arch>` from
+/// the npm registry (the binary ships inside the package) with its own npm, under target/tools.
+fn node() -> Result<(), String> {
+    if node_version().is_some_and(|v| packages::node_is_new_enough(&v)) {
+        return Ok(());
+    }
+    if !on_path("npm") {
+        apt(packages::NODE_BOOTSTRAP)?;
+    }
+    let prefix = node_root(&workspace_root()).display().to_string();
+    let node = format!("node-linux-{}@{}", node_arch(), packages::NODE_VERSION);
+    let npm = format!("npm@{}", packages::NPM_VERSION);
+    Step::new(
+        "npm",
+        &[
+            "install",
+            "--prefix",
+            &prefix,
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+            &node,
+            &npm,
+        ],
+    )
+    .run()?;
+    match node_version() {
+        Some(version) if packages::node_is_new_enough(&version) => Ok(()),
+        found => Err(format!(
+            "installed Node {} into {prefix}, but `node --version` answers {found:?}",
+            packages::NODE_VERSION
+        )),
+    }
+}
+
 fn cargo_home_bin(name: &str) -> PathBuf {
     let home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
@@ -202,7 +257,7 @@ fn cargo_home_bin(name: &str) -> PathBuf {
     home.join("bin").join(name)
 }
 
-fn tauri_driver_path() -> PathBuf {
+pub fn tauri_driver_path() -> PathBuf {
     cargo_home_bin("tauri-driver")
 }
 
