@@ -274,13 +274,13 @@ pub fn check(
     }
     let url = merged("book_now_url");
     let url = url.as_str().unwrap_or_default();
-    if !url.is_empty()
-        && !url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
-    {
-        problems.push(invalid(
-            "book_now_url",
-            "The booking link must be a full web address (https://…) or empty.",
-        ));
+    if !url.is_empty() {
+        if let Err(problem) = crate::rules::url::check_url(url) {
+            problems.push(invalid(
+                "book_now_url",
+                format!("The server will refuse this booking link: {problem}."),
+            ));
+        }
     }
     if let (Some(from), Some(to)) = (merged("valid_from").as_str(), merged("valid_to").as_str()) {
         if from > to {
@@ -348,6 +348,31 @@ mod tests {
             .field,
             "book_now_url"
         );
+        // Defect (b) of issue 9: what the server refuses, the desk refuses, and the other way.
+        for refused in ["https://booking", "https://example.com/book now"] {
+            assert_eq!(
+                validate(
+                    &map(json!({"book_now_url": refused})),
+                    Some(&current),
+                    false
+                )
+                .unwrap_err()
+                .field,
+                "book_now_url",
+                "{refused}"
+            );
+        }
+        for accepted in ["ftp://example.com/", "https://example.com:99999/"] {
+            assert!(
+                validate(
+                    &map(json!({"book_now_url": accepted})),
+                    Some(&current),
+                    false
+                )
+                .is_ok(),
+                "{accepted}"
+            );
+        }
         assert_eq!(
             validate(
                 &map(json!({"valid_to": "2025-11-30"})),

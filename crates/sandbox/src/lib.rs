@@ -30,6 +30,7 @@ mod seed_chat;
 mod simulator;
 mod state;
 mod timefmt;
+mod url_field;
 mod validate;
 
 use std::net::SocketAddr;

@@ -99,10 +99,7 @@ impl<'a> Form<'a> {
     /// A URLField (`""` allowed when `allow_blank`).
     pub fn url(&mut self, key: &str, allow_blank: bool) -> Option<String> {
         let s = self.string(key, Some(200), false, allow_blank)?;
-        if s.is_empty()
-            || url::Url::parse(&s)
-                .is_ok_and(|u| u.scheme().starts_with("http") && u.host().is_some())
-        {
+        if s.is_empty() || crate::url_field::is_valid_url(&s) {
             Some(s)
         } else {
             self.fail(key, "Enter a valid URL.");
