@@ -1,4 +1,4 @@
-//! Forwards the core's events to every webview as the `desk-event` event.
+//! Forwards the core's events to every webview as the `desk-event` event, and to the tray.
 
 use hotelmate_core::DeskEvent;
 use tauri::{AppHandle, Emitter};
@@ -12,6 +12,7 @@ pub fn forward(app: AppHandle, mut events: Receiver<DeskEvent>) {
         loop {
             match events.recv().await {
                 Ok(event) => {
+                    crate::tray::update(&app, &event);
                     if let Err(error) = app.emit(DESK_EVENT, &event) {
                         tracing::warn!(%error, "could not pass an event to the windows");
                     }

@@ -1,11 +1,14 @@
 //! HotelMate Desk's shell: wiring only. Every behaviour lives in `hotelmate-core`.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod autostart;
 mod commands;
 #[cfg(feature = "demo")]
 mod demo;
 mod events;
 mod images;
+mod single;
+mod tray;
 
 use hotelmate_core::config::DataDir;
 use hotelmate_core::{Desk, DeskOptions};
@@ -24,6 +27,13 @@ fn main() {
         Err(error) => fail(&error.to_string()),
     };
     logging::init(&data_dir);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let instance = match single::claim(data_dir.path(), &args) {
+        single::Instance::Handed => return,
+        single::Instance::First(listener) => listener,
+    };
+    let open_display = args.iter().any(|a| a == "--display");
+    let socket_dir = data_dir.path().to_path_buf();
     let options = DeskOptions {
         demo: demo_hotel(),
         ..DeskOptions::from_env(data_dir)
@@ -35,18 +45,49 @@ fn main() {
     let app = tauri::Builder::default()
         .manage(desk.clone())
         .register_asynchronous_uri_scheme_protocol(images::SCHEME, images::serve)
-        .setup(|app| {
-            events::forward(app.handle().clone(), app.state::<Desk>().subscribe());
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            if let Err(error) = tray::install(&handle) {
+                // A desktop without a tray (some kiosks): the window still works.
+                tracing::warn!(%error, "no tray icon");
+            }
+            events::forward(handle.clone(), app.state::<Desk>().subscribe());
+            if let Some(listener) = instance {
+                single::listen(listener, handle.clone());
+            }
+            if open_display {
+                tray::show(&handle, "display");
+            }
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            // On a front-desk PC closing the window keeps the desk (and its toasts) running.
+            // Otherwise closing it quits, also with the (hidden) reception display window.
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                if window.label() != "main" {
+                    return;
+                }
+                if window.state::<Desk>().close_to_tray() {
+                    api.prevent_close();
+                    if let Err(error) = window.hide() {
+                        tracing::warn!(%error, "cannot hide the window");
+                    }
+                } else {
+                    window.app_handle().exit(0);
+                }
+            }
         })
         // The list is written once, in src-tauri/commands.rs (see build.rs).
         .invoke_handler(include!(concat!(env!("OUT_DIR"), "/handlers.rs")))
         .build(tauri::generate_context!("../tauri.conf.json"));
     match app {
-        Ok(app) => app.run(move |_, event| {
-            if let RunEvent::Exit = event {
+        Ok(app) => app.run(move |_, event| match event {
+            RunEvent::ExitRequested { .. } => single::release(&socket_dir),
+            RunEvent::Exit => {
+                single::release(&socket_dir);
                 tauri::async_runtime::block_on(desk.shutdown());
             }
+            _ => {}
         }),
         Err(error) => fail(&format!("the window could not be created: {error}")),
     }
@@ -71,27 +112,36 @@ fn fail(message: &str) -> ! {
 
 mod logging {
     use hotelmate_core::config::DataDir;
+    use tracing_appender::rolling::{Builder, Rotation};
     use tracing_subscriber::EnvFilter;
 
-    /// Logs to stderr and to `<data dir>/logs/desk.log`. Secrets are never formatted (their
-    /// types print `***`).
+    /// A week of daily logs is kept.
+    const LOG_DAYS: usize = 7;
+
+    /// Logs to `<data dir>/logs/desk.<date>.log` (a new file each day, the last week kept) or,
+    /// when that folder cannot be written, to stderr. Secrets are never formatted (their types
+    /// print `***`).
     pub fn init(data_dir: &DataDir) {
         let filter = EnvFilter::try_from_env("HOTELMATE_LOG")
             .unwrap_or_else(|_| EnvFilter::new("info,tao=warn,wry=warn"));
-        let file = std::fs::create_dir_all(data_dir.logs())
-            .and_then(|()| {
-                std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(data_dir.logs().join("desk.log"))
-            })
-            .ok();
+        if let Err(error) = std::fs::create_dir_all(data_dir.logs()) {
+            eprintln!("cannot create the log folder: {error}");
+        }
+        let files = Builder::new()
+            .rotation(Rotation::DAILY)
+            .filename_prefix("desk")
+            .filename_suffix("log")
+            .max_log_files(LOG_DAYS)
+            .build(data_dir.logs());
         let builder = tracing_subscriber::fmt()
             .with_env_filter(filter)
             .with_ansi(false);
-        match file {
-            Some(file) => builder.with_writer(std::sync::Mutex::new(file)).init(),
-            None => builder.with_writer(std::io::stderr).init(),
+        match files {
+            Ok(files) => builder.with_writer(files).init(),
+            Err(error) => {
+                builder.with_writer(std::io::stderr).init();
+                tracing::warn!(%error, "logging to stderr: the log folder cannot be written");
+            }
         }
     }
 }

@@ -135,6 +135,7 @@ impl Driver {
     /// not open in time (WebKitWebDriver occasionally stalls on a loaded machine) is retried with
     /// a fresh driver; the app's data folder and keyring entry are kept.
     pub async fn launch(&mut self) -> Client {
+        previous_app_gone(&self.data_dir);
         let app = tool(
             "HOTELMATE_APP_BIN",
             workspace_root().join("target/debug/hotelmate-desk"),
@@ -374,8 +375,13 @@ pub async fn new_offer(app: &Client, title: &str, short: &str) {
 /// Kills (SIGKILL) the app of `profile`, as a power cut or a crash would: no shutdown runs.
 /// Found by its data folder in the process environment, so other tests' apps are left alone.
 pub fn kill_app(profile: &AppProfile) -> usize {
-    let wanted = format!("HOTELMATE_DATA_DIR={}", profile.data_dir.path().display());
-    let mut killed = 0;
+    kill_apps_of(profile.data_dir.path())
+}
+
+/// The app processes using `data_dir`.
+fn apps_of(data_dir: &Path) -> Vec<i32> {
+    let wanted = format!("HOTELMATE_DATA_DIR={}", data_dir.display());
+    let mut found = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
             continue;
@@ -387,15 +393,39 @@ pub fn kill_app(profile: &AppProfile) -> usize {
             .split(|b| *b == 0)
             .any(|var| var == wanted.as_bytes());
         if is_app && ours {
-            let status = Command::new("kill")
-                .args(["-KILL", &pid.to_string()])
-                .status()
-                .unwrap();
-            assert!(status.success(), "kill -KILL {pid}");
-            killed += 1;
+            found.push(pid);
         }
     }
-    killed
+    found
+}
+
+fn kill_apps_of(data_dir: &Path) -> usize {
+    let pids = apps_of(data_dir);
+    for pid in &pids {
+        let status = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill -KILL {pid}");
+    }
+    pids.len()
+}
+
+/// Before a launch: the previous app of this data folder has ended. Ending a WebDriver session
+/// closes the window without the app's own quit, and the app (one per data folder) would take
+/// the new launch over; a person would wait for it to quit, so the test does, then ends it.
+fn previous_app_gone(data_dir: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !apps_of(data_dir).is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let killed = kill_apps_of(data_dir);
+    if killed > 0 {
+        eprintln!(
+            "the previous app of {} had not quit; ended it",
+            data_dir.display()
+        );
+    }
 }
 
 /// Saves a screenshot under target/e2e/ after two animation frames (WebKit may otherwise

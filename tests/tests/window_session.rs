@@ -69,3 +69,80 @@ async fn window_wrong_password_shows_the_servers_message() {
     app.close().await.unwrap();
     server.shutdown().await;
 }
+
+/// Starts the app binary of `profile` again, as a second double-click would, and waits for it
+/// to end (a second launch hands over to the running desk and ends).
+fn launch_again(profile: &AppProfile, args: &[&str]) -> std::process::ExitStatus {
+    let app = hotelmate_e2e::tool(
+        "HOTELMATE_APP_BIN",
+        hotelmate_e2e::workspace_root().join("target/debug/hotelmate-desk"),
+        "build it with `cargo build -p hotelmate-desk`",
+    );
+    let mut child = std::process::Command::new(app)
+        .args(args)
+        .env("HOTELMATE_DATA_DIR", profile.data_dir.path())
+        .env("HOTELMATE_KEYRING_SERVICE", &profile.keyring_service)
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("a second launch kept running instead of handing over to the desk");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// Whether a window of the app shows the reception display.
+async fn display_shown(app: &fantoccini::Client) -> bool {
+    let mut shown = false;
+    for handle in app.windows().await.unwrap() {
+        app.switch_to_window(handle).await.unwrap();
+        let state = app
+            .execute("return [location.hash, document.visibilityState];", vec![])
+            .await
+            .unwrap();
+        shown |= state[0] == "#/display" && state[1] == "visible";
+    }
+    shown
+}
+
+/// One desk per data folder: a second launch hands over and ends; `--display` opens the
+/// reception display in the running desk.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_a_second_launch_hands_over_to_the_running_desk() {
+    let profile = AppProfile::new("single");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    click(&app, "[data-testid=try-demo]").await;
+    wait_for_text(&app, "[data-testid=hotel-name]", "Hotel Killarney").await;
+    click(&app, "[data-testid=close-to-tray]").await;
+
+    assert!(launch_again(&profile, &[]).success());
+    assert!(
+        !display_shown(&app).await,
+        "the reception display is hidden until asked for"
+    );
+    assert!(launch_again(&profile, &["--display"]).success());
+    let deadline = std::time::Instant::now() + hotelmate_e2e::UI_TIMEOUT;
+    loop {
+        if display_shown(&app).await {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the reception display did not open in the running desk"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    // Closing the window keeps this desk in the tray (as set above): end it.
+    drop(app);
+    assert!(
+        hotelmate_e2e::kill_app(&profile) >= 1,
+        "the desk kept running in the tray"
+    );
+}

@@ -6,8 +6,8 @@ use ts_rs::TS;
 
 use crate::config::PusherEndpoint;
 use crate::desk::{
-    Conflict, ConnectionStatus, DeskEvent, DeskInfo, ErrorCode, FieldProblem, OutboxSummary,
-    Resolution, SessionInfo, SignInAgain, SignInRequest, UiError,
+    ComputerSettings, Conflict, ConnectionStatus, DeskEvent, DeskInfo, ErrorCode, FieldProblem,
+    OutboxSummary, Resolution, SessionInfo, SignInAgain, SignInRequest, UiError,
 };
 use crate::events::ResourceKind;
 use crate::notify::ToastSetting;
@@ -24,6 +24,7 @@ pub fn generated_typescript() -> String {
         ConnectionStatus::decl(),
         SignInAgain::decl(),
         DeskInfo::decl(),
+        ComputerSettings::decl(),
         OutboxSummary::decl(),
         DeskEvent::decl(),
         ErrorCode::decl(),

@@ -3,3 +3,4 @@
 pub mod display;
 pub mod offers;
 pub mod session;
+pub mod settings;

@@ -4,6 +4,7 @@ import { convertFileSrc, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { CommandName } from "./commands.generated";
 import type {
+  ComputerSettings,
   Conflict,
   FieldProblem,
   OfferPatch,
@@ -21,6 +22,7 @@ import type {
 } from "./generated";
 
 export type {
+  ComputerSettings,
   DeskInfo,
   OfferPatch,
   ResourceKind,
@@ -84,6 +86,9 @@ export const backend = {
   signInDemo: () => call<SessionInfo>("sign_in_demo"),
   signOut: () => call<void>("sign_out"),
   deskInfo: () => call<DeskInfo>("desk_info"),
+  computerSettings: () => call<ComputerSettings>("computer_settings"),
+  setCloseToTray: (on: boolean) => call<ComputerSettings>("set_close_to_tray", { on }),
+  setStartAtLogin: (on: boolean) => call<ComputerSettings>("set_start_at_login", { on }),
   connectionStatus: () => call<ConnectionStatus>("connection_status"),
   openReceptionDisplay: () => call<void>("open_reception_display"),
   offers: () => call<Offer[]>("offers_list"),

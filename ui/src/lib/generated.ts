@@ -39,7 +39,21 @@ has_demo: boolean,
 /**
  * Where the database, photos and logs are kept.
  */
-data_dir: string, log_file: string, };
+data_dir: string, 
+/**
+ * The daily logs (`desk.<date>.log`, the last week kept).
+ */
+log_dir: string, };
+
+export type ComputerSettings = { 
+/**
+ * Closing the window keeps the desk running in the tray.
+ */
+close_to_tray: boolean, 
+/**
+ * The desk starts when the user logs in.
+ */
+start_at_login: boolean, };
 
 export type OutboxSummary = { pending: number, conflicts: number, rejected: number, };
 

@@ -5,8 +5,8 @@ mod demo;
 mod error;
 mod images;
 mod offers;
+mod preferences;
 mod rows;
-mod toasts;
 mod types;
 
 use std::sync::{Arc, Mutex};
@@ -16,8 +16,8 @@ use tokio::sync::broadcast;
 
 pub use error::{DeskError, ErrorCode};
 pub use types::{
-    Conflict, ConnectionStatus, DeskEvent, DeskInfo, FieldProblem, OutboxSummary, Resolution,
-    SessionInfo, SignInAgain, SignInRequest, UiError,
+    ComputerSettings, Conflict, ConnectionStatus, DeskEvent, DeskInfo, FieldProblem, OutboxSummary,
+    Resolution, SessionInfo, SignInAgain, SignInRequest, UiError,
 };
 
 use crate::api::{ApiClient, ApiError, DEFAULT_REQUEST_TIMEOUT};
@@ -285,7 +285,7 @@ impl Desk {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             has_demo: self.has_demo(),
             data_dir: data_dir.path().display().to_string(),
-            log_file: data_dir.logs().join("desk.log").display().to_string(),
+            log_dir: data_dir.logs().display().to_string(),
         }
     }
 

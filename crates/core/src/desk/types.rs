@@ -44,6 +44,15 @@ pub struct FieldProblem {
     pub message: String,
 }
 
+/// This computer's settings (the shell fills in what only it can know).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ComputerSettings {
+    /// Closing the window keeps the desk running in the tray.
+    pub close_to_tray: bool,
+    /// The desk starts when the user logs in.
+    pub start_at_login: bool,
+}
+
 /// About this desk: what the About box and the sign-in screen show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DeskInfo {
@@ -53,7 +62,8 @@ pub struct DeskInfo {
     pub has_demo: bool,
     /// Where the database, photos and logs are kept.
     pub data_dir: String,
-    pub log_file: String,
+    /// The daily logs (`desk.<date>.log`, the last week kept).
+    pub log_dir: String,
 }
 
 /// What the sign-in form sends for a real HotelMate server.

@@ -1,5 +1,6 @@
-//! Which colleagues' changes become desktop toasts on this desk: one switch per kind of
-//! resource, kept in the desk's preferences (they belong to the computer, not the account).
+//! This computer's settings, kept in the desk's preferences (they belong to the computer, not
+//! the account): which colleagues' changes become desktop toasts (one switch per kind of
+//! resource), and whether closing the window keeps the desk in the tray.
 
 use std::collections::BTreeSet;
 
@@ -54,5 +55,24 @@ impl Desk {
             }
         }
         Ok(self.toast_settings())
+    }
+}
+
+const CLOSE_TO_TRAY: &str = "close_to_tray";
+
+impl Desk {
+    /// Whether closing the window keeps the desk running in the tray (front-desk PCs).
+    pub fn close_to_tray(&self) -> bool {
+        matches!(
+            self.inner.store.preference(CLOSE_TO_TRAY),
+            Ok(Some(value)) if value == "true"
+        )
+    }
+
+    pub fn set_close_to_tray(&self, on: bool) -> Result<(), DeskError> {
+        Ok(self
+            .inner
+            .store
+            .set_preference(CLOSE_TO_TRAY, if on { "true" } else { "false" })?)
     }
 }

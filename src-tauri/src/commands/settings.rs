@@ -1,0 +1,29 @@
+//! This computer's settings: keep running in the tray when the window is closed; start at login.
+
+use hotelmate_core::desk::{ComputerSettings, ErrorCode};
+use hotelmate_core::{Desk, UiError};
+use tauri::State;
+
+fn current(desk: &Desk) -> ComputerSettings {
+    ComputerSettings {
+        close_to_tray: desk.close_to_tray(),
+        start_at_login: crate::autostart::enabled(),
+    }
+}
+
+#[tauri::command]
+pub fn computer_settings(desk: State<'_, Desk>) -> ComputerSettings {
+    current(&desk)
+}
+
+#[tauri::command]
+pub fn set_close_to_tray(desk: State<'_, Desk>, on: bool) -> Result<ComputerSettings, UiError> {
+    desk.set_close_to_tray(on)?;
+    Ok(current(&desk))
+}
+
+#[tauri::command]
+pub fn set_start_at_login(desk: State<'_, Desk>, on: bool) -> Result<ComputerSettings, UiError> {
+    crate::autostart::set(on).map_err(|message| UiError::new(ErrorCode::Storage, message))?;
+    Ok(current(&desk))
+}

@@ -1,0 +1,96 @@
+//! The tray icon: how the desk's link is doing and how many edits wait to be sent, with Open,
+//! the reception display and Quit. Kept current from the core's events (see `events.rs`).
+
+use hotelmate_core::{ConnectionStatus, DeskEvent};
+use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
+use tauri::tray::TrayIconBuilder;
+use tauri::{AppHandle, Manager, Wry};
+
+/// The menu lines that change.
+pub struct TrayItems {
+    status: MenuItem<Wry>,
+    pending: MenuItem<Wry>,
+}
+
+pub fn install(app: &AppHandle) -> tauri::Result<()> {
+    let status = MenuItem::with_id(app, "status", "Not signed in", false, None::<&str>)?;
+    let pending = MenuItem::with_id(
+        app,
+        "pending",
+        "Nothing waiting to be sent",
+        false,
+        None::<&str>,
+    )?;
+    let open = MenuItem::with_id(app, "open", "Open HotelMate Desk", true, None::<&str>)?;
+    let display = MenuItem::with_id(
+        app,
+        "display",
+        "Open the reception display",
+        true,
+        None::<&str>,
+    )?;
+    let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
+    let separator = PredefinedMenuItem::separator(app)?;
+    let menu = Menu::with_items(
+        app,
+        &[&status, &pending, &separator, &open, &display, &quit],
+    )?;
+    let mut tray = TrayIconBuilder::with_id("desk")
+        .tooltip("HotelMate Desk")
+        .menu(&menu)
+        .on_menu_event(|app, event| match event.id.as_ref() {
+            "open" => show(app, "main"),
+            "display" => show(app, "display"),
+            "quit" => app.exit(0),
+            _ => {}
+        });
+    if let Some(icon) = app.default_window_icon().cloned() {
+        tray = tray.icon(icon);
+    }
+    tray.build(app)?;
+    app.manage(TrayItems { status, pending });
+    Ok(())
+}
+
+/// Shows and focuses a window (`main` or `display`).
+pub fn show(app: &AppHandle, label: &str) {
+    if let Some(window) = app.get_webview_window(label) {
+        let shown = window
+            .unminimize()
+            .and_then(|()| window.show())
+            .and_then(|()| window.set_focus());
+        if let Err(error) = shown {
+            tracing::warn!(%error, label, "cannot show a window");
+        }
+    }
+}
+
+/// Brings the tray's lines up to date with an event of the core.
+pub fn update(app: &AppHandle, event: &DeskEvent) {
+    let Some(items) = app.try_state::<TrayItems>() else {
+        return;
+    };
+    let result = match event {
+        DeskEvent::Connection { status } => items.status.set_text(status_line(status)),
+        DeskEvent::SessionChanged { session: None } => items.status.set_text("Not signed in"),
+        DeskEvent::Outbox { summary } => items.pending.set_text(match summary.pending {
+            0 => "Nothing waiting to be sent".to_owned(),
+            1 => "1 edit waiting to be sent".to_owned(),
+            n => format!("{n} edits waiting to be sent"),
+        }),
+        _ => Ok(()),
+    };
+    if let Err(error) = result {
+        tracing::debug!(%error, "cannot update the tray");
+    }
+}
+
+fn status_line(status: &ConnectionStatus) -> String {
+    match status {
+        ConnectionStatus::Unknown => "Connecting…".into(),
+        ConnectionStatus::Online => "Connected".into(),
+        ConnectionStatus::LiveReconnecting { .. } => "Connected · live updates reconnecting".into(),
+        ConnectionStatus::LiveOff { .. } => "Connected · no live updates".into(),
+        ConnectionStatus::Offline { reason, .. } => format!("Offline: {reason}"),
+    }
+}
