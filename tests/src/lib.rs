@@ -182,6 +182,8 @@ impl Driver {
 impl Drop for Driver {
     fn drop(&mut self) {
         self.stop();
+        // The app is WebKitWebDriver's child; one that outlives its driver would linger.
+        kill_apps_of(&self.data_dir);
     }
 }
 
@@ -445,3 +447,44 @@ pub async fn screenshot(client: &Client, name: &str) -> PathBuf {
 }
 
 pub use hotelmate_sandbox::network::CutProxy;
+
+/// A colleague's token (Niamh, the manager), for changes made as another browser would.
+pub async fn colleague_token(server: &hotelmate_sandbox::SandboxHandle) -> String {
+    let login: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/api/staff/login/", server.base_url()))
+        .json(&serde_json::json!({"username": "niamh.kelly", "password": "killarney-demo"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    login["token"].as_str().unwrap().to_owned()
+}
+
+/// Every offer on the server (all pages), as a colleague's browser reads them.
+pub async fn server_offers(server: &hotelmate_sandbox::SandboxHandle) -> Vec<serde_json::Value> {
+    let token = colleague_token(server).await;
+    let http = reqwest::Client::new();
+    let mut all = Vec::new();
+    let mut page = 1;
+    loop {
+        let body: serde_json::Value = http
+            .get(format!(
+                "{}/api/staff/hotel/killarney/offers/?page={page}",
+                server.base_url()
+            ))
+            .header("Authorization", format!("Token {token}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        all.extend(body["results"].as_array().unwrap().iter().cloned());
+        if body["next"].is_null() {
+            return all;
+        }
+        page += 1;
+    }
+}

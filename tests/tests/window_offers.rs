@@ -6,9 +6,9 @@
 use std::time::{Duration, Instant};
 
 use hotelmate_e2e::{
-    artifacts_dir, click, new_offer, on_offer_row, open_offer, retype, row_titles, screenshot,
-    sign_in, sign_in_through, tag_of, text_of, type_into, until, wait_for_text, AppProfile,
-    CutProxy, Driver,
+    artifacts_dir, click, colleague_token, new_offer, on_offer_row, open_offer, retype, row_titles,
+    screenshot, server_offers, sign_in, sign_in_through, tag_of, text_of, type_into, until,
+    wait_for_text, AppProfile, CutProxy, Driver,
 };
 use hotelmate_sandbox::{Sandbox, SandboxHandle};
 
@@ -160,9 +160,13 @@ async fn window_an_offline_edit_arrives_after_reconnect_and_a_conflict_is_resolv
     screenshot(&a, "08-offline-edit-pending").await;
 
     // A colleague renames the same offer meanwhile.
-    let login: serde_json::Value = reqwest_login(&server).await;
-    let token = login["token"].as_str().unwrap().to_owned();
-    let id = offer_id(&server, &token, &title).await;
+    let token = colleague_token(&server).await;
+    let id = server_offers(&server)
+        .await
+        .iter()
+        .find(|o| o["title"] == title.as_str())
+        .and_then(|o| o["id"].as_i64())
+        .expect("the offer is on the server");
     let url = format!(
         "{}/api/staff/hotel/killarney/offers/{id}/",
         server.base_url()
@@ -215,46 +219,6 @@ async fn window_an_offline_edit_arrives_after_reconnect_and_a_conflict_is_resolv
     server.shutdown().await;
 }
 
-async fn reqwest_login(server: &SandboxHandle) -> serde_json::Value {
-    reqwest::Client::new()
-        .post(format!("{}/api/staff/login/", server.base_url()))
-        .json(&serde_json::json!({"username": "niamh.kelly", "password": "killarney-demo"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
-async fn offer_id(server: &SandboxHandle, token: &str, title: &str) -> i64 {
-    let mut page = 1;
-    loop {
-        let body: serde_json::Value = reqwest::Client::new()
-            .get(format!(
-                "{}/api/staff/hotel/killarney/offers/?page={page}",
-                server.base_url()
-            ))
-            .header("Authorization", format!("Token {token}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if let Some(offer) = body["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|o| o["title"] == title)
-        {
-            return offer["id"].as_i64().unwrap();
-        }
-        assert!(!body["next"].is_null(), "{title} is not on the server");
-        page += 1;
-    }
-}
-
 /// The editor shows the desk's own judgement of each field as the user types (the rules live in
 /// the core only), and Save sends nothing while a field is wrong.
 #[tokio::test(flavor = "multi_thread")]
@@ -290,6 +254,7 @@ async fn window_the_editor_shows_what_is_wrong_before_anything_is_sent() {
         .is_ok_and(|text| text.as_str().is_some_and(|t| t.contains("booking link")))
     })
     .await;
+    screenshot(&app, "13-editor-refuses-a-bad-link").await;
     click(&app, "[data-testid=save-offer]").await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert!(

@@ -10,47 +10,12 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use hotelmate_e2e::{
-    click, kill_app, new_offer, on_offer_row, open_offer, retype, row_titles, screenshot, sign_in,
-    sign_in_through, text_of, until, wait_for_text, AppProfile, CutProxy, Driver,
+    click, kill_app, new_offer, on_offer_row, open_offer, retype, row_titles, screenshot,
+    server_offers, sign_in, sign_in_through, text_of, until, wait_for_text, AppProfile, CutProxy,
+    Driver,
 };
 use hotelmate_sandbox::{Sandbox, SandboxHandle};
 use serde_json::Value;
-
-/// Every offer on the server (all pages), as a colleague's browser reads them.
-async fn server_offers(server: &SandboxHandle) -> Vec<Value> {
-    let http = reqwest::Client::new();
-    let login: Value = http
-        .post(format!("{}/api/staff/login/", server.base_url()))
-        .json(&serde_json::json!({"username": "niamh.kelly", "password": "killarney-demo"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["token"].as_str().unwrap().to_owned();
-    let mut all = Vec::new();
-    let mut page = 1;
-    loop {
-        let body: Value = http
-            .get(format!(
-                "{}/api/staff/hotel/killarney/offers/?page={page}",
-                server.base_url()
-            ))
-            .header("Authorization", format!("Token {token}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        all.extend(body["results"].as_array().unwrap().iter().cloned());
-        if body["next"].is_null() {
-            return all;
-        }
-        page += 1;
-    }
-}
 
 async fn on_server(server: &SandboxHandle, title: &str) -> Vec<Value> {
     server_offers(server)
