@@ -96,15 +96,23 @@ impl<'a> Form<'a> {
             .flatten()
     }
 
-    /// A URLField (`""` allowed when `allow_blank`).
+    /// A URLField of 200 characters (`""` allowed when `allow_blank`). DRF runs every validator, so
+    /// a link both too long and invalid gets both messages, the length first.
     pub fn url(&mut self, key: &str, allow_blank: bool) -> Option<String> {
-        let s = self.string(key, Some(200), false, allow_blank)?;
-        if s.is_empty() || crate::url_field::is_valid_url(&s) {
-            Some(s)
-        } else {
-            self.fail(key, "Enter a valid URL.");
-            None
+        const MAX_CHARS: usize = 200;
+        let s = self.string(key, None, false, allow_blank)?;
+        let too_long = s.chars().count() > MAX_CHARS;
+        if too_long {
+            self.fail(
+                key,
+                &format!("Ensure this field has no more than {MAX_CHARS} characters."),
+            );
         }
+        let invalid = !s.is_empty() && !crate::url_field::is_valid_url(&s);
+        if invalid {
+            self.fail(key, "Enter a valid URL.");
+        }
+        (!too_long && !invalid).then_some(s)
     }
 
     /// An IntegerField.
