@@ -10,7 +10,7 @@ use hotelmate_e2e::{
     screenshot, server_offers, sign_in, sign_in_through, tag_of, text_of, type_into, until,
     wait_for_text, AppProfile, CutProxy, Driver,
 };
-use hotelmate_sandbox::{Sandbox, SandboxHandle};
+use hotelmate_sandbox::Sandbox;
 
 fn photo_file() -> std::path::PathBuf {
     let path = artifacts_dir().join("terrace.jpg");
@@ -251,7 +251,7 @@ async fn window_the_editor_shows_what_is_wrong_before_anything_is_sent() {
             vec![],
         )
         .await
-        .is_ok_and(|text| text.as_str().is_some_and(|t| t.contains("booking link")))
+        .is_ok_and(|text| text.as_str().is_some_and(|t| t.contains("full web address starting with https://")))
     })
     .await;
     screenshot(&app, "13-editor-refuses-a-bad-link").await;

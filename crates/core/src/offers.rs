@@ -275,11 +275,8 @@ pub fn check(
     let url = merged("book_now_url");
     let url = url.as_str().unwrap_or_default();
     if !url.is_empty() {
-        if let Err(problem) = crate::rules::url::check_url(url) {
-            problems.push(invalid(
-                "book_now_url",
-                format!("The server will refuse this booking link: {problem}."),
-            ));
+        if let Err(problem) = crate::rules::url::check_url(url.trim()) {
+            problems.push(invalid("book_now_url", problem.to_string()));
         }
     }
     if let (Some(from), Some(to)) = (merged("valid_from").as_str(), merged("valid_to").as_str()) {
