@@ -1,4 +1,4 @@
-//! Reads the root `tauri.conf.json` and the command list (`commands.rs`, the one place commands
+//! Reads `tauri.conf.json` and the command list (`commands.rs`, the one place commands
 //! are named): declares the commands to Tauri, writes the handler list main.rs includes, each
 //! window's capability file and the UI's command names. Generated files are rewritten only when
 //! their content changes (they are committed, so a review shows what a window may call).
@@ -17,7 +17,7 @@ fn main() {
         std::process::exit(1);
     }
     let attributes = tauri_build::Attributes::new()
-        .config_path("../tauri.conf.json")
+        .config_path("tauri.conf.json")
         .app_manifest(manifest);
     if let Err(error) = tauri_build::try_build(attributes) {
         println!("cargo:warning=tauri build failed: {error:#}");

@@ -79,7 +79,7 @@ fn main() {
         })
         // The list is written once, in src-tauri/commands.rs (see build.rs).
         .invoke_handler(include!(concat!(env!("OUT_DIR"), "/handlers.rs")))
-        .build(tauri::generate_context!("../tauri.conf.json"));
+        .build(tauri::generate_context!());
     match app {
         Ok(app) => app.run(move |_, event| match event {
             RunEvent::ExitRequested { .. } => single::release(&socket_dir),

@@ -135,12 +135,17 @@ impl Driver {
     /// not open in time (WebKitWebDriver occasionally stalls on a loaded machine) is retried with
     /// a fresh driver; the app's data folder and keyring entry are kept.
     pub async fn launch(&mut self) -> Client {
-        previous_app_gone(&self.data_dir);
         let app = tool(
             "HOTELMATE_APP_BIN",
             workspace_root().join("target/debug/hotelmate-desk"),
             "build it with `cargo build -p hotelmate-desk` (cargo xtask test does)",
         );
+        self.launch_binary(&app).await
+    }
+
+    /// As [`Driver::launch`], with the app binary at `app` (an installed package's, say).
+    pub async fn launch_binary(&mut self, app: &Path) -> Client {
+        previous_app_gone(&self.data_dir);
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), "wry".into());
         capabilities.insert(

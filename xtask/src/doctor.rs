@@ -90,6 +90,11 @@ fn checks(needs: Needs) -> Vec<Check> {
         "ui/node_modules (npm ci)",
         "xtask: npm ci in ui",
     ));
+    all.push(file_check(
+        &root.join("ui/node_modules/.bin/tauri"),
+        "the tauri CLI (Tauri's bundler, for the .deb)",
+        "xtask: npm ci in ui (@tauri-apps/cli)",
+    ));
     if needs == Needs::App {
         return all;
     }
@@ -111,6 +116,12 @@ fn checks(needs: Needs) -> Vec<Check> {
         ),
         ("protoc", "building sockudo", "protobuf-compiler"),
         ("vipsthumbnail", "the media benchmark", "libvips-tools"),
+        (
+            "desktop-file-validate",
+            "checks the package's desktop entry",
+            "desktop-file-utils",
+        ),
+        ("dpkg-deb", "opens the package in the install test", "dpkg"),
     ] {
         all.push(command_check(program, why, from));
     }

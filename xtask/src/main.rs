@@ -4,11 +4,13 @@
 //! - `test`: install everything the tests need, then run every check and test (the CI command).
 //! - `bench [realtime|media|sync|load]`: the benchmarks, each against a reference in the same run;
 //!   tables on stdout, JSON under `target/bench/`.
+//! - `bundle [--appimage]`: the installable `.deb` (and AppImage) of a release build.
 //! - `setup`: only the installs (idempotent; fast when everything is there).
 //! - `doctor`: what the commands rely on, found or missing, with what provides each.
 //!
 //! Not for: anything the app itself does at run time.
 
+mod bundle;
 mod desktop;
 mod doctor;
 mod packages;
@@ -25,12 +27,13 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo(),
         Some("test") => test(&args[1..]),
+        Some("bundle") => bundle::run(&args[1..]),
         Some("setup") => setup::all(),
         Some("doctor") => doctor::run(doctor::Needs::Tests),
         Some("bench") => bench(&args[1..]),
         Some(desktop::INNER_COMMAND) => desktop::inner(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <demo | test [nextest filters] | bench [realtime|media|sync|load] | setup | doctor>");
+            eprintln!("usage: cargo xtask <demo | test [nextest filters] | bundle [--appimage] | bench [realtime|media|sync|load] | setup | doctor>");
             return ExitCode::from(2);
         }
     };
@@ -68,7 +71,7 @@ fn demo() -> Result<(), String> {
     Step::new(&app.display().to_string(), &[]).run()
 }
 
-fn build_ui() -> Result<(), String> {
+pub(crate) fn build_ui() -> Result<(), String> {
     Step::new("npm", &["run", "build"]).dir("ui").run()
 }
 
@@ -168,6 +171,8 @@ fn test(filters: &[String]) -> Result<(), String> {
     )
     .run()?;
     Step::new("cargo", &["build", "--workspace", "--bins"]).run()?;
+    // The install test installs this package and starts what it installed.
+    bundle::debug_deb(&root)?;
     Step::new("cargo", &["test", "--workspace", "--doc"]).run()?;
     fuzz_frame_decoder(&root)?;
     let artifacts = root.join("target/e2e");

@@ -51,6 +51,10 @@ pub const TEST: &[Package] = &[
         "secret-tool, to look into the test keyring",
     ),
     package("keyutils", "keyctl, a private kernel keyring session"),
+    package(
+        "desktop-file-utils",
+        "desktop-file-validate, checking the package's desktop entry",
+    ),
     package("imagemagick", "test images"),
     package(
         "libvips-tools",

@@ -72,6 +72,10 @@ pub fn test_env(root: &Path) -> Vec<(String, String)> {
             show(root.join("target/debug/hotelmate-desk")),
         ),
         ("TAURI_DRIVER_BIN".into(), show(tauri_driver_path())),
+        (
+            "HOTELMATE_DEB_DIR".into(),
+            show(crate::bundle::deb_dir(root, "debug")),
+        ),
         ("SOCKUDO_BIN".into(), show(tools.join("bin/sockudo"))),
         ("PUSHER_JS_DIR".into(), show(root.join("tests/node"))),
         ("PYTHON".into(), show(python_path(root))),
