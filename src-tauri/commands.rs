@@ -54,6 +54,8 @@ const COMMANDS: &[Command] = &[
     command("offers", "conflict_resolve", &[MAIN]),
     command("offers", "toast_settings", &[MAIN]),
     command("offers", "toast_mute", &[MAIN]),
+    command("team", "team_board", &[MAIN, DISPLAY]),
+    command("team", "clock_toggle", &[MAIN]),
 ];
 
 /// What each window's capability file says it is for.
@@ -61,11 +63,11 @@ const WINDOWS: &[(&str, &str, &str)] = &[
     (
         MAIN,
         "main-window",
-        "The staff desk window: sign-in and session, offers (edit, photos, conflicts), toast settings, opening the reception display.",
+        "The staff desk window: sign-in and session, offers (edit, photos, conflicts), the team board and my clock, toast settings, opening the reception display.",
     ),
     (
         DISPLAY,
         "display-window",
-        "The reception display kiosk: reads the session and listens to events; changes nothing.",
+        "The reception display kiosk: reads the session and the team board and listens to events; changes nothing.",
     ),
 ];

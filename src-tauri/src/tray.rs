@@ -1,7 +1,8 @@
-//! The tray icon: how the desk's link is doing and how many edits wait to be sent, with Open,
-//! the reception display and Quit. Kept current from the core's events (see `events.rs`).
+//! The tray icon: how the desk's link is doing and how many edits wait to be sent, my clock
+//! (clock in or out from the tray), Open, the reception display and Quit. Kept current from the
+//! core's events (see `events.rs`).
 
-use hotelmate_core::{ConnectionStatus, DeskEvent};
+use hotelmate_core::{ConnectionStatus, Desk, DeskEvent, SessionInfo};
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Wry};
@@ -10,6 +11,7 @@ use tauri::{AppHandle, Manager, Wry};
 pub struct TrayItems {
     status: MenuItem<Wry>,
     pending: MenuItem<Wry>,
+    clock: MenuItem<Wry>,
 }
 
 pub fn install(app: &AppHandle) -> tauri::Result<()> {
@@ -21,6 +23,7 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
         false,
         None::<&str>,
     )?;
+    let clock = MenuItem::with_id(app, "clock", "Clock in", false, None::<&str>)?;
     let open = MenuItem::with_id(app, "open", "Open HotelMate Desk", true, None::<&str>)?;
     let display = MenuItem::with_id(
         app,
@@ -33,7 +36,9 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
     let separator = PredefinedMenuItem::separator(app)?;
     let menu = Menu::with_items(
         app,
-        &[&status, &pending, &separator, &open, &display, &quit],
+        &[
+            &status, &pending, &clock, &separator, &open, &display, &quit,
+        ],
     )?;
     let mut tray = TrayIconBuilder::with_id("desk")
         .tooltip("HotelMate Desk")
@@ -41,6 +46,7 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
         .on_menu_event(|app, event| match event.id.as_ref() {
             "open" => show(app, "main"),
             "display" => show(app, "display"),
+            "clock" => toggle_clock(app),
             "quit" => app.exit(0),
             _ => {}
         });
@@ -48,7 +54,11 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
         tray = tray.icon(icon);
     }
     tray.build(app)?;
-    app.manage(TrayItems { status, pending });
+    app.manage(TrayItems {
+        status,
+        pending,
+        clock,
+    });
     Ok(())
 }
 
@@ -65,6 +75,36 @@ pub fn show(app: &AppHandle, label: &str) {
     }
 }
 
+/// Clocks me in or out; the answer (or why not) comes as a notification, since the menu has
+/// closed by then.
+fn toggle_clock(app: &AppHandle) {
+    let desk = app.state::<Desk>().inner().clone();
+    tauri::async_runtime::spawn(async move {
+        let (summary, body) = match desk.team().clock().await {
+            Ok(session) => match session.is_on_duty {
+                Some(true) => ("Clocked in", "You are on duty.".to_owned()),
+                _ => ("Clocked out", "You are off duty.".to_owned()),
+            },
+            Err(error) => {
+                let error = hotelmate_core::UiError::from(error);
+                ("Clock not changed", error.message)
+            }
+        };
+        hotelmate_core::notify::show_message(summary, &body).await;
+    });
+}
+
+/// The clock line: what a click does, or why it cannot.
+fn clock_line(session: &SessionInfo) -> (String, bool) {
+    if session.clock_refused.is_some() {
+        return ("Clock in at the face terminal".to_owned(), false);
+    }
+    match session.is_on_duty {
+        Some(true) => ("Clock out (on duty)".to_owned(), true),
+        _ => ("Clock in".to_owned(), true),
+    }
+}
+
 /// Brings the tray's lines up to date with an event of the core.
 pub fn update(app: &AppHandle, event: &DeskEvent) {
     let Some(items) = app.try_state::<TrayItems>() else {
@@ -72,7 +112,19 @@ pub fn update(app: &AppHandle, event: &DeskEvent) {
     };
     let result = match event {
         DeskEvent::Connection { status } => items.status.set_text(status_line(status)),
-        DeskEvent::SessionChanged { session: None } => items.status.set_text("Not signed in"),
+        DeskEvent::SessionChanged { session: None } => items
+            .status
+            .set_text("Not signed in")
+            .and_then(|()| items.clock.set_enabled(false)),
+        DeskEvent::SessionChanged {
+            session: Some(session),
+        } => {
+            let (text, enabled) = clock_line(session);
+            items
+                .clock
+                .set_text(text)
+                .and_then(|()| items.clock.set_enabled(enabled))
+        }
         DeskEvent::Outbox { summary } => items.pending.set_text(match summary.pending {
             0 => "Nothing waiting to be sent".to_owned(),
             1 => "1 edit waiting to be sent".to_owned(),

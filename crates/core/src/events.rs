@@ -10,15 +10,36 @@ use ts_rs::TS;
 #[serde(rename_all = "snake_case")]
 pub enum ResourceKind {
     Offers,
+    /// Colleagues (the on-duty board); as a toast category, colleagues clocking in or out.
+    Staff,
+    /// Open clock logs: since when colleagues are on duty.
+    ClockLogs,
 }
 
 impl ResourceKind {
-    pub const ALL: &'static [ResourceKind] = &[ResourceKind::Offers];
+    pub const ALL: &'static [ResourceKind] = &[
+        ResourceKind::Offers,
+        ResourceKind::Staff,
+        ResourceKind::ClockLogs,
+    ];
 
     /// The name the store and the UI use for it (`offers`).
     pub fn name(self) -> &'static str {
         match self {
             Self::Offers => "offers",
+            Self::Staff => "staff",
+            Self::ClockLogs => "clock_logs",
+        }
+    }
+
+    /// Whether colleagues' changes of this kind can toast, and if so whether they do until the
+    /// user says otherwise: offers do; colleagues clocking in or out do not (a busy morning
+    /// would be a stream of them).
+    pub fn toasts_by_default(self) -> Option<bool> {
+        match self {
+            Self::Offers => Some(true),
+            Self::Staff => Some(false),
+            Self::ClockLogs => None,
         }
     }
 }
@@ -37,6 +58,11 @@ pub struct SessionInfo {
     pub hotel_slug: String,
     #[ts(type = "number")]
     pub staff_id: i64,
+    /// Whether I am clocked in, as the server last said (`None`: it has not said).
+    pub is_on_duty: Option<bool>,
+    /// Why the clock button cannot clock on this server, once it has refused (API.md
+    /// Decision 5: the reference backend clocks only by face at its terminal).
+    pub clock_refused: Option<String>,
     /// What to call the server in the UI: "Demo hotel (this computer)" or its host name.
     pub server_label: String,
     pub is_demo: bool,

@@ -15,6 +15,7 @@ pub mod rules;
 pub mod secrets;
 pub mod store;
 pub mod sync;
+pub mod team;
 pub mod typescript;
 
 pub use desk::{

@@ -84,10 +84,12 @@ pub struct Notifier {
 }
 
 impl Notifier {
+    /// `me`: my staff id; events about me (clocked at the face terminal) are not colleagues'.
     pub fn start(
         mut events: Receiver<DeskEvent>,
         muted: BTreeSet<ResourceKind>,
         resources: Resources,
+        me: i64,
     ) -> Self {
         let muted = Arc::new(Mutex::new(muted));
         let filter = muted.clone();
@@ -98,13 +100,16 @@ impl Notifier {
                     Err(RecvError::Lagged(_)) => continue,
                     Err(RecvError::Closed) => return,
                 };
-                let Some(first) = toast_for(&first, resources) else {
+                let Some(first) = toast_for(&first, resources).filter(|_| !about(&first, me))
+                else {
                     continue;
                 };
                 let mut burst = vec![first];
                 let deadline = tokio::time::Instant::now() + GROUP_WINDOW;
                 while let Ok(Ok(event)) = tokio::time::timeout_at(deadline, events.recv()).await {
-                    burst.extend(toast_for(&event, resources));
+                    if !about(&event, me) {
+                        burst.extend(toast_for(&event, resources));
+                    }
                 }
                 let muted = filter
                     .lock()
@@ -134,6 +139,21 @@ impl Notifier {
     pub fn stop(self) {
         self.task.abort();
     }
+}
+
+/// Whether `event` is about me (my own staff row): never a colleague's change.
+fn about(event: &DeskEvent, me: i64) -> bool {
+    matches!(event, DeskEvent::RemoteChange { resource: ResourceKind::Staff, id, .. } if *id == me)
+}
+
+/// Shows one notification of the desk's own (the answer to a tray action).
+pub async fn show_message(summary: &str, body: &str) {
+    show(&Toast {
+        category: ResourceKind::Staff,
+        summary: summary.to_owned(),
+        body: body.to_owned(),
+    })
+    .await;
 }
 
 async fn show(toast: &Toast) {

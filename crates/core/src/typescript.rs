@@ -14,6 +14,7 @@ use crate::notify::ToastSetting;
 use crate::offers::{Offer, OfferPatch};
 use crate::sync::merge::FieldConflict;
 use crate::sync::view::RowSync;
+use crate::team::{TeamBoard, TeamGroup, TeamMember};
 
 /// The whole generated file.
 pub fn generated_typescript() -> String {
@@ -38,6 +39,9 @@ pub fn generated_typescript() -> String {
         Resolution::decl(),
         ResourceKind::decl(),
         ToastSetting::decl(),
+        TeamMember::decl(),
+        TeamGroup::decl(),
+        TeamBoard::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/core by ts-rs. Do not edit by hand:\n\

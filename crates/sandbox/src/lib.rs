@@ -212,6 +212,14 @@ impl SandboxHandle {
         self.state.pusher.clone()
     }
 
+    /// Answers the desk's clock toggle as the reference backend does (403: it clocks staff only
+    /// by face, API.md Decision 5), or toggles again (`true`, the default).
+    pub fn set_token_clock(&self, on: bool) {
+        self.state
+            .token_clock
+            .store(on, std::sync::atomic::Ordering::SeqCst);
+    }
+
     /// Stops the simulator, closes every WebSocket (code 4200, "reconnect"), finishes open requests (at most
     /// a few seconds), and deletes temporary data.
     pub async fn shutdown(mut self) {

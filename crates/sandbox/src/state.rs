@@ -21,6 +21,9 @@ pub struct Shared {
     pub base_url: String,
     pub hub: Hub,
     pub pusher: PusherInfo,
+    /// Whether `POST /api/staff/<slug>/clock/` toggles (API.md Decision 5). Off, it answers as
+    /// the reference backend does: 403, since there the path falls into the staff router.
+    pub token_clock: std::sync::atomic::AtomicBool,
 }
 
 impl AppState {
@@ -31,6 +34,7 @@ impl AppState {
             base_url,
             hub: Hub::new(),
             pusher,
+            token_clock: std::sync::atomic::AtomicBool::new(true),
         }))
     }
 

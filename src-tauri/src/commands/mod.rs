@@ -4,3 +4,4 @@ pub mod display;
 pub mod offers;
 pub mod session;
 pub mod settings;
+pub mod team;

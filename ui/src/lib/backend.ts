@@ -17,6 +17,7 @@ import type {
   SessionInfo,
   SignInRequest,
   ResourceKind,
+  TeamBoard,
   ToastSetting,
   UiError,
 } from "./generated";
@@ -39,6 +40,9 @@ export type {
   SessionInfo,
   SignInAgain,
   SignInRequest,
+  TeamBoard,
+  TeamGroup,
+  TeamMember,
   UiError,
 } from "./generated";
 
@@ -116,6 +120,8 @@ export const backend = {
   outboxSummary: () => call<OutboxSummary>("outbox_summary"),
   conflicts: () => call<Conflict[]>("conflicts_list"),
   resolveConflict: (seq: number, resolution: Resolution) => call<void>("conflict_resolve", { seq, resolution }),
+  teamBoard: (query: string) => call<TeamBoard>("team_board", { query }),
+  clockToggle: () => call<SessionInfo>("clock_toggle"),
   onEvent: (handler: (event: DeskEvent) => void): Promise<UnlistenFn> =>
     listen<DeskEvent>("desk-event", (message) => handler(message.payload)),
 };

@@ -26,4 +26,6 @@ export type CommandName =
   | "conflicts_list"
   | "conflict_resolve"
   | "toast_settings"
-  | "toast_mute";
+  | "toast_mute"
+  | "team_board"
+  | "clock_toggle";

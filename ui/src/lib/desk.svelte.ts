@@ -9,6 +9,7 @@ import {
   type SignInAgain,
 } from "./backend";
 import { offers } from "./offers.svelte";
+import { team } from "./team.svelte";
 
 class DeskState {
   session = $state<SessionInfo | null>(null);
@@ -48,9 +49,11 @@ class DeskState {
         break;
       case "resource_changed":
         if (event.resource === "offers") void offers.reload();
+        else if (event.resource === "staff" || event.resource === "clock_logs") void team.reload();
         break;
       case "remote_change":
         if (event.resource === "offers") offers.highlight(event.id);
+        else if (event.resource === "staff") team.highlight(event.id);
         break;
       case "id_assigned":
         if (event.resource === "offers") offers.idAssigned(event.temp_id, event.id);

@@ -9,6 +9,15 @@ export type SessionInfo = { username: string, first_name: string, last_name: str
  */
 display_name: string, role: string | null, department: string | null, hotel_name: string, hotel_slug: string, staff_id: number, 
 /**
+ * Whether I am clocked in, as the server last said (`None`: it has not said).
+ */
+is_on_duty: boolean | null, 
+/**
+ * Why the clock button cannot clock on this server, once it has refused (API.md
+ * Decision 5: the reference backend clocks only by face at its terminal).
+ */
+clock_refused: string | null, 
+/**
  * What to call the server in the UI: "Demo hotel (this computer)" or its host name.
  */
 server_label: string, is_demo: boolean, };
@@ -59,7 +68,7 @@ export type OutboxSummary = { pending: number, conflicts: number, rejected: numb
 
 export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, again: SignInAgain | null, } | { "type": "connection", status: ConnectionStatus, } | { "type": "resource_changed", resource: ResourceKind, } | { "type": "remote_change", resource: ResourceKind, action: string, id: number, title: string | null, } | { "type": "outbox", summary: OutboxSummary, } | { "type": "id_assigned", resource: ResourceKind, temp_id: number, id: number, } | { "type": "upload_progress", resource: ResourceKind, id: number, sent: number, total: number, };
 
-export type ErrorCode = "config" | "unauthorized" | "forbidden" | "not_found" | "validation" | "conflict" | "server" | "network" | "timeout" | "unsupported" | "keyring" | "storage" | "invalid_input" | "not_signed_in" | "starting" | "demo" | "empty_file" | "file_too_large" | "unsupported_format" | "not_an_image" | "too_many_pixels" | "damaged_image" | "disk_full" | "image_failed" | "internal";
+export type ErrorCode = "config" | "unauthorized" | "forbidden" | "not_found" | "validation" | "conflict" | "server" | "network" | "timeout" | "unsupported" | "keyring" | "storage" | "invalid_input" | "not_signed_in" | "starting" | "demo" | "empty_file" | "file_too_large" | "unsupported_format" | "not_an_image" | "too_many_pixels" | "damaged_image" | "disk_full" | "image_failed" | "clock_unavailable" | "internal";
 
 export type UiError = { code: ErrorCode, field: string | null, message: string, };
 
@@ -109,6 +118,37 @@ export type FieldProblem = { field: string, message: string, };
 
 export type Resolution = { "choice": "keep_mine" } | { "choice": "keep_theirs" } | { "choice": "edit", values: Record<string, unknown>, };
 
-export type ResourceKind = "offers";
+export type ResourceKind = "offers" | "staff" | "clock_logs";
 
 export type ToastSetting = { category: ResourceKind, muted: boolean, };
+
+export type TeamMember = { id: number, name: string, 
+/**
+ * "SM" for Seán Murphy: shown when there is no photo.
+ */
+initials: string, role: string | null, department: string | null, on_duty: boolean, 
+/**
+ * Since when (RFC 3339), where the server says: the open clock log, or the clock event.
+ */
+on_duty_since: string | null, photo_url: string | null, };
+
+export type TeamGroup = { department: string, on_duty: number, members: Array<TeamMember>, };
+
+export type TeamBoard = { groups: Array<TeamGroup>, 
+/**
+ * On duty, of those shown.
+ */
+on_duty: number, 
+/**
+ * Colleagues shown (after the search).
+ */
+shown: number, 
+/**
+ * Colleagues on this desk in all.
+ */
+total: number, 
+/**
+ * When the desk last read the list from the server (RFC 3339), if ever: the board says
+ * "as of 14:02" when that is not just now.
+ */
+as_of: string | null, };

@@ -92,6 +92,11 @@ impl ApiClient {
         self.send(self.request(Method::POST, path).json(body)).await
     }
 
+    /// POST with no body (an action such as the clock toggle).
+    pub async fn post_empty<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        self.send(self.request(Method::POST, path)).await
+    }
+
     pub async fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
         path: &str,

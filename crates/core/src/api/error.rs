@@ -15,6 +15,9 @@ pub enum ApiError {
     Forbidden { message: String },
     #[error("not found: {message}")]
     NotFound { message: String },
+    /// 405: the address exists but does not take this method (a different backend version).
+    #[error("the server does not offer this here: {message}")]
+    MethodNotAllowed { message: String },
     /// 400 with DRF field errors; `non_field_errors` holds the messages about the whole request.
     #[error("{}", validation_summary(fields))]
     Validation {
@@ -62,6 +65,7 @@ impl ApiError {
             Self::Unauthorized { .. } => "unauthorized",
             Self::Forbidden { .. } => "forbidden",
             Self::NotFound { .. } => "not_found",
+            Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::Validation { .. } => "validation",
             Self::Conflict { .. } => "conflict",
             Self::Server { .. } => "server",
@@ -97,7 +101,7 @@ impl ApiError {
                 ),
             },
             404 => Self::NotFound { message },
-            405 => Self::Unsupported { message },
+            405 => Self::MethodNotAllowed { message },
             409 | 412 => Self::Conflict { message },
             code => Self::Server {
                 status: code,

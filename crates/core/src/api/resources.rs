@@ -9,13 +9,15 @@ use serde_json::{Map, Value};
 use super::session::encode_segment;
 use super::{ApiClient, ApiError};
 
-/// A staff-zone collection: `/api/staff/hotel/<slug>/<path>/`.
+/// A collection the desk reads: by default in the staff zone, `/api/staff/hotel/<slug>/<path>/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Resource {
     /// The name the desk uses for it (`offers`), also the key in the store.
     pub name: &'static str,
-    /// The router path segment (`offers`, `room-types`).
+    /// The router path below the mount (`offers`, `room-types`, `staff_chat/staff-list`).
     pub path: &'static str,
+    /// Where the router is mounted, and how the hotel is named.
+    pub mount: Mount,
     /// The upload action and its file field, when the resource has one.
     pub upload: Option<(&'static str, &'static str)>,
 }
@@ -33,13 +35,37 @@ pub type Progress = std::sync::Arc<dyn Fn(u64, u64) + Send + Sync>;
 
 const UPLOAD_CHUNK_BYTES: usize = 64 * 1024;
 
+/// Where a collection's router is mounted (API.md §1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mount {
+    /// `/api/staff/hotel/<slug>/<path>/`: the staff CRUD routers.
+    StaffHotel,
+    /// `/api/attendance/clock-logs/<path>/?hotel_slug=<slug>`: the legacy attendance reads (§7.1),
+    /// which take the hotel as a query parameter. Read-only.
+    ClockLogs,
+}
+
 impl Resource {
     pub fn collection(&self, slug: &str) -> String {
-        format!("api/staff/hotel/{}/{}/", encode_segment(slug), self.path)
+        let slug = encode_segment(slug);
+        match self.mount {
+            Mount::StaffHotel => format!("api/staff/hotel/{slug}/{}/", self.path),
+            Mount::ClockLogs => {
+                format!("api/attendance/clock-logs/{}/?hotel_slug={slug}", self.path)
+            }
+        }
     }
 
+    /// One row's address. Only the staff CRUD routers have one; the attendance reads are
+    /// never written to (their descriptions refuse edits before anything is queued).
     pub fn item(&self, slug: &str, id: i64) -> String {
-        format!("{}{id}/", self.collection(slug))
+        match self.mount {
+            Mount::StaffHotel => format!("{}{id}/", self.collection(slug)),
+            Mount::ClockLogs => format!(
+                "api/attendance/clock-logs/{id}/?hotel_slug={}",
+                encode_segment(slug)
+            ),
+        }
     }
 }
 

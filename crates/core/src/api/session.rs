@@ -89,7 +89,22 @@ pub struct Me {
     pub profile_image_url: Option<String>,
 }
 
+/// The 200 answer of the clock toggle `POST /api/staff/<slug>/clock/` (API.md Decision 5).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct ClockAnswer {
+    pub is_on_duty: bool,
+    /// When the server recorded it (ISO 8601).
+    #[serde(default)]
+    pub clock_time: Option<String>,
+}
+
 impl ApiClient {
+    /// `POST /api/staff/<slug>/clock/`, no body: toggles the caller's duty.
+    pub async fn clock(&self, hotel_slug: &str) -> Result<ClockAnswer, ApiError> {
+        self.post_empty(&format!("api/staff/{}/clock/", encode_segment(hotel_slug)))
+            .await
+    }
+
     /// `POST /api/staff/login/`, always without a token.
     pub async fn login(&self, username: &str, password: &str) -> Result<LoginResponse, ApiError> {
         self.anonymous()

@@ -36,6 +36,17 @@ pub enum DeskError {
     Shown(#[from] crate::media::ShownError),
     #[error("that {0} is not on this desk (it may have been deleted)")]
     Missing(&'static str),
+    /// This server does not let the desk clock (the message says where staff clock instead).
+    #[error("{0}")]
+    ClockRefused(String),
+    #[error(
+        "you are offline. Clocking in or out needs the server, which records the time it \
+         receives the request, so the desk does not keep it for later"
+    )]
+    ClockOffline,
+    /// The toggle was sent but not answered: it may or may not have been recorded.
+    #[error("{0}; the desk is asking the server whether your clock changed")]
+    ClockUnknown(String),
     /// A background task ended before finishing (a bug, or the app is closing).
     #[error("the desk stopped working on this ({0}); please try again")]
     Interrupted(String),
@@ -75,6 +86,8 @@ pub enum ErrorCode {
     DiskFull,
     /// The image could not be prepared or kept (encoder, cache).
     ImageFailed,
+    /// This server does not let staff clock from the desk.
+    ClockUnavailable,
     /// A background task stopped, or the UI's call failed before reaching the core.
     Internal,
 }
@@ -93,7 +106,9 @@ impl DeskError {
                 ApiError::Server { .. } => ErrorCode::Server,
                 ApiError::Network { .. } => ErrorCode::Network,
                 ApiError::Timeout { .. } => ErrorCode::Timeout,
-                ApiError::Unsupported { .. } => ErrorCode::Unsupported,
+                ApiError::Unsupported { .. } | ApiError::MethodNotAllowed { .. } => {
+                    ErrorCode::Unsupported
+                }
             },
             Self::Secrets(_) => ErrorCode::Keyring,
             Self::Store(_) => ErrorCode::Storage,
@@ -120,6 +135,9 @@ impl DeskError {
             Self::Shown(crate::media::ShownError::Fetch { .. }) => ErrorCode::Network,
             Self::Shown(_) => ErrorCode::ImageFailed,
             Self::Missing(_) => ErrorCode::NotFound,
+            Self::ClockRefused(_) => ErrorCode::ClockUnavailable,
+            Self::ClockOffline => ErrorCode::Network,
+            Self::ClockUnknown(_) => ErrorCode::Timeout,
             Self::Interrupted(_) => ErrorCode::Internal,
         }
     }

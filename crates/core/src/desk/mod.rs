@@ -7,6 +7,7 @@ mod images;
 mod offers;
 mod preferences;
 mod rows;
+mod team;
 mod types;
 
 use std::sync::{Arc, Mutex};
@@ -15,6 +16,7 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 
 pub use error::{DeskError, ErrorCode};
+pub use team::CLOCK_REFUSED;
 pub use types::{
     ComputerSettings, Conflict, ConnectionStatus, DeskEvent, DeskInfo, FieldProblem, OutboxSummary,
     Resolution, SessionInfo, SignInAgain, SignInRequest, UiError,
@@ -120,6 +122,14 @@ struct Running {
     client: ApiClient,
     sync: Arc<SyncShared>,
     tasks: Mutex<Option<Tasks>>,
+    /// Why this server does not let the desk clock (it answered the toggle 403, 404 or 405).
+    clock_refused: Mutex<Option<String>>,
+}
+
+impl Running {
+    fn info(&self) -> SessionInfo {
+        session_info(&lock(&self.identity), lock(&self.clock_refused).as_deref())
+    }
 }
 
 struct Tasks {
@@ -130,6 +140,8 @@ struct Tasks {
     expiry: tokio::task::JoinHandle<()>,
     /// Keeps every image the stored rows name on disk, so they show offline.
     prefetch: tokio::task::JoinHandle<()>,
+    /// Follows my own clock state: clocked elsewhere (the face terminal), and after a reconnect.
+    my_clock: tokio::task::JoinHandle<()>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -184,9 +196,7 @@ impl Desk {
 
     /// The signed-in staff member, if any (from memory; no I/O).
     pub fn session(&self) -> Option<SessionInfo> {
-        self.running()
-            .ok()
-            .map(|running| session_info(&lock(&running.identity)))
+        self.running().ok().map(|running| running.info())
     }
 
     /// How the link to the server is doing right now (the status bar's first paint).
@@ -349,6 +359,7 @@ impl Desk {
                 .or_else(|| me.department_detail.as_ref().and_then(|d| d.name.clone())),
             access_level: login.access_level.clone(),
             signed_in_at: chrono::Utc::now().to_rfc3339(),
+            is_on_duty: me.is_on_duty,
         };
         let _transition = self.inner.transitions.lock().await;
         self.stop_running().await;
@@ -401,6 +412,7 @@ impl Desk {
                 self.inner.events.subscribe(),
                 self.muted_toasts(),
                 crate::resources::ALL,
+                row.staff_id,
             )
         });
         let expiry = {
@@ -418,7 +430,12 @@ impl Desk {
             self.inner.shown.clone(),
             self.inner.events.subscribe(),
         ));
-        let info = session_info(&row);
+        let my_clock = tokio::spawn(team::follow_my_clock(
+            self.clone(),
+            self.inner.events.subscribe(),
+            row.staff_id,
+        ));
+        let info = session_info(&row, None);
         let running = Running {
             account: row.account.clone(),
             identity: Mutex::new(row),
@@ -430,7 +447,9 @@ impl Desk {
                 notifier,
                 expiry,
                 prefetch,
+                my_clock,
             })),
+            clock_refused: Mutex::new(None),
         };
         self.set_phase(Phase::SignedIn(Arc::new(running)));
         self.emit(DeskEvent::SessionChanged {
@@ -453,6 +472,7 @@ impl Desk {
         if let Some(tasks) = running.as_ref().and_then(|r| lock(&r.tasks).take()) {
             tasks.expiry.abort();
             tasks.prefetch.abort();
+            tasks.my_clock.abort();
             if let Some(notifier) = tasks.notifier {
                 notifier.stop();
             }
@@ -563,12 +583,16 @@ impl Desk {
                     role,
                     department,
                 )?;
-                let info = {
+                if let Some(on) = me.is_on_duty {
+                    self.inner.store.set_on_duty(on)?;
+                }
+                {
                     let mut row = lock(&running.identity);
                     row.first_name = me.first_name.clone();
                     row.last_name = me.last_name.clone();
-                    session_info(&row)
-                };
+                    row.is_on_duty = me.is_on_duty.or(row.is_on_duty);
+                }
+                let info = running.info();
                 self.emit(DeskEvent::SessionChanged {
                     session: Some(info.clone()),
                 });
@@ -644,7 +668,7 @@ fn pusher_json(endpoint: &PusherEndpoint) -> Result<String, DeskError> {
         .map_err(|err| DeskError::Interrupted(format!("saving the live-update settings: {err}")))
 }
 
-fn session_info(row: &SessionRow) -> SessionInfo {
+fn session_info(row: &SessionRow, clock_refused: Option<&str>) -> SessionInfo {
     let full_name = format!("{} {}", row.first_name, row.last_name)
         .trim()
         .to_owned();
@@ -669,6 +693,8 @@ fn session_info(row: &SessionRow) -> SessionInfo {
         hotel_name: row.hotel_name.clone(),
         hotel_slug: row.hotel_slug.clone(),
         staff_id: row.staff_id,
+        is_on_duty: row.is_on_duty,
+        clock_refused: clock_refused.map(str::to_owned),
         server_label,
         is_demo: row.is_demo,
     }

@@ -8,17 +8,40 @@ use super::{Desk, DeskError};
 use crate::events::ResourceKind;
 use crate::notify::ToastSetting;
 
+/// The categories the user turned off (of those on by default).
 const MUTED_TOASTS: &str = "muted_toasts";
+/// The categories the user turned on (of those off by default).
+const WANTED_TOASTS: &str = "wanted_toasts";
 
 impl Desk {
+    fn toast_choices(&self, key: &str) -> BTreeSet<ResourceKind> {
+        match self.inner.store.preference(key) {
+            Ok(Some(json)) => serde_json::from_str(&json).unwrap_or_else(|err| {
+                tracing::warn!(key, error = %err, "a damaged toast preference; using the defaults");
+                BTreeSet::new()
+            }),
+            Ok(None) => BTreeSet::new(),
+            Err(err) => {
+                tracing::warn!(key, error = %err, "cannot read a toast preference; using the defaults");
+                BTreeSet::new()
+            }
+        }
+    }
+
+    /// The toast categories that are off: turned off by the user, or off by default and not
+    /// turned on.
     pub(super) fn muted_toasts(&self) -> BTreeSet<ResourceKind> {
-        self.inner
-            .store
-            .preference(MUTED_TOASTS)
-            .ok()
-            .flatten()
-            .and_then(|json| serde_json::from_str(&json).ok())
-            .unwrap_or_default()
+        let muted = self.toast_choices(MUTED_TOASTS);
+        let wanted = self.toast_choices(WANTED_TOASTS);
+        ResourceKind::ALL
+            .iter()
+            .copied()
+            .filter(|kind| match kind.toasts_by_default() {
+                Some(true) => muted.contains(kind),
+                Some(false) => !wanted.contains(kind),
+                None => true,
+            })
+            .collect()
     }
 
     /// Each toast category and whether it is muted on this desk.
@@ -26,6 +49,7 @@ impl Desk {
         let muted = self.muted_toasts();
         ResourceKind::ALL
             .iter()
+            .filter(|c| c.toasts_by_default().is_some())
             .map(|c| ToastSetting {
                 category: *c,
                 muted: muted.contains(c),
@@ -38,14 +62,21 @@ impl Desk {
         category: ResourceKind,
         muted: bool,
     ) -> Result<Vec<ToastSetting>, DeskError> {
-        let mut set = self.muted_toasts();
+        let mut off = self.toast_choices(MUTED_TOASTS);
+        let mut on = self.toast_choices(WANTED_TOASTS);
         if muted {
-            set.insert(category);
+            off.insert(category);
+            on.remove(&category);
         } else {
-            set.remove(&category);
+            off.remove(&category);
+            on.insert(category);
         }
-        let json = serde_json::to_string(&set).unwrap_or_else(|_| "[]".into());
-        self.inner.store.set_preference(MUTED_TOASTS, &json)?;
+        for (key, set) in [(MUTED_TOASTS, &off), (WANTED_TOASTS, &on)] {
+            let json = serde_json::to_string(set).map_err(|err| {
+                DeskError::Interrupted(format!("saving the toast settings: {err}"))
+            })?;
+            self.inner.store.set_preference(key, &json)?;
+        }
         if let Ok(running) = self.running() {
             if let Some(notifier) = super::lock(&running.tasks)
                 .as_ref()

@@ -4,11 +4,12 @@
 //! Adding a resource is adding a module here and naming it in [`ALL`].
 
 pub mod offers;
+pub mod staff;
 
 use crate::sync::spec::{ResourceSpec, Resources};
 
 /// Every synced resource.
-pub static ALL: Resources = &[&offers::SPEC];
+pub static ALL: Resources = &[&offers::SPEC, &staff::SPEC, &staff::CLOCK_LOGS_SPEC];
 
 /// The description of the resource stored as `name`, if the desk syncs it.
 pub fn named(name: &str) -> Option<&'static ResourceSpec> {

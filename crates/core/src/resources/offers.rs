@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::api::Resource;
+use crate::api::{Mount, Resource};
 use crate::events::ResourceKind;
 use crate::store::Row;
 use crate::sync::live::Hint;
@@ -13,6 +13,7 @@ use crate::sync::spec::ResourceSpec;
 pub const OFFERS: Resource = Resource {
     name: "offers",
     path: "offers",
+    mount: Mount::StaffHotel,
     upload: Some(("upload-image", "photo")),
 };
 

@@ -115,6 +115,11 @@ pub const MIGRATIONS: &[Migration] = &[
           ALTER TABLE outbox_new RENAME TO outbox;
           CREATE INDEX outbox_target ON outbox (resource, target);",
     },
+    Migration {
+        version: 6,
+        name: "session: whether I am on duty, as the server last said (NULL: not said yet)",
+        sql: "ALTER TABLE session ADD COLUMN is_on_duty INTEGER;",
+    },
 ];
 
 /// The schema version this build writes.

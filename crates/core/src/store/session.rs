@@ -24,6 +24,8 @@ pub struct SessionRow {
     pub department: Option<String>,
     pub access_level: Option<String>,
     pub signed_in_at: String,
+    /// Whether I am clocked in, as the server last said.
+    pub is_on_duty: Option<bool>,
 }
 
 impl SessionRow {
@@ -44,6 +46,7 @@ impl SessionRow {
             department: row.get("department")?,
             access_level: row.get("access_level")?,
             signed_in_at: row.get("signed_in_at")?,
+            is_on_duty: row.get("is_on_duty")?,
         })
     }
 }
@@ -73,8 +76,8 @@ impl Store {
         tx.execute(
             "INSERT OR REPLACE INTO session (id, account, username, api_base, pusher, is_demo,
                  hotel_id, hotel_name, hotel_slug, staff_id, first_name, last_name, role,
-                 department, access_level, signed_in_at)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                 department, access_level, signed_in_at, is_on_duty)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             params![
                 row.account,
                 row.username,
@@ -91,6 +94,7 @@ impl Store {
                 row.department,
                 row.access_level,
                 row.signed_in_at,
+                row.is_on_duty,
             ],
         )?;
         tx.commit()?;
@@ -111,6 +115,13 @@ impl Store {
              WHERE id = 1",
             params![first_name, last_name, role, department],
         )?;
+        Ok(())
+    }
+
+    /// Whether I am on duty, from the server's answer or its clock event.
+    pub fn set_on_duty(&self, on: bool) -> Result<(), StoreError> {
+        self.lock()
+            .execute("UPDATE session SET is_on_duty = ?1 WHERE id = 1", [on])?;
         Ok(())
     }
 

@@ -41,16 +41,18 @@ pub enum Hint {
     Reconcile,
 }
 
-/// Reads an event of the hotel channel with every resource's description; `None` when no
-/// resource knows it (it is ignored).
+/// Reads an event of the hotel channel with every resource's description: what it means for
+/// each resource it concerns (a clock event moves a colleague on the board and closes a clock
+/// log); empty when no resource knows it (it is ignored).
 pub fn interpret(
     resources: Resources,
     event: &str,
     data: &Value,
-) -> Option<(&'static ResourceSpec, Hint)> {
+) -> Vec<(&'static ResourceSpec, Hint)> {
     resources
         .iter()
-        .find_map(|spec| (spec.interpret)(event, data).map(|hint| (*spec, hint)))
+        .filter_map(|spec| (spec.interpret)(event, data).map(|hint| (*spec, hint)))
+        .collect()
 }
 
 /// The Pusher client settings for an endpoint.
@@ -196,14 +198,23 @@ pub fn apply(shared: &SyncShared, event: &Event) {
         // The protocol's own (subscription_succeeded is read from the subscription's state).
         return;
     }
-    let Some((spec, hint)) = interpret(shared.resources, &event.event, &event.data) else {
+    let meanings = interpret(shared.resources, &event.event, &event.data);
+    if meanings.is_empty() {
         tracing::debug!(
             event = event.event,
             channel = event.channel,
             "ignored an event this desk does not use"
         );
         return;
-    };
+    }
+    for (spec, hint) in meanings {
+        apply_hint(shared, spec, hint);
+        shared.request_reconcile_of(spec.name());
+    }
+}
+
+/// What one resource makes of an event, applied to its stored rows.
+fn apply_hint(shared: &SyncShared, spec: &'static ResourceSpec, hint: Hint) {
     let store = &shared.store;
     let name = spec.name();
     let change = match hint {
@@ -230,10 +241,7 @@ pub fn apply(shared: &SyncShared, event: &Event) {
         Hint::Delete { id, title } => store
             .delete_record_unless_edited(name, id)
             .map(|_| ("deleted", id, title)),
-        Hint::Reconcile => {
-            shared.request_reconcile(false);
-            return;
-        }
+        Hint::Reconcile => return,
     };
     match change {
         Ok((action, id, title)) => {
@@ -253,5 +261,4 @@ pub fn apply(shared: &SyncShared, event: &Event) {
             tracing::warn!(error = %err, "could not apply a live update; a reconcile will fix it")
         }
     }
-    shared.request_reconcile(false);
 }

@@ -67,8 +67,12 @@ pub struct SyncShared {
 
 #[derive(Default)]
 struct Plan {
-    /// When the next reconcile of everything is due.
+    /// When the next reconcile is due.
     reconcile_at: Option<Instant>,
+    /// Which resources it reads: only those events named, unless `everything`.
+    stale: std::collections::BTreeSet<&'static str>,
+    /// The next reconcile reads every resource (start, reconnect, polling, a failure).
+    everything: bool,
     /// Failed attempts in a row (for the retry delay).
     failures: u32,
     stopped: bool,
@@ -106,10 +110,23 @@ impl SyncShared {
         }
     }
 
+    /// Reconcile one resource after [`RECONCILE_DEBOUNCE`] (an event named it), so a burst of
+    /// events costs one fetch of what they were about and nothing else.
+    pub fn request_reconcile_of(&self, resource: &'static str) {
+        let due = Instant::now() + RECONCILE_DEBOUNCE;
+        {
+            let mut plan = self.plan();
+            plan.stale.insert(resource);
+            plan.reconcile_at = Some(plan.reconcile_at.map_or(due, |at| at.min(due)));
+        }
+        self.wake.notify_one();
+    }
+
     fn reconcile_within(&self, delay: Duration) {
         let due = Instant::now() + delay;
         {
             let mut plan = self.plan();
+            plan.everything = true;
             plan.reconcile_at = Some(plan.reconcile_at.map_or(due, |at| at.min(due)));
         }
         self.wake.notify_one();
@@ -338,8 +355,17 @@ async fn run(shared: Arc<SyncShared>) {
             .reconcile_at
             .is_some_and(|at| at <= Instant::now());
         if due {
-            shared.plan().reconcile_at = None;
-            match reconcile_all(&shared).await {
+            let which = {
+                let mut plan = shared.plan();
+                plan.reconcile_at = None;
+                let stale = std::mem::take(&mut plan.stale);
+                if std::mem::take(&mut plan.everything) {
+                    None
+                } else {
+                    Some(stale)
+                }
+            };
+            match reconcile_all(&shared, which.as_ref()).await {
                 Ok(()) => {
                     if !lock(&shared.link).is_live() {
                         shared.reconcile_within(POLL_INTERVAL);
@@ -347,7 +373,9 @@ async fn run(shared: Arc<SyncShared>) {
                 }
                 Err(Stop::SignedOut) => return,
                 Err(Stop::Offline) => {
-                    shared.plan().reconcile_at.get_or_insert_with(Instant::now);
+                    let mut plan = shared.plan();
+                    plan.everything = true;
+                    plan.reconcile_at.get_or_insert_with(Instant::now);
                 }
             }
         }
@@ -453,10 +481,18 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
     outcome
 }
 
-/// Reconciles every resource; one that fails does not hold back the others.
-async fn reconcile_all(shared: &Arc<SyncShared>) -> Result<(), Stop> {
+/// Reconciles every resource (`only`: those named); one that fails does not hold back the
+/// others.
+async fn reconcile_all(
+    shared: &Arc<SyncShared>,
+    only: Option<&std::collections::BTreeSet<&'static str>>,
+) -> Result<(), Stop> {
     let mut outcome = Ok(());
-    for spec in shared.resources {
+    for spec in shared
+        .resources
+        .iter()
+        .filter(|spec| only.is_none_or(|names| names.contains(spec.name())))
+    {
         match pull::reconcile(&shared.client, &shared.store, spec.api, &shared.slug).await {
             Ok(changed) => {
                 shared.came_online();

@@ -72,6 +72,11 @@ pub async fn clock(
     Path(slug): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let staff = caller.require_staff_of(&slug)?;
+    if !state.token_clock.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(ApiError::forbidden(
+            "You do not have permission to perform this action.",
+        ));
+    }
     let (is_on_duty, clock_time) = toggle_clock(&state, staff.staff_id)?;
     Ok(Json(
         json!({"success": true, "is_on_duty": is_on_duty, "clock_time": clock_time}),

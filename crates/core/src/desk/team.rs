@@ -1,0 +1,153 @@
+//! The team (`desk.team()`): the on-duty board from the local store (no network), my clock
+//! toggle (API.md Decision 5), and following my own clock state when it changes elsewhere.
+
+use tokio::sync::broadcast::{error::RecvError, Receiver};
+
+use super::{lock, Desk, DeskError, SessionInfo};
+use crate::api::ApiError;
+use crate::events::{ConnectionStatus, DeskEvent, ResourceKind};
+use crate::resources::staff::{CLOCK_LOGS, STAFF};
+use crate::team::{self, TeamBoard};
+
+/// What the clock button says on a server without the desk's clock toggle (the reference
+/// backend clocks only by face, at its terminal).
+pub const CLOCK_REFUSED: &str =
+    "This hotel's server lets staff clock in and out only at the face-recognition terminal, \
+     not from the desk. Your on-duty state still shows here as it changes.";
+
+/// The team of a signed-in desk.
+pub struct Team<'a> {
+    desk: &'a Desk,
+}
+
+impl Desk {
+    /// The hotel's team and my clock.
+    pub fn team(&self) -> Team<'_> {
+        Team { desk: self }
+    }
+}
+
+impl Team<'_> {
+    /// The board as stored here (colleagues and since when they are on duty), searched by
+    /// `query` (name, role or department).
+    pub fn board(&self, query: &str) -> Result<TeamBoard, DeskError> {
+        self.desk.running()?;
+        let store = &self.desk.inner.store;
+        let staff = store.records(STAFF.name)?;
+        let logs = store.records(CLOCK_LOGS.name)?;
+        Ok(team::board(
+            &staff,
+            &logs,
+            query,
+            store.reconciled_at(STAFF.name)?,
+        ))
+    }
+
+    /// Clocks me in or out: one request, answered with my new state. Not queued when offline:
+    /// the server stamps the time it receives the request, so a queued clock-in would record
+    /// the wrong time.
+    pub async fn clock(&self) -> Result<SessionInfo, DeskError> {
+        let running = self.desk.running()?;
+        if let Some(reason) = lock(&running.clock_refused).clone() {
+            return Err(DeskError::ClockRefused(reason));
+        }
+        if matches!(
+            running.sync.connection_status(),
+            ConnectionStatus::Offline { .. }
+        ) {
+            return Err(DeskError::ClockOffline);
+        }
+        let slug = lock(&running.identity).hotel_slug.clone();
+        // The server's clock event for this also reaches `follow_my_clock`: it carries the same
+        // state, so applying both is harmless, and an event from a clock elsewhere in the same
+        // moments is not mistaken for this one. (Events about me never toast.)
+        match running.client.clock(&slug).await {
+            Ok(answer) => {
+                self.desk.set_my_duty(answer.is_on_duty)?;
+                running.sync.request_reconcile_of(CLOCK_LOGS.name);
+                Ok(running.info())
+            }
+            Err(
+                ApiError::Forbidden { message }
+                | ApiError::NotFound { message }
+                | ApiError::MethodNotAllowed { message },
+            ) => {
+                tracing::info!(%message, "this server has no clock toggle for the desk");
+                *lock(&running.clock_refused) = Some(CLOCK_REFUSED.to_owned());
+                self.desk.emit(DeskEvent::SessionChanged {
+                    session: Some(running.info()),
+                });
+                Err(DeskError::ClockRefused(CLOCK_REFUSED.to_owned()))
+            }
+            Err(ApiError::Unauthorized { message }) => {
+                running.sync.report_unauthorized(message.clone());
+                Err(ApiError::Unauthorized { message }.into())
+            }
+            Err(err @ (ApiError::Network { .. } | ApiError::Timeout { .. })) => {
+                // The request may have reached the server: ask it what it recorded.
+                tracing::info!(error = %err, "no answer to the clock toggle; asking the server");
+                let desk = self.desk.clone();
+                tokio::spawn(async move {
+                    if let Err(err) = desk.refresh_identity().await {
+                        tracing::info!(error = %err, "my clock state was not refreshed");
+                    }
+                });
+                Err(DeskError::ClockUnknown(err.to_string()))
+            }
+            Err(err) => Err(err.into()),
+        }
+    }
+}
+
+impl Desk {
+    /// My clock state changed (the server's answer or its event): kept, and shown.
+    fn set_my_duty(&self, on: bool) -> Result<(), DeskError> {
+        let running = self.running()?;
+        self.inner.store.set_on_duty(on)?;
+        lock(&running.identity).is_on_duty = Some(on);
+        self.emit(DeskEvent::SessionChanged {
+            session: Some(running.info()),
+        });
+        Ok(())
+    }
+}
+
+/// Follows my own clock state for as long as the desk is signed in: a clock event about me
+/// (clocked at the face terminal or on another desk), and the server's word after every
+/// reconnect, when events may have been missed.
+pub(super) async fn follow_my_clock(desk: Desk, mut events: Receiver<DeskEvent>, me: i64) {
+    let mut online = false;
+    let mut was_online_before = false;
+    loop {
+        let event = match events.recv().await {
+            Ok(event) => event,
+            Err(RecvError::Lagged(_)) => continue,
+            Err(RecvError::Closed) => return,
+        };
+        match event {
+            DeskEvent::RemoteChange {
+                resource: ResourceKind::Staff,
+                id,
+                action,
+                ..
+            } if id == me && (action == "clock_in" || action == "clock_out") => {
+                if let Err(err) = desk.set_my_duty(action == "clock_in") {
+                    tracing::warn!(error = %err, "could not keep my clock state");
+                }
+            }
+            DeskEvent::Connection { status } => {
+                let now_online = status == ConnectionStatus::Online;
+                if now_online && !online && was_online_before {
+                    if let Err(err) = desk.refresh_identity().await {
+                        tracing::info!(error = %err, "my clock state was not refreshed after reconnecting");
+                    }
+                }
+                if now_online {
+                    was_online_before = true;
+                }
+                online = now_online;
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,306 @@
+//! The on-duty board: the hotel's colleagues as the desk stores them (the staff list and the open
+//! clock logs, API.md §7), grouped by department with who is on duty first, and searched by
+//! name, role or department. Pure: the desk reads the rows, this builds what the Team screen
+//! shows.
+//!
+//! Not for: fetching or storing (the sync engine does that, `crate::resources::staff`).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+use crate::resources::staff::full_name;
+use crate::store::Row;
+
+/// What a department is called when a colleague has none.
+pub const NO_DEPARTMENT: &str = "No department";
+
+/// One colleague on the board.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TeamMember {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    /// "SM" for Seán Murphy: shown when there is no photo.
+    pub initials: String,
+    pub role: Option<String>,
+    pub department: Option<String>,
+    pub on_duty: bool,
+    /// Since when (RFC 3339), where the server says: the open clock log, or the clock event.
+    pub on_duty_since: Option<String>,
+    pub photo_url: Option<String>,
+}
+
+/// One department's colleagues: on duty first, then by name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TeamGroup {
+    pub department: String,
+    pub on_duty: u32,
+    pub members: Vec<TeamMember>,
+}
+
+/// The board: departments with someone on duty first, then by name; "No department" last.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TeamBoard {
+    pub groups: Vec<TeamGroup>,
+    /// On duty, of those shown.
+    pub on_duty: u32,
+    /// Colleagues shown (after the search).
+    pub shown: u32,
+    /// Colleagues on this desk in all.
+    pub total: u32,
+    /// When the desk last read the list from the server (RFC 3339), if ever: the board says
+    /// "as of 14:02" when that is not just now.
+    pub as_of: Option<String>,
+}
+
+fn text(row: &Row, key: &str) -> Option<String> {
+    row.get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+/// The `name` of a nested `{id, name, slug}` (department, role).
+fn nested_name(row: &Row, key: &str) -> Option<String> {
+    row.get(key)
+        .and_then(|v| v.get("name"))
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+fn initials(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let pick = match words.as_slice() {
+        [] => Vec::new(),
+        [one] => vec![*one],
+        [first, .., last] => vec![*first, *last],
+    };
+    pick.iter()
+        .filter_map(|w| w.chars().next())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// Since when each colleague is on duty, from the open clock logs (`staff`, `time_in`,
+/// `time_out` null): the latest open log of each.
+fn open_since(logs: &[Row]) -> std::collections::HashMap<i64, String> {
+    let mut since: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+    for log in logs {
+        let open = log.get("time_out").is_none_or(Value::is_null);
+        let (Some(staff), Some(time_in), true) = (
+            log.get("staff").and_then(Value::as_i64),
+            text(log, "time_in"),
+            open,
+        ) else {
+            continue;
+        };
+        since
+            .entry(staff)
+            .and_modify(|t| {
+                if time_in > *t {
+                    t.clone_from(&time_in)
+                }
+            })
+            .or_insert(time_in);
+    }
+    since
+}
+
+fn member(row: &Row, since: &std::collections::HashMap<i64, String>) -> Option<TeamMember> {
+    let id = row.get("id").and_then(Value::as_i64)?;
+    let name = full_name(row).unwrap_or_else(|| format!("Colleague {id}"));
+    let on_duty = row
+        .get("is_on_duty")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let on_duty_since = on_duty
+        .then(|| {
+            since
+                .get(&id)
+                .cloned()
+                .or_else(|| text(row, "on_duty_since"))
+        })
+        .flatten();
+    Some(TeamMember {
+        id,
+        initials: initials(&name),
+        name,
+        role: nested_name(row, "role"),
+        department: nested_name(row, "department"),
+        on_duty,
+        on_duty_since,
+        photo_url: text(row, "profile_image_url"),
+    })
+}
+
+/// Whether every word of `query` is in the name, role or department (case-insensitive).
+fn matches(member: &TeamMember, query: &str) -> bool {
+    let haystack = [
+        Some(member.name.as_str()),
+        member.role.as_deref(),
+        member.department.as_deref(),
+    ]
+    .iter()
+    .flatten()
+    .map(|t| t.to_lowercase())
+    .collect::<Vec<_>>()
+    .join(" ");
+    query
+        .split_whitespace()
+        .all(|word| haystack.contains(&word.to_lowercase()))
+}
+
+/// Builds the board from the stored staff rows and open clock logs. A staff row without an id
+/// cannot be stored, so every row here has one.
+pub fn board(staff: &[Row], logs: &[Row], query: &str, as_of: Option<String>) -> TeamBoard {
+    let since = open_since(logs);
+    let everyone: Vec<TeamMember> = staff.iter().filter_map(|r| member(r, &since)).collect();
+    let total = everyone.len() as u32;
+    let mut groups: Vec<TeamGroup> = Vec::new();
+    for person in everyone.into_iter().filter(|m| matches(m, query)) {
+        let department = person
+            .department
+            .clone()
+            .unwrap_or_else(|| NO_DEPARTMENT.to_owned());
+        match groups.iter_mut().find(|g| g.department == department) {
+            Some(group) => group.members.push(person),
+            None => groups.push(TeamGroup {
+                department,
+                on_duty: 0,
+                members: vec![person],
+            }),
+        }
+    }
+    for group in &mut groups {
+        group.on_duty = group.members.iter().filter(|m| m.on_duty).count() as u32;
+        group.members.sort_by(|a, b| {
+            b.on_duty
+                .cmp(&a.on_duty)
+                .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+        });
+    }
+    groups.sort_by(|a, b| {
+        (a.department == NO_DEPARTMENT)
+            .cmp(&(b.department == NO_DEPARTMENT))
+            .then_with(|| (b.on_duty > 0).cmp(&(a.on_duty > 0)))
+            .then_with(|| {
+                a.department
+                    .to_lowercase()
+                    .cmp(&b.department.to_lowercase())
+            })
+    });
+    TeamBoard {
+        on_duty: groups.iter().map(|g| g.on_duty).sum(),
+        shown: groups.iter().map(|g| g.members.len() as u32).sum(),
+        total,
+        groups,
+        as_of,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn row(value: Value) -> Row {
+        value.as_object().cloned().unwrap()
+    }
+
+    fn staff() -> Vec<Row> {
+        vec![
+            row(
+                json!({"id": 1, "first_name": "Seán", "last_name": "Murphy", "full_name": "Seán Murphy",
+                   "department": {"id": 1, "name": "Front Office", "slug": "front-office"},
+                   "role": {"id": 1, "name": "Receptionist", "slug": "receptionist"}, "is_on_duty": false}),
+            ),
+            row(
+                json!({"id": 2, "first_name": "Aoife", "last_name": "Kelly", "full_name": "Aoife Kelly",
+                   "department": {"id": 1, "name": "Front Office", "slug": "front-office"},
+                   "role": null, "is_on_duty": true, "profile_image_url": "http://x/a.jpg"}),
+            ),
+            row(
+                json!({"id": 3, "first_name": "Conor", "last_name": "Walsh", "full_name": "",
+                   "department": {"id": 2, "name": "Kitchen", "slug": "kitchen"}, "is_on_duty": false}),
+            ),
+            row(
+                json!({"id": 4, "first_name": "Máire", "last_name": "", "department": null,
+                   "is_on_duty": true, "on_duty_since": "2026-11-22T08:00:00+00:00"}),
+            ),
+        ]
+    }
+
+    #[test]
+    fn departments_with_someone_on_duty_come_first_and_on_duty_people_lead_each() {
+        let logs = vec![
+            row(
+                json!({"id": 9, "staff": 2, "time_in": "2026-11-22T07:00:00+00:00", "time_out": null}),
+            ),
+            row(
+                json!({"id": 8, "staff": 1, "time_in": "2026-11-21T07:00:00+00:00", "time_out": "2026-11-21T15:00:00+00:00"}),
+            ),
+        ];
+        let board = board(
+            &staff(),
+            &logs,
+            "",
+            Some("2026-11-22T09:00:00+00:00".into()),
+        );
+        let names: Vec<(&str, Vec<&str>)> = board
+            .groups
+            .iter()
+            .map(|g| {
+                (
+                    g.department.as_str(),
+                    g.members.iter().map(|m| m.name.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("Front Office", vec!["Aoife Kelly", "Seán Murphy"]),
+                ("Kitchen", vec!["Conor Walsh"]),
+                (NO_DEPARTMENT, vec!["Máire"]),
+            ]
+        );
+        assert_eq!((board.on_duty, board.shown, board.total), (2, 4, 4));
+        let aoife = &board.groups[0].members[0];
+        assert_eq!(
+            aoife.on_duty_since.as_deref(),
+            Some("2026-11-22T07:00:00+00:00"),
+            "from her open clock log"
+        );
+        assert_eq!(aoife.initials, "AK");
+        assert_eq!(
+            board.groups[0].members[1].on_duty_since, None,
+            "a closed log does not make anyone on duty"
+        );
+        assert_eq!(
+            board.groups[2].members[0].on_duty_since.as_deref(),
+            Some("2026-11-22T08:00:00+00:00"),
+            "from the clock event, until the logs are read again"
+        );
+    }
+
+    #[test]
+    fn search_finds_by_name_role_or_department_in_any_case() {
+        let find = |q: &str| -> Vec<String> {
+            board(&staff(), &[], q, None)
+                .groups
+                .iter()
+                .flat_map(|g| g.members.iter().map(|m| m.name.clone()))
+                .collect()
+        };
+        assert_eq!(find("RECEPTION"), vec!["Seán Murphy"]);
+        assert_eq!(find("kitchen"), vec!["Conor Walsh"]);
+        assert_eq!(find("front kelly"), vec!["Aoife Kelly"]);
+        assert!(find("nobody").is_empty());
+        let none = board(&staff(), &[], "nobody", None);
+        assert_eq!((none.shown, none.total), (0, 4));
+    }
+}

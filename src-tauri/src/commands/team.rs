@@ -1,0 +1,17 @@
+//! The team: the on-duty board and my clock.
+
+use hotelmate_core::team::TeamBoard;
+use hotelmate_core::{Desk, SessionInfo, UiError};
+use tauri::State;
+
+/// The board as stored on this desk, searched by name, role or department.
+#[tauri::command]
+pub fn team_board(desk: State<'_, Desk>, query: String) -> Result<TeamBoard, UiError> {
+    Ok(desk.team().board(&query)?)
+}
+
+/// Clocks me in or out; answers with my session as it is now.
+#[tauri::command]
+pub async fn clock_toggle(desk: State<'_, Desk>) -> Result<SessionInfo, UiError> {
+    Ok(desk.team().clock().await?)
+}

@@ -1,0 +1,64 @@
+// The Team screen's state: the on-duty board as the core has it (read again whenever the core
+// says colleagues or clock logs changed), the search, a brief highlight for whoever just clocked,
+// and a clock that ticks so "on duty for 2 h 05 min" stays true.
+import { backend, type TeamBoard, type UiError } from "./backend";
+
+const HIGHLIGHT_MS = 2500;
+const TICK_MS = 30_000;
+
+class TeamState {
+  board = $state<TeamBoard | null>(null);
+  query = $state("");
+  error = $state<UiError | null>(null);
+  highlighted = $state<Record<number, boolean>>({});
+  /** Now, every half minute (for durations). */
+  now = $state(Date.now());
+
+  #latest = 0;
+
+  constructor() {
+    setInterval(() => (this.now = Date.now()), TICK_MS);
+  }
+
+  async reload(): Promise<void> {
+    const ticket = ++this.#latest;
+    try {
+      const board = await backend.teamBoard(this.query);
+      if (ticket === this.#latest) {
+        this.board = board;
+        this.error = null;
+      }
+    } catch (error) {
+      if (ticket === this.#latest) this.error = error as UiError;
+    }
+  }
+
+  search(query: string): void {
+    this.query = query;
+    void this.reload();
+  }
+
+  highlight(id: number): void {
+    this.highlighted = { ...this.highlighted, [id]: true };
+    setTimeout(() => {
+      const { [id]: _, ...rest } = this.highlighted;
+      this.highlighted = rest;
+    }, HIGHLIGHT_MS);
+  }
+}
+
+export const team = new TeamState();
+
+/** "2 h 05 min", "14 min", "just now": how long since `since` (RFC 3339). */
+export function onDutyFor(since: string, now: number): string {
+  const minutes = Math.floor((now - Date.parse(since)) / 60_000);
+  if (!Number.isFinite(minutes) || minutes < 1) return "just now";
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return `${hours} h ${String(minutes % 60).padStart(2, "0")} min`;
+}
+
+/** "14:02": a time of day on this computer's clock. */
+export function clockTime(at: string): string {
+  return new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
