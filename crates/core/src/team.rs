@@ -29,6 +29,9 @@ pub struct TeamMember {
     /// Since when (RFC 3339), where the server says: the open clock log, or the clock event.
     pub on_duty_since: Option<String>,
     pub photo_url: Option<String>,
+    /// The signed-in staff member (the server's staff list leaves them out; the desk adds them
+    /// from "me", so the board and the reception display show everyone on duty).
+    pub is_me: bool,
 }
 
 /// One department's colleagues: on duty first, then by name.
@@ -134,6 +137,7 @@ fn member(row: &Row, since: &std::collections::HashMap<i64, String>) -> Option<T
         on_duty,
         on_duty_since,
         photo_url: text(row, "profile_image_url"),
+        is_me: false,
     })
 }
 
@@ -154,11 +158,22 @@ fn matches(member: &TeamMember, query: &str) -> bool {
         .all(|word| haystack.contains(&word.to_lowercase()))
 }
 
-/// Builds the board from the stored staff rows and open clock logs. A staff row without an id
-/// cannot be stored, so every row here has one.
-pub fn board(staff: &[Row], logs: &[Row], query: &str, as_of: Option<String>) -> TeamBoard {
+/// Builds the board from the stored staff rows, the open clock logs and me (a row of the staff
+/// list's shape). A staff row without an id cannot be stored, so every row here has one.
+pub fn board(
+    staff: &[Row],
+    logs: &[Row],
+    me: Option<&Row>,
+    query: &str,
+    as_of: Option<String>,
+) -> TeamBoard {
     let since = open_since(logs);
-    let everyone: Vec<TeamMember> = staff.iter().filter_map(|r| member(r, &since)).collect();
+    let mut everyone: Vec<TeamMember> = staff.iter().filter_map(|r| member(r, &since)).collect();
+    if let Some(mut mine) = me.and_then(|row| member(row, &since)) {
+        everyone.retain(|m| m.id != mine.id);
+        mine.is_me = true;
+        everyone.push(mine);
+    }
     let total = everyone.len() as u32;
     let mut groups: Vec<TeamGroup> = Vec::new();
     for person in everyone.into_iter().filter(|m| matches(m, query)) {
@@ -247,6 +262,7 @@ mod tests {
         let board = board(
             &staff(),
             &logs,
+            None,
             "",
             Some("2026-11-22T09:00:00+00:00".into()),
         );
@@ -288,9 +304,34 @@ mod tests {
     }
 
     #[test]
+    fn i_am_on_the_board_too_once() {
+        let me = row(
+            json!({"id": 7, "full_name": "Anna Byrne", "is_on_duty": true,
+                            "department": {"name": "Front Office"}, "role": {"name": "Receptionist"}}),
+        );
+        let logs = vec![row(
+            json!({"id": 5, "staff": 7, "time_in": "2026-11-22T06:00:00+00:00", "time_out": null}),
+        )];
+        let board = board(&staff(), &logs, Some(&me), "", None);
+        let mine: Vec<&TeamMember> = board
+            .groups
+            .iter()
+            .flat_map(|g| g.members.iter())
+            .filter(|m| m.is_me)
+            .collect();
+        assert_eq!(mine.len(), 1);
+        assert_eq!(mine[0].name, "Anna Byrne");
+        assert_eq!(
+            mine[0].on_duty_since.as_deref(),
+            Some("2026-11-22T06:00:00+00:00")
+        );
+        assert_eq!((board.on_duty, board.total), (3, 5));
+    }
+
+    #[test]
     fn search_finds_by_name_role_or_department_in_any_case() {
         let find = |q: &str| -> Vec<String> {
-            board(&staff(), &[], q, None)
+            board(&staff(), &[], None, q, None)
                 .groups
                 .iter()
                 .flat_map(|g| g.members.iter().map(|m| m.name.clone()))
@@ -300,7 +341,7 @@ mod tests {
         assert_eq!(find("kitchen"), vec!["Conor Walsh"]);
         assert_eq!(find("front kelly"), vec!["Aoife Kelly"]);
         assert!(find("nobody").is_empty());
-        let none = board(&staff(), &[], "nobody", None);
+        let none = board(&staff(), &[], None, "nobody", None);
         assert_eq!((none.shown, none.total), (0, 4));
     }
 }

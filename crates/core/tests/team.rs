@@ -79,9 +79,10 @@ async fn the_board_catches_up_after_an_outage_follows_colleagues_live_and_opens_
     })
     .await;
     let board = desk.team().board("").unwrap();
+    let me = member(&board, "Anna Byrne").expect("I am on the board, from 'me'");
     assert!(
-        member(&board, "Anna Byrne").is_none(),
-        "I am not my own colleague (the staff list leaves the caller out)"
+        me.is_me && me.on_duty,
+        "the staff list leaves me out; the desk adds me: {me:?}"
     );
     assert!(
         member(&board, "Seán Murphy")
@@ -176,6 +177,11 @@ async fn my_clock_toggles_on_the_server_waits_for_the_network_and_says_when_the_
     let session = desk.team().clock().await.unwrap();
     assert_eq!(session.is_on_duty, Some(false));
     assert!(!server_duty(&server, "anna.byrne").await);
+    let board = desk.team().board("anna").unwrap();
+    assert!(
+        !board.groups[0].members[0].on_duty,
+        "the board shows me clocked out at once"
+    );
     let session = desk.team().clock().await.unwrap();
     assert_eq!(session.is_on_duty, Some(true));
     assert!(server_duty(&server, "anna.byrne").await);

@@ -31,7 +31,10 @@ class DeskState {
     switch (event.type) {
       case "session_changed":
         this.session = event.session;
-        if (event.session) this.again = null;
+        if (event.session) {
+          this.again = null;
+          void team.reload();
+        }
         break;
       case "session_expired":
         this.session = null;

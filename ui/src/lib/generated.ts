@@ -130,7 +130,12 @@ initials: string, role: string | null, department: string | null, on_duty: boole
 /**
  * Since when (RFC 3339), where the server says: the open clock log, or the clock event.
  */
-on_duty_since: string | null, photo_url: string | null, };
+on_duty_since: string | null, photo_url: string | null, 
+/**
+ * The signed-in staff member (the server's staff list leaves them out; the desk adds them
+ * from "me", so the board and the reception display show everyone on duty).
+ */
+is_me: boolean, };
 
 export type TeamGroup = { department: string, on_duty: number, members: Array<TeamMember>, };
 

@@ -31,13 +31,31 @@ impl Team<'_> {
     /// The board as stored here (colleagues and since when they are on duty), searched by
     /// `query` (name, role or department).
     pub fn board(&self, query: &str) -> Result<TeamBoard, DeskError> {
-        self.desk.running()?;
+        let running = self.desk.running()?;
         let store = &self.desk.inner.store;
         let staff = store.records(STAFF.name)?;
         let logs = store.records(CLOCK_LOGS.name)?;
+        let me = {
+            let row = lock(&running.identity);
+            let named = |name: &Option<String>| {
+                name.as_ref().map_or(
+                    serde_json::Value::Null,
+                    |n| serde_json::json!({ "name": n }),
+                )
+            };
+            let mut mine = serde_json::Map::new();
+            mine.insert("id".into(), row.staff_id.into());
+            mine.insert("first_name".into(), row.first_name.clone().into());
+            mine.insert("last_name".into(), row.last_name.clone().into());
+            mine.insert("role".into(), named(&row.role));
+            mine.insert("department".into(), named(&row.department));
+            mine.insert("is_on_duty".into(), row.is_on_duty.unwrap_or(false).into());
+            mine
+        };
         Ok(team::board(
             &staff,
             &logs,
+            Some(&me),
             query,
             store.reconciled_at(STAFF.name)?,
         ))

@@ -1,0 +1,240 @@
+//! The Team screen in the real window: a colleague clocks in through the server and the board
+//! changes (the time it took is printed); my clock button toggles and the server agrees; a server
+//! that clocks only by face gets its message; the board opens after a restart with the server
+//! gone, marked "as of". Screenshots under target/e2e/.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Instant;
+
+use fantoccini::Client;
+use hotelmate_e2e::{
+    click, screenshot, sign_in, text_of, until, wait_for_text, AppProfile, Driver,
+};
+use hotelmate_sandbox::{Sandbox, SandboxHandle};
+use serde_json::Value;
+
+async fn token(server: &SandboxHandle, username: &str) -> String {
+    let login: Value = reqwest::Client::new()
+        .post(format!("{}/api/staff/login/", server.base_url()))
+        .json(&serde_json::json!({"username": username, "password": "killarney-demo"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    login["token"].as_str().unwrap().to_owned()
+}
+
+/// `username` clocks in or out as their own desk would; answers their new state.
+async fn clocks(server: &SandboxHandle, username: &str) -> bool {
+    let answer: Value = reqwest::Client::new()
+        .post(format!("{}/api/staff/killarney/clock/", server.base_url()))
+        .header(
+            "Authorization",
+            format!("Token {}", token(server, username).await),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["is_on_duty"].as_bool().unwrap()
+}
+
+/// `is_on_duty` of `username` as the server has it.
+async fn server_duty(server: &SandboxHandle, username: &str) -> bool {
+    let me: Value = reqwest::Client::new()
+        .get(format!("{}/api/staff/killarney/me/", server.base_url()))
+        .header(
+            "Authorization",
+            format!("Token {}", token(server, username).await),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    me["is_on_duty"].as_bool().unwrap()
+}
+
+/// Whether the board shows `name`, and on duty or not.
+async fn on_board(app: &Client, name: &str) -> Option<bool> {
+    app.execute(
+        "const row = [...document.querySelectorAll('[data-testid=team-member]')]
+             .find(r => r.dataset.name === arguments[0]);
+         return row ? row.dataset.onDuty === 'true' : null;",
+        vec![Value::from(name)],
+    )
+    .await
+    .ok()
+    .and_then(|v| v.as_bool())
+}
+
+/// Makes the reception display (`true`) or the desk window the one the session drives.
+async fn switch_to(app: &Client, display: bool) {
+    for handle in app.windows().await.unwrap() {
+        app.switch_to_window(handle).await.unwrap();
+        let hash = app.execute("return location.hash;", vec![]).await.unwrap();
+        if (hash == "#/display") == display {
+            return;
+        }
+    }
+    panic!("no {} window", if display { "display" } else { "desk" });
+}
+
+/// Whether the reception display lists `name` among those on duty.
+async fn on_display(app: &Client, name: &str) -> bool {
+    app.execute(
+        "return [...document.querySelectorAll('[data-testid=display-person]')]
+             .some(p => p.dataset.name === arguments[0]);",
+        vec![Value::from(name)],
+    )
+    .await
+    .ok()
+    .and_then(|v| v.as_bool())
+    .unwrap_or(false)
+}
+
+async fn my_button(app: &Client) -> (String, bool) {
+    let value = app
+        .execute(
+            "const b = document.querySelector('[data-testid=clock-button]');
+             return b ? [b.textContent.trim(), b.disabled] : null;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    (
+        value[0].as_str().unwrap_or_default().to_owned(),
+        value[1].as_bool().unwrap_or_default(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn window_the_board_follows_colleagues_and_my_clock_reaches_the_server() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let profile = AppProfile::new("team");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in(&app, &server, "anna.byrne").await;
+    click(&app, "[data-testid=nav-team]").await;
+    until(
+        "the board shows Niamh off duty and Seán on duty",
+        || async {
+            on_board(&app, "Niamh Kelly").await == Some(false)
+                && on_board(&app, "Seán Murphy").await == Some(true)
+        },
+    )
+    .await;
+
+    // A colleague clocks in at their own desk: the board changes without a refresh.
+    let started = Instant::now();
+    assert!(clocks(&server, "niamh.kelly").await);
+    until("Niamh shows on duty", || async {
+        on_board(&app, "Niamh Kelly").await == Some(true)
+    })
+    .await;
+    println!(
+        "a colleague's clock-in reached the window's board in {} ms (request to the server included)",
+        started.elapsed().as_millis()
+    );
+    screenshot(&app, "40-team-board").await;
+
+    // My button: Anna is on duty (from the server); clocking out reaches it.
+    until("my button offers to clock out", || async {
+        my_button(&app).await == ("Clock out".to_owned(), false)
+    })
+    .await;
+    click(&app, "[data-testid=clock-button]").await;
+    until("my button offers to clock in", || async {
+        my_button(&app).await == ("Clock in".to_owned(), false)
+    })
+    .await;
+    assert!(
+        !server_duty(&server, "anna.byrne").await,
+        "the server agrees"
+    );
+
+    // The reception display lists who is on duty, and my clock-in appears there.
+    click(&app, "[data-testid=open-display]").await;
+    switch_to(&app, true).await;
+    until("the display lists Niamh, and not me", || async {
+        on_display(&app, "Niamh Kelly").await && !on_display(&app, "Anna Byrne").await
+    })
+    .await;
+    switch_to(&app, false).await;
+    click(&app, "[data-testid=clock-button]").await;
+    let clicked = Instant::now();
+    switch_to(&app, true).await;
+    until("the display lists me", || async {
+        on_display(&app, "Anna Byrne").await
+    })
+    .await;
+    println!(
+        "my clock-in reached the reception display in {} ms (click to shown, server included)",
+        clicked.elapsed().as_millis()
+    );
+    screenshot(&app, "43-display-on-duty").await;
+    switch_to(&app, false).await;
+    until("my button offers to clock out again", || async {
+        my_button(&app).await == ("Clock out".to_owned(), false)
+    })
+    .await;
+    assert!(server_duty(&server, "anna.byrne").await);
+
+    // A server that clocks only by face: the button says so and stays off.
+    server.set_token_clock(false);
+    click(&app, "[data-testid=clock-button]").await;
+    until("the button says where this server clocks staff", || async {
+        app.find(fantoccini::Locator::Css("[data-testid=clock-note]"))
+            .await
+            .ok()
+            .is_some()
+            && text_of(&app, "[data-testid=clock-note]")
+                .await
+                .contains("face-recognition terminal")
+    })
+    .await;
+    assert_eq!(my_button(&app).await, ("Clock out".to_owned(), true));
+    assert!(server_duty(&server, "anna.byrne").await);
+    screenshot(&app, "41-clock-refused").await;
+    app.close().await.unwrap();
+    server.shutdown().await;
+
+    // Reopened with the server gone: the board is there, marked as of its last reading.
+    let app = driver.launch().await;
+    wait_for_text(&app, "[data-testid=hotel-name]", "Hotel Killarney").await;
+    click(&app, "[data-testid=nav-team]").await;
+    until("the board shows the team as it was", || async {
+        on_board(&app, "Niamh Kelly").await == Some(true)
+            && on_board(&app, "Seán Murphy").await == Some(true)
+    })
+    .await;
+    until("the board says it is a copy", || async {
+        app.find(fantoccini::Locator::Css("[data-testid=team-as-of]"))
+            .await
+            .is_ok()
+    })
+    .await;
+    assert!(text_of(&app, "[data-testid=team-as-of]")
+        .await
+        .starts_with("As of "));
+    until(
+        "my button is off while offline, with the reason",
+        || async {
+            my_button(&app).await.1
+                && app
+                    .find(fantoccini::Locator::Css("[data-testid=clock-note]"))
+                    .await
+                    .is_ok()
+        },
+    )
+    .await;
+    screenshot(&app, "42-team-offline").await;
+    app.close().await.unwrap();
+}
