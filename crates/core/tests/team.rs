@@ -235,3 +235,35 @@ async fn my_clock_toggles_on_the_server_waits_for_the_network_and_says_when_the_
     desk.shutdown().await;
     server.shutdown().await;
 }
+
+/// Colleagues clocking in and out would be a stream of toasts on a busy morning: off until the
+/// user switches them on, and the choice is kept across a restart.
+#[tokio::test(flavor = "multi_thread")]
+async fn clocking_toasts_are_off_until_switched_on_and_the_choice_is_kept() {
+    use hotelmate_core::events::ResourceKind;
+    let home = Home::new("team-toasts");
+    let muted = |desk: &Desk, kind: ResourceKind| {
+        desk.toast_settings()
+            .iter()
+            .find(|s| s.category == kind)
+            .map(|s| s.muted)
+    };
+    let desk = home.open();
+    assert_eq!(muted(&desk, ResourceKind::Staff), Some(true));
+    assert_eq!(muted(&desk, ResourceKind::Offers), Some(false));
+    assert_eq!(
+        muted(&desk, ResourceKind::ClockLogs),
+        None,
+        "not a category of its own"
+    );
+    desk.set_toast_muted(ResourceKind::Staff, false)
+        .await
+        .unwrap();
+    desk.set_toast_muted(ResourceKind::Offers, true)
+        .await
+        .unwrap();
+    drop(desk);
+    let reopened = home.open();
+    assert_eq!(muted(&reopened, ResourceKind::Staff), Some(false));
+    assert_eq!(muted(&reopened, ResourceKind::Offers), Some(true));
+}
