@@ -143,6 +143,7 @@ async fn main() {
         media: &media,
         resource: OFFERS,
         slug: "killarney",
+        before_send: None,
     };
     let replayed = push::replay_all(at, |_| progress.clone(), |_, _| {})
         .await

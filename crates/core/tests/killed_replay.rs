@@ -35,6 +35,7 @@ async fn replay_all(store: &Store, client: &ApiClient, media: &MediaCache) {
         media,
         resource: OFFERS,
         slug: "killarney",
+        before_send: None,
     };
     if let Err(err) = push::replay_all(at, |_| progress.clone(), |_, _| {}).await {
         panic!("replay failed: {err}");

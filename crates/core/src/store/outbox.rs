@@ -474,8 +474,12 @@ impl Store {
             .iter()
             .map(|id| resolve(&tx, resource, *id))
             .collect::<rusqlite::Result<Vec<i64>>>()?;
+        // The new order replaces any earlier one not yet on the server, also one being sent
+        // right now (the network may have just gone): a whole order is sent again safely, and
+        // an earlier one still in flight is finished or retried by nobody (its row is gone), so
+        // the user's last order is the one change that waits.
         tx.execute(
-            "DELETE FROM outbox WHERE resource = ?1 AND op = 'reorder' AND state = 'pending'",
+            "DELETE FROM outbox WHERE resource = ?1 AND op = 'reorder' AND state IN ('pending', 'sending')",
             [resource],
         )?;
         let mut fields = Map::new();

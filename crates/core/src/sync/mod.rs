@@ -424,12 +424,32 @@ fn handle_error(shared: &SyncShared, err: SyncError) -> Stop {
 async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
     let mut outcome = Ok(());
     for spec in shared.resources.iter().copied() {
+        let mark_own = |entry: &crate::store::OutboxEntry| {
+            if entry.target > 0 {
+                shared.remember_own(spec.name(), entry.target);
+            }
+            if entry.op == crate::store::Op::Reorder {
+                // A reorder changes every offer it moves; each is announced on its own.
+                let ids = entry
+                    .fields
+                    .get(crate::store::ORDER)
+                    .and_then(serde_json::Value::as_array);
+                for id in ids
+                    .into_iter()
+                    .flatten()
+                    .filter_map(serde_json::Value::as_i64)
+                {
+                    shared.remember_own(spec.name(), id);
+                }
+            }
+        };
         let at = push::Replay {
             client: &shared.client,
             store: &shared.store,
             media: &shared.media,
             resource: spec.api,
             slug: &shared.slug,
+            before_send: Some(&mark_own),
         };
         let progress = |id: i64| -> Progress {
             let shared = shared.clone();

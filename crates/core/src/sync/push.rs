@@ -66,6 +66,9 @@ pub async fn replay_all(
     let mut entries = at.store.outbox_entries(at.resource.name)?;
     let mut count = 0;
     while let Some(entry) = next_sendable(&entries).cloned() {
+        if let Some(before_send) = at.before_send {
+            before_send(&entry);
+        }
         let replayed = replay(at, &entry, progress(entry.target)).await?;
         done(&entry, &replayed);
         count += 1;
@@ -105,6 +108,10 @@ pub struct Replay<'a> {
     pub media: &'a MediaCache,
     pub resource: Resource,
     pub slug: &'a str,
+    /// Told of each entry just before it is sent: the server announces a change on the hotel
+    /// channel before it answers the request, so the desk must know the change is its own
+    /// before the answer comes.
+    pub before_send: Option<&'a (dyn Fn(&OutboxEntry) + Sync)>,
 }
 
 /// Replays `entry`. Transient failures come back as `Err` with the entry left to retry.
@@ -325,6 +332,7 @@ async fn replay_upload(
         media,
         resource,
         slug,
+        ..
     } = at;
     let image = entry
         .media
