@@ -144,6 +144,7 @@ async fn main() {
         resource: OFFERS,
         slug: "killarney",
         before_send: None,
+        permanent: hotelmate_core::sync::spec::no_permanent_failures,
     };
     let replayed = push::replay_all(at, |_| progress.clone(), |_, _| {})
         .await

@@ -14,6 +14,11 @@ pub enum ResourceKind {
     Staff,
     /// Open clock logs: since when colleagues are on duty.
     ClockLogs,
+    RoomTypes,
+    /// The hotel's settings (hero, landing-page and logo images among them).
+    Settings,
+    /// Guest-chat conversations.
+    Conversations,
 }
 
 impl ResourceKind {
@@ -21,6 +26,9 @@ impl ResourceKind {
         ResourceKind::Offers,
         ResourceKind::Staff,
         ResourceKind::ClockLogs,
+        ResourceKind::RoomTypes,
+        ResourceKind::Settings,
+        ResourceKind::Conversations,
     ];
 
     /// The name the store and the UI use for it (`offers`).
@@ -29,6 +37,9 @@ impl ResourceKind {
             Self::Offers => "offers",
             Self::Staff => "staff",
             Self::ClockLogs => "clock_logs",
+            Self::RoomTypes => "room_types",
+            Self::Settings => "settings",
+            Self::Conversations => "conversations",
         }
     }
 
@@ -39,7 +50,7 @@ impl ResourceKind {
         match self {
             Self::Offers => Some(true),
             Self::Staff => Some(false),
-            Self::ClockLogs => None,
+            Self::ClockLogs | Self::RoomTypes | Self::Settings | Self::Conversations => None,
         }
     }
 }

@@ -12,4 +12,4 @@ pub mod session;
 pub use client::{ApiClient, DEFAULT_REQUEST_TIMEOUT};
 pub use error::ApiError;
 pub use pages::{Page, CONCURRENT_PAGES};
-pub use resources::{ImageFile, Mount, Progress, Resource};
+pub use resources::{ImageFile, Listing, Mount, Progress, Resource, SINGLETON_ID};

@@ -18,6 +18,11 @@ pub struct Resource {
     pub path: &'static str,
     /// Where the router is mounted, and how the hotel is named.
     pub mount: Mount,
+    /// How the collection is read: pages, one plain array, or one object.
+    pub listing: Listing,
+    /// The key holding a row's id (`id`; a conversation's is `conversation_id`). Rows are stored
+    /// under `id` whatever the server calls it.
+    pub id_key: &'static str,
     /// The upload action and its file field, when the resource has one.
     pub upload: Option<(&'static str, &'static str)>,
 }
@@ -35,6 +40,21 @@ pub type Progress = std::sync::Arc<dyn Fn(u64, u64) + Send + Sync>;
 
 const UPLOAD_CHUNK_BYTES: usize = 64 * 1024;
 
+/// How a collection answers a GET (API.md Decision 3 and the sections that differ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// `{count, next, previous, results}`, followed page by page.
+    Paginated,
+    /// One JSON array (the chat conversations, §8.2).
+    PlainArray,
+    /// One object, stored as the row with id [`SINGLETON_ID`] (the hotel's settings, §4.1);
+    /// its address is the collection itself.
+    Singleton,
+}
+
+/// The id a singleton is stored under.
+pub const SINGLETON_ID: i64 = 1;
+
 /// Where a collection's router is mounted (API.md §1.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mount {
@@ -43,6 +63,8 @@ pub enum Mount {
     /// `/api/attendance/clock-logs/<path>/?hotel_slug=<slug>`: the legacy attendance reads (§7.1),
     /// which take the hotel as a query parameter. Read-only.
     ClockLogs,
+    /// `/api/chat/<slug>/<path>/`: guest chat (§8.2).
+    Chat,
 }
 
 impl Resource {
@@ -53,14 +75,18 @@ impl Resource {
             Mount::ClockLogs => {
                 format!("api/attendance/clock-logs/{}/?hotel_slug={slug}", self.path)
             }
+            Mount::Chat => format!("api/chat/{slug}/{}/", self.path),
         }
     }
 
     /// One row's address. Only the staff CRUD routers have one; the attendance reads are
     /// never written to (their descriptions refuse edits before anything is queued).
     pub fn item(&self, slug: &str, id: i64) -> String {
+        if self.listing == Listing::Singleton {
+            return self.collection(slug);
+        }
         match self.mount {
-            Mount::StaffHotel => format!("{}{id}/", self.collection(slug)),
+            Mount::StaffHotel | Mount::Chat => format!("{}{id}/", self.collection(slug)),
             Mount::ClockLogs => format!(
                 "api/attendance/clock-logs/{id}/?hotel_slug={}",
                 encode_segment(slug)
@@ -70,8 +96,30 @@ impl Resource {
 }
 
 impl ApiClient {
+    /// Every row of the collection, each with its id under `id`.
     pub async fn list(&self, resource: Resource, slug: &str) -> Result<Vec<Value>, ApiError> {
-        self.all_pages(&resource.collection(slug)).await
+        let path = resource.collection(slug);
+        let mut rows = match resource.listing {
+            Listing::Paginated => self.all_pages(&path).await?,
+            Listing::PlainArray => self.get::<Vec<Value>>(&path).await?,
+            Listing::Singleton => {
+                let mut object: Value = self.get(&path).await?;
+                if let Value::Object(fields) = &mut object {
+                    fields.insert("id".into(), Value::from(SINGLETON_ID));
+                }
+                vec![object]
+            }
+        };
+        if resource.id_key != "id" {
+            for row in &mut rows {
+                if let Value::Object(fields) = row {
+                    if let Some(id) = fields.get(resource.id_key).cloned() {
+                        fields.insert("id".into(), id);
+                    }
+                }
+            }
+        }
+        Ok(rows)
     }
 
     pub async fn fetch(&self, resource: Resource, slug: &str, id: i64) -> Result<Value, ApiError> {

@@ -45,6 +45,9 @@ pub struct DeskOptions {
     pub demo: Option<Arc<dyn DemoLauncher>>,
     /// How much disk the images kept for showing offline may take.
     pub shown_images_limit_bytes: u64,
+    /// How often what no live event announces is read again (and everything, without live
+    /// updates).
+    pub poll_interval: Duration,
 }
 
 impl DeskOptions {
@@ -56,6 +59,7 @@ impl DeskOptions {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             demo: None,
             shown_images_limit_bytes: crate::media::shown::DEFAULT_SHOWN_IMAGES_LIMIT_BYTES,
+            poll_interval: crate::sync::POLL_INTERVAL,
         }
     }
 
@@ -388,8 +392,11 @@ impl Desk {
             self.inner.media.clone(),
             row.hotel_slug.clone(),
             self.inner.events.clone(),
-            crate::resources::ALL,
-            socket,
+            crate::sync::Schedule {
+                resources: crate::resources::ALL,
+                socket,
+                poll: self.inner.options.poll_interval,
+            },
         );
         let shared = engine.shared.clone();
         let socket = endpoint.and_then(|endpoint: PusherEndpoint| {

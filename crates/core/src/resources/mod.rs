@@ -3,13 +3,21 @@
 //! fields a re-create carries, which fields hold its image, and how a colleague's change toasts.
 //! Adding a resource is adding a module here and naming it in [`ALL`].
 
+pub mod hotel;
 pub mod offers;
 pub mod staff;
 
 use crate::sync::spec::{ResourceSpec, Resources};
 
 /// Every synced resource.
-pub static ALL: Resources = &[&offers::SPEC, &staff::SPEC, &staff::CLOCK_LOGS_SPEC];
+pub static ALL: Resources = &[
+    &offers::SPEC,
+    &staff::SPEC,
+    &staff::CLOCK_LOGS_SPEC,
+    &hotel::ROOM_TYPES_SPEC,
+    &hotel::SETTINGS_SPEC,
+    &hotel::CONVERSATIONS_SPEC,
+];
 
 /// The description of the resource stored as `name`, if the desk syncs it.
 pub fn named(name: &str) -> Option<&'static ResourceSpec> {

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::api::{Mount, Resource};
+use crate::api::{Listing, Mount, Resource};
 use crate::events::ResourceKind;
 use crate::store::Row;
 use crate::sync::live::Hint;
@@ -14,6 +14,8 @@ pub const OFFERS: Resource = Resource {
     name: "offers",
     path: "offers",
     mount: Mount::StaffHotel,
+    listing: Listing::Paginated,
+    id_key: "id",
     upload: Some(("upload-image", "photo")),
 };
 
@@ -27,6 +29,7 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     editable: crate::offers::EDITABLE_FIELDS,
     image_fields: &["photo_url", "photo"],
     toast,
+    permanent_failure: crate::sync::spec::no_permanent_failures,
 };
 
 fn title(row: &Row) -> Option<String> {

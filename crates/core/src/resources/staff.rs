@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::api::{Mount, Resource};
+use crate::api::{Listing, Mount, Resource};
 use crate::events::ResourceKind;
 use crate::rules::{invalid, FieldInvalid};
 use crate::store::Row;
@@ -18,6 +18,8 @@ pub const STAFF: Resource = Resource {
     name: "staff",
     path: "staff_chat/staff-list",
     mount: Mount::StaffHotel,
+    listing: Listing::Paginated,
+    id_key: "id",
     upload: None,
 };
 
@@ -26,6 +28,8 @@ pub const CLOCK_LOGS: Resource = Resource {
     name: "clock_logs",
     path: "currently-clocked-in",
     mount: Mount::ClockLogs,
+    listing: Listing::Paginated,
+    id_key: "id",
     upload: None,
 };
 
@@ -39,6 +43,7 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     editable: &[],
     image_fields: &["profile_image_url"],
     toast,
+    permanent_failure: crate::sync::spec::no_permanent_failures,
 };
 
 pub static CLOCK_LOGS_SPEC: ResourceSpec = ResourceSpec {
@@ -51,6 +56,7 @@ pub static CLOCK_LOGS_SPEC: ResourceSpec = ResourceSpec {
     editable: &[],
     image_fields: &[],
     toast: |_, _| None,
+    permanent_failure: crate::sync::spec::no_permanent_failures,
 };
 
 /// "Seán Murphy": `full_name`, else first and last name.

@@ -55,6 +55,8 @@ pub struct SyncShared {
     pub events: broadcast::Sender<DeskEvent>,
     /// What the engine keeps in sync (it names no resource itself).
     pub resources: Resources,
+    /// How often what no event announces is read again ([`POLL_INTERVAL`] but in tests).
+    poll: Duration,
     wake: Notify,
     plan: Mutex<Plan>,
     link: Mutex<Link>,
@@ -120,6 +122,24 @@ impl SyncShared {
             plan.reconcile_at = Some(plan.reconcile_at.map_or(due, |at| at.min(due)));
         }
         self.wake.notify_one();
+    }
+
+    /// While live, the resources the server does not announce are read every [`POLL_INTERVAL`]
+    /// all the same (a colleague's new room type reaches no socket).
+    fn poll_unannounced(&self) {
+        let quiet: Vec<&'static str> = self
+            .resources
+            .iter()
+            .filter(|spec| !spec.broadcast)
+            .map(|spec| spec.name())
+            .collect();
+        if quiet.is_empty() {
+            return;
+        }
+        let due = Instant::now() + self.poll;
+        let mut plan = self.plan();
+        plan.stale.extend(quiet);
+        plan.reconcile_at = Some(plan.reconcile_at.map_or(due, |at| at.min(due)));
     }
 
     fn reconcile_within(&self, delay: Duration) {
@@ -216,14 +236,14 @@ impl SyncShared {
         self.update_link(|link| link.socket(socket));
         if !live {
             // Nothing arrives live now: look at the server now and then meanwhile.
-            self.reconcile_within(POLL_INTERVAL);
+            self.reconcile_within(self.poll);
         }
     }
 
     /// The hotel channel's subscription went back to pending.
     pub fn subscription_lost(&self) {
         self.update_link(Link::subscription_lost);
-        self.reconcile_within(POLL_INTERVAL);
+        self.reconcile_within(self.poll);
     }
 
     pub fn set_socket_client(&self, client: Option<pusher_channels::Client>) {
@@ -277,6 +297,15 @@ pub struct SyncEngine {
     worker: JoinHandle<()>,
 }
 
+/// What the engine keeps in sync and how it starts.
+pub struct Schedule {
+    pub resources: Resources,
+    /// The live socket as it is at the start (`Connecting` when live updates are configured).
+    pub socket: Socket,
+    /// How often what no event announces is read again.
+    pub poll: Duration,
+}
+
 impl SyncEngine {
     /// Starts the worker: queued edits are sent at once; the first reconcile waits for the
     /// live channel (`socket` is `Connecting`) at most [`SUBSCRIBE_GRACE`].
@@ -286,9 +315,13 @@ impl SyncEngine {
         media: MediaCache,
         slug: String,
         events: broadcast::Sender<DeskEvent>,
-        resources: Resources,
-        socket: Socket,
+        schedule: Schedule,
     ) -> Self {
+        let Schedule {
+            resources,
+            socket,
+            poll,
+        } = schedule;
         let first_reconcile = if socket == Socket::Connecting {
             SUBSCRIBE_GRACE
         } else {
@@ -302,6 +335,7 @@ impl SyncEngine {
             slug,
             events,
             resources,
+            poll,
             wake: Notify::new(),
             plan: Mutex::new(Plan::default()),
             link: Mutex::new(Link::new(socket)),
@@ -337,7 +371,7 @@ async fn run(shared: Arc<SyncShared>) {
             (Some(at), Some(retry)) => at.saturating_duration_since(Instant::now()).max(retry),
             (Some(at), None) => at.saturating_duration_since(Instant::now()),
             (None, Some(retry)) => retry,
-            (None, None) => POLL_INTERVAL,
+            (None, None) => shared.poll,
         };
         if !wait.is_zero() {
             let _ = tokio::time::timeout(wait, shared.wake.notified()).await;
@@ -367,8 +401,10 @@ async fn run(shared: Arc<SyncShared>) {
             };
             match reconcile_all(&shared, which.as_ref()).await {
                 Ok(()) => {
-                    if !lock(&shared.link).is_live() {
-                        shared.reconcile_within(POLL_INTERVAL);
+                    if lock(&shared.link).is_live() {
+                        shared.poll_unannounced();
+                    } else {
+                        shared.reconcile_within(shared.poll);
                     }
                 }
                 Err(Stop::SignedOut) => return,
@@ -450,6 +486,7 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
             resource: spec.api,
             slug: &shared.slug,
             before_send: Some(&mark_own),
+            permanent: spec.permanent_failure,
         };
         let progress = |id: i64| -> Progress {
             let shared = shared.clone();

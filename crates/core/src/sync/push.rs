@@ -112,6 +112,8 @@ pub struct Replay<'a> {
     /// channel before it answers the request, so the desk must know the change is its own
     /// before the answer comes.
     pub before_send: Option<&'a (dyn Fn(&OutboxEntry) + Sync)>,
+    /// Which server errors are final for the request (`ResourceSpec::permanent_failure`).
+    pub permanent: fn(&ApiError) -> Option<String>,
 }
 
 /// Replays `entry`. Transient failures come back as `Err` with the entry left to retry.
@@ -153,6 +155,15 @@ pub async fn replay(
                 return deleted_elsewhere(store, entry);
             }
             let message = err.to_string();
+            store.mark_retry(entry.seq, EntryState::Rejected, &message)?;
+            Ok(Replayed::Rejected {
+                target: entry.target,
+                message,
+            })
+        }
+        Err(SyncError::Api(err)) if (at.permanent)(&err).is_some() => {
+            let message = (at.permanent)(&err).unwrap_or_else(|| err.to_string());
+            tracing::warn!(resource = resource.name, %err, "the server will never take this edit");
             store.mark_retry(entry.seq, EntryState::Rejected, &message)?;
             Ok(Replayed::Rejected {
                 target: entry.target,

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::api::Resource;
+use crate::api::{ApiError, Resource};
 use crate::events::ResourceKind;
 use crate::rules::FieldInvalid;
 use crate::store::Row;
@@ -41,6 +41,15 @@ pub struct ResourceSpec {
     pub image_fields: &'static [&'static str],
     /// A colleague's change as a toast (summary, body), or `None` for changes not worth one.
     pub toast: Toast,
+    /// Server errors that will never go away for the request that got them (API.md §6.2: a 500
+    /// for an upload to an unknown room type): the entry is refused with these words instead of
+    /// being retried forever. `None` for errors worth retrying.
+    pub permanent_failure: fn(&ApiError) -> Option<String>,
+}
+
+/// For resources whose every server error is worth retrying.
+pub fn no_permanent_failures(_: &ApiError) -> Option<String> {
+    None
 }
 
 impl ResourceSpec {

@@ -1,0 +1,155 @@
+//! The engine with resources of every shape the server has: paginated (room types), one object
+//! (the hotel's settings), one plain array keyed by another name (chat conversations); a
+//! resource no event announces is read again while live; a server error that is final for a
+//! request (§6.2's 500 for an upload to a room type that is gone) refuses the entry instead of
+//! retrying it forever. Real sandbox over HTTP and WebSocket, real SQLite files.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hotelmate_core::api::{ApiClient, Progress};
+use hotelmate_core::config::{ApiBase, DataDir};
+use hotelmate_core::media::MediaCache;
+use hotelmate_core::resources::hotel::{ROOM_TYPES, ROOM_TYPES_SPEC};
+use hotelmate_core::secrets::StaffToken;
+use hotelmate_core::store::{EntryState, Store};
+use hotelmate_core::sync::push;
+use hotelmate_core::{ConnectionStatus, Desk, DeskOptions};
+use reqwest::Method;
+use serde_json::json;
+use support::*;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// What the desk has stored of `resource`, read from its database file as the next start would.
+fn stored(
+    dir: &std::path::Path,
+    resource: &str,
+) -> Vec<serde_json::Map<String, serde_json::Value>> {
+    Store::open(&DataDir::at(dir).database())
+        .unwrap()
+        .records(resource)
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_shape_of_collection_is_kept_and_an_unannounced_one_is_read_again_while_live() {
+    let server = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = DeskOptions::new(DataDir::at(dir.path()));
+    options.vault = hotelmate_core::secrets::TokenVault::with_service(unique("engine"));
+    options.request_timeout = Duration::from_secs(5);
+    // A minute in the app; a second here, so the test sees a poll.
+    options.poll_interval = Duration::from_secs(1);
+    let desk = Desk::open(options).unwrap();
+    sign_in(&desk, &server, server.addr(), "anna.byrne").await;
+    eventually("the desk is live", WAIT, || async {
+        desk.connection_status() == ConnectionStatus::Online
+    })
+    .await;
+    eventually(
+        "room types, settings and conversations are stored",
+        WAIT,
+        || async {
+            !stored(dir.path(), "room_types").is_empty()
+                && !stored(dir.path(), "settings").is_empty()
+                && !stored(dir.path(), "conversations").is_empty()
+        },
+    )
+    .await;
+    let settings = stored(dir.path(), "settings");
+    assert_eq!(settings.len(), 1, "one object");
+    assert_eq!(settings[0]["id"], json!(1));
+    assert!(
+        settings[0].contains_key("hero_image_display"),
+        "{settings:?}"
+    );
+    let conversations = stored(dir.path(), "conversations");
+    assert!(
+        conversations
+            .iter()
+            .all(|c| c["id"] == c["conversation_id"] && c["id"].is_i64()),
+        "stored under their conversation_id: {conversations:?}"
+    );
+
+    // A colleague adds a room type: the server announces nothing, the desk reads it anyway.
+    let tok = token(&server, "sean.murphy").await;
+    let created = rest(
+        &server,
+        &tok,
+        Method::POST,
+        "/api/staff/hotel/killarney/room-types/",
+        Some(
+            json!({"code": "LOFT", "name": "Attic Loft", "max_occupancy": 2,
+                    "starting_price_from": "189.00", "currency": "EUR"}),
+        ),
+    )
+    .await;
+    let id = created["id"].as_i64().unwrap();
+    eventually(
+        "the new room type reaches the desk with no event",
+        WAIT,
+        || async {
+            stored(dir.path(), "room_types")
+                .iter()
+                .any(|r| r["id"] == json!(id) && r["name"] == "Attic Loft")
+        },
+    )
+    .await;
+    assert_eq!(desk.connection_status(), ConnectionStatus::Online);
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upload_to_a_room_type_that_is_gone_is_refused_in_words_not_retried_forever() {
+    let server = sandbox().await;
+    let tok = token(&server, "sean.murphy").await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
+    let media = MediaCache::open(dir.path().join("media")).unwrap();
+    let client = ApiClient::new(ApiBase::parse(&server.base_url()).unwrap())
+        .unwrap()
+        .authenticated(StaffToken::new(&tok));
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(16, 16, image::Rgb([20, 90, 160]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let photo = media.put("room.png", &png).unwrap();
+    store
+        .queue_image("room_types", 987_654, Some(&photo.hash))
+        .unwrap();
+    let progress: Progress = Arc::new(|_, _| {});
+    let at = push::Replay {
+        client: &client,
+        store: &store,
+        media: &media,
+        resource: ROOM_TYPES,
+        slug: "killarney",
+        before_send: None,
+        permanent: ROOM_TYPES_SPEC.permanent_failure,
+    };
+    let mut outcomes = Vec::new();
+    push::replay_all(
+        at,
+        |_| progress.clone(),
+        |_, replayed| outcomes.push(replayed.clone()),
+    )
+    .await
+    .expect("a final error is an outcome, not a failure of the drain");
+    assert!(
+        matches!(&outcomes[..], [push::Replayed::Rejected { message, .. }] if message.contains("no longer on the hotel's server")),
+        "{outcomes:?}"
+    );
+    let entries = store.outbox_entries("room_types").unwrap();
+    assert_eq!(entries.len(), 1, "kept for the user to see, not dropped");
+    assert_eq!(entries[0].state, EntryState::Rejected);
+    let again = push::replay_all(at, |_| progress.clone(), |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(again, 0, "a refused entry is not sent again");
+    server.shutdown().await;
+}
