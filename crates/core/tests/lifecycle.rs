@@ -306,3 +306,48 @@ async fn a_photo_picked_while_the_offer_is_being_created_reaches_the_server() {
     desk.shutdown().await;
     server.shutdown().await;
 }
+
+/// A saved live-update setting that cannot be read (a damaged row) is said, not swallowed: the
+/// desk opens, works over REST, and the status bar says live updates are off and why.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_live_update_setting_is_said_and_the_desk_still_works() {
+    let server = sandbox().await;
+    let home = Home::new("damaged-pusher");
+    let desk = home.open();
+    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
+    loaded(&desk).await;
+    desk.shutdown().await;
+    drop(desk);
+    {
+        let conn = rusqlite::Connection::open(
+            hotelmate_core::config::DataDir::at(home.dir.path()).database(),
+        )
+        .unwrap();
+        conn.execute(
+            "UPDATE session SET pusher = '{\"SelfHosted\": {\"key\"' WHERE id = 1",
+            [],
+        )
+        .unwrap();
+    }
+    let desk = home.open();
+    desk.resume().await.unwrap().expect("still signed in");
+    eventually(
+        "the status bar says live updates are off, and why",
+        WAIT,
+        || async {
+            matches!(
+                desk.connection_status(),
+                ConnectionStatus::LiveOff { ref reason } if reason.contains("live-update settings")
+            )
+        },
+    )
+    .await;
+    let id = desk.offers().list().unwrap()[0].id;
+    desk.offers()
+        .update(id, &fields(json!({"tag": "Still works"})))
+        .unwrap();
+    synced(&desk).await;
+    assert_eq!(server_offer(&server, id).await["tag"], "Still works");
+    desk.shutdown().await;
+    server.shutdown().await;
+}
