@@ -453,11 +453,12 @@ pub async fn screenshot(client: &Client, name: &str) -> PathBuf {
 
 pub use hotelmate_sandbox::network::CutProxy;
 
-/// A colleague's token (Niamh, the manager), for changes made as another browser would.
-pub async fn colleague_token(server: &hotelmate_sandbox::SandboxHandle) -> String {
+/// The token of `username` (every demo login has the same password), as their own browser
+/// would get it.
+pub async fn token_of(server: &hotelmate_sandbox::SandboxHandle, username: &str) -> String {
     let login: serde_json::Value = reqwest::Client::new()
         .post(format!("{}/api/staff/login/", server.base_url()))
-        .json(&serde_json::json!({"username": "niamh.kelly", "password": "killarney-demo"}))
+        .json(&serde_json::json!({"username": username, "password": "killarney-demo"}))
         .send()
         .await
         .unwrap()
@@ -465,6 +466,32 @@ pub async fn colleague_token(server: &hotelmate_sandbox::SandboxHandle) -> Strin
         .await
         .unwrap();
     login["token"].as_str().unwrap().to_owned()
+}
+
+/// A colleague's token (Niamh, the manager), for changes made as another browser would.
+pub async fn colleague_token(server: &hotelmate_sandbox::SandboxHandle) -> String {
+    token_of(server, "niamh.kelly").await
+}
+
+/// A request as `username`'s own browser would make it; the JSON answer.
+pub async fn as_user(
+    server: &hotelmate_sandbox::SandboxHandle,
+    username: &str,
+    method: reqwest::Method,
+    path: &str,
+) -> serde_json::Value {
+    reqwest::Client::new()
+        .request(method, format!("{}{path}", server.base_url()))
+        .header(
+            "Authorization",
+            format!("Token {}", token_of(server, username).await),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
 
 /// Every offer on the server (all pages), as a colleague's browser reads them.

@@ -8,56 +8,30 @@ use std::time::Instant;
 
 use fantoccini::Client;
 use hotelmate_e2e::{
-    click, screenshot, sign_in, text_of, until, wait_for_text, AppProfile, Driver,
+    as_user, click, screenshot, sign_in, text_of, until, wait_for_text, AppProfile, Driver,
 };
 use hotelmate_sandbox::{Sandbox, SandboxHandle};
+use reqwest::Method;
 use serde_json::Value;
-
-async fn token(server: &SandboxHandle, username: &str) -> String {
-    let login: Value = reqwest::Client::new()
-        .post(format!("{}/api/staff/login/", server.base_url()))
-        .json(&serde_json::json!({"username": username, "password": "killarney-demo"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    login["token"].as_str().unwrap().to_owned()
-}
 
 /// `username` clocks in or out as their own desk would; answers their new state.
 async fn clocks(server: &SandboxHandle, username: &str) -> bool {
-    let answer: Value = reqwest::Client::new()
-        .post(format!("{}/api/staff/killarney/clock/", server.base_url()))
-        .header(
-            "Authorization",
-            format!("Token {}", token(server, username).await),
-        )
-        .send()
-        .await
+    as_user(
+        server,
+        username,
+        Method::POST,
+        "/api/staff/killarney/clock/",
+    )
+    .await["is_on_duty"]
+        .as_bool()
         .unwrap()
-        .json()
-        .await
-        .unwrap();
-    answer["is_on_duty"].as_bool().unwrap()
 }
 
 /// `is_on_duty` of `username` as the server has it.
 async fn server_duty(server: &SandboxHandle, username: &str) -> bool {
-    let me: Value = reqwest::Client::new()
-        .get(format!("{}/api/staff/killarney/me/", server.base_url()))
-        .header(
-            "Authorization",
-            format!("Token {}", token(server, username).await),
-        )
-        .send()
-        .await
+    as_user(server, username, Method::GET, "/api/staff/killarney/me/").await["is_on_duty"]
+        .as_bool()
         .unwrap()
-        .json()
-        .await
-        .unwrap();
-    me["is_on_duty"].as_bool().unwrap()
 }
 
 /// Whether the board shows `name`, and on duty or not.

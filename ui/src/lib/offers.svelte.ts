@@ -1,8 +1,7 @@
 // The Offers screen's state: the list as the core has it (read again whenever the core says it
 // changed), highlights for colleagues' changes, and upload progress per offer.
+import { flash } from "./highlight";
 import { backend, type Offer, type UiError } from "./backend";
-
-const HIGHLIGHT_MS = 2500;
 
 class OffersState {
   list = $state<Offer[]>([]);
@@ -55,11 +54,7 @@ class OffersState {
   }
 
   highlight(id: number): void {
-    this.highlighted = { ...this.highlighted, [id]: true };
-    setTimeout(() => {
-      const { [id]: _, ...rest } = this.highlighted;
-      this.highlighted = rest;
-    }, HIGHLIGHT_MS);
+    flash(this, id);
   }
 
   uploadProgress(id: number, sent: number, total: number): void {

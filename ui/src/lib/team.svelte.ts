@@ -1,9 +1,9 @@
 // The Team screen's state: the on-duty board as the core has it (read again whenever the core
 // says colleagues or clock logs changed), the search, a brief highlight for whoever just clocked,
 // and a clock that ticks so "on duty for 2 h 05 min" stays true.
+import { flash } from "./highlight";
 import { backend, type TeamBoard, type UiError } from "./backend";
 
-const HIGHLIGHT_MS = 2500;
 const TICK_MS = 30_000;
 
 class TeamState {
@@ -39,11 +39,7 @@ class TeamState {
   }
 
   highlight(id: number): void {
-    this.highlighted = { ...this.highlighted, [id]: true };
-    setTimeout(() => {
-      const { [id]: _, ...rest } = this.highlighted;
-      this.highlighted = rest;
-    }, HIGHLIGHT_MS);
+    flash(this, id);
   }
 }
 
