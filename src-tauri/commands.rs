@@ -37,6 +37,7 @@ const COMMANDS: &[Command] = &[
     command("session", "desk_info", &[MAIN, DISPLAY]),
     command("session", "connection_status", &[MAIN, DISPLAY]),
     command("display", "open_reception_display", &[MAIN]),
+    command("display", "display_content", &[MAIN, DISPLAY]),
     command("settings", "computer_settings", &[MAIN]),
     command("settings", "set_close_to_tray", &[MAIN]),
     command("settings", "set_start_at_login", &[MAIN]),
@@ -68,6 +69,6 @@ const WINDOWS: &[(&str, &str, &str)] = &[
     (
         DISPLAY,
         "display-window",
-        "The reception display kiosk: reads the session and the team board and listens to events; changes nothing.",
+        "The reception display kiosk: reads the session, what the display shows and the team board, and listens to events; changes nothing.",
     ),
 ];

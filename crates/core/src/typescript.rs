@@ -42,6 +42,7 @@ pub fn generated_typescript() -> String {
         TeamMember::decl(),
         TeamGroup::decl(),
         TeamBoard::decl(),
+        crate::desk::DisplayContent::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/core by ts-rs. Do not edit by hand:\n\

@@ -22,3 +22,11 @@ pub fn open_reception_display(app: AppHandle) -> Result<(), UiError> {
             )
         })
 }
+
+/// What the display shows, from this desk's store (it keeps showing through an outage).
+#[tauri::command]
+pub fn display_content(
+    desk: tauri::State<'_, hotelmate_core::Desk>,
+) -> Result<hotelmate_core::desk::DisplayContent, UiError> {
+    Ok(desk.display().content()?)
+}

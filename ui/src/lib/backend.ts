@@ -17,6 +17,7 @@ import type {
   SessionInfo,
   SignInRequest,
   ResourceKind,
+  DisplayContent,
   TeamBoard,
   ToastSetting,
   UiError,
@@ -40,6 +41,7 @@ export type {
   SessionInfo,
   SignInAgain,
   SignInRequest,
+  DisplayContent,
   TeamBoard,
   TeamGroup,
   TeamMember,
@@ -120,6 +122,7 @@ export const backend = {
   outboxSummary: () => call<OutboxSummary>("outbox_summary"),
   conflicts: () => call<Conflict[]>("conflicts_list"),
   resolveConflict: (seq: number, resolution: Resolution) => call<void>("conflict_resolve", { seq, resolution }),
+  displayContent: () => call<DisplayContent>("display_content"),
   teamBoard: (query: string) => call<TeamBoard>("team_board", { query }),
   clockToggle: () => call<SessionInfo>("clock_toggle"),
   onEvent: (handler: (event: DeskEvent) => void): Promise<UnlistenFn> =>

@@ -10,6 +10,7 @@ export type CommandName =
   | "desk_info"
   | "connection_status"
   | "open_reception_display"
+  | "display_content"
   | "computer_settings"
   | "set_close_to_tray"
   | "set_start_at_login"

@@ -10,6 +10,7 @@ import {
 } from "./backend";
 import { offers } from "./offers.svelte";
 import { team } from "./team.svelte";
+import { display } from "./display.svelte";
 
 class DeskState {
   session = $state<SessionInfo | null>(null);
@@ -35,6 +36,7 @@ class DeskState {
           this.again = null;
           void team.reload();
         }
+        void display.reload();
         break;
       case "session_expired":
         this.session = null;
@@ -53,6 +55,7 @@ class DeskState {
       case "resource_changed":
         if (event.resource === "offers") void offers.reload();
         else if (event.resource === "staff" || event.resource === "clock_logs") void team.reload();
+        if (["offers", "staff", "clock_logs", "settings"].includes(event.resource)) void display.reload();
         break;
       case "remote_change":
         if (event.resource === "offers") offers.highlight(event.id);

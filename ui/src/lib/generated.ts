@@ -157,3 +157,13 @@ total: number,
  * "as of 14:02" when that is not just now.
  */
 as_of: string | null, };
+
+export type DisplayContent = { hotel_name: string, welcome: string | null, logo_url: string | null, hero_url: string | null, 
+/**
+ * Active offers valid today (this computer's date), in the hotel's order.
+ */
+offers: Array<Offer>, 
+/**
+ * Everyone on duty, department by department.
+ */
+on_duty: Array<TeamMember>, };

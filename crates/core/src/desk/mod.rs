@@ -2,6 +2,7 @@
 //! the in-process demo hotel when one is used, and the stream of [`DeskEvent`]s for the UI.
 
 mod demo;
+mod display;
 mod error;
 mod images;
 mod offers;
@@ -15,6 +16,7 @@ use std::time::Duration;
 
 use tokio::sync::broadcast;
 
+pub use display::{bookable_on, DisplayContent};
 pub use error::{DeskError, ErrorCode};
 pub use team::CLOCK_REFUSED;
 pub use types::{

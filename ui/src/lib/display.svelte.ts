@@ -1,0 +1,27 @@
+// The reception display's state: what it shows, read from the desk (its local store) at start
+// and again whenever the core says offers, colleagues, clock logs or the settings changed.
+import { backend, type DisplayContent, type UiError } from "./backend";
+
+class DisplayState {
+  content = $state<DisplayContent | null>(null);
+  error = $state<UiError | null>(null);
+  /** Only the display window reads it; the desk window leaves it alone. */
+  active = false;
+  #latest = 0;
+
+  async reload(): Promise<void> {
+    if (!this.active) return;
+    const ticket = ++this.#latest;
+    try {
+      const content = await backend.displayContent();
+      if (ticket === this.#latest) {
+        this.content = content;
+        this.error = null;
+      }
+    } catch (error) {
+      if (ticket === this.#latest) this.error = error as UiError;
+    }
+  }
+}
+
+export const display = new DisplayState();
