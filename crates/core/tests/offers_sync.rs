@@ -701,3 +701,79 @@ async fn a_desk_never_takes_its_own_edit_for_a_colleagues_even_when_the_event_co
     b.shutdown().await;
     server.shutdown().await;
 }
+
+/// Offline, a desk edits an offer and gives it a new photo (two changes waiting); a colleague
+/// deletes the offer. Told so, the user lets the delete stand: both changes go, and nothing comes
+/// back as a second "deleted elsewhere" (before, the photo did, titled "#<id>", and "keep mine"
+/// on it queued a create the server refused).
+#[tokio::test(flavor = "multi_thread")]
+async fn letting_a_colleagues_delete_stand_drops_every_change_waiting_for_that_offer() {
+    let server = sandbox().await;
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let (a, _da) = desk("delete-stands");
+    sign_in(&a, &server, proxy.addr(), "sean.murphy").await;
+    loaded(&a).await;
+    let offer = a.offers().list().unwrap()[0].clone();
+    proxy.cut();
+    a.offers()
+        .update(offer.id, &fields(json!({"tag": "Last chance"})))
+        .unwrap();
+    let mut jpeg = Vec::new();
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+        64,
+        48,
+        image::Rgb([200, 120, 40]),
+    ))
+    .write_to(
+        &mut std::io::Cursor::new(&mut jpeg),
+        image::ImageFormat::Jpeg,
+    )
+    .unwrap();
+    a.offers()
+        .set_photo(offer.id, "sunset.jpg".into(), jpeg)
+        .await
+        .unwrap();
+    assert_eq!(
+        a.outbox_summary().unwrap().pending,
+        2,
+        "an edit and a photo wait"
+    );
+    let tok = token(&server, "anna.byrne").await;
+    rest(
+        &server,
+        &tok,
+        Method::DELETE,
+        &format!("/api/staff/hotel/killarney/offers/{}/", offer.id),
+        None,
+    )
+    .await;
+    proxy.restore();
+    eventually(
+        "the desk says the offer was deleted elsewhere",
+        WAIT,
+        || async {
+            a.conflicts()
+                .unwrap()
+                .iter()
+                .any(|c| c.id == offer.id && c.deleted_elsewhere)
+        },
+    )
+    .await;
+    let conflict = a.conflicts().unwrap()[0].clone();
+    a.resolve_conflict(conflict.seq, Resolution::KeepTheirs)
+        .unwrap();
+    // Give the desk every chance to send what might be left.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(a.conflicts().unwrap(), vec![], "no second conflict");
+    let summary = a.outbox_summary().unwrap();
+    assert_eq!(
+        (summary.pending, summary.conflicts, summary.rejected),
+        (0, 0, 0)
+    );
+    assert!(
+        a.offers().list().unwrap().iter().all(|o| o.id != offer.id),
+        "the offer is gone here too"
+    );
+    a.shutdown().await;
+    server.shutdown().await;
+}

@@ -116,12 +116,14 @@ impl Desk {
             .unwrap_or_default();
         let deleted = detail.as_ref().is_some_and(|d| d.deleted_elsewhere);
         match resolution {
-            Resolution::KeepTheirs => {
-                store.resolve_entry(seq, None)?;
-                if deleted {
-                    store.delete_record(&entry.resource, entry.target)?;
-                }
+            Resolution::KeepTheirs if deleted => {
+                // The row is gone and stays gone: this change and every other one still queued
+                // for it go too (each would otherwise come back as another "deleted elsewhere").
+                let dropped = store.drop_entries_for(&entry.resource, entry.target)?;
+                tracing::info!(resource = %entry.resource, target = entry.target, dropped, "changes to a row deleted elsewhere dropped");
+                store.delete_record(&entry.resource, entry.target)?;
             }
+            Resolution::KeepTheirs => store.resolve_entry(seq, None)?,
             Resolution::KeepMine if deleted && entry.op == Op::Update => {
                 // Bring the row back as it is shown here, with this change in it.
                 let shown = self

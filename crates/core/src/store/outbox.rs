@@ -625,6 +625,15 @@ impl Store {
         Ok(())
     }
 
+    /// Drops every entry still queued for a row (the user let a colleague's delete stand, so
+    /// the desk's other changes to that row have nothing left to change). Returns how many.
+    pub fn drop_entries_for(&self, resource: &str, target: i64) -> Result<usize, StoreError> {
+        Ok(self.lock().execute(
+            "DELETE FROM outbox WHERE resource = ?1 AND target = ?2",
+            params![resource, target],
+        )?)
+    }
+
     /// Turns an entry into a create (keep mine after someone deleted the row).
     pub fn recreate_entry(&self, seq: i64, fields: &Row) -> Result<(), StoreError> {
         self.lock().execute(
