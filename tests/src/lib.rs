@@ -174,6 +174,10 @@ impl Driver {
                 Err(_) => {
                     eprintln!("attempt {attempt}: no WebDriver session after {SESSION_START_TIMEOUT:?}; restarting tauri-driver");
                     self.stop();
+                    // The app the stalled attempt started outlives its driver (it is
+                    // WebKitWebDriver's child); left running, it would take the next launch
+                    // over (one desk per data folder) and that attempt could never succeed.
+                    previous_app_gone(&self.data_dir);
                     let (child, port) = Self::spawn(&self.data_dir, &self.keyring_service);
                     self.child = child;
                     self.port = port;
