@@ -153,3 +153,90 @@ async fn an_upload_to_a_room_type_that_is_gone_is_refused_in_words_not_retried_f
     assert_eq!(again, 0, "a refused entry is not sent again");
     server.shutdown().await;
 }
+
+/// The hotel's hero image and logo replaced offline (the hero twice): each slot is sent alone
+/// as a multipart PATCH of the settings once the network returns, only the last hero goes, and
+/// the settings are read again so the desk shows what the server now has.
+#[tokio::test(flavor = "multi_thread")]
+async fn hotel_images_set_offline_reach_the_server_each_alone_and_only_the_last_of_a_slot() {
+    use hotelmate_core::desk::HotelImageSlot;
+    use hotelmate_sandbox::network::CutProxy;
+    let server = sandbox().await;
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let (desk, dir) = desk("hotel-images");
+    sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
+    eventually("the settings are stored", WAIT, || async {
+        !stored(dir.path(), "settings").is_empty()
+    })
+    .await;
+    let tok = token(&server, "sean.murphy").await;
+    let settings = |tok: String| {
+        let server = &server;
+        async move {
+            rest(
+                server,
+                &tok,
+                Method::GET,
+                "/api/staff/hotel/killarney/settings/",
+                None,
+            )
+            .await
+        }
+    };
+    let before = settings(tok.clone()).await;
+    let picture = |rgb: [u8; 3]| {
+        let mut jpeg = Vec::new();
+        image::RgbImage::from_pixel(640, 360, image::Rgb(rgb))
+            .write_to(
+                &mut std::io::Cursor::new(&mut jpeg),
+                image::ImageFormat::Jpeg,
+            )
+            .unwrap();
+        jpeg
+    };
+    proxy.cut();
+    for (slot, name, rgb) in [
+        (HotelImageSlot::Hero, "first-hero.jpg", [200, 30, 30]),
+        (HotelImageSlot::Logo, "logo.jpg", [30, 30, 200]),
+        (HotelImageSlot::Hero, "hero.jpg", [30, 160, 60]),
+    ] {
+        desk.hotel_images()
+            .set(slot, name.into(), picture(rgb))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        desk.outbox_summary().unwrap().pending,
+        2,
+        "one image per slot waits: the second hero replaced the first"
+    );
+    proxy.restore();
+    eventually("both images are sent", WAIT, || async {
+        desk.outbox_summary().unwrap().pending == 0
+    })
+    .await;
+    let after = settings(tok.clone()).await;
+    for field in ["hero_image_display", "logo_display"] {
+        assert_ne!(after[field], before[field], "{field} changed on the server");
+        assert!(after[field].is_string(), "{field}: {}", after[field]);
+    }
+    let shown = stored(dir.path(), "settings");
+    assert_eq!(
+        shown[0]["hero_image_display"], after["hero_image_display"],
+        "the desk shows what the server has now"
+    );
+    let hero = reqwest::get(after["hero_image_display"].as_str().unwrap())
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let pixel = image::load_from_memory(&hero).unwrap().to_rgb8();
+    let [r, g, b] = pixel.get_pixel(10, 10).0;
+    assert!(
+        g > r && g > b,
+        "the last hero (green) went, not the first (red): {r} {g} {b}"
+    );
+    desk.shutdown().await;
+    server.shutdown().await;
+}

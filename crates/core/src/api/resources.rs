@@ -159,41 +159,35 @@ impl ApiClient {
         file: ImageFile,
         progress: Progress,
     ) -> Result<Value, ApiError> {
-        let ImageFile {
-            name: file_name,
-            mime,
-            bytes,
-        } = file;
         let Some((action, field)) = resource.upload else {
             return Err(ApiError::Unsupported {
                 message: format!("{} have no image upload", resource.name),
             });
         };
-        let total = bytes.len() as u64;
-        let chunks: Vec<bytes::Bytes> = (0..bytes.len())
-            .step_by(UPLOAD_CHUNK_BYTES)
-            .map(|start| bytes.slice(start..(start + UPLOAD_CHUNK_BYTES).min(bytes.len())))
-            .collect();
-        let mut sent = 0u64;
-        let body = futures_util::stream::iter(chunks).map(move |chunk| {
-            sent += chunk.len() as u64;
-            progress(sent, total);
-            Ok::<_, std::io::Error>(chunk)
-        });
-        let part =
-            reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(body), total)
-                .file_name(file_name)
-                .mime_str(&mime)
-                .map_err(|e| ApiError::Unsupported {
-                    message: format!("bad image type '{mime}': {e}"),
-                })?;
-        let form = reqwest::multipart::Form::new().part(field, part);
+        let form = reqwest::multipart::Form::new().part(field, file_part(file, progress)?);
         self.multipart(
             Method::POST,
             &format!("{}{action}/", resource.item(slug, id)),
             form,
         )
         .await
+    }
+
+    /// Sends an image as the file part `field` of a multipart PATCH of the row (the hotel's
+    /// hero, landing-page image or logo, API.md §4.1), alone, with progress.
+    pub async fn patch_image(
+        &self,
+        resource: Resource,
+        slug: &str,
+        id: i64,
+        field: &str,
+        file: ImageFile,
+        progress: Progress,
+    ) -> Result<Value, ApiError> {
+        let form =
+            reqwest::multipart::Form::new().part(field.to_owned(), file_part(file, progress)?);
+        self.multipart(Method::PATCH, &resource.item(slug, id), form)
+            .await
     }
 
     /// Clears an image field: a multipart PATCH with the field empty (API.md §3.1).
@@ -212,4 +206,30 @@ impl ApiClient {
         self.multipart(Method::PATCH, &resource.item(slug, id), form)
             .await
     }
+}
+
+/// A file as a streamed multipart part that reports how much of it has been sent.
+fn file_part(file: ImageFile, progress: Progress) -> Result<reqwest::multipart::Part, ApiError> {
+    let ImageFile {
+        name: file_name,
+        mime,
+        bytes,
+    } = file;
+    let total = bytes.len() as u64;
+    let chunks: Vec<bytes::Bytes> = (0..bytes.len())
+        .step_by(UPLOAD_CHUNK_BYTES)
+        .map(|start| bytes.slice(start..(start + UPLOAD_CHUNK_BYTES).min(bytes.len())))
+        .collect();
+    let mut sent = 0u64;
+    let body = futures_util::stream::iter(chunks).map(move |chunk| {
+        sent += chunk.len() as u64;
+        progress(sent, total);
+        Ok::<_, std::io::Error>(chunk)
+    });
+    reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(body), total)
+        .file_name(file_name)
+        .mime_str(&mime)
+        .map_err(|e| ApiError::Unsupported {
+            message: format!("bad image type '{mime}': {e}"),
+        })
 }

@@ -4,6 +4,7 @@
 mod demo;
 mod display;
 mod error;
+mod hotel_images;
 mod images;
 mod offers;
 mod preferences;
@@ -18,6 +19,7 @@ use tokio::sync::broadcast;
 
 pub use display::{bookable_on, DisplayContent};
 pub use error::{DeskError, ErrorCode};
+pub use hotel_images::HotelImageSlot;
 pub use team::CLOCK_REFUSED;
 pub use types::{
     ComputerSettings, Conflict, ConnectionStatus, DeskEvent, DeskInfo, FieldProblem, OutboxSummary,

@@ -11,7 +11,7 @@ use crate::events::ResourceKind;
 use crate::rules::{invalid, FieldInvalid};
 use crate::store::Row;
 use crate::sync::live::Hint;
-use crate::sync::spec::{no_permanent_failures, ResourceSpec};
+use crate::sync::spec::{no_permanent_failures, FieldImage, ResourceSpec};
 
 /// §6.1: paginated, `upload-image/` with the file part `photo` (§6.2).
 pub const ROOM_TYPES: Resource = Resource {
@@ -67,9 +67,26 @@ pub static ROOM_TYPES_SPEC: ResourceSpec = ResourceSpec {
     validate: |_, _, _| Err(not_on_the_desk_yet("Room types")),
     editable: &[],
     image_fields: &["photo_url"],
+    field_images: &[],
     toast: |_, _| None,
     permanent_failure: room_type_gone,
 };
+
+/// §4.1 and §13.17: the hotel's three images, each a file part of a settings PATCH.
+pub const HOTEL_IMAGES: [FieldImage; 3] = [
+    FieldImage {
+        file_field: "hero_image",
+        shown_field: "hero_image_display",
+    },
+    FieldImage {
+        file_field: "landing_page_image",
+        shown_field: "landing_page_image_display",
+    },
+    FieldImage {
+        file_field: "logo",
+        shown_field: "logo_display",
+    },
+];
 
 pub static SETTINGS_SPEC: ResourceSpec = ResourceSpec {
     kind: ResourceKind::Settings,
@@ -84,6 +101,7 @@ pub static SETTINGS_SPEC: ResourceSpec = ResourceSpec {
         "landing_page_image_display",
         "logo_display",
     ],
+    field_images: &HOTEL_IMAGES,
     toast: |_, _| None,
     permanent_failure: no_permanent_failures,
 };
@@ -102,6 +120,7 @@ pub static CONVERSATIONS_SPEC: ResourceSpec = ResourceSpec {
     validate: |_, _, _| Err(not_on_the_desk_yet("Conversations")),
     editable: &[],
     image_fields: &[],
+    field_images: &[],
     toast: |_, _| None,
     permanent_failure: no_permanent_failures,
 };

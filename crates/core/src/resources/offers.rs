@@ -28,6 +28,7 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     validate: crate::offers::validate,
     editable: crate::offers::EDITABLE_FIELDS,
     image_fields: &["photo_url", "photo"],
+    field_images: &[],
     toast,
     permanent_failure: crate::sync::spec::no_permanent_failures,
 };

@@ -42,6 +42,7 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     validate: read_only,
     editable: &[],
     image_fields: &["profile_image_url"],
+    field_images: &[],
     toast,
     permanent_failure: crate::sync::spec::no_permanent_failures,
 };
@@ -55,6 +56,7 @@ pub static CLOCK_LOGS_SPEC: ResourceSpec = ResourceSpec {
     validate: read_only,
     editable: &[],
     image_fields: &[],
+    field_images: &[],
     toast: |_, _| None,
     permanent_failure: crate::sync::spec::no_permanent_failures,
 };

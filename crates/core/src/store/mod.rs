@@ -14,7 +14,7 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::Connection;
 
 pub use migrations::{MIGRATIONS, SCHEMA_VERSION};
-pub use outbox::{order_of, EntryState, Op, OutboxEntry, ORDER};
+pub use outbox::{order_of, EntryState, Op, OutboxEntry, IMAGE_FIELD, ORDER};
 pub use records::Row;
 pub use session::SessionRow;
 

@@ -168,6 +168,10 @@ impl OutboxEntry {
 const DAMAGED: &str = "This change is damaged in the desk's database";
 
 /// The key of a reorder entry's list of ids.
+/// In an upload entry's fields: the file part of a PATCH the image goes in (absent: the
+/// resource's upload action).
+pub const IMAGE_FIELD: &str = "field";
+
 pub const ORDER: &str = "order";
 
 /// The ids of a reorder entry, first to last.
@@ -461,6 +465,38 @@ impl Store {
             Op::ClearImage
         };
         insert(&tx, resource, op, target, &Map::new(), &Map::new(), media)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Queues an image sent as the file part `field` of a PATCH of the row (a hotel image slot),
+    /// replacing an unsent image of the same slot; the other slots are left alone.
+    pub fn queue_field_image(
+        &self,
+        resource: &str,
+        target: i64,
+        field: &str,
+        media: &str,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let target = resolve(&tx, resource, target)?;
+        tx.execute(
+            "DELETE FROM outbox WHERE resource = ?1 AND target = ?2 AND state = 'pending' AND op = 'upload'
+               AND json_extract(fields, '$.field') = ?3",
+            params![resource, target, field],
+        )?;
+        let mut fields = Map::new();
+        fields.insert(IMAGE_FIELD.into(), Value::from(field));
+        insert(
+            &tx,
+            resource,
+            Op::Upload,
+            target,
+            &fields,
+            &Map::new(),
+            Some(media),
+        )?;
         tx.commit()?;
         Ok(())
     }

@@ -10,8 +10,9 @@ use serde_json::{json, Value};
 
 use super::merge::{merge, same, FieldConflict};
 use super::pull::SyncError;
-use crate::api::{ApiClient, ApiError, ImageFile, Progress, Resource};
+use crate::api::{ApiClient, ApiError, ImageFile, Listing, Progress, Resource, SINGLETON_ID};
 use crate::media::MediaCache;
+use crate::store::IMAGE_FIELD;
 use crate::store::{EntryState, Op, OutboxEntry, Row, Store};
 
 /// What replaying one entry did.
@@ -374,20 +375,29 @@ async fn replay_upload(
         &image.hash[..16.min(image.hash.len())],
         extension_of(image.mime)
     );
-    client
-        .upload_image(
-            resource,
-            slug,
-            entry.target,
-            ImageFile {
-                name: file_name,
-                mime: image.mime.to_owned(),
-                bytes: bytes.into(),
-            },
-            progress,
-        )
-        .await?;
-    let row = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
+    let file = ImageFile {
+        name: file_name,
+        mime: image.mime.to_owned(),
+        bytes: bytes.into(),
+    };
+    match entry.fields.get(IMAGE_FIELD).and_then(Value::as_str) {
+        Some(field) => {
+            client
+                .patch_image(resource, slug, entry.target, field, file, progress)
+                .await?
+        }
+        None => {
+            client
+                .upload_image(resource, slug, entry.target, file, progress)
+                .await?
+        }
+    };
+    // Read the row again rather than trust the answer (§4.1: a 200 can still mean other
+    // fields were not saved).
+    let mut row = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
+    if resource.listing == Listing::Singleton {
+        row.insert("id".into(), Value::from(SINGLETON_ID));
+    }
     store.finish_entry(entry.seq, Some(&row), None)?;
     Ok(Replayed::Sent {
         target: entry.target,

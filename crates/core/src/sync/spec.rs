@@ -39,6 +39,9 @@ pub struct ResourceSpec {
     pub editable: &'static [&'static str],
     /// The fields that show the row's image, emptied by a queued "remove the image".
     pub image_fields: &'static [&'static str],
+    /// Images sent as a file part of a multipart PATCH of the row (the hotel's settings: hero,
+    /// landing-page image and logo, API.md §4.1), each on its own.
+    pub field_images: &'static [FieldImage],
     /// A colleague's change as a toast (summary, body), or `None` for changes not worth one.
     pub toast: Toast,
     /// Server errors that will never go away for the request that got them (API.md §6.2: a 500
@@ -57,6 +60,15 @@ impl ResourceSpec {
     pub fn name(&self) -> &'static str {
         self.api.name
     }
+}
+
+/// An image set through a file part of a multipart PATCH, and the field that shows the result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldImage {
+    /// The file part (`hero_image`).
+    pub file_field: &'static str,
+    /// The field of the row that shows the image in effect (`hero_image_display`).
+    pub shown_field: &'static str,
 }
 
 /// The resources of a desk: every synced resource, each once.

@@ -1,0 +1,70 @@
+//! The hotel's own images (`desk.hotel_images()`): hero, landing-page image and logo, each sent
+//! alone as a file part of a settings PATCH (API.md §4.1), prepared like every photo (resized,
+//! metadata stripped) and queued, so a slot replaced offline reaches the server later.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{Desk, DeskError};
+use crate::api::SINGLETON_ID;
+use crate::media::{prepare, ImagePolicy};
+use crate::resources::hotel::{HOTEL_IMAGES, SETTINGS_SPEC};
+
+/// One of the hotel's three image slots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum HotelImageSlot {
+    Hero,
+    LandingPage,
+    Logo,
+}
+
+impl HotelImageSlot {
+    /// The file part of the settings PATCH.
+    pub fn file_field(self) -> &'static str {
+        let index = match self {
+            Self::Hero => 0,
+            Self::LandingPage => 1,
+            Self::Logo => 2,
+        };
+        HOTEL_IMAGES[index].file_field
+    }
+}
+
+/// The hotel images of a signed-in desk.
+pub struct HotelImages<'a> {
+    desk: &'a Desk,
+}
+
+impl Desk {
+    pub fn hotel_images(&self) -> HotelImages<'_> {
+        HotelImages { desk: self }
+    }
+}
+
+impl HotelImages<'_> {
+    /// Prepares `bytes` (a dropped or picked file) and queues it for `slot`; a slot replaced
+    /// again before it was sent sends only the last image.
+    pub async fn set(
+        &self,
+        slot: HotelImageSlot,
+        file_name: String,
+        bytes: Vec<u8>,
+    ) -> Result<(), DeskError> {
+        self.desk.sync()?;
+        let cache = self.desk.inner.media.clone();
+        let cached = tokio::task::spawn_blocking(move || {
+            let prepared = prepare(&file_name, &bytes, &ImagePolicy::default())?;
+            cache.put_prepared(&prepared)
+        })
+        .await
+        .map_err(|err| DeskError::Interrupted(format!("preparing the image: {err}")))??;
+        self.desk.inner.store.queue_field_image(
+            SETTINGS_SPEC.name(),
+            SINGLETON_ID,
+            slot.file_field(),
+            &cached.image.hash,
+        )?;
+        self.desk.changed(&SETTINGS_SPEC)
+    }
+}
