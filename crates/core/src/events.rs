@@ -14,6 +14,7 @@ pub enum ResourceKind {
     Staff,
     /// Open clock logs: since when colleagues are on duty.
     ClockLogs,
+    Galleries,
     RoomTypes,
     /// The hotel's settings (hero, landing-page and logo images among them).
     Settings,
@@ -26,6 +27,7 @@ impl ResourceKind {
         ResourceKind::Offers,
         ResourceKind::Staff,
         ResourceKind::ClockLogs,
+        ResourceKind::Galleries,
         ResourceKind::RoomTypes,
         ResourceKind::Settings,
         ResourceKind::Conversations,
@@ -37,6 +39,7 @@ impl ResourceKind {
             Self::Offers => "offers",
             Self::Staff => "staff",
             Self::ClockLogs => "clock_logs",
+            Self::Galleries => "galleries",
             Self::RoomTypes => "room_types",
             Self::Settings => "settings",
             Self::Conversations => "conversations",
@@ -50,7 +53,11 @@ impl ResourceKind {
         match self {
             Self::Offers => Some(true),
             Self::Staff => Some(false),
-            Self::ClockLogs | Self::RoomTypes | Self::Settings | Self::Conversations => None,
+            Self::ClockLogs
+            | Self::Galleries
+            | Self::RoomTypes
+            | Self::Settings
+            | Self::Conversations => None,
         }
     }
 }

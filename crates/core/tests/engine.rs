@@ -240,3 +240,117 @@ async fn hotel_images_set_offline_reach_the_server_each_alone_and_only_the_last_
     desk.shutdown().await;
     server.shutdown().await;
 }
+
+/// Replays `resource`'s outbox through the real push code as the desk's worker does.
+async fn replay(
+    store: &Store,
+    client: &ApiClient,
+    media: &MediaCache,
+    spec: &hotelmate_core::sync::spec::ResourceSpec,
+) -> Vec<push::Replayed> {
+    let progress: Progress = Arc::new(|_, _| {});
+    let at = push::Replay {
+        client,
+        store,
+        media,
+        resource: spec.api,
+        slug: "killarney",
+        before_send: None,
+        permanent: spec.permanent_failure,
+    };
+    let mut outcomes = Vec::new();
+    push::replay_all(
+        at,
+        |_| progress.clone(),
+        |_, replayed| outcomes.push(replayed.clone()),
+    )
+    .await
+    .unwrap();
+    outcomes
+}
+
+/// A gallery created offline with an image added to it (a child of a row the server has not
+/// numbered yet): the image follows the gallery's new id and lands in it. A second gallery named
+/// like an existing one (the server's 500, §5.1) is refused in words, once.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_image_added_to_a_gallery_made_offline_lands_in_it_and_a_duplicate_name_is_refused() {
+    use hotelmate_core::resources::galleries::SPEC as GALLERIES;
+    let server = sandbox().await;
+    let tok = token(&server, "sean.murphy").await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
+    let media = MediaCache::open(dir.path().join("media")).unwrap();
+    let client = ApiClient::new(ApiBase::parse(&server.base_url()).unwrap())
+        .unwrap()
+        .authenticated(StaffToken::new(&tok));
+    let fields = |v: serde_json::Value| v.as_object().cloned().unwrap();
+    let temp = store
+        .queue_create(
+            "galleries",
+            &fields(
+                json!({"name": "Winter Garden", "category": "exterior", "description": "Frost"}),
+            ),
+        )
+        .unwrap();
+    assert!(temp < 0, "a temporary id until the server numbers it");
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(32, 24, image::Rgb([240, 240, 250]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let frost = media.put("frost.png", &png).unwrap();
+    store
+        .queue_image("galleries", temp, Some(&frost.hash))
+        .unwrap();
+    store
+        .queue_create(
+            "galleries",
+            &fields(json!({"name": "Lake & Grounds", "category": "exterior"})),
+        )
+        .unwrap();
+
+    let outcomes = replay(&store, &client, &media, &GALLERIES).await;
+    assert!(
+        matches!(
+            &outcomes[..],
+            [push::Replayed::Sent { .. }, push::Replayed::Sent { .. }, push::Replayed::Rejected { message, .. }]
+                if message == "A gallery with this name exists; choose another name."
+        ),
+        "{outcomes:?}"
+    );
+    let created = store
+        .records("galleries")
+        .unwrap()
+        .into_iter()
+        .find(|g| g["name"] == "Winter Garden")
+        .expect("the new gallery is stored under its server id");
+    let id = created["id"].as_i64().unwrap();
+    let on_server = rest(
+        &server,
+        &tok,
+        Method::GET,
+        &format!("/api/staff/hotel/killarney/galleries/{id}/"),
+        None,
+    )
+    .await;
+    assert_eq!(on_server["image_count"], json!(1), "{on_server}");
+    let galleries = rest(
+        &server,
+        &tok,
+        Method::GET,
+        "/api/staff/hotel/killarney/galleries/?page_size=100",
+        None,
+    )
+    .await;
+    let named_lake = galleries["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["name"] == "Lake & Grounds")
+        .count();
+    assert_eq!(named_lake, 1, "no second 'Lake & Grounds'");
+    assert!(
+        replay(&store, &client, &media, &GALLERIES).await.is_empty(),
+        "the refused create is not sent again"
+    );
+    server.shutdown().await;
+}

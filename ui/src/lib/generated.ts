@@ -118,7 +118,7 @@ export type FieldProblem = { field: string, message: string, };
 
 export type Resolution = { "choice": "keep_mine" } | { "choice": "keep_theirs" } | { "choice": "edit", values: Record<string, unknown>, };
 
-export type ResourceKind = "offers" | "staff" | "clock_logs" | "room_types" | "settings" | "conversations";
+export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "room_types" | "settings" | "conversations";
 
 export type ToastSetting = { category: ResourceKind, muted: boolean, };
 

@@ -3,6 +3,7 @@
 //! fields a re-create carries, which fields hold its image, and how a colleague's change toasts.
 //! Adding a resource is adding a module here and naming it in [`ALL`].
 
+pub mod galleries;
 pub mod hotel;
 pub mod offers;
 pub mod staff;
@@ -14,6 +15,7 @@ pub static ALL: Resources = &[
     &offers::SPEC,
     &staff::SPEC,
     &staff::CLOCK_LOGS_SPEC,
+    &galleries::SPEC,
     &hotel::ROOM_TYPES_SPEC,
     &hotel::SETTINGS_SPEC,
     &hotel::CONVERSATIONS_SPEC,

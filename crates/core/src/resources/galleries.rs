@@ -1,0 +1,112 @@
+//! The hotel's galleries (API.md §5.1): paginated, each with its images nested as a child
+//! collection; an image is added through the gallery's `upload_image/` action (file part
+//! `image`, §5.2), so an image added to a gallery created offline waits for that gallery's id
+//! like any change to it. Create, update and delete are not announced (§9.2): read every poll
+//! interval; `gallery-updated` (and the brief's `gallery-image-uploaded` / `gallery-reordered`,
+//! Decision 6) are hints to read them again.
+
+use serde_json::Value;
+
+use crate::api::{ApiError, Listing, Mount, Resource};
+use crate::events::ResourceKind;
+use crate::rules::{invalid, FieldInvalid};
+use crate::store::Row;
+use crate::sync::live::Hint;
+use crate::sync::spec::ResourceSpec;
+
+/// §5.1 and §5.2.
+pub const GALLERIES: Resource = Resource {
+    name: "galleries",
+    path: "galleries",
+    mount: Mount::StaffHotel,
+    listing: Listing::Paginated,
+    id_key: "id",
+    upload: Some(("upload_image", "image")),
+};
+
+pub static SPEC: ResourceSpec = ResourceSpec {
+    kind: ResourceKind::Galleries,
+    api: GALLERIES,
+    broadcast: false,
+    interpret,
+    title: |row| {
+        row.get("name")
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+    },
+    validate,
+    editable: &[
+        "name",
+        "category",
+        "description",
+        "is_active",
+        "display_order",
+    ],
+    image_fields: &[],
+    field_images: &[],
+    toast: |_, _| None,
+    permanent_failure: duplicate_name,
+};
+
+fn interpret(event: &str, _: &Value) -> Option<Hint> {
+    matches!(
+        event,
+        "gallery-updated" | "gallery-image-uploaded" | "gallery-reordered"
+    )
+    .then_some(Hint::Reconcile)
+}
+
+/// A gallery needs a name (the serializer's one required field).
+fn validate(changes: &Row, _: Option<&Row>, creating: bool) -> Result<Row, FieldInvalid> {
+    let name = changes.get("name").and_then(Value::as_str).map(str::trim);
+    match name {
+        Some("") => Err(invalid("name", "A gallery needs a name.")),
+        None if creating => Err(invalid("name", "A gallery needs a name.")),
+        _ => Ok(changes.clone()),
+    }
+}
+
+/// §5.1: a second gallery with a name the hotel already uses is a database IntegrityError, which
+/// Django answers with a 500. It will never be accepted as it is.
+fn duplicate_name(err: &ApiError) -> Option<String> {
+    match err {
+        ApiError::Server {
+            status: 500,
+            message,
+        } if message.contains("IntegrityError") || message.contains("UNIQUE constraint") => {
+            Some("A gallery with this name exists; choose another name.".to_owned())
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn gallery_events_are_hints_to_read_the_galleries_again() {
+        for event in [
+            "gallery-updated",
+            "gallery-image-uploaded",
+            "gallery-reordered",
+        ] {
+            assert_eq!(
+                interpret(event, &json!({})),
+                Some(Hint::Reconcile),
+                "{event}"
+            );
+        }
+        assert_eq!(interpret("offer-updated", &json!({})), None);
+    }
+
+    #[test]
+    fn a_gallery_needs_a_name() {
+        let row = |v: Value| v.as_object().cloned().unwrap();
+        assert!(validate(&row(json!({"name": "  "})), None, true).is_err());
+        assert!(validate(&row(json!({"category": "rooms"})), None, true).is_err());
+        assert!(validate(&row(json!({"category": "rooms"})), None, false).is_ok());
+    }
+}
