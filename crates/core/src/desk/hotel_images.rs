@@ -7,7 +7,6 @@ use ts_rs::TS;
 
 use super::{Desk, DeskError};
 use crate::api::SINGLETON_ID;
-use crate::media::{prepare, ImagePolicy};
 use crate::resources::hotel::{HOTEL_IMAGES, SETTINGS_SPEC};
 
 /// One of the hotel's three image slots.
@@ -52,13 +51,7 @@ impl HotelImages<'_> {
         bytes: Vec<u8>,
     ) -> Result<(), DeskError> {
         self.desk.sync()?;
-        let cache = self.desk.inner.media.clone();
-        let cached = tokio::task::spawn_blocking(move || {
-            let prepared = prepare(&file_name, &bytes, &ImagePolicy::default())?;
-            cache.put_prepared(&prepared)
-        })
-        .await
-        .map_err(|err| DeskError::Interrupted(format!("preparing the image: {err}")))??;
+        let cached = self.desk.prepare_image(file_name, bytes).await?;
         self.desk.inner.store.queue_field_image(
             SETTINGS_SPEC.name(),
             SINGLETON_ID,

@@ -4,7 +4,6 @@
 use serde_json::Value;
 
 use super::{Desk, DeskError, FieldProblem};
-use crate::media::{prepare, ImagePolicy};
 use crate::offers::{self, Offer, OfferPatch};
 use crate::resources::offers::SPEC;
 use crate::store::Row;
@@ -139,13 +138,7 @@ impl Offers<'_> {
     ) -> Result<Offer, DeskError> {
         self.offer_row(id)?;
         self.desk.sync()?;
-        let cache = self.desk.inner.media.clone();
-        let cached = tokio::task::spawn_blocking(move || {
-            let prepared = prepare(&file_name, &bytes, &ImagePolicy::default())?;
-            cache.put_prepared(&prepared)
-        })
-        .await
-        .map_err(|err| DeskError::Interrupted(format!("preparing the image: {err}")))??;
+        let cached = self.desk.prepare_image(file_name, bytes).await?;
         self.desk
             .inner
             .store
@@ -160,5 +153,25 @@ impl Offers<'_> {
         self.desk.inner.store.queue_image(SPEC.name(), id, None)?;
         self.desk.changed(&SPEC)?;
         self.get(id)
+    }
+}
+
+impl Desk {
+    /// Prepares a dropped or picked image (format check, bounded decode, orientation, resize,
+    /// metadata stripped) off the async threads and keeps it in the media cache, to be uploaded.
+    pub(super) async fn prepare_image(
+        &self,
+        file_name: String,
+        bytes: Vec<u8>,
+    ) -> Result<crate::media::CachedImage, DeskError> {
+        let cache = self.inner.media.clone();
+        tokio::task::spawn_blocking(move || {
+            let prepared =
+                crate::media::prepare(&file_name, &bytes, &crate::media::ImagePolicy::default())?;
+            cache.put_prepared(&prepared)
+        })
+        .await
+        .map_err(|err| DeskError::Interrupted(format!("preparing the image: {err}")))?
+        .map_err(DeskError::from)
     }
 }
