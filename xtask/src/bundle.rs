@@ -74,7 +74,10 @@ fn bundle(root: &Path, profile: &str, kind: &str) -> Result<(), String> {
 fn report(dir: &Path) -> Result<(), String> {
     let entries =
         std::fs::read_dir(dir).map_err(|e| format!("no packages in {}: {e}", dir.display()))?;
-    for entry in entries.flatten() {
+    for entry in entries
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "deb"))
+    {
         let size = entry.metadata().map(|m| m.len()).unwrap_or_default();
         println!(
             "{} ({:.1} MB)",
