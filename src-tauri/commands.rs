@@ -55,6 +55,8 @@ const COMMANDS: &[Command] = &[
     command("offers", "conflict_resolve", &[MAIN]),
     command("offers", "toast_settings", &[MAIN]),
     command("offers", "toast_mute", &[MAIN]),
+    command("pictures", "pictures_overview", &[MAIN]),
+    command("pictures", "hotel_image_set", &[MAIN]),
     command("team", "team_board", &[MAIN, DISPLAY]),
     command("team", "clock_toggle", &[MAIN]),
 ];
@@ -64,7 +66,7 @@ const WINDOWS: &[(&str, &str, &str)] = &[
     (
         MAIN,
         "main-window",
-        "The staff desk window: sign-in and session, offers (edit, photos, conflicts), the team board and my clock, toast settings, opening the reception display.",
+        "The staff desk window: sign-in and session, offers (edit, photos, conflicts), the hotel's pictures, the team board and my clock, toast settings, opening the reception display.",
     ),
     (
         DISPLAY,

@@ -10,6 +10,7 @@ pub mod events;
 pub mod media;
 pub mod notify;
 pub mod offers;
+pub mod pictures;
 pub mod resources;
 pub mod rules;
 pub mod secrets;

@@ -43,6 +43,12 @@ pub fn generated_typescript() -> String {
         TeamGroup::decl(),
         TeamBoard::decl(),
         crate::desk::DisplayContent::decl(),
+        crate::desk::HotelImageSlot::decl(),
+        crate::pictures::HotelImageView::decl(),
+        crate::pictures::GalleryImageView::decl(),
+        crate::pictures::GalleryView::decl(),
+        crate::pictures::RoomTypeView::decl(),
+        crate::pictures::PicturesOverview::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/core by ts-rs. Do not edit by hand:\n\

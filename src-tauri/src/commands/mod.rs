@@ -2,6 +2,7 @@
 
 pub mod display;
 pub mod offers;
+pub mod pictures;
 pub mod session;
 pub mod settings;
 pub mod team;

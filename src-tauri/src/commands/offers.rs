@@ -70,7 +70,7 @@ pub async fn offer_set_photo(
     Ok(desk.offers().set_photo(id, name, bytes.clone()).await?)
 }
 
-fn urlencoding_decode(text: &str) -> String {
+pub(super) fn urlencoding_decode(text: &str) -> String {
     url::form_urlencoded::parse(format!("n={text}").as_bytes())
         .next()
         .map(|(_, v)| v.into_owned())

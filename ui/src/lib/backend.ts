@@ -18,6 +18,8 @@ import type {
   SignInRequest,
   ResourceKind,
   DisplayContent,
+  HotelImageSlot,
+  PicturesOverview,
   TeamBoard,
   ToastSetting,
   UiError,
@@ -42,6 +44,11 @@ export type {
   SignInAgain,
   SignInRequest,
   DisplayContent,
+  GalleryView,
+  HotelImageSlot,
+  HotelImageView,
+  PicturesOverview,
+  RoomTypeView,
   TeamBoard,
   TeamGroup,
   TeamMember,
@@ -122,6 +129,19 @@ export const backend = {
   outboxSummary: () => call<OutboxSummary>("outbox_summary"),
   conflicts: () => call<Conflict[]>("conflicts_list"),
   resolveConflict: (seq: number, resolution: Resolution) => call<void>("conflict_resolve", { seq, resolution }),
+  pictures: () => call<PicturesOverview>("pictures_overview"),
+  /** Sends the file's bytes as the raw request body, like an offer photo. */
+  setHotelImage: async (slot: HotelImageSlot, file: File): Promise<PicturesOverview> => {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    try {
+      const command: CommandName = "hotel_image_set";
+      return await invoke<PicturesOverview>(command, bytes, {
+        headers: { slot, "file-name": encodeURIComponent(file.name) },
+      });
+    } catch (error) {
+      throw asUiError(error);
+    }
+  },
   displayContent: () => call<DisplayContent>("display_content"),
   teamBoard: (query: string) => call<TeamBoard>("team_board", { query }),
   clockToggle: () => call<SessionInfo>("clock_toggle"),

@@ -28,5 +28,7 @@ export type CommandName =
   | "conflict_resolve"
   | "toast_settings"
   | "toast_mute"
+  | "pictures_overview"
+  | "hotel_image_set"
   | "team_board"
   | "clock_toggle";

@@ -167,3 +167,31 @@ offers: Array<Offer>,
  * Everyone on duty, department by department.
  */
 on_duty: Array<TeamMember>, };
+
+export type HotelImageSlot = "hero" | "landing_page" | "logo";
+
+export type HotelImageView = { slot: HotelImageSlot, 
+/**
+ * "Hero image", "Landing page", "Logo".
+ */
+label: string, 
+/**
+ * The image in effect (`*_display`), if any.
+ */
+url: string | null, 
+/**
+ * A replacement is saved here and waits to be sent.
+ */
+pending: boolean, };
+
+export type GalleryImageView = { id: number, url: string | null, caption: string, alt_text: string, is_featured: boolean, };
+
+export type GalleryView = { id: number, name: string, category: string, description: string, is_active: boolean, images: Array<GalleryImageView>, };
+
+export type RoomTypeView = { id: number, code: string, name: string, short_description: string, max_occupancy: number | null, bed_setup: string, 
+/**
+ * "from 189.00 EUR", or empty.
+ */
+price: string, is_active: boolean, photo_url: string | null, };
+
+export type PicturesOverview = { hotel_images: Array<HotelImageView>, galleries: Array<GalleryView>, room_types: Array<RoomTypeView>, };

@@ -7,6 +7,7 @@ mod error;
 mod hotel_images;
 mod images;
 mod offers;
+mod pictures;
 mod preferences;
 mod rows;
 mod team;

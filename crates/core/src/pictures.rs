@@ -1,0 +1,186 @@
+//! The hotel's pictures as the Pictures screen shows them, built from stored rows: the three
+//! hotel image slots (the image in effect, and whether a replacement waits to be sent), every
+//! gallery with its images in order, and every room type with its photo. Pure: the desk reads
+//! the rows and the outbox.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+use crate::store::Row;
+
+/// One of the hotel's image slots.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct HotelImageView {
+    pub slot: crate::desk::HotelImageSlot,
+    /// "Hero image", "Landing page", "Logo".
+    pub label: String,
+    /// The image in effect (`*_display`), if any.
+    pub url: Option<String>,
+    /// A replacement is saved here and waits to be sent.
+    pub pending: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct GalleryImageView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub url: Option<String>,
+    pub caption: String,
+    pub alt_text: String,
+    pub is_featured: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct GalleryView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub category: String,
+    pub description: String,
+    pub is_active: bool,
+    pub images: Vec<GalleryImageView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct RoomTypeView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub short_description: String,
+    pub max_occupancy: Option<u32>,
+    pub bed_setup: String,
+    /// "from 189.00 EUR", or empty.
+    pub price: String,
+    pub is_active: bool,
+    pub photo_url: Option<String>,
+}
+
+/// Everything the Pictures screen shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PicturesOverview {
+    pub hotel_images: Vec<HotelImageView>,
+    pub galleries: Vec<GalleryView>,
+    pub room_types: Vec<RoomTypeView>,
+}
+
+fn text(row: &Row, key: &str) -> String {
+    row.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+fn url(row: &Row, key: &str) -> Option<String> {
+    Some(text(row, key)).filter(|u| !u.is_empty())
+}
+
+fn order(row: &Row, key: &str) -> i64 {
+    row.get(key).and_then(Value::as_i64).unwrap_or(0)
+}
+
+fn id(row: &Row) -> i64 {
+    row.get("id").and_then(Value::as_i64).unwrap_or(0)
+}
+
+pub fn gallery(row: &Row) -> GalleryView {
+    let mut images: Vec<&Row> = row
+        .get("images")
+        .and_then(Value::as_array)
+        .map(|images| images.iter().filter_map(Value::as_object).collect())
+        .unwrap_or_default();
+    images.sort_by_key(|image| (order(image, "display_order"), text(image, "uploaded_at")));
+    GalleryView {
+        id: id(row),
+        name: text(row, "name"),
+        category: text(row, "category"),
+        description: text(row, "description"),
+        is_active: row
+            .get("is_active")
+            .and_then(Value::as_bool)
+            .unwrap_or(true),
+        images: images
+            .into_iter()
+            .map(|image| GalleryImageView {
+                id: id(image),
+                url: url(image, "image_url"),
+                caption: text(image, "caption"),
+                alt_text: text(image, "alt_text"),
+                is_featured: image
+                    .get("is_featured")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
+            })
+            .collect(),
+    }
+}
+
+pub fn room_type(row: &Row) -> RoomTypeView {
+    let price = text(row, "starting_price_from");
+    RoomTypeView {
+        id: id(row),
+        code: text(row, "code"),
+        name: text(row, "name"),
+        short_description: text(row, "short_description"),
+        max_occupancy: row
+            .get("max_occupancy")
+            .and_then(Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok()),
+        bed_setup: text(row, "bed_setup"),
+        price: if price.is_empty() {
+            String::new()
+        } else {
+            format!("from {price} {}", text(row, "currency"))
+                .trim()
+                .to_owned()
+        },
+        is_active: row
+            .get("is_active")
+            .and_then(Value::as_bool)
+            .unwrap_or(true),
+        photo_url: url(row, "photo_url"),
+    }
+}
+
+/// Galleries and room types in the hotel's order (`display_order` / `sort_order`, then name).
+pub fn sort(
+    galleries: &mut [GalleryView],
+    rows: &[Row],
+    room_types: &mut [RoomTypeView],
+    types: &[Row],
+) {
+    let rank = |rows: &[Row], key: &str, id: i64| {
+        rows.iter()
+            .find(|r| self::id(r) == id)
+            .map_or(0, |r| order(r, key))
+    };
+    galleries.sort_by_key(|g| (rank(rows, "display_order", g.id), g.name.to_lowercase()));
+    room_types.sort_by_key(|t| (rank(types, "sort_order", t.id), t.name.to_lowercase()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_gallery_lists_its_images_in_their_order_and_a_room_type_says_its_price() {
+        let row = json!({"id": 3, "name": "Lake", "category": "exterior", "description": "",
+            "is_active": true, "images": [
+                {"id": 9, "image_url": "http://x/b.jpg", "caption": "B", "alt_text": "", "display_order": 1, "is_featured": false},
+                {"id": 8, "image_url": "http://x/a.jpg", "caption": "A", "alt_text": "a", "display_order": 0, "is_featured": true}]});
+        let view = gallery(row.as_object().unwrap());
+        assert_eq!(
+            view.images.iter().map(|i| i.id).collect::<Vec<_>>(),
+            vec![8, 9]
+        );
+        assert!(view.images[0].is_featured);
+        let room = json!({"id": 1, "code": "DBL", "name": "Double", "max_occupancy": 2,
+            "starting_price_from": "149.00", "currency": "EUR", "photo_url": null, "is_active": true});
+        let view = room_type(room.as_object().unwrap());
+        assert_eq!(view.price, "from 149.00 EUR");
+        assert_eq!((view.max_occupancy, view.photo_url), (Some(2), None));
+    }
+}

@@ -1,0 +1,123 @@
+//! The Pictures screen in the real window: the hotel's image slots, every gallery with its
+//! images (a lightbox with the arrow keys) and the room types, all from the desk's own copies;
+//! a hero image picked offline waits, then reaches the server once the network returns.
+//! Screenshots under target/e2e/.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use fantoccini::Client;
+use hotelmate_e2e::{
+    artifacts_dir, as_user, click, screenshot, sign_in_through, type_into, until, AppProfile,
+    CutProxy, Driver,
+};
+use hotelmate_sandbox::Sandbox;
+use reqwest::Method;
+use serde_json::Value;
+
+/// (galleries shown, images loaded in them, room types shown).
+async fn shown(app: &Client) -> (u64, bool, u64) {
+    let value = app
+        .execute(
+            "const imgs = [...document.querySelectorAll('[data-testid=gallery] img')];
+             return [document.querySelectorAll('[data-testid=gallery]').length,
+                     imgs.length > 0 && imgs.every(i => i.src.startsWith('hmimg:') && i.complete && i.naturalWidth > 0),
+                     document.querySelectorAll('[data-testid=room-type]').length];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    (
+        value[0].as_u64().unwrap_or(0),
+        value[1] == Value::Bool(true),
+        value[2].as_u64().unwrap_or(0),
+    )
+}
+
+async fn hero_pending(app: &Client) -> Option<bool> {
+    app.execute(
+        "const s = document.querySelector('[data-testid=slot-hero]'); return s ? s.dataset.pending === 'true' : null;",
+        vec![],
+    )
+    .await
+    .ok()
+    .and_then(|v| v.as_bool())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn window_pictures_show_offline_and_a_hero_picked_offline_reaches_the_server() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let profile = AppProfile::new("pictures");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in_through(&app, &server, proxy.addr(), "sean.murphy").await;
+    click(&app, "[data-testid=nav-pictures]").await;
+    until(
+        "galleries with their images and room types are shown",
+        || async {
+            let (galleries, loaded, rooms) = shown(&app).await;
+            galleries >= 2 && loaded && rooms >= 2
+        },
+    )
+    .await;
+    click(&app, "[data-testid=gallery] .tile-image").await;
+    until("the lightbox opens", || async {
+        app.find(fantoccini::Locator::Css("[data-testid=lightbox]"))
+            .await
+            .is_ok()
+    })
+    .await;
+    screenshot(&app, "60-pictures-lightbox").await;
+    app.execute(
+        "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true})); window.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'}));",
+        vec![],
+    )
+    .await
+    .unwrap();
+
+    let before = as_user(
+        &server,
+        "sean.murphy",
+        Method::GET,
+        "/api/staff/hotel/killarney/settings/",
+    )
+    .await["hero_image_display"]
+        .clone();
+    proxy.cut();
+    let path = artifacts_dir().join("new-hero.jpg");
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(1800, 900, |x, _| {
+        image::Rgb([20, (x % 200) as u8, 120])
+    }))
+    .save(&path)
+    .unwrap();
+    type_into(
+        &app,
+        "[data-testid=slot-input-hero]",
+        &path.display().to_string(),
+    )
+    .await;
+    until("the hero slot says its new image waits", || async {
+        hero_pending(&app).await == Some(true)
+    })
+    .await;
+    screenshot(&app, "61-pictures-hero-waiting").await;
+    proxy.restore();
+    until(
+        "the hero reached the server and the slot shows it",
+        || async { hero_pending(&app).await == Some(false) },
+    )
+    .await;
+    let after = as_user(
+        &server,
+        "sean.murphy",
+        Method::GET,
+        "/api/staff/hotel/killarney/settings/",
+    )
+    .await["hero_image_display"]
+        .clone();
+    assert_ne!(after, before, "the server has the new hero image");
+    assert!(after.is_string());
+    app.close().await.unwrap();
+    server.shutdown().await;
+}
