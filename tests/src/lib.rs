@@ -472,6 +472,18 @@ pub async fn token_of(server: &hotelmate_sandbox::SandboxHandle, username: &str)
     login["token"].as_str().unwrap().to_owned()
 }
 
+/// Makes the reception display (`true`) or the desk window the one the session drives.
+pub async fn switch_to(app: &Client, display: bool) {
+    for handle in app.windows().await.unwrap() {
+        app.switch_to_window(handle).await.unwrap();
+        let hash = app.execute("return location.hash;", vec![]).await.unwrap();
+        if (hash == "#/display") == display {
+            return;
+        }
+    }
+    panic!("no {} window", if display { "display" } else { "desk" });
+}
+
 /// A colleague's token (Niamh, the manager), for changes made as another browser would.
 pub async fn colleague_token(server: &hotelmate_sandbox::SandboxHandle) -> String {
     token_of(server, "niamh.kelly").await

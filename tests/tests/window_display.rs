@@ -8,22 +8,10 @@ use std::time::Instant;
 
 use fantoccini::Client;
 use hotelmate_e2e::{
-    click, on_offer_row, row_titles, screenshot, sign_in, until, AppProfile, Driver,
+    click, on_offer_row, row_titles, screenshot, sign_in, switch_to, until, AppProfile, Driver,
 };
 use hotelmate_sandbox::Sandbox;
 use serde_json::Value;
-
-/// Makes the reception display (`true`) or the desk window the one the session drives.
-async fn switch_to(app: &Client, display: bool) {
-    for handle in app.windows().await.unwrap() {
-        app.switch_to_window(handle).await.unwrap();
-        let hash = app.execute("return location.hash;", vec![]).await.unwrap();
-        if (hash == "#/display") == display {
-            return;
-        }
-    }
-    panic!("no {} window", if display { "display" } else { "desk" });
-}
 
 /// How many offers the display rotates through, and whether the one shown and the hero image
 /// have loaded from the desk's own copies.

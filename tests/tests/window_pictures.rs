@@ -32,6 +32,18 @@ async fn shown(app: &Client) -> (u64, bool, u64) {
     )
 }
 
+/// The hero image in effect on the server, as a colleague's browser reads it.
+async fn server_hero(server: &hotelmate_sandbox::SandboxHandle) -> Value {
+    as_user(
+        server,
+        "sean.murphy",
+        Method::GET,
+        "/api/staff/hotel/killarney/settings/",
+    )
+    .await["hero_image_display"]
+        .clone()
+}
+
 async fn hero_pending(app: &Client) -> Option<bool> {
     app.execute(
         "const s = document.querySelector('[data-testid=slot-hero]'); return s ? s.dataset.pending === 'true' : null;",
@@ -76,14 +88,7 @@ async fn window_pictures_show_offline_and_a_hero_picked_offline_reaches_the_serv
     .await
     .unwrap();
 
-    let before = as_user(
-        &server,
-        "sean.murphy",
-        Method::GET,
-        "/api/staff/hotel/killarney/settings/",
-    )
-    .await["hero_image_display"]
-        .clone();
+    let before = server_hero(&server).await;
     proxy.cut();
     let path = artifacts_dir().join("new-hero.jpg");
     image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(1800, 900, |x, _| {
@@ -108,14 +113,7 @@ async fn window_pictures_show_offline_and_a_hero_picked_offline_reaches_the_serv
         || async { hero_pending(&app).await == Some(false) },
     )
     .await;
-    let after = as_user(
-        &server,
-        "sean.murphy",
-        Method::GET,
-        "/api/staff/hotel/killarney/settings/",
-    )
-    .await["hero_image_display"]
-        .clone();
+    let after = server_hero(&server).await;
     assert_ne!(after, before, "the server has the new hero image");
     assert!(after.is_string());
     app.close().await.unwrap();

@@ -8,7 +8,8 @@ use std::time::Instant;
 
 use fantoccini::Client;
 use hotelmate_e2e::{
-    as_user, click, screenshot, sign_in, text_of, until, wait_for_text, AppProfile, Driver,
+    as_user, click, screenshot, sign_in, switch_to, text_of, until, wait_for_text, AppProfile,
+    Driver,
 };
 use hotelmate_sandbox::{Sandbox, SandboxHandle};
 use reqwest::Method;
@@ -45,18 +46,6 @@ async fn on_board(app: &Client, name: &str) -> Option<bool> {
     .await
     .ok()
     .and_then(|v| v.as_bool())
-}
-
-/// Makes the reception display (`true`) or the desk window the one the session drives.
-async fn switch_to(app: &Client, display: bool) {
-    for handle in app.windows().await.unwrap() {
-        app.switch_to_window(handle).await.unwrap();
-        let hash = app.execute("return location.hash;", vec![]).await.unwrap();
-        if (hash == "#/display") == display {
-            return;
-        }
-    }
-    panic!("no {} window", if display { "display" } else { "desk" });
 }
 
 /// Whether the reception display lists `name` among those on duty.

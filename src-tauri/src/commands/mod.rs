@@ -6,3 +6,35 @@ pub mod pictures;
 pub mod session;
 pub mod settings;
 pub mod team;
+
+/// A file sent as the raw request body (no JSON encoding of a large image), with what it is
+/// for (`for_header`: the offer id, the image slot) and its file name as headers. `None` when
+/// the body or that header did not arrive.
+pub fn raw_file(
+    request: &tauri::ipc::Request<'_>,
+    for_header: &str,
+    default_name: &str,
+) -> Option<(String, String, Vec<u8>)> {
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let target = header(for_header)?;
+    let name = header("file-name")
+        .map(|n| urlencoding_decode(&n))
+        .unwrap_or_else(|| default_name.to_owned());
+    match request.body() {
+        tauri::ipc::InvokeBody::Raw(bytes) => Some((target, name, bytes.clone())),
+        tauri::ipc::InvokeBody::Json(_) => None,
+    }
+}
+
+fn urlencoding_decode(text: &str) -> String {
+    url::form_urlencoded::parse(format!("n={text}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| text.to_owned())
+}

@@ -5,7 +5,7 @@ use hotelmate_core::events::ResourceKind;
 use hotelmate_core::notify::ToastSetting;
 use hotelmate_core::offers::{Offer, OfferPatch};
 use hotelmate_core::{Desk, UiError};
-use tauri::ipc::{InvokeBody, Request};
+use tauri::ipc::Request;
 use tauri::State;
 
 #[tauri::command]
@@ -49,32 +49,16 @@ pub async fn offer_set_photo(
     desk: State<'_, Desk>,
     request: Request<'_>,
 ) -> Result<Offer, UiError> {
-    let header = |name: &str| {
-        request
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let id = header("offer-id").and_then(|v| v.parse().ok());
-    let name = header("file-name")
-        .map(|n| urlencoding_decode(&n))
-        .unwrap_or_else(|| "photo".into());
-    let (Some(id), InvokeBody::Raw(bytes)) = (id, request.body()) else {
+    let file = super::raw_file(&request, "offer-id", "photo")
+        .and_then(|(id, name, bytes)| Some((id.parse::<i64>().ok()?, name, bytes)));
+    let Some((id, name, bytes)) = file else {
         return Err(UiError {
             code: ErrorCode::InvalidInput,
             field: Some("photo".into()),
             message: "The photo did not arrive; try again.".into(),
         });
     };
-    Ok(desk.offers().set_photo(id, name, bytes.clone()).await?)
-}
-
-pub(super) fn urlencoding_decode(text: &str) -> String {
-    url::form_urlencoded::parse(format!("n={text}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_else(|| text.to_owned())
+    Ok(desk.offers().set_photo(id, name, bytes).await?)
 }
 
 #[tauri::command]

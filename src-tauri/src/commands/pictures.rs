@@ -3,7 +3,7 @@
 use hotelmate_core::desk::{ErrorCode, HotelImageSlot};
 use hotelmate_core::pictures::PicturesOverview;
 use hotelmate_core::{Desk, UiError};
-use tauri::ipc::{InvokeBody, Request};
+use tauri::ipc::Request;
 use tauri::State;
 
 #[tauri::command]
@@ -17,24 +17,17 @@ pub async fn hotel_image_set(
     desk: State<'_, Desk>,
     request: Request<'_>,
 ) -> Result<PicturesOverview, UiError> {
-    let header = |name: &str| {
-        request
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let slot = header("slot").and_then(|s| serde_json::from_value::<HotelImageSlot>(s.into()).ok());
-    let name = header("file-name")
-        .map(|n| super::offers::urlencoding_decode(&n))
-        .unwrap_or_else(|| "image".into());
-    let (Some(slot), InvokeBody::Raw(bytes)) = (slot, request.body()) else {
+    let file = super::raw_file(&request, "slot", "image").and_then(|(slot, name, bytes)| {
+        let slot = serde_json::from_value::<HotelImageSlot>(slot.into()).ok()?;
+        Some((slot, name, bytes))
+    });
+    let Some((slot, name, bytes)) = file else {
         return Err(UiError {
             code: ErrorCode::InvalidInput,
             field: Some("image".into()),
             message: "The image did not arrive; try again.".into(),
         });
     };
-    desk.hotel_images().set(slot, name, bytes.clone()).await?;
+    desk.hotel_images().set(slot, name, bytes).await?;
     Ok(desk.pictures().overview()?)
 }
