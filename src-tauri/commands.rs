@@ -57,6 +57,7 @@ const COMMANDS: &[Command] = &[
     command("offers", "toast_mute", &[MAIN]),
     command("pictures", "pictures_overview", &[MAIN]),
     command("pictures", "hotel_image_set", &[MAIN]),
+    command("pictures", "gallery_image_edit", &[MAIN]),
     command("team", "team_board", &[MAIN, DISPLAY]),
     command("team", "clock_toggle", &[MAIN]),
 ];

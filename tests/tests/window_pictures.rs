@@ -6,8 +6,8 @@
 
 use fantoccini::Client;
 use hotelmate_e2e::{
-    artifacts_dir, as_user, click, screenshot, sign_in_through, type_into, until, AppProfile,
-    CutProxy, Driver,
+    artifacts_dir, as_user, click, retype, screenshot, sign_in_through, type_into, until,
+    AppProfile, CutProxy, Driver,
 };
 use hotelmate_sandbox::Sandbox;
 use reqwest::Method;
@@ -78,6 +78,35 @@ async fn window_pictures_show_offline_and_a_hero_picked_offline_reaches_the_serv
         app.find(fantoccini::Locator::Css("[data-testid=lightbox]"))
             .await
             .is_ok()
+    })
+    .await;
+    retype(
+        &app,
+        "[data-testid=image-caption]",
+        "Morning mist on the lake",
+    )
+    .await;
+    click(&app, "[data-testid=image-save]").await;
+    until("the caption reached the server", || async {
+        as_user(
+            &server,
+            "sean.murphy",
+            Method::GET,
+            "/api/staff/hotel/killarney/gallery-images/?page_size=100",
+        )
+        .await["results"]
+            .as_array()
+            .is_some_and(|images| {
+                images
+                    .iter()
+                    .any(|i| i["caption"] == "Morning mist on the lake")
+            })
+    })
+    .await;
+    until("the lightbox no longer says the caption waits", || async {
+        app.find(fantoccini::Locator::Css("[data-testid=lightbox] .sync"))
+            .await
+            .is_err()
     })
     .await;
     screenshot(&app, "60-pictures-lightbox").await;

@@ -15,6 +15,8 @@ pub enum ResourceKind {
     /// Open clock logs: since when colleagues are on duty.
     ClockLogs,
     Galleries,
+    /// Gallery images one by one (captions, alt text).
+    GalleryImages,
     RoomTypes,
     /// The hotel's settings (hero, landing-page and logo images among them).
     Settings,
@@ -28,6 +30,7 @@ impl ResourceKind {
         ResourceKind::Staff,
         ResourceKind::ClockLogs,
         ResourceKind::Galleries,
+        ResourceKind::GalleryImages,
         ResourceKind::RoomTypes,
         ResourceKind::Settings,
         ResourceKind::Conversations,
@@ -40,6 +43,7 @@ impl ResourceKind {
             Self::Staff => "staff",
             Self::ClockLogs => "clock_logs",
             Self::Galleries => "galleries",
+            Self::GalleryImages => "gallery_images",
             Self::RoomTypes => "room_types",
             Self::Settings => "settings",
             Self::Conversations => "conversations",
@@ -55,6 +59,7 @@ impl ResourceKind {
             Self::Staff => Some(false),
             Self::ClockLogs
             | Self::Galleries
+            | Self::GalleryImages
             | Self::RoomTypes
             | Self::Settings
             | Self::Conversations => None,

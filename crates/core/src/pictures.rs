@@ -29,6 +29,8 @@ pub struct GalleryImageView {
     pub caption: String,
     pub alt_text: String,
     pub is_featured: bool,
+    /// An edit of its caption or alt text waits to be sent (or for the user's decision).
+    pub sync: crate::sync::view::RowSync,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -112,6 +114,7 @@ pub fn gallery(row: &Row) -> GalleryView {
                     .get("is_featured")
                     .and_then(Value::as_bool)
                     .unwrap_or(false),
+                sync: crate::sync::view::RowSync::Synced,
             })
             .collect(),
     }
@@ -142,6 +145,18 @@ pub fn room_type(row: &Row) -> RoomTypeView {
             .unwrap_or(true),
         photo_url: url(row, "photo_url"),
     }
+}
+
+/// An image's caption and alt text as the image itself says (`gallery-images`, with this desk's
+/// own edits applied): fresher than its gallery's copy right after an edit was sent.
+pub fn overlay(image: &mut GalleryImageView, edited: &crate::sync::view::ViewRow) {
+    if edited.row.contains_key("caption") {
+        image.caption = text(&edited.row, "caption");
+    }
+    if edited.row.contains_key("alt_text") {
+        image.alt_text = text(&edited.row, "alt_text");
+    }
+    image.sync = edited.sync.clone();
 }
 
 /// Galleries and room types in the hotel's order (`display_order` / `sort_order`, then name).

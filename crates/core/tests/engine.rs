@@ -342,3 +342,77 @@ async fn an_image_added_to_a_gallery_made_offline_lands_in_it_and_a_duplicate_na
     );
     server.shutdown().await;
 }
+
+/// A caption and alt text changed offline show at once as waiting, reach the server when the
+/// network returns, and stay shown (the gallery's own copy of the image is read later).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_image_caption_edited_offline_shows_at_once_and_reaches_the_server() {
+    use hotelmate_core::sync::view::RowSync;
+    use hotelmate_sandbox::network::CutProxy;
+    let server = sandbox().await;
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let (desk, _dir) = desk("captions");
+    sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
+    eventually("galleries and their images are stored", WAIT, || async {
+        desk.pictures()
+            .overview()
+            .is_ok_and(|o| o.galleries.iter().any(|g| !g.images.is_empty()))
+    })
+    .await;
+    let image = desk.pictures().overview().unwrap().galleries[0].images[0].clone();
+    proxy.cut();
+    let shown = desk
+        .pictures()
+        .edit_image(image.id, "  The lake at dawn ", "Mist over the lake")
+        .unwrap();
+    let edited = shown
+        .galleries
+        .iter()
+        .flat_map(|g| &g.images)
+        .find(|i| i.id == image.id)
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            edited.caption.as_str(),
+            edited.alt_text.as_str(),
+            edited.sync
+        ),
+        ("The lake at dawn", "Mist over the lake", RowSync::Pending)
+    );
+    let too_long: hotelmate_core::UiError = desk
+        .pictures()
+        .edit_image(image.id, &"x".repeat(256), "")
+        .unwrap_err()
+        .into();
+    assert_eq!(too_long.field.as_deref(), Some("caption"));
+    proxy.restore();
+    eventually("the edit is sent", WAIT, || async {
+        desk.outbox_summary().unwrap().pending == 0
+    })
+    .await;
+    let tok = token(&server, "sean.murphy").await;
+    let on_server = rest(
+        &server,
+        &tok,
+        Method::GET,
+        &format!("/api/staff/hotel/killarney/gallery-images/{}/", image.id),
+        None,
+    )
+    .await;
+    assert_eq!(on_server["caption"], "The lake at dawn");
+    assert_eq!(on_server["alt_text"], "Mist over the lake");
+    let after = desk.pictures().overview().unwrap();
+    let still = after
+        .galleries
+        .iter()
+        .flat_map(|g| &g.images)
+        .find(|i| i.id == image.id)
+        .unwrap();
+    assert_eq!(
+        (still.caption.as_str(), &still.sync),
+        ("The lake at dawn", &RowSync::Synced)
+    );
+    desk.shutdown().await;
+    server.shutdown().await;
+}

@@ -31,3 +31,14 @@ pub async fn hotel_image_set(
     desk.hotel_images().set(slot, name, bytes).await?;
     Ok(desk.pictures().overview()?)
 }
+
+/// Changes a gallery image's caption and alt text (shown at once, sent when possible).
+#[tauri::command]
+pub fn gallery_image_edit(
+    desk: State<'_, Desk>,
+    id: i64,
+    caption: String,
+    alt_text: String,
+) -> Result<PicturesOverview, UiError> {
+    Ok(desk.pictures().edit_image(id, &caption, &alt_text)?)
+}

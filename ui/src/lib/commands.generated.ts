@@ -30,5 +30,6 @@ export type CommandName =
   | "toast_mute"
   | "pictures_overview"
   | "hotel_image_set"
+  | "gallery_image_edit"
   | "team_board"
   | "clock_toggle";

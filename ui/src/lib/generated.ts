@@ -118,7 +118,7 @@ export type FieldProblem = { field: string, message: string, };
 
 export type Resolution = { "choice": "keep_mine" } | { "choice": "keep_theirs" } | { "choice": "edit", values: Record<string, unknown>, };
 
-export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "room_types" | "settings" | "conversations";
+export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "conversations";
 
 export type ToastSetting = { category: ResourceKind, muted: boolean, };
 
@@ -184,7 +184,11 @@ url: string | null,
  */
 pending: boolean, };
 
-export type GalleryImageView = { id: number, url: string | null, caption: string, alt_text: string, is_featured: boolean, };
+export type GalleryImageView = { id: number, url: string | null, caption: string, alt_text: string, is_featured: boolean, 
+/**
+ * An edit of its caption or alt text waits to be sent (or for the user's decision).
+ */
+sync: RowSync, };
 
 export type GalleryView = { id: number, name: string, category: string, description: string, is_active: boolean, images: Array<GalleryImageView>, };
 

@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::{Desk, DeskError, HotelImageSlot};
 use crate::api::SINGLETON_ID;
 use crate::pictures::{self, HotelImageView, PicturesOverview};
-use crate::resources::galleries::GALLERIES;
+use crate::resources::galleries::{GALLERIES, IMAGES_SPEC};
 use crate::resources::hotel::{ROOM_TYPES, SETTINGS};
 use crate::store::{EntryState, Op, IMAGE_FIELD};
 
@@ -64,6 +64,18 @@ impl Pictures<'_> {
         let gallery_rows = store.records(GALLERIES.name)?;
         let type_rows = store.records(ROOM_TYPES.name)?;
         let mut galleries: Vec<_> = gallery_rows.iter().map(pictures::gallery).collect();
+        // Captions and alt text as edited here (and not yet read back through the galleries).
+        let edited: std::collections::HashMap<i64, crate::sync::view::ViewRow> = self
+            .desk
+            .view_rows(&IMAGES_SPEC)?
+            .into_iter()
+            .filter_map(|v| Some((v.row.get("id").and_then(Value::as_i64)?, v)))
+            .collect();
+        for image in galleries.iter_mut().flat_map(|g| g.images.iter_mut()) {
+            if let Some(view) = edited.get(&image.id) {
+                pictures::overlay(image, view);
+            }
+        }
         let mut room_types: Vec<_> = type_rows.iter().map(pictures::room_type).collect();
         pictures::sort(&mut galleries, &gallery_rows, &mut room_types, &type_rows);
         Ok(PicturesOverview {
@@ -71,5 +83,38 @@ impl Pictures<'_> {
             galleries,
             room_types,
         })
+    }
+}
+
+impl Pictures<'_> {
+    /// Changes a gallery image's caption and alt text: shown at once, sent when the server can
+    /// be reached (merged with a colleague's change like any edit).
+    pub fn edit_image(
+        &self,
+        id: i64,
+        caption: &str,
+        alt_text: &str,
+    ) -> Result<PicturesOverview, DeskError> {
+        self.desk.sync()?;
+        let mut changes = crate::store::Row::new();
+        changes.insert("caption".into(), Value::from(caption));
+        changes.insert("alt_text".into(), Value::from(alt_text));
+        let changes = (IMAGES_SPEC.validate)(&changes, None, false)?;
+        let current = self
+            .overview()?
+            .galleries
+            .into_iter()
+            .flat_map(|g| g.images)
+            .find(|image| image.id == id)
+            .ok_or(DeskError::Missing("image"))?;
+        let mut base = crate::store::Row::new();
+        base.insert("caption".into(), Value::from(current.caption));
+        base.insert("alt_text".into(), Value::from(current.alt_text));
+        self.desk
+            .inner
+            .store
+            .queue_update(IMAGES_SPEC.name(), id, &changes, &base)?;
+        self.desk.changed(&IMAGES_SPEC)?;
+        self.overview()
     }
 }

@@ -24,6 +24,80 @@ pub const GALLERIES: Resource = Resource {
     upload: Some(("upload_image", "image")),
 };
 
+/// §5.4: the hotel's gallery images, one by one: captions, alt text and the featured flag are
+/// edited here (no event); the images themselves are shown from their galleries.
+pub const GALLERY_IMAGES: Resource = Resource {
+    name: "gallery_images",
+    path: "gallery-images",
+    mount: Mount::StaffHotel,
+    listing: Listing::Paginated,
+    id_key: "id",
+    upload: None,
+};
+
+/// What an image's edit may change (§5.4's writable fields).
+pub const IMAGE_FIELDS: &[&str] = &["caption", "alt_text", "is_featured", "display_order"];
+
+/// The longest caption and alt text the server keeps.
+pub const MAX_IMAGE_TEXT_CHARS: usize = 255;
+
+pub static IMAGES_SPEC: ResourceSpec = ResourceSpec {
+    kind: ResourceKind::GalleryImages,
+    api: GALLERY_IMAGES,
+    broadcast: false,
+    interpret: |event, _| (event == "gallery-updated").then_some(Hint::Reconcile),
+    title: |row| {
+        row.get("caption")
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+    },
+    validate: validate_image,
+    editable: IMAGE_FIELDS,
+    image_fields: &[],
+    field_images: &[],
+    toast: |_, _| None,
+    permanent_failure: crate::sync::spec::no_permanent_failures,
+};
+
+/// Only §5.4's writable fields; caption and alt text at most 255 characters, kept as typed but
+/// for the spaces around them.
+fn validate_image(changes: &Row, _: Option<&Row>, _: bool) -> Result<Row, FieldInvalid> {
+    let mut clean = Row::new();
+    for (key, value) in changes {
+        if !IMAGE_FIELDS.contains(&key.as_str()) {
+            return Err(invalid(
+                "id",
+                format!("An image's {key} is not changed from the desk."),
+            ));
+        }
+        let value = match (key.as_str(), value) {
+            ("caption" | "alt_text", Value::String(text)) => {
+                let text = text.trim();
+                if text.chars().count() > MAX_IMAGE_TEXT_CHARS {
+                    let what = if key == "caption" {
+                        "caption"
+                    } else {
+                        "alt text"
+                    };
+                    return Err(invalid(
+                        if key == "caption" {
+                            "caption"
+                        } else {
+                            "alt_text"
+                        },
+                        format!("The {what} can be at most {MAX_IMAGE_TEXT_CHARS} characters."),
+                    ));
+                }
+                Value::from(text)
+            }
+            _ => value.clone(),
+        };
+        clean.insert(key.clone(), value);
+    }
+    Ok(clean)
+}
+
 pub static SPEC: ResourceSpec = ResourceSpec {
     kind: ResourceKind::Galleries,
     api: GALLERIES,

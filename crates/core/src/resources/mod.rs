@@ -16,6 +16,7 @@ pub static ALL: Resources = &[
     &staff::SPEC,
     &staff::CLOCK_LOGS_SPEC,
     &galleries::SPEC,
+    &galleries::IMAGES_SPEC,
     &hotel::ROOM_TYPES_SPEC,
     &hotel::SETTINGS_SPEC,
     &hotel::CONVERSATIONS_SPEC,
