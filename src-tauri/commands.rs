@@ -58,6 +58,7 @@ const COMMANDS: &[Command] = &[
     command("pictures", "pictures_overview", &[MAIN]),
     command("pictures", "hotel_image_set", &[MAIN]),
     command("pictures", "gallery_image_edit", &[MAIN]),
+    command("pictures", "gallery_image_delete", &[MAIN]),
     command("team", "team_board", &[MAIN, DISPLAY]),
     command("team", "clock_toggle", &[MAIN]),
 ];

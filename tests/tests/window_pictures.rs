@@ -110,6 +110,42 @@ async fn window_pictures_show_offline_and_a_hero_picked_offline_reaches_the_serv
     })
     .await;
     screenshot(&app, "60-pictures-lightbox").await;
+    // Delete, undo: the image is back and nothing was sent. Delete again: gone from the server.
+    let count_images = || async {
+        app.execute(
+            "return document.querySelectorAll('[data-testid=gallery] .tile-image').length;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap()
+    };
+    let before_delete = count_images().await;
+    click(&app, "[data-testid=image-delete]").await;
+    assert_eq!(count_images().await, before_delete - 1, "hidden at once");
+    click(&app, "[data-testid=image-undo] button").await;
+    assert_eq!(count_images().await, before_delete, "back after undo");
+    let server_images = || async {
+        as_user(
+            &server,
+            "sean.murphy",
+            Method::GET,
+            "/api/staff/hotel/killarney/gallery-images/?page_size=100",
+        )
+        .await["count"]
+            .as_u64()
+            .unwrap()
+    };
+    let on_server = server_images().await;
+    click(&app, "[data-testid=gallery] .tile-image").await;
+    click(&app, "[data-testid=image-delete]").await;
+    until(
+        "the image is deleted on the server after the undo time",
+        || async { server_images().await == on_server - 1 },
+    )
+    .await;
+    assert_eq!(count_images().await, before_delete - 1);
     app.execute(
         "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true})); window.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'}));",
         vec![],

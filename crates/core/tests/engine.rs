@@ -416,3 +416,61 @@ async fn an_image_caption_edited_offline_shows_at_once_and_reaches_the_server() 
     desk.shutdown().await;
     server.shutdown().await;
 }
+
+/// A gallery image deleted offline is gone from view at once, is deleted on the server when the
+/// network returns, and never shows again (the gallery is read again right after).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_gallery_image_deleted_offline_is_gone_at_once_and_on_the_server_after() {
+    use hotelmate_sandbox::network::CutProxy;
+    let server = sandbox().await;
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let (desk, dir) = desk("image-delete");
+    sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
+    eventually("galleries and their images are stored", WAIT, || async {
+        desk.pictures()
+            .overview()
+            .is_ok_and(|o| o.galleries.iter().any(|g| g.images.len() >= 2))
+    })
+    .await;
+    let gallery = desk.pictures().overview().unwrap().galleries[0].clone();
+    let image = gallery.images[0].id;
+    let shows = |desk: &Desk| {
+        desk.pictures()
+            .overview()
+            .unwrap()
+            .galleries
+            .iter()
+            .flat_map(|g| g.images.iter().map(|i| i.id))
+            .any(|id| id == image)
+    };
+    proxy.cut();
+    desk.pictures().delete_image(image).unwrap();
+    assert!(!shows(&desk), "gone from view at once");
+    proxy.restore();
+    eventually("the gallery as stored no longer lists it", WAIT, || async {
+        assert!(!shows(&desk), "the deleted image showed again");
+        desk.outbox_summary().unwrap().pending == 0
+            && stored(dir.path(), "galleries").iter().all(|g| {
+                g["images"]
+                    .as_array()
+                    .is_some_and(|images| images.iter().all(|i| i["id"] != json!(image)))
+            })
+    })
+    .await;
+    let tok = token(&server, "sean.murphy").await;
+    let on_server = rest(
+        &server,
+        &tok,
+        Method::GET,
+        &format!("/api/staff/hotel/killarney/galleries/{}/", gallery.id),
+        None,
+    )
+    .await;
+    assert_eq!(
+        on_server["image_count"],
+        json!(gallery.images.len() - 1),
+        "{on_server}"
+    );
+    desk.shutdown().await;
+    server.shutdown().await;
+}

@@ -42,3 +42,9 @@ pub fn gallery_image_edit(
 ) -> Result<PicturesOverview, UiError> {
     Ok(desk.pictures().edit_image(id, &caption, &alt_text)?)
 }
+
+/// Deletes a gallery image (the screen offers an undo before calling this).
+#[tauri::command]
+pub fn gallery_image_delete(desk: State<'_, Desk>, id: i64) -> Result<PicturesOverview, UiError> {
+    Ok(desk.pictures().delete_image(id)?)
+}

@@ -130,6 +130,7 @@ export const backend = {
   conflicts: () => call<Conflict[]>("conflicts_list"),
   resolveConflict: (seq: number, resolution: Resolution) => call<void>("conflict_resolve", { seq, resolution }),
   pictures: () => call<PicturesOverview>("pictures_overview"),
+  deleteGalleryImage: (id: number) => call<PicturesOverview>("gallery_image_delete", { id }),
   editGalleryImage: (id: number, caption: string, altText: string) =>
     call<PicturesOverview>("gallery_image_edit", { id, caption, altText }),
   /** Sends the file's bytes as the raw request body, like an offer photo. */

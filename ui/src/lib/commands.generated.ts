@@ -31,5 +31,6 @@ export type CommandName =
   | "pictures_overview"
   | "hotel_image_set"
   | "gallery_image_edit"
+  | "gallery_image_delete"
   | "team_board"
   | "clock_toggle";

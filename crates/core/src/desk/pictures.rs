@@ -76,6 +76,22 @@ impl Pictures<'_> {
                 pictures::overlay(image, view);
             }
         }
+        // Images deleted here are gone from view at once, before the server is told, and after
+        // (until the galleries, read again at once, no longer list them).
+        let deleted: Vec<i64> = store
+            .outbox_entries(IMAGES_SPEC.name())?
+            .into_iter()
+            .filter(|e| e.op == Op::Delete)
+            .map(|e| e.target)
+            .collect();
+        let sync = self.desk.sync()?;
+        for gallery in &mut galleries {
+            gallery.images.retain(|image| {
+                let just_deleted =
+                    !edited.contains_key(&image.id) && sync.is_own(IMAGES_SPEC.name(), image.id);
+                !deleted.contains(&image.id) && !just_deleted
+            });
+        }
         let mut room_types: Vec<_> = type_rows.iter().map(pictures::room_type).collect();
         pictures::sort(&mut galleries, &gallery_rows, &mut room_types, &type_rows);
         Ok(PicturesOverview {
@@ -114,6 +130,26 @@ impl Pictures<'_> {
             .inner
             .store
             .queue_update(IMAGES_SPEC.name(), id, &changes, &base)?;
+        self.desk.changed(&IMAGES_SPEC)?;
+        self.overview()
+    }
+}
+
+impl Pictures<'_> {
+    /// Deletes a gallery image: gone from view at once, deleted on the server when it can be
+    /// reached. (The screen waits a few seconds before calling this, for an undo.)
+    pub fn delete_image(&self, id: i64) -> Result<PicturesOverview, DeskError> {
+        self.desk.sync()?;
+        let known = self
+            .overview()?
+            .galleries
+            .iter()
+            .flat_map(|g| &g.images)
+            .any(|image| image.id == id);
+        if !known {
+            return Err(DeskError::Missing("image"));
+        }
+        self.desk.inner.store.queue_delete(IMAGES_SPEC.name(), id)?;
         self.desk.changed(&IMAGES_SPEC)?;
         self.overview()
     }

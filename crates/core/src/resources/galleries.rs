@@ -58,6 +58,7 @@ pub static IMAGES_SPEC: ResourceSpec = ResourceSpec {
     field_images: &[],
     toast: |_, _| None,
     permanent_failure: crate::sync::spec::no_permanent_failures,
+    also_changes: &["galleries"],
 };
 
 /// Only §5.4's writable fields; caption and alt text at most 255 characters, kept as typed but
@@ -121,6 +122,7 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     field_images: &[],
     toast: |_, _| None,
     permanent_failure: duplicate_name,
+    also_changes: &[],
 };
 
 fn interpret(event: &str, _: &Value) -> Option<Hint> {

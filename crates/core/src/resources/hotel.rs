@@ -70,6 +70,7 @@ pub static ROOM_TYPES_SPEC: ResourceSpec = ResourceSpec {
     field_images: &[],
     toast: |_, _| None,
     permanent_failure: room_type_gone,
+    also_changes: &[],
 };
 
 /// §4.1 and §13.17: the hotel's three images, each a file part of a settings PATCH.
@@ -104,6 +105,7 @@ pub static SETTINGS_SPEC: ResourceSpec = ResourceSpec {
     field_images: &HOTEL_IMAGES,
     toast: |_, _| None,
     permanent_failure: no_permanent_failures,
+    also_changes: &[],
 };
 
 pub static CONVERSATIONS_SPEC: ResourceSpec = ResourceSpec {
@@ -123,6 +125,7 @@ pub static CONVERSATIONS_SPEC: ResourceSpec = ResourceSpec {
     field_images: &[],
     toast: |_, _| None,
     permanent_failure: no_permanent_failures,
+    also_changes: &[],
 };
 
 /// `room-type-image-updated` carries the new photo; its `timestamp` is always null (§9.2).

@@ -31,6 +31,7 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     field_images: &[],
     toast,
     permanent_failure: crate::sync::spec::no_permanent_failures,
+    also_changes: &[],
 };
 
 fn title(row: &Row) -> Option<String> {

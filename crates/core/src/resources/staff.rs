@@ -45,6 +45,7 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     field_images: &[],
     toast,
     permanent_failure: crate::sync::spec::no_permanent_failures,
+    also_changes: &[],
 };
 
 pub static CLOCK_LOGS_SPEC: ResourceSpec = ResourceSpec {
@@ -59,6 +60,7 @@ pub static CLOCK_LOGS_SPEC: ResourceSpec = ResourceSpec {
     field_images: &[],
     toast: |_, _| None,
     permanent_failure: crate::sync::spec::no_permanent_failures,
+    also_changes: &[],
 };
 
 /// "Seán Murphy": `full_name`, else first and last name.

@@ -504,6 +504,9 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
             match replayed {
                 Replayed::Sent { target, .. } => {
                     shared.remember_own(spec.name(), *target);
+                    for other in spec.also_changes {
+                        shared.request_reconcile_of(other);
+                    }
                     if entry.target < 0 && *target > 0 {
                         shared.emit(DeskEvent::IdAssigned {
                             resource: spec.kind,

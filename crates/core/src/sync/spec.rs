@@ -48,6 +48,9 @@ pub struct ResourceSpec {
     /// for an upload to an unknown room type): the entry is refused with these words instead of
     /// being retried forever. `None` for errors worth retrying.
     pub permanent_failure: fn(&ApiError) -> Option<String>,
+    /// Other resources whose server copy a change of this one changes (a gallery image edited
+    /// or deleted changes its gallery's nested list): read again right after it is sent.
+    pub also_changes: &'static [&'static str],
 }
 
 /// For resources whose every server error is worth retrying.
