@@ -59,6 +59,9 @@ const COMMANDS: &[Command] = &[
     command("pictures", "hotel_image_set", &[MAIN]),
     command("pictures", "gallery_image_edit", &[MAIN]),
     command("pictures", "gallery_image_delete", &[MAIN]),
+    command("pictures", "gallery_create", &[MAIN]),
+    command("pictures", "gallery_update", &[MAIN]),
+    command("pictures", "gallery_delete", &[MAIN]),
     command("team", "team_board", &[MAIN, DISPLAY]),
     command("team", "clock_toggle", &[MAIN]),
 ];

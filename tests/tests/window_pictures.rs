@@ -181,6 +181,22 @@ async fn window_pictures_show_offline_and_a_hero_picked_offline_reaches_the_serv
     let after = server_hero(&server).await;
     assert_ne!(after, before, "the server has the new hero image");
     assert!(after.is_string());
+
+    // A new gallery from the screen reaches the server.
+    type_into(&app, "[data-testid=new-gallery-name]", "Terrace").await;
+    click(&app, "[data-testid=new-gallery]").await;
+    until("the new gallery is on the server", || async {
+        as_user(
+            &server,
+            "sean.murphy",
+            Method::GET,
+            "/api/staff/hotel/killarney/galleries/?page_size=100",
+        )
+        .await["results"]
+            .as_array()
+            .is_some_and(|galleries| galleries.iter().any(|g| g["name"] == "Terrace"))
+    })
+    .await;
     app.close().await.unwrap();
     server.shutdown().await;
 }

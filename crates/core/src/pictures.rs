@@ -42,6 +42,8 @@ pub struct GalleryView {
     pub description: String,
     pub is_active: bool,
     pub images: Vec<GalleryImageView>,
+    /// A change made here waits to be sent (or for the user's decision).
+    pub sync: crate::sync::view::RowSync,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -95,6 +97,7 @@ pub fn gallery(row: &Row) -> GalleryView {
         .unwrap_or_default();
     images.sort_by_key(|image| (order(image, "display_order"), text(image, "uploaded_at")));
     GalleryView {
+        sync: crate::sync::view::RowSync::Synced,
         id: id(row),
         name: text(row, "name"),
         category: text(row, "category"),

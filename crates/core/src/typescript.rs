@@ -49,6 +49,7 @@ pub fn generated_typescript() -> String {
         crate::pictures::GalleryView::decl(),
         crate::pictures::RoomTypeView::decl(),
         crate::pictures::PicturesOverview::decl(),
+        crate::desk::GalleryPatch::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/core by ts-rs. Do not edit by hand:\n\

@@ -474,3 +474,111 @@ async fn a_gallery_image_deleted_offline_is_gone_at_once_and_on_the_server_after
     desk.shutdown().await;
     server.shutdown().await;
 }
+
+/// A gallery made and renamed offline shows at once, reaches the server once with its final
+/// name; hidden and then deleted, the server follows.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_gallery_made_renamed_hidden_and_deleted_from_the_desk_reaches_the_server() {
+    use hotelmate_core::desk::GalleryPatch;
+    use hotelmate_core::sync::view::RowSync;
+    use hotelmate_sandbox::network::CutProxy;
+    let server = sandbox().await;
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let (desk, _dir) = desk("gallery-edits");
+    sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
+    eventually("the galleries are stored", WAIT, || async {
+        desk.pictures()
+            .overview()
+            .is_ok_and(|o| !o.galleries.is_empty())
+    })
+    .await;
+    let named = |name: &str| {
+        desk.pictures()
+            .overview()
+            .unwrap()
+            .galleries
+            .into_iter()
+            .find(|g| g.name == name)
+    };
+    proxy.cut();
+    let nameless: hotelmate_core::UiError = desk
+        .pictures()
+        .create_gallery(&GalleryPatch {
+            name: Some("   ".into()),
+            ..GalleryPatch::default()
+        })
+        .unwrap_err()
+        .into();
+    assert_eq!(nameless.field.as_deref(), Some("name"));
+    desk.pictures()
+        .create_gallery(&GalleryPatch {
+            name: Some("Spa & Pool".into()),
+            category: Some("facilities".into()),
+            description: Some("Warm water, cold lake".into()),
+            is_active: Some(true),
+        })
+        .unwrap();
+    let draft = named("Spa & Pool").expect("shown at once");
+    assert!(draft.id < 0 && draft.sync == RowSync::Pending, "{draft:?}");
+    desk.pictures()
+        .update_gallery(
+            draft.id,
+            &GalleryPatch {
+                name: Some("Spa and Pool".into()),
+                ..GalleryPatch::default()
+            },
+        )
+        .unwrap();
+    proxy.restore();
+    eventually("the gallery is on the server", WAIT, || async {
+        desk.outbox_summary().unwrap().pending == 0
+            && named("Spa and Pool").is_some_and(|g| g.id > 0)
+    })
+    .await;
+    let tok = token(&server, "sean.murphy").await;
+    let server_named = |name: &'static str| {
+        let server = &server;
+        let tok = tok.clone();
+        async move {
+            rest(
+                server,
+                &tok,
+                Method::GET,
+                "/api/staff/hotel/killarney/galleries/?page_size=100",
+                None,
+            )
+            .await["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|g| g["name"] == name)
+                .cloned()
+                .collect::<Vec<_>>()
+        }
+    };
+    let made = server_named("Spa and Pool").await;
+    assert_eq!(made.len(), 1, "created once, with its final name");
+    assert!(server_named("Spa & Pool").await.is_empty());
+    let id = made[0]["id"].as_i64().unwrap();
+    desk.pictures()
+        .update_gallery(
+            id,
+            &GalleryPatch {
+                is_active: Some(false),
+                ..GalleryPatch::default()
+            },
+        )
+        .unwrap();
+    eventually("hidden on the server", WAIT, || async {
+        server_named("Spa and Pool").await[0]["is_active"] == json!(false)
+    })
+    .await;
+    desk.pictures().delete_gallery(id).unwrap();
+    assert!(named("Spa and Pool").is_none(), "gone from view at once");
+    eventually("deleted on the server", WAIT, || async {
+        server_named("Spa and Pool").await.is_empty()
+    })
+    .await;
+    desk.shutdown().await;
+    server.shutdown().await;
+}

@@ -48,3 +48,26 @@ pub fn gallery_image_edit(
 pub fn gallery_image_delete(desk: State<'_, Desk>, id: i64) -> Result<PicturesOverview, UiError> {
     Ok(desk.pictures().delete_image(id)?)
 }
+
+#[tauri::command]
+pub fn gallery_create(
+    desk: State<'_, Desk>,
+    fields: hotelmate_core::desk::GalleryPatch,
+) -> Result<PicturesOverview, UiError> {
+    Ok(desk.pictures().create_gallery(&fields)?)
+}
+
+#[tauri::command]
+pub fn gallery_update(
+    desk: State<'_, Desk>,
+    id: i64,
+    changes: hotelmate_core::desk::GalleryPatch,
+) -> Result<PicturesOverview, UiError> {
+    Ok(desk.pictures().update_gallery(id, &changes)?)
+}
+
+/// Deletes a gallery (the screen offers an undo before calling this).
+#[tauri::command]
+pub fn gallery_delete(desk: State<'_, Desk>, id: i64) -> Result<PicturesOverview, UiError> {
+    Ok(desk.pictures().delete_gallery(id)?)
+}

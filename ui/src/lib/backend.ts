@@ -18,6 +18,7 @@ import type {
   SignInRequest,
   ResourceKind,
   DisplayContent,
+  GalleryPatch,
   HotelImageSlot,
   PicturesOverview,
   TeamBoard,
@@ -130,6 +131,9 @@ export const backend = {
   conflicts: () => call<Conflict[]>("conflicts_list"),
   resolveConflict: (seq: number, resolution: Resolution) => call<void>("conflict_resolve", { seq, resolution }),
   pictures: () => call<PicturesOverview>("pictures_overview"),
+  createGallery: (fields: GalleryPatch) => call<PicturesOverview>("gallery_create", { fields }),
+  updateGallery: (id: number, changes: GalleryPatch) => call<PicturesOverview>("gallery_update", { id, changes }),
+  deleteGallery: (id: number) => call<PicturesOverview>("gallery_delete", { id }),
   deleteGalleryImage: (id: number) => call<PicturesOverview>("gallery_image_delete", { id }),
   editGalleryImage: (id: number, caption: string, altText: string) =>
     call<PicturesOverview>("gallery_image_edit", { id, caption, altText }),

@@ -32,5 +32,8 @@ export type CommandName =
   | "hotel_image_set"
   | "gallery_image_edit"
   | "gallery_image_delete"
+  | "gallery_create"
+  | "gallery_update"
+  | "gallery_delete"
   | "team_board"
   | "clock_toggle";

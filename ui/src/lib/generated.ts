@@ -190,7 +190,11 @@ export type GalleryImageView = { id: number, url: string | null, caption: string
  */
 sync: RowSync, };
 
-export type GalleryView = { id: number, name: string, category: string, description: string, is_active: boolean, images: Array<GalleryImageView>, };
+export type GalleryView = { id: number, name: string, category: string, description: string, is_active: boolean, images: Array<GalleryImageView>, 
+/**
+ * A change made here waits to be sent (or for the user's decision).
+ */
+sync: RowSync, };
 
 export type RoomTypeView = { id: number, code: string, name: string, short_description: string, max_occupancy: number | null, bed_setup: string, 
 /**
@@ -199,3 +203,5 @@ export type RoomTypeView = { id: number, code: string, name: string, short_descr
 price: string, is_active: boolean, photo_url: string | null, };
 
 export type PicturesOverview = { hotel_images: Array<HotelImageView>, galleries: Array<GalleryView>, room_types: Array<RoomTypeView>, };
+
+export type GalleryPatch = { name?: string | null, category?: string | null, description?: string | null, is_active?: boolean | null, };

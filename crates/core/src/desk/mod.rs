@@ -21,6 +21,7 @@ use tokio::sync::broadcast;
 pub use display::{bookable_on, DisplayContent};
 pub use error::{DeskError, ErrorCode};
 pub use hotel_images::HotelImageSlot;
+pub use pictures::GalleryPatch;
 pub use team::CLOCK_REFUSED;
 pub use types::{
     ComputerSettings, Conflict, ConnectionStatus, DeskEvent, DeskInfo, FieldProblem, OutboxSummary,

@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::{Desk, DeskError, HotelImageSlot};
 use crate::api::SINGLETON_ID;
 use crate::pictures::{self, HotelImageView, PicturesOverview};
-use crate::resources::galleries::{GALLERIES, IMAGES_SPEC};
+use crate::resources::galleries::{IMAGES_SPEC, SPEC as GALLERIES_SPEC};
 use crate::resources::hotel::{ROOM_TYPES, SETTINGS};
 use crate::store::{EntryState, Op, IMAGE_FIELD};
 
@@ -61,9 +61,19 @@ impl Pictures<'_> {
             pending: waiting.iter().any(|f| f == slot.file_field()),
         })
         .collect();
-        let gallery_rows = store.records(GALLERIES.name)?;
+        // Galleries as shown: the server's, with this desk's own new, changed and deleted ones.
+        let gallery_views = self.desk.view_rows(&GALLERIES_SPEC)?;
+        let gallery_rows: Vec<crate::store::Row> =
+            gallery_views.iter().map(|v| v.row.clone()).collect();
         let type_rows = store.records(ROOM_TYPES.name)?;
-        let mut galleries: Vec<_> = gallery_rows.iter().map(pictures::gallery).collect();
+        let mut galleries: Vec<_> = gallery_views
+            .iter()
+            .map(|v| {
+                let mut gallery = pictures::gallery(&v.row);
+                gallery.sync = v.sync.clone();
+                gallery
+            })
+            .collect();
         // Captions and alt text as edited here (and not yet read back through the galleries).
         let edited: std::collections::HashMap<i64, crate::sync::view::ViewRow> = self
             .desk
@@ -151,6 +161,77 @@ impl Pictures<'_> {
         }
         self.desk.inner.store.queue_delete(IMAGES_SPEC.name(), id)?;
         self.desk.changed(&IMAGES_SPEC)?;
+        self.overview()
+    }
+}
+
+/// A gallery's own fields as the editor sends them (a new gallery needs a name).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct GalleryPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_active: Option<bool>,
+}
+
+impl GalleryPatch {
+    fn to_row(&self) -> crate::store::Row {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(row)) => row,
+            _ => crate::store::Row::new(),
+        }
+    }
+}
+
+impl Pictures<'_> {
+    /// A new gallery: shown at once (under a temporary id), created on the server when it can
+    /// be reached; images added to it meanwhile follow it.
+    pub fn create_gallery(&self, fields: &GalleryPatch) -> Result<PicturesOverview, DeskError> {
+        self.desk.sync()?;
+        let fields = (GALLERIES_SPEC.validate)(&fields.to_row(), None, true)?;
+        self.desk
+            .inner
+            .store
+            .queue_create(GALLERIES_SPEC.name(), &fields)?;
+        self.desk.changed(&GALLERIES_SPEC)?;
+        self.overview()
+    }
+
+    /// Renames, recategorises, describes, shows or hides a gallery.
+    pub fn update_gallery(
+        &self,
+        id: i64,
+        changes: &GalleryPatch,
+    ) -> Result<PicturesOverview, DeskError> {
+        self.desk.sync()?;
+        let current = self.desk.view_row(&GALLERIES_SPEC, id, "gallery")?.row;
+        let changes = (GALLERIES_SPEC.validate)(&changes.to_row(), Some(&current), false)?;
+        let base: crate::store::Row = changes
+            .keys()
+            .map(|k| (k.clone(), current.get(k).cloned().unwrap_or(Value::Null)))
+            .collect();
+        self.desk
+            .inner
+            .store
+            .queue_update(GALLERIES_SPEC.name(), id, &changes, &base)?;
+        self.desk.changed(&GALLERIES_SPEC)?;
+        self.overview()
+    }
+
+    /// Deletes a gallery with its images (the screen offers an undo before calling this).
+    pub fn delete_gallery(&self, id: i64) -> Result<PicturesOverview, DeskError> {
+        self.desk.sync()?;
+        self.desk.view_row(&GALLERIES_SPEC, id, "gallery")?;
+        self.desk
+            .inner
+            .store
+            .queue_delete(GALLERIES_SPEC.name(), id)?;
+        self.desk.changed(&GALLERIES_SPEC)?;
         self.overview()
     }
 }
