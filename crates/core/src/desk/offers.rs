@@ -79,18 +79,7 @@ impl Offers<'_> {
             return self.get(id);
         }
         self.desk.sync()?;
-        // The base is what this desk shows: the server's row with this desk's earlier queued
-        // changes, so an edit made while an earlier one is still on its way is not mistaken for
-        // someone else's change.
-        let base: Row = changes
-            .keys()
-            .map(|k| (k.clone(), current.get(k).cloned().unwrap_or(Value::Null)))
-            .collect();
-        self.desk
-            .inner
-            .store
-            .queue_update(SPEC.name(), id, &changes, &base)?;
-        self.desk.changed(&SPEC)?;
+        self.desk.queue_edit(&SPEC, id, &changes, &current)?;
         self.get(id)
     }
 

@@ -133,14 +133,10 @@ impl Pictures<'_> {
             .flat_map(|g| g.images)
             .find(|image| image.id == id)
             .ok_or(DeskError::Missing("image"))?;
-        let mut base = crate::store::Row::new();
-        base.insert("caption".into(), Value::from(current.caption));
-        base.insert("alt_text".into(), Value::from(current.alt_text));
-        self.desk
-            .inner
-            .store
-            .queue_update(IMAGES_SPEC.name(), id, &changes, &base)?;
-        self.desk.changed(&IMAGES_SPEC)?;
+        let mut shown = crate::store::Row::new();
+        shown.insert("caption".into(), Value::from(current.caption));
+        shown.insert("alt_text".into(), Value::from(current.alt_text));
+        self.desk.queue_edit(&IMAGES_SPEC, id, &changes, &shown)?;
         self.overview()
     }
 }
@@ -211,15 +207,8 @@ impl Pictures<'_> {
         self.desk.sync()?;
         let current = self.desk.view_row(&GALLERIES_SPEC, id, "gallery")?.row;
         let changes = (GALLERIES_SPEC.validate)(&changes.to_row(), Some(&current), false)?;
-        let base: crate::store::Row = changes
-            .keys()
-            .map(|k| (k.clone(), current.get(k).cloned().unwrap_or(Value::Null)))
-            .collect();
         self.desk
-            .inner
-            .store
-            .queue_update(GALLERIES_SPEC.name(), id, &changes, &base)?;
-        self.desk.changed(&GALLERIES_SPEC)?;
+            .queue_edit(&GALLERIES_SPEC, id, &changes, &current)?;
         self.overview()
     }
 

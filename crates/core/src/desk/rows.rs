@@ -22,6 +22,26 @@ impl Desk {
         ))
     }
 
+    /// Queues `changes` to row `id` with, as their merge base, the values this desk shows now:
+    /// the server's row with this desk's earlier queued changes, so an edit made while an earlier
+    /// one is still on its way is not mistaken for someone else's change.
+    pub(super) fn queue_edit(
+        &self,
+        spec: &ResourceSpec,
+        id: i64,
+        changes: &Row,
+        shown: &Row,
+    ) -> Result<(), DeskError> {
+        let base: Row = changes
+            .keys()
+            .map(|k| (k.clone(), shown.get(k).cloned().unwrap_or(Value::Null)))
+            .collect();
+        self.inner
+            .store
+            .queue_update(spec.name(), id, changes, &base)?;
+        self.changed(spec)
+    }
+
     /// One row as shown. The UI may still hold the temporary id of a row whose create has since
     /// reached the server; it is found under its server id.
     pub(super) fn view_row(
