@@ -146,12 +146,43 @@ async fn window_pictures_show_offline_and_a_hero_picked_offline_reaches_the_serv
     )
     .await;
     assert_eq!(count_images().await, before_delete - 1);
-    app.execute(
-        "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true})); window.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'}));",
-        vec![],
-    )
-    .await
-    .unwrap();
+
+    // The lightbox by keyboard: the right arrow shows the next image, Esc closes it.
+    let key = |name: &'static str| {
+        let app = &app;
+        async move {
+            app.execute(
+                "window.dispatchEvent(new KeyboardEvent('keydown', {key: arguments[0]}));",
+                vec![Value::from(name)],
+            )
+            .await
+            .unwrap();
+        }
+    };
+    let shown_src = || async {
+        app.execute(
+            "const i = document.querySelector('[data-testid=lightbox] img'); return i ? i.getAttribute('src') : null;",
+            vec![],
+        )
+        .await
+        .unwrap()
+    };
+    click(&app, "[data-testid=gallery] .tile-image").await;
+    let first = shown_src().await;
+    assert!(first.is_string(), "the lightbox shows an image");
+    key("ArrowRight").await;
+    until("the right arrow shows the next image", || async {
+        let next = shown_src().await;
+        next.is_string() && next != first
+    })
+    .await;
+    key("Escape").await;
+    until("Esc closes the lightbox", || async {
+        app.find(fantoccini::Locator::Css("[data-testid=lightbox]"))
+            .await
+            .is_err()
+    })
+    .await;
 
     let before = server_hero(&server).await;
     proxy.cut();

@@ -162,20 +162,9 @@ pub fn overlay(image: &mut GalleryImageView, edited: &crate::sync::view::ViewRow
     image.sync = edited.sync.clone();
 }
 
-/// Galleries and room types in the hotel's order (`display_order` / `sort_order`, then name).
-pub fn sort(
-    galleries: &mut [GalleryView],
-    rows: &[Row],
-    room_types: &mut [RoomTypeView],
-    types: &[Row],
-) {
-    let rank = |rows: &[Row], key: &str, id: i64| {
-        rows.iter()
-            .find(|r| self::id(r) == id)
-            .map_or(0, |r| order(r, key))
-    };
-    galleries.sort_by_key(|g| (rank(rows, "display_order", g.id), g.name.to_lowercase()));
-    room_types.sort_by_key(|t| (rank(types, "sort_order", t.id), t.name.to_lowercase()));
+/// Where the hotel puts a row (`display_order` / `sort_order`), then by name.
+pub fn hotel_order(row: &Row, key: &str) -> (i64, String) {
+    (order(row, key), text(row, "name").to_lowercase())
 }
 
 #[cfg(test)]

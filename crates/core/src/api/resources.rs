@@ -79,6 +79,21 @@ impl Resource {
         }
     }
 
+    /// A row as the server sent it, with its id under `id` as the store keeps rows: a
+    /// singleton's is [`SINGLETON_ID`], another key's (`conversation_id`) is copied.
+    fn with_id(&self, mut row: Value) -> Value {
+        if let Value::Object(fields) = &mut row {
+            let id = match self.listing {
+                Listing::Singleton => Some(Value::from(SINGLETON_ID)),
+                _ => fields.get(self.id_key).cloned(),
+            };
+            if let Some(id) = id {
+                fields.insert("id".into(), id);
+            }
+        }
+        row
+    }
+
     /// One row's address. Only the staff CRUD routers have one; the attendance reads are
     /// never written to (their descriptions refuse edits before anything is queued).
     pub fn item(&self, slug: &str, id: i64) -> String {
@@ -99,31 +114,17 @@ impl ApiClient {
     /// Every row of the collection, each with its id under `id`.
     pub async fn list(&self, resource: Resource, slug: &str) -> Result<Vec<Value>, ApiError> {
         let path = resource.collection(slug);
-        let mut rows = match resource.listing {
+        let rows = match resource.listing {
             Listing::Paginated => self.all_pages(&path).await?,
             Listing::PlainArray => self.get::<Vec<Value>>(&path).await?,
-            Listing::Singleton => {
-                let mut object: Value = self.get(&path).await?;
-                if let Value::Object(fields) = &mut object {
-                    fields.insert("id".into(), Value::from(SINGLETON_ID));
-                }
-                vec![object]
-            }
+            Listing::Singleton => vec![self.get(&path).await?],
         };
-        if resource.id_key != "id" {
-            for row in &mut rows {
-                if let Value::Object(fields) = row {
-                    if let Some(id) = fields.get(resource.id_key).cloned() {
-                        fields.insert("id".into(), id);
-                    }
-                }
-            }
-        }
-        Ok(rows)
+        Ok(rows.into_iter().map(|row| resource.with_id(row)).collect())
     }
 
+    /// One row, with its id under `id`.
     pub async fn fetch(&self, resource: Resource, slug: &str, id: i64) -> Result<Value, ApiError> {
-        self.get(&resource.item(slug, id)).await
+        Ok(resource.with_id(self.get(&resource.item(slug, id)).await?))
     }
 
     pub async fn create(

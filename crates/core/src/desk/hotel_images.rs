@@ -8,6 +8,7 @@ use ts_rs::TS;
 use super::{Desk, DeskError};
 use crate::api::SINGLETON_ID;
 use crate::resources::hotel::{HOTEL_IMAGES, SETTINGS_SPEC};
+use crate::sync::spec::FieldImage;
 
 /// One of the hotel's three image slots.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -19,14 +20,26 @@ pub enum HotelImageSlot {
 }
 
 impl HotelImageSlot {
-    /// The file part of the settings PATCH.
-    pub fn file_field(self) -> &'static str {
+    /// Every slot, in the order the screen shows them.
+    pub const ALL: [HotelImageSlot; 3] = [Self::Hero, Self::LandingPage, Self::Logo];
+
+    /// Its file part of the settings PATCH and the field that shows it (API.md §4.1).
+    pub fn image(self) -> FieldImage {
         let index = match self {
             Self::Hero => 0,
             Self::LandingPage => 1,
             Self::Logo => 2,
         };
-        HOTEL_IMAGES[index].file_field
+        HOTEL_IMAGES[index]
+    }
+
+    /// What staff call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Hero => "Hero image",
+            Self::LandingPage => "Landing page",
+            Self::Logo => "Logo",
+        }
     }
 }
 
@@ -55,7 +68,7 @@ impl HotelImages<'_> {
         self.desk.inner.store.queue_field_image(
             SETTINGS_SPEC.name(),
             SINGLETON_ID,
-            slot.file_field(),
+            slot.image().file_field,
             &cached.image.hash,
         )?;
         self.desk.changed(&SETTINGS_SPEC)

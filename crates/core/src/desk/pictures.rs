@@ -40,32 +40,24 @@ impl Pictures<'_> {
                     .map(str::to_owned)
             })
             .collect();
-        let hotel_images = [
-            (HotelImageSlot::Hero, "Hero image", "hero_image_display"),
-            (
-                HotelImageSlot::LandingPage,
-                "Landing page",
-                "landing_page_image_display",
-            ),
-            (HotelImageSlot::Logo, "Logo", "logo_display"),
-        ]
-        .into_iter()
-        .map(|(slot, label, shown)| HotelImageView {
-            slot,
-            label: label.to_owned(),
-            url: settings
-                .get(shown)
-                .and_then(Value::as_str)
-                .filter(|u| !u.is_empty())
-                .map(str::to_owned),
-            pending: waiting.iter().any(|f| f == slot.file_field()),
-        })
-        .collect();
+        let hotel_images = HotelImageSlot::ALL
+            .into_iter()
+            .map(|slot| HotelImageView {
+                slot,
+                label: slot.label().to_owned(),
+                url: settings
+                    .get(slot.image().shown_field)
+                    .and_then(Value::as_str)
+                    .filter(|u| !u.is_empty())
+                    .map(str::to_owned),
+                pending: waiting.iter().any(|f| f == slot.image().file_field),
+            })
+            .collect();
         // Galleries as shown: the server's, with this desk's own new, changed and deleted ones.
-        let gallery_views = self.desk.view_rows(&GALLERIES_SPEC)?;
-        let gallery_rows: Vec<crate::store::Row> =
-            gallery_views.iter().map(|v| v.row.clone()).collect();
-        let type_rows = store.records(ROOM_TYPES.name)?;
+        let mut gallery_views = self.desk.view_rows(&GALLERIES_SPEC)?;
+        gallery_views.sort_by_cached_key(|v| pictures::hotel_order(&v.row, "display_order"));
+        let mut type_rows = store.records(ROOM_TYPES.name)?;
+        type_rows.sort_by_cached_key(|row| pictures::hotel_order(row, "sort_order"));
         let mut galleries: Vec<_> = gallery_views
             .iter()
             .map(|v| {
@@ -102,8 +94,7 @@ impl Pictures<'_> {
                 !deleted.contains(&image.id) && !just_deleted
             });
         }
-        let mut room_types: Vec<_> = type_rows.iter().map(pictures::room_type).collect();
-        pictures::sort(&mut galleries, &gallery_rows, &mut room_types, &type_rows);
+        let room_types = type_rows.iter().map(pictures::room_type).collect();
         Ok(PicturesOverview {
             hotel_images,
             galleries,

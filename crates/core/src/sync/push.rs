@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::merge::{merge, same, FieldConflict};
 use super::pull::SyncError;
-use crate::api::{ApiClient, ApiError, ImageFile, Listing, Progress, Resource, SINGLETON_ID};
+use crate::api::{ApiClient, ApiError, ImageFile, Progress, Resource};
 use crate::media::MediaCache;
 use crate::store::IMAGE_FIELD;
 use crate::store::{EntryState, Op, OutboxEntry, Row, Store};
@@ -162,16 +162,15 @@ pub async fn replay(
                 message,
             })
         }
-        Err(SyncError::Api(err)) if (at.permanent)(&err).is_some() => {
-            let message = (at.permanent)(&err).unwrap_or_else(|| err.to_string());
-            tracing::warn!(resource = resource.name, %err, "the server will never take this edit");
-            store.mark_retry(entry.seq, EntryState::Rejected, &message)?;
-            Ok(Replayed::Rejected {
-                target: entry.target,
-                message,
-            })
-        }
         Err(SyncError::Api(err)) => {
+            if let Some(message) = (at.permanent)(&err) {
+                tracing::warn!(resource = resource.name, %err, "the server will never take this edit");
+                store.mark_retry(entry.seq, EntryState::Rejected, &message)?;
+                return Ok(Replayed::Rejected {
+                    target: entry.target,
+                    message,
+                });
+            }
             // A create whose answer never came, or came as a 5xx, may have been saved (API.md
             // §10: a 500 after saving), so it stays "sending" and is looked for on the server
             // before it is sent again; anything else is retried as it is.
@@ -394,10 +393,7 @@ async fn replay_upload(
     };
     // Read the row again rather than trust the answer (§4.1: a 200 can still mean other
     // fields were not saved).
-    let mut row = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
-    if resource.listing == Listing::Singleton {
-        row.insert("id".into(), Value::from(SINGLETON_ID));
-    }
+    let row = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
     store.finish_entry(entry.seq, Some(&row), None)?;
     Ok(Replayed::Sent {
         target: entry.target,
