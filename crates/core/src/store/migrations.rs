@@ -120,6 +120,48 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "session: whether I am on duty, as the server last said (NULL: not said yet)",
         sql: "ALTER TABLE session ADD COLUMN is_on_duty INTEGER;",
     },
+    Migration {
+        version: 7,
+        name: "guest chat: cached messages, what is known of each thread, and replies waiting to be sent",
+        sql: "CREATE TABLE chat_messages (
+              id              INTEGER PRIMARY KEY,
+              conversation_id INTEGER NOT NULL,
+              body            TEXT NOT NULL
+          );
+          CREATE INDEX chat_messages_thread ON chat_messages (conversation_id, id);
+          CREATE TABLE chat_threads (
+              conversation_id INTEGER PRIMARY KEY,
+              -- The oldest message is cached: nothing earlier to load.
+              complete        INTEGER NOT NULL DEFAULT 0,
+              handled_by      TEXT,
+              handled_by_id   INTEGER
+          );
+          CREATE TABLE chat_outbox (
+              seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+              -- 'send' a reply (text, or files with a caption), 'edit' or 'delete' one of my
+              -- messages (target_id), or 'read': mark the thread's guest messages read.
+              op              TEXT NOT NULL DEFAULT 'send'
+                              CHECK (op IN ('send', 'edit', 'delete', 'read')),
+              conversation_id INTEGER NOT NULL,
+              message         TEXT NOT NULL,
+              reply_to        INTEGER,
+              target_id       INTEGER,
+              -- An attachment waiting in the media cache (content hash), with its name and type.
+              file_key        TEXT,
+              file_name       TEXT,
+              file_mime       TEXT,
+              -- The newest message id this desk knew in the thread when the reply was written:
+              -- a reply the server stored has a higher id.
+              after_id        INTEGER NOT NULL DEFAULT 0,
+              -- 'sending': a request may have reached the server; its outcome is checked
+              -- against the thread before any retry.
+              state           TEXT NOT NULL DEFAULT 'pending'
+                              CHECK (state IN ('pending', 'sending', 'rejected')),
+              problem         TEXT,
+              attempts        INTEGER NOT NULL DEFAULT 0,
+              created_at      TEXT NOT NULL
+          );",
+    },
 ];
 
 /// The schema version this build writes.

@@ -3,6 +3,7 @@
 //! Everything the UI shows comes from here first, so the desk opens with no network. Writes that
 //! belong together are one transaction. Secrets never go in here (see [`crate::secrets`]).
 
+pub mod chat;
 mod migrations;
 mod outbox;
 pub mod records;

@@ -137,7 +137,15 @@ impl Store {
 }
 
 /// Every table holding an account's data. New resource tables are added here.
-const ACCOUNT_TABLES: &[&str] = &["records", "outbox", "sync_state", "id_map"];
+const ACCOUNT_TABLES: &[&str] = &[
+    "records",
+    "outbox",
+    "sync_state",
+    "id_map",
+    "chat_messages",
+    "chat_threads",
+    "chat_outbox",
+];
 
 fn wipe_account_tables(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     for table in ACCOUNT_TABLES {

@@ -1,0 +1,798 @@
+//! Guest chat in the local database: the messages of each thread as the server sent them, what
+//! is known of each thread (whether its oldest message is here, who handles it), and the replies
+//! written on this desk that the server has not confirmed yet (the chat's outbox).
+//!
+//! A reply is stored before anything is sent and leaves the outbox only in the transaction that
+//! stores the server's copy, so a kill at any point loses nothing and sends nothing twice (a
+//! reply that may have reached the server is `sending` and is looked for before a retry).
+
+use rusqlite::{params, OptionalExtension};
+use serde_json::Value;
+
+use super::{Store, StoreError};
+
+/// What is known of one thread besides its messages.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ThreadState {
+    /// The thread's oldest message is cached: there is nothing earlier to load.
+    pub complete: bool,
+    /// Who handles the conversation, as the server last said (a staff-assigned event, a
+    /// takeover, or a reply).
+    pub handled_by: Option<String>,
+    pub handled_by_id: Option<i64>,
+}
+
+/// What a chat outbox entry asks of the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChatOp {
+    /// Send a reply (text, or a file with a caption).
+    Send,
+    /// Change the text of one of my messages (`target_id`).
+    Edit,
+    /// Delete one of my messages (`target_id`).
+    Delete,
+    /// Mark the thread's guest messages read.
+    Read,
+}
+
+impl ChatOp {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Send => "send",
+            Self::Edit => "edit",
+            Self::Delete => "delete",
+            Self::Read => "read",
+        }
+    }
+
+    fn parse(text: &str) -> Self {
+        match text {
+            "edit" => Self::Edit,
+            "delete" => Self::Delete,
+            "read" => Self::Read,
+            _ => Self::Send,
+        }
+    }
+}
+
+/// Where an entry written on this desk is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyState {
+    /// Not sent yet.
+    Pending,
+    /// A request went out and its outcome is not known (no answer, a server error, or the desk
+    /// was stopped): the thread is checked for it before it is sent again.
+    Sending,
+    /// The server refused it for good (`problem` says why); it stays until the user retries or
+    /// discards it.
+    Rejected,
+}
+
+impl ReplyState {
+    fn parse(text: &str) -> Self {
+        match text {
+            "sending" => Self::Sending,
+            "rejected" => Self::Rejected,
+            _ => Self::Pending,
+        }
+    }
+}
+
+/// A file waiting in the media cache to be sent with a reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedFile {
+    /// Its content hash in the media cache.
+    pub key: String,
+    pub name: String,
+    pub mime: String,
+}
+
+/// An entry of the chat's outbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueuedReply {
+    pub seq: i64,
+    pub op: ChatOp,
+    pub conversation_id: i64,
+    /// The reply's text, or an edit's new text.
+    pub message: String,
+    pub reply_to: Option<i64>,
+    /// The message an edit or a delete is about.
+    pub target_id: Option<i64>,
+    pub file: Option<QueuedFile>,
+    /// Any copy of a reply the server stored has a higher id than this.
+    pub after_id: i64,
+    pub state: ReplyState,
+    pub problem: Option<String>,
+    pub attempts: i64,
+    pub created_at: String,
+}
+
+/// What to queue.
+#[derive(Debug, Clone, Copy)]
+pub struct NewChatEntry<'a> {
+    pub op: ChatOp,
+    pub conversation_id: i64,
+    pub message: &'a str,
+    pub reply_to: Option<i64>,
+    pub target_id: Option<i64>,
+    pub file: Option<&'a QueuedFile>,
+}
+
+/// What storing messages changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoredMessages {
+    /// Messages this desk did not have before, by id.
+    pub new: Vec<i64>,
+    /// New or changed messages.
+    pub changed: usize,
+}
+
+const REPLY_COLUMNS: &str = "seq, op, conversation_id, message, reply_to, target_id, file_key, \
+     file_name, file_mime, after_id, state, problem, attempts, created_at";
+
+fn reply_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<QueuedReply> {
+    let file_key: Option<String> = row.get(6)?;
+    Ok(QueuedReply {
+        seq: row.get(0)?,
+        op: ChatOp::parse(&row.get::<_, String>(1)?),
+        conversation_id: row.get(2)?,
+        message: row.get(3)?,
+        reply_to: row.get(4)?,
+        target_id: row.get(5)?,
+        file: match file_key {
+            Some(key) => Some(QueuedFile {
+                key,
+                name: row.get::<_, Option<String>>(7)?.unwrap_or_default(),
+                mime: row.get::<_, Option<String>>(8)?.unwrap_or_default(),
+            }),
+            None => None,
+        },
+        after_id: row.get(9)?,
+        state: ReplyState::parse(&row.get::<_, String>(10)?),
+        problem: row.get(11)?,
+        attempts: row.get(12)?,
+        created_at: row.get(13)?,
+    })
+}
+
+fn message_id(message: &Value) -> Option<i64> {
+    message.get("id").and_then(Value::as_i64)
+}
+
+/// Stores one message; `Some(true)` when it is new to this desk, `Some(false)` when it changed,
+/// `None` when it was already stored as it is (or has no id).
+fn upsert(
+    conn: &rusqlite::Connection,
+    conversation_id: i64,
+    message: &Value,
+) -> Result<Option<bool>, StoreError> {
+    let Some(id) = message_id(message) else {
+        tracing::warn!(
+            conversation_id,
+            "a chat message without an id was not stored"
+        );
+        return Ok(None);
+    };
+    let known: Option<String> = conn
+        .query_row("SELECT body FROM chat_messages WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let body = message.to_string();
+    match known {
+        Some(old) if old == body => Ok(None),
+        Some(_) => {
+            conn.execute(
+                "UPDATE chat_messages SET body = ?2, conversation_id = ?3 WHERE id = ?1",
+                params![id, body, conversation_id],
+            )?;
+            Ok(Some(false))
+        }
+        None => {
+            conn.execute(
+                "INSERT INTO chat_messages (id, conversation_id, body) VALUES (?1, ?2, ?3)",
+                params![id, conversation_id, body],
+            )?;
+            Ok(Some(true))
+        }
+    }
+}
+
+/// Sets `fields` on a stored message's JSON; whether anything changed.
+fn patch_body(
+    conn: &rusqlite::Connection,
+    id: i64,
+    fields: &serde_json::Map<String, Value>,
+) -> Result<bool, StoreError> {
+    let Some(text) = conn
+        .query_row("SELECT body FROM chat_messages WHERE id = ?1", [id], |r| {
+            r.get::<_, String>(0)
+        })
+        .optional()?
+    else {
+        return Ok(false);
+    };
+    let Ok(Value::Object(mut body)) = serde_json::from_str::<Value>(&text) else {
+        // Read again with its thread: `chat_thread` drops a damaged thread cache.
+        return Ok(false);
+    };
+    let mut changed = false;
+    for (key, value) in fields {
+        if body.get(key) != Some(value) {
+            body.insert(key.clone(), value.clone());
+            changed = true;
+        }
+    }
+    if changed {
+        conn.execute(
+            "UPDATE chat_messages SET body = ?2 WHERE id = ?1",
+            params![id, Value::Object(body).to_string()],
+        )?;
+    }
+    Ok(changed)
+}
+
+fn thread_state_of(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<ThreadState> {
+    Ok(ThreadState {
+        complete: row.get(first)?,
+        handled_by: row.get(first + 1)?,
+        handled_by_id: row.get(first + 2)?,
+    })
+}
+
+impl Store {
+    /// Stores messages of a thread as the server sent them.
+    pub fn chat_store_messages(
+        &self,
+        conversation_id: i64,
+        messages: &[Value],
+    ) -> Result<StoredMessages, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let mut stored = StoredMessages::default();
+        for message in messages {
+            match upsert(&tx, conversation_id, message)? {
+                Some(true) => {
+                    stored.changed += 1;
+                    stored.new.extend(message_id(message));
+                }
+                Some(false) => stored.changed += 1,
+                None => {}
+            }
+        }
+        tx.commit()?;
+        Ok(stored)
+    }
+
+    /// Sets fields (read flags, a delivery status) on stored messages; returns how many
+    /// changed. Messages this desk does not have are skipped (they arrive with their thread).
+    pub fn chat_patch_messages(
+        &self,
+        ids: &[i64],
+        fields: &serde_json::Map<String, Value>,
+    ) -> Result<usize, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let mut changed = 0;
+        for id in ids {
+            changed += usize::from(patch_body(&tx, *id, fields)?);
+        }
+        tx.commit()?;
+        Ok(changed)
+    }
+
+    /// Every guest message of a thread that no staff member has read, by id.
+    pub fn chat_unread_ids(&self, conversation_id: i64) -> Result<Vec<i64>, StoreError> {
+        let conn = self.lock();
+        let mut statement = conn.prepare_cached(
+            "SELECT id FROM chat_messages WHERE conversation_id = ?1
+               AND json_extract(body, '$.sender_type') = 'guest'
+               AND NOT COALESCE(json_extract(body, '$.read_by_staff'), 0)",
+        )?;
+        let ids = statement
+            .query_map([conversation_id], |r| r.get(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ids)
+    }
+
+    /// A hard-deleted message leaves the cache.
+    pub fn chat_remove_message(&self, id: i64) -> Result<bool, StoreError> {
+        Ok(self
+            .lock()
+            .execute("DELETE FROM chat_messages WHERE id = ?1", [id])?
+            > 0)
+    }
+
+    /// One cached message.
+    pub fn chat_message(&self, id: i64) -> Result<Option<Value>, StoreError> {
+        let text: Option<String> = self
+            .lock()
+            .query_row("SELECT body FROM chat_messages WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+    }
+
+    /// The newest `limit` cached messages of a thread older than `before` (all when `None`),
+    /// oldest first. A damaged cached message (unreadable JSON) drops the thread's cache, which
+    /// is read again from the server, so no message is shown wrong or silently missing.
+    pub fn chat_thread(
+        &self,
+        conversation_id: i64,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<Value>, StoreError> {
+        let conn = self.lock();
+        let mut statement = conn.prepare_cached(
+            "SELECT id, body FROM chat_messages WHERE conversation_id = ?1 AND id < ?2
+             ORDER BY id DESC LIMIT ?3",
+        )?;
+        let rows = statement
+            .query_map(
+                params![
+                    conversation_id,
+                    before.unwrap_or(i64::MAX),
+                    i64::try_from(limit).unwrap_or(i64::MAX)
+                ],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+            )?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut messages = Vec::with_capacity(rows.len());
+        for (id, body) in rows.into_iter().rev() {
+            match serde_json::from_str(&body) {
+                Ok(message) => messages.push(message),
+                Err(err) => {
+                    tracing::error!(conversation_id, id, error = %err, "a damaged cached chat message: the thread's cache is dropped and read again from the server");
+                    conn.execute(
+                        "DELETE FROM chat_messages WHERE conversation_id = ?1",
+                        [conversation_id],
+                    )?;
+                    conn.execute(
+                        "UPDATE chat_threads SET complete = 0 WHERE conversation_id = ?1",
+                        [conversation_id],
+                    )?;
+                    return Ok(Vec::new());
+                }
+            }
+        }
+        Ok(messages)
+    }
+
+    /// The id of the newest cached message of a thread.
+    pub fn chat_newest_id(&self, conversation_id: i64) -> Result<Option<i64>, StoreError> {
+        Ok(self.lock().query_row(
+            "SELECT MAX(id) FROM chat_messages WHERE conversation_id = ?1",
+            [conversation_id],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The newest cached message's id and timestamp of one thread.
+    pub fn chat_newest_of_thread(
+        &self,
+        conversation_id: i64,
+    ) -> Result<Option<(i64, Option<String>)>, StoreError> {
+        Ok(self
+            .lock()
+            .query_row(
+                "SELECT id, json_extract(body, '$.timestamp') FROM chat_messages
+                 WHERE conversation_id = ?1 ORDER BY id DESC LIMIT 1",
+                [conversation_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// The newest cached message's id and timestamp of every thread with a cache.
+    pub fn chat_newest_of_threads(&self) -> Result<Vec<(i64, i64, Option<String>)>, StoreError> {
+        let conn = self.lock();
+        let mut statement = conn.prepare_cached(
+            "SELECT conversation_id, id, json_extract(body, '$.timestamp') FROM chat_messages
+             WHERE id IN (SELECT MAX(id) FROM chat_messages GROUP BY conversation_id)",
+        )?;
+        let rows = statement
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// How many cached messages a thread has.
+    pub fn chat_count(&self, conversation_id: i64) -> Result<usize, StoreError> {
+        let n: i64 = self.lock().query_row(
+            "SELECT COUNT(*) FROM chat_messages WHERE conversation_id = ?1",
+            [conversation_id],
+            |r| r.get(0),
+        )?;
+        Ok(usize::try_from(n).unwrap_or_default())
+    }
+
+    /// Guest messages this desk has that no staff member has read, per conversation.
+    pub fn chat_unread_counts(&self) -> Result<Vec<(i64, u32)>, StoreError> {
+        let conn = self.lock();
+        let mut statement = conn.prepare_cached(
+            "SELECT conversation_id, COUNT(*) FROM chat_messages
+             WHERE json_extract(body, '$.sender_type') = 'guest'
+               AND NOT COALESCE(json_extract(body, '$.read_by_staff'), 0)
+               AND NOT COALESCE(json_extract(body, '$.is_deleted'), 0)
+             GROUP BY conversation_id",
+        )?;
+        let counts = statement
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(counts)
+    }
+
+    /// Forgets a thread's cached messages (they are read again from the server).
+    pub fn chat_drop_thread(&self, conversation_id: i64) -> Result<(), StoreError> {
+        let conn = self.lock();
+        conn.execute(
+            "DELETE FROM chat_messages WHERE conversation_id = ?1",
+            [conversation_id],
+        )?;
+        conn.execute(
+            "UPDATE chat_threads SET complete = 0 WHERE conversation_id = ?1",
+            [conversation_id],
+        )?;
+        Ok(())
+    }
+
+    pub fn chat_thread_state(&self, conversation_id: i64) -> Result<ThreadState, StoreError> {
+        Ok(self
+            .lock()
+            .query_row(
+                "SELECT complete, handled_by, handled_by_id FROM chat_threads WHERE conversation_id = ?1",
+                [conversation_id],
+                |r| thread_state_of(r, 0),
+            )
+            .optional()?
+            .unwrap_or_default())
+    }
+
+    /// Every thread's state (for the conversation list).
+    pub fn chat_thread_states(&self) -> Result<Vec<(i64, ThreadState)>, StoreError> {
+        let conn = self.lock();
+        let mut statement = conn.prepare_cached(
+            "SELECT conversation_id, complete, handled_by, handled_by_id FROM chat_threads",
+        )?;
+        let states = statement
+            .query_map([], |r| Ok((r.get(0)?, thread_state_of(r, 1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(states)
+    }
+
+    pub fn chat_set_complete(&self, conversation_id: i64) -> Result<(), StoreError> {
+        self.lock().execute(
+            "INSERT INTO chat_threads (conversation_id, complete) VALUES (?1, 1)
+             ON CONFLICT (conversation_id) DO UPDATE SET complete = 1",
+            [conversation_id],
+        )?;
+        Ok(())
+    }
+
+    /// Who handles a conversation now; returns whether that changed.
+    pub fn chat_set_handler(
+        &self,
+        conversation_id: i64,
+        name: &str,
+        staff_id: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        let changed = self.lock().execute(
+            "INSERT INTO chat_threads (conversation_id, handled_by, handled_by_id) VALUES (?1, ?2, ?3)
+             ON CONFLICT (conversation_id) DO UPDATE SET handled_by = excluded.handled_by,
+                 handled_by_id = COALESCE(excluded.handled_by_id,
+                     CASE WHEN chat_threads.handled_by IS excluded.handled_by
+                          THEN chat_threads.handled_by_id END)
+             WHERE chat_threads.handled_by IS NOT excluded.handled_by
+                OR chat_threads.handled_by_id IS NOT COALESCE(excluded.handled_by_id, chat_threads.handled_by_id)",
+            params![conversation_id, name, staff_id],
+        )?;
+        Ok(changed > 0)
+    }
+
+    /// Queues an entry; nothing is sent here. Returns its sequence number. A thread's unsent
+    /// "mark read" is not queued twice.
+    pub fn chat_queue(&self, entry: NewChatEntry<'_>) -> Result<i64, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        if entry.op == ChatOp::Read {
+            let waiting: Option<i64> = tx
+                .query_row(
+                    "SELECT seq FROM chat_outbox WHERE op = 'read' AND conversation_id = ?1
+                       AND state = 'pending'",
+                    [entry.conversation_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(seq) = waiting {
+                return Ok(seq);
+            }
+        }
+        let newest: Option<i64> = tx.query_row(
+            "SELECT MAX(id) FROM chat_messages WHERE conversation_id = ?1",
+            [entry.conversation_id],
+            |r| r.get(0),
+        )?;
+        tx.execute(
+            "INSERT INTO chat_outbox (op, conversation_id, message, reply_to, target_id, file_key,
+                 file_name, file_mime, after_id, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                entry.op.as_str(),
+                entry.conversation_id,
+                entry.message,
+                entry.reply_to,
+                entry.target_id,
+                entry.file.map(|f| &f.key),
+                entry.file.map(|f| &f.name),
+                entry.file.map(|f| &f.mime),
+                newest.unwrap_or_default(),
+                chrono::Utc::now().to_rfc3339()
+            ],
+        )?;
+        let seq = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok(seq)
+    }
+
+    /// The entries not confirmed by the server, oldest first (`conversation_id`: of one thread).
+    pub fn chat_replies(
+        &self,
+        conversation_id: Option<i64>,
+    ) -> Result<Vec<QueuedReply>, StoreError> {
+        let conn = self.lock();
+        let mut statement = conn.prepare_cached(&format!(
+            "SELECT {REPLY_COLUMNS} FROM chat_outbox
+             WHERE ?1 IS NULL OR conversation_id = ?1 ORDER BY seq"
+        ))?;
+        let replies = statement
+            .query_map([conversation_id], reply_of)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(replies)
+    }
+
+    /// The oldest entry that can be sent now (not refused).
+    pub fn chat_next_reply(&self) -> Result<Option<QueuedReply>, StoreError> {
+        Ok(self
+            .lock()
+            .query_row(
+                &format!(
+                    "SELECT {REPLY_COLUMNS} FROM chat_outbox WHERE state != 'rejected'
+                     ORDER BY seq LIMIT 1"
+                ),
+                [],
+                reply_of,
+            )
+            .optional()?)
+    }
+
+    /// A request for the entry is about to go out: from now on its outcome is unknown until
+    /// the server answers.
+    pub fn chat_mark_sending(&self, seq: i64) -> Result<(), StoreError> {
+        self.lock().execute(
+            "UPDATE chat_outbox SET state = 'sending', attempts = attempts + 1, problem = NULL
+             WHERE seq = ?1",
+            [seq],
+        )?;
+        Ok(())
+    }
+
+    /// A request for the entry could not be made at all (no connection): it is waiting again,
+    /// as it was.
+    pub fn chat_not_sent(&self, seq: i64) -> Result<(), StoreError> {
+        self.lock().execute(
+            "UPDATE chat_outbox SET state = 'pending' WHERE seq = ?1 AND state = 'sending'",
+            [seq],
+        )?;
+        Ok(())
+    }
+
+    /// The server did what the entry asked; `message` is its copy of the message concerned (a
+    /// reply, an edited or soft-deleted message). The entry leaves the outbox and the message
+    /// joins the thread in one transaction. Later replies of the thread are newer than it.
+    pub fn chat_reply_sent(
+        &self,
+        reply: &QueuedReply,
+        message: Option<&Value>,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        if let Some(message) = message {
+            upsert(&tx, reply.conversation_id, message)?;
+            if let (ChatOp::Send, Some(id)) = (reply.op, message_id(message)) {
+                tx.execute(
+                    "UPDATE chat_outbox SET after_id = MAX(after_id, ?2) WHERE conversation_id = ?1",
+                    params![reply.conversation_id, id],
+                )?;
+            }
+        }
+        tx.execute("DELETE FROM chat_outbox WHERE seq = ?1", [reply.seq])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A message of mine announced live before the answer to its request came: the waiting
+    /// reply it is (same thread and text, newer than the reply's base) is done. Returns the
+    /// reply it completed.
+    pub fn chat_adopt_own(
+        &self,
+        conversation_id: i64,
+        message: &Value,
+    ) -> Result<Option<QueuedReply>, StoreError> {
+        let Some(id) = message_id(message) else {
+            return Ok(None);
+        };
+        let text = message
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .trim();
+        let candidate = self
+            .chat_replies(Some(conversation_id))?
+            .into_iter()
+            .find(|r| {
+                r.op == ChatOp::Send
+                    && r.state == ReplyState::Sending
+                    && r.after_id < id
+                    && r.file.is_none()
+                    && r.message.trim() == text
+            });
+        if let Some(reply) = &candidate {
+            self.chat_reply_sent(reply, Some(message))?;
+        }
+        Ok(candidate)
+    }
+
+    /// The server refused the entry for good.
+    pub fn chat_reject_reply(&self, seq: i64, problem: &str) -> Result<(), StoreError> {
+        self.lock().execute(
+            "UPDATE chat_outbox SET state = 'rejected', problem = ?2 WHERE seq = ?1",
+            params![seq, problem],
+        )?;
+        Ok(())
+    }
+
+    /// The user asks for a refused entry to be sent again.
+    pub fn chat_retry_reply(&self, seq: i64) -> Result<bool, StoreError> {
+        Ok(self.lock().execute(
+            "UPDATE chat_outbox SET state = 'pending', problem = NULL WHERE seq = ?1 AND state = 'rejected'",
+            [seq],
+        )? > 0)
+    }
+
+    /// The user discards a refused entry; returns it (its file can go).
+    pub fn chat_discard_reply(&self, seq: i64) -> Result<Option<QueuedReply>, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let entry = tx
+            .query_row(
+                &format!(
+                    "SELECT {REPLY_COLUMNS} FROM chat_outbox WHERE seq = ?1 AND state = 'rejected'"
+                ),
+                [seq],
+                reply_of,
+            )
+            .optional()?;
+        tx.execute(
+            "DELETE FROM chat_outbox WHERE seq = ?1 AND state = 'rejected'",
+            [seq],
+        )?;
+        tx.commit()?;
+        Ok(entry)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn send(conversation_id: i64, message: &str) -> NewChatEntry<'_> {
+        NewChatEntry {
+            op: ChatOp::Send,
+            conversation_id,
+            message,
+            reply_to: None,
+            target_id: None,
+            file: None,
+        }
+    }
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
+        (dir, store)
+    }
+
+    #[test]
+    fn a_sent_reply_leaves_the_outbox_with_its_copy_and_later_replies_follow_it() {
+        let (_dir, store) = store();
+        store
+            .chat_store_messages(45, &[json!({"id": 10, "message": "hi"})])
+            .unwrap();
+        store.chat_queue(send(45, "OK")).unwrap();
+        store.chat_queue(send(45, "OK")).unwrap();
+        let first = store.chat_next_reply().unwrap().unwrap();
+        assert_eq!(first.after_id, 10);
+        store
+            .chat_reply_sent(&first, Some(&json!({"id": 12, "message": "OK"})))
+            .unwrap();
+        let second = store.chat_next_reply().unwrap().unwrap();
+        assert_eq!(second.message, "OK");
+        assert_eq!(
+            second.after_id, 12,
+            "the second identical reply must not be taken for the first"
+        );
+        let thread = store.chat_thread(45, None, 10).unwrap();
+        assert_eq!(
+            thread.iter().map(|m| m["id"].clone()).collect::<Vec<_>>(),
+            [json!(10), json!(12)]
+        );
+    }
+
+    #[test]
+    fn a_damaged_cached_message_drops_the_threads_cache_instead_of_hiding_the_message() {
+        let (_dir, store) = store();
+        store
+            .chat_store_messages(45, &[json!({"id": 1}), json!({"id": 2})])
+            .unwrap();
+        store.chat_set_complete(45).unwrap();
+        store
+            .lock()
+            .execute("UPDATE chat_messages SET body = '{broken' WHERE id = 2", [])
+            .unwrap();
+        assert!(store.chat_thread(45, None, 10).unwrap().is_empty());
+        assert_eq!(store.chat_count(45).unwrap(), 0);
+        assert!(!store.chat_thread_state(45).unwrap().complete);
+    }
+
+    #[test]
+    fn a_threads_mark_read_is_queued_once_and_my_echoed_reply_completes_the_one_sending() {
+        let (_dir, store) = store();
+        store
+            .chat_store_messages(45, &[json!({"id": 10, "message": "hi"})])
+            .unwrap();
+        let read = NewChatEntry {
+            op: ChatOp::Read,
+            ..send(45, "")
+        };
+        assert_eq!(
+            store.chat_queue(read).unwrap(),
+            store.chat_queue(read).unwrap()
+        );
+        let waiting = store.chat_queue(send(45, "On its way")).unwrap();
+        store.chat_queue(send(45, "On its way")).unwrap();
+        let echo = json!({"id": 11, "conversation": 45, "message": "On its way"});
+        assert_eq!(
+            store.chat_adopt_own(45, &echo).unwrap(),
+            None,
+            "a reply not sent yet is not taken for an echo"
+        );
+        store.chat_mark_sending(waiting).unwrap();
+        let adopted = store.chat_adopt_own(45, &echo).unwrap().unwrap();
+        assert_eq!(adopted.seq, waiting);
+        let left: Vec<ChatOp> = store
+            .chat_replies(Some(45))
+            .unwrap()
+            .iter()
+            .map(|r| r.op)
+            .collect();
+        assert_eq!(
+            left,
+            [ChatOp::Read, ChatOp::Send],
+            "the second copy still waits"
+        );
+    }
+
+    #[test]
+    fn a_reply_no_connection_reached_waits_again() {
+        let (_dir, store) = store();
+        let seq = store.chat_queue(send(45, "Hello")).unwrap();
+        store.chat_mark_sending(seq).unwrap();
+        store.chat_not_sent(seq).unwrap();
+        let entry = store.chat_next_reply().unwrap().unwrap();
+        assert_eq!(entry.state, ReplyState::Pending);
+        assert_eq!(entry.attempts, 1);
+    }
+}
