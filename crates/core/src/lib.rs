@@ -4,6 +4,7 @@
 //! has no Tauri dependency and is tested without a webview.
 
 pub mod api;
+pub mod chat;
 pub mod config;
 pub mod desk;
 pub mod events;

@@ -123,6 +123,17 @@ impl ApiClient {
             .map(|_| ())
     }
 
+    /// DELETE answered with a JSON body.
+    pub async fn delete_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        self.send(self.request(Method::DELETE, path)).await
+    }
+
+    /// A file the server names by its full address (a chat attachment), without the token:
+    /// such files are public and may live on another host.
+    pub async fn download(&self, url: &str) -> Result<bytes::Bytes, ApiError> {
+        self.send_raw(self.http.get(url)).await
+    }
+
     async fn send<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, ApiError> {
         let body = self.send_raw(request).await?;
         serde_json::from_slice(&body).map_err(|err| ApiError::Unsupported {

@@ -110,6 +110,12 @@ impl ApiError {
         }
     }
 
+    /// No connection could be made: the request never reached the server (unlike a timeout
+    /// or a dropped connection, after which it may have).
+    pub fn never_reached_server(&self) -> bool {
+        matches!(self, Self::Network { message } if message == UNREACHABLE)
+    }
+
     pub(crate) fn from_transport(err: &reqwest::Error, timeout_seconds: u64) -> Self {
         if err.is_timeout() {
             Self::Timeout {
@@ -117,7 +123,7 @@ impl ApiError {
             }
         } else if err.is_connect() {
             Self::Network {
-                message: "the connection was refused or the host is unreachable".into(),
+                message: UNREACHABLE.into(),
             }
         } else if err.is_decode() || err.is_body() {
             Self::Network {
@@ -130,6 +136,8 @@ impl ApiError {
         }
     }
 }
+
+const UNREACHABLE: &str = "the connection was refused or the host is unreachable";
 
 fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
     let mut current = err;

@@ -3,6 +3,7 @@
 //!
 //! Models tolerate unknown fields, and error bodies that are not JSON (Django's debug pages).
 
+pub mod chat;
 mod client;
 mod error;
 mod pages;

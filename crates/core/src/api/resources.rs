@@ -210,7 +210,10 @@ impl ApiClient {
 }
 
 /// A file as a streamed multipart part that reports how much of it has been sent.
-fn file_part(file: ImageFile, progress: Progress) -> Result<reqwest::multipart::Part, ApiError> {
+pub(super) fn file_part(
+    file: ImageFile,
+    progress: Progress,
+) -> Result<reqwest::multipart::Part, ApiError> {
     let ImageFile {
         name: file_name,
         mime,

@@ -1,0 +1,726 @@
+//! Guest chat as the Messages screen shows it, built from what the desk stores (API.md §8): the
+//! conversation list with unread counts, filters and search, and a thread's messages with this
+//! desk's waiting replies after them. Pure: the desk reads the store, this builds the views.
+//!
+//! Not for: fetching, sending or applying live events (`crate::desk` does that; `events` reads
+//! what the chat channels say).
+
+pub mod events;
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+use crate::resources::hotel::CONVERSATIONS;
+use crate::store::chat::{ChatOp, QueuedReply, ReplyState, ThreadState};
+use crate::store::{Row, Store, StoreError};
+
+/// Which conversations the list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationFilter {
+    #[default]
+    All,
+    /// Handled by me.
+    Mine,
+    /// Handled by nobody yet (as far as this desk knows).
+    Unassigned,
+    /// With a guest message no staff member has read.
+    Unread,
+}
+
+/// One conversation in the list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ConversationView {
+    #[ts(type = "number")]
+    pub conversation_id: i64,
+    pub room_number: String,
+    pub guest_name: Option<String>,
+    pub last_message: Option<String>,
+    /// RFC 3339.
+    pub last_message_time: Option<String>,
+    /// Unread guest messages (at least 1 when the server says the conversation has some).
+    pub unread: u32,
+    pub handled_by: Option<String>,
+    pub mine: bool,
+    /// Replies of mine not confirmed by the server yet.
+    pub waiting: u32,
+}
+
+/// The list as the screen shows it, newest message first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ConversationList {
+    pub conversations: Vec<ConversationView>,
+    /// Unread guest messages in every conversation (the tray and the window title).
+    pub unread_total: u32,
+    /// When the list was last read from the server (RFC 3339), if ever.
+    pub as_of: Option<String>,
+}
+
+/// A piece of a message's text: plain, or a web link (only `http`/`https`; the text is never
+/// read as HTML).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TextPart {
+    pub text: String,
+    pub href: Option<String>,
+}
+
+/// Where a message is, as its sender sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageStatus {
+    /// Mine, written on this desk, not sent yet (offline, or waiting its turn).
+    Waiting,
+    /// Mine, sent, the server's answer not received: checked before it is sent again.
+    Checking,
+    /// Mine, refused by the server (`problem` says why).
+    Failed,
+    Delivered,
+    /// Read by the other party.
+    Read,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AttachmentView {
+    pub name: String,
+    pub url: Option<String>,
+    pub is_image: bool,
+    pub size: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ReplyPreview {
+    pub author: String,
+    pub text: String,
+}
+
+/// One message of a thread.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ChatMessageView {
+    /// The server's id; a reply waiting on this desk has `-seq` of its outbox entry.
+    #[ts(type = "number")]
+    pub id: i64,
+    pub from_guest: bool,
+    /// Written by me (from this desk or another).
+    pub mine: bool,
+    pub author: String,
+    pub role: Option<String>,
+    pub parts: Vec<TextPart>,
+    /// RFC 3339; `None` for a reply not sent yet.
+    pub timestamp: Option<String>,
+    pub status: MessageStatus,
+    pub problem: Option<String>,
+    pub is_edited: bool,
+    pub is_deleted: bool,
+    pub reply_to: Option<ReplyPreview>,
+    pub attachments: Vec<AttachmentView>,
+}
+
+/// A thread as the screen shows it: oldest first, my waiting replies last.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ThreadView {
+    #[ts(type = "number")]
+    pub conversation_id: i64,
+    pub title: String,
+    pub messages: Vec<ChatMessageView>,
+    /// Earlier messages exist that this desk has not loaded.
+    pub has_older: bool,
+    pub handled_by: Option<String>,
+    pub mine: bool,
+}
+
+fn text(value: &Value, key: &str) -> Option<String> {
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+fn flag(value: &Value, key: &str) -> bool {
+    value.get(key).and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// A room number as shown (`101`), whether the server sent a number or a string.
+pub fn room_label(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        _ => None,
+    }
+}
+
+/// The name a staff message is signed with: `staff_info.name` or `staff_display_name`, never
+/// `staff_name` (API.md §8.5: it is the Staff object's text form, junk for guests).
+pub fn staff_author(message: &Value) -> Option<String> {
+    message
+        .get("staff_info")
+        .and_then(|info| text(info, "name"))
+        .or_else(|| text(message, "staff_display_name"))
+}
+
+/// Splits text into plain runs and `http(s)` links. Trailing punctuation is not part of a link.
+pub fn linkify(input: &str) -> Vec<TextPart> {
+    let mut parts = Vec::new();
+    let mut plain = String::new();
+    let mut rest = input;
+    while !rest.is_empty() {
+        let start = ["https://", "http://"]
+            .iter()
+            .filter_map(|scheme| {
+                rest.char_indices()
+                    .find(|(i, _)| {
+                        rest[*i..]
+                            .get(..scheme.len())
+                            .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+                            && (*i == 0
+                                || rest[..*i]
+                                    .chars()
+                                    .next_back()
+                                    .is_some_and(|c| c.is_whitespace() || "([<\"'".contains(c)))
+                    })
+                    .map(|(i, _)| i)
+            })
+            .min();
+        let Some(start) = start else {
+            plain.push_str(rest);
+            break;
+        };
+        plain.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let end = tail
+            .find(|c: char| c.is_whitespace() || "<>\"".contains(c))
+            .unwrap_or(tail.len());
+        let mut link = &tail[..end];
+        while let Some(last) = link.chars().next_back() {
+            if ".,;:!?)]'".contains(last) {
+                link = &link[..link.len() - last.len_utf8()];
+            } else {
+                break;
+            }
+        }
+        let host_ok = url::Url::parse(link).is_ok_and(|u| u.host_str().is_some());
+        if host_ok {
+            if !plain.is_empty() {
+                parts.push(TextPart {
+                    text: std::mem::take(&mut plain),
+                    href: None,
+                });
+            }
+            parts.push(TextPart {
+                text: link.to_owned(),
+                href: Some(link.to_owned()),
+            });
+        } else {
+            plain.push_str(link);
+        }
+        rest = &tail[link.len()..];
+    }
+    if !plain.is_empty() {
+        parts.push(TextPart {
+            text: plain,
+            href: None,
+        });
+    }
+    parts
+}
+
+/// A stored RoomMessage as the thread shows it. `me`: my staff id.
+pub fn message_view(message: &Value, me: i64) -> Option<ChatMessageView> {
+    let id = message.get("id").and_then(Value::as_i64)?;
+    let from_guest = message.get("sender_type").and_then(Value::as_str) == Some("guest");
+    let mine = !from_guest && message.get("staff").and_then(Value::as_i64) == Some(me);
+    let author = if from_guest {
+        text(message, "guest_name").unwrap_or_else(|| "Guest".into())
+    } else {
+        staff_author(message).unwrap_or_else(|| "Staff".into())
+    };
+    let role = if from_guest {
+        None
+    } else {
+        message
+            .get("staff_info")
+            .and_then(|info| text(info, "role"))
+            .or_else(|| text(message, "staff_role_name"))
+    };
+    let read = if from_guest {
+        flag(message, "read_by_staff")
+    } else {
+        flag(message, "read_by_guest")
+    } || flag(message, "is_read_by_recipient");
+    let reply_to = message.get("reply_to_message").and_then(|r| {
+        let body = text(r, "message")?;
+        Some(ReplyPreview {
+            author: text(r, "sender_name").unwrap_or_else(|| {
+                if r.get("sender_type").and_then(Value::as_str) == Some("guest") {
+                    "Guest".into()
+                } else {
+                    "Staff".into()
+                }
+            }),
+            text: body,
+        })
+    });
+    let deleted = flag(message, "is_deleted");
+    let attachments = message
+        .get("attachments")
+        .filter(|_| !deleted)
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .map(|a| AttachmentView {
+                    name: text(a, "file_name").unwrap_or_else(|| "attachment".into()),
+                    url: text(a, "file_url"),
+                    is_image: a.get("file_type").and_then(Value::as_str) == Some("image"),
+                    size: text(a, "file_size_display"),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(ChatMessageView {
+        id,
+        from_guest,
+        mine,
+        author,
+        role,
+        // A deleted message's text is the server's "[Message deleted]": the screen says so in
+        // its own words.
+        parts: if deleted {
+            Vec::new()
+        } else {
+            linkify(message.get("message").and_then(Value::as_str).unwrap_or(""))
+        },
+        timestamp: text(message, "timestamp"),
+        status: if read {
+            MessageStatus::Read
+        } else {
+            MessageStatus::Delivered
+        },
+        problem: None,
+        is_edited: flag(message, "is_edited"),
+        is_deleted: deleted,
+        reply_to,
+        attachments,
+    })
+}
+
+/// A reply waiting on this desk as the thread shows it.
+pub fn queued_view(reply: &QueuedReply, my_name: &str) -> ChatMessageView {
+    ChatMessageView {
+        id: -reply.seq,
+        from_guest: false,
+        mine: true,
+        author: my_name.to_owned(),
+        role: None,
+        parts: linkify(&reply.message),
+        timestamp: None,
+        status: match reply.state {
+            ReplyState::Pending => MessageStatus::Waiting,
+            ReplyState::Sending => MessageStatus::Checking,
+            ReplyState::Rejected => MessageStatus::Failed,
+        },
+        problem: reply.problem.clone(),
+        is_edited: false,
+        is_deleted: false,
+        reply_to: None,
+        attachments: reply
+            .file
+            .iter()
+            .map(|file| AttachmentView {
+                name: file.name.clone(),
+                url: None,
+                is_image: file.mime.starts_with("image/"),
+                size: None,
+            })
+            .collect(),
+    }
+}
+
+/// What the desk knows of one thread, to show it.
+pub struct ThreadParts<'a> {
+    pub conversation_id: i64,
+    pub conversation: Option<&'a Row>,
+    /// Cached messages, oldest first.
+    pub messages: &'a [Value],
+    /// This thread's outbox entries, oldest first.
+    pub entries: &'a [QueuedReply],
+    pub state: &'a ThreadState,
+    pub has_older: bool,
+    pub me: i64,
+    pub my_name: &'a str,
+}
+
+/// A thread as the screen shows it: the cached messages with my waiting edits and deletes
+/// already applied, then my waiting replies.
+pub fn thread_view(parts: &ThreadParts<'_>) -> ThreadView {
+    let mut messages: Vec<ChatMessageView> = parts
+        .messages
+        .iter()
+        .filter_map(|m| message_view(m, parts.me))
+        .collect();
+    for entry in parts.entries {
+        let Some(target) = entry.target_id else {
+            continue;
+        };
+        let Some(shown) = messages.iter_mut().find(|m| m.id == target) else {
+            continue;
+        };
+        match entry.op {
+            ChatOp::Edit => {
+                shown.parts = linkify(&entry.message);
+                shown.is_edited = true;
+                shown.status = MessageStatus::Waiting;
+            }
+            ChatOp::Delete => {
+                shown.is_deleted = true;
+                shown.parts = Vec::new();
+                shown.attachments.clear();
+                shown.status = MessageStatus::Waiting;
+            }
+            ChatOp::Send | ChatOp::Read => {}
+        }
+        if entry.state == ReplyState::Rejected {
+            shown.status = MessageStatus::Failed;
+            shown.problem = entry.problem.clone();
+        }
+    }
+    messages.extend(
+        parts
+            .entries
+            .iter()
+            .filter(|e| e.op == ChatOp::Send)
+            .map(|e| queued_view(e, parts.my_name)),
+    );
+    let mine = parts.state.handled_by_id.map_or_else(
+        || parts.state.handled_by.as_deref() == Some(parts.my_name),
+        |id| id == parts.me,
+    );
+    ThreadView {
+        conversation_id: parts.conversation_id,
+        title: parts
+            .conversation
+            .map(title_of)
+            .unwrap_or_else(|| "Conversation".into()),
+        messages,
+        has_older: parts.has_older,
+        handled_by: parts.state.handled_by.clone(),
+        mine,
+    }
+}
+
+/// "Room 101 · John Doe".
+pub fn title_of(conversation: &Row) -> String {
+    let room = room_label(conversation.get("room_number")).unwrap_or_else(|| "?".into());
+    let guest = conversation
+        .get("guest_name")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    match guest {
+        Some(guest) => format!("Room {room} · {guest}"),
+        None => format!("Room {room}"),
+    }
+}
+
+/// A conversation's unread guest messages: those counted in its cached thread, and at least
+/// one when the server says it has some (its thread may not be cached).
+fn unread_of(row: &Row, counted: u32) -> u32 {
+    let flagged = row
+        .get("has_unread")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    if flagged {
+        counted.max(1)
+    } else {
+        counted
+    }
+}
+
+/// Unread guest messages in every conversation (the badge, the tray, the window title); my
+/// own messages never count.
+pub fn unread_total(rows: &[Row], counted: &HashMap<i64, u32>) -> u32 {
+    rows.iter()
+        .filter_map(|row| {
+            let id = row.get("conversation_id").and_then(Value::as_i64)?;
+            Some(unread_of(row, counted.get(&id).copied().unwrap_or(0)))
+        })
+        .sum()
+}
+
+/// A web address the desk may open or fetch: `http` or `https` with a host, nothing else (no
+/// `javascript:`, no `file:`).
+pub fn safe_link(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url.trim()).ok()?;
+    (matches!(parsed.scheme(), "http" | "https") && parsed.host_str().is_some())
+        .then(|| parsed.to_string())
+}
+
+/// What the desk knows of one conversation besides its row.
+pub struct Known<'a> {
+    pub threads: &'a HashMap<i64, ThreadState>,
+    pub unread: &'a HashMap<i64, u32>,
+    pub waiting: &'a HashMap<i64, u32>,
+    pub me: i64,
+    pub my_name: &'a str,
+}
+
+impl Known<'_> {
+    fn handler(&self, id: i64) -> (Option<String>, bool) {
+        let state = self.threads.get(&id);
+        let name = state.and_then(|s| s.handled_by.clone());
+        let mine = state.is_some_and(|s| {
+            s.handled_by_id.map_or_else(
+                || s.handled_by.as_deref() == Some(self.my_name),
+                |id| id == self.me,
+            )
+        });
+        (name, mine)
+    }
+}
+
+/// The conversation list: filtered, searched by room or guest (every word must match), newest
+/// message first.
+pub fn conversation_list(
+    rows: &[Row],
+    known: &Known<'_>,
+    filter: ConversationFilter,
+    query: &str,
+    as_of: Option<String>,
+) -> ConversationList {
+    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+    let mut unread_total = 0;
+    let mut conversations: Vec<ConversationView> = rows
+        .iter()
+        .filter_map(|row| {
+            let id = row.get("conversation_id").and_then(Value::as_i64)?;
+            let unread = unread_of(row, known.unread.get(&id).copied().unwrap_or(0));
+            unread_total += unread;
+            let (handled_by, mine) = known.handler(id);
+            Some(ConversationView {
+                conversation_id: id,
+                room_number: room_label(row.get("room_number")).unwrap_or_else(|| "?".into()),
+                guest_name: row
+                    .get("guest_name")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                last_message: row
+                    .get("last_message")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                last_message_time: row
+                    .get("last_message_time")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                unread,
+                handled_by,
+                mine,
+                waiting: known.waiting.get(&id).copied().unwrap_or(0),
+            })
+        })
+        .filter(|c| match filter {
+            ConversationFilter::All => true,
+            ConversationFilter::Mine => c.mine,
+            ConversationFilter::Unassigned => c.handled_by.is_none(),
+            ConversationFilter::Unread => c.unread > 0,
+        })
+        .filter(|c| {
+            let haystack = format!(
+                "room {} {}",
+                c.room_number,
+                c.guest_name.as_deref().unwrap_or("")
+            )
+            .to_lowercase();
+            words.iter().all(|w| haystack.contains(w.as_str()))
+        })
+        .collect();
+    conversations.sort_by(|a, b| {
+        let time = |c: &ConversationView| {
+            c.last_message_time
+                .as_deref()
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        };
+        time(b)
+            .cmp(&time(a))
+            .then(a.conversation_id.cmp(&b.conversation_id))
+    });
+    ConversationList {
+        conversations,
+        unread_total,
+        as_of,
+    }
+}
+
+/// Who is reading: my staff id and name.
+#[derive(Debug, Clone, Copy)]
+pub struct Reader<'a> {
+    pub me: i64,
+    pub my_name: &'a str,
+}
+
+/// The conversation list as stored on this desk (what the Messages screen opens with).
+pub fn read_conversations(
+    store: &Store,
+    reader: Reader<'_>,
+    filter: ConversationFilter,
+    query: &str,
+) -> Result<ConversationList, StoreError> {
+    let rows = store.records(CONVERSATIONS.name)?;
+    let threads: HashMap<_, _> = store.chat_thread_states()?.into_iter().collect();
+    let unread: HashMap<_, _> = store.chat_unread_counts()?.into_iter().collect();
+    let mut waiting: HashMap<i64, u32> = HashMap::new();
+    for entry in store.chat_replies(None)? {
+        if entry.op == ChatOp::Send {
+            *waiting.entry(entry.conversation_id).or_default() += 1;
+        }
+    }
+    let known = Known {
+        threads: &threads,
+        unread: &unread,
+        waiting: &waiting,
+        me: reader.me,
+        my_name: reader.my_name,
+    };
+    Ok(conversation_list(
+        &rows,
+        &known,
+        filter,
+        query,
+        store.reconciled_at(CONVERSATIONS.name)?,
+    ))
+}
+
+/// A thread's newest `limit` messages as stored on this desk, with my waiting changes.
+pub fn read_thread(
+    store: &Store,
+    reader: Reader<'_>,
+    conversation_id: i64,
+    limit: usize,
+) -> Result<ThreadView, StoreError> {
+    let messages = store.chat_thread(conversation_id, None, limit)?;
+    let entries = store.chat_replies(Some(conversation_id))?;
+    let state = store.chat_thread_state(conversation_id)?;
+    let conversation = store.record(CONVERSATIONS.name, conversation_id)?;
+    let has_older = !state.complete || store.chat_count(conversation_id)? > messages.len();
+    Ok(thread_view(&ThreadParts {
+        conversation_id,
+        conversation: conversation.as_ref(),
+        messages: &messages,
+        entries: &entries,
+        state: &state,
+        has_older,
+        me: reader.me,
+        my_name: reader.my_name,
+    }))
+}
+
+/// Whether the server has newer messages of a thread than this desk: its conversation's last
+/// message is newer than the newest cached one (or either time cannot be read).
+pub fn is_behind(conversation: &Row, newest_cached_at: Option<&str>) -> bool {
+    let time = |text: Option<&str>| text.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
+    let last = time(
+        conversation
+            .get("last_message_time")
+            .and_then(Value::as_str),
+    );
+    let ours = time(newest_cached_at);
+    last.is_none() || ours.is_none() || last > ours
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn links_are_only_http_and_never_swallow_punctuation_or_markup() {
+        let parts = linkify("See https://example.com/spa. Or <b>javascript:alert(1)</b>");
+        assert_eq!(
+            parts,
+            [
+                TextPart {
+                    text: "See ".into(),
+                    href: None
+                },
+                TextPart {
+                    text: "https://example.com/spa".into(),
+                    href: Some("https://example.com/spa".into())
+                },
+                TextPart {
+                    text: ". Or <b>javascript:alert(1)</b>".into(),
+                    href: None
+                },
+            ]
+        );
+        assert_eq!(linkify("no links").len(), 1);
+        assert!(linkify("http://").iter().all(|p| p.href.is_none()));
+    }
+
+    #[test]
+    fn a_staff_message_is_signed_with_staff_info_never_staff_name() {
+        let message = json!({
+            "id": 812, "sender_type": "staff", "staff": 12,
+            "staff_name": "Anna Byrne - Front Office - Receptionist",
+            "staff_info": {"name": "Anna Byrne", "role": "Receptionist"},
+            "message": "Towels are on the way.", "read_by_guest": true
+        });
+        let view = message_view(&message, 12).unwrap();
+        assert_eq!(view.author, "Anna Byrne");
+        assert!(view.mine);
+        assert_eq!(view.status, MessageStatus::Read);
+        let guest = json!({"id": 1, "sender_type": "guest", "staff": null,
+            "staff_name": "<bound method>", "guest_name": "John Doe", "message": "hi"});
+        let view = message_view(&guest, 12).unwrap();
+        assert_eq!(view.author, "John Doe");
+        assert!(!view.mine);
+    }
+
+    #[test]
+    fn the_list_is_newest_first_filtered_and_counts_unread_the_server_reports() {
+        let rows: Vec<Row> = [
+            json!({"conversation_id": 1, "room_number": 101, "guest_name": "John Doe",
+                   "last_message_time": "2025-11-25T17:00:00Z", "has_unread": true}),
+            json!({"conversation_id": 2, "room_number": 204, "guest_name": "Pierre Dubois",
+                   "last_message_time": "2025-11-25T18:00:00Z", "has_unread": false}),
+        ]
+        .into_iter()
+        .map(|v| v.as_object().cloned().unwrap())
+        .collect();
+        let threads = HashMap::from([(
+            2,
+            ThreadState {
+                complete: false,
+                handled_by: Some("Anna Byrne".into()),
+                handled_by_id: Some(12),
+            },
+        )]);
+        let unread = HashMap::from([(1, 3)]);
+        let waiting = HashMap::new();
+        let known = Known {
+            threads: &threads,
+            unread: &unread,
+            waiting: &waiting,
+            me: 12,
+            my_name: "Anna Byrne",
+        };
+        let all = conversation_list(&rows, &known, ConversationFilter::All, "", None);
+        assert_eq!(
+            all.conversations
+                .iter()
+                .map(|c| c.conversation_id)
+                .collect::<Vec<_>>(),
+            [2, 1]
+        );
+        assert_eq!(all.unread_total, 3);
+        let mine = conversation_list(&rows, &known, ConversationFilter::Mine, "", None);
+        assert_eq!(mine.conversations.len(), 1);
+        assert_eq!(mine.conversations[0].conversation_id, 2);
+        let unassigned = conversation_list(&rows, &known, ConversationFilter::Unassigned, "", None);
+        assert_eq!(unassigned.conversations[0].conversation_id, 1);
+        let search = conversation_list(&rows, &known, ConversationFilter::All, "pierre 204", None);
+        assert_eq!(search.conversations.len(), 1);
+    }
+}
