@@ -57,12 +57,13 @@ impl ResourceKind {
         match self {
             Self::Offers => Some(true),
             Self::Staff => Some(false),
+            // A guest waiting for an answer is what front-desk staff most need to hear of.
+            Self::Conversations => Some(true),
             Self::ClockLogs
             | Self::Galleries
             | Self::GalleryImages
             | Self::RoomTypes
-            | Self::Settings
-            | Self::Conversations => None,
+            | Self::Settings => None,
         }
     }
 }
@@ -176,6 +177,28 @@ pub enum DeskEvent {
         temp_id: i64,
         #[ts(type = "number")]
         id: i64,
+    },
+    /// The guest chat kept on this desk changed: read the conversation list again, and the
+    /// thread `conversation_id` (every open thread when `None`). `unread_total` is the number of
+    /// guest messages no staff member has read, in every conversation.
+    ChatChanged {
+        #[ts(type = "number | null")]
+        conversation_id: Option<i64>,
+        unread_total: u32,
+    },
+    /// A guest wrote a message this desk had not seen, in a thread not in front of the user.
+    GuestMessage {
+        #[ts(type = "number")]
+        conversation_id: i64,
+        #[ts(type = "number")]
+        message_id: i64,
+        room_number: String,
+        text: String,
+    },
+    /// Show this thread (its desktop notification was clicked).
+    OpenThread {
+        #[ts(type = "number")]
+        conversation_id: i64,
     },
     /// An image upload is on its way: `sent` of `total` bytes.
     UploadProgress {

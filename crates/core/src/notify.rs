@@ -1,14 +1,15 @@
 //! Desktop toasts: which desk events become notifications, and showing them (notify-rust, the
 //! freedesktop Notifications service on Linux). Only changes made by someone else, only in
 //! categories the user has not muted, grouped when several arrive together, and never on the
-//! reception display (the kiosk runs its own desk without a notifier).
+//! reception display (the kiosk runs its own desk without a notifier). A guest's message is
+//! shown once (by its id) and clicking it opens its thread.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use tokio::sync::broadcast::{error::RecvError, Receiver};
+use tokio::sync::broadcast::{error::RecvError, Receiver, Sender};
 use tokio::task::JoinHandle;
 use ts_rs::TS;
 
@@ -18,6 +19,13 @@ use crate::sync::spec::{spec_of, Resources};
 /// Toasts arriving within this window are shown as one.
 pub const GROUP_WINDOW: Duration = Duration::from_millis(1500);
 const APP_NAME: &str = "HotelMate Desk";
+/// How long a colleague's change stays on screen; a guest's message stays longer.
+const CHANGE_TIMEOUT_MS: u32 = 6000;
+const GUEST_TIMEOUT_MS: u32 = 20_000;
+/// A guest's message is cut to this in a toast.
+const GUEST_TEXT_CHARS: usize = 200;
+/// Guest messages already shown, remembered so one is never shown twice.
+const SHOWN_MESSAGES_KEPT: usize = 512;
 
 /// Whether a kind of toast (one per resource kind) is muted, for the settings switch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -32,12 +40,32 @@ pub struct Toast {
     pub category: ResourceKind,
     pub summary: String,
     pub body: String,
+    /// Clicking it opens this guest conversation.
+    pub open_thread: Option<i64>,
 }
 
 /// The toast for an event, if it deserves one; the words are the resource's
 /// (`ResourceSpec::toast`). `RemoteChange` is only emitted for other people's changes, so this
 /// desk's own edits never toast.
 pub fn toast_for(event: &DeskEvent, resources: Resources) -> Option<Toast> {
+    if let DeskEvent::GuestMessage {
+        conversation_id,
+        room_number,
+        text,
+        ..
+    } = event
+    {
+        let mut body: String = text.chars().take(GUEST_TEXT_CHARS).collect();
+        if text.chars().count() > GUEST_TEXT_CHARS {
+            body.push('…');
+        }
+        return Some(Toast {
+            category: ResourceKind::Conversations,
+            summary: format!("Room {room_number}"),
+            body,
+            open_thread: Some(*conversation_id),
+        });
+    }
     let DeskEvent::RemoteChange {
         resource,
         action,
@@ -53,25 +81,49 @@ pub fn toast_for(event: &DeskEvent, resources: Resources) -> Option<Toast> {
         category: *resource,
         summary,
         body,
+        open_thread: None,
     })
 }
 
-/// Several toasts of a burst as one.
-pub fn group(toasts: Vec<Toast>) -> Option<Toast> {
+/// The toasts of a burst: guests' messages as one, colleagues' changes as another.
+pub fn group(toasts: Vec<Toast>) -> Vec<Toast> {
+    let (guests, changes): (Vec<Toast>, Vec<Toast>) = toasts
+        .into_iter()
+        .partition(|t| t.category == ResourceKind::Conversations);
+    [group_of(guests), group_of(changes)]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+fn group_of(toasts: Vec<Toast>) -> Option<Toast> {
     match toasts.len() {
         0 => None,
         1 => toasts.into_iter().next(),
         n => {
             let category = toasts[0].category;
+            let guests = category == ResourceKind::Conversations;
             let body = toasts
                 .iter()
-                .map(|t| t.body.as_str())
+                .map(|t| {
+                    if guests {
+                        format!("{}: {}", t.summary, t.body)
+                    } else {
+                        t.body.clone()
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join("\n");
             Some(Toast {
                 category,
-                summary: format!("{n} changes by colleagues"),
+                summary: if guests {
+                    format!("{n} new guest messages")
+                } else {
+                    format!("{n} changes by colleagues")
+                },
                 body,
+                // The newest message's thread.
+                open_thread: toasts.iter().rev().find_map(|t| t.open_thread),
             })
         }
     }
@@ -85,39 +137,50 @@ pub struct Notifier {
 
 impl Notifier {
     /// `me`: my staff id; events about me (clocked at the face terminal) are not colleagues'.
+    /// `opener` receives [`DeskEvent::OpenThread`] when a guest's toast is clicked.
     pub fn start(
         mut events: Receiver<DeskEvent>,
         muted: BTreeSet<ResourceKind>,
         resources: Resources,
         me: i64,
+        opener: Sender<DeskEvent>,
     ) -> Self {
         let muted = Arc::new(Mutex::new(muted));
         let filter = muted.clone();
         let task = tokio::spawn(async move {
+            let mut shown = ShownMessages::default();
+            let mut toast_of = |event: &DeskEvent| {
+                if about(event, me) {
+                    return None;
+                }
+                if let DeskEvent::GuestMessage { message_id, .. } = event {
+                    if !shown.first_time(*message_id) {
+                        return None;
+                    }
+                }
+                toast_for(event, resources)
+            };
             loop {
                 let first = match events.recv().await {
                     Ok(event) => event,
                     Err(RecvError::Lagged(_)) => continue,
                     Err(RecvError::Closed) => return,
                 };
-                let Some(first) = toast_for(&first, resources).filter(|_| !about(&first, me))
-                else {
+                let Some(first) = toast_of(&first) else {
                     continue;
                 };
                 let mut burst = vec![first];
                 let deadline = tokio::time::Instant::now() + GROUP_WINDOW;
                 while let Ok(Ok(event)) = tokio::time::timeout_at(deadline, events.recv()).await {
-                    if !about(&event, me) {
-                        burst.extend(toast_for(&event, resources));
-                    }
+                    burst.extend(toast_of(&event));
                 }
                 let muted = filter
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
                     .clone();
                 burst.retain(|t| !muted.contains(&t.category));
-                if let Some(toast) = group(burst) {
-                    show(&toast).await;
+                for toast in group(burst) {
+                    show(&toast, &opener).await;
                 }
             }
         });
@@ -141,6 +204,23 @@ impl Notifier {
     }
 }
 
+/// The guest messages shown lately (a message can reach the desk on several channels).
+#[derive(Default)]
+struct ShownMessages(VecDeque<i64>);
+
+impl ShownMessages {
+    fn first_time(&mut self, id: i64) -> bool {
+        if self.0.contains(&id) {
+            return false;
+        }
+        if self.0.len() == SHOWN_MESSAGES_KEPT {
+            self.0.pop_front();
+        }
+        self.0.push_back(id);
+        true
+    }
+}
+
 /// Whether `event` is about me (my own staff row): never a colleague's change.
 fn about(event: &DeskEvent, me: i64) -> bool {
     matches!(event, DeskEvent::RemoteChange { resource: ResourceKind::Staff, id, .. } if *id == me)
@@ -148,25 +228,64 @@ fn about(event: &DeskEvent, me: i64) -> bool {
 
 /// Shows one notification of the desk's own (the answer to a tray action).
 pub async fn show_message(summary: &str, body: &str) {
-    show(&Toast {
-        category: ResourceKind::Staff,
-        summary: summary.to_owned(),
-        body: body.to_owned(),
-    })
-    .await;
-}
-
-async fn show(toast: &Toast) {
-    let result = notify_rust::Notification::new()
-        .appname(APP_NAME)
-        .summary(&toast.summary)
-        .body(&toast.body)
-        .icon("dialog-information")
-        .timeout(notify_rust::Timeout::Milliseconds(6000))
+    let result = notification(summary, body, CHANGE_TIMEOUT_MS)
         .show_async()
         .await;
     if let Err(err) = result {
         tracing::info!(error = %err, "could not show a desktop notification");
+    }
+}
+
+fn notification(summary: &str, body: &str, timeout_ms: u32) -> notify_rust::Notification {
+    let mut notification = notify_rust::Notification::new();
+    notification
+        .appname(APP_NAME)
+        .summary(summary)
+        .body(body)
+        .icon("dialog-information")
+        .timeout(notify_rust::Timeout::Milliseconds(timeout_ms));
+    notification
+}
+
+async fn show(toast: &Toast, opener: &Sender<DeskEvent>) {
+    let mut notification = notification(
+        &toast.summary,
+        &toast.body,
+        if toast.open_thread.is_some() {
+            GUEST_TIMEOUT_MS
+        } else {
+            CHANGE_TIMEOUT_MS
+        },
+    );
+    if toast.open_thread.is_some() {
+        // "default": a click on the toast itself.
+        notification
+            .action("default", "Open")
+            .action("open", "Open conversation");
+    }
+    let handle = match notification.show_async().await {
+        Ok(handle) => handle,
+        Err(err) => {
+            tracing::info!(error = %err, "could not show a desktop notification");
+            return;
+        }
+    };
+    if let Some(conversation_id) = toast.open_thread {
+        let opener = opener.clone();
+        // Waiting for the click blocks a thread until the toast is clicked or closed: a thread
+        // of its own, so neither quitting nor stopping the desk waits for it.
+        let waiter = std::thread::Builder::new()
+            .name("toast-click".into())
+            .spawn(move || {
+                handle.wait_for_action(|action| {
+                    if action == "default" || action == "open" {
+                        let _ = opener.send(DeskEvent::OpenThread { conversation_id });
+                    }
+                });
+            });
+        if let Err(err) = waiter {
+            tracing::info!(error = %err, "a toast cannot be clicked to open its conversation");
+        }
     }
 }
 
@@ -207,8 +326,47 @@ mod tests {
             .iter()
             .filter_map(|a| toast_for(&change(a), resources::ALL))
             .collect();
-        let one = group(toasts).unwrap();
+        let grouped = group(toasts);
+        assert_eq!(grouped.len(), 1);
+        let one = &grouped[0];
         assert_eq!(one.summary, "2 changes by colleagues");
         assert!(one.body.contains("added") && one.body.contains("deleted"));
+    }
+
+    fn guest(id: i64, conversation_id: i64, text: &str) -> DeskEvent {
+        DeskEvent::GuestMessage {
+            conversation_id,
+            message_id: id,
+            room_number: "101".into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn guests_messages_group_apart_from_colleagues_changes_and_open_the_newest_thread() {
+        let toasts: Vec<Toast> = [
+            guest(1, 45, "Towels?"),
+            change("created"),
+            guest(2, 46, "Taxi?"),
+        ]
+        .iter()
+        .filter_map(|e| toast_for(e, resources::ALL))
+        .collect();
+        let grouped = group(toasts);
+        assert_eq!(grouped.len(), 2);
+        assert_eq!(grouped[0].summary, "2 new guest messages");
+        assert_eq!(grouped[0].open_thread, Some(46));
+        assert!(grouped[0].body.contains("Room 101: Towels?"));
+        assert_eq!(grouped[1].open_thread, None);
+        let long = "x".repeat(500);
+        let one = toast_for(&guest(3, 45, &long), resources::ALL).unwrap();
+        assert_eq!(one.body.chars().count(), GUEST_TEXT_CHARS + 1);
+    }
+
+    #[test]
+    fn a_guest_message_is_shown_once() {
+        let mut shown = ShownMessages::default();
+        assert!(shown.first_time(7));
+        assert!(!shown.first_time(7));
     }
 }

@@ -50,6 +50,15 @@ pub fn generated_typescript() -> String {
         crate::pictures::RoomTypeView::decl(),
         crate::pictures::PicturesOverview::decl(),
         crate::desk::GalleryPatch::decl(),
+        crate::chat::ConversationFilter::decl(),
+        crate::chat::ConversationView::decl(),
+        crate::chat::ConversationList::decl(),
+        crate::chat::TextPart::decl(),
+        crate::chat::MessageStatus::decl(),
+        crate::chat::AttachmentView::decl(),
+        crate::chat::ReplyPreview::decl(),
+        crate::chat::ChatMessageView::decl(),
+        crate::chat::ThreadView::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/core by ts-rs. Do not edit by hand:\n\

@@ -34,6 +34,7 @@ impl Fixture {
         let mut options = DeskOptions::new(DataDir::at(self.dir.path()));
         options.vault = self.vault.clone();
         options.demo = Some(std::sync::Arc::new(SandboxDemo));
+        options.toasts = false;
         options
     }
 

@@ -66,7 +66,7 @@ start_at_login: boolean, };
 
 export type OutboxSummary = { pending: number, conflicts: number, rejected: number, };
 
-export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, again: SignInAgain | null, } | { "type": "connection", status: ConnectionStatus, } | { "type": "resource_changed", resource: ResourceKind, } | { "type": "remote_change", resource: ResourceKind, action: string, id: number, title: string | null, } | { "type": "outbox", summary: OutboxSummary, } | { "type": "id_assigned", resource: ResourceKind, temp_id: number, id: number, } | { "type": "upload_progress", resource: ResourceKind, id: number, sent: number, total: number, };
+export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, again: SignInAgain | null, } | { "type": "connection", status: ConnectionStatus, } | { "type": "resource_changed", resource: ResourceKind, } | { "type": "remote_change", resource: ResourceKind, action: string, id: number, title: string | null, } | { "type": "outbox", summary: OutboxSummary, } | { "type": "id_assigned", resource: ResourceKind, temp_id: number, id: number, } | { "type": "chat_changed", conversation_id: number | null, unread_total: number, } | { "type": "guest_message", conversation_id: number, message_id: number, room_number: string, text: string, } | { "type": "open_thread", conversation_id: number, } | { "type": "upload_progress", resource: ResourceKind, id: number, sent: number, total: number, };
 
 export type ErrorCode = "config" | "unauthorized" | "forbidden" | "not_found" | "validation" | "conflict" | "server" | "network" | "timeout" | "unsupported" | "keyring" | "storage" | "invalid_input" | "not_signed_in" | "starting" | "demo" | "empty_file" | "file_too_large" | "unsupported_format" | "not_an_image" | "too_many_pixels" | "damaged_image" | "disk_full" | "image_failed" | "clock_unavailable" | "internal";
 
@@ -205,3 +205,57 @@ price: string, is_active: boolean, photo_url: string | null, };
 export type PicturesOverview = { hotel_images: Array<HotelImageView>, galleries: Array<GalleryView>, room_types: Array<RoomTypeView>, };
 
 export type GalleryPatch = { name?: string | null, category?: string | null, description?: string | null, is_active?: boolean | null, };
+
+export type ConversationFilter = "all" | "mine" | "unassigned" | "unread";
+
+export type ConversationView = { conversation_id: number, room_number: string, guest_name: string | null, last_message: string | null, 
+/**
+ * RFC 3339.
+ */
+last_message_time: string | null, 
+/**
+ * Unread guest messages (at least 1 when the server says the conversation has some).
+ */
+unread: number, handled_by: string | null, mine: boolean, 
+/**
+ * Replies of mine not confirmed by the server yet.
+ */
+waiting: number, };
+
+export type ConversationList = { conversations: Array<ConversationView>, 
+/**
+ * Unread guest messages in every conversation (the tray and the window title).
+ */
+unread_total: number, 
+/**
+ * When the list was last read from the server (RFC 3339), if ever.
+ */
+as_of: string | null, };
+
+export type TextPart = { text: string, href: string | null, };
+
+export type MessageStatus = "waiting" | "checking" | "failed" | "delivered" | "read";
+
+export type AttachmentView = { name: string, url: string | null, is_image: boolean, size: string | null, };
+
+export type ReplyPreview = { author: string, text: string, };
+
+export type ChatMessageView = { 
+/**
+ * The server's id; a reply waiting on this desk has `-seq` of its outbox entry.
+ */
+id: number, from_guest: boolean, 
+/**
+ * Written by me (from this desk or another).
+ */
+mine: boolean, author: string, role: string | null, parts: Array<TextPart>, 
+/**
+ * RFC 3339; `None` for a reply not sent yet.
+ */
+timestamp: string | null, status: MessageStatus, problem: string | null, is_edited: boolean, is_deleted: boolean, reply_to: ReplyPreview | null, attachments: Array<AttachmentView>, };
+
+export type ThreadView = { conversation_id: number, title: string, messages: Array<ChatMessageView>, 
+/**
+ * Earlier messages exist that this desk has not loaded.
+ */
+has_older: boolean, handled_by: string | null, mine: boolean, };

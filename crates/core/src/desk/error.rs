@@ -47,6 +47,11 @@ pub enum DeskError {
     /// The toggle was sent but not answered: it may or may not have been recorded.
     #[error("{0}; the desk is asking the server whether your clock changed")]
     ClockUnknown(String),
+    #[error(
+        "you are offline. Taking a conversation over needs the server, so the guest's messages \
+         reach the right person"
+    )]
+    ChatOffline,
     /// A background task ended before finishing (a bug, or the app is closing).
     #[error("the desk stopped working on this ({0}); please try again")]
     Interrupted(String),
@@ -136,7 +141,7 @@ impl DeskError {
             Self::Shown(_) => ErrorCode::ImageFailed,
             Self::Missing(_) => ErrorCode::NotFound,
             Self::ClockRefused(_) => ErrorCode::ClockUnavailable,
-            Self::ClockOffline => ErrorCode::Network,
+            Self::ClockOffline | Self::ChatOffline => ErrorCode::Network,
             Self::ClockUnknown(_) => ErrorCode::Timeout,
             Self::Interrupted(_) => ErrorCode::Internal,
         }

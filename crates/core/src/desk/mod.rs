@@ -1,11 +1,13 @@
 //! `Desk`: the one facade the shell calls. It owns the store, the keyring vault, the API client,
 //! the in-process demo hotel when one is used, and the stream of [`DeskEvent`]s for the UI.
 
+mod chat_worker;
 mod demo;
 mod display;
 mod error;
 mod hotel_images;
 mod images;
+mod messages;
 mod offers;
 mod pictures;
 mod preferences;
@@ -152,6 +154,12 @@ struct Tasks {
     prefetch: tokio::task::JoinHandle<()>,
     /// Follows my own clock state: clocked elsewhere (the face terminal), and after a reconnect.
     my_clock: tokio::task::JoinHandle<()>,
+    /// The guest chat: what its tasks and the Messages handle share.
+    chat: Arc<chat_worker::ChatShared>,
+    /// Sends the chat's outbox and catches threads up.
+    chat_sender: tokio::task::JoinHandle<()>,
+    /// Holds the chat channels and applies their events.
+    chat_live: tokio::task::JoinHandle<()>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -426,6 +434,7 @@ impl Desk {
                 self.muted_toasts(),
                 crate::resources::ALL,
                 row.staff_id,
+                self.inner.events.clone(),
             )
         });
         let expiry = {
@@ -449,6 +458,14 @@ impl Desk {
             row.staff_id,
         ));
         let info = session_info(&row, None);
+        let chat = Arc::new(chat_worker::ChatShared::new(
+            shared.clone(),
+            row.staff_id,
+            info.display_name.clone(),
+            self.inner.options.data_dir.media().join("chat-files"),
+        ));
+        let chat_sender = tokio::spawn(chat_worker::run(chat.clone()));
+        let chat_live = tokio::spawn(chat_worker::follow(chat.clone()));
         let running = Running {
             account: row.account.clone(),
             identity: Mutex::new(row),
@@ -461,6 +478,9 @@ impl Desk {
                 expiry,
                 prefetch,
                 my_clock,
+                chat,
+                chat_sender,
+                chat_live,
             })),
             clock_refused: Mutex::new(None),
         };
@@ -486,6 +506,8 @@ impl Desk {
             tasks.expiry.abort();
             tasks.prefetch.abort();
             tasks.my_clock.abort();
+            tasks.chat_sender.abort();
+            tasks.chat_live.abort();
             if let Some(notifier) = tasks.notifier {
                 notifier.stop();
             }

@@ -246,11 +246,17 @@ impl SyncShared {
         self.reconcile_within(self.poll);
     }
 
+    /// The live socket, while there is one.
+    pub fn socket_client(&self) -> Option<pusher_channels::Client> {
+        lock(&self.socket).clone()
+    }
+
     pub fn set_socket_client(&self, client: Option<pusher_channels::Client>) {
         *lock(&self.socket) = client;
     }
 
-    fn went_offline(&self, reason: String) {
+    /// A request failed for a reason that may pass: the status bar says so.
+    pub(crate) fn went_offline(&self, reason: String) {
         let failures = {
             let mut plan = self.plan();
             plan.failures += 1;
@@ -259,7 +265,8 @@ impl SyncShared {
         self.update_link(|link| link.http_failed(reason, Some(retry_delay(failures))));
     }
 
-    fn came_online(&self) {
+    /// A request reached the server (and the socket is retried at once if it is down).
+    pub(crate) fn came_online(&self) {
         self.plan().failures = 0;
         if self.update_link(Link::http_ok) {
             if let Some(socket) = lock(&self.socket).as_ref() {

@@ -1,5 +1,6 @@
 //! Shared pieces of the core's integration tests: a desk on a temporary folder with its own
-//! keyring service, the sandbox, and polling helpers.
+//! keyring service, the sandbox, and polling helpers. Their desks show no desktop toasts: the
+//! toasts are the window tests' (one at a time in the test session, so each knows its own).
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
 use std::future::Future;
@@ -33,6 +34,7 @@ pub fn desk(name: &str) -> (Desk, tempfile::TempDir) {
     let mut options = DeskOptions::new(DataDir::at(dir.path()));
     options.vault = TokenVault::with_service(unique(name));
     options.request_timeout = Duration::from_secs(5);
+    options.toasts = false;
     (Desk::open(options).unwrap(), dir)
 }
 
@@ -55,6 +57,7 @@ impl Home {
         let mut options = DeskOptions::new(DataDir::at(self.dir.path()));
         options.vault = self.vault.clone();
         options.request_timeout = Duration::from_secs(5);
+        options.toasts = false;
         Desk::open(options).unwrap()
     }
 }

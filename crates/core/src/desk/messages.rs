@@ -1,0 +1,530 @@
+//! Guest messages (`desk.messages()`): the conversation list and threads from the local store
+//! (they read with no network), replies, files, edits and deletes queued in the chat's outbox
+//! (sent in order when the server can be reached, never twice), read state only while a thread
+//! is in front of the user, and taking a conversation over as an explicit action.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::chat_worker::{self, ChatShared};
+use super::{lock, Desk, DeskError};
+use crate::api::ApiError;
+use crate::chat::{self, ConversationFilter, ConversationList, ThreadView};
+use crate::resources::hotel::CONVERSATIONS;
+use crate::store::chat::{ChatOp, NewChatEntry, QueuedFile};
+
+/// A thread read from the server when the desk has fewer messages than asked: at least this
+/// many at a time, so scrolling back costs few requests.
+const MIN_PAGE: usize = 20;
+const MAX_PAGE: usize = 100;
+/// The server's limit for one attachment (§8.2).
+pub const MAX_ATTACHMENT_BYTES: usize = 50 * 1024 * 1024;
+/// What the server accepts as an attachment (§8.2), with the type it is sent as.
+const ATTACHMENT_TYPES: &[(&str, &str)] = &[
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+    ("png", "image/png"),
+    ("gif", "image/gif"),
+    ("webp", "image/webp"),
+    ("bmp", "image/bmp"),
+    ("pdf", "application/pdf"),
+    ("doc", "application/msword"),
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    ("xls", "application/vnd.ms-excel"),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    ("txt", "text/plain"),
+    ("csv", "text/csv"),
+];
+/// Photos are made smaller and stripped of their metadata (no GPS leaves the desk); GIFs are
+/// sent as they are (they may move).
+const PREPARED_IMAGE_TYPES: &[&str] = &["jpg", "jpeg", "png", "webp", "bmp"];
+/// A reply's text, as the server stores it (a `TextField`; this keeps a paste sane).
+const MAX_MESSAGE_CHARS: usize = 5000;
+
+/// The guest chat of a signed-in desk.
+pub struct Messages<'a> {
+    desk: &'a Desk,
+}
+
+impl Desk {
+    /// Guest conversations and their threads.
+    pub fn messages(&self) -> Messages<'_> {
+        Messages { desk: self }
+    }
+
+    fn chat(&self) -> Result<Arc<ChatShared>, DeskError> {
+        let running = self.running()?;
+        let chat = lock(&running.tasks)
+            .as_ref()
+            .map(|tasks| tasks.chat.clone())
+            .ok_or(DeskError::NotSignedIn)?;
+        Ok(chat)
+    }
+}
+
+impl Messages<'_> {
+    /// The conversation list as stored here, filtered and searched (room or guest).
+    pub fn conversations(
+        &self,
+        filter: ConversationFilter,
+        query: &str,
+    ) -> Result<ConversationList, DeskError> {
+        let chat = self.desk.chat()?;
+        Ok(chat::read_conversations(
+            &self.desk.inner.store,
+            chat.reader(),
+            filter,
+            query,
+        )?)
+    }
+
+    /// A thread's newest `limit` messages (oldest first) and my waiting replies, from this
+    /// desk's copy at once. A thread the server has newer messages of is caught up in the
+    /// background (the screen hears of it). When the desk has fewer than `limit` messages and
+    /// the server has more, they are read from it first; with no network, what the desk has is
+    /// shown.
+    pub async fn thread(
+        &self,
+        conversation_id: i64,
+        limit: usize,
+    ) -> Result<ThreadView, DeskError> {
+        let chat = self.desk.chat()?;
+        let store = &self.desk.inner.store;
+        let limit = limit.clamp(1, 10_000);
+        let newest = store.chat_newest_of_thread(conversation_id)?;
+        if let Some((_, at)) = &newest {
+            let behind = store
+                .record(CONVERSATIONS.name, conversation_id)?
+                .is_some_and(|row| chat::is_behind(&row, at.as_deref()));
+            if behind {
+                chat.refetch(conversation_id);
+            }
+        }
+        let state = store.chat_thread_state(conversation_id)?;
+        let cached = store.chat_count(conversation_id)?;
+        if cached < limit && !state.complete {
+            let oldest = store
+                .chat_thread(conversation_id, None, limit)?
+                .first()
+                .and_then(|m| m.get("id"))
+                .and_then(Value::as_i64);
+            let want = (limit - cached).clamp(MIN_PAGE, MAX_PAGE);
+            let sync = &chat.sync;
+            match sync
+                .client
+                .chat_messages(&sync.slug, conversation_id, want, oldest)
+                .await
+            {
+                Ok(page) => {
+                    sync.came_online();
+                    // History is no news: nothing in it toasts.
+                    store.chat_store_messages(conversation_id, &page)?;
+                    if page.len() < want {
+                        store.chat_set_complete(conversation_id)?;
+                    }
+                }
+                Err(err) => self.offline_or(err, &chat)?,
+            }
+        }
+        self.view(&chat, conversation_id, limit)
+    }
+
+    /// A failure that passes (no network) leaves the thread as the desk has it; any other is
+    /// the user's to see.
+    fn offline_or(&self, err: ApiError, chat: &ChatShared) -> Result<(), DeskError> {
+        match err {
+            ApiError::Network { .. } | ApiError::Timeout { .. } | ApiError::Server { .. } => {
+                chat.sync
+                    .went_offline(crate::sync::link::plain_reason(&err));
+                Ok(())
+            }
+            ApiError::Unauthorized { message } => {
+                chat.sync.report_unauthorized(message.clone());
+                Err(ApiError::Unauthorized { message }.into())
+            }
+            other => Err(other.into()),
+        }
+    }
+
+    fn view(
+        &self,
+        chat: &ChatShared,
+        conversation_id: i64,
+        limit: usize,
+    ) -> Result<ThreadView, DeskError> {
+        Ok(chat::read_thread(
+            &self.desk.inner.store,
+            chat.reader(),
+            conversation_id,
+            limit,
+        )?)
+    }
+
+    fn queued(&self, chat: &ChatShared, entry: NewChatEntry<'_>) -> Result<ThreadView, DeskError> {
+        self.desk.inner.store.chat_queue(entry)?;
+        chat.kick();
+        chat.changed(Some(entry.conversation_id));
+        let shown = self.desk.inner.store.chat_count(entry.conversation_id)?;
+        self.view(chat, entry.conversation_id, shown.max(50))
+    }
+
+    /// Queues a reply: shown at once as waiting, sent when the server can be reached.
+    pub fn send(
+        &self,
+        conversation_id: i64,
+        message: &str,
+        reply_to: Option<i64>,
+    ) -> Result<ThreadView, DeskError> {
+        let chat = self.desk.chat()?;
+        let message = checked_text(message)?;
+        self.queued(
+            &chat,
+            NewChatEntry {
+                op: ChatOp::Send,
+                conversation_id,
+                message: &message,
+                reply_to,
+                target_id: None,
+                file: None,
+            },
+        )
+    }
+
+    /// Queues a file with a caption. Photos are made smaller and stripped of their metadata
+    /// first; other files go as they are. Refused here, with the reason, when the server would
+    /// refuse it (type, size).
+    pub async fn attach(
+        &self,
+        conversation_id: i64,
+        file_name: &str,
+        bytes: Vec<u8>,
+        message: &str,
+    ) -> Result<ThreadView, DeskError> {
+        let chat = self.desk.chat()?;
+        let name = file_name.trim();
+        let extension = name
+            .rsplit_once('.')
+            .map(|(_, ext)| ext.to_ascii_lowercase())
+            .unwrap_or_default();
+        let Some((_, mime)) = ATTACHMENT_TYPES.iter().find(|(ext, _)| *ext == extension) else {
+            return Err(DeskError::InvalidInput {
+                field: "file",
+                message: format!(
+                    "'{name}' cannot be sent: guests can receive photos (JPG, PNG, GIF, WebP, \
+                     BMP), PDF, Word, Excel, text and CSV files"
+                ),
+            });
+        };
+        if bytes.is_empty() {
+            return Err(DeskError::InvalidInput {
+                field: "file",
+                message: format!("'{name}' is empty"),
+            });
+        }
+        if bytes.len() > MAX_ATTACHMENT_BYTES {
+            return Err(DeskError::InvalidInput {
+                field: "file",
+                message: format!(
+                    "'{name}' is {} MB; a file sent to a guest can be at most 50 MB",
+                    bytes.len() / (1024 * 1024)
+                ),
+            });
+        }
+        let (bytes, name, mime) = if PREPARED_IMAGE_TYPES.contains(&extension.as_str()) {
+            let owned = name.to_owned();
+            let prepared = tokio::task::spawn_blocking(move || {
+                crate::media::prepare(&owned, &bytes, &crate::media::ImagePolicy::default())
+            })
+            .await
+            .map_err(|err| DeskError::Interrupted(format!("preparing the photo: {err}")))??;
+            let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+            (
+                prepared.image.bytes.clone(),
+                format!("{stem}.{}", prepared.image.extension()),
+                prepared.image.mime().to_owned(),
+            )
+        } else {
+            (bytes, name.to_owned(), (*mime).to_owned())
+        };
+        let folder = chat.files.clone();
+        let key = tokio::task::spawn_blocking(move || chat_worker::keep_file(&folder, &bytes))
+            .await
+            .map_err(|err| DeskError::Interrupted(format!("keeping the file: {err}")))?
+            .map_err(|err| DeskError::InvalidInput {
+                field: "file",
+                message: format!("'{name}' cannot be kept on this computer to be sent: {err}"),
+            })?;
+        let file = QueuedFile { key, name, mime };
+        let caption = message.trim();
+        self.queued(
+            &chat,
+            NewChatEntry {
+                op: ChatOp::Send,
+                conversation_id,
+                message: caption,
+                reply_to: None,
+                target_id: None,
+                file: Some(&file),
+            },
+        )
+    }
+
+    /// One of my sent messages, or why it cannot be changed.
+    fn my_message(&self, chat: &ChatShared, message_id: i64) -> Result<(i64, Value), DeskError> {
+        let message = self
+            .desk
+            .inner
+            .store
+            .chat_message(message_id)?
+            .ok_or(DeskError::Missing("message"))?;
+        let mine = message.get("sender_type").and_then(Value::as_str) == Some("staff")
+            && message.get("staff").and_then(Value::as_i64) == Some(chat.me);
+        if !mine {
+            return Err(DeskError::InvalidInput {
+                field: "message",
+                message: "You can change only your own messages".into(),
+            });
+        }
+        let delete_waits = self
+            .desk
+            .inner
+            .store
+            .chat_replies(message.get("conversation").and_then(Value::as_i64))?
+            .iter()
+            .any(|e| e.op == ChatOp::Delete && e.target_id == Some(message_id));
+        if delete_waits || message.get("is_deleted").and_then(Value::as_bool) == Some(true) {
+            return Err(DeskError::InvalidInput {
+                field: "message",
+                message: "This message was deleted".into(),
+            });
+        }
+        let conversation_id = message
+            .get("conversation")
+            .and_then(Value::as_i64)
+            .ok_or(DeskError::Missing("conversation"))?;
+        Ok((conversation_id, message))
+    }
+
+    /// Queues a new text for one of my messages.
+    pub fn edit(&self, message_id: i64, message: &str) -> Result<ThreadView, DeskError> {
+        let chat = self.desk.chat()?;
+        let (conversation_id, _) = self.my_message(&chat, message_id)?;
+        let message = checked_text(message)?;
+        self.queued(
+            &chat,
+            NewChatEntry {
+                op: ChatOp::Edit,
+                conversation_id,
+                message: &message,
+                reply_to: None,
+                target_id: Some(message_id),
+                file: None,
+            },
+        )
+    }
+
+    /// Queues deleting one of my messages.
+    pub fn delete(&self, message_id: i64) -> Result<ThreadView, DeskError> {
+        let chat = self.desk.chat()?;
+        let (conversation_id, _) = self.my_message(&chat, message_id)?;
+        self.queued(
+            &chat,
+            NewChatEntry {
+                op: ChatOp::Delete,
+                conversation_id,
+                message: "",
+                reply_to: None,
+                target_id: Some(message_id),
+                file: None,
+            },
+        )
+    }
+
+    /// Which thread is in front of the user (visible in a focused window; `None`: none). It is
+    /// marked read now and as its guests write; no toast is shown for it meanwhile.
+    pub fn viewing(&self, conversation_id: Option<i64>) -> Result<(), DeskError> {
+        let chat = self.desk.chat()?;
+        chat.set_viewing(conversation_id);
+        if let Some(id) = conversation_id {
+            chat.mark_read(id)?;
+        }
+        Ok(())
+    }
+
+    /// Takes the conversation over (the guest's messages go to me). Needs the server: whom a
+    /// guest is talking to is not decided offline.
+    pub async fn claim(&self, conversation_id: i64) -> Result<ThreadView, DeskError> {
+        let chat = self.desk.chat()?;
+        let sync = &chat.sync;
+        let answer = match sync.client.chat_assign(&sync.slug, conversation_id).await {
+            Ok(answer) => answer,
+            Err(err @ (ApiError::Network { .. } | ApiError::Timeout { .. })) => {
+                sync.went_offline(crate::sync::link::plain_reason(&err));
+                return Err(DeskError::ChatOffline);
+            }
+            Err(ApiError::Unauthorized { message }) => {
+                sync.report_unauthorized(message.clone());
+                return Err(ApiError::Unauthorized { message }.into());
+            }
+            Err(err) => return Err(err.into()),
+        };
+        sync.came_online();
+        let name = chat_worker::assigned_name(&answer).unwrap_or_else(|| chat.my_name.clone());
+        let store = &self.desk.inner.store;
+        store.chat_set_handler(conversation_id, &name, Some(chat.me))?;
+        // Taking it over also marked its guest messages read on the server.
+        chat.mark_read(conversation_id)?;
+        chat.changed(Some(conversation_id));
+        let shown = store.chat_count(conversation_id)?;
+        self.view(&chat, conversation_id, shown.max(50))
+    }
+
+    /// Sends a refused entry again.
+    pub fn retry(&self, seq: i64) -> Result<ThreadView, DeskError> {
+        let chat = self.desk.chat()?;
+        let store = &self.desk.inner.store;
+        let entry = store
+            .chat_replies(None)?
+            .into_iter()
+            .find(|e| e.seq == seq)
+            .ok_or(DeskError::Missing("message"))?;
+        store.chat_retry_reply(seq)?;
+        chat.kick();
+        chat.changed(Some(entry.conversation_id));
+        self.view(
+            &chat,
+            entry.conversation_id,
+            store.chat_count(entry.conversation_id)?.max(50),
+        )
+    }
+
+    /// Drops a refused entry.
+    pub fn discard(&self, seq: i64) -> Result<ThreadView, DeskError> {
+        let chat = self.desk.chat()?;
+        let store = &self.desk.inner.store;
+        let entry = store
+            .chat_discard_reply(seq)?
+            .ok_or(DeskError::Missing("message"))?;
+        if let Some(file) = &entry.file {
+            chat_worker::remove_file(&chat.files, &file.key);
+        }
+        chat.changed(Some(entry.conversation_id));
+        self.view(
+            &chat,
+            entry.conversation_id,
+            store.chat_count(entry.conversation_id)?.max(50),
+        )
+    }
+
+    /// Saves an attachment into the user's Downloads folder (or the home folder) and says
+    /// where. The name is the server's, made safe for a file name; an existing file is never
+    /// overwritten.
+    pub async fn save_attachment(&self, url: &str, name: &str) -> Result<String, DeskError> {
+        let chat = self.desk.chat()?;
+        let link = chat::safe_link(url).ok_or(DeskError::InvalidInput {
+            field: "url",
+            message: "This attachment has no web address the desk can fetch".into(),
+        })?;
+        let bytes = chat.sync.client.download(&link).await?;
+        let folder = directories::UserDirs::new()
+            .and_then(|dirs| dirs.download_dir().map(std::path::Path::to_path_buf))
+            .or_else(|| directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()))
+            .ok_or(DeskError::InvalidInput {
+                field: "url",
+                message: "This computer has no Downloads or home folder to save into".into(),
+            })?;
+        let path = free_path(&folder, &safe_file_name(name));
+        tokio::fs::write(&path, &bytes)
+            .await
+            .map_err(|err| DeskError::InvalidInput {
+                field: "url",
+                message: format!("'{}' cannot be written: {err}", path.display()),
+            })?;
+        Ok(path.display().to_string())
+    }
+
+    /// The unread total, for the badge, the tray and the window title.
+    pub fn unread_total(&self) -> Result<u32, DeskError> {
+        Ok(self.desk.chat()?.unread_total()?)
+    }
+}
+
+fn checked_text(message: &str) -> Result<String, DeskError> {
+    let message = message.trim();
+    if message.is_empty() {
+        return Err(DeskError::InvalidInput {
+            field: "message",
+            message: "Write a message first".into(),
+        });
+    }
+    if message.chars().count() > MAX_MESSAGE_CHARS {
+        return Err(DeskError::InvalidInput {
+            field: "message",
+            message: format!("A message can be at most {MAX_MESSAGE_CHARS} characters"),
+        });
+    }
+    Ok(message.to_owned())
+}
+
+/// A file name without folders or characters file systems refuse.
+fn safe_file_name(name: &str) -> String {
+    let cleaned: String = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .map(|c| {
+            if c.is_control() || ":*?\"<>|".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
+    if cleaned.is_empty() {
+        "attachment".into()
+    } else {
+        cleaned
+    }
+}
+
+/// `name`, or `name (2)`, … : the first that does not exist in `folder`.
+fn free_path(folder: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => (stem, format!(".{ext}")),
+        _ => (name, String::new()),
+    };
+    let mut path = folder.join(name);
+    let mut n = 2;
+    while path.exists() {
+        path = folder.join(format!("{stem} ({n}){ext}"));
+        n += 1;
+    }
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_saved_attachment_never_escapes_the_folder_or_overwrites() {
+        assert_eq!(safe_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(safe_file_name("a<b>.pdf"), "a_b_.pdf");
+        assert_eq!(safe_file_name(".."), "attachment");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("menu.pdf"), b"x").unwrap();
+        assert_eq!(
+            free_path(dir.path(), "menu.pdf"),
+            dir.path().join("menu (2).pdf")
+        );
+    }
+}

@@ -1,0 +1,517 @@
+//! Guest chat as the front desk lives it: a guest writes and the desk hears it once, reads it
+//! only when the thread is in front of the user, answers offline and the answer arrives once
+//! and in order, catches up on what guests wrote during an outage, never sends a reply twice
+//! when the answer to its request was lost, and opens with the same list and threads after a
+//! restart with no network. Real sandbox over HTTP and WebSocket (guests write through its REST
+//! API without a token, as the guest page does), real SQLite files; network cuts go through a
+//! TCP proxy.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::time::Duration;
+
+use hotelmate_core::chat::{ConversationFilter, MessageStatus, ThreadView};
+use hotelmate_core::{Desk, DeskEvent};
+use hotelmate_sandbox::network::CutProxy;
+use hotelmate_sandbox::SandboxHandle;
+use serde_json::{json, Value};
+use support::*;
+use tokio::sync::broadcast;
+
+const WAIT: Duration = Duration::from_secs(20);
+/// Room 102's conversation in the seed (its guest's last message was read).
+const ROOM_102: i64 = 2;
+
+/// A guest writes from the room's chat page (no token: the server stores a guest message).
+async fn guest_writes(server: &SandboxHandle, conversation_id: i64, text: &str) -> i64 {
+    let answer: Value = reqwest::Client::new()
+        .post(format!(
+            "{}/api/chat/killarney/conversations/{conversation_id}/messages/send/",
+            server.base_url()
+        ))
+        .json(&json!({ "message": text }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["message"]["sender_type"], "guest", "{answer}");
+    answer["message"]["id"].as_i64().unwrap()
+}
+
+/// The thread as the server has it (newest 100), oldest first.
+async fn server_thread(server: &SandboxHandle, token: &str, conversation_id: i64) -> Vec<Value> {
+    rest(
+        server,
+        token,
+        reqwest::Method::GET,
+        &format!("/api/chat/killarney/conversations/{conversation_id}/messages/?limit=100"),
+        None,
+    )
+    .await
+    .as_array()
+    .unwrap()
+    .clone()
+}
+
+fn texts(messages: &[Value]) -> Vec<String> {
+    messages
+        .iter()
+        .map(|m| m["message"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn shown(thread: &ThreadView) -> Vec<(String, MessageStatus)> {
+    thread
+        .messages
+        .iter()
+        .map(|m| {
+            let text: String = m.parts.iter().map(|p| p.text.as_str()).collect();
+            (text, m.status)
+        })
+        .collect()
+}
+
+fn unread(desk: &Desk, conversation_id: i64) -> u32 {
+    desk.messages()
+        .conversations(ConversationFilter::All, "")
+        .unwrap()
+        .conversations
+        .iter()
+        .find(|c| c.conversation_id == conversation_id)
+        .map_or(0, |c| c.unread)
+}
+
+async fn online(desk: &Desk) {
+    eventually("the desk is connected", WAIT, || async {
+        desk.connection_status() == hotelmate_core::ConnectionStatus::Online
+    })
+    .await;
+}
+
+/// Signed in as the receptionist through a proxy, with the conversation list read.
+async fn front_desk(name: &str) -> (SandboxHandle, CutProxy, Home, Desk) {
+    let server = sandbox().await;
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let home = Home::new(name);
+    let desk = home.open();
+    sign_in(&desk, &server, proxy.addr(), "anna.byrne").await;
+    online(&desk).await;
+    eventually("the conversations are listed", WAIT, || async {
+        desk.messages()
+            .conversations(ConversationFilter::All, "")
+            .unwrap()
+            .conversations
+            .len()
+            >= 5
+    })
+    .await;
+    (server, proxy, home, desk)
+}
+
+/// The guest messages the desk announced (toast and sound) within `quiet` of the last one.
+async fn announced(events: &mut broadcast::Receiver<DeskEvent>, quiet: Duration) -> Vec<i64> {
+    let mut ids = Vec::new();
+    while let Ok(Ok(event)) = tokio::time::timeout(quiet, events.recv()).await {
+        if let DeskEvent::GuestMessage { message_id, .. } = event {
+            ids.push(message_id);
+        }
+    }
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_guest_message_is_announced_once_and_read_only_while_its_thread_is_in_front() {
+    let (server, _proxy, _home, desk) = front_desk("chat-guest").await;
+    desk.messages().thread(ROOM_102, 50).await.unwrap();
+    assert_eq!(unread(&desk, ROOM_102), 0, "the seed's room 102 is read");
+    let mut events = desk.subscribe();
+
+    let id = guest_writes(&server, ROOM_102, "Is the pool open late tonight?").await;
+    eventually("the guest's message reaches the desk", WAIT, || async {
+        desk.messages()
+            .thread(ROOM_102, 50)
+            .await
+            .unwrap()
+            .messages
+            .iter()
+            .any(|m| m.id == id)
+    })
+    .await;
+    // It came on the conversation's channel and, Anna being a receptionist, on hers too.
+    assert_eq!(
+        announced(&mut events, Duration::from_millis(1500)).await,
+        [id],
+        "one announcement for one message"
+    );
+    assert_eq!(unread(&desk, ROOM_102), 1);
+    let list = desk
+        .messages()
+        .conversations(ConversationFilter::Unread, "")
+        .unwrap();
+    assert_eq!(
+        list.conversations[0].conversation_id, ROOM_102,
+        "newest first"
+    );
+    assert_eq!(
+        list.conversations[0].last_message.as_deref(),
+        Some("Is the pool open late tonight?")
+    );
+
+    // Opening the thread is not reading it: only a thread in front of the user is read.
+    let tok = token(&server, "anna.byrne").await;
+    let on_server = |id: i64| {
+        let (server, tok) = (&server, tok.clone());
+        async move {
+            server_thread(server, &tok, ROOM_102)
+                .await
+                .into_iter()
+                .find(|m| m["id"] == id)
+                .unwrap()["read_by_staff"]
+                .as_bool()
+                .unwrap()
+        }
+    };
+    assert!(!on_server(id).await, "not read by opening");
+
+    desk.messages().viewing(Some(ROOM_102)).unwrap();
+    assert_eq!(unread(&desk, ROOM_102), 0, "read here at once");
+    eventually("the server has it read", WAIT, || on_server(id)).await;
+
+    // While the thread is in front of the user, a new message is read there: no toast.
+    let second = guest_writes(&server, ROOM_102, "Thanks!").await;
+    eventually("the second message is read on the server", WAIT, || {
+        on_server(second)
+    })
+    .await;
+    assert!(
+        announced(&mut events, Duration::from_millis(500))
+            .await
+            .is_empty(),
+        "no toast for the thread the user is reading"
+    );
+    desk.messages().viewing(None).unwrap();
+    let third = guest_writes(&server, ROOM_102, "One more thing").await;
+    assert_eq!(
+        announced(&mut events, Duration::from_millis(1500)).await,
+        [third]
+    );
+    assert_eq!(unread(&desk, ROOM_102), 1);
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn replies_written_offline_arrive_once_and_in_order_and_a_colleague_sees_them_live() {
+    let (server, proxy, _home, desk) = front_desk("chat-offline").await;
+    let colleague = Home::new("chat-colleague");
+    let other = colleague.open();
+    sign_in(&other, &server, server.addr(), "sean.murphy").await;
+    online(&other).await;
+    other.messages().thread(ROOM_102, 50).await.unwrap();
+    desk.messages().thread(ROOM_102, 50).await.unwrap();
+
+    proxy.cut();
+    let first = desk
+        .messages()
+        .send(ROOM_102, "Your table is booked for 8 pm.", None)
+        .unwrap();
+    let (text, status) = shown(&first).last().unwrap().clone();
+    assert_eq!(text, "Your table is booked for 8 pm.", "shown at once");
+    // Waiting, or on its way (the desk tries at once; the cut refuses the connection).
+    assert!(
+        matches!(status, MessageStatus::Waiting | MessageStatus::Checking),
+        "{status:?}"
+    );
+    desk.messages()
+        .send(ROOM_102, "Enjoy your evening!", None)
+        .unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let tok = token(&server, "anna.byrne").await;
+    assert!(
+        !texts(&server_thread(&server, &tok, ROOM_102).await)
+            .contains(&"Your table is booked for 8 pm.".to_owned()),
+        "nothing reached the server while cut"
+    );
+    let waiting = desk.messages().thread(ROOM_102, 50).await.unwrap();
+    let unsent: Vec<MessageStatus> = waiting
+        .messages
+        .iter()
+        .filter(|m| m.id < 0)
+        .map(|m| m.status)
+        .collect();
+    assert_eq!(unsent.len(), 2, "both wait, offline");
+    assert!(
+        !unsent.contains(&MessageStatus::Failed),
+        "no network is not a refusal: {unsent:?}"
+    );
+
+    proxy.restore();
+    let wanted = [
+        "Your table is booked for 8 pm.".to_owned(),
+        "Enjoy your evening!".to_owned(),
+    ];
+    eventually("both replies reach the server", WAIT, || async {
+        texts(&server_thread(&server, &tok, ROOM_102).await).ends_with(&wanted)
+    })
+    .await;
+    eventually("the colleague's desk has both, live", WAIT, || async {
+        shown(&other.messages().thread(ROOM_102, 50).await.unwrap())
+            .iter()
+            .map(|(t, _)| t.clone())
+            .collect::<Vec<_>>()
+            .ends_with(&wanted)
+    })
+    .await;
+    eventually("the replies are sent on the desk", WAIT, || async {
+        let thread = desk.messages().thread(ROOM_102, 50).await.unwrap();
+        thread.messages.iter().all(|m| m.id > 0) && thread.mine
+    })
+    .await;
+    let on_server = texts(&server_thread(&server, &tok, ROOM_102).await);
+    for text in &wanted {
+        assert_eq!(
+            on_server.iter().filter(|t| *t == text).count(),
+            1,
+            "'{text}' once on the server"
+        );
+    }
+    let thread = desk.messages().thread(ROOM_102, 50).await.unwrap();
+    for text in &wanted {
+        assert_eq!(
+            shown(&thread).iter().filter(|(t, _)| t == text).count(),
+            1,
+            "'{text}' once on the desk"
+        );
+    }
+    other.shutdown().await;
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn what_guests_wrote_during_an_outage_is_caught_up_without_gaps_or_duplicates() {
+    let (server, proxy, _home, desk) = front_desk("chat-catch-up").await;
+    desk.messages().thread(ROOM_102, 50).await.unwrap();
+    let mut events = desk.subscribe();
+    proxy.cut();
+    let mut written = Vec::new();
+    for n in 1..=3 {
+        written.push(guest_writes(&server, ROOM_102, &format!("Written offline {n}")).await);
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    proxy.restore();
+    eventually("the three messages are on the desk", WAIT, || async {
+        let ids: Vec<i64> = desk
+            .messages()
+            .thread(ROOM_102, 50)
+            .await
+            .unwrap()
+            .messages
+            .iter()
+            .map(|m| m.id)
+            .collect();
+        written.iter().all(|id| ids.contains(id))
+    })
+    .await;
+    let thread = desk.messages().thread(ROOM_102, 50).await.unwrap();
+    let ids: Vec<i64> = thread.messages.iter().map(|m| m.id).collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(ids, sorted, "in order, each once");
+    let mut toasted = announced(&mut events, Duration::from_millis(1500)).await;
+    toasted.sort_unstable();
+    assert_eq!(toasted, written, "each announced once");
+    assert_eq!(unread(&desk, ROOM_102), 3);
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reply_whose_answer_was_lost_is_not_sent_twice_after_a_restart() {
+    let (server, proxy, home, desk) = front_desk("chat-lost-answer").await;
+    desk.messages().thread(ROOM_102, 50).await.unwrap();
+    proxy.cut();
+    desk.messages()
+        .send(ROOM_102, "A taxi is waiting outside.", None)
+        .unwrap();
+    desk.shutdown().await;
+    drop(desk);
+    // What a desk killed after its request reached the server leaves behind: the reply is
+    // marked as possibly sent in its database, and the server has it. (The kill itself is
+    // not run here; killed_replay.rs kills desks for the offers' outbox.)
+    let db = rusqlite::Connection::open(home.dir.path().join("desk.sqlite3")).unwrap();
+    db.execute("UPDATE chat_outbox SET state = 'sending'", [])
+        .unwrap();
+    drop(db);
+    let tok = token(&server, "anna.byrne").await;
+    rest(
+        &server,
+        &tok,
+        reqwest::Method::POST,
+        &format!("/api/chat/killarney/conversations/{ROOM_102}/messages/send/"),
+        Some(json!({"message": "A taxi is waiting outside."})),
+    )
+    .await;
+
+    proxy.restore();
+    let desk = home.open();
+    desk.resume().await.unwrap().unwrap();
+    eventually("the reply is taken as sent", WAIT, || async {
+        let thread = desk.messages().thread(ROOM_102, 50).await.unwrap();
+        thread.messages.iter().all(|m| m.id > 0)
+            && shown(&thread)
+                .iter()
+                .any(|(t, _)| t == "A taxi is waiting outside.")
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let on_server = texts(&server_thread(&server, &tok, ROOM_102).await);
+    assert_eq!(
+        on_server
+            .iter()
+            .filter(|t| *t == "A taxi is waiting outside.")
+            .count(),
+        1,
+        "the guest got it once"
+    );
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn read_state_and_who_handles_a_conversation_survive_a_restart_with_no_network() {
+    let (server, proxy, home, desk) = front_desk("chat-restart").await;
+    let room_101 = 1;
+    assert!(
+        unread(&desk, room_101) >= 1,
+        "the seed's room 101 is unread"
+    );
+    let before = desk.messages().thread(room_101, 50).await.unwrap();
+    assert!(before.handled_by.is_none() || !before.mine);
+    let claimed = desk.messages().claim(room_101).await.unwrap();
+    assert!(claimed.mine, "claimed");
+    assert_eq!(claimed.handled_by.as_deref(), Some("Anna Byrne"));
+    assert_eq!(unread(&desk, room_101), 0, "taking it over reads it");
+    let messages = claimed.messages.len();
+    desk.shutdown().await;
+    drop(desk);
+
+    proxy.cut();
+    let desk = home.open();
+    desk.resume().await.unwrap().unwrap();
+    let list = desk
+        .messages()
+        .conversations(ConversationFilter::Mine, "")
+        .unwrap();
+    assert_eq!(
+        list.conversations
+            .iter()
+            .map(|c| c.conversation_id)
+            .collect::<Vec<_>>(),
+        [room_101],
+        "mine, offline, after a restart"
+    );
+    assert_eq!(unread(&desk, room_101), 0);
+    let thread = desk.messages().thread(room_101, 50).await.unwrap();
+    assert_eq!(thread.messages.len(), messages, "the thread reads offline");
+    assert!(thread.mine);
+    // Answering works offline too, and the answer goes once the network is back.
+    desk.messages()
+        .send(room_101, "Towels delivered.", None)
+        .unwrap();
+    proxy.restore();
+    let tok = token(&server, "anna.byrne").await;
+    eventually("the answer reaches the server", WAIT, || async {
+        texts(&server_thread(&server, &tok, room_101).await).contains(&"Towels delivered.".into())
+    })
+    .await;
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn my_messages_are_edited_and_deleted_and_a_file_is_sent_with_a_caption() {
+    let (server, _proxy, _home, desk) = front_desk("chat-edit").await;
+    desk.messages().thread(ROOM_102, 50).await.unwrap();
+    desk.messages()
+        .send(ROOM_102, "Check-out is at 11.", None)
+        .unwrap();
+    let tok = token(&server, "anna.byrne").await;
+    let find = |text: &'static str| {
+        let (server, tok) = (&server, tok.clone());
+        async move {
+            server_thread(server, &tok, ROOM_102)
+                .await
+                .into_iter()
+                .find(|m| m["message"] == text)
+        }
+    };
+    eventually("the reply is sent", WAIT, || async {
+        find("Check-out is at 11.").await.is_some()
+    })
+    .await;
+    let id = find("Check-out is at 11.").await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    eventually("the desk has its id", WAIT, || async {
+        desk.messages()
+            .thread(ROOM_102, 50)
+            .await
+            .unwrap()
+            .messages
+            .iter()
+            .any(|m| m.id == id)
+    })
+    .await;
+
+    let edited = desk.messages().edit(id, "Check-out is at 12.").unwrap();
+    let shown_edit = edited.messages.iter().find(|m| m.id == id).unwrap();
+    assert!(shown_edit.is_edited, "shown edited at once");
+    eventually("the edit reaches the server", WAIT, || async {
+        find("Check-out is at 12.").await.is_some()
+    })
+    .await;
+
+    desk.messages().delete(id).unwrap();
+    eventually("the delete reaches the server", WAIT, || async {
+        server_thread(&server, &tok, ROOM_102)
+            .await
+            .iter()
+            .any(|m| m["id"] == id && m["is_deleted"] == true)
+    })
+    .await;
+    let refused = desk.messages().edit(id, "again");
+    assert!(refused.is_err(), "a deleted message cannot be edited");
+
+    let refused = desk
+        .messages()
+        .attach(ROOM_102, "virus.exe", b"MZ".to_vec(), "")
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("virus.exe"), "{refused}");
+    desk.messages()
+        .attach(
+            ROOM_102,
+            "breakfast-menu.txt",
+            b"Full Irish, 7-10".to_vec(),
+            "Our breakfast menu",
+        )
+        .await
+        .unwrap();
+    eventually("the file reaches the server", WAIT, || async {
+        server_thread(&server, &tok, ROOM_102)
+            .await
+            .iter()
+            .any(|m| {
+                m["message"] == "Our breakfast menu"
+                    && m["attachments"][0]["file_name"] == "breakfast-menu.txt"
+            })
+    })
+    .await;
+    desk.shutdown().await;
+    server.shutdown().await;
+}
