@@ -64,6 +64,18 @@ const COMMANDS: &[Command] = &[
     command("pictures", "gallery_delete", &[MAIN]),
     command("team", "team_board", &[MAIN, DISPLAY]),
     command("team", "clock_toggle", &[MAIN]),
+    command("messages", "chat_conversations", &[MAIN]),
+    command("messages", "chat_thread", &[MAIN]),
+    command("messages", "chat_send", &[MAIN]),
+    command("messages", "chat_attach", &[MAIN]),
+    command("messages", "chat_edit", &[MAIN]),
+    command("messages", "chat_delete", &[MAIN]),
+    command("messages", "chat_viewing", &[MAIN]),
+    command("messages", "chat_claim", &[MAIN]),
+    command("messages", "chat_retry", &[MAIN]),
+    command("messages", "chat_discard", &[MAIN]),
+    command("messages", "chat_save_attachment", &[MAIN]),
+    command("messages", "open_link", &[MAIN]),
 ];
 
 /// What each window's capability file says it is for.
@@ -71,7 +83,7 @@ const WINDOWS: &[(&str, &str, &str)] = &[
     (
         MAIN,
         "main-window",
-        "The staff desk window: sign-in and session, offers (edit, photos, conflicts), the hotel's pictures, the team board and my clock, toast settings, opening the reception display.",
+        "The staff desk window: sign-in and session, offers (edit, photos, conflicts), the hotel's pictures, the team board and my clock, guest messages, toast settings, opening the reception display.",
     ),
     (
         DISPLAY,

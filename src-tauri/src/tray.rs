@@ -1,6 +1,7 @@
-//! The tray icon: how the desk's link is doing and how many edits wait to be sent, my clock
-//! (clock in or out from the tray), Open, the reception display and Quit. Kept current from the
-//! core's events (see `events.rs`).
+//! The tray icon: how the desk's link is doing, how many edits wait to be sent and how many
+//! guest messages are unread (also in its tooltip and the window's title), my clock (clock in or
+//! out from the tray), Open, the reception display and Quit. Kept current from the core's
+//! events (see `events.rs`).
 
 use hotelmate_core::{ConnectionStatus, Desk, DeskEvent, SessionInfo};
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
@@ -11,6 +12,7 @@ use tauri::{AppHandle, Manager, Wry};
 pub struct TrayItems {
     status: MenuItem<Wry>,
     pending: MenuItem<Wry>,
+    unread: MenuItem<Wry>,
     clock: MenuItem<Wry>,
 }
 
@@ -23,6 +25,7 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
         false,
         None::<&str>,
     )?;
+    let unread = MenuItem::with_id(app, "unread", NO_UNREAD, true, None::<&str>)?;
     let clock = MenuItem::with_id(app, "clock", "Clock in", false, None::<&str>)?;
     let open = MenuItem::with_id(app, "open", "Open HotelMate Desk", true, None::<&str>)?;
     let display = MenuItem::with_id(
@@ -37,14 +40,14 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
     let menu = Menu::with_items(
         app,
         &[
-            &status, &pending, &clock, &separator, &open, &display, &quit,
+            &status, &pending, &unread, &clock, &separator, &open, &display, &quit,
         ],
     )?;
     let mut tray = TrayIconBuilder::with_id("desk")
         .tooltip("HotelMate Desk")
         .menu(&menu)
         .on_menu_event(|app, event| match event.id.as_ref() {
-            "open" => show(app, "main"),
+            "open" | "unread" => show(app, "main"),
             "display" => show(app, "display"),
             "clock" => toggle_clock(app),
             "quit" => app.exit(0),
@@ -57,6 +60,7 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
     app.manage(TrayItems {
         status,
         pending,
+        unread,
         clock,
     });
     Ok(())
@@ -105,8 +109,14 @@ fn clock_line(session: &SessionInfo) -> (String, bool) {
     }
 }
 
-/// Brings the tray's lines up to date with an event of the core.
+/// Brings the tray's lines (and the window's title) up to date with an event of the core.
 pub fn update(app: &AppHandle, event: &DeskEvent) {
+    match event {
+        // A guest's toast was clicked: the thread opens in the desk's window (the UI shows it).
+        DeskEvent::OpenThread { .. } => show(app, "main"),
+        DeskEvent::ChatChanged { unread_total, .. } => show_unread(app, *unread_total),
+        _ => {}
+    }
     let Some(items) = app.try_state::<TrayItems>() else {
         return;
     };
@@ -125,6 +135,9 @@ pub fn update(app: &AppHandle, event: &DeskEvent) {
                 .set_text(text)
                 .and_then(|()| items.clock.set_enabled(enabled))
         }
+        DeskEvent::ChatChanged { unread_total, .. } => {
+            items.unread.set_text(unread_line(*unread_total))
+        }
         DeskEvent::Outbox { summary } => items.pending.set_text(match summary.pending {
             0 => "Nothing waiting to be sent".to_owned(),
             1 => "1 edit waiting to be sent".to_owned(),
@@ -134,6 +147,38 @@ pub fn update(app: &AppHandle, event: &DeskEvent) {
     };
     if let Err(error) = result {
         tracing::debug!(%error, "cannot update the tray");
+    }
+}
+
+const NO_UNREAD: &str = "No unread guest messages";
+const APP_TITLE: &str = "HotelMate Desk";
+
+fn unread_line(unread: u32) -> String {
+    match unread {
+        0 => NO_UNREAD.to_owned(),
+        1 => "1 unread guest message".to_owned(),
+        n => format!("{n} unread guest messages"),
+    }
+}
+
+/// The unread total in the tray's tooltip and the window's title ("(3) HotelMate Desk").
+fn show_unread(app: &AppHandle, unread: u32) {
+    let (tooltip, title) = match unread {
+        0 => (APP_TITLE.to_owned(), APP_TITLE.to_owned()),
+        n => (
+            format!("{APP_TITLE} · {}", unread_line(n)),
+            format!("({n}) {APP_TITLE}"),
+        ),
+    };
+    if let Some(tray) = app.tray_by_id("desk") {
+        if let Err(error) = tray.set_tooltip(Some(tooltip)) {
+            tracing::debug!(%error, "cannot update the tray's tooltip");
+        }
+    }
+    if let Some(window) = app.get_webview_window("main") {
+        if let Err(error) = window.set_title(&title) {
+            tracing::debug!(%error, "cannot update the window's title");
+        }
     }
 }
 

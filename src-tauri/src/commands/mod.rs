@@ -1,6 +1,7 @@
 //! Tauri commands, one file per area; each is a few lines that call the core.
 
 pub mod display;
+pub mod messages;
 pub mod offers;
 pub mod pictures;
 pub mod session;
@@ -15,21 +16,22 @@ pub fn raw_file(
     for_header: &str,
     default_name: &str,
 ) -> Option<(String, String, Vec<u8>)> {
-    let header = |name: &str| {
-        request
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let target = header(for_header)?;
-    let name = header("file-name")
-        .map(|n| urlencoding_decode(&n))
-        .unwrap_or_else(|| default_name.to_owned());
+    let target = header(request, for_header)?;
+    let name = header(request, "file-name").unwrap_or_else(|| default_name.to_owned());
     match request.body() {
         tauri::ipc::InvokeBody::Raw(bytes) => Some((target, name, bytes.clone())),
         tauri::ipc::InvokeBody::Json(_) => None,
     }
+}
+
+/// A request header, percent-decoded (the UI encodes names and text with
+/// `encodeURIComponent`).
+pub fn header(request: &tauri::ipc::Request<'_>, name: &str) -> Option<String> {
+    request
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(urlencoding_decode)
 }
 
 fn urlencoding_decode(text: &str) -> String {

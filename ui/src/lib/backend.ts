@@ -6,6 +6,9 @@ import type { CommandName } from "./commands.generated";
 import type {
   ComputerSettings,
   Conflict,
+  ConversationFilter,
+  ConversationList,
+  ThreadView,
   FieldProblem,
   OfferPatch,
   ConnectionStatus,
@@ -27,8 +30,17 @@ import type {
 } from "./generated";
 
 export type {
+  AttachmentView,
+  ChatMessageView,
   ComputerSettings,
+  ConversationFilter,
+  ConversationList,
+  ConversationView,
   DeskInfo,
+  MessageStatus,
+  ReplyPreview,
+  TextPart,
+  ThreadView,
   OfferPatch,
   ResourceKind,
   ToastSetting,
@@ -152,6 +164,38 @@ export const backend = {
   displayContent: () => call<DisplayContent>("display_content"),
   teamBoard: (query: string) => call<TeamBoard>("team_board", { query }),
   clockToggle: () => call<SessionInfo>("clock_toggle"),
+  chatConversations: (filter: ConversationFilter, query: string) =>
+    call<ConversationList>("chat_conversations", { filter, query }),
+  chatThread: (conversationId: number, limit: number) => call<ThreadView>("chat_thread", { conversationId, limit }),
+  chatSend: (conversationId: number, message: string, replyTo: number | null) =>
+    call<ThreadView>("chat_send", { conversationId, message, replyTo }),
+  /** Sends the file's bytes as the raw request body, like an offer photo. */
+  chatAttach: async (conversationId: number, file: File, message: string): Promise<ThreadView> => {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    try {
+      const command: CommandName = "chat_attach";
+      return await invoke<ThreadView>(command, bytes, {
+        headers: {
+          "conversation-id": String(conversationId),
+          "file-name": encodeURIComponent(file.name),
+          message: encodeURIComponent(message),
+        },
+      });
+    } catch (error) {
+      throw asUiError(error);
+    }
+  },
+  chatEdit: (messageId: number, message: string) => call<ThreadView>("chat_edit", { messageId, message }),
+  chatDelete: (messageId: number) => call<ThreadView>("chat_delete", { messageId }),
+  /** The thread shown in a focused window (null: none); the core marks it read while so. */
+  chatViewing: (conversationId: number | null) => call<void>("chat_viewing", { conversationId }),
+  chatClaim: (conversationId: number) => call<ThreadView>("chat_claim", { conversationId }),
+  chatRetry: (seq: number) => call<ThreadView>("chat_retry", { seq }),
+  chatDiscard: (seq: number) => call<ThreadView>("chat_discard", { seq }),
+  /** Saves an attachment to the computer; resolves to where it was saved. */
+  chatSaveAttachment: (url: string, name: string) => call<string>("chat_save_attachment", { url, name }),
+  /** Opens a link in the computer's browser (never in the desk's window). */
+  openLink: (url: string) => call<void>("open_link", { url }),
   onEvent: (handler: (event: DeskEvent) => void): Promise<UnlistenFn> =>
     listen<DeskEvent>("desk-event", (message) => handler(message.payload)),
 };

@@ -36,4 +36,16 @@ export type CommandName =
   | "gallery_update"
   | "gallery_delete"
   | "team_board"
-  | "clock_toggle";
+  | "clock_toggle"
+  | "chat_conversations"
+  | "chat_thread"
+  | "chat_send"
+  | "chat_attach"
+  | "chat_edit"
+  | "chat_delete"
+  | "chat_viewing"
+  | "chat_claim"
+  | "chat_retry"
+  | "chat_discard"
+  | "chat_save_attachment"
+  | "open_link";

@@ -11,6 +11,9 @@ import {
 import { offers } from "./offers.svelte";
 import { team } from "./team.svelte";
 import { display } from "./display.svelte";
+import { messages } from "./messages.svelte";
+
+const APP_NAME = "HotelMate Desk";
 
 class DeskState {
   session = $state<SessionInfo | null>(null);
@@ -27,6 +30,8 @@ class DeskState {
   outbox = $state<OutboxSummary>({ pending: 0, conflicts: 0, rejected: 0 });
   /** When the live connection tries again (ms since the epoch), while offline. */
   retryAt = $state<number | null>(null);
+  /** The window's title: the unread guest messages first, when there are any. */
+  title = $derived(messages.unreadTotal > 0 ? `(${messages.unreadTotal}) ${APP_NAME}` : APP_NAME);
 
   apply(event: DeskEvent): void {
     switch (event.type) {
@@ -69,6 +74,16 @@ class DeskState {
         break;
       case "upload_progress":
         if (event.resource === "offers") offers.uploadProgress(event.id, event.sent, event.total);
+        else if (event.resource === "conversations") messages.uploadProgress(event.id, event.sent, event.total);
+        break;
+      case "chat_changed":
+        messages.changed(event.conversation_id, event.unread_total);
+        break;
+      case "guest_message":
+        messages.guestMessage(event.conversation_id, event.message_id);
+        break;
+      case "open_thread":
+        messages.show(event.conversation_id);
         break;
     }
   }

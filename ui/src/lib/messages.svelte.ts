@@ -1,0 +1,327 @@
+// The Messages screen's state: the conversation list and the open thread as the core has them
+// (read again whenever the core says the chat changed; a ticket each, so a stale answer never
+// overwrites a newer one), which thread is visible in a focused window (the only thing that
+// marks messages read), drafts, upload progress per waiting message, and the chime for a guest.
+import { backend, type ConversationFilter, type ConversationList, type ThreadView, type UiError } from "./backend";
+import { chime, prepareChime } from "./chime";
+
+/** Messages read when a thread opens, and how many more each scroll to the top reads. */
+export const THREAD_PAGE = 50;
+/** What the server accepts as an attachment (API.md). */
+export const MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024;
+export const ATTACHMENT_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp", "bmp", "pdf", "doc", "docx", "xls", "xlsx", "txt", "csv"];
+const TICK_MS = 30_000;
+const SOUND_OFF_KEY = "hotelmate-desk.guest-message-sound-off";
+/** Guest messages arriving together (say, after a reconnect) chime once. */
+const CHIME_GAP_MS = 1500;
+/** Message ids already chimed for, so one message never chimes twice. */
+const CHIMED_REMEMBERED = 500;
+
+class MessagesState {
+  list = $state<ConversationList | null>(null);
+  filter = $state<ConversationFilter>("all");
+  query = $state("");
+  listError = $state<UiError | null>(null);
+  /** Unread guest messages in every conversation: the nav badge and the window title. */
+  unreadTotal = $state(0);
+  /** The conversation chosen on the left. */
+  openId = $state<number | null>(null);
+  /** The open conversation's thread, once read (never another conversation's). */
+  thread = $state<ThreadView | null>(null);
+  threadError = $state<UiError | null>(null);
+  loadingOlder = $state(false);
+  /** What is typed in each conversation's composer. */
+  drafts = $state<Record<number, string>>({});
+  /** Upload progress (0..1) per waiting message id (negative). */
+  progress = $state<Record<number, number>>({});
+  soundOn = $state(localStorage.getItem(SOUND_OFF_KEY) === null);
+  /** Now, every half minute (for "as of" and today's times). */
+  now = $state(Date.now());
+  /** Goes up when something (a clicked notification) asks for the Messages screen. */
+  summoned = $state(0);
+
+  /** How many messages the open thread shows. */
+  #limit = THREAD_PAGE;
+  /** Someone is signed in in this window (the reception display never is). */
+  #active = false;
+  /** The Messages screen is shown. */
+  #onScreen = false;
+  /** What the core was last told is being viewed (undefined: not known). */
+  #viewing: number | null | undefined = undefined;
+  /** Viewing changes reach the core in the order they happened. */
+  #viewingSent: Promise<void> = Promise.resolve();
+  #latestList = 0;
+  #latestThread = 0;
+  #chimedAt = 0;
+  #chimed = new Set<number>();
+
+  constructor() {
+    setInterval(() => (this.now = Date.now()), TICK_MS);
+  }
+
+  /** Someone signed in: a fresh start, and the unread total read at once. */
+  start(): void {
+    this.#reset();
+    this.#active = true;
+    prepareChime();
+    void this.reloadList();
+  }
+
+  /** Signed out: nothing of that person's chat stays on screen or in the title. */
+  stop(): void {
+    this.#active = false;
+    this.#reset();
+  }
+
+  #reset(): void {
+    this.#latestList += 1;
+    this.#latestThread += 1;
+    this.list = null;
+    this.listError = null;
+    this.unreadTotal = 0;
+    this.openId = null;
+    this.thread = null;
+    this.threadError = null;
+    this.loadingOlder = false;
+    this.drafts = {};
+    this.progress = {};
+    this.filter = "all";
+    this.query = "";
+    this.#limit = THREAD_PAGE;
+  }
+
+  async reloadList(): Promise<void> {
+    if (!this.#active) return;
+    const ticket = ++this.#latestList;
+    try {
+      const list = await backend.chatConversations(this.filter, this.query);
+      if (ticket === this.#latestList) {
+        this.list = list;
+        this.unreadTotal = list.unread_total;
+        this.listError = null;
+      }
+    } catch (error) {
+      if (ticket === this.#latestList) this.listError = error as UiError;
+    }
+  }
+
+  setFilter(filter: ConversationFilter): void {
+    this.filter = filter;
+    void this.reloadList();
+  }
+
+  search(query: string): void {
+    this.query = query;
+    void this.reloadList();
+  }
+
+  /** Shows a conversation (null: none), from its newest messages. */
+  async open(conversationId: number | null): Promise<void> {
+    if (conversationId === this.openId) return;
+    this.#latestThread += 1;
+    this.openId = conversationId;
+    this.thread = null;
+    this.threadError = null;
+    this.loadingOlder = false;
+    this.#limit = THREAD_PAGE;
+    this.syncViewing();
+    await this.reloadThread();
+  }
+
+  /** Reads the open thread again; false if that failed. */
+  async reloadThread(): Promise<boolean> {
+    const id = this.openId;
+    if (id === null || !this.#active) return true;
+    const ticket = ++this.#latestThread;
+    try {
+      const thread = await backend.chatThread(id, this.#limit);
+      if (ticket === this.#latestThread) {
+        this.thread = thread;
+        this.threadError = null;
+      }
+      return true;
+    } catch (error) {
+      if (ticket === this.#latestThread) this.threadError = error as UiError;
+      return false;
+    }
+  }
+
+  /** Reads a page of older messages into the open thread (scrolled to its top). */
+  async loadOlder(): Promise<void> {
+    if (!this.thread?.has_older || this.loadingOlder) return;
+    const id = this.openId;
+    const before = this.#limit;
+    // Set first, so a reload meanwhile (a new message) keeps the older ones too.
+    this.#limit = before + THREAD_PAGE;
+    this.loadingOlder = true;
+    const read = await this.reloadThread();
+    if (id !== this.openId) return;
+    this.loadingOlder = false;
+    if (!read) this.#limit = before;
+  }
+
+  /** Runs an action on the open thread and shows the thread it answers with. Rejects with the
+   *  UiError, for the screen to show where it happened. */
+  async #act(action: (conversationId: number) => Promise<ThreadView>): Promise<void> {
+    const id = this.openId;
+    if (id === null) return;
+    const ticket = ++this.#latestThread;
+    let thread: ThreadView;
+    try {
+      thread = await action(id);
+    } catch (error) {
+      // A reload that this action overtook was dropped: read the thread again.
+      if (ticket === this.#latestThread) void this.reloadThread();
+      throw error;
+    }
+    if (ticket !== this.#latestThread || id !== this.openId) return;
+    if (this.#limit > THREAD_PAGE) {
+      // The answer may hold fewer messages than are shown (scrolled back): read again with the
+      // count shown rather than drop the older ones (the view would jump).
+      await this.reloadThread();
+    } else {
+      this.thread = thread;
+      this.threadError = null;
+    }
+  }
+
+  send(message: string, replyTo: number | null): Promise<void> {
+    return this.#act((id) => backend.chatSend(id, message, replyTo));
+  }
+
+  attach(file: File, message: string): Promise<void> {
+    return this.#act((id) => backend.chatAttach(id, file, message));
+  }
+
+  edit(messageId: number, message: string): Promise<void> {
+    return this.#act(() => backend.chatEdit(messageId, message));
+  }
+
+  remove(messageId: number): Promise<void> {
+    return this.#act(() => backend.chatDelete(messageId));
+  }
+
+  claim(): Promise<void> {
+    return this.#act((id) => backend.chatClaim(id));
+  }
+
+  /** A waiting reply's queue number is its (negative) message id, turned positive. */
+  retry(messageId: number): Promise<void> {
+    return this.#act(() => backend.chatRetry(-messageId));
+  }
+
+  discard(messageId: number): Promise<void> {
+    return this.#act(() => backend.chatDiscard(-messageId));
+  }
+
+  /** The Messages screen came up or went away. */
+  setOnScreen(shown: boolean): void {
+    this.#onScreen = shown;
+    this.syncViewing();
+  }
+
+  /** Tells the core which thread is visible in a focused window, when that changed: it marks
+   *  that one read while so, and nothing else does. */
+  syncViewing(focused = document.hasFocus()): void {
+    const visible = this.#active && this.#onScreen && focused && document.visibilityState === "visible";
+    const id = visible ? this.openId : null;
+    if (id === this.#viewing) return;
+    this.#viewing = id;
+    this.#viewingSent = this.#viewingSent
+      .then(() => backend.chatViewing(id))
+      .catch((error: unknown) => {
+        this.#viewing = undefined;
+        // Signed out meanwhile: nothing is being viewed, and nobody to tell.
+        if (this.#active) this.threadError = error as UiError;
+      });
+  }
+
+  /** The chat on the desk changed: the list again, and the open thread if it is concerned. */
+  changed(conversationId: number | null, unreadTotal: number): void {
+    if (!this.#active) return;
+    this.unreadTotal = unreadTotal;
+    void this.reloadList();
+    if (this.openId !== null && (conversationId === null || conversationId === this.openId)) {
+      void this.reloadThread();
+    }
+  }
+
+  /** A guest wrote: a chime, unless muted or the message is in front of the user already. */
+  guestMessage(conversationId: number, messageId: number): void {
+    if (!this.#active || !this.soundOn || this.#chimed.has(messageId)) return;
+    if (this.#chimed.size >= CHIMED_REMEMBERED) this.#chimed.clear();
+    this.#chimed.add(messageId);
+    if (this.#onScreen && this.openId === conversationId && document.hasFocus()) return;
+    const now = Date.now();
+    if (now - this.#chimedAt < CHIME_GAP_MS) return;
+    this.#chimedAt = now;
+    chime();
+  }
+
+  /** A guest-message notification was clicked: the Messages screen, with that thread. */
+  show(conversationId: number): void {
+    if (!this.#active) return;
+    this.summoned += 1;
+    void this.open(conversationId);
+  }
+
+  setSound(on: boolean): void {
+    this.soundOn = on;
+    if (on) localStorage.removeItem(SOUND_OFF_KEY);
+    else localStorage.setItem(SOUND_OFF_KEY, "1");
+  }
+
+  uploadProgress(id: number, sent: number, total: number): void {
+    if (total > 0 && sent < total) {
+      this.progress = { ...this.progress, [id]: sent / total };
+    } else {
+      const { [id]: _, ...rest } = this.progress;
+      this.progress = rest;
+    }
+  }
+}
+
+export const messages = new MessagesState();
+
+/** Why a file cannot be attached, naming it (null: it can). */
+export function attachmentProblem(file: File): string | null {
+  const extension = file.name.includes(".") ? (file.name.split(".").pop() ?? "").toLowerCase() : "";
+  if (!ATTACHMENT_EXTENSIONS.includes(extension)) {
+    return `“${file.name}” cannot be sent: guests can be sent ${ATTACHMENT_EXTENSIONS.join(", ")} files only.`;
+  }
+  if (file.size > MAX_ATTACHMENT_BYTES) {
+    const megabytes = (file.size / (1024 * 1024)).toFixed(1);
+    return `“${file.name}” cannot be sent: it is ${megabytes} MB, and an attachment can be 50 MB at most.`;
+  }
+  return null;
+}
+
+/** The local calendar day of a moment, to group messages by. */
+export function dayOf(at: string | number): string {
+  const date = new Date(at);
+  return `${date.getFullYear()}-${date.getMonth() + 1}-${date.getDate()}`;
+}
+
+/** "Today", "Yesterday", "Monday 3 March" (with the year when it is not this year). */
+export function dayLabel(at: string, now: number): string {
+  if (dayOf(at) === dayOf(now)) return "Today";
+  const today = new Date(now);
+  if (dayOf(at) === dayOf(new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1).getTime())) {
+    return "Yesterday";
+  }
+  const date = new Date(at);
+  return date.toLocaleDateString([], {
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: date.getFullYear() === today.getFullYear() ? undefined : "numeric",
+  });
+}
+
+/** A conversation's time in the list: "14:02" today, else the date ("3 Mar"). */
+export function listTime(at: string, now: number): string {
+  const date = new Date(at);
+  if (dayOf(at) === dayOf(now)) return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const thisYear = date.getFullYear() === new Date(now).getFullYear();
+  return date.toLocaleDateString([], { day: "numeric", month: "short", year: thisYear ? undefined : "numeric" });
+}
