@@ -1,0 +1,244 @@
+//! Guest messages in the real window, as the front desk lives them: a guest writes (through the
+//! sandbox's REST API without a token, as the guest's page does) and exactly one desktop toast
+//! reaches the notification service (read from the session's dbus-monitor log); invoking the
+//! toast's action through the notification daemon (`dunstctl action`) opens that thread, which
+//! is then read on the server; a reply written with the network cut waits, then arrives once;
+//! after the app is reopened the conversation is still read. Screenshots under target/e2e/.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use fantoccini::Client;
+use hotelmate_e2e::{
+    click, screenshot, sign_in_through, token_of, type_into, until, AppProfile, CutProxy, Driver,
+};
+use hotelmate_sandbox::{Sandbox, SandboxHandle};
+use serde_json::{json, Value};
+
+/// Room 102's conversation in the seed (everything in it read).
+const ROOM_102: i64 = 2;
+
+fn notification_log() -> String {
+    std::env::var_os("HOTELMATE_NOTIFICATION_LOG")
+        .and_then(|path| std::fs::read_to_string(path).ok())
+        .unwrap_or_default()
+}
+
+fn dunstctl(args: &[&str]) {
+    let status = Command::new("dunstctl").args(args).status().unwrap();
+    assert!(status.success(), "dunstctl {args:?}: {status}");
+}
+
+async fn guest_writes(server: &SandboxHandle, text: &str) -> i64 {
+    let answer: Value = reqwest::Client::new()
+        .post(format!(
+            "{}/api/chat/killarney/conversations/{ROOM_102}/messages/send/",
+            server.base_url()
+        ))
+        .json(&json!({ "message": text }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["message"]["id"].as_i64().unwrap()
+}
+
+async fn server_thread(server: &SandboxHandle) -> Vec<Value> {
+    let token = token_of(server, "anna.byrne").await;
+    reqwest::Client::new()
+        .get(format!(
+            "{}/api/chat/killarney/conversations/{ROOM_102}/messages/?limit=100",
+            server.base_url()
+        ))
+        .header("Authorization", format!("Token {token}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Each message of the open thread as `(text, status)`.
+async fn thread_shown(app: &Client) -> Vec<(String, String)> {
+    let value = app
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=message]')]
+                 .map(m => [m.textContent, m.dataset.status]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pair| {
+            (
+                pair[0].as_str().unwrap_or_default().to_owned(),
+                pair[1].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+async fn open_thread_id(app: &Client) -> Option<i64> {
+    app.execute(
+        "const t = document.querySelector('[data-testid=thread]');
+         return t ? Number(t.dataset.conversationId) : null;",
+        vec![],
+    )
+    .await
+    .ok()
+    .and_then(|v| v.as_i64())
+}
+
+/// The unread badge of a conversation in the list (0 without one).
+async fn unread_badge(app: &Client, conversation_id: i64) -> i64 {
+    app.execute(
+        "const row = document.querySelector(`[data-testid=conversation][data-conversation-id='${arguments[0]}']`);
+         const badge = row && row.querySelector('[data-testid=conversation-unread]');
+         return badge ? Number(badge.textContent.trim()) : (row ? 0 : -1);",
+        vec![Value::from(conversation_id)],
+    )
+    .await
+    .ok()
+    .and_then(|v| v.as_i64())
+    .unwrap_or(-1)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn window_a_guest_writes_one_toast_opens_the_thread_and_a_reply_cut_off_arrives_once() {
+    assert!(
+        std::env::var_os("HOTELMATE_NOTIFICATION_LOG").is_some(),
+        "run inside the test desktop session (cargo xtask test), which logs notifications"
+    );
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let profile = AppProfile::new("messages");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in_through(&app, &server, proxy.addr(), "anna.byrne").await;
+    // The desk is on its first screen (Offers) when the guest writes.
+    dunstctl(&["close-all"]);
+    let nonce = std::process::id();
+    let text = format!("Could we have a late checkout, please? ({nonce})");
+    let written = Instant::now();
+    let id = guest_writes(&server, &text).await;
+    until(
+        "the guest's toast reaches the notification service",
+        || async { notification_log().contains(&text) },
+    )
+    .await;
+    println!(
+        "a guest's message became a desktop toast in {} ms",
+        written.elapsed().as_millis()
+    );
+    // It reached the desk on two channels (the conversation's and the receptionist's); the
+    // grouping window (1.5 s) passes before a second toast could show.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(
+        notification_log().matches(&text).count(),
+        1,
+        "one toast for one message"
+    );
+    until("the window title counts the unread messages", || async {
+        app.title().await.unwrap_or_default().starts_with('(')
+    })
+    .await;
+
+    // Clicking the toast (its default action, invoked by the notification daemon) opens the
+    // thread in the desk.
+    dunstctl(&["action", "0"]);
+    until("the toast opened its thread", || async {
+        open_thread_id(&app).await == Some(ROOM_102)
+    })
+    .await;
+    until("the thread shows the guest's message", || async {
+        thread_shown(&app)
+            .await
+            .iter()
+            .any(|(t, _)| t.contains(&text))
+    })
+    .await;
+    screenshot(&app, "50-messages-thread").await;
+    until("the message is read on the server", || async {
+        server_thread(&server)
+            .await
+            .iter()
+            .any(|m| m["id"] == id && m["read_by_staff"] == true)
+    })
+    .await;
+
+    // A reply written with the network cut waits, then arrives once.
+    proxy.cut();
+    let reply = format!("Of course, check-out at 1 pm is fine. ({nonce})");
+    type_into(&app, "[data-testid=composer]", &reply).await;
+    click(&app, "[data-testid=send]").await;
+    until("the reply shows as not sent yet", || async {
+        thread_shown(&app)
+            .await
+            .iter()
+            .any(|(t, s)| t.contains(&reply) && (s == "waiting" || s == "checking"))
+    })
+    .await;
+    screenshot(&app, "51-messages-reply-waiting").await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(
+        !server_thread(&server)
+            .await
+            .iter()
+            .any(|m| m["message"] == reply.as_str()),
+        "nothing reaches the server while the network is cut"
+    );
+    proxy.restore();
+    until("the reply reaches the server", || async {
+        server_thread(&server)
+            .await
+            .iter()
+            .any(|m| m["message"] == reply.as_str())
+    })
+    .await;
+    until("the reply shows as sent", || async {
+        thread_shown(&app)
+            .await
+            .iter()
+            .any(|(t, s)| t.contains(&reply) && (s == "delivered" || s == "read"))
+    })
+    .await;
+    assert_eq!(
+        server_thread(&server)
+            .await
+            .iter()
+            .filter(|m| m["message"] == reply.as_str())
+            .count(),
+        1,
+        "the guest gets the reply once"
+    );
+    assert_eq!(
+        thread_shown(&app)
+            .await
+            .iter()
+            .filter(|(t, _)| t.contains(&reply))
+            .count(),
+        1,
+        "the desk shows it once"
+    );
+    screenshot(&app, "52-messages-reply-sent").await;
+
+    // Reopened, the desk still has the conversation read.
+    app.close().await.unwrap();
+    let app = driver.launch().await;
+    click(&app, "[data-testid=nav-messages]").await;
+    until("the list shows room 102 read", || async {
+        unread_badge(&app, ROOM_102).await == 0
+    })
+    .await;
+    app.close().await.unwrap();
+    server.shutdown().await;
+}
