@@ -385,17 +385,20 @@ async fn a_reply_whose_answer_was_lost_is_not_sent_twice_after_a_restart() {
 #[tokio::test(flavor = "multi_thread")]
 async fn read_state_and_who_handles_a_conversation_survive_a_restart_with_no_network() {
     let (server, proxy, home, desk) = front_desk("chat-restart").await;
-    let room_101 = 1;
+    // Room 204: only its guest has written, and nobody has read it.
+    let room_204 = 3;
     assert!(
-        unread(&desk, room_101) >= 1,
-        "the seed's room 101 is unread"
+        unread(&desk, room_204) >= 1,
+        "the seed's room 204 is unread"
     );
-    let before = desk.messages().thread(room_101, 50).await.unwrap();
-    assert!(before.handled_by.is_none() || !before.mine);
-    let claimed = desk.messages().claim(room_101).await.unwrap();
+    let before = desk.messages().thread(room_204, 50).await.unwrap();
+    assert_eq!(before.handled_by, None, "nobody handles it yet");
+    // Room 101's last answer is Anna's: she handles it, as far as the desk can tell.
+    assert!(desk.messages().thread(1, 50).await.unwrap().mine);
+    let claimed = desk.messages().claim(room_204).await.unwrap();
     assert!(claimed.mine, "claimed");
     assert_eq!(claimed.handled_by.as_deref(), Some("Anna Byrne"));
-    assert_eq!(unread(&desk, room_101), 0, "taking it over reads it");
+    assert_eq!(unread(&desk, room_204), 0, "taking it over reads it");
     let messages = claimed.messages.len();
     desk.shutdown().await;
     drop(desk);
@@ -407,26 +410,32 @@ async fn read_state_and_who_handles_a_conversation_survive_a_restart_with_no_net
         .messages()
         .conversations(ConversationFilter::Mine, "")
         .unwrap();
-    assert_eq!(
-        list.conversations
-            .iter()
-            .map(|c| c.conversation_id)
-            .collect::<Vec<_>>(),
-        [room_101],
-        "mine, offline, after a restart"
+    let mine: Vec<i64> = list
+        .conversations
+        .iter()
+        .map(|c| c.conversation_id)
+        .collect();
+    assert!(
+        mine.contains(&room_204),
+        "mine, offline, after a restart: {mine:?}"
     );
-    assert_eq!(unread(&desk, room_101), 0);
-    let thread = desk.messages().thread(room_101, 50).await.unwrap();
+    assert!(
+        !mine.contains(&ROOM_102),
+        "Niamh answered room 102 last: {mine:?}"
+    );
+    assert_eq!(unread(&desk, room_204), 0);
+    let thread = desk.messages().thread(room_204, 50).await.unwrap();
     assert_eq!(thread.messages.len(), messages, "the thread reads offline");
     assert!(thread.mine);
     // Answering works offline too, and the answer goes once the network is back.
     desk.messages()
-        .send(room_101, "Towels delivered.", None)
+        .send(room_204, "A taxi is booked for 9.", None)
         .unwrap();
     proxy.restore();
     let tok = token(&server, "anna.byrne").await;
     eventually("the answer reaches the server", WAIT, || async {
-        texts(&server_thread(&server, &tok, room_101).await).contains(&"Towels delivered.".into())
+        texts(&server_thread(&server, &tok, room_204).await)
+            .contains(&"A taxi is booked for 9.".into())
     })
     .await;
     desk.shutdown().await;

@@ -568,7 +568,14 @@ pub fn read_conversations(
     query: &str,
 ) -> Result<ConversationList, StoreError> {
     let rows = store.records(CONVERSATIONS.name)?;
-    let threads: HashMap<_, _> = store.chat_thread_states()?.into_iter().collect();
+    let mut threads: HashMap<i64, ThreadState> = store.chat_thread_states()?.into_iter().collect();
+    for (id, sender) in store.chat_last_staff_senders(None)? {
+        let state = threads.entry(id).or_default();
+        if state.handled_by.is_none() {
+            state.handled_by = sender.handled_by;
+            state.handled_by_id = sender.handled_by_id;
+        }
+    }
     let unread: HashMap<_, _> = store.chat_unread_counts()?.into_iter().collect();
     let mut waiting: HashMap<i64, u32> = HashMap::new();
     for entry in store.chat_replies(None)? {
@@ -601,7 +608,17 @@ pub fn read_thread(
 ) -> Result<ThreadView, StoreError> {
     let messages = store.chat_thread(conversation_id, None, limit)?;
     let entries = store.chat_replies(Some(conversation_id))?;
-    let state = store.chat_thread_state(conversation_id)?;
+    let mut state = store.chat_thread_state(conversation_id)?;
+    if state.handled_by.is_none() {
+        if let Some((_, sender)) = store
+            .chat_last_staff_senders(Some(conversation_id))?
+            .into_iter()
+            .next()
+        {
+            state.handled_by = sender.handled_by;
+            state.handled_by_id = sender.handled_by_id;
+        }
+    }
     let conversation = store.record(CONVERSATIONS.name, conversation_id)?;
     let has_older = !state.complete || store.chat_count(conversation_id)? > messages.len();
     Ok(thread_view(&ThreadParts {

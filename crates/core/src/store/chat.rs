@@ -461,6 +461,40 @@ impl Store {
         Ok(states)
     }
 
+    /// The author of each thread's newest cached staff message: whoever sent last handles the
+    /// conversation (the server makes the sender its handler, API.md §8.4).
+    /// `conversation_id`: of one thread only.
+    pub fn chat_last_staff_senders(
+        &self,
+        conversation_id: Option<i64>,
+    ) -> Result<Vec<(i64, ThreadState)>, StoreError> {
+        let conn = self.lock();
+        let mut statement = conn.prepare_cached(
+            "SELECT conversation_id,
+                    COALESCE(json_extract(body, '$.staff_info.name'),
+                             json_extract(body, '$.staff_display_name')),
+                    json_extract(body, '$.staff')
+             FROM chat_messages
+             WHERE id IN (SELECT MAX(id) FROM chat_messages
+                          WHERE json_extract(body, '$.sender_type') = 'staff'
+                            AND (?1 IS NULL OR conversation_id = ?1)
+                          GROUP BY conversation_id)",
+        )?;
+        let senders = statement
+            .query_map([conversation_id], |r| {
+                Ok((
+                    r.get(0)?,
+                    ThreadState {
+                        complete: false,
+                        handled_by: r.get(1)?,
+                        handled_by_id: r.get(2)?,
+                    },
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(senders)
+    }
+
     pub fn chat_set_complete(&self, conversation_id: i64) -> Result<(), StoreError> {
         self.lock().execute(
             "INSERT INTO chat_threads (conversation_id, complete) VALUES (?1, 1)
