@@ -38,6 +38,12 @@ const COMMANDS: &[Command] = &[
     command("session", "connection_status", &[MAIN, DISPLAY]),
     command("display", "open_reception_display", &[MAIN]),
     command("display", "display_content", &[MAIN, DISPLAY]),
+    command("display", "display_settings", &[MAIN]),
+    command("display", "display_settings_set", &[MAIN]),
+    command("display", "display_set_pin", &[MAIN]),
+    command("display", "display_monitors", &[MAIN]),
+    command("display", "time_zones", &[MAIN]),
+    command("display", "display_leave", &[DISPLAY]),
     command("settings", "computer_settings", &[MAIN]),
     command("settings", "set_close_to_tray", &[MAIN]),
     command("settings", "set_start_at_login", &[MAIN]),
@@ -88,6 +94,6 @@ const WINDOWS: &[(&str, &str, &str)] = &[
     (
         DISPLAY,
         "display-window",
-        "The reception display kiosk: reads the session, what the display shows and the team board, and listens to events; changes nothing.",
+        "The reception display kiosk: reads the session, what the display shows and the team board, and listens to events; changes nothing, and is left only with its PIN or a staff sign-in.",
     ),
 ];

@@ -18,6 +18,24 @@ pub fn enabled() -> bool {
 
 /// Writes or removes the entry; the error is a sentence for the user.
 pub fn set(on: bool) -> Result<(), String> {
+    write(on, false)
+}
+
+/// This computer is (or stops being) a reception display: it starts at login straight into the
+/// display, or (no longer one) stops starting at login until "Start at login" is switched on.
+pub fn set_display(on: bool) -> Result<(), String> {
+    let is_display_entry = entry_path()
+        .and_then(|path| std::fs::read_to_string(path).ok())
+        .is_some_and(|entry| entry.contains(DISPLAY_ARG));
+    if on || is_display_entry {
+        write(on, on)?;
+    }
+    Ok(())
+}
+
+const DISPLAY_ARG: &str = "--display";
+
+fn write(on: bool, display: bool) -> Result<(), String> {
     let path = entry_path().ok_or("there is no home folder to keep the login setting in")?;
     if !on {
         return match std::fs::remove_file(&path) {
@@ -29,8 +47,13 @@ pub fn set(on: bool) -> Result<(), String> {
     let program = std::env::current_exe()
         .map_err(|error| format!("cannot tell where this program is: {error}"))?;
     let entry = format!(
-        "[Desktop Entry]\nType=Application\nName=HotelMate Desk\nExec=\"{}\"\nX-GNOME-Autostart-enabled=true\n",
-        program.display()
+        "[Desktop Entry]\nType=Application\nName=HotelMate Desk\nExec=\"{}\"{}\nX-GNOME-Autostart-enabled=true\n",
+        program.display(),
+        if display {
+            format!(" {DISPLAY_ARG}")
+        } else {
+            String::new()
+        }
     );
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)

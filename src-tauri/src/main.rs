@@ -8,6 +8,7 @@ mod commands;
 mod demo;
 mod events;
 mod images;
+mod kiosk;
 mod single;
 mod tray;
 
@@ -45,6 +46,7 @@ fn main() {
     };
     let app = tauri::Builder::default()
         .manage(desk.clone())
+        .manage(kiosk::Kiosk::default())
         .register_asynchronous_uri_scheme_protocol(images::SCHEME, images::serve)
         .setup(move |app| {
             let handle = app.handle().clone();
@@ -56,8 +58,16 @@ fn main() {
             if let Some(listener) = instance {
                 single::listen(listener, handle.clone());
             }
-            if open_display {
-                tray::show(&handle, "display");
+            // `--display`, or a computer set to be a reception display, opens into it.
+            let is_display = app
+                .state::<Desk>()
+                .display()
+                .settings()
+                .is_ok_and(|s| s.is_display);
+            if open_display || is_display {
+                if let Err(error) = kiosk::open(&handle) {
+                    tracing::warn!(%error, "the reception display cannot open");
+                }
             }
             Ok(())
         })
@@ -66,6 +76,8 @@ fn main() {
             // Otherwise closing it quits, also with the (hidden) reception display window.
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {
                 if window.label() != "main" {
+                    // The display is a kiosk: it is left through its unlock, not closed.
+                    api.prevent_close();
                     return;
                 }
                 if window.state::<Desk>().close_to_tray() {

@@ -49,13 +49,15 @@ pub fn listen(listener: std::os::unix::net::UnixListener, app: tauri::AppHandle)
             if stream.read_to_string(&mut args).is_err() {
                 continue;
             }
-            let window = if args.lines().any(|a| a == "--display") {
-                "display"
+            let wants_display = args.lines().any(|a| a == "--display");
+            tracing::info!(wants_display, "another launch asked for this desk");
+            if wants_display {
+                if let Err(error) = crate::kiosk::open(&app) {
+                    tracing::warn!(%error, "the reception display cannot open");
+                }
             } else {
-                "main"
-            };
-            tracing::info!(window, "another launch asked for this desk");
-            crate::tray::show(&app, window);
+                crate::tray::show(&app, "main");
+            }
         }
     });
 }

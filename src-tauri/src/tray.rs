@@ -48,7 +48,11 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
         .menu(&menu)
         .on_menu_event(|app, event| match event.id.as_ref() {
             "open" | "unread" => show(app, "main"),
-            "display" => show(app, "display"),
+            "display" => {
+                if let Err(error) = crate::kiosk::open(app) {
+                    tracing::warn!(%error, "the reception display cannot open");
+                }
+            }
             "clock" => toggle_clock(app),
             "quit" => app.exit(0),
             _ => {}

@@ -5,6 +5,7 @@
 //! shown once (by its id) and clicking it opens its thread.
 
 use std::collections::{BTreeSet, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -137,16 +138,19 @@ pub struct Notifier {
 
 impl Notifier {
     /// `me`: my staff id; events about me (clocked at the face terminal) are not colleagues'.
-    /// `opener` receives [`DeskEvent::OpenThread`] when a guest's toast is clicked.
+    /// `opener` receives [`DeskEvent::OpenThread`] when a guest's toast is clicked; nothing
+    /// shows while `paused` is set (the reception display shows on this computer).
     pub fn start(
         mut events: Receiver<DeskEvent>,
         muted: BTreeSet<ResourceKind>,
         resources: Resources,
         me: i64,
         opener: Sender<DeskEvent>,
+        paused: Arc<AtomicBool>,
     ) -> Self {
         let muted = Arc::new(Mutex::new(muted));
         let filter = muted.clone();
+        let quiet = paused;
         let task = tokio::spawn(async move {
             let mut shown = ShownMessages::default();
             let mut toast_of = |event: &DeskEvent| {
@@ -179,6 +183,9 @@ impl Notifier {
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
                     .clone();
                 burst.retain(|t| !muted.contains(&t.category));
+                if quiet.load(Ordering::SeqCst) {
+                    continue;
+                }
                 for toast in group(burst) {
                     show(&toast, &opener).await;
                 }

@@ -220,6 +220,17 @@ impl SandboxHandle {
             .store(on, std::sync::atomic::Ordering::SeqCst);
     }
 
+    /// Plays `actions` of the simulator's hotel activity at once (guests write, colleagues clock
+    /// in or out, the manager edits an offer), chosen at random as the simulator does: its
+    /// pauses average 35 s, so about 100 actions are a simulated hour. Returns how many
+    /// succeeded.
+    #[cfg(feature = "test-support")]
+    pub fn simulate(&self, actions: usize) -> usize {
+        (0..actions)
+            .filter(|_| simulator::step(&self.state, simulator::random_action()).is_ok())
+            .count()
+    }
+
     /// Stops the simulator, closes every WebSocket (code 4200, "reconnect"), finishes open requests (at most
     /// a few seconds), and deletes temporary data.
     pub async fn shutdown(mut self) {

@@ -49,19 +49,20 @@ pub enum Action {
     ManagerEditsOffer,
 }
 
+/// One action, as often as the demo's hotel has them: half are guests writing.
+pub fn random_action() -> Action {
+    match rand::rng().random_range(0..10) {
+        0..=4 => Action::GuestWrites,
+        5..=7 => Action::ColleagueClocks,
+        _ => Action::ManagerEditsOffer,
+    }
+}
+
 /// Runs until aborted.
 pub async fn run(state: AppState) {
     loop {
-        let (pause, action) = {
-            let mut rng = rand::rng();
-            let pause = rng.random_range(MIN_PAUSE..MAX_PAUSE);
-            let action = match rng.random_range(0..10) {
-                0..=4 => Action::GuestWrites,
-                5..=7 => Action::ColleagueClocks,
-                _ => Action::ManagerEditsOffer,
-            };
-            (pause, action)
-        };
+        let pause = rand::rng().random_range(MIN_PAUSE..MAX_PAUSE);
+        let action = random_action();
         tokio::time::sleep(pause).await;
         if let Err(e) = step(&state, action) {
             tracing::warn!(?action, status = %e.status(), "simulated action failed");

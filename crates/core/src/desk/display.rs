@@ -1,17 +1,66 @@
 //! What the reception display shows (`desk.display()`), read from this desk's store only, so a
 //! lobby screen keeps showing it through a network outage: the hotel's name, logo, hero image
-//! and welcome message (its settings), the offers a guest may book today, and who is on duty.
+//! and welcome message (its settings), the offers a guest may book today in the hotel's own
+//! date, the shown galleries' images, and who is on duty by department. Also this computer's
+//! display settings (time zone, seconds per slide, whether it is a display, which screen) and
+//! leaving the kiosk: with the PIN set on the desk (offline too) or a staff sign-in.
+
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use super::{Desk, DeskError};
-use crate::api::SINGLETON_ID;
+use crate::api::{ApiClient, ApiError, SINGLETON_ID};
+use crate::config::ApiBase;
 use crate::offers::Offer;
 use crate::resources::hotel::SETTINGS;
-use crate::team::TeamMember;
+use crate::team::{TeamGroup, TeamMember};
+
+/// One image of the gallery slideshow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SlideImage {
+    pub url: String,
+    pub caption: Option<String>,
+    /// The gallery's name.
+    pub gallery: String,
+}
+
+/// This computer's reception display settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DisplaySettings {
+    /// The hotel's time zone (IANA name, e.g. "Europe/Dublin"): the display's clock and
+    /// "today" for the offers. This computer's own zone when not set.
+    pub time_zone: String,
+    /// How long each slide stays on screen.
+    pub rotation_seconds: u32,
+    /// This computer is a reception display: it opens straight into it at login.
+    pub is_display: bool,
+    /// The screen it shows on (its name); `None`: whichever it opens on.
+    pub monitor: Option<String>,
+    /// A PIN to leave the display is set on this computer.
+    pub has_pin: bool,
+}
+
+/// What the desk window sets (the PIN is set on its own).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DisplaySettingsChange {
+    pub time_zone: String,
+    pub rotation_seconds: u32,
+    pub is_display: bool,
+    pub monitor: Option<String>,
+}
+
+/// Who wants to leave the kiosk: the PIN, or a staff member of this hotel signing in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LeaveDisplay {
+    pub pin: Option<String>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+}
 
 /// The reception display's content.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -20,10 +69,78 @@ pub struct DisplayContent {
     pub welcome: Option<String>,
     pub logo_url: Option<String>,
     pub hero_url: Option<String>,
-    /// Active offers valid today (this computer's date), in the hotel's order.
+    /// Active offers valid today (the hotel's date), in the hotel's order.
     pub offers: Vec<Offer>,
-    /// Everyone on duty, department by department.
+    /// Everyone on duty.
     pub on_duty: Vec<TeamMember>,
+    /// Everyone on duty, department by department.
+    pub departments: Vec<TeamGroup>,
+    /// The images of the galleries the hotel shows, gallery by gallery, in their order.
+    pub gallery: Vec<SlideImage>,
+    /// The hotel's date (YYYY-MM-DD).
+    pub today: String,
+    pub settings: DisplaySettings,
+}
+
+const SETTINGS_KEY: &str = "display_settings";
+const PIN_KEY: &str = "display_pin";
+pub const DEFAULT_ROTATION_SECONDS: u32 = 10;
+const ROTATION_RANGE: std::ops::RangeInclusive<u32> = 5..=120;
+/// Wrong PINs in a row before the display stops listening for a while.
+const PIN_ATTEMPTS: u32 = 5;
+const PIN_LOCKOUT: Duration = Duration::from_secs(60);
+
+/// Wrong PINs typed lately (kept in memory: a restart is a walk to the machine anyway).
+#[derive(Default)]
+pub(super) struct PinGuard {
+    failures: u32,
+    locked_until: Option<Instant>,
+}
+
+/// The settings as stored (the PIN's presence is read apart).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct StoredSettings {
+    time_zone: Option<String>,
+    rotation_seconds: Option<u32>,
+    is_display: bool,
+    monitor: Option<String>,
+}
+
+/// The hotel's date in `time_zone` (IANA); this computer's date when the zone is unknown.
+pub fn today_in(time_zone: &str) -> NaiveDate {
+    let zoned = jiff::tz::TimeZone::get(time_zone)
+        .ok()
+        .map(|tz| jiff::Timestamp::now().to_zoned(tz).date());
+    match zoned {
+        Some(date) => NaiveDate::from_ymd_opt(
+            i32::from(date.year()),
+            u32::try_from(date.month()).unwrap_or(1),
+            u32::try_from(date.day()).unwrap_or(1),
+        )
+        .unwrap_or_else(|| chrono::Local::now().date_naive()),
+        None => chrono::Local::now().date_naive(),
+    }
+}
+
+/// This computer's own time zone (IANA), or UTC when it cannot tell.
+fn local_zone() -> String {
+    jiff::tz::TimeZone::system()
+        .iana_name()
+        .map_or_else(|| "UTC".to_owned(), str::to_owned)
+}
+
+/// Every time zone this computer knows, by name.
+pub fn time_zones() -> Vec<String> {
+    let mut names: Vec<String> = jiff::tz::db()
+        .available()
+        .map(|name| name.as_str().to_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn pin_hash(salt: &str, pin: &str) -> String {
+    hex::encode(Sha256::digest(format!("{salt}:{pin}").as_bytes()))
 }
 
 /// The reception display of a signed-in desk.
@@ -49,6 +166,162 @@ pub fn bookable_on(offer: &Offer, today: NaiveDate) -> bool {
 }
 
 impl Display<'_> {
+    fn stored(&self) -> StoredSettings {
+        match self.desk.inner.store.preference(SETTINGS_KEY) {
+            Ok(Some(json)) => serde_json::from_str(&json).unwrap_or_else(|err| {
+                tracing::warn!(error = %err, "damaged display settings; using the defaults");
+                StoredSettings::default()
+            }),
+            Ok(None) => StoredSettings::default(),
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot read the display settings; using the defaults");
+                StoredSettings::default()
+            }
+        }
+    }
+
+    /// This computer's display settings.
+    pub fn settings(&self) -> Result<DisplaySettings, DeskError> {
+        let stored = self.stored();
+        Ok(DisplaySettings {
+            time_zone: stored
+                .time_zone
+                .filter(|zone| jiff::tz::TimeZone::get(zone).is_ok())
+                .unwrap_or_else(local_zone),
+            rotation_seconds: stored
+                .rotation_seconds
+                .unwrap_or(DEFAULT_ROTATION_SECONDS)
+                .clamp(*ROTATION_RANGE.start(), *ROTATION_RANGE.end()),
+            is_display: stored.is_display,
+            monitor: stored.monitor,
+            has_pin: self.desk.inner.store.preference(PIN_KEY)?.is_some(),
+        })
+    }
+
+    /// Changes this computer's display settings; a zone this computer does not know or a
+    /// rotation out of 5–120 s is refused with the reason.
+    pub fn set_settings(
+        &self,
+        change: &DisplaySettingsChange,
+    ) -> Result<DisplaySettings, DeskError> {
+        let zone = change.time_zone.trim();
+        if jiff::tz::TimeZone::get(zone).is_err() {
+            return Err(DeskError::InvalidInput {
+                field: "time_zone",
+                message: format!(
+                    "'{zone}' is not a time zone this computer knows (e.g. Europe/Dublin)"
+                ),
+            });
+        }
+        if !ROTATION_RANGE.contains(&change.rotation_seconds) {
+            return Err(DeskError::InvalidInput {
+                field: "rotation_seconds",
+                message: "A slide stays on screen for 5 to 120 seconds".into(),
+            });
+        }
+        let stored = StoredSettings {
+            time_zone: Some(zone.to_owned()),
+            rotation_seconds: Some(change.rotation_seconds),
+            is_display: change.is_display,
+            monitor: change.monitor.clone().filter(|m| !m.trim().is_empty()),
+        };
+        let json = serde_json::to_string(&stored)
+            .map_err(|err| DeskError::Interrupted(format!("saving the display settings: {err}")))?;
+        self.desk.inner.store.set_preference(SETTINGS_KEY, &json)?;
+        self.settings()
+    }
+
+    /// Sets (4 to 8 digits) or removes the PIN that leaves the display.
+    pub fn set_pin(&self, pin: Option<&str>) -> Result<DisplaySettings, DeskError> {
+        let store = &self.desk.inner.store;
+        match pin.map(str::trim) {
+            None | Some("") => store.delete_preference(PIN_KEY)?,
+            Some(pin) => {
+                if !(4..=8).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(DeskError::InvalidInput {
+                        field: "pin",
+                        message: "A PIN is 4 to 8 digits".into(),
+                    });
+                }
+                let salt = hex::encode(rand::random::<[u8; 16]>());
+                store.set_preference(PIN_KEY, &format!("{salt}${}", pin_hash(&salt, pin)))?;
+            }
+        }
+        self.settings()
+    }
+
+    /// Whether someone may leave the kiosk: the PIN set on this computer (no network needed),
+    /// or a staff member of this hotel signing in (asked of the server; nothing is kept).
+    pub async fn leave(&self, who: &LeaveDisplay) -> Result<(), DeskError> {
+        if let Some(pin) = who.pin.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            return self.check_pin(pin);
+        }
+        let (Some(username), Some(password)) = (
+            who.username
+                .as_deref()
+                .map(str::trim)
+                .filter(|u| !u.is_empty()),
+            who.password.as_deref().filter(|p| !p.is_empty()),
+        ) else {
+            return Err(DeskError::InvalidInput {
+                field: "pin",
+                message: "Enter the display's PIN, or sign in as a member of staff".into(),
+            });
+        };
+        let session = self.desk.session().ok_or(DeskError::NotSignedIn)?;
+        let running = self.desk.running()?;
+        let base: &ApiBase = running.client.base();
+        let anonymous =
+            ApiClient::with_timeout(base.clone(), self.desk.inner.options.request_timeout)?;
+        match anonymous.login(username, password).await {
+            Ok(login) if login.slug() == Some(session.hotel_slug.as_str()) => Ok(()),
+            Ok(_) => Err(DeskError::InvalidInput {
+                field: "username",
+                message: "That sign-in is not of this hotel's staff".into(),
+            }),
+            Err(ApiError::Network { .. } | ApiError::Timeout { .. }) => Err(DeskError::InvalidInput {
+                field: "username",
+                message: "The hotel's server cannot be reached to check the sign-in; use the display's PIN".into(),
+            }),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    fn check_pin(&self, pin: &str) -> Result<(), DeskError> {
+        let mut guard = super::lock(&self.desk.inner.pin_guard);
+        if let Some(until) = guard.locked_until {
+            if Instant::now() < until {
+                return Err(DeskError::InvalidInput {
+                    field: "pin",
+                    message: "Too many wrong PINs; try again in a minute".into(),
+                });
+            }
+            guard.locked_until = None;
+        }
+        let stored = self.desk.inner.store.preference(PIN_KEY)?;
+        let right = stored
+            .as_deref()
+            .and_then(|s| s.split_once('$'))
+            .is_some_and(|(salt, hash)| pin_hash(salt, pin) == hash);
+        if right {
+            guard.failures = 0;
+            return Ok(());
+        }
+        guard.failures += 1;
+        if guard.failures >= PIN_ATTEMPTS {
+            guard.failures = 0;
+            guard.locked_until = Some(Instant::now() + PIN_LOCKOUT);
+        }
+        Err(DeskError::InvalidInput {
+            field: "pin",
+            message: if stored.is_none() {
+                "No PIN is set on this computer; sign in as a member of staff".into()
+            } else {
+                "That PIN is not right".into()
+            },
+        })
+    }
+
     /// Everything the display shows, as stored here (no network).
     pub fn content(&self) -> Result<DisplayContent, DeskError> {
         let session = self.desk.session().ok_or(DeskError::NotSignedIn)?;
@@ -66,7 +339,8 @@ impl Display<'_> {
                 .filter(|t| !t.is_empty())
                 .map(str::to_owned)
         };
-        let today = chrono::Local::now().date_naive();
+        let settings = self.settings()?;
+        let today = today_in(&settings.time_zone);
         let offers = self
             .desk
             .offers()
@@ -74,14 +348,38 @@ impl Display<'_> {
             .into_iter()
             .filter(|offer| bookable_on(offer, today))
             .collect();
-        let on_duty = self
+        let departments: Vec<TeamGroup> = self
             .desk
             .team()
             .board("")?
             .groups
             .into_iter()
-            .flat_map(|group| group.members)
-            .filter(|member| member.on_duty)
+            .filter_map(|mut group| {
+                group.members.retain(|member| member.on_duty);
+                (!group.members.is_empty()).then_some(group)
+            })
+            .collect();
+        let on_duty = departments
+            .iter()
+            .flat_map(|group| group.members.iter().cloned())
+            .collect();
+        let gallery = self
+            .desk
+            .pictures()
+            .overview()?
+            .galleries
+            .into_iter()
+            .filter(|gallery| gallery.is_active)
+            .flat_map(|gallery| {
+                let name = gallery.name;
+                gallery.images.into_iter().filter_map(move |image| {
+                    Some(SlideImage {
+                        url: image.url?,
+                        caption: Some(image.caption).filter(|c| !c.trim().is_empty()),
+                        gallery: name.clone(),
+                    })
+                })
+            })
             .collect();
         Ok(DisplayContent {
             hotel_name: text("name_display").unwrap_or(session.hotel_name),
@@ -90,6 +388,10 @@ impl Display<'_> {
             hero_url: text("hero_image_display"),
             offers,
             on_duty,
+            departments,
+            gallery,
+            today: today.format("%Y-%m-%d").to_string(),
+            settings,
         })
     }
 }
@@ -97,6 +399,18 @@ impl Display<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_hotels_date_follows_its_time_zone() {
+        // Kiritimati is UTC+14 and Niue UTC-11: never the same date.
+        assert_ne!(today_in("Pacific/Kiritimati"), today_in("Pacific/Niue"));
+        assert_eq!(
+            today_in("Not/A_Zone"),
+            chrono::Local::now().date_naive(),
+            "an unknown zone is this computer's date"
+        );
+        assert!(time_zones().iter().any(|z| z == "Europe/Dublin"));
+    }
 
     fn offer(active: bool, from: Option<&str>, to: Option<&str>) -> Offer {
         Offer {

@@ -20,7 +20,10 @@ use std::time::Duration;
 
 use tokio::sync::broadcast;
 
-pub use display::{bookable_on, DisplayContent};
+pub use display::{
+    bookable_on, time_zones, today_in, DisplayContent, DisplaySettings, DisplaySettingsChange,
+    LeaveDisplay, SlideImage,
+};
 pub use error::{DeskError, ErrorCode};
 pub use hotel_images::HotelImageSlot;
 pub use pictures::GalleryPatch;
@@ -104,6 +107,10 @@ struct Inner {
     /// Serialises sign-in, resume, sign-out, expiry and shutdown, so two never interleave.
     transitions: tokio::sync::Mutex<()>,
     demo: tokio::sync::Mutex<Option<RunningDemo>>,
+    /// Wrong PINs typed on the reception display lately.
+    pin_guard: Mutex<display::PinGuard>,
+    /// No toasts while the reception display shows on this computer.
+    toasts_paused: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// The demo hotel while it runs.
@@ -185,6 +192,8 @@ impl Desk {
                 phase: Mutex::new(Phase::SignedOut),
                 transitions: tokio::sync::Mutex::new(()),
                 demo: tokio::sync::Mutex::new(None),
+                pin_guard: Mutex::new(display::PinGuard::default()),
+                toasts_paused: Arc::default(),
             }),
         })
     }
@@ -435,6 +444,7 @@ impl Desk {
                 crate::resources::ALL,
                 row.staff_id,
                 self.inner.events.clone(),
+                self.inner.toasts_paused.clone(),
             )
         });
         let expiry = {

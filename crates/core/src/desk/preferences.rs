@@ -89,6 +89,16 @@ impl Desk {
     }
 }
 
+impl Desk {
+    /// No toasts while the reception display shows on this computer (a lobby screen must not
+    /// show staff business), and toasts again when it is left.
+    pub fn set_toasts_paused(&self, paused: bool) {
+        self.inner
+            .toasts_paused
+            .store(paused, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 const CLOSE_TO_TRAY: &str = "close_to_tray";
 
 impl Desk {

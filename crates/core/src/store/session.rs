@@ -165,6 +165,12 @@ impl Store {
             .optional()?)
     }
 
+    pub fn delete_preference(&self, key: &str) -> Result<(), StoreError> {
+        self.lock()
+            .execute("DELETE FROM preferences WHERE key = ?1", [key])?;
+        Ok(())
+    }
+
     pub fn set_preference(&self, key: &str, value: &str) -> Result<(), StoreError> {
         self.lock().execute(
             "INSERT INTO preferences (key, value) VALUES (?1, ?2)

@@ -1,0 +1,159 @@
+//! The reception display's side of the core: its settings are this computer's and refuse what
+//! would break the screen; leaving it needs the PIN set on the desk (wrong PINs lock it for a
+//! while) or a sign-in of this hotel's staff, never another hotel's; what it shows comes from
+//! the store: the hotel's galleries as a slideshow, who is on duty by department, and the
+//! offers of the hotel's own date. Real sandbox over HTTP, real SQLite file.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use hotelmate_core::desk::{DisplaySettingsChange, LeaveDisplay};
+use hotelmate_core::Desk;
+use std::time::Duration;
+use support::*;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn pin(pin: &str) -> LeaveDisplay {
+    LeaveDisplay {
+        pin: Some(pin.into()),
+        username: None,
+        password: None,
+    }
+}
+
+fn staff(username: &str) -> LeaveDisplay {
+    LeaveDisplay {
+        pin: None,
+        username: Some(username.into()),
+        password: Some(PASSWORD.into()),
+    }
+}
+
+async fn signed_in(name: &str) -> (hotelmate_sandbox::SandboxHandle, Desk, tempfile::TempDir) {
+    let server = sandbox().await;
+    let (desk, dir) = desk(name);
+    sign_in(&desk, &server, server.addr(), "anna.byrne").await;
+    (server, desk, dir)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_display_is_left_only_with_its_pin_or_a_sign_in_of_this_hotels_staff() {
+    let (server, desk, _dir) = signed_in("display-leave").await;
+    let display = desk.display();
+    assert!(!display.settings().unwrap().has_pin);
+    assert!(
+        display.leave(&pin("2468")).await.is_err(),
+        "no PIN is set: none works"
+    );
+    assert!(display.set_pin(Some("12")).is_err(), "too short");
+    assert!(display.set_pin(Some("12ab")).is_err(), "digits only");
+    assert!(display.set_pin(Some("2468")).unwrap().has_pin);
+    let stored =
+        std::fs::read(hotelmate_core::config::DataDir::at(_dir.path()).database()).unwrap();
+    assert!(
+        !stored.windows(4).any(|w| w == b"2468"),
+        "the PIN itself is not kept"
+    );
+
+    let wrong = display.leave(&pin("1111")).await.unwrap_err();
+    assert!(wrong.to_string().contains("not right"), "{wrong}");
+    display.leave(&pin("2468")).await.unwrap();
+    // Five wrong PINs in a row: even the right one waits a minute.
+    for _ in 0..5 {
+        assert!(display.leave(&pin("0000")).await.is_err());
+    }
+    let locked = display.leave(&pin("2468")).await.unwrap_err();
+    assert!(locked.to_string().contains("Too many"), "{locked}");
+
+    // A member of this hotel's staff signs in instead; another hotel's is refused.
+    display.leave(&staff("sean.murphy")).await.unwrap();
+    let other = display.leave(&staff("ciara.walsh")).await.unwrap_err();
+    assert!(other.to_string().contains("not of this hotel"), "{other}");
+    assert!(display.leave(&staff("nobody")).await.is_err());
+
+    assert!(
+        !display.set_pin(None).unwrap().has_pin,
+        "the PIN is removed"
+    );
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_display_shows_the_hotels_galleries_and_its_team_by_department_in_its_time_zone() {
+    let (server, desk, _dir) = signed_in("display-content").await;
+    let display = desk.display();
+    let bad_zone = display.set_settings(&DisplaySettingsChange {
+        time_zone: "Mars/Olympus".into(),
+        rotation_seconds: 10,
+        is_display: false,
+        monitor: None,
+    });
+    assert!(bad_zone.is_err(), "an unknown time zone is refused");
+    let too_fast = display.set_settings(&DisplaySettingsChange {
+        time_zone: "Europe/Dublin".into(),
+        rotation_seconds: 1,
+        is_display: false,
+        monitor: None,
+    });
+    assert!(too_fast.is_err(), "a slide stays at least 5 s");
+    let settings = display
+        .set_settings(&DisplaySettingsChange {
+            time_zone: "Pacific/Kiritimati".into(),
+            rotation_seconds: 12,
+            is_display: true,
+            monitor: Some("HDMI-1".into()),
+        })
+        .unwrap();
+    assert_eq!(settings.rotation_seconds, 12);
+    assert!(settings.is_display);
+
+    eventually("the galleries and the team are stored", WAIT, || async {
+        let content = display.content().unwrap();
+        !content.gallery.is_empty() && !content.departments.is_empty()
+    })
+    .await;
+    let content = display.content().unwrap();
+    assert_eq!(
+        content.today,
+        hotelmate_core::desk::today_in("Pacific/Kiritimati")
+            .format("%Y-%m-%d")
+            .to_string(),
+        "the hotel's date, not this computer's"
+    );
+    assert_eq!(content.settings, settings);
+    let overview = desk.pictures().overview().unwrap();
+    let shown: Vec<&str> = overview
+        .galleries
+        .iter()
+        .filter(|g| g.is_active)
+        .flat_map(|g| g.images.iter().filter_map(|i| i.url.as_deref()))
+        .collect();
+    assert_eq!(
+        content
+            .gallery
+            .iter()
+            .map(|s| s.url.as_str())
+            .collect::<Vec<_>>(),
+        shown,
+        "every image of the shown galleries, in order"
+    );
+    for department in &content.departments {
+        assert!(
+            department.members.iter().all(|m| m.on_duty),
+            "only who is on duty, in {}",
+            department.department
+        );
+    }
+    assert_eq!(
+        content.on_duty.len(),
+        content
+            .departments
+            .iter()
+            .map(|d| d.members.len())
+            .sum::<usize>()
+    );
+    desk.shutdown().await;
+    server.shutdown().await;
+}

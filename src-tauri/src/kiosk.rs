@@ -1,0 +1,137 @@
+//! The reception display as a kiosk: its window full screen on the chosen screen, the screen
+//! kept awake while it shows (the desktop's screensaver inhibited over D-Bus, the
+//! freedesktop `org.freedesktop.ScreenSaver` interface GNOME, KDE and Xfce answer), no toasts
+//! on this computer meanwhile, and left only through the display's unlock (a PIN or a staff
+//! sign-in, checked by the core).
+
+use std::sync::Mutex;
+
+use hotelmate_core::Desk;
+use tauri::{AppHandle, Manager};
+
+const DISPLAY: &str = "display";
+const SCREENSAVER: &str = "org.freedesktop.ScreenSaver";
+const SCREENSAVER_PATH: &str = "/org/freedesktop/ScreenSaver";
+
+/// The screensaver inhibition while the display shows: released with the connection it was
+/// made on (so a crash releases it too).
+pub struct Inhibition {
+    connection: zbus::Connection,
+    cookie: u32,
+}
+
+/// The kiosk's state in the app.
+#[derive(Default)]
+pub struct Kiosk {
+    inhibition: tokio::sync::Mutex<Option<Inhibition>>,
+    /// The display shows (set before the window is shown, so two opens do not race).
+    shown: Mutex<bool>,
+}
+
+async fn inhibit() -> zbus::Result<Inhibition> {
+    let connection = zbus::Connection::session().await?;
+    let reply = connection
+        .call_method(
+            Some(SCREENSAVER),
+            SCREENSAVER_PATH,
+            Some(SCREENSAVER),
+            "Inhibit",
+            &("HotelMate Desk", "Showing the reception display"),
+        )
+        .await?;
+    let cookie: u32 = reply.body().deserialize()?;
+    Ok(Inhibition { connection, cookie })
+}
+
+async fn release(inhibition: Inhibition) {
+    let released = inhibition
+        .connection
+        .call_method(
+            Some(SCREENSAVER),
+            SCREENSAVER_PATH,
+            Some(SCREENSAVER),
+            "UnInhibit",
+            &(inhibition.cookie,),
+        )
+        .await;
+    if let Err(error) = released {
+        tracing::info!(%error, "the screensaver was not told the display closed");
+    }
+}
+
+/// Opens the reception display as a kiosk (or brings it to the front).
+pub fn open(app: &AppHandle) -> Result<(), String> {
+    let window = app
+        .get_webview_window(DISPLAY)
+        .ok_or("the reception display window is missing from this build")?;
+    let kiosk = app.state::<Kiosk>();
+    let first = !std::mem::replace(&mut *lock(&kiosk.shown), true);
+    let desk = app.state::<Desk>();
+    desk.set_toasts_paused(true);
+    let monitor = desk.display().settings().ok().and_then(|s| s.monitor);
+    if let Some(name) = monitor {
+        match window.available_monitors() {
+            Ok(monitors) => match monitors.iter().find(|m| m.name() == Some(&name)) {
+                Some(screen) => {
+                    if let Err(error) = window.set_position(*screen.position()) {
+                        tracing::warn!(%error, "cannot move the display to its screen");
+                    }
+                }
+                None => tracing::warn!(
+                    name,
+                    "the display's screen is not connected; showing it where it opens"
+                ),
+            },
+            Err(error) => tracing::warn!(%error, "cannot list the screens"),
+        }
+    }
+    window
+        .show()
+        .and_then(|()| window.set_fullscreen(true))
+        .and_then(|()| window.set_focus())
+        .map_err(|error| format!("cannot show the reception display: {error}"))?;
+    if first {
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            let kiosk = app.state::<Kiosk>();
+            let mut slot = kiosk.inhibition.lock().await;
+            if slot.is_some() || !*lock(&kiosk.shown) {
+                return;
+            }
+            match inhibit().await {
+                Ok(inhibition) => *slot = Some(inhibition),
+                Err(error) => {
+                    tracing::warn!(%error, "the screensaver cannot be held off; the screen may go dark")
+                }
+            }
+        });
+    }
+    Ok(())
+}
+
+/// Leaves the kiosk (after the core checked who asked): the display closes and the desk shows.
+pub fn close(app: &AppHandle) {
+    let kiosk = app.state::<Kiosk>();
+    *lock(&kiosk.shown) = false;
+    app.state::<Desk>().set_toasts_paused(false);
+    if let Some(window) = app.get_webview_window(DISPLAY) {
+        if let Err(error) = window.set_fullscreen(false).and_then(|()| window.hide()) {
+            tracing::warn!(%error, "cannot close the reception display");
+        }
+    }
+    let app_for_release = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let kiosk = app_for_release.state::<Kiosk>();
+        let taken = kiosk.inhibition.lock().await.take();
+        if let Some(inhibition) = taken {
+            release(inhibition).await;
+        }
+    });
+    crate::tray::show(app, "main");
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
