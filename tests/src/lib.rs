@@ -352,18 +352,88 @@ pub async fn sign_in_through(
     addr: std::net::SocketAddr,
     username: &str,
 ) {
-    let pusher = server.pusher();
+    sign_in_with_key(app, &server.pusher().key, addr, username).await;
+}
+
+/// Signs in to the sandbox answering at `addr` whose Pusher key is `key`.
+pub async fn sign_in_with_key(app: &Client, key: &str, addr: std::net::SocketAddr, username: &str) {
     type_into(app, "[data-testid=server-url]", &format!("http://{addr}")).await;
     type_into(app, "[data-testid=username]", username).await;
     type_into(app, "[data-testid=password]", "killarney-demo").await;
     click(app, "details summary").await;
-    type_into(app, "[data-testid=pusher-key]", &pusher.key).await;
+    type_into(app, "[data-testid=pusher-key]", key).await;
     type_into(app, "[data-testid=pusher-host]", &addr.ip().to_string()).await;
     type_into(app, "[data-testid=pusher-port]", &addr.port().to_string()).await;
     click(app, "[data-testid=pusher-tls]").await;
     click(app, "[data-testid=sign-in]").await;
     wait_for_text(app, "[data-testid=hotel-name]", "Hotel Killarney").await;
     wait_for_text(app, "[data-testid=connection-state]", "Connected").await;
+}
+
+/// The demo hotel as its own process (`hotelmate-sandbox`, as a second desk on the same demo
+/// hotel uses it), without the simulator; stopped when dropped.
+pub struct StandaloneSandbox {
+    child: Child,
+    pub addr: std::net::SocketAddr,
+    pub pusher_key: String,
+}
+
+impl StandaloneSandbox {
+    pub fn start() -> Self {
+        use std::io::BufRead;
+        let binary = tool(
+            "HOTELMATE_SANDBOX_BIN",
+            workspace_root().join("target/debug/hotelmate-sandbox"),
+            "build it with `cargo build -p hotelmate-sandbox` (cargo xtask test does)",
+        );
+        let mut child = Command::new(binary)
+            .args(["--listen", "127.0.0.1:0", "--no-simulator"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the standalone sandbox starts");
+        let stdout = child.stdout.take().unwrap();
+        let (found, told) = std::sync::mpsc::channel();
+        // Read what it prints for as long as it runs (a closed pipe would end it).
+        std::thread::spawn(move || {
+            let mut addr = None;
+            let mut key = None;
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { return };
+                if let Some(url) = line.strip_prefix("HotelMate sandbox: http://") {
+                    addr = url.trim_end_matches('/').parse().ok();
+                }
+                if let Some(rest) = line.strip_prefix("pusher: ") {
+                    key = rest
+                        .split_whitespace()
+                        .find_map(|pair| pair.strip_prefix("key="))
+                        .map(str::to_owned);
+                }
+                if line.starts_with("logins:") {
+                    let _ = found.send((addr.take(), key.take()));
+                }
+            }
+        });
+        let (addr, key) = told
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the standalone sandbox says where it listens");
+        Self {
+            child,
+            addr: addr.expect("the sandbox printed its address"),
+            pusher_key: key.expect("the sandbox printed its Pusher key"),
+        }
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for StandaloneSandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 pub async fn sign_in(app: &Client, server: &hotelmate_sandbox::SandboxHandle, username: &str) {
@@ -534,5 +604,62 @@ pub async fn server_offers(server: &hotelmate_sandbox::SandboxHandle) -> Vec<ser
             return all;
         }
         page += 1;
+    }
+}
+
+/// A stand-in for the desktop's screensaver service (`org.freedesktop.ScreenSaver` on the
+/// session bus): the test session runs no desktop, so nothing else answers there. It answers
+/// `Inhibit` with cookies 1, 2, … and records every call the app makes, in order.
+pub struct ScreenSaverStandIn {
+    calls: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl ScreenSaverStandIn {
+    pub async fn start() -> Self {
+        use futures_util::StreamExt;
+        let connection = zbus::Connection::session().await.unwrap();
+        connection
+            .request_name("org.freedesktop.ScreenSaver")
+            .await
+            .unwrap();
+        let calls = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let recorded = calls.clone();
+        let task = tokio::spawn(async move {
+            let mut stream = zbus::MessageStream::from(&connection);
+            let mut next = 1u32;
+            while let Some(Ok(message)) = stream.next().await {
+                let header = message.header();
+                if header.message_type() != zbus::message::Type::MethodCall {
+                    continue;
+                }
+                let member = header.member().map(|m| m.as_str().to_owned());
+                match member.as_deref() {
+                    Some("Inhibit") => {
+                        recorded.lock().unwrap().push(format!("Inhibit {next}"));
+                        connection.reply(&header, &(next,)).await.unwrap();
+                        next += 1;
+                    }
+                    Some("UnInhibit") => {
+                        let cookie: u32 = message.body().deserialize().unwrap();
+                        recorded.lock().unwrap().push(format!("UnInhibit {cookie}"));
+                        connection.reply(&header, &()).await.unwrap();
+                    }
+                    _ => {}
+                }
+            }
+        });
+        Self { calls, task }
+    }
+
+    /// The calls so far, e.g. `["Inhibit 1", "UnInhibit 1"]`.
+    pub fn calls(&self) -> Vec<String> {
+        self.calls.lock().unwrap().clone()
+    }
+}
+
+impl Drop for ScreenSaverStandIn {
+    fn drop(&mut self) {
+        self.task.abort();
     }
 }

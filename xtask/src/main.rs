@@ -2,7 +2,7 @@
 //!
 //! - `demo`: install what the app needs, build the UI and the app, and open it on the demo hotel.
 //! - `test`: install everything the tests need, then run every check and test (the CI command).
-//! - `bench [realtime|media|sync|chat|load]`: the benchmarks, each against a reference in the same run;
+//! - `bench [realtime|media|sync|chat|load|soak]`: the benchmarks, each against a reference in the same run;
 //!   tables on stdout, JSON under `target/bench/`.
 //! - `bundle [--appimage]`: the installable `.deb` (and AppImage) of a release build.
 //! - `setup`: only the installs (idempotent; fast when everything is there).
@@ -33,7 +33,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(&args[1..]),
         Some(desktop::INNER_COMMAND) => desktop::inner(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <demo | test [nextest filters] | bundle [--appimage] | bench [realtime|media|sync|chat|load] | setup | doctor>");
+            eprintln!("usage: cargo xtask <demo | test [nextest filters] | bundle [--appimage] | bench [realtime|media|sync|chat|load|soak] | setup | doctor>");
             return ExitCode::from(2);
         }
     };
@@ -91,7 +91,7 @@ fn fuzz_frame_decoder(root: &std::path::Path) -> Result<(), String> {
 
 /// The benchmarks (all of them when none is named).
 fn bench(names: &[String]) -> Result<(), String> {
-    const ALL: &[&str] = &["realtime", "media", "sync", "chat", "load"];
+    const ALL: &[&str] = &["realtime", "media", "sync", "chat", "load", "soak"];
     let chosen: Vec<&str> = if names.is_empty() {
         ALL.to_vec()
     } else {
@@ -124,6 +124,16 @@ fn bench(names: &[String]) -> Result<(), String> {
                 "cargo",
                 &["bench", "-p", "hotelmate-core", "--bench", "chat"],
             ),
+            "soak" => {
+                // A real display window: it runs in the private desktop session.
+                build_ui()?;
+                Step::new("cargo", &["build", "--workspace", "--bins"]).run()?;
+                let args: Vec<String> = ["run", "-p", "hotelmate-e2e", "--example", "display_soak"]
+                    .map(String::from)
+                    .to_vec();
+                desktop::run_in_private_session("cargo", &args, &setup::test_env(&root))?;
+                continue;
+            }
             "load" => Step::new(
                 "cargo",
                 &[

@@ -200,6 +200,9 @@ pub enum DeskEvent {
         #[ts(type = "number")]
         conversation_id: i64,
     },
+    /// This computer's reception display settings changed (time zone, seconds per slide, PIN):
+    /// an open display reads them again.
+    DisplayChanged,
     /// An image upload is on its way: `sent` of `total` bytes.
     UploadProgress {
         resource: ResourceKind,

@@ -204,6 +204,31 @@ async fn a_guest_message_is_announced_once_and_read_only_while_its_thread_is_in_
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_fresh_desk_counts_old_unread_messages_without_announcing_them() {
+    let server = sandbox().await;
+    let home = Home::new("chat-fresh");
+    let desk = home.open();
+    let mut events = desk.subscribe();
+    sign_in(&desk, &server, server.addr(), "anna.byrne").await;
+    eventually("the unread threads are fetched", WAIT, || async {
+        desk.messages()
+            .conversations(ConversationFilter::Unread, "")
+            .map(|list| list.unread_total >= 4)
+            .unwrap_or(false)
+    })
+    .await;
+    assert!(
+        announced(&mut events, Duration::from_millis(1500))
+            .await
+            .is_empty(),
+        "messages from before the desk was signed in are no news"
+    );
+    assert_eq!(desk.messages().unread_total().unwrap(), 4, "but they count");
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn replies_written_offline_arrive_once_and_in_order_and_a_colleague_sees_them_live() {
     let (server, proxy, _home, desk) = front_desk("chat-offline").await;
     let colleague = Home::new("chat-colleague");

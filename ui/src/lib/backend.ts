@@ -21,6 +21,9 @@ import type {
   SignInRequest,
   ResourceKind,
   DisplayContent,
+  DisplaySettings,
+  DisplaySettingsChange,
+  LeaveDisplay,
   GalleryPatch,
   HotelImageSlot,
   PicturesOverview,
@@ -57,6 +60,10 @@ export type {
   SignInAgain,
   SignInRequest,
   DisplayContent,
+  DisplaySettings,
+  DisplaySettingsChange,
+  LeaveDisplay,
+  SlideImage,
   GalleryView,
   HotelImageSlot,
   HotelImageView,
@@ -162,6 +169,17 @@ export const backend = {
     }
   },
   displayContent: () => call<DisplayContent>("display_content"),
+  displaySettings: () => call<DisplaySettings>("display_settings"),
+  setDisplaySettings: (settings: DisplaySettingsChange) => call<DisplaySettings>("display_settings_set", { settings }),
+  /** `null` removes the PIN; the core accepts 4 to 8 digits. */
+  setDisplayPin: (pin: string | null) => call<DisplaySettings>("display_set_pin", { pin }),
+  /** The names of the screens connected to this computer. */
+  displayMonitors: () => call<string[]>("display_monitors"),
+  /** Every IANA time zone name. */
+  timeZones: () => call<string[]>("time_zones"),
+  /** From the display window, with the PIN (works offline) or a staff sign-in of this hotel
+   *  (needs the server): on success the shell closes it and shows the desk. */
+  leaveDisplay: (credentials: LeaveDisplay) => call<void>("display_leave", { credentials }),
   teamBoard: (query: string) => call<TeamBoard>("team_board", { query }),
   clockToggle: () => call<SessionInfo>("clock_toggle"),
   chatConversations: (filter: ConversationFilter, query: string) =>

@@ -5,6 +5,7 @@ import {
   type DeskEvent,
   type DeskInfo,
   type OutboxSummary,
+  type ResourceKind,
   type SessionInfo,
   type SignInAgain,
 } from "./backend";
@@ -14,6 +15,8 @@ import { display } from "./display.svelte";
 import { messages } from "./messages.svelte";
 
 const APP_NAME = "HotelMate Desk";
+/** What the reception display shows: a change to any of these reloads it. */
+const DISPLAYED: ResourceKind[] = ["offers", "staff", "clock_logs", "settings", "galleries", "gallery_images"];
 
 class DeskState {
   session = $state<SessionInfo | null>(null);
@@ -60,7 +63,7 @@ class DeskState {
       case "resource_changed":
         if (event.resource === "offers") void offers.reload();
         else if (event.resource === "staff" || event.resource === "clock_logs") void team.reload();
-        if (["offers", "staff", "clock_logs", "settings"].includes(event.resource)) void display.reload();
+        if (DISPLAYED.includes(event.resource)) void display.reload();
         break;
       case "remote_change":
         if (event.resource === "offers") offers.highlight(event.id);
@@ -68,6 +71,9 @@ class DeskState {
         break;
       case "id_assigned":
         if (event.resource === "offers") offers.idAssigned(event.temp_id, event.id);
+        break;
+      case "display_changed":
+        void display.reload();
         break;
       case "outbox":
         this.outbox = event.summary;

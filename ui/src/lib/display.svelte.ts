@@ -1,9 +1,11 @@
-// The reception display's state: what it shows, read from the desk (its local store) at start
-// and again whenever the core says offers, colleagues, clock logs or the settings changed.
+// The reception display's state: what it shows and its settings (time zone, rotation, PIN), read
+// from the desk (its local store) at start and again whenever the core says offers, colleagues,
+// clock logs, pictures or the settings changed. Each answer replaces the content whole; the
+// display works out what changed, so a reload is never visible.
 import { backend, type DisplayContent, type UiError } from "./backend";
 
 class DisplayState {
-  content = $state<DisplayContent | null>(null);
+  content = $state.raw<DisplayContent | null>(null);
   error = $state<UiError | null>(null);
   /** Only the display window reads it; the desk window leaves it alone. */
   active = false;

@@ -66,7 +66,7 @@ start_at_login: boolean, };
 
 export type OutboxSummary = { pending: number, conflicts: number, rejected: number, };
 
-export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, again: SignInAgain | null, } | { "type": "connection", status: ConnectionStatus, } | { "type": "resource_changed", resource: ResourceKind, } | { "type": "remote_change", resource: ResourceKind, action: string, id: number, title: string | null, } | { "type": "outbox", summary: OutboxSummary, } | { "type": "id_assigned", resource: ResourceKind, temp_id: number, id: number, } | { "type": "chat_changed", conversation_id: number | null, unread_total: number, } | { "type": "guest_message", conversation_id: number, message_id: number, room_number: string, text: string, } | { "type": "open_thread", conversation_id: number, } | { "type": "upload_progress", resource: ResourceKind, id: number, sent: number, total: number, };
+export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, again: SignInAgain | null, } | { "type": "connection", status: ConnectionStatus, } | { "type": "resource_changed", resource: ResourceKind, } | { "type": "remote_change", resource: ResourceKind, action: string, id: number, title: string | null, } | { "type": "outbox", summary: OutboxSummary, } | { "type": "id_assigned", resource: ResourceKind, temp_id: number, id: number, } | { "type": "chat_changed", conversation_id: number | null, unread_total: number, } | { "type": "guest_message", conversation_id: number, message_id: number, room_number: string, text: string, } | { "type": "open_thread", conversation_id: number, } | { "type": "display_changed" } | { "type": "upload_progress", resource: ResourceKind, id: number, sent: number, total: number, };
 
 export type ErrorCode = "config" | "unauthorized" | "forbidden" | "not_found" | "validation" | "conflict" | "server" | "network" | "timeout" | "unsupported" | "keyring" | "storage" | "invalid_input" | "not_signed_in" | "starting" | "demo" | "empty_file" | "file_too_large" | "unsupported_format" | "not_an_image" | "too_many_pixels" | "damaged_image" | "disk_full" | "image_failed" | "clock_unavailable" | "internal";
 
@@ -158,15 +158,60 @@ total: number,
  */
 as_of: string | null, };
 
+export type SlideImage = { url: string, caption: string | null, 
+/**
+ * The gallery's name.
+ */
+gallery: string, };
+
+export type DisplaySettings = { 
+/**
+ * The hotel's time zone (IANA name, e.g. "Europe/Dublin"): the display's clock and
+ * "today" for the offers. This computer's own zone when not set.
+ */
+time_zone: string, 
+/**
+ * How long each slide stays on screen.
+ */
+rotation_seconds: number, 
+/**
+ * This computer is a reception display: it opens straight into it at login.
+ */
+is_display: boolean, 
+/**
+ * The screen it shows on (its name); `None`: whichever it opens on.
+ */
+monitor: string | null, 
+/**
+ * A PIN to leave the display is set on this computer.
+ */
+has_pin: boolean, };
+
+export type DisplaySettingsChange = { time_zone: string, rotation_seconds: number, is_display: boolean, monitor: string | null, };
+
+export type LeaveDisplay = { pin: string | null, username: string | null, password: string | null, };
+
 export type DisplayContent = { hotel_name: string, welcome: string | null, logo_url: string | null, hero_url: string | null, 
 /**
- * Active offers valid today (this computer's date), in the hotel's order.
+ * Active offers valid today (the hotel's date), in the hotel's order.
  */
 offers: Array<Offer>, 
 /**
+ * Everyone on duty.
+ */
+on_duty: Array<TeamMember>, 
+/**
  * Everyone on duty, department by department.
  */
-on_duty: Array<TeamMember>, };
+departments: Array<TeamGroup>, 
+/**
+ * The images of the galleries the hotel shows, gallery by gallery, in their order.
+ */
+gallery: Array<SlideImage>, 
+/**
+ * The hotel's date (YYYY-MM-DD).
+ */
+today: string, settings: DisplaySettings, };
 
 export type HotelImageSlot = "hero" | "landing_page" | "logo";
 

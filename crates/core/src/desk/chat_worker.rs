@@ -620,8 +620,10 @@ fn threads_behind(
     Ok(behind)
 }
 
-/// Reads a thread's newest messages back to the newest this desk has (`None`: one page).
-pub(super) async fn catch_up_thread(
+/// Reads a thread's newest messages back to the newest this desk has (`None`: one page). A
+/// thread the desk had none of is history, not news: nothing in it is announced (its unread
+/// messages still count, in the list, the tray and the title).
+async fn catch_up_thread(
     chat: &ChatShared,
     conversation_id: i64,
     newest: Option<i64>,
@@ -636,7 +638,7 @@ pub(super) async fn catch_up_thread(
             .await?;
         sync.came_online();
         changed += chat
-            .take_messages(conversation_id, &page, true)
+            .take_messages(conversation_id, &page, newest.is_some())
             .map_err(|err| ApiError::Unsupported {
                 message: format!("the thread cannot be stored: {err}"),
             })?;

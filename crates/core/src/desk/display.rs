@@ -228,6 +228,7 @@ impl Display<'_> {
         let json = serde_json::to_string(&stored)
             .map_err(|err| DeskError::Interrupted(format!("saving the display settings: {err}")))?;
         self.desk.inner.store.set_preference(SETTINGS_KEY, &json)?;
+        self.desk.emit(crate::events::DeskEvent::DisplayChanged);
         self.settings()
     }
 
@@ -247,6 +248,7 @@ impl Display<'_> {
                 store.set_preference(PIN_KEY, &format!("{salt}${}", pin_hash(&salt, pin)))?;
             }
         }
+        self.desk.emit(crate::events::DeskEvent::DisplayChanged);
         self.settings()
     }
 

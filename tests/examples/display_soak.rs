@@ -1,0 +1,163 @@
+//! `cargo xtask bench soak` (in the private test session): a reception display runs through 24
+//! simulated hours of hotel activity, sped up: the sandbox's simulator plays about 100 actions
+//! a simulated hour (guests write, colleagues clock in and out, the manager edits offers) while
+//! the display follows them live. Every simulated hour the resident memory of the app's
+//! processes (the desk and its WebKit processes) and the display's DOM are sampled: the page
+//! around the stage (which must not grow: no notes, overlays or listeners piling up) and the
+//! slides on the stage (at most two, the one fading out and the one fading in), since the slide
+//! on screen changes the count.
+//!
+//! Prints a table, writes `target/bench/soak.json`, and fails when resident memory at the end is
+//! more than 10% above the second hour's (after warm-up), the page around the stage grew by more
+//! than 10%, or the stage ever held more than two slides.
+//! `--hours N` and `--seconds-per-hour S` change the run (default 24 and 5).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::time::Duration;
+
+use hotelmate_e2e::{click, sign_in, switch_to, until, AppProfile, Driver};
+use hotelmate_sandbox::Sandbox;
+use serde_json::json;
+
+const ACTIONS_PER_HOUR: usize = 100;
+/// Resident memory and DOM may end at most this much above where they were after warm-up.
+const GROWTH_ALLOWED: f64 = 0.10;
+
+/// Resident memory (KiB) of every process whose environment names this data folder: the app
+/// and the WebKit processes it started.
+fn resident_kib(data_dir: &Path) -> u64 {
+    let wanted = format!("HOTELMATE_DATA_DIR={}", data_dir.display());
+    let mut total = 0;
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+        if !environ
+            .split(|b| *b == 0)
+            .any(|var| var == wanted.as_bytes())
+        {
+            continue;
+        }
+        let status = std::fs::read_to_string(entry.path().join("status")).unwrap_or_default();
+        total += status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .unwrap_or(0);
+    }
+    total
+}
+
+fn arg(name: &str, default: u64) -> u64 {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+#[tokio::main]
+async fn main() {
+    let hours = arg("--hours", 24);
+    let seconds_per_hour = arg("--seconds-per-hour", 5);
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let profile = AppProfile::new("soak");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in(&app, &server, "anna.byrne").await;
+    click(&app, "[data-testid=open-display]").await;
+    switch_to(&app, true).await;
+    until("the display shows its offers", || async {
+        app.find(fantoccini::Locator::Css("[data-testid=display-offers]"))
+            .await
+            .is_ok()
+    })
+    .await;
+
+    let pause = Duration::from_secs(seconds_per_hour) / ACTIONS_PER_HOUR as u32;
+    let mut samples = Vec::new();
+    println!("reception display soak: {hours} simulated hours, {ACTIONS_PER_HOUR} actions each, {seconds_per_hour} s each");
+    println!(
+        "{:>5} {:>10} {:>10} {:>10}",
+        "hour", "actions", "RSS MiB", "DOM nodes"
+    );
+    for hour in 1..=hours {
+        let mut done = 0;
+        for _ in 0..ACTIONS_PER_HOUR {
+            done += server.simulate(1);
+            tokio::time::sleep(pause).await;
+        }
+        // Let the last events land before sampling.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let dom = app
+            .execute(
+                "const stage = document.querySelector('.rd-stage');
+                 const all = document.getElementsByTagName('*').length;
+                 return [all - (stage ? stage.getElementsByTagName('*').length : 0),
+                         stage ? stage.querySelectorAll(':scope > .rd-layer').length : 0];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (page, slides) = (dom[0].as_u64().unwrap(), dom[1].as_u64().unwrap());
+        let rss = resident_kib(profile.data_dir.path());
+        println!(
+            "{hour:>5} {done:>10} {:>10.1} {page:>12} {slides:>8}",
+            rss as f64 / 1024.0
+        );
+        samples.push((hour, rss, page, slides));
+    }
+    // The lobby's two screen sizes, as a guest sees them after a day (the README's pictures).
+    for (width, height, name) in [
+        (1920, 1080, "display-1920x1080"),
+        (3840, 2160, "display-3840x2160"),
+    ] {
+        app.set_window_rect(0, 0, width, height).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        hotelmate_e2e::screenshot(&app, name).await;
+    }
+    app.close().await.unwrap();
+    server.shutdown().await;
+
+    // After warm-up (the first hour loads every photo and fills caches).
+    let warm = samples.get(1).or(samples.first()).copied().unwrap();
+    let last = *samples.last().unwrap();
+    let rss_growth = last.1 as f64 / warm.1 as f64 - 1.0;
+    let dom_growth = last.2 as f64 / warm.2 as f64 - 1.0;
+    let most_slides = samples.iter().map(|s| s.3).max().unwrap_or(0);
+    println!(
+        "resident memory {:+.1}% and the page around the stage {:+.1}% from hour {} to hour {}; at most {most_slides} slides on the stage",
+        rss_growth * 100.0,
+        dom_growth * 100.0,
+        warm.0,
+        last.0
+    );
+    let out = hotelmate_e2e::workspace_root().join("target/bench");
+    std::fs::create_dir_all(&out).unwrap();
+    let report = json!({
+        "hours": hours,
+        "actions_per_hour": ACTIONS_PER_HOUR,
+        "samples": samples.iter().map(|(h, rss, page, slides)| json!({"hour": h, "rss_kib": rss, "page_nodes": page, "stage_slides": slides})).collect::<Vec<_>>(),
+        "rss_growth": rss_growth,
+        "page_growth": dom_growth,
+        "most_slides": most_slides,
+    });
+    std::fs::write(
+        out.join("soak.json"),
+        serde_json::to_string_pretty(&report).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        rss_growth <= GROWTH_ALLOWED,
+        "resident memory grew {:.1}%",
+        rss_growth * 100.0
+    );
+    assert!(
+        dom_growth <= GROWTH_ALLOWED,
+        "the page around the stage grew {:.1}%",
+        dom_growth * 100.0
+    );
+    assert!(most_slides <= 2, "the stage held {most_slides} slides");
+}

@@ -1,0 +1,193 @@
+//! The reception display as a lobby kiosk, in real windows against the standalone sandbox (its
+//! own process, as a second desk on the demo hotel uses it): a manager's desk (one app instance)
+//! switches an offer and the display (a second instance, opened as a kiosk) follows within
+//! moments (the time is printed); with the display's network cut it still shows every photo,
+//! and after reconnecting it shows what changed meanwhile; the screen is kept awake while it
+//! shows (the test session runs no desktop, so a stand-in `org.freedesktop.ScreenSaver` service
+//! answers and records the app's calls); it is left only with the PIN set on the desk.
+//! A screenshot under target/e2e/ (the two lobby sizes are the soak harness's:
+//! `cargo xtask bench soak`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
+use fantoccini::Client;
+use hotelmate_e2e::{
+    click, on_offer_row, row_titles, screenshot, sign_in_with_key, switch_to, text_of, type_into,
+    until, AppProfile, CutProxy, Driver, ScreenSaverStandIn, StandaloneSandbox,
+};
+use serde_json::Value;
+
+/// How many offers the display rotates through, and whether every image on it (hero, logo,
+/// the offer shown) has loaded from the desk's own copies.
+async fn display_state(app: &Client) -> (u64, bool) {
+    let value = app
+        .execute(
+            "const card = document.querySelector('[data-testid=display-offers]');
+             const imgs = [...document.querySelectorAll('[data-testid=display] img')];
+             const loaded = imgs.length >= 2 && imgs.every(i => i.src.startsWith('hmimg:') && i.complete && i.naturalWidth > 0);
+             return [card ? Number(card.dataset.count) : 0, loaded];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    (
+        value[0].as_u64().unwrap_or(0),
+        value[1] == Value::Bool(true),
+    )
+}
+
+/// Switches the offer titled `title` on or off on the desk; whether it was on.
+async fn switch_offer(desk: &Client, title: &str) -> bool {
+    on_offer_row(
+        desk,
+        title,
+        "const box = row.querySelector('[data-testid=offer-active]'); const on = box.checked; box.click(); return on;",
+    )
+    .await
+    .unwrap()
+        == Value::Bool(true)
+}
+
+/// Ctrl+Shift+L, typed on the keyboard.
+async fn press_leave_keys(app: &Client) {
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down {
+            value: Key::Control.into(),
+        })
+        .then(KeyAction::Down {
+            value: Key::Shift.into(),
+        })
+        .then(KeyAction::Down { value: 'L' })
+        .then(KeyAction::Up { value: 'L' })
+        .then(KeyAction::Up {
+            value: Key::Shift.into(),
+        })
+        .then(KeyAction::Up {
+            value: Key::Control.into(),
+        });
+    app.perform_actions(keys).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn window_a_lobby_display_follows_another_desk_through_an_outage_and_is_left_only_with_its_pin(
+) {
+    let server = StandaloneSandbox::start();
+    let screensaver = ScreenSaverStandIn::start().await;
+
+    // The manager's desk.
+    let desk_profile = AppProfile::new("kiosk-desk");
+    let mut desk_driver = Driver::start(&desk_profile);
+    let desk = desk_driver.launch().await;
+    sign_in_with_key(&desk, &server.pusher_key, server.addr, "sean.murphy").await;
+    until("the desk lists the offers", || async {
+        row_titles(&desk).await.len() >= 6
+    })
+    .await;
+    let title = row_titles(&desk).await[0].clone();
+
+    // The lobby screen, behind a network that can be cut; its PIN is set on its desk window.
+    let proxy = CutProxy::start(server.addr).await.unwrap();
+    let lobby_profile = AppProfile::new("kiosk-lobby");
+    let mut lobby_driver = Driver::start(&lobby_profile);
+    let lobby = lobby_driver.launch().await;
+    sign_in_with_key(&lobby, &server.pusher_key, proxy.addr(), "anna.byrne").await;
+    click(&lobby, "[data-testid=display-settings] summary").await;
+    until("the display settings are read", || async {
+        text_of(&lobby, "[data-testid=display-pin-state]")
+            .await
+            .contains("No PIN")
+    })
+    .await;
+    type_into(&lobby, "[data-testid=display-pin]", "2468").await;
+    until("the PIN can be saved", || async {
+        lobby
+            .execute(
+                "const b = document.querySelector('[data-testid=display-pin-save]'); b.scrollIntoView(); return !b.disabled;",
+                vec![],
+            )
+            .await
+            .ok()
+            == Some(Value::Bool(true))
+    })
+    .await;
+    click(&lobby, "[data-testid=display-pin-save]").await;
+    until("the PIN is set", || async {
+        text_of(&lobby, "[data-testid=display-pin-state]")
+            .await
+            .contains("A PIN is set")
+    })
+    .await;
+    click(&lobby, "[data-testid=open-display]").await;
+    switch_to(&lobby, true).await;
+    until("the display shows the offers with every photo", || async {
+        let (count, loaded) = display_state(&lobby).await;
+        count >= 2 && loaded
+    })
+    .await;
+    until(
+        "the screen is kept awake while the display shows",
+        || async { screensaver.calls() == ["Inhibit 1"] },
+    )
+    .await;
+    let (before, _) = display_state(&lobby).await;
+
+    // A change on the manager's desk reaches the lobby within moments.
+    let was_on = switch_offer(&desk, &title).await;
+    let saved = Instant::now();
+    let expected = if was_on { before - 1 } else { before + 1 };
+    until("the display follows the other desk", || async {
+        display_state(&lobby).await.0 == expected
+    })
+    .await;
+    println!(
+        "a colleague's switch of an offer reached the lobby display in {} ms (click on another desk to shown)",
+        saved.elapsed().as_millis()
+    );
+
+    // The lobby's network goes: every photo still shows; what changes meanwhile shows after.
+    proxy.cut();
+    assert!(switch_offer(&desk, &title).await != was_on);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (during, loaded) = display_state(&lobby).await;
+    assert_eq!(during, expected, "nothing new arrives while cut");
+    assert!(loaded, "every photo shows with the network cut");
+    proxy.restore();
+    until(
+        "after reconnecting the display shows the change",
+        || async { display_state(&lobby).await.0 == before },
+    )
+    .await;
+
+    screenshot(&lobby, "60-display-kiosk").await;
+
+    // Leaving needs the PIN: a wrong one is refused, the right one closes the display and
+    // lets the screen sleep again.
+    press_leave_keys(&lobby).await;
+    type_into(&lobby, "[data-testid=leave-pin]", "0000").await;
+    click(&lobby, "[data-testid=leave-submit]").await;
+    until("a wrong PIN is refused", || async {
+        text_of(&lobby, "[data-testid=leave-error]")
+            .await
+            .contains("not right")
+    })
+    .await;
+    assert_eq!(screensaver.calls(), ["Inhibit 1"], "still a kiosk");
+    lobby
+        .execute(
+            "const pin = document.querySelector('[data-testid=leave-pin]'); pin.value = ''; pin.dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    type_into(&lobby, "[data-testid=leave-pin]", "2468").await;
+    click(&lobby, "[data-testid=leave-submit]").await;
+    until("the right PIN closes the display", || async {
+        screensaver.calls() == ["Inhibit 1", "UnInhibit 1"]
+    })
+    .await;
+    lobby.close().await.unwrap();
+    desk.close().await.unwrap();
+}
