@@ -80,8 +80,8 @@ async fn main() {
     let mut samples = Vec::new();
     println!("reception display soak: {hours} simulated hours, {ACTIONS_PER_HOUR} actions each, {seconds_per_hour} s each");
     println!(
-        "{:>5} {:>10} {:>10} {:>10}",
-        "hour", "actions", "RSS MiB", "DOM nodes"
+        "{:>5} {:>10} {:>10} {:>12} {:>8}",
+        "hour", "actions", "RSS MiB", "page nodes", "slides"
     );
     for hour in 1..=hours {
         let mut done = 0;
