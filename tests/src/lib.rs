@@ -663,3 +663,31 @@ impl Drop for ScreenSaverStandIn {
         self.task.abort();
     }
 }
+
+/// What the test session's `dbus-monitor` logged of the Notifications interface (every toast
+/// the apps showed), or nothing outside that session.
+pub fn notification_log() -> String {
+    std::env::var_os("HOTELMATE_NOTIFICATION_LOG")
+        .and_then(|path| std::fs::read_to_string(path).ok())
+        .unwrap_or_default()
+}
+
+/// The reception display (the window the session drives): how many offers its offers panel
+/// rotates through (0 while another panel is up), and whether every image on it (hero, logo,
+/// the slide shown) has loaded from the desk's own copies.
+pub async fn display_state(app: &Client) -> (u64, bool) {
+    let value = app
+        .execute(
+            "const card = document.querySelector('[data-testid=display-offers]');
+             const imgs = [...document.querySelectorAll('[data-testid=display] img')];
+             const loaded = imgs.length >= 2 && imgs.every(i => i.src.startsWith('hmimg:') && i.complete && i.naturalWidth > 0);
+             return [card ? Number(card.dataset.count) : 0, loaded];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    (
+        value[0].as_u64().unwrap_or(0),
+        value[1] == serde_json::Value::Bool(true),
+    )
+}

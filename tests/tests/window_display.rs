@@ -6,31 +6,12 @@
 
 use std::time::Instant;
 
-use fantoccini::Client;
 use hotelmate_e2e::{
-    click, on_offer_row, row_titles, screenshot, sign_in, switch_to, until, AppProfile, Driver,
+    click, display_state, on_offer_row, row_titles, screenshot, sign_in, switch_to, until,
+    AppProfile, Driver,
 };
 use hotelmate_sandbox::Sandbox;
 use serde_json::Value;
-
-/// How many offers the display rotates through, and whether the one shown and the hero image
-/// have loaded from the desk's own copies.
-async fn display_state(app: &Client) -> (u64, bool) {
-    let value = app
-        .execute(
-            "const card = document.querySelector('[data-testid=display-offers]');
-             const imgs = [...document.querySelectorAll('.display img.hero, .display img.offer-photo')];
-             const loaded = imgs.length >= 2 && imgs.every(i => i.src.startsWith('hmimg:') && i.complete && i.naturalWidth > 0);
-             return [card ? Number(card.dataset.count) : 0, loaded];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    (
-        value[0].as_u64().unwrap_or(0),
-        value[1] == Value::Bool(true),
-    )
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn window_the_display_shows_todays_offers_with_photos_follows_the_desk_and_survives_an_outage(

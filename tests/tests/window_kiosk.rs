@@ -15,29 +15,10 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use fantoccini::Client;
 use hotelmate_e2e::{
-    click, on_offer_row, row_titles, screenshot, sign_in_with_key, switch_to, text_of, type_into,
-    until, AppProfile, CutProxy, Driver, ScreenSaverStandIn, StandaloneSandbox,
+    click, display_state, on_offer_row, row_titles, screenshot, sign_in_with_key, switch_to,
+    text_of, type_into, until, AppProfile, CutProxy, Driver, ScreenSaverStandIn, StandaloneSandbox,
 };
 use serde_json::Value;
-
-/// How many offers the display rotates through, and whether every image on it (hero, logo,
-/// the offer shown) has loaded from the desk's own copies.
-async fn display_state(app: &Client) -> (u64, bool) {
-    let value = app
-        .execute(
-            "const card = document.querySelector('[data-testid=display-offers]');
-             const imgs = [...document.querySelectorAll('[data-testid=display] img')];
-             const loaded = imgs.length >= 2 && imgs.every(i => i.src.startsWith('hmimg:') && i.complete && i.naturalWidth > 0);
-             return [card ? Number(card.dataset.count) : 0, loaded];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    (
-        value[0].as_u64().unwrap_or(0),
-        value[1] == Value::Bool(true),
-    )
-}
 
 /// Switches the offer titled `title` on or off on the desk; whether it was on.
 async fn switch_offer(desk: &Client, title: &str) -> bool {

@@ -11,19 +11,14 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Client;
 use hotelmate_e2e::{
-    click, screenshot, sign_in_through, token_of, type_into, until, AppProfile, CutProxy, Driver,
+    click, notification_log, screenshot, sign_in_through, token_of, type_into, until, AppProfile,
+    CutProxy, Driver,
 };
 use hotelmate_sandbox::{Sandbox, SandboxHandle};
 use serde_json::{json, Value};
 
 /// Room 102's conversation in the seed (everything in it read).
 const ROOM_102: i64 = 2;
-
-fn notification_log() -> String {
-    std::env::var_os("HOTELMATE_NOTIFICATION_LOG")
-        .and_then(|path| std::fs::read_to_string(path).ok())
-        .unwrap_or_default()
-}
 
 fn dunstctl(args: &[&str]) {
     let status = Command::new("dunstctl").args(args).status().unwrap();

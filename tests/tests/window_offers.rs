@@ -6,9 +6,9 @@
 use std::time::{Duration, Instant};
 
 use hotelmate_e2e::{
-    artifacts_dir, click, colleague_token, new_offer, on_offer_row, open_offer, retype, row_titles,
-    screenshot, server_offers, sign_in, sign_in_through, tag_of, text_of, type_into, until,
-    wait_for_text, AppProfile, CutProxy, Driver,
+    artifacts_dir, click, colleague_token, new_offer, notification_log, on_offer_row, open_offer,
+    retype, row_titles, screenshot, server_offers, sign_in, sign_in_through, tag_of, text_of,
+    type_into, until, wait_for_text, AppProfile, CutProxy, Driver,
 };
 use hotelmate_sandbox::Sandbox;
 
@@ -60,12 +60,6 @@ async fn window_offer_created_with_a_photo_is_listed_with_its_thumbnail() {
     )
     .unwrap();
     app.close().await.unwrap();
-}
-
-fn notification_log() -> String {
-    std::env::var_os("HOTELMATE_NOTIFICATION_LOG")
-        .and_then(|path| std::fs::read_to_string(path).ok())
-        .unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread")]
