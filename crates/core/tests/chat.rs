@@ -549,3 +549,22 @@ async fn my_messages_are_edited_and_deleted_and_a_file_is_sent_with_a_caption() 
     desk.shutdown().await;
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_out_takes_the_files_of_unsent_replies_with_them() {
+    let (server, proxy, home, desk) = front_desk("chat-sign-out").await;
+    proxy.cut();
+    desk.messages()
+        .attach(ROOM_102, "menu.txt", b"Full Irish".to_vec(), "")
+        .await
+        .unwrap();
+    let files = home.dir.path().join("media/chat-files");
+    assert_eq!(
+        std::fs::read_dir(&files).unwrap().count(),
+        1,
+        "the file waits on this computer"
+    );
+    desk.sign_out().await.unwrap();
+    assert!(!files.exists(), "nothing of the account is left behind");
+    server.shutdown().await;
+}

@@ -26,6 +26,8 @@ use crate::store::Row;
 use crate::sync::link::plain_reason;
 use crate::sync::SyncShared;
 
+/// Where files waiting to be sent with a reply are kept, in the media folder.
+pub(super) const FILES_FOLDER: &str = "chat-files";
 /// Messages read per request when a thread is caught up or its outcome checked.
 pub(super) const CATCH_UP_PAGE: usize = 50;
 /// A thread is never read back further than this many pages in one catch-up.

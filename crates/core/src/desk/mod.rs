@@ -472,7 +472,11 @@ impl Desk {
             shared.clone(),
             row.staff_id,
             info.display_name.clone(),
-            self.inner.options.data_dir.media().join("chat-files"),
+            self.inner
+                .options
+                .data_dir
+                .media()
+                .join(chat_worker::FILES_FOLDER),
         ));
         let chat_sender = tokio::spawn(chat_worker::run(chat.clone()));
         let chat_live = tokio::spawn(chat_worker::follow(chat.clone()));
@@ -605,6 +609,18 @@ impl Desk {
             self.inner.options.vault.delete(&row.account)?;
         }
         self.inner.store.wipe_account()?;
+        // The files of replies that were waiting go with them.
+        let chat_files = self
+            .inner
+            .options
+            .data_dir
+            .media()
+            .join(chat_worker::FILES_FOLDER);
+        if let Err(err) = std::fs::remove_dir_all(&chat_files) {
+            if err.kind() != std::io::ErrorKind::NotFound {
+                tracing::warn!(error = %err, "the files of unsent replies could not be removed");
+            }
+        }
         self.stop_demo().await;
         self.emit(DeskEvent::SessionChanged { session: None });
         Ok(())
