@@ -1,0 +1,133 @@
+//! Catching threads up with the server: after every resubscription and every read of the
+//! conversation list, each thread the list says is behind (or a damaged event named) is read back
+//! to the newest message this desk has.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::send::{passes, Turn};
+use super::{ChatShared, CATCH_UP_PAGE};
+use crate::api::ApiError;
+use crate::desk::lock;
+use crate::resources::hotel::CONVERSATIONS;
+use crate::sync::link::plain_reason;
+
+/// A thread is never read back further than this many pages in one catch-up.
+const CATCH_UP_PAGES: usize = 20;
+
+/// Reads the threads that changed on the server since this desk last had them: every thread
+/// with a cache whose conversation has a newer last message, every thread with unread guest
+/// messages, and any thread a damaged event named.
+pub(super) async fn catch_up_all(chat: &Arc<ChatShared>) -> Turn {
+    let named: Vec<i64> = std::mem::take(&mut *lock(&chat.refetch))
+        .into_iter()
+        .collect();
+    if !chat.catch_up.swap(false, Ordering::SeqCst) && named.is_empty() {
+        return Turn::Done;
+    }
+    let behind = match threads_behind(chat, named) {
+        Ok(behind) => behind,
+        Err(err) => {
+            tracing::error!(error = %err, "cannot read the chat's cache to catch it up");
+            return Turn::Failed;
+        }
+    };
+    for (conversation_id, newest) in behind {
+        match catch_up_thread(chat, conversation_id, newest).await {
+            Ok(()) => {}
+            Err(ApiError::Unauthorized { message }) => {
+                chat.sync.report_unauthorized(message);
+                return Turn::Stopped;
+            }
+            Err(err) if passes(&err) => {
+                chat.catch_up.store(true, Ordering::SeqCst);
+                chat.sync.went_offline(plain_reason(&err));
+                return Turn::Failed;
+            }
+            Err(err) => {
+                // The conversation is gone or not this hotel's: the list's next read says so.
+                tracing::warn!(error = %err, conversation_id, "a thread could not be caught up");
+            }
+        }
+    }
+    Turn::Done
+}
+
+/// The threads to read: `(conversation, newest cached message id)`; `named` are read
+/// whatever the list says.
+fn threads_behind(
+    chat: &ChatShared,
+    named: Vec<i64>,
+) -> Result<Vec<(i64, Option<i64>)>, crate::store::StoreError> {
+    let store = &chat.sync.store;
+    let cached: std::collections::HashMap<i64, (i64, Option<String>)> = store
+        .chat_newest_of_threads()?
+        .into_iter()
+        .map(|(conversation, id, at)| (conversation, (id, at)))
+        .collect();
+    let mut behind: Vec<(i64, Option<i64>)> = named
+        .into_iter()
+        .map(|id| (id, cached.get(&id).map(|(newest, _)| *newest)))
+        .collect();
+    for row in store.records(CONVERSATIONS.name)? {
+        let Some(id) = row.get("id").and_then(Value::as_i64) else {
+            continue;
+        };
+        if behind.iter().any(|(c, _)| *c == id) {
+            continue;
+        }
+        match cached.get(&id) {
+            Some((newest, at)) if crate::chat::is_behind(&row, at.as_deref()) => {
+                behind.push((id, Some(*newest)));
+            }
+            None if row.get("has_unread").and_then(Value::as_bool) == Some(true) => {
+                behind.push((id, None));
+            }
+            _ => {}
+        }
+    }
+    Ok(behind)
+}
+
+/// Reads a thread's newest messages back to the newest this desk has (`None`: one page). A
+/// thread the desk had none of is history, not news: nothing in it is announced (its unread
+/// messages still count, in the list, the tray and the title).
+async fn catch_up_thread(
+    chat: &ChatShared,
+    conversation_id: i64,
+    newest: Option<i64>,
+) -> Result<(), ApiError> {
+    let sync = &chat.sync;
+    let mut before = None;
+    let mut changed = 0;
+    for _ in 0..CATCH_UP_PAGES {
+        let page = sync
+            .client
+            .chat_messages(&sync.slug, conversation_id, CATCH_UP_PAGE, before)
+            .await?;
+        sync.came_online();
+        changed += chat
+            .take_messages(conversation_id, &page, newest.is_some())
+            .map_err(|err| ApiError::Unsupported {
+                message: format!("the thread cannot be stored: {err}"),
+            })?;
+        let oldest = page
+            .first()
+            .and_then(|m| m.get("id"))
+            .and_then(Value::as_i64);
+        let reached = match (newest, oldest) {
+            (Some(newest), Some(oldest)) => oldest <= newest,
+            _ => true,
+        };
+        if reached || page.len() < CATCH_UP_PAGE {
+            break;
+        }
+        before = oldest;
+    }
+    if changed > 0 {
+        chat.changed(Some(conversation_id));
+    }
+    Ok(())
+}

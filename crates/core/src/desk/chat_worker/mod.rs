@@ -1,0 +1,278 @@
+//! The guest chat of a signed-in desk in the background: one task sends what the chat's outbox
+//! holds (replies, files, edits, deletes, "mark read"), in order, and catches threads up
+//! (`send`, `catch_up`); one task holds the chat channels on the desk's one Pusher connection and
+//! applies their events (`follow`). [`ChatShared`] is what they and the Messages handle share.
+//!
+//! A reply is never sent twice: before a reply whose request may have reached the server is
+//! sent again, the thread is read and a message of mine with its text, newer than the thread
+//! was when it was written, is taken as it.
+
+mod catch_up;
+mod files;
+mod follow;
+mod send;
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Map, Value};
+use tokio::sync::Notify;
+
+use super::lock;
+use crate::chat::{room_label, unread_total};
+use crate::events::DeskEvent;
+use crate::resources::hotel::CONVERSATIONS;
+use crate::store::chat::ChatOp;
+use crate::store::Row;
+use crate::sync::SyncShared;
+
+pub(super) use files::{assigned_name, keep_file, remove_file};
+pub(super) use follow::follow;
+pub(super) use send::run;
+
+/// Where files waiting to be sent with a reply are kept, in the media folder.
+pub(super) const FILES_FOLDER: &str = "chat-files";
+/// Messages read per request when a thread is caught up or its outcome checked.
+pub(super) const CATCH_UP_PAGE: usize = 50;
+
+/// What the chat's tasks and the Messages handle share.
+pub(super) struct ChatShared {
+    pub sync: Arc<SyncShared>,
+    /// My staff id and name (my own messages never count as unread; "handled by you").
+    pub me: i64,
+    pub my_name: String,
+    /// Where files waiting to be sent are kept.
+    pub files: std::path::PathBuf,
+    wake: Notify,
+    /// The thread in front of the user (visible in a focused window), if any.
+    viewing: Mutex<Option<i64>>,
+    /// Every thread with activity is compared with the server at the next turn of the worker.
+    catch_up: AtomicBool,
+    /// Threads to read again from the server (a damaged event named them).
+    refetch: Mutex<BTreeSet<i64>>,
+}
+
+impl ChatShared {
+    pub fn new(sync: Arc<SyncShared>, me: i64, my_name: String, files: std::path::PathBuf) -> Self {
+        Self {
+            sync,
+            me,
+            my_name,
+            files,
+            wake: Notify::new(),
+            viewing: Mutex::new(None),
+            catch_up: AtomicBool::new(true),
+            refetch: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    /// Something was queued: send it now.
+    pub fn kick(&self) {
+        self.wake.notify_one();
+    }
+
+    /// The reader of the chat's views (me).
+    pub fn reader(&self) -> crate::chat::Reader<'_> {
+        crate::chat::Reader {
+            me: self.me,
+            my_name: &self.my_name,
+        }
+    }
+
+    /// Reads a thread again from the server soon (it is behind, or an event about it could
+    /// not be read).
+    pub fn refetch(&self, conversation_id: i64) {
+        lock(&self.refetch).insert(conversation_id);
+        self.wake.notify_one();
+    }
+
+    pub fn request_catch_up(&self) {
+        self.catch_up.store(true, Ordering::SeqCst);
+        self.wake.notify_one();
+    }
+
+    pub fn viewing(&self) -> Option<i64> {
+        *lock(&self.viewing)
+    }
+
+    pub fn set_viewing(&self, conversation_id: Option<i64>) {
+        *lock(&self.viewing) = conversation_id;
+    }
+
+    /// Tells the UI the chat changed (the list, and the thread when named), with the unread
+    /// total for the badge, the tray and the window title.
+    pub fn changed(&self, conversation_id: Option<i64>) {
+        let total = match self.unread_total() {
+            Ok(total) => total,
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot count the unread guest messages");
+                0
+            }
+        };
+        self.sync.emit(DeskEvent::ChatChanged {
+            conversation_id,
+            unread_total: total,
+        });
+    }
+
+    pub fn unread_total(&self) -> Result<u32, crate::store::StoreError> {
+        let store = &self.sync.store;
+        let rows = store.records(CONVERSATIONS.name)?;
+        let counts = store.chat_unread_counts()?.into_iter().collect();
+        Ok(unread_total(&rows, &counts))
+    }
+
+    /// Marks a thread's guest messages read here at once and queues telling the server.
+    pub fn mark_read(&self, conversation_id: i64) -> Result<(), crate::store::StoreError> {
+        let store = &self.sync.store;
+        let ids = store.chat_unread_ids(conversation_id)?;
+        let row = store.record(CONVERSATIONS.name, conversation_id)?;
+        let flagged = row
+            .as_ref()
+            .and_then(|r| r.get("has_unread"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        if ids.is_empty() && !flagged {
+            return Ok(());
+        }
+        let read: Map<String, Value> = [
+            ("read_by_staff".to_owned(), Value::Bool(true)),
+            ("status".to_owned(), "read".into()),
+        ]
+        .into_iter()
+        .collect();
+        store.chat_patch_messages(&ids, &read)?;
+        let unflag: Row = [("has_unread".to_owned(), Value::Bool(false))]
+            .into_iter()
+            .collect();
+        store.patch_record(CONVERSATIONS.name, conversation_id, &unflag)?;
+        store.chat_queue(crate::store::chat::NewChatEntry {
+            op: ChatOp::Read,
+            conversation_id,
+            message: "",
+            reply_to: None,
+            target_id: None,
+            file: None,
+        })?;
+        self.kick();
+        self.changed(Some(conversation_id));
+        Ok(())
+    }
+
+    /// Stores messages the server sent for a thread; a guest message new to this desk is
+    /// announced (a toast, a sound) unless the thread is in front of the user, who reads it
+    /// there. `announce`: false while a thread is first opened (its history is no news).
+    fn take_messages(
+        &self,
+        conversation_id: i64,
+        messages: &[Value],
+        announce: bool,
+    ) -> Result<usize, crate::store::StoreError> {
+        let store = &self.sync.store;
+        for message in messages.iter().filter(|m| is_mine(m, self.me)) {
+            store.chat_adopt_own(conversation_id, message)?;
+        }
+        let stored = store.chat_store_messages(conversation_id, messages)?;
+        if stored.changed == 0 {
+            return Ok(0);
+        }
+        self.note_last_message(conversation_id, messages)?;
+        if announce {
+            let fresh: Vec<&Value> = messages
+                .iter()
+                .filter(|m| {
+                    m.get("id")
+                        .and_then(Value::as_i64)
+                        .is_some_and(|id| stored.new.contains(&id))
+                        && is_unread_guest(m)
+                })
+                .collect();
+            if !fresh.is_empty() {
+                if self.viewing() == Some(conversation_id) {
+                    self.mark_read(conversation_id)?;
+                } else {
+                    let room = store
+                        .record(CONVERSATIONS.name, conversation_id)?
+                        .and_then(|row| room_label(row.get("room_number")))
+                        .or_else(|| fresh.iter().find_map(|m| room_label(m.get("room_number"))))
+                        .unwrap_or_else(|| "?".into());
+                    for message in fresh {
+                        self.sync.emit(DeskEvent::GuestMessage {
+                            conversation_id,
+                            message_id: message.get("id").and_then(Value::as_i64).unwrap_or(0),
+                            room_number: room.clone(),
+                            text: message
+                                .get("message")
+                                .and_then(Value::as_str)
+                                .unwrap_or_default()
+                                .to_owned(),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(stored.changed)
+    }
+
+    /// Keeps the conversation's row (the list) current with its newest message.
+    fn note_last_message(
+        &self,
+        conversation_id: i64,
+        messages: &[Value],
+    ) -> Result<(), crate::store::StoreError> {
+        let store = &self.sync.store;
+        let Some(newest) = messages
+            .iter()
+            .filter(|m| {
+                !m.get("is_deleted")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false)
+            })
+            .max_by_key(|m| m.get("id").and_then(Value::as_i64))
+        else {
+            return Ok(());
+        };
+        if newest.get("id").and_then(Value::as_i64) < store.chat_newest_id(conversation_id)? {
+            return Ok(());
+        }
+        let Some(row) = store.record(CONVERSATIONS.name, conversation_id)? else {
+            // A conversation the list does not have yet: read the list.
+            self.sync.request_reconcile_of(CONVERSATIONS.name);
+            return Ok(());
+        };
+        let mut fields = Row::new();
+        for (key, from) in [
+            ("last_message", "message"),
+            ("last_message_time", "timestamp"),
+        ] {
+            if let Some(value) = newest.get(from).filter(|v| row.get(key) != Some(*v)) {
+                fields.insert(key.to_owned(), value.clone());
+            }
+        }
+        if is_unread_guest(newest) && self.viewing() != Some(conversation_id) {
+            fields.insert("has_unread".to_owned(), Value::Bool(true));
+        }
+        if !fields.is_empty() {
+            store.patch_record(CONVERSATIONS.name, conversation_id, &fields)?;
+        }
+        Ok(())
+    }
+}
+
+fn is_mine(message: &Value, me: i64) -> bool {
+    message.get("sender_type").and_then(Value::as_str) == Some("staff")
+        && message.get("staff").and_then(Value::as_i64) == Some(me)
+}
+
+fn is_unread_guest(message: &Value) -> bool {
+    message.get("sender_type").and_then(Value::as_str) == Some("guest")
+        && !message
+            .get("read_by_staff")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+        && !message
+            .get("is_deleted")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+}

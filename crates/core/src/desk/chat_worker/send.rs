@@ -1,0 +1,292 @@
+//! Sending the chat's outbox, in order: a reply whose request may have reached the server is
+//! looked for in the thread before it is sent again; a reply no connection reached waits again;
+//! what the server refuses for good waits for the user with the reason.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::sync::broadcast;
+
+use super::catch_up::catch_up_all;
+use super::files::{read_file, remove_file};
+use super::{is_mine, ChatShared, CATCH_UP_PAGE};
+use crate::api::{ApiError, ImageFile, Progress};
+use crate::events::{ConnectionStatus, DeskEvent, ResourceKind};
+use crate::store::chat::{ChatOp, QueuedReply, ReplyState};
+use crate::sync::link::plain_reason;
+
+const RETRY_BASE: Duration = Duration::from_secs(1);
+const RETRY_CAP: Duration = Duration::from_secs(30);
+
+/// Whether a failed request may succeed later (and so waits), or was refused for good.
+pub(super) fn passes(error: &ApiError) -> bool {
+    matches!(
+        error,
+        ApiError::Network { .. } | ApiError::Timeout { .. } | ApiError::Server { .. }
+    )
+}
+
+/// How the sending turn ended.
+pub(super) enum Turn {
+    /// Everything that can be sent was.
+    Done,
+    /// The server could not be reached; try again later.
+    Failed,
+    /// The server refused the token: the desk signs out.
+    Stopped,
+}
+
+/// Sends the chat's outbox and catches threads up until stopped (the task is aborted).
+pub(in crate::desk) async fn run(chat: Arc<ChatShared>) {
+    let mut events = chat.sync.events.subscribe();
+    let mut failures = 0u32;
+    loop {
+        let mut turn = send_all(&chat).await;
+        if matches!(turn, Turn::Done) {
+            turn = catch_up_all(&chat).await;
+        }
+        let retry = match turn {
+            Turn::Done => {
+                failures = 0;
+                None
+            }
+            Turn::Failed => {
+                failures += 1;
+                let exponent = failures.saturating_sub(1).min(6);
+                Some((RETRY_BASE * 2u32.pow(exponent)).min(RETRY_CAP))
+            }
+            Turn::Stopped => return,
+        };
+        tokio::select! {
+            () = chat.wake.notified() => {}
+            () = async {
+                match retry {
+                    Some(delay) => tokio::time::sleep(delay).await,
+                    None => std::future::pending().await,
+                }
+            } => {}
+            () = back_online(&mut events), if retry.is_some() => {}
+        }
+    }
+}
+
+/// Resolves when the status bar stops saying "offline" (a request reached the server).
+async fn back_online(events: &mut broadcast::Receiver<DeskEvent>) {
+    loop {
+        match events.recv().await {
+            Ok(DeskEvent::Connection { status }) => {
+                if !matches!(
+                    status,
+                    ConnectionStatus::Offline { .. } | ConnectionStatus::Unknown
+                ) {
+                    return;
+                }
+            }
+            Ok(_) => {}
+            Err(broadcast::error::RecvError::Lagged(_)) => return,
+            Err(broadcast::error::RecvError::Closed) => std::future::pending().await,
+        }
+    }
+}
+
+async fn send_all(chat: &Arc<ChatShared>) -> Turn {
+    let store = &chat.sync.store;
+    loop {
+        let entry = match store.chat_next_reply() {
+            Ok(Some(entry)) => entry,
+            Ok(None) => return Turn::Done,
+            Err(err) => {
+                tracing::error!(error = %err, "cannot read the chat's outbox");
+                return Turn::Failed;
+            }
+        };
+        let conversation_id = entry.conversation_id;
+        let outcome = send_one(chat, &entry).await;
+        let stored = match outcome {
+            Ok(message) => {
+                chat.sync.came_online();
+                after_sent(chat, &entry, message.as_ref())
+            }
+            Err(ApiError::Unauthorized { message }) => {
+                chat.sync.report_unauthorized(message);
+                return Turn::Stopped;
+            }
+            Err(err) if passes(&err) => {
+                tracing::info!(error = %err, seq = entry.seq, "a chat message waits for the server");
+                // Only a reply that was plainly waiting before this attempt goes back to
+                // waiting: one that may have reached the server earlier keeps its check.
+                if entry.state == ReplyState::Pending && err.never_reached_server() {
+                    if let Err(err) = store.chat_not_sent(entry.seq) {
+                        tracing::warn!(error = %err, "cannot mark a chat message as waiting");
+                    }
+                }
+                chat.sync.went_offline(plain_reason(&err));
+                chat.changed(Some(conversation_id));
+                return Turn::Failed;
+            }
+            Err(err) => {
+                chat.sync.came_online();
+                tracing::warn!(error = %err, seq = entry.seq, "the server refused a chat message");
+                store.chat_reject_reply(entry.seq, &refusal(&entry, &err))
+            }
+        };
+        if let Err(err) = stored {
+            tracing::error!(error = %err, "cannot store what the server answered");
+            return Turn::Failed;
+        }
+        chat.changed(Some(conversation_id));
+    }
+}
+
+/// The refusal in the user's words.
+fn refusal(entry: &QueuedReply, error: &ApiError) -> String {
+    let what = match entry.op {
+        ChatOp::Send => "The server did not take this message",
+        ChatOp::Edit => "The server did not take this change",
+        ChatOp::Delete => "The server did not delete this message",
+        ChatOp::Read => "The server did not mark this conversation read",
+    };
+    match error {
+        ApiError::NotFound { .. } => format!("{what}: the conversation is no longer there."),
+        other => format!("{what}: {other}."),
+    }
+}
+
+/// Stores what the server answered for an entry, and what that changed.
+fn after_sent(
+    chat: &ChatShared,
+    entry: &QueuedReply,
+    message: Option<&Value>,
+) -> Result<(), crate::store::StoreError> {
+    let store = &chat.sync.store;
+    store.chat_reply_sent(entry, message)?;
+    if let Some(file) = &entry.file {
+        remove_file(&chat.files, &file.key);
+    }
+    if entry.op == ChatOp::Send {
+        if let Some(message) = message {
+            // Sending makes me the conversation's handler (§8.4).
+            store.chat_set_handler(entry.conversation_id, &chat.my_name, Some(chat.me))?;
+            chat.note_last_message(entry.conversation_id, std::slice::from_ref(message))?;
+        }
+    }
+    Ok(())
+}
+
+/// One request for an entry; the message it concerns as the server has it now, if any.
+async fn send_one(chat: &ChatShared, entry: &QueuedReply) -> Result<Option<Value>, ApiError> {
+    let sync = &chat.sync;
+    let (client, slug) = (&sync.client, sync.slug.as_str());
+    match entry.op {
+        ChatOp::Send => {
+            if entry.state == ReplyState::Sending {
+                if let Some(found) = find_sent(chat, entry).await? {
+                    tracing::info!(
+                        seq = entry.seq,
+                        "a reply had reached the server; not sent again"
+                    );
+                    return Ok(Some(found));
+                }
+            }
+            let file = match &entry.file {
+                Some(file) => Some(ImageFile {
+                    name: file.name.clone(),
+                    mime: file.mime.clone(),
+                    bytes: read_file(&chat.files, &file.key)
+                        .map_err(|message| ApiError::Unsupported { message })?
+                        .into(),
+                }),
+                None => None,
+            };
+            sync.store
+                .chat_mark_sending(entry.seq)
+                .map_err(|err| ApiError::Unsupported {
+                    message: format!("the chat's outbox cannot be written: {err}"),
+                })?;
+            match file {
+                None => client
+                    .chat_send(slug, entry.conversation_id, &entry.message, entry.reply_to)
+                    .await
+                    .map(Some),
+                Some(file) => {
+                    let events = sync.events.clone();
+                    let id = -entry.seq;
+                    let progress: Progress = Arc::new(move |sent, total| {
+                        let _ = events.send(DeskEvent::UploadProgress {
+                            resource: ResourceKind::Conversations,
+                            id,
+                            sent,
+                            total,
+                        });
+                    });
+                    client
+                        .chat_upload(
+                            slug,
+                            entry.conversation_id,
+                            file,
+                            &entry.message,
+                            entry.reply_to,
+                            progress,
+                        )
+                        .await
+                        .map(Some)
+                }
+            }
+        }
+        ChatOp::Edit => {
+            let target = entry.target_id.unwrap_or_default();
+            client.chat_edit(target, &entry.message).await.map(Some)
+        }
+        ChatOp::Delete => {
+            let target = entry.target_id.unwrap_or_default();
+            match client.chat_delete(target).await {
+                Ok(message) => Ok(Some(message)),
+                // Already gone: what the user wanted.
+                Err(ApiError::NotFound { .. }) => {
+                    if let Err(err) = sync.store.chat_remove_message(target) {
+                        tracing::warn!(error = %err, "cannot forget a deleted message");
+                    }
+                    Ok(None)
+                }
+                Err(err) => Err(err),
+            }
+        }
+        ChatOp::Read => client
+            .chat_mark_read(entry.conversation_id)
+            .await
+            .map(|_| None),
+    }
+}
+
+/// A reply whose request may have reached the server: the thread's newest messages are read
+/// and a message of mine with its text (or file), newer than the thread was when the reply was
+/// written, is it.
+async fn find_sent(chat: &ChatShared, entry: &QueuedReply) -> Result<Option<Value>, ApiError> {
+    let sync = &chat.sync;
+    let newest = sync
+        .client
+        .chat_messages(&sync.slug, entry.conversation_id, CATCH_UP_PAGE, None)
+        .await?;
+    if let Err(err) = chat.take_messages(entry.conversation_id, &newest, true) {
+        tracing::warn!(error = %err, "cannot store a thread's newest messages");
+    }
+    Ok(newest.into_iter().find(|m| {
+        is_mine(m, chat.me)
+            && m.get("id").and_then(Value::as_i64) > Some(entry.after_id)
+            && match &entry.file {
+                None => {
+                    m.get("message").and_then(Value::as_str).map(str::trim)
+                        == Some(entry.message.trim())
+                }
+                Some(file) => m
+                    .get("attachments")
+                    .and_then(Value::as_array)
+                    .is_some_and(|list| {
+                        list.iter().any(|a| {
+                            a.get("file_name").and_then(Value::as_str) == Some(file.name.as_str())
+                        })
+                    }),
+            }
+    }))
+}
