@@ -74,9 +74,17 @@ async fn the_board_catches_up_after_an_outage_follows_colleagues_live_and_opens_
     let desk = home.open();
     sign_in(&desk, &server, proxy.addr(), "anna.byrne").await;
     online(&desk).await;
-    eventually("the board lists the colleagues", WAIT, || async {
-        on_duty(&desk, "Seán Murphy") == Some(true) && on_duty(&desk, "Niamh Kelly") == Some(false)
-    })
+    // The staff list and the open clock logs are two reads of the same reconcile.
+    eventually(
+        "the board lists the colleagues, with since when",
+        WAIT,
+        || async {
+            let board = desk.team().board("").unwrap();
+            on_duty(&desk, "Seán Murphy") == Some(true)
+                && on_duty(&desk, "Niamh Kelly") == Some(false)
+                && member(&board, "Seán Murphy").is_some_and(|m| m.on_duty_since.is_some())
+        },
+    )
     .await;
     let board = desk.team().board("").unwrap();
     let me = member(&board, "Anna Byrne").expect("I am on the board, from 'me'");
