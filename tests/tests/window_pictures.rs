@@ -44,6 +44,17 @@ async fn server_hero(server: &hotelmate_sandbox::SandboxHandle) -> Value {
         .clone()
 }
 
+/// Where the hero slot says its image comes from ("override", "hotel" or "missing").
+async fn hero_source(app: &Client) -> Option<String> {
+    app.execute(
+        "const s = document.querySelector('[data-testid=slot-source-hero]'); return s ? s.dataset.source : null;",
+        vec![],
+    )
+    .await
+    .ok()
+    .and_then(|v| v.as_str().map(str::to_owned))
+}
+
 async fn hero_pending(app: &Client) -> Option<bool> {
     app.execute(
         "const s = document.querySelector('[data-testid=slot-hero]'); return s ? s.dataset.pending === 'true' : null;",
@@ -185,6 +196,11 @@ async fn window_pictures_show_offline_and_a_hero_picked_offline_reaches_the_serv
     .await;
 
     let before = server_hero(&server).await;
+    assert_eq!(
+        hero_source(&app).await.as_deref(),
+        Some("hotel"),
+        "the seed's hero is the hotel's own image"
+    );
     proxy.cut();
     let path = artifacts_dir().join("new-hero.jpg");
     image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(1800, 900, |x, _| {
@@ -212,6 +228,12 @@ async fn window_pictures_show_offline_and_a_hero_picked_offline_reaches_the_serv
     let after = server_hero(&server).await;
     assert_ne!(after, before, "the server has the new hero image");
     assert!(after.is_string());
+    // An image sent from the desk is the public page's own (the settings keep a copy, §4.1).
+    until(
+        "the hero slot says its image is the public page's own",
+        || async { hero_source(&app).await.as_deref() == Some("override") },
+    )
+    .await;
 
     // A new gallery from the screen reaches the server.
     type_into(&app, "[data-testid=new-gallery-name]", "Terrace").await;

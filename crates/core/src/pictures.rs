@@ -9,6 +9,18 @@ use ts_rs::TS;
 
 use crate::store::Row;
 
+/// Where the image in effect of a hotel image slot comes from (API.md §4.1–4.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ImageSource {
+    /// The public page's own image (the settings' override, `*_url` or the settings `logo`).
+    Override,
+    /// The hotel's image (no override set).
+    Hotel,
+    /// No image at all.
+    Missing,
+}
+
 /// One of the hotel's image slots.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct HotelImageView {
@@ -17,8 +29,29 @@ pub struct HotelImageView {
     pub label: String,
     /// The image in effect (`*_display`), if any.
     pub url: Option<String>,
+    /// Where that image comes from.
+    pub source: ImageSource,
     /// A replacement is saved here and waits to be sent.
     pub pending: bool,
+}
+
+/// Where a slot's image in effect comes from: the settings' override field when it is set
+/// (`override_field`: `hero_image_url`, `landing_page_image_url`, `logo`), else the hotel's own
+/// image when one shows (`shown_field`), else none.
+pub fn image_source(settings: &Row, override_field: &str, shown_field: &str) -> ImageSource {
+    let set = |field: &str| {
+        settings
+            .get(field)
+            .and_then(Value::as_str)
+            .is_some_and(|v| !v.trim().is_empty())
+    };
+    if !set(shown_field) {
+        ImageSource::Missing
+    } else if set(override_field) {
+        ImageSource::Override
+    } else {
+        ImageSource::Hotel
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -189,5 +222,35 @@ mod tests {
         let view = room_type(room.as_object().unwrap());
         assert_eq!(view.price, "from 149.00 EUR");
         assert_eq!((view.max_occupancy, view.photo_url), (Some(2), None));
+    }
+
+    fn row(value: serde_json::Value) -> Row {
+        value.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn a_slot_says_whether_its_image_is_the_public_pages_override_or_the_hotels_own() {
+        let both = row(serde_json::json!({
+            "hero_image_url": "https://img/settings.jpg",
+            "hero_image_display": "https://img/settings.jpg",
+            "logo": "", "logo_display": "https://img/hotel-logo.png",
+            "landing_page_image_url": null, "landing_page_image_display": null
+        }));
+        assert_eq!(
+            image_source(&both, "hero_image_url", "hero_image_display"),
+            ImageSource::Override
+        );
+        assert_eq!(
+            image_source(&both, "logo", "logo_display"),
+            ImageSource::Hotel
+        );
+        assert_eq!(
+            image_source(
+                &both,
+                "landing_page_image_url",
+                "landing_page_image_display"
+            ),
+            ImageSource::Missing
+        );
     }
 }

@@ -48,6 +48,7 @@ pub fn generated_typescript() -> String {
         crate::desk::LeaveDisplay::decl(),
         crate::desk::DisplayContent::decl(),
         crate::desk::HotelImageSlot::decl(),
+        crate::pictures::ImageSource::decl(),
         crate::pictures::HotelImageView::decl(),
         crate::pictures::GalleryImageView::decl(),
         crate::pictures::GalleryView::decl(),

@@ -67,6 +67,7 @@ export type {
   GalleryView,
   HotelImageSlot,
   HotelImageView,
+  ImageSource,
   PicturesOverview,
   RoomTypeView,
   TeamBoard,

@@ -215,6 +215,8 @@ today: string, settings: DisplaySettings, };
 
 export type HotelImageSlot = "hero" | "landing_page" | "logo";
 
+export type ImageSource = "override" | "hotel" | "missing";
+
 export type HotelImageView = { slot: HotelImageSlot, 
 /**
  * "Hero image", "Landing page", "Logo".
@@ -224,6 +226,10 @@ label: string,
  * The image in effect (`*_display`), if any.
  */
 url: string | null, 
+/**
+ * Where that image comes from.
+ */
+source: ImageSource, 
 /**
  * A replacement is saved here and waits to be sent.
  */

@@ -33,6 +33,15 @@ impl HotelImageSlot {
         HOTEL_IMAGES[index]
     }
 
+    /// The settings field that overrides the hotel's own image for the public page (§4.1).
+    pub fn override_field(self) -> &'static str {
+        match self {
+            Self::Hero => "hero_image_url",
+            Self::LandingPage => "landing_page_image_url",
+            Self::Logo => "logo",
+        }
+    }
+
     /// What staff call it.
     pub fn label(self) -> &'static str {
         match self {

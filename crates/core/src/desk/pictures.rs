@@ -50,6 +50,11 @@ impl Pictures<'_> {
                     .and_then(Value::as_str)
                     .filter(|u| !u.is_empty())
                     .map(str::to_owned),
+                source: pictures::image_source(
+                    &settings,
+                    slot.override_field(),
+                    slot.image().shown_field,
+                ),
                 pending: waiting.iter().any(|f| f == slot.image().file_field),
             })
             .collect();
