@@ -74,6 +74,17 @@ fn shown(thread: &ThreadView) -> Vec<(String, MessageStatus)> {
         .collect()
 }
 
+/// Whether the thread, as the desk shows it, has the message `id`.
+async fn shows(desk: &Desk, conversation_id: i64, id: i64) -> bool {
+    desk.messages()
+        .thread(conversation_id, 50)
+        .await
+        .unwrap()
+        .messages
+        .iter()
+        .any(|m| m.id == id)
+}
+
 fn unread(desk: &Desk, conversation_id: i64) -> u32 {
     desk.messages()
         .conversations(ConversationFilter::All, "")
@@ -131,13 +142,7 @@ async fn a_guest_message_is_announced_once_and_read_only_while_its_thread_is_in_
 
     let id = guest_writes(&server, ROOM_102, "Is the pool open late tonight?").await;
     eventually("the guest's message reaches the desk", WAIT, || async {
-        desk.messages()
-            .thread(ROOM_102, 50)
-            .await
-            .unwrap()
-            .messages
-            .iter()
-            .any(|m| m.id == id)
+        shows(&desk, ROOM_102, id).await
     })
     .await;
     // It came on the conversation's channel and, Anna being a receptionist, on hers too.
@@ -492,13 +497,7 @@ async fn my_messages_are_edited_and_deleted_and_a_file_is_sent_with_a_caption() 
         .as_i64()
         .unwrap();
     eventually("the desk has its id", WAIT, || async {
-        desk.messages()
-            .thread(ROOM_102, 50)
-            .await
-            .unwrap()
-            .messages
-            .iter()
-            .any(|m| m.id == id)
+        shows(&desk, ROOM_102, id).await
     })
     .await;
 

@@ -348,6 +348,7 @@ impl Store {
                         "DELETE FROM chat_messages WHERE conversation_id = ?1",
                         [conversation_id],
                     )?;
+                    // Nothing earlier is known to be here any more.
                     conn.execute(
                         "UPDATE chat_threads SET complete = 0 WHERE conversation_id = ?1",
                         [conversation_id],
@@ -421,20 +422,6 @@ impl Store {
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(counts)
-    }
-
-    /// Forgets a thread's cached messages (they are read again from the server).
-    pub fn chat_drop_thread(&self, conversation_id: i64) -> Result<(), StoreError> {
-        let conn = self.lock();
-        conn.execute(
-            "DELETE FROM chat_messages WHERE conversation_id = ?1",
-            [conversation_id],
-        )?;
-        conn.execute(
-            "UPDATE chat_threads SET complete = 0 WHERE conversation_id = ?1",
-            [conversation_id],
-        )?;
-        Ok(())
     }
 
     pub fn chat_thread_state(&self, conversation_id: i64) -> Result<ThreadState, StoreError> {
