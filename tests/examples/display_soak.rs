@@ -10,7 +10,7 @@
 //! Prints a table, writes `target/bench/soak.json`, and fails when resident memory at the end is
 //! more than 10% above the second hour's (after warm-up), the page around the stage grew by more
 //! than 10%, or the stage ever held more than two slides.
-//! `--hours N` and `--seconds-per-hour S` change the run (default 24 and 5).
+//! `cargo xtask bench soak --hours 72 --seconds-per-hour 5` changes the run (default 24 and 5).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
@@ -49,6 +49,14 @@ fn resident_kib(data_dir: &Path) -> u64 {
 
 fn arg(name: &str, default: u64) -> u64 {
     let args: Vec<String> = std::env::args().collect();
+    if let Some(unknown) = args
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .find(|a| !matches!(a.as_str(), "--hours" | "--seconds-per-hour"))
+    {
+        panic!("unknown argument {unknown}: the soak takes --hours N and --seconds-per-hour S");
+    }
     args.iter()
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1))
