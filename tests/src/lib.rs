@@ -664,6 +664,14 @@ impl Drop for ScreenSaverStandIn {
     }
 }
 
+/// Fails at once outside the test desktop session, whose `dbus-monitor` logs notifications.
+pub fn require_notification_log() {
+    assert!(
+        std::env::var_os("HOTELMATE_NOTIFICATION_LOG").is_some(),
+        "run inside the test desktop session (cargo xtask test), which logs notifications"
+    );
+}
+
 /// What the test session's `dbus-monitor` logged of the Notifications interface (every toast
 /// the apps showed), or nothing outside that session.
 pub fn notification_log() -> String {

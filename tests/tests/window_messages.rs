@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Client;
 use hotelmate_e2e::{
-    click, notification_log, screenshot, sign_in_through, token_of, type_into, until, AppProfile,
-    CutProxy, Driver,
+    as_user, click, notification_log, require_notification_log, screenshot, sign_in_through,
+    type_into, until, AppProfile, CutProxy, Driver,
 };
 use hotelmate_sandbox::{Sandbox, SandboxHandle};
 use serde_json::{json, Value};
@@ -42,19 +42,14 @@ async fn guest_writes(server: &SandboxHandle, text: &str) -> i64 {
 }
 
 async fn server_thread(server: &SandboxHandle) -> Vec<Value> {
-    let token = token_of(server, "anna.byrne").await;
-    reqwest::Client::new()
-        .get(format!(
-            "{}/api/chat/killarney/conversations/{ROOM_102}/messages/?limit=100",
-            server.base_url()
-        ))
-        .header("Authorization", format!("Token {token}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    let thread = as_user(
+        server,
+        "anna.byrne",
+        reqwest::Method::GET,
+        &format!("/api/chat/killarney/conversations/{ROOM_102}/messages/?limit=100"),
+    )
+    .await;
+    thread.as_array().unwrap().clone()
 }
 
 /// Each message of the open thread as `(text, status)`.
@@ -107,10 +102,7 @@ async fn unread_badge(app: &Client, conversation_id: i64) -> i64 {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn window_a_guest_writes_one_toast_opens_the_thread_and_a_reply_cut_off_arrives_once() {
-    assert!(
-        std::env::var_os("HOTELMATE_NOTIFICATION_LOG").is_some(),
-        "run inside the test desktop session (cargo xtask test), which logs notifications"
-    );
+    require_notification_log();
     let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();

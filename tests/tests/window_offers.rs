@@ -7,8 +7,9 @@ use std::time::{Duration, Instant};
 
 use hotelmate_e2e::{
     artifacts_dir, click, colleague_token, new_offer, notification_log, on_offer_row, open_offer,
-    retype, row_titles, screenshot, server_offers, sign_in, sign_in_through, tag_of, text_of,
-    type_into, until, wait_for_text, AppProfile, CutProxy, Driver,
+    require_notification_log, retype, row_titles, screenshot, server_offers, sign_in,
+    sign_in_through, tag_of, text_of, type_into, until, wait_for_text, AppProfile, CutProxy,
+    Driver,
 };
 use hotelmate_sandbox::Sandbox;
 
@@ -64,10 +65,7 @@ async fn window_offer_created_with_a_photo_is_listed_with_its_thumbnail() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn window_two_desks_see_each_others_offers_live_and_only_the_other_gets_a_toast() {
-    assert!(
-        std::env::var_os("HOTELMATE_NOTIFICATION_LOG").is_some(),
-        "run inside the test desktop session (cargo xtask test), which logs notifications"
-    );
+    require_notification_log();
     let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();

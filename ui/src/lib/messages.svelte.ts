@@ -2,6 +2,7 @@
 // (read again whenever the core says the chat changed; a ticket each, so a stale answer never
 // overwrites a newer one), which thread is visible in a focused window (the only thing that
 // marks messages read), drafts, upload progress per waiting message, and the chime for a guest.
+import { withProgress } from "./progress";
 import { backend, type ConversationFilter, type ConversationList, type ThreadView, type UiError } from "./backend";
 import { chime, prepareChime } from "./chime";
 
@@ -272,12 +273,7 @@ class MessagesState {
   }
 
   uploadProgress(id: number, sent: number, total: number): void {
-    if (total > 0 && sent < total) {
-      this.progress = { ...this.progress, [id]: sent / total };
-    } else {
-      const { [id]: _, ...rest } = this.progress;
-      this.progress = rest;
-    }
+    this.progress = withProgress(this.progress, id, sent, total);
   }
 }
 

@@ -1,5 +1,6 @@
 // The Offers screen's state: the list as the core has it (read again whenever the core says it
 // changed), highlights for colleagues' changes, and upload progress per offer.
+import { withProgress } from "./progress";
 import { flash } from "./highlight";
 import { backend, type Offer, type UiError } from "./backend";
 
@@ -58,12 +59,7 @@ class OffersState {
   }
 
   uploadProgress(id: number, sent: number, total: number): void {
-    if (total > 0 && sent < total) {
-      this.progress = { ...this.progress, [id]: sent / total };
-    } else {
-      const { [id]: _, ...rest } = this.progress;
-      this.progress = rest;
-    }
+    this.progress = withProgress(this.progress, id, sent, total);
   }
 }
 
