@@ -198,6 +198,12 @@ impl SandboxHandle {
         self.addr
     }
 
+    /// How many requests the server received for "METHOD /path/" (query left out), so a test
+    /// can say what a client sent.
+    pub fn requests_to(&self, line: &str) -> u64 {
+        self.state.requests_to(line)
+    }
+
     /// `http://127.0.0.1:<port>` (no trailing slash).
     pub fn base_url(&self) -> String {
         self.base_url.clone()

@@ -1,5 +1,6 @@
 //! A TCP proxy whose network can be cut and restored, so tests can put a hotel's failing
-//! Wi-Fi between a desk and this server. Not used by the server itself.
+//! Wi-Fi between a desk and this server, optionally with a distance (each byte arrives a fixed
+//! time after it was sent, as over a WAN). Not used by the server itself.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,6 +21,16 @@ pub struct CutProxy {
 impl CutProxy {
     /// Listens on a free loopback port in front of `target`.
     pub async fn start(target: SocketAddr) -> std::io::Result<Self> {
+        Self::start_with_delay(target, std::time::Duration::ZERO).await
+    }
+
+    /// As [`CutProxy::start`], each byte delivered `one_way` after it was sent (in both
+    /// directions, so a request and its answer take twice that more), without limiting how
+    /// much is in flight.
+    pub async fn start_with_delay(
+        target: SocketAddr,
+        one_way: std::time::Duration,
+    ) -> std::io::Result<Self> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let up = Arc::new(AtomicBool::new(true));
@@ -31,9 +42,21 @@ impl CutProxy {
                     continue;
                 }
                 let tunnel = tokio::spawn(async move {
-                    if let Ok(mut server) = TcpStream::connect(target).await {
+                    let Ok(mut server) = TcpStream::connect(target).await else {
+                        return;
+                    };
+                    if one_way.is_zero() {
                         let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                        return;
                     }
+                    let _ = client.set_nodelay(true);
+                    let _ = server.set_nodelay(true);
+                    let (client_read, client_write) = client.into_split();
+                    let (server_read, server_write) = server.into_split();
+                    tokio::join!(
+                        delayed_copy(client_read, server_write, one_way),
+                        delayed_copy(server_read, client_write, one_way),
+                    );
                 });
                 accept_tunnels
                     .lock()
@@ -77,4 +100,39 @@ impl Drop for CutProxy {
         self.accept.abort();
         self.cut();
     }
+}
+
+/// Copies `from` to `to`, each chunk written `delay` after it was read.
+async fn delayed_copy(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    delay: std::time::Duration,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (chunks, mut due) =
+        tokio::sync::mpsc::unbounded_channel::<(tokio::time::Instant, Vec<u8>)>();
+    let reader = async move {
+        let mut buffer = vec![0u8; 64 * 1024];
+        loop {
+            match from.read(&mut buffer).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => {
+                    let at = tokio::time::Instant::now() + delay;
+                    if chunks.send((at, buffer[..n].to_vec())).is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    };
+    let writer = async move {
+        while let Some((at, chunk)) = due.recv().await {
+            tokio::time::sleep_until(at).await;
+            if to.write_all(&chunk).await.is_err() {
+                return;
+            }
+        }
+        let _ = to.shutdown().await;
+    };
+    tokio::join!(reader, writer);
 }

@@ -65,30 +65,71 @@ impl PageRequest {
         }
     }
 
-    /// One page of `items` (already ordered) with `page_size` items a page.
-    pub fn paginate(&self, items: Vec<Value>, page_size: usize) -> Result<Value, ApiError> {
+    /// One page of `rows` (already ordered), only that page's rows turned into JSON, as
+    /// Django serializes only the rows of the page it asked the database for.
+    pub fn paginate_rows<T>(
+        &self,
+        rows: &[T],
+        page_size: usize,
+        to_json: impl Fn(&T) -> Value,
+    ) -> Result<Value, ApiError> {
+        let page = self.page_number(rows.len(), page_size)?;
+        let results: Vec<Value> = rows
+            .iter()
+            .skip((page - 1) * page_size)
+            .take(page_size)
+            .map(to_json)
+            .collect();
+        Ok(self.envelope(rows.len(), page, page_size, results))
+    }
+
+    /// One page of a collection of `count` rows, the page's rows read by `rows(offset, limit)`
+    /// (the database's `LIMIT`/`OFFSET`, as Django's paginator queries: a count, then the page).
+    pub fn paginate_query(
+        &self,
+        count: usize,
+        page_size: usize,
+        rows: impl FnOnce(usize, usize) -> Result<Vec<Value>, ApiError>,
+    ) -> Result<Value, ApiError> {
+        let page = self.page_number(count, page_size)?;
+        let results = rows((page - 1) * page_size, page_size)?;
+        Ok(self.envelope(count, page, page_size, results))
+    }
+
+    fn page_number(&self, count: usize, page_size: usize) -> Result<usize, ApiError> {
         let invalid = || ApiError::detail(StatusCode::NOT_FOUND, "Invalid page.");
+        let pages = count.div_ceil(page_size).max(1);
         let page: usize = match self.param("page") {
             None => 1,
-            Some("last") => items.len().div_ceil(page_size).max(1),
+            Some("last") => pages,
             Some(p) => p.parse().map_err(|_| invalid())?,
         };
-        let pages = items.len().div_ceil(page_size).max(1);
         if page == 0 || page > pages {
             return Err(invalid());
         }
-        let count = items.len();
-        let results: Vec<Value> = items
-            .into_iter()
-            .skip((page - 1) * page_size)
-            .take(page_size)
-            .collect();
+        Ok(page)
+    }
+
+    fn envelope(&self, count: usize, page: usize, page_size: usize, results: Vec<Value>) -> Value {
+        let pages = count.div_ceil(page_size).max(1);
         let next = (page < pages).then(|| self.url_with_page(Some(page + 1)));
         let previous = match page {
             1 => None,
             2 => Some(self.url_with_page(None)),
             p => Some(self.url_with_page(Some(p - 1))),
         };
-        Ok(json!({"count": count, "next": next, "previous": previous, "results": results}))
+        json!({"count": count, "next": next, "previous": previous, "results": results})
+    }
+
+    /// One page of `items` (already ordered) with `page_size` items a page.
+    pub fn paginate(&self, items: Vec<Value>, page_size: usize) -> Result<Value, ApiError> {
+        let page = self.page_number(items.len(), page_size)?;
+        let count = items.len();
+        let results: Vec<Value> = items
+            .into_iter()
+            .skip((page - 1) * page_size)
+            .take(page_size)
+            .collect();
+        Ok(self.envelope(count, page, page_size, results))
     }
 }

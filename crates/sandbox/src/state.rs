@@ -24,6 +24,8 @@ pub struct Shared {
     /// Whether `POST /api/staff/<slug>/clock/` toggles (API.md Decision 5). Off, it answers as
     /// the reference backend does: 403, since there the path falls into the staff router.
     pub token_clock: std::sync::atomic::AtomicBool,
+    /// How many requests each "METHOD path" line received (tests ask what a client sent).
+    pub requests: Mutex<std::collections::HashMap<String, u64>>,
 }
 
 impl AppState {
@@ -35,7 +37,29 @@ impl AppState {
             hub: Hub::new(),
             pusher,
             token_clock: std::sync::atomic::AtomicBool::new(true),
+            requests: Mutex::new(std::collections::HashMap::new()),
         }))
+    }
+
+    /// Counts one request (its method and path, without the query).
+    pub fn count_request(&self, method: &str, path: &str) {
+        let mut requests = self
+            .0
+            .requests
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *requests.entry(format!("{method} {path}")).or_default() += 1;
+    }
+
+    /// How many requests "METHOD path" received.
+    pub fn requests_to(&self, line: &str) -> u64 {
+        self.0
+            .requests
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(line)
+            .copied()
+            .unwrap_or_default()
     }
 
     /// The single connection. Never hold the guard across an `.await`.

@@ -457,18 +457,18 @@ pub async fn image_list(
     uri: Uri,
 ) -> Result<Json<Value>, ApiError> {
     let staff = caller.require_staff_of(&slug)?;
-    let items: Vec<Value> = {
+    let rows: Vec<_> = {
         let db = state.db();
         let mut stmt = db.prepare(&format!(
             "SELECT {IMAGE_COLS} FROM gallery_images i JOIN galleries g ON g.id = i.gallery_id
              WHERE g.hotel_id = ?1 ORDER BY i.display_order, i.uploaded_at, i.id"
         ))?;
         let rows = stmt.query_map([staff.hotel_id], image_row)?;
-        rows.map(|r| r.map(|i| i.to_json(&state)))
-            .collect::<rusqlite::Result<_>>()?
+        rows.collect::<rusqlite::Result<_>>()?
     };
     Ok(Json(
-        PageRequest::new(&headers, &uri, &state.base_url).paginate(items, PAGE_SIZE)?,
+        PageRequest::new(&headers, &uri, &state.base_url)
+            .paginate_rows(&rows, PAGE_SIZE, |i| i.to_json(&state))?,
     ))
 }
 

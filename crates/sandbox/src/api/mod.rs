@@ -262,6 +262,7 @@ async fn drf_method_not_allowed(
 ) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
+    state.count_request(method.as_str(), &path);
     let headers = req.headers().clone();
     let response = next.run(req).await;
     if response.status() != StatusCode::METHOD_NOT_ALLOWED {

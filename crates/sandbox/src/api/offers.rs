@@ -101,10 +101,21 @@ impl Offer {
 
 /// The hotel's offers in model order: `sort_order`, then newest first.
 pub fn list_rows(db: &Connection, hotel_id: i64) -> rusqlite::Result<Vec<Offer>> {
-    let mut stmt = db.prepare(&format!(
-        "SELECT {COLUMNS} FROM offers WHERE hotel_id = ?1 ORDER BY sort_order ASC, created_at DESC, id DESC"
+    page_rows(db, hotel_id, 0, i64::MAX)
+}
+
+/// `limit` of the hotel's offers from `offset`, in model order.
+fn page_rows(
+    db: &Connection,
+    hotel_id: i64,
+    offset: i64,
+    limit: i64,
+) -> rusqlite::Result<Vec<Offer>> {
+    let mut stmt = db.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM offers WHERE hotel_id = ?1
+         ORDER BY sort_order ASC, created_at DESC, id DESC LIMIT ?2 OFFSET ?3"
     ))?;
-    let rows = stmt.query_map([hotel_id], from_row)?;
+    let rows = stmt.query_map(params![hotel_id, limit, offset], from_row)?;
     rows.collect()
 }
 
@@ -302,12 +313,26 @@ pub async fn list(
     uri: Uri,
 ) -> Result<Json<Value>, ApiError> {
     let staff = caller.require_staff_of(&slug)?;
-    let items: Vec<Value> = list_rows(&state.db(), staff.hotel_id)?
-        .iter()
-        .map(|o| o.to_json(&state))
-        .collect();
+    let count: i64 = state.db().query_row(
+        "SELECT COUNT(*) FROM offers WHERE hotel_id = ?1",
+        [staff.hotel_id],
+        |r| r.get(0),
+    )?;
     let page = PageRequest::new(&headers, &uri, &state.base_url);
-    Ok(Json(page.paginate(items, PAGE_SIZE)?))
+    let count = usize::try_from(count).unwrap_or_default();
+    Ok(Json(page.paginate_query(
+        count,
+        PAGE_SIZE,
+        |offset, limit| {
+            let rows = page_rows(
+                &state.db(),
+                staff.hotel_id,
+                i64::try_from(offset).unwrap_or(i64::MAX),
+                i64::try_from(limit).unwrap_or(i64::MAX),
+            )?;
+            Ok(rows.iter().map(|o| o.to_json(&state)).collect())
+        },
+    )?))
 }
 
 pub async fn create(

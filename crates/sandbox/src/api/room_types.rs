@@ -125,17 +125,17 @@ pub async fn list(
     uri: Uri,
 ) -> Result<Json<Value>, ApiError> {
     let staff = caller.require_staff_of(&slug)?;
-    let items: Vec<Value> = {
+    let rows: Vec<_> = {
         let db = state.db();
         let mut stmt = db.prepare(&format!(
             "SELECT {COLS} FROM room_types WHERE hotel_id = ?1 ORDER BY sort_order, name, id"
         ))?;
         let rows = stmt.query_map([staff.hotel_id], from_row)?;
-        rows.map(|r| r.map(|t| t.to_json(&state)))
-            .collect::<rusqlite::Result<_>>()?
+        rows.collect::<rusqlite::Result<_>>()?
     };
     Ok(Json(
-        PageRequest::new(&headers, &uri, &state.base_url).paginate(items, PAGE_SIZE)?,
+        PageRequest::new(&headers, &uri, &state.base_url)
+            .paginate_rows(&rows, PAGE_SIZE, |t| t.to_json(&state))?,
     ))
 }
 
