@@ -3,14 +3,25 @@
 //!
 //! Measures delivery latency p50/p99 (publish call to handler, same wall clock), sustained throughput of
 //! one client on one channel (events/s), and resident memory of one connection holding 100 channels.
-//! Prints a table and writes `target/bench/realtime.json`.
+//! Latency and throughput run in several rounds, each on fresh connections; the table shows the median
+//! and the min–max spread of each client, and prints no ratio ("reference unstable") when the pusher-js
+//! figure varies more than 2× between rounds. Writes `target/bench/realtime.json` with every round.
+//!
+//! Every event is accounted for. sockudo keeps a bounded queue per connection (`WEBSOCKET_MAX_MESSAGES`,
+//! 1000 by default); when a client falls behind during the burst, sockudo drops the overflow and only
+//! logs it. The bench reads those drops per socket from sockudo's log (`target/bench/sockudo.log`) and
+//! fails when an event was neither received nor dropped by the server.
 //!
 //! Run: `cargo run --release -p pusher-channels --example realtime_bench` (what `cargo xtask bench
 //! realtime` runs). Tools: `SOCKUDO_BIN` (default `<workspace>/target/tools/bin/sockudo`, then PATH),
 //! `PYTHON` (default `python3`, with `pip install pusher`), `PUSHER_JS_DIR` (default
-//! `<workspace>/tests/node`, after `npm install`), `NODE` (default `node`). Sizes: `BENCH_LATENCY_EVENTS`
-//! (default 1000), `BENCH_BURST_EVENTS` (default 50000), `BENCH_CHANNELS` (default 100).
+//! `<workspace>/tests/node`, after `npm install`), `NODE` (default `node`). Sizes: `BENCH_ROUNDS`
+//! (default 5), `BENCH_LATENCY_EVENTS` per client and round (default 1000), `BENCH_BURST_EVENTS` per
+//! round (default 50000), `BENCH_PUBLISHER_THREADS` (default 8), `BENCH_CHANNELS` (default 100).
+//! `BENCH_SOCKUDO_BUFFER_MESSAGES` sets sockudo's per-connection queue (default: sockudo's own, 1000).
 
+use std::collections::HashSet;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -31,6 +42,16 @@ const CHANNEL: &str = "bench-events";
 const OUR_LATENCY_CHANNEL: &str = "bench-latency-rust";
 const THEIR_LATENCY_CHANNEL: &str = "bench-latency-js";
 const STEP_TIMEOUT: Duration = Duration::from_secs(300);
+/// sockudo fans out each publish request asynchronously: the last batches need this to reach both
+/// clients before the end marker is published.
+const FAN_OUT_GRACE: Duration = Duration::from_secs(2);
+/// How long each client gets to see the end marker before it is published again.
+const END_MARKER_WAIT: Duration = Duration::from_secs(10);
+const END_MARKER_ATTEMPTS: usize = 5;
+/// The reference is unusable when its slowest round is more than this many times its fastest.
+const MAX_REFERENCE_SPREAD: f64 = 2.0;
+/// What sockudo logs when a connection's queue is full and it drops a message for it.
+const SOCKUDO_DROP_MESSAGE: &str = "Dropping message for slow consumer";
 
 fn workspace_root() -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -38,10 +59,11 @@ fn workspace_root() -> PathBuf {
 }
 
 fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    env_opt(name).unwrap_or(default)
+}
+
+fn env_opt(name: &str) -> Option<usize> {
+    std::env::var(name).ok().and_then(|v| v.parse().ok())
 }
 
 fn now_us() -> i64 {
@@ -77,15 +99,19 @@ fn free_port() -> Result<u16, BoxError> {
         .port())
 }
 
-/// sockudo's log goes to `target/bench/sockudo.log` (it names slow consumers it dropped messages for).
-fn sockudo_log() -> Stdio {
-    let dir = workspace_root().join("target/bench");
-    let _ = std::fs::create_dir_all(&dir);
-    std::fs::File::create(dir.join("sockudo.log")).map_or_else(|_| Stdio::null(), Stdio::from)
+fn sockudo_log_path() -> PathBuf {
+    workspace_root().join("target/bench/sockudo.log")
 }
 
-async fn start_sockudo(port: u16) -> Result<Child, BoxError> {
-    let child = Command::new(sockudo_bin()?)
+async fn start_sockudo(port: u16, buffer_messages: Option<usize>) -> Result<Child, BoxError> {
+    let path = sockudo_log_path();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    // sockudo logs to stdout; JSON lines so the drops can be read back per socket.
+    let log = std::fs::File::create(&path)?;
+    let mut command = Command::new(sockudo_bin()?);
+    command
         .envs([
             ("HOST", "127.0.0.1"),
             ("SOCKUDO_DEFAULT_APP_ID", APP_ID),
@@ -102,12 +128,21 @@ async fn start_sockudo(port: u16) -> Result<Child, BoxError> {
                 "SOCKUDO_DEFAULT_APP_MAX_BACKEND_EVENTS_PER_SECOND",
                 "1000000",
             ),
+            ("LOG_OUTPUT_FORMAT", "json"),
+            // Info, so the drop warnings carry their span (the event name).
+            ("RUST_LOG", "info"),
+            // sockudo's local adapter drops the message for a full queue either way and keeps the
+            // connection; with `false` its log line names the socket, so each drop has an owner.
+            ("WEBSOCKET_DISCONNECT_ON_BUFFER_FULL", "false"),
         ])
         .env("PORT", port.to_string())
-        .stdout(Stdio::null())
-        .stderr(sockudo_log())
-        .kill_on_drop(true)
-        .spawn()?;
+        .stdout(Stdio::from(log.try_clone()?))
+        .stderr(Stdio::from(log))
+        .kill_on_drop(true);
+    if let Some(messages) = buffer_messages {
+        command.env("WEBSOCKET_MAX_MESSAGES", messages.to_string());
+    }
+    let child = command.spawn()?;
     for _ in 0..300 {
         if tokio::net::TcpStream::connect(("127.0.0.1", port))
             .await
@@ -118,6 +153,58 @@ async fn start_sockudo(port: u16) -> Result<Child, BoxError> {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     Err("sockudo did not start within 30 s".into())
+}
+
+/// Messages sockudo dropped for our sockets and for everyone else's.
+#[derive(Debug, Default, Clone, Copy)]
+struct Dropped {
+    ours: u64,
+    others: u64,
+}
+
+/// The drops of one round, by event name.
+#[derive(Debug, Default)]
+struct RoundDrops {
+    latency: Dropped,
+    burst: Dropped,
+}
+
+/// Reads sockudo's JSON log as it grows.
+struct ServerLog {
+    path: PathBuf,
+    read_to: u64,
+}
+
+impl ServerLog {
+    /// The drops logged since the last call.
+    fn drops_since_last(&mut self, our_sockets: &HashSet<String>) -> Result<RoundDrops, BoxError> {
+        let mut file = std::fs::File::open(&self.path)?;
+        file.seek(SeekFrom::Start(self.read_to))?;
+        let mut text = String::new();
+        file.read_to_string(&mut text)?;
+        // A line still being written is read next time.
+        let complete = text.rfind('\n').map_or(0, |end| end + 1);
+        self.read_to += complete as u64;
+        let mut drops = RoundDrops::default();
+        for line in text[..complete].lines() {
+            let Ok(entry) = serde_json::from_str::<Value>(line) else {
+                continue;
+            };
+            let is_drop = entry["fields"]["message"]
+                .as_str()
+                .is_some_and(|message| message.starts_with(SOCKUDO_DROP_MESSAGE));
+            let dropped = match entry["span"]["event_name"].as_str() {
+                Some("latency") if is_drop => &mut drops.latency,
+                Some("burst") if is_drop => &mut drops.burst,
+                _ => continue,
+            };
+            match entry["fields"]["socket_id"].as_str() {
+                Some(socket) if our_sockets.contains(socket) => dropped.ours += 1,
+                _ => dropped.others += 1,
+            }
+        }
+        Ok(drops)
+    }
 }
 
 /// A child speaking JSON lines.
@@ -199,6 +286,8 @@ fn node_client(port: u16, mode: &str, channels: usize) -> Result<JsonLines, BoxE
 struct Measured {
     latencies_us: Vec<i64>,
     burst_count: u64,
+    /// Distinct burst events (by their index), where the client reports them.
+    burst_distinct: Option<u64>,
     burst_first_us: i64,
     burst_last_us: i64,
     /// Process CPU time from the first burst event to the end marker.
@@ -238,6 +327,7 @@ impl Measured {
                 .map(|values| values.iter().filter_map(Value::as_i64).collect())
                 .unwrap_or_default(),
             burst_count: result["burst_count"].as_u64().unwrap_or_default(),
+            burst_distinct: None,
             burst_first_us: result["burst_first_us"].as_i64().unwrap_or_default(),
             burst_last_us: result["burst_last_us"].as_i64().unwrap_or_default(),
             burst_cpu_ms: result["burst_cpu_ms"].as_f64().unwrap_or(f64::NAN),
@@ -246,7 +336,10 @@ impl Measured {
 }
 
 /// Our client, measuring in the handler exactly what the Node client measures in its handler.
-async fn rust_events(client: &Client) -> Result<tokio::task::JoinHandle<Measured>, BoxError> {
+async fn rust_events(
+    client: &Client,
+    burst_events: usize,
+) -> Result<tokio::task::JoinHandle<Measured>, BoxError> {
     let channel = client.subscribe(CHANNEL).await?;
     let latency_channel = client.subscribe(OUR_LATENCY_CHANNEL).await?;
     let mut events = client.events();
@@ -254,6 +347,8 @@ async fn rust_events(client: &Client) -> Result<tokio::task::JoinHandle<Measured
     latency_channel.subscribed().await?;
     Ok(tokio::spawn(async move {
         let mut measured = Measured::default();
+        let mut seen = vec![false; burst_events];
+        let mut distinct = 0;
         let mut cpu_at_first_burst = 0.0;
         while let Some(event) = events.recv().await {
             match event.event.as_str() {
@@ -269,6 +364,15 @@ async fn rust_events(client: &Client) -> Result<tokio::task::JoinHandle<Measured
                     }
                     measured.burst_last_us = now;
                     measured.burst_count += 1;
+                    let index = event.data["i"]
+                        .as_u64()
+                        .and_then(|i| usize::try_from(i).ok());
+                    if let Some(first) = index.and_then(|i| seen.get_mut(i)) {
+                        if !*first {
+                            *first = true;
+                            distinct += 1;
+                        }
+                    }
                 }
                 "bench-end" => {
                     measured.burst_cpu_ms = process_cpu_ms() - cpu_at_first_burst;
@@ -277,8 +381,267 @@ async fn rust_events(client: &Client) -> Result<tokio::task::JoinHandle<Measured
                 _ => {}
             }
         }
+        measured.burst_distinct = Some(distinct);
         measured
     }))
+}
+
+/// One client's share of a round.
+#[derive(Debug)]
+struct ClientRound {
+    measured: Measured,
+    connections: u64,
+    latency_dropped_by_server: u64,
+    burst_dropped_by_server: u64,
+}
+
+impl ClientRound {
+    fn latency_p50_ms(&self) -> f64 {
+        self.measured.percentile_ms(50)
+    }
+
+    fn latency_p99_ms(&self) -> f64 {
+        self.measured.percentile_ms(99)
+    }
+
+    fn throughput(&self) -> f64 {
+        self.measured.throughput()
+    }
+
+    fn cpu_per_thousand_events_ms(&self) -> f64 {
+        self.measured.cpu_per_thousand_events_ms()
+    }
+
+    /// Events that were published but neither received (once) nor dropped by the server: lost by the
+    /// client, or by the bench's counting.
+    fn unaccounted(&self, latency_events: usize, burst_published: u64) -> i64 {
+        let received = self
+            .measured
+            .burst_distinct
+            .unwrap_or(self.measured.burst_count);
+        let as_i64 = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        as_i64(latency_events as u64)
+            - self.measured.latencies_us.len() as i64
+            - as_i64(self.latency_dropped_by_server)
+            + as_i64(burst_published)
+            - as_i64(received)
+            - as_i64(self.burst_dropped_by_server)
+    }
+
+    fn json(&self, latency_events: usize, burst_published: u64) -> Value {
+        json!({
+            "latency_p50_ms": self.latency_p50_ms(), "latency_p99_ms": self.latency_p99_ms(),
+            "throughput_events_per_s": self.throughput(),
+            "cpu_ms_per_1000_events": self.cpu_per_thousand_events_ms(),
+            "latency_events_received": self.measured.latencies_us.len(),
+            "latency_events_dropped_by_sockudo": self.latency_dropped_by_server,
+            "burst_events_received": self.measured.burst_count,
+            "burst_events_distinct": self.measured.burst_distinct,
+            "burst_events_dropped_by_sockudo": self.burst_dropped_by_server,
+            "events_unaccounted": self.unaccounted(latency_events, burst_published),
+            "connections": self.connections,
+        })
+    }
+}
+
+#[derive(Debug)]
+struct Round {
+    ours: ClientRound,
+    theirs: ClientRound,
+    burst_published: u64,
+    publisher_events_per_s: f64,
+}
+
+/// Sizes of one round.
+#[derive(Debug, Clone, Copy)]
+struct Sizes {
+    latency_events: usize,
+    burst_events: usize,
+    publisher_threads: usize,
+}
+
+/// One round on fresh connections: latency, then the burst, then the end marker.
+async fn run_round(
+    port: u16,
+    sizes: Sizes,
+    publisher: &mut JsonLines,
+    log: &mut ServerLog,
+) -> Result<Round, BoxError> {
+    let mut node = node_client(port, "events", 0)?;
+    let ready = node.next().await?;
+    if ready["type"] != "ready" {
+        return Err(format!("pusher-js did not subscribe: {ready}").into());
+    }
+    let client = Client::connect(Config::self_hosted("127.0.0.1", port, false, APP_KEY))?;
+    let mut states = client.states();
+    let mut rust = rust_events(&client, sizes.burst_events).await?;
+
+    publisher
+        .call(
+            json!({"op": "bench_latency", "channels": [OUR_LATENCY_CHANNEL, THEIR_LATENCY_CHANNEL],
+                 "count": sizes.latency_events * 2, "interval_ms": 5}),
+        )
+        .await?;
+    let burst = publisher
+        .call(
+            json!({"op": "bench_burst", "channel": CHANNEL, "count": sizes.burst_events,
+                     "threads": sizes.publisher_threads, "batch_size": 100}),
+        )
+        .await?;
+    tokio::time::sleep(FAN_OUT_GRACE).await;
+    // sockudo drops the end marker too for a client whose queue is still full: publish it again until
+    // both clients have seen it (each stops at the first).
+    let (mut ours, mut node_result) = (None, None);
+    for _ in 0..END_MARKER_ATTEMPTS {
+        publisher
+            .call(json!({"op": "trigger", "channel": CHANNEL, "event": "bench-end", "data": {}}))
+            .await?;
+        let deadline = tokio::time::Instant::now() + END_MARKER_WAIT;
+        if ours.is_none() {
+            if let Ok(measured) = tokio::time::timeout_at(deadline, &mut rust).await {
+                ours = Some(measured?);
+            }
+        }
+        if node_result.is_none() {
+            if let Ok(result) = tokio::time::timeout_at(deadline, node.next()).await {
+                node_result = Some(result?);
+            }
+        }
+        if ours.is_some() && node_result.is_some() {
+            break;
+        }
+    }
+    let (Some(ours), Some(node_result)) = (ours, node_result) else {
+        return Err(format!(
+            "a client did not see the end marker after {END_MARKER_ATTEMPTS} attempts"
+        )
+        .into());
+    };
+    let _ = node.child.wait().await;
+    let our_sockets: HashSet<String> = std::iter::from_fn(|| states.try_recv())
+        .filter_map(|state| state.socket_id().map(str::to_owned))
+        .collect();
+    client.shutdown().await;
+    // sockudo logged each drop before it queued the end marker that both clients have now seen.
+    let drops = log.drops_since_last(&our_sockets)?;
+    let burst_published = burst["published"].as_u64().unwrap_or_default();
+    Ok(Round {
+        ours: ClientRound {
+            measured: ours,
+            connections: our_sockets.len() as u64,
+            latency_dropped_by_server: drops.latency.ours,
+            burst_dropped_by_server: drops.burst.ours,
+        },
+        theirs: ClientRound {
+            measured: Measured::from_node(&node_result),
+            connections: node_result["connects"].as_u64().unwrap_or_default(),
+            latency_dropped_by_server: drops.latency.others,
+            burst_dropped_by_server: drops.burst.others,
+        },
+        burst_published,
+        publisher_events_per_s: burst_published as f64
+            / burst["seconds"].as_f64().unwrap_or(f64::NAN),
+    })
+}
+
+/// The median and range of one figure over the rounds.
+#[derive(Debug, Clone, Copy)]
+struct Spread {
+    median: f64,
+    min: f64,
+    max: f64,
+}
+
+impl Spread {
+    fn of(values: impl IntoIterator<Item = f64>) -> Self {
+        let mut values: Vec<f64> = values.into_iter().filter(|v| v.is_finite()).collect();
+        values.sort_by(f64::total_cmp);
+        let (Some(&min), Some(&max)) = (values.first(), values.last()) else {
+            return Self {
+                median: f64::NAN,
+                min: f64::NAN,
+                max: f64::NAN,
+            };
+        };
+        let middle = values.len() / 2;
+        let median = if values.len().is_multiple_of(2) {
+            (values[middle - 1] + values[middle]) / 2.0
+        } else {
+            values[middle]
+        };
+        Self { median, min, max }
+    }
+
+    /// Whether the slowest round is within `MAX_REFERENCE_SPREAD` of the fastest.
+    fn is_stable(&self) -> bool {
+        self.min > 0.0 && self.max / self.min <= MAX_REFERENCE_SPREAD
+    }
+
+    fn cell(&self) -> String {
+        if self.min == self.max {
+            return number(self.median);
+        }
+        format!(
+            "{} ({}–{})",
+            number(self.median),
+            number(self.min),
+            number(self.max)
+        )
+    }
+
+    fn json(&self) -> Value {
+        json!({"median": self.median, "min": self.min, "max": self.max})
+    }
+}
+
+fn number(value: f64) -> String {
+    match value.abs() {
+        v if v >= 1000.0 => format!("{value:.0}"),
+        v if v >= 100.0 => format!("{value:.1}"),
+        _ => format!("{value:.2}"),
+    }
+}
+
+/// A row of the table: ours against the reference, with the ratio only when the reference is stable.
+struct Row {
+    name: &'static str,
+    key: &'static str,
+    ours: Spread,
+    theirs: Spread,
+}
+
+impl Row {
+    fn over_rounds(
+        name: &'static str,
+        key: &'static str,
+        rounds: &[Round],
+        figure: impl Fn(&ClientRound) -> f64,
+    ) -> Self {
+        Self {
+            name,
+            key,
+            ours: Spread::of(rounds.iter().map(|round| figure(&round.ours))),
+            theirs: Spread::of(rounds.iter().map(|round| figure(&round.theirs))),
+        }
+    }
+
+    fn ratio(&self) -> Option<f64> {
+        self.theirs
+            .is_stable()
+            .then(|| self.ours.median / self.theirs.median)
+    }
+
+    fn ratio_cell(&self) -> String {
+        self.ratio().map_or_else(
+            || "reference unstable".into(),
+            |ratio| format!("{ratio:.2}"),
+        )
+    }
+
+    fn json(&self) -> Value {
+        json!({"pusher_channels": self.ours.json(), "pusher_js": self.theirs.json(),
+               "ratio": self.ratio(), "reference_unstable": !self.theirs.is_stable()})
+    }
 }
 
 /// User plus system CPU time of this process, from /proc (clock ticks of 10 ms).
@@ -363,128 +726,175 @@ async fn main() -> Result<(), BoxError> {
         let channels = args.get(3).and_then(|c| c.parse().ok()).ok_or("channels")?;
         return memory_probe(port, channels).await;
     }
-    let latency_events = env_or("BENCH_LATENCY_EVENTS", 1000);
-    let burst_events = env_or("BENCH_BURST_EVENTS", 50_000);
+    let rounds = env_or("BENCH_ROUNDS", 5).max(1);
+    let sizes = Sizes {
+        latency_events: env_or("BENCH_LATENCY_EVENTS", 1000),
+        burst_events: env_or("BENCH_BURST_EVENTS", 50_000),
+        publisher_threads: env_or("BENCH_PUBLISHER_THREADS", 8).max(1),
+    };
     let channels = env_or("BENCH_CHANNELS", 100);
+    let buffer_messages = env_opt("BENCH_SOCKUDO_BUFFER_MESSAGES");
 
     let port = free_port()?;
-    let _sockudo = start_sockudo(port).await?;
+    let _sockudo = start_sockudo(port, buffer_messages).await?;
+    let mut log = ServerLog {
+        path: sockudo_log_path(),
+        read_to: 0,
+    };
     let mut publisher = python_publisher(port)?;
 
-    let mut node = node_client(port, "events", 0)?;
-    let ready = node.next().await?;
-    if ready["type"] != "ready" {
-        return Err(format!("pusher-js did not subscribe: {ready}").into());
+    let mut results = Vec::with_capacity(rounds);
+    for round_number in 1..=rounds {
+        eprintln!(
+            "round {round_number}/{rounds}: latency {} events per client (one every 5 ms, alternating), \
+             then a burst of {} events in batches of 100 from {} publisher threads",
+            sizes.latency_events, sizes.burst_events, sizes.publisher_threads
+        );
+        results.push(run_round(port, sizes, &mut publisher, &mut log).await?);
     }
-    let client = Client::connect(Config::self_hosted("127.0.0.1", port, false, APP_KEY))?;
-    let mut states = client.states();
-    let rust = rust_events(&client).await?;
-
-    eprintln!("latency: {latency_events} events per client, one every 5 ms, alternating");
-    publisher
-        .call(
-            json!({"op": "bench_latency", "channels": [OUR_LATENCY_CHANNEL, THEIR_LATENCY_CHANNEL],
-                 "count": latency_events * 2, "interval_ms": 5}),
-        )
-        .await?;
-    eprintln!("throughput: {burst_events} events in batches of 100 from several publisher threads");
-    let burst = publisher
-        .call(json!({"op": "bench_burst", "channel": CHANNEL, "count": burst_events, "threads": env_or("BENCH_PUBLISHER_THREADS", 8), "batch_size": 100}))
-        .await?;
-    // sockudo fans out each request asynchronously: let the last batches arrive before the end marker.
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    publisher
-        .call(json!({"op": "trigger", "channel": CHANNEL, "event": "bench-end", "data": {}}))
-        .await?;
-    let ours = tokio::time::timeout(STEP_TIMEOUT, rust).await??;
-    let node_result = node.next().await?;
-    let theirs = Measured::from_node(&node_result);
-    let our_connects = std::iter::from_fn(|| states.try_recv())
-        .filter(|state| state.socket_id().is_some())
-        .count();
-    let their_connects = node_result["connects"].as_u64().unwrap_or_default();
-    client.shutdown().await;
 
     eprintln!("memory: one connection holding {channels} channels");
     let our_rss = rust_memory(port, channels).await?;
     let their_rss = node_memory(port, channels).await?;
 
-    let published_rate = burst["published"].as_f64().unwrap_or(f64::NAN)
-        / burst["seconds"].as_f64().unwrap_or(f64::NAN);
-    let rows = [
-        (
+    let mut rows = vec![
+        Row::over_rounds(
             "latency p50 (ms)",
-            ours.percentile_ms(50),
-            theirs.percentile_ms(50),
+            "latency_p50_ms",
+            &results,
+            ClientRound::latency_p50_ms,
         ),
-        (
+        Row::over_rounds(
             "latency p99 (ms)",
-            ours.percentile_ms(99),
-            theirs.percentile_ms(99),
+            "latency_p99_ms",
+            &results,
+            ClientRound::latency_p99_ms,
         ),
-        (
+        Row::over_rounds(
             "throughput (events/s)",
-            ours.throughput(),
-            theirs.throughput(),
+            "throughput_events_per_s",
+            &results,
+            ClientRound::throughput,
         ),
-        (
+        Row::over_rounds(
             "CPU per 1000 events (ms)",
-            ours.cpu_per_thousand_events_ms(),
-            theirs.cpu_per_thousand_events_ms(),
-        ),
-        (
-            "RSS, 1 conn + channels (MiB)",
-            our_rss as f64 / 1048576.0,
-            their_rss as f64 / 1048576.0,
+            "cpu_ms_per_1000_events",
+            &results,
+            ClientRound::cpu_per_thousand_events_ms,
         ),
     ];
+    rows.push(Row {
+        name: "RSS, 1 conn + channels (MiB)",
+        key: "rss_mib",
+        ours: Spread::of([our_rss as f64 / 1048576.0]),
+        theirs: Spread::of([their_rss as f64 / 1048576.0]),
+    });
+
     println!();
     println!(
-        "{:<30} {:>16} {:>12} {:>10}",
-        "realtime", "pusher-channels", "pusher-js", "ratio"
+        "{:<30} {:>26} {:>26} {:>20}",
+        format!("realtime, {rounds} rounds"),
+        "pusher-channels",
+        "pusher-js",
+        "ratio"
     );
-    for (name, ours_value, theirs_value) in rows {
+    println!(
+        "{:<30} {:>26} {:>26}",
+        "", "median (min–max)", "median (min–max)"
+    );
+    for row in &rows {
         println!(
-            "{name:<30} {ours_value:>16.2} {theirs_value:>12.2} {:>10.2}",
-            ours_value / theirs_value
+            "{:<30} {:>26} {:>26} {:>20}",
+            row.name,
+            row.ours.cell(),
+            row.theirs.cell(),
+            row.ratio_cell()
         );
     }
-    println!(
-        "events received: ours {}+{}, pusher-js {}+{} (latency+burst); publisher rate {published_rate:.0} events/s",
-        ours.latencies_us.len(),
-        ours.burst_count,
-        theirs.latencies_us.len(),
-        theirs.burst_count
-    );
-    println!("connections during the run: ours {our_connects}, pusher-js {their_connects} (1 = no reconnect)");
 
+    println!();
+    println!(
+        "events per round: received + dropped by sockudo (slow consumer, queue of {} messages) = published",
+        buffer_messages.map_or_else(|| "1000".into(), |messages| messages.to_string())
+    );
+    println!(
+        "{:<6} {:>26} {:>26} {:>12} {:>16}",
+        "round", "pusher-channels burst", "pusher-js burst", "connections", "publisher ev/s"
+    );
+    let mut unaccounted = Vec::new();
+    for (index, round) in results.iter().enumerate() {
+        let cell = |client: &ClientRound| {
+            format!(
+                "{} + {} = {}",
+                client.measured.burst_count,
+                client.burst_dropped_by_server,
+                client.measured.burst_count + client.burst_dropped_by_server
+            )
+        };
+        println!(
+            "{:<6} {:>26} {:>26} {:>12} {:>16.0}",
+            index + 1,
+            cell(&round.ours),
+            cell(&round.theirs),
+            format!("{} / {}", round.ours.connections, round.theirs.connections),
+            round.publisher_events_per_s
+        );
+        for (name, client) in [
+            ("pusher-channels", &round.ours),
+            ("pusher-js", &round.theirs),
+        ] {
+            let missing = client.unaccounted(sizes.latency_events, round.burst_published);
+            if missing != 0 {
+                unaccounted.push(format!(
+                    "round {}: {name} has {missing} events neither received once nor dropped by \
+                     sockudo ({} connections)",
+                    index + 1,
+                    client.connections
+                ));
+            }
+        }
+    }
+    let accounted = unaccounted.is_empty();
+    if accounted {
+        println!("every event accounted for: received by the client or dropped by sockudo");
+    }
+    for line in &unaccounted {
+        println!("LOST: {line}");
+    }
+
+    let mut summary = serde_json::Map::new();
+    for row in &rows {
+        summary.insert(row.key.into(), row.json());
+    }
     let report = json!({
         "benchmark": "realtime",
         "server": "sockudo",
         "publisher": "python pusher",
-        "latency_events": latency_events,
-        "burst_events": burst_events,
+        "rounds": rounds,
+        "latency_events_per_round": sizes.latency_events,
+        "burst_events_per_round": sizes.burst_events,
+        "publisher_threads": sizes.publisher_threads,
+        "sockudo_queue_messages": buffer_messages.unwrap_or(1000),
         "channels_for_memory": channels,
-        "publisher_events_per_s": published_rate,
-        "pusher_channels": {
-            "latency_p50_ms": ours.percentile_ms(50), "latency_p99_ms": ours.percentile_ms(99),
-            "throughput_events_per_s": ours.throughput(), "rss_bytes": our_rss,
-            "cpu_ms_per_1000_events": ours.cpu_per_thousand_events_ms(),
-            "latency_events_received": ours.latencies_us.len(), "burst_events_received": ours.burst_count,
-            "connections": our_connects,
-        },
-        "pusher_js": {
-            "latency_p50_ms": theirs.percentile_ms(50), "latency_p99_ms": theirs.percentile_ms(99),
-            "throughput_events_per_s": theirs.throughput(), "rss_bytes": their_rss,
-            "cpu_ms_per_1000_events": theirs.cpu_per_thousand_events_ms(),
-            "latency_events_received": theirs.latencies_us.len(), "burst_events_received": theirs.burst_count,
-            "connections": their_connects,
-        },
+        "max_reference_spread": MAX_REFERENCE_SPREAD,
+        "summary": summary,
+        "rss_bytes": {"pusher_channels": our_rss, "pusher_js": their_rss},
+        "every_event_accounted_for": accounted,
+        "round_results": results.iter().enumerate().map(|(index, round)| json!({
+            "round": index + 1,
+            "burst_published": round.burst_published,
+            "publisher_events_per_s": round.publisher_events_per_s,
+            "pusher_channels": round.ours.json(sizes.latency_events, round.burst_published),
+            "pusher_js": round.theirs.json(sizes.latency_events, round.burst_published),
+        })).collect::<Vec<_>>(),
     });
     let dir = workspace_root().join("target/bench");
     std::fs::create_dir_all(&dir)?;
     let path = dir.join("realtime.json");
     std::fs::write(&path, serde_json::to_string_pretty(&report)?)?;
     println!("wrote {}", path.display());
+    if !accounted {
+        return Err(format!("events lost: {}", unaccounted.join("; ")).into());
+    }
     Ok(())
 }

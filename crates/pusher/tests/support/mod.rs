@@ -79,6 +79,9 @@ pub fn free_port() -> u16 {
 pub struct Sockudo {
     pub port: u16,
     child: Option<Child>,
+    env: Vec<(String, String)>,
+    /// sockudo's log as JSON lines, when started with [`Sockudo::start_logged`].
+    log: Option<Arc<std::sync::Mutex<Vec<Value>>>>,
 }
 
 impl Sockudo {
@@ -86,13 +89,50 @@ impl Sockudo {
         let mut server = Self {
             port: free_port(),
             child: None,
+            env: Vec::new(),
+            log: None,
         };
         server.spawn().await;
         server
     }
 
+    /// A server with extra environment settings whose log (JSON lines) the test can read.
+    pub async fn start_logged(env: &[(&str, &str)]) -> Self {
+        let mut server = Self {
+            port: free_port(),
+            child: None,
+            env: env
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+                .chain([("LOG_OUTPUT_FORMAT".to_owned(), "json".to_owned())])
+                // Info, so warnings carry their spans (the event name, the batch).
+                .chain([("RUST_LOG".to_owned(), "info".to_owned())])
+                .collect(),
+            log: Some(Arc::default()),
+        };
+        server.spawn().await;
+        server
+    }
+
+    /// The log lines so far whose `fields.message` starts with `message`.
+    pub fn logged(&self, message: &str) -> Vec<Value> {
+        let Some(log) = &self.log else {
+            panic!("start the server with Sockudo::start_logged to read its log");
+        };
+        log.lock()
+            .unwrap()
+            .iter()
+            .filter(|line| {
+                line["fields"]["message"]
+                    .as_str()
+                    .is_some_and(|text| text.starts_with(message))
+            })
+            .cloned()
+            .collect()
+    }
+
     async fn spawn(&mut self) {
-        let child = Command::new(sockudo_bin())
+        let mut child = Command::new(sockudo_bin())
             .env("HOST", "127.0.0.1")
             .env("PORT", self.port.to_string())
             .env("SOCKUDO_DEFAULT_APP_ID", APP_ID)
@@ -108,7 +148,12 @@ impl Sockudo {
             .env("RATE_LIMITER_ENABLED", "false")
             .env("APP_MANAGER_DRIVER", "memory")
             .env("METRICS_ENABLED", "false")
-            .stdout(Stdio::null())
+            .envs(self.env.iter().cloned())
+            .stdout(if self.log.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
             .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()
@@ -120,6 +165,17 @@ impl Sockudo {
                     workspace_root().display()
                 )
             });
+        // sockudo logs to stdout; reading it all the time keeps it from blocking on a full pipe.
+        if let (Some(log), Some(stdout)) = (self.log.clone(), child.stdout.take()) {
+            tokio::spawn(async move {
+                let mut lines = BufReader::new(stdout).lines();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Ok(value) = serde_json::from_str(&line) {
+                        log.lock().unwrap().push(value);
+                    }
+                }
+            });
+        }
         self.child = Some(child);
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {

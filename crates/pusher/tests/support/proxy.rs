@@ -1,7 +1,7 @@
-//! A TCP proxy that can cut, black-hole and delay the connections passing through it, and a minimal
-//! HTTP CONNECT proxy.
+//! A TCP proxy that can cut, black-hole, delay and hold the connections passing through it, and a
+//! minimal HTTP CONNECT proxy.
 
-use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,6 +17,8 @@ pub struct FaultProxy {
     pub port: u16,
     mode: Arc<AtomicU8>,
     delay_ms: Arc<AtomicU64>,
+    /// While set, nothing from the server is forwarded or read.
+    hold: Arc<AtomicBool>,
     cut: watch::Sender<u64>,
     pub accepted: Arc<AtomicU64>,
 }
@@ -27,12 +29,14 @@ impl FaultProxy {
         let port = listener.local_addr().unwrap().port();
         let mode = Arc::new(AtomicU8::new(PASS));
         let delay_ms = Arc::new(AtomicU64::new(0));
+        let hold = Arc::new(AtomicBool::new(false));
         let accepted = Arc::new(AtomicU64::new(0));
         let (cut, _) = watch::channel(0u64);
         let proxy = Self {
             port,
             mode: mode.clone(),
             delay_ms: delay_ms.clone(),
+            hold: hold.clone(),
             cut: cut.clone(),
             accepted: accepted.clone(),
         };
@@ -43,15 +47,26 @@ impl FaultProxy {
                     drop(client);
                     continue;
                 }
-                let (mode, delay_ms, mut cut) = (mode.clone(), delay_ms.clone(), cut.subscribe());
+                let (mode, delay_ms, hold, mut cut) = (
+                    mode.clone(),
+                    delay_ms.clone(),
+                    hold.clone(),
+                    cut.subscribe(),
+                );
                 tokio::spawn(async move {
                     let Ok(server) = TcpStream::connect(("127.0.0.1", target_port)).await else {
                         return;
                     };
                     let (client_read, client_write) = client.into_split();
                     let (server_read, server_write) = server.into_split();
-                    let up = pump(client_read, server_write, mode.clone(), delay_ms.clone());
-                    let down = pump(server_read, client_write, mode, delay_ms);
+                    let up = pump(
+                        client_read,
+                        server_write,
+                        mode.clone(),
+                        delay_ms.clone(),
+                        None,
+                    );
+                    let down = pump(server_read, client_write, mode, delay_ms, Some(hold));
                     tokio::select! {
                         _ = up => {}
                         _ = down => {}
@@ -82,6 +97,17 @@ impl FaultProxy {
         self.mode.store(PASS, Ordering::SeqCst);
     }
 
+    /// Stops reading from the server, so its data backs up as if the client had stalled; the
+    /// connection stays open.
+    pub fn hold_downstream(&self) {
+        self.hold.store(true, Ordering::SeqCst);
+    }
+
+    /// Forwards what the server sent again, starting with what was held.
+    pub fn release_downstream(&self) {
+        self.hold.store(false, Ordering::SeqCst);
+    }
+
     /// Every chunk waits this long before it is forwarded.
     pub fn delay(&self, delay: Duration) {
         self.delay_ms
@@ -94,9 +120,17 @@ async fn pump(
     mut to: tokio::net::tcp::OwnedWriteHalf,
     mode: Arc<AtomicU8>,
     delay_ms: Arc<AtomicU64>,
+    hold: Option<Arc<AtomicBool>>,
 ) {
     let mut buf = vec![0u8; 16 * 1024];
+    let held = || {
+        hold.as_ref()
+            .is_some_and(|hold| hold.load(Ordering::SeqCst))
+    };
     loop {
+        while held() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
         let n = match from.read(&mut buf).await {
             Ok(0) | Err(_) => return,
             Ok(n) => n,

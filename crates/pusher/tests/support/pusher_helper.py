@@ -55,13 +55,16 @@ for line in sys.stdin:
             # As fast as the HTTP API takes them: batches from several threads.
             channel, count, threads = request["channel"], request["count"], request["threads"]
             size = request.get("batch_size", 10)
+            pad = "x" * request.get("pad_bytes", 0)
             per_thread = count // threads
             errors = []
 
             def publish(offset):
                 try:
                     for start in range(0, per_thread, size):
-                        batch = [{"channel": channel, "name": "burst", "data": json.dumps({"i": offset + start + k})}
+                        batch = [{"channel": channel, "name": "burst",
+                                  "data": json.dumps({"i": offset + start + k, "pad": pad} if pad
+                                                     else {"i": offset + start + k})}
                                  for k in range(min(size, per_thread - start))]
                         client.trigger_batch(batch)
                 except Exception as error:
