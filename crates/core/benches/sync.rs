@@ -2,7 +2,9 @@
 //! against plain HTTP on the same in-process sandbox, in the same run.
 //!
 //! - full reconcile of 1,000 offers into SQLite vs a plain sequential fetch of the same pages;
-//! - outbox replay of 500 queued edits (merge: GET + PATCH each) vs 500 plain PATCHes.
+//! - outbox replay of 500 queued edits vs 500 plain PATCHes: with the live socket subscribed
+//!   (merge bases read in one go, rows an event names read again) and without it (GET + PATCH
+//!   each).
 //!
 //! Prints a table and writes `target/bench/sync.json`. Ratios matter; absolute times on shared
 //! machines are noisy.
@@ -12,18 +14,22 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hotelmate_core::api::{ApiClient, Progress};
-use hotelmate_core::config::ApiBase;
+use hotelmate_core::config::{ApiBase, PusherEndpoint};
 use hotelmate_core::media::MediaCache;
+use hotelmate_core::resources;
 use hotelmate_core::resources::offers::OFFERS;
 use hotelmate_core::secrets::StaffToken;
 use hotelmate_core::store::Store;
-use hotelmate_core::sync::{pull, push};
+use hotelmate_core::sync::heard::HeardLog;
+use hotelmate_core::sync::{live, pull, push};
+use hotelmate_sandbox::network::CutProxy;
 use hotelmate_sandbox::Sandbox;
 use serde_json::{json, Value};
 
 const OFFERS_TOTAL: usize = 1000;
 const EDITS: usize = 500;
 const RUNS: usize = 5;
+const REPLAY_ROUNDS: usize = 3;
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
@@ -109,23 +115,152 @@ async fn main() {
     }
     let (reconcile, sequential) = (median(ours), median(plain));
 
-    // Replay of queued edits vs plain PATCHes.
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
-    let media = MediaCache::open(dir.path().join("media")).unwrap();
-    pull::reconcile(&client, &store, OFFERS, "killarney")
+    // Replay of queued edits vs plain PATCHes, with the socket (bulk bases) and without.
+    let pusher = server.pusher();
+    let endpoint = PusherEndpoint::SelfHosted {
+        key: pusher.key,
+        host: "127.0.0.1".into(),
+        port: server.addr().port(),
+        tls: false,
+    };
+    let heard = Arc::new(HeardLog::default());
+    let (socket, _listening) =
+        live::follow_heard(&endpoint, "killarney", resources::ALL, heard.clone())
+            .await
+            .unwrap();
+    // The same server near (in-process, answers within a millisecond) and far (3 ms each way,
+    // through a proxy): the desk reads merge bases row by row, pipelined, from a near server,
+    // and in one read of the list from a far one while the socket can tell of later changes.
+    let far_proxy = CutProxy::start_with_delay(server.addr(), Duration::from_millis(3))
         .await
         .unwrap();
-    let ids: Vec<i64> = store
-        .records("offers")
+    let far_base = format!("http://{}", far_proxy.addr());
+    let far_client = ApiClient::new(ApiBase::parse(&far_base).unwrap())
+        .unwrap()
+        .authenticated(StaffToken::new(&token));
+    let near = replay_rounds(&client, &base, &auth, &heard, REPLAY_ROUNDS).await;
+    let far = replay_rounds(&far_client, &far_base, &auth, &heard, 1).await;
+    socket.shutdown().await;
+
+    println!(
+        "sync benchmark (in-process sandbox; median of {RUNS} reconciles, {REPLAY_ROUNDS} replay rounds near, 1 far)"
+    );
+    println!(
+        "{:<64} {:>10} {:>12} {:>8}",
+        "case", "ours ms", "reference ms", "ratio"
+    );
+    let line = |case: String, ours: Duration, reference: Duration| {
+        println!(
+            "{:<64} {:>10.1} {:>12.1} {:>8.2}",
+            case,
+            ms(ours),
+            ms(reference),
+            ms(ours) / ms(reference)
+        )
+    };
+    line(
+        format!("reconcile {OFFERS_TOTAL} offers into SQLite vs sequential GET"),
+        reconcile,
+        sequential,
+    );
+    for (distance, rounds) in [("near", &near), ("far, 3 ms each way", &far)] {
+        line(
+            format!("replay {EDITS} edits, socket live, {distance}, vs {EDITS} PATCH"),
+            rounds.live,
+            rounds.plain,
+        );
+        line(
+            format!("replay {EDITS} edits, no socket, {distance}, vs {EDITS} PATCH"),
+            rounds.alone,
+            rounds.plain,
+        );
+    }
+    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
+    std::fs::create_dir_all(&out).unwrap();
+    let report = json!({
+        "reconcile": {"offers": OFFERS_TOTAL, "ours_ms": ms(reconcile), "sequential_ms": ms(sequential)},
+        "replay": {
+            "edits": EDITS,
+            "near": {"live_socket_ms": ms(near.live), "no_socket_ms": ms(near.alone), "plain_patch_ms": ms(near.plain)},
+            "far_3ms_each_way": {"live_socket_ms": ms(far.live), "no_socket_ms": ms(far.alone), "plain_patch_ms": ms(far.plain)},
+        },
+    });
+    std::fs::write(
+        out.join("sync.json"),
+        serde_json::to_string_pretty(&report).unwrap(),
+    )
+    .unwrap();
+    server.shutdown().await;
+}
+
+/// Median replay times (with the socket's log, without) and plain PATCH times.
+struct Rounds {
+    live: Duration,
+    alone: Duration,
+    plain: Duration,
+}
+
+/// Rounds interleave the three cases; the socket stays subscribed throughout, so the server
+/// does the same work (an event per PATCH) in each.
+async fn replay_rounds(
+    client: &ApiClient,
+    base: &str,
+    auth: &str,
+    heard: &HeardLog,
+    rounds: usize,
+) -> Rounds {
+    let http = reqwest::Client::new();
+    let ids = first_ids(client).await;
+    let (mut live, mut alone, mut plain) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        live.push(replay_edits(client, Some(heard), &format!("live {base} {round}")).await);
+        alone.push(replay_edits(client, None, &format!("alone {base} {round}")).await);
+        let started = Instant::now();
+        for (n, id) in ids.iter().enumerate() {
+            let response = http
+                .patch(format!("{base}/api/staff/hotel/killarney/offers/{id}/"))
+                .header("Authorization", auth)
+                .json(&json!({"tag": format!("plain {base} {round} {n}")}))
+                .send()
+                .await
+                .unwrap();
+            assert!(response.status().is_success());
+        }
+        plain.push(started.elapsed());
+    }
+    Rounds {
+        live: median(live),
+        alone: median(alone),
+        plain: median(plain),
+    }
+}
+
+/// The first [`EDITS`] offers' ids (the same ones every replay edits).
+async fn first_ids(client: &ApiClient) -> Vec<i64> {
+    let mut ids: Vec<i64> = client
+        .list(OFFERS, "killarney")
+        .await
         .unwrap()
         .iter()
         .filter_map(|r| r["id"].as_i64())
-        .take(EDITS)
         .collect();
+    ids.sort_unstable();
+    ids.truncate(EDITS);
+    ids
+}
+
+/// Queues one edit to each of the first [`EDITS`] offers on a fresh store and times the replay.
+async fn replay_edits(client: &ApiClient, heard: Option<&HeardLog>, label: &str) -> Duration {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
+    let media = MediaCache::open(dir.path().join("media")).unwrap();
+    pull::reconcile(client, &store, OFFERS, "killarney")
+        .await
+        .unwrap();
+    let ids = first_ids(client).await;
     for (n, id) in ids.iter().enumerate() {
         let base = store.record("offers", *id).unwrap().unwrap();
-        let fields = json!({"tag": format!("replayed {n}")})
+        let fields = json!({"tag": format!("replayed {label} {n}")})
             .as_object()
             .cloned()
             .unwrap();
@@ -138,61 +273,30 @@ async fn main() {
     let progress: Progress = Arc::new(|_, _| {});
     let started = Instant::now();
     let at = push::Replay {
-        client: &client,
+        client,
         store: &store,
         media: &media,
         resource: OFFERS,
         slug: "killarney",
         before_send: None,
         permanent: hotelmate_core::sync::spec::no_permanent_failures,
+        heard,
     };
-    let replayed = push::replay_all(at, |_| progress.clone(), |_, _| {})
-        .await
-        .unwrap();
-    assert_eq!(replayed, EDITS);
-    let replay = started.elapsed();
-    let started = Instant::now();
-    for (n, id) in ids.iter().enumerate() {
-        let response = http
-            .patch(format!("{collection}{id}/"))
-            .header("Authorization", &auth)
-            .json(&json!({"tag": format!("plain {n}")}))
-            .send()
-            .await
-            .unwrap();
-        assert!(response.status().is_success());
-    }
-    let patches = started.elapsed();
-
-    println!("sync benchmark (in-process sandbox, median of {RUNS} for reconcile)");
-    println!(
-        "{:<46} {:>10} {:>12} {:>8}",
-        "case", "ours ms", "reference ms", "ratio"
-    );
-    println!(
-        "{:<46} {:>10.1} {:>12.1} {:>8.2}",
-        format!("reconcile {OFFERS_TOTAL} offers into SQLite vs sequential GET"),
-        ms(reconcile),
-        ms(sequential),
-        ms(reconcile) / ms(sequential)
-    );
-    println!(
-        "{:<46} {:>10.1} {:>12.1} {:>8.2}",
-        format!("replay {EDITS} queued edits vs {EDITS} plain PATCH"),
-        ms(replay),
-        ms(patches),
-        ms(replay) / ms(patches)
-    );
-    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
-    std::fs::create_dir_all(&out).unwrap();
-    let report = json!({
-        "reconcile": {"offers": OFFERS_TOTAL, "ours_ms": ms(reconcile), "sequential_ms": ms(sequential)},
-        "replay": {"edits": EDITS, "ours_ms": ms(replay), "plain_patch_ms": ms(patches)},
-    });
-    std::fs::write(
-        out.join("sync.json"),
-        serde_json::to_string_pretty(&report).unwrap(),
+    let mut sent = 0;
+    push::replay_all(
+        at,
+        |_| progress.clone(),
+        |_, replayed| {
+            assert!(
+                matches!(replayed, push::Replayed::Sent { .. }),
+                "{replayed:?}"
+            );
+            sent += 1;
+        },
     )
+    .await
     .unwrap();
-    server.shutdown().await;
+    let took = started.elapsed();
+    assert_eq!(sent, EDITS);
+    took
 }

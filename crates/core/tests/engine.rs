@@ -250,6 +250,7 @@ async fn replay(
         resource: spec.api,
         slug: "killarney",
         before_send: None,
+        heard: None,
         permanent: spec.permanent_failure,
     };
     let mut outcomes = Vec::new();

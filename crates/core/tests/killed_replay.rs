@@ -36,6 +36,7 @@ async fn replay_all(store: &Store, client: &ApiClient, media: &MediaCache) {
         resource: OFFERS,
         slug: "killarney",
         before_send: None,
+        heard: None,
         permanent: hotelmate_core::sync::spec::no_permanent_failures,
     };
     if let Err(err) = push::replay_all(at, |_| progress.clone(), |_, _| {}).await {

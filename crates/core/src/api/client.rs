@@ -22,6 +22,10 @@ pub struct ApiClient {
     base: ApiBase,
     token: Option<StaffToken>,
     timeout: Duration,
+    /// How far the server is, in microseconds: the floor of the times to an answer's headers
+    /// (a faster answer lowers it at once, slower ones raise it slowly, so a busy server does
+    /// not look far; 0 until measured), shared by the client's copies.
+    round_trip: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl ApiClient {
@@ -44,6 +48,7 @@ impl ApiClient {
             base,
             token: None,
             timeout,
+            round_trip: std::sync::Arc::default(),
         })
     }
 
@@ -65,6 +70,26 @@ impl ApiClient {
 
     pub fn base(&self) -> &ApiBase {
         &self.base
+    }
+
+    /// How long the server takes to answer a quick request, once one has been answered: the
+    /// distance to it, more than its work.
+    pub fn typical_round_trip(&self) -> Option<Duration> {
+        let micros = self.round_trip.load(std::sync::atomic::Ordering::Relaxed);
+        (micros > 0).then(|| Duration::from_micros(micros))
+    }
+
+    fn record_round_trip(&self, took: Duration) {
+        use std::sync::atomic::Ordering;
+        let sample = u64::try_from(took.as_micros()).unwrap_or(u64::MAX).max(1);
+        // A lost race between two updates only drops one sample.
+        let old = self.round_trip.load(Ordering::Relaxed);
+        let new = if old == 0 || sample < old {
+            sample
+        } else {
+            old + (sample - old) / 32
+        };
+        self.round_trip.store(new.max(1), Ordering::Relaxed);
     }
 
     fn request(&self, method: Method, path: &str) -> RequestBuilder {
@@ -145,10 +170,12 @@ impl ApiClient {
 
     async fn send_raw(&self, request: RequestBuilder) -> Result<bytes::Bytes, ApiError> {
         let seconds = self.timeout.as_secs().max(1);
+        let started = std::time::Instant::now();
         let response = request
             .send()
             .await
             .map_err(|e| ApiError::from_transport(&e, seconds))?;
+        self.record_round_trip(started.elapsed());
         let status = response.status();
         let content_type = response
             .headers()

@@ -67,6 +67,16 @@ impl Store {
     }
 
     /// One stored server row (a damaged one is removed and read as absent, as in `records`).
+    /// How many rows of `resource` are stored.
+    pub fn record_count(&self, resource: &str) -> Result<usize, StoreError> {
+        let count: i64 = self.lock().query_row(
+            "SELECT COUNT(*) FROM records WHERE resource = ?1",
+            [resource],
+            |r| r.get(0),
+        )?;
+        Ok(usize::try_from(count).unwrap_or_default())
+    }
+
     pub fn record(&self, resource: &str, id: i64) -> Result<Option<Row>, StoreError> {
         let conn = self.lock();
         let text: Option<String> = conn

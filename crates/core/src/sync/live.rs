@@ -208,6 +208,7 @@ pub fn apply(shared: &SyncShared, event: &Event) {
         return;
     }
     for (spec, hint) in meanings {
+        shared.heard.heard(spec.name(), &hint);
         apply_hint(shared, spec, hint);
         shared.request_reconcile_of(spec.name());
     }
@@ -261,4 +262,46 @@ fn apply_hint(shared: &SyncShared, spec: &'static ResourceSpec, hint: Hint) {
             tracing::warn!(error = %err, "could not apply a live update; a reconcile will fix it")
         }
     }
+}
+
+/// Follows the hotel channel only to fill `heard`: what a replay run without a whole desk
+/// needs (the sync benchmark and the bulk merge-bases test). Returns once subscribed; the
+/// task ends when the client is shut down.
+pub async fn follow_heard(
+    endpoint: &PusherEndpoint,
+    slug: &str,
+    resources: Resources,
+    heard: Arc<super::heard::HeardLog>,
+) -> Result<(Client, JoinHandle<()>), pusher_channels::Error> {
+    let client = Client::connect(pusher_config(endpoint))?;
+    let channel = client.subscribe(&format!("hotel-{slug}")).await?;
+    let mut events = channel.events();
+    channel.subscribed().await?;
+    heard.subscribed(true);
+    let task = tokio::spawn(async move {
+        let mut state = channel.state_watch();
+        state.borrow_and_update();
+        loop {
+            tokio::select! {
+                changed = state.changed() => {
+                    if changed.is_err() {
+                        break;
+                    }
+                    let live = *state.borrow_and_update() == SubscriptionState::Subscribed;
+                    heard.subscribed(live);
+                }
+                event = events.recv() => match event {
+                    Some(event) => {
+                        for (spec, hint) in interpret(resources, &event.event, &event.data) {
+                            heard.heard(spec.name(), &hint);
+                        }
+                    }
+                    None => break,
+                },
+            }
+        }
+        // Nothing more is heard: no later change can be told.
+        heard.subscribed(false);
+    });
+    Ok((client, task))
 }

@@ -10,6 +10,7 @@
 //! The engine names no resource: each is described once ([`spec::ResourceSpec`]) in
 //! `crate::resources`, and the desk hands the list to [`SyncEngine::start`].
 
+pub mod heard;
 pub mod link;
 pub mod live;
 pub mod merge;
@@ -65,6 +66,8 @@ pub struct SyncShared {
     /// Set (once) when the server refuses the token; the desk signs out on it.
     expired: watch::Sender<Option<String>>,
     own_changes: Mutex<HashMap<(&'static str, i64), Instant>>,
+    /// What the live socket heard, so the replay may read merge bases in bulk.
+    pub heard: heard::HeardLog,
 }
 
 #[derive(Default)]
@@ -233,6 +236,7 @@ impl SyncShared {
     /// The live socket's news.
     pub fn socket_changed(&self, socket: Socket) {
         let live = socket == Socket::Subscribed;
+        self.heard.subscribed(live);
         self.update_link(|link| link.socket(socket));
         if !live {
             // Nothing arrives live now: look at the server now and then meanwhile.
@@ -242,6 +246,7 @@ impl SyncShared {
 
     /// The hotel channel's subscription went back to pending.
     pub fn subscription_lost(&self) {
+        self.heard.subscribed(false);
         self.update_link(Link::subscription_lost);
         self.reconcile_within(self.poll);
     }
@@ -349,6 +354,7 @@ impl SyncEngine {
             socket: Mutex::new(None),
             expired,
             own_changes: Mutex::new(HashMap::new()),
+            heard: heard::HeardLog::default(),
         });
         let worker = tokio::spawn(run(shared.clone()));
         shared.reconcile_within(first_reconcile);
@@ -494,6 +500,7 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
             slug: &shared.slug,
             before_send: Some(&mark_own),
             permanent: spec.permanent_failure,
+            heard: Some(&shared.heard),
         };
         let progress = |id: i64| -> Progress {
             let shared = shared.clone();

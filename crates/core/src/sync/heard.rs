@@ -1,0 +1,178 @@
+//! What the live socket has told the desk, for the replay's bulk merge bases.
+//!
+//! The replay reads the merge bases of many queued edits with one read of the list instead of
+//! one GET per edit. A colleague's change made after that read would then be invisible to the
+//! merge, so the replay asks this log, just before each PATCH, whether an event has named the
+//! row since the read (or the socket was not subscribed all along, so nothing can be told): if
+//! so, the row is read again on its own. With no subscribed socket, every edit reads its own
+//! base, as before.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use serde_json::Value;
+
+use super::live::Hint;
+
+/// A point in what was heard, returned by [`HeardLog::mark`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark(u64);
+
+#[derive(Default)]
+struct Inner {
+    /// Counts everything heard; each change gets the next number.
+    seq: u64,
+    /// Whether the socket is subscribed to the hotel channel now.
+    live: bool,
+    /// When the socket last (re)subscribed or dropped: events may have been missed before it.
+    gap: u64,
+    /// The last time an event named a row, per resource and id.
+    rows: HashMap<(&'static str, i64), u64>,
+    /// The last time an event named a resource without a row ("refetch").
+    whole: HashMap<&'static str, u64>,
+    /// Resources whose last event named a row: the server follows each offer event with a
+    /// bare "refetch" (`offers-updated`, API.md §9.2), which then says nothing new. A bare one
+    /// with no row event before it (the row event was too large to deliver) means any row.
+    row_just_heard: std::collections::HashSet<&'static str>,
+}
+
+/// The log the live task writes and the replay reads.
+#[derive(Default)]
+pub struct HeardLog {
+    inner: Mutex<Inner>,
+}
+
+impl HeardLog {
+    fn inner(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The socket was subscribed (`true`) or lost its subscription (`false`).
+    pub fn subscribed(&self, live: bool) {
+        let mut inner = self.inner();
+        inner.seq += 1;
+        inner.gap = inner.seq;
+        inner.live = live;
+    }
+
+    /// An event named row `id` of `resource`.
+    pub fn heard_row(&self, resource: &'static str, id: i64) {
+        let mut inner = self.inner();
+        inner.seq += 1;
+        let seq = inner.seq;
+        inner.rows.insert((resource, id), seq);
+    }
+
+    /// An event named `resource` without saying which row.
+    pub fn heard_resource(&self, resource: &'static str) {
+        let mut inner = self.inner();
+        inner.row_just_heard.remove(resource);
+        inner.seq += 1;
+        let seq = inner.seq;
+        inner.whole.insert(resource, seq);
+    }
+
+    /// What an event means for `resource`, as [`super::live::interpret`] read it.
+    pub fn heard(&self, resource: &'static str, hint: &Hint) {
+        let row = match hint {
+            Hint::Upsert { row, .. } => row.get("id").and_then(Value::as_i64),
+            Hint::Patch { id, .. } | Hint::Delete { id, .. } => Some(*id),
+            Hint::Reconcile => None,
+        };
+        match row {
+            Some(id) => {
+                self.heard_row(resource, id);
+                self.inner().row_just_heard.insert(resource);
+            }
+            None => {
+                let follows_a_row = self.inner().row_just_heard.remove(resource);
+                if !follows_a_row {
+                    self.heard_resource(resource);
+                }
+            }
+        }
+    }
+
+    /// Now, if the socket is subscribed (otherwise nothing that follows could be told).
+    pub fn mark(&self) -> Option<Mark> {
+        let inner = self.inner();
+        inner.live.then_some(Mark(inner.seq))
+    }
+
+    /// Whether row `id` may have changed on the server since `mark`: an event named it or its
+    /// resource, or the socket is not subscribed now or was not all along.
+    pub fn changed_since(&self, resource: &str, id: i64, mark: Mark) -> bool {
+        let inner = self.inner();
+        let Mark(at) = mark;
+        !inner.live
+            || inner.gap > at
+            || inner.whole.get(resource).is_some_and(|seq| *seq > at)
+            || inner.rows.get(&(resource, id)).is_some_and(|seq| *seq > at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Row;
+
+    #[test]
+    fn nothing_can_be_told_without_a_subscribed_socket() {
+        let log = HeardLog::default();
+        assert_eq!(log.mark(), None);
+        log.subscribed(true);
+        let mark = log.mark().unwrap();
+        assert!(!log.changed_since("offers", 7, mark));
+        log.subscribed(false);
+        assert!(log.changed_since("offers", 7, mark));
+        log.subscribed(true);
+        assert!(
+            log.changed_since("offers", 7, mark),
+            "events may have been missed while the socket was down"
+        );
+    }
+
+    #[test]
+    fn an_event_marks_its_row_or_its_whole_resource_as_changed() {
+        let log = HeardLog::default();
+        log.subscribed(true);
+        log.heard_row("offers", 3);
+        let mark = log.mark().unwrap();
+        assert!(
+            !log.changed_since("offers", 3, mark),
+            "heard before the mark"
+        );
+        log.heard_row("offers", 4);
+        assert!(log.changed_since("offers", 4, mark));
+        assert!(!log.changed_since("offers", 5, mark));
+        assert!(!log.changed_since("galleries", 4, mark));
+        log.heard_resource("galleries");
+        assert!(log.changed_since("galleries", 9, mark));
+        assert!(!log.changed_since("offers", 5, mark));
+    }
+
+    #[test]
+    fn a_bare_refetch_after_a_row_event_is_its_pair_and_alone_means_any_row() {
+        let log = HeardLog::default();
+        log.subscribed(true);
+        let mark = log.mark().unwrap();
+        let updated = Hint::Patch {
+            id: 4,
+            fields: Row::new(),
+            action: "updated",
+            title: None,
+        };
+        log.heard("offers", &updated);
+        log.heard("offers", &Hint::Reconcile);
+        assert!(log.changed_since("offers", 4, mark));
+        assert!(
+            !log.changed_since("offers", 5, mark),
+            "offers-updated follows every offer event and says nothing more"
+        );
+        // The next change's own event was dropped (too large): only its refetch arrives.
+        log.heard("offers", &Hint::Reconcile);
+        assert!(log.changed_since("offers", 5, mark));
+    }
+}

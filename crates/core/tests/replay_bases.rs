@@ -1,0 +1,228 @@
+//! The replay's merge bases read in bulk (issue 15.1): one read of the list while the live
+//! socket is subscribed, instead of a GET per queued edit, without losing a colleague's change
+//! made after that read. Real sandbox (HTTP and its Pusher server), real SQLite.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hotelmate_core::api::{ApiClient, Progress};
+use hotelmate_core::config::{ApiBase, PusherEndpoint};
+use hotelmate_core::media::MediaCache;
+use hotelmate_core::resources::{self, offers::OFFERS};
+use hotelmate_core::secrets::StaffToken;
+use hotelmate_core::store::{EntryState, Row, Store};
+use hotelmate_core::sync::heard::HeardLog;
+use hotelmate_core::sync::{live, pull, push};
+use hotelmate_sandbox::network::CutProxy;
+use reqwest::Method;
+use serde_json::{json, Value};
+use support::*;
+
+fn object(value: Value) -> Row {
+    value.as_object().cloned().unwrap()
+}
+
+/// Queues a new title for each of `ids`, based on what the store has.
+fn queue_titles(store: &Store, ids: &[i64], prefix: &str) {
+    for id in ids {
+        let stored = store.record("offers", *id).unwrap().unwrap();
+        store
+            .queue_update(
+                "offers",
+                *id,
+                &object(json!({"title": format!("{prefix} {id}")})),
+                &object(json!({"title": stored["title"].clone()})),
+            )
+            .unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_colleagues_change_made_after_the_bulk_read_is_a_conflict_not_overwritten() {
+    let server = sandbox().await;
+    let colleague = token(&server, "anna.byrne").await;
+    let token = token(&server, "sean.murphy").await;
+    for n in 0..8 {
+        rest(
+            &server,
+            &token,
+            Method::POST,
+            "/api/staff/hotel/killarney/offers/",
+            Some(json!({"title": format!("Extra offer {n}"), "short_description": "More"})),
+        )
+        .await;
+    }
+    // The hotel's server is some distance away (3 ms each way): there, one read of the list
+    // costs fewer round trips than a read per edit (a server answering within 2 ms is near, and
+    // each edit reads its own base, pipelined).
+    let far = CutProxy::start_with_delay(server.addr(), Duration::from_millis(3))
+        .await
+        .unwrap();
+    let client = ApiClient::new(ApiBase::parse(&format!("http://{}", far.addr())).unwrap())
+        .unwrap()
+        .authenticated(StaffToken::new(&token));
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
+    let media = MediaCache::open(dir.path().join("media")).unwrap();
+    pull::reconcile(&client, &store, OFFERS, "killarney")
+        .await
+        .unwrap();
+    let mut ids: Vec<i64> = store
+        .records("offers")
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["id"].as_i64())
+        .collect();
+    ids.sort_unstable();
+    let ids = &ids[..8];
+    queue_titles(&store, ids, "Desk title");
+
+    let pusher = server.pusher();
+    let endpoint = PusherEndpoint::SelfHosted {
+        key: pusher.key,
+        host: pusher.host,
+        port: pusher.port,
+        tls: false,
+    };
+    let heard = Arc::new(HeardLog::default());
+    let (socket, _task) = live::follow_heard(&endpoint, "killarney", resources::ALL, heard.clone())
+        .await
+        .unwrap();
+    let before = heard.mark().unwrap();
+    let contested = ids[2];
+    let item = |id: i64| format!("GET /api/staff/hotel/killarney/offers/{id}/");
+    let gets_before: Vec<u64> = ids
+        .iter()
+        .map(|id| server.requests_to(&item(*id)))
+        .collect();
+
+    // Just before the first edit is sent (the list has been read by then), a colleague renames
+    // the third offer; the desk hears of it on its socket before its own PATCH goes.
+    let runtime = tokio::runtime::Handle::current();
+    let interfered = std::sync::atomic::AtomicBool::new(false);
+    let before_send = |_: &hotelmate_core::store::OutboxEntry| {
+        if interfered.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
+        tokio::task::block_in_place(|| {
+            runtime.block_on(async {
+                rest(
+                    &server,
+                    &colleague,
+                    Method::PATCH,
+                    &format!("/api/staff/hotel/killarney/offers/{contested}/"),
+                    Some(json!({"title": "Colleague's title"})),
+                )
+                .await;
+                let deadline = Instant::now() + Duration::from_secs(10);
+                while !heard.changed_since("offers", contested, before) {
+                    assert!(
+                        Instant::now() < deadline,
+                        "the colleague's event never came"
+                    );
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            })
+        });
+    };
+    let progress: Progress = Arc::new(|_, _| {});
+    let at = push::Replay {
+        client: &client,
+        store: &store,
+        media: &media,
+        resource: OFFERS,
+        slug: "killarney",
+        before_send: Some(&before_send),
+        permanent: hotelmate_core::sync::spec::no_permanent_failures,
+        heard: Some(&heard),
+    };
+    let mut outcomes = Vec::new();
+    push::replay_all(
+        at,
+        |_| progress.clone(),
+        |entry, replayed| outcomes.push((entry.target, replayed.clone())),
+    )
+    .await
+    .unwrap();
+
+    // Their bases came from the one read of the list: only the offer an event named since was
+    // read on its own.
+    let gets: Vec<u64> = ids
+        .iter()
+        .zip(&gets_before)
+        .map(|(id, before)| server.requests_to(&item(*id)) - before)
+        .collect();
+    let expected: Vec<u64> = ids.iter().map(|id| u64::from(*id == contested)).collect();
+    assert_eq!(gets, expected, "individual base reads per offer {ids:?}");
+
+    // The contested offer keeps the colleague's title, and the desk is asked which to keep.
+    let on_server = rest(
+        &server,
+        &token,
+        Method::GET,
+        &format!("/api/staff/hotel/killarney/offers/{contested}/"),
+        None,
+    )
+    .await;
+    assert_eq!(on_server["title"], "Colleague's title");
+    assert!(
+        outcomes
+            .iter()
+            .any(|(id, r)| *id == contested && matches!(r, push::Replayed::Conflict { .. })),
+        "{outcomes:?}"
+    );
+    let paused = store.outbox_entries("offers").unwrap();
+    assert!(
+        paused
+            .iter()
+            .any(|e| e.target == contested && e.state == EntryState::Conflict),
+        "{paused:?}"
+    );
+    // The others arrived as the desk wrote them.
+    for id in ids.iter().filter(|id| **id != contested) {
+        let row = rest(
+            &server,
+            &token,
+            Method::GET,
+            &format!("/api/staff/hotel/killarney/offers/{id}/"),
+            None,
+        )
+        .await;
+        assert_eq!(row["title"], format!("Desk title {id}"));
+    }
+    // Without the socket, each edit reads its own base (nothing could tell of a change).
+    queue_titles(
+        &store,
+        &[ids[0], ids[1], ids[3], ids[4], ids[5]],
+        "Second title",
+    );
+    let outbox: Vec<_> = store.outbox_entries("offers").unwrap();
+    let waiting: Vec<i64> = outbox
+        .iter()
+        .filter(|e| e.state == EntryState::Pending && e.target != contested)
+        .map(|e| e.target)
+        .collect();
+    socket.shutdown().await;
+    let before_alone: Vec<u64> = waiting
+        .iter()
+        .map(|id| server.requests_to(&item(*id)))
+        .collect();
+    let at = push::Replay {
+        before_send: None,
+        heard: Some(&heard),
+        ..at
+    };
+    push::replay_all(at, |_| progress.clone(), |_, _| {})
+        .await
+        .unwrap();
+    for (id, before) in waiting.iter().zip(before_alone) {
+        assert!(
+            server.requests_to(&item(*id)) > before,
+            "offer {id}: with the socket gone, its base is read on its own"
+        );
+    }
+    server.shutdown().await;
+}
