@@ -323,6 +323,80 @@ async fn editing_an_offer_deleted_elsewhere_is_a_conflict_that_can_bring_it_back
     server.shutdown().await;
 }
 
+/// Issue 15 (a): two desks edited an offer a colleague deleted, and each answers "keep mine".
+/// Before, each re-created it (two offers); now the second recognises the offer the first
+/// brought back and merges its change into it.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_offer_deleted_elsewhere_and_kept_on_two_desks_comes_back_once_with_both_changes() {
+    let server = sandbox().await;
+    let (proxy_a, proxy_b) = (
+        CutProxy::start(server.addr()).await.unwrap(),
+        CutProxy::start(server.addr()).await.unwrap(),
+    );
+    let (a, _da) = desk("revive-a");
+    let (b, _db) = desk("revive-b");
+    sign_in(&a, &server, proxy_a.addr(), "sean.murphy").await;
+    sign_in(&b, &server, proxy_b.addr(), "sean.murphy").await;
+    loaded(&a).await;
+    loaded(&b).await;
+    let tok = token(&server, "anna.byrne").await;
+    let offer = a.offers().list().unwrap()[0].clone();
+    let before = server_offers(&server, &tok).await.len();
+
+    proxy_a.cut();
+    proxy_b.cut();
+    a.offers()
+        .update(
+            offer.id,
+            &fields(json!({"title": "Kept by the front desk"})),
+        )
+        .unwrap();
+    b.offers()
+        .update(offer.id, &fields(json!({"tag": "Kept by the manager"})))
+        .unwrap();
+    rest(
+        &server,
+        &tok,
+        Method::DELETE,
+        &format!("/api/staff/hotel/killarney/offers/{}/", offer.id),
+        None,
+    )
+    .await;
+    for (desk, proxy) in [(&a, &proxy_a), (&b, &proxy_b)] {
+        proxy.restore();
+        eventually("the conflict is found", WAIT, || async {
+            desk.outbox_summary().unwrap().conflicts == 1
+        })
+        .await;
+        let conflict = desk.conflicts().unwrap().remove(0);
+        assert!(conflict.deleted_elsewhere);
+        desk.resolve_conflict(conflict.seq, Resolution::KeepMine)
+            .unwrap();
+        synced(desk).await;
+    }
+    let all = server_offers(&server, &tok).await;
+    assert_eq!(all.len(), before, "the offer is back once, not twice");
+    let back: Vec<_> = all
+        .iter()
+        .filter(|o| o["short_description"] == offer.short_description.as_str())
+        .collect();
+    assert_eq!(back.len(), 1, "{all:?}");
+    assert_eq!(back[0]["title"], "Kept by the front desk");
+    assert_eq!(back[0]["tag"], "Kept by the manager");
+    let id = back[0]["id"].as_i64().unwrap();
+    for desk in [&a, &b] {
+        eventually("both desks show the one offer", WAIT, || async {
+            title_of(desk, id).as_deref() == Some("Kept by the front desk")
+                && title_of(desk, offer.id).is_none()
+        })
+        .await;
+        assert_eq!(desk.outbox_summary().unwrap().conflicts, 0);
+    }
+    a.shutdown().await;
+    b.shutdown().await;
+    server.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_photo_is_prepared_uploaded_with_progress_and_shown() {
     let server = sandbox().await;

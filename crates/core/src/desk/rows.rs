@@ -154,9 +154,22 @@ impl Desk {
                     .into_iter()
                     .filter(|(k, _)| spec.editable.contains(&k.as_str()))
                     .collect();
+                // The row as this desk knew it before its own changes: another desk bringing
+                // the same row back is recognised by it (see `push::find_revived`).
+                let known: Row = match store.record(&entry.resource, entry.target)? {
+                    Some(row) => row
+                        .into_iter()
+                        .filter(|(k, _)| spec.editable.contains(&k.as_str()))
+                        .collect(),
+                    None => {
+                        let mut known = fields.clone();
+                        known.extend(entry.base.clone());
+                        known
+                    }
+                };
                 fields.extend(entry.fields.clone());
                 store.delete_record(&entry.resource, entry.target)?;
-                store.recreate_entry(seq, &fields)?;
+                store.recreate_entry(seq, &fields, &known)?;
             }
             Resolution::KeepMine if entry.state == EntryState::Rejected => {
                 store.resolve_entry(seq, None)?

@@ -670,12 +670,63 @@ impl Store {
         )?)
     }
 
-    /// Turns an entry into a create (keep mine after someone deleted the row).
-    pub fn recreate_entry(&self, seq: i64, fields: &Row) -> Result<(), StoreError> {
+    /// Turns an entry into a create (keep mine after someone deleted the row): a revival,
+    /// which keeps the deleted row's id as its target and, as its base, the row as this desk
+    /// knew it before its own changes (how the replay recognises the same row brought back by
+    /// another desk).
+    pub fn recreate_entry(&self, seq: i64, fields: &Row, known: &Row) -> Result<(), StoreError> {
         self.lock().execute(
-            "UPDATE outbox SET op = 'create', state = 'pending', problem = NULL, fields = ?2, base = '{}' WHERE seq = ?1",
-            params![seq, to_text(fields)],
+            "UPDATE outbox SET op = 'create', state = 'pending', problem = NULL, fields = ?2, base = ?3 WHERE seq = ?1",
+            params![seq, to_text(fields), to_text(known)],
         )?;
         Ok(())
+    }
+
+    /// Another desk already brought back the row a revival (`seq`, for deleted row `old_id`)
+    /// would create: this desk takes that row (`server_row`) as its own, and what is left of
+    /// its entry is an update of it with `changes` made from `base`, merged as any other.
+    /// With no changes left, the entry is done. One transaction.
+    pub fn adopt_revival(
+        &self,
+        seq: i64,
+        old_id: i64,
+        server_row: &Row,
+        changes: &Row,
+        base: &Row,
+    ) -> Result<i64, StoreError> {
+        let id = super::records::row_id(server_row).unwrap_or(old_id);
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let resource: String =
+            tx.query_row("SELECT resource FROM outbox WHERE seq = ?1", [seq], |r| {
+                r.get(0)
+            })?;
+        tx.execute(
+            "INSERT OR REPLACE INTO records (resource, id, server, seen_at) VALUES (?1, ?2, ?3, ?4)",
+            params![resource, id, to_text(server_row), now()],
+        )?;
+        tx.execute(
+            "DELETE FROM records WHERE resource = ?1 AND id = ?2",
+            params![resource, old_id],
+        )?;
+        tx.execute(
+            "UPDATE outbox SET target = ?1 WHERE resource = ?2 AND target = ?3",
+            params![id, resource, old_id],
+        )?;
+        tx.execute(
+            "INSERT OR REPLACE INTO id_map (resource, temp_id, id) VALUES (?1, ?2, ?3)",
+            params![resource, old_id, id],
+        )?;
+        remap_in_orders(&tx, &resource, old_id, id)?;
+        if changes.is_empty() {
+            tx.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
+        } else {
+            tx.execute(
+                "UPDATE outbox SET op = 'update', state = 'pending', problem = NULL, fields = ?2, base = ?3 WHERE seq = ?1",
+                params![seq, to_text(changes), to_text(base)],
+            )?;
+        }
+        tx.commit()?;
+        Ok(id)
     }
 }

@@ -372,6 +372,27 @@ async fn replay_create(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, 
         slug,
         ..
     } = at;
+    if entry.target > 0 && !entry.base.is_empty() {
+        if let Some(row) = find_revived(at, entry).await? {
+            let changes: Row = entry
+                .fields
+                .iter()
+                .filter(|(k, v)| !same(entry.base.get(*k).unwrap_or(&Value::Null), v))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let base: Row = changes
+                .keys()
+                .map(|k| (k.clone(), entry.base.get(k).cloned().unwrap_or(Value::Null)))
+                .collect();
+            let id = store.adopt_revival(entry.seq, entry.target, &row, &changes, &base)?;
+            tracing::info!(
+                resource = resource.name,
+                id,
+                "another desk brought this row back first; merging into it"
+            );
+            return Ok(Replayed::Sent { target: id });
+        }
+    }
     if entry.state == EntryState::Sending {
         if let Some(row) = find_created(at, entry).await? {
             let id = store.finish_create(entry.seq, entry.target, &row)?;
@@ -397,6 +418,48 @@ async fn replay_create(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, 
     }
     let id = store.finish_create(entry.seq, entry.target, &row)?;
     Ok(Replayed::Sent { target: id })
+}
+
+/// The row another desk brought back after the same delete, for a revival (a create whose
+/// target is the deleted row's id and whose base is that row as this desk knew it): a row
+/// newer than the deleted one whose fields are each the known value or this desk's own, but
+/// for at most a quarter of them (those the other desk changed). The closest match, then the
+/// oldest, wins.
+async fn find_revived(at: Replay<'_>, entry: &OutboxEntry) -> Result<Option<Row>, SyncError> {
+    let Replay {
+        client,
+        resource,
+        slug,
+        ..
+    } = at;
+    let allowed = (entry.base.len() / 4).max(1);
+    let mismatches = |row: &Row| {
+        entry
+            .base
+            .iter()
+            .filter(|(k, known)| {
+                let theirs = row.get(*k).unwrap_or(&Value::Null);
+                let mine = entry.fields.get(*k).unwrap_or(known);
+                !same(theirs, known) && !same(theirs, mine)
+            })
+            .count()
+    };
+    let mut candidates: Vec<(usize, i64, Row)> = Vec::new();
+    for item in client.list(resource, slug).await? {
+        let row = as_row(item, resource)?;
+        let Some(id) = row.get("id").and_then(Value::as_i64) else {
+            continue;
+        };
+        if id <= entry.target {
+            continue;
+        }
+        let misses = mismatches(&row);
+        if misses <= allowed {
+            candidates.push((misses, id, row));
+        }
+    }
+    candidates.sort_by_key(|(misses, id, _)| (*misses, *id));
+    Ok(candidates.into_iter().next().map(|(_, _, row)| row))
 }
 
 /// The row an earlier, unanswered create made: the newest server row with every field as sent
