@@ -323,6 +323,82 @@ async fn editing_an_offer_deleted_elsewhere_is_a_conflict_that_can_bring_it_back
     server.shutdown().await;
 }
 
+/// Issue 15 (f): a desk reading the whole list again (here 40 pages from a server 25 ms away)
+/// sends an edit made meanwhile at once, not after the last page. Before, its one worker
+/// finished the reconcile first (the p99 of save-to-colleague was up to 872 ms).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_edit_made_while_the_desk_rereads_the_list_is_sent_before_the_reread_ends() {
+    let server = sandbox().await;
+    let tok = token(&server, "anna.byrne").await;
+    let existing = server_offers(&server, &tok).await.len();
+    for n in existing..400 {
+        rest(
+            &server,
+            &tok,
+            Method::POST,
+            "/api/staff/hotel/killarney/offers/",
+            Some(json!({"title": format!("Offer {n}"), "short_description": "More"})),
+        )
+        .await;
+    }
+    let far = CutProxy::start_with_delay(server.addr(), Duration::from_millis(25))
+        .await
+        .unwrap();
+    let (a, _da) = desk("reread");
+    sign_in(&a, &server, far.addr(), "sean.murphy").await;
+    eventually("all 400 offers are loaded", WAIT, || async {
+        a.offers().list().unwrap().len() == 400
+    })
+    .await;
+    let list = "GET /api/staff/hotel/killarney/offers/";
+    // Quiet: no reread under way.
+    let mut last = server.requests_to(list);
+    loop {
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        let now = server.requests_to(list);
+        if now == last {
+            break;
+        }
+        last = now;
+    }
+    let offers = a.offers().list().unwrap();
+    let (theirs, mine) = (offers[0].id, offers[1].id);
+    // A colleague's change: its event makes the desk read the list again.
+    rest(
+        &server,
+        &tok,
+        Method::PATCH,
+        &format!("/api/staff/hotel/killarney/offers/{theirs}/"),
+        Some(json!({"tag": "Colleague"})),
+    )
+    .await;
+    eventually("the desk is rereading the list", WAIT, || async {
+        server.requests_to(list) >= last + 2
+    })
+    .await;
+    a.offers()
+        .update(mine, &fields(json!({"title": "Saved during the reread"})))
+        .unwrap();
+    let patch = format!("PATCH /api/staff/hotel/killarney/offers/{mine}/");
+    eventually("the edit reaches the server", WAIT, || async {
+        server.requests_to(&patch) == 1
+    })
+    .await;
+    let pages_read = server.requests_to(list) - last;
+    assert!(
+        pages_read < 40,
+        "the edit went after {pages_read} pages: it waited for the whole reread of 40"
+    );
+    // And the reread is not lost: the colleague's change arrives all the same.
+    synced(&a).await;
+    eventually("the reread finished after the edit", WAIT, || async {
+        server.requests_to(list) >= last + 40
+    })
+    .await;
+    a.shutdown().await;
+    server.shutdown().await;
+}
+
 /// Issue 15 (a): two desks edited an offer a colleague deleted, and each answers "keep mine".
 /// Before, each re-created it (two offers); now the second recognises the offer the first
 /// brought back and merges its change into it.

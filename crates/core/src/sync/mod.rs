@@ -59,6 +59,8 @@ pub struct SyncShared {
     /// How often what no event announces is read again ([`POLL_INTERVAL`] but in tests).
     poll: Duration,
     wake: Notify,
+    /// Told of each queued change, so a reconcile under way gives way to sending it.
+    fresh: Notify,
     plan: Mutex<Plan>,
     link: Mutex<Link>,
     /// The live socket, retried at once when a request shows the network is back.
@@ -98,9 +100,10 @@ impl SyncShared {
         lock(&self.plan)
     }
 
-    /// Something to send: wake the worker.
+    /// Something to send: wake the worker (a reconcile under way is put off until it is sent).
     pub fn kick(&self) {
         self.wake.notify_one();
+        self.fresh.notify_waiters();
     }
 
     /// Reconcile everything soon (`now`: at once, e.g. after a reconnect).
@@ -349,6 +352,7 @@ impl SyncEngine {
             resources,
             poll,
             wake: Notify::new(),
+            fresh: Notify::new(),
             plan: Mutex::new(Plan::default()),
             link: Mutex::new(Link::new(socket)),
             socket: Mutex::new(None),
@@ -370,7 +374,12 @@ impl SyncEngine {
     }
 }
 
+/// A reconcile gives way to fresh changes this many times in a row, then finishes first (a
+/// desk saving without pause still sees its colleagues' changes).
+const RECONCILE_YIELDS: u32 = 3;
+
 async fn run(shared: Arc<SyncShared>) {
+    let mut yielded = 0;
     loop {
         let (reconcile_at, failures, stopped) = {
             let plan = shared.plan();
@@ -412,7 +421,25 @@ async fn run(shared: Arc<SyncShared>) {
                     Some(stale)
                 }
             };
-            match reconcile_all(&shared, which.as_ref()).await {
+            // A change queued meanwhile is sent first: the reconcile is dropped (between its
+            // reads; each resource's rows are stored in one transaction) and run again after.
+            let fresh = shared.fresh.notified();
+            let outcome = tokio::select! {
+                outcome = reconcile_all(&shared, which.as_ref()) => Some(outcome),
+                () = fresh, if yielded < RECONCILE_YIELDS => None,
+            };
+            let Some(outcome) = outcome else {
+                yielded += 1;
+                let mut plan = shared.plan();
+                match which {
+                    None => plan.everything = true,
+                    Some(names) => plan.stale.extend(names),
+                }
+                plan.reconcile_at = Some(Instant::now());
+                continue;
+            };
+            yielded = 0;
+            match outcome {
                 Ok(()) => {
                     if lock(&shared.link).is_live() {
                         shared.poll_unannounced();
