@@ -9,7 +9,7 @@ use std::time::Duration;
 use hotelmate_core::desk::Resolution;
 use hotelmate_core::offers::OfferPatch;
 use hotelmate_core::sync::view::RowSync;
-use hotelmate_core::{Desk, DeskEvent};
+use hotelmate_core::{ConnectionStatus, Desk, DeskEvent};
 use hotelmate_sandbox::network::CutProxy;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -319,6 +319,109 @@ async fn editing_an_offer_deleted_elsewhere_is_a_conflict_that_can_bring_it_back
         offer.short_description.as_str(),
         "with the rest of its fields"
     );
+    a.shutdown().await;
+    server.shutdown().await;
+}
+
+/// Issue 15 (c): after a long outage the desk's retry delay has grown (here to 6 s or more);
+/// when the network returns, the change a colleague made meanwhile is read and the desk's own
+/// edit sent within moments, not at the next scheduled retry; and the live socket, whose own
+/// backoff has grown too, is retried as soon as a request succeeds, so "Online" comes back with
+/// colleagues' changes arriving live. Requests and the socket go through two proxies, so each
+/// half is seen alone ("Online" is never shown while the socket is still cut).
+#[tokio::test(flavor = "multi_thread")]
+async fn when_the_network_returns_the_desk_notices_at_once_whatever_its_retry_delay() {
+    let server = sandbox().await;
+    let http = CutProxy::start(server.addr()).await.unwrap();
+    let socket = CutProxy::start(server.addr()).await.unwrap();
+    let (a, _da) = desk("network-back");
+    let request = hotelmate_core::SignInRequest {
+        server_url: format!("http://{}", http.addr()),
+        username: "sean.murphy".into(),
+        password: PASSWORD.into(),
+        pusher: Some(hotelmate_core::config::PusherEndpoint::SelfHosted {
+            key: server.pusher().key,
+            host: socket.addr().ip().to_string(),
+            port: socket.addr().port(),
+            tls: false,
+        }),
+    };
+    a.sign_in(request).await.unwrap();
+    loaded(&a).await;
+    eventually("the desk is live", WAIT, || async {
+        a.connection_status() == ConnectionStatus::Online
+    })
+    .await;
+    let tok = token(&server, "anna.byrne").await;
+    let offer = a.offers().list().unwrap()[0].clone();
+
+    http.cut();
+    socket.cut();
+    // The manager edits meanwhile, so the desk keeps trying; each failed attempt doubles the
+    // wait: 1, 2, 4, then 8 s.
+    a.offers()
+        .update(offer.id, &fields(json!({"tag": "Edited offline"})))
+        .unwrap();
+    eventually(
+        "the retry delay has grown to 6 s or more",
+        Duration::from_secs(40),
+        || async {
+            matches!(
+                a.connection_status(),
+                ConnectionStatus::Offline { retry_in_seconds: Some(s), .. } if s >= 6
+            )
+        },
+    )
+    .await;
+    rest(
+        &server,
+        &tok,
+        Method::PATCH,
+        &format!("/api/staff/hotel/killarney/offers/{}/", offer.id),
+        Some(json!({"title": "Changed during the outage"})),
+    )
+    .await;
+    http.restore();
+    // The retry is still 5 s or more away; the probe (every 2 s) brings the change before,
+    // and sends the edit.
+    eventually(
+        "the change made during the outage is read and the edit sent",
+        Duration::from_secs(4),
+        || async {
+            title_of(&a, offer.id).as_deref() == Some("Changed during the outage")
+                && a.outbox_summary().unwrap().pending == 0
+        },
+    )
+    .await;
+    assert!(
+        !matches!(a.connection_status(), ConnectionStatus::Online),
+        "'Online' is shown only with live updates, and the socket is still cut"
+    );
+
+    socket.restore();
+    // A request that succeeds retries the socket at once (the desk's own edit is one),
+    // whatever the socket's own backoff has grown to.
+    a.offers()
+        .update(offer.id, &fields(json!({"tag": "Back"})))
+        .unwrap();
+    eventually("the desk is live again", Duration::from_secs(5), || async {
+        a.connection_status() == ConnectionStatus::Online
+    })
+    .await;
+    rest(
+        &server,
+        &tok,
+        Method::PATCH,
+        &format!("/api/staff/hotel/killarney/offers/{}/", offer.id),
+        Some(json!({"title": "Live again"})),
+    )
+    .await;
+    eventually(
+        "a colleague's change arrives live",
+        Duration::from_secs(3),
+        || async { title_of(&a, offer.id).as_deref() == Some("Live again") },
+    )
+    .await;
     a.shutdown().await;
     server.shutdown().await;
 }

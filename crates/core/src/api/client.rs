@@ -72,6 +72,18 @@ impl ApiClient {
         &self.base
     }
 
+    /// Whether the server can be reached at all: any answer to a bare request for its root
+    /// (no token, nothing read), within `wait`. What a desk whose network failed asks between
+    /// its backed-off retries, so it notices the network is back at once.
+    pub async fn reachable(&self, wait: Duration) -> bool {
+        self.http
+            .head(self.base.url().clone())
+            .timeout(wait)
+            .send()
+            .await
+            .is_ok()
+    }
+
     /// How long the server takes to answer a quick request, once one has been answered: the
     /// distance to it, more than its work.
     pub fn typical_round_trip(&self) -> Option<Duration> {

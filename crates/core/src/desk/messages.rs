@@ -141,8 +141,7 @@ impl Messages<'_> {
     fn offline_or(&self, err: ApiError, chat: &ChatShared) -> Result<(), DeskError> {
         match err {
             ApiError::Network { .. } | ApiError::Timeout { .. } | ApiError::Server { .. } => {
-                chat.sync
-                    .went_offline(crate::sync::link::plain_reason(&err));
+                chat.sync.went_offline(&err);
                 Ok(())
             }
             ApiError::Unauthorized { message } => {
@@ -366,7 +365,7 @@ impl Messages<'_> {
         let answer = match sync.client.chat_assign(&sync.slug, conversation_id).await {
             Ok(answer) => answer,
             Err(err @ (ApiError::Network { .. } | ApiError::Timeout { .. })) => {
-                sync.went_offline(crate::sync::link::plain_reason(&err));
+                sync.went_offline(&err);
                 return Err(DeskError::ChatOffline);
             }
             Err(ApiError::Unauthorized { message }) => {

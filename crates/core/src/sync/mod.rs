@@ -44,6 +44,10 @@ const SUBSCRIBE_GRACE: Duration = Duration::from_secs(5);
 pub const POLL_INTERVAL: Duration = Duration::from_secs(60);
 const RETRY_BASE: Duration = Duration::from_secs(1);
 const RETRY_CAP: Duration = Duration::from_secs(30);
+/// While the network is down, how often the worker checks (one bare request, no data) whether
+/// the server answers again, so the desk is back within this of the network's return whatever
+/// its retry delay has grown to.
+pub const NETWORK_PROBE: Duration = Duration::from_secs(2);
 /// Changes this desk sent are recognised in live events for this long (no toast for them).
 const OWN_CHANGE_MEMORY: Duration = Duration::from_secs(20);
 
@@ -82,6 +86,13 @@ struct Plan {
     everything: bool,
     /// Failed attempts in a row (for the retry delay).
     failures: u32,
+    /// Which of the worker's rounds this is, and the last one that failed: a round in which
+    /// several resources fail is one failed attempt, not one per resource.
+    round: u64,
+    failed_round: Option<u64>,
+    /// The last failure was the network's (nothing answered): while waiting to retry, the
+    /// worker checks every [`NETWORK_PROBE`] whether the server answers again.
+    unreachable: bool,
     stopped: bool,
 }
 
@@ -263,19 +274,36 @@ impl SyncShared {
         *lock(&self.socket) = client;
     }
 
-    /// A request failed for a reason that may pass: the status bar says so.
-    pub(crate) fn went_offline(&self, reason: String) {
+    /// A request failed for a reason that may pass: the status bar says so. When nothing
+    /// answered (the network), the worker checks between retries whether it answers again.
+    pub(crate) fn went_offline(&self, err: &ApiError) {
+        let unreachable = matches!(err, ApiError::Network { .. } | ApiError::Timeout { .. });
+        if unreachable {
+            self.plan().unreachable = true;
+        }
+        self.went_offline_because(plain_reason(err));
+    }
+
+    /// As [`SyncShared::went_offline`], for a failure of this desk's or an unreadable answer.
+    fn went_offline_because(&self, reason: String) {
         let failures = {
             let mut plan = self.plan();
-            plan.failures += 1;
-            plan.failures
+            if plan.failed_round != Some(plan.round) {
+                plan.failed_round = Some(plan.round);
+                plan.failures += 1;
+            }
+            plan.failures.max(1)
         };
         self.update_link(|link| link.http_failed(reason, Some(retry_delay(failures))));
     }
 
     /// A request reached the server (and the socket is retried at once if it is down).
     pub(crate) fn came_online(&self) {
-        self.plan().failures = 0;
+        {
+            let mut plan = self.plan();
+            plan.failures = 0;
+            plan.unreachable = false;
+        }
         if self.update_link(Link::http_ok) {
             if let Some(socket) = lock(&self.socket).as_ref() {
                 tracing::info!("the server answers again; retrying live updates now");
@@ -382,7 +410,8 @@ async fn run(shared: Arc<SyncShared>) {
     let mut yielded = 0;
     loop {
         let (reconcile_at, failures, stopped) = {
-            let plan = shared.plan();
+            let mut plan = shared.plan();
+            plan.round += 1;
             (plan.reconcile_at, plan.failures, plan.stopped)
         };
         if stopped {
@@ -396,7 +425,7 @@ async fn run(shared: Arc<SyncShared>) {
             (None, None) => shared.poll,
         };
         if !wait.is_zero() {
-            let _ = tokio::time::timeout(wait, shared.wake.notified()).await;
+            wait_or_network_back(&shared, wait).await;
         }
         if shared.plan().stopped {
             return;
@@ -458,6 +487,38 @@ async fn run(shared: Arc<SyncShared>) {
     }
 }
 
+/// Waits `wait`, or until woken. While nothing answers (the network is down), it checks every
+/// [`NETWORK_PROBE`] whether the server answers a bare request again, and then ends at once:
+/// the retry delay starts over, everything is read again (what was missed meanwhile), and the
+/// live socket, whose own backoff has grown too, is retried.
+async fn wait_or_network_back(shared: &SyncShared, wait: Duration) {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        if left.is_zero() {
+            return;
+        }
+        if tokio::time::timeout(left.min(NETWORK_PROBE), shared.wake.notified())
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        let unreachable = shared.plan().unreachable;
+        if unreachable && shared.client.reachable(NETWORK_PROBE).await {
+            tracing::info!("the network is back; retrying now");
+            shared.came_online();
+            shared.request_reconcile(true);
+            if let Some(socket) = lock(&shared.socket).as_ref() {
+                if let Err(err) = socket.reconnect_now() {
+                    tracing::warn!(error = %err, "cannot retry live updates");
+                }
+            }
+            return;
+        }
+    }
+}
+
 enum Stop {
     Offline,
     SignedOut,
@@ -477,19 +538,19 @@ fn handle_error(shared: &SyncShared, err: SyncError) -> Stop {
         }
         SyncError::Api(api) => {
             tracing::info!(error = %api, "sync paused");
-            shared.went_offline(plain_reason(&api));
+            shared.went_offline(&api);
             Stop::Offline
         }
         SyncError::Malformed { resource, detail } => {
             tracing::warn!(resource, %detail, "the server sent something the desk cannot read");
-            shared.went_offline(format!(
+            shared.went_offline_because(format!(
                 "The hotel's server sent {resource} this desk cannot read; trying again."
             ));
             Stop::Offline
         }
         SyncError::Store(err) => {
             tracing::error!(error = %err, "the desk's database failed during sync");
-            shared.went_offline(format!("This desk's database failed: {err}."));
+            shared.went_offline_because(format!("This desk's database failed: {err}."));
             Stop::Offline
         }
     }

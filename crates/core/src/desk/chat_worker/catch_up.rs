@@ -12,7 +12,6 @@ use super::{ChatShared, CATCH_UP_PAGE};
 use crate::api::ApiError;
 use crate::desk::lock;
 use crate::resources::hotel::CONVERSATIONS;
-use crate::sync::link::plain_reason;
 
 /// A thread is never read back further than this many pages in one catch-up.
 const CATCH_UP_PAGES: usize = 20;
@@ -43,7 +42,7 @@ pub(super) async fn catch_up_all(chat: &Arc<ChatShared>) -> Turn {
             }
             Err(err) if passes(&err) => {
                 chat.catch_up.store(true, Ordering::SeqCst);
-                chat.sync.went_offline(plain_reason(&err));
+                chat.sync.went_offline(&err);
                 return Turn::Failed;
             }
             Err(err) => {

@@ -14,7 +14,6 @@ use super::{is_mine, ChatShared, CATCH_UP_PAGE};
 use crate::api::{ApiError, ImageFile, Progress};
 use crate::events::{ConnectionStatus, DeskEvent, ResourceKind};
 use crate::store::chat::{ChatOp, QueuedReply, ReplyState};
-use crate::sync::link::plain_reason;
 
 const RETRY_BASE: Duration = Duration::from_secs(1);
 const RETRY_CAP: Duration = Duration::from_secs(30);
@@ -121,7 +120,7 @@ async fn send_all(chat: &Arc<ChatShared>) -> Turn {
                         tracing::warn!(error = %err, "cannot mark a chat message as waiting");
                     }
                 }
-                chat.sync.went_offline(plain_reason(&err));
+                chat.sync.went_offline(&err);
                 chat.changed(Some(conversation_id));
                 return Turn::Failed;
             }
