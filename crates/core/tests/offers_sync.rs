@@ -323,6 +323,57 @@ async fn editing_an_offer_deleted_elsewhere_is_a_conflict_that_can_bring_it_back
     server.shutdown().await;
 }
 
+/// Found by the convergence harness: a second save made while the first was on its way was
+/// folded into the entry being sent, whose older copy went, and the entry (with the second
+/// change) was then deleted as sent: the second change was lost. Here the server is 150 ms
+/// away, and the tag is saved while the title's merge base is being read.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_change_saved_while_the_previous_one_is_on_its_way_is_sent_too() {
+    let server = sandbox().await;
+    let far = CutProxy::start_with_delay(server.addr(), Duration::from_millis(150))
+        .await
+        .unwrap();
+    let (a, _da) = desk("second-save");
+    sign_in(&a, &server, far.addr(), "sean.murphy").await;
+    loaded(&a).await;
+    synced(&a).await;
+    let offer = a.offers().list().unwrap()[0].clone();
+    let read = format!("GET /api/staff/hotel/killarney/offers/{}/", offer.id);
+    let reads = server.requests_to(&read);
+    a.offers()
+        .update(offer.id, &fields(json!({"title": "First save"})))
+        .unwrap();
+    let deadline = std::time::Instant::now() + WAIT;
+    while server.requests_to(&read) == reads {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first save was never sent"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // The base is being read; its answer is 150 ms away, the PATCH 300 ms.
+    a.offers()
+        .update(offer.id, &fields(json!({"tag": "Second save"})))
+        .unwrap();
+    synced(&a).await;
+    let tok = token(&server, "anna.byrne").await;
+    let on_server = rest(
+        &server,
+        &tok,
+        Method::GET,
+        &format!("/api/staff/hotel/killarney/offers/{}/", offer.id),
+        None,
+    )
+    .await;
+    assert_eq!(on_server["title"], "First save");
+    assert_eq!(
+        on_server["tag"], "Second save",
+        "the second save reached the server"
+    );
+    a.shutdown().await;
+    server.shutdown().await;
+}
+
 /// Issue 15 (c): after a long outage the desk's retry delay has grown (here to 6 s or more);
 /// when the network returns, the change a colleague made meanwhile is read and the desk's own
 /// edit sent within moments, not at the next scheduled retry; and the live socket, whose own

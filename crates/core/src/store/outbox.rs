@@ -525,6 +525,28 @@ impl Store {
         Ok(())
     }
 
+    /// The entry as it is now, marked "sending" so that no later change is folded into it while
+    /// it is on its way: a change folded into an entry whose older copy is being sent would be
+    /// deleted with it, unsent. `None`: it is gone, or paused, meanwhile.
+    pub fn claim_entry(&self, seq: i64) -> Result<Option<OutboxEntry>, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let claimed = tx.execute(
+            "UPDATE outbox SET state = 'sending' WHERE seq = ?1 AND state IN ('pending', 'sending')",
+            [seq],
+        )?;
+        if claimed == 0 {
+            return Ok(None);
+        }
+        let entry = tx.query_row(
+            "SELECT * FROM outbox WHERE seq = ?1",
+            [seq],
+            OutboxEntry::from_row,
+        )?;
+        tx.commit()?;
+        Ok(Some(entry))
+    }
+
     /// Records that an entry is about to be sent: if the process dies now, the outcome is unknown.
     pub fn mark_sending(&self, seq: i64) -> Result<(), StoreError> {
         self.lock().execute(

@@ -625,6 +625,13 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
                 } => {
                     tracing::warn!(resource = spec.name(), target, %message, "the server refused an edit")
                 }
+                Replayed::Gone { target } => {
+                    tracing::debug!(
+                        resource = spec.name(),
+                        target,
+                        "an edit was withdrawn before it was sent"
+                    )
+                }
             }
             shared.emit(DeskEvent::ResourceChanged {
                 resource: spec.kind,

@@ -30,6 +30,8 @@ pub enum Replayed {
     Conflict { target: i64 },
     /// Refused by the server.
     Rejected { target: i64, message: String },
+    /// Gone or paused before it was sent (the user settled or withdrew it meanwhile).
+    Gone { target: i64 },
 }
 
 /// How a conflict's `problem` column reads: either field conflicts or "deleted elsewhere".
@@ -296,6 +298,18 @@ async fn replay_with(
         slug,
         ..
     } = at;
+    // Sent as it is now, not as it was when the outbox was read: the user may have added to it
+    // since (a second save is folded into the first while it waits). Whether it had been sent
+    // before (a create then is looked for first) is as it was.
+    let Some(claimed) = store.claim_entry(entry.seq)? else {
+        return Ok(Replayed::Gone {
+            target: entry.target,
+        });
+    };
+    let entry = &OutboxEntry {
+        state: entry.state,
+        ..claimed
+    };
     let result = match entry.op {
         Op::Create => replay_create(at, entry).await,
         Op::Update => replay_update(at, entry, bases).await,
