@@ -2,7 +2,7 @@
 //!
 //! - `demo`: install what the app needs, build the UI and the app, and open it on the demo hotel.
 //! - `test`: install everything the tests need, then run every check and test (the CI command).
-//! - `bench [realtime|media|sync|chat|load|soak [--hours N]]`: the benchmarks, each against a reference in the same run;
+//! - `bench [realtime|media|sync|chat|load|converge [--desks N] [--rounds N]|soak [--hours N]]`: the benchmarks, each against a reference in the same run;
 //!   tables on stdout, JSON under `target/bench/`.
 //! - `bundle [--appimage]`: the installable `.deb` (and AppImage) of a release build.
 //! - `setup`: only the installs (idempotent; fast when everything is there).
@@ -33,7 +33,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(&args[1..]),
         Some(desktop::INNER_COMMAND) => desktop::inner(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <demo | test [nextest filters] | bundle [--appimage] | bench [realtime|media|sync|chat|load|soak [--hours N]] | setup | doctor>");
+            eprintln!("usage: cargo xtask <demo | test [nextest filters] | bundle [--appimage] | bench [realtime|media|sync|chat|load|converge [--desks N] [--rounds N]|soak [--hours N]] | setup | doctor>");
             return ExitCode::from(2);
         }
     };
@@ -91,10 +91,12 @@ fn fuzz_frame_decoder(root: &std::path::Path) -> Result<(), String> {
 
 /// The benchmarks (all of them when none is named).
 fn bench(names: &[String]) -> Result<(), String> {
-    const ALL: &[&str] = &["realtime", "media", "sync", "chat", "load", "soak"];
-    // `soak --hours 72 --seconds-per-hour 5`: the soak harness's own flags follow its name.
-    let (names, soak_flags) = match names.iter().position(|n| n.starts_with("--")) {
-        Some(at) if names.get(..at) == Some(&["soak".to_owned()][..]) => {
+    const ALL: &[&str] = &[
+        "realtime", "media", "sync", "chat", "load", "converge", "soak",
+    ];
+    // `soak --hours 72`, `converge --desks 10`: a harness's own flags follow its name.
+    let (names, harness_flags) = match names.iter().position(|n| n.starts_with("--")) {
+        Some(at) if at == 1 && (names[0] == "soak" || names[0] == "converge") => {
             (&names[..at], names[at..].to_vec())
         }
         _ => (names, Vec::new()),
@@ -145,7 +147,29 @@ fn bench(names: &[String]) -> Result<(), String> {
                 ]
                 .map(String::from)
                 .to_vec();
-                args.extend(soak_flags.iter().cloned());
+                args.extend(harness_flags.iter().cloned());
+                desktop::run_in_private_session("cargo", &args, &setup::test_env(&root))?;
+                continue;
+            }
+            "converge" => {
+                // Desk processes keep their tokens in the keyring: the private session.
+                Step::new(
+                    "cargo",
+                    &["build", "--release", "-p", "hotelmate-e2e", "--bins"],
+                )
+                .run()?;
+                let mut args: Vec<String> = [
+                    "run",
+                    "--release",
+                    "-p",
+                    "hotelmate-e2e",
+                    "--example",
+                    "converge",
+                    "--",
+                ]
+                .map(String::from)
+                .to_vec();
+                args.extend(harness_flags.iter().cloned());
                 desktop::run_in_private_session("cargo", &args, &setup::test_env(&root))?;
                 continue;
             }

@@ -198,6 +198,11 @@ impl SandboxHandle {
         self.addr
     }
 
+    /// Every offer write the server accepted, in order: `{op: create|update|delete, id, fields}`.
+    pub fn writes(&self) -> Vec<serde_json::Value> {
+        self.state.writes()
+    }
+
     /// How many requests the server received for "METHOD /path/" (query left out), so a test
     /// can say what a client sent.
     pub fn requests_to(&self, line: &str) -> u64 {

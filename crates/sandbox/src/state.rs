@@ -1,5 +1,6 @@
 //! The state every handler shares: the database, the media folder, the Pusher hub and the public URLs.
 
+use serde_json::Value;
 use std::ops::Deref;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -26,6 +27,9 @@ pub struct Shared {
     pub token_clock: std::sync::atomic::AtomicBool,
     /// How many requests each "METHOD path" line received (tests ask what a client sent).
     pub requests: Mutex<std::collections::HashMap<String, u64>>,
+    /// Every offer write the server accepted, in order: `{op, id, fields}` (tests tell from it
+    /// which edits arrived and how often).
+    pub writes: Mutex<Vec<Value>>,
 }
 
 impl AppState {
@@ -38,6 +42,7 @@ impl AppState {
             pusher,
             token_clock: std::sync::atomic::AtomicBool::new(true),
             requests: Mutex::new(std::collections::HashMap::new()),
+            writes: Mutex::new(Vec::new()),
         }))
     }
 
@@ -49,6 +54,24 @@ impl AppState {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         *requests.entry(format!("{method} {path}")).or_default() += 1;
+    }
+
+    /// Notes a write the server accepted.
+    pub fn log_write(&self, write: Value) {
+        self.0
+            .writes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(write);
+    }
+
+    /// Every write the server accepted so far.
+    pub fn writes(&self) -> Vec<Value> {
+        self.0
+            .writes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
     }
 
     /// How many requests "METHOD path" received.

@@ -344,6 +344,7 @@ pub async fn create(
     let staff = caller.require_staff_of(&slug)?.clone();
     let data = body.parse().await?;
     let created = create_offer(&state, &staff, &data)?;
+    state.log_write(json!({"op": "create", "id": created["id"], "fields": data.fields}));
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
@@ -367,9 +368,9 @@ async fn update_common(
     let staff = caller.require_staff_of(&slug)?.clone();
     let offer = get_object(&state, &staff, &pk)?;
     let data = body.parse().await?;
-    Ok(Json(update_offer(
-        &state, &staff, offer.id, &data, partial,
-    )?))
+    let updated = update_offer(&state, &staff, offer.id, &data, partial)?;
+    state.log_write(json!({"op": "update", "id": offer.id, "fields": data.fields}));
+    Ok(Json(updated))
 }
 
 pub async fn update(
@@ -400,6 +401,7 @@ pub async fn destroy(
     state
         .db()
         .execute("DELETE FROM offers WHERE id = ?1", [offer.id])?;
+    state.log_write(json!({"op": "delete", "id": offer.id, "fields": {}}));
     publish_with_sync(
         &state,
         &staff.hotel_slug,

@@ -1,0 +1,46 @@
+//! The small convergence run of the test suite (issue 15.3; `cargo xtask bench converge` is the
+//! big one): three desks as separate processes against one sandbox, with network cuts, socket
+//! stalls and SIGKILLs, each making random changes; at the end every desk shows what the server
+//! has and no change is lost or duplicated. Real processes, SQLite files, keyring, HTTP and
+//! Pusher; nothing mocked.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use hotelmate_e2e::converge::{run, Plan};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn three_desks_with_cuts_stalls_and_kills_converge_with_nothing_lost_or_doubled() {
+    let report = run(Plan {
+        desks: 3,
+        rounds: 12,
+        changes: 3,
+        seed: 0x5eed_2026,
+        desk_program: env!("CARGO_BIN_EXE_converge_desk").into(),
+    })
+    .await;
+    report.print();
+    assert!(
+        report.edits >= 36,
+        "every desk made changes: {}",
+        report.edits
+    );
+    assert!(
+        report.cuts > 0 && report.kills > 0,
+        "the run had outages and kills"
+    );
+    assert_eq!(
+        report.diverged,
+        Vec::<String>::new(),
+        "every desk equals the server"
+    );
+    assert_eq!(report.lost, Vec::<String>::new(), "no change lost");
+    assert_eq!(report.duplicated, Vec::<String>::new(), "no offer twice");
+    assert_eq!(
+        report.refused,
+        Vec::<String>::new(),
+        "the server refused nothing the desks sent"
+    );
+    assert!(
+        !report.latencies_ms.is_empty(),
+        "changes were seen live on other desks"
+    );
+}
