@@ -84,9 +84,11 @@ impl Report {
         );
         println!("  SIGKILLs and restarts          {}", self.kills);
         println!(
-            "  save -> other desk's store     p50 {} ms, p99 {} ms ({} samples, both connected)",
+            "  save -> other desk's store     p50 {} ms, p90 {} ms, p99 {} ms, max {} ms ({} samples, both connected)",
             ms(self.percentile(0.5)),
+            ms(self.percentile(0.9)),
             ms(self.percentile(0.99)),
+            ms(self.percentile(1.0)),
             self.latencies_ms.len()
         );
         println!("  lost changes                   {}", self.lost.len());
@@ -112,7 +114,8 @@ impl Report {
             "desks": self.desks, "edits": self.edits, "cuts": self.cuts, "stalls": self.stalls,
             "kills": self.kills, "conflicts": self.conflicts, "refused": self.refused,
             "conflicts_per_100": self.conflicts_per_100(),
-            "latency_ms": {"p50": self.percentile(0.5), "p99": self.percentile(0.99), "samples": self.latencies_ms.len()},
+            "latency_ms": {"p50": self.percentile(0.5), "p90": self.percentile(0.9), "p99": self.percentile(0.99),
+                           "max": self.percentile(1.0), "samples": self.latencies_ms.len()},
             "lost": self.lost, "duplicated": self.duplicated, "diverged": self.diverged,
             "seconds": self.seconds,
         })

@@ -116,18 +116,39 @@ async fn main() {
         let look = look.clone();
         tokio::spawn(async move {
             loop {
-                match events.recv().await {
-                    Ok(DeskEvent::ResourceChanged {
-                        resource: ResourceKind::Offers,
-                    }) => look(),
-                    Ok(DeskEvent::IdAssigned {
-                        resource: ResourceKind::Offers,
-                        temp_id,
-                        id,
-                    }) => say(json!({"op": "id", "temp": temp_id, "id": id})),
-                    Ok(_) => {}
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => look(),
-                    Err(_) => return,
+                // Everything already waiting is read before the store is looked at, so a burst of
+                // changes costs one look, not one each (nothing is delayed by it).
+                let mut changed = false;
+                let mut next = events.recv().await;
+                loop {
+                    match next {
+                        Ok(DeskEvent::ResourceChanged {
+                            resource: ResourceKind::Offers,
+                        })
+                        | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                            changed = true
+                        }
+                        Ok(DeskEvent::IdAssigned {
+                            resource: ResourceKind::Offers,
+                            temp_id,
+                            id,
+                        }) => say(json!({"op": "id", "temp": temp_id, "id": id})),
+                        Ok(_) => {}
+                        Err(_) => return,
+                    }
+                    next = match events.try_recv() {
+                        Ok(event) => Ok(event),
+                        Err(tokio::sync::broadcast::error::TryRecvError::Empty) => break,
+                        Err(tokio::sync::broadcast::error::TryRecvError::Lagged(n)) => {
+                            Err(tokio::sync::broadcast::error::RecvError::Lagged(n))
+                        }
+                        Err(tokio::sync::broadcast::error::TryRecvError::Closed) => {
+                            Err(tokio::sync::broadcast::error::RecvError::Closed)
+                        }
+                    };
+                }
+                if changed {
+                    look();
                 }
             }
         })
