@@ -184,6 +184,35 @@ pub fn order_of(entry: &OutboxEntry) -> Vec<i64> {
         .unwrap_or_default()
 }
 
+/// Entry `seq`'s row is now the server's row `id` (was `old_id`): the row is stored, and later
+/// entries, the id map and queued orders name `id`. Returns the entry's resource.
+fn take_server_row(
+    tx: &Transaction<'_>,
+    seq: i64,
+    old_id: i64,
+    id: i64,
+    server_row: &Row,
+) -> rusqlite::Result<String> {
+    let resource: String =
+        tx.query_row("SELECT resource FROM outbox WHERE seq = ?1", [seq], |r| {
+            r.get(0)
+        })?;
+    tx.execute(
+        "INSERT OR REPLACE INTO records (resource, id, server, seen_at) VALUES (?1, ?2, ?3, ?4)",
+        params![resource, id, to_text(server_row), now()],
+    )?;
+    tx.execute(
+        "UPDATE outbox SET target = ?1 WHERE resource = ?2 AND target = ?3",
+        params![id, resource, old_id],
+    )?;
+    tx.execute(
+        "INSERT OR REPLACE INTO id_map (resource, temp_id, id) VALUES (?1, ?2, ?3)",
+        params![resource, old_id, id],
+    )?;
+    remap_in_orders(tx, &resource, old_id, id)?;
+    Ok(resource)
+}
+
 /// A create finished: queued orders that name its temporary id now name the server id.
 fn remap_in_orders(
     tx: &Transaction<'_>,
@@ -576,23 +605,7 @@ impl Store {
         let id = super::records::row_id(server_row).unwrap_or(temp_id);
         let mut conn = self.lock();
         let tx = conn.transaction()?;
-        let resource: String =
-            tx.query_row("SELECT resource FROM outbox WHERE seq = ?1", [seq], |r| {
-                r.get(0)
-            })?;
-        tx.execute(
-            "INSERT OR REPLACE INTO records (resource, id, server, seen_at) VALUES (?1, ?2, ?3, ?4)",
-            params![resource, id, to_text(server_row), now()],
-        )?;
-        tx.execute(
-            "UPDATE outbox SET target = ?1 WHERE resource = ?2 AND target = ?3",
-            params![id, resource, temp_id],
-        )?;
-        tx.execute(
-            "INSERT OR REPLACE INTO id_map (resource, temp_id, id) VALUES (?1, ?2, ?3)",
-            params![resource, temp_id, id],
-        )?;
-        remap_in_orders(&tx, &resource, temp_id, id)?;
+        take_server_row(&tx, seq, temp_id, id, server_row)?;
         tx.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
         tx.commit()?;
         Ok(id)
@@ -719,27 +732,11 @@ impl Store {
         let id = super::records::row_id(server_row).unwrap_or(old_id);
         let mut conn = self.lock();
         let tx = conn.transaction()?;
-        let resource: String =
-            tx.query_row("SELECT resource FROM outbox WHERE seq = ?1", [seq], |r| {
-                r.get(0)
-            })?;
-        tx.execute(
-            "INSERT OR REPLACE INTO records (resource, id, server, seen_at) VALUES (?1, ?2, ?3, ?4)",
-            params![resource, id, to_text(server_row), now()],
-        )?;
+        let resource = take_server_row(&tx, seq, old_id, id, server_row)?;
         tx.execute(
             "DELETE FROM records WHERE resource = ?1 AND id = ?2",
             params![resource, old_id],
         )?;
-        tx.execute(
-            "UPDATE outbox SET target = ?1 WHERE resource = ?2 AND target = ?3",
-            params![id, resource, old_id],
-        )?;
-        tx.execute(
-            "INSERT OR REPLACE INTO id_map (resource, temp_id, id) VALUES (?1, ?2, ?3)",
-            params![resource, old_id, id],
-        )?;
-        remap_in_orders(&tx, &resource, old_id, id)?;
         if changes.is_empty() {
             tx.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
         } else {
