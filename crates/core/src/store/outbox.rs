@@ -561,7 +561,8 @@ impl Store {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         let claimed = tx.execute(
-            "UPDATE outbox SET state = 'sending' WHERE seq = ?1 AND state IN ('pending', 'sending')",
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1
+             WHERE seq = ?1 AND state IN ('pending', 'sending')",
             [seq],
         )?;
         if claimed == 0 {

@@ -30,10 +30,11 @@ struct Inner {
     rows: HashMap<(&'static str, i64), u64>,
     /// The last time an event named a resource without a row ("refetch").
     whole: HashMap<&'static str, u64>,
-    /// Resources whose last event named a row: the server follows each offer event with a
-    /// bare "refetch" (`offers-updated`, API.md §9.2), which then says nothing new. A bare one
-    /// with no row event before it (the row event was too large to deliver) means any row.
-    row_just_heard: std::collections::HashSet<&'static str>,
+    /// Row events not yet followed by their bare "refetch", per resource: the server follows
+    /// each offer event with one (`offers-updated`, API.md §9.2), which then says nothing new;
+    /// with several changes at once they interleave, hence a count. A bare one with no row
+    /// event owing it (the row event was too large to deliver) means any row.
+    rows_owed: HashMap<&'static str, u64>,
 }
 
 /// The log the live task writes and the replay reads.
@@ -68,7 +69,7 @@ impl HeardLog {
     /// An event named `resource` without saying which row.
     pub fn heard_resource(&self, resource: &'static str) {
         let mut inner = self.inner();
-        inner.row_just_heard.remove(resource);
+        inner.rows_owed.remove(resource);
         inner.seq += 1;
         let seq = inner.seq;
         inner.whole.insert(resource, seq);
@@ -84,11 +85,17 @@ impl HeardLog {
         match row {
             Some(id) => {
                 self.heard_row(resource, id);
-                self.inner().row_just_heard.insert(resource);
+                *self.inner().rows_owed.entry(resource).or_default() += 1;
             }
             None => {
-                let follows_a_row = self.inner().row_just_heard.remove(resource);
-                if !follows_a_row {
+                let owed = {
+                    let mut inner = self.inner();
+                    let owed = inner.rows_owed.entry(resource).or_default();
+                    let was = *owed;
+                    *owed = owed.saturating_sub(1);
+                    was > 0
+                };
+                if !owed {
                     self.heard_resource(resource);
                 }
             }
@@ -174,5 +181,32 @@ mod tests {
         // The next change's own event was dropped (too large): only its refetch arrives.
         log.heard("offers", &Hint::Reconcile);
         assert!(log.changed_since("offers", 5, mark));
+    }
+
+    #[test]
+    fn refetches_of_changes_made_at_once_may_come_after_both_row_events() {
+        let log = HeardLog::default();
+        log.subscribed(true);
+        let mark = log.mark().unwrap();
+        for id in [4, 6] {
+            log.heard(
+                "offers",
+                &Hint::Upsert {
+                    row: serde_json::json!({"id": id}).as_object().cloned().unwrap(),
+                    action: "updated",
+                },
+            );
+        }
+        log.heard("offers", &Hint::Reconcile);
+        log.heard("offers", &Hint::Reconcile);
+        assert!(
+            !log.changed_since("offers", 5, mark),
+            "each refetch had its row event"
+        );
+        log.heard("offers", &Hint::Reconcile);
+        assert!(
+            log.changed_since("offers", 5, mark),
+            "one refetch too many: any row"
+        );
     }
 }

@@ -507,11 +507,22 @@ async fn wait_or_network_back(shared: &SyncShared, wait: Duration) {
         let unreachable = shared.plan().unreachable;
         if unreachable && shared.client.reachable(NETWORK_PROBE).await {
             tracing::info!("the network is back; retrying now");
-            shared.came_online();
+            {
+                let mut plan = shared.plan();
+                plan.failures = 0;
+                plan.unreachable = false;
+            }
+            let live = shared.update_link(|link| {
+                link.http_ok();
+                link.is_live()
+            });
             shared.request_reconcile(true);
-            if let Some(socket) = lock(&shared.socket).as_ref() {
-                if let Err(err) = socket.reconnect_now() {
-                    tracing::warn!(error = %err, "cannot retry live updates");
+            // Down or still trying (an attempt may hang on a dead network): try again now.
+            if !live {
+                if let Some(socket) = lock(&shared.socket).as_ref() {
+                    if let Err(err) = socket.reconnect_now() {
+                        tracing::warn!(error = %err, "cannot retry live updates");
+                    }
                 }
             }
             return;

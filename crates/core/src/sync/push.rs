@@ -298,18 +298,6 @@ async fn replay_with(
         slug,
         ..
     } = at;
-    // Sent as it is now, not as it was when the outbox was read: the user may have added to it
-    // since (a second save is folded into the first while it waits). Whether it had been sent
-    // before (a create then is looked for first) is as it was.
-    let Some(claimed) = store.claim_entry(entry.seq)? else {
-        return Ok(Replayed::Gone {
-            target: entry.target,
-        });
-    };
-    let entry = &OutboxEntry {
-        state: entry.state,
-        ..claimed
-    };
     let result = match entry.op {
         Op::Create => replay_create(at, entry).await,
         Op::Update => replay_update(at, entry, bases).await,
@@ -378,6 +366,14 @@ fn deleted_elsewhere(store: &Store, entry: &OutboxEntry) -> Result<Replayed, Syn
     })
 }
 
+/// The entry as it is now, marked "sending", just before what it holds is sent: the user may
+/// have added to it since the outbox was read (a second save is folded into the first while it
+/// waits), and from now on a later save becomes an entry of its own, so nothing is deleted with
+/// this one unsent. `None`: it was withdrawn or settled meanwhile.
+fn claim(store: &Store, entry: &OutboxEntry) -> Result<Option<OutboxEntry>, SyncError> {
+    Ok(store.claim_entry(entry.seq)?)
+}
+
 async fn replay_create(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, SyncError> {
     let Replay {
         client,
@@ -388,6 +384,11 @@ async fn replay_create(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, 
     } = at;
     if entry.target > 0 && !entry.base.is_empty() {
         if let Some(row) = find_revived(at, entry).await? {
+            let Some(entry) = claim(store, entry)? else {
+                return Ok(Replayed::Gone {
+                    target: entry.target,
+                });
+            };
             let changes: Row = entry
                 .fields
                 .iter()
@@ -418,7 +419,11 @@ async fn replay_create(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, 
             return Ok(Replayed::Sent { target: id });
         }
     }
-    store.mark_sending(entry.seq)?;
+    let Some(entry) = claim(store, entry)? else {
+        return Ok(Replayed::Gone {
+            target: entry.target,
+        });
+    };
     let row = as_row(
         client.create(resource, slug, &entry.fields).await?,
         resource,
@@ -531,11 +536,16 @@ async fn replay_update(
         Some(row) => row,
         None => as_row(client.fetch(resource, slug, entry.target).await?, resource)?,
     };
+    let Some(entry) = claim(store, entry)? else {
+        return Ok(Replayed::Gone {
+            target: entry.target,
+        });
+    };
+    let entry = &entry;
     let outcome = merge(&entry.fields, &entry.base, &theirs);
     let latest = if outcome.send.is_empty() {
         theirs.clone()
     } else {
-        store.mark_sending(entry.seq)?;
         as_row(
             client
                 .update(resource, slug, entry.target, &outcome.send)
