@@ -46,6 +46,8 @@ pub struct Report {
     /// Milliseconds from a save on one desk to the change in another desk's store, both
     /// connected throughout.
     pub latencies_ms: Vec<f64>,
+    /// The slowest of them: which calm stretch, from which desk to which, and what.
+    pub slowest: Vec<(f64, String)>,
     pub lost: Vec<String>,
     pub duplicated: Vec<String>,
     /// Desks whose offers differ from the server's at the end, with the first difference.
@@ -91,6 +93,11 @@ impl Report {
             ms(self.percentile(1.0)),
             self.latencies_ms.len()
         );
+        let mut slowest = self.slowest.clone();
+        slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (ms, what) in slowest.iter().take(5) {
+            println!("    slow: {ms:.1} ms, {what}");
+        }
         println!("  lost changes                   {}", self.lost.len());
         println!("  duplicated changes             {}", self.duplicated.len());
         println!(
@@ -580,7 +587,7 @@ async fn account(
         }
     }
     // Save on one desk to seen on another, within calm stretches.
-    for (from, to) in calm {
+    for (stretch_no, (from, to)) in calm.iter().enumerate() {
         let stretch = &log[*from..*to];
         for (n, save) in stretch.iter().filter(|(_, l)| l["op"] == "saved") {
             let Some(token) = save["token"].as_str() else {
@@ -591,11 +598,16 @@ async fn account(
                 .iter()
                 .filter(|(m, l)| m != n && l["op"] == "seen" && l["token"].as_str() == Some(token))
             {
-                let _ = m;
                 let seen_at = seen["at"].as_u64().unwrap_or_default();
-                report
-                    .latencies_ms
-                    .push(seen_at.saturating_sub(saved_at) as f64 / 1000.0);
+                let ms = seen_at.saturating_sub(saved_at) as f64 / 1000.0;
+                report.latencies_ms.push(ms);
+                report.slowest.push((
+                    ms,
+                    format!(
+                        "stretch {stretch_no}: desk {n} -> desk {m}, {} {}",
+                        save["kind"], token
+                    ),
+                ));
             }
         }
     }

@@ -402,12 +402,13 @@ impl SyncEngine {
     }
 }
 
-/// A reconcile gives way to fresh changes this many times in a row, then finishes first (a
-/// desk saving without pause still sees its colleagues' changes).
-const RECONCILE_YIELDS: u32 = 3;
+/// A reconcile gives way to fresh changes until it has been put off this long, then finishes
+/// first (a desk saving without pause still sees its colleagues' changes).
+const RECONCILE_PUT_OFF: Duration = Duration::from_secs(5);
 
 async fn run(shared: Arc<SyncShared>) {
-    let mut yielded = 0;
+    // Since when reconciles have been giving way to fresh changes.
+    let mut put_off_since: Option<Instant> = None;
     loop {
         let (reconcile_at, failures, stopped) = {
             let mut plan = shared.plan();
@@ -453,12 +454,13 @@ async fn run(shared: Arc<SyncShared>) {
             // A change queued meanwhile is sent first: the reconcile is dropped (between its
             // reads; each resource's rows are stored in one transaction) and run again after.
             let fresh = shared.fresh.notified();
+            let may_yield = put_off_since.is_none_or(|since| since.elapsed() < RECONCILE_PUT_OFF);
             let outcome = tokio::select! {
                 outcome = reconcile_all(&shared, which.as_ref()) => Some(outcome),
-                () = fresh, if yielded < RECONCILE_YIELDS => None,
+                () = fresh, if may_yield => None,
             };
             let Some(outcome) = outcome else {
-                yielded += 1;
+                put_off_since.get_or_insert_with(Instant::now);
                 let mut plan = shared.plan();
                 match which {
                     None => plan.everything = true,
@@ -467,7 +469,7 @@ async fn run(shared: Arc<SyncShared>) {
                 plan.reconcile_at = Some(Instant::now());
                 continue;
             };
-            yielded = 0;
+            put_off_since = None;
             match outcome {
                 Ok(()) => {
                     if lock(&shared.link).is_live() {

@@ -11,6 +11,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use futures_util::StreamExt;
 use serde_json::{json, Value};
 
 use super::heard::{HeardLog, Mark};
@@ -131,27 +132,38 @@ pub async fn replay_all(
 pub const PIPELINE: usize = 4;
 
 /// The next entries to send together: the next sendable entry, and, if it is an update of a
-/// stored row, the updates of other rows that follow it (up to [`PIPELINE`]), stopping at the
-/// first sendable entry of another kind.
+/// stored row or a new order, the updates of other rows that follow it (up to [`PIPELINE`];
+/// beside an order, only those that leave `sort_order` alone), stopping at the first sendable
+/// entry of another kind.
 fn next_batch(entries: &[OutboxEntry]) -> Vec<OutboxEntry> {
     let Some(first) = next_sendable(entries) else {
         return Vec::new();
     };
     let is_plain_update = |e: &OutboxEntry| e.op == Op::Update && e.target > 0;
-    if !is_plain_update(first) {
+    // A new order only sets `sort_order`: updates that follow it and do not touch that field
+    // may go beside it instead of waiting for every row it moves.
+    let beside_an_order = first.op == Op::Reorder;
+    if !is_plain_update(first) && !beside_an_order {
         return vec![first.clone()];
     }
     let mut batch: Vec<OutboxEntry> = Vec::new();
+    if beside_an_order {
+        batch.push(first.clone());
+    }
     let mut blocked: HashSet<i64> = HashSet::new();
     for entry in entries {
         if batch.len() == PIPELINE {
             break;
         }
+        if entry.seq == first.seq && beside_an_order {
+            continue;
+        }
         let sendable = matches!(entry.state, EntryState::Pending | EntryState::Sending)
             && !blocked.contains(&entry.target)
             && !(entry.op != Op::Create && entry.target < 0);
         if sendable {
-            if !is_plain_update(entry) {
+            let moves = entry.fields.contains_key("sort_order");
+            if !is_plain_update(entry) || (beside_an_order && moves) {
                 break;
             }
             batch.push(entry.clone());
@@ -684,24 +696,39 @@ async fn replay_reorder(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed,
         .into_iter()
         .filter_map(|v| v.as_object().cloned())
         .collect();
-    for (position, id) in crate::store::order_of(entry).into_iter().enumerate() {
-        let Some(row) = server
-            .iter()
-            .find(|r| r.get("id").and_then(Value::as_i64) == Some(id))
-        else {
-            continue;
-        };
-        let position = Value::from(position);
-        if row.get("sort_order") == Some(&position) {
-            continue;
-        }
-        let mut change = Row::new();
-        change.insert("sort_order".into(), position);
-        match client.update(resource, slug, id, &change).await {
+    let moves: Vec<(i64, Value)> = crate::store::order_of(entry)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(position, id)| {
+            let row = server
+                .iter()
+                .find(|r| r.get("id").and_then(Value::as_i64) == Some(id))?;
+            let position = Value::from(position);
+            (row.get("sort_order") != Some(&position)).then_some((id, position))
+        })
+        .collect();
+    // Each row's own PATCH; they do not depend on each other, so PIPELINE go at once.
+    let answers: Vec<(i64, Result<Value, ApiError>)> = futures_util::stream::iter(moves)
+        .map(|(id, position)| async move {
+            let mut change = Row::new();
+            change.insert("sort_order".into(), position);
+            (id, client.update(resource, slug, id, &change).await)
+        })
+        .buffer_unordered(PIPELINE)
+        .collect()
+        .await;
+    let mut failure = None;
+    for (_, answer) in answers {
+        match answer {
             Ok(answer) => store.upsert_record(resource.name, &as_row(answer, resource)?)?,
             Err(ApiError::NotFound { .. }) => {}
-            Err(err) => return Err(err.into()),
+            Err(err) => {
+                failure.get_or_insert(err);
+            }
         }
+    }
+    if let Some(err) = failure {
+        return Err(err.into());
     }
     store.finish_entry(entry.seq, None, None)?;
     Ok(Replayed::Sent {
