@@ -89,6 +89,24 @@ fn fuzz_frame_decoder(root: &std::path::Path) -> Result<(), String> {
         .run()
 }
 
+/// Runs a harness (an example of the cross-process tests) with its own flags inside the
+/// private desktop session (windows, the keyring).
+fn run_harness(
+    cargo_run: &[&str],
+    example: &str,
+    flags: &[String],
+    root: &std::path::Path,
+) -> Result<(), String> {
+    let mut args: Vec<String> = cargo_run.iter().map(|a| (*a).to_owned()).collect();
+    args.extend(
+        ["-p", "hotelmate-e2e", "--example", example, "--"]
+            .iter()
+            .map(|a| (*a).to_owned()),
+    );
+    args.extend(flags.iter().cloned());
+    desktop::run_in_private_session("cargo", &args, &setup::test_env(root))
+}
+
 /// The benchmarks (all of them when none is named).
 fn bench(names: &[String]) -> Result<(), String> {
     const ALL: &[&str] = &[
@@ -137,18 +155,7 @@ fn bench(names: &[String]) -> Result<(), String> {
                 // A real display window: it runs in the private desktop session.
                 build_ui()?;
                 Step::new("cargo", &["build", "--workspace", "--bins"]).run()?;
-                let mut args: Vec<String> = [
-                    "run",
-                    "-p",
-                    "hotelmate-e2e",
-                    "--example",
-                    "display_soak",
-                    "--",
-                ]
-                .map(String::from)
-                .to_vec();
-                args.extend(harness_flags.iter().cloned());
-                desktop::run_in_private_session("cargo", &args, &setup::test_env(&root))?;
+                run_harness(&["run"], "display_soak", &harness_flags, &root)?;
                 continue;
             }
             "converge" => {
@@ -158,19 +165,7 @@ fn bench(names: &[String]) -> Result<(), String> {
                     &["build", "--release", "-p", "hotelmate-e2e", "--bins"],
                 )
                 .run()?;
-                let mut args: Vec<String> = [
-                    "run",
-                    "--release",
-                    "-p",
-                    "hotelmate-e2e",
-                    "--example",
-                    "converge",
-                    "--",
-                ]
-                .map(String::from)
-                .to_vec();
-                args.extend(harness_flags.iter().cloned());
-                desktop::run_in_private_session("cargo", &args, &setup::test_env(&root))?;
+                run_harness(&["run", "--release"], "converge", &harness_flags, &root)?;
                 continue;
             }
             "load" => Step::new(
