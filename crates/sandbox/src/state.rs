@@ -10,6 +10,9 @@ use rusqlite::Connection;
 use crate::pusher::hub::Hub;
 use crate::PusherInfo;
 
+/// How many accepted writes the log keeps.
+pub const WRITES_KEPT: usize = 100_000;
+
 /// Cheap to clone; everything lives behind one `Arc`.
 #[derive(Clone)]
 pub struct AppState(Arc<Shared>);
@@ -56,13 +59,18 @@ impl AppState {
         *requests.entry(format!("{method} {path}")).or_default() += 1;
     }
 
-    /// Notes a write the server accepted.
+    /// Notes a write the server accepted. The demo hotel runs for days, so only the newest
+    /// [`WRITES_KEPT`] are kept (far more than any test makes).
     pub fn log_write(&self, write: Value) {
-        self.0
+        let mut writes = self
+            .0
             .writes
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .push(write);
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if writes.len() >= WRITES_KEPT {
+            writes.drain(..WRITES_KEPT / 2);
+        }
+        writes.push(write);
     }
 
     /// Every write the server accepted so far.

@@ -92,7 +92,7 @@ pub async fn replay_all(
         let results = futures_util::future::join_all(
             batch
                 .iter()
-                .map(|entry| replay_with(at, entry, progress(entry.target), bases.as_ref())),
+                .map(|entry| replay(at, entry, progress(entry.target), bases.as_ref())),
         )
         .await;
         let mut reread = false;
@@ -288,16 +288,9 @@ pub struct Replay<'a> {
     pub heard: Option<&'a HeardLog>,
 }
 
-/// Replays `entry`. Transient failures come back as `Err` with the entry left to retry.
-pub async fn replay(
-    at: Replay<'_>,
-    entry: &OutboxEntry,
-    progress: Progress,
-) -> Result<Replayed, SyncError> {
-    replay_with(at, entry, progress, None).await
-}
-
-async fn replay_with(
+/// Replays `entry`, its update merged with `bases` when they were read in bulk. Transient
+/// failures come back as `Err` with the entry left to retry.
+async fn replay(
     at: Replay<'_>,
     entry: &OutboxEntry,
     progress: Progress,
@@ -378,14 +371,6 @@ fn deleted_elsewhere(store: &Store, entry: &OutboxEntry) -> Result<Replayed, Syn
     })
 }
 
-/// The entry as it is now, marked "sending", just before what it holds is sent: the user may
-/// have added to it since the outbox was read (a second save is folded into the first while it
-/// waits), and from now on a later save becomes an entry of its own, so nothing is deleted with
-/// this one unsent. `None`: it was withdrawn or settled meanwhile.
-fn claim(store: &Store, entry: &OutboxEntry) -> Result<Option<OutboxEntry>, SyncError> {
-    Ok(store.claim_entry(entry.seq)?)
-}
-
 async fn replay_create(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, SyncError> {
     let Replay {
         client,
@@ -396,7 +381,7 @@ async fn replay_create(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, 
     } = at;
     if entry.target > 0 && !entry.base.is_empty() {
         if let Some(row) = find_revived(at, entry).await? {
-            let Some(entry) = claim(store, entry)? else {
+            let Some(entry) = store.claim_entry(entry.seq)? else {
                 return Ok(Replayed::Gone {
                     target: entry.target,
                 });
@@ -431,7 +416,7 @@ async fn replay_create(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, 
             return Ok(Replayed::Sent { target: id });
         }
     }
-    let Some(entry) = claim(store, entry)? else {
+    let Some(entry) = store.claim_entry(entry.seq)? else {
         return Ok(Replayed::Gone {
             target: entry.target,
         });
@@ -548,7 +533,9 @@ async fn replay_update(
         Some(row) => row,
         None => as_row(client.fetch(resource, slug, entry.target).await?, resource)?,
     };
-    let Some(entry) = claim(store, entry)? else {
+    // Merged and sent as it is now (a later save may have been folded into it since the outbox
+    // was read), and from here on a later save is an entry of its own.
+    let Some(entry) = store.claim_entry(entry.seq)? else {
         return Ok(Replayed::Gone {
             target: entry.target,
         });
