@@ -136,11 +136,16 @@ async fn window_a_lobby_display_follows_another_desk_through_an_outage_and_is_le
     assert_eq!(during, expected, "nothing new arrives while cut");
     assert!(loaded, "every photo shows with the network cut");
     proxy.restore();
+    let restored = Instant::now();
     until(
         "after reconnecting the display shows the change",
         || async { display_state(&lobby).await.0 == before },
     )
     .await;
+    println!(
+        "after the network returned, the display showed the change in {} ms",
+        restored.elapsed().as_millis()
+    );
 
     screenshot(&lobby, "60-display-kiosk").await;
 

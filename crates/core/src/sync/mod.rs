@@ -250,6 +250,13 @@ impl SyncShared {
     /// The live socket's news.
     pub fn socket_changed(&self, socket: Socket) {
         let live = socket == Socket::Subscribed;
+        let lost = matches!(socket, Socket::Down { .. }) && lock(&self.link).is_live();
+        if lost {
+            // The live socket dropped: the network may be gone though no request has failed
+            // yet. The worker checks every NETWORK_PROBE whether the server answers, so the
+            // desk is back within moments of the network, not at the socket's next backoff.
+            self.plan().unreachable = true;
+        }
         self.heard.subscribed(live);
         self.update_link(|link| link.socket(socket));
         if !live {
@@ -260,6 +267,10 @@ impl SyncShared {
 
     /// The hotel channel's subscription went back to pending.
     pub fn subscription_lost(&self) {
+        if lock(&self.link).is_live() {
+            // As in `socket_changed`: check whether the server still answers.
+            self.plan().unreachable = true;
+        }
         self.heard.subscribed(false);
         self.update_link(Link::subscription_lost);
         self.reconcile_within(self.poll);
