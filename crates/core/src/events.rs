@@ -208,6 +208,9 @@ pub enum DeskEvent {
         resource: ResourceKind,
         #[ts(type = "number")]
         id: i64,
+        /// Which upload (an image added to a gallery is named by it; see `UploadView`).
+        #[ts(type = "number")]
+        upload: i64,
         #[ts(type = "number")]
         sent: u64,
         #[ts(type = "number")]

@@ -33,6 +33,8 @@ pub struct HotelImageView {
     pub source: ImageSource,
     /// A replacement is saved here and waits to be sent.
     pub pending: bool,
+    /// The shape a new image is cut to (width / height).
+    pub aspect: f64,
 }
 
 /// Where a slot's image in effect comes from: the settings' override field when it is set
@@ -66,6 +68,34 @@ pub struct GalleryImageView {
     pub sync: crate::sync::view::RowSync,
 }
 
+/// Where an image added to a gallery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum UploadState {
+    /// Prepared and kept here; sent when its turn comes and the server can be reached.
+    Waiting,
+    /// On its way (progress comes as `UploadProgress` events naming `upload`).
+    Sending,
+    /// The server refused it, or it cannot be sent; `message` says why. Retry or cancel.
+    Refused,
+}
+
+/// An image added to a gallery that the server does not have yet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct UploadView {
+    /// Names the upload (to cancel or retry it, and in `UploadProgress`).
+    #[ts(type = "number")]
+    pub upload: i64,
+    pub file_name: String,
+    /// The prepared image, from this computer (load it through `shownImage`).
+    pub preview: Option<String>,
+    pub state: UploadState,
+    pub message: Option<String>,
+}
+
+/// How the UI asks for an image kept in the desk's own media cache (an upload not sent yet).
+pub const LOCAL_IMAGE_PREFIX: &str = "desk-media:";
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct GalleryView {
     #[ts(type = "number")]
@@ -75,6 +105,8 @@ pub struct GalleryView {
     pub description: String,
     pub is_active: bool,
     pub images: Vec<GalleryImageView>,
+    /// Images added here that the server does not have yet, oldest first.
+    pub uploads: Vec<UploadView>,
     /// A change made here waits to be sent (or for the user's decision).
     pub sync: crate::sync::view::RowSync,
 }
@@ -90,8 +122,18 @@ pub struct RoomTypeView {
     pub bed_setup: String,
     /// "from 189.00 EUR", or empty.
     pub price: String,
+    /// The price as the server keeps it ("189.00"), for the editor.
+    pub starting_price_from: String,
+    pub currency: String,
+    pub booking_code: String,
+    pub booking_url: String,
+    pub availability_message: String,
     pub is_active: bool,
     pub photo_url: Option<String>,
+    /// A new photo is kept here and waits to be sent.
+    pub photo_pending: bool,
+    /// A change made here waits to be sent (or for the user's decision).
+    pub sync: crate::sync::view::RowSync,
 }
 
 /// Everything the Pictures screen shows.
@@ -131,6 +173,7 @@ pub fn gallery(row: &Row) -> GalleryView {
     images.sort_by_key(|image| (order(image, "display_order"), text(image, "uploaded_at")));
     GalleryView {
         sync: crate::sync::view::RowSync::Synced,
+        uploads: Vec::new(),
         id: id(row),
         name: text(row, "name"),
         category: text(row, "category"),
@@ -175,11 +218,18 @@ pub fn room_type(row: &Row) -> RoomTypeView {
                 .trim()
                 .to_owned()
         },
+        starting_price_from: price,
+        currency: text(row, "currency"),
+        booking_code: text(row, "booking_code"),
+        booking_url: text(row, "booking_url"),
+        availability_message: text(row, "availability_message"),
         is_active: row
             .get("is_active")
             .and_then(Value::as_bool)
             .unwrap_or(true),
         photo_url: url(row, "photo_url"),
+        photo_pending: false,
+        sync: crate::sync::view::RowSync::Synced,
     }
 }
 

@@ -13,10 +13,11 @@ use std::time::Duration;
 use hotelmate_core::api::{ApiClient, Progress};
 use hotelmate_core::config::{ApiBase, DataDir};
 use hotelmate_core::media::MediaCache;
-use hotelmate_core::resources::hotel::ROOM_TYPES_SPEC;
+use hotelmate_core::resources::room_types::SPEC as ROOM_TYPES_SPEC;
 use hotelmate_core::secrets::StaffToken;
 use hotelmate_core::store::{EntryState, Store};
 use hotelmate_core::sync::push;
+use hotelmate_core::desk::ImagePatch;
 use hotelmate_core::{ConnectionStatus, Desk, DeskOptions};
 use reqwest::Method;
 use serde_json::json;
@@ -181,7 +182,7 @@ async fn hotel_images_set_offline_reach_the_server_each_alone_and_only_the_last_
         (HotelImageSlot::Hero, "hero.jpg", [30, 160, 60]),
     ] {
         desk.hotel_images()
-            .set(slot, name.into(), picture(rgb))
+            .set(slot, name.into(), picture(rgb), None)
             .await
             .unwrap();
     }
@@ -365,7 +366,14 @@ async fn an_image_caption_edited_offline_shows_at_once_and_reaches_the_server() 
     proxy.cut();
     let shown = desk
         .pictures()
-        .edit_image(image.id, "  The lake at dawn ", "Mist over the lake")
+        .edit_image(
+            image.id,
+            &ImagePatch {
+                caption: Some("  The lake at dawn ".into()),
+                alt_text: Some("Mist over the lake".into()),
+                is_featured: None,
+            },
+        )
         .unwrap();
     let edited = shown
         .galleries
@@ -384,7 +392,14 @@ async fn an_image_caption_edited_offline_shows_at_once_and_reaches_the_server() 
     );
     let too_long: hotelmate_core::UiError = desk
         .pictures()
-        .edit_image(image.id, &"x".repeat(256), "")
+        .edit_image(
+            image.id,
+            &ImagePatch {
+                caption: Some("x".repeat(256)),
+                alt_text: Some(String::new()),
+                is_featured: None,
+            },
+        )
         .unwrap_err()
         .into();
     assert_eq!(too_long.field.as_deref(), Some("caption"));

@@ -157,6 +157,7 @@ async fn a_replay_killed_at_random_points_loses_and_duplicates_nothing() {
             store.records("offers").unwrap(),
             &store.all_outbox().unwrap(),
             SPEC.image_fields,
+            SPEC.api.order_field,
         );
         let base = shown
             .into_iter()

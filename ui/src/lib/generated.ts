@@ -66,7 +66,11 @@ start_at_login: boolean, };
 
 export type OutboxSummary = { pending: number, conflicts: number, rejected: number, };
 
-export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, again: SignInAgain | null, } | { "type": "connection", status: ConnectionStatus, } | { "type": "resource_changed", resource: ResourceKind, } | { "type": "remote_change", resource: ResourceKind, action: string, id: number, title: string | null, } | { "type": "outbox", summary: OutboxSummary, } | { "type": "id_assigned", resource: ResourceKind, temp_id: number, id: number, } | { "type": "chat_changed", conversation_id: number | null, unread_total: number, } | { "type": "guest_message", conversation_id: number, message_id: number, room_number: string, text: string, } | { "type": "open_thread", conversation_id: number, } | { "type": "display_changed" } | { "type": "upload_progress", resource: ResourceKind, id: number, sent: number, total: number, };
+export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, again: SignInAgain | null, } | { "type": "connection", status: ConnectionStatus, } | { "type": "resource_changed", resource: ResourceKind, } | { "type": "remote_change", resource: ResourceKind, action: string, id: number, title: string | null, } | { "type": "outbox", summary: OutboxSummary, } | { "type": "id_assigned", resource: ResourceKind, temp_id: number, id: number, } | { "type": "chat_changed", conversation_id: number | null, unread_total: number, } | { "type": "guest_message", conversation_id: number, message_id: number, room_number: string, text: string, } | { "type": "open_thread", conversation_id: number, } | { "type": "display_changed" } | { "type": "upload_progress", resource: ResourceKind, id: number, 
+/**
+ * Which upload (an image added to a gallery is named by it; see `UploadView`).
+ */
+upload: number, sent: number, total: number, };
 
 export type ErrorCode = "config" | "unauthorized" | "forbidden" | "not_found" | "validation" | "conflict" | "server" | "network" | "timeout" | "unsupported" | "keyring" | "storage" | "invalid_input" | "not_signed_in" | "starting" | "demo" | "empty_file" | "file_too_large" | "unsupported_format" | "not_an_image" | "too_many_pixels" | "damaged_image" | "disk_full" | "image_failed" | "clock_unavailable" | "internal";
 
@@ -233,7 +237,11 @@ source: ImageSource,
 /**
  * A replacement is saved here and waits to be sent.
  */
-pending: boolean, };
+pending: boolean, 
+/**
+ * The shape a new image is cut to (width / height).
+ */
+aspect: number, };
 
 export type GalleryImageView = { id: number, url: string | null, caption: string, alt_text: string, is_featured: boolean, 
 /**
@@ -241,7 +249,23 @@ export type GalleryImageView = { id: number, url: string | null, caption: string
  */
 sync: RowSync, };
 
+export type UploadState = "waiting" | "sending" | "refused";
+
+export type UploadView = { 
+/**
+ * Names the upload (to cancel or retry it, and in `UploadProgress`).
+ */
+upload: number, file_name: string, 
+/**
+ * The prepared image, from this computer (load it through `shownImage`).
+ */
+preview: string | null, state: UploadState, message: string | null, };
+
 export type GalleryView = { id: number, name: string, category: string, description: string, is_active: boolean, images: Array<GalleryImageView>, 
+/**
+ * Images added here that the server does not have yet, oldest first.
+ */
+uploads: Array<UploadView>, 
 /**
  * A change made here waits to be sent (or for the user's decision).
  */
@@ -251,11 +275,33 @@ export type RoomTypeView = { id: number, code: string, name: string, short_descr
 /**
  * "from 189.00 EUR", or empty.
  */
-price: string, is_active: boolean, photo_url: string | null, };
+price: string, 
+/**
+ * The price as the server keeps it ("189.00"), for the editor.
+ */
+starting_price_from: string, currency: string, booking_code: string, booking_url: string, availability_message: string, is_active: boolean, photo_url: string | null, 
+/**
+ * A new photo is kept here and waits to be sent.
+ */
+photo_pending: boolean, 
+/**
+ * A change made here waits to be sent (or for the user's decision).
+ */
+sync: RowSync, };
 
 export type PicturesOverview = { hotel_images: Array<HotelImageView>, galleries: Array<GalleryView>, room_types: Array<RoomTypeView>, };
 
 export type GalleryPatch = { name?: string | null, category?: string | null, description?: string | null, is_active?: boolean | null, };
+
+export type ImagePatch = { caption?: string | null, alt_text?: string | null, is_featured?: boolean | null, };
+
+export type RoomTypePatch = { code?: string | null, name?: string | null, short_description?: string | null, max_occupancy?: number | null, bed_setup?: string | null, 
+/**
+ * As typed ("149", "149.50").
+ */
+starting_price_from?: string | null, currency?: string | null, booking_code?: string | null, booking_url?: string | null, availability_message?: string | null, is_active?: boolean | null, };
+
+export type Crop = { x: number, y: number, width: number, height: number, };
 
 export type ConversationFilter = "all" | "mine" | "unassigned" | "unread";
 

@@ -25,6 +25,9 @@ pub struct Resource {
     pub id_key: &'static str,
     /// The upload action and its file field, when the resource has one.
     pub upload: Option<(&'static str, &'static str)>,
+    /// The field that holds a row's place in the hotel's order (`sort_order`; a gallery's and
+    /// a gallery image's is `display_order`, API.md §5).
+    pub order_field: &'static str,
 }
 
 /// One image file to upload.
@@ -148,6 +151,19 @@ impl ApiClient {
 
     pub async fn remove(&self, resource: Resource, slug: &str, id: i64) -> Result<(), ApiError> {
         self.delete(&resource.item(slug, id)).await
+    }
+
+    /// Posts `body` as JSON to an action of row `id` (`…/galleries/<id>/reorder_images/`).
+    pub async fn action(
+        &self,
+        resource: Resource,
+        slug: &str,
+        id: i64,
+        action: &str,
+        body: &Value,
+    ) -> Result<Value, ApiError> {
+        self.post(&format!("{}{action}/", resource.item(slug, id)), body)
+            .await
     }
 
     /// Uploads an image through the resource's upload action (one file, its own request),

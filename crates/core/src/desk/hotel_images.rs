@@ -42,6 +42,15 @@ impl HotelImageSlot {
         }
     }
 
+    /// The shape the slot's image is cut to (width / height): a wide hero and landing-page
+    /// image, a square logo. The public page shows them so.
+    pub fn aspect(self) -> f64 {
+        match self {
+            Self::Hero | Self::LandingPage => 16.0 / 9.0,
+            Self::Logo => 1.0,
+        }
+    }
+
     /// What staff call it.
     pub fn label(self) -> &'static str {
         match self {
@@ -64,16 +73,18 @@ impl Desk {
 }
 
 impl HotelImages<'_> {
-    /// Prepares `bytes` (a dropped or picked file) and queues it for `slot`; a slot replaced
-    /// again before it was sent sends only the last image.
+    /// Prepares `bytes` (a dropped, pasted or picked file), cut to `crop` (the slot's shape, as
+    /// the user placed it), and queues it for `slot`; a slot replaced again before it was sent
+    /// sends only the last image.
     pub async fn set(
         &self,
         slot: HotelImageSlot,
         file_name: String,
         bytes: Vec<u8>,
+        crop: Option<crate::media::Crop>,
     ) -> Result<(), DeskError> {
         self.desk.sync()?;
-        let cached = self.desk.prepare_image(file_name, bytes).await?;
+        let cached = self.desk.prepare_image(file_name, bytes, crop).await?;
         self.desk.inner.store.queue_field_image(
             SETTINGS_SPEC.name(),
             SINGLETON_ID,

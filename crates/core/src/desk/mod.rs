@@ -11,6 +11,7 @@ mod messages;
 mod offers;
 mod pictures;
 mod preferences;
+mod room_types;
 mod rows;
 mod team;
 mod types;
@@ -26,7 +27,8 @@ pub use display::{
 };
 pub use error::{DeskError, ErrorCode};
 pub use hotel_images::HotelImageSlot;
-pub use pictures::GalleryPatch;
+pub use pictures::{GalleryPatch, ImagePatch};
+pub use room_types::RoomTypePatch;
 pub use team::CLOCK_REFUSED;
 pub use types::{
     ComputerSettings, Conflict, ConnectionStatus, DeskEvent, DeskInfo, FieldProblem, OutboxSummary,
@@ -707,6 +709,24 @@ impl Desk {
     /// An image to show (a photo URL of a stored row): from this desk's disk when it was shown
     /// before, so it shows with no network; else fetched once and kept.
     pub async fn image(&self, url: &str) -> Result<ShownImage, DeskError> {
+        if let Some(hash) = url.strip_prefix(crate::pictures::LOCAL_IMAGE_PREFIX) {
+            // An image prepared here and waiting to be uploaded (`UploadView::preview`).
+            let image = self
+                .inner
+                .media
+                .get(hash)?
+                .ok_or(DeskError::Missing("image"))?;
+            let bytes = tokio::fs::read(&image.path).await.map_err(|source| {
+                crate::media::MediaError::CacheRead {
+                    path: image.path.clone(),
+                    source,
+                }
+            })?;
+            return Ok(ShownImage {
+                bytes,
+                mime: image.mime,
+            });
+        }
         Ok(self.inner.shown.get(url).await?)
     }
 

@@ -127,7 +127,7 @@ impl Offers<'_> {
     ) -> Result<Offer, DeskError> {
         self.offer_row(id)?;
         self.desk.sync()?;
-        let cached = self.desk.prepare_image(file_name, bytes).await?;
+        let cached = self.desk.prepare_image(file_name, bytes, None).await?;
         self.desk
             .inner
             .store
@@ -152,11 +152,15 @@ impl Desk {
         &self,
         file_name: String,
         bytes: Vec<u8>,
+        crop: Option<crate::media::Crop>,
     ) -> Result<crate::media::CachedImage, DeskError> {
         let cache = self.inner.media.clone();
         tokio::task::spawn_blocking(move || {
-            let prepared =
-                crate::media::prepare(&file_name, &bytes, &crate::media::ImagePolicy::default())?;
+            let policy = crate::media::ImagePolicy {
+                crop,
+                ..crate::media::ImagePolicy::default()
+            };
+            let prepared = crate::media::prepare(&file_name, &bytes, &policy)?;
             cache.put_prepared(&prepared)
         })
         .await

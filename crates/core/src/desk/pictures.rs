@@ -7,8 +7,9 @@ use super::{Desk, DeskError, HotelImageSlot};
 use crate::api::SINGLETON_ID;
 use crate::pictures::{self, HotelImageView, PicturesOverview};
 use crate::resources::galleries::{IMAGES_SPEC, SPEC as GALLERIES_SPEC};
-use crate::resources::hotel::{ROOM_TYPES, SETTINGS};
-use crate::store::{EntryState, Op, IMAGE_FIELD};
+use crate::resources::hotel::SETTINGS;
+use crate::resources::room_types::SPEC as ROOM_TYPES_SPEC;
+use crate::store::{adds_image, EntryState, Op, ADDED_FILE, IMAGE_FIELD};
 
 pub struct Pictures<'a> {
     desk: &'a Desk,
@@ -56,13 +57,14 @@ impl Pictures<'_> {
                     slot.image().shown_field,
                 ),
                 pending: waiting.iter().any(|f| f == slot.image().file_field),
+                aspect: slot.aspect(),
             })
             .collect();
         // Galleries as shown: the server's, with this desk's own new, changed and deleted ones.
         let mut gallery_views = self.desk.view_rows(&GALLERIES_SPEC)?;
         gallery_views.sort_by_cached_key(|v| pictures::hotel_order(&v.row, "display_order"));
-        let mut type_rows = store.records(ROOM_TYPES.name)?;
-        type_rows.sort_by_cached_key(|row| pictures::hotel_order(row, "sort_order"));
+        let mut type_views = self.desk.view_rows(&ROOM_TYPES_SPEC)?;
+        type_views.sort_by_cached_key(|v| pictures::hotel_order(&v.row, "sort_order"));
         let mut galleries: Vec<_> = gallery_views
             .iter()
             .map(|v| {
@@ -99,7 +101,43 @@ impl Pictures<'_> {
                 !deleted.contains(&image.id) && !just_deleted
             });
         }
-        let room_types = type_rows.iter().map(pictures::room_type).collect();
+        // Images added here and not yet on the server, under their galleries.
+        for entry in store.outbox_entries(GALLERIES_SPEC.name())? {
+            if !adds_image(&entry) {
+                continue;
+            }
+            let Some(gallery) = galleries.iter_mut().find(|g| g.id == entry.target) else {
+                continue;
+            };
+            gallery.uploads.push(pictures::UploadView {
+                upload: entry.seq,
+                file_name: entry
+                    .fields
+                    .get(ADDED_FILE)
+                    .and_then(Value::as_str)
+                    .unwrap_or("image")
+                    .to_owned(),
+                preview: entry
+                    .media
+                    .as_deref()
+                    .map(|hash| format!("{}{hash}", pictures::LOCAL_IMAGE_PREFIX)),
+                state: match entry.state {
+                    EntryState::Pending => pictures::UploadState::Waiting,
+                    EntryState::Sending => pictures::UploadState::Sending,
+                    EntryState::Conflict | EntryState::Rejected => pictures::UploadState::Refused,
+                },
+                message: entry.problem.clone(),
+            });
+        }
+        let room_types = type_views
+            .iter()
+            .map(|v| {
+                let mut room_type = pictures::room_type(&v.row);
+                room_type.sync = v.sync.clone();
+                room_type.photo_pending = v.pending_media.is_some();
+                room_type
+            })
+            .collect();
         Ok(PicturesOverview {
             hotel_images,
             galleries,
@@ -111,16 +149,18 @@ impl Pictures<'_> {
 impl Pictures<'_> {
     /// Changes a gallery image's caption and alt text: shown at once, sent when the server can
     /// be reached (merged with a colleague's change like any edit).
-    pub fn edit_image(
-        &self,
-        id: i64,
-        caption: &str,
-        alt_text: &str,
-    ) -> Result<PicturesOverview, DeskError> {
+    pub fn edit_image(&self, id: i64, patch: &ImagePatch) -> Result<PicturesOverview, DeskError> {
         self.desk.sync()?;
         let mut changes = crate::store::Row::new();
-        changes.insert("caption".into(), Value::from(caption));
-        changes.insert("alt_text".into(), Value::from(alt_text));
+        if let Some(caption) = &patch.caption {
+            changes.insert("caption".into(), Value::from(caption.as_str()));
+        }
+        if let Some(alt_text) = &patch.alt_text {
+            changes.insert("alt_text".into(), Value::from(alt_text.as_str()));
+        }
+        if let Some(featured) = patch.is_featured {
+            changes.insert("is_featured".into(), Value::from(featured));
+        }
         let changes = (IMAGES_SPEC.validate)(&changes, None, false)?;
         let current = self
             .overview()?
@@ -132,6 +172,7 @@ impl Pictures<'_> {
         let mut shown = crate::store::Row::new();
         shown.insert("caption".into(), Value::from(current.caption));
         shown.insert("alt_text".into(), Value::from(current.alt_text));
+        shown.insert("is_featured".into(), Value::from(current.is_featured));
         self.desk.queue_edit(&IMAGES_SPEC, id, &changes, &shown)?;
         self.overview()
     }
@@ -216,6 +257,98 @@ impl Pictures<'_> {
             .inner
             .store
             .queue_delete(GALLERIES_SPEC.name(), id)?;
+        self.desk.changed(&GALLERIES_SPEC)?;
+        self.overview()
+    }
+}
+
+/// A gallery image's own fields as the screen edits them (each separately).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct ImagePatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_featured: Option<bool>,
+}
+
+impl Pictures<'_> {
+    /// Adds a file (picked or dropped) to a gallery: prepared like every photo (resized,
+    /// metadata stripped), kept here and uploaded when its turn comes, a few at a time, also
+    /// after a restart. Returns the upload's number (see `UploadView`).
+    pub async fn add_image(
+        &self,
+        gallery: i64,
+        file_name: String,
+        bytes: Vec<u8>,
+    ) -> Result<i64, DeskError> {
+        self.desk.sync()?;
+        let gallery = self.desk.view_row(&GALLERIES_SPEC, gallery, "gallery")?;
+        let id = gallery.row.get("id").and_then(Value::as_i64).unwrap_or(0);
+        let shown_name = file_name.clone();
+        let cached = self.desk.prepare_image(file_name, bytes, None).await?;
+        let seq = self.desk.inner.store.queue_added_image(
+            GALLERIES_SPEC.name(),
+            id,
+            &cached.image.hash,
+            &shown_name,
+        )?;
+        self.desk.changed(&GALLERIES_SPEC)?;
+        Ok(seq)
+    }
+
+    /// Stops an upload: one waiting is dropped; one on its way is taken out of the gallery again
+    /// as soon as the server answers. Returns false when it had already finished.
+    pub fn cancel_upload(&self, upload: i64) -> Result<bool, DeskError> {
+        self.desk.sync()?;
+        let cancelled = self.desk.inner.store.cancel_upload(upload)?;
+        self.desk.changed(&GALLERIES_SPEC)?;
+        Ok(cancelled)
+    }
+
+    /// Sends a refused upload again (nothing else is sent again: a file the gallery already has
+    /// is recognised and not uploaded twice).
+    pub fn retry_upload(&self, upload: i64) -> Result<PicturesOverview, DeskError> {
+        self.desk.sync()?;
+        self.desk.inner.store.retry_entry(upload)?;
+        self.desk.changed(&GALLERIES_SPEC)?;
+        self.overview()
+    }
+
+    /// A gallery's images in a new order (ids first to last): shown at once, sent as one
+    /// `reorder_images` call; if the server refuses it, the gallery shows the server's order
+    /// again and the refusal is listed with the other changes that need the user.
+    pub fn reorder_images(&self, gallery: i64, ids: &[i64]) -> Result<PicturesOverview, DeskError> {
+        self.desk.sync()?;
+        let shown = self.desk.view_row(&GALLERIES_SPEC, gallery, "gallery")?;
+        let id = shown.row.get("id").and_then(Value::as_i64).unwrap_or(gallery);
+        let has: Vec<i64> = pictures::gallery(&shown.row)
+            .images
+            .iter()
+            .map(|image| image.id)
+            .collect();
+        if let Some(stranger) = ids.iter().find(|i| !has.contains(i)) {
+            return Err(DeskError::InvalidInput {
+                field: "image_ids",
+                message: format!("Image {stranger} is not in this gallery; reload and try again."),
+            });
+        }
+        self.desk
+            .inner
+            .store
+            .queue_images_order(GALLERIES_SPEC.name(), id, ids)?;
+        self.desk.changed(&GALLERIES_SPEC)?;
+        self.overview()
+    }
+
+    /// The galleries in a new order (ids first to last), as one change.
+    pub fn reorder_galleries(&self, ids: &[i64]) -> Result<PicturesOverview, DeskError> {
+        self.desk.sync()?;
+        self.desk
+            .inner
+            .store
+            .queue_reorder(GALLERIES_SPEC.name(), ids)?;
         self.desk.changed(&GALLERIES_SPEC)?;
         self.overview()
     }

@@ -19,6 +19,7 @@ impl Desk {
             store.records(spec.name())?,
             &store.outbox_entries(spec.name())?,
             spec.image_fields,
+            spec.api.order_field,
         ))
     }
 

@@ -47,7 +47,7 @@ pub const JPEG_QUALITY: u8 = 85;
 const JPEG_MAX_EDGE_PX: u32 = u16::MAX as u32;
 
 /// How images are prepared. `Default` is what the desk uses.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImagePolicy {
     /// Long edge of the prepared image; smaller images are kept at their size.
     pub max_edge_px: u32,
@@ -57,6 +57,45 @@ pub struct ImagePolicy {
     pub jpeg_quality: u8,
     pub thumbnail_edge_px: u32,
     pub max_input_bytes: u64,
+    /// The part of the upright picture to keep (a hotel image cropped to its slot's shape).
+    pub crop: Option<Crop>,
+}
+
+/// A rectangle of a picture, each side a fraction (0–1) of the upright picture's width or
+/// height, so the screen can choose it on a preview of any size.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct Crop {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl Crop {
+    /// Whether it lies inside the picture and keeps something of it.
+    pub fn is_valid(&self) -> bool {
+        let inside = |start: f64, size: f64| {
+            start.is_finite()
+                && size.is_finite()
+                && start >= 0.0
+                && size > 0.0
+                && start + size <= 1.0 + 1e-6
+        };
+        inside(self.x, self.width) && inside(self.y, self.height)
+    }
+
+    /// The rectangle in pixels of a `width` × `height` picture: at least one pixel, inside it.
+    pub fn pixels(&self, width: u32, height: u32) -> (u32, u32, u32, u32) {
+        let edge = |start: f64, size: f64, full: u32| {
+            let full_f = f64::from(full);
+            let from = (start * full_f).round().clamp(0.0, full_f - 1.0) as u32;
+            let len = (size * full_f).round().max(1.0) as u32;
+            (from, len.min(full - from))
+        };
+        let (x, w) = edge(self.x, self.width, width.max(1));
+        let (y, h) = edge(self.y, self.height, height.max(1));
+        (x, y, w, h)
+    }
 }
 
 impl Default for ImagePolicy {
@@ -67,6 +106,7 @@ impl Default for ImagePolicy {
             jpeg_quality: JPEG_QUALITY,
             thumbnail_edge_px: THUMBNAIL_EDGE_PX,
             max_input_bytes: MAX_INPUT_BYTES,
+            crop: None,
         }
     }
 }
@@ -74,6 +114,11 @@ impl Default for ImagePolicy {
 impl ImagePolicy {
     /// Whether the settings make sense; [`prepare`] checks this first.
     pub fn validate(&self) -> Result<(), MediaError> {
+        if self.crop.is_some_and(|crop| !crop.is_valid()) {
+            return Err(MediaError::InvalidPolicy(
+                "the part of the picture to keep must lie inside it",
+            ));
+        }
         let edge_ok = |edge: u32| (1..=JPEG_MAX_EDGE_PX).contains(&edge);
         if !edge_ok(self.max_edge_px) {
             return Err(MediaError::InvalidPolicy(

@@ -102,7 +102,11 @@ pub fn prepare(
         });
     }
     let source_format = require_accepted(name, bytes)?;
-    let decoded = decode_upright(name, bytes, source_format, policy)?;
+    let mut decoded = decode_upright(name, bytes, source_format, policy)?;
+    if let Some(crop) = policy.crop {
+        let (x, y, width, height) = crop.pixels(decoded.image.width(), decoded.image.height());
+        decoded.image = decoded.image.crop_imm(x, y, width, height);
+    }
     let mut main = {
         let full = Pixels::from_image(decoded.image);
         match full.shrunk_to(policy.max_edge_px, name)? {

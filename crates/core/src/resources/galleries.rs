@@ -22,6 +22,7 @@ pub const GALLERIES: Resource = Resource {
     listing: Listing::Paginated,
     id_key: "id",
     upload: Some(("upload_image", "image")),
+    order_field: "display_order",
 };
 
 /// §5.4: the hotel's gallery images, one by one: captions, alt text and the featured flag are
@@ -33,6 +34,7 @@ pub const GALLERY_IMAGES: Resource = Resource {
     listing: Listing::Paginated,
     id_key: "id",
     upload: None,
+    order_field: "display_order",
 };
 
 /// What an image's edit may change (§5.4's writable fields).

@@ -6,6 +6,7 @@
 pub mod galleries;
 pub mod hotel;
 pub mod offers;
+pub mod room_types;
 pub mod staff;
 
 use crate::sync::spec::{ResourceSpec, Resources};
@@ -17,7 +18,7 @@ pub static ALL: Resources = &[
     &staff::CLOCK_LOGS_SPEC,
     &galleries::SPEC,
     &galleries::IMAGES_SPEC,
-    &hotel::ROOM_TYPES_SPEC,
+    &room_types::SPEC,
     &hotel::SETTINGS_SPEC,
     &hotel::CONVERSATIONS_SPEC,
 ];

@@ -17,6 +17,7 @@ pub const OFFERS: Resource = Resource {
     listing: Listing::Paginated,
     id_key: "id",
     upload: Some(("upload-image", "photo")),
+    order_field: "sort_order",
 };
 
 pub static SPEC: ResourceSpec = ResourceSpec {

@@ -21,6 +21,7 @@ pub const STAFF: Resource = Resource {
     listing: Listing::Paginated,
     id_key: "id",
     upload: None,
+    order_field: "sort_order",
 };
 
 /// §7.1: `GET /api/attendance/clock-logs/currently-clocked-in/?hotel_slug=<slug>`.
@@ -31,6 +32,7 @@ pub const CLOCK_LOGS: Resource = Resource {
     listing: Listing::Paginated,
     id_key: "id",
     upload: None,
+    order_field: "sort_order",
 };
 
 pub static SPEC: ResourceSpec = ResourceSpec {

@@ -15,7 +15,9 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::Connection;
 
 pub use migrations::{MIGRATIONS, SCHEMA_VERSION};
-pub use outbox::{order_of, EntryState, Op, OutboxEntry, IMAGE_FIELD, ORDER};
+pub use outbox::{
+    adds_image, order_of, EntryState, Op, OutboxEntry, ADDED_FILE, IMAGES_BEFORE, IMAGE_FIELD, ORDER,
+};
 pub use records::Row;
 pub use session::SessionRow;
 

@@ -174,6 +174,19 @@ pub const IMAGE_FIELD: &str = "field";
 
 pub const ORDER: &str = "order";
 
+/// In an upload entry's fields: the name of a file added to the row's collection of images (a
+/// gallery's), so several wait side by side instead of the last replacing the others.
+pub const ADDED_FILE: &str = "adds";
+
+/// In an added image's base, once it has been sent: the ids of the row's images before it was,
+/// so that a retry after an unknown outcome can tell whether the server already has it.
+pub const IMAGES_BEFORE: &str = "images_before";
+
+/// Whether an upload entry adds an image to a collection (rather than replacing the one image).
+pub fn adds_image(entry: &OutboxEntry) -> bool {
+    entry.op == Op::Upload && entry.fields.contains_key(ADDED_FILE)
+}
+
 /// The ids of a reorder entry, first to last.
 pub fn order_of(entry: &OutboxEntry) -> Vec<i64> {
     entry
@@ -498,6 +511,88 @@ impl Store {
         Ok(())
     }
 
+    /// Queues an image added to row `target`'s images (a gallery's): each added image is an
+    /// entry of its own. Returns the entry's number, which names the upload to the UI.
+    pub fn queue_added_image(
+        &self,
+        resource: &str,
+        target: i64,
+        media: &str,
+        file_name: &str,
+    ) -> Result<i64, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let target = resolve(&tx, resource, target)?;
+        let mut fields = Map::new();
+        fields.insert(ADDED_FILE.into(), Value::from(file_name));
+        let seq = insert(
+            &tx,
+            resource,
+            Op::Upload,
+            target,
+            &fields,
+            &Map::new(),
+            Some(media),
+        )?;
+        tx.commit()?;
+        Ok(seq)
+    }
+
+    /// Records, just before an added image is sent, the ids the row's images had, and claims the
+    /// entry (see [`Store::claim_entry`]).
+    pub fn claim_added_image(
+        &self,
+        seq: i64,
+        images_before: &[i64],
+    ) -> Result<Option<OutboxEntry>, StoreError> {
+        let mut base = Map::new();
+        base.insert(IMAGES_BEFORE.into(), Value::from(images_before.to_vec()));
+        self.lock().execute(
+            "UPDATE outbox SET base = ?2 WHERE seq = ?1",
+            params![seq, to_text(&base)],
+        )?;
+        self.claim_entry(seq)
+    }
+
+    /// Takes an upload out of the outbox (the user cancelled it). Returns whether it was still
+    /// there; one already on its way is left to its replay, which removes what it uploaded.
+    pub fn cancel_upload(&self, seq: i64) -> Result<bool, StoreError> {
+        Ok(self
+            .lock()
+            .execute("DELETE FROM outbox WHERE seq = ?1 AND op = 'upload'", [seq])?
+            > 0)
+    }
+
+    /// Puts a refused entry back in line (the user asked to try again).
+    pub fn retry_entry(&self, seq: i64) -> Result<bool, StoreError> {
+        Ok(self.lock().execute(
+            "UPDATE outbox SET state = 'pending', problem = NULL WHERE seq = ?1 AND state = 'rejected'",
+            [seq],
+        )? > 0)
+    }
+
+    /// Queues the whole order of row `target`'s images (a gallery's), replacing an unsent
+    /// earlier order of the same row.
+    pub fn queue_images_order(
+        &self,
+        resource: &str,
+        target: i64,
+        ids: &[i64],
+    ) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let target = resolve(&tx, resource, target)?;
+        tx.execute(
+            "DELETE FROM outbox WHERE resource = ?1 AND op = 'reorder' AND target = ?2 AND state IN ('pending', 'sending', 'rejected')",
+            params![resource, target],
+        )?;
+        let mut fields = Map::new();
+        fields.insert(ORDER.into(), Value::from(ids.to_vec()));
+        insert(&tx, resource, Op::Reorder, target, &fields, &Map::new(), None)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Queues an image sent as the file part `field` of a PATCH of the row (a hotel image slot),
     /// replacing an unsent image of the same slot; the other slots are left alone.
     pub fn queue_field_image(
@@ -544,7 +639,7 @@ impl Store {
         // an earlier one still in flight is finished or retried by nobody (its row is gone), so
         // the user's last order is the one change that waits.
         tx.execute(
-            "DELETE FROM outbox WHERE resource = ?1 AND op = 'reorder' AND state IN ('pending', 'sending')",
+            "DELETE FROM outbox WHERE resource = ?1 AND op = 'reorder' AND target = 0 AND state IN ('pending', 'sending', 'rejected')",
             [resource],
         )?;
         let mut fields = Map::new();

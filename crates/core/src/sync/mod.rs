@@ -614,12 +614,14 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
             permanent: spec.permanent_failure,
             heard: Some(&shared.heard),
         };
-        let progress = |id: i64| -> Progress {
+        let progress = |entry: &crate::store::OutboxEntry| -> Progress {
             let shared = shared.clone();
+            let (id, upload) = (entry.target, entry.seq);
             Arc::new(move |sent, total| {
                 shared.emit(DeskEvent::UploadProgress {
                     resource: spec.kind,
                     id,
+                    upload,
                     sent,
                     total,
                 });

@@ -19,8 +19,8 @@ use super::merge::{merge, same, FieldConflict};
 use super::pull::SyncError;
 use crate::api::{ApiClient, ApiError, ImageFile, Progress, Resource};
 use crate::media::MediaCache;
-use crate::store::IMAGE_FIELD;
-use crate::store::{EntryState, Op, OutboxEntry, Row, Store};
+use crate::store::{adds_image, EntryState, Op, OutboxEntry, Row, Store};
+use crate::store::{IMAGES_BEFORE, IMAGE_FIELD};
 
 /// What replaying one entry did.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,6 +49,8 @@ pub fn next_sendable(entries: &[OutboxEntry]) -> Option<&OutboxEntry> {
     let mut blocked: HashSet<i64> = HashSet::new();
     for entry in entries {
         match entry.state {
+            // A refused added image holds back nothing: the row's other images are their own.
+            EntryState::Conflict | EntryState::Rejected if adds_image(entry) => {}
             EntryState::Conflict | EntryState::Rejected => {
                 blocked.insert(entry.target);
             }
@@ -73,14 +75,14 @@ pub fn next_sendable(entries: &[OutboxEntry]) -> Option<&OutboxEntry> {
 /// own edits stay in order, and nothing passes a create, delete, upload or reorder).
 pub async fn replay_all(
     at: Replay<'_>,
-    progress: impl Fn(i64) -> Progress,
+    progress: impl Fn(&OutboxEntry) -> Progress,
     mut done: impl FnMut(&OutboxEntry, &Replayed),
 ) -> Result<usize, SyncError> {
     let mut entries = at.store.outbox_entries(at.resource.name)?;
     let mut bases = bulk_bases(at, &entries).await?;
     let mut count = 0;
     loop {
-        let batch = next_batch(&entries);
+        let batch = next_batch(&entries, at.resource.order_field);
         if batch.is_empty() {
             return Ok(count);
         }
@@ -92,7 +94,7 @@ pub async fn replay_all(
         let results = futures_util::future::join_all(
             batch
                 .iter()
-                .map(|entry| replay(at, entry, progress(entry.target), bases.as_ref())),
+                .map(|entry| replay(at, entry, progress(entry), bases.as_ref())),
         )
         .await;
         let mut reread = false;
@@ -131,14 +133,33 @@ pub async fn replay_all(
 /// How many updates of different rows are on their way at once.
 pub const PIPELINE: usize = 4;
 
+/// How many images added to galleries are uploaded at once: enough to keep a hotel's uplink
+/// busy between one file's end and the next one's start, few enough that each file's progress
+/// means something.
+pub const UPLOADS_AT_ONCE: usize = 3;
+
 /// The next entries to send together: the next sendable entry, and, if it is an update of a
 /// stored row or a new order, the updates of other rows that follow it (up to [`PIPELINE`];
-/// beside an order, only those that leave `sort_order` alone), stopping at the first sendable
-/// entry of another kind.
-fn next_batch(entries: &[OutboxEntry]) -> Vec<OutboxEntry> {
+/// beside an order, only those that leave `order_field` alone), stopping at the first sendable
+/// entry of another kind; if it adds an image, the images added after it (up to
+/// [`UPLOADS_AT_ONCE`]).
+fn next_batch(entries: &[OutboxEntry], order_field: &str) -> Vec<OutboxEntry> {
     let Some(first) = next_sendable(entries) else {
         return Vec::new();
     };
+    if adds_image(first) {
+        return entries
+            .iter()
+            .filter(|e| {
+                adds_image(e)
+                    && e.target > 0
+                    && matches!(e.state, EntryState::Pending | EntryState::Sending)
+            })
+            .skip_while(|e| e.seq != first.seq)
+            .take(UPLOADS_AT_ONCE)
+            .cloned()
+            .collect();
+    }
     let is_plain_update = |e: &OutboxEntry| e.op == Op::Update && e.target > 0;
     // A new order only sets `sort_order`: updates that follow it and do not touch that field
     // may go beside it instead of waiting for every row it moves.
@@ -162,7 +183,7 @@ fn next_batch(entries: &[OutboxEntry]) -> Vec<OutboxEntry> {
             && !blocked.contains(&entry.target)
             && !(entry.op != Op::Create && entry.target < 0);
         if sendable {
-            let moves = entry.fields.contains_key("sort_order");
+            let moves = entry.fields.contains_key(order_field);
             if !is_plain_update(entry) || (beside_an_order && moves) {
                 break;
             }
@@ -307,7 +328,9 @@ async fn replay(
         Op::Create => replay_create(at, entry).await,
         Op::Update => replay_update(at, entry, bases).await,
         Op::Delete => replay_delete(at, entry).await,
+        Op::Upload if adds_image(entry) => replay_added_image(at, entry, progress).await,
         Op::Upload => replay_upload(at, entry, progress).await,
+        Op::Reorder if entry.target != 0 => replay_images_order(at, entry).await,
         Op::Reorder => replay_reorder(at, entry).await,
         Op::ClearImage => {
             store.mark_sending(entry.seq)?;
@@ -664,6 +687,196 @@ async fn replay_upload(
     })
 }
 
+/// The image waiting in the cache for an upload entry, or why it cannot be sent.
+fn cached_image(at: Replay<'_>, entry: &OutboxEntry) -> Option<crate::media::MediaRef> {
+    entry
+        .media
+        .as_deref()
+        .and_then(|hash| at.media.get(hash).ok().flatten())
+}
+
+/// The ids of a gallery's `images`.
+fn image_ids(row: &Row) -> Vec<i64> {
+    row.get("images")
+        .and_then(Value::as_array)
+        .map(|images| {
+            images
+                .iter()
+                .filter_map(|i| i.get("id").and_then(Value::as_i64))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The image of `row` (a gallery read from the server) that an earlier attempt of this upload
+/// left there: one not among the images the gallery had before it was sent whose bytes are the
+/// ones being uploaded. The server keeps no upload keys, so the bytes are what tells.
+async fn already_uploaded(
+    at: Replay<'_>,
+    row: &Row,
+    before: &[i64],
+    hash: &str,
+) -> Result<bool, SyncError> {
+    use sha2::Digest;
+    let images = row.get("images").and_then(Value::as_array);
+    for image in images.into_iter().flatten() {
+        let new = image
+            .get("id")
+            .and_then(Value::as_i64)
+            .is_some_and(|id| !before.contains(&id));
+        let Some(url) = image.get("image_url").and_then(Value::as_str) else {
+            continue;
+        };
+        if !new {
+            continue;
+        }
+        let bytes = at.client.download(url).await?;
+        if hex::encode(sha2::Sha256::digest(&bytes)) == hash {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Adds an image to a gallery (API.md §5.2). An upload whose outcome is unknown (the desk was
+/// killed, or the answer lost, after it was sent) is first looked for in the gallery, so a file
+/// the server has is never uploaded twice. An upload the user cancelled while it was on its way
+/// is removed from the gallery once the server answers.
+async fn replay_added_image(
+    at: Replay<'_>,
+    entry: &OutboxEntry,
+    progress: Progress,
+) -> Result<Replayed, SyncError> {
+    let Replay {
+        client,
+        store,
+        resource,
+        slug,
+        ..
+    } = at;
+    let Some(image) = cached_image(at, entry) else {
+        let message =
+            "the image waiting to be uploaded is no longer in the media cache; choose it again"
+                .to_owned();
+        store.mark_retry(entry.seq, EntryState::Rejected, &message)?;
+        return Ok(Replayed::Rejected {
+            target: entry.target,
+            message,
+        });
+    };
+    let sent_before = entry
+        .base
+        .get(IMAGES_BEFORE)
+        .and_then(Value::as_array)
+        .map(|ids| ids.iter().filter_map(Value::as_i64).collect::<Vec<_>>());
+    let before = match sent_before {
+        Some(before) => {
+            let row = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
+            if already_uploaded(at, &row, &before, &image.hash).await? {
+                tracing::info!(
+                    seq = entry.seq,
+                    "an upload with an unknown outcome is already in its gallery"
+                );
+                store.finish_entry(entry.seq, Some(&row), None)?;
+                return Ok(Replayed::Sent {
+                    target: entry.target,
+                });
+            }
+            image_ids(&row)
+        }
+        None => store
+            .record(resource.name, entry.target)?
+            .map(|row| image_ids(&row))
+            .unwrap_or_default(),
+    };
+    let bytes = tokio::fs::read(&image.path)
+        .await
+        .map_err(|err| SyncError::Malformed {
+            resource: resource.name,
+            detail: format!(
+                "cannot read the cached image {}: {err}",
+                image.path.display()
+            ),
+        })?;
+    if store.claim_added_image(entry.seq, &before)?.is_none() {
+        return Ok(Replayed::Gone {
+            target: entry.target,
+        });
+    }
+    let file = ImageFile {
+        name: entry
+            .fields
+            .get(crate::store::ADDED_FILE)
+            .and_then(Value::as_str)
+            .map(upload_name)
+            .unwrap_or_else(|| format!("{}.{}", &image.hash[..16], extension_of(image.mime))),
+        mime: image.mime.to_owned(),
+        bytes: bytes.into(),
+    };
+    let answer = client
+        .upload_image(resource, slug, entry.target, file, progress)
+        .await?;
+    if store.outbox_entry(entry.seq)?.is_none() {
+        // Cancelled while it was on its way: take it out again.
+        if let Some(id) = answer.get("id").and_then(Value::as_i64) {
+            let images = crate::resources::galleries::GALLERY_IMAGES;
+            if let Err(err) = client.remove(images, slug, id).await {
+                tracing::warn!(%err, id, "a cancelled upload could not be removed from its gallery");
+            }
+        }
+        return Ok(Replayed::Gone {
+            target: entry.target,
+        });
+    }
+    // The answer has no image URL (§5.2): the gallery, read again, has.
+    let row = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
+    store.finish_entry(entry.seq, Some(&row), None)?;
+    Ok(Replayed::Sent {
+        target: entry.target,
+    })
+}
+
+/// The name a file is sent under: the user's own, without folders or odd characters.
+fn upload_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let clean: String = base
+        .chars()
+        .map(|c| if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .take(100)
+        .collect();
+    if clean.trim_matches(['.', '_']).is_empty() {
+        "image".to_owned()
+    } else {
+        clean
+    }
+}
+
+/// Sends a gallery's new order of images as one `reorder_images` call (API.md §5.3). Ids the
+/// gallery no longer has are ignored by the server.
+async fn replay_images_order(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, SyncError> {
+    let Replay {
+        client,
+        store,
+        resource,
+        slug,
+        ..
+    } = at;
+    if store.claim_entry(entry.seq)?.is_none() {
+        return Ok(Replayed::Gone {
+            target: entry.target,
+        });
+    }
+    let ids = crate::store::order_of(entry);
+    client
+        .action(resource, slug, entry.target, "reorder_images", &json!({ "image_ids": ids }))
+        .await?;
+    let row = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
+    store.finish_entry(entry.seq, Some(&row), None)?;
+    Ok(Replayed::Sent {
+        target: entry.target,
+    })
+}
+
 /// Puts the server's rows in the entry's order: reads the list once, then sets `sort_order` on
 /// each row that is not yet where the order puts it. The whole order wins (a colleague's earlier
 /// reorder is replaced, not merged move by move). Rows deleted meanwhile, and rows whose create
@@ -691,14 +904,14 @@ async fn replay_reorder(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed,
                 .iter()
                 .find(|r| r.get("id").and_then(Value::as_i64) == Some(id))?;
             let position = Value::from(position);
-            (row.get("sort_order") != Some(&position)).then_some((id, position))
+            (row.get(resource.order_field) != Some(&position)).then_some((id, position))
         })
         .collect();
     // Each row's own PATCH; they do not depend on each other, so PIPELINE go at once.
     let answers: Vec<(i64, Result<Value, ApiError>)> = futures_util::stream::iter(moves)
         .map(|(id, position)| async move {
             let mut change = Row::new();
-            change.insert("sort_order".into(), position);
+            change.insert(resource.order_field.into(), position);
             (id, client.update(resource, slug, id, &change).await)
         })
         .buffer_unordered(PIPELINE)

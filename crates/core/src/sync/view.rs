@@ -51,8 +51,15 @@ fn entry_sync(entry: &OutboxEntry) -> RowSync {
 }
 
 /// Folds `outbox` (in order) over `records`. Deleted rows are left out; a queued "remove the
-/// image" empties `image_fields`.
-pub fn fold(records: Vec<Row>, outbox: &[OutboxEntry], image_fields: &[&str]) -> Vec<ViewRow> {
+/// image" empties `image_fields`; a queued order sets `order_field` (of the rows, or, for an
+/// order of one row's images, of that row's `images`). An order the server refused is not
+/// shown: the rows go back to where the server has them.
+pub fn fold(
+    records: Vec<Row>,
+    outbox: &[OutboxEntry],
+    image_fields: &[&str],
+    order_field: &str,
+) -> Vec<ViewRow> {
     let mut rows: BTreeMap<i64, ViewRow> = records
         .into_iter()
         .filter_map(|row| {
@@ -89,14 +96,25 @@ pub fn fold(records: Vec<Row>, outbox: &[OutboxEntry], image_fields: &[&str]) ->
                 rows.remove(&entry.target);
                 continue;
             }
+            Op::Reorder if entry.state == EntryState::Rejected => continue,
+            Op::Reorder if entry.target != 0 => {
+                if let Some(view) = rows.get_mut(&entry.target) {
+                    if order_images(&mut view.row, &crate::store::order_of(entry), order_field)
+                        && rank(&sync) > rank(&view.sync)
+                    {
+                        view.sync = sync.clone();
+                    }
+                }
+                continue;
+            }
             Op::Reorder => {
                 for (position, id) in crate::store::order_of(entry).into_iter().enumerate() {
                     let Some(view) = rows.get_mut(&id) else {
                         continue;
                     };
                     let position = Value::from(position);
-                    if view.row.get("sort_order") != Some(&position) {
-                        view.row.insert("sort_order".into(), position);
+                    if view.row.get(order_field) != Some(&position) {
+                        view.row.insert(order_field.into(), position);
                         if rank(&sync) > rank(&view.sync) {
                             view.sync = sync.clone();
                         }
@@ -111,6 +129,8 @@ pub fn fold(records: Vec<Row>, outbox: &[OutboxEntry], image_fields: &[&str]) ->
         };
         match entry.op {
             Op::Update => view.row.extend(entry.fields.clone()),
+            // An image added to the row's collection is shown as an upload of its own.
+            Op::Upload if crate::store::adds_image(entry) => continue,
             Op::Upload => view.pending_media = entry.media.clone(),
             Op::ClearImage => {
                 for field in image_fields {
@@ -125,4 +145,25 @@ pub fn fold(records: Vec<Row>, outbox: &[OutboxEntry], image_fields: &[&str]) ->
         }
     }
     rows.into_values().collect()
+}
+
+/// Sets `order_field` of the row's `images` to their place in `ids`; returns whether any moved.
+fn order_images(row: &mut Row, ids: &[i64], order_field: &str) -> bool {
+    let Some(Value::Array(images)) = row.get_mut("images") else {
+        return false;
+    };
+    let mut moved = false;
+    for image in images.iter_mut().filter_map(Value::as_object_mut) {
+        let Some(id) = image.get("id").and_then(Value::as_i64) else {
+            continue;
+        };
+        if let Some(position) = ids.iter().position(|i| *i == id) {
+            let position = Value::from(position);
+            if image.get(order_field) != Some(&position) {
+                image.insert(order_field.into(), position);
+                moved = true;
+            }
+        }
+    }
+    moved
 }

@@ -215,6 +215,7 @@ async fn send_one(chat: &ChatShared, entry: &QueuedReply) -> Result<Option<Value
                         let _ = events.send(DeskEvent::UploadProgress {
                             resource: ResourceKind::Conversations,
                             id,
+                            upload: -id,
                             sent,
                             total,
                         });

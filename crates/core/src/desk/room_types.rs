@@ -1,0 +1,133 @@
+//! The hotel's room types on the Pictures screen (`desk.room_types()`): create, edit, reorder,
+//! delete and a new photo, each shown at once and sent through the outbox like an offer's edit
+//! (merged field by field with a colleague's, kept across restarts).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+use super::{Desk, DeskError};
+use crate::media::Crop;
+use crate::pictures::PicturesOverview;
+use crate::resources::room_types::SPEC;
+use crate::store::Row;
+
+/// A room type's fields as the editor sends them (only those that changed; a new room type
+/// needs a name and a price).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct RoomTypePatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_occupancy: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bed_setup: Option<String>,
+    /// As typed ("149", "149.50").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_price_from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booking_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booking_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability_message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_active: Option<bool>,
+}
+
+impl RoomTypePatch {
+    fn to_row(&self) -> Row {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(row)) => row,
+            _ => Row::new(),
+        }
+    }
+}
+
+pub struct RoomTypes<'a> {
+    desk: &'a Desk,
+}
+
+impl Desk {
+    pub fn room_types(&self) -> RoomTypes<'_> {
+        RoomTypes { desk: self }
+    }
+}
+
+impl RoomTypes<'_> {
+    fn pictures(&self) -> Result<PicturesOverview, DeskError> {
+        self.desk.pictures().overview()
+    }
+
+    /// A new room type, placed last: shown at once under a temporary id, created on the server
+    /// when it can be reached.
+    pub fn create(&self, fields: &RoomTypePatch) -> Result<PicturesOverview, DeskError> {
+        self.desk.sync()?;
+        let mut fields = (SPEC.validate)(&fields.to_row(), None, true)?;
+        let last = self
+            .desk
+            .view_rows(&SPEC)?
+            .iter()
+            .filter_map(|v| v.row.get("sort_order").and_then(Value::as_i64))
+            .max();
+        fields.insert("sort_order".into(), Value::from(last.map_or(0, |n| n + 1)));
+        self.desk.inner.store.queue_create(SPEC.name(), &fields)?;
+        self.desk.changed(&SPEC)?;
+        self.pictures()
+    }
+
+    /// Changes the fields the editor sent.
+    pub fn update(&self, id: i64, changes: &RoomTypePatch) -> Result<PicturesOverview, DeskError> {
+        self.desk.sync()?;
+        let current = self.desk.view_row(&SPEC, id, "room type")?.row;
+        let changes = (SPEC.validate)(&changes.to_row(), Some(&current), false)?;
+        self.desk.queue_edit(&SPEC, id, &changes, &current)?;
+        self.pictures()
+    }
+
+    /// The room types in a new order (ids first to last), as one change (`sort_order`).
+    pub fn reorder(&self, ids: &[i64]) -> Result<PicturesOverview, DeskError> {
+        self.desk.sync()?;
+        for id in ids {
+            self.desk.view_row(&SPEC, *id, "room type")?;
+        }
+        self.desk.inner.store.queue_reorder(SPEC.name(), ids)?;
+        self.desk.changed(&SPEC)?;
+        self.pictures()
+    }
+
+    /// Deletes a room type (the screen offers an undo before calling this).
+    pub fn delete(&self, id: i64) -> Result<PicturesOverview, DeskError> {
+        self.desk.sync()?;
+        self.desk.view_row(&SPEC, id, "room type")?;
+        self.desk.inner.store.queue_delete(SPEC.name(), id)?;
+        self.desk.changed(&SPEC)?;
+        self.pictures()
+    }
+
+    /// A new photo (dropped or picked), cut to `crop`, prepared like every photo and uploaded
+    /// through `upload-image/` when the server can be reached.
+    pub async fn set_photo(
+        &self,
+        id: i64,
+        file_name: String,
+        bytes: Vec<u8>,
+        crop: Option<Crop>,
+    ) -> Result<PicturesOverview, DeskError> {
+        self.desk.sync()?;
+        self.desk.view_row(&SPEC, id, "room type")?;
+        let cached = self.desk.prepare_image(file_name, bytes, crop).await?;
+        self.desk
+            .inner
+            .store
+            .queue_image(SPEC.name(), id, Some(&cached.image.hash))?;
+        self.desk.changed(&SPEC)?;
+        self.pictures()
+    }
+}
