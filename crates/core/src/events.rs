@@ -59,11 +59,10 @@ impl ResourceKind {
             Self::Staff => Some(false),
             // A guest waiting for an answer is what front-desk staff most need to hear of.
             Self::Conversations => Some(true),
-            Self::ClockLogs
-            | Self::Galleries
-            | Self::GalleryImages
-            | Self::RoomTypes
-            | Self::Settings => None,
+            // The hotel's pictures change rarely and show on the public page: worth knowing.
+            Self::Galleries | Self::RoomTypes | Self::Settings => Some(true),
+            // A gallery image's change is told as its gallery's.
+            Self::ClockLogs | Self::GalleryImages => None,
         }
     }
 }

@@ -12,12 +12,12 @@ use std::time::Duration;
 
 use hotelmate_core::api::{ApiClient, Progress};
 use hotelmate_core::config::{ApiBase, DataDir};
+use hotelmate_core::desk::ImagePatch;
 use hotelmate_core::media::MediaCache;
 use hotelmate_core::resources::room_types::SPEC as ROOM_TYPES_SPEC;
 use hotelmate_core::secrets::StaffToken;
 use hotelmate_core::store::{EntryState, Store};
 use hotelmate_core::sync::push;
-use hotelmate_core::desk::ImagePatch;
 use hotelmate_core::{ConnectionStatus, Desk, DeskOptions};
 use reqwest::Method;
 use serde_json::json;

@@ -203,6 +203,12 @@ impl SandboxHandle {
         self.state.writes()
     }
 
+    /// Makes the server answer the next "METHOD /path/" request with `status` and `body`, as a
+    /// real server does in states the sandbox does not reach on its own (a test's refusal).
+    pub fn refuse_next(&self, line: &str, status: u16, body: serde_json::Value) {
+        self.state.refuse_next(line, status, body)
+    }
+
     /// How many requests the server received for "METHOD /path/" (query left out), so a test
     /// can say what a client sent.
     pub fn requests_to(&self, line: &str) -> u64 {

@@ -33,6 +33,9 @@ pub struct Shared {
     /// Every offer write the server accepted, in order: `{op, id, fields}` (tests tell from it
     /// which edits arrived and how often).
     pub writes: Mutex<Vec<Value>>,
+    /// Answers set aside for the next request to a "METHOD path" line (tests make the server
+    /// refuse a request a real server refuses only in rare states).
+    pub refusals: Mutex<std::collections::HashMap<String, (u16, Value)>>,
 }
 
 impl AppState {
@@ -46,6 +49,7 @@ impl AppState {
             token_clock: std::sync::atomic::AtomicBool::new(true),
             requests: Mutex::new(std::collections::HashMap::new()),
             writes: Mutex::new(Vec::new()),
+            refusals: Mutex::new(std::collections::HashMap::new()),
         }))
     }
 
@@ -80,6 +84,24 @@ impl AppState {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone()
+    }
+
+    /// The next request to "METHOD path" is answered with `status` and `body` instead.
+    pub fn refuse_next(&self, line: &str, status: u16, body: Value) {
+        self.0
+            .refusals
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(line.to_owned(), (status, body));
+    }
+
+    /// The refusal set aside for this request, if any (used once).
+    pub fn take_refusal(&self, method: &str, path: &str) -> Option<(u16, Value)> {
+        self.0
+            .refusals
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(&format!("{method} {path}"))
     }
 
     /// How many requests "METHOD path" received.

@@ -322,7 +322,11 @@ impl Pictures<'_> {
     pub fn reorder_images(&self, gallery: i64, ids: &[i64]) -> Result<PicturesOverview, DeskError> {
         self.desk.sync()?;
         let shown = self.desk.view_row(&GALLERIES_SPEC, gallery, "gallery")?;
-        let id = shown.row.get("id").and_then(Value::as_i64).unwrap_or(gallery);
+        let id = shown
+            .row
+            .get("id")
+            .and_then(Value::as_i64)
+            .unwrap_or(gallery);
         let has: Vec<i64> = pictures::gallery(&shown.row)
             .images
             .iter()

@@ -61,6 +61,8 @@ pub static IMAGES_SPEC: ResourceSpec = ResourceSpec {
     toast: |_, _| None,
     permanent_failure: crate::sync::spec::no_permanent_failures,
     also_changes: &["galleries"],
+    toasts_from_reconcile: false,
+    copies: &[],
 };
 
 /// Only §5.4's writable fields; caption and alt text at most 255 characters, kept as typed but
@@ -122,10 +124,25 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     ],
     image_fields: &[],
     field_images: &[],
-    toast: |_, _| None,
+    toast,
     permanent_failure: duplicate_name,
     also_changes: &[],
+    toasts_from_reconcile: true,
+    copies: &[],
 };
+
+/// A colleague's change, in words (found by a reconcile: galleries are not announced row by
+/// row).
+fn toast(action: &str, title: Option<&str>) -> Option<(String, String)> {
+    let name = title.map_or_else(|| "A gallery".to_owned(), |t| format!("The {t} gallery"));
+    let body = match action {
+        "added" => format!("{name} was added"),
+        "removed" => format!("{name} was removed"),
+        "images_changed" => format!("{name}: photos added, removed or moved"),
+        _ => format!("{name} was changed"),
+    };
+    Some(("Galleries".to_owned(), body))
+}
 
 fn interpret(event: &str, _: &Value) -> Option<Hint> {
     matches!(

@@ -12,7 +12,6 @@ use crate::store::Row;
 use crate::sync::live::Hint;
 use crate::sync::spec::{no_permanent_failures, FieldImage, ResourceSpec};
 
-
 /// §4.1: one object per hotel.
 pub const SETTINGS: Resource = Resource {
     name: "settings",
@@ -49,7 +48,6 @@ fn not_on_the_desk_yet(what: &'static str) -> FieldInvalid {
     )
 }
 
-
 /// §4.1 and §13.17: the hotel's three images, each a file part of a settings PATCH.
 pub const HOTEL_IMAGES: [FieldImage; 3] = [
     FieldImage {
@@ -80,9 +78,18 @@ pub static SETTINGS_SPEC: ResourceSpec = ResourceSpec {
         "logo_display",
     ],
     field_images: &HOTEL_IMAGES,
-    toast: |_, _| None,
+    toast: |action, _| {
+        let body = if action == "images_changed" {
+            "The hotel's hero, landing-page image or logo was replaced"
+        } else {
+            "The hotel's settings were changed"
+        };
+        Some(("Hotel images".to_owned(), body.to_owned()))
+    },
     permanent_failure: no_permanent_failures,
     also_changes: &[],
+    toasts_from_reconcile: true,
+    copies: &["galleries"],
 };
 
 pub static CONVERSATIONS_SPEC: ResourceSpec = ResourceSpec {
@@ -103,5 +110,6 @@ pub static CONVERSATIONS_SPEC: ResourceSpec = ResourceSpec {
     toast: |_, _| None,
     permanent_failure: no_permanent_failures,
     also_changes: &[],
+    toasts_from_reconcile: false,
+    copies: &[],
 };
-

@@ -33,6 +33,8 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     toast,
     permanent_failure: crate::sync::spec::no_permanent_failures,
     also_changes: &[],
+    toasts_from_reconcile: false,
+    copies: &[],
 };
 
 fn title(row: &Row) -> Option<String> {

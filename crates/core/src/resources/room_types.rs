@@ -53,6 +53,8 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     toast,
     permanent_failure: room_type_gone,
     also_changes: &[],
+    toasts_from_reconcile: true,
+    copies: &[],
 };
 
 fn title(row: &Row) -> Option<String> {
@@ -91,18 +93,19 @@ fn label(field: &str) -> &'static str {
 }
 
 fn field_name(field: &str) -> &'static str {
-    FIELDS
-        .iter()
-        .copied()
-        .find(|f| *f == field)
-        .unwrap_or("id")
+    FIELDS.iter().copied().find(|f| *f == field).unwrap_or("id")
 }
 
 /// The price as the server keeps it: a decimal of at most 10 digits, 2 after the point, not
 /// negative ("189", "189.5" → "189.00", "189.50").
 pub fn price(text: &str) -> Result<String, FieldInvalid> {
     let text = text.trim().replace(',', ".");
-    let bad = || invalid("starting_price_from", "The price must be a number such as 149 or 149.50.");
+    let bad = || {
+        invalid(
+            "starting_price_from",
+            "The price must be a number such as 149 or 149.50.",
+        )
+    };
     let (whole, cents) = text.split_once('.').unwrap_or((&text, ""));
     if whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) {
         return Err(bad());
@@ -135,7 +138,10 @@ pub fn validate(changes: &Row, _: Option<&Row>, creating: bool) -> Result<Row, F
     for (key, value) in changes {
         let field = field_name(key);
         if field == "id" {
-            return Err(invalid("id", format!("A room type's {key} is not changed from the desk.")));
+            return Err(invalid(
+                "id",
+                format!("A room type's {key} is not changed from the desk."),
+            ));
         }
         let value = match (field, value) {
             ("starting_price_from", Value::String(text)) => Value::from(price(text)?),
@@ -188,7 +194,12 @@ pub fn validate(changes: &Row, _: Option<&Row>, creating: bool) -> Result<Row, F
                 };
                 Value::from(text)
             }
-            (_, _) => return Err(invalid(field, format!("The {} must be text.", label(field)))),
+            (_, _) => {
+                return Err(invalid(
+                    field,
+                    format!("The {} must be text.", label(field)),
+                ))
+            }
         };
         clean.insert(field.to_owned(), value);
     }
@@ -311,13 +322,25 @@ mod tests {
         let fails = |v: Value, creating: bool| validate(&row(v), None, creating).unwrap_err().field;
         assert_eq!(fails(json!({"starting_price_from": "10"}), true), "name");
         assert_eq!(fails(json!({"name": "A"}), true), "starting_price_from");
-        assert_eq!(fails(json!({"starting_price_from": "1.999"}), false), "starting_price_from");
-        assert_eq!(fails(json!({"starting_price_from": "123456789"}), false), "starting_price_from");
-        assert_eq!(fails(json!({"starting_price_from": "-4"}), false), "starting_price_from");
+        assert_eq!(
+            fails(json!({"starting_price_from": "1.999"}), false),
+            "starting_price_from"
+        );
+        assert_eq!(
+            fails(json!({"starting_price_from": "123456789"}), false),
+            "starting_price_from"
+        );
+        assert_eq!(
+            fails(json!({"starting_price_from": "-4"}), false),
+            "starting_price_from"
+        );
         assert_eq!(fails(json!({"code": "x".repeat(51)}), false), "code");
         assert_eq!(fails(json!({"max_occupancy": -1}), false), "max_occupancy");
         assert_eq!(fails(json!({"currency": "EURO"}), false), "currency");
-        assert_eq!(fails(json!({"booking_url": "booking"}), false), "booking_url");
+        assert_eq!(
+            fails(json!({"booking_url": "booking"}), false),
+            "booking_url"
+        );
         assert_eq!(fails(json!({"photo": "x"}), false), "id");
         assert!(validate(&row(json!({"is_active": false})), None, false).is_ok());
     }

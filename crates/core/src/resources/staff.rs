@@ -48,6 +48,8 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     toast,
     permanent_failure: crate::sync::spec::no_permanent_failures,
     also_changes: &[],
+    toasts_from_reconcile: false,
+    copies: &[],
 };
 
 pub static CLOCK_LOGS_SPEC: ResourceSpec = ResourceSpec {
@@ -63,6 +65,8 @@ pub static CLOCK_LOGS_SPEC: ResourceSpec = ResourceSpec {
     toast: |_, _| None,
     permanent_failure: crate::sync::spec::no_permanent_failures,
     also_changes: &[],
+    toasts_from_reconcile: false,
+    copies: &[],
 };
 
 /// "Seán Murphy": `full_name`, else first and last name.

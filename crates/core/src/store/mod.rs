@@ -16,9 +16,10 @@ use rusqlite::Connection;
 
 pub use migrations::{MIGRATIONS, SCHEMA_VERSION};
 pub use outbox::{
-    adds_image, order_of, EntryState, Op, OutboxEntry, ADDED_FILE, IMAGES_BEFORE, IMAGE_FIELD, ORDER,
+    adds_image, order_of, EntryState, Op, OutboxEntry, ADDED_FILE, IMAGES_BEFORE, IMAGE_FIELD,
+    ORDER,
 };
-pub use records::Row;
+pub use records::{Replaced, Row};
 pub use session::SessionRow;
 
 /// Why the local database could not be used.

@@ -588,7 +588,15 @@ impl Store {
         )?;
         let mut fields = Map::new();
         fields.insert(ORDER.into(), Value::from(ids.to_vec()));
-        insert(&tx, resource, Op::Reorder, target, &fields, &Map::new(), None)?;
+        insert(
+            &tx,
+            resource,
+            Op::Reorder,
+            target,
+            &fields,
+            &Map::new(),
+            None,
+        )?;
         tx.commit()?;
         Ok(())
     }

@@ -12,6 +12,24 @@ pub type Row = Map<String, Value>;
 const UNEDITED: &str = "NOT EXISTS (SELECT 1 FROM outbox o WHERE o.resource = records.resource
     AND o.target = records.id AND o.op IN ('update', 'upload', 'clear_image'))";
 
+/// What a reconcile changed in the stored rows of a resource.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Replaced {
+    /// Nothing of the resource had been read before (a first sign-in): what it found is
+    /// history, not news.
+    pub first: bool,
+    pub added: Vec<Row>,
+    /// (as stored before, as the server has it now).
+    pub updated: Vec<(Row, Row)>,
+    pub removed: Vec<Row>,
+}
+
+impl Replaced {
+    pub fn changed(&self) -> bool {
+        !(self.added.is_empty() && self.updated.is_empty() && self.removed.is_empty())
+    }
+}
+
 /// The integer `id` of a server row.
 pub fn row_id(row: &Row) -> Option<i64> {
     row.get("id").and_then(Value::as_i64)
@@ -151,28 +169,47 @@ impl Store {
         )? > 0)
     }
 
-    /// Makes the stored rows exactly the server's list, in one transaction. Returns whether
-    /// anything changed.
-    pub fn replace_records(&self, resource: &str, rows: &[Row]) -> Result<bool, StoreError> {
+    /// Makes the stored rows exactly the server's list, in one transaction. Returns what
+    /// changed (rows with an unsent edit are not removed).
+    pub fn replace_records(&self, resource: &str, rows: &[Row]) -> Result<Replaced, StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
-        let mut changed = false;
         let seen = now();
+        let first = tx
+            .query_row(
+                "SELECT reconciled_at FROM sync_state WHERE resource = ?1",
+                [resource],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten()
+            .is_none();
+        let stored: std::collections::HashMap<i64, String> = {
+            let mut statement =
+                tx.prepare_cached("SELECT id, server FROM records WHERE resource = ?1")?;
+            let rows = statement.query_map([resource], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut replaced = Replaced {
+            first,
+            ..Replaced::default()
+        };
         {
             let mut upsert = tx.prepare_cached(
                 "INSERT INTO records (resource, id, server, seen_at) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (resource, id) DO UPDATE SET server = excluded.server, seen_at = excluded.seen_at
-                 WHERE records.server IS NOT excluded.server",
+                 ON CONFLICT (resource, id) DO UPDATE SET server = excluded.server, seen_at = excluded.seen_at",
             )?;
             for row in rows {
-                if let Some(id) = row_id(row) {
-                    changed |= upsert.execute(params![
-                        resource,
-                        id,
-                        Value::Object(row.clone()).to_string(),
-                        seen
-                    ])? > 0;
+                let Some(id) = row_id(row) else { continue };
+                let text = Value::Object(row.clone()).to_string();
+                match stored.get(&id) {
+                    Some(old) if *old == text => continue,
+                    Some(old) => replaced
+                        .updated
+                        .push((parse(old).unwrap_or_default(), row.clone())),
+                    None => replaced.added.push(row.clone()),
                 }
+                upsert.execute(params![resource, id, text, seen])?;
             }
         }
         tx.execute_batch("CREATE TEMP TABLE IF NOT EXISTS keep_ids (id INTEGER PRIMARY KEY); DELETE FROM keep_ids;")?;
@@ -182,17 +219,22 @@ impl Store {
                 keep.execute([id])?;
             }
         }
-        changed |= tx.execute(
-            &format!("DELETE FROM records WHERE resource = ?1 AND id NOT IN (SELECT id FROM keep_ids) AND {UNEDITED}"),
-            [resource],
-        )? > 0;
+        {
+            let mut delete = tx.prepare(&format!(
+                "DELETE FROM records WHERE resource = ?1 AND id NOT IN (SELECT id FROM keep_ids) AND {UNEDITED} RETURNING server"
+            ))?;
+            let removed = delete.query_map([resource], |r| r.get::<_, String>(0))?;
+            for text in removed {
+                replaced.removed.push(parse(&text?).unwrap_or_default());
+            }
+        }
         tx.execute(
             "INSERT INTO sync_state (resource, reconciled_at, last_error) VALUES (?1, ?2, NULL)
              ON CONFLICT (resource) DO UPDATE SET reconciled_at = excluded.reconciled_at, last_error = NULL",
             params![resource, seen],
         )?;
         tx.commit()?;
-        Ok(changed)
+        Ok(replaced)
     }
 
     /// When the resource was last reconciled with the server (RFC 3339), if ever.

@@ -175,6 +175,34 @@ impl SyncShared {
         own.insert((resource, id), Instant::now());
     }
 
+    /// A change of row `id` of `spec` also changes the rows of `spec.also_changes` that list it
+    /// in their `images` (a gallery image's gallery): those changes are this desk's own too.
+    fn remember_own_parents(&self, spec: &spec::ResourceSpec, id: i64) {
+        for parent in spec.also_changes {
+            let rows = match self.store.records(parent) {
+                Ok(rows) => rows,
+                Err(err) => {
+                    tracing::warn!(error = %err, "cannot read the stored rows to mark an own change");
+                    continue;
+                }
+            };
+            let lists = |row: &crate::store::Row| {
+                row.get("images")
+                    .and_then(serde_json::Value::as_array)
+                    .is_some_and(|images| {
+                        images
+                            .iter()
+                            .any(|i| i.get("id").and_then(serde_json::Value::as_i64) == Some(id))
+                    })
+            };
+            for row in rows.iter().filter(|row| lists(row)) {
+                if let Some(parent_id) = row.get("id").and_then(serde_json::Value::as_i64) {
+                    self.remember_own(parent, parent_id);
+                }
+            }
+        }
+    }
+
     pub fn is_own(&self, resource: &str, id: i64) -> bool {
         lock(&self.own_changes)
             .iter()
@@ -588,6 +616,7 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
         let mark_own = |entry: &crate::store::OutboxEntry| {
             if entry.target > 0 {
                 shared.remember_own(spec.name(), entry.target);
+                shared.remember_own_parents(spec, entry.target);
             }
             if entry.op == crate::store::Op::Reorder {
                 // A reorder changes every offer it moves; each is announced on its own.
@@ -632,6 +661,7 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
             match replayed {
                 Replayed::Sent { target, .. } => {
                     shared.remember_own(spec.name(), *target);
+                    shared.remember_own_parents(spec, *target);
                     for other in spec.also_changes {
                         shared.request_reconcile_of(other);
                     }
@@ -676,6 +706,65 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
     outcome
 }
 
+/// The changes a reconcile found that this desk did not make, as `RemoteChange` events (so
+/// they toast): for resources the server does not announce row by row. What a first read finds
+/// is history, not news.
+fn tell_colleagues_changes(
+    shared: &SyncShared,
+    spec: &'static spec::ResourceSpec,
+    replaced: &crate::store::Replaced,
+) {
+    if replaced.first {
+        return;
+    }
+    let id_of = |row: &crate::store::Row| row.get("id").and_then(serde_json::Value::as_i64);
+    let pictures_differ = |old: &crate::store::Row, new: &crate::store::Row| {
+        spec.image_fields
+            .iter()
+            .chain(std::iter::once(&"images"))
+            .any(|field| old.get(*field) != new.get(*field))
+    };
+    let changes = replaced
+        .added
+        .iter()
+        .map(|row| ("added", row))
+        .chain(
+            replaced
+                .updated
+                .iter()
+                .filter(|(old, new)| {
+                    let own_fields = |row: &crate::store::Row| {
+                        row.iter()
+                            .filter(|(k, _)| !spec.copies.contains(&k.as_str()))
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect::<crate::store::Row>()
+                    };
+                    own_fields(old) != own_fields(new)
+                })
+                .map(|(old, new)| {
+                    let action = if pictures_differ(old, new) {
+                        "images_changed"
+                    } else {
+                        "changed"
+                    };
+                    (action, new)
+                }),
+        )
+        .chain(replaced.removed.iter().map(|row| ("removed", row)));
+    for (action, row) in changes {
+        let Some(id) = id_of(row) else { continue };
+        if shared.is_own(spec.name(), id) {
+            continue;
+        }
+        shared.emit(DeskEvent::RemoteChange {
+            resource: spec.kind,
+            action: action.into(),
+            id,
+            title: (spec.title)(row),
+        });
+    }
+}
+
 /// Reconciles every resource (`only`: those named); one that fails does not hold back the
 /// others.
 async fn reconcile_all(
@@ -689,12 +778,15 @@ async fn reconcile_all(
         .filter(|spec| only.is_none_or(|names| names.contains(spec.name())))
     {
         match pull::reconcile(&shared.client, &shared.store, spec.api, &shared.slug).await {
-            Ok(changed) => {
+            Ok(replaced) => {
                 shared.came_online();
-                if changed {
+                if replaced.changed() {
                     shared.emit(DeskEvent::ResourceChanged {
                         resource: spec.kind,
                     });
+                }
+                if spec.toasts_from_reconcile {
+                    tell_colleagues_changes(shared, spec, &replaced);
                 }
             }
             Err(err) => match handle_error(shared, err) {

@@ -1,7 +1,7 @@
 //! Pull: make the stored server rows of a resource exactly what the server has (every page).
 
 use crate::api::{ApiClient, ApiError, Resource};
-use crate::store::{Row, Store, StoreError};
+use crate::store::{Replaced, Row, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -16,13 +16,13 @@ pub enum SyncError {
     },
 }
 
-/// Reconciles one resource; returns whether anything changed locally.
+/// Reconciles one resource; returns what changed locally.
 pub async fn reconcile(
     client: &ApiClient,
     store: &Store,
     resource: Resource,
     slug: &str,
-) -> Result<bool, SyncError> {
+) -> Result<Replaced, SyncError> {
     let items = client.list(resource, slug).await?;
     let mut rows: Vec<Row> = Vec::with_capacity(items.len());
     for item in items {

@@ -568,12 +568,17 @@ async fn replay_update(
     let latest = if outcome.send.is_empty() {
         theirs.clone()
     } else {
-        as_row(
+        let answer = as_row(
             client
                 .update(resource, slug, entry.target, &outcome.send)
                 .await?,
             resource,
-        )?
+        )?;
+        // The answer may leave out what the list shows (a gallery's PATCH answers without its
+        // images, §5.1): the row read before, with the answer over it.
+        let mut latest = theirs.clone();
+        latest.extend(answer);
+        latest
     };
 
     if outcome.conflicts.is_empty() {
@@ -841,7 +846,13 @@ fn upload_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let clean: String = base
         .chars()
-        .map(|c| if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(100)
         .collect();
     if clean.trim_matches(['.', '_']).is_empty() {
@@ -868,7 +879,13 @@ async fn replay_images_order(at: Replay<'_>, entry: &OutboxEntry) -> Result<Repl
     }
     let ids = crate::store::order_of(entry);
     client
-        .action(resource, slug, entry.target, "reorder_images", &json!({ "image_ids": ids }))
+        .action(
+            resource,
+            slug,
+            entry.target,
+            "reorder_images",
+            &json!({ "image_ids": ids }),
+        )
         .await?;
     let row = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
     store.finish_entry(entry.seq, Some(&row), None)?;

@@ -51,6 +51,13 @@ pub struct ResourceSpec {
     /// Other resources whose server copy a change of this one changes (a gallery image edited
     /// or deleted changes its gallery's nested list): read again right after it is sent.
     pub also_changes: &'static [&'static str],
+    /// Whether a colleague's change is told (toasted) when a reconcile finds it: for resources
+    /// whose changes the server does not announce with the row (galleries, room types, the
+    /// hotel's settings). Changes announced with the row toast when the event arrives.
+    pub toasts_from_reconcile: bool,
+    /// Fields that copy other resources (the settings' `galleries`, §4.1): a change there is
+    /// told as that resource's, not this one's.
+    pub copies: &'static [&'static str],
 }
 
 /// For resources whose every server error is worth retrying.

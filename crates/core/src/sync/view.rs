@@ -96,17 +96,20 @@ pub fn fold(
                 rows.remove(&entry.target);
                 continue;
             }
-            Op::Reorder if entry.state == EntryState::Rejected => continue,
             Op::Reorder if entry.target != 0 => {
+                // A refused order of a row's images marks the row (with the refusal) and
+                // leaves its images where the server has them.
                 if let Some(view) = rows.get_mut(&entry.target) {
-                    if order_images(&mut view.row, &crate::store::order_of(entry), order_field)
-                        && rank(&sync) > rank(&view.sync)
-                    {
+                    let refused = entry.state == EntryState::Rejected;
+                    let moved = !refused
+                        && order_images(&mut view.row, &crate::store::order_of(entry), order_field);
+                    if (moved || refused) && rank(&sync) > rank(&view.sync) {
                         view.sync = sync.clone();
                     }
                 }
                 continue;
             }
+            Op::Reorder if entry.state == EntryState::Rejected => continue,
             Op::Reorder => {
                 for (position, id) in crate::store::order_of(entry).into_iter().enumerate() {
                     let Some(view) = rows.get_mut(&id) else {

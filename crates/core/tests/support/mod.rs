@@ -54,10 +54,16 @@ impl Home {
 
     /// Opens the desk as the app does at start (before `resume`).
     pub fn open(&self) -> Desk {
+        self.open_with_poll(hotelmate_core::sync::POLL_INTERVAL)
+    }
+
+    /// Opens the desk reading what the server does not announce every `poll`.
+    pub fn open_with_poll(&self, poll: Duration) -> Desk {
         let mut options = DeskOptions::new(DataDir::at(self.dir.path()));
         options.vault = self.vault.clone();
         options.request_timeout = Duration::from_secs(5);
         options.toasts = false;
+        options.poll_interval = poll;
         Desk::open(options).unwrap()
     }
 }

@@ -263,6 +263,10 @@ async fn drf_method_not_allowed(
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     state.count_request(method.as_str(), &path);
+    if let Some((status, body)) = state.take_refusal(method.as_str(), &path) {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+        return (status, axum::Json(body)).into_response();
+    }
     let headers = req.headers().clone();
     let response = next.run(req).await;
     if response.status() != StatusCode::METHOD_NOT_ALLOWED {
