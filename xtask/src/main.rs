@@ -110,7 +110,7 @@ fn run_harness(
 /// The benchmarks (all of them when none is named).
 fn bench(names: &[String]) -> Result<(), String> {
     const ALL: &[&str] = &[
-        "realtime", "media", "sync", "chat", "load", "converge", "soak",
+        "realtime", "media", "sync", "pictures", "chat", "load", "converge", "soak",
     ];
     // `soak --hours 72`, `converge --desks 10`: a harness's own flags follow its name.
     let (names, harness_flags) = match names.iter().position(|n| n.starts_with("--")) {
@@ -146,6 +146,10 @@ fn bench(names: &[String]) -> Result<(), String> {
             "sync" => Step::new(
                 "cargo",
                 &["bench", "-p", "hotelmate-core", "--bench", "sync"],
+            ),
+            "pictures" => Step::new(
+                "cargo",
+                &["bench", "-p", "hotelmate-core", "--bench", "pictures"],
             ),
             "chat" => Step::new(
                 "cargo",

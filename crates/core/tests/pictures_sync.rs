@@ -352,17 +352,8 @@ async fn galleries_changed_offline_arrive_and_a_colleagues_new_gallery_is_told()
         "the new and renamed galleries are on the server",
         WAIT,
         || async {
-            let all = rest(
-                &server,
-                &tok,
-                Method::GET,
-                "/api/staff/hotel/killarney/galleries/?page_size=100",
-                None,
-            )
-            .await;
-            let names: Vec<String> = all["results"]
-                .as_array()
-                .unwrap()
+            let all = server_rows(&server, &tok, "galleries").await;
+            let names: Vec<String> = all
                 .iter()
                 .map(|g| g["name"].as_str().unwrap().to_owned())
                 .collect();
@@ -480,15 +471,7 @@ async fn room_types_changed_offline_arrive_and_a_colleagues_change_is_a_conflict
         a.outbox_summary().unwrap().pending == 0 && a.conflicts().unwrap().is_empty()
     })
     .await;
-    let all = rest(
-        &server,
-        &tok,
-        Method::GET,
-        "/api/staff/hotel/killarney/room-types/?page_size=100",
-        None,
-    )
-    .await;
-    let rows = all["results"].as_array().unwrap();
+    let rows = server_rows(&server, &tok, "room-types").await;
     let named = |name: &str| rows.iter().filter(|r| r["name"] == name).count();
     assert_eq!(named("Attic loft"), 1, "created once");
     assert_eq!(named("Lake view double"), 1, "mine kept");

@@ -31,6 +31,24 @@ impl CutProxy {
         target: SocketAddr,
         one_way: std::time::Duration,
     ) -> std::io::Result<Self> {
+        Self::start_shaped(target, one_way, None).await
+    }
+
+    /// As [`CutProxy::start`], what clients send sharing an uplink of `bytes_per_second` (a
+    /// hotel's upload bandwidth), while answers come at full speed.
+    pub async fn start_with_uplink(
+        target: SocketAddr,
+        bytes_per_second: u64,
+    ) -> std::io::Result<Self> {
+        Self::start_shaped(target, std::time::Duration::ZERO, Some(bytes_per_second)).await
+    }
+
+    async fn start_shaped(
+        target: SocketAddr,
+        one_way: std::time::Duration,
+        uplink: Option<u64>,
+    ) -> std::io::Result<Self> {
+        let link = uplink.map(|rate| Arc::new(Uplink::new(rate)));
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let up = Arc::new(AtomicBool::new(true));
@@ -41,10 +59,20 @@ impl CutProxy {
                 if !accept_up.load(Ordering::SeqCst) {
                     continue;
                 }
+                let link = link.clone();
                 let tunnel = tokio::spawn(async move {
                     let Ok(mut server) = TcpStream::connect(target).await else {
                         return;
                     };
+                    if let Some(link) = link {
+                        let (client_read, client_write) = client.into_split();
+                        let (mut server_read, server_write) = server.into_split();
+                        let mut client_write = client_write;
+                        tokio::join!(link.carry(client_read, server_write), async {
+                            let _ = tokio::io::copy(&mut server_read, &mut client_write).await;
+                        });
+                        return;
+                    }
                     if one_way.is_zero() {
                         let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
                         return;
@@ -99,6 +127,51 @@ impl Drop for CutProxy {
     fn drop(&mut self) {
         self.accept.abort();
         self.cut();
+    }
+}
+
+/// An upload link shared by every connection: bytes leave at most at its rate.
+struct Uplink {
+    bytes_per_second: u64,
+    /// When the link is free again.
+    free_at: tokio::sync::Mutex<tokio::time::Instant>,
+}
+
+impl Uplink {
+    fn new(bytes_per_second: u64) -> Self {
+        Self {
+            bytes_per_second: bytes_per_second.max(1),
+            free_at: tokio::sync::Mutex::new(tokio::time::Instant::now()),
+        }
+    }
+
+    /// Copies `from` to `to` in small chunks, each sent once the link has carried the ones
+    /// before it (of this and every other connection).
+    async fn carry(
+        &self,
+        mut from: tokio::net::tcp::OwnedReadHalf,
+        mut to: tokio::net::tcp::OwnedWriteHalf,
+    ) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut buffer = vec![0u8; 16 * 1024];
+        loop {
+            let n = match from.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            let done = {
+                let mut free_at = self.free_at.lock().await;
+                let start = (*free_at).max(tokio::time::Instant::now());
+                *free_at = start
+                    + std::time::Duration::from_secs_f64(n as f64 / self.bytes_per_second as f64);
+                *free_at
+            };
+            tokio::time::sleep_until(done).await;
+            if to.write_all(&buffer[..n]).await.is_err() {
+                return;
+            }
+        }
+        let _ = to.shutdown().await;
     }
 }
 

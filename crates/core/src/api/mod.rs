@@ -12,5 +12,5 @@ pub mod session;
 
 pub use client::{ApiClient, DEFAULT_REQUEST_TIMEOUT};
 pub use error::ApiError;
-pub use pages::{Page, CONCURRENT_PAGES};
+pub use pages::{Page, CONCURRENT_PAGES, ROWS_PER_PAGE};
 pub use resources::{ImageFile, Listing, Mount, Progress, Resource, SINGLETON_ID};

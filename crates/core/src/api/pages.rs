@@ -14,6 +14,9 @@ use super::{ApiClient, ApiError};
 /// How many pages are fetched at once.
 pub const CONCURRENT_PAGES: usize = 4;
 
+/// Rows on a page of the staff lists (DRF's `PAGE_SIZE`, API.md §1.4; not adjustable there).
+pub const ROWS_PER_PAGE: usize = 10;
+
 #[derive(Debug, Deserialize)]
 pub struct Page<T> {
     pub count: u64,
@@ -55,6 +58,65 @@ impl ApiClient {
         }
         tracing::debug!(path, "list changed while paging; walking next links");
         self.walk_next_links(path).await
+    }
+
+    /// Every item of a list last seen with `expected` items: the pages those items filled are
+    /// asked for together, page 1 among them, so a list read again costs the round trips of
+    /// its pages fetched [`CONCURRENT_PAGES`] at a time, not one more for page 1 alone. A list
+    /// that grew has its further pages read after; one that shrank or changed underneath is
+    /// read as [`ApiClient::all_pages`] reads it.
+    pub async fn all_pages_expecting(
+        &self,
+        path: &str,
+        expected: usize,
+    ) -> Result<Vec<Value>, ApiError> {
+        let guess = expected.div_ceil(ROWS_PER_PAGE) as u64;
+        if guess <= 1 {
+            return self.all_pages(path).await;
+        }
+        let separator = if path.contains('?') { '&' } else { '?' };
+        let page_path = |n: u64| {
+            if n == 1 {
+                path.to_owned()
+            } else {
+                format!("{path}{separator}page={n}")
+            }
+        };
+        let fetch = |range: std::ops::RangeInclusive<u64>| {
+            stream::iter(range)
+                .map(|n| {
+                    let path = page_path(n);
+                    async move { self.get::<Page<Value>>(&path).await }
+                })
+                .buffered(CONCURRENT_PAGES)
+                .try_collect::<Vec<Page<Value>>>()
+        };
+        let mut pages = match fetch(1..=guess).await {
+            Ok(pages) => pages,
+            Err(ApiError::NotFound { .. }) => return self.all_pages(path).await,
+            Err(other) => return Err(other),
+        };
+        let count = pages[0].count;
+        let per_page = pages[0].results.len() as u64;
+        let total = if per_page == 0 {
+            1
+        } else {
+            count.div_ceil(per_page)
+        };
+        if total > guess {
+            match fetch(guess + 1..=total).await {
+                Ok(more) => pages.extend(more),
+                Err(ApiError::NotFound { .. }) => return self.all_pages(path).await,
+                Err(other) => return Err(other),
+            }
+        }
+        let counts_agree = pages.iter().all(|p| p.count == count);
+        let items: Vec<Value> = pages.into_iter().flat_map(|p| p.results).collect();
+        if counts_agree && unique_ids(&items) && items.len() as u64 == count {
+            return Ok(items);
+        }
+        tracing::debug!(path, "list changed while paging; reading it again");
+        self.all_pages(path).await
     }
 
     async fn walk_next_links(&self, path: &str) -> Result<Vec<Value>, ApiError> {

@@ -116,9 +116,20 @@ impl Resource {
 impl ApiClient {
     /// Every row of the collection, each with its id under `id`.
     pub async fn list(&self, resource: Resource, slug: &str) -> Result<Vec<Value>, ApiError> {
+        self.list_expecting(resource, slug, 0).await
+    }
+
+    /// [`ApiClient::list`] of a collection last seen with `expected` rows: its pages are asked
+    /// for at once rather than after the first (see [`ApiClient::all_pages_expecting`]).
+    pub async fn list_expecting(
+        &self,
+        resource: Resource,
+        slug: &str,
+        expected: usize,
+    ) -> Result<Vec<Value>, ApiError> {
         let path = resource.collection(slug);
         let rows = match resource.listing {
-            Listing::Paginated => self.all_pages(&path).await?,
+            Listing::Paginated => self.all_pages_expecting(&path, expected).await?,
             Listing::PlainArray => self.get::<Vec<Value>>(&path).await?,
             Listing::Singleton => vec![self.get(&path).await?],
         };

@@ -23,7 +23,8 @@ pub async fn reconcile(
     resource: Resource,
     slug: &str,
 ) -> Result<Replaced, SyncError> {
-    let items = client.list(resource, slug).await?;
+    let known = store.record_count(resource.name)?;
+    let items = client.list_expecting(resource, slug, known).await?;
     let mut rows: Vec<Row> = Vec::with_capacity(items.len());
     for item in items {
         match item {

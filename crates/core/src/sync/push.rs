@@ -196,8 +196,6 @@ fn next_batch(entries: &[OutboxEntry], order_field: &str) -> Vec<OutboxEntry> {
 
 /// Below this many queued updates, each reads its own base (a list read would cost more).
 const BULK_BASES_FROM: usize = 3;
-/// Rows a page of the list is assumed to hold when guessing its cost (DRF's default, §1.4).
-const ROWS_PER_PAGE: usize = 10;
 /// A server that answers faster than this is near (the same machine or building): there, its
 /// work, not the distance, is what a request costs, and per-row reads pipelined with the
 /// PATCHes cost less than reading every page of the list.
@@ -251,7 +249,7 @@ async fn bulk_bases(at: Replay<'_>, entries: &[OutboxEntry]) -> Result<Option<Ba
     let pages = at
         .store
         .record_count(at.resource.name)?
-        .div_ceil(ROWS_PER_PAGE);
+        .div_ceil(crate::api::ROWS_PER_PAGE);
     let list_trips = pages.div_ceil(crate::api::CONCURRENT_PAGES);
     let read_trips = updates.div_ceil(PIPELINE);
     if !far || list_trips >= read_trips {

@@ -141,6 +141,15 @@ pub async fn token(server: &SandboxHandle, username: &str) -> String {
 
 /// Every offer on the server (all pages), as `(id, title)`, sorted by id.
 pub async fn server_offers(server: &SandboxHandle, token: &str) -> Vec<serde_json::Value> {
+    server_rows(server, token, "offers").await
+}
+
+/// Every row of a paginated staff collection (`offers`, `galleries`, `room-types`), all pages.
+pub async fn server_rows(
+    server: &SandboxHandle,
+    token: &str,
+    collection: &str,
+) -> Vec<serde_json::Value> {
     let mut all = Vec::new();
     let mut page = 1;
     loop {
@@ -148,7 +157,7 @@ pub async fn server_offers(server: &SandboxHandle, token: &str) -> Vec<serde_jso
             server,
             token,
             reqwest::Method::GET,
-            &format!("/api/staff/hotel/killarney/offers/?page={page}"),
+            &format!("/api/staff/hotel/killarney/{collection}/?page={page}"),
             None,
         )
         .await;
