@@ -214,6 +214,15 @@ async fn window_pictures_show_offline_and_a_hero_picked_offline_reaches_the_serv
         &path.display().to_string(),
     )
     .await;
+    // Cut to the slot's shape: the frame starts as the largest 16:9 part of the picture.
+    until("the crop dialog opens", || async {
+        app.find(fantoccini::Locator::Css("[data-testid=crop-dialog]"))
+            .await
+            .is_ok()
+    })
+    .await;
+    screenshot(&app, "61-pictures-hero-crop").await;
+    click(&app, "[data-testid=crop-save]").await;
     until("the hero slot says its new image waits", || async {
         hero_pending(&app).await == Some(true)
     })

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio::task::JoinHandle;
 
 /// Forwards every connection to `target` until [`CutProxy::cut`]: then open connections drop
@@ -49,7 +49,14 @@ impl CutProxy {
         uplink: Option<u64>,
     ) -> std::io::Result<Self> {
         let link = uplink.map(|rate| Arc::new(Uplink::new(rate)));
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let socket = tokio::net::TcpSocket::new_v4()?;
+        if link.is_some() {
+            // A small receive window, so a slow uplink holds the sender back (and its progress
+            // means bytes on their way) instead of the loopback's buffers taking a whole file.
+            socket.set_recv_buffer_size(64 * 1024)?;
+        }
+        socket.bind("127.0.0.1:0".parse().map_err(std::io::Error::other)?)?;
+        let listener = socket.listen(1024)?;
         let addr = listener.local_addr()?;
         let up = Arc::new(AtomicBool::new(true));
         let tunnels: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();

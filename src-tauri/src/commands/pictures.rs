@@ -53,7 +53,10 @@ pub async fn hotel_image_set(
 /// Adds one picked or dropped file to a gallery (raw body; gallery id and file name as headers).
 /// Returns the upload's number, which `UploadProgress` events and `UploadView` name.
 #[tauri::command]
-pub async fn gallery_image_add(desk: State<'_, Desk>, request: Request<'_>) -> Result<i64, UiError> {
+pub async fn gallery_image_add(
+    desk: State<'_, Desk>,
+    request: Request<'_>,
+) -> Result<i64, UiError> {
     let file = super::raw_file(&request, "gallery-id", "image")
         .and_then(|(id, name, bytes)| Some((id.parse::<i64>().ok()?, name, bytes)));
     let Some((gallery, name, bytes)) = file else {
@@ -70,7 +73,10 @@ pub fn gallery_upload_cancel(desk: State<'_, Desk>, upload: i64) -> Result<bool,
 
 /// Sends a refused upload again.
 #[tauri::command]
-pub fn gallery_upload_retry(desk: State<'_, Desk>, upload: i64) -> Result<PicturesOverview, UiError> {
+pub fn gallery_upload_retry(
+    desk: State<'_, Desk>,
+    upload: i64,
+) -> Result<PicturesOverview, UiError> {
     Ok(desk.pictures().retry_upload(upload)?)
 }
 
@@ -86,7 +92,10 @@ pub fn gallery_images_reorder(
 
 /// The galleries in a new order.
 #[tauri::command]
-pub fn galleries_reorder(desk: State<'_, Desk>, ids: Vec<i64>) -> Result<PicturesOverview, UiError> {
+pub fn galleries_reorder(
+    desk: State<'_, Desk>,
+    ids: Vec<i64>,
+) -> Result<PicturesOverview, UiError> {
     Ok(desk.pictures().reorder_galleries(&ids)?)
 }
 
@@ -102,7 +111,10 @@ pub fn gallery_image_edit(
 }
 
 #[tauri::command]
-pub fn room_type_create(desk: State<'_, Desk>, fields: RoomTypePatch) -> Result<PicturesOverview, UiError> {
+pub fn room_type_create(
+    desk: State<'_, Desk>,
+    fields: RoomTypePatch,
+) -> Result<PicturesOverview, UiError> {
     Ok(desk.room_types().create(&fields)?)
 }
 
@@ -122,7 +134,10 @@ pub fn room_type_delete(desk: State<'_, Desk>, id: i64) -> Result<PicturesOvervi
 }
 
 #[tauri::command]
-pub fn room_types_reorder(desk: State<'_, Desk>, ids: Vec<i64>) -> Result<PicturesOverview, UiError> {
+pub fn room_types_reorder(
+    desk: State<'_, Desk>,
+    ids: Vec<i64>,
+) -> Result<PicturesOverview, UiError> {
     Ok(desk.room_types().reorder(&ids)?)
 }
 

@@ -24,9 +24,12 @@ import type {
   DisplaySettings,
   DisplaySettingsChange,
   LeaveDisplay,
+  Crop,
   GalleryPatch,
   HotelImageSlot,
+  ImagePatch,
   PicturesOverview,
+  RoomTypePatch,
   TeamBoard,
   ToastSetting,
   UiError,
@@ -64,8 +67,15 @@ export type {
   DisplaySettingsChange,
   LeaveDisplay,
   SlideImage,
+  Crop,
+  GalleryImageView,
+  GalleryPatch,
   GalleryView,
   HotelImageSlot,
+  ImagePatch,
+  RoomTypePatch,
+  UploadState,
+  UploadView,
   HotelImageView,
   ImageSource,
   PicturesOverview,
@@ -113,6 +123,24 @@ async function call<T>(command: CommandName, args?: Record<string, unknown>): Pr
   }
 }
 
+/** Sends a file's bytes as the raw request body (no JSON encoding of a large image); the file
+ *  name and `headers` go as headers, URI-encoded. */
+async function rawCall<T>(command: CommandName, file: File, headers: Record<string, string>): Promise<T> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const encoded: Record<string, string> = { "file-name": encodeURIComponent(file.name) };
+  for (const [name, value] of Object.entries(headers)) encoded[name] = encodeURIComponent(value);
+  try {
+    return await invoke<T>(command, bytes, { headers: encoded });
+  } catch (error) {
+    throw asUiError(error);
+  }
+}
+
+/** The `crop` header: the part of the picture to keep, as fractions of its size. */
+function cropHeader(crop: Crop | null): Record<string, string> {
+  return crop ? { crop: JSON.stringify(crop) } : {};
+}
+
 export const backend = {
   resumeSession: () => call<SessionInfo | null>("session_resume"),
   currentSession: () => call<SessionInfo | null>("session_current"),
@@ -155,20 +183,29 @@ export const backend = {
   updateGallery: (id: number, changes: GalleryPatch) => call<PicturesOverview>("gallery_update", { id, changes }),
   deleteGallery: (id: number) => call<PicturesOverview>("gallery_delete", { id }),
   deleteGalleryImage: (id: number) => call<PicturesOverview>("gallery_image_delete", { id }),
-  editGalleryImage: (id: number, caption: string, altText: string) =>
-    call<PicturesOverview>("gallery_image_edit", { id, caption, altText }),
-  /** Sends the file's bytes as the raw request body, like an offer photo. */
-  setHotelImage: async (slot: HotelImageSlot, file: File): Promise<PicturesOverview> => {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    try {
-      const command: CommandName = "hotel_image_set";
-      return await invoke<PicturesOverview>(command, bytes, {
-        headers: { slot, "file-name": encodeURIComponent(file.name) },
-      });
-    } catch (error) {
-      throw asUiError(error);
-    }
-  },
+  /** Changes one thing about a gallery image: its caption, its alt text or its featured flag. */
+  editGalleryImage: (id: number, patch: ImagePatch) => call<PicturesOverview>("gallery_image_edit", { id, patch }),
+  /** Adds a picked or dropped file to a gallery (raw body). The core prepares it first (resizes
+   *  it, which takes up to a second for a big photo); resolves to the upload's number. */
+  addGalleryImage: (galleryId: number, file: File): Promise<number> =>
+    rawCall<number>("gallery_image_add", file, { "gallery-id": String(galleryId) }),
+  /** Stops an upload; false when it had already finished. */
+  cancelUpload: (upload: number) => call<boolean>("gallery_upload_cancel", { upload }),
+  /** Sends a refused upload again. */
+  retryUpload: (upload: number) => call<PicturesOverview>("gallery_upload_retry", { upload }),
+  reorderGalleryImages: (gallery: number, ids: number[]) =>
+    call<PicturesOverview>("gallery_images_reorder", { gallery, ids }),
+  reorderGalleries: (ids: number[]) => call<PicturesOverview>("galleries_reorder", { ids }),
+  createRoomType: (fields: RoomTypePatch) => call<PicturesOverview>("room_type_create", { fields }),
+  updateRoomType: (id: number, changes: RoomTypePatch) => call<PicturesOverview>("room_type_update", { id, changes }),
+  deleteRoomType: (id: number) => call<PicturesOverview>("room_type_delete", { id }),
+  reorderRoomTypes: (ids: number[]) => call<PicturesOverview>("room_types_reorder", { ids }),
+  /** A room type's new photo (raw body), cut to `crop` when given. */
+  setRoomTypePhoto: (id: number, file: File, crop: Crop | null): Promise<PicturesOverview> =>
+    rawCall<PicturesOverview>("room_type_set_photo", file, { "room-type-id": String(id), ...cropHeader(crop) }),
+  /** A hotel image slot's new image (raw body), cut to `crop` when given. */
+  setHotelImage: (slot: HotelImageSlot, file: File, crop: Crop | null): Promise<PicturesOverview> =>
+    rawCall<PicturesOverview>("hotel_image_set", file, { slot, ...cropHeader(crop) }),
   displayContent: () => call<DisplayContent>("display_content"),
   displaySettings: () => call<DisplaySettings>("display_settings"),
   setDisplaySettings: (settings: DisplaySettingsChange) => call<DisplaySettings>("display_settings_set", { settings }),

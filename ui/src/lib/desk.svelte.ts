@@ -13,6 +13,7 @@ import { offers } from "./offers.svelte";
 import { team } from "./team.svelte";
 import { display } from "./display.svelte";
 import { messages } from "./messages.svelte";
+import { pictures } from "./pictures.svelte";
 
 const APP_NAME = "HotelMate Desk";
 /** What the reception display shows: a change to any of these reloads it. */
@@ -37,6 +38,7 @@ class DeskState {
   title = $derived(messages.unreadTotal > 0 ? `(${messages.unreadTotal}) ${APP_NAME}` : APP_NAME);
 
   apply(event: DeskEvent): void {
+    pictures.handle(event);
     switch (event.type) {
       case "session_changed":
         this.session = event.session;

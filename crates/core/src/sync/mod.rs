@@ -646,7 +646,14 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
         let progress = |entry: &crate::store::OutboxEntry| -> Progress {
             let shared = shared.clone();
             let (id, upload) = (entry.target, entry.seq);
+            let started = std::sync::atomic::AtomicBool::new(false);
             Arc::new(move |sent, total| {
+                if !started.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                    // Its first bytes: the upload is on its way (the screen shows it so).
+                    shared.emit(DeskEvent::ResourceChanged {
+                        resource: spec.kind,
+                    });
+                }
                 shared.emit(DeskEvent::UploadProgress {
                     resource: spec.kind,
                     id,

@@ -82,6 +82,11 @@ pub async fn replay_all(
     let mut bases = bulk_bases(at, &entries).await?;
     let mut count = 0;
     loop {
+        if next_sendable(&entries).is_some_and(adds_image) {
+            count += replay_added_images(at, &progress, &mut done).await?;
+            entries = at.store.outbox_entries(at.resource.name)?;
+            continue;
+        }
         let batch = next_batch(&entries, at.resource.order_field);
         if batch.is_empty() {
             return Ok(count);
@@ -130,6 +135,74 @@ pub async fn replay_all(
     }
 }
 
+/// Sends the images added to galleries that wait next in the outbox, [`UPLOADS_AT_ONCE`] at a
+/// time, starting the next as soon as one ends (an image added meanwhile joins in), until none
+/// is left before the next entry of another kind. Returns how many were replayed.
+async fn replay_added_images(
+    at: Replay<'_>,
+    progress: &impl Fn(&OutboxEntry) -> Progress,
+    done: &mut impl FnMut(&OutboxEntry, &Replayed),
+) -> Result<usize, SyncError> {
+    let mut in_flight = futures_util::stream::FuturesUnordered::new();
+    let mut started: HashSet<i64> = HashSet::new();
+    let mut failure = None;
+    let mut count = 0;
+    loop {
+        if failure.is_none() && in_flight.len() < UPLOADS_AT_ONCE {
+            let entries = at.store.outbox_entries(at.resource.name)?;
+            // Images added before the first sendable entry of another kind, in order.
+            let barrier = entries
+                .iter()
+                .filter(|e| matches!(e.state, EntryState::Pending | EntryState::Sending))
+                .find(|e| !adds_image(e))
+                .map_or(i64::MAX, |e| e.seq);
+            let next: Vec<OutboxEntry> = entries
+                .into_iter()
+                .filter(|e| {
+                    adds_image(e)
+                        && e.seq < barrier
+                        && e.target > 0
+                        && matches!(e.state, EntryState::Pending | EntryState::Sending)
+                        && !started.contains(&e.seq)
+                })
+                .take(UPLOADS_AT_ONCE - in_flight.len())
+                .collect();
+            for entry in next {
+                started.insert(entry.seq);
+                if let Some(before_send) = at.before_send {
+                    before_send(&entry);
+                }
+                let sent = progress(&entry);
+                in_flight.push(async move {
+                    let result = replay(at, &entry, sent, None).await;
+                    (entry, result)
+                });
+            }
+        }
+        if in_flight.is_empty() {
+            break;
+        }
+        // Look again for images added meanwhile every so often, so a free place is filled.
+        let Ok(Some((entry, result))) = tokio::time::timeout(REFILL_EVERY, in_flight.next()).await
+        else {
+            continue;
+        };
+        match result {
+            Ok(replayed) => {
+                done(&entry, &replayed);
+                count += 1;
+            }
+            Err(err) => {
+                failure.get_or_insert(err);
+            }
+        }
+    }
+    failure.map_or(Ok(count), Err)
+}
+
+/// How often uploads on their way let images added meanwhile join them.
+const REFILL_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// How many updates of different rows are on their way at once.
 pub const PIPELINE: usize = 4;
 
@@ -141,25 +214,12 @@ pub const UPLOADS_AT_ONCE: usize = 3;
 /// The next entries to send together: the next sendable entry, and, if it is an update of a
 /// stored row or a new order, the updates of other rows that follow it (up to [`PIPELINE`];
 /// beside an order, only those that leave `order_field` alone), stopping at the first sendable
-/// entry of another kind; if it adds an image, the images added after it (up to
-/// [`UPLOADS_AT_ONCE`]).
+/// entry of another kind. (Images added to galleries go through `replay_added_images`.)
 fn next_batch(entries: &[OutboxEntry], order_field: &str) -> Vec<OutboxEntry> {
     let Some(first) = next_sendable(entries) else {
         return Vec::new();
     };
-    if adds_image(first) {
-        return entries
-            .iter()
-            .filter(|e| {
-                adds_image(e)
-                    && e.target > 0
-                    && matches!(e.state, EntryState::Pending | EntryState::Sending)
-            })
-            .skip_while(|e| e.seq != first.seq)
-            .take(UPLOADS_AT_ONCE)
-            .cloned()
-            .collect();
-    }
+
     let is_plain_update = |e: &OutboxEntry| e.op == Op::Update && e.target > 0;
     // A new order only sets `sort_order`: updates that follow it and do not touch that field
     // may go beside it instead of waiting for every row it moves.
@@ -816,9 +876,20 @@ async fn replay_added_image(
         mime: image.mime.to_owned(),
         bytes: bytes.into(),
     };
-    let answer = client
+    let answer = match client
         .upload_image(resource, slug, entry.target, file, progress)
-        .await?;
+        .await
+    {
+        Ok(answer) => answer,
+        Err(err) => {
+            if is_transient(&err) {
+                // It waits again (shown so); whether the server got it is found out before it
+                // is sent again (its images before are kept).
+                store.mark_retry(entry.seq, EntryState::Pending, &err.to_string())?;
+            }
+            return Err(err.into());
+        }
+    };
     if store.outbox_entry(entry.seq)?.is_none() {
         // Cancelled while it was on its way: take it out again.
         if let Some(id) = answer.get("id").and_then(Value::as_i64) {
