@@ -92,10 +92,14 @@ async fn upload_rows(app: &Client) -> Vec<(String, String, f64, f64)> {
         .collect()
 }
 
-/// Scrolls the first gallery to the top of the screen (for the screenshots).
+/// Scrolls the screen's own pane to the first gallery (for the screenshots).
 async fn show_gallery(app: &Client) {
     app.execute(
-        "document.querySelector('[data-testid=gallery]').scrollIntoView({block: 'start'});",
+        "const g = document.querySelector('[data-testid=gallery]');
+         let pane = g.parentElement;
+         while (pane && pane.scrollHeight <= pane.clientHeight) pane = pane.parentElement;
+         if (pane) pane.scrollTop += g.getBoundingClientRect().top - pane.getBoundingClientRect().top - 72;
+         window.scrollTo(0, 0);",
         vec![],
     )
     .await
