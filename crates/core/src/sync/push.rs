@@ -690,34 +690,14 @@ async fn replay_upload(
     let Replay {
         client,
         store,
-        media,
         resource,
         slug,
         ..
     } = at;
-    let image = entry
-        .media
-        .as_deref()
-        .and_then(|hash| media.get(hash).ok().flatten());
-    let Some(image) = image else {
-        let message =
-            "the image waiting to be uploaded is no longer in the media cache; choose it again"
-                .to_owned();
-        store.mark_retry(entry.seq, EntryState::Rejected, &message)?;
-        return Ok(Replayed::Rejected {
-            target: entry.target,
-            message,
-        });
+    let (image, bytes) = match image_to_send(at, entry).await? {
+        Ok(found) => found,
+        Err(refused) => return Ok(refused),
     };
-    let bytes = tokio::fs::read(&image.path)
-        .await
-        .map_err(|err| SyncError::Malformed {
-            resource: resource.name,
-            detail: format!(
-                "cannot read the cached image {}: {err}",
-                image.path.display()
-            ),
-        })?;
     store.mark_sending(entry.seq)?;
     let file_name = format!(
         "{}.{}",
@@ -750,12 +730,37 @@ async fn replay_upload(
     })
 }
 
-/// The image waiting in the cache for an upload entry, or why it cannot be sent.
-fn cached_image(at: Replay<'_>, entry: &OutboxEntry) -> Option<crate::media::MediaRef> {
-    entry
+/// The image an upload entry sends, from the media cache, and its bytes; `Err` with the entry
+/// refused (in words) when the image is no longer there.
+async fn image_to_send(
+    at: Replay<'_>,
+    entry: &OutboxEntry,
+) -> Result<Result<(crate::media::MediaRef, Vec<u8>), Replayed>, SyncError> {
+    let image = entry
         .media
         .as_deref()
-        .and_then(|hash| at.media.get(hash).ok().flatten())
+        .and_then(|hash| at.media.get(hash).ok().flatten());
+    let Some(image) = image else {
+        let message =
+            "the image waiting to be uploaded is no longer in the media cache; choose it again"
+                .to_owned();
+        at.store
+            .mark_retry(entry.seq, EntryState::Rejected, &message)?;
+        return Ok(Err(Replayed::Rejected {
+            target: entry.target,
+            message,
+        }));
+    };
+    let bytes = tokio::fs::read(&image.path)
+        .await
+        .map_err(|err| SyncError::Malformed {
+            resource: at.resource.name,
+            detail: format!(
+                "cannot read the cached image {}: {err}",
+                image.path.display()
+            ),
+        })?;
+    Ok(Ok((image, bytes)))
 }
 
 /// The ids of a gallery's `images`.
@@ -817,15 +822,9 @@ async fn replay_added_image(
         slug,
         ..
     } = at;
-    let Some(image) = cached_image(at, entry) else {
-        let message =
-            "the image waiting to be uploaded is no longer in the media cache; choose it again"
-                .to_owned();
-        store.mark_retry(entry.seq, EntryState::Rejected, &message)?;
-        return Ok(Replayed::Rejected {
-            target: entry.target,
-            message,
-        });
+    let (image, bytes) = match image_to_send(at, entry).await? {
+        Ok(found) => found,
+        Err(refused) => return Ok(refused),
     };
     let sent_before = entry
         .base
@@ -852,15 +851,6 @@ async fn replay_added_image(
             .map(|row| image_ids(&row))
             .unwrap_or_default(),
     };
-    let bytes = tokio::fs::read(&image.path)
-        .await
-        .map_err(|err| SyncError::Malformed {
-            resource: resource.name,
-            detail: format!(
-                "cannot read the cached image {}: {err}",
-                image.path.display()
-            ),
-        })?;
     if store.claim_added_image(entry.seq, &before)?.is_none() {
         return Ok(Replayed::Gone {
             target: entry.target,
