@@ -51,6 +51,7 @@ async fn server_order(server: &hotelmate_sandbox::SandboxHandle, id: i64) -> Vec
 async fn shown_order(app: &Client) -> Vec<i64> {
     app.execute(
         "const g = document.querySelector('[data-testid=gallery]');
+         if (!g) return [];
          return [...g.querySelectorAll('[data-testid=gallery-image]')].map(t => Number(t.dataset.imageId));",
         vec![],
     )
@@ -68,6 +69,7 @@ async fn upload_rows(app: &Client) -> Vec<(String, String, f64, f64)> {
     let rows = app
         .execute(
             "const g = document.querySelector('[data-testid=gallery]');
+             if (!g) return [];
              return [...g.querySelectorAll('[data-testid=upload]')].map(r => {
                const p = r.querySelector('[data-testid=upload-progress]');
                const known = p && p.position >= 0;

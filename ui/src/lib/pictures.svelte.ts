@@ -75,12 +75,13 @@ class PicturesState {
     if (ticket < this.#applied) return;
     this.#applied = ticket;
     this.overview = next;
-    // Progress belongs to an upload on its way: one that waits again (its attempt failed) or
-    // has finished starts from nothing next time.
-    const sending = new Set(
-      next.galleries.flatMap((g) => g.uploads.filter((u) => u.state === "sending").map((u) => u.upload)),
+    // Progress of an upload that finished, was cancelled or was refused is forgotten. (Not of
+    // one this answer shows waiting: the answer may have been read before its bytes left, and
+    // they are told only once.)
+    const listed = new Set(
+      next.galleries.flatMap((g) => g.uploads.filter((u) => u.state !== "refused").map((u) => u.upload)),
     );
-    const kept = Object.entries(this.byUpload).filter(([upload]) => sending.has(Number(upload)));
+    const kept = Object.entries(this.byUpload).filter(([upload]) => listed.has(Number(upload)));
     if (kept.length !== Object.keys(this.byUpload).length) this.byUpload = Object.fromEntries(kept);
   }
 

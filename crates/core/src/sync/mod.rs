@@ -704,6 +704,10 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
             });
         };
         if let Err(err) = push::replay_all(at, progress, done).await {
+            // An entry that was tried and waits again shows so (an upload's row says "waiting").
+            shared.emit(DeskEvent::ResourceChanged {
+                resource: spec.kind,
+            });
             match handle_error(shared, err) {
                 Stop::SignedOut => return Err(Stop::SignedOut),
                 Stop::Offline => outcome = Err(Stop::Offline),
