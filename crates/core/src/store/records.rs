@@ -22,11 +22,17 @@ pub struct Replaced {
     /// (as stored before, as the server has it now).
     pub updated: Vec<(Row, Row)>,
     pub removed: Vec<Row>,
+    /// Stored rows that could not be read (damaged in this desk's database), replaced by the
+    /// server's or removed: a change for the screen, but nobody's news.
+    pub repaired: usize,
 }
 
 impl Replaced {
     pub fn changed(&self) -> bool {
-        !(self.added.is_empty() && self.updated.is_empty() && self.removed.is_empty())
+        !(self.added.is_empty()
+            && self.updated.is_empty()
+            && self.removed.is_empty()
+            && self.repaired == 0)
     }
 }
 
@@ -204,9 +210,13 @@ impl Store {
                 let text = Value::Object(row.clone()).to_string();
                 match stored.get(&id) {
                     Some(old) if *old == text => continue,
-                    Some(old) => replaced
-                        .updated
-                        .push((parse(old).unwrap_or_default(), row.clone())),
+                    Some(old) => match parse(old) {
+                        Ok(old) => replaced.updated.push((old, row.clone())),
+                        Err(err) => {
+                            tracing::error!(resource, id, error = %err, "a damaged cached row was replaced by the server's");
+                            replaced.repaired += 1;
+                        }
+                    },
                     None => replaced.added.push(row.clone()),
                 }
                 upsert.execute(params![resource, id, text, seen])?;
@@ -225,7 +235,13 @@ impl Store {
             ))?;
             let removed = delete.query_map([resource], |r| r.get::<_, String>(0))?;
             for text in removed {
-                replaced.removed.push(parse(&text?).unwrap_or_default());
+                match parse(&text?) {
+                    Ok(row) => replaced.removed.push(row),
+                    Err(err) => {
+                        tracing::error!(resource, error = %err, "a damaged cached row the server no longer has was removed");
+                        replaced.repaired += 1;
+                    }
+                }
             }
         }
         tx.execute(
@@ -248,5 +264,56 @@ impl Store {
             )
             .optional()?
             .flatten())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn row(value: Value) -> Row {
+        match value {
+            Value::Object(row) => row,
+            _ => unreachable!("a test row is an object"),
+        }
+    }
+
+    /// What was tried: one cached row overwritten with bytes that are not JSON, another (which
+    /// the server no longer has) too. Both are a change the screen must redraw, neither is
+    /// a colleague's edit or delete, and the server's row takes the damaged one's place.
+    #[test]
+    fn damaged_cached_rows_are_repaired_not_reported_as_colleagues_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
+        let first = row(json!({"id": 1, "title": "Spa"}));
+        let second = row(json!({"id": 2, "title": "Golf"}));
+        store
+            .replace_records("offers", &[first.clone(), second])
+            .unwrap();
+        store
+            .lock()
+            .execute(
+                "UPDATE records SET server = 'not json' WHERE resource = 'offers'",
+                [],
+            )
+            .unwrap();
+
+        let replaced = store
+            .replace_records("offers", std::slice::from_ref(&first))
+            .unwrap();
+        assert!(replaced.changed(), "the screen redraws");
+        assert_eq!(replaced.repaired, 2);
+        assert!(replaced.updated.is_empty() && replaced.removed.is_empty());
+        let stored: String = store
+            .lock()
+            .query_row(
+                "SELECT server FROM records WHERE resource = 'offers' AND id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(parse(&stored).unwrap(), first);
     }
 }
