@@ -477,6 +477,81 @@ async fn when_the_network_returns_the_desk_notices_at_once_whatever_its_retry_de
     server.shutdown().await;
 }
 
+/// The socket and a request can learn of a cut in either order: a request whose answer was on
+/// its way as the network went succeeds after the socket has dropped. That success must not end
+/// the desk's watch for the network's return. Here the socket is cut, an edit is then answered
+/// (the late answer), and the requests' network goes too; when it returns (live updates still
+/// cut), the change a colleague made meanwhile shows within moments. Before, the late answer
+/// ended the watch and nothing looked again until the socket's backoff or the minute's poll (the
+/// lobby display's window test failed once so in a full run).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_that_arrives_after_the_socket_dropped_does_not_end_the_watch_for_the_network() {
+    let server = sandbox().await;
+    let http = CutProxy::start(server.addr()).await.unwrap();
+    let socket = CutProxy::start(server.addr()).await.unwrap();
+    let (a, _da) = desk("late-answer");
+    let request = hotelmate_core::SignInRequest {
+        server_url: format!("http://{}", http.addr()),
+        username: "sean.murphy".into(),
+        password: PASSWORD.into(),
+        pusher: Some(hotelmate_core::config::PusherEndpoint::SelfHosted {
+            key: server.pusher().key,
+            host: socket.addr().ip().to_string(),
+            port: socket.addr().port(),
+            tls: false,
+        }),
+    };
+    a.sign_in(request).await.unwrap();
+    loaded(&a).await;
+    eventually("the desk is live", WAIT, || async {
+        a.connection_status() == ConnectionStatus::Online
+    })
+    .await;
+    let tok = token(&server, "anna.byrne").await;
+    let offer = a.offers().list().unwrap()[0].clone();
+
+    socket.cut();
+    eventually("the desk knows live updates are gone", WAIT, || async {
+        a.connection_status() != ConnectionStatus::Online
+    })
+    .await;
+    a.offers()
+        .update(offer.id, &fields(json!({"tag": "Answered late"})))
+        .unwrap();
+    synced(&a).await;
+    http.cut();
+    rest(
+        &server,
+        &tok,
+        Method::PATCH,
+        &format!("/api/staff/hotel/killarney/offers/{}/", offer.id),
+        Some(json!({"title": "Changed while the desk was cut off"})),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    http.restore();
+    eventually(
+        "the change made during the outage is read",
+        Duration::from_secs(5),
+        || async {
+            title_of(&a, offer.id).as_deref() == Some("Changed while the desk was cut off")
+        },
+    )
+    .await;
+
+    socket.restore();
+    // A request that succeeds retries the socket at once.
+    a.offers()
+        .update(offer.id, &fields(json!({"tag": "Live again"})))
+        .unwrap();
+    eventually("the desk is live again", WAIT, || async {
+        a.connection_status() == ConnectionStatus::Online
+    })
+    .await;
+    a.shutdown().await;
+    server.shutdown().await;
+}
+
 /// Issue 15 (f): a desk reading the whole list again (here 40 pages from a server 25 ms away)
 /// sends an edit made meanwhile at once, not after the last page. Before, its one worker
 /// finished the reconcile first (the p99 of save-to-colleague was up to 872 ms).

@@ -72,6 +72,9 @@ pub struct SyncShared {
     /// Set (once) when the server refuses the token; the desk signs out on it.
     expired: watch::Sender<Option<String>>,
     own_changes: Mutex<HashMap<(&'static str, i64), Instant>>,
+    /// Rows this desk deleted on the server lately: a copy of them elsewhere (a gallery's list
+    /// of its images) may still show them until it is read again.
+    own_deletes: Mutex<HashMap<(&'static str, i64), Instant>>,
     /// What the live socket heard, so the replay may read merge bases in bulk.
     pub heard: heard::HeardLog,
 }
@@ -93,7 +96,20 @@ struct Plan {
     /// The last failure was the network's (nothing answered): while waiting to retry, the
     /// worker checks every [`NETWORK_PROBE`] whether the server answers again.
     unreachable: bool,
+    /// `unreachable` was set because the live socket dropped, and no probe has answered
+    /// since. A request that succeeds meanwhile does not end the check: its answer may have
+    /// been on its way before the network went (the socket and the request learn of a cut in
+    /// either order), and then nothing would notice the network's return but the socket's
+    /// grown backoff.
+    socket_lost: bool,
     stopped: bool,
+}
+
+impl Plan {
+    fn lost_socket(&mut self) {
+        self.unreachable = true;
+        self.socket_lost = true;
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -203,6 +219,19 @@ impl SyncShared {
         }
     }
 
+    fn remember_deleted(&self, resource: &'static str, id: i64) {
+        let mut deleted = lock(&self.own_deletes);
+        deleted.retain(|_, at| at.elapsed() < OWN_CHANGE_MEMORY);
+        deleted.insert((resource, id), Instant::now());
+    }
+
+    /// Whether this desk deleted row `id` on the server in the last moments.
+    pub fn deleted_here(&self, resource: &str, id: i64) -> bool {
+        lock(&self.own_deletes)
+            .iter()
+            .any(|((r, i), at)| *r == resource && *i == id && at.elapsed() < OWN_CHANGE_MEMORY)
+    }
+
     pub fn is_own(&self, resource: &str, id: i64) -> bool {
         lock(&self.own_changes)
             .iter()
@@ -283,7 +312,10 @@ impl SyncShared {
             // The live socket dropped: the network may be gone though no request has failed
             // yet. The worker checks every NETWORK_PROBE whether the server answers, so the
             // desk is back within moments of the network, not at the socket's next backoff.
-            self.plan().unreachable = true;
+            self.plan().lost_socket();
+        }
+        if live {
+            self.plan().socket_lost = false;
         }
         self.heard.subscribed(live);
         self.update_link(|link| link.socket(socket));
@@ -297,7 +329,7 @@ impl SyncShared {
     pub fn subscription_lost(&self) {
         if lock(&self.link).is_live() {
             // As in `socket_changed`: check whether the server still answers.
-            self.plan().unreachable = true;
+            self.plan().lost_socket();
         }
         self.heard.subscribed(false);
         self.update_link(Link::subscription_lost);
@@ -336,12 +368,16 @@ impl SyncShared {
         self.update_link(|link| link.http_failed(reason, Some(retry_delay(failures))));
     }
 
-    /// A request reached the server (and the socket is retried at once if it is down).
+    /// A request reached the server (and the socket is retried at once if it is down). After
+    /// the live socket dropped, only a probe ends the watch for the network's return (see
+    /// `Plan::socket_lost`).
     pub(crate) fn came_online(&self) {
         {
             let mut plan = self.plan();
             plan.failures = 0;
-            plan.unreachable = false;
+            if !plan.socket_lost {
+                plan.unreachable = false;
+            }
         }
         if self.update_link(Link::http_ok) {
             if let Some(socket) = lock(&self.socket).as_ref() {
@@ -425,6 +461,7 @@ impl SyncEngine {
             socket: Mutex::new(None),
             expired,
             own_changes: Mutex::new(HashMap::new()),
+            own_deletes: Mutex::new(HashMap::new()),
             heard: heard::HeardLog::default(),
         });
         let worker = tokio::spawn(run(shared.clone()));
@@ -552,6 +589,7 @@ async fn wait_or_network_back(shared: &SyncShared, wait: Duration) {
                 let mut plan = shared.plan();
                 plan.failures = 0;
                 plan.unreachable = false;
+                plan.socket_lost = false;
             }
             let live = shared.update_link(|link| {
                 link.http_ok();
@@ -668,6 +706,9 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
             match replayed {
                 Replayed::Sent { target, .. } => {
                     shared.remember_own(spec.name(), *target);
+                    if entry.op == crate::store::Op::Delete {
+                        shared.remember_deleted(spec.name(), *target);
+                    }
                     shared.remember_own_parents(spec, *target);
                     for other in spec.also_changes {
                         shared.request_reconcile_of(other);
