@@ -347,12 +347,22 @@ async fn an_image_added_to_a_gallery_made_offline_lands_in_it_and_a_duplicate_na
 }
 
 /// A caption and alt text changed offline show at once as waiting, reach the server when the
-/// network returns, and stay shown (the gallery's own copy of the image is read later).
+/// network returns, and stay shown (the gallery's own copy of the image is read later). The
+/// images list fails (a 500) until the network returns, so the edit is made on an image the
+/// desk knows only from its gallery, as at a first sign-in whose images list is still on its
+/// way: it shows at once all the same (before, it showed only once the list had been read; the
+/// test failed so once in a full run).
 #[tokio::test(flavor = "multi_thread")]
 async fn an_image_caption_edited_offline_shows_at_once_and_reaches_the_server() {
     use hotelmate_core::sync::view::RowSync;
     use hotelmate_sandbox::network::CutProxy;
     let server = sandbox().await;
+    let images_list = "GET /api/staff/hotel/killarney/gallery-images/";
+    server.refuse_every(
+        images_list,
+        500,
+        json!({"detail": "A server error occurred."}),
+    );
     let proxy = CutProxy::start(server.addr()).await.unwrap();
     let (desk, _dir) = desk("captions");
     sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
@@ -403,6 +413,11 @@ async fn an_image_caption_edited_offline_shows_at_once_and_reaches_the_server() 
         .unwrap_err()
         .into();
     assert_eq!(too_long.field.as_deref(), Some("caption"));
+    assert!(
+        server.requests_to(images_list) > 0,
+        "the images list was asked for"
+    );
+    server.stop_refusing(images_list);
     proxy.restore();
     eventually("the edit is sent", WAIT, || async {
         desk.outbox_summary().unwrap().pending == 0

@@ -209,6 +209,16 @@ impl SandboxHandle {
         self.state.refuse_next(line, status, body)
     }
 
+    /// Makes the server answer every "METHOD /path/" request with `status` and `body` until
+    /// [`SandboxHandle::stop_refusing`] (a part of the server failing for a while).
+    pub fn refuse_every(&self, line: &str, status: u16, body: serde_json::Value) {
+        self.state.set_refusal(line, Some((status, body, true)))
+    }
+
+    pub fn stop_refusing(&self, line: &str) {
+        self.state.set_refusal(line, None)
+    }
+
     /// How many requests the server received for "METHOD /path/" (query left out), so a test
     /// can say what a client sent.
     pub fn requests_to(&self, line: &str) -> u64 {

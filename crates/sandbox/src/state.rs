@@ -35,7 +35,9 @@ pub struct Shared {
     pub writes: Mutex<Vec<Value>>,
     /// Answers set aside for the next request to a "METHOD path" line (tests make the server
     /// refuse a request a real server refuses only in rare states).
-    pub refusals: Mutex<std::collections::HashMap<String, (u16, Value)>>,
+    /// "METHOD path" → the answer given instead, and whether it is given again (until
+    /// withdrawn) or once.
+    pub refusals: Mutex<std::collections::HashMap<String, (u16, Value, bool)>>,
 }
 
 impl AppState {
@@ -88,20 +90,37 @@ impl AppState {
 
     /// The next request to "METHOD path" is answered with `status` and `body` instead.
     pub fn refuse_next(&self, line: &str, status: u16, body: Value) {
-        self.0
+        self.set_refusal(line, Some((status, body, false)));
+    }
+
+    /// Every request to "METHOD path" is answered with `status` and `body` (until `None`).
+    pub fn set_refusal(&self, line: &str, refusal: Option<(u16, Value, bool)>) {
+        let mut refusals = self
+            .0
             .refusals
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .insert(line.to_owned(), (status, body));
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match refusal {
+            Some(refusal) => refusals.insert(line.to_owned(), refusal),
+            None => refusals.remove(line),
+        };
     }
 
     /// The refusal set aside for this request, if any (used once).
     pub fn take_refusal(&self, method: &str, path: &str) -> Option<(u16, Value)> {
-        self.0
+        let mut refusals = self
+            .0
             .refusals
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .remove(&format!("{method} {path}"))
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let line = format!("{method} {path}");
+        match refusals.get(&line) {
+            Some((status, body, true)) => Some((*status, body.clone())),
+            Some(_) => refusals
+                .remove(&line)
+                .map(|(status, body, _)| (status, body)),
+            None => None,
+        }
     }
 
     /// How many requests "METHOD path" received.

@@ -74,11 +74,34 @@ impl Pictures<'_> {
             })
             .collect();
         // Captions and alt text as edited here (and not yet read back through the galleries).
-        let edited: std::collections::HashMap<i64, crate::sync::view::ViewRow> = self
-            .desk
-            .view_rows(&IMAGES_SPEC)?
+        // An image the images list has not brought yet (a first read still going, a failed one)
+        // is folded over its gallery's copy, so an edit of it shows at once all the same.
+        let listed_images = store.records(IMAGES_SPEC.name())?;
+        let listed: std::collections::HashSet<i64> = listed_images
+            .iter()
+            .filter_map(crate::store::records::row_id)
+            .collect();
+        let mut image_rows = listed_images;
+        image_rows.extend(
+            gallery_views
+                .iter()
+                .filter_map(|v| v.row.get("images").and_then(Value::as_array))
+                .flatten()
+                .filter_map(Value::as_object)
+                .filter(|image| {
+                    crate::store::records::row_id(image).is_some_and(|id| !listed.contains(&id))
+                })
+                .cloned(),
+        );
+        let edited: std::collections::HashMap<i64, crate::sync::view::ViewRow> =
+            crate::sync::view::fold(
+                image_rows,
+                &store.outbox_entries(IMAGES_SPEC.name())?,
+                IMAGES_SPEC.image_fields,
+                IMAGES_SPEC.api.order_field,
+            )
             .into_iter()
-            .filter_map(|v| Some((v.row.get("id").and_then(Value::as_i64)?, v)))
+            .filter_map(|v| Some((crate::store::records::row_id(&v.row)?, v)))
             .collect();
         for image in galleries.iter_mut().flat_map(|g| g.images.iter_mut()) {
             if let Some(view) = edited.get(&image.id) {
@@ -96,8 +119,7 @@ impl Pictures<'_> {
         let sync = self.desk.sync()?;
         for gallery in &mut galleries {
             gallery.images.retain(|image| {
-                let just_deleted =
-                    !edited.contains_key(&image.id) && sync.is_own(IMAGES_SPEC.name(), image.id);
+                let just_deleted = sync.deleted_here(IMAGES_SPEC.name(), image.id);
                 !deleted.contains(&image.id) && !just_deleted
             });
         }
