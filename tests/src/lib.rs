@@ -59,6 +59,7 @@ fn free_port() -> u16 {
 pub struct AppProfile {
     pub data_dir: tempfile::TempDir,
     pub keyring_service: String,
+    name: String,
 }
 
 impl AppProfile {
@@ -66,6 +67,41 @@ impl AppProfile {
         Self {
             data_dir: tempfile::tempdir().unwrap(),
             keyring_service: format!("hotelmate-desk-e2e-{name}-{}", std::process::id()),
+            name: name.to_owned(),
+        }
+    }
+}
+
+/// How much of each desk's log a failed test prints.
+const FAILED_LOG_TAIL: usize = 80;
+
+impl Drop for AppProfile {
+    /// When the test failed, the desk's log (which goes with its data folder) is kept among the
+    /// artifacts and its end printed, so a failure seen once can be read afterwards.
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            return;
+        }
+        let logs = self.data_dir.path().join("logs");
+        let Ok(files) = std::fs::read_dir(&logs) else {
+            return;
+        };
+        let kept = artifacts_dir().join(format!("logs-{}-{}", self.name, std::process::id()));
+        let _ = std::fs::create_dir_all(&kept);
+        for file in files.flatten() {
+            let _ = std::fs::copy(file.path(), kept.join(file.file_name()));
+            let Ok(text) = std::fs::read_to_string(file.path()) else {
+                continue;
+            };
+            let lines: Vec<&str> = text.lines().collect();
+            let tail = &lines[lines.len().saturating_sub(FAILED_LOG_TAIL)..];
+            eprintln!(
+                "--- the end of desk '{}' log ({}; whole in {}) ---\n{}",
+                self.name,
+                file.file_name().to_string_lossy(),
+                kept.display(),
+                tail.join("\n")
+            );
         }
     }
 }
