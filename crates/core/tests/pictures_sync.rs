@@ -3,8 +3,9 @@
 //! desk restarted) reach the gallery once; a cancelled upload never stays in the gallery; a
 //! gallery's new order is one `reorder_images` call and a refused one goes back; room types
 //! made, changed, reordered and deleted offline arrive, and a change a colleague made to the
-//! same field is offered as a conflict; colleagues' changes found by a reconcile are told (not
-//! this desk's own); a hotel image is cut to its slot's shape.
+//! same field is offered as a conflict, and so are a gallery's and a photo caption's (what only
+//! one side changed is merged); colleagues' changes found by a reconcile are told (not this
+//! desk's own); a hotel image is cut to its slot's shape.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
@@ -12,7 +13,7 @@ mod support;
 use std::time::Duration;
 
 use hotelmate_core::desk::Resolution;
-use hotelmate_core::desk::{GalleryPatch, HotelImageSlot, RoomTypePatch};
+use hotelmate_core::desk::{GalleryPatch, HotelImageSlot, ImagePatch, RoomTypePatch};
 use hotelmate_core::events::ResourceKind;
 use hotelmate_core::media::Crop;
 use hotelmate_core::pictures::{PicturesOverview, UploadState};
@@ -583,6 +584,143 @@ async fn a_hotel_image_is_cut_to_its_slots_shape() {
         .await
         .unwrap_err();
     assert!(refused.to_string().contains("inside"), "{refused}");
+    a.shutdown().await;
+    server.shutdown().await;
+}
+
+/// A gallery and a photo's caption changed with the network cut while a colleague changed the
+/// same gallery and the same photo: what only one side changed is merged (the colleague's new
+/// description stays beside this desk's new category), what both changed is asked (the name,
+/// the caption), "keep theirs" on the caption leaves the colleague's words and "keep mine" on
+/// the name sends this desk's. Nothing else is sent over the colleague's change.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_gallery_and_a_caption_changed_on_two_desks_are_merged_and_asked_field_by_field() {
+    let server = sandbox().await;
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let (a, _da) = desk("gallery-conflicts");
+    sign_in(&a, &server, proxy.addr(), "sean.murphy").await;
+    let shown = loaded(&a).await;
+    let tok = token(&server, "anna.byrne").await;
+    let gallery = shown
+        .galleries
+        .iter()
+        .find(|g| !g.images.is_empty())
+        .unwrap()
+        .clone();
+    let image = gallery.images[0].clone();
+
+    proxy.cut();
+    a.pictures()
+        .update_gallery(
+            gallery.id,
+            &GalleryPatch {
+                name: Some("Lakeside at dawn".into()),
+                category: Some("activities".into()),
+                ..GalleryPatch::default()
+            },
+        )
+        .unwrap();
+    a.pictures()
+        .edit_image(
+            image.id,
+            &ImagePatch {
+                caption: Some("Mine: the jetty".into()),
+                ..ImagePatch::default()
+            },
+        )
+        .unwrap();
+    rest(
+        &server,
+        &tok,
+        Method::PATCH,
+        &format!("/api/staff/hotel/killarney/galleries/{}/", gallery.id),
+        Some(json!({"name": "Lakeside mornings", "description": "Taken by our porter"})),
+    )
+    .await;
+    rest(
+        &server,
+        &tok,
+        Method::PATCH,
+        &format!("/api/staff/hotel/killarney/gallery-images/{}/", image.id),
+        Some(json!({"caption": "Theirs: the boathouse", "alt_text": "A wooden boathouse"})),
+    )
+    .await;
+    proxy.restore();
+
+    eventually("both changes wait for a decision", WAIT, || async {
+        a.conflicts().unwrap().len() == 2
+    })
+    .await;
+    let conflicts = a.conflicts().unwrap();
+    let on = |resource: &str| {
+        conflicts
+            .iter()
+            .find(|c| c.resource == resource)
+            .unwrap_or_else(|| panic!("no conflict on {resource}: {conflicts:?}"))
+            .clone()
+    };
+    let named = on("galleries");
+    assert_eq!(
+        named
+            .fields
+            .iter()
+            .map(|f| f.field.as_str())
+            .collect::<Vec<_>>(),
+        ["name"],
+        "only the name was changed on both desks"
+    );
+    assert_eq!(named.fields[0].theirs, json!("Lakeside mornings"));
+    assert_eq!(named.fields[0].mine, json!("Lakeside at dawn"));
+    let captioned = on("gallery_images");
+    assert_eq!(
+        captioned
+            .fields
+            .iter()
+            .map(|f| f.field.as_str())
+            .collect::<Vec<_>>(),
+        ["caption"]
+    );
+    a.resolve_conflict(named.seq, Resolution::KeepMine).unwrap();
+    a.resolve_conflict(captioned.seq, Resolution::KeepTheirs)
+        .unwrap();
+    eventually("nothing waits", WAIT, || async {
+        a.outbox_summary().unwrap().pending == 0 && a.conflicts().unwrap().is_empty()
+    })
+    .await;
+
+    let on_server = server_gallery(&server, &tok, gallery.id).await;
+    assert_eq!(on_server["name"], "Lakeside at dawn", "mine kept");
+    assert_eq!(on_server["category"], "activities", "mine merged");
+    assert_eq!(
+        on_server["description"], "Taken by our porter",
+        "theirs merged"
+    );
+    let photo = rest(
+        &server,
+        &tok,
+        Method::GET,
+        &format!("/api/staff/hotel/killarney/gallery-images/{}/", image.id),
+        None,
+    )
+    .await;
+    assert_eq!(photo["caption"], "Theirs: the boathouse", "theirs kept");
+    assert_eq!(photo["alt_text"], "A wooden boathouse");
+    eventually("the desk shows what the server has", WAIT, || async {
+        let overview = a.pictures().overview().unwrap();
+        let g = overview
+            .galleries
+            .iter()
+            .find(|g| g.id == gallery.id)
+            .unwrap();
+        let i = g.images.iter().find(|i| i.id == image.id).unwrap();
+        g.name == "Lakeside at dawn"
+            && g.description == "Taken by our porter"
+            && i.caption == "Theirs: the boathouse"
+            && i.alt_text == "A wooden boathouse"
+            && g.sync == RowSync::Synced
+            && i.sync == RowSync::Synced
+    })
+    .await;
     a.shutdown().await;
     server.shutdown().await;
 }
