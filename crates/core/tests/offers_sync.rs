@@ -1081,6 +1081,72 @@ async fn a_desk_never_takes_its_own_edit_for_a_colleagues_even_when_the_event_co
     server.shutdown().await;
 }
 
+/// The same for new offers: the server announces `offer-created` before it answers the POST, and
+/// the creating desk must know the new offer as its own whichever comes first, also in the
+/// moment after the answer is stored and before the desk noted it (a toast of its own offer
+/// reached the notification service once in a full window-test run). B hears each as new.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_desk_never_takes_its_own_new_offer_for_a_colleagues() {
+    const CREATES: usize = 30;
+    let server = sandbox().await;
+    let (a, _da) = desk("own-new-a");
+    let (b, _db) = desk("own-new-b");
+    sign_in(&a, &server, server.addr(), "sean.murphy").await;
+    sign_in(&b, &server, server.addr(), "anna.byrne").await;
+    loaded(&a).await;
+    loaded(&b).await;
+    eventually("both desks are live", WAIT, || async {
+        a.connection_status() == hotelmate_core::ConnectionStatus::Online
+            && b.connection_status() == hotelmate_core::ConnectionStatus::Online
+    })
+    .await;
+    let mut a_events = a.subscribe();
+    let mut b_events = b.subscribe();
+    for n in 0..CREATES {
+        // As the editor sends a new offer: only the fields the user filled in.
+        a.offers()
+            .create(&fields(json!({
+                "title": format!("Harbour Brunch {n}"),
+                "short_description": "Sundays from eleven",
+            })))
+            .unwrap();
+        synced(&a).await;
+    }
+    let last = format!("Harbour Brunch {}", CREATES - 1);
+    eventually("desk B shows the last new offer", WAIT, || async {
+        b.offers().list().unwrap().iter().any(|o| o.title == last)
+    })
+    .await;
+    // Let every event of the run arrive.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let remote = |events: &mut tokio::sync::broadcast::Receiver<DeskEvent>| {
+        let mut found = Vec::new();
+        while let Ok(event) = events.try_recv() {
+            if let DeskEvent::RemoteChange { action, title, .. } = event {
+                found.push(format!("{action}: {}", title.unwrap_or_default()));
+            }
+        }
+        found
+    };
+    let a_remote = remote(&mut a_events);
+    assert!(
+        a_remote.is_empty(),
+        "A took its own new offers for a colleague's: {a_remote:?}"
+    );
+    let b_remote = remote(&mut b_events);
+    assert_eq!(
+        b_remote
+            .iter()
+            .filter(|r| r.starts_with("created: "))
+            .count(),
+        CREATES,
+        "B hears each of A's new offers once: {b_remote:?}"
+    );
+    a.shutdown().await;
+    b.shutdown().await;
+    server.shutdown().await;
+}
+
 /// Offline, a desk edits an offer and gives it a new photo (two changes waiting); a colleague
 /// deletes the offer. Told so, the user lets the delete stand: both changes go, and nothing comes
 /// back as a second "deleted elsewhere" (before, the photo did, titled "#<id>", and "keep mine"

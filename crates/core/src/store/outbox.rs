@@ -343,6 +343,16 @@ impl Store {
         Ok(resolve(&tx, resource, id)?)
     }
 
+    /// Whether row `id` of `resource` was created by this desk (its create's answer is stored
+    /// and its temporary id mapped, in the transaction that took the entry out of the outbox).
+    pub fn created_here(&self, resource: &str, id: i64) -> Result<bool, StoreError> {
+        Ok(self.lock().query_row(
+            "SELECT EXISTS (SELECT 1 FROM id_map WHERE resource = ?1 AND id = ?2)",
+            params![resource, id],
+            |r| r.get(0),
+        )?)
+    }
+
     pub fn outbox_entries(&self, resource: &str) -> Result<Vec<OutboxEntry>, StoreError> {
         let conn = self.lock();
         let mut statement =

@@ -220,9 +220,12 @@ fn apply_hint(shared: &SyncShared, spec: &'static ResourceSpec, hint: Hint) {
     let name = spec.name();
     let change = match hint {
         Hint::Upsert { row, action } => {
-            if shared.is_own_create(name, &row) {
-                // This desk's own new row, announced before the server answered the request:
-                // the answer stores it (with the temporary id mapped), so nothing to do here.
+            if shared.is_own_create(name, &row)
+                || (action == "created" && shared.created_here(name, &row))
+            {
+                // This desk's own new row, announced before the server answered the request
+                // (or read just after the answer was stored): the answer stores it (with the
+                // temporary id mapped), so nothing to do here.
                 return;
             }
             let id = row.get("id").and_then(Value::as_i64).unwrap_or_default();

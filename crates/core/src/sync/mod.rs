@@ -238,6 +238,19 @@ impl SyncShared {
             .any(|((r, i), at)| *r == resource && *i == id && at.elapsed() < OWN_CHANGE_MEMORY)
     }
 
+    /// Whether a row the server announces as new was created by this desk and its answer is
+    /// already stored: the announcement can be read just after the create left the outbox and
+    /// before the replay noted the row as this desk's own.
+    pub fn created_here(&self, resource: &str, row: &crate::store::Row) -> bool {
+        let Some(id) = crate::store::records::row_id(row) else {
+            return false;
+        };
+        self.store.created_here(resource, id).unwrap_or_else(|err| {
+            tracing::warn!(error = %err, "cannot read which rows this desk created");
+            false
+        })
+    }
+
     /// Whether a row announced by the server is one this desk is creating right now: the
     /// server announces a new row before it answers the request that made it.
     pub fn is_own_create(&self, resource: &str, row: &crate::store::Row) -> bool {
