@@ -32,6 +32,52 @@ async fn switch_offer(desk: &Client, title: &str) -> bool {
         == Value::Bool(true)
 }
 
+/// Whether the server has the offer titled `title` switched on, as a colleague's browser reads it.
+async fn on_server(server: &StandaloneSandbox, title: &str) -> Option<bool> {
+    let http = reqwest::Client::new();
+    let base = format!("http://{}", server.addr);
+    let login: Value = http
+        .post(format!("{base}/api/staff/login/"))
+        .json(&serde_json::json!({"username": "anna.byrne", "password": "killarney-demo"}))
+        .send()
+        .await
+        .ok()?
+        .json()
+        .await
+        .ok()?;
+    let offers: Value = http
+        .get(format!(
+            "{base}/api/staff/hotel/killarney/offers/?page_size=100"
+        ))
+        .header(
+            "Authorization",
+            format!("Token {}", login["token"].as_str()?),
+        )
+        .send()
+        .await
+        .ok()?
+        .json()
+        .await
+        .ok()?;
+    offers["results"]
+        .as_array()?
+        .iter()
+        .find(|o| o["title"] == title)?["is_active"]
+        .as_bool()
+}
+
+/// What the display's stage shows, in words (for a failure's message).
+async fn stage(app: &Client) -> String {
+    app.execute(
+        "return [...document.querySelectorAll('[data-testid=display] [data-testid]')]
+           .map(e => e.dataset.testid + (e.dataset.count ? '=' + e.dataset.count : '')).join(', ');",
+        vec![],
+    )
+    .await
+    .map(|v| v.to_string())
+    .unwrap_or_else(|e| format!("unreadable: {e}"))
+}
+
 /// Ctrl+Shift+L, typed on the keyboard.
 async fn press_leave_keys(app: &Client) {
     let keys = KeyActions::new("keyboard".into())
@@ -131,17 +177,25 @@ async fn window_a_lobby_display_follows_another_desk_through_an_outage_and_is_le
     // The lobby's network goes: every photo still shows; what changes meanwhile shows after.
     proxy.cut();
     assert!(switch_offer(&desk, &title).await != was_on);
+    until("the manager's desk sent the switch", || async {
+        on_server(&server, &title).await == Some(was_on)
+    })
+    .await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let (during, loaded) = display_state(&lobby).await;
     assert_eq!(during, expected, "nothing new arrives while cut");
     assert!(loaded, "every photo shows with the network cut");
     proxy.restore();
     let restored = Instant::now();
-    until(
-        "after reconnecting the display shows the change",
-        || async { display_state(&lobby).await.0 == before },
-    )
-    .await;
+    let deadline = Instant::now() + hotelmate_e2e::UI_TIMEOUT;
+    while display_state(&lobby).await.0 != before {
+        assert!(
+            Instant::now() < deadline,
+            "after reconnecting the display does not show the change ({before} offers): it shows {}",
+            stage(&lobby).await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     println!(
         "after the network returned, the display showed the change in {} ms",
         restored.elapsed().as_millis()

@@ -151,11 +151,22 @@ async fn window_pictures_show_offline_and_a_hero_picked_offline_reaches_the_serv
     let on_server = server_images().await;
     click(&app, "[data-testid=gallery] .tile-image").await;
     click(&app, "[data-testid=image-delete]").await;
-    until(
-        "the image is deleted on the server after the undo time",
-        || async { server_images().await == on_server - 1 },
-    )
-    .await;
+    let deadline = std::time::Instant::now() + hotelmate_e2e::UI_TIMEOUT;
+    while server_images().await != on_server - 1 {
+        if std::time::Instant::now() >= deadline {
+            let shown = app
+                .execute(
+                    "const words = (css) => document.querySelector(css)?.textContent?.trim() ?? '(none)';
+                     return `error: ${words('[data-testid=pictures-error]')}; undo bar: ${words('.undo-bar')}; status bar: ${words('[data-testid=status-bar]')}`;",
+                    vec![],
+                )
+                .await
+                .map(|v| v.to_string())
+                .unwrap_or_else(|e| format!("unreadable: {e}"));
+            panic!("the image was not deleted on the server after the undo time; the screen shows {shown}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     assert_eq!(count_images().await, before_delete - 1);
 
     // The lightbox by keyboard: the right arrow shows the next image, Esc closes it.
