@@ -178,6 +178,21 @@ impl Killable {
             .count()
     }
 
+    /// Runs the child to the end: everything is sent, and enough kills landed mid-upload for
+    /// the test to mean anything.
+    async fn finish(&mut self, unknown_outcomes: usize) {
+        self.child(None).await;
+        assert!(
+            unknown_outcomes >= KILLS / 4,
+            "kills must land while an upload is on its way for the test to mean anything: \
+             {unknown_outcomes} uploads were left with an unknown outcome"
+        );
+        assert!(
+            self.store.all_outbox().unwrap().is_empty(),
+            "everything was sent in the end"
+        );
+    }
+
     fn sending(&self) -> bool {
         self.store
             .all_outbox()
@@ -217,16 +232,7 @@ async fn photos_added_while_the_desk_is_killed_reach_the_gallery_once_each() {
         }
         unknown_outcomes += desk.child(Some(round)).await;
     }
-    desk.child(None).await;
-    assert!(
-        unknown_outcomes >= KILLS / 4,
-        "kills must land while an upload is on its way for the test to mean anything: \
-         {unknown_outcomes} uploads were left with an unknown outcome"
-    );
-    assert!(
-        desk.store.all_outbox().unwrap().is_empty(),
-        "everything was sent in the end"
-    );
+    desk.finish(unknown_outcomes).await;
 
     let gallery = rest(
         &desk.server,
@@ -290,16 +296,7 @@ async fn a_room_photo_and_the_hero_replaced_while_the_desk_is_killed_end_as_the_
         last = (photo_of_room, hero);
         unknown_outcomes += desk.child(Some(round)).await;
     }
-    desk.child(None).await;
-    assert!(
-        unknown_outcomes >= KILLS / 4,
-        "kills must land while an upload is on its way for the test to mean anything: \
-         {unknown_outcomes} uploads were left with an unknown outcome"
-    );
-    assert!(
-        desk.store.all_outbox().unwrap().is_empty(),
-        "everything was sent in the end"
-    );
+    desk.finish(unknown_outcomes).await;
 
     let room_type = rest(
         &desk.server,

@@ -374,18 +374,15 @@ async fn a_change_saved_while_the_previous_one_is_on_its_way_is_sent_too() {
     server.shutdown().await;
 }
 
-/// Issue 15 (c): after a long outage the desk's retry delay has grown (here to 6 s or more);
-/// when the network returns, the change a colleague made meanwhile is read and the desk's own
-/// edit sent within moments, not at the next scheduled retry; and the live socket, whose own
-/// backoff has grown too, is retried as soon as a request succeeds, so "Online" comes back with
-/// colleagues' changes arriving live. Requests and the socket go through two proxies, so each
-/// half is seen alone ("Online" is never shown while the socket is still cut).
-#[tokio::test(flavor = "multi_thread")]
-async fn when_the_network_returns_the_desk_notices_at_once_whatever_its_retry_delay() {
-    let server = sandbox().await;
+/// A desk signed in as sean.murphy whose requests and live socket go through a proxy each (so
+/// each can be cut alone), once it is live.
+async fn live_behind_two_proxies(
+    server: &hotelmate_sandbox::SandboxHandle,
+    name: &str,
+) -> (Desk, tempfile::TempDir, CutProxy, CutProxy) {
     let http = CutProxy::start(server.addr()).await.unwrap();
     let socket = CutProxy::start(server.addr()).await.unwrap();
-    let (a, _da) = desk("network-back");
+    let (desk, dir) = desk(name);
     let request = hotelmate_core::SignInRequest {
         server_url: format!("http://{}", http.addr()),
         username: "sean.murphy".into(),
@@ -397,12 +394,25 @@ async fn when_the_network_returns_the_desk_notices_at_once_whatever_its_retry_de
             tls: false,
         }),
     };
-    a.sign_in(request).await.unwrap();
-    loaded(&a).await;
+    desk.sign_in(request).await.unwrap();
+    loaded(&desk).await;
     eventually("the desk is live", WAIT, || async {
-        a.connection_status() == ConnectionStatus::Online
+        desk.connection_status() == ConnectionStatus::Online
     })
     .await;
+    (desk, dir, http, socket)
+}
+
+/// Issue 15 (c): after a long outage the desk's retry delay has grown (here to 6 s or more);
+/// when the network returns, the change a colleague made meanwhile is read and the desk's own
+/// edit sent within moments, not at the next scheduled retry; and the live socket, whose own
+/// backoff has grown too, is retried as soon as a request succeeds, so "Online" comes back with
+/// colleagues' changes arriving live. Requests and the socket go through two proxies, so each
+/// half is seen alone ("Online" is never shown while the socket is still cut).
+#[tokio::test(flavor = "multi_thread")]
+async fn when_the_network_returns_the_desk_notices_at_once_whatever_its_retry_delay() {
+    let server = sandbox().await;
+    let (a, _da, http, socket) = live_behind_two_proxies(&server, "network-back").await;
     let tok = token(&server, "anna.byrne").await;
     let offer = a.offers().list().unwrap()[0].clone();
 
@@ -487,26 +497,7 @@ async fn when_the_network_returns_the_desk_notices_at_once_whatever_its_retry_de
 #[tokio::test(flavor = "multi_thread")]
 async fn an_answer_that_arrives_after_the_socket_dropped_does_not_end_the_watch_for_the_network() {
     let server = sandbox().await;
-    let http = CutProxy::start(server.addr()).await.unwrap();
-    let socket = CutProxy::start(server.addr()).await.unwrap();
-    let (a, _da) = desk("late-answer");
-    let request = hotelmate_core::SignInRequest {
-        server_url: format!("http://{}", http.addr()),
-        username: "sean.murphy".into(),
-        password: PASSWORD.into(),
-        pusher: Some(hotelmate_core::config::PusherEndpoint::SelfHosted {
-            key: server.pusher().key,
-            host: socket.addr().ip().to_string(),
-            port: socket.addr().port(),
-            tls: false,
-        }),
-    };
-    a.sign_in(request).await.unwrap();
-    loaded(&a).await;
-    eventually("the desk is live", WAIT, || async {
-        a.connection_status() == ConnectionStatus::Online
-    })
-    .await;
+    let (a, _da, http, socket) = live_behind_two_proxies(&server, "late-answer").await;
     let tok = token(&server, "anna.byrne").await;
     let offer = a.offers().list().unwrap()[0].clone();
 
@@ -1019,6 +1010,27 @@ async fn reorders_on_two_desks_end_in_one_order_without_conflicts() {
     server.shutdown().await;
 }
 
+/// Two desks on the same server, signed in as sean.murphy (A) and anna.byrne (B), once both
+/// have read the offers and are live.
+async fn two_live_desks(
+    server: &hotelmate_sandbox::SandboxHandle,
+    a_name: &str,
+    b_name: &str,
+) -> ((Desk, tempfile::TempDir), (Desk, tempfile::TempDir)) {
+    let (a, da) = desk(a_name);
+    let (b, db) = desk(b_name);
+    sign_in(&a, server, server.addr(), "sean.murphy").await;
+    sign_in(&b, server, server.addr(), "anna.byrne").await;
+    loaded(&a).await;
+    loaded(&b).await;
+    eventually("both desks are live", WAIT, || async {
+        a.connection_status() == ConnectionStatus::Online
+            && b.connection_status() == ConnectionStatus::Online
+    })
+    .await;
+    ((a, da), (b, db))
+}
+
 /// The server announces a change on the hotel channel before it answers the request that made
 /// it. The editing desk must still know the change as its own: no highlight, no toast, not even
 /// for the edits whose event beats the answer (before, 18 to 25 of 50 were taken for a
@@ -1027,17 +1039,7 @@ async fn reorders_on_two_desks_end_in_one_order_without_conflicts() {
 async fn a_desk_never_takes_its_own_edit_for_a_colleagues_even_when_the_event_comes_first() {
     const EDITS: usize = 30;
     let server = sandbox().await;
-    let (a, _da) = desk("own-a");
-    let (b, _db) = desk("own-b");
-    sign_in(&a, &server, server.addr(), "sean.murphy").await;
-    sign_in(&b, &server, server.addr(), "anna.byrne").await;
-    loaded(&a).await;
-    loaded(&b).await;
-    eventually("both desks are live", WAIT, || async {
-        a.connection_status() == hotelmate_core::ConnectionStatus::Online
-            && b.connection_status() == hotelmate_core::ConnectionStatus::Online
-    })
-    .await;
+    let ((a, _da), (b, _db)) = two_live_desks(&server, "own-a", "own-b").await;
     let mut a_events = a.subscribe();
     let mut b_events = b.subscribe();
     let ids: Vec<i64> = a.offers().list().unwrap().iter().map(|o| o.id).collect();
@@ -1089,17 +1091,7 @@ async fn a_desk_never_takes_its_own_edit_for_a_colleagues_even_when_the_event_co
 async fn a_desk_never_takes_its_own_new_offer_for_a_colleagues() {
     const CREATES: usize = 30;
     let server = sandbox().await;
-    let (a, _da) = desk("own-new-a");
-    let (b, _db) = desk("own-new-b");
-    sign_in(&a, &server, server.addr(), "sean.murphy").await;
-    sign_in(&b, &server, server.addr(), "anna.byrne").await;
-    loaded(&a).await;
-    loaded(&b).await;
-    eventually("both desks are live", WAIT, || async {
-        a.connection_status() == hotelmate_core::ConnectionStatus::Online
-            && b.connection_status() == hotelmate_core::ConnectionStatus::Online
-    })
-    .await;
+    let ((a, _da), (b, _db)) = two_live_desks(&server, "own-new-a", "own-new-b").await;
     let mut a_events = a.subscribe();
     let mut b_events = b.subscribe();
     for n in 0..CREATES {
