@@ -44,18 +44,30 @@ impl Desk {
     }
 
     /// One row as shown. The UI may still hold the temporary id of a row whose create has since
-    /// reached the server; it is found under its server id.
+    /// reached the server; it is found under its server id, also when the create reaches the
+    /// server while the row is being read (a new offer's answer can be stored between the two
+    /// reads: the save that queued it then said the offer was missing).
     pub(super) fn view_row(
         &self,
         spec: &ResourceSpec,
         id: i64,
         what: &'static str,
     ) -> Result<ViewRow, DeskError> {
-        let id = self.inner.store.resolve_id(spec.name(), id)?;
-        self.view_rows(spec)?
-            .into_iter()
-            .find(|v| v.row.get("id").and_then(Value::as_i64) == Some(id))
-            .ok_or(DeskError::Missing(what))
+        let find = |wanted: i64| -> Result<Option<ViewRow>, DeskError> {
+            Ok(self
+                .view_rows(spec)?
+                .into_iter()
+                .find(|v| v.row.get("id").and_then(Value::as_i64) == Some(wanted)))
+        };
+        let resolved = self.inner.store.resolve_id(spec.name(), id)?;
+        if let Some(row) = find(resolved)? {
+            return Ok(row);
+        }
+        let now = self.inner.store.resolve_id(spec.name(), id)?;
+        if now == resolved {
+            return Err(DeskError::Missing(what));
+        }
+        find(now)?.ok_or(DeskError::Missing(what))
     }
 
     /// Something of `spec` was queued: tell the UI and wake the sync worker.
