@@ -2,7 +2,7 @@
 //!
 //! - `demo`: install what the app needs, build the UI and the app, and open it on the demo hotel.
 //! - `test`: install everything the tests need, then run every check and test (the CI command).
-//! - `bench [realtime|media|sync|chat|load|converge [--desks N] [--rounds N]|soak [--hours N]]`: the benchmarks, each against a reference in the same run;
+//! - `bench [realtime|media|sync|pictures|chat|load|converge [--desks N] [--rounds N]|soak [--hours N]]`: the benchmarks, each against a reference in the same run;
 //!   tables on stdout, JSON under `target/bench/`.
 //! - `bundle [--appimage]`: the installable `.deb` (and AppImage) of a release build.
 //! - `setup`: only the installs (idempotent; fast when everything is there).
@@ -33,7 +33,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(&args[1..]),
         Some(desktop::INNER_COMMAND) => desktop::inner(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <demo | test [nextest filters] | bundle [--appimage] | bench [realtime|media|sync|chat|load|converge [--desks N] [--rounds N]|soak [--hours N]] | setup | doctor>");
+            eprintln!("usage: cargo xtask <demo | test [nextest filters] | bundle [--appimage] | bench [realtime|media|sync|pictures|chat|load|converge [--desks N] [--rounds N]|soak [--hours N]] | setup | doctor>");
             return ExitCode::from(2);
         }
     };
