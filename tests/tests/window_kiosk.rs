@@ -15,8 +15,9 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use fantoccini::Client;
 use hotelmate_e2e::{
-    click, display_state, on_offer_row, row_titles, screenshot, sign_in_with_key, switch_to,
-    text_of, type_into, until, AppProfile, CutProxy, Driver, ScreenSaverStandIn, StandaloneSandbox,
+    click, describe_display, display_state, on_offer_row, row_titles, screenshot, sign_in_with_key,
+    switch_to, text_of, type_into, until, AppProfile, CutProxy, Driver, ScreenSaverStandIn,
+    StandaloneSandbox,
 };
 use serde_json::Value;
 
@@ -64,18 +65,6 @@ async fn on_server(server: &StandaloneSandbox, title: &str) -> Option<bool> {
         .iter()
         .find(|o| o["title"] == title)?["is_active"]
         .as_bool()
-}
-
-/// What the display's stage shows, in words (for a failure's message).
-async fn stage(app: &Client) -> String {
-    app.execute(
-        "return [...document.querySelectorAll('[data-testid=display] [data-testid]')]
-           .map(e => e.dataset.testid + (e.dataset.count ? '=' + e.dataset.count : '')).join(', ');",
-        vec![],
-    )
-    .await
-    .map(|v| v.to_string())
-    .unwrap_or_else(|e| format!("unreadable: {e}"))
 }
 
 /// Ctrl+Shift+L, typed on the keyboard.
@@ -192,7 +181,7 @@ async fn window_a_lobby_display_follows_another_desk_through_an_outage_and_is_le
         assert!(
             Instant::now() < deadline,
             "after reconnecting the display does not show the change ({before} offers): it shows {}",
-            stage(&lobby).await
+            describe_display(&lobby).await
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
