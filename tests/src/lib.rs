@@ -718,6 +718,22 @@ pub fn notification_log() -> String {
         .unwrap_or_default()
 }
 
+/// What the display shows, in words, for a failure's message: the live slide's test ids (with
+/// the offers' count) and each picture with whether it painted.
+pub async fn describe_display(app: &Client) -> String {
+    app.execute(
+        "const shown = [...document.querySelectorAll('[data-testid=display] [data-testid]')]
+           .map(e => e.dataset.testid + (e.dataset.count ? '=' + e.dataset.count : '')).join(', ');
+         const pictures = [...document.querySelectorAll('[data-testid=display] img')]
+           .map(i => `${i.src.slice(0, 60)} complete=${i.complete} width=${i.naturalWidth}`).join('; ');
+         return `slides: ${shown}; pictures: ${pictures}`;",
+        vec![],
+    )
+    .await
+    .map(|v| v.to_string())
+    .unwrap_or_else(|e| format!("unreadable: {e}"))
+}
+
 /// The reception display (the window the session drives): how many offers its offers panel
 /// rotates through (0 while another panel is up), and whether every image on it (hero, logo,
 /// the slide shown) has loaded from the desk's own copies.
