@@ -35,6 +35,24 @@ fn picture(shade: u8) -> Vec<u8> {
     png
 }
 
+/// 100 kB/s: a prepared photo of a few hundred kB takes seconds to go.
+const UPLINK_BYTES_PER_SECOND: u64 = 100_000;
+
+/// A photo with grain, so it stays a few hundred kB after the desk prepares it.
+fn grainy_picture() -> Vec<u8> {
+    let mut seed: u32 = 0x9e37_79b9;
+    let mut png = Vec::new();
+    image::RgbImage::from_fn(1200, 900, |x, y| {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        image::Rgb([(x / 5) as u8, (y / 4) as u8, (seed % 256) as u8])
+    })
+    .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+    .unwrap();
+    png
+}
+
 async fn loaded(desk: &hotelmate_core::Desk) -> PicturesOverview {
     let mut overview = None;
     eventually("the galleries and room types are stored", WAIT, || {
@@ -193,7 +211,10 @@ async fn photos_added_offline_reach_the_gallery_once_after_a_restart_and_the_net
 #[tokio::test(flavor = "multi_thread")]
 async fn a_cancelled_upload_does_not_stay_in_the_gallery() {
     let server = sandbox().await;
-    let far = CutProxy::start_with_delay(server.addr(), Duration::from_millis(150))
+    // A slow hotel uplink, so the photo is surely still on its way when it is cancelled. With
+    // a small photo 150 ms away the test failed once in a full run, most likely because the
+    // photo had arrived before the cancel; now a cancel that comes too late fails in words.
+    let far = CutProxy::start_with_uplink(server.addr(), UPLINK_BYTES_PER_SECOND)
         .await
         .unwrap();
     let (a, _da) = desk("gallery-cancel");
@@ -215,7 +236,7 @@ async fn a_cancelled_upload_does_not_stay_in_the_gallery() {
     );
     let sent = a
         .pictures()
-        .add_image(gallery.id, "second-thoughts.png".into(), picture(2))
+        .add_image(gallery.id, "second-thoughts.png".into(), grainy_picture())
         .await
         .unwrap();
     far.restore();
@@ -229,7 +250,10 @@ async fn a_cancelled_upload_does_not_stay_in_the_gallery() {
             _ => {}
         }
     }
-    a.pictures().cancel_upload(sent).unwrap();
+    assert!(
+        a.pictures().cancel_upload(sent).unwrap(),
+        "cancelled while it was on its way"
+    );
     let line = format!(
         "POST /api/staff/hotel/killarney/galleries/{}/upload_image/",
         gallery.id
