@@ -93,10 +93,11 @@ impl Pictures<'_> {
                 })
                 .cloned(),
         );
+        let image_entries = store.outbox_entries(IMAGES_SPEC.name())?;
         let edited: std::collections::HashMap<i64, crate::sync::view::ViewRow> =
             crate::sync::view::fold(
                 image_rows,
-                &store.outbox_entries(IMAGES_SPEC.name())?,
+                &image_entries,
                 IMAGES_SPEC.image_fields,
                 IMAGES_SPEC.api.order_field,
             )
@@ -110,9 +111,8 @@ impl Pictures<'_> {
         }
         // Images deleted here are gone from view at once, before the server is told, and after
         // (until the galleries, read again at once, no longer list them).
-        let deleted: Vec<i64> = store
-            .outbox_entries(IMAGES_SPEC.name())?
-            .into_iter()
+        let deleted: Vec<i64> = image_entries
+            .iter()
             .filter(|e| e.op == Op::Delete)
             .map(|e| e.target)
             .collect();

@@ -71,10 +71,11 @@ pub struct SyncShared {
     socket: Mutex<Option<pusher_channels::Client>>,
     /// Set (once) when the server refuses the token; the desk signs out on it.
     expired: watch::Sender<Option<String>>,
-    own_changes: Mutex<HashMap<(&'static str, i64), Instant>>,
+    /// Rows this desk changed on the server lately: their events are not colleagues' news.
+    own_changes: Recent,
     /// Rows this desk deleted on the server lately: a copy of them elsewhere (a gallery's list
     /// of its images) may still show them until it is read again.
-    own_deletes: Mutex<HashMap<(&'static str, i64), Instant>>,
+    own_deletes: Recent,
     /// What the live socket heard, so the replay may read merge bases in bulk.
     pub heard: heard::HeardLog,
 }
@@ -93,22 +94,42 @@ struct Plan {
     /// several resources fail is one failed attempt, not one per resource.
     round: u64,
     failed_round: Option<u64>,
-    /// The last failure was the network's (nothing answered): while waiting to retry, the
-    /// worker checks every [`NETWORK_PROBE`] whether the server answers again.
-    unreachable: bool,
-    /// `unreachable` was set because the live socket dropped, and no probe has answered
-    /// since. A request that succeeds meanwhile does not end the check: its answer may have
-    /// been on its way before the network went (the socket and the request learn of a cut in
-    /// either order), and then nothing would notice the network's return but the socket's
-    /// grown backoff.
-    socket_lost: bool,
+    /// Whether the worker watches for the network's return while it waits to retry.
+    watch: Watch,
     stopped: bool,
 }
 
-impl Plan {
-    fn lost_socket(&mut self) {
-        self.unreachable = true;
-        self.socket_lost = true;
+/// Whether the network may be gone. While it may, the worker checks every [`NETWORK_PROBE`]
+/// whether the server answers again.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Watch {
+    /// The server answered last.
+    #[default]
+    Answering,
+    /// The last failure was the network's (nothing answered); a request that succeeds ends it.
+    Unreachable,
+    /// The live socket dropped, and no probe has answered since. A request that succeeds
+    /// meanwhile does not end it: its answer may have been on its way before the network went
+    /// (the socket and the request learn of a cut in either order), and then nothing would
+    /// notice the network's return but the socket's grown backoff.
+    SocketLost,
+}
+
+/// Rows (resource and id) this desk touched in the last [`OWN_CHANGE_MEMORY`].
+#[derive(Default)]
+struct Recent(Mutex<HashMap<(&'static str, i64), Instant>>);
+
+impl Recent {
+    fn note(&self, resource: &'static str, id: i64) {
+        let mut rows = lock(&self.0);
+        rows.retain(|_, at| at.elapsed() < OWN_CHANGE_MEMORY);
+        rows.insert((resource, id), Instant::now());
+    }
+
+    fn holds(&self, resource: &str, id: i64) -> bool {
+        lock(&self.0)
+            .iter()
+            .any(|((r, i), at)| *r == resource && *i == id && at.elapsed() < OWN_CHANGE_MEMORY)
     }
 }
 
@@ -186,9 +207,7 @@ impl SyncShared {
     }
 
     pub fn remember_own(&self, resource: &'static str, id: i64) {
-        let mut own = lock(&self.own_changes);
-        own.retain(|_, at| at.elapsed() < OWN_CHANGE_MEMORY);
-        own.insert((resource, id), Instant::now());
+        self.own_changes.note(resource, id);
     }
 
     /// A change of row `id` of `spec` also changes the rows of `spec.also_changes` that list it
@@ -219,23 +238,13 @@ impl SyncShared {
         }
     }
 
-    fn remember_deleted(&self, resource: &'static str, id: i64) {
-        let mut deleted = lock(&self.own_deletes);
-        deleted.retain(|_, at| at.elapsed() < OWN_CHANGE_MEMORY);
-        deleted.insert((resource, id), Instant::now());
-    }
-
     /// Whether this desk deleted row `id` on the server in the last moments.
     pub fn deleted_here(&self, resource: &str, id: i64) -> bool {
-        lock(&self.own_deletes)
-            .iter()
-            .any(|((r, i), at)| *r == resource && *i == id && at.elapsed() < OWN_CHANGE_MEMORY)
+        self.own_deletes.holds(resource, id)
     }
 
     pub fn is_own(&self, resource: &str, id: i64) -> bool {
-        lock(&self.own_changes)
-            .iter()
-            .any(|((r, i), at)| *r == resource && *i == id && at.elapsed() < OWN_CHANGE_MEMORY)
+        self.own_changes.holds(resource, id)
     }
 
     /// Whether a row the server announces as new was created by this desk and its answer is
@@ -325,10 +334,13 @@ impl SyncShared {
             // The live socket dropped: the network may be gone though no request has failed
             // yet. The worker checks every NETWORK_PROBE whether the server answers, so the
             // desk is back within moments of the network, not at the socket's next backoff.
-            self.plan().lost_socket();
+            self.plan().watch = Watch::SocketLost;
         }
         if live {
-            self.plan().socket_lost = false;
+            let mut plan = self.plan();
+            if plan.watch == Watch::SocketLost {
+                plan.watch = Watch::Unreachable;
+            }
         }
         self.heard.subscribed(live);
         self.update_link(|link| link.socket(socket));
@@ -342,7 +354,7 @@ impl SyncShared {
     pub fn subscription_lost(&self) {
         if lock(&self.link).is_live() {
             // As in `socket_changed`: check whether the server still answers.
-            self.plan().lost_socket();
+            self.plan().watch = Watch::SocketLost;
         }
         self.heard.subscribed(false);
         self.update_link(Link::subscription_lost);
@@ -363,7 +375,10 @@ impl SyncShared {
     pub(crate) fn went_offline(&self, err: &ApiError) {
         let unreachable = matches!(err, ApiError::Network { .. } | ApiError::Timeout { .. });
         if unreachable {
-            self.plan().unreachable = true;
+            let mut plan = self.plan();
+            if plan.watch == Watch::Answering {
+                plan.watch = Watch::Unreachable;
+            }
         }
         self.went_offline_because(plain_reason(err));
     }
@@ -383,13 +398,13 @@ impl SyncShared {
 
     /// A request reached the server (and the socket is retried at once if it is down). After
     /// the live socket dropped, only a probe ends the watch for the network's return (see
-    /// `Plan::socket_lost`).
+    /// [`Watch::SocketLost`]).
     pub(crate) fn came_online(&self) {
         {
             let mut plan = self.plan();
             plan.failures = 0;
-            if !plan.socket_lost {
-                plan.unreachable = false;
+            if plan.watch == Watch::Unreachable {
+                plan.watch = Watch::Answering;
             }
         }
         if self.update_link(Link::http_ok) {
@@ -473,8 +488,8 @@ impl SyncEngine {
             link: Mutex::new(Link::new(socket)),
             socket: Mutex::new(None),
             expired,
-            own_changes: Mutex::new(HashMap::new()),
-            own_deletes: Mutex::new(HashMap::new()),
+            own_changes: Recent::default(),
+            own_deletes: Recent::default(),
             heard: heard::HeardLog::default(),
         });
         let worker = tokio::spawn(run(shared.clone()));
@@ -595,14 +610,13 @@ async fn wait_or_network_back(shared: &SyncShared, wait: Duration) {
         {
             return;
         }
-        let unreachable = shared.plan().unreachable;
-        if unreachable && shared.client.reachable(NETWORK_PROBE).await {
+        let watching = shared.plan().watch != Watch::Answering;
+        if watching && shared.client.reachable(NETWORK_PROBE).await {
             tracing::info!("the network is back; retrying now");
             {
                 let mut plan = shared.plan();
                 plan.failures = 0;
-                plan.unreachable = false;
-                plan.socket_lost = false;
+                plan.watch = Watch::Answering;
             }
             let live = shared.update_link(|link| {
                 link.http_ok();
@@ -720,7 +734,7 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
                 Replayed::Sent { target, .. } => {
                     shared.remember_own(spec.name(), *target);
                     if entry.op == crate::store::Op::Delete {
-                        shared.remember_deleted(spec.name(), *target);
+                        shared.own_deletes.note(spec.name(), *target);
                     }
                     shared.remember_own_parents(spec, *target);
                     for other in spec.also_changes {
