@@ -307,14 +307,28 @@ pub async fn click(client: &Client, css: &str) {
 }
 
 /// Waits until `check` holds for the page, polling.
-pub async fn until<F, Fut>(what: &str, mut check: F)
+pub async fn until<F, Fut>(what: &str, check: F)
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = bool>,
 {
+    until_explained(what, check, || async { String::new() }).await
+}
+
+/// As [`until`]; on timing out, the failure also says what `explain` finds (what the screen
+/// shows), so a failure seen once can be understood afterwards.
+pub async fn until_explained<F, Fut, E, EFut>(what: &str, mut check: F, explain: E)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+    E: FnOnce() -> EFut,
+    EFut: Future<Output = String>,
+{
     let deadline = Instant::now() + UI_TIMEOUT;
     while !check().await {
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        if Instant::now() >= deadline {
+            panic!("timed out waiting until {what}; {}", explain().await);
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -568,8 +582,13 @@ pub use hotelmate_sandbox::network::CutProxy;
 /// The token of `username` (every demo login has the same password), as their own browser
 /// would get it.
 pub async fn token_of(server: &hotelmate_sandbox::SandboxHandle, username: &str) -> String {
+    token_at(&server.base_url(), username).await
+}
+
+/// As [`token_of`], for the server at `base`.
+async fn token_at(base: &str, username: &str) -> String {
     let login: serde_json::Value = reqwest::Client::new()
-        .post(format!("{}/api/staff/login/", server.base_url()))
+        .post(format!("{base}/api/staff/login/"))
         .json(&serde_json::json!({"username": username, "password": "killarney-demo"}))
         .send()
         .await
@@ -604,11 +623,21 @@ pub async fn as_user(
     method: reqwest::Method,
     path: &str,
 ) -> serde_json::Value {
+    as_user_at(&server.base_url(), username, method, path).await
+}
+
+/// As [`as_user`], for the server at `base` (a standalone sandbox, its own process).
+pub async fn as_user_at(
+    base: &str,
+    username: &str,
+    method: reqwest::Method,
+    path: &str,
+) -> serde_json::Value {
     reqwest::Client::new()
-        .request(method, format!("{}{path}", server.base_url()))
+        .request(method, format!("{base}{path}"))
         .header(
             "Authorization",
-            format!("Token {}", token_of(server, username).await),
+            format!("Token {}", token_at(base, username).await),
         )
         .send()
         .await

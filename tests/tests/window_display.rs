@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use hotelmate_e2e::{
     click, describe_display, display_state, on_offer_row, row_titles, screenshot, sign_in,
-    switch_to, until, AppProfile, Driver,
+    switch_to, until, until_explained, AppProfile, Driver,
 };
 use hotelmate_sandbox::Sandbox;
 use serde_json::Value;
@@ -83,15 +83,12 @@ async fn window_the_display_shows_todays_offers_with_photos_follows_the_desk_and
     .await;
     click(&app, "[data-testid=open-display]").await;
     switch_to(&app, true).await;
-    let deadline = Instant::now() + hotelmate_e2e::UI_TIMEOUT;
-    while display_state(&app).await != (expected, true) {
-        assert!(
-            Instant::now() < deadline,
-            "the display does not show its {expected} offers and photos offline: {}",
-            describe_display(&app).await
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    until_explained(
+        "the display shows its offers and photos offline",
+        || async { display_state(&app).await == (expected, true) },
+        || describe_display(&app),
+    )
+    .await;
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     screenshot(&app, "51-reception-display-offline").await;
     app.close().await.unwrap();

@@ -15,9 +15,9 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use fantoccini::Client;
 use hotelmate_e2e::{
-    click, describe_display, display_state, on_offer_row, row_titles, screenshot, sign_in_with_key,
-    switch_to, text_of, type_into, until, AppProfile, CutProxy, Driver, ScreenSaverStandIn,
-    StandaloneSandbox,
+    as_user_at, click, describe_display, display_state, on_offer_row, row_titles, screenshot,
+    sign_in_with_key, switch_to, text_of, type_into, until, until_explained, AppProfile, CutProxy,
+    Driver, ScreenSaverStandIn, StandaloneSandbox,
 };
 use serde_json::Value;
 
@@ -35,31 +35,13 @@ async fn switch_offer(desk: &Client, title: &str) -> bool {
 
 /// Whether the server has the offer titled `title` switched on, as a colleague's browser reads it.
 async fn on_server(server: &StandaloneSandbox, title: &str) -> Option<bool> {
-    let http = reqwest::Client::new();
-    let base = format!("http://{}", server.addr);
-    let login: Value = http
-        .post(format!("{base}/api/staff/login/"))
-        .json(&serde_json::json!({"username": "anna.byrne", "password": "killarney-demo"}))
-        .send()
-        .await
-        .ok()?
-        .json()
-        .await
-        .ok()?;
-    let offers: Value = http
-        .get(format!(
-            "{base}/api/staff/hotel/killarney/offers/?page_size=100"
-        ))
-        .header(
-            "Authorization",
-            format!("Token {}", login["token"].as_str()?),
-        )
-        .send()
-        .await
-        .ok()?
-        .json()
-        .await
-        .ok()?;
+    let offers = as_user_at(
+        &format!("http://{}", server.addr),
+        "anna.byrne",
+        reqwest::Method::GET,
+        "/api/staff/hotel/killarney/offers/?page_size=100",
+    )
+    .await;
     offers["results"]
         .as_array()?
         .iter()
@@ -176,15 +158,12 @@ async fn window_a_lobby_display_follows_another_desk_through_an_outage_and_is_le
     assert!(loaded, "every photo shows with the network cut");
     proxy.restore();
     let restored = Instant::now();
-    let deadline = Instant::now() + hotelmate_e2e::UI_TIMEOUT;
-    while display_state(&lobby).await.0 != before {
-        assert!(
-            Instant::now() < deadline,
-            "after reconnecting the display does not show the change ({before} offers): it shows {}",
-            describe_display(&lobby).await
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    until_explained(
+        "after reconnecting the display shows the change",
+        || async { display_state(&lobby).await.0 == before },
+        || describe_display(&lobby),
+    )
+    .await;
     println!(
         "after the network returned, the display showed the change in {} ms",
         restored.elapsed().as_millis()

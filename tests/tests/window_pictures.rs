@@ -7,7 +7,7 @@
 use fantoccini::Client;
 use hotelmate_e2e::{
     artifacts_dir, as_user, click, retype, screenshot, sign_in_through, type_into, until,
-    AppProfile, CutProxy, Driver,
+    until_explained, AppProfile, CutProxy, Driver,
 };
 use hotelmate_sandbox::Sandbox;
 use reqwest::Method;
@@ -151,22 +151,21 @@ async fn window_pictures_show_offline_and_a_hero_picked_offline_reaches_the_serv
     let on_server = server_images().await;
     click(&app, "[data-testid=gallery] .tile-image").await;
     click(&app, "[data-testid=image-delete]").await;
-    let deadline = std::time::Instant::now() + hotelmate_e2e::UI_TIMEOUT;
-    while server_images().await != on_server - 1 {
-        if std::time::Instant::now() >= deadline {
+    until_explained(
+        "the image is deleted on the server after the undo time",
+        || async { server_images().await == on_server - 1 },
+        || async {
             let shown = app
                 .execute(
                     "const words = (css) => document.querySelector(css)?.textContent?.trim() ?? '(none)';
                      return `error: ${words('[data-testid=pictures-error]')}; undo bar: ${words('.undo-bar')}; status bar: ${words('[data-testid=status-bar]')}`;",
                     vec![],
                 )
-                .await
-                .map(|v| v.to_string())
-                .unwrap_or_else(|e| format!("unreadable: {e}"));
-            panic!("the image was not deleted on the server after the undo time; the screen shows {shown}");
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+                .await;
+            format!("the screen shows {shown:?}")
+        },
+    )
+    .await;
     assert_eq!(count_images().await, before_delete - 1);
 
     // The lightbox by keyboard: the right arrow shows the next image, Esc closes it.
