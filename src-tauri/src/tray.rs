@@ -144,8 +144,8 @@ pub fn update(app: &AppHandle, event: &DeskEvent) {
         }
         DeskEvent::Outbox { summary } => items.pending.set_text(match summary.pending {
             0 => "Nothing waiting to be sent".to_owned(),
-            1 => "1 edit waiting to be sent".to_owned(),
-            n => format!("{n} edits waiting to be sent"),
+            1 => "1 change waiting to be sent".to_owned(),
+            n => format!("{n} changes waiting to be sent"),
         }),
         _ => Ok(()),
     };

@@ -148,7 +148,7 @@ async fn window_an_offline_edit_arrives_after_reconnect_and_a_conflict_is_resolv
     retype(&a, "[data-testid=field-title]", "Mine: Lakeside Weekend").await;
     retype(&a, "[data-testid=field-tag]", "Edited offline").await;
     click(&a, "[data-testid=save-offer]").await;
-    wait_for_text(&a, "[data-testid=pending-count]", "1 pending edit").await;
+    wait_for_text(&a, "[data-testid=pending-count]", "1 waiting to be sent").await;
     screenshot(&a, "08-offline-edit-pending").await;
 
     // A colleague renames the same offer meanwhile.

@@ -154,7 +154,7 @@ async fn window_a_desk_killed_with_edits_queued_restarts_offline_and_sends_each_
     click(&app, "[data-testid=save-offer]").await;
     let created = "Made just before the power cut";
     new_offer(&app, created, "Kept on the desk").await;
-    wait_for_text(&app, "[data-testid=pending-count]", "2 pending edits").await;
+    wait_for_text(&app, "[data-testid=pending-count]", "2 waiting to be sent").await;
 
     assert!(
         kill_app(&profile) >= 1,
@@ -179,7 +179,7 @@ async fn window_a_desk_killed_with_edits_queued_restarts_offline_and_sends_each_
         },
     )
     .await;
-    wait_for_text(&app, "[data-testid=pending-count]", "2 pending edits").await;
+    wait_for_text(&app, "[data-testid=pending-count]", "2 waiting to be sent").await;
     screenshot(&app, "11-restarted-offline-with-pending-edits").await;
     assert!(text_of(&app, "[data-testid=connection-state]")
         .await
@@ -269,4 +269,88 @@ async fn window_photos_seen_once_show_after_a_restart_with_the_server_gone() {
     .await;
     screenshot(&app, "12-photos-with-the-server-gone").await;
     app.close().await.unwrap();
+}
+
+/// Issue 23.3: with an edit waiting and no network, Sign out asks first (what would be lost,
+/// "Stay signed in" the default); staying keeps the desk signed in and the edit reaches the
+/// server when the network returns. Before, the desk signed out at once and the edit was lost.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_sign_out_with_an_unsent_edit_asks_first_and_staying_sends_it() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let profile = AppProfile::new("sign-out-asks");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in_through(&app, &server, proxy.addr(), "sean.murphy").await;
+    until("the offers are listed", || async {
+        row_titles(&app).await.len() >= 6
+    })
+    .await;
+    let title = row_titles(&app).await[0].clone();
+
+    proxy.cut();
+    until("the desk notices it is offline", || async {
+        text_of(&app, "[data-testid=connection-state]")
+            .await
+            .contains("Offline")
+    })
+    .await;
+    open_offer(&app, &title).await;
+    retype(&app, "[data-testid=field-tag]", "Kept through a sign-out").await;
+    click(&app, "[data-testid=save-offer]").await;
+    wait_for_text(&app, "[data-testid=pending-count]", "1 waiting to be sent").await;
+
+    click(&app, "[data-testid=sign-out]").await;
+    wait_for_text(
+        &app,
+        "[data-testid=unsent-words]",
+        "1 edit made on this desk has not been sent yet. Signing out deletes it from this \
+         computer. Stay signed in and it is sent as soon as the server can be reached.",
+    )
+    .await;
+    let discard = text_of(&app, "[data-testid=discard-and-sign-out]").await;
+    assert_eq!(discard, "Discard 1 change and sign out");
+    let focused = app
+        .execute(
+            "return document.activeElement?.dataset?.testid ?? null",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(focused, "stay-signed-in", "staying is the default");
+    screenshot(&app, "11-sign-out-asks").await;
+    click(&app, "[data-testid=stay-signed-in]").await;
+    until(
+        "the question is gone and the desk still signed in",
+        || async {
+            app.find(Locator::Css("[data-testid=unsent-dialog]"))
+                .await
+                .is_err()
+                && app
+                    .find(Locator::Css("[data-testid=sign-out]"))
+                    .await
+                    .is_ok()
+        },
+    )
+    .await;
+
+    proxy.restore();
+    until("the edit reaches the server", || async {
+        on_server(&server, &title)
+            .await
+            .iter()
+            .any(|o| o["tag"] == "Kept through a sign-out")
+    })
+    .await;
+    click(&app, "[data-testid=sign-out]").await;
+    until("with nothing waiting, Sign out signs out", || async {
+        app.find(Locator::Css("[data-testid=server-url]"))
+            .await
+            .is_ok()
+    })
+    .await;
+    app.close().await.unwrap();
+    server.shutdown().await;
 }

@@ -48,7 +48,7 @@ async fn window_demo_sign_in_survives_a_restart_and_sign_out_clears_the_keyring(
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn window_wrong_password_shows_the_servers_message() {
+async fn window_wrong_password_says_so_in_plain_words() {
     let server = hotelmate_sandbox::Sandbox::start("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
@@ -62,7 +62,7 @@ async fn window_wrong_password_shows_the_servers_message() {
     wait_for_text(
         &app,
         "[data-testid=sign-in-error]",
-        "Unable to log in with provided credentials.",
+        "Wrong username or password.",
     )
     .await;
     screenshot(&app, "05-wrong-password").await;

@@ -50,6 +50,20 @@ impl ResourceKind {
         }
     }
 
+    /// What staff call it, in a sentence ("This server does not offer the offers").
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Offers => "offers",
+            Self::Staff => "the staff list",
+            Self::ClockLogs => "clock times",
+            Self::Galleries => "galleries",
+            Self::GalleryImages => "gallery photos",
+            Self::RoomTypes => "room types",
+            Self::Settings => "the hotel's settings and images",
+            Self::Conversations => "guest conversations",
+        }
+    }
+
     /// Whether colleagues' changes of this kind can toast, and if so whether they do until the
     /// user says otherwise: offers do; colleagues clocking in or out do not (a busy morning
     /// would be a stream of them).
@@ -137,6 +151,13 @@ pub struct OutboxSummary {
     pub rejected: u32,
 }
 
+/// An area this server or this account does not offer, in words (the server's among them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AreaStatus {
+    pub resource: ResourceKind,
+    pub message: String,
+}
+
 /// Everything the core tells the UI without being asked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -168,6 +189,12 @@ pub enum DeskEvent {
     },
     Outbox {
         summary: OutboxSummary,
+    },
+    /// The server stopped or started offering an area (`unavailable` says why it does not, in
+    /// words; `None`: it does again). The status bar is not concerned: the server answers.
+    AreaAvailability {
+        resource: ResourceKind,
+        unavailable: Option<String>,
     },
     /// A row created on this desk reached the server: `temp_id` is now `id`.
     IdAssigned {

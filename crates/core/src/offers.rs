@@ -99,6 +99,8 @@ pub struct Offer {
     pub is_active: bool,
     pub created_at: Option<String>,
     pub sync: RowSync,
+    /// Brought back by this desk after a colleague deleted it: a new offer ("Restored").
+    pub restored: bool,
 }
 
 fn text(row: &Row, key: &str) -> String {
@@ -149,6 +151,7 @@ impl Offer {
                 .unwrap_or(true),
             created_at: optional_text(row, "created_at"),
             sync: view.sync.clone(),
+            restored: view.restored,
         }
     }
 }

@@ -109,6 +109,8 @@ pub struct GalleryView {
     pub uploads: Vec<UploadView>,
     /// A change made here waits to be sent (or for the user's decision).
     pub sync: crate::sync::view::RowSync,
+    /// Brought back by this desk after a colleague deleted it: a new gallery ("Restored").
+    pub restored: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -173,6 +175,7 @@ pub fn gallery(row: &Row) -> GalleryView {
     images.sort_by_key(|image| (order(image, "display_order"), text(image, "uploaded_at")));
     GalleryView {
         sync: crate::sync::view::RowSync::Synced,
+        restored: false,
         uploads: Vec::new(),
         id: id(row),
         name: text(row, "name"),

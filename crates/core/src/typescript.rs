@@ -27,6 +27,8 @@ pub fn generated_typescript() -> String {
         DeskInfo::decl(),
         ComputerSettings::decl(),
         OutboxSummary::decl(),
+        crate::events::AreaStatus::decl(),
+        crate::store::UnsentWork::decl(),
         DeskEvent::decl(),
         ErrorCode::decl(),
         UiError::decl(),

@@ -563,7 +563,13 @@ async fn signing_out_takes_the_files_of_unsent_replies_with_them() {
         1,
         "the file waits on this computer"
     );
-    desk.sign_out().await.unwrap();
+    // Issue 23.3: signing out would delete the file: the desk asks first and keeps it.
+    let err = desk.sign_out().await.unwrap_err();
+    assert_eq!(err.code(), hotelmate_core::desk::ErrorCode::UnsentWork);
+    assert!(err.to_string().starts_with("1 file for a guest"), "{err}");
+    assert_eq!(std::fs::read_dir(&files).unwrap().count(), 1, "kept");
+    assert!(desk.session().is_some());
+    desk.sign_out_discarding(true).await.unwrap();
     assert!(!files.exists(), "nothing of the account is left behind");
     server.shutdown().await;
 }

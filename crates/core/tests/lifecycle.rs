@@ -202,9 +202,22 @@ async fn a_refused_token_signs_out_keeps_the_edits_and_sends_them_after_signing_
     sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
     loaded(&desk).await;
     let id = desk.offers().list().unwrap()[0].id;
+    eventually("the galleries are here", WAIT, || async {
+        !desk.pictures().overview().unwrap().galleries.is_empty()
+    })
+    .await;
+    let gallery = desk.pictures().overview().unwrap().galleries[0].id;
     proxy.cut();
     desk.offers()
         .update(id, &fields(json!({"tag": "Kept through a sign-in"})))
+        .unwrap();
+    // Issue 23.3: a reply to a guest and a gallery photo wait too, and are kept the same way.
+    desk.messages()
+        .send(ROOM_102, "Kept reply through a sign-in", None)
+        .unwrap();
+    desk.pictures()
+        .add_image(gallery, "kept-photo.png".into(), png(64, 48))
+        .await
         .unwrap();
     desk.shutdown().await;
     drop(desk);
@@ -231,7 +244,7 @@ async fn a_refused_token_signs_out_keeps_the_edits_and_sends_them_after_signing_
     .expect("the desk says the sign-in ended")
     .expect("and offers to sign in as the same person");
     assert_eq!(again.username, "sean.murphy");
-    assert_eq!(again.waiting_edits, 1);
+    assert_eq!(again.waiting_edits, 3, "the edit, the reply and the photo");
     assert!(reopened.session().is_none(), "signed out");
     assert!(home.vault.load(&account).unwrap().is_none(), "token gone");
     assert!(
@@ -242,13 +255,171 @@ async fn a_refused_token_signs_out_keeps_the_edits_and_sends_them_after_signing_
         "no edits while signed out"
     );
 
+    let images_before = gallery_images(&server, gallery).await;
     sign_in(&reopened, &server, proxy.addr(), "sean.murphy").await;
     eventually("the kept edit reaches the server", WAIT, || async {
         server_offer(&server, id).await["tag"] == "Kept through a sign-in"
     })
     .await;
+    eventually("the kept reply reaches the guest", WAIT, || async {
+        thread_texts(&server, ROOM_102)
+            .await
+            .iter()
+            .filter(|t| *t == "Kept reply through a sign-in")
+            .count()
+            == 1
+    })
+    .await;
+    eventually("the kept photo reaches the gallery", WAIT, || async {
+        gallery_images(&server, gallery).await == images_before + 1
+    })
+    .await;
     reopened.shutdown().await;
     server.shutdown().await;
+}
+
+/// Issue 23.3: with no network and work waiting (an edit, a reply to a guest, a photo), Sign out
+/// does not delete it: the desk refuses, says what would be lost, and stays signed in; the work
+/// reaches the server when the network returns. Discarding is the person's explicit choice.
+#[tokio::test(flavor = "multi_thread")]
+async fn sign_out_with_unsent_work_asks_first_and_staying_signed_in_sends_it_all() {
+    let server = sandbox().await;
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let home = Home::new("sign-out-keeps");
+    let desk = home.open();
+    sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
+    loaded(&desk).await;
+    let id = desk.offers().list().unwrap()[0].id;
+    eventually("the galleries are here", WAIT, || async {
+        !desk.pictures().overview().unwrap().galleries.is_empty()
+    })
+    .await;
+    let gallery = desk.pictures().overview().unwrap().galleries[0].id;
+    let images_before = gallery_images(&server, gallery).await;
+    proxy.cut();
+    desk.offers()
+        .update(id, &fields(json!({"tag": "Not lost by a sign-out"})))
+        .unwrap();
+    desk.messages()
+        .send(ROOM_102, "A reply not lost by a sign-out", None)
+        .unwrap();
+    desk.pictures()
+        .add_image(gallery, "not-lost.png".into(), png(64, 48))
+        .await
+        .unwrap();
+
+    let err = desk.sign_out().await.unwrap_err();
+    assert_eq!(err.code(), hotelmate_core::desk::ErrorCode::UnsentWork);
+    assert_eq!(
+        err.to_string(),
+        "1 edit, 1 photo and 1 reply to a guest made on this desk have not reached the server \
+         yet; signing out now would delete them"
+    );
+    assert!(desk.session().is_some(), "still signed in");
+    assert_eq!(
+        desk.outbox_summary().unwrap().pending,
+        3,
+        "every kind is counted"
+    );
+
+    proxy.restore();
+    eventually("the edit reaches the server", WAIT, || async {
+        server_offer(&server, id).await["tag"] == "Not lost by a sign-out"
+    })
+    .await;
+    eventually("the reply reaches the guest", WAIT, || async {
+        thread_texts(&server, ROOM_102)
+            .await
+            .contains(&"A reply not lost by a sign-out".to_owned())
+    })
+    .await;
+    eventually("the photo reaches the gallery", WAIT, || async {
+        gallery_images(&server, gallery).await == images_before + 1
+    })
+    .await;
+    eventually("nothing waits", WAIT, || async {
+        desk.unsent_work().unwrap().total() == 0
+    })
+    .await;
+    desk.sign_out().await.unwrap();
+    assert!(desk.session().is_none());
+
+    // Discarding is possible, when chosen.
+    sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
+    loaded(&desk).await;
+    proxy.cut();
+    desk.offers()
+        .update(id, &fields(json!({"tag": "Discarded on purpose"})))
+        .unwrap();
+    desk.sign_out_discarding(true).await.unwrap();
+    assert!(desk.session().is_none());
+    proxy.restore();
+    sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
+    loaded(&desk).await;
+    assert_eq!(desk.unsent_work().unwrap().total(), 0);
+    assert_eq!(
+        server_offer(&server, id).await["tag"],
+        "Not lost by a sign-out"
+    );
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
+/// Room 102's conversation in the seed.
+const ROOM_102: i64 = 2;
+
+/// The texts of a conversation's messages on the server.
+async fn thread_texts(
+    server: &hotelmate_sandbox::SandboxHandle,
+    conversation_id: i64,
+) -> Vec<String> {
+    let tok = token(server, "anna.byrne").await;
+    let answer = rest(
+        server,
+        &tok,
+        reqwest::Method::GET,
+        &format!("/api/chat/killarney/conversations/{conversation_id}/messages/?limit=100"),
+        None,
+    )
+    .await;
+    let messages = answer
+        .get("messages")
+        .or(answer.get("results"))
+        .cloned()
+        .unwrap_or(answer);
+    messages
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|m| m["message"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// How many images the server's copy of a gallery has.
+async fn gallery_images(server: &hotelmate_sandbox::SandboxHandle, gallery: i64) -> usize {
+    let tok = token(server, "anna.byrne").await;
+    rest(
+        server,
+        &tok,
+        reqwest::Method::GET,
+        &format!("/api/staff/hotel/killarney/galleries/{gallery}/"),
+        None,
+    )
+    .await["images"]
+        .as_array()
+        .map_or(0, Vec::len)
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut png = Vec::new();
+    image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x * 3) as u8, (y * 5) as u8, 90])
+    })
+    .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+    .unwrap();
+    png
 }
 
 /// A photo picked for a new offer is prepared for a while; the create finishes meanwhile and the

@@ -619,11 +619,12 @@ async fn an_edit_made_while_the_desk_rereads_the_list_is_sent_before_the_reread_
     server.shutdown().await;
 }
 
-/// Issue 15 (a): two desks edited an offer a colleague deleted, and each answers "keep mine".
-/// Before, each re-created it (two offers); now the second recognises the offer the first
-/// brought back and merges its change into it.
+/// Issue 23.1: two desks edited an offer a colleague deleted, and each answers "keep mine".
+/// Nothing on the server says the two restores are the same row, so each brings back the whole
+/// offer as it knew it with its own change: two offers, each marked "restored" on the desk that
+/// restored it. A visible duplicate, never a merge by resemblance.
 #[tokio::test(flavor = "multi_thread")]
-async fn an_offer_deleted_elsewhere_and_kept_on_two_desks_comes_back_once_with_both_changes() {
+async fn an_offer_deleted_elsewhere_and_kept_on_two_desks_comes_back_twice_whole_and_marked() {
     let server = sandbox().await;
     let (proxy_a, proxy_b) = (
         CutProxy::start(server.addr()).await.unwrap(),
@@ -671,25 +672,114 @@ async fn an_offer_deleted_elsewhere_and_kept_on_two_desks_comes_back_once_with_b
         synced(desk).await;
     }
     let all = server_offers(&server, &tok).await;
-    assert_eq!(all.len(), before, "the offer is back once, not twice");
+    assert_eq!(all.len(), before + 1, "two restores, two offers: {all:?}");
     let back: Vec<_> = all
         .iter()
         .filter(|o| o["short_description"] == offer.short_description.as_str())
         .collect();
-    assert_eq!(back.len(), 1, "{all:?}");
-    assert_eq!(back[0]["title"], "Kept by the front desk");
-    assert_eq!(back[0]["tag"], "Kept by the manager");
-    let id = back[0]["id"].as_i64().unwrap();
-    for desk in [&a, &b] {
-        eventually("both desks show the one offer", WAIT, || async {
-            title_of(desk, id).as_deref() == Some("Kept by the front desk")
-                && title_of(desk, offer.id).is_none()
+    assert_eq!(back.len(), 2, "{all:?}");
+    let mine = |title: &str| back.iter().find(|o| o["title"] == title).copied();
+    let front = mine("Kept by the front desk").expect("the front desk's restore");
+    assert_eq!(
+        front["tag"],
+        offer.tag.as_str(),
+        "whole: the rest as it was"
+    );
+    let manager = mine(&offer.title).expect("the manager's restore");
+    assert_eq!(manager["tag"], "Kept by the manager");
+    for (desk, row) in [(&a, front), (&b, manager)] {
+        let id = row["id"].as_i64().unwrap();
+        assert!(id > offer.id, "a new row, never the old id");
+        eventually("each desk marks its own restore", WAIT, || async {
+            desk.offers()
+                .list()
+                .unwrap()
+                .iter()
+                .any(|o| o.id == id && o.restored)
         })
         .await;
         assert_eq!(desk.outbox_summary().unwrap().conflicts, 0);
     }
     a.shutdown().await;
     b.shutdown().await;
+    server.shutdown().await;
+}
+
+/// Issue 23.1, as the five-desk runs saw it: a colleague deleted an offer and made a new one
+/// much like it; "keep mine" on the deleted one took the new offer over (its title and tag
+/// overwritten by this desk's). Now the restore is a new offer and the colleague's is untouched.
+#[tokio::test(flavor = "multi_thread")]
+async fn keep_mine_on_a_deleted_offer_never_takes_over_a_colleagues_new_offer_that_looks_alike() {
+    let server = sandbox().await;
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let (a, _da) = desk("lookalike");
+    sign_in(&a, &server, proxy.addr(), "sean.murphy").await;
+    loaded(&a).await;
+    let tok = token(&server, "anna.byrne").await;
+    let offer = a.offers().list().unwrap()[0].clone();
+    let path = format!("/api/staff/hotel/killarney/offers/{}/", offer.id);
+    let old = rest(&server, &tok, Method::GET, &path, None).await;
+
+    proxy.cut();
+    a.offers()
+        .update(offer.id, &fields(json!({"tag": "Mine, offline"})))
+        .unwrap();
+    rest(&server, &tok, Method::DELETE, &path, None).await;
+    // The colleague's new offer: the deleted one's fields but its title.
+    let mut alike = serde_json::Map::new();
+    for key in [
+        "short_description",
+        "details_text",
+        "valid_from",
+        "valid_to",
+        "tag",
+        "book_now_url",
+        "is_active",
+    ] {
+        alike.insert(key.into(), old[key].clone());
+    }
+    alike.insert("title".into(), json!("The colleague's new offer"));
+    let theirs = rest(
+        &server,
+        &tok,
+        Method::POST,
+        "/api/staff/hotel/killarney/offers/",
+        Some(serde_json::Value::Object(alike.clone())),
+    )
+    .await;
+    let theirs_id = theirs["id"].as_i64().unwrap();
+    proxy.restore();
+    eventually("the conflict is found", WAIT, || async {
+        a.outbox_summary().unwrap().conflicts == 1
+    })
+    .await;
+    let conflict = a.conflicts().unwrap().remove(0);
+    a.resolve_conflict(conflict.seq, Resolution::KeepMine)
+        .unwrap();
+    synced(&a).await;
+
+    let theirs_now = rest(
+        &server,
+        &tok,
+        Method::GET,
+        &format!("/api/staff/hotel/killarney/offers/{theirs_id}/"),
+        None,
+    )
+    .await;
+    assert_eq!(theirs_now["title"], "The colleague's new offer");
+    assert_eq!(
+        theirs_now["tag"], alike["tag"],
+        "the colleague's offer is untouched"
+    );
+    let all = server_offers(&server, &tok).await;
+    let restored: Vec<_> = all.iter().filter(|o| o["tag"] == "Mine, offline").collect();
+    assert_eq!(restored.len(), 1, "{all:?}");
+    assert_eq!(
+        restored[0]["title"], old["title"],
+        "the whole row as it was"
+    );
+    assert_ne!(restored[0]["id"].as_i64(), Some(theirs_id));
+    a.shutdown().await;
     server.shutdown().await;
 }
 

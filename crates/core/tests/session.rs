@@ -221,19 +221,30 @@ async fn a_build_without_the_demo_hotel_says_so() {
 }
 
 #[tokio::test]
-async fn wrong_credentials_are_refused_in_the_servers_words_and_nothing_is_saved() {
+async fn wrong_credentials_are_refused_in_plain_words_on_either_server_and_nothing_is_saved() {
     let server = sandbox().await;
     let fixture = Fixture::new();
     let desk = fixture.desk();
+    // fd6c529: 400 {"non_field_errors": ["Unable to log in with provided credentials."]}.
     let err = desk
         .sign_in(request(&server.base_url(), "anna.byrne", "wrong"))
         .await
         .unwrap_err();
-    assert_eq!(err.code(), ErrorCode::Validation);
-    assert_eq!(
-        err.to_string(),
-        "Unable to log in with provided credentials."
+    assert_eq!(err.code(), ErrorCode::WrongCredentials);
+    assert_eq!(err.to_string(), "wrong username or password");
+    // The 2026 backend (API.md §10.3): 401 {"error": "Invalid username or password"}, which is
+    // not "the server no longer accepts this sign-in".
+    server.refuse_next(
+        "POST /api/staff/login/",
+        401,
+        serde_json::json!({"error": "Invalid username or password"}),
     );
+    let err = desk
+        .sign_in(request(&server.base_url(), "anna.byrne", "wrong"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::WrongCredentials);
+    assert_eq!(err.to_string(), "wrong username or password");
     assert!(desk.session().is_none());
     assert!(fixture
         .vault

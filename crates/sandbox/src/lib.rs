@@ -225,6 +225,12 @@ impl SandboxHandle {
         self.state.requests_to(line)
     }
 
+    /// How many requests each "METHOD /path/" received so far (query left out), so a test can
+    /// count everything a client sent in a while.
+    pub fn request_counts(&self) -> std::collections::BTreeMap<String, u64> {
+        self.state.request_counts()
+    }
+
     /// `http://127.0.0.1:<port>` (no trailing slash).
     pub fn base_url(&self) -> String {
         self.base_url.clone()

@@ -14,6 +14,9 @@ use tokio::task::JoinHandle;
 pub struct CutProxy {
     addr: SocketAddr,
     up: Arc<AtomicBool>,
+    /// While true, connections are accepted and held and nothing is delivered either way: a
+    /// server that is there and never answers (a stopped process, a hung machine).
+    frozen: tokio::sync::watch::Sender<bool>,
     tunnels: Arc<Mutex<Vec<JoinHandle<()>>>>,
     accept: JoinHandle<()>,
 }
@@ -59,16 +62,19 @@ impl CutProxy {
         let listener = socket.listen(1024)?;
         let addr = listener.local_addr()?;
         let up = Arc::new(AtomicBool::new(true));
+        let (frozen, _) = tokio::sync::watch::channel(false);
         let tunnels: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
         let (accept_up, accept_tunnels) = (up.clone(), tunnels.clone());
+        let accept_frozen = frozen.clone();
         let accept = tokio::spawn(async move {
-            while let Ok((mut client, _)) = listener.accept().await {
+            while let Ok((client, _)) = listener.accept().await {
                 if !accept_up.load(Ordering::SeqCst) {
                     continue;
                 }
                 let link = link.clone();
+                let gate = accept_frozen.subscribe();
                 let tunnel = tokio::spawn(async move {
-                    let Ok(mut server) = TcpStream::connect(target).await else {
+                    let Ok(server) = TcpStream::connect(target).await else {
                         return;
                     };
                     if let Some(link) = link {
@@ -81,7 +87,12 @@ impl CutProxy {
                         return;
                     }
                     if one_way.is_zero() {
-                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                        let (client_read, client_write) = client.into_split();
+                        let (server_read, server_write) = server.into_split();
+                        tokio::join!(
+                            gated_copy(client_read, server_write, gate.clone()),
+                            gated_copy(server_read, client_write, gate),
+                        );
                         return;
                     }
                     let _ = client.set_nodelay(true);
@@ -102,6 +113,7 @@ impl CutProxy {
         Ok(Self {
             addr,
             up,
+            frozen,
             tunnels,
             accept,
         })
@@ -128,6 +140,40 @@ impl CutProxy {
     pub fn restore(&self) {
         self.up.store(true, Ordering::SeqCst);
     }
+
+    /// The server stops answering but stays there: connections open and stay open, and
+    /// nothing arrives either way, until [`CutProxy::thaw`] (only for a proxy with no distance
+    /// and no uplink limit).
+    pub fn freeze(&self) {
+        self.frozen.send_replace(true);
+    }
+
+    pub fn thaw(&self) {
+        self.frozen.send_replace(false);
+    }
+}
+
+/// Copies `from` to `to`, each chunk held while the gate says frozen.
+async fn gated_copy(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    mut frozen: tokio::sync::watch::Receiver<bool>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        let n = match from.read(&mut buffer).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        if frozen.wait_for(|frozen| !*frozen).await.is_err() {
+            return;
+        }
+        if to.write_all(&buffer[..n]).await.is_err() {
+            return;
+        }
+    }
+    let _ = to.shutdown().await;
 }
 
 impl Drop for CutProxy {

@@ -123,6 +123,17 @@ impl AppState {
         }
     }
 
+    /// How many requests each "METHOD path" received so far.
+    pub fn request_counts(&self) -> std::collections::BTreeMap<String, u64> {
+        self.0
+            .requests
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .iter()
+            .map(|(line, n)| (line.clone(), *n))
+            .collect()
+    }
+
     /// How many requests "METHOD path" received.
     pub fn requests_to(&self, line: &str) -> u64 {
         self.0

@@ -1,6 +1,8 @@
 //! Signing in and out, and who is signed in.
 
 use hotelmate_core::desk::DeskInfo;
+use hotelmate_core::events::AreaStatus;
+use hotelmate_core::store::UnsentWork;
 use hotelmate_core::{ConnectionStatus, Desk, SessionInfo, SignInRequest, UiError};
 use tauri::State;
 
@@ -27,9 +29,15 @@ pub async fn sign_in_demo(desk: State<'_, Desk>) -> Result<SessionInfo, UiError>
     Ok(desk.sign_in_demo().await?)
 }
 
+/// Signs out; with work not yet sent, only when `discard` (the person chose to delete it).
 #[tauri::command]
-pub async fn sign_out(desk: State<'_, Desk>) -> Result<(), UiError> {
-    Ok(desk.sign_out().await?)
+pub async fn sign_out(desk: State<'_, Desk>, discard: bool) -> Result<(), UiError> {
+    Ok(desk.sign_out_discarding(discard).await?)
+}
+
+#[tauri::command]
+pub fn unsent_work(desk: State<'_, Desk>) -> Result<UnsentWork, UiError> {
+    Ok(desk.unsent_work()?)
 }
 
 #[tauri::command]
@@ -40,4 +48,9 @@ pub fn desk_info(desk: State<'_, Desk>) -> DeskInfo {
 #[tauri::command]
 pub fn connection_status(desk: State<'_, Desk>) -> ConnectionStatus {
     desk.connection_status()
+}
+
+#[tauri::command]
+pub fn unavailable_areas(desk: State<'_, Desk>) -> Vec<AreaStatus> {
+    desk.unavailable_areas()
 }

@@ -4,8 +4,10 @@ import { convertFileSrc, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { CommandName } from "./commands.generated";
 import type {
+  AreaStatus,
   ComputerSettings,
   Conflict,
+  UnsentWork,
   ConversationFilter,
   ConversationList,
   ThreadView,
@@ -36,6 +38,8 @@ import type {
 } from "./generated";
 
 export type {
+  AreaStatus,
+  UnsentWork,
   AttachmentView,
   ChatMessageView,
   ComputerSettings,
@@ -146,12 +150,15 @@ export const backend = {
   currentSession: () => call<SessionInfo | null>("session_current"),
   signIn: (request: SignInRequest) => call<SessionInfo>("sign_in", { request }),
   signInDemo: () => call<SessionInfo>("sign_in_demo"),
-  signOut: () => call<void>("sign_out"),
+  /** Signs out; with work not yet sent, only when `discard` (else an `unsent_work` error). */
+  signOut: (discard: boolean) => call<void>("sign_out", { discard }),
+  unsentWork: () => call<UnsentWork>("unsent_work"),
   deskInfo: () => call<DeskInfo>("desk_info"),
   computerSettings: () => call<ComputerSettings>("computer_settings"),
   setCloseToTray: (on: boolean) => call<ComputerSettings>("set_close_to_tray", { on }),
   setStartAtLogin: (on: boolean) => call<ComputerSettings>("set_start_at_login", { on }),
   connectionStatus: () => call<ConnectionStatus>("connection_status"),
+  unavailableAreas: () => call<AreaStatus[]>("unavailable_areas"),
   openReceptionDisplay: () => call<void>("open_reception_display"),
   offers: () => call<Offer[]>("offers_list"),
   createOffer: (fields: OfferPatch) => call<Offer>("offer_create", { fields }),

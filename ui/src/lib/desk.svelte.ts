@@ -32,12 +32,31 @@ class DeskState {
   /** The version, whether this build has the demo hotel, where data and logs are. */
   info = $state<DeskInfo | null>(null);
   outbox = $state<OutboxSummary>({ pending: 0, conflicts: 0, rejected: 0 });
+  /** The areas this server or account does not offer, and why in words (by resource). */
+  unavailable = $state<Partial<Record<ResourceKind, string>>>({});
   /** When the live connection tries again (ms since the epoch), while offline. */
   retryAt = $state<number | null>(null);
   /** The window's title: the unread guest messages first, when there are any. */
   title = $derived(messages.unreadTotal > 0 ? `(${messages.unreadTotal}) ${APP_NAME}` : APP_NAME);
 
+  /** Areas events seen, so an answer to an earlier question cannot overwrite a newer event. */
+  areaEvents = 0;
+
+  async reloadAreas(): Promise<void> {
+    const seen = this.areaEvents;
+    try {
+      const areas = await backend.unavailableAreas();
+      if (this.areaEvents !== seen) return;
+      const next: Partial<Record<ResourceKind, string>> = {};
+      for (const area of areas) next[area.resource] = area.message;
+      this.unavailable = next;
+    } catch {
+      // Not signed in (any more): nothing is unavailable to show.
+    }
+  }
+
   apply(event: DeskEvent): void {
+    if (event.type === "area_availability") this.areaEvents += 1;
     pictures.handle(event);
     switch (event.type) {
       case "session_changed":
@@ -45,6 +64,9 @@ class DeskState {
         if (event.session) {
           this.again = null;
           void team.reload();
+          void this.reloadAreas();
+        } else {
+          this.unavailable = {};
         }
         void display.reload();
         break;
@@ -80,6 +102,13 @@ class DeskState {
       case "outbox":
         this.outbox = event.summary;
         break;
+      case "area_availability": {
+        const next = { ...this.unavailable };
+        if (event.unavailable === null) delete next[event.resource];
+        else next[event.resource] = event.unavailable;
+        this.unavailable = next;
+        break;
+      }
       case "upload_progress":
         if (event.resource === "offers") offers.uploadProgress(event.id, event.sent, event.total);
         else if (event.resource === "conversations") messages.uploadProgress(event.id, event.sent, event.total);
@@ -105,6 +134,7 @@ export async function startDesk(resume: boolean): Promise<void> {
   try {
     desk.info = await backend.deskInfo();
     desk.session = resume ? await backend.resumeSession() : await backend.currentSession();
+    if (desk.session) void desk.reloadAreas();
     const seen = desk.connectionEvents;
     const status = await backend.connectionStatus();
     if (desk.connectionEvents === seen) desk.connection = status;

@@ -66,13 +66,34 @@ start_at_login: boolean, };
 
 export type OutboxSummary = { pending: number, conflicts: number, rejected: number, };
 
-export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, again: SignInAgain | null, } | { "type": "connection", status: ConnectionStatus, } | { "type": "resource_changed", resource: ResourceKind, } | { "type": "remote_change", resource: ResourceKind, action: string, id: number, title: string | null, } | { "type": "outbox", summary: OutboxSummary, } | { "type": "id_assigned", resource: ResourceKind, temp_id: number, id: number, } | { "type": "chat_changed", conversation_id: number | null, unread_total: number, } | { "type": "guest_message", conversation_id: number, message_id: number, room_number: string, text: string, } | { "type": "open_thread", conversation_id: number, } | { "type": "display_changed" } | { "type": "upload_progress", resource: ResourceKind, id: number, 
+export type AreaStatus = { resource: ResourceKind, message: string, };
+
+export type UnsentWork = { 
+/**
+ * Changes to offers, galleries, room types, the hotel's settings (and their conflicts and
+ * refusals, which wait for the person).
+ */
+edits: number, 
+/**
+ * Photos and images waiting to be uploaded.
+ */
+uploads: number, 
+/**
+ * Replies to guests, and edits or deletes of my messages.
+ */
+replies: number, 
+/**
+ * Files and photos for guests.
+ */
+files: number, };
+
+export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, again: SignInAgain | null, } | { "type": "connection", status: ConnectionStatus, } | { "type": "resource_changed", resource: ResourceKind, } | { "type": "remote_change", resource: ResourceKind, action: string, id: number, title: string | null, } | { "type": "outbox", summary: OutboxSummary, } | { "type": "area_availability", resource: ResourceKind, unavailable: string | null, } | { "type": "id_assigned", resource: ResourceKind, temp_id: number, id: number, } | { "type": "chat_changed", conversation_id: number | null, unread_total: number, } | { "type": "guest_message", conversation_id: number, message_id: number, room_number: string, text: string, } | { "type": "open_thread", conversation_id: number, } | { "type": "display_changed" } | { "type": "upload_progress", resource: ResourceKind, id: number, 
 /**
  * Which upload (an image added to a gallery is named by it; see `UploadView`).
  */
 upload: number, sent: number, total: number, };
 
-export type ErrorCode = "config" | "unauthorized" | "forbidden" | "not_found" | "validation" | "conflict" | "server" | "network" | "timeout" | "unsupported" | "keyring" | "storage" | "invalid_input" | "not_signed_in" | "starting" | "demo" | "empty_file" | "file_too_large" | "unsupported_format" | "not_an_image" | "too_many_pixels" | "damaged_image" | "disk_full" | "image_failed" | "clock_unavailable" | "internal";
+export type ErrorCode = "config" | "unauthorized" | "forbidden" | "not_found" | "validation" | "conflict" | "server" | "network" | "timeout" | "unsupported" | "keyring" | "storage" | "invalid_input" | "not_signed_in" | "wrong_credentials" | "unsent_work" | "starting" | "demo" | "empty_file" | "file_too_large" | "unsupported_format" | "not_an_image" | "too_many_pixels" | "damaged_image" | "disk_full" | "image_failed" | "clock_unavailable" | "internal";
 
 export type UiError = { code: ErrorCode, field: string | null, message: string, };
 
@@ -90,7 +111,11 @@ details_html: string, valid_from: string | null, valid_to: string | null, tag: s
 /**
  * A new photo is saved here and waiting to be uploaded.
  */
-photo_pending: boolean, sort_order: number, is_active: boolean, created_at: string | null, sync: RowSync, };
+photo_pending: boolean, sort_order: number, is_active: boolean, created_at: string | null, sync: RowSync, 
+/**
+ * Brought back by this desk after a colleague deleted it: a new offer ("Restored").
+ */
+restored: boolean, };
 
 export type OfferPatch = { title?: string, short_description?: string, details_text?: string, details_html?: string, 
 /**
@@ -269,7 +294,11 @@ uploads: Array<UploadView>,
 /**
  * A change made here waits to be sent (or for the user's decision).
  */
-sync: RowSync, };
+sync: RowSync, 
+/**
+ * Brought back by this desk after a colleague deleted it: a new gallery ("Restored").
+ */
+restored: boolean, };
 
 export type RoomTypeView = { id: number, code: string, name: string, short_description: string, max_occupancy: number | null, bed_setup: string, 
 /**

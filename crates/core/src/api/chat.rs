@@ -83,6 +83,7 @@ impl ApiClient {
         reply_to: Option<i64>,
         progress: Progress,
     ) -> Result<Value, ApiError> {
+        let bytes = file.bytes.len();
         let mut form = reqwest::multipart::Form::new().part("files", file_part(file, progress)?);
         if !message.trim().is_empty() {
             form = form.text("message", message.to_owned());
@@ -95,6 +96,7 @@ impl ApiClient {
                 Method::POST,
                 &format!("{}upload-attachment/", thread_path(slug, conversation_id)),
                 form,
+                bytes,
             )
             .await?;
         message_of(answer)

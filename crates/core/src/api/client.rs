@@ -10,8 +10,12 @@ use super::ApiError;
 use crate::config::ApiBase;
 use crate::secrets::StaffToken;
 
-/// How long one request may take before the user is told the server is not answering.
-pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long one request may wait for its answer before the user is told the server is not
+/// answering (a server that accepts connections and never answers is noticed within this).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// An upload may take longer: the answer's wait plus its bytes at this slowest uplink a hotel
+/// may have (a 5 MB photo: 10 s + 160 s), so a slow line is not taken for a silent server.
+const SLOWEST_UPLINK_BYTES_PER_SECOND: u64 = 32 * 1024;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const USER_AGENT: &str = concat!("HotelMateDesk/", env!("CARGO_PKG_VERSION"));
 
@@ -143,14 +147,25 @@ impl ApiClient {
             .await
     }
 
-    /// A multipart request (each image is its own request: API.md Decision 4).
+    /// A multipart request (each image is its own request: API.md Decision 4) carrying about
+    /// `bytes` of files, given the time to send them at a slow uplink on top of the answer's
+    /// wait.
     pub async fn multipart<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
         form: reqwest::multipart::Form,
+        bytes: usize,
     ) -> Result<T, ApiError> {
-        self.send(self.request(method, path).multipart(form)).await
+        let sending = Duration::from_secs(
+            u64::try_from(bytes).unwrap_or(u64::MAX) / SLOWEST_UPLINK_BYTES_PER_SECOND,
+        );
+        let timeout = self.timeout.saturating_add(sending);
+        self.send_within(
+            self.request(method, path).multipart(form).timeout(timeout),
+            timeout,
+        )
+        .await
     }
 
     /// DELETE; success is any 2xx, with or without a body.
@@ -172,7 +187,15 @@ impl ApiClient {
     }
 
     async fn send<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, ApiError> {
-        let body = self.send_raw(request).await?;
+        self.send_within(request, self.timeout).await
+    }
+
+    async fn send_within<T: DeserializeOwned>(
+        &self,
+        request: RequestBuilder,
+        timeout: Duration,
+    ) -> Result<T, ApiError> {
+        let body = self.send_raw_within(request, timeout).await?;
         serde_json::from_slice(&body).map_err(|err| ApiError::Unsupported {
             message: format!(
                 "the server's answer could not be read ({err}); is this a HotelMate server?"
@@ -181,7 +204,15 @@ impl ApiClient {
     }
 
     async fn send_raw(&self, request: RequestBuilder) -> Result<bytes::Bytes, ApiError> {
-        let seconds = self.timeout.as_secs().max(1);
+        self.send_raw_within(request, self.timeout).await
+    }
+
+    async fn send_raw_within(
+        &self,
+        request: RequestBuilder,
+        timeout: Duration,
+    ) -> Result<bytes::Bytes, ApiError> {
+        let seconds = timeout.as_secs().max(1);
         let started = std::time::Instant::now();
         let response = request
             .send()

@@ -58,7 +58,52 @@ fn validation_summary(fields: &BTreeMap<String, Vec<String>>) -> String {
     }
 }
 
+/// What a failure means for what the desk does next (one rule for resources and chat alike).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// It may pass (no network, no answer in time, a 5xx not known to be permanent, 429): retry
+    /// with backoff; the status bar says the server cannot be reached or is not answering.
+    Transient,
+    /// The server answered, but this server or this account does not offer what was asked (a
+    /// 403, 404 or 405 on a collection, an answer that is not this API's): the area says so in
+    /// words and is checked again rarely; the rest of the desk works and the status stays.
+    Unavailable,
+    /// The server answered a write with a refusal (4xx): the change is kept for the person with
+    /// the server's words, never sent again on its own.
+    Refused,
+    /// The server no longer accepts the sign-in (401).
+    SignIn,
+}
+
 impl ApiError {
+    /// Whether the failure may pass by itself: retried with backoff.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Network { .. } | Self::Timeout { .. } => true,
+            // 408 Request Timeout and 429 Too Many Requests are the server asking for later.
+            Self::Server { status, .. } => *status >= 500 || matches!(status, 408 | 429),
+            _ => false,
+        }
+    }
+
+    /// The class of a failed read of a collection (a list, the settings object).
+    pub fn class_of_read(&self) -> ErrorClass {
+        match self {
+            Self::Unauthorized { .. } => ErrorClass::SignIn,
+            err if err.is_transient() => ErrorClass::Transient,
+            _ => ErrorClass::Unavailable,
+        }
+    }
+
+    /// The class of a failed write (create, update, delete, upload, an action).
+    pub fn class_of_write(&self) -> ErrorClass {
+        match self {
+            Self::Unauthorized { .. } => ErrorClass::SignIn,
+            err if err.is_transient() => ErrorClass::Transient,
+            _ => ErrorClass::Refused,
+        }
+    }
+
     /// A short stable code for the UI (`unauthorized`, `validation`, …).
     pub fn code(&self) -> &'static str {
         match self {
@@ -251,5 +296,56 @@ mod tests {
         );
         assert_eq!(err.code(), "unsupported");
         assert!(err.to_string().contains("server address"));
+    }
+
+    #[test]
+    fn every_failure_has_a_class_for_reads_and_for_writes() {
+        let json = Some("application/json");
+        let status = |code: u16| StatusCode::from_u16(code).unwrap();
+        let answered = |code: u16, body: &[u8]| ApiError::from_response(status(code), json, body);
+        let network = ApiError::Network {
+            message: UNREACHABLE.into(),
+        };
+        let timeout = ApiError::Timeout { seconds: 10 };
+        for transient in [
+            network,
+            timeout,
+            answered(500, b"{}"),
+            answered(502, b""),
+            answered(503, b"{}"),
+            answered(429, br#"{"detail": "Request was throttled."}"#),
+        ] {
+            assert_eq!(
+                transient.class_of_read(),
+                ErrorClass::Transient,
+                "{transient:?}"
+            );
+            assert_eq!(
+                transient.class_of_write(),
+                ErrorClass::Transient,
+                "{transient:?}"
+            );
+        }
+        for answer in [
+            answered(403, br#"{"detail": "You do not have permission."}"#),
+            answered(404, br#"{"detail": "Not found."}"#),
+            // Django's HTML 404: the path is not this server's.
+            ApiError::from_response(status(404), Some("text/html"), b"<html>Not Found</html>"),
+            answered(405, br#"{"detail": "Method \"GET\" not allowed."}"#),
+            answered(410, b"{}"),
+        ] {
+            assert_eq!(
+                answer.class_of_read(),
+                ErrorClass::Unavailable,
+                "{answer:?}"
+            );
+            assert_eq!(answer.class_of_write(), ErrorClass::Refused, "{answer:?}");
+            assert!(!answer.is_transient());
+        }
+        let refused = answered(400, br#"{"title": ["This field is required."]}"#);
+        assert_eq!(refused.class_of_write(), ErrorClass::Refused);
+        let signed_out = answered(401, br#"{"detail": "Invalid token."}"#);
+        assert_eq!(signed_out.class_of_read(), ErrorClass::SignIn);
+        assert_eq!(signed_out.class_of_write(), ErrorClass::SignIn);
     }
 }

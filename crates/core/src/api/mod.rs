@@ -11,6 +11,6 @@ pub mod resources;
 pub mod session;
 
 pub use client::{ApiClient, DEFAULT_REQUEST_TIMEOUT};
-pub use error::ApiError;
+pub use error::{ApiError, ErrorClass};
 pub use pages::{Page, CONCURRENT_PAGES, ROWS_PER_PAGE};
 pub use resources::{ImageFile, Listing, Mount, Progress, Resource, SINGLETON_ID};

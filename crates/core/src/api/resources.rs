@@ -192,11 +192,13 @@ impl ApiClient {
                 message: format!("{} have no image upload", resource.name),
             });
         };
+        let bytes = file.bytes.len();
         let form = reqwest::multipart::Form::new().part(field, file_part(file, progress)?);
         self.multipart(
             Method::POST,
             &format!("{}{action}/", resource.item(slug, id)),
             form,
+            bytes,
         )
         .await
     }
@@ -212,9 +214,10 @@ impl ApiClient {
         file: ImageFile,
         progress: Progress,
     ) -> Result<Value, ApiError> {
+        let bytes = file.bytes.len();
         let form =
             reqwest::multipart::Form::new().part(field.to_owned(), file_part(file, progress)?);
-        self.multipart(Method::PATCH, &resource.item(slug, id), form)
+        self.multipart(Method::PATCH, &resource.item(slug, id), form, bytes)
             .await
     }
 
@@ -231,7 +234,7 @@ impl ApiClient {
             });
         };
         let form = reqwest::multipart::Form::new().text(field, "");
-        self.multipart(Method::PATCH, &resource.item(slug, id), form)
+        self.multipart(Method::PATCH, &resource.item(slug, id), form, 0)
             .await
     }
 }

@@ -362,25 +362,25 @@ pub fn thread_view(parts: &ThreadParts<'_>) -> ThreadView {
         .filter_map(|m| message_view(m, parts.me))
         .collect();
     for entry in parts.entries {
-        let Some(target) = entry.target_id else {
+        let Some(target) = entry.op.target() else {
             continue;
         };
         let Some(shown) = messages.iter_mut().find(|m| m.id == target) else {
             continue;
         };
         match entry.op {
-            ChatOp::Edit => {
+            ChatOp::Edit { .. } => {
                 shown.parts = linkify(&entry.message);
                 shown.is_edited = true;
                 shown.status = MessageStatus::Waiting;
             }
-            ChatOp::Delete => {
+            ChatOp::Delete { .. } => {
                 shown.is_deleted = true;
                 shown.parts = Vec::new();
                 shown.attachments.clear();
                 shown.status = MessageStatus::Waiting;
             }
-            ChatOp::Send | ChatOp::Read => {}
+            ChatOp::Send | ChatOp::Read | ChatOp::Unreadable { .. } => {}
         }
         if entry.state == ReplyState::Rejected {
             shown.status = MessageStatus::Failed;
@@ -391,7 +391,7 @@ pub fn thread_view(parts: &ThreadParts<'_>) -> ThreadView {
         parts
             .entries
             .iter()
-            .filter(|e| e.op == ChatOp::Send)
+            .filter(|e| matches!(e.op, ChatOp::Send | ChatOp::Unreadable { .. }))
             .map(|e| queued_view(e, parts.my_name)),
     );
     let mine = parts.state.handled_by_id.map_or_else(

@@ -430,6 +430,7 @@ mod tests {
             sort_order: 0,
             is_active: active,
             created_at: None,
+            restored: false,
             sync: crate::sync::view::RowSync::Synced,
         }
     }

@@ -24,6 +24,12 @@ pub enum DeskError {
     },
     #[error("you are not signed in")]
     NotSignedIn,
+    /// Signing out would delete work that has not reached the server.
+    #[error("{} made on this desk {} not reached the server yet; signing out now would delete {}", unsent_words(.0), if .0.total() == 1 { "has" } else { "have" }, if .0.total() == 1 { "it" } else { "them" })]
+    UnsentWork(crate::store::UnsentWork),
+    /// The server refused the username and password (400 `non_field_errors` or 401).
+    #[error("wrong username or password")]
+    WrongCredentials,
     #[error("the desk is still opening; try again in a moment")]
     Starting,
     #[error("the demo hotel could not start: {0}")]
@@ -36,6 +42,13 @@ pub enum DeskError {
     Shown(#[from] crate::media::ShownError),
     #[error("that {0} is not on this desk (it may have been deleted)")]
     Missing(&'static str),
+    /// "Keep mine" on a row deleted elsewhere, when this desk no longer has the row as it was:
+    /// restoring only the changed fields would make a different, partial row.
+    #[error(
+        "this desk no longer has the deleted row as it was, so it cannot be brought back \
+         whole; your change is kept here: copy it into a new one, or keep theirs"
+    )]
+    CannotRestore,
     /// This server does not let the desk clock (the message says where staff clock instead).
     #[error("{0}")]
     ClockRefused(String),
@@ -55,6 +68,26 @@ pub enum DeskError {
     /// A background task ended before finishing (a bug, or the app is closing).
     #[error("the desk stopped working on this ({0}); please try again")]
     Interrupted(String),
+}
+
+/// "2 edits, 1 photo and 1 reply to a guest".
+fn unsent_words(work: &crate::store::UnsentWork) -> String {
+    let kinds = [
+        (work.edits, "edit", "edits"),
+        (work.uploads, "photo", "photos"),
+        (work.replies, "reply to a guest", "replies to guests"),
+        (work.files, "file for a guest", "files for guests"),
+    ];
+    let parts: Vec<String> = kinds
+        .iter()
+        .filter(|(n, ..)| *n > 0)
+        .map(|(n, one, many)| format!("{n} {}", if *n == 1 { one } else { many }))
+        .collect();
+    match parts.split_last() {
+        None => "nothing".into(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// What went wrong, as a code the UI switches on (generated into TypeScript; never parsed from
@@ -79,6 +112,10 @@ pub enum ErrorCode {
     /// Something the user typed is missing or wrong; `field` names it.
     InvalidInput,
     NotSignedIn,
+    /// The server refused the username and password.
+    WrongCredentials,
+    /// Signing out would delete work not sent yet: ask first.
+    UnsentWork,
     /// The desk is still opening.
     Starting,
     Demo,
@@ -119,6 +156,8 @@ impl DeskError {
             Self::Store(_) => ErrorCode::Storage,
             Self::InvalidInput { .. } | Self::Invalid(_) => ErrorCode::InvalidInput,
             Self::NotSignedIn => ErrorCode::NotSignedIn,
+            Self::WrongCredentials => ErrorCode::WrongCredentials,
+            Self::UnsentWork(_) => ErrorCode::UnsentWork,
             Self::Starting => ErrorCode::Starting,
             Self::Demo(_) => ErrorCode::Demo,
             Self::Media(err) => match err {
@@ -139,7 +178,7 @@ impl DeskError {
             },
             Self::Shown(crate::media::ShownError::Fetch { .. }) => ErrorCode::Network,
             Self::Shown(_) => ErrorCode::ImageFailed,
-            Self::Missing(_) => ErrorCode::NotFound,
+            Self::Missing(_) | Self::CannotRestore => ErrorCode::NotFound,
             Self::ClockRefused(_) => ErrorCode::ClockUnavailable,
             Self::ClockOffline | Self::ChatOffline => ErrorCode::Network,
             Self::ClockUnknown(_) => ErrorCode::Timeout,

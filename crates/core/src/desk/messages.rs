@@ -190,7 +190,6 @@ impl Messages<'_> {
                 conversation_id,
                 message: &message,
                 reply_to,
-                target_id: None,
                 file: None,
             },
         )
@@ -269,7 +268,6 @@ impl Messages<'_> {
                 conversation_id,
                 message: caption,
                 reply_to: None,
-                target_id: None,
                 file: Some(&file),
             },
         )
@@ -297,7 +295,7 @@ impl Messages<'_> {
             .store
             .chat_replies(message.get("conversation").and_then(Value::as_i64))?
             .iter()
-            .any(|e| e.op == ChatOp::Delete && e.target_id == Some(message_id));
+            .any(|e| e.op == ChatOp::Delete { target: message_id });
         if delete_waits || message.get("is_deleted").and_then(Value::as_bool) == Some(true) {
             return Err(DeskError::InvalidInput {
                 field: "message",
@@ -319,11 +317,10 @@ impl Messages<'_> {
         self.queued(
             &chat,
             NewChatEntry {
-                op: ChatOp::Edit,
+                op: ChatOp::Edit { target: message_id },
                 conversation_id,
                 message: &message,
                 reply_to: None,
-                target_id: Some(message_id),
                 file: None,
             },
         )
@@ -336,11 +333,10 @@ impl Messages<'_> {
         self.queued(
             &chat,
             NewChatEntry {
-                op: ChatOp::Delete,
+                op: ChatOp::Delete { target: message_id },
                 conversation_id,
                 message: "",
                 reply_to: None,
-                target_id: Some(message_id),
                 file: None,
             },
         )

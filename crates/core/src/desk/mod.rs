@@ -61,6 +61,8 @@ pub struct DeskOptions {
     /// How often what no live event announces is read again (and everything, without live
     /// updates).
     pub poll_interval: Duration,
+    /// How often an area the server does not offer (to this account) is asked again.
+    pub unavailable_recheck: Duration,
 }
 
 impl DeskOptions {
@@ -73,6 +75,7 @@ impl DeskOptions {
             demo: None,
             shown_images_limit_bytes: crate::media::shown::DEFAULT_SHOWN_IMAGES_LIMIT_BYTES,
             poll_interval: crate::sync::POLL_INTERVAL,
+            unavailable_recheck: crate::sync::UNAVAILABLE_RECHECK,
         }
     }
 
@@ -228,6 +231,14 @@ impl Desk {
         self.running().ok().map(|running| running.info())
     }
 
+    /// The areas this server or this account does not offer, in words (each screen's first
+    /// paint; later changes come as `AreaAvailability` events).
+    pub fn unavailable_areas(&self) -> Vec<crate::events::AreaStatus> {
+        self.running()
+            .map(|running| running.sync.unavailable_areas())
+            .unwrap_or_default()
+    }
+
     /// How the link to the server is doing right now (the status bar's first paint).
     pub fn connection_status(&self) -> ConnectionStatus {
         self.running()
@@ -351,7 +362,10 @@ impl Desk {
             });
         }
         let anonymous = ApiClient::with_timeout(base.clone(), self.inner.options.request_timeout)?;
-        let login = anonymous.login(username, password).await?;
+        let login = anonymous
+            .login(username, password)
+            .await
+            .map_err(wrong_credentials)?;
         let Some(slug) = login.slug().map(str::to_owned) else {
             return Err(ApiError::Unsupported {
                 message: "this account is not linked to a hotel, so the desk has nothing to show"
@@ -421,6 +435,7 @@ impl Desk {
                 resources: crate::resources::ALL,
                 socket,
                 poll: self.inner.options.poll_interval,
+                recheck: self.inner.options.unavailable_recheck,
             },
         );
         let shared = engine.shared.clone();
@@ -566,10 +581,10 @@ impl Desk {
     }
 
     fn sign_in_again(&self, row: &SessionRow) -> SignInAgain {
-        let waiting_edits = match self.inner.store.outbox_counts() {
-            Ok(counts) => counts.iter().map(|(_, n)| n).sum(),
+        let waiting_edits = match self.inner.store.unsent_work() {
+            Ok(unsent) => unsent.total(),
             Err(err) => {
-                tracing::warn!(error = %err, "cannot count the waiting edits");
+                tracing::warn!(error = %err, "cannot count the work waiting to be sent");
                 0
             }
         };
@@ -603,9 +618,33 @@ impl Desk {
         Ok(())
     }
 
-    /// Forgets the token (keyring) and this account's local data; stops the demo hotel.
+    /// What this desk holds that the server does not have yet (edits, uploads, replies and
+    /// files for guests), for the sign-out question and every "waiting" count.
+    pub fn unsent_work(&self) -> Result<crate::store::UnsentWork, DeskError> {
+        Ok(self.inner.store.unsent_work()?)
+    }
+
+    /// Forgets the token (keyring) and this account's local data; stops the demo hotel. With
+    /// anything unsent it signs out only when told to discard it: otherwise it refuses with
+    /// [`DeskError::UnsentWork`] and changes nothing (the person chooses, never the desk).
     pub async fn sign_out(&self) -> Result<(), DeskError> {
+        self.sign_out_discarding(false).await
+    }
+
+    /// Signs out, deleting what has not reached the server if `discard_unsent` (the person
+    /// chose "Discard N changes and sign out"); else as [`Desk::sign_out`].
+    pub async fn sign_out_discarding(&self, discard_unsent: bool) -> Result<(), DeskError> {
         let _transition = self.inner.transitions.lock().await;
+        let unsent = self.inner.store.unsent_work()?;
+        if unsent.total() > 0 && !discard_unsent {
+            return Err(DeskError::UnsentWork(unsent));
+        }
+        if unsent.total() > 0 {
+            tracing::warn!(
+                ?unsent,
+                "signing out; the person chose to discard what was not sent"
+            );
+        }
         self.stop_running().await;
         if let Some(row) = self.inner.store.load_session()? {
             self.inner.options.vault.delete(&row.account)?;
@@ -741,6 +780,19 @@ impl Desk {
         let _transition = self.inner.transitions.lock().await;
         self.stop_running().await;
         self.stop_demo().await;
+    }
+}
+
+/// A refused login says one thing, whatever the server's generation: fd6c529 answers 400
+/// `non_field_errors`, the 2026 backend 401 `{"error": …}` (API.md §10.3), which is not "the
+/// server no longer accepts this sign-in" (there is none yet).
+fn wrong_credentials(err: ApiError) -> DeskError {
+    match err {
+        ApiError::Unauthorized { .. } => DeskError::WrongCredentials,
+        ApiError::Validation { fields } if fields.keys().all(|k| k == "non_field_errors") => {
+            DeskError::WrongCredentials
+        }
+        other => other.into(),
     }
 }
 

@@ -70,6 +70,7 @@ impl Pictures<'_> {
             .map(|v| {
                 let mut gallery = pictures::gallery(&v.row);
                 gallery.sync = v.sync.clone();
+                gallery.restored = v.restored;
                 gallery
             })
             .collect();

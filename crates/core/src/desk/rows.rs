@@ -15,12 +15,20 @@ impl Desk {
     /// Every row of `spec` as shown here (no network).
     pub(super) fn view_rows(&self, spec: &ResourceSpec) -> Result<Vec<ViewRow>, DeskError> {
         let store = &self.inner.store;
-        Ok(view::fold(
+        let mut rows = view::fold(
             store.records(spec.name())?,
             &store.outbox_entries(spec.name())?,
             spec.image_fields,
             spec.api.order_field,
-        ))
+        );
+        let restored = store.restored_ids(spec.name())?;
+        if !restored.is_empty() {
+            for view in &mut rows {
+                let id = view.row.get("id").and_then(Value::as_i64);
+                view.restored |= id.is_some_and(|id| restored.contains(&id));
+            }
+        }
+        Ok(rows)
     }
 
     /// Queues `changes` to row `id` with, as their merge base, the values this desk shows now:
@@ -137,7 +145,10 @@ impl Desk {
             .outbox_entry(seq)?
             .ok_or(DeskError::Missing("change"))?;
         let spec = resources::named(&entry.resource).ok_or(DeskError::Missing("change"))?;
-        let detail = conflict_detail(&entry.problem);
+        let detail = match entry.state {
+            EntryState::Conflict => conflict_detail(&entry.problem),
+            _ => None,
+        };
         let theirs: Row = detail
             .as_ref()
             .map(|d| {
@@ -158,31 +169,19 @@ impl Desk {
             }
             Resolution::KeepTheirs => store.resolve_entry(seq, None)?,
             Resolution::KeepMine if deleted && entry.op == Op::Update => {
-                // Bring the row back as it is shown here, with this change in it.
-                let shown = self
-                    .view_row(spec, entry.target, "row")
-                    .map(|v| v.row)
-                    .unwrap_or_default();
-                let mut fields: Row = shown
+                // Restored as a new row: the whole row as this desk last knew it, with this
+                // change in it. Never a part of a row, and never merged into a row that merely
+                // looks like it (a visible duplicate beats overwriting a colleague's row).
+                let known = store
+                    .record(&entry.resource, entry.target)?
+                    .ok_or(DeskError::CannotRestore)?;
+                let mut fields: Row = known
                     .into_iter()
                     .filter(|(k, _)| spec.editable.contains(&k.as_str()))
                     .collect();
-                // The row as this desk knew it before its own changes: another desk bringing
-                // the same row back is recognised by it (see `push::find_revived`).
-                let known: Row = match store.record(&entry.resource, entry.target)? {
-                    Some(row) => row
-                        .into_iter()
-                        .filter(|(k, _)| spec.editable.contains(&k.as_str()))
-                        .collect(),
-                    None => {
-                        let mut known = fields.clone();
-                        known.extend(entry.base.clone());
-                        known
-                    }
-                };
                 fields.extend(entry.fields.clone());
-                store.delete_record(&entry.resource, entry.target)?;
-                store.recreate_entry(seq, &fields, &known)?;
+                let fields = (spec.validate)(&fields, None, true)?;
+                store.restore_entry(seq, &entry.resource, &fields)?;
             }
             Resolution::KeepMine if entry.state == EntryState::Rejected => {
                 store.resolve_entry(seq, None)?

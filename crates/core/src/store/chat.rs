@@ -22,35 +22,57 @@ pub struct ThreadState {
     pub handled_by_id: Option<i64>,
 }
 
-/// What a chat outbox entry asks of the server.
+/// What a chat outbox entry asks of the server. An edit or a delete carries the message it is
+/// about: there is no such entry without one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChatOp {
     /// Send a reply (text, or a file with a caption).
     Send,
-    /// Change the text of one of my messages (`target_id`).
-    Edit,
-    /// Delete one of my messages (`target_id`).
-    Delete,
+    /// Change the text of one of my messages.
+    Edit { target: i64 },
+    /// Delete one of my messages.
+    Delete { target: i64 },
     /// Mark the thread's guest messages read.
     Read,
+    /// This desk's copy of the entry cannot be read (its kind, its state or its target is
+    /// damaged): it is never sent, and waits as refused, with `reason`, for the person.
+    Unreadable { reason: &'static str },
 }
 
 impl ChatOp {
     fn as_str(self) -> &'static str {
         match self {
-            Self::Send => "send",
-            Self::Edit => "edit",
-            Self::Delete => "delete",
+            Self::Send | Self::Unreadable { .. } => "send",
+            Self::Edit { .. } => "edit",
+            Self::Delete { .. } => "delete",
             Self::Read => "read",
         }
     }
 
-    fn parse(text: &str) -> Self {
-        match text {
-            "edit" => Self::Edit,
-            "delete" => Self::Delete,
-            "read" => Self::Read,
-            _ => Self::Send,
+    /// The message an edit or a delete is about.
+    pub fn target(self) -> Option<i64> {
+        match self {
+            Self::Edit { target } | Self::Delete { target } => Some(target),
+            _ => None,
+        }
+    }
+
+    /// The stored kind and target, read strictly: anything else is damage, never a guess.
+    fn read(kind: &str, target: Option<i64>) -> Self {
+        match (kind, target) {
+            ("send", None) => Self::Send,
+            ("read", None) => Self::Read,
+            ("edit", Some(target)) => Self::Edit { target },
+            ("delete", Some(target)) => Self::Delete { target },
+            ("edit" | "delete", None) => Self::Unreadable {
+                reason: "the message it changes is not recorded",
+            },
+            ("send" | "read", Some(_)) => Self::Unreadable {
+                reason: "it names a message it should not",
+            },
+            _ => Self::Unreadable {
+                reason: "what it asks of the server is not known to this desk",
+            },
         }
     }
 }
@@ -69,11 +91,12 @@ pub enum ReplyState {
 }
 
 impl ReplyState {
-    fn parse(text: &str) -> Self {
+    fn read(text: &str) -> Option<Self> {
         match text {
-            "sending" => Self::Sending,
-            "rejected" => Self::Rejected,
-            _ => Self::Pending,
+            "pending" => Some(Self::Pending),
+            "sending" => Some(Self::Sending),
+            "rejected" => Some(Self::Rejected),
+            _ => None,
         }
     }
 }
@@ -96,8 +119,6 @@ pub struct QueuedReply {
     /// The reply's text, or an edit's new text.
     pub message: String,
     pub reply_to: Option<i64>,
-    /// The message an edit or a delete is about.
-    pub target_id: Option<i64>,
     pub file: Option<QueuedFile>,
     /// Any copy of a reply the server stored has a higher id than this.
     pub after_id: i64,
@@ -114,7 +135,6 @@ pub struct NewChatEntry<'a> {
     pub conversation_id: i64,
     pub message: &'a str,
     pub reply_to: Option<i64>,
-    pub target_id: Option<i64>,
     pub file: Option<&'a QueuedFile>,
 }
 
@@ -132,13 +152,19 @@ const REPLY_COLUMNS: &str = "seq, op, conversation_id, message, reply_to, target
 
 fn reply_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<QueuedReply> {
     let file_key: Option<String> = row.get(6)?;
+    let state = ReplyState::read(&row.get::<_, String>(10)?);
+    let op = match state {
+        Some(_) => ChatOp::read(&row.get::<_, String>(1)?, row.get(5)?),
+        None => ChatOp::Unreadable {
+            reason: "whether it was sent is not recorded",
+        },
+    };
     Ok(QueuedReply {
         seq: row.get(0)?,
-        op: ChatOp::parse(&row.get::<_, String>(1)?),
+        op,
         conversation_id: row.get(2)?,
         message: row.get(3)?,
         reply_to: row.get(4)?,
-        target_id: row.get(5)?,
         file: match file_key {
             Some(key) => Some(QueuedFile {
                 key,
@@ -148,7 +174,8 @@ fn reply_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<QueuedReply> {
             None => None,
         },
         after_id: row.get(9)?,
-        state: ReplyState::parse(&row.get::<_, String>(10)?),
+        // An unreadable state is the entry's damage (its op says so): refused, never sent.
+        state: state.unwrap_or(ReplyState::Rejected),
         problem: row.get(11)?,
         attempts: row.get(12)?,
         created_at: row.get(13)?,
@@ -543,7 +570,7 @@ impl Store {
                 entry.conversation_id,
                 entry.message,
                 entry.reply_to,
-                entry.target_id,
+                entry.op.target(),
                 entry.file.map(|f| &f.key),
                 entry.file.map(|f| &f.name),
                 entry.file.map(|f| &f.mime),
@@ -572,19 +599,36 @@ impl Store {
         Ok(replies)
     }
 
-    /// The oldest entry that can be sent now (not refused).
+    /// The oldest entry that can be sent now (not refused). An entry this desk cannot read is
+    /// set aside as refused, with the reason, on the way: kept for the person, never sent.
     pub fn chat_next_reply(&self) -> Result<Option<QueuedReply>, StoreError> {
-        Ok(self
-            .lock()
-            .query_row(
-                &format!(
-                    "SELECT {REPLY_COLUMNS} FROM chat_outbox WHERE state != 'rejected'
-                     ORDER BY seq LIMIT 1"
-                ),
-                [],
-                reply_of,
-            )
-            .optional()?)
+        loop {
+            let next = self
+                .lock()
+                .query_row(
+                    &format!(
+                        "SELECT {REPLY_COLUMNS} FROM chat_outbox WHERE state != 'rejected'
+                         ORDER BY seq LIMIT 1"
+                    ),
+                    [],
+                    reply_of,
+                )
+                .optional()?;
+            match next {
+                Some(QueuedReply {
+                    seq,
+                    op: ChatOp::Unreadable { reason },
+                    ..
+                }) => {
+                    tracing::error!(seq, reason, "a damaged chat outbox entry was set aside");
+                    self.chat_reject_reply(
+                        seq,
+                        &format!("This desk's copy of this message is damaged ({reason}), so it was not sent."),
+                    )?;
+                }
+                other => return Ok(other),
+            }
+        }
     }
 
     /// A request for the entry is about to go out: from now on its outcome is unknown until
@@ -715,7 +759,6 @@ mod tests {
             conversation_id,
             message,
             reply_to: None,
-            target_id: None,
             file: None,
         }
     }
@@ -815,5 +858,44 @@ mod tests {
         let entry = store.chat_next_reply().unwrap().unwrap();
         assert_eq!(entry.state, ReplyState::Pending);
         assert_eq!(entry.attempts, 1);
+    }
+
+    /// Issue 23.7: an entry whose kind, state or target cannot be read is refused with the
+    /// reason and kept, never sent as a reply (the old reading made an unknown kind a reply and
+    /// an unknown state "waiting", skipping the look-before-resend check), and an edit without
+    /// its message is never an edit of message 0.
+    #[test]
+    fn a_damaged_chat_entry_is_set_aside_as_refused_with_the_reason_and_never_handed_out() {
+        let (_dir, store) = store();
+        let edit_without_target = store.chat_queue(send(45, "new text")).unwrap();
+        let bad_state = store.chat_queue(send(45, "state damaged")).unwrap();
+        let good = store.chat_queue(send(45, "fine")).unwrap();
+        {
+            let conn = store.lock();
+            conn.execute(
+                "UPDATE chat_outbox SET op = 'edit', target_id = NULL WHERE seq = ?1",
+                [edit_without_target],
+            )
+            .unwrap();
+            conn.pragma_update(None, "ignore_check_constraints", true)
+                .unwrap();
+            conn.execute(
+                "UPDATE chat_outbox SET state = 'in-flight?' WHERE seq = ?1",
+                [bad_state],
+            )
+            .unwrap();
+            conn.pragma_update(None, "ignore_check_constraints", false)
+                .unwrap();
+        }
+        let next = store.chat_next_reply().unwrap().unwrap();
+        assert_eq!(next.seq, good, "only the readable entry is handed out");
+        let all = store.chat_replies(Some(45)).unwrap();
+        assert_eq!(all.len(), 3, "the damaged ones are kept: {all:?}");
+        for seq in [edit_without_target, bad_state] {
+            let entry = all.iter().find(|e| e.seq == seq).unwrap();
+            assert_eq!(entry.state, ReplyState::Rejected, "{entry:?}");
+            let problem = entry.problem.as_deref().unwrap_or_default();
+            assert!(problem.contains("damaged"), "{problem}");
+        }
     }
 }

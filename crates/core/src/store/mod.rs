@@ -20,7 +20,7 @@ pub use outbox::{
     ORDER,
 };
 pub use records::{Replaced, Row};
-pub use session::SessionRow;
+pub use session::{SessionRow, UnsentWork};
 
 /// Why the local database could not be used.
 #[derive(Debug, thiserror::Error)]

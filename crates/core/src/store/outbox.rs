@@ -2,6 +2,8 @@
 //! operation is one transaction with whatever else belongs to it, so a killed process never
 //! leaves half an edit.
 
+use std::collections::HashSet;
+
 use rusqlite::{params, OptionalExtension, Row as SqlRow, Transaction};
 use serde_json::{Map, Value};
 
@@ -819,47 +821,38 @@ impl Store {
         )?)
     }
 
-    /// Turns an entry into a create (keep mine after someone deleted the row): a revival,
-    /// which keeps the deleted row's id as its target and, as its base, the row as this desk
-    /// knew it before its own changes (how the replay recognises the same row brought back by
-    /// another desk).
-    pub fn recreate_entry(&self, seq: i64, fields: &Row, known: &Row) -> Result<(), StoreError> {
-        self.lock().execute(
-            "UPDATE outbox SET op = 'create', state = 'pending', problem = NULL, fields = ?2, base = ?3 WHERE seq = ?1",
-            params![seq, to_text(fields), to_text(known)],
+    /// Turns an entry into a create (keep mine after someone deleted the row): a restore, which
+    /// keeps the deleted row's id as its target until the server gives the new row its own id
+    /// (the id map then says the new row is a restore: [`Store::restored_ids`]). `fields` is the
+    /// whole row as this desk last knew it with this desk's changes, never a part of it. The
+    /// deleted row's stored copy goes in the same transaction.
+    pub fn restore_entry(&self, seq: i64, resource: &str, fields: &Row) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let target: i64 = tx.query_row("SELECT target FROM outbox WHERE seq = ?1", [seq], |r| {
+            r.get(0)
+        })?;
+        tx.execute(
+            "DELETE FROM records WHERE resource = ?1 AND id = ?2",
+            params![resource, target],
         )?;
+        tx.execute(
+            "UPDATE outbox SET op = 'create', state = 'pending', problem = NULL, fields = ?2, base = '{}' WHERE seq = ?1",
+            params![seq, to_text(fields)],
+        )?;
+        tx.commit()?;
         Ok(())
     }
 
-    /// Another desk already brought back the row a revival (`seq`, for deleted row `old_id`)
-    /// would create: this desk takes that row (`server_row`) as its own, and what is left of
-    /// its entry is an update of it with `changes` made from `base`, merged as any other.
-    /// With no changes left, the entry is done. One transaction.
-    pub fn adopt_revival(
-        &self,
-        seq: i64,
-        old_id: i64,
-        server_row: &Row,
-        changes: &Row,
-        base: &Row,
-    ) -> Result<i64, StoreError> {
-        let id = super::records::row_id(server_row).unwrap_or(old_id);
-        let mut conn = self.lock();
-        let tx = conn.transaction()?;
-        let resource = take_server_row(&tx, seq, old_id, id, server_row)?;
-        tx.execute(
-            "DELETE FROM records WHERE resource = ?1 AND id = ?2",
-            params![resource, old_id],
-        )?;
-        if changes.is_empty() {
-            tx.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
-        } else {
-            tx.execute(
-                "UPDATE outbox SET op = 'update', state = 'pending', problem = NULL, fields = ?2, base = ?3 WHERE seq = ?1",
-                params![seq, to_text(changes), to_text(base)],
-            )?;
-        }
-        tx.commit()?;
-        Ok(id)
+    /// The rows of `resource` that this desk restored ("keep mine" on a row deleted elsewhere):
+    /// their create named the deleted row's id (positive) and the server gave them a new one.
+    pub fn restored_ids(&self, resource: &str) -> Result<HashSet<i64>, StoreError> {
+        let conn = self.lock();
+        let mut statement =
+            conn.prepare_cached("SELECT id FROM id_map WHERE resource = ?1 AND temp_id > 0")?;
+        let ids = statement
+            .query_map([resource], |r| r.get(0))?
+            .collect::<rusqlite::Result<HashSet<i64>>>()?;
+        Ok(ids)
     }
 }

@@ -136,6 +136,60 @@ impl Store {
     }
 }
 
+/// Work made on this desk that has not reached the server (what a sign-out would delete).
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS,
+)]
+pub struct UnsentWork {
+    /// Changes to offers, galleries, room types, the hotel's settings (and their conflicts and
+    /// refusals, which wait for the person).
+    pub edits: u32,
+    /// Photos and images waiting to be uploaded.
+    pub uploads: u32,
+    /// Replies to guests, and edits or deletes of my messages.
+    pub replies: u32,
+    /// Files and photos for guests.
+    pub files: u32,
+}
+
+impl UnsentWork {
+    pub fn total(&self) -> u32 {
+        self.edits + self.uploads + self.replies + self.files
+    }
+}
+
+impl Store {
+    /// Chat entries (not "mark read") waiting to be sent, and refused ones waiting for the
+    /// person, so the status bar's count covers replies too.
+    pub fn chat_outbox_counts(&self) -> Result<(u32, u32), StoreError> {
+        Ok(self.lock().query_row(
+            "SELECT COUNT(*) FILTER (WHERE state != 'rejected'), COUNT(*) FILTER (WHERE state = 'rejected') \
+             FROM chat_outbox WHERE op != 'read'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
+    /// What this desk holds that the server does not have yet, by kind ("mark read" is not
+    /// work: the server learns it again when the thread is opened).
+    pub fn unsent_work(&self) -> Result<UnsentWork, StoreError> {
+        let conn = self.lock();
+        let count = |sql: &str| -> Result<u32, StoreError> {
+            Ok(conn.query_row(sql, [], |r| r.get::<_, u32>(0))?)
+        };
+        Ok(UnsentWork {
+            edits: count("SELECT COUNT(*) FROM outbox WHERE op != 'upload'")?,
+            uploads: count("SELECT COUNT(*) FROM outbox WHERE op = 'upload'")?,
+            replies: count(
+                "SELECT COUNT(*) FROM chat_outbox WHERE op != 'read' AND file_key IS NULL",
+            )?,
+            files: count(
+                "SELECT COUNT(*) FROM chat_outbox WHERE op != 'read' AND file_key IS NOT NULL",
+            )?,
+        })
+    }
+}
+
 /// Every table holding an account's data. New resource tables are added here.
 const ACCOUNT_TABLES: &[&str] = &[
     "records",

@@ -48,6 +48,9 @@ const RETRY_CAP: Duration = Duration::from_secs(30);
 /// the server answers again, so the desk is back within this of the network's return whatever
 /// its retry delay has grown to.
 pub const NETWORK_PROBE: Duration = Duration::from_secs(2);
+/// An area this server or account does not offer (a 403, 404 or 405 on its list) is asked
+/// again this often, besides at every sign-in: a desk never floods a server that says no.
+pub const UNAVAILABLE_RECHECK: Duration = Duration::from_secs(15 * 60);
 /// Changes this desk sent are recognised in live events for this long (no toast for them).
 const OWN_CHANGE_MEMORY: Duration = Duration::from_secs(20);
 
@@ -78,12 +81,27 @@ pub struct SyncShared {
     own_deletes: Recent,
     /// What the live socket heard, so the replay may read merge bases in bulk.
     pub heard: heard::HeardLog,
+    /// The areas this server or account does not offer, and when each is asked again.
+    unavailable: Mutex<HashMap<&'static str, Unavailable>>,
+    /// How often an unavailable area is asked again ([`UNAVAILABLE_RECHECK`] but in tests).
+    recheck: Duration,
+}
+
+/// An area the server answered with "not here" or "not for you".
+struct Unavailable {
+    kind: crate::events::ResourceKind,
+    /// In plain words, with the server's own.
+    message: String,
+    check_at: Instant,
 }
 
 #[derive(Default)]
 struct Plan {
     /// When the next reconcile is due.
     reconcile_at: Option<Instant>,
+    /// When the resources no event announces (and unavailable areas due for a check) are read
+    /// again: a timer of their own, so an event's reconcile never takes them along.
+    quiet_at: Option<Instant>,
     /// Which resources it reads: only those events named, unless `everything`.
     stale: std::collections::BTreeSet<&'static str>,
     /// The next reconcile reads every resource (start, reconnect, polling, a failure).
@@ -179,21 +197,105 @@ impl SyncShared {
     }
 
     /// While live, the resources the server does not announce are read every [`POLL_INTERVAL`]
-    /// all the same (a colleague's new room type reaches no socket).
+    /// all the same (a colleague's new room type reaches no socket), on a timer of their own:
+    /// a reconcile an event asks for reads what the event named and nothing else.
     fn poll_unannounced(&self) {
-        let quiet: Vec<&'static str> = self
+        let due = Instant::now() + self.poll;
+        self.plan().quiet_at.get_or_insert(due);
+    }
+
+    /// The quiet timer is due: what no event announces, and the unavailable areas whose check
+    /// is due, join the next reconcile.
+    fn take_quiet_round(&self) {
+        let now = Instant::now();
+        let due_areas: Vec<&'static str> = lock(&self.unavailable)
+            .iter()
+            .filter(|(_, area)| area.check_at <= now)
+            .map(|(name, _)| *name)
+            .collect();
+        let mut plan = self.plan();
+        if !plan.quiet_at.is_some_and(|at| at <= now) {
+            return;
+        }
+        plan.quiet_at = None;
+        let quiet = self
             .resources
             .iter()
             .filter(|spec| !spec.broadcast)
-            .map(|spec| spec.name())
-            .collect();
-        if quiet.is_empty() {
-            return;
+            .map(|spec| spec.name());
+        plan.stale.extend(quiet.chain(due_areas));
+        plan.reconcile_at = Some(now);
+    }
+
+    /// Whether `name` may be read now: it is not an area the server refused, or its check is
+    /// due.
+    fn may_read(&self, name: &str) -> bool {
+        lock(&self.unavailable)
+            .get(name)
+            .is_none_or(|area| area.check_at <= Instant::now())
+    }
+
+    /// Whether the server refused the area `name` (its queued changes wait meanwhile: sent, they
+    /// would only be refused, or taken for rows deleted elsewhere).
+    pub fn is_unavailable(&self, name: &str) -> bool {
+        lock(&self.unavailable).contains_key(name)
+    }
+
+    /// The server answered the read of `spec` with "not here" or "not for you": the area says
+    /// so, and is asked again after [`UNAVAILABLE_RECHECK`]. The link is fine: the server
+    /// answered.
+    fn area_unavailable(&self, spec: &spec::ResourceSpec, message: String) {
+        let check_at = Instant::now() + self.recheck;
+        let told = {
+            let mut areas = lock(&self.unavailable);
+            let changed = areas
+                .get(spec.name())
+                .is_none_or(|area| area.message != message);
+            areas.insert(
+                spec.name(),
+                Unavailable {
+                    kind: spec.kind,
+                    message: message.clone(),
+                    check_at,
+                },
+            );
+            changed
+        };
+        if told {
+            tracing::warn!(resource = spec.name(), %message, "this server or account does not offer this area; asking again in 15 minutes");
+            self.emit(DeskEvent::AreaAvailability {
+                resource: spec.kind,
+                unavailable: Some(message),
+            });
         }
-        let due = Instant::now() + self.poll;
         let mut plan = self.plan();
-        plan.stale.extend(quiet);
-        plan.reconcile_at = Some(plan.reconcile_at.map_or(due, |at| at.min(due)));
+        plan.quiet_at = Some(plan.quiet_at.map_or(check_at, |at| at.min(check_at)));
+    }
+
+    /// `spec` was read: if it was unavailable, it is back.
+    fn area_available(&self, spec: &spec::ResourceSpec) {
+        if lock(&self.unavailable).remove(spec.name()).is_some() {
+            tracing::info!(resource = spec.name(), "the server offers this area again");
+            self.emit(DeskEvent::AreaAvailability {
+                resource: spec.kind,
+                unavailable: None,
+            });
+            // Its changes waited meanwhile.
+            self.kick();
+        }
+    }
+
+    /// The areas this server or account does not offer, in words (for a screen's first paint).
+    pub fn unavailable_areas(&self) -> Vec<crate::events::AreaStatus> {
+        let mut areas: Vec<_> = lock(&self.unavailable)
+            .values()
+            .map(|area| crate::events::AreaStatus {
+                resource: area.kind,
+                message: area.message.clone(),
+            })
+            .collect();
+        areas.sort_by_key(|area| area.resource);
+        areas
     }
 
     fn reconcile_within(&self, delay: Duration) {
@@ -293,10 +395,15 @@ impl SyncShared {
                 .map(|(_, n)| n)
                 .sum::<u32>()
         };
+        // Replies and files for guests wait too: every "waiting" count includes them.
+        let (chat_waiting, chat_refused) = self.store.chat_outbox_counts().unwrap_or_else(|err| {
+            tracing::warn!(error = %err, "cannot count the chat's outbox");
+            (0, 0)
+        });
         OutboxSummary {
-            pending: count(&[EntryState::Pending, EntryState::Sending]),
+            pending: count(&[EntryState::Pending, EntryState::Sending]) + chat_waiting,
             conflicts: count(&[EntryState::Conflict]),
-            rejected: count(&[EntryState::Rejected]),
+            rejected: count(&[EntryState::Rejected]) + chat_refused,
         }
     }
 
@@ -383,6 +490,18 @@ impl SyncShared {
         self.went_offline_because(plain_reason(err));
     }
 
+    /// The server answered, but not as the desk hoped (a refusal that is not an entry's own):
+    /// the worker waits its backed-off delay before it tries again; the status bar, which
+    /// speaks of reachability only, stays as it is.
+    fn went_astray(&self, err: &ApiError) {
+        tracing::warn!(error = %err, "the server refused a request the desk needs; trying again later");
+        let mut plan = self.plan();
+        if plan.failed_round != Some(plan.round) {
+            plan.failed_round = Some(plan.round);
+            plan.failures += 1;
+        }
+    }
+
     /// As [`SyncShared::went_offline`], for a failure of this desk's or an unreadable answer.
     fn went_offline_because(&self, reason: String) {
         let failures = {
@@ -402,7 +521,11 @@ impl SyncShared {
     pub(crate) fn came_online(&self) {
         {
             let mut plan = self.plan();
-            plan.failures = 0;
+            // A round in which something failed keeps its backoff, whatever else answered in it
+            // (else one area's 500 beside another's answers would be retried at once, forever).
+            if plan.failed_round != Some(plan.round) {
+                plan.failures = 0;
+            }
             if plan.watch == Watch::Unreachable {
                 plan.watch = Watch::Answering;
             }
@@ -450,6 +573,8 @@ pub struct Schedule {
     pub socket: Socket,
     /// How often what no event announces is read again.
     pub poll: Duration,
+    /// How often an area the server refused is asked again ([`UNAVAILABLE_RECHECK`]).
+    pub recheck: Duration,
 }
 
 impl SyncEngine {
@@ -467,6 +592,7 @@ impl SyncEngine {
             resources,
             socket,
             poll,
+            recheck,
         } = schedule;
         let first_reconcile = if socket == Socket::Connecting {
             SUBSCRIBE_GRACE
@@ -491,6 +617,8 @@ impl SyncEngine {
             own_changes: Recent::default(),
             own_deletes: Recent::default(),
             heard: heard::HeardLog::default(),
+            unavailable: Mutex::default(),
+            recheck,
         });
         let worker = tokio::spawn(run(shared.clone()));
         shared.reconcile_within(first_reconcile);
@@ -517,7 +645,11 @@ async fn run(shared: Arc<SyncShared>) {
         let (reconcile_at, failures, stopped) = {
             let mut plan = shared.plan();
             plan.round += 1;
-            (plan.reconcile_at, plan.failures, plan.stopped)
+            let next = [plan.reconcile_at, plan.quiet_at]
+                .into_iter()
+                .flatten()
+                .min();
+            (next, plan.failures, plan.stopped)
         };
         if stopped {
             return;
@@ -540,6 +672,7 @@ async fn run(shared: Arc<SyncShared>) {
             Err(Stop::Offline) => continue,
             Err(Stop::SignedOut) => return,
         }
+        shared.take_quiet_round();
         let due = shared
             .plan()
             .reconcile_at
@@ -584,9 +717,9 @@ async fn run(shared: Arc<SyncShared>) {
                 }
                 Err(Stop::SignedOut) => return,
                 Err(Stop::Offline) => {
-                    let mut plan = shared.plan();
-                    plan.everything = true;
-                    plan.reconcile_at.get_or_insert_with(Instant::now);
+                    // What failed was marked stale (a failing area alone is read again, not
+                    // everything); the network's return rereads everything anyway.
+                    shared.plan().reconcile_at.get_or_insert_with(Instant::now);
                 }
             }
         }
@@ -655,7 +788,14 @@ fn handle_error(shared: &SyncShared, err: SyncError) -> Stop {
         }
         SyncError::Api(api) => {
             tracing::info!(error = %api, "sync paused");
-            shared.went_offline(&api);
+            if api.is_transient() {
+                shared.went_offline(&api);
+            } else {
+                // A write's refusal that reached here (a merge base's read refused, say): the
+                // server answered, so the link is fine; the entry waits and is tried again
+                // with backoff, never in a loop.
+                shared.went_astray(&api);
+            }
             Stop::Offline
         }
         SyncError::Malformed { resource, detail } => {
@@ -677,7 +817,12 @@ fn handle_error(shared: &SyncShared, err: SyncError) -> Stop {
 /// not hold back the others; a refused token stops everything.
 async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
     let mut outcome = Ok(());
-    for spec in shared.resources.iter().copied() {
+    for spec in shared
+        .resources
+        .iter()
+        .copied()
+        .filter(|spec| !shared.is_unavailable(spec.name()))
+    {
         let mark_own = |entry: &crate::store::OutboxEntry| {
             if entry.target > 0 {
                 shared.remember_own(spec.name(), entry.target);
@@ -844,8 +989,31 @@ fn tell_colleagues_changes(
     }
 }
 
+/// Why a failed read of `spec` means the server does not offer it (to this account), in words;
+/// `None` when the failure may pass (or is the sign-in's).
+fn unavailable_because(spec: &spec::ResourceSpec, err: &SyncError) -> Option<String> {
+    let what = spec.kind.label();
+    match err {
+        SyncError::Api(api) => {
+            if let Some(message) = (spec.permanent_failure)(api) {
+                return Some(message);
+            }
+            (api.class_of_read() == crate::api::ErrorClass::Unavailable).then(|| match api {
+                ApiError::Forbidden { message } => {
+                    format!("This account may not see {what} on this server (\"{message}\").")
+                }
+                _ => format!("This server does not offer {what} ({api})."),
+            })
+        }
+        SyncError::Malformed { detail, .. } => Some(format!(
+            "The server's {what} cannot be read by this desk ({detail})."
+        )),
+        SyncError::Store(_) => None,
+    }
+}
+
 /// Reconciles every resource (`only`: those named); one that fails does not hold back the
-/// others.
+/// others. An area the server does not offer is left alone until its check is due.
 async fn reconcile_all(
     shared: &Arc<SyncShared>,
     only: Option<&std::collections::BTreeSet<&'static str>>,
@@ -855,10 +1023,12 @@ async fn reconcile_all(
         .resources
         .iter()
         .filter(|spec| only.is_none_or(|names| names.contains(spec.name())))
+        .filter(|spec| shared.may_read(spec.name()))
     {
         match pull::reconcile(&shared.client, &shared.store, spec.api, &shared.slug).await {
             Ok(replaced) => {
                 shared.came_online();
+                shared.area_available(spec);
                 if replaced.changed() {
                     shared.emit(DeskEvent::ResourceChanged {
                         resource: spec.kind,
@@ -868,10 +1038,21 @@ async fn reconcile_all(
                     tell_colleagues_changes(shared, spec, &replaced);
                 }
             }
-            Err(err) => match handle_error(shared, err) {
-                Stop::SignedOut => return Err(Stop::SignedOut),
-                Stop::Offline => outcome = Err(Stop::Offline),
-            },
+            Err(err) => {
+                if let Some(message) = unavailable_because(spec, &err) {
+                    // The server answered: the link is fine, this area is not offered.
+                    shared.came_online();
+                    shared.area_unavailable(spec, message);
+                    continue;
+                }
+                match handle_error(shared, err) {
+                    Stop::SignedOut => return Err(Stop::SignedOut),
+                    Stop::Offline => {
+                        shared.plan().stale.insert(spec.name());
+                        outcome = Err(Stop::Offline);
+                    }
+                }
+            }
         }
     }
     shared.emit(DeskEvent::Outbox {

@@ -331,13 +331,6 @@ async fn bulk_bases(at: Replay<'_>, entries: &[OutboxEntry]) -> Result<Option<Ba
 }
 
 /// Whether an error means "try again later" (the request may not have arrived).
-fn is_transient(err: &ApiError) -> bool {
-    matches!(
-        err,
-        ApiError::Network { .. } | ApiError::Timeout { .. } | ApiError::Server { .. }
-    )
-}
-
 fn as_row(value: Value, resource: Resource) -> Result<Row, SyncError> {
     match value {
         Value::Object(row) => Ok(row),
@@ -404,7 +397,7 @@ async fn replay(
     };
     match result {
         Err(SyncError::Api(err))
-            if !is_transient(&err) && !matches!(err, ApiError::Unauthorized { .. }) =>
+            if !err.is_transient() && !matches!(err, ApiError::Unauthorized { .. }) =>
         {
             if matches!(err, ApiError::NotFound { .. }) && entry.op != Op::Create {
                 return deleted_elsewhere(store, entry);
@@ -428,7 +421,7 @@ async fn replay(
             // A create whose answer never came, or came as a 5xx, may have been saved (API.md
             // §10: a 500 after saving), so it stays "sending" and is looked for on the server
             // before it is sent again; anything else is retried as it is.
-            let state = if entry.op == Op::Create && is_transient(&err) {
+            let state = if entry.op == Op::Create && err.is_transient() {
                 EntryState::Sending
             } else {
                 EntryState::Pending
@@ -460,32 +453,6 @@ async fn replay_create(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, 
         slug,
         ..
     } = at;
-    if entry.target > 0 && !entry.base.is_empty() {
-        if let Some(row) = find_revived(at, entry).await? {
-            let Some(entry) = store.claim_entry(entry.seq)? else {
-                return Ok(Replayed::Gone {
-                    target: entry.target,
-                });
-            };
-            let changes: Row = entry
-                .fields
-                .iter()
-                .filter(|(k, v)| !same(entry.base.get(*k).unwrap_or(&Value::Null), v))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            let base: Row = changes
-                .keys()
-                .map(|k| (k.clone(), entry.base.get(k).cloned().unwrap_or(Value::Null)))
-                .collect();
-            let id = store.adopt_revival(entry.seq, entry.target, &row, &changes, &base)?;
-            tracing::info!(
-                resource = resource.name,
-                id,
-                "another desk brought this row back first; merging into it"
-            );
-            return Ok(Replayed::Sent { target: id });
-        }
-    }
     if entry.state == EntryState::Sending {
         if let Some(row) = find_created(at, entry).await? {
             let id = store.finish_create(entry.seq, entry.target, &row)?;
@@ -515,48 +482,6 @@ async fn replay_create(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, 
     }
     let id = store.finish_create(entry.seq, entry.target, &row)?;
     Ok(Replayed::Sent { target: id })
-}
-
-/// The row another desk brought back after the same delete, for a revival (a create whose
-/// target is the deleted row's id and whose base is that row as this desk knew it): a row
-/// newer than the deleted one whose fields are each the known value or this desk's own, but
-/// for at most a quarter of them (those the other desk changed). The closest match, then the
-/// oldest, wins.
-async fn find_revived(at: Replay<'_>, entry: &OutboxEntry) -> Result<Option<Row>, SyncError> {
-    let Replay {
-        client,
-        resource,
-        slug,
-        ..
-    } = at;
-    let allowed = (entry.base.len() / 4).max(1);
-    let mismatches = |row: &Row| {
-        entry
-            .base
-            .iter()
-            .filter(|(k, known)| {
-                let theirs = row.get(*k).unwrap_or(&Value::Null);
-                let mine = entry.fields.get(*k).unwrap_or(known);
-                !same(theirs, known) && !same(theirs, mine)
-            })
-            .count()
-    };
-    let mut candidates: Vec<(usize, i64, Row)> = Vec::new();
-    for item in client.list(resource, slug).await? {
-        let row = as_row(item, resource)?;
-        let Some(id) = row.get("id").and_then(Value::as_i64) else {
-            continue;
-        };
-        if id <= entry.target {
-            continue;
-        }
-        let misses = mismatches(&row);
-        if misses <= allowed {
-            candidates.push((misses, id, row));
-        }
-    }
-    candidates.sort_by_key(|(misses, id, _)| (*misses, *id));
-    Ok(candidates.into_iter().next().map(|(_, _, row)| row))
 }
 
 /// The row an earlier, unanswered create made: the newest server row with every field as sent
@@ -872,7 +797,7 @@ async fn replay_added_image(
     {
         Ok(answer) => answer,
         Err(err) => {
-            if is_transient(&err) {
+            if err.is_transient() {
                 // It waits again (shown so); whether the server got it is found out before it
                 // is sent again (its images before are kept).
                 store.mark_retry(entry.seq, EntryState::Pending, &err.to_string())?;

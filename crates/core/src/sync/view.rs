@@ -29,6 +29,10 @@ pub struct ViewRow {
     pub sync: RowSync,
     /// The media cache hash of an image waiting to be uploaded.
     pub pending_media: Option<String>,
+    /// Brought back by this desk after a colleague deleted it ("keep mine"): a new row with the
+    /// old one's content, shown as such so a row restored on two desks is seen twice, not
+    /// merged by a guess.
+    pub restored: bool,
 }
 
 fn rank(sync: &RowSync) -> u8 {
@@ -70,6 +74,7 @@ pub fn fold(
                     row,
                     sync: RowSync::Synced,
                     pending_media: None,
+                    restored: false,
                 },
             ))
         })
@@ -88,6 +93,8 @@ pub fn fold(
                         row,
                         sync,
                         pending_media: None,
+                        // A create that names a server id is a restore of that deleted row.
+                        restored: entry.target > 0,
                     },
                 );
                 continue;

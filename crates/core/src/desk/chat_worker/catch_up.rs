@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::send::{passes, Turn};
+use super::send::Turn;
 use super::{ChatShared, CATCH_UP_PAGE};
 use crate::api::ApiError;
 use crate::desk::lock;
@@ -40,7 +40,7 @@ pub(super) async fn catch_up_all(chat: &Arc<ChatShared>) -> Turn {
                 chat.sync.report_unauthorized(message);
                 return Turn::Stopped;
             }
-            Err(err) if passes(&err) => {
+            Err(err) if err.is_transient() => {
                 chat.catch_up.store(true, Ordering::SeqCst);
                 chat.sync.went_offline(&err);
                 return Turn::Failed;

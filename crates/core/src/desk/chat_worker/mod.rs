@@ -114,6 +114,10 @@ impl ChatShared {
             conversation_id,
             unread_total: total,
         });
+        // A reply queued, sent or refused changes what waits to be sent.
+        self.sync.emit(DeskEvent::Outbox {
+            summary: self.sync.outbox_summary(),
+        });
     }
 
     pub fn unread_total(&self) -> Result<u32, crate::store::StoreError> {
@@ -152,7 +156,6 @@ impl ChatShared {
             conversation_id,
             message: "",
             reply_to: None,
-            target_id: None,
             file: None,
         })?;
         self.kick();

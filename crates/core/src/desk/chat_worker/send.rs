@@ -18,12 +18,18 @@ use crate::store::chat::{ChatOp, QueuedReply, ReplyState};
 const RETRY_BASE: Duration = Duration::from_secs(1);
 const RETRY_CAP: Duration = Duration::from_secs(30);
 
-/// Whether a failed request may succeed later (and so waits), or was refused for good.
-pub(super) fn passes(error: &ApiError) -> bool {
-    matches!(
-        error,
-        ApiError::Network { .. } | ApiError::Timeout { .. } | ApiError::Server { .. }
-    )
+/// Why an entry was not sent: the server's answer, or this desk's own trouble, which is never
+/// taken for a refusal by the server.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum SendError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// This desk's database failed: the entry stays as it is and is tried again later.
+    #[error("this desk's database failed: {0}")]
+    Store(#[from] crate::store::StoreError),
+    /// The file to send is gone from this computer: the entry waits for the person.
+    #[error("{0}")]
+    File(String),
 }
 
 /// How the sending turn ended.
@@ -107,11 +113,19 @@ async fn send_all(chat: &Arc<ChatShared>) -> Turn {
                 chat.sync.came_online();
                 after_sent(chat, &entry, message.as_ref())
             }
-            Err(ApiError::Unauthorized { message }) => {
+            Err(SendError::Store(err)) => {
+                tracing::error!(error = %err, seq = entry.seq, "the chat's outbox cannot be written; trying again later");
+                return Turn::Failed;
+            }
+            Err(SendError::File(problem)) => {
+                tracing::warn!(seq = entry.seq, %problem, "a file for a guest cannot be read");
+                store.chat_reject_reply(entry.seq, &problem)
+            }
+            Err(SendError::Api(ApiError::Unauthorized { message })) => {
                 chat.sync.report_unauthorized(message);
                 return Turn::Stopped;
             }
-            Err(err) if passes(&err) => {
+            Err(SendError::Api(err)) if err.is_transient() => {
                 tracing::info!(error = %err, seq = entry.seq, "a chat message waits for the server");
                 // Only a reply that was plainly waiting before this attempt goes back to
                 // waiting: one that may have reached the server earlier keeps its check.
@@ -124,7 +138,7 @@ async fn send_all(chat: &Arc<ChatShared>) -> Turn {
                 chat.changed(Some(conversation_id));
                 return Turn::Failed;
             }
-            Err(err) => {
+            Err(SendError::Api(err)) => {
                 chat.sync.came_online();
                 tracing::warn!(error = %err, seq = entry.seq, "the server refused a chat message");
                 store.chat_reject_reply(entry.seq, &refusal(&entry, &err))
@@ -141,9 +155,9 @@ async fn send_all(chat: &Arc<ChatShared>) -> Turn {
 /// The refusal in the user's words.
 fn refusal(entry: &QueuedReply, error: &ApiError) -> String {
     let what = match entry.op {
-        ChatOp::Send => "The server did not take this message",
-        ChatOp::Edit => "The server did not take this change",
-        ChatOp::Delete => "The server did not delete this message",
+        ChatOp::Send | ChatOp::Unreadable { .. } => "The server did not take this message",
+        ChatOp::Edit { .. } => "The server did not take this change",
+        ChatOp::Delete { .. } => "The server did not delete this message",
         ChatOp::Read => "The server did not mark this conversation read",
     };
     match error {
@@ -174,7 +188,7 @@ fn after_sent(
 }
 
 /// One request for an entry; the message it concerns as the server has it now, if any.
-async fn send_one(chat: &ChatShared, entry: &QueuedReply) -> Result<Option<Value>, ApiError> {
+async fn send_one(chat: &ChatShared, entry: &QueuedReply) -> Result<Option<Value>, SendError> {
     let sync = &chat.sync;
     let (client, slug) = (&sync.client, sync.slug.as_str());
     match entry.op {
@@ -193,21 +207,17 @@ async fn send_one(chat: &ChatShared, entry: &QueuedReply) -> Result<Option<Value
                     name: file.name.clone(),
                     mime: file.mime.clone(),
                     bytes: read_file(&chat.files, &file.key)
-                        .map_err(|message| ApiError::Unsupported { message })?
+                        .map_err(SendError::File)?
                         .into(),
                 }),
                 None => None,
             };
-            sync.store
-                .chat_mark_sending(entry.seq)
-                .map_err(|err| ApiError::Unsupported {
-                    message: format!("the chat's outbox cannot be written: {err}"),
-                })?;
-            match file {
+            sync.store.chat_mark_sending(entry.seq)?;
+            Ok(match file {
                 None => client
                     .chat_send(slug, entry.conversation_id, &entry.message, entry.reply_to)
                     .await
-                    .map(Some),
+                    .map(Some)?,
                 Some(file) => {
                     let events = sync.events.clone();
                     let id = -entry.seq;
@@ -230,32 +240,28 @@ async fn send_one(chat: &ChatShared, entry: &QueuedReply) -> Result<Option<Value
                             progress,
                         )
                         .await
-                        .map(Some)
+                        .map(Some)?
                 }
+            })
+        }
+        ChatOp::Edit { target } => Ok(Some(client.chat_edit(target, &entry.message).await?)),
+        ChatOp::Delete { target } => match client.chat_delete(target).await {
+            Ok(message) => Ok(Some(message)),
+            // Already gone: what the user wanted.
+            Err(ApiError::NotFound { .. }) => {
+                sync.store.chat_remove_message(target)?;
+                Ok(None)
             }
+            Err(err) => Err(err.into()),
+        },
+        ChatOp::Read => {
+            client.chat_mark_read(entry.conversation_id).await?;
+            Ok(None)
         }
-        ChatOp::Edit => {
-            let target = entry.target_id.unwrap_or_default();
-            client.chat_edit(target, &entry.message).await.map(Some)
-        }
-        ChatOp::Delete => {
-            let target = entry.target_id.unwrap_or_default();
-            match client.chat_delete(target).await {
-                Ok(message) => Ok(Some(message)),
-                // Already gone: what the user wanted.
-                Err(ApiError::NotFound { .. }) => {
-                    if let Err(err) = sync.store.chat_remove_message(target) {
-                        tracing::warn!(error = %err, "cannot forget a deleted message");
-                    }
-                    Ok(None)
-                }
-                Err(err) => Err(err),
-            }
-        }
-        ChatOp::Read => client
-            .chat_mark_read(entry.conversation_id)
-            .await
-            .map(|_| None),
+        // Set aside by `chat_next_reply` before it is ever handed out.
+        ChatOp::Unreadable { reason } => Err(SendError::File(format!(
+            "This desk's copy of this message is damaged ({reason}), so it was not sent."
+        ))),
     }
 }
 

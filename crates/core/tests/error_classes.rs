@@ -1,0 +1,309 @@
+//! Issue 23.4–23.6: every failure has a class, and a desk never floods a server that says no.
+//! A server (or an account) that answers a whole area with 403 or 404 has that area marked
+//! "not available" in words and asked again rarely, while the rest of the desk works and the
+//! status stays Online; a live event reads only the resources it names; one area's 500s are
+//! retried with backoff, not in a loop; a server that accepts connections and never answers
+//! is said to be "not answering" within 15 s. Real sandbox over HTTP and WebSocket, real SQLite
+//! files; the sandbox answers the refused areas as a newer HotelMate does (its `refuse_every`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use hotelmate_core::config::DataDir;
+use hotelmate_core::events::ResourceKind;
+use hotelmate_core::secrets::TokenVault;
+use hotelmate_core::{ConnectionStatus, Desk, DeskEvent, DeskOptions};
+use hotelmate_sandbox::network::CutProxy;
+use reqwest::Method;
+use serde_json::json;
+use support::*;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// The areas a newer HotelMate (or an account without the rights) refuses: offers, galleries
+/// and conversations 404, settings 403 (API.md §10.3).
+const REFUSED: &[(&str, u16)] = &[
+    ("GET /api/staff/hotel/killarney/offers/", 404),
+    ("GET /api/staff/hotel/killarney/galleries/", 404),
+    ("GET /api/staff/hotel/killarney/gallery-images/", 404),
+    ("GET /api/chat/killarney/conversations/", 404),
+    ("GET /api/staff/hotel/killarney/settings/", 403),
+];
+
+/// A desk as the app makes it (the app's poll interval, recheck and request timeout).
+fn app_desk(name: &str) -> (Desk, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = DeskOptions::new(DataDir::at(dir.path()));
+    options.vault = TokenVault::with_service(unique(name));
+    options.toasts = false;
+    (Desk::open(options).unwrap(), dir)
+}
+
+fn total(counts: &std::collections::BTreeMap<String, u64>) -> u64 {
+    counts.values().sum()
+}
+
+/// What was asked between two counts, for a failure's message.
+fn asked(
+    before: &std::collections::BTreeMap<String, u64>,
+    after: &std::collections::BTreeMap<String, u64>,
+) -> Vec<String> {
+    after
+        .iter()
+        .filter_map(|(line, n)| {
+            let more = n - before.get(line).copied().unwrap_or(0);
+            (more > 0).then(|| format!("{more} × {line}"))
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_refusing_whole_areas_gets_at_most_ten_requests_a_minute_and_the_desk_stays_online(
+) {
+    let server = sandbox().await;
+    for (line, status) in REFUSED {
+        let detail = if *status == 403 {
+            "You do not have permission to perform this action."
+        } else {
+            "Not found."
+        };
+        server.refuse_every(line, *status, json!({ "detail": detail }));
+    }
+    let (desk, _dir) = app_desk("budget");
+    let mut events = desk.subscribe();
+    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
+    eventually(
+        "each refused area says it is not available",
+        WAIT,
+        || async {
+            let areas: Vec<ResourceKind> = desk
+                .unavailable_areas()
+                .into_iter()
+                .map(|a| a.resource)
+                .collect();
+            [
+                ResourceKind::Offers,
+                ResourceKind::Galleries,
+                ResourceKind::GalleryImages,
+                ResourceKind::Conversations,
+                ResourceKind::Settings,
+            ]
+            .iter()
+            .all(|kind| areas.contains(kind))
+        },
+    )
+    .await;
+    eventually("the desk is online", WAIT, || async {
+        desk.connection_status() == ConnectionStatus::Online
+    })
+    .await;
+    let areas = desk.unavailable_areas();
+    let settings = areas
+        .iter()
+        .find(|a| a.resource == ResourceKind::Settings)
+        .unwrap();
+    assert!(
+        settings.message.contains("may not see") && settings.message.contains("permission"),
+        "a 403 says it is this account, with the server's words: {}",
+        settings.message
+    );
+    let offers = areas
+        .iter()
+        .find(|a| a.resource == ResourceKind::Offers)
+        .unwrap();
+    assert!(
+        offers.message.contains("does not offer offers"),
+        "{}",
+        offers.message
+    );
+    // Settle: the first sync's reads are done.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    while events.try_recv().is_ok() {}
+
+    // The rest works: a room type edited here reaches the server.
+    let room = desk.pictures().overview().unwrap().room_types[0].clone();
+    desk.room_types()
+        .update(
+            room.id,
+            &serde_json::from_value(json!({"name": "Renamed beside refused areas"})).unwrap(),
+        )
+        .unwrap();
+    let tok = token(&server, "anna.byrne").await;
+    eventually("the edit reached the server", WAIT, || async {
+        let rows = server_rows(&server, &tok, "room-types").await;
+        rows.iter()
+            .any(|r| r["name"] == "Renamed beside refused areas")
+    })
+    .await;
+
+    let before = server.request_counts();
+    let started = Instant::now();
+    let mut flips = Vec::new();
+    while started.elapsed() < Duration::from_secs(60) {
+        match tokio::time::timeout(Duration::from_millis(500), events.recv()).await {
+            Ok(Ok(DeskEvent::Connection { status })) if status != ConnectionStatus::Online => {
+                flips.push(status)
+            }
+            _ => {}
+        }
+    }
+    let after = server.request_counts();
+    let sent = total(&after) - total(&before);
+    println!(
+        "an idle desk beside five refused areas sent {sent} requests in 60 s: {:?}",
+        asked(&before, &after)
+    );
+    assert!(
+        sent <= 10,
+        "{sent} requests in a minute: {:?}",
+        asked(&before, &after)
+    );
+    assert!(flips.is_empty(), "the status left Online: {flips:?}");
+    assert_eq!(desk.connection_status(), ConnectionStatus::Online);
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_live_event_reads_only_what_it_names_and_the_quiet_resources_keep_their_own_timer() {
+    let server = sandbox().await;
+    let (desk, _dir) = app_desk("named");
+    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
+    eventually("the desk is online", WAIT, || async {
+        desk.connection_status() == ConnectionStatus::Online
+    })
+    .await;
+    eventually("the first sync is done", WAIT, || async {
+        !desk.offers().list().unwrap().is_empty()
+            && !desk.pictures().overview().unwrap().room_types.is_empty()
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let tok = token(&server, "anna.byrne").await;
+    let offer = desk.offers().list().unwrap()[0].clone();
+    let quiet = [
+        "GET /api/staff/hotel/killarney/galleries/",
+        "GET /api/staff/hotel/killarney/gallery-images/",
+        "GET /api/staff/hotel/killarney/room-types/",
+        "GET /api/chat/killarney/conversations/",
+    ];
+    let before = server.request_counts();
+    for n in 0..20 {
+        rest(
+            &server,
+            &tok,
+            Method::PATCH,
+            &format!("/api/staff/hotel/killarney/offers/{}/", offer.id),
+            Some(json!({ "tag": format!("Colleague's tag {n}") })),
+        )
+        .await;
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    eventually("the colleague's last change is here", WAIT, || async {
+        desk.offers()
+            .list()
+            .unwrap()
+            .iter()
+            .any(|o| o.id == offer.id && o.tag == "Colleague's tag 19")
+    })
+    .await;
+    let after = server.request_counts();
+    let unrelated: Vec<String> = asked(&before, &after)
+        .into_iter()
+        .filter(|line| quiet.iter().any(|q| line.ends_with(q)))
+        .collect();
+    assert!(
+        unrelated.is_empty(),
+        "offer events read resources they do not name: {unrelated:?}"
+    );
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_areas_server_errors_are_retried_with_backoff_not_in_a_loop() {
+    let server = sandbox().await;
+    let line = "GET /api/staff/hotel/killarney/room-types/";
+    server.refuse_every(line, 500, json!({ "detail": "Internal Server Error" }));
+    let (desk, _dir) = app_desk("backoff");
+    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
+    eventually("the desk has read the offers", WAIT, || async {
+        !desk.offers().list().unwrap().is_empty()
+    })
+    .await;
+    let first = server.requests_to(line);
+    tokio::time::sleep(Duration::from_secs(20)).await;
+    let retried = server.requests_to(line) - first;
+    println!("room types answering 500: {retried} reads in 20 s");
+    // Backoff 1, 2, 4, 8 s (and a probe's wake-up may add one round): never dozens.
+    assert!(retried <= 8, "{retried} reads of a failing area in 20 s");
+    assert!(retried >= 1, "a 500 is transient: tried again");
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_that_accepts_and_never_answers_is_said_to_be_not_answering_within_15_seconds() {
+    let server = sandbox().await;
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let (desk, _dir) = app_desk("silent");
+    sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
+    eventually("the desk is online", WAIT, || async {
+        desk.connection_status() == ConnectionStatus::Online
+    })
+    .await;
+    eventually("the offers are here", WAIT, || async {
+        !desk.offers().list().unwrap().is_empty()
+    })
+    .await;
+    let offer = desk.offers().list().unwrap()[0].clone();
+
+    proxy.freeze();
+    let frozen_at = Instant::now();
+    desk.offers()
+        .update(
+            offer.id,
+            &serde_json::from_value(json!({"tag": "Sent to a silent server"})).unwrap(),
+        )
+        .unwrap();
+    eventually(
+        "the status says the server is not answering",
+        Duration::from_secs(15),
+        || async {
+            matches!(
+                desk.connection_status(),
+                ConnectionStatus::Offline { ref reason, .. }
+                    if reason == "The hotel's server is not answering."
+            )
+        },
+    )
+    .await;
+    println!(
+        "a silent server was noticed {:.1} s after it stopped answering",
+        frozen_at.elapsed().as_secs_f64()
+    );
+    assert_eq!(desk.outbox_summary().unwrap().pending, 1, "the edit waits");
+
+    proxy.thaw();
+    let tok = token(&server, "anna.byrne").await;
+    eventually(
+        "the edit reaches the server once it answers",
+        WAIT * 2,
+        || async {
+            rest(
+                &server,
+                &tok,
+                Method::GET,
+                &format!("/api/staff/hotel/killarney/offers/{}/", offer.id),
+                None,
+            )
+            .await["tag"]
+                == "Sent to a silent server"
+        },
+    )
+    .await;
+    desk.shutdown().await;
+    server.shutdown().await;
+}
