@@ -214,7 +214,7 @@ impl SyncShared {
             .map(|(name, _)| *name)
             .collect();
         let mut plan = self.plan();
-        if !plan.quiet_at.is_some_and(|at| at <= now) {
+        if plan.quiet_at.is_none_or(|at| at > now) {
             return;
         }
         plan.quiet_at = None;
