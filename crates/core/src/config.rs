@@ -34,6 +34,8 @@ pub enum ConfigError {
     EmptyPusherHost,
     #[error("no folder for the desk's data could be found; set {DATA_DIR_ENV}")]
     NoDataDir,
+    #[error("the desk's data in '{path}' cannot be made private to this user: {reason}")]
+    NotPrivate { path: String, reason: String },
 }
 
 /// The validated base URL of a HotelMate API, always ending in `/`.
@@ -199,6 +201,83 @@ impl DataDir {
 
     pub fn logs(&self) -> PathBuf {
         self.0.join("logs")
+    }
+
+    /// Only this user may read the desk's data (guest conversations, the display PIN's hash):
+    /// the folder and every folder in it 0700, every file 0600. Made so if missing, and put
+    /// right at every start for data made before (or by a copy that kept wider modes).
+    pub fn keep_private(&self) -> Result<(), ConfigError> {
+        private::create_dir(&self.0).map_err(|err| self.not_private(&self.0, &err))?;
+        private::tighten(&self.0).map_err(|(path, err)| self.not_private(&path, &err))
+    }
+
+    fn not_private(&self, path: &Path, err: &std::io::Error) -> ConfigError {
+        ConfigError::NotPrivate {
+            path: path.display().to_string(),
+            reason: err.to_string(),
+        }
+    }
+}
+
+/// File modes of the desk's private data (Unix; elsewhere the user's profile folder is private
+/// already).
+pub mod private {
+    use std::path::{Path, PathBuf};
+
+    /// Creates `dir` (and its parents) readable by this user only.
+    pub fn create_dir(dir: &Path) -> std::io::Result<()> {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir)
+    }
+
+    /// Creates an empty file readable by this user only, unless it exists.
+    pub fn create_file(path: &Path) -> std::io::Result<()> {
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).append(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options.open(path).map(drop)
+    }
+
+    /// Every folder under `dir` (itself included) 0700, every file 0600; links are left alone
+    /// (never followed). Returns the path that could not be changed.
+    pub fn tighten(dir: &Path) -> Result<(), (PathBuf, std::io::Error)> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mut pending = vec![dir.to_path_buf()];
+            while let Some(folder) = pending.pop() {
+                set_mode(&folder, 0o700)?;
+                let entries = std::fs::read_dir(&folder).map_err(|e| (folder.clone(), e))?;
+                for entry in entries {
+                    let entry = entry.map_err(|e| (folder.clone(), e))?;
+                    let path = entry.path();
+                    let meta = std::fs::symlink_metadata(&path).map_err(|e| (path.clone(), e))?;
+                    if meta.is_dir() {
+                        pending.push(path);
+                    } else if meta.is_file() && meta.permissions().mode() & 0o077 != 0 {
+                        set_mode(&path, 0o600)?;
+                    }
+                }
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = dir;
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    fn set_mode(path: &Path, mode: u32) -> Result<(), (PathBuf, std::io::Error)> {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::symlink_metadata(path).map_err(|e| (path.to_path_buf(), e))?;
+        if meta.permissions().mode() & 0o777 != mode {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+                .map_err(|e| (path.to_path_buf(), e))?;
+        }
+        Ok(())
     }
 }
 

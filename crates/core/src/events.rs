@@ -229,6 +229,9 @@ pub enum DeskEvent {
     /// This computer's reception display settings changed (time zone, seconds per slide, PIN):
     /// an open display reads them again.
     DisplayChanged,
+    /// Someone asked for the desk (a second launch, the tray's Open or Quit) while the reception
+    /// display shows: the display asks for the PIN or a staff sign-in before anything else.
+    DisplayLeaveRequested,
     /// An image upload is on its way: `sent` of `total` bytes.
     UploadProgress {
         resource: ResourceKind,

@@ -243,12 +243,48 @@ pub async fn show_message(summary: &str, body: &str) {
     }
 }
 
+/// Text for a notification: its disguising characters shown, and, where the daemon renders
+/// markup in the body (the Desktop Notifications spec lets it: bold, links, images), `&`, `<`
+/// and `>` escaped, so a guest's "<b>URGENT</b><a href=…>" is shown as typed, never rendered.
+/// The summary is plain text by the spec; it is made visible all the same.
+fn as_plain_text(text: &str, markup: bool) -> String {
+    let visible = crate::rules::text::reveal(text);
+    if !markup {
+        return visible;
+    }
+    let mut escaped = String::with_capacity(visible.len());
+    for c in visible.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+/// Whether the notification daemon renders markup in bodies (asked once; when it cannot be
+/// asked, assumed so: an escaped "&amp;" shown as typed is better than a rendered link).
+fn daemon_renders_markup() -> bool {
+    static MARKUP: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *MARKUP.get_or_init(|| match notify_rust::get_capabilities() {
+        Ok(capabilities) => capabilities.iter().any(|c| c == "body-markup"),
+        Err(err) => {
+            tracing::info!(error = %err, "cannot ask the notification daemon what it renders");
+            true
+        }
+    })
+}
+
 fn notification(summary: &str, body: &str, timeout_ms: u32) -> notify_rust::Notification {
     let mut notification = notify_rust::Notification::new();
     notification
         .appname(APP_NAME)
-        .summary(summary)
-        .body(body)
+        .summary(&crate::rules::text::reveal(summary))
+        .body(&as_plain_text(body, daemon_renders_markup()))
         .icon("dialog-information")
         .timeout(notify_rust::Timeout::Milliseconds(timeout_ms));
     notification
@@ -298,6 +334,23 @@ async fn show(toast: &Toast, opener: &Sender<DeskEvent>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_guests_markup_is_shown_as_typed_never_rendered() {
+        let guest = "<b><span color='red'>URGENT</span></b> from HotelMate IT: <a href=\"http://evil.example\">sign in</a> & pay";
+        let body = super::as_plain_text(guest, true);
+        assert!(!body.contains('<') && !body.contains('>'), "{body}");
+        assert!(
+            body.starts_with("&lt;b&gt;&lt;span color=&#39;red&#39;&gt;URGENT"),
+            "{body}"
+        );
+        assert!(body.contains("&amp; pay"));
+        assert_eq!(
+            super::as_plain_text("Room 102 \u{202E}gnp.exe", false),
+            "Room 102 [U+202E]gnp.exe",
+            "a daemon without markup gets the text as it is, made visible"
+        );
+    }
+
     use super::*;
     use crate::resources;
 

@@ -17,6 +17,11 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// may have (a 5 MB photo: 10 s + 160 s), so a slow line is not taken for a silent server.
 const SLOWEST_UPLINK_BYTES_PER_SECOND: u64 = 32 * 1024;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest API answer read: a page of a hundred rows is a few hundred kilobytes; a larger
+/// answer is refused as it arrives (or at once, when its length is said), never read whole.
+pub const MAX_ANSWER_BYTES: u64 = 8 * 1024 * 1024;
+/// The largest file for a guest the server keeps (API.md §8.6: 50 MB).
+pub const MAX_ATTACHMENT_BYTES: u64 = 50 * 1024 * 1024;
 const USER_AGENT: &str = concat!("HotelMateDesk/", env!("CARGO_PKG_VERSION"));
 
 /// A client for one HotelMate server, with or without a staff token.
@@ -30,6 +35,8 @@ pub struct ApiClient {
     /// (a faster answer lowers it at once, slower ones raise it slowly, so a busy server does
     /// not look far; 0 until measured), shared by the client's copies.
     round_trip: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Hosts files named by the server may be fetched from, besides the server itself.
+    media_hosts: std::sync::Arc<Vec<String>>,
 }
 
 impl ApiClient {
@@ -42,6 +49,9 @@ impl ApiClient {
             .user_agent(USER_AGENT)
             .connect_timeout(CONNECT_TIMEOUT.min(timeout))
             .timeout(timeout)
+            // The desk asks for exact addresses; a redirect could lead a file's fetch into
+            // this computer's network, so none is followed.
+            .redirect(reqwest::redirect::Policy::none())
             .use_rustls_tls()
             .build()
             .map_err(|err| ApiError::Network {
@@ -53,7 +63,16 @@ impl ApiClient {
             token: None,
             timeout,
             round_trip: std::sync::Arc::default(),
+            media_hosts: std::sync::Arc::default(),
         })
+    }
+
+    /// The same client, fetching files named by the server from these hosts too (https only).
+    pub fn with_media_hosts(&self, hosts: &[String]) -> Self {
+        Self {
+            media_hosts: std::sync::Arc::new(hosts.to_vec()),
+            ..self.clone()
+        }
     }
 
     /// The same client, authenticating as a staff member.
@@ -180,10 +199,95 @@ impl ApiClient {
         self.send(self.request(Method::DELETE, path)).await
     }
 
-    /// A file the server names by its full address (a chat attachment), without the token:
-    /// such files are public and may live on another host.
-    pub async fn download(&self, url: &str) -> Result<bytes::Bytes, ApiError> {
-        self.send_raw(self.http.get(url)).await
+    /// A file the server names by its full address (a gallery image, a chat attachment),
+    /// without the token, from the hotel's server or its media hosts only, at most `max_bytes`.
+    /// Whatever the file's host answers, it is never taken for the hotel's server refusing the
+    /// sign-in.
+    pub async fn download(&self, url: &str, max_bytes: u64) -> Result<Vec<u8>, ApiError> {
+        let mut body = Vec::new();
+        self.download_into(url, max_bytes, &mut body).await?;
+        Ok(body)
+    }
+
+    /// As [`ApiClient::download`], written to `path` as it arrives (a temporary file beside it,
+    /// renamed into place once whole).
+    pub async fn download_to_file(
+        &self,
+        url: &str,
+        max_bytes: u64,
+        path: &std::path::Path,
+    ) -> Result<(), ApiError> {
+        let failed = |err: std::io::Error| ApiError::FileHost {
+            message: format!("'{}' cannot be written: {err}", path.display()),
+        };
+        let partial = path.with_extension("part");
+        let mut file = tokio::fs::File::create(&partial).await.map_err(failed)?;
+        let written = async {
+            let mut sink = FileSink(&mut file);
+            self.download_into(url, max_bytes, &mut sink).await?;
+            tokio::io::AsyncWriteExt::flush(&mut file)
+                .await
+                .map_err(failed)
+        }
+        .await;
+        drop(file);
+        match written {
+            Ok(()) => tokio::fs::rename(&partial, path).await.map_err(failed),
+            Err(err) => {
+                if let Err(cleanup) = tokio::fs::remove_file(&partial).await {
+                    tracing::debug!(error = %cleanup, "a partial download was not removed");
+                }
+                Err(err)
+            }
+        }
+    }
+
+    async fn download_into(
+        &self,
+        url: &str,
+        max_bytes: u64,
+        sink: &mut impl Sink,
+    ) -> Result<(), ApiError> {
+        crate::media::hosts::ImageHosts::new(&self.base, &self.media_hosts)
+            .check(url)
+            .map_err(|refused| ApiError::FileHost {
+                message: refused.to_string(),
+            })?;
+        let seconds = self.timeout.as_secs().max(1);
+        let mut response = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| ApiError::from_transport(&e, seconds))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(ApiError::FileHost {
+                message: format!("the file's host answered {status}"),
+            });
+        }
+        let too_large = || ApiError::FileHost {
+            message: format!(
+                "the file is larger than {} MB, more than the desk fetches",
+                max_bytes / (1024 * 1024)
+            ),
+        };
+        if response.content_length().is_some_and(|n| n > max_bytes) {
+            return Err(too_large());
+        }
+        let mut received = 0u64;
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| ApiError::from_transport(&e, seconds))?
+        {
+            received += chunk.len() as u64;
+            if received > max_bytes {
+                return Err(too_large());
+            }
+            sink.take(&chunk).await?;
+        }
+        Ok(())
     }
 
     async fn send<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, ApiError> {
@@ -203,7 +307,7 @@ impl ApiClient {
         })
     }
 
-    async fn send_raw(&self, request: RequestBuilder) -> Result<bytes::Bytes, ApiError> {
+    async fn send_raw(&self, request: RequestBuilder) -> Result<Vec<u8>, ApiError> {
         self.send_raw_within(request, self.timeout).await
     }
 
@@ -211,7 +315,7 @@ impl ApiClient {
         &self,
         request: RequestBuilder,
         timeout: Duration,
-    ) -> Result<bytes::Bytes, ApiError> {
+    ) -> Result<Vec<u8>, ApiError> {
         let seconds = timeout.as_secs().max(1);
         let started = std::time::Instant::now();
         let response = request
@@ -225,10 +329,31 @@ impl ApiClient {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = response
-            .bytes()
+        let too_large = || ApiError::Unsupported {
+            message: format!(
+                "the server's answer is larger than {} MB, more than the desk reads; is this a \
+                 HotelMate server?",
+                MAX_ANSWER_BYTES / (1024 * 1024)
+            ),
+        };
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_ANSWER_BYTES)
+        {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        let mut response = response;
+        while let Some(chunk) = response
+            .chunk()
             .await
-            .map_err(|e| ApiError::from_transport(&e, seconds))?;
+            .map_err(|e| ApiError::from_transport(&e, seconds))?
+        {
+            if (body.len() + chunk.len()) as u64 > MAX_ANSWER_BYTES {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
         if !status.is_success() {
             return Err(ApiError::from_response(
                 status,
@@ -237,5 +362,29 @@ impl ApiClient {
             ));
         }
         Ok(body)
+    }
+}
+
+/// Where a download's bytes go: memory or a file.
+trait Sink {
+    async fn take(&mut self, chunk: &[u8]) -> Result<(), ApiError>;
+}
+
+impl Sink for Vec<u8> {
+    async fn take(&mut self, chunk: &[u8]) -> Result<(), ApiError> {
+        self.extend_from_slice(chunk);
+        Ok(())
+    }
+}
+
+struct FileSink<'a>(&'a mut tokio::fs::File);
+
+impl Sink for FileSink<'_> {
+    async fn take(&mut self, chunk: &[u8]) -> Result<(), ApiError> {
+        tokio::io::AsyncWriteExt::write_all(self.0, chunk)
+            .await
+            .map_err(|err| ApiError::FileHost {
+                message: format!("the file cannot be written: {err}"),
+            })
     }
 }

@@ -34,6 +34,10 @@ pub enum ApiError {
     /// The server answers, but not in a way this desk understands (wrong URL, old/new backend).
     #[error("{message}")]
     Unsupported { message: String },
+    /// A file the server named (an image, a guest's attachment) could not be fetched from its
+    /// host, whatever that host answered: never the hotel's server refusing the sign-in.
+    #[error("the file cannot be fetched: {message}")]
+    FileHost { message: String },
 }
 
 fn validation_summary(fields: &BTreeMap<String, Vec<String>>) -> String {
@@ -117,6 +121,7 @@ impl ApiError {
             Self::Network { .. } => "network",
             Self::Timeout { .. } => "timeout",
             Self::Unsupported { .. } => "unsupported",
+            Self::FileHost { .. } => "file_host",
         }
     }
 

@@ -10,7 +10,7 @@ mod pages;
 pub mod resources;
 pub mod session;
 
-pub use client::{ApiClient, DEFAULT_REQUEST_TIMEOUT};
+pub use client::{ApiClient, DEFAULT_REQUEST_TIMEOUT, MAX_ANSWER_BYTES, MAX_ATTACHMENT_BYTES};
 pub use error::{ApiError, ErrorClass};
 pub use pages::{Page, CONCURRENT_PAGES, ROWS_PER_PAGE};
 pub use resources::{ImageFile, Listing, Mount, Progress, Resource, SINGLETON_ID};

@@ -131,13 +131,14 @@ pub struct ThreadView {
     pub mine: bool,
 }
 
+/// A text field as staff read it: trimmed, its disguising characters shown (guests write these).
 fn text(value: &Value, key: &str) -> Option<String> {
     value
         .get(key)
         .and_then(Value::as_str)
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .map(str::to_owned)
+        .map(crate::rules::text::reveal)
 }
 
 fn flag(value: &Value, key: &str) -> bool {
@@ -148,7 +149,7 @@ fn flag(value: &Value, key: &str) -> bool {
 pub fn room_label(value: Option<&Value>) -> Option<String> {
     match value? {
         Value::Number(n) => Some(n.to_string()),
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        Value::String(s) if !s.trim().is_empty() => Some(crate::rules::text::reveal(s.trim())),
         _ => None,
     }
 }
@@ -291,7 +292,9 @@ pub fn message_view(message: &Value, me: i64) -> Option<ChatMessageView> {
         parts: if deleted {
             Vec::new()
         } else {
-            linkify(message.get("message").and_then(Value::as_str).unwrap_or(""))
+            linkify(&crate::rules::text::reveal(
+                message.get("message").and_then(Value::as_str).unwrap_or(""),
+            ))
         },
         timestamp: text(message, "timestamp"),
         status: if read {
@@ -505,11 +508,11 @@ pub fn conversation_list(
                 guest_name: row
                     .get("guest_name")
                     .and_then(Value::as_str)
-                    .map(str::to_owned),
+                    .map(crate::rules::text::reveal),
                 last_message: row
                     .get("last_message")
                     .and_then(Value::as_str)
-                    .map(str::to_owned),
+                    .map(crate::rules::text::reveal),
                 last_message_time: row
                     .get("last_message_time")
                     .and_then(Value::as_str)

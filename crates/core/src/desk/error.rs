@@ -116,6 +116,8 @@ pub enum ErrorCode {
     WrongCredentials,
     /// Signing out would delete work not sent yet: ask first.
     UnsentWork,
+    /// A file the server named cannot be fetched from its host (refused, too large, gone).
+    FileUnavailable,
     /// The desk is still opening.
     Starting,
     Demo,
@@ -151,6 +153,7 @@ impl DeskError {
                 ApiError::Unsupported { .. } | ApiError::MethodNotAllowed { .. } => {
                     ErrorCode::Unsupported
                 }
+                ApiError::FileHost { .. } => ErrorCode::FileUnavailable,
             },
             Self::Secrets(_) => ErrorCode::Keyring,
             Self::Store(_) => ErrorCode::Storage,

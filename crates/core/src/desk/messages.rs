@@ -427,7 +427,6 @@ impl Messages<'_> {
             field: "url",
             message: "This attachment has no web address the desk can fetch".into(),
         })?;
-        let bytes = chat.sync.client.download(&link).await?;
         let folder = directories::UserDirs::new()
             .and_then(|dirs| dirs.download_dir().map(std::path::Path::to_path_buf))
             .or_else(|| directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()))
@@ -436,12 +435,11 @@ impl Messages<'_> {
                 message: "This computer has no Downloads or home folder to save into".into(),
             })?;
         let path = free_path(&folder, &safe_file_name(name));
-        tokio::fs::write(&path, &bytes)
-            .await
-            .map_err(|err| DeskError::InvalidInput {
-                field: "url",
-                message: format!("'{}' cannot be written: {err}", path.display()),
-            })?;
+        // Streamed to disk, at most what the server accepts for a guest's file.
+        chat.sync
+            .client
+            .download_to_file(&link, crate::api::MAX_ATTACHMENT_BYTES, &path)
+            .await?;
         Ok(path.display().to_string())
     }
 
@@ -470,6 +468,7 @@ fn checked_text(message: &str) -> Result<String, DeskError> {
 
 /// A file name without folders or characters file systems refuse.
 fn safe_file_name(name: &str) -> String {
+    let name = crate::rules::text::strip_disguises(name);
     let cleaned: String = name
         .rsplit(['/', '\\'])
         .next()
@@ -515,6 +514,11 @@ mod tests {
         assert_eq!(safe_file_name("../../etc/passwd"), "passwd");
         assert_eq!(safe_file_name("a<b>.pdf"), "a_b_.pdf");
         assert_eq!(safe_file_name(".."), "attachment");
+        assert_eq!(
+            safe_file_name("invoice\u{202E}fdp.txt"),
+            "invoicefdp.txt",
+            "a right-to-left override never disguises a saved file's type"
+        );
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("menu.pdf"), b"x").unwrap();
         assert_eq!(

@@ -63,6 +63,8 @@ pub struct DeskOptions {
     pub poll_interval: Duration,
     /// How often an area the server does not offer (to this account) is asked again.
     pub unavailable_recheck: Duration,
+    /// Where pictures and files may be fetched from besides the hotel's server (https only).
+    pub media_hosts: Vec<String>,
 }
 
 impl DeskOptions {
@@ -76,6 +78,10 @@ impl DeskOptions {
             shown_images_limit_bytes: crate::media::shown::DEFAULT_SHOWN_IMAGES_LIMIT_BYTES,
             poll_interval: crate::sync::POLL_INTERVAL,
             unavailable_recheck: crate::sync::UNAVAILABLE_RECHECK,
+            media_hosts: crate::media::hosts::DEFAULT_MEDIA_HOSTS
+                .iter()
+                .map(|h| (*h).to_owned())
+                .collect(),
         }
     }
 
@@ -92,6 +98,7 @@ impl DeskOptions {
         }
         options.toasts =
             std::env::var_os("HOTELMATE_KIOSK").is_none_or(|v| v.is_empty() || v == "0");
+        options.media_hosts = crate::media::hosts::ImageHosts::media_hosts_from_env();
         options
     }
 }
@@ -186,6 +193,8 @@ impl Desk {
         let store = Arc::new(Store::open(&options.data_dir.database())?);
         let media = MediaCache::open(options.data_dir.media())?;
         let shown = ShownImages::open(options.data_dir.images(), options.shown_images_limit_bytes)?;
+        // Everything the desk keeps, readable by this user only (new folders and old data).
+        options.data_dir.keep_private()?;
         let (events, _) = broadcast::channel(EVENT_BUFFER);
         Ok(Self {
             inner: Arc::new(Inner {
@@ -414,6 +423,14 @@ impl Desk {
     /// the sync engine sends what is queued at once and reconciles once the live channel is
     /// subscribed. Called with the transition lock held.
     fn start(&self, row: SessionRow, client: ApiClient) -> SessionInfo {
+        let media_hosts = &self.inner.options.media_hosts;
+        self.inner
+            .shown
+            .allow(Some(crate::media::hosts::ImageHosts::new(
+                client.base(),
+                media_hosts,
+            )));
+        let client = client.with_media_hosts(media_hosts);
         let (endpoint, socket) = match row.pusher.as_deref().map(serde_json::from_str) {
             None => (None, Socket::NotConfigured),
             Some(Ok(endpoint)) => (Some(endpoint), Socket::Connecting),
@@ -548,6 +565,7 @@ impl Desk {
             }
             tasks.engine.stop().await;
         }
+        self.inner.shown.allow(None);
         self.set_phase(Phase::SignedOut);
         running
     }

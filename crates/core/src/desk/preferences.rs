@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use super::DeskEvent;
 use super::{Desk, DeskError};
 use crate::events::ResourceKind;
 use crate::notify::ToastSetting;
@@ -96,6 +97,12 @@ impl Desk {
         self.inner
             .toasts_paused
             .store(paused, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// The desk was asked for while the reception display shows: the display asks who is
+    /// leaving it (the PIN or a staff sign-in), the one way past it.
+    pub fn ask_to_leave_display(&self) {
+        self.emit(DeskEvent::DisplayLeaveRequested);
     }
 }
 

@@ -23,6 +23,7 @@ mod cache;
 mod color;
 mod decode;
 mod error;
+pub mod hosts;
 mod pipeline;
 pub mod shown;
 mod sniff;

@@ -12,11 +12,14 @@
 use std::collections::HashSet;
 use std::fs;
 use std::io::Write;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};
 
+use super::hosts::{HostRefused, ImageHosts};
 use super::sniff::{sniff, Sniffed};
 
 /// How much disk the shown images may take by default.
@@ -37,6 +40,11 @@ pub enum ShownError {
     NotAnImage { url: String },
     #[error("the image '{url}' is larger than {MAX_IMAGE_BYTES} bytes")]
     TooLarge { url: String },
+    #[error("{0}")]
+    Refused(#[from] HostRefused),
+    /// Signed out: only pictures already on this desk are shown.
+    #[error("the image '{url}' is not on this desk, and nothing is fetched while signed out")]
+    NoServer { url: String },
     #[error("the image folder '{path}' cannot be used: {source}")]
     Folder {
         path: String,
@@ -57,6 +65,46 @@ pub struct ShownImages {
     root: PathBuf,
     limit_bytes: u64,
     http: reqwest::Client,
+    /// Where pictures may be fetched from (the signed-in server's); `None`: nowhere.
+    hosts: Arc<RwLock<Option<ImageHosts>>>,
+}
+
+/// Resolves a host name for a picture's fetch, keeping only the addresses the hosts rule allows
+/// (a media host's name that resolves into a private network is refused, whatever it says).
+struct CheckedResolver {
+    hosts: Arc<RwLock<Option<ImageHosts>>>,
+}
+
+impl reqwest::dns::Resolve for CheckedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let hosts = self
+            .hosts
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let allowed: Vec<SocketAddr> = found
+                .into_iter()
+                .filter(|addr| {
+                    hosts
+                        .as_ref()
+                        .is_some_and(|hosts| hosts.resolved_ok(&host, addr.ip()))
+                })
+                .collect();
+            if allowed.is_empty() {
+                let refused: Box<dyn std::error::Error + Send + Sync> =
+                    Box::new(std::io::Error::other(format!(
+                        "{host} resolves only to addresses pictures are never fetched from"
+                    )));
+                return Err(refused);
+            }
+            let addrs: reqwest::dns::Addrs = Box::new(allowed.into_iter());
+            Ok(addrs)
+        })
+    }
 }
 
 fn folder_error(path: &Path) -> impl FnOnce(std::io::Error) -> ShownError + '_ {
@@ -82,8 +130,14 @@ impl ShownImages {
         let root = root.into();
         let temp = root.join(TEMP_DIR_NAME);
         fs::create_dir_all(&temp).map_err(folder_error(&temp))?;
+        let hosts: Arc<RwLock<Option<ImageHosts>>> = Arc::default();
         let http = reqwest::Client::builder()
             .timeout(FETCH_TIMEOUT)
+            .dns_resolver(Arc::new(CheckedResolver {
+                hosts: hosts.clone(),
+            }))
+            // A redirect could lead anywhere (127.0.0.1 needs no resolving): never followed.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|err| ShownError::Folder {
                 path: root.display().to_string(),
@@ -93,7 +147,31 @@ impl ShownImages {
             root,
             limit_bytes,
             http,
+            hosts,
         })
+    }
+
+    /// Where pictures may be fetched from from now on (`None`: signed out, nowhere).
+    pub fn allow(&self, hosts: Option<ImageHosts>) {
+        *self
+            .hosts
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = hosts;
+    }
+
+    /// Whether `url` may be fetched now, by the hosts rule.
+    pub fn check(&self, url: &str) -> Result<(), ShownError> {
+        match self
+            .hosts
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+        {
+            Some(hosts) => Ok(hosts.check(url)?),
+            None => Err(ShownError::NoServer {
+                url: url.to_owned(),
+            }),
+        }
     }
 
     fn path_of(&self, url: &str) -> PathBuf {
@@ -108,12 +186,14 @@ impl ShownImages {
 
     /// The image of `url`: from disk when it was shown before (with no network), else fetched
     /// once and kept.
+    /// A picture over [`super::MAX_PIXELS`] (a few kilobytes can claim billions of pixels) is
+    /// never handed to the webview, which would decode it whole: a placeholder says so instead.
     pub async fn get(&self, url: &str) -> Result<ShownImage, ShownError> {
         let path = self.path_of(url);
         if let Ok(bytes) = tokio::fs::read(&path).await {
             if let Some(mime) = image_mime(&bytes) {
                 touch(&path);
-                return Ok(ShownImage { bytes, mime });
+                return Ok(within_pixels(ShownImage { bytes, mime }));
             }
             // Damaged on disk (a crash can leave only whole files, but disks fail): fetch again.
             tracing::warn!(url, "a kept image was damaged; fetching it again");
@@ -123,7 +203,7 @@ impl ShownImages {
             url: url.to_owned(),
         })?;
         self.keep(&path, &bytes)?;
-        Ok(ShownImage { bytes, mime })
+        Ok(within_pixels(ShownImage { bytes, mime }))
     }
 
     async fn fetch(&self, url: &str) -> Result<Vec<u8>, ShownError> {
@@ -132,6 +212,7 @@ impl ShownImages {
                 url: url.to_owned(),
             });
         }
+        self.check(url)?;
         let failed = |message: String| ShownError::Fetch {
             url: url.to_owned(),
             message,
@@ -144,6 +225,14 @@ impl ShownImages {
             .map_err(|err| failed(err.to_string()))?;
         if !response.status().is_success() {
             return Err(failed(format!("the server answered {}", response.status())));
+        }
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_IMAGE_BYTES as u64)
+        {
+            return Err(ShownError::TooLarge {
+                url: url.to_owned(),
+            });
         }
         let mut bytes = Vec::new();
         while let Some(chunk) = response
@@ -220,6 +309,50 @@ impl ShownImages {
     }
 }
 
+/// `image`, or, when its header claims more than [`super::MAX_PIXELS`] (checked before anything
+/// is decoded), a placeholder that says the picture is too large to show.
+fn within_pixels(image: ShownImage) -> ShownImage {
+    let size = image::ImageReader::new(std::io::Cursor::new(&image.bytes))
+        .with_guessed_format()
+        .map_err(image::ImageError::IoError)
+        .and_then(image::ImageReader::into_dimensions);
+    match size {
+        Ok((w, h)) if u64::from(w) * u64::from(h) <= super::MAX_PIXELS => image,
+        Ok((w, h)) => {
+            tracing::warn!(
+                width = w,
+                height = h,
+                "a picture too large to show was replaced by a placeholder"
+            );
+            placeholder(
+                "This picture is too large to show",
+                &format!("{w} × {h} pixels"),
+            )
+        }
+        // Its size cannot be read, so it cannot be bounded: not handed to the webview.
+        Err(err) => {
+            tracing::warn!(error = %err, "a picture whose size cannot be read was replaced by a placeholder");
+            placeholder("This picture cannot be shown", "its size cannot be read")
+        }
+    }
+}
+
+/// An image that says, in words, why a picture is not shown.
+pub fn placeholder(title: &str, detail: &str) -> ShownImage {
+    let svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"480\" height=\"270\" viewBox=\"0 0 480 270\">\
+         <rect width=\"480\" height=\"270\" fill=\"#eceff3\"/>\
+         <text x=\"240\" y=\"128\" text-anchor=\"middle\" font-family=\"sans-serif\" font-size=\"20\" fill=\"#3b4654\">\
+         {title}</text>\
+         <text x=\"240\" y=\"160\" text-anchor=\"middle\" font-family=\"sans-serif\" font-size=\"14\" fill=\"#5b6674\">\
+         {detail}</text></svg>"
+    );
+    ShownImage {
+        bytes: svg.into_bytes(),
+        mime: "image/svg+xml",
+    }
+}
+
 /// Marks a file as just shown (its modification time orders the eviction).
 fn touch(path: &Path) {
     if let Ok(file) = fs::File::options().append(true).open(path) {
@@ -229,10 +362,32 @@ fn touch(path: &Path) {
     }
 }
 
-/// Every web address in `rows` (the images stored rows name), for prefetching and eviction.
+/// The fields of stored rows that name a picture (and nothing else: a guest's last message
+/// or a booking link is text, never fetched).
+const IMAGE_FIELDS: &[&str] = &[
+    "photo",
+    "photo_url",
+    "image",
+    "image_url",
+    "hero_image",
+    "hero_image_display",
+    "landing_page_image",
+    "landing_page_image_display",
+    "logo",
+    "logo_display",
+    "profile_image",
+    "profile_image_url",
+];
+
+/// Every picture address the stored rows name in their picture fields, for prefetching and
+/// eviction.
 pub fn image_urls<'a>(rows: impl IntoIterator<Item = &'a crate::store::Row>) -> HashSet<String> {
     rows.into_iter()
-        .flat_map(|row| row.values())
+        .flat_map(|row| {
+            row.iter()
+                .filter(|(key, _)| IMAGE_FIELDS.contains(&key.as_str()))
+                .map(|(_, value)| value)
+        })
         .filter_map(serde_json::Value::as_str)
         .filter(|text| text.starts_with("http://") || text.starts_with("https://"))
         .filter(|text| {
@@ -247,4 +402,93 @@ pub fn image_urls<'a>(rows: impl IntoIterator<Item = &'a crate::store::Row>) -> 
         })
         .map(str::to_owned)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// A PNG of a few bytes whose header claims `width` × `height` pixels (what a decoder would
+    /// allocate before finding the data missing): a decompression bomb's first step.
+    fn claimed_png(width: u32, height: u32) -> Vec<u8> {
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut ihdr = b"IHDR".to_vec();
+        ihdr.extend_from_slice(&width.to_be_bytes());
+        ihdr.extend_from_slice(&height.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
+        png.extend_from_slice(&13u32.to_be_bytes());
+        png.extend_from_slice(&ihdr);
+        let crc = crc32(&ihdr);
+        png.extend_from_slice(&crc.to_be_bytes());
+        // The first data chunk, where a decoder starts allocating, and the end.
+        for chunk in [&b"IDAT\x78\x9c\x03\x00\x00\x00\x00\x01"[..], b"IEND"] {
+            png.extend_from_slice(&(chunk.len() as u32 - 4).to_be_bytes());
+            png.extend_from_slice(chunk);
+            png.extend_from_slice(&crc32(chunk).to_be_bytes());
+        }
+        png
+    }
+
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xffff_ffffu32;
+        for byte in bytes {
+            crc ^= u32::from(*byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
+    /// Issue 28.6: three PNGs of about 60 KB claiming 21-23k pixels a side took the web process
+    /// from 214 MiB to 5.75 GiB. A picture's size is read from its header before it is served:
+    /// one over the upload pipeline's limit is replaced by a placeholder in words.
+    #[tokio::test]
+    async fn a_picture_claiming_too_many_pixels_is_never_served_only_a_placeholder() {
+        let dir = tempfile::tempdir().unwrap();
+        let shown = ShownImages::open(dir.path(), 1 << 30).unwrap();
+        let bomb = "http://127.0.0.1:8000/media/bomb.png";
+        let fine = "http://127.0.0.1:8000/media/fine.png";
+        shown
+            .keep(&shown.path_of(bomb), &claimed_png(23_000, 21_000))
+            .unwrap();
+        let mut small = Vec::new();
+        image::RgbImage::new(40, 30)
+            .write_to(
+                &mut std::io::Cursor::new(&mut small),
+                image::ImageFormat::Png,
+            )
+            .unwrap();
+        shown.keep(&shown.path_of(fine), &small).unwrap();
+
+        let served = shown.get(bomb).await.unwrap();
+        assert_eq!(served.mime, "image/svg+xml");
+        let text = String::from_utf8(served.bytes).unwrap();
+        assert!(text.contains("This picture is too large to show"), "{text}");
+        assert!(text.contains("23000 × 21000 pixels"), "{text}");
+        let served = shown.get(fine).await.unwrap();
+        assert_eq!((served.mime, served.bytes), ("image/png", small));
+    }
+
+    /// Issue 28.3: a guest's last message (a conversation row) holds a loopback address; only
+    /// picture fields are ever prefetched.
+    #[test]
+    fn only_picture_fields_are_prefetched_never_text() {
+        let row: crate::store::Row = serde_json::from_value(serde_json::json!({
+            "last_message": "see http://127.0.0.1:9/x.png",
+            "book_now_url": "https://book.example/offer.png",
+            "photo_url": "https://res.cloudinary.com/h/pool.jpg",
+        }))
+        .unwrap();
+        let urls = image_urls([&row]);
+        assert_eq!(
+            urls,
+            HashSet::from(["https://res.cloudinary.com/h/pool.jpg".to_owned()])
+        );
+    }
 }

@@ -723,7 +723,10 @@ async fn already_uploaded(
         if !new {
             continue;
         }
-        let bytes = at.client.download(url).await?;
+        let bytes = at
+            .client
+            .download(url, crate::media::MAX_INPUT_BYTES)
+            .await?;
         if hex::encode(sha2::Sha256::digest(&bytes)) == hash {
             return Ok(true);
         }

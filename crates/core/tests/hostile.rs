@@ -1,0 +1,258 @@
+//! Issue 28: guests and servers can be hostile. What a guest writes (no sign-in needed) and what
+//! a server names never makes the desk fetch an address it does not know: a guest's link to
+//! this computer (another port of 127.0.0.1, as seen from outside) is neither prefetched nor
+//! fetched on request, and neither is an attachment pointing there; a file's host that answers
+//! 401 is not the hotel's server ending the sign-in. Real sandbox over HTTP, a real listener on
+//! loopback that counts every connection it gets; nothing is ever sent off this machine.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use hotelmate_core::desk::ErrorCode;
+use hotelmate_core::ConnectionStatus;
+use serde_json::{json, Value};
+use support::*;
+
+const WAIT: Duration = Duration::from_secs(20);
+const ROOM_102: i64 = 2;
+
+/// A listener on loopback that answers every connection with `status` and counts them: the
+/// address a guest would like the desk to fetch.
+async fn bait(status: u16) -> (std::net::SocketAddr, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counted = hits.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
+            let answer = format!(
+                "HTTP/1.1 {status} Nope\r\ncontent-type: image/png\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+            );
+            let _ = tokio::io::AsyncWriteExt::write_all(&mut socket, answer.as_bytes()).await;
+        }
+    });
+    (addr, hits)
+}
+
+async fn guest_writes(server: &hotelmate_sandbox::SandboxHandle, text: &str) {
+    let answer: Value = reqwest::Client::new()
+        .post(format!(
+            "{}/api/chat/killarney/conversations/{ROOM_102}/messages/send/",
+            server.base_url()
+        ))
+        .json(&json!({ "message": text }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["message"]["sender_type"], "guest", "{answer}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_guests_link_to_this_computer_is_never_fetched_and_a_file_hosts_401_is_not_a_sign_out() {
+    let server = sandbox().await;
+    let (addr, hits) = bait(401).await;
+    let (desk, _dir) = desk("hostile-links");
+    sign_in(&desk, &server, server.addr(), "anna.byrne").await;
+    eventually("the desk is online", WAIT, || async {
+        desk.connection_status() == ConnectionStatus::Online
+    })
+    .await;
+    eventually("the offers and their photos are here", WAIT, || async {
+        desk.offers()
+            .list()
+            .unwrap()
+            .iter()
+            .any(|o| o.photo_url.is_some())
+    })
+    .await;
+
+    // What was seen from outside: the guest's picture link in the conversation's last message
+    // was fetched within seconds, nobody clicking.
+    let link = format!("http://{addr}/x.png");
+    guest_writes(&server, &format!("Lovely room! {link}")).await;
+    eventually(
+        "the conversation shows the guest's message",
+        WAIT,
+        || async {
+            desk.messages()
+                .conversations(hotelmate_core::chat::ConversationFilter::All, "")
+                .unwrap()
+                .conversations
+                .iter()
+                .any(|c| c.last_message.as_deref().is_some_and(|m| m.contains(&link)))
+        },
+    )
+    .await;
+    // The prefetch runs half a second after a change settles; give it several times that.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(hits.load(Ordering::SeqCst), 0, "prefetched a guest's link");
+
+    // Asked for it (as the webview would, for an <img>): refused in words, not fetched.
+    let err = desk.image(&link).await.unwrap_err();
+    assert!(err.to_string().contains("not fetched"), "{err}");
+    // An attachment whose address points at this computer: refused, not fetched.
+    let err = desk
+        .messages()
+        .save_attachment(&format!("http://{addr}/invoice.pdf"), "invoice.pdf")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::FileUnavailable, "{err}");
+    assert_eq!(hits.load(Ordering::SeqCst), 0, "fetched a guest's address");
+
+    // A file on an allowed host (the hotel's own) whose host answers 401: the file cannot be
+    // fetched, and that is all; the desk stays signed in (it said "please sign in again").
+    server.refuse_every(
+        "GET /media/guest-file.pdf",
+        401,
+        json!({"detail": "Authentication credentials were not provided."}),
+    );
+    let err = desk
+        .messages()
+        .save_attachment(
+            &format!("{}/media/guest-file.pdf", server.base_url()),
+            "guest-file.pdf",
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::FileUnavailable, "{err}");
+    assert!(!err.to_string().contains("sign in"), "{err}");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        desk.session().is_some(),
+        "a file host's 401 never signs the desk out"
+    );
+
+    // The hotel's own pictures still show.
+    let photo = desk
+        .offers()
+        .list()
+        .unwrap()
+        .into_iter()
+        .find_map(|o| o.photo_url)
+        .unwrap();
+    let shown = desk.image(&photo).await.unwrap();
+    assert!(shown.mime.starts_with("image/"), "{}", shown.mime);
+    assert!(desk.session().is_some(), "still signed in");
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
+/// A server on loopback that answers every request 200 with `declared` (a Content-Length, or
+/// none: chunked) and then streams zeros, up to `sent` bytes or until the client hangs up.
+/// Returns its address and how many bytes it managed to send.
+async fn endless(declared: Option<u64>, sent: u64) -> (std::net::SocketAddr, Arc<AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let delivered = Arc::new(AtomicUsize::new(0));
+    let counted = delivered.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let counted = counted.clone();
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                let length = match declared {
+                    Some(n) => format!("content-length: {n}\r\n"),
+                    None => "transfer-encoding: chunked\r\n".to_owned(),
+                };
+                let head =
+                    format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n{length}\r\n");
+                if socket.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                let chunk = vec![b' '; 64 * 1024];
+                let mut total = 0u64;
+                while total < sent {
+                    let written = if declared.is_some() {
+                        socket.write_all(&chunk).await
+                    } else {
+                        let framed =
+                            [format!("{:x}\r\n", chunk.len()).as_bytes(), &chunk, b"\r\n"].concat();
+                        socket.write_all(&framed).await
+                    };
+                    if written.is_err() {
+                        return;
+                    }
+                    total += chunk.len() as u64;
+                    counted.store(total as usize, Ordering::SeqCst);
+                }
+            });
+        }
+    });
+    (addr, delivered)
+}
+
+/// Issue 28.7: a file claiming 50 GB grew the desk by 1.8 GiB in 20 s, and a 100 MB API answer
+/// was read whole before it was refused. Every read is bounded: a declared length over the
+/// limit is refused before the body is read, an undeclared one as soon as it passes the limit.
+#[tokio::test(flavor = "multi_thread")]
+async fn downloads_and_api_answers_are_refused_past_their_limits_without_being_read_whole() {
+    use hotelmate_core::api::{ApiClient, ApiError, MAX_ANSWER_BYTES, MAX_ATTACHMENT_BYTES};
+    use hotelmate_core::config::ApiBase;
+
+    // A file claiming 50 GB: refused before its body is read.
+    let (addr, delivered) = endless(Some(50 * 1024 * 1024 * 1024), 8 * 1024 * 1024).await;
+    let client = ApiClient::new(ApiBase::parse(&format!("http://{addr}")).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.pdf");
+    let err = client
+        .download_to_file(
+            &format!("http://{addr}/big.pdf"),
+            MAX_ATTACHMENT_BYTES,
+            &path,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ApiError::FileHost { .. }), "{err}");
+    assert!(err.to_string().contains("larger than 50 MB"), "{err}");
+    assert!(
+        !path.exists() && !dir.path().join("big.part").exists(),
+        "nothing left on disk"
+    );
+    println!(
+        "a 50 GB claim: refused after the server sent {} kB",
+        delivered.load(Ordering::SeqCst) / 1024
+    );
+
+    // An undeclared one: refused once it passes the limit (here 1 MB), nothing kept.
+    let (addr, delivered) = endless(None, 64 * 1024 * 1024).await;
+    let client = ApiClient::new(ApiBase::parse(&format!("http://{addr}")).unwrap()).unwrap();
+    let err = client
+        .download_to_file(&format!("http://{addr}/stream.pdf"), 1024 * 1024, &path)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("larger than 1 MB"), "{err}");
+    assert!(!path.exists());
+    assert!(
+        (delivered.load(Ordering::SeqCst) as u64) < 32 * 1024 * 1024,
+        "the desk stopped reading near the limit, not at the server's 64 MB"
+    );
+
+    // A 100 MB API answer, declared and not: refused, never read whole.
+    for declared in [Some(100 * 1024 * 1024), None] {
+        let (addr, delivered) = endless(declared, 100 * 1024 * 1024).await;
+        let client = ApiClient::new(ApiBase::parse(&format!("http://{addr}")).unwrap()).unwrap();
+        let err = client
+            .get::<serde_json::Value>("api/staff/hotel/killarney/offers/")
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("larger than 8 MB"),
+            "{declared:?}: {err}"
+        );
+        assert!(
+            (delivered.load(Ordering::SeqCst) as u64) < MAX_ANSWER_BYTES * 4,
+            "{declared:?}: read on to {} bytes",
+            delivered.load(Ordering::SeqCst)
+        );
+    }
+}
