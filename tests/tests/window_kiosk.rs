@@ -99,7 +99,7 @@ async fn window_a_lobby_display_follows_another_desk_through_an_outage_and_is_le
             .contains("No PIN")
     })
     .await;
-    type_into(&lobby, "[data-testid=display-pin]", "2468").await;
+    type_into(&lobby, "[data-testid=display-pin]", "246802").await;
     until("the PIN can be saved", || async {
         lobby
             .execute(
@@ -174,7 +174,7 @@ async fn window_a_lobby_display_follows_another_desk_through_an_outage_and_is_le
     // Leaving needs the PIN: a wrong one is refused, the right one closes the display and
     // lets the screen sleep again.
     press_leave_keys(&lobby).await;
-    type_into(&lobby, "[data-testid=leave-pin]", "0000").await;
+    type_into(&lobby, "[data-testid=leave-pin]", "000000").await;
     click(&lobby, "[data-testid=leave-submit]").await;
     until("a wrong PIN is refused", || async {
         text_of(&lobby, "[data-testid=leave-error]")
@@ -190,7 +190,7 @@ async fn window_a_lobby_display_follows_another_desk_through_an_outage_and_is_le
         )
         .await
         .unwrap();
-    type_into(&lobby, "[data-testid=leave-pin]", "2468").await;
+    type_into(&lobby, "[data-testid=leave-pin]", "246802").await;
     click(&lobby, "[data-testid=leave-submit]").await;
     until("the right PIN closes the display", || async {
         screensaver.calls() == ["Inhibit 1", "UnInhibit 1"]

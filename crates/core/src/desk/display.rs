@@ -86,15 +86,64 @@ const SETTINGS_KEY: &str = "display_settings";
 const PIN_KEY: &str = "display_pin";
 pub const DEFAULT_ROTATION_SECONDS: u32 = 10;
 const ROTATION_RANGE: std::ops::RangeInclusive<u32> = 5..=120;
-/// Wrong PINs in a row before the display stops listening for a while.
+/// Wrong tries (PINs or staff passwords) in a row before the display stops listening for a
+/// while; each further five doubles the wait.
 const PIN_ATTEMPTS: u32 = 5;
 const PIN_LOCKOUT: Duration = Duration::from_secs(60);
+const PIN_LOCKOUT_CAP: Duration = Duration::from_secs(60 * 60);
+/// A new PIN's digits: six at least (a million tries, each a slow hash behind lockouts).
+const PIN_DIGITS: std::ops::RangeInclusive<usize> = 6..=12;
 
-/// Wrong PINs typed lately (kept in memory: a restart is a walk to the machine anyway).
+/// Wrong tries lately, of the PIN and of staff sign-ins alike (kept in memory: a restart is a
+/// walk to the machine anyway).
 #[derive(Default)]
 pub(super) struct PinGuard {
     failures: u32,
+    /// Lockouts since the last right answer: each doubles the next.
+    lockouts: u32,
     locked_until: Option<Instant>,
+}
+
+impl PinGuard {
+    /// Refuses while locked, in words with the time left.
+    fn check_open(&mut self) -> Result<(), DeskError> {
+        if let Some(until) = self.locked_until {
+            let left = until.saturating_duration_since(Instant::now());
+            if !left.is_zero() {
+                return Err(DeskError::InvalidInput {
+                    field: "pin",
+                    message: format!("Too many wrong tries; try again in {}", wait_words(left)),
+                });
+            }
+            self.locked_until = None;
+        }
+        Ok(())
+    }
+
+    fn right(&mut self) {
+        *self = Self::default();
+    }
+
+    fn wrong(&mut self) {
+        self.failures += 1;
+        if self.failures >= PIN_ATTEMPTS {
+            self.failures = 0;
+            let wait = PIN_LOCKOUT
+                .saturating_mul(1 << self.lockouts.min(10))
+                .min(PIN_LOCKOUT_CAP);
+            self.lockouts += 1;
+            self.locked_until = Some(Instant::now() + wait);
+        }
+    }
+}
+
+fn wait_words(left: Duration) -> String {
+    let seconds = left.as_secs().max(1);
+    if seconds <= 90 {
+        format!("{seconds} seconds")
+    } else {
+        format!("{} minutes", seconds.div_ceil(60))
+    }
 }
 
 /// The settings as stored (the PIN's presence is read apart).
@@ -139,8 +188,32 @@ pub fn time_zones() -> Vec<String> {
     names
 }
 
-fn pin_hash(salt: &str, pin: &str) -> String {
-    hex::encode(Sha256::digest(format!("{salt}:{pin}").as_bytes()))
+/// The stored form of a PIN: Argon2id (a slow, memory-hard hash) with a random salt, as a PHC
+/// string. A stolen copy of the database costs an attacker a slow hash per guess.
+fn hash_pin(pin: &str) -> Result<String, DeskError> {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
+        .map_err(|err| DeskError::Interrupted(format!("making the PIN's salt: {err}")))?;
+    argon2::Argon2::default()
+        .hash_password(pin.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|err| DeskError::Interrupted(format!("hashing the PIN: {err}")))
+}
+
+/// Whether `pin` is the one `stored` keeps: an Argon2id PHC string, or (set before it) one
+/// salted SHA-256 as `salt$hex`, which is replaced by the slow hash once the PIN is typed.
+fn pin_matches(stored: &str, pin: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    if stored.starts_with("$argon2") {
+        return PasswordHash::new(stored).is_ok_and(|hash| {
+            argon2::Argon2::default()
+                .verify_password(pin.as_bytes(), &hash)
+                .is_ok()
+        });
+    }
+    stored.split_once('$').is_some_and(|(salt, hash)| {
+        hex::encode(Sha256::digest(format!("{salt}:{pin}").as_bytes())) == hash
+    })
 }
 
 /// The reception display of a signed-in desk.
@@ -232,20 +305,23 @@ impl Display<'_> {
         self.settings()
     }
 
-    /// Sets (4 to 8 digits) or removes the PIN that leaves the display.
+    /// Sets (6 to 12 digits) or removes the PIN that leaves the display.
     pub fn set_pin(&self, pin: Option<&str>) -> Result<DisplaySettings, DeskError> {
         let store = &self.desk.inner.store;
         match pin.map(str::trim) {
             None | Some("") => store.delete_preference(PIN_KEY)?,
             Some(pin) => {
-                if !(4..=8).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
+                if !PIN_DIGITS.contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
                     return Err(DeskError::InvalidInput {
                         field: "pin",
-                        message: "A PIN is 4 to 8 digits".into(),
+                        message: format!(
+                            "A PIN is {} to {} digits",
+                            PIN_DIGITS.start(),
+                            PIN_DIGITS.end()
+                        ),
                     });
                 }
-                let salt = hex::encode(rand::random::<[u8; 16]>());
-                store.set_preference(PIN_KEY, &format!("{salt}${}", pin_hash(&salt, pin)))?;
+                store.set_preference(PIN_KEY, &hash_pin(pin)?)?;
             }
         }
         self.desk.emit(crate::events::DeskEvent::DisplayChanged);
@@ -272,48 +348,56 @@ impl Display<'_> {
         };
         let session = self.desk.session().ok_or(DeskError::NotSignedIn)?;
         let running = self.desk.running()?;
+        // Staff passwords are guessed as PINs are: the same lockouts (before, twelve guesses
+        // went through in a tenth of a second).
+        super::lock(&self.desk.inner.pin_guard).check_open()?;
         let base: &ApiBase = running.client.base();
         let anonymous =
             ApiClient::with_timeout(base.clone(), self.desk.inner.options.request_timeout)?;
-        match anonymous.login(username, password).await {
-            Ok(login) if login.slug() == Some(session.hotel_slug.as_str()) => Ok(()),
-            Ok(_) => Err(DeskError::InvalidInput {
-                field: "username",
-                message: "That sign-in is not of this hotel's staff".into(),
-            }),
+        let answer = anonymous.login(username, password).await;
+        let mut guard = super::lock(&self.desk.inner.pin_guard);
+        match answer {
+            Ok(login) if login.slug() == Some(session.hotel_slug.as_str()) => {
+                guard.right();
+                Ok(())
+            }
+            Ok(_) => {
+                guard.wrong();
+                Err(DeskError::InvalidInput {
+                    field: "username",
+                    message: "That sign-in is not of this hotel's staff".into(),
+                })
+            }
             Err(ApiError::Network { .. } | ApiError::Timeout { .. }) => Err(DeskError::InvalidInput {
                 field: "username",
                 message: "The hotel's server cannot be reached to check the sign-in; use the display's PIN".into(),
             }),
-            Err(err) => Err(err.into()),
+            Err(err) => {
+                if matches!(
+                    err,
+                    ApiError::Unauthorized { .. } | ApiError::Validation { .. }
+                ) {
+                    guard.wrong();
+                }
+                Err(err.into())
+            }
         }
     }
 
     fn check_pin(&self, pin: &str) -> Result<(), DeskError> {
         let mut guard = super::lock(&self.desk.inner.pin_guard);
-        if let Some(until) = guard.locked_until {
-            if Instant::now() < until {
-                return Err(DeskError::InvalidInput {
-                    field: "pin",
-                    message: "Too many wrong PINs; try again in a minute".into(),
-                });
+        guard.check_open()?;
+        let store = &self.desk.inner.store;
+        let stored = store.preference(PIN_KEY)?;
+        if stored.as_deref().is_some_and(|s| pin_matches(s, pin)) {
+            guard.right();
+            if stored.as_deref().is_some_and(|s| !s.starts_with("$argon2")) {
+                // A PIN set before the slow hash: kept from now on as it should be.
+                store.set_preference(PIN_KEY, &hash_pin(pin)?)?;
             }
-            guard.locked_until = None;
-        }
-        let stored = self.desk.inner.store.preference(PIN_KEY)?;
-        let right = stored
-            .as_deref()
-            .and_then(|s| s.split_once('$'))
-            .is_some_and(|(salt, hash)| pin_hash(salt, pin) == hash);
-        if right {
-            guard.failures = 0;
             return Ok(());
         }
-        guard.failures += 1;
-        if guard.failures >= PIN_ATTEMPTS {
-            guard.failures = 0;
-            guard.locked_until = Some(Instant::now() + PIN_LOCKOUT);
-        }
+        guard.wrong();
         Err(DeskError::InvalidInput {
             field: "pin",
             message: if stored.is_none() {
@@ -401,6 +485,45 @@ impl Display<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_lockout_doubles_the_next_until_an_hour() {
+        let mut guard = PinGuard::default();
+        let mut waits = Vec::new();
+        for _ in 0..8 {
+            for _ in 0..PIN_ATTEMPTS {
+                guard.wrong();
+            }
+            let until = guard.locked_until.unwrap();
+            waits.push(until.duration_since(Instant::now()).as_secs_f64().round() as u64);
+            assert!(guard.check_open().is_err(), "locked");
+            // The wait is over.
+            guard.locked_until = Some(Instant::now());
+            assert!(guard.check_open().is_ok());
+        }
+        assert_eq!(waits, [60, 120, 240, 480, 960, 1920, 3600, 3600]);
+        guard.right();
+        for _ in 0..PIN_ATTEMPTS {
+            guard.wrong();
+        }
+        let until = guard.locked_until.unwrap();
+        assert_eq!(
+            until.duration_since(Instant::now()).as_secs_f64().round() as u64,
+            60,
+            "a right answer starts over"
+        );
+    }
+
+    #[test]
+    fn a_pin_set_before_the_slow_hash_is_still_recognised() {
+        let legacy = format!("salt1${}", hex::encode(Sha256::digest(b"salt1:246813")));
+        assert!(pin_matches(&legacy, "246813"));
+        assert!(!pin_matches(&legacy, "246814"));
+        let slow = hash_pin("246813").unwrap();
+        assert!(slow.starts_with("$argon2id$"), "{slow}");
+        assert!(pin_matches(&slow, "246813"));
+        assert!(!pin_matches(&slow, "246814"));
+    }
 
     #[test]
     fn the_hotels_date_follows_its_time_zone() {
