@@ -10,6 +10,7 @@ use hotelmate_core::Desk;
 use tauri::{AppHandle, Manager};
 
 const DISPLAY: &str = "display";
+const MAIN: &str = "main";
 const SCREENSAVER: &str = "org.freedesktop.ScreenSaver";
 const SCREENSAVER_PATH: &str = "/org/freedesktop/ScreenSaver";
 
@@ -90,6 +91,9 @@ pub fn open(app: &AppHandle) -> Result<(), String> {
         .and_then(|()| window.set_fullscreen(true))
         .and_then(|()| window.set_focus())
         .map_err(|error| format!("cannot show the reception display: {error}"))?;
+    // Nothing of the signed-in desk (guest chats, offers, Sign out) stays reachable behind
+    // the kiosk: no Alt+Tab, no Alt+F4 on it.
+    crate::windows::hide(app, MAIN);
     if first {
         let app = app.clone();
         tauri::async_runtime::spawn(async move {
@@ -127,7 +131,24 @@ pub fn close(app: &AppHandle) {
             release(inhibition).await;
         }
     });
-    crate::tray::show(app, "main");
+    crate::windows::show(app, MAIN);
+}
+
+/// Whether the reception display shows now.
+pub fn is_shown(app: &AppHandle) -> bool {
+    *lock(&app.state::<Kiosk>().shown)
+}
+
+/// The desk was asked for (the tray's Open or Quit, a second launch, a toast): shown at once,
+/// unless the reception display shows; then the display comes forward and asks for the PIN or
+/// a staff sign-in, the one way past it (the core checks; `close` then shows the desk).
+pub fn show_desk(app: &AppHandle) {
+    if is_shown(app) {
+        crate::windows::show(app, DISPLAY);
+        app.state::<Desk>().ask_to_leave_display();
+    } else {
+        crate::windows::show(app, MAIN);
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

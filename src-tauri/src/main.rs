@@ -11,6 +11,7 @@ mod images;
 mod kiosk;
 mod single;
 mod tray;
+mod windows;
 
 use hotelmate_core::config::DataDir;
 use hotelmate_core::{Desk, DeskOptions};
@@ -49,6 +50,15 @@ fn main() {
         .manage(kiosk::Kiosk::default())
         .register_asynchronous_uri_scheme_protocol(images::SCHEME, images::serve)
         .setup(move |app| {
+            // `--display`, or a computer set to be a reception display, opens into it, and the
+            // desk window is made hidden: nothing behind the kiosk can be reached.
+            let is_display = app
+                .state::<Desk>()
+                .display()
+                .settings()
+                .is_ok_and(|s| s.is_display);
+            let kiosk_first = open_display || is_display;
+            windows::create(app, kiosk_first)?;
             let handle = app.handle().clone();
             if let Err(error) = tray::install(&handle) {
                 // A desktop without a tray (some kiosks): the window still works.
@@ -58,13 +68,7 @@ fn main() {
             if let Some(listener) = instance {
                 single::listen(listener, handle.clone());
             }
-            // `--display`, or a computer set to be a reception display, opens into it.
-            let is_display = app
-                .state::<Desk>()
-                .display()
-                .settings()
-                .is_ok_and(|s| s.is_display);
-            if open_display || is_display {
+            if kiosk_first {
                 if let Err(error) = kiosk::open(&handle) {
                     tracing::warn!(%error, "the reception display cannot open");
                 }

@@ -56,7 +56,7 @@ pub fn listen(listener: std::os::unix::net::UnixListener, app: tauri::AppHandle)
                     tracing::warn!(%error, "the reception display cannot open");
                 }
             } else {
-                crate::tray::show(&app, "main");
+                crate::kiosk::show_desk(&app);
             }
         }
     });

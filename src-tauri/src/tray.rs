@@ -47,13 +47,16 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
         .tooltip("HotelMate Desk")
         .menu(&menu)
         .on_menu_event(|app, event| match event.id.as_ref() {
-            "open" | "unread" => show(app, "main"),
+            "open" | "unread" => crate::kiosk::show_desk(app),
             "display" => {
                 if let Err(error) = crate::kiosk::open(app) {
                     tracing::warn!(%error, "the reception display cannot open");
                 }
             }
             "clock" => toggle_clock(app),
+            // Quitting would leave the lobby screen to the desktop behind it: while the
+            // display shows, it asks who is leaving first.
+            "quit" if crate::kiosk::is_shown(app) => crate::kiosk::show_desk(app),
             "quit" => app.exit(0),
             _ => {}
         });
@@ -68,19 +71,6 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
         clock,
     });
     Ok(())
-}
-
-/// Shows and focuses a window (`main` or `display`).
-pub fn show(app: &AppHandle, label: &str) {
-    if let Some(window) = app.get_webview_window(label) {
-        let shown = window
-            .unminimize()
-            .and_then(|()| window.show())
-            .and_then(|()| window.set_focus());
-        if let Err(error) = shown {
-            tracing::warn!(%error, label, "cannot show a window");
-        }
-    }
 }
 
 /// Clocks me in or out; the answer (or why not) comes as a notification, since the menu has
@@ -117,7 +107,7 @@ fn clock_line(session: &SessionInfo) -> (String, bool) {
 pub fn update(app: &AppHandle, event: &DeskEvent) {
     match event {
         // A guest's toast was clicked: the thread opens in the desk's window (the UI shows it).
-        DeskEvent::OpenThread { .. } => show(app, "main"),
+        DeskEvent::OpenThread { .. } => crate::kiosk::show_desk(app),
         DeskEvent::ChatChanged { unread_total, .. } => show_unread(app, *unread_total),
         _ => {}
     }

@@ -782,3 +782,30 @@ pub async fn display_state(app: &Client) -> (u64, bool) {
         value[1] == serde_json::Value::Bool(true),
     )
 }
+
+/// Starts the app binary of `profile` again, as a second double-click would, and waits for it
+/// to end (a second launch hands over to the running desk and ends).
+pub fn launch_again(profile: &AppProfile, args: &[&str]) -> std::process::ExitStatus {
+    let app = tool(
+        "HOTELMATE_APP_BIN",
+        workspace_root().join("target/debug/hotelmate-desk"),
+        "build it with `cargo build -p hotelmate-desk`",
+    );
+    let mut child = std::process::Command::new(app)
+        .args(args)
+        .env("HOTELMATE_DATA_DIR", profile.data_dir.path())
+        .env("HOTELMATE_KEYRING_SERVICE", &profile.keyring_service)
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("a second launch kept running instead of handing over to the desk");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}

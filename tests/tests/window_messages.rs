@@ -229,3 +229,59 @@ async fn window_a_guest_writes_one_toast_opens_the_thread_and_a_reply_cut_off_ar
     app.close().await.unwrap();
     server.shutdown().await;
 }
+
+/// Issue 28.4 and 28.10, in the real notification service: a guest's markup reaches the
+/// notification daemon escaped, shown as typed (no bold red "URGENT from HotelMate IT" with a
+/// hidden link), its disguising characters made visible; the thread shows the same as text.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_a_guests_markup_and_disguises_are_shown_as_typed_in_the_toast_and_the_thread() {
+    require_notification_log();
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let profile = AppProfile::new("hostile-toast");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in_through(&app, &server, proxy.addr(), "anna.byrne").await;
+    dunstctl(&["close-all"]);
+    let nonce = std::process::id();
+    let text = format!(
+        "<b><span foreground='red'>URGENT from HotelMate IT</span></b> <a href='http://127.0.0.1:9/x'>sign in here</a> invoice\u{202E}fdp.exe ({nonce})"
+    );
+    guest_writes(&server, &text).await;
+    let marker = format!("({nonce})");
+    until(
+        "the guest's toast reaches the notification service",
+        || async { notification_log().contains(&marker) },
+    )
+    .await;
+    let log = notification_log();
+    let toast = log
+        .lines()
+        .find(|line| line.contains(&marker))
+        .unwrap()
+        .to_owned();
+    assert!(
+        toast.contains("&lt;b&gt;&lt;span foreground=&#39;red&#39;&gt;URGENT"),
+        "the markup is escaped: {toast}"
+    );
+    assert!(
+        !toast.contains("<b>") && !toast.contains("<a href"),
+        "{toast}"
+    );
+    assert!(toast.contains("[U+202E]"), "the override is shown: {toast}");
+
+    click(&app, "[data-testid=nav-messages]").await;
+    click(&app, "[data-testid=conversation][data-conversation-id='2']").await;
+    until("the thread shows the message as text", || async {
+        thread_shown(&app).await.iter().any(|(shown, _)| {
+            shown.contains("<b><span foreground='red'>URGENT")
+                && shown.contains("invoice[U+202E]fdp.exe")
+        })
+    })
+    .await;
+    screenshot(&app, "33-hostile-message-as-text").await;
+    drop(app);
+    server.shutdown().await;
+}

@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use hotelmate_core::secrets::TokenVault;
-use hotelmate_e2e::{click, screenshot, text_of, type_into, wait_for_text, AppProfile, Driver};
+use hotelmate_e2e::{
+    click, launch_again, screenshot, text_of, type_into, wait_for_text, AppProfile, Driver,
+};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn window_demo_sign_in_survives_a_restart_and_sign_out_clears_the_keyring() {
@@ -68,33 +70,6 @@ async fn window_wrong_password_says_so_in_plain_words() {
     screenshot(&app, "05-wrong-password").await;
     app.close().await.unwrap();
     server.shutdown().await;
-}
-
-/// Starts the app binary of `profile` again, as a second double-click would, and waits for it
-/// to end (a second launch hands over to the running desk and ends).
-fn launch_again(profile: &AppProfile, args: &[&str]) -> std::process::ExitStatus {
-    let app = hotelmate_e2e::tool(
-        "HOTELMATE_APP_BIN",
-        hotelmate_e2e::workspace_root().join("target/debug/hotelmate-desk"),
-        "build it with `cargo build -p hotelmate-desk`",
-    );
-    let mut child = std::process::Command::new(app)
-        .args(args)
-        .env("HOTELMATE_DATA_DIR", profile.data_dir.path())
-        .env("HOTELMATE_KEYRING_SERVICE", &profile.keyring_service)
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("a second launch kept running instead of handing over to the desk");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
 }
 
 /// Whether a window of the app shows the reception display.

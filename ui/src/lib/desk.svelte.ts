@@ -99,6 +99,9 @@ class DeskState {
       case "display_changed":
         void display.reload();
         break;
+      case "display_leave_requested":
+        display.leaveRequests += 1;
+        break;
       case "outbox":
         this.outbox = event.summary;
         break;

@@ -9,6 +9,8 @@ class DisplayState {
   error = $state<UiError | null>(null);
   /** Only the display window reads it; the desk window leaves it alone. */
   active = false;
+  /** Bumped when the desk was asked for while the display shows: the display asks who leaves. */
+  leaveRequests = $state(0);
   #latest = 0;
 
   async reload(): Promise<void> {

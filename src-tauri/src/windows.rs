@@ -1,0 +1,111 @@
+//! The desk's two windows, made here rather than by the config so each carries the guards a
+//! window showing hostile text needs (issue 28.5): it never leaves the app's own page (a link in
+//! a guest's message or an offer's preview opens in the system browser through the UI's own
+//! command, never inside the desk, where a fake sign-in page would look like the desk), it opens
+//! no new window, and it downloads nothing by itself (attachments are saved by the core, under
+//! a safe name). With `--display` or on a reception display computer the desk window is created
+//! hidden, so the desk behind the kiosk cannot be reached.
+
+use tauri::webview::{DownloadEvent, NewWindowResponse};
+use tauri::{App, Manager, Url, WebviewWindowBuilder};
+
+/// Whether `url` is the app's own page (the bundled UI, served by Tauri's protocol).
+pub fn is_own_page(url: &Url) -> bool {
+    match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        "about" => url.path() == "blank",
+        _ => false,
+    }
+}
+
+/// Creates the desk window (`main`, hidden when `desk_hidden`) and the reception display's
+/// (`display`, hidden until opened) from the config, each guarded.
+pub fn create(app: &App, desk_hidden: bool) -> Result<(), String> {
+    for config in &app.config().app.windows {
+        let hidden = config.label == "display" || desk_hidden;
+        let label = config.label.clone();
+        let guard = label.clone();
+        let popup = label.clone();
+        let download = label.clone();
+        WebviewWindowBuilder::from_config(app.handle(), config)
+            .map_err(|error| format!("the {label} window's settings: {error}"))?
+            .visible(!hidden)
+            .on_navigation(move |url| {
+                let own = is_own_page(url);
+                if !own {
+                    tracing::warn!(window = %guard, url = %url, "a navigation away from the desk was refused");
+                }
+                own
+            })
+            .on_new_window(move |url, _| {
+                tracing::warn!(window = %popup, url = %url, "a new window was refused");
+                NewWindowResponse::Deny
+            })
+            .on_download(move |_, event| {
+                if let DownloadEvent::Requested { url, .. } = event {
+                    tracing::warn!(window = %download, url = %url, "a download by the page was refused");
+                }
+                false
+            })
+            .build()
+            .map_err(|error| format!("the {label} window cannot be made: {error}"))?;
+    }
+    Ok(())
+}
+
+/// Shows and focuses a window (`main` or `display`) as it is. Callers that mean "the desk"
+/// go through `kiosk::show_desk`, which asks the display first while it shows.
+pub fn show(app: &tauri::AppHandle, label: &str) {
+    if let Some(window) = app.get_webview_window(label) {
+        let shown = window
+            .unminimize()
+            .and_then(|()| window.show())
+            .and_then(|()| window.set_focus());
+        if let Err(error) = shown {
+            tracing::warn!(%error, label, "cannot show a window");
+        }
+    }
+}
+
+/// Hides a window (the desk, while the reception display shows).
+pub fn hide(app: &tauri::AppHandle, label: &str) {
+    if let Some(window) = app.get_webview_window(label) {
+        if let Err(error) = window.hide() {
+            tracing::warn!(%error, label, "cannot hide a window");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_apps_own_page_may_be_shown() {
+        for own in [
+            "tauri://localhost/index.html",
+            "tauri://localhost/index.html#/display",
+            "http://tauri.localhost/index.html",
+            "about:blank",
+        ] {
+            assert!(
+                is_own_page(&Url::parse(own).unwrap_or_else(|e| panic!("{own}: {e}"))),
+                "{own}"
+            );
+        }
+        for away in [
+            "https://evil.example/login",
+            "http://127.0.0.1:8000/",
+            "tauri://evil/index.html",
+            "file:///etc/passwd",
+            "data:text/html,<h1>Sign in</h1>",
+            "http://tauri.localhost.evil.example/",
+        ] {
+            assert!(
+                !is_own_page(&Url::parse(away).unwrap_or_else(|e| panic!("{away}: {e}"))),
+                "{away}"
+            );
+        }
+    }
+}

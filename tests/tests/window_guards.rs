@@ -1,0 +1,194 @@
+//! Issue 28.1 and 28.5 in the real windows, driven over WebDriver.
+//!
+//! - While the reception display shows, the signed-in desk (guest chats, offers, the PIN
+//!   setting, Sign out) cannot be reached: its window is hidden (a focus change finds nothing to
+//!   bring up), a second launch of the app (a double-click on its icon; the tray's Open and Quit
+//!   take the same path in the shell, `kiosk::show_desk`) brings the display's own question
+//!   "who is leaving?" instead, and only the PIN shows the desk again.
+//! - The desk window never leaves its own page: a navigation to another address (a guest's
+//!   link, a link in an offer's preview) is refused by the shell, and the web view's context
+//!   menu is replaced by the desk's own.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use fantoccini::Client;
+use hotelmate_e2e::{
+    click, launch_again, screenshot, switch_to, text_of, type_into, until, wait_for_text,
+    AppProfile, Driver,
+};
+use serde_json::Value;
+
+const PIN: &str = "246813";
+
+/// The desk window's visibility as its page sees it ("visible" or "hidden").
+async fn desk_visibility(app: &Client) -> String {
+    switch_to(app, false).await;
+    app.execute("return document.visibilityState;", vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn set_pin(app: &Client) {
+    click(app, "[data-testid=display-settings] summary").await;
+    until("the display settings are read", || async {
+        text_of(app, "[data-testid=display-pin-state]")
+            .await
+            .contains("No PIN")
+    })
+    .await;
+    type_into(app, "[data-testid=display-pin]", PIN).await;
+    until("the PIN can be saved", || async {
+        app.execute(
+            "const b = document.querySelector('[data-testid=display-pin-save]'); b.scrollIntoView(); return !b.disabled;",
+            vec![],
+        )
+        .await
+        .ok()
+            == Some(Value::Bool(true))
+    })
+    .await;
+    click(app, "[data-testid=display-pin-save]").await;
+    until("the PIN is set", || async {
+        text_of(app, "[data-testid=display-pin-state]")
+            .await
+            .contains("A PIN is set")
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn window_while_the_display_shows_the_desk_is_reached_only_through_its_pin() {
+    let profile = AppProfile::new("display-lock");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    click(&app, "[data-testid=try-demo]").await;
+    wait_for_text(&app, "[data-testid=hotel-name]", "Hotel Killarney").await;
+    set_pin(&app).await;
+    click(&app, "[data-testid=open-display]").await;
+    switch_to(&app, true).await;
+    until("the display shows", || async {
+        app.execute("return document.visibilityState;", vec![])
+            .await
+            .ok()
+            == Some(Value::from("visible"))
+    })
+    .await;
+    until("the desk window is hidden behind the kiosk", || async {
+        desk_visibility(&app).await == "hidden"
+    })
+    .await;
+
+    // A focus change (what Alt+Tab asks of a window) finds nothing to bring up.
+    app.execute("window.focus();", vec![]).await.unwrap();
+    assert_eq!(desk_visibility(&app).await, "hidden");
+
+    // Starting the app again (its icon, or the tray's Open or Quit): the display asks.
+    assert!(launch_again(&profile, &[]).success());
+    switch_to(&app, true).await;
+    until("the display asks who is leaving", || async {
+        app.find(fantoccini::Locator::Css("[data-testid=leave-pin]"))
+            .await
+            .is_ok()
+    })
+    .await;
+    assert_eq!(
+        desk_visibility(&app).await,
+        "hidden",
+        "a second launch does not bring the desk forward"
+    );
+    switch_to(&app, true).await;
+    screenshot(&app, "70-display-asks-who-leaves").await;
+
+    type_into(&app, "[data-testid=leave-pin]", "000000").await;
+    click(&app, "[data-testid=leave-submit]").await;
+    until("a wrong PIN is refused", || async {
+        text_of(&app, "[data-testid=leave-error]")
+            .await
+            .contains("not right")
+    })
+    .await;
+    assert_eq!(desk_visibility(&app).await, "hidden");
+    switch_to(&app, true).await;
+    app.execute(
+        "const pin = document.querySelector('[data-testid=leave-pin]'); pin.value = ''; pin.dispatchEvent(new Event('input', {bubbles: true}));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    type_into(&app, "[data-testid=leave-pin]", PIN).await;
+    click(&app, "[data-testid=leave-submit]").await;
+    until("the PIN shows the desk again", || async {
+        desk_visibility(&app).await == "visible"
+    })
+    .await;
+    drop(app);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn window_the_desk_never_leaves_its_own_page_and_has_its_own_context_menu() {
+    let profile = AppProfile::new("navigation-guard");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    click(&app, "[data-testid=try-demo]").await;
+    wait_for_text(&app, "[data-testid=hotel-name]", "Hotel Killarney").await;
+    let own = app.current_url().await.unwrap();
+
+    // What "Open Link" in the web view's menu, or a click on a link in an offer's preview,
+    // asks of the window: to load another address. Refused: the desk stays.
+    app.execute(
+        "window.location.href = 'http://127.0.0.1:9/fake-sign-in';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(app.current_url().await.unwrap(), own);
+    assert_eq!(
+        text_of(&app, "[data-testid=hotel-name]").await,
+        "Hotel Killarney",
+        "the desk is still the desk"
+    );
+    // A new window is refused too.
+    app.execute("window.open('http://127.0.0.1:9/popup');", vec![])
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    assert_eq!(
+        app.windows().await.unwrap().len(),
+        2,
+        "no window but the desk's two (the desk and its hidden display)"
+    );
+
+    // A right click on a link: the desk's own menu (open in the browser, copy), not the web
+    // view's "Open Link" / "Download Linked File".
+    let prevented = app
+        .execute(
+            r#"
+            const a = document.createElement('a');
+            a.href = 'https://example.com/from-a-guest';
+            a.textContent = 'a guest link';
+            a.dataset.testid = 'probe-link';
+            document.querySelector('[data-testid=hotel-name]').after(a);
+            const event = new MouseEvent('contextmenu', {bubbles: true, cancelable: true, clientX: 40, clientY: 40});
+            return !a.dispatchEvent(event);
+            "#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        prevented,
+        Value::Bool(true),
+        "the web view's menu is not shown"
+    );
+    until("the desk's own menu shows", || async {
+        text_of(&app, "[data-testid=context-menu]")
+            .await
+            .contains("Open in browser")
+    })
+    .await;
+    screenshot(&app, "71-own-context-menu").await;
+    drop(app);
+}
