@@ -1,25 +1,15 @@
-//! The small convergence run of the test suite (issue 15.3; `cargo xtask bench converge` is the
-//! big one): three desks as separate processes against one sandbox, with network cuts, socket
-//! stalls and SIGKILLs, each making random changes; at the end every desk shows what the server
-//! has and no change is lost or duplicated. Real processes, SQLite files, keyring, HTTP and
-//! Pusher; nothing mocked.
+//! The small convergence runs of the test suite (issue 15.3, issue 23 item 9; `cargo xtask
+//! bench converge` is the big one): three desks as separate processes against one sandbox, with
+//! network cuts, socket stalls and SIGKILLs, each making random changes; at the end every desk
+//! shows what the server has and no change is lost or duplicated (double restores apart). Real
+//! processes, SQLite files, keyring, HTTP and Pusher; nothing mocked.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use hotelmate_e2e::converge::{run, Plan};
+use hotelmate_e2e::converge::{run, Plan, Report, Resource};
 
-#[tokio::test(flavor = "multi_thread")]
-async fn three_desks_with_cuts_stalls_and_kills_converge_with_nothing_lost_or_doubled() {
-    let report = run(Plan {
-        desks: 3,
-        rounds: 12,
-        changes: 3,
-        seed: 0x5eed_2026,
-        desk_program: env!("CARGO_BIN_EXE_converge_desk").into(),
-    })
-    .await;
-    report.print();
+fn assert_converged(report: &Report, least_edits: usize) {
     assert!(
-        report.edits >= 36,
+        report.edits >= least_edits,
         "every desk made changes: {}",
         report.edits
     );
@@ -33,7 +23,11 @@ async fn three_desks_with_cuts_stalls_and_kills_converge_with_nothing_lost_or_do
         "every desk equals the server"
     );
     assert_eq!(report.lost, Vec::<String>::new(), "no change lost");
-    assert_eq!(report.duplicated, Vec::<String>::new(), "no offer twice");
+    assert_eq!(
+        report.duplicated,
+        Vec::<String>::new(),
+        "no row twice but double restores"
+    );
     assert_eq!(
         report.refused,
         Vec::<String>::new(),
@@ -43,4 +37,34 @@ async fn three_desks_with_cuts_stalls_and_kills_converge_with_nothing_lost_or_do
         !report.latencies_ms.is_empty(),
         "changes were seen live on other desks"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn three_desks_with_cuts_stalls_and_kills_converge_with_nothing_lost_or_doubled() {
+    let report = run(Plan {
+        desks: 3,
+        rounds: 12,
+        changes: 3,
+        seed: 0x5eed_2026,
+        resource: Resource::Offers,
+        desk_program: env!("CARGO_BIN_EXE_converge_desk").into(),
+    })
+    .await;
+    report.print();
+    assert_converged(&report, 36);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn three_desks_changing_galleries_and_captions_converge_with_nothing_lost_or_doubled() {
+    let report = run(Plan {
+        desks: 3,
+        rounds: 12,
+        changes: 3,
+        seed: 0x5eed_2026,
+        resource: Resource::Galleries,
+        desk_program: env!("CARGO_BIN_EXE_converge_desk").into(),
+    })
+    .await;
+    report.print();
+    assert_converged(&report, 36);
 }

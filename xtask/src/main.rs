@@ -2,8 +2,9 @@
 //!
 //! - `demo`: install what the app needs, build the UI and the app, and open it on the demo hotel.
 //! - `test`: install everything the tests need, then run every check and test (the CI command).
-//! - `bench [realtime|media|sync|pictures|chat|load|converge [--desks N] [--rounds N]|soak [--hours N]]`: the benchmarks, each against a reference in the same run;
-//!   tables on stdout, JSON under `target/bench/`.
+//! - `bench [realtime|media|sync|pictures|chat|load|converge [--desks N] [--rounds N] [--seed N]
+//!   [--resource offers|galleries|room_types]|soak [--hours N]]`: the benchmarks, each against a
+//!   reference in the same run; tables on stdout, JSON under `target/bench/`.
 //! - `bundle [--appimage]`: the installable `.deb` (and AppImage) of a release build.
 //! - `setup`: only the installs (idempotent; fast when everything is there).
 //! - `doctor`: what the commands rely on, found or missing, with what provides each.
@@ -33,7 +34,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(&args[1..]),
         Some(desktop::INNER_COMMAND) => desktop::inner(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <demo | test [nextest filters] | bundle [--appimage] | bench [realtime|media|sync|pictures|chat|load|converge [--desks N] [--rounds N]|soak [--hours N]] | setup | doctor>");
+            eprintln!("usage: cargo xtask <demo | test [nextest filters] | bundle [--appimage] | bench [realtime|media|sync|pictures|chat|load|converge [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types]|soak [--hours N]] | setup | doctor>");
             return ExitCode::from(2);
         }
     };
@@ -112,7 +113,8 @@ fn bench(names: &[String]) -> Result<(), String> {
     const ALL: &[&str] = &[
         "realtime", "media", "sync", "pictures", "chat", "load", "converge", "soak",
     ];
-    // `soak --hours 72`, `converge --desks 10`: a harness's own flags follow its name.
+    // `soak --hours 72`, `converge --desks 10 --resource galleries`: a harness's own flags follow
+    // its name and go to it as they are (the harness checks them).
     let (names, harness_flags) = match names.iter().position(|n| n.starts_with("--")) {
         Some(at) if at == 1 && (names[0] == "soak" || names[0] == "converge") => {
             (&names[..at], names[at..].to_vec())

@@ -30,8 +30,9 @@ pub struct Shared {
     pub token_clock: std::sync::atomic::AtomicBool,
     /// How many requests each "METHOD path" line received (tests ask what a client sent).
     pub requests: Mutex<std::collections::HashMap<String, u64>>,
-    /// Every offer write the server accepted, in order: `{op, id, fields}` (tests tell from it
-    /// which edits arrived and how often).
+    /// Every offer, gallery, gallery image and room type write the server accepted, in order:
+    /// `{op, id, fields}`, with `resource` on all but offers' (tests tell from it which edits
+    /// arrived and how often).
     pub writes: Mutex<Vec<Value>>,
     /// Answers set aside for the next request to a "METHOD path" line (tests make the server
     /// refuse a request a real server refuses only in rare states).

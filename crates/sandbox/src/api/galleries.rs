@@ -264,6 +264,11 @@ async fn save_gallery(
     let display_order = f.int("display_order", Some(0), false);
     f.finish()?;
     let now = now_drf();
+    let op = if current.is_none() {
+        "create"
+    } else {
+        "update"
+    };
     let db = state.db();
     let id = match current {
         None => {
@@ -287,6 +292,8 @@ async fn save_gallery(
             g.id
         }
     };
+    // Noted under the database's lock: the log keeps the order the writes were made in.
+    state.log_write(json!({"resource": "galleries", "op": op, "id": id, "fields": data.fields}));
     Ok(db.query_row(
         &format!("SELECT {GALLERY_COLS} FROM galleries WHERE id = ?1"),
         [id],
@@ -349,6 +356,7 @@ pub async fn destroy(
     let db = state.db();
     db.execute("DELETE FROM gallery_images WHERE gallery_id = ?1", [g.id])?;
     db.execute("DELETE FROM galleries WHERE id = ?1", [g.id])?;
+    state.log_write(json!({"resource": "galleries", "op": "delete", "id": g.id, "fields": {}}));
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -525,10 +533,14 @@ async fn image_save(
     if let Some(v) = is_featured {
         image.is_featured = v;
     }
-    state.db().execute(
+    let db = state.db();
+    db.execute(
         "UPDATE gallery_images SET caption = ?1, alt_text = ?2, display_order = ?3, is_featured = ?4 WHERE id = ?5",
         params![image.caption, image.alt_text, image.display_order, image.is_featured as i64, image.id],
     )?;
+    state.log_write(
+        json!({"resource": "gallery_images", "op": "update", "id": image.id, "fields": data.fields}),
+    );
     Ok(Json(image.write_json()))
 }
 

@@ -269,7 +269,14 @@ pub async fn create(
         is_active: true,
     };
     apply(&state, &data, false, &mut t)?;
-    t.id = save(&state.db(), staff.hotel_id, &t)?;
+    {
+        // Noted under the database's lock: the log keeps the order the writes were made in.
+        let db = state.db();
+        t.id = save(&db, staff.hotel_id, &t)?;
+        state.log_write(
+            json!({"resource": "room_types", "op": "create", "id": t.id, "fields": data.fields}),
+        );
+    }
     Ok((StatusCode::CREATED, Json(t.to_json(&state))).into_response())
 }
 
@@ -285,7 +292,13 @@ async fn update_common(
     let mut t = get_object(&state, &staff, &pk)?;
     let data = body.parse().await?;
     apply(&state, &data, partial, &mut t)?;
-    save(&state.db(), staff.hotel_id, &t)?;
+    {
+        let db = state.db();
+        save(&db, staff.hotel_id, &t)?;
+        state.log_write(
+            json!({"resource": "room_types", "op": "update", "id": t.id, "fields": data.fields}),
+        );
+    }
     Ok(Json(t.to_json(&state)))
 }
 
@@ -314,9 +327,9 @@ pub async fn destroy(
 ) -> Result<StatusCode, ApiError> {
     let staff = caller.require_staff_of(&slug)?;
     let t = get_object(&state, staff, &pk)?;
-    state
-        .db()
-        .execute("DELETE FROM room_types WHERE id = ?1", [t.id])?;
+    let db = state.db();
+    db.execute("DELETE FROM room_types WHERE id = ?1", [t.id])?;
+    state.log_write(json!({"resource": "room_types", "op": "delete", "id": t.id, "fields": {}}));
     Ok(StatusCode::NO_CONTENT)
 }
 
