@@ -229,6 +229,12 @@ pub enum DeskEvent {
     /// This computer's reception display settings changed (time zone, seconds per slide, PIN):
     /// an open display reads them again.
     DisplayChanged,
+    /// A part of the desk stopped unexpectedly (a bug, in the log) and was started again:
+    /// `task` says which, in words; `restarts` how often since sign-in.
+    TaskRestarted {
+        task: String,
+        restarts: u32,
+    },
     /// Someone asked for the desk (a second launch, the tray's Open or Quit) while the reception
     /// display shows: the display asks for the PIN or a staff sign-in before anything else.
     DisplayLeaveRequested,

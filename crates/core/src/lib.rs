@@ -16,6 +16,7 @@ pub mod resources;
 pub mod rules;
 pub mod secrets;
 pub mod store;
+pub mod supervise;
 pub mod sync;
 pub mod team;
 pub mod typescript;

@@ -522,3 +522,62 @@ async fn a_damaged_live_update_setting_is_said_and_the_desk_still_works() {
     desk.shutdown().await;
     server.shutdown().await;
 }
+
+/// Issue 23.7: a background task that panics (a bug) is logged, told to the UI and started
+/// again; what it was doing is not lost. The chat sender and the sync worker are made to panic
+/// through the test-support fault hook; the reply and the edit queued meanwhile still arrive.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_background_task_that_panics_is_restarted_and_its_work_goes_on() {
+    use hotelmate_core::supervise::faults;
+    let server = sandbox().await;
+    let home = Home::new("supervised");
+    let desk = home.open();
+    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
+    loaded(&desk).await;
+    let mut events = desk.subscribe();
+    let id = desk.offers().list().unwrap()[0].id;
+
+    faults::panic_next("chat_sender");
+    faults::panic_next("sync");
+    desk.messages()
+        .send(ROOM_102, "Sent after a restart of the sender", None)
+        .unwrap();
+    desk.offers()
+        .update(
+            id,
+            &fields(json!({"tag": "Sent after a restart of the worker"})),
+        )
+        .unwrap();
+
+    let mut restarted = Vec::new();
+    tokio::time::timeout(WAIT, async {
+        while restarted.len() < 2 {
+            if let DeskEvent::TaskRestarted { task, restarts } = events.recv().await.unwrap() {
+                assert_eq!(restarts, 1);
+                restarted.push(task);
+            }
+        }
+    })
+    .await
+    .expect("both restarts are told");
+    restarted.sort();
+    assert_eq!(
+        restarted,
+        [
+            "sending changes and reading the server",
+            "sending replies to guests"
+        ]
+    );
+    eventually("the reply reaches the guest", WAIT, || async {
+        thread_texts(&server, ROOM_102)
+            .await
+            .contains(&"Sent after a restart of the sender".to_owned())
+    })
+    .await;
+    eventually("the edit reaches the server", WAIT, || async {
+        server_offer(&server, id).await["tag"] == "Sent after a restart of the worker"
+    })
+    .await;
+    desk.shutdown().await;
+    server.shutdown().await;
+}

@@ -32,6 +32,8 @@ class DeskState {
   /** The version, whether this build has the demo hotel, where data and logs are. */
   info = $state<DeskInfo | null>(null);
   outbox = $state<OutboxSummary>({ pending: 0, conflicts: 0, rejected: 0 });
+  /** A part of the desk that stopped unexpectedly and was restarted, in words, until dismissed. */
+  restarted = $state<string | null>(null);
   /** The areas this server or account does not offer, and why in words (by resource). */
   unavailable = $state<Partial<Record<ResourceKind, string>>>({});
   /** When the live connection tries again (ms since the epoch), while offline. */
@@ -98,6 +100,9 @@ class DeskState {
         break;
       case "display_changed":
         void display.reload();
+        break;
+      case "task_restarted":
+        this.restarted = `Part of the desk (${event.task}) stopped unexpectedly and was restarted; nothing waiting was lost. The log has the details.`;
         break;
       case "display_leave_requested":
         display.leaveRequests += 1;

@@ -40,6 +40,7 @@ use crate::config::{ApiBase, DataDir, PusherEndpoint};
 use crate::media::{MediaCache, ShownImage, ShownImages};
 use crate::secrets::{StaffToken, TokenVault};
 use crate::store::{SessionRow, Store};
+use crate::supervise::supervised;
 use crate::sync::link::Socket;
 use crate::sync::{live, SyncEngine, SyncShared};
 pub use demo::{DemoFuture, DemoLauncher, DemoServer};
@@ -491,16 +492,25 @@ impl Desk {
                 tokio::spawn(async move { desk.expire(&account, &message).await });
             })
         };
-        let prefetch = tokio::spawn(images::keep_shown_images(
-            self.inner.store.clone(),
-            self.inner.shown.clone(),
-            self.inner.events.subscribe(),
-        ));
-        let my_clock = tokio::spawn(team::follow_my_clock(
-            self.clone(),
-            self.inner.events.subscribe(),
-            row.staff_id,
-        ));
+        let events = &self.inner.events;
+        let prefetch = {
+            let (store, shown, events) = (
+                self.inner.store.clone(),
+                self.inner.shown.clone(),
+                events.clone(),
+            );
+            supervised(
+                "keeping photos for offline use",
+                events.clone(),
+                move || images::keep_shown_images(store.clone(), shown.clone(), events.subscribe()),
+            )
+        };
+        let my_clock = {
+            let (desk, staff_id) = (self.clone(), row.staff_id);
+            supervised("following my clock", events.clone(), move || {
+                team::follow_my_clock(desk.clone(), desk.inner.events.subscribe(), staff_id)
+            })
+        };
         let info = session_info(&row, None);
         let chat = Arc::new(chat_worker::ChatShared::new(
             shared.clone(),
@@ -512,8 +522,18 @@ impl Desk {
                 .media()
                 .join(chat_worker::FILES_FOLDER),
         ));
-        let chat_sender = tokio::spawn(chat_worker::run(chat.clone()));
-        let chat_live = tokio::spawn(chat_worker::follow(chat.clone()));
+        let chat_sender = {
+            let chat = chat.clone();
+            supervised("sending replies to guests", events.clone(), move || {
+                chat_worker::run(chat.clone())
+            })
+        };
+        let chat_live = {
+            let chat = chat.clone();
+            supervised("following guest conversations", events.clone(), move || {
+                chat_worker::follow(chat.clone())
+            })
+        };
         let running = Running {
             account: row.account.clone(),
             identity: Mutex::new(row),

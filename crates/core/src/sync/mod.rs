@@ -620,7 +620,14 @@ impl SyncEngine {
             unavailable: Mutex::default(),
             recheck,
         });
-        let worker = tokio::spawn(run(shared.clone()));
+        let worker = {
+            let shared = shared.clone();
+            crate::supervise::supervised(
+                "sending changes and reading the server",
+                shared.events.clone(),
+                move || run(shared.clone()),
+            )
+        };
         shared.reconcile_within(first_reconcile);
         shared.kick();
         Self { shared, worker }
@@ -642,6 +649,7 @@ async fn run(shared: Arc<SyncShared>) {
     // Since when reconciles have been giving way to fresh changes.
     let mut put_off_since: Option<Instant> = None;
     loop {
+        crate::supervise::faults::point("sync");
         let (reconcile_at, failures, stopped) = {
             let mut plan = shared.plan();
             plan.round += 1;

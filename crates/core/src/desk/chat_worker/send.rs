@@ -47,6 +47,7 @@ pub(in crate::desk) async fn run(chat: Arc<ChatShared>) {
     let mut events = chat.sync.events.subscribe();
     let mut failures = 0u32;
     loop {
+        crate::supervise::faults::point("chat_sender");
         let mut turn = send_all(&chat).await;
         if matches!(turn, Turn::Done) {
             turn = catch_up_all(&chat).await;
