@@ -136,6 +136,8 @@ pub struct RoomTypeView {
     pub photo_pending: bool,
     /// A change made here waits to be sent (or for the user's decision).
     pub sync: crate::sync::view::RowSync,
+    /// Brought back by this desk after a colleague deleted it: a new room type ("Restored").
+    pub restored: bool,
 }
 
 /// Everything the Pictures screen shows.
@@ -233,6 +235,7 @@ pub fn room_type(row: &Row) -> RoomTypeView {
         photo_url: url(row, "photo_url"),
         photo_pending: false,
         sync: crate::sync::view::RowSync::Synced,
+        restored: false,
     }
 }
 

@@ -87,7 +87,7 @@ replies: number,
  */
 files: number, };
 
-export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, again: SignInAgain | null, } | { "type": "connection", status: ConnectionStatus, } | { "type": "resource_changed", resource: ResourceKind, } | { "type": "remote_change", resource: ResourceKind, action: string, id: number, title: string | null, } | { "type": "outbox", summary: OutboxSummary, } | { "type": "area_availability", resource: ResourceKind, unavailable: string | null, } | { "type": "id_assigned", resource: ResourceKind, temp_id: number, id: number, } | { "type": "chat_changed", conversation_id: number | null, unread_total: number, } | { "type": "guest_message", conversation_id: number, message_id: number, room_number: string, text: string, } | { "type": "open_thread", conversation_id: number, } | { "type": "display_changed" } | { "type": "display_leave_requested" } | { "type": "upload_progress", resource: ResourceKind, id: number, 
+export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, again: SignInAgain | null, } | { "type": "connection", status: ConnectionStatus, } | { "type": "resource_changed", resource: ResourceKind, } | { "type": "remote_change", resource: ResourceKind, action: string, id: number, title: string | null, } | { "type": "outbox", summary: OutboxSummary, } | { "type": "area_availability", resource: ResourceKind, unavailable: string | null, } | { "type": "id_assigned", resource: ResourceKind, temp_id: number, id: number, } | { "type": "chat_changed", conversation_id: number | null, unread_total: number, } | { "type": "guest_message", conversation_id: number, message_id: number, room_number: string, text: string, } | { "type": "open_thread", conversation_id: number, } | { "type": "display_changed" } | { "type": "task_restarted", task: string, restarts: number, } | { "type": "display_leave_requested" } | { "type": "upload_progress", resource: ResourceKind, id: number, 
 /**
  * Which upload (an image added to a gallery is named by it; see `UploadView`).
  */
@@ -316,7 +316,11 @@ photo_pending: boolean,
 /**
  * A change made here waits to be sent (or for the user's decision).
  */
-sync: RowSync, };
+sync: RowSync, 
+/**
+ * Brought back by this desk after a colleague deleted it: a new room type ("Restored").
+ */
+restored: boolean, };
 
 export type PicturesOverview = { hotel_images: Array<HotelImageView>, galleries: Array<GalleryView>, room_types: Array<RoomTypeView>, };
 

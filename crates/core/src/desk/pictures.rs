@@ -156,6 +156,7 @@ impl Pictures<'_> {
             .iter()
             .map(|v| {
                 let mut room_type = pictures::room_type(&v.row);
+                room_type.restored = v.restored;
                 room_type.sync = v.sync.clone();
                 room_type.photo_pending = v.pending_media.is_some();
                 room_type

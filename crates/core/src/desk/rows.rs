@@ -15,12 +15,8 @@ impl Desk {
     /// Every row of `spec` as shown here (no network).
     pub(super) fn view_rows(&self, spec: &ResourceSpec) -> Result<Vec<ViewRow>, DeskError> {
         let store = &self.inner.store;
-        let mut rows = view::fold(
-            store.records(spec.name())?,
-            &store.outbox_entries(spec.name())?,
-            spec.image_fields,
-            spec.api.order_field,
-        );
+        let (records, outbox) = store.rows_and_outbox(spec.name())?;
+        let mut rows = view::fold(records, &outbox, spec.image_fields, spec.api.order_field);
         let restored = store.restored_ids(spec.name())?;
         if !restored.is_empty() {
             for view in &mut rows {

@@ -336,6 +336,20 @@ fn entries_for(
     rows.collect()
 }
 
+/// A resource's outbox, oldest first (damaged entries recorded as refused).
+pub(super) fn entries_in(
+    conn: &rusqlite::Connection,
+    resource: &str,
+) -> Result<Vec<OutboxEntry>, StoreError> {
+    let mut statement =
+        conn.prepare_cached("SELECT * FROM outbox WHERE resource = ?1 ORDER BY seq")?;
+    let rows = statement
+        .query_map([resource], OutboxEntry::from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    keep_damage_refused(conn, &rows)?;
+    Ok(rows)
+}
+
 impl Store {
     /// The server id of a row this desk created (`id` is the temporary id the UI may still
     /// hold), or `id` itself.
@@ -356,14 +370,7 @@ impl Store {
     }
 
     pub fn outbox_entries(&self, resource: &str) -> Result<Vec<OutboxEntry>, StoreError> {
-        let conn = self.lock();
-        let mut statement =
-            conn.prepare_cached("SELECT * FROM outbox WHERE resource = ?1 ORDER BY seq")?;
-        let rows = statement
-            .query_map([resource], OutboxEntry::from_row)?
-            .collect::<Result<Vec<_>, _>>()?;
-        keep_damage_refused(&conn, &rows)?;
-        Ok(rows)
+        entries_in(&self.lock(), resource)
     }
 
     /// Creates sent whose answer has not come yet (the server may announce them first).

@@ -70,24 +70,41 @@ fn read_stored(
     }
 }
 
+fn records_in(conn: &rusqlite::Connection, resource: &str) -> Result<Vec<Row>, StoreError> {
+    let mut statement =
+        conn.prepare_cached("SELECT id, server FROM records WHERE resource = ?1")?;
+    let stored = statement
+        .query_map([resource], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut rows = Vec::with_capacity(stored.len());
+    for (id, text) in stored {
+        rows.extend(read_stored(conn, resource, id, &text)?);
+    }
+    Ok(rows)
+}
+
 impl Store {
     /// The stored server rows of a resource. A damaged row (unreadable JSON) is a cached copy
     /// of what the server has: it is logged and removed, so the next reconcile (at every start
     /// and reconnect) fetches it again, instead of showing as an empty row.
     pub fn records(&self, resource: &str) -> Result<Vec<Row>, StoreError> {
+        records_in(&self.lock(), resource)
+    }
+
+    /// The stored rows of a resource and its outbox, read together: a create finishing between
+    /// two separate reads (its entry gone, its row not yet read) would make the row missing
+    /// from what the screen shows for a moment.
+    pub fn rows_and_outbox(
+        &self,
+        resource: &str,
+    ) -> Result<(Vec<Row>, Vec<super::OutboxEntry>), StoreError> {
         let conn = self.lock();
-        let mut statement =
-            conn.prepare_cached("SELECT id, server FROM records WHERE resource = ?1")?;
-        let stored = statement
-            .query_map([resource], |row| {
-                Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut rows = Vec::with_capacity(stored.len());
-        for (id, text) in stored {
-            rows.extend(read_stored(&conn, resource, id, &text)?);
-        }
-        Ok(rows)
+        Ok((
+            records_in(&conn, resource)?,
+            super::outbox::entries_in(&conn, resource)?,
+        ))
     }
 
     /// One stored server row (a damaged one is removed and read as absent, as in `records`).
