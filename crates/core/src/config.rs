@@ -233,13 +233,19 @@ pub mod private {
         builder.create(dir)
     }
 
-    /// Creates an empty file readable by this user only, unless it exists.
+    /// Creates an empty file readable by this user only, unless it exists. An existing file is
+    /// never opened here: closing a second descriptor of a database this process has open would
+    /// drop SQLite's POSIX locks on it.
     pub fn create_file(path: &Path) -> std::io::Result<()> {
         let mut options = std::fs::OpenOptions::new();
-        options.create(true).append(true);
+        options.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        options.open(path).map(drop)
+        match options.open(path) {
+            Ok(_) => Ok(()),
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            Err(err) => Err(err),
+        }
     }
 
     /// Every folder under `dir` (itself included) 0700, every file 0600; links are left alone
