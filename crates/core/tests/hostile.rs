@@ -20,10 +20,10 @@ use support::*;
 const WAIT: Duration = Duration::from_secs(20);
 const ROOM_102: i64 = 2;
 
-/// A listener on loopback that answers every connection with `status` and counts them: the
-/// address a guest would like the desk to fetch.
-async fn bait(status: u16) -> (std::net::SocketAddr, Arc<AtomicUsize>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+/// A listener on `ip` (loopback) that answers every connection with `status` and counts them:
+/// the address a guest would like the desk to fetch.
+async fn bait(ip: &str, status: u16) -> (std::net::SocketAddr, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind((ip, 0)).await.unwrap();
     let addr = listener.local_addr().unwrap();
     let hits = Arc::new(AtomicUsize::new(0));
     let counted = hits.clone();
@@ -58,7 +58,10 @@ async fn guest_writes(server: &hotelmate_sandbox::SandboxHandle, text: &str) {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_guests_link_to_this_computer_is_never_fetched_and_a_file_hosts_401_is_not_a_sign_out() {
     let server = sandbox().await;
-    let (addr, hits) = bait(401).await;
+    // Another port of the server's own machine (what was seen from outside), and another
+    // loopback address, which is not the server's.
+    let (addr, hits) = bait("127.0.0.1", 401).await;
+    let (elsewhere, elsewhere_hits) = bait("127.0.0.2", 401).await;
     let (desk, _dir) = desk("hostile-links");
     sign_in(&desk, &server, server.addr(), "anna.byrne").await;
     eventually("the desk is online", WAIT, || async {
@@ -95,17 +98,25 @@ async fn a_guests_link_to_this_computer_is_never_fetched_and_a_file_hosts_401_is
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(hits.load(Ordering::SeqCst), 0, "prefetched a guest's link");
 
-    // Asked for it (as the webview would, for an <img>): refused in words, not fetched.
-    let err = desk.image(&link).await.unwrap_err();
+    // A picture or a file at an address that is not the server's (asked for as the webview
+    // would for an <img>, or saved as an attachment): refused in words, not fetched.
+    let err = desk
+        .image(&format!("http://{elsewhere}/x.png"))
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("not fetched"), "{err}");
-    // An attachment whose address points at this computer: refused, not fetched.
     let err = desk
         .messages()
-        .save_attachment(&format!("http://{addr}/invoice.pdf"), "invoice.pdf")
+        .save_attachment(&format!("http://{elsewhere}/invoice.pdf"), "invoice.pdf")
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::FileUnavailable, "{err}");
-    assert_eq!(hits.load(Ordering::SeqCst), 0, "fetched a guest's address");
+    assert_eq!(
+        elsewhere_hits.load(Ordering::SeqCst),
+        0,
+        "fetched an unknown address"
+    );
+    assert_eq!(hits.load(Ordering::SeqCst), 0, "fetched a guest's link");
 
     // A file on an allowed host (the hotel's own) whose host answers 401: the file cannot be
     // fetched, and that is all; the desk stays signed in (it said "please sign in again").

@@ -19,13 +19,28 @@ async fn photo_urls(server: &hotelmate_sandbox::SandboxHandle) -> Vec<String> {
         .collect()
 }
 
+/// The shown images of a desk signed in to `server`: pictures are fetched only from its host.
+fn open_for(
+    server: &hotelmate_sandbox::SandboxHandle,
+    dir: &std::path::Path,
+    limit: u64,
+) -> ShownImages {
+    let shown = ShownImages::open(dir, limit).unwrap();
+    let base = hotelmate_core::config::ApiBase::parse(&server.base_url()).unwrap();
+    shown.allow(Some(hotelmate_core::media::hosts::ImageHosts::new(
+        &base,
+        &[],
+    )));
+    shown
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn an_image_shown_once_is_served_with_the_server_gone() {
     let server = sandbox().await;
     let urls = photo_urls(&server).await;
     assert!(urls.len() >= 3, "the demo offers have photos");
     let dir = tempfile::tempdir().unwrap();
-    let shown = ShownImages::open(dir.path(), 100 * 1024 * 1024).unwrap();
+    let shown = open_for(&server, dir.path(), 100 * 1024 * 1024);
     let first = shown.get(&urls[0]).await.unwrap();
     assert_eq!(first.mime, "image/jpeg");
     assert!(first.bytes.len() > 1000);
@@ -49,7 +64,7 @@ async fn an_image_shown_once_is_served_with_the_server_gone() {
 async fn a_page_that_is_not_an_image_is_refused_and_not_kept() {
     let server = sandbox().await;
     let dir = tempfile::tempdir().unwrap();
-    let shown = ShownImages::open(dir.path(), 100 * 1024 * 1024).unwrap();
+    let shown = open_for(&server, dir.path(), 100 * 1024 * 1024);
     // What was tried: a URL that answers JSON (the API root), as a broken photo URL might.
     let url = format!("{}/api/", server.base_url());
     let err = shown.get(&url).await.unwrap_err();
@@ -69,10 +84,10 @@ async fn over_the_limit_the_least_recently_shown_go_first_but_never_one_on_scree
     let server = sandbox().await;
     let urls = photo_urls(&server).await;
     let dir = tempfile::tempdir().unwrap();
-    let probe = ShownImages::open(dir.path(), u64::MAX).unwrap();
+    let probe = open_for(&server, dir.path(), u64::MAX);
     let size = probe.get(&urls[0]).await.unwrap().bytes.len() as u64;
     // Room for about two photos.
-    let shown = ShownImages::open(dir.path(), size * 2 + size / 2).unwrap();
+    let shown = open_for(&server, dir.path(), size * 2 + size / 2);
     for url in &urls[1..4] {
         shown.get(url).await.unwrap();
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;

@@ -77,6 +77,12 @@ impl ImageHosts {
         if at == self.hotel {
             return Ok(());
         }
+        // A hotel server on this computer (the demo hotel, a sandbox, a test proxy in front of
+        // one) serves its pictures from this computer too, on its own port or another: the
+        // same loopback host is the server's machine, whatever the port.
+        if at.1 == self.hotel.1 && literal_ip(&at.1).is_some_and(|ip| ip.is_loopback()) {
+            return Ok(());
+        }
         if at.0 != "https" {
             return Err(refuse("pictures are fetched over https only"));
         }
@@ -247,14 +253,16 @@ mod tests {
     }
 
     #[test]
-    fn a_hotel_server_on_this_computer_is_allowed_but_nothing_else_there() {
+    fn a_hotel_server_on_this_computer_is_allowed_but_no_other_address_there() {
         let local = hosts("http://127.0.0.1:8000");
         assert!(local.check("http://127.0.0.1:8000/media/pool.png").is_ok());
+        // The server's machine: its media may come through another port (a proxy in front).
+        assert!(local.check("http://127.0.0.1:8001/media/pool.png").is_ok());
         for refused in [
-            "http://127.0.0.1:8001/x.png", // a guest's link to another local port
+            "http://127.0.0.2:8000/x.png", // another loopback address: not the server's
             "http://localhost:8000/x.png", // another name: another origin
-            "https://127.0.0.1:8000/x.png",
             "http://10.0.0.5:8000/x.png",
+            "http://169.254.169.254/latest/meta-data/x.png",
         ] {
             assert!(local.check(refused).is_err(), "{refused} must be refused");
         }
