@@ -160,6 +160,12 @@ async fn a_server_refusing_whole_areas_gets_at_most_ten_requests_a_minute_and_th
         "{sent} requests in a minute: {:?}",
         asked(&before, &after)
     );
+    let room_types = "GET /api/staff/hotel/killarney/room-types/";
+    assert!(
+        after.get(room_types) > before.get(room_types),
+        "what no event announces is still read every minute: {:?}",
+        asked(&before, &after)
+    );
     assert!(flips.is_empty(), "the status left Online: {flips:?}");
     assert_eq!(desk.connection_status(), ConnectionStatus::Online);
     desk.shutdown().await;

@@ -108,6 +108,9 @@ struct Plan {
     everything: bool,
     /// Failed attempts in a row (for the retry delay).
     failures: u32,
+    /// Not before this is anything read again after a failed round (a wake to send a fresh
+    /// change does not cut the delay short: a failing area beside it waits its turn).
+    retry_at: Option<Instant>,
     /// Which of the worker's rounds this is, and the last one that failed: a round in which
     /// several resources fail is one failed attempt, not one per resource.
     round: u64,
@@ -115,6 +118,19 @@ struct Plan {
     /// Whether the worker watches for the network's return while it waits to retry.
     watch: Watch,
     stopped: bool,
+}
+
+impl Plan {
+    /// This round failed (once, however many of its requests did): the delay grows and
+    /// nothing is read again before it has passed. Returns the failures in a row.
+    fn round_failed(&mut self) -> u32 {
+        if self.failed_round != Some(self.round) {
+            self.failed_round = Some(self.round);
+            self.failures += 1;
+            self.retry_at = Some(Instant::now() + retry_delay(self.failures));
+        }
+        self.failures.max(1)
+    }
 }
 
 /// Whether the network may be gone. While it may, the worker checks every [`NETWORK_PROBE`]
@@ -180,7 +196,9 @@ impl SyncShared {
             RECONCILE_DEBOUNCE
         });
         if now {
-            self.plan().failures = 0;
+            let mut plan = self.plan();
+            plan.failures = 0;
+            plan.retry_at = None;
         }
     }
 
@@ -201,7 +219,10 @@ impl SyncShared {
     /// a reconcile an event asks for reads what the event named and nothing else.
     fn poll_unannounced(&self) {
         let due = Instant::now() + self.poll;
-        self.plan().quiet_at.get_or_insert(due);
+        // Never later than it is (each event's reconcile would put it off forever), and never
+        // as late as an unavailable area's check (15 minutes): the earlier of the two.
+        let mut plan = self.plan();
+        plan.quiet_at = Some(plan.quiet_at.map_or(due, |at| at.min(due)));
     }
 
     /// The quiet timer is due: what no event announces, and the unavailable areas whose check
@@ -495,23 +516,12 @@ impl SyncShared {
     /// speaks of reachability only, stays as it is.
     fn went_astray(&self, err: &ApiError) {
         tracing::warn!(error = %err, "the server refused a request the desk needs; trying again later");
-        let mut plan = self.plan();
-        if plan.failed_round != Some(plan.round) {
-            plan.failed_round = Some(plan.round);
-            plan.failures += 1;
-        }
+        self.plan().round_failed();
     }
 
     /// As [`SyncShared::went_offline`], for a failure of this desk's or an unreadable answer.
     fn went_offline_because(&self, reason: String) {
-        let failures = {
-            let mut plan = self.plan();
-            if plan.failed_round != Some(plan.round) {
-                plan.failed_round = Some(plan.round);
-                plan.failures += 1;
-            }
-            plan.failures.max(1)
-        };
+        let failures = self.plan().round_failed();
         self.update_link(|link| link.http_failed(reason, Some(retry_delay(failures))));
     }
 
@@ -525,6 +535,7 @@ impl SyncShared {
             // (else one area's 500 beside another's answers would be retried at once, forever).
             if plan.failed_round != Some(plan.round) {
                 plan.failures = 0;
+                plan.retry_at = None;
             }
             if plan.watch == Watch::Unreachable {
                 plan.watch = Watch::Answering;
@@ -650,23 +661,24 @@ async fn run(shared: Arc<SyncShared>) {
     let mut put_off_since: Option<Instant> = None;
     loop {
         crate::supervise::faults::point("sync");
-        let (reconcile_at, failures, stopped) = {
+        let (reconcile_at, retry_at, stopped) = {
             let mut plan = shared.plan();
             plan.round += 1;
             let next = [plan.reconcile_at, plan.quiet_at]
                 .into_iter()
                 .flatten()
                 .min();
-            (next, plan.failures, plan.stopped)
+            (next, plan.retry_at, plan.stopped)
         };
         if stopped {
             return;
         }
-        let retry_wait = (failures > 0).then(|| retry_delay(failures));
-        let wait = match (reconcile_at, retry_wait) {
-            (Some(at), Some(retry)) => at.saturating_duration_since(Instant::now()).max(retry),
-            (Some(at), None) => at.saturating_duration_since(Instant::now()),
-            (None, Some(retry)) => retry,
+        let now = Instant::now();
+        // A delay that has passed no longer holds anything back.
+        let retry_at = retry_at.filter(|at| *at > now);
+        let wait = match (reconcile_at, retry_at) {
+            (Some(at), Some(retry)) => at.max(retry).saturating_duration_since(now),
+            (Some(at), None) | (None, Some(at)) => at.saturating_duration_since(now),
             (None, None) => shared.poll,
         };
         if !wait.is_zero() {
@@ -681,10 +693,12 @@ async fn run(shared: Arc<SyncShared>) {
             Err(Stop::SignedOut) => return,
         }
         shared.take_quiet_round();
-        let due = shared
-            .plan()
-            .reconcile_at
-            .is_some_and(|at| at <= Instant::now());
+        let due = {
+            let plan = shared.plan();
+            let now = Instant::now();
+            plan.reconcile_at.is_some_and(|at| at <= now)
+                && plan.retry_at.is_none_or(|at| at <= now)
+        };
         if due {
             let which = {
                 let mut plan = shared.plan();
@@ -757,6 +771,7 @@ async fn wait_or_network_back(shared: &SyncShared, wait: Duration) {
             {
                 let mut plan = shared.plan();
                 plan.failures = 0;
+                plan.retry_at = None;
                 plan.watch = Watch::Answering;
             }
             let live = shared.update_link(|link| {
