@@ -809,3 +809,32 @@ pub fn launch_again(profile: &AppProfile, args: &[&str]) -> std::process::ExitSt
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+/// Sets the reception display's PIN in the desk window's settings, as a manager does.
+pub async fn set_display_pin(app: &Client, pin: &str) {
+    click(app, "[data-testid=display-settings] summary").await;
+    until("the display settings are read", || async {
+        text_of(app, "[data-testid=display-pin-state]")
+            .await
+            .contains("No PIN")
+    })
+    .await;
+    type_into(app, "[data-testid=display-pin]", pin).await;
+    until("the PIN can be saved", || async {
+        app.execute(
+            "const b = document.querySelector('[data-testid=display-pin-save]'); b.scrollIntoView(); return !b.disabled;",
+            vec![],
+        )
+        .await
+        .ok()
+            == Some(serde_json::Value::Bool(true))
+    })
+    .await;
+    click(app, "[data-testid=display-pin-save]").await;
+    until("the PIN is set", || async {
+        text_of(app, "[data-testid=display-pin-state]")
+            .await
+            .contains("A PIN is set")
+    })
+    .await;
+}

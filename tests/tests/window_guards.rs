@@ -12,8 +12,8 @@
 
 use fantoccini::Client;
 use hotelmate_e2e::{
-    click, launch_again, screenshot, switch_to, text_of, type_into, until, wait_for_text,
-    AppProfile, Driver,
+    click, launch_again, screenshot, set_display_pin, switch_to, text_of, type_into, until,
+    wait_for_text, AppProfile, Driver,
 };
 use serde_json::Value;
 
@@ -30,34 +30,6 @@ async fn desk_visibility(app: &Client) -> String {
         .to_owned()
 }
 
-async fn set_pin(app: &Client) {
-    click(app, "[data-testid=display-settings] summary").await;
-    until("the display settings are read", || async {
-        text_of(app, "[data-testid=display-pin-state]")
-            .await
-            .contains("No PIN")
-    })
-    .await;
-    type_into(app, "[data-testid=display-pin]", PIN).await;
-    until("the PIN can be saved", || async {
-        app.execute(
-            "const b = document.querySelector('[data-testid=display-pin-save]'); b.scrollIntoView(); return !b.disabled;",
-            vec![],
-        )
-        .await
-        .ok()
-            == Some(Value::Bool(true))
-    })
-    .await;
-    click(app, "[data-testid=display-pin-save]").await;
-    until("the PIN is set", || async {
-        text_of(app, "[data-testid=display-pin-state]")
-            .await
-            .contains("A PIN is set")
-    })
-    .await;
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn window_while_the_display_shows_the_desk_is_reached_only_through_its_pin() {
     let profile = AppProfile::new("display-lock");
@@ -65,7 +37,7 @@ async fn window_while_the_display_shows_the_desk_is_reached_only_through_its_pin
     let app = driver.launch().await;
     click(&app, "[data-testid=try-demo]").await;
     wait_for_text(&app, "[data-testid=hotel-name]", "Hotel Killarney").await;
-    set_pin(&app).await;
+    set_display_pin(&app, PIN).await;
     click(&app, "[data-testid=open-display]").await;
     switch_to(&app, true).await;
     until("the display shows", || async {

@@ -16,8 +16,8 @@ use fantoccini::key::Key;
 use fantoccini::Client;
 use hotelmate_e2e::{
     as_user_at, click, describe_display, display_state, on_offer_row, row_titles, screenshot,
-    sign_in_with_key, switch_to, text_of, type_into, until, until_explained, AppProfile, CutProxy,
-    Driver, ScreenSaverStandIn, StandaloneSandbox,
+    set_display_pin, sign_in_with_key, switch_to, text_of, type_into, until, until_explained,
+    AppProfile, CutProxy, Driver, ScreenSaverStandIn, StandaloneSandbox,
 };
 use serde_json::Value;
 
@@ -92,32 +92,7 @@ async fn window_a_lobby_display_follows_another_desk_through_an_outage_and_is_le
     let mut lobby_driver = Driver::start(&lobby_profile);
     let lobby = lobby_driver.launch().await;
     sign_in_with_key(&lobby, &server.pusher_key, proxy.addr(), "anna.byrne").await;
-    click(&lobby, "[data-testid=display-settings] summary").await;
-    until("the display settings are read", || async {
-        text_of(&lobby, "[data-testid=display-pin-state]")
-            .await
-            .contains("No PIN")
-    })
-    .await;
-    type_into(&lobby, "[data-testid=display-pin]", "246802").await;
-    until("the PIN can be saved", || async {
-        lobby
-            .execute(
-                "const b = document.querySelector('[data-testid=display-pin-save]'); b.scrollIntoView(); return !b.disabled;",
-                vec![],
-            )
-            .await
-            .ok()
-            == Some(Value::Bool(true))
-    })
-    .await;
-    click(&lobby, "[data-testid=display-pin-save]").await;
-    until("the PIN is set", || async {
-        text_of(&lobby, "[data-testid=display-pin-state]")
-            .await
-            .contains("A PIN is set")
-    })
-    .await;
+    set_display_pin(&lobby, "246802").await;
     click(&lobby, "[data-testid=open-display]").await;
     switch_to(&lobby, true).await;
     until("the display shows the offers with every photo", || async {

@@ -23,24 +23,6 @@ const WAIT: Duration = Duration::from_secs(20);
 /// Room 102's conversation in the seed (its guest's last message was read).
 const ROOM_102: i64 = 2;
 
-/// A guest writes from the room's chat page (no token: the server stores a guest message).
-async fn guest_writes(server: &SandboxHandle, conversation_id: i64, text: &str) -> i64 {
-    let answer: Value = reqwest::Client::new()
-        .post(format!(
-            "{}/api/chat/killarney/conversations/{conversation_id}/messages/send/",
-            server.base_url()
-        ))
-        .json(&json!({ "message": text }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(answer["message"]["sender_type"], "guest", "{answer}");
-    answer["message"]["id"].as_i64().unwrap()
-}
-
 /// The thread as the server has it (newest 100), oldest first.
 async fn server_thread(server: &SandboxHandle, token: &str, conversation_id: i64) -> Vec<Value> {
     rest(

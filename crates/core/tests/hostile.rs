@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use hotelmate_core::desk::ErrorCode;
 use hotelmate_core::ConnectionStatus;
-use serde_json::{json, Value};
+use serde_json::json;
 use support::*;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -37,22 +37,6 @@ async fn bait(ip: &str, status: u16) -> (std::net::SocketAddr, Arc<AtomicUsize>)
         }
     });
     (addr, hits)
-}
-
-async fn guest_writes(server: &hotelmate_sandbox::SandboxHandle, text: &str) {
-    let answer: Value = reqwest::Client::new()
-        .post(format!(
-            "{}/api/chat/killarney/conversations/{ROOM_102}/messages/send/",
-            server.base_url()
-        ))
-        .json(&json!({ "message": text }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(answer["message"]["sender_type"], "guest", "{answer}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -80,7 +64,7 @@ async fn a_guests_link_to_this_computer_is_never_fetched_and_a_file_hosts_401_is
     // What was seen from outside: the guest's picture link in the conversation's last message
     // was fetched within seconds, nobody clicking.
     let link = format!("http://{addr}/x.png");
-    guest_writes(&server, &format!("Lovely room! {link}")).await;
+    guest_writes(&server, ROOM_102, &format!("Lovely room! {link}")).await;
     eventually(
         "the conversation shows the guest's message",
         WAIT,

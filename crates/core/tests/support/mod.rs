@@ -170,3 +170,21 @@ pub async fn server_rows(
     all.sort_by_key(|o| o["id"].as_i64());
     all
 }
+
+/// A guest writes from the room's chat page (no token: the server stores a guest message).
+pub async fn guest_writes(server: &SandboxHandle, conversation_id: i64, text: &str) -> i64 {
+    let answer: serde_json::Value = reqwest::Client::new()
+        .post(format!(
+            "{}/api/chat/killarney/conversations/{conversation_id}/messages/send/",
+            server.base_url()
+        ))
+        .json(&serde_json::json!({ "message": text }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["message"]["sender_type"], "guest", "{answer}");
+    answer["message"]["id"].as_i64().unwrap()
+}
