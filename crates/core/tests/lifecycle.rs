@@ -200,25 +200,15 @@ async fn a_refused_token_signs_out_keeps_the_edits_and_sends_them_after_signing_
     let home = Home::new("revoked");
     let desk = home.open();
     sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
-    loaded(&desk).await;
-    let id = desk.offers().list().unwrap()[0].id;
-    eventually("the galleries are here", WAIT, || async {
-        !desk.pictures().overview().unwrap().galleries.is_empty()
-    })
-    .await;
-    let gallery = desk.pictures().overview().unwrap().galleries[0].id;
-    proxy.cut();
-    desk.offers()
-        .update(id, &fields(json!({"tag": "Kept through a sign-in"})))
-        .unwrap();
     // Issue 23.3: a reply to a guest and a gallery photo wait too, and are kept the same way.
-    desk.messages()
-        .send(ROOM_102, "Kept reply through a sign-in", None)
-        .unwrap();
-    desk.pictures()
-        .add_image(gallery, "kept-photo.png".into(), png(64, 48))
-        .await
-        .unwrap();
+    let waiting = each_kind_waiting_offline(
+        &desk,
+        &server,
+        &proxy,
+        ["Kept through a sign-in", "Kept reply through a sign-in"],
+    )
+    .await;
+    let (id, gallery) = (waiting.offer, waiting.gallery);
     desk.shutdown().await;
     drop(desk);
     // Meanwhile the token was revoked on the server (an admin deleted it): the keyring holds a
@@ -255,7 +245,7 @@ async fn a_refused_token_signs_out_keeps_the_edits_and_sends_them_after_signing_
         "no edits while signed out"
     );
 
-    let images_before = gallery_images(&server, gallery).await;
+    let images_before = waiting.images_before;
     sign_in(&reopened, &server, proxy.addr(), "sean.murphy").await;
     eventually("the kept edit reaches the server", WAIT, || async {
         server_offer(&server, id).await["tag"] == "Kept through a sign-in"
@@ -288,25 +278,14 @@ async fn sign_out_with_unsent_work_asks_first_and_staying_signed_in_sends_it_all
     let home = Home::new("sign-out-keeps");
     let desk = home.open();
     sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
-    loaded(&desk).await;
-    let id = desk.offers().list().unwrap()[0].id;
-    eventually("the galleries are here", WAIT, || async {
-        !desk.pictures().overview().unwrap().galleries.is_empty()
-    })
+    let waiting = each_kind_waiting_offline(
+        &desk,
+        &server,
+        &proxy,
+        ["Not lost by a sign-out", "A reply not lost by a sign-out"],
+    )
     .await;
-    let gallery = desk.pictures().overview().unwrap().galleries[0].id;
-    let images_before = gallery_images(&server, gallery).await;
-    proxy.cut();
-    desk.offers()
-        .update(id, &fields(json!({"tag": "Not lost by a sign-out"})))
-        .unwrap();
-    desk.messages()
-        .send(ROOM_102, "A reply not lost by a sign-out", None)
-        .unwrap();
-    desk.pictures()
-        .add_image(gallery, "not-lost.png".into(), png(64, 48))
-        .await
-        .unwrap();
+    let (id, gallery, images_before) = (waiting.offer, waiting.gallery, waiting.images_before);
 
     let err = desk.sign_out().await.unwrap_err();
     assert_eq!(err.code(), hotelmate_core::desk::ErrorCode::UnsentWork);
@@ -367,6 +346,47 @@ async fn sign_out_with_unsent_work_asks_first_and_staying_signed_in_sends_it_all
 
 /// Room 102's conversation in the seed.
 const ROOM_102: i64 = 2;
+
+/// What `each_kind_waiting_offline` left waiting, and where.
+struct Waiting {
+    offer: i64,
+    gallery: i64,
+    /// The gallery's images on the server before the photo was added.
+    images_before: usize,
+}
+
+/// With `desk` signed in through `proxy`: cuts the network and leaves one of each kind of work
+/// waiting: the first offer's tag set to `texts[0]`, a reply `texts[1]` to room 102, and a
+/// photo added to the first gallery.
+async fn each_kind_waiting_offline(
+    desk: &Desk,
+    server: &hotelmate_sandbox::SandboxHandle,
+    proxy: &CutProxy,
+    texts: [&str; 2],
+) -> Waiting {
+    loaded(desk).await;
+    eventually("the galleries are here", WAIT, || async {
+        !desk.pictures().overview().unwrap().galleries.is_empty()
+    })
+    .await;
+    let offer = desk.offers().list().unwrap()[0].id;
+    let gallery = desk.pictures().overview().unwrap().galleries[0].id;
+    let images_before = gallery_images(server, gallery).await;
+    proxy.cut();
+    desk.offers()
+        .update(offer, &fields(json!({ "tag": texts[0] })))
+        .unwrap();
+    desk.messages().send(ROOM_102, texts[1], None).unwrap();
+    desk.pictures()
+        .add_image(gallery, "waiting-photo.png".into(), png(64, 48))
+        .await
+        .unwrap();
+    Waiting {
+        offer,
+        gallery,
+        images_before,
+    }
+}
 
 /// The texts of a conversation's messages on the server.
 async fn thread_texts(
