@@ -25,6 +25,28 @@ async fn on_server(server: &SandboxHandle, title: &str) -> Vec<Value> {
         .collect()
 }
 
+/// Signs `app` in through `proxy`, cuts the network, and saves `tag` on the first offer while
+/// offline; returns that offer's title.
+async fn tag_offline(app: &Client, server: &SandboxHandle, proxy: &CutProxy, tag: &str) -> String {
+    sign_in_through(app, server, proxy.addr(), "sean.murphy").await;
+    until("the offers are listed", || async {
+        row_titles(app).await.len() >= 6
+    })
+    .await;
+    let title = row_titles(app).await[0].clone();
+    proxy.cut();
+    until("the desk notices it is offline", || async {
+        text_of(app, "[data-testid=connection-state]")
+            .await
+            .contains("Offline")
+    })
+    .await;
+    open_offer(app, &title).await;
+    retype(app, "[data-testid=field-tag]", tag).await;
+    click(app, "[data-testid=save-offer]").await;
+    title
+}
+
 /// Presses Alt+`key` as a keyboard does (the Offers screen's keyboard reorder).
 async fn alt(app: &Client, key: Key) {
     let keys = KeyActions::new("keyboard".into())
@@ -135,23 +157,7 @@ async fn window_a_desk_killed_with_edits_queued_restarts_offline_and_sends_each_
     let profile = AppProfile::new("killed");
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;
-    sign_in_through(&app, &server, proxy.addr(), "sean.murphy").await;
-    until("the offers are listed", || async {
-        row_titles(&app).await.len() >= 6
-    })
-    .await;
-    let title = row_titles(&app).await[0].clone();
-
-    proxy.cut();
-    until("the desk notices it is offline", || async {
-        text_of(&app, "[data-testid=connection-state]")
-            .await
-            .contains("Offline")
-    })
-    .await;
-    open_offer(&app, &title).await;
-    retype(&app, "[data-testid=field-tag]", "Queued, then killed").await;
-    click(&app, "[data-testid=save-offer]").await;
+    let title = tag_offline(&app, &server, &proxy, "Queued, then killed").await;
     let created = "Made just before the power cut";
     new_offer(&app, created, "Kept on the desk").await;
     wait_for_text(&app, "[data-testid=pending-count]", "2 waiting to be sent").await;
@@ -283,23 +289,7 @@ async fn window_sign_out_with_an_unsent_edit_asks_first_and_staying_sends_it() {
     let profile = AppProfile::new("sign-out-asks");
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;
-    sign_in_through(&app, &server, proxy.addr(), "sean.murphy").await;
-    until("the offers are listed", || async {
-        row_titles(&app).await.len() >= 6
-    })
-    .await;
-    let title = row_titles(&app).await[0].clone();
-
-    proxy.cut();
-    until("the desk notices it is offline", || async {
-        text_of(&app, "[data-testid=connection-state]")
-            .await
-            .contains("Offline")
-    })
-    .await;
-    open_offer(&app, &title).await;
-    retype(&app, "[data-testid=field-tag]", "Kept through a sign-out").await;
-    click(&app, "[data-testid=save-offer]").await;
+    let title = tag_offline(&app, &server, &proxy, "Kept through a sign-out").await;
     wait_for_text(&app, "[data-testid=pending-count]", "1 waiting to be sent").await;
 
     click(&app, "[data-testid=sign-out]").await;
