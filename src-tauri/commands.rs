@@ -90,6 +90,7 @@ const COMMANDS: &[Command] = &[
     command("messages", "chat_delete", &[MAIN]),
     command("messages", "chat_viewing", &[MAIN]),
     command("messages", "chat_claim", &[MAIN]),
+    command("messages", "chat_whole_message", &[MAIN]),
     command("messages", "chat_retry", &[MAIN]),
     command("messages", "chat_discard", &[MAIN]),
     command("messages", "chat_save_attachment", &[MAIN]),

@@ -213,6 +213,8 @@ pub enum DeskEvent {
         unread_total: u32,
     },
     /// A guest wrote a message this desk had not seen, in a thread not in front of the user.
+    /// `earlier`: new messages of the same thread that arrived with it and are not announced
+    /// one by one (a guest's flood is one toast that says how many).
     GuestMessage {
         #[ts(type = "number")]
         conversation_id: i64,
@@ -220,6 +222,7 @@ pub enum DeskEvent {
         message_id: i64,
         room_number: String,
         text: String,
+        earlier: u32,
     },
     /// Show this thread (its desktop notification was clicked).
     OpenThread {

@@ -25,6 +25,8 @@ const CHANGE_TIMEOUT_MS: u32 = 6000;
 const GUEST_TIMEOUT_MS: u32 = 20_000;
 /// A guest's message is cut to this in a toast.
 const GUEST_TEXT_CHARS: usize = 200;
+/// A grouped toast lists at most this many messages or changes (the newest), then how many more.
+const GROUPED_LINES: usize = 5;
 /// Guest messages already shown, remembered so one is never shown twice.
 const SHOWN_MESSAGES_KEPT: usize = 512;
 
@@ -43,6 +45,8 @@ pub struct Toast {
     pub body: String,
     /// Clicking it opens this guest conversation.
     pub open_thread: Option<i64>,
+    /// How many messages or changes it tells of.
+    pub count: u32,
 }
 
 /// The toast for an event, if it deserves one; the words are the resource's
@@ -53,6 +57,7 @@ pub fn toast_for(event: &DeskEvent, resources: Resources) -> Option<Toast> {
         conversation_id,
         room_number,
         text,
+        earlier,
         ..
     } = event
     {
@@ -60,11 +65,17 @@ pub fn toast_for(event: &DeskEvent, resources: Resources) -> Option<Toast> {
         if text.chars().count() > GUEST_TEXT_CHARS {
             body.push('…');
         }
+        let count = earlier.saturating_add(1);
         return Some(Toast {
             category: ResourceKind::Conversations,
-            summary: format!("Room {room_number}"),
+            summary: if count > 1 {
+                format!("Room {room_number}: {count} new messages")
+            } else {
+                format!("Room {room_number}")
+            },
             body,
             open_thread: Some(*conversation_id),
+            count,
         });
     }
     let DeskEvent::RemoteChange {
@@ -83,6 +94,7 @@ pub fn toast_for(event: &DeskEvent, resources: Resources) -> Option<Toast> {
         summary,
         body,
         open_thread: None,
+        count: 1,
     })
 }
 
@@ -101,11 +113,14 @@ fn group_of(toasts: Vec<Toast>) -> Option<Toast> {
     match toasts.len() {
         0 => None,
         1 => toasts.into_iter().next(),
-        n => {
+        lines => {
             let category = toasts[0].category;
             let guests = category == ResourceKind::Conversations;
-            let body = toasts
+            let n: u32 = toasts.iter().map(|t| t.count).sum();
+            // The newest few, then how many more: a flood is one readable toast.
+            let mut body = toasts
                 .iter()
+                .skip(lines.saturating_sub(GROUPED_LINES))
                 .map(|t| {
                     if guests {
                         format!("{}: {}", t.summary, t.body)
@@ -113,8 +128,11 @@ fn group_of(toasts: Vec<Toast>) -> Option<Toast> {
                         t.body.clone()
                     }
                 })
-                .collect::<Vec<_>>()
-                .join("\n");
+                .collect::<Vec<_>>();
+            if lines > GROUPED_LINES {
+                body.insert(0, format!("…and {} earlier", lines - GROUPED_LINES));
+            }
+            let body = body.join("\n");
             Some(Toast {
                 category,
                 summary: if guests {
@@ -125,6 +143,7 @@ fn group_of(toasts: Vec<Toast>) -> Option<Toast> {
                 body,
                 // The newest message's thread.
                 open_thread: toasts.iter().rev().find_map(|t| t.open_thread),
+                count: n,
             })
         }
     }
@@ -399,6 +418,7 @@ mod tests {
             message_id: id,
             room_number: "101".into(),
             text: text.into(),
+            earlier: 0,
         }
     }
 
@@ -421,6 +441,28 @@ mod tests {
         let long = "x".repeat(500);
         let one = toast_for(&guest(3, 45, &long), resources::ALL).unwrap();
         assert_eq!(one.body.chars().count(), GUEST_TEXT_CHARS + 1);
+    }
+
+    /// Issue 28.2: a guest's flood is one toast that says how many, listing the newest few.
+    #[test]
+    fn a_flood_is_one_toast_that_counts_every_message_and_lists_the_newest() {
+        let mut events: Vec<DeskEvent> = (1..=30)
+            .map(|i| guest(i, 45, &format!("msg {i}")))
+            .collect();
+        if let Some(DeskEvent::GuestMessage { earlier, .. }) = events.last_mut() {
+            *earlier = 970;
+        }
+        let toasts: Vec<Toast> = events
+            .iter()
+            .filter_map(|e| toast_for(e, resources::ALL))
+            .collect();
+        let grouped = group(toasts);
+        assert_eq!(grouped.len(), 1);
+        assert_eq!(grouped[0].summary, "1000 new guest messages");
+        let lines: Vec<&str> = grouped[0].body.lines().collect();
+        assert_eq!(lines.len(), GROUPED_LINES + 1, "{lines:?}");
+        assert_eq!(lines[0], "…and 25 earlier");
+        assert_eq!(lines[GROUPED_LINES], "Room 101: 971 new messages: msg 30");
     }
 
     #[test]

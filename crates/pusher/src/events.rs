@@ -14,6 +14,12 @@ use tokio::sync::mpsc;
 /// The prefix of the server-to-user channel of a signed-in user.
 pub const USER_CHANNEL_PREFIX: &str = "#server-to-user-";
 
+/// Not from the server: a frame was dropped because the client does not accept it (larger than
+/// its limit, or not a Pusher message). What it said is lost and its channel unknown, so every
+/// listener but those of one event name hears of it (with an empty channel) and can read again
+/// what it may have missed. `data`: `{"bytes": …, "reason": …}`.
+pub const FRAME_DROPPED: &str = "client:frame_dropped";
+
 /// One event on one channel.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
@@ -40,6 +46,9 @@ pub(crate) enum Filter {
 
 impl Filter {
     fn matches(&self, event: &Event) -> bool {
+        if event.event == FRAME_DROPPED {
+            return !matches!(self, Self::Event(_));
+        }
         match self {
             Self::All => true,
             Self::Channel(channel) => *channel == event.channel,

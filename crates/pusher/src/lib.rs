@@ -93,6 +93,6 @@ pub use config::{
     DEFAULT_PONG_TIMEOUT, DEFAULT_RESUME_CHECK_TIMEOUT, DEFAULT_SUBSCRIPTION_TIMEOUT,
 };
 pub use error::{AuthError, ConfigError, Error, FailReason, SubscriptionError};
-pub use events::{Event, EventStream, USER_CHANNEL_PREFIX};
+pub use events::{Event, EventStream, FRAME_DROPPED, USER_CHANNEL_PREFIX};
 pub use presence::Members;
 pub use state::{ConnectionState, StateStream};

@@ -330,6 +330,12 @@ impl Connection {
             Ok(frame) => frame,
             Err(error) => {
                 tracing::warn!(%error, "dropping a frame that is not a Pusher message");
+                self.dispatch(Event {
+                    channel: String::new(),
+                    event: crate::events::FRAME_DROPPED.into(),
+                    data: json!({ "bytes": text.len(), "reason": error.to_string() }),
+                    user_id: None,
+                });
                 return;
             }
         };

@@ -68,7 +68,21 @@ async fn bad_frames_are_skipped_and_the_connection_survives() {
     let mut states = client.states();
     let channel = client.subscribe("c").await.unwrap();
     let mut events = client.events();
+    let mut on_channel = channel.events();
     connected(&mut states).await;
+    // A dropped frame is not silent: every listener (a channel's too) hears that something was
+    // lost, and can read again what it may have missed.
+    let mut dropped = Vec::new();
+    while dropped.len() < 4 {
+        let event = event_named(&mut on_channel, pusher_channels::FRAME_DROPPED).await;
+        dropped.push(event.data["reason"].as_str().unwrap_or_default().to_owned());
+    }
+    assert!(
+        dropped
+            .iter()
+            .any(|reason| reason.contains("over the limit of 1024 bytes")),
+        "{dropped:?}"
+    );
     let plain = event_named(&mut events, "plain").await;
     assert_eq!(plain.data, json!("just text"));
     let good = event_named(&mut events, "good").await;

@@ -1,6 +1,6 @@
 //! Guest messages: the conversation list, threads, replies, files, read state and claiming.
 
-use hotelmate_core::chat::{ConversationFilter, ConversationList, ThreadView};
+use hotelmate_core::chat::{ConversationFilter, ConversationList, TextPart, ThreadView};
 use hotelmate_core::desk::ErrorCode;
 use hotelmate_core::{Desk, UiError};
 use tauri::ipc::Request;
@@ -82,6 +82,19 @@ pub async fn chat_claim(
     conversation_id: i64,
 ) -> Result<ThreadView, UiError> {
     Ok(desk.messages().claim(conversation_id).await?)
+}
+
+/// The whole text of a message the desk keeps only the start of, from the server.
+#[tauri::command]
+pub async fn chat_whole_message(
+    desk: State<'_, Desk>,
+    conversation_id: i64,
+    message_id: i64,
+) -> Result<Vec<TextPart>, UiError> {
+    Ok(desk
+        .messages()
+        .whole_message(conversation_id, message_id)
+        .await?)
 }
 
 #[tauri::command]

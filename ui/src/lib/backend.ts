@@ -10,6 +10,7 @@ import type {
   UnsentWork,
   ConversationFilter,
   ConversationList,
+  TextPart,
   ThreadView,
   FieldProblem,
   OfferPatch,
@@ -253,6 +254,9 @@ export const backend = {
   /** The thread shown in a focused window (null: none); the core marks it read while so. */
   chatViewing: (conversationId: number | null) => call<void>("chat_viewing", { conversationId }),
   chatClaim: (conversationId: number) => call<ThreadView>("chat_claim", { conversationId }),
+  /** The whole text of a message the desk keeps only the start of (read from the server). */
+  chatWholeMessage: (conversationId: number, messageId: number) =>
+    call<TextPart[]>("chat_whole_message", { conversationId, messageId }),
   chatRetry: (seq: number) => call<ThreadView>("chat_retry", { seq }),
   chatDiscard: (seq: number) => call<ThreadView>("chat_discard", { seq }),
   /** Saves an attachment to the computer; resolves to where it was saved. */

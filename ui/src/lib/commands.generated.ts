@@ -63,6 +63,7 @@ export type CommandName =
   | "chat_delete"
   | "chat_viewing"
   | "chat_claim"
+  | "chat_whole_message"
   | "chat_retry"
   | "chat_discard"
   | "chat_save_attachment"

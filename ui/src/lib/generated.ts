@@ -87,7 +87,7 @@ replies: number,
  */
 files: number, };
 
-export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, again: SignInAgain | null, } | { "type": "connection", status: ConnectionStatus, } | { "type": "resource_changed", resource: ResourceKind, } | { "type": "remote_change", resource: ResourceKind, action: string, id: number, title: string | null, } | { "type": "outbox", summary: OutboxSummary, } | { "type": "area_availability", resource: ResourceKind, unavailable: string | null, } | { "type": "id_assigned", resource: ResourceKind, temp_id: number, id: number, } | { "type": "chat_changed", conversation_id: number | null, unread_total: number, } | { "type": "guest_message", conversation_id: number, message_id: number, room_number: string, text: string, } | { "type": "open_thread", conversation_id: number, } | { "type": "display_changed" } | { "type": "task_restarted", task: string, restarts: number, } | { "type": "display_leave_requested" } | { "type": "upload_progress", resource: ResourceKind, id: number, 
+export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, again: SignInAgain | null, } | { "type": "connection", status: ConnectionStatus, } | { "type": "resource_changed", resource: ResourceKind, } | { "type": "remote_change", resource: ResourceKind, action: string, id: number, title: string | null, } | { "type": "outbox", summary: OutboxSummary, } | { "type": "area_availability", resource: ResourceKind, unavailable: string | null, } | { "type": "id_assigned", resource: ResourceKind, temp_id: number, id: number, } | { "type": "chat_changed", conversation_id: number | null, unread_total: number, } | { "type": "guest_message", conversation_id: number, message_id: number, room_number: string, text: string, earlier: number, } | { "type": "open_thread", conversation_id: number, } | { "type": "display_changed" } | { "type": "task_restarted", task: string, restarts: number, } | { "type": "display_leave_requested" } | { "type": "upload_progress", resource: ResourceKind, id: number, 
 /**
  * Which upload (an image added to a gallery is named by it; see `UploadView`).
  */
@@ -382,7 +382,12 @@ mine: boolean, author: string, role: string | null, parts: Array<TextPart>,
 /**
  * RFC 3339; `None` for a reply not sent yet.
  */
-timestamp: string | null, status: MessageStatus, problem: string | null, is_edited: boolean, is_deleted: boolean, reply_to: ReplyPreview | null, attachments: Array<AttachmentView>, };
+timestamp: string | null, status: MessageStatus, problem: string | null, is_edited: boolean, is_deleted: boolean, reply_to: ReplyPreview | null, attachments: Array<AttachmentView>, 
+/**
+ * Only the start of the text is here: the whole text has this many characters, kept on
+ * the server ("Show the whole message" reads it).
+ */
+clipped_from: number | null, };
 
 export type ThreadView = { conversation_id: number, title: string, messages: Array<ChatMessageView>, 
 /**

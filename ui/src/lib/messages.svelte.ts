@@ -53,6 +53,8 @@ class MessagesState {
   #viewingSent: Promise<void> = Promise.resolve();
   #latestList = 0;
   #latestThread = 0;
+  #listReading = false;
+  #listAgain = false;
   #chimedAt = 0;
   #chimed = new Set<number>();
 
@@ -91,8 +93,26 @@ class MessagesState {
     this.#limit = THREAD_PAGE;
   }
 
+  /** Reads the list again: one read at a time, and one more after it for whatever changed
+   *  meanwhile (a guest's flood never queues a read per message). */
   async reloadList(): Promise<void> {
     if (!this.#active) return;
+    if (this.#listReading) {
+      this.#listAgain = true;
+      return;
+    }
+    this.#listReading = true;
+    try {
+      do {
+        this.#listAgain = false;
+        await this.#readList();
+      } while (this.#listAgain && this.#active);
+    } finally {
+      this.#listReading = false;
+    }
+  }
+
+  async #readList(): Promise<void> {
     const ticket = ++this.#latestList;
     try {
       const list = await backend.chatConversations(this.filter, this.query);

@@ -116,6 +116,9 @@ pub struct ChatMessageView {
     pub is_deleted: bool,
     pub reply_to: Option<ReplyPreview>,
     pub attachments: Vec<AttachmentView>,
+    /// Only the start of the text is here: the whole text has this many characters, kept on
+    /// the server ("Show the whole message" reads it).
+    pub clipped_from: Option<u32>,
 }
 
 /// A thread as the screen shows it: oldest first, my waiting replies last.
@@ -292,9 +295,7 @@ pub fn message_view(message: &Value, me: i64) -> Option<ChatMessageView> {
         parts: if deleted {
             Vec::new()
         } else {
-            linkify(&crate::rules::text::reveal(
-                message.get("message").and_then(Value::as_str).unwrap_or(""),
-            ))
+            whole_text(message).unwrap_or_default()
         },
         timestamp: text(message, "timestamp"),
         status: if read {
@@ -307,7 +308,30 @@ pub fn message_view(message: &Value, me: i64) -> Option<ChatMessageView> {
         is_deleted: deleted,
         reply_to,
         attachments,
+        clipped_from: message
+            .get(crate::store::chat::CLIPPED_KEY)
+            .and_then(Value::as_u64)
+            .filter(|_| !deleted)
+            .map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
     })
+}
+
+/// The most of a conversation's last message the list shows (one or two lines of it).
+pub const PREVIEW_CHARS: usize = 200;
+
+/// A conversation's last message as the list shows it: its start, disguises shown.
+fn preview(text: &str) -> String {
+    let mut chars = text.char_indices();
+    match chars.nth(PREVIEW_CHARS) {
+        Some((end, _)) => format!("{}…", crate::rules::text::reveal(&text[..end])),
+        None => crate::rules::text::reveal(text),
+    }
+}
+
+/// A message's text as staff read it: its disguising characters shown, its web links found.
+pub fn whole_text(message: &Value) -> Option<Vec<TextPart>> {
+    let text = message.get("message").and_then(Value::as_str)?;
+    Some(linkify(&crate::rules::text::reveal(text)))
 }
 
 /// A reply waiting on this desk as the thread shows it.
@@ -339,6 +363,7 @@ pub fn queued_view(reply: &QueuedReply, my_name: &str) -> ChatMessageView {
                 size: None,
             })
             .collect(),
+        clipped_from: None,
     }
 }
 
@@ -509,10 +534,7 @@ pub fn conversation_list(
                     .get("guest_name")
                     .and_then(Value::as_str)
                     .map(crate::rules::text::reveal),
-                last_message: row
-                    .get("last_message")
-                    .and_then(Value::as_str)
-                    .map(crate::rules::text::reveal),
+                last_message: row.get("last_message").and_then(Value::as_str).map(preview),
                 last_message_time: row
                     .get("last_message_time")
                     .and_then(Value::as_str)

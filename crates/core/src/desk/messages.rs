@@ -45,8 +45,9 @@ const ATTACHMENT_TYPES: &[(&str, &str)] = &[
 /// Photos are made smaller and stripped of their metadata (no GPS leaves the desk); GIFs are
 /// sent as they are (they may move).
 const PREPARED_IMAGE_TYPES: &[&str] = &["jpg", "jpeg", "png", "webp", "bmp"];
-/// A reply's text, as the server stores it (a `TextField`; this keeps a paste sane).
-const MAX_MESSAGE_CHARS: usize = 5000;
+/// A reply's text, as the server stores it (a `TextField`; this keeps a paste sane): what the
+/// desk keeps of any message, so a reply of mine is never kept clipped.
+const MAX_MESSAGE_CHARS: usize = crate::store::chat::MESSAGE_CHARS;
 
 /// The guest chat of a signed-in desk.
 pub struct Messages<'a> {
@@ -312,7 +313,16 @@ impl Messages<'_> {
     /// Queues a new text for one of my messages.
     pub fn edit(&self, message_id: i64, message: &str) -> Result<ThreadView, DeskError> {
         let chat = self.desk.chat()?;
-        let (conversation_id, _) = self.my_message(&chat, message_id)?;
+        let (conversation_id, current) = self.my_message(&chat, message_id)?;
+        // Editing starts from the text: the desk has only the start of a clipped one.
+        if current.get(crate::store::chat::CLIPPED_KEY).is_some() {
+            return Err(DeskError::InvalidInput {
+                field: "message",
+                message: "This message is longer than the desk keeps, so it can be changed \
+                          only in the hotel's web app"
+                    .into(),
+            });
+        }
         let message = checked_text(message)?;
         self.queued(
             &chat,
@@ -441,6 +451,45 @@ impl Messages<'_> {
             .download_to_file(&link, crate::api::MAX_ATTACHMENT_BYTES, &path)
             .await?;
         Ok(path.display().to_string())
+    }
+
+    /// The whole text of a message the desk keeps only the start of (a guest wrote more than
+    /// [`crate::store::chat::MESSAGE_CHARS`] characters), read from the server for the person
+    /// who asked; it is shown, never stored. Needs the server.
+    pub async fn whole_message(
+        &self,
+        conversation_id: i64,
+        message_id: i64,
+    ) -> Result<Vec<chat::TextPart>, DeskError> {
+        let chat = self.desk.chat()?;
+        let sync = &chat.sync;
+        // The newest message older than the next id is this one, if the server still has it.
+        let page = match sync
+            .client
+            .chat_messages(
+                &sync.slug,
+                conversation_id,
+                1,
+                Some(message_id.saturating_add(1)),
+            )
+            .await
+        {
+            Ok(page) => page,
+            Err(err) => {
+                if err.is_transient() {
+                    sync.went_offline(&err);
+                } else if let ApiError::Unauthorized { message } = &err {
+                    sync.report_unauthorized(message.clone());
+                }
+                return Err(err.into());
+            }
+        };
+        sync.came_online();
+        let message = page
+            .iter()
+            .find(|m| m.get("id").and_then(Value::as_i64) == Some(message_id))
+            .ok_or(DeskError::Missing("message"))?;
+        chat::whole_text(message).ok_or(DeskError::Missing("message"))
     }
 
     /// The unread total, for the badge, the tray and the window title.

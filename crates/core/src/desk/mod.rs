@@ -180,6 +180,8 @@ struct Tasks {
     chat_sender: tokio::task::JoinHandle<()>,
     /// Holds the chat channels and applies their events.
     chat_live: tokio::task::JoinHandle<()>,
+    /// Tells the UI of the chat's changes, a few times a second at most.
+    chat_announce: tokio::task::JoinHandle<()>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -534,6 +536,14 @@ impl Desk {
                 chat_worker::follow(chat.clone())
             })
         };
+        let chat_announce = {
+            let chat = chat.clone();
+            supervised(
+                "telling the screen of guest messages",
+                events.clone(),
+                move || chat_worker::announce(chat.clone()),
+            )
+        };
         let running = Running {
             account: row.account.clone(),
             identity: Mutex::new(row),
@@ -549,6 +559,7 @@ impl Desk {
                 chat,
                 chat_sender,
                 chat_live,
+                chat_announce,
             })),
             clock_refused: Mutex::new(None),
         };
@@ -576,6 +587,7 @@ impl Desk {
             tasks.my_clock.abort();
             tasks.chat_sender.abort();
             tasks.chat_live.abort();
+            tasks.chat_announce.abort();
             if let Some(notifier) = tasks.notifier {
                 notifier.stop();
             }

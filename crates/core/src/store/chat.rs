@@ -186,6 +186,91 @@ fn message_id(message: &Value) -> Option<i64> {
     message.get("id").and_then(Value::as_i64)
 }
 
+/// The longest message text the desk keeps, in characters (a long letter is a few thousand). A
+/// longer text is kept to this length; the rest stays on the server, fetched when someone asks
+/// for the whole message. A guest can write megabytes; the desk keeps kilobytes.
+pub const MESSAGE_CHARS: usize = 4_000;
+/// Added by the desk to a message it clipped: the whole text's length, in characters.
+pub const CLIPPED_KEY: &str = "desk_clipped_from";
+
+/// `text` cut to `max` characters, and its whole length when it was longer.
+fn clip(text: &str, max: usize) -> Option<(String, usize)> {
+    // Cheap first: a text of at most `max` bytes has at most `max` characters.
+    if text.len() <= max {
+        return None;
+    }
+    let mut chars = text.char_indices();
+    let (end, _) = chars.nth(max)?;
+    Some((text[..end].to_owned(), max + 1 + chars.count()))
+}
+
+/// A message as the desk keeps it: its text, and a quoted message's, at most
+/// [`MESSAGE_CHARS`] characters, the whole length noted under [`CLIPPED_KEY`]. The server's
+/// own fields are otherwise as sent (a `CLIPPED_KEY` from the server is not believed).
+pub fn bounded(message: &Value) -> std::borrow::Cow<'_, Value> {
+    let long = |value: &Value| {
+        value
+            .get("message")
+            .and_then(Value::as_str)
+            .is_some_and(|t| t.len() > MESSAGE_CHARS)
+    };
+    let quoted = message.get("reply_to_message");
+    if !long(message) && !quoted.is_some_and(long) && message.get(CLIPPED_KEY).is_none() {
+        return std::borrow::Cow::Borrowed(message);
+    }
+    let mut message = message.clone();
+    if let Some(object) = message.as_object_mut() {
+        object.remove(CLIPPED_KEY);
+        if let Some((kept, whole)) = object
+            .get("message")
+            .and_then(Value::as_str)
+            .and_then(|t| clip(t, MESSAGE_CHARS))
+        {
+            object.insert("message".into(), kept.into());
+            object.insert(CLIPPED_KEY.into(), whole.into());
+        }
+        if let Some(quoted) = object
+            .get_mut("reply_to_message")
+            .and_then(Value::as_object_mut)
+        {
+            if let Some((kept, _)) = quoted
+                .get("message")
+                .and_then(Value::as_str)
+                .and_then(|t| clip(t, MESSAGE_CHARS))
+            {
+                quoted.insert("message".into(), kept.into());
+            }
+        }
+    }
+    std::borrow::Cow::Owned(message)
+}
+
+/// What the conversation list, the unread counts and the catch-up read of a message, kept in
+/// columns beside it when it is stored so that no count parses every cached message.
+struct Facts {
+    guest_unread: bool,
+    from_staff: bool,
+    staff_id: Option<i64>,
+    staff_name: Option<String>,
+    sent_at: Option<String>,
+}
+
+impl Facts {
+    fn of(message: &Value) -> Self {
+        let flag = |key: &str| message.get(key).and_then(Value::as_bool).unwrap_or(false);
+        let sender = message.get("sender_type").and_then(Value::as_str);
+        let text = |value: Option<&Value>| value.and_then(Value::as_str).map(str::to_owned);
+        Self {
+            guest_unread: sender == Some("guest") && !flag("read_by_staff") && !flag("is_deleted"),
+            from_staff: sender == Some("staff"),
+            staff_id: message.get("staff").and_then(Value::as_i64),
+            staff_name: text(message.get("staff_info").and_then(|i| i.get("name")))
+                .or_else(|| text(message.get("staff_display_name"))),
+            sent_at: text(message.get("timestamp")),
+        }
+    }
+}
+
 /// Stores one message; `Some(true)` when it is new to this desk, `Some(false)` when it changed,
 /// `None` when it was already stored as it is (or has no id).
 fn upsert(
@@ -200,29 +285,36 @@ fn upsert(
         );
         return Ok(None);
     };
+    let message = bounded(message);
     let known: Option<String> = conn
-        .query_row("SELECT body FROM chat_messages WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
+        .prepare_cached("SELECT body FROM chat_messages WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
         .optional()?;
     let body = message.to_string();
-    match known {
-        Some(old) if old == body => Ok(None),
-        Some(_) => {
-            conn.execute(
-                "UPDATE chat_messages SET body = ?2, conversation_id = ?3 WHERE id = ?1",
-                params![id, body, conversation_id],
-            )?;
-            Ok(Some(false))
-        }
-        None => {
-            conn.execute(
-                "INSERT INTO chat_messages (id, conversation_id, body) VALUES (?1, ?2, ?3)",
-                params![id, conversation_id, body],
-            )?;
-            Ok(Some(true))
-        }
+    if known.as_ref() == Some(&body) {
+        return Ok(None);
     }
+    let facts = Facts::of(&message);
+    conn.prepare_cached(
+        "INSERT INTO chat_messages (id, conversation_id, body, guest_unread, from_staff,
+             staff_id, staff_name, sent_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (id) DO UPDATE SET conversation_id = excluded.conversation_id,
+             body = excluded.body, guest_unread = excluded.guest_unread,
+             from_staff = excluded.from_staff, staff_id = excluded.staff_id,
+             staff_name = excluded.staff_name, sent_at = excluded.sent_at",
+    )?
+    .execute(params![
+        id,
+        conversation_id,
+        body,
+        facts.guest_unread,
+        facts.from_staff,
+        facts.staff_id,
+        facts.staff_name,
+        facts.sent_at
+    ])?;
+    Ok(Some(known.is_none()))
 }
 
 /// Sets `fields` on a stored message's JSON; whether anything changed.
@@ -231,10 +323,9 @@ fn patch_body(
     id: i64,
     fields: &serde_json::Map<String, Value>,
 ) -> Result<bool, StoreError> {
-    let Some(text) = conn
-        .query_row("SELECT body FROM chat_messages WHERE id = ?1", [id], |r| {
-            r.get::<_, String>(0)
-        })
+    let Some((conversation_id, text)) = conn
+        .prepare_cached("SELECT conversation_id, body FROM chat_messages WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
         .optional()?
     else {
         return Ok(false);
@@ -251,10 +342,7 @@ fn patch_body(
         }
     }
     if changed {
-        conn.execute(
-            "UPDATE chat_messages SET body = ?2 WHERE id = ?1",
-            params![id, Value::Object(body).to_string()],
-        )?;
+        upsert(conn, conversation_id, &Value::Object(body))?;
     }
     Ok(changed)
 }
@@ -312,9 +400,7 @@ impl Store {
     pub fn chat_unread_ids(&self, conversation_id: i64) -> Result<Vec<i64>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare_cached(
-            "SELECT id FROM chat_messages WHERE conversation_id = ?1
-               AND json_extract(body, '$.sender_type') = 'guest'
-               AND NOT COALESCE(json_extract(body, '$.read_by_staff'), 0)",
+            "SELECT id FROM chat_messages WHERE conversation_id = ?1 AND guest_unread = 1",
         )?;
         let ids = statement
             .query_map([conversation_id], |r| r.get(0))?
@@ -404,7 +490,7 @@ impl Store {
         Ok(self
             .lock()
             .query_row(
-                "SELECT id, json_extract(body, '$.timestamp') FROM chat_messages
+                "SELECT id, sent_at FROM chat_messages
                  WHERE conversation_id = ?1 ORDER BY id DESC LIMIT 1",
                 [conversation_id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
@@ -416,7 +502,7 @@ impl Store {
     pub fn chat_newest_of_threads(&self) -> Result<Vec<(i64, i64, Option<String>)>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare_cached(
-            "SELECT conversation_id, id, json_extract(body, '$.timestamp') FROM chat_messages
+            "SELECT conversation_id, id, sent_at FROM chat_messages
              WHERE id IN (SELECT MAX(id) FROM chat_messages GROUP BY conversation_id)",
         )?;
         let rows = statement
@@ -439,10 +525,7 @@ impl Store {
     pub fn chat_unread_counts(&self) -> Result<Vec<(i64, u32)>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare_cached(
-            "SELECT conversation_id, COUNT(*) FROM chat_messages
-             WHERE json_extract(body, '$.sender_type') = 'guest'
-               AND NOT COALESCE(json_extract(body, '$.read_by_staff'), 0)
-               AND NOT COALESCE(json_extract(body, '$.is_deleted'), 0)
+            "SELECT conversation_id, COUNT(*) FROM chat_messages WHERE guest_unread = 1
              GROUP BY conversation_id",
         )?;
         let counts = statement
@@ -484,14 +567,9 @@ impl Store {
     ) -> Result<Vec<(i64, ThreadState)>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare_cached(
-            "SELECT conversation_id,
-                    COALESCE(json_extract(body, '$.staff_info.name'),
-                             json_extract(body, '$.staff_display_name')),
-                    json_extract(body, '$.staff')
-             FROM chat_messages
+            "SELECT conversation_id, staff_name, staff_id FROM chat_messages
              WHERE id IN (SELECT MAX(id) FROM chat_messages
-                          WHERE json_extract(body, '$.sender_type') = 'staff'
-                            AND (?1 IS NULL OR conversation_id = ?1)
+                          WHERE from_staff = 1 AND (?1 IS NULL OR conversation_id = ?1)
                           GROUP BY conversation_id)",
         )?;
         let senders = statement
@@ -897,5 +975,123 @@ mod tests {
             let problem = entry.problem.as_deref().unwrap_or_default();
             assert!(problem.contains("damaged"), "{problem}");
         }
+    }
+
+    /// Issue 28.2: what the counts read is kept beside each message (no JSON is parsed per
+    /// count), brought over from a database of the previous schema; a damaged cached message
+    /// no longer stops the list from being counted (json_extract failed on it before).
+    #[test]
+    fn unread_counts_and_handlers_come_from_kept_facts_and_survive_the_upgrade_and_a_damaged_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("desk.sqlite3");
+        {
+            let mut conn = rusqlite::Connection::open(&path).unwrap();
+            super::super::migrations::migrate_to(&mut conn, 7).unwrap();
+            for (id, conversation, body) in [
+                (1, 45, json!({"id": 1, "sender_type": "guest", "read_by_staff": false, "timestamp": "2026-11-24T08:00:00Z"}).to_string()),
+                (2, 45, json!({"id": 2, "sender_type": "guest", "read_by_staff": true}).to_string()),
+                (3, 45, json!({"id": 3, "sender_type": "staff", "staff": 12, "staff_info": {"name": "Anna Byrne"}}).to_string()),
+                (4, 46, json!({"id": 4, "sender_type": "guest", "is_deleted": true}).to_string()),
+                (5, 46, "{damaged".to_owned()),
+                (6, 46, json!({"id": 6, "sender_type": "guest"}).to_string()),
+            ] {
+                conn.execute(
+                    "INSERT INTO chat_messages (id, conversation_id, body) VALUES (?1, ?2, ?3)",
+                    params![id, conversation, body],
+                )
+                .unwrap();
+            }
+        }
+        let store = Store::open(&path).unwrap();
+        let mut counts = store.chat_unread_counts().unwrap();
+        counts.sort_unstable();
+        assert_eq!(counts, [(45, 1), (46, 1)]);
+        assert_eq!(store.chat_unread_ids(45).unwrap(), [1]);
+        let senders = store.chat_last_staff_senders(None).unwrap();
+        assert_eq!(senders.len(), 1);
+        assert_eq!(senders[0].1.handled_by.as_deref(), Some("Anna Byrne"));
+        assert_eq!(senders[0].1.handled_by_id, Some(12));
+        assert_eq!(
+            store.chat_newest_of_thread(45).unwrap(),
+            Some((3, None)),
+            "the newest message's time, as kept"
+        );
+
+        // Marking read and storing new messages keep the facts current.
+        let read: serde_json::Map<String, Value> =
+            [("read_by_staff".to_owned(), Value::Bool(true))]
+                .into_iter()
+                .collect();
+        assert_eq!(store.chat_patch_messages(&[1], &read).unwrap(), 1);
+        store
+            .chat_store_messages(
+                45,
+                &[json!({"id": 7, "sender_type": "guest", "timestamp": "2026-11-24T09:00:00Z"})],
+            )
+            .unwrap();
+        assert_eq!(store.chat_unread_ids(45).unwrap(), [7]);
+        assert_eq!(
+            store.chat_newest_of_thread(45).unwrap(),
+            Some((7, Some("2026-11-24T09:00:00Z".into())))
+        );
+    }
+
+    /// Issue 28.2: a guest's megabyte is kept as its first [`MESSAGE_CHARS`] characters, with
+    /// the whole length noted; a quoted one too; a server's own clip mark is not believed.
+    #[test]
+    fn a_long_message_is_kept_clipped_with_its_whole_length() {
+        let (_dir, store) = store();
+        let long = "é".repeat(1_000_000);
+        store
+            .chat_store_messages(
+                45,
+                &[
+                    json!({"id": 1, "sender_type": "guest", "message": long,
+                           "reply_to_message": {"message": long}}),
+                    json!({"id": 2, "sender_type": "guest", "message": "short", CLIPPED_KEY: 99}),
+                ],
+            )
+            .unwrap();
+        let kept = store.chat_message(1).unwrap().unwrap();
+        assert_eq!(
+            kept["message"].as_str().unwrap().chars().count(),
+            MESSAGE_CHARS
+        );
+        assert_eq!(kept[CLIPPED_KEY], 1_000_000);
+        assert_eq!(
+            kept["reply_to_message"]["message"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .count(),
+            MESSAGE_CHARS
+        );
+        let body_bytes: i64 = store
+            .lock()
+            .query_row(
+                "SELECT length(body) FROM chat_messages WHERE id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(
+            body_bytes < 25_000,
+            "{body_bytes} bytes kept for a 2 MB message"
+        );
+        assert!(store
+            .chat_message(2)
+            .unwrap()
+            .unwrap()
+            .get(CLIPPED_KEY)
+            .is_none());
+        // The same long message sent again is no change.
+        let again = store
+            .chat_store_messages(
+                45,
+                &[json!({"id": 1, "sender_type": "guest", "message": long,
+                                              "reply_to_message": {"message": long}})],
+            )
+            .unwrap();
+        assert_eq!(again.changed, 0);
     }
 }

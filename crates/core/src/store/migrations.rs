@@ -162,6 +162,33 @@ pub const MIGRATIONS: &[Migration] = &[
               created_at      TEXT NOT NULL
           );",
     },
+    Migration {
+        version: 8,
+        name: "guest chat: what the list counts kept beside each message, indexed (issue 28.2)",
+        // A guest's flood must not cost a JSON parse of every cached message on every change:
+        // what the unread counts, the handler and the catch-up read is set when a message is
+        // stored (store::chat::Facts), and read through partial indexes. A cached message whose
+        // JSON is damaged gets no facts here; reading its thread drops and refetches it.
+        sql: "ALTER TABLE chat_messages ADD COLUMN guest_unread INTEGER NOT NULL DEFAULT 0;
+          ALTER TABLE chat_messages ADD COLUMN from_staff INTEGER NOT NULL DEFAULT 0;
+          ALTER TABLE chat_messages ADD COLUMN staff_id INTEGER;
+          ALTER TABLE chat_messages ADD COLUMN staff_name TEXT;
+          ALTER TABLE chat_messages ADD COLUMN sent_at TEXT;
+          UPDATE chat_messages SET
+              guest_unread = COALESCE(json_extract(body, '$.sender_type') = 'guest'
+                  AND NOT COALESCE(json_extract(body, '$.read_by_staff'), 0)
+                  AND NOT COALESCE(json_extract(body, '$.is_deleted'), 0), 0),
+              from_staff = COALESCE(json_extract(body, '$.sender_type') = 'staff', 0),
+              staff_id = json_extract(body, '$.staff'),
+              staff_name = COALESCE(json_extract(body, '$.staff_info.name'),
+                                    json_extract(body, '$.staff_display_name')),
+              sent_at = json_extract(body, '$.timestamp')
+          WHERE CASE WHEN json_valid(body) THEN json_type(body) = 'object' ELSE 0 END;
+          CREATE INDEX chat_messages_unread ON chat_messages (conversation_id)
+              WHERE guest_unread = 1;
+          CREATE INDEX chat_messages_staff ON chat_messages (conversation_id, id)
+              WHERE from_staff = 1;",
+    },
 ];
 
 /// The schema version this build writes.

@@ -194,6 +194,12 @@ fn socket_state(state: &ConnectionState) -> Option<Socket> {
 
 /// Applies one event: fast path into the store, then a reconcile hint.
 pub fn apply(shared: &SyncShared, event: &Event) {
+    if event.event == pusher_channels::FRAME_DROPPED {
+        // An event too large (or unreadable) to take was dropped: what it said is read again.
+        tracing::warn!(data = %event.data, "a live update was dropped; everything is read again");
+        shared.request_reconcile(true);
+        return;
+    }
     if event.event.starts_with("pusher:") || event.event.starts_with("pusher_internal:") {
         // The protocol's own (subscription_succeeded is read from the subscription's state).
         return;

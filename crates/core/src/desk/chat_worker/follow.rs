@@ -67,10 +67,28 @@ pub(in crate::desk) async fn follow(chat: Arc<ChatShared>) {
                     None => std::future::pending().await,
                 }
             } => match event {
-                Some(event) if chat_events::is_chat_channel(&slug, &event.channel) => {
-                    apply(&chat, &event.channel, &event.event, &event.data);
+                Some(event) => {
+                    // What else has arrived is applied with it: a guest's flood is stored a
+                    // batch per transaction and told once, not a message at a time.
+                    let mut batch = vec![event];
+                    while batch.len() < FOLLOW_BATCH {
+                        match stream.as_mut().and_then(pusher_channels::EventStream::try_recv) {
+                            Some(event) => batch.push(event),
+                            None => break,
+                        }
+                    }
+                    if batch.iter().any(|e| e.event == pusher_channels::FRAME_DROPPED) {
+                        // A message too large to take live (a guest's megabyte) was dropped:
+                        // the threads are read from the server, where it is.
+                        chat.sync.request_reconcile_of(CONVERSATIONS.name);
+                        chat.request_catch_up();
+                    }
+                    let hints = batch
+                        .iter()
+                        .filter(|e| chat_events::is_chat_channel(&slug, &e.channel))
+                        .filter_map(|e| interpret(&chat, &e.channel, &e.event, &e.data));
+                    apply_all(&chat, hints);
                 }
-                Some(_) => {}
                 None => stream = None,
             },
             desk_event = desk_events.recv() => match desk_event {
@@ -137,15 +155,68 @@ async fn hold_conversation_channels(
     }
 }
 
-/// Applies one chat event to the desk's copy.
-fn apply(chat: &ChatShared, channel: &str, event: &str, data: &Value) {
-    let Some(hint) = chat_events::interpret(&chat.sync.slug, channel, event, data) else {
+/// Chat events applied together at most (what arrived while the last batch was applied).
+const FOLLOW_BATCH: usize = 500;
+
+/// What a chat event says, if the desk uses it.
+fn interpret(chat: &ChatShared, channel: &str, event: &str, data: &Value) -> Option<ChatHint> {
+    let hint = chat_events::interpret(&chat.sync.slug, channel, event, data);
+    if hint.is_none() {
         tracing::debug!(
             event,
             channel,
             "ignored a chat event this desk does not use"
         );
-        return;
+    }
+    hint
+}
+
+/// Applies chat events in order; the messages among them are stored a thread at a time, each
+/// run of them in one transaction.
+fn apply_all(chat: &ChatShared, hints: impl Iterator<Item = ChatHint>) {
+    let mut messages: Vec<(i64, Vec<Value>)> = Vec::new();
+    for hint in hints {
+        match hint {
+            ChatHint::Message {
+                conversation_id,
+                message,
+            } => match messages.iter_mut().find(|(id, _)| *id == conversation_id) {
+                Some((_, run)) => run.push(message),
+                None => messages.push((conversation_id, vec![message])),
+            },
+            other => {
+                store_messages(chat, std::mem::take(&mut messages));
+                apply(chat, other);
+            }
+        }
+    }
+    store_messages(chat, messages);
+}
+
+/// Stores messages announced live, a thread at a time.
+fn store_messages(chat: &ChatShared, threads: Vec<(i64, Vec<Value>)>) {
+    for (conversation_id, messages) in threads {
+        match chat.take_messages(conversation_id, &messages, true) {
+            Ok(0) => {}
+            Ok(_) => chat.changed(Some(conversation_id)),
+            Err(err) => {
+                tracing::warn!(error = %err, conversation_id, "could not store messages announced live; the thread is read again");
+                chat.refetch(conversation_id);
+            }
+        }
+    }
+}
+
+/// Applies one chat event (other than a message) to the desk's copy.
+fn apply(chat: &ChatShared, hint: ChatHint) {
+    let event = match &hint {
+        ChatHint::Message { .. } => "message",
+        ChatHint::Patch { .. } => "read or delivered",
+        ChatHint::Removed { .. } => "message deleted",
+        ChatHint::Unread { .. } => "unread",
+        ChatHint::Handler { .. } => "handler",
+        ChatHint::Conversations => "new conversation",
+        ChatHint::Refetch { .. } => "unreadable",
     };
     let store = &chat.sync.store;
     let applied = match hint {

@@ -35,6 +35,22 @@ pub(super) use send::run;
 pub(super) const FILES_FOLDER: &str = "chat-files";
 /// Messages read per request when a thread is caught up or its outcome checked.
 pub(super) const CATCH_UP_PAGE: usize = 50;
+/// The UI hears that the chat changed at most this often: a guest's flood of messages reads
+/// the list a few times a second, not once a message (the first change is told at once).
+const ANNOUNCE_GAP: std::time::Duration = std::time::Duration::from_millis(200);
+/// New guest messages of one thread arriving together are announced one by one up to this
+/// many (the newest); the rest are counted in the last announcement (`earlier`), so a flood
+/// is one toast that says how many, not thousands of events.
+const ANNOUNCED_PER_BATCH: usize = 5;
+
+/// Chat changes not told to the UI yet.
+#[derive(Default)]
+struct Unannounced {
+    any: bool,
+    /// A change not about one thread (the list, every open thread).
+    all: bool,
+    threads: BTreeSet<i64>,
+}
 
 /// What the chat's tasks and the Messages handle share.
 pub(super) struct ChatShared {
@@ -51,6 +67,9 @@ pub(super) struct ChatShared {
     catch_up: AtomicBool,
     /// Threads to read again from the server (a damaged event named them).
     refetch: Mutex<BTreeSet<i64>>,
+    /// Changes the UI has not heard of yet ([`announce`] tells them).
+    unannounced: Mutex<Unannounced>,
+    announce_wake: Notify,
 }
 
 impl ChatShared {
@@ -64,6 +83,8 @@ impl ChatShared {
             viewing: Mutex::new(None),
             catch_up: AtomicBool::new(true),
             refetch: Mutex::new(BTreeSet::new()),
+            unannounced: Mutex::new(Unannounced::default()),
+            announce_wake: Notify::new(),
         }
     }
 
@@ -101,8 +122,28 @@ impl ChatShared {
     }
 
     /// Tells the UI the chat changed (the list, and the thread when named), with the unread
-    /// total for the badge, the tray and the window title.
+    /// total for the badge, the tray and the window title: at once, or with the changes that
+    /// follow within [`ANNOUNCE_GAP`] (see [`announce`]).
     pub fn changed(&self, conversation_id: Option<i64>) {
+        {
+            let mut unannounced = lock(&self.unannounced);
+            unannounced.any = true;
+            match conversation_id {
+                Some(id) => {
+                    unannounced.threads.insert(id);
+                }
+                None => unannounced.all = true,
+            }
+        }
+        self.announce_wake.notify_one();
+    }
+
+    /// Tells the UI what changed since it last heard; nothing when nothing did.
+    fn announce_now(&self) {
+        let Unannounced { any, all, threads } = std::mem::take(&mut *lock(&self.unannounced));
+        if !any {
+            return;
+        }
         let total = match self.unread_total() {
             Ok(total) => total,
             Err(err) => {
@@ -110,8 +151,12 @@ impl ChatShared {
                 0
             }
         };
+        let one = threads
+            .first()
+            .copied()
+            .filter(|_| !all && threads.len() == 1);
         self.sync.emit(DeskEvent::ChatChanged {
-            conversation_id,
+            conversation_id: one,
             unread_total: total,
         });
         // A reply queued, sent or refused changes what waits to be sent.
@@ -182,12 +227,14 @@ impl ChatShared {
         }
         self.note_last_message(conversation_id, messages)?;
         if announce {
+            // A message can come on several channels at once: each is new once.
+            let mut seen = std::collections::HashSet::new();
             let fresh: Vec<&Value> = messages
                 .iter()
                 .filter(|m| {
                     m.get("id")
                         .and_then(Value::as_i64)
-                        .is_some_and(|id| stored.new.contains(&id))
+                        .is_some_and(|id| stored.new.contains(&id) && seen.insert(id))
                         && is_unread_guest(m)
                 })
                 .collect();
@@ -200,7 +247,9 @@ impl ChatShared {
                         .and_then(|row| room_label(row.get("room_number")))
                         .or_else(|| fresh.iter().find_map(|m| room_label(m.get("room_number"))))
                         .unwrap_or_else(|| "?".into());
-                    for message in fresh {
+                    // The newest few one by one; the earlier ones counted with the first.
+                    let skipped = fresh.len().saturating_sub(ANNOUNCED_PER_BATCH);
+                    for (index, message) in fresh.into_iter().skip(skipped).enumerate() {
                         self.sync.emit(DeskEvent::GuestMessage {
                             conversation_id,
                             message_id: message.get("id").and_then(Value::as_i64).unwrap_or(0),
@@ -210,6 +259,11 @@ impl ChatShared {
                                 .and_then(Value::as_str)
                                 .unwrap_or_default()
                                 .to_owned(),
+                            earlier: if index == 0 {
+                                u32::try_from(skipped).unwrap_or(u32::MAX)
+                            } else {
+                                0
+                            },
                         });
                     }
                 }
@@ -260,6 +314,16 @@ impl ChatShared {
             store.patch_record(CONVERSATIONS.name, conversation_id, &fields)?;
         }
         Ok(())
+    }
+}
+
+/// Tells the UI of the chat's changes until stopped (the task is aborted): a change at once,
+/// then at most one telling per [`ANNOUNCE_GAP`] for the changes made meanwhile.
+pub(in crate::desk) async fn announce(chat: Arc<ChatShared>) {
+    loop {
+        chat.announce_wake.notified().await;
+        chat.announce_now();
+        tokio::time::sleep(ANNOUNCE_GAP).await;
     }
 }
 
