@@ -734,3 +734,76 @@ async fn a_megabyte_message_is_kept_as_its_start_and_read_whole_on_request() {
     desk.shutdown().await;
     server.shutdown().await;
 }
+
+/// Issue 28.2: a guest writes 2,300 messages while the desk is offline, more than one catch-up
+/// reads (20 pages of 100). The desk catches up the newest in batches, and the thread never
+/// shows with a silent gap: what it had before is read again from the server when scrolled
+/// back, so every message is there, in order, once.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flood_during_an_outage_is_caught_up_in_batches_and_the_thread_has_no_silent_gap() {
+    const FLOOD: usize = 2300;
+    const CONNECTIONS: usize = 8;
+    let (server, proxy, _home, desk) = front_desk("chat-outage-flood").await;
+    let before: Vec<i64> = desk
+        .messages()
+        .thread(ROOM_102, 50)
+        .await
+        .unwrap()
+        .messages
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    proxy.cut();
+    let url = format!(
+        "{}/api/chat/killarney/conversations/{ROOM_102}/messages/send/",
+        server.base_url()
+    );
+    let writers: Vec<_> = (0..CONNECTIONS)
+        .map(|writer| {
+            let url = url.clone();
+            tokio::spawn(async move {
+                let guest = reqwest::Client::new();
+                let mut ids = Vec::new();
+                for n in (writer..FLOOD).step_by(CONNECTIONS) {
+                    let answer: Value = guest
+                        .post(&url)
+                        .json(&json!({ "message": format!("Offline flood {n}") }))
+                        .send()
+                        .await
+                        .unwrap()
+                        .json()
+                        .await
+                        .unwrap();
+                    ids.push(answer["message"]["id"].as_i64().unwrap());
+                }
+                ids
+            })
+        })
+        .collect();
+    let mut written = Vec::new();
+    for writer in writers {
+        written.extend(writer.await.unwrap());
+    }
+    written.sort_unstable();
+    let newest = *written.last().unwrap();
+    proxy.restore();
+    eventually("the newest message is on the desk", WAIT, || async {
+        shows(&desk, ROOM_102, newest).await
+    })
+    .await;
+    // Scrolled back to the start: each read fills what the desk does not have from the server.
+    let mut ids = Vec::new();
+    for _ in 0..40 {
+        let thread = desk.messages().thread(ROOM_102, 5000).await.unwrap();
+        ids = thread.messages.iter().map(|m| m.id).collect();
+        if !thread.has_older {
+            break;
+        }
+    }
+    let mut expected: Vec<i64> = before.iter().chain(&written).copied().collect();
+    expected.sort_unstable();
+    assert_eq!(ids.len(), expected.len(), "every message once, no gap");
+    assert_eq!(ids, expected, "in order, no gap, nothing twice");
+    desk.shutdown().await;
+    server.shutdown().await;
+}

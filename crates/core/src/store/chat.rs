@@ -285,7 +285,16 @@ fn upsert(
         );
         return Ok(None);
     };
-    let message = bounded(message);
+    write(conn, conversation_id, id, &bounded(message))
+}
+
+/// Stores a message as the desk keeps it (bounded already); as [`upsert`] says.
+fn write(
+    conn: &rusqlite::Connection,
+    conversation_id: i64,
+    id: i64,
+    message: &Value,
+) -> Result<Option<bool>, StoreError> {
     let known: Option<String> = conn
         .prepare_cached("SELECT body FROM chat_messages WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
@@ -294,7 +303,7 @@ fn upsert(
     if known.as_ref() == Some(&body) {
         return Ok(None);
     }
-    let facts = Facts::of(&message);
+    let facts = Facts::of(message);
     conn.prepare_cached(
         "INSERT INTO chat_messages (id, conversation_id, body, guest_unread, from_staff,
              staff_id, staff_name, sent_at)
@@ -342,7 +351,8 @@ fn patch_body(
         }
     }
     if changed {
-        upsert(conn, conversation_id, &Value::Object(body))?;
+        // The stored body is the desk's own (its clip mark is kept).
+        write(conn, conversation_id, id, &Value::Object(body))?;
     }
     Ok(changed)
 }
@@ -585,6 +595,27 @@ impl Store {
             })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(senders)
+    }
+
+    /// Forgets a thread's cached messages older than `before_id` (a gap after them is not
+    /// known): the thread reads them from the server again when scrolled back.
+    pub fn chat_forget_older(
+        &self,
+        conversation_id: i64,
+        before_id: i64,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        tx.execute(
+            "DELETE FROM chat_messages WHERE conversation_id = ?1 AND id < ?2",
+            params![conversation_id, before_id],
+        )?;
+        tx.execute(
+            "UPDATE chat_threads SET complete = 0 WHERE conversation_id = ?1",
+            [conversation_id],
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     pub fn chat_set_complete(&self, conversation_id: i64) -> Result<(), StoreError> {
@@ -1084,12 +1115,22 @@ mod tests {
             .unwrap()
             .get(CLIPPED_KEY)
             .is_none());
+        // Marked read (a patch of the kept copy), it is still known to be clipped.
+        let read: serde_json::Map<String, Value> =
+            [("read_by_staff".to_owned(), Value::Bool(true))]
+                .into_iter()
+                .collect();
+        assert_eq!(store.chat_patch_messages(&[1], &read).unwrap(), 1);
+        assert_eq!(
+            store.chat_message(1).unwrap().unwrap()[CLIPPED_KEY],
+            1_000_000
+        );
         // The same long message sent again is no change.
         let again = store
             .chat_store_messages(
                 45,
                 &[json!({"id": 1, "sender_type": "guest", "message": long,
-                                              "reply_to_message": {"message": long}})],
+                         "reply_to_message": {"message": long}, "read_by_staff": true})],
             )
             .unwrap();
         assert_eq!(again.changed, 0);

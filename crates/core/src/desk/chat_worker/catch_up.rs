@@ -13,8 +13,10 @@ use crate::api::ApiError;
 use crate::desk::lock;
 use crate::resources::hotel::CONVERSATIONS;
 
-/// A thread is never read back further than this many pages in one catch-up.
+/// A thread is never read back further than this many pages in one catch-up...
 const CATCH_UP_PAGES: usize = 20;
+/// ...of this many messages each (each page stored in one transaction, the screen told once).
+const CATCH_UP_BATCH: usize = 100;
 
 /// Reads the threads that changed on the server since this desk last had them: every thread
 /// with a cache whose conversation has a newer last message, every thread with unread guest
@@ -101,17 +103,12 @@ async fn catch_up_thread(
     let sync = &chat.sync;
     let mut before = None;
     let mut changed = 0;
-    for _ in 0..CATCH_UP_PAGES {
+    for page_number in 0..CATCH_UP_PAGES {
         let page = sync
             .client
-            .chat_messages(&sync.slug, conversation_id, CATCH_UP_PAGE, before)
+            .chat_messages(&sync.slug, conversation_id, CATCH_UP_BATCH, before)
             .await?;
         sync.came_online();
-        changed += chat
-            .take_messages(conversation_id, &page, newest.is_some())
-            .map_err(|err| ApiError::Unsupported {
-                message: format!("the thread cannot be stored: {err}"),
-            })?;
         let oldest = page
             .first()
             .and_then(|m| m.get("id"))
@@ -119,8 +116,29 @@ async fn catch_up_thread(
         let reached = match (newest, oldest) {
             (Some(newest), Some(oldest)) => oldest <= newest,
             _ => true,
-        };
-        if reached || page.len() < CATCH_UP_PAGE {
+        } || page.len() < CATCH_UP_BATCH;
+        if let (0, false, Some(oldest)) = (page_number, reached, oldest) {
+            // More was written than a page (a guest's flood during an outage): what this desk
+            // had is forgotten first, so the thread is never shown with a gap in it while the
+            // rest arrives; scrolling back reads the older part from the server again.
+            chat.sync
+                .store
+                .chat_forget_older(conversation_id, oldest)
+                .map_err(|err| ApiError::Unsupported {
+                    message: format!("the thread cannot be stored: {err}"),
+                })?;
+            tracing::info!(
+                conversation_id,
+                "a thread has more new messages than a page: its older part is read again when scrolled to"
+            );
+            changed += 1;
+        }
+        changed += chat
+            .take_messages(conversation_id, &page, newest.is_some())
+            .map_err(|err| ApiError::Unsupported {
+                message: format!("the thread cannot be stored: {err}"),
+            })?;
+        if reached {
             break;
         }
         before = oldest;
