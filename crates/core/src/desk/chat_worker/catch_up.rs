@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::send::Turn;
-use super::{ChatShared, CATCH_UP_PAGE};
+use super::ChatShared;
 use crate::api::ApiError;
 use crate::desk::lock;
 use crate::resources::hotel::CONVERSATIONS;
