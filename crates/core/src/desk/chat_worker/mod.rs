@@ -33,8 +33,8 @@ pub(super) use send::run;
 
 /// Where files waiting to be sent with a reply are kept, in the media folder.
 pub(super) const FILES_FOLDER: &str = "chat-files";
-/// Messages read per request when a thread is caught up or its outcome checked.
-pub(super) const CATCH_UP_PAGE: usize = 50;
+/// Messages read when a reply's outcome is checked against its thread.
+pub(super) const CHECK_PAGE: usize = 50;
 /// The UI hears that the chat changed at most this often: a guest's flood of messages reads
 /// the list a few times a second, not once a message (the first change is told at once).
 const ANNOUNCE_GAP: std::time::Duration = std::time::Duration::from_millis(200);

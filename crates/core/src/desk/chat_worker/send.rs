@@ -10,7 +10,7 @@ use tokio::sync::broadcast;
 
 use super::catch_up::catch_up_all;
 use super::files::{read_file, remove_file};
-use super::{is_mine, ChatShared, CATCH_UP_PAGE};
+use super::{is_mine, ChatShared, CHECK_PAGE};
 use crate::api::{ApiError, ImageFile, Progress};
 use crate::events::{ConnectionStatus, DeskEvent, ResourceKind};
 use crate::store::chat::{ChatOp, QueuedReply, ReplyState};
@@ -273,7 +273,7 @@ async fn find_sent(chat: &ChatShared, entry: &QueuedReply) -> Result<Option<Valu
     let sync = &chat.sync;
     let newest = sync
         .client
-        .chat_messages(&sync.slug, entry.conversation_id, CATCH_UP_PAGE, None)
+        .chat_messages(&sync.slug, entry.conversation_id, CHECK_PAGE, None)
         .await?;
     if let Err(err) = chat.take_messages(entry.conversation_id, &newest, true) {
         tracing::warn!(error = %err, "cannot store a thread's newest messages");
