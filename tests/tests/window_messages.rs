@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Client;
 use hotelmate_e2e::{
-    as_user, click, notification_log, require_notification_log, screenshot, sign_in_through,
-    type_into, until, AppProfile, CutProxy, Driver,
+    as_user, click, notification_log, require_notification_log, screenshot, sign_in,
+    sign_in_through, text_of, type_into, until, AppProfile, CutProxy, Driver,
 };
 use hotelmate_sandbox::{Sandbox, SandboxHandle};
 use serde_json::{json, Value};
@@ -282,6 +282,85 @@ async fn window_a_guests_markup_and_disguises_are_shown_as_typed_in_the_toast_an
     })
     .await;
     screenshot(&app, "33-hostile-message-as-text").await;
+    drop(app);
+    server.shutdown().await;
+}
+
+/// Issue 28.2 in the real window: a guest's very long message (here 60,000 characters, written
+/// before the desk signs in) shows as its start with how long it is; "Show the whole message"
+/// reads the rest from the server and shows it, to its last word. The conversation list shows
+/// a line of it.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_a_very_long_guest_message_shows_its_start_and_the_whole_on_request() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let long = format!(
+        "Dear front desk, {}and that is all. THE LAST WORDS",
+        "the view from room 102 is wonderful. ".repeat(1_600)
+    );
+    let whole_chars = long.chars().count();
+    let id = guest_writes(&server, &long).await;
+    let profile = AppProfile::new("long-message");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in(&app, &server, "anna.byrne").await;
+    click(&app, "[data-testid=nav-messages]").await;
+    click(&app, "[data-testid=conversation][data-conversation-id='2']").await;
+    let shown_text = |app: &Client| {
+        let app = app.clone();
+        async move {
+            app.execute(
+                "const m = [...document.querySelectorAll('[data-testid=message]')]
+                     .find(m => m.dataset.messageId === String(arguments[0]));
+                 const t = m && m.querySelector('.message-text');
+                 return t ? t.textContent : '';",
+                vec![Value::from(id)],
+            )
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+        }
+    };
+    until("the message shows as its start, marked long", || async {
+        app.find(fantoccini::Locator::Css("[data-testid=message-clipped]"))
+            .await
+            .is_ok()
+    })
+    .await;
+    let start = shown_text(&app).await;
+    assert_eq!(start.chars().count(), 5_000, "the start the desk keeps");
+    assert!(long.starts_with(&start));
+    let note = text_of(&app, "[data-testid=message-clipped]").await;
+    let digits = whole_chars.to_string();
+    let grouped = format!(
+        "{},{}",
+        &digits[..digits.len() - 3],
+        &digits[digits.len() - 3..]
+    );
+    assert!(
+        note.contains(&grouped) || note.contains(&digits),
+        "says how long it is ({digits} characters): {note}"
+    );
+    let preview = app
+        .execute(
+            "return document.querySelector(`[data-testid=conversation][data-conversation-id='2']`).textContent;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        preview.as_str().unwrap_or_default().chars().count() < 400,
+        "the list shows a line of it: {preview}"
+    );
+    click(&app, "[data-testid=show-whole-message]").await;
+    until("the whole message shows, to its last words", || async {
+        shown_text(&app).await.ends_with("THE LAST WORDS")
+    })
+    .await;
+    assert_eq!(shown_text(&app).await, long);
     drop(app);
     server.shutdown().await;
 }

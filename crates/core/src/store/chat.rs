@@ -189,7 +189,7 @@ fn message_id(message: &Value) -> Option<i64> {
 /// The longest message text the desk keeps, in characters (a long letter is a few thousand). A
 /// longer text is kept to this length; the rest stays on the server, fetched when someone asks
 /// for the whole message. A guest can write megabytes; the desk keeps kilobytes.
-pub const MESSAGE_CHARS: usize = 4_000;
+pub const MESSAGE_CHARS: usize = 5_000;
 /// Added by the desk to a message it clipped: the whole text's length, in characters.
 pub const CLIPPED_KEY: &str = "desk_clipped_from";
 
