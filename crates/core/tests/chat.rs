@@ -728,6 +728,26 @@ async fn a_megabyte_message_is_kept_as_its_start_and_read_whole_on_request() {
         preview.chars().count()
     );
 
+    // What the desk keeps of it, in its database: the start, in the message and in the
+    // conversation's row alike (not a megabyte parsed at every count).
+    let db = rusqlite::Connection::open(home.dir.path().join("desk.sqlite3")).unwrap();
+    let kept_bytes: Vec<i64> = db
+        .prepare(
+            "SELECT length(body) FROM chat_messages WHERE id = ?1
+             UNION ALL SELECT length(server) FROM records
+                 WHERE resource = 'conversations' AND id = ?2",
+        )
+        .unwrap()
+        .query_map([id, ROOM_102], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(kept_bytes.len(), 2);
+    assert!(
+        kept_bytes.iter().all(|bytes| *bytes < 12_000),
+        "bytes kept: {kept_bytes:?}"
+    );
+
     let whole = desk.messages().whole_message(ROOM_102, id).await.unwrap();
     let whole: String = whole.iter().map(|p| p.text.as_str()).collect();
     assert_eq!(whole, long);

@@ -28,6 +28,10 @@ pub struct Resource {
     /// The field that holds a row's place in the hotel's order (`sort_order`; a gallery's and
     /// a gallery image's is `display_order`, API.md §5).
     pub order_field: &'static str,
+    /// Text fields written by guests that the desk keeps only the start of
+    /// ([`crate::store::chat::MESSAGE_CHARS`] characters): never edited on the desk, read whole
+    /// from the server when asked for.
+    pub clipped: &'static [&'static str],
 }
 
 /// One image file to upload.

@@ -23,6 +23,7 @@ pub const GALLERIES: Resource = Resource {
     id_key: "id",
     upload: Some(("upload_image", "image")),
     order_field: "display_order",
+    clipped: &[],
 };
 
 /// §5.4: the hotel's gallery images, one by one: captions, alt text and the featured flag are
@@ -35,6 +36,7 @@ pub const GALLERY_IMAGES: Resource = Resource {
     id_key: "id",
     upload: None,
     order_field: "display_order",
+    clipped: &[],
 };
 
 /// What an image's edit may change (§5.4's writable fields).

@@ -21,6 +21,7 @@ pub const SETTINGS: Resource = Resource {
     id_key: "id",
     upload: None,
     order_field: "sort_order",
+    clipped: &[],
 };
 
 /// §8.2: every conversation, one plain array, newest first.
@@ -32,6 +33,8 @@ pub const CONVERSATIONS: Resource = Resource {
     id_key: "conversation_id",
     upload: None,
     order_field: "sort_order",
+    // A guest's last message, as long as the guest made it.
+    clipped: &["last_message"],
 };
 
 fn text(row: &Row, key: &str) -> Option<String> {

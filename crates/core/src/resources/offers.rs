@@ -18,6 +18,7 @@ pub const OFFERS: Resource = Resource {
     id_key: "id",
     upload: Some(("upload-image", "photo")),
     order_field: "sort_order",
+    clipped: &[],
 };
 
 pub static SPEC: ResourceSpec = ResourceSpec {

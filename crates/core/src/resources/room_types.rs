@@ -21,6 +21,7 @@ pub const ROOM_TYPES: Resource = Resource {
     id_key: "id",
     upload: Some(("upload-image", "photo")),
     order_field: "sort_order",
+    clipped: &[],
 };
 
 /// What the desk may change of a room type (the serializer's writable fields but the photo).

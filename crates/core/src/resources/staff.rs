@@ -22,6 +22,7 @@ pub const STAFF: Resource = Resource {
     id_key: "id",
     upload: None,
     order_field: "sort_order",
+    clipped: &[],
 };
 
 /// §7.1: `GET /api/attendance/clock-logs/currently-clocked-in/?hotel_slug=<slug>`.
@@ -33,6 +34,7 @@ pub const CLOCK_LOGS: Resource = Resource {
     id_key: "id",
     upload: None,
     order_field: "sort_order",
+    clipped: &[],
 };
 
 pub static SPEC: ResourceSpec = ResourceSpec {

@@ -37,6 +37,18 @@ pub fn strip_disguises(text: &str) -> String {
     text.chars().filter(|c| !disguises(*c)).collect()
 }
 
+/// `text` cut to `max` characters, and its whole length (in characters) when it was longer;
+/// `None` when it is not longer.
+pub fn clip(text: &str, max: usize) -> Option<(String, usize)> {
+    // Cheap first: a text of at most `max` bytes has at most `max` characters.
+    if text.len() <= max {
+        return None;
+    }
+    let mut chars = text.char_indices();
+    let (end, _) = chars.nth(max)?;
+    Some((text[..end].to_owned(), max + 1 + chars.count()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +76,17 @@ mod tests {
             assert_eq!(reveal(text), text);
             assert_eq!(strip_disguises(text), text);
         }
+    }
+
+    #[test]
+    fn clip_keeps_whole_characters_and_says_the_whole_length() {
+        assert_eq!(clip("short", 10), None);
+        assert_eq!(
+            clip("ééééé", 5),
+            None,
+            "5 characters in 10 bytes are not clipped"
+        );
+        assert_eq!(clip("ééééééé", 5), Some(("ééééé".to_owned(), 7)));
+        assert_eq!(clip("👍👍👍", 1), Some(("👍".to_owned(), 3)));
     }
 }

@@ -10,6 +10,7 @@ use rusqlite::{params, OptionalExtension};
 use serde_json::Value;
 
 use super::{Store, StoreError};
+use crate::rules::text::clip;
 
 /// What is known of one thread besides its messages.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -192,17 +193,6 @@ fn message_id(message: &Value) -> Option<i64> {
 pub const MESSAGE_CHARS: usize = 5_000;
 /// Added by the desk to a message it clipped: the whole text's length, in characters.
 pub const CLIPPED_KEY: &str = "desk_clipped_from";
-
-/// `text` cut to `max` characters, and its whole length when it was longer.
-fn clip(text: &str, max: usize) -> Option<(String, usize)> {
-    // Cheap first: a text of at most `max` bytes has at most `max` characters.
-    if text.len() <= max {
-        return None;
-    }
-    let mut chars = text.char_indices();
-    let (end, _) = chars.nth(max)?;
-    Some((text[..end].to_owned(), max + 1 + chars.count()))
-}
 
 /// A message as the desk keeps it: its text, and a quoted message's, at most
 /// [`MESSAGE_CHARS`] characters, the whole length noted under [`CLIPPED_KEY`]. The server's

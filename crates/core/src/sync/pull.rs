@@ -28,9 +28,10 @@ pub async fn reconcile(
     let mut rows: Vec<Row> = Vec::with_capacity(items.len());
     for item in items {
         match item {
-            serde_json::Value::Object(row)
+            serde_json::Value::Object(mut row)
                 if row.get("id").and_then(serde_json::Value::as_i64).is_some() =>
             {
+                clip_fields(&mut row, resource.clipped);
                 rows.push(row)
             }
             other => {
@@ -42,6 +43,20 @@ pub async fn reconcile(
         }
     }
     Ok(store.replace_records(resource.name, &rows)?)
+}
+
+/// Keeps the start of guests' long text fields (a guest's megabyte is not kept, parsed and
+/// compared every minute).
+pub fn clip_fields(row: &mut Row, fields: &[&str]) {
+    for field in fields {
+        let clipped = row
+            .get(*field)
+            .and_then(serde_json::Value::as_str)
+            .and_then(|text| crate::rules::text::clip(text, crate::store::chat::MESSAGE_CHARS));
+        if let Some((kept, _)) = clipped {
+            row.insert((*field).to_owned(), kept.into());
+        }
+    }
 }
 
 fn truncate(text: &str) -> String {

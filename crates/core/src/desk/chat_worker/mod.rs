@@ -310,6 +310,7 @@ impl ChatShared {
         if is_unread_guest(newest) && self.viewing() != Some(conversation_id) {
             fields.insert("has_unread".to_owned(), Value::Bool(true));
         }
+        crate::sync::pull::clip_fields(&mut fields, CONVERSATIONS.clipped);
         if !fields.is_empty() {
             store.patch_record(CONVERSATIONS.name, conversation_id, &fields)?;
         }
