@@ -13,10 +13,9 @@
 //! `cargo xtask bench soak --hours 72 --seconds-per-hour 5` changes the run (default 24 and 5).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
 use std::time::Duration;
 
-use hotelmate_e2e::{click, sign_in, switch_to, until, AppProfile, Driver};
+use hotelmate_e2e::{app_usage, click, number_flag, sign_in, switch_to, until, AppProfile, Driver};
 use hotelmate_sandbox::Sandbox;
 use serde_json::json;
 
@@ -24,50 +23,13 @@ const ACTIONS_PER_HOUR: usize = 100;
 /// Resident memory and DOM may end at most this much above where they were after warm-up.
 const GROWTH_ALLOWED: f64 = 0.10;
 
-/// Resident memory (KiB) of every process whose environment names this data folder: the app
-/// and the WebKit processes it started.
-fn resident_kib(data_dir: &Path) -> u64 {
-    let wanted = format!("HOTELMATE_DATA_DIR={}", data_dir.display());
-    let mut total = 0;
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
-        if !environ
-            .split(|b| *b == 0)
-            .any(|var| var == wanted.as_bytes())
-        {
-            continue;
-        }
-        let status = std::fs::read_to_string(entry.path().join("status")).unwrap_or_default();
-        total += status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            .unwrap_or(0);
-    }
-    total
-}
-
-fn arg(name: &str, default: u64) -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    if let Some(unknown) = args
-        .iter()
-        .skip(1)
-        .step_by(2)
-        .find(|a| !matches!(a.as_str(), "--hours" | "--seconds-per-hour"))
-    {
-        panic!("unknown argument {unknown}: the soak takes --hours N and --seconds-per-hour S");
-    }
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+/// The flags this harness takes.
+const FLAGS: &[&str] = &["--hours", "--seconds-per-hour"];
 
 #[tokio::main]
 async fn main() {
-    let hours = arg("--hours", 24);
-    let seconds_per_hour = arg("--seconds-per-hour", 5);
+    let hours = number_flag("--hours", FLAGS, 24);
+    let seconds_per_hour = number_flag("--seconds-per-hour", FLAGS, 5);
     let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
@@ -110,7 +72,7 @@ async fn main() {
             .await
             .unwrap();
         let (page, slides) = (dom[0].as_u64().unwrap(), dom[1].as_u64().unwrap());
-        let rss = resident_kib(profile.data_dir.path());
+        let rss = app_usage(&profile).total_rss_kib;
         println!(
             "{hour:>5} {done:>10} {:>10.1} {page:>12} {slides:>8}",
             rss as f64 / 1024.0

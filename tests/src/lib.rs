@@ -55,6 +55,32 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// A harness's number flag (`--hours 72`) from its command line, else `default`. Flags come in
+/// pairs, each one of `known`; any other stops the harness, saying which it takes.
+pub fn number_flag(name: &str, known: &[&str], default: u64) -> u64 {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(unknown) = args
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .find(|a| !known.contains(&a.as_str()))
+    {
+        panic!(
+            "unknown argument {unknown}: this harness takes {}",
+            known
+                .iter()
+                .map(|flag| format!("{flag} N"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        );
+    }
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// One app installation: a data folder and a keyring service that live across app restarts.
 pub struct AppProfile {
     pub data_dir: tempfile::TempDir,
@@ -70,6 +96,18 @@ impl AppProfile {
             name: name.to_owned(),
         }
     }
+
+    /// Copies the desk's log (which goes with its data folder) among the artifacts, so it
+    /// outlives the profile; where it went, or `None` when the desk wrote none.
+    pub fn keep_logs(&self) -> Option<PathBuf> {
+        let files = std::fs::read_dir(self.data_dir.path().join("logs")).ok()?;
+        let kept = artifacts_dir().join(format!("logs-{}-{}", self.name, std::process::id()));
+        let _ = std::fs::create_dir_all(&kept);
+        for file in files.flatten() {
+            let _ = std::fs::copy(file.path(), kept.join(file.file_name()));
+        }
+        Some(kept)
+    }
 }
 
 /// How much of each desk's log a failed test prints.
@@ -82,14 +120,10 @@ impl Drop for AppProfile {
         if !std::thread::panicking() {
             return;
         }
-        let logs = self.data_dir.path().join("logs");
-        let Ok(files) = std::fs::read_dir(&logs) else {
+        let Some(kept) = self.keep_logs() else {
             return;
         };
-        let kept = artifacts_dir().join(format!("logs-{}-{}", self.name, std::process::id()));
-        let _ = std::fs::create_dir_all(&kept);
-        for file in files.flatten() {
-            let _ = std::fs::copy(file.path(), kept.join(file.file_name()));
+        for file in std::fs::read_dir(&kept).into_iter().flatten().flatten() {
             let Ok(text) = std::fs::read_to_string(file.path()) else {
                 continue;
             };
@@ -530,6 +564,108 @@ fn apps_of(data_dir: &Path) -> Vec<i32> {
         }
     }
     found
+}
+
+/// What the app of one data folder uses: the desk process alone, and with every process it
+/// started (WebKit's web and network processes). tauri-driver and WebKitWebDriver carry the same
+/// data folder in their environment but are not the app, so they are not counted.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AppUsage {
+    pub desk_rss_kib: u64,
+    pub total_rss_kib: u64,
+    /// CPU time (user and system) since each process started.
+    pub desk_cpu: Duration,
+    pub total_cpu: Duration,
+}
+
+/// The unit of the CPU times in `/proc/<pid>/stat` (Linux's USER_HZ).
+const CLOCK_TICKS_PER_SECOND: u64 = 100;
+
+/// What the app of `profile` uses now (zeros when it is not running).
+pub fn app_usage(profile: &AppProfile) -> AppUsage {
+    let desks = apps_of(profile.data_dir.path());
+    let mut parents = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        if let Some((parent, _)) = stat_of(pid) {
+            parents.push((pid, parent));
+        }
+    }
+    let mut usage = AppUsage::default();
+    let mut family = desks.clone();
+    let mut next = 0;
+    while let Some(&pid) = family.get(next) {
+        next += 1;
+        family.extend(
+            parents
+                .iter()
+                .filter(|(_, parent)| *parent == pid)
+                .map(|(child, _)| *child),
+        );
+    }
+    for pid in family {
+        let rss = resident_kib_of(pid);
+        let cpu = stat_of(pid).map_or(Duration::ZERO, |(_, ticks)| {
+            Duration::from_millis(ticks * 1000 / CLOCK_TICKS_PER_SECOND)
+        });
+        if desks.contains(&pid) {
+            usage.desk_rss_kib += rss;
+            usage.desk_cpu += cpu;
+        }
+        usage.total_rss_kib += rss;
+        usage.total_cpu += cpu;
+    }
+    usage
+}
+
+/// CPU time (user and system) of the desk process's threads so far, summed by thread name
+/// (tokio's workers share one), busiest first: where the desk spends its time.
+pub fn desk_threads_cpu(profile: &AppProfile) -> Vec<(String, Duration)> {
+    let mut by_name: Vec<(String, Duration)> = Vec::new();
+    for pid in apps_of(profile.data_dir.path()) {
+        let tasks = std::fs::read_dir(format!("/proc/{pid}/task"));
+        for task in tasks.into_iter().flatten().flatten() {
+            let name = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+            let Some((_, ticks)) = stat_at(&task.path().join("stat")) else {
+                continue;
+            };
+            let cpu = Duration::from_millis(ticks * 1000 / CLOCK_TICKS_PER_SECOND);
+            let name = name.trim();
+            match by_name.iter_mut().find(|(n, _)| n == name) {
+                Some((_, total)) => *total += cpu,
+                None => by_name.push((name.to_owned(), cpu)),
+            }
+        }
+    }
+    by_name.sort_by_key(|(_, cpu)| std::cmp::Reverse(*cpu));
+    by_name
+}
+
+/// A process's parent and its CPU time in clock ticks, from `/proc/<pid>/stat`.
+fn stat_of(pid: i32) -> Option<(i32, u64)> {
+    stat_at(Path::new(&format!("/proc/{pid}/stat")))
+}
+
+/// The parent and CPU time in clock ticks of a process's or thread's `stat` file.
+fn stat_at(path: &Path) -> Option<(i32, u64)> {
+    let stat = std::fs::read_to_string(path).ok()?;
+    // The command name (in parentheses) may hold spaces; the fields after it do not.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let parent = fields.get(1)?.parse().ok()?;
+    let user: u64 = fields.get(11)?.parse().ok()?;
+    let system: u64 = fields.get(12)?.parse().ok()?;
+    Some((parent, user + system))
+}
+
+fn resident_kib_of(pid: i32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
 }
 
 fn kill_apps_of(data_dir: &Path) -> usize {

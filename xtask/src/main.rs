@@ -2,9 +2,11 @@
 //!
 //! - `demo`: install what the app needs, build the UI and the app, and open it on the demo hotel.
 //! - `test`: install everything the tests need, then run every check and test (the CI command).
-//! - `bench [realtime|media|sync|pictures|chat|load|converge [--desks N] [--rounds N] [--seed N]
-//!   [--resource offers|galleries|room_types]|soak [--hours N]]`: the benchmarks, each against a
-//!   reference in the same run; tables on stdout, JSON under `target/bench/`.
+//! - `bench [realtime|media|sync|pictures|chat [--messages N] [--seconds S]|load|converge
+//!   [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types]|soak
+//!   [--hours N]]`: the benchmarks, each against a reference in the same run; tables on stdout,
+//!   JSON under `target/bench/`. `chat` is the core's Messages reads, then a guest's flood of
+//!   the real window (10,000 messages in 90 s) beside a pusher-js client on the same channel.
 //! - `bundle [--appimage]`: the installable `.deb` (and AppImage) of a release build.
 //! - `setup`: only the installs (idempotent; fast when everything is there).
 //! - `doctor`: what the commands rely on, found or missing, with what provides each.
@@ -34,7 +36,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(&args[1..]),
         Some(desktop::INNER_COMMAND) => desktop::inner(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <demo | test [nextest filters] | bundle [--appimage] | bench [realtime|media|sync|pictures|chat|load|converge [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types]|soak [--hours N]] | setup | doctor>");
+            eprintln!("usage: cargo xtask <demo | test [nextest filters] | bundle [--appimage] | bench [realtime|media|sync|pictures|chat [--messages N] [--seconds S]|load|converge [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types]|soak [--hours N]] | setup | doctor>");
             return ExitCode::from(2);
         }
     };
@@ -113,10 +115,10 @@ fn bench(names: &[String]) -> Result<(), String> {
     const ALL: &[&str] = &[
         "realtime", "media", "sync", "pictures", "chat", "load", "converge", "soak",
     ];
-    // `soak --hours 72`, `converge --desks 10 --resource galleries`: a harness's own flags follow
-    // its name and go to it as they are (the harness checks them).
+    // `soak --hours 72`, `converge --desks 10 --resource galleries`, `chat --messages 2000`: a
+    // harness's own flags follow its name and go to it as they are (the harness checks them).
     let (names, harness_flags) = match names.iter().position(|n| n.starts_with("--")) {
-        Some(at) if at == 1 && (names[0] == "soak" || names[0] == "converge") => {
+        Some(at) if at == 1 && matches!(names[0].as_str(), "soak" | "converge" | "chat") => {
             (&names[..at], names[at..].to_vec())
         }
         _ => (names, Vec::new()),
@@ -153,10 +155,22 @@ fn bench(names: &[String]) -> Result<(), String> {
                 "cargo",
                 &["bench", "-p", "hotelmate-core", "--bench", "pictures"],
             ),
-            "chat" => Step::new(
-                "cargo",
-                &["bench", "-p", "hotelmate-core", "--bench", "chat"],
-            ),
+            "chat" => {
+                // The Messages screen's reads, then a guest's flood on the real window (issue
+                // 28), which runs in the private desktop session.
+                with_test_env(
+                    Step::new(
+                        "cargo",
+                        &["bench", "-p", "hotelmate-core", "--bench", "chat"],
+                    ),
+                    &root,
+                )
+                .run()?;
+                build_ui()?;
+                Step::new("cargo", &["build", "--workspace", "--bins"]).run()?;
+                run_harness(&["run"], "guest_flood", &harness_flags, &root)?;
+                continue;
+            }
             "soak" => {
                 // A real display window: it runs in the private desktop session.
                 build_ui()?;
@@ -195,13 +209,17 @@ fn bench(names: &[String]) -> Result<(), String> {
                 ))
             }
         };
-        let mut step = step;
-        for (key, value) in setup::test_env(&root) {
-            step = step.env(&key, value);
-        }
-        step.run()?;
+        with_test_env(step, &root).run()?;
     }
     Ok(())
+}
+
+/// `step` with the variables the tests and benchmarks find their tools by.
+fn with_test_env(mut step: Step, root: &std::path::Path) -> Step {
+    for (key, value) in setup::test_env(root) {
+        step = step.env(&key, value);
+    }
+    step
 }
 
 /// Every check and every test; ends with the test runner's summary line.

@@ -822,6 +822,12 @@ async fn a_flood_during_an_outage_is_caught_up_in_batches_and_the_thread_has_no_
     }
     let mut expected: Vec<i64> = before.iter().chain(&written).copied().collect();
     expected.sort_unstable();
+    let missing: Vec<&i64> = expected.iter().filter(|id| !ids.contains(id)).collect();
+    assert!(
+        missing.is_empty(),
+        "missing {missing:?} (before {before:?}, newest {newest}, oldest shown {:?})",
+        ids.first()
+    );
     assert_eq!(ids.len(), expected.len(), "every message once, no gap");
     assert_eq!(ids, expected, "in order, no gap, nothing twice");
     desk.shutdown().await;

@@ -6,8 +6,10 @@ use hotelmate_core::{Desk, UiError};
 use tauri::ipc::Request;
 use tauri::State;
 
+/// Async, so that reading the list never holds the window's main thread (a guest's flood reads
+/// it a few times a second).
 #[tauri::command]
-pub fn chat_conversations(
+pub async fn chat_conversations(
     desk: State<'_, Desk>,
     filter: ConversationFilter,
     query: String,
@@ -72,7 +74,10 @@ pub fn chat_delete(desk: State<'_, Desk>, message_id: i64) -> Result<ThreadView,
 }
 
 #[tauri::command]
-pub fn chat_viewing(desk: State<'_, Desk>, conversation_id: Option<i64>) -> Result<(), UiError> {
+pub async fn chat_viewing(
+    desk: State<'_, Desk>,
+    conversation_id: Option<i64>,
+) -> Result<(), UiError> {
     Ok(desk.messages().viewing(conversation_id)?)
 }
 

@@ -658,6 +658,23 @@ pub fn read_thread(
     }))
 }
 
+/// Messages read again when a thread is paged back (see [`page_back_from`]).
+pub const PAGE_OVERLAP: usize = 10;
+
+/// The `before_id` that reads the messages older than `ids` (a page, or what the desk has of a
+/// thread). The server pages by time, not by id (API.md §8: "the `limit` newest messages older
+/// than `before_id`"), and messages written at the same moment can have their ids and times in
+/// different orders; paging from the oldest one would skip such a message at a page's edge.
+/// So a few of `ids` are read again (they are the same rows by id, stored once).
+pub fn page_back_from(ids: &[i64]) -> Option<i64> {
+    let mut sorted = ids.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    sorted
+        .get(PAGE_OVERLAP.min(sorted.len().saturating_sub(1)))
+        .copied()
+}
+
 /// Whether the server has newer messages of a thread than this desk: its conversation's last
 /// message is newer than the newest cached one (or either time cannot be read).
 pub fn is_behind(conversation: &Row, newest_cached_at: Option<&str>) -> bool {
@@ -676,6 +693,47 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    /// The server's messages list as API.md §8 and the sandbox have it: the `limit` newest by
+    /// time among ids below `before`, oldest first. Messages 5 and 6 were written at the same
+    /// moment by two connections: 6 got the earlier time.
+    fn server_page(times: &[(i64, u32)], before: Option<i64>, limit: usize) -> Vec<i64> {
+        let mut rows: Vec<(i64, u32)> = times
+            .iter()
+            .copied()
+            .filter(|(id, _)| *id < before.unwrap_or(i64::MAX))
+            .collect();
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+        rows.truncate(limit);
+        rows.reverse();
+        rows.into_iter().map(|(id, _)| id).collect()
+    }
+
+    #[test]
+    fn paging_back_reads_a_message_whose_id_and_time_disagree() {
+        let mut times: Vec<(i64, u32)> = (1..=30).map(|id| (id, id as u32 * 10)).collect();
+        times[4].1 = 61; // message 5 written at 61
+        times[5].1 = 59; // message 6 at 59: its time is before message 5's
+        let read_all = |next: &dyn Fn(&[i64]) -> Option<i64>| {
+            let mut seen = std::collections::BTreeSet::new();
+            let mut before = None;
+            loop {
+                let page = server_page(&times, before, 5);
+                seen.extend(page.iter().copied());
+                if page.len() < 5 {
+                    return seen;
+                }
+                before = next(&page);
+            }
+        };
+        let from_first = read_all(&|page: &[i64]| page.first().copied());
+        assert!(
+            !from_first.contains(&6),
+            "paging from the first element skips message 6 (the model is right)"
+        );
+        let overlapped = read_all(&|page: &[i64]| page_back_from(page));
+        assert_eq!(overlapped.len(), 30, "{overlapped:?}");
+    }
 
     #[test]
     fn links_are_only_http_and_never_swallow_punctuation_or_markup() {

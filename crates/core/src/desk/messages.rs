@@ -111,11 +111,12 @@ impl Messages<'_> {
         let state = store.chat_thread_state(conversation_id)?;
         let cached = store.chat_count(conversation_id)?;
         if cached < limit && !state.complete {
-            let oldest = store
+            let cached_ids: Vec<i64> = store
                 .chat_thread(conversation_id, None, limit)?
-                .first()
-                .and_then(|m| m.get("id"))
-                .and_then(Value::as_i64);
+                .iter()
+                .filter_map(|m| m.get("id").and_then(Value::as_i64))
+                .collect();
+            let oldest = chat::page_back_from(&cached_ids);
             let want = (limit - cached).clamp(MIN_PAGE, MAX_PAGE);
             let sync = &chat.sync;
             match sync

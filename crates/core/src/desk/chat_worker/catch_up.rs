@@ -109,10 +109,11 @@ async fn catch_up_thread(
             .chat_messages(&sync.slug, conversation_id, CATCH_UP_BATCH, before)
             .await?;
         sync.came_online();
-        let oldest = page
-            .first()
-            .and_then(|m| m.get("id"))
-            .and_then(Value::as_i64);
+        let ids: Vec<i64> = page
+            .iter()
+            .filter_map(|m| m.get("id").and_then(Value::as_i64))
+            .collect();
+        let oldest = ids.iter().min().copied();
         let reached = match (newest, oldest) {
             (Some(newest), Some(oldest)) => oldest <= newest,
             _ => true,
@@ -141,7 +142,7 @@ async fn catch_up_thread(
         if reached {
             break;
         }
-        before = oldest;
+        before = crate::chat::page_back_from(&ids);
     }
     if changed > 0 {
         chat.changed(Some(conversation_id));

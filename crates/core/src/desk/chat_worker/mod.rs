@@ -38,10 +38,13 @@ pub(super) const CHECK_PAGE: usize = 50;
 /// The UI hears that the chat changed at most this often: a guest's flood of messages reads
 /// the list a few times a second, not once a message (the first change is told at once).
 const ANNOUNCE_GAP: std::time::Duration = std::time::Duration::from_millis(200);
-/// New guest messages of one thread arriving together are announced one by one up to this
-/// many (the newest); the rest are counted in the last announcement (`earlier`), so a flood
-/// is one toast that says how many, not thousands of events.
-const ANNOUNCED_PER_BATCH: usize = 5;
+/// New guest messages of one thread told together (within [`ANNOUNCE_GAP`]) are told one by
+/// one up to this many (the newest); the ones before them are counted with the first
+/// (`earlier`), so a flood is a few events a second and one toast that says how many.
+const ANNOUNCED_PER_BATCH: usize = 3;
+
+/// A guest message is told with at most this much of its text (a toast shows less).
+const TOLD_TEXT_CHARS: usize = 500;
 
 /// Chat changes not told to the UI yet.
 #[derive(Default)]
@@ -50,6 +53,17 @@ struct Unannounced {
     /// A change not about one thread (the list, every open thread).
     all: bool,
     threads: BTreeSet<i64>,
+    /// New guest messages, by conversation.
+    guests: std::collections::BTreeMap<i64, NewGuestMessages>,
+}
+
+/// New guest messages of one thread not told yet: the newest few, and how many came before them.
+#[derive(Default)]
+struct NewGuestMessages {
+    room: String,
+    /// `(id, text)`, oldest first.
+    newest: Vec<(i64, String)>,
+    earlier: u32,
 }
 
 /// What the chat's tasks and the Messages handle share.
@@ -70,6 +84,8 @@ pub(super) struct ChatShared {
     /// Changes the UI has not heard of yet ([`announce`] tells them).
     unannounced: Mutex<Unannounced>,
     announce_wake: Notify,
+    /// What the chat last told of the outbox.
+    told_outbox: Mutex<Option<crate::events::OutboxSummary>>,
 }
 
 impl ChatShared {
@@ -85,6 +101,7 @@ impl ChatShared {
             refetch: Mutex::new(BTreeSet::new()),
             unannounced: Mutex::new(Unannounced::default()),
             announce_wake: Notify::new(),
+            told_outbox: Mutex::new(None),
         }
     }
 
@@ -140,9 +157,25 @@ impl ChatShared {
 
     /// Tells the UI what changed since it last heard; nothing when nothing did.
     fn announce_now(&self) {
-        let Unannounced { any, all, threads } = std::mem::take(&mut *lock(&self.unannounced));
+        let Unannounced {
+            any,
+            all,
+            threads,
+            guests,
+        } = std::mem::take(&mut *lock(&self.unannounced));
         if !any {
             return;
+        }
+        for (conversation_id, news) in guests {
+            for (index, (message_id, text)) in news.newest.into_iter().enumerate() {
+                self.sync.emit(DeskEvent::GuestMessage {
+                    conversation_id,
+                    message_id,
+                    room_number: news.room.clone(),
+                    text,
+                    earlier: if index == 0 { news.earlier } else { 0 },
+                });
+            }
         }
         let total = match self.unread_total() {
             Ok(total) => total,
@@ -159,10 +192,12 @@ impl ChatShared {
             conversation_id: one,
             unread_total: total,
         });
-        // A reply queued, sent or refused changes what waits to be sent.
-        self.sync.emit(DeskEvent::Outbox {
-            summary: self.sync.outbox_summary(),
-        });
+        // A reply queued, sent or refused changes what waits to be sent (told when it did: a
+        // guest's flood changes nothing there).
+        let summary = self.sync.outbox_summary();
+        if lock(&self.told_outbox).replace(summary) != Some(summary) {
+            self.sync.emit(DeskEvent::Outbox { summary });
+        }
     }
 
     pub fn unread_total(&self) -> Result<u32, crate::store::StoreError> {
@@ -247,25 +282,30 @@ impl ChatShared {
                         .and_then(|row| room_label(row.get("room_number")))
                         .or_else(|| fresh.iter().find_map(|m| room_label(m.get("room_number"))))
                         .unwrap_or_else(|| "?".into());
-                    // The newest few one by one; the earlier ones counted with the first.
-                    let skipped = fresh.len().saturating_sub(ANNOUNCED_PER_BATCH);
-                    for (index, message) in fresh.into_iter().skip(skipped).enumerate() {
-                        self.sync.emit(DeskEvent::GuestMessage {
-                            conversation_id,
-                            message_id: message.get("id").and_then(Value::as_i64).unwrap_or(0),
-                            room_number: room.clone(),
-                            text: message
-                                .get("message")
-                                .and_then(Value::as_str)
-                                .unwrap_or_default()
-                                .to_owned(),
-                            earlier: if index == 0 {
-                                u32::try_from(skipped).unwrap_or(u32::MAX)
-                            } else {
-                                0
-                            },
-                        });
+                    // Told with the next announcement: the newest few one by one, the
+                    // earlier ones counted (see `announce_now`).
+                    let mut unannounced = lock(&self.unannounced);
+                    let thread = unannounced.guests.entry(conversation_id).or_default();
+                    thread.room = room;
+                    for message in fresh {
+                        let id = message.get("id").and_then(Value::as_i64).unwrap_or(0);
+                        let text = message
+                            .get("message")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default();
+                        let text = crate::rules::text::clip(text, TOLD_TEXT_CHARS)
+                            .map_or_else(|| text.to_owned(), |(kept, _)| kept);
+                        thread.newest.push((id, text));
                     }
+                    let over = thread.newest.len().saturating_sub(ANNOUNCED_PER_BATCH);
+                    thread.newest.drain(..over);
+                    thread.earlier = thread
+                        .earlier
+                        .saturating_add(u32::try_from(over).unwrap_or(u32::MAX));
+                    unannounced.any = true;
+                    unannounced.threads.insert(conversation_id);
+                    drop(unannounced);
+                    self.announce_wake.notify_one();
                 }
             }
         }
