@@ -13,7 +13,7 @@
 use std::time::{Duration, Instant};
 
 use hotelmate_core::chat::{self, ConversationFilter, Reader};
-use hotelmate_core::store::Store;
+use hotelmate_core::engine::store::Store;
 use serde_json::{json, Value};
 
 const MESSAGES: i64 = 1000;

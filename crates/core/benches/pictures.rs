@@ -20,11 +20,11 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use hotelmate_core::api::{ApiClient, Progress};
 use hotelmate_core::config::ApiBase;
+use hotelmate_core::engine::store::Store;
+use hotelmate_core::engine::{pull, push};
 use hotelmate_core::media::{ImagePolicy, MediaCache};
 use hotelmate_core::resources::galleries::{GALLERIES, GALLERY_IMAGES};
 use hotelmate_core::secrets::StaffToken;
-use hotelmate_core::store::Store;
-use hotelmate_core::sync::{pull, push};
 use hotelmate_sandbox::network::CutProxy;
 use hotelmate_sandbox::Sandbox;
 use serde_json::{json, Value};
@@ -368,7 +368,7 @@ async fn main() {
                         slug: "killarney",
                         before_send: None,
                         heard: None,
-                        permanent: hotelmate_core::sync::spec::no_permanent_failures,
+                        permanent: hotelmate_core::engine::spec::no_permanent_failures,
                     };
                     push::replay_all(at, |_| progress.clone(), |_, _| {})
                         .await

@@ -15,13 +15,13 @@ use std::time::{Duration, Instant};
 
 use hotelmate_core::api::{ApiClient, Progress};
 use hotelmate_core::config::{ApiBase, PusherEndpoint};
+use hotelmate_core::engine::heard::HeardLog;
+use hotelmate_core::engine::store::Store;
+use hotelmate_core::engine::{live, pull, push};
 use hotelmate_core::media::MediaCache;
 use hotelmate_core::resources;
 use hotelmate_core::resources::offers::OFFERS;
 use hotelmate_core::secrets::StaffToken;
-use hotelmate_core::store::Store;
-use hotelmate_core::sync::heard::HeardLog;
-use hotelmate_core::sync::{live, pull, push};
 use hotelmate_sandbox::network::CutProxy;
 use hotelmate_sandbox::Sandbox;
 use serde_json::{json, Value};
@@ -279,7 +279,7 @@ async fn replay_edits(client: &ApiClient, heard: Option<&HeardLog>, label: &str)
         resource: OFFERS,
         slug: "killarney",
         before_send: None,
-        permanent: hotelmate_core::sync::spec::no_permanent_failures,
+        permanent: hotelmate_core::engine::spec::no_permanent_failures,
         heard,
     };
     let mut sent = 0;

@@ -7,6 +7,7 @@ pub mod api;
 pub mod chat;
 pub mod config;
 pub mod desk;
+pub mod engine;
 pub mod events;
 pub mod media;
 pub mod notify;
@@ -15,9 +16,6 @@ pub mod pictures;
 pub mod resources;
 pub mod rules;
 pub mod secrets;
-pub mod store;
-pub mod supervise;
-pub mod sync;
 pub mod team;
 pub mod typescript;
 

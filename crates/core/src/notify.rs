@@ -14,8 +14,8 @@ use tokio::sync::broadcast::{error::RecvError, Receiver, Sender};
 use tokio::task::JoinHandle;
 use ts_rs::TS;
 
+use crate::engine::spec::{spec_of, Resources};
 use crate::events::{DeskEvent, ResourceKind};
-use crate::sync::spec::{spec_of, Resources};
 
 /// Toasts arriving within this window are shown as one.
 pub const GROUP_WINDOW: Duration = Duration::from_millis(1500);

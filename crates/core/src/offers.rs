@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use ts_rs::TS;
 
+use crate::engine::store::Row;
+use crate::engine::view::{RowSync, ViewRow};
 use crate::rules::{invalid, FieldInvalid};
-use crate::store::Row;
-use crate::sync::view::{RowSync, ViewRow};
 
 /// The fields of §3.1 a manager can edit.
 pub const EDITABLE_FIELDS: &[&str] = &[

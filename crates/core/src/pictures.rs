@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use crate::store::Row;
+use crate::engine::store::Row;
 
 /// Where the image in effect of a hotel image slot comes from (API.md §4.1–4.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -65,7 +65,7 @@ pub struct GalleryImageView {
     pub alt_text: String,
     pub is_featured: bool,
     /// An edit of its caption or alt text waits to be sent (or for the user's decision).
-    pub sync: crate::sync::view::RowSync,
+    pub sync: crate::engine::view::RowSync,
 }
 
 /// Where an image added to a gallery stands.
@@ -108,7 +108,7 @@ pub struct GalleryView {
     /// Images added here that the server does not have yet, oldest first.
     pub uploads: Vec<UploadView>,
     /// A change made here waits to be sent (or for the user's decision).
-    pub sync: crate::sync::view::RowSync,
+    pub sync: crate::engine::view::RowSync,
     /// Brought back by this desk after a colleague deleted it: a new gallery ("Restored").
     pub restored: bool,
 }
@@ -135,7 +135,7 @@ pub struct RoomTypeView {
     /// A new photo is kept here and waits to be sent.
     pub photo_pending: bool,
     /// A change made here waits to be sent (or for the user's decision).
-    pub sync: crate::sync::view::RowSync,
+    pub sync: crate::engine::view::RowSync,
     /// Brought back by this desk after a colleague deleted it: a new room type ("Restored").
     pub restored: bool,
 }
@@ -176,7 +176,7 @@ pub fn gallery(row: &Row) -> GalleryView {
         .unwrap_or_default();
     images.sort_by_key(|image| (order(image, "display_order"), text(image, "uploaded_at")));
     GalleryView {
-        sync: crate::sync::view::RowSync::Synced,
+        sync: crate::engine::view::RowSync::Synced,
         restored: false,
         uploads: Vec::new(),
         id: id(row),
@@ -198,7 +198,7 @@ pub fn gallery(row: &Row) -> GalleryView {
                     .get("is_featured")
                     .and_then(Value::as_bool)
                     .unwrap_or(false),
-                sync: crate::sync::view::RowSync::Synced,
+                sync: crate::engine::view::RowSync::Synced,
             })
             .collect(),
     }
@@ -234,14 +234,14 @@ pub fn room_type(row: &Row) -> RoomTypeView {
             .unwrap_or(true),
         photo_url: url(row, "photo_url"),
         photo_pending: false,
-        sync: crate::sync::view::RowSync::Synced,
+        sync: crate::engine::view::RowSync::Synced,
         restored: false,
     }
 }
 
 /// An image's caption and alt text as the image itself says (`gallery-images`, with this desk's
 /// own edits applied): fresher than its gallery's copy right after an edit was sent.
-pub fn overlay(image: &mut GalleryImageView, edited: &crate::sync::view::ViewRow) {
+pub fn overlay(image: &mut GalleryImageView, edited: &crate::engine::view::ViewRow) {
     if edited.row.contains_key("caption") {
         image.caption = text(&edited.row, "caption");
     }

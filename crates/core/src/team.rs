@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+use crate::engine::store::Row;
 use crate::resources::staff::full_name;
-use crate::store::Row;
 
 /// What a department is called when a colleague has none.
 pub const NO_DEPARTMENT: &str = "No department";

@@ -9,11 +9,11 @@ use crate::desk::{
     ComputerSettings, Conflict, ConnectionStatus, DeskEvent, DeskInfo, ErrorCode, FieldProblem,
     OutboxSummary, Resolution, SessionInfo, SignInAgain, SignInRequest, UiError,
 };
+use crate::engine::merge::FieldConflict;
+use crate::engine::view::RowSync;
 use crate::events::ResourceKind;
 use crate::notify::ToastSetting;
 use crate::offers::{Offer, OfferPatch};
-use crate::sync::merge::FieldConflict;
-use crate::sync::view::RowSync;
 use crate::team::{TeamBoard, TeamGroup, TeamMember};
 
 /// The whole generated file.
@@ -28,7 +28,7 @@ pub fn generated_typescript() -> String {
         ComputerSettings::decl(),
         OutboxSummary::decl(),
         crate::events::AreaStatus::decl(),
-        crate::store::UnsentWork::decl(),
+        crate::engine::store::UnsentWork::decl(),
         DeskEvent::decl(),
         ErrorCode::decl(),
         UiError::decl(),

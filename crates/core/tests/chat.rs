@@ -708,7 +708,7 @@ async fn a_megabyte_message_is_kept_as_its_start_and_read_whole_on_request() {
     let kept: String = shown.parts.iter().map(|p| p.text.as_str()).collect();
     assert_eq!(
         kept.chars().count(),
-        hotelmate_core::store::chat::MESSAGE_CHARS
+        hotelmate_core::engine::store::chat::MESSAGE_CHARS
     );
     assert!(long.starts_with(&kept));
     assert_eq!(shown.clipped_from, Some(whole_chars as u32));

@@ -58,7 +58,7 @@ async fn the_display_is_left_only_with_its_pin_or_a_sign_in_of_this_hotels_staff
         !stored.windows(6).any(|w| w == b"246813"),
         "the PIN itself is not kept"
     );
-    let kept = hotelmate_core::store::Store::open(
+    let kept = hotelmate_core::engine::store::Store::open(
         &hotelmate_core::config::DataDir::at(_dir.path()).database(),
     )
     .unwrap()

@@ -13,11 +13,11 @@ use std::time::Duration;
 use hotelmate_core::api::{ApiClient, Progress};
 use hotelmate_core::config::{ApiBase, DataDir};
 use hotelmate_core::desk::ImagePatch;
+use hotelmate_core::engine::push;
+use hotelmate_core::engine::store::{EntryState, Store};
 use hotelmate_core::media::MediaCache;
 use hotelmate_core::resources::room_types::SPEC as ROOM_TYPES_SPEC;
 use hotelmate_core::secrets::StaffToken;
-use hotelmate_core::store::{EntryState, Store};
-use hotelmate_core::sync::push;
 use hotelmate_core::{ConnectionStatus, Desk, DeskOptions};
 use reqwest::Method;
 use serde_json::json;
@@ -241,7 +241,7 @@ async fn replay(
     store: &Store,
     client: &ApiClient,
     media: &MediaCache,
-    spec: &hotelmate_core::sync::spec::ResourceSpec,
+    spec: &hotelmate_core::engine::spec::ResourceSpec,
 ) -> Vec<push::Replayed> {
     let progress: Progress = Arc::new(|_, _| {});
     let at = push::Replay {
@@ -354,7 +354,7 @@ async fn an_image_added_to_a_gallery_made_offline_lands_in_it_and_a_duplicate_na
 /// test failed so once in a full run).
 #[tokio::test(flavor = "multi_thread")]
 async fn an_image_caption_edited_offline_shows_at_once_and_reaches_the_server() {
-    use hotelmate_core::sync::view::RowSync;
+    use hotelmate_core::engine::view::RowSync;
     use hotelmate_sandbox::network::CutProxy;
     let server = sandbox().await;
     let images_list = "GET /api/staff/hotel/killarney/gallery-images/";
@@ -514,7 +514,7 @@ async fn a_gallery_image_deleted_offline_is_gone_at_once_and_on_the_server_after
 #[tokio::test(flavor = "multi_thread")]
 async fn a_gallery_made_renamed_hidden_and_deleted_from_the_desk_reaches_the_server() {
     use hotelmate_core::desk::GalleryPatch;
-    use hotelmate_core::sync::view::RowSync;
+    use hotelmate_core::engine::view::RowSync;
     use hotelmate_sandbox::network::CutProxy;
     let server = sandbox().await;
     let proxy = CutProxy::start(server.addr()).await.unwrap();

@@ -11,11 +11,11 @@ use std::time::Duration;
 
 use hotelmate_core::api::ApiClient;
 use hotelmate_core::config::ApiBase;
+use hotelmate_core::engine::store::{EntryState, Store};
+use hotelmate_core::engine::{pull, push, view};
 use hotelmate_core::media::MediaCache;
 use hotelmate_core::resources::offers::{OFFERS, SPEC};
 use hotelmate_core::secrets::StaffToken;
-use hotelmate_core::store::{EntryState, Store};
-use hotelmate_core::sync::{pull, push, view};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 use support::*;
@@ -37,7 +37,7 @@ async fn replay_all(store: &Store, client: &ApiClient, media: &MediaCache) {
         slug: "killarney",
         before_send: None,
         heard: None,
-        permanent: hotelmate_core::sync::spec::no_permanent_failures,
+        permanent: hotelmate_core::engine::spec::no_permanent_failures,
     };
     if let Err(err) = push::replay_all(at, |_| progress.clone(), |_, _| {}).await {
         panic!("replay failed: {err}");

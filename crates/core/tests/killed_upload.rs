@@ -17,13 +17,13 @@ use std::time::Duration;
 
 use hotelmate_core::api::{ApiClient, Resource, SINGLETON_ID};
 use hotelmate_core::config::ApiBase;
+use hotelmate_core::engine::store::{EntryState, Store};
+use hotelmate_core::engine::{pull, push};
 use hotelmate_core::media::MediaCache;
 use hotelmate_core::resources::galleries::GALLERIES;
 use hotelmate_core::resources::hotel::SETTINGS;
 use hotelmate_core::resources::room_types::ROOM_TYPES;
 use hotelmate_core::secrets::StaffToken;
-use hotelmate_core::store::{EntryState, Store};
-use hotelmate_core::sync::{pull, push};
 use reqwest::Method;
 use sha2::Digest;
 use support::*;
@@ -48,7 +48,7 @@ async fn replay_all(store: &Store, client: &ApiClient, media: &MediaCache, resou
         slug: "killarney",
         before_send: None,
         heard: None,
-        permanent: hotelmate_core::sync::spec::no_permanent_failures,
+        permanent: hotelmate_core::engine::spec::no_permanent_failures,
     };
     if let Err(err) = push::replay_all(at, |_| progress.clone(), |_, _| {}).await {
         panic!("replay failed: {err}");

@@ -8,9 +8,9 @@ mod support;
 
 use std::time::{Duration, Instant};
 
+use hotelmate_core::engine::view::RowSync;
 use hotelmate_core::offers::OfferPatch;
 use hotelmate_core::secrets::StaffToken;
-use hotelmate_core::sync::view::RowSync;
 use hotelmate_core::{ConnectionStatus, Desk, DeskEvent};
 use hotelmate_sandbox::network::CutProxy;
 use serde_json::{json, Value};
@@ -548,7 +548,7 @@ async fn a_damaged_live_update_setting_is_said_and_the_desk_still_works() {
 /// through the test-support fault hook; the reply and the edit queued meanwhile still arrive.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_background_task_that_panics_is_restarted_and_its_work_goes_on() {
-    use hotelmate_core::supervise::faults;
+    use hotelmate_core::engine::supervise::faults;
     let server = sandbox().await;
     let home = Home::new("supervised");
     let desk = home.open();

@@ -7,8 +7,8 @@ mod support;
 use std::time::Duration;
 
 use hotelmate_core::desk::Resolution;
+use hotelmate_core::engine::view::RowSync;
 use hotelmate_core::offers::OfferPatch;
-use hotelmate_core::sync::view::RowSync;
 use hotelmate_core::{ConnectionStatus, Desk, DeskEvent};
 use hotelmate_sandbox::network::CutProxy;
 use reqwest::Method;

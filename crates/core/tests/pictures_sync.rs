@@ -14,10 +14,10 @@ use std::time::Duration;
 
 use hotelmate_core::desk::Resolution;
 use hotelmate_core::desk::{GalleryPatch, HotelImageSlot, ImagePatch, RoomTypePatch};
+use hotelmate_core::engine::view::RowSync;
 use hotelmate_core::events::ResourceKind;
 use hotelmate_core::media::Crop;
 use hotelmate_core::pictures::{PicturesOverview, UploadState};
-use hotelmate_core::sync::view::RowSync;
 use hotelmate_core::DeskEvent;
 use hotelmate_sandbox::network::CutProxy;
 use reqwest::Method;

@@ -10,12 +10,12 @@ use std::time::{Duration, Instant};
 
 use hotelmate_core::api::{ApiClient, Progress};
 use hotelmate_core::config::{ApiBase, PusherEndpoint};
+use hotelmate_core::engine::heard::HeardLog;
+use hotelmate_core::engine::store::{EntryState, Row, Store};
+use hotelmate_core::engine::{live, pull, push};
 use hotelmate_core::media::MediaCache;
 use hotelmate_core::resources::{self, offers::OFFERS};
 use hotelmate_core::secrets::StaffToken;
-use hotelmate_core::store::{EntryState, Row, Store};
-use hotelmate_core::sync::heard::HeardLog;
-use hotelmate_core::sync::{live, pull, push};
 use hotelmate_sandbox::network::CutProxy;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -103,7 +103,7 @@ async fn a_colleagues_change_made_after_the_bulk_read_is_a_conflict_not_overwrit
     // the third offer; the desk hears of it on its socket before its own PATCH goes.
     let runtime = tokio::runtime::Handle::current();
     let interfered = std::sync::atomic::AtomicBool::new(false);
-    let before_send = |_: &hotelmate_core::store::OutboxEntry| {
+    let before_send = |_: &hotelmate_core::engine::store::OutboxEntry| {
         if interfered.swap(true, std::sync::atomic::Ordering::SeqCst) {
             return;
         }
@@ -136,7 +136,7 @@ async fn a_colleagues_change_made_after_the_bulk_read_is_a_conflict_not_overwrit
         resource: OFFERS,
         slug: "killarney",
         before_send: Some(&before_send),
-        permanent: hotelmate_core::sync::spec::no_permanent_failures,
+        permanent: hotelmate_core::engine::spec::no_permanent_failures,
         heard: Some(&heard),
     };
     let mut outcomes = Vec::new();

@@ -1,8 +1,8 @@
 //! Signing in and out, and who is signed in.
 
 use hotelmate_core::desk::DeskInfo;
+use hotelmate_core::engine::store::UnsentWork;
 use hotelmate_core::events::AreaStatus;
-use hotelmate_core::store::UnsentWork;
 use hotelmate_core::{ConnectionStatus, Desk, SessionInfo, SignInRequest, UiError};
 use tauri::State;
 

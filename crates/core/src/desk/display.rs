@@ -554,7 +554,7 @@ mod tests {
             is_active: active,
             created_at: None,
             restored: false,
-            sync: crate::sync::view::RowSync::Synced,
+            sync: crate::engine::view::RowSync::Synced,
         }
     }
 

@@ -3,8 +3,8 @@
 use super::types::UiError;
 use crate::api::ApiError;
 use crate::config::ConfigError;
+use crate::engine::store::StoreError;
 use crate::secrets::SecretsError;
-use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeskError {
@@ -26,7 +26,7 @@ pub enum DeskError {
     NotSignedIn,
     /// Signing out would delete work that has not reached the server.
     #[error("{} made on this desk {} not reached the server yet; signing out now would delete {}", unsent_words(.0), if .0.total() == 1 { "has" } else { "have" }, if .0.total() == 1 { "it" } else { "them" })]
-    UnsentWork(crate::store::UnsentWork),
+    UnsentWork(crate::engine::store::UnsentWork),
     /// The server refused the username and password (400 `non_field_errors` or 401).
     #[error("wrong username or password")]
     WrongCredentials,
@@ -71,7 +71,7 @@ pub enum DeskError {
 }
 
 /// "2 edits, 1 photo and 1 reply to a guest".
-fn unsent_words(work: &crate::store::UnsentWork) -> String {
+fn unsent_words(work: &crate::engine::store::UnsentWork) -> String {
     let kinds = [
         (work.edits, "edit", "edits"),
         (work.uploads, "photo", "photos"),

@@ -7,8 +7,8 @@ use ts_rs::TS;
 
 use super::{Desk, DeskError};
 use crate::api::SINGLETON_ID;
+use crate::engine::spec::FieldImage;
 use crate::resources::hotel::{HOTEL_IMAGES, SETTINGS_SPEC};
-use crate::sync::spec::FieldImage;
 
 /// One of the hotel's three image slots.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

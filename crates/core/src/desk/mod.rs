@@ -37,12 +37,12 @@ pub use types::{
 
 use crate::api::{ApiClient, ApiError, DEFAULT_REQUEST_TIMEOUT};
 use crate::config::{ApiBase, DataDir, PusherEndpoint};
+use crate::engine::link::Socket;
+use crate::engine::store::{SessionRow, Store};
+use crate::engine::supervise::supervised;
+use crate::engine::{live, SyncEngine, SyncShared};
 use crate::media::{MediaCache, ShownImage, ShownImages};
 use crate::secrets::{StaffToken, TokenVault};
-use crate::store::{SessionRow, Store};
-use crate::supervise::supervised;
-use crate::sync::link::Socket;
-use crate::sync::{live, SyncEngine, SyncShared};
 pub use demo::{DemoFuture, DemoLauncher, DemoServer};
 
 const EVENT_BUFFER: usize = 256;
@@ -77,8 +77,8 @@ impl DeskOptions {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             demo: None,
             shown_images_limit_bytes: crate::media::shown::DEFAULT_SHOWN_IMAGES_LIMIT_BYTES,
-            poll_interval: crate::sync::POLL_INTERVAL,
-            unavailable_recheck: crate::sync::UNAVAILABLE_RECHECK,
+            poll_interval: crate::engine::POLL_INTERVAL,
+            unavailable_recheck: crate::engine::UNAVAILABLE_RECHECK,
             media_hosts: crate::media::hosts::DEFAULT_MEDIA_HOSTS
                 .iter()
                 .map(|h| (*h).to_owned())
@@ -451,7 +451,7 @@ impl Desk {
             self.inner.media.clone(),
             row.hotel_slug.clone(),
             self.inner.events.clone(),
-            crate::sync::Schedule {
+            crate::engine::Schedule {
                 resources: crate::resources::ALL,
                 socket,
                 poll: self.inner.options.poll_interval,
@@ -670,7 +670,7 @@ impl Desk {
 
     /// What this desk holds that the server does not have yet (edits, uploads, replies and
     /// files for guests), for the sign-out question and every "waiting" count.
-    pub fn unsent_work(&self) -> Result<crate::store::UnsentWork, DeskError> {
+    pub fn unsent_work(&self) -> Result<crate::engine::store::UnsentWork, DeskError> {
         Ok(self.inner.store.unsent_work()?)
     }
 

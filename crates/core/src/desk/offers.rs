@@ -4,9 +4,9 @@
 use serde_json::Value;
 
 use super::{Desk, DeskError, FieldProblem};
+use crate::engine::store::Row;
 use crate::offers::{self, Offer, OfferPatch};
 use crate::resources::offers::SPEC;
-use crate::store::Row;
 
 /// The offers of a signed-in desk.
 pub struct Offers<'a> {

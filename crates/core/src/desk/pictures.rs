@@ -5,11 +5,11 @@ use serde_json::Value;
 
 use super::{Desk, DeskError, HotelImageSlot};
 use crate::api::SINGLETON_ID;
+use crate::engine::store::{adds_image, EntryState, Op, ADDED_FILE, IMAGE_FIELD};
 use crate::pictures::{self, HotelImageView, PicturesOverview};
 use crate::resources::galleries::{IMAGES_SPEC, SPEC as GALLERIES_SPEC};
 use crate::resources::hotel::SETTINGS;
 use crate::resources::room_types::SPEC as ROOM_TYPES_SPEC;
-use crate::store::{adds_image, EntryState, Op, ADDED_FILE, IMAGE_FIELD};
 
 pub struct Pictures<'a> {
     desk: &'a Desk,
@@ -80,7 +80,7 @@ impl Pictures<'_> {
         let listed_images = store.records(IMAGES_SPEC.name())?;
         let listed: std::collections::HashSet<i64> = listed_images
             .iter()
-            .filter_map(crate::store::records::row_id)
+            .filter_map(crate::engine::store::records::row_id)
             .collect();
         let mut image_rows = listed_images;
         image_rows.extend(
@@ -90,20 +90,21 @@ impl Pictures<'_> {
                 .flatten()
                 .filter_map(Value::as_object)
                 .filter(|image| {
-                    crate::store::records::row_id(image).is_some_and(|id| !listed.contains(&id))
+                    crate::engine::store::records::row_id(image)
+                        .is_some_and(|id| !listed.contains(&id))
                 })
                 .cloned(),
         );
         let image_entries = store.outbox_entries(IMAGES_SPEC.name())?;
-        let edited: std::collections::HashMap<i64, crate::sync::view::ViewRow> =
-            crate::sync::view::fold(
+        let edited: std::collections::HashMap<i64, crate::engine::view::ViewRow> =
+            crate::engine::view::fold(
                 image_rows,
                 &image_entries,
                 IMAGES_SPEC.image_fields,
                 IMAGES_SPEC.api.order_field,
             )
             .into_iter()
-            .filter_map(|v| Some((crate::store::records::row_id(&v.row)?, v)))
+            .filter_map(|v| Some((crate::engine::store::records::row_id(&v.row)?, v)))
             .collect();
         for image in galleries.iter_mut().flat_map(|g| g.images.iter_mut()) {
             if let Some(view) = edited.get(&image.id) {
@@ -175,7 +176,7 @@ impl Pictures<'_> {
     /// be reached (merged with a colleague's change like any edit).
     pub fn edit_image(&self, id: i64, patch: &ImagePatch) -> Result<PicturesOverview, DeskError> {
         self.desk.sync()?;
-        let mut changes = crate::store::Row::new();
+        let mut changes = crate::engine::store::Row::new();
         if let Some(caption) = &patch.caption {
             changes.insert("caption".into(), Value::from(caption.as_str()));
         }
@@ -193,7 +194,7 @@ impl Pictures<'_> {
             .flat_map(|g| g.images)
             .find(|image| image.id == id)
             .ok_or(DeskError::Missing("image"))?;
-        let mut shown = crate::store::Row::new();
+        let mut shown = crate::engine::store::Row::new();
         shown.insert("caption".into(), Value::from(current.caption));
         shown.insert("alt_text".into(), Value::from(current.alt_text));
         shown.insert("is_featured".into(), Value::from(current.is_featured));
@@ -237,10 +238,10 @@ pub struct GalleryPatch {
 }
 
 impl GalleryPatch {
-    fn to_row(&self) -> crate::store::Row {
+    fn to_row(&self) -> crate::engine::store::Row {
         match serde_json::to_value(self) {
             Ok(Value::Object(row)) => row,
-            _ => crate::store::Row::new(),
+            _ => crate::engine::store::Row::new(),
         }
     }
 }

@@ -7,10 +7,10 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use super::{Desk, DeskError};
+use crate::engine::store::Row;
 use crate::media::Crop;
 use crate::pictures::PicturesOverview;
 use crate::resources::room_types::SPEC;
-use crate::store::Row;
 
 /// A room type's fields as the editor sends them (only those that changed; a new room type
 /// needs a name and a price).

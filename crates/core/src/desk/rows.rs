@@ -5,11 +5,11 @@
 use serde_json::Value;
 
 use super::{Conflict, Desk, DeskError, DeskEvent, OutboxSummary, Resolution};
+use crate::engine::push::ConflictDetail;
+use crate::engine::spec::ResourceSpec;
+use crate::engine::store::{EntryState, Op, Row};
+use crate::engine::view::{self, ViewRow};
 use crate::resources;
-use crate::store::{EntryState, Op, Row};
-use crate::sync::push::ConflictDetail;
-use crate::sync::spec::ResourceSpec;
-use crate::sync::view::{self, ViewRow};
 
 impl Desk {
     /// Every row of `spec` as shown here (no network).

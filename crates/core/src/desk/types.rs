@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::config::PusherEndpoint;
+use crate::engine::merge::FieldConflict;
 pub use crate::events::{ConnectionStatus, DeskEvent, OutboxSummary, SessionInfo, SignInAgain};
-use crate::sync::merge::FieldConflict;
 
 /// A paused change, as the status bar lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -8,11 +8,11 @@
 use serde_json::Value;
 
 use crate::api::{ApiError, Listing, Mount, Resource};
+use crate::engine::live::Hint;
+use crate::engine::spec::ResourceSpec;
+use crate::engine::store::Row;
 use crate::events::ResourceKind;
 use crate::rules::{invalid, FieldInvalid};
-use crate::store::Row;
-use crate::sync::live::Hint;
-use crate::sync::spec::ResourceSpec;
 
 /// §5.1 and §5.2.
 pub const GALLERIES: Resource = Resource {
@@ -61,7 +61,7 @@ pub static IMAGES_SPEC: ResourceSpec = ResourceSpec {
     image_fields: &[],
     field_images: &[],
     toast: |_, _| None,
-    permanent_failure: crate::sync::spec::no_permanent_failures,
+    permanent_failure: crate::engine::spec::no_permanent_failures,
     also_changes: &["galleries"],
     toasts_from_reconcile: false,
     copies: &[],

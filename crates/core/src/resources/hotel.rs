@@ -6,11 +6,11 @@
 use serde_json::Value;
 
 use crate::api::{Listing, Mount, Resource};
+use crate::engine::live::Hint;
+use crate::engine::spec::{no_permanent_failures, FieldImage, ResourceSpec};
+use crate::engine::store::Row;
 use crate::events::ResourceKind;
 use crate::rules::{invalid, FieldInvalid};
-use crate::store::Row;
-use crate::sync::live::Hint;
-use crate::sync::spec::{no_permanent_failures, FieldImage, ResourceSpec};
 
 /// §4.1: one object per hotel.
 pub const SETTINGS: Resource = Resource {

@@ -9,7 +9,7 @@ pub mod offers;
 pub mod room_types;
 pub mod staff;
 
-use crate::sync::spec::{ResourceSpec, Resources};
+use crate::engine::spec::{ResourceSpec, Resources};
 
 /// Every synced resource.
 pub static ALL: Resources = &[
@@ -25,5 +25,5 @@ pub static ALL: Resources = &[
 
 /// The description of the resource stored as `name`, if the desk syncs it.
 pub fn named(name: &str) -> Option<&'static ResourceSpec> {
-    crate::sync::spec::spec_named(ALL, name)
+    crate::engine::spec::spec_named(ALL, name)
 }

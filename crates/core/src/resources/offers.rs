@@ -4,10 +4,10 @@
 use serde_json::{Map, Value};
 
 use crate::api::{Listing, Mount, Resource};
+use crate::engine::live::Hint;
+use crate::engine::spec::ResourceSpec;
+use crate::engine::store::Row;
 use crate::events::ResourceKind;
-use crate::store::Row;
-use crate::sync::live::Hint;
-use crate::sync::spec::ResourceSpec;
 
 /// API.md §3.1: offers, with `upload-image/` taking the file part `photo`.
 pub const OFFERS: Resource = Resource {
@@ -32,7 +32,7 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     image_fields: &["photo_url", "photo"],
     field_images: &[],
     toast,
-    permanent_failure: crate::sync::spec::no_permanent_failures,
+    permanent_failure: crate::engine::spec::no_permanent_failures,
     also_changes: &[],
     toasts_from_reconcile: false,
     copies: &[],

@@ -6,11 +6,11 @@
 use serde_json::{Map, Value};
 
 use crate::api::{ApiError, Listing, Mount, Resource};
+use crate::engine::live::Hint;
+use crate::engine::spec::ResourceSpec;
+use crate::engine::store::Row;
 use crate::events::ResourceKind;
 use crate::rules::{invalid, FieldInvalid};
-use crate::store::Row;
-use crate::sync::live::Hint;
-use crate::sync::spec::ResourceSpec;
 
 /// §6.1: paginated, `upload-image/` with the file part `photo` (§6.2).
 pub const ROOM_TYPES: Resource = Resource {

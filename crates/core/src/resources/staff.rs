@@ -7,11 +7,11 @@
 use serde_json::{Map, Value};
 
 use crate::api::{Listing, Mount, Resource};
+use crate::engine::live::Hint;
+use crate::engine::spec::ResourceSpec;
+use crate::engine::store::Row;
 use crate::events::ResourceKind;
 use crate::rules::{invalid, FieldInvalid};
-use crate::store::Row;
-use crate::sync::live::Hint;
-use crate::sync::spec::ResourceSpec;
 
 /// §7.2: `GET /api/staff/hotel/<slug>/staff_chat/staff-list/`.
 pub const STAFF: Resource = Resource {
@@ -48,7 +48,7 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     image_fields: &["profile_image_url"],
     field_images: &[],
     toast,
-    permanent_failure: crate::sync::spec::no_permanent_failures,
+    permanent_failure: crate::engine::spec::no_permanent_failures,
     also_changes: &[],
     toasts_from_reconcile: false,
     copies: &[],
@@ -65,7 +65,7 @@ pub static CLOCK_LOGS_SPEC: ResourceSpec = ResourceSpec {
     image_fields: &[],
     field_images: &[],
     toast: |_, _| None,
-    permanent_failure: crate::sync::spec::no_permanent_failures,
+    permanent_failure: crate::engine::spec::no_permanent_failures,
     also_changes: &[],
     toasts_from_reconcile: false,
     copies: &[],

@@ -54,7 +54,7 @@ impl Home {
 
     /// Opens the desk as the app does at start (before `resume`).
     pub fn open(&self) -> Desk {
-        self.open_with_poll(hotelmate_core::sync::POLL_INTERVAL)
+        self.open_with_poll(hotelmate_core::engine::POLL_INTERVAL)
     }
 
     /// Opens the desk reading what the server does not announce every `poll`.

@@ -61,7 +61,7 @@ pub(super) async fn catch_up_all(chat: &Arc<ChatShared>) -> Turn {
 fn threads_behind(
     chat: &ChatShared,
     named: Vec<i64>,
-) -> Result<Vec<(i64, Option<i64>)>, crate::store::StoreError> {
+) -> Result<Vec<(i64, Option<i64>)>, crate::engine::store::StoreError> {
     let store = &chat.sync.store;
     let cached: std::collections::HashMap<i64, (i64, Option<String>)> = store
         .chat_newest_of_threads()?

@@ -12,9 +12,9 @@ use tokio::sync::broadcast;
 use super::ChatShared;
 use crate::chat::events::{self as chat_events, ChatHint};
 use crate::chat::room_label;
+use crate::engine::store::Row;
 use crate::events::{DeskEvent, ResourceKind};
 use crate::resources::hotel::CONVERSATIONS;
-use crate::store::Row;
 
 /// Holds the chat channels on the desk's Pusher connection and applies their events, until
 /// stopped (the task is aborted). Without live updates, threads are caught up whenever the

@@ -21,11 +21,11 @@ use tokio::sync::Notify;
 
 use super::lock;
 use crate::chat::{room_label, unread_total};
+use crate::engine::store::chat::ChatOp;
+use crate::engine::store::Row;
+use crate::engine::SyncShared;
 use crate::events::DeskEvent;
 use crate::resources::hotel::CONVERSATIONS;
-use crate::store::chat::ChatOp;
-use crate::store::Row;
-use crate::sync::SyncShared;
 
 pub(super) use files::{assigned_name, keep_file, remove_file};
 pub(super) use follow::follow;
@@ -200,7 +200,7 @@ impl ChatShared {
         }
     }
 
-    pub fn unread_total(&self) -> Result<u32, crate::store::StoreError> {
+    pub fn unread_total(&self) -> Result<u32, crate::engine::store::StoreError> {
         let store = &self.sync.store;
         let rows = store.records(CONVERSATIONS.name)?;
         let counts = store.chat_unread_counts()?.into_iter().collect();
@@ -208,7 +208,7 @@ impl ChatShared {
     }
 
     /// Marks a thread's guest messages read here at once and queues telling the server.
-    pub fn mark_read(&self, conversation_id: i64) -> Result<(), crate::store::StoreError> {
+    pub fn mark_read(&self, conversation_id: i64) -> Result<(), crate::engine::store::StoreError> {
         let store = &self.sync.store;
         let ids = store.chat_unread_ids(conversation_id)?;
         let row = store.record(CONVERSATIONS.name, conversation_id)?;
@@ -231,7 +231,7 @@ impl ChatShared {
             .into_iter()
             .collect();
         store.patch_record(CONVERSATIONS.name, conversation_id, &unflag)?;
-        store.chat_queue(crate::store::chat::NewChatEntry {
+        store.chat_queue(crate::engine::store::chat::NewChatEntry {
             op: ChatOp::Read,
             conversation_id,
             message: "",
@@ -251,7 +251,7 @@ impl ChatShared {
         conversation_id: i64,
         messages: &[Value],
         announce: bool,
-    ) -> Result<usize, crate::store::StoreError> {
+    ) -> Result<usize, crate::engine::store::StoreError> {
         let store = &self.sync.store;
         for message in messages.iter().filter(|m| is_mine(m, self.me)) {
             store.chat_adopt_own(conversation_id, message)?;
@@ -317,7 +317,7 @@ impl ChatShared {
         &self,
         conversation_id: i64,
         messages: &[Value],
-    ) -> Result<(), crate::store::StoreError> {
+    ) -> Result<(), crate::engine::store::StoreError> {
         let store = &self.sync.store;
         let Some(newest) = messages
             .iter()
@@ -350,7 +350,7 @@ impl ChatShared {
         if is_unread_guest(newest) && self.viewing() != Some(conversation_id) {
             fields.insert("has_unread".to_owned(), Value::Bool(true));
         }
-        crate::sync::pull::clip_fields(&mut fields, CONVERSATIONS.clipped);
+        crate::engine::pull::clip_fields(&mut fields, CONVERSATIONS.clipped);
         if !fields.is_empty() {
             store.patch_record(CONVERSATIONS.name, conversation_id, &fields)?;
         }

@@ -12,8 +12,8 @@ use super::catch_up::catch_up_all;
 use super::files::{read_file, remove_file};
 use super::{is_mine, ChatShared, CHECK_PAGE};
 use crate::api::{ApiError, ImageFile, Progress};
+use crate::engine::store::chat::{ChatOp, QueuedReply, ReplyState};
 use crate::events::{ConnectionStatus, DeskEvent, ResourceKind};
-use crate::store::chat::{ChatOp, QueuedReply, ReplyState};
 
 const RETRY_BASE: Duration = Duration::from_secs(1);
 const RETRY_CAP: Duration = Duration::from_secs(30);
@@ -26,7 +26,7 @@ pub(super) enum SendError {
     Api(#[from] ApiError),
     /// This desk's database failed: the entry stays as it is and is tried again later.
     #[error("this desk's database failed: {0}")]
-    Store(#[from] crate::store::StoreError),
+    Store(#[from] crate::engine::store::StoreError),
     /// The file to send is gone from this computer: the entry waits for the person.
     #[error("{0}")]
     File(String),
@@ -47,7 +47,7 @@ pub(in crate::desk) async fn run(chat: Arc<ChatShared>) {
     let mut events = chat.sync.events.subscribe();
     let mut failures = 0u32;
     loop {
-        crate::supervise::faults::point("chat_sender");
+        crate::engine::supervise::faults::point("chat_sender");
         let mut turn = send_all(&chat).await;
         if matches!(turn, Turn::Done) {
             turn = catch_up_all(&chat).await;
@@ -172,7 +172,7 @@ fn after_sent(
     chat: &ChatShared,
     entry: &QueuedReply,
     message: Option<&Value>,
-) -> Result<(), crate::store::StoreError> {
+) -> Result<(), crate::engine::store::StoreError> {
     let store = &chat.sync.store;
     store.chat_reply_sent(entry, message)?;
     if let Some(file) = &entry.file {

@@ -1,7 +1,7 @@
 //! Pull: make the stored server rows of a resource exactly what the server has (every page).
 
 use crate::api::{ApiClient, ApiError, Resource};
-use crate::store::{Replaced, Row, Store, StoreError};
+use crate::engine::store::{Replaced, Row, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -52,7 +52,9 @@ pub fn clip_fields(row: &mut Row, fields: &[&str]) {
         let clipped = row
             .get(*field)
             .and_then(serde_json::Value::as_str)
-            .and_then(|text| crate::rules::text::clip(text, crate::store::chat::MESSAGE_CHARS));
+            .and_then(|text| {
+                crate::rules::text::clip(text, crate::engine::store::chat::MESSAGE_CHARS)
+            });
         if let Some((kept, _)) = clipped {
             row.insert((*field).to_owned(), kept.into());
         }

@@ -18,9 +18,9 @@ use super::heard::{HeardLog, Mark};
 use super::merge::{merge, same, FieldConflict};
 use super::pull::SyncError;
 use crate::api::{ApiClient, ApiError, ImageFile, Progress, Resource};
+use crate::engine::store::{adds_image, EntryState, Op, OutboxEntry, Row, Store};
+use crate::engine::store::{IMAGES_BEFORE, IMAGE_FIELD};
 use crate::media::MediaCache;
-use crate::store::{adds_image, EntryState, Op, OutboxEntry, Row, Store};
-use crate::store::{IMAGES_BEFORE, IMAGE_FIELD};
 
 /// What replaying one entry did.
 #[derive(Debug, Clone, PartialEq)]
@@ -473,7 +473,7 @@ async fn replay_create(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, 
         client.create(resource, slug, &entry.fields).await?,
         resource,
     )?;
-    if crate::store::records::row_id(&row).is_none() {
+    if crate::engine::store::records::row_id(&row).is_none() {
         // Left "sending": the next attempt looks for the row on the server before posting again.
         return Err(SyncError::Malformed {
             resource: resource.name,
@@ -787,7 +787,7 @@ async fn replay_added_image(
     let file = ImageFile {
         name: entry
             .fields
-            .get(crate::store::ADDED_FILE)
+            .get(crate::engine::store::ADDED_FILE)
             .and_then(Value::as_str)
             .map(upload_name)
             .unwrap_or_else(|| format!("{}.{}", &image.hash[..16], extension_of(image.mime))),
@@ -864,7 +864,7 @@ async fn replay_images_order(at: Replay<'_>, entry: &OutboxEntry) -> Result<Repl
             target: entry.target,
         });
     }
-    let ids = crate::store::order_of(entry);
+    let ids = crate::engine::store::order_of(entry);
     client
         .action(
             resource,
@@ -900,7 +900,7 @@ async fn replay_reorder(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed,
         .into_iter()
         .filter_map(|v| v.as_object().cloned())
         .collect();
-    let moves: Vec<(i64, Value)> = crate::store::order_of(entry)
+    let moves: Vec<(i64, Value)> = crate::engine::store::order_of(entry)
         .into_iter()
         .enumerate()
         .filter_map(|(position, id)| {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use crate::store::{EntryState, Op, OutboxEntry, Row};
+use crate::engine::store::{EntryState, Op, OutboxEntry, Row};
 
 /// Where a row stands between this desk and the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -109,7 +109,11 @@ pub fn fold(
                 if let Some(view) = rows.get_mut(&entry.target) {
                     let refused = entry.state == EntryState::Rejected;
                     let moved = !refused
-                        && order_images(&mut view.row, &crate::store::order_of(entry), order_field);
+                        && order_images(
+                            &mut view.row,
+                            &crate::engine::store::order_of(entry),
+                            order_field,
+                        );
                     if (moved || refused) && rank(&sync) > rank(&view.sync) {
                         view.sync = sync.clone();
                     }
@@ -118,7 +122,10 @@ pub fn fold(
             }
             Op::Reorder if entry.state == EntryState::Rejected => continue,
             Op::Reorder => {
-                for (position, id) in crate::store::order_of(entry).into_iter().enumerate() {
+                for (position, id) in crate::engine::store::order_of(entry)
+                    .into_iter()
+                    .enumerate()
+                {
                     let Some(view) = rows.get_mut(&id) else {
                         continue;
                     };
@@ -140,7 +147,7 @@ pub fn fold(
         match entry.op {
             Op::Update => view.row.extend(entry.fields.clone()),
             // An image added to the row's collection is shown as an upload of its own.
-            Op::Upload if crate::store::adds_image(entry) => continue,
+            Op::Upload if crate::engine::store::adds_image(entry) => continue,
             Op::Upload => view.pending_media = entry.media.clone(),
             Op::ClearImage => {
                 for field in image_fields {

@@ -1,5 +1,5 @@
 //! The server's rows as last seen, per resource, as JSON objects. Never holds local edits: those
-//! are outbox entries, folded over these rows when the UI reads (see `crate::sync::view`).
+//! are outbox entries, folded over these rows when the UI reads (see `crate::engine::view`).
 
 use rusqlite::{params, OptionalExtension};
 use serde_json::{Map, Value};

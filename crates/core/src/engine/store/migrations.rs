@@ -234,7 +234,7 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), StoreError> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Store;
+    use crate::engine::store::Store;
 
     /// Builds a database at every earlier schema version, with a row where the schema has a
     /// table for it, and checks that opening it brings it to the current version intact.

@@ -123,7 +123,7 @@ impl HeardLog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Row;
+    use crate::engine::store::Row;
 
     #[test]
     fn nothing_can_be_told_without_a_subscribed_socket() {

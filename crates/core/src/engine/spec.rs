@@ -4,9 +4,9 @@
 use serde_json::Value;
 
 use crate::api::{ApiError, Resource};
+use crate::engine::store::Row;
 use crate::events::ResourceKind;
 use crate::rules::FieldInvalid;
-use crate::store::Row;
 
 use super::live::Hint;
 

@@ -17,6 +17,8 @@ pub mod merge;
 pub mod pull;
 pub mod push;
 pub mod spec;
+pub mod store;
+pub mod supervise;
 pub mod view;
 
 use std::collections::HashMap;
@@ -27,9 +29,9 @@ use tokio::sync::{broadcast, watch, Notify};
 use tokio::task::JoinHandle;
 
 use crate::api::{ApiClient, ApiError, Progress};
+use crate::engine::store::{EntryState, Store};
 use crate::events::{ConnectionStatus, DeskEvent, OutboxSummary};
 use crate::media::MediaCache;
-use crate::store::{EntryState, Store};
 use link::{plain_reason, Link, Socket};
 pub use pull::SyncError;
 use push::Replayed;
@@ -344,7 +346,7 @@ impl SyncShared {
                     continue;
                 }
             };
-            let lists = |row: &crate::store::Row| {
+            let lists = |row: &crate::engine::store::Row| {
                 row.get("images")
                     .and_then(serde_json::Value::as_array)
                     .is_some_and(|images| {
@@ -373,8 +375,8 @@ impl SyncShared {
     /// Whether a row the server announces as new was created by this desk and its answer is
     /// already stored: the announcement can be read just after the create left the outbox and
     /// before the replay noted the row as this desk's own.
-    pub fn created_here(&self, resource: &str, row: &crate::store::Row) -> bool {
-        let Some(id) = crate::store::records::row_id(row) else {
+    pub fn created_here(&self, resource: &str, row: &crate::engine::store::Row) -> bool {
+        let Some(id) = crate::engine::store::records::row_id(row) else {
             return false;
         };
         self.store.created_here(resource, id).unwrap_or_else(|err| {
@@ -385,7 +387,7 @@ impl SyncShared {
 
     /// Whether a row announced by the server is one this desk is creating right now: the
     /// server announces a new row before it answers the request that made it.
-    pub fn is_own_create(&self, resource: &str, row: &crate::store::Row) -> bool {
+    pub fn is_own_create(&self, resource: &str, row: &crate::engine::store::Row) -> bool {
         let sending = match self.store.sending_creates(resource) {
             Ok(entries) => entries,
             Err(err) => {
@@ -633,7 +635,7 @@ impl SyncEngine {
         });
         let worker = {
             let shared = shared.clone();
-            crate::supervise::supervised(
+            crate::engine::supervise::supervised(
                 "sending changes and reading the server",
                 shared.events.clone(),
                 move || run(shared.clone()),
@@ -660,7 +662,7 @@ async fn run(shared: Arc<SyncShared>) {
     // Since when reconciles have been giving way to fresh changes.
     let mut put_off_since: Option<Instant> = None;
     loop {
-        crate::supervise::faults::point("sync");
+        crate::engine::supervise::faults::point("sync");
         let (reconcile_at, retry_at, stopped) = {
             let mut plan = shared.plan();
             plan.round += 1;
@@ -846,16 +848,16 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
         .copied()
         .filter(|spec| !shared.is_unavailable(spec.name()))
     {
-        let mark_own = |entry: &crate::store::OutboxEntry| {
+        let mark_own = |entry: &crate::engine::store::OutboxEntry| {
             if entry.target > 0 {
                 shared.remember_own(spec.name(), entry.target);
                 shared.remember_own_parents(spec, entry.target);
             }
-            if entry.op == crate::store::Op::Reorder {
+            if entry.op == crate::engine::store::Op::Reorder {
                 // A reorder changes every offer it moves; each is announced on its own.
                 let ids = entry
                     .fields
-                    .get(crate::store::ORDER)
+                    .get(crate::engine::store::ORDER)
                     .and_then(serde_json::Value::as_array);
                 for id in ids
                     .into_iter()
@@ -876,7 +878,7 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
             permanent: spec.permanent_failure,
             heard: Some(&shared.heard),
         };
-        let progress = |entry: &crate::store::OutboxEntry| -> Progress {
+        let progress = |entry: &crate::engine::store::OutboxEntry| -> Progress {
             let shared = shared.clone();
             let (id, upload) = (entry.target, entry.seq);
             let started = std::sync::atomic::AtomicBool::new(false);
@@ -896,12 +898,12 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
                 });
             })
         };
-        let done = |entry: &crate::store::OutboxEntry, replayed: &Replayed| {
+        let done = |entry: &crate::engine::store::OutboxEntry, replayed: &Replayed| {
             shared.came_online();
             match replayed {
                 Replayed::Sent { target, .. } => {
                     shared.remember_own(spec.name(), *target);
-                    if entry.op == crate::store::Op::Delete {
+                    if entry.op == crate::engine::store::Op::Delete {
                         shared.own_deletes.note(spec.name(), *target);
                     }
                     shared.remember_own_parents(spec, *target);
@@ -959,13 +961,13 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
 fn tell_colleagues_changes(
     shared: &SyncShared,
     spec: &'static spec::ResourceSpec,
-    replaced: &crate::store::Replaced,
+    replaced: &crate::engine::store::Replaced,
 ) {
     if replaced.first {
         return;
     }
-    let id_of = |row: &crate::store::Row| row.get("id").and_then(serde_json::Value::as_i64);
-    let pictures_differ = |old: &crate::store::Row, new: &crate::store::Row| {
+    let id_of = |row: &crate::engine::store::Row| row.get("id").and_then(serde_json::Value::as_i64);
+    let pictures_differ = |old: &crate::engine::store::Row, new: &crate::engine::store::Row| {
         spec.image_fields
             .iter()
             .chain(std::iter::once(&"images"))
@@ -980,11 +982,11 @@ fn tell_colleagues_changes(
                 .updated
                 .iter()
                 .filter(|(old, new)| {
-                    let own_fields = |row: &crate::store::Row| {
+                    let own_fields = |row: &crate::engine::store::Row| {
                         row.iter()
                             .filter(|(k, _)| !spec.copies.contains(&k.as_str()))
                             .map(|(k, v)| (k.clone(), v.clone()))
-                            .collect::<crate::store::Row>()
+                            .collect::<crate::engine::store::Row>()
                     };
                     own_fields(old) != own_fields(new)
                 })

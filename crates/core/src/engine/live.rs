@@ -14,8 +14,8 @@ use super::link::Socket;
 use super::spec::{ResourceSpec, Resources};
 use super::SyncShared;
 use crate::config::PusherEndpoint;
+use crate::engine::store::Row;
 use crate::events::DeskEvent;
-use crate::store::Row;
 
 /// What one event on the hotel channel means for the store of one resource (which resource is
 /// known from the description whose `interpret` read it).
