@@ -12,8 +12,8 @@ use crate::desk::{
 use crate::engine::merge::FieldConflict;
 use crate::engine::view::RowSync;
 use crate::events::ResourceKind;
+use crate::features::offers::{Offer, OfferPatch};
 use crate::notify::ToastSetting;
-use crate::offers::{Offer, OfferPatch};
 use crate::team::{TeamBoard, TeamGroup, TeamMember};
 
 /// The whole generated file.

@@ -9,7 +9,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use hotelmate_core::engine::view::RowSync;
-use hotelmate_core::offers::OfferPatch;
+use hotelmate_core::features::offers::OfferPatch;
 use hotelmate_core::secrets::StaffToken;
 use hotelmate_core::{ConnectionStatus, Desk, DeskEvent};
 use hotelmate_sandbox::network::CutProxy;

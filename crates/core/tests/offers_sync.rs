@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use hotelmate_core::desk::Resolution;
 use hotelmate_core::engine::view::RowSync;
-use hotelmate_core::offers::OfferPatch;
+use hotelmate_core::features::offers::OfferPatch;
 use hotelmate_core::{ConnectionStatus, Desk, DeskEvent};
 use hotelmate_sandbox::network::CutProxy;
 use reqwest::Method;
@@ -900,7 +900,7 @@ async fn two_desks_converge_after_random_interleaved_edits() {
         }
     }
     let tok = token(&server, "anna.byrne").await;
-    let project = |offers: Vec<hotelmate_core::offers::Offer>| {
+    let project = |offers: Vec<hotelmate_core::features::offers::Offer>| {
         let mut v: Vec<(i64, String, String, String, bool)> = offers
             .into_iter()
             .map(|o| (o.id, o.title, o.short_description, o.tag, o.is_active))

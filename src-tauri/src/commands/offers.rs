@@ -2,8 +2,8 @@
 
 use hotelmate_core::desk::{Conflict, ErrorCode, FieldProblem, OutboxSummary, Resolution};
 use hotelmate_core::events::ResourceKind;
+use hotelmate_core::features::offers::{Offer, OfferPatch};
 use hotelmate_core::notify::ToastSetting;
-use hotelmate_core::offers::{Offer, OfferPatch};
 use hotelmate_core::{Desk, UiError};
 use tauri::ipc::Request;
 use tauri::State;
@@ -68,7 +68,7 @@ pub fn offer_clear_photo(desk: State<'_, Desk>, id: i64) -> Result<Offer, UiErro
 
 #[tauri::command]
 pub fn sanitize_html(html: String) -> String {
-    hotelmate_core::offers::sanitize_html(&html)
+    hotelmate_core::features::offers::sanitize_html(&html)
 }
 
 #[tauri::command]

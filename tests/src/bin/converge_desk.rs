@@ -21,7 +21,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use hotelmate_core::config::{DataDir, PusherEndpoint};
 use hotelmate_core::desk::{GalleryPatch, ImagePatch, Resolution, RoomTypePatch};
 use hotelmate_core::events::ResourceKind;
-use hotelmate_core::offers::OfferPatch;
+use hotelmate_core::features::offers::OfferPatch;
 use hotelmate_core::pictures::PicturesOverview;
 use hotelmate_core::secrets::TokenVault;
 use hotelmate_core::{Desk, DeskEvent, DeskOptions, SignInRequest};

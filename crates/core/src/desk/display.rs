@@ -16,7 +16,7 @@ use ts_rs::TS;
 use super::{Desk, DeskError};
 use crate::api::{ApiClient, ApiError, SINGLETON_ID};
 use crate::config::ApiBase;
-use crate::offers::Offer;
+use crate::features::offers::Offer;
 use crate::resources::hotel::SETTINGS;
 use crate::team::{TeamGroup, TeamMember};
 

@@ -17,7 +17,7 @@ use crate::resources;
 /// A burst of changes (a reconcile, a colleague's edits) costs one pass.
 const SETTLE: Duration = Duration::from_millis(500);
 
-pub(super) async fn keep_shown_images(
+pub(crate) async fn keep_shown_images(
     store: Arc<Store>,
     shown: ShownImages,
     mut events: broadcast::Receiver<DeskEvent>,

@@ -8,7 +8,6 @@ mod error;
 mod hotel_images;
 mod images;
 mod messages;
-mod offers;
 mod pictures;
 mod preferences;
 mod room_types;
@@ -107,23 +106,23 @@ impl DeskOptions {
 /// The desk's core. Cheap to clone; all clones are the same desk.
 #[derive(Clone)]
 pub struct Desk {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
-    options: DeskOptions,
-    store: Arc<Store>,
-    media: MediaCache,
-    shown: ShownImages,
-    events: broadcast::Sender<DeskEvent>,
+pub(crate) struct Inner {
+    pub(crate) options: DeskOptions,
+    pub(crate) store: Arc<Store>,
+    pub(crate) media: MediaCache,
+    pub(crate) shown: ShownImages,
+    pub(crate) events: broadcast::Sender<DeskEvent>,
     phase: Mutex<Phase>,
     /// Serialises sign-in, resume, sign-out, expiry and shutdown, so two never interleave.
-    transitions: tokio::sync::Mutex<()>,
+    pub(crate) transitions: tokio::sync::Mutex<()>,
     demo: tokio::sync::Mutex<Option<RunningDemo>>,
     /// Wrong PINs typed on the reception display lately.
     pin_guard: Mutex<display::PinGuard>,
     /// No toasts while the reception display shows on this computer.
-    toasts_paused: Arc<std::sync::atomic::AtomicBool>,
+    pub(crate) toasts_paused: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// The demo hotel while it runs.
@@ -820,7 +819,7 @@ impl Desk {
     }
 
     /// The sync engine of the signed-in session.
-    fn sync(&self) -> Result<Arc<SyncShared>, DeskError> {
+    pub(crate) fn sync(&self) -> Result<Arc<SyncShared>, DeskError> {
         Ok(self.running()?.sync.clone())
     }
 

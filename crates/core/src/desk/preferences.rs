@@ -31,7 +31,7 @@ impl Desk {
 
     /// The toast categories that are off: turned off by the user, or off by default and not
     /// turned on.
-    pub(super) fn muted_toasts(&self) -> BTreeSet<ResourceKind> {
+    pub(crate) fn muted_toasts(&self) -> BTreeSet<ResourceKind> {
         let muted = self.toast_choices(MUTED_TOASTS);
         let wanted = self.toast_choices(WANTED_TOASTS);
         ResourceKind::ALL

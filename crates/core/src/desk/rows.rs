@@ -13,7 +13,7 @@ use crate::resources;
 
 impl Desk {
     /// Every row of `spec` as shown here (no network).
-    pub(super) fn view_rows(&self, spec: &ResourceSpec) -> Result<Vec<ViewRow>, DeskError> {
+    pub(crate) fn view_rows(&self, spec: &ResourceSpec) -> Result<Vec<ViewRow>, DeskError> {
         let store = &self.inner.store;
         let (records, outbox) = store.rows_and_outbox(spec.name())?;
         let mut rows = view::fold(records, &outbox, spec.image_fields, spec.api.order_field);
@@ -30,7 +30,7 @@ impl Desk {
     /// Queues `changes` to row `id` with, as their merge base, the values this desk shows now:
     /// the server's row with this desk's earlier queued changes, so an edit made while an earlier
     /// one is still on its way is not mistaken for someone else's change.
-    pub(super) fn queue_edit(
+    pub(crate) fn queue_edit(
         &self,
         spec: &ResourceSpec,
         id: i64,
@@ -51,7 +51,7 @@ impl Desk {
     /// reached the server; it is found under its server id, also when the create reaches the
     /// server while the row is being read (a new offer's answer can be stored between the two
     /// reads: the save that queued it then said the offer was missing).
-    pub(super) fn view_row(
+    pub(crate) fn view_row(
         &self,
         spec: &ResourceSpec,
         id: i64,
@@ -75,7 +75,7 @@ impl Desk {
     }
 
     /// Something of `spec` was queued: tell the UI and wake the sync worker.
-    pub(super) fn changed(&self, spec: &ResourceSpec) -> Result<(), DeskError> {
+    pub(crate) fn changed(&self, spec: &ResourceSpec) -> Result<(), DeskError> {
         let sync = self.sync()?;
         sync.emit(DeskEvent::ResourceChanged {
             resource: spec.kind,

@@ -133,7 +133,7 @@ impl Desk {
 /// Follows my own clock state for as long as the desk is signed in: a clock event about me
 /// (clocked at the face terminal or on another desk), and the server's word after every
 /// reconnect, when events may have been missed.
-pub(super) async fn follow_my_clock(desk: Desk, mut events: Receiver<DeskEvent>, me: i64) {
+pub(crate) async fn follow_my_clock(desk: Desk, mut events: Receiver<DeskEvent>, me: i64) {
     let mut online = false;
     let mut was_online_before = false;
     loop {

@@ -5,7 +5,6 @@
 
 pub mod galleries;
 pub mod hotel;
-pub mod offers;
 pub mod room_types;
 pub mod staff;
 
@@ -13,7 +12,7 @@ use crate::engine::spec::{ResourceSpec, Resources};
 
 /// Every synced resource.
 pub static ALL: Resources = &[
-    &offers::SPEC,
+    &crate::features::offers::spec::SPEC,
     &staff::SPEC,
     &staff::CLOCK_LOGS_SPEC,
     &galleries::SPEC,

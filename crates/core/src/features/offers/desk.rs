@@ -3,10 +3,10 @@
 
 use serde_json::Value;
 
-use super::{Desk, DeskError, FieldProblem};
+use crate::desk::{Desk, DeskError, FieldProblem};
 use crate::engine::store::Row;
-use crate::offers::{self, Offer, OfferPatch};
-use crate::resources::offers::SPEC;
+use crate::features::offers::spec::SPEC;
+use crate::features::offers::{self, Offer, OfferPatch};
 
 /// The offers of a signed-in desk.
 pub struct Offers<'a> {
@@ -148,7 +148,7 @@ impl Offers<'_> {
 impl Desk {
     /// Prepares a dropped or picked image (format check, bounded decode, orientation, resize,
     /// metadata stripped) off the async threads and keeps it in the media cache, to be uploaded.
-    pub(super) async fn prepare_image(
+    pub(crate) async fn prepare_image(
         &self,
         file_name: String,
         bytes: Vec<u8>,

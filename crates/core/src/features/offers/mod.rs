@@ -1,0 +1,9 @@
+//! Offers (API.md §3): the typed offer the UI draws with its validation and sanitizing
+//! ([`model`]), the engine's description of the resource ([`spec`]), and the handle the UI
+//! calls, `desk.offers()` ([`desk`]).
+
+pub mod desk;
+pub mod model;
+pub mod spec;
+
+pub use model::*;
