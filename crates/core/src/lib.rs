@@ -16,7 +16,6 @@ pub mod pictures;
 pub mod resources;
 pub mod rules;
 pub mod secrets;
-pub mod team;
 pub mod typescript;
 
 pub use desk::{

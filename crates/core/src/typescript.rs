@@ -13,8 +13,8 @@ use crate::engine::merge::FieldConflict;
 use crate::engine::view::RowSync;
 use crate::events::ResourceKind;
 use crate::features::offers::{Offer, OfferPatch};
+use crate::features::team::{TeamBoard, TeamGroup, TeamMember};
 use crate::notify::ToastSetting;
-use crate::team::{TeamBoard, TeamGroup, TeamMember};
 
 /// The whole generated file.
 pub fn generated_typescript() -> String {

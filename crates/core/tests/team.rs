@@ -10,7 +10,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use hotelmate_core::desk::ErrorCode;
-use hotelmate_core::team::{TeamBoard, TeamMember};
+use hotelmate_core::features::team::{TeamBoard, TeamMember};
 use hotelmate_core::{ConnectionStatus, Desk, UiError};
 use hotelmate_sandbox::network::CutProxy;
 use hotelmate_sandbox::SandboxHandle;

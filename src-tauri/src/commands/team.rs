@@ -1,6 +1,6 @@
 //! The team: the on-duty board and my clock.
 
-use hotelmate_core::team::TeamBoard;
+use hotelmate_core::features::team::TeamBoard;
 use hotelmate_core::{Desk, SessionInfo, UiError};
 use tauri::State;
 

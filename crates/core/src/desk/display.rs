@@ -17,8 +17,8 @@ use super::{Desk, DeskError};
 use crate::api::{ApiClient, ApiError, SINGLETON_ID};
 use crate::config::ApiBase;
 use crate::features::offers::Offer;
+use crate::features::team::{TeamGroup, TeamMember};
 use crate::resources::hotel::SETTINGS;
-use crate::team::{TeamGroup, TeamMember};
 
 /// One image of the gallery slideshow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

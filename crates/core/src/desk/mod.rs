@@ -12,7 +12,6 @@ mod pictures;
 mod preferences;
 mod room_types;
 mod rows;
-mod team;
 mod types;
 
 use std::sync::{Arc, Mutex};
@@ -20,6 +19,7 @@ use std::time::Duration;
 
 use tokio::sync::broadcast;
 
+pub use crate::features::team::desk::CLOCK_REFUSED;
 pub use display::{
     bookable_on, time_zones, today_in, DisplayContent, DisplaySettings, DisplaySettingsChange,
     LeaveDisplay, SlideImage,
@@ -28,7 +28,6 @@ pub use error::{DeskError, ErrorCode};
 pub use hotel_images::HotelImageSlot;
 pub use pictures::{GalleryPatch, ImagePatch};
 pub use room_types::RoomTypePatch;
-pub use team::CLOCK_REFUSED;
 pub use types::{
     ComputerSettings, Conflict, ConnectionStatus, DeskEvent, DeskInfo, FieldProblem, OutboxSummary,
     Resolution, SessionInfo, SignInAgain, SignInRequest, UiError,
@@ -147,23 +146,23 @@ enum Phase {
 }
 
 /// A signed-in desk: who, the server client, and the background work.
-struct Running {
-    account: String,
-    identity: Mutex<SessionRow>,
-    client: ApiClient,
-    sync: Arc<SyncShared>,
-    tasks: Mutex<Option<Tasks>>,
+pub(crate) struct Running {
+    pub(crate) account: String,
+    pub(crate) identity: Mutex<SessionRow>,
+    pub(crate) client: ApiClient,
+    pub(crate) sync: Arc<SyncShared>,
+    pub(crate) tasks: Mutex<Option<Tasks>>,
     /// Why this server does not let the desk clock (it answered the toggle 403, 404 or 405).
-    clock_refused: Mutex<Option<String>>,
+    pub(crate) clock_refused: Mutex<Option<String>>,
 }
 
 impl Running {
-    fn info(&self) -> SessionInfo {
+    pub(crate) fn info(&self) -> SessionInfo {
         session_info(&lock(&self.identity), lock(&self.clock_refused).as_deref())
     }
 }
 
-struct Tasks {
+pub(crate) struct Tasks {
     engine: SyncEngine,
     socket: Option<live::Live>,
     notifier: Option<crate::notify::Notifier>,
@@ -183,7 +182,7 @@ struct Tasks {
     chat_announce: tokio::task::JoinHandle<()>,
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -219,7 +218,7 @@ impl Desk {
         self.inner.events.subscribe()
     }
 
-    fn emit(&self, event: DeskEvent) {
+    pub(crate) fn emit(&self, event: DeskEvent) {
         // No receiver (no window yet) is fine: the UI asks for the current state when it starts.
         let _ = self.inner.events.send(event);
     }
@@ -229,7 +228,7 @@ impl Desk {
     }
 
     /// The signed-in desk, or why there is none.
-    fn running(&self) -> Result<Arc<Running>, DeskError> {
+    pub(crate) fn running(&self) -> Result<Arc<Running>, DeskError> {
         match &*lock(&self.inner.phase) {
             Phase::SignedIn(running) => Ok(running.clone()),
             Phase::Resuming => Err(DeskError::Starting),
@@ -509,7 +508,11 @@ impl Desk {
         let my_clock = {
             let (desk, staff_id) = (self.clone(), row.staff_id);
             supervised("following my clock", events.clone(), move || {
-                team::follow_my_clock(desk.clone(), desk.inner.events.subscribe(), staff_id)
+                crate::features::team::desk::follow_my_clock(
+                    desk.clone(),
+                    desk.inner.events.subscribe(),
+                    staff_id,
+                )
             })
         };
         let info = session_info(&row, None);

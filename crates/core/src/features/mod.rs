@@ -3,3 +3,4 @@
 //! calls through the [`Desk`](crate::Desk).
 
 pub mod offers;
+pub mod team;

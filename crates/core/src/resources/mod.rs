@@ -6,15 +6,14 @@
 pub mod galleries;
 pub mod hotel;
 pub mod room_types;
-pub mod staff;
 
 use crate::engine::spec::{ResourceSpec, Resources};
 
 /// Every synced resource.
 pub static ALL: Resources = &[
     &crate::features::offers::spec::SPEC,
-    &staff::SPEC,
-    &staff::CLOCK_LOGS_SPEC,
+    &crate::features::team::spec::SPEC,
+    &crate::features::team::spec::CLOCK_LOGS_SPEC,
     &galleries::SPEC,
     &galleries::IMAGES_SPEC,
     &room_types::SPEC,

@@ -10,7 +10,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::engine::store::Row;
-use crate::resources::staff::full_name;
+use crate::features::team::spec::full_name;
 
 /// What a department is called when a colleague has none.
 pub const NO_DEPARTMENT: &str = "No department";

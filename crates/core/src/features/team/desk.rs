@@ -3,11 +3,11 @@
 
 use tokio::sync::broadcast::{error::RecvError, Receiver};
 
-use super::{lock, Desk, DeskError, SessionInfo};
 use crate::api::ApiError;
+use crate::desk::{lock, Desk, DeskError, SessionInfo};
 use crate::events::{ConnectionStatus, DeskEvent, ResourceKind};
-use crate::resources::staff::{CLOCK_LOGS, STAFF};
-use crate::team::{self, TeamBoard};
+use crate::features::team::spec::{CLOCK_LOGS, STAFF};
+use crate::features::team::{self, TeamBoard};
 
 /// What the clock button says on a server without the desk's clock toggle (the reference
 /// backend clocks only by face, at its terminal).

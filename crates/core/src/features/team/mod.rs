@@ -1,0 +1,9 @@
+//! The team (API.md §7): who is on duty, clocking in and out ([`model`]), the staff and clock
+//! logs as the engine syncs them ([`spec`]), and the handle the UI calls, `desk.team()`
+//! ([`desk`]).
+
+pub mod desk;
+pub mod model;
+pub mod spec;
+
+pub use model::*;
