@@ -12,8 +12,8 @@
 
 use std::time::{Duration, Instant};
 
-use hotelmate_core::chat::{self, ConversationFilter, Reader};
 use hotelmate_core::engine::store::Store;
+use hotelmate_core::features::chat::{self, ConversationFilter, Reader};
 use serde_json::{json, Value};
 
 const MESSAGES: i64 = 1000;

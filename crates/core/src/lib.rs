@@ -4,7 +4,6 @@
 //! has no Tauri dependency and is tested without a webview.
 
 pub mod api;
-pub mod chat;
 pub mod config;
 pub mod desk;
 pub mod engine;

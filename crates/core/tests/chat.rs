@@ -11,7 +11,7 @@ mod support;
 
 use std::time::Duration;
 
-use hotelmate_core::chat::{ConversationFilter, MessageStatus, ThreadView};
+use hotelmate_core::features::chat::{ConversationFilter, MessageStatus, ThreadView};
 use hotelmate_core::{Desk, DeskEvent};
 use hotelmate_sandbox::network::CutProxy;
 use hotelmate_sandbox::SandboxHandle;
@@ -708,7 +708,7 @@ async fn a_megabyte_message_is_kept_as_its_start_and_read_whole_on_request() {
     let kept: String = shown.parts.iter().map(|p| p.text.as_str()).collect();
     assert_eq!(
         kept.chars().count(),
-        hotelmate_core::engine::store::chat::MESSAGE_CHARS
+        hotelmate_core::features::chat::store::MESSAGE_CHARS
     );
     assert!(long.starts_with(&kept));
     assert_eq!(shown.clipped_from, Some(whole_chars as u32));
@@ -723,7 +723,7 @@ async fn a_megabyte_message_is_kept_as_its_start_and_read_whole_on_request() {
         .unwrap();
     let preview = row.last_message.as_deref().unwrap();
     assert!(
-        preview.chars().count() <= hotelmate_core::chat::PREVIEW_CHARS + 1,
+        preview.chars().count() <= hotelmate_core::features::chat::PREVIEW_CHARS + 1,
         "the list shows a line of it, not {} characters",
         preview.chars().count()
     );

@@ -70,7 +70,7 @@ async fn a_guests_link_to_this_computer_is_never_fetched_and_a_file_hosts_401_is
         WAIT,
         || async {
             desk.messages()
-                .conversations(hotelmate_core::chat::ConversationFilter::All, "")
+                .conversations(hotelmate_core::features::chat::ConversationFilter::All, "")
                 .unwrap()
                 .conversations
                 .iter()

@@ -1,7 +1,7 @@
 //! Guest messages: the conversation list, threads, replies, files, read state and claiming.
 
-use hotelmate_core::chat::{ConversationFilter, ConversationList, TextPart, ThreadView};
 use hotelmate_core::desk::ErrorCode;
+use hotelmate_core::features::chat::{ConversationFilter, ConversationList, TextPart, ThreadView};
 use hotelmate_core::{Desk, UiError};
 use tauri::ipc::Request;
 use tauri::State;
@@ -124,7 +124,7 @@ pub async fn chat_save_attachment(
 /// Opens a web link from a message in the system's browser (only `http`/`https`).
 #[tauri::command]
 pub fn open_link(url: String) -> Result<(), UiError> {
-    let Some(url) = hotelmate_core::chat::safe_link(&url) else {
+    let Some(url) = hotelmate_core::features::chat::safe_link(&url) else {
         return Err(UiError {
             code: ErrorCode::InvalidInput,
             field: Some("url".into()),

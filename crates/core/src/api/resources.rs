@@ -29,7 +29,7 @@ pub struct Resource {
     /// a gallery image's is `display_order`, API.md §5).
     pub order_field: &'static str,
     /// Text fields written by guests that the desk keeps only the start of
-    /// ([`crate::engine::store::chat::MESSAGE_CHARS`] characters): never edited on the desk, read whole
+    /// ([`crate::features::chat::store::MESSAGE_CHARS`] characters): never edited on the desk, read whole
     /// from the server when asked for.
     pub clipped: &'static [&'static str],
 }

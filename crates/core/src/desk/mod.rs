@@ -1,13 +1,11 @@
 //! `Desk`: the one facade the shell calls. It owns the store, the keyring vault, the API client,
 //! the in-process demo hotel when one is used, and the stream of [`DeskEvent`]s for the UI.
 
-mod chat_worker;
 mod demo;
 mod display;
 mod error;
 mod hotel_images;
 mod images;
-mod messages;
 mod pictures;
 mod preferences;
 mod room_types;
@@ -173,7 +171,7 @@ pub(crate) struct Tasks {
     /// Follows my own clock state: clocked elsewhere (the face terminal), and after a reconnect.
     my_clock: tokio::task::JoinHandle<()>,
     /// The guest chat: what its tasks and the Messages handle share.
-    chat: Arc<chat_worker::ChatShared>,
+    pub(crate) chat: Arc<crate::features::chat::worker::ChatShared>,
     /// Sends the chat's outbox and catches threads up.
     chat_sender: tokio::task::JoinHandle<()>,
     /// Holds the chat channels and applies their events.
@@ -516,7 +514,7 @@ impl Desk {
             })
         };
         let info = session_info(&row, None);
-        let chat = Arc::new(chat_worker::ChatShared::new(
+        let chat = Arc::new(crate::features::chat::worker::ChatShared::new(
             shared.clone(),
             row.staff_id,
             info.display_name.clone(),
@@ -524,18 +522,18 @@ impl Desk {
                 .options
                 .data_dir
                 .media()
-                .join(chat_worker::FILES_FOLDER),
+                .join(crate::features::chat::worker::FILES_FOLDER),
         ));
         let chat_sender = {
             let chat = chat.clone();
             supervised("sending replies to guests", events.clone(), move || {
-                chat_worker::run(chat.clone())
+                crate::features::chat::worker::run(chat.clone())
             })
         };
         let chat_live = {
             let chat = chat.clone();
             supervised("following guest conversations", events.clone(), move || {
-                chat_worker::follow(chat.clone())
+                crate::features::chat::worker::follow(chat.clone())
             })
         };
         let chat_announce = {
@@ -543,7 +541,7 @@ impl Desk {
             supervised(
                 "telling the screen of guest messages",
                 events.clone(),
-                move || chat_worker::announce(chat.clone()),
+                move || crate::features::chat::worker::announce(chat.clone()),
             )
         };
         let running = Running {
@@ -708,7 +706,7 @@ impl Desk {
             .options
             .data_dir
             .media()
-            .join(chat_worker::FILES_FOLDER);
+            .join(crate::features::chat::worker::FILES_FOLDER);
         if let Err(err) = std::fs::remove_dir_all(&chat_files) {
             if err.kind() != std::io::ErrorKind::NotFound {
                 tracing::warn!(error = %err, "the files of unsent replies could not be removed");

@@ -53,7 +53,7 @@ pub fn clip_fields(row: &mut Row, fields: &[&str]) {
             .get(*field)
             .and_then(serde_json::Value::as_str)
             .and_then(|text| {
-                crate::rules::text::clip(text, crate::engine::store::chat::MESSAGE_CHARS)
+                crate::rules::text::clip(text, crate::features::chat::store::MESSAGE_CHARS)
             });
         if let Some((kept, _)) = clipped {
             row.insert((*field).to_owned(), kept.into());

@@ -2,5 +2,6 @@
 //! [`ResourceSpec`](crate::engine::spec::ResourceSpec) for the engine, and the handle the UI
 //! calls through the [`Desk`](crate::Desk).
 
+pub mod chat;
 pub mod offers;
 pub mod team;

@@ -1,7 +1,6 @@
 //! The hotel's settings with its hero, landing-page and logo images (§4.1, a single object; the
-//! images are replaced as file parts, the text is not edited on the desk yet) and the
-//! guest-chat conversations (§8.2, a plain array keyed by `conversation_id`, written through
-//! the chat's own outbox). Both refuse row edits in words.
+//! images are replaced as file parts, the text is not edited on the desk yet). Row edits are
+//! refused in words.
 
 use serde_json::Value;
 
@@ -24,19 +23,6 @@ pub const SETTINGS: Resource = Resource {
     clipped: &[],
 };
 
-/// §8.2: every conversation, one plain array, newest first.
-pub const CONVERSATIONS: Resource = Resource {
-    name: "conversations",
-    path: "conversations",
-    mount: Mount::Chat,
-    listing: Listing::PlainArray,
-    id_key: "conversation_id",
-    upload: None,
-    order_field: "sort_order",
-    // A guest's last message, as long as the guest made it.
-    clipped: &["last_message"],
-};
-
 fn text(row: &Row, key: &str) -> Option<String> {
     row.get(key)
         .and_then(Value::as_str)
@@ -44,7 +30,7 @@ fn text(row: &Row, key: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn not_on_the_desk_yet(what: &'static str) -> FieldInvalid {
+pub(crate) fn not_on_the_desk_yet(what: &'static str) -> FieldInvalid {
     invalid(
         "id",
         format!("{what} are not edited on the desk yet; use the hotel's web app."),
@@ -93,26 +79,4 @@ pub static SETTINGS_SPEC: ResourceSpec = ResourceSpec {
     also_changes: &[],
     toasts_from_reconcile: true,
     copies: &["galleries"],
-};
-
-pub static CONVERSATIONS_SPEC: ResourceSpec = ResourceSpec {
-    kind: ResourceKind::Conversations,
-    api: CONVERSATIONS,
-    // Announced on chat channels, not the hotel's (§9.3): read every minute until the desk
-    // listens there.
-    broadcast: false,
-    interpret: |_, _| None,
-    title: |row| {
-        let room = row.get("room_number").map(Value::to_string);
-        room.map(|r| format!("Room {}", r.trim_matches('"')))
-    },
-    validate: |_, _, _| Err(not_on_the_desk_yet("Conversations")),
-    editable: &[],
-    image_fields: &[],
-    field_images: &[],
-    toast: |_, _| None,
-    permanent_failure: no_permanent_failures,
-    also_changes: &[],
-    toasts_from_reconcile: false,
-    copies: &[],
 };

@@ -18,7 +18,7 @@ pub static ALL: Resources = &[
     &galleries::IMAGES_SPEC,
     &room_types::SPEC,
     &hotel::SETTINGS_SPEC,
-    &hotel::CONVERSATIONS_SPEC,
+    &crate::features::chat::spec::CONVERSATIONS_SPEC,
 ];
 
 /// The description of the resource stored as `name`, if the desk syncs it.

@@ -3,8 +3,7 @@
 //! Everything the UI shows comes from here first, so the desk opens with no network. Writes that
 //! belong together are one transaction. Secrets never go in here (see [`crate::secrets`]).
 
-pub mod chat;
-mod migrations;
+pub(crate) mod migrations;
 mod outbox;
 pub mod records;
 mod session;
@@ -96,7 +95,7 @@ impl Store {
             .pragma_query_value(None, "user_version", |row| row.get(0))?)
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite inconsistent (transactions roll
         // back), so a poisoned lock is safe to keep using.
         self.conn

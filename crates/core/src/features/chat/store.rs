@@ -9,7 +9,7 @@
 use rusqlite::{params, OptionalExtension};
 use serde_json::Value;
 
-use super::{Store, StoreError};
+use crate::engine::store::{Store, StoreError};
 use crate::rules::text::clip;
 
 /// What is known of one thread besides its messages.
@@ -1007,7 +1007,7 @@ mod tests {
         let path = dir.path().join("desk.sqlite3");
         {
             let mut conn = rusqlite::Connection::open(&path).unwrap();
-            super::super::migrations::migrate_to(&mut conn, 7).unwrap();
+            crate::engine::store::migrations::migrate_to(&mut conn, 7).unwrap();
             for (id, conversation, body) in [
                 (1, 45, json!({"id": 1, "sender_type": "guest", "read_by_staff": false, "timestamp": "2026-11-24T08:00:00Z"}).to_string()),
                 (2, 45, json!({"id": 2, "sender_type": "guest", "read_by_staff": true}).to_string()),

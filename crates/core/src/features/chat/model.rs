@@ -5,17 +5,15 @@
 //! Not for: fetching, sending or applying live events (`crate::desk` does that; `events` reads
 //! what the chat channels say).
 
-pub mod events;
-
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use crate::engine::store::chat::{ChatOp, QueuedReply, ReplyState, ThreadState};
 use crate::engine::store::{Row, Store, StoreError};
-use crate::resources::hotel::CONVERSATIONS;
+use crate::features::chat::spec::CONVERSATIONS;
+use crate::features::chat::store::{ChatOp, QueuedReply, ReplyState, ThreadState};
 
 /// Which conversations the list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
@@ -309,7 +307,7 @@ pub fn message_view(message: &Value, me: i64) -> Option<ChatMessageView> {
         reply_to,
         attachments,
         clipped_from: message
-            .get(crate::engine::store::chat::CLIPPED_KEY)
+            .get(crate::features::chat::store::CLIPPED_KEY)
             .and_then(Value::as_u64)
             .filter(|_| !deleted)
             .map(|n| u32::try_from(n).unwrap_or(u32::MAX)),

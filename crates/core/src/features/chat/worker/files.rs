@@ -4,10 +4,7 @@
 use serde_json::Value;
 
 /// Keeps a file to be sent with a reply until it is sent: `<files>/<sha256>`.
-pub(in crate::desk) fn keep_file(
-    folder: &std::path::Path,
-    bytes: &[u8],
-) -> Result<String, std::io::Error> {
+pub(crate) fn keep_file(folder: &std::path::Path, bytes: &[u8]) -> Result<String, std::io::Error> {
     use sha2::Digest;
     let key = hex::encode(sha2::Sha256::digest(bytes));
     std::fs::create_dir_all(folder)?;
@@ -20,14 +17,14 @@ pub(in crate::desk) fn keep_file(
     Ok(key)
 }
 
-pub(super) fn read_file(folder: &std::path::Path, key: &str) -> Result<Vec<u8>, String> {
+pub(crate) fn read_file(folder: &std::path::Path, key: &str) -> Result<Vec<u8>, String> {
     if key.is_empty() || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(format!("a waiting file has a damaged name ({key})"));
     }
     std::fs::read(folder.join(key)).map_err(|err| format!("a waiting file cannot be read: {err}"))
 }
 
-pub(in crate::desk) fn remove_file(folder: &std::path::Path, key: &str) {
+pub(crate) fn remove_file(folder: &std::path::Path, key: &str) {
     if key.bytes().all(|b| b.is_ascii_hexdigit()) {
         if let Err(err) = std::fs::remove_file(folder.join(key)) {
             tracing::debug!(error = %err, "a sent file was not removed");
@@ -36,7 +33,7 @@ pub(in crate::desk) fn remove_file(folder: &std::path::Path, key: &str) {
 }
 
 /// The server's answer to taking a conversation over, as who handles it now.
-pub(in crate::desk) fn assigned_name(answer: &Value) -> Option<String> {
+pub(crate) fn assigned_name(answer: &Value) -> Option<String> {
     answer
         .get("assigned_staff")
         .and_then(|s| s.get("name"))

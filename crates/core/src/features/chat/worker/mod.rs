@@ -19,22 +19,22 @@ use std::sync::{Arc, Mutex};
 use serde_json::{Map, Value};
 use tokio::sync::Notify;
 
-use super::lock;
-use crate::chat::{room_label, unread_total};
-use crate::engine::store::chat::ChatOp;
+use crate::desk::lock;
 use crate::engine::store::Row;
 use crate::engine::SyncShared;
 use crate::events::DeskEvent;
-use crate::resources::hotel::CONVERSATIONS;
+use crate::features::chat::spec::CONVERSATIONS;
+use crate::features::chat::store::ChatOp;
+use crate::features::chat::{room_label, unread_total};
 
-pub(super) use files::{assigned_name, keep_file, remove_file};
-pub(super) use follow::follow;
-pub(super) use send::run;
+pub(crate) use files::{assigned_name, keep_file, remove_file};
+pub(crate) use follow::follow;
+pub(crate) use send::run;
 
 /// Where files waiting to be sent with a reply are kept, in the media folder.
-pub(super) const FILES_FOLDER: &str = "chat-files";
+pub(crate) const FILES_FOLDER: &str = "chat-files";
 /// Messages read when a reply's outcome is checked against its thread.
-pub(super) const CHECK_PAGE: usize = 50;
+pub(crate) const CHECK_PAGE: usize = 50;
 /// The UI hears that the chat changed at most this often: a guest's flood of messages reads
 /// the list a few times a second, not once a message (the first change is told at once).
 const ANNOUNCE_GAP: std::time::Duration = std::time::Duration::from_millis(200);
@@ -67,7 +67,7 @@ struct NewGuestMessages {
 }
 
 /// What the chat's tasks and the Messages handle share.
-pub(super) struct ChatShared {
+pub(crate) struct ChatShared {
     pub sync: Arc<SyncShared>,
     /// My staff id and name (my own messages never count as unread; "handled by you").
     pub me: i64,
@@ -111,8 +111,8 @@ impl ChatShared {
     }
 
     /// The reader of the chat's views (me).
-    pub fn reader(&self) -> crate::chat::Reader<'_> {
-        crate::chat::Reader {
+    pub fn reader(&self) -> crate::features::chat::Reader<'_> {
+        crate::features::chat::Reader {
             me: self.me,
             my_name: &self.my_name,
         }
@@ -231,7 +231,7 @@ impl ChatShared {
             .into_iter()
             .collect();
         store.patch_record(CONVERSATIONS.name, conversation_id, &unflag)?;
-        store.chat_queue(crate::engine::store::chat::NewChatEntry {
+        store.chat_queue(crate::features::chat::store::NewChatEntry {
             op: ChatOp::Read,
             conversation_id,
             message: "",
@@ -360,7 +360,7 @@ impl ChatShared {
 
 /// Tells the UI of the chat's changes until stopped (the task is aborted): a change at once,
 /// then at most one telling per [`ANNOUNCE_GAP`] for the changes made meanwhile.
-pub(in crate::desk) async fn announce(chat: Arc<ChatShared>) {
+pub(crate) async fn announce(chat: Arc<ChatShared>) {
     loop {
         chat.announce_wake.notified().await;
         chat.announce_now();

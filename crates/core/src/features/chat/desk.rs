@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::chat_worker::{self, ChatShared};
-use super::{lock, Desk, DeskError};
+use super::worker::{self as chat_worker, ChatShared};
 use crate::api::ApiError;
-use crate::chat::{self, ConversationFilter, ConversationList, ThreadView};
-use crate::engine::store::chat::{ChatOp, NewChatEntry, QueuedFile};
-use crate::resources::hotel::CONVERSATIONS;
+use crate::desk::{lock, Desk, DeskError};
+use crate::features::chat::spec::CONVERSATIONS;
+use crate::features::chat::store::{ChatOp, NewChatEntry, QueuedFile};
+use crate::features::chat::{self, ConversationFilter, ConversationList, ThreadView};
 
 /// A thread read from the server when the desk has fewer messages than asked: at least this
 /// many at a time, so scrolling back costs few requests.
@@ -47,7 +47,7 @@ const ATTACHMENT_TYPES: &[(&str, &str)] = &[
 const PREPARED_IMAGE_TYPES: &[&str] = &["jpg", "jpeg", "png", "webp", "bmp"];
 /// A reply's text, as the server stores it (a `TextField`; this keeps a paste sane): what the
 /// desk keeps of any message, so a reply of mine is never kept clipped.
-const MAX_MESSAGE_CHARS: usize = crate::engine::store::chat::MESSAGE_CHARS;
+const MAX_MESSAGE_CHARS: usize = crate::features::chat::store::MESSAGE_CHARS;
 
 /// The guest chat of a signed-in desk.
 pub struct Messages<'a> {
@@ -317,7 +317,7 @@ impl Messages<'_> {
         let (conversation_id, current) = self.my_message(&chat, message_id)?;
         // Editing starts from the text: the desk has only the start of a clipped one.
         if current
-            .get(crate::engine::store::chat::CLIPPED_KEY)
+            .get(crate::features::chat::store::CLIPPED_KEY)
             .is_some()
         {
             return Err(DeskError::InvalidInput {
@@ -458,7 +458,7 @@ impl Messages<'_> {
     }
 
     /// The whole text of a message the desk keeps only the start of (a guest wrote more than
-    /// [`crate::engine::store::chat::MESSAGE_CHARS`] characters), read from the server for the person
+    /// [`crate::features::chat::store::MESSAGE_CHARS`] characters), read from the server for the person
     /// who asked; it is shown, never stored. Needs the server.
     pub async fn whole_message(
         &self,

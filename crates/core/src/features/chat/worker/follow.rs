@@ -10,16 +10,16 @@ use serde_json::Value;
 use tokio::sync::broadcast;
 
 use super::ChatShared;
-use crate::chat::events::{self as chat_events, ChatHint};
-use crate::chat::room_label;
 use crate::engine::store::Row;
 use crate::events::{DeskEvent, ResourceKind};
-use crate::resources::hotel::CONVERSATIONS;
+use crate::features::chat::events::{self as chat_events, ChatHint};
+use crate::features::chat::room_label;
+use crate::features::chat::spec::CONVERSATIONS;
 
 /// Holds the chat channels on the desk's Pusher connection and applies their events, until
 /// stopped (the task is aborted). Without live updates, threads are caught up whenever the
 /// conversation list is read again (every minute).
-pub(in crate::desk) async fn follow(chat: Arc<ChatShared>) {
+pub(crate) async fn follow(chat: Arc<ChatShared>) {
     let mut desk_events = chat.sync.events.subscribe();
     let slug = chat.sync.slug.clone();
     let client = chat.sync.socket_client();

@@ -12,8 +12,8 @@ use super::catch_up::catch_up_all;
 use super::files::{read_file, remove_file};
 use super::{is_mine, ChatShared, CHECK_PAGE};
 use crate::api::{ApiError, ImageFile, Progress};
-use crate::engine::store::chat::{ChatOp, QueuedReply, ReplyState};
 use crate::events::{ConnectionStatus, DeskEvent, ResourceKind};
+use crate::features::chat::store::{ChatOp, QueuedReply, ReplyState};
 
 const RETRY_BASE: Duration = Duration::from_secs(1);
 const RETRY_CAP: Duration = Duration::from_secs(30);
@@ -21,7 +21,7 @@ const RETRY_CAP: Duration = Duration::from_secs(30);
 /// Why an entry was not sent: the server's answer, or this desk's own trouble, which is never
 /// taken for a refusal by the server.
 #[derive(Debug, thiserror::Error)]
-pub(super) enum SendError {
+pub(crate) enum SendError {
     #[error(transparent)]
     Api(#[from] ApiError),
     /// This desk's database failed: the entry stays as it is and is tried again later.
@@ -33,7 +33,7 @@ pub(super) enum SendError {
 }
 
 /// How the sending turn ended.
-pub(super) enum Turn {
+pub(crate) enum Turn {
     /// Everything that can be sent was.
     Done,
     /// The server could not be reached; try again later.
@@ -43,7 +43,7 @@ pub(super) enum Turn {
 }
 
 /// Sends the chat's outbox and catches threads up until stopped (the task is aborted).
-pub(in crate::desk) async fn run(chat: Arc<ChatShared>) {
+pub(crate) async fn run(chat: Arc<ChatShared>) {
     let mut events = chat.sync.events.subscribe();
     let mut failures = 0u32;
     loop {

@@ -11,7 +11,7 @@ use super::send::Turn;
 use super::ChatShared;
 use crate::api::ApiError;
 use crate::desk::lock;
-use crate::resources::hotel::CONVERSATIONS;
+use crate::features::chat::spec::CONVERSATIONS;
 
 /// A thread is never read back further than this many pages in one catch-up...
 const CATCH_UP_PAGES: usize = 20;
@@ -21,7 +21,7 @@ const CATCH_UP_BATCH: usize = 100;
 /// Reads the threads that changed on the server since this desk last had them: every thread
 /// with a cache whose conversation has a newer last message, every thread with unread guest
 /// messages, and any thread a damaged event named.
-pub(super) async fn catch_up_all(chat: &Arc<ChatShared>) -> Turn {
+pub(crate) async fn catch_up_all(chat: &Arc<ChatShared>) -> Turn {
     let named: Vec<i64> = std::mem::take(&mut *lock(&chat.refetch))
         .into_iter()
         .collect();
@@ -80,7 +80,7 @@ fn threads_behind(
             continue;
         }
         match cached.get(&id) {
-            Some((newest, at)) if crate::chat::is_behind(&row, at.as_deref()) => {
+            Some((newest, at)) if crate::features::chat::is_behind(&row, at.as_deref()) => {
                 behind.push((id, Some(*newest)));
             }
             None if row.get("has_unread").and_then(Value::as_bool) == Some(true) => {
@@ -142,7 +142,7 @@ async fn catch_up_thread(
         if reached {
             break;
         }
-        before = crate::chat::page_back_from(&ids);
+        before = crate::features::chat::page_back_from(&ids);
     }
     if changed > 0 {
         chat.changed(Some(conversation_id));

@@ -1,0 +1,14 @@
+//! Guest chat (API.md §8): the conversation list and threads as the screen shows them
+//! ([`model`]), the chat channels' events ([`events`]), the messages and replies kept in the
+//! local database ([`store`]), the conversations as the engine syncs them ([`spec`]), the
+//! background work that sends replies and follows the channels ([`worker`]), and the handle the
+//! UI calls, `desk.messages()` ([`desk`]).
+
+pub mod desk;
+pub mod events;
+pub mod model;
+pub mod spec;
+pub mod store;
+pub(crate) mod worker;
+
+pub use model::*;

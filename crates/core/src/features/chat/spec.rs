@@ -1,0 +1,45 @@
+//! The guest-chat conversations as the engine syncs them (§8.2, a plain array keyed by
+//! `conversation_id`). Messages are not rows of the engine: they are written through the chat's
+//! own outbox ([`super::store`]); conversation rows are never edited on the desk.
+
+use serde_json::Value;
+
+use crate::api::{Listing, Mount, Resource};
+use crate::engine::spec::{no_permanent_failures, ResourceSpec};
+use crate::events::ResourceKind;
+use crate::resources::hotel::not_on_the_desk_yet;
+
+/// §8.2: every conversation, one plain array, newest first.
+pub const CONVERSATIONS: Resource = Resource {
+    name: "conversations",
+    path: "conversations",
+    mount: Mount::Chat,
+    listing: Listing::PlainArray,
+    id_key: "conversation_id",
+    upload: None,
+    order_field: "sort_order",
+    // A guest's last message, as long as the guest made it.
+    clipped: &["last_message"],
+};
+
+pub static CONVERSATIONS_SPEC: ResourceSpec = ResourceSpec {
+    kind: ResourceKind::Conversations,
+    api: CONVERSATIONS,
+    // Announced on chat channels, not the hotel's (§9.3): read every minute until the desk
+    // listens there.
+    broadcast: false,
+    interpret: |_, _| None,
+    title: |row| {
+        let room = row.get("room_number").map(Value::to_string);
+        room.map(|r| format!("Room {}", r.trim_matches('"')))
+    },
+    validate: |_, _, _| Err(not_on_the_desk_yet("Conversations")),
+    editable: &[],
+    image_fields: &[],
+    field_images: &[],
+    toast: |_, _| None,
+    permanent_failure: no_permanent_failures,
+    also_changes: &[],
+    toasts_from_reconcile: false,
+    copies: &[],
+};
