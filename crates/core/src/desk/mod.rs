@@ -2,7 +2,6 @@
 //! the in-process demo hotel when one is used, and the stream of [`DeskEvent`]s for the UI.
 
 mod demo;
-mod display;
 mod error;
 mod hotel_images;
 mod images;
@@ -17,11 +16,11 @@ use std::time::Duration;
 
 use tokio::sync::broadcast;
 
-pub use crate::features::team::desk::CLOCK_REFUSED;
-pub use display::{
+pub use crate::features::display::desk::{
     bookable_on, time_zones, today_in, DisplayContent, DisplaySettings, DisplaySettingsChange,
     LeaveDisplay, SlideImage,
 };
+pub use crate::features::team::desk::CLOCK_REFUSED;
 pub use error::{DeskError, ErrorCode};
 pub use hotel_images::HotelImageSlot;
 pub use pictures::{GalleryPatch, ImagePatch};
@@ -117,7 +116,7 @@ pub(crate) struct Inner {
     pub(crate) transitions: tokio::sync::Mutex<()>,
     demo: tokio::sync::Mutex<Option<RunningDemo>>,
     /// Wrong PINs typed on the reception display lately.
-    pin_guard: Mutex<display::PinGuard>,
+    pub(crate) pin_guard: Mutex<crate::features::display::desk::PinGuard>,
     /// No toasts while the reception display shows on this computer.
     pub(crate) toasts_paused: Arc<std::sync::atomic::AtomicBool>,
 }
@@ -205,7 +204,7 @@ impl Desk {
                 phase: Mutex::new(Phase::SignedOut),
                 transitions: tokio::sync::Mutex::new(()),
                 demo: tokio::sync::Mutex::new(None),
-                pin_guard: Mutex::new(display::PinGuard::default()),
+                pin_guard: Mutex::new(crate::features::display::desk::PinGuard::default()),
                 toasts_paused: Arc::default(),
             }),
         })

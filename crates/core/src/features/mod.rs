@@ -3,5 +3,6 @@
 //! calls through the [`Desk`](crate::Desk).
 
 pub mod chat;
+pub mod display;
 pub mod offers;
 pub mod team;

@@ -13,9 +13,9 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
-use super::{Desk, DeskError};
 use crate::api::{ApiClient, ApiError, SINGLETON_ID};
 use crate::config::ApiBase;
+use crate::desk::{Desk, DeskError};
 use crate::features::offers::Offer;
 use crate::features::team::{TeamGroup, TeamMember};
 use crate::resources::hotel::SETTINGS;
@@ -97,7 +97,7 @@ const PIN_DIGITS: std::ops::RangeInclusive<usize> = 6..=12;
 /// Wrong tries lately, of the PIN and of staff sign-ins alike (kept in memory: a restart is a
 /// walk to the machine anyway).
 #[derive(Default)]
-pub(super) struct PinGuard {
+pub(crate) struct PinGuard {
     failures: u32,
     /// Lockouts since the last right answer: each doubles the next.
     lockouts: u32,
@@ -350,12 +350,12 @@ impl Display<'_> {
         let running = self.desk.running()?;
         // Staff passwords are guessed as PINs are: the same lockouts (before, twelve guesses
         // went through in a tenth of a second).
-        super::lock(&self.desk.inner.pin_guard).check_open()?;
+        crate::desk::lock(&self.desk.inner.pin_guard).check_open()?;
         let base: &ApiBase = running.client.base();
         let anonymous =
             ApiClient::with_timeout(base.clone(), self.desk.inner.options.request_timeout)?;
         let answer = anonymous.login(username, password).await;
-        let mut guard = super::lock(&self.desk.inner.pin_guard);
+        let mut guard = crate::desk::lock(&self.desk.inner.pin_guard);
         match answer {
             Ok(login) if login.slug() == Some(session.hotel_slug.as_str()) => {
                 guard.right();
@@ -385,7 +385,7 @@ impl Display<'_> {
     }
 
     fn check_pin(&self, pin: &str) -> Result<(), DeskError> {
-        let mut guard = super::lock(&self.desk.inner.pin_guard);
+        let mut guard = crate::desk::lock(&self.desk.inner.pin_guard);
         guard.check_open()?;
         let store = &self.desk.inner.store;
         let stored = store.preference(PIN_KEY)?;
