@@ -11,8 +11,6 @@ pub mod events;
 pub mod features;
 pub mod media;
 pub mod notify;
-pub mod pictures;
-pub mod resources;
 pub mod rules;
 pub mod secrets;
 pub mod typescript;

@@ -371,7 +371,7 @@ mod tests {
     }
 
     use super::*;
-    use crate::resources;
+    use crate::features as resources;
 
     fn change(action: &str) -> DeskEvent {
         DeskEvent::RemoteChange {

@@ -15,8 +15,8 @@ use hotelmate_core::config::{ApiBase, DataDir};
 use hotelmate_core::desk::ImagePatch;
 use hotelmate_core::engine::push;
 use hotelmate_core::engine::store::{EntryState, Store};
+use hotelmate_core::features::room_types::spec::SPEC as ROOM_TYPES_SPEC;
 use hotelmate_core::media::MediaCache;
-use hotelmate_core::resources::room_types::SPEC as ROOM_TYPES_SPEC;
 use hotelmate_core::secrets::StaffToken;
 use hotelmate_core::{ConnectionStatus, Desk, DeskOptions};
 use reqwest::Method;
@@ -270,7 +270,7 @@ async fn replay(
 /// like an existing one (the server's 500, §5.1) is refused in words, once.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_image_added_to_a_gallery_made_offline_lands_in_it_and_a_duplicate_name_is_refused() {
-    use hotelmate_core::resources::galleries::SPEC as GALLERIES;
+    use hotelmate_core::features::galleries::spec::SPEC as GALLERIES;
     let server = sandbox().await;
     let (_dir, store, media, client) = outbox_of(&server).await;
     let tok = token(&server, "sean.murphy").await;

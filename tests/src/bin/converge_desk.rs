@@ -22,7 +22,7 @@ use hotelmate_core::config::{DataDir, PusherEndpoint};
 use hotelmate_core::desk::{GalleryPatch, ImagePatch, Resolution, RoomTypePatch};
 use hotelmate_core::events::ResourceKind;
 use hotelmate_core::features::offers::OfferPatch;
-use hotelmate_core::pictures::PicturesOverview;
+use hotelmate_core::features::pictures::PicturesOverview;
 use hotelmate_core::secrets::TokenVault;
 use hotelmate_core::{Desk, DeskEvent, DeskOptions, SignInRequest};
 use serde_json::{json, Map, Value};

@@ -10,9 +10,9 @@ use tokio::sync::broadcast;
 
 use super::DeskEvent;
 use crate::engine::store::Store;
+use crate::features as resources;
 use crate::media::shown::image_urls;
 use crate::media::ShownImages;
-use crate::resources;
 
 /// A burst of changes (a reconcile, a colleague's edits) costs one pass.
 const SETTLE: Duration = Duration::from_millis(500);

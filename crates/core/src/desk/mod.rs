@@ -3,11 +3,8 @@
 
 mod demo;
 mod error;
-mod hotel_images;
 mod images;
-mod pictures;
 mod preferences;
-mod room_types;
 mod rows;
 mod types;
 
@@ -20,11 +17,11 @@ pub use crate::features::display::desk::{
     bookable_on, time_zones, today_in, DisplayContent, DisplaySettings, DisplaySettingsChange,
     LeaveDisplay, SlideImage,
 };
+pub use crate::features::galleries::desk::{GalleryPatch, ImagePatch};
+pub use crate::features::hotel_images::desk::HotelImageSlot;
+pub use crate::features::room_types::desk::RoomTypePatch;
 pub use crate::features::team::desk::CLOCK_REFUSED;
 pub use error::{DeskError, ErrorCode};
-pub use hotel_images::HotelImageSlot;
-pub use pictures::{GalleryPatch, ImagePatch};
-pub use room_types::RoomTypePatch;
 pub use types::{
     ComputerSettings, Conflict, ConnectionStatus, DeskEvent, DeskInfo, FieldProblem, OutboxSummary,
     Resolution, SessionInfo, SignInAgain, SignInRequest, UiError,
@@ -447,7 +444,7 @@ impl Desk {
             row.hotel_slug.clone(),
             self.inner.events.clone(),
             crate::engine::Schedule {
-                resources: crate::resources::ALL,
+                resources: crate::features::ALL,
                 socket,
                 poll: self.inner.options.poll_interval,
                 recheck: self.inner.options.unavailable_recheck,
@@ -473,7 +470,7 @@ impl Desk {
             crate::notify::Notifier::start(
                 self.inner.events.subscribe(),
                 self.muted_toasts(),
-                crate::resources::ALL,
+                crate::features::ALL,
                 row.staff_id,
                 self.inner.events.clone(),
                 self.inner.toasts_paused.clone(),
@@ -797,7 +794,7 @@ impl Desk {
     /// An image to show (a photo URL of a stored row): from this desk's disk when it was shown
     /// before, so it shows with no network; else fetched once and kept.
     pub async fn image(&self, url: &str) -> Result<ShownImage, DeskError> {
-        if let Some(hash) = url.strip_prefix(crate::pictures::LOCAL_IMAGE_PREFIX) {
+        if let Some(hash) = url.strip_prefix(crate::features::galleries::LOCAL_IMAGE_PREFIX) {
             // An image prepared here and waiting to be uploaded (`UploadView::preview`).
             let image = self
                 .inner

@@ -9,7 +9,7 @@ use crate::engine::push::ConflictDetail;
 use crate::engine::spec::ResourceSpec;
 use crate::engine::store::{EntryState, Op, Row};
 use crate::engine::view::{self, ViewRow};
-use crate::resources;
+use crate::features as resources;
 
 impl Desk {
     /// Every row of `spec` as shown here (no network).

@@ -8,7 +8,7 @@
 //!
 //! One worker task owns all sync traffic, so a reconcile never races an edit being sent.
 //! The engine names no resource: each is described once ([`spec::ResourceSpec`]) in
-//! `crate::resources`, and the desk hands the list to [`SyncEngine::start`].
+//! `crate::features`, and the desk hands the list to [`SyncEngine::start`].
 
 pub mod heard;
 pub mod link;

@@ -811,7 +811,7 @@ async fn replay_added_image(
     if store.outbox_entry(entry.seq)?.is_none() {
         // Cancelled while it was on its way: take it out again.
         if let Some(id) = answer.get("id").and_then(Value::as_i64) {
-            let images = crate::resources::galleries::GALLERY_IMAGES;
+            let images = crate::features::galleries::spec::GALLERY_IMAGES;
             if let Err(err) = client.remove(images, slug, id).await {
                 tracing::warn!(%err, id, "a cancelled upload could not be removed from its gallery");
             }

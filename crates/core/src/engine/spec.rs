@@ -1,5 +1,5 @@
 //! How a resource is described to the engine, once, in its own module outside `sync`
-//! (`crate::resources`). The engine works from these descriptions and names no resource.
+//! (`crate::features`). The engine works from these descriptions and names no resource.
 
 use serde_json::Value;
 

@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::api::{Listing, Mount, Resource};
 use crate::engine::spec::{no_permanent_failures, ResourceSpec};
 use crate::events::ResourceKind;
-use crate::resources::hotel::not_on_the_desk_yet;
+use crate::features::hotel_images::spec::not_on_the_desk_yet;
 
 /// §8.2: every conversation, one plain array, newest first.
 pub const CONVERSATIONS: Resource = Resource {

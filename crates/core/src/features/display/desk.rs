@@ -16,9 +16,9 @@ use ts_rs::TS;
 use crate::api::{ApiClient, ApiError, SINGLETON_ID};
 use crate::config::ApiBase;
 use crate::desk::{Desk, DeskError};
+use crate::features::hotel_images::spec::SETTINGS;
 use crate::features::offers::Offer;
 use crate::features::team::{TeamGroup, TeamMember};
-use crate::resources::hotel::SETTINGS;
 
 /// One image of the gallery slideshow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -3,7 +3,7 @@
 //! name, role or department. Pure: the desk reads the rows, this builds what the Team screen
 //! shows.
 //!
-//! Not for: fetching or storing (the sync engine does that, `crate::resources::staff`).
+//! Not for: fetching or storing (the sync engine does that, `crate::features::team::spec`).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -5,10 +5,10 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{Desk, DeskError};
 use crate::api::SINGLETON_ID;
+use crate::desk::{Desk, DeskError};
 use crate::engine::spec::FieldImage;
-use crate::resources::hotel::{HOTEL_IMAGES, SETTINGS_SPEC};
+use crate::features::hotel_images::spec::{HOTEL_IMAGES, SETTINGS_SPEC};
 
 /// One of the hotel's three image slots.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -6,11 +6,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use super::{Desk, DeskError};
+use crate::desk::{Desk, DeskError};
 use crate::engine::store::Row;
+use crate::features::pictures::PicturesOverview;
+use crate::features::room_types::spec::SPEC;
 use crate::media::Crop;
-use crate::pictures::PicturesOverview;
-use crate::resources::room_types::SPEC;
 
 /// A room type's fields as the editor sends them (only those that changed; a new room type
 /// needs a name and a price).

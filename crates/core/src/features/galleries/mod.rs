@@ -1,0 +1,9 @@
+//! Galleries (API.md §5): the views the Pictures screen draws ([`model`]), galleries and
+//! their images as the engine syncs them ([`spec`]), and the gallery actions of
+//! `desk.pictures()` ([`desk`]).
+
+pub mod desk;
+pub mod model;
+pub mod spec;
+
+pub use model::*;

@@ -1,0 +1,9 @@
+//! The hotel's own images, hero, landing page and logo, in its settings (API.md §4): the
+//! slots as the Pictures screen shows them ([`model`]), the settings as the engine syncs them
+//! ([`spec`]), and `desk.hotel_images()` ([`desk`]).
+
+pub mod desk;
+pub mod model;
+pub mod spec;
+
+pub use model::*;

@@ -1,0 +1,193 @@
+//! Everything the Pictures screen shows, from three features: the hotel's image slots
+//! ([`super::hotel_images`]), its galleries ([`super::galleries`]) and its room types
+//! ([`super::room_types`]), as stored here (no network).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+use crate::api::SINGLETON_ID;
+use crate::desk::{Desk, DeskError, HotelImageSlot};
+use crate::engine::store::{adds_image, EntryState, Op, Row, ADDED_FILE, IMAGE_FIELD};
+use crate::features::galleries::spec::{IMAGES_SPEC, SPEC as GALLERIES_SPEC};
+use crate::features::galleries::{self, GalleryView};
+use crate::features::hotel_images::spec::SETTINGS;
+use crate::features::hotel_images::{self, HotelImageView};
+use crate::features::room_types::spec::SPEC as ROOM_TYPES_SPEC;
+use crate::features::room_types::{self, RoomTypeView};
+use crate::rules::row::{order, text};
+
+/// The Pictures screen's handle (`desk.pictures()`); the galleries' actions are in
+/// [`crate::features::galleries::desk`].
+pub struct Pictures<'a> {
+    pub(crate) desk: &'a Desk,
+}
+
+impl Desk {
+    pub fn pictures(&self) -> Pictures<'_> {
+        Pictures { desk: self }
+    }
+}
+
+impl Pictures<'_> {
+    pub fn overview(&self) -> Result<PicturesOverview, DeskError> {
+        self.desk.running()?;
+        let store = &self.desk.inner.store;
+        let settings = store
+            .record(SETTINGS.name, SINGLETON_ID)?
+            .unwrap_or_default();
+        let waiting: Vec<String> = store
+            .outbox_entries(SETTINGS.name)?
+            .into_iter()
+            .filter(|e| {
+                e.op == Op::Upload && matches!(e.state, EntryState::Pending | EntryState::Sending)
+            })
+            .filter_map(|e| {
+                e.fields
+                    .get(IMAGE_FIELD)
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            })
+            .collect();
+        let hotel_images = HotelImageSlot::ALL
+            .into_iter()
+            .map(|slot| HotelImageView {
+                slot,
+                label: slot.label().to_owned(),
+                url: settings
+                    .get(slot.image().shown_field)
+                    .and_then(Value::as_str)
+                    .filter(|u| !u.is_empty())
+                    .map(str::to_owned),
+                source: hotel_images::image_source(
+                    &settings,
+                    slot.override_field(),
+                    slot.image().shown_field,
+                ),
+                pending: waiting.iter().any(|f| f == slot.image().file_field),
+                aspect: slot.aspect(),
+            })
+            .collect();
+        // Galleries as shown: the server's, with this desk's own new, changed and deleted ones.
+        let mut gallery_views = self.desk.view_rows(&GALLERIES_SPEC)?;
+        gallery_views.sort_by_cached_key(|v| hotel_order(&v.row, "display_order"));
+        let mut type_views = self.desk.view_rows(&ROOM_TYPES_SPEC)?;
+        type_views.sort_by_cached_key(|v| hotel_order(&v.row, "sort_order"));
+        let mut galleries: Vec<_> = gallery_views
+            .iter()
+            .map(|v| {
+                let mut gallery = galleries::gallery(&v.row);
+                gallery.sync = v.sync.clone();
+                gallery.restored = v.restored;
+                gallery
+            })
+            .collect();
+        // Captions and alt text as edited here (and not yet read back through the galleries).
+        // An image the images list has not brought yet (a first read still going, a failed one)
+        // is folded over its gallery's copy, so an edit of it shows at once all the same.
+        let listed_images = store.records(IMAGES_SPEC.name())?;
+        let listed: std::collections::HashSet<i64> = listed_images
+            .iter()
+            .filter_map(crate::engine::store::records::row_id)
+            .collect();
+        let mut image_rows = listed_images;
+        image_rows.extend(
+            gallery_views
+                .iter()
+                .filter_map(|v| v.row.get("images").and_then(Value::as_array))
+                .flatten()
+                .filter_map(Value::as_object)
+                .filter(|image| {
+                    crate::engine::store::records::row_id(image)
+                        .is_some_and(|id| !listed.contains(&id))
+                })
+                .cloned(),
+        );
+        let image_entries = store.outbox_entries(IMAGES_SPEC.name())?;
+        let edited: std::collections::HashMap<i64, crate::engine::view::ViewRow> =
+            crate::engine::view::fold(
+                image_rows,
+                &image_entries,
+                IMAGES_SPEC.image_fields,
+                IMAGES_SPEC.api.order_field,
+            )
+            .into_iter()
+            .filter_map(|v| Some((crate::engine::store::records::row_id(&v.row)?, v)))
+            .collect();
+        for image in galleries.iter_mut().flat_map(|g| g.images.iter_mut()) {
+            if let Some(view) = edited.get(&image.id) {
+                galleries::overlay(image, view);
+            }
+        }
+        // Images deleted here are gone from view at once, before the server is told, and after
+        // (until the galleries, read again at once, no longer list them).
+        let deleted: Vec<i64> = image_entries
+            .iter()
+            .filter(|e| e.op == Op::Delete)
+            .map(|e| e.target)
+            .collect();
+        let sync = self.desk.sync()?;
+        for gallery in &mut galleries {
+            gallery.images.retain(|image| {
+                let just_deleted = sync.deleted_here(IMAGES_SPEC.name(), image.id);
+                !deleted.contains(&image.id) && !just_deleted
+            });
+        }
+        // Images added here and not yet on the server, under their galleries.
+        for entry in store.outbox_entries(GALLERIES_SPEC.name())? {
+            if !adds_image(&entry) {
+                continue;
+            }
+            let Some(gallery) = galleries.iter_mut().find(|g| g.id == entry.target) else {
+                continue;
+            };
+            gallery.uploads.push(galleries::UploadView {
+                upload: entry.seq,
+                file_name: entry
+                    .fields
+                    .get(ADDED_FILE)
+                    .and_then(Value::as_str)
+                    .unwrap_or("image")
+                    .to_owned(),
+                preview: entry
+                    .media
+                    .as_deref()
+                    .map(|hash| format!("{}{hash}", galleries::LOCAL_IMAGE_PREFIX)),
+                state: match entry.state {
+                    EntryState::Pending => galleries::UploadState::Waiting,
+                    EntryState::Sending => galleries::UploadState::Sending,
+                    EntryState::Conflict | EntryState::Rejected => galleries::UploadState::Refused,
+                },
+                message: entry.problem.clone(),
+            });
+        }
+        let room_types = type_views
+            .iter()
+            .map(|v| {
+                let mut room_type = room_types::room_type(&v.row);
+                room_type.restored = v.restored;
+                room_type.sync = v.sync.clone();
+                room_type.photo_pending = v.pending_media.is_some();
+                room_type
+            })
+            .collect();
+        Ok(PicturesOverview {
+            hotel_images,
+            galleries,
+            room_types,
+        })
+    }
+}
+
+/// Everything the Pictures screen shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PicturesOverview {
+    pub hotel_images: Vec<HotelImageView>,
+    pub galleries: Vec<GalleryView>,
+    pub room_types: Vec<RoomTypeView>,
+}
+
+/// Where the hotel puts a row (`display_order` / `sort_order`), then by name.
+pub fn hotel_order(row: &Row, key: &str) -> (i64, String) {
+    (order(row, key), text(row, "name").to_lowercase())
+}
