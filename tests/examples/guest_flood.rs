@@ -14,10 +14,13 @@
 //! - memory: resident memory every second, of the desk process and of the desk with the WebKit
 //!   processes it started, with their CPU time.
 //!
+//! The desk is the release build (`cargo xtask bench chat` builds it), as a hotel runs it.
+//!
 //! Goals: everything stored within 10 s of the last message, no gap between frames over 100 ms,
 //! the desk process's resident memory under 400 MiB (what the issue measured: 215 MiB growing to
 //! 800). The desk's WebKit processes (the desk window's, the reception display's and WebKit's
-//! network process) hold about 570 MiB more at rest: their total is printed, with its growth. The desk that never catches up is given 120 s
+//! network process) hold about 570 MiB more at rest: their total is printed, with its growth.
+//! The desk that never catches up is given 120 s
 //! after the last message. Prints a table, writes `target/bench/guest_flood.json`, and exits
 //! non-zero when a goal is missed. `--messages N --seconds S` change the flood (default 10,000
 //! in 90 s).
