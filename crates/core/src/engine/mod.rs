@@ -9,6 +9,31 @@
 //! One worker task owns all sync traffic, so a reconcile never races an edit being sent.
 //! The engine names no resource: each is described once ([`spec::ResourceSpec`]) in
 //! `crate::features`, and the desk hands the list to [`SyncEngine::start`].
+//!
+//! ## Tuning
+//! The replay sends updates of different rows four at a time (each row's own edits in order), and
+//! from a distant server (one answering in 2 ms or more) it reads the drain's merge bases with one
+//! read of the list while the socket is subscribed; a row an event names after that read is read
+//! again on its own before its PATCH ([`heard`]), so a colleague's change is still offered
+//! as a conflict. A change queued while a list is being read again is sent first (the reread
+//! starts over after it, and finishes first once it has been put off for 5 s); a new order's
+//! PATCHes go four at a time, with updates that leave `sort_order` alone beside them, and while
+//! nothing answers, the worker asks the server's root every 2 s
+//! between its backed-off retries, so a desk is back within moments of the network. An image added
+//! to a gallery is an outbox entry of its own (three are uploaded at a time); before one whose
+//! outcome is unknown is sent again, the gallery is read and a new image with the same bytes means
+//! it arrived. A gallery's new image order is one entry sent as one `reorder_images` call. A list
+//! read again asks at once for every page it filled last time. Galleries, room types and the
+//! hotel's settings are not announced row by row, so what a reconcile finds changed (and this desk
+//! did not change) is told as a colleague's change (`toasts_from_reconcile`). Every failure has a
+//! class (`api::ErrorClass`): transient (retried with backoff; a round in which something failed
+//! keeps its delay whatever else answered), unavailable (a 403/404/405 or an unreadable answer on a
+//! list: the area is marked in `SyncShared`, its queued changes wait, and it is asked again every 15
+//! minutes on the quiet timer), refused (a write's 4xx: kept for the person with the server's
+//! words), sign-in (401). Resources no event announces are read on their own timer, so an event's
+//! reconcile reads only what the event named. A restore ("keep mine" on a row deleted elsewhere) is
+//! a create of the whole remembered row whose target is the deleted id; the id map then marks the
+//! new row as restored.
 
 pub mod heard;
 pub mod link;
