@@ -603,29 +603,7 @@ async fn a_guests_flood_is_stored_whole_announced_once_each_and_told_to_the_scre
     };
 
     let started = std::time::Instant::now();
-    let writers: Vec<_> = (0..CONNECTIONS)
-        .map(|writer| {
-            let url = format!(
-                "{}/api/chat/killarney/conversations/{ROOM_102}/messages/send/",
-                server.base_url()
-            );
-            tokio::spawn(async move {
-                let guest = reqwest::Client::new();
-                for n in (writer..FLOOD).step_by(CONNECTIONS) {
-                    let sent = guest
-                        .post(&url)
-                        .json(&json!({ "message": format!("Flood message {n}: hello?") }))
-                        .send()
-                        .await
-                        .unwrap();
-                    assert!(sent.status().is_success(), "{}", sent.status());
-                }
-            })
-        })
-        .collect();
-    for writer in writers {
-        writer.await.unwrap();
-    }
+    guest_floods(&server, ROOM_102, FLOOD, CONNECTIONS, "Flood message").await;
     let sent_in = started.elapsed();
     eventually(
         "every message of the flood is on the desk",
@@ -774,37 +752,7 @@ async fn a_flood_during_an_outage_is_caught_up_in_batches_and_the_thread_has_no_
         .map(|m| m.id)
         .collect();
     proxy.cut();
-    let url = format!(
-        "{}/api/chat/killarney/conversations/{ROOM_102}/messages/send/",
-        server.base_url()
-    );
-    let writers: Vec<_> = (0..CONNECTIONS)
-        .map(|writer| {
-            let url = url.clone();
-            tokio::spawn(async move {
-                let guest = reqwest::Client::new();
-                let mut ids = Vec::new();
-                for n in (writer..FLOOD).step_by(CONNECTIONS) {
-                    let answer: Value = guest
-                        .post(&url)
-                        .json(&json!({ "message": format!("Offline flood {n}") }))
-                        .send()
-                        .await
-                        .unwrap()
-                        .json()
-                        .await
-                        .unwrap();
-                    ids.push(answer["message"]["id"].as_i64().unwrap());
-                }
-                ids
-            })
-        })
-        .collect();
-    let mut written = Vec::new();
-    for writer in writers {
-        written.extend(writer.await.unwrap());
-    }
-    written.sort_unstable();
+    let written = guest_floods(&server, ROOM_102, FLOOD, CONNECTIONS, "Offline flood").await;
     let newest = *written.last().unwrap();
     proxy.restore();
     eventually("the newest message is on the desk", WAIT, || async {

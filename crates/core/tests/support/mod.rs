@@ -7,8 +7,8 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use hotelmate_core::config::{DataDir, PusherEndpoint};
-use hotelmate_core::secrets::TokenVault;
+use hotelmate_core::session::config::{DataDir, PusherEndpoint};
+use hotelmate_core::session::secrets::TokenVault;
 use hotelmate_core::{Desk, DeskOptions, SignInRequest};
 use hotelmate_sandbox::{Sandbox, SandboxHandle};
 
@@ -169,6 +169,50 @@ pub async fn server_rows(
     }
     all.sort_by_key(|o| o["id"].as_i64());
     all
+}
+
+/// A guest's flood: `count` messages ("<prefix> <n>") written from `connections` connections at
+/// once, as fast as the server takes them (no token: guest messages). Returns their ids, sorted.
+pub async fn guest_floods(
+    server: &SandboxHandle,
+    conversation_id: i64,
+    count: usize,
+    connections: usize,
+    prefix: &str,
+) -> Vec<i64> {
+    let url = format!(
+        "{}/api/chat/killarney/conversations/{conversation_id}/messages/send/",
+        server.base_url()
+    );
+    let writers: Vec<_> = (0..connections)
+        .map(|writer| {
+            let (url, prefix) = (url.clone(), prefix.to_owned());
+            tokio::spawn(async move {
+                let guest = reqwest::Client::new();
+                let mut ids = Vec::new();
+                for n in (writer..count).step_by(connections) {
+                    let answer: serde_json::Value = guest
+                        .post(&url)
+                        .json(&serde_json::json!({ "message": format!("{prefix} {n}") }))
+                        .send()
+                        .await
+                        .unwrap()
+                        .json()
+                        .await
+                        .unwrap();
+                    assert_eq!(answer["message"]["sender_type"], "guest", "{answer}");
+                    ids.push(answer["message"]["id"].as_i64().unwrap());
+                }
+                ids
+            })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for writer in writers {
+        ids.extend(writer.await.unwrap());
+    }
+    ids.sort_unstable();
+    ids
 }
 
 /// A guest writes from the room's chat page (no token: the server stores a guest message).
