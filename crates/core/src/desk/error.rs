@@ -1,10 +1,9 @@
 //! The errors of [`crate::Desk`], converted into [`UiError`] at the boundary.
 
-use super::types::UiError;
 use crate::api::ApiError;
-use crate::config::ConfigError;
 use crate::engine::store::StoreError;
-use crate::secrets::SecretsError;
+use crate::session::config::ConfigError;
+use crate::session::secrets::SecretsError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeskError {
@@ -233,5 +232,25 @@ mod tests {
         let ui: UiError = DeskError::Config(ConfigError::EmptyUrl).into();
         assert_eq!(ui.code, ErrorCode::Config);
         assert_eq!(ui.message, "The server address is empty.");
+    }
+}
+
+/// An error as the UI shows it: a code to branch on, the field to correct (if any) and a
+/// sentence to display.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct UiError {
+    pub code: ErrorCode,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl UiError {
+    /// An error the shell itself finds (a missing window, a request that did not arrive).
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            field: None,
+            message: message.into(),
+        }
     }
 }

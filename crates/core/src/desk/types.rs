@@ -3,9 +3,9 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::config::PusherEndpoint;
 use crate::engine::merge::FieldConflict;
 pub use crate::events::{ConnectionStatus, DeskEvent, OutboxSummary, SessionInfo, SignInAgain};
+use crate::session::config::PusherEndpoint;
 
 /// A paused change, as the status bar lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -74,24 +74,4 @@ pub struct SignInRequest {
     pub password: String,
     /// Live updates; `None` signs in without them.
     pub pusher: Option<PusherEndpoint>,
-}
-
-/// An error as the UI shows it: a code to branch on, the field to correct (if any) and a
-/// sentence to display.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct UiError {
-    pub code: super::error::ErrorCode,
-    pub field: Option<String>,
-    pub message: String,
-}
-
-impl UiError {
-    /// An error the shell itself finds (a missing window, a request that did not arrive).
-    pub fn new(code: super::error::ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            field: None,
-            message: message.into(),
-        }
-    }
 }

@@ -12,7 +12,7 @@ use std::sync::Mutex;
 
 use serde_json::Value;
 
-use super::live::Hint;
+use super::spec::Hint;
 
 /// A point in what was heard, returned by [`HeardLog::mark`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,35 +11,10 @@ use serde_json::Value;
 use tokio::task::JoinHandle;
 
 use super::link::Socket;
-use super::spec::{ResourceSpec, Resources};
+use super::spec::{Hint, ResourceSpec, Resources};
 use super::SyncShared;
-use crate::config::PusherEndpoint;
-use crate::engine::store::Row;
 use crate::events::DeskEvent;
-
-/// What one event on the hotel channel means for the store of one resource (which resource is
-/// known from the description whose `interpret` read it).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Hint {
-    /// A whole row, as the server has it now.
-    Upsert {
-        row: Row,
-        action: &'static str,
-    },
-    /// Some fields of a row (e.g. a new photo URL).
-    Patch {
-        id: i64,
-        fields: Row,
-        action: &'static str,
-        title: Option<String>,
-    },
-    Delete {
-        id: i64,
-        title: Option<String>,
-    },
-    /// Only "refetch" (the event names the resource but its payload cannot be applied).
-    Reconcile,
-}
+use crate::session::config::PusherEndpoint;
 
 /// Reads an event of the hotel channel with every resource's description: what it means for
 /// each resource it concerns (a clock event moves a colleague on the board and closes a clock

@@ -8,8 +8,6 @@ use crate::engine::store::Row;
 use crate::events::ResourceKind;
 use crate::rules::FieldInvalid;
 
-use super::live::Hint;
-
 /// Checks changed fields (all of them for a new row) as the server would; returns them
 /// normalised.
 pub type Validate =
@@ -17,6 +15,30 @@ pub type Validate =
 
 /// A colleague's change as a toast (summary, body), or `None` for changes not worth one.
 pub type Toast = fn(action: &str, title: Option<&str>) -> Option<(String, String)>;
+
+/// What one event on the hotel channel means for the store of one resource (which resource is
+/// known from the description whose `interpret` read it).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Hint {
+    /// A whole row, as the server has it now.
+    Upsert {
+        row: Row,
+        action: &'static str,
+    },
+    /// Some fields of a row (e.g. a new photo URL).
+    Patch {
+        id: i64,
+        fields: Row,
+        action: &'static str,
+        title: Option<String>,
+    },
+    Delete {
+        id: i64,
+        title: Option<String>,
+    },
+    /// Only "refetch" (the event names the resource but its payload cannot be applied).
+    Reconcile,
+}
 
 /// One synced resource.
 #[derive(Debug)]

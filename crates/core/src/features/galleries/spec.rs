@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use crate::api::{ApiError, Listing, Mount, Resource};
-use crate::engine::live::Hint;
+use crate::engine::spec::Hint;
 use crate::engine::spec::ResourceSpec;
 use crate::engine::store::Row;
 use crate::events::ResourceKind;

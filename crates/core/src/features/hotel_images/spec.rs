@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::api::{Listing, Mount, Resource};
-use crate::engine::live::Hint;
+use crate::engine::spec::Hint;
 use crate::engine::spec::{no_permanent_failures, FieldImage, ResourceSpec};
 use crate::engine::store::Row;
 use crate::events::ResourceKind;

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::api::{Listing, Mount, Resource};
-use crate::engine::live::Hint;
+use crate::engine::spec::Hint;
 use crate::engine::spec::ResourceSpec;
 use crate::engine::store::Row;
 use crate::events::ResourceKind;

@@ -7,8 +7,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::send::Turn;
-use super::ChatShared;
+use super::{ChatShared, Turn};
 use crate::api::ApiError;
 use crate::desk::lock;
 use crate::features::chat::spec::CONVERSATIONS;

@@ -46,6 +46,16 @@ const ANNOUNCED_PER_BATCH: usize = 3;
 /// A guest message is told with at most this much of its text (a toast shows less).
 const TOLD_TEXT_CHARS: usize = 500;
 
+/// How a turn of the sender (sending, then catching up) ended.
+pub(crate) enum Turn {
+    /// Everything that can be sent was.
+    Done,
+    /// The server could not be reached; try again later.
+    Failed,
+    /// The server refused the token: the desk signs out.
+    Stopped,
+}
+
 /// Chat changes not told to the UI yet.
 #[derive(Default)]
 struct Unannounced {

@@ -10,7 +10,7 @@ use tokio::sync::broadcast;
 
 use super::catch_up::catch_up_all;
 use super::files::{read_file, remove_file};
-use super::{is_mine, ChatShared, CHECK_PAGE};
+use super::{is_mine, ChatShared, Turn, CHECK_PAGE};
 use crate::api::{ApiError, ImageFile, Progress};
 use crate::events::{ConnectionStatus, DeskEvent, ResourceKind};
 use crate::features::chat::store::{ChatOp, QueuedReply, ReplyState};
@@ -30,16 +30,6 @@ pub(crate) enum SendError {
     /// The file to send is gone from this computer: the entry waits for the person.
     #[error("{0}")]
     File(String),
-}
-
-/// How the sending turn ended.
-pub(crate) enum Turn {
-    /// Everything that can be sent was.
-    Done,
-    /// The server could not be reached; try again later.
-    Failed,
-    /// The server refused the token: the desk signs out.
-    Stopped,
 }
 
 /// Sends the chat's outbox and catches threads up until stopped (the task is aborted).
