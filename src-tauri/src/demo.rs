@@ -4,8 +4,8 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
 
-use hotelmate_core::config::PusherEndpoint;
 use hotelmate_core::desk::{DemoFuture, DemoLauncher, DemoServer};
+use hotelmate_core::session::config::PusherEndpoint;
 use hotelmate_sandbox::{Sandbox, SandboxConfig, DEMO_LOGINS};
 
 /// Starts Hotel Killarney with its simulated guests and colleagues.

@@ -13,7 +13,7 @@ mod single;
 mod tray;
 mod windows;
 
-use hotelmate_core::config::DataDir;
+use hotelmate_core::session::config::DataDir;
 use hotelmate_core::{Desk, DeskOptions};
 use tauri::{Manager, RunEvent};
 
@@ -128,7 +128,7 @@ fn fail(message: &str) -> ! {
 }
 
 mod logging {
-    use hotelmate_core::config::DataDir;
+    use hotelmate_core::session::config::DataDir;
     use tracing_appender::rolling::{Builder, Rotation};
     use tracing_subscriber::EnvFilter;
 

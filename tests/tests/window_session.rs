@@ -2,7 +2,7 @@
 //! sign out. Screenshots are kept under target/e2e/.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use hotelmate_core::secrets::TokenVault;
+use hotelmate_core::session::secrets::TokenVault;
 use hotelmate_e2e::{
     click, launch_again, screenshot, text_of, type_into, wait_for_text, AppProfile, Driver,
 };

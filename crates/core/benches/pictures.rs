@@ -19,12 +19,12 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use hotelmate_core::api::{ApiClient, Progress};
-use hotelmate_core::config::ApiBase;
 use hotelmate_core::engine::store::Store;
 use hotelmate_core::engine::{pull, push};
 use hotelmate_core::features::galleries::spec::{GALLERIES, GALLERY_IMAGES};
 use hotelmate_core::media::{ImagePolicy, MediaCache};
-use hotelmate_core::secrets::StaffToken;
+use hotelmate_core::session::config::ApiBase;
+use hotelmate_core::session::secrets::StaffToken;
 use hotelmate_sandbox::network::CutProxy;
 use hotelmate_sandbox::Sandbox;
 use serde_json::{json, Value};

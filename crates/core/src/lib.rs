@@ -4,7 +4,6 @@
 //! has no Tauri dependency and is tested without a webview.
 
 pub mod api;
-pub mod config;
 pub mod desk;
 pub mod engine;
 pub mod events;
@@ -12,7 +11,7 @@ pub mod features;
 pub mod media;
 pub mod notify;
 pub mod rules;
-pub mod secrets;
+pub mod session;
 pub mod typescript;
 
 pub use desk::{

@@ -4,7 +4,6 @@
 
 use ts_rs::TS;
 
-use crate::config::PusherEndpoint;
 use crate::desk::{
     ComputerSettings, Conflict, ConnectionStatus, DeskEvent, DeskInfo, ErrorCode, FieldProblem,
     OutboxSummary, Resolution, SessionInfo, SignInAgain, SignInRequest, UiError,
@@ -15,6 +14,7 @@ use crate::events::ResourceKind;
 use crate::features::offers::{Offer, OfferPatch};
 use crate::features::team::{TeamBoard, TeamGroup, TeamMember};
 use crate::notify::ToastSetting;
+use crate::session::config::PusherEndpoint;
 
 /// The whole generated file.
 pub fn generated_typescript() -> String {

@@ -53,13 +53,14 @@ async fn the_display_is_left_only_with_its_pin_or_a_sign_in_of_this_hotels_staff
     assert!(display.set_pin(Some("12ab56")).is_err(), "digits only");
     assert!(display.set_pin(Some("246813")).unwrap().has_pin);
     let stored =
-        std::fs::read(hotelmate_core::config::DataDir::at(_dir.path()).database()).unwrap();
+        std::fs::read(hotelmate_core::session::config::DataDir::at(_dir.path()).database())
+            .unwrap();
     assert!(
         !stored.windows(6).any(|w| w == b"246813"),
         "the PIN itself is not kept"
     );
     let kept = hotelmate_core::engine::store::Store::open(
-        &hotelmate_core::config::DataDir::at(_dir.path()).database(),
+        &hotelmate_core::session::config::DataDir::at(_dir.path()).database(),
     )
     .unwrap()
     .preference("display_pin")

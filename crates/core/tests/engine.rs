@@ -11,13 +11,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hotelmate_core::api::{ApiClient, Progress};
-use hotelmate_core::config::{ApiBase, DataDir};
 use hotelmate_core::desk::ImagePatch;
 use hotelmate_core::engine::push;
 use hotelmate_core::engine::store::{EntryState, Store};
 use hotelmate_core::features::room_types::spec::SPEC as ROOM_TYPES_SPEC;
 use hotelmate_core::media::MediaCache;
-use hotelmate_core::secrets::StaffToken;
+use hotelmate_core::session::config::{ApiBase, DataDir};
+use hotelmate_core::session::secrets::StaffToken;
 use hotelmate_core::{ConnectionStatus, Desk, DeskOptions};
 use reqwest::Method;
 use serde_json::json;
@@ -41,7 +41,7 @@ async fn every_shape_of_collection_is_kept_and_an_unannounced_one_is_read_again_
     let server = sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let mut options = DeskOptions::new(DataDir::at(dir.path()));
-    options.vault = hotelmate_core::secrets::TokenVault::with_service(unique("engine"));
+    options.vault = hotelmate_core::session::secrets::TokenVault::with_service(unique("engine"));
     options.request_timeout = Duration::from_secs(5);
     // A minute in the app; a second here, so the test sees a poll.
     options.poll_interval = Duration::from_secs(1);

@@ -11,9 +11,9 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use hotelmate_core::config::DataDir;
 use hotelmate_core::events::ResourceKind;
-use hotelmate_core::secrets::TokenVault;
+use hotelmate_core::session::config::DataDir;
+use hotelmate_core::session::secrets::TokenVault;
 use hotelmate_core::{ConnectionStatus, Desk, DeskEvent, DeskOptions};
 use hotelmate_sandbox::network::CutProxy;
 use reqwest::Method;

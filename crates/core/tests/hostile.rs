@@ -192,7 +192,7 @@ async fn endless(declared: Option<u64>, sent: u64) -> (std::net::SocketAddr, Arc
 #[tokio::test(flavor = "multi_thread")]
 async fn downloads_and_api_answers_are_refused_past_their_limits_without_being_read_whole() {
     use hotelmate_core::api::{ApiClient, ApiError, MAX_ANSWER_BYTES, MAX_ATTACHMENT_BYTES};
-    use hotelmate_core::config::ApiBase;
+    use hotelmate_core::session::config::ApiBase;
 
     // A file claiming 50 GB: refused before its body is read.
     let (addr, delivered) = endless(Some(50 * 1024 * 1024 * 1024), 8 * 1024 * 1024).await;

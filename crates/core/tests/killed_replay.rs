@@ -10,12 +10,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hotelmate_core::api::ApiClient;
-use hotelmate_core::config::ApiBase;
 use hotelmate_core::engine::store::{EntryState, Store};
 use hotelmate_core::engine::{pull, push, view};
 use hotelmate_core::features::offers::spec::{OFFERS, SPEC};
 use hotelmate_core::media::MediaCache;
-use hotelmate_core::secrets::StaffToken;
+use hotelmate_core::session::config::ApiBase;
+use hotelmate_core::session::secrets::StaffToken;
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 use support::*;

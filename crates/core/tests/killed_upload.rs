@@ -16,14 +16,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hotelmate_core::api::{ApiClient, Resource, SINGLETON_ID};
-use hotelmate_core::config::ApiBase;
 use hotelmate_core::engine::store::{EntryState, Store};
 use hotelmate_core::engine::{pull, push};
 use hotelmate_core::features::galleries::spec::GALLERIES;
 use hotelmate_core::features::hotel_images::spec::SETTINGS;
 use hotelmate_core::features::room_types::spec::ROOM_TYPES;
 use hotelmate_core::media::MediaCache;
-use hotelmate_core::secrets::StaffToken;
+use hotelmate_core::session::config::ApiBase;
+use hotelmate_core::session::secrets::StaffToken;
 use reqwest::Method;
 use sha2::Digest;
 use support::*;

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use hotelmate_core::engine::view::RowSync;
 use hotelmate_core::features::offers::OfferPatch;
-use hotelmate_core::secrets::StaffToken;
+use hotelmate_core::session::secrets::StaffToken;
 use hotelmate_core::{ConnectionStatus, Desk, DeskEvent};
 use hotelmate_sandbox::network::CutProxy;
 use serde_json::{json, Value};
@@ -511,7 +511,7 @@ async fn a_damaged_live_update_setting_is_said_and_the_desk_still_works() {
     drop(desk);
     {
         let conn = rusqlite::Connection::open(
-            hotelmate_core::config::DataDir::at(home.dir.path()).database(),
+            hotelmate_core::session::config::DataDir::at(home.dir.path()).database(),
         )
         .unwrap();
         conn.execute(

@@ -68,9 +68,10 @@ async fn cached_offers_show_at_start_with_no_network() {
 
     // The server is gone; a restarted desk shows the same offers at once.
     let mut options =
-        hotelmate_core::DeskOptions::new(hotelmate_core::config::DataDir::at(dir.path()));
-    options.vault =
-        hotelmate_core::secrets::TokenVault::with_service("unused-no-token-needed-for-reading");
+        hotelmate_core::DeskOptions::new(hotelmate_core::session::config::DataDir::at(dir.path()));
+    options.vault = hotelmate_core::session::secrets::TokenVault::with_service(
+        "unused-no-token-needed-for-reading",
+    );
     let restarted = Desk::open(options).unwrap();
     assert_eq!(restarted.offers().list().unwrap(), before);
 }
@@ -387,12 +388,14 @@ async fn live_behind_two_proxies(
         server_url: format!("http://{}", http.addr()),
         username: "sean.murphy".into(),
         password: PASSWORD.into(),
-        pusher: Some(hotelmate_core::config::PusherEndpoint::SelfHosted {
-            key: server.pusher().key,
-            host: socket.addr().ip().to_string(),
-            port: socket.addr().port(),
-            tls: false,
-        }),
+        pusher: Some(
+            hotelmate_core::session::config::PusherEndpoint::SelfHosted {
+                key: server.pusher().key,
+                host: socket.addr().ip().to_string(),
+                port: socket.addr().port(),
+                tls: false,
+            },
+        ),
     };
     desk.sign_in(request).await.unwrap();
     loaded(&desk).await;

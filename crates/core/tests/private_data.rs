@@ -9,8 +9,8 @@ mod support;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use hotelmate_core::config::DataDir;
-use hotelmate_core::secrets::TokenVault;
+use hotelmate_core::session::config::DataDir;
+use hotelmate_core::session::secrets::TokenVault;
 use hotelmate_core::{Desk, DeskOptions};
 use support::unique;
 

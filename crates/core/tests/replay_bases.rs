@@ -9,14 +9,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hotelmate_core::api::{ApiClient, Progress};
-use hotelmate_core::config::{ApiBase, PusherEndpoint};
 use hotelmate_core::engine::heard::HeardLog;
 use hotelmate_core::engine::store::{EntryState, Row, Store};
 use hotelmate_core::engine::{live, pull, push};
 use hotelmate_core::features as resources;
 use hotelmate_core::features::offers::spec::OFFERS;
 use hotelmate_core::media::MediaCache;
-use hotelmate_core::secrets::StaffToken;
+use hotelmate_core::session::config::{ApiBase, PusherEndpoint};
+use hotelmate_core::session::secrets::StaffToken;
 use hotelmate_sandbox::network::CutProxy;
 use reqwest::Method;
 use serde_json::{json, Value};

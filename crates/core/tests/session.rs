@@ -5,11 +5,11 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use hotelmate_core::config::DataDir;
-use hotelmate_core::config::PusherEndpoint;
 use hotelmate_core::desk::ErrorCode;
 use hotelmate_core::desk::{DemoFuture, DemoLauncher, DemoServer};
-use hotelmate_core::secrets::{StaffToken, TokenVault};
+use hotelmate_core::session::config::DataDir;
+use hotelmate_core::session::config::PusherEndpoint;
+use hotelmate_core::session::secrets::{StaffToken, TokenVault};
 use hotelmate_core::{Desk, DeskEvent, DeskOptions, SignInRequest};
 use hotelmate_sandbox::{Sandbox, SandboxConfig, SandboxHandle, DEMO_LOGINS};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

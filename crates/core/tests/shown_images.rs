@@ -26,7 +26,7 @@ fn open_for(
     limit: u64,
 ) -> ShownImages {
     let shown = ShownImages::open(dir, limit).unwrap();
-    let base = hotelmate_core::config::ApiBase::parse(&server.base_url()).unwrap();
+    let base = hotelmate_core::session::config::ApiBase::parse(&server.base_url()).unwrap();
     shown.allow(Some(hotelmate_core::media::hosts::ImageHosts::new(
         &base,
         &[],

@@ -18,12 +18,12 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use hotelmate_core::config::{DataDir, PusherEndpoint};
 use hotelmate_core::desk::{GalleryPatch, ImagePatch, Resolution, RoomTypePatch};
 use hotelmate_core::events::ResourceKind;
 use hotelmate_core::features::offers::OfferPatch;
 use hotelmate_core::features::pictures::PicturesOverview;
-use hotelmate_core::secrets::TokenVault;
+use hotelmate_core::session::config::{DataDir, PusherEndpoint};
+use hotelmate_core::session::secrets::TokenVault;
 use hotelmate_core::{Desk, DeskEvent, DeskOptions, SignInRequest};
 use serde_json::{json, Map, Value};
 use tokio::io::AsyncBufReadExt;

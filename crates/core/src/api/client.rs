@@ -7,8 +7,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::ApiError;
-use crate::config::ApiBase;
-use crate::secrets::StaffToken;
+use crate::session::config::ApiBase;
+use crate::session::secrets::StaffToken;
 
 /// How long one request may wait for its answer before the user is told the server is not
 /// answering (a server that accepts connections and never answers is noticed within this).

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{ApiClient, ApiError};
-use crate::secrets::StaffToken;
+use crate::session::secrets::StaffToken;
 
 #[derive(Serialize)]
 struct Credentials<'a> {

@@ -7,7 +7,7 @@ use std::future::Future;
 use std::path::Path;
 use std::pin::Pin;
 
-use crate::config::PusherEndpoint;
+use crate::session::config::PusherEndpoint;
 
 /// A future a launcher returns (boxed, so the trait stays object-safe).
 pub type DemoFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

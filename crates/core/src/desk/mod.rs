@@ -21,20 +21,20 @@ pub use crate::features::galleries::desk::{GalleryPatch, ImagePatch};
 pub use crate::features::hotel_images::desk::HotelImageSlot;
 pub use crate::features::room_types::desk::RoomTypePatch;
 pub use crate::features::team::desk::CLOCK_REFUSED;
-pub use error::{DeskError, ErrorCode};
+pub use error::{DeskError, ErrorCode, UiError};
 pub use types::{
     ComputerSettings, Conflict, ConnectionStatus, DeskEvent, DeskInfo, FieldProblem, OutboxSummary,
-    Resolution, SessionInfo, SignInAgain, SignInRequest, UiError,
+    Resolution, SessionInfo, SignInAgain, SignInRequest,
 };
 
 use crate::api::{ApiClient, ApiError, DEFAULT_REQUEST_TIMEOUT};
-use crate::config::{ApiBase, DataDir, PusherEndpoint};
 use crate::engine::link::Socket;
 use crate::engine::store::{SessionRow, Store};
 use crate::engine::supervise::supervised;
 use crate::engine::{live, SyncEngine, SyncShared};
 use crate::media::{MediaCache, ShownImage, ShownImages};
-use crate::secrets::{StaffToken, TokenVault};
+use crate::session::config::{ApiBase, DataDir, PusherEndpoint};
+use crate::session::secrets::{StaffToken, TokenVault};
 pub use demo::{DemoFuture, DemoLauncher, DemoServer};
 
 const EVENT_BUFFER: usize = 256;

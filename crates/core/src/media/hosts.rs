@@ -13,7 +13,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use url::Url;
 
-use crate::config::ApiBase;
+use crate::session::config::ApiBase;
 
 /// Cloudinary, where HotelMate keeps its media (API.md: every image field is a Cloudinary URL).
 pub const DEFAULT_MEDIA_HOSTS: &[&str] = &["res.cloudinary.com"];

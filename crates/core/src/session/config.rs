@@ -47,7 +47,7 @@ impl ApiBase {
     /// Parses and checks a user-typed server address.
     ///
     /// ```
-    /// use hotelmate_core::config::ApiBase;
+    /// use hotelmate_core::session::config::ApiBase;
     /// assert!(ApiBase::parse("https://hotel.example.com").is_ok());
     /// assert!(ApiBase::parse("http://127.0.0.1:8000").is_ok());
     /// assert!(ApiBase::parse("http://hotel.example.com").is_err());

@@ -63,16 +63,20 @@ impl Store {
     /// Opens (creating if needed) the database file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         if let Some(parent) = path.parent() {
-            crate::config::private::create_dir(parent).map_err(|source| StoreError::Folder {
-                path: parent.display().to_string(),
-                source,
+            crate::session::config::private::create_dir(parent).map_err(|source| {
+                StoreError::Folder {
+                    path: parent.display().to_string(),
+                    source,
+                }
             })?;
         }
         // Created 0600 before SQLite opens it: its WAL and shared-memory files take the
         // database's mode, so guest conversations are never readable by other users.
-        crate::config::private::create_file(path).map_err(|source| StoreError::Folder {
-            path: path.display().to_string(),
-            source,
+        crate::session::config::private::create_file(path).map_err(|source| {
+            StoreError::Folder {
+                path: path.display().to_string(),
+                source,
+            }
         })?;
         let mut conn = Connection::open(path).map_err(|source| StoreError::Open {
             path: path.display().to_string(),

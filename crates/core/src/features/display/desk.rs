@@ -14,11 +14,11 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use crate::api::{ApiClient, ApiError, SINGLETON_ID};
-use crate::config::ApiBase;
 use crate::desk::{Desk, DeskError};
 use crate::features::hotel_images::spec::SETTINGS;
 use crate::features::offers::Offer;
 use crate::features::team::{TeamGroup, TeamMember};
+use crate::session::config::ApiBase;
 
 /// One image of the gallery slideshow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
