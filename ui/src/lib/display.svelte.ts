@@ -2,6 +2,7 @@
 // from the desk (its local store) at start and again whenever the core says offers, colleagues,
 // clock logs, pictures or the settings changed. Each answer replaces the content whole; the
 // display works out what changed, so a reload is never visible.
+import { Newest } from "./newest";
 import { backend, type DisplayContent, type UiError } from "./backend";
 
 class DisplayState {
@@ -11,19 +12,16 @@ class DisplayState {
   active = false;
   /** Bumped when the desk was asked for while the display shows: the display asks who leaves. */
   leaveRequests = $state(0);
-  #latest = 0;
+  #reads = new Newest();
 
   async reload(): Promise<void> {
     if (!this.active) return;
-    const ticket = ++this.#latest;
-    try {
-      const content = await backend.displayContent();
-      if (ticket === this.#latest) {
-        this.content = content;
-        this.error = null;
-      }
-    } catch (error) {
-      if (ticket === this.#latest) this.error = error as UiError;
+    const answer = await this.#reads.ask(() => backend.displayContent());
+    if (answer.stale) return;
+    if (answer.error) this.error = answer.error;
+    else {
+      this.content = answer.value;
+      this.error = null;
     }
   }
 }

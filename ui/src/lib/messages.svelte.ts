@@ -1,8 +1,10 @@
 // The Messages screen's state: the conversation list and the open thread as the core has them
-// (read again whenever the core says the chat changed; a ticket each, so a stale answer never
-// overwrites a newer one), which thread is visible in a focused window (the only thing that
-// marks messages read), drafts, upload progress per waiting message, and the chime for a guest.
+// (read again whenever the core says the chat changed; only the newest read is shown, so a stale
+// answer never overwrites a newer one), which thread is visible in a focused window (the only
+// thing that marks messages read), drafts, upload progress per waiting message, and the chime
+// for a guest.
 import { withProgress } from "./progress";
+import { Newest } from "./newest";
 import { backend, type ConversationFilter, type ConversationList, type ThreadView, type UiError } from "./backend";
 import { chime, prepareChime } from "./chime";
 
@@ -51,8 +53,8 @@ class MessagesState {
   #viewing: number | null | undefined = undefined;
   /** Viewing changes reach the core in the order they happened. */
   #viewingSent: Promise<void> = Promise.resolve();
-  #latestList = 0;
-  #latestThread = 0;
+  #listReads = new Newest();
+  #threadReads = new Newest();
   #listReading = false;
   #listAgain = false;
   #chimedAt = 0;
@@ -77,8 +79,8 @@ class MessagesState {
   }
 
   #reset(): void {
-    this.#latestList += 1;
-    this.#latestThread += 1;
+    this.#listReads.drop();
+    this.#threadReads.drop();
     this.list = null;
     this.listError = null;
     this.unreadTotal = 0;
@@ -113,16 +115,13 @@ class MessagesState {
   }
 
   async #readList(): Promise<void> {
-    const ticket = ++this.#latestList;
-    try {
-      const list = await backend.chatConversations(this.filter, this.query);
-      if (ticket === this.#latestList) {
-        this.list = list;
-        this.unreadTotal = list.unread_total;
-        this.listError = null;
-      }
-    } catch (error) {
-      if (ticket === this.#latestList) this.listError = error as UiError;
+    const answer = await this.#listReads.ask(() => backend.chatConversations(this.filter, this.query));
+    if (answer.stale) return;
+    if (answer.error) this.listError = answer.error;
+    else {
+      this.list = answer.value;
+      this.unreadTotal = answer.value.unread_total;
+      this.listError = null;
     }
   }
 
@@ -139,7 +138,7 @@ class MessagesState {
   /** Shows a conversation (null: none), from its newest messages. */
   async open(conversationId: number | null): Promise<void> {
     if (conversationId === this.openId) return;
-    this.#latestThread += 1;
+    this.#threadReads.drop();
     this.openId = conversationId;
     this.thread = null;
     this.threadError = null;
@@ -153,18 +152,16 @@ class MessagesState {
   async reloadThread(): Promise<boolean> {
     const id = this.openId;
     if (id === null || !this.#active) return true;
-    const ticket = ++this.#latestThread;
-    try {
-      const thread = await backend.chatThread(id, this.#limit);
-      if (ticket === this.#latestThread) {
-        this.thread = thread;
-        this.threadError = null;
-      }
-      return true;
-    } catch (error) {
-      if (ticket === this.#latestThread) this.threadError = error as UiError;
+    const answer = await this.#threadReads.ask(() => backend.chatThread(id, this.#limit));
+    // A newer read is under way and will show the thread.
+    if (answer.stale) return true;
+    if (answer.error) {
+      this.threadError = answer.error;
       return false;
     }
+    this.thread = answer.value;
+    this.threadError = null;
+    return true;
   }
 
   /** Reads a page of older messages into the open thread (scrolled to its top). */
@@ -186,16 +183,16 @@ class MessagesState {
   async #act(action: (conversationId: number) => Promise<ThreadView>): Promise<void> {
     const id = this.openId;
     if (id === null) return;
-    const ticket = ++this.#latestThread;
+    const ticket = this.#threadReads.take();
     let thread: ThreadView;
     try {
       thread = await action(id);
     } catch (error) {
       // A reload that this action overtook was dropped: read the thread again.
-      if (ticket === this.#latestThread) void this.reloadThread();
+      if (this.#threadReads.isNewest(ticket)) void this.reloadThread();
       throw error;
     }
-    if (ticket !== this.#latestThread || id !== this.openId) return;
+    if (!this.#threadReads.isNewest(ticket) || id !== this.openId) return;
     if (this.#limit > THREAD_PAGE) {
       // The answer may hold fewer messages than are shown (scrolled back): read again with the
       // count shown rather than drop the older ones (the view would jump).

@@ -2,6 +2,7 @@
 // changed), highlights for colleagues' changes, and upload progress per offer.
 import { withProgress } from "./progress";
 import { flash } from "./highlight";
+import { Newest } from "./newest";
 import { backend, type Offer, type UiError } from "./backend";
 
 class OffersState {
@@ -15,18 +16,15 @@ class OffersState {
   progress = $state<Record<number, number>>({});
 
   /** Reloads overlap (events, saves); only the newest request's answer is applied. */
-  #latestReload = 0;
+  #reads = new Newest();
 
   async reload(): Promise<void> {
-    const ticket = ++this.#latestReload;
-    try {
-      const list = await backend.offers();
-      if (ticket === this.#latestReload) {
-        this.list = list;
-        this.error = null;
-      }
-    } catch (error) {
-      if (ticket === this.#latestReload) this.error = error as UiError;
+    const answer = await this.#reads.ask(() => backend.offers());
+    if (answer.stale) return;
+    if (answer.error) this.error = answer.error;
+    else {
+      this.list = answer.value;
+      this.error = null;
     }
   }
 

@@ -2,6 +2,7 @@
 // says colleagues or clock logs changed), the search, a brief highlight for whoever just clocked,
 // and a clock that ticks so "on duty for 2 h 05 min" stays true.
 import { flash } from "./highlight";
+import { Newest } from "./newest";
 import { backend, type TeamBoard, type UiError } from "./backend";
 
 const TICK_MS = 30_000;
@@ -14,22 +15,19 @@ class TeamState {
   /** Now, every half minute (for durations). */
   now = $state(Date.now());
 
-  #latest = 0;
+  #reads = new Newest();
 
   constructor() {
     setInterval(() => (this.now = Date.now()), TICK_MS);
   }
 
   async reload(): Promise<void> {
-    const ticket = ++this.#latest;
-    try {
-      const board = await backend.teamBoard(this.query);
-      if (ticket === this.#latest) {
-        this.board = board;
-        this.error = null;
-      }
-    } catch (error) {
-      if (ticket === this.#latest) this.error = error as UiError;
+    const answer = await this.#reads.ask(() => backend.teamBoard(this.query));
+    if (answer.stale) return;
+    if (answer.error) this.error = answer.error;
+    else {
+      this.board = answer.value;
+      this.error = null;
     }
   }
 
