@@ -180,10 +180,7 @@ pub async fn guest_floods(
     connections: usize,
     prefix: &str,
 ) -> Vec<i64> {
-    let url = format!(
-        "{}/api/chat/killarney/conversations/{conversation_id}/messages/send/",
-        server.base_url()
-    );
+    let url = guest_send_url(server, conversation_id);
     let writers: Vec<_> = (0..connections)
         .map(|writer| {
             let (url, prefix) = (url.clone(), prefix.to_owned());
@@ -191,17 +188,7 @@ pub async fn guest_floods(
                 let guest = reqwest::Client::new();
                 let mut ids = Vec::new();
                 for n in (writer..count).step_by(connections) {
-                    let answer: serde_json::Value = guest
-                        .post(&url)
-                        .json(&serde_json::json!({ "message": format!("{prefix} {n}") }))
-                        .send()
-                        .await
-                        .unwrap()
-                        .json()
-                        .await
-                        .unwrap();
-                    assert_eq!(answer["message"]["sender_type"], "guest", "{answer}");
-                    ids.push(answer["message"]["id"].as_i64().unwrap());
+                    ids.push(send_as_guest(&guest, &url, &format!("{prefix} {n}")).await);
                 }
                 ids
             })
@@ -217,11 +204,22 @@ pub async fn guest_floods(
 
 /// A guest writes from the room's chat page (no token: the server stores a guest message).
 pub async fn guest_writes(server: &SandboxHandle, conversation_id: i64, text: &str) -> i64 {
-    let answer: serde_json::Value = reqwest::Client::new()
-        .post(format!(
-            "{}/api/chat/killarney/conversations/{conversation_id}/messages/send/",
-            server.base_url()
-        ))
+    let url = guest_send_url(server, conversation_id);
+    send_as_guest(&reqwest::Client::new(), &url, text).await
+}
+
+/// Where a guest's page sends a message of the conversation.
+fn guest_send_url(server: &SandboxHandle, conversation_id: i64) -> String {
+    format!(
+        "{}/api/chat/killarney/conversations/{conversation_id}/messages/send/",
+        server.base_url()
+    )
+}
+
+/// Sends one message as the guest (no token); the id the server gave it.
+async fn send_as_guest(guest: &reqwest::Client, url: &str, text: &str) -> i64 {
+    let answer: serde_json::Value = guest
+        .post(url)
         .json(&serde_json::json!({ "message": text }))
         .send()
         .await
