@@ -12,7 +12,8 @@ pub mod media;
 pub mod notify;
 pub mod rules;
 pub mod session;
-pub mod typescript;
+#[cfg(test)]
+mod typescript;
 
 pub use desk::{
     ConnectionStatus, Desk, DeskError, DeskEvent, DeskOptions, SessionInfo, SignInRequest, UiError,

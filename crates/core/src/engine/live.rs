@@ -250,7 +250,9 @@ fn apply_hint(shared: &SyncShared, spec: &'static ResourceSpec, hint: Hint) {
 
 /// Follows the hotel channel only to fill `heard`: what a replay run without a whole desk
 /// needs (the sync benchmark and the bulk merge-bases test). Returns once subscribed; the
-/// task ends when the client is shut down.
+/// task ends when the client is shut down. Test support (feature `test-support`): the app
+/// never follows the channel this way.
+#[cfg(feature = "test-support")]
 pub async fn follow_heard(
     endpoint: &PusherEndpoint,
     slug: &str,
