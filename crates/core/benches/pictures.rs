@@ -331,7 +331,7 @@ async fn main() {
                             .await
                             .unwrap();
                             store
-                                .queue_added_image(
+                                .queue_added_child(
                                     "galleries",
                                     gallery,
                                     &cached.0.image.hash,
@@ -369,6 +369,7 @@ async fn main() {
                         before_send: None,
                         heard: None,
                         permanent: hotelmate_core::engine::spec::no_permanent_failures,
+                        children: Some(&hotelmate_core::features::galleries::spec::IMAGES),
                     };
                     push::replay_all(at, |_| progress.clone(), |_, _| {})
                         .await

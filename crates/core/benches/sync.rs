@@ -280,6 +280,7 @@ async fn replay_edits(client: &ApiClient, heard: Option<&HeardLog>, label: &str)
         slug: "killarney",
         before_send: None,
         permanent: hotelmate_core::engine::spec::no_permanent_failures,
+        children: None,
         heard,
     };
     let mut sent = 0;

@@ -253,6 +253,7 @@ async fn replay(
         before_send: None,
         heard: None,
         permanent: spec.permanent_failure,
+        children: spec.children,
     };
     let mut outcomes = Vec::new();
     push::replay_all(
@@ -290,7 +291,7 @@ async fn an_image_added_to_a_gallery_made_offline_lands_in_it_and_a_duplicate_na
         .unwrap();
     let frost = media.put("frost.png", &png).unwrap();
     store
-        .queue_image("galleries", temp, Some(&frost.hash))
+        .queue_added_child("galleries", temp, &frost.hash, "frost.png")
         .unwrap();
     store
         .queue_create(

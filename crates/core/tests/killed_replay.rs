@@ -38,6 +38,7 @@ async fn replay_all(store: &Store, client: &ApiClient, media: &MediaCache) {
         before_send: None,
         heard: None,
         permanent: hotelmate_core::engine::spec::no_permanent_failures,
+        children: None,
     };
     if let Err(err) = push::replay_all(at, |_| progress.clone(), |_, _| {}).await {
         panic!("replay failed: {err}");
@@ -156,8 +157,7 @@ async fn a_replay_killed_at_random_points_loses_and_duplicates_nothing() {
         let shown = view::fold(
             store.records("offers").unwrap(),
             &store.all_outbox().unwrap(),
-            SPEC.image_fields,
-            SPEC.api.order_field,
+            &SPEC,
         );
         let base = shown
             .into_iter()

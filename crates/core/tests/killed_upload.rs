@@ -49,6 +49,7 @@ async fn replay_all(store: &Store, client: &ApiClient, media: &MediaCache, resou
         before_send: None,
         heard: None,
         permanent: hotelmate_core::engine::spec::no_permanent_failures,
+        children: hotelmate_core::features::named(resource.name).and_then(|spec| spec.children),
     };
     if let Err(err) = push::replay_all(at, |_| progress.clone(), |_, _| {}).await {
         panic!("replay failed: {err}");
@@ -221,7 +222,7 @@ async fn photos_added_while_the_desk_is_killed_reach_the_gallery_once_each() {
                 .put(&format!("photo-{n}.png"), &photo(n))
                 .unwrap();
             desk.store
-                .queue_added_image(
+                .queue_added_child(
                     "galleries",
                     GALLERY,
                     &cached.hash,

@@ -138,6 +138,7 @@ async fn a_colleagues_change_made_after_the_bulk_read_is_a_conflict_not_overwrit
         slug: "killarney",
         before_send: Some(&before_send),
         permanent: hotelmate_core::engine::spec::no_permanent_failures,
+        children: None,
         heard: Some(&heard),
     };
     let mut outcomes = Vec::new();

@@ -25,13 +25,12 @@ pub struct Resource {
     pub id_key: &'static str,
     /// The upload action and its file field, when the resource has one.
     pub upload: Option<(&'static str, &'static str)>,
-    /// The field that holds a row's place in the hotel's order (`sort_order`; a gallery's and
-    /// a gallery image's is `display_order`, API.md §5).
-    pub order_field: &'static str,
-    /// Text fields written by guests that the desk keeps only the start of
-    /// ([`crate::features::chat::store::MESSAGE_CHARS`] characters): never edited on the desk, read whole
-    /// from the server when asked for.
-    pub clipped: &'static [&'static str],
+    /// The field that holds a row's place in the hotel's order (`sort_order`; a gallery's is
+    /// `display_order`, API.md §5); `None` for collections the hotel does not put in order.
+    pub order_field: Option<&'static str>,
+    /// Text fields written by guests that the desk keeps only the start of, each with how many
+    /// characters it keeps: never edited on the desk, read whole from the server when asked for.
+    pub clipped: &'static [(&'static str, usize)],
 }
 
 /// One image file to upload.
@@ -191,11 +190,26 @@ impl ApiClient {
         file: ImageFile,
         progress: Progress,
     ) -> Result<Value, ApiError> {
-        let Some((action, field)) = resource.upload else {
+        let Some(action) = resource.upload else {
             return Err(ApiError::Unsupported {
                 message: format!("{} have no image upload", resource.name),
             });
         };
+        self.post_file(resource, slug, id, action, file, progress)
+            .await
+    }
+
+    /// Posts one file as the file part `action.1` of the row action `action.0` (a gallery's
+    /// `upload_image/` with `image`), reporting progress as the body is sent.
+    pub async fn post_file(
+        &self,
+        resource: Resource,
+        slug: &str,
+        id: i64,
+        (action, field): (&str, &'static str),
+        file: ImageFile,
+        progress: Progress,
+    ) -> Result<Value, ApiError> {
         let bytes = file.bytes.len();
         let form = reqwest::multipart::Form::new().part(field, file_part(file, progress)?);
         self.multipart(

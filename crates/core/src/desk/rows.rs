@@ -16,7 +16,7 @@ impl Desk {
     pub(crate) fn view_rows(&self, spec: &ResourceSpec) -> Result<Vec<ViewRow>, DeskError> {
         let store = &self.inner.store;
         let (records, outbox) = store.rows_and_outbox(spec.name())?;
-        let mut rows = view::fold(records, &outbox, spec.image_fields, spec.api.order_field);
+        let mut rows = view::fold(records, &outbox, spec);
         let restored = store.restored_ids(spec.name())?;
         if !restored.is_empty() {
             for view in &mut rows {

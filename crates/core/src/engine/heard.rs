@@ -30,8 +30,9 @@ struct Inner {
     rows: HashMap<(&'static str, i64), u64>,
     /// The last time an event named a resource without a row ("refetch").
     whole: HashMap<&'static str, u64>,
-    /// Row events not yet followed by their bare "refetch", per resource: the server follows
-    /// each offer event with one (`offers-updated`, API.md §9.2), which then says nothing new;
+    /// Row events not yet followed by their bare "refetch", per resource whose server follows
+    /// each row event with one (`ResourceSpec::refetch_follows_row_events`; offers, API.md
+    /// §9.2), which then says nothing new;
     /// with several changes at once they interleave, hence a count. A bare one with no row
     /// event owing it (the row event was too large to deliver) means any row.
     rows_owed: HashMap<&'static str, u64>,
@@ -75,8 +76,9 @@ impl HeardLog {
         inner.whole.insert(resource, seq);
     }
 
-    /// What an event means for `resource`, as [`super::live::interpret`] read it.
-    pub fn heard(&self, resource: &'static str, hint: &Hint) {
+    /// What an event means for `resource`, as [`super::live::interpret`] read it;
+    /// `refetch_follows`: the server follows each of its row events with a bare refetch.
+    pub fn heard(&self, resource: &'static str, hint: &Hint, refetch_follows: bool) {
         let row = match hint {
             Hint::Upsert { row, .. } => row.get("id").and_then(Value::as_i64),
             Hint::Patch { id, .. } | Hint::Delete { id, .. } => Some(*id),
@@ -85,7 +87,9 @@ impl HeardLog {
         match row {
             Some(id) => {
                 self.heard_row(resource, id);
-                *self.inner().rows_owed.entry(resource).or_default() += 1;
+                if refetch_follows {
+                    *self.inner().rows_owed.entry(resource).or_default() += 1;
+                }
             }
             None => {
                 let owed = {
@@ -171,15 +175,15 @@ mod tests {
             action: "updated",
             title: None,
         };
-        log.heard("offers", &updated);
-        log.heard("offers", &Hint::Reconcile);
+        log.heard("offers", &updated, true);
+        log.heard("offers", &Hint::Reconcile, true);
         assert!(log.changed_since("offers", 4, mark));
         assert!(
             !log.changed_since("offers", 5, mark),
             "offers-updated follows every offer event and says nothing more"
         );
         // The next change's own event was dropped (too large): only its refetch arrives.
-        log.heard("offers", &Hint::Reconcile);
+        log.heard("offers", &Hint::Reconcile, true);
         assert!(log.changed_since("offers", 5, mark));
     }
 
@@ -195,18 +199,38 @@ mod tests {
                     row: serde_json::json!({"id": id}).as_object().cloned().unwrap(),
                     action: "updated",
                 },
+                true,
             );
         }
-        log.heard("offers", &Hint::Reconcile);
-        log.heard("offers", &Hint::Reconcile);
+        log.heard("offers", &Hint::Reconcile, true);
+        log.heard("offers", &Hint::Reconcile, true);
         assert!(
             !log.changed_since("offers", 5, mark),
             "each refetch had its row event"
         );
-        log.heard("offers", &Hint::Reconcile);
+        log.heard("offers", &Hint::Reconcile, true);
         assert!(
             log.changed_since("offers", 5, mark),
             "one refetch too many: any row"
         );
+    }
+
+    /// A resource whose server does not pair its row events with a refetch (room types, the
+    /// hotel's settings): every refetch may mean any row.
+    #[test]
+    fn without_the_pairing_habit_every_refetch_means_any_row() {
+        let log = HeardLog::default();
+        log.subscribed(true);
+        let mark = log.mark().unwrap();
+        let updated = Hint::Patch {
+            id: 4,
+            fields: Row::new(),
+            action: "updated",
+            title: None,
+        };
+        log.heard("room_types", &updated, false);
+        log.heard("room_types", &Hint::Reconcile, false);
+        assert!(log.changed_since("room_types", 4, mark));
+        assert!(log.changed_since("room_types", 5, mark));
     }
 }

@@ -189,7 +189,9 @@ pub fn apply(shared: &SyncShared, event: &Event) {
         return;
     }
     for (spec, hint) in meanings {
-        shared.heard.heard(spec.name(), &hint);
+        shared
+            .heard
+            .heard(spec.name(), &hint, spec.refetch_follows_row_events);
         apply_hint(shared, spec, hint);
         shared.request_reconcile_of(spec.name());
     }
@@ -279,7 +281,7 @@ pub async fn follow_heard(
                 event = events.recv() => match event {
                     Some(event) => {
                         for (spec, hint) in interpret(resources, &event.event, &event.data) {
-                            heard.heard(spec.name(), &hint);
+                            heard.heard(spec.name(), &hint, spec.refetch_follows_row_events);
                         }
                     }
                     None => break,

@@ -361,9 +361,13 @@ impl SyncShared {
     }
 
     /// A change of row `id` of `spec` also changes the rows of `spec.also_changes` that list it
-    /// in their `images` (a gallery image's gallery): those changes are this desk's own too.
+    /// among their children (a gallery image's gallery): those changes are this desk's own too.
     fn remember_own_parents(&self, spec: &spec::ResourceSpec, id: i64) {
         for parent in spec.also_changes {
+            let Some(children) = spec::spec_named(self.resources, parent).and_then(|p| p.children)
+            else {
+                continue;
+            };
             let rows = match self.store.records(parent) {
                 Ok(rows) => rows,
                 Err(err) => {
@@ -372,10 +376,10 @@ impl SyncShared {
                 }
             };
             let lists = |row: &crate::engine::store::Row| {
-                row.get("images")
+                row.get(children.list_key)
                     .and_then(serde_json::Value::as_array)
-                    .is_some_and(|images| {
-                        images
+                    .is_some_and(|nested| {
+                        nested
                             .iter()
                             .any(|i| i.get("id").and_then(serde_json::Value::as_i64) == Some(id))
                     })
@@ -879,7 +883,7 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
                 shared.remember_own_parents(spec, entry.target);
             }
             if entry.op == crate::engine::store::Op::Reorder {
-                // A reorder changes every offer it moves; each is announced on its own.
+                // A reorder changes every row it moves; each is announced on its own.
                 let ids = entry
                     .fields
                     .get(crate::engine::store::ORDER)
@@ -901,6 +905,7 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
             slug: &shared.slug,
             before_send: Some(&mark_own),
             permanent: spec.permanent_failure,
+            children: spec.children,
             heard: Some(&shared.heard),
         };
         let progress = |entry: &crate::engine::store::OutboxEntry| -> Progress {
@@ -995,8 +1000,9 @@ fn tell_colleagues_changes(
     let pictures_differ = |old: &crate::engine::store::Row, new: &crate::engine::store::Row| {
         spec.image_fields
             .iter()
-            .chain(std::iter::once(&"images"))
-            .any(|field| old.get(*field) != new.get(*field))
+            .copied()
+            .chain(spec.children.map(|children| children.list_key))
+            .any(|field| old.get(field) != new.get(field))
     };
     let changes = replaced
         .added

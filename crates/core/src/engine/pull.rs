@@ -45,16 +45,14 @@ pub async fn reconcile(
     Ok(store.replace_records(resource.name, &rows)?)
 }
 
-/// Keeps the start of guests' long text fields (a guest's megabyte is not kept, parsed and
-/// compared every minute).
-pub fn clip_fields(row: &mut Row, fields: &[&str]) {
-    for field in fields {
+/// Keeps the start of guests' long text fields, each to its number of characters (a guest's
+/// megabyte is not kept, parsed and compared every minute).
+pub fn clip_fields(row: &mut Row, fields: &[(&str, usize)]) {
+    for (field, chars) in fields {
         let clipped = row
             .get(*field)
             .and_then(serde_json::Value::as_str)
-            .and_then(|text| {
-                crate::rules::text::clip(text, crate::features::chat::store::MESSAGE_CHARS)
-            });
+            .and_then(|text| crate::rules::text::clip(text, *chars));
         if let Some((kept, _)) = clipped {
             row.insert((*field).to_owned(), kept.into());
         }

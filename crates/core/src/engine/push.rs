@@ -17,9 +17,10 @@ use serde_json::{json, Value};
 use super::heard::{HeardLog, Mark};
 use super::merge::{merge, same, FieldConflict};
 use super::pull::SyncError;
+use super::spec::Children;
 use crate::api::{ApiClient, ApiError, ImageFile, Progress, Resource};
-use crate::engine::store::{adds_image, EntryState, Op, OutboxEntry, Row, Store};
-use crate::engine::store::{IMAGES_BEFORE, IMAGE_FIELD};
+use crate::engine::store::{EntryState, Op, OutboxEntry, Row, Store};
+use crate::engine::store::{CHILDREN_BEFORE, IMAGE_FIELD};
 use crate::media::MediaCache;
 
 /// What replaying one entry did.
@@ -49,8 +50,8 @@ pub fn next_sendable(entries: &[OutboxEntry]) -> Option<&OutboxEntry> {
     let mut blocked: HashSet<i64> = HashSet::new();
     for entry in entries {
         match entry.state {
-            // A refused added image holds back nothing: the row's other images are their own.
-            EntryState::Conflict | EntryState::Rejected if adds_image(entry) => {}
+            // A refused added child holds back nothing: the row's other children are their own.
+            EntryState::Conflict | EntryState::Rejected if entry.op == Op::AddChild => {}
             EntryState::Conflict | EntryState::Rejected => {
                 blocked.insert(entry.target);
             }
@@ -82,8 +83,8 @@ pub async fn replay_all(
     let mut bases = bulk_bases(at, &entries).await?;
     let mut count = 0;
     loop {
-        if next_sendable(&entries).is_some_and(adds_image) {
-            count += replay_added_images(at, &progress, &mut done).await?;
+        if next_sendable(&entries).is_some_and(|e| e.op == Op::AddChild) {
+            count += replay_added_children(at, &progress, &mut done).await?;
             entries = at.store.outbox_entries(at.resource.name)?;
             continue;
         }
@@ -135,10 +136,11 @@ pub async fn replay_all(
     }
 }
 
-/// Sends the images added to galleries that wait next in the outbox, [`UPLOADS_AT_ONCE`] at a
-/// time, starting the next as soon as one ends (an image added meanwhile joins in), until none
-/// is left before the next entry of another kind. Returns how many were replayed.
-async fn replay_added_images(
+/// Sends the children added to rows (photos to galleries) that wait next in the outbox,
+/// [`UPLOADS_AT_ONCE`] at a time, starting the next as soon as one ends (one added meanwhile
+/// joins in), until none is left before the next entry of another kind. Returns how many were
+/// replayed.
+async fn replay_added_children(
     at: Replay<'_>,
     progress: &impl Fn(&OutboxEntry) -> Progress,
     done: &mut impl FnMut(&OutboxEntry, &Replayed),
@@ -150,16 +152,16 @@ async fn replay_added_images(
     loop {
         if failure.is_none() && in_flight.len() < UPLOADS_AT_ONCE {
             let entries = at.store.outbox_entries(at.resource.name)?;
-            // Images added before the first sendable entry of another kind, in order.
+            // Children added before the first sendable entry of another kind, in order.
             let barrier = entries
                 .iter()
                 .filter(|e| matches!(e.state, EntryState::Pending | EntryState::Sending))
-                .find(|e| !adds_image(e))
+                .find(|e| e.op != Op::AddChild)
                 .map_or(i64::MAX, |e| e.seq);
             let next: Vec<OutboxEntry> = entries
                 .into_iter()
                 .filter(|e| {
-                    adds_image(e)
+                    e.op == Op::AddChild
                         && e.seq < barrier
                         && e.target > 0
                         && matches!(e.state, EntryState::Pending | EntryState::Sending)
@@ -182,7 +184,7 @@ async fn replay_added_images(
         if in_flight.is_empty() {
             break;
         }
-        // Look again for images added meanwhile every so often, so a free place is filled.
+        // Look again for children added meanwhile every so often, so a free place is filled.
         let Ok(Some((entry, result))) = tokio::time::timeout(REFILL_EVERY, in_flight.next()).await
         else {
             continue;
@@ -200,13 +202,13 @@ async fn replay_added_images(
     failure.map_or(Ok(count), Err)
 }
 
-/// How often uploads on their way let images added meanwhile join them.
+/// How often uploads on their way let children added meanwhile join them.
 const REFILL_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// How many updates of different rows are on their way at once.
 pub const PIPELINE: usize = 4;
 
-/// How many images added to galleries are uploaded at once: enough to keep a hotel's uplink
+/// How many children (photos added to galleries) are uploaded at once: enough to keep a hotel's uplink
 /// busy between one file's end and the next one's start, few enough that each file's progress
 /// means something.
 pub const UPLOADS_AT_ONCE: usize = 3;
@@ -214,14 +216,14 @@ pub const UPLOADS_AT_ONCE: usize = 3;
 /// The next entries to send together: the next sendable entry, and, if it is an update of a
 /// stored row or a new order, the updates of other rows that follow it (up to [`PIPELINE`];
 /// beside an order, only those that leave `order_field` alone), stopping at the first sendable
-/// entry of another kind. (Images added to galleries go through `replay_added_images`.)
-fn next_batch(entries: &[OutboxEntry], order_field: &str) -> Vec<OutboxEntry> {
+/// entry of another kind. (Added children go through `replay_added_children`.)
+fn next_batch(entries: &[OutboxEntry], order_field: Option<&str>) -> Vec<OutboxEntry> {
     let Some(first) = next_sendable(entries) else {
         return Vec::new();
     };
 
     let is_plain_update = |e: &OutboxEntry| e.op == Op::Update && e.target > 0;
-    // A new order only sets `sort_order`: updates that follow it and do not touch that field
+    // A new order only sets the order field: updates that follow it and do not touch it
     // may go beside it instead of waiting for every row it moves.
     let beside_an_order = first.op == Op::Reorder;
     if !is_plain_update(first) && !beside_an_order {
@@ -243,7 +245,7 @@ fn next_batch(entries: &[OutboxEntry], order_field: &str) -> Vec<OutboxEntry> {
             && !blocked.contains(&entry.target)
             && !(entry.op != Op::Create && entry.target < 0);
         if sendable {
-            let moves = entry.fields.contains_key(order_field);
+            let moves = order_field.is_some_and(|field| entry.fields.contains_key(field));
             if !is_plain_update(entry) || (beside_an_order && moves) {
                 break;
             }
@@ -355,6 +357,8 @@ pub struct Replay<'a> {
     pub before_send: Option<&'a (dyn Fn(&OutboxEntry) + Sync)>,
     /// Which server errors are final for the request (`ResourceSpec::permanent_failure`).
     pub permanent: fn(&ApiError) -> Option<String>,
+    /// The rows nested in each row, with their actions (`ResourceSpec::children`).
+    pub children: Option<&'a Children>,
     /// What the live socket heard, so that merge bases may be read in bulk; `None`: each
     /// update reads its own.
     pub heard: Option<&'a HeardLog>,
@@ -379,10 +383,27 @@ async fn replay(
         Op::Create => replay_create(at, entry).await,
         Op::Update => replay_update(at, entry, bases).await,
         Op::Delete => replay_delete(at, entry).await,
-        Op::Upload if adds_image(entry) => replay_added_image(at, entry, progress).await,
         Op::Upload => replay_upload(at, entry, progress).await,
-        Op::Reorder if entry.target != 0 => replay_images_order(at, entry).await,
-        Op::Reorder => replay_reorder(at, entry).await,
+        Op::AddChild => match at.children {
+            Some(children) => replay_added_child(at, children, entry, progress).await,
+            None => refuse(
+                store,
+                entry,
+                "it adds to a collection this resource does not have",
+            ),
+        },
+        Op::ReorderChildren => match at.children {
+            Some(children) => replay_children_order(at, children, entry).await,
+            None => refuse(
+                store,
+                entry,
+                "it orders a collection this resource does not have",
+            ),
+        },
+        Op::Reorder => match resource.order_field {
+            Some(order_field) => replay_reorder(at, order_field, entry).await,
+            None => refuse(store, entry, "the hotel does not put these in order"),
+        },
         Op::ClearImage => {
             store.mark_sending(entry.seq)?;
             let row = as_row(
@@ -431,6 +452,17 @@ async fn replay(
         }
         other => other,
     }
+}
+
+/// Sets aside an entry that names something its resource's description does not have (it was
+/// written by another version of the desk), in words; it is never sent.
+fn refuse(store: &Store, entry: &OutboxEntry, why: &str) -> Result<Replayed, SyncError> {
+    let message = format!("This change cannot be sent: {why}. Discard it and make it again.");
+    store.mark_retry(entry.seq, EntryState::Rejected, &message)?;
+    Ok(Replayed::Rejected {
+        target: entry.target,
+        message,
+    })
 }
 
 fn deleted_elsewhere(store: &Store, entry: &OutboxEntry) -> Result<Replayed, SyncError> {
@@ -688,9 +720,9 @@ async fn image_to_send(
     Ok(Ok((image, bytes)))
 }
 
-/// The ids of a gallery's `images`.
-fn image_ids(row: &Row) -> Vec<i64> {
-    row.get("images")
+/// The ids of the children nested in `row`.
+fn child_ids(row: &Row, children: &Children) -> Vec<i64> {
+    row.get(children.list_key)
         .and_then(Value::as_array)
         .map(|images| {
             images
@@ -701,23 +733,24 @@ fn image_ids(row: &Row) -> Vec<i64> {
         .unwrap_or_default()
 }
 
-/// The image of `row` (a gallery read from the server) that an earlier attempt of this upload
-/// left there: one not among the images the gallery had before it was sent whose bytes are the
-/// ones being uploaded. The server keeps no upload keys, so the bytes are what tells.
+/// The child of `row` (read from the server) that an earlier attempt of this upload left there:
+/// one not among the children the row had before it was sent whose file's bytes are the ones
+/// being uploaded. The server keeps no upload keys, so the bytes are what tells.
 async fn already_uploaded(
     at: Replay<'_>,
+    children: &Children,
     row: &Row,
     before: &[i64],
     hash: &str,
 ) -> Result<bool, SyncError> {
     use sha2::Digest;
-    let images = row.get("images").and_then(Value::as_array);
-    for image in images.into_iter().flatten() {
-        let new = image
+    let nested = row.get(children.list_key).and_then(Value::as_array);
+    for child in nested.into_iter().flatten() {
+        let new = child
             .get("id")
             .and_then(Value::as_i64)
             .is_some_and(|id| !before.contains(&id));
-        let Some(url) = image.get("image_url").and_then(Value::as_str) else {
+        let Some(url) = child.get(children.file_url).and_then(Value::as_str) else {
             continue;
         };
         if !new {
@@ -734,12 +767,14 @@ async fn already_uploaded(
     Ok(false)
 }
 
-/// Adds an image to a gallery (API.md §5.2). An upload whose outcome is unknown (the desk was
-/// killed, or the answer lost, after it was sent) is first looked for in the gallery, so a file
-/// the server has is never uploaded twice. An upload the user cancelled while it was on its way
-/// is removed from the gallery once the server answers.
-async fn replay_added_image(
+/// Adds a child to a row through the row's add action (a photo to a gallery, API.md §5.2). An
+/// upload whose outcome is unknown (the desk was killed, or the answer lost, after it was sent)
+/// is first looked for among the row's children, so a file the server has is never uploaded
+/// twice. An upload the user cancelled while it was on its way is removed once the server
+/// answers.
+async fn replay_added_child(
     at: Replay<'_>,
+    children: &Children,
     entry: &OutboxEntry,
     progress: Progress,
 ) -> Result<Replayed, SyncError> {
@@ -756,30 +791,30 @@ async fn replay_added_image(
     };
     let sent_before = entry
         .base
-        .get(IMAGES_BEFORE)
+        .get(CHILDREN_BEFORE)
         .and_then(Value::as_array)
         .map(|ids| ids.iter().filter_map(Value::as_i64).collect::<Vec<_>>());
     let before = match sent_before {
         Some(before) => {
             let row = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
-            if already_uploaded(at, &row, &before, &image.hash).await? {
+            if already_uploaded(at, children, &row, &before, &image.hash).await? {
                 tracing::info!(
                     seq = entry.seq,
-                    "an upload with an unknown outcome is already in its gallery"
+                    "an upload with an unknown outcome is already on the server"
                 );
                 store.finish_entry(entry.seq, Some(&row), None)?;
                 return Ok(Replayed::Sent {
                     target: entry.target,
                 });
             }
-            image_ids(&row)
+            child_ids(&row, children)
         }
         None => store
             .record(resource.name, entry.target)?
-            .map(|row| image_ids(&row))
+            .map(|row| child_ids(&row, children))
             .unwrap_or_default(),
     };
-    if store.claim_added_image(entry.seq, &before)?.is_none() {
+    if store.claim_added_child(entry.seq, &before)?.is_none() {
         return Ok(Replayed::Gone {
             target: entry.target,
         });
@@ -795,7 +830,7 @@ async fn replay_added_image(
         bytes: bytes.into(),
     };
     let answer = match client
-        .upload_image(resource, slug, entry.target, file, progress)
+        .post_file(resource, slug, entry.target, children.add, file, progress)
         .await
     {
         Ok(answer) => answer,
@@ -811,16 +846,16 @@ async fn replay_added_image(
     if store.outbox_entry(entry.seq)?.is_none() {
         // Cancelled while it was on its way: take it out again.
         if let Some(id) = answer.get("id").and_then(Value::as_i64) {
-            let images = crate::features::galleries::spec::GALLERY_IMAGES;
-            if let Err(err) = client.remove(images, slug, id).await {
-                tracing::warn!(%err, id, "a cancelled upload could not be removed from its gallery");
+            if let Err(err) = client.remove(children.resource, slug, id).await {
+                tracing::warn!(%err, id, "a cancelled upload could not be removed again");
             }
         }
         return Ok(Replayed::Gone {
             target: entry.target,
         });
     }
-    // The answer has no image URL (§5.2): the gallery, read again, has.
+    // The answer may not have the file's address (a gallery's has not, §5.2): the row, read
+    // again, has.
     let row = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
     store.finish_entry(entry.seq, Some(&row), None)?;
     Ok(Replayed::Sent {
@@ -843,15 +878,19 @@ fn upload_name(name: &str) -> String {
         .take(100)
         .collect();
     if clean.trim_matches(['.', '_']).is_empty() {
-        "image".to_owned()
+        "upload".to_owned()
     } else {
         clean
     }
 }
 
-/// Sends a gallery's new order of images as one `reorder_images` call (API.md §5.3). Ids the
-/// gallery no longer has are ignored by the server.
-async fn replay_images_order(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, SyncError> {
+/// Sends a row's new order of children as one call of its reorder action (a gallery's photos,
+/// API.md §5.3). Ids the row no longer has are ignored by the server.
+async fn replay_children_order(
+    at: Replay<'_>,
+    children: &Children,
+    entry: &OutboxEntry,
+) -> Result<Replayed, SyncError> {
     let Replay {
         client,
         store,
@@ -864,15 +903,14 @@ async fn replay_images_order(at: Replay<'_>, entry: &OutboxEntry) -> Result<Repl
             target: entry.target,
         });
     }
-    let ids = crate::engine::store::order_of(entry);
+    let (action, key) = children.reorder;
+    let mut body = serde_json::Map::new();
+    body.insert(
+        key.into(),
+        Value::from(crate::engine::store::order_of(entry)),
+    );
     client
-        .action(
-            resource,
-            slug,
-            entry.target,
-            "reorder_images",
-            &json!({ "image_ids": ids }),
-        )
+        .action(resource, slug, entry.target, action, &Value::Object(body))
         .await?;
     let row = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
     store.finish_entry(entry.seq, Some(&row), None)?;
@@ -881,11 +919,15 @@ async fn replay_images_order(at: Replay<'_>, entry: &OutboxEntry) -> Result<Repl
     })
 }
 
-/// Puts the server's rows in the entry's order: reads the list once, then sets `sort_order` on
+/// Puts the server's rows in the entry's order: reads the list once, then sets `order_field` on
 /// each row that is not yet where the order puts it. The whole order wins (a colleague's earlier
 /// reorder is replaced, not merged move by move). Rows deleted meanwhile, and rows whose create
 /// has not reached the server, are skipped. Repeating it after a crash sends only what is left.
-async fn replay_reorder(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, SyncError> {
+async fn replay_reorder(
+    at: Replay<'_>,
+    order_field: &'static str,
+    entry: &OutboxEntry,
+) -> Result<Replayed, SyncError> {
     let Replay {
         client,
         store,
@@ -908,14 +950,14 @@ async fn replay_reorder(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed,
                 .iter()
                 .find(|r| r.get("id").and_then(Value::as_i64) == Some(id))?;
             let position = Value::from(position);
-            (row.get(resource.order_field) != Some(&position)).then_some((id, position))
+            (row.get(order_field) != Some(&position)).then_some((id, position))
         })
         .collect();
     // Each row's own PATCH; they do not depend on each other, so PIPELINE go at once.
     let answers: Vec<(i64, Result<Value, ApiError>)> = futures_util::stream::iter(moves)
         .map(|(id, position)| async move {
             let mut change = Row::new();
-            change.insert(resource.order_field.into(), position);
+            change.insert(order_field.into(), position);
             (id, client.update(resource, slug, id, &change).await)
         })
         .buffer_unordered(PIPELINE)

@@ -80,6 +80,31 @@ pub struct ResourceSpec {
     /// Fields that copy other resources (the settings' `galleries`, §4.1): a change there is
     /// told as that resource's, not this one's.
     pub copies: &'static [&'static str],
+    /// The rows nested in each row with actions of their own (a gallery's images), if any.
+    pub children: Option<&'static Children>,
+    /// Whether the server follows each event that names a row of this resource with a bare
+    /// "read it all again" event that says nothing more (offers, API.md §9.2): that one is
+    /// then not taken as news of any row.
+    pub refetch_follows_row_events: bool,
+}
+
+/// A collection of rows nested in each row of a resource, added one file at a time and put in
+/// order as a whole through actions of the row (a gallery's images, API.md §5.2 and §5.3).
+#[derive(Debug)]
+pub struct Children {
+    /// The key of the nested list in the row.
+    pub list_key: &'static str,
+    /// The field of a child that holds the address of its file: an upload whose answer was
+    /// lost is looked for by its bytes.
+    pub file_url: &'static str,
+    /// The field of a child that holds its place among its siblings.
+    pub order_field: &'static str,
+    /// The row action that adds one child, and its file part.
+    pub add: (&'static str, &'static str),
+    /// The row action that sets the whole order, and the key of its list of child ids.
+    pub reorder: (&'static str, &'static str),
+    /// Where one child is removed (an upload cancelled while it was on its way).
+    pub resource: Resource,
 }
 
 /// For resources whose every server error is worth retrying.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+use crate::engine::spec::{Children, ResourceSpec};
 use crate::engine::store::{EntryState, Op, OutboxEntry, Row};
 
 /// Where a row stands between this desk and the server.
@@ -54,16 +55,11 @@ fn entry_sync(entry: &OutboxEntry) -> RowSync {
     }
 }
 
-/// Folds `outbox` (in order) over `records`. Deleted rows are left out; a queued "remove the
-/// image" empties `image_fields`; a queued order sets `order_field` (of the rows, or, for an
-/// order of one row's images, of that row's `images`). An order the server refused is not
-/// shown: the rows go back to where the server has them.
-pub fn fold(
-    records: Vec<Row>,
-    outbox: &[OutboxEntry],
-    image_fields: &[&str],
-    order_field: &str,
-) -> Vec<ViewRow> {
+/// Folds `outbox` (in order) over the stored rows of the resource `spec` describes. Deleted
+/// rows are left out; a queued "remove the image" empties `image_fields`; a queued order sets
+/// the order field (of the rows, or, for an order of one row's children, of those children).
+/// An order the server refused is not shown: the rows go back to where the server has them.
+pub fn fold(records: Vec<Row>, outbox: &[OutboxEntry], spec: &ResourceSpec) -> Vec<ViewRow> {
     let mut rows: BTreeMap<i64, ViewRow> = records
         .into_iter()
         .filter_map(|row| {
@@ -103,17 +99,19 @@ pub fn fold(
                 rows.remove(&entry.target);
                 continue;
             }
-            Op::Reorder if entry.target != 0 => {
-                // A refused order of a row's images marks the row (with the refusal) and
-                // leaves its images where the server has them.
+            Op::ReorderChildren => {
+                // A refused order of a row's children marks the row (with the refusal) and
+                // leaves its children where the server has them.
                 if let Some(view) = rows.get_mut(&entry.target) {
                     let refused = entry.state == EntryState::Rejected;
                     let moved = !refused
-                        && order_images(
-                            &mut view.row,
-                            &crate::engine::store::order_of(entry),
-                            order_field,
-                        );
+                        && spec.children.is_some_and(|children| {
+                            order_children(
+                                &mut view.row,
+                                &crate::engine::store::order_of(entry),
+                                children,
+                            )
+                        });
                     if (moved || refused) && rank(&sync) > rank(&view.sync) {
                         view.sync = sync.clone();
                     }
@@ -122,6 +120,9 @@ pub fn fold(
             }
             Op::Reorder if entry.state == EntryState::Rejected => continue,
             Op::Reorder => {
+                let Some(order_field) = spec.api.order_field else {
+                    continue;
+                };
                 for (position, id) in crate::engine::store::order_of(entry)
                     .into_iter()
                     .enumerate()
@@ -146,16 +147,16 @@ pub fn fold(
         };
         match entry.op {
             Op::Update => view.row.extend(entry.fields.clone()),
-            // An image added to the row's collection is shown as an upload of its own.
-            Op::Upload if crate::engine::store::adds_image(entry) => continue,
+            // A child added to the row is shown as an upload of its own.
+            Op::AddChild => continue,
             Op::Upload => view.pending_media = entry.media.clone(),
             Op::ClearImage => {
-                for field in image_fields {
+                for field in spec.image_fields {
                     view.row.insert((*field).into(), Value::Null);
                 }
                 view.pending_media = None;
             }
-            Op::Create | Op::Delete | Op::Reorder => {}
+            Op::Create | Op::Delete | Op::Reorder | Op::ReorderChildren => {}
         }
         if rank(&sync) > rank(&view.sync) {
             view.sync = sync;
@@ -164,20 +165,22 @@ pub fn fold(
     rows.into_values().collect()
 }
 
-/// Sets `order_field` of the row's `images` to their place in `ids`; returns whether any moved.
-fn order_images(row: &mut Row, ids: &[i64], order_field: &str) -> bool {
-    let Some(Value::Array(images)) = row.get_mut("images") else {
+/// Sets the order field of the row's children to their place in `ids`; returns whether any
+/// moved.
+fn order_children(row: &mut Row, ids: &[i64], children: &Children) -> bool {
+    let Some(Value::Array(nested)) = row.get_mut(children.list_key) else {
         return false;
     };
+    let order_field = children.order_field;
     let mut moved = false;
-    for image in images.iter_mut().filter_map(Value::as_object_mut) {
-        let Some(id) = image.get("id").and_then(Value::as_i64) else {
+    for child in nested.iter_mut().filter_map(Value::as_object_mut) {
+        let Some(id) = child.get("id").and_then(Value::as_i64) else {
             continue;
         };
         if let Some(position) = ids.iter().position(|i| *i == id) {
             let position = Value::from(position);
-            if image.get(order_field) != Some(&position) {
-                image.insert(order_field.into(), position);
+            if child.get(order_field) != Some(&position) {
+                child.insert(order_field.into(), position);
                 moved = true;
             }
         }

@@ -31,3 +31,115 @@ pub static ALL: Resources = &[
 pub fn named(name: &str) -> Option<&'static ResourceSpec> {
     crate::engine::spec::spec_named(ALL, name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ALL;
+
+    /// Every name and wire field the features describe to the engine: what the engine's code
+    /// must not spell itself.
+    fn described_words() -> Vec<&'static str> {
+        let mut words = Vec::new();
+        for spec in ALL {
+            let api = spec.api;
+            words.extend([api.name, api.path]);
+            words.extend(api.order_field);
+            words.extend(
+                api.upload
+                    .iter()
+                    .flat_map(|(action, field)| [*action, *field]),
+            );
+            words.extend(api.clipped.iter().map(|(field, _)| *field));
+            words.extend(spec.editable);
+            words.extend(spec.image_fields);
+            words.extend(spec.copies);
+            words.extend(spec.also_changes);
+            for image in spec.field_images {
+                words.extend([image.file_field, image.shown_field]);
+            }
+            if let Some(children) = spec.children {
+                words.extend([
+                    children.list_key,
+                    children.file_url,
+                    children.order_field,
+                    children.add.0,
+                    children.add.1,
+                    children.reorder.0,
+                    children.reorder.1,
+                    children.resource.name,
+                    children.resource.path,
+                ]);
+            }
+        }
+        words.sort_unstable();
+        words.dedup();
+        words
+    }
+
+    /// The code of a source file: comments and test modules left out (their prose and their
+    /// made-up rows may name anything).
+    fn code_of(source: &str) -> String {
+        let source = source.split("#[cfg(test)]").next().unwrap_or(source);
+        source
+            .lines()
+            .map(|line| match line.find("//") {
+                Some(at) => &line[..at],
+                None => line,
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn rust_files(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                found.push(path);
+            }
+        }
+    }
+
+    /// Issue 24.2: the engine works from the features' descriptions. A resource's name, its
+    /// server path, or one of its wire fields spelled in the engine's code (or a feature
+    /// imported there) is a resource the engine knows by name.
+    #[test]
+    fn the_engine_names_no_resource_and_no_wire_field() {
+        let words = described_words();
+        assert!(words.contains(&"images") && words.contains(&"offers"));
+        let engine = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/engine");
+        let mut files = Vec::new();
+        rust_files(&engine, &mut files);
+        assert!(files.len() > 10, "{files:?}");
+        let mut found = Vec::new();
+        for file in files {
+            if file.ends_with("store/migrations.rs") {
+                // The database's history: shipped migrations are never edited, and the chat
+                // feature's tables were made there.
+                continue;
+            }
+            let code = code_of(&std::fs::read_to_string(&file).unwrap());
+            for word in &words {
+                for quoted in [format!("\"{word}\""), format!("'{word}'")] {
+                    if code.contains(&quoted) {
+                        found.push(format!("{}: {quoted}", file.display()));
+                    }
+                }
+            }
+            for name in [
+                "features::",
+                "GALLER",
+                "OFFER",
+                "ROOM_TYPE",
+                "SETTINGS",
+                "CHAT",
+            ] {
+                if code.contains(name) {
+                    found.push(format!("{}: {name}", file.display()));
+                }
+            }
+        }
+        assert!(found.is_empty(), "the engine names resources: {found:#?}");
+    }
+}

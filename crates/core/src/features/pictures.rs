@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use crate::api::SINGLETON_ID;
 use crate::desk::{Desk, DeskError, HotelImageSlot};
-use crate::engine::store::{adds_image, EntryState, Op, Row, ADDED_FILE, IMAGE_FIELD};
+use crate::engine::store::{EntryState, Op, Row, ADDED_FILE, IMAGE_FIELD};
 use crate::features::galleries::spec::{IMAGES_SPEC, SPEC as GALLERIES_SPEC};
 use crate::features::galleries::{self, GalleryView};
 use crate::features::hotel_images::spec::SETTINGS;
@@ -105,15 +105,10 @@ impl Pictures<'_> {
         );
         let image_entries = store.outbox_entries(IMAGES_SPEC.name())?;
         let edited: std::collections::HashMap<i64, crate::engine::view::ViewRow> =
-            crate::engine::view::fold(
-                image_rows,
-                &image_entries,
-                IMAGES_SPEC.image_fields,
-                IMAGES_SPEC.api.order_field,
-            )
-            .into_iter()
-            .filter_map(|v| Some((crate::engine::store::records::row_id(&v.row)?, v)))
-            .collect();
+            crate::engine::view::fold(image_rows, &image_entries, &IMAGES_SPEC)
+                .into_iter()
+                .filter_map(|v| Some((crate::engine::store::records::row_id(&v.row)?, v)))
+                .collect();
         for image in galleries.iter_mut().flat_map(|g| g.images.iter_mut()) {
             if let Some(view) = edited.get(&image.id) {
                 galleries::overlay(image, view);
@@ -135,7 +130,7 @@ impl Pictures<'_> {
         }
         // Images added here and not yet on the server, under their galleries.
         for entry in store.outbox_entries(GALLERIES_SPEC.name())? {
-            if !adds_image(&entry) {
+            if entry.op != Op::AddChild {
                 continue;
             }
             let Some(gallery) = galleries.iter_mut().find(|g| g.id == entry.target) else {

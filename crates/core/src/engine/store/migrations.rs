@@ -189,6 +189,50 @@ pub const MIGRATIONS: &[Migration] = &[
           CREATE INDEX chat_messages_staff ON chat_messages (conversation_id, id)
               WHERE from_staff = 1;",
     },
+    Migration {
+        version: 9,
+        name: "outbox: a child added to a row, and the order of a row's children, are operations of their own (issue 24.2)",
+        // Before, a photo added to a gallery was an 'upload' whose fields had an `adds` key, and
+        // the order of a gallery's photos a 'reorder' of a row (target != 0). Entries waiting in
+        // the outbox are carried over under the new names; a damaged entry's fields are not
+        // read (it stays what it was, and is set aside as damaged when read). The table is
+        // copied as in migration 5, its AUTOINCREMENT counter with it.
+        sql: "CREATE TABLE outbox_new (
+              seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+              resource   TEXT NOT NULL,
+              op         TEXT NOT NULL
+                         CHECK (op IN ('create', 'update', 'delete', 'upload', 'clear_image', 'reorder',
+                                       'add_child', 'reorder_children')),
+              target     INTEGER NOT NULL,
+              fields     TEXT NOT NULL DEFAULT '{}',
+              base       TEXT NOT NULL DEFAULT '{}',
+              media      TEXT,
+              state      TEXT NOT NULL DEFAULT 'pending'
+                         CHECK (state IN ('pending', 'sending', 'conflict', 'rejected')),
+              problem    TEXT,
+              attempts   INTEGER NOT NULL DEFAULT 0,
+              created_at TEXT NOT NULL
+          );
+          INSERT INTO outbox_new SELECT seq, resource,
+              CASE
+                  WHEN op = 'reorder' AND target != 0 THEN 'reorder_children'
+                  WHEN op = 'upload' THEN
+                      CASE WHEN json_valid(fields) THEN
+                          CASE WHEN json_type(fields) = 'object' AND json_type(fields, '$.adds') IS NOT NULL
+                               THEN 'add_child' ELSE 'upload' END
+                      ELSE 'upload' END
+                  ELSE op
+              END,
+              target, fields, base, media, state, problem, attempts, created_at FROM outbox;
+          INSERT INTO sqlite_sequence (name, seq)
+              SELECT 'outbox_new', seq FROM sqlite_sequence WHERE name = 'outbox'
+              AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'outbox_new');
+          UPDATE sqlite_sequence SET seq = MAX(seq, (SELECT seq FROM sqlite_sequence WHERE name = 'outbox'))
+              WHERE name = 'outbox_new' AND EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'outbox');
+          DROP TABLE outbox;
+          ALTER TABLE outbox_new RENAME TO outbox;
+          CREATE INDEX outbox_target ON outbox (resource, target);",
+    },
 ];
 
 /// The schema version this build writes.
@@ -322,5 +366,61 @@ mod tests {
         for (index, migration) in MIGRATIONS.iter().enumerate() {
             assert_eq!(migration.version, index as i64 + 1, "{}", migration.name);
         }
+    }
+
+    /// Entries waiting in an outbox written before migration 9 keep what they mean: a photo
+    /// added to a gallery and the order of a gallery's photos get their own operations, plain
+    /// uploads and orders stay, a damaged entry is carried over untouched, and no seq is reused.
+    #[test]
+    fn waiting_entries_keep_their_meaning_across_migration_9() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("desk.sqlite3");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            migrate_to(&mut conn, 8).unwrap();
+            for (op, target, fields) in [
+                ("upload", 7, r#"{"adds": "beach.jpg"}"#),
+                ("upload", 3, r#"{"field": "hero_image"}"#),
+                ("upload", 4, "{}"),
+                ("reorder", 7, r#"{"order": [3, 2, 1]}"#),
+                ("reorder", 0, r#"{"order": [1, 2]}"#),
+                ("upload", 5, "{not json"),
+                ("update", 5, r#"{"adds": 1}"#),
+            ] {
+                conn.execute(
+                    "INSERT INTO outbox (resource, op, target, fields, created_at) VALUES ('r', ?1, ?2, ?3, 'now')",
+                    rusqlite::params![op, target, fields],
+                )
+                .unwrap();
+            }
+        }
+        let store = Store::open(&path).unwrap();
+        let ops: Vec<String> = {
+            let conn = store.lock();
+            let mut statement = conn.prepare("SELECT op FROM outbox ORDER BY seq").unwrap();
+            let ops = statement
+                .query_map([], |row| row.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            ops
+        };
+        assert_eq!(
+            ops,
+            [
+                "add_child",
+                "upload",
+                "upload",
+                "reorder_children",
+                "reorder",
+                "upload",
+                "update"
+            ]
+        );
+        let entries = store.outbox_entries("r").unwrap();
+        assert_eq!(entries[0].op, crate::engine::store::Op::AddChild);
+        assert!(entries[5].is_damaged(), "{:?}", entries[5]);
+        let fields = serde_json::Map::new();
+        assert_eq!(store.queue_create("r", &fields).unwrap(), -8);
     }
 }

@@ -15,8 +15,7 @@ use rusqlite::Connection;
 
 pub use migrations::{MIGRATIONS, SCHEMA_VERSION};
 pub use outbox::{
-    adds_image, order_of, EntryState, Op, OutboxEntry, ADDED_FILE, IMAGES_BEFORE, IMAGE_FIELD,
-    ORDER,
+    order_of, EntryState, Op, OutboxEntry, ADDED_FILE, CHILDREN_BEFORE, IMAGE_FIELD, ORDER,
 };
 pub use records::{Replaced, Row};
 pub use session::{SessionRow, UnsentWork};

@@ -20,6 +20,12 @@ pub enum Op {
     /// The whole order of a collection (`fields.order`: ids, first to last); the later reorder
     /// replaces an unsent earlier one, and wins as a whole when sent.
     Reorder,
+    /// One child added to row `target`'s nested collection (a photo to a gallery), from the
+    /// file `media`; each is an entry of its own ([`crate::engine::spec::Children`]).
+    AddChild,
+    /// The whole order of row `target`'s children (`fields.order`), replacing an unsent
+    /// earlier one of the same row.
+    ReorderChildren,
 }
 
 impl Op {
@@ -31,6 +37,8 @@ impl Op {
             Self::Upload => "upload",
             Self::ClearImage => "clear_image",
             Self::Reorder => "reorder",
+            Self::AddChild => "add_child",
+            Self::ReorderChildren => "reorder_children",
         }
     }
 
@@ -42,6 +50,8 @@ impl Op {
             "upload" => Self::Upload,
             "clear_image" => Self::ClearImage,
             "reorder" => Self::Reorder,
+            "add_child" => Self::AddChild,
+            "reorder_children" => Self::ReorderChildren,
             _ => return None,
         })
     }
@@ -176,18 +186,13 @@ pub const IMAGE_FIELD: &str = "field";
 
 pub const ORDER: &str = "order";
 
-/// In an upload entry's fields: the name of a file added to the row's collection of images (a
-/// gallery's), so several wait side by side instead of the last replacing the others.
+/// In an added child's fields: the name of the file the person chose.
 pub const ADDED_FILE: &str = "adds";
 
-/// In an added image's base, once it has been sent: the ids of the row's images before it was,
-/// so that a retry after an unknown outcome can tell whether the server already has it.
-pub const IMAGES_BEFORE: &str = "images_before";
-
-/// Whether an upload entry adds an image to a collection (rather than replacing the one image).
-pub fn adds_image(entry: &OutboxEntry) -> bool {
-    entry.op == Op::Upload && entry.fields.contains_key(ADDED_FILE)
-}
+/// In an added child's base, once it has been sent: the ids of the row's children before it
+/// was, so that a retry after an unknown outcome can tell whether the server already has it.
+/// (The stored name predates [`Op::AddChild`]; it stays, for entries waiting in old outboxes.)
+pub const CHILDREN_BEFORE: &str = "images_before";
 
 /// The ids of a reorder entry, first to last.
 pub fn order_of(entry: &OutboxEntry) -> Vec<i64> {
@@ -530,9 +535,10 @@ impl Store {
         Ok(())
     }
 
-    /// Queues an image added to row `target`'s images (a gallery's): each added image is an
-    /// entry of its own. Returns the entry's number, which names the upload to the UI.
-    pub fn queue_added_image(
+    /// Queues a child added to row `target`'s children (a photo to a gallery) from the cached
+    /// file `media`: each is an entry of its own. Returns the entry's number, which names the
+    /// upload to the UI.
+    pub fn queue_added_child(
         &self,
         resource: &str,
         target: i64,
@@ -547,7 +553,7 @@ impl Store {
         let seq = insert(
             &tx,
             resource,
-            Op::Upload,
+            Op::AddChild,
             target,
             &fields,
             &Map::new(),
@@ -557,15 +563,18 @@ impl Store {
         Ok(seq)
     }
 
-    /// Records, just before an added image is sent, the ids the row's images had, and claims the
-    /// entry (see [`Store::claim_entry`]).
-    pub fn claim_added_image(
+    /// Records, just before an added child is sent, the ids the row's children had, and claims
+    /// the entry (see [`Store::claim_entry`]).
+    pub fn claim_added_child(
         &self,
         seq: i64,
-        images_before: &[i64],
+        children_before: &[i64],
     ) -> Result<Option<OutboxEntry>, StoreError> {
         let mut base = Map::new();
-        base.insert(IMAGES_BEFORE.into(), Value::from(images_before.to_vec()));
+        base.insert(
+            CHILDREN_BEFORE.into(),
+            Value::from(children_before.to_vec()),
+        );
         self.lock().execute(
             "UPDATE outbox SET base = ?2 WHERE seq = ?1",
             params![seq, to_text(&base)],
@@ -576,10 +585,10 @@ impl Store {
     /// Takes an upload out of the outbox (the user cancelled it). Returns whether it was still
     /// there; one already on its way is left to its replay, which removes what it uploaded.
     pub fn cancel_upload(&self, seq: i64) -> Result<bool, StoreError> {
-        Ok(self
-            .lock()
-            .execute("DELETE FROM outbox WHERE seq = ?1 AND op = 'upload'", [seq])?
-            > 0)
+        Ok(self.lock().execute(
+            "DELETE FROM outbox WHERE seq = ?1 AND op IN ('upload', 'add_child')",
+            [seq],
+        )? > 0)
     }
 
     /// Puts a refused entry back in line (the user asked to try again).
@@ -590,9 +599,9 @@ impl Store {
         )? > 0)
     }
 
-    /// Queues the whole order of row `target`'s images (a gallery's), replacing an unsent
-    /// earlier order of the same row.
-    pub fn queue_images_order(
+    /// Queues the whole order of row `target`'s children (a gallery's photos), replacing an
+    /// unsent earlier order of the same row.
+    pub fn queue_children_order(
         &self,
         resource: &str,
         target: i64,
@@ -602,7 +611,7 @@ impl Store {
         let tx = conn.transaction()?;
         let target = resolve(&tx, resource, target)?;
         tx.execute(
-            "DELETE FROM outbox WHERE resource = ?1 AND op = 'reorder' AND target = ?2 AND state IN ('pending', 'sending', 'rejected')",
+            "DELETE FROM outbox WHERE resource = ?1 AND op = 'reorder_children' AND target = ?2 AND state IN ('pending', 'sending', 'rejected')",
             params![resource, target],
         )?;
         let mut fields = Map::new();
@@ -610,7 +619,7 @@ impl Store {
         insert(
             &tx,
             resource,
-            Op::Reorder,
+            Op::ReorderChildren,
             target,
             &fields,
             &Map::new(),

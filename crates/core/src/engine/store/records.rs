@@ -10,7 +10,7 @@ pub type Row = Map<String, Value>;
 
 /// SQL condition: the record (`records.id`) has no unsent edit in the outbox.
 const UNEDITED: &str = "NOT EXISTS (SELECT 1 FROM outbox o WHERE o.resource = records.resource
-    AND o.target = records.id AND o.op IN ('update', 'upload', 'clear_image'))";
+    AND o.target = records.id AND o.op IN ('update', 'upload', 'add_child', 'clear_image'))";
 
 /// What a reconcile changed in the stored rows of a resource.
 #[derive(Debug, Clone, Default, PartialEq)]

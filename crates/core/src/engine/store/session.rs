@@ -178,8 +178,8 @@ impl Store {
             Ok(conn.query_row(sql, [], |r| r.get::<_, u32>(0))?)
         };
         Ok(UnsentWork {
-            edits: count("SELECT COUNT(*) FROM outbox WHERE op != 'upload'")?,
-            uploads: count("SELECT COUNT(*) FROM outbox WHERE op = 'upload'")?,
+            edits: count("SELECT COUNT(*) FROM outbox WHERE op NOT IN ('upload', 'add_child')")?,
+            uploads: count("SELECT COUNT(*) FROM outbox WHERE op IN ('upload', 'add_child')")?,
             replies: count(
                 "SELECT COUNT(*) FROM chat_outbox WHERE op != 'read' AND file_key IS NULL",
             )?,

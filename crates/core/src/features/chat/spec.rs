@@ -17,9 +17,9 @@ pub const CONVERSATIONS: Resource = Resource {
     listing: Listing::PlainArray,
     id_key: "conversation_id",
     upload: None,
-    order_field: "sort_order",
+    order_field: None,
     // A guest's last message, as long as the guest made it.
-    clipped: &["last_message"],
+    clipped: &[("last_message", crate::features::chat::store::MESSAGE_CHARS)],
 };
 
 pub static CONVERSATIONS_SPEC: ResourceSpec = ResourceSpec {
@@ -42,4 +42,6 @@ pub static CONVERSATIONS_SPEC: ResourceSpec = ResourceSpec {
     also_changes: &[],
     toasts_from_reconcile: false,
     copies: &[],
+    children: None,
+    refetch_follows_row_events: false,
 };

@@ -150,7 +150,7 @@ impl Pictures<'_> {
         let id = gallery.row.get("id").and_then(Value::as_i64).unwrap_or(0);
         let shown_name = file_name.clone();
         let cached = self.desk.prepare_image(file_name, bytes, None).await?;
-        let seq = self.desk.inner.store.queue_added_image(
+        let seq = self.desk.inner.store.queue_added_child(
             GALLERIES_SPEC.name(),
             id,
             &cached.image.hash,
@@ -203,7 +203,7 @@ impl Pictures<'_> {
         self.desk
             .inner
             .store
-            .queue_images_order(GALLERIES_SPEC.name(), id, ids)?;
+            .queue_children_order(GALLERIES_SPEC.name(), id, ids)?;
         self.desk.changed(&GALLERIES_SPEC)?;
         self.overview()
     }

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::api::{ApiError, Listing, Mount, Resource};
 use crate::engine::spec::Hint;
-use crate::engine::spec::ResourceSpec;
+use crate::engine::spec::{Children, ResourceSpec};
 use crate::engine::store::Row;
 use crate::events::ResourceKind;
 use crate::rules::{invalid, FieldInvalid};
@@ -21,8 +21,8 @@ pub const GALLERIES: Resource = Resource {
     mount: Mount::StaffHotel,
     listing: Listing::Paginated,
     id_key: "id",
-    upload: Some(("upload_image", "image")),
-    order_field: "display_order",
+    upload: None,
+    order_field: Some("display_order"),
     clipped: &[],
 };
 
@@ -35,8 +35,19 @@ pub const GALLERY_IMAGES: Resource = Resource {
     listing: Listing::Paginated,
     id_key: "id",
     upload: None,
-    order_field: "display_order",
+    order_field: None,
     clipped: &[],
+};
+
+/// A gallery's images: added one file at a time (§5.2), put in order as a whole (§5.3), and
+/// removed one by one as gallery images (§5.4).
+pub static IMAGES: Children = Children {
+    list_key: "images",
+    file_url: "image_url",
+    order_field: "display_order",
+    add: ("upload_image", "image"),
+    reorder: ("reorder_images", "image_ids"),
+    resource: GALLERY_IMAGES,
 };
 
 /// What an image's edit may change (§5.4's writable fields).
@@ -65,6 +76,8 @@ pub static IMAGES_SPEC: ResourceSpec = ResourceSpec {
     also_changes: &["galleries"],
     toasts_from_reconcile: false,
     copies: &[],
+    children: None,
+    refetch_follows_row_events: false,
 };
 
 /// Only §5.4's writable fields; caption and alt text at most 255 characters, kept as typed but
@@ -131,6 +144,8 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     also_changes: &[],
     toasts_from_reconcile: true,
     copies: &[],
+    children: Some(&IMAGES),
+    refetch_follows_row_events: false,
 };
 
 /// A colleague's change, in words (found by a reconcile: galleries are not announced row by

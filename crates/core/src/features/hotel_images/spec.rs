@@ -19,7 +19,7 @@ pub const SETTINGS: Resource = Resource {
     listing: Listing::Singleton,
     id_key: "id",
     upload: None,
-    order_field: "sort_order",
+    order_field: None,
     clipped: &[],
 };
 
@@ -79,4 +79,6 @@ pub static SETTINGS_SPEC: ResourceSpec = ResourceSpec {
     also_changes: &[],
     toasts_from_reconcile: true,
     copies: &["galleries"],
+    children: None,
+    refetch_follows_row_events: false,
 };

@@ -17,7 +17,7 @@ pub const OFFERS: Resource = Resource {
     listing: Listing::Paginated,
     id_key: "id",
     upload: Some(("upload-image", "photo")),
-    order_field: "sort_order",
+    order_field: Some("sort_order"),
     clipped: &[],
 };
 
@@ -36,6 +36,8 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     also_changes: &[],
     toasts_from_reconcile: false,
     copies: &[],
+    children: None,
+    refetch_follows_row_events: true,
 };
 
 fn title(row: &Row) -> Option<String> {

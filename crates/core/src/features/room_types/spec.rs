@@ -20,7 +20,7 @@ pub const ROOM_TYPES: Resource = Resource {
     listing: Listing::Paginated,
     id_key: "id",
     upload: Some(("upload-image", "photo")),
-    order_field: "sort_order",
+    order_field: Some("sort_order"),
     clipped: &[],
 };
 
@@ -56,6 +56,8 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     also_changes: &[],
     toasts_from_reconcile: true,
     copies: &[],
+    children: None,
+    refetch_follows_row_events: false,
 };
 
 fn title(row: &Row) -> Option<String> {

@@ -21,7 +21,7 @@ pub const STAFF: Resource = Resource {
     listing: Listing::Paginated,
     id_key: "id",
     upload: None,
-    order_field: "sort_order",
+    order_field: None,
     clipped: &[],
 };
 
@@ -33,7 +33,7 @@ pub const CLOCK_LOGS: Resource = Resource {
     listing: Listing::Paginated,
     id_key: "id",
     upload: None,
-    order_field: "sort_order",
+    order_field: None,
     clipped: &[],
 };
 
@@ -52,6 +52,8 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     also_changes: &[],
     toasts_from_reconcile: false,
     copies: &[],
+    children: None,
+    refetch_follows_row_events: false,
 };
 
 pub static CLOCK_LOGS_SPEC: ResourceSpec = ResourceSpec {
@@ -69,6 +71,8 @@ pub static CLOCK_LOGS_SPEC: ResourceSpec = ResourceSpec {
     also_changes: &[],
     toasts_from_reconcile: false,
     copies: &[],
+    children: None,
+    refetch_follows_row_events: false,
 };
 
 /// "Seán Murphy": `full_name`, else first and last name.
