@@ -41,6 +41,7 @@ pub mod live;
 pub mod merge;
 pub mod pull;
 pub mod push;
+pub(crate) mod runner;
 pub mod spec;
 pub mod store;
 pub mod supervise;
@@ -69,8 +70,6 @@ pub const RECONCILE_DEBOUNCE: Duration = Duration::from_millis(400);
 const SUBSCRIBE_GRACE: Duration = Duration::from_secs(5);
 /// Without live updates, colleagues' changes are fetched this often.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(60);
-const RETRY_BASE: Duration = Duration::from_secs(1);
-const RETRY_CAP: Duration = Duration::from_secs(30);
 /// While the network is down, how often the worker checks (one bare request, no data) whether
 /// the server answers again, so the desk is back within this of the network's return whatever
 /// its retry delay has grown to.
@@ -154,7 +153,7 @@ impl Plan {
         if self.failed_round != Some(self.round) {
             self.failed_round = Some(self.round);
             self.failures += 1;
-            self.retry_at = Some(Instant::now() + retry_delay(self.failures));
+            self.retry_at = Some(Instant::now() + runner::retry_delay(self.failures));
         }
         self.failures.max(1)
     }
@@ -553,7 +552,7 @@ impl SyncShared {
     /// As [`SyncShared::went_offline`], for a failure of this desk's or an unreadable answer.
     fn went_offline_because(&self, reason: String) {
         let failures = self.plan().round_failed();
-        self.update_link(|link| link.http_failed(reason, Some(retry_delay(failures))));
+        self.update_link(|link| link.http_failed(reason, Some(runner::retry_delay(failures))));
     }
 
     /// A request reached the server (and the socket is retried at once if it is down). After
@@ -828,11 +827,6 @@ enum Stop {
     SignedOut,
 }
 
-fn retry_delay(failures: u32) -> Duration {
-    let exponent = failures.saturating_sub(1).min(6);
-    (RETRY_BASE * 2u32.pow(exponent)).min(RETRY_CAP)
-}
-
 fn handle_error(shared: &SyncShared, err: SyncError) -> Stop {
     match err {
         SyncError::Api(ApiError::Unauthorized { message }) => {
@@ -910,23 +904,14 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
         };
         let progress = |entry: &crate::engine::store::OutboxEntry| -> Progress {
             let shared = shared.clone();
-            let (id, upload) = (entry.target, entry.seq);
-            let started = std::sync::atomic::AtomicBool::new(false);
-            Arc::new(move |sent, total| {
-                if !started.swap(true, std::sync::atomic::Ordering::Relaxed) {
-                    // Its first bytes: the upload is on its way (the screen shows it so).
-                    shared.emit(DeskEvent::ResourceChanged {
-                        resource: spec.kind,
-                    });
-                }
-                shared.emit(DeskEvent::UploadProgress {
-                    resource: spec.kind,
-                    id,
-                    upload,
-                    sent,
-                    total,
-                });
-            })
+            // Its first bytes: the upload is on its way (the screen shows it so).
+            runner::upload_progress(
+                move |event| shared.emit(event),
+                spec.kind,
+                entry.target,
+                entry.seq,
+                true,
+            )
         };
         let done = |entry: &crate::engine::store::OutboxEntry, replayed: &Replayed| {
             shared.came_online();

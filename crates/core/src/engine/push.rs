@@ -18,7 +18,7 @@ use super::heard::{HeardLog, Mark};
 use super::merge::{merge, same, FieldConflict};
 use super::pull::SyncError;
 use super::spec::Children;
-use crate::api::{ApiClient, ApiError, ImageFile, Progress, Resource};
+use crate::api::{ApiClient, ApiError, ErrorClass, ImageFile, Progress, Resource};
 use crate::engine::store::{EntryState, Op, OutboxEntry, Row, Store};
 use crate::engine::store::{CHILDREN_BEFORE, IMAGE_FIELD};
 use crate::media::MediaCache;
@@ -417,9 +417,7 @@ async fn replay(
         }
     };
     match result {
-        Err(SyncError::Api(err))
-            if !err.is_transient() && !matches!(err, ApiError::Unauthorized { .. }) =>
-        {
+        Err(SyncError::Api(err)) if err.class_of_write() == ErrorClass::Refused => {
             if matches!(err, ApiError::NotFound { .. }) && entry.op != Op::Create {
                 return deleted_elsewhere(store, entry);
             }

@@ -3,20 +3,16 @@
 //! what the server refuses for good waits for the user with the reason.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use serde_json::Value;
-use tokio::sync::broadcast;
 
 use super::catch_up::catch_up_all;
 use super::files::{read_file, remove_file};
 use super::{is_mine, ChatShared, Turn, CHECK_PAGE};
-use crate::api::{ApiError, ImageFile, Progress};
-use crate::events::{ConnectionStatus, DeskEvent, ResourceKind};
+use crate::api::{ApiError, ErrorClass, ImageFile};
+use crate::engine::runner;
+use crate::events::ResourceKind;
 use crate::features::chat::store::{ChatOp, QueuedReply, ReplyState};
-
-const RETRY_BASE: Duration = Duration::from_secs(1);
-const RETRY_CAP: Duration = Duration::from_secs(30);
 
 /// Why an entry was not sent: the server's answer, or this desk's own trouble, which is never
 /// taken for a refusal by the server.
@@ -32,7 +28,8 @@ pub(crate) enum SendError {
     File(String),
 }
 
-/// Sends the chat's outbox and catches threads up until stopped (the task is aborted).
+/// Sends the chat's outbox and catches threads up until stopped (the task is aborted), with
+/// the engine's runner ([`crate::engine::runner`]): its backoff, its wait for the network.
 pub(crate) async fn run(chat: Arc<ChatShared>) {
     let mut events = chat.sync.events.subscribe();
     let mut failures = 0u32;
@@ -49,40 +46,11 @@ pub(crate) async fn run(chat: Arc<ChatShared>) {
             }
             Turn::Failed => {
                 failures += 1;
-                let exponent = failures.saturating_sub(1).min(6);
-                Some((RETRY_BASE * 2u32.pow(exponent)).min(RETRY_CAP))
+                Some(runner::retry_delay(failures))
             }
             Turn::Stopped => return,
         };
-        tokio::select! {
-            () = chat.wake.notified() => {}
-            () = async {
-                match retry {
-                    Some(delay) => tokio::time::sleep(delay).await,
-                    None => std::future::pending().await,
-                }
-            } => {}
-            () = back_online(&mut events), if retry.is_some() => {}
-        }
-    }
-}
-
-/// Resolves when the status bar stops saying "offline" (a request reached the server).
-async fn back_online(events: &mut broadcast::Receiver<DeskEvent>) {
-    loop {
-        match events.recv().await {
-            Ok(DeskEvent::Connection { status }) => {
-                if !matches!(
-                    status,
-                    ConnectionStatus::Offline { .. } | ConnectionStatus::Unknown
-                ) {
-                    return;
-                }
-            }
-            Ok(_) => {}
-            Err(broadcast::error::RecvError::Lagged(_)) => return,
-            Err(broadcast::error::RecvError::Closed) => std::future::pending().await,
-        }
+        runner::wait_to_retry(&chat.wake, retry, &mut events).await;
     }
 }
 
@@ -116,7 +84,7 @@ async fn send_all(chat: &Arc<ChatShared>) -> Turn {
                 chat.sync.report_unauthorized(message);
                 return Turn::Stopped;
             }
-            Err(SendError::Api(err)) if err.is_transient() => {
+            Err(SendError::Api(err)) if err.class_of_write() == ErrorClass::Transient => {
                 tracing::info!(error = %err, seq = entry.seq, "a chat message waits for the server");
                 // Only a reply that was plainly waiting before this attempt goes back to
                 // waiting: one that may have reached the server earlier keeps its check.
@@ -211,16 +179,14 @@ async fn send_one(chat: &ChatShared, entry: &QueuedReply) -> Result<Option<Value
                     .map(Some)?,
                 Some(file) => {
                     let events = sync.events.clone();
-                    let id = -entry.seq;
-                    let progress: Progress = Arc::new(move |sent, total| {
-                        let _ = events.send(DeskEvent::UploadProgress {
-                            resource: ResourceKind::Conversations,
-                            id,
-                            upload: -id,
-                            sent,
-                            total,
-                        });
-                    });
+                    // No window listening is fine.
+                    let progress = runner::upload_progress(
+                        move |event| drop(events.send(event)),
+                        ResourceKind::Conversations,
+                        -entry.seq,
+                        entry.seq,
+                        false,
+                    );
                     client
                         .chat_upload(
                             slug,
