@@ -6,71 +6,79 @@ use hotelmate_core::desk::{
 use hotelmate_core::{Desk, UiError};
 use tauri::{AppHandle, Manager, State};
 
-#[tauri::command]
-pub fn open_reception_display(app: AppHandle) -> Result<(), UiError> {
-    crate::kiosk::open(&app).map_err(|message| UiError::new(ErrorCode::Internal, message))
+command! {
+    pub fn open_reception_display(app: AppHandle) -> Result<(), UiError> {
+        crate::kiosk::open(&app).map_err(|message| UiError::new(ErrorCode::Internal, message))
+    }
 }
 
-/// What the display shows, from this desk's store (it keeps showing through an outage).
-#[tauri::command]
-pub fn display_content(desk: State<'_, Desk>) -> Result<DisplayContent, UiError> {
-    Ok(desk.display().content()?)
+command! {
+    /// What the display shows, from this desk's store (it keeps showing through an outage).
+    pub fn display_content(desk: State<'_, Desk>) -> Result<DisplayContent, UiError> {
+        Ok(desk.display().content()?)
+    }
 }
 
-#[tauri::command]
-pub fn display_settings(desk: State<'_, Desk>) -> Result<DisplaySettings, UiError> {
-    Ok(desk.display().settings()?)
+command! {
+    pub fn display_settings(desk: State<'_, Desk>) -> Result<DisplaySettings, UiError> {
+        Ok(desk.display().settings()?)
+    }
 }
 
-/// Changes this computer's display settings; being a display also starts it at login, into
-/// the display.
-#[tauri::command]
-pub fn display_settings_set(
-    desk: State<'_, Desk>,
-    settings: DisplaySettingsChange,
-) -> Result<DisplaySettings, UiError> {
-    let saved = desk.display().set_settings(&settings)?;
-    crate::autostart::set_display(saved.is_display)
-        .map_err(|message| UiError::new(ErrorCode::Storage, message))?;
-    Ok(saved)
+command! {
+    /// Changes this computer's display settings; being a display also starts it at login, into
+    /// the display.
+    pub fn display_settings_set(
+        desk: State<'_, Desk>,
+        settings: DisplaySettingsChange,
+    ) -> Result<DisplaySettings, UiError> {
+        let saved = desk.display().set_settings(&settings)?;
+        crate::autostart::set_display(saved.is_display)
+            .map_err(|message| UiError::new(ErrorCode::Storage, message))?;
+        Ok(saved)
+    }
 }
 
-#[tauri::command]
-pub fn display_set_pin(
-    desk: State<'_, Desk>,
-    pin: Option<String>,
-) -> Result<DisplaySettings, UiError> {
-    Ok(desk.display().set_pin(pin.as_deref())?)
+command! {
+    pub fn display_set_pin(
+        desk: State<'_, Desk>,
+        pin: Option<String>,
+    ) -> Result<DisplaySettings, UiError> {
+        Ok(desk.display().set_pin(pin.as_deref())?)
+    }
 }
 
-/// The names of the screens connected to this computer.
-#[tauri::command]
-pub fn display_monitors(app: AppHandle) -> Result<Vec<String>, UiError> {
-    let window = app
-        .get_webview_window("main")
-        .ok_or_else(|| UiError::new(ErrorCode::Internal, "The desk window is missing."))?;
-    let monitors = window.available_monitors().map_err(|error| {
-        UiError::new(
-            ErrorCode::Internal,
-            format!("Cannot list the screens: {error}."),
-        )
-    })?;
-    Ok(monitors.iter().filter_map(|m| m.name().cloned()).collect())
+command! {
+    /// The names of the screens connected to this computer.
+    pub fn display_monitors(app: AppHandle) -> Result<Vec<String>, UiError> {
+        let window = app
+            .get_webview_window("main")
+            .ok_or_else(|| UiError::new(ErrorCode::Internal, "The desk window is missing."))?;
+        let monitors = window.available_monitors().map_err(|error| {
+            UiError::new(
+                ErrorCode::Internal,
+                format!("Cannot list the screens: {error}."),
+            )
+        })?;
+        Ok(monitors.iter().filter_map(|m| m.name().cloned()).collect())
+    }
 }
 
-#[tauri::command]
-pub fn time_zones() -> Vec<String> {
-    hotelmate_core::desk::time_zones()
+command! {
+    pub fn time_zones() -> Vec<String> {
+        hotelmate_core::desk::time_zones()
+    }
 }
 
-/// Leaves the kiosk when the PIN or a staff sign-in is right.
-#[tauri::command]
-pub async fn display_leave(
-    app: AppHandle,
-    desk: State<'_, Desk>,
-    credentials: LeaveDisplay,
-) -> Result<(), UiError> {
-    desk.display().leave(&credentials).await?;
-    crate::kiosk::close(&app);
-    Ok(())
+command! {
+    /// Leaves the kiosk when the PIN or a staff sign-in is right.
+    pub async fn display_leave(
+        app: AppHandle,
+        desk: State<'_, Desk>,
+        credentials: LeaveDisplay,
+    ) -> Result<(), UiError> {
+        desk.display().leave(&credentials).await?;
+        crate::kiosk::close(&app);
+        Ok(())
+    }
 }

@@ -6,51 +6,60 @@ use hotelmate_core::events::AreaStatus;
 use hotelmate_core::{ConnectionStatus, Desk, SessionInfo, SignInRequest, UiError};
 use tauri::State;
 
-#[tauri::command]
-pub async fn session_resume(desk: State<'_, Desk>) -> Result<Option<SessionInfo>, UiError> {
-    Ok(desk.resume().await?)
+command! {
+    pub async fn session_resume(desk: State<'_, Desk>) -> Result<Option<SessionInfo>, UiError> {
+        Ok(desk.resume().await?)
+    }
 }
 
-#[tauri::command]
-pub fn session_current(desk: State<'_, Desk>) -> Option<SessionInfo> {
-    desk.session()
+command! {
+    pub fn session_current(desk: State<'_, Desk>) -> Option<SessionInfo> {
+        desk.session()
+    }
 }
 
-#[tauri::command]
-pub async fn sign_in(
-    desk: State<'_, Desk>,
-    request: SignInRequest,
-) -> Result<SessionInfo, UiError> {
-    Ok(desk.sign_in(request).await?)
+command! {
+    pub async fn sign_in(
+        desk: State<'_, Desk>,
+        request: SignInRequest,
+    ) -> Result<SessionInfo, UiError> {
+        Ok(desk.sign_in(request).await?)
+    }
 }
 
-#[tauri::command]
-pub async fn sign_in_demo(desk: State<'_, Desk>) -> Result<SessionInfo, UiError> {
-    Ok(desk.sign_in_demo().await?)
+command! {
+    pub async fn sign_in_demo(desk: State<'_, Desk>) -> Result<SessionInfo, UiError> {
+        Ok(desk.sign_in_demo().await?)
+    }
 }
 
-/// Signs out; with work not yet sent, only when `discard` (the person chose to delete it).
-#[tauri::command]
-pub async fn sign_out(desk: State<'_, Desk>, discard: bool) -> Result<(), UiError> {
-    Ok(desk.sign_out_discarding(discard).await?)
+command! {
+    /// Signs out; with work not yet sent, only when `discard` (the person chose to delete it).
+    pub async fn sign_out(desk: State<'_, Desk>, discard: bool) -> Result<(), UiError> {
+        Ok(desk.sign_out_discarding(discard).await?)
+    }
 }
 
-#[tauri::command]
-pub fn unsent_work(desk: State<'_, Desk>) -> Result<UnsentWork, UiError> {
-    Ok(desk.unsent_work()?)
+command! {
+    pub fn unsent_work(desk: State<'_, Desk>) -> Result<UnsentWork, UiError> {
+        Ok(desk.unsent_work()?)
+    }
 }
 
-#[tauri::command]
-pub fn desk_info(desk: State<'_, Desk>) -> DeskInfo {
-    desk.info()
+command! {
+    pub fn desk_info(desk: State<'_, Desk>) -> DeskInfo {
+        desk.info()
+    }
 }
 
-#[tauri::command]
-pub fn connection_status(desk: State<'_, Desk>) -> ConnectionStatus {
-    desk.connection_status()
+command! {
+    pub fn connection_status(desk: State<'_, Desk>) -> ConnectionStatus {
+        desk.connection_status()
+    }
 }
 
-#[tauri::command]
-pub fn unavailable_areas(desk: State<'_, Desk>) -> Vec<AreaStatus> {
-    desk.unavailable_areas()
+command! {
+    pub fn unavailable_areas(desk: State<'_, Desk>) -> Vec<AreaStatus> {
+        desk.unavailable_areas()
+    }
 }

@@ -11,19 +11,22 @@ fn current(desk: &Desk) -> ComputerSettings {
     }
 }
 
-#[tauri::command]
-pub fn computer_settings(desk: State<'_, Desk>) -> ComputerSettings {
-    current(&desk)
+command! {
+    pub fn computer_settings(desk: State<'_, Desk>) -> ComputerSettings {
+        current(&desk)
+    }
 }
 
-#[tauri::command]
-pub fn set_close_to_tray(desk: State<'_, Desk>, on: bool) -> Result<ComputerSettings, UiError> {
-    desk.set_close_to_tray(on)?;
-    Ok(current(&desk))
+command! {
+    pub fn set_close_to_tray(desk: State<'_, Desk>, on: bool) -> Result<ComputerSettings, UiError> {
+        desk.set_close_to_tray(on)?;
+        Ok(current(&desk))
+    }
 }
 
-#[tauri::command]
-pub fn set_start_at_login(desk: State<'_, Desk>, on: bool) -> Result<ComputerSettings, UiError> {
-    crate::autostart::set(on).map_err(|message| UiError::new(ErrorCode::Storage, message))?;
-    Ok(current(&desk))
+command! {
+    pub fn set_start_at_login(desk: State<'_, Desk>, on: bool) -> Result<ComputerSettings, UiError> {
+        crate::autostart::set(on).map_err(|message| UiError::new(ErrorCode::Storage, message))?;
+        Ok(current(&desk))
+    }
 }

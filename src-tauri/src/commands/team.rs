@@ -4,14 +4,16 @@ use hotelmate_core::features::team::TeamBoard;
 use hotelmate_core::{Desk, SessionInfo, UiError};
 use tauri::State;
 
-/// The board as stored on this desk, searched by name, role or department.
-#[tauri::command]
-pub fn team_board(desk: State<'_, Desk>, query: String) -> Result<TeamBoard, UiError> {
-    Ok(desk.team().board(&query)?)
+command! {
+    /// The board as stored on this desk, searched by name, role or department.
+    pub fn team_board(desk: State<'_, Desk>, query: String) -> Result<TeamBoard, UiError> {
+        Ok(desk.team().board(&query)?)
+    }
 }
 
-/// Clocks me in or out; answers with my session as it is now.
-#[tauri::command]
-pub async fn clock_toggle(desk: State<'_, Desk>) -> Result<SessionInfo, UiError> {
-    Ok(desk.team().clock().await?)
+command! {
+    /// Clocks me in or out; answers with my session as it is now.
+    pub async fn clock_toggle(desk: State<'_, Desk>) -> Result<SessionInfo, UiError> {
+        Ok(desk.team().clock().await?)
+    }
 }

@@ -2,7 +2,7 @@
 // could be swapped without touching the screens.
 import { convertFileSrc, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { CommandName } from "./commands.generated";
+import type { CommandName, Commands } from "./commands.generated";
 import type {
   AreaStatus,
   ComputerSettings,
@@ -120,149 +120,136 @@ export function asUiError(error: unknown): UiError {
   return { code: "internal", field: null, message: String(error) };
 }
 
-async function call<T>(command: CommandName, args?: Record<string, unknown>): Promise<T> {
+type Plain = { [K in CommandName]: Commands[K]["args"] extends "raw" ? never : K }[CommandName];
+type Raw = Exclude<CommandName, Plain>;
+type ArgsOf<K extends Plain> = Commands[K]["args"] extends null ? [] : [Commands[K]["args"]];
+type HeadersOf<K extends Raw> = Omit<Extract<Commands[K], { headers: unknown }>["headers"], "file-name">;
+
+/** Calls a command with its arguments as the shell declares them (commands.generated.ts, written
+ *  from the Rust handlers): a renamed argument or a changed result fails the type check. A
+ *  failure rejects with a UiError. */
+async function call<K extends Plain>(command: K, ...args: ArgsOf<K>): Promise<Commands[K]["result"]> {
   try {
-    return await invoke<T>(command, args);
+    return await invoke<Commands[K]["result"]>(command, args[0] ?? undefined);
   } catch (error) {
     throw asUiError(error);
   }
 }
 
-/** Sends a file's bytes as the raw request body (no JSON encoding of a large image); the file
- *  name and `headers` go as headers, URI-encoded. */
-async function rawCall<T>(command: CommandName, file: File, headers: Record<string, string>): Promise<T> {
+/** The one way a file reaches the shell: its bytes as the raw request body (no JSON encoding of
+ *  a large image); its name and the command's `headers` go as headers, URI-encoded. */
+async function upload<K extends Raw>(command: K, file: File, headers: HeadersOf<K>): Promise<Commands[K]["result"]> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const encoded: Record<string, string> = { "file-name": encodeURIComponent(file.name) };
-  for (const [name, value] of Object.entries(headers)) encoded[name] = encodeURIComponent(value);
+  for (const [name, value] of Object.entries(headers as Record<string, string | undefined>)) {
+    if (value !== undefined) encoded[name] = encodeURIComponent(value);
+  }
   try {
-    return await invoke<T>(command, bytes, { headers: encoded });
+    return await invoke<Commands[K]["result"]>(command, bytes, { headers: encoded });
   } catch (error) {
     throw asUiError(error);
   }
 }
 
 /** The `crop` header: the part of the picture to keep, as fractions of its size. */
-function cropHeader(crop: Crop | null): Record<string, string> {
+function cropHeader(crop: Crop | null): { crop?: string } {
   return crop ? { crop: JSON.stringify(crop) } : {};
 }
 
 export const backend = {
-  resumeSession: () => call<SessionInfo | null>("session_resume"),
-  currentSession: () => call<SessionInfo | null>("session_current"),
-  signIn: (request: SignInRequest) => call<SessionInfo>("sign_in", { request }),
-  signInDemo: () => call<SessionInfo>("sign_in_demo"),
+  resumeSession: () => call("session_resume"),
+  currentSession: () => call("session_current"),
+  signIn: (request: SignInRequest) => call("sign_in", { request }),
+  signInDemo: () => call("sign_in_demo"),
   /** Signs out; with work not yet sent, only when `discard` (else an `unsent_work` error). */
-  signOut: (discard: boolean) => call<void>("sign_out", { discard }),
-  unsentWork: () => call<UnsentWork>("unsent_work"),
-  deskInfo: () => call<DeskInfo>("desk_info"),
-  computerSettings: () => call<ComputerSettings>("computer_settings"),
-  setCloseToTray: (on: boolean) => call<ComputerSettings>("set_close_to_tray", { on }),
-  setStartAtLogin: (on: boolean) => call<ComputerSettings>("set_start_at_login", { on }),
-  connectionStatus: () => call<ConnectionStatus>("connection_status"),
-  unavailableAreas: () => call<AreaStatus[]>("unavailable_areas"),
-  openReceptionDisplay: () => call<void>("open_reception_display"),
-  offers: () => call<Offer[]>("offers_list"),
-  createOffer: (fields: OfferPatch) => call<Offer>("offer_create", { fields }),
-  updateOffer: (id: number, changes: OfferPatch) => call<Offer>("offer_update", { id, changes }),
-  checkOffer: (id: number | null, fields: OfferPatch) => call<FieldProblem[]>("offer_check", { id, fields }),
-  reorderOffers: (ids: number[]) => call<Offer[]>("offers_reorder", { ids }),
-  deleteOffer: (id: number) => call<void>("offer_delete", { id }),
+  signOut: (discard: boolean) => call("sign_out", { discard }),
+  unsentWork: () => call("unsent_work"),
+  deskInfo: () => call("desk_info"),
+  computerSettings: () => call("computer_settings"),
+  setCloseToTray: (on: boolean) => call("set_close_to_tray", { on }),
+  setStartAtLogin: (on: boolean) => call("set_start_at_login", { on }),
+  connectionStatus: () => call("connection_status"),
+  unavailableAreas: () => call("unavailable_areas"),
+  openReceptionDisplay: () => call("open_reception_display"),
+  offers: () => call("offers_list"),
+  createOffer: (fields: OfferPatch) => call("offer_create", { fields }),
+  updateOffer: (id: number, changes: OfferPatch) => call("offer_update", { id, changes }),
+  checkOffer: (id: number | null, fields: OfferPatch) => call("offer_check", { id, fields }),
+  reorderOffers: (ids: number[]) => call("offers_reorder", { ids }),
+  deleteOffer: (id: number) => call("offer_delete", { id }),
   /** Sends the file's bytes as the raw request body (no JSON encoding of a large image). */
-  setOfferPhoto: async (id: number, file: File): Promise<Offer> => {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    try {
-      const command: CommandName = "offer_set_photo";
-      return await invoke<Offer>(command, bytes, {
-        headers: { "offer-id": String(id), "file-name": encodeURIComponent(file.name) },
-      });
-    } catch (error) {
-      throw asUiError(error);
-    }
-  },
-  toastSettings: () => call<ToastSetting[]>("toast_settings"),
-  muteToasts: (category: ResourceKind, muted: boolean) => call<ToastSetting[]>("toast_mute", { category, muted }),
-  sanitizeHtml: (html: string) => call<string>("sanitize_html", { html }),
-  clearOfferPhoto: (id: number) => call<Offer>("offer_clear_photo", { id }),
-  outboxSummary: () => call<OutboxSummary>("outbox_summary"),
-  conflicts: () => call<Conflict[]>("conflicts_list"),
-  resolveConflict: (seq: number, resolution: Resolution) => call<void>("conflict_resolve", { seq, resolution }),
-  pictures: () => call<PicturesOverview>("pictures_overview"),
-  createGallery: (fields: GalleryPatch) => call<PicturesOverview>("gallery_create", { fields }),
-  updateGallery: (id: number, changes: GalleryPatch) => call<PicturesOverview>("gallery_update", { id, changes }),
-  deleteGallery: (id: number) => call<PicturesOverview>("gallery_delete", { id }),
-  deleteGalleryImage: (id: number) => call<PicturesOverview>("gallery_image_delete", { id }),
+  setOfferPhoto: (id: number, file: File) => upload("offer_set_photo", file, { "offer-id": String(id) }),
+  toastSettings: () => call("toast_settings"),
+  muteToasts: (category: ResourceKind, muted: boolean) => call("toast_mute", { category, muted }),
+  sanitizeHtml: (html: string) => call("sanitize_html", { html }),
+  clearOfferPhoto: (id: number) => call("offer_clear_photo", { id }),
+  outboxSummary: () => call("outbox_summary"),
+  conflicts: () => call("conflicts_list"),
+  resolveConflict: (seq: number, resolution: Resolution) => call("conflict_resolve", { seq, resolution }),
+  pictures: () => call("pictures_overview"),
+  createGallery: (fields: GalleryPatch) => call("gallery_create", { fields }),
+  updateGallery: (id: number, changes: GalleryPatch) => call("gallery_update", { id, changes }),
+  deleteGallery: (id: number) => call("gallery_delete", { id }),
+  deleteGalleryImage: (id: number) => call("gallery_image_delete", { id }),
   /** Changes one thing about a gallery image: its caption, its alt text or its featured flag. */
-  editGalleryImage: (id: number, patch: ImagePatch) => call<PicturesOverview>("gallery_image_edit", { id, patch }),
+  editGalleryImage: (id: number, patch: ImagePatch) => call("gallery_image_edit", { id, patch }),
   /** Adds a picked or dropped file to a gallery (raw body). The core prepares it first (resizes
    *  it, which takes up to a second for a big photo); resolves to the upload's number. */
-  addGalleryImage: (galleryId: number, file: File): Promise<number> =>
-    rawCall<number>("gallery_image_add", file, { "gallery-id": String(galleryId) }),
+  addGalleryImage: (galleryId: number, file: File) =>
+    upload("gallery_image_add", file, { "gallery-id": String(galleryId) }),
   /** Stops an upload; false when it had already finished. */
-  cancelUpload: (upload: number) => call<boolean>("gallery_upload_cancel", { upload }),
+  cancelUpload: (upload: number) => call("gallery_upload_cancel", { upload }),
   /** Sends a refused upload again. */
-  retryUpload: (upload: number) => call<PicturesOverview>("gallery_upload_retry", { upload }),
+  retryUpload: (upload: number) => call("gallery_upload_retry", { upload }),
   reorderGalleryImages: (gallery: number, ids: number[]) =>
-    call<PicturesOverview>("gallery_images_reorder", { gallery, ids }),
-  reorderGalleries: (ids: number[]) => call<PicturesOverview>("galleries_reorder", { ids }),
-  createRoomType: (fields: RoomTypePatch) => call<PicturesOverview>("room_type_create", { fields }),
-  updateRoomType: (id: number, changes: RoomTypePatch) => call<PicturesOverview>("room_type_update", { id, changes }),
-  deleteRoomType: (id: number) => call<PicturesOverview>("room_type_delete", { id }),
-  reorderRoomTypes: (ids: number[]) => call<PicturesOverview>("room_types_reorder", { ids }),
+    call("gallery_images_reorder", { gallery, ids }),
+  reorderGalleries: (ids: number[]) => call("galleries_reorder", { ids }),
+  createRoomType: (fields: RoomTypePatch) => call("room_type_create", { fields }),
+  updateRoomType: (id: number, changes: RoomTypePatch) => call("room_type_update", { id, changes }),
+  deleteRoomType: (id: number) => call("room_type_delete", { id }),
+  reorderRoomTypes: (ids: number[]) => call("room_types_reorder", { ids }),
   /** A room type's new photo (raw body), cut to `crop` when given. */
-  setRoomTypePhoto: (id: number, file: File, crop: Crop | null): Promise<PicturesOverview> =>
-    rawCall<PicturesOverview>("room_type_set_photo", file, { "room-type-id": String(id), ...cropHeader(crop) }),
+  setRoomTypePhoto: (id: number, file: File, crop: Crop | null) =>
+    upload("room_type_set_photo", file, { "room-type-id": String(id), ...cropHeader(crop) }),
   /** A hotel image slot's new image (raw body), cut to `crop` when given. */
-  setHotelImage: (slot: HotelImageSlot, file: File, crop: Crop | null): Promise<PicturesOverview> =>
-    rawCall<PicturesOverview>("hotel_image_set", file, { slot, ...cropHeader(crop) }),
-  displayContent: () => call<DisplayContent>("display_content"),
-  displaySettings: () => call<DisplaySettings>("display_settings"),
-  setDisplaySettings: (settings: DisplaySettingsChange) => call<DisplaySettings>("display_settings_set", { settings }),
+  setHotelImage: (slot: HotelImageSlot, file: File, crop: Crop | null) =>
+    upload("hotel_image_set", file, { slot, ...cropHeader(crop) }),
+  displayContent: () => call("display_content"),
+  displaySettings: () => call("display_settings"),
+  setDisplaySettings: (settings: DisplaySettingsChange) => call("display_settings_set", { settings }),
   /** `null` removes the PIN; the core accepts 4 to 8 digits. */
-  setDisplayPin: (pin: string | null) => call<DisplaySettings>("display_set_pin", { pin }),
+  setDisplayPin: (pin: string | null) => call("display_set_pin", { pin }),
   /** The names of the screens connected to this computer. */
-  displayMonitors: () => call<string[]>("display_monitors"),
+  displayMonitors: () => call("display_monitors"),
   /** Every IANA time zone name. */
-  timeZones: () => call<string[]>("time_zones"),
+  timeZones: () => call("time_zones"),
   /** From the display window, with the PIN (works offline) or a staff sign-in of this hotel
    *  (needs the server): on success the shell closes it and shows the desk. */
-  leaveDisplay: (credentials: LeaveDisplay) => call<void>("display_leave", { credentials }),
-  teamBoard: (query: string) => call<TeamBoard>("team_board", { query }),
-  clockToggle: () => call<SessionInfo>("clock_toggle"),
+  leaveDisplay: (credentials: LeaveDisplay) => call("display_leave", { credentials }),
+  teamBoard: (query: string) => call("team_board", { query }),
+  clockToggle: () => call("clock_toggle"),
   chatConversations: (filter: ConversationFilter, query: string) =>
-    call<ConversationList>("chat_conversations", { filter, query }),
-  chatThread: (conversationId: number, limit: number) => call<ThreadView>("chat_thread", { conversationId, limit }),
+    call("chat_conversations", { filter, query }),
+  chatThread: (conversationId: number, limit: number) => call("chat_thread", { conversationId, limit }),
   chatSend: (conversationId: number, message: string, replyTo: number | null) =>
-    call<ThreadView>("chat_send", { conversationId, message, replyTo }),
+    call("chat_send", { conversationId, message, replyTo }),
   /** Sends the file's bytes as the raw request body, like an offer photo. */
-  chatAttach: async (conversationId: number, file: File, message: string): Promise<ThreadView> => {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    try {
-      const command: CommandName = "chat_attach";
-      return await invoke<ThreadView>(command, bytes, {
-        headers: {
-          "conversation-id": String(conversationId),
-          "file-name": encodeURIComponent(file.name),
-          message: encodeURIComponent(message),
-        },
-      });
-    } catch (error) {
-      throw asUiError(error);
-    }
-  },
-  chatEdit: (messageId: number, message: string) => call<ThreadView>("chat_edit", { messageId, message }),
-  chatDelete: (messageId: number) => call<ThreadView>("chat_delete", { messageId }),
+  chatAttach: (conversationId: number, file: File, message: string) =>
+    upload("chat_attach", file, { "conversation-id": String(conversationId), message }),
+  chatEdit: (messageId: number, message: string) => call("chat_edit", { messageId, message }),
+  chatDelete: (messageId: number) => call("chat_delete", { messageId }),
   /** The thread shown in a focused window (null: none); the core marks it read while so. */
-  chatViewing: (conversationId: number | null) => call<void>("chat_viewing", { conversationId }),
-  chatClaim: (conversationId: number) => call<ThreadView>("chat_claim", { conversationId }),
+  chatViewing: (conversationId: number | null) => call("chat_viewing", { conversationId }),
+  chatClaim: (conversationId: number) => call("chat_claim", { conversationId }),
   /** The whole text of a message the desk keeps only the start of (read from the server). */
   chatWholeMessage: (conversationId: number, messageId: number) =>
-    call<TextPart[]>("chat_whole_message", { conversationId, messageId }),
-  chatRetry: (seq: number) => call<ThreadView>("chat_retry", { seq }),
-  chatDiscard: (seq: number) => call<ThreadView>("chat_discard", { seq }),
+    call("chat_whole_message", { conversationId, messageId }),
+  chatRetry: (seq: number) => call("chat_retry", { seq }),
+  chatDiscard: (seq: number) => call("chat_discard", { seq }),
   /** Saves an attachment to the computer; resolves to where it was saved. */
-  chatSaveAttachment: (url: string, name: string) => call<string>("chat_save_attachment", { url, name }),
+  chatSaveAttachment: (url: string, name: string) => call("chat_save_attachment", { url, name }),
   /** Opens a link in the computer's browser (never in the desk's window). */
-  openLink: (url: string) => call<void>("open_link", { url }),
+  openLink: (url: string) => call("open_link", { url }),
   onEvent: (handler: (event: DeskEvent) => void): Promise<UnlistenFn> =>
     listen<DeskEvent>("desk-event", (message) => handler(message.payload)),
 };

@@ -5,7 +5,7 @@
 // for a guest.
 import { withProgress } from "./progress";
 import { Newest } from "./newest";
-import { backend, type ConversationFilter, type ConversationList, type ThreadView, type UiError } from "./backend";
+import { backend, type ConversationFilter, type ConversationList, type ThreadView, type UiError, asUiError } from "./backend";
 import { chime, prepareChime } from "./chime";
 
 /** Messages read when a thread opens, and how many more each scroll to the top reads. */
@@ -250,7 +250,7 @@ class MessagesState {
       .catch((error: unknown) => {
         this.#viewing = undefined;
         // Signed out meanwhile: nothing is being viewed, and nobody to tell.
-        if (this.#active) this.threadError = error as UiError;
+        if (this.#active) this.threadError = asUiError(error);
       });
   }
 

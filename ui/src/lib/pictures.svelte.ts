@@ -1,7 +1,7 @@
 // The Pictures screen's state: the overview as the core has it (read again whenever the core
 // says settings, galleries, gallery images or room types changed) and upload progress. Kept
 // outside the screen so uploads and their progress carry on while another screen is shown.
-import { backend, type Crop, type DeskEvent, type PicturesOverview, type ResourceKind, type UiError } from "./backend";
+import { backend, type Crop, type DeskEvent, type PicturesOverview, type ResourceKind, type UiError, asUiError } from "./backend";
 
 /** Bytes sent of an upload's total. */
 export type Sent = { sent: number; total: number };
@@ -47,7 +47,7 @@ class PicturesState {
       this.#apply(ticket, next);
       if (ticket >= this.#applied) this.error = null;
     } catch (caught) {
-      if (ticket > this.#applied) this.error = caught as UiError;
+      if (ticket > this.#applied) this.error = asUiError(caught);
     }
   }
 
@@ -66,7 +66,7 @@ class PicturesState {
       this.problem = null;
       return true;
     } catch (caught) {
-      this.problem = caught as UiError;
+      this.problem = asUiError(caught);
       return false;
     }
   }

@@ -3,7 +3,7 @@
 // for a big photo), at most two at once, the rest waiting their turn here. A file the core
 // cannot take stays as a row with the reason until dismissed; it never holds back the others.
 // Also counts each batch ("3 of 10 uploaded") until all of it has reached the server.
-import { backend, type GalleryView, type UiError } from "./backend";
+import { backend, type GalleryView, type UiError, asUiError } from "./backend";
 import { pictures } from "./pictures.svelte";
 
 /** Files handed to the core at once: two keep both cores busy without starving the window. */
@@ -155,7 +155,7 @@ class GalleryUploads {
       const row = this.rows.find((r) => r.key === key);
       if (!row) return;
       row.state = "failed";
-      row.message = (caught as UiError).message;
+      row.message = asUiError(caught).message;
       const batch = this.batches[gallery];
       if (batch) batch.failed += 1;
       return;
