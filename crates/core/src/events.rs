@@ -5,6 +5,22 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+/// A view the core builds for a screen from one or more resources. When any of them changes,
+/// the core says which views to read again ([`DeskEvent::ViewChanged`]): the UI never repeats
+/// which resources make a view (each resource's description lists the views it feeds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum View {
+    /// The Offers screen's list.
+    Offers,
+    /// The on-duty board.
+    Team,
+    /// What the reception display shows.
+    Display,
+    /// The Pictures screen: the hotel's images, galleries and room types.
+    Pictures,
+}
+
 /// A kind of thing the desk keeps in sync (also a toast category the user can mute).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -175,9 +191,14 @@ pub enum DeskEvent {
     Connection {
         status: ConnectionStatus,
     },
-    /// The local copy of a resource changed (`offers`, …): read it again.
+    /// The local copy of a resource changed (`offers`, …). Each view made from it is told
+    /// right after as [`DeskEvent::ViewChanged`].
     ResourceChanged {
         resource: ResourceKind,
+    },
+    /// A view built from changed resources: read it again.
+    ViewChanged {
+        view: View,
     },
     /// Someone else changed something (for a highlight and a toast).
     RemoteChange {

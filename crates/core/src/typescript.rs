@@ -40,6 +40,7 @@ pub fn generated_typescript() -> String {
         FieldProblem::decl(),
         Resolution::decl(),
         ResourceKind::decl(),
+        crate::events::View::decl(),
         ToastSetting::decl(),
         TeamMember::decl(),
         TeamGroup::decl(),

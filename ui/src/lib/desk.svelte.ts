@@ -16,8 +16,8 @@ import { messages } from "./messages.svelte";
 import { pictures } from "./pictures.svelte";
 
 const APP_NAME = "HotelMate Desk";
-/** What the reception display shows: a change to any of these reloads it. */
-const DISPLAYED: ResourceKind[] = ["offers", "staff", "clock_logs", "settings", "galleries", "gallery_images"];
+/** The screens' stores: each receives every desk event and takes what concerns it. */
+const STORES: { handle(event: DeskEvent): void }[] = [offers, team, display, messages, pictures];
 
 class DeskState {
   session = $state<SessionInfo | null>(null);
@@ -59,18 +59,16 @@ class DeskState {
 
   apply(event: DeskEvent): void {
     if (event.type === "area_availability") this.areaEvents += 1;
-    pictures.handle(event);
+    for (const store of STORES) store.handle(event);
     switch (event.type) {
       case "session_changed":
         this.session = event.session;
         if (event.session) {
           this.again = null;
-          void team.reload();
           void this.reloadAreas();
         } else {
           this.unavailable = {};
         }
-        void display.reload();
         break;
       case "session_expired":
         this.session = null;
@@ -86,26 +84,8 @@ class DeskState {
             ? Date.now() + event.status.retry_in_seconds * 1000
             : null;
         break;
-      case "resource_changed":
-        if (event.resource === "offers") void offers.reload();
-        else if (event.resource === "staff" || event.resource === "clock_logs") void team.reload();
-        if (DISPLAYED.includes(event.resource)) void display.reload();
-        break;
-      case "remote_change":
-        if (event.resource === "offers") offers.highlight(event.id);
-        else if (event.resource === "staff") team.highlight(event.id);
-        break;
-      case "id_assigned":
-        if (event.resource === "offers") offers.idAssigned(event.temp_id, event.id);
-        break;
-      case "display_changed":
-        void display.reload();
-        break;
       case "task_restarted":
         this.restarted = `Part of the desk (${event.task}) stopped unexpectedly and was restarted; nothing waiting was lost. The log has the details.`;
-        break;
-      case "display_leave_requested":
-        display.leaveRequests += 1;
         break;
       case "outbox":
         this.outbox = event.summary;
@@ -117,19 +97,6 @@ class DeskState {
         this.unavailable = next;
         break;
       }
-      case "upload_progress":
-        if (event.resource === "offers") offers.uploadProgress(event.id, event.sent, event.total);
-        else if (event.resource === "conversations") messages.uploadProgress(event.id, event.sent, event.total);
-        break;
-      case "chat_changed":
-        messages.changed(event.conversation_id, event.unread_total);
-        break;
-      case "guest_message":
-        messages.guestMessage(event.conversation_id, event.message_id);
-        break;
-      case "open_thread":
-        messages.show(event.conversation_id);
-        break;
     }
   }
 }

@@ -1,9 +1,9 @@
 // The reception display's state: what it shows and its settings (time zone, rotation, PIN), read
-// from the desk (its local store) at start and again whenever the core says offers, colleagues,
-// clock logs, pictures or the settings changed. Each answer replaces the content whole; the
+// from the desk (its local store) at start and again whenever the core says the display's view
+// changed. Each answer replaces the content whole; the
 // display works out what changed, so a reload is never visible.
 import { Newest } from "./newest";
-import { backend, type DisplayContent, type UiError } from "./backend";
+import { backend, type DeskEvent, type DisplayContent, type UiError } from "./backend";
 
 class DisplayState {
   content = $state.raw<DisplayContent | null>(null);
@@ -13,6 +13,22 @@ class DisplayState {
   /** Bumped when the desk was asked for while the display shows: the display asks who leaves. */
   leaveRequests = $state(0);
   #reads = new Newest();
+
+  /** A desk event, as every store receives them. */
+  handle(event: DeskEvent): void {
+    switch (event.type) {
+      case "view_changed":
+        if (event.view === "display") void this.reload();
+        break;
+      case "session_changed":
+      case "display_changed":
+        void this.reload();
+        break;
+      case "display_leave_requested":
+        this.leaveRequests += 1;
+        break;
+    }
+  }
 
   async reload(): Promise<void> {
     if (!this.active) return;

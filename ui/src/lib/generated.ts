@@ -87,7 +87,7 @@ replies: number,
  */
 files: number, };
 
-export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, again: SignInAgain | null, } | { "type": "connection", status: ConnectionStatus, } | { "type": "resource_changed", resource: ResourceKind, } | { "type": "remote_change", resource: ResourceKind, action: string, id: number, title: string | null, } | { "type": "outbox", summary: OutboxSummary, } | { "type": "area_availability", resource: ResourceKind, unavailable: string | null, } | { "type": "id_assigned", resource: ResourceKind, temp_id: number, id: number, } | { "type": "chat_changed", conversation_id: number | null, unread_total: number, } | { "type": "guest_message", conversation_id: number, message_id: number, room_number: string, text: string, earlier: number, } | { "type": "open_thread", conversation_id: number, } | { "type": "display_changed" } | { "type": "task_restarted", task: string, restarts: number, } | { "type": "display_leave_requested" } | { "type": "upload_progress", resource: ResourceKind, id: number, 
+export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, again: SignInAgain | null, } | { "type": "connection", status: ConnectionStatus, } | { "type": "resource_changed", resource: ResourceKind, } | { "type": "view_changed", view: View, } | { "type": "remote_change", resource: ResourceKind, action: string, id: number, title: string | null, } | { "type": "outbox", summary: OutboxSummary, } | { "type": "area_availability", resource: ResourceKind, unavailable: string | null, } | { "type": "id_assigned", resource: ResourceKind, temp_id: number, id: number, } | { "type": "chat_changed", conversation_id: number | null, unread_total: number, } | { "type": "guest_message", conversation_id: number, message_id: number, room_number: string, text: string, earlier: number, } | { "type": "open_thread", conversation_id: number, } | { "type": "display_changed" } | { "type": "task_restarted", task: string, restarts: number, } | { "type": "display_leave_requested" } | { "type": "upload_progress", resource: ResourceKind, id: number, 
 /**
  * Which upload (an image added to a gallery is named by it; see `UploadView`).
  */
@@ -148,6 +148,8 @@ export type FieldProblem = { field: string, message: string, };
 export type Resolution = { "choice": "keep_mine" } | { "choice": "keep_theirs" } | { "choice": "edit", values: Record<string, unknown>, };
 
 export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "conversations";
+
+export type View = "offers" | "team" | "display" | "pictures";
 
 export type ToastSetting = { category: ResourceKind, muted: boolean, };
 

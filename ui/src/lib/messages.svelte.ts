@@ -5,7 +5,7 @@
 // for a guest.
 import { withProgress } from "./progress";
 import { Newest } from "./newest";
-import { backend, type ConversationFilter, type ConversationList, type ThreadView, type UiError, asUiError } from "./backend";
+import { backend, type DeskEvent, type ConversationFilter, type ConversationList, type ThreadView, type UiError, asUiError } from "./backend";
 import { chime, prepareChime } from "./chime";
 
 /** Messages read when a thread opens, and how many more each scroll to the top reads. */
@@ -252,6 +252,24 @@ class MessagesState {
         // Signed out meanwhile: nothing is being viewed, and nobody to tell.
         if (this.#active) this.threadError = asUiError(error);
       });
+  }
+
+  /** A desk event, as every store receives them. */
+  handle(event: DeskEvent): void {
+    switch (event.type) {
+      case "chat_changed":
+        this.changed(event.conversation_id, event.unread_total);
+        break;
+      case "guest_message":
+        this.guestMessage(event.conversation_id, event.message_id);
+        break;
+      case "open_thread":
+        this.show(event.conversation_id);
+        break;
+      case "upload_progress":
+        if (event.resource === "conversations") this.uploadProgress(event.id, event.sent, event.total);
+        break;
+    }
   }
 
   /** The chat on the desk changed: the list again, and the open thread if it is concerned. */

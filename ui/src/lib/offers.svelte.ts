@@ -3,7 +3,7 @@
 import { withProgress } from "./progress";
 import { flash } from "./highlight";
 import { Newest } from "./newest";
-import { backend, type Offer, type UiError } from "./backend";
+import { backend, type DeskEvent, type Offer, type UiError } from "./backend";
 
 class OffersState {
   list = $state<Offer[]>([]);
@@ -17,6 +17,24 @@ class OffersState {
 
   /** Reloads overlap (events, saves); only the newest request's answer is applied. */
   #reads = new Newest();
+
+  /** A desk event, as every store receives them. */
+  handle(event: DeskEvent): void {
+    switch (event.type) {
+      case "view_changed":
+        if (event.view === "offers") void this.reload();
+        break;
+      case "remote_change":
+        if (event.resource === "offers") this.highlight(event.id);
+        break;
+      case "id_assigned":
+        if (event.resource === "offers") this.idAssigned(event.temp_id, event.id);
+        break;
+      case "upload_progress":
+        if (event.resource === "offers") this.uploadProgress(event.id, event.sent, event.total);
+        break;
+    }
+  }
 
   async reload(): Promise<void> {
     const answer = await this.#reads.ask(() => backend.offers());

@@ -1,13 +1,10 @@
 // The Pictures screen's state: the overview as the core has it (read again whenever the core
-// says settings, galleries, gallery images or room types changed) and upload progress. Kept
+// says its view changed) and upload progress. Kept
 // outside the screen so uploads and their progress carry on while another screen is shown.
 import { backend, type Crop, type DeskEvent, type PicturesOverview, type ResourceKind, type UiError, asUiError } from "./backend";
 
 /** Bytes sent of an upload's total. */
 export type Sent = { sent: number; total: number };
-
-/** The resources the overview is made of. */
-export const PICTURE_RESOURCES: ResourceKind[] = ["settings", "galleries", "gallery_images", "room_types"];
 
 type UploadProgress = Extract<DeskEvent, { type: "upload_progress" }>;
 
@@ -87,14 +84,14 @@ class PicturesState {
 
   /** A desk event: reloads when the overview's rows changed (once it has been read). */
   handle(event: DeskEvent): void {
-    if (event.type === "resource_changed" && PICTURE_RESOURCES.includes(event.resource)) {
+    if (event.type === "view_changed" && event.view === "pictures") {
       if (this.overview) void this.reload();
     } else if (event.type === "outbox") {
       // An upload that could not be sent waits again: its row says so.
       if (this.overview) void this.reload();
     } else if (event.type === "upload_progress") {
       this.#progress(event);
-    } else if (event.type === "id_assigned" && PICTURE_RESOURCES.includes(event.resource)) {
+    } else if (event.type === "id_assigned") {
       this.#origin.set(`${event.resource}:${event.id}`, this.keyOf(event.resource, event.temp_id));
     }
   }

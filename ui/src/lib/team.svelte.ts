@@ -1,9 +1,9 @@
 // The Team screen's state: the on-duty board as the core has it (read again whenever the core
-// says colleagues or clock logs changed), the search, a brief highlight for whoever just clocked,
+// says its view changed), the search, a brief highlight for whoever just clocked,
 // and a clock that ticks so "on duty for 2 h 05 min" stays true.
 import { flash } from "./highlight";
 import { Newest } from "./newest";
-import { backend, type TeamBoard, type UiError } from "./backend";
+import { backend, type DeskEvent, type TeamBoard, type UiError } from "./backend";
 
 const TICK_MS = 30_000;
 
@@ -19,6 +19,21 @@ class TeamState {
 
   constructor() {
     setInterval(() => (this.now = Date.now()), TICK_MS);
+  }
+
+  /** A desk event, as every store receives them. */
+  handle(event: DeskEvent): void {
+    switch (event.type) {
+      case "view_changed":
+        if (event.view === "team") void this.reload();
+        break;
+      case "session_changed":
+        if (event.session) void this.reload();
+        break;
+      case "remote_change":
+        if (event.resource === "staff") this.highlight(event.id);
+        break;
+    }
   }
 
   async reload(): Promise<void> {

@@ -200,8 +200,19 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl SyncShared {
+    /// Tells the windows (none listening is fine); a changed resource is followed by each view
+    /// its description says it feeds.
     pub fn emit(&self, event: DeskEvent) {
+        let views = match &event {
+            DeskEvent::ResourceChanged { resource } => {
+                spec::spec_of(self.resources, *resource).map_or(&[][..], |spec| spec.views)
+            }
+            _ => &[],
+        };
         let _ = self.events.send(event);
+        for view in views {
+            let _ = self.events.send(DeskEvent::ViewChanged { view: *view });
+        }
     }
 
     fn plan(&self) -> std::sync::MutexGuard<'_, Plan> {

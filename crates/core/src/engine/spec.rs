@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::api::{ApiError, Resource};
 use crate::engine::store::Row;
-use crate::events::ResourceKind;
+use crate::events::{ResourceKind, View};
 use crate::rules::FieldInvalid;
 
 /// Checks changed fields (all of them for a new row) as the server would; returns them
@@ -80,6 +80,8 @@ pub struct ResourceSpec {
     /// Fields that copy other resources (the settings' `galleries`, §4.1): a change there is
     /// told as that resource's, not this one's.
     pub copies: &'static [&'static str],
+    /// The views built from this resource: told to read again when it changes.
+    pub views: &'static [View],
     /// The rows nested in each row with actions of their own (a gallery's images), if any.
     pub children: Option<&'static Children>,
     /// Whether the server follows each event that names a row of this resource with a bare

@@ -42,6 +42,7 @@ pub static CONVERSATIONS_SPEC: ResourceSpec = ResourceSpec {
     also_changes: &[],
     toasts_from_reconcile: false,
     copies: &[],
+    views: &[],
     children: None,
     refetch_follows_row_events: false,
 };

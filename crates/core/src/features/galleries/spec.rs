@@ -11,7 +11,7 @@ use crate::api::{ApiError, Listing, Mount, Resource};
 use crate::engine::spec::Hint;
 use crate::engine::spec::{Children, ResourceSpec};
 use crate::engine::store::Row;
-use crate::events::ResourceKind;
+use crate::events::{ResourceKind, View};
 use crate::rules::{invalid, FieldInvalid};
 
 /// §5.1 and §5.2.
@@ -76,6 +76,7 @@ pub static IMAGES_SPEC: ResourceSpec = ResourceSpec {
     also_changes: &["galleries"],
     toasts_from_reconcile: false,
     copies: &[],
+    views: &[View::Pictures, View::Display],
     children: None,
     refetch_follows_row_events: false,
 };
@@ -144,6 +145,7 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     also_changes: &[],
     toasts_from_reconcile: true,
     copies: &[],
+    views: &[View::Pictures, View::Display],
     children: Some(&IMAGES),
     refetch_follows_row_events: false,
 };

@@ -8,7 +8,7 @@ use crate::api::{Listing, Mount, Resource};
 use crate::engine::spec::Hint;
 use crate::engine::spec::{no_permanent_failures, FieldImage, ResourceSpec};
 use crate::engine::store::Row;
-use crate::events::ResourceKind;
+use crate::events::{ResourceKind, View};
 use crate::rules::{invalid, FieldInvalid};
 
 /// §4.1: one object per hotel.
@@ -79,6 +79,7 @@ pub static SETTINGS_SPEC: ResourceSpec = ResourceSpec {
     also_changes: &[],
     toasts_from_reconcile: true,
     copies: &["galleries"],
+    views: &[View::Pictures, View::Display],
     children: None,
     refetch_follows_row_events: false,
 };

@@ -7,7 +7,7 @@ use crate::api::{Listing, Mount, Resource};
 use crate::engine::spec::Hint;
 use crate::engine::spec::ResourceSpec;
 use crate::engine::store::Row;
-use crate::events::ResourceKind;
+use crate::events::{ResourceKind, View};
 
 /// API.md §3.1: offers, with `upload-image/` taking the file part `photo`.
 pub const OFFERS: Resource = Resource {
@@ -36,6 +36,7 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     also_changes: &[],
     toasts_from_reconcile: false,
     copies: &[],
+    views: &[View::Offers, View::Display],
     children: None,
     refetch_follows_row_events: true,
 };

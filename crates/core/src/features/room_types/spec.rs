@@ -9,7 +9,7 @@ use crate::api::{ApiError, Listing, Mount, Resource};
 use crate::engine::spec::Hint;
 use crate::engine::spec::ResourceSpec;
 use crate::engine::store::Row;
-use crate::events::ResourceKind;
+use crate::events::{ResourceKind, View};
 use crate::rules::{invalid, FieldInvalid};
 
 /// §6.1: paginated, `upload-image/` with the file part `photo` (§6.2).
@@ -56,6 +56,7 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     also_changes: &[],
     toasts_from_reconcile: true,
     copies: &[],
+    views: &[View::Pictures],
     children: None,
     refetch_follows_row_events: false,
 };

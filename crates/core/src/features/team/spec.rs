@@ -10,7 +10,7 @@ use crate::api::{Listing, Mount, Resource};
 use crate::engine::spec::Hint;
 use crate::engine::spec::ResourceSpec;
 use crate::engine::store::Row;
-use crate::events::ResourceKind;
+use crate::events::{ResourceKind, View};
 use crate::rules::{invalid, FieldInvalid};
 
 /// §7.2: `GET /api/staff/hotel/<slug>/staff_chat/staff-list/`.
@@ -52,6 +52,7 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     also_changes: &[],
     toasts_from_reconcile: false,
     copies: &[],
+    views: &[View::Team, View::Display],
     children: None,
     refetch_follows_row_events: false,
 };
@@ -71,6 +72,7 @@ pub static CLOCK_LOGS_SPEC: ResourceSpec = ResourceSpec {
     also_changes: &[],
     toasts_from_reconcile: false,
     copies: &[],
+    views: &[View::Team, View::Display],
     children: None,
     refetch_follows_row_events: false,
 };
