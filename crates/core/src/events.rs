@@ -41,7 +41,7 @@ pub enum ResourceKind {
 }
 
 impl ResourceKind {
-    pub const ALL: &'static [ResourceKind] = &[
+    pub(crate) const ALL: &'static [ResourceKind] = &[
         ResourceKind::Offers,
         ResourceKind::Staff,
         ResourceKind::ClockLogs,
@@ -67,7 +67,7 @@ impl ResourceKind {
     }
 
     /// What staff call it, in a sentence ("This server does not offer the offers").
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Self::Offers => "offers",
             Self::Staff => "the staff list",
@@ -83,7 +83,7 @@ impl ResourceKind {
     /// Whether colleagues' changes of this kind can toast, and if so whether they do until the
     /// user says otherwise: offers do; colleagues clocking in or out do not (a busy morning
     /// would be a stream of them).
-    pub fn toasts_by_default(self) -> Option<bool> {
+    pub(crate) fn toasts_by_default(self) -> Option<bool> {
         match self {
             Self::Offers => Some(true),
             Self::Staff => Some(false),

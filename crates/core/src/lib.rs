@@ -10,7 +10,7 @@ pub mod events;
 pub mod features;
 pub mod media;
 pub mod notify;
-pub mod rules;
+pub(crate) mod rules;
 pub mod session;
 #[cfg(test)]
 mod typescript;

@@ -18,7 +18,7 @@ use crate::engine::spec::{spec_of, Resources};
 use crate::events::{DeskEvent, ResourceKind};
 
 /// Toasts arriving within this window are shown as one.
-pub const GROUP_WINDOW: Duration = Duration::from_millis(1500);
+pub(crate) const GROUP_WINDOW: Duration = Duration::from_millis(1500);
 const APP_NAME: &str = "HotelMate Desk";
 /// How long a colleague's change stays on screen; a guest's message stays longer.
 const CHANGE_TIMEOUT_MS: u32 = 6000;
@@ -39,7 +39,7 @@ pub struct ToastSetting {
 
 /// One notification to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Toast {
+pub(crate) struct Toast {
     pub category: ResourceKind,
     pub summary: String,
     pub body: String,
@@ -52,7 +52,7 @@ pub struct Toast {
 /// The toast for an event, if it deserves one; the words are the resource's
 /// (`ResourceSpec::toast`). `RemoteChange` is only emitted for other people's changes, so this
 /// desk's own edits never toast.
-pub fn toast_for(event: &DeskEvent, resources: Resources) -> Option<Toast> {
+pub(crate) fn toast_for(event: &DeskEvent, resources: Resources) -> Option<Toast> {
     if let DeskEvent::GuestMessage {
         conversation_id,
         room_number,
@@ -99,7 +99,7 @@ pub fn toast_for(event: &DeskEvent, resources: Resources) -> Option<Toast> {
 }
 
 /// The toasts of a burst: guests' messages as one, colleagues' changes as another.
-pub fn group(toasts: Vec<Toast>) -> Vec<Toast> {
+pub(crate) fn group(toasts: Vec<Toast>) -> Vec<Toast> {
     let (guests, changes): (Vec<Toast>, Vec<Toast>) = toasts
         .into_iter()
         .partition(|t| t.category == ResourceKind::Conversations);
@@ -150,7 +150,7 @@ fn group_of(toasts: Vec<Toast>) -> Option<Toast> {
 }
 
 /// Shows toasts for a desk's events until stopped.
-pub struct Notifier {
+pub(crate) struct Notifier {
     muted: Arc<Mutex<BTreeSet<ResourceKind>>>,
     task: JoinHandle<()>,
 }
@@ -159,7 +159,7 @@ impl Notifier {
     /// `me`: my staff id; events about me (clocked at the face terminal) are not colleagues'.
     /// `opener` receives [`DeskEvent::OpenThread`] when a guest's toast is clicked; nothing
     /// shows while `paused` is set (the reception display shows on this computer).
-    pub fn start(
+    pub(crate) fn start(
         mut events: Receiver<DeskEvent>,
         muted: BTreeSet<ResourceKind>,
         resources: Resources,
@@ -213,7 +213,7 @@ impl Notifier {
         Self { muted, task }
     }
 
-    pub fn set_muted(&self, category: ResourceKind, muted: bool) {
+    pub(crate) fn set_muted(&self, category: ResourceKind, muted: bool) {
         let mut set = self
             .muted
             .lock()
@@ -225,7 +225,7 @@ impl Notifier {
         }
     }
 
-    pub fn stop(self) {
+    pub(crate) fn stop(self) {
         self.task.abort();
     }
 }

@@ -17,7 +17,7 @@ use crate::notify::ToastSetting;
 use crate::session::config::PusherEndpoint;
 
 /// The whole generated file.
-pub fn generated_typescript() -> String {
+pub(crate) fn generated_typescript() -> String {
     let declarations = [
         PusherEndpoint::decl(),
         SessionInfo::decl(),

@@ -35,7 +35,7 @@ fn message_of(mut answer: Value) -> Result<Value, ApiError> {
 
 impl ApiClient {
     /// The newest `limit` messages of a thread older than `before_id`, oldest first (§8.2).
-    pub async fn chat_messages(
+    pub(crate) async fn chat_messages(
         &self,
         slug: &str,
         conversation_id: i64,
@@ -53,7 +53,7 @@ impl ApiClient {
     }
 
     /// Sends a reply as the signed-in staff member; answers the stored message (§8.4: 200).
-    pub async fn chat_send(
+    pub(crate) async fn chat_send(
         &self,
         slug: &str,
         conversation_id: i64,
@@ -74,7 +74,7 @@ impl ApiClient {
     }
 
     /// Sends a file (field `files`) with a caption as a new message, with progress.
-    pub async fn chat_upload(
+    pub(crate) async fn chat_upload(
         &self,
         slug: &str,
         conversation_id: i64,
@@ -103,7 +103,11 @@ impl ApiClient {
     }
 
     /// Changes the text of one of my messages; answers the message.
-    pub async fn chat_edit(&self, message_id: i64, message: &str) -> Result<Value, ApiError> {
+    pub(crate) async fn chat_edit(
+        &self,
+        message_id: i64,
+        message: &str,
+    ) -> Result<Value, ApiError> {
         let answer: Value = self
             .patch(
                 &format!("api/chat/messages/{message_id}/update/"),
@@ -115,7 +119,7 @@ impl ApiClient {
 
     /// Deletes one of my messages (soft: the server keeps it marked deleted); answers the
     /// message as it is now.
-    pub async fn chat_delete(&self, message_id: i64) -> Result<Value, ApiError> {
+    pub(crate) async fn chat_delete(&self, message_id: i64) -> Result<Value, ApiError> {
         let answer: Value = self
             .delete_json(&format!("api/chat/messages/{message_id}/delete/"))
             .await?;
@@ -123,7 +127,7 @@ impl ApiClient {
     }
 
     /// Marks the thread's guest messages read (§8.2: this path has no slug).
-    pub async fn chat_mark_read(&self, conversation_id: i64) -> Result<Value, ApiError> {
+    pub(crate) async fn chat_mark_read(&self, conversation_id: i64) -> Result<Value, ApiError> {
         self.post_empty(&format!(
             "api/chat/conversations/{conversation_id}/mark-read/"
         ))
@@ -131,7 +135,11 @@ impl ApiClient {
     }
 
     /// Takes the conversation over; answers who handles it now.
-    pub async fn chat_assign(&self, slug: &str, conversation_id: i64) -> Result<Value, ApiError> {
+    pub(crate) async fn chat_assign(
+        &self,
+        slug: &str,
+        conversation_id: i64,
+    ) -> Result<Value, ApiError> {
         self.post_empty(&format!(
             "{}assign-staff/",
             thread_path(slug, conversation_id)

@@ -44,7 +44,7 @@ impl ApiClient {
         Self::with_timeout(base, DEFAULT_REQUEST_TIMEOUT)
     }
 
-    pub fn with_timeout(base: ApiBase, timeout: Duration) -> Result<Self, ApiError> {
+    pub(crate) fn with_timeout(base: ApiBase, timeout: Duration) -> Result<Self, ApiError> {
         let http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(CONNECT_TIMEOUT.min(timeout))
@@ -68,7 +68,7 @@ impl ApiClient {
     }
 
     /// The same client, fetching files named by the server from these hosts too (https only).
-    pub fn with_media_hosts(&self, hosts: &[String]) -> Self {
+    pub(crate) fn with_media_hosts(&self, hosts: &[String]) -> Self {
         Self {
             media_hosts: std::sync::Arc::new(hosts.to_vec()),
             ..self.clone()
@@ -84,21 +84,21 @@ impl ApiClient {
     }
 
     /// The same client without a token (login must never carry a stale one: API.md §13.2).
-    pub fn anonymous(&self) -> Self {
+    pub(crate) fn anonymous(&self) -> Self {
         Self {
             token: None,
             ..self.clone()
         }
     }
 
-    pub fn base(&self) -> &ApiBase {
+    pub(crate) fn base(&self) -> &ApiBase {
         &self.base
     }
 
     /// Whether the server can be reached at all: any answer to a bare request for its root
     /// (no token, nothing read), within `wait`. What a desk whose network failed asks between
     /// its backed-off retries, so it notices the network is back at once.
-    pub async fn reachable(&self, wait: Duration) -> bool {
+    pub(crate) async fn reachable(&self, wait: Duration) -> bool {
         self.http
             .head(self.base.url().clone())
             .timeout(wait)
@@ -109,7 +109,7 @@ impl ApiClient {
 
     /// How long the server takes to answer a quick request, once one has been answered: the
     /// distance to it, more than its work.
-    pub fn typical_round_trip(&self) -> Option<Duration> {
+    pub(crate) fn typical_round_trip(&self) -> Option<Duration> {
         let micros = self.round_trip.load(std::sync::atomic::Ordering::Relaxed);
         (micros > 0).then(|| Duration::from_micros(micros))
     }
@@ -144,7 +144,7 @@ impl ApiClient {
         self.send(self.request(Method::GET, path)).await
     }
 
-    pub async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
+    pub(crate) async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
         path: &str,
         body: &B,
@@ -153,11 +153,11 @@ impl ApiClient {
     }
 
     /// POST with no body (an action such as the clock toggle).
-    pub async fn post_empty<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+    pub(crate) async fn post_empty<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         self.send(self.request(Method::POST, path)).await
     }
 
-    pub async fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(
+    pub(crate) async fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
         path: &str,
         body: &B,
@@ -169,7 +169,7 @@ impl ApiClient {
     /// A multipart request (each image is its own request: API.md Decision 4) carrying about
     /// `bytes` of files, given the time to send them at a slow uplink on top of the answer's
     /// wait.
-    pub async fn multipart<T: DeserializeOwned>(
+    pub(crate) async fn multipart<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
@@ -188,14 +188,14 @@ impl ApiClient {
     }
 
     /// DELETE; success is any 2xx, with or without a body.
-    pub async fn delete(&self, path: &str) -> Result<(), ApiError> {
+    pub(crate) async fn delete(&self, path: &str) -> Result<(), ApiError> {
         self.send_raw(self.request(Method::DELETE, path))
             .await
             .map(|_| ())
     }
 
     /// DELETE answered with a JSON body.
-    pub async fn delete_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+    pub(crate) async fn delete_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         self.send(self.request(Method::DELETE, path)).await
     }
 
@@ -203,7 +203,7 @@ impl ApiClient {
     /// without the token, from the hotel's server or its media hosts only, at most `max_bytes`.
     /// Whatever the file's host answers, it is never taken for the hotel's server refusing the
     /// sign-in.
-    pub async fn download(&self, url: &str, max_bytes: u64) -> Result<Vec<u8>, ApiError> {
+    pub(crate) async fn download(&self, url: &str, max_bytes: u64) -> Result<Vec<u8>, ApiError> {
         let mut body = Vec::new();
         self.download_into(url, max_bytes, &mut body).await?;
         Ok(body)

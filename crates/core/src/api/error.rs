@@ -81,7 +81,7 @@ pub enum ErrorClass {
 
 impl ApiError {
     /// Whether the failure may pass by itself: retried with backoff.
-    pub fn is_transient(&self) -> bool {
+    pub(crate) fn is_transient(&self) -> bool {
         match self {
             Self::Network { .. } | Self::Timeout { .. } => true,
             // 408 Request Timeout and 429 Too Many Requests are the server asking for later.
@@ -91,7 +91,7 @@ impl ApiError {
     }
 
     /// The class of a failed read of a collection (a list, the settings object).
-    pub fn class_of_read(&self) -> ErrorClass {
+    pub(crate) fn class_of_read(&self) -> ErrorClass {
         match self {
             Self::Unauthorized { .. } => ErrorClass::SignIn,
             err if err.is_transient() => ErrorClass::Transient,
@@ -100,7 +100,7 @@ impl ApiError {
     }
 
     /// The class of a failed write (create, update, delete, upload, an action).
-    pub fn class_of_write(&self) -> ErrorClass {
+    pub(crate) fn class_of_write(&self) -> ErrorClass {
         match self {
             Self::Unauthorized { .. } => ErrorClass::SignIn,
             err if err.is_transient() => ErrorClass::Transient,
@@ -109,7 +109,7 @@ impl ApiError {
     }
 
     /// A short stable code for the UI (`unauthorized`, `validation`, …).
-    pub fn code(&self) -> &'static str {
+    pub(crate) fn code(&self) -> &'static str {
         match self {
             Self::Unauthorized { .. } => "unauthorized",
             Self::Forbidden { .. } => "forbidden",
@@ -162,7 +162,7 @@ impl ApiError {
 
     /// No connection could be made: the request never reached the server (unlike a timeout
     /// or a dropped connection, after which it may have).
-    pub fn never_reached_server(&self) -> bool {
+    pub(crate) fn never_reached_server(&self) -> bool {
         matches!(self, Self::Network { message } if message == UNREACHABLE)
     }
 

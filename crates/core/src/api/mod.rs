@@ -3,14 +3,14 @@
 //!
 //! Models tolerate unknown fields, and error bodies that are not JSON (Django's debug pages).
 
-pub mod chat;
+pub(crate) mod chat;
 mod client;
 mod error;
 mod pages;
-pub mod resources;
-pub mod session;
+pub(crate) mod resources;
+pub(crate) mod session;
 
 pub use client::{ApiClient, DEFAULT_REQUEST_TIMEOUT, MAX_ANSWER_BYTES, MAX_ATTACHMENT_BYTES};
 pub use error::{ApiError, ErrorClass};
-pub use pages::{Page, CONCURRENT_PAGES, ROWS_PER_PAGE};
+pub(crate) use pages::{CONCURRENT_PAGES, ROWS_PER_PAGE};
 pub use resources::{ImageFile, Listing, Mount, Progress, Resource, SINGLETON_ID};

@@ -12,13 +12,13 @@ use serde_json::Value;
 use super::{ApiClient, ApiError};
 
 /// How many pages are fetched at once.
-pub const CONCURRENT_PAGES: usize = 4;
+pub(crate) const CONCURRENT_PAGES: usize = 4;
 
 /// Rows on a page of the staff lists (DRF's `PAGE_SIZE`, API.md §1.4; not adjustable there).
-pub const ROWS_PER_PAGE: usize = 10;
+pub(crate) const ROWS_PER_PAGE: usize = 10;
 
 #[derive(Debug, Deserialize)]
-pub struct Page<T> {
+pub(crate) struct Page<T> {
     pub count: u64,
     #[serde(default)]
     pub next: Option<String>,
@@ -28,7 +28,7 @@ pub struct Page<T> {
 
 impl ApiClient {
     /// Every item of a paginated list, as raw JSON objects (each must have an integer `id`).
-    pub async fn all_pages(&self, path: &str) -> Result<Vec<Value>, ApiError> {
+    pub(crate) async fn all_pages(&self, path: &str) -> Result<Vec<Value>, ApiError> {
         let first: Page<Value> = self.get(path).await?;
         let per_page = first.results.len() as u64;
         if first.next.is_none() || per_page == 0 {
@@ -65,7 +65,7 @@ impl ApiClient {
     /// its pages fetched [`CONCURRENT_PAGES`] at a time, not one more for page 1 alone. A list
     /// that grew has its further pages read after; one that shrank or changed underneath is
     /// read as [`ApiClient::all_pages`] reads it.
-    pub async fn all_pages_expecting(
+    pub(crate) async fn all_pages_expecting(
         &self,
         path: &str,
         expected: usize,

@@ -74,7 +74,7 @@ pub enum Mount {
 }
 
 impl Resource {
-    pub fn collection(&self, slug: &str) -> String {
+    pub(crate) fn collection(&self, slug: &str) -> String {
         let slug = encode_segment(slug);
         match self.mount {
             Mount::StaffHotel => format!("api/staff/hotel/{slug}/{}/", self.path),
@@ -102,7 +102,7 @@ impl Resource {
 
     /// One row's address. Only the staff CRUD routers have one; the attendance reads are
     /// never written to (their descriptions refuse edits before anything is queued).
-    pub fn item(&self, slug: &str, id: i64) -> String {
+    pub(crate) fn item(&self, slug: &str, id: i64) -> String {
         if self.listing == Listing::Singleton {
             return self.collection(slug);
         }
@@ -124,7 +124,7 @@ impl ApiClient {
 
     /// [`ApiClient::list`] of a collection last seen with `expected` rows: its pages are asked
     /// for at once rather than after the first (see [`ApiClient::all_pages_expecting`]).
-    pub async fn list_expecting(
+    pub(crate) async fn list_expecting(
         &self,
         resource: Resource,
         slug: &str,
@@ -140,11 +140,16 @@ impl ApiClient {
     }
 
     /// One row, with its id under `id`.
-    pub async fn fetch(&self, resource: Resource, slug: &str, id: i64) -> Result<Value, ApiError> {
+    pub(crate) async fn fetch(
+        &self,
+        resource: Resource,
+        slug: &str,
+        id: i64,
+    ) -> Result<Value, ApiError> {
         Ok(resource.with_id(self.get(&resource.item(slug, id)).await?))
     }
 
-    pub async fn create(
+    pub(crate) async fn create(
         &self,
         resource: Resource,
         slug: &str,
@@ -153,7 +158,7 @@ impl ApiClient {
         self.post(&resource.collection(slug), fields).await
     }
 
-    pub async fn update(
+    pub(crate) async fn update(
         &self,
         resource: Resource,
         slug: &str,
@@ -168,7 +173,7 @@ impl ApiClient {
     }
 
     /// Posts `body` as JSON to an action of row `id` (`…/galleries/<id>/reorder_images/`).
-    pub async fn action(
+    pub(crate) async fn action(
         &self,
         resource: Resource,
         slug: &str,
@@ -182,7 +187,7 @@ impl ApiClient {
 
     /// Uploads an image through the resource's upload action (one file, its own request),
     /// reporting progress as the body is sent. Returns the server's JSON answer.
-    pub async fn upload_image(
+    pub(crate) async fn upload_image(
         &self,
         resource: Resource,
         slug: &str,
@@ -201,7 +206,7 @@ impl ApiClient {
 
     /// Posts one file as the file part `action.1` of the row action `action.0` (a gallery's
     /// `upload_image/` with `image`), reporting progress as the body is sent.
-    pub async fn post_file(
+    pub(crate) async fn post_file(
         &self,
         resource: Resource,
         slug: &str,
@@ -223,7 +228,7 @@ impl ApiClient {
 
     /// Sends an image as the file part `field` of a multipart PATCH of the row (the hotel's
     /// hero, landing-page image or logo, API.md §4.1), alone, with progress.
-    pub async fn patch_image(
+    pub(crate) async fn patch_image(
         &self,
         resource: Resource,
         slug: &str,
@@ -240,7 +245,7 @@ impl ApiClient {
     }
 
     /// Clears an image field: a multipart PATCH with the field empty (API.md §3.1).
-    pub async fn clear_image(
+    pub(crate) async fn clear_image(
         &self,
         resource: Resource,
         slug: &str,

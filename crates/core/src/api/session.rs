@@ -14,7 +14,7 @@ struct Credentials<'a> {
 
 /// A hotel as the login answer names it.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
-pub struct HotelRef {
+pub(crate) struct HotelRef {
     pub id: i64,
     pub name: String,
     pub slug: String,
@@ -22,7 +22,7 @@ pub struct HotelRef {
 
 /// The 200 answer of `POST /api/staff/login/` (the fields the desk uses; others are ignored).
 #[derive(Debug, Clone, Deserialize)]
-pub struct LoginResponse {
+pub(crate) struct LoginResponse {
     pub username: String,
     pub token: StaffToken,
     #[serde(default)]
@@ -44,13 +44,13 @@ pub struct LoginResponse {
 
 impl LoginResponse {
     /// The hotel slug, from `hotel_slug` or the nested `hotel` object.
-    pub fn slug(&self) -> Option<&str> {
+    pub(crate) fn slug(&self) -> Option<&str> {
         self.hotel_slug
             .as_deref()
             .or(self.hotel.as_ref().map(|h| h.slug.as_str()))
     }
 
-    pub fn hotel_name(&self) -> Option<&str> {
+    pub(crate) fn hotel_name(&self) -> Option<&str> {
         self.hotel_name
             .as_deref()
             .or(self.hotel.as_ref().map(|h| h.name.as_str()))
@@ -58,14 +58,14 @@ impl LoginResponse {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
-pub struct NamedRef {
+pub(crate) struct NamedRef {
     #[serde(default)]
     pub name: Option<String>,
 }
 
 /// The 200 answer of `GET /api/staff/<slug>/me/` (StaffSerializer; only what the desk shows).
 #[derive(Debug, Clone, Deserialize, PartialEq)]
-pub struct Me {
+pub(crate) struct Me {
     pub id: i64,
     #[serde(default)]
     pub first_name: String,
@@ -106,14 +106,18 @@ impl ApiClient {
     }
 
     /// `POST /api/staff/login/`, always without a token.
-    pub async fn login(&self, username: &str, password: &str) -> Result<LoginResponse, ApiError> {
+    pub(crate) async fn login(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<LoginResponse, ApiError> {
         self.anonymous()
             .post("api/staff/login/", &Credentials { username, password })
             .await
     }
 
     /// `GET /api/staff/<slug>/me/`.
-    pub async fn me(&self, hotel_slug: &str) -> Result<Me, ApiError> {
+    pub(crate) async fn me(&self, hotel_slug: &str) -> Result<Me, ApiError> {
         self.get(&format!("api/staff/{}/me/", encode_segment(hotel_slug)))
             .await
     }

@@ -52,7 +52,7 @@ impl HeardLog {
     }
 
     /// The socket was subscribed (`true`) or lost its subscription (`false`).
-    pub fn subscribed(&self, live: bool) {
+    pub(crate) fn subscribed(&self, live: bool) {
         let mut inner = self.inner();
         inner.seq += 1;
         inner.gap = inner.seq;
@@ -60,7 +60,7 @@ impl HeardLog {
     }
 
     /// An event named row `id` of `resource`.
-    pub fn heard_row(&self, resource: &'static str, id: i64) {
+    pub(crate) fn heard_row(&self, resource: &'static str, id: i64) {
         let mut inner = self.inner();
         inner.seq += 1;
         let seq = inner.seq;
@@ -68,7 +68,7 @@ impl HeardLog {
     }
 
     /// An event named `resource` without saying which row.
-    pub fn heard_resource(&self, resource: &'static str) {
+    pub(crate) fn heard_resource(&self, resource: &'static str) {
         let mut inner = self.inner();
         inner.rows_owed.remove(resource);
         inner.seq += 1;
@@ -78,7 +78,7 @@ impl HeardLog {
 
     /// What an event means for `resource`, as [`super::live::interpret`] read it;
     /// `refetch_follows`: the server follows each of its row events with a bare refetch.
-    pub fn heard(&self, resource: &'static str, hint: &Hint, refetch_follows: bool) {
+    pub(crate) fn heard(&self, resource: &'static str, hint: &Hint, refetch_follows: bool) {
         let row = match hint {
             Hint::Upsert { row, .. } => row.get("id").and_then(Value::as_i64),
             Hint::Patch { id, .. } | Hint::Delete { id, .. } => Some(*id),

@@ -11,7 +11,7 @@ use crate::events::ConnectionStatus;
 
 /// What the live socket is doing.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Socket {
+pub(crate) enum Socket {
     /// This sign-in has no live updates configured.
     NotConfigured,
     /// Live updates cannot work with these settings; `reason` says why in plain words.
@@ -44,7 +44,7 @@ enum Http {
 
 /// Both halves of the link; [`Link::status`] is what the user sees.
 #[derive(Debug, Clone)]
-pub struct Link {
+pub(crate) struct Link {
     http: Http,
     socket: Socket,
 }
@@ -59,14 +59,14 @@ impl Link {
 
     /// A request reached the server. Returns whether the socket should be retried at once (it
     /// is down although the network works).
-    pub fn http_ok(&mut self) -> bool {
+    pub(crate) fn http_ok(&mut self) -> bool {
         self.http = Http::Ok { at: Instant::now() };
         matches!(self.socket, Socket::Down { .. })
     }
 
     /// A request failed for a reason that may pass (network, timeout, 5xx, an answer the desk
     /// cannot read); `reason` is in plain words (see [`plain_reason`]).
-    pub fn http_failed(&mut self, reason: String, retry_in: Option<Duration>) {
+    pub(crate) fn http_failed(&mut self, reason: String, retry_in: Option<Duration>) {
         let since = match &self.http {
             Http::Failing { since, .. } => *since,
             _ => match &self.socket {
@@ -81,7 +81,7 @@ impl Link {
         };
     }
 
-    pub fn socket(&mut self, socket: Socket) {
+    pub(crate) fn socket(&mut self, socket: Socket) {
         // The socket's states and its channel's events are read by two tasks, so "connected"
         // can arrive after "subscribed" for the same connection; it must not undo it. A lost
         // connection always passes through `Down` (or `Off`) first.
@@ -104,22 +104,18 @@ impl Link {
 
     /// The channel's subscription went back to pending (the connection was lost or is being
     /// replaced): live updates stop until it is confirmed again.
-    pub fn subscription_lost(&mut self) {
+    pub(crate) fn subscription_lost(&mut self) {
         if self.socket == Socket::Subscribed {
             self.socket = Socket::Connecting;
         }
     }
 
-    pub fn socket_state(&self) -> &Socket {
-        &self.socket
-    }
-
     /// Whether changes arrive live (otherwise the engine reconciles periodically).
-    pub fn is_live(&self) -> bool {
+    pub(crate) fn is_live(&self) -> bool {
         self.socket == Socket::Subscribed
     }
 
-    pub fn status(&self) -> ConnectionStatus {
+    pub(crate) fn status(&self) -> ConnectionStatus {
         let seconds_until = |at: &Option<Instant>| {
             at.map(|at| at.saturating_duration_since(Instant::now()))
                 .filter(|d| !d.is_zero())
@@ -176,7 +172,7 @@ impl Link {
 const NO_CONNECTION: &str = "No connection to the hotel's server.";
 
 /// The sentence the status bar shows for a failed request (the raw error goes to the log).
-pub fn plain_reason(error: &ApiError) -> String {
+pub(crate) fn plain_reason(error: &ApiError) -> String {
     match error {
         ApiError::Network { .. } => NO_CONNECTION.into(),
         ApiError::Timeout { .. } => "The hotel's server is not answering.".into(),

@@ -19,7 +19,7 @@ use crate::session::config::PusherEndpoint;
 /// Reads an event of the hotel channel with every resource's description: what it means for
 /// each resource it concerns (a clock event moves a colleague on the board and closes a clock
 /// log); empty when no resource knows it (it is ignored).
-pub fn interpret(
+pub(crate) fn interpret(
     resources: Resources,
     event: &str,
     data: &Value,
@@ -31,7 +31,7 @@ pub fn interpret(
 }
 
 /// The Pusher client settings for an endpoint.
-pub fn pusher_config(endpoint: &PusherEndpoint) -> Config {
+pub(crate) fn pusher_config(endpoint: &PusherEndpoint) -> Config {
     match endpoint {
         PusherEndpoint::Hosted { key, cluster } => Config::hosted(key, cluster),
         PusherEndpoint::SelfHosted {
@@ -44,13 +44,13 @@ pub fn pusher_config(endpoint: &PusherEndpoint) -> Config {
 }
 
 /// Holds the socket and the tasks that read it.
-pub struct Live {
+pub(crate) struct Live {
     client: Client,
     tasks: Vec<JoinHandle<()>>,
 }
 
 impl Live {
-    pub fn start(
+    pub(crate) fn start(
         endpoint: &PusherEndpoint,
         shared: Arc<SyncShared>,
     ) -> Result<Self, pusher_channels::Error> {
@@ -108,7 +108,7 @@ impl Live {
         Ok(Self { client, tasks })
     }
 
-    pub async fn stop(self) {
+    pub(crate) async fn stop(self) {
         for task in &self.tasks {
             task.abort();
         }
@@ -168,7 +168,7 @@ fn socket_state(state: &ConnectionState) -> Option<Socket> {
 }
 
 /// Applies one event: fast path into the store, then a reconcile hint.
-pub fn apply(shared: &SyncShared, event: &Event) {
+pub(crate) fn apply(shared: &SyncShared, event: &Event) {
     if event.event == pusher_channels::FRAME_DROPPED {
         // An event too large (or unreadable) to take was dropped: what it said is read again.
         tracing::warn!(data = %event.data, "a live update was dropped; everything is read again");

@@ -23,7 +23,7 @@ pub struct FieldConflict {
 
 /// What to do with an update, given the server's current row.
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct MergeOutcome {
+pub(crate) struct MergeOutcome {
     /// Fields to PATCH now.
     pub send: Map<String, Value>,
     /// Fields that need the user's decision.
@@ -31,7 +31,7 @@ pub struct MergeOutcome {
 }
 
 /// Merges `mine` (the fields the user set) made from `base` into the server's `theirs` row.
-pub fn merge(
+pub(crate) fn merge(
     mine: &Map<String, Value>,
     base: &Map<String, Value>,
     theirs: &Map<String, Value>,
@@ -60,7 +60,7 @@ pub fn merge(
 /// Equality as the server means it: `""` and `null` are the same empty text, and numbers compare
 /// by value (`"3"` from a form and `3` from JSON are not mixed up by the desk, but 3 and 3.0 are
 /// the same number).
-pub fn same(a: &Value, b: &Value) -> bool {
+pub(crate) fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Null, Value::String(s)) | (Value::String(s), Value::Null) => s.is_empty(),
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),

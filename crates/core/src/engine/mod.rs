@@ -36,9 +36,9 @@
 //! new row as restored.
 
 pub mod heard;
-pub mod link;
+pub(crate) mod link;
 pub mod live;
-pub mod merge;
+pub(crate) mod merge;
 pub mod pull;
 pub mod push;
 pub(crate) mod runner;
@@ -59,12 +59,12 @@ use crate::engine::store::{EntryState, Store};
 use crate::events::{ConnectionStatus, DeskEvent, OutboxSummary};
 use crate::media::MediaCache;
 use link::{plain_reason, Link, Socket};
-pub use pull::SyncError;
+pub(crate) use pull::SyncError;
 use push::Replayed;
 use spec::Resources;
 
 /// How long after a hint the reconcile runs, so a burst of events costs one fetch.
-pub const RECONCILE_DEBOUNCE: Duration = Duration::from_millis(400);
+pub(crate) const RECONCILE_DEBOUNCE: Duration = Duration::from_millis(400);
 /// With live updates on, the first reconcile waits for the channel's subscription (which
 /// reconciles anyway) at most this long, so starting costs one fetch, not two.
 const SUBSCRIBE_GRACE: Duration = Duration::from_secs(5);
@@ -73,15 +73,15 @@ pub const POLL_INTERVAL: Duration = Duration::from_secs(60);
 /// While the network is down, how often the worker checks (one bare request, no data) whether
 /// the server answers again, so the desk is back within this of the network's return whatever
 /// its retry delay has grown to.
-pub const NETWORK_PROBE: Duration = Duration::from_secs(2);
+pub(crate) const NETWORK_PROBE: Duration = Duration::from_secs(2);
 /// An area this server or account does not offer (a 403, 404 or 405 on its list) is asked
 /// again this often, besides at every sign-in: a desk never floods a server that says no.
-pub const UNAVAILABLE_RECHECK: Duration = Duration::from_secs(15 * 60);
+pub(crate) const UNAVAILABLE_RECHECK: Duration = Duration::from_secs(15 * 60);
 /// Changes this desk sent are recognised in live events for this long (no toast for them).
 const OWN_CHANGE_MEMORY: Duration = Duration::from_secs(20);
 
 /// What the worker shares with the live task and the desk.
-pub struct SyncShared {
+pub(crate) struct SyncShared {
     pub client: ApiClient,
     pub store: Arc<Store>,
     pub media: MediaCache,
@@ -202,7 +202,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl SyncShared {
     /// Tells the windows (none listening is fine); a changed resource is followed by each view
     /// its description says it feeds.
-    pub fn emit(&self, event: DeskEvent) {
+    pub(crate) fn emit(&self, event: DeskEvent) {
         let views = match &event {
             DeskEvent::ResourceChanged { resource } => {
                 spec::spec_of(self.resources, *resource).map_or(&[][..], |spec| spec.views)
@@ -220,13 +220,13 @@ impl SyncShared {
     }
 
     /// Something to send: wake the worker (a reconcile under way is put off until it is sent).
-    pub fn kick(&self) {
+    pub(crate) fn kick(&self) {
         self.wake.notify_one();
         self.fresh.notify_waiters();
     }
 
     /// Reconcile everything soon (`now`: at once, e.g. after a reconnect).
-    pub fn request_reconcile(&self, now: bool) {
+    pub(crate) fn request_reconcile(&self, now: bool) {
         self.reconcile_within(if now {
             Duration::ZERO
         } else {
@@ -241,7 +241,7 @@ impl SyncShared {
 
     /// Reconcile one resource after [`RECONCILE_DEBOUNCE`] (an event named it), so a burst of
     /// events costs one fetch of what they were about and nothing else.
-    pub fn request_reconcile_of(&self, resource: &'static str) {
+    pub(crate) fn request_reconcile_of(&self, resource: &'static str) {
         let due = Instant::now() + RECONCILE_DEBOUNCE;
         {
             let mut plan = self.plan();
@@ -295,7 +295,7 @@ impl SyncShared {
 
     /// Whether the server refused the area `name` (its queued changes wait meanwhile: sent, they
     /// would only be refused, or taken for rows deleted elsewhere).
-    pub fn is_unavailable(&self, name: &str) -> bool {
+    pub(crate) fn is_unavailable(&self, name: &str) -> bool {
         lock(&self.unavailable).contains_key(name)
     }
 
@@ -344,7 +344,7 @@ impl SyncShared {
     }
 
     /// The areas this server or account does not offer, in words (for a screen's first paint).
-    pub fn unavailable_areas(&self) -> Vec<crate::events::AreaStatus> {
+    pub(crate) fn unavailable_areas(&self) -> Vec<crate::events::AreaStatus> {
         let mut areas: Vec<_> = lock(&self.unavailable)
             .values()
             .map(|area| crate::events::AreaStatus {
@@ -366,7 +366,7 @@ impl SyncShared {
         self.wake.notify_one();
     }
 
-    pub fn remember_own(&self, resource: &'static str, id: i64) {
+    pub(crate) fn remember_own(&self, resource: &'static str, id: i64) {
         self.own_changes.note(resource, id);
     }
 
@@ -403,18 +403,18 @@ impl SyncShared {
     }
 
     /// Whether this desk deleted row `id` on the server in the last moments.
-    pub fn deleted_here(&self, resource: &str, id: i64) -> bool {
+    pub(crate) fn deleted_here(&self, resource: &str, id: i64) -> bool {
         self.own_deletes.holds(resource, id)
     }
 
-    pub fn is_own(&self, resource: &str, id: i64) -> bool {
+    pub(crate) fn is_own(&self, resource: &str, id: i64) -> bool {
         self.own_changes.holds(resource, id)
     }
 
     /// Whether a row the server announces as new was created by this desk and its answer is
     /// already stored: the announcement can be read just after the create left the outbox and
     /// before the replay noted the row as this desk's own.
-    pub fn created_here(&self, resource: &str, row: &crate::engine::store::Row) -> bool {
+    pub(crate) fn created_here(&self, resource: &str, row: &crate::engine::store::Row) -> bool {
         let Some(id) = crate::engine::store::records::row_id(row) else {
             return false;
         };
@@ -426,7 +426,7 @@ impl SyncShared {
 
     /// Whether a row announced by the server is one this desk is creating right now: the
     /// server announces a new row before it answers the request that made it.
-    pub fn is_own_create(&self, resource: &str, row: &crate::engine::store::Row) -> bool {
+    pub(crate) fn is_own_create(&self, resource: &str, row: &crate::engine::store::Row) -> bool {
         let sending = match self.store.sending_creates(resource) {
             Ok(entries) => entries,
             Err(err) => {
@@ -470,7 +470,7 @@ impl SyncShared {
     }
 
     /// The link as the status bar shows it.
-    pub fn connection_status(&self) -> ConnectionStatus {
+    pub(crate) fn connection_status(&self) -> ConnectionStatus {
         lock(&self.link).status()
     }
 
@@ -488,7 +488,7 @@ impl SyncShared {
     }
 
     /// Tells the UI the link's state as it is now (a desk that just started).
-    pub fn announce_link(&self) {
+    pub(crate) fn announce_link(&self) {
         let link = lock(&self.link);
         self.emit(DeskEvent::Connection {
             status: link.status(),
@@ -496,7 +496,7 @@ impl SyncShared {
     }
 
     /// The live socket's news.
-    pub fn socket_changed(&self, socket: Socket) {
+    pub(crate) fn socket_changed(&self, socket: Socket) {
         let live = socket == Socket::Subscribed;
         let lost = matches!(socket, Socket::Down { .. }) && lock(&self.link).is_live();
         if lost {
@@ -520,7 +520,7 @@ impl SyncShared {
     }
 
     /// The hotel channel's subscription went back to pending.
-    pub fn subscription_lost(&self) {
+    pub(crate) fn subscription_lost(&self) {
         if lock(&self.link).is_live() {
             // As in `socket_changed`: check whether the server still answers.
             self.plan().watch = Watch::SocketLost;
@@ -531,11 +531,11 @@ impl SyncShared {
     }
 
     /// The live socket, while there is one.
-    pub fn socket_client(&self) -> Option<pusher_channels::Client> {
+    pub(crate) fn socket_client(&self) -> Option<pusher_channels::Client> {
         lock(&self.socket).clone()
     }
 
-    pub fn set_socket_client(&self, client: Option<pusher_channels::Client>) {
+    pub(crate) fn set_socket_client(&self, client: Option<pusher_channels::Client>) {
         *lock(&self.socket) = client;
     }
 
@@ -593,12 +593,12 @@ impl SyncShared {
     }
 
     /// The server refused the token: the desk signs out (keeping this account's edits).
-    pub fn report_unauthorized(&self, message: String) {
+    pub(crate) fn report_unauthorized(&self, message: String) {
         self.expired.send_replace(Some(message));
     }
 
     /// Resolves when the server has refused the token, with its words.
-    pub async fn expired(&self) -> String {
+    pub(crate) async fn expired(&self) -> String {
         let mut watch = self.expired.subscribe();
         let message = match watch.wait_for(Option::is_some).await {
             Ok(message) => message.clone(),
@@ -613,13 +613,13 @@ impl SyncShared {
 }
 
 /// The running engine of one signed-in desk. Dropping it does not stop it: call `stop`.
-pub struct SyncEngine {
+pub(crate) struct SyncEngine {
     pub shared: Arc<SyncShared>,
     worker: JoinHandle<()>,
 }
 
 /// What the engine keeps in sync and how it starts.
-pub struct Schedule {
+pub(crate) struct Schedule {
     pub resources: Resources,
     /// The live socket as it is at the start (`Connecting` when live updates are configured).
     pub socket: Socket,
@@ -632,7 +632,7 @@ pub struct Schedule {
 impl SyncEngine {
     /// Starts the worker: queued edits are sent at once; the first reconcile waits for the
     /// live channel (`socket` is `Connecting`) at most [`SUBSCRIBE_GRACE`].
-    pub fn start(
+    pub(crate) fn start(
         client: ApiClient,
         store: Arc<Store>,
         media: MediaCache,
@@ -685,7 +685,7 @@ impl SyncEngine {
         Self { shared, worker }
     }
 
-    pub async fn stop(self) {
+    pub(crate) async fn stop(self) {
         self.shared.plan().stopped = true;
         self.shared.wake.notify_one();
         self.worker.abort();

@@ -47,7 +47,7 @@ pub async fn reconcile(
 
 /// Keeps the start of guests' long text fields, each to its number of characters (a guest's
 /// megabyte is not kept, parsed and compared every minute).
-pub fn clip_fields(row: &mut Row, fields: &[(&str, usize)]) {
+pub(crate) fn clip_fields(row: &mut Row, fields: &[(&str, usize)]) {
     for (field, chars) in fields {
         let clipped = row
             .get(*field)

@@ -38,7 +38,7 @@ pub enum Replayed {
 
 /// How a conflict's `problem` column reads: either field conflicts or "deleted elsewhere".
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ConflictDetail {
+pub(crate) struct ConflictDetail {
     #[serde(default)]
     pub deleted_elsewhere: bool,
     #[serde(default)]
@@ -46,7 +46,7 @@ pub struct ConflictDetail {
 }
 
 /// The next entry that may be sent: not paused, and not behind a paused entry of the same row.
-pub fn next_sendable(entries: &[OutboxEntry]) -> Option<&OutboxEntry> {
+pub(crate) fn next_sendable(entries: &[OutboxEntry]) -> Option<&OutboxEntry> {
     let mut blocked: HashSet<i64> = HashSet::new();
     for entry in entries {
         match entry.state {
@@ -206,12 +206,12 @@ async fn replay_added_children(
 const REFILL_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// How many updates of different rows are on their way at once.
-pub const PIPELINE: usize = 4;
+pub(crate) const PIPELINE: usize = 4;
 
 /// How many children (photos added to galleries) are uploaded at once: enough to keep a hotel's uplink
 /// busy between one file's end and the next one's start, few enough that each file's progress
 /// means something.
-pub const UPLOADS_AT_ONCE: usize = 3;
+pub(crate) const UPLOADS_AT_ONCE: usize = 3;
 
 /// The next entries to send together: the next sendable entry, and, if it is an update of a
 /// stored row or a new order, the updates of other rows that follow it (up to [`PIPELINE`];
@@ -261,10 +261,10 @@ const BULK_BASES_FROM: usize = 3;
 /// A server that answers faster than this is near (the same machine or building): there, its
 /// work, not the distance, is what a request costs, and per-row reads pipelined with the
 /// PATCHes cost less than reading every page of the list.
-pub const BULK_BASES_ROUND_TRIP: std::time::Duration = std::time::Duration::from_millis(2);
+pub(crate) const BULK_BASES_ROUND_TRIP: std::time::Duration = std::time::Duration::from_millis(2);
 
 /// The merge bases read in one go, and when: a row the socket heard of since is read again.
-pub struct Bases {
+pub(crate) struct Bases {
     rows: HashMap<i64, Row>,
     mark: Mark,
 }

@@ -8,13 +8,8 @@ use crate::engine::store::Row;
 use crate::events::{ResourceKind, View};
 use crate::rules::FieldInvalid;
 
-/// Checks changed fields (all of them for a new row) as the server would; returns them
-/// normalised.
-pub type Validate =
-    fn(changes: &Row, current: Option<&Row>, creating: bool) -> Result<Row, FieldInvalid>;
-
 /// A colleague's change as a toast (summary, body), or `None` for changes not worth one.
-pub type Toast = fn(action: &str, title: Option<&str>) -> Option<(String, String)>;
+pub(crate) type Toast = fn(action: &str, title: Option<&str>) -> Option<(String, String)>;
 
 /// What one event on the hotel channel means for the store of one resource (which resource is
 /// known from the description whose `interpret` read it).
@@ -116,7 +111,7 @@ pub fn no_permanent_failures(_: &ApiError) -> Option<String> {
 
 impl ResourceSpec {
     /// The store key and the name the UI uses.
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         self.api.name
     }
 }
@@ -131,14 +126,14 @@ pub struct FieldImage {
 }
 
 /// The resources of a desk: every synced resource, each once.
-pub type Resources = &'static [&'static ResourceSpec];
+pub(crate) type Resources = &'static [&'static ResourceSpec];
 
 /// The description of `kind` in `resources`.
-pub fn spec_of(resources: Resources, kind: ResourceKind) -> Option<&'static ResourceSpec> {
+pub(crate) fn spec_of(resources: Resources, kind: ResourceKind) -> Option<&'static ResourceSpec> {
     resources.iter().copied().find(|spec| spec.kind == kind)
 }
 
 /// The description of the resource stored as `name`.
-pub fn spec_named(resources: Resources, name: &str) -> Option<&'static ResourceSpec> {
+pub(crate) fn spec_named(resources: Resources, name: &str) -> Option<&'static ResourceSpec> {
     resources.iter().copied().find(|spec| spec.name() == name)
 }

@@ -183,6 +183,6 @@ pub struct PicturesOverview {
 }
 
 /// Where the hotel puts a row (`display_order` / `sort_order`), then by name.
-pub fn hotel_order(row: &Row, key: &str) -> (i64, String) {
+pub(crate) fn hotel_order(row: &Row, key: &str) -> (i64, String) {
     (order(row, key), text(row, "name").to_lowercase())
 }

@@ -16,10 +16,10 @@ use url::Url;
 use crate::session::config::ApiBase;
 
 /// Cloudinary, where HotelMate keeps its media (API.md: every image field is a Cloudinary URL).
-pub const DEFAULT_MEDIA_HOSTS: &[&str] = &["res.cloudinary.com"];
+pub(crate) const DEFAULT_MEDIA_HOSTS: &[&str] = &["res.cloudinary.com"];
 
 /// The variable that replaces the media hosts (comma-separated host names).
-pub const MEDIA_HOSTS_ENV: &str = "HOTELMATE_MEDIA_HOSTS";
+pub(crate) const MEDIA_HOSTS_ENV: &str = "HOTELMATE_MEDIA_HOSTS";
 
 /// Why a picture's address is not fetched, in words.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -52,7 +52,7 @@ impl ImageHosts {
     }
 
     /// The media hosts of this computer: `HOTELMATE_MEDIA_HOSTS`, else [`DEFAULT_MEDIA_HOSTS`].
-    pub fn media_hosts_from_env() -> Vec<String> {
+    pub(crate) fn media_hosts_from_env() -> Vec<String> {
         match std::env::var(MEDIA_HOSTS_ENV) {
             Ok(list) if !list.trim().is_empty() => list.split(',').map(str::to_owned).collect(),
             _ => DEFAULT_MEDIA_HOSTS
@@ -64,7 +64,7 @@ impl ImageHosts {
 
     /// Whether `url` may be fetched, by its address alone (a media host's name is checked
     /// again when it is resolved).
-    pub fn check(&self, url: &str) -> Result<(), HostRefused> {
+    pub(crate) fn check(&self, url: &str) -> Result<(), HostRefused> {
         let refuse = |reason| HostRefused {
             url: url.to_owned(),
             reason,
@@ -103,7 +103,7 @@ impl ImageHosts {
     /// Whether a name `host` resolved to `ip` may be connected to: the hotel server's own name
     /// may be anywhere (a hotel may run it on its own network), a media host only on the public
     /// internet.
-    pub fn resolved_ok(&self, host: &str, ip: IpAddr) -> bool {
+    pub(crate) fn resolved_ok(&self, host: &str, ip: IpAddr) -> bool {
         host.eq_ignore_ascii_case(&self.hotel.1) || !is_private(ip)
     }
 }

@@ -25,7 +25,7 @@ mod decode;
 mod error;
 pub mod hosts;
 mod pipeline;
-pub mod shown;
+pub(crate) mod shown;
 mod sniff;
 
 pub use cache::{CachedImage, MediaCache, MediaRef};
@@ -35,15 +35,15 @@ pub use shown::{ShownError, ShownImage, ShownImages};
 pub use sniff::{sniff, Refused, Sniffed, SourceFormat};
 
 /// The long edge of an uploaded image: sharp on a 4K display, a fraction of a phone photo's size.
-pub const MAX_UPLOAD_EDGE_PX: u32 = 2560;
+pub(crate) const MAX_UPLOAD_EDGE_PX: u32 = 2560;
 /// The long edge of a list thumbnail.
-pub const THUMBNAIL_EDGE_PX: u32 = 480;
+pub(crate) const THUMBNAIL_EDGE_PX: u32 = 480;
 /// Above this an image is refused before decoding: 100 megapixels take 300 MB as RGB.
-pub const MAX_PIXELS: u64 = 100_000_000;
+pub(crate) const MAX_PIXELS: u64 = 100_000_000;
 /// Above this a file is refused before it is even sniffed.
-pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 /// The usual web setting: no visible loss at display sizes, a fraction of the bytes of 95+.
-pub const JPEG_QUALITY: u8 = 85;
+pub(crate) const JPEG_QUALITY: u8 = 85;
 /// JPEG cannot hold a wider or taller image.
 const JPEG_MAX_EDGE_PX: u32 = u16::MAX as u32;
 
@@ -74,7 +74,7 @@ pub struct Crop {
 
 impl Crop {
     /// Whether it lies inside the picture and keeps something of it.
-    pub fn is_valid(&self) -> bool {
+    pub(crate) fn is_valid(&self) -> bool {
         let inside = |start: f64, size: f64| {
             start.is_finite()
                 && size.is_finite()
@@ -86,7 +86,7 @@ impl Crop {
     }
 
     /// The rectangle in pixels of a `width` × `height` picture: at least one pixel, inside it.
-    pub fn pixels(&self, width: u32, height: u32) -> (u32, u32, u32, u32) {
+    pub(crate) fn pixels(&self, width: u32, height: u32) -> (u32, u32, u32, u32) {
         let edge = |start: f64, size: f64, full: u32| {
             let full_f = f64::from(full);
             let from = (start * full_f).round().clamp(0.0, full_f - 1.0) as u32;
@@ -114,7 +114,7 @@ impl Default for ImagePolicy {
 
 impl ImagePolicy {
     /// Whether the settings make sense; [`prepare`] checks this first.
-    pub fn validate(&self) -> Result<(), MediaError> {
+    pub(crate) fn validate(&self) -> Result<(), MediaError> {
         if self.crop.is_some_and(|crop| !crop.is_valid()) {
             return Err(MediaError::InvalidPolicy(
                 "the part of the picture to keep must lie inside it",

@@ -23,7 +23,7 @@ use super::hosts::{HostRefused, ImageHosts};
 use super::sniff::{sniff, Sniffed};
 
 /// How much disk the shown images may take by default.
-pub const DEFAULT_SHOWN_IMAGES_LIMIT_BYTES: u64 = 512 * 1024 * 1024;
+pub(crate) const DEFAULT_SHOWN_IMAGES_LIMIT_BYTES: u64 = 512 * 1024 * 1024;
 /// A larger download is refused: no photo the server stores is near this.
 const MAX_IMAGE_BYTES: usize = 40 * 1024 * 1024;
 const FETCH_TIMEOUT: Duration = Duration::from_secs(60);
@@ -160,7 +160,7 @@ impl ShownImages {
     }
 
     /// Whether `url` may be fetched now, by the hosts rule.
-    pub fn check(&self, url: &str) -> Result<(), ShownError> {
+    pub(crate) fn check(&self, url: &str) -> Result<(), ShownError> {
         match self
             .hosts
             .read()
@@ -338,7 +338,7 @@ fn within_pixels(image: ShownImage) -> ShownImage {
 }
 
 /// An image that says, in words, why a picture is not shown.
-pub fn placeholder(title: &str, detail: &str) -> ShownImage {
+pub(crate) fn placeholder(title: &str, detail: &str) -> ShownImage {
     let svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"480\" height=\"270\" viewBox=\"0 0 480 270\">\
          <rect width=\"480\" height=\"270\" fill=\"#eceff3\"/>\
@@ -381,7 +381,7 @@ const IMAGE_FIELDS: &[&str] = &[
 
 /// Every picture address the stored rows name in their picture fields, for prefetching and
 /// eviction.
-pub fn image_urls<'a>(
+pub(crate) fn image_urls<'a>(
     rows: impl IntoIterator<Item = &'a crate::engine::store::Row>,
 ) -> HashSet<String> {
     rows.into_iter()

@@ -18,7 +18,7 @@ pub enum SourceFormat {
 }
 
 impl SourceFormat {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Self::Jpeg => "JPEG",
             Self::Png => "PNG",
@@ -36,7 +36,7 @@ impl SourceFormat {
         }
     }
 
-    pub fn extension(self) -> &'static str {
+    pub(crate) fn extension(self) -> &'static str {
         match self {
             Self::Jpeg => "jpg",
             Self::Png => "png",
@@ -71,21 +71,6 @@ pub enum Refused {
 }
 
 impl Refused {
-    /// The format's name as staff know it ("HEIC", "PDF").
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Heic => "HEIC",
-            Self::Avif => "AVIF",
-            Self::JpegXl => "JPEG XL",
-            Self::Tiff => "TIFF",
-            Self::Bmp => "BMP",
-            Self::Ico => "ICO",
-            Self::Svg => "SVG",
-            Self::Pdf => "PDF",
-            Self::Photoshop => "Photoshop",
-        }
-    }
-
     pub(crate) fn plural(self) -> &'static str {
         match self {
             Self::Heic => "HEIC photos",

@@ -2,8 +2,8 @@
 //! shown at once (and an edit made offline is not refused hours later).
 
 pub(crate) mod row;
-pub mod text;
-pub mod url;
+pub(crate) mod text;
+pub(crate) mod url;
 
 /// A field the user got wrong, in words.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -14,7 +14,7 @@ pub struct FieldInvalid {
 }
 
 /// A problem with `field`.
-pub fn invalid(field: &'static str, message: impl Into<String>) -> FieldInvalid {
+pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> FieldInvalid {
     FieldInvalid {
         field,
         message: message.into(),

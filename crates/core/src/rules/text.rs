@@ -17,7 +17,7 @@ fn disguises(c: char) -> bool {
 
 /// `text` with every disguising character shown as a visible mark ("[U+202E]"), so what staff
 /// read is what is there.
-pub fn reveal(text: &str) -> String {
+pub(crate) fn reveal(text: &str) -> String {
     if !text.chars().any(disguises) {
         return text.to_owned();
     }
@@ -33,13 +33,13 @@ pub fn reveal(text: &str) -> String {
 }
 
 /// `text` without disguising characters (a file name written to disk).
-pub fn strip_disguises(text: &str) -> String {
+pub(crate) fn strip_disguises(text: &str) -> String {
     text.chars().filter(|c| !disguises(*c)).collect()
 }
 
 /// `text` cut to `max` characters, and its whole length (in characters) when it was longer;
 /// `None` when it is not longer.
-pub fn clip(text: &str, max: usize) -> Option<(String, usize)> {
+pub(crate) fn clip(text: &str, max: usize) -> Option<(String, usize)> {
     // Cheap first: a text of at most `max` bytes has at most `max` characters.
     if text.len() <= max {
         return None;

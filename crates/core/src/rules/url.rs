@@ -19,7 +19,7 @@ use std::net::Ipv6Addr;
 
 /// The longest link the server keeps: a `URLField` without its own `max_length` holds 200
 /// characters (its validator alone would allow 2,048).
-pub const MAX_URL_CHARS: usize = 200;
+pub(crate) const MAX_URL_CHARS: usize = 200;
 /// The longest host name (RFC 1034), as the validator counts it: in lower case.
 const MAX_HOST_CHARS: usize = 253;
 /// Django refuses a longer bracketed IPv6 address without parsing it.
@@ -38,7 +38,7 @@ const DISGUISED_SEPARATORS: [char; 19] = [
 
 /// Why the server would refuse a link. `Display` says it in words a hotel manager can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UrlProblem {
+pub(crate) enum UrlProblem {
     /// Longer than the server keeps.
     TooLong {
         /// The link's length in characters.
@@ -134,7 +134,7 @@ impl std::error::Error for UrlProblem {}
 ///     Err(UrlProblem::NoDomainEnding { .. })
 /// ));
 /// ```
-pub fn check_url(value: &str) -> Result<(), UrlProblem> {
+pub(crate) fn check_url(value: &str) -> Result<(), UrlProblem> {
     let chars = value.chars().count();
     if chars > MAX_URL_CHARS {
         return Err(UrlProblem::TooLong { chars });

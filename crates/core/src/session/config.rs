@@ -12,7 +12,7 @@ use ts_rs::TS;
 use url::Url;
 
 /// Environment variable that overrides the data directory (tests and portable installs use it).
-pub const DATA_DIR_ENV: &str = "HOTELMATE_DATA_DIR";
+pub(crate) const DATA_DIR_ENV: &str = "HOTELMATE_DATA_DIR";
 
 /// Why a server address or Pusher setting was refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -82,7 +82,7 @@ impl ApiBase {
     }
 
     /// Joins a relative API path such as `api/staff/login/`.
-    pub fn join(&self, path: &str) -> Url {
+    pub(crate) fn join(&self, path: &str) -> Url {
         // The base always ends in '/', and callers pass relative paths, so this cannot fail
         // except on a malformed literal; fall back to the base to keep the type infallible.
         self.0
@@ -90,11 +90,11 @@ impl ApiBase {
             .unwrap_or_else(|_| self.0.clone())
     }
 
-    pub fn url(&self) -> &Url {
+    pub(crate) fn url(&self) -> &Url {
         &self.0
     }
 
-    pub fn host(&self) -> String {
+    pub(crate) fn host(&self) -> String {
         self.0.host_str().unwrap_or_default().to_owned()
     }
 }
@@ -143,7 +143,7 @@ pub enum PusherEndpoint {
 }
 
 impl PusherEndpoint {
-    pub fn validate(&self) -> Result<(), ConfigError> {
+    pub(crate) fn validate(&self) -> Result<(), ConfigError> {
         let (key, host) = match self {
             Self::Hosted { key, cluster } => (key, cluster),
             Self::SelfHosted { key, host, .. } => (key, host),
@@ -221,11 +221,11 @@ impl DataDir {
 
 /// File modes of the desk's private data (Unix; elsewhere the user's profile folder is private
 /// already).
-pub mod private {
+pub(crate) mod private {
     use std::path::{Path, PathBuf};
 
     /// Creates `dir` (and its parents) readable by this user only.
-    pub fn create_dir(dir: &Path) -> std::io::Result<()> {
+    pub(crate) fn create_dir(dir: &Path) -> std::io::Result<()> {
         let mut builder = std::fs::DirBuilder::new();
         builder.recursive(true);
         #[cfg(unix)]
@@ -236,7 +236,7 @@ pub mod private {
     /// Creates an empty file readable by this user only, unless it exists. An existing file is
     /// never opened here: closing a second descriptor of a database this process has open would
     /// drop SQLite's POSIX locks on it.
-    pub fn create_file(path: &Path) -> std::io::Result<()> {
+    pub(crate) fn create_file(path: &Path) -> std::io::Result<()> {
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]
@@ -250,7 +250,7 @@ pub mod private {
 
     /// Every folder under `dir` (itself included) 0700, every file 0600; links are left alone
     /// (never followed). Returns the path that could not be changed.
-    pub fn tighten(dir: &Path) -> Result<(), (PathBuf, std::io::Error)> {
+    pub(crate) fn tighten(dir: &Path) -> Result<(), (PathBuf, std::io::Error)> {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

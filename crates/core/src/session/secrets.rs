@@ -7,7 +7,7 @@
 use std::fmt;
 
 /// The keyring service name every desk token is stored under.
-pub const KEYRING_SERVICE: &str = "hotelmate-desk";
+pub(crate) const KEYRING_SERVICE: &str = "hotelmate-desk";
 
 /// A HotelMate API token. `Debug` and `Display` never show it.
 #[derive(Clone, PartialEq, Eq, serde::Deserialize)]
@@ -20,7 +20,7 @@ impl StaffToken {
     }
 
     /// The raw value, for the `Authorization` header only.
-    pub fn expose(&self) -> &str {
+    pub(crate) fn expose(&self) -> &str {
         &self.0
     }
 }
@@ -84,10 +84,6 @@ impl TokenVault {
         }
     }
 
-    pub fn service(&self) -> &str {
-        &self.service
-    }
-
     fn entry(&self, account: &str) -> Result<keyring::Entry, SecretsError> {
         Ok(keyring::Entry::new(&self.service, account)?)
     }
@@ -108,7 +104,7 @@ impl TokenVault {
     }
 
     /// Deletes the token of `account`; deleting a missing token is not an error.
-    pub fn delete(&self, account: &str) -> Result<(), SecretsError> {
+    pub(crate) fn delete(&self, account: &str) -> Result<(), SecretsError> {
         match self.entry(account)?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(err) => Err(err.into()),

@@ -13,7 +13,6 @@ use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::Connection;
 
-pub use migrations::{MIGRATIONS, SCHEMA_VERSION};
 pub use outbox::{
     order_of, EntryState, Op, OutboxEntry, ADDED_FILE, CHILDREN_BEFORE, IMAGE_FIELD, ORDER,
 };
@@ -89,13 +88,6 @@ impl Store {
         Ok(Self {
             conn: Mutex::new(conn),
         })
-    }
-
-    /// The schema version of the open database.
-    pub fn schema_version(&self) -> Result<i64, StoreError> {
-        Ok(self
-            .lock()
-            .pragma_query_value(None, "user_version", |row| row.get(0))?)
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {

@@ -169,7 +169,7 @@ impl OutboxEntry {
     }
 
     /// Whether the stored row could not be read (see [`OutboxEntry::from_row`]).
-    pub fn is_damaged(&self) -> bool {
+    pub(crate) fn is_damaged(&self) -> bool {
         self.problem
             .as_deref()
             .is_some_and(|p| p.starts_with(DAMAGED))
@@ -358,7 +358,7 @@ pub(super) fn entries_in(
 impl Store {
     /// The server id of a row this desk created (`id` is the temporary id the UI may still
     /// hold), or `id` itself.
-    pub fn resolve_id(&self, resource: &str, id: i64) -> Result<i64, StoreError> {
+    pub(crate) fn resolve_id(&self, resource: &str, id: i64) -> Result<i64, StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         Ok(resolve(&tx, resource, id)?)
@@ -366,7 +366,7 @@ impl Store {
 
     /// Whether row `id` of `resource` was created by this desk (its create's answer is stored
     /// and its temporary id mapped, in the transaction that took the entry out of the outbox).
-    pub fn created_here(&self, resource: &str, id: i64) -> Result<bool, StoreError> {
+    pub(crate) fn created_here(&self, resource: &str, id: i64) -> Result<bool, StoreError> {
         Ok(self.lock().query_row(
             "SELECT EXISTS (SELECT 1 FROM id_map WHERE resource = ?1 AND id = ?2)",
             params![resource, id],
@@ -379,7 +379,7 @@ impl Store {
     }
 
     /// Creates sent whose answer has not come yet (the server may announce them first).
-    pub fn sending_creates(&self, resource: &str) -> Result<Vec<OutboxEntry>, StoreError> {
+    pub(crate) fn sending_creates(&self, resource: &str) -> Result<Vec<OutboxEntry>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare_cached(
             "SELECT * FROM outbox WHERE resource = ?1 AND op = 'create' AND state = 'sending' ORDER BY seq",
@@ -401,7 +401,7 @@ impl Store {
     }
 
     /// How many entries are in each state, counted by SQLite (cheap enough for every change).
-    pub fn outbox_counts(&self) -> Result<Vec<(EntryState, u32)>, StoreError> {
+    pub(crate) fn outbox_counts(&self) -> Result<Vec<(EntryState, u32)>, StoreError> {
         let conn = self.lock();
         let mut statement =
             conn.prepare_cached("SELECT state, COUNT(*) FROM outbox GROUP BY state")?;
@@ -417,7 +417,7 @@ impl Store {
         Ok(rows)
     }
 
-    pub fn outbox_entry(&self, seq: i64) -> Result<Option<OutboxEntry>, StoreError> {
+    pub(crate) fn outbox_entry(&self, seq: i64) -> Result<Option<OutboxEntry>, StoreError> {
         Ok(self
             .lock()
             .query_row(
@@ -479,7 +479,7 @@ impl Store {
     }
 
     /// Queues a delete. A row that never reached the server just disappears with its entries.
-    pub fn queue_delete(&self, resource: &str, target: i64) -> Result<(), StoreError> {
+    pub(crate) fn queue_delete(&self, resource: &str, target: i64) -> Result<(), StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         let target = resolve(&tx, resource, target)?;
@@ -565,7 +565,7 @@ impl Store {
 
     /// Records, just before an added child is sent, the ids the row's children had, and claims
     /// the entry (see [`Store::claim_entry`]).
-    pub fn claim_added_child(
+    pub(crate) fn claim_added_child(
         &self,
         seq: i64,
         children_before: &[i64],
@@ -592,7 +592,7 @@ impl Store {
     }
 
     /// Puts a refused entry back in line (the user asked to try again).
-    pub fn retry_entry(&self, seq: i64) -> Result<bool, StoreError> {
+    pub(crate) fn retry_entry(&self, seq: i64) -> Result<bool, StoreError> {
         Ok(self.lock().execute(
             "UPDATE outbox SET state = 'pending', problem = NULL WHERE seq = ?1 AND state = 'rejected'",
             [seq],
@@ -601,7 +601,7 @@ impl Store {
 
     /// Queues the whole order of row `target`'s children (a gallery's photos), replacing an
     /// unsent earlier order of the same row.
-    pub fn queue_children_order(
+    pub(crate) fn queue_children_order(
         &self,
         resource: &str,
         target: i64,
@@ -663,7 +663,7 @@ impl Store {
 
     /// Queues the whole order of `resource` (ids first to last), replacing an unsent earlier
     /// reorder: one entry, one transaction, however many rows move.
-    pub fn queue_reorder(&self, resource: &str, ids: &[i64]) -> Result<(), StoreError> {
+    pub(crate) fn queue_reorder(&self, resource: &str, ids: &[i64]) -> Result<(), StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         let ids = ids
@@ -688,7 +688,7 @@ impl Store {
     /// The entry as it is now, marked "sending" so that no later change is folded into it while
     /// it is on its way: a change folded into an entry whose older copy is being sent would be
     /// deleted with it, unsent. `None`: it is gone, or paused, meanwhile.
-    pub fn claim_entry(&self, seq: i64) -> Result<Option<OutboxEntry>, StoreError> {
+    pub(crate) fn claim_entry(&self, seq: i64) -> Result<Option<OutboxEntry>, StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         let claimed = tx.execute(
@@ -718,7 +718,12 @@ impl Store {
     }
 
     /// A failed attempt that may be retried (network down, server error).
-    pub fn mark_retry(&self, seq: i64, state: EntryState, problem: &str) -> Result<(), StoreError> {
+    pub(crate) fn mark_retry(
+        &self,
+        seq: i64,
+        state: EntryState,
+        problem: &str,
+    ) -> Result<(), StoreError> {
         self.lock().execute(
             "UPDATE outbox SET state = ?2, problem = ?3 WHERE seq = ?1",
             params![seq, state.as_str(), problem],
@@ -728,7 +733,7 @@ impl Store {
 
     /// A create reached the server: the row is stored, later entries aim at the real id, and the
     /// entry is gone, in one transaction.
-    pub fn finish_create(
+    pub(crate) fn finish_create(
         &self,
         seq: i64,
         temp_id: i64,
@@ -745,7 +750,7 @@ impl Store {
 
     /// An entry is done; the server's answer (if any) replaces the stored row, and a delete
     /// removes it, in one transaction.
-    pub fn finish_entry(
+    pub(crate) fn finish_entry(
         &self,
         seq: i64,
         server_row: Option<&Row>,
@@ -781,7 +786,7 @@ impl Store {
     }
 
     /// Part of an update was sent; what is left waits for the user as a conflict.
-    pub fn keep_as_conflict(
+    pub(crate) fn keep_as_conflict(
         &self,
         seq: i64,
         fields: &Row,
@@ -812,7 +817,7 @@ impl Store {
     }
 
     /// The user decided: the entry goes back in line with new fields and base, or away.
-    pub fn resolve_entry(
+    pub(crate) fn resolve_entry(
         &self,
         seq: i64,
         decision: Option<(&Row, &Row)>,
@@ -830,7 +835,11 @@ impl Store {
 
     /// Drops every entry still queued for a row (the user let a colleague's delete stand, so
     /// the desk's other changes to that row have nothing left to change). Returns how many.
-    pub fn drop_entries_for(&self, resource: &str, target: i64) -> Result<usize, StoreError> {
+    pub(crate) fn drop_entries_for(
+        &self,
+        resource: &str,
+        target: i64,
+    ) -> Result<usize, StoreError> {
         Ok(self.lock().execute(
             "DELETE FROM outbox WHERE resource = ?1 AND target = ?2",
             params![resource, target],
@@ -842,7 +851,12 @@ impl Store {
     /// (the id map then says the new row is a restore: [`Store::restored_ids`]). `fields` is the
     /// whole row as this desk last knew it with this desk's changes, never a part of it. The
     /// deleted row's stored copy goes in the same transaction.
-    pub fn restore_entry(&self, seq: i64, resource: &str, fields: &Row) -> Result<(), StoreError> {
+    pub(crate) fn restore_entry(
+        &self,
+        seq: i64,
+        resource: &str,
+        fields: &Row,
+    ) -> Result<(), StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         let target: i64 = tx.query_row("SELECT target FROM outbox WHERE seq = ?1", [seq], |r| {
@@ -862,7 +876,7 @@ impl Store {
 
     /// The rows of `resource` that this desk restored ("keep mine" on a row deleted elsewhere):
     /// their create named the deleted row's id (positive) and the server gave them a new one.
-    pub fn restored_ids(&self, resource: &str) -> Result<HashSet<i64>, StoreError> {
+    pub(crate) fn restored_ids(&self, resource: &str) -> Result<HashSet<i64>, StoreError> {
         let conn = self.lock();
         let mut statement =
             conn.prepare_cached("SELECT id FROM id_map WHERE resource = ?1 AND temp_id > 0")?;

@@ -28,7 +28,7 @@ pub struct Replaced {
 }
 
 impl Replaced {
-    pub fn changed(&self) -> bool {
+    pub(crate) fn changed(&self) -> bool {
         !(self.added.is_empty()
             && self.updated.is_empty()
             && self.removed.is_empty()
@@ -37,7 +37,7 @@ impl Replaced {
 }
 
 /// The integer `id` of a server row.
-pub fn row_id(row: &Row) -> Option<i64> {
+pub(crate) fn row_id(row: &Row) -> Option<i64> {
     row.get("id").and_then(Value::as_i64)
 }
 
@@ -96,7 +96,7 @@ impl Store {
     /// The stored rows of a resource and its outbox, read together: a create finishing between
     /// two separate reads (its entry gone, its row not yet read) would make the row missing
     /// from what the screen shows for a moment.
-    pub fn rows_and_outbox(
+    pub(crate) fn rows_and_outbox(
         &self,
         resource: &str,
     ) -> Result<(Vec<Row>, Vec<super::OutboxEntry>), StoreError> {
@@ -109,7 +109,7 @@ impl Store {
 
     /// One stored server row (a damaged one is removed and read as absent, as in `records`).
     /// How many rows of `resource` are stored.
-    pub fn record_count(&self, resource: &str) -> Result<usize, StoreError> {
+    pub(crate) fn record_count(&self, resource: &str) -> Result<usize, StoreError> {
         let count: i64 = self.lock().query_row(
             "SELECT COUNT(*) FROM records WHERE resource = ?1",
             [resource],
@@ -134,7 +134,7 @@ impl Store {
     }
 
     /// Saves a server row (from an answer or a live event). Rows without an id are ignored.
-    pub fn upsert_record(&self, resource: &str, row: &Row) -> Result<(), StoreError> {
+    pub(crate) fn upsert_record(&self, resource: &str, row: &Row) -> Result<(), StoreError> {
         let Some(id) = row_id(row) else { return Ok(()) };
         self.lock().execute(
             "INSERT INTO records (resource, id, server, seen_at) VALUES (?1, ?2, ?3, ?4)
@@ -145,7 +145,12 @@ impl Store {
     }
 
     /// Changes some fields of a known server row (e.g. `photo_url` from an image event).
-    pub fn patch_record(&self, resource: &str, id: i64, fields: &Row) -> Result<bool, StoreError> {
+    pub(crate) fn patch_record(
+        &self,
+        resource: &str,
+        id: i64,
+        fields: &Row,
+    ) -> Result<bool, StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         let current: Option<String> = tx
@@ -176,7 +181,7 @@ impl Store {
         Ok(true)
     }
 
-    pub fn delete_record(&self, resource: &str, id: i64) -> Result<bool, StoreError> {
+    pub(crate) fn delete_record(&self, resource: &str, id: i64) -> Result<bool, StoreError> {
         Ok(self.lock().execute(
             "DELETE FROM records WHERE resource = ?1 AND id = ?2",
             params![resource, id],
@@ -185,7 +190,11 @@ impl Store {
 
     /// Deletes a row someone else deleted, unless this desk has unsent changes to it: then the
     /// row stays until the replay finds it gone and the user decides (keep mine needs its fields).
-    pub fn delete_record_unless_edited(&self, resource: &str, id: i64) -> Result<bool, StoreError> {
+    pub(crate) fn delete_record_unless_edited(
+        &self,
+        resource: &str,
+        id: i64,
+    ) -> Result<bool, StoreError> {
         Ok(self.lock().execute(
             &format!("DELETE FROM records WHERE resource = ?1 AND id = ?2 AND {UNEDITED}"),
             params![resource, id],
@@ -271,7 +280,7 @@ impl Store {
     }
 
     /// When the resource was last reconciled with the server (RFC 3339), if ever.
-    pub fn reconciled_at(&self, resource: &str) -> Result<Option<String>, StoreError> {
+    pub(crate) fn reconciled_at(&self, resource: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .lock()
             .query_row(

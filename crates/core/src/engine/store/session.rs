@@ -52,7 +52,7 @@ impl SessionRow {
 }
 
 impl Store {
-    pub fn load_session(&self) -> Result<Option<SessionRow>, StoreError> {
+    pub(crate) fn load_session(&self) -> Result<Option<SessionRow>, StoreError> {
         Ok(self
             .lock()
             .query_row(
@@ -64,7 +64,7 @@ impl Store {
     }
 
     /// Replaces the session. Signing in as someone else first wipes the previous account's data.
-    pub fn save_session(&self, row: &SessionRow) -> Result<(), StoreError> {
+    pub(crate) fn save_session(&self, row: &SessionRow) -> Result<(), StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         let previous: Option<String> = tx
@@ -102,7 +102,7 @@ impl Store {
     }
 
     /// Updates the names and roles from a fresh "me" answer.
-    pub fn update_identity(
+    pub(crate) fn update_identity(
         &self,
         first_name: &str,
         last_name: &str,
@@ -119,14 +119,14 @@ impl Store {
     }
 
     /// Whether I am on duty, from the server's answer or its clock event.
-    pub fn set_on_duty(&self, on: bool) -> Result<(), StoreError> {
+    pub(crate) fn set_on_duty(&self, on: bool) -> Result<(), StoreError> {
         self.lock()
             .execute("UPDATE session SET is_on_duty = ?1 WHERE id = 1", [on])?;
         Ok(())
     }
 
     /// Deletes the signed-in account and everything cached for it, in one transaction.
-    pub fn wipe_account(&self) -> Result<(), StoreError> {
+    pub(crate) fn wipe_account(&self) -> Result<(), StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         wipe_account_tables(&tx)?;
@@ -161,7 +161,7 @@ impl UnsentWork {
 impl Store {
     /// Chat entries (not "mark read") waiting to be sent, and refused ones waiting for the
     /// person, so the status bar's count covers replies too.
-    pub fn chat_outbox_counts(&self) -> Result<(u32, u32), StoreError> {
+    pub(crate) fn chat_outbox_counts(&self) -> Result<(u32, u32), StoreError> {
         Ok(self.lock().query_row(
             "SELECT COUNT(*) FILTER (WHERE state != 'rejected'), COUNT(*) FILTER (WHERE state = 'rejected') \
              FROM chat_outbox WHERE op != 'read'",
@@ -172,7 +172,7 @@ impl Store {
 
     /// What this desk holds that the server does not have yet, by kind ("mark read" is not
     /// work: the server learns it again when the thread is opened).
-    pub fn unsent_work(&self) -> Result<UnsentWork, StoreError> {
+    pub(crate) fn unsent_work(&self) -> Result<UnsentWork, StoreError> {
         let conn = self.lock();
         let count = |sql: &str| -> Result<u32, StoreError> {
             Ok(conn.query_row(sql, [], |r| r.get::<_, u32>(0))?)
@@ -219,13 +219,13 @@ impl Store {
             .optional()?)
     }
 
-    pub fn delete_preference(&self, key: &str) -> Result<(), StoreError> {
+    pub(crate) fn delete_preference(&self, key: &str) -> Result<(), StoreError> {
         self.lock()
             .execute("DELETE FROM preferences WHERE key = ?1", [key])?;
         Ok(())
     }
 
-    pub fn set_preference(&self, key: &str, value: &str) -> Result<(), StoreError> {
+    pub(crate) fn set_preference(&self, key: &str, value: &str) -> Result<(), StoreError> {
         self.lock().execute(
             "INSERT INTO preferences (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -8,27 +8,27 @@
 use serde_json::{Map, Value};
 
 /// The channel of one conversation: messages, delivery, read state, edits and deletes.
-pub fn conversation_channel(slug: &str, conversation_id: i64) -> String {
+pub(crate) fn conversation_channel(slug: &str, conversation_id: i64) -> String {
     format!("{slug}-conversation-{conversation_id}-chat")
 }
 
 /// The channel of one room: who handles its conversation (`staff-assigned`).
-pub fn room_channel(slug: &str, room_number: &str) -> String {
+pub(crate) fn room_channel(slug: &str, room_number: &str) -> String {
     format!("{slug}-room-{room_number}-chat")
 }
 
 /// My own channel: guest messages for receptionists (`new-guest-message`).
-pub fn staff_channel(slug: &str, staff_id: i64) -> String {
+pub(crate) fn staff_channel(slug: &str, staff_id: i64) -> String {
     format!("{slug}-staff-{staff_id}-chat")
 }
 
 /// New conversations of the hotel.
-pub fn new_conversation_channel(slug: &str) -> String {
+pub(crate) fn new_conversation_channel(slug: &str) -> String {
     format!("{slug}-new-conversation")
 }
 
 /// Whether a channel is one of the chat's (not the hotel channel's).
-pub fn is_chat_channel(slug: &str, channel: &str) -> bool {
+pub(crate) fn is_chat_channel(slug: &str, channel: &str) -> bool {
     channel
         .strip_prefix(slug)
         .and_then(|rest| rest.strip_prefix('-'))
@@ -36,7 +36,7 @@ pub fn is_chat_channel(slug: &str, channel: &str) -> bool {
 }
 
 /// The conversation a conversation channel is about.
-pub fn conversation_of_channel(slug: &str, channel: &str) -> Option<i64> {
+pub(crate) fn conversation_of_channel(slug: &str, channel: &str) -> Option<i64> {
     channel
         .strip_prefix(slug)?
         .strip_prefix("-conversation-")?
@@ -47,7 +47,7 @@ pub fn conversation_of_channel(slug: &str, channel: &str) -> Option<i64> {
 
 /// What one chat event means.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ChatHint {
+pub(crate) enum ChatHint {
     /// A message as the server has it now: new, edited or soft-deleted.
     Message {
         conversation_id: i64,
@@ -96,7 +96,7 @@ fn a_message(data: &Value) -> Option<ChatHint> {
 
 /// Reads one event of a chat channel; `None` for events the desk does not use (they are
 /// logged and ignored).
-pub fn interpret(slug: &str, channel: &str, event: &str, data: &Value) -> Option<ChatHint> {
+pub(crate) fn interpret(slug: &str, channel: &str, event: &str, data: &Value) -> Option<ChatHint> {
     let read = match event {
         "new-message" | "new-staff-message" | "new-guest-message" | "message-updated" => {
             a_message(data)

@@ -4,10 +4,10 @@
 //! background work that sends replies and follows the channels ([`worker`]), and the handle the
 //! UI calls, `desk.messages()` ([`desk`]).
 
-pub mod desk;
-pub mod events;
-pub mod model;
-pub mod spec;
+pub(crate) mod desk;
+pub(crate) mod events;
+pub(crate) mod model;
+pub(crate) mod spec;
 pub mod store;
 pub(crate) mod worker;
 

@@ -147,7 +147,7 @@ fn flag(value: &Value, key: &str) -> bool {
 }
 
 /// A room number as shown (`101`), whether the server sent a number or a string.
-pub fn room_label(value: Option<&Value>) -> Option<String> {
+pub(crate) fn room_label(value: Option<&Value>) -> Option<String> {
     match value? {
         Value::Number(n) => Some(n.to_string()),
         Value::String(s) if !s.trim().is_empty() => Some(crate::rules::text::reveal(s.trim())),
@@ -157,7 +157,7 @@ pub fn room_label(value: Option<&Value>) -> Option<String> {
 
 /// The name a staff message is signed with: `staff_info.name` or `staff_display_name`, never
 /// `staff_name` (API.md §8.5: it is the Staff object's text form, junk for guests).
-pub fn staff_author(message: &Value) -> Option<String> {
+pub(crate) fn staff_author(message: &Value) -> Option<String> {
     message
         .get("staff_info")
         .and_then(|info| text(info, "name"))
@@ -165,7 +165,7 @@ pub fn staff_author(message: &Value) -> Option<String> {
 }
 
 /// Splits text into plain runs and `http(s)` links. Trailing punctuation is not part of a link.
-pub fn linkify(input: &str) -> Vec<TextPart> {
+pub(crate) fn linkify(input: &str) -> Vec<TextPart> {
     let mut parts = Vec::new();
     let mut plain = String::new();
     let mut rest = input;
@@ -231,7 +231,7 @@ pub fn linkify(input: &str) -> Vec<TextPart> {
 }
 
 /// A stored RoomMessage as the thread shows it. `me`: my staff id.
-pub fn message_view(message: &Value, me: i64) -> Option<ChatMessageView> {
+pub(crate) fn message_view(message: &Value, me: i64) -> Option<ChatMessageView> {
     let id = message.get("id").and_then(Value::as_i64)?;
     let from_guest = message.get("sender_type").and_then(Value::as_str) == Some("guest");
     let mine = !from_guest && message.get("staff").and_then(Value::as_i64) == Some(me);
@@ -327,13 +327,13 @@ fn preview(text: &str) -> String {
 }
 
 /// A message's text as staff read it: its disguising characters shown, its web links found.
-pub fn whole_text(message: &Value) -> Option<Vec<TextPart>> {
+pub(crate) fn whole_text(message: &Value) -> Option<Vec<TextPart>> {
     let text = message.get("message").and_then(Value::as_str)?;
     Some(linkify(&crate::rules::text::reveal(text)))
 }
 
 /// A reply waiting on this desk as the thread shows it.
-pub fn queued_view(reply: &QueuedReply, my_name: &str) -> ChatMessageView {
+pub(crate) fn queued_view(reply: &QueuedReply, my_name: &str) -> ChatMessageView {
     ChatMessageView {
         id: -reply.seq,
         from_guest: false,
@@ -366,7 +366,7 @@ pub fn queued_view(reply: &QueuedReply, my_name: &str) -> ChatMessageView {
 }
 
 /// What the desk knows of one thread, to show it.
-pub struct ThreadParts<'a> {
+pub(crate) struct ThreadParts<'a> {
     pub conversation_id: i64,
     pub conversation: Option<&'a Row>,
     /// Cached messages, oldest first.
@@ -381,7 +381,7 @@ pub struct ThreadParts<'a> {
 
 /// A thread as the screen shows it: the cached messages with my waiting edits and deletes
 /// already applied, then my waiting replies.
-pub fn thread_view(parts: &ThreadParts<'_>) -> ThreadView {
+pub(crate) fn thread_view(parts: &ThreadParts<'_>) -> ThreadView {
     let mut messages: Vec<ChatMessageView> = parts
         .messages
         .iter()
@@ -438,7 +438,7 @@ pub fn thread_view(parts: &ThreadParts<'_>) -> ThreadView {
 }
 
 /// "Room 101 · John Doe".
-pub fn title_of(conversation: &Row) -> String {
+pub(crate) fn title_of(conversation: &Row) -> String {
     let room = room_label(conversation.get("room_number")).unwrap_or_else(|| "?".into());
     let guest = conversation
         .get("guest_name")
@@ -467,7 +467,7 @@ fn unread_of(row: &Row, counted: u32) -> u32 {
 
 /// Unread guest messages in every conversation (the badge, the tray, the window title); my
 /// own messages never count.
-pub fn unread_total(rows: &[Row], counted: &HashMap<i64, u32>) -> u32 {
+pub(crate) fn unread_total(rows: &[Row], counted: &HashMap<i64, u32>) -> u32 {
     rows.iter()
         .filter_map(|row| {
             let id = row.get("conversation_id").and_then(Value::as_i64)?;
@@ -485,7 +485,7 @@ pub fn safe_link(url: &str) -> Option<String> {
 }
 
 /// What the desk knows of one conversation besides its row.
-pub struct Known<'a> {
+pub(crate) struct Known<'a> {
     pub threads: &'a HashMap<i64, ThreadState>,
     pub unread: &'a HashMap<i64, u32>,
     pub waiting: &'a HashMap<i64, u32>,
@@ -509,7 +509,7 @@ impl Known<'_> {
 
 /// The conversation list: filtered, searched by room or guest (every word must match), newest
 /// message first.
-pub fn conversation_list(
+pub(crate) fn conversation_list(
     rows: &[Row],
     known: &Known<'_>,
     filter: ConversationFilter,
@@ -657,14 +657,14 @@ pub fn read_thread(
 }
 
 /// Messages read again when a thread is paged back (see [`page_back_from`]).
-pub const PAGE_OVERLAP: usize = 10;
+pub(crate) const PAGE_OVERLAP: usize = 10;
 
 /// The `before_id` that reads the messages older than `ids` (a page, or what the desk has of a
 /// thread). The server pages by time, not by id (API.md §8: "the `limit` newest messages older
 /// than `before_id`"), and messages written at the same moment can have their ids and times in
 /// different orders; paging from the oldest one would skip such a message at a page's edge.
 /// So a few of `ids` are read again (they are the same rows by id, stored once).
-pub fn page_back_from(ids: &[i64]) -> Option<i64> {
+pub(crate) fn page_back_from(ids: &[i64]) -> Option<i64> {
     let mut sorted = ids.to_vec();
     sorted.sort_unstable();
     sorted.dedup();
@@ -675,7 +675,7 @@ pub fn page_back_from(ids: &[i64]) -> Option<i64> {
 
 /// Whether the server has newer messages of a thread than this desk: its conversation's last
 /// message is newer than the newest cached one (or either time cannot be read).
-pub fn is_behind(conversation: &Row, newest_cached_at: Option<&str>) -> bool {
+pub(crate) fn is_behind(conversation: &Row, newest_cached_at: Option<&str>) -> bool {
     let time = |text: Option<&str>| text.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
     let last = time(
         conversation

@@ -10,7 +10,7 @@ use crate::events::ResourceKind;
 use crate::features::hotel_images::spec::not_on_the_desk_yet;
 
 /// §8.2: every conversation, one plain array, newest first.
-pub const CONVERSATIONS: Resource = Resource {
+pub(crate) const CONVERSATIONS: Resource = Resource {
     name: "conversations",
     path: "conversations",
     mount: Mount::Chat,
@@ -22,7 +22,7 @@ pub const CONVERSATIONS: Resource = Resource {
     clipped: &[("last_message", crate::features::chat::store::MESSAGE_CHARS)],
 };
 
-pub static CONVERSATIONS_SPEC: ResourceSpec = ResourceSpec {
+pub(crate) static CONVERSATIONS_SPEC: ResourceSpec = ResourceSpec {
     kind: ResourceKind::Conversations,
     api: CONVERSATIONS,
     // Announced on chat channels, not the hotel's (§9.3): read every minute until the desk

@@ -14,7 +14,7 @@ use crate::rules::text::clip;
 
 /// What is known of one thread besides its messages.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ThreadState {
+pub(crate) struct ThreadState {
     /// The thread's oldest message is cached: there is nothing earlier to load.
     pub complete: bool,
     /// Who handles the conversation, as the server last said (a staff-assigned event, a
@@ -26,7 +26,7 @@ pub struct ThreadState {
 /// What a chat outbox entry asks of the server. An edit or a delete carries the message it is
 /// about: there is no such entry without one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChatOp {
+pub(crate) enum ChatOp {
     /// Send a reply (text, or a file with a caption).
     Send,
     /// Change the text of one of my messages.
@@ -51,7 +51,7 @@ impl ChatOp {
     }
 
     /// The message an edit or a delete is about.
-    pub fn target(self) -> Option<i64> {
+    pub(crate) fn target(self) -> Option<i64> {
         match self {
             Self::Edit { target } | Self::Delete { target } => Some(target),
             _ => None,
@@ -80,7 +80,7 @@ impl ChatOp {
 
 /// Where an entry written on this desk is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReplyState {
+pub(crate) enum ReplyState {
     /// Not sent yet.
     Pending,
     /// A request went out and its outcome is not known (no answer, a server error, or the desk
@@ -104,7 +104,7 @@ impl ReplyState {
 
 /// A file waiting in the media cache to be sent with a reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QueuedFile {
+pub(crate) struct QueuedFile {
     /// Its content hash in the media cache.
     pub key: String,
     pub name: String,
@@ -113,7 +113,7 @@ pub struct QueuedFile {
 
 /// An entry of the chat's outbox.
 #[derive(Debug, Clone, PartialEq)]
-pub struct QueuedReply {
+pub(crate) struct QueuedReply {
     pub seq: i64,
     pub op: ChatOp,
     pub conversation_id: i64,
@@ -131,7 +131,7 @@ pub struct QueuedReply {
 
 /// What to queue.
 #[derive(Debug, Clone, Copy)]
-pub struct NewChatEntry<'a> {
+pub(crate) struct NewChatEntry<'a> {
     pub op: ChatOp,
     pub conversation_id: i64,
     pub message: &'a str,
@@ -192,12 +192,12 @@ fn message_id(message: &Value) -> Option<i64> {
 /// for the whole message. A guest can write megabytes; the desk keeps kilobytes.
 pub const MESSAGE_CHARS: usize = 5_000;
 /// Added by the desk to a message it clipped: the whole text's length, in characters.
-pub const CLIPPED_KEY: &str = "desk_clipped_from";
+pub(crate) const CLIPPED_KEY: &str = "desk_clipped_from";
 
 /// A message as the desk keeps it: its text, and a quoted message's, at most
 /// [`MESSAGE_CHARS`] characters, the whole length noted under [`CLIPPED_KEY`]. The server's
 /// own fields are otherwise as sent (a `CLIPPED_KEY` from the server is not believed).
-pub fn bounded(message: &Value) -> std::borrow::Cow<'_, Value> {
+pub(crate) fn bounded(message: &Value) -> std::borrow::Cow<'_, Value> {
     let long = |value: &Value| {
         value
             .get("message")
@@ -381,7 +381,7 @@ impl Store {
 
     /// Sets fields (read flags, a delivery status) on stored messages; returns how many
     /// changed. Messages this desk does not have are skipped (they arrive with their thread).
-    pub fn chat_patch_messages(
+    pub(crate) fn chat_patch_messages(
         &self,
         ids: &[i64],
         fields: &serde_json::Map<String, Value>,
@@ -397,7 +397,7 @@ impl Store {
     }
 
     /// Every guest message of a thread that no staff member has read, by id.
-    pub fn chat_unread_ids(&self, conversation_id: i64) -> Result<Vec<i64>, StoreError> {
+    pub(crate) fn chat_unread_ids(&self, conversation_id: i64) -> Result<Vec<i64>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare_cached(
             "SELECT id FROM chat_messages WHERE conversation_id = ?1 AND guest_unread = 1",
@@ -409,7 +409,7 @@ impl Store {
     }
 
     /// A hard-deleted message leaves the cache.
-    pub fn chat_remove_message(&self, id: i64) -> Result<bool, StoreError> {
+    pub(crate) fn chat_remove_message(&self, id: i64) -> Result<bool, StoreError> {
         Ok(self
             .lock()
             .execute("DELETE FROM chat_messages WHERE id = ?1", [id])?
@@ -417,7 +417,7 @@ impl Store {
     }
 
     /// One cached message.
-    pub fn chat_message(&self, id: i64) -> Result<Option<Value>, StoreError> {
+    pub(crate) fn chat_message(&self, id: i64) -> Result<Option<Value>, StoreError> {
         let text: Option<String> = self
             .lock()
             .query_row("SELECT body FROM chat_messages WHERE id = ?1", [id], |r| {
@@ -430,7 +430,7 @@ impl Store {
     /// The newest `limit` cached messages of a thread older than `before` (all when `None`),
     /// oldest first. A damaged cached message (unreadable JSON) drops the thread's cache, which
     /// is read again from the server, so no message is shown wrong or silently missing.
-    pub fn chat_thread(
+    pub(crate) fn chat_thread(
         &self,
         conversation_id: i64,
         before: Option<i64>,
@@ -474,7 +474,7 @@ impl Store {
     }
 
     /// The id of the newest cached message of a thread.
-    pub fn chat_newest_id(&self, conversation_id: i64) -> Result<Option<i64>, StoreError> {
+    pub(crate) fn chat_newest_id(&self, conversation_id: i64) -> Result<Option<i64>, StoreError> {
         Ok(self.lock().query_row(
             "SELECT MAX(id) FROM chat_messages WHERE conversation_id = ?1",
             [conversation_id],
@@ -483,7 +483,7 @@ impl Store {
     }
 
     /// The newest cached message's id and timestamp of one thread.
-    pub fn chat_newest_of_thread(
+    pub(crate) fn chat_newest_of_thread(
         &self,
         conversation_id: i64,
     ) -> Result<Option<(i64, Option<String>)>, StoreError> {
@@ -499,7 +499,9 @@ impl Store {
     }
 
     /// The newest cached message's id and timestamp of every thread with a cache.
-    pub fn chat_newest_of_threads(&self) -> Result<Vec<(i64, i64, Option<String>)>, StoreError> {
+    pub(crate) fn chat_newest_of_threads(
+        &self,
+    ) -> Result<Vec<(i64, i64, Option<String>)>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare_cached(
             "SELECT conversation_id, id, sent_at FROM chat_messages
@@ -512,7 +514,7 @@ impl Store {
     }
 
     /// How many cached messages a thread has.
-    pub fn chat_count(&self, conversation_id: i64) -> Result<usize, StoreError> {
+    pub(crate) fn chat_count(&self, conversation_id: i64) -> Result<usize, StoreError> {
         let n: i64 = self.lock().query_row(
             "SELECT COUNT(*) FROM chat_messages WHERE conversation_id = ?1",
             [conversation_id],
@@ -522,7 +524,7 @@ impl Store {
     }
 
     /// Guest messages this desk has that no staff member has read, per conversation.
-    pub fn chat_unread_counts(&self) -> Result<Vec<(i64, u32)>, StoreError> {
+    pub(crate) fn chat_unread_counts(&self) -> Result<Vec<(i64, u32)>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare_cached(
             "SELECT conversation_id, COUNT(*) FROM chat_messages WHERE guest_unread = 1
@@ -534,7 +536,10 @@ impl Store {
         Ok(counts)
     }
 
-    pub fn chat_thread_state(&self, conversation_id: i64) -> Result<ThreadState, StoreError> {
+    pub(crate) fn chat_thread_state(
+        &self,
+        conversation_id: i64,
+    ) -> Result<ThreadState, StoreError> {
         Ok(self
             .lock()
             .query_row(
@@ -547,7 +552,7 @@ impl Store {
     }
 
     /// Every thread's state (for the conversation list).
-    pub fn chat_thread_states(&self) -> Result<Vec<(i64, ThreadState)>, StoreError> {
+    pub(crate) fn chat_thread_states(&self) -> Result<Vec<(i64, ThreadState)>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare_cached(
             "SELECT conversation_id, complete, handled_by, handled_by_id FROM chat_threads",
@@ -561,7 +566,7 @@ impl Store {
     /// The author of each thread's newest cached staff message: whoever sent last handles the
     /// conversation (the server makes the sender its handler, API.md §8.4).
     /// `conversation_id`: of one thread only.
-    pub fn chat_last_staff_senders(
+    pub(crate) fn chat_last_staff_senders(
         &self,
         conversation_id: Option<i64>,
     ) -> Result<Vec<(i64, ThreadState)>, StoreError> {
@@ -589,7 +594,7 @@ impl Store {
 
     /// Forgets a thread's cached messages older than `before_id` (a gap after them is not
     /// known): the thread reads them from the server again when scrolled back.
-    pub fn chat_forget_older(
+    pub(crate) fn chat_forget_older(
         &self,
         conversation_id: i64,
         before_id: i64,
@@ -608,7 +613,7 @@ impl Store {
         Ok(())
     }
 
-    pub fn chat_set_complete(&self, conversation_id: i64) -> Result<(), StoreError> {
+    pub(crate) fn chat_set_complete(&self, conversation_id: i64) -> Result<(), StoreError> {
         self.lock().execute(
             "INSERT INTO chat_threads (conversation_id, complete) VALUES (?1, 1)
              ON CONFLICT (conversation_id) DO UPDATE SET complete = 1",
@@ -618,7 +623,7 @@ impl Store {
     }
 
     /// Who handles a conversation now; returns whether that changed.
-    pub fn chat_set_handler(
+    pub(crate) fn chat_set_handler(
         &self,
         conversation_id: i64,
         name: &str,
@@ -639,7 +644,7 @@ impl Store {
 
     /// Queues an entry; nothing is sent here. Returns its sequence number. A thread's unsent
     /// "mark read" is not queued twice.
-    pub fn chat_queue(&self, entry: NewChatEntry<'_>) -> Result<i64, StoreError> {
+    pub(crate) fn chat_queue(&self, entry: NewChatEntry<'_>) -> Result<i64, StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         if entry.op == ChatOp::Read {
@@ -683,7 +688,7 @@ impl Store {
     }
 
     /// The entries not confirmed by the server, oldest first (`conversation_id`: of one thread).
-    pub fn chat_replies(
+    pub(crate) fn chat_replies(
         &self,
         conversation_id: Option<i64>,
     ) -> Result<Vec<QueuedReply>, StoreError> {
@@ -700,7 +705,7 @@ impl Store {
 
     /// The oldest entry that can be sent now (not refused). An entry this desk cannot read is
     /// set aside as refused, with the reason, on the way: kept for the person, never sent.
-    pub fn chat_next_reply(&self) -> Result<Option<QueuedReply>, StoreError> {
+    pub(crate) fn chat_next_reply(&self) -> Result<Option<QueuedReply>, StoreError> {
         loop {
             let next = self
                 .lock()
@@ -732,7 +737,7 @@ impl Store {
 
     /// A request for the entry is about to go out: from now on its outcome is unknown until
     /// the server answers.
-    pub fn chat_mark_sending(&self, seq: i64) -> Result<(), StoreError> {
+    pub(crate) fn chat_mark_sending(&self, seq: i64) -> Result<(), StoreError> {
         self.lock().execute(
             "UPDATE chat_outbox SET state = 'sending', attempts = attempts + 1, problem = NULL
              WHERE seq = ?1",
@@ -743,7 +748,7 @@ impl Store {
 
     /// A request for the entry could not be made at all (no connection): it is waiting again,
     /// as it was.
-    pub fn chat_not_sent(&self, seq: i64) -> Result<(), StoreError> {
+    pub(crate) fn chat_not_sent(&self, seq: i64) -> Result<(), StoreError> {
         self.lock().execute(
             "UPDATE chat_outbox SET state = 'pending' WHERE seq = ?1 AND state = 'sending'",
             [seq],
@@ -754,7 +759,7 @@ impl Store {
     /// The server did what the entry asked; `message` is its copy of the message concerned (a
     /// reply, an edited or soft-deleted message). The entry leaves the outbox and the message
     /// joins the thread in one transaction. Later replies of the thread are newer than it.
-    pub fn chat_reply_sent(
+    pub(crate) fn chat_reply_sent(
         &self,
         reply: &QueuedReply,
         message: Option<&Value>,
@@ -778,7 +783,7 @@ impl Store {
     /// A message of mine announced live before the answer to its request came: the waiting
     /// reply it is (same thread and text, newer than the reply's base) is done. Returns the
     /// reply it completed.
-    pub fn chat_adopt_own(
+    pub(crate) fn chat_adopt_own(
         &self,
         conversation_id: i64,
         message: &Value,
@@ -808,7 +813,7 @@ impl Store {
     }
 
     /// The server refused the entry for good.
-    pub fn chat_reject_reply(&self, seq: i64, problem: &str) -> Result<(), StoreError> {
+    pub(crate) fn chat_reject_reply(&self, seq: i64, problem: &str) -> Result<(), StoreError> {
         self.lock().execute(
             "UPDATE chat_outbox SET state = 'rejected', problem = ?2 WHERE seq = ?1",
             params![seq, problem],
@@ -817,7 +822,7 @@ impl Store {
     }
 
     /// The user asks for a refused entry to be sent again.
-    pub fn chat_retry_reply(&self, seq: i64) -> Result<bool, StoreError> {
+    pub(crate) fn chat_retry_reply(&self, seq: i64) -> Result<bool, StoreError> {
         Ok(self.lock().execute(
             "UPDATE chat_outbox SET state = 'pending', problem = NULL WHERE seq = ?1 AND state = 'rejected'",
             [seq],
@@ -825,7 +830,7 @@ impl Store {
     }
 
     /// The user discards a refused entry; returns it (its file can go).
-    pub fn chat_discard_reply(&self, seq: i64) -> Result<Option<QueuedReply>, StoreError> {
+    pub(crate) fn chat_discard_reply(&self, seq: i64) -> Result<Option<QueuedReply>, StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         let entry = tx

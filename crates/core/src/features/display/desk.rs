@@ -84,7 +84,7 @@ pub struct DisplayContent {
 
 const SETTINGS_KEY: &str = "display_settings";
 const PIN_KEY: &str = "display_pin";
-pub const DEFAULT_ROTATION_SECONDS: u32 = 10;
+pub(crate) const DEFAULT_ROTATION_SECONDS: u32 = 10;
 const ROTATION_RANGE: std::ops::RangeInclusive<u32> = 5..=120;
 /// Wrong tries (PINs or staff passwords) in a row before the display stops listening for a
 /// while; each further five doubles the wait.

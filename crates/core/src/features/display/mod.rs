@@ -2,4 +2,4 @@
 //! keeps showing it through an outage, this computer's display settings, and leaving the kiosk
 //! with the PIN or a staff sign-in ([`desk`]: `desk.display()`).
 
-pub mod desk;
+pub(crate) mod desk;

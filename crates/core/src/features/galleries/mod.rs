@@ -2,8 +2,8 @@
 //! their images as the engine syncs them ([`spec`]), and the gallery actions of
 //! `desk.pictures()` ([`desk`]).
 
-pub mod desk;
-pub mod model;
+pub(crate) mod desk;
+pub(crate) mod model;
 pub mod spec;
 
 pub use model::*;

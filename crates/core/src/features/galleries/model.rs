@@ -46,7 +46,7 @@ pub struct UploadView {
 }
 
 /// How the UI asks for an image kept in the desk's own media cache (an upload not sent yet).
-pub const LOCAL_IMAGE_PREFIX: &str = "desk-media:";
+pub(crate) const LOCAL_IMAGE_PREFIX: &str = "desk-media:";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct GalleryView {
@@ -65,7 +65,7 @@ pub struct GalleryView {
     pub restored: bool,
 }
 
-pub fn gallery(row: &Row) -> GalleryView {
+pub(crate) fn gallery(row: &Row) -> GalleryView {
     let mut images: Vec<&Row> = row
         .get("images")
         .and_then(Value::as_array)
@@ -103,7 +103,7 @@ pub fn gallery(row: &Row) -> GalleryView {
 
 /// An image's caption and alt text as the image itself says (`gallery-images`, with this desk's
 /// own edits applied): fresher than its gallery's copy right after an edit was sent.
-pub fn overlay(image: &mut GalleryImageView, edited: &crate::engine::view::ViewRow) {
+pub(crate) fn overlay(image: &mut GalleryImageView, edited: &crate::engine::view::ViewRow) {
     if edited.row.contains_key("caption") {
         image.caption = text(&edited.row, "caption");
     }

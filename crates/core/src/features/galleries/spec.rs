@@ -51,12 +51,12 @@ pub static IMAGES: Children = Children {
 };
 
 /// What an image's edit may change (§5.4's writable fields).
-pub const IMAGE_FIELDS: &[&str] = &["caption", "alt_text", "is_featured", "display_order"];
+pub(crate) const IMAGE_FIELDS: &[&str] = &["caption", "alt_text", "is_featured", "display_order"];
 
 /// The longest caption and alt text the server keeps.
-pub const MAX_IMAGE_TEXT_CHARS: usize = 255;
+pub(crate) const MAX_IMAGE_TEXT_CHARS: usize = 255;
 
-pub static IMAGES_SPEC: ResourceSpec = ResourceSpec {
+pub(crate) static IMAGES_SPEC: ResourceSpec = ResourceSpec {
     kind: ResourceKind::GalleryImages,
     api: GALLERY_IMAGES,
     broadcast: false,

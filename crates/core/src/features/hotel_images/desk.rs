@@ -21,10 +21,10 @@ pub enum HotelImageSlot {
 
 impl HotelImageSlot {
     /// Every slot, in the order the screen shows them.
-    pub const ALL: [HotelImageSlot; 3] = [Self::Hero, Self::LandingPage, Self::Logo];
+    pub(crate) const ALL: [HotelImageSlot; 3] = [Self::Hero, Self::LandingPage, Self::Logo];
 
     /// Its file part of the settings PATCH and the field that shows it (API.md §4.1).
-    pub fn image(self) -> FieldImage {
+    pub(crate) fn image(self) -> FieldImage {
         let index = match self {
             Self::Hero => 0,
             Self::LandingPage => 1,
@@ -34,7 +34,7 @@ impl HotelImageSlot {
     }
 
     /// The settings field that overrides the hotel's own image for the public page (§4.1).
-    pub fn override_field(self) -> &'static str {
+    pub(crate) fn override_field(self) -> &'static str {
         match self {
             Self::Hero => "hero_image_url",
             Self::LandingPage => "landing_page_image_url",
@@ -44,7 +44,7 @@ impl HotelImageSlot {
 
     /// The shape the slot's image is cut to (width / height): a wide hero and landing-page
     /// image, a square logo. The public page shows them so.
-    pub fn aspect(self) -> f64 {
+    pub(crate) fn aspect(self) -> f64 {
         match self {
             Self::Hero | Self::LandingPage => 16.0 / 9.0,
             Self::Logo => 1.0,
@@ -52,7 +52,7 @@ impl HotelImageSlot {
     }
 
     /// What staff call it.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Self::Hero => "Hero image",
             Self::LandingPage => "Landing page",

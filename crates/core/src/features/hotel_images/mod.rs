@@ -2,8 +2,8 @@
 //! slots as the Pictures screen shows them ([`model`]), the settings as the engine syncs them
 //! ([`spec`]), and `desk.hotel_images()` ([`desk`]).
 
-pub mod desk;
-pub mod model;
+pub(crate) mod desk;
+pub(crate) mod model;
 pub mod spec;
 
-pub use model::*;
+pub(crate) use model::*;

@@ -38,7 +38,7 @@ pub struct HotelImageView {
 /// Where a slot's image in effect comes from: the settings' override field when it is set
 /// (`override_field`: `hero_image_url`, `landing_page_image_url`, `logo`), else the hotel's own
 /// image when one shows (`shown_field`), else none.
-pub fn image_source(settings: &Row, override_field: &str, shown_field: &str) -> ImageSource {
+pub(crate) fn image_source(settings: &Row, override_field: &str, shown_field: &str) -> ImageSource {
     let set = |field: &str| {
         settings
             .get(field)

@@ -38,7 +38,7 @@ pub(crate) fn not_on_the_desk_yet(what: &'static str) -> FieldInvalid {
 }
 
 /// §4.1 and §13.17: the hotel's three images, each a file part of a settings PATCH.
-pub const HOTEL_IMAGES: [FieldImage; 3] = [
+pub(crate) const HOTEL_IMAGES: [FieldImage; 3] = [
     FieldImage {
         file_field: "hero_image",
         shown_field: "hero_image_display",
@@ -53,7 +53,7 @@ pub const HOTEL_IMAGES: [FieldImage; 3] = [
     },
 ];
 
-pub static SETTINGS_SPEC: ResourceSpec = ResourceSpec {
+pub(crate) static SETTINGS_SPEC: ResourceSpec = ResourceSpec {
     kind: ResourceKind::Settings,
     api: SETTINGS,
     broadcast: true,

@@ -2,8 +2,8 @@
 //! ([`model`]), the engine's description of the resource ([`spec`]), and the handle the UI
 //! calls, `desk.offers()` ([`desk`]).
 
-pub mod desk;
-pub mod model;
+pub(crate) mod desk;
+pub(crate) mod model;
 pub mod spec;
 
 pub use model::*;

@@ -10,7 +10,7 @@ use crate::engine::view::{RowSync, ViewRow};
 use crate::rules::{invalid, FieldInvalid};
 
 /// The fields of §3.1 a manager can edit.
-pub const EDITABLE_FIELDS: &[&str] = &[
+pub(crate) const EDITABLE_FIELDS: &[&str] = &[
     "title",
     "short_description",
     "details_text",
@@ -22,8 +22,8 @@ pub const EDITABLE_FIELDS: &[&str] = &[
     "sort_order",
     "is_active",
 ];
-pub const MAX_TITLE_CHARS: usize = 200;
-pub const MAX_TAG_CHARS: usize = 50;
+pub(crate) const MAX_TITLE_CHARS: usize = 200;
+pub(crate) const MAX_TAG_CHARS: usize = 50;
 
 /// What a manager sets on an offer, as the editor sends it: only the fields that change (all of
 /// them for a new offer). Anything else is refused when the request is read, and each field has
@@ -67,7 +67,7 @@ pub struct OfferPatch {
 
 impl OfferPatch {
     /// The fields it sets, as the rules and the outbox take them.
-    pub fn to_row(&self) -> Row {
+    pub(crate) fn to_row(&self) -> Row {
         match serde_json::to_value(self) {
             Ok(Value::Object(row)) => row,
             // A struct of strings, numbers and booleans always serializes to an object.
@@ -127,7 +127,7 @@ pub fn sanitize_html(html: &str) -> String {
 }
 
 impl Offer {
-    pub fn from_view(view: &ViewRow) -> Self {
+    pub(crate) fn from_view(view: &ViewRow) -> Self {
         let row = &view.row;
         Self {
             id: row.get("id").and_then(Value::as_i64).unwrap_or_default(),
@@ -157,7 +157,7 @@ impl Offer {
 }
 
 /// The server's list order: `sort_order`, then newest first.
-pub fn sort(offers: &mut [Offer]) {
+pub(crate) fn sort(offers: &mut [Offer]) {
     offers.sort_by(|a, b| {
         a.sort_order
             .cmp(&b.sort_order)
@@ -171,7 +171,7 @@ fn valid_date(value: &str) -> bool {
 
 /// Checks changed fields (all fields for a new offer) as the server would, plus from ≤ to.
 /// Returns the fields normalised (trimmed text, empty dates as null), or the first problem.
-pub fn validate(
+pub(crate) fn validate(
     changes: &Map<String, Value>,
     current: Option<&Row>,
     creating: bool,
@@ -185,7 +185,7 @@ pub fn validate(
 
 /// Every problem of an edit, field by field, in the order of the form (the editor shows them
 /// all as the user types; the desk is the only place that knows the rules).
-pub fn check(
+pub(crate) fn check(
     changes: &Map<String, Value>,
     current: Option<&Row>,
     creating: bool,

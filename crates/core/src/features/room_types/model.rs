@@ -34,7 +34,7 @@ pub struct RoomTypeView {
     pub restored: bool,
 }
 
-pub fn room_type(row: &Row) -> RoomTypeView {
+pub(crate) fn room_type(row: &Row) -> RoomTypeView {
     let price = text(row, "starting_price_from");
     RoomTypeView {
         id: id(row),

@@ -25,7 +25,7 @@ pub const ROOM_TYPES: Resource = Resource {
 };
 
 /// What the desk may change of a room type (the serializer's writable fields but the photo).
-pub const FIELDS: &[&str] = &[
+pub(crate) const FIELDS: &[&str] = &[
     "code",
     "name",
     "short_description",
@@ -102,7 +102,7 @@ fn field_name(field: &str) -> &'static str {
 
 /// The price as the server keeps it: a decimal of at most 10 digits, 2 after the point, not
 /// negative ("189", "189.5" → "189.00", "189.50").
-pub fn price(text: &str) -> Result<String, FieldInvalid> {
+pub(crate) fn price(text: &str) -> Result<String, FieldInvalid> {
     let text = text.trim().replace(',', ".");
     let bad = || {
         invalid(
@@ -137,7 +137,11 @@ pub fn price(text: &str) -> Result<String, FieldInvalid> {
 /// §6.1's rules: a name (at most 200 characters) and a price are required for a new room type;
 /// texts within their lengths; guests and order whole numbers from 0; a currency of up to 3
 /// letters; the booking link a web address. Returns the changes as the server will keep them.
-pub fn validate(changes: &Row, _: Option<&Row>, creating: bool) -> Result<Row, FieldInvalid> {
+pub(crate) fn validate(
+    changes: &Row,
+    _: Option<&Row>,
+    creating: bool,
+) -> Result<Row, FieldInvalid> {
     let mut clean = Row::new();
     for (key, value) in changes {
         let field = field_name(key);

@@ -2,8 +2,8 @@
 //! logs as the engine syncs them ([`spec`]), and the handle the UI calls, `desk.team()`
 //! ([`desk`]).
 
-pub mod desk;
-pub mod model;
-pub mod spec;
+pub(crate) mod desk;
+pub(crate) mod model;
+pub(crate) mod spec;
 
 pub use model::*;

@@ -13,7 +13,7 @@ use crate::engine::store::Row;
 use crate::features::team::spec::full_name;
 
 /// What a department is called when a colleague has none.
-pub const NO_DEPARTMENT: &str = "No department";
+pub(crate) const NO_DEPARTMENT: &str = "No department";
 
 /// One colleague on the board.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -160,7 +160,7 @@ fn matches(member: &TeamMember, query: &str) -> bool {
 
 /// Builds the board from the stored staff rows, the open clock logs and me (a row of the staff
 /// list's shape). A staff row without an id cannot be stored, so every row here has one.
-pub fn board(
+pub(crate) fn board(
     staff: &[Row],
     logs: &[Row],
     me: Option<&Row>,

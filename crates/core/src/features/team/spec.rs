@@ -14,7 +14,7 @@ use crate::events::{ResourceKind, View};
 use crate::rules::{invalid, FieldInvalid};
 
 /// §7.2: `GET /api/staff/hotel/<slug>/staff_chat/staff-list/`.
-pub const STAFF: Resource = Resource {
+pub(crate) const STAFF: Resource = Resource {
     name: "staff",
     path: "staff_chat/staff-list",
     mount: Mount::StaffHotel,
@@ -26,7 +26,7 @@ pub const STAFF: Resource = Resource {
 };
 
 /// §7.1: `GET /api/attendance/clock-logs/currently-clocked-in/?hotel_slug=<slug>`.
-pub const CLOCK_LOGS: Resource = Resource {
+pub(crate) const CLOCK_LOGS: Resource = Resource {
     name: "clock_logs",
     path: "currently-clocked-in",
     mount: Mount::ClockLogs,
@@ -37,7 +37,7 @@ pub const CLOCK_LOGS: Resource = Resource {
     clipped: &[],
 };
 
-pub static SPEC: ResourceSpec = ResourceSpec {
+pub(crate) static SPEC: ResourceSpec = ResourceSpec {
     kind: ResourceKind::Staff,
     api: STAFF,
     broadcast: true,
@@ -57,7 +57,7 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     refetch_follows_row_events: false,
 };
 
-pub static CLOCK_LOGS_SPEC: ResourceSpec = ResourceSpec {
+pub(crate) static CLOCK_LOGS_SPEC: ResourceSpec = ResourceSpec {
     kind: ResourceKind::ClockLogs,
     api: CLOCK_LOGS,
     broadcast: true,
@@ -78,7 +78,7 @@ pub static CLOCK_LOGS_SPEC: ResourceSpec = ResourceSpec {
 };
 
 /// "Seán Murphy": `full_name`, else first and last name.
-pub fn full_name(row: &Row) -> Option<String> {
+pub(crate) fn full_name(row: &Row) -> Option<String> {
     let text = |key: &str| row.get(key).and_then(Value::as_str).unwrap_or_default();
     let full = text("full_name").trim();
     let name = if full.is_empty() {
@@ -108,7 +108,7 @@ fn event_name(data: &Value) -> Option<String> {
 }
 
 /// A `clock-status-updated` payload: whose, on or off, and when. `None` when malformed.
-pub fn read_clock_event(data: &Value) -> Option<(i64, bool, Option<String>)> {
+pub(crate) fn read_clock_event(data: &Value) -> Option<(i64, bool, Option<String>)> {
     let staff_id = data.get("staff_id").and_then(Value::as_i64)?;
     let on = data.get("is_on_duty").and_then(Value::as_bool)?;
     let at = data

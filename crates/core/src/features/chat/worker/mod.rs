@@ -116,12 +116,12 @@ impl ChatShared {
     }
 
     /// Something was queued: send it now.
-    pub fn kick(&self) {
+    pub(crate) fn kick(&self) {
         self.wake.notify_one();
     }
 
     /// The reader of the chat's views (me).
-    pub fn reader(&self) -> crate::features::chat::Reader<'_> {
+    pub(crate) fn reader(&self) -> crate::features::chat::Reader<'_> {
         crate::features::chat::Reader {
             me: self.me,
             my_name: &self.my_name,
@@ -130,28 +130,28 @@ impl ChatShared {
 
     /// Reads a thread again from the server soon (it is behind, or an event about it could
     /// not be read).
-    pub fn refetch(&self, conversation_id: i64) {
+    pub(crate) fn refetch(&self, conversation_id: i64) {
         lock(&self.refetch).insert(conversation_id);
         self.wake.notify_one();
     }
 
-    pub fn request_catch_up(&self) {
+    pub(crate) fn request_catch_up(&self) {
         self.catch_up.store(true, Ordering::SeqCst);
         self.wake.notify_one();
     }
 
-    pub fn viewing(&self) -> Option<i64> {
+    pub(crate) fn viewing(&self) -> Option<i64> {
         *lock(&self.viewing)
     }
 
-    pub fn set_viewing(&self, conversation_id: Option<i64>) {
+    pub(crate) fn set_viewing(&self, conversation_id: Option<i64>) {
         *lock(&self.viewing) = conversation_id;
     }
 
     /// Tells the UI the chat changed (the list, and the thread when named), with the unread
     /// total for the badge, the tray and the window title: at once, or with the changes that
     /// follow within [`ANNOUNCE_GAP`] (see [`announce`]).
-    pub fn changed(&self, conversation_id: Option<i64>) {
+    pub(crate) fn changed(&self, conversation_id: Option<i64>) {
         {
             let mut unannounced = lock(&self.unannounced);
             unannounced.any = true;
@@ -210,7 +210,7 @@ impl ChatShared {
         }
     }
 
-    pub fn unread_total(&self) -> Result<u32, crate::engine::store::StoreError> {
+    pub(crate) fn unread_total(&self) -> Result<u32, crate::engine::store::StoreError> {
         let store = &self.sync.store;
         let rows = store.records(CONVERSATIONS.name)?;
         let counts = store.chat_unread_counts()?.into_iter().collect();
@@ -218,7 +218,10 @@ impl ChatShared {
     }
 
     /// Marks a thread's guest messages read here at once and queues telling the server.
-    pub fn mark_read(&self, conversation_id: i64) -> Result<(), crate::engine::store::StoreError> {
+    pub(crate) fn mark_read(
+        &self,
+        conversation_id: i64,
+    ) -> Result<(), crate::engine::store::StoreError> {
         let store = &self.sync.store;
         let ids = store.chat_unread_ids(conversation_id)?;
         let row = store.record(CONVERSATIONS.name, conversation_id)?;
