@@ -3,6 +3,8 @@
 //!
 //! The tests run inside the private desktop session of `cargo xtask test` (Xvfb, an unlocked
 //! GNOME Keyring, dunst); the tools are found through the variables that command sets.
+
+#![warn(missing_docs)]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::future::Future;

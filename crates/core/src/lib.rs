@@ -3,6 +3,8 @@
 //! The shell (`src-tauri`) calls one facade, [`Desk`]; the UI receives [`DeskEvent`]s. This crate
 //! has no Tauri dependency and is tested without a webview.
 
+#![warn(missing_docs)]
+
 pub mod api;
 pub mod desk;
 pub mod engine;

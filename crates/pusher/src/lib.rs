@@ -68,6 +68,8 @@
 //!
 //! Not for: triggering events from a server (use the HTTP API), or protocol versions other than 7.
 
+#![warn(missing_docs)]
+
 mod auth;
 mod backoff;
 mod channels;
