@@ -178,7 +178,7 @@ impl Report {
         }
     }
 
-    pub fn percentile(&self, p: f64) -> Option<f64> {
+    pub(crate) fn percentile(&self, p: f64) -> Option<f64> {
         let mut sorted = self.latencies_ms.clone();
         sorted.sort_by(f64::total_cmp);
         if sorted.is_empty() {
@@ -188,7 +188,7 @@ impl Report {
         Some(sorted[at])
     }
 
-    pub fn conflicts_per_100(&self) -> f64 {
+    pub(crate) fn conflicts_per_100(&self) -> f64 {
         if self.edits == 0 {
             return 0.0;
         }

@@ -28,7 +28,7 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// A tool named by `variable`, else `default`; a clear failure when it is missing.
-pub fn tool(variable: &str, default: PathBuf, install_hint: &str) -> PathBuf {
+pub(crate) fn tool(variable: &str, default: PathBuf, install_hint: &str) -> PathBuf {
     let path = std::env::var_os(variable)
         .map(PathBuf::from)
         .unwrap_or(default);
@@ -273,7 +273,7 @@ impl Drop for Driver {
 /// Finds `css` and does `act` with it. The UI re-renders whenever the desk's data changes, so an
 /// element found a moment ago may be gone ("stale"); then it is found again, as a person would
 /// look again, until [`UI_TIMEOUT`].
-pub async fn with_element<T, F, Fut>(client: &Client, css: &str, mut act: F) -> T
+pub(crate) async fn with_element<T, F, Fut>(client: &Client, css: &str, mut act: F) -> T
 where
     F: FnMut(fantoccini::elements::Element) -> Fut,
     Fut: Future<Output = Result<T, fantoccini::error::CmdError>>,
@@ -510,10 +510,6 @@ impl StandaloneSandbox {
             addr: addr.expect("the sandbox printed its address"),
             pusher_key: key.expect("the sandbox printed its Pusher key"),
         }
-    }
-
-    pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
     }
 }
 

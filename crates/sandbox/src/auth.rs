@@ -15,27 +15,27 @@ use crate::state::AppState;
 /// The authenticated user of a request, if any. A `Bearer` header or no header means anonymous; an unknown
 /// `Token` is rejected with 401 before any view runs, even on open endpoints.
 #[derive(Debug, Clone)]
-pub enum Caller {
+pub(crate) enum Caller {
     Anonymous,
     User(User),
 }
 
 #[derive(Debug, Clone)]
-pub struct User {
+pub(crate) struct User {
     pub user_id: i64,
     pub staff: Option<StaffRef>,
 }
 
 /// The caller's `staff_profile`.
 #[derive(Debug, Clone)]
-pub struct StaffRef {
+pub(crate) struct StaffRef {
     pub staff_id: i64,
     pub hotel_id: i64,
     pub hotel_slug: String,
 }
 
 impl Caller {
-    pub fn staff(&self) -> Option<&StaffRef> {
+    pub(crate) fn staff(&self) -> Option<&StaffRef> {
         match self {
             Caller::User(u) => u.staff.as_ref(),
             Caller::Anonymous => None,
@@ -43,7 +43,7 @@ impl Caller {
     }
 
     /// `IsAuthenticated`.
-    pub fn require_user(&self) -> Result<&User, ApiError> {
+    pub(crate) fn require_user(&self) -> Result<&User, ApiError> {
         match self {
             Caller::User(u) => Ok(u),
             Caller::Anonymous => Err(ApiError::not_authenticated()),
@@ -51,7 +51,7 @@ impl Caller {
     }
 
     /// `IsAuthenticated` + `IsStaffMember` + `IsSameHotel` for a URL slug.
-    pub fn require_staff_of(&self, hotel_slug: &str) -> Result<&StaffRef, ApiError> {
+    pub(crate) fn require_staff_of(&self, hotel_slug: &str) -> Result<&StaffRef, ApiError> {
         let user = self.require_user()?;
         let staff = user.staff.as_ref().ok_or_else(|| {
             ApiError::forbidden("You must be a staff member to access this resource.")
@@ -116,7 +116,7 @@ fn user_for_token(db: &Connection, key: &str) -> rusqlite::Result<Option<(i64, b
 }
 
 /// The staff profile of a user, if there is one.
-pub fn staff_of_user(db: &Connection, user_id: i64) -> rusqlite::Result<Option<StaffRef>> {
+pub(crate) fn staff_of_user(db: &Connection, user_id: i64) -> rusqlite::Result<Option<StaffRef>> {
     db.query_row(
         "SELECT s.id, s.hotel_id, h.slug FROM staff s JOIN hotels h ON h.id = s.hotel_id WHERE s.user_id = ?1",
         [user_id],
@@ -133,12 +133,12 @@ pub fn staff_of_user(db: &Connection, user_id: i64) -> rusqlite::Result<Option<S
 
 /// Salted SHA-256, stored as `sha256$<salt>$<hex>`. The demo's passwords are public; this only keeps the file
 /// from holding them in clear.
-pub fn hash_password(password: &str) -> String {
+pub(crate) fn hash_password(password: &str) -> String {
     let salt: String = hex::encode(rand::rng().random::<[u8; 8]>());
     format!("sha256${salt}${}", digest(&salt, password))
 }
 
-pub fn check_password(stored: &str, password: &str) -> bool {
+pub(crate) fn check_password(stored: &str, password: &str) -> bool {
     let mut parts = stored.splitn(3, '$');
     match (parts.next(), parts.next(), parts.next()) {
         (Some("sha256"), Some(salt), Some(hash)) => digest(salt, password) == hash,
@@ -155,7 +155,7 @@ fn digest(salt: &str, password: &str) -> String {
 }
 
 /// `Token.objects.get_or_create(user=user)`: 40 lowercase hex chars, one per user, never rotated.
-pub fn get_or_create_token(db: &Connection, user_id: i64) -> rusqlite::Result<String> {
+pub(crate) fn get_or_create_token(db: &Connection, user_id: i64) -> rusqlite::Result<String> {
     if let Some(key) = db
         .query_row(
             "SELECT key FROM tokens WHERE user_id = ?1",

@@ -13,11 +13,11 @@ use serde_json::{Map, Value};
 use crate::errors::ApiError;
 
 /// `DATA_UPLOAD_MAX_MEMORY_SIZE` / `FILE_UPLOAD_MAX_MEMORY_SIZE`.
-pub const MAX_UPLOAD_BYTES: usize = 50 * 1024 * 1024;
+pub(crate) const MAX_UPLOAD_BYTES: usize = 50 * 1024 * 1024;
 
 /// The unparsed body and its content type. Parsing waits until the view has authenticated and authorized,
 /// as DRF parses lazily on first access to `request.data`.
-pub struct RawBody {
+pub(crate) struct RawBody {
     content_type: Option<String>,
     bytes: Bytes,
 }
@@ -49,14 +49,14 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
 
 /// One uploaded file part.
 #[derive(Debug, Clone)]
-pub struct Upload {
+pub(crate) struct Upload {
     pub file_name: String,
     pub bytes: Bytes,
 }
 
 /// `request.data` and `request.FILES`.
 #[derive(Debug, Default)]
-pub struct RequestData {
+pub(crate) struct RequestData {
     /// Text values (for forms: the last value of each key, as a string; for JSON: the object's members).
     pub fields: Map<String, Value>,
     pub files: HashMap<String, Upload>,
@@ -69,14 +69,14 @@ pub struct RequestData {
 }
 
 impl RequestData {
-    pub fn get(&self, key: &str) -> Option<&Value> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Value> {
         self.fields.get(key)
     }
 }
 
 impl RawBody {
     /// The body parsed as DRF would, or DRF's 400/415 answer.
-    pub async fn parse(&self) -> Result<RequestData, ApiError> {
+    pub(crate) async fn parse(&self) -> Result<RequestData, ApiError> {
         if self.bytes.is_empty() {
             return Ok(RequestData::default());
         }

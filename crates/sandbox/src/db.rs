@@ -96,7 +96,7 @@ CREATE TABLE IF NOT EXISTS messages (
 "#;
 
 /// Opens (creating if needed) the database file and makes sure the schema exists.
-pub fn open(path: &Path) -> rusqlite::Result<Connection> {
+pub(crate) fn open(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     never_reuse_ids(&conn)?;

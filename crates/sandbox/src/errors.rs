@@ -36,7 +36,7 @@ enum Body {
 
 /// An HTTP answer that is not a success. Handlers return `Result<_, ApiError>`.
 #[derive(Debug)]
-pub struct ApiError {
+pub(crate) struct ApiError {
     status: StatusCode,
     body: Box<Body>,
     www_authenticate: bool,
@@ -44,7 +44,7 @@ pub struct ApiError {
 
 impl ApiError {
     /// Any JSON body with any status.
-    pub fn json(status: StatusCode, body: Value) -> Self {
+    pub(crate) fn json(status: StatusCode, body: Value) -> Self {
         Self {
             status,
             body: Box::new(Body::Json(body)),
@@ -53,12 +53,12 @@ impl ApiError {
     }
 
     /// DRF's `{"detail": "..."}`.
-    pub fn detail(status: StatusCode, message: &str) -> Self {
+    pub(crate) fn detail(status: StatusCode, message: &str) -> Self {
         Self::json(status, json!({ "detail": message }))
     }
 
     /// The hand-written `{"error": "..."}` of the views.
-    pub fn error(status: StatusCode, message: &str) -> Self {
+    pub(crate) fn error(status: StatusCode, message: &str) -> Self {
         let mut e = Self::json(status, json!({ "error": message }));
         // Hand-written 401s (face clock, chat) do not go through DRF's authenticate header.
         e.www_authenticate = false;
@@ -66,38 +66,38 @@ impl ApiError {
     }
 
     /// A DRF validation error for one field.
-    pub fn field(field: &str, message: &str) -> Self {
+    pub(crate) fn field(field: &str, message: &str) -> Self {
         Self::json(StatusCode::BAD_REQUEST, json!({ field: [message] }))
     }
 
-    pub fn not_authenticated() -> Self {
+    pub(crate) fn not_authenticated() -> Self {
         Self::detail(
             StatusCode::UNAUTHORIZED,
             "Authentication credentials were not provided.",
         )
     }
 
-    pub fn invalid_token() -> Self {
+    pub(crate) fn invalid_token() -> Self {
         Self::detail(StatusCode::UNAUTHORIZED, "Invalid token.")
     }
 
-    pub fn forbidden(message: &str) -> Self {
+    pub(crate) fn forbidden(message: &str) -> Self {
         Self::detail(StatusCode::FORBIDDEN, message)
     }
 
-    pub fn other_hotel() -> Self {
+    pub(crate) fn other_hotel() -> Self {
         Self::forbidden("You can only access resources from your hotel.")
     }
 
     /// DRF's 404 from `get_object()`.
-    pub fn no_match(model: &str) -> Self {
+    pub(crate) fn no_match(model: &str) -> Self {
         Self::detail(
             StatusCode::NOT_FOUND,
             &format!("No {model} matches the given query."),
         )
     }
 
-    pub fn method_not_allowed(method: &str) -> Self {
+    pub(crate) fn method_not_allowed(method: &str) -> Self {
         Self::detail(
             StatusCode::METHOD_NOT_ALLOWED,
             &format!("Method \"{method}\" not allowed."),
@@ -105,7 +105,7 @@ impl ApiError {
     }
 
     /// Django's technical 404 page (HTML), served for URLs no pattern matches.
-    pub fn page_not_found(method: &str, path: &str) -> Self {
+    pub(crate) fn page_not_found(method: &str, path: &str) -> Self {
         let path = html_escape(path);
         let method = html_escape(method);
         let html = format!(
@@ -119,7 +119,7 @@ impl ApiError {
     }
 
     /// Django's debug 500 answer in its plain-text form (clients of an API do not ask for HTML).
-    pub fn crash(exception: &str, message: &str) -> Self {
+    pub(crate) fn crash(exception: &str, message: &str) -> Self {
         Self {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             body: Box::new(Body::Text(format!(
@@ -132,7 +132,7 @@ impl ApiError {
 
 impl ApiError {
     /// The HTTP status of the answer (the simulator logs it).
-    pub fn status(&self) -> StatusCode {
+    pub(crate) fn status(&self) -> StatusCode {
         self.status
     }
 }

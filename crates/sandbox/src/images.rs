@@ -5,13 +5,13 @@ use image::codecs::jpeg::JpegEncoder;
 use image::{Rgb, RgbImage};
 
 /// Seed images are small so the whole seed stays well under a second, even in debug builds.
-pub const SEED_WIDTH_PX: u32 = 480;
-pub const SEED_HEIGHT_PX: u32 = 300;
+pub(crate) const SEED_WIDTH_PX: u32 = 480;
+pub(crate) const SEED_HEIGHT_PX: u32 = 300;
 const JPEG_QUALITY: u8 = 80;
 
 /// What to draw.
 #[derive(Debug, Clone, Copy)]
-pub struct Scene {
+pub(crate) struct Scene {
     /// 0.0 = noon, 0.5 = sunset, 1.0 = night.
     pub dusk: f32,
     /// Varies building size, hills and lit windows.
@@ -52,7 +52,7 @@ fn hash(a: u32, b: u32, c: u32) -> u32 {
 }
 
 /// Renders a scene at `w`×`h`.
-pub fn render(scene: Scene, w: u32, h: u32) -> RgbImage {
+pub(crate) fn render(scene: Scene, w: u32, h: u32) -> RgbImage {
     let d = scene.dusk;
     let sky_top = mix(
         mix([70.0, 130.0, 210.0], [60.0, 50.0, 120.0], d * 2.0),
@@ -180,14 +180,14 @@ pub fn render(scene: Scene, w: u32, h: u32) -> RgbImage {
 }
 
 /// Encodes an image as JPEG.
-pub fn to_jpeg(img: &RgbImage) -> Result<Vec<u8>, image::ImageError> {
+pub(crate) fn to_jpeg(img: &RgbImage) -> Result<Vec<u8>, image::ImageError> {
     let mut out = Vec::new();
     JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY).encode_image(img)?;
     Ok(out)
 }
 
 /// A square monogram-style logo: a gold circle with a stylised building on a deep green ground.
-pub fn render_logo(size: u32) -> RgbImage {
+pub(crate) fn render_logo(size: u32) -> RgbImage {
     let mut img = RgbImage::new(size, size);
     let c = size as f32 / 2.0;
     for y in 0..size {

@@ -42,17 +42,17 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use errors::SandboxError;
+pub(crate) use errors::SandboxError;
 pub use seed::{DemoLogin, DEMO_LOGINS};
 
 use state::AppState;
 
 /// Slug of the demo hotel.
-pub const DEMO_HOTEL_SLUG: &str = "killarney";
+pub(crate) const DEMO_HOTEL_SLUG: &str = "killarney";
 /// Pusher app of the sandbox.
-pub const PUSHER_APP_ID: &str = "1";
-pub const PUSHER_KEY: &str = "hotelmate-demo-key";
-pub const PUSHER_SECRET: &str = "hotelmate-demo-secret";
+pub(crate) const PUSHER_APP_ID: &str = "1";
+pub(crate) const PUSHER_KEY: &str = "hotelmate-demo-key";
+pub(crate) const PUSHER_SECRET: &str = "hotelmate-demo-secret";
 
 /// How long shutdown waits for open HTTP requests before dropping them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);

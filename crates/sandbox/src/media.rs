@@ -12,7 +12,7 @@ use crate::errors::ApiError;
 use crate::state::AppState;
 
 /// Image formats accepted as uploads, by their magic bytes.
-pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
+pub(crate) fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         Some("jpg")
     } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
@@ -29,7 +29,7 @@ pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// A fresh storage path for an image of `format` (`jpg`, `png`, …).
-pub fn new_path(format: &str) -> String {
+pub(crate) fn new_path(format: &str) -> String {
     let version = chrono::Utc::now().timestamp();
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
     let mut rng = rand::rng();
@@ -40,7 +40,7 @@ pub fn new_path(format: &str) -> String {
 }
 
 /// Writes bytes at a storage path inside the media folder.
-pub fn write(media_dir: &Path, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write(media_dir: &Path, path: &str, bytes: &[u8]) -> std::io::Result<()> {
     let full = media_dir.join(path);
     if let Some(parent) = full.parent() {
         std::fs::create_dir_all(parent)?;
@@ -49,7 +49,7 @@ pub fn write(media_dir: &Path, path: &str, bytes: &[u8]) -> std::io::Result<()> 
 }
 
 /// Stores an uploaded image, as Cloudinary would on save. Non-images fail with Cloudinary's message.
-pub fn store_upload(state: &AppState, bytes: &[u8]) -> Result<String, UploadError> {
+pub(crate) fn store_upload(state: &AppState, bytes: &[u8]) -> Result<String, UploadError> {
     let format = sniff_image(bytes).ok_or(UploadError::NotAnImage)?;
     let path = new_path(format);
     write(&state.media_dir, &path, bytes).map_err(|e| UploadError::Io(e.to_string()))?;
@@ -57,7 +57,7 @@ pub fn store_upload(state: &AppState, bytes: &[u8]) -> Result<String, UploadErro
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum UploadError {
+pub(crate) enum UploadError {
     /// Cloudinary's text for a file it cannot read as an image.
     #[error("Invalid image file")]
     NotAnImage,
@@ -75,7 +75,10 @@ fn safe_join(root: &Path, rel: &str) -> Option<PathBuf> {
 }
 
 /// `GET /media/<path>`.
-pub async fn serve(State(state): State<AppState>, UrlPath(path): UrlPath<String>) -> Response {
+pub(crate) async fn serve(
+    State(state): State<AppState>,
+    UrlPath(path): UrlPath<String>,
+) -> Response {
     let Some(full) = safe_join(&state.media_dir, &path) else {
         return ApiError::page_not_found("GET", &format!("/media/{path}")).into_response();
     };

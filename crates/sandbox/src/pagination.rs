@@ -7,17 +7,17 @@ use serde_json::{json, Value};
 use crate::errors::ApiError;
 
 /// The default page size of the reference backend.
-pub const PAGE_SIZE: usize = 10;
+pub(crate) const PAGE_SIZE: usize = 10;
 
 /// The request facts a page needs to build its links.
-pub struct PageRequest {
+pub(crate) struct PageRequest {
     pub base: String,
     pub path: String,
     pub query: Vec<(String, String)>,
 }
 
 impl PageRequest {
-    pub fn new(headers: &HeaderMap, uri: &Uri, fallback_base: &str) -> Self {
+    pub(crate) fn new(headers: &HeaderMap, uri: &Uri, fallback_base: &str) -> Self {
         let base = headers
             .get(axum::http::header::HOST)
             .and_then(|h| h.to_str().ok())
@@ -33,7 +33,7 @@ impl PageRequest {
         }
     }
 
-    pub fn param(&self, key: &str) -> Option<&str> {
+    pub(crate) fn param(&self, key: &str) -> Option<&str> {
         self.query
             .iter()
             .rev()
@@ -67,7 +67,7 @@ impl PageRequest {
 
     /// One page of `rows` (already ordered), only that page's rows turned into JSON, as
     /// Django serializes only the rows of the page it asked the database for.
-    pub fn paginate_rows<T>(
+    pub(crate) fn paginate_rows<T>(
         &self,
         rows: &[T],
         page_size: usize,
@@ -85,7 +85,7 @@ impl PageRequest {
 
     /// One page of a collection of `count` rows, the page's rows read by `rows(offset, limit)`
     /// (the database's `LIMIT`/`OFFSET`, as Django's paginator queries: a count, then the page).
-    pub fn paginate_query(
+    pub(crate) fn paginate_query(
         &self,
         count: usize,
         page_size: usize,
@@ -122,7 +122,7 @@ impl PageRequest {
     }
 
     /// One page of `items` (already ordered) with `page_size` items a page.
-    pub fn paginate(&self, items: Vec<Value>, page_size: usize) -> Result<Value, ApiError> {
+    pub(crate) fn paginate(&self, items: Vec<Value>, page_size: usize) -> Result<Value, ApiError> {
         let page = self.page_number(items.len(), page_size)?;
         let count = items.len();
         let results: Vec<Value> = items

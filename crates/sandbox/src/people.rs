@@ -8,7 +8,7 @@ use crate::state::AppState;
 
 /// One staff member with department, role and hotel resolved.
 #[derive(Debug, Clone)]
-pub struct Staff {
+pub(crate) struct Staff {
     pub id: i64,
     pub user_id: i64,
     pub username: String,
@@ -36,7 +36,7 @@ pub struct Staff {
 
 /// A department or a role.
 #[derive(Debug, Clone)]
-pub struct Named {
+pub(crate) struct Named {
     pub id: i64,
     pub name: String,
     pub slug: String,
@@ -44,7 +44,7 @@ pub struct Named {
 }
 
 impl Named {
-    pub fn detail(&self) -> Value {
+    pub(crate) fn detail(&self) -> Value {
         json!({"id": self.id, "name": self.name, "slug": self.slug, "description": self.description})
     }
 }
@@ -97,12 +97,12 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Staff> {
     })
 }
 
-pub fn by_id(db: &Connection, staff_id: i64) -> rusqlite::Result<Option<Staff>> {
+pub(crate) fn by_id(db: &Connection, staff_id: i64) -> rusqlite::Result<Option<Staff>> {
     db.query_row(&format!("{SELECT} WHERE s.id = ?1"), [staff_id], from_row)
         .optional()
 }
 
-pub fn by_user(db: &Connection, user_id: i64) -> rusqlite::Result<Option<Staff>> {
+pub(crate) fn by_user(db: &Connection, user_id: i64) -> rusqlite::Result<Option<Staff>> {
     db.query_row(
         &format!("{SELECT} WHERE s.user_id = ?1"),
         [user_id],
@@ -112,7 +112,7 @@ pub fn by_user(db: &Connection, user_id: i64) -> rusqlite::Result<Option<Staff>>
 }
 
 /// Active staff of a hotel except one, ordered by first then last name (the staff-list queryset).
-pub fn colleagues(
+pub(crate) fn colleagues(
     db: &Connection,
     hotel_id: i64,
     except_staff: i64,
@@ -125,24 +125,24 @@ pub fn colleagues(
 }
 
 /// All staff of a hotel (simulator, chat recipients).
-pub fn of_hotel(db: &Connection, hotel_id: i64) -> rusqlite::Result<Vec<Staff>> {
+pub(crate) fn of_hotel(db: &Connection, hotel_id: i64) -> rusqlite::Result<Vec<Staff>> {
     let mut stmt = db.prepare(&format!("{SELECT} WHERE s.hotel_id = ?1 ORDER BY s.id"))?;
     let rows = stmt.query_map([hotel_id], from_row)?;
     rows.collect()
 }
 
 impl Staff {
-    pub fn full_name(&self) -> String {
+    pub(crate) fn full_name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name)
     }
 
     /// Cloudinary `public_id` of the profile image: the path without `image/upload/v…/` and extension.
-    pub fn profile_public_id(&self) -> Option<String> {
+    pub(crate) fn profile_public_id(&self) -> Option<String> {
         self.profile_image.as_deref().map(public_id_of)
     }
 
     /// Django's `str(staff)`: "First Last - Department - Role".
-    pub fn text_form(&self) -> String {
+    pub(crate) fn text_form(&self) -> String {
         format!(
             "{} - {} - {}",
             self.full_name(),
@@ -154,7 +154,7 @@ impl Staff {
     }
 
     /// The 14 keys of `StaffLoginOutputSerializer`.
-    pub fn login_output(&self, token: &str) -> Value {
+    pub(crate) fn login_output(&self, token: &str) -> Value {
         json!({
             "username": self.username,
             "token": token,
@@ -174,7 +174,7 @@ impl Staff {
     }
 
     /// `StaffSerializer` (the "me" body).
-    pub fn serialize(&self, state: &AppState) -> Value {
+    pub(crate) fn serialize(&self, state: &AppState) -> Value {
         let image_url = state.media_url_opt(self.profile_image.as_deref());
         let mut v = json!({
             "id": self.id,
@@ -231,7 +231,7 @@ impl Staff {
     }
 
     /// `StaffListSerializer` (§7.2).
-    pub fn list_item(&self, state: &AppState) -> Value {
+    pub(crate) fn list_item(&self, state: &AppState) -> Value {
         let brief = |n: &Named| json!({"id": n.id, "name": n.name, "slug": n.slug});
         json!({
             "id": self.id,
@@ -250,7 +250,7 @@ impl Staff {
     }
 
     /// `staff_info` of chat answers.
-    pub fn chat_info(&self, state: &AppState) -> Value {
+    pub(crate) fn chat_info(&self, state: &AppState) -> Value {
         json!({
             "name": self.full_name(),
             "role": self.role.as_ref().map(|r| r.name.clone()),
@@ -260,7 +260,7 @@ impl Staff {
 }
 
 /// `image/upload/v123/folder/abc.jpg` → `folder/abc`.
-pub fn public_id_of(path: &str) -> String {
+pub(crate) fn public_id_of(path: &str) -> String {
     let rest = path.strip_prefix("image/upload/").unwrap_or(path);
     let rest = match rest.split_once('/') {
         Some((v, tail)) if v.starts_with('v') && v[1..].chars().all(|c| c.is_ascii_digit()) => tail,

@@ -62,7 +62,7 @@ const NAVS: &[&str] = &[
 ];
 
 /// Seeds everything when the database has no hotel yet.
-pub fn seed_if_empty(db: &Connection, media_dir: &Path) -> Result<(), SandboxError> {
+pub(crate) fn seed_if_empty(db: &Connection, media_dir: &Path) -> Result<(), SandboxError> {
     let hotels: i64 = db.query_row("SELECT COUNT(*) FROM hotels", [], |r| r.get(0))?;
     if hotels > 0 {
         return Ok(());
@@ -208,7 +208,7 @@ fn seed_hotels(db: &Connection, pics: &Pictures) -> Result<(), SandboxError> {
 }
 
 /// The writable keys of `HotelPublicSettings` with their seed values.
-pub fn default_settings(demo: bool) -> Value {
+pub(crate) fn default_settings(demo: bool) -> Value {
     let text = |s: &str| if demo { s.to_string() } else { String::new() };
     json!({
         "name_override": null, "tagline_override": null, "city_override": null, "country_override": null,

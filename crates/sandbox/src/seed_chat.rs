@@ -9,7 +9,7 @@ use crate::timefmt::drf_ago;
 /// (sender type, staff id, text).
 type SeedMessage<'a> = (&'a str, Option<i64>, &'a str);
 
-pub fn seed_chat(db: &Connection) -> Result<(), SandboxError> {
+pub(crate) fn seed_chat(db: &Connection) -> Result<(), SandboxError> {
     let rooms = [
         (101, "John", "Doe"),
         (102, "Mary", "O'Brien"),

@@ -43,14 +43,14 @@ const OFFER_TAGS: &[&str] = &[
 
 /// One simulated action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub(crate) enum Action {
     GuestWrites,
     ColleagueClocks,
     ManagerEditsOffer,
 }
 
 /// One action, as often as the demo's hotel has them: half are guests writing.
-pub fn random_action() -> Action {
+pub(crate) fn random_action() -> Action {
     match rand::rng().random_range(0..10) {
         0..=4 => Action::GuestWrites,
         5..=7 => Action::ColleagueClocks,
@@ -59,7 +59,7 @@ pub fn random_action() -> Action {
 }
 
 /// Runs until aborted.
-pub async fn run(state: AppState) {
+pub(crate) async fn run(state: AppState) {
     loop {
         let pause = rand::rng().random_range(MIN_PAUSE..MAX_PAUSE);
         let action = random_action();
@@ -71,7 +71,7 @@ pub async fn run(state: AppState) {
 }
 
 /// Performs one action now.
-pub fn step(state: &AppState, action: Action) -> Result<(), ApiError> {
+pub(crate) fn step(state: &AppState, action: Action) -> Result<(), ApiError> {
     match action {
         Action::GuestWrites => {
             let conversations = chat_model::conversations_of(&state.db(), DEMO_HOTEL_ID)?;

@@ -11,13 +11,13 @@ use crate::pusher::hub::Hub;
 use crate::PusherInfo;
 
 /// How many accepted writes the log keeps.
-pub const WRITES_KEPT: usize = 100_000;
+pub(crate) const WRITES_KEPT: usize = 100_000;
 
 /// Cheap to clone; everything lives behind one `Arc`.
 #[derive(Clone)]
-pub struct AppState(Arc<Shared>);
+pub(crate) struct AppState(Arc<Shared>);
 
-pub struct Shared {
+pub(crate) struct Shared {
     db: Mutex<Connection>,
     /// Root of the served media (`<media_dir>/image/upload/v…/….jpg`).
     pub media_dir: PathBuf,
@@ -42,7 +42,12 @@ pub struct Shared {
 }
 
 impl AppState {
-    pub fn new(db: Connection, media_dir: PathBuf, base_url: String, pusher: PusherInfo) -> Self {
+    pub(crate) fn new(
+        db: Connection,
+        media_dir: PathBuf,
+        base_url: String,
+        pusher: PusherInfo,
+    ) -> Self {
         Self(Arc::new(Shared {
             db: Mutex::new(db),
             media_dir,
@@ -57,7 +62,7 @@ impl AppState {
     }
 
     /// Counts one request (its method and path, without the query).
-    pub fn count_request(&self, method: &str, path: &str) {
+    pub(crate) fn count_request(&self, method: &str, path: &str) {
         let mut requests = self
             .0
             .requests
@@ -68,7 +73,7 @@ impl AppState {
 
     /// Notes a write the server accepted. The demo hotel runs for days, so only the newest
     /// [`WRITES_KEPT`] are kept (far more than any test makes).
-    pub fn log_write(&self, write: Value) {
+    pub(crate) fn log_write(&self, write: Value) {
         let mut writes = self
             .0
             .writes
@@ -81,7 +86,7 @@ impl AppState {
     }
 
     /// Every write the server accepted so far.
-    pub fn writes(&self) -> Vec<Value> {
+    pub(crate) fn writes(&self) -> Vec<Value> {
         self.0
             .writes
             .lock()
@@ -90,12 +95,12 @@ impl AppState {
     }
 
     /// The next request to "METHOD path" is answered with `status` and `body` instead.
-    pub fn refuse_next(&self, line: &str, status: u16, body: Value) {
+    pub(crate) fn refuse_next(&self, line: &str, status: u16, body: Value) {
         self.set_refusal(line, Some((status, body, false)));
     }
 
     /// Every request to "METHOD path" is answered with `status` and `body` (until `None`).
-    pub fn set_refusal(&self, line: &str, refusal: Option<(u16, Value, bool)>) {
+    pub(crate) fn set_refusal(&self, line: &str, refusal: Option<(u16, Value, bool)>) {
         let mut refusals = self
             .0
             .refusals
@@ -108,7 +113,7 @@ impl AppState {
     }
 
     /// The refusal set aside for this request, if any (used once).
-    pub fn take_refusal(&self, method: &str, path: &str) -> Option<(u16, Value)> {
+    pub(crate) fn take_refusal(&self, method: &str, path: &str) -> Option<(u16, Value)> {
         let mut refusals = self
             .0
             .refusals
@@ -147,7 +152,7 @@ impl AppState {
     }
 
     /// The single connection. Never hold the guard across an `.await`.
-    pub fn db(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn db(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (each write is one statement or one
         // transaction), so a poisoned lock is still usable.
         self.0
@@ -158,7 +163,7 @@ impl AppState {
 
     /// Absolute URL of a stored media path (`image/upload/v…/….jpg`).
     /// Values that already are URLs (a room type's saved `photo_url`) are returned as they are.
-    pub fn media_url(&self, path: &str) -> String {
+    pub(crate) fn media_url(&self, path: &str) -> String {
         if path.starts_with("http://") || path.starts_with("https://") {
             return path.to_string();
         }
@@ -166,7 +171,7 @@ impl AppState {
     }
 
     /// `media_url` for an optional path; empty paths count as none.
-    pub fn media_url_opt(&self, path: Option<&str>) -> Option<String> {
+    pub(crate) fn media_url_opt(&self, path: Option<&str>) -> Option<String> {
         path.filter(|p| !p.is_empty()).map(|p| self.media_url(p))
     }
 }

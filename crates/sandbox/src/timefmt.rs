@@ -3,17 +3,17 @@
 use chrono::{SecondsFormat, Utc};
 
 /// DRF serializer form: `2025-11-25T18:02:11.532918Z`.
-pub fn now_drf() -> String {
+pub(crate) fn now_drf() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
 /// `timezone.now().isoformat()` form used by many Pusher payloads: `…532918+00:00`.
-pub fn now_isoformat() -> String {
+pub(crate) fn now_isoformat() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Micros, false)
 }
 
 /// A stored DRF timestamp re-encoded by `DjangoJSONEncoder` (milliseconds + `Z`).
-pub fn to_django_json(drf: &str) -> String {
+pub(crate) fn to_django_json(drf: &str) -> String {
     match chrono::DateTime::parse_from_rfc3339(drf) {
         Ok(t) => t
             .with_timezone(&Utc)
@@ -23,13 +23,13 @@ pub fn to_django_json(drf: &str) -> String {
 }
 
 /// A timestamp `seconds_ago` seconds in the past, DRF form (seed data).
-pub fn drf_ago(seconds_ago: i64) -> String {
+pub(crate) fn drf_ago(seconds_ago: i64) -> String {
     (Utc::now() - chrono::Duration::seconds(seconds_ago))
         .to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
 /// Today's date `YYYY-MM-DD` plus `days`.
-pub fn date_in(days: i64) -> String {
+pub(crate) fn date_in(days: i64) -> String {
     (Utc::now() + chrono::Duration::days(days))
         .format("%Y-%m-%d")
         .to_string()

@@ -25,7 +25,7 @@ const NFKC_SEPARATORS: &str = "\u{2047}\u{2048}\u{2049}\u{2100}\u{2101}\u{2105}\
     \u{fe13}\u{fe16}\u{fe55}\u{fe56}\u{fe5f}\u{fe6b}\u{ff03}\u{ff0f}\u{ff1a}\u{ff1f}\u{ff20}";
 
 /// Whether Django's `URLValidator` accepts `value` (a blank value is the field's business).
-pub fn is_valid_url(value: &str) -> bool {
+pub(crate) fn is_valid_url(value: &str) -> bool {
     if value.chars().count() > MAX_LENGTH || value.contains(UNSAFE_CHARS) {
         return false;
     }

@@ -7,12 +7,12 @@ use serde_json::{Map, Value};
 use crate::body::RequestData;
 use crate::errors::ApiError;
 
-pub const REQUIRED: &str = "This field is required.";
-pub const BLANK: &str = "This field may not be blank.";
-pub const NULL: &str = "This field may not be null.";
+pub(crate) const REQUIRED: &str = "This field is required.";
+pub(crate) const BLANK: &str = "This field may not be blank.";
+pub(crate) const NULL: &str = "This field may not be null.";
 
 /// One serializer run over `request.data`.
-pub struct Form<'a> {
+pub(crate) struct Form<'a> {
     data: &'a RequestData,
     partial: bool,
     errors: Map<String, Value>,
@@ -20,7 +20,7 @@ pub struct Form<'a> {
 
 impl<'a> Form<'a> {
     /// `partial` is true for PATCH: missing required fields are then fine.
-    pub fn new(data: &'a RequestData, partial: bool) -> Self {
+    pub(crate) fn new(data: &'a RequestData, partial: bool) -> Self {
         Self {
             data,
             partial,
@@ -28,7 +28,7 @@ impl<'a> Form<'a> {
         }
     }
 
-    pub fn fail(&mut self, key: &str, message: &str) {
+    pub(crate) fn fail(&mut self, key: &str, message: &str) {
         self.errors
             .entry(key.to_string())
             .or_insert_with(|| Value::Array(Vec::new()));
@@ -46,7 +46,7 @@ impl<'a> Form<'a> {
     }
 
     /// A CharField. `Some(None)` means an explicit null (only when `nullable`).
-    pub fn text(
+    pub(crate) fn text(
         &mut self,
         key: &str,
         max_len: Option<usize>,
@@ -85,7 +85,7 @@ impl<'a> Form<'a> {
     }
 
     /// A non-null CharField.
-    pub fn string(
+    pub(crate) fn string(
         &mut self,
         key: &str,
         max_len: Option<usize>,
@@ -98,7 +98,7 @@ impl<'a> Form<'a> {
 
     /// A URLField of 200 characters (`""` allowed when `allow_blank`). DRF runs every validator, so
     /// a link both too long and invalid gets both messages, the length first.
-    pub fn url(&mut self, key: &str, allow_blank: bool) -> Option<String> {
+    pub(crate) fn url(&mut self, key: &str, allow_blank: bool) -> Option<String> {
         const MAX_CHARS: usize = 200;
         let s = self.string(key, None, false, allow_blank)?;
         let too_long = s.chars().count() > MAX_CHARS;
@@ -116,7 +116,7 @@ impl<'a> Form<'a> {
     }
 
     /// An IntegerField.
-    pub fn int(&mut self, key: &str, min: Option<i64>, required: bool) -> Option<i64> {
+    pub(crate) fn int(&mut self, key: &str, min: Option<i64>, required: bool) -> Option<i64> {
         let v = self.value(key, required)?;
         let n = match v {
             Value::Number(n) => n
@@ -142,7 +142,7 @@ impl<'a> Form<'a> {
     }
 
     /// A BooleanField with DRF's accepted spellings.
-    pub fn bool(&mut self, key: &str) -> Option<bool> {
+    pub(crate) fn bool(&mut self, key: &str) -> Option<bool> {
         let v = self.value(key, false)?;
         let b = match v {
             Value::Bool(b) => Some(*b),
@@ -164,7 +164,7 @@ impl<'a> Form<'a> {
     }
 
     /// A nullable DateField (`YYYY-MM-DD`); `""` from a form counts as null.
-    pub fn date(&mut self, key: &str) -> Option<Option<String>> {
+    pub(crate) fn date(&mut self, key: &str) -> Option<Option<String>> {
         let v = self.value(key, false)?;
         match v {
             Value::Null => Some(None),
@@ -183,7 +183,7 @@ impl<'a> Form<'a> {
     }
 
     /// A DecimalField (`max_digits`, `decimal_places`), answered as a string with all places.
-    pub fn decimal(
+    pub(crate) fn decimal(
         &mut self,
         key: &str,
         max_digits: usize,
@@ -217,7 +217,7 @@ impl<'a> Form<'a> {
     }
 
     /// `serializer.is_valid(raise_exception=True)`.
-    pub fn finish(self) -> Result<(), ApiError> {
+    pub(crate) fn finish(self) -> Result<(), ApiError> {
         if self.errors.is_empty() {
             Ok(())
         } else {
@@ -230,7 +230,7 @@ impl<'a> Form<'a> {
 }
 
 /// DRF's answer when the body is JSON but not an object.
-pub fn expected_dictionary(v: &Value) -> ApiError {
+pub(crate) fn expected_dictionary(v: &Value) -> ApiError {
     let kind = match v {
         Value::Array(_) => "list",
         Value::String(_) => "str",

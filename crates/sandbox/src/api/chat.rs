@@ -24,7 +24,7 @@ const DEFAULT_MESSAGE_LIMIT: i64 = 10;
 
 /// Stores a message and fires the §9.3 events in their documented order. Returns the RoomMessage and, for
 /// staff, `staff_info`.
-pub fn send_message(
+pub(crate) fn send_message(
     state: &AppState,
     c: &Conversation,
     sender: Sender,
@@ -165,7 +165,7 @@ pub(crate) fn guest_message_recipients(
 }
 
 /// `GET /api/chat/<slug>/conversations/` (IsAuthenticated) and `…/active-rooms/` (AllowAny).
-pub async fn conversations(
+pub(crate) async fn conversations(
     State(state): State<AppState>,
     caller: Caller,
     Path(slug): Path<String>,
@@ -174,7 +174,7 @@ pub async fn conversations(
     list_conversations(&state, &slug)
 }
 
-pub async fn active_rooms(
+pub(crate) async fn active_rooms(
     State(state): State<AppState>,
     _caller: Caller,
     Path(slug): Path<String>,
@@ -193,7 +193,7 @@ fn list_conversations(state: &AppState, slug: &str) -> Result<Json<Value>, ApiEr
 }
 
 /// `GET /api/chat/<slug>/conversations/<id>/messages/?limit=&before_id=`.
-pub async fn messages(
+pub(crate) async fn messages(
     State(state): State<AppState>,
     _caller: Caller,
     Path((slug, pk)): Path<(String, String)>,
@@ -231,7 +231,7 @@ pub async fn messages(
 }
 
 /// `POST /api/chat/<slug>/conversations/<id>/messages/send/` (the slug is not checked).
-pub async fn send(
+pub(crate) async fn send(
     State(state): State<AppState>,
     caller: Caller,
     Path((_slug, pk)): Path<(String, String)>,
@@ -288,7 +288,7 @@ fn mark_guest_messages_read(
 }
 
 /// `POST /api/chat/<slug>/conversations/<id>/assign-staff/`.
-pub async fn assign_staff(
+pub(crate) async fn assign_staff(
     State(state): State<AppState>,
     caller: Caller,
     Path((slug, pk)): Path<(String, String)>,
@@ -346,7 +346,7 @@ pub async fn assign_staff(
 
 /// `POST /api/chat/conversations/<id>/mark-read/`: a staff token marks guest messages, anything else the
 /// guest variant.
-pub async fn mark_read(
+pub(crate) async fn mark_read(
     State(state): State<AppState>,
     caller: Caller,
     Path(pk): Path<String>,
@@ -426,7 +426,7 @@ fn unread_by_conversation(
 }
 
 /// `GET /api/chat/<slug>/conversations/unread-count/`: `{"unread_counts": {"<room_id>": n}}`, `{}` for non-staff.
-pub async fn unread_counts(
+pub(crate) async fn unread_counts(
     State(state): State<AppState>,
     caller: Caller,
     Path(slug): Path<String>,
@@ -443,7 +443,7 @@ pub async fn unread_counts(
 }
 
 /// `GET /api/chat/hotels/<slug>/conversations/unread-count/`.
-pub async fn unread_conversations(
+pub(crate) async fn unread_conversations(
     State(state): State<AppState>,
     _caller: Caller,
     Path(slug): Path<String>,

@@ -125,7 +125,7 @@ fn store_file(state: &AppState, file_name: &str, bytes: &[u8]) -> std::io::Resul
 }
 
 /// `POST /api/chat/<slug>/conversations/<id>/upload-attachment/`.
-pub async fn upload(
+pub(crate) async fn upload(
     State(state): State<AppState>,
     caller: Caller,
     Path((_slug, pk)): Path<(String, String)>,

@@ -45,7 +45,7 @@ fn is_author(caller: &Caller, msg: &Msg) -> bool {
 }
 
 /// `PATCH /api/chat/messages/<id>/update/`.
-pub async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     caller: Caller,
     Path(pk): Path<String>,
@@ -92,7 +92,7 @@ pub async fn update(
 }
 
 /// `DELETE /api/chat/messages/<id>/delete/`: staff may delete any message of their hotel, guests their own.
-pub async fn delete(
+pub(crate) async fn delete(
     State(state): State<AppState>,
     caller: Caller,
     Path(pk): Path<String>,

@@ -17,13 +17,13 @@ pub(crate) const GUEST_STAFF_NAME: &str =
 
 /// Who sends a message.
 #[derive(Debug, Clone, Copy)]
-pub enum Sender {
+pub(crate) enum Sender {
     Staff(i64),
     Guest,
 }
 
 #[derive(Debug, Clone)]
-pub struct Conversation {
+pub(crate) struct Conversation {
     pub(crate) id: i64,
     pub(crate) hotel_id: i64,
     pub(crate) hotel_slug: String,
@@ -66,7 +66,10 @@ pub(crate) fn get_conversation(db: &Connection, pk: &str) -> Result<Conversation
 }
 
 /// Conversations of a hotel, newest activity first (the simulator picks from these too).
-pub fn conversations_of(db: &Connection, hotel_id: i64) -> rusqlite::Result<Vec<Conversation>> {
+pub(crate) fn conversations_of(
+    db: &Connection,
+    hotel_id: i64,
+) -> rusqlite::Result<Vec<Conversation>> {
     let mut stmt = db.prepare(&format!(
         "{CONV_SELECT} WHERE c.hotel_id = ?1 ORDER BY c.updated_at DESC, c.id DESC"
     ))?;

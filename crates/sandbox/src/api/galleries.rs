@@ -155,7 +155,7 @@ fn write_json(g: &Gallery) -> Value {
 }
 
 /// Every gallery of a hotel in the §5.1 shape, ordered by `display_order`, `name` (settings embeds these).
-pub fn all_galleries_json(
+pub(crate) fn all_galleries_json(
     state: &AppState,
     db: &Connection,
     hotel_id: i64,
@@ -210,7 +210,7 @@ fn image_count(db: &Connection, gallery_id: i64) -> rusqlite::Result<i64> {
     )
 }
 
-pub async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Path(slug): Path<String>,
@@ -224,7 +224,7 @@ pub async fn list(
     ))
 }
 
-pub async fn retrieve(
+pub(crate) async fn retrieve(
     State(state): State<AppState>,
     caller: Caller,
     Path((slug, pk)): Path<(String, String)>,
@@ -309,7 +309,7 @@ fn integrity_error(e: rusqlite::Error) -> ApiError {
     )
 }
 
-pub async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     caller: Caller,
     Path(slug): Path<String>,
@@ -320,7 +320,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(write_json(&g))).into_response())
 }
 
-pub async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     caller: Caller,
     Path((slug, pk)): Path<(String, String)>,
@@ -333,7 +333,7 @@ pub async fn update(
     )))
 }
 
-pub async fn partial_update(
+pub(crate) async fn partial_update(
     State(state): State<AppState>,
     caller: Caller,
     Path((slug, pk)): Path<(String, String)>,
@@ -346,7 +346,7 @@ pub async fn partial_update(
     )))
 }
 
-pub async fn destroy(
+pub(crate) async fn destroy(
     State(state): State<AppState>,
     caller: Caller,
     Path((slug, pk)): Path<(String, String)>,
@@ -361,7 +361,7 @@ pub async fn destroy(
 }
 
 /// `POST …/galleries/<id>/upload_image/` (§5.2).
-pub async fn upload_image(
+pub(crate) async fn upload_image(
     State(state): State<AppState>,
     caller: Caller,
     Path((slug, pk)): Path<(String, String)>,
@@ -414,7 +414,7 @@ pub async fn upload_image(
 }
 
 /// `POST …/galleries/<id>/reorder_images/` (§5.3).
-pub async fn reorder_images(
+pub(crate) async fn reorder_images(
     State(state): State<AppState>,
     caller: Caller,
     Path((slug, pk)): Path<(String, String)>,
@@ -457,7 +457,7 @@ pub async fn reorder_images(
     Ok(Json(json!({"message": "Images reordered successfully"})))
 }
 
-pub async fn image_list(
+pub(crate) async fn image_list(
     State(state): State<AppState>,
     caller: Caller,
     Path(slug): Path<String>,
@@ -481,7 +481,7 @@ pub async fn image_list(
 }
 
 /// `POST …/gallery-images/`: the serializer has no `gallery`, so the insert violates NOT NULL → 500.
-pub async fn image_create(
+pub(crate) async fn image_create(
     State(_state): State<AppState>,
     caller: Caller,
     Path(slug): Path<String>,
@@ -493,7 +493,7 @@ pub async fn image_create(
     ))
 }
 
-pub async fn image_retrieve(
+pub(crate) async fn image_retrieve(
     State(state): State<AppState>,
     caller: Caller,
     Path((slug, pk)): Path<(String, String)>,
@@ -544,7 +544,7 @@ async fn image_save(
     Ok(Json(image.write_json()))
 }
 
-pub async fn image_update(
+pub(crate) async fn image_update(
     State(state): State<AppState>,
     caller: Caller,
     Path((slug, pk)): Path<(String, String)>,
@@ -553,7 +553,7 @@ pub async fn image_update(
     image_save(state, caller, slug, pk, body).await
 }
 
-pub async fn image_destroy(
+pub(crate) async fn image_destroy(
     State(state): State<AppState>,
     caller: Caller,
     Path((slug, pk)): Path<(String, String)>,

@@ -1,17 +1,17 @@
 //! The HTTP surface: every route of API.md the sandbox serves, plus media files and the Pusher endpoints, and
 //! the Django-style answers for unknown URLs (HTML 404) and wrong methods (DRF 405).
 
-pub mod chat;
-pub mod chat_attachments;
-pub mod chat_edit;
-pub mod chat_model;
-pub mod galleries;
-pub mod offers;
-pub mod public;
-pub mod room_types;
-pub mod session;
-pub mod settings;
-pub mod staff;
+pub(crate) mod chat;
+pub(crate) mod chat_attachments;
+pub(crate) mod chat_edit;
+pub(crate) mod chat_model;
+pub(crate) mod galleries;
+pub(crate) mod offers;
+pub(crate) mod public;
+pub(crate) mod room_types;
+pub(crate) mod session;
+pub(crate) mod settings;
+pub(crate) mod staff;
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{Method, StatusCode};
@@ -199,7 +199,7 @@ fn routes() -> Router<AppState> {
 /// All routes, with Django's answers for the rest: a slashless URL whose slashed form exists is redirected
 /// (GET/HEAD, 301) or refused with the debug `RuntimeError` (other methods), as `APPEND_SLASH` does; anything
 /// else gets the technical 404 page.
-pub fn router(state: AppState) -> Router {
+pub(crate) fn router(state: AppState) -> Router {
     let app = routes().with_state(state.clone());
     let probe = app.clone();
     app.fallback(move |req: Request| not_found(probe.clone(), req))
@@ -299,17 +299,17 @@ fn requires_login(path: &str) -> bool {
 }
 
 /// The hotel channel of API.md Decision 8: literally `"hotel-" + slug`.
-pub fn hotel_channel(slug: &str) -> String {
+pub(crate) fn hotel_channel(slug: &str) -> String {
     format!("hotel-{slug}")
 }
 
 /// A URL primary key; anything that is not an integer matches nothing (DRF turns the ValueError into a 404).
-pub fn parse_pk(pk: &str) -> Option<i64> {
+pub(crate) fn parse_pk(pk: &str) -> Option<i64> {
     pk.parse().ok()
 }
 
 /// The sandbox's answer to a non-image file in an image field of a serializer (Django's ImageField text).
-pub fn upload_field_error() -> &'static str {
+pub(crate) fn upload_field_error() -> &'static str {
     "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
 }
 

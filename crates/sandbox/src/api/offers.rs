@@ -24,7 +24,7 @@ const COLUMNS: &str =
 
 /// One offer row.
 #[derive(Debug, Clone)]
-pub struct Offer {
+pub(crate) struct Offer {
     pub id: i64,
     pub title: String,
     short_description: String,
@@ -59,12 +59,12 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Offer> {
 }
 
 impl Offer {
-    pub fn is_active(&self) -> bool {
+    pub(crate) fn is_active(&self) -> bool {
         self.is_active
     }
 
     /// `OfferSerializer` of the public page: exactly these nine keys.
-    pub fn public_json(&self, state: &AppState) -> Value {
+    pub(crate) fn public_json(&self, state: &AppState) -> Value {
         json!({
             "id": self.id,
             "title": self.title,
@@ -79,7 +79,7 @@ impl Offer {
     }
 
     /// `OfferStaffSerializer`.
-    pub fn to_json(&self, state: &AppState) -> Value {
+    pub(crate) fn to_json(&self, state: &AppState) -> Value {
         json!({
             "id": self.id,
             "title": self.title,
@@ -100,7 +100,7 @@ impl Offer {
 }
 
 /// The hotel's offers in model order: `sort_order`, then newest first.
-pub fn list_rows(db: &Connection, hotel_id: i64) -> rusqlite::Result<Vec<Offer>> {
+pub(crate) fn list_rows(db: &Connection, hotel_id: i64) -> rusqlite::Result<Vec<Offer>> {
     page_rows(db, hotel_id, 0, i64::MAX)
 }
 
@@ -263,7 +263,7 @@ fn apply(db: &Connection, o: &mut Offer, c: Changes) -> rusqlite::Result<()> {
 }
 
 /// `perform_create` + `offer-created`.
-pub fn create_offer(
+pub(crate) fn create_offer(
     state: &AppState,
     staff: &StaffRef,
     data: &RequestData,
@@ -285,7 +285,7 @@ pub fn create_offer(
 }
 
 /// `perform_update` + `offer-updated` (PUT when `partial` is false).
-pub fn update_offer(
+pub(crate) fn update_offer(
     state: &AppState,
     staff: &StaffRef,
     offer_id: i64,
@@ -305,7 +305,7 @@ pub fn update_offer(
     Ok(body)
 }
 
-pub async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Path(slug): Path<String>,
@@ -335,7 +335,7 @@ pub async fn list(
     )?))
 }
 
-pub async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     caller: Caller,
     Path(slug): Path<String>,
@@ -348,7 +348,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
-pub async fn retrieve(
+pub(crate) async fn retrieve(
     State(state): State<AppState>,
     caller: Caller,
     Path((slug, pk)): Path<(String, String)>,
@@ -373,7 +373,7 @@ async fn update_common(
     Ok(Json(updated))
 }
 
-pub async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     caller: Caller,
     Path((slug, pk)): Path<(String, String)>,
@@ -382,7 +382,7 @@ pub async fn update(
     update_common(state, caller, slug, pk, body, false).await
 }
 
-pub async fn partial_update(
+pub(crate) async fn partial_update(
     State(state): State<AppState>,
     caller: Caller,
     Path((slug, pk)): Path<(String, String)>,
@@ -391,7 +391,7 @@ pub async fn partial_update(
     update_common(state, caller, slug, pk, body, true).await
 }
 
-pub async fn destroy(
+pub(crate) async fn destroy(
     State(state): State<AppState>,
     caller: Caller,
     Path((slug, pk)): Path<(String, String)>,
@@ -412,7 +412,7 @@ pub async fn destroy(
 }
 
 /// `POST …/offers/<id>/upload-image/` (§3.2).
-pub async fn upload_image(
+pub(crate) async fn upload_image(
     State(state): State<AppState>,
     caller: Caller,
     Path((slug, pk)): Path<(String, String)>,

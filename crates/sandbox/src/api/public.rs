@@ -68,7 +68,7 @@ fn public_settings(db: &Connection, hotel_id: i64) -> rusqlite::Result<Value> {
 }
 
 /// `GET /api/hotel/public/<slug>/settings/`.
-pub async fn settings(
+pub(crate) async fn settings(
     State(state): State<AppState>,
     _caller: Caller,
     Path(slug): Path<String>,
@@ -79,7 +79,7 @@ pub async fn settings(
 }
 
 /// `GET /api/hotel/public/page/<slug>/`.
-pub async fn page(
+pub(crate) async fn page(
     State(state): State<AppState>,
     _caller: Caller,
     Path(slug): Path<String>,
@@ -134,14 +134,14 @@ pub async fn page(
 }
 
 /// `/api/hotel/staff/offers/…` and `/api/hotel/staff/room-types/…`: no `hotel_slug` kwarg, so always 403.
-pub async fn legacy_staff_route(caller: Caller) -> Result<Json<Value>, ApiError> {
+pub(crate) async fn legacy_staff_route(caller: Caller) -> Result<Json<Value>, ApiError> {
     caller.require_user()?;
     Err(ApiError::other_hotel())
 }
 
 /// `GET /api/guest/hotels/<slug>/site/offers/`: reads fields `Offer` does not have, so any active offer
 /// crashes it; with none it answers `{"offers": []}`.
-pub async fn guest_site_offers(
+pub(crate) async fn guest_site_offers(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<Value>, ApiError> {

@@ -80,7 +80,7 @@ impl RoomType {
 }
 
 /// Active room types in the public page's shape.
-pub fn public_list(
+pub(crate) fn public_list(
     state: &AppState,
     db: &Connection,
     hotel_id: i64,
@@ -117,7 +117,7 @@ fn get_object(state: &AppState, staff: &StaffRef, pk: &str) -> Result<RoomType, 
     get_row(&state.db(), staff.hotel_id, id)?.ok_or_else(|| ApiError::no_match("RoomType"))
 }
 
-pub async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Path(slug): Path<String>,
@@ -139,7 +139,7 @@ pub async fn list(
     ))
 }
 
-pub async fn retrieve(
+pub(crate) async fn retrieve(
     State(state): State<AppState>,
     caller: Caller,
     Path((slug, pk)): Path<(String, String)>,
@@ -244,7 +244,7 @@ fn save(db: &Connection, hotel_id: i64, t: &RoomType) -> rusqlite::Result<i64> {
     }
 }
 
-pub async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     caller: Caller,
     Path(slug): Path<String>,
@@ -302,7 +302,7 @@ async fn update_common(
     Ok(Json(t.to_json(&state)))
 }
 
-pub async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     caller: Caller,
     Path((slug, pk)): Path<(String, String)>,
@@ -311,7 +311,7 @@ pub async fn update(
     update_common(state, caller, slug, pk, body, false).await
 }
 
-pub async fn partial_update(
+pub(crate) async fn partial_update(
     State(state): State<AppState>,
     caller: Caller,
     Path((slug, pk)): Path<(String, String)>,
@@ -320,7 +320,7 @@ pub async fn partial_update(
     update_common(state, caller, slug, pk, body, true).await
 }
 
-pub async fn destroy(
+pub(crate) async fn destroy(
     State(state): State<AppState>,
     caller: Caller,
     Path((slug, pk)): Path<(String, String)>,
@@ -334,7 +334,7 @@ pub async fn destroy(
 }
 
 /// `POST …/room-types/<id>/upload-image/` (§6.2).
-pub async fn upload_image(
+pub(crate) async fn upload_image(
     State(state): State<AppState>,
     caller: Caller,
     Path((slug, pk)): Path<(String, String)>,

@@ -14,7 +14,7 @@ use crate::state::AppState;
 use crate::validate::{expected_dictionary, Form};
 
 /// `CustomAuthToken` (`ObtainAuthToken` + `StaffLoginOutputSerializer`).
-pub async fn login(
+pub(crate) async fn login(
     State(state): State<AppState>,
     _caller: Caller,
     body: RawBody,
@@ -81,7 +81,7 @@ fn bad_credentials() -> ApiError {
 }
 
 /// `StaffViewSet.me`.
-pub async fn me(
+pub(crate) async fn me(
     State(state): State<AppState>,
     caller: Caller,
     Path(hotel_slug): Path<String>,

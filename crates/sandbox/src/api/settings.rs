@@ -201,7 +201,7 @@ fn event_payload(full: &Value) -> Value {
     p
 }
 
-pub async fn get_settings(
+pub(crate) async fn get_settings(
     State(state): State<AppState>,
     caller: Caller,
     Path(slug): Path<String>,
@@ -368,7 +368,7 @@ async fn write(
     Ok(Json(full))
 }
 
-pub async fn put_settings(
+pub(crate) async fn put_settings(
     State(state): State<AppState>,
     caller: Caller,
     Path(slug): Path<String>,
@@ -377,7 +377,7 @@ pub async fn put_settings(
     write(state, caller, slug, body, false).await
 }
 
-pub async fn patch_settings(
+pub(crate) async fn patch_settings(
     State(state): State<AppState>,
     caller: Caller,
     Path(slug): Path<String>,

@@ -23,7 +23,7 @@ const FACE_DESCRIPTOR_LEN: usize = 128;
 
 /// Toggles a staff member's duty, records the clock log and fires `clock-status-updated`.
 /// Shared by the REST endpoint and the simulator. Returns (is_on_duty, clock_time).
-pub fn toggle_clock(state: &AppState, staff_id: i64) -> Result<(bool, String), ApiError> {
+pub(crate) fn toggle_clock(state: &AppState, staff_id: i64) -> Result<(bool, String), ApiError> {
     let staff = {
         let db = state.db();
         let staff = people::by_id(&db, staff_id)?.ok_or_else(|| ApiError::no_match("Staff"))?;
@@ -66,7 +66,7 @@ pub fn toggle_clock(state: &AppState, staff_id: i64) -> Result<(bool, String), A
 }
 
 /// `POST /api/staff/<slug>/clock/`.
-pub async fn clock(
+pub(crate) async fn clock(
     State(state): State<AppState>,
     caller: Caller,
     Path(slug): Path<String>,
@@ -85,7 +85,7 @@ pub async fn clock(
 
 /// `GET /api/staff/hotel/<slug>/staff_chat/staff-list/`: active colleagues, caller excluded; an empty list
 /// (not an error) when the slug is not the caller's hotel.
-pub async fn staff_list(
+pub(crate) async fn staff_list(
     State(state): State<AppState>,
     caller: Caller,
     Path(slug): Path<String>,
@@ -128,7 +128,7 @@ pub async fn staff_list(
 }
 
 /// `POST /api/attendance/clock-logs/face-clock-in/<slug>/`.
-pub async fn face_clock_in(
+pub(crate) async fn face_clock_in(
     State(_state): State<AppState>,
     caller: Caller,
     Path(_slug): Path<String>,
@@ -150,7 +150,7 @@ pub async fn face_clock_in(
 }
 
 /// `GET /api/attendance/clock-logs/status/?hotel_slug=<slug>`: from the caller's latest clock log.
-pub async fn clock_status(
+pub(crate) async fn clock_status(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
@@ -182,7 +182,7 @@ pub async fn clock_status(
 
 /// `GET /api/attendance/clock-logs/currently-clocked-in/?hotel_slug=<slug>`: open clock logs, newest first,
 /// paginated, with no hotel-membership check.
-pub async fn currently_clocked_in(
+pub(crate) async fn currently_clocked_in(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
@@ -238,7 +238,7 @@ pub async fn currently_clocked_in(
 }
 
 /// `GET /api/staff/<slug>/`: the staff list of `StaffViewSet` needs a superuser at fd6c529.
-pub async fn staff_viewset_list(caller: Caller) -> Result<Json<Value>, ApiError> {
+pub(crate) async fn staff_viewset_list(caller: Caller) -> Result<Json<Value>, ApiError> {
     caller.require_user()?;
     Err(ApiError::forbidden(
         "You do not have permission to perform this action.",

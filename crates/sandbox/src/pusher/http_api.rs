@@ -155,7 +155,7 @@ fn deliver(state: &AppState, e: &EventSpec) {
 }
 
 /// `POST /apps/<app_id>/events`.
-pub async fn events(
+pub(crate) async fn events(
     State(state): State<AppState>,
     Path(app_id): Path<String>,
     uri: Uri,
@@ -177,7 +177,7 @@ pub async fn events(
 }
 
 /// `POST /apps/<app_id>/batch_events`.
-pub async fn batch_events(
+pub(crate) async fn batch_events(
     State(state): State<AppState>,
     Path(app_id): Path<String>,
     uri: Uri,

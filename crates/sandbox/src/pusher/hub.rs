@@ -8,18 +8,18 @@ use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
 /// Pusher's limit on one event's `data`.
-pub const MAX_EVENT_DATA_BYTES: usize = 10 * 1024;
+pub(crate) const MAX_EVENT_DATA_BYTES: usize = 10 * 1024;
 
 /// What a socket task is asked to send.
 #[derive(Debug, Clone)]
-pub enum Outgoing {
+pub(crate) enum Outgoing {
     Text(String),
     Close(u16, String),
 }
 
 /// A presence-channel member (from the signed `channel_data`).
 #[derive(Debug, Clone)]
-pub struct Member {
+pub(crate) struct Member {
     pub user_id: String,
     pub user_info: Value,
 }
@@ -38,12 +38,12 @@ struct Inner {
 
 /// All channels of the one app the sandbox serves.
 #[derive(Default)]
-pub struct Hub {
+pub(crate) struct Hub {
     inner: Mutex<Inner>,
 }
 
 /// A frame as the protocol writes it: `data` is always a string.
-pub fn frame(event: &str, channel: Option<&str>, data: &str) -> String {
+pub(crate) fn frame(event: &str, channel: Option<&str>, data: &str) -> String {
     match channel {
         Some(c) => json!({"event": event, "channel": c, "data": data}).to_string(),
         None => json!({"event": event, "data": data}).to_string(),
@@ -51,7 +51,7 @@ pub fn frame(event: &str, channel: Option<&str>, data: &str) -> String {
 }
 
 impl Hub {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
@@ -61,14 +61,14 @@ impl Hub {
     }
 
     /// Registers a new socket; the task reads what to send from the receiver.
-    pub fn connect(&self, socket_id: &str) -> mpsc::UnboundedReceiver<Outgoing> {
+    pub(crate) fn connect(&self, socket_id: &str) -> mpsc::UnboundedReceiver<Outgoing> {
         let (tx, rx) = mpsc::unbounded_channel();
         self.lock().sockets.insert(socket_id.to_string(), tx);
         rx
     }
 
     /// Removes a socket from everything (sending `member_removed` where it was the user's last socket).
-    pub fn disconnect(&self, socket_id: &str) {
+    pub(crate) fn disconnect(&self, socket_id: &str) {
         let mut inner = self.lock();
         inner.sockets.remove(socket_id);
         let names: Vec<String> = inner
@@ -82,7 +82,7 @@ impl Hub {
         }
     }
 
-    pub fn is_subscribed(&self, socket_id: &str, channel: &str) -> bool {
+    pub(crate) fn is_subscribed(&self, socket_id: &str, channel: &str) -> bool {
         self.lock()
             .channels
             .get(channel)
@@ -91,7 +91,7 @@ impl Hub {
 
     /// Subscribes and sends `pusher_internal:subscription_succeeded` (and `member_added` to the others on a
     /// presence channel when this user was not there yet). Subscribing twice is answered again, harmlessly.
-    pub fn subscribe(&self, socket_id: &str, channel: &str, member: Option<Member>) {
+    pub(crate) fn subscribe(&self, socket_id: &str, channel: &str, member: Option<Member>) {
         let mut inner = self.lock();
         let ch = inner.channels.entry(channel.to_string()).or_default();
         let new_user = member.as_ref().is_some_and(|m| {
@@ -135,14 +135,14 @@ impl Hub {
         }
     }
 
-    pub fn unsubscribe(&self, socket_id: &str, channel: &str) {
+    pub(crate) fn unsubscribe(&self, socket_id: &str, channel: &str) {
         let mut inner = self.lock();
         remove_subscriber(&mut inner, channel, socket_id);
     }
 
     /// Delivers an event whose `data` is already a string, to every subscriber except `except_socket`.
     /// Returns how many sockets it was queued for.
-    pub fn trigger_raw(
+    pub(crate) fn trigger_raw(
         &self,
         channel: &str,
         event: &str,
@@ -153,7 +153,7 @@ impl Hub {
     }
 
     /// Delivers a complete frame (client events carry an extra `user_id`).
-    pub fn trigger_value(
+    pub(crate) fn trigger_value(
         &self,
         channel: &str,
         frame: &Value,
@@ -180,7 +180,7 @@ impl Hub {
     /// What the backend's `pusher_client.trigger(channel, event, payload)` does: `data` JSON-encoded to a string.
     /// Like the Python library, a payload over 10 KB is refused, and the backend only logs that, so the event
     /// is dropped (API.md §9.1, note (a) of §9.2).
-    pub fn publish(&self, channel: &str, event: &str, payload: &Value) {
+    pub(crate) fn publish(&self, channel: &str, event: &str, payload: &Value) {
         let data = payload.to_string();
         if data.len() > MAX_EVENT_DATA_BYTES {
             tracing::warn!(
@@ -196,7 +196,7 @@ impl Hub {
     }
 
     /// The presence member a socket subscribed with.
-    pub fn member_of(&self, socket_id: &str, channel: &str) -> Option<Member> {
+    pub(crate) fn member_of(&self, socket_id: &str, channel: &str) -> Option<Member> {
         self.lock()
             .channels
             .get(channel)
@@ -204,7 +204,7 @@ impl Hub {
     }
 
     /// Asks every socket to close (server shutdown).
-    pub fn close_all(&self, code: u16, reason: &str) {
+    pub(crate) fn close_all(&self, code: u16, reason: &str) {
         let inner = self.lock();
         for tx in inner.sockets.values() {
             let _ = tx.send(Outgoing::Close(code, reason.to_string()));

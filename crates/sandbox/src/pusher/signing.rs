@@ -8,7 +8,7 @@ use sha2::Sha256;
 type HmacSha256 = Hmac<Sha256>;
 
 /// Compares a received hex signature with the expected one in constant time.
-pub fn verify_hex(secret: &str, message: &str, received_hex: &str) -> bool {
+pub(crate) fn verify_hex(secret: &str, message: &str, received_hex: &str) -> bool {
     let Ok(received) = hex::decode(received_hex) else {
         return false;
     };
@@ -22,20 +22,20 @@ pub fn verify_hex(secret: &str, message: &str, received_hex: &str) -> bool {
 }
 
 /// The string a channel authorization signs.
-pub fn channel_string(socket_id: &str, channel: &str, channel_data: Option<&str>) -> String {
+pub(crate) fn channel_string(socket_id: &str, channel: &str, channel_data: Option<&str>) -> String {
     match channel_data {
         Some(d) => format!("{socket_id}:{channel}:{d}"),
         None => format!("{socket_id}:{channel}"),
     }
 }
 
-pub fn md5_hex(bytes: &[u8]) -> String {
+pub(crate) fn md5_hex(bytes: &[u8]) -> String {
     hex::encode(Md5::digest(bytes))
 }
 
 /// The HTTP API string to sign: method, path and the query without `auth_signature`, keys lowercased and
 /// sorted, values as sent (decoded), joined by `&`.
-pub fn rest_string_to_sign(method: &str, path: &str, params: &[(String, String)]) -> String {
+pub(crate) fn rest_string_to_sign(method: &str, path: &str, params: &[(String, String)]) -> String {
     let mut pairs: Vec<(String, &str)> = params
         .iter()
         .filter(|(k, _)| k != "auth_signature")

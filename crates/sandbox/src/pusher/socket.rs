@@ -25,7 +25,7 @@ const CLIENT_EVENTS_PER_SEC: u32 = 10;
 const MAX_CHANNEL_NAME_LEN: usize = 164;
 
 /// `GET /app/<key>?protocol=7&client=…&version=…`.
-pub async fn upgrade(
+pub(crate) async fn upgrade(
     ws: WebSocketUpgrade,
     State(state): State<AppState>,
     Path(key): Path<String>,
