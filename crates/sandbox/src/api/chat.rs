@@ -11,7 +11,8 @@ use std::collections::HashMap;
 
 use super::chat_model::{
     conversation_channel, conversation_json, conversations_of, django_encoded, get_conversation,
-    get_msg, hotel_id_of, message_json, msg_row, room_channel, Conversation, Msg, Sender, MSG_COLS,
+    get_msg, guest_message_recipients, hotel_id_of, message_json, msg_row, room_channel,
+    Conversation, Msg, Sender, MSG_COLS,
 };
 use crate::auth::Caller;
 use crate::body::RawBody;
@@ -137,31 +138,6 @@ pub(crate) fn send_message(
     }
     hub.publish(&conv_ch, "new-message", &django_encoded(message.clone()));
     Ok((message, staff_info.map(|s| s.0)))
-}
-
-/// Receptionists of the hotel, or the front office when there is none.
-pub(crate) fn guest_message_recipients(
-    db: &Connection,
-    hotel_id: i64,
-) -> rusqlite::Result<Vec<i64>> {
-    let staff = people::of_hotel(db, hotel_id)?;
-    let receptionists: Vec<i64> = staff
-        .iter()
-        .filter(|s| s.role.as_ref().is_some_and(|r| r.slug == "receptionist"))
-        .map(|s| s.id)
-        .collect();
-    if !receptionists.is_empty() {
-        return Ok(receptionists);
-    }
-    Ok(staff
-        .iter()
-        .filter(|s| {
-            s.department
-                .as_ref()
-                .is_some_and(|d| d.slug == "front-office")
-        })
-        .map(|s| s.id)
-        .collect())
 }
 
 /// `GET /api/chat/<slug>/conversations/` (IsAuthenticated) and `…/active-rooms/` (AllowAny).

@@ -8,12 +8,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use rand::Rng;
-use rusqlite::{params, Connection, Row};
+use rusqlite::params;
 use serde_json::{json, Value};
 
-use super::chat::guest_message_recipients;
 use super::chat_model::{
-    conversation_channel, get_conversation, get_msg, message_json, room_channel,
+    attachments_json, conversation_channel, get_conversation, get_msg, guest_message_recipients,
+    message_json, room_channel,
 };
 use crate::auth::Caller;
 use crate::body::RawBody;
@@ -50,57 +50,6 @@ fn kind_and_mime(ext: &str) -> (&'static str, &'static str) {
         "csv" => ("document", "text/csv"),
         _ => ("other", "application/octet-stream"),
     }
-}
-
-fn size_display(bytes: i64) -> String {
-    match bytes {
-        b if b < 1024 => format!("{b} B"),
-        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
-        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
-    }
-}
-
-fn attachment_row(state: &AppState, r: &Row<'_>) -> rusqlite::Result<Value> {
-    let file: String = r.get(1)?;
-    let file_type: String = r.get(3)?;
-    let size: i64 = r.get(4)?;
-    let url = state.media_url(&file);
-    let thumb = (file_type == "image").then(|| url.clone());
-    Ok(json!({
-        "id": r.get::<_, i64>(0)?,
-        "file": file,
-        "file_url": url,
-        "file_name": r.get::<_, String>(2)?,
-        "file_type": file_type,
-        "file_size": size,
-        "file_size_display": size_display(size),
-        "mime_type": r.get::<_, String>(5)?,
-        "thumbnail": null,
-        "thumbnail_url": thumb,
-        "uploaded_at": r.get::<_, String>(6)?,
-    }))
-}
-
-/// The attachments of a message, oldest first.
-pub(crate) fn attachments_json(
-    state: &AppState,
-    db: &Connection,
-    message_id: i64,
-) -> rusqlite::Result<Vec<Value>> {
-    let mut stmt = db.prepare(
-        "SELECT id, file, file_name, file_type, file_size, mime_type, uploaded_at FROM attachments
-         WHERE message_id = ?1 ORDER BY id",
-    )?;
-    let rows = stmt.query_map([message_id], |r| attachment_row(state, r))?;
-    rows.collect()
-}
-
-/// The short form used in `reply_to_message.attachments`.
-pub(crate) fn attachment_preview(a: &Value) -> Value {
-    json!({
-        "id": a["id"], "file_name": a["file_name"], "file_type": a["file_type"], "file_url": a["file_url"],
-        "thumbnail_url": a["thumbnail_url"], "mime_type": a["mime_type"],
-    })
 }
 
 fn store_file(state: &AppState, file_name: &str, bytes: &[u8]) -> std::io::Result<String> {

@@ -9,8 +9,6 @@ use crate::people::{self, Staff};
 use crate::state::AppState;
 use crate::timefmt::to_django_json;
 
-use super::chat_attachments::{attachment_preview, attachments_json};
-
 /// `str()` of a bound method on `None`: what DRF 3.16 makes of `staff_name` for guest messages (API.md §8.5).
 pub(crate) const GUEST_STAFF_NAME: &str =
     "<built-in method __str__ of NoneType object at 0x7f3a2c1e5b40>";
@@ -258,4 +256,82 @@ pub(crate) fn conversation_json(db: &Connection, c: &Conversation) -> rusqlite::
         "last_message_time": last.map(|l| l.1),
         "has_unread": c.has_unread,
     }))
+}
+
+/// Receptionists of the hotel, or the front office when there is none.
+pub(crate) fn guest_message_recipients(
+    db: &Connection,
+    hotel_id: i64,
+) -> rusqlite::Result<Vec<i64>> {
+    let staff = people::of_hotel(db, hotel_id)?;
+    let receptionists: Vec<i64> = staff
+        .iter()
+        .filter(|s| s.role.as_ref().is_some_and(|r| r.slug == "receptionist"))
+        .map(|s| s.id)
+        .collect();
+    if !receptionists.is_empty() {
+        return Ok(receptionists);
+    }
+    Ok(staff
+        .iter()
+        .filter(|s| {
+            s.department
+                .as_ref()
+                .is_some_and(|d| d.slug == "front-office")
+        })
+        .map(|s| s.id)
+        .collect())
+}
+
+/// An attachment's size as the serializer shows it ("1.5 KB").
+fn size_display(bytes: i64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}
+
+/// An attachment row as `MessageAttachmentSerializer` answers it (API.md §8.2).
+fn attachment_row(state: &AppState, r: &Row<'_>) -> rusqlite::Result<Value> {
+    let file: String = r.get(1)?;
+    let file_type: String = r.get(3)?;
+    let size: i64 = r.get(4)?;
+    let url = state.media_url(&file);
+    let thumb = (file_type == "image").then(|| url.clone());
+    Ok(json!({
+        "id": r.get::<_, i64>(0)?,
+        "file": file,
+        "file_url": url,
+        "file_name": r.get::<_, String>(2)?,
+        "file_type": file_type,
+        "file_size": size,
+        "file_size_display": size_display(size),
+        "mime_type": r.get::<_, String>(5)?,
+        "thumbnail": null,
+        "thumbnail_url": thumb,
+        "uploaded_at": r.get::<_, String>(6)?,
+    }))
+}
+
+/// The attachments of a message, oldest first.
+pub(crate) fn attachments_json(
+    state: &AppState,
+    db: &Connection,
+    message_id: i64,
+) -> rusqlite::Result<Vec<Value>> {
+    let mut stmt = db.prepare(
+        "SELECT id, file, file_name, file_type, file_size, mime_type, uploaded_at FROM attachments
+         WHERE message_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([message_id], |r| attachment_row(state, r))?;
+    rows.collect()
+}
+
+/// The short form used in `reply_to_message.attachments`.
+pub(crate) fn attachment_preview(a: &Value) -> Value {
+    json!({
+        "id": a["id"], "file_name": a["file_name"], "file_type": a["file_type"], "file_url": a["file_url"],
+        "thumbnail_url": a["thumbnail_url"], "mime_type": a["mime_type"],
+    })
 }
