@@ -1,8 +1,9 @@
-//! Reads `tauri.conf.json` and the command list (`commands.rs`, the one place commands
-//! are named): declares the commands to Tauri, writes the handler list main.rs includes, each
-//! window's capability file, and the UI's typed command list: each command's arguments and
-//! result read from its handler in `src/commands/` (ui/src/lib/commands.generated.ts), so a
-//! renamed argument or a changed result fails the UI's type check. Generated files are
+//! Reads `tauri.conf.json` and the commands, each written once with `command!` in
+//! `src/commands/<area>.rs` (the windows in `commands.rs`): declares the commands to Tauri,
+//! writes the handler list main.rs includes, each window's capability file, and the UI's typed
+//! command list: each command's arguments and result read from its handler
+//! (ui/src/lib/commands.generated.ts), so a renamed argument or a changed result fails the UI's
+//! type check. Generated files are
 //! rewritten only when their content changes (they are committed, so a review shows what a
 //! window may call).
 
@@ -11,16 +12,42 @@ use std::path::Path;
 
 include!("commands.rs");
 
+/// One command as its area's file declares it.
+struct Command {
+    /// The file (`offers` for src/commands/offers.rs).
+    module: String,
+    handler: syn::ItemFn,
+    /// The windows that may call it.
+    windows: Vec<String>,
+}
+
+impl Command {
+    fn name(&self) -> String {
+        self.handler.sig.ident.to_string()
+    }
+}
+
 fn main() {
     println!("cargo:rerun-if-changed=commands.rs");
     println!("cargo:rerun-if-changed=src/commands");
+    let found = commands().and_then(|(commands, files)| {
+        generate(&commands, &files)?;
+        Ok(commands)
+    });
+    let commands = match found {
+        Ok(commands) => commands,
+        Err(error) => {
+            println!("cargo:warning=cannot write the generated command files: {error}");
+            std::process::exit(1);
+        }
+    };
     // Tauri keeps the names for the whole build; the build script ends right after.
-    let names: &'static [&str] = COMMANDS.iter().map(|c| c.name).collect::<Vec<_>>().leak();
+    let names: &'static [&str] = commands
+        .iter()
+        .map(|c| &*c.name().leak())
+        .collect::<Vec<_>>()
+        .leak();
     let manifest = tauri_build::AppManifest::new().commands(names);
-    if let Err(error) = generate() {
-        println!("cargo:warning=cannot write the generated command files: {error}");
-        std::process::exit(1);
-    }
     let attributes = tauri_build::Attributes::new()
         .config_path("tauri.conf.json")
         .app_manifest(manifest);
@@ -30,11 +57,82 @@ fn main() {
     }
 }
 
-fn generate() -> std::io::Result<()> {
+/// Every command of src/commands/*.rs, by file then as written, and the parsed files.
+fn commands() -> std::io::Result<(Vec<Command>, HashMap<String, syn::File>)> {
+    let mut paths: Vec<_> = std::fs::read_dir("src/commands")?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "rs"))
+        .filter(|path| !path.ends_with("mod.rs"))
+        .collect();
+    paths.sort();
+    let mut commands = Vec::new();
+    let mut files = HashMap::new();
+    for path in paths {
+        let module = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let text = std::fs::read_to_string(&path)?;
+        let file = syn::parse_file(&text)
+            .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
+        for item in &file.items {
+            let syn::Item::Macro(m) = item else { continue };
+            if !m.mac.path.is_ident("command") {
+                continue;
+            }
+            let (windows, rest) = windows_of(&m.mac.tokens.to_string());
+            let handler = syn::parse_str::<syn::ItemFn>(&rest).map_err(|e| {
+                std::io::Error::other(format!(
+                    "{}: a command! that is not a function: {e}",
+                    path.display()
+                ))
+            })?;
+            for window in &windows {
+                if !WINDOWS.iter().any(|(name, _, _)| name == window) {
+                    return Err(std::io::Error::other(format!(
+                        "{}: {} names the window '{window}', which commands.rs does not list",
+                        path.display(),
+                        handler.sig.ident
+                    )));
+                }
+            }
+            commands.push(Command {
+                module: module.clone(),
+                handler,
+                windows,
+            });
+        }
+        files.insert(module, file);
+    }
+    Ok((commands, files))
+}
+
+/// The windows a command names (`windows: [main, display]`, as proc_macro2 prints it), and the
+/// rest of its text; without it, the desk window only.
+fn windows_of(text: &str) -> (Vec<String>, String) {
+    let Some(start) = text.find("windows : [") else {
+        return (vec![MAIN.to_owned()], text.to_owned());
+    };
+    let after = start + "windows : [".len();
+    let Some(len) = text[after..].find(']') else {
+        return (vec![MAIN.to_owned()], text.to_owned());
+    };
+    let windows = text[after..after + len]
+        .split(',')
+        .map(|w| w.trim().to_owned())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let rest = format!("{}{}", &text[..start], &text[after + len + 1..]);
+    (windows, rest)
+}
+
+fn generate(commands: &[Command], files: &HashMap<String, syn::File>) -> std::io::Result<()> {
     let out_dir = std::env::var("OUT_DIR").map_err(std::io::Error::other)?;
-    let handlers: Vec<String> = COMMANDS
+    let handlers: Vec<String> = commands
         .iter()
-        .map(|c| format!("    commands::{}::{},\n", c.module, c.name))
+        .map(|c| format!("    commands::{}::{},\n", c.module, c.name()))
         .collect();
     write_if_changed(
         &Path::new(&out_dir).join("handlers.rs"),
@@ -46,10 +144,10 @@ fn generate() -> std::io::Result<()> {
             "core:event:allow-unlisten".to_owned(),
         ];
         permissions.extend(
-            COMMANDS
+            commands
                 .iter()
-                .filter(|c| c.windows.contains(window))
-                .map(|c| format!("allow-{}", c.name.replace('_', "-"))),
+                .filter(|c| c.windows.iter().any(|w| w == window))
+                .map(|c| format!("allow-{}", c.name().replace('_', "-"))),
         );
         let listed: Vec<String> = permissions.iter().map(|p| format!("    \"{p}\"")).collect();
         let json = format!(
@@ -63,36 +161,18 @@ fn generate() -> std::io::Result<()> {
     }
     write_if_changed(
         &Path::new("..").join("ui/src/lib/commands.generated.ts"),
-        &typescript()?,
+        &typescript(commands, files)?,
     )
 }
 
 /// The UI's typed command list: for each command, its arguments as Tauri takes them (camelCase
 /// names; `null`: none; `"raw"`: a file as the raw body, with headers) and its result.
-fn typescript() -> std::io::Result<String> {
-    let mut files: HashMap<&str, syn::File> = HashMap::new();
+fn typescript(commands: &[Command], files: &HashMap<String, syn::File>) -> std::io::Result<String> {
     let mut entries = Vec::new();
-    for command in COMMANDS {
-        if !files.contains_key(command.module) {
-            let path = format!("src/commands/{}.rs", command.module);
-            let text = std::fs::read_to_string(&path)?;
-            let file = syn::parse_file(&text)
-                .map_err(|e| std::io::Error::other(format!("{path}: {e}")))?;
-            files.insert(command.module, file);
-        }
-        let file = &files[command.module];
-        let handler = handlers(file)
-            .into_iter()
-            .find(|f| f.sig.ident == command.name)
-            .ok_or_else(|| {
-                std::io::Error::other(format!(
-                    "commands.rs lists {}, which src/commands/{}.rs does not declare with command!",
-                    command.name, command.module
-                ))
-            })?;
-        let entry = signature(&handler, file)
-            .map_err(|e| std::io::Error::other(format!("{}: {e}", command.name)))?;
-        entries.push(format!("  {}: {entry};", command.name));
+    for command in commands {
+        let entry = signature(&command.handler, &files[&command.module])
+            .map_err(|e| std::io::Error::other(format!("{}: {e}", command.name())))?;
+        entries.push(format!("  {}: {entry};", command.name()));
     }
     Ok(format!(
         "// Generated by src-tauri/build.rs from the command handlers in src-tauri/src/commands/.\n// Do not edit by hand.\n\nimport type * as G from \"./generated\";\n\n/** Every command the shell registers: its arguments (`null`: none; `\"raw\"`: a file's bytes\n *  as the request body, with `headers`) and what it resolves to. A failure rejects with a\n *  `UiError`. */\nexport interface Commands {{\n{}\n}}\n\nexport type CommandName = keyof Commands;\n",
@@ -100,13 +180,14 @@ fn typescript() -> std::io::Result<String> {
     ))
 }
 
-/// The functions of a command file: those declared with `command! { … }` and plain ones.
+/// The functions of a command file: those declared with `command! { … }` and plain ones (its
+/// helpers).
 fn handlers(file: &syn::File) -> Vec<syn::ItemFn> {
     file.items
         .iter()
         .filter_map(|item| match item {
             syn::Item::Macro(m) if m.mac.path.is_ident("command") => {
-                syn::parse2::<syn::ItemFn>(m.mac.tokens.clone()).ok()
+                syn::parse_str::<syn::ItemFn>(&windows_of(&m.mac.tokens.to_string()).1).ok()
             }
             syn::Item::Fn(f) => Some(f.clone()),
             _ => None,

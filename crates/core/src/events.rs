@@ -21,80 +21,66 @@ pub enum View {
     Pictures,
 }
 
-/// A kind of thing the desk keeps in sync (also a toast category the user can mute).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ResourceKind {
-    Offers,
-    /// Colleagues (the on-duty board); as a toast category, colleagues clocking in or out.
-    Staff,
-    /// Open clock logs: since when colleagues are on duty.
-    ClockLogs,
-    Galleries,
-    /// Gallery images one by one (captions, alt text).
-    GalleryImages,
-    RoomTypes,
-    /// The hotel's settings (hero, landing-page and logo images among them).
-    Settings,
-    /// Guest-chat conversations.
-    Conversations,
+/// Declares [`ResourceKind`] from one line per kind: its variant, the name the store and the UI
+/// use, what staff call it, and whether colleagues' changes of it toast by default.
+macro_rules! resource_kinds {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal, $label:literal, toasts: $toasts:expr;)*) => {
+        /// A kind of thing the desk keeps in sync (also a toast category the user can mute).
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS,
+        )]
+        #[serde(rename_all = "snake_case")]
+        pub enum ResourceKind {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl ResourceKind {
+            /// Every kind, in the order the settings list them.
+            pub(crate) const ALL: &'static [ResourceKind] = &[$(ResourceKind::$variant),*];
+
+            /// The name the store and the UI use for it (`offers`).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name,)*
+                }
+            }
+
+            /// What staff call it, in a sentence ("This server does not offer the offers").
+            pub(crate) fn label(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $label,)*
+                }
+            }
+
+            /// Whether colleagues' changes of this kind can toast (`None`: never), and if so
+            /// whether they do until the user says otherwise.
+            pub(crate) fn toasts_by_default(self) -> Option<bool> {
+                match self {
+                    $(Self::$variant => $toasts,)*
+                }
+            }
+        }
+    };
 }
 
-impl ResourceKind {
-    pub(crate) const ALL: &'static [ResourceKind] = &[
-        ResourceKind::Offers,
-        ResourceKind::Staff,
-        ResourceKind::ClockLogs,
-        ResourceKind::Galleries,
-        ResourceKind::GalleryImages,
-        ResourceKind::RoomTypes,
-        ResourceKind::Settings,
-        ResourceKind::Conversations,
-    ];
-
-    /// The name the store and the UI use for it (`offers`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Offers => "offers",
-            Self::Staff => "staff",
-            Self::ClockLogs => "clock_logs",
-            Self::Galleries => "galleries",
-            Self::GalleryImages => "gallery_images",
-            Self::RoomTypes => "room_types",
-            Self::Settings => "settings",
-            Self::Conversations => "conversations",
-        }
-    }
-
-    /// What staff call it, in a sentence ("This server does not offer the offers").
-    pub(crate) fn label(self) -> &'static str {
-        match self {
-            Self::Offers => "offers",
-            Self::Staff => "the staff list",
-            Self::ClockLogs => "clock times",
-            Self::Galleries => "galleries",
-            Self::GalleryImages => "gallery photos",
-            Self::RoomTypes => "room types",
-            Self::Settings => "the hotel's settings and images",
-            Self::Conversations => "guest conversations",
-        }
-    }
-
-    /// Whether colleagues' changes of this kind can toast, and if so whether they do until the
-    /// user says otherwise: offers do; colleagues clocking in or out do not (a busy morning
-    /// would be a stream of them).
-    pub(crate) fn toasts_by_default(self) -> Option<bool> {
-        match self {
-            Self::Offers => Some(true),
-            Self::Staff => Some(false),
-            // A guest waiting for an answer is what front-desk staff most need to hear of.
-            Self::Conversations => Some(true),
-            // The hotel's pictures change rarely and show on the public page: worth knowing.
-            Self::Galleries | Self::RoomTypes | Self::Settings => Some(true),
-            // A gallery image's change is told as its gallery's.
-            Self::ClockLogs | Self::GalleryImages => None,
-        }
-    }
+// One line per synced kind. Toasts: offers do; colleagues clocking in or out do not (a busy
+// morning would be a stream of them); a guest waiting for an answer is what front-desk staff
+// most need to hear of; the hotel's pictures change rarely and show on the public page; a
+// gallery image's change is told as its gallery's.
+resource_kinds! {
+    Offers = "offers", "offers", toasts: Some(true);
+    /// Colleagues (the on-duty board); as a toast category, colleagues clocking in or out.
+    Staff = "staff", "the staff list", toasts: Some(false);
+    /// Open clock logs: since when colleagues are on duty.
+    ClockLogs = "clock_logs", "clock times", toasts: None;
+    Galleries = "galleries", "galleries", toasts: Some(true);
+    /// Gallery images one by one (captions, alt text).
+    GalleryImages = "gallery_images", "gallery photos", toasts: None;
+    RoomTypes = "room_types", "room types", toasts: Some(true);
+    /// The hotel's settings (hero, landing-page and logo images among them).
+    Settings = "settings", "the hotel's settings and images", toasts: Some(true);
+    /// Guest-chat conversations.
+    Conversations = "conversations", "guest conversations", toasts: Some(true);
 }
 
 /// Who is signed in, where.
@@ -275,4 +261,21 @@ pub enum DeskEvent {
         #[ts(type = "number")]
         total: u64,
     },
+}
+
+#[cfg(test)]
+mod kind_tests {
+    use super::ResourceKind;
+
+    /// The name the store uses is the one the UI receives (serde's) for every kind.
+    #[test]
+    fn each_kinds_name_is_the_one_the_ui_receives() {
+        for kind in ResourceKind::ALL {
+            assert_eq!(
+                serde_json::to_value(kind).unwrap(),
+                serde_json::Value::from(kind.name())
+            );
+        }
+        assert_eq!(ResourceKind::ALL.len(), 8);
+    }
 }

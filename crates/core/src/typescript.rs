@@ -11,14 +11,12 @@ use crate::desk::{
 use crate::engine::merge::FieldConflict;
 use crate::engine::view::RowSync;
 use crate::events::ResourceKind;
-use crate::features::offers::{Offer, OfferPatch};
-use crate::features::team::{TeamBoard, TeamGroup, TeamMember};
 use crate::notify::ToastSetting;
 use crate::session::config::PusherEndpoint;
 
 /// The whole generated file.
 pub(crate) fn generated_typescript() -> String {
-    let declarations = [
+    let core = [
         PusherEndpoint::decl(),
         SessionInfo::decl(),
         SignInRequest::decl(),
@@ -33,8 +31,6 @@ pub(crate) fn generated_typescript() -> String {
         ErrorCode::decl(),
         UiError::decl(),
         RowSync::decl(),
-        Offer::decl(),
-        OfferPatch::decl(),
         FieldConflict::decl(),
         Conflict::decl(),
         FieldProblem::decl(),
@@ -42,42 +38,14 @@ pub(crate) fn generated_typescript() -> String {
         ResourceKind::decl(),
         crate::events::View::decl(),
         ToastSetting::decl(),
-        TeamMember::decl(),
-        TeamGroup::decl(),
-        TeamBoard::decl(),
-        crate::desk::SlideImage::decl(),
-        crate::desk::DisplaySettings::decl(),
-        crate::desk::DisplaySettingsChange::decl(),
-        crate::desk::LeaveDisplay::decl(),
-        crate::desk::DisplayContent::decl(),
-        crate::desk::HotelImageSlot::decl(),
-        crate::features::hotel_images::ImageSource::decl(),
-        crate::features::hotel_images::HotelImageView::decl(),
-        crate::features::galleries::GalleryImageView::decl(),
-        crate::features::galleries::UploadState::decl(),
-        crate::features::galleries::UploadView::decl(),
-        crate::features::galleries::GalleryView::decl(),
-        crate::features::room_types::RoomTypeView::decl(),
-        crate::features::pictures::PicturesOverview::decl(),
-        crate::desk::GalleryPatch::decl(),
-        crate::desk::ImagePatch::decl(),
-        crate::desk::RoomTypePatch::decl(),
         crate::media::Crop::decl(),
-        crate::features::chat::ConversationFilter::decl(),
-        crate::features::chat::ConversationView::decl(),
-        crate::features::chat::ConversationList::decl(),
-        crate::features::chat::TextPart::decl(),
-        crate::features::chat::MessageStatus::decl(),
-        crate::features::chat::AttachmentView::decl(),
-        crate::features::chat::ReplyPreview::decl(),
-        crate::features::chat::ChatMessageView::decl(),
-        crate::features::chat::ThreadView::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/core by ts-rs. Do not edit by hand:\n\
          // run `UPDATE_GENERATED=1 cargo test -p hotelmate-core typescript`.\n",
     );
-    for declaration in declarations {
+    let features = crate::features::TYPESCRIPT.iter().flat_map(|types| types());
+    for declaration in core.into_iter().chain(features) {
         out.push_str("\nexport ");
         out.push_str(&declaration);
         out.push('\n');

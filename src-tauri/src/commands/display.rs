@@ -14,6 +14,7 @@ command! {
 
 command! {
     /// What the display shows, from this desk's store (it keeps showing through an outage).
+    windows: [main, display]
     pub fn display_content(desk: State<'_, Desk>) -> Result<DisplayContent, UiError> {
         Ok(desk.display().content()?)
     }
@@ -72,6 +73,7 @@ command! {
 
 command! {
     /// Leaves the kiosk when the PIN or a staff sign-in is right.
+    windows: [display]
     pub async fn display_leave(
         app: AppHandle,
         desk: State<'_, Desk>,

@@ -8,9 +8,11 @@ use hotelmate_core::desk::ErrorCode;
 use hotelmate_core::UiError;
 
 /// Declares a Tauri command. One whose result is `Result<_, UiError>` has its failure logged
-/// with its name ([`logged`]); one that cannot fail is declared as it is.
+/// with its name ([`logged`]); one that cannot fail is declared as it is. `windows: [main,
+/// display]` before the function says which windows may call it (without it: the desk window
+/// only); build.rs reads it for each window's capability file.
 macro_rules! command {
-    ($(#[$meta:meta])* pub async fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> Result<$ok:ty, UiError> $body:block) => {
+    ($(#[$meta:meta])* $(windows: [$($window:ident),+])? pub async fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> Result<$ok:ty, UiError> $body:block) => {
         $(#[$meta])*
         #[tauri::command]
         pub async fn $name($($arg: $ty),*) -> Result<$ok, UiError> {
@@ -18,7 +20,7 @@ macro_rules! command {
             $crate::commands::logged(stringify!($name), result)
         }
     };
-    ($(#[$meta:meta])* pub fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> Result<$ok:ty, UiError> $body:block) => {
+    ($(#[$meta:meta])* $(windows: [$($window:ident),+])? pub fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> Result<$ok:ty, UiError> $body:block) => {
         $(#[$meta])*
         #[tauri::command]
         pub fn $name($($arg: $ty),*) -> Result<$ok, UiError> {
@@ -27,7 +29,7 @@ macro_rules! command {
             $crate::commands::logged(stringify!($name), result)
         }
     };
-    ($(#[$meta:meta])* pub fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ok:ty $body:block) => {
+    ($(#[$meta:meta])* $(windows: [$($window:ident),+])? pub fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ok:ty $body:block) => {
         $(#[$meta])*
         #[tauri::command]
         pub fn $name($($arg: $ty),*) -> $ok $body

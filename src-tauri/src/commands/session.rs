@@ -13,6 +13,7 @@ command! {
 }
 
 command! {
+    windows: [main, display]
     pub fn session_current(desk: State<'_, Desk>) -> Option<SessionInfo> {
         desk.session()
     }
@@ -47,12 +48,14 @@ command! {
 }
 
 command! {
+    windows: [main, display]
     pub fn desk_info(desk: State<'_, Desk>) -> DeskInfo {
         desk.info()
     }
 }
 
 command! {
+    windows: [main, display]
     pub fn connection_status(desk: State<'_, Desk>) -> ConnectionStatus {
         desk.connection_status()
     }

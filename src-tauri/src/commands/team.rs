@@ -6,6 +6,7 @@ use tauri::State;
 
 command! {
     /// The board as stored on this desk, searched by name, role or department.
+    windows: [main, display]
     pub fn team_board(desk: State<'_, Desk>, query: String) -> Result<TeamBoard, UiError> {
         Ok(desk.team().board(&query)?)
     }

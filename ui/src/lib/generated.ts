@@ -99,6 +99,34 @@ export type UiError = { code: ErrorCode, field: string | null, message: string, 
 
 export type RowSync = { "state": "synced" } | { "state": "pending" } | { "state": "conflict" } | { "state": "rejected", message: string, };
 
+export type FieldConflict = { field: string, mine: unknown, theirs: unknown, base: unknown, };
+
+export type Conflict = { seq: number, resource: string, id: number, title: string, 
+/**
+ * Someone deleted the row this change was for.
+ */
+deleted_elsewhere: boolean, 
+/**
+ * Fields both sides changed.
+ */
+fields: Array<FieldConflict>, 
+/**
+ * The server refused the change (then `fields` is empty).
+ */
+refused: string | null, };
+
+export type FieldProblem = { field: string, message: string, };
+
+export type Resolution = { "choice": "keep_mine" } | { "choice": "keep_theirs" } | { "choice": "edit", values: Record<string, unknown>, };
+
+export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "conversations";
+
+export type View = "offers" | "team" | "display" | "pictures";
+
+export type ToastSetting = { category: ResourceKind, muted: boolean, };
+
+export type Crop = { x: number, y: number, width: number, height: number, };
+
 export type Offer = { 
 /**
  * The server id, or a negative id while the offer exists only on this desk.
@@ -126,32 +154,6 @@ valid_from?: string,
  * `""` clears the date.
  */
 valid_to?: string, tag?: string, book_now_url?: string, sort_order?: number, is_active?: boolean, };
-
-export type FieldConflict = { field: string, mine: unknown, theirs: unknown, base: unknown, };
-
-export type Conflict = { seq: number, resource: string, id: number, title: string, 
-/**
- * Someone deleted the row this change was for.
- */
-deleted_elsewhere: boolean, 
-/**
- * Fields both sides changed.
- */
-fields: Array<FieldConflict>, 
-/**
- * The server refused the change (then `fields` is empty).
- */
-refused: string | null, };
-
-export type FieldProblem = { field: string, message: string, };
-
-export type Resolution = { "choice": "keep_mine" } | { "choice": "keep_theirs" } | { "choice": "edit", values: Record<string, unknown>, };
-
-export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "conversations";
-
-export type View = "offers" | "team" | "display" | "pictures";
-
-export type ToastSetting = { category: ResourceKind, muted: boolean, };
 
 export type TeamMember = { id: number, name: string, 
 /**
@@ -302,6 +304,10 @@ sync: RowSync,
  */
 restored: boolean, };
 
+export type GalleryPatch = { name?: string | null, category?: string | null, description?: string | null, is_active?: boolean | null, };
+
+export type ImagePatch = { caption?: string | null, alt_text?: string | null, is_featured?: boolean | null, };
+
 export type RoomTypeView = { id: number, code: string, name: string, short_description: string, max_occupancy: number | null, bed_setup: string, 
 /**
  * "from 189.00 EUR", or empty.
@@ -324,19 +330,13 @@ sync: RowSync,
  */
 restored: boolean, };
 
-export type PicturesOverview = { hotel_images: Array<HotelImageView>, galleries: Array<GalleryView>, room_types: Array<RoomTypeView>, };
-
-export type GalleryPatch = { name?: string | null, category?: string | null, description?: string | null, is_active?: boolean | null, };
-
-export type ImagePatch = { caption?: string | null, alt_text?: string | null, is_featured?: boolean | null, };
-
 export type RoomTypePatch = { code?: string | null, name?: string | null, short_description?: string | null, max_occupancy?: number | null, bed_setup?: string | null, 
 /**
  * As typed ("149", "149.50").
  */
 starting_price_from?: string | null, currency?: string | null, booking_code?: string | null, booking_url?: string | null, availability_message?: string | null, is_active?: boolean | null, };
 
-export type Crop = { x: number, y: number, width: number, height: number, };
+export type PicturesOverview = { hotel_images: Array<HotelImageView>, galleries: Array<GalleryView>, room_types: Array<RoomTypeView>, };
 
 export type ConversationFilter = "all" | "mine" | "unassigned" | "unread";
 

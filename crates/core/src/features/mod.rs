@@ -27,6 +27,19 @@ pub static ALL: Resources = &[
     &chat::spec::CONVERSATIONS_SPEC,
 ];
 
+/// Each feature's TypeScript types, for the generated file (`crate::typescript`).
+#[cfg(test)]
+pub(crate) const TYPESCRIPT: &[fn() -> Vec<String>] = &[
+    offers::typescript,
+    team::typescript,
+    display::typescript,
+    hotel_images::typescript,
+    galleries::typescript,
+    room_types::typescript,
+    pictures::typescript,
+    chat::typescript,
+];
+
 /// The description of the resource stored as `name`, if the desk syncs it.
 pub fn named(name: &str) -> Option<&'static ResourceSpec> {
     crate::engine::spec::spec_named(ALL, name)

@@ -186,3 +186,10 @@ pub struct PicturesOverview {
 pub(crate) fn hotel_order(row: &Row, key: &str) -> (i64, String) {
     (order(row, key), text(row, "name").to_lowercase())
 }
+
+/// The types this feature's screen receives, in TypeScript (for ui/src/lib/generated.ts).
+#[cfg(test)]
+pub(crate) fn typescript() -> Vec<String> {
+    use ts_rs::TS;
+    vec![PicturesOverview::decl()]
+}

@@ -356,6 +356,20 @@ pub(super) fn entries_in(
 }
 
 impl Store {
+    /// The stored rows of a resource and its outbox, read together: a create finishing between
+    /// two separate reads (its entry gone, its row not yet read) would make the row missing
+    /// from what the screen shows for a moment.
+    pub(crate) fn rows_and_outbox(
+        &self,
+        resource: &str,
+    ) -> Result<(Vec<Row>, Vec<OutboxEntry>), StoreError> {
+        let conn = self.lock();
+        Ok((
+            super::records::records_in(&conn, resource)?,
+            entries_in(&conn, resource)?,
+        ))
+    }
+
     /// The server id of a row this desk created (`id` is the temporary id the UI may still
     /// hold), or `id` itself.
     pub(crate) fn resolve_id(&self, resource: &str, id: i64) -> Result<i64, StoreError> {

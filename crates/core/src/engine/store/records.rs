@@ -70,7 +70,10 @@ fn read_stored(
     }
 }
 
-fn records_in(conn: &rusqlite::Connection, resource: &str) -> Result<Vec<Row>, StoreError> {
+pub(super) fn records_in(
+    conn: &rusqlite::Connection,
+    resource: &str,
+) -> Result<Vec<Row>, StoreError> {
     let mut statement =
         conn.prepare_cached("SELECT id, server FROM records WHERE resource = ?1")?;
     let stored = statement
@@ -93,21 +96,6 @@ impl Store {
         records_in(&self.lock(), resource)
     }
 
-    /// The stored rows of a resource and its outbox, read together: a create finishing between
-    /// two separate reads (its entry gone, its row not yet read) would make the row missing
-    /// from what the screen shows for a moment.
-    pub(crate) fn rows_and_outbox(
-        &self,
-        resource: &str,
-    ) -> Result<(Vec<Row>, Vec<super::OutboxEntry>), StoreError> {
-        let conn = self.lock();
-        Ok((
-            records_in(&conn, resource)?,
-            super::outbox::entries_in(&conn, resource)?,
-        ))
-    }
-
-    /// One stored server row (a damaged one is removed and read as absent, as in `records`).
     /// How many rows of `resource` are stored.
     pub(crate) fn record_count(&self, resource: &str) -> Result<usize, StoreError> {
         let count: i64 = self.lock().query_row(
@@ -118,6 +106,7 @@ impl Store {
         Ok(usize::try_from(count).unwrap_or_default())
     }
 
+    /// One stored server row (a damaged one is removed and read as absent, as in `records`).
     pub fn record(&self, resource: &str, id: i64) -> Result<Option<Row>, StoreError> {
         let conn = self.lock();
         let text: Option<String> = conn

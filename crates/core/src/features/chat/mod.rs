@@ -12,3 +12,20 @@ pub mod store;
 pub(crate) mod worker;
 
 pub use model::*;
+
+/// The types this feature's screen receives, in TypeScript (for ui/src/lib/generated.ts).
+#[cfg(test)]
+pub(crate) fn typescript() -> Vec<String> {
+    use ts_rs::TS;
+    vec![
+        crate::features::chat::ConversationFilter::decl(),
+        crate::features::chat::ConversationView::decl(),
+        crate::features::chat::ConversationList::decl(),
+        crate::features::chat::TextPart::decl(),
+        crate::features::chat::MessageStatus::decl(),
+        crate::features::chat::AttachmentView::decl(),
+        crate::features::chat::ReplyPreview::decl(),
+        crate::features::chat::ChatMessageView::decl(),
+        crate::features::chat::ThreadView::decl(),
+    ]
+}

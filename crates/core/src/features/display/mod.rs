@@ -3,3 +3,16 @@
 //! with the PIN or a staff sign-in ([`desk`]: `desk.display()`).
 
 pub(crate) mod desk;
+
+/// The types this feature's screen receives, in TypeScript (for ui/src/lib/generated.ts).
+#[cfg(test)]
+pub(crate) fn typescript() -> Vec<String> {
+    use ts_rs::TS;
+    vec![
+        crate::desk::SlideImage::decl(),
+        crate::desk::DisplaySettings::decl(),
+        crate::desk::DisplaySettingsChange::decl(),
+        crate::desk::LeaveDisplay::decl(),
+        crate::desk::DisplayContent::decl(),
+    ]
+}

@@ -7,3 +7,17 @@ pub(crate) mod model;
 pub mod spec;
 
 pub use model::*;
+
+/// The types this feature's screen receives, in TypeScript (for ui/src/lib/generated.ts).
+#[cfg(test)]
+pub(crate) fn typescript() -> Vec<String> {
+    use ts_rs::TS;
+    vec![
+        crate::features::galleries::GalleryImageView::decl(),
+        crate::features::galleries::UploadState::decl(),
+        crate::features::galleries::UploadView::decl(),
+        crate::features::galleries::GalleryView::decl(),
+        crate::desk::GalleryPatch::decl(),
+        crate::desk::ImagePatch::decl(),
+    ]
+}

@@ -7,3 +7,14 @@ pub(crate) mod model;
 pub mod spec;
 
 pub(crate) use model::*;
+
+/// The types this feature's screen receives, in TypeScript (for ui/src/lib/generated.ts).
+#[cfg(test)]
+pub(crate) fn typescript() -> Vec<String> {
+    use ts_rs::TS;
+    vec![
+        crate::desk::HotelImageSlot::decl(),
+        crate::features::hotel_images::ImageSource::decl(),
+        crate::features::hotel_images::HotelImageView::decl(),
+    ]
+}

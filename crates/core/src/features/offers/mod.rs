@@ -7,3 +7,13 @@ pub(crate) mod model;
 pub mod spec;
 
 pub use model::*;
+
+/// The types this feature's screen receives, in TypeScript (for ui/src/lib/generated.ts).
+#[cfg(test)]
+pub(crate) fn typescript() -> Vec<String> {
+    use ts_rs::TS;
+    vec![
+        crate::features::offers::Offer::decl(),
+        crate::features::offers::OfferPatch::decl(),
+    ]
+}

@@ -6,3 +6,13 @@ pub(crate) mod model;
 pub mod spec;
 
 pub(crate) use model::*;
+
+/// The types this feature's screen receives, in TypeScript (for ui/src/lib/generated.ts).
+#[cfg(test)]
+pub(crate) fn typescript() -> Vec<String> {
+    use ts_rs::TS;
+    vec![
+        crate::features::room_types::RoomTypeView::decl(),
+        crate::desk::RoomTypePatch::decl(),
+    ]
+}

@@ -7,3 +7,14 @@ pub(crate) mod model;
 pub(crate) mod spec;
 
 pub use model::*;
+
+/// The types this feature's screen receives, in TypeScript (for ui/src/lib/generated.ts).
+#[cfg(test)]
+pub(crate) fn typescript() -> Vec<String> {
+    use ts_rs::TS;
+    vec![
+        crate::features::team::TeamMember::decl(),
+        crate::features::team::TeamGroup::decl(),
+        crate::features::team::TeamBoard::decl(),
+    ]
+}
