@@ -47,6 +47,7 @@ const COMMANDS: &[Command] = &[
     command("display", "time_zones", &[MAIN]),
     command("display", "display_leave", &[DISPLAY]),
     command("settings", "computer_settings", &[MAIN]),
+    command("settings", "system_settings", &[MAIN]),
     command("settings", "set_close_to_tray", &[MAIN]),
     command("settings", "set_start_at_login", &[MAIN]),
     command("offers", "offers_list", &[MAIN]),

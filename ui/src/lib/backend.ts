@@ -6,6 +6,7 @@ import type { CommandName } from "./commands.generated";
 import type {
   AreaStatus,
   ComputerSettings,
+  SystemSettings,
   Conflict,
   UnsentWork,
   ConversationFilter,
@@ -40,6 +41,7 @@ import type {
 
 export type {
   AreaStatus,
+  SystemSettings,
   UnsentWork,
   AttachmentView,
   ChatMessageView,
@@ -156,6 +158,8 @@ export const backend = {
   unsentWork: () => call<UnsentWork>("unsent_work"),
   deskInfo: () => call<DeskInfo>("desk_info"),
   computerSettings: () => call<ComputerSettings>("computer_settings"),
+  /** What this computer's IT presets in the system settings file (the sign-in form shows it). */
+  systemSettings: () => call<SystemSettings>("system_settings"),
   setCloseToTray: (on: boolean) => call<ComputerSettings>("set_close_to_tray", { on }),
   setStartAtLogin: (on: boolean) => call<ComputerSettings>("set_start_at_login", { on }),
   connectionStatus: () => call<ConnectionStatus>("connection_status"),

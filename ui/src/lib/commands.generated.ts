@@ -20,6 +20,7 @@ export type CommandName =
   | "time_zones"
   | "display_leave"
   | "computer_settings"
+  | "system_settings"
   | "set_close_to_tray"
   | "set_start_at_login"
   | "offers_list"
