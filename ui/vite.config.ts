@@ -9,5 +9,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: "safari15",
     sourcemap: false,
+    // What the window's code bundles, with each package's licence: the packages' copyright
+    // file is made from it (cargo xtask bundle).
+    license: { fileName: ".vite/licenses.json" },
   },
 });

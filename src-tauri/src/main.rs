@@ -14,6 +14,7 @@ mod tray;
 mod windows;
 
 use hotelmate_core::session::config::DataDir;
+use hotelmate_core::session::system::SystemSettings;
 use hotelmate_core::{Desk, DeskOptions};
 use tauri::{Manager, RunEvent};
 
@@ -25,12 +26,21 @@ fn main() {
     if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
         std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
     }
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--hash-pin") {
+        hash_pin();
+    }
+    // What this computer's IT presets; a file the desk cannot use stops it with the reason,
+    // rather than leaving unlocked what IT locked.
+    let system = match SystemSettings::load() {
+        Ok(system) => system,
+        Err(error) => fail(&error.to_string()),
+    };
     let data_dir = match DataDir::from_env() {
         Ok(dir) => dir,
         Err(error) => fail(&error.to_string()),
     };
     logging::init(&data_dir);
-    let args: Vec<String> = std::env::args().skip(1).collect();
     let instance = match single::claim(data_dir.path(), &args) {
         single::Instance::Handed => return,
         single::Instance::First(listener) => listener,
@@ -39,6 +49,7 @@ fn main() {
     let socket_dir = data_dir.path().to_path_buf();
     let options = DeskOptions {
         demo: demo_hotel(),
+        system,
         ..DeskOptions::from_env(data_dir)
     };
     let desk = match Desk::open(options) {
@@ -119,6 +130,26 @@ fn demo_hotel() -> Option<std::sync::Arc<dyn hotelmate_core::desk::DemoLauncher>
 #[cfg(not(feature = "demo"))]
 fn demo_hotel() -> Option<std::sync::Arc<dyn hotelmate_core::desk::DemoLauncher>> {
     None
+}
+
+/// `hotelmate-desk --hash-pin`: reads a PIN on standard input and prints its hash, for the
+/// system settings file's `[display] pin_hash`.
+fn hash_pin() -> ! {
+    let mut pin = String::new();
+    if let Err(error) = std::io::stdin().read_line(&mut pin) {
+        eprintln!("cannot read the PIN: {error}");
+        std::process::exit(2);
+    }
+    match hotelmate_core::desk::hash_new_pin(&pin) {
+        Ok(hash) => {
+            println!("{hash}");
+            std::process::exit(0)
+        }
+        Err(error) => {
+            eprintln!("{error}");
+            std::process::exit(2)
+        }
+    }
 }
 
 fn fail(message: &str) -> ! {

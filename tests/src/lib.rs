@@ -83,11 +83,38 @@ pub fn number_flag(name: &str, known: &[&str], default: u64) -> u64 {
         .unwrap_or(default)
 }
 
+/// The one package of `kind` (`deb`, `rpm`) that `cargo xtask test` bundled from the debug
+/// build, in the folder `variable` names (xtask sets it).
+pub fn bundled_package(variable: &str, kind: &str) -> PathBuf {
+    let dir = std::env::var_os(variable)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug/bundle").join(kind));
+    let found: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| {
+            panic!(
+                "no packages in {} ({e}); cargo xtask test bundles them",
+                dir.display()
+            )
+        })
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == kind))
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "exactly one .{kind} in {}: {found:?}",
+        dir.display()
+    );
+    found.into_iter().next().unwrap()
+}
+
 /// One app installation: a data folder and a keyring service that live across app restarts.
 pub struct AppProfile {
     pub data_dir: tempfile::TempDir,
     pub keyring_service: String,
     name: String,
+    /// More variables the app starts with (a system settings file, say).
+    env: Vec<(String, String)>,
 }
 
 impl AppProfile {
@@ -96,7 +123,14 @@ impl AppProfile {
             data_dir: tempfile::tempdir().unwrap(),
             keyring_service: format!("hotelmate-desk-e2e-{name}-{}", std::process::id()),
             name: name.to_owned(),
+            env: Vec::new(),
         }
+    }
+
+    /// The app of this profile starts with `key` set to `value`.
+    pub fn with_env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.to_owned(), value.to_owned()));
+        self
     }
 
     /// Copies the desk's log (which goes with its data folder) among the artifacts, so it
@@ -152,21 +186,27 @@ pub struct Driver {
     port: u16,
     data_dir: PathBuf,
     keyring_service: String,
+    env: Vec<(String, String)>,
 }
 
 impl Driver {
     /// Starts tauri-driver with the app's environment for `profile`.
     pub fn start(profile: &AppProfile) -> Self {
-        let (child, port) = Self::spawn(profile.data_dir.path(), &profile.keyring_service);
+        let (child, port) = Self::spawn(
+            profile.data_dir.path(),
+            &profile.keyring_service,
+            &profile.env,
+        );
         Self {
             child,
             port,
             data_dir: profile.data_dir.path().to_path_buf(),
             keyring_service: profile.keyring_service.clone(),
+            env: profile.env.clone(),
         }
     }
 
-    fn spawn(data_dir: &Path, keyring_service: &str) -> (Child, u16) {
+    fn spawn(data_dir: &Path, keyring_service: &str, env: &[(String, String)]) -> (Child, u16) {
         let driver = tool(
             "TAURI_DRIVER_BIN",
             PathBuf::from(std::env::var("HOME").unwrap_or_default())
@@ -188,6 +228,7 @@ impl Driver {
             .env("WEBKIT_DISABLE_DMABUF_RENDERER", "0")
             .env("HOTELMATE_DATA_DIR", data_dir)
             .env("HOTELMATE_KEYRING_SERVICE", keyring_service)
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -252,7 +293,8 @@ impl Driver {
                     // WebKitWebDriver's child); left running, it would take the next launch
                     // over (one desk per data folder) and that attempt could never succeed.
                     previous_app_gone(&self.data_dir);
-                    let (child, port) = Self::spawn(&self.data_dir, &self.keyring_service);
+                    let (child, port) =
+                        Self::spawn(&self.data_dir, &self.keyring_service, &self.env);
                     self.child = child;
                     self.port = port;
                 }

@@ -1,89 +1,792 @@
-//! `cargo xtask bundle`: the installable packages, made by Tauri's bundler (the `tauri` CLI from
-//! the npm registry, pinned in ui/package.json) from `src-tauri/tauri.conf.json`: icons, desktop
-//! entry, category, dependencies, and the version of the workspace's Cargo.toml.
+//! `cargo xtask bundle`: the installable packages. Tauri's bundler (the `tauri` CLI from the npm
+//! registry, pinned in ui/package.json) lays each one out from `src-tauri/tauri.conf.json`
+//! (binary, icons, desktop entry, descriptions) and marks the binary with the kind of package it
+//! is in (its updater installs that kind); [`finish`] then makes of it what the distributions
+//! accept, with their own tools: the binary stripped, the manual page, the copyright file
+//! (made by [`crate::copyright`]), the changelog, and the dependencies read off the binary.
 //!
-//! - `cargo xtask bundle`: a release build, then the `.deb` under target/release/bundle/deb/.
+//! - `cargo xtask bundle`: a release build, then `hotelmate-desk_<version>_<arch>.deb` under
+//!   `<target>/release/bundle/deb/` and `hotelmate-desk-<version>-1.<arch>.rpm` under
+//!   `<target>/release/bundle/rpm/`, each checked by lintian and rpmlint, which must say
+//!   nothing.
 //! - `cargo xtask bundle --appimage`: also the AppImage. Tauri's AppImage bundler downloads
 //!   linuxdeploy and the AppImage runtime from GitHub at bundle time; a machine that cannot reach
-//!   GitHub gets that said plainly, after the `.deb` is made.
-//! - [`debug_deb`]: the `.deb` of the debug build the tests already made, for the install test
-//!   (packaging is what it checks, so it needs no second, release, build).
+//!   GitHub gets that said plainly, after the packages are made.
+//! - `cargo xtask bundle --debug`: the same two packages of the debug build, checked the same
+//!   way (quicker, while working on the packaging).
+//! - [`debug_packages`]: the same two packages of the debug build the tests already made, for
+//!   the install and package tests (packaging is what they check, so no release build).
 //!
 //! Not for: signing or publishing packages.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
 
-use crate::run::{workspace_root, Step};
+use crate::run::{target_dir, workspace_root, Step};
 use crate::setup;
 
-/// Where the bundler writes the `.deb` of a profile (`debug` or `release`).
-pub fn deb_dir(root: &Path, profile: &str) -> PathBuf {
-    root.join("target").join(profile).join("bundle/deb")
+/// The package's name, its program's and its documentation folder's.
+const NAME: &str = "hotelmate-desk";
+
+/// Libraries the program loads at run time (so no tool finds them in the binary), as Debian
+/// names their package and as RPM names what the library provides.
+const LOADED_AT_RUN_TIME: &[(&str, &str)] = &[
+    // The tray icon: libappindicator-sys opens it with dlopen.
+    (
+        "libayatana-appindicator3-1",
+        "libayatana-appindicator3.so.1()(64bit)",
+    ),
+];
+
+/// Where the bundler writes the packages of a profile (`debug` or `release`).
+pub fn bundle_dir(profile: &str) -> PathBuf {
+    target_dir().join(profile).join("bundle")
 }
 
-/// `cargo xtask bundle [--appimage]`.
+pub fn deb_dir(profile: &str) -> PathBuf {
+    bundle_dir(profile).join("deb")
+}
+
+pub fn rpm_dir(profile: &str) -> PathBuf {
+    bundle_dir(profile).join("rpm")
+}
+
+/// The finished packages of one build.
+pub struct Packages {
+    pub deb: PathBuf,
+    pub rpm: PathBuf,
+}
+
+/// `cargo xtask bundle [--appimage | --debug]`.
 pub fn run(args: &[String]) -> Result<(), String> {
-    let appimage = match args {
-        [] => false,
-        [flag] if flag == "--appimage" => true,
-        _ => return Err("usage: cargo xtask bundle [--appimage]".into()),
+    let (profile, appimage) = match args {
+        [] => ("release", false),
+        [flag] if flag == "--appimage" => ("release", true),
+        [flag] if flag == "--debug" => ("debug", false),
+        _ => return Err("usage: cargo xtask bundle [--appimage | --debug]".into()),
     };
-    setup::for_app()?;
-    crate::doctor::run(crate::doctor::Needs::App)?;
+    let started = Instant::now();
+    setup::for_bundle()?;
+    crate::doctor::run(crate::doctor::Needs::Bundle)?;
     crate::build_ui()?;
-    Step::new("cargo", &["build", "--release", "-p", "hotelmate-desk"]).run()?;
+    let mut build = vec!["build", "-p", NAME];
+    if profile == "release" {
+        build.push("--release");
+    }
+    Step::new("cargo", &build).run()?;
     let root = workspace_root();
-    bundle(&root, "release", "deb")?;
-    report(&deb_dir(&root, "release"))?;
+    let packages = make(&root, profile)?;
+    let lintian = lintian(&packages.deb, &[])?;
+    let rpmlint = rpmlint(&root, &packages.rpm)?;
+    for (path, checker, said) in [
+        (&packages.deb, "lintian", &lintian),
+        (&packages.rpm, "rpmlint", &rpmlint),
+    ] {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or_default();
+        println!(
+            "{} ({:.1} MB)\n  {checker}: {}",
+            path.display(),
+            size as f64 / 1_000_000.0,
+            if said.trim().is_empty() {
+                "nothing to say"
+            } else {
+                said.trim()
+            }
+        );
+    }
+    println!("bundled in {:.0} s", started.elapsed().as_secs_f64());
     if appimage {
-        bundle(&root, "release", "appimage").map_err(|error| {
+        tauri_bundle(&root, "release", "appimage").map_err(|error| {
             format!(
                 "{error}\nThe AppImage bundler fetches linuxdeploy and the AppImage runtime from \
-                 github.com while it runs; this machine must reach GitHub for it. The .deb above \
-                 is complete."
+                 github.com while it runs; this machine must reach GitHub for it. The packages \
+                 above are complete."
             )
         })?;
         println!(
             "AppImage: {}",
-            root.join("target/release/bundle/appimage").display()
+            bundle_dir("release").join("appimage").display()
         );
     }
     Ok(())
 }
 
-/// The `.deb` of the debug build (which must exist), for the tests.
-pub fn debug_deb(root: &Path) -> Result<(), String> {
-    bundle(root, "debug", "deb")
+/// The `.deb` and `.rpm` of the debug build (which must exist), for the tests.
+pub fn debug_packages(root: &Path) -> Result<Packages, String> {
+    make(root, "debug")
 }
 
-fn bundle(root: &Path, profile: &str, kind: &str) -> Result<(), String> {
-    let out = root.join("target").join(profile).join("bundle").join(kind);
-    // One package per run: an older version's file left beside it would be ambiguous.
-    if out.exists() {
-        std::fs::remove_dir_all(&out)
-            .map_err(|e| format!("cannot empty {}: {e}", out.display()))?;
+/// Bundles the build of `profile` and finishes both packages.
+fn make(root: &Path, profile: &str) -> Result<Packages, String> {
+    for dir in [deb_dir(profile), rpm_dir(profile)] {
+        // One package per run: an older version's file left beside it would be ambiguous.
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)
+                .map_err(|e| format!("cannot empty {}: {e}", dir.display()))?;
+        }
     }
+    tauri_bundle(root, profile, "deb,rpm")?;
+    let facts = Facts::read(root, &only_file(&deb_dir(profile), "deb")?)?;
+    let deb = finish_deb(root, profile, &facts)?;
+    let rpm = finish_rpm(root, profile, &facts)?;
+    // The bundler's own folders, beside the finished packages, are its leftovers.
+    for dir in [deb_dir(profile), rpm_dir(profile)] {
+        for entry in std::fs::read_dir(&dir)
+            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+            .flatten()
+        {
+            if entry.path().is_dir() {
+                remove(&entry.path())?;
+            }
+        }
+    }
+    Ok(Packages { deb, rpm })
+}
+
+fn tauri_bundle(root: &Path, profile: &str, kinds: &str) -> Result<(), String> {
     let cli = root.join("ui/node_modules/.bin/tauri");
-    let mut args = vec!["bundle", "--ci", "--bundles", kind];
+    let mut args = vec!["bundle", "--ci", "--bundles", kinds];
     if profile == "debug" {
         args.push("--debug");
     }
     Step::new(&cli.display().to_string(), &args).run()
 }
 
-fn report(dir: &Path) -> Result<(), String> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("no packages in {}: {e}", dir.display()))?;
-    for entry in entries
+/// The one file with this extension in `dir`.
+fn only_file(dir: &Path, extension: &str) -> Result<PathBuf, String> {
+    let found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("no packages in {}: {e}", dir.display()))?
         .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "deb"))
-    {
-        let size = entry.metadata().map(|m| m.len()).unwrap_or_default();
-        println!(
-            "{} ({:.1} MB)",
-            entry.path().display(),
-            size as f64 / 1_000_000.0
-        );
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == extension))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => Err(format!(
+            "expected one .{extension} in {}, found {found:?}",
+            dir.display()
+        )),
     }
+}
+
+/// What both packages say of themselves, as the bundler wrote it from tauri.conf.json and
+/// Cargo.toml.
+struct Facts {
+    version: String,
+    maintainer: String,
+    summary: String,
+    /// Paragraphs of the long description.
+    description: Vec<String>,
+    recommends: String,
+    section: String,
+    license: String,
+}
+
+impl Facts {
+    fn read(root: &Path, raw_deb: &Path) -> Result<Self, String> {
+        let control = output(Command::new("dpkg-deb").arg("-f").arg(raw_deb))?;
+        let fields = parse_control(&control);
+        let field = |name: &str| {
+            fields
+                .get(name)
+                .cloned()
+                .ok_or_else(|| format!("the bundler's control file has no {name}:\n{control}"))
+        };
+        let described = field("Description")?;
+        let mut lines = described.lines();
+        let summary = lines.next().unwrap_or_default().trim().to_owned();
+        let mut description = vec![String::new()];
+        for line in lines.map(str::trim) {
+            match (line, description.last_mut()) {
+                (".", _) => description.push(String::new()),
+                (text, Some(last)) => {
+                    if !last.is_empty() {
+                        last.push(' ');
+                    }
+                    last.push_str(text);
+                }
+                (_, None) => {}
+            }
+        }
+        description.retain(|p| !p.is_empty());
+        let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
+            .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
+        let license = manifest
+            .lines()
+            .find_map(|l| l.strip_prefix("license = "))
+            .map(|l| l.trim_matches('"').to_owned())
+            .ok_or("the workspace's Cargo.toml names no licence")?;
+        Ok(Self {
+            version: field("Version")?,
+            maintainer: field("Maintainer")?,
+            summary,
+            description,
+            recommends: fields.get("Recommends").cloned().unwrap_or_default(),
+            section: fields
+                .get("Section")
+                .cloned()
+                .unwrap_or_else(|| "misc".into()),
+            license,
+        })
+    }
+}
+
+/// A control file's fields (continuation lines kept, joined by newlines).
+fn parse_control(text: &str) -> BTreeMap<String, String> {
+    let mut fields = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        if line.starts_with(' ') {
+            if let Some(value) = current.as_ref().and_then(|name| fields.get_mut(name)) {
+                let value: &mut String = value;
+                value.push('\n');
+                value.push_str(line);
+            }
+        } else if let Some((name, value)) = line.split_once(':') {
+            fields.insert(name.to_owned(), value.trim().to_owned());
+            current = Some(name.to_owned());
+        }
+    }
+    fields
+}
+
+/// Makes the `.deb` of the bundler's a Debian package: see the module's doc.
+fn finish_deb(root: &Path, profile: &str, facts: &Facts) -> Result<PathBuf, String> {
+    let dir = deb_dir(profile);
+    let raw = only_file(&dir, "deb")?;
+    let tree = bundle_dir(profile).join("deb-tree");
+    fresh_dir(&tree)?;
+    run_quietly(Command::new("dpkg-deb").arg("-R").arg(&raw).arg(&tree))?;
+    let arch = output(
+        Command::new("dpkg-deb")
+            .args(["-f"])
+            .arg(&raw)
+            .arg("Architecture"),
+    )?
+    .trim()
+    .to_owned();
+    add_common_files(root, &tree, facts)?;
+    let doc = tree.join("usr/share/doc").join(NAME);
+    std::fs::create_dir_all(&doc).map_err(|e| format!("cannot create {}: {e}", doc.display()))?;
+    write(&doc.join("copyright"), &copyright(root, facts)?)?;
+    gzip(&root.join("packaging/changelog"), &doc.join("changelog.gz"))?;
+    // What lintian is told to let pass, each with its reason on the line before.
+    let overrides = root.join("packaging/lintian-overrides");
+    if overrides.is_file() {
+        let dir = tree.join("usr/share/lintian/overrides");
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        copy(&overrides, &dir.join(NAME))?;
+    }
+    normalise_modes(&tree)?;
+
+    let mut depends = shlibdeps(&tree)?;
+    for (package, _) in LOADED_AT_RUN_TIME {
+        if !depends
+            .iter()
+            .any(|d| d.split(' ').next() == Some(*package))
+        {
+            depends.push((*package).to_owned());
+        }
+    }
+    let mut control = format!(
+        "Package: {NAME}\nVersion: {}\nArchitecture: {arch}\nMaintainer: {}\n\
+         Installed-Size: {}\nDepends: {}\n",
+        facts.version,
+        facts.maintainer,
+        installed_size(&tree)?,
+        depends.join(", ")
+    );
+    if !facts.recommends.is_empty() {
+        control.push_str(&format!("Recommends: {}\n", facts.recommends));
+    }
+    control.push_str(&format!(
+        "Section: {}\nPriority: optional\nDescription: {}\n",
+        facts.section, facts.summary
+    ));
+    for (i, paragraph) in facts.description.iter().enumerate() {
+        if i > 0 {
+            control.push_str(" .\n");
+        }
+        for line in wrap(paragraph, 79) {
+            control.push_str(&format!(" {line}\n"));
+        }
+    }
+    let debian = tree.join("DEBIAN");
+    // The bundler's files are made anew here: the control above, the sums of the files as
+    // they now are.
+    for entry in std::fs::read_dir(&debian)
+        .map_err(|e| format!("cannot read {}: {e}", debian.display()))?
+        .flatten()
+    {
+        remove(&entry.path())?;
+    }
+    write(&debian.join("control"), &control)?;
+    write(&debian.join("md5sums"), &md5sums(&tree)?)?;
+    normalise_modes(&tree)?;
+
+    let out = dir.join(format!("{NAME}_{}_{arch}.deb", facts.version));
+    remove(&raw)?;
+    run_quietly(
+        Command::new("dpkg-deb")
+            .args(["--root-owner-group", "-Zxz", "--build"])
+            .arg(&tree)
+            .arg(&out),
+    )?;
+    remove(&tree)?;
+    Ok(out)
+}
+
+/// Makes the `.rpm` of the bundler's an RPM package the same way, rebuilt by rpmbuild (which
+/// reads the libraries the binary needs off it, as sonames every RPM distribution resolves).
+fn finish_rpm(root: &Path, profile: &str, facts: &Facts) -> Result<PathBuf, String> {
+    let dir = rpm_dir(profile);
+    let raw = only_file(&dir, "rpm")?;
+    let work = bundle_dir(profile).join("rpm-work");
+    fresh_dir(&work)?;
+    let tree = work.join("root");
+    fresh_dir(&tree)?;
+    // rpm2archive, not rpm2cpio: Debian 12's rpm2cpio exits 1 on the bundler's package,
+    // having written all of it.
+    let archive = work.join("payload.tar");
+    let package =
+        std::fs::File::open(&raw).map_err(|e| format!("cannot open {}: {e}", raw.display()))?;
+    let written = std::fs::File::create(&archive)
+        .map_err(|e| format!("cannot create {}: {e}", archive.display()))?;
+    run_quietly(
+        Command::new("rpm2archive")
+            .arg("-n")
+            .stdin(package)
+            .stdout(written),
+    )?;
+    run_quietly(
+        Command::new("tar")
+            .arg("-xf")
+            .arg(&archive)
+            .arg("-C")
+            .arg(&tree),
+    )?;
+    remove(&archive)?;
+    let arch = output(
+        Command::new("rpm")
+            .args(["-qp", "--qf", "%{ARCH}"])
+            .arg(&raw),
+    )?;
+    add_common_files(root, &tree, facts)?;
+    let licenses = tree.join("usr/share/licenses").join(NAME);
+    std::fs::create_dir_all(&licenses)
+        .map_err(|e| format!("cannot create {}: {e}", licenses.display()))?;
+    write(&licenses.join("copyright"), &copyright(root, facts)?)?;
+    normalise_modes(&tree)?;
+
+    let mut files = Vec::new();
+    list_files(&tree, &tree, &mut files)?;
+    let mut spec = format!(
+        "Name: {NAME}\nVersion: {}\nRelease: 1\nSummary: {}\nLicense: {}\n\
+         Group: Applications/Productivity\nPackager: {}\n",
+        facts.version, facts.summary, facts.license, facts.maintainer
+    );
+    for (_, provided) in LOADED_AT_RUN_TIME {
+        spec.push_str(&format!("Requires: {provided}\n"));
+    }
+    for recommended in facts.recommends.split(',').map(str::trim) {
+        if !recommended.is_empty() {
+            spec.push_str(&format!("Recommends: {recommended}\n"));
+        }
+    }
+    spec.push_str("\n%description\n");
+    for (i, paragraph) in facts.description.iter().enumerate() {
+        if i > 0 {
+            spec.push('\n');
+        }
+        for line in wrap(paragraph, 79) {
+            spec.push_str(&format!("{line}\n"));
+        }
+    }
+    spec.push_str(&format!(
+        "\n%install\ncp -a '{}'/. %{{buildroot}}/\n\n%files\n",
+        tree.display()
+    ));
+    for file in &files {
+        let marker = if file.starts_with("/usr/share/licenses/") {
+            "%license "
+        } else if file.starts_with("/usr/share/man/") {
+            "%doc "
+        } else {
+            ""
+        };
+        spec.push_str(&format!("{marker}\"{file}\"\n"));
+    }
+    spec.push_str("\n%changelog\n");
+    spec.push_str(&rpm_changelog(&root.join("packaging/changelog"))?);
+    let spec_path = work.join(format!("{NAME}.spec"));
+    write(&spec_path, &spec)?;
+    let topdir = format!("_topdir {}", work.join("rpmbuild").display());
+    run_quietly(
+        Command::new("rpmbuild")
+            .args(["-bb", "--quiet", "--define", &topdir])
+            // The binary is stripped above; no debuginfo package, no build-id links.
+            .args(["--define", "debug_package %{nil}"])
+            .args(["--define", "_build_id_links none"])
+            .args(["--define", "__strip /bin/true"])
+            .arg(&spec_path),
+    )?;
+    let built = work
+        .join("rpmbuild/RPMS")
+        .join(&arch)
+        .join(format!("{NAME}-{}-1.{arch}.rpm", facts.version));
+    let out = dir.join(built.file_name().ok_or("rpmbuild made no file")?);
+    remove(&raw)?;
+    std::fs::rename(&built, &out).map_err(|e| format!("cannot move {}: {e}", built.display()))?;
+    remove(&work)?;
+    Ok(out)
+}
+
+/// The program stripped of its symbols (as Debian's dh_strip does) and the manual page, in a
+/// package's tree.
+fn add_common_files(root: &Path, tree: &Path, facts: &Facts) -> Result<(), String> {
+    let binary = tree.join("usr/bin").join(NAME);
+    run_quietly(
+        Command::new("strip")
+            .args(["--remove-section=.comment", "--remove-section=.note"])
+            .arg(&binary),
+    )?;
+    let man = tree.join("usr/share/man/man1");
+    std::fs::create_dir_all(&man).map_err(|e| format!("cannot create {}: {e}", man.display()))?;
+    let page = std::fs::read_to_string(root.join("packaging/hotelmate-desk.1"))
+        .map_err(|e| format!("cannot read the manual page: {e}"))?;
+    // The page's date and version are the package's.
+    let date = changelog_date(&root.join("packaging/changelog"))?;
+    let page = page.replacen(
+        ".TH HOTELMATE-DESK 1 \"\" \"HotelMate Desk\"",
+        &format!(
+            ".TH HOTELMATE-DESK 1 \"{date}\" \"HotelMate Desk {}\"",
+            facts.version
+        ),
+        1,
+    );
+    let source = tree.join("hotelmate-desk.1");
+    write(&source, &page)?;
+    gzip(&source, &man.join("hotelmate-desk.1.gz"))?;
+    remove(&source)
+}
+
+/// The copyright file of both packages.
+fn copyright(root: &Path, facts: &Facts) -> Result<String, String> {
+    crate::copyright::generate(
+        root,
+        &crate::copyright::Upstream {
+            name: "HotelMate Desk",
+            contact: &facts.maintainer,
+            holder: "HotelMate",
+            license: &facts.license,
+        },
+    )
+}
+
+/// The top entry's date of the Debian changelog, as a manual page dates itself (2026-11-24).
+fn changelog_date(changelog: &Path) -> Result<String, String> {
+    let text = std::fs::read_to_string(changelog)
+        .map_err(|e| format!("cannot read {}: {e}", changelog.display()))?;
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(" -- "))
+        .ok_or("the changelog has no sign-off line")?;
+    let date = line
+        .split("  ")
+        .nth(1)
+        .ok_or("the changelog's sign-off line has no date")?;
+    output(Command::new("date").args(["-u", "-d", date, "+%Y-%m-%d"])).map(|d| d.trim().to_owned())
+}
+
+/// The Debian changelog in RPM's form.
+fn rpm_changelog(changelog: &Path) -> Result<String, String> {
+    let text = std::fs::read_to_string(changelog)
+        .map_err(|e| format!("cannot read {}: {e}", changelog.display()))?;
+    let mut out = String::new();
+    let mut version = String::new();
+    let mut items: Vec<String> = Vec::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix(&format!("{NAME} (")) {
+            version = rest.split(')').next().unwrap_or_default().to_owned();
+        } else if let Some(item) = line.strip_prefix("  * ") {
+            items.push(item.to_owned());
+        } else if let Some(more) = line.strip_prefix("    ") {
+            if let Some(last) = items.last_mut() {
+                last.push(' ');
+                last.push_str(more);
+            }
+        } else if let Some(sign_off) = line.strip_prefix(" -- ") {
+            let (who, date) = sign_off
+                .split_once("  ")
+                .ok_or("a changelog sign-off line without a date")?;
+            let day = output(Command::new("date").args(["-u", "-d", date, "+%a %b %d %Y"]))?;
+            out.push_str(&format!("* {} {who} - {version}-1\n", day.trim()));
+            for item in items.drain(..) {
+                for (i, line) in wrap(&item, 77).iter().enumerate() {
+                    out.push_str(if i == 0 { "- " } else { "  " });
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
+/// The package's Depends, from the libraries the binary is linked with (dpkg-shlibdeps reads
+/// which Debian package has each, and the version the binary needs).
+fn shlibdeps(tree: &Path) -> Result<Vec<String>, String> {
+    let work = tree
+        .parent()
+        .ok_or("the package tree has no parent")?
+        .join("shlibdeps");
+    fresh_dir(&work.join("debian"))?;
+    write(
+        &work.join("debian/control"),
+        &format!("Source: {NAME}\n\nPackage: {NAME}\nArchitecture: any\n"),
+    )?;
+    let binary = tree.join("usr/bin").join(NAME);
+    let found = output(
+        Command::new("dpkg-shlibdeps")
+            .args(["-O", "--warnings=0", "-e"])
+            .arg(&binary)
+            .current_dir(&work),
+    )?;
+    remove(&work)?;
+    let depends = found
+        .lines()
+        .find_map(|l| l.strip_prefix("shlibs:Depends="))
+        .ok_or_else(|| format!("dpkg-shlibdeps found no libraries: {found}"))?;
+    Ok(depends.split(", ").map(str::to_owned).collect())
+}
+
+/// Installed-Size as dpkg-gencontrol counts it: KiB, each file rounded up, a folder 1.
+fn installed_size(tree: &Path) -> Result<u64, String> {
+    fn walk(dir: &Path, total: &mut u64) -> Result<(), String> {
+        for entry in std::fs::read_dir(dir)
+            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+            .flatten()
+        {
+            let path = entry.path();
+            if path.file_name().is_some_and(|n| n == "DEBIAN") {
+                continue;
+            }
+            let meta =
+                std::fs::symlink_metadata(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            if meta.is_dir() {
+                *total += 1;
+                walk(&path, total)?;
+            } else {
+                *total += meta.len().div_ceil(1024);
+            }
+        }
+        Ok(())
+    }
+    let mut total = 0;
+    walk(tree, &mut total)?;
+    Ok(total)
+}
+
+/// Every file of the tree, `/usr/...`, sorted.
+fn list_files(tree: &Path, dir: &Path, files: &mut Vec<String>) -> Result<(), String> {
+    for entry in std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .flatten()
+    {
+        let path = entry.path();
+        if path.is_dir() {
+            if path.file_name().is_some_and(|n| n == "DEBIAN") {
+                continue;
+            }
+            list_files(tree, &path, files)?;
+        } else if let Ok(relative) = path.strip_prefix(tree) {
+            files.push(format!("/{}", relative.display()));
+        }
+    }
+    files.sort();
     Ok(())
+}
+
+fn md5sums(tree: &Path) -> Result<String, String> {
+    let mut files = Vec::new();
+    list_files(tree, tree, &mut files)?;
+    let relative: Vec<&str> = files.iter().map(|f| f.trim_start_matches('/')).collect();
+    output(Command::new("md5sum").args(&relative).current_dir(tree))
+}
+
+/// Folders 0755, files 0644, programs 0755: what Debian's policy asks of a package's files.
+fn normalise_modes(tree: &Path) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    fn walk(dir: &Path, executable: bool) -> Result<(), String> {
+        set_mode(dir, 0o755)?;
+        for entry in std::fs::read_dir(dir)
+            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+            .flatten()
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, path.ends_with("usr/bin"))?;
+            } else {
+                set_mode(&path, if executable { 0o755 } else { 0o644 })?;
+            }
+        }
+        Ok(())
+    }
+    fn set_mode(path: &Path, mode: u32) -> Result<(), String> {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+            .map_err(|e| format!("cannot set the mode of {}: {e}", path.display()))
+    }
+    walk(tree, false)
+}
+
+/// Lines of at most `width` characters, broken between words.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// What lintian says of a `.deb` (errors, warnings; nothing when it is clean), failing when
+/// it finds either. `suppress` names tags a caller has a reason to let pass.
+pub fn lintian(deb: &Path, suppress: &[&str]) -> Result<String, String> {
+    let mut command = Command::new("lintian");
+    command.args(["--fail-on", "error,warning"]);
+    if !suppress.is_empty() {
+        command.args(["--suppress-tags", &suppress.join(",")]);
+    }
+    let result = command
+        .arg(deb)
+        .output()
+        .map_err(|e| format!("cannot run lintian: {e}"))?;
+    let said = String::from_utf8_lossy(&result.stdout).into_owned();
+    if result.status.success() {
+        Ok(said)
+    } else {
+        Err(format!(
+            "lintian finds fault with {}:\n{said}{}",
+            deb.display(),
+            String::from_utf8_lossy(&result.stderr)
+        ))
+    }
+}
+
+/// What rpmlint says of an `.rpm` with the project's settings (packaging/rpmlint.toml, each
+/// filter with its reason), failing on any error or warning.
+pub fn rpmlint(root: &Path, rpm: &Path) -> Result<String, String> {
+    let result = Command::new("rpmlint")
+        .arg("-c")
+        .arg(root.join("packaging/rpmlint.toml"))
+        .arg(rpm)
+        .output()
+        .map_err(|e| format!("cannot run rpmlint: {e}"))?;
+    let said = String::from_utf8_lossy(&result.stdout).into_owned();
+    let clean = said.contains(" 0 errors, 0 warnings");
+    if result.status.success() && clean {
+        Ok(said)
+    } else {
+        Err(format!(
+            "rpmlint finds fault with {}:\n{said}{}",
+            rpm.display(),
+            String::from_utf8_lossy(&result.stderr)
+        ))
+    }
+}
+
+fn output(command: &mut Command) -> Result<String, String> {
+    let shown = format!("{command:?}");
+    let result = command
+        .output()
+        .map_err(|e| format!("cannot run {shown}: {e}"))?;
+    if result.status.success() {
+        Ok(String::from_utf8_lossy(&result.stdout).into_owned())
+    } else {
+        Err(format!(
+            "{shown} failed ({}): {}",
+            result.status,
+            String::from_utf8_lossy(&result.stderr)
+        ))
+    }
+}
+
+fn run_quietly(command: &mut Command) -> Result<(), String> {
+    output(command).map(drop)
+}
+
+fn gzip(source: &Path, target: &Path) -> Result<(), String> {
+    // -n: no name or time inside, so the same page gives the same bytes.
+    let compressed = Command::new("gzip")
+        .args(["-9n", "-c"])
+        .arg(source)
+        .output()
+        .map_err(|e| format!("cannot run gzip: {e}"))?;
+    if !compressed.status.success() {
+        return Err(format!("gzip {} failed", source.display()));
+    }
+    std::fs::write(target, compressed.stdout)
+        .map_err(|e| format!("cannot write {}: {e}", target.display()))
+}
+
+fn fresh_dir(dir: &Path) -> Result<(), String> {
+    if dir.exists() {
+        remove(dir)?;
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))
+}
+
+fn remove(path: &Path) -> Result<(), String> {
+    let removed = if path.is_dir() {
+        std::fs::remove_dir_all(path)
+    } else {
+        std::fs::remove_file(path)
+    };
+    removed.map_err(|e| format!("cannot remove {}: {e}", path.display()))
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn copy(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::copy(from, to)
+        .map(drop)
+        .map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), to.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_description_is_wrapped_between_words() {
+        let text = "HotelMate Desk is the staff desk for hotels on HotelMate. It keeps the \
+                    hotel's offers on this computer so staff can go on working.";
+        let lines = wrap(text, 40);
+        assert!(lines.iter().all(|l| l.chars().count() <= 40), "{lines:?}");
+        assert_eq!(lines.join(" "), text);
+    }
+
+    #[test]
+    fn control_fields_keep_their_continuation_lines() {
+        let fields = parse_control(
+            "Package: hotel-mate-desk\nDescription: Staff desk\n Long one.\n .\n More.\n",
+        );
+        assert_eq!(fields["Package"], "hotel-mate-desk");
+        assert_eq!(fields["Description"], "Staff desk\n Long one.\n .\n More.");
+    }
 }

@@ -23,6 +23,8 @@ struct Check {
 pub enum Needs {
     /// `cargo xtask demo`: building and running the app.
     App,
+    /// `cargo xtask bundle`: the app, and the packaging tools.
+    Bundle,
     /// `cargo xtask test`: everything.
     Tests,
 }
@@ -96,6 +98,10 @@ fn checks(needs: Needs) -> Vec<Check> {
         "xtask: npm ci in ui (@tauri-apps/cli)",
     ));
     if needs == Needs::App {
+        return all;
+    }
+    all.extend(package_checks(packages::PACKAGING));
+    if needs == Needs::Bundle {
         return all;
     }
     all.extend(package_checks(packages::TEST));

@@ -7,13 +7,15 @@
 //!   [--hours N]]`: the benchmarks, each against a reference in the same run; tables on stdout,
 //!   JSON under `target/bench/`. `chat` is the core's Messages reads, then a guest's flood of
 //!   the real window (10,000 messages in 90 s) beside a pusher-js client on the same channel.
-//! - `bundle [--appimage]`: the installable `.deb` (and AppImage) of a release build.
+//! - `bundle [--appimage | --debug]`: the installable `.deb` and `.rpm` (and AppImage) of a
+//!   release build (or of the debug build), checked by lintian and rpmlint.
 //! - `setup`: only the installs (idempotent; fast when everything is there).
 //! - `doctor`: what the commands rely on, found or missing, with what provides each.
 //!
 //! Not for: anything the app itself does at run time.
 
 mod bundle;
+mod copyright;
 mod desktop;
 mod doctor;
 mod packages;
@@ -36,7 +38,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(&args[1..]),
         Some(desktop::INNER_COMMAND) => desktop::inner(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <demo | test [nextest filters] | bundle [--appimage] | bench [realtime|media|sync|pictures|chat [--messages N] [--seconds S]|load|converge [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types]|soak [--hours N]] | setup | doctor>");
+            eprintln!("usage: cargo xtask <demo | test [nextest filters] | bundle [--appimage | --debug] | bench [realtime|media|sync|pictures|chat [--messages N] [--seconds S]|load|converge [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types]|soak [--hours N]] | setup | doctor>");
             return ExitCode::from(2);
         }
     };
@@ -70,7 +72,7 @@ fn demo() -> Result<(), String> {
     doctor::run(doctor::Needs::App)?;
     build_ui()?;
     Step::new("cargo", &["build", "--workspace", "--bins"]).run()?;
-    let app = workspace_root().join("target/debug/hotelmate-desk");
+    let app = run::target_dir().join("debug/hotelmate-desk");
     Step::new(&app.display().to_string(), &[]).run()
 }
 
@@ -183,8 +185,8 @@ fn bench(names: &[String]) -> Result<(), String> {
                 let mut env = setup::test_env(&root);
                 for (key, value) in &mut env {
                     if key == "HOTELMATE_APP_BIN" {
-                        *value = root
-                            .join("target/release/hotelmate-desk")
+                        *value = run::target_dir()
+                            .join("release/hotelmate-desk")
                             .display()
                             .to_string();
                     }
@@ -266,8 +268,9 @@ fn test(filters: &[String]) -> Result<(), String> {
     // Rust handlers: a call that no longer matches its command fails here.
     Step::new("npm", &["run", "check"]).dir("ui").run()?;
     Step::new("cargo", &["build", "--workspace", "--bins"]).run()?;
-    // The install test installs this package and starts what it installed.
-    bundle::debug_deb(&root)?;
+    // The install tests unpack these packages and start what they installed; the package
+    // tests run lintian and rpmlint on them.
+    bundle::debug_packages(&root)?;
     Step::new("cargo", &["test", "--workspace", "--doc"]).run()?;
     fuzz_frame_decoder(&root)?;
     let artifacts = root.join("target/e2e");

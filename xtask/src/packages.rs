@@ -37,6 +37,23 @@ pub const APP: &[Package] = &[
     ),
 ];
 
+/// Making and checking the installable packages (`cargo xtask bundle`, and the debug packages
+/// of `cargo xtask test`).
+pub const PACKAGING: &[Package] = &[
+    package(
+        "dpkg-dev",
+        "dpkg-shlibdeps, the .deb's Depends from the binary's libraries",
+    ),
+    package("binutils", "strip, the packaged binary without symbols"),
+    package(
+        "rpm",
+        "rpmbuild, the .rpm; rpm2archive and rpm2cpio, opening .rpm files",
+    ),
+    package("cpio", "unpacking an .rpm's files in the install test"),
+    package("lintian", "Debian's package checker, on the .deb"),
+    package("rpmlint", "the RPM package checker, on the .rpm"),
+];
+
 /// The private desktop session of the tests, sockudo's build, and the benchmarks' references.
 pub const TEST: &[Package] = &[
     package("xvfb", "the tests' private display"),

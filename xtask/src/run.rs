@@ -9,6 +9,15 @@ pub fn workspace_root() -> PathBuf {
     manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
 }
 
+/// Where cargo puts what it builds: `CARGO_TARGET_DIR` when set (relative to the workspace),
+/// else the workspace's target/.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty()) {
+        Some(dir) => workspace_root().join(dir),
+        None => workspace_root().join("target"),
+    }
+}
+
 pub struct Step {
     command: Command,
     shown: String,

@@ -19,8 +19,18 @@ pub fn for_app() -> Result<(), String> {
     npm_ci("ui")
 }
 
+/// What `cargo xtask bundle` needs: the app's, and Debian's and RPM's packaging tools.
+pub fn for_bundle() -> Result<(), String> {
+    apt(packages::PACKAGING)?;
+    for_app()
+}
+
 pub fn all() -> Result<(), String> {
-    let packages: Vec<&Package> = packages::APP.iter().chain(packages::TEST).collect();
+    let packages: Vec<&Package> = packages::APP
+        .iter()
+        .chain(packages::PACKAGING)
+        .chain(packages::TEST)
+        .collect();
     apt(&packages)?;
     node()?;
     npm_ci("ui")?;
@@ -69,12 +79,16 @@ pub fn test_env(root: &Path) -> Vec<(String, String)> {
     vec![
         (
             "HOTELMATE_APP_BIN".into(),
-            show(root.join("target/debug/hotelmate-desk")),
+            show(crate::run::target_dir().join("debug/hotelmate-desk")),
         ),
         ("TAURI_DRIVER_BIN".into(), show(tauri_driver_path())),
         (
             "HOTELMATE_DEB_DIR".into(),
-            show(crate::bundle::deb_dir(root, "debug")),
+            show(crate::bundle::deb_dir("debug")),
+        ),
+        (
+            "HOTELMATE_RPM_DIR".into(),
+            show(crate::bundle::rpm_dir("debug")),
         ),
         ("SOCKUDO_BIN".into(), show(tools.join("bin/sockudo"))),
         ("PUSHER_JS_DIR".into(), show(root.join("tests/node"))),

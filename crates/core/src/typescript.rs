@@ -24,6 +24,7 @@ pub(crate) fn generated_typescript() -> String {
         SignInAgain::decl(),
         DeskInfo::decl(),
         ComputerSettings::decl(),
+        crate::session::system::SystemSettings::decl(),
         OutboxSummary::decl(),
         crate::events::AreaStatus::decl(),
         crate::engine::store::UnsentWork::decl(),

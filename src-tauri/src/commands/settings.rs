@@ -1,6 +1,8 @@
-//! This computer's settings: keep running in the tray when the window is closed; start at login.
+//! This computer's settings: keep running in the tray when the window is closed; start at login;
+//! what its IT presets for every user (the system settings file).
 
 use hotelmate_core::desk::{ComputerSettings, ErrorCode};
+use hotelmate_core::session::system::SystemSettings;
 use hotelmate_core::{Desk, UiError};
 use tauri::State;
 
@@ -14,6 +16,13 @@ fn current(desk: &Desk) -> ComputerSettings {
 command! {
     pub fn computer_settings(desk: State<'_, Desk>) -> ComputerSettings {
         current(&desk)
+    }
+}
+
+command! {
+    /// What this computer's IT presets for every user (the system settings file).
+    pub fn system_settings(desk: State<'_, Desk>) -> SystemSettings {
+        desk.system_settings()
     }
 }
 

@@ -6,6 +6,7 @@ import type { CommandName, Commands } from "./commands.generated";
 import type {
   AreaStatus,
   ComputerSettings,
+  SystemSettings,
   Conflict,
   UnsentWork,
   ConversationFilter,
@@ -40,6 +41,7 @@ import type {
 
 export type {
   AreaStatus,
+  SystemSettings,
   UnsentWork,
   AttachmentView,
   ChatMessageView,
@@ -166,6 +168,8 @@ export const backend = {
   unsentWork: () => call("unsent_work"),
   deskInfo: () => call("desk_info"),
   computerSettings: () => call("computer_settings"),
+  /** What this computer's IT presets in the system settings file (the sign-in form shows it). */
+  systemSettings: () => call("system_settings"),
   setCloseToTray: (on: boolean) => call("set_close_to_tray", { on }),
   setStartAtLogin: (on: boolean) => call("set_start_at_login", { on }),
   connectionStatus: () => call("connection_status"),

@@ -69,6 +69,7 @@ export interface Commands {
   connection_status: { args: null; result: G.ConnectionStatus };
   unavailable_areas: { args: null; result: Array<G.AreaStatus> };
   computer_settings: { args: null; result: G.ComputerSettings };
+  system_settings: { args: null; result: G.SystemSettings };
   set_close_to_tray: { args: { on: boolean }; result: G.ComputerSettings };
   set_start_at_login: { args: { on: boolean }; result: G.ComputerSettings };
   team_board: { args: { query: string }; result: G.TeamBoard };

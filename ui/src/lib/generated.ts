@@ -64,6 +64,32 @@ close_to_tray: boolean,
  */
 start_at_login: boolean, };
 
+export type SystemSettings = { 
+/**
+ * The file the settings come from; `None` when there is none.
+ */
+source: string | null, 
+/**
+ * The hotel's server, as the sign-in form is to show it.
+ */
+server_url: string | null, 
+/**
+ * Staff cannot sign in to another server on this computer.
+ */
+server_locked: boolean, pusher: PusherEndpoint | null, 
+/**
+ * Staff cannot change the live updates on this computer.
+ */
+pusher_locked: boolean, 
+/**
+ * This computer is (or is not) a reception display.
+ */
+is_display: boolean | null, 
+/**
+ * Whether it is a display, and its PIN, cannot be changed on this computer.
+ */
+display_locked: boolean, };
+
 export type OutboxSummary = { pending: number, conflicts: number, rejected: number, };
 
 export type AreaStatus = { resource: ResourceKind, message: string, };
@@ -218,7 +244,16 @@ monitor: string | null,
 /**
  * A PIN to leave the display is set on this computer.
  */
-has_pin: boolean, };
+has_pin: boolean, 
+/**
+ * The settings above that this computer's IT set in the system settings file
+ * (`is_display`, `pin`), which staff cannot change here.
+ */
+from_system: Array<string>, 
+/**
+ * That file, when it sets any.
+ */
+system_file: string | null, };
 
 export type DisplaySettingsChange = { time_zone: string, rotation_seconds: number, is_display: boolean, monitor: string | null, };
 

@@ -14,8 +14,8 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 
 pub use crate::features::display::desk::{
-    bookable_on, time_zones, today_in, DisplayContent, DisplaySettings, DisplaySettingsChange,
-    LeaveDisplay, SlideImage,
+    bookable_on, hash_new_pin, time_zones, today_in, DisplayContent, DisplaySettings,
+    DisplaySettingsChange, LeaveDisplay, SlideImage,
 };
 pub use crate::features::galleries::desk::{GalleryPatch, ImagePatch};
 pub use crate::features::hotel_images::desk::HotelImageSlot;
@@ -58,6 +58,8 @@ pub struct DeskOptions {
     pub unavailable_recheck: Duration,
     /// Where pictures and files may be fetched from besides the hotel's server (https only).
     pub media_hosts: Vec<String>,
+    /// What this computer's IT presets (the system settings file); empty without one.
+    pub system: crate::session::system::SystemSettings,
 }
 
 impl DeskOptions {
@@ -75,6 +77,7 @@ impl DeskOptions {
                 .iter()
                 .map(|h| (*h).to_owned())
                 .collect(),
+            system: crate::session::system::SystemSettings::default(),
         }
     }
 
@@ -300,8 +303,16 @@ impl Desk {
         }
     }
 
-    /// Signs in to a real HotelMate server.
-    pub async fn sign_in(&self, request: SignInRequest) -> Result<SessionInfo, DeskError> {
+    /// Signs in to a real HotelMate server: the one the system settings file locks, if any,
+    /// with its live updates if it locks those.
+    pub async fn sign_in(&self, mut request: SignInRequest) -> Result<SessionInfo, DeskError> {
+        let system = &self.inner.options.system;
+        if let (true, Some(preset)) = (system.server_locked, &system.server_url) {
+            request.server_url.clone_from(preset);
+        }
+        if system.pusher_locked {
+            request.pusher.clone_from(&system.pusher);
+        }
         let base = ApiBase::parse(&request.server_url)?;
         if let Some(pusher) = &request.pusher {
             pusher.validate()?;
@@ -325,6 +336,11 @@ impl Desk {
         let account = format!("demo:{username}");
         self.sign_in_at(api_base, Some(pusher), account, true, &username, &password)
             .await
+    }
+
+    /// What this computer's IT presets, for the sign-in form (the PIN's hash stays here).
+    pub fn system_settings(&self) -> crate::session::system::SystemSettings {
+        self.inner.options.system.clone()
     }
 
     /// Whether this build has the built-in demo hotel.

@@ -1,5 +1,7 @@
 //! Who is signed in where: this computer's data folder and the addresses the desk talks to
-//! ([`config`]), and the staff token, kept in the OS keyring only ([`secrets`]).
+//! ([`config`]), what a hotel's IT presets for every user of the computer ([`system`]), and the
+//! staff token, kept in the OS keyring only ([`secrets`]).
 
 pub mod config;
 pub mod secrets;
+pub mod system;

@@ -43,6 +43,11 @@ pub struct DisplaySettings {
     pub monitor: Option<String>,
     /// A PIN to leave the display is set on this computer.
     pub has_pin: bool,
+    /// The settings above that this computer's IT set in the system settings file
+    /// (`is_display`, `pin`), which staff cannot change here.
+    pub from_system: Vec<String>,
+    /// That file, when it sets any.
+    pub system_file: Option<String>,
 }
 
 /// What the desk window sets (the PIN is set on its own).
@@ -200,6 +205,28 @@ fn hash_pin(pin: &str) -> Result<String, DeskError> {
         .map_err(|err| DeskError::Interrupted(format!("hashing the PIN: {err}")))
 }
 
+/// A new PIN's stored form, refused unless it is 6 to 12 digits (also what
+/// `hotelmate-desk --hash-pin` prints for the system settings file).
+pub fn hash_new_pin(pin: &str) -> Result<String, DeskError> {
+    let pin = pin.trim();
+    if !PIN_DIGITS.contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(DeskError::InvalidInput {
+            field: "pin",
+            message: format!(
+                "A PIN is {} to {} digits",
+                PIN_DIGITS.start(),
+                PIN_DIGITS.end()
+            ),
+        });
+    }
+    hash_pin(pin)
+}
+
+/// Whether `hash` is a PIN's Argon2id hash as [`hash_new_pin`] makes it.
+pub fn is_pin_hash(hash: &str) -> bool {
+    hash.starts_with("$argon2id$") && argon2::password_hash::PasswordHash::new(hash).is_ok()
+}
+
 /// Whether `pin` is the one `stored` keeps: an Argon2id PHC string, or (set before it) one
 /// salted SHA-256 as `salt$hex`, which is replaced by the slow hash once the PIN is typed.
 fn pin_matches(stored: &str, pin: &str) -> bool {
@@ -253,9 +280,17 @@ impl Display<'_> {
         }
     }
 
-    /// This computer's display settings.
+    /// This computer's display settings; what the system settings file sets wins.
     pub fn settings(&self) -> Result<DisplaySettings, DeskError> {
         let stored = self.stored();
+        let system = &self.desk.inner.options.system;
+        let mut from_system = Vec::new();
+        if system.is_display.is_some() {
+            from_system.push("is_display".to_owned());
+        }
+        if system.pin_hash.is_some() {
+            from_system.push("pin".to_owned());
+        }
         Ok(DisplaySettings {
             time_zone: stored
                 .time_zone
@@ -265,9 +300,14 @@ impl Display<'_> {
                 .rotation_seconds
                 .unwrap_or(DEFAULT_ROTATION_SECONDS)
                 .clamp(*ROTATION_RANGE.start(), *ROTATION_RANGE.end()),
-            is_display: stored.is_display,
+            is_display: system.is_display.unwrap_or(stored.is_display),
             monitor: stored.monitor,
-            has_pin: self.desk.inner.store.preference(PIN_KEY)?.is_some(),
+            has_pin: system.pin_hash.is_some()
+                || self.desk.inner.store.preference(PIN_KEY)?.is_some(),
+            system_file: (!from_system.is_empty())
+                .then(|| system.source.clone())
+                .flatten(),
+            from_system,
         })
     }
 
@@ -292,6 +332,13 @@ impl Display<'_> {
                 message: "A slide stays on screen for 5 to 120 seconds".into(),
             });
         }
+        let system = &self.desk.inner.options.system;
+        if system.is_display.is_some_and(|on| on != change.is_display) {
+            return Err(DeskError::InvalidInput {
+                field: "is_display",
+                message: system.locked_message("Whether this computer is a reception display"),
+            });
+        }
         let stored = StoredSettings {
             time_zone: Some(zone.to_owned()),
             rotation_seconds: Some(change.rotation_seconds),
@@ -308,21 +355,16 @@ impl Display<'_> {
     /// Sets (6 to 12 digits) or removes the PIN that leaves the display.
     pub fn set_pin(&self, pin: Option<&str>) -> Result<DisplaySettings, DeskError> {
         let store = &self.desk.inner.store;
+        let system = &self.desk.inner.options.system;
+        if system.display_locked && system.pin_hash.is_some() {
+            return Err(DeskError::InvalidInput {
+                field: "pin",
+                message: system.locked_message("The display's PIN"),
+            });
+        }
         match pin.map(str::trim) {
             None | Some("") => store.delete_preference(PIN_KEY)?,
-            Some(pin) => {
-                if !PIN_DIGITS.contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(DeskError::InvalidInput {
-                        field: "pin",
-                        message: format!(
-                            "A PIN is {} to {} digits",
-                            PIN_DIGITS.start(),
-                            PIN_DIGITS.end()
-                        ),
-                    });
-                }
-                store.set_preference(PIN_KEY, &hash_pin(pin)?)?;
-            }
+            Some(pin) => store.set_preference(PIN_KEY, &hash_new_pin(pin)?)?,
         }
         self.desk.emit(crate::events::DeskEvent::DisplayChanged);
         self.settings()
@@ -388,7 +430,21 @@ impl Display<'_> {
         let mut guard = crate::desk::lock(&self.desk.inner.pin_guard);
         guard.check_open()?;
         let store = &self.desk.inner.store;
-        let stored = store.preference(PIN_KEY)?;
+        // The PIN of the system settings file opens the display; so does this computer's own
+        // unless that file locks the display.
+        let system = &self.desk.inner.options.system;
+        if system
+            .pin_hash
+            .as_deref()
+            .is_some_and(|hash| pin_matches(hash, pin))
+        {
+            guard.right();
+            return Ok(());
+        }
+        let stored = match &system.pin_hash {
+            Some(_) if system.display_locked => None,
+            _ => store.preference(PIN_KEY)?,
+        };
         if stored.as_deref().is_some_and(|s| pin_matches(s, pin)) {
             guard.right();
             if stored.as_deref().is_some_and(|s| !s.starts_with("$argon2")) {
@@ -400,7 +456,7 @@ impl Display<'_> {
         guard.wrong();
         Err(DeskError::InvalidInput {
             field: "pin",
-            message: if stored.is_none() {
+            message: if stored.is_none() && system.pin_hash.is_none() {
                 "No PIN is set on this computer; sign in as a member of staff".into()
             } else {
                 "That PIN is not right".into()

@@ -1,0 +1,275 @@
+//! What a hotel's IT presets for every user of a computer, in one system-wide file:
+//! `/etc/hotelmate-desk/desk.toml`, or the file [`SYSTEM_SETTINGS_ENV`] names. It can set the
+//! server's address, the live updates, whether the computer is a reception display and the
+//! PIN that leaves it (as its Argon2id hash), and lock each section so staff cannot change it
+//! on this computer; staff then type only their name and password.
+//!
+//! ```toml
+//! [server]
+//! address = "https://api.yourhotel.com"
+//! locked = true
+//!
+//! [live_updates]
+//! key = "app-key"
+//! cluster = "eu"            # or host = "ws.yourhotel.com", port = 443, tls = true
+//! locked = true
+//!
+//! [display]
+//! enabled = true
+//! pin_hash = "$argon2id$v=19$m=19456,t=2,p=1$..."   # hotelmate-desk --hash-pin
+//! locked = true
+//! ```
+//!
+//! A file that cannot be read or says something the desk cannot use is refused whole, with
+//! the reason: a lock the desk silently ignored would be worse than a desk that does not start.
+//! Not for: per-user settings (the desk's own store keeps those).
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::config::{ApiBase, PusherEndpoint};
+
+/// Names a system settings file to read instead of [`SYSTEM_SETTINGS_PATH`].
+pub const SYSTEM_SETTINGS_ENV: &str = "HOTELMATE_SYSTEM_CONFIG";
+/// Where a hotel's IT puts the system settings.
+pub const SYSTEM_SETTINGS_PATH: &str = "/etc/hotelmate-desk/desk.toml";
+
+/// Why the system settings file was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SystemSettingsError {
+    #[error("the system settings file '{path}' cannot be read: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("the system settings file '{path}' is not valid: {reason}")]
+    Invalid { path: String, reason: String },
+}
+
+/// What the system settings file presets, checked. Empty when there is no file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+pub struct SystemSettings {
+    /// The file the settings come from; `None` when there is none.
+    pub source: Option<String>,
+    /// The hotel's server, as the sign-in form is to show it.
+    pub server_url: Option<String>,
+    /// Staff cannot sign in to another server on this computer.
+    pub server_locked: bool,
+    pub pusher: Option<PusherEndpoint>,
+    /// Staff cannot change the live updates on this computer.
+    pub pusher_locked: bool,
+    /// This computer is (or is not) a reception display.
+    pub is_display: Option<bool>,
+    /// Whether it is a display, and its PIN, cannot be changed on this computer.
+    pub display_locked: bool,
+    /// The Argon2id hash (PHC string) of the PIN that leaves the display. Never shown.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub pin_hash: Option<String>,
+}
+
+/// The file's form.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    server: Option<Server>,
+    live_updates: Option<LiveUpdates>,
+    display: Option<DisplaySection>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Server {
+    address: String,
+    #[serde(default)]
+    locked: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LiveUpdates {
+    key: String,
+    cluster: Option<String>,
+    host: Option<String>,
+    port: Option<u16>,
+    tls: Option<bool>,
+    #[serde(default)]
+    locked: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DisplaySection {
+    enabled: Option<bool>,
+    pin_hash: Option<String>,
+    #[serde(default)]
+    locked: bool,
+}
+
+impl SystemSettings {
+    /// The settings of this computer: the file [`SYSTEM_SETTINGS_ENV`] names (which must
+    /// exist), else [`SYSTEM_SETTINGS_PATH`] if there is one.
+    pub fn load() -> Result<Self, SystemSettingsError> {
+        match std::env::var_os(SYSTEM_SETTINGS_ENV).filter(|v| !v.is_empty()) {
+            Some(path) => Self::read(&PathBuf::from(path)),
+            None if Path::new(SYSTEM_SETTINGS_PATH).exists() => {
+                Self::read(Path::new(SYSTEM_SETTINGS_PATH))
+            }
+            None => Ok(Self::default()),
+        }
+    }
+
+    /// The settings in `path`.
+    pub fn read(path: &Path) -> Result<Self, SystemSettingsError> {
+        let text =
+            std::fs::read_to_string(path).map_err(|err| SystemSettingsError::Unreadable {
+                path: path.display().to_string(),
+                reason: err.to_string(),
+            })?;
+        Self::parse(&text, &path.display().to_string())
+    }
+
+    /// The settings in `text`, read from `path` (named in errors).
+    pub fn parse(text: &str, path: &str) -> Result<Self, SystemSettingsError> {
+        let invalid = |reason: String| SystemSettingsError::Invalid {
+            path: path.to_owned(),
+            reason,
+        };
+        let file: File = toml::from_str(text).map_err(|err| invalid(err.to_string()))?;
+        let mut settings = Self {
+            source: Some(path.to_owned()),
+            ..Self::default()
+        };
+        if let Some(server) = file.server {
+            let base = ApiBase::parse(&server.address)
+                .map_err(|err| invalid(format!("[server] address: {err}")))?;
+            settings.server_url = Some(base.to_string());
+            settings.server_locked = server.locked;
+        }
+        if let Some(live) = file.live_updates {
+            let pusher =
+                match (live.host, live.cluster) {
+                    (Some(host), None) => {
+                        let tls = live.tls.unwrap_or(true);
+                        PusherEndpoint::SelfHosted {
+                            key: live.key,
+                            host,
+                            port: live.port.unwrap_or(if tls { 443 } else { 80 }),
+                            tls,
+                        }
+                    }
+                    (None, Some(cluster)) => PusherEndpoint::Hosted {
+                        key: live.key,
+                        cluster,
+                    },
+                    _ => return Err(invalid(
+                        "[live_updates] needs either cluster (Pusher's hosted service) or host \
+                         (a self-hosted server), not both"
+                            .into(),
+                    )),
+                };
+            pusher
+                .validate()
+                .map_err(|err| invalid(format!("[live_updates]: {err}")))?;
+            settings.pusher = Some(pusher);
+            settings.pusher_locked = live.locked;
+        }
+        if let Some(display) = file.display {
+            if let Some(hash) = &display.pin_hash {
+                if !crate::features::display::desk::is_pin_hash(hash) {
+                    return Err(invalid(
+                        "[display] pin_hash is not an Argon2id hash; make one with \
+                         `hotelmate-desk --hash-pin`"
+                            .into(),
+                    ));
+                }
+            }
+            settings.is_display = display.enabled;
+            settings.pin_hash = display.pin_hash;
+            settings.display_locked = display.locked;
+        }
+        Ok(settings)
+    }
+
+    /// Where the settings come from, in words for a refusal ("your IT's settings in …").
+    pub fn locked_message(&self, what: &str) -> String {
+        format!(
+            "{what} is set by your IT in {} and cannot be changed on this computer",
+            self.source.as_deref().unwrap_or(SYSTEM_SETTINGS_PATH)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fleet_file_presets_and_locks_the_server_live_updates_and_display() {
+        let hash = crate::features::display::desk::hash_new_pin("246810").unwrap();
+        let text = format!(
+            "[server]\naddress = \"https://api.grandhotel.ie\"\nlocked = true\n\n\
+             [live_updates]\nkey = \"k1\"\nhost = \"ws.grandhotel.ie\"\n\n\
+             [display]\nenabled = true\npin_hash = \"{hash}\"\nlocked = true\n"
+        );
+        let settings = SystemSettings::parse(&text, "/etc/hotelmate-desk/desk.toml").unwrap();
+        assert_eq!(
+            settings.server_url.as_deref(),
+            Some("https://api.grandhotel.ie/")
+        );
+        assert!(settings.server_locked);
+        assert_eq!(
+            settings.pusher,
+            Some(PusherEndpoint::SelfHosted {
+                key: "k1".into(),
+                host: "ws.grandhotel.ie".into(),
+                port: 443,
+                tls: true
+            })
+        );
+        assert!(!settings.pusher_locked);
+        assert_eq!(settings.is_display, Some(true));
+        assert_eq!(settings.pin_hash.as_deref(), Some(hash.as_str()));
+        // The hash never reaches the window.
+        let json = serde_json::to_string(&settings).unwrap();
+        assert!(!json.contains("argon2"), "{json}");
+    }
+
+    #[test]
+    fn a_file_the_desk_cannot_use_is_refused_with_the_reason_in_words() {
+        let path = "/etc/hotelmate-desk/desk.toml";
+        for (text, says) in [
+            (
+                "[server]\naddress = \"http://hotel.example.com\"\n",
+                "unencrypted",
+            ),
+            (
+                "[server]\nadress = \"https://a.example\"\n",
+                "unknown field `adress`",
+            ),
+            ("[display]\npin_hash = \"1234\"\n", "--hash-pin"),
+            ("[live_updates]\nkey = \"k\"\n", "either cluster"),
+            ("[server\n", "unclosed table"),
+        ] {
+            let err = SystemSettings::parse(text, path).unwrap_err();
+            let words = err.to_string();
+            assert!(words.contains(path), "{words}");
+            assert!(words.contains(says), "'{text}' gave: {words}");
+        }
+    }
+
+    #[test]
+    fn no_file_presets_nothing_and_a_named_file_must_exist() {
+        let missing = std::env::temp_dir().join("hotelmate-no-such-desk.toml");
+        assert!(matches!(
+            SystemSettings::read(&missing),
+            Err(SystemSettingsError::Unreadable { .. })
+        ));
+        assert_eq!(
+            SystemSettings::parse("", "/etc/x").unwrap(),
+            SystemSettings {
+                source: Some("/etc/x".into()),
+                ..SystemSettings::default()
+            }
+        );
+    }
+}
