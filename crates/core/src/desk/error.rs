@@ -8,7 +8,7 @@ use crate::session::secrets::SecretsError;
 /// Why a request of the UI to the desk failed. `Display` is a plain-words sentence for staff.
 #[derive(Debug, thiserror::Error)]
 pub enum DeskError {
-    /// The server address or live-update settings are wrong.
+    /// The server address, the live-update settings or the data folder cannot be used.
     #[error("{0}")]
     Config(#[from] ConfigError),
     /// Talking to the server failed.

@@ -10,7 +10,7 @@ use crate::session::config::PusherEndpoint;
 /// A paused change, as the status bar lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Conflict {
-    /// The paused change's place in the outbox (what [`Resolution`] is sent for).
+    /// The paused change's number in the outbox, to settle it by.
     #[ts(type = "number")]
     pub seq: i64,
     /// The resource it belongs to (`offers`, …).

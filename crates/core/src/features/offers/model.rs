@@ -35,7 +35,7 @@ pub struct OfferPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub title: Option<String>,
-    /// The one-line summary on the offer's card; required on a new offer.
+    /// A short description; required on a new offer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub short_description: Option<String>,
@@ -55,7 +55,7 @@ pub struct OfferPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub valid_to: Option<String>,
-    /// A short label on the offer's card, at most 50 characters.
+    /// A short label, at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub tag: Option<String>,
@@ -92,7 +92,7 @@ pub struct Offer {
     pub id: i64,
     /// The offer's name.
     pub title: String,
-    /// The one-line summary on the offer's card.
+    /// A short description.
     pub short_description: String,
     /// The full description, as plain text.
     pub details_text: String,
@@ -102,7 +102,7 @@ pub struct Offer {
     pub valid_from: Option<String>,
     /// The last day it is valid (`YYYY-MM-DD`), if set.
     pub valid_to: Option<String>,
-    /// A short label on the offer's card (`""`: none).
+    /// A short label (`""`: none).
     pub tag: String,
     /// Where guests book it (`""`: nowhere).
     pub book_now_url: String,
