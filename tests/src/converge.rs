@@ -26,14 +26,17 @@ use tokio::sync::mpsc;
 /// What a run changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resource {
+    /// Offers (create, edit, reorder, delete).
     Offers,
     /// Galleries (create, rename, describe, hide and show, delete, reorder) and the captions
     /// and order of the seed galleries' images.
     Galleries,
+    /// Room types (create, edit, reorder, delete).
     RoomTypes,
 }
 
 impl Resource {
+    /// The resource named `name` as on the command line (`offers`, `galleries`, `room_types`).
     pub fn parse(name: &str) -> Option<Self> {
         match name {
             "offers" => Some(Self::Offers),
@@ -43,6 +46,7 @@ impl Resource {
         }
     }
 
+    /// The resource's name, as [`Resource::parse`] takes it.
     pub fn name(self) -> &'static str {
         match self {
             Self::Offers => "offers",
@@ -103,11 +107,15 @@ impl Resource {
 /// How big a run is.
 #[derive(Debug, Clone)]
 pub struct Plan {
+    /// How many desks (each a separate process).
     pub desks: usize,
+    /// How many rounds of changes; every fourth is calm (no cuts, no kills).
     pub rounds: usize,
     /// Changes each desk makes a round (1 to this many).
     pub changes: usize,
+    /// The seed of the run's random choices (the harness's and each desk's).
     pub seed: u64,
+    /// The resource the desks change.
     pub resource: Resource,
     /// The desk program (`converge_desk`).
     pub desk_program: PathBuf,
@@ -116,13 +124,21 @@ pub struct Plan {
 /// What a run found.
 #[derive(Debug)]
 pub struct Report {
+    /// The resource the desks changed.
     pub resource: Resource,
+    /// The seed the run used.
     pub seed: u64,
+    /// How many desks took part.
     pub desks: usize,
+    /// How many changes the desks saved.
     pub edits: usize,
+    /// How often a desk's network (requests and socket) was cut.
     pub cuts: usize,
+    /// How often only a desk's live socket was cut.
     pub stalls: usize,
+    /// How often a desk was SIGKILLed and started again.
     pub kills: usize,
+    /// How many conflicts the desks put to their users.
     pub conflicts: usize,
     /// Changes the server refused, with its words (a restored gallery's name taken by a
     /// colleague's restore of the same gallery is counted in `renamed` instead).
@@ -150,6 +166,7 @@ pub struct Report {
     pub double_restores: Vec<String>,
     /// Desks whose rows differ from the server's at the end, with the first difference.
     pub diverged: Vec<String>,
+    /// How long the run took, in seconds.
     pub seconds: f64,
 }
 
@@ -195,6 +212,7 @@ impl Report {
         self.conflicts as f64 * 100.0 / self.edits as f64
     }
 
+    /// Prints the report for a person.
     pub fn print(&self) {
         let ms = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.1}"));
         println!(
@@ -266,6 +284,7 @@ impl Report {
         }
     }
 
+    /// The report as JSON, for a file or a machine.
     pub fn to_json(&self) -> Value {
         json!({
             "resource": self.resource.name(), "seed": self.seed,
@@ -409,6 +428,7 @@ struct Decisions {
     restorers: HashMap<(String, i64), BTreeSet<usize>>,
 }
 
+/// Runs the plan against a fresh sandbox and reports what it found.
 pub async fn run(plan: Plan) -> Report {
     let started = Instant::now();
     let server = Sandbox::start("127.0.0.1:0".parse().unwrap())

@@ -20,6 +20,7 @@ pub mod converge;
 /// How long the UI may take to show something before a test fails.
 pub const UI_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The repository's root folder.
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -41,6 +42,8 @@ pub(crate) fn tool(variable: &str, default: PathBuf, install_hint: &str) -> Path
     path
 }
 
+/// Where the tests leave what a person may want to read afterwards (`HOTELMATE_E2E_ARTIFACTS`,
+/// else `target/e2e`); created if missing.
 pub fn artifacts_dir() -> PathBuf {
     let dir = std::env::var_os("HOTELMATE_E2E_ARTIFACTS")
         .map(PathBuf::from)
@@ -110,7 +113,9 @@ pub fn bundled_package(variable: &str, kind: &str) -> PathBuf {
 
 /// One app installation: a data folder and a keyring service that live across app restarts.
 pub struct AppProfile {
+    /// The desk's data folder, deleted when the profile is dropped.
     pub data_dir: tempfile::TempDir,
+    /// The keyring service the desk keeps its token under, unique to this profile.
     pub keyring_service: String,
     name: String,
     /// More variables the app starts with (a system settings file, say).
@@ -118,6 +123,7 @@ pub struct AppProfile {
 }
 
 impl AppProfile {
+    /// A new profile named `name` (the name goes in its keyring service and its kept logs).
     pub fn new(name: &str) -> Self {
         Self {
             data_dir: tempfile::tempdir().unwrap(),
@@ -380,6 +386,7 @@ pub async fn retype(client: &Client, css: &str, text: &str) {
     .await
 }
 
+/// Clicks the element `css` selects, looking for it again until [`UI_TIMEOUT`].
 pub async fn click(client: &Client, css: &str) {
     with_element(client, css, |element| async move { element.click().await }).await
 }
@@ -504,11 +511,14 @@ pub async fn sign_in_with_key(app: &Client, key: &str, addr: std::net::SocketAdd
 /// hotel uses it), without the simulator; stopped when dropped.
 pub struct StandaloneSandbox {
     child: Child,
+    /// Where the sandbox listens (HTTP and the Pusher socket).
     pub addr: std::net::SocketAddr,
+    /// The sandbox's Pusher app key.
     pub pusher_key: String,
 }
 
 impl StandaloneSandbox {
+    /// Starts the sandbox binary on a free port and waits until it says where it listens.
     pub fn start() -> Self {
         use std::io::BufRead;
         let binary = tool(
@@ -562,6 +572,7 @@ impl Drop for StandaloneSandbox {
     }
 }
 
+/// Signs in to `server` as `username`, for REST and live updates.
 pub async fn sign_in(app: &Client, server: &hotelmate_sandbox::SandboxHandle, username: &str) {
     sign_in_through(app, server, server.addr(), username).await;
 }
@@ -611,10 +622,13 @@ fn apps_of(data_dir: &Path) -> Vec<i32> {
 /// data folder in their environment but are not the app, so they are not counted.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AppUsage {
+    /// The desk process's resident memory, in KiB.
     pub desk_rss_kib: u64,
+    /// The resident memory of the desk and every process it started, in KiB.
     pub total_rss_kib: u64,
     /// CPU time (user and system) since each process started.
     pub desk_cpu: Duration,
+    /// CPU time of the desk and every process it started.
     pub total_cpu: Duration,
 }
 
@@ -859,6 +873,7 @@ pub struct ScreenSaverStandIn {
 }
 
 impl ScreenSaverStandIn {
+    /// Takes the screensaver service's name on the session bus and starts answering.
     pub async fn start() -> Self {
         use futures_util::StreamExt;
         let connection = zbus::Connection::session().await.unwrap();

@@ -68,14 +68,17 @@ macro_rules! resource_kinds {
 // most need to hear of; the hotel's pictures change rarely and show on the public page; a
 // gallery image's change is told as its gallery's.
 resource_kinds! {
+    /// Offers: packages and deals the hotel advertises.
     Offers = "offers", "offers", toasts: Some(true);
     /// Colleagues (the on-duty board); as a toast category, colleagues clocking in or out.
     Staff = "staff", "the staff list", toasts: Some(false);
     /// Open clock logs: since when colleagues are on duty.
     ClockLogs = "clock_logs", "clock times", toasts: None;
+    /// Galleries: named sets of photos of the hotel.
     Galleries = "galleries", "galleries", toasts: Some(true);
     /// Gallery images one by one (captions, alt text).
     GalleryImages = "gallery_images", "gallery photos", toasts: None;
+    /// Room types: the kinds of room the hotel sells, with their photos.
     RoomTypes = "room_types", "room types", toasts: Some(true);
     /// The hotel's settings (hero, landing-page and logo images among them).
     Settings = "settings", "the hotel's settings and images", toasts: Some(true);
@@ -86,15 +89,23 @@ resource_kinds! {
 /// Who is signed in, where.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SessionInfo {
+    /// The name signed in with.
     pub username: String,
+    /// The staff member's first name, as the server has it (may be empty).
     pub first_name: String,
+    /// The staff member's last name, as the server has it (may be empty).
     pub last_name: String,
     /// "Anna Byrne", or the username when the server has no names.
     pub display_name: String,
+    /// The staff member's role, as the server names it.
     pub role: Option<String>,
+    /// The staff member's department, as the server names it.
     pub department: Option<String>,
+    /// The hotel's name (its slug when the server gives no name).
     pub hotel_name: String,
+    /// The hotel's short name in the server's URLs.
     pub hotel_slug: String,
+    /// The staff member's id on the server.
     #[ts(type = "number")]
     pub staff_id: i64,
     /// Whether I am clocked in, as the server last said (`None`: it has not said).
@@ -104,6 +115,7 @@ pub struct SessionInfo {
     pub clock_refused: Option<String>,
     /// What to call the server in the UI: "Demo hotel (this computer)" or its host name.
     pub server_label: String,
+    /// Whether this is the demo hotel on this computer rather than a real server.
     pub is_demo: bool,
 }
 
@@ -119,16 +131,23 @@ pub enum ConnectionStatus {
     /// The server answers, but live updates are down for now; `retry_in_seconds` is when the
     /// live connection tries again, when known.
     LiveReconnecting {
+        /// Seconds until the live connection tries again (`None`: not known).
         #[ts(type = "number | null")]
         retry_in_seconds: Option<u64>,
     },
     /// The server answers, but this sign-in cannot have live updates; `reason` says why.
-    LiveOff { reason: String },
+    LiveOff {
+        /// Why live updates are off, in words for staff.
+        reason: String,
+    },
     /// The server could not be reached; `since` is an RFC 3339 time; `retry_in_seconds` is when
     /// the desk tries again, when known.
     Offline {
+        /// When the server stopped answering (RFC 3339).
         since: String,
+        /// Why the server could not be reached, in words for staff.
         reason: String,
+        /// Seconds until the desk tries again (`None`: not known).
         #[ts(type = "number | null")]
         retry_in_seconds: Option<u64>,
     },
@@ -138,8 +157,11 @@ pub enum ConnectionStatus {
 /// still waiting on this desk are sent once the same account signs in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SignInAgain {
+    /// The server signed in to.
     pub server_url: String,
+    /// The name signed in with.
     pub username: String,
+    /// Whether it was the demo hotel on this computer.
     pub is_demo: bool,
     /// Edits made on this desk that have not reached the server yet.
     pub waiting_edits: u32,
@@ -148,15 +170,20 @@ pub struct SignInAgain {
 /// Local changes not yet on the server, for the status bar.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct OutboxSummary {
+    /// Edits waiting to be sent, replies and files for guests among them.
     pub pending: u32,
+    /// Edits the server refused because someone changed the same thing meanwhile.
     pub conflicts: u32,
+    /// Edits the server refused for good, replies and files for guests among them.
     pub rejected: u32,
 }
 
 /// An area this server or this account does not offer, in words (the server's among them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct AreaStatus {
+    /// The area not offered.
     pub resource: ResourceKind,
+    /// Why not, in words for staff.
     pub message: String,
 }
 
@@ -166,48 +193,66 @@ pub struct AreaStatus {
 pub enum DeskEvent {
     /// Signed in, signed out, or the names were refreshed.
     SessionChanged {
+        /// Who is signed in now (`None`: signed out).
         session: Option<SessionInfo>,
     },
     /// The server refused the saved sign-in; the user must sign in again (as `again`, to send
     /// the edits still waiting).
     SessionExpired {
+        /// What happened, in words for staff.
         message: String,
+        /// The form to fill in again (`None` when the saved sign-in could not be read).
         again: Option<SignInAgain>,
     },
+    /// The link to the server changed (for the status bar).
     Connection {
+        /// How the link is doing now.
         status: ConnectionStatus,
     },
     /// The local copy of a resource changed (`offers`, …). Each view made from it is told
     /// right after as [`DeskEvent::ViewChanged`].
     ResourceChanged {
+        /// Which resource changed.
         resource: ResourceKind,
     },
     /// A view built from changed resources: read it again.
     ViewChanged {
+        /// Which view to read again.
         view: View,
     },
     /// Someone else changed something (for a highlight and a toast).
     RemoteChange {
+        /// Which resource changed.
         resource: ResourceKind,
+        /// What happened to the row ("created", "changed", "removed", "clock_in", …).
         action: String,
+        /// The row's id on the server.
         #[ts(type = "number")]
         id: i64,
+        /// The row's title, when it has one (for the toast).
         title: Option<String>,
     },
+    /// The count of local changes not yet on the server changed.
     Outbox {
+        /// The counts now.
         summary: OutboxSummary,
     },
     /// The server stopped or started offering an area (`unavailable` says why it does not, in
     /// words; `None`: it does again). The status bar is not concerned: the server answers.
     AreaAvailability {
+        /// The area.
         resource: ResourceKind,
+        /// Why the server does not offer it, in words (`None`: it does again).
         unavailable: Option<String>,
     },
     /// A row created on this desk reached the server: `temp_id` is now `id`.
     IdAssigned {
+        /// The kind of row created.
         resource: ResourceKind,
+        /// The temporary (negative) id the row had on this desk.
         #[ts(type = "number")]
         temp_id: i64,
+        /// The row's id on the server.
         #[ts(type = "number")]
         id: i64,
     },
@@ -215,24 +260,32 @@ pub enum DeskEvent {
     /// thread `conversation_id` (every open thread when `None`). `unread_total` is the number of
     /// guest messages no staff member has read, in every conversation.
     ChatChanged {
+        /// The thread to read again (`None`: every open thread).
         #[ts(type = "number | null")]
         conversation_id: Option<i64>,
+        /// Guest messages no staff member has read, in every conversation.
         unread_total: u32,
     },
     /// A guest wrote a message this desk had not seen, in a thread not in front of the user.
     /// `earlier`: new messages of the same thread that arrived with it and are not announced
     /// one by one (a guest's flood is one toast that says how many).
     GuestMessage {
+        /// The guest's conversation.
         #[ts(type = "number")]
         conversation_id: i64,
+        /// The new message's id on the server.
         #[ts(type = "number")]
         message_id: i64,
+        /// The guest's room number.
         room_number: String,
+        /// What the guest wrote.
         text: String,
+        /// Further new messages of the same thread that arrived with it.
         earlier: u32,
     },
     /// Show this thread (its desktop notification was clicked).
     OpenThread {
+        /// The conversation to show.
         #[ts(type = "number")]
         conversation_id: i64,
     },
@@ -242,7 +295,9 @@ pub enum DeskEvent {
     /// A part of the desk stopped unexpectedly (a bug, in the log) and was started again:
     /// `task` says which, in words; `restarts` how often since sign-in.
     TaskRestarted {
+        /// Which part of the desk, in words.
         task: String,
+        /// How often it was started again since sign-in.
         restarts: u32,
     },
     /// Someone asked for the desk (a second launch, the tray's Open or Quit) while the reception
@@ -250,14 +305,18 @@ pub enum DeskEvent {
     DisplayLeaveRequested,
     /// An image upload is on its way: `sent` of `total` bytes.
     UploadProgress {
+        /// The kind of row the image belongs to.
         resource: ResourceKind,
+        /// The row's id.
         #[ts(type = "number")]
         id: i64,
         /// Which upload (an image added to a gallery is named by it; see `UploadView`).
         #[ts(type = "number")]
         upload: i64,
+        /// Bytes sent so far.
         #[ts(type = "number")]
         sent: u64,
+        /// Bytes to send in all.
         #[ts(type = "number")]
         total: u64,
     },

@@ -33,7 +33,9 @@ const SHOWN_MESSAGES_KEPT: usize = 512;
 /// Whether a kind of toast (one per resource kind) is muted, for the settings switch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ToastSetting {
+    /// The kind of change the toasts are about.
     pub category: ResourceKind,
+    /// Whether those toasts are muted.
     pub muted: bool,
 }
 

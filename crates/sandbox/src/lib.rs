@@ -72,11 +72,17 @@ pub struct SandboxConfig {
 /// Where the sandbox's Pusher server is and how to sign for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PusherInfo {
+    /// The Pusher app's id.
     pub app_id: String,
+    /// The Pusher app key a desk connects with.
     pub key: String,
+    /// The secret that signs private and presence subscriptions and the HTTP API's requests.
     pub secret: String,
+    /// The host the socket listens on (the sandbox's own).
     pub host: String,
+    /// The port the socket listens on (the sandbox's own).
     pub port: u16,
+    /// Whether the socket needs TLS (never: the sandbox speaks plain `ws://`).
     pub tls: bool,
 }
 
@@ -196,6 +202,7 @@ impl Sandbox {
 }
 
 impl SandboxHandle {
+    /// Where the sandbox listens, for REST and the Pusher socket alike.
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
@@ -217,6 +224,7 @@ impl SandboxHandle {
         self.state.set_refusal(line, Some((status, body, true)))
     }
 
+    /// Ends [`SandboxHandle::refuse_every`] for "METHOD /path/": the server answers it again.
     pub fn stop_refusing(&self, line: &str) {
         self.state.set_refusal(line, None)
     }
@@ -243,6 +251,7 @@ impl SandboxHandle {
         DEMO_HOTEL_SLUG
     }
 
+    /// Where the sandbox's Pusher server is and how to sign for it.
     pub fn pusher(&self) -> PusherInfo {
         self.state.pusher.clone()
     }

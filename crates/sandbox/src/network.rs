@@ -137,6 +137,7 @@ impl CutProxy {
         }
     }
 
+    /// The network is back: new connections reach the target again.
     pub fn restore(&self) {
         self.up.store(true, Ordering::SeqCst);
     }
@@ -148,6 +149,7 @@ impl CutProxy {
         self.frozen.send_replace(true);
     }
 
+    /// Ends [`CutProxy::freeze`]: what was held flows on.
     pub fn thaw(&self) {
         self.frozen.send_replace(false);
     }

@@ -16,10 +16,15 @@ use crate::timefmt::{date_in, drf_ago};
 /// A staff login of the demo hotel.
 #[derive(Debug, Clone, Copy)]
 pub struct DemoLogin {
+    /// The name to sign in with.
     pub username: &'static str,
+    /// The password to sign in with.
     pub password: &'static str,
+    /// The staff member's first name.
     pub first_name: &'static str,
+    /// The staff member's last name.
     pub last_name: &'static str,
+    /// The staff member's role, as the server names it.
     pub role: &'static str,
 }
 

@@ -1,13 +1,69 @@
 // Generated from the Rust types in crates/core by ts-rs. Do not edit by hand:
 // run `UPDATE_GENERATED=1 cargo test -p hotelmate-core typescript`.
 
-export type PusherEndpoint = { "kind": "hosted", key: string, cluster: string, } | { "kind": "self_hosted", key: string, host: string, port: number, tls: boolean, };
+export type PusherEndpoint = { "kind": "hosted", 
+/**
+ * The Pusher app key.
+ */
+key: string, 
+/**
+ * The Pusher cluster, the `<cluster>` in the host name.
+ */
+cluster: string, } | { "kind": "self_hosted", 
+/**
+ * The Pusher app key.
+ */
+key: string, 
+/**
+ * The server's host name or address.
+ */
+host: string, 
+/**
+ * The server's port.
+ */
+port: number, 
+/**
+ * Whether to connect with TLS (`wss://`) rather than plain `ws://`.
+ */
+tls: boolean, };
 
-export type SessionInfo = { username: string, first_name: string, last_name: string, 
+export type SessionInfo = { 
+/**
+ * The name signed in with.
+ */
+username: string, 
+/**
+ * The staff member's first name, as the server has it (may be empty).
+ */
+first_name: string, 
+/**
+ * The staff member's last name, as the server has it (may be empty).
+ */
+last_name: string, 
 /**
  * "Anna Byrne", or the username when the server has no names.
  */
-display_name: string, role: string | null, department: string | null, hotel_name: string, hotel_slug: string, staff_id: number, 
+display_name: string, 
+/**
+ * The staff member's role, as the server names it.
+ */
+role: string | null, 
+/**
+ * The staff member's department, as the server names it.
+ */
+department: string | null, 
+/**
+ * The hotel's name (its slug when the server gives no name).
+ */
+hotel_name: string, 
+/**
+ * The hotel's short name in the server's URLs.
+ */
+hotel_slug: string, 
+/**
+ * The staff member's id on the server.
+ */
+staff_id: number, 
 /**
  * Whether I am clocked in, as the server last said (`None`: it has not said).
  */
@@ -20,17 +76,65 @@ clock_refused: string | null,
 /**
  * What to call the server in the UI: "Demo hotel (this computer)" or its host name.
  */
-server_label: string, is_demo: boolean, };
+server_label: string, 
+/**
+ * Whether this is the demo hotel on this computer rather than a real server.
+ */
+is_demo: boolean, };
 
-export type SignInRequest = { server_url: string, username: string, password: string, 
+export type SignInRequest = { 
+/**
+ * The server's address, as typed.
+ */
+server_url: string, 
+/**
+ * The staff member's username.
+ */
+username: string, 
+/**
+ * The staff member's password.
+ */
+password: string, 
 /**
  * Live updates; `None` signs in without them.
  */
 pusher: PusherEndpoint | null, };
 
-export type ConnectionStatus = { "state": "unknown" } | { "state": "online" } | { "state": "live_reconnecting", retry_in_seconds: number | null, } | { "state": "live_off", reason: string, } | { "state": "offline", since: string, reason: string, retry_in_seconds: number | null, };
+export type ConnectionStatus = { "state": "unknown" } | { "state": "online" } | { "state": "live_reconnecting", 
+/**
+ * Seconds until the live connection tries again (`None`: not known).
+ */
+retry_in_seconds: number | null, } | { "state": "live_off", 
+/**
+ * Why live updates are off, in words for staff.
+ */
+reason: string, } | { "state": "offline", 
+/**
+ * When the server stopped answering (RFC 3339).
+ */
+since: string, 
+/**
+ * Why the server could not be reached, in words for staff.
+ */
+reason: string, 
+/**
+ * Seconds until the desk tries again (`None`: not known).
+ */
+retry_in_seconds: number | null, };
 
-export type SignInAgain = { server_url: string, username: string, is_demo: boolean, 
+export type SignInAgain = { 
+/**
+ * The server signed in to.
+ */
+server_url: string, 
+/**
+ * The name signed in with.
+ */
+username: string, 
+/**
+ * Whether it was the demo hotel on this computer.
+ */
+is_demo: boolean, 
 /**
  * Edits made on this desk that have not reached the server yet.
  */
@@ -76,7 +180,11 @@ server_url: string | null,
 /**
  * Staff cannot sign in to another server on this computer.
  */
-server_locked: boolean, pusher: PusherEndpoint | null, 
+server_locked: boolean, 
+/**
+ * The live-update (Pusher) connection the file presets, if any.
+ */
+pusher: PusherEndpoint | null, 
 /**
  * Staff cannot change the live updates on this computer.
  */
@@ -90,9 +198,29 @@ is_display: boolean | null,
  */
 display_locked: boolean, };
 
-export type OutboxSummary = { pending: number, conflicts: number, rejected: number, };
+export type OutboxSummary = { 
+/**
+ * Edits waiting to be sent, replies and files for guests among them.
+ */
+pending: number, 
+/**
+ * Edits the server refused because someone changed the same thing meanwhile.
+ */
+conflicts: number, 
+/**
+ * Edits the server refused for good, replies and files for guests among them.
+ */
+rejected: number, };
 
-export type AreaStatus = { resource: ResourceKind, message: string, };
+export type AreaStatus = { 
+/**
+ * The area not offered.
+ */
+resource: ResourceKind, 
+/**
+ * Why not, in words for staff.
+ */
+message: string, };
 
 export type UnsentWork = { 
 /**
@@ -113,21 +241,173 @@ replies: number,
  */
 files: number, };
 
-export type DeskEvent = { "type": "session_changed", session: SessionInfo | null, } | { "type": "session_expired", message: string, again: SignInAgain | null, } | { "type": "connection", status: ConnectionStatus, } | { "type": "resource_changed", resource: ResourceKind, } | { "type": "view_changed", view: View, } | { "type": "remote_change", resource: ResourceKind, action: string, id: number, title: string | null, } | { "type": "outbox", summary: OutboxSummary, } | { "type": "area_availability", resource: ResourceKind, unavailable: string | null, } | { "type": "id_assigned", resource: ResourceKind, temp_id: number, id: number, } | { "type": "chat_changed", conversation_id: number | null, unread_total: number, } | { "type": "guest_message", conversation_id: number, message_id: number, room_number: string, text: string, earlier: number, } | { "type": "open_thread", conversation_id: number, } | { "type": "display_changed" } | { "type": "task_restarted", task: string, restarts: number, } | { "type": "display_leave_requested" } | { "type": "upload_progress", resource: ResourceKind, id: number, 
+export type DeskEvent = { "type": "session_changed", 
+/**
+ * Who is signed in now (`None`: signed out).
+ */
+session: SessionInfo | null, } | { "type": "session_expired", 
+/**
+ * What happened, in words for staff.
+ */
+message: string, 
+/**
+ * The form to fill in again (`None` when the saved sign-in could not be read).
+ */
+again: SignInAgain | null, } | { "type": "connection", 
+/**
+ * How the link is doing now.
+ */
+status: ConnectionStatus, } | { "type": "resource_changed", 
+/**
+ * Which resource changed.
+ */
+resource: ResourceKind, } | { "type": "view_changed", 
+/**
+ * Which view to read again.
+ */
+view: View, } | { "type": "remote_change", 
+/**
+ * Which resource changed.
+ */
+resource: ResourceKind, 
+/**
+ * What happened to the row ("created", "changed", "removed", "clock_in", …).
+ */
+action: string, 
+/**
+ * The row's id on the server.
+ */
+id: number, 
+/**
+ * The row's title, when it has one (for the toast).
+ */
+title: string | null, } | { "type": "outbox", 
+/**
+ * The counts now.
+ */
+summary: OutboxSummary, } | { "type": "area_availability", 
+/**
+ * The area.
+ */
+resource: ResourceKind, 
+/**
+ * Why the server does not offer it, in words (`None`: it does again).
+ */
+unavailable: string | null, } | { "type": "id_assigned", 
+/**
+ * The kind of row created.
+ */
+resource: ResourceKind, 
+/**
+ * The temporary (negative) id the row had on this desk.
+ */
+temp_id: number, 
+/**
+ * The row's id on the server.
+ */
+id: number, } | { "type": "chat_changed", 
+/**
+ * The thread to read again (`None`: every open thread).
+ */
+conversation_id: number | null, 
+/**
+ * Guest messages no staff member has read, in every conversation.
+ */
+unread_total: number, } | { "type": "guest_message", 
+/**
+ * The guest's conversation.
+ */
+conversation_id: number, 
+/**
+ * The new message's id on the server.
+ */
+message_id: number, 
+/**
+ * The guest's room number.
+ */
+room_number: string, 
+/**
+ * What the guest wrote.
+ */
+text: string, 
+/**
+ * Further new messages of the same thread that arrived with it.
+ */
+earlier: number, } | { "type": "open_thread", 
+/**
+ * The conversation to show.
+ */
+conversation_id: number, } | { "type": "display_changed" } | { "type": "task_restarted", 
+/**
+ * Which part of the desk, in words.
+ */
+task: string, 
+/**
+ * How often it was started again since sign-in.
+ */
+restarts: number, } | { "type": "display_leave_requested" } | { "type": "upload_progress", 
+/**
+ * The kind of row the image belongs to.
+ */
+resource: ResourceKind, 
+/**
+ * The row's id.
+ */
+id: number, 
 /**
  * Which upload (an image added to a gallery is named by it; see `UploadView`).
  */
-upload: number, sent: number, total: number, };
+upload: number, 
+/**
+ * Bytes sent so far.
+ */
+sent: number, 
+/**
+ * Bytes to send in all.
+ */
+total: number, };
 
 export type ErrorCode = "config" | "unauthorized" | "forbidden" | "not_found" | "validation" | "conflict" | "server" | "network" | "timeout" | "unsupported" | "keyring" | "storage" | "invalid_input" | "not_signed_in" | "wrong_credentials" | "unsent_work" | "file_unavailable" | "starting" | "demo" | "empty_file" | "file_too_large" | "unsupported_format" | "not_an_image" | "too_many_pixels" | "damaged_image" | "disk_full" | "image_failed" | "clock_unavailable" | "internal";
 
-export type UiError = { code: ErrorCode, field: string | null, message: string, };
+export type UiError = { 
+/**
+ * What went wrong, as a code the UI switches on.
+ */
+code: ErrorCode, 
+/**
+ * The field to correct, when the error is about one.
+ */
+field: string | null, 
+/**
+ * The sentence to show, starting with a capital and ending with a full stop.
+ */
+message: string, };
 
-export type RowSync = { "state": "synced" } | { "state": "pending" } | { "state": "conflict" } | { "state": "rejected", message: string, };
+export type RowSync = { "state": "synced" } | { "state": "pending" } | { "state": "conflict" } | { "state": "rejected", 
+/**
+ * The server's words, as it refused the change.
+ */
+message: string, };
 
 export type FieldConflict = { field: string, mine: unknown, theirs: unknown, base: unknown, };
 
-export type Conflict = { seq: number, resource: string, id: number, title: string, 
+export type Conflict = { 
+/**
+ * The paused change's number in the outbox, to settle it by.
+ */
+seq: number, 
+/**
+ * The resource it belongs to (`offers`, …).
+ */
+resource: string, 
+/**
+ * The row it changes: its server id, or a negative id for a row made on this desk.
+ */
+id: number, 
+/**
+ * What the row is called, for the list ("#<id>" when it has no title).
+ */
+title: string, 
 /**
  * Someone deleted the row this change was for.
  */
@@ -141,37 +421,137 @@ fields: Array<FieldConflict>,
  */
 refused: string | null, };
 
-export type FieldProblem = { field: string, message: string, };
+export type FieldProblem = { 
+/**
+ * The field's name, as the server spells it.
+ */
+field: string, 
+/**
+ * What is wrong, in words for staff.
+ */
+message: string, };
 
-export type Resolution = { "choice": "keep_mine" } | { "choice": "keep_theirs" } | { "choice": "edit", values: Record<string, unknown>, };
+export type Resolution = { "choice": "keep_mine" } | { "choice": "keep_theirs" } | { "choice": "edit", 
+/**
+ * Field name to its new value.
+ */
+values: Record<string, unknown>, };
 
 export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "conversations";
 
 export type View = "offers" | "team" | "display" | "pictures";
 
-export type ToastSetting = { category: ResourceKind, muted: boolean, };
+export type ToastSetting = { 
+/**
+ * The kind of change the toasts are about.
+ */
+category: ResourceKind, 
+/**
+ * Whether those toasts are muted.
+ */
+muted: boolean, };
 
-export type Crop = { x: number, y: number, width: number, height: number, };
+export type Crop = { 
+/**
+ * Left edge, as a fraction of the picture's width.
+ */
+x: number, 
+/**
+ * Top edge, as a fraction of the picture's height.
+ */
+y: number, 
+/**
+ * Width, as a fraction of the picture's width.
+ */
+width: number, 
+/**
+ * Height, as a fraction of the picture's height.
+ */
+height: number, };
 
 export type Offer = { 
 /**
  * The server id, or a negative id while the offer exists only on this desk.
  */
-id: number, title: string, short_description: string, details_text: string, 
+id: number, 
+/**
+ * The offer's name.
+ */
+title: string, 
+/**
+ * A short description.
+ */
+short_description: string, 
+/**
+ * The full description, as plain text.
+ */
+details_text: string, 
 /**
  * Sanitized HTML, safe to render.
  */
-details_html: string, valid_from: string | null, valid_to: string | null, tag: string, book_now_url: string, photo_url: string | null, 
+details_html: string, 
+/**
+ * The first day it is valid (`YYYY-MM-DD`), if set.
+ */
+valid_from: string | null, 
+/**
+ * The last day it is valid (`YYYY-MM-DD`), if set.
+ */
+valid_to: string | null, 
+/**
+ * A short label (`""`: none).
+ */
+tag: string, 
+/**
+ * Where guests book it (`""`: nowhere).
+ */
+book_now_url: string, 
+/**
+ * The offer's photo on the server, if it has one.
+ */
+photo_url: string | null, 
 /**
  * A new photo is saved here and waiting to be uploaded.
  */
-photo_pending: boolean, sort_order: number, is_active: boolean, created_at: string | null, sync: RowSync, 
+photo_pending: boolean, 
+/**
+ * Its place in the list (lower first).
+ */
+sort_order: number, 
+/**
+ * Whether guests see it.
+ */
+is_active: boolean, 
+/**
+ * When it was created on the server (`None` until the server has it).
+ */
+created_at: string | null, 
+/**
+ * Where it stands between this desk and the server.
+ */
+sync: RowSync, 
 /**
  * Brought back by this desk after a colleague deleted it: a new offer ("Restored").
  */
 restored: boolean, };
 
-export type OfferPatch = { title?: string, short_description?: string, details_text?: string, details_html?: string, 
+export type OfferPatch = { 
+/**
+ * The offer's name, at most 200 characters; required on a new offer.
+ */
+title?: string, 
+/**
+ * A short description; required on a new offer.
+ */
+short_description?: string, 
+/**
+ * The full description, as plain text.
+ */
+details_text?: string, 
+/**
+ * The full description as HTML (sanitized before it is shown).
+ */
+details_html?: string, 
 /**
  * `""` clears the date.
  */
@@ -179,26 +559,82 @@ valid_from?: string,
 /**
  * `""` clears the date.
  */
-valid_to?: string, tag?: string, book_now_url?: string, sort_order?: number, is_active?: boolean, };
+valid_to?: string, 
+/**
+ * A short label, at most 50 characters.
+ */
+tag?: string, 
+/**
+ * Where guests book it: a web address, or `""` for none.
+ */
+book_now_url?: string, 
+/**
+ * Its place in the list (0 or more; lower first).
+ */
+sort_order?: number, 
+/**
+ * Whether guests see it.
+ */
+is_active?: boolean, };
 
-export type TeamMember = { id: number, name: string, 
+export type TeamMember = { 
+/**
+ * The colleague's staff id on the server.
+ */
+id: number, 
+/**
+ * Their full name ("Colleague <id>" when the server gives none).
+ */
+name: string, 
 /**
  * "SM" for Seán Murphy: shown when there is no photo.
  */
-initials: string, role: string | null, department: string | null, on_duty: boolean, 
+initials: string, 
+/**
+ * Their role, as the server names it.
+ */
+role: string | null, 
+/**
+ * Their department, as the server names it.
+ */
+department: string | null, 
+/**
+ * Whether they are clocked in.
+ */
+on_duty: boolean, 
 /**
  * Since when (RFC 3339), where the server says: the open clock log, or the clock event.
  */
-on_duty_since: string | null, photo_url: string | null, 
+on_duty_since: string | null, 
+/**
+ * Their photo, when they have one.
+ */
+photo_url: string | null, 
 /**
  * The signed-in staff member (the server's staff list leaves them out; the desk adds them
  * from "me", so the board and the reception display show everyone on duty).
  */
 is_me: boolean, };
 
-export type TeamGroup = { department: string, on_duty: number, members: Array<TeamMember>, };
+export type TeamGroup = { 
+/**
+ * The department's name ("No department" for colleagues with none).
+ */
+department: string, 
+/**
+ * How many of its colleagues are on duty.
+ */
+on_duty: number, 
+/**
+ * Its colleagues: on duty first, then by name.
+ */
+members: Array<TeamMember>, };
 
-export type TeamBoard = { groups: Array<TeamGroup>, 
+export type TeamBoard = { 
+/**
+ * The departments, in the board's order.
+ */
+groups: Array<TeamGroup>, 
 /**
  * On duty, of those shown.
  */
@@ -217,7 +653,15 @@ total: number,
  */
 as_of: string | null, };
 
-export type SlideImage = { url: string, caption: string | null, 
+export type SlideImage = { 
+/**
+ * Where the image is.
+ */
+url: string, 
+/**
+ * The text shown with it, when it has one.
+ */
+caption: string | null, 
 /**
  * The gallery's name.
  */
@@ -255,11 +699,55 @@ from_system: Array<string>,
  */
 system_file: string | null, };
 
-export type DisplaySettingsChange = { time_zone: string, rotation_seconds: number, is_display: boolean, monitor: string | null, };
+export type DisplaySettingsChange = { 
+/**
+ * The hotel's time zone (IANA name, e.g. "Europe/Dublin"), one this computer knows.
+ */
+time_zone: string, 
+/**
+ * How long each slide stays on screen, in seconds (5 to 120).
+ */
+rotation_seconds: number, 
+/**
+ * Whether this computer is a reception display.
+ */
+is_display: boolean, 
+/**
+ * The screen it shows on (its name); `None`: whichever it opens on.
+ */
+monitor: string | null, };
 
-export type LeaveDisplay = { pin: string | null, username: string | null, password: string | null, };
+export type LeaveDisplay = { 
+/**
+ * The PIN set on this computer (tried first when given).
+ */
+pin: string | null, 
+/**
+ * A staff member's username, to leave by signing in.
+ */
+username: string | null, 
+/**
+ * That staff member's password.
+ */
+password: string | null, };
 
-export type DisplayContent = { hotel_name: string, welcome: string | null, logo_url: string | null, hero_url: string | null, 
+export type DisplayContent = { 
+/**
+ * The hotel's name, as its settings show it.
+ */
+hotel_name: string, 
+/**
+ * The hotel's welcome message, when it has one.
+ */
+welcome: string | null, 
+/**
+ * The hotel's logo, when it has one.
+ */
+logo_url: string | null, 
+/**
+ * The hotel's hero image, when it has one.
+ */
+hero_url: string | null, 
 /**
  * Active offers valid today (the hotel's date), in the hotel's order.
  */
@@ -279,7 +767,11 @@ gallery: Array<SlideImage>,
 /**
  * The hotel's date (YYYY-MM-DD).
  */
-today: string, settings: DisplaySettings, };
+today: string, 
+/**
+ * This computer's display settings.
+ */
+settings: DisplaySettings, };
 
 export type HotelImageSlot = "hero" | "landing_page" | "logo";
 
@@ -307,7 +799,27 @@ pending: boolean,
  */
 aspect: number, };
 
-export type GalleryImageView = { id: number, url: string | null, caption: string, alt_text: string, is_featured: boolean, 
+export type GalleryImageView = { 
+/**
+ * The image's id on the server.
+ */
+id: number, 
+/**
+ * Where the image is (`None` when the server gave no address).
+ */
+url: string | null, 
+/**
+ * The text shown with the image (`""`: none).
+ */
+caption: string, 
+/**
+ * The text that describes the image to those who cannot see it (`""`: none).
+ */
+alt_text: string, 
+/**
+ * Whether the gallery puts it forward.
+ */
+is_featured: boolean, 
 /**
  * An edit of its caption or alt text waits to be sent (or for the user's decision).
  */
@@ -319,13 +831,49 @@ export type UploadView = {
 /**
  * Names the upload (to cancel or retry it, and in `UploadProgress`).
  */
-upload: number, file_name: string, 
+upload: number, 
+/**
+ * The name of the file the user chose.
+ */
+file_name: string, 
 /**
  * The prepared image, from this computer (load it through `shownImage`).
  */
-preview: string | null, state: UploadState, message: string | null, };
+preview: string | null, 
+/**
+ * Where it stands.
+ */
+state: UploadState, 
+/**
+ * Why it was refused or cannot be sent, for [`UploadState::Refused`].
+ */
+message: string | null, };
 
-export type GalleryView = { id: number, name: string, category: string, description: string, is_active: boolean, images: Array<GalleryImageView>, 
+export type GalleryView = { 
+/**
+ * The gallery's id on the server (negative while it exists only on this desk).
+ */
+id: number, 
+/**
+ * The gallery's name (unique in the hotel).
+ */
+name: string, 
+/**
+ * Its kind (`rooms`, `facilities`, `dining`, …) (API.md §5).
+ */
+category: string, 
+/**
+ * Its description (`""`: none).
+ */
+description: string, 
+/**
+ * Whether guests see it.
+ */
+is_active: boolean, 
+/**
+ * Its images on the server, in their order.
+ */
+images: Array<GalleryImageView>, 
 /**
  * Images added here that the server does not have yet, oldest first.
  */
@@ -339,9 +887,37 @@ sync: RowSync,
  */
 restored: boolean, };
 
-export type GalleryPatch = { name?: string | null, category?: string | null, description?: string | null, is_active?: boolean | null, };
+export type GalleryPatch = { 
+/**
+ * The gallery's name, unique in the hotel; required on a new gallery.
+ */
+name?: string | null, 
+/**
+ * Its kind (`rooms`, `facilities`, `dining`, …) (API.md §5).
+ */
+category?: string | null, 
+/**
+ * Its description.
+ */
+description?: string | null, 
+/**
+ * Whether guests see it.
+ */
+is_active?: boolean | null, };
 
-export type ImagePatch = { caption?: string | null, alt_text?: string | null, is_featured?: boolean | null, };
+export type ImagePatch = { 
+/**
+ * The text shown with the image.
+ */
+caption?: string | null, 
+/**
+ * The text that describes the image to those who cannot see it.
+ */
+alt_text?: string | null, 
+/**
+ * Whether the gallery puts it forward.
+ */
+is_featured?: boolean | null, };
 
 export type RoomTypeView = { id: number, code: string, name: string, short_description: string, max_occupancy: number | null, bed_setup: string, 
 /**
@@ -365,17 +941,85 @@ sync: RowSync,
  */
 restored: boolean, };
 
-export type RoomTypePatch = { code?: string | null, name?: string | null, short_description?: string | null, max_occupancy?: number | null, bed_setup?: string | null, 
+export type RoomTypePatch = { 
+/**
+ * A short code for the room type ("DBL"), at most 50 characters.
+ */
+code?: string | null, 
+/**
+ * The room type's name, at most 200 characters; required on a new room type.
+ */
+name?: string | null, 
+/**
+ * The room type's description for guests.
+ */
+short_description?: string | null, 
+/**
+ * How many guests it sleeps.
+ */
+max_occupancy?: number | null, 
+/**
+ * Its beds, in words, at most 100 characters.
+ */
+bed_setup?: string | null, 
 /**
  * As typed ("149", "149.50").
  */
-starting_price_from?: string | null, currency?: string | null, booking_code?: string | null, booking_url?: string | null, availability_message?: string | null, is_active?: boolean | null, };
+starting_price_from?: string | null, 
+/**
+ * The price's currency, up to 3 letters ("EUR").
+ */
+currency?: string | null, 
+/**
+ * Its booking code, at most 50 characters.
+ */
+booking_code?: string | null, 
+/**
+ * Where guests book it (a web address).
+ */
+booking_url?: string | null, 
+/**
+ * A note on availability, at most 100 characters.
+ */
+availability_message?: string | null, 
+/**
+ * Whether guests see it.
+ */
+is_active?: boolean | null, };
 
-export type PicturesOverview = { hotel_images: Array<HotelImageView>, galleries: Array<GalleryView>, room_types: Array<RoomTypeView>, };
+export type PicturesOverview = { 
+/**
+ * The hotel's three image slots: hero, landing page and logo.
+ */
+hotel_images: Array<HotelImageView>, 
+/**
+ * The galleries, in the hotel's order.
+ */
+galleries: Array<GalleryView>, 
+/**
+ * The room types, in the hotel's order.
+ */
+room_types: Array<RoomTypeView>, };
 
 export type ConversationFilter = "all" | "mine" | "unassigned" | "unread";
 
-export type ConversationView = { conversation_id: number, room_number: string, guest_name: string | null, last_message: string | null, 
+export type ConversationView = { 
+/**
+ * The conversation's id on the server.
+ */
+conversation_id: number, 
+/**
+ * The guest's room number (`?` when the server gave none).
+ */
+room_number: string, 
+/**
+ * The guest's name, when the server gave one.
+ */
+guest_name: string | null, 
+/**
+ * The start of the last message (up to [`PREVIEW_CHARS`] characters).
+ */
+last_message: string | null, 
 /**
  * RFC 3339.
  */
@@ -383,13 +1027,25 @@ last_message_time: string | null,
 /**
  * Unread guest messages (at least 1 when the server says the conversation has some).
  */
-unread: number, handled_by: string | null, mine: boolean, 
+unread: number, 
+/**
+ * The staff member handling the conversation, as far as this desk knows.
+ */
+handled_by: string | null, 
+/**
+ * Whether I handle it.
+ */
+mine: boolean, 
 /**
  * Replies of mine not confirmed by the server yet.
  */
 waiting: number, };
 
-export type ConversationList = { conversations: Array<ConversationView>, 
+export type ConversationList = { 
+/**
+ * The conversations, filtered and searched.
+ */
+conversations: Array<ConversationView>, 
 /**
  * Unread guest messages in every conversation (the tray and the window title).
  */
@@ -399,35 +1055,127 @@ unread_total: number,
  */
 as_of: string | null, };
 
-export type TextPart = { text: string, href: string | null, };
+export type TextPart = { 
+/**
+ * The text of this piece.
+ */
+text: string, 
+/**
+ * Where the link goes (`None`: plain text).
+ */
+href: string | null, };
 
 export type MessageStatus = "waiting" | "checking" | "failed" | "delivered" | "read";
 
-export type AttachmentView = { name: string, url: string | null, is_image: boolean, size: string | null, };
+export type AttachmentView = { 
+/**
+ * The file's name ("attachment" when the server gave none).
+ */
+name: string, 
+/**
+ * Where to fetch it (`None` for a file of a reply not sent yet).
+ */
+url: string | null, 
+/**
+ * Whether it is an image.
+ */
+is_image: boolean, 
+/**
+ * Its size as the server words it, when it gave one.
+ */
+size: string | null, };
 
-export type ReplyPreview = { author: string, text: string, };
+export type ReplyPreview = { 
+/**
+ * Who wrote the quoted message ("Guest" or "Staff" when the server gave no name).
+ */
+author: string, 
+/**
+ * The quoted message's text.
+ */
+text: string, };
 
 export type ChatMessageView = { 
 /**
  * The server's id; a reply waiting on this desk has `-seq` of its outbox entry.
  */
-id: number, from_guest: boolean, 
+id: number, 
+/**
+ * Written by the guest (otherwise by staff).
+ */
+from_guest: boolean, 
 /**
  * Written by me (from this desk or another).
  */
-mine: boolean, author: string, role: string | null, parts: Array<TextPart>, 
+mine: boolean, 
+/**
+ * The sender's name ("Guest" or "Staff" when the server gave none).
+ */
+author: string, 
+/**
+ * A staff sender's role, when the server gave one.
+ */
+role: string | null, 
+/**
+ * The text, split into plain runs and web links.
+ */
+parts: Array<TextPart>, 
 /**
  * RFC 3339; `None` for a reply not sent yet.
  */
-timestamp: string | null, status: MessageStatus, problem: string | null, is_edited: boolean, is_deleted: boolean, reply_to: ReplyPreview | null, attachments: Array<AttachmentView>, 
+timestamp: string | null, 
+/**
+ * Where the message is, as its sender sees it.
+ */
+status: MessageStatus, 
+/**
+ * Why the server refused it, in its words (for [`MessageStatus::Failed`]).
+ */
+problem: string | null, 
+/**
+ * The text was changed after it was sent.
+ */
+is_edited: boolean, 
+/**
+ * The message was deleted: its text and files are not shown.
+ */
+is_deleted: boolean, 
+/**
+ * The message it answers, when it answers one.
+ */
+reply_to: ReplyPreview | null, 
+/**
+ * Its files.
+ */
+attachments: Array<AttachmentView>, 
 /**
  * Only the start of the text is here: the whole text has this many characters, kept on
  * the server ("Show the whole message" reads it).
  */
 clipped_from: number | null, };
 
-export type ThreadView = { conversation_id: number, title: string, messages: Array<ChatMessageView>, 
+export type ThreadView = { 
+/**
+ * The conversation's id on the server.
+ */
+conversation_id: number, 
+/**
+ * "Room 101 · John Doe".
+ */
+title: string, 
+/**
+ * The messages, oldest first, my waiting replies last.
+ */
+messages: Array<ChatMessageView>, 
 /**
  * Earlier messages exist that this desk has not loaded.
  */
-has_older: boolean, handled_by: string | null, mine: boolean, };
+has_older: boolean, 
+/**
+ * The staff member handling the conversation, as far as this desk knows.
+ */
+handled_by: string | null, 
+/**
+ * Whether I handle it.
+ */
+mine: boolean, };

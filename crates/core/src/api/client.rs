@@ -40,6 +40,8 @@ pub struct ApiClient {
 }
 
 impl ApiClient {
+    /// A client of the server at `base`, with no token, each request waiting at most
+    /// [`DEFAULT_REQUEST_TIMEOUT`] for its answer.
     pub fn new(base: ApiBase) -> Result<Self, ApiError> {
         Self::with_timeout(base, DEFAULT_REQUEST_TIMEOUT)
     }
@@ -140,6 +142,7 @@ impl ApiClient {
         }
     }
 
+    /// GETs `path` (relative to the server's API address) and reads the JSON answer as `T`.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         self.send(self.request(Method::GET, path)).await
     }

@@ -10,34 +10,73 @@ use serde_json::Value;
 pub enum ApiError {
     /// 401: the token is unknown or missing; the user must sign in again.
     #[error("the server no longer accepts this sign-in ({message}); please sign in again")]
-    Unauthorized { message: String },
+    Unauthorized {
+        /// The server's words, or a description of its answer.
+        message: String,
+    },
+    /// 403: this account may not do or see this.
     #[error("not allowed: {message}")]
-    Forbidden { message: String },
+    Forbidden {
+        /// The server's words, or a description of its answer.
+        message: String,
+    },
+    /// 404 with a JSON body: the row or address is not on the server.
     #[error("not found: {message}")]
-    NotFound { message: String },
+    NotFound {
+        /// The server's words, or a description of its answer.
+        message: String,
+    },
     /// 405: the address exists but does not take this method (a different backend version).
     #[error("the server does not offer this here: {message}")]
-    MethodNotAllowed { message: String },
+    MethodNotAllowed {
+        /// The server's words, or a description of its answer.
+        message: String,
+    },
     /// 400 with DRF field errors; `non_field_errors` holds the messages about the whole request.
     #[error("{}", validation_summary(fields))]
     Validation {
+        /// Field name to the server's messages about it (`non_field_errors` for the whole request).
         fields: BTreeMap<String, Vec<String>>,
     },
+    /// 409 or 412: someone else changed the row on the server first.
     #[error("someone else changed this first: {message}")]
-    Conflict { message: String },
+    Conflict {
+        /// The server's words, or a description of its answer.
+        message: String,
+    },
+    /// Any other failing status: a 5xx, or a 4xx not named above (408 and 429 among them).
     #[error("the server had a problem (HTTP {status}): {message}")]
-    Server { status: u16, message: String },
+    Server {
+        /// The HTTP status code.
+        status: u16,
+        /// The server's words, or a description of its answer.
+        message: String,
+    },
+    /// The request did not complete: no connection, or the answer was cut off.
     #[error("cannot reach the server: {message}")]
-    Network { message: String },
+    Network {
+        /// What went wrong, in words.
+        message: String,
+    },
+    /// No answer within the request's time limit.
     #[error("the server did not answer within {seconds} seconds; it may be down or overloaded")]
-    Timeout { seconds: u64 },
+    Timeout {
+        /// The time limit that passed, in seconds.
+        seconds: u64,
+    },
     /// The server answers, but not in a way this desk understands (wrong URL, old/new backend).
     #[error("{message}")]
-    Unsupported { message: String },
+    Unsupported {
+        /// What the server answered instead, in words.
+        message: String,
+    },
     /// A file the server named (an image, a guest's attachment) could not be fetched from its
     /// host, whatever that host answered: never the hotel's server refusing the sign-in.
     #[error("the file cannot be fetched: {message}")]
-    FileHost { message: String },
+    FileHost {
+        /// What went wrong, in words.
+        message: String,
+    },
 }
 
 fn validation_summary(fields: &BTreeMap<String, Vec<String>>) -> String {

@@ -36,8 +36,11 @@ pub struct Resource {
 /// One image file to upload.
 #[derive(Debug, Clone)]
 pub struct ImageFile {
+    /// The file's name, as the person chose it.
     pub name: String,
+    /// Its MIME type (`image/jpeg`, …).
     pub mime: String,
+    /// Its content.
     pub bytes: bytes::Bytes,
 }
 
@@ -168,6 +171,7 @@ impl ApiClient {
         self.patch(&resource.item(slug, id), fields).await
     }
 
+    /// Deletes row `id` of `resource` on the server.
     pub async fn remove(&self, resource: Resource, slug: &str, id: i64) -> Result<(), ApiError> {
         self.delete(&resource.item(slug, id)).await
     }

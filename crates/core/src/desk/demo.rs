@@ -22,10 +22,15 @@ pub trait DemoLauncher: Send + Sync + 'static {
 /// A running demo hotel: where it answers, whom "Try the demo hotel" signs in as, and how to
 /// stop it.
 pub struct DemoServer {
+    /// The demo hotel's API address.
     pub api_base: String,
+    /// Where the demo hotel's live updates connect.
     pub pusher: PusherEndpoint,
+    /// The staff login "Try the demo hotel" signs in as.
     pub username: String,
+    /// That login's password.
     pub password: String,
+    /// Stops the demo hotel.
     pub stop: Box<dyn FnOnce() -> DemoFuture<'static, ()> + Send>,
 }
 

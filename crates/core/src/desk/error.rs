@@ -5,22 +5,30 @@ use crate::engine::store::StoreError;
 use crate::session::config::ConfigError;
 use crate::session::secrets::SecretsError;
 
+/// Why a request of the UI to the desk failed. `Display` is a plain-words sentence for staff.
 #[derive(Debug, thiserror::Error)]
 pub enum DeskError {
+    /// The server address, the live-update settings or the data folder cannot be used.
     #[error("{0}")]
     Config(#[from] ConfigError),
+    /// Talking to the server failed.
     #[error("{0}")]
     Api(#[from] ApiError),
+    /// The system keyring could not keep or give back the sign-in token.
     #[error("{0}")]
     Secrets(#[from] SecretsError),
+    /// The local database could not be used.
     #[error("{0}")]
     Store(#[from] StoreError),
     /// Something the user typed is missing or wrong; `field` names it.
     #[error("{message}")]
     InvalidInput {
+        /// The field the user must correct.
         field: &'static str,
+        /// What is wrong with it, in words for staff.
         message: String,
     },
+    /// No one is signed in on this desk.
     #[error("you are not signed in")]
     NotSignedIn,
     /// Signing out would delete work that has not reached the server.
@@ -29,16 +37,22 @@ pub enum DeskError {
     /// The server refused the username and password (400 `non_field_errors` or 401).
     #[error("wrong username or password")]
     WrongCredentials,
+    /// The desk is still resuming the saved sign-in.
     #[error("the desk is still opening; try again in a moment")]
     Starting,
+    /// The demo hotel could not start; the text says why.
     #[error("the demo hotel could not start: {0}")]
     Demo(String),
+    /// A value the user typed breaks one of the desk's rules.
     #[error("{0}")]
     Invalid(#[from] crate::rules::FieldInvalid),
+    /// A picture the user chose could not be read or prepared.
     #[error("{0}")]
     Media(#[from] crate::media::MediaError),
+    /// An image to show could not be fetched or prepared.
     #[error("{0}")]
     Shown(#[from] crate::media::ShownError),
+    /// The row is not on this desk (it may have been deleted); the text names its kind.
     #[error("that {0} is not on this desk (it may have been deleted)")]
     Missing(&'static str),
     /// "Keep mine" on a row deleted elsewhere, when this desk no longer has the row as it was:
@@ -51,6 +65,7 @@ pub enum DeskError {
     /// This server does not let the desk clock (the message says where staff clock instead).
     #[error("{0}")]
     ClockRefused(String),
+    /// Clocking needs the server, and it cannot be reached (the desk does not keep it for later).
     #[error(
         "you are offline. Clocking in or out needs the server, which records the time it \
          receives the request, so the desk does not keep it for later"
@@ -59,6 +74,7 @@ pub enum DeskError {
     /// The toggle was sent but not answered: it may or may not have been recorded.
     #[error("{0}; the desk is asking the server whether your clock changed")]
     ClockUnknown(String),
+    /// Taking a conversation over needs the server, and it cannot be reached.
     #[error(
         "you are offline. Taking a conversation over needs the server, so the guest's messages \
          reach the right person"
@@ -96,20 +112,31 @@ fn unsent_words(work: &crate::engine::store::UnsentWork) -> String {
 pub enum ErrorCode {
     /// The server address or live-update settings are wrong.
     Config,
+    /// The server no longer accepts the sign-in.
     Unauthorized,
+    /// This account may not do or see this.
     Forbidden,
+    /// The row or address is not there (on the server, or no longer on this desk).
     NotFound,
     /// The server refused what was sent; the message has its words.
     Validation,
+    /// Someone else changed it on the server first.
     Conflict,
+    /// The server had a problem, or refused in a way not named here.
     Server,
+    /// The server cannot be reached.
     Network,
+    /// The server did not answer in time.
     Timeout,
+    /// The server answers, but not in a way this desk understands.
     Unsupported,
+    /// The system keyring could not be used.
     Keyring,
+    /// The local database could not be used.
     Storage,
     /// Something the user typed is missing or wrong; `field` names it.
     InvalidInput,
+    /// No one is signed in.
     NotSignedIn,
     /// The server refused the username and password.
     WrongCredentials,
@@ -119,13 +146,21 @@ pub enum ErrorCode {
     FileUnavailable,
     /// The desk is still opening.
     Starting,
+    /// The demo hotel could not start.
     Demo,
+    /// The chosen file is empty.
     EmptyFile,
+    /// The chosen file is too large.
     FileTooLarge,
+    /// The image is in a format (or encoding) the desk does not take.
     UnsupportedFormat,
+    /// The chosen file is not an image.
     NotAnImage,
+    /// The image has too many pixels to prepare.
     TooManyPixels,
+    /// The image file is damaged.
     DamagedImage,
+    /// The disk is full.
     DiskFull,
     /// The image could not be prepared or kept (encoder, cache).
     ImageFailed,
@@ -136,6 +171,7 @@ pub enum ErrorCode {
 }
 
 impl DeskError {
+    /// The code the UI switches on for this error.
     pub fn code(&self) -> ErrorCode {
         use crate::media::MediaError as M;
         match self {
@@ -239,8 +275,11 @@ mod tests {
 /// sentence to display.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct UiError {
+    /// What went wrong, as a code the UI switches on.
     pub code: ErrorCode,
+    /// The field to correct, when the error is about one.
     pub field: Option<String>,
+    /// The sentence to show, starting with a capital and ending with a full stop.
     pub message: String,
 }
 

@@ -42,8 +42,11 @@ const EVENT_BUFFER: usize = 256;
 /// How a [`Desk`] is set up. Tests point it at a temporary folder and their own keyring service.
 #[derive(Clone)]
 pub struct DeskOptions {
+    /// Where the desk keeps its database, images and logs.
     pub data_dir: DataDir,
+    /// Where sign-in tokens are kept (the keyring service).
     pub vault: TokenVault,
+    /// How long one request may wait for its answer.
     pub request_timeout: Duration,
     /// Desktop toasts for colleagues' changes (off on a reception display: `HOTELMATE_KIOSK`).
     pub toasts: bool,
@@ -63,6 +66,7 @@ pub struct DeskOptions {
 }
 
 impl DeskOptions {
+    /// The defaults, keeping the desk's files in `data_dir`.
     pub fn new(data_dir: DataDir) -> Self {
         Self {
             data_dir,

@@ -58,6 +58,7 @@ impl Desk {
             .collect()
     }
 
+    /// Mutes or unmutes one kind of toast, on this computer; returns every kind's setting.
     pub async fn set_toast_muted(
         &self,
         category: ResourceKind,
@@ -117,6 +118,7 @@ impl Desk {
         )
     }
 
+    /// Sets whether closing the window keeps the desk running in the tray.
     pub fn set_close_to_tray(&self, on: bool) -> Result<(), DeskError> {
         Ok(self
             .inner

@@ -10,11 +10,15 @@ use crate::session::config::PusherEndpoint;
 /// A paused change, as the status bar lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Conflict {
+    /// The paused change's number in the outbox, to settle it by.
     #[ts(type = "number")]
     pub seq: i64,
+    /// The resource it belongs to (`offers`, …).
     pub resource: String,
+    /// The row it changes: its server id, or a negative id for a row made on this desk.
     #[ts(type = "number")]
     pub id: i64,
+    /// What the row is called, for the list ("#<id>" when it has no title).
     pub title: String,
     /// Someone deleted the row this change was for.
     pub deleted_elsewhere: bool,
@@ -28,10 +32,13 @@ pub struct Conflict {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "choice", rename_all = "snake_case")]
 pub enum Resolution {
+    /// Keep my change: it is sent again (a row deleted elsewhere comes back as a new row).
     KeepMine,
+    /// Keep theirs: my change is dropped.
     KeepTheirs,
     /// New values for the conflicting fields.
     Edit {
+        /// Field name to its new value.
         #[ts(type = "Record<string, unknown>")]
         values: serde_json::Map<String, serde_json::Value>,
     },
@@ -40,7 +47,9 @@ pub enum Resolution {
 /// A field the user must correct, in words (the editor shows it under the field).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct FieldProblem {
+    /// The field's name, as the server spells it.
     pub field: String,
+    /// What is wrong, in words for staff.
     pub message: String,
 }
 
@@ -69,8 +78,11 @@ pub struct DeskInfo {
 /// What the sign-in form sends for a real HotelMate server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SignInRequest {
+    /// The server's address, as typed.
     pub server_url: String,
+    /// The staff member's username.
     pub username: String,
+    /// The staff member's password.
     pub password: String,
     /// Live updates; `None` signs in without them.
     pub pusher: Option<PusherEndpoint>,

@@ -3,15 +3,21 @@
 use crate::api::{ApiClient, ApiError, Resource};
 use crate::engine::store::{Replaced, Row, Store, StoreError};
 
+/// Why syncing a resource failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
+    /// Talking to the server failed.
     #[error("{0}")]
     Api(#[from] ApiError),
+    /// The local database could not be used.
     #[error("{0}")]
     Store(#[from] StoreError),
+    /// The server answered with something the desk cannot read.
     #[error("the server sent {resource} that could not be read: {detail}")]
     Malformed {
+        /// The resource it was about (`offers`, …).
         resource: &'static str,
+        /// What was wrong with it.
         detail: String,
     },
 }

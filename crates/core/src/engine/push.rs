@@ -27,13 +27,27 @@ use crate::media::MediaCache;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Replayed {
     /// Done; the server has it.
-    Sent { target: i64 },
+    Sent {
+        /// The row it was for (its server id once created).
+        target: i64,
+    },
     /// Paused for the user.
-    Conflict { target: i64 },
+    Conflict {
+        /// The row it was for.
+        target: i64,
+    },
     /// Refused by the server.
-    Rejected { target: i64, message: String },
+    Rejected {
+        /// The row it was for.
+        target: i64,
+        /// The server's words.
+        message: String,
+    },
     /// Gone or paused before it was sent (the user settled or withdrew it meanwhile).
-    Gone { target: i64 },
+    Gone {
+        /// The row it was for.
+        target: i64,
+    },
 }
 
 /// How a conflict's `problem` column reads: either field conflicts or "deleted elsewhere".
@@ -346,10 +360,15 @@ fn as_row(value: Value, resource: Resource) -> Result<Row, SyncError> {
 /// Where entries are replayed: one server, one local store, one resource.
 #[derive(Clone, Copy)]
 pub struct Replay<'a> {
+    /// The server to send to.
     pub client: &'a ApiClient,
+    /// This desk's database, where the outbox is.
     pub store: &'a Store,
+    /// Where images waiting to be uploaded are kept.
     pub media: &'a MediaCache,
+    /// The resource the entries belong to.
     pub resource: Resource,
+    /// The hotel's short name in the server's URLs.
     pub slug: &'a str,
     /// Told of each entry just before it is sent: the server announces a change on the hotel
     /// channel before it answers the request, so the desk must know the change is its own

@@ -17,18 +17,27 @@ pub(crate) type Toast = fn(action: &str, title: Option<&str>) -> Option<(String,
 pub enum Hint {
     /// A whole row, as the server has it now.
     Upsert {
+        /// The row, as the event carries it.
         row: Row,
+        /// What happened to it, for the toast ("created", "updated", …).
         action: &'static str,
     },
     /// Some fields of a row (e.g. a new photo URL).
     Patch {
+        /// The row's id on the server.
         id: i64,
+        /// The fields that changed, with their new values.
         fields: Row,
+        /// What happened to it, for the toast ("image_updated", …).
         action: &'static str,
+        /// The row's title, when the event names it (for the toast).
         title: Option<String>,
     },
+    /// A row was deleted on the server.
     Delete {
+        /// The row's id on the server.
         id: i64,
+        /// The row's title, when the event names it (for the toast).
         title: Option<String>,
     },
     /// Only "refetch" (the event names the resource but its payload cannot be applied).
@@ -38,6 +47,7 @@ pub enum Hint {
 /// One synced resource.
 #[derive(Debug)]
 pub struct ResourceSpec {
+    /// Which kind of thing it is (also its toast category).
     pub kind: ResourceKind,
     /// Where it lives on the server and how its images are uploaded.
     pub api: Resource,

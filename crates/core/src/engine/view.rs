@@ -21,12 +21,18 @@ pub enum RowSync {
     /// Waiting for the user to choose between their change and someone else's.
     Conflict,
     /// The server refused the change; `message` says why.
-    Rejected { message: String },
+    Rejected {
+        /// The server's words, as it refused the change.
+        message: String,
+    },
 }
 
+/// A stored row as the UI sees it: the server's row with this desk's waiting edits folded over it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ViewRow {
+    /// The row's fields, waiting edits applied.
     pub row: Row,
+    /// Where the row stands between this desk and the server.
     pub sync: RowSync,
     /// The media cache hash of an image waiting to be uploaded.
     pub pending_media: Option<String>,

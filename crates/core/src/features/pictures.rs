@@ -24,12 +24,14 @@ pub struct Pictures<'a> {
 }
 
 impl Desk {
+    /// The Pictures screen: the hotel's images, its galleries and its room types.
     pub fn pictures(&self) -> Pictures<'_> {
         Pictures { desk: self }
     }
 }
 
 impl Pictures<'_> {
+    /// Everything the Pictures screen shows, as stored on this desk with its waiting changes.
     pub fn overview(&self) -> Result<PicturesOverview, DeskError> {
         self.desk.running()?;
         let store = &self.desk.inner.store;
@@ -177,8 +179,11 @@ impl Pictures<'_> {
 /// Everything the Pictures screen shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct PicturesOverview {
+    /// The hotel's three image slots: hero, landing page and logo.
     pub hotel_images: Vec<HotelImageView>,
+    /// The galleries, in the hotel's order.
     pub galleries: Vec<GalleryView>,
+    /// The room types, in the hotel's order.
     pub room_types: Vec<RoomTypeView>,
 }
 

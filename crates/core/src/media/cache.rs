@@ -37,17 +37,24 @@ const FORMATS: [SourceFormat; 4] = [
 pub struct MediaRef {
     /// SHA-256 of the file's bytes, 64 lowercase hex digits.
     pub hash: String,
+    /// Where the file is.
     pub path: PathBuf,
+    /// Its MIME type (`image/jpeg`, …).
     pub mime: &'static str,
+    /// Its width, in pixels.
     pub width: u32,
+    /// Its height, in pixels.
     pub height: u32,
+    /// Its size, in bytes.
     pub bytes: u64,
 }
 
 /// A prepared image and its thumbnail, both in the cache.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CachedImage {
+    /// The prepared image.
     pub image: MediaRef,
+    /// Its thumbnail.
     pub thumbnail: MediaRef,
 }
 
@@ -68,6 +75,7 @@ impl MediaCache {
         Ok(cache)
     }
 
+    /// The cache folder.
     pub fn root(&self) -> &Path {
         &self.root
     }

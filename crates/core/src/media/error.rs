@@ -10,30 +10,46 @@ use super::sniff::Refused;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum MediaError {
+    /// The file has no bytes.
     #[error("cannot use '{name}': the file is empty")]
-    Empty { name: String },
+    Empty {
+        /// The file's name, as the user knows it.
+        name: String,
+    },
+    /// The file is larger than the image settings allow.
     #[error(
         "cannot use '{name}': the file is {} MB and the limit is {} MB; export a smaller copy",
         megabytes(*size_bytes),
         megabytes(*limit_bytes)
     )]
     FileTooLarge {
+        /// The file's name, as the user knows it.
         name: String,
+        /// The file's size, in bytes.
         size_bytes: u64,
+        /// The largest file accepted, in bytes.
         limit_bytes: u64,
     },
     /// A known format this desk does not accept (HEIC, TIFF, SVG, PDF, …).
     #[error("cannot use '{name}': {} are not supported; {}", format.plural(), format.advice())]
-    UnsupportedFormat { name: String, format: Refused },
+    UnsupportedFormat {
+        /// The file's name, as the user knows it.
+        name: String,
+        /// The format it is in.
+        format: Refused,
+    },
     /// Not an image at all (text, a document, random bytes).
     #[error(
         "cannot use '{name}': it is not a JPEG, PNG, WebP or GIF image{}",
         hint(looks_like)
     )]
     NotAnImage {
+        /// The file's name, as the user knows it.
         name: String,
+        /// What the file seems to be instead, when that is clear.
         looks_like: Option<&'static str>,
     },
+    /// The image has more pixels than the image settings allow.
     #[error(
         "cannot use '{name}': the image is {width} × {height} pixels ({} megapixels) and the \
          limit is {} megapixels; export a smaller copy",
@@ -41,17 +57,29 @@ pub enum MediaError {
         megapixels(*limit_pixels)
     )]
     TooManyPixels {
+        /// The file's name, as the user knows it.
         name: String,
+        /// The image's width, in pixels.
         width: u32,
+        /// The image's height, in pixels.
         height: u32,
+        /// The most pixels accepted (width × height).
         limit_pixels: u64,
     },
+    /// Decoding the image would need more memory than the desk allows.
     #[error("cannot use '{name}': opening it would need more memory than this desk allows")]
-    TooMuchMemory { name: String },
+    TooMuchMemory {
+        /// The file's name, as the user knows it.
+        name: String,
+    },
+    /// The file claims a format but its content is broken or cut short.
     #[error("cannot use '{name}': the {format} file is damaged or incomplete ({detail})")]
     Damaged {
+        /// The file's name, as the user knows it.
         name: String,
+        /// The format the file is in ("JPEG", "PNG", …).
         format: &'static str,
+        /// What the decoder found wrong.
         detail: String,
     },
     /// A valid file using an encoding the decoders do not support (arithmetic-coded JPEG, say).
@@ -60,23 +88,49 @@ pub enum MediaError {
          again as an ordinary JPEG or PNG"
     )]
     UnusualEncoding {
+        /// The file's name, as the user knows it.
         name: String,
+        /// The format the file is in ("JPEG", "PNG", …).
         format: &'static str,
+        /// The decoder's words about the encoding.
         detail: String,
     },
+    /// Resizing or encoding the image for upload failed.
     #[error("cannot prepare '{name}' for upload: {detail}")]
-    Encode { name: String, detail: String },
+    Encode {
+        /// The file's name, as the user knows it.
+        name: String,
+        /// What failed.
+        detail: String,
+    },
+    /// The image settings make no sense (a crop outside the picture, an edge of 0 pixels, …).
     #[error("the image settings are not valid: {0}")]
     InvalidPolicy(&'static str),
+    /// The disk holding the image cache is full.
     #[error(
         "the disk holding the image cache ('{}') is full; free some space and try again",
         path.display()
     )]
-    DiskFull { path: PathBuf },
+    DiskFull {
+        /// The cache folder or file that could not be written.
+        path: PathBuf,
+    },
+    /// The image cache could not be written (other than a full disk).
     #[error("cannot write to the image cache folder '{}': {source}", path.display())]
-    CacheWrite { path: PathBuf, source: io::Error },
+    CacheWrite {
+        /// The cache folder or file that could not be written.
+        path: PathBuf,
+        /// The system's reason.
+        source: io::Error,
+    },
+    /// An image could not be read back from the cache.
     #[error("cannot read '{}' from the image cache: {source}", path.display())]
-    CacheRead { path: PathBuf, source: io::Error },
+    CacheRead {
+        /// The cached file that could not be read.
+        path: PathBuf,
+        /// The system's reason.
+        source: io::Error,
+    },
     /// A hash that is not 64 lowercase hex digits; never turned into a path.
     #[error("'{0}' is not a valid image id")]
     InvalidHash(String),

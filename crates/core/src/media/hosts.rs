@@ -25,7 +25,9 @@ pub(crate) const MEDIA_HOSTS_ENV: &str = "HOTELMATE_MEDIA_HOSTS";
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("'{url}' is not fetched: {reason}")]
 pub struct HostRefused {
+    /// The picture's address.
     pub url: String,
+    /// Why it is not fetched, in words.
     pub reason: &'static str,
 }
 
@@ -39,6 +41,8 @@ pub struct ImageHosts {
 }
 
 impl ImageHosts {
+    /// The hosts of a desk signed in to `server`: its exact origin, and the `media` host names
+    /// (fetched over https only).
     pub fn new(server: &ApiBase, media: &[String]) -> Self {
         let url = server.url();
         Self {

@@ -56,7 +56,9 @@ pub struct ImagePolicy {
     pub max_pixels: u64,
     /// 1–100.
     pub jpeg_quality: u8,
+    /// Long edge of the thumbnail, in pixels.
     pub thumbnail_edge_px: u32,
+    /// Files larger than this, in bytes, are refused before they are even sniffed.
     pub max_input_bytes: u64,
     /// The part of the upright picture to keep (a hotel image cropped to its slot's shape).
     pub crop: Option<Crop>,
@@ -66,9 +68,13 @@ pub struct ImagePolicy {
 /// height, so the screen can choose it on a preview of any size.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct Crop {
+    /// Left edge, as a fraction of the picture's width.
     pub x: f64,
+    /// Top edge, as a fraction of the picture's height.
     pub y: f64,
+    /// Width, as a fraction of the picture's width.
     pub width: f64,
+    /// Height, as a fraction of the picture's height.
     pub height: f64,
 }
 

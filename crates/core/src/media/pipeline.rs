@@ -21,6 +21,7 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
+    /// The format's MIME type (`image/jpeg` or `image/png`).
     pub fn mime(self) -> &'static str {
         match self {
             Self::Jpeg => "image/jpeg",
@@ -39,17 +40,23 @@ impl OutputFormat {
 /// One encoded picture: its bytes and what they are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EncodedImage {
+    /// The encoded file.
     pub bytes: Vec<u8>,
+    /// Its format.
     pub format: OutputFormat,
+    /// Its width, in pixels.
     pub width: u32,
+    /// Its height, in pixels.
     pub height: u32,
 }
 
 impl EncodedImage {
+    /// Its MIME type (`image/jpeg` or `image/png`).
     pub fn mime(&self) -> &'static str {
         self.format.mime()
     }
 
+    /// Its file extension, without the dot (`jpg` or `png`).
     pub fn extension(&self) -> &'static str {
         self.format.extension()
     }
@@ -58,6 +65,7 @@ impl EncodedImage {
 /// An image ready to upload: upright, at most `max_edge_px` on its long edge, no metadata.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreparedImage {
+    /// The image to upload.
     pub image: EncodedImage,
     /// The same picture at most `thumbnail_edge_px` on its long edge, in the same format.
     pub thumbnail: EncodedImage,

@@ -32,22 +32,47 @@ const TEMP_DIR_NAME: &str = "tmp";
 /// Why an image could not be shown.
 #[derive(Debug, thiserror::Error)]
 pub enum ShownError {
+    /// The address is not `http` or `https`.
     #[error("only web images can be shown ('{url}' is not an http or https address)")]
-    NotWeb { url: String },
+    NotWeb {
+        /// The image's address.
+        url: String,
+    },
+    /// The image is not kept here and fetching it failed (no network, or the host said no).
     #[error("the image '{url}' is not on this desk and cannot be fetched now: {message}")]
-    Fetch { url: String, message: String },
+    Fetch {
+        /// The image's address.
+        url: String,
+        /// What went wrong, in words.
+        message: String,
+    },
+    /// What was fetched is not an image the desk accepts.
     #[error("'{url}' is not an image the desk can show")]
-    NotAnImage { url: String },
+    NotAnImage {
+        /// The image's address.
+        url: String,
+    },
+    /// The download is larger than the desk takes (40 MB).
     #[error("the image '{url}' is larger than {MAX_IMAGE_BYTES} bytes")]
-    TooLarge { url: String },
+    TooLarge {
+        /// The image's address.
+        url: String,
+    },
+    /// The hosts rule does not let the desk fetch from this address.
     #[error("{0}")]
     Refused(#[from] HostRefused),
     /// Signed out: only pictures already on this desk are shown.
     #[error("the image '{url}' is not on this desk, and nothing is fetched while signed out")]
-    NoServer { url: String },
+    NoServer {
+        /// The image's address.
+        url: String,
+    },
+    /// The folder of shown images cannot be created or written.
     #[error("the image folder '{path}' cannot be used: {source}")]
     Folder {
+        /// The folder or file that could not be used.
         path: String,
+        /// The system's reason.
         source: std::io::Error,
     },
 }
@@ -55,7 +80,9 @@ pub enum ShownError {
 /// An image ready for the webview.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShownImage {
+    /// The image file's bytes (a placeholder's when the picture is too large to show).
     pub bytes: Vec<u8>,
+    /// Its MIME type (`image/jpeg`, …), from its content.
     pub mime: &'static str,
 }
 
@@ -126,6 +153,8 @@ fn image_mime(bytes: &[u8]) -> Option<&'static str> {
 }
 
 impl ShownImages {
+    /// Opens (creating it if needed) the folder of shown images in `root`, kept to about
+    /// `limit_bytes`; nothing is fetched until [`ShownImages::allow`] names the hosts.
     pub fn open(root: impl Into<PathBuf>, limit_bytes: u64) -> Result<Self, ShownError> {
         let root = root.into();
         let temp = root.join(TEMP_DIR_NAME);

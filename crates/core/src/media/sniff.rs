@@ -11,9 +11,13 @@ use super::MediaError;
 /// An image format the pipeline decodes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SourceFormat {
+    /// JPEG, the usual format of photos.
     Jpeg,
+    /// PNG.
     Png,
+    /// WebP.
     WebP,
+    /// GIF.
     Gif,
 }
 
@@ -27,6 +31,7 @@ impl SourceFormat {
         }
     }
 
+    /// The format's MIME type (`image/jpeg`, …).
     pub fn mime(self) -> &'static str {
         match self {
             Self::Jpeg => "image/jpeg",
@@ -59,14 +64,23 @@ impl SourceFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Refused {
+    /// HEIC or HEIF, the iPhone's photo format.
     Heic,
+    /// AVIF.
     Avif,
+    /// JPEG XL.
     JpegXl,
+    /// TIFF (scans, often).
     Tiff,
+    /// BMP.
     Bmp,
+    /// ICO, a Windows icon.
     Ico,
+    /// SVG, a drawing (often a logo).
     Svg,
+    /// PDF, a document.
     Pdf,
+    /// Photoshop's own format (PSD).
     Photoshop,
 }
 
@@ -100,10 +114,13 @@ impl Refused {
 /// What the first bytes of a file say it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sniffed {
+    /// One of the formats the desk accepts.
     Accepted(SourceFormat),
+    /// A known format the desk refuses, with advice on what to do instead.
     Refused(Refused),
     /// Not an image this desk knows; `looks_like` says what it seems to be, when that is clear.
     Unknown {
+        /// What the file seems to be ("a video", "text", "a web page"), when that is clear.
         looks_like: Option<&'static str>,
     },
 }

@@ -17,25 +17,43 @@ pub(crate) const DATA_DIR_ENV: &str = "HOTELMATE_DATA_DIR";
 /// Why a server address or Pusher setting was refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
+    /// No server address was given.
     #[error("the server address is empty")]
     EmptyUrl,
+    /// The text is not a web address; it holds what was typed.
     #[error("'{0}' is not a web address (expected something like https://hotel.example.com)")]
     NotAUrl(String),
+    /// The address uses a scheme other than `http` or `https`.
     #[error("'{url}' uses '{scheme}'; only http and https addresses are supported")]
-    UnsupportedScheme { url: String, scheme: String },
+    UnsupportedScheme {
+        /// The address as typed.
+        url: String,
+        /// The scheme it uses (`ftp`, …).
+        scheme: String,
+    },
+    /// Plain `http` to another machine; it holds the address as typed.
     #[error(
         "'{0}' uses plain http to another machine; the staff password and token would cross the \
          network unencrypted. Use https (plain http is only allowed to this computer)"
     )]
     InsecureRemote(String),
+    /// The Pusher app key is empty.
     #[error("the Pusher app key is empty")]
     EmptyPusherKey,
+    /// The Pusher host (or cluster) is empty.
     #[error("the Pusher host is empty")]
     EmptyPusherHost,
+    /// The platform has no data folder for the desk and `HOTELMATE_DATA_DIR` is not set.
     #[error("no folder for the desk's data could be found; set {DATA_DIR_ENV}")]
     NoDataDir,
+    /// The data folder could not be made readable by this user only.
     #[error("the desk's data in '{path}' cannot be made private to this user: {reason}")]
-    NotPrivate { path: String, reason: String },
+    NotPrivate {
+        /// The folder or file that could not be made private.
+        path: String,
+        /// The system's reason.
+        reason: String,
+    },
 }
 
 /// The validated base URL of a HotelMate API, always ending in `/`.
@@ -132,12 +150,21 @@ fn is_loopback(url: &Url) -> bool {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PusherEndpoint {
     /// Pusher's hosted service: `wss://ws-<cluster>.pusher.com:443/app/<key>`.
-    Hosted { key: String, cluster: String },
+    Hosted {
+        /// The Pusher app key.
+        key: String,
+        /// The Pusher cluster, the `<cluster>` in the host name.
+        cluster: String,
+    },
     /// A self-hosted Pusher-protocol server (sockudo, soketi, the demo hotel).
     SelfHosted {
+        /// The Pusher app key.
         key: String,
+        /// The server's host name or address.
         host: String,
+        /// The server's port.
         port: u16,
+        /// Whether to connect with TLS (`wss://`) rather than plain `ws://`.
         tls: bool,
     },
 }
@@ -174,22 +201,27 @@ impl DataDir {
             .ok_or(ConfigError::NoDataDir)
     }
 
+    /// The data folder at `path` (tests and portable runs choose their own).
     pub fn at(path: impl Into<PathBuf>) -> Self {
         Self(path.into())
     }
 
+    /// The folder itself.
     pub fn path(&self) -> &Path {
         &self.0
     }
 
+    /// The desk's SQLite database.
     pub fn database(&self) -> PathBuf {
         self.0.join("desk.sqlite3")
     }
 
+    /// Where the demo hotel keeps its own data.
     pub fn demo_hotel(&self) -> PathBuf {
         self.0.join("demo-hotel")
     }
 
+    /// The cache of images prepared for upload (guests' files waiting to be sent are under it).
     pub fn media(&self) -> PathBuf {
         self.0.join("media")
     }
@@ -199,6 +231,7 @@ impl DataDir {
         self.0.join("images")
     }
 
+    /// The desk's log files.
     pub fn logs(&self) -> PathBuf {
         self.0.join("logs")
     }

@@ -15,6 +15,7 @@ pub(crate) const KEYRING_SERVICE: &str = "hotelmate-desk";
 pub struct StaffToken(String);
 
 impl StaffToken {
+    /// A token as the server gave it.
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }
@@ -40,13 +41,16 @@ impl fmt::Display for StaffToken {
 /// Why the keyring could not be used. Messages say what the user can do about it.
 #[derive(Debug, thiserror::Error)]
 pub enum SecretsError {
+    /// No keyring service answers; the text is the system's reason.
     #[error(
         "this computer's keyring is not available ({0}). HotelMate Desk keeps your sign-in only \
          in the system keyring; start or install a keyring service (e.g. GNOME Keyring) and try again"
     )]
     Unavailable(String),
+    /// The keyring is locked; the text is the system's reason.
     #[error("the system keyring is locked ({0}); unlock it and try again")]
     Locked(String),
+    /// The keyring refused the request for another reason, given in the text.
     #[error("the system keyring refused the request: {0}")]
     Failed(String),
 }

@@ -39,10 +39,22 @@ pub const SYSTEM_SETTINGS_PATH: &str = "/etc/hotelmate-desk/desk.toml";
 /// Why the system settings file was refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SystemSettingsError {
+    /// The file exists but cannot be read (permissions, not text).
     #[error("the system settings file '{path}' cannot be read: {reason}")]
-    Unreadable { path: String, reason: String },
+    Unreadable {
+        /// The file's path.
+        path: String,
+        /// Why, in words.
+        reason: String,
+    },
+    /// The file was read but a value in it is not one the desk can use.
     #[error("the system settings file '{path}' is not valid: {reason}")]
-    Invalid { path: String, reason: String },
+    Invalid {
+        /// The file's path.
+        path: String,
+        /// Which value and why, in words.
+        reason: String,
+    },
 }
 
 /// What the system settings file presets, checked. Empty when there is no file.
@@ -54,6 +66,7 @@ pub struct SystemSettings {
     pub server_url: Option<String>,
     /// Staff cannot sign in to another server on this computer.
     pub server_locked: bool,
+    /// The live-update (Pusher) connection the file presets, if any.
     pub pusher: Option<PusherEndpoint>,
     /// Staff cannot change the live updates on this computer.
     pub pusher_locked: bool,

@@ -22,26 +22,42 @@ pub use session::{SessionRow, UnsentWork};
 /// Why the local database could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The database file could not be opened.
     #[error("cannot open the desk's database at '{path}': {source}")]
     Open {
+        /// The database file.
         path: String,
+        /// SQLite's reason.
         source: rusqlite::Error,
     },
+    /// The database was made by a newer version of the desk.
     #[error(
         "the desk's database is from a newer HotelMate Desk (schema {found}, this version knows \
          {known}); update the app"
     )]
-    TooNew { found: i64, known: i64 },
+    TooNew {
+        /// The schema version the database has.
+        found: i64,
+        /// The newest schema version this desk knows.
+        known: i64,
+    },
+    /// Bringing the database's schema up to date failed.
     #[error("cannot upgrade the desk's database to schema {version}: {source}")]
     Migration {
+        /// The schema version that could not be reached.
         version: i64,
+        /// SQLite's reason.
         source: rusqlite::Error,
     },
+    /// A query or write failed.
     #[error("the desk's database failed: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The folder (or the file) for the database could not be created.
     #[error("cannot create the desk's data folder '{path}': {source}")]
     Folder {
+        /// The folder or file.
         path: String,
+        /// The system's reason.
         source: std::io::Error,
     },
 }

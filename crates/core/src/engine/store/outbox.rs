@@ -10,12 +10,18 @@ use serde_json::{Map, Value};
 use super::records::Row;
 use super::{Store, StoreError};
 
+/// What a waiting change does on the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
+    /// Creates row `target` (a temporary id) with `fields`.
     Create,
+    /// Changes `fields` of row `target`.
     Update,
+    /// Deletes row `target`.
     Delete,
+    /// Sends the image `media` (a media cache hash) as row `target`'s picture.
     Upload,
+    /// Removes row `target`'s picture.
     ClearImage,
     /// The whole order of a collection (`fields.order`: ids, first to last); the later reorder
     /// replaces an unsent earlier one, and wins as a whole when sent.
@@ -57,6 +63,7 @@ impl Op {
     }
 }
 
+/// Where a waiting change stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryState {
     /// Not sent yet.
@@ -90,10 +97,14 @@ impl EntryState {
     }
 }
 
+/// One change waiting for the server, as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutboxEntry {
+    /// Its place in the queue: changes are sent in this order.
     pub seq: i64,
+    /// The resource it belongs to (`offers`, …).
     pub resource: String,
+    /// What it does.
     pub op: Op,
     /// The server id, or a negative temporary id for a row created on this desk.
     pub target: i64,
@@ -103,10 +114,13 @@ pub struct OutboxEntry {
     pub base: Row,
     /// The media cache hash of an image to upload.
     pub media: Option<String>,
+    /// Where it stands.
     pub state: EntryState,
     /// Conflict details (JSON) or the server's refusal (text).
     pub problem: Option<String>,
+    /// How many times it was sent.
     pub attempts: i64,
+    /// When it was made on this desk (RFC 3339).
     pub created_at: String,
 }
 
@@ -179,11 +193,11 @@ impl OutboxEntry {
 /// How the problem of a damaged outbox row begins.
 const DAMAGED: &str = "This change is damaged in the desk's database";
 
-/// The key of a reorder entry's list of ids.
 /// In an upload entry's fields: the file part of a PATCH the image goes in (absent: the
 /// resource's upload action).
 pub const IMAGE_FIELD: &str = "field";
 
+/// The key of a reorder entry's list of ids.
 pub const ORDER: &str = "order";
 
 /// In an added child's fields: the name of the file the person chose.
@@ -388,6 +402,7 @@ impl Store {
         )?)
     }
 
+    /// The waiting changes of `resource`, oldest first (damaged ones recorded as refused).
     pub fn outbox_entries(&self, resource: &str) -> Result<Vec<OutboxEntry>, StoreError> {
         entries_in(&self.lock(), resource)
     }
@@ -404,6 +419,7 @@ impl Store {
         Ok(rows)
     }
 
+    /// Every waiting change, oldest first (damaged ones recorded as refused).
     pub fn all_outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare_cached("SELECT * FROM outbox ORDER BY seq")?;

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 use super::{Store, StoreError};
 
+/// A row as the server sends it: a JSON object of its fields.
 pub type Row = Map<String, Value>;
 
 /// SQL condition: the record (`records.id`) has no unsent edit in the outbox.
@@ -18,9 +19,11 @@ pub struct Replaced {
     /// Nothing of the resource had been read before (a first sign-in): what it found is
     /// history, not news.
     pub first: bool,
+    /// Rows the server has that were not stored before.
     pub added: Vec<Row>,
     /// (as stored before, as the server has it now).
     pub updated: Vec<(Row, Row)>,
+    /// Stored rows the server no longer has.
     pub removed: Vec<Row>,
     /// Stored rows that could not be read (damaged in this desk's database), replaced by the
     /// server's or removed: a change for the screen, but nobody's news.
@@ -106,7 +109,8 @@ impl Store {
         Ok(usize::try_from(count).unwrap_or_default())
     }
 
-    /// One stored server row (a damaged one is removed and read as absent, as in `records`).
+    /// The stored row `id` of `resource`, as the server last sent it (`None`: not stored, or
+    /// damaged and removed).
     pub fn record(&self, resource: &str, id: i64) -> Result<Option<Row>, StoreError> {
         let conn = self.lock();
         let text: Option<String> = conn

@@ -9,20 +9,33 @@ use super::{Store, StoreError};
 pub struct SessionRow {
     /// The keyring account the token is stored under.
     pub account: String,
+    /// The name signed in with.
     pub username: String,
+    /// The server's address (its validated API base URL).
     pub api_base: String,
     /// The Pusher endpoint as JSON (`None` when the server has no live updates configured).
     pub pusher: Option<String>,
+    /// Whether this is the demo hotel on this computer.
     pub is_demo: bool,
+    /// The hotel's id on the server, when the login answer gave it.
     pub hotel_id: Option<i64>,
+    /// The hotel's name (its slug when the server gives no name).
     pub hotel_name: String,
+    /// The hotel's short name in the server's URLs.
     pub hotel_slug: String,
+    /// The staff member's id on the server.
     pub staff_id: i64,
+    /// The staff member's first name (may be empty).
     pub first_name: String,
+    /// The staff member's last name (may be empty).
     pub last_name: String,
+    /// The staff member's role, as the server names it.
     pub role: Option<String>,
+    /// The staff member's department, as the server names it.
     pub department: Option<String>,
+    /// The staff member's access level, as the login answer names it.
     pub access_level: Option<String>,
+    /// When this sign-in was made (RFC 3339).
     pub signed_in_at: String,
     /// Whether I am clocked in, as the server last said.
     pub is_on_duty: Option<bool>,
@@ -153,6 +166,7 @@ pub struct UnsentWork {
 }
 
 impl UnsentWork {
+    /// Everything waiting, of every kind.
     pub fn total(&self) -> u32 {
         self.edits + self.uploads + self.replies + self.files
     }

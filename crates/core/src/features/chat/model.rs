@@ -19,6 +19,7 @@ use crate::features::chat::store::{ChatOp, QueuedReply, ReplyState, ThreadState}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ConversationFilter {
+    /// Every conversation.
     #[default]
     All,
     /// Handled by me.
@@ -32,16 +33,22 @@ pub enum ConversationFilter {
 /// One conversation in the list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ConversationView {
+    /// The conversation's id on the server.
     #[ts(type = "number")]
     pub conversation_id: i64,
+    /// The guest's room number (`?` when the server gave none).
     pub room_number: String,
+    /// The guest's name, when the server gave one.
     pub guest_name: Option<String>,
+    /// The start of the last message (up to [`PREVIEW_CHARS`] characters).
     pub last_message: Option<String>,
     /// RFC 3339.
     pub last_message_time: Option<String>,
     /// Unread guest messages (at least 1 when the server says the conversation has some).
     pub unread: u32,
+    /// The staff member handling the conversation, as far as this desk knows.
     pub handled_by: Option<String>,
+    /// Whether I handle it.
     pub mine: bool,
     /// Replies of mine not confirmed by the server yet.
     pub waiting: u32,
@@ -50,6 +57,7 @@ pub struct ConversationView {
 /// The list as the screen shows it, newest message first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ConversationList {
+    /// The conversations, filtered and searched.
     pub conversations: Vec<ConversationView>,
     /// Unread guest messages in every conversation (the tray and the window title).
     pub unread_total: u32,
@@ -61,7 +69,9 @@ pub struct ConversationList {
 /// read as HTML).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct TextPart {
+    /// The text of this piece.
     pub text: String,
+    /// Where the link goes (`None`: plain text).
     pub href: Option<String>,
 }
 
@@ -75,22 +85,31 @@ pub enum MessageStatus {
     Checking,
     /// Mine, refused by the server (`problem` says why).
     Failed,
+    /// Reached the server, not read by the other party yet.
     Delivered,
     /// Read by the other party.
     Read,
 }
 
+/// A file attached to a message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct AttachmentView {
+    /// The file's name ("attachment" when the server gave none).
     pub name: String,
+    /// Where to fetch it (`None` for a file of a reply not sent yet).
     pub url: Option<String>,
+    /// Whether it is an image.
     pub is_image: bool,
+    /// Its size as the server words it, when it gave one.
     pub size: Option<String>,
 }
 
+/// The message a message answers, as quoted above it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ReplyPreview {
+    /// Who wrote the quoted message ("Guest" or "Staff" when the server gave no name).
     pub author: String,
+    /// The quoted message's text.
     pub text: String,
 }
 
@@ -100,19 +119,29 @@ pub struct ChatMessageView {
     /// The server's id; a reply waiting on this desk has `-seq` of its outbox entry.
     #[ts(type = "number")]
     pub id: i64,
+    /// Written by the guest (otherwise by staff).
     pub from_guest: bool,
     /// Written by me (from this desk or another).
     pub mine: bool,
+    /// The sender's name ("Guest" or "Staff" when the server gave none).
     pub author: String,
+    /// A staff sender's role, when the server gave one.
     pub role: Option<String>,
+    /// The text, split into plain runs and web links.
     pub parts: Vec<TextPart>,
     /// RFC 3339; `None` for a reply not sent yet.
     pub timestamp: Option<String>,
+    /// Where the message is, as its sender sees it.
     pub status: MessageStatus,
+    /// Why the server refused it, in its words (for [`MessageStatus::Failed`]).
     pub problem: Option<String>,
+    /// The text was changed after it was sent.
     pub is_edited: bool,
+    /// The message was deleted: its text and files are not shown.
     pub is_deleted: bool,
+    /// The message it answers, when it answers one.
     pub reply_to: Option<ReplyPreview>,
+    /// Its files.
     pub attachments: Vec<AttachmentView>,
     /// Only the start of the text is here: the whole text has this many characters, kept on
     /// the server ("Show the whole message" reads it).
@@ -122,13 +151,18 @@ pub struct ChatMessageView {
 /// A thread as the screen shows it: oldest first, my waiting replies last.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ThreadView {
+    /// The conversation's id on the server.
     #[ts(type = "number")]
     pub conversation_id: i64,
+    /// "Room 101 · John Doe".
     pub title: String,
+    /// The messages, oldest first, my waiting replies last.
     pub messages: Vec<ChatMessageView>,
     /// Earlier messages exist that this desk has not loaded.
     pub has_older: bool,
+    /// The staff member handling the conversation, as far as this desk knows.
     pub handled_by: Option<String>,
+    /// Whether I handle it.
     pub mine: bool,
 }
 
@@ -579,7 +613,9 @@ pub(crate) fn conversation_list(
 /// Who is reading: my staff id and name.
 #[derive(Debug, Clone, Copy)]
 pub struct Reader<'a> {
+    /// My staff id on the server.
     pub me: i64,
+    /// My name, as my replies are signed on this desk.
     pub my_name: &'a str,
 }
 

@@ -23,7 +23,9 @@ use crate::session::config::ApiBase;
 /// One image of the gallery slideshow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SlideImage {
+    /// Where the image is.
     pub url: String,
+    /// The text shown with it, when it has one.
     pub caption: Option<String>,
     /// The gallery's name.
     pub gallery: String,
@@ -53,26 +55,37 @@ pub struct DisplaySettings {
 /// What the desk window sets (the PIN is set on its own).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DisplaySettingsChange {
+    /// The hotel's time zone (IANA name, e.g. "Europe/Dublin"), one this computer knows.
     pub time_zone: String,
+    /// How long each slide stays on screen, in seconds (5 to 120).
     pub rotation_seconds: u32,
+    /// Whether this computer is a reception display.
     pub is_display: bool,
+    /// The screen it shows on (its name); `None`: whichever it opens on.
     pub monitor: Option<String>,
 }
 
 /// Who wants to leave the kiosk: the PIN, or a staff member of this hotel signing in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct LeaveDisplay {
+    /// The PIN set on this computer (tried first when given).
     pub pin: Option<String>,
+    /// A staff member's username, to leave by signing in.
     pub username: Option<String>,
+    /// That staff member's password.
     pub password: Option<String>,
 }
 
 /// The reception display's content.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct DisplayContent {
+    /// The hotel's name, as its settings show it.
     pub hotel_name: String,
+    /// The hotel's welcome message, when it has one.
     pub welcome: Option<String>,
+    /// The hotel's logo, when it has one.
     pub logo_url: Option<String>,
+    /// The hotel's hero image, when it has one.
     pub hero_url: Option<String>,
     /// Active offers valid today (the hotel's date), in the hotel's order.
     pub offers: Vec<Offer>,
@@ -84,6 +97,7 @@ pub struct DisplayContent {
     pub gallery: Vec<SlideImage>,
     /// The hotel's date (YYYY-MM-DD).
     pub today: String,
+    /// This computer's display settings.
     pub settings: DisplaySettings,
 }
 
@@ -249,6 +263,7 @@ pub struct Display<'a> {
 }
 
 impl Desk {
+    /// The reception display: what it shows, this computer's settings for it, and leaving it.
     pub fn display(&self) -> Display<'_> {
         Display { desk: self }
     }

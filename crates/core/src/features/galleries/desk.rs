@@ -64,12 +64,16 @@ impl Pictures<'_> {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct GalleryPatch {
+    /// The gallery's name, unique in the hotel; required on a new gallery.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Its kind (`rooms`, `facilities`, `dining`, …) (API.md §5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
+    /// Its description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Whether guests see it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
 }
@@ -127,10 +131,13 @@ impl Pictures<'_> {
 /// A gallery image's own fields as the screen edits them (each separately).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct ImagePatch {
+    /// The text shown with the image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
+    /// The text that describes the image to those who cannot see it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
+    /// Whether the gallery puts it forward.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_featured: Option<bool>,
 }

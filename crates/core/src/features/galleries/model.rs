@@ -8,13 +8,19 @@ use ts_rs::TS;
 use crate::engine::store::Row;
 use crate::rules::row::{id, order, text, url};
 
+/// One image of a gallery, as the Pictures screen shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct GalleryImageView {
+    /// The image's id on the server.
     #[ts(type = "number")]
     pub id: i64,
+    /// Where the image is (`None` when the server gave no address).
     pub url: Option<String>,
+    /// The text shown with the image (`""`: none).
     pub caption: String,
+    /// The text that describes the image to those who cannot see it (`""`: none).
     pub alt_text: String,
+    /// Whether the gallery puts it forward.
     pub is_featured: bool,
     /// An edit of its caption or alt text waits to be sent (or for the user's decision).
     pub sync: crate::engine::view::RowSync,
@@ -38,24 +44,34 @@ pub struct UploadView {
     /// Names the upload (to cancel or retry it, and in `UploadProgress`).
     #[ts(type = "number")]
     pub upload: i64,
+    /// The name of the file the user chose.
     pub file_name: String,
     /// The prepared image, from this computer (load it through `shownImage`).
     pub preview: Option<String>,
+    /// Where it stands.
     pub state: UploadState,
+    /// Why it was refused or cannot be sent, for [`UploadState::Refused`].
     pub message: Option<String>,
 }
 
 /// How the UI asks for an image kept in the desk's own media cache (an upload not sent yet).
 pub(crate) const LOCAL_IMAGE_PREFIX: &str = "desk-media:";
 
+/// A gallery as the Pictures screen shows it, its images in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct GalleryView {
+    /// The gallery's id on the server (negative while it exists only on this desk).
     #[ts(type = "number")]
     pub id: i64,
+    /// The gallery's name (unique in the hotel).
     pub name: String,
+    /// Its kind (`rooms`, `facilities`, `dining`, …) (API.md §5).
     pub category: String,
+    /// Its description (`""`: none).
     pub description: String,
+    /// Whether guests see it.
     pub is_active: bool,
+    /// Its images on the server, in their order.
     pub images: Vec<GalleryImageView>,
     /// Images added here that the server does not have yet, oldest first.
     pub uploads: Vec<UploadView>,

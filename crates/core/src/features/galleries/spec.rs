@@ -119,6 +119,7 @@ fn validate_image(changes: &Row, _: Option<&Row>, _: bool) -> Result<Row, FieldI
     Ok(clean)
 }
 
+/// How the engine syncs the galleries (API.md §5.1).
 pub static SPEC: ResourceSpec = ResourceSpec {
     kind: ResourceKind::Galleries,
     api: GALLERIES,

@@ -14,8 +14,11 @@ use crate::features::hotel_images::spec::{HOTEL_IMAGES, SETTINGS_SPEC};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum HotelImageSlot {
+    /// The hero image, the hotel's wide main picture (cut to 16:9).
     Hero,
+    /// The landing page's image (cut to 16:9).
     LandingPage,
+    /// The hotel's logo (square).
     Logo,
 }
 
@@ -67,6 +70,7 @@ pub struct HotelImages<'a> {
 }
 
 impl Desk {
+    /// The hotel's three images (hero, landing page, logo), to replace one.
     pub fn hotel_images(&self) -> HotelImages<'_> {
         HotelImages { desk: self }
     }

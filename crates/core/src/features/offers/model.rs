@@ -31,15 +31,19 @@ pub(crate) const MAX_TAG_CHARS: usize = 50;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct OfferPatch {
+    /// The offer's name, at most 200 characters; required on a new offer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub title: Option<String>,
+    /// A short description; required on a new offer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub short_description: Option<String>,
+    /// The full description, as plain text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub details_text: Option<String>,
+    /// The full description as HTML (sanitized before it is shown).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub details_html: Option<String>,
@@ -51,15 +55,19 @@ pub struct OfferPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub valid_to: Option<String>,
+    /// A short label, at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub tag: Option<String>,
+    /// Where guests book it: a web address, or `""` for none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub book_now_url: Option<String>,
+    /// Its place in the list (0 or more; lower first).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "number")]
     pub sort_order: Option<i64>,
+    /// Whether guests see it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub is_active: Option<bool>,
@@ -82,22 +90,34 @@ pub struct Offer {
     /// The server id, or a negative id while the offer exists only on this desk.
     #[ts(type = "number")]
     pub id: i64,
+    /// The offer's name.
     pub title: String,
+    /// A short description.
     pub short_description: String,
+    /// The full description, as plain text.
     pub details_text: String,
     /// Sanitized HTML, safe to render.
     pub details_html: String,
+    /// The first day it is valid (`YYYY-MM-DD`), if set.
     pub valid_from: Option<String>,
+    /// The last day it is valid (`YYYY-MM-DD`), if set.
     pub valid_to: Option<String>,
+    /// A short label (`""`: none).
     pub tag: String,
+    /// Where guests book it (`""`: nowhere).
     pub book_now_url: String,
+    /// The offer's photo on the server, if it has one.
     pub photo_url: Option<String>,
     /// A new photo is saved here and waiting to be uploaded.
     pub photo_pending: bool,
+    /// Its place in the list (lower first).
     #[ts(type = "number")]
     pub sort_order: i64,
+    /// Whether guests see it.
     pub is_active: bool,
+    /// When it was created on the server (`None` until the server has it).
     pub created_at: Option<String>,
+    /// Where it stands between this desk and the server.
     pub sync: RowSync,
     /// Brought back by this desk after a colleague deleted it: a new offer ("Restored").
     pub restored: bool,

@@ -21,6 +21,7 @@ pub const OFFERS: Resource = Resource {
     clipped: &[],
 };
 
+/// How the engine syncs the offers (API.md §3).
 pub static SPEC: ResourceSpec = ResourceSpec {
     kind: ResourceKind::Offers,
     api: OFFERS,

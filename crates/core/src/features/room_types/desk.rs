@@ -16,27 +16,37 @@ use crate::media::Crop;
 /// needs a name and a price).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct RoomTypePatch {
+    /// A short code for the room type ("DBL"), at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// The room type's name, at most 200 characters; required on a new room type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The room type's description for guests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_description: Option<String>,
+    /// How many guests it sleeps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_occupancy: Option<u32>,
+    /// Its beds, in words, at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bed_setup: Option<String>,
     /// As typed ("149", "149.50").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_price_from: Option<String>,
+    /// The price's currency, up to 3 letters ("EUR").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
+    /// Its booking code, at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub booking_code: Option<String>,
+    /// Where guests book it (a web address).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub booking_url: Option<String>,
+    /// A note on availability, at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_message: Option<String>,
+    /// Whether guests see it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
 }
@@ -55,6 +65,7 @@ pub struct RoomTypes<'a> {
 }
 
 impl Desk {
+    /// The room types on the Pictures screen: create, edit, reorder, delete, a new photo.
     pub fn room_types(&self) -> RoomTypes<'_> {
         RoomTypes { desk: self }
     }

@@ -40,6 +40,7 @@ pub(crate) const FIELDS: &[&str] = &[
     "is_active",
 ];
 
+/// How the engine syncs the room types (API.md §6).
 pub static SPEC: ResourceSpec = ResourceSpec {
     kind: ResourceKind::RoomTypes,
     api: ROOM_TYPES,

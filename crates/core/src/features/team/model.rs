@@ -18,16 +18,22 @@ pub(crate) const NO_DEPARTMENT: &str = "No department";
 /// One colleague on the board.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct TeamMember {
+    /// The colleague's staff id on the server.
     #[ts(type = "number")]
     pub id: i64,
+    /// Their full name ("Colleague <id>" when the server gives none).
     pub name: String,
     /// "SM" for Seán Murphy: shown when there is no photo.
     pub initials: String,
+    /// Their role, as the server names it.
     pub role: Option<String>,
+    /// Their department, as the server names it.
     pub department: Option<String>,
+    /// Whether they are clocked in.
     pub on_duty: bool,
     /// Since when (RFC 3339), where the server says: the open clock log, or the clock event.
     pub on_duty_since: Option<String>,
+    /// Their photo, when they have one.
     pub photo_url: Option<String>,
     /// The signed-in staff member (the server's staff list leaves them out; the desk adds them
     /// from "me", so the board and the reception display show everyone on duty).
@@ -37,14 +43,18 @@ pub struct TeamMember {
 /// One department's colleagues: on duty first, then by name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct TeamGroup {
+    /// The department's name ("No department" for colleagues with none).
     pub department: String,
+    /// How many of its colleagues are on duty.
     pub on_duty: u32,
+    /// Its colleagues: on duty first, then by name.
     pub members: Vec<TeamMember>,
 }
 
 /// The board: departments with someone on duty first, then by name; "No department" last.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct TeamBoard {
+    /// The departments, in the board's order.
     pub groups: Vec<TeamGroup>,
     /// On duty, of those shown.
     pub on_duty: u32,
