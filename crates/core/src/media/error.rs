@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use super::sniff::Refused;
 
-/// Why an image could not be prepared or cached. `Display` is a sentence for staff; [`Self::code`]
-/// is what the UI branches on.
+/// Why an image could not be prepared or cached. `Display` is a sentence for staff; the UI
+/// branches on the `ErrorCode` the desk's error maps it to.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum MediaError {

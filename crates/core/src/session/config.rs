@@ -185,7 +185,7 @@ impl PusherEndpoint {
     }
 }
 
-/// The folder the desk keeps its database (and later its media cache) in.
+/// The folder the desk keeps its database and its media cache in.
 #[derive(Debug, Clone)]
 pub struct DataDir(PathBuf);
 

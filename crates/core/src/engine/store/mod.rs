@@ -53,7 +53,7 @@ pub enum StoreError {
     #[error("the desk's database failed: {0}")]
     Sqlite(#[from] rusqlite::Error),
     /// The folder (or the file) for the database could not be created.
-    #[error("cannot create the desk's data folder '{path}': {source}")]
+    #[error("cannot create '{path}' for the desk's database: {source}")]
     Folder {
         /// The folder or file.
         path: String,
