@@ -8,20 +8,34 @@ use serde_json::{json, Value};
 /// Failures of the sandbox itself (start-up, storage), as opposed to HTTP answers.
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
+    /// The address to listen on is taken or not allowed.
     #[error("cannot bind {addr}: {source}")]
     Bind {
+        /// The address asked for.
         addr: std::net::SocketAddr,
+        /// The system's reason.
         source: std::io::Error,
     },
+    /// The folder for the database and the media cannot be made.
     #[error("cannot prepare the data directory {path}: {source}")]
     DataDir {
+        /// The folder.
         path: std::path::PathBuf,
+        /// The system's reason.
         source: std::io::Error,
     },
+    /// The sandbox's SQLite database failed.
     #[error("sandbox database error: {0}")]
     Db(#[from] rusqlite::Error),
+    /// A seeded demo picture could not be drawn.
     #[error("cannot generate seed image '{name}': {reason}")]
-    SeedImage { name: String, reason: String },
+    SeedImage {
+        /// The picture's name.
+        name: String,
+        /// Why, in words.
+        reason: String,
+    },
+    /// The start-up work (seeding, migrations) stopped unexpectedly.
     #[error("sandbox start-up task failed: {0}")]
     Startup(String),
 }

@@ -42,7 +42,7 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub(crate) use errors::SandboxError;
+pub use errors::SandboxError;
 pub use seed::{DemoLogin, DEMO_LOGINS};
 
 use state::AppState;

@@ -123,17 +123,9 @@ impl fmt::Display for UrlProblem {
 
 impl std::error::Error for UrlProblem {}
 
-/// Checks `value` as the server's `URLValidator` and the field's 200-character limit would.
-///
-/// ```
-/// use hotelmate_core::rules::url::{check_url, UrlProblem};
-///
-/// assert_eq!(check_url("https://yourhotel.com/book?room=deluxe"), Ok(()));
-/// assert!(matches!(
-///     check_url("https://booking"),
-///     Err(UrlProblem::NoDomainEnding { .. })
-/// ));
-/// ```
+/// Checks `value` as the server's `URLValidator` and the field's 200-character limit would:
+/// `https://yourhotel.com/book?room=deluxe` passes, `https://booking` has no domain ending
+/// (`the_examples_in_check_urls_doc_hold` below).
 pub(crate) fn check_url(value: &str) -> Result<(), UrlProblem> {
     let chars = value.chars().count();
     if chars > MAX_URL_CHARS {
@@ -428,6 +420,16 @@ fn bracketed_only(netloc: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_examples_in_check_urls_doc_hold() {
+        assert_eq!(check_url("https://yourhotel.com/book?room=deluxe"), Ok(()));
+        assert!(matches!(
+            check_url("https://booking"),
+            Err(UrlProblem::NoDomainEnding { .. })
+        ));
+    }
+
     use super::*;
 
     /// The same cases stand in the sandbox's validator (`crates/sandbox/src/url_field.rs`).
