@@ -14,6 +14,7 @@ pub mod media;
 pub mod notify;
 pub(crate) mod rules;
 pub mod session;
+pub mod updates;
 #[cfg(test)]
 mod typescript;
 
