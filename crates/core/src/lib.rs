@@ -14,9 +14,9 @@ pub mod media;
 pub mod notify;
 pub(crate) mod rules;
 pub mod session;
-pub mod updates;
 #[cfg(test)]
 mod typescript;
+pub mod updates;
 
 pub use desk::{
     ConnectionStatus, Desk, DeskError, DeskEvent, DeskOptions, SessionInfo, SignInRequest, UiError,

@@ -284,6 +284,9 @@ mod tests {
     #[test]
     fn the_file_name_comes_from_the_download_address() {
         let url = Url::parse("https://u.example/r/hotelmate-desk-0.2.0-1.x86_64.rpm").unwrap();
-        assert_eq!(package_file(&url, "0.2.0"), "hotelmate-desk-0.2.0-1.x86_64.rpm");
+        assert_eq!(
+            package_file(&url, "0.2.0"),
+            "hotelmate-desk-0.2.0-1.x86_64.rpm"
+        );
     }
 }
