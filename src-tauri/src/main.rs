@@ -11,6 +11,7 @@ mod images;
 mod kiosk;
 mod single;
 mod tray;
+mod updates;
 mod windows;
 
 use hotelmate_core::session::config::DataDir;
@@ -59,6 +60,11 @@ fn main() {
     let app = tauri::Builder::default()
         .manage(desk.clone())
         .manage(kiosk::Kiosk::default())
+        .manage(updates::Updates::new(
+            updates::install_rights(),
+            updates::CHECK_TIMEOUT,
+        ))
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .register_asynchronous_uri_scheme_protocol(images::SCHEME, images::serve)
         .setup(move |app| {
             // `--display`, or a computer set to be a reception display, opens into it, and the

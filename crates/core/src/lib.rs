@@ -16,6 +16,7 @@ pub(crate) mod rules;
 pub mod session;
 #[cfg(test)]
 mod typescript;
+pub mod updates;
 
 pub use desk::{
     ConnectionStatus, Desk, DeskError, DeskEvent, DeskOptions, SessionInfo, SignInRequest, UiError,

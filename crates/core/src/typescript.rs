@@ -40,6 +40,8 @@ pub(crate) fn generated_typescript() -> String {
         crate::events::View::decl(),
         ToastSetting::decl(),
         crate::media::Crop::decl(),
+        crate::updates::UpdateSettings::decl(),
+        crate::updates::UpdateStatus::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/core by ts-rs. Do not edit by hand:\n\

@@ -43,6 +43,7 @@ pub mod pictures;
 pub mod session;
 pub mod settings;
 pub mod team;
+pub mod updates;
 
 /// Logs a command's failure once, with the command's name and the error's code (its words
 /// are the person's: they carry no secret), and hands the result on.

@@ -39,6 +39,7 @@ import type {
   UiError,
 } from "./generated";
 
+export type { UpdateSettings, UpdateStatus } from "./generated";
 export type {
   AreaStatus,
   SystemSettings,
@@ -171,6 +172,16 @@ export const backend = {
   /** What this computer's IT presets in the system settings file (the sign-in form shows it). */
   systemSettings: () => call("system_settings"),
   setCloseToTray: (on: boolean) => call("set_close_to_tray", { on }),
+  /** The update feed in effect and whether IT locked it. */
+  updateSettings: () => call("update_settings"),
+  /** Sets this person's update feed (`null`: IT's, if any). */
+  setUpdateFeed: (feed: string | null) => call("set_update_feed", { feed }),
+  /** What the About box says about updates now (also while downloading). */
+  updateStatus: () => call("update_status"),
+  /** Looks at the feed for a newer version; the status says what happened, never throws for it. */
+  checkForUpdate: () => call("check_for_update"),
+  /** Downloads, verifies and installs the offered version, or says what to ask IT. */
+  installUpdate: () => call("install_update"),
   setStartAtLogin: (on: boolean) => call("set_start_at_login", { on }),
   connectionStatus: () => call("connection_status"),
   unavailableAreas: () => call("unavailable_areas"),

@@ -74,6 +74,11 @@ export interface Commands {
   set_start_at_login: { args: { on: boolean }; result: G.ComputerSettings };
   team_board: { args: { query: string }; result: G.TeamBoard };
   clock_toggle: { args: null; result: G.SessionInfo };
+  update_settings: { args: null; result: G.UpdateSettings };
+  set_update_feed: { args: { feed: string | null }; result: G.UpdateSettings };
+  update_status: { args: null; result: G.UpdateStatus };
+  check_for_update: { args: null; result: G.UpdateStatus };
+  install_update: { args: null; result: G.UpdateStatus };
 }
 
 export type CommandName = keyof Commands;

@@ -196,7 +196,15 @@ is_display: boolean | null,
 /**
  * Whether it is a display, and its PIN, cannot be changed on this computer.
  */
-display_locked: boolean, };
+display_locked: boolean, 
+/**
+ * The update feed's address.
+ */
+update_feed: string | null, 
+/**
+ * Staff cannot change the update feed on this computer.
+ */
+update_feed_locked: boolean, };
 
 export type OutboxSummary = { 
 /**
@@ -468,6 +476,90 @@ width: number,
  * Height, as a fraction of the picture's height.
  */
 height: number, };
+
+export type UpdateSettings = { 
+/**
+ * The feed's address in effect, if any.
+ */
+feed: string | null, 
+/**
+ * Set by IT in the system settings file: staff cannot change it here.
+ */
+locked: boolean, 
+/**
+ * The desk has a key to verify updates with (without one it never checks).
+ */
+verifiable: boolean, };
+
+export type UpdateStatus = { "state": "off", 
+/**
+ * In words.
+ */
+message: string, } | { "state": "not_checked" } | { "state": "checking" } | { "state": "up_to_date", 
+/**
+ * In words.
+ */
+message: string, } | { "state": "not_reached", 
+/**
+ * In words, without alarm.
+ */
+message: string, } | { "state": "available", 
+/**
+ * Its version.
+ */
+version: string, 
+/**
+ * Its notes, as the feed gives them.
+ */
+notes: string | null, 
+/**
+ * The package's file name (`hotelmate-desk_0.2.0_amd64.deb`).
+ */
+file: string, 
+/**
+ * `None` when the desk can install it here; otherwise what to ask IT, in words.
+ */
+ask_it: string | null, } | { "state": "downloading", 
+/**
+ * Its version.
+ */
+version: string, 
+/**
+ * Bytes received so far.
+ */
+received: bigint, 
+/**
+ * Bytes in all, when the feed's host says.
+ */
+total: bigint | null, } | { "state": "installed", 
+/**
+ * Its version.
+ */
+version: string, 
+/**
+ * In words.
+ */
+message: string, } | { "state": "ask_it", 
+/**
+ * Its version.
+ */
+version: string, 
+/**
+ * What to ask IT, in words.
+ */
+message: string, } | { "state": "failed", 
+/**
+ * The version it was about, if one was offered.
+ */
+version: string | null, 
+/**
+ * In words.
+ */
+message: string, 
+/**
+ * Refused (a file that fails its signature) or transient (a download cut short).
+ */
+refused: boolean, };
 
 export type Offer = { 
 /**

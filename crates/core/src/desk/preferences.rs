@@ -126,3 +126,59 @@ impl Desk {
             .set_preference(CLOSE_TO_TRAY, if on { "true" } else { "false" })?)
     }
 }
+
+const UPDATE_FEED: &str = "update_feed";
+
+impl Desk {
+    /// Where this desk's updates come from: IT's feed when locked, else the person's, else IT's;
+    /// IT's key, else the build's.
+    pub fn update_source(&self) -> crate::updates::UpdateSource {
+        let system = &self.inner.options.system;
+        let own = match self.inner.store.preference(UPDATE_FEED) {
+            Ok(Some(feed)) if !system.update_feed_locked => Some(feed),
+            _ => None,
+        };
+        let feed = own
+            .or_else(|| system.update_feed.clone())
+            .and_then(|feed| crate::updates::feed_address(&feed).ok());
+        let pubkey = system
+            .update_pubkey
+            .clone()
+            .or_else(|| crate::updates::BUILT_IN_UPDATE_PUBKEY.map(str::to_owned))
+            .filter(|key| !key.trim().is_empty());
+        crate::updates::UpdateSource { feed, pubkey }
+    }
+
+    /// The update settings as the About box shows them.
+    pub fn update_settings(&self) -> crate::updates::UpdateSettings {
+        let source = self.update_source();
+        crate::updates::UpdateSettings {
+            feed: source.feed.map(|url| url.to_string()),
+            locked: self.inner.options.system.update_feed_locked,
+            verifiable: source.pubkey.is_some(),
+        }
+    }
+
+    /// Sets this person's update feed (`None` or blank: IT's, if any). Refused when IT locked
+    /// it, or when the address is not https (or http to this computer).
+    pub fn set_update_feed(&self, feed: Option<&str>) -> Result<(), DeskError> {
+        let system = &self.inner.options.system;
+        if system.update_feed_locked {
+            return Err(DeskError::InvalidInput {
+                field: "update_feed",
+                message: system.locked_message("The update feed"),
+            });
+        }
+        match feed.map(str::trim).filter(|f| !f.is_empty()) {
+            Some(feed) => {
+                let url =
+                    crate::updates::feed_address(feed).map_err(|err| DeskError::InvalidInput {
+                        field: "update_feed",
+                        message: format!("The update feed {err}."),
+                    })?;
+                Ok(self.inner.store.set_preference(UPDATE_FEED, url.as_str())?)
+            }
+            None => Ok(self.inner.store.delete_preference(UPDATE_FEED)?),
+        }
+    }
+}

@@ -18,6 +18,11 @@
 //! enabled = true
 //! pin_hash = "$argon2id$v=19$m=19456,t=2,p=1$..."   # hotelmate-desk --hash-pin
 //! locked = true
+//!
+//! [updates]
+//! feed = "https://updates.yourhotel.com/desk.json"
+//! pubkey = "dW50cnVzdGVkIGNvbW1lbnQ6..."   # the release key's public half, base64
+//! locked = true
 //! ```
 //!
 //! A file that cannot be read or says something the desk cannot use is refused whole, with
@@ -78,6 +83,14 @@ pub struct SystemSettings {
     #[serde(skip)]
     #[ts(skip)]
     pub pin_hash: Option<String>,
+    /// The update feed's address.
+    pub update_feed: Option<String>,
+    /// Staff cannot change the update feed on this computer.
+    pub update_feed_locked: bool,
+    /// The public key (base64) that verifies updates, replacing the build's own.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub update_pubkey: Option<String>,
 }
 
 /// The file's form.
@@ -87,6 +100,16 @@ struct File {
     server: Option<Server>,
     live_updates: Option<LiveUpdates>,
     display: Option<DisplaySection>,
+    updates: Option<Updates>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Updates {
+    feed: Option<String>,
+    pubkey: Option<String>,
+    #[serde(default)]
+    locked: bool,
 }
 
 #[derive(Deserialize)]
@@ -200,6 +223,20 @@ impl SystemSettings {
             settings.pin_hash = display.pin_hash;
             settings.display_locked = display.locked;
         }
+        if let Some(updates) = file.updates {
+            if let Some(feed) = &updates.feed {
+                let url = crate::updates::feed_address(feed)
+                    .map_err(|err| invalid(format!("[updates] feed: {err}")))?;
+                settings.update_feed = Some(url.to_string());
+            }
+            if let Some(key) = &updates.pubkey {
+                if key.trim().is_empty() {
+                    return Err(invalid("[updates] pubkey is empty".into()));
+                }
+            }
+            settings.update_pubkey = updates.pubkey.map(|k| k.trim().to_owned());
+            settings.update_feed_locked = updates.locked;
+        }
         Ok(settings)
     }
 
@@ -268,6 +305,22 @@ mod tests {
             assert!(words.contains(path), "{words}");
             assert!(words.contains(says), "'{text}' gave: {words}");
         }
+    }
+
+    #[test]
+    fn a_fleet_file_presets_and_locks_the_update_feed_and_its_key() {
+        let text = "[updates]\nfeed = \"https://updates.grandhotel.ie/desk.json\"\n\
+                    pubkey = \"a2V5\"\nlocked = true\n";
+        let settings = SystemSettings::parse(text, "/etc/x").unwrap();
+        assert_eq!(
+            settings.update_feed.as_deref(),
+            Some("https://updates.grandhotel.ie/desk.json")
+        );
+        assert_eq!(settings.update_pubkey.as_deref(), Some("a2V5"));
+        assert!(settings.update_feed_locked);
+        let err = SystemSettings::parse("[updates]\nfeed = \"http://u.example/f\"\n", "/etc/x")
+            .unwrap_err();
+        assert!(err.to_string().contains("[updates] feed"), "{err}");
     }
 
     #[test]

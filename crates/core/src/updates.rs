@@ -1,0 +1,292 @@
+//! Updates of the desk itself: where they come from (a feed and the public key that verifies
+//! what it offers, set by the person or preset and locked by IT), what the About box says of
+//! them, and whether this computer lets the desk install one. Not for: fetching or verifying
+//! (the shell does both with Tauri's updater plugin) or installing.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use url::Url;
+
+use crate::api::ErrorClass;
+
+/// The public key (as `tauri signer generate` writes it, base64) that verifies this build's
+/// updates, given at build time; none by default, so only a system settings file can name one.
+pub const BUILT_IN_UPDATE_PUBKEY: Option<&str> = option_env!("HOTELMATE_UPDATE_PUBKEY");
+
+/// Where this computer's updates come from. The desk checks only when it has both.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UpdateSource {
+    /// The feed: a JSON document in the format of Tauri's updater (version, notes, and per
+    /// platform the file's address and signature).
+    pub feed: Option<Url>,
+    /// The minisign public key, base64, that every offered file must be signed with.
+    pub pubkey: Option<String>,
+}
+
+/// The update settings the About box shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct UpdateSettings {
+    /// The feed's address in effect, if any.
+    pub feed: Option<String>,
+    /// Set by IT in the system settings file: staff cannot change it here.
+    pub locked: bool,
+    /// The desk has a key to verify updates with (without one it never checks).
+    pub verifiable: bool,
+}
+
+/// What the About box says about updates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum UpdateStatus {
+    /// The desk does not check on this computer (no feed or no key): said calmly, once.
+    Off {
+        /// In words.
+        message: String,
+    },
+    /// Not looked yet.
+    NotChecked,
+    /// Looking at the feed.
+    Checking,
+    /// The feed offers nothing newer.
+    UpToDate {
+        /// In words.
+        message: String,
+    },
+    /// The feed could not be read just now; nothing changed.
+    NotReached {
+        /// In words, without alarm.
+        message: String,
+    },
+    /// A newer version is offered.
+    Available {
+        /// Its version.
+        version: String,
+        /// Its notes, as the feed gives them.
+        notes: Option<String>,
+        /// The package's file name (`hotelmate-desk_0.2.0_amd64.deb`).
+        file: String,
+        /// `None` when the desk can install it here; otherwise what to ask IT, in words.
+        ask_it: Option<String>,
+    },
+    /// Downloading the offered version.
+    Downloading {
+        /// Its version.
+        version: String,
+        /// Bytes received so far.
+        received: u64,
+        /// Bytes in all, when the feed's host says.
+        total: Option<u64>,
+    },
+    /// Downloaded, verified and installed: it runs from the next start.
+    Installed {
+        /// Its version.
+        version: String,
+        /// In words.
+        message: String,
+    },
+    /// Downloaded and verified, but this computer does not let the desk install it.
+    AskIt {
+        /// Its version.
+        version: String,
+        /// What to ask IT, in words.
+        message: String,
+    },
+    /// It failed; `refused` says whether trying again can help.
+    Failed {
+        /// The version it was about, if one was offered.
+        version: Option<String>,
+        /// In words.
+        message: String,
+        /// Refused (a file that fails its signature) or transient (a download cut short).
+        refused: bool,
+    },
+}
+
+/// Why an update check, download or install failed.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum UpdateError {
+    /// The feed or the file's host did not answer (or not in time): nothing changed.
+    #[error("the update feed could not be reached ({0})")]
+    NotReached(String),
+    /// The feed answered something that is not an update feed for this desk.
+    #[error("the update feed's answer cannot be used ({0})")]
+    BadFeed(String),
+    /// The file does not match its signature and the desk's key: it is never installed.
+    #[error("the update could not be verified ({0})")]
+    NotVerified(String),
+    /// The package manager did not install it.
+    #[error("the update could not be installed ({0})")]
+    NotInstalled(String),
+}
+
+impl UpdateError {
+    /// Whether trying again may help ([`ErrorClass::Transient`]), the feed cannot serve this
+    /// desk ([`ErrorClass::Unavailable`]) or the file is refused ([`ErrorClass::Refused`]).
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Self::NotReached(_) | Self::NotInstalled(_) => ErrorClass::Transient,
+            Self::BadFeed(_) => ErrorClass::Unavailable,
+            Self::NotVerified(_) => ErrorClass::Refused,
+        }
+    }
+
+    /// The status the About box shows for it, in the person's words.
+    pub fn status(&self, version: Option<&str>) -> UpdateStatus {
+        match self {
+            Self::NotReached(_) | Self::BadFeed(_) => UpdateStatus::NotReached {
+                message: "Could not look for updates just now; the desk will look again later."
+                    .into(),
+            },
+            Self::NotVerified(_) => UpdateStatus::Failed {
+                version: version.map(str::to_owned),
+                message: "The update could not be verified, so it was not installed.".into(),
+                refused: true,
+            },
+            Self::NotInstalled(_) => UpdateStatus::Failed {
+                version: version.map(str::to_owned),
+                message: format!(
+                    "The update could not be installed. Ask your IT to install version {}.",
+                    version.unwrap_or("the new version")
+                ),
+                refused: false,
+            },
+        }
+    }
+}
+
+/// Why a feed address was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum FeedAddressError {
+    /// Not an address at all.
+    #[error("'{0}' is not a web address")]
+    NotAnAddress(String),
+    /// Plain http to another computer: the feed must be https.
+    #[error("'{0}' is unencrypted; the update feed must start with https://")]
+    Unencrypted(String),
+}
+
+/// Checks a feed address: https, or http only to this computer itself (a feed served locally).
+pub fn feed_address(text: &str) -> Result<Url, FeedAddressError> {
+    let text = text.trim();
+    let url = Url::parse(text).map_err(|_| FeedAddressError::NotAnAddress(text.to_owned()))?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(name)) => name == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match url.scheme() {
+        "https" if url.host().is_some() => Ok(url),
+        "http" if loopback => Ok(url),
+        "http" => Err(FeedAddressError::Unencrypted(text.to_owned())),
+        _ => Err(FeedAddressError::NotAnAddress(text.to_owned())),
+    }
+}
+
+/// The kind of package this desk was installed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PackageKind {
+    /// A Debian/Ubuntu package (dpkg).
+    Deb,
+    /// A Fedora/openSUSE package (rpm).
+    Rpm,
+}
+
+/// What this computer allows, as the shell finds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InstallRights {
+    /// The package this desk came from; `None` when it was not installed from one.
+    pub package: Option<PackageKind>,
+    /// The package's manager (`dpkg` or `rpm`) is there.
+    pub package_manager: bool,
+    /// The desk runs as root.
+    pub root: bool,
+    /// `pkexec` is there to ask for an administrator's password.
+    pub pkexec: bool,
+}
+
+impl InstallRights {
+    /// `None` when the desk can install `file` (version `version`) here; otherwise what to ask
+    /// IT, in words.
+    pub fn ask_it(&self, version: &str, file: &str) -> Option<String> {
+        let can = self.package.is_some() && self.package_manager && (self.root || self.pkexec);
+        (!can).then(|| format!("Ask your IT to install version {version} ({file})."))
+    }
+}
+
+/// The package's file name in a download address (its last segment), or a plain default.
+pub fn package_file(url: &Url, version: &str) -> String {
+    url.path_segments()
+        .and_then(|mut segments| segments.next_back().map(str::to_owned))
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| format!("hotelmate-desk_{version}_amd64.deb"))
+}
+
+/// The words when updates are off here.
+pub const UPDATES_OFF: &str = "Updates are managed by your IT.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_feed_must_be_https_except_on_this_computer() {
+        assert!(feed_address("https://updates.grandhotel.ie/desk.json").is_ok());
+        assert!(feed_address("http://127.0.0.1:8080/feed.json").is_ok());
+        assert!(feed_address("http://localhost/feed.json").is_ok());
+        assert_eq!(
+            feed_address("http://updates.grandhotel.ie/desk.json"),
+            Err(FeedAddressError::Unencrypted(
+                "http://updates.grandhotel.ie/desk.json".into()
+            ))
+        );
+        assert!(feed_address("updates").is_err());
+        assert!(feed_address("file:///etc/passwd").is_err());
+    }
+
+    #[test]
+    fn without_a_package_or_the_rights_to_install_it_the_desk_says_to_ask_it() {
+        let file = "hotelmate-desk_0.2.0_amd64.deb";
+        let allowed = InstallRights {
+            package: Some(PackageKind::Deb),
+            package_manager: true,
+            root: false,
+            pkexec: true,
+        };
+        assert_eq!(allowed.ask_it("0.2.0", file), None);
+        for refused in [
+            InstallRights {
+                package: None,
+                ..allowed
+            },
+            InstallRights {
+                package_manager: false,
+                ..allowed
+            },
+            InstallRights {
+                pkexec: false,
+                ..allowed
+            },
+        ] {
+            assert_eq!(
+                refused.ask_it("0.2.0", file).as_deref(),
+                Some("Ask your IT to install version 0.2.0 (hotelmate-desk_0.2.0_amd64.deb).")
+            );
+        }
+        let root = InstallRights {
+            pkexec: false,
+            root: true,
+            ..allowed
+        };
+        assert_eq!(root.ask_it("0.2.0", file), None);
+    }
+
+    #[test]
+    fn the_file_name_comes_from_the_download_address() {
+        let url = Url::parse("https://u.example/r/hotelmate-desk-0.2.0-1.x86_64.rpm").unwrap();
+        assert_eq!(
+            package_file(&url, "0.2.0"),
+            "hotelmate-desk-0.2.0-1.x86_64.rpm"
+        );
+    }
+}
