@@ -19,8 +19,7 @@ pub fn run_in_private_session(
     args: &[String],
     env: &[(String, String)],
 ) -> Result<(), String> {
-    let this =
-        std::env::current_exe().map_err(|e| format!("cannot find the xtask program: {e}"))?;
+    let this = session_program()?;
     let mut command = Command::new("keyctl");
     command
         .args([
@@ -49,6 +48,29 @@ pub fn run_in_private_session(
         Ok(())
     } else {
         Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
+
+/// This program, copied to `target/tools/` to be started inside the session. The file cargo
+/// built may be gone by then: `cargo build --workspace` can link another build of xtask to the
+/// same path (its dependencies' features unified with the other crates'), and the running
+/// program's own path then reads "… (deleted)". The running program is still readable as
+/// `/proc/self/exe`.
+fn session_program() -> Result<PathBuf, String> {
+    let copy = crate::run::target_dir().join("tools/xtask-desktop-session");
+    let copied = std::fs::create_dir_all(copy.parent().unwrap_or(Path::new("."))).and_then(|()| {
+        // A running copy from an earlier session cannot be written over: replace it.
+        let _ = std::fs::remove_file(&copy);
+        std::fs::copy("/proc/self/exe", &copy)
+    });
+    match copied {
+        Ok(_) => Ok(copy),
+        Err(err) => {
+            eprintln!(
+                "xtask: cannot copy itself for the desktop session ({err}); using its own path"
+            );
+            std::env::current_exe().map_err(|e| format!("cannot find the xtask program: {e}"))
+        }
     }
 }
 
