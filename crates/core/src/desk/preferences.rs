@@ -136,11 +136,22 @@ impl Desk {
         let system = &self.inner.options.system;
         let own = match self.inner.store.preference(UPDATE_FEED) {
             Ok(Some(feed)) if !system.update_feed_locked => Some(feed),
-            _ => None,
+            Ok(_) => None,
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot read this desk's own update feed; using IT's, if any");
+                None
+            }
         };
+        // Both were checked when set; one that no longer reads is damage, said in the log.
         let feed = own
             .or_else(|| system.update_feed.clone())
-            .and_then(|feed| crate::updates::feed_address(&feed).ok());
+            .and_then(|feed| match crate::updates::feed_address(&feed) {
+                Ok(address) => Some(address),
+                Err(err) => {
+                    tracing::warn!(%feed, error = %err, "the update feed cannot be used; no updates are looked for");
+                    None
+                }
+            });
         let pubkey = system
             .update_pubkey
             .clone()
