@@ -154,34 +154,7 @@ impl UpdateError {
     }
 }
 
-/// Why a feed address was refused.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum FeedAddressError {
-    /// Not an address at all.
-    #[error("'{0}' is not a web address")]
-    NotAnAddress(String),
-    /// Plain http to another computer: the feed must be https.
-    #[error("'{0}' is unencrypted; the update feed must start with https://")]
-    Unencrypted(String),
-}
-
-/// Checks a feed address: https, or http only to this computer itself (a feed served locally).
-pub fn feed_address(text: &str) -> Result<Url, FeedAddressError> {
-    let text = text.trim();
-    let url = Url::parse(text).map_err(|_| FeedAddressError::NotAnAddress(text.to_owned()))?;
-    let loopback = match url.host() {
-        Some(url::Host::Domain(name)) => name == "localhost",
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    };
-    match url.scheme() {
-        "https" if url.host().is_some() => Ok(url),
-        "http" if loopback => Ok(url),
-        "http" => Err(FeedAddressError::Unencrypted(text.to_owned())),
-        _ => Err(FeedAddressError::NotAnAddress(text.to_owned())),
-    }
-}
+pub use crate::session::config::{feed_address, FeedAddressError};
 
 /// The kind of package this desk was installed from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

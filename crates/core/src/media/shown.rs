@@ -411,7 +411,7 @@ const IMAGE_FIELDS: &[&str] = &[
 /// Every picture address the stored rows name in their picture fields, for prefetching and
 /// eviction.
 pub(crate) fn image_urls<'a>(
-    rows: impl IntoIterator<Item = &'a crate::engine::store::Row>,
+    rows: impl IntoIterator<Item = &'a crate::rules::row::Row>,
 ) -> HashSet<String> {
     rows.into_iter()
         .flat_map(|row| {
@@ -510,7 +510,7 @@ mod tests {
     /// picture fields are ever prefetched.
     #[test]
     fn only_picture_fields_are_prefetched_never_text() {
-        let row: crate::engine::store::Row = serde_json::from_value(serde_json::json!({
+        let row: crate::rules::row::Row = serde_json::from_value(serde_json::json!({
             "last_message": "see http://127.0.0.1:9/x.png",
             "book_now_url": "https://book.example/offer.png",
             "photo_url": "https://res.cloudinary.com/h/pool.jpg",

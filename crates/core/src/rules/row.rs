@@ -1,9 +1,10 @@
 //! Reading a stored row's fields for a view: text trimmed (empty when missing), a web address
 //! (none when empty), a number, the row's id.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use crate::engine::store::Row;
+/// A row as the server sends it: a JSON object of its fields.
+pub type Row = Map<String, Value>;
 
 pub(crate) fn text(row: &Row, key: &str) -> String {
     row.get(key)

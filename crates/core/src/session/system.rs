@@ -211,7 +211,7 @@ impl SystemSettings {
         }
         if let Some(display) = file.display {
             if let Some(hash) = &display.pin_hash {
-                if !crate::features::display::desk::is_pin_hash(hash) {
+                if !super::hashes::is_slow_hash(hash) {
                     return Err(invalid(
                         "[display] pin_hash is not an Argon2id hash; make one with \
                          `hotelmate-desk --hash-pin`"
@@ -225,7 +225,7 @@ impl SystemSettings {
         }
         if let Some(updates) = file.updates {
             if let Some(feed) = &updates.feed {
-                let url = crate::updates::feed_address(feed)
+                let url = super::config::feed_address(feed)
                     .map_err(|err| invalid(format!("[updates] feed: {err}")))?;
                 settings.update_feed = Some(url.to_string());
             }
@@ -255,7 +255,7 @@ mod tests {
 
     #[test]
     fn a_fleet_file_presets_and_locks_the_server_live_updates_and_display() {
-        let hash = crate::features::display::desk::hash_new_pin("246810").unwrap();
+        let hash = crate::session::hashes::slow_hash("246810").unwrap();
         let text = format!(
             "[server]\naddress = \"https://api.grandhotel.ie\"\nlocked = true\n\n\
              [live_updates]\nkey = \"k1\"\nhost = \"ws.grandhotel.ie\"\n\n\

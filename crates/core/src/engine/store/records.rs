@@ -2,12 +2,11 @@
 //! are outbox entries, folded over these rows when the UI reads (see `crate::engine::view`).
 
 use rusqlite::{params, OptionalExtension};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::{Store, StoreError};
 
-/// A row as the server sends it: a JSON object of its fields.
-pub type Row = Map<String, Value>;
+pub use crate::rules::row::Row;
 
 /// SQL condition: the record (`records.id`) has no unsent edit in the outbox.
 const UNEDITED: &str = "NOT EXISTS (SELECT 1 FROM outbox o WHERE o.resource = records.resource

@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use crate::api::{ApiClient, ApiError, SINGLETON_ID};
@@ -19,6 +18,7 @@ use crate::features::hotel_images::spec::SETTINGS;
 use crate::features::offers::Offer;
 use crate::features::team::{TeamGroup, TeamMember};
 use crate::session::config::ApiBase;
+use crate::session::hashes;
 
 /// One image of the gallery slideshow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -207,16 +207,9 @@ pub fn time_zones() -> Vec<String> {
     names
 }
 
-/// The stored form of a PIN: Argon2id (a slow, memory-hard hash) with a random salt, as a PHC
-/// string. A stolen copy of the database costs an attacker a slow hash per guess.
+/// The stored form of a PIN (see [`hashes::slow_hash`]).
 fn hash_pin(pin: &str) -> Result<String, DeskError> {
-    use argon2::password_hash::{PasswordHasher, SaltString};
-    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
-        .map_err(|err| DeskError::Interrupted(format!("making the PIN's salt: {err}")))?;
-    argon2::Argon2::default()
-        .hash_password(pin.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|err| DeskError::Interrupted(format!("hashing the PIN: {err}")))
+    hashes::slow_hash(pin).map_err(|err| DeskError::Interrupted(format!("storing the PIN: {err}")))
 }
 
 /// A new PIN's stored form, refused unless it is 6 to 12 digits (also what
@@ -234,27 +227,6 @@ pub fn hash_new_pin(pin: &str) -> Result<String, DeskError> {
         });
     }
     hash_pin(pin)
-}
-
-/// Whether `hash` is a PIN's Argon2id hash as [`hash_new_pin`] makes it.
-pub fn is_pin_hash(hash: &str) -> bool {
-    hash.starts_with("$argon2id$") && argon2::password_hash::PasswordHash::new(hash).is_ok()
-}
-
-/// Whether `pin` is the one `stored` keeps: an Argon2id PHC string, or (set before it) one
-/// salted SHA-256 as `salt$hex`, which is replaced by the slow hash once the PIN is typed.
-fn pin_matches(stored: &str, pin: &str) -> bool {
-    use argon2::password_hash::{PasswordHash, PasswordVerifier};
-    if stored.starts_with("$argon2") {
-        return PasswordHash::new(stored).is_ok_and(|hash| {
-            argon2::Argon2::default()
-                .verify_password(pin.as_bytes(), &hash)
-                .is_ok()
-        });
-    }
-    stored.split_once('$').is_some_and(|(salt, hash)| {
-        hex::encode(Sha256::digest(format!("{salt}:{pin}").as_bytes())) == hash
-    })
 }
 
 /// The reception display of a signed-in desk.
@@ -451,7 +423,7 @@ impl Display<'_> {
         if system
             .pin_hash
             .as_deref()
-            .is_some_and(|hash| pin_matches(hash, pin))
+            .is_some_and(|hash| hashes::matches(hash, pin))
         {
             guard.right();
             return Ok(());
@@ -460,7 +432,7 @@ impl Display<'_> {
             Some(_) if system.display_locked => None,
             _ => store.preference(PIN_KEY)?,
         };
-        if stored.as_deref().is_some_and(|s| pin_matches(s, pin)) {
+        if stored.as_deref().is_some_and(|s| hashes::matches(s, pin)) {
             guard.right();
             if stored.as_deref().is_some_and(|s| !s.starts_with("$argon2")) {
                 // A PIN set before the slow hash: kept from now on as it should be.
@@ -583,17 +555,6 @@ mod tests {
             60,
             "a right answer starts over"
         );
-    }
-
-    #[test]
-    fn a_pin_set_before_the_slow_hash_is_still_recognised() {
-        let legacy = format!("salt1${}", hex::encode(Sha256::digest(b"salt1:246813")));
-        assert!(pin_matches(&legacy, "246813"));
-        assert!(!pin_matches(&legacy, "246814"));
-        let slow = hash_pin("246813").unwrap();
-        assert!(slow.starts_with("$argon2id$"), "{slow}");
-        assert!(pin_matches(&slow, "246813"));
-        assert!(!pin_matches(&slow, "246814"));
     }
 
     #[test]
