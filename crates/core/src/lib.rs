@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub(crate) mod context;
 pub mod desk;
 pub mod engine;
 pub mod events;

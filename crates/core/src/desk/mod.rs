@@ -2,17 +2,20 @@
 //! the in-process demo hotel when one is used, and the stream of [`DeskEvent`]s for the UI.
 
 mod demo;
-mod error;
+mod handles;
 mod images;
 mod preferences;
 mod rows;
-mod types;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::broadcast;
 
+pub use crate::context::{
+    ComputerSettings, Conflict, ConnectionStatus, DeskError, DeskEvent, DeskInfo, ErrorCode,
+    FieldProblem, OutboxSummary, Resolution, SessionInfo, SignInAgain, SignInRequest, UiError,
+};
 pub use crate::features::display::desk::{
     bookable_on, hash_new_pin, time_zones, today_in, DisplayContent, DisplaySettings,
     DisplaySettingsChange, LeaveDisplay, SlideImage,
@@ -21,17 +24,13 @@ pub use crate::features::galleries::desk::{GalleryPatch, ImagePatch};
 pub use crate::features::hotel_images::desk::HotelImageSlot;
 pub use crate::features::room_types::desk::RoomTypePatch;
 pub use crate::features::team::desk::CLOCK_REFUSED;
-pub use error::{DeskError, ErrorCode, UiError};
-pub use types::{
-    ComputerSettings, Conflict, ConnectionStatus, DeskEvent, DeskInfo, FieldProblem, OutboxSummary,
-    Resolution, SessionInfo, SignInAgain, SignInRequest,
-};
 
 use crate::api::{ApiClient, ApiError, DEFAULT_REQUEST_TIMEOUT};
+use crate::context::{lock, session_info, Context, Phase, Running};
 use crate::engine::link::Socket;
 use crate::engine::store::{SessionRow, Store};
 use crate::engine::supervise::supervised;
-use crate::engine::{live, SyncEngine, SyncShared};
+use crate::engine::{live, SyncEngine};
 use crate::media::{MediaCache, ShownImage, ShownImages};
 use crate::session::config::{ApiBase, DataDir, PusherEndpoint};
 use crate::session::secrets::{StaffToken, TokenVault};
@@ -110,19 +109,17 @@ pub struct Desk {
 }
 
 pub(crate) struct Inner {
+    /// What the features' handles share: store, caches, events, the signed-in session.
+    pub(crate) cx: Arc<Context>,
     pub(crate) options: DeskOptions,
-    pub(crate) store: Arc<Store>,
-    pub(crate) media: MediaCache,
-    pub(crate) shown: ShownImages,
-    pub(crate) events: broadcast::Sender<DeskEvent>,
-    phase: Mutex<Phase>,
     /// Serialises sign-in, resume, sign-out, expiry and shutdown, so two never interleave.
-    pub(crate) transitions: tokio::sync::Mutex<()>,
+    transitions: tokio::sync::Mutex<()>,
     demo: tokio::sync::Mutex<Option<RunningDemo>>,
+    /// The background work of the signed-in session: there exactly while the phase is
+    /// `SignedIn` (set before it, taken after it ends, under `transitions`).
+    tasks: Mutex<Option<Tasks>>,
     /// Wrong PINs typed on the reception display lately.
-    pub(crate) pin_guard: Mutex<crate::features::display::desk::PinGuard>,
-    /// No toasts while the reception display shows on this computer.
-    pub(crate) toasts_paused: Arc<std::sync::atomic::AtomicBool>,
+    pin_guard: Mutex<crate::features::display::desk::PinGuard>,
 }
 
 /// The demo hotel while it runs.
@@ -132,35 +129,6 @@ struct RunningDemo {
     username: String,
     password: String,
     stop: Box<dyn FnOnce() -> demo::DemoFuture<'static, ()> + Send>,
-}
-
-/// Where the desk is in its life. One state behind one lock: "signed in but no engine" cannot
-/// be represented.
-enum Phase {
-    SignedOut,
-    /// Restoring the saved session at start-up.
-    Resuming,
-    /// Signed in, with the sync engine and the live socket running.
-    SignedIn(Arc<Running>),
-    /// Stopping the engine and the socket (signing out, expiring, or quitting).
-    Stopping,
-}
-
-/// A signed-in desk: who, the server client, and the background work.
-pub(crate) struct Running {
-    pub(crate) account: String,
-    pub(crate) identity: Mutex<SessionRow>,
-    pub(crate) client: ApiClient,
-    pub(crate) sync: Arc<SyncShared>,
-    pub(crate) tasks: Mutex<Option<Tasks>>,
-    /// Why this server does not let the desk clock (it answered the toggle 403, 404 or 405).
-    pub(crate) clock_refused: Mutex<Option<String>>,
-}
-
-impl Running {
-    pub(crate) fn info(&self) -> SessionInfo {
-        session_info(&lock(&self.identity), lock(&self.clock_refused).as_deref())
-    }
 }
 
 pub(crate) struct Tasks {
@@ -183,12 +151,6 @@ pub(crate) struct Tasks {
     chat_announce: tokio::task::JoinHandle<()>,
 }
 
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 impl Desk {
     /// Opens the desk's database. Nothing touches the network until [`Desk::resume`] or a sign-in.
     pub fn open(options: DeskOptions) -> Result<Self, DeskError> {
@@ -198,48 +160,47 @@ impl Desk {
         // Everything the desk keeps, readable by this user only (new folders and old data).
         options.data_dir.keep_private()?;
         let (events, _) = broadcast::channel(EVENT_BUFFER);
+        let cx = Context::new(
+            options.request_timeout,
+            options.system.clone(),
+            store,
+            media,
+            shown,
+            events,
+        );
         Ok(Self {
             inner: Arc::new(Inner {
+                cx: Arc::new(cx),
                 options,
-                store,
-                media,
-                shown,
-                events,
-                phase: Mutex::new(Phase::SignedOut),
                 transitions: tokio::sync::Mutex::new(()),
                 demo: tokio::sync::Mutex::new(None),
+                tasks: Mutex::new(None),
                 pin_guard: Mutex::new(crate::features::display::desk::PinGuard::default()),
-                toasts_paused: Arc::default(),
             }),
         })
     }
 
     /// Every event from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<DeskEvent> {
-        self.inner.events.subscribe()
+        self.inner.cx.events.subscribe()
     }
 
     pub(crate) fn emit(&self, event: DeskEvent) {
-        // No receiver (no window yet) is fine: the UI asks for the current state when it starts.
-        let _ = self.inner.events.send(event);
+        self.inner.cx.emit(event);
     }
 
     fn set_phase(&self, phase: Phase) -> Phase {
-        std::mem::replace(&mut *lock(&self.inner.phase), phase)
+        self.inner.cx.set_phase(phase)
     }
 
     /// The signed-in desk, or why there is none.
     pub(crate) fn running(&self) -> Result<Arc<Running>, DeskError> {
-        match &*lock(&self.inner.phase) {
-            Phase::SignedIn(running) => Ok(running.clone()),
-            Phase::Resuming => Err(DeskError::Starting),
-            Phase::SignedOut | Phase::Stopping => Err(DeskError::NotSignedIn),
-        }
+        self.inner.cx.running()
     }
 
     /// The signed-in staff member, if any (from memory; no I/O).
     pub fn session(&self) -> Option<SessionInfo> {
-        self.running().ok().map(|running| running.info())
+        self.inner.cx.session()
     }
 
     /// The areas this server or this account does not offer, in words (each screen's first
@@ -267,7 +228,7 @@ impl Desk {
         if let Some(info) = self.session() {
             return Ok(Some(info));
         }
-        let Some(mut row) = self.inner.store.load_session()? else {
+        let Some(mut row) = self.inner.cx.store.load_session()? else {
             return Ok(None);
         };
         let Some(token) = self.inner.options.vault.load(&row.account)? else {
@@ -440,6 +401,7 @@ impl Desk {
     fn start(&self, row: SessionRow, client: ApiClient) -> SessionInfo {
         let media_hosts = &self.inner.options.media_hosts;
         self.inner
+            .cx
             .shown
             .allow(Some(crate::media::hosts::ImageHosts::new(
                 client.base(),
@@ -459,10 +421,10 @@ impl Desk {
         };
         let engine = SyncEngine::start(
             client.clone(),
-            self.inner.store.clone(),
-            self.inner.media.clone(),
+            self.inner.cx.store.clone(),
+            self.inner.cx.media.clone(),
             row.hotel_slug.clone(),
-            self.inner.events.clone(),
+            self.inner.cx.events.clone(),
             crate::engine::Schedule {
                 resources: crate::features::ALL,
                 socket,
@@ -488,12 +450,12 @@ impl Desk {
         });
         let notifier = self.inner.options.toasts.then(|| {
             crate::notify::Notifier::start(
-                self.inner.events.subscribe(),
+                self.inner.cx.events.subscribe(),
                 self.muted_toasts(),
                 crate::features::ALL,
                 row.staff_id,
-                self.inner.events.clone(),
-                self.inner.toasts_paused.clone(),
+                self.inner.cx.events.clone(),
+                self.inner.cx.toasts_paused.clone(),
             )
         });
         let expiry = {
@@ -506,11 +468,11 @@ impl Desk {
                 tokio::spawn(async move { desk.expire(&account, &message).await });
             })
         };
-        let events = &self.inner.events;
+        let events = &self.inner.cx.events;
         let prefetch = {
             let (store, shown, events) = (
-                self.inner.store.clone(),
-                self.inner.shown.clone(),
+                self.inner.cx.store.clone(),
+                self.inner.cx.shown.clone(),
                 events.clone(),
             );
             supervised(
@@ -520,11 +482,11 @@ impl Desk {
             )
         };
         let my_clock = {
-            let (desk, staff_id) = (self.clone(), row.staff_id);
+            let (cx, staff_id) = (self.inner.cx.clone(), row.staff_id);
             supervised("following my clock", events.clone(), move || {
                 crate::features::team::desk::follow_my_clock(
-                    desk.clone(),
-                    desk.inner.events.subscribe(),
+                    cx.clone(),
+                    cx.events.subscribe(),
                     staff_id,
                 )
             })
@@ -565,20 +527,20 @@ impl Desk {
             identity: Mutex::new(row),
             client,
             sync: shared.clone(),
-            tasks: Mutex::new(Some(Tasks {
-                engine,
-                socket,
-                notifier,
-                expiry,
-                prefetch,
-                my_clock,
-                chat,
-                chat_sender,
-                chat_live,
-                chat_announce,
-            })),
             clock_refused: Mutex::new(None),
         };
+        *lock(&self.inner.tasks) = Some(Tasks {
+            engine,
+            socket,
+            notifier,
+            expiry,
+            prefetch,
+            my_clock,
+            chat,
+            chat_sender,
+            chat_live,
+            chat_announce,
+        });
         self.set_phase(Phase::SignedIn(Arc::new(running)));
         self.emit(DeskEvent::SessionChanged {
             session: Some(info.clone()),
@@ -597,7 +559,8 @@ impl Desk {
             Phase::SignedIn(running) => Some(running),
             _ => None,
         };
-        if let Some(tasks) = running.as_ref().and_then(|r| lock(&r.tasks).take()) {
+        let tasks = lock(&self.inner.tasks).take();
+        if let Some(tasks) = tasks {
             tasks.expiry.abort();
             tasks.prefetch.abort();
             tasks.my_clock.abort();
@@ -613,7 +576,7 @@ impl Desk {
             }
             tasks.engine.stop().await;
         }
-        self.inner.shown.allow(None);
+        self.inner.cx.shown.allow(None);
         self.set_phase(Phase::SignedOut);
         running
     }
@@ -630,7 +593,7 @@ impl Desk {
         if let Err(err) = self.inner.options.vault.delete(account) {
             tracing::warn!(error = %err, "could not delete the refused token from the keyring");
         }
-        let again = match self.inner.store.load_session() {
+        let again = match self.inner.cx.store.load_session() {
             Ok(row) => row.map(|row| self.sign_in_again(&row)),
             Err(err) => {
                 tracing::warn!(error = %err, "cannot read the session to offer signing in again");
@@ -647,7 +610,7 @@ impl Desk {
     }
 
     fn sign_in_again(&self, row: &SessionRow) -> SignInAgain {
-        let waiting_edits = match self.inner.store.unsent_work() {
+        let waiting_edits = match self.inner.cx.store.unsent_work() {
             Ok(unsent) => unsent.total(),
             Err(err) => {
                 tracing::warn!(error = %err, "cannot count the work waiting to be sent");
@@ -668,6 +631,7 @@ impl Desk {
         let vault = &self.inner.options.vault;
         if let Some(previous) = self
             .inner
+            .cx
             .store
             .load_session()?
             .filter(|p| p.account != row.account)
@@ -675,7 +639,7 @@ impl Desk {
             vault.delete(&previous.account)?;
         }
         vault.store(&row.account, token)?;
-        if let Err(err) = self.inner.store.save_session(row) {
+        if let Err(err) = self.inner.cx.store.save_session(row) {
             if let Err(cleanup) = vault.delete(&row.account) {
                 tracing::warn!(error = %cleanup, "could not take the token back out of the keyring");
             }
@@ -687,7 +651,7 @@ impl Desk {
     /// What this desk holds that the server does not have yet (edits, uploads, replies and
     /// files for guests), for the sign-out question and every "waiting" count.
     pub fn unsent_work(&self) -> Result<crate::engine::store::UnsentWork, DeskError> {
-        Ok(self.inner.store.unsent_work()?)
+        Ok(self.inner.cx.store.unsent_work()?)
     }
 
     /// Forgets the token (keyring) and this account's local data; stops the demo hotel. With
@@ -701,7 +665,7 @@ impl Desk {
     /// chose "Discard N changes and sign out"); else as [`Desk::sign_out`].
     pub async fn sign_out_discarding(&self, discard_unsent: bool) -> Result<(), DeskError> {
         let _transition = self.inner.transitions.lock().await;
-        let unsent = self.inner.store.unsent_work()?;
+        let unsent = self.inner.cx.store.unsent_work()?;
         if unsent.total() > 0 && !discard_unsent {
             return Err(DeskError::UnsentWork(unsent));
         }
@@ -712,10 +676,10 @@ impl Desk {
             );
         }
         self.stop_running().await;
-        if let Some(row) = self.inner.store.load_session()? {
+        if let Some(row) = self.inner.cx.store.load_session()? {
             self.inner.options.vault.delete(&row.account)?;
         }
-        self.inner.store.wipe_account()?;
+        self.inner.cx.store.wipe_account()?;
         // The files of replies that were waiting go with them.
         let chat_files = self
             .inner
@@ -736,42 +700,7 @@ impl Desk {
     /// Asks the server who is signed in and stores the names. A refused token ends the session
     /// (as any refused request does).
     pub async fn refresh_identity(&self) -> Result<SessionInfo, DeskError> {
-        let running = self.running()?;
-        let slug = lock(&running.identity).hotel_slug.clone();
-        match running.client.me(&slug).await {
-            Ok(me) => {
-                let role = me.role_detail.as_ref().and_then(|r| r.name.as_deref());
-                let department = me
-                    .department_detail
-                    .as_ref()
-                    .and_then(|d| d.name.as_deref());
-                self.inner.store.update_identity(
-                    &me.first_name,
-                    &me.last_name,
-                    role,
-                    department,
-                )?;
-                if let Some(on) = me.is_on_duty {
-                    self.inner.store.set_on_duty(on)?;
-                }
-                {
-                    let mut row = lock(&running.identity);
-                    row.first_name = me.first_name.clone();
-                    row.last_name = me.last_name.clone();
-                    row.is_on_duty = me.is_on_duty.or(row.is_on_duty);
-                }
-                let info = running.info();
-                self.emit(DeskEvent::SessionChanged {
-                    session: Some(info.clone()),
-                });
-                Ok(info)
-            }
-            Err(ApiError::Unauthorized { message }) => {
-                running.sync.report_unauthorized(message.clone());
-                Err(ApiError::Unauthorized { message }.into())
-            }
-            Err(err) => Err(err.into()),
-        }
+        self.inner.cx.refresh_identity().await
     }
 
     /// Starts the demo hotel (once) and says where it answers and whom to sign in as.
@@ -818,6 +747,7 @@ impl Desk {
             // An image prepared here and waiting to be uploaded (`UploadView::preview`).
             let image = self
                 .inner
+                .cx
                 .media
                 .get(hash)?
                 .ok_or(DeskError::Missing("image"))?;
@@ -832,12 +762,7 @@ impl Desk {
                 mime: image.mime,
             });
         }
-        Ok(self.inner.shown.get(url).await?)
-    }
-
-    /// The sync engine of the signed-in session.
-    pub(crate) fn sync(&self) -> Result<Arc<SyncShared>, DeskError> {
-        Ok(self.running()?.sync.clone())
+        Ok(self.inner.cx.shown.get(url).await?)
     }
 
     /// Stops background work (sync, live socket, the demo hotel) before the process exits.
@@ -865,36 +790,4 @@ fn wrong_credentials(err: ApiError) -> DeskError {
 fn pusher_json(endpoint: &PusherEndpoint) -> Result<String, DeskError> {
     serde_json::to_string(endpoint)
         .map_err(|err| DeskError::Interrupted(format!("saving the live-update settings: {err}")))
-}
-
-fn session_info(row: &SessionRow, clock_refused: Option<&str>) -> SessionInfo {
-    let full_name = format!("{} {}", row.first_name, row.last_name)
-        .trim()
-        .to_owned();
-    let server_label = if row.is_demo {
-        "Demo hotel (this computer)".to_owned()
-    } else {
-        ApiBase::parse(&row.api_base)
-            .map(|b| b.host())
-            .unwrap_or_else(|_| row.api_base.clone())
-    };
-    SessionInfo {
-        username: row.username.clone(),
-        first_name: row.first_name.clone(),
-        last_name: row.last_name.clone(),
-        display_name: if full_name.is_empty() {
-            row.username.clone()
-        } else {
-            full_name
-        },
-        role: row.role.clone(),
-        department: row.department.clone(),
-        hotel_name: row.hotel_name.clone(),
-        hotel_slug: row.hotel_slug.clone(),
-        staff_id: row.staff_id,
-        is_on_duty: row.is_on_duty,
-        clock_refused: clock_refused.map(str::to_owned),
-        server_label,
-        is_demo: row.is_demo,
-    }
 }

@@ -16,7 +16,7 @@ const WANTED_TOASTS: &str = "wanted_toasts";
 
 impl Desk {
     fn toast_choices(&self, key: &str) -> BTreeSet<ResourceKind> {
-        match self.inner.store.preference(key) {
+        match self.inner.cx.store.preference(key) {
             Ok(Some(json)) => serde_json::from_str(&json).unwrap_or_else(|err| {
                 tracing::warn!(key, error = %err, "a damaged toast preference; using the defaults");
                 BTreeSet::new()
@@ -77,15 +77,13 @@ impl Desk {
             let json = serde_json::to_string(set).map_err(|err| {
                 DeskError::Interrupted(format!("saving the toast settings: {err}"))
             })?;
-            self.inner.store.set_preference(key, &json)?;
+            self.inner.cx.store.set_preference(key, &json)?;
         }
-        if let Ok(running) = self.running() {
-            if let Some(notifier) = super::lock(&running.tasks)
-                .as_ref()
-                .and_then(|tasks| tasks.notifier.as_ref())
-            {
-                notifier.set_muted(category, muted);
-            }
+        if let Some(notifier) = crate::context::lock(&self.inner.tasks)
+            .as_ref()
+            .and_then(|tasks| tasks.notifier.as_ref())
+        {
+            notifier.set_muted(category, muted);
         }
         Ok(self.toast_settings())
     }
@@ -96,6 +94,7 @@ impl Desk {
     /// show staff business), and toasts again when it is left.
     pub fn set_toasts_paused(&self, paused: bool) {
         self.inner
+            .cx
             .toasts_paused
             .store(paused, std::sync::atomic::Ordering::SeqCst);
     }
@@ -113,7 +112,7 @@ impl Desk {
     /// Whether closing the window keeps the desk running in the tray (front-desk PCs).
     pub fn close_to_tray(&self) -> bool {
         matches!(
-            self.inner.store.preference(CLOSE_TO_TRAY),
+            self.inner.cx.store.preference(CLOSE_TO_TRAY),
             Ok(Some(value)) if value == "true"
         )
     }
@@ -122,6 +121,7 @@ impl Desk {
     pub fn set_close_to_tray(&self, on: bool) -> Result<(), DeskError> {
         Ok(self
             .inner
+            .cx
             .store
             .set_preference(CLOSE_TO_TRAY, if on { "true" } else { "false" })?)
     }
@@ -134,7 +134,7 @@ impl Desk {
     /// IT's key, else the build's.
     pub fn update_source(&self) -> crate::updates::UpdateSource {
         let system = &self.inner.options.system;
-        let own = match self.inner.store.preference(UPDATE_FEED) {
+        let own = match self.inner.cx.store.preference(UPDATE_FEED) {
             Ok(Some(feed)) if !system.update_feed_locked => Some(feed),
             Ok(_) => None,
             Err(err) => {
@@ -187,9 +187,13 @@ impl Desk {
                         field: "update_feed",
                         message: format!("The update feed {err}."),
                     })?;
-                Ok(self.inner.store.set_preference(UPDATE_FEED, url.as_str())?)
+                Ok(self
+                    .inner
+                    .cx
+                    .store
+                    .set_preference(UPDATE_FEED, url.as_str())?)
             }
-            None => Ok(self.inner.store.delete_preference(UPDATE_FEED)?),
+            None => Ok(self.inner.cx.store.delete_preference(UPDATE_FEED)?),
         }
     }
 }

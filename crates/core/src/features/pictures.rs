@@ -2,15 +2,18 @@
 //! ([`super::hotel_images`]), its galleries ([`super::galleries`]) and its room types
 //! ([`super::room_types`]), as stored here (no network).
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
 use crate::api::SINGLETON_ID;
-use crate::desk::{Desk, DeskError, HotelImageSlot};
+use crate::context::{Context, DeskError};
 use crate::engine::store::{EntryState, Op, Row, ADDED_FILE, IMAGE_FIELD};
 use crate::features::galleries::spec::{IMAGES_SPEC, SPEC as GALLERIES_SPEC};
 use crate::features::galleries::{self, GalleryView};
+use crate::features::hotel_images::desk::HotelImageSlot;
 use crate::features::hotel_images::spec::SETTINGS;
 use crate::features::hotel_images::{self, HotelImageView};
 use crate::features::room_types::spec::SPEC as ROOM_TYPES_SPEC;
@@ -20,21 +23,20 @@ use crate::rules::row::{order, text};
 /// The Pictures screen's handle (`desk.pictures()`); the galleries' actions are in
 /// [`crate::features::galleries::desk`].
 pub struct Pictures<'a> {
-    pub(crate) desk: &'a Desk,
+    pub(crate) cx: &'a Arc<Context>,
 }
 
-impl Desk {
-    /// The Pictures screen: the hotel's images, its galleries and its room types.
-    pub fn pictures(&self) -> Pictures<'_> {
-        Pictures { desk: self }
+impl<'a> Pictures<'a> {
+    pub(crate) fn new(cx: &'a Arc<Context>) -> Self {
+        Self { cx }
     }
 }
 
 impl Pictures<'_> {
     /// Everything the Pictures screen shows, as stored on this desk with its waiting changes.
     pub fn overview(&self) -> Result<PicturesOverview, DeskError> {
-        self.desk.running()?;
-        let store = &self.desk.inner.store;
+        self.cx.running()?;
+        let store = &self.cx.store;
         let settings = store
             .record(SETTINGS.name, SINGLETON_ID)?
             .unwrap_or_default();
@@ -71,9 +73,9 @@ impl Pictures<'_> {
             })
             .collect();
         // Galleries as shown: the server's, with this desk's own new, changed and deleted ones.
-        let mut gallery_views = self.desk.view_rows(&GALLERIES_SPEC)?;
+        let mut gallery_views = self.cx.view_rows(&GALLERIES_SPEC)?;
         gallery_views.sort_by_cached_key(|v| hotel_order(&v.row, "display_order"));
-        let mut type_views = self.desk.view_rows(&ROOM_TYPES_SPEC)?;
+        let mut type_views = self.cx.view_rows(&ROOM_TYPES_SPEC)?;
         type_views.sort_by_cached_key(|v| hotel_order(&v.row, "sort_order"));
         let mut galleries: Vec<_> = gallery_views
             .iter()
@@ -123,7 +125,7 @@ impl Pictures<'_> {
             .filter(|e| e.op == Op::Delete)
             .map(|e| e.target)
             .collect();
-        let sync = self.desk.sync()?;
+        let sync = self.cx.sync()?;
         for gallery in &mut galleries {
             gallery.images.retain(|image| {
                 let just_deleted = sync.deleted_here(IMAGES_SPEC.name(), image.id);

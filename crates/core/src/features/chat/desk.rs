@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::worker::{self as chat_worker, ChatShared};
 use crate::api::ApiError;
-use crate::desk::{lock, Desk, DeskError};
+use crate::context::{Context, DeskError};
 use crate::features::chat::spec::CONVERSATIONS;
 use crate::features::chat::store::{ChatOp, NewChatEntry, QueuedFile};
 use crate::features::chat::{self, ConversationFilter, ConversationList, ThreadView};
@@ -51,22 +51,19 @@ const MAX_MESSAGE_CHARS: usize = crate::features::chat::store::MESSAGE_CHARS;
 
 /// The guest chat of a signed-in desk.
 pub struct Messages<'a> {
-    desk: &'a Desk,
+    cx: &'a Arc<Context>,
+    /// The signed-in session's chat; `None` when signed out.
+    shared: Option<Arc<ChatShared>>,
 }
 
-impl Desk {
-    /// Guest conversations and their threads.
-    pub fn messages(&self) -> Messages<'_> {
-        Messages { desk: self }
+impl<'a> Messages<'a> {
+    pub(crate) fn new(cx: &'a Arc<Context>, shared: Option<Arc<ChatShared>>) -> Self {
+        Self { cx, shared }
     }
 
     fn chat(&self) -> Result<Arc<ChatShared>, DeskError> {
-        let running = self.running()?;
-        let chat = lock(&running.tasks)
-            .as_ref()
-            .map(|tasks| tasks.chat.clone())
-            .ok_or(DeskError::NotSignedIn)?;
-        Ok(chat)
+        self.cx.running()?;
+        self.shared.clone().ok_or(DeskError::NotSignedIn)
     }
 }
 
@@ -77,9 +74,9 @@ impl Messages<'_> {
         filter: ConversationFilter,
         query: &str,
     ) -> Result<ConversationList, DeskError> {
-        let chat = self.desk.chat()?;
+        let chat = self.chat()?;
         Ok(chat::read_conversations(
-            &self.desk.inner.store,
+            &self.cx.store,
             chat.reader(),
             filter,
             query,
@@ -96,8 +93,8 @@ impl Messages<'_> {
         conversation_id: i64,
         limit: usize,
     ) -> Result<ThreadView, DeskError> {
-        let chat = self.desk.chat()?;
-        let store = &self.desk.inner.store;
+        let chat = self.chat()?;
+        let store = &self.cx.store;
         let limit = limit.clamp(1, 10_000);
         let newest = store.chat_newest_of_thread(conversation_id)?;
         if let Some((_, at)) = &newest {
@@ -161,7 +158,7 @@ impl Messages<'_> {
         limit: usize,
     ) -> Result<ThreadView, DeskError> {
         Ok(chat::read_thread(
-            &self.desk.inner.store,
+            &self.cx.store,
             chat.reader(),
             conversation_id,
             limit,
@@ -169,10 +166,10 @@ impl Messages<'_> {
     }
 
     fn queued(&self, chat: &ChatShared, entry: NewChatEntry<'_>) -> Result<ThreadView, DeskError> {
-        self.desk.inner.store.chat_queue(entry)?;
+        self.cx.store.chat_queue(entry)?;
         chat.kick();
         chat.changed(Some(entry.conversation_id));
-        let shown = self.desk.inner.store.chat_count(entry.conversation_id)?;
+        let shown = self.cx.store.chat_count(entry.conversation_id)?;
         self.view(chat, entry.conversation_id, shown.max(50))
     }
 
@@ -183,7 +180,7 @@ impl Messages<'_> {
         message: &str,
         reply_to: Option<i64>,
     ) -> Result<ThreadView, DeskError> {
-        let chat = self.desk.chat()?;
+        let chat = self.chat()?;
         let message = checked_text(message)?;
         self.queued(
             &chat,
@@ -207,7 +204,7 @@ impl Messages<'_> {
         bytes: Vec<u8>,
         message: &str,
     ) -> Result<ThreadView, DeskError> {
-        let chat = self.desk.chat()?;
+        let chat = self.chat()?;
         let name = file_name.trim();
         let extension = name
             .rsplit_once('.')
@@ -278,8 +275,7 @@ impl Messages<'_> {
     /// One of my sent messages, or why it cannot be changed.
     fn my_message(&self, chat: &ChatShared, message_id: i64) -> Result<(i64, Value), DeskError> {
         let message = self
-            .desk
-            .inner
+            .cx
             .store
             .chat_message(message_id)?
             .ok_or(DeskError::Missing("message"))?;
@@ -292,8 +288,7 @@ impl Messages<'_> {
             });
         }
         let delete_waits = self
-            .desk
-            .inner
+            .cx
             .store
             .chat_replies(message.get("conversation").and_then(Value::as_i64))?
             .iter()
@@ -313,7 +308,7 @@ impl Messages<'_> {
 
     /// Queues a new text for one of my messages.
     pub fn edit(&self, message_id: i64, message: &str) -> Result<ThreadView, DeskError> {
-        let chat = self.desk.chat()?;
+        let chat = self.chat()?;
         let (conversation_id, current) = self.my_message(&chat, message_id)?;
         // Editing starts from the text: the desk has only the start of a clipped one.
         if current
@@ -342,7 +337,7 @@ impl Messages<'_> {
 
     /// Queues deleting one of my messages.
     pub fn delete(&self, message_id: i64) -> Result<ThreadView, DeskError> {
-        let chat = self.desk.chat()?;
+        let chat = self.chat()?;
         let (conversation_id, _) = self.my_message(&chat, message_id)?;
         self.queued(
             &chat,
@@ -359,7 +354,7 @@ impl Messages<'_> {
     /// Which thread is in front of the user (visible in a focused window; `None`: none). It is
     /// marked read now and as its guests write; no toast is shown for it meanwhile.
     pub fn viewing(&self, conversation_id: Option<i64>) -> Result<(), DeskError> {
-        let chat = self.desk.chat()?;
+        let chat = self.chat()?;
         chat.set_viewing(conversation_id);
         if let Some(id) = conversation_id {
             chat.mark_read(id)?;
@@ -370,7 +365,7 @@ impl Messages<'_> {
     /// Takes the conversation over (the guest's messages go to me). Needs the server: whom a
     /// guest is talking to is not decided offline.
     pub async fn claim(&self, conversation_id: i64) -> Result<ThreadView, DeskError> {
-        let chat = self.desk.chat()?;
+        let chat = self.chat()?;
         let sync = &chat.sync;
         let answer = match sync.client.chat_assign(&sync.slug, conversation_id).await {
             Ok(answer) => answer,
@@ -386,7 +381,7 @@ impl Messages<'_> {
         };
         sync.came_online();
         let name = chat_worker::assigned_name(&answer).unwrap_or_else(|| chat.my_name.clone());
-        let store = &self.desk.inner.store;
+        let store = &self.cx.store;
         store.chat_set_handler(conversation_id, &name, Some(chat.me))?;
         // Taking it over also marked its guest messages read on the server.
         chat.mark_read(conversation_id)?;
@@ -397,8 +392,8 @@ impl Messages<'_> {
 
     /// Sends a refused entry again.
     pub fn retry(&self, seq: i64) -> Result<ThreadView, DeskError> {
-        let chat = self.desk.chat()?;
-        let store = &self.desk.inner.store;
+        let chat = self.chat()?;
+        let store = &self.cx.store;
         let entry = store
             .chat_replies(None)?
             .into_iter()
@@ -416,8 +411,8 @@ impl Messages<'_> {
 
     /// Drops a refused entry.
     pub fn discard(&self, seq: i64) -> Result<ThreadView, DeskError> {
-        let chat = self.desk.chat()?;
-        let store = &self.desk.inner.store;
+        let chat = self.chat()?;
+        let store = &self.cx.store;
         let entry = store
             .chat_discard_reply(seq)?
             .ok_or(DeskError::Missing("message"))?;
@@ -436,7 +431,7 @@ impl Messages<'_> {
     /// where. The name is the server's, made safe for a file name; an existing file is never
     /// overwritten.
     pub async fn save_attachment(&self, url: &str, name: &str) -> Result<String, DeskError> {
-        let chat = self.desk.chat()?;
+        let chat = self.chat()?;
         let link = chat::safe_link(url).ok_or(DeskError::InvalidInput {
             field: "url",
             message: "This attachment has no web address the desk can fetch".into(),
@@ -465,7 +460,7 @@ impl Messages<'_> {
         conversation_id: i64,
         message_id: i64,
     ) -> Result<Vec<chat::TextPart>, DeskError> {
-        let chat = self.desk.chat()?;
+        let chat = self.chat()?;
         let sync = &chat.sync;
         // The newest message older than the next id is this one, if the server still has it.
         let page = match sync
@@ -498,7 +493,7 @@ impl Messages<'_> {
 
     /// The unread total, for the badge, the tray and the window title.
     pub fn unread_total(&self) -> Result<u32, DeskError> {
-        Ok(self.desk.chat()?.unread_total()?)
+        Ok(self.chat()?.unread_total()?)
     }
 }
 

@@ -5,6 +5,8 @@
 //! display settings (time zone, seconds per slide, whether it is a display, which screen) and
 //! leaving the kiosk: with the PIN set on the desk (offline too) or a staff sign-in.
 
+use std::sync::Arc;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
@@ -13,9 +15,12 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::api::{ApiClient, ApiError, SINGLETON_ID};
-use crate::desk::{Desk, DeskError};
+use crate::context::{lock, Context, DeskError};
 use crate::features::hotel_images::spec::SETTINGS;
+use crate::features::offers::desk::Offers;
 use crate::features::offers::Offer;
+use crate::features::pictures::Pictures;
+use crate::features::team::desk::Team;
 use crate::features::team::{TeamGroup, TeamMember};
 use crate::session::config::ApiBase;
 use crate::session::hashes;
@@ -231,13 +236,13 @@ pub fn hash_new_pin(pin: &str) -> Result<String, DeskError> {
 
 /// The reception display of a signed-in desk.
 pub struct Display<'a> {
-    desk: &'a Desk,
+    cx: &'a Arc<Context>,
+    pin_guard: &'a Mutex<PinGuard>,
 }
 
-impl Desk {
-    /// The reception display: what it shows, this computer's settings for it, and leaving it.
-    pub fn display(&self) -> Display<'_> {
-        Display { desk: self }
+impl<'a> Display<'a> {
+    pub(crate) fn new(cx: &'a Arc<Context>, pin_guard: &'a Mutex<PinGuard>) -> Self {
+        Self { cx, pin_guard }
     }
 }
 
@@ -254,7 +259,7 @@ pub fn bookable_on(offer: &Offer, today: NaiveDate) -> bool {
 
 impl Display<'_> {
     fn stored(&self) -> StoredSettings {
-        match self.desk.inner.store.preference(SETTINGS_KEY) {
+        match self.cx.store.preference(SETTINGS_KEY) {
             Ok(Some(json)) => serde_json::from_str(&json).unwrap_or_else(|err| {
                 tracing::warn!(error = %err, "damaged display settings; using the defaults");
                 StoredSettings::default()
@@ -270,7 +275,7 @@ impl Display<'_> {
     /// This computer's display settings; what the system settings file sets wins.
     pub fn settings(&self) -> Result<DisplaySettings, DeskError> {
         let stored = self.stored();
-        let system = &self.desk.inner.options.system;
+        let system = &self.cx.system;
         let mut from_system = Vec::new();
         if system.is_display.is_some() {
             from_system.push("is_display".to_owned());
@@ -289,8 +294,7 @@ impl Display<'_> {
                 .clamp(*ROTATION_RANGE.start(), *ROTATION_RANGE.end()),
             is_display: system.is_display.unwrap_or(stored.is_display),
             monitor: stored.monitor,
-            has_pin: system.pin_hash.is_some()
-                || self.desk.inner.store.preference(PIN_KEY)?.is_some(),
+            has_pin: system.pin_hash.is_some() || self.cx.store.preference(PIN_KEY)?.is_some(),
             system_file: (!from_system.is_empty())
                 .then(|| system.source.clone())
                 .flatten(),
@@ -319,7 +323,7 @@ impl Display<'_> {
                 message: "A slide stays on screen for 5 to 120 seconds".into(),
             });
         }
-        let system = &self.desk.inner.options.system;
+        let system = &self.cx.system;
         if system.is_display.is_some_and(|on| on != change.is_display) {
             return Err(DeskError::InvalidInput {
                 field: "is_display",
@@ -334,15 +338,15 @@ impl Display<'_> {
         };
         let json = serde_json::to_string(&stored)
             .map_err(|err| DeskError::Interrupted(format!("saving the display settings: {err}")))?;
-        self.desk.inner.store.set_preference(SETTINGS_KEY, &json)?;
-        self.desk.emit(crate::events::DeskEvent::DisplayChanged);
+        self.cx.store.set_preference(SETTINGS_KEY, &json)?;
+        self.cx.emit(crate::events::DeskEvent::DisplayChanged);
         self.settings()
     }
 
     /// Sets (6 to 12 digits) or removes the PIN that leaves the display.
     pub fn set_pin(&self, pin: Option<&str>) -> Result<DisplaySettings, DeskError> {
-        let store = &self.desk.inner.store;
-        let system = &self.desk.inner.options.system;
+        let store = &self.cx.store;
+        let system = &self.cx.system;
         if system.display_locked && system.pin_hash.is_some() {
             return Err(DeskError::InvalidInput {
                 field: "pin",
@@ -353,7 +357,7 @@ impl Display<'_> {
             None | Some("") => store.delete_preference(PIN_KEY)?,
             Some(pin) => store.set_preference(PIN_KEY, &hash_new_pin(pin)?)?,
         }
-        self.desk.emit(crate::events::DeskEvent::DisplayChanged);
+        self.cx.emit(crate::events::DeskEvent::DisplayChanged);
         self.settings()
     }
 
@@ -375,16 +379,15 @@ impl Display<'_> {
                 message: "Enter the display's PIN, or sign in as a member of staff".into(),
             });
         };
-        let session = self.desk.session().ok_or(DeskError::NotSignedIn)?;
-        let running = self.desk.running()?;
+        let session = self.cx.session().ok_or(DeskError::NotSignedIn)?;
+        let running = self.cx.running()?;
         // Staff passwords are guessed as PINs are: the same lockouts (before, twelve guesses
         // went through in a tenth of a second).
-        crate::desk::lock(&self.desk.inner.pin_guard).check_open()?;
+        lock(self.pin_guard).check_open()?;
         let base: &ApiBase = running.client.base();
-        let anonymous =
-            ApiClient::with_timeout(base.clone(), self.desk.inner.options.request_timeout)?;
+        let anonymous = ApiClient::with_timeout(base.clone(), self.cx.request_timeout)?;
         let answer = anonymous.login(username, password).await;
-        let mut guard = crate::desk::lock(&self.desk.inner.pin_guard);
+        let mut guard = lock(self.pin_guard);
         match answer {
             Ok(login) if login.slug() == Some(session.hotel_slug.as_str()) => {
                 guard.right();
@@ -414,12 +417,12 @@ impl Display<'_> {
     }
 
     fn check_pin(&self, pin: &str) -> Result<(), DeskError> {
-        let mut guard = crate::desk::lock(&self.desk.inner.pin_guard);
+        let mut guard = lock(self.pin_guard);
         guard.check_open()?;
-        let store = &self.desk.inner.store;
+        let store = &self.cx.store;
         // The PIN of the system settings file opens the display; so does this computer's own
         // unless that file locks the display.
-        let system = &self.desk.inner.options.system;
+        let system = &self.cx.system;
         if system
             .pin_hash
             .as_deref()
@@ -453,10 +456,9 @@ impl Display<'_> {
 
     /// Everything the display shows, as stored here (no network).
     pub fn content(&self) -> Result<DisplayContent, DeskError> {
-        let session = self.desk.session().ok_or(DeskError::NotSignedIn)?;
+        let session = self.cx.session().ok_or(DeskError::NotSignedIn)?;
         let settings = self
-            .desk
-            .inner
+            .cx
             .store
             .record(SETTINGS.name, SINGLETON_ID)?
             .unwrap_or_default();
@@ -470,16 +472,12 @@ impl Display<'_> {
         };
         let settings = self.settings()?;
         let today = today_in(&settings.time_zone);
-        let offers = self
-            .desk
-            .offers()
+        let offers = Offers::new(self.cx)
             .list()?
             .into_iter()
             .filter(|offer| bookable_on(offer, today))
             .collect();
-        let departments: Vec<TeamGroup> = self
-            .desk
-            .team()
+        let departments: Vec<TeamGroup> = Team::new(self.cx)
             .board("")?
             .groups
             .into_iter()
@@ -492,9 +490,7 @@ impl Display<'_> {
             .iter()
             .flat_map(|group| group.members.iter().cloned())
             .collect();
-        let gallery = self
-            .desk
-            .pictures()
+        let gallery = Pictures::new(self.cx)
             .overview()?
             .galleries
             .into_iter()

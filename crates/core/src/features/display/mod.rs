@@ -9,10 +9,10 @@ pub(crate) mod desk;
 pub(crate) fn typescript() -> Vec<String> {
     use ts_rs::TS;
     vec![
-        crate::desk::SlideImage::decl(),
-        crate::desk::DisplaySettings::decl(),
-        crate::desk::DisplaySettingsChange::decl(),
-        crate::desk::LeaveDisplay::decl(),
-        crate::desk::DisplayContent::decl(),
+        desk::SlideImage::decl(),
+        desk::DisplaySettings::decl(),
+        desk::DisplaySettingsChange::decl(),
+        desk::LeaveDisplay::decl(),
+        desk::DisplayContent::decl(),
     ]
 }

@@ -5,14 +5,14 @@
 use serde_json::Value;
 
 use super::spec::{IMAGES_SPEC, SPEC as GALLERIES_SPEC};
-use crate::desk::DeskError;
+use crate::context::DeskError;
 use crate::features::pictures::{Pictures, PicturesOverview};
 
 impl Pictures<'_> {
     /// Changes a gallery image's caption and alt text: shown at once, sent when the server can
     /// be reached (merged with a colleague's change like any edit).
     pub fn edit_image(&self, id: i64, patch: &ImagePatch) -> Result<PicturesOverview, DeskError> {
-        self.desk.sync()?;
+        self.cx.sync()?;
         let mut changes = crate::engine::store::Row::new();
         if let Some(caption) = &patch.caption {
             changes.insert("caption".into(), Value::from(caption.as_str()));
@@ -35,7 +35,7 @@ impl Pictures<'_> {
         shown.insert("caption".into(), Value::from(current.caption));
         shown.insert("alt_text".into(), Value::from(current.alt_text));
         shown.insert("is_featured".into(), Value::from(current.is_featured));
-        self.desk.queue_edit(&IMAGES_SPEC, id, &changes, &shown)?;
+        self.cx.queue_edit(&IMAGES_SPEC, id, &changes, &shown)?;
         self.overview()
     }
 }
@@ -44,7 +44,7 @@ impl Pictures<'_> {
     /// Deletes a gallery image: gone from view at once, deleted on the server when it can be
     /// reached. (The screen waits a few seconds before calling this, for an undo.)
     pub fn delete_image(&self, id: i64) -> Result<PicturesOverview, DeskError> {
-        self.desk.sync()?;
+        self.cx.sync()?;
         let known = self
             .overview()?
             .galleries
@@ -54,8 +54,8 @@ impl Pictures<'_> {
         if !known {
             return Err(DeskError::Missing("image"));
         }
-        self.desk.inner.store.queue_delete(IMAGES_SPEC.name(), id)?;
-        self.desk.changed(&IMAGES_SPEC)?;
+        self.cx.store.queue_delete(IMAGES_SPEC.name(), id)?;
+        self.cx.changed(&IMAGES_SPEC)?;
         self.overview()
     }
 }
@@ -91,13 +91,10 @@ impl Pictures<'_> {
     /// A new gallery: shown at once (under a temporary id), created on the server when it can
     /// be reached; images added to it meanwhile follow it.
     pub fn create_gallery(&self, fields: &GalleryPatch) -> Result<PicturesOverview, DeskError> {
-        self.desk.sync()?;
+        self.cx.sync()?;
         let fields = (GALLERIES_SPEC.validate)(&fields.to_row(), None, true)?;
-        self.desk
-            .inner
-            .store
-            .queue_create(GALLERIES_SPEC.name(), &fields)?;
-        self.desk.changed(&GALLERIES_SPEC)?;
+        self.cx.store.queue_create(GALLERIES_SPEC.name(), &fields)?;
+        self.cx.changed(&GALLERIES_SPEC)?;
         self.overview()
     }
 
@@ -107,23 +104,20 @@ impl Pictures<'_> {
         id: i64,
         changes: &GalleryPatch,
     ) -> Result<PicturesOverview, DeskError> {
-        self.desk.sync()?;
-        let current = self.desk.view_row(&GALLERIES_SPEC, id, "gallery")?.row;
+        self.cx.sync()?;
+        let current = self.cx.view_row(&GALLERIES_SPEC, id, "gallery")?.row;
         let changes = (GALLERIES_SPEC.validate)(&changes.to_row(), Some(&current), false)?;
-        self.desk
+        self.cx
             .queue_edit(&GALLERIES_SPEC, id, &changes, &current)?;
         self.overview()
     }
 
     /// Deletes a gallery with its images (the screen offers an undo before calling this).
     pub fn delete_gallery(&self, id: i64) -> Result<PicturesOverview, DeskError> {
-        self.desk.sync()?;
-        self.desk.view_row(&GALLERIES_SPEC, id, "gallery")?;
-        self.desk
-            .inner
-            .store
-            .queue_delete(GALLERIES_SPEC.name(), id)?;
-        self.desk.changed(&GALLERIES_SPEC)?;
+        self.cx.sync()?;
+        self.cx.view_row(&GALLERIES_SPEC, id, "gallery")?;
+        self.cx.store.queue_delete(GALLERIES_SPEC.name(), id)?;
+        self.cx.changed(&GALLERIES_SPEC)?;
         self.overview()
     }
 }
@@ -152,36 +146,36 @@ impl Pictures<'_> {
         file_name: String,
         bytes: Vec<u8>,
     ) -> Result<i64, DeskError> {
-        self.desk.sync()?;
-        let gallery = self.desk.view_row(&GALLERIES_SPEC, gallery, "gallery")?;
+        self.cx.sync()?;
+        let gallery = self.cx.view_row(&GALLERIES_SPEC, gallery, "gallery")?;
         let id = gallery.row.get("id").and_then(Value::as_i64).unwrap_or(0);
         let shown_name = file_name.clone();
-        let cached = self.desk.prepare_image(file_name, bytes, None).await?;
-        let seq = self.desk.inner.store.queue_added_child(
+        let cached = self.cx.prepare_image(file_name, bytes, None).await?;
+        let seq = self.cx.store.queue_added_child(
             GALLERIES_SPEC.name(),
             id,
             &cached.image.hash,
             &shown_name,
         )?;
-        self.desk.changed(&GALLERIES_SPEC)?;
+        self.cx.changed(&GALLERIES_SPEC)?;
         Ok(seq)
     }
 
     /// Stops an upload: one waiting is dropped; one on its way is taken out of the gallery again
     /// as soon as the server answers. Returns false when it had already finished.
     pub fn cancel_upload(&self, upload: i64) -> Result<bool, DeskError> {
-        self.desk.sync()?;
-        let cancelled = self.desk.inner.store.cancel_upload(upload)?;
-        self.desk.changed(&GALLERIES_SPEC)?;
+        self.cx.sync()?;
+        let cancelled = self.cx.store.cancel_upload(upload)?;
+        self.cx.changed(&GALLERIES_SPEC)?;
         Ok(cancelled)
     }
 
     /// Sends a refused upload again (nothing else is sent again: a file the gallery already has
     /// is recognised and not uploaded twice).
     pub fn retry_upload(&self, upload: i64) -> Result<PicturesOverview, DeskError> {
-        self.desk.sync()?;
-        self.desk.inner.store.retry_entry(upload)?;
-        self.desk.changed(&GALLERIES_SPEC)?;
+        self.cx.sync()?;
+        self.cx.store.retry_entry(upload)?;
+        self.cx.changed(&GALLERIES_SPEC)?;
         self.overview()
     }
 
@@ -189,8 +183,8 @@ impl Pictures<'_> {
     /// `reorder_images` call; if the server refuses it, the gallery shows the server's order
     /// again and the refusal is listed with the other changes that need the user.
     pub fn reorder_images(&self, gallery: i64, ids: &[i64]) -> Result<PicturesOverview, DeskError> {
-        self.desk.sync()?;
-        let shown = self.desk.view_row(&GALLERIES_SPEC, gallery, "gallery")?;
+        self.cx.sync()?;
+        let shown = self.cx.view_row(&GALLERIES_SPEC, gallery, "gallery")?;
         let id = shown
             .row
             .get("id")
@@ -207,22 +201,18 @@ impl Pictures<'_> {
                 message: format!("Image {stranger} is not in this gallery; reload and try again."),
             });
         }
-        self.desk
-            .inner
+        self.cx
             .store
             .queue_children_order(GALLERIES_SPEC.name(), id, ids)?;
-        self.desk.changed(&GALLERIES_SPEC)?;
+        self.cx.changed(&GALLERIES_SPEC)?;
         self.overview()
     }
 
     /// The galleries in a new order (ids first to last), as one change.
     pub fn reorder_galleries(&self, ids: &[i64]) -> Result<PicturesOverview, DeskError> {
-        self.desk.sync()?;
-        self.desk
-            .inner
-            .store
-            .queue_reorder(GALLERIES_SPEC.name(), ids)?;
-        self.desk.changed(&GALLERIES_SPEC)?;
+        self.cx.sync()?;
+        self.cx.store.queue_reorder(GALLERIES_SPEC.name(), ids)?;
+        self.cx.changed(&GALLERIES_SPEC)?;
         self.overview()
     }
 }

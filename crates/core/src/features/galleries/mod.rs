@@ -17,7 +17,7 @@ pub(crate) fn typescript() -> Vec<String> {
         crate::features::galleries::UploadState::decl(),
         crate::features::galleries::UploadView::decl(),
         crate::features::galleries::GalleryView::decl(),
-        crate::desk::GalleryPatch::decl(),
-        crate::desk::ImagePatch::decl(),
+        desk::GalleryPatch::decl(),
+        desk::ImagePatch::decl(),
     ]
 }

@@ -2,11 +2,13 @@
 //! alone as a file part of a settings PATCH (API.md §4.1), prepared like every photo (resized,
 //! metadata stripped) and queued, so a slot replaced offline reaches the server later.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::api::SINGLETON_ID;
-use crate::desk::{Desk, DeskError};
+use crate::context::{Context, DeskError};
 use crate::engine::spec::FieldImage;
 use crate::features::hotel_images::spec::{HOTEL_IMAGES, SETTINGS_SPEC};
 
@@ -66,13 +68,12 @@ impl HotelImageSlot {
 
 /// The hotel images of a signed-in desk.
 pub struct HotelImages<'a> {
-    desk: &'a Desk,
+    cx: &'a Arc<Context>,
 }
 
-impl Desk {
-    /// The hotel's three images (hero, landing page, logo), to replace one.
-    pub fn hotel_images(&self) -> HotelImages<'_> {
-        HotelImages { desk: self }
+impl<'a> HotelImages<'a> {
+    pub(crate) fn new(cx: &'a Arc<Context>) -> Self {
+        Self { cx }
     }
 }
 
@@ -87,14 +88,14 @@ impl HotelImages<'_> {
         bytes: Vec<u8>,
         crop: Option<crate::media::Crop>,
     ) -> Result<(), DeskError> {
-        self.desk.sync()?;
-        let cached = self.desk.prepare_image(file_name, bytes, crop).await?;
-        self.desk.inner.store.queue_field_image(
+        self.cx.sync()?;
+        let cached = self.cx.prepare_image(file_name, bytes, crop).await?;
+        self.cx.store.queue_field_image(
             SETTINGS_SPEC.name(),
             SINGLETON_ID,
             slot.image().file_field,
             &cached.image.hash,
         )?;
-        self.desk.changed(&SETTINGS_SPEC)
+        self.cx.changed(&SETTINGS_SPEC)
     }
 }

@@ -13,7 +13,7 @@ pub(crate) use model::*;
 pub(crate) fn typescript() -> Vec<String> {
     use ts_rs::TS;
     vec![
-        crate::desk::HotelImageSlot::decl(),
+        desk::HotelImageSlot::decl(),
         crate::features::hotel_images::ImageSource::decl(),
         crate::features::hotel_images::HotelImageView::decl(),
     ]

@@ -1,22 +1,23 @@
 //! The desk's offers (`desk.offers()`): queries read the local store at once; actions write
 //! locally, queue for the server and wake the sync worker, and answer with the offer as shown.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
-use crate::desk::{Desk, DeskError, FieldProblem};
+use crate::context::{Context, DeskError, FieldProblem};
 use crate::engine::store::Row;
 use crate::features::offers::spec::SPEC;
 use crate::features::offers::{self, Offer, OfferPatch};
 
 /// The offers of a signed-in desk.
 pub struct Offers<'a> {
-    desk: &'a Desk,
+    cx: &'a Arc<Context>,
 }
 
-impl Desk {
-    /// The hotel's offers.
-    pub fn offers(&self) -> Offers<'_> {
-        Offers { desk: self }
+impl<'a> Offers<'a> {
+    pub(crate) fn new(cx: &'a Arc<Context>) -> Self {
+        Self { cx }
     }
 }
 
@@ -24,7 +25,7 @@ impl Offers<'_> {
     /// Every offer, as stored here, with local changes applied (no network).
     pub fn list(&self) -> Result<Vec<Offer>, DeskError> {
         let mut list: Vec<Offer> = self
-            .desk
+            .cx
             .view_rows(&SPEC)?
             .iter()
             .map(Offer::from_view)
@@ -35,12 +36,12 @@ impl Offers<'_> {
 
     /// One offer as shown (only that row is built and sanitized).
     pub fn get(&self, id: i64) -> Result<Offer, DeskError> {
-        Ok(Offer::from_view(&self.desk.view_row(&SPEC, id, "offer")?))
+        Ok(Offer::from_view(&self.cx.view_row(&SPEC, id, "offer")?))
     }
 
     /// The offer as currently shown, as raw fields (for validation and the merge base).
     fn offer_row(&self, id: i64) -> Result<Row, DeskError> {
-        Ok(self.desk.view_row(&SPEC, id, "offer")?.row)
+        Ok(self.cx.view_row(&SPEC, id, "offer")?.row)
     }
 
     /// What is wrong with an edit of offer `id` (a new offer when `None`), field by field, as
@@ -65,9 +66,9 @@ impl Offers<'_> {
     pub fn create(&self, fields: &OfferPatch) -> Result<Offer, DeskError> {
         let mut fields = offers::validate(&fields.to_row(), None, true)?;
         fields.entry("is_active").or_insert(Value::Bool(true));
-        self.desk.sync()?;
-        let id = self.desk.inner.store.queue_create(SPEC.name(), &fields)?;
-        self.desk.changed(&SPEC)?;
+        self.cx.sync()?;
+        let id = self.cx.store.queue_create(SPEC.name(), &fields)?;
+        self.cx.changed(&SPEC)?;
         self.get(id)
     }
 
@@ -78,8 +79,8 @@ impl Offers<'_> {
         if changes.is_empty() {
             return self.get(id);
         }
-        self.desk.sync()?;
-        self.desk.queue_edit(&SPEC, id, &changes, &current)?;
+        self.cx.sync()?;
+        self.cx.queue_edit(&SPEC, id, &changes, &current)?;
         self.get(id)
     }
 
@@ -97,24 +98,24 @@ impl Offers<'_> {
     /// refresh, however many offers move; a later reorder replaces an unsent earlier one.
     pub fn reorder(&self, ids: &[i64]) -> Result<Vec<Offer>, DeskError> {
         let shown = self.list()?;
-        let store = &self.desk.inner.store;
+        let store = &self.cx.store;
         for id in ids {
             let id = store.resolve_id(SPEC.name(), *id)?;
             if !shown.iter().any(|o| o.id == id) {
                 return Err(DeskError::Missing("offer"));
             }
         }
-        self.desk.sync()?;
+        self.cx.sync()?;
         store.queue_reorder(SPEC.name(), ids)?;
-        self.desk.changed(&SPEC)?;
+        self.cx.changed(&SPEC)?;
         self.list()
     }
 
     pub fn delete(&self, id: i64) -> Result<(), DeskError> {
         self.offer_row(id)?;
-        self.desk.sync()?;
-        self.desk.inner.store.queue_delete(SPEC.name(), id)?;
-        self.desk.changed(&SPEC)
+        self.cx.sync()?;
+        self.cx.store.queue_delete(SPEC.name(), id)?;
+        self.cx.changed(&SPEC)
     }
 
     /// Prepares a dropped image (format check, bounded decode, orientation, resize, metadata
@@ -126,45 +127,20 @@ impl Offers<'_> {
         bytes: Vec<u8>,
     ) -> Result<Offer, DeskError> {
         self.offer_row(id)?;
-        self.desk.sync()?;
-        let cached = self.desk.prepare_image(file_name, bytes, None).await?;
-        self.desk
-            .inner
+        self.cx.sync()?;
+        let cached = self.cx.prepare_image(file_name, bytes, None).await?;
+        self.cx
             .store
             .queue_image(SPEC.name(), id, Some(&cached.image.hash))?;
-        self.desk.changed(&SPEC)?;
+        self.cx.changed(&SPEC)?;
         self.get(id)
     }
 
     pub fn clear_photo(&self, id: i64) -> Result<Offer, DeskError> {
         self.offer_row(id)?;
-        self.desk.sync()?;
-        self.desk.inner.store.queue_image(SPEC.name(), id, None)?;
-        self.desk.changed(&SPEC)?;
+        self.cx.sync()?;
+        self.cx.store.queue_image(SPEC.name(), id, None)?;
+        self.cx.changed(&SPEC)?;
         self.get(id)
-    }
-}
-
-impl Desk {
-    /// Prepares a dropped or picked image (format check, bounded decode, orientation, resize,
-    /// metadata stripped) off the async threads and keeps it in the media cache, to be uploaded.
-    pub(crate) async fn prepare_image(
-        &self,
-        file_name: String,
-        bytes: Vec<u8>,
-        crop: Option<crate::media::Crop>,
-    ) -> Result<crate::media::CachedImage, DeskError> {
-        let cache = self.inner.media.clone();
-        tokio::task::spawn_blocking(move || {
-            let policy = crate::media::ImagePolicy {
-                crop,
-                ..crate::media::ImagePolicy::default()
-            };
-            let prepared = crate::media::prepare(&file_name, &bytes, &policy)?;
-            cache.put_prepared(&prepared)
-        })
-        .await
-        .map_err(|err| DeskError::Interrupted(format!("preparing the image: {err}")))?
-        .map_err(DeskError::from)
     }
 }

@@ -2,13 +2,15 @@
 //! delete and a new photo, each shown at once and sent through the outbox like an offer's edit
 //! (merged field by field with a colleague's, kept across restarts).
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use crate::desk::{Desk, DeskError};
+use crate::context::{Context, DeskError};
 use crate::engine::store::Row;
-use crate::features::pictures::PicturesOverview;
+use crate::features::pictures::{Pictures, PicturesOverview};
 use crate::features::room_types::spec::SPEC;
 use crate::media::Crop;
 
@@ -61,64 +63,63 @@ impl RoomTypePatch {
 }
 
 pub struct RoomTypes<'a> {
-    desk: &'a Desk,
+    cx: &'a Arc<Context>,
 }
 
-impl Desk {
-    /// The room types on the Pictures screen: create, edit, reorder, delete, a new photo.
-    pub fn room_types(&self) -> RoomTypes<'_> {
-        RoomTypes { desk: self }
+impl<'a> RoomTypes<'a> {
+    pub(crate) fn new(cx: &'a Arc<Context>) -> Self {
+        Self { cx }
     }
 }
 
 impl RoomTypes<'_> {
     fn pictures(&self) -> Result<PicturesOverview, DeskError> {
-        self.desk.pictures().overview()
+        Pictures::new(self.cx).overview()
     }
 
     /// A new room type, placed last: shown at once under a temporary id, created on the server
     /// when it can be reached.
     pub fn create(&self, fields: &RoomTypePatch) -> Result<PicturesOverview, DeskError> {
-        self.desk.sync()?;
+        self.cx.sync()?;
         let mut fields = (SPEC.validate)(&fields.to_row(), None, true)?;
         let last = self
-            .desk
+            .cx
             .view_rows(&SPEC)?
             .iter()
             .filter_map(|v| v.row.get("sort_order").and_then(Value::as_i64))
             .max();
         fields.insert("sort_order".into(), Value::from(last.map_or(0, |n| n + 1)));
-        self.desk.inner.store.queue_create(SPEC.name(), &fields)?;
-        self.desk.changed(&SPEC)?;
+        self.cx.store.queue_create(SPEC.name(), &fields)?;
+        self.cx.changed(&SPEC)?;
         self.pictures()
     }
 
     /// Changes the fields the editor sent.
     pub fn update(&self, id: i64, changes: &RoomTypePatch) -> Result<PicturesOverview, DeskError> {
-        self.desk.sync()?;
-        let current = self.desk.view_row(&SPEC, id, "room type")?.row;
+        self.cx.sync()?;
+        let current = self.cx.view_row(&SPEC, id, "room type")?.row;
         let changes = (SPEC.validate)(&changes.to_row(), Some(&current), false)?;
-        self.desk.queue_edit(&SPEC, id, &changes, &current)?;
+        self.cx.queue_edit(&SPEC, id, &changes, &current)?;
         self.pictures()
     }
 
     /// The room types in a new order (ids first to last), as one change (`sort_order`).
     pub fn reorder(&self, ids: &[i64]) -> Result<PicturesOverview, DeskError> {
-        self.desk.sync()?;
+        self.cx.sync()?;
         for id in ids {
-            self.desk.view_row(&SPEC, *id, "room type")?;
+            self.cx.view_row(&SPEC, *id, "room type")?;
         }
-        self.desk.inner.store.queue_reorder(SPEC.name(), ids)?;
-        self.desk.changed(&SPEC)?;
+        self.cx.store.queue_reorder(SPEC.name(), ids)?;
+        self.cx.changed(&SPEC)?;
         self.pictures()
     }
 
     /// Deletes a room type (the screen offers an undo before calling this).
     pub fn delete(&self, id: i64) -> Result<PicturesOverview, DeskError> {
-        self.desk.sync()?;
-        self.desk.view_row(&SPEC, id, "room type")?;
-        self.desk.inner.store.queue_delete(SPEC.name(), id)?;
-        self.desk.changed(&SPEC)?;
+        self.cx.sync()?;
+        self.cx.view_row(&SPEC, id, "room type")?;
+        self.cx.store.queue_delete(SPEC.name(), id)?;
+        self.cx.changed(&SPEC)?;
         self.pictures()
     }
 
@@ -131,14 +132,13 @@ impl RoomTypes<'_> {
         bytes: Vec<u8>,
         crop: Option<Crop>,
     ) -> Result<PicturesOverview, DeskError> {
-        self.desk.sync()?;
-        self.desk.view_row(&SPEC, id, "room type")?;
-        let cached = self.desk.prepare_image(file_name, bytes, crop).await?;
-        self.desk
-            .inner
+        self.cx.sync()?;
+        self.cx.view_row(&SPEC, id, "room type")?;
+        let cached = self.cx.prepare_image(file_name, bytes, crop).await?;
+        self.cx
             .store
             .queue_image(SPEC.name(), id, Some(&cached.image.hash))?;
-        self.desk.changed(&SPEC)?;
+        self.cx.changed(&SPEC)?;
         self.pictures()
     }
 }

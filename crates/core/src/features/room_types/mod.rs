@@ -13,6 +13,6 @@ pub(crate) fn typescript() -> Vec<String> {
     use ts_rs::TS;
     vec![
         crate::features::room_types::RoomTypeView::decl(),
-        crate::desk::RoomTypePatch::decl(),
+        desk::RoomTypePatch::decl(),
     ]
 }

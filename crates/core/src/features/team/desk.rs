@@ -1,10 +1,12 @@
 //! The team (`desk.team()`): the on-duty board from the local store (no network), my clock
 //! toggle (API.md Decision 5), and following my own clock state when it changes elsewhere.
 
+use std::sync::Arc;
+
 use tokio::sync::broadcast::{error::RecvError, Receiver};
 
 use crate::api::ApiError;
-use crate::desk::{lock, Desk, DeskError, SessionInfo};
+use crate::context::{lock, Context, DeskError, SessionInfo};
 use crate::events::{ConnectionStatus, DeskEvent, ResourceKind};
 use crate::features::team::spec::{CLOCK_LOGS, STAFF};
 use crate::features::team::{self, TeamBoard};
@@ -17,13 +19,12 @@ pub const CLOCK_REFUSED: &str =
 
 /// The team of a signed-in desk.
 pub struct Team<'a> {
-    desk: &'a Desk,
+    cx: &'a Arc<Context>,
 }
 
-impl Desk {
-    /// The hotel's team and my clock.
-    pub fn team(&self) -> Team<'_> {
-        Team { desk: self }
+impl<'a> Team<'a> {
+    pub(crate) fn new(cx: &'a Arc<Context>) -> Self {
+        Self { cx }
     }
 }
 
@@ -31,8 +32,8 @@ impl Team<'_> {
     /// The board as stored here (colleagues and since when they are on duty), searched by
     /// `query` (name, role or department).
     pub fn board(&self, query: &str) -> Result<TeamBoard, DeskError> {
-        let running = self.desk.running()?;
-        let store = &self.desk.inner.store;
+        let running = self.cx.running()?;
+        let store = &self.cx.store;
         let staff = store.records(STAFF.name)?;
         let logs = store.records(CLOCK_LOGS.name)?;
         let me = {
@@ -65,7 +66,7 @@ impl Team<'_> {
     /// the server stamps the time it receives the request, so a queued clock-in would record
     /// the wrong time.
     pub async fn clock(&self) -> Result<SessionInfo, DeskError> {
-        let running = self.desk.running()?;
+        let running = self.cx.running()?;
         if let Some(reason) = lock(&running.clock_refused).clone() {
             return Err(DeskError::ClockRefused(reason));
         }
@@ -81,7 +82,7 @@ impl Team<'_> {
         // moments is not mistaken for this one. (Events about me never toast.)
         match running.client.clock(&slug).await {
             Ok(answer) => {
-                self.desk.set_my_duty(answer.is_on_duty)?;
+                self.cx.set_my_duty(answer.is_on_duty)?;
                 running.sync.request_reconcile_of(CLOCK_LOGS.name);
                 Ok(running.info())
             }
@@ -92,7 +93,7 @@ impl Team<'_> {
             ) => {
                 tracing::info!(%message, "this server has no clock toggle for the desk");
                 *lock(&running.clock_refused) = Some(CLOCK_REFUSED.to_owned());
-                self.desk.emit(DeskEvent::SessionChanged {
+                self.cx.emit(DeskEvent::SessionChanged {
                     session: Some(running.info()),
                 });
                 Err(DeskError::ClockRefused(CLOCK_REFUSED.to_owned()))
@@ -104,9 +105,9 @@ impl Team<'_> {
             Err(err @ (ApiError::Network { .. } | ApiError::Timeout { .. })) => {
                 // The request may have reached the server: ask it what it recorded.
                 tracing::info!(error = %err, "no answer to the clock toggle; asking the server");
-                let desk = self.desk.clone();
+                let cx = self.cx.clone();
                 tokio::spawn(async move {
-                    if let Err(err) = desk.refresh_identity().await {
+                    if let Err(err) = cx.refresh_identity().await {
                         tracing::info!(error = %err, "my clock state was not refreshed");
                     }
                 });
@@ -117,23 +118,10 @@ impl Team<'_> {
     }
 }
 
-impl Desk {
-    /// My clock state changed (the server's answer or its event): kept, and shown.
-    fn set_my_duty(&self, on: bool) -> Result<(), DeskError> {
-        let running = self.running()?;
-        self.inner.store.set_on_duty(on)?;
-        lock(&running.identity).is_on_duty = Some(on);
-        self.emit(DeskEvent::SessionChanged {
-            session: Some(running.info()),
-        });
-        Ok(())
-    }
-}
-
 /// Follows my own clock state for as long as the desk is signed in: a clock event about me
 /// (clocked at the face terminal or on another desk), and the server's word after every
 /// reconnect, when events may have been missed.
-pub(crate) async fn follow_my_clock(desk: Desk, mut events: Receiver<DeskEvent>, me: i64) {
+pub(crate) async fn follow_my_clock(cx: Arc<Context>, mut events: Receiver<DeskEvent>, me: i64) {
     let mut online = false;
     let mut was_online_before = false;
     loop {
@@ -149,14 +137,14 @@ pub(crate) async fn follow_my_clock(desk: Desk, mut events: Receiver<DeskEvent>,
                 action,
                 ..
             } if id == me && (action == "clock_in" || action == "clock_out") => {
-                if let Err(err) = desk.set_my_duty(action == "clock_in") {
+                if let Err(err) = cx.set_my_duty(action == "clock_in") {
                     tracing::warn!(error = %err, "could not keep my clock state");
                 }
             }
             DeskEvent::Connection { status } => {
                 let now_online = status == ConnectionStatus::Online;
                 if now_online && !online && was_online_before {
-                    if let Err(err) = desk.refresh_identity().await {
+                    if let Err(err) = cx.refresh_identity().await {
                         tracing::info!(error = %err, "my clock state was not refreshed after reconnecting");
                     }
                 }

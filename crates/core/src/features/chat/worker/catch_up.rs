@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::{ChatShared, Turn};
 use crate::api::ApiError;
-use crate::desk::lock;
+use crate::context::lock;
 use crate::features::chat::spec::CONVERSATIONS;
 
 /// A thread is never read back further than this many pages in one catch-up...

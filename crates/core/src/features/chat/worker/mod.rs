@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::{Map, Value};
 use tokio::sync::Notify;
 
-use crate::desk::lock;
+use crate::context::lock;
 use crate::engine::store::Row;
 use crate::engine::SyncShared;
 use crate::events::DeskEvent;
