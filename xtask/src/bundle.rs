@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use crate::run::{target_dir, workspace_root, Step};
+use crate::run::{bundle_dir, deb_dir, rpm_dir, workspace_root, Step};
 use crate::setup;
 
 /// The package's name, its program's and its documentation folder's.
@@ -39,19 +39,6 @@ const LOADED_AT_RUN_TIME: &[(&str, &str)] = &[
         "libayatana-appindicator3.so.1()(64bit)",
     ),
 ];
-
-/// Where the bundler writes the packages of a profile (`debug` or `release`).
-pub fn bundle_dir(profile: &str) -> PathBuf {
-    target_dir().join(profile).join("bundle")
-}
-
-pub fn deb_dir(profile: &str) -> PathBuf {
-    bundle_dir(profile).join("deb")
-}
-
-pub fn rpm_dir(profile: &str) -> PathBuf {
-    bundle_dir(profile).join("rpm")
-}
 
 /// The finished packages of one build.
 pub struct Packages {

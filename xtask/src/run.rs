@@ -18,6 +18,21 @@ pub fn target_dir() -> PathBuf {
     }
 }
 
+/// Where the bundler writes the packages of a profile (`debug` or `release`).
+pub fn bundle_dir(profile: &str) -> PathBuf {
+    target_dir().join(profile).join("bundle")
+}
+
+/// Where the .deb of a profile is written.
+pub fn deb_dir(profile: &str) -> PathBuf {
+    bundle_dir(profile).join("deb")
+}
+
+/// Where the .rpm of a profile is written.
+pub fn rpm_dir(profile: &str) -> PathBuf {
+    bundle_dir(profile).join("rpm")
+}
+
 pub struct Step {
     command: Command,
     shown: String,

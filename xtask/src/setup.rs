@@ -84,11 +84,11 @@ pub fn test_env(root: &Path) -> Vec<(String, String)> {
         ("TAURI_DRIVER_BIN".into(), show(tauri_driver_path())),
         (
             "HOTELMATE_DEB_DIR".into(),
-            show(crate::bundle::deb_dir("debug")),
+            show(crate::run::deb_dir("debug")),
         ),
         (
             "HOTELMATE_RPM_DIR".into(),
-            show(crate::bundle::rpm_dir("debug")),
+            show(crate::run::rpm_dir("debug")),
         ),
         ("SOCKUDO_BIN".into(), show(tools.join("bin/sockudo"))),
         ("PUSHER_JS_DIR".into(), show(root.join("tests/node"))),

@@ -253,7 +253,7 @@ impl SandboxHandle {
 
     /// Where the sandbox's Pusher server is and how to sign for it.
     pub fn pusher(&self) -> PusherInfo {
-        self.state.pusher.clone()
+        (*self.state.pusher).clone()
     }
 
     /// Answers the desk's clock toggle as the reference backend does (403: it clocks staff only

@@ -23,8 +23,8 @@ pub(crate) struct Shared {
     pub media_dir: PathBuf,
     /// `http://127.0.0.1:<port>`, no trailing slash.
     pub base_url: String,
-    pub hub: Hub,
-    pub pusher: PusherInfo,
+    pub hub: Arc<Hub>,
+    pub pusher: Arc<PusherInfo>,
     /// Whether `POST /api/staff/<slug>/clock/` toggles (API.md Decision 5). Off, it answers as
     /// the reference backend does: 403, since there the path falls into the staff router.
     pub token_clock: std::sync::atomic::AtomicBool,
@@ -52,8 +52,8 @@ impl AppState {
             db: Mutex::new(db),
             media_dir,
             base_url,
-            hub: Hub::new(),
-            pusher,
+            hub: Arc::new(Hub::new()),
+            pusher: Arc::new(pusher),
             token_clock: std::sync::atomic::AtomicBool::new(true),
             requests: Mutex::new(std::collections::HashMap::new()),
             writes: Mutex::new(Vec::new()),
@@ -173,6 +173,15 @@ impl AppState {
     /// `media_url` for an optional path; empty paths count as none.
     pub(crate) fn media_url_opt(&self, path: Option<&str>) -> Option<String> {
         path.filter(|p| !p.is_empty()).map(|p| self.media_url(p))
+    }
+}
+
+impl axum::extract::FromRef<AppState> for crate::pusher::Endpoint {
+    fn from_ref(state: &AppState) -> Self {
+        Self {
+            hub: state.hub.clone(),
+            pusher: state.pusher.clone(),
+        }
     }
 }
 

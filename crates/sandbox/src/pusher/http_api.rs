@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::hub::MAX_EVENT_DATA_BYTES;
 use super::signing;
-use crate::state::AppState;
+use super::Endpoint;
 
 /// Requests older or newer than this are refused (Pusher allows 600 s of clock skew).
 const MAX_TIMESTAMP_SKEW_SECS: i64 = 600;
@@ -34,7 +34,7 @@ fn text(status: StatusCode, body: impl Into<String>) -> Refusal {
 }
 
 /// Checks app id and signature; `Err` is the answer to send.
-fn authenticate(state: &AppState, app_id: &str, uri: &Uri, body: &[u8]) -> Result<(), Refusal> {
+fn authenticate(state: &Endpoint, app_id: &str, uri: &Uri, body: &[u8]) -> Result<(), Refusal> {
     if app_id != state.pusher.app_id {
         return Err(text(
             StatusCode::NOT_FOUND,
@@ -146,7 +146,7 @@ fn parse_event(v: &Value, batch: bool) -> Result<EventSpec, Refusal> {
     })
 }
 
-fn deliver(state: &AppState, e: &EventSpec) {
+fn deliver(state: &Endpoint, e: &EventSpec) {
     for c in &e.channels {
         state
             .hub
@@ -156,7 +156,7 @@ fn deliver(state: &AppState, e: &EventSpec) {
 
 /// `POST /apps/<app_id>/events`.
 pub(crate) async fn events(
-    State(state): State<AppState>,
+    State(state): State<Endpoint>,
     Path(app_id): Path<String>,
     uri: Uri,
     body: Bytes,
@@ -178,7 +178,7 @@ pub(crate) async fn events(
 
 /// `POST /apps/<app_id>/batch_events`.
 pub(crate) async fn batch_events(
-    State(state): State<AppState>,
+    State(state): State<Endpoint>,
     Path(app_id): Path<String>,
     uri: Uri,
     body: Bytes,

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use super::hub::{frame, Member, Outgoing, MAX_EVENT_DATA_BYTES};
 use super::signing;
-use crate::state::AppState;
+use super::Endpoint;
 
 /// What the server announces in `pusher:connection_established`.
 const ACTIVITY_TIMEOUT_SECS: u64 = 120;
@@ -27,7 +27,7 @@ const MAX_CHANNEL_NAME_LEN: usize = 164;
 /// `GET /app/<key>?protocol=7&client=…&version=…`.
 pub(crate) async fn upgrade(
     ws: WebSocketUpgrade,
-    State(state): State<AppState>,
+    State(state): State<Endpoint>,
     Path(key): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
@@ -61,7 +61,7 @@ fn new_socket_id() -> String {
     )
 }
 
-async fn run(socket: WebSocket, state: AppState, key: String, protocol: Option<String>) {
+async fn run(socket: WebSocket, state: Endpoint, key: String, protocol: Option<String>) {
     if key != state.pusher.key {
         let msg =
             format!("App key {key} not in this cluster. Did you forget to specify the cluster?");
@@ -90,7 +90,7 @@ async fn run(socket: WebSocket, state: AppState, key: String, protocol: Option<S
 
 /// One client connection; owns its socket for its whole life.
 struct Connection {
-    state: AppState,
+    state: Endpoint,
     socket_id: String,
     window_start: Instant,
     events_in_window: u32,

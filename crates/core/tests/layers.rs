@@ -1,0 +1,181 @@
+//! No import circles between the modules of any crate in the workspace: a module may use its
+//! own submodules and the modules "below" it, and nothing it uses may use it back, directly or
+//! round a longer loop. Checked on the source text, at two levels: the top-level modules
+//! (`desk` → `features` → `context` → `engine` → …) and every file's module. A `crate::…` or
+//! `super::…` path names the module it ends in; comments and everything after a file's first
+//! `#[cfg(test)]` (its tests) are left out, since tests may reach anywhere.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+type Module = Vec<String>;
+
+/// Every `.rs` file under `src`, by its module path (`a/b/mod.rs` and `a/b.rs` are `a::b`).
+fn modules(src: &Path) -> BTreeMap<Module, PathBuf> {
+    let mut found = BTreeMap::new();
+    let mut folders = vec![src.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let relative = path.strip_prefix(src).unwrap().with_extension("");
+                let mut parts: Module = relative
+                    .iter()
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .collect();
+                if parts.len() == 1 && parts[0] == "main" && src.join("lib.rs").exists() {
+                    continue; // a binary beside the library: its own crate
+                }
+                if matches!(
+                    parts.last().map(String::as_str),
+                    Some("mod" | "lib" | "main")
+                ) {
+                    parts.pop();
+                }
+                if parts.first().map(String::as_str) == Some("bin") {
+                    continue; // each file in `bin/` is a crate of its own
+                }
+                found.insert(parts, path);
+            }
+        }
+    }
+    found
+}
+
+/// The source without comments and without its tests.
+fn code(text: &str) -> String {
+    let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+    text.lines()
+        .map(|line| line.split("//").next().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The module paths a source names after `prefix` (`crate::` or `super::`).
+fn paths_after<'a>(code: &'a str, prefix: &'a str) -> impl Iterator<Item = Vec<&'a str>> + 'a {
+    code.match_indices(prefix).filter_map(move |(at, _)| {
+        let before = code[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+            return None; // `$crate::`, `my_crate::`, the second `super::` of `super::super::`
+        }
+        let rest = &code[at + prefix.len()..];
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+            .unwrap_or(rest.len());
+        let path: Vec<&str> = rest[..end].split("::").filter(|p| !p.is_empty()).collect();
+        (!path.is_empty()).then_some(path)
+    })
+}
+
+/// Which module uses which, at `depth` (1: top-level modules; large: every file).
+fn edges(all: &BTreeMap<Module, PathBuf>, depth: usize) -> BTreeMap<String, BTreeSet<String>> {
+    let key = |m: &[String]| m[..m.len().min(depth)].join("::");
+    let longest = |parts: Vec<String>| -> Option<Module> {
+        (1..=parts.len())
+            .rev()
+            .map(|n| parts[..n].to_vec())
+            .find(|p| all.contains_key(p))
+    };
+    let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (module, file) in all {
+        let code = code(&std::fs::read_to_string(file).unwrap());
+        let mut targets = BTreeSet::new();
+        for path in paths_after(&code, "crate::") {
+            targets.extend(longest(path.iter().map(|p| (*p).to_owned()).collect()));
+        }
+        for path in paths_after(&code, "super::") {
+            let ups = 1 + path.iter().take_while(|p| **p == "super").count();
+            let mut parts: Module = module[..module.len().saturating_sub(ups)].to_vec();
+            parts.extend(path.iter().skip(ups - 1).map(|p| (*p).to_owned()));
+            targets.extend(longest(parts));
+        }
+        let from = key(module);
+        for target in targets {
+            let to = key(&target);
+            let nested = |a: &str, b: &str| a.starts_with(&format!("{b}::"));
+            if from != to && !nested(&from, &to) && !nested(&to, &from) && !to.is_empty() {
+                uses.entry(from.clone()).or_default().insert(to);
+            }
+        }
+    }
+    uses
+}
+
+/// The loops in `uses`: the strongly connected groups of more than one module.
+fn circles(uses: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
+    let reaches = |from: &str| -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![from.to_owned()];
+        while let Some(m) = todo.pop() {
+            for next in uses.get(&m).into_iter().flatten() {
+                if seen.insert(next.clone()) {
+                    todo.push(next.clone());
+                }
+            }
+        }
+        seen
+    };
+    let reach: BTreeMap<&String, BTreeSet<String>> = uses.keys().map(|m| (m, reaches(m))).collect();
+    let mut groups: BTreeSet<Vec<String>> = BTreeSet::new();
+    for (m, from_m) in &reach {
+        let group: Vec<String> = from_m
+            .iter()
+            .filter(|other| reach.get(other).is_some_and(|r| r.contains(*m)))
+            .cloned()
+            .collect();
+        if group.len() > 1 {
+            groups.insert(group);
+        }
+    }
+    groups.into_iter().collect()
+}
+
+#[test]
+fn no_crate_in_the_workspace_has_an_import_circle() {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let crates = [
+        "crates/core/src",
+        "crates/pusher/src",
+        "crates/sandbox/src",
+        "src-tauri/src",
+        "tests/src",
+        "xtask/src",
+    ];
+    let mut found = Vec::new();
+    for src in crates {
+        let all = modules(&workspace.join(src));
+        assert!(
+            all.len() > 1,
+            "{src} has no modules: the check would pass vacuously"
+        );
+        for depth in [1, usize::MAX] {
+            for circle in circles(&edges(&all, depth)) {
+                found.push(format!("{src}: {}", circle.join(" ↔ ")));
+            }
+        }
+    }
+    assert!(found.is_empty(), "import circles:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_check_finds_a_circle_where_there_is_one() {
+    let folder = std::env::temp_dir().join(format!("layers-{}", std::process::id()));
+    std::fs::create_dir_all(folder.join("a")).unwrap();
+    std::fs::write(folder.join("lib.rs"), "mod a; mod b;").unwrap();
+    std::fs::write(folder.join("a/mod.rs"), "use crate::b::Thing; mod c;").unwrap();
+    std::fs::write(folder.join("a/c.rs"), "use super::super::b;").unwrap();
+    std::fs::write(
+        folder.join("b.rs"),
+        "// crate::a in a comment does not count\nuse crate::a::c::X;",
+    )
+    .unwrap();
+    let all = modules(&folder);
+    let top = circles(&edges(&all, 1));
+    assert_eq!(top, vec![vec!["a".to_owned(), "b".to_owned()]]);
+    let files = circles(&edges(&all, usize::MAX));
+    assert_eq!(files, vec![vec!["a::c".to_owned(), "b".to_owned()]]);
+    std::fs::remove_dir_all(&folder).unwrap();
+}
