@@ -19,6 +19,8 @@ pub enum View {
     Display,
     /// The Pictures screen: the hotel's images, galleries and room types.
     Pictures,
+    /// The Hotel screen: what the hotel's public page tells guests.
+    HotelDetails,
 }
 
 /// Declares [`ResourceKind`] from one line per kind: its variant, the name the store and the UI
@@ -82,6 +84,8 @@ resource_kinds! {
     RoomTypes = "room_types", "room types", toasts: Some(true);
     /// The hotel's settings (hero, landing-page and logo images among them).
     Settings = "settings", "the hotel's settings and images", toasts: Some(true);
+    /// What the hotel's public page tells guests (read-only).
+    HotelDetails = "hotel_details", "the hotel's public page", toasts: None;
     /// Guest-chat conversations.
     Conversations = "conversations", "guest conversations", toasts: Some(true);
 }
@@ -335,6 +339,14 @@ mod kind_tests {
                 serde_json::Value::from(kind.name())
             );
         }
-        assert_eq!(ResourceKind::ALL.len(), 8);
+        // Every kind is a synced resource the features describe, and each is described once.
+        let described: Vec<ResourceKind> = crate::features::ALL.iter().map(|s| s.kind).collect();
+        let mut sorted = described.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), described.len(), "a kind described twice");
+        let mut kinds = ResourceKind::ALL.to_vec();
+        kinds.sort();
+        assert_eq!(kinds, sorted);
     }
 }

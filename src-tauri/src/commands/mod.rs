@@ -37,6 +37,7 @@ macro_rules! command {
 }
 
 pub mod display;
+pub mod hotel_details;
 pub mod messages;
 pub mod offers;
 pub mod pictures;

@@ -92,6 +92,7 @@ export type {
   TeamGroup,
   TeamMember,
   UiError,
+  HotelDetails,
 } from "./generated";
 
 /** The editable fields of an offer (API.md §3.1). */
@@ -242,6 +243,8 @@ export const backend = {
    *  (needs the server): on success the shell closes it and shows the desk. */
   leaveDisplay: (credentials: LeaveDisplay) => call("display_leave", { credentials }),
   teamBoard: (query: string) => call("team_board", { query }),
+  /** What the hotel's public page tells guests; `null` until the desk has read it once. */
+  hotelDetails: () => call("hotel_details"),
   clockToggle: () => call("clock_toggle"),
   chatConversations: (filter: ConversationFilter, query: string) =>
     call("chat_conversations", { filter, query }),

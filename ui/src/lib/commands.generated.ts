@@ -15,6 +15,7 @@ export interface Commands {
   display_monitors: { args: null; result: Array<string> };
   time_zones: { args: null; result: Array<string> };
   display_leave: { args: { credentials: G.LeaveDisplay }; result: void };
+  hotel_details: { args: null; result: G.HotelDetails | null };
   chat_conversations: { args: { filter: G.ConversationFilter; query: string }; result: G.ConversationList };
   chat_thread: { args: { conversationId: number; limit: number }; result: G.ThreadView };
   chat_send: { args: { conversationId: number; message: string; replyTo: number | null }; result: G.ThreadView };

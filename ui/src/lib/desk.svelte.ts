@@ -14,10 +14,11 @@ import { team } from "./team.svelte";
 import { display } from "./display.svelte";
 import { messages } from "./messages.svelte";
 import { pictures } from "./pictures.svelte";
+import { hotelDetails } from "./hotelDetails.svelte";
 
 const APP_NAME = "HotelMate Desk";
 /** The screens' stores: each receives every desk event and takes what concerns it. */
-const STORES: { handle(event: DeskEvent): void }[] = [offers, team, display, messages, pictures];
+const STORES: { handle(event: DeskEvent): void }[] = [offers, team, display, messages, pictures, hotelDetails];
 
 class DeskState {
   session = $state<SessionInfo | null>(null);

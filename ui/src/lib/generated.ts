@@ -445,9 +445,9 @@ export type Resolution = { "choice": "keep_mine" } | { "choice": "keep_theirs" }
  */
 values: Record<string, unknown>, };
 
-export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "conversations";
+export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "hotel_details" | "conversations";
 
-export type View = "offers" | "team" | "display" | "pictures";
+export type View = "offers" | "team" | "display" | "pictures" | "hotel_details";
 
 export type ToastSetting = { 
 /**
@@ -890,6 +890,52 @@ pending: boolean,
  * The shape a new image is cut to (width / height).
  */
 aspect: number, };
+
+export type HotelDetails = { 
+/**
+ * The greeting at the top of the page.
+ */
+welcome_message: string, 
+/**
+ * The hotel's slogan.
+ */
+slogan: string, 
+/**
+ * The short description.
+ */
+short_description: string, 
+/**
+ * The long description.
+ */
+long_description: string, 
+/**
+ * What the hotel offers ("Spa", "Free Wi-Fi"), in the hotel's order.
+ */
+amenities: Array<string>, 
+/**
+ * Amenities the server listed beyond those shown.
+ */
+more_amenities: number, 
+/**
+ * The contact e-mail address guests see.
+ */
+contact_email: string, 
+/**
+ * The contact phone number guests see.
+ */
+contact_phone: string, 
+/**
+ * The postal address guests see.
+ */
+contact_address: string, 
+/**
+ * The hotel's website, as text (never fetched or opened by the desk from here).
+ */
+website: string, 
+/**
+ * The map link guests see, as text.
+ */
+google_maps_link: string, };
 
 export type GalleryImageView = { 
 /**

@@ -74,6 +74,8 @@ pub enum Mount {
     ClockLogs,
     /// `/api/chat/<slug>/<path>/`: guest chat (§8.2).
     Chat,
+    /// `/api/hotel/public/<slug>/<path>/`: what the hotel's public page reads (§4.3). Read-only.
+    Public,
 }
 
 impl Resource {
@@ -85,6 +87,7 @@ impl Resource {
                 format!("api/attendance/clock-logs/{}/?hotel_slug={slug}", self.path)
             }
             Mount::Chat => format!("api/chat/{slug}/{}/", self.path),
+            Mount::Public => format!("api/hotel/public/{slug}/{}/", self.path),
         }
     }
 
@@ -110,7 +113,9 @@ impl Resource {
             return self.collection(slug);
         }
         match self.mount {
-            Mount::StaffHotel | Mount::Chat => format!("{}{id}/", self.collection(slug)),
+            Mount::StaffHotel | Mount::Chat | Mount::Public => {
+                format!("{}{id}/", self.collection(slug))
+            }
             Mount::ClockLogs => format!(
                 "api/attendance/clock-logs/{id}/?hotel_slug={}",
                 encode_segment(slug)

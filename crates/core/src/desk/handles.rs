@@ -5,6 +5,7 @@
 use super::{lock, Desk};
 use crate::features::chat::desk::Messages;
 use crate::features::display::desk::Display;
+use crate::features::hotel_details::desk::HotelDetailsHandle;
 use crate::features::hotel_images::desk::HotelImages;
 use crate::features::offers::desk::Offers;
 use crate::features::pictures::Pictures;
@@ -43,6 +44,11 @@ impl Desk {
             .as_ref()
             .map(|tasks| tasks.chat.clone());
         Messages::new(&self.inner.cx, chat)
+    }
+
+    /// What the hotel's public page tells guests (read-only).
+    pub fn hotel_details(&self) -> HotelDetailsHandle<'_> {
+        HotelDetailsHandle::new(&self.inner.cx)
     }
 
     /// The reception display: what it shows, this computer's settings for it, and leaving it.

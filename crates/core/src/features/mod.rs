@@ -7,6 +7,7 @@
 pub mod chat;
 pub mod display;
 pub mod galleries;
+pub mod hotel_details;
 pub mod hotel_images;
 pub mod offers;
 pub mod pictures;
@@ -24,6 +25,7 @@ pub static ALL: Resources = &[
     &galleries::spec::IMAGES_SPEC,
     &room_types::spec::SPEC,
     &hotel_images::spec::SETTINGS_SPEC,
+    &hotel_details::spec::SPEC,
     &chat::spec::CONVERSATIONS_SPEC,
 ];
 
@@ -34,6 +36,7 @@ pub(crate) const TYPESCRIPT: &[fn() -> Vec<String>] = &[
     team::typescript,
     display::typescript,
     hotel_images::typescript,
+    hotel_details::typescript,
     galleries::typescript,
     room_types::typescript,
     pictures::typescript,

@@ -1,0 +1,45 @@
+//! Where the hotel's public page lives (§4.3: one object, no sign-in needed, read-only) and how
+//! the engine keeps it: read again whenever the hotel's settings change (`settings-updated`,
+//! §9, is sent for every settings PATCH), never edited on the desk.
+
+use crate::api::{Listing, Mount, Resource};
+use crate::engine::spec::{no_permanent_failures, Hint, ResourceSpec};
+use crate::events::{ResourceKind, View};
+use crate::rules::invalid;
+
+/// §4.3: the public settings, one object per hotel.
+pub const PUBLIC_SETTINGS: Resource = Resource {
+    name: "hotel_details",
+    path: "settings",
+    mount: Mount::Public,
+    listing: Listing::Singleton,
+    id_key: "id",
+    upload: None,
+    order_field: None,
+    clipped: &[],
+};
+
+pub(crate) static SPEC: ResourceSpec = ResourceSpec {
+    kind: ResourceKind::HotelDetails,
+    api: PUBLIC_SETTINGS,
+    broadcast: true,
+    interpret: |event, _| (event == "settings-updated").then_some(Hint::Reconcile),
+    title: |_| Some("The hotel's public page".to_owned()),
+    validate: |_, _, _| {
+        Err(invalid(
+            "id",
+            "The hotel's public page is edited in the hotel's web app, not on the desk.",
+        ))
+    },
+    editable: &[],
+    image_fields: &[],
+    field_images: &[],
+    toast: |_, _| None,
+    permanent_failure: no_permanent_failures,
+    also_changes: &[],
+    toasts_from_reconcile: false,
+    copies: &[],
+    views: &[View::HotelDetails],
+    children: None,
+    refetch_follows_row_events: false,
+};
