@@ -18,6 +18,7 @@ impl DemoLauncher for SandboxDemo {
                 listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
                 data_dir: Some(data_dir.to_path_buf()),
                 simulator: true,
+                generation: hotelmate_sandbox::Generation::Classic,
             };
             let handle = Sandbox::start_with(config)
                 .await

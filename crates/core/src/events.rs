@@ -121,6 +121,11 @@ pub struct SessionInfo {
     pub server_label: String,
     /// Whether this is the demo hotel on this computer rather than a real server.
     pub is_demo: bool,
+    /// Which HotelMate the server is (About shows it).
+    pub server_generation: crate::api::Generation,
+    /// What this person may do, where the server says (2026: `allowed_capabilities`); `None`
+    /// where the server does not (any staff member of the hotel may do all the desk offers).
+    pub capabilities: Option<Vec<String>>,
 }
 
 /// How the desk's link to its server is doing, for the status bar. Reasons are plain words for

@@ -19,6 +19,7 @@ pub(crate) fn generated_typescript() -> String {
     let core = [
         PusherEndpoint::decl(),
         SessionInfo::decl(),
+        crate::api::Generation::decl(),
         SignInRequest::decl(),
         ConnectionStatus::decl(),
         SignInAgain::decl(),

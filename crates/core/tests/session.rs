@@ -11,7 +11,7 @@ use hotelmate_core::session::config::DataDir;
 use hotelmate_core::session::config::PusherEndpoint;
 use hotelmate_core::session::secrets::{StaffToken, TokenVault};
 use hotelmate_core::{Desk, DeskEvent, DeskOptions, SignInRequest};
-use hotelmate_sandbox::{Sandbox, SandboxConfig, SandboxHandle, DEMO_LOGINS};
+use hotelmate_sandbox::{Generation, Sandbox, SandboxConfig, SandboxHandle, DEMO_LOGINS};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -67,6 +67,7 @@ impl DemoLauncher for SandboxDemo {
                 listen: "127.0.0.1:0".parse().unwrap(),
                 data_dir: Some(data_dir.to_path_buf()),
                 simulator: false,
+                generation: hotelmate_sandbox::Generation::Classic,
             })
             .await
             .map_err(|e| e.to_string())?;
@@ -220,39 +221,99 @@ async fn a_build_without_the_demo_hotel_says_so() {
     assert!(err.to_string().contains("no demo hotel"), "{err}");
 }
 
+/// Both generations of HotelMate the desk speaks (API.md §1–9 and §10).
+const GENERATIONS: [Generation; 2] = [Generation::Classic, Generation::Hotelmate2026];
+
 #[tokio::test]
 async fn wrong_credentials_are_refused_in_plain_words_on_either_server_and_nothing_is_saved() {
-    let server = sandbox().await;
-    let fixture = Fixture::new();
-    let desk = fixture.desk();
-    // fd6c529: 400 {"non_field_errors": ["Unable to log in with provided credentials."]}.
-    let err = desk
-        .sign_in(request(&server.base_url(), "anna.byrne", "wrong"))
-        .await
-        .unwrap_err();
-    assert_eq!(err.code(), ErrorCode::WrongCredentials);
-    assert_eq!(err.to_string(), "wrong username or password");
-    // The 2026 backend (API.md §10.3): 401 {"error": "Invalid username or password"}, which is
-    // not "the server no longer accepts this sign-in".
-    server.refuse_next(
-        "POST /api/staff/login/",
-        401,
-        serde_json::json!({"error": "Invalid username or password"}),
-    );
-    let err = desk
-        .sign_in(request(&server.base_url(), "anna.byrne", "wrong"))
-        .await
-        .unwrap_err();
-    assert_eq!(err.code(), ErrorCode::WrongCredentials);
-    assert_eq!(err.to_string(), "wrong username or password");
-    assert!(desk.session().is_none());
-    assert!(fixture
-        .vault
-        .load("anna.byrne@127.0.0.1")
-        .unwrap()
-        .is_none());
-    assert!(fixture.desk().resume().await.unwrap().is_none());
-    server.shutdown().await;
+    for generation in GENERATIONS {
+        // fd6c529: 400 {"non_field_errors": [...]}; the 2026 backend (§10.3): 401
+        // {"error": "Invalid username or password"}, which is not "the server no longer
+        // accepts this sign-in".
+        let server = Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), generation)
+            .await
+            .unwrap();
+        let fixture = Fixture::new();
+        let desk = fixture.desk();
+        let err = desk
+            .sign_in(request(&server.base_url(), "anna.byrne", "wrong"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::WrongCredentials, "{generation:?}");
+        assert_eq!(err.to_string(), "wrong username or password");
+        assert!(desk.session().is_none());
+        assert!(fixture
+            .vault
+            .load("anna.byrne@127.0.0.1")
+            .unwrap()
+            .is_none());
+        assert!(fixture.desk().resume().await.unwrap().is_none());
+        server.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn a_receptionist_and_an_admin_sign_in_on_either_generation_and_are_still_signed_in_after_a_restart(
+) {
+    for generation in GENERATIONS {
+        let server = Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), generation)
+            .await
+            .unwrap();
+        for (username, name, admin) in [
+            ("anna.byrne", "Anna Byrne", false),
+            ("sean.murphy", "Seán Murphy", true),
+        ] {
+            let case = format!("{username} on {generation:?}");
+            let fixture = Fixture::new();
+            let desk = fixture.desk();
+            let session = desk
+                .sign_in(request(&server.base_url(), username, PASSWORD))
+                .await
+                .unwrap_or_else(|err| panic!("{case}: {err}"));
+            // The names come from "who am I", whose path differs between the generations
+            // (the 2026 staff-management path refuses a receptionist).
+            assert_eq!(session.display_name, name, "{case}");
+            assert_eq!(session.hotel_name, "Hotel Killarney", "{case}");
+            let expected = match generation {
+                Generation::Classic => hotelmate_core::api::Generation::Classic,
+                Generation::Hotelmate2026 => hotelmate_core::api::Generation::Hotelmate2026,
+            };
+            assert_eq!(session.server_generation, expected, "{case}");
+            match generation {
+                Generation::Classic => {
+                    assert_eq!(
+                        session.capabilities, None,
+                        "{case}: the server does not say"
+                    )
+                }
+                Generation::Hotelmate2026 => {
+                    let caps = session.capabilities.clone().unwrap();
+                    assert!(caps.iter().any(|c| c == "chat.message.send"), "{case}");
+                    assert_eq!(
+                        caps.iter().any(|c| c == "room.type.manage"),
+                        admin,
+                        "{case}: only an admin manages room types"
+                    );
+                }
+            }
+
+            // Quit and reopen: still signed in, on the same generation, and the desk still
+            // works: it asks the server who is signed in again.
+            desk.shutdown().await;
+            drop(desk);
+            let reopened = fixture.desk();
+            let resumed = reopened.resume().await.unwrap().expect("still signed in");
+            assert_eq!(resumed.server_generation, expected, "{case}");
+            assert_eq!(resumed.capabilities, session.capabilities, "{case}");
+            let refreshed = reopened
+                .refresh_identity()
+                .await
+                .unwrap_or_else(|err| panic!("{case}: after a restart: {err}"));
+            assert_eq!(refreshed.display_name, name, "{case}");
+            reopened.sign_out().await.unwrap();
+        }
+        server.shutdown().await;
+    }
 }
 
 #[tokio::test]

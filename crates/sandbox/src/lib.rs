@@ -67,6 +67,29 @@ pub struct SandboxConfig {
     pub data_dir: Option<PathBuf>,
     /// Whether simulated guests and colleagues keep the demo hotel alive.
     pub simulator: bool,
+    /// Which HotelMate backend the sandbox plays.
+    pub generation: Generation,
+}
+
+/// A generation of the HotelMate backend the sandbox can play.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Generation {
+    /// The backend of API.md §1–9 (fd6c529).
+    #[default]
+    Classic,
+    /// The 2026 backend of API.md §10 and §10.3: capabilities per person, new mounts.
+    Hotelmate2026,
+}
+
+impl Generation {
+    /// From its command-line name: `classic` or `2026`.
+    pub fn from_arg(name: &str) -> Option<Self> {
+        match name {
+            "classic" | "2025" => Some(Self::Classic),
+            "2026" => Some(Self::Hotelmate2026),
+            _ => None,
+        }
+    }
 }
 
 /// Where the sandbox's Pusher server is and how to sign for it.
@@ -108,6 +131,21 @@ impl Sandbox {
             listen: addr,
             data_dir: None,
             simulator: false,
+            generation: Generation::Classic,
+        })
+        .await
+    }
+
+    /// [`Sandbox::start`], playing the backend of `generation`.
+    pub async fn start_generation(
+        addr: SocketAddr,
+        generation: Generation,
+    ) -> Result<SandboxHandle, SandboxError> {
+        Self::start_with(SandboxConfig {
+            listen: addr,
+            data_dir: None,
+            simulator: false,
+            generation,
         })
         .await
     }
@@ -169,7 +207,7 @@ impl Sandbox {
         })
         .await
         .map_err(|e| SandboxError::Startup(e.to_string()))??;
-        let state = AppState::new(conn, media_dir, base_url.clone(), pusher);
+        let state = AppState::new(conn, media_dir, base_url.clone(), pusher, config.generation);
 
         let app = api::router(state.clone());
         let (stop_tx, stop_rx) = oneshot::channel::<()>();

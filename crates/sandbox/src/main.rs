@@ -1,20 +1,21 @@
-//! `cargo run -p hotelmate-sandbox -- --listen 127.0.0.1:8000 [--data-dir DIR] [--no-simulator]`: the demo hotel
+//! `cargo run -p hotelmate-sandbox -- --listen 127.0.0.1:8000 [--data-dir DIR] [--no-simulator] [--generation classic|2026]`: the demo hotel
 //! as a standalone server, for a second desk on the same demo hotel.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use hotelmate_sandbox::{Sandbox, SandboxConfig, DEMO_LOGINS};
+use hotelmate_sandbox::{Generation, Sandbox, SandboxConfig, DEMO_LOGINS};
 
 const USAGE: &str =
-    "usage: hotelmate-sandbox [--listen ADDR:PORT] [--data-dir DIR] [--no-simulator]";
+    "usage: hotelmate-sandbox [--listen ADDR:PORT] [--data-dir DIR] [--no-simulator] [--generation classic|2026]";
 
 fn parse_args() -> Result<SandboxConfig, String> {
     let mut config = SandboxConfig {
         listen: SocketAddr::from(([127, 0, 0, 1], 8000)),
         data_dir: None,
         simulator: true,
+        generation: Generation::Classic,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -27,6 +28,11 @@ fn parse_args() -> Result<SandboxConfig, String> {
                 config.data_dir = Some(PathBuf::from(args.next().ok_or("--data-dir needs DIR")?));
             }
             "--no-simulator" => config.simulator = false,
+            "--generation" => {
+                let v = args.next().ok_or("--generation needs classic or 2026")?;
+                config.generation = Generation::from_arg(&v)
+                    .ok_or_else(|| format!("--generation {v}: classic or 2026"))?;
+            }
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }

@@ -173,6 +173,71 @@ impl Staff {
         })
     }
 
+    /// What the 2026 backend lets this person do (API.md §10.3), by access level: an admin
+    /// manages the hotel's settings, pictures and room types; regular staff answer guests,
+    /// clock and read room types.
+    pub(crate) fn capabilities_2026(&self) -> Vec<&'static str> {
+        let mut caps = vec![
+            "attendance.clock.in_out",
+            "chat.guest.respond",
+            "chat.message.send",
+            "room.type.read",
+        ];
+        if self.is_admin_2026() {
+            caps.extend([
+                "gallery.manage",
+                "hotel.settings.manage",
+                "room.media.manage",
+                "room.type.manage",
+                "staff.read",
+            ]);
+        }
+        caps
+    }
+
+    /// An admin on the 2026 backend (its `super_staff_admin` tier).
+    pub(crate) fn is_admin_2026(&self) -> bool {
+        self.access_level != "regular_staff"
+    }
+
+    /// The 2026 login answer (API.md §10.2 and §10.3): the 14 keys and what the newer backend
+    /// adds — the tier, the capabilities, the navigation.
+    pub(crate) fn login_output_2026(&self, token: &str) -> Value {
+        let mut v = self.login_output(token);
+        let tier = if self.is_admin_2026() {
+            "super_staff_admin"
+        } else {
+            "regular_staff"
+        };
+        let caps = self.capabilities_2026();
+        if let Value::Object(map) = &mut v {
+            map.insert("tier".into(), json!(tier));
+            map.insert("allowed_capabilities".into(), json!(caps));
+            map.insert("rbac".into(), json!({"tier": tier, "capabilities": caps}));
+            map.insert(
+                "navigation_items".into(),
+                json!([{"slug": "chat", "name": "Chat"}, {"slug": "rooms", "name": "Rooms"}]),
+            );
+            map.insert("isAdmin".into(), json!(self.is_admin_2026()));
+            map.insert("can_edit_self_profile".into(), json!(true));
+            map.insert(
+                "department_slug".into(),
+                json!(self
+                    .department
+                    .as_ref()
+                    .map(|d| d.name.to_lowercase().replace(' ', "-"))),
+            );
+            map.insert(
+                "role_slug".into(),
+                json!(self
+                    .role
+                    .as_ref()
+                    .map(|r| r.name.to_lowercase().replace(' ', "-"))),
+            );
+        }
+        v
+    }
+
     /// `StaffSerializer` (the "me" body).
     pub(crate) fn serialize(&self, state: &AppState) -> Value {
         let image_url = state.media_url_opt(self.profile_image.as_deref());

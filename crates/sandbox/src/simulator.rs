@@ -152,6 +152,7 @@ mod tests {
                 dir.path().join("media"),
                 "http://127.0.0.1:0".into(),
                 pusher,
+                crate::Generation::Classic,
             ),
             dir,
         )

@@ -25,6 +25,8 @@ pub(crate) struct Shared {
     pub base_url: String,
     pub hub: Arc<Hub>,
     pub pusher: Arc<PusherInfo>,
+    /// Which HotelMate backend this sandbox plays.
+    pub generation: crate::Generation,
     /// Whether `POST /api/staff/<slug>/clock/` toggles (API.md Decision 5). Off, it answers as
     /// the reference backend does: 403, since there the path falls into the staff router.
     pub token_clock: std::sync::atomic::AtomicBool,
@@ -47,6 +49,7 @@ impl AppState {
         media_dir: PathBuf,
         base_url: String,
         pusher: PusherInfo,
+        generation: crate::Generation,
     ) -> Self {
         Self(Arc::new(Shared {
             db: Mutex::new(db),
@@ -54,6 +57,7 @@ impl AppState {
             base_url,
             hub: Arc::new(Hub::new()),
             pusher: Arc::new(pusher),
+            generation,
             token_clock: std::sync::atomic::AtomicBool::new(true),
             requests: Mutex::new(std::collections::HashMap::new()),
             writes: Mutex::new(Vec::new()),

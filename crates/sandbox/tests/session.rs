@@ -340,6 +340,7 @@ async fn tokens_persist_across_restarts_with_a_data_dir() {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: Some(dir.to_path_buf()),
         simulator: false,
+        generation: hotelmate_sandbox::Generation::Classic,
     };
     let first = hotelmate_sandbox::Sandbox::start_with(config(dir.path()))
         .await

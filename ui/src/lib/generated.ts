@@ -80,7 +80,18 @@ server_label: string,
 /**
  * Whether this is the demo hotel on this computer rather than a real server.
  */
-is_demo: boolean, };
+is_demo: boolean, 
+/**
+ * Which HotelMate the server is (About shows it).
+ */
+server_generation: Generation, 
+/**
+ * What this person may do, where the server says (2026: `allowed_capabilities`); `None`
+ * where the server does not (any staff member of the hotel may do all the desk offers).
+ */
+capabilities: Array<string> | null, };
+
+export type Generation = "classic" | "hotelmate2026";
 
 export type SignInRequest = { 
 /**

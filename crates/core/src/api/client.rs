@@ -37,6 +37,8 @@ pub struct ApiClient {
     round_trip: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// Hosts files named by the server may be fetched from, besides the server itself.
     media_hosts: std::sync::Arc<Vec<String>>,
+    /// Which HotelMate the server is (told at sign-in): what is asked where they differ.
+    generation: super::Generation,
 }
 
 impl ApiClient {
@@ -66,6 +68,7 @@ impl ApiClient {
             timeout,
             round_trip: std::sync::Arc::default(),
             media_hosts: std::sync::Arc::default(),
+            generation: super::Generation::Classic,
         })
     }
 
@@ -75,6 +78,19 @@ impl ApiClient {
             media_hosts: std::sync::Arc::new(hosts.to_vec()),
             ..self.clone()
         }
+    }
+
+    /// The same client, speaking to a server of `generation`.
+    pub(crate) fn with_generation(&self, generation: super::Generation) -> Self {
+        Self {
+            generation,
+            ..self.clone()
+        }
+    }
+
+    /// Which HotelMate the server is, as told at sign-in.
+    pub(crate) fn generation(&self) -> super::Generation {
+        self.generation
     }
 
     /// The same client, authenticating as a staff member.

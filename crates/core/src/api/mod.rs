@@ -6,11 +6,13 @@
 pub(crate) mod chat;
 mod client;
 mod error;
+pub mod generation;
 mod pages;
 pub(crate) mod resources;
 pub(crate) mod session;
 
 pub use client::{ApiClient, DEFAULT_REQUEST_TIMEOUT, MAX_ANSWER_BYTES, MAX_ATTACHMENT_BYTES};
 pub use error::{ApiError, ErrorClass};
+pub use generation::Generation;
 pub(crate) use pages::{CONCURRENT_PAGES, ROWS_PER_PAGE};
 pub use resources::{ImageFile, Listing, Mount, Progress, Resource, SINGLETON_ID};

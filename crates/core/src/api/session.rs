@@ -40,6 +40,16 @@ pub(crate) struct LoginResponse {
     #[serde(default)]
     pub department: Option<String>,
     pub staff_id: i64,
+    /// Which HotelMate answered (told from the answer's keys, not read from one).
+    #[serde(skip, default = "classic")]
+    pub generation: super::Generation,
+    /// What this person may do, where the server says (`allowed_capabilities`, 2026).
+    #[serde(skip)]
+    pub capabilities: Option<Vec<String>>,
+}
+
+fn classic() -> super::Generation {
+    super::Generation::Classic
 }
 
 impl LoginResponse {
@@ -105,21 +115,36 @@ impl ApiClient {
             .await
     }
 
-    /// `POST /api/staff/login/`, always without a token.
+    /// `POST /api/staff/login/`, always without a token: the answer, with which generation of
+    /// HotelMate gave it and what it lets this person do.
     pub(crate) async fn login(
         &self,
         username: &str,
         password: &str,
     ) -> Result<LoginResponse, ApiError> {
-        self.anonymous()
+        let answer: serde_json::Map<String, serde_json::Value> = self
+            .anonymous()
             .post("api/staff/login/", &Credentials { username, password })
-            .await
+            .await?;
+        let generation = super::Generation::of_login(&answer);
+        let capabilities = super::generation::capabilities_of_login(&answer);
+        let mut login: LoginResponse = serde_json::from_value(serde_json::Value::Object(answer))
+            .map_err(|err| ApiError::Unsupported {
+                message: format!("the sign-in answer cannot be read: {err}"),
+            })?;
+        login.generation = generation;
+        login.capabilities = capabilities;
+        Ok(login)
     }
 
-    /// `GET /api/staff/<slug>/me/`.
+    /// "Who am I" (§2.2; its path depends on the server's generation, §10.3).
     pub(crate) async fn me(&self, hotel_slug: &str) -> Result<Me, ApiError> {
-        self.get(&format!("api/staff/{}/me/", encode_segment(hotel_slug)))
-            .await
+        let path = self
+            .generation()
+            .contract()
+            .me
+            .replace("{slug}", &encode_segment(hotel_slug));
+        self.get(&path).await
     }
 }
 

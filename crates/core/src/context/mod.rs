@@ -207,5 +207,7 @@ pub(crate) fn session_info(row: &SessionRow, clock_refused: Option<&str>) -> Ses
         clock_refused: clock_refused.map(str::to_owned),
         server_label,
         is_demo: row.is_demo,
+        server_generation: row.generation,
+        capabilities: row.capabilities.clone(),
     }
 }

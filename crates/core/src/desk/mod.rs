@@ -247,7 +247,8 @@ impl Desk {
             }
             let base = ApiBase::parse(&row.api_base)?;
             let client = ApiClient::with_timeout(base, self.inner.options.request_timeout)?
-                .authenticated(token);
+                .authenticated(token)
+                .with_generation(row.generation);
             Ok::<_, DeskError>(self.start(row, client))
         }
         .await;
@@ -358,7 +359,9 @@ impl Desk {
             }
             .into());
         };
-        let client = anonymous.authenticated(login.token.clone());
+        let client = anonymous
+            .authenticated(login.token.clone())
+            .with_generation(login.generation);
         let me = client.me(&slug).await?;
         let pusher = pusher.as_ref().map(pusher_json).transpose()?;
         let row = SessionRow {
@@ -388,6 +391,8 @@ impl Desk {
             access_level: login.access_level.clone(),
             signed_in_at: chrono::Utc::now().to_rfc3339(),
             is_on_duty: me.is_on_duty,
+            generation: login.generation,
+            capabilities: login.capabilities.clone(),
         };
         let _transition = self.inner.transitions.lock().await;
         self.stop_running().await;

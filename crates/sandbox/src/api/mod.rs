@@ -30,6 +30,7 @@ fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/staff/login/", post(session::login))
         .route("/api/staff/{hotel_slug}/me/", get(session::me))
+        .route("/api/staff/hotel/{hotel_slug}/me/", get(session::hotel_me))
         .route(
             "/api/staff/hotel/{hotel_slug}/offers/",
             get(offers::list).post(offers::create),

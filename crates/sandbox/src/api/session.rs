@@ -59,8 +59,15 @@ pub(crate) async fn login(
             |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? != 0)),
         )
         .optional()?;
+    let newer = state.generation == crate::Generation::Hotelmate2026;
     let user_id = match user {
         Some((id, hash, true)) if check_password(&hash, &password) => id,
+        _ if newer => {
+            return Err(ApiError::json(
+                StatusCode::UNAUTHORIZED,
+                json!({"error": "Invalid username or password"}),
+            ))
+        }
         _ => return Err(bad_credentials()),
     };
     let token = get_or_create_token(&db, user_id)?;
@@ -70,6 +77,9 @@ pub(crate) async fn login(
             "Staff matching query does not exist.",
         ));
     };
+    if newer {
+        return Ok(Json(staff.login_output_2026(&token)));
+    }
     Ok(Json(staff.login_output(&token)))
 }
 
@@ -89,7 +99,54 @@ pub(crate) async fn me(
     let user = caller.require_user()?;
     let db = state.db();
     match people::by_user(&db, user.user_id)? {
+        // §10.3: the staff-management router's `me` is gated by that module on the 2026
+        // backend; regular staff are refused.
+        Some(staff)
+            if state.generation == crate::Generation::Hotelmate2026 && !staff.is_admin_2026() =>
+        {
+            Err(ApiError::detail(
+                StatusCode::FORBIDDEN,
+                "You do not have permission to view the staff management module.",
+            ))
+        }
         Some(staff) if staff.hotel_slug == hotel_slug => Ok(Json(staff.serialize(&state))),
+        _ => Err(ApiError::detail(
+            StatusCode::NOT_FOUND,
+            "Staff profile not found for the current user and hotel.",
+        )),
+    }
+}
+
+/// `StaffMeView` (2026, API.md §10.2): `GET /api/staff/hotel/<slug>/me/`, answering every staff
+/// member; absent from the classic backend.
+pub(crate) async fn hotel_me(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(hotel_slug): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    if state.generation != crate::Generation::Hotelmate2026 {
+        return Err(ApiError::detail(StatusCode::NOT_FOUND, "Not found."));
+    }
+    let user = caller.require_user()?;
+    let db = state.db();
+    match people::by_user(&db, user.user_id)? {
+        Some(staff) if staff.hotel_slug == hotel_slug => {
+            let mut body = staff.serialize(&state);
+            if let Value::Object(map) = &mut body {
+                let duty = if staff.is_on_duty {
+                    "on_duty"
+                } else {
+                    "off_duty"
+                };
+                map.insert("duty_status".into(), json!(duty));
+                map.insert(
+                    "allowed_capabilities".into(),
+                    json!(staff.capabilities_2026()),
+                );
+                map.insert("can_edit_self_profile".into(), json!(true));
+            }
+            Ok(Json(body))
+        }
         _ => Err(ApiError::detail(
             StatusCode::NOT_FOUND,
             "Staff profile not found for the current user and hotel.",

@@ -233,6 +233,14 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
           ALTER TABLE outbox_new RENAME TO outbox;
           CREATE INDEX outbox_target ON outbox (resource, target);",
     },
+    Migration {
+        version: 10,
+        name: "session: which HotelMate the server is, and what the person may do there (issue 27.1)",
+        // A session signed in before this was made on the classic server (the only one the
+        // desk spoke); its capabilities were never said (NULL).
+        sql: "ALTER TABLE session ADD COLUMN generation TEXT NOT NULL DEFAULT 'classic';
+          ALTER TABLE session ADD COLUMN capabilities TEXT;",
+    },
 ];
 
 /// The schema version this build writes.

@@ -3,6 +3,7 @@
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::{Store, StoreError};
+use crate::api::Generation;
 
 /// Who is signed in, as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +40,15 @@ pub struct SessionRow {
     pub signed_in_at: String,
     /// Whether I am clocked in, as the server last said.
     pub is_on_duty: Option<bool>,
+    /// Which HotelMate the server is, as told at sign-in.
+    pub generation: Generation,
+    /// What I may do, where the server says (the 2026 backend's `allowed_capabilities`).
+    pub capabilities: Option<Vec<String>>,
+}
+
+/// A column this desk wrote that no longer reads: the session is damaged, said as such.
+fn damaged(column: usize, what: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, what.into())
 }
 
 impl SessionRow {
@@ -60,6 +70,21 @@ impl SessionRow {
             access_level: row.get("access_level")?,
             signed_in_at: row.get("signed_in_at")?,
             is_on_duty: row.get("is_on_duty")?,
+            generation: {
+                let name: String = row.get("generation")?;
+                Generation::from_stored(&name).ok_or_else(|| {
+                    damaged(
+                        0,
+                        format!("the stored server generation {name:?} is unknown"),
+                    )
+                })?
+            },
+            capabilities: match row.get::<_, Option<String>>("capabilities")? {
+                None => None,
+                Some(json) => Some(serde_json::from_str(&json).map_err(|err| {
+                    damaged(0, format!("the stored capabilities cannot be read: {err}"))
+                })?),
+            },
         })
     }
 }
@@ -78,6 +103,12 @@ impl Store {
 
     /// Replaces the session. Signing in as someone else first wipes the previous account's data.
     pub(crate) fn save_session(&self, row: &SessionRow) -> Result<(), StoreError> {
+        let capabilities = row
+            .capabilities
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|err| rusqlite::Error::ToSqlConversionFailure(Box::new(err)))?;
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         let previous: Option<String> = tx
@@ -89,8 +120,9 @@ impl Store {
         tx.execute(
             "INSERT OR REPLACE INTO session (id, account, username, api_base, pusher, is_demo,
                  hotel_id, hotel_name, hotel_slug, staff_id, first_name, last_name, role,
-                 department, access_level, signed_in_at, is_on_duty)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                 department, access_level, signed_in_at, is_on_duty, generation, capabilities)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                     ?17, ?18)",
             params![
                 row.account,
                 row.username,
@@ -108,6 +140,8 @@ impl Store {
                 row.access_level,
                 row.signed_in_at,
                 row.is_on_duty,
+                row.generation.stored_name(),
+                capabilities,
             ],
         )?;
         tx.commit()?;

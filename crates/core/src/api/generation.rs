@@ -1,0 +1,163 @@
+//! Which HotelMate the desk talks to. API.md §1–9 describe the backend as of fd6c529 (the
+//! "classic" one); §10 and §10.3 the 2026 backend, which moved paths, changed shapes and gates
+//! what each person may do by capability. The login answer tells them apart (§10.3), once, at
+//! sign-in; the session keeps it. How the two differ in what the desk asks is data here
+//! ([`Contract`]), chosen with the generation, so no other code tests which one it is.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+/// The keys only the 2026 backend's login answer carries (§10.3; fd6c529's has exactly the 14
+/// keys of §2.1).
+const MARKERS: [&str; 4] = ["allowed_capabilities", "tier", "rbac", "navigation_items"];
+
+/// Capabilities kept of a login answer; more are not read (a broken or hostile answer cannot
+/// grow the session without bound).
+const MAX_CAPABILITIES: usize = 500;
+/// A capability name longer than this is not one (`room.type.manage`).
+const MAX_CAPABILITY_CHARS: usize = 100;
+
+/// A generation of the HotelMate backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Generation {
+    /// The backend of API.md §1–9 (fd6c529, 2025).
+    Classic,
+    /// The backend of API.md §10 (2026): capabilities per person, new mounts.
+    Hotelmate2026,
+}
+
+/// What the desk asks a generation of server, where the two differ.
+#[derive(Debug)]
+pub(crate) struct Contract {
+    /// "Who am I", with `{slug}` for the hotel (§2.2; §10.3: the 2026 staff-management path
+    /// refuses regular staff, the hotel path answers everyone).
+    pub me: &'static str,
+}
+
+static CLASSIC: Contract = Contract {
+    me: "api/staff/{slug}/me/",
+};
+
+static HOTELMATE_2026: Contract = Contract {
+    me: "api/staff/hotel/{slug}/me/",
+};
+
+impl Generation {
+    /// The generation whose login answer this is.
+    pub(crate) fn of_login(answer: &serde_json::Map<String, Value>) -> Self {
+        if MARKERS.iter().any(|key| answer.contains_key(*key)) {
+            Self::Hotelmate2026
+        } else {
+            Self::Classic
+        }
+    }
+
+    /// What this generation is asked, where generations differ.
+    pub(crate) fn contract(self) -> &'static Contract {
+        match self {
+            Self::Classic => &CLASSIC,
+            Self::Hotelmate2026 => &HOTELMATE_2026,
+        }
+    }
+
+    /// How About names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Classic => "HotelMate (2025 server)",
+            Self::Hotelmate2026 => "HotelMate (2026 server)",
+        }
+    }
+
+    /// The name the session is stored under.
+    pub(crate) fn stored_name(self) -> &'static str {
+        match self {
+            Self::Classic => "classic",
+            Self::Hotelmate2026 => "2026",
+        }
+    }
+
+    /// The generation stored as `name`, if it is one.
+    pub(crate) fn from_stored(name: &str) -> Option<Self> {
+        [Self::Classic, Self::Hotelmate2026]
+            .into_iter()
+            .find(|g| g.stored_name() == name)
+    }
+}
+
+/// What this person may do, as the 2026 login answer lists it (`allowed_capabilities`):
+/// `None` where the server does not say (the classic backend lets any staff member of the
+/// hotel do everything the desk offers, API.md §1.3).
+pub(crate) fn capabilities_of_login(
+    answer: &serde_json::Map<String, Value>,
+) -> Option<Vec<String>> {
+    let Value::Array(items) = answer.get("allowed_capabilities")? else {
+        return Some(Vec::new());
+    };
+    let mut names: Vec<String> = items
+        .iter()
+        .filter_map(Value::as_str)
+        .filter(|name| !name.is_empty() && name.chars().count() <= MAX_CAPABILITY_CHARS)
+        .take(MAX_CAPABILITIES)
+        .map(str::to_owned)
+        .collect();
+    names.sort();
+    names.dedup();
+    Some(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn object(value: Value) -> serde_json::Map<String, Value> {
+        match value {
+            Value::Object(map) => map,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn the_login_answer_tells_the_generation() {
+        let classic = object(json!({"token": "t", "staff_id": 1, "username": "anna"}));
+        assert_eq!(Generation::of_login(&classic), Generation::Classic);
+        assert_eq!(capabilities_of_login(&classic), None);
+        let newer = object(json!({
+            "token": "t", "staff_id": 1, "username": "anna", "tier": "regular_staff",
+            "allowed_capabilities": ["room.type.manage", "chat.message.send", 7, ""],
+        }));
+        assert_eq!(Generation::of_login(&newer), Generation::Hotelmate2026);
+        assert_eq!(
+            capabilities_of_login(&newer),
+            Some(vec![
+                "chat.message.send".to_owned(),
+                "room.type.manage".to_owned()
+            ])
+        );
+    }
+
+    #[test]
+    fn a_capability_list_that_is_not_one_allows_nothing() {
+        let odd = object(json!({"allowed_capabilities": "everything"}));
+        assert_eq!(capabilities_of_login(&odd), Some(Vec::new()));
+        let many: Vec<String> = (0..10_000).map(|i| format!("area.{i}")).collect();
+        let flood = object(json!({ "allowed_capabilities": many }));
+        assert_eq!(
+            capabilities_of_login(&flood).map(|c| c.len()),
+            Some(MAX_CAPABILITIES)
+        );
+    }
+
+    #[test]
+    fn each_generation_is_stored_by_a_name_it_is_read_back_from() {
+        for generation in [Generation::Classic, Generation::Hotelmate2026] {
+            assert_eq!(
+                Generation::from_stored(generation.stored_name()),
+                Some(generation)
+            );
+        }
+        assert_eq!(Generation::from_stored("1999"), None);
+    }
+}
