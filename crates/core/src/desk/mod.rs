@@ -432,6 +432,7 @@ impl Desk {
             self.inner.cx.events.clone(),
             crate::engine::Schedule {
                 resources: crate::features::ALL,
+                absent: crate::features::absent_on(row.generation),
                 socket,
                 poll: self.inner.options.poll_interval,
                 recheck: self.inner.options.unavailable_recheck,

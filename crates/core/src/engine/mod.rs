@@ -113,12 +113,14 @@ pub(crate) struct SyncShared {
     recheck: Duration,
 }
 
-/// An area the server answered with "not here" or "not for you".
+/// An area the server answered with "not here" or "not for you", or one this generation of
+/// server does not have at all.
 struct Unavailable {
     kind: crate::events::ResourceKind,
     /// In plain words, with the server's own.
     message: String,
-    check_at: Instant,
+    /// When it is asked again; `None`: never (the server's generation has no such area).
+    check_at: Option<Instant>,
 }
 
 #[derive(Default)]
@@ -268,7 +270,7 @@ impl SyncShared {
         let now = Instant::now();
         let due_areas: Vec<&'static str> = lock(&self.unavailable)
             .iter()
-            .filter(|(_, area)| area.check_at <= now)
+            .filter(|(_, area)| area.check_at.is_some_and(|at| at <= now))
             .map(|(name, _)| *name)
             .collect();
         let mut plan = self.plan();
@@ -290,7 +292,7 @@ impl SyncShared {
     fn may_read(&self, name: &str) -> bool {
         lock(&self.unavailable)
             .get(name)
-            .is_none_or(|area| area.check_at <= Instant::now())
+            .is_none_or(|area| area.check_at.is_some_and(|at| at <= Instant::now()))
     }
 
     /// Whether the server refused the area `name` (its queued changes wait meanwhile: sent, they
@@ -304,6 +306,12 @@ impl SyncShared {
     /// answered.
     fn area_unavailable(&self, spec: &spec::ResourceSpec, message: String) {
         let check_at = Instant::now() + self.recheck;
+        let minutes = self.recheck.as_secs().div_ceil(60);
+        let message = format!(
+            "{message} The desk asks the server again every {minutes} minute{} and at each \
+             sign-in; everything else keeps working.",
+            if minutes == 1 { "" } else { "s" }
+        );
         let told = {
             let mut areas = lock(&self.unavailable);
             let changed = areas
@@ -314,7 +322,7 @@ impl SyncShared {
                 Unavailable {
                     kind: spec.kind,
                     message: message.clone(),
-                    check_at,
+                    check_at: Some(check_at),
                 },
             );
             changed
@@ -621,6 +629,9 @@ pub(crate) struct SyncEngine {
 /// What the engine keeps in sync and how it starts.
 pub(crate) struct Schedule {
     pub resources: Resources,
+    /// Resources this server does not have at all (its generation has no such area), each
+    /// with why in words: never asked for, their queued changes kept, waiting.
+    pub absent: &'static [(&'static str, &'static str)],
     /// The live socket as it is at the start (`Connecting` when live updates are configured).
     pub socket: Socket,
     /// How often what no event announces is read again.
@@ -642,6 +653,7 @@ impl SyncEngine {
     ) -> Self {
         let Schedule {
             resources,
+            absent,
             socket,
             poll,
             recheck,
@@ -669,7 +681,20 @@ impl SyncEngine {
             own_changes: Recent::default(),
             own_deletes: Recent::default(),
             heard: heard::HeardLog::default(),
-            unavailable: Mutex::default(),
+            unavailable: Mutex::new(
+                absent
+                    .iter()
+                    .filter_map(|(name, why)| {
+                        let spec = spec::spec_named(resources, name)?;
+                        let area = Unavailable {
+                            kind: spec.kind,
+                            message: format!("{why} Everything else keeps working."),
+                            check_at: None,
+                        };
+                        Some((spec.name(), area))
+                    })
+                    .collect(),
+            ),
             recheck,
         });
         let worker = {

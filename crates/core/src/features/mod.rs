@@ -14,6 +14,7 @@ pub mod pictures;
 pub mod room_types;
 pub mod team;
 
+use crate::api::Generation;
 use crate::engine::spec::{ResourceSpec, Resources};
 
 /// Every synced resource.
@@ -27,6 +28,54 @@ pub static ALL: Resources = &[
     &hotel_images::spec::SETTINGS_SPEC,
     &hotel_details::spec::SPEC,
     &chat::spec::CONVERSATIONS_SPEC,
+];
+
+/// What a generation of HotelMate serves of [`ALL`]: the areas it does not have at all, each
+/// with why in words (the desk never asks for them and keeps their queued changes waiting).
+/// Chosen once, at sign-in; nothing else tests the generation.
+pub(crate) fn absent_on(generation: Generation) -> &'static [(&'static str, &'static str)] {
+    match generation {
+        Generation::Classic => &[],
+        Generation::Hotelmate2026 => ABSENT_2026,
+    }
+}
+
+/// API.md §10.2 and §10.3: what the 2026 backend removed, or moved where the desk does not
+/// read it yet.
+static ABSENT_2026: &[(&str, &str)] = &[
+    (
+        "offers",
+        "This HotelMate server has no offers: its 2026 version removed them.",
+    ),
+    (
+        "galleries",
+        "Galleries on this HotelMate server are page-builder sections, which the desk does not \
+         edit yet; use the hotel's web app.",
+    ),
+    (
+        "gallery_images",
+        "Gallery photos on this HotelMate server are page-builder sections, which the desk does \
+         not edit yet; use the hotel's web app.",
+    ),
+    (
+        "hotel_details",
+        "This HotelMate server has no public page settings: its 2026 version builds the public \
+         page from sections.",
+    ),
+    (
+        "settings",
+        "The hotel's images on this HotelMate server (2026) are not shown on the desk yet; use \
+         the hotel's web app.",
+    ),
+    (
+        "clock_logs",
+        "Since when colleagues are on duty is not read from this HotelMate server (2026) yet.",
+    ),
+    (
+        "conversations",
+        "Guest messages on this HotelMate server (2026) are not on the desk yet; answer them in \
+         the hotel's web app.",
+    ),
 ];
 
 /// Each feature's TypeScript types, for the generated file (`crate::typescript`).
@@ -51,6 +100,19 @@ pub fn named(name: &str) -> Option<&'static ResourceSpec> {
 #[cfg(test)]
 mod tests {
     use super::ALL;
+
+    #[test]
+    fn every_area_a_generation_lacks_is_a_synced_resource() {
+        for generation in [
+            crate::api::Generation::Classic,
+            crate::api::Generation::Hotelmate2026,
+        ] {
+            for (name, why) in super::absent_on(generation) {
+                assert!(super::named(name).is_some(), "{name} is not in ALL");
+                assert!(why.ends_with('.'), "{name}: a sentence");
+            }
+        }
+    }
 
     /// Every name and wire field the features describe to the engine: what the engine's code
     /// must not spell itself.
