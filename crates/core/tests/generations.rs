@@ -9,6 +9,7 @@ mod support;
 
 use std::time::Duration;
 
+use hotelmate_core::desk::{ErrorCode, RoomTypePatch};
 use hotelmate_core::events::ResourceKind;
 use hotelmate_sandbox::{Generation, Sandbox};
 use support::*;
@@ -79,6 +80,67 @@ async fn each_generation_shows_what_its_server_has_and_says_what_it_has_not() {
             }
         }
         desk.shutdown().await;
+        server.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn only_those_the_server_lets_manage_room_types_may_change_them_and_nothing_is_queued_for_the_rest(
+) {
+    for generation in [Generation::Classic, Generation::Hotelmate2026] {
+        let server = Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), generation)
+            .await
+            .unwrap();
+        for (username, may_manage) in [
+            ("anna.byrne", generation == Generation::Classic),
+            ("sean.murphy", true),
+        ] {
+            let case = format!("{username} on {generation:?}");
+            let home = Home::new("room-type-rights");
+            let desk = home.open();
+            sign_in(&desk, &server, server.addr(), username).await;
+            let name = format!("Attic loft of {username}");
+            let answer = desk.room_types().create(&RoomTypePatch {
+                name: Some(name.clone()),
+                starting_price_from: Some("149".into()),
+                currency: Some("EUR".into()),
+                ..RoomTypePatch::default()
+            });
+            if may_manage {
+                answer.unwrap_or_else(|err| panic!("{case}: {err}"));
+                let token = token(&server, username).await;
+                eventually(
+                    &format!("{case}: the room type reaches the server"),
+                    WAIT,
+                    || async {
+                        server_rows(&server, &token, "room-types")
+                            .await
+                            .iter()
+                            .any(|row| row["name"] == name.as_str())
+                    },
+                )
+                .await;
+            } else {
+                let err = answer.expect_err(&case);
+                assert_eq!(err.code(), ErrorCode::Forbidden, "{case}");
+                assert!(
+                    err.to_string().contains("may not change room types"),
+                    "{case}: {err}"
+                );
+                assert_eq!(
+                    desk.unsent_work().unwrap().total(),
+                    0,
+                    "{case}: nothing queued"
+                );
+                let photo = desk
+                    .room_types()
+                    .set_photo(1, "room.jpg".into(), vec![0xff, 0xd8, 0xff], None)
+                    .await
+                    .expect_err(&case);
+                assert_eq!(photo.code(), ErrorCode::Forbidden, "{case}: {photo}");
+            }
+            desk.shutdown().await;
+        }
         server.shutdown().await;
     }
 }

@@ -80,6 +80,10 @@ pub enum DeskError {
          reach the right person"
     )]
     ChatOffline,
+    /// This server does not let this person do it (their account lacks the capability); nothing
+    /// was queued.
+    #[error("{0}")]
+    NotAllowed(String),
     /// A background task ended before finishing (a bug, or the app is closing).
     #[error("the desk stopped working on this ({0}); please try again")]
     Interrupted(String),
@@ -194,6 +198,7 @@ impl DeskError {
             Self::Store(_) => ErrorCode::Storage,
             Self::InvalidInput { .. } | Self::Invalid(_) => ErrorCode::InvalidInput,
             Self::NotSignedIn => ErrorCode::NotSignedIn,
+            Self::NotAllowed(_) => ErrorCode::Forbidden,
             Self::WrongCredentials => ErrorCode::WrongCredentials,
             Self::UnsentWork(_) => ErrorCode::UnsentWork,
             Self::Starting => ErrorCode::Starting,

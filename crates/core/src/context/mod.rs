@@ -165,6 +165,26 @@ impl Context {
         }
     }
 
+    /// Whether this person may do what `capability` names, where the server names capabilities
+    /// (the 2026 backend): a refusal in words (`what`: "change room types") when not; nothing
+    /// to check where the server names none.
+    pub(crate) fn may(&self, capability: Option<&str>, what: &str) -> Result<(), DeskError> {
+        let Some(capability) = capability else {
+            return Ok(());
+        };
+        let running = self.running()?;
+        let identity = lock(&running.identity);
+        match &identity.capabilities {
+            Some(allowed) if !allowed.iter().any(|c| c == capability) => {
+                Err(DeskError::NotAllowed(format!(
+                    "Your account may not {what} on this server (it needs \"{capability}\"); \
+                     a manager can."
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// My clock state changed (the server's answer or its event): kept, and shown.
     pub(crate) fn set_my_duty(&self, on: bool) -> Result<(), DeskError> {
         let running = self.running()?;

@@ -93,6 +93,27 @@ pub struct ResourceSpec {
     /// "read it all again" event that says nothing more (offers, API.md §9.2): that one is
     /// then not taken as news of any row.
     pub refetch_follows_row_events: bool,
+    /// What a server that names capabilities (the 2026 backend, API.md §10.3) requires of the
+    /// person to change a row, and to set its photo; `None` where it names none. Without it the
+    /// desk refuses the change at once, in words, rather than queue what would be refused.
+    pub capabilities: Capabilities,
+}
+
+/// The capabilities a change of a resource requires, where the server names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Capabilities {
+    /// To create, edit, reorder or delete a row.
+    pub change: Option<&'static str>,
+    /// To set a row's photo.
+    pub photo: Option<&'static str>,
+}
+
+impl Capabilities {
+    /// None required.
+    pub const NONE: Self = Self {
+        change: None,
+        photo: None,
+    };
 }
 
 /// A collection of rows nested in each row of a resource, added one file at a time and put in

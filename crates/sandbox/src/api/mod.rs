@@ -268,6 +268,42 @@ async fn drf_method_not_allowed(
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
         return (status, axum::Json(body)).into_response();
     }
+    if state.generation == crate::Generation::Hotelmate2026 && removed_in_2026(&path) {
+        return ApiError::detail(StatusCode::NOT_FOUND, "Not found.").into_response();
+    }
+    if state.generation == crate::Generation::Hotelmate2026
+        && method != axum::http::Method::GET
+        && path.contains("/room-types/")
+    {
+        // §10.3: regular staff may read room types, not write them.
+        let (mut parts, body) = req.into_parts();
+        let admin = match Caller::from_request_parts(&mut parts, &state).await {
+            Ok(Caller::User(user)) => crate::people::by_user(&state.db(), user.user_id)
+                .ok()
+                .flatten()
+                .is_some_and(|staff| staff.is_admin_2026()),
+            _ => false,
+        };
+        if !admin {
+            return ApiError::detail(
+                StatusCode::FORBIDDEN,
+                "You do not have permission to manage room types.",
+            )
+            .into_response();
+        }
+        return finish(state, Request::from_parts(parts, body), next, method, path).await;
+    }
+    finish(state, req, next, method, path).await
+}
+
+/// The rest of [`drf_method_not_allowed`]: the handler's answer, its bare 405 made DRF's.
+async fn finish(
+    state: AppState,
+    req: Request,
+    next: Next,
+    method: axum::http::Method,
+    path: String,
+) -> Response {
     let headers = req.headers().clone();
     let response = next.run(req).await;
     if response.status() != StatusCode::METHOD_NOT_ALLOWED {
@@ -291,6 +327,22 @@ async fn drf_method_not_allowed(
             .insert(axum::http::header::ALLOW, allow);
     }
     replaced
+}
+
+/// What the 2026 backend no longer serves (API.md §10.1 and §10.2): offers, the old galleries,
+/// the public settings and page, and the `/api/chat/` and `/api/attendance/` mounts. Each
+/// answers the 404 of a route that does not exist.
+fn removed_in_2026(path: &str) -> bool {
+    let staff_hotel = path
+        .strip_prefix("/api/staff/hotel/")
+        .and_then(|rest| rest.split_once('/'))
+        .map(|(_, rest)| rest);
+    let removed_staff = staff_hotel
+        .is_some_and(|rest| rest.starts_with("offers/") || rest.starts_with("galleries/"));
+    removed_staff
+        || path.starts_with("/api/hotel/public/")
+        || path.starts_with("/api/chat/")
+        || path.starts_with("/api/attendance/")
 }
 
 /// Paths whose views require `IsAuthenticated` (everything in the staff zone but login, and attendance).

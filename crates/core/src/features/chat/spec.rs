@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::api::{Listing, Mount, Resource};
-use crate::engine::spec::{no_permanent_failures, ResourceSpec};
+use crate::engine::spec::{no_permanent_failures, Capabilities, ResourceSpec};
 use crate::events::ResourceKind;
 use crate::features::hotel_images::spec::not_on_the_desk_yet;
 
@@ -45,4 +45,5 @@ pub(crate) static CONVERSATIONS_SPEC: ResourceSpec = ResourceSpec {
     views: &[],
     children: None,
     refetch_follows_row_events: false,
+    capabilities: Capabilities::NONE,
 };

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::api::{ApiError, Listing, Mount, Resource};
 use crate::engine::spec::Hint;
-use crate::engine::spec::{Children, ResourceSpec};
+use crate::engine::spec::{Capabilities, Children, ResourceSpec};
 use crate::engine::store::Row;
 use crate::events::{ResourceKind, View};
 use crate::rules::{invalid, FieldInvalid};
@@ -79,6 +79,7 @@ pub(crate) static IMAGES_SPEC: ResourceSpec = ResourceSpec {
     views: &[View::Pictures, View::Display],
     children: None,
     refetch_follows_row_events: false,
+    capabilities: Capabilities::NONE,
 };
 
 /// Only §5.4's writable fields; caption and alt text at most 255 characters, kept as typed but
@@ -149,6 +150,7 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     views: &[View::Pictures, View::Display],
     children: Some(&IMAGES),
     refetch_follows_row_events: false,
+    capabilities: Capabilities::NONE,
 };
 
 /// A colleague's change, in words (found by a reconcile: galleries are not announced row by

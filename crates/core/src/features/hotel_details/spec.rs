@@ -3,7 +3,7 @@
 //! §9, is sent for every settings PATCH), never edited on the desk.
 
 use crate::api::{Listing, Mount, Resource};
-use crate::engine::spec::{no_permanent_failures, Hint, ResourceSpec};
+use crate::engine::spec::{no_permanent_failures, Capabilities, Hint, ResourceSpec};
 use crate::events::{ResourceKind, View};
 use crate::rules::invalid;
 
@@ -42,4 +42,5 @@ pub(crate) static SPEC: ResourceSpec = ResourceSpec {
     views: &[View::HotelDetails],
     children: None,
     refetch_follows_row_events: false,
+    capabilities: Capabilities::NONE,
 };

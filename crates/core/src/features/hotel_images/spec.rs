@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::api::{Listing, Mount, Resource};
 use crate::engine::spec::Hint;
-use crate::engine::spec::{no_permanent_failures, FieldImage, ResourceSpec};
+use crate::engine::spec::{no_permanent_failures, Capabilities, FieldImage, ResourceSpec};
 use crate::engine::store::Row;
 use crate::events::{ResourceKind, View};
 use crate::rules::{invalid, FieldInvalid};
@@ -82,4 +82,5 @@ pub(crate) static SETTINGS_SPEC: ResourceSpec = ResourceSpec {
     views: &[View::Pictures, View::Display],
     children: None,
     refetch_follows_row_events: false,
+    capabilities: Capabilities::NONE,
 };

@@ -4,8 +4,8 @@
 use serde_json::{Map, Value};
 
 use crate::api::{Listing, Mount, Resource};
-use crate::engine::spec::Hint;
 use crate::engine::spec::ResourceSpec;
+use crate::engine::spec::{Capabilities, Hint};
 use crate::engine::store::Row;
 use crate::events::{ResourceKind, View};
 
@@ -40,6 +40,7 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     views: &[View::Offers, View::Display],
     children: None,
     refetch_follows_row_events: true,
+    capabilities: Capabilities::NONE,
 };
 
 fn title(row: &Row) -> Option<String> {

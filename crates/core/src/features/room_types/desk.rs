@@ -73,6 +73,10 @@ impl<'a> RoomTypes<'a> {
 }
 
 impl RoomTypes<'_> {
+    fn may_change(&self) -> Result<(), DeskError> {
+        self.cx.may(SPEC.capabilities.change, "change room types")
+    }
+
     fn pictures(&self) -> Result<PicturesOverview, DeskError> {
         Pictures::new(self.cx).overview()
     }
@@ -81,6 +85,7 @@ impl RoomTypes<'_> {
     /// when it can be reached.
     pub fn create(&self, fields: &RoomTypePatch) -> Result<PicturesOverview, DeskError> {
         self.cx.sync()?;
+        self.may_change()?;
         let mut fields = (SPEC.validate)(&fields.to_row(), None, true)?;
         let last = self
             .cx
@@ -97,6 +102,7 @@ impl RoomTypes<'_> {
     /// Changes the fields the editor sent.
     pub fn update(&self, id: i64, changes: &RoomTypePatch) -> Result<PicturesOverview, DeskError> {
         self.cx.sync()?;
+        self.may_change()?;
         let current = self.cx.view_row(&SPEC, id, "room type")?.row;
         let changes = (SPEC.validate)(&changes.to_row(), Some(&current), false)?;
         self.cx.queue_edit(&SPEC, id, &changes, &current)?;
@@ -106,6 +112,7 @@ impl RoomTypes<'_> {
     /// The room types in a new order (ids first to last), as one change (`sort_order`).
     pub fn reorder(&self, ids: &[i64]) -> Result<PicturesOverview, DeskError> {
         self.cx.sync()?;
+        self.may_change()?;
         for id in ids {
             self.cx.view_row(&SPEC, *id, "room type")?;
         }
@@ -117,6 +124,7 @@ impl RoomTypes<'_> {
     /// Deletes a room type (the screen offers an undo before calling this).
     pub fn delete(&self, id: i64) -> Result<PicturesOverview, DeskError> {
         self.cx.sync()?;
+        self.may_change()?;
         self.cx.view_row(&SPEC, id, "room type")?;
         self.cx.store.queue_delete(SPEC.name(), id)?;
         self.cx.changed(&SPEC)?;
@@ -133,6 +141,8 @@ impl RoomTypes<'_> {
         crop: Option<Crop>,
     ) -> Result<PicturesOverview, DeskError> {
         self.cx.sync()?;
+        self.cx
+            .may(SPEC.capabilities.photo, "change room types' photos")?;
         self.cx.view_row(&SPEC, id, "room type")?;
         let cached = self.cx.prepare_image(file_name, bytes, crop).await?;
         self.cx

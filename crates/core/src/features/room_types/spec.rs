@@ -6,8 +6,8 @@
 use serde_json::{Map, Value};
 
 use crate::api::{ApiError, Listing, Mount, Resource};
-use crate::engine::spec::Hint;
 use crate::engine::spec::ResourceSpec;
+use crate::engine::spec::{Capabilities, Hint};
 use crate::engine::store::Row;
 use crate::events::{ResourceKind, View};
 use crate::rules::{invalid, FieldInvalid};
@@ -60,6 +60,10 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     views: &[View::Pictures],
     children: None,
     refetch_follows_row_events: false,
+    capabilities: Capabilities {
+        change: Some("room.type.manage"),
+        photo: Some("room.media.manage"),
+    },
 };
 
 fn title(row: &Row) -> Option<String> {

@@ -7,8 +7,8 @@
 use serde_json::{Map, Value};
 
 use crate::api::{Listing, Mount, Resource};
-use crate::engine::spec::Hint;
 use crate::engine::spec::ResourceSpec;
+use crate::engine::spec::{Capabilities, Hint};
 use crate::engine::store::Row;
 use crate::events::{ResourceKind, View};
 use crate::rules::{invalid, FieldInvalid};
@@ -55,6 +55,7 @@ pub(crate) static SPEC: ResourceSpec = ResourceSpec {
     views: &[View::Team, View::Display],
     children: None,
     refetch_follows_row_events: false,
+    capabilities: Capabilities::NONE,
 };
 
 pub(crate) static CLOCK_LOGS_SPEC: ResourceSpec = ResourceSpec {
@@ -75,6 +76,7 @@ pub(crate) static CLOCK_LOGS_SPEC: ResourceSpec = ResourceSpec {
     views: &[View::Team, View::Display],
     children: None,
     refetch_follows_row_events: false,
+    capabilities: Capabilities::NONE,
 };
 
 /// "Seán Murphy": `full_name`, else first and last name.
