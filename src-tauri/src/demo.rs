@@ -8,6 +8,21 @@ use hotelmate_core::desk::{DemoFuture, DemoLauncher, DemoServer};
 use hotelmate_core::session::config::PusherEndpoint;
 use hotelmate_sandbox::{Sandbox, SandboxConfig, DEMO_LOGINS};
 
+/// Which HotelMate the demo hotel plays: `HOTELMATE_DEMO_GENERATION` (`classic`, the default,
+/// or `2026`; `cargo xtask demo --generation 2026` sets it). A value it does not know is said,
+/// not taken for the default.
+fn demo_generation() -> Result<hotelmate_sandbox::Generation, String> {
+    match std::env::var("HOTELMATE_DEMO_GENERATION") {
+        Err(_) => Ok(hotelmate_sandbox::Generation::Classic),
+        Ok(name) if name.is_empty() => Ok(hotelmate_sandbox::Generation::Classic),
+        Ok(name) => hotelmate_sandbox::Generation::from_arg(&name).ok_or_else(|| {
+            format!(
+                "HOTELMATE_DEMO_GENERATION={name} is not a HotelMate generation (classic or 2026)"
+            )
+        }),
+    }
+}
+
 /// Starts Hotel Killarney with its simulated guests and colleagues.
 pub struct SandboxDemo;
 
@@ -18,7 +33,7 @@ impl DemoLauncher for SandboxDemo {
                 listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
                 data_dir: Some(data_dir.to_path_buf()),
                 simulator: true,
-                generation: hotelmate_sandbox::Generation::Classic,
+                generation: demo_generation()?,
             };
             let handle = Sandbox::start_with(config)
                 .await

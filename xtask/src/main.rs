@@ -30,7 +30,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     use_tool_paths();
     let result = match args.first().map(String::as_str) {
-        Some("demo") => demo(),
+        Some("demo") => demo(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("bundle") => bundle::run(&args[1..]),
         Some("setup") => setup::all(),
@@ -38,7 +38,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(&args[1..]),
         Some(desktop::INNER_COMMAND) => desktop::inner(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <demo | test [nextest filters] | bundle [--appimage | --debug] | bench [realtime|media|sync|pictures|chat [--messages N] [--seconds S]|load|converge [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types]|soak [--hours N]] | setup | doctor>");
+            eprintln!("usage: cargo xtask <demo [--generation classic|2026] | test [nextest filters] | bundle [--appimage | --debug] | bench [realtime|media|sync|pictures|chat [--messages N] [--seconds S]|load|converge [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types]|soak [--hours N]] | setup | doctor>");
             return ExitCode::from(2);
         }
     };
@@ -67,13 +67,26 @@ fn use_tool_paths() {
 /// Builds the UI and runs the app, signed out or on its saved session. The app is built as
 /// `cargo xtask test` builds it (the whole workspace, one feature set), so right after the
 /// tests it starts in seconds instead of rebuilding its dependencies.
-fn demo() -> Result<(), String> {
+/// Runs the app on the demo hotel; `--generation 2026` makes the demo hotel play the 2026
+/// HotelMate backend (API.md §10) instead of the classic one.
+fn demo(args: &[String]) -> Result<(), String> {
+    let generation = match args {
+        [] => None,
+        [flag, name] if flag == "--generation" && (name == "classic" || name == "2026") => {
+            Some(name.clone())
+        }
+        _ => return Err("usage: cargo xtask demo [--generation classic|2026]".into()),
+    };
     setup::for_app()?;
     doctor::run(doctor::Needs::App)?;
     build_ui()?;
     Step::new("cargo", &["build", "--workspace", "--bins"]).run()?;
     let app = run::target_dir().join("debug/hotelmate-desk");
-    Step::new(&app.display().to_string(), &[]).run()
+    let mut step = Step::new(&app.display().to_string(), &[]);
+    if let Some(name) = generation {
+        step = step.env("HOTELMATE_DEMO_GENERATION", &name);
+    }
+    step.run()
 }
 
 pub(crate) fn build_ui() -> Result<(), String> {
