@@ -3,7 +3,8 @@
 //! open offer and guest conversation, the reception display) and must find no serious or
 //! critical violation; a keyboard walk tabs through each screen and every stop must show a
 //! focus ring, and the side bar works from the keyboard alone. A table of axe's counts per
-//! screen is printed.
+//! screen is printed (and kept as accessibility.md among the artifacts). The reception display
+//! cuts instead of fading when the desktop asks for less motion.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::fmt::Write as _;
@@ -341,6 +342,73 @@ async fn window_every_screen_passes_axe_and_works_from_the_keyboard_with_a_focus
         "focus stops without a visible ring:\n{}",
         no_ring.join("\n")
     );
+    app.close().await.unwrap();
+    server.shutdown().await;
+}
+
+/// The display's motion, as the display window has it: whether the desktop asked for less
+/// motion, the live slide's fade in seconds, whether the progress bar shows, and whether only
+/// the live slide is left on the stage.
+async fn display_motion(app: &Client) -> Value {
+    app.execute(
+        "const live = document.querySelector('.rd-layer.live');
+         const progress = document.querySelector('.rd-progress');
+         return { reduce: matchMedia('(prefers-reduced-motion: reduce)').matches,
+                  fade: live ? parseFloat(getComputedStyle(live).animationDuration) : null,
+                  progress: progress ? getComputedStyle(progress).display !== 'none' : null,
+                  layers: document.querySelectorAll('.rd-layer').length,
+                  panel: document.querySelector('[data-testid=display-panel]')?.dataset.panel ?? null };",
+        vec![],
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn window_the_display_cuts_instead_of_fading_when_the_desktop_asks_for_less_motion() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    // GTK's "animations off", as a desktop's accessibility settings write it: WebKitGTK answers
+    // prefers-reduced-motion from it.
+    let config = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(config.path().join("gtk-3.0")).unwrap();
+    std::fs::write(
+        config.path().join("gtk-3.0/settings.ini"),
+        "[Settings]\ngtk-enable-animations=0\n",
+    )
+    .unwrap();
+    let profile = AppProfile::new("reduced-motion")
+        .with_env("XDG_CONFIG_HOME", config.path().to_str().unwrap());
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in(&app, &server, "anna.byrne").await;
+    click(&app, "[data-testid=open-display]").await;
+    switch_to(&app, true).await;
+    until("the display shows a slide", || async {
+        !display_motion(&app).await["panel"].is_null()
+    })
+    .await;
+    let motion = display_motion(&app).await;
+    assert_eq!(motion["reduce"], Value::Bool(true), "{motion}");
+    assert!(
+        motion["fade"].as_f64().is_some_and(|s| s < 0.01),
+        "slides cut instead of fading: {motion}"
+    );
+    assert_ne!(
+        motion["progress"],
+        Value::Bool(true),
+        "no moving progress bar: {motion}"
+    );
+    // The rotation goes on (it waits for each fade's end, which still comes), and the slide
+    // that left is gone at once.
+    let first = motion["panel"].clone();
+    until("the next panel comes up", || async {
+        let now = display_motion(&app).await;
+        !now["panel"].is_null() && now["panel"] != first && now["layers"] == 1
+    })
+    .await;
+    screenshot(&app, "54-display-reduced-motion").await;
     app.close().await.unwrap();
     server.shutdown().await;
 }

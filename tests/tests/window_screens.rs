@@ -94,9 +94,16 @@ async fn window_settings_screen_switches_offer_toasts_off_and_on_and_fits_the_sm
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;
     sign_in(&app, &server, "anna.byrne").await;
-    app.set_window_size(MIN_WIDTH, MIN_HEIGHT).await.unwrap();
-
     open_screen(&app, "settings").await;
+    until("the settings are read", || async {
+        app.find(fantoccini::Locator::Css("[data-testid=toasts-offers]"))
+            .await
+            .is_ok()
+    })
+    .await;
+    screenshot(&app, "50-settings").await;
+
+    app.set_window_size(MIN_WIDTH, MIN_HEIGHT).await.unwrap();
     click(&app, "[data-testid=display-settings] summary").await;
     until("the settings are read", || async {
         app.find(fantoccini::Locator::Css("[data-testid=toasts-offers]"))
