@@ -347,8 +347,8 @@ async fn window_every_screen_passes_axe_and_works_from_the_keyboard_with_a_focus
 }
 
 /// The display's motion, as the display window has it: whether the desktop asked for less
-/// motion, the live slide's fade in seconds, whether the progress bar shows, and whether only
-/// the live slide is left on the stage.
+/// motion, the live slide's fade in seconds, whether the progress bar shows, how many slides
+/// are on the stage, and the live one (its panel, and its markup to tell slides apart).
 async fn display_motion(app: &Client) -> Value {
     app.execute(
         "const live = document.querySelector('.rd-layer.live');
@@ -357,7 +357,8 @@ async fn display_motion(app: &Client) -> Value {
                   fade: live ? parseFloat(getComputedStyle(live).animationDuration) : null,
                   progress: progress ? getComputedStyle(progress).display !== 'none' : null,
                   layers: document.querySelectorAll('.rd-layer').length,
-                  panel: document.querySelector('[data-testid=display-panel]')?.dataset.panel ?? null };",
+                  panel: document.querySelector('[data-testid=display-panel]')?.dataset.panel ?? null,
+                  slide: live ? live.innerHTML : null };",
         vec![],
     )
     .await
@@ -402,10 +403,10 @@ async fn window_the_display_cuts_instead_of_fading_when_the_desktop_asks_for_les
     );
     // The rotation goes on (it waits for each fade's end, which still comes), and the slide
     // that left is gone at once.
-    let first = motion["panel"].clone();
-    until("the next panel comes up", || async {
+    let first = motion["slide"].clone();
+    until("the next slide comes up, alone on the stage", || async {
         let now = display_motion(&app).await;
-        !now["panel"].is_null() && now["panel"] != first && now["layers"] == 1
+        !now["slide"].is_null() && now["slide"] != first && now["layers"] == 1
     })
     .await;
     screenshot(&app, "54-display-reduced-motion").await;
