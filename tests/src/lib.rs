@@ -1002,9 +1002,18 @@ pub fn launch_again(profile: &AppProfile, args: &[&str]) -> std::process::ExitSt
 }
 
 /// Shows one of the desk window's screens (`overview`, `offers`, `messages`, `pictures`,
-/// `team`, `settings`) through the side bar.
+/// `team`, `settings`) through the side bar. Settings is waited for until its switches are
+/// read: until then its groups grow, and a click could land on what moved under it.
 pub async fn open_screen(app: &Client, screen: &str) {
     click(app, &format!("[data-testid=nav-{screen}]")).await;
+    if screen == "settings" {
+        until("the settings are read", || async {
+            app.find(Locator::Css("[data-testid=settings-computer]"))
+                .await
+                .is_ok()
+        })
+        .await;
+    }
 }
 
 /// Sets the reception display's PIN on the Settings screen, as a manager does.

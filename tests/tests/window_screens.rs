@@ -2,8 +2,9 @@
 //! them: a notification category switched off on the Settings screen keeps that toast away
 //! (and on again brings it back), nothing there is clipped or scrolls sideways at the window's
 //! smallest size; the Overview counts a guest's message the moment it arrives and leads to
-//! Messages; a desk whose LC_TIME is Irish writes 23/11/2026 and 24-hour times, and the window
-//! title counts unread messages only while someone is signed in. Screenshots under target/e2e/.
+//! Messages; a desk whose LC_TIME is Irish writes 23/11/2026 and 24-hour times and takes the
+//! computer's time zone for the hotel's, and the window title counts unread messages only while
+//! someone is signed in. Screenshots under target/e2e/.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
@@ -263,7 +264,8 @@ async fn window_an_irish_desk_writes_irish_dates_and_24_hour_times() {
     // English words, Irish dates: what WebKit's own default (from LANG) would not give.
     let profile = AppProfile::new("locale")
         .with_env("LANG", "en_US.UTF-8")
-        .with_env("LC_TIME", "en_IE.UTF-8");
+        .with_env("LC_TIME", "en_IE.UTF-8")
+        .with_env("TZ", "Europe/Dublin");
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;
     until("the sign-in screen's title has no count", || async {
@@ -325,6 +327,24 @@ async fn window_an_irish_desk_writes_irish_dates_and_24_hour_times() {
         "the page's language is the computer's"
     );
     screenshot(&app, "52-messages-irish-dates").await;
+
+    // The hotel's time zone is the computer's (the server names none), not UTC.
+    open_screen(&app, "settings").await;
+    click(&app, "[data-testid=display-settings] summary").await;
+    let zone = || async {
+        app.execute(
+            "const zone = document.querySelector('[data-testid=display-time-zone]'); return zone ? zone.value : null;",
+            vec![],
+        )
+        .await
+        .unwrap()
+    };
+    until_explained(
+        "the display's time zone is the computer's",
+        || async { zone().await == "Europe/Dublin" },
+        || async { zone().await.to_string() },
+    )
+    .await;
 
     // Signed out: the title loses its count.
     click(&app, "[data-testid=sign-out]").await;
