@@ -305,7 +305,7 @@ async fn window_every_screen_passes_axe_and_works_from_the_keyboard_with_a_focus
         shown(&app, "section.team").await
     })
     .await;
-    screenshot(&app, "53-keyboard-focus-ring").await;
+    screenshot(&app, "84-keyboard-focus-ring").await;
 
     // The reception display, in its own window.
     click(&app, "[data-testid=open-display]").await;
@@ -409,7 +409,7 @@ async fn window_the_display_cuts_instead_of_fading_when_the_desktop_asks_for_les
         !now["slide"].is_null() && now["slide"] != first && now["layers"] == 1
     })
     .await;
-    screenshot(&app, "54-display-reduced-motion").await;
+    screenshot(&app, "85-display-reduced-motion").await;
     app.close().await.unwrap();
     server.shutdown().await;
 }

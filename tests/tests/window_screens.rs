@@ -102,7 +102,7 @@ async fn window_settings_screen_switches_offer_toasts_off_and_on_and_fits_the_sm
             .is_ok()
     })
     .await;
-    screenshot(&app, "50-settings").await;
+    screenshot(&app, "80-settings").await;
 
     app.set_window_size(MIN_WIDTH, MIN_HEIGHT).await.unwrap();
     click(&app, "[data-testid=display-settings] summary").await;
@@ -127,7 +127,7 @@ async fn window_settings_screen_switches_offer_toasts_off_and_on_and_fits_the_sm
         || async { sideways(&app).await.to_string() },
     )
     .await;
-    screenshot(&app, "50-settings-smallest-window").await;
+    screenshot(&app, "81-settings-smallest-window").await;
 
     // The filter box narrows the screen to what matches.
     type_into(&app, "[data-testid=settings-filter]", "tray").await;
@@ -243,7 +243,7 @@ async fn window_overview_counts_a_guests_message_live_and_leads_to_messages() {
         || async { text_of(&app, "[data-testid=overview-messages]").await },
     )
     .await;
-    screenshot(&app, "51-overview").await;
+    screenshot(&app, "82-overview").await;
 
     click(&app, "[data-testid=overview-messages]").await;
     until("the Messages screen is shown", || async {
@@ -326,7 +326,7 @@ async fn window_an_irish_desk_writes_irish_dates_and_24_hour_times() {
         Value::from("en-IE"),
         "the page's language is the computer's"
     );
-    screenshot(&app, "52-messages-irish-dates").await;
+    screenshot(&app, "83-messages-irish-dates").await;
 
     // The hotel's time zone is the computer's (the server names none), not UTC.
     open_screen(&app, "settings").await;
