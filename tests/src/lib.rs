@@ -1001,8 +1001,24 @@ pub fn launch_again(profile: &AppProfile, args: &[&str]) -> std::process::ExitSt
     }
 }
 
-/// Sets the reception display's PIN in the desk window's settings, as a manager does.
+/// Shows one of the desk window's screens (`overview`, `offers`, `messages`, `pictures`,
+/// `team`, `settings`) through the side bar. Settings is waited for until its switches are
+/// read: until then its groups grow, and a click could land on what moved under it.
+pub async fn open_screen(app: &Client, screen: &str) {
+    click(app, &format!("[data-testid=nav-{screen}]")).await;
+    if screen == "settings" {
+        until("the settings are read", || async {
+            app.find(Locator::Css("[data-testid=settings-computer]"))
+                .await
+                .is_ok()
+        })
+        .await;
+    }
+}
+
+/// Sets the reception display's PIN on the Settings screen, as a manager does.
 pub async fn set_display_pin(app: &Client, pin: &str) {
+    open_screen(app, "settings").await;
     click(app, "[data-testid=display-settings] summary").await;
     until("the display settings are read", || async {
         text_of(app, "[data-testid=display-pin-state]")

@@ -100,7 +100,10 @@ fn the_package_says_what_it_is_and_needs_only_what_debian_has() {
             "{package} (a dependency of the .deb) is not installed here"
         );
     }
-    assert_eq!(field(&control, "Recommends"), "gnome-keyring");
+    assert_eq!(
+        field(&control, "Recommends"),
+        "gnome-keyring, fonts-noto-color-emoji"
+    );
 }
 
 #[test]

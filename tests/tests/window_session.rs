@@ -4,7 +4,8 @@
 
 use hotelmate_core::session::secrets::TokenVault;
 use hotelmate_e2e::{
-    click, launch_again, screenshot, text_of, type_into, wait_for_text, AppProfile, Driver,
+    click, launch_again, open_screen, screenshot, text_of, type_into, wait_for_text, AppProfile,
+    Driver,
 };
 
 #[tokio::test(flavor = "multi_thread")]
@@ -95,6 +96,7 @@ async fn window_a_second_launch_hands_over_to_the_running_desk() {
     let app = driver.launch().await;
     click(&app, "[data-testid=try-demo]").await;
     wait_for_text(&app, "[data-testid=hotel-name]", "Hotel Killarney").await;
+    open_screen(&app, "settings").await;
     click(&app, "[data-testid=close-to-tray]").await;
 
     assert!(launch_again(&profile, &[]).success());

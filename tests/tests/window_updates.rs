@@ -8,7 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use base64::Engine;
-use hotelmate_e2e::{click, screenshot, text_of, wait_for_text, AppProfile, Driver};
+use hotelmate_e2e::{click, open_screen, screenshot, text_of, wait_for_text, AppProfile, Driver};
 
 const VERSION: &str = "99.0.0";
 const FILE: &str = "hotelmate-desk_99.0.0_amd64.deb";
@@ -66,7 +66,7 @@ async fn window_about_shows_the_hotels_update_with_its_notes_and_what_to_ask_it(
 
     click(&app, "[data-testid=try-demo]").await;
     wait_for_text(&app, "[data-testid=hotel-name]", "Hotel Killarney").await;
-    click(&app, "[data-testid=about]").await;
+    open_screen(&app, "settings").await;
     wait_for_text(
         &app,
         "[data-testid=update-status]",

@@ -326,6 +326,9 @@ fn finish_deb(root: &Path, profile: &str, facts: &Facts) -> Result<PathBuf, Stri
     Ok(out)
 }
 
+/// Recommended packages whose RPM name differs from the Debian one the .deb names.
+const RPM_NAMES: &[(&str, &str)] = &[("fonts-noto-color-emoji", "google-noto-color-emoji-fonts")];
+
 /// Makes the `.rpm` of the bundler's an RPM package the same way, rebuilt by rpmbuild (which
 /// reads the libraries the binary needs off it, as sonames every RPM distribution resolves).
 fn finish_rpm(root: &Path, profile: &str, facts: &Facts) -> Result<PathBuf, String> {
@@ -380,7 +383,11 @@ fn finish_rpm(root: &Path, profile: &str, facts: &Facts) -> Result<PathBuf, Stri
     }
     for recommended in facts.recommends.split(',').map(str::trim) {
         if !recommended.is_empty() {
-            spec.push_str(&format!("Recommends: {recommended}\n"));
+            let name = RPM_NAMES
+                .iter()
+                .find(|(debian, _)| *debian == recommended)
+                .map_or(recommended, |(_, rpm)| rpm);
+            spec.push_str(&format!("Recommends: {name}\n"));
         }
     }
     spec.push_str("\n%description\n");

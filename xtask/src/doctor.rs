@@ -178,6 +178,11 @@ fn checks(needs: Needs) -> Vec<Check> {
         "pusher-js (the reference client)",
         "xtask: npm ci in tests/node",
     ));
+    all.push(file_check(
+        &root.join("tests/node/node_modules/axe-core/axe.min.js"),
+        "axe-core (the accessibility checks run in the app window)",
+        "xtask: npm ci in tests/node",
+    ));
     all
 }
 

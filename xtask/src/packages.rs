@@ -74,6 +74,14 @@ pub const TEST: &[Package] = &[
     ),
     package("imagemagick", "test images"),
     package(
+        "fonts-noto-color-emoji",
+        "emoji in guests' messages, as the package recommends",
+    ),
+    package(
+        "locales",
+        "localedef, the en_IE.UTF-8 locale of the locale window test",
+    ),
+    package(
         "libvips-tools",
         "vipsthumbnail, the media benchmark's reference",
     ),

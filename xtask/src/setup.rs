@@ -32,6 +32,7 @@ pub fn all() -> Result<(), String> {
         .chain(packages::TEST)
         .collect();
     apt(&packages)?;
+    locale(TEST_LOCALE)?;
     node()?;
     npm_ci("ui")?;
     if workspace_root()
@@ -45,6 +46,36 @@ pub fn all() -> Result<(), String> {
     tauri_driver()?;
     cargo_fuzz()?;
     sockudo()
+}
+
+/// The locale the locale window test starts the desk in (Irish dates and times).
+const TEST_LOCALE: &str = "en_IE.UTF-8";
+
+/// Generates `name` (e.g. "en_IE.UTF-8") with localedef unless the C library has it already
+/// (Debian's `locales` ships the definitions but generates only what is configured).
+fn locale(name: &str) -> Result<(), String> {
+    let wanted = name.to_lowercase().replace("utf-8", "utf8");
+    let listed = Command::new("locale")
+        .arg("-a")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).to_lowercase())
+        .unwrap_or_default();
+    if listed.lines().any(|line| line.trim() == wanted) {
+        return Ok(());
+    }
+    let (language, charset) = name.split_once('.').unwrap_or((name, "UTF-8"));
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0"));
+    let mut args = vec!["localedef", "-i", language, "-f", charset, name];
+    if !is_root {
+        args.insert(0, "sudo");
+    }
+    let (program, rest) = args
+        .split_first()
+        .map_or(("localedef", &[][..]), |(p, r)| (*p, r));
+    Step::new(program, rest).run()
 }
 
 /// The fuzzer driver, in target/tools (it runs on the stable toolchain with RUSTC_BOOTSTRAP).

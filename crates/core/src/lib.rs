@@ -11,6 +11,7 @@ pub mod desk;
 pub mod engine;
 pub mod events;
 pub mod features;
+pub mod locale;
 pub mod media;
 pub mod notify;
 pub(crate) mod rules;

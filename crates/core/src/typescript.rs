@@ -43,6 +43,7 @@ pub(crate) fn generated_typescript() -> String {
         crate::media::Crop::decl(),
         crate::updates::UpdateSettings::decl(),
         crate::updates::UpdateStatus::decl(),
+        crate::locale::SystemLocale::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/core by ts-rs. Do not edit by hand:\n\

@@ -1,7 +1,9 @@
 //! This computer's settings: keep running in the tray when the window is closed; start at login;
-//! what its IT presets for every user (the system settings file).
+//! what its IT presets for every user (the system settings file); the locale and time zone dates
+//! are written in.
 
 use hotelmate_core::desk::{ComputerSettings, ErrorCode};
+use hotelmate_core::locale::SystemLocale;
 use hotelmate_core::session::system::SystemSettings;
 use hotelmate_core::{Desk, UiError};
 use tauri::State;
@@ -23,6 +25,14 @@ command! {
     /// What this computer's IT presets for every user (the system settings file).
     pub fn system_settings(desk: State<'_, Desk>) -> SystemSettings {
         desk.system_settings()
+    }
+}
+
+command! {
+    /// The locale and time zone dates and times are written in on this computer.
+    windows: [main, display]
+    pub fn system_locale() -> SystemLocale {
+        SystemLocale::of_this_computer()
     }
 }
 

@@ -7,6 +7,7 @@ import type {
   AreaStatus,
   ComputerSettings,
   SystemSettings,
+  SystemLocale,
   Conflict,
   UnsentWork,
   ConversationFilter,
@@ -43,6 +44,7 @@ export type { UpdateSettings, UpdateStatus } from "./generated";
 export type {
   AreaStatus,
   SystemSettings,
+  SystemLocale,
   UnsentWork,
   AttachmentView,
   ChatMessageView,
@@ -172,6 +174,8 @@ export const backend = {
   computerSettings: () => call("computer_settings"),
   /** What this computer's IT presets in the system settings file (the sign-in form shows it). */
   systemSettings: () => call("system_settings"),
+  /** The locale and time zone this computer writes dates and times in. */
+  systemLocale: () => call("system_locale"),
   setCloseToTray: (on: boolean) => call("set_close_to_tray", { on }),
   /** The update feed in effect and whether IT locked it. */
   updateSettings: () => call("update_settings"),

@@ -71,6 +71,7 @@ export interface Commands {
   unavailable_areas: { args: null; result: Array<G.AreaStatus> };
   computer_settings: { args: null; result: G.ComputerSettings };
   system_settings: { args: null; result: G.SystemSettings };
+  system_locale: { args: null; result: G.SystemLocale };
   set_close_to_tray: { args: { on: boolean }; result: G.ComputerSettings };
   set_start_at_login: { args: { on: boolean }; result: G.ComputerSettings };
   team_board: { args: { query: string }; result: G.TeamBoard };

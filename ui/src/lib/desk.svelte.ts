@@ -15,6 +15,7 @@ import { display } from "./display.svelte";
 import { messages } from "./messages.svelte";
 import { pictures } from "./pictures.svelte";
 import { hotelDetails } from "./hotelDetails.svelte";
+import { formats } from "./format.svelte";
 
 const APP_NAME = "HotelMate Desk";
 /** The screens' stores: each receives every desk event and takes what concerns it. */
@@ -39,8 +40,11 @@ class DeskState {
   unavailable = $state<Partial<Record<ResourceKind, string>>>({});
   /** When the live connection tries again (ms since the epoch), while offline. */
   retryAt = $state<number | null>(null);
-  /** The window's title: the unread guest messages first, when there are any. */
-  title = $derived(messages.unreadTotal > 0 ? `(${messages.unreadTotal}) ${APP_NAME}` : APP_NAME);
+  /** The window's title: the unread guest messages first, when someone is signed in and has
+   *  any (never on the sign-in screen). */
+  title = $derived(
+    this.session && messages.unreadTotal > 0 ? `(${messages.unreadTotal}) ${APP_NAME}` : APP_NAME,
+  );
 
   /** Areas events seen, so an answer to an earlier question cannot overwrite a newer event. */
   areaEvents = 0;
@@ -108,6 +112,7 @@ export const desk = new DeskState();
 export async function startDesk(resume: boolean): Promise<void> {
   await backend.onEvent((event) => desk.apply(event));
   try {
+    formats.set(await backend.systemLocale());
     desk.info = await backend.deskInfo();
     desk.session = resume ? await backend.resumeSession() : await backend.currentSession();
     if (desk.session) void desk.reloadAreas();

@@ -572,6 +572,16 @@ message: string,
  */
 refused: boolean, };
 
+export type SystemLocale = { 
+/**
+ * A BCP 47 tag ("en-IE"), from `LC_ALL`, `LC_TIME` or `LANG`; "en" when none says.
+ */
+locale: string, 
+/**
+ * This computer's time zone (IANA, e.g. "Europe/Dublin"); "UTC" when it cannot tell.
+ */
+time_zone: string, };
+
 export type Offer = { 
 /**
  * The server id, or a negative id while the offer exists only on this desk.

@@ -7,6 +7,7 @@ import { withProgress } from "./progress";
 import { Newest } from "./newest";
 import { backend, type DeskEvent, type ConversationFilter, type ConversationList, type ThreadView, type UiError, asUiError } from "./backend";
 import { chime, prepareChime } from "./chime";
+import { formatDate, formatLongDate, formatTime } from "./format.svelte";
 
 /** Messages read when a thread opens, and how many more each scroll to the top reads. */
 export const THREAD_PAGE = 50;
@@ -341,18 +342,10 @@ export function dayLabel(at: string, now: number): string {
     return "Yesterday";
   }
   const date = new Date(at);
-  return date.toLocaleDateString([], {
-    weekday: "long",
-    day: "numeric",
-    month: "long",
-    year: date.getFullYear() === today.getFullYear() ? undefined : "numeric",
-  });
+  return formatLongDate(date, date.getFullYear() !== today.getFullYear());
 }
 
-/** A conversation's time in the list: "14:02" today, else the date ("3 Mar"). */
+/** A conversation's time in the list: "14:02" today, else the date ("23/11/2026"). */
 export function listTime(at: string, now: number): string {
-  const date = new Date(at);
-  if (dayOf(at) === dayOf(now)) return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  const thisYear = date.getFullYear() === new Date(now).getFullYear();
-  return date.toLocaleDateString([], { day: "numeric", month: "short", year: thisYear ? undefined : "numeric" });
+  return dayOf(at) === dayOf(now) ? formatTime(at) : formatDate(at);
 }

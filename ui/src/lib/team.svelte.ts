@@ -2,6 +2,7 @@
 // says its view changed), the search, a brief highlight for whoever just clocked,
 // and a clock that ticks so "on duty for 2 h 05 min" stays true.
 import { flash } from "./highlight";
+import { formatTime } from "./format.svelte";
 import { Newest } from "./newest";
 import { backend, type DeskEvent, type TeamBoard, type UiError } from "./backend";
 
@@ -67,7 +68,7 @@ export function onDutyFor(since: string, now: number): string {
   return `${hours} h ${String(minutes % 60).padStart(2, "0")} min`;
 }
 
-/** "14:02": a time of day on this computer's clock. */
+/** "14:02": a time of day on this computer's clock, as this computer writes times. */
 export function clockTime(at: string): string {
-  return new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return formatTime(at);
 }

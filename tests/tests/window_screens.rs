@@ -1,0 +1,357 @@
+//! The Settings and Overview screens in the real window, and dates as this computer writes
+//! them: a notification category switched off on the Settings screen keeps that toast away
+//! (and on again brings it back), nothing there is clipped or scrolls sideways at the window's
+//! smallest size; the Overview counts a guest's message the moment it arrives and leads to
+//! Messages; a desk whose LC_TIME is Irish writes 23/11/2026 and 24-hour times and takes the
+//! computer's time zone for the hotel's, and the window title counts unread messages only while
+//! someone is signed in. Screenshots under target/e2e/.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use fantoccini::Client;
+use hotelmate_e2e::{
+    click, colleague_token, notification_log, open_screen, require_notification_log, row_titles,
+    screenshot, sign_in, text_of, type_into, until, until_explained, AppProfile, Driver,
+};
+use hotelmate_sandbox::{Sandbox, SandboxHandle};
+use serde_json::{json, Value};
+
+/// Room 102's conversation in the seed.
+const ROOM_102: i64 = 2;
+/// The window's smallest size (src-tauri/tauri.conf.json).
+const MIN_WIDTH: u32 = 900;
+const MIN_HEIGHT: u32 = 600;
+
+/// A colleague (Niamh, in her browser) adds an offer; its id.
+async fn colleague_adds_offer(server: &SandboxHandle, fields: Value) -> i64 {
+    let answer: Value = reqwest::Client::new()
+        .post(format!(
+            "{}/api/staff/hotel/killarney/offers/",
+            server.base_url()
+        ))
+        .header(
+            "Authorization",
+            format!("Token {}", colleague_token(server).await),
+        )
+        .json(&fields)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["id"]
+        .as_i64()
+        .expect("the server gave the offer an id")
+}
+
+/// A guest writes in room 102's conversation, as the guest's page does (no token).
+async fn guest_writes(server: &SandboxHandle, text: &str) {
+    let status = reqwest::Client::new()
+        .post(format!(
+            "{}/api/chat/killarney/conversations/{ROOM_102}/messages/send/",
+            server.base_url()
+        ))
+        .json(&json!({ "message": text }))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert!(
+        status.is_success(),
+        "the guest's message was taken: {status}"
+    );
+}
+
+/// What sticks out sideways: the screen pane's and the side bar's overflow, and any element of
+/// the Settings screen whose right edge is past the window's.
+async fn sideways(app: &Client) -> Value {
+    app.execute(
+        "const pane = document.querySelector('.screen');
+         const nav = document.querySelector('.side-nav');
+         const out = [...document.querySelectorAll('[data-testid=settings] *')]
+             .filter(e => e.getClientRects().length > 0 && e.getBoundingClientRect().right > window.innerWidth + 0.5)
+             .map(e => e.tagName + (e.dataset.testid ? '[' + e.dataset.testid + ']' : '') + ' ' + Math.round(e.getBoundingClientRect().right));
+         return { pane: pane.scrollWidth - pane.clientWidth, nav: nav.scrollWidth - nav.clientWidth,
+                  width: window.innerWidth, height: window.innerHeight, out };",
+        vec![],
+    )
+    .await
+    .unwrap()
+}
+
+async fn number(app: &Client, css: &str) -> i64 {
+    text_of(app, css).await.trim().parse().unwrap_or(-1)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn window_settings_screen_switches_offer_toasts_off_and_on_and_fits_the_smallest_window() {
+    require_notification_log();
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let profile = AppProfile::new("settings");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in(&app, &server, "anna.byrne").await;
+    open_screen(&app, "settings").await;
+    until("the settings are read", || async {
+        app.find(fantoccini::Locator::Css("[data-testid=toasts-offers]"))
+            .await
+            .is_ok()
+    })
+    .await;
+    screenshot(&app, "80-settings").await;
+
+    app.set_window_size(MIN_WIDTH, MIN_HEIGHT).await.unwrap();
+    click(&app, "[data-testid=display-settings] summary").await;
+    until("the settings are read", || async {
+        app.find(fantoccini::Locator::Css("[data-testid=toasts-offers]"))
+            .await
+            .is_ok()
+            && app
+                .find(fantoccini::Locator::Css("[data-testid=display-pin-state]"))
+                .await
+                .is_ok()
+    })
+    .await;
+    until_explained(
+        "nothing on the Settings screen sticks out sideways at the smallest window",
+        || async {
+            let found = sideways(&app).await;
+            found["pane"].as_i64() == Some(0)
+                && found["nav"].as_i64() == Some(0)
+                && found["out"].as_array().is_some_and(Vec::is_empty)
+        },
+        || async { sideways(&app).await.to_string() },
+    )
+    .await;
+    screenshot(&app, "81-settings-smallest-window").await;
+
+    // The filter box narrows the screen to what matches.
+    type_into(&app, "[data-testid=settings-filter]", "tray").await;
+    until("only the tray's setting shows", || async {
+        app.find(fantoccini::Locator::Css("[data-testid=close-to-tray]"))
+            .await
+            .is_ok()
+            && app
+                .find(fantoccini::Locator::Css("[data-testid=toasts-offers]"))
+                .await
+                .is_err()
+    })
+    .await;
+    // Emptied as a person would (WebDriver's clear sends no input event).
+    let backspaces = fantoccini::key::Key::Backspace
+        .to_string()
+        .repeat("tray".len());
+    type_into(&app, "[data-testid=settings-filter]", &backspaces).await;
+    until("every setting shows again", || async {
+        app.find(fantoccini::Locator::Css("[data-testid=toasts-offers]"))
+            .await
+            .is_ok()
+    })
+    .await;
+
+    // Offers' toasts off: a colleague's new offer arrives, and no toast says so.
+    click(&app, "[data-testid=toasts-offers]").await;
+    until("the switch is off", || async {
+        app.execute(
+            "return document.querySelector('[data-testid=toasts-offers]').checked;",
+            vec![],
+        )
+        .await
+        .ok()
+            == Some(Value::Bool(false))
+    })
+    .await;
+    let nonce = std::process::id();
+    let quiet = format!("Quiet Tasting {nonce}");
+    colleague_adds_offer(
+        &server,
+        json!({"title": quiet, "short_description": "No toast"}),
+    )
+    .await;
+    open_screen(&app, "offers").await;
+    until("the colleague's offer is listed", || async {
+        row_titles(&app).await.contains(&quiet)
+    })
+    .await;
+    // Toasts are grouped for 1.5 s: one would have come by now.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(
+        !notification_log().contains(&quiet),
+        "no toast for an offer while offers' toasts are off"
+    );
+
+    // On again: the next one is toasted.
+    open_screen(&app, "settings").await;
+    click(&app, "[data-testid=toasts-offers]").await;
+    until("the switch is on", || async {
+        app.execute(
+            "return document.querySelector('[data-testid=toasts-offers]').checked;",
+            vec![],
+        )
+        .await
+        .ok()
+            == Some(Value::Bool(true))
+    })
+    .await;
+    let loud = format!("Loud Tasting {nonce}");
+    colleague_adds_offer(
+        &server,
+        json!({"title": loud, "short_description": "A toast"}),
+    )
+    .await;
+    until("the toast for the next offer comes", || async {
+        notification_log().contains(&format!("“{loud}” was added by a colleague."))
+    })
+    .await;
+    app.close().await.unwrap();
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn window_overview_counts_a_guests_message_live_and_leads_to_messages() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let profile = AppProfile::new("overview");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in(&app, &server, "anna.byrne").await;
+    open_screen(&app, "overview").await;
+    until(
+        "the Overview counts the seeded unread messages and who is on duty",
+        || async {
+            number(&app, "[data-testid=overview-unread]").await > 0
+                && number(&app, "[data-testid=overview-on-duty]").await > 0
+                && number(&app, "[data-testid=overview-offer-count]").await > 0
+        },
+    )
+    .await;
+    let before = number(&app, "[data-testid=overview-unread]").await;
+
+    guest_writes(
+        &server,
+        &format!("Is the pool open late tonight? 🏊 ({})", std::process::id()),
+    )
+    .await;
+    until_explained(
+        "the Overview's unread count goes up without a refresh",
+        || async { number(&app, "[data-testid=overview-unread]").await == before + 1 },
+        || async { text_of(&app, "[data-testid=overview-messages]").await },
+    )
+    .await;
+    screenshot(&app, "82-overview").await;
+
+    click(&app, "[data-testid=overview-messages]").await;
+    until("the Messages screen is shown", || async {
+        app.find(fantoccini::Locator::Css("section.messages"))
+            .await
+            .is_ok()
+    })
+    .await;
+    app.close().await.unwrap();
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn window_an_irish_desk_writes_irish_dates_and_24_hour_times() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    // English words, Irish dates: what WebKit's own default (from LANG) would not give.
+    let profile = AppProfile::new("locale")
+        .with_env("LANG", "en_US.UTF-8")
+        .with_env("LC_TIME", "en_IE.UTF-8")
+        .with_env("TZ", "Europe/Dublin");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    until("the sign-in screen's title has no count", || async {
+        app.title().await.unwrap_or_default() == "HotelMate Desk"
+    })
+    .await;
+
+    let until_day = (chrono::Local::now() + chrono::Duration::days(40)).date_naive();
+    let title = format!("Irish Dates {}", std::process::id());
+    colleague_adds_offer(
+        &server,
+        json!({"title": title, "short_description": "Until then", "valid_to": until_day.format("%Y-%m-%d").to_string()}),
+    )
+    .await;
+    sign_in(&app, &server, "anna.byrne").await;
+    guest_writes(&server, "Could I have a late checkout? 🙂").await;
+    until(
+        "signed in, the title counts the unread messages",
+        || async { app.title().await.unwrap_or_default().starts_with('(') },
+    )
+    .await;
+
+    open_screen(&app, "overview").await;
+    let expected = until_day.format("%d/%m/%Y").to_string();
+    until_explained(
+        "the Overview writes the offer's last day as dd/mm/yyyy",
+        || async {
+            text_of(&app, "[data-testid=overview-offers]")
+                .await
+                .contains(&format!("{title} (until {expected})"))
+        },
+        || async { text_of(&app, "[data-testid=overview-offers]").await },
+    )
+    .await;
+
+    open_screen(&app, "messages").await;
+    let time = app
+        .execute(
+            "const row = document.querySelector(`[data-testid=conversation][data-conversation-id='${arguments[0]}'] time`);
+             return row ? row.textContent.trim() : null;",
+            vec![Value::from(ROOM_102)],
+        )
+        .await
+        .unwrap();
+    let time = time.as_str().unwrap_or_default().to_owned();
+    let digits: Vec<&str> = time.split(':').collect();
+    assert!(
+        digits.len() == 2
+            && digits
+                .iter()
+                .all(|d| d.len() == 2 && d.chars().all(|c| c.is_ascii_digit())),
+        "today's message time is 24-hour HH:MM, not {time:?}"
+    );
+    assert_eq!(
+        app.execute("return document.documentElement.lang;", vec![])
+            .await
+            .unwrap(),
+        Value::from("en-IE"),
+        "the page's language is the computer's"
+    );
+    screenshot(&app, "83-messages-irish-dates").await;
+
+    // The hotel's time zone is the computer's (the server names none), not UTC.
+    open_screen(&app, "settings").await;
+    click(&app, "[data-testid=display-settings] summary").await;
+    let zone = || async {
+        app.execute(
+            "const zone = document.querySelector('[data-testid=display-time-zone]'); return zone ? zone.value : null;",
+            vec![],
+        )
+        .await
+        .unwrap()
+    };
+    until_explained(
+        "the display's time zone is the computer's",
+        || async { zone().await == "Europe/Dublin" },
+        || async { zone().await.to_string() },
+    )
+    .await;
+
+    // Signed out: the title loses its count.
+    click(&app, "[data-testid=sign-out]").await;
+    until("the sign-in screen's title has no count", || async {
+        app.title().await.unwrap_or_default() == "HotelMate Desk"
+    })
+    .await;
+    app.close().await.unwrap();
+    server.shutdown().await;
+}
