@@ -95,6 +95,7 @@ export type {
   TeamMember,
   UiError,
   HotelDetails,
+  Generation,
 } from "./generated";
 
 /** The editable fields of an offer (API.md §3.1). */

@@ -62,14 +62,6 @@ impl Generation {
         }
     }
 
-    /// How About names it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Classic => "HotelMate (2025 server)",
-            Self::Hotelmate2026 => "HotelMate (2026 server)",
-        }
-    }
-
     /// The name the session is stored under.
     pub(crate) fn stored_name(self) -> &'static str {
         match self {

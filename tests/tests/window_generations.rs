@@ -1,0 +1,59 @@
+//! The desk in the real window on a 2026 HotelMate server (the sandbox playing API.md §10): a
+//! regular receptionist signs in, About names the server, the Offers screen says in words that
+//! this server has none, and the team shows. Screenshot under target/e2e/.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use hotelmate_e2e::{open_screen, screenshot, sign_in, text_of, until, AppProfile, Driver};
+use hotelmate_sandbox::{Generation, Sandbox};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn window_a_receptionist_on_a_2026_server_is_told_what_it_has_not() {
+    let server =
+        Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
+            .await
+            .unwrap();
+    let profile = AppProfile::new("generation-2026");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in(&app, &server, "anna.byrne").await;
+
+    open_screen(&app, "offers").await;
+    until(
+        "the Offers screen says this server has no offers",
+        || async {
+            text_of(&app, "[data-testid=area-unavailable]")
+                .await
+                .contains("This HotelMate server has no offers")
+        },
+    )
+    .await;
+    let offer_to_create = app
+        .find(fantoccini::Locator::Css("[data-testid=new-offer]"))
+        .await
+        .is_ok();
+    assert!(!offer_to_create, "no New offer on a server without offers");
+    screenshot(&app, "45-offers-on-a-2026-server").await;
+
+    open_screen(&app, "team").await;
+    until("the team shows", || async {
+        app.execute(
+            "return document.querySelectorAll('[data-testid=team-member]').length;",
+            vec![],
+        )
+        .await
+        .ok()
+        .and_then(|n| n.as_u64())
+        .is_some_and(|n| n > 1)
+    })
+    .await;
+
+    open_screen(&app, "settings").await;
+    until("About names the server's generation", || async {
+        text_of(&app, "[data-testid=about-server-generation]")
+            .await
+            .contains("HotelMate 2026")
+    })
+    .await;
+    app.close().await.unwrap();
+    server.shutdown().await;
+}
