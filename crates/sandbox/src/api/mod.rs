@@ -330,9 +330,10 @@ async fn finish(
 }
 
 /// What the 2026 backend no longer serves (API.md §10.1 and §10.2): offers, the old galleries,
-/// the public settings and page, and the `/api/chat/` and `/api/attendance/` mounts. Each
-/// answers the 404 of a route that does not exist.
+/// the public settings and page, the `/api/chat/` and `/api/attendance/` mounts, and the token
+/// clock toggle of Decision 5. Each answers the 404 of a route that does not exist.
 fn removed_in_2026(path: &str) -> bool {
+    let token_clock = path.starts_with("/api/staff/") && path.ends_with("/clock/");
     let staff_hotel = path
         .strip_prefix("/api/staff/hotel/")
         .and_then(|rest| rest.split_once('/'))
@@ -340,6 +341,7 @@ fn removed_in_2026(path: &str) -> bool {
     let removed_staff = staff_hotel
         .is_some_and(|rest| rest.starts_with("offers/") || rest.starts_with("galleries/"));
     removed_staff
+        || token_clock
         || path.starts_with("/api/hotel/public/")
         || path.starts_with("/api/chat/")
         || path.starts_with("/api/attendance/")
