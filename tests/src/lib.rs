@@ -1001,6 +1001,28 @@ pub fn launch_again(profile: &AppProfile, args: &[&str]) -> std::process::ExitSt
     }
 }
 
+/// Ctrl+Shift+L, typed on the keyboard: the reception display asks who is leaving.
+pub async fn press_leave_keys(app: &Client) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    use fantoccini::key::Key;
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down {
+            value: Key::Control.into(),
+        })
+        .then(KeyAction::Down {
+            value: Key::Shift.into(),
+        })
+        .then(KeyAction::Down { value: 'L' })
+        .then(KeyAction::Up { value: 'L' })
+        .then(KeyAction::Up {
+            value: Key::Shift.into(),
+        })
+        .then(KeyAction::Up {
+            value: Key::Control.into(),
+        });
+    app.perform_actions(keys).await.unwrap();
+}
+
 /// Sets the reception display's PIN in the desk window's settings, as a manager does.
 pub async fn set_display_pin(app: &Client, pin: &str) {
     click(app, "[data-testid=display-settings] summary").await;
