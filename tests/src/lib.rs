@@ -350,6 +350,19 @@ pub async fn text_of(client: &Client, css: &str) -> String {
     with_element(client, css, |element| async move { element.text().await }).await
 }
 
+/// The whole text of the element `css` (its `textContent`), if it is there: for a line clipped
+/// with an ellipsis, whose words WebDriver's visible-text rule does not return.
+pub async fn content_of(client: &Client, css: &str) -> Option<String> {
+    client
+        .execute(
+            "return document.querySelector(arguments[0])?.textContent ?? null;",
+            vec![serde_json::Value::from(css)],
+        )
+        .await
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+}
+
 /// Waits until `css` shows exactly `expected`.
 pub async fn wait_for_text(client: &Client, css: &str, expected: &str) {
     let deadline = Instant::now() + UI_TIMEOUT;
