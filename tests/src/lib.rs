@@ -1014,6 +1014,18 @@ pub fn launch_again(profile: &AppProfile, args: &[&str]) -> std::process::ExitSt
     }
 }
 
+/// The desk window's visibility as its page sees it ("visible" or "hidden"); the desk window
+/// is then the one driven.
+pub async fn desk_visibility(app: &Client) -> String {
+    switch_to(app, false).await;
+    app.execute("return document.visibilityState;", vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// Ctrl+Shift+L, typed on the keyboard: the reception display asks who is leaving.
 pub async fn press_leave_keys(app: &Client) {
     use fantoccini::actions::{InputSource, KeyAction, KeyActions};

@@ -8,10 +8,11 @@
 
 use std::time::Instant;
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use hotelmate_e2e::{
-    click, describe_display, display_state, on_offer_row, press_leave_keys, row_titles, screenshot,
-    sign_in, switch_to, text_of, type_into, until, until_explained, AppProfile, Driver,
+    click, describe_display, desk_visibility, display_state, on_offer_row, press_leave_keys,
+    row_titles, screenshot, sign_in, switch_to, text_of, type_into, until, until_explained,
+    AppProfile, Driver,
 };
 use hotelmate_sandbox::Sandbox;
 use serde_json::Value;
@@ -95,17 +96,6 @@ async fn window_the_display_shows_todays_offers_with_photos_follows_the_desk_and
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     screenshot(&app, "51-reception-display-offline").await;
     app.close().await.unwrap();
-}
-
-/// The desk window's visibility as its page sees it ("visible" or "hidden").
-async fn desk_visibility(app: &Client) -> String {
-    switch_to(app, false).await;
-    app.execute("return document.visibilityState;", vec![])
-        .await
-        .unwrap()
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
 }
 
 /// Issue 25.1: no PIN is set (the default) and the server is gone; the display is still left
