@@ -65,9 +65,17 @@ pub fn open(app: &AppHandle) -> Result<(), String> {
     let window = app
         .get_webview_window(DISPLAY)
         .ok_or("the reception display window is missing from this build")?;
+    let desk = app.state::<Desk>();
+    // A kiosk nobody could leave during an outage is never started.
+    if let Some(why) = desk
+        .display()
+        .cannot_start()
+        .map_err(|error| error.to_string())?
+    {
+        return Err(why);
+    }
     let kiosk = app.state::<Kiosk>();
     let first = !std::mem::replace(&mut *lock(&kiosk.shown), true);
-    let desk = app.state::<Desk>();
     desk.set_toasts_paused(true);
     let monitor = desk.display().settings().ok().and_then(|s| s.monitor);
     if let Some(name) = monitor {

@@ -350,6 +350,19 @@ pub async fn text_of(client: &Client, css: &str) -> String {
     with_element(client, css, |element| async move { element.text().await }).await
 }
 
+/// The whole text of the element `css` (its `textContent`), if it is there: for a line clipped
+/// with an ellipsis, whose words WebDriver's visible-text rule does not return.
+pub async fn content_of(client: &Client, css: &str) -> Option<String> {
+    client
+        .execute(
+            "return document.querySelector(arguments[0])?.textContent ?? null;",
+            vec![serde_json::Value::from(css)],
+        )
+        .await
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+}
+
 /// Waits until `css` shows exactly `expected`.
 pub async fn wait_for_text(client: &Client, css: &str, expected: &str) {
     let deadline = Instant::now() + UI_TIMEOUT;
@@ -1014,6 +1027,40 @@ pub async fn open_screen(app: &Client, screen: &str) {
         })
         .await;
     }
+}
+
+/// The desk window's visibility as its page sees it ("visible" or "hidden"); the desk window
+/// is then the one driven.
+pub async fn desk_visibility(app: &Client) -> String {
+    switch_to(app, false).await;
+    app.execute("return document.visibilityState;", vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Ctrl+Shift+L, typed on the keyboard: the reception display asks who is leaving.
+pub async fn press_leave_keys(app: &Client) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    use fantoccini::key::Key;
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down {
+            value: Key::Control.into(),
+        })
+        .then(KeyAction::Down {
+            value: Key::Shift.into(),
+        })
+        .then(KeyAction::Down { value: 'L' })
+        .then(KeyAction::Up { value: 'L' })
+        .then(KeyAction::Up {
+            value: Key::Shift.into(),
+        })
+        .then(KeyAction::Up {
+            value: Key::Control.into(),
+        });
+    app.perform_actions(keys).await.unwrap();
 }
 
 /// Sets the reception display's PIN on the Settings screen, as a manager does.

@@ -1,14 +1,18 @@
 //! The reception display in the real window: it shows the hotel's hero image, the offers a
 //! guest can book today with their photos, and who is on duty; an offer switched off on the desk
 //! leaves the display at once (the time it took is printed); reopened with the server gone, it
-//! shows every photo from the desk's own copies. Screenshots under target/e2e/.
+//! shows every photo from the desk's own copies. With no PIN set and the server gone, the staff
+//! member who signed in on this computer leaves the display with their password, and a wrong
+//! one is refused in words (issue 25.1). Screenshots under target/e2e/.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Instant;
 
+use fantoccini::Locator;
 use hotelmate_e2e::{
-    click, describe_display, display_state, on_offer_row, row_titles, screenshot, sign_in,
-    switch_to, until, until_explained, AppProfile, Driver,
+    click, describe_display, desk_visibility, display_state, on_offer_row, press_leave_keys,
+    row_titles, screenshot, sign_in, switch_to, text_of, type_into, until, until_explained,
+    AppProfile, Driver,
 };
 use hotelmate_sandbox::Sandbox;
 use serde_json::Value;
@@ -91,5 +95,64 @@ async fn window_the_display_shows_todays_offers_with_photos_follows_the_desk_and
     .await;
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     screenshot(&app, "51-reception-display-offline").await;
+    app.close().await.unwrap();
+}
+
+/// Issue 25.1: no PIN is set (the default) and the server is gone; the display is still left
+/// by the staff member who signed in on this computer, with their password.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_with_no_pin_and_no_server_staff_who_signed_in_here_leave_the_display() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let profile = AppProfile::new("display-outage");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in(&app, &server, "anna.byrne").await;
+    click(&app, "[data-testid=open-display]").await;
+    switch_to(&app, true).await;
+    until("the desk window is hidden behind the display", || async {
+        desk_visibility(&app).await == "hidden"
+    })
+    .await;
+
+    server.shutdown().await;
+    switch_to(&app, true).await;
+    press_leave_keys(&app).await;
+    until("the display asks who is leaving", || async {
+        app.find(Locator::Css("[data-testid=leave-username]"))
+            .await
+            .is_ok()
+    })
+    .await;
+    assert!(
+        app.find(Locator::Css("[data-testid=leave-pin]"))
+            .await
+            .is_err(),
+        "no PIN is set, so none is asked for"
+    );
+    type_into(&app, "[data-testid=leave-username]", "anna.byrne").await;
+    type_into(&app, "[data-testid=leave-password]", "not-her-password").await;
+    click(&app, "[data-testid=leave-submit]").await;
+    until("a wrong password is refused in words", || async {
+        text_of(&app, "[data-testid=leave-error]").await
+            == "That password is not right for anna.byrne."
+    })
+    .await;
+    screenshot(&app, "52-display-leave-offline-wrong-password").await;
+    assert_eq!(desk_visibility(&app).await, "hidden", "still the display");
+
+    switch_to(&app, true).await;
+    type_into(&app, "[data-testid=leave-password]", "killarney-demo").await;
+    let asked = Instant::now();
+    click(&app, "[data-testid=leave-submit]").await;
+    until("her password shows the desk again, offline", || async {
+        desk_visibility(&app).await == "visible"
+    })
+    .await;
+    println!(
+        "leaving the display offline with a kept sign-in took {} ms",
+        asked.elapsed().as_millis()
+    );
     app.close().await.unwrap();
 }

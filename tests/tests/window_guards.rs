@@ -10,25 +10,13 @@
 //!   menu is replaced by the desk's own.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use fantoccini::Client;
 use hotelmate_e2e::{
-    click, launch_again, screenshot, set_display_pin, switch_to, text_of, type_into, until,
-    wait_for_text, AppProfile, Driver,
+    click, desk_visibility, launch_again, screenshot, set_display_pin, switch_to, text_of,
+    type_into, until, wait_for_text, AppProfile, Driver,
 };
 use serde_json::Value;
 
 const PIN: &str = "246813";
-
-/// The desk window's visibility as its page sees it ("visible" or "hidden").
-async fn desk_visibility(app: &Client) -> String {
-    switch_to(app, false).await;
-    app.execute("return document.visibilityState;", vec![])
-        .await
-        .unwrap()
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn window_while_the_display_shows_the_desk_is_reached_only_through_its_pin() {

@@ -11,13 +11,11 @@
 
 use std::time::{Duration, Instant};
 
-use fantoccini::actions::{InputSource, KeyAction, KeyActions};
-use fantoccini::key::Key;
 use fantoccini::Client;
 use hotelmate_e2e::{
-    as_user_at, click, describe_display, display_state, on_offer_row, row_titles, screenshot,
-    set_display_pin, sign_in_with_key, switch_to, text_of, type_into, until, until_explained,
-    AppProfile, CutProxy, Driver, ScreenSaverStandIn, StandaloneSandbox,
+    as_user_at, click, describe_display, display_state, on_offer_row, press_leave_keys, row_titles,
+    screenshot, set_display_pin, sign_in_with_key, switch_to, text_of, type_into, until,
+    until_explained, AppProfile, CutProxy, Driver, ScreenSaverStandIn, StandaloneSandbox,
 };
 use serde_json::Value;
 
@@ -47,26 +45,6 @@ async fn on_server(server: &StandaloneSandbox, title: &str) -> Option<bool> {
         .iter()
         .find(|o| o["title"] == title)?["is_active"]
         .as_bool()
-}
-
-/// Ctrl+Shift+L, typed on the keyboard.
-async fn press_leave_keys(app: &Client) {
-    let keys = KeyActions::new("keyboard".into())
-        .then(KeyAction::Down {
-            value: Key::Control.into(),
-        })
-        .then(KeyAction::Down {
-            value: Key::Shift.into(),
-        })
-        .then(KeyAction::Down { value: 'L' })
-        .then(KeyAction::Up { value: 'L' })
-        .then(KeyAction::Up {
-            value: Key::Shift.into(),
-        })
-        .then(KeyAction::Up {
-            value: Key::Control.into(),
-        });
-    app.perform_actions(keys).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -174,6 +174,19 @@ async fn window_a_guest_writes_one_toast_opens_the_thread_and_a_reply_cut_off_ar
             .any(|(t, s)| t.contains(&reply) && (s == "waiting" || s == "checking"))
     })
     .await;
+    // Offline it says it waits, never "Sending…" for as long as the outage lasts (issue 25.7).
+    until("the reply says it waits to be sent", || async {
+        app.execute(
+            "return [...document.querySelectorAll('[data-testid=message-status]')]
+               .filter(s => s.closest('[data-status]')?.textContent.includes(arguments[0]))
+               .map(s => s.textContent.trim());",
+            vec![Value::from(reply.as_str())],
+        )
+        .await
+        .unwrap()
+            == Value::from(vec!["Waiting to be sent"])
+    })
+    .await;
     screenshot(&app, "51-messages-reply-waiting").await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert!(

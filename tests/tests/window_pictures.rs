@@ -1,7 +1,9 @@
 //! The Pictures screen in the real window: the hotel's image slots, every gallery with its
 //! images (a lightbox with the arrow keys) and the room types, all from the desk's own copies;
-//! a hero image picked offline waits, then reaches the server once the network returns.
-//! Screenshots under target/e2e/.
+//! a hero image picked offline waits, then reaches the server once the network returns. The
+//! section tabs scroll the screen's own pane (the header stays); photos added offline say they
+//! wait for the network, are counted right, and land at the end in the order picked; a file
+//! that is not there is said in words (issue 25.6). Screenshots under target/e2e/.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use fantoccini::Client;
@@ -269,6 +271,240 @@ async fn window_pictures_show_offline_and_a_hero_picked_offline_reaches_the_serv
             .is_some_and(|galleries| galleries.iter().any(|g| g["name"] == "Terrace"))
     })
     .await;
+    app.close().await.unwrap();
+    server.shutdown().await;
+}
+
+/// The blue of the `n`th photo picked (the server renames files, so colour tells them apart).
+fn blue_of(n: u32) -> u8 {
+    [20, 80, 140, 200, 250][n as usize]
+}
+
+/// A photo of its own for `n`: its blue is [`blue_of`] `n`.
+fn gallery_photo(n: u32) -> std::path::PathBuf {
+    let path = artifacts_dir().join(format!("picked-{n}.jpg"));
+    let picture = image::RgbImage::from_fn(900, 600, |x, y| {
+        image::Rgb([(x / 4) as u8, (y / 3) as u8, blue_of(n)])
+    });
+    image::DynamicImage::ImageRgb8(picture).save(&path).unwrap();
+    path
+}
+
+/// The average blue of the picture at `url`.
+async fn blue_at(url: &str) -> u8 {
+    let bytes = reqwest::get(url).await.unwrap().bytes().await.unwrap();
+    let picture = image::load_from_memory(&bytes).unwrap().to_rgb8();
+    let sum: u64 = picture.pixels().map(|p| u64::from(p[2])).sum();
+    u8::try_from(sum / u64::from(picture.width() * picture.height())).unwrap()
+}
+
+/// The first gallery's images on the server, in its order: (id, address).
+async fn server_images(
+    server: &hotelmate_sandbox::SandboxHandle,
+    gallery: i64,
+) -> Vec<(i64, String)> {
+    as_user(
+        server,
+        "anna.byrne",
+        Method::GET,
+        &format!("/api/staff/hotel/killarney/galleries/{gallery}/"),
+    )
+    .await["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["id"].as_i64().unwrap(),
+                i["image_url"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The first gallery's upload rows (each one's words) and its summary line.
+async fn upload_words(app: &Client) -> (Vec<String>, String) {
+    let value = app
+        .execute(
+            "const g = document.querySelector('[data-testid=gallery]');
+             const rows = [...g.querySelectorAll('[data-testid=upload]')]
+               .map(r => r.querySelector('.upload-state')?.textContent.trim() ?? '');
+             return [rows, g.querySelector('[data-testid=upload-summary]')?.textContent.trim() ?? ''];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    (
+        value[0]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap_or_default().to_owned())
+            .collect(),
+        value[1].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+/// Issue 25.6 in the real window.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_pictures_scroll_their_own_pane_and_photos_added_offline_are_told_right_and_land_in_order(
+) {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let profile = AppProfile::new("pictures-pane");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in_through(&app, &server, proxy.addr(), "sean.murphy").await;
+    click(&app, "[data-testid=nav-pictures]").await;
+    until("the galleries and room types show", || async {
+        let (galleries, _, rooms) = shown(&app).await;
+        galleries >= 1 && rooms >= 1
+    })
+    .await;
+
+    // The section tabs scroll the screen's own pane, never the window.
+    click(&app, "[data-testid=jump-rooms]").await;
+    let layout = || async {
+        app.execute(
+            "const pane = document.querySelector('.screen');
+             const title = document.getElementById('room-types-title');
+             return [window.scrollY, document.scrollingElement.scrollTop,
+                     document.querySelector('header.top-bar').getBoundingClientRect().top,
+                     window.innerHeight - document.querySelector('[data-testid=status-bar]').getBoundingClientRect().bottom,
+                     pane.scrollTop,
+                     title.getBoundingClientRect().top - pane.getBoundingClientRect().top];",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect::<Vec<f64>>()
+    };
+    until("the room types come up in the pane", || async {
+        let now = layout().await;
+        now[4] > 0.0 && (0.0..160.0).contains(&now[5])
+    })
+    .await;
+    // The smooth scroll has settled.
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    let [window_y, document_top, header_top, strip, _, _] = layout().await[..] else {
+        panic!("six measures");
+    };
+    assert_eq!(
+        (window_y, document_top),
+        (0.0, 0.0),
+        "the window does not scroll"
+    );
+    assert_eq!(header_top, 0.0, "the header stays");
+    assert!(
+        strip.abs() < 1.0,
+        "no blank strip under the status bar ({strip} px)"
+    );
+    screenshot(&app, "66-pictures-room-types-tab").await;
+    click(&app, "[data-testid=jump-galleries]").await;
+
+    // Three photos added offline: each says it waits for the network, and the summary counts
+    // all three.
+    let gallery: i64 = app
+        .execute(
+            "return Number(document.querySelector('[data-testid=gallery]').dataset.galleryId);",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap();
+    let before = server_images(&server, gallery).await;
+    proxy.cut();
+    until("the desk knows it is offline", || async {
+        hotelmate_e2e::text_of(&app, "[data-testid=connection-state]")
+            .await
+            .starts_with("Offline")
+    })
+    .await;
+    let files: Vec<String> = (0..3)
+        .map(|n| gallery_photo(n).display().to_string())
+        .collect();
+    type_into(
+        &app,
+        "[data-testid=gallery] [data-testid=gallery-upload-input]",
+        &files.join("\n"),
+    )
+    .await;
+    let waiting = "0 of 3 uploaded · offline: the rest are sent when the connection returns";
+    until_explained(
+        "three photos wait for the network, counted right",
+        || async {
+            let (rows, summary) = upload_words(&app).await;
+            rows.len() == 3
+                && rows.iter().all(|w| w == "Waiting for the network")
+                && summary == waiting
+        },
+        || async { format!("{:?}", upload_words(&app).await) },
+    )
+    .await;
+    screenshot(&app, "67-gallery-offline-waiting").await;
+
+    // A file that is not where it was picked (moved meanwhile, or its path mistyped).
+    let gone = artifacts_dir().join("moved-away.jpg");
+    std::fs::copy(gallery_photo(3), &gone).unwrap();
+    let first = artifacts_dir().join("picked-first.jpg");
+    std::fs::copy(gallery_photo(4), &first).unwrap();
+    type_into(
+        &app,
+        "[data-testid=gallery] [data-testid=gallery-upload-input]",
+        &format!("{}\n{}", first.display(), gone.display()),
+    )
+    .await;
+    std::fs::remove_file(&gone).unwrap();
+    until_explained(
+        "the missing file is said in words",
+        || async {
+            app.execute(
+                "return [...document.querySelectorAll('[data-testid=gallery] [data-testid=upload-message]')].map(m => m.textContent).join(' ');",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_str()
+            .is_some_and(|t| t.contains("“moved-away.jpg”"))
+        },
+        || async { format!("{:?}", upload_words(&app).await) },
+    )
+    .await;
+    let (_, summary) = upload_words(&app).await;
+    assert!(
+        summary.starts_with("0 of 5 uploaded · 1 needs your attention"),
+        "{summary}"
+    );
+    screenshot(&app, "68-gallery-file-not-there").await;
+    click(&app, "[data-testid=gallery] [data-testid=upload-dismiss]").await;
+
+    // Back online: they land at the end, in the order picked.
+    proxy.restore();
+    until("the photos reach the server", || async {
+        server_images(&server, gallery).await.len() == before.len() + 4
+    })
+    .await;
+    let after = server_images(&server, gallery).await;
+    assert_eq!(after[..before.len()], before[..], "the gallery's own first");
+    let mut blues = Vec::new();
+    for (_, url) in &after[before.len()..] {
+        blues.push(blue_at(url).await);
+    }
+    let picked = [0, 1, 2, 4].map(blue_of);
+    assert!(
+        blues
+            .iter()
+            .zip(picked)
+            .all(|(blue, wanted)| blue.abs_diff(wanted) < 12),
+        "in the order picked: blues {blues:?}, picked {picked:?}"
+    );
     app.close().await.unwrap();
     server.shutdown().await;
 }

@@ -1,15 +1,17 @@
 //! The Team screen in the real window: a colleague clocks in through the server and the board
 //! changes (the time it took is printed); my clock button toggles and the server agrees; a server
 //! that clocks only by face gets its message; the board opens after a restart with the server
-//! gone, marked "as of". Screenshots under target/e2e/.
+//! gone, marked "as of". Connected with live updates, the board never says it is a copy however
+//! long ago it was read whole; a server that goes silent is no longer called "Connected" and
+//! the board then says "as of" (issue 25.3). Screenshots under target/e2e/.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use fantoccini::Client;
 use hotelmate_e2e::{
-    as_user, click, screenshot, sign_in, switch_to, text_of, until, wait_for_text, AppProfile,
-    Driver,
+    as_user, click, content_of, screenshot, sign_in, sign_in_through, switch_to, text_of, until,
+    wait_for_text, AppProfile, CutProxy, Driver,
 };
 use hotelmate_sandbox::{Sandbox, SandboxHandle};
 use reqwest::Method;
@@ -118,6 +120,26 @@ async fn window_the_board_follows_colleagues_and_my_clock_reaches_the_server() {
         my_button(&app).await == ("Clock in".to_owned(), false)
     })
     .await;
+    // It says what it did and when, and its tooltip follows (issue 25.7).
+    until("the button says when I clocked out", || async {
+        content_of(&app, "[data-testid=clock-note]")
+            .await
+            .is_some_and(|note| note.starts_with("Clocked out at "))
+    })
+    .await;
+    let note = content_of(&app, "[data-testid=clock-note]").await.unwrap();
+    let tooltip = app
+        .execute(
+            "return document.querySelector('[data-testid=clock-button]').title;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        tooltip.as_str(),
+        Some(format!("{note}. Click to clock in (start your shift)").as_str())
+    );
+    screenshot(&app, "46-clocked-out-at").await;
     assert!(
         !server_duty(&server, "anna.byrne").await,
         "the server agrees"
@@ -127,13 +149,9 @@ async fn window_the_board_follows_colleagues_and_my_clock_reaches_the_server() {
     server.set_token_clock(false);
     click(&app, "[data-testid=clock-button]").await;
     until("the button says where this server clocks staff", || async {
-        app.find(fantoccini::Locator::Css("[data-testid=clock-note]"))
+        content_of(&app, "[data-testid=clock-note]")
             .await
-            .ok()
-            .is_some()
-            && text_of(&app, "[data-testid=clock-note]")
-                .await
-                .contains("face-recognition terminal")
+            .is_some_and(|note| note.contains("face-recognition terminal"))
     })
     .await;
     assert_eq!(my_button(&app).await, ("Clock in".to_owned(), true));
@@ -195,4 +213,89 @@ async fn window_the_board_follows_colleagues_and_my_clock_reaches_the_server() {
     .await;
     screenshot(&app, "42-team-offline").await;
     app.close().await.unwrap();
+}
+
+/// Whether the Team screen says its board is a copy ("As of 14:02: …").
+async fn says_as_of(app: &Client) -> bool {
+    app.find(fantoccini::Locator::Css("[data-testid=team-as-of]"))
+        .await
+        .is_ok()
+}
+
+/// Issue 25.3: the status never contradicts itself. Connected with live updates for longer
+/// than the two minutes after which a copy without them says "as of", the board never says it
+/// is a copy. A server that stops answering (connections held open, nothing answered) is no
+/// longer "Connected" once a request goes unanswered (the desk asks at least once a minute),
+/// and only then does the board say "as of"; when the server answers again, both say so.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_a_live_board_never_says_it_is_a_copy_and_a_silent_server_is_not_connected() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let profile = AppProfile::new("team-status");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in_through(&app, &server, proxy.addr(), "anna.byrne").await;
+    click(&app, "[data-testid=nav-team]").await;
+    until("the board shows the team", || async {
+        on_board(&app, "Seán Murphy").await == Some(true)
+    })
+    .await;
+
+    let live = Instant::now();
+    while live.elapsed() < Duration::from_secs(130) {
+        assert_eq!(
+            text_of(&app, "[data-testid=connection-state]").await,
+            "Connected"
+        );
+        assert!(
+            !says_as_of(&app).await,
+            "connected and live, the board is no copy ({} s in)",
+            live.elapsed().as_secs()
+        );
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+    screenshot(&app, "44-team-live-after-two-minutes").await;
+
+    proxy.freeze();
+    let frozen = Instant::now();
+    loop {
+        let state = text_of(&app, "[data-testid=connection-state]").await;
+        if state != "Connected" {
+            break;
+        }
+        assert!(
+            frozen.elapsed() < Duration::from_secs(90),
+            "a silent server is still called Connected after {} s",
+            frozen.elapsed().as_secs()
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    println!(
+        "a silent server stopped being called Connected after {} ms",
+        frozen.elapsed().as_millis()
+    );
+    until("the board says it is a copy", || says_as_of(&app)).await;
+    let state = text_of(&app, "[data-testid=connection-state]").await;
+    let reason = content_of(&app, "[data-testid=connection-reason]")
+        .await
+        .unwrap_or_default();
+    println!("the status bar then says: {state} · {reason}");
+    assert!(state.starts_with("Offline since "), "{state}");
+    assert!(
+        reason == "The hotel's server is not answering."
+            || reason == "No connection to the hotel's server.",
+        "{reason}"
+    );
+    screenshot(&app, "45-team-silent-server").await;
+
+    proxy.thaw();
+    wait_for_text(&app, "[data-testid=connection-state]", "Connected").await;
+    until("the board is no copy again", || async {
+        !says_as_of(&app).await
+    })
+    .await;
+    app.close().await.unwrap();
+    server.shutdown().await;
 }

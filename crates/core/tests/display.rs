@@ -89,6 +89,73 @@ async fn the_display_is_left_only_with_its_pin_or_a_sign_in_of_this_hotels_staff
     server.shutdown().await;
 }
 
+/// Issue 25.1: with no PIN set and no network, the staff who signed in on this computer still
+/// leave the display with their password (checked against the slow hash kept at their sign-in;
+/// neither the password nor a token is kept), a wrong password is refused in words, and a
+/// stranger to this computer is told why, without a word of a PIN that does not exist.
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_who_signed_in_here_leave_the_display_during_an_outage_with_no_pin_set() {
+    let server = sandbox().await;
+    let (desk, dir) = desk("display-offline");
+    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
+    sign_in(&desk, &server, server.addr(), "anna.byrne").await;
+    let display = desk.display();
+    let settings = display.settings().unwrap();
+    assert!(!settings.has_pin);
+    assert_eq!(settings.left_offline_by, ["anna.byrne", "sean.murphy"]);
+    assert_eq!(
+        display.cannot_start().unwrap(),
+        None,
+        "someone can leave it offline"
+    );
+    for entry in walk(dir.path()) {
+        let bytes = std::fs::read(&entry).unwrap();
+        assert!(
+            !bytes
+                .windows(PASSWORD.len())
+                .any(|w| w == PASSWORD.as_bytes()),
+            "no password is kept in {}",
+            entry.display()
+        );
+    }
+
+    server.shutdown().await;
+    let guess = LeaveDisplay {
+        pin: None,
+        username: Some("sean.murphy".into()),
+        password: Some("guess".into()),
+    };
+    let wrong = display.leave(&guess).await.unwrap_err();
+    assert_eq!(
+        wrong.to_string(),
+        "That password is not right for sean.murphy"
+    );
+    display.leave(&staff("sean.murphy")).await.unwrap();
+    display.leave(&staff("anna.byrne")).await.unwrap();
+    let stranger = display.leave(&staff("ciara.walsh")).await.unwrap_err();
+    let words = stranger.to_string();
+    assert!(
+        words.contains("cannot be reached")
+            && words.contains("ciara.walsh has not signed in on this computer"),
+        "{words}"
+    );
+    assert!(!words.contains("PIN"), "no PIN is set: {words}");
+    desk.shutdown().await;
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
 /// Issue 28.9: five wrong tries lock the display for a minute, and each further five double
 /// the wait; staff passwords count as PIN guesses do (twelve went through in a tenth of a
 /// second before). The right PIN waits for the lock like any other.

@@ -173,6 +173,36 @@ async fn photos_added_offline_reach_the_gallery_once_after_a_restart_and_the_net
         10,
         "ten upload requests, none sent twice"
     );
+    // Issue 25.6: at the end of the gallery, in the order added (three go at once, and the
+    // server would put each first, or where its answer happened to come).
+    let now = server_gallery(&server, &tok, gallery.id).await;
+    assert_eq!(
+        on_server[..before.len()],
+        before[..],
+        "the gallery's own first"
+    );
+    let mut shades = Vec::new();
+    for image in &now["images"].as_array().unwrap()[before.len()..] {
+        let url = image["image_url"].as_str().unwrap();
+        let bytes = reqwest::get(url).await.unwrap().bytes().await.unwrap();
+        let picture = image::load_from_memory(&bytes).unwrap().to_rgb8();
+        shades.push(i32::from(
+            picture.get_pixel(picture.width() / 2, picture.height() / 2)[0],
+        ));
+    }
+    assert!(
+        shades
+            .iter()
+            .zip((0..10).map(|n| n * 20))
+            .all(|(shade, added)| (shade - added).abs() <= 8),
+        "in the order added: shades {shades:?}; places {:?}",
+        now["images"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["display_order"].clone())
+            .collect::<Vec<_>>()
+    );
     eventually(
         "the colleague's desk shows them without a refresh",
         WAIT,

@@ -523,3 +523,150 @@ fn without_a_keyring_sign_in_fails_clearly_and_writes_the_token_nowhere() {
         }
     }
 }
+
+/// Every address of a picture the desk shows (offers, hotel images, galleries, room types).
+fn picture_addresses(desk: &Desk) -> String {
+    let offers = serde_json::to_string(&desk.offers().list().unwrap()).unwrap();
+    let pictures = serde_json::to_string(&desk.pictures().overview().unwrap()).unwrap();
+    offers + &pictures
+}
+
+/// The port of the first address on 127.0.0.1 in `text`.
+fn loopback_port(text: &str) -> Option<u16> {
+    let (_, rest) = text.split_once("http://127.0.0.1:")?;
+    rest.split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// The colleagues' changes the desk tells of (each would toast), collected as they come.
+#[derive(Clone, Default)]
+struct Told(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl Told {
+    fn follow(desk: &Desk) -> Self {
+        let told = Self::default();
+        let mut events = desk.subscribe();
+        let into = told.clone();
+        tokio::spawn(async move {
+            use tokio::sync::broadcast::error::RecvError;
+            loop {
+                match events.recv().await {
+                    Ok(DeskEvent::RemoteChange {
+                        resource,
+                        action,
+                        id,
+                        ..
+                    }) => into
+                        .0
+                        .lock()
+                        .unwrap()
+                        .push(format!("{resource:?} {id} {action}")),
+                    Ok(_) => {}
+                    // Missed events might have been changes: never a pass by not looking.
+                    Err(RecvError::Lagged(n)) => into.0.lock().unwrap().push(format!("{n} missed")),
+                    Err(RecvError::Closed) => return,
+                }
+            }
+        });
+        told
+    }
+
+    fn so_far(&self) -> Vec<String> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+/// Issue 25.8: the demo hotel starts on another port at each start, so every picture's address
+/// changes; a restart is nobody's change and tells of none. A colleague's real change after it
+/// is told once.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_restart_on_another_port_tells_of_no_colleagues_change_and_a_real_one_is_told_once() {
+    let fixture = Fixture::new();
+    let desk = fixture.desk();
+    desk.sign_in_demo().await.unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let before = loop {
+        let seen = picture_addresses(&desk);
+        let offers = desk.offers().list().unwrap();
+        if offers.len() >= 6 && seen.contains("/media/") {
+            if let Some(port) = loopback_port(&seen) {
+                break port;
+            }
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the demo hotel is read"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    desk.shutdown().await;
+    drop(desk);
+
+    let restarted = fixture.desk();
+    let told = Told::follow(&restarted);
+    restarted.resume().await.unwrap().expect("signed in");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let after = loop {
+        let seen = picture_addresses(&restarted);
+        if !seen.contains(&format!("127.0.0.1:{before}/")) {
+            if let Some(port) = loopback_port(&seen) {
+                break port;
+            }
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "every picture is read again from the restarted demo hotel"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_ne!(before, after, "the demo hotel moved to another port");
+    // What the reconcile still reads after the last address changed.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(
+        told.so_far(),
+        Vec::<String>::new(),
+        "a restart is nobody's change"
+    );
+
+    // A colleague renames an offer: told once.
+    let offer = restarted.offers().list().unwrap()[0].clone();
+    let base = format!("http://127.0.0.1:{after}");
+    let token: serde_json::Value = reqwest::Client::new()
+        .post(format!("{base}/api/staff/login/"))
+        .json(&serde_json::json!({"username": "sean.murphy", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let renamed = reqwest::Client::new()
+        .patch(format!(
+            "{base}/api/staff/hotel/killarney/offers/{}/",
+            offer.id
+        ))
+        .header(
+            "Authorization",
+            format!("Token {}", token["token"].as_str().unwrap()),
+        )
+        .json(&serde_json::json!({"title": "Renamed by a colleague"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(renamed.status().is_success(), "{}", renamed.status());
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while told.so_far().is_empty() {
+        assert!(tokio::time::Instant::now() < deadline, "the change is told");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let told = told.so_far();
+    assert_eq!(told.len(), 1, "told once: {told:?}");
+    assert!(
+        told[0].starts_with(&format!("Offers {} ", offer.id)),
+        "{told:?}"
+    );
+    restarted.shutdown().await;
+}

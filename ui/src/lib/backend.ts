@@ -146,7 +146,7 @@ async function call<K extends Plain>(command: K, ...args: ArgsOf<K>): Promise<Co
 /** The one way a file reaches the shell: its bytes as the raw request body (no JSON encoding of
  *  a large image); its name and the command's `headers` go as headers, URI-encoded. */
 async function upload<K extends Raw>(command: K, file: File, headers: HeadersOf<K>): Promise<Commands[K]["result"]> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
+  const bytes = await readFile(file);
   const encoded: Record<string, string> = { "file-name": encodeURIComponent(file.name) };
   for (const [name, value] of Object.entries(headers as Record<string, string | undefined>)) {
     if (value !== undefined) encoded[name] = encodeURIComponent(value);
@@ -155,6 +155,25 @@ async function upload<K extends Raw>(command: K, file: File, headers: HeadersOf<
     return await invoke<Commands[K]["result"]>(command, bytes, { headers: encoded });
   } catch (error) {
     throw asUiError(error);
+  }
+}
+
+/** A picked file's bytes. A file that is not there (a path typed wrong in the file dialog, or
+ *  moved since it was picked) is said in words, not as the web view's "The object can not be
+ *  found here.". */
+async function readFile(file: File): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await file.arrayBuffer());
+  } catch (error) {
+    const missing = error instanceof DOMException && error.name === "NotFoundError";
+    const failure: UiError = {
+      code: "file_unavailable",
+      field: "file",
+      message: missing
+        ? `There is no file “${file.name}” where it was picked: check its name and folder, then choose it again.`
+        : `“${file.name}” cannot be read (${error instanceof Error ? error.message : String(error)}); choose it again.`,
+    };
+    throw failure;
   }
 }
 

@@ -803,6 +803,11 @@ monitor: string | null,
  */
 has_pin: boolean, 
 /**
+ * The staff of this hotel who signed in on this computer lately, most recent first: they
+ * can leave the display with their password even when the server cannot be reached.
+ */
+left_offline_by: Array<string>, 
+/**
  * The settings above that this computer's IT set in the system settings file
  * (`is_display`, `pin`), which staff cannot change here.
  */

@@ -14,6 +14,9 @@ class OffersState {
   selected = $state<number | "new" | null>(null);
   /** Upload progress per offer id, 0..1. */
   progress = $state<Record<number, number>>({});
+  /** The last offer saved in the editor (its editor key) and its fields as saved, so the
+   *  editor says "Saved" until they change again. */
+  saved = $state<{ key: number; fields: string } | null>(null);
 
   /** Reloads overlap (events, saves); only the newest request's answer is applied. */
   #reads = new Newest();

@@ -1,13 +1,15 @@
 // Photos added to a gallery, from the moment they are picked or dropped until the core has them
 // as uploads (`GalleryView.uploads`): the core prepares each file (resizes it, up to a second
-// for a big photo), at most two at once, the rest waiting their turn here. A file the core
-// cannot take stays as a row with the reason until dismissed; it never holds back the others.
-// Also counts each batch ("3 of 10 uploaded") until all of it has reached the server.
+// for a big photo) one after the other, in the order they were picked (the order the core
+// queues them in, and so their order in the gallery), the rest waiting their turn here. A file
+// the core cannot take stays as a row with the reason until dismissed; it never holds back the
+// others. Also counts each batch ("3 of 10 uploaded") until all of it has reached the server.
 import { backend, type GalleryView, type UiError, asUiError } from "./backend";
 import { pictures } from "./pictures.svelte";
 
-/** Files handed to the core at once: two keep both cores busy without starving the window. */
-const MAX_PREPARING = 2;
+/** Files handed to the core at once: one, so they are queued in the order picked (the uploads
+ *  themselves still go several at a time). */
+const MAX_PREPARING = 1;
 
 /** A picked file the core does not have yet. */
 export type LocalUpload = {
@@ -30,11 +32,8 @@ export type LocalUpload = {
 
 /** The files of one gallery added while its previous ones were still on their way. */
 type Batch = {
-  total: number;
   /** Upload numbers of the batch's files the core took. */
   taken: number[];
-  /** Files the core could not take (shown until dismissed). */
-  failed: number;
 };
 
 /** How a gallery's batch is doing. */
@@ -60,9 +59,7 @@ class GalleryUploads {
     const key = pictures.keyOf("galleries", gallery.id);
     const current = this.batches[key];
     const running = current !== undefined && this.status(gallery)?.running === true;
-    const batch: Batch = running && current ? current : { total: 0, taken: [], failed: 0 };
-    batch.total += list.length;
-    this.batches[key] = batch;
+    this.batches[key] = running && current ? current : { taken: [] };
     for (const file of list) {
       this.rows.push({
         key: this.#nextKey++,
@@ -86,16 +83,26 @@ class GalleryUploads {
     return this.rows.filter((row) => row.gallery === key && (row.upload === null || !taken.has(row.upload)));
   }
 
+  /** The batch counted from what the gallery shows: every photo on its way is in the total,
+   *  also ones queued before this batch (after a restart, or an earlier batch still waiting). */
   status(gallery: GalleryView): BatchStatus | null {
     const key = pictures.keyOf("galleries", gallery.id);
     const batch = this.batches[key];
     if (!batch) return null;
-    const states = new Map(gallery.uploads.map((upload) => [upload.upload, upload.state]));
+    const states = new Set(gallery.uploads.map((upload) => upload.upload));
     const uploaded = batch.taken.filter((n) => !states.has(n)).length;
-    const refused = batch.taken.filter((n) => states.get(n) === "refused").length;
-    const moving = batch.taken.length - uploaded - refused;
-    const preparing = this.rows.some((row) => row.gallery === key && row.state === "preparing");
-    return { uploaded, total: batch.total, failed: batch.failed, refused, running: preparing || moving > 0 };
+    const refused = gallery.uploads.filter((upload) => upload.state === "refused").length;
+    const moving = gallery.uploads.length - refused;
+    const local = this.of(gallery);
+    const preparing = local.filter((row) => row.state === "preparing").length;
+    const failed = local.length - preparing;
+    return {
+      uploaded,
+      total: uploaded + moving + refused + preparing + failed,
+      failed,
+      refused,
+      running: preparing > 0 || moving > 0,
+    };
   }
 
   /** Forgets a batch that is over (its summary goes away). */
@@ -106,13 +113,7 @@ class GalleryUploads {
   /** Drops a row not taken by the core: from the queue, or (while the core prepares it) its
    *  result is cancelled when it comes. A failed row is dismissed. */
   drop(key: number): void {
-    const row = this.rows.find((r) => r.key === key);
-    if (!row) return;
-    const batch = this.batches[row.gallery];
-    if (batch) {
-      batch.total = Math.max(0, batch.total - 1);
-      if (row.state === "failed") batch.failed = Math.max(0, batch.failed - 1);
-    }
+    if (!this.rows.some((r) => r.key === key)) return;
     this.#remove(key);
   }
 
@@ -122,7 +123,6 @@ class GalleryUploads {
     const batch = this.batches[pictures.keyOf("galleries", gallery.id)];
     if (stopped && batch?.taken.includes(upload)) {
       batch.taken = batch.taken.filter((n) => n !== upload);
-      batch.total = Math.max(0, batch.total - 1);
     }
     await pictures.reload();
     return stopped;
@@ -156,8 +156,6 @@ class GalleryUploads {
       if (!row) return;
       row.state = "failed";
       row.message = asUiError(caught).message;
-      const batch = this.batches[gallery];
-      if (batch) batch.failed += 1;
       return;
     }
     const row = this.rows.find((r) => r.key === key);

@@ -209,23 +209,34 @@ impl ApiClient {
                 message: format!("{} have no image upload", resource.name),
             });
         };
-        self.post_file(resource, slug, id, action, file, progress)
-            .await
+        self.post_file(
+            resource,
+            slug,
+            id,
+            (action.0, action.1, &[]),
+            file,
+            progress,
+        )
+        .await
     }
 
     /// Posts one file as the file part `action.1` of the row action `action.0` (a gallery's
-    /// `upload_image/` with `image`), reporting progress as the body is sent.
+    /// `upload_image/` with `image`), with the text fields `action.2`, reporting progress as
+    /// the body is sent.
     pub(crate) async fn post_file(
         &self,
         resource: Resource,
         slug: &str,
         id: i64,
-        (action, field): (&str, &'static str),
+        (action, field, texts): (&str, &'static str, &[(&'static str, String)]),
         file: ImageFile,
         progress: Progress,
     ) -> Result<Value, ApiError> {
         let bytes = file.bytes.len();
-        let form = reqwest::multipart::Form::new().part(field, file_part(file, progress)?);
+        let form = texts.iter().fold(
+            reqwest::multipart::Form::new().part(field, file_part(file, progress)?),
+            |form, (name, value)| form.text(*name, value.clone()),
+        );
         self.multipart(
             Method::POST,
             &format!("{}{action}/", resource.item(slug, id)),

@@ -394,6 +394,14 @@ impl Desk {
             generation: login.generation,
             capabilities: login.capabilities.clone(),
         };
+        // Whoever signs in here can leave the reception display during an outage.
+        let hotel = crate::features::display::keys::hotel_of(&row);
+        if let Err(err) =
+            crate::features::display::keys::keep(&self.inner.cx.store, hotel, username, password)
+                .await
+        {
+            tracing::warn!(error = %err, "the staff key for the reception display was not kept");
+        }
         let _transition = self.inner.transitions.lock().await;
         self.stop_running().await;
         self.save_signed_in(&row, &login.token)?;

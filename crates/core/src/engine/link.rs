@@ -134,7 +134,11 @@ impl Link {
             };
         }
         match &self.socket {
-            Socket::Subscribed => ConnectionStatus::Online,
+            // Connected means the server answers requests, not only that the socket is up.
+            Socket::Subscribed => match self.http {
+                Http::Ok { .. } => ConnectionStatus::Online,
+                _ => ConnectionStatus::Unknown,
+            },
             Socket::Connecting => ConnectionStatus::Unknown,
             Socket::NotConfigured => match self.http {
                 Http::Ok { .. } => ConnectionStatus::LiveOff {
@@ -253,6 +257,7 @@ mod tests {
     #[test]
     fn connected_arriving_after_subscribed_does_not_undo_it() {
         let mut link = Link::new(Socket::Connecting);
+        link.http_ok();
         link.socket(Socket::Subscribed);
         link.socket(Socket::Connecting);
         assert_eq!(link.status(), ConnectionStatus::Online);

@@ -1018,12 +1018,14 @@ fn tell_colleagues_changes(
         return;
     }
     let id_of = |row: &crate::engine::store::Row| row.get("id").and_then(serde_json::Value::as_i64);
+    let server = shared.client.base().host();
+    let seen = |value: Option<&serde_json::Value>| value.map(|v| as_seen(v, &server));
     let pictures_differ = |old: &crate::engine::store::Row, new: &crate::engine::store::Row| {
         spec.image_fields
             .iter()
             .copied()
             .chain(spec.children.map(|children| children.list_key))
-            .any(|field| old.get(field) != new.get(field))
+            .any(|field| seen(old.get(field)) != seen(new.get(field)))
     };
     let changes = replaced
         .added
@@ -1037,7 +1039,7 @@ fn tell_colleagues_changes(
                     let own_fields = |row: &crate::engine::store::Row| {
                         row.iter()
                             .filter(|(k, _)| !spec.copies.contains(&k.as_str()))
-                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .map(|(k, v)| (k.clone(), as_seen(v, &server)))
                             .collect::<crate::engine::store::Row>()
                     };
                     own_fields(old) != own_fields(new)
@@ -1063,6 +1065,32 @@ fn tell_colleagues_changes(
             id,
             title: (spec.title)(row),
         });
+    }
+}
+
+/// A value as a person sees it: an address on the desk's own server (`server_host`) without
+/// its scheme, host and port, so the same picture compares equal after the server moved to
+/// another port (the demo hotel's port, and so every image address, changes at each start).
+fn as_seen(value: &serde_json::Value, server_host: &str) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(text) if text.starts_with("http") => match url::Url::parse(text) {
+            Ok(url) if url.host_str() == Some(server_host) => Value::String(match url.query() {
+                Some(query) => format!("{}?{query}", url.path()),
+                None => url.path().to_owned(),
+            }),
+            _ => value.clone(),
+        },
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| as_seen(v, server_host)).collect())
+        }
+        Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(k, v)| (k.clone(), as_seen(v, server_host)))
+                .collect(),
+        ),
+        other => other.clone(),
     }
 }
 
@@ -1136,4 +1164,32 @@ async fn reconcile_all(
         summary: shared.outbox_summary(),
     });
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::as_seen;
+    use serde_json::json;
+
+    #[test]
+    fn a_picture_on_the_desks_server_is_the_same_picture_on_another_port() {
+        let before = json!({"photo_url": "http://127.0.0.1:40001/media/offers/spa.jpg",
+                            "images": [{"url": "http://127.0.0.1:40001/media/g/1.jpg?v=2"}]});
+        let after = json!({"photo_url": "http://127.0.0.1:40777/media/offers/spa.jpg",
+                           "images": [{"url": "https://127.0.0.1/media/g/1.jpg?v=2"}]});
+        assert_eq!(as_seen(&before, "127.0.0.1"), as_seen(&after, "127.0.0.1"));
+        let replaced = json!({"photo_url": "http://127.0.0.1:40777/media/offers/pool.jpg"});
+        assert_ne!(
+            as_seen(&before["photo_url"], "127.0.0.1"),
+            as_seen(&replaced["photo_url"], "127.0.0.1"),
+            "another picture is a change"
+        );
+        let elsewhere = json!("https://res.cloudinary.com/h/image/upload/spa.jpg");
+        let moved = json!("https://cdn.example.com/h/image/upload/spa.jpg");
+        assert_ne!(
+            as_seen(&elsewhere, "127.0.0.1"),
+            as_seen(&moved, "127.0.0.1"),
+            "pictures on other hosts keep their whole address"
+        );
+    }
 }

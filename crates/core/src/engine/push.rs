@@ -20,7 +20,7 @@ use super::pull::SyncError;
 use super::spec::Children;
 use crate::api::{ApiClient, ApiError, ErrorClass, ImageFile, Progress, Resource};
 use crate::engine::store::{EntryState, Op, OutboxEntry, Row, Store};
-use crate::engine::store::{CHILDREN_BEFORE, IMAGE_FIELD};
+use crate::engine::store::{ADDED_PLACE, CHILDREN_BEFORE, IMAGE_FIELD};
 use crate::media::MediaCache;
 
 /// What replaying one entry did.
@@ -738,6 +738,36 @@ async fn image_to_send(
 }
 
 /// The ids of the children nested in `row`.
+/// Where an added child goes among its siblings: after every one the row has here, and after
+/// the children added to the same row before it. Several upload at once, and the server puts
+/// each where its place says (then by time of upload), so a place must grow with the order
+/// the children were added in, whatever the row has read meanwhile: the highest place the row
+/// has now, plus the entry's queue number. The row's places only grow and so do the queue
+/// numbers, so each child's place is above those of every child added before it. (The numbers
+/// grow with each batch; reordering the gallery gives them back as 0, 1, 2…)
+fn place_at_end(
+    at: Replay<'_>,
+    children: &Children,
+    entry: &OutboxEntry,
+) -> Result<i64, SyncError> {
+    let last = at
+        .store
+        .record(at.resource.name, entry.target)?
+        .and_then(|row| {
+            row.get(children.list_key)
+                .and_then(Value::as_array)
+                .and_then(|siblings| {
+                    siblings
+                        .iter()
+                        .filter_map(|c| c.get(children.order_field).and_then(Value::as_i64))
+                        .max()
+                })
+        })
+        .unwrap_or(0)
+        .max(0);
+    Ok(last.saturating_add(entry.seq.max(1)))
+}
+
 fn child_ids(row: &Row, children: &Children) -> Vec<i64> {
     row.get(children.list_key)
         .and_then(Value::as_array)
@@ -831,7 +861,16 @@ async fn replay_added_child(
             .map(|row| child_ids(&row, children))
             .unwrap_or_default(),
     };
-    if store.claim_added_child(entry.seq, &before)?.is_none() {
+    // Its place is chosen once: a retry (after the network failed under it) keeps it, so
+    // children sent meanwhile do not push it after them.
+    let place = match entry.base.get(ADDED_PLACE).and_then(Value::as_i64) {
+        Some(place) => place,
+        None => place_at_end(at, children, entry)?,
+    };
+    if store
+        .claim_added_child(entry.seq, &before, place)?
+        .is_none()
+    {
         return Ok(Replayed::Gone {
             target: entry.target,
         });
@@ -846,8 +885,16 @@ async fn replay_added_child(
         mime: image.mime.to_owned(),
         bytes: bytes.into(),
     };
+    let place = [(children.order_field, place.to_string())];
     let answer = match client
-        .post_file(resource, slug, entry.target, children.add, file, progress)
+        .post_file(
+            resource,
+            slug,
+            entry.target,
+            (children.add.0, children.add.1, &place),
+            file,
+            progress,
+        )
         .await
     {
         Ok(answer) => answer,

@@ -14,7 +14,8 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::Connection;
 
 pub use outbox::{
-    order_of, EntryState, Op, OutboxEntry, ADDED_FILE, CHILDREN_BEFORE, IMAGE_FIELD, ORDER,
+    order_of, EntryState, Op, OutboxEntry, ADDED_FILE, ADDED_PLACE, CHILDREN_BEFORE, IMAGE_FIELD,
+    ORDER,
 };
 pub use records::{Replaced, Row};
 pub use session::{SessionRow, UnsentWork};

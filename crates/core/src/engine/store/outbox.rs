@@ -208,6 +208,10 @@ pub const ADDED_FILE: &str = "adds";
 /// (The stored name predates [`Op::AddChild`]; it stays, for entries waiting in old outboxes.)
 pub const CHILDREN_BEFORE: &str = "images_before";
 
+/// In an added child's base, once it has been sent: the place among its siblings it was sent
+/// with, kept for its retries.
+pub const ADDED_PLACE: &str = "place";
+
 /// The ids of a reorder entry, first to last.
 pub fn order_of(entry: &OutboxEntry) -> Vec<i64> {
     entry
@@ -593,18 +597,20 @@ impl Store {
         Ok(seq)
     }
 
-    /// Records, just before an added child is sent, the ids the row's children had, and claims
-    /// the entry (see [`Store::claim_entry`]).
+    /// Records, just before an added child is sent, the ids the row's children had and the
+    /// place it is sent with, and claims the entry (see [`Store::claim_entry`]).
     pub(crate) fn claim_added_child(
         &self,
         seq: i64,
         children_before: &[i64],
+        place: i64,
     ) -> Result<Option<OutboxEntry>, StoreError> {
         let mut base = Map::new();
         base.insert(
             CHILDREN_BEFORE.into(),
             Value::from(children_before.to_vec()),
         );
+        base.insert(ADDED_PLACE.into(), Value::from(place));
         self.lock().execute(
             "UPDATE outbox SET base = ?2 WHERE seq = ?1",
             params![seq, to_text(&base)],

@@ -3,7 +3,8 @@
 //! and welcome message (its settings), the offers a guest may book today in the hotel's own
 //! date, the shown galleries' images, and who is on duty by department. Also this computer's
 //! display settings (time zone, seconds per slide, whether it is a display, which screen) and
-//! leaving the kiosk: with the PIN set on the desk (offline too) or a staff sign-in.
+//! leaving the kiosk: with the PIN set on the desk or a staff sign-in, both offline too (a
+//! staff sign-in is then checked against the key kept when that person last signed in here).
 
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -50,6 +51,9 @@ pub struct DisplaySettings {
     pub monitor: Option<String>,
     /// A PIN to leave the display is set on this computer.
     pub has_pin: bool,
+    /// The staff of this hotel who signed in on this computer lately, most recent first: they
+    /// can leave the display with their password even when the server cannot be reached.
+    pub left_offline_by: Vec<String>,
     /// The settings above that this computer's IT set in the system settings file
     /// (`is_display`, `pin`), which staff cannot change here.
     pub from_system: Vec<String>,
@@ -212,9 +216,10 @@ pub fn time_zones() -> Vec<String> {
     names
 }
 
-/// The stored form of a PIN (see [`hashes::slow_hash`]).
-fn hash_pin(pin: &str) -> Result<String, DeskError> {
-    hashes::slow_hash(pin).map_err(|err| DeskError::Interrupted(format!("storing the PIN: {err}")))
+/// The stored form of a PIN or a staff password (see [`hashes::slow_hash`]).
+pub(super) fn hash_secret(secret: &str) -> Result<String, DeskError> {
+    hashes::slow_hash(secret)
+        .map_err(|err| DeskError::Interrupted(format!("storing a secret: {err}")))
 }
 
 /// A new PIN's stored form, refused unless it is 6 to 12 digits (also what
@@ -231,7 +236,7 @@ pub fn hash_new_pin(pin: &str) -> Result<String, DeskError> {
             ),
         });
     }
-    hash_pin(pin)
+    hash_secret(pin)
 }
 
 /// The reception display of a signed-in desk.
@@ -295,6 +300,10 @@ impl Display<'_> {
             is_display: system.is_display.unwrap_or(stored.is_display),
             monitor: stored.monitor,
             has_pin: system.pin_hash.is_some() || self.cx.store.preference(PIN_KEY)?.is_some(),
+            left_offline_by: self
+                .hotel()
+                .map(|hotel| super::keys::usernames(&self.cx.store, &hotel))
+                .unwrap_or_default(),
             system_file: (!from_system.is_empty())
                 .then(|| system.source.clone())
                 .flatten(),
@@ -361,8 +370,36 @@ impl Display<'_> {
         self.settings()
     }
 
-    /// Whether someone may leave the kiosk: the PIN set on this computer (no network needed),
-    /// or a staff member of this hotel signing in (asked of the server; nothing is kept).
+    /// The signed-in hotel, as the kept staff keys name it.
+    fn hotel(&self) -> Option<String> {
+        let running = self.cx.running().ok()?;
+        let row = lock(&running.identity);
+        Some(super::keys::hotel_of(&row))
+    }
+
+    /// Why the display may not start: nobody could leave it during an outage (no PIN is set
+    /// and no staff sign-in of this hotel is kept here, e.g. a sign-in restored from before
+    /// keys were kept). `None`: it may start.
+    pub fn cannot_start(&self) -> Result<Option<String>, DeskError> {
+        if self.cx.session().is_none() {
+            // Signed out, nothing of the desk is behind the display: anyone may leave it.
+            return Ok(None);
+        }
+        let settings = self.settings()?;
+        Ok(
+            (!settings.has_pin && settings.left_offline_by.is_empty()).then(|| {
+                "The reception display cannot start yet: during an outage nobody could leave it. \
+             Sign out and in again on this computer (staff who signed in here can leave it \
+             with their password, even offline), or set a PIN for it."
+                    .to_owned()
+            }),
+        )
+    }
+
+    /// Whether someone may leave the kiosk: the PIN set on this computer, or a staff member of
+    /// this hotel signing in, asked of the server; when the server cannot be reached, the
+    /// password is checked against the key kept when that person last signed in here. With
+    /// nobody signed in, nothing of the desk is behind the display and anyone may leave.
     pub async fn leave(&self, who: &LeaveDisplay) -> Result<(), DeskError> {
         if let Some(pin) = who.pin.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
             return self.check_pin(pin);
@@ -375,43 +412,109 @@ impl Display<'_> {
             who.password.as_deref().filter(|p| !p.is_empty()),
         ) else {
             return Err(DeskError::InvalidInput {
-                field: "pin",
-                message: "Enter the display's PIN, or sign in as a member of staff".into(),
+                field: "username",
+                message: if self.settings()?.has_pin {
+                    "Enter the display's PIN, or sign in as a member of staff".into()
+                } else {
+                    "Enter the username and password of a member of staff".into()
+                },
             });
         };
-        let session = self.cx.session().ok_or(DeskError::NotSignedIn)?;
+        let Some(session) = self.cx.session() else {
+            return Ok(());
+        };
         let running = self.cx.running()?;
+        let hotel = self.hotel().ok_or(DeskError::NotSignedIn)?;
         // Staff passwords are guessed as PINs are: the same lockouts (before, twelve guesses
         // went through in a tenth of a second).
         lock(self.pin_guard).check_open()?;
         let base: &ApiBase = running.client.base();
         let anonymous = ApiClient::with_timeout(base.clone(), self.cx.request_timeout)?;
         let answer = anonymous.login(username, password).await;
-        let mut guard = lock(self.pin_guard);
+        let store = self.cx.store.clone();
         match answer {
             Ok(login) if login.slug() == Some(session.hotel_slug.as_str()) => {
-                guard.right();
+                lock(self.pin_guard).right();
+                if let Err(err) = super::keys::keep(&store, hotel, username, password).await {
+                    tracing::warn!(error = %err, "the staff key was not kept");
+                }
                 Ok(())
             }
             Ok(_) => {
-                guard.wrong();
+                lock(self.pin_guard).wrong();
                 Err(DeskError::InvalidInput {
                     field: "username",
                     message: "That sign-in is not of this hotel's staff".into(),
                 })
             }
-            Err(ApiError::Network { .. } | ApiError::Timeout { .. }) => Err(DeskError::InvalidInput {
-                field: "username",
-                message: "The hotel's server cannot be reached to check the sign-in; use the display's PIN".into(),
-            }),
+            Err(ApiError::Network { .. } | ApiError::Timeout { .. }) => {
+                self.leave_offline(store, hotel, username, password).await
+            }
             Err(err) => {
                 if matches!(
                     err,
                     ApiError::Unauthorized { .. } | ApiError::Validation { .. }
                 ) {
-                    guard.wrong();
+                    lock(self.pin_guard).wrong();
+                    let (username, password) = (username.to_owned(), password.to_owned());
+                    let checked = tokio::task::spawn_blocking(move || {
+                        super::keys::forget_if_refused(&store, &hotel, &username, &password);
+                    })
+                    .await;
+                    if let Err(join) = checked {
+                        tracing::warn!(error = %join, "checking a refused password's key failed");
+                    }
                 }
                 Err(err.into())
+            }
+        }
+    }
+
+    /// The server cannot be reached: `username`'s password is checked against the key kept
+    /// when they last signed in on this computer.
+    async fn leave_offline(
+        &self,
+        store: std::sync::Arc<crate::engine::store::Store>,
+        hotel: String,
+        username: &str,
+        password: &str,
+    ) -> Result<(), DeskError> {
+        let (name, secret) = (username.to_owned(), password.to_owned());
+        let verdict =
+            tokio::task::spawn_blocking(move || super::keys::check(&store, &hotel, &name, &secret))
+                .await
+                .map_err(|err| DeskError::Interrupted(format!("checking the password: {err}")))?;
+        let mut guard = lock(self.pin_guard);
+        // A lockout that began while the hash was checked still counts.
+        guard.check_open()?;
+        match verdict {
+            super::keys::Offline::Right => {
+                guard.right();
+                Ok(())
+            }
+            super::keys::Offline::Wrong => {
+                guard.wrong();
+                Err(DeskError::InvalidInput {
+                    field: "password",
+                    message: format!("That password is not right for {username}"),
+                })
+            }
+            super::keys::Offline::Unknown => {
+                guard.wrong();
+                drop(guard);
+                let pin = if self.settings()?.has_pin {
+                    ", or with the display's PIN"
+                } else {
+                    ""
+                };
+                Err(DeskError::InvalidInput {
+                    field: "username",
+                    message: format!(
+                        "The hotel's server cannot be reached to check the sign-in, and \
+                         {username} has not signed in on this computer lately. Staff who \
+                         have can leave with their password{pin}."
+                    ),
+                })
             }
         }
     }
@@ -439,7 +542,7 @@ impl Display<'_> {
             guard.right();
             if stored.as_deref().is_some_and(|s| !s.starts_with("$argon2")) {
                 // A PIN set before the slow hash: kept from now on as it should be.
-                store.set_preference(PIN_KEY, &hash_pin(pin)?)?;
+                store.set_preference(PIN_KEY, &hash_secret(pin)?)?;
             }
             return Ok(());
         }

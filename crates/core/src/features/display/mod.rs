@@ -1,8 +1,10 @@
 //! The reception display: what it shows, read from this desk's store only so a lobby screen
 //! keeps showing it through an outage, this computer's display settings, and leaving the kiosk
-//! with the PIN or a staff sign-in ([`desk`]: `desk.display()`).
+//! with the PIN or a staff sign-in ([`desk`]: `desk.display()`), checked offline against the
+//! kept keys of staff who signed in here ([`keys`]).
 
 pub(crate) mod desk;
+pub(crate) mod keys;
 
 /// The types this feature's screen receives, in TypeScript (for ui/src/lib/generated.ts).
 #[cfg(test)]
