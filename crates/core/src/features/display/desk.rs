@@ -217,7 +217,7 @@ pub fn time_zones() -> Vec<String> {
 }
 
 /// The stored form of a PIN or a staff password (see [`hashes::slow_hash`]).
-pub(super) fn hash_secret(secret: &str) -> Result<String, DeskError> {
+fn hash_secret(secret: &str) -> Result<String, DeskError> {
     hashes::slow_hash(secret)
         .map_err(|err| DeskError::Interrupted(format!("storing a secret: {err}")))
 }

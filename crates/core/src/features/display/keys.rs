@@ -78,9 +78,10 @@ pub(crate) async fn keep(
     password: &str,
 ) -> Result<(), DeskError> {
     let password = password.to_owned();
-    let hash = tokio::task::spawn_blocking(move || super::desk::hash_secret(&password))
+    let hash = tokio::task::spawn_blocking(move || crate::session::hashes::slow_hash(&password))
         .await
-        .map_err(|err| DeskError::Interrupted(format!("hashing the password: {err}")))??;
+        .map_err(|err| DeskError::Interrupted(format!("hashing the password: {err}")))?
+        .map_err(|err| DeskError::Interrupted(format!("hashing the password: {err}")))?;
     let username = username.trim().to_owned();
     let mut keys = read(store);
     keys.retain(|key| !(key.hotel == hotel && key.username == username));
@@ -192,7 +193,7 @@ mod tests {
         let old = StaffKey {
             hotel: "h/killarney".into(),
             username: "anna".into(),
-            hash: super::super::desk::hash_secret("x").unwrap(),
+            hash: crate::session::hashes::slow_hash("x").unwrap(),
             checked_at: (chrono::Utc::now() - chrono::Duration::days(KEPT_DAYS + 1)).to_rfc3339(),
         };
         let fresh = StaffKey {
