@@ -49,14 +49,21 @@ class DeskState {
   /** Areas events seen, so an answer to an earlier question cannot overwrite a newer event. */
   areaEvents = 0;
 
+  /** Reads every area's availability from the core. An event that arrives while the answer is
+   *  on its way is newer than what the answer knew, and the answer may hold areas no event
+   *  ever announces (those a server's generation lacks): so the core is asked again, and its
+   *  next answer includes that event. */
   async reloadAreas(): Promise<void> {
-    const seen = this.areaEvents;
     try {
-      const areas = await backend.unavailableAreas();
-      if (this.areaEvents !== seen) return;
-      const next: Partial<Record<ResourceKind, string>> = {};
-      for (const area of areas) next[area.resource] = area.message;
-      this.unavailable = next;
+      for (let attempt = 0; ; attempt += 1) {
+        const seen = this.areaEvents;
+        const areas = await backend.unavailableAreas();
+        if (this.areaEvents !== seen && attempt < 4) continue;
+        const next: Partial<Record<ResourceKind, string>> = {};
+        for (const area of areas) next[area.resource] = area.message;
+        this.unavailable = next;
+        return;
+      }
     } catch {
       // Not signed in (any more): nothing is unavailable to show.
     }
