@@ -48,6 +48,9 @@ CREATE TABLE IF NOT EXISTS offers (
     valid_from TEXT, valid_to TEXT, tag TEXT NOT NULL DEFAULT '', book_now_url TEXT NOT NULL DEFAULT '',
     photo TEXT, sort_order INTEGER NOT NULL DEFAULT 0, is_active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS hotel_settings_2026 (
+    hotel_id INTEGER PRIMARY KEY REFERENCES hotels(id), data TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS public_settings (
     hotel_id INTEGER PRIMARY KEY REFERENCES hotels(id), data TEXT NOT NULL, updated_at TEXT NOT NULL
 );

@@ -31,6 +31,11 @@ pub struct Resource {
     /// Text fields written by guests that the desk keeps only the start of, each with how many
     /// characters it keeps: never edited on the desk, read whole from the server when asked for.
     pub clipped: &'static [(&'static str, usize)],
+    /// Fields a server gives under another name, as (the desk's name, the server's): the
+    /// server's is copied where the desk's is absent. (The 2026 backend gives the hotel
+    /// images' full addresses in `hero_image`, `landing_page_image` and `logo`, where the
+    /// classic one gives `*_display` and keeps storage paths in those.)
+    pub renamed: &'static [(&'static str, &'static str)],
 }
 
 /// One image file to upload.
@@ -91,10 +96,18 @@ impl Resource {
         }
     }
 
-    /// A row as the server sent it, with its id under `id` as the store keeps rows: a
-    /// singleton's is [`SINGLETON_ID`], another key's (`conversation_id`) is copied.
-    fn with_id(&self, mut row: Value) -> Value {
+    /// A row as the server sent it, as the store keeps rows: its id under `id` (a
+    /// singleton's is [`SINGLETON_ID`], another key's, `conversation_id`, is copied), and the
+    /// fields it gives under another name ([`Resource::renamed`]) under the desk's.
+    fn as_stored(&self, mut row: Value) -> Value {
         if let Value::Object(fields) = &mut row {
+            for (desks, servers) in self.renamed {
+                if !fields.contains_key(*desks) {
+                    if let Some(value) = fields.get(*servers).cloned() {
+                        fields.insert((*desks).to_owned(), value);
+                    }
+                }
+            }
             let id = match self.listing {
                 Listing::Singleton => Some(Value::from(SINGLETON_ID)),
                 _ => fields.get(self.id_key).cloned(),
@@ -144,7 +157,10 @@ impl ApiClient {
             Listing::PlainArray => self.get::<Vec<Value>>(&path).await?,
             Listing::Singleton => vec![self.get(&path).await?],
         };
-        Ok(rows.into_iter().map(|row| resource.with_id(row)).collect())
+        Ok(rows
+            .into_iter()
+            .map(|row| resource.as_stored(row))
+            .collect())
     }
 
     /// One row, with its id under `id`.
@@ -154,7 +170,7 @@ impl ApiClient {
         slug: &str,
         id: i64,
     ) -> Result<Value, ApiError> {
-        Ok(resource.with_id(self.get(&resource.item(slug, id)).await?))
+        Ok(resource.as_stored(self.get(&resource.item(slug, id)).await?))
     }
 
     pub(crate) async fn create(
@@ -163,7 +179,7 @@ impl ApiClient {
         slug: &str,
         fields: &Map<String, Value>,
     ) -> Result<Value, ApiError> {
-        self.post(&resource.collection(slug), fields).await
+        Ok(resource.as_stored(self.post(&resource.collection(slug), fields).await?))
     }
 
     pub(crate) async fn update(
@@ -173,7 +189,7 @@ impl ApiClient {
         id: i64,
         fields: &Map<String, Value>,
     ) -> Result<Value, ApiError> {
-        self.patch(&resource.item(slug, id), fields).await
+        Ok(resource.as_stored(self.patch(&resource.item(slug, id), fields).await?))
     }
 
     /// Deletes row `id` of `resource` on the server.
@@ -260,8 +276,10 @@ impl ApiClient {
         let bytes = file.bytes.len();
         let form =
             reqwest::multipart::Form::new().part(field.to_owned(), file_part(file, progress)?);
-        self.multipart(Method::PATCH, &resource.item(slug, id), form, bytes)
-            .await
+        let answer = self
+            .multipart(Method::PATCH, &resource.item(slug, id), form, bytes)
+            .await?;
+        Ok(resource.as_stored(answer))
     }
 
     /// Clears an image field: a multipart PATCH with the field empty (API.md §3.1).

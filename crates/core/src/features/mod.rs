@@ -63,11 +63,6 @@ static ABSENT_2026: &[(&str, &str)] = &[
          page from sections.",
     ),
     (
-        "settings",
-        "The hotel's images on this HotelMate server (2026) are not shown on the desk yet; use \
-         the hotel's web app.",
-    ),
-    (
         "clock_logs",
         "Since when colleagues are on duty is not read from this HotelMate server (2026) yet.",
     ),

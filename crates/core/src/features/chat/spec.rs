@@ -20,6 +20,7 @@ pub(crate) const CONVERSATIONS: Resource = Resource {
     order_field: None,
     // A guest's last message, as long as the guest made it.
     clipped: &[("last_message", crate::features::chat::store::MESSAGE_CHARS)],
+    renamed: &[],
 };
 
 pub(crate) static CONVERSATIONS_SPEC: ResourceSpec = ResourceSpec {

@@ -24,6 +24,7 @@ pub const GALLERIES: Resource = Resource {
     upload: None,
     order_field: Some("display_order"),
     clipped: &[],
+    renamed: &[],
 };
 
 /// §5.4: the hotel's gallery images, one by one: captions, alt text and the featured flag are
@@ -37,6 +38,7 @@ pub const GALLERY_IMAGES: Resource = Resource {
     upload: None,
     order_field: None,
     clipped: &[],
+    renamed: &[],
 };
 
 /// A gallery's images: added one file at a time (§5.2), put in order as a whole (§5.3), and

@@ -17,6 +17,7 @@ pub const PUBLIC_SETTINGS: Resource = Resource {
     upload: None,
     order_field: None,
     clipped: &[],
+    renamed: &[],
 };
 
 pub(crate) static SPEC: ResourceSpec = ResourceSpec {

@@ -21,6 +21,14 @@ pub const SETTINGS: Resource = Resource {
     upload: None,
     order_field: None,
     clipped: &[],
+    // §10.2: the 2026 settings object gives the images' full addresses under their own names
+    // and the hotel's name as `name`.
+    renamed: &[
+        ("hero_image_display", "hero_image"),
+        ("landing_page_image_display", "landing_page_image"),
+        ("logo_display", "logo"),
+        ("name_display", "name"),
+    ],
 };
 
 fn text(row: &Row, key: &str) -> Option<String> {

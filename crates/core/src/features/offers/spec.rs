@@ -19,6 +19,7 @@ pub const OFFERS: Resource = Resource {
     upload: Some(("upload-image", "photo")),
     order_field: Some("sort_order"),
     clipped: &[],
+    renamed: &[],
 };
 
 /// How the engine syncs the offers (API.md §3).

@@ -22,6 +22,7 @@ pub const ROOM_TYPES: Resource = Resource {
     upload: Some(("upload-image", "photo")),
     order_field: Some("sort_order"),
     clipped: &[],
+    renamed: &[],
 };
 
 /// What the desk may change of a room type (the serializer's writable fields but the photo).
