@@ -1,9 +1,12 @@
 //! The desk in the real window on a 2026 HotelMate server (the sandbox playing API.md §10): a
 //! regular receptionist signs in, About names the server, the Offers screen says in words that
-//! this server has none, and the team shows. Screenshot under target/e2e/.
+//! this server has none, the team shows, and she clocks in (an unrostered clock-in, pending a
+//! manager's approval, as the button says) and out. Screenshots under target/e2e/.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use hotelmate_e2e::{open_screen, screenshot, sign_in, text_of, until, AppProfile, Driver};
+use hotelmate_e2e::{
+    click, content_of, open_screen, screenshot, sign_in, text_of, until, AppProfile, Driver,
+};
 use hotelmate_sandbox::{Generation, Sandbox};
 
 #[tokio::test(flavor = "multi_thread")]
@@ -15,7 +18,7 @@ async fn window_a_receptionist_on_a_2026_server_is_told_what_it_has_not() {
     let profile = AppProfile::new("generation-2026");
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;
-    sign_in(&app, &server, "anna.byrne").await;
+    sign_in(&app, &server, "niamh.kelly").await;
 
     open_screen(&app, "offers").await;
     until(
@@ -44,6 +47,25 @@ async fn window_a_receptionist_on_a_2026_server_is_told_what_it_has_not() {
         .ok()
         .and_then(|n| n.as_u64())
         .is_some_and(|n| n > 1)
+    })
+    .await;
+
+    // The clock: in as the 2026 server records it from a desk, then out by that clock-in.
+    click(&app, "[data-testid=clock-button]").await;
+    until("the clock-in is confirmed in words", || async {
+        content_of(&app, "[data-testid=clock-note]")
+            .await
+            .is_some_and(|note| {
+                note.contains("Clocked in at") && note.contains("pending a manager's approval")
+            })
+    })
+    .await;
+    screenshot(&app, "46-clock-in-on-a-2026-server").await;
+    click(&app, "[data-testid=clock-button]").await;
+    until("the clock-out is confirmed", || async {
+        content_of(&app, "[data-testid=clock-note]")
+            .await
+            .is_some_and(|note| note.contains("Clocked out at"))
     })
     .await;
 

@@ -117,6 +117,9 @@ pub struct SessionInfo {
     /// Why the clock button cannot clock on this server, once it has refused (API.md
     /// Decision 5: the reference backend clocks only by face at its terminal).
     pub clock_refused: Option<String>,
+    /// What the server makes of a clock-in from the desk, where it is not a plain one (2026:
+    /// "unrostered, pending a manager's approval"); the clock button says it.
+    pub clock_note: Option<String>,
     /// What to call the server in the UI: "Demo hotel (this computer)" or its host name.
     pub server_label: String,
     /// Whether this is the demo hotel on this computer rather than a real server.
@@ -203,7 +206,7 @@ pub enum DeskEvent {
     /// Signed in, signed out, or the names were refreshed.
     SessionChanged {
         /// Who is signed in now (`None`: signed out).
-        session: Option<SessionInfo>,
+        session: Option<Box<SessionInfo>>,
     },
     /// The server refused the saved sign-in; the user must sign in again (as `again`, to send
     /// the edits still waiting).

@@ -74,6 +74,11 @@ is_on_duty: boolean | null,
  */
 clock_refused: string | null, 
 /**
+ * What the server makes of a clock-in from the desk, where it is not a plain one (2026:
+ * "unrostered, pending a manager's approval"); the clock button says it.
+ */
+clock_note: string | null, 
+/**
  * What to call the server in the UI: "Demo hotel (this computer)" or its host name.
  */
 server_label: string, 

@@ -34,14 +34,64 @@ pub(crate) struct Contract {
     /// "Who am I", with `{slug}` for the hotel (§2.2; §10.3: the 2026 staff-management path
     /// refuses regular staff, the hotel path answers everyone).
     pub me: &'static str,
+    /// How a person clocks in and out from the desk.
+    pub clock: ClockWay,
+    /// The Pusher channel the desk follows, with `{slug}` for the hotel (Decision 8: the hotel
+    /// channel; §10.3: at 2026 it carries nothing, and the clock is told on `<slug>.attendance`).
+    pub live_channel: &'static str,
+}
+
+/// How a person clocks in and out from the desk (paths with `{slug}`, and `{id}` for a log).
+#[derive(Debug)]
+pub(crate) enum ClockWay {
+    /// Decision 5: one POST toggles the caller's duty (a server without it answers 403, 404 or
+    /// 405: it clocks only by face).
+    Toggle {
+        /// The toggle.
+        path: &'static str,
+    },
+    /// §10.3: a clock-in is an unrostered one, pending a manager's approval, and a clock-out
+    /// closes that clock log by its id.
+    Unrostered {
+        /// `POST {"staff_id": <own id>}` → 201 `{action, message, log}`.
+        clock_in: &'static str,
+        /// `POST`, the open log's `{id}` in the path → 200.
+        clock_out: &'static str,
+        /// `GET`: the caller's state (`clocked_in` with `since`, …).
+        status: &'static str,
+    },
+}
+
+impl ClockWay {
+    /// What a clock-in from the desk is on this server, where it is not a plain one (§10.3:
+    /// the 2026 server records it as unrostered, pending a manager's approval).
+    pub(crate) fn note(&self) -> Option<&'static str> {
+        match self {
+            Self::Toggle { .. } => None,
+            Self::Unrostered { .. } => Some(
+                "This server records a clock-in from the desk as unrostered, pending a \
+                 manager's approval.",
+            ),
+        }
+    }
 }
 
 static CLASSIC: Contract = Contract {
     me: "api/staff/{slug}/me/",
+    clock: ClockWay::Toggle {
+        path: "api/staff/{slug}/clock/",
+    },
+    live_channel: "hotel-{slug}",
 };
 
 static HOTELMATE_2026: Contract = Contract {
     me: "api/staff/hotel/{slug}/me/",
+    clock: ClockWay::Unrostered {
+        clock_in: "api/staff/hotel/{slug}/attendance/clock-logs/unrostered-confirm/",
+        clock_out: "api/staff/hotel/{slug}/attendance/clock-logs/{id}/force-clock-out/",
+        status: "api/staff/hotel/{slug}/attendance/clock-logs/status/",
+    },
+    live_channel: "{slug}.attendance",
 };
 
 impl Generation {

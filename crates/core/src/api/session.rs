@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::generation::ClockWay;
 use super::{ApiClient, ApiError};
 use crate::session::secrets::StaffToken;
 
@@ -85,6 +86,10 @@ pub(crate) struct Me {
     pub email: Option<String>,
     #[serde(default)]
     pub is_on_duty: Option<bool>,
+    /// `off_duty`, `on_duty` or `on_break` (2026, §10.2: `is_on_duty` is not updated on some
+    /// clock-out paths there, so this one is believed first).
+    #[serde(default)]
+    pub duty_status: Option<String>,
     #[serde(default)]
     pub hotel_name: Option<String>,
     #[serde(default)]
@@ -99,20 +104,133 @@ pub(crate) struct Me {
     pub profile_image_url: Option<String>,
 }
 
-/// The 200 answer of the clock toggle `POST /api/staff/<slug>/clock/` (API.md Decision 5).
+impl Me {
+    /// Whether I am on duty: `duty_status` where the server gives it (a break is still duty),
+    /// else `is_on_duty`.
+    pub(crate) fn on_duty(&self) -> Option<bool> {
+        match self.duty_status.as_deref() {
+            Some("on_duty" | "on_break") => Some(true),
+            Some("off_duty") => Some(false),
+            _ => self.is_on_duty,
+        }
+    }
+}
+
+/// What a clock in or out answered: my duty now, and on a server that closes clock-ins by
+/// their log (2026), the log this clock-in opened.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct ClockAnswer {
+    /// Whether I am clocked in now.
     pub is_on_duty: bool,
     /// When the server recorded it (ISO 8601).
     #[serde(default)]
     pub clock_time: Option<String>,
+    /// The clock log this clock-in opened (2026), to be closed by the clock-out.
+    #[serde(skip)]
+    pub open_log: Option<i64>,
 }
 
+/// A 2026 clock log, as far as the desk reads it.
+#[derive(Debug, Deserialize)]
+struct ClockLog {
+    id: i64,
+    #[serde(default)]
+    time_in: Option<String>,
+    #[serde(default)]
+    time_out: Option<String>,
+}
+
+/// The 201 answer of the 2026 unrostered clock-in.
+#[derive(Debug, Deserialize)]
+struct UnrosteredAnswer {
+    log: ClockLog,
+}
+
+/// The 200 answer of the 2026 clock-out.
+#[derive(Debug, Deserialize)]
+struct ClockOutAnswer {
+    #[serde(default)]
+    log: Option<ClockLog>,
+}
+
+/// The 2026 `clock-logs/status/` answer: the caller's state. It names no log (§10.3); a log
+/// id is read where a server adds one.
+#[derive(Debug, Deserialize)]
+struct ClockStatus {
+    status: String,
+    #[serde(default)]
+    log: Option<ClockLog>,
+    #[serde(default)]
+    log_id: Option<i64>,
+}
+
+/// Said when a clock-out needs the log of a clock-in made elsewhere and the server does not
+/// tell which it is.
+pub(crate) const CLOCKED_IN_ELSEWHERE: &str =
+    "You were clocked in somewhere else (at the face terminal or on another computer), and this \
+     server does not tell the desk which clock-in that was, so the desk cannot clock you out. \
+     Clock out where you clocked in, or ask a manager.";
+
 impl ApiClient {
-    /// `POST /api/staff/<slug>/clock/`, no body: toggles the caller's duty.
-    pub async fn clock(&self, hotel_slug: &str) -> Result<ClockAnswer, ApiError> {
-        self.post_empty(&format!("api/staff/{}/clock/", encode_segment(hotel_slug)))
-            .await
+    /// Clocks me (`staff_id`) in (`clock_in`) or out, the way this generation of server does
+    /// it (Decision 5's toggle; §10.3's unrostered clock-in and the clock-out of its log,
+    /// `open_log` when the desk kept it, else asked of the server).
+    pub(crate) async fn clock(
+        &self,
+        hotel_slug: &str,
+        staff_id: i64,
+        clock_in: bool,
+        open_log: Option<i64>,
+    ) -> Result<ClockAnswer, ApiError> {
+        let slug = encode_segment(hotel_slug);
+        match &self.generation().contract().clock {
+            ClockWay::Toggle { path } => self.post_empty(&path.replace("{slug}", &slug)).await,
+            ClockWay::Unrostered { clock_in: path, .. } if clock_in => {
+                let answer: UnrosteredAnswer = self
+                    .post(
+                        &path.replace("{slug}", &slug),
+                        &serde_json::json!({ "staff_id": staff_id }),
+                    )
+                    .await?;
+                Ok(ClockAnswer {
+                    is_on_duty: true,
+                    clock_time: answer.log.time_in,
+                    open_log: Some(answer.log.id),
+                })
+            }
+            ClockWay::Unrostered {
+                clock_out, status, ..
+            } => {
+                let log = match open_log {
+                    Some(log) => log,
+                    None => {
+                        let now: ClockStatus = self.get(&status.replace("{slug}", &slug)).await?;
+                        if now.status != "clocked_in" {
+                            // Already out (clocked out elsewhere): nothing to close.
+                            return Ok(ClockAnswer {
+                                is_on_duty: false,
+                                clock_time: None,
+                                open_log: None,
+                            });
+                        }
+                        now.log_id.or(now.log.map(|log| log.id)).ok_or_else(|| {
+                            ApiError::Conflict {
+                                message: CLOCKED_IN_ELSEWHERE.to_owned(),
+                            }
+                        })?
+                    }
+                };
+                let path = clock_out
+                    .replace("{slug}", &slug)
+                    .replace("{id}", &log.to_string());
+                let answer: ClockOutAnswer = self.post_empty(&path).await?;
+                Ok(ClockAnswer {
+                    is_on_duty: false,
+                    clock_time: answer.log.and_then(|log| log.time_out),
+                    open_log: None,
+                })
+            }
+        }
     }
 
     /// `POST /api/staff/login/`, always without a token: the answer, with which generation of
@@ -135,6 +253,14 @@ impl ApiClient {
         login.generation = generation;
         login.capabilities = capabilities;
         Ok(login)
+    }
+
+    /// The Pusher channel this generation of server tells the hotel's changes on.
+    pub(crate) fn live_channel(&self, hotel_slug: &str) -> String {
+        self.generation()
+            .contract()
+            .live_channel
+            .replace("{slug}", hotel_slug)
     }
 
     /// "Who am I" (§2.2; its path depends on the server's generation, §10.3).

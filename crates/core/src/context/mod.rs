@@ -142,18 +142,18 @@ impl Context {
                     .and_then(|d| d.name.as_deref());
                 self.store
                     .update_identity(&me.first_name, &me.last_name, role, department)?;
-                if let Some(on) = me.is_on_duty {
+                if let Some(on) = me.on_duty() {
                     self.store.set_on_duty(on)?;
                 }
                 {
                     let mut row = lock(&running.identity);
                     row.first_name = me.first_name.clone();
                     row.last_name = me.last_name.clone();
-                    row.is_on_duty = me.is_on_duty.or(row.is_on_duty);
+                    row.is_on_duty = me.on_duty().or(row.is_on_duty);
                 }
                 let info = running.info();
                 self.emit(DeskEvent::SessionChanged {
-                    session: Some(info.clone()),
+                    session: Some(Box::new(info.clone())),
                 });
                 Ok(info)
             }
@@ -191,7 +191,7 @@ impl Context {
         self.store.set_on_duty(on)?;
         lock(&running.identity).is_on_duty = Some(on);
         self.emit(DeskEvent::SessionChanged {
-            session: Some(running.info()),
+            session: Some(Box::new(running.info())),
         });
         Ok(())
     }
@@ -225,6 +225,7 @@ pub(crate) fn session_info(row: &SessionRow, clock_refused: Option<&str>) -> Ses
         staff_id: row.staff_id,
         is_on_duty: row.is_on_duty,
         clock_refused: clock_refused.map(str::to_owned),
+        clock_note: row.generation.contract().clock.note().map(str::to_owned),
         server_label,
         is_demo: row.is_demo,
         server_generation: row.generation,

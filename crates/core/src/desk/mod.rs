@@ -390,7 +390,7 @@ impl Desk {
                 .or_else(|| me.department_detail.as_ref().and_then(|d| d.name.clone())),
             access_level: login.access_level.clone(),
             signed_in_at: chrono::Utc::now().to_rfc3339(),
-            is_on_duty: me.is_on_duty,
+            is_on_duty: me.on_duty(),
             generation: login.generation,
             capabilities: login.capabilities.clone(),
         };
@@ -557,7 +557,7 @@ impl Desk {
         });
         self.set_phase(Phase::SignedIn(Arc::new(running)));
         self.emit(DeskEvent::SessionChanged {
-            session: Some(info.clone()),
+            session: Some(Box::new(info.clone())),
         });
         shared.announce_link();
         self.emit(DeskEvent::Outbox {

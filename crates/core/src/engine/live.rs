@@ -1,4 +1,5 @@
-//! Live updates: the hotel channel (`hotel-<slug>`, API.md Decision 8) through `pusher-channels`.
+//! Live updates: the server's channel (the hotel channel `hotel-<slug>` of API.md Decision 8, or
+//! what the server's generation names instead) through `pusher-channels`.
 //! Well-formed payloads are applied at once; every event is also a hint for a debounced
 //! reconcile, and every (re)subscription reconciles everything. Which events mean what is each
 //! resource's business (`ResourceSpec::interpret`); events no resource knows are ignored.
@@ -56,7 +57,7 @@ impl Live {
     ) -> Result<Self, pusher_channels::Error> {
         let client = Client::connect(pusher_config(endpoint))?;
         shared.set_socket_client(Some(client.clone()));
-        let channel_name = format!("hotel-{}", shared.slug);
+        let channel_name = shared.client.live_channel(&shared.slug);
         let mut tasks = Vec::new();
 
         let mut states = client.states();

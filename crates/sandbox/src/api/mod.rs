@@ -1,11 +1,13 @@
 //! The HTTP surface: every route of API.md the sandbox serves, plus media files and the Pusher endpoints, and
 //! the Django-style answers for unknown URLs (HTML 404) and wrong methods (DRF 405).
 
+pub(crate) mod attendance;
 pub(crate) mod chat;
 pub(crate) mod chat_attachments;
 pub(crate) mod chat_edit;
 pub(crate) mod chat_model;
 pub(crate) mod galleries;
+pub(crate) mod hotel_settings;
 pub(crate) mod offers;
 pub(crate) mod public;
 pub(crate) mod room_types;
@@ -48,9 +50,9 @@ fn routes() -> Router<AppState> {
         )
         .route(
             "/api/staff/hotel/{hotel_slug}/settings/",
-            get(settings::get_settings)
-                .put(settings::put_settings)
-                .patch(settings::patch_settings),
+            get(hotel_settings::get)
+                .put(hotel_settings::put)
+                .patch(hotel_settings::patch),
         )
         .route(
             "/api/staff/hotel/{hotel_slug}/galleries/",
@@ -98,6 +100,18 @@ fn routes() -> Router<AppState> {
             post(room_types::upload_image),
         )
         .route("/api/staff/{hotel_slug}/clock/", post(staff::clock))
+        .route(
+            "/api/staff/hotel/{hotel_slug}/attendance/clock-logs/unrostered-confirm/",
+            post(attendance::unrostered_confirm),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/attendance/clock-logs/{pk}/force-clock-out/",
+            post(attendance::force_clock_out),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/attendance/clock-logs/status/",
+            get(attendance::status),
+        )
         .route(
             "/api/staff/hotel/{hotel_slug}/staff_chat/staff-list/",
             get(staff::staff_list),

@@ -47,6 +47,12 @@ pub(crate) fn toggle_clock(state: &AppState, staff_id: i64) -> Result<(bool, Str
     };
     let is_on_duty = !staff.is_on_duty;
     let clock_time = now_isoformat();
+    if state.generation == crate::Generation::Hotelmate2026 {
+        // §10.2: the 2026 backend tells `<slug>.attendance`, in its envelope; the hotel
+        // channel carries nothing.
+        super::attendance::publish_2026(state, &staff, is_on_duty, &clock_time);
+        return Ok((is_on_duty, clock_time));
+    }
     state.hub.publish(
         &hotel_channel(&staff.hotel_slug),
         "clock-status-updated",

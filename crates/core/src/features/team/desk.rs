@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use tokio::sync::broadcast::{error::RecvError, Receiver};
 
+use crate::api::generation::ClockWay;
 use crate::api::ApiError;
 use crate::context::{lock, Context, DeskError, SessionInfo};
 use crate::events::{ConnectionStatus, DeskEvent, ResourceKind};
@@ -16,6 +17,29 @@ use crate::features::team::{self, TeamBoard};
 pub const CLOCK_REFUSED: &str =
     "This hotel's server lets staff clock in and out only at the face-recognition terminal, \
      not from the desk. Your on-duty state still shows here as it changes.";
+
+/// What the clock button says when a server that clocks from the desk (2026) refuses this
+/// person (no attendance capability).
+pub const CLOCK_NOT_YOURS: &str =
+    "This hotel's server does not let your account clock in or out from the desk; ask a \
+     manager. Your on-duty state still shows here as it changes.";
+
+/// Where the clock log this desk opened is kept (2026: the clock-out closes it by its id).
+const OPEN_LOG_KEY: &str = "clock_open_log";
+
+/// The clock log I opened on this computer, as `hotel/staff/log` (one person at a time: a
+/// kept log of someone else, or another hotel, is not mine).
+fn kept_log(cx: &Context, owner: &str) -> Option<i64> {
+    let kept = match cx.store.preference(OPEN_LOG_KEY) {
+        Ok(kept) => kept?,
+        Err(err) => {
+            tracing::warn!(error = %err, "the kept clock log cannot be read");
+            return None;
+        }
+    };
+    let (whose, log) = kept.rsplit_once('/')?;
+    (whose == owner).then(|| log.parse().ok()).flatten()
+}
 
 /// The team of a signed-in desk.
 pub struct Team<'a> {
@@ -76,12 +100,30 @@ impl Team<'_> {
         ) {
             return Err(DeskError::ClockOffline);
         }
-        let slug = lock(&running.identity).hotel_slug.clone();
+        let (slug, me, on_duty, generation) = {
+            let row = lock(&running.identity);
+            (
+                row.hotel_slug.clone(),
+                row.staff_id,
+                row.is_on_duty.unwrap_or(false),
+                row.generation,
+            )
+        };
+        let owner = format!("{slug}/{me}");
+        let kept = kept_log(self.cx, &owner);
         // The server's clock event for this also reaches `follow_my_clock`: it carries the same
         // state, so applying both is harmless, and an event from a clock elsewhere in the same
         // moments is not mistaken for this one. (Events about me never toast.)
-        match running.client.clock(&slug).await {
+        match running.client.clock(&slug, me, !on_duty, kept).await {
             Ok(answer) => {
+                match answer.open_log {
+                    Some(log) => self
+                        .cx
+                        .store
+                        .set_preference(OPEN_LOG_KEY, &format!("{owner}/{log}"))?,
+                    None if !answer.is_on_duty => self.cx.store.delete_preference(OPEN_LOG_KEY)?,
+                    None => {}
+                }
                 self.cx.set_my_duty(answer.is_on_duty)?;
                 running.sync.request_reconcile_of(CLOCK_LOGS.name);
                 Ok(running.info())
@@ -90,13 +132,17 @@ impl Team<'_> {
                 ApiError::Forbidden { message }
                 | ApiError::NotFound { message }
                 | ApiError::MethodNotAllowed { message },
-            ) => {
-                tracing::info!(%message, "this server has no clock toggle for the desk");
-                *lock(&running.clock_refused) = Some(CLOCK_REFUSED.to_owned());
+            ) if kept.is_none() || !on_duty => {
+                tracing::info!(%message, "this server does not let the desk clock this person");
+                let words = match generation.contract().clock {
+                    ClockWay::Toggle { .. } => CLOCK_REFUSED,
+                    ClockWay::Unrostered { .. } => CLOCK_NOT_YOURS,
+                };
+                *lock(&running.clock_refused) = Some(words.to_owned());
                 self.cx.emit(DeskEvent::SessionChanged {
-                    session: Some(running.info()),
+                    session: Some(Box::new(running.info())),
                 });
-                Err(DeskError::ClockRefused(CLOCK_REFUSED.to_owned()))
+                Err(DeskError::ClockRefused(words.to_owned()))
             }
             Err(ApiError::Unauthorized { message }) => {
                 running.sync.report_unauthorized(message.clone());
@@ -105,16 +151,36 @@ impl Team<'_> {
             Err(err @ (ApiError::Network { .. } | ApiError::Timeout { .. })) => {
                 // The request may have reached the server: ask it what it recorded.
                 tracing::info!(error = %err, "no answer to the clock toggle; asking the server");
-                let cx = self.cx.clone();
-                tokio::spawn(async move {
-                    if let Err(err) = cx.refresh_identity().await {
-                        tracing::info!(error = %err, "my clock state was not refreshed");
-                    }
-                });
+                self.refresh_in_background();
                 Err(DeskError::ClockUnknown(err.to_string()))
             }
-            Err(err) => Err(err.into()),
+            Err(err) => {
+                // Refused in words (already clocked in; the kept clock-in was closed or
+                // rejected elsewhere): the server's words, and its state read again.
+                let gone = matches!(
+                    err,
+                    ApiError::Validation { .. }
+                        | ApiError::NotFound { .. }
+                        | ApiError::Forbidden { .. }
+                        | ApiError::Conflict { .. }
+                );
+                if kept.is_some() && gone {
+                    self.cx.store.delete_preference(OPEN_LOG_KEY)?;
+                }
+                self.refresh_in_background();
+                Err(err.into())
+            }
         }
+    }
+
+    /// Asks the server for my state again, without waiting for it.
+    fn refresh_in_background(&self) {
+        let cx = self.cx.clone();
+        tokio::spawn(async move {
+            if let Err(err) = cx.refresh_identity().await {
+                tracing::info!(error = %err, "my clock state was not refreshed");
+            }
+        });
     }
 }
 

@@ -1,7 +1,8 @@
 //! The hotel's team as the engine syncs it (API.md §7): colleagues from the staff-chat staff list
 //! (§7.2: active staff, the caller excluded, 50 a page) and the open clock logs of
 //! `currently-clocked-in` (§7.1), which say since when each is on duty. Both are read-only on the
-//! desk. Live: `clock-status-updated` and `staff-profile-updated` (§9.2), matched by `staff_id`.
+//! desk. Live: `clock-status-updated` and `staff-profile-updated` (§9.2), and at 2026 the
+//! `clock_status_updated` envelope (§10.2), matched by `staff_id`.
 //! The board built from them is [`crate::team`].
 
 use serde_json::{Map, Value};
@@ -23,6 +24,7 @@ pub(crate) const STAFF: Resource = Resource {
     upload: None,
     order_field: None,
     clipped: &[],
+    renamed: &[],
 };
 
 /// §7.1: `GET /api/attendance/clock-logs/currently-clocked-in/?hotel_slug=<slug>`.
@@ -35,6 +37,7 @@ pub(crate) const CLOCK_LOGS: Resource = Resource {
     upload: None,
     order_field: None,
     clipped: &[],
+    renamed: &[],
 };
 
 pub(crate) static SPEC: ResourceSpec = ResourceSpec {
@@ -109,42 +112,88 @@ fn event_name(data: &Value) -> Option<String> {
     (!name.is_empty()).then_some(name)
 }
 
-/// A `clock-status-updated` payload: whose, on or off, and when. `None` when malformed.
-pub(crate) fn read_clock_event(data: &Value) -> Option<(i64, bool, Option<String>)> {
-    let staff_id = data.get("staff_id").and_then(Value::as_i64)?;
-    let on = data.get("is_on_duty").and_then(Value::as_bool)?;
-    let at = data
-        .get("clock_time")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    Some((staff_id, on, at))
+/// A clock event: whose, on or off, when, and the name it gives.
+struct ClockEvent {
+    staff_id: i64,
+    on: bool,
+    at: Option<String>,
+    name: Option<String>,
+}
+
+/// A `clock-status-updated` payload (§9.2, flat). `None` when malformed.
+fn read_clock_event(data: &Value) -> Option<ClockEvent> {
+    Some(ClockEvent {
+        staff_id: data.get("staff_id").and_then(Value::as_i64)?,
+        on: data.get("is_on_duty").and_then(Value::as_bool)?,
+        at: data
+            .get("clock_time")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        name: event_name(data),
+    })
+}
+
+/// A `clock_status_updated` envelope (§10.2, 2026: `{category, type, payload, meta}`), whose
+/// `duty_status` is believed before `is_on_duty` (a break is still duty). `None` when malformed.
+fn read_clock_envelope(data: &Value) -> Option<ClockEvent> {
+    let payload = data.get("payload")?;
+    let on = match payload.get("duty_status").and_then(Value::as_str) {
+        Some("on_duty" | "on_break") => true,
+        Some("off_duty") => false,
+        _ => payload.get("is_on_duty").and_then(Value::as_bool)?,
+    };
+    Some(ClockEvent {
+        staff_id: payload.get("staff_id").and_then(Value::as_i64)?,
+        on,
+        at: payload
+            .get("timestamp")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        name: payload
+            .get("staff_name")
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map(str::to_owned),
+    })
+}
+
+/// A clock event as a change of the staff list: `is_on_duty`, and locally since when (until
+/// the clock logs are read again); a malformed one is a reason to read the list again.
+fn clock_hint(event: Option<ClockEvent>) -> Hint {
+    let Some(ClockEvent {
+        staff_id: id,
+        on,
+        at,
+        name,
+    }) = event
+    else {
+        return Hint::Reconcile;
+    };
+    let mut fields = Map::new();
+    fields.insert("is_on_duty".into(), Value::Bool(on));
+    fields.insert(
+        "on_duty_since".into(),
+        if on {
+            at.map_or(Value::Null, Value::String)
+        } else {
+            Value::Null
+        },
+    );
+    Hint::Patch {
+        id,
+        fields,
+        action: if on { "clock_in" } else { "clock_out" },
+        title: name,
+    }
 }
 
 /// The staff list: a clock event sets `is_on_duty` (and, locally, since when, until the clock
 /// logs are read again); a profile event renames, or removes someone no longer active.
 fn interpret_staff(event: &str, data: &Value) -> Option<Hint> {
     Some(match event {
-        "clock-status-updated" => match read_clock_event(data) {
-            Some((id, on, at)) => {
-                let mut fields = Map::new();
-                fields.insert("is_on_duty".into(), Value::Bool(on));
-                fields.insert(
-                    "on_duty_since".into(),
-                    if on {
-                        at.map_or(Value::Null, Value::String)
-                    } else {
-                        Value::Null
-                    },
-                );
-                Hint::Patch {
-                    id,
-                    fields,
-                    action: if on { "clock_in" } else { "clock_out" },
-                    title: event_name(data),
-                }
-            }
-            None => Hint::Reconcile,
-        },
+        "clock-status-updated" => clock_hint(read_clock_event(data)),
+        "clock_status_updated" => clock_hint(read_clock_envelope(data)),
         "staff-profile-updated" => {
             let Some(id) = data.get("staff_id").and_then(Value::as_i64) else {
                 return Some(Hint::Reconcile);
@@ -184,7 +233,11 @@ fn interpret_staff(event: &str, data: &Value) -> Option<Hint> {
 /// The open clock logs carry their own ids, which a clock event does not name: it is only a
 /// reason to read them again.
 fn interpret_clock_logs(event: &str, _: &Value) -> Option<Hint> {
-    matches!(event, "clock-status-updated" | "staff-profile-updated").then_some(Hint::Reconcile)
+    matches!(
+        event,
+        "clock-status-updated" | "clock_status_updated" | "staff-profile-updated"
+    )
+    .then_some(Hint::Reconcile)
 }
 
 fn toast(action: &str, title: Option<&str>) -> Option<(String, String)> {
@@ -235,6 +288,46 @@ mod tests {
         assert_eq!(fields["on_duty_since"], Value::Null);
         assert_eq!(
             interpret_clock_logs("clock-status-updated", &clock_event(true)),
+            Some(Hint::Reconcile)
+        );
+    }
+
+    #[test]
+    fn the_2026_clock_envelope_believes_duty_status_and_a_break_is_still_duty() {
+        let envelope = |duty: &str, is_on_duty: bool| {
+            json!({"category": "attendance", "type": "clock_status_updated",
+                   "payload": {"staff_id": 12, "staff_name": "Seán Murphy", "duty_status": duty,
+                               "is_on_duty": is_on_duty, "action": "clock_in",
+                               "timestamp": "2026-11-22T09:00:00+00:00"},
+                   "meta": {"hotel_slug": "ocean", "event_id": "e1"}})
+        };
+        // §10.2: `is_on_duty` is not updated on some clock-out paths; `duty_status` is.
+        for (duty, stale, on) in [
+            ("on_duty", false, true),
+            ("on_break", false, true),
+            ("off_duty", true, false),
+        ] {
+            let Some(Hint::Patch {
+                id,
+                fields,
+                action,
+                title,
+            }) = interpret_staff("clock_status_updated", &envelope(duty, stale))
+            else {
+                panic!("{duty}: not read as a patch");
+            };
+            assert_eq!(id, 12);
+            assert_eq!(fields["is_on_duty"], json!(on), "{duty}");
+            assert_eq!(action, if on { "clock_in" } else { "clock_out" });
+            assert_eq!(title.as_deref(), Some("Seán Murphy"));
+        }
+        // The flat classic payload under the 2026 name is malformed there: read again.
+        assert_eq!(
+            interpret_staff("clock_status_updated", &clock_event(true)),
+            Some(Hint::Reconcile)
+        );
+        assert_eq!(
+            interpret_clock_logs("clock_status_updated", &envelope("on_duty", true)),
             Some(Hint::Reconcile)
         );
     }
