@@ -161,6 +161,8 @@ fn overview(desk: &Desk) -> PicturesOverview {
             hotel_images: Vec::new(),
             galleries: Vec::new(),
             room_types: Vec::new(),
+            room_types_refused: None,
+            room_type_photos_refused: None,
         })
 }
 

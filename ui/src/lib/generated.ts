@@ -1168,7 +1168,16 @@ galleries: Array<GalleryView>,
 /**
  * The room types, in the hotel's order.
  */
-room_types: Array<RoomTypeView>, };
+room_types: Array<RoomTypeView>, 
+/**
+ * Why this person may not create, edit, reorder or delete room types on this server, in
+ * words (the server names the capability and this person lacks it); `None`: they may.
+ */
+room_types_refused: string | null, 
+/**
+ * Why this person may not change room types' photos here, in words; `None`: they may.
+ */
+room_type_photos_refused: string | null, };
 
 export type ConversationFilter = "all" | "mine" | "unassigned" | "unread";
 

@@ -170,10 +170,22 @@ impl Pictures<'_> {
                 room_type
             })
             .collect();
+        let refused = |capability: Option<&str>, what: &str| match self.cx.may(capability, what) {
+            Err(DeskError::NotAllowed(words)) => Some(words),
+            _ => None,
+        };
         Ok(PicturesOverview {
             hotel_images,
             galleries,
             room_types,
+            room_types_refused: refused(
+                ROOM_TYPES_SPEC.capabilities.change,
+                room_types::spec::CHANGE,
+            ),
+            room_type_photos_refused: refused(
+                ROOM_TYPES_SPEC.capabilities.photo,
+                room_types::spec::PHOTO,
+            ),
         })
     }
 }
@@ -187,6 +199,11 @@ pub struct PicturesOverview {
     pub galleries: Vec<GalleryView>,
     /// The room types, in the hotel's order.
     pub room_types: Vec<RoomTypeView>,
+    /// Why this person may not create, edit, reorder or delete room types on this server, in
+    /// words (the server names the capability and this person lacks it); `None`: they may.
+    pub room_types_refused: Option<String>,
+    /// Why this person may not change room types' photos here, in words; `None`: they may.
+    pub room_type_photos_refused: Option<String>,
 }
 
 /// Where the hotel puts a row (`display_order` / `sort_order`), then by name.

@@ -13,7 +13,6 @@ use super::settings::load_hotel;
 use crate::auth::Caller;
 use crate::body::RawBody;
 use crate::errors::ApiError;
-use crate::media;
 use crate::people::{self, Staff};
 use crate::state::AppState;
 
@@ -149,13 +148,7 @@ pub(crate) async fn patch(
         let Some(file) = data.files.get(key) else {
             continue;
         };
-        let path = media::store_upload(&state, &file.bytes).map_err(|e| {
-            ApiError::crash("Error", &format!("Cloudinary upload of {key} failed: {e}"))
-        })?;
-        state.db().execute(
-            &format!("UPDATE hotels SET {key} = ?1 WHERE id = ?2"),
-            params![path, staff.hotel_id],
-        )?;
+        super::settings::store_hotel_image(&state, staff.hotel_id, key, &file.bytes)?;
     }
     let texts: Map<String, Value> = TEXTS
         .iter()

@@ -306,6 +306,24 @@ fn validate(
     Ok(changes)
 }
 
+/// Stores an uploaded image as the hotel's `key` (`hero_image`, `landing_page_image`, `logo`),
+/// as both generations' settings views do.
+pub(crate) fn store_hotel_image(
+    state: &AppState,
+    hotel_id: i64,
+    key: &str,
+    bytes: &[u8],
+) -> Result<(), ApiError> {
+    let path = media::store_upload(state, bytes).map_err(|e| {
+        ApiError::crash("Error", &format!("Cloudinary upload of {key} failed: {e}"))
+    })?;
+    state.db().execute(
+        &format!("UPDATE hotels SET {key} = ?1 WHERE id = ?2"),
+        params![path, hotel_id],
+    )?;
+    Ok(())
+}
+
 async fn write(
     state: AppState,
     caller: Caller,
@@ -325,13 +343,7 @@ async fn write(
         let Some(file) = data.files.get(*key) else {
             continue;
         };
-        let path = media::store_upload(&state, &file.bytes).map_err(|e| {
-            ApiError::crash("Error", &format!("Cloudinary upload of {key} failed: {e}"))
-        })?;
-        state.db().execute(
-            &format!("UPDATE hotels SET {key} = ?1 WHERE id = ?2"),
-            params![path, staff.hotel_id],
-        )?;
+        store_hotel_image(&state, staff.hotel_id, key, &file.bytes)?;
         uploaded = true;
         if *key != "logo" {
             if let Ok(copy) = media::store_upload(&state, &file.bytes) {

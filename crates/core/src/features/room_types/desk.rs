@@ -74,7 +74,7 @@ impl<'a> RoomTypes<'a> {
 
 impl RoomTypes<'_> {
     fn may_change(&self) -> Result<(), DeskError> {
-        self.cx.may(SPEC.capabilities.change, "change room types")
+        self.cx.may(SPEC.capabilities.change, super::spec::CHANGE)
     }
 
     fn pictures(&self) -> Result<PicturesOverview, DeskError> {
@@ -141,8 +141,7 @@ impl RoomTypes<'_> {
         crop: Option<Crop>,
     ) -> Result<PicturesOverview, DeskError> {
         self.cx.sync()?;
-        self.cx
-            .may(SPEC.capabilities.photo, "change room types' photos")?;
+        self.cx.may(SPEC.capabilities.photo, super::spec::PHOTO)?;
         self.cx.view_row(&SPEC, id, "room type")?;
         let cached = self.cx.prepare_image(file_name, bytes, crop).await?;
         self.cx

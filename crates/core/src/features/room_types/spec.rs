@@ -12,6 +12,11 @@ use crate::engine::store::Row;
 use crate::events::{ResourceKind, View};
 use crate::rules::{invalid, FieldInvalid};
 
+/// What changing room types is called in a refusal ("Your account may not …").
+pub(crate) const CHANGE: &str = "change room types";
+/// What changing their photos is called in a refusal.
+pub(crate) const PHOTO: &str = "change room types' photos";
+
 /// §6.1: paginated, `upload-image/` with the file part `photo` (§6.2).
 pub const ROOM_TYPES: Resource = Resource {
     name: "room_types",
