@@ -2,6 +2,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod autostart;
+mod bench;
 mod browser;
 mod commands;
 #[cfg(feature = "demo")]

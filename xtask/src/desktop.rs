@@ -51,6 +51,16 @@ pub fn run_in_private_session(
     }
 }
 
+/// Runs this program with `args` (one of its hidden commands) inside a fresh private desktop
+/// session.
+pub fn run_self_in_private_session(
+    args: &[String],
+    env: &[(String, String)],
+) -> Result<(), String> {
+    let this = session_program()?;
+    run_in_private_session(&this.display().to_string(), args, env)
+}
+
 /// This program, copied to `target/tools/` to be started inside the session. The file cargo
 /// built may be gone by then: `cargo build --workspace` can link another build of xtask to the
 /// same path (its dependencies' features unified with the other crates'), and the running

@@ -4,9 +4,12 @@
 //! - `test`: install everything the tests need, then run every check and test (the CI command).
 //! - `bench [realtime|media|sync|pictures|chat [--messages N] [--seconds S]|load|converge
 //!   [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types]|soak
-//!   [--hours N]]`: the benchmarks, each against a reference in the same run; tables on stdout,
-//!   JSON under `target/bench/`. `chat` is the core's Messages reads, then a guest's flood of
-//!   the real window (10,000 messages in 90 s) beside a pusher-js client on the same channel.
+//!   [--hours N]|app [--runs N] [--idle-seconds S]]`: the benchmarks, each against a reference
+//!   in the same run; tables on stdout, JSON under `target/bench/`. `chat` is the core's
+//!   Messages reads, then a guest's flood of the real window (10,000 messages in 90 s) beside a
+//!   pusher-js client on the same channel. `app` is the release desk's start to its painted
+//!   cached offers and its memory after a minute idle, beside a minimal Tauri window
+//!   ([`bench_app`]).
 //! - `bundle [--appimage | --debug]`: the installable `.deb` and `.rpm` (and AppImage) of a
 //!   release build (or of the debug build), checked by lintian and rpmlint.
 //! - `setup`: only the installs (idempotent; fast when everything is there).
@@ -14,6 +17,7 @@
 //!
 //! Not for: anything the app itself does at run time.
 
+mod bench_app;
 mod bundle;
 mod copyright;
 mod desktop;
@@ -37,8 +41,9 @@ fn main() -> ExitCode {
         Some("doctor") => doctor::run(doctor::Needs::Tests),
         Some("bench") => bench(&args[1..]),
         Some(desktop::INNER_COMMAND) => desktop::inner(&args[1..]),
+        Some(bench_app::INNER_COMMAND) => bench_app::inner(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <demo [--generation classic|2026] | test [nextest filters] | bundle [--appimage | --debug] | bench [realtime|media|sync|pictures|chat [--messages N] [--seconds S]|load|converge [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types]|soak [--hours N]] | setup | doctor>");
+            eprintln!("usage: cargo xtask <demo [--generation classic|2026] | test [nextest filters] | bundle [--appimage | --debug] | bench [realtime|media|sync|pictures|chat [--messages N] [--seconds S]|load|converge [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types]|soak [--hours N]|app [--runs N] [--idle-seconds S]] | setup | doctor>");
             return ExitCode::from(2);
         }
     };
@@ -138,12 +143,14 @@ fn run_harness_with(
 /// The benchmarks (all of them when none is named).
 fn bench(names: &[String]) -> Result<(), String> {
     const ALL: &[&str] = &[
-        "realtime", "media", "sync", "pictures", "chat", "load", "converge", "soak",
+        "realtime", "media", "sync", "pictures", "chat", "load", "converge", "soak", "app",
     ];
     // `soak --hours 72`, `converge --desks 10 --resource galleries`, `chat --messages 2000`: a
     // harness's own flags follow its name and go to it as they are (the harness checks them).
     let (names, harness_flags) = match names.iter().position(|n| n.starts_with("--")) {
-        Some(at) if at == 1 && matches!(names[0].as_str(), "soak" | "converge" | "chat") => {
+        Some(at)
+            if at == 1 && matches!(names[0].as_str(), "soak" | "converge" | "chat" | "app") =>
+        {
             (&names[..at], names[at..].to_vec())
         }
         _ => (names, Vec::new()),
@@ -153,7 +160,10 @@ fn bench(names: &[String]) -> Result<(), String> {
     } else {
         names.iter().map(String::as_str).collect()
     };
-    setup::all()?;
+    // `app` installs only what it needs (no fuzzer, no sockudo).
+    if chosen.iter().any(|name| *name != "app") {
+        setup::all()?;
+    }
     let root = workspace_root();
     for name in chosen {
         let step = match name {
@@ -205,6 +215,10 @@ fn bench(names: &[String]) -> Result<(), String> {
                     }
                 }
                 run_harness_with(&["run", "--release"], "guest_flood", &harness_flags, &env)?;
+                continue;
+            }
+            "app" => {
+                bench_app::run(&harness_flags)?;
                 continue;
             }
             "soak" => {

@@ -25,6 +25,16 @@ pub fn for_bundle() -> Result<(), String> {
     for_app()
 }
 
+/// What `cargo xtask bench app` needs: the app's, the private desktop session's (and
+/// WebDriver, which signs the desk in once).
+pub fn for_window_bench() -> Result<(), String> {
+    let packages: Vec<&Package> = packages::APP.iter().chain(packages::TEST).collect();
+    apt(&packages)?;
+    tauri_driver()?;
+    node()?;
+    npm_ci("ui")
+}
+
 pub fn all() -> Result<(), String> {
     let packages: Vec<&Package> = packages::APP
         .iter()

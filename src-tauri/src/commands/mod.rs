@@ -36,6 +36,7 @@ macro_rules! command {
     };
 }
 
+pub mod bench;
 pub mod display;
 pub mod hotel_details;
 pub mod messages;

@@ -292,6 +292,8 @@ export const backend = {
   chatSaveAttachment: (url: string, name: string) => call("chat_save_attachment", { url, name }),
   /** Opens a link in the computer's browser (never in the desk's window). */
   openLink: (url: string) => call("open_link", { url }),
+  /** A moment for `cargo xtask bench app` (written only when the desk was started for it). */
+  benchMark: (name: string) => call("bench_mark", { name }),
   onEvent: (handler: (event: DeskEvent) => void): Promise<UnlistenFn> =>
     listen<DeskEvent>("desk-event", (message) => handler(message.payload)),
 };

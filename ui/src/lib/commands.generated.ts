@@ -7,6 +7,7 @@ import type * as G from "./generated";
  *  as the request body, with `headers`) and what it resolves to. A failure rejects with a
  *  `UiError`. */
 export interface Commands {
+  bench_mark: { args: { name: string }; result: void };
   open_reception_display: { args: null; result: void };
   display_content: { args: null; result: G.DisplayContent };
   display_settings: { args: null; result: G.DisplaySettings };

@@ -1,0 +1,12 @@
+//! The benchmark's marks (`cargo xtask bench app`): nothing at all unless the desk was started
+//! with `HOTELMATE_BENCH_MARKS`.
+
+use hotelmate_core::UiError;
+
+command! {
+    /// A moment the UI reached (`first-paint`, `first-offers-painted`), for the benchmark.
+    pub fn bench_mark(name: String) -> Result<(), UiError> {
+        crate::bench::mark(&name);
+        Ok(())
+    }
+}
