@@ -9,8 +9,8 @@ use std::sync::Mutex;
 use hotelmate_core::Desk;
 use tauri::{AppHandle, Manager};
 
-const DISPLAY: &str = "display";
-const MAIN: &str = "main";
+use crate::windows::{DISPLAY, MAIN};
+
 const SCREENSAVER: &str = "org.freedesktop.ScreenSaver";
 const SCREENSAVER_PATH: &str = "/org/freedesktop/ScreenSaver";
 
@@ -62,9 +62,6 @@ async fn release(inhibition: Inhibition) {
 
 /// Opens the reception display as a kiosk (or brings it to the front).
 pub fn open(app: &AppHandle) -> Result<(), String> {
-    let window = app
-        .get_webview_window(DISPLAY)
-        .ok_or("the reception display window is missing from this build")?;
     let desk = app.state::<Desk>();
     // A kiosk nobody could leave during an outage is never started.
     if let Some(why) = desk
@@ -74,6 +71,8 @@ pub fn open(app: &AppHandle) -> Result<(), String> {
     {
         return Err(why);
     }
+    // Made the first time it opens: a hidden window costs a web process of its own.
+    let window = crate::windows::display(app)?;
     let kiosk = app.state::<Kiosk>();
     let first = !std::mem::replace(&mut *lock(&kiosk.shown), true);
     desk.set_toasts_paused(true);

@@ -4,10 +4,16 @@
 //! command, never inside the desk, where a fake sign-in page would look like the desk), it opens
 //! no new window, and it downloads nothing by itself (attachments are saved by the core, under
 //! a safe name). With `--display` or on a reception display computer the desk window is created
-//! hidden, so the desk behind the kiosk cannot be reached.
+//! hidden, so the desk behind the kiosk cannot be reached. The display's window is made when it
+//! is first opened, not at start.
 
 use tauri::webview::{DownloadEvent, NewWindowResponse};
-use tauri::{App, Manager, Url, WebviewWindowBuilder};
+use tauri::{App, AppHandle, Manager, Url, WebviewWindow, WebviewWindowBuilder};
+
+/// The desk window's label.
+pub const MAIN: &str = "main";
+/// The reception display's window's label.
+pub const DISPLAY: &str = "display";
 
 /// Whether `url` is the app's own page (the bundled UI, served by Tauri's protocol).
 pub fn is_own_page(url: &Url) -> bool {
@@ -19,39 +25,55 @@ pub fn is_own_page(url: &Url) -> bool {
     }
 }
 
-/// Creates the desk window (`main`, hidden when `desk_hidden`) and the reception display's
-/// (`display`, hidden until opened) from the config, each guarded.
+/// Creates the desk window (`main`, hidden when `desk_hidden`) from the config, guarded. The
+/// reception display's window is made only when it is first opened ([`display`]): a hidden
+/// window still costs a WebKit web process of its own (about 190 MiB) from the start.
 pub fn create(app: &App, desk_hidden: bool) -> Result<(), String> {
-    for config in &app.config().app.windows {
-        let hidden = config.label == "display" || desk_hidden;
-        let label = config.label.clone();
-        let guard = label.clone();
-        let popup = label.clone();
-        let download = label.clone();
-        WebviewWindowBuilder::from_config(app.handle(), config)
-            .map_err(|error| format!("the {label} window's settings: {error}"))?
-            .visible(!hidden)
-            .on_navigation(move |url| {
-                let own = is_own_page(url);
-                if !own {
-                    tracing::warn!(window = %guard, url = %url, "a navigation away from the desk was refused");
-                }
-                own
-            })
-            .on_new_window(move |url, _| {
-                tracing::warn!(window = %popup, url = %url, "a new window was refused");
-                NewWindowResponse::Deny
-            })
-            .on_download(move |_, event| {
-                if let DownloadEvent::Requested { url, .. } = event {
-                    tracing::warn!(window = %download, url = %url, "a download by the page was refused");
-                }
-                false
-            })
-            .build()
-            .map_err(|error| format!("the {label} window cannot be made: {error}"))?;
+    build(app.handle(), MAIN, !desk_hidden).map(drop)
+}
+
+/// The reception display's window, made (hidden, guarded) the first time it is asked for.
+pub fn display(app: &AppHandle) -> Result<WebviewWindow, String> {
+    match app.get_webview_window(DISPLAY) {
+        Some(window) => Ok(window),
+        None => build(app, DISPLAY, false),
     }
-    Ok(())
+}
+
+/// Makes the window `label` of the config, with the guards every window has.
+fn build(app: &AppHandle, label: &str, visible: bool) -> Result<WebviewWindow, String> {
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|config| config.label == label)
+        .ok_or_else(|| format!("the {label} window is missing from this build"))?;
+    let guard = label.to_owned();
+    let popup = label.to_owned();
+    let download = label.to_owned();
+    WebviewWindowBuilder::from_config(app, config)
+        .map_err(|error| format!("the {label} window's settings: {error}"))?
+        .visible(visible)
+        .on_navigation(move |url| {
+            let own = is_own_page(url);
+            if !own {
+                tracing::warn!(window = %guard, url = %url, "a navigation away from the desk was refused");
+            }
+            own
+        })
+        .on_new_window(move |url, _| {
+            tracing::warn!(window = %popup, url = %url, "a new window was refused");
+            NewWindowResponse::Deny
+        })
+        .on_download(move |_, event| {
+            if let DownloadEvent::Requested { url, .. } = event {
+                tracing::warn!(window = %download, url = %url, "a download by the page was refused");
+            }
+            false
+        })
+        .build()
+        .map_err(|error| format!("the {label} window cannot be made: {error}"))
 }
 
 /// Shows and focuses a window (`main` or `display`) as it is. Callers that mean "the desk"

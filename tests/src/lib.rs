@@ -802,16 +802,25 @@ async fn token_at(base: &str, username: &str) -> String {
     login["token"].as_str().unwrap().to_owned()
 }
 
-/// Makes the reception display (`true`) or the desk window the one the session drives.
+/// Makes the reception display (`true`) or the desk window the one the session drives. The
+/// display's window is made when it is first opened, so it may be a moment in coming.
 pub async fn switch_to(app: &Client, display: bool) {
-    for handle in app.windows().await.unwrap() {
-        app.switch_to_window(handle).await.unwrap();
-        let hash = app.execute("return location.hash;", vec![]).await.unwrap();
-        if (hash == "#/display") == display {
-            return;
+    let deadline = Instant::now() + UI_TIMEOUT;
+    loop {
+        for handle in app.windows().await.unwrap() {
+            app.switch_to_window(handle).await.unwrap();
+            let hash = app.execute("return location.hash;", vec![]).await.unwrap();
+            if (hash == "#/display") == display {
+                return;
+            }
         }
+        assert!(
+            Instant::now() < deadline,
+            "no {} window",
+            if display { "display" } else { "desk" }
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("no {} window", if display { "display" } else { "desk" });
 }
 
 /// A colleague's token (Niamh, the manager), for changes made as another browser would.

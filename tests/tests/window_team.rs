@@ -163,6 +163,16 @@ async fn window_the_board_follows_colleagues_and_my_clock_reaches_the_server() {
     // desk behind the display cannot be reached while it shows) appears there.
     click(&app, "[data-testid=open-display]").await;
     switch_to(&app, true).await;
+    // The display's window is made as it opens, and starts at its first slide: a colleague's
+    // clock brings the on-duty panel up at once (Seán clocks out and in again, from his phone).
+    until("the display shows the hotel", || async {
+        text_of(&app, "[data-testid=display-clock]")
+            .await
+            .contains(':')
+    })
+    .await;
+    assert!(!clocks(&server, "sean.murphy").await, "Seán clocked out");
+    assert!(clocks(&server, "sean.murphy").await, "Seán clocked in");
     until("the display lists Niamh, and not me", || async {
         on_display(&app, "Niamh Kelly").await && !on_display(&app, "Anna Byrne").await
     })
