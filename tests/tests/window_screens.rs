@@ -11,8 +11,9 @@ use std::time::Duration;
 
 use fantoccini::Client;
 use hotelmate_e2e::{
-    click, colleague_token, notification_log, open_screen, require_notification_log, row_titles,
-    screenshot, sign_in, text_of, type_into, until, until_explained, AppProfile, Driver,
+    click, colleague_token, content_of, notification_log, open_screen, require_notification_log,
+    row_titles, screenshot, sign_in, text_of, type_into, until, until_explained, AppProfile,
+    Driver,
 };
 use hotelmate_sandbox::{Sandbox, SandboxHandle};
 use serde_json::{json, Value};
@@ -327,6 +328,27 @@ async fn window_an_irish_desk_writes_irish_dates_and_24_hour_times() {
         "the page's language is the computer's"
     );
     screenshot(&app, "83-messages-irish-dates").await;
+
+    // The clock button says when, as every time on the desk: "Clocked out at 14:02".
+    click(&app, "[data-testid=clock-button]").await;
+    until_explained(
+        "the clock button writes a 24-hour time",
+        || async {
+            content_of(&app, "[data-testid=clock-note]")
+                .await
+                .and_then(|note| {
+                    note.strip_prefix("Clocked out at ")
+                        .map(|time| time.len() == 5 && time.as_bytes()[2] == b':')
+                })
+                .unwrap_or(false)
+        },
+        || async {
+            content_of(&app, "[data-testid=clock-note]")
+                .await
+                .unwrap_or_default()
+        },
+    )
+    .await;
 
     // The hotel's time zone is the computer's (the server names none), not UTC.
     open_screen(&app, "settings").await;
