@@ -134,12 +134,7 @@ async fn keyboard_walk(app: &Client, finding: &mut Finding) {
     .unwrap();
     let mut seen = Vec::new();
     for _ in 0..TAB_STOPS {
-        app.active_element()
-            .await
-            .unwrap()
-            .send_keys(&Key::Tab.to_string())
-            .await
-            .unwrap();
+        press_tab(app).await;
         let stop = app
             .execute(
                 &format!(
@@ -167,6 +162,16 @@ async fn keyboard_walk(app: &Client, finding: &mut Finding) {
         }
         seen.push(name);
     }
+}
+
+/// Tab, typed on the keyboard at whatever has the focus.
+async fn press_tab(app: &Client) {
+    app.active_element()
+        .await
+        .unwrap()
+        .send_keys(&Key::Tab.to_string())
+        .await
+        .unwrap();
 }
 
 async fn shown(app: &Client, css: &str) -> bool {
@@ -276,12 +281,7 @@ async fn window_every_screen_passes_axe_and_works_from_the_keyboard_with_a_focus
     settled(&app).await;
     let mut reached = false;
     for _ in 0..TAB_STOPS {
-        app.active_element()
-            .await
-            .unwrap()
-            .send_keys(&Key::Tab.to_string())
-            .await
-            .unwrap();
+        press_tab(&app).await;
         let at = app
             .execute(
                 "return document.activeElement.dataset.testid ?? null;",
