@@ -302,14 +302,39 @@ async fn window_sign_out_with_an_unsent_edit_asks_first_and_staying_sends_it() {
     .await;
     let discard = text_of(&app, "[data-testid=discard-and-sign-out]").await;
     assert_eq!(discard, "Discard 1 change and sign out");
-    let focused = app
-        .execute(
-            "return document.activeElement?.dataset?.testid ?? null",
-            vec![],
-        )
+    assert_eq!(
+        focused(&app).await,
+        "stay-signed-in",
+        "staying is the default"
+    );
+
+    // Esc is "Stay signed in" too, and the focus goes back to Sign out. Pressing Sign out
+    // again, now that it holds the focus, must still put the focus on staying: the dialog
+    // once opened with the focus left behind it on Sign out (Svelte's autofocus moves the
+    // focus only while nothing holds it), and Enter would then have asked again.
+    app.active_element()
+        .await
+        .unwrap()
+        .send_keys(&Key::Escape.to_string())
         .await
         .unwrap();
-    assert_eq!(focused, "stay-signed-in", "staying is the default");
+    until(
+        "Esc closes the question and gives Sign out the focus",
+        || async {
+            app.find(Locator::Css("[data-testid=unsent-dialog]"))
+                .await
+                .is_err()
+                && focused(&app).await == "sign-out"
+        },
+    )
+    .await;
+    click(&app, "[data-testid=sign-out]").await;
+    wait_for_text(&app, "[data-testid=discard-and-sign-out]", &discard).await;
+    assert_eq!(
+        focused(&app).await,
+        "stay-signed-in",
+        "staying is the default when the question is asked again from a focused Sign out"
+    );
     screenshot(&app, "11-sign-out-asks").await;
     click(&app, "[data-testid=stay-signed-in]").await;
     until(
@@ -343,4 +368,17 @@ async fn window_sign_out_with_an_unsent_edit_asks_first_and_staying_sends_it() {
     .await;
     app.close().await.unwrap();
     server.shutdown().await;
+}
+
+/// The `data-testid` of whatever holds the keyboard focus ("" for none).
+async fn focused(app: &Client) -> String {
+    app.execute(
+        "return document.activeElement?.dataset?.testid ?? ''",
+        vec![],
+    )
+    .await
+    .unwrap()
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
 }
