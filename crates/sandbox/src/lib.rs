@@ -44,6 +44,7 @@ use tokio::task::JoinHandle;
 
 pub use errors::SandboxError;
 pub use seed::{DemoLogin, DEMO_LOGINS};
+pub use seed_chat::ROOM_WITHOUT_BOOKING;
 
 use state::AppState;
 
