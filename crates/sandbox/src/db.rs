@@ -94,7 +94,13 @@ CREATE TABLE IF NOT EXISTS messages (
     sender_type TEXT NOT NULL, staff_id INTEGER REFERENCES staff(id), message TEXT NOT NULL, timestamp TEXT NOT NULL,
     status TEXT NOT NULL DEFAULT 'delivered', read_by_staff INTEGER NOT NULL DEFAULT 0,
     read_by_guest INTEGER NOT NULL DEFAULT 0, staff_read_at TEXT, guest_read_at TEXT, delivered_at TEXT,
-    staff_display_name TEXT, staff_role_name TEXT, reply_to INTEGER, edited_at TEXT, deleted_at TEXT
+    staff_display_name TEXT, staff_role_name TEXT, reply_to INTEGER, edited_at TEXT, deleted_at TEXT,
+    booking_id INTEGER REFERENCES bookings(id)
+);
+CREATE TABLE IF NOT EXISTS bookings (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, hotel_id INTEGER NOT NULL REFERENCES hotels(id),
+    room_id INTEGER NOT NULL REFERENCES rooms(id), booking_id TEXT NOT NULL UNIQUE, guest_id INTEGER REFERENCES guests(id),
+    checked_in_at TEXT, checked_out_at TEXT
 );
 "#;
 
@@ -160,6 +166,7 @@ fn never_reuse_ids(conn: &Connection) -> rusqlite::Result<()> {
 const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("messages", "edited_at", "TEXT"),
     ("messages", "deleted_at", "TEXT"),
+    ("messages", "booking_id", "INTEGER REFERENCES bookings(id)"),
 ];
 
 fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {

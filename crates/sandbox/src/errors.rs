@@ -142,7 +142,21 @@ impl ApiError {
             www_authenticate: false,
         }
     }
+
+    /// Django's answer to a crash with `DEBUG = False` (the 2026 backend, API.md §10.1): a bare HTML page
+    /// that names no cause. The cause goes to the sandbox's log, as it goes to the server's.
+    pub(crate) fn server_error(cause: &str) -> Self {
+        tracing::warn!(cause, "answering 500 as the 2026 backend does");
+        Self {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            body: Box::new(Body::Html(SERVER_ERROR_PAGE.to_string())),
+            www_authenticate: false,
+        }
+    }
 }
+
+/// Django's `ERROR_PAGE_TEMPLATE` filled in for a 500.
+const SERVER_ERROR_PAGE: &str = "\n<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Server Error (500)</title>\n</head>\n<body>\n  <h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n";
 
 impl ApiError {
     /// The HTTP status of the answer (the simulator logs it).

@@ -44,6 +44,7 @@ use tokio::task::JoinHandle;
 
 pub use errors::SandboxError;
 pub use seed::{DemoLogin, DEMO_LOGINS};
+pub use seed_chat::ROOM_WITHOUT_BOOKING;
 
 use state::AppState;
 
@@ -287,6 +288,33 @@ impl SandboxHandle {
     /// `killarney`.
     pub fn hotel_slug(&self) -> &str {
         DEMO_HOTEL_SLUG
+    }
+
+    /// Where a guest of the demo hotel writes to conversation `conversation_id`, with a POST of
+    /// `{"message": "…"}` and no token, on the backend the sandbox plays: the classic send
+    /// (`/api/chat/<slug>/conversations/<id>/messages/send/`, API.md §8.4), or on the 2026 backend the
+    /// sandbox's own guest door `/api/guest/hotel/<slug>/chat/conversations/<id>/messages/send/` (that
+    /// backend's guest API is not described in API.md). Both answer 200 `{conversation_id, message}` and
+    /// fire what a guest's message fires there.
+    ///
+    /// ```no_run
+    /// # async fn demo(sandbox: &hotelmate_sandbox::SandboxHandle) {
+    /// let url = sandbox.guest_send_url(1);
+    /// // POST url with {"message": "Could we have more towels?"}
+    /// # }
+    /// ```
+    pub fn guest_send_url(&self, conversation_id: i64) -> String {
+        let slug = DEMO_HOTEL_SLUG;
+        match self.state.generation {
+            Generation::Classic => format!(
+                "{}/api/chat/{slug}/conversations/{conversation_id}/messages/send/",
+                self.base_url
+            ),
+            Generation::Hotelmate2026 => format!(
+                "{}/api/guest/hotel/{slug}/chat/conversations/{conversation_id}/messages/send/",
+                self.base_url
+            ),
+        }
     }
 
     /// Where the sandbox's Pusher server is and how to sign for it.

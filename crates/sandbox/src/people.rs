@@ -322,6 +322,13 @@ impl Staff {
             "profile_image": state.media_url_opt(self.profile_image.as_deref()),
         })
     }
+
+    /// `staff_info` of the 2026 chat answers: the classic keys and the department's name.
+    pub(crate) fn chat_info_2026(&self, state: &AppState) -> Value {
+        let mut info = self.chat_info(state);
+        info["department"] = json!(self.department.as_ref().map(|d| d.name.clone()));
+        info
+    }
 }
 
 /// `image/upload/v123/folder/abc.jpg` → `folder/abc`.

@@ -70,7 +70,7 @@ const NAVS: &[&str] = &[
 pub(crate) fn seed_if_empty(db: &Connection, media_dir: &Path) -> Result<(), SandboxError> {
     let hotels: i64 = db.query_row("SELECT COUNT(*) FROM hotels", [], |r| r.get(0))?;
     if hotels > 0 {
-        return Ok(());
+        return crate::seed_chat::seed_bookings(db);
     }
     let started = std::time::Instant::now();
     let pics = Pictures::generate(media_dir)?;

@@ -1,11 +1,17 @@
 //! The demo hotel's rooms, guests and guest conversations with some history (part of the seed), plus one
-//! conversation of the second hotel for cross-hotel checks.
+//! conversation of the second hotel for cross-hotel checks, and the checked-in bookings the 2026 backend
+//! ties its guest chat to (API.md §10.2): every demo room has one but room 310
+//! ([`ROOM_WITHOUT_BOOKING`]), so its conversation shows what a room without a checked-in booking gets on
+//! that backend: no chat events at all. Neither has the second hotel's conversation.
 
 use rusqlite::{params, Connection};
 
 use crate::errors::SandboxError;
 use crate::timefmt::drf_ago;
 
+/// The demo hotel's one room without a checked-in booking: room 310, conversation 5 (Tom Walsh's
+/// Wi-Fi question). On the 2026 backend nothing about its chat is broadcast.
+pub const ROOM_WITHOUT_BOOKING: i64 = 310;
 /// (sender type, staff id, text).
 type SeedMessage<'a> = (&'a str, Option<i64>, &'a str);
 
@@ -138,5 +144,37 @@ pub(crate) fn seed_chat(db: &Connection) -> Result<(), SandboxError> {
         "INSERT INTO conversations (hotel_id, room_id, has_unread, created_at, updated_at) VALUES (2, ?1, 0, ?2, ?2)",
         params![galway_room, drf_ago(7200)],
     )?;
+    seed_bookings(db)
+}
+
+/// Checks the guests of the booked demo rooms in (two days ago), and ties their conversations'
+/// messages to the booking. Also run on a demo database seeded before bookings existed; a
+/// database that has any booking already is left alone.
+pub(crate) fn seed_bookings(db: &Connection) -> Result<(), SandboxError> {
+    let any: i64 = db.query_row("SELECT COUNT(*) FROM bookings", [], |r| r.get(0))?;
+    if any > 0 {
+        return Ok(());
+    }
+    let rooms: Vec<i64> = db
+        .prepare("SELECT id FROM rooms WHERE hotel_id = 1 AND room_number != ?1 ORDER BY id")?
+        .query_map([ROOM_WITHOUT_BOOKING], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (n, room_id) in rooms.into_iter().enumerate() {
+        db.execute(
+            "INSERT INTO bookings (hotel_id, room_id, booking_id, guest_id, checked_in_at)
+             VALUES (1, ?1, ?2, (SELECT MIN(id) FROM guests WHERE room_id = ?1), ?3)",
+            params![
+                room_id,
+                format!("BK-2026-{:04}", n + 1),
+                drf_ago(2 * 24 * 3600)
+            ],
+        )?;
+        let booking = db.last_insert_rowid();
+        db.execute(
+            "UPDATE messages SET booking_id = ?1 WHERE conversation_id IN
+             (SELECT id FROM conversations WHERE room_id = ?2)",
+            params![booking, room_id],
+        )?;
+    }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Keeps the demo hotel alive: now and then a guest writes, a colleague clocks in or out, or the manager edits
-//! an offer. Each action goes through the same functions as the REST handlers, so the same events fire.
+//! an offer. Each action goes through the same functions as the REST handlers, so the same events fire
+//! (a guest's message those of the generation the sandbox plays).
 //! Off in tests; the demo turns it on.
 
 use std::time::Duration;
@@ -135,6 +136,10 @@ mod tests {
     use crate::PusherInfo;
 
     fn state() -> (AppState, tempfile::TempDir) {
+        state_of(crate::Generation::Classic)
+    }
+
+    fn state_of(generation: crate::Generation) -> (AppState, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
         let conn = crate::db::open(&dir.path().join("db.sqlite3")).unwrap();
         crate::seed::seed_if_empty(&conn, &dir.path().join("media")).unwrap();
@@ -152,7 +157,7 @@ mod tests {
                 dir.path().join("media"),
                 "http://127.0.0.1:0".into(),
                 pusher,
-                crate::Generation::Classic,
+                generation,
             ),
             dir,
         )
@@ -177,5 +182,47 @@ mod tests {
             .query_row("SELECT COUNT(*) FROM messages", [], |r| r.get(0))
             .unwrap();
         assert_eq!(messages_after, messages_before + 1);
+    }
+
+    #[test]
+    fn a_simulated_guest_on_the_2026_backend_fires_only_its_events() {
+        use crate::pusher::hub::Outgoing;
+        let (state, _dir) = state_of(crate::Generation::Hotelmate2026);
+        let mut socket = state.hub.connect("1.1");
+        let mut channels = vec![
+            "killarney.staff-1-notifications".to_string(),
+            "killarney-staff-1-chat".to_string(),
+            "killarney-new-conversation".to_string(),
+        ];
+        for id in 1..=5 {
+            channels.push(format!("killarney-conversation-{id}-chat"));
+        }
+        for room in [101, 102, 204, 305, 310] {
+            channels.push(format!("killarney-room-{room}-chat"));
+        }
+        for channel in &channels {
+            state.hub.subscribe("1.1", channel, None);
+        }
+        for _ in 0..12 {
+            step(&state, Action::GuestWrites).unwrap();
+        }
+        let mut events = Vec::new();
+        while let Ok(Outgoing::Text(frame)) = socket.try_recv() {
+            let frame: Value = serde_json::from_str(&frame).unwrap();
+            let event = frame["event"].as_str().unwrap();
+            if !event.starts_with("pusher_internal:") {
+                events.push(event.to_string());
+            }
+        }
+        assert!(
+            events.iter().any(|e| e == "realtime_event"),
+            "twelve guests wrote and none was heard: {events:?}"
+        );
+        assert!(
+            events
+                .iter()
+                .all(|e| e == "realtime_event" || e == "new-guest-message"),
+            "{events:?}"
+        );
     }
 }

@@ -1,116 +1,103 @@
 //! Guest chat (API.md §8, legacy mount `/api/chat/`): conversations, messages with `limit`/`before_id`, send
 //! (the token decides the sender; success is 200), assign-staff, mark-read and unread counts, with the events
-//! and their order of §9.3. `send_message` is shared with the simulator.
+//! and their order of §9.3. `send_message`, the paging, the send body and assign-staff's work are shared with
+//! the 2026 views (`chat_2026`), and `send_message` with the simulator too.
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
+use super::chat_events_2026;
 use super::chat_model::{
     conversation_channel, conversation_json, conversations_of, django_encoded, get_conversation,
-    get_msg, guest_message_recipients, hotel_id_of, message_json, msg_row, room_channel,
-    Conversation, Msg, Sender, MSG_COLS,
+    guest_message_recipients, hotel_id_of, mark_guest_messages_read, message_for, message_json,
+    msg_row, room_channel, store_message, take_over, Conversation, Msg, Sender, Takeover, MSG_COLS,
 };
 use crate::auth::Caller;
 use crate::body::RawBody;
 use crate::errors::ApiError;
-use crate::people::{self, Staff};
+use crate::people;
 use crate::state::AppState;
 use crate::timefmt::{now_drf, now_isoformat};
+use crate::Generation;
 
 const DEFAULT_MESSAGE_LIMIT: i64 = 10;
 
-/// Stores a message and fires the §9.3 events in their documented order. Returns the RoomMessage and, for
-/// staff, `staff_info`.
+/// A message sent by [`send_message`].
+pub(crate) struct Sent {
+    /// The RoomMessage, in the form of the generation the sandbox plays.
+    pub(crate) message: Value,
+    /// `staff_info` of a staff sender.
+    pub(crate) staff_info: Option<Value>,
+    /// How a staff sender came to handle the conversation.
+    pub(crate) takeover: Option<Takeover>,
+}
+
+/// Stores a message and tells about it as the generation the sandbox plays does: the classic §9.3
+/// events in their documented order, or the 2026 ones of [`chat_events_2026`]. On the 2026 backend a
+/// staff message that takes the conversation from another staff member is stored but not broadcast
+/// (its send view crashes first, §10.3). Shared by both generations' send views and the simulator.
 pub(crate) fn send_message(
     state: &AppState,
     c: &Conversation,
     sender: Sender,
     text: &str,
     reply_to: Option<i64>,
-) -> Result<(Value, Option<Value>), ApiError> {
-    let hub = &state.hub;
+) -> Result<Sent, ApiError> {
     let now = now_drf();
-    let (message, staff_info, handler_changed, recipients) = {
+    let (stored, message, recipients) = {
         let db = state.db();
-        // An unknown reply_to is ignored.
-        let reply_to = match reply_to {
-            Some(id) => db
-                .query_row(
-                    "SELECT id FROM messages WHERE id = ?1 AND conversation_id = ?2",
-                    params![id, c.id],
-                    |r| r.get::<_, i64>(0),
-                )
-                .optional()?,
-            None => None,
-        };
-        let staff = match sender {
-            Sender::Staff(id) => {
-                Some(people::by_id(&db, id)?.ok_or_else(|| ApiError::no_match("Staff"))?)
-            }
-            Sender::Guest => None,
-        };
-        db.execute(
-            "INSERT INTO messages (conversation_id, sender_type, staff_id, message, timestamp, status, delivered_at,
-                staff_display_name, staff_role_name, reply_to) VALUES (?1, ?2, ?3, ?4, ?5, 'delivered', ?5, ?6, ?7, ?8)",
-            params![
-                c.id,
-                if staff.is_some() { "staff" } else { "guest" },
-                staff.as_ref().map(|s| s.id),
-                text,
-                now,
-                staff.as_ref().map(Staff::full_name),
-                staff.as_ref().and_then(|s| s.role.as_ref().map(|r| r.name.clone())),
-                reply_to,
-            ],
-        )?;
-        let id = db.last_insert_rowid();
-        let handler_changed = match &staff {
-            Some(s) if c.handler_staff_id != Some(s.id) => {
-                db.execute(
-                    "UPDATE conversations SET handler_staff_id = ?1 WHERE id = ?2",
-                    params![s.id, c.id],
-                )?;
-                true
-            }
-            _ => false,
-        };
-        if staff.is_none() {
-            db.execute(
-                "UPDATE conversations SET has_unread = 1, updated_at = ?1 WHERE id = ?2",
-                params![now, c.id],
-            )?;
-        } else {
-            db.execute(
-                "UPDATE conversations SET updated_at = ?1 WHERE id = ?2",
-                params![now, c.id],
-            )?;
-        }
-        let m = get_msg(&db, id)?.ok_or_else(|| ApiError::no_match("RoomMessage"))?;
-        let message = message_json(state, &db, c, &m)?;
-        let recipients = if staff.is_none() {
+        let stored = store_message(&db, state.generation, c, sender, text, reply_to, &now)?;
+        let message = message_for(state, &db, c, &stored.message)?;
+        let recipients = if stored.staff.is_none() && state.generation == Generation::Classic {
             guest_message_recipients(&db, c.hotel_id)?
         } else {
             Vec::new()
         };
-        (
-            message,
-            staff.map(|s| (s.chat_info(state), s.full_name(), s.role.map(|r| r.name))),
-            handler_changed,
-            recipients,
-        )
+        (stored, message, recipients)
     };
+    let staff_info = stored.staff.as_ref().map(|s| match state.generation {
+        Generation::Classic => s.chat_info(state),
+        Generation::Hotelmate2026 => s.chat_info_2026(state),
+    });
+    match (state.generation, &stored.staff) {
+        (Generation::Classic, _) => publish_classic(state, c, &stored, &message, &recipients),
+        (Generation::Hotelmate2026, None) => {
+            chat_events_2026::guest_message(state, c, &message)?;
+        }
+        (Generation::Hotelmate2026, Some(_)) => {
+            if !matches!(stored.takeover, Some(Takeover::From(_))) {
+                chat_events_2026::staff_message(state, c, &message);
+            }
+        }
+    }
+    Ok(Sent {
+        message,
+        staff_info,
+        takeover: stored.takeover,
+    })
+}
+
+/// The classic events of one message (§9.3), in their documented order.
+fn publish_classic(
+    state: &AppState,
+    c: &Conversation,
+    stored: &super::chat_model::Stored,
+    message: &Value,
+    recipients: &[i64],
+) {
+    let hub = &state.hub;
     let conv_ch = conversation_channel(c);
     let room_ch = room_channel(c);
     let message_id = message["id"].clone();
-    if let (true, Some((_, name, role))) = (handler_changed, &staff_info) {
+    if let (Some(true), Some(staff)) = (stored.takeover.map(Takeover::changed), &stored.staff) {
         hub.publish(
             &room_ch,
             "staff-assigned",
-            &json!({"staff_name": name, "staff_role": role, "conversation_id": c.id}),
+            &json!({"staff_name": staff.full_name(), "staff_role": staff.role.as_ref().map(|r| r.name.clone()), "conversation_id": c.id}),
         );
     }
     hub.publish(
@@ -118,26 +105,25 @@ pub(crate) fn send_message(
         "message-delivered",
         &json!({"message_id": message_id, "delivered_at": now_isoformat(), "status": "delivered"}),
     );
-    match &staff_info {
-        Some(_) => hub.publish(&room_ch, "new-staff-message", &message),
+    match &stored.staff {
+        Some(_) => hub.publish(&room_ch, "new-staff-message", message),
         None => {
             hub.publish(
                 &conv_ch,
                 "conversation-unread",
                 &json!({"conversation_id": c.id, "room_number": c.room_number}),
             );
-            hub.publish(&room_ch, "new-message", &message);
+            hub.publish(&room_ch, "new-message", message);
             for staff_id in recipients {
                 hub.publish(
                     &format!("{}-staff-{staff_id}-chat", c.hotel_slug),
                     "new-guest-message",
-                    &message,
+                    message,
                 );
             }
         }
     }
     hub.publish(&conv_ch, "new-message", &django_encoded(message.clone()));
-    Ok((message, staff_info.map(|s| s.0)))
 }
 
 /// `GET /api/chat/<slug>/conversations/` (IsAuthenticated) and `…/active-rooms/` (AllowAny).
@@ -176,13 +162,36 @@ pub(crate) async fn messages(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
     let db = state.db();
-    let c = get_conversation(&db, &pk)?;
+    let c = conversation_of_hotel(&db, &slug, &pk)?;
+    let list = page_of_messages(&db, &c, &q)?
+        .iter()
+        .map(|m| message_json(&state, &db, &c, m))
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Json(Value::Array(list)))
+}
+
+/// A conversation of the hotel `slug`; another hotel's is 400 as the messages view answers it.
+pub(crate) fn conversation_of_hotel(
+    db: &Connection,
+    slug: &str,
+    pk: &str,
+) -> Result<Conversation, ApiError> {
+    let c = get_conversation(db, pk)?;
     if c.hotel_slug != slug {
         return Err(ApiError::error(
             StatusCode::BAD_REQUEST,
             "Conversation does not belong to this hotel",
         ));
     }
+    Ok(c)
+}
+
+/// The `limit` (default 10) newest messages older than `before_id`, oldest first.
+pub(crate) fn page_of_messages(
+    db: &Connection,
+    c: &Conversation,
+    q: &HashMap<String, String>,
+) -> rusqlite::Result<Vec<Msg>> {
     let limit = q
         .get("limit")
         .and_then(|l| l.parse::<i64>().ok())
@@ -199,11 +208,7 @@ pub(crate) async fn messages(
         .query_map(params![c.id, before, limit], msg_row)?
         .collect::<rusqlite::Result<_>>()?;
     rows.reverse();
-    let list = rows
-        .iter()
-        .map(|m| message_json(&state, &db, &c, m))
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(Json(Value::Array(list)))
+    Ok(rows)
 }
 
 /// `POST /api/chat/<slug>/conversations/<id>/messages/send/` (the slug is not checked).
@@ -214,6 +219,16 @@ pub(crate) async fn send(
     body: RawBody,
 ) -> Result<Json<Value>, ApiError> {
     let c = get_conversation(&state.db(), &pk)?;
+    let (text, reply_to) = message_to_send(body).await?;
+    let sender = caller
+        .staff()
+        .map_or(Sender::Guest, |s| Sender::Staff(s.staff_id));
+    let sent = send_message(&state, &c, sender, &text, reply_to)?;
+    Ok(Json(sent_body(&c, sent)))
+}
+
+/// The text (trimmed, not empty) and `reply_to` of a send request.
+pub(crate) async fn message_to_send(body: RawBody) -> Result<(String, Option<i64>), ApiError> {
     let data = body.parse().await?;
     let text = data
         .get("message")
@@ -231,36 +246,63 @@ pub(crate) async fn send(
         Some(Value::String(s)) => s.parse().ok(),
         _ => None,
     };
-    let sender = caller
-        .staff()
-        .map_or(Sender::Guest, |s| Sender::Staff(s.staff_id));
-    let (message, staff_info) = send_message(&state, &c, sender, text, reply_to)?;
-    let mut out = json!({"conversation_id": c.id, "message": message});
-    if let Some(info) = staff_info {
-        out["staff_info"] = info;
-    }
-    Ok(Json(out))
+    Ok((text.to_string(), reply_to))
 }
 
-/// Marks the guest messages of a conversation as read by staff; returns the ids.
-fn mark_guest_messages_read(
-    db: &Connection,
-    c: &Conversation,
-    now: &str,
-) -> rusqlite::Result<Vec<i64>> {
-    let mut stmt = db.prepare("SELECT id FROM messages WHERE conversation_id = ?1 AND sender_type = 'guest' AND read_by_staff = 0 ORDER BY id")?;
-    let ids: Vec<i64> = stmt
-        .query_map([c.id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    db.execute(
-        "UPDATE messages SET read_by_staff = 1, staff_read_at = ?1, status = 'read' WHERE conversation_id = ?2 AND sender_type = 'guest' AND read_by_staff = 0",
-        params![now, c.id],
-    )?;
-    db.execute(
-        "UPDATE conversations SET has_unread = 0 WHERE id = ?1",
-        [c.id],
-    )?;
-    Ok(ids)
+/// The send answer (§8.4): `conversation_id`, `message` and, for staff, `staff_info`.
+pub(crate) fn sent_body(c: &Conversation, sent: Sent) -> Value {
+    let mut out = json!({"conversation_id": c.id, "message": sent.message});
+    if let Some(info) = sent.staff_info {
+        out["staff_info"] = info;
+    }
+    out
+}
+
+/// What assigning a staff member to a conversation did.
+pub(crate) struct Assigned {
+    pub(crate) conversation: Conversation,
+    pub(crate) staff: people::Staff,
+    /// Whether the handler changed.
+    pub(crate) changed: bool,
+    /// The guest messages marked read.
+    pub(crate) read: Vec<i64>,
+    pub(crate) read_at: String,
+}
+
+impl Assigned {
+    /// The assign-staff answer, with `assigned_staff` as the generation's `staff_info`.
+    pub(crate) fn body(&self, assigned_staff: Value) -> Value {
+        json!({
+            "conversation_id": self.conversation.id,
+            "assigned_staff": assigned_staff,
+            "sessions_updated": self.changed as i64,
+            "room_number": self.conversation.room_number,
+            "messages_marked_read": self.read.len(),
+        })
+    }
+}
+
+/// Makes staff member `staff_id` handle conversation `pk` of hotel `slug` and marks its guest
+/// messages read (both generations' assign-staff).
+pub(crate) fn assign(
+    state: &AppState,
+    slug: &str,
+    pk: &str,
+    staff_id: i64,
+) -> Result<Assigned, ApiError> {
+    let db = state.db();
+    let conversation = conversation_of_hotel(&db, slug, pk)?;
+    let staff = people::by_id(&db, staff_id)?.ok_or_else(|| ApiError::no_match("Staff"))?;
+    let read_at = now_drf();
+    let changed = take_over(&db, state.generation, &conversation, &staff, &read_at)?.changed();
+    let read = mark_guest_messages_read(&db, &conversation, &read_at)?;
+    Ok(Assigned {
+        conversation,
+        staff,
+        changed,
+        read,
+        read_at,
+    })
 }
 
 /// `POST /api/chat/<slug>/conversations/<id>/assign-staff/`.
@@ -276,48 +318,23 @@ pub(crate) async fn assign_staff(
             "Not authenticated as staff",
         ));
     };
-    let (c, staff, ids, changed, now) = {
-        let db = state.db();
-        let c = get_conversation(&db, &pk)?;
-        if c.hotel_slug != slug {
-            return Err(ApiError::error(
-                StatusCode::BAD_REQUEST,
-                "Conversation does not belong to this hotel",
-            ));
-        }
-        let staff = people::by_id(&db, me.staff_id)?.ok_or_else(|| ApiError::no_match("Staff"))?;
-        let changed = c.handler_staff_id != Some(staff.id);
-        if changed {
-            db.execute(
-                "UPDATE conversations SET handler_staff_id = ?1 WHERE id = ?2",
-                params![staff.id, c.id],
-            )?;
-        }
-        let now = now_drf();
-        let ids = mark_guest_messages_read(&db, &c, &now)?;
-        (c, staff, ids, changed, now)
-    };
-    if changed {
+    let done = assign(&state, &slug, &pk, me.staff_id)?;
+    let (c, staff) = (&done.conversation, &done.staff);
+    if done.changed {
         state.hub.publish(
-            &room_channel(&c),
+            &room_channel(c),
             "staff-assigned",
             &json!({"staff_name": staff.full_name(), "staff_role": staff.role.as_ref().map(|r| r.name.clone()), "conversation_id": c.id}),
         );
     }
-    if !ids.is_empty() {
+    if !done.read.is_empty() {
         state.hub.publish(
-            &conversation_channel(&c),
+            &conversation_channel(c),
             "messages-read-by-staff",
-            &json!({"message_ids": ids, "read_at": now, "staff_name": staff.text_form(), "conversation_id": c.id}),
+            &json!({"message_ids": done.read, "read_at": done.read_at, "staff_name": staff.text_form(), "conversation_id": c.id}),
         );
     }
-    Ok(Json(json!({
-        "conversation_id": c.id,
-        "assigned_staff": staff.chat_info(&state),
-        "sessions_updated": changed as i64,
-        "room_number": c.room_number,
-        "messages_marked_read": ids.len(),
-    })))
+    Ok(Json(done.body(staff.chat_info(&state))))
 }
 
 /// `POST /api/chat/conversations/<id>/mark-read/`: a staff token marks guest messages, anything else the

@@ -1,7 +1,9 @@
 //! Guest-chat attachments (API.md §8.2): `POST /api/chat/<slug>/conversations/<id>/upload-attachment/` with
 //! repeatable `files` parts, and the attachment JSON inside RoomMessage. Files that break the rules (50 MB,
 //! allowed extensions) are skipped with a warning; with no files at all the placeholder message is still
-//! created before the 400, as the reference does. The sandbox answers success with 201.
+//! created before the 400, as the reference does. The sandbox answers success with 201. The 2026
+//! backend's upload (staff only) shares [`attach`]: its message is the 2026 RoomMessage and it is told on
+//! the booking's private channel instead of the classic channels.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -11,16 +13,18 @@ use rand::Rng;
 use rusqlite::params;
 use serde_json::{json, Value};
 
+use super::chat_events_2026;
 use super::chat_model::{
     attachments_json, conversation_channel, get_conversation, get_msg, guest_message_recipients,
-    message_json, room_channel,
+    message_for, room_channel, Conversation,
 };
 use crate::auth::Caller;
-use crate::body::RawBody;
+use crate::body::{RawBody, RequestData};
 use crate::errors::ApiError;
-use crate::people;
+use crate::people::{self, Staff};
 use crate::state::AppState;
 use crate::timefmt::now_drf;
+use crate::Generation;
 
 const MAX_ATTACHMENT_BYTES: usize = 50 * 1024 * 1024;
 const ALLOWED_EXTENSIONS: &[&str] = &[
@@ -86,6 +90,17 @@ pub(crate) async fn upload(
         Some(s) => people::by_id(&state.db(), s.staff_id)?,
         None => None,
     };
+    attach(&state, &conv, staff, &data)
+}
+
+/// Stores the upload `data` of `staff` (a guest when `None`) in `conv` and tells about it as the
+/// generation the sandbox plays does.
+pub(crate) fn attach(
+    state: &AppState,
+    conv: &Conversation,
+    staff: Option<Staff>,
+    data: &RequestData,
+) -> Result<Response, ApiError> {
     let existing = match data.get("message_id").and_then(|v| {
         v.as_str()
             .map(str::to_string)
@@ -116,7 +131,8 @@ pub(crate) async fn upload(
             let db = state.db();
             db.execute(
                 "INSERT INTO messages (conversation_id, sender_type, staff_id, message, timestamp, status, delivered_at,
-                    staff_display_name, staff_role_name, reply_to) VALUES (?1, ?2, ?3, ?4, ?5, 'delivered', ?5, ?6, ?7, ?8)",
+                    staff_display_name, staff_role_name, reply_to, booking_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'delivered', ?5, ?6, ?7, ?8, ?9)",
                 params![
                     conv.id,
                     if staff.is_some() { "staff" } else { "guest" },
@@ -126,6 +142,7 @@ pub(crate) async fn upload(
                     staff.as_ref().map(people::Staff::full_name),
                     staff.as_ref().and_then(|s| s.role.as_ref().map(|r| r.name.clone())),
                     reply_to,
+                    conv.booking.as_ref().map(|b| b.id),
                 ],
             )?;
             db.last_insert_rowid()
@@ -157,7 +174,7 @@ pub(crate) async fn upload(
             warnings.push(format!("{}: file is larger than 50 MB", f.file_name));
             continue;
         }
-        let path = store_file(&state, &f.file_name, &f.bytes)
+        let path = store_file(state, &f.file_name, &f.bytes)
             .map_err(|e| ApiError::crash("OSError", &e.to_string()))?;
         let (kind, mime) = kind_and_mime(&ext);
         state.db().execute(
@@ -179,17 +196,19 @@ pub(crate) async fn upload(
             Vec::new()
         };
         (
-            message_json(&state, &db, &conv, &m)?,
-            attachments_json(&state, &db, message_id)?,
+            message_for(state, &db, conv, &m)?,
+            attachments_json(state, &db, message_id)?,
             recipients,
         )
     };
     let hub = &state.hub;
-    if existing.is_some() {
-        hub.publish(&conversation_channel(&conv), "message-updated", &message);
+    if state.generation == Generation::Hotelmate2026 {
+        chat_events_2026::staff_upload(state, conv, &message, existing.is_some());
+    } else if existing.is_some() {
+        hub.publish(&conversation_channel(conv), "message-updated", &message);
     } else {
         if staff.is_some() {
-            hub.publish(&room_channel(&conv), "new-staff-message", &message);
+            hub.publish(&room_channel(conv), "new-staff-message", &message);
         } else {
             for id in recipients {
                 hub.publish(
@@ -199,7 +218,7 @@ pub(crate) async fn upload(
                 );
             }
         }
-        hub.publish(&conversation_channel(&conv), "new-message", &message);
+        hub.publish(&conversation_channel(conv), "new-message", &message);
     }
     let mut out = json!({"message": message, "attachments": attachments, "success": true});
     if !warnings.is_empty() {

@@ -1,13 +1,16 @@
-//! Guest-chat rows (conversations, messages) and their JSON: `ConversationSerializer` (API.md §8.3) and
-//! `RoomMessageSerializer` (§8.5), plus the channel names of §9.3.
+//! Guest-chat rows (conversations, messages, the checked-in booking of a room) and their JSON:
+//! `ConversationSerializer` (API.md §8.3) and `RoomMessageSerializer` (§8.5), each also in its 2026 form
+//! (§10.2 "Chat JSON"), plus the channel names of §9.3 and §10.2. Storing a message and taking a
+//! conversation over are here too, since both generations' handlers and the simulator do them.
 
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde_json::{json, Value};
 
 use crate::errors::ApiError;
 use crate::people::{self, Staff};
 use crate::state::AppState;
 use crate::timefmt::to_django_json;
+use crate::Generation;
 
 /// `str()` of a bound method on `None`: what DRF 3.16 makes of `staff_name` for guest messages (API.md §8.5).
 pub(crate) const GUEST_STAFF_NAME: &str =
@@ -28,19 +31,48 @@ pub(crate) struct Conversation {
     pub(crate) room_id: i64,
     pub(crate) room_number: i64,
     pub(crate) has_unread: bool,
+    /// The most recently joined staff participant: who handles the conversation now.
     pub(crate) handler_staff_id: Option<i64>,
+    pub(crate) guest: Option<(String, String)>,
+    /// The room's checked-in, not checked-out booking: the 2026 backend's guest chat hangs on it.
+    pub(crate) booking: Option<Booking>,
+}
+
+/// A room's checked-in booking (2026).
+#[derive(Debug, Clone)]
+pub(crate) struct Booking {
+    pub(crate) id: i64,
+    /// The reference guests and channels name it by: `BK-2026-0001`.
+    pub(crate) reference: String,
+    pub(crate) guest_id: Option<i64>,
     pub(crate) guest: Option<(String, String)>,
 }
 
 pub(crate) const CONV_SELECT: &str =
     "SELECT c.id, c.hotel_id, h.slug, c.room_id, r.room_number, c.has_unread, c.handler_staff_id,
-    c.updated_at, g.first_name, g.last_name
+    c.updated_at, g.first_name, g.last_name, b.id, b.booking_id, b.guest_id, bg.first_name, bg.last_name
     FROM conversations c JOIN hotels h ON h.id = c.hotel_id JOIN rooms r ON r.id = c.room_id
-    LEFT JOIN guests g ON g.id = (SELECT MIN(id) FROM guests WHERE room_id = c.room_id)";
+    LEFT JOIN guests g ON g.id = (SELECT MIN(id) FROM guests WHERE room_id = c.room_id)
+    LEFT JOIN bookings b ON b.id = (SELECT MAX(id) FROM bookings WHERE room_id = c.room_id
+        AND checked_in_at IS NOT NULL AND checked_out_at IS NULL)
+    LEFT JOIN guests bg ON bg.id = b.guest_id";
 
 pub(crate) fn conv_row(r: &Row<'_>) -> rusqlite::Result<Conversation> {
     let first: Option<String> = r.get(8)?;
     let last: Option<String> = r.get(9)?;
+    let booking = match r.get::<_, Option<i64>>(10)? {
+        Some(id) => {
+            let first: Option<String> = r.get(13)?;
+            let last: Option<String> = r.get(14)?;
+            Some(Booking {
+                id,
+                reference: r.get(11)?,
+                guest_id: r.get(12)?,
+                guest: first.zip(last),
+            })
+        }
+        None => None,
+    };
     Ok(Conversation {
         id: r.get(0)?,
         hotel_id: r.get(1)?,
@@ -50,6 +82,7 @@ pub(crate) fn conv_row(r: &Row<'_>) -> rusqlite::Result<Conversation> {
         has_unread: r.get::<_, i64>(5)? != 0,
         handler_staff_id: r.get(6)?,
         guest: first.zip(last),
+        booking,
     })
 }
 
@@ -91,6 +124,19 @@ pub(crate) fn room_channel(c: &Conversation) -> String {
     format!("{}-room-{}-chat", c.hotel_slug, c.room_number)
 }
 
+/// The 2026 private channel of a booking's guest chat (§10.2 "Chat events").
+pub(crate) fn booking_channel(slug: &str, booking: &Booking) -> String {
+    format!(
+        "private-hotel-{slug}-guest-chat-booking-{}",
+        booking.reference
+    )
+}
+
+/// The 2026 channel of one staff member's notifications (§10.2 "Chat events").
+pub(crate) fn staff_notifications_channel(slug: &str, staff_id: i64) -> String {
+    format!("{slug}.staff-{staff_id}-notifications")
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Msg {
     pub(crate) id: i64,
@@ -109,12 +155,15 @@ pub(crate) struct Msg {
     pub(crate) reply_to: Option<i64>,
     pub(crate) edited_at: Option<String>,
     pub(crate) deleted_at: Option<String>,
+    /// The booking the message was written under (2026): its id and reference.
+    pub(crate) booking: Option<(i64, String)>,
 }
 
 pub(crate) const MSG_COLS: &str =
     "id, sender_type, staff_id, message, timestamp, status, read_by_staff, read_by_guest,
     staff_read_at, guest_read_at, delivered_at, staff_display_name, staff_role_name, reply_to,
-    edited_at, deleted_at";
+    edited_at, deleted_at, booking_id,
+    (SELECT b.booking_id FROM bookings b WHERE b.id = messages.booking_id)";
 
 pub(crate) fn msg_row(r: &Row<'_>) -> rusqlite::Result<Msg> {
     Ok(Msg {
@@ -134,6 +183,7 @@ pub(crate) fn msg_row(r: &Row<'_>) -> rusqlite::Result<Msg> {
         reply_to: r.get(13)?,
         edited_at: r.get(14)?,
         deleted_at: r.get(15)?,
+        booking: r.get::<_, Option<i64>>(16)?.zip(r.get(17)?),
     })
 }
 
@@ -220,6 +270,50 @@ pub(crate) fn message_json(
     }))
 }
 
+/// The 2026 `RoomMessageSerializer` (§10.2 "Chat JSON"): the classic keys plus `conversation_id`,
+/// `booking` (the booking's id) and `booking_id` (its reference); `staff_name` is "First Last" (null
+/// for guests and the system), `staff_info` carries the department, and the guest is the booking's.
+pub(crate) fn message_json_2026(
+    state: &AppState,
+    db: &Connection,
+    c: &Conversation,
+    m: &Msg,
+) -> rusqlite::Result<Value> {
+    let mut v = message_json(state, db, c, m)?;
+    let staff: Option<Staff> = match m.staff_id {
+        Some(id) => people::by_id(db, id)?,
+        None => None,
+    };
+    v["conversation_id"] = json!(c.id);
+    v["booking"] = json!(m.booking.as_ref().map(|b| b.0));
+    v["booking_id"] = json!(m.booking.as_ref().map(|b| b.1.clone()));
+    v["staff_name"] = json!(staff.as_ref().map(Staff::full_name));
+    v["staff_info"] = json!(staff.as_ref().map(|s| s.chat_info_2026(state)));
+    v["guest_name"] = json!(booking_guest_name(c));
+    Ok(v)
+}
+
+/// The RoomMessage of the generation the sandbox plays.
+pub(crate) fn message_for(
+    state: &AppState,
+    db: &Connection,
+    c: &Conversation,
+    m: &Msg,
+) -> rusqlite::Result<Value> {
+    match state.generation {
+        Generation::Classic => message_json(state, db, c, m),
+        Generation::Hotelmate2026 => message_json_2026(state, db, c, m),
+    }
+}
+
+/// The checked-in guest's name (2026 takes guest names from the booking).
+pub(crate) fn booking_guest_name(c: &Conversation) -> Option<String> {
+    c.booking
+        .as_ref()
+        .and_then(|b| b.guest.as_ref())
+        .map(|(f, l)| format!("{f} {l}"))
+}
+
 /// The RoomMessage as `DjangoJSONEncoder` re-encodes it for `new-message` (millisecond timestamps).
 pub(crate) fn django_encoded(mut v: Value) -> Value {
     for k in [
@@ -256,6 +350,189 @@ pub(crate) fn conversation_json(db: &Connection, c: &Conversation) -> rusqlite::
         "last_message_time": last.map(|l| l.1),
         "has_unread": c.has_unread,
     }))
+}
+
+/// The 2026 `ConversationSerializer`: every classic key (guest names from the checked-in booking) plus
+/// `id`, `roomNumber`, `guest_id`, `guestId`, `guestName`, `lastMessage`, `unread_count` (=
+/// `unreadCountForStaff`, guest messages staff have not read) and `unreadCountForGuest`.
+pub(crate) fn conversation_json_2026(db: &Connection, c: &Conversation) -> rusqlite::Result<Value> {
+    let mut v = conversation_json(db, c)?;
+    let unread = |sender: &str, flag: &str| -> rusqlite::Result<i64> {
+        db.query_row(
+            &format!(
+                "SELECT COUNT(*) FROM messages WHERE conversation_id = ?1 AND sender_type = ?2 AND {flag} = 0"
+            ),
+            params![c.id, sender],
+            |r| r.get(0),
+        )
+    };
+    let for_staff = unread("guest", "read_by_staff")?;
+    let for_guest = unread("staff", "read_by_guest")?;
+    let guest = c.booking.as_ref().and_then(|b| b.guest.clone());
+    let guest_id = c.booking.as_ref().and_then(|b| b.guest_id);
+    let name = booking_guest_name(c);
+    v["guest_name"] = json!(name);
+    v["guest_first_name"] = json!(guest.as_ref().map(|g| g.0.clone()));
+    v["guest_last_name"] = json!(guest.as_ref().map(|g| g.1.clone()));
+    v["id"] = json!(c.id);
+    v["roomNumber"] = json!(c.room_number);
+    v["guest_id"] = json!(guest_id);
+    v["guestId"] = json!(guest_id);
+    v["guestName"] = json!(name);
+    v["lastMessage"] = v["last_message"].clone();
+    v["unread_count"] = json!(for_staff);
+    v["unreadCountForStaff"] = json!(for_staff);
+    v["unreadCountForGuest"] = json!(for_guest);
+    Ok(v)
+}
+
+/// How a staff member came to handle a conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Takeover {
+    /// They handled it already.
+    AlreadyTheirs,
+    /// Nobody handled it.
+    First,
+    /// Another staff member (this id) handled it.
+    From(i64),
+}
+
+impl Takeover {
+    /// Whether the handler is someone new.
+    pub(crate) fn changed(self) -> bool {
+        self != Takeover::AlreadyTheirs
+    }
+}
+
+/// Makes `staff` the conversation's handler, its most recently joined participant. Taking it from
+/// another staff member on the 2026 backend first stores the system message "<First Last> has
+/// joined the conversation." (§10.2 "Chat JSON").
+pub(crate) fn take_over(
+    db: &Connection,
+    generation: Generation,
+    c: &Conversation,
+    staff: &Staff,
+    now: &str,
+) -> rusqlite::Result<Takeover> {
+    let takeover = match c.handler_staff_id {
+        Some(id) if id == staff.id => return Ok(Takeover::AlreadyTheirs),
+        Some(id) => Takeover::From(id),
+        None => Takeover::First,
+    };
+    if generation == Generation::Hotelmate2026 && matches!(takeover, Takeover::From(_)) {
+        db.execute(
+            "INSERT INTO messages (conversation_id, sender_type, message, timestamp, status, delivered_at, booking_id)
+             VALUES (?1, 'system', ?2, ?3, 'delivered', ?3, ?4)",
+            params![
+                c.id,
+                format!("{} has joined the conversation.", staff.full_name()),
+                now,
+                c.booking.as_ref().map(|b| b.id),
+            ],
+        )?;
+    }
+    db.execute(
+        "UPDATE conversations SET handler_staff_id = ?1 WHERE id = ?2",
+        params![staff.id, c.id],
+    )?;
+    Ok(takeover)
+}
+
+/// A message just stored.
+pub(crate) struct Stored {
+    pub(crate) message: Msg,
+    /// The sender, when staff.
+    pub(crate) staff: Option<Staff>,
+    /// How the sender came to handle the conversation, when staff.
+    pub(crate) takeover: Option<Takeover>,
+}
+
+/// Stores a message of `sender` at `now` (an unknown `reply_to` is ignored) under the room's booking,
+/// makes a staff sender the handler, and marks the conversation unread for a guest's.
+pub(crate) fn store_message(
+    db: &Connection,
+    generation: Generation,
+    c: &Conversation,
+    sender: Sender,
+    text: &str,
+    reply_to: Option<i64>,
+    now: &str,
+) -> Result<Stored, ApiError> {
+    let reply_to = match reply_to {
+        Some(id) => db
+            .query_row(
+                "SELECT id FROM messages WHERE id = ?1 AND conversation_id = ?2",
+                params![id, c.id],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?,
+        None => None,
+    };
+    let staff = match sender {
+        Sender::Staff(id) => {
+            Some(people::by_id(db, id)?.ok_or_else(|| ApiError::no_match("Staff"))?)
+        }
+        Sender::Guest => None,
+    };
+    let takeover = match &staff {
+        Some(s) => Some(take_over(db, generation, c, s, now)?),
+        None => None,
+    };
+    db.execute(
+        "INSERT INTO messages (conversation_id, sender_type, staff_id, message, timestamp, status, delivered_at,
+            staff_display_name, staff_role_name, reply_to, booking_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'delivered', ?5, ?6, ?7, ?8, ?9)",
+        params![
+            c.id,
+            if staff.is_some() { "staff" } else { "guest" },
+            staff.as_ref().map(|s| s.id),
+            text,
+            now,
+            staff.as_ref().map(Staff::full_name),
+            staff.as_ref().and_then(|s| s.role.as_ref().map(|r| r.name.clone())),
+            reply_to,
+            c.booking.as_ref().map(|b| b.id),
+        ],
+    )?;
+    let id = db.last_insert_rowid();
+    if staff.is_none() {
+        db.execute(
+            "UPDATE conversations SET has_unread = 1, updated_at = ?1 WHERE id = ?2",
+            params![now, c.id],
+        )?;
+    } else {
+        db.execute(
+            "UPDATE conversations SET updated_at = ?1 WHERE id = ?2",
+            params![now, c.id],
+        )?;
+    }
+    let message = get_msg(db, id)?.ok_or_else(|| ApiError::no_match("RoomMessage"))?;
+    Ok(Stored {
+        message,
+        staff,
+        takeover,
+    })
+}
+
+/// Marks the guest messages of a conversation as read by staff; returns the ids.
+pub(crate) fn mark_guest_messages_read(
+    db: &Connection,
+    c: &Conversation,
+    now: &str,
+) -> rusqlite::Result<Vec<i64>> {
+    let mut stmt = db.prepare("SELECT id FROM messages WHERE conversation_id = ?1 AND sender_type = 'guest' AND read_by_staff = 0 ORDER BY id")?;
+    let ids: Vec<i64> = stmt
+        .query_map([c.id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    db.execute(
+        "UPDATE messages SET read_by_staff = 1, staff_read_at = ?1, status = 'read' WHERE conversation_id = ?2 AND sender_type = 'guest' AND read_by_staff = 0",
+        params![now, c.id],
+    )?;
+    db.execute(
+        "UPDATE conversations SET has_unread = 0 WHERE id = ?1",
+        [c.id],
+    )?;
+    Ok(ids)
 }
 
 /// Receptionists of the hotel, or the front office when there is none.

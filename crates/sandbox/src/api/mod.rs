@@ -3,8 +3,10 @@
 
 pub(crate) mod attendance;
 pub(crate) mod chat;
+pub(crate) mod chat_2026;
 pub(crate) mod chat_attachments;
 pub(crate) mod chat_edit;
+pub(crate) mod chat_events_2026;
 pub(crate) mod chat_model;
 pub(crate) mod galleries;
 pub(crate) mod hotel_settings;
@@ -19,7 +21,7 @@ use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, post};
+use axum::routing::{any, delete, get, patch, post};
 use axum::Router;
 
 use crate::auth::Caller;
@@ -191,14 +193,8 @@ fn routes() -> Router<AppState> {
             "/api/chat/{hotel_slug}/conversations/{pk}/upload-attachment/",
             post(chat_attachments::upload),
         )
-        .route(
-            "/api/chat/messages/{pk}/update/",
-            axum::routing::patch(chat_edit::update),
-        )
-        .route(
-            "/api/chat/messages/{pk}/delete/",
-            axum::routing::delete(chat_edit::delete),
-        )
+        .route("/api/chat/messages/{pk}/update/", patch(chat_edit::update))
+        .route("/api/chat/messages/{pk}/delete/", delete(chat_edit::delete))
         .route("/media/{*path}", get(crate::media::serve))
         .route("/app/{key}", get(crate::pusher::socket::upgrade))
         .route(
@@ -211,11 +207,63 @@ fn routes() -> Router<AppState> {
         )
 }
 
+/// The routes only the 2026 backend has (API.md §10): its guest chat, the sandbox's guest door to it and
+/// the Pusher auth endpoint. A classic sandbox does not route them at all, so they answer there as any
+/// unknown URL does.
+fn routes_2026() -> Router<AppState> {
+    const CHAT: &str = "/api/staff/hotel/{hotel_slug}/chat";
+    Router::new()
+        .route(
+            &format!("{CHAT}/conversations/"),
+            get(chat_2026::conversations),
+        )
+        .route(
+            &format!("{CHAT}/conversations/{{pk}}/messages/"),
+            get(chat_2026::messages),
+        )
+        .route(
+            &format!("{CHAT}/conversations/{{pk}}/messages/send/"),
+            post(chat_2026::send),
+        )
+        .route(
+            &format!("{CHAT}/conversations/{{pk}}/mark-read/"),
+            post(chat_2026::mark_read),
+        )
+        .route(
+            &format!("{CHAT}/conversations/{{pk}}/assign-staff/"),
+            post(chat_2026::assign_staff),
+        )
+        .route(
+            &format!("{CHAT}/conversations/{{pk}}/upload-attachment/"),
+            post(chat_2026::upload),
+        )
+        .route(
+            &format!("{CHAT}/messages/{{pk}}/update/"),
+            patch(chat_2026::update),
+        )
+        .route(
+            &format!("{CHAT}/messages/{{pk}}/delete/"),
+            delete(chat_2026::delete),
+        )
+        .route(
+            "/api/guest/hotel/{hotel_slug}/chat/conversations/{pk}/messages/send/",
+            post(chat_2026::guest_send),
+        )
+        .route(
+            "/api/notifications/pusher/auth/",
+            post(chat_2026::pusher_auth),
+        )
+}
+
 /// All routes, with Django's answers for the rest: a slashless URL whose slashed form exists is redirected
 /// (GET/HEAD, 301) or refused with the debug `RuntimeError` (other methods), as `APPEND_SLASH` does; anything
 /// else gets the technical 404 page.
 pub(crate) fn router(state: AppState) -> Router {
-    let app = routes().with_state(state.clone());
+    let routes = match state.generation {
+        crate::Generation::Classic => routes(),
+        crate::Generation::Hotelmate2026 => routes().merge(routes_2026()),
+    };
+    let app = routes.with_state(state.clone());
     let probe = app.clone();
     app.fallback(move |req: Request| not_found(probe.clone(), req))
         .layer(middleware::from_fn_with_state(

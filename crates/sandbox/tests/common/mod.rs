@@ -1,7 +1,7 @@
 //! Helpers shared by the sandbox's contract tests: a started sandbox, logins and an HTTP client.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use hotelmate_sandbox::{Sandbox, SandboxHandle};
+use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
 use serde_json::{json, Value};
 
 pub const PASSWORD: &str = "killarney-demo";
@@ -13,7 +13,12 @@ pub struct Ctx {
 }
 
 pub async fn start() -> Ctx {
-    let sandbox = Sandbox::start("127.0.0.1:0".parse().unwrap())
+    start_generation(Generation::Classic).await
+}
+
+/// A sandbox playing `generation`.
+pub async fn start_generation(generation: Generation) -> Ctx {
+    let sandbox = Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), generation)
         .await
         .expect("sandbox starts");
     let base = sandbox.base_url();
