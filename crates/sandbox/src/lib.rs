@@ -317,6 +317,11 @@ impl SandboxHandle {
         }
     }
 
+    /// The generation of HotelMate this sandbox plays.
+    pub fn generation(&self) -> Generation {
+        self.state.generation
+    }
+
     /// Where the sandbox's Pusher server is and how to sign for it.
     pub fn pusher(&self) -> PusherInfo {
         (*self.state.pusher).clone()

@@ -134,9 +134,15 @@ pub(crate) fn seed_chat(db: &Connection) -> Result<(), SandboxError> {
                     (*sender == "staff").then(|| at.clone()), display, role],
             )?;
         }
+        // Whoever of the staff answered last handles the conversation (the 2026 backend's
+        // send fails with a 500 for anyone else, §10.3: room 102 is Niamh's).
+        let handler = messages
+            .iter()
+            .rev()
+            .find_map(|(sender, staff, _)| (*sender == "staff").then_some(*staff).flatten());
         db.execute(
-            "UPDATE conversations SET updated_at = ?1 WHERE id = ?2",
-            params![drf_ago(minutes_ago * 60), conversation_id],
+            "UPDATE conversations SET updated_at = ?1, handler_staff_id = ?3 WHERE id = ?2",
+            params![drf_ago(minutes_ago * 60), conversation_id, handler],
         )?;
         minutes_ago -= 30;
     }

@@ -101,6 +101,8 @@ pub(crate) fn step(state: &AppState, action: Action) -> Result<(), ApiError> {
             let id = ids[rand::rng().random_range(0..ids.len())];
             staff::toggle_clock(state, id)?;
         }
+        // The 2026 backend has no offers (API.md §10.2): its manager edits none.
+        Action::ManagerEditsOffer if state.generation == crate::Generation::Hotelmate2026 => {}
         Action::ManagerEditsOffer => {
             let manager = staff_of_user(&state.db(), MANAGER_USER_ID)?
                 .ok_or_else(|| ApiError::no_match("Staff"))?;
@@ -223,6 +225,39 @@ mod tests {
                 .iter()
                 .all(|e| e == "realtime_event" || e == "new-guest-message"),
             "{events:?}"
+        );
+    }
+
+    #[test]
+    fn the_2026_manager_edits_no_offer_and_tells_no_hotel_channel() {
+        use crate::pusher::hub::Outgoing;
+        let (state, _dir) = state_of(crate::Generation::Hotelmate2026);
+        let mut socket = state.hub.connect("1.1");
+        state.hub.subscribe("1.1", "hotel-killarney", None);
+        let writes = || -> String {
+            state
+                .db()
+                .query_row(
+                    "SELECT group_concat(id || ':' || tag, ',') FROM offers",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        let before = writes();
+        for _ in 0..5 {
+            step(&state, Action::ManagerEditsOffer).unwrap();
+        }
+        assert_eq!(writes(), before);
+        let mut heard = Vec::new();
+        while let Ok(Outgoing::Text(frame)) = socket.try_recv() {
+            if !frame.contains("pusher_internal:") {
+                heard.push(frame);
+            }
+        }
+        assert!(
+            heard.is_empty(),
+            "the hotel channel carries nothing at 2026: {heard:?}"
         );
     }
 }

@@ -300,7 +300,8 @@ async fn messages_page_as_classic_in_the_2026_shape() {
 #[tokio::test]
 async fn a_staff_send_answers_200_and_is_broadcast_twice_on_the_private_booking_channel_only() {
     let c = start_2026().await;
-    let t = c.token("niamh.kelly").await;
+    // Anna answered room 101 last in the seed: she handles it.
+    let t = c.token("anna.byrne").await;
     let mut ws = c.ws().await;
     let private = booking_channel(BOOKED_REFERENCE);
     subscribe_private(&c, &mut ws, &private).await;
@@ -325,12 +326,16 @@ async fn a_staff_send_answers_200_and_is_broadcast_twice_on_the_private_booking_
     assert_eq!(keys(m), message_keys());
     assert_eq!(m["message"], "Towels are on the way.");
     assert_eq!(m["sender_type"], "staff");
-    assert_eq!(m["staff_name"], "Niamh Kelly");
+    assert_eq!(m["staff_name"], "Anna Byrne");
     assert_eq!(m["booking_id"], BOOKED_REFERENCE);
     assert_eq!(
-        v["staff_info"],
-        json!({"name": "Niamh Kelly", "role": "Receptionist", "profile_image": null, "department": "Front Office"})
+        keys(&v["staff_info"]),
+        sorted(&["name", "role", "profile_image", "department"])
     );
+    assert_eq!(v["staff_info"]["name"], "Anna Byrne");
+    assert_eq!(v["staff_info"]["role"], "Receptionist");
+    assert_eq!(v["staff_info"]["department"], "Front Office");
+    assert!(v["staff_info"]["profile_image"].is_string());
     let events = ws.drain(300).await;
     assert_eq!(events.len(), 2, "{events:?}");
     for (event, channel, data) in &events {
@@ -364,16 +369,19 @@ async fn a_staff_send_answers_200_and_is_broadcast_twice_on_the_private_booking_
 async fn a_send_taking_the_conversation_from_a_colleague_is_saved_but_answers_500_and_is_not_broadcast(
 ) {
     let c = start_2026().await;
-    let sean = c.token("sean.murphy").await;
     let anna = c.token("anna.byrne").await;
+    let sean = c.token("sean.murphy").await;
     let (s, _) = c
         .post(
             &send_path(BOOKED),
-            Some(&sean),
-            json!({"message": "Seán here."}),
+            Some(&anna),
+            json!({"message": "Anna here."}),
         )
         .await;
-    assert_eq!(s, 200, "nobody handled it before Seán");
+    assert_eq!(
+        s, 200,
+        "Anna handles room 101 (she answered last in the seed)"
+    );
     let mut ws = c.ws().await;
     subscribe_private(&c, &mut ws, &booking_channel(BOOKED_REFERENCE)).await;
     ws.subscribe(&format!("killarney-conversation-{BOOKED}-chat"))
@@ -382,29 +390,32 @@ async fn a_send_taking_the_conversation_from_a_colleague_is_saved_but_answers_50
         &c,
         Method::POST,
         &send_path(BOOKED),
-        Some(&anna),
-        Some(json!({"message": "Anna taking over."})),
+        Some(&sean),
+        Some(json!({"message": "Seán taking over."})),
     )
     .await;
     assert_eq!(status, 500);
     assert!(kind.starts_with("text/html"), "{kind}");
     assert_eq!(body, SERVER_ERROR_PAGE);
     assert!(ws.drain(300).await.is_empty(), "nothing is broadcast");
-    let messages = thread(&c, &anna, BOOKED).await;
+    let messages = thread(&c, &sean, BOOKED).await;
     let n = messages.len();
     let system = &messages[n - 2];
     assert_eq!(system["sender_type"], "system");
-    assert_eq!(system["message"], "Anna Byrne has joined the conversation.");
+    assert_eq!(
+        system["message"],
+        "Seán Murphy has joined the conversation."
+    );
     assert_eq!(system["staff"], Value::Null);
     assert_eq!(system["staff_name"], Value::Null);
     assert_eq!(system["staff_info"], Value::Null);
-    assert_eq!(messages[n - 1]["message"], "Anna taking over.");
-    assert_eq!(messages[n - 1]["staff_name"], "Anna Byrne");
-    // Anna handles it now: her next message goes through.
+    assert_eq!(messages[n - 1]["message"], "Seán taking over.");
+    assert_eq!(messages[n - 1]["staff_name"], "Seán Murphy");
+    // Seán handles it now: her next message goes through.
     let (s, _) = c
         .post(
             &send_path(BOOKED),
-            Some(&anna),
+            Some(&sean),
             json!({"message": "All sorted."}),
         )
         .await;
@@ -420,14 +431,14 @@ async fn a_send_taking_the_conversation_from_a_colleague_is_saved_but_answers_50
 #[tokio::test]
 async fn assign_staff_takes_over_with_a_system_message_and_marks_guest_messages_read() {
     let c = start_2026().await;
-    let sean = c.token("sean.murphy").await;
     let anna = c.token("anna.byrne").await;
+    let sean = c.token("sean.murphy").await;
     let mut ws = c.ws().await;
     let conv_ch = format!("killarney-conversation-{BOOKED}-chat");
     ws.subscribe(&conv_ch).await;
     ws.subscribe("killarney-room-101-chat").await;
     let assign = format!("{CHAT}/conversations/{BOOKED}/assign-staff/");
-    let (s, v) = c.post(&assign, Some(&sean), json!({})).await;
+    let (s, v) = c.post(&assign, Some(&anna), json!({})).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(
         keys(&v),
@@ -440,8 +451,8 @@ async fn assign_staff_takes_over_with_a_system_message_and_marks_guest_messages_
         ])
     );
     assert_eq!(v["messages_marked_read"], 1);
-    assert_eq!(v["sessions_updated"], 1);
-    assert_eq!(v["assigned_staff"]["department"], "Management");
+    assert_eq!(v["sessions_updated"], 0, "it was Anna's already");
+    assert_eq!(v["assigned_staff"]["department"], "Front Office");
     let events = ws.drain(300).await;
     assert_eq!(events.len(), 1, "{events:?}");
     assert_eq!(events[0].0, "messages-read-by-staff");
@@ -452,22 +463,22 @@ async fn assign_staff_takes_over_with_a_system_message_and_marks_guest_messages_
     );
     assert_eq!(
         events[0].2["staff_name"],
-        "Seán Murphy - Management - Manager"
+        "Anna Byrne - Front Office - Receptionist"
     );
     assert!(
-        thread(&c, &sean, BOOKED)
+        thread(&c, &anna, BOOKED)
             .await
             .iter()
             .all(|m| m["sender_type"] != "system"),
-        "nobody handled it before Seán"
+        "Anna handles room 101 (she answered last in the seed)"
     );
-    let (s, v) = c.post(&assign, Some(&anna), json!({})).await;
+    let (s, v) = c.post(&assign, Some(&sean), json!({})).await;
     assert_eq!(s, 200);
     assert_eq!(v["messages_marked_read"], 0);
     assert!(ws.drain(300).await.is_empty(), "nothing left to read");
-    let last = thread(&c, &anna, BOOKED).await.pop().unwrap();
+    let last = thread(&c, &sean, BOOKED).await.pop().unwrap();
     assert_eq!(last["sender_type"], "system");
-    assert_eq!(last["message"], "Anna Byrne has joined the conversation.");
+    assert_eq!(last["message"], "Seán Murphy has joined the conversation.");
     c.sandbox.shutdown().await;
 }
 
