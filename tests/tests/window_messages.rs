@@ -3,7 +3,11 @@
 //! reaches the notification service (read from the session's dbus-monitor log); invoking the
 //! toast's action through the notification daemon (`dunstctl action`) opens that thread, which
 //! is then read on the server; a reply written with the network cut waits, then arrives once;
-//! after the app is reopened the conversation is still read. Screenshots under target/e2e/.
+//! after the app is reopened the conversation is still read. The first story runs on both
+//! generations of HotelMate (API.md §8 and §10): on the 2026 server the guest is heard through
+//! its envelope, the reply to a conversation Niamh handled is saved there before its 500 (the
+//! desk finds it and never sends it twice), and the thread says why it offers no edit or delete.
+//! Screenshots under target/e2e/.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::Command;
@@ -14,7 +18,7 @@ use hotelmate_e2e::{
     as_user, click, notification_log, require_notification_log, screenshot, sign_in,
     sign_in_through, text_of, type_into, until, AppProfile, CutProxy, Driver,
 };
-use hotelmate_sandbox::{Sandbox, SandboxHandle};
+use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
 use serde_json::{json, Value};
 
 /// Room 102's conversation in the seed (everything in it read).
@@ -27,10 +31,7 @@ fn dunstctl(args: &[&str]) {
 
 async fn guest_writes(server: &SandboxHandle, text: &str) -> i64 {
     let answer: Value = reqwest::Client::new()
-        .post(format!(
-            "{}/api/chat/killarney/conversations/{ROOM_102}/messages/send/",
-            server.base_url()
-        ))
+        .post(server.guest_send_url(ROOM_102))
         .json(&json!({ "message": text }))
         .send()
         .await
@@ -46,7 +47,14 @@ async fn server_thread(server: &SandboxHandle) -> Vec<Value> {
         server,
         "anna.byrne",
         reqwest::Method::GET,
-        &format!("/api/chat/killarney/conversations/{ROOM_102}/messages/?limit=100"),
+        &match server.generation() {
+            Generation::Classic => {
+                format!("/api/chat/killarney/conversations/{ROOM_102}/messages/?limit=100")
+            }
+            Generation::Hotelmate2026 => format!(
+                "/api/staff/hotel/killarney/chat/conversations/{ROOM_102}/messages/?limit=100"
+            ),
+        },
     )
     .await;
     thread.as_array().unwrap().clone()
@@ -102,12 +110,36 @@ async fn unread_badge(app: &Client, conversation_id: i64) -> i64 {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn window_a_guest_writes_one_toast_opens_the_thread_and_a_reply_cut_off_arrives_once() {
+    a_guest_writes_one_toast_opens_the_thread_and_a_reply_cut_off_arrives_once(Generation::Classic)
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn window_on_a_2026_server_a_guest_writes_one_toast_opens_the_thread_and_a_reply_cut_off_arrives_once(
+) {
+    a_guest_writes_one_toast_opens_the_thread_and_a_reply_cut_off_arrives_once(
+        Generation::Hotelmate2026,
+    )
+    .await;
+}
+
+async fn a_guest_writes_one_toast_opens_the_thread_and_a_reply_cut_off_arrives_once(
+    generation: Generation,
+) {
     require_notification_log();
-    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+    let server = Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), generation)
         .await
         .unwrap();
     let proxy = CutProxy::start(server.addr()).await.unwrap();
-    let profile = AppProfile::new("messages");
+    // Screenshots of the 2026 story are named apart.
+    let shot = |name: &str| match generation {
+        Generation::Classic => name.to_owned(),
+        Generation::Hotelmate2026 => format!("{name}-on-a-2026-server"),
+    };
+    let profile = AppProfile::new(match generation {
+        Generation::Classic => "messages",
+        Generation::Hotelmate2026 => "messages-2026",
+    });
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;
     sign_in_through(&app, &server, proxy.addr(), "anna.byrne").await;
@@ -153,7 +185,7 @@ async fn window_a_guest_writes_one_toast_opens_the_thread_and_a_reply_cut_off_ar
             .any(|(t, _)| t.contains(&text))
     })
     .await;
-    screenshot(&app, "50-messages-thread").await;
+    screenshot(&app, &shot("50-messages-thread")).await;
     until("the message is read on the server", || async {
         server_thread(&server)
             .await
@@ -187,7 +219,7 @@ async fn window_a_guest_writes_one_toast_opens_the_thread_and_a_reply_cut_off_ar
             == Value::from(vec!["Waiting to be sent"])
     })
     .await;
-    screenshot(&app, "51-messages-reply-waiting").await;
+    screenshot(&app, &shot("51-messages-reply-waiting")).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert!(
         !server_thread(&server)
@@ -229,7 +261,28 @@ async fn window_a_guest_writes_one_toast_opens_the_thread_and_a_reply_cut_off_ar
         1,
         "the desk shows it once"
     );
-    screenshot(&app, "52-messages-reply-sent").await;
+    // What this server lets a sent message become: edited and deleted on the classic one;
+    // on the 2026 one (which fails both) neither is offered, and the thread says why.
+    let offered = app
+        .execute(
+            "return document.querySelectorAll('[data-testid=edit], [data-testid=delete]').length;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    match generation {
+        Generation::Classic => assert_ne!(offered, Value::from(0), "Edit and Delete"),
+        Generation::Hotelmate2026 => {
+            assert_eq!(offered, Value::from(0), "no Edit or Delete");
+            assert!(
+                text_of(&app, "[data-testid=changes-refused]")
+                    .await
+                    .contains("neither editing nor deleting"),
+                "the thread says why"
+            );
+        }
+    }
+    screenshot(&app, &shot("52-messages-reply-sent")).await;
 
     // Reopened, the desk still has the conversation read.
     app.close().await.unwrap();

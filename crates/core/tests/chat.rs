@@ -2,9 +2,12 @@
 //! only when the thread is in front of the user, answers offline and the answer arrives once
 //! and in order, catches up on what guests wrote during an outage, never sends a reply twice
 //! when the answer to its request was lost, and opens with the same list and threads after a
-//! restart with no network. Real sandbox over HTTP and WebSocket (guests write through its REST
-//! API without a token, as the guest page does), real SQLite files; network cuts go through a
-//! TCP proxy.
+//! restart with no network. Each of these stories runs on both generations of HotelMate
+//! (API.md §8 and §10): on the 2026 server the same desk finds the chat at its new paths, hears
+//! guests through the server's envelope, survives its 500 after a reply was saved (never sending
+//! it twice), reads colleagues' replies it is not told of, and says why it offers no edit or
+//! delete there. Real sandbox over HTTP and WebSocket (guests write through its REST API without
+//! a token, as the guest page does), real SQLite files; network cuts go through a TCP proxy.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
@@ -14,7 +17,7 @@ use std::time::Duration;
 use hotelmate_core::features::chat::{ConversationFilter, MessageStatus, ThreadView};
 use hotelmate_core::{Desk, DeskEvent};
 use hotelmate_sandbox::network::CutProxy;
-use hotelmate_sandbox::SandboxHandle;
+use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
 use serde_json::{json, Value};
 use support::*;
 use tokio::sync::broadcast;
@@ -23,13 +26,52 @@ const WAIT: Duration = Duration::from_secs(20);
 /// Room 102's conversation in the seed (its guest's last message was read).
 const ROOM_102: i64 = 2;
 
+/// Each story below runs on both generations of the sandbox, as a test of its own.
+macro_rules! on_both_generations {
+    ($($story:ident),* $(,)?) => {$(
+        mod $story {
+            #[tokio::test(flavor = "multi_thread")]
+            async fn classic() {
+                super::$story(hotelmate_sandbox::Generation::Classic).await;
+            }
+            #[tokio::test(flavor = "multi_thread")]
+            async fn hotelmate_2026() {
+                super::$story(hotelmate_sandbox::Generation::Hotelmate2026).await;
+            }
+        }
+    )*};
+}
+
+on_both_generations!(
+    a_guest_message_is_announced_once_and_read_only_while_its_thread_is_in_front,
+    a_fresh_desk_counts_old_unread_messages_without_announcing_them,
+    replies_written_offline_arrive_once_and_in_order_and_a_colleague_sees_them,
+    what_guests_wrote_during_an_outage_is_caught_up_without_gaps_or_duplicates,
+    a_reply_whose_answer_was_lost_is_not_sent_twice_after_a_restart,
+    read_state_and_who_handles_a_conversation_survive_a_restart_with_no_network,
+    my_messages_are_changed_where_the_server_allows_it_and_a_file_is_sent_with_a_caption,
+);
+
+/// A conversation's path on the server of `generation` (API.md §8.2; §10.2 "Chat paths").
+fn thread_path(generation: Generation, conversation_id: i64) -> String {
+    match generation {
+        Generation::Classic => format!("/api/chat/killarney/conversations/{conversation_id}/"),
+        Generation::Hotelmate2026 => {
+            format!("/api/staff/hotel/killarney/chat/conversations/{conversation_id}/")
+        }
+    }
+}
+
 /// The thread as the server has it (newest 100), oldest first.
 async fn server_thread(server: &SandboxHandle, token: &str, conversation_id: i64) -> Vec<Value> {
     rest(
         server,
         token,
         reqwest::Method::GET,
-        &format!("/api/chat/killarney/conversations/{conversation_id}/messages/?limit=100"),
+        &format!(
+            "{}messages/?limit=100",
+            thread_path(server.generation(), conversation_id)
+        ),
         None,
     )
     .await
@@ -84,9 +126,15 @@ async fn online(desk: &Desk) {
     .await;
 }
 
+async fn sandbox_of(generation: Generation) -> SandboxHandle {
+    Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), generation)
+        .await
+        .unwrap()
+}
+
 /// Signed in as the receptionist through a proxy, with the conversation list read.
-async fn front_desk(name: &str) -> (SandboxHandle, CutProxy, Home, Desk) {
-    let server = sandbox().await;
+async fn front_desk(name: &str, generation: Generation) -> (SandboxHandle, CutProxy, Home, Desk) {
+    let server = sandbox_of(generation).await;
     let proxy = CutProxy::start(server.addr()).await.unwrap();
     let home = Home::new(name);
     let desk = home.open();
@@ -115,9 +163,10 @@ async fn announced(events: &mut broadcast::Receiver<DeskEvent>, quiet: Duration)
     ids
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_guest_message_is_announced_once_and_read_only_while_its_thread_is_in_front() {
-    let (server, _proxy, _home, desk) = front_desk("chat-guest").await;
+async fn a_guest_message_is_announced_once_and_read_only_while_its_thread_is_in_front(
+    generation: Generation,
+) {
+    let (server, _proxy, _home, desk) = front_desk("chat-guest", generation).await;
     desk.messages().thread(ROOM_102, 50).await.unwrap();
     assert_eq!(unread(&desk, ROOM_102), 0, "the seed's room 102 is read");
     let mut events = desk.subscribe();
@@ -190,9 +239,8 @@ async fn a_guest_message_is_announced_once_and_read_only_while_its_thread_is_in_
     server.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_fresh_desk_counts_old_unread_messages_without_announcing_them() {
-    let server = sandbox().await;
+async fn a_fresh_desk_counts_old_unread_messages_without_announcing_them(generation: Generation) {
+    let server = sandbox_of(generation).await;
     let home = Home::new("chat-fresh");
     let desk = home.open();
     let mut events = desk.subscribe();
@@ -215,14 +263,18 @@ async fn a_fresh_desk_counts_old_unread_messages_without_announcing_them() {
     server.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn replies_written_offline_arrive_once_and_in_order_and_a_colleague_sees_them_live() {
-    let (server, proxy, _home, desk) = front_desk("chat-offline").await;
+async fn replies_written_offline_arrive_once_and_in_order_and_a_colleague_sees_them(
+    generation: Generation,
+) {
+    let (server, proxy, _home, desk) = front_desk("chat-offline", generation).await;
     let colleague = Home::new("chat-colleague");
     let other = colleague.open();
     sign_in(&other, &server, server.addr(), "sean.murphy").await;
     online(&other).await;
     other.messages().thread(ROOM_102, 50).await.unwrap();
+    // Seán has the thread in front of him: the classic server tells his desk of Anna's
+    // replies, the 2026 one does not (§10.3), so his desk reads the thread every few seconds.
+    other.messages().viewing(Some(ROOM_102)).unwrap();
     desk.messages().thread(ROOM_102, 50).await.unwrap();
 
     proxy.cut();
@@ -269,7 +321,7 @@ async fn replies_written_offline_arrive_once_and_in_order_and_a_colleague_sees_t
         texts(&server_thread(&server, &tok, ROOM_102).await).ends_with(&wanted)
     })
     .await;
-    eventually("the colleague's desk has both, live", WAIT, || async {
+    eventually("the colleague's desk has both, unasked", WAIT, || async {
         shown(&other.messages().thread(ROOM_102, 50).await.unwrap())
             .iter()
             .map(|(t, _)| t.clone())
@@ -303,9 +355,10 @@ async fn replies_written_offline_arrive_once_and_in_order_and_a_colleague_sees_t
     server.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn what_guests_wrote_during_an_outage_is_caught_up_without_gaps_or_duplicates() {
-    let (server, proxy, _home, desk) = front_desk("chat-catch-up").await;
+async fn what_guests_wrote_during_an_outage_is_caught_up_without_gaps_or_duplicates(
+    generation: Generation,
+) {
+    let (server, proxy, _home, desk) = front_desk("chat-catch-up", generation).await;
     desk.messages().thread(ROOM_102, 50).await.unwrap();
     let mut events = desk.subscribe();
     proxy.cut();
@@ -342,9 +395,8 @@ async fn what_guests_wrote_during_an_outage_is_caught_up_without_gaps_or_duplica
     server.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_reply_whose_answer_was_lost_is_not_sent_twice_after_a_restart() {
-    let (server, proxy, home, desk) = front_desk("chat-lost-answer").await;
+async fn a_reply_whose_answer_was_lost_is_not_sent_twice_after_a_restart(generation: Generation) {
+    let (server, proxy, home, desk) = front_desk("chat-lost-answer", generation).await;
     desk.messages().thread(ROOM_102, 50).await.unwrap();
     proxy.cut();
     desk.messages()
@@ -360,14 +412,25 @@ async fn a_reply_whose_answer_was_lost_is_not_sent_twice_after_a_restart() {
         .unwrap();
     drop(db);
     let tok = token(&server, "anna.byrne").await;
-    rest(
-        &server,
-        &tok,
-        reqwest::Method::POST,
-        &format!("/api/chat/killarney/conversations/{ROOM_102}/messages/send/"),
-        Some(json!({"message": "A taxi is waiting outside."})),
-    )
-    .await;
+    let status = reqwest::Client::new()
+        .post(format!(
+            "{}{}messages/send/",
+            server.base_url(),
+            thread_path(generation, ROOM_102)
+        ))
+        .header("Authorization", format!("Token {tok}"))
+        .json(&json!({"message": "A taxi is waiting outside."}))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    // §10.3: the 2026 server saves a reply to a conversation another member of staff handled
+    // last (Niamh answered room 102) and then answers 500.
+    let expected = match generation {
+        Generation::Classic => 200,
+        Generation::Hotelmate2026 => 500,
+    };
+    assert_eq!(status.as_u16(), expected, "the server has the reply");
 
     proxy.restore();
     let desk = home.open();
@@ -394,9 +457,10 @@ async fn a_reply_whose_answer_was_lost_is_not_sent_twice_after_a_restart() {
     server.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn read_state_and_who_handles_a_conversation_survive_a_restart_with_no_network() {
-    let (server, proxy, home, desk) = front_desk("chat-restart").await;
+async fn read_state_and_who_handles_a_conversation_survive_a_restart_with_no_network(
+    generation: Generation,
+) {
+    let (server, proxy, home, desk) = front_desk("chat-restart", generation).await;
     // Room 204: only its guest has written, and nobody has read it.
     let room_204 = 3;
     assert!(
@@ -454,9 +518,10 @@ async fn read_state_and_who_handles_a_conversation_survive_a_restart_with_no_net
     server.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn my_messages_are_edited_and_deleted_and_a_file_is_sent_with_a_caption() {
-    let (server, _proxy, _home, desk) = front_desk("chat-edit").await;
+async fn my_messages_are_changed_where_the_server_allows_it_and_a_file_is_sent_with_a_caption(
+    generation: Generation,
+) {
+    let (server, _proxy, _home, desk) = front_desk("chat-edit", generation).await;
     desk.messages().thread(ROOM_102, 50).await.unwrap();
     desk.messages()
         .send(ROOM_102, "Check-out is at 11.", None)
@@ -483,24 +548,52 @@ async fn my_messages_are_edited_and_deleted_and_a_file_is_sent_with_a_caption() 
     })
     .await;
 
-    let edited = desk.messages().edit(id, "Check-out is at 12.").unwrap();
-    let shown_edit = edited.messages.iter().find(|m| m.id == id).unwrap();
-    assert!(shown_edit.is_edited, "shown edited at once");
-    eventually("the edit reaches the server", WAIT, || async {
-        find("Check-out is at 12.").await.is_some()
-    })
-    .await;
+    match generation {
+        Generation::Classic => {
+            let edited = desk.messages().edit(id, "Check-out is at 12.").unwrap();
+            let shown_edit = edited.messages.iter().find(|m| m.id == id).unwrap();
+            assert!(shown_edit.is_edited, "shown edited at once");
+            assert_eq!(edited.changes_refused, None);
+            eventually("the edit reaches the server", WAIT, || async {
+                find("Check-out is at 12.").await.is_some()
+            })
+            .await;
 
-    desk.messages().delete(id).unwrap();
-    eventually("the delete reaches the server", WAIT, || async {
-        server_thread(&server, &tok, ROOM_102)
-            .await
-            .iter()
-            .any(|m| m["id"] == id && m["is_deleted"] == true)
-    })
-    .await;
-    let refused = desk.messages().edit(id, "again");
-    assert!(refused.is_err(), "a deleted message cannot be edited");
+            desk.messages().delete(id).unwrap();
+            eventually("the delete reaches the server", WAIT, || async {
+                server_thread(&server, &tok, ROOM_102)
+                    .await
+                    .iter()
+                    .any(|m| m["id"] == id && m["is_deleted"] == true)
+            })
+            .await;
+            let refused = desk.messages().edit(id, "again");
+            assert!(refused.is_err(), "a deleted message cannot be edited");
+        }
+        Generation::Hotelmate2026 => {
+            // §10.3: that server answers 500 to every edit and delete, so the desk offers
+            // neither and says why, before anything is queued.
+            let thread = desk.messages().thread(ROOM_102, 50).await.unwrap();
+            let why = thread.changes_refused.expect("the thread says why");
+            assert!(why.contains("neither editing nor deleting"), "{why}");
+            for refused in [
+                desk.messages().edit(id, "Check-out is at 12.").unwrap_err(),
+                desk.messages().delete(id).unwrap_err(),
+            ] {
+                assert_eq!(refused.code(), hotelmate_core::desk::ErrorCode::Forbidden);
+                assert_eq!(refused.to_string(), why);
+            }
+            assert_eq!(desk.unsent_work().unwrap().total(), 0, "nothing queued");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            let asked: Vec<String> = server
+                .request_counts()
+                .into_keys()
+                .filter(|line| line.contains("/update/") || line.contains("/delete/"))
+                .collect();
+            assert!(asked.is_empty(), "never asked: {asked:?}");
+            assert!(find("Check-out is at 11.").await.is_some(), "unchanged");
+        }
+    }
 
     let refused = desk
         .messages()
@@ -533,7 +626,7 @@ async fn my_messages_are_edited_and_deleted_and_a_file_is_sent_with_a_caption() 
 
 #[tokio::test(flavor = "multi_thread")]
 async fn signing_out_takes_the_files_of_unsent_replies_with_them() {
-    let (server, proxy, home, desk) = front_desk("chat-sign-out").await;
+    let (server, proxy, home, desk) = front_desk("chat-sign-out", Generation::Classic).await;
     proxy.cut();
     desk.messages()
         .attach(ROOM_102, "menu.txt", b"Full Irish".to_vec(), "")
@@ -578,7 +671,7 @@ async fn a_guests_flood_is_stored_whole_announced_once_each_and_told_to_the_scre
 ) {
     const FLOOD: usize = 1500;
     const CONNECTIONS: usize = 8;
-    let (server, _proxy, _home, desk) = front_desk("chat-flood").await;
+    let (server, _proxy, _home, desk) = front_desk("chat-flood", Generation::Classic).await;
     desk.messages().thread(ROOM_102, 50).await.unwrap();
     let before = unread(&desk, ROOM_102);
     let told = std::sync::Arc::new(std::sync::Mutex::new(Told::default()));
@@ -741,7 +834,7 @@ async fn a_megabyte_message_is_kept_as_its_start_and_read_whole_on_request() {
 async fn a_flood_during_an_outage_is_caught_up_in_batches_and_the_thread_has_no_silent_gap() {
     const FLOOD: usize = 2300;
     const CONNECTIONS: usize = 8;
-    let (server, proxy, _home, desk) = front_desk("chat-outage-flood").await;
+    let (server, proxy, _home, desk) = front_desk("chat-outage-flood", Generation::Classic).await;
     let before: Vec<i64> = desk
         .messages()
         .thread(ROOM_102, 50)

@@ -1279,9 +1279,14 @@ export type ChatMessageView = {
  */
 id: number, 
 /**
- * Written by the guest (otherwise by staff).
+ * Written by the guest (otherwise by staff, or by the server itself).
  */
 from_guest: boolean, 
+/**
+ * The server's own note, not a person's (§10.2: "Anna Byrne has joined the
+ * conversation." at 2026).
+ */
+from_server: boolean, 
 /**
  * Written by me (from this desk or another).
  */
@@ -1356,4 +1361,12 @@ handled_by: string | null,
 /**
  * Whether I handle it.
  */
-mine: boolean, };
+mine: boolean, 
+/**
+ * Why this person cannot reply here (the server names a capability they lack).
+ */
+reply_refused: string | null, 
+/**
+ * Why my sent messages cannot be changed or deleted on this server.
+ */
+changes_refused: string | null, };

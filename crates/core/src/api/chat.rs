@@ -1,5 +1,6 @@
-//! Guest chat (API.md §8): a thread's messages paged backwards, sending (200 with the stored
-//! message), files, edits, deletes, mark-read (no slug in its path) and taking a conversation.
+//! Guest chat (API.md §8; §10.2 "Chat paths" at 2026): a thread's messages paged backwards,
+//! sending (200 with the stored message), files, edits, deletes, mark-read and taking a
+//! conversation, at the paths of the server's generation ([`super::generation::ChatWay`]).
 //! Answers are JSON values: the desk stores messages as the server sent them.
 
 use reqwest::Method;
@@ -9,11 +10,35 @@ use super::resources::{file_part, ImageFile, Progress};
 use super::session::encode_segment;
 use super::{ApiClient, ApiError};
 
-fn thread_path(slug: &str, conversation_id: i64) -> String {
-    format!(
-        "api/chat/{}/conversations/{conversation_id}/",
-        encode_segment(slug)
-    )
+impl ApiClient {
+    /// The chat's paths on this server.
+    fn chat_way(&self) -> &'static super::generation::ChatWay {
+        &self.generation().contract().chat
+    }
+
+    /// `pattern` (a path of [`super::generation::ChatWay`]) for this hotel and `id`.
+    fn chat_path(&self, pattern: &str, slug: &str, id: i64) -> String {
+        pattern
+            .replace("{slug}", &encode_segment(slug))
+            .replace("{id}", &id.to_string())
+    }
+
+    fn thread_path(&self, slug: &str, conversation_id: i64) -> String {
+        format!(
+            "{}conversations/{conversation_id}/",
+            self.chat_path(self.chat_way().base, slug, 0)
+        )
+    }
+
+    /// Where my sent messages are changed, or why the desk offers no change on this server.
+    fn chat_changes(&self) -> Result<&'static super::generation::ChatChanges, ApiError> {
+        self.chat_way()
+            .changes
+            .as_ref()
+            .map_err(|why| ApiError::Unsupported {
+                message: (*why).to_owned(),
+            })
+    }
 }
 
 /// The message inside an answer (`{"message": RoomMessage, …}`), with the sender's
@@ -44,7 +69,7 @@ impl ApiClient {
     ) -> Result<Vec<Value>, ApiError> {
         let mut path = format!(
             "{}messages/?limit={limit}",
-            thread_path(slug, conversation_id)
+            self.thread_path(slug, conversation_id)
         );
         if let Some(before) = before_id {
             path.push_str(&format!("&before_id={before}"));
@@ -66,7 +91,7 @@ impl ApiClient {
         }
         let answer: Value = self
             .post(
-                &format!("{}messages/send/", thread_path(slug, conversation_id)),
+                &format!("{}messages/send/", self.thread_path(slug, conversation_id)),
                 &body,
             )
             .await?;
@@ -94,7 +119,10 @@ impl ApiClient {
         let answer: Value = self
             .multipart(
                 Method::POST,
-                &format!("{}upload-attachment/", thread_path(slug, conversation_id)),
+                &format!(
+                    "{}upload-attachment/",
+                    self.thread_path(slug, conversation_id)
+                ),
                 form,
                 bytes,
             )
@@ -105,33 +133,31 @@ impl ApiClient {
     /// Changes the text of one of my messages; answers the message.
     pub(crate) async fn chat_edit(
         &self,
+        slug: &str,
         message_id: i64,
         message: &str,
     ) -> Result<Value, ApiError> {
-        let answer: Value = self
-            .patch(
-                &format!("api/chat/messages/{message_id}/update/"),
-                &json!({ "message": message }),
-            )
-            .await?;
+        let path = self.chat_path(self.chat_changes()?.update, slug, message_id);
+        let answer: Value = self.patch(&path, &json!({ "message": message })).await?;
         message_of(answer)
     }
 
     /// Deletes one of my messages (soft: the server keeps it marked deleted); answers the
     /// message as it is now.
-    pub(crate) async fn chat_delete(&self, message_id: i64) -> Result<Value, ApiError> {
-        let answer: Value = self
-            .delete_json(&format!("api/chat/messages/{message_id}/delete/"))
-            .await?;
+    pub(crate) async fn chat_delete(&self, slug: &str, message_id: i64) -> Result<Value, ApiError> {
+        let path = self.chat_path(self.chat_changes()?.delete, slug, message_id);
+        let answer: Value = self.delete_json(&path).await?;
         message_of(answer)
     }
 
-    /// Marks the thread's guest messages read (§8.2: this path has no slug).
-    pub(crate) async fn chat_mark_read(&self, conversation_id: i64) -> Result<Value, ApiError> {
-        self.post_empty(&format!(
-            "api/chat/conversations/{conversation_id}/mark-read/"
-        ))
-        .await
+    /// Marks the thread's guest messages read (§8.2: at fd6c529 this path has no slug).
+    pub(crate) async fn chat_mark_read(
+        &self,
+        slug: &str,
+        conversation_id: i64,
+    ) -> Result<Value, ApiError> {
+        self.post_empty(&self.chat_path(self.chat_way().mark_read, slug, conversation_id))
+            .await
     }
 
     /// Takes the conversation over; answers who handles it now.
@@ -142,7 +168,7 @@ impl ApiClient {
     ) -> Result<Value, ApiError> {
         self.post_empty(&format!(
             "{}assign-staff/",
-            thread_path(slug, conversation_id)
+            self.thread_path(slug, conversation_id)
         ))
         .await
     }

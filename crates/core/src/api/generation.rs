@@ -39,6 +39,57 @@ pub(crate) struct Contract {
     /// The Pusher channel the desk follows, with `{slug}` for the hotel (Decision 8: the hotel
     /// channel; §10.3: at 2026 it carries nothing, and the clock is told on `<slug>.attendance`).
     pub live_channel: &'static str,
+    /// Where the guest chat is and how it is heard.
+    pub chat: ChatWay,
+}
+
+/// The guest chat of a generation: its paths (with `{slug}`, and `{id}` for a conversation or
+/// a message) and its channels.
+#[derive(Debug)]
+pub(crate) struct ChatWay {
+    /// The hotel's chat, under which `conversations/…` are (§8.2; §10.2 "Chat paths").
+    pub base: &'static str,
+    /// Marking a conversation's guest messages read (§8.2: without the slug at fd6c529).
+    pub mark_read: &'static str,
+    /// Changing and deleting my sent messages, or why the desk offers neither (§10.3: the 2026
+    /// server answers 500 to both).
+    pub changes: Result<ChatChanges, &'static str>,
+    /// The channels a staff desk can hear the chat on.
+    pub channels: ChatChannels,
+    /// How often the thread in front of the person is read again, where the server does not
+    /// announce colleagues' replies to a staff desk (§10.3); `None` where it does.
+    pub poll_viewed: Option<std::time::Duration>,
+}
+
+/// Where my sent messages are changed and deleted (`{id}`: the message).
+#[derive(Debug)]
+pub(crate) struct ChatChanges {
+    /// `PATCH {"message": …}`.
+    pub update: &'static str,
+    /// `DELETE`: a soft delete.
+    pub delete: &'static str,
+}
+
+/// The chat channels, with `{slug}`, `{id}` (a conversation or a staff member) and `{room}`.
+#[derive(Debug)]
+pub(crate) struct ChatChannels {
+    /// One conversation's messages and read receipts.
+    pub conversation: &'static str,
+    /// One room's: who handles its conversation (none a staff desk can hear at 2026).
+    pub room: Option<&'static str>,
+    /// Mine: guest messages for the staff who answer them.
+    pub mine: &'static str,
+    /// New conversations of the hotel (none at 2026).
+    pub new_conversations: Option<&'static str>,
+}
+
+impl ChatChannels {
+    /// `pattern` with its placeholders filled.
+    pub(crate) fn name(pattern: &str, slug: &str, id: i64) -> String {
+        pattern
+            .replace("{slug}", slug)
+            .replace("{id}", &id.to_string())
+    }
 }
 
 /// How a person clocks in and out from the desk (paths with `{slug}`, and `{id}` for a log).
@@ -82,6 +133,21 @@ static CLASSIC: Contract = Contract {
         path: "api/staff/{slug}/clock/",
     },
     live_channel: "hotel-{slug}",
+    chat: ChatWay {
+        base: "api/chat/{slug}/",
+        mark_read: "api/chat/conversations/{id}/mark-read/",
+        changes: Ok(ChatChanges {
+            update: "api/chat/messages/{id}/update/",
+            delete: "api/chat/messages/{id}/delete/",
+        }),
+        channels: ChatChannels {
+            conversation: "{slug}-conversation-{id}-chat",
+            room: Some("{slug}-room-{room}-chat"),
+            mine: "{slug}-staff-{id}-chat",
+            new_conversations: Some("{slug}-new-conversation"),
+        },
+        poll_viewed: None,
+    },
 };
 
 static HOTELMATE_2026: Contract = Contract {
@@ -92,6 +158,23 @@ static HOTELMATE_2026: Contract = Contract {
         status: "api/staff/hotel/{slug}/attendance/clock-logs/status/",
     },
     live_channel: "{slug}.attendance",
+    chat: ChatWay {
+        base: "api/staff/hotel/{slug}/chat/",
+        mark_read: "api/staff/hotel/{slug}/chat/conversations/{id}/mark-read/",
+        changes: Err(
+            "This HotelMate server (2026) fails every change to a sent message, so the desk \
+             offers neither editing nor deleting; send a new message instead.",
+        ),
+        channels: ChatChannels {
+            conversation: "{slug}-conversation-{id}-chat",
+            // §10.2 "Chat events": the rest goes to private booking channels, which the
+            // server's Pusher auth refuses staff (§10.3).
+            room: None,
+            mine: "{slug}.staff-{id}-notifications",
+            new_conversations: None,
+        },
+        poll_viewed: Some(std::time::Duration::from_secs(10)),
+    },
 };
 
 impl Generation {

@@ -6,6 +6,7 @@ use futures_util::StreamExt;
 use reqwest::Method;
 use serde_json::{Map, Value};
 
+use super::generation::Contract;
 use super::session::encode_segment;
 use super::{ApiClient, ApiError};
 
@@ -77,21 +78,23 @@ pub enum Mount {
     /// `/api/attendance/clock-logs/<path>/?hotel_slug=<slug>`: the legacy attendance reads (§7.1),
     /// which take the hotel as a query parameter. Read-only.
     ClockLogs,
-    /// `/api/chat/<slug>/<path>/`: guest chat (§8.2).
+    /// The guest chat: `/api/chat/<slug>/<path>/` (§8.2), at 2026
+    /// `/api/staff/hotel/<slug>/chat/<path>/` (the generation's [`ChatWay`](super::generation::ChatWay)).
     Chat,
     /// `/api/hotel/public/<slug>/<path>/`: what the hotel's public page reads (§4.3). Read-only.
     Public,
 }
 
 impl Resource {
-    pub(crate) fn collection(&self, slug: &str) -> String {
+    pub(crate) fn collection(&self, slug: &str, contract: &Contract) -> String {
+        let chat_base = contract.chat.base.replace("{slug}", &encode_segment(slug));
         let slug = encode_segment(slug);
         match self.mount {
             Mount::StaffHotel => format!("api/staff/hotel/{slug}/{}/", self.path),
             Mount::ClockLogs => {
                 format!("api/attendance/clock-logs/{}/?hotel_slug={slug}", self.path)
             }
-            Mount::Chat => format!("api/chat/{slug}/{}/", self.path),
+            Mount::Chat => format!("{chat_base}{}/", self.path),
             Mount::Public => format!("api/hotel/public/{slug}/{}/", self.path),
         }
     }
@@ -121,13 +124,13 @@ impl Resource {
 
     /// One row's address. Only the staff CRUD routers have one; the attendance reads are
     /// never written to (their descriptions refuse edits before anything is queued).
-    pub(crate) fn item(&self, slug: &str, id: i64) -> String {
+    pub(crate) fn item(&self, slug: &str, id: i64, contract: &Contract) -> String {
         if self.listing == Listing::Singleton {
-            return self.collection(slug);
+            return self.collection(slug, contract);
         }
         match self.mount {
             Mount::StaffHotel | Mount::Chat | Mount::Public => {
-                format!("{}{id}/", self.collection(slug))
+                format!("{}{id}/", self.collection(slug, contract))
             }
             Mount::ClockLogs => format!(
                 "api/attendance/clock-logs/{id}/?hotel_slug={}",
@@ -151,7 +154,7 @@ impl ApiClient {
         slug: &str,
         expected: usize,
     ) -> Result<Vec<Value>, ApiError> {
-        let path = resource.collection(slug);
+        let path = resource.collection(slug, self.generation().contract());
         let rows = match resource.listing {
             Listing::Paginated => self.all_pages_expecting(&path, expected).await?,
             Listing::PlainArray => self.get::<Vec<Value>>(&path).await?,
@@ -170,7 +173,10 @@ impl ApiClient {
         slug: &str,
         id: i64,
     ) -> Result<Value, ApiError> {
-        Ok(resource.as_stored(self.get(&resource.item(slug, id)).await?))
+        Ok(resource.as_stored(
+            self.get(&resource.item(slug, id, self.generation().contract()))
+                .await?,
+        ))
     }
 
     pub(crate) async fn create(
@@ -179,7 +185,13 @@ impl ApiClient {
         slug: &str,
         fields: &Map<String, Value>,
     ) -> Result<Value, ApiError> {
-        Ok(resource.as_stored(self.post(&resource.collection(slug), fields).await?))
+        Ok(resource.as_stored(
+            self.post(
+                &resource.collection(slug, self.generation().contract()),
+                fields,
+            )
+            .await?,
+        ))
     }
 
     pub(crate) async fn update(
@@ -189,12 +201,19 @@ impl ApiClient {
         id: i64,
         fields: &Map<String, Value>,
     ) -> Result<Value, ApiError> {
-        Ok(resource.as_stored(self.patch(&resource.item(slug, id), fields).await?))
+        Ok(resource.as_stored(
+            self.patch(
+                &resource.item(slug, id, self.generation().contract()),
+                fields,
+            )
+            .await?,
+        ))
     }
 
     /// Deletes row `id` of `resource` on the server.
     pub async fn remove(&self, resource: Resource, slug: &str, id: i64) -> Result<(), ApiError> {
-        self.delete(&resource.item(slug, id)).await
+        self.delete(&resource.item(slug, id, self.generation().contract()))
+            .await
     }
 
     /// Posts `body` as JSON to an action of row `id` (`…/galleries/<id>/reorder_images/`).
@@ -206,8 +225,14 @@ impl ApiClient {
         action: &str,
         body: &Value,
     ) -> Result<Value, ApiError> {
-        self.post(&format!("{}{action}/", resource.item(slug, id)), body)
-            .await
+        self.post(
+            &format!(
+                "{}{action}/",
+                resource.item(slug, id, self.generation().contract())
+            ),
+            body,
+        )
+        .await
     }
 
     /// Uploads an image through the resource's upload action (one file, its own request),
@@ -255,7 +280,10 @@ impl ApiClient {
         );
         self.multipart(
             Method::POST,
-            &format!("{}{action}/", resource.item(slug, id)),
+            &format!(
+                "{}{action}/",
+                resource.item(slug, id, self.generation().contract())
+            ),
             form,
             bytes,
         )
@@ -277,7 +305,12 @@ impl ApiClient {
         let form =
             reqwest::multipart::Form::new().part(field.to_owned(), file_part(file, progress)?);
         let answer = self
-            .multipart(Method::PATCH, &resource.item(slug, id), form, bytes)
+            .multipart(
+                Method::PATCH,
+                &resource.item(slug, id, self.generation().contract()),
+                form,
+                bytes,
+            )
             .await?;
         Ok(resource.as_stored(answer))
     }
@@ -295,8 +328,13 @@ impl ApiClient {
             });
         };
         let form = reqwest::multipart::Form::new().text(field, "");
-        self.multipart(Method::PATCH, &resource.item(slug, id), form, 0)
-            .await
+        self.multipart(
+            Method::PATCH,
+            &resource.item(slug, id, self.generation().contract()),
+            form,
+            0,
+        )
+        .await
     }
 }
 

@@ -208,12 +208,9 @@ pub async fn guest_writes(server: &SandboxHandle, conversation_id: i64, text: &s
     send_as_guest(&reqwest::Client::new(), &url, text).await
 }
 
-/// Where a guest's page sends a message of the conversation.
+/// Where a guest's page sends a message of the conversation, on either generation.
 fn guest_send_url(server: &SandboxHandle, conversation_id: i64) -> String {
-    format!(
-        "{}/api/chat/killarney/conversations/{conversation_id}/messages/send/",
-        server.base_url()
-    )
+    server.guest_send_url(conversation_id)
 }
 
 /// Sends one message as the guest (no token); the id the server gave it.

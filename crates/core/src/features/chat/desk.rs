@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::worker::{self as chat_worker, ChatShared};
 use crate::api::ApiError;
 use crate::context::{Context, DeskError};
-use crate::features::chat::spec::CONVERSATIONS;
+use crate::features::chat::spec::{CONVERSATIONS, REPLY};
 use crate::features::chat::store::{ChatOp, NewChatEntry, QueuedFile};
 use crate::features::chat::{self, ConversationFilter, ConversationList, ThreadView};
 
@@ -157,12 +157,23 @@ impl Messages<'_> {
         conversation_id: i64,
         limit: usize,
     ) -> Result<ThreadView, DeskError> {
-        Ok(chat::read_thread(
-            &self.cx.store,
-            chat.reader(),
-            conversation_id,
-            limit,
-        )?)
+        let mut view = chat::read_thread(&self.cx.store, chat.reader(), conversation_id, limit)?;
+        view.reply_refused = self.may_reply().err().map(|refused| refused.to_string());
+        view.changes_refused = chat.changes_refused().map(str::to_owned);
+        Ok(view)
+    }
+
+    /// Whether this person may reply to guests on this server (§10.3: a capability).
+    fn may_reply(&self) -> Result<(), DeskError> {
+        self.cx.may(Some(REPLY.0), REPLY.1)
+    }
+
+    /// Why my sent messages cannot be changed here, as an error, if they cannot.
+    fn may_change(&self, chat: &ChatShared) -> Result<(), DeskError> {
+        match chat.changes_refused() {
+            Some(why) => Err(DeskError::NotAllowed(why.to_owned())),
+            None => Ok(()),
+        }
     }
 
     fn queued(&self, chat: &ChatShared, entry: NewChatEntry<'_>) -> Result<ThreadView, DeskError> {
@@ -181,6 +192,7 @@ impl Messages<'_> {
         reply_to: Option<i64>,
     ) -> Result<ThreadView, DeskError> {
         let chat = self.chat()?;
+        self.may_reply()?;
         let message = checked_text(message)?;
         self.queued(
             &chat,
@@ -205,6 +217,7 @@ impl Messages<'_> {
         message: &str,
     ) -> Result<ThreadView, DeskError> {
         let chat = self.chat()?;
+        self.may_reply()?;
         let name = file_name.trim();
         let extension = name
             .rsplit_once('.')
@@ -309,6 +322,7 @@ impl Messages<'_> {
     /// Queues a new text for one of my messages.
     pub fn edit(&self, message_id: i64, message: &str) -> Result<ThreadView, DeskError> {
         let chat = self.chat()?;
+        self.may_change(&chat)?;
         let (conversation_id, current) = self.my_message(&chat, message_id)?;
         // Editing starts from the text: the desk has only the start of a clipped one.
         if current
@@ -338,6 +352,7 @@ impl Messages<'_> {
     /// Queues deleting one of my messages.
     pub fn delete(&self, message_id: i64) -> Result<ThreadView, DeskError> {
         let chat = self.chat()?;
+        self.may_change(&chat)?;
         let (conversation_id, _) = self.my_message(&chat, message_id)?;
         self.queued(
             &chat,

@@ -7,42 +7,56 @@
 
 use serde_json::{Map, Value};
 
-/// The channel of one conversation: messages, delivery, read state, edits and deletes.
-pub(crate) fn conversation_channel(slug: &str, conversation_id: i64) -> String {
-    format!("{slug}-conversation-{conversation_id}-chat")
+use crate::api::generation::ChatChannels;
+
+/// The chat channels of one hotel, named as its server's generation names them.
+pub(crate) struct Channels {
+    slug: String,
+    way: &'static ChatChannels,
 }
 
-/// The channel of one room: who handles its conversation (`staff-assigned`).
-pub(crate) fn room_channel(slug: &str, room_number: &str) -> String {
-    format!("{slug}-room-{room_number}-chat")
-}
+impl Channels {
+    pub(crate) fn new(slug: &str, way: &'static ChatChannels) -> Self {
+        Self {
+            slug: slug.to_owned(),
+            way,
+        }
+    }
 
-/// My own channel: guest messages for receptionists (`new-guest-message`).
-pub(crate) fn staff_channel(slug: &str, staff_id: i64) -> String {
-    format!("{slug}-staff-{staff_id}-chat")
-}
+    /// One conversation's: messages, delivery, read state, edits and deletes.
+    pub(crate) fn conversation(&self, conversation_id: i64) -> String {
+        ChatChannels::name(self.way.conversation, &self.slug, conversation_id)
+    }
 
-/// New conversations of the hotel.
-pub(crate) fn new_conversation_channel(slug: &str) -> String {
-    format!("{slug}-new-conversation")
-}
+    /// One room's: who handles its conversation (`staff-assigned`), where a desk can hear it.
+    pub(crate) fn room(&self, room_number: &str) -> Option<String> {
+        self.way.room.map(|pattern| {
+            ChatChannels::name(pattern, &self.slug, 0).replace("{room}", room_number)
+        })
+    }
 
-/// Whether a channel is one of the chat's (not the hotel channel's).
-pub(crate) fn is_chat_channel(slug: &str, channel: &str) -> bool {
-    channel
-        .strip_prefix(slug)
-        .and_then(|rest| rest.strip_prefix('-'))
-        .is_some_and(|rest| rest.ends_with("-chat") || rest == "new-conversation")
-}
+    /// Mine: guest messages for the staff who answer them (`new-guest-message`).
+    pub(crate) fn mine(&self, staff_id: i64) -> String {
+        ChatChannels::name(self.way.mine, &self.slug, staff_id)
+    }
 
-/// The conversation a conversation channel is about.
-pub(crate) fn conversation_of_channel(slug: &str, channel: &str) -> Option<i64> {
-    channel
-        .strip_prefix(slug)?
-        .strip_prefix("-conversation-")?
-        .strip_suffix("-chat")?
-        .parse()
-        .ok()
+    /// The hotel's new conversations, where a desk can hear them.
+    pub(crate) fn new_conversations(&self) -> Option<String> {
+        self.way
+            .new_conversations
+            .map(|pattern| ChatChannels::name(pattern, &self.slug, 0))
+    }
+
+    /// The conversation a conversation channel is about.
+    pub(crate) fn conversation_of(&self, channel: &str) -> Option<i64> {
+        let pattern = self.way.conversation.replace("{slug}", &self.slug);
+        let (before, after) = pattern.split_once("{id}")?;
+        channel
+            .strip_prefix(before)?
+            .strip_suffix(after)?
+            .parse()
+            .ok()
+    }
 }
 
 /// What one chat event means.
@@ -68,6 +82,11 @@ pub(crate) enum ChatHint {
     Conversations,
     /// An event the desk uses whose payload cannot be read: read the thread again.
     Refetch { conversation_id: Option<i64> },
+    /// A message named, not carried: its thread is read unless the desk has it.
+    Named {
+        conversation_id: i64,
+        message_id: i64,
+    },
 }
 
 fn ids(data: &Value) -> Option<Vec<i64>> {
@@ -86,7 +105,10 @@ fn fields(pairs: &[(&str, Value)]) -> Map<String, Value> {
 }
 
 fn a_message(data: &Value) -> Option<ChatHint> {
-    let conversation_id = data.get("conversation")?.as_i64()?;
+    let conversation_id = data
+        .get("conversation")
+        .or_else(|| data.get("conversation_id"))?
+        .as_i64()?;
     data.get("id")?.as_i64()?;
     Some(ChatHint::Message {
         conversation_id,
@@ -96,8 +118,22 @@ fn a_message(data: &Value) -> Option<ChatHint> {
 
 /// Reads one event of a chat channel; `None` for events the desk does not use (they are
 /// logged and ignored).
-pub(crate) fn interpret(slug: &str, channel: &str, event: &str, data: &Value) -> Option<ChatHint> {
+pub(crate) fn interpret(
+    channels: &Channels,
+    channel: &str,
+    event: &str,
+    data: &Value,
+) -> Option<ChatHint> {
     let read = match event {
+        // §10.2 "Chat events": the 2026 server's envelope around a guest's message.
+        "realtime_event" => return enveloped(channels, channel, data),
+        // §10.2: at 2026 my channel's `new-guest-message` names the message, it does not
+        // carry it; the thread is read if the desk does not have it yet.
+        "new-guest-message"
+            if data.get("type").and_then(Value::as_str) == Some("guest_message") =>
+        {
+            named_message(data)
+        }
         "new-message" | "new-staff-message" | "new-guest-message" | "message-updated" => {
             a_message(data)
         }
@@ -179,7 +215,46 @@ pub(crate) fn interpret(slug: &str, channel: &str, event: &str, data: &Value) ->
             "a chat event that cannot be read; the thread is read again"
         );
         Some(ChatHint::Refetch {
-            conversation_id: conversation_of_channel(slug, channel),
+            conversation_id: channels.conversation_of(channel),
+        })
+    })
+}
+
+/// A message the event names without carrying it.
+fn named_message(data: &Value) -> Option<ChatHint> {
+    Some(ChatHint::Named {
+        conversation_id: data.get("conversation_id")?.as_i64()?,
+        message_id: data.get("message_id")?.as_i64()?,
+    })
+}
+
+/// The 2026 envelope `{category: "guest_chat", type, payload, meta}`: a message created,
+/// changed or deleted is its payload; any other guest-chat news has its thread read again.
+fn enveloped(channels: &Channels, channel: &str, data: &Value) -> Option<ChatHint> {
+    if data.get("category").and_then(Value::as_str) != Some("guest_chat") {
+        return None;
+    }
+    let kind = data.get("type").and_then(Value::as_str).unwrap_or_default();
+    let payload = data.get("payload").unwrap_or(&Value::Null);
+    let read = match kind {
+        "chat.message.created" | "chat.message.edited" | "chat.message.deleted" => {
+            a_message(payload)
+        }
+        _ => None,
+    };
+    read.or_else(|| {
+        tracing::debug!(
+            kind,
+            channel,
+            "guest-chat news without a message; the thread is read again"
+        );
+        Some(ChatHint::Refetch {
+            conversation_id: channels.conversation_of(channel).or_else(|| {
+                payload
+                    .get("conversation_id")
+                    .or_else(|| payload.get("conversation"))
+                    .and_then(Value::as_i64)
+            }),
         })
     })
 }
@@ -192,15 +267,92 @@ mod tests {
 
     const CHANNEL: &str = "killarney-conversation-45-chat";
 
+    fn classic() -> Channels {
+        of(crate::api::Generation::Classic)
+    }
+
+    fn of(generation: crate::api::Generation) -> Channels {
+        Channels::new("killarney", &generation.contract().chat.channels)
+    }
+
     #[test]
-    fn the_channels_are_named_as_the_server_names_them() {
-        assert_eq!(conversation_channel("killarney", 45), CHANNEL);
-        assert_eq!(room_channel("killarney", "101"), "killarney-room-101-chat");
-        assert_eq!(staff_channel("killarney", 12), "killarney-staff-12-chat");
-        assert_eq!(conversation_of_channel("killarney", CHANNEL), Some(45));
-        assert!(is_chat_channel("killarney", "killarney-new-conversation"));
-        assert!(is_chat_channel("killarney", CHANNEL));
-        assert!(!is_chat_channel("killarney", "hotel-killarney"));
+    fn the_channels_are_named_as_each_generation_names_them() {
+        let classic = classic();
+        assert_eq!(classic.conversation(45), CHANNEL);
+        assert_eq!(
+            classic.room("101").as_deref(),
+            Some("killarney-room-101-chat")
+        );
+        assert_eq!(classic.mine(12), "killarney-staff-12-chat");
+        assert_eq!(
+            classic.new_conversations().as_deref(),
+            Some("killarney-new-conversation")
+        );
+        assert_eq!(classic.conversation_of(CHANNEL), Some(45));
+        assert_eq!(classic.conversation_of("hotel-killarney"), None);
+        assert_eq!(
+            classic.conversation_of("killarney-conversation-x-chat"),
+            None
+        );
+
+        let newer = of(crate::api::Generation::Hotelmate2026);
+        assert_eq!(newer.conversation(45), CHANNEL);
+        assert_eq!(newer.room("101"), None, "private at 2026: not heard");
+        assert_eq!(newer.mine(12), "killarney.staff-12-notifications");
+        assert_eq!(newer.new_conversations(), None);
+        assert_eq!(newer.conversation_of(CHANNEL), Some(45));
+    }
+
+    #[test]
+    fn the_2026_envelope_carries_a_guests_message_and_my_channel_names_one() {
+        let newer = of(crate::api::Generation::Hotelmate2026);
+        let message = json!({"id": 812, "conversation": 45, "conversation_id": 45,
+                             "sender_type": "guest", "message": "hi"});
+        let envelope = json!({"category": "guest_chat", "type": "chat.message.created",
+                              "payload": message, "meta": {"hotel_slug": "killarney"}});
+        assert_eq!(
+            interpret(&newer, CHANNEL, "realtime_event", &envelope),
+            Some(ChatHint::Message {
+                conversation_id: 45,
+                message: message.clone()
+            })
+        );
+        let read = json!({"category": "guest_chat", "type": "chat.message.read", "payload": {}});
+        assert_eq!(
+            interpret(&newer, CHANNEL, "realtime_event", &read),
+            Some(ChatHint::Refetch {
+                conversation_id: Some(45)
+            }),
+            "news the desk cannot apply has the thread read"
+        );
+        let elsewhere = json!({"category": "attendance", "type": "clock_status_updated"});
+        assert_eq!(
+            interpret(&newer, CHANNEL, "realtime_event", &elsewhere),
+            None
+        );
+        let damaged = json!({"category": "guest_chat", "type": "chat.message.created",
+                             "payload": {"message": "no id"}});
+        assert_eq!(
+            interpret(&newer, CHANNEL, "realtime_event", &damaged),
+            Some(ChatHint::Refetch {
+                conversation_id: Some(45)
+            }),
+            "a damaged message is read with its thread, never dropped"
+        );
+        let named = json!({"type": "guest_message", "message_id": 812, "conversation_id": 45,
+                           "booking_id": 3, "room_number": 101, "guest_message": "hi"});
+        assert_eq!(
+            interpret(
+                &newer,
+                "killarney.staff-12-notifications",
+                "new-guest-message",
+                &named
+            ),
+            Some(ChatHint::Named {
+                conversation_id: 45,
+                message_id: 812
+            })
+        );
     }
 
     #[test]
@@ -209,7 +361,7 @@ mod tests {
             json!({"id": 812, "conversation": 45, "sender_type": "guest", "message": "hi"});
         for event in ["new-message", "new-guest-message", "message-updated"] {
             assert_eq!(
-                interpret("killarney", CHANNEL, event, &message),
+                interpret(&classic(), CHANNEL, event, &message),
                 Some(ChatHint::Message {
                     conversation_id: 45,
                     message: message.clone()
@@ -217,7 +369,7 @@ mod tests {
             );
         }
         let read = interpret(
-            "killarney",
+            &classic(),
             CHANNEL,
             "messages-read-by-staff",
             &json!({"message_ids": [1, 2], "read_at": "2025-11-25T18:00:00Z", "conversation_id": 45}),
@@ -233,7 +385,7 @@ mod tests {
     fn deletes_soft_and_hard_and_unknown_or_damaged_events() {
         assert_eq!(
             interpret(
-                "killarney",
+                &classic(),
                 CHANNEL,
                 "message-removed",
                 &json!({"message_id": 9, "hard_delete": true})
@@ -242,7 +394,7 @@ mod tests {
         );
         assert!(matches!(
             interpret(
-                "killarney",
+                &classic(),
                 CHANNEL,
                 "message-deleted",
                 &json!({"message_id": 9, "hard_delete": false,
@@ -251,12 +403,12 @@ mod tests {
             Some(ChatHint::Message { .. })
         ));
         assert_eq!(
-            interpret("killarney", CHANNEL, "client-typing", &json!({})),
+            interpret(&classic(), CHANNEL, "client-typing", &json!({})),
             None,
             "an event the desk does not use is ignored"
         );
         assert_eq!(
-            interpret("killarney", CHANNEL, "new-message", &json!({"oops": 1})),
+            interpret(&classic(), CHANNEL, "new-message", &json!({"oops": 1})),
             Some(ChatHint::Refetch {
                 conversation_id: Some(45)
             }),

@@ -119,8 +119,11 @@ pub struct ChatMessageView {
     /// The server's id; a reply waiting on this desk has `-seq` of its outbox entry.
     #[ts(type = "number")]
     pub id: i64,
-    /// Written by the guest (otherwise by staff).
+    /// Written by the guest (otherwise by staff, or by the server itself).
     pub from_guest: bool,
+    /// The server's own note, not a person's (§10.2: "Anna Byrne has joined the
+    /// conversation." at 2026).
+    pub from_server: bool,
     /// Written by me (from this desk or another).
     pub mine: bool,
     /// The sender's name ("Guest" or "Staff" when the server gave none).
@@ -164,6 +167,10 @@ pub struct ThreadView {
     pub handled_by: Option<String>,
     /// Whether I handle it.
     pub mine: bool,
+    /// Why this person cannot reply here (the server names a capability they lack).
+    pub reply_refused: Option<String>,
+    /// Why my sent messages cannot be changed or deleted on this server.
+    pub changes_refused: Option<String>,
 }
 
 /// A text field as staff read it: trimmed, its disguising characters shown (guests write these).
@@ -267,10 +274,14 @@ pub(crate) fn linkify(input: &str) -> Vec<TextPart> {
 /// A stored RoomMessage as the thread shows it. `me`: my staff id.
 pub(crate) fn message_view(message: &Value, me: i64) -> Option<ChatMessageView> {
     let id = message.get("id").and_then(Value::as_i64)?;
-    let from_guest = message.get("sender_type").and_then(Value::as_str) == Some("guest");
-    let mine = !from_guest && message.get("staff").and_then(Value::as_i64) == Some(me);
+    let sender = message.get("sender_type").and_then(Value::as_str);
+    let from_guest = sender == Some("guest");
+    let from_server = sender == Some("system");
+    let mine = sender == Some("staff") && message.get("staff").and_then(Value::as_i64) == Some(me);
     let author = if from_guest {
         text(message, "guest_name").unwrap_or_else(|| "Guest".into())
+    } else if from_server {
+        "HotelMate".into()
     } else {
         staff_author(message).unwrap_or_else(|| "Staff".into())
     };
@@ -319,6 +330,7 @@ pub(crate) fn message_view(message: &Value, me: i64) -> Option<ChatMessageView> 
     Some(ChatMessageView {
         id,
         from_guest,
+        from_server,
         mine,
         author,
         role,
@@ -370,6 +382,7 @@ pub(crate) fn whole_text(message: &Value) -> Option<Vec<TextPart>> {
 pub(crate) fn queued_view(reply: &QueuedReply, my_name: &str) -> ChatMessageView {
     ChatMessageView {
         id: -reply.seq,
+        from_server: false,
         from_guest: false,
         mine: true,
         author: my_name.to_owned(),
@@ -468,6 +481,8 @@ pub(crate) fn thread_view(parts: &ThreadParts<'_>) -> ThreadView {
         has_older: parts.has_older,
         handled_by: parts.state.handled_by.clone(),
         mine,
+        reply_refused: None,
+        changes_refused: None,
     }
 }
 

@@ -23,6 +23,9 @@ pub(crate) const CONVERSATIONS: Resource = Resource {
     renamed: &[],
 };
 
+/// What a reply needs on a server that names capabilities (§10.3), and the words for it.
+pub(crate) const REPLY: (&str, &str) = ("chat.message.send", "reply to guests");
+
 pub(crate) static CONVERSATIONS_SPEC: ResourceSpec = ResourceSpec {
     kind: ResourceKind::Conversations,
     api: CONVERSATIONS,

@@ -21,16 +21,27 @@ use crate::features::chat::spec::CONVERSATIONS;
 /// conversation list is read again (every minute).
 pub(crate) async fn follow(chat: Arc<ChatShared>) {
     let mut desk_events = chat.sync.events.subscribe();
-    let slug = chat.sync.slug.clone();
+    let channels = chat.channels();
     let client = chat.sync.socket_client();
     let mut subscribed: HashSet<String> = HashSet::new();
     let mut stream = client.as_ref().map(pusher_channels::Client::events);
     let mut mine = None;
+    // Where colleagues' replies are not announced, the open thread is read every few seconds.
+    let mut poll = chat
+        .sync
+        .client
+        .generation()
+        .contract()
+        .chat
+        .poll_viewed
+        .map(|every| {
+            let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            ticks
+        });
     if let Some(client) = &client {
-        for name in [
-            chat_events::staff_channel(&slug, chat.me),
-            chat_events::new_conversation_channel(&slug),
-        ] {
+        // My channel first: its state tells every (re)subscription.
+        for name in std::iter::once(channels.mine(chat.me)).chain(channels.new_conversations()) {
             match client.subscribe(&name).await {
                 Ok(channel) => {
                     if mine.is_none() {
@@ -43,7 +54,7 @@ pub(crate) async fn follow(chat: Arc<ChatShared>) {
                 }
             }
         }
-        hold_conversation_channels(&chat, client, &mut subscribed).await;
+        hold_conversation_channels(&chat, &channels, client, &mut subscribed).await;
     }
     loop {
         tokio::select! {
@@ -85,17 +96,27 @@ pub(crate) async fn follow(chat: Arc<ChatShared>) {
                     }
                     let hints = batch
                         .iter()
-                        .filter(|e| chat_events::is_chat_channel(&slug, &e.channel))
-                        .filter_map(|e| interpret(&chat, &e.channel, &e.event, &e.data));
+                        .filter(|e| subscribed.contains(&e.channel))
+                        .filter_map(|e| interpret(&channels, &e.channel, &e.event, &e.data));
                     apply_all(&chat, hints);
                 }
                 None => stream = None,
             },
+            () = async {
+                match poll.as_mut() {
+                    Some(ticks) => drop(ticks.tick().await),
+                    None => std::future::pending().await,
+                }
+            } => {
+                if let Some(conversation_id) = chat.viewing() {
+                    chat.refetch(conversation_id);
+                }
+            }
             desk_event = desk_events.recv() => match desk_event {
                 Ok(DeskEvent::ResourceChanged { resource: ResourceKind::Conversations })
                 | Err(broadcast::error::RecvError::Lagged(_)) => {
                     if let Some(client) = &client {
-                        hold_conversation_channels(&chat, client, &mut subscribed).await;
+                        hold_conversation_channels(&chat, &channels, client, &mut subscribed).await;
                     }
                     chat.request_catch_up();
                     chat.changed(None);
@@ -111,10 +132,10 @@ pub(crate) async fn follow(chat: Arc<ChatShared>) {
 /// and drops those of conversations that are gone.
 async fn hold_conversation_channels(
     chat: &ChatShared,
+    channels: &chat_events::Channels,
     client: &pusher_channels::Client,
     subscribed: &mut HashSet<String>,
 ) {
-    let slug = &chat.sync.slug;
     let rows = match chat.sync.store.records(CONVERSATIONS.name) {
         Ok(rows) => rows,
         Err(err) => {
@@ -122,18 +143,15 @@ async fn hold_conversation_channels(
             return;
         }
     };
-    let mut wanted: HashSet<String> = [
-        chat_events::staff_channel(slug, chat.me),
-        chat_events::new_conversation_channel(slug),
-    ]
-    .into_iter()
-    .collect();
+    let mut wanted: HashSet<String> = std::iter::once(channels.mine(chat.me))
+        .chain(channels.new_conversations())
+        .collect();
     for row in &rows {
         if let Some(id) = row.get("id").and_then(Value::as_i64) {
-            wanted.insert(chat_events::conversation_channel(slug, id));
+            wanted.insert(channels.conversation(id));
         }
         if let Some(room) = room_label(row.get("room_number")) {
-            wanted.insert(chat_events::room_channel(slug, &room));
+            wanted.extend(channels.room(&room));
         }
     }
     for name in wanted.difference(&subscribed.clone()) {
@@ -159,8 +177,13 @@ async fn hold_conversation_channels(
 const FOLLOW_BATCH: usize = 500;
 
 /// What a chat event says, if the desk uses it.
-fn interpret(chat: &ChatShared, channel: &str, event: &str, data: &Value) -> Option<ChatHint> {
-    let hint = chat_events::interpret(&chat.sync.slug, channel, event, data);
+fn interpret(
+    channels: &chat_events::Channels,
+    channel: &str,
+    event: &str,
+    data: &Value,
+) -> Option<ChatHint> {
+    let hint = chat_events::interpret(channels, channel, event, data);
     if hint.is_none() {
         tracing::debug!(
             event,
@@ -217,6 +240,7 @@ fn apply(chat: &ChatShared, hint: ChatHint) {
         ChatHint::Handler { .. } => "handler",
         ChatHint::Conversations => "new conversation",
         ChatHint::Refetch { .. } => "unreadable",
+        ChatHint::Named { .. } => "message named",
     };
     let store = &chat.sync.store;
     let applied = match hint {
@@ -260,6 +284,15 @@ fn apply(chat: &ChatShared, hint: ChatHint) {
             chat.sync.request_reconcile_of(CONVERSATIONS.name);
             Ok(None)
         }
+        ChatHint::Named {
+            conversation_id,
+            message_id,
+        } => store.chat_message(message_id).map(|known| {
+            if known.is_none() {
+                chat.refetch(conversation_id);
+            }
+            None
+        }),
         ChatHint::Refetch { conversation_id } => {
             match conversation_id {
                 Some(id) => chat.refetch(id),

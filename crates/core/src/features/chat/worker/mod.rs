@@ -120,6 +120,27 @@ impl ChatShared {
         self.wake.notify_one();
     }
 
+    /// The chat channels of this hotel on its server.
+    pub(crate) fn channels(&self) -> crate::features::chat::events::Channels {
+        crate::features::chat::events::Channels::new(
+            &self.sync.slug,
+            &self.sync.client.generation().contract().chat.channels,
+        )
+    }
+
+    /// Why my sent messages cannot be changed or deleted on this server, if they cannot.
+    pub(crate) fn changes_refused(&self) -> Option<&'static str> {
+        self.sync
+            .client
+            .generation()
+            .contract()
+            .chat
+            .changes
+            .as_ref()
+            .err()
+            .copied()
+    }
+
     /// The reader of the chat's views (me).
     pub(crate) fn reader(&self) -> crate::features::chat::Reader<'_> {
         crate::features::chat::Reader {

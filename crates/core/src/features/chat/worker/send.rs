@@ -201,8 +201,8 @@ async fn send_one(chat: &ChatShared, entry: &QueuedReply) -> Result<Option<Value
                 }
             })
         }
-        ChatOp::Edit { target } => Ok(Some(client.chat_edit(target, &entry.message).await?)),
-        ChatOp::Delete { target } => match client.chat_delete(target).await {
+        ChatOp::Edit { target } => Ok(Some(client.chat_edit(slug, target, &entry.message).await?)),
+        ChatOp::Delete { target } => match client.chat_delete(slug, target).await {
             Ok(message) => Ok(Some(message)),
             // Already gone: what the user wanted.
             Err(ApiError::NotFound { .. }) => {
@@ -212,7 +212,7 @@ async fn send_one(chat: &ChatShared, entry: &QueuedReply) -> Result<Option<Value
             Err(err) => Err(err.into()),
         },
         ChatOp::Read => {
-            client.chat_mark_read(entry.conversation_id).await?;
+            client.chat_mark_read(slug, entry.conversation_id).await?;
             Ok(None)
         }
         // Set aside by `chat_next_reply` before it is ever handed out.
