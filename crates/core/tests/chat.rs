@@ -874,3 +874,43 @@ async fn a_flood_during_an_outage_is_caught_up_in_batches_and_the_thread_has_no_
     desk.shutdown().await;
     server.shutdown().await;
 }
+
+/// §10.3: the 2026 server sends no chat event at all for a room without a checked-in booking
+/// (room 310 in the sandbox). What its guest writes still reaches the desk, by the conversation
+/// list read on the desk's own schedule (2 s here instead of a minute), and is announced once.
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_2026_server_a_guest_in_a_room_without_a_booking_is_heard_by_reading_the_list() {
+    let room_310 = 5;
+    let server = sandbox_of(Generation::Hotelmate2026).await;
+    let home = Home::new("chat-no-booking");
+    let desk = home.open_with_poll(Duration::from_secs(2));
+    sign_in(&desk, &server, server.addr(), "anna.byrne").await;
+    online(&desk).await;
+    eventually("the conversations are listed", WAIT, || async {
+        desk.messages()
+            .conversations(ConversationFilter::All, "")
+            .unwrap()
+            .conversations
+            .iter()
+            .any(|c| c.conversation_id == room_310)
+    })
+    .await;
+    desk.messages().thread(room_310, 50).await.unwrap();
+    let mut events = desk.subscribe();
+    let id = guest_writes(&server, room_310, "Is there a kettle in the room?").await;
+    eventually("the unannounced message reaches the desk", WAIT, || async {
+        shows(&desk, room_310, id).await
+    })
+    .await;
+    // The list is read every 2 s, so the desk never falls quiet: listen for a set time.
+    let mut told = Vec::new();
+    let until = tokio::time::Instant::now() + Duration::from_secs(5);
+    while let Ok(Ok(event)) = tokio::time::timeout_at(until, events.recv()).await {
+        if let DeskEvent::GuestMessage { message_id, .. } = event {
+            told.push(message_id);
+        }
+    }
+    assert_eq!(told, [id], "announced once, though the server told nobody");
+    desk.shutdown().await;
+    server.shutdown().await;
+}
