@@ -3,40 +3,8 @@
 
 mod common;
 
-use common::{keys, sorted, start};
+use common::{keys, sorted, start, MESSAGE_KEYS};
 use serde_json::{json, Value};
-
-const MESSAGE_KEYS: &[&str] = &[
-    "id",
-    "conversation",
-    "room",
-    "room_number",
-    "sender_type",
-    "staff",
-    "staff_name",
-    "guest_name",
-    "staff_info",
-    "message",
-    "timestamp",
-    "status",
-    "is_read_by_recipient",
-    "read_at",
-    "read_by_staff",
-    "read_by_guest",
-    "staff_read_at",
-    "guest_read_at",
-    "delivered_at",
-    "staff_display_name",
-    "staff_role_name",
-    "is_edited",
-    "edited_at",
-    "is_deleted",
-    "deleted_at",
-    "reply_to",
-    "reply_to_message",
-    "attachments",
-    "has_attachments",
-];
 
 async fn first_conversation(c: &common::Ctx, t: &str) -> Value {
     let (s, v) = c.get("/api/chat/killarney/conversations/", Some(t)).await;

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{keys, sorted, start, start_generation, Ctx, Ws};
+use common::{keys, sorted, start, start_generation, Ctx, Ws, MESSAGE_KEYS};
 use hmac::{Hmac, Mac};
 use hotelmate_sandbox::{Generation, ROOM_WITHOUT_BOOKING};
 use reqwest::Method;
@@ -21,40 +21,8 @@ const UNBOOKED: i64 = 5;
 const OTHER_HOTELS: i64 = 6;
 const SERVER_ERROR_PAGE: &str = "\n<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Server Error (500)</title>\n</head>\n<body>\n  <h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n";
 
-const CLASSIC_MESSAGE_KEYS: &[&str] = &[
-    "id",
-    "conversation",
-    "room",
-    "room_number",
-    "sender_type",
-    "staff",
-    "staff_name",
-    "guest_name",
-    "staff_info",
-    "message",
-    "timestamp",
-    "status",
-    "is_read_by_recipient",
-    "read_at",
-    "read_by_staff",
-    "read_by_guest",
-    "staff_read_at",
-    "guest_read_at",
-    "delivered_at",
-    "staff_display_name",
-    "staff_role_name",
-    "is_edited",
-    "edited_at",
-    "is_deleted",
-    "deleted_at",
-    "reply_to",
-    "reply_to_message",
-    "attachments",
-    "has_attachments",
-];
-
 fn message_keys() -> Vec<String> {
-    let mut all: Vec<&str> = CLASSIC_MESSAGE_KEYS.to_vec();
+    let mut all: Vec<&str> = MESSAGE_KEYS.to_vec();
     all.extend(["conversation_id", "booking", "booking_id"]);
     sorted(&all)
 }

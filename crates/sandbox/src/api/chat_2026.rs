@@ -162,10 +162,7 @@ pub(crate) async fn update(
     caller: Caller,
     Path((slug, _pk)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    staff_of(&state, &caller, &slug)?;
-    Err(ApiError::server_error(
-        "TypeError: update_message() got an unexpected keyword argument 'hotel_slug'",
-    ))
+    crashes_without_slug(&state, &caller, &slug, "update_message")
 }
 
 /// `DELETE …/chat/messages/<id>/delete/`: crashes like [`update`].
@@ -174,10 +171,20 @@ pub(crate) async fn delete(
     caller: Caller,
     Path((slug, _pk)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    staff_of(&state, &caller, &slug)?;
-    Err(ApiError::server_error(
-        "TypeError: delete_message() got an unexpected keyword argument 'hotel_slug'",
-    ))
+    crashes_without_slug(&state, &caller, &slug, "delete_message")
+}
+
+/// The 500 of a view `function` called with a `hotel_slug` it does not take, after its checks.
+fn crashes_without_slug(
+    state: &AppState,
+    caller: &Caller,
+    slug: &str,
+    function: &str,
+) -> Result<Response, ApiError> {
+    staff_of(state, caller, slug)?;
+    Err(ApiError::server_error(&format!(
+        "TypeError: {function}() got an unexpected keyword argument 'hotel_slug'"
+    )))
 }
 
 /// The sandbox's guest door, `POST /api/guest/hotel/<slug>/chat/conversations/<id>/messages/send/`

@@ -242,3 +242,36 @@ async fn next_frame(stream: &mut WsStream, ms: u64) -> Option<Value> {
         }
     }
 }
+
+/// The keys of a RoomMessage (API.md §8.5); the 2026 backend adds three (§10.2).
+pub const MESSAGE_KEYS: &[&str] = &[
+    "id",
+    "conversation",
+    "room",
+    "room_number",
+    "sender_type",
+    "staff",
+    "staff_name",
+    "guest_name",
+    "staff_info",
+    "message",
+    "timestamp",
+    "status",
+    "is_read_by_recipient",
+    "read_at",
+    "read_by_staff",
+    "read_by_guest",
+    "staff_read_at",
+    "guest_read_at",
+    "delivered_at",
+    "staff_display_name",
+    "staff_role_name",
+    "is_edited",
+    "edited_at",
+    "is_deleted",
+    "deleted_at",
+    "reply_to",
+    "reply_to_message",
+    "attachments",
+    "has_attachments",
+];
