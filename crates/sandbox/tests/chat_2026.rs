@@ -88,14 +88,7 @@ async fn raw(
     token: Option<&str>,
     body: Option<Value>,
 ) -> (u16, String, String) {
-    let mut req = c.http.request(method, c.url(path));
-    if let Some(t) = token {
-        req = req.header("Authorization", format!("Token {t}"));
-    }
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let r = req.send().await.unwrap();
+    let r = c.request(method, path, token, body).send().await.unwrap();
     let status = r.status().as_u16();
     let kind = r
         .headers()

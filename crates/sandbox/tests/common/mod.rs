@@ -69,6 +69,27 @@ impl Ctx {
         token: Option<&str>,
         body: Option<Value>,
     ) -> (u16, Value) {
+        let r = self
+            .request(method, path, token, body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    /// A request to `path`, with the staff token and the JSON body when given.
+    pub fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> reqwest::RequestBuilder {
         let mut req = self.http.request(method, self.url(path));
         if let Some(t) = token {
             req = req.header("Authorization", format!("Token {t}"));
@@ -76,13 +97,7 @@ impl Ctx {
         if let Some(b) = body {
             req = req.json(&b);
         }
-        let r = req.send().await.unwrap();
-        let status = r.status().as_u16();
-        let text = r.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        req
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (u16, Value) {
