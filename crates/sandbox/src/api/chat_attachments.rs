@@ -129,23 +129,7 @@ pub(crate) fn attach(
                     .or_else(|| v.as_i64())
             });
             let db = state.db();
-            db.execute(
-                "INSERT INTO messages (conversation_id, sender_type, staff_id, message, timestamp, status, delivered_at,
-                    staff_display_name, staff_role_name, reply_to, booking_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'delivered', ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    conv.id,
-                    if staff.is_some() { "staff" } else { "guest" },
-                    staff.as_ref().map(|s| s.id),
-                    text,
-                    now,
-                    staff.as_ref().map(people::Staff::full_name),
-                    staff.as_ref().and_then(|s| s.role.as_ref().map(|r| r.name.clone())),
-                    reply_to,
-                    conv.booking.as_ref().map(|b| b.id),
-                ],
-            )?;
-            db.last_insert_rowid()
+            super::chat_model::insert_message(&db, conv, staff.as_ref(), text, &now, reply_to)?
         }
     };
     let files: Vec<_> = data

@@ -449,6 +449,35 @@ pub(crate) struct Stored {
 
 /// Stores a message of `sender` at `now` (an unknown `reply_to` is ignored) under the room's booking,
 /// makes a staff sender the handler, and marks the conversation unread for a guest's.
+/// Stores one delivered message of `staff` (a guest's without), tied to the conversation's
+/// booking; its id.
+pub(crate) fn insert_message(
+    db: &Connection,
+    c: &Conversation,
+    staff: Option<&Staff>,
+    text: &str,
+    now: &str,
+    reply_to: Option<i64>,
+) -> rusqlite::Result<i64> {
+    db.execute(
+        "INSERT INTO messages (conversation_id, sender_type, staff_id, message, timestamp, status, delivered_at,
+            staff_display_name, staff_role_name, reply_to, booking_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'delivered', ?5, ?6, ?7, ?8, ?9)",
+        params![
+            c.id,
+            if staff.is_some() { "staff" } else { "guest" },
+            staff.map(|s| s.id),
+            text,
+            now,
+            staff.map(Staff::full_name),
+            staff.and_then(|s| s.role.as_ref().map(|r| r.name.clone())),
+            reply_to,
+            c.booking.as_ref().map(|b| b.id),
+        ],
+    )?;
+    Ok(db.last_insert_rowid())
+}
+
 pub(crate) fn store_message(
     db: &Connection,
     generation: Generation,
@@ -478,23 +507,7 @@ pub(crate) fn store_message(
         Some(s) => Some(take_over(db, generation, c, s, now)?),
         None => None,
     };
-    db.execute(
-        "INSERT INTO messages (conversation_id, sender_type, staff_id, message, timestamp, status, delivered_at,
-            staff_display_name, staff_role_name, reply_to, booking_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, 'delivered', ?5, ?6, ?7, ?8, ?9)",
-        params![
-            c.id,
-            if staff.is_some() { "staff" } else { "guest" },
-            staff.as_ref().map(|s| s.id),
-            text,
-            now,
-            staff.as_ref().map(Staff::full_name),
-            staff.as_ref().and_then(|s| s.role.as_ref().map(|r| r.name.clone())),
-            reply_to,
-            c.booking.as_ref().map(|b| b.id),
-        ],
-    )?;
-    let id = db.last_insert_rowid();
+    let id = insert_message(db, c, staff.as_ref(), text, now, reply_to)?;
     if staff.is_none() {
         db.execute(
             "UPDATE conversations SET has_unread = 1, updated_at = ?1 WHERE id = ?2",
