@@ -152,10 +152,25 @@ async fn front_desk(name: &str, generation: Generation) -> (SandboxHandle, CutPr
     (server, proxy, home, desk)
 }
 
-/// The guest messages the desk announced (toast and sound) within `quiet` of the last one.
+/// The guest messages the desk announced (toast and sound) within `quiet` of the last event.
 async fn announced(events: &mut broadcast::Receiver<DeskEvent>, quiet: Duration) -> Vec<i64> {
+    told(events, || tokio::time::Instant::now() + quiet).await
+}
+
+/// The guest messages the desk announced within `span` from now (for a desk that never falls
+/// quiet).
+async fn announced_for(events: &mut broadcast::Receiver<DeskEvent>, span: Duration) -> Vec<i64> {
+    let end = tokio::time::Instant::now() + span;
+    told(events, || end).await
+}
+
+/// The guest messages announced until an event waited for past its `deadline`.
+async fn told(
+    events: &mut broadcast::Receiver<DeskEvent>,
+    mut deadline: impl FnMut() -> tokio::time::Instant,
+) -> Vec<i64> {
     let mut ids = Vec::new();
-    while let Ok(Ok(event)) = tokio::time::timeout(quiet, events.recv()).await {
+    while let Ok(Ok(event)) = tokio::time::timeout_at(deadline(), events.recv()).await {
         if let DeskEvent::GuestMessage { message_id, .. } = event {
             ids.push(message_id);
         }
@@ -903,14 +918,11 @@ async fn on_a_2026_server_a_guest_in_a_room_without_a_booking_is_heard_by_readin
     })
     .await;
     // The list is read every 2 s, so the desk never falls quiet: listen for a set time.
-    let mut told = Vec::new();
-    let until = tokio::time::Instant::now() + Duration::from_secs(5);
-    while let Ok(Ok(event)) = tokio::time::timeout_at(until, events.recv()).await {
-        if let DeskEvent::GuestMessage { message_id, .. } = event {
-            told.push(message_id);
-        }
-    }
-    assert_eq!(told, [id], "announced once, though the server told nobody");
+    assert_eq!(
+        announced_for(&mut events, Duration::from_secs(5)).await,
+        [id],
+        "announced once, though the server told nobody"
+    );
     desk.shutdown().await;
     server.shutdown().await;
 }
