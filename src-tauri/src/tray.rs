@@ -53,10 +53,11 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
                     tracing::warn!(%error, "the reception display cannot open");
                 }
             }
+            // Quitting would leave the lobby screen to the desktop behind it, and the clock
+            // would clock whoever is signed in from the lobby: while the display shows, both
+            // ask who is leaving it first (its PIN or a staff password, with its lockout).
+            "clock" | "quit" if crate::kiosk::is_shown(app) => crate::kiosk::show_desk(app),
             "clock" => toggle_clock(app),
-            // Quitting would leave the lobby screen to the desktop behind it: while the
-            // display shows, it asks who is leaving first.
-            "quit" if crate::kiosk::is_shown(app) => crate::kiosk::show_desk(app),
             "quit" => app.exit(0),
             _ => {}
         });

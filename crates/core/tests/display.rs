@@ -143,6 +143,84 @@ async fn staff_who_signed_in_here_leave_the_display_during_an_outage_with_no_pin
     desk.shutdown().await;
 }
 
+/// Issue 36.2: with no session behind the display (the server refused the token, or the
+/// keyring stayed locked at start, or someone signed out) leaving still needs the PIN or a
+/// staff password checked against the keys kept here, with the same lockout. Before, any name
+/// and password left ("nobody" / "x"). Tried: a refused token (401 on who-am-I), then a full
+/// sign-out; a stranger, a wrong password, five wrong tries and the right password each time.
+#[tokio::test(flavor = "multi_thread")]
+async fn with_no_session_behind_it_the_display_still_needs_a_pin_or_a_kept_staff_password() {
+    let (server, desk, _dir) = signed_in("display-no-session").await;
+    let display = desk.display();
+    let me = format!("GET /api/staff/{}/me/", server.hotel_slug());
+    server.refuse_every(&me, 401, serde_json::json!({ "detail": "Invalid token." }));
+    assert!(desk.refresh_identity().await.is_err());
+    eventually("the refused sign-in ends the session", WAIT, || async {
+        desk.session().is_none()
+    })
+    .await;
+    assert_eq!(
+        display.cannot_start().unwrap(),
+        None,
+        "anna signed in here: she can leave it"
+    );
+    let nobody = LeaveDisplay {
+        pin: None,
+        username: Some("nobody".into()),
+        password: Some("x".into()),
+    };
+    let refused = display.leave(&nobody).await.unwrap_err().to_string();
+    assert!(
+        refused.contains("Nobody is signed in") && refused.contains("nobody has not signed in"),
+        "{refused}"
+    );
+    let guess = LeaveDisplay {
+        username: Some("anna.byrne".into()),
+        ..nobody.clone()
+    };
+    assert_eq!(
+        display.leave(&guess).await.unwrap_err().to_string(),
+        "That password is not right for anna.byrne"
+    );
+    display.leave(&staff("anna.byrne")).await.unwrap();
+    for _ in 0..5 {
+        assert!(display.leave(&nobody).await.is_err());
+    }
+    let locked = display.leave(&staff("anna.byrne")).await.unwrap_err();
+    assert!(locked.to_string().contains("Too many"), "{locked}");
+
+    // Signed out on purpose (nothing was waiting): the staff who signed in here still open
+    // it, nobody else does.
+    desk.sign_out().await.unwrap();
+    assert!(display.leave(&nobody).await.is_err());
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signed_out_with_no_pin_and_no_kept_sign_in_the_display_does_not_start() {
+    let (desk, _dir) = desk("display-nobody");
+    let why = desk
+        .display()
+        .cannot_start()
+        .unwrap()
+        .expect("it may not start");
+    assert!(why.contains("nobody could leave it"), "{why}");
+    let refused = desk
+        .display()
+        .leave(&LeaveDisplay {
+            pin: None,
+            username: Some("nobody".into()),
+            password: Some("x".into()),
+        })
+        .await;
+    assert!(refused.is_err(), "nobody leaves with any name");
+    desk.display().set_pin(Some("246813")).unwrap();
+    assert_eq!(desk.display().cannot_start().unwrap(), None);
+    desk.display().leave(&pin("246813")).await.unwrap();
+    desk.shutdown().await;
+}
+
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {

@@ -300,10 +300,7 @@ impl Display<'_> {
             is_display: system.is_display.unwrap_or(stored.is_display),
             monitor: stored.monitor,
             has_pin: system.pin_hash.is_some() || self.cx.store.preference(PIN_KEY)?.is_some(),
-            left_offline_by: self
-                .hotel()
-                .map(|hotel| super::keys::usernames(&self.cx.store, &hotel))
-                .unwrap_or_default(),
+            left_offline_by: super::keys::usernames(&self.cx.store, self.hotel()?.as_deref()),
             system_file: (!from_system.is_empty())
                 .then(|| system.source.clone())
                 .flatten(),
@@ -370,21 +367,28 @@ impl Display<'_> {
         self.settings()
     }
 
-    /// The signed-in hotel, as the kept staff keys name it.
-    fn hotel(&self) -> Option<String> {
-        let running = self.cx.running().ok()?;
-        let row = lock(&running.identity);
-        Some(super::keys::hotel_of(&row))
+    /// The hotel whose staff may leave the display, as the kept staff keys name it: the
+    /// signed-in one, else the one whose sign-in ended here (a refused token, a locked
+    /// keyring at start: its row is kept for the person). `None`: nobody's sign-in is kept,
+    /// and the staff of any hotel who signed in on this computer may leave.
+    fn hotel(&self) -> Result<Option<String>, DeskError> {
+        if let Ok(running) = self.cx.running() {
+            let row = lock(&running.identity);
+            return Ok(Some(super::keys::hotel_of(&row)));
+        }
+        Ok(self
+            .cx
+            .store
+            .load_session()?
+            .map(|row| super::keys::hotel_of(&row)))
     }
 
     /// Why the display may not start: nobody could leave it during an outage (no PIN is set
     /// and no staff sign-in of this hotel is kept here, e.g. a sign-in restored from before
     /// keys were kept). `None`: it may start.
+    /// Signed out too: the desk behind the display (and the computer behind the desk) is
+    /// staff's, whoever is signed in.
     pub fn cannot_start(&self) -> Result<Option<String>, DeskError> {
-        if self.cx.session().is_none() {
-            // Signed out, nothing of the desk is behind the display: anyone may leave it.
-            return Ok(None);
-        }
         let settings = self.settings()?;
         Ok(
             (!settings.has_pin && settings.left_offline_by.is_empty()).then(|| {
@@ -398,8 +402,9 @@ impl Display<'_> {
 
     /// Whether someone may leave the kiosk: the PIN set on this computer, or a staff member of
     /// this hotel signing in, asked of the server; when the server cannot be reached, the
-    /// password is checked against the key kept when that person last signed in here. With
-    /// nobody signed in, nothing of the desk is behind the display and anyone may leave.
+    /// password is checked against the key kept when that person last signed in here, and so
+    /// it is with nobody signed in (a refused token, a locked keyring, a sign-out): every path
+    /// goes through the same lockout.
     pub async fn leave(&self, who: &LeaveDisplay) -> Result<(), DeskError> {
         if let Some(pin) = who.pin.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
             return self.check_pin(pin);
@@ -420,18 +425,21 @@ impl Display<'_> {
                 },
             });
         };
-        let Some(session) = self.cx.session() else {
-            return Ok(());
-        };
-        let running = self.cx.running()?;
-        let hotel = self.hotel().ok_or(DeskError::NotSignedIn)?;
         // Staff passwords are guessed as PINs are: the same lockouts (before, twelve guesses
-        // went through in a tenth of a second).
+        // went through in a tenth of a second), on every path.
         lock(self.pin_guard).check_open()?;
+        let store = self.cx.store.clone();
+        let hotel = self.hotel()?;
+        // With nobody signed in there is no server to ask: the password is checked against
+        // the keys kept here, as during an outage (before, any name and password left).
+        let (Ok(running), Some(session), Some(hotel)) =
+            (self.cx.running(), self.cx.session(), hotel.clone())
+        else {
+            return self.leave_offline(store, hotel, username, password).await;
+        };
         let base: &ApiBase = running.client.base();
         let anonymous = ApiClient::with_timeout(base.clone(), self.cx.request_timeout)?;
         let answer = anonymous.login(username, password).await;
-        let store = self.cx.store.clone();
         match answer {
             Ok(login) if login.slug() == Some(session.hotel_slug.as_str()) => {
                 lock(self.pin_guard).right();
@@ -448,7 +456,8 @@ impl Display<'_> {
                 })
             }
             Err(ApiError::Network { .. } | ApiError::Timeout { .. }) => {
-                self.leave_offline(store, hotel, username, password).await
+                self.leave_offline(store, Some(hotel), username, password)
+                    .await
             }
             Err(err) => {
                 if matches!(
@@ -470,20 +479,22 @@ impl Display<'_> {
         }
     }
 
-    /// The server cannot be reached: `username`'s password is checked against the key kept
-    /// when they last signed in on this computer.
+    /// The server cannot be reached, or nobody is signed in: `username`'s password is
+    /// checked against the key kept when they last signed in on this computer (for `hotel`,
+    /// or for any hotel when no sign-in is kept).
     async fn leave_offline(
         &self,
         store: std::sync::Arc<crate::engine::store::Store>,
-        hotel: String,
+        hotel: Option<String>,
         username: &str,
         password: &str,
     ) -> Result<(), DeskError> {
         let (name, secret) = (username.to_owned(), password.to_owned());
-        let verdict =
-            tokio::task::spawn_blocking(move || super::keys::check(&store, &hotel, &name, &secret))
-                .await
-                .map_err(|err| DeskError::Interrupted(format!("checking the password: {err}")))?;
+        let verdict = tokio::task::spawn_blocking(move || {
+            super::keys::check(&store, hotel.as_deref(), &name, &secret)
+        })
+        .await
+        .map_err(|err| DeskError::Interrupted(format!("checking the password: {err}")))?;
         let mut guard = lock(self.pin_guard);
         // A lockout that began while the hash was checked still counts.
         guard.check_open()?;
@@ -507,12 +518,17 @@ impl Display<'_> {
                 } else {
                     ""
                 };
+                let why = if self.cx.session().is_some() {
+                    "The hotel's server cannot be reached to check the sign-in"
+                } else {
+                    "Nobody is signed in on this desk, so the hotel's server cannot check \
+                     the sign-in"
+                };
                 Err(DeskError::InvalidInput {
                     field: "username",
                     message: format!(
-                        "The hotel's server cannot be reached to check the sign-in, and \
-                         {username} has not signed in on this computer lately. Staff who \
-                         have can leave with their password{pin}."
+                        "{why}, and {username} has not signed in on this computer lately. \
+                         Staff who have can leave with their password{pin}."
                     ),
                 })
             }

@@ -109,24 +109,32 @@ pub(crate) enum Offline {
     Unknown,
 }
 
-/// Checks `password` against `username`'s kept key for `hotel` (slow: called off the async
-/// threads by the caller).
-pub(crate) fn check(store: &Store, hotel: &str, username: &str, password: &str) -> Offline {
+/// Whether `key` is of `hotel` (`None`: of any hotel, when no sign-in is kept here).
+fn of_hotel(key: &StaffKey, hotel: Option<&str>) -> bool {
+    hotel.is_none_or(|hotel| key.hotel == hotel)
+}
+
+/// Checks `password` against `username`'s kept keys for `hotel` (for any hotel when `None`;
+/// slow: called off the async threads by the caller).
+pub(crate) fn check(store: &Store, hotel: Option<&str>, username: &str, password: &str) -> Offline {
     let username = username.trim();
-    match read(store)
+    let mut verdict = Offline::Unknown;
+    for key in read(store)
         .into_iter()
-        .find(|key| key.hotel == hotel && key.username == username)
+        .filter(|key| of_hotel(key, hotel) && key.username == username)
     {
-        Some(key) if crate::session::hashes::matches(&key.hash, password) => Offline::Right,
-        Some(_) => Offline::Wrong,
-        None => Offline::Unknown,
+        if crate::session::hashes::matches(&key.hash, password) {
+            return Offline::Right;
+        }
+        verdict = Offline::Wrong;
     }
+    verdict
 }
 
 /// Forgets `username`'s key for `hotel` if it is of `password`, which the server just
 /// refused: that password no longer opens anything.
 pub(crate) fn forget_if_refused(store: &Store, hotel: &str, username: &str, password: &str) {
-    if check(store, hotel, username, password) != Offline::Right {
+    if check(store, Some(hotel), username, password) != Offline::Right {
         return;
     }
     let username = username.trim();
@@ -137,13 +145,16 @@ pub(crate) fn forget_if_refused(store: &Store, hotel: &str, username: &str, pass
     }
 }
 
-/// The usernames of `hotel`'s staff who can leave the display offline, most recent first.
-pub(crate) fn usernames(store: &Store, hotel: &str) -> Vec<String> {
-    read(store)
-        .into_iter()
-        .filter(|key| key.hotel == hotel)
-        .map(|key| key.username)
-        .collect()
+/// The usernames of `hotel`'s staff (of any hotel's when `None`) who can leave the display
+/// offline, most recent first.
+pub(crate) fn usernames(store: &Store, hotel: Option<&str>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for key in read(store).into_iter().filter(|key| of_hotel(key, hotel)) {
+        if !names.contains(&key.username) {
+            names.push(key.username);
+        }
+    }
+    names
 }
 
 #[cfg(test)]
@@ -162,19 +173,19 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(
-            check(&store, "h/killarney", "anna", "lake-view-7"),
+            check(&store, Some("h/killarney"), "anna", "lake-view-7"),
             Offline::Right
         );
         assert_eq!(
-            check(&store, "h/killarney", "anna", "lake-view-8"),
+            check(&store, Some("h/killarney"), "anna", "lake-view-8"),
             Offline::Wrong
         );
         assert_eq!(
-            check(&store, "h/other", "anna", "lake-view-7"),
+            check(&store, Some("h/other"), "anna", "lake-view-7"),
             Offline::Unknown
         );
         assert_eq!(
-            check(&store, "h/killarney", "sean", "lake-view-7"),
+            check(&store, Some("h/killarney"), "sean", "lake-view-7"),
             Offline::Unknown
         );
         let kept = store.preference(KEYS_KEY).unwrap().unwrap();
@@ -182,9 +193,9 @@ mod tests {
 
         // A typo the server refused forgets nothing; the kept password refused does.
         forget_if_refused(&store, "h/killarney", "anna", "typo");
-        assert_eq!(usernames(&store, "h/killarney"), ["anna"]);
+        assert_eq!(usernames(&store, Some("h/killarney")), ["anna"]);
         forget_if_refused(&store, "h/killarney", "anna", "lake-view-7");
-        assert_eq!(usernames(&store, "h/killarney"), Vec::<String>::new());
+        assert_eq!(usernames(&store, Some("h/killarney")), Vec::<String>::new());
     }
 
     #[test]
@@ -202,6 +213,6 @@ mod tests {
             ..old.clone()
         };
         write(&store, &[old, fresh]).unwrap();
-        assert_eq!(usernames(&store, "h/killarney"), ["sean"]);
+        assert_eq!(usernames(&store, Some("h/killarney")), ["sean"]);
     }
 }
