@@ -103,6 +103,26 @@ pub fn hide(app: &tauri::AppHandle, label: &str) {
 mod tests {
     use super::*;
 
+    /// Issue 36.5: the CSP named `http://hmimg.localhost` (the image scheme's Windows form),
+    /// so an `<img>` in an offer's details reached port 80 of the manager's PC. The desk is
+    /// built for Linux, where WebKitGTK serves custom schemes as themselves: no source of its
+    /// CSP is an `http:` or `https:` address.
+    #[test]
+    fn the_content_policy_names_no_web_address() {
+        let config: serde_json::Value =
+            serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+        let csp = config["app"]["security"]["csp"].as_object().unwrap();
+        assert!(csp.contains_key("img-src"), "{csp:?}");
+        for (directive, sources) in csp {
+            for source in sources.as_str().unwrap().split_whitespace() {
+                assert!(
+                    !source.starts_with("http:") && !source.starts_with("https:"),
+                    "{directive} allows {source}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn only_the_apps_own_page_may_be_shown() {
         for own in [

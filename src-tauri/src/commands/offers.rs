@@ -68,7 +68,7 @@ command! {
 
 command! {
     pub fn sanitize_html(html: String) -> String {
-        hotelmate_core::features::offers::sanitize_html(&html)
+        hotelmate_core::features::offers::preview_html(&html)
     }
 }
 

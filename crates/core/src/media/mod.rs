@@ -23,6 +23,7 @@ mod cache;
 mod color;
 mod decode;
 mod error;
+mod frames;
 pub mod hosts;
 mod pipeline;
 pub(crate) mod shown;

@@ -338,25 +338,26 @@ impl ShownImages {
     }
 }
 
-/// `image`, or, when its header claims more than [`super::MAX_PIXELS`] (checked before anything
-/// is decoded), a placeholder that says the picture is too large to show.
+/// `image`, or, when its frames hold more than [`super::MAX_PIXELS`] (every frame's size read
+/// from its container before anything is decoded, times the frames of an animation), a
+/// placeholder that says the picture is too large to show.
 fn within_pixels(image: ShownImage) -> ShownImage {
-    let size = image::ImageReader::new(std::io::Cursor::new(&image.bytes))
-        .with_guessed_format()
-        .map_err(image::ImageError::IoError)
-        .and_then(image::ImageReader::into_dimensions);
-    match size {
-        Ok((w, h)) if u64::from(w) * u64::from(h) <= super::MAX_PIXELS => image,
-        Ok((w, h)) => {
+    match super::frames::measure(&image.bytes) {
+        Ok(frames) if frames.pixels() <= super::MAX_PIXELS => image,
+        Ok(frames) => {
             tracing::warn!(
-                width = w,
-                height = h,
+                frames = frames.count,
+                width = frames.width,
+                height = frames.height,
                 "a picture too large to show was replaced by a placeholder"
             );
-            placeholder(
-                "This picture is too large to show",
-                &format!("{w} × {h} pixels"),
-            )
+            let size = format!("{} × {} pixels", frames.width, frames.height);
+            let detail = if frames.count > 1 {
+                format!("{} frames of {size}", frames.count)
+            } else {
+                size
+            };
+            placeholder("This picture is too large to show", &detail)
         }
         // Its size cannot be read, so it cannot be bounded: not handed to the webview.
         Err(err) => {
@@ -504,6 +505,67 @@ mod tests {
         assert!(text.contains("23000 × 21000 pixels"), "{text}");
         let served = shown.get(fine).await.unwrap();
         assert_eq!((served.mime, served.bytes), ("image/png", small));
+    }
+
+    /// Issue 36.1: a guest's 96 KB GIF whose logical screen is 1×1 and whose frame is
+    /// 16000×16000 took a window from 0.23 to 1.34 GB: the header's size was checked, and
+    /// WebKit decodes the frame. Every frame is measured now, and an animation costs its
+    /// frames: tried with that GIF, an APNG and an animated WebP of the same frame, and
+    /// animations of many small frames; a small animation is served as it is.
+    #[tokio::test]
+    async fn a_frame_larger_than_its_header_says_or_too_many_frames_are_never_served() {
+        use super::super::frames::tests::{animated_webp, apng, gif_with_frame};
+        let dir = tempfile::tempdir().unwrap();
+        let shown = ShownImages::open(dir.path(), 1 << 30).unwrap();
+        let cases = [
+            (
+                "gif",
+                gif_with_frame((1, 1), (16_000, 16_000), 1),
+                "16000 × 16000 pixels",
+            ),
+            (
+                "apng",
+                apng((1, 1), (16_000, 16_000), 1),
+                "16000 × 16000 pixels",
+            ),
+            (
+                "webp",
+                animated_webp((1, 1), (16_000, 16_000), 1),
+                "16000 × 16000 pixels",
+            ),
+            (
+                "gifs",
+                gif_with_frame((2_000, 2_000), (2_000, 2_000), 30),
+                "30 frames of 2000 × 2000",
+            ),
+            (
+                "apngs",
+                apng((2_000, 2_000), (2_000, 2_000), 30),
+                "30 frames of 2000 × 2000",
+            ),
+            (
+                "webps",
+                animated_webp((2_000, 2_000), (2_000, 2_000), 30),
+                "30 frames of 2000 × 2000",
+            ),
+        ];
+        for (name, bytes, size) in cases {
+            let url = format!("https://guest.example/{name}.gif");
+            shown.keep(&shown.path_of(&url), &bytes).unwrap();
+            let served = shown.get(&url).await.unwrap();
+            let text = String::from_utf8(served.bytes).unwrap();
+            assert_eq!(served.mime, "image/svg+xml", "{name}");
+            assert!(
+                text.contains("This picture is too large to show"),
+                "{name}: {text}"
+            );
+            assert!(text.contains(size), "{name}: {text}");
+        }
+        let small = gif_with_frame((300, 200), (300, 200), 40);
+        let url = "https://guest.example/wave.gif";
+        shown.keep(&shown.path_of(url), &small).unwrap();
+        let served = shown.get(url).await.unwrap();
+        assert_eq!((served.mime, served.bytes), ("image/gif", small));
     }
 
     /// Issue 28.3: a guest's last message (a conversation row) holds a loopback address; only

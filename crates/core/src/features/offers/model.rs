@@ -146,6 +146,49 @@ pub fn sanitize_html(html: &str) -> String {
         .to_string()
 }
 
+/// The scheme through which the webview reads every image (the shell's image scheme): its
+/// fetches follow the desk's image rules (known hosts, size and pixel bounds, the cache).
+const IMAGE_SCHEME_ROOT: &str = "hmimg://localhost/";
+
+/// `html` made safe to render in the editor's preview: as [`sanitize_html`], and every image
+/// read through the desk's image scheme, never by the webview itself (an `<img>` to
+/// `http://hmimg.localhost/…` or any other address reached whatever port the server named
+/// on the manager's own PC). An image that is not a web address is dropped, and so is any
+/// other attribute naming the image scheme (only the desk writes those).
+pub fn preview_html(html: &str) -> String {
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer"))
+        .url_schemes(
+            ["http", "https", "mailto", "tel", "hmimg"]
+                .into_iter()
+                .collect(),
+        )
+        .attribute_filter(|element, attribute, value| {
+            if element == "img" && attribute == "src" {
+                return through_image_scheme(value).map(Into::into);
+            }
+            let names_scheme = value
+                .trim_start()
+                .get(..6)
+                .is_some_and(|start| start.eq_ignore_ascii_case("hmimg:"));
+            (!names_scheme).then_some(value.into())
+        })
+        .clean(html)
+        .to_string()
+}
+
+/// The image scheme's address of the web image `src`, or `None` when `src` is not an
+/// `http`/`https` address.
+fn through_image_scheme(src: &str) -> Option<String> {
+    let url = url::Url::parse(src.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
+    // Url's serialisation has no spaces, so form encoding is plain percent-encoding here.
+    let encoded: String = url::form_urlencoded::byte_serialize(url.as_str().as_bytes()).collect();
+    Some(format!("{IMAGE_SCHEME_ROOT}{encoded}"))
+}
+
 impl Offer {
     pub(crate) fn from_view(view: &ViewRow) -> Self {
         let row = &view.row;
@@ -474,6 +517,46 @@ mod tests {
         }
         assert_eq!(
             sanitize_html("<p>Relax <strong>now</strong></p>"),
+            "<p>Relax <strong>now</strong></p>"
+        );
+    }
+
+    /// Issue 36.5: `<img src="http://hmimg.localhost/…">` in the details made the preview send
+    /// a request to port 80 of the manager's PC. Tried: that address, a plain http and https
+    /// image, a protocol-relative one, a data: image, the image scheme itself written by the
+    /// server, and a link naming the image scheme.
+    #[test]
+    fn the_preview_reads_images_only_through_the_desks_image_scheme() {
+        let preview = preview_html(
+            "<p><img src=\"http://hmimg.localhost/etc/passwd\" alt=a>\
+             <img src=\"https://cdn.example.com/pool.jpg?w=1 2\" alt=b>\
+             <img src=\"//evil.example/x.png\" alt=c>\
+             <img src=\"data:image/png;base64,AAAA\" alt=d>\
+             <img src=\"hmimg://localhost/http%3A%2F%2F127.0.0.1%3A80%2F\" alt=e>\
+             <a href=\"hmimg://localhost/x\">f</a></p>",
+        );
+        let sources: Vec<&str> = preview
+            .split("src=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert_eq!(
+            sources,
+            [
+                "hmimg://localhost/http%3A%2F%2Fhmimg.localhost%2Fetc%2Fpasswd",
+                "hmimg://localhost/https%3A%2F%2Fcdn.example.com%2Fpool.jpg%3Fw%3D1%25202",
+            ],
+            "{preview}"
+        );
+        assert!(!preview.contains("data:"), "{preview}");
+        assert!(!preview.contains("evil.example"), "{preview}");
+        assert!(!preview.contains("href=\"hmimg"), "{preview}");
+        assert!(
+            preview.contains(">f</a>"),
+            "the link's text stays: {preview}"
+        );
+        assert_eq!(
+            preview_html("<p>Relax <strong>now</strong></p>"),
             "<p>Relax <strong>now</strong></p>"
         );
     }
