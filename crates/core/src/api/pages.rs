@@ -17,6 +17,15 @@ pub(crate) const CONCURRENT_PAGES: usize = 4;
 /// Rows on a page of the staff lists (DRF's `PAGE_SIZE`, API.md §1.4; not adjustable there).
 pub(crate) const ROWS_PER_PAGE: usize = 10;
 
+/// The most rows the desk reads of one list: far above any hotel's offers, photos, room types
+/// or conversations (a big hotel has hundreds). A server claiming more (issue 36.3: `count`
+/// 10¹² and an endless `next` took a PC to 8.5 GB in a minute) has that area refused in words.
+pub(crate) const MAX_LIST_ROWS: u64 = 50_000;
+/// The most pages read of one list (at the server's ten rows a page, its rows' ceiling).
+pub(crate) const MAX_LIST_PAGES: u64 = MAX_LIST_ROWS / ROWS_PER_PAGE as u64;
+/// The most bytes of rows kept of one list while it is read (each answer is also capped).
+pub(crate) const MAX_LIST_BYTES: usize = 128 * 1024 * 1024;
+
 #[derive(Debug, Deserialize)]
 pub(crate) struct Page<T> {
     pub count: u64,
@@ -35,6 +44,7 @@ impl ApiClient {
             return Ok(first.results);
         }
         let pages = first.count.div_ceil(per_page);
+        within_ceiling(path, first.count, pages)?;
         let separator = if path.contains('?') { '&' } else { '?' };
         let rest: Result<Vec<Page<Value>>, ApiError> = stream::iter(2..=pages)
             .map(|n| {
@@ -103,6 +113,7 @@ impl ApiClient {
         } else {
             count.div_ceil(per_page)
         };
+        within_ceiling(path, count, total)?;
         if total > guess {
             match fetch(guess + 1..=total).await {
                 Ok(more) => pages.extend(more),
@@ -119,13 +130,33 @@ impl ApiClient {
         self.all_pages(path).await
     }
 
+    /// Every item by following `next` links, within the list's ceiling (rows, pages, bytes);
+    /// a link seen before (a circle) is damage, not more rows.
     async fn walk_next_links(&self, path: &str) -> Result<Vec<Value>, ApiError> {
         let mut page: Page<Value> = self.get(path).await?;
+        let mut bytes = answer_bytes(&page.results);
         let mut items = std::mem::take(&mut page.results);
+        let mut links = HashSet::new();
+        let mut pages = 1u64;
         while let Some(next) = page.next.take() {
+            if !links.insert(next.clone()) {
+                return Err(ApiError::Unsupported {
+                    message: format!(
+                        "the server's pages of {path} lead back to a page already read; \
+                         the list was not read"
+                    ),
+                });
+            }
+            pages += 1;
+            within_ceiling(path, items.len() as u64, pages)?;
             page = self.get_absolute(&next).await?;
+            bytes = bytes.saturating_add(answer_bytes(&page.results));
+            if bytes > MAX_LIST_BYTES {
+                return Err(too_long(path, "more than 128 MB of rows"));
+            }
             items.append(&mut page.results);
         }
+        within_ceiling(path, items.len() as u64, pages)?;
         let mut seen = HashSet::new();
         items.retain(|item| seen.insert(item.get("id").and_then(Value::as_i64)));
         Ok(items)
@@ -154,9 +185,146 @@ impl ApiClient {
     }
 }
 
+/// A list of `rows` rows on `pages` pages is within what the desk reads, or is refused in
+/// words before anything more of it is asked for.
+fn within_ceiling(path: &str, rows: u64, pages: u64) -> Result<(), ApiError> {
+    if rows > MAX_LIST_ROWS {
+        return Err(too_long(path, &format!("{rows} rows")));
+    }
+    if pages > MAX_LIST_PAGES {
+        return Err(too_long(path, &format!("more than {MAX_LIST_PAGES} pages")));
+    }
+    Ok(())
+}
+
+fn too_long(path: &str, what: &str) -> ApiError {
+    ApiError::Unsupported {
+        message: format!(
+            "the server's list {path} has {what}, more than any hotel's (a desk reads at most \
+             {MAX_LIST_ROWS} rows of a list); it was not read"
+        ),
+    }
+}
+
+/// About how many bytes `rows` took in the server's answer.
+fn answer_bytes(rows: &[Value]) -> usize {
+    serde_json::to_vec(rows).map_or(usize::MAX, |bytes| bytes.len())
+}
+
 fn unique_ids(items: &[Value]) -> bool {
     let mut seen = HashSet::new();
     items
         .iter()
         .all(|item| seen.insert(item.get("id").and_then(Value::as_i64)))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Arc;
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+    use crate::session::config::ApiBase;
+
+    /// A server on loopback whose list never ends: every page names a next one (`circle`: the
+    /// same one each time), and says the list has `count` rows (`None`: ten more than the
+    /// pages asked so far, as a list growing underneath). Counts the requests.
+    async fn endless_list(count: Option<u64>, circle: bool) -> (ApiClient, Arc<AtomicU64>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let asked = Arc::new(AtomicU64::new(0));
+        let counter = asked.clone();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let counter = counter.clone();
+                tokio::spawn(async move {
+                    let mut request = Vec::new();
+                    let mut buf = [0u8; 4096];
+                    loop {
+                        let Ok(n) = socket.read(&mut buf).await else {
+                            return;
+                        };
+                        if n == 0 {
+                            return;
+                        }
+                        request.extend_from_slice(&buf[..n]);
+                        if !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                            continue;
+                        }
+                        let page = counter.fetch_add(1, Ordering::SeqCst) + 1;
+                        let next = if circle { 2 } else { page + 1 };
+                        let rows: Vec<Value> = (0..10)
+                            .map(|i| serde_json::json!({ "id": page * 10 + i, "title": "x".repeat(500) }))
+                            .collect();
+                        let body = serde_json::json!({
+                            "count": count.unwrap_or(page * 10 + 10),
+                            "next": format!("http://{addr}/api/offers/?page={next}"),
+                            "results": rows,
+                        })
+                        .to_string();
+                        let answer = format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                            body.len()
+                        );
+                        if socket.write_all(answer.as_bytes()).await.is_err() {
+                            return;
+                        }
+                        request.clear();
+                    }
+                });
+            }
+        });
+        let base = ApiBase::parse(&format!("http://{addr}/")).unwrap();
+        let client = ApiClient::with_timeout(base, std::time::Duration::from_secs(10)).unwrap();
+        (client, asked)
+    }
+
+    /// Issue 36.3: offers answered with `count` 10¹² and an endless `next` took 0.92 GB in 5 s
+    /// and 8.5 GB in a minute (8,266 requests). Tried: that claim (refused from page 1), a
+    /// modest claim with links that never end (refused at the pages' ceiling), and links that
+    /// go round in a circle (refused at the first repeat).
+    #[tokio::test]
+    async fn a_list_without_end_is_refused_in_words_at_its_ceiling() {
+        let (client, asked) = endless_list(Some(1_000_000_000_000), false).await;
+        let refused = client.all_pages("api/offers/").await.unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .contains("1000000000000 rows, more than any hotel's"),
+            "{refused}"
+        );
+        assert_eq!(refused.class_of_read(), crate::api::ErrorClass::Unavailable);
+        assert_eq!(
+            asked.load(Ordering::SeqCst),
+            1,
+            "nothing past page 1 is asked"
+        );
+        let again = client
+            .all_pages_expecting("api/offers/", 30)
+            .await
+            .unwrap_err();
+        assert!(
+            again.to_string().contains("more than any hotel's"),
+            "{again}"
+        );
+
+        // Its count moves at every page, and its links never end: walked to the ceiling, no
+        // further.
+        let (client, asked) = endless_list(None, false).await;
+        let refused = client.all_pages("api/offers/").await.unwrap_err();
+        assert!(
+            refused.to_string().contains("more than any hotel's"),
+            "{refused}"
+        );
+        let requests = asked.load(Ordering::SeqCst);
+        assert!(requests <= MAX_LIST_PAGES + 3, "{requests} requests");
+
+        let (client, asked) = endless_list(None, true).await;
+        let refused = client.all_pages("api/offers/").await.unwrap_err();
+        assert!(refused.to_string().contains("already read"), "{refused}");
+        assert!(asked.load(Ordering::SeqCst) < 10);
+    }
 }
