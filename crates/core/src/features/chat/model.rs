@@ -489,11 +489,14 @@ pub(crate) fn thread_view(parts: &ThreadParts<'_>) -> ThreadView {
 /// "Room 101 · John Doe".
 pub(crate) fn title_of(conversation: &Row) -> String {
     let room = room_label(conversation.get("room_number")).unwrap_or_else(|| "?".into());
+    // Through the one reader of outside text (a right-to-left override in a guest's name made
+    // "Mary [RLO]gnp.exe" read "Mary exe.png" in the thread's header, issue 36.6).
     let guest = conversation
         .get("guest_name")
         .and_then(Value::as_str)
         .map(str::trim)
-        .filter(|n| !n.is_empty());
+        .filter(|n| !n.is_empty())
+        .map(crate::rules::text::reveal);
     match guest {
         Some(guest) => format!("Room {room} · {guest}"),
         None => format!("Room {room}"),

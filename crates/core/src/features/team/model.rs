@@ -67,12 +67,13 @@ pub struct TeamBoard {
     pub as_of: Option<String>,
 }
 
+/// A field as staff read it: the server's words, their disguising characters shown.
 fn text(row: &Row, key: &str) -> Option<String> {
     row.get(key)
         .and_then(Value::as_str)
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .map(str::to_owned)
+        .map(crate::rules::text::reveal)
 }
 
 /// The `name` of a nested `{id, name, slug}` (department, role).
@@ -82,7 +83,7 @@ fn nested_name(row: &Row, key: &str) -> Option<String> {
         .and_then(Value::as_str)
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .map(str::to_owned)
+        .map(crate::rules::text::reveal)
 }
 
 fn initials(name: &str) -> String {

@@ -93,7 +93,8 @@ pub(crate) fn full_name(row: &Row) -> Option<String> {
     } else {
         full.to_owned()
     };
-    (!name.is_empty()).then_some(name)
+    // Shown on the board, the display and in toasts: the server's words, disguises shown.
+    (!name.is_empty()).then(|| crate::rules::text::reveal(&name))
 }
 
 fn read_only(_: &Row, _: Option<&Row>, _: bool) -> Result<Row, FieldInvalid> {
@@ -109,7 +110,8 @@ fn event_name(data: &Value) -> Option<String> {
     let name = format!("{} {}", part("first_name"), part("last_name"))
         .trim()
         .to_owned();
-    (!name.is_empty()).then_some(name)
+    // Shown on the board, the display and in toasts: the server's words, disguises shown.
+    (!name.is_empty()).then(|| crate::rules::text::reveal(&name))
 }
 
 /// A clock event: whose, on or off, when, and the name it gives.
