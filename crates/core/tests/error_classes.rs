@@ -313,3 +313,62 @@ async fn a_server_that_accepts_and_never_answers_is_said_to_be_not_answering_wit
     desk.shutdown().await;
     server.shutdown().await;
 }
+
+/// Issue 35.3: a server that answers 503 with `Retry-After` is left alone until then (every
+/// queue: the edit's, the reads', the chat's), and the status bar says until when in words;
+/// afterwards the edit made meanwhile reaches it once. Before, the usual backoff (1 s, 2 s,
+/// 4 s…) asked it again within a second. Tried: a whole server busy for 6 s, with an edit
+/// made as the spell starts and another made during it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_asking_to_wait_is_left_alone_until_then_and_the_desk_says_until_when() {
+    const SPELL: Duration = Duration::from_secs(6);
+    let server = sandbox().await;
+    let (desk, _dir) = desk("retry-after");
+    sign_in(&desk, &server, server.addr(), "anna.byrne").await;
+    eventually("the desk is online", WAIT, || async {
+        desk.connection_status() == ConnectionStatus::Online
+    })
+    .await;
+    let id = desk.offers().list().unwrap()[0].id;
+    let tok = token(&server, "sean.murphy").await;
+    server.busy_for(SPELL);
+    let patch = |title: &str| serde_json::from_value(json!({ "title": title })).unwrap();
+    desk.offers().update(id, &patch("Asked to wait")).unwrap();
+    let mut status = None;
+    eventually("the status says the server asked to wait", WAIT, || {
+        status = Some(desk.connection_status());
+        let said = matches!(
+            &status,
+            Some(ConnectionStatus::Offline { reason, .. })
+                if reason.starts_with("The hotel's server asked the desk to wait until ")
+        );
+        async move { said }
+    })
+    .await;
+    // New work during the spell does not make the desk ask again either.
+    desk.offers().update(id, &patch("Still waiting")).unwrap();
+    eventually("the spell is over", WAIT, || async { server.busy_over() }).await;
+    eventually("the edit reaches the server after the spell", WAIT, || {
+        let (server, tok) = (&server, &tok);
+        async move {
+            server_offers(server, tok)
+                .await
+                .iter()
+                .any(|o| o["id"] == id && o["title"] == "Still waiting")
+        }
+    })
+    .await;
+    let spell = server.busy_requests().unwrap();
+    // What was already on its way when the first 503 came (a read's pages, the chat) may
+    // arrive in its first moments; nothing is asked later in the spell.
+    let late: Vec<&Duration> = spell
+        .iter()
+        .filter(|at| **at > Duration::from_millis(900))
+        .collect();
+    assert!(
+        late.is_empty(),
+        "asked again during the spell at {late:?} (all: {spell:?})"
+    );
+    desk.shutdown().await;
+    server.shutdown().await;
+}

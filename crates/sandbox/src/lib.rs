@@ -268,6 +268,28 @@ impl SandboxHandle {
         self.state.set_refusal(line, None)
     }
 
+    /// From the next API request on, for `length`, the server answers every API request 503
+    /// with `Retry-After` (the whole seconds left), as a server overloaded or in maintenance
+    /// does.
+    pub fn busy_for(&self, length: std::time::Duration) {
+        self.state.set_busy(Some(length))
+    }
+
+    /// When each request of the busy spell came, after its first ([`SandboxHandle::busy_for`]);
+    /// `None` before one was set.
+    pub fn busy_requests(&self) -> Option<Vec<std::time::Duration>> {
+        self.state.busy_spell().map(|spell| spell.asked_at)
+    }
+
+    /// Whether the busy spell set by [`SandboxHandle::busy_for`] began and has ended.
+    pub fn busy_over(&self) -> bool {
+        self.state.busy_spell().is_some_and(|spell| {
+            spell
+                .started
+                .is_some_and(|started| started.elapsed() >= spell.length)
+        })
+    }
+
     /// How many requests the server received for "METHOD /path/" (query left out), so a test
     /// can say what a client sent.
     pub fn requests_to(&self, line: &str) -> u64 {

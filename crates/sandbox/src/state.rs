@@ -41,6 +41,20 @@ pub(crate) struct Shared {
     /// "METHOD path" → the answer given instead, and whether it is given again (until
     /// withdrawn) or once.
     pub refusals: Mutex<std::collections::HashMap<String, (u16, Value, bool)>>,
+    /// A spell in which every API request is answered 503 with `Retry-After` (a server
+    /// overloaded or in maintenance), started by the first request after it was set.
+    pub busy: Mutex<Option<Busy>>,
+}
+
+/// A spell of 503 answers with `Retry-After`.
+#[derive(Debug, Clone)]
+pub struct Busy {
+    /// How long the spell lasts from its first answer.
+    pub length: std::time::Duration,
+    /// When its first answer was given.
+    pub started: Option<std::time::Instant>,
+    /// When each request in it came, after its start.
+    pub asked_at: Vec<std::time::Duration>,
 }
 
 impl AppState {
@@ -62,7 +76,44 @@ impl AppState {
             requests: Mutex::new(std::collections::HashMap::new()),
             writes: Mutex::new(Vec::new()),
             refusals: Mutex::new(std::collections::HashMap::new()),
+            busy: Mutex::new(None),
         }))
+    }
+
+    /// Starts a busy spell of `length` at the next request (`None`: ends any).
+    pub(crate) fn set_busy(&self, length: Option<std::time::Duration>) {
+        *self.busy() = length.map(|length| Busy {
+            length,
+            started: None,
+            asked_at: Vec::new(),
+        });
+    }
+
+    fn busy(&self) -> std::sync::MutexGuard<'_, Option<Busy>> {
+        self.0
+            .busy
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The busy spell as it went so far.
+    pub(crate) fn busy_spell(&self) -> Option<Busy> {
+        self.busy().clone()
+    }
+
+    /// Whole seconds left of a busy spell this request falls in (its `Retry-After`), noting
+    /// when it came; `None` when the server is not busy.
+    pub(crate) fn busy_for(&self) -> Option<u64> {
+        let mut busy = self.busy();
+        let spell = busy.as_mut()?;
+        let now = std::time::Instant::now();
+        let started = *spell.started.get_or_insert(now);
+        let into = now - started;
+        if into >= spell.length {
+            return None;
+        }
+        spell.asked_at.push(into);
+        Some((spell.length - into).as_secs_f64().ceil() as u64)
     }
 
     /// Counts one request (its method and path, without the query).

@@ -39,6 +39,10 @@ pub struct ApiClient {
     media_hosts: std::sync::Arc<Vec<String>>,
     /// Which HotelMate the server is (told at sign-in): what is asked where they differ.
     generation: super::Generation,
+    /// Until when the server asked to be left alone (a 429 or 503 with `Retry-After`), and
+    /// with which status: shared by the client's copies, so no queue, read or probe of this
+    /// desk asks it anything before then.
+    asked_to_wait: std::sync::Arc<std::sync::Mutex<Option<(std::time::Instant, u16)>>>,
 }
 
 impl ApiClient {
@@ -68,6 +72,7 @@ impl ApiClient {
             timeout,
             round_trip: std::sync::Arc::default(),
             media_hosts: std::sync::Arc::default(),
+            asked_to_wait: std::sync::Arc::default(),
             generation: super::Generation::Classic,
         })
     }
@@ -335,6 +340,7 @@ impl ApiClient {
         request: RequestBuilder,
         timeout: Duration,
     ) -> Result<Vec<u8>, ApiError> {
+        self.still_asked_to_wait()?;
         let seconds = timeout.as_secs().max(1);
         let started = std::time::Instant::now();
         let response = request
@@ -343,6 +349,14 @@ impl ApiClient {
             .map_err(|e| ApiError::from_transport(&e, seconds))?;
         self.record_round_trip(started.elapsed());
         let status = response.status();
+        let retry_after = super::error::retry_after_of(
+            status.as_u16(),
+            response
+                .headers()
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok()),
+            chrono::Utc::now(),
+        );
         let content_type = response
             .headers()
             .get(header::CONTENT_TYPE)
@@ -374,13 +388,45 @@ impl ApiClient {
             body.extend_from_slice(&chunk);
         }
         if !status.is_success() {
-            return Err(ApiError::from_response(
-                status,
-                content_type.as_deref(),
-                &body,
-            ));
+            let mut error = ApiError::from_response(status, content_type.as_deref(), &body);
+            if let (
+                ApiError::Server {
+                    retry_after: asked, ..
+                },
+                Some(wait),
+            ) = (&mut error, retry_after)
+            {
+                *asked = Some(wait);
+                *self.waits() = Some((std::time::Instant::now() + wait, status.as_u16()));
+            }
+            return Err(error);
         }
         Ok(body)
+    }
+
+    fn waits(&self) -> std::sync::MutexGuard<'_, Option<(std::time::Instant, u16)>> {
+        self.asked_to_wait
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Refuses at once, sending nothing, while the server's asked wait lasts (with what is
+    /// left of it, so every queue waits it out).
+    fn still_asked_to_wait(&self) -> Result<(), ApiError> {
+        let mut asked = self.waits();
+        let Some((until, status)) = *asked else {
+            return Ok(());
+        };
+        let left = until.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            *asked = None;
+            return Ok(());
+        }
+        Err(ApiError::Server {
+            status,
+            message: "the server asked the desk to wait before asking again".into(),
+            retry_after: Some(left),
+        })
     }
 }
 

@@ -51,6 +51,9 @@ pub enum ApiError {
         status: u16,
         /// The server's words, or a description of its answer.
         message: String,
+        /// How long the server asked the desk to wait (a 429 or 503 with `Retry-After`, at
+        /// most [`MAX_RETRY_AFTER`]); nothing is sent to it meanwhile.
+        retry_after: Option<std::time::Duration>,
     },
     /// The request did not complete: no connection, or the answer was cut off.
     #[error("cannot reach the server: {message}")]
@@ -77,6 +80,32 @@ pub enum ApiError {
         /// What went wrong, in words.
         message: String,
     },
+}
+
+/// The longest wait a server's `Retry-After` is followed for: a desk never goes quiet for
+/// hours because a server (or a proxy in front of it) said so.
+pub const MAX_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// What a 429 or 503's `Retry-After` asks: seconds, or an HTTP date (`Wed, 25 Nov 2026
+/// 14:05:00 GMT`), as a wait from `now`, capped at [`MAX_RETRY_AFTER`]. `None` when the
+/// status does not carry one or its value cannot be read (then the usual backoff applies).
+pub(crate) fn retry_after_of(
+    status: u16,
+    value: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<std::time::Duration> {
+    if !matches!(status, 429 | 503) {
+        return None;
+    }
+    let value = value?.trim();
+    let wait = match value.parse::<u64>() {
+        Ok(seconds) => std::time::Duration::from_secs(seconds),
+        Err(_) => {
+            let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+            (at.with_timezone(&chrono::Utc) - now).to_std().ok()?
+        }
+    };
+    Some(wait.min(MAX_RETRY_AFTER))
 }
 
 fn validation_summary(fields: &BTreeMap<String, Vec<String>>) -> String {
@@ -195,7 +224,16 @@ impl ApiError {
             code => Self::Server {
                 status: code,
                 message,
+                retry_after: None,
             },
+        }
+    }
+
+    /// How long the server asked the desk to wait before asking again, if it did.
+    pub(crate) fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            Self::Server { retry_after, .. } => *retry_after,
+            _ => None,
         }
     }
 

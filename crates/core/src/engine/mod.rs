@@ -159,6 +159,15 @@ impl Plan {
         }
         self.failures.max(1)
     }
+
+    /// The server asked for `wait` (`Retry-After`): nothing is read or sent before it passes,
+    /// whatever the backoff says. Returns the whole wait from now.
+    fn wait_at_least(&mut self, wait: Duration) -> Duration {
+        let asked = Instant::now() + wait;
+        let at = self.retry_at.map_or(asked, |at| at.max(asked));
+        self.retry_at = Some(at);
+        at.saturating_duration_since(Instant::now())
+    }
 }
 
 /// Whether the network may be gone. While it may, the worker checks every [`NETWORK_PROBE`]
@@ -556,6 +565,24 @@ impl SyncShared {
             if plan.watch == Watch::Answering {
                 plan.watch = Watch::Unreachable;
             }
+        }
+        if let Some(wait) = err.retry_after() {
+            let failures = self.plan().round_failed();
+            let wait = self
+                .plan()
+                .wait_at_least(wait.max(runner::retry_delay(failures)));
+            let until = chrono::Local::now() + wait;
+            tracing::info!(?wait, "the server asked the desk to wait");
+            self.update_link(|link| {
+                link.http_failed(
+                    format!(
+                        "The hotel's server asked the desk to wait until {}.",
+                        until.format("%H:%M")
+                    ),
+                    Some(wait),
+                )
+            });
+            return;
         }
         self.went_offline_because(plain_reason(err));
     }

@@ -326,6 +326,18 @@ async fn drf_method_not_allowed(
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     state.count_request(method.as_str(), &path);
+    if let Some(seconds) = state.busy_for() {
+        let mut answer = ApiError::detail(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The service is busy; try again later.",
+        )
+        .into_response();
+        answer.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from(seconds),
+        );
+        return answer;
+    }
     if let Some((status, body)) = state.take_refusal(method.as_str(), &path) {
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
         return (status, axum::Json(body)).into_response();

@@ -193,6 +193,7 @@ fn duplicate_name(err: &ApiError) -> Option<String> {
         ApiError::Server {
             status: 500,
             message,
+            ..
         } if message.contains("IntegrityError") || message.contains("UNIQUE constraint") => {
             Some("A gallery with this name exists; choose another name.".to_owned())
         }

@@ -277,6 +277,7 @@ fn room_type_gone(err: &ApiError) -> Option<String> {
         ApiError::Server {
             status: 500,
             message,
+            ..
         } if message.contains("No RoomType matches") => Some(
             "This room type is no longer on the hotel's server (it may have been deleted), \
                  so its photo cannot be uploaded."
@@ -312,6 +313,7 @@ mod tests {
         let gone = ApiError::Server {
             status: 500,
             message: "Request failed: No RoomType matches the given query.".into(),
+            retry_after: None,
         };
         assert!(room_type_gone(&gone)
             .unwrap()
@@ -319,6 +321,7 @@ mod tests {
         let other = ApiError::Server {
             status: 500,
             message: "Internal Server Error".into(),
+            retry_after: None,
         };
         assert_eq!(room_type_gone(&other), None, "an ordinary 500 is retried");
     }
