@@ -46,14 +46,26 @@ pub struct Packages {
     pub rpm: PathBuf,
 }
 
-/// `cargo xtask bundle [--appimage | --debug]`.
+const USAGE: &str =
+    "usage: cargo xtask bundle [--appimage | --debug] [--maintainer \"Name <address>\"]";
+
+/// `cargo xtask bundle [--appimage | --debug] [--maintainer "Name <address>"]`. The packages'
+/// maintainer (the `.deb`'s Maintainer, the `.rpm`'s Packager, the copyright file's contact) is
+/// the shell's Cargo.toml `authors`, unless whoever builds them names another.
 pub fn run(args: &[String]) -> Result<(), String> {
-    let (profile, appimage) = match args {
-        [] => ("release", false),
-        [flag] if flag == "--appimage" => ("release", true),
-        [flag] if flag == "--debug" => ("debug", false),
-        _ => return Err("usage: cargo xtask bundle [--appimage | --debug]".into()),
-    };
+    let (mut profile, mut appimage, mut maintainer) = ("release", false, None);
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--appimage" if profile == "release" => appimage = true,
+            "--debug" if !appimage => profile = "debug",
+            "--maintainer" => {
+                let value = args.next().ok_or(USAGE)?;
+                maintainer = Some(checked_maintainer(value)?);
+            }
+            _ => return Err(USAGE.into()),
+        }
+    }
     let started = Instant::now();
     setup::for_bundle()?;
     crate::doctor::run(crate::doctor::Needs::Bundle)?;
@@ -64,7 +76,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     Step::new("cargo", &build).run()?;
     let root = workspace_root();
-    let packages = make(&root, profile)?;
+    let packages = make(&root, profile, maintainer)?;
     let lintian = lintian(&packages.deb, &[])?;
     let rpmlint = rpmlint(&root, &packages.rpm)?;
     for (path, checker, said) in [
@@ -102,11 +114,34 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
 /// The `.deb` and `.rpm` of the debug build (which must exist), for the tests.
 pub fn debug_packages(root: &Path) -> Result<Packages, String> {
-    make(root, "debug")
+    make(root, "debug", None)
 }
 
-/// Bundles the build of `profile` and finishes both packages.
-fn make(root: &Path, profile: &str) -> Result<Packages, String> {
+/// `value` when it is `Name <user@host>`, as Debian's and RPM's fields take a maintainer.
+fn checked_maintainer(value: &str) -> Result<&str, String> {
+    let value = value.trim();
+    let well_formed = value
+        .strip_suffix('>')
+        .and_then(|rest| rest.split_once(" <"))
+        .is_some_and(|(name, address)| {
+            !name.trim().is_empty()
+                && address
+                    .split_once('@')
+                    .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
+                && !address.contains(char::is_whitespace)
+        });
+    if well_formed {
+        Ok(value)
+    } else {
+        Err(format!(
+            "the maintainer '{value}' is not of the form \"Name <user@host>\" that packages need"
+        ))
+    }
+}
+
+/// Bundles the build of `profile` and finishes both packages, signed by `maintainer` when
+/// given (else by the shell's Cargo.toml `authors`).
+fn make(root: &Path, profile: &str, maintainer: Option<&str>) -> Result<Packages, String> {
     for dir in [deb_dir(profile), rpm_dir(profile)] {
         // One package per run: an older version's file left beside it would be ambiguous.
         if dir.exists() {
@@ -115,7 +150,10 @@ fn make(root: &Path, profile: &str) -> Result<Packages, String> {
         }
     }
     tauri_bundle(root, profile, "deb,rpm")?;
-    let facts = Facts::read(root, &only_file(&deb_dir(profile), "deb")?)?;
+    let mut facts = Facts::read(root, &only_file(&deb_dir(profile), "deb")?)?;
+    if let Some(maintainer) = maintainer {
+        facts.maintainer = maintainer.to_owned();
+    }
     let deb = finish_deb(root, profile, &facts)?;
     let rpm = finish_rpm(root, profile, &facts)?;
     // The bundler's own folders, beside the finished packages, are its leftovers.
@@ -782,5 +820,47 @@ mod tests {
         );
         assert_eq!(fields["Package"], "hotel-mate-desk");
         assert_eq!(fields["Description"], "Staff desk\n Long one.\n .\n More.");
+    }
+}
+
+#[cfg(test)]
+mod maintainer_tests {
+    use super::checked_maintainer;
+
+    /// Issue 35.6: whoever builds the packages names their maintainer; what a package cannot
+    /// carry is refused before anything is built.
+    #[test]
+    fn a_maintainer_is_a_name_and_an_address() {
+        assert_eq!(
+            checked_maintainer(" Lakeside IT <it@lakeside-hotels.ie> "),
+            Ok("Lakeside IT <it@lakeside-hotels.ie>")
+        );
+        for bad in [
+            "Lakeside IT",
+            "<it@lakeside-hotels.ie>",
+            "Lakeside IT <it>",
+            "Lakeside IT <it @x.ie>",
+            "Lakeside IT <@x.ie>",
+        ] {
+            assert!(checked_maintainer(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// The project's own default names the project, at an address of the reserved `.invalid`
+    /// domain rather than a domain the project does not own.
+    #[test]
+    fn the_default_maintainer_names_the_project_and_no_borrowed_domain() {
+        let manifest = include_str!("../../src-tauri/Cargo.toml");
+        let authors = manifest
+            .lines()
+            .find_map(|line| line.strip_prefix("authors = [\""))
+            .and_then(|rest| rest.strip_suffix("\"]"))
+            .unwrap();
+        assert!(checked_maintainer(authors).is_ok(), "{authors}");
+        assert!(
+            authors.starts_with("The HotelMate Desk project <"),
+            "{authors}"
+        );
+        assert!(authors.ends_with(".invalid>"), "{authors}");
     }
 }

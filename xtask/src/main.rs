@@ -10,7 +10,7 @@
 //!   pusher-js client on the same channel. `app` is the release desk's start to its painted
 //!   cached offers and its memory after a minute idle, beside a minimal Tauri window
 //!   ([`bench_app`]).
-//! - `bundle [--appimage | --debug]`: the installable `.deb` and `.rpm` (and AppImage) of a
+//! - `bundle [--appimage | --debug] [--maintainer "Name <address>"]`: the installable `.deb` and `.rpm` (and AppImage) of a
 //!   release build (or of the debug build), checked by lintian and rpmlint.
 //! - `setup`: only the installs (idempotent; fast when everything is there).
 //! - `doctor`: what the commands rely on, found or missing, with what provides each.
@@ -43,7 +43,7 @@ fn main() -> ExitCode {
         Some(desktop::INNER_COMMAND) => desktop::inner(&args[1..]),
         Some(bench_app::INNER_COMMAND) => bench_app::inner(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <demo [--generation classic|2026] | test [nextest filters] | bundle [--appimage | --debug] | bench [realtime|media|sync|pictures|chat [--messages N] [--seconds S]|load|converge [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types]|soak [--hours N]|app [--runs N] [--idle-seconds S]] | setup | doctor>");
+            eprintln!("usage: cargo xtask <demo [--generation classic|2026] | test [nextest filters] | bundle [--appimage | --debug] [--maintainer \"Name <address>\"] | bench [realtime|media|sync|pictures|chat [--messages N] [--seconds S]|load|converge [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types]|soak [--hours N]|app [--runs N] [--idle-seconds S]] | setup | doctor>");
             return ExitCode::from(2);
         }
     };
