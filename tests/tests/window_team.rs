@@ -291,8 +291,10 @@ async fn window_a_live_board_never_says_it_is_a_copy_and_a_silent_server_is_not_
         if state != "Connected" {
             break;
         }
+        // Issue 35.2: the socket pings after 10 s of silence and gives up 4 s later (it was
+        // about 58 s, the next request and its timeout); the margin is for a loaded machine.
         assert!(
-            frozen.elapsed() < Duration::from_secs(90),
+            frozen.elapsed() < Duration::from_secs(25),
             "a silent server is still called Connected after {} s",
             frozen.elapsed().as_secs()
         );
@@ -309,11 +311,7 @@ async fn window_a_live_board_never_says_it_is_a_copy_and_a_silent_server_is_not_
         .unwrap_or_default();
     println!("the status bar then says: {state} · {reason}");
     assert!(state.starts_with("Offline since "), "{state}");
-    assert!(
-        reason == "The hotel's server is not answering."
-            || reason == "No connection to the hotel's server.",
-        "{reason}"
-    );
+    assert_eq!(reason, "The hotel's server is not answering.");
     screenshot(&app, "45-team-silent-server").await;
 
     proxy.thaw();

@@ -372,3 +372,134 @@ async fn a_server_asking_to_wait_is_left_alone_until_then_and_the_desk_says_unti
     desk.shutdown().await;
     server.shutdown().await;
 }
+
+/// Issue 35.2: an idle desk with its socket subscribed noticed a frozen server only about 58 s
+/// later (the next request plus its timeout). The socket now pings after 10 s of silence and
+/// a ping unanswered for 4 s means the server stopped answering: the status changes within
+/// 15 s, with no request made, and is back once the server answers again. Tried: the whole
+/// server frozen (connections held open, nothing answered) while the desk is idle.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_idle_desk_notices_a_frozen_server_within_15_seconds_by_its_socket() {
+    let server = sandbox().await;
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let (desk, _dir) = app_desk("silent-idle");
+    sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
+    eventually("the desk is online", WAIT, || async {
+        desk.connection_status() == ConnectionStatus::Online
+    })
+    .await;
+    proxy.freeze();
+    let frozen_at = Instant::now();
+    eventually(
+        "the status says the server is not answering",
+        Duration::from_secs(15),
+        || async {
+            matches!(
+                desk.connection_status(),
+                ConnectionStatus::Offline { ref reason, .. }
+                    if reason == "The hotel's server is not answering."
+            )
+        },
+    )
+    .await;
+    println!(
+        "an idle desk noticed a frozen server {:.1} s after it froze",
+        frozen_at.elapsed().as_secs_f64()
+    );
+    proxy.thaw();
+    let thawed_at = Instant::now();
+    eventually("connected again", WAIT, || async {
+        desk.connection_status() == ConnectionStatus::Online
+    })
+    .await;
+    println!(
+        "connected again {:.1} s after the server answered",
+        thawed_at.elapsed().as_secs_f64()
+    );
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
+/// Issue 35.2: with only the live-update server stopped (the REST server answers), each socket
+/// retry began a new outage and the status said "No connection to the hotel's server." nearly
+/// all the time while edits saved. Tried: the socket's path alone frozen, then refused: the
+/// status says live updates are reconnecting through every attempt, an edit reaches the server
+/// meanwhile, and the desk is connected again once the live-update server is back.
+#[tokio::test(flavor = "multi_thread")]
+async fn with_only_live_updates_down_the_desk_says_so_and_keeps_saving() {
+    let server = sandbox().await;
+    let socket_side = CutProxy::start(server.addr()).await.unwrap();
+    let (desk, _dir) = app_desk("socket-only");
+    let pusher = server.pusher();
+    desk.sign_in(hotelmate_core::SignInRequest {
+        server_url: server.base_url(),
+        username: "sean.murphy".into(),
+        password: PASSWORD.into(),
+        pusher: Some(
+            hotelmate_core::session::config::PusherEndpoint::SelfHosted {
+                key: pusher.key,
+                host: socket_side.addr().ip().to_string(),
+                port: socket_side.addr().port(),
+                tls: false,
+            },
+        ),
+    })
+    .await
+    .unwrap();
+    eventually("the desk is online", WAIT, || async {
+        desk.connection_status() == ConnectionStatus::Online
+    })
+    .await;
+    let reconnecting =
+        |status: &ConnectionStatus| matches!(status, ConnectionStatus::LiveReconnecting { .. });
+    socket_side.freeze();
+    eventually("the status names live updates", WAIT, || async {
+        reconnecting(&desk.connection_status())
+    })
+    .await;
+    socket_side.thaw();
+    socket_side.cut();
+    let id = desk.offers().list().unwrap()[0].id;
+    desk.offers()
+        .update(
+            id,
+            &serde_json::from_value(json!({"tag": "Saved without live updates"})).unwrap(),
+        )
+        .unwrap();
+    let tok = token(&server, "anna.byrne").await;
+    eventually("the edit reaches the server", WAIT, || async {
+        rest(
+            &server,
+            &tok,
+            Method::GET,
+            &format!("/api/staff/hotel/killarney/offers/{id}/"),
+            None,
+        )
+        .await["tag"]
+            == "Saved without live updates"
+    })
+    .await;
+    // Through several refused attempts of the socket, the status stays on live updates.
+    let mut events = desk.subscribe();
+    let mut told = Vec::new();
+    while told.len() < 3 {
+        if let Ok(Ok(DeskEvent::Connection { status })) =
+            tokio::time::timeout(WAIT, events.recv()).await
+        {
+            told.push(status);
+        } else {
+            break;
+        }
+    }
+    assert!(
+        told.iter().all(reconnecting) && reconnecting(&desk.connection_status()),
+        "only live updates are down: {told:?}"
+    );
+    socket_side.restore();
+    eventually("connected again", WAIT, || async {
+        desk.connection_status() == ConnectionStatus::Online
+    })
+    .await;
+    desk.shutdown().await;
+    server.shutdown().await;
+}

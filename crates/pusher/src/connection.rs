@@ -413,10 +413,7 @@ impl Connection {
             SessionEnd::Closed { code, reason } => self.plan_after_close(code, reason),
             SessionEnd::PongTimeout => {
                 drop(socket);
-                self.plan_after_close(
-                    None,
-                    "no answer from the server within the pong timeout".into(),
-                )
+                self.plan_after_close(None, crate::state::SILENT_SERVER.into())
             }
             SessionEnd::Interrupted(interrupt) => {
                 let _ = timeout(CLOSE_TIMEOUT, socket.close(None)).await;

@@ -40,6 +40,9 @@ pub enum ConnectionState {
     Disconnected,
 }
 
+/// Why a connection ended when no frame answered a ping within the pong timeout.
+pub(crate) const SILENT_SERVER: &str = "no answer from the server within the pong timeout";
+
 impl ConnectionState {
     /// The socket id while connected.
     pub fn socket_id(&self) -> Option<&str> {
@@ -47,6 +50,13 @@ impl ConnectionState {
             Self::Connected { socket_id } => Some(socket_id),
             _ => None,
         }
+    }
+
+    /// Whether the last connection ended because the server stopped answering (no frame came
+    /// within the pong timeout after a ping): a server that is up but frozen, or a network
+    /// that silently drops everything, rather than one that closed or refused the connection.
+    pub fn server_went_silent(&self) -> bool {
+        matches!(self, Self::Unavailable { reason, .. } if reason == SILENT_SERVER)
     }
 
     /// The delay until the next attempt while unavailable.

@@ -102,6 +102,10 @@ async fn an_idle_link_is_kept_alive_and_a_black_holed_one_is_replaced() {
         ConnectionState::Unavailable { reason, .. } => assert!(reason.contains("pong"), "{reason}"),
         other => panic!("{other:?}"),
     }
+    assert!(
+        down.server_went_silent(),
+        "a silent server is told apart: {down:?}"
+    );
     assert_eq!(
         channel.state(),
         SubscriptionState::Pending,
@@ -118,6 +122,7 @@ async fn an_idle_link_is_kept_alive_and_a_black_holed_one_is_replaced() {
         }
         other => panic!("{other:?}"),
     }
+    assert!(!again.server_went_silent(), "{again:?}");
 
     proxy.pass();
     let second = connected(&mut states).await;

@@ -20,12 +20,22 @@ pub(crate) enum Socket {
     Connecting,
     /// The hotel channel is subscribed: changes arrive as they happen.
     Subscribed,
-    /// Lost; the next attempt is at `retry_at`.
+    /// Lost; the next attempt is at `retry_at`. `silent`: it was lost because the server
+    /// stopped answering (no pong to a ping), not because the connection closed or failed.
     Down {
-        since: chrono::DateTime<chrono::Utc>,
-        at: Instant,
         retry_at: Option<Instant>,
+        silent: bool,
     },
+}
+
+/// When live updates were lost, held through every reconnect attempt until the channel is
+/// subscribed again (each attempt's failure is the same outage, not a new one).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Lost {
+    since: chrono::DateTime<chrono::Utc>,
+    at: Instant,
+    /// The server stopped answering (rather than the connection failing).
+    silent: bool,
 }
 
 /// What the last HTTP request said.
@@ -47,6 +57,7 @@ enum Http {
 pub(crate) struct Link {
     http: Http,
     socket: Socket,
+    lost: Option<Lost>,
 }
 
 impl Link {
@@ -54,6 +65,7 @@ impl Link {
         Self {
             http: Http::Unknown,
             socket,
+            lost: None,
         }
     }
 
@@ -67,12 +79,10 @@ impl Link {
     /// A request failed for a reason that may pass (network, timeout, 5xx, an answer the desk
     /// cannot read); `reason` is in plain words (see [`plain_reason`]).
     pub(crate) fn http_failed(&mut self, reason: String, retry_in: Option<Duration>) {
-        let since = match &self.http {
-            Http::Failing { since, .. } => *since,
-            _ => match &self.socket {
-                Socket::Down { since, .. } => *since,
-                _ => chrono::Utc::now(),
-            },
+        let since = match (&self.http, &self.lost) {
+            (Http::Failing { since, .. }, _) => *since,
+            (_, Some(lost)) => lost.since,
+            _ => chrono::Utc::now(),
         };
         self.http = Http::Failing {
             since,
@@ -88,16 +98,22 @@ impl Link {
         if self.socket == Socket::Subscribed && socket == Socket::Connecting {
             return;
         }
-        if let (Socket::Down { since, at, .. }, Socket::Down { retry_at, .. }) =
-            (&self.socket, &socket)
-        {
-            // Still down: keep when it went down, take the new retry time.
-            self.socket = Socket::Down {
-                since: *since,
-                at: *at,
-                retry_at: *retry_at,
-            };
-            return;
+        match &socket {
+            // Still down after another attempt: the same outage, since when it began (before,
+            // each retry began a new one, so "live updates reconnecting" hardly ever showed
+            // while the server answered requests).
+            Socket::Down { silent, .. } => match &mut self.lost {
+                Some(lost) => lost.silent = *silent,
+                None => {
+                    self.lost = Some(Lost {
+                        since: chrono::Utc::now(),
+                        at: Instant::now(),
+                        silent: *silent,
+                    });
+                }
+            },
+            Socket::Subscribed | Socket::NotConfigured | Socket::Off { .. } => self.lost = None,
+            Socket::Connecting => {}
         }
         self.socket = socket;
     }
@@ -133,13 +149,34 @@ impl Link {
                 retry_in_seconds: seconds_until(retry_at),
             };
         }
+        let retry_at = match &self.socket {
+            Socket::Down { retry_at, .. } => *retry_at,
+            _ => None,
+        };
+        if let (Some(lost), Socket::Down { .. } | Socket::Connecting) = (&self.lost, &self.socket) {
+            return match self.http {
+                // The server answered after live updates were lost: only they are out.
+                Http::Ok { at: ok_at } if ok_at > lost.at => ConnectionStatus::LiveReconnecting {
+                    retry_in_seconds: seconds_until(&retry_at),
+                },
+                _ => ConnectionStatus::Offline {
+                    since: lost.since.to_rfc3339(),
+                    reason: if lost.silent {
+                        NOT_ANSWERING.into()
+                    } else {
+                        NO_CONNECTION.into()
+                    },
+                    retry_in_seconds: seconds_until(&retry_at),
+                },
+            };
+        }
         match &self.socket {
             // Connected means the server answers requests, not only that the socket is up.
             Socket::Subscribed => match self.http {
                 Http::Ok { .. } => ConnectionStatus::Online,
                 _ => ConnectionStatus::Unknown,
             },
-            Socket::Connecting => ConnectionStatus::Unknown,
+            Socket::Connecting | Socket::Down { .. } => ConnectionStatus::Unknown,
             Socket::NotConfigured => match self.http {
                 Http::Ok { .. } => ConnectionStatus::LiveOff {
                     reason: "This sign-in has no live updates set up, so colleagues' changes \
@@ -154,32 +191,18 @@ impl Link {
                 },
                 _ => ConnectionStatus::Unknown,
             },
-            Socket::Down {
-                since,
-                at,
-                retry_at,
-            } => match self.http {
-                // The server answered after the socket went down: only live updates are out.
-                Http::Ok { at: ok_at } if ok_at > *at => ConnectionStatus::LiveReconnecting {
-                    retry_in_seconds: seconds_until(retry_at),
-                },
-                _ => ConnectionStatus::Offline {
-                    since: since.to_rfc3339(),
-                    reason: NO_CONNECTION.into(),
-                    retry_in_seconds: seconds_until(retry_at),
-                },
-            },
         }
     }
 }
 
 const NO_CONNECTION: &str = "No connection to the hotel's server.";
+const NOT_ANSWERING: &str = "The hotel's server is not answering.";
 
 /// The sentence the status bar shows for a failed request (the raw error goes to the log).
 pub(crate) fn plain_reason(error: &ApiError) -> String {
     match error {
         ApiError::Network { .. } => NO_CONNECTION.into(),
-        ApiError::Timeout { .. } => "The hotel's server is not answering.".into(),
+        ApiError::Timeout { .. } => NOT_ANSWERING.into(),
         ApiError::Server { status, .. } => {
             format!("The hotel's server has a problem (error {status}).")
         }
@@ -193,9 +216,8 @@ mod tests {
 
     fn down(retry: Duration) -> Socket {
         Socket::Down {
-            since: chrono::Utc::now(),
-            at: Instant::now(),
             retry_at: Some(Instant::now() + retry),
+            silent: false,
         }
     }
 
@@ -263,11 +285,56 @@ mod tests {
         assert_eq!(link.status(), ConnectionStatus::Online);
         link.socket(down(Duration::from_secs(2)));
         link.socket(Socket::Connecting);
-        assert_eq!(
-            link.status(),
-            ConnectionStatus::Unknown,
-            "reconnecting after a loss"
+        assert!(
+            matches!(link.status(), ConnectionStatus::Offline { .. }),
+            "reconnecting after a loss with no answer since: {:?}",
+            link.status()
         );
+    }
+
+    /// Issue 35.2: with only the live-update server stopped (requests answered), each socket
+    /// retry started a new outage, so the status said "No connection to the hotel's server."
+    /// nearly all the time; it says live updates are reconnecting through every attempt once
+    /// the server answered after the loss, and a server gone silent is "not answering".
+    #[test]
+    fn retries_of_the_socket_are_one_outage_and_the_status_names_the_half_that_is_down() {
+        let mut link = Link::new(Socket::Subscribed);
+        link.http_ok();
+        link.socket(Socket::Down {
+            retry_at: None,
+            silent: true,
+        });
+        let ConnectionStatus::Offline { reason, since, .. } = link.status() else {
+            panic!("{:?}", link.status());
+        };
+        assert_eq!(reason, "The hotel's server is not answering.");
+        std::thread::sleep(Duration::from_millis(5));
+        link.http_ok();
+        for _ in 0..3 {
+            link.socket(Socket::Connecting);
+            assert!(
+                matches!(link.status(), ConnectionStatus::LiveReconnecting { .. }),
+                "{:?}",
+                link.status()
+            );
+            std::thread::sleep(Duration::from_millis(2));
+            link.socket(down(Duration::from_secs(4)));
+            assert_eq!(
+                link.status(),
+                ConnectionStatus::LiveReconnecting {
+                    retry_in_seconds: Some(4)
+                }
+            );
+        }
+        // The network goes too: offline since the live updates were first lost.
+        link.http_failed(NO_CONNECTION.into(), None);
+        let ConnectionStatus::Offline { since: then, .. } = link.status() else {
+            panic!("{:?}", link.status());
+        };
+        assert_eq!(then, since, "one outage, from its start");
+        link.socket(Socket::Subscribed);
+        link.http_ok();
+        assert_eq!(link.status(), ConnectionStatus::Online);
     }
 
     #[test]

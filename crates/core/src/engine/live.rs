@@ -31,6 +31,14 @@ pub(crate) fn interpret(
         .collect()
 }
 
+/// After this long without a frame the socket pings the server (Pusher's `pusher:ping`):
+/// while events flow nothing extra is sent; idle, one small ping and its pong.
+pub(crate) const LIVE_SILENCE: std::time::Duration = std::time::Duration::from_secs(10);
+/// A ping unanswered this long means the server stopped answering: with [`LIVE_SILENCE`], a
+/// frozen server is noticed within 14 s of its last frame, idle or not (before: about 58 s,
+/// the next request plus its timeout, with pusher-js's 120 s and 30 s).
+pub(crate) const LIVE_PONG_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
+
 /// The Pusher client settings for an endpoint.
 pub(crate) fn pusher_config(endpoint: &PusherEndpoint) -> Config {
     match endpoint {
@@ -42,7 +50,16 @@ pub(crate) fn pusher_config(endpoint: &PusherEndpoint) -> Config {
             tls,
         } => Config::self_hosted(host, *port, *tls, key),
     }
+    .with_activity_timeout(LIVE_SILENCE)
+    .with_pong_timeout(LIVE_PONG_WAIT)
+    .with_backoff(pusher_channels::DEFAULT_BACKOFF_BASE, LIVE_RETRY_CAP)
 }
+
+/// The longest wait between attempts of the live socket. While the hotel's server answers
+/// requests nothing else tells the desk its live-update server is back (with pusher-js's
+/// 60 s, live updates could stay off a minute after it returned); one connection attempt
+/// every 15 s at most is nothing to a server.
+pub(crate) const LIVE_RETRY_CAP: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// Holds the socket and the tasks that read it.
 pub(crate) struct Live {
@@ -148,9 +165,8 @@ fn socket_state(state: &ConnectionState) -> Option<Socket> {
         ConnectionState::Unavailable { retry_in, reason } => {
             tracing::info!(%reason, retry_in_ms = retry_in.as_millis() as u64, "live updates lost");
             Some(Socket::Down {
-                since: chrono::Utc::now(),
-                at: Instant::now(),
                 retry_at: Some(Instant::now() + *retry_in),
+                silent: state.server_went_silent(),
             })
         }
         ConnectionState::Failed(reason) => {
