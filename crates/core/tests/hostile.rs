@@ -251,3 +251,58 @@ async fn downloads_and_api_answers_are_refused_past_their_limits_without_being_r
         );
     }
 }
+
+/// Issue 36.7: saving `report.pdf` wrote through `report.part` beside it and then removed it,
+/// a file of the person's own. Tried: a download that arrives and one that fails, into a
+/// folder holding `report.part`, `report.pdf`'s place free: the person's file is untouched
+/// both times, the download lands whole under its name, and nothing of the desk's is left.
+#[tokio::test(flavor = "multi_thread")]
+async fn saving_a_file_never_touches_a_file_of_the_persons_own_beside_it() {
+    let server = sandbox().await;
+    let (desk, _dir) = desk("save-beside");
+    sign_in(&desk, &server, server.addr(), "anna.byrne").await;
+    eventually("an offer photo is known", WAIT, || async {
+        desk.offers()
+            .list()
+            .unwrap()
+            .iter()
+            .any(|o| o.photo_url.is_some())
+    })
+    .await;
+    let photo = desk
+        .offers()
+        .list()
+        .unwrap()
+        .into_iter()
+        .find_map(|o| o.photo_url)
+        .unwrap();
+    let downloads = tempfile::tempdir().unwrap();
+    let mine = downloads.path().join("report.part");
+    std::fs::write(&mine, b"my own notes").unwrap();
+    let client = hotelmate_core::api::ApiClient::new(
+        hotelmate_core::session::config::ApiBase::parse(&server.base_url()).unwrap(),
+    )
+    .unwrap();
+    let target = downloads.path().join("report.pdf");
+    client
+        .download_to_file(&photo, 10 << 20, &target)
+        .await
+        .unwrap();
+    assert!(std::fs::metadata(&target).unwrap().len() > 0);
+    let missing = format!("{}/media/nothing-here.jpg", server.base_url());
+    let failed = downloads.path().join("other.pdf");
+    assert!(client
+        .download_to_file(&missing, 10 << 20, &failed)
+        .await
+        .is_err());
+    assert!(!failed.exists());
+    assert_eq!(std::fs::read(&mine).unwrap(), b"my own notes");
+    let mut left: Vec<String> = std::fs::read_dir(downloads.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["report.part", "report.pdf"]);
+    desk.shutdown().await;
+    server.shutdown().await;
+}

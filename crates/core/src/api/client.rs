@@ -233,8 +233,10 @@ impl ApiClient {
         Ok(body)
     }
 
-    /// As [`ApiClient::download`], written to `path` as it arrives (a temporary file beside it,
-    /// renamed into place once whole).
+    /// As [`ApiClient::download`], written to `path` as it arrives: into a new hidden file of
+    /// its own beside it (`.hotelmate-<random>.part`, never a name a person's file could have:
+    /// `report.part` was taken over and deleted when `report.pdf` was saved), moved into place
+    /// once whole, never over a file that appeared at `path` meanwhile.
     pub async fn download_to_file(
         &self,
         url: &str,
@@ -244,8 +246,13 @@ impl ApiClient {
         let failed = |err: std::io::Error| ApiError::FileHost {
             message: format!("'{}' cannot be written: {err}", path.display()),
         };
-        let partial = path.with_extension("part");
-        let mut file = tokio::fs::File::create(&partial).await.map_err(failed)?;
+        let folder = path.parent().unwrap_or(std::path::Path::new("."));
+        let partial = tempfile::Builder::new()
+            .prefix(".hotelmate-")
+            .suffix(".part")
+            .tempfile_in(folder)
+            .map_err(failed)?;
+        let mut file = tokio::fs::File::from_std(partial.as_file().try_clone().map_err(failed)?);
         let written = async {
             let mut sink = FileSink(&mut file);
             self.download_into(url, max_bytes, &mut sink).await?;
@@ -255,15 +262,12 @@ impl ApiClient {
         }
         .await;
         drop(file);
-        match written {
-            Ok(()) => tokio::fs::rename(&partial, path).await.map_err(failed),
-            Err(err) => {
-                if let Err(cleanup) = tokio::fs::remove_file(&partial).await {
-                    tracing::debug!(error = %cleanup, "a partial download was not removed");
-                }
-                Err(err)
-            }
-        }
+        // On failure the partial file is removed with `partial`.
+        written?;
+        partial
+            .persist_noclobber(path)
+            .map(drop)
+            .map_err(|err| failed(err.error))
     }
 
     async fn download_into(
