@@ -110,6 +110,17 @@ pub fn update(app: &AppHandle, event: &DeskEvent) {
         // A guest's toast was clicked: the thread opens in the desk's window (the UI shows it).
         DeskEvent::OpenThread { .. } => crate::kiosk::show_desk(app),
         DeskEvent::ChatChanged { unread_total, .. } => show_unread(app, *unread_total),
+        // Signed out: the last account's count is not the next person's (it stayed in the
+        // title). Signed in or reopened: the count kept on this desk, before the chat's first
+        // change (the title had lost it after a restart).
+        DeskEvent::SessionChanged { session: None } => show_unread(app, 0),
+        DeskEvent::SessionChanged { session: Some(_) } => {
+            let unread = app.state::<Desk>().messages().unread_total();
+            match unread {
+                Ok(unread) => show_unread(app, unread),
+                Err(error) => tracing::debug!(%error, "the unread count is not known yet"),
+            }
+        }
         _ => {}
     }
     let Some(items) = app.try_state::<TrayItems>() else {
@@ -120,7 +131,8 @@ pub fn update(app: &AppHandle, event: &DeskEvent) {
         DeskEvent::SessionChanged { session: None } => items
             .status
             .set_text("Not signed in")
-            .and_then(|()| items.clock.set_enabled(false)),
+            .and_then(|()| items.clock.set_enabled(false))
+            .and_then(|()| items.unread.set_text(NO_UNREAD)),
         DeskEvent::SessionChanged {
             session: Some(session),
         } => {

@@ -70,7 +70,8 @@ impl MediaCache {
     pub fn open(root: impl Into<PathBuf>) -> Result<Self, MediaError> {
         let cache = Self { root: root.into() };
         let temp_dir = cache.temp_dir();
-        fs::create_dir_all(&temp_dir).map_err(|err| MediaError::cache_write(temp_dir, err))?;
+        crate::session::config::private::create_dir(&temp_dir)
+            .map_err(|err| MediaError::cache_write(temp_dir, err))?;
         cache.remove_stale_temp_files();
         Ok(cache)
     }
@@ -166,7 +167,8 @@ impl MediaCache {
         }
         let temp_dir = self.temp_dir();
         for folder in [&dir, &temp_dir] {
-            fs::create_dir_all(folder)
+            // Only this user reads what the desk keeps (0700), as the data folder itself.
+            crate::session::config::private::create_dir(folder)
                 .map_err(|err| MediaError::cache_write(folder.clone(), err))?;
         }
         // Dropping `temp` on any error below deletes it, so no partial file is ever left.

@@ -158,7 +158,7 @@ impl ShownImages {
     pub fn open(root: impl Into<PathBuf>, limit_bytes: u64) -> Result<Self, ShownError> {
         let root = root.into();
         let temp = root.join(TEMP_DIR_NAME);
-        fs::create_dir_all(&temp).map_err(folder_error(&temp))?;
+        crate::session::config::private::create_dir(&temp).map_err(folder_error(&temp))?;
         let hosts: Arc<RwLock<Option<ImageHosts>>> = Arc::default();
         let http = reqwest::Client::builder()
             .timeout(FETCH_TIMEOUT)
@@ -282,9 +282,9 @@ impl ShownImages {
     /// Writes a whole file or nothing: a temporary file, synced, renamed into place.
     fn keep(&self, path: &Path, bytes: &[u8]) -> Result<(), ShownError> {
         let dir = path.parent().unwrap_or(&self.root);
-        fs::create_dir_all(dir).map_err(folder_error(dir))?;
+        crate::session::config::private::create_dir(dir).map_err(folder_error(dir))?;
         let temp_dir = self.root.join(TEMP_DIR_NAME);
-        fs::create_dir_all(&temp_dir).map_err(folder_error(&temp_dir))?;
+        crate::session::config::private::create_dir(&temp_dir).map_err(folder_error(&temp_dir))?;
         let mut temp =
             tempfile::NamedTempFile::new_in(&temp_dir).map_err(folder_error(&temp_dir))?;
         temp.write_all(bytes)
@@ -293,6 +293,25 @@ impl ShownImages {
         temp.persist(path)
             .map_err(|err| folder_error(path)(err.error))?;
         Ok(())
+    }
+
+    /// Forgets every image kept (a sign-out: a guest's photos and the hotel's are not the next
+    /// person's, nor left on the computer). Returns how many files were removed.
+    pub fn forget_all(&self) -> Result<usize, ShownError> {
+        let mut removed = 0;
+        for shard in fs::read_dir(&self.root).map_err(folder_error(&self.root))? {
+            let shard = shard.map_err(folder_error(&self.root))?.path();
+            if !shard.is_dir() || shard.ends_with(TEMP_DIR_NAME) {
+                continue;
+            }
+            for file in fs::read_dir(&shard).map_err(folder_error(&shard))? {
+                let path = file.map_err(folder_error(&shard))?.path();
+                fs::remove_file(&path).map_err(folder_error(&path))?;
+                removed += 1;
+            }
+            fs::remove_dir(&shard).map_err(folder_error(&shard))?;
+        }
+        Ok(removed)
     }
 
     /// Brings the folder under its limit, least recently shown first, keeping every image whose
@@ -566,6 +585,26 @@ mod tests {
         shown.keep(&shown.path_of(url), &small).unwrap();
         let served = shown.get(url).await.unwrap();
         assert_eq!((served.mime, served.bytes), ("image/gif", small));
+    }
+
+    /// Issue 36.7: folders made while running were 0755 (a guest's photos readable by every
+    /// user of the PC), and the pictures stayed after a sign-out.
+    #[cfg(unix)]
+    #[test]
+    fn kept_pictures_are_private_and_all_forgotten_at_a_sign_out() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let shown = ShownImages::open(dir.path().join("images"), 1 << 30).unwrap();
+        let url = "https://guest.example/passport.png";
+        let path = shown.path_of(url);
+        shown.keep(&path, b"\x89PNG\r\n\x1a\n").unwrap();
+        for folder in [path.parent().unwrap(), &dir.path().join("images/tmp")] {
+            let mode = std::fs::metadata(folder).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o700, "{}", folder.display());
+        }
+        assert_eq!(shown.forget_all().unwrap(), 1);
+        assert!(!shown.has(url));
+        assert!(!path.parent().unwrap().exists());
     }
 
     /// Issue 28.3: a guest's last message (a conversation row) holds a loopback address; only
