@@ -49,6 +49,7 @@ fn main() {
     };
     let open_display = args.iter().any(|a| a == "--display");
     let socket_dir = data_dir.path().to_path_buf();
+    let webview_folder = windows::WebviewFolder(data_dir.webview());
     let options = DeskOptions {
         demo: demo_hotel(),
         system,
@@ -61,6 +62,7 @@ fn main() {
     let app = tauri::Builder::default()
         .manage(desk.clone())
         .manage(kiosk::Kiosk::default())
+        .manage(webview_folder)
         .manage(updates::Updates::new(
             updates::install_rights(),
             updates::CHECK_TIMEOUT,

@@ -15,6 +15,9 @@ pub const MAIN: &str = "main";
 /// The reception display's window's label.
 pub const DISPLAY: &str = "display";
 
+/// Where the windows' web views keep their own data: inside the desk's data folder.
+pub struct WebviewFolder(pub std::path::PathBuf);
+
 /// Whether `url` is the app's own page (the bundled UI, served by Tauri's protocol).
 pub fn is_own_page(url: &Url) -> bool {
     match url.scheme() {
@@ -52,8 +55,15 @@ fn build(app: &AppHandle, label: &str, visible: bool) -> Result<WebviewWindow, S
     let guard = label.to_owned();
     let popup = label.to_owned();
     let download = label.to_owned();
-    WebviewWindowBuilder::from_config(app, config)
-        .map_err(|error| format!("the {label} window's settings: {error}"))?
+    let mut builder = WebviewWindowBuilder::from_config(app, config)
+        .map_err(|error| format!("the {label} window's settings: {error}"))?;
+    if let Some(folder) = app.try_state::<WebviewFolder>() {
+        builder = builder.data_directory(folder.0.clone());
+    }
+    builder
+        // No "Inspect Element" in any build, the debug packages the tests install included:
+        // a front-desk PC is not a developer's (the tests drive the window over WebDriver).
+        .devtools(false)
         .visible(visible)
         .on_navigation(move |url| {
             let own = is_own_page(url);

@@ -206,6 +206,11 @@ pusher: PusherEndpoint | null,
  */
 pusher_locked: boolean, 
 /**
+ * IT allowed the preset live updates over plain `ws://` to another machine (warned in the
+ * log at each sign-in).
+ */
+pusher_unencrypted: boolean, 
+/**
  * This computer is (or is not) a reception display.
  */
 is_display: boolean | null, 

@@ -37,6 +37,14 @@ pub enum ConfigError {
          network unencrypted. Use https (plain http is only allowed to this computer)"
     )]
     InsecureRemote(String),
+    /// Live updates over plain `ws://` to another machine, which this computer's IT has not
+    /// allowed in the system settings file.
+    #[error(
+        "live updates from '{0}' would come unencrypted over the network, where anyone on it \
+         could read or fake them; turn on \"Encrypted (TLS)\" (unencrypted live updates are \
+         only allowed from this computer, or where IT allows them in the system settings file)"
+    )]
+    InsecureLiveUpdates(String),
     /// The Pusher app key is empty.
     #[error("the Pusher app key is empty")]
     EmptyPusherKey,
@@ -170,7 +178,9 @@ pub enum PusherEndpoint {
 }
 
 impl PusherEndpoint {
-    pub(crate) fn validate(&self) -> Result<(), ConfigError> {
+    /// Checks the settings; plain `ws://` is taken only from this computer, unless
+    /// `unencrypted_allowed` (this computer's IT said so in the system settings file).
+    pub(crate) fn validate(&self, unencrypted_allowed: bool) -> Result<(), ConfigError> {
         let (key, host) = match self {
             Self::Hosted { key, cluster } => (key, cluster),
             Self::SelfHosted { key, host, .. } => (key, host),
@@ -180,6 +190,23 @@ impl PusherEndpoint {
         }
         if host.trim().is_empty() {
             return Err(ConfigError::EmptyPusherHost);
+        }
+        if let Self::SelfHosted {
+            host, tls: false, ..
+        } = self
+        {
+            let bare = host.trim().trim_start_matches('[').trim_end_matches(']');
+            let local = bare.eq_ignore_ascii_case("localhost")
+                || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+            if !local && !unencrypted_allowed {
+                return Err(ConfigError::InsecureLiveUpdates(host.clone()));
+            }
+            if !local {
+                tracing::warn!(
+                    host,
+                    "live updates come unencrypted, as this computer's system settings allow"
+                );
+            }
         }
         Ok(())
     }
@@ -234,6 +261,13 @@ impl DataDir {
     /// The desk's log files.
     pub fn logs(&self) -> PathBuf {
         self.0.join("logs")
+    }
+
+    /// The web view's own data (its storage and caches): inside the data folder, so it is
+    /// private like the rest and moves with `HOTELMATE_DATA_DIR` (WebKit's default,
+    /// `$XDG_DATA_HOME/ie.hotelmate.desk`, was 0755 and shared by every desk of the user).
+    pub fn webview(&self) -> PathBuf {
+        self.0.join("webview")
     }
 
     /// Only this user may read the desk's data (guest conversations, the display PIN's hash):
@@ -409,13 +443,38 @@ mod tests {
             key: " ".into(),
             cluster: "eu".into(),
         };
-        assert_eq!(hosted.validate(), Err(ConfigError::EmptyPusherKey));
+        assert_eq!(hosted.validate(false), Err(ConfigError::EmptyPusherKey));
         let own = PusherEndpoint::SelfHosted {
             key: "k".into(),
             host: String::new(),
             port: 6001,
             tls: false,
         };
-        assert_eq!(own.validate(), Err(ConfigError::EmptyPusherHost));
+        assert_eq!(own.validate(false), Err(ConfigError::EmptyPusherHost));
+    }
+
+    /// Issue 36.7: plain-text live updates were accepted from any host. Tried: a LAN address,
+    /// a name, loopback in three spellings, TLS to a LAN host, and IT's explicit allowance.
+    #[test]
+    fn unencrypted_live_updates_come_only_from_this_computer_unless_it_allows_them() {
+        let plain = |host: &str, tls: bool| PusherEndpoint::SelfHosted {
+            key: "k".into(),
+            host: host.into(),
+            port: 6001,
+            tls,
+        };
+        for remote in ["192.168.1.20", "pusher.hotel.lan"] {
+            let err = plain(remote, false).validate(false).unwrap_err();
+            assert!(
+                matches!(err, ConfigError::InsecureLiveUpdates(_)),
+                "{err:?}"
+            );
+            assert!(err.to_string().contains("Encrypted (TLS)"), "{err}");
+            assert_eq!(plain(remote, true).validate(false), Ok(()));
+            assert_eq!(plain(remote, false).validate(true), Ok(()), "IT's choice");
+        }
+        for local in ["127.0.0.1", "localhost", "::1", "[::1]"] {
+            assert_eq!(plain(local, false).validate(false), Ok(()), "{local}");
+        }
     }
 }

@@ -75,6 +75,9 @@ pub struct SystemSettings {
     pub pusher: Option<PusherEndpoint>,
     /// Staff cannot change the live updates on this computer.
     pub pusher_locked: bool,
+    /// IT allowed the preset live updates over plain `ws://` to another machine (warned in the
+    /// log at each sign-in).
+    pub pusher_unencrypted: bool,
     /// This computer is (or is not) a reception display.
     pub is_display: Option<bool>,
     /// Whether it is a display, and its PIN, cannot be changed on this computer.
@@ -130,6 +133,9 @@ struct LiveUpdates {
     tls: Option<bool>,
     #[serde(default)]
     locked: bool,
+    /// IT's explicit choice of plain `ws://` to a host on the hotel's network.
+    #[serde(default)]
+    allow_unencrypted: bool,
 }
 
 #[derive(Deserialize)]
@@ -204,10 +210,11 @@ impl SystemSettings {
                     )),
                 };
             pusher
-                .validate()
+                .validate(live.allow_unencrypted)
                 .map_err(|err| invalid(format!("[live_updates]: {err}")))?;
             settings.pusher = Some(pusher);
             settings.pusher_locked = live.locked;
+            settings.pusher_unencrypted = live.allow_unencrypted;
         }
         if let Some(display) = file.display {
             if let Some(hash) = &display.pin_hash {
