@@ -26,8 +26,14 @@ pub const DEFAULT_SUBSCRIPTION_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_BACKOFF_BASE: Duration = Duration::from_secs(1);
 /// Largest reconnect delay.
 pub const DEFAULT_BACKOFF_CAP: Duration = Duration::from_secs(60);
-/// Frames above this are dropped (Pusher events are at most 10 KB; this leaves room for presence lists).
+/// Text frames above this are dropped and told as [`crate::FRAME_DROPPED`], the connection
+/// kept (Pusher events are at most 10 KB; this leaves room for presence lists). A message
+/// above [`MAX_MESSAGE_FACTOR`] times the limit is not read at all: the WebSocket layer ends
+/// the connection, which is opened again with backoff. So no frame costs more than 4 MiB.
 pub const DEFAULT_MAX_FRAME_BYTES: usize = 1024 * 1024;
+/// How many times the frame limit the WebSocket layer reads of one message before it ends the
+/// connection (between the two, a frame is read, dropped and told).
+pub const MAX_MESSAGE_FACTOR: usize = 4;
 
 /// Where the Pusher server is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -293,7 +299,8 @@ impl Config {
         self
     }
 
-    /// Frames longer than this are dropped and logged.
+    /// Frames longer than this are dropped and told ([`crate::FRAME_DROPPED`]); a message over
+    /// [`MAX_MESSAGE_FACTOR`] times it (at least 64 KiB) ends the connection unread.
     pub fn with_max_frame_bytes(mut self, limit: usize) -> Self {
         self.max_frame_bytes = limit;
         self

@@ -91,8 +91,12 @@ pub(crate) async fn open(
                 url: url.clone(),
                 source: Box::new(source),
             })?;
-    // tungstenite's own limit protects memory; the decoder drops frames over the configured limit.
-    let limit = config.max_frame_bytes.saturating_mul(4).max(64 * 1024);
+    // tungstenite's own limit protects memory; the decoder drops frames over the configured
+    // limit (as `DEFAULT_MAX_FRAME_BYTES` documents both).
+    let limit = config
+        .max_frame_bytes
+        .saturating_mul(crate::config::MAX_MESSAGE_FACTOR)
+        .max(64 * 1024);
     let ws_config = WebSocketConfig::default()
         .max_message_size(Some(limit))
         .max_frame_size(Some(limit));

@@ -95,6 +95,34 @@ async fn bad_frames_are_skipped_and_the_connection_survives() {
     client.shutdown().await;
 }
 
+/// Issue 36.7: the documented limits are the ones in force. A frame over the limit is
+/// dropped and told with the connection kept (above); one over four times the limit is never
+/// read: the connection ends and is opened again.
+#[tokio::test]
+async fn a_message_over_four_times_the_frame_limit_ends_the_connection_unread() {
+    init_tracing();
+    let server = ScriptedServer::start(|mut conn| {
+        Box::pin(async move {
+            conn.establish(120).await;
+            if conn.index == 0 {
+                let huge = "x".repeat(64 * 1024 * pusher_channels::MAX_MESSAGE_FACTOR);
+                conn.send(json!({"event": "far-too-big", "data": huge}))
+                    .await;
+            }
+            conn.serve().await;
+        })
+    })
+    .await;
+    let client = Client::connect(server.config().with_max_frame_bytes(1024)).unwrap();
+    let mut states = client.states();
+    connected(&mut states).await;
+    let (down, _) = state_matching(&mut states, "unavailable", |s| s.name() == "unavailable").await;
+    assert!(!down.server_went_silent(), "{down:?}");
+    connected(&mut states).await;
+    assert_eq!(server.accepted.load(Ordering::SeqCst), 2);
+    client.shutdown().await;
+}
+
 #[tokio::test]
 async fn pings_from_the_server_are_answered() {
     init_tracing();
