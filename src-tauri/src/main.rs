@@ -110,7 +110,8 @@ fn main() {
                         tracing::warn!(%error, "cannot hide the window");
                     }
                 } else {
-                    window.app_handle().exit(0);
+                    api.prevent_close();
+                    windows::quit(window.app_handle());
                 }
             }
         })

@@ -58,7 +58,7 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
             // ask who is leaving it first (its PIN or a staff password, with its lockout).
             "clock" | "quit" if crate::kiosk::is_shown(app) => crate::kiosk::show_desk(app),
             "clock" => toggle_clock(app),
-            "quit" => app.exit(0),
+            "quit" => crate::windows::quit(app),
             _ => {}
         });
     if let Some(icon) = app.default_window_icon().cloned() {

@@ -86,6 +86,36 @@ fn build(app: &AppHandle, label: &str, visible: bool) -> Result<WebviewWindow, S
         .map_err(|error| format!("the {label} window cannot be made: {error}"))
 }
 
+/// Quits the desk. With work not yet sent it says so first, in a notification that outlives
+/// the window (before, quitting with work waiting said nothing): the work is kept on this
+/// computer and goes when the desk runs again.
+pub fn quit(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let desk = app.state::<hotelmate_core::Desk>().inner().clone();
+        match desk.unsent_work().map(|work| work.total()) {
+            Ok(0) => {}
+            Ok(waiting) => {
+                let things = if waiting == 1 {
+                    "1 change is".to_owned()
+                } else {
+                    format!("{waiting} changes are")
+                };
+                hotelmate_core::notify::show_message(
+                    "HotelMate Desk closed with work waiting",
+                    &format!(
+                        "{things} kept on this computer and will be sent when HotelMate Desk \
+                         runs again."
+                    ),
+                )
+                .await;
+            }
+            Err(error) => tracing::warn!(%error, "cannot count the work waiting at quit"),
+        }
+        app.exit(0);
+    });
+}
+
 /// Shows and focuses a window (`main` or `display`) as it is. Callers that mean "the desk"
 /// go through `kiosk::show_desk`, which asks the display first while it shows.
 pub fn show(app: &tauri::AppHandle, label: &str) {

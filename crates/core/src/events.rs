@@ -157,12 +157,32 @@ pub enum ConnectionStatus {
     Offline {
         /// When the server stopped answering (RFC 3339).
         since: String,
+        /// Which part failed, for the status bar's first words ("Offline" only when it is
+        /// the network).
+        cause: OfflineCause,
         /// Why the server could not be reached, in words for staff.
         reason: String,
         /// Seconds until the desk tries again (`None`: not known).
         #[ts(type = "number | null")]
         retry_in_seconds: Option<u64>,
     },
+}
+
+/// What stops the desk from working with its server, so "Offline" is said only when it is the
+/// network (a frozen server on a working network was called "Offline", issue 36.10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum OfflineCause {
+    /// Nothing answers: the network (or the server's machine) is gone.
+    Network,
+    /// The server accepts connections but does not answer in time.
+    NotAnswering,
+    /// The server answers with errors (5xx) or with what the desk cannot read.
+    ServerTrouble,
+    /// The server asked the desk to wait (429 or 503 with `Retry-After`).
+    AskedToWait,
+    /// This desk's own part failed (its database).
+    ThisDesk,
 }
 
 /// How to sign in again after the server ended a sign-in: the form is filled in, and the edits

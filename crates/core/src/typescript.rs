@@ -22,6 +22,7 @@ pub(crate) fn generated_typescript() -> String {
         crate::api::Generation::decl(),
         SignInRequest::decl(),
         ConnectionStatus::decl(),
+        crate::events::OfflineCause::decl(),
         SignInAgain::decl(),
         DeskInfo::decl(),
         ComputerSettings::decl(),

@@ -339,8 +339,9 @@ async fn a_server_asking_to_wait_is_left_alone_until_then_and_the_desk_says_unti
         status = Some(desk.connection_status());
         let said = matches!(
             &status,
-            Some(ConnectionStatus::Offline { reason, .. })
+            Some(ConnectionStatus::Offline { reason, cause, .. })
                 if reason.starts_with("The hotel's server asked the desk to wait until ")
+                    && *cause == hotelmate_core::events::OfflineCause::AskedToWait
         );
         async move { said }
     })
@@ -396,8 +397,9 @@ async fn an_idle_desk_notices_a_frozen_server_within_15_seconds_by_its_socket() 
         || async {
             matches!(
                 desk.connection_status(),
-                ConnectionStatus::Offline { ref reason, .. }
+                ConnectionStatus::Offline { ref reason, cause, .. }
                     if reason == "The hotel's server is not answering."
+                        && cause == hotelmate_core::events::OfflineCause::NotAnswering
             )
         },
     )

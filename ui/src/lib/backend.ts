@@ -62,6 +62,7 @@ export type {
   ToastSetting,
   Conflict,
   ConnectionStatus,
+  OfflineCause,
   DeskEvent,
   FieldConflict,
   Offer,

@@ -130,6 +130,11 @@ reason: string, } | { "state": "offline",
  */
 since: string, 
 /**
+ * Which part failed, for the status bar's first words ("Offline" only when it is
+ * the network).
+ */
+cause: OfflineCause, 
+/**
  * Why the server could not be reached, in words for staff.
  */
 reason: string, 
@@ -137,6 +142,8 @@ reason: string,
  * Seconds until the desk tries again (`None`: not known).
  */
 retry_in_seconds: number | null, };
+
+export type OfflineCause = "network" | "not_answering" | "server_trouble" | "asked_to_wait" | "this_desk";
 
 export type SignInAgain = { 
 /**

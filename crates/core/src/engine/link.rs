@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use crate::api::ApiError;
-use crate::events::ConnectionStatus;
+use crate::events::{ConnectionStatus, OfflineCause};
 
 /// What the live socket is doing.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +47,7 @@ enum Http {
     },
     Failing {
         since: chrono::DateTime<chrono::Utc>,
+        cause: OfflineCause,
         reason: String,
         retry_at: Option<Instant>,
     },
@@ -78,7 +79,11 @@ impl Link {
 
     /// A request failed for a reason that may pass (network, timeout, 5xx, an answer the desk
     /// cannot read); `reason` is in plain words (see [`plain_reason`]).
-    pub(crate) fn http_failed(&mut self, reason: String, retry_in: Option<Duration>) {
+    pub(crate) fn http_failed(
+        &mut self,
+        (cause, reason): (OfflineCause, String),
+        retry_in: Option<Duration>,
+    ) {
         let since = match (&self.http, &self.lost) {
             (Http::Failing { since, .. }, _) => *since,
             (_, Some(lost)) => lost.since,
@@ -86,6 +91,7 @@ impl Link {
         };
         self.http = Http::Failing {
             since,
+            cause,
             reason,
             retry_at: retry_in.map(|d| Instant::now() + d),
         };
@@ -139,12 +145,14 @@ impl Link {
         };
         if let Http::Failing {
             since,
+            cause,
             reason,
             retry_at,
         } = &self.http
         {
             return ConnectionStatus::Offline {
                 since: since.to_rfc3339(),
+                cause: *cause,
                 reason: reason.clone(),
                 retry_in_seconds: seconds_until(retry_at),
             };
@@ -161,6 +169,11 @@ impl Link {
                 },
                 _ => ConnectionStatus::Offline {
                     since: lost.since.to_rfc3339(),
+                    cause: if lost.silent {
+                        OfflineCause::NotAnswering
+                    } else {
+                        OfflineCause::Network
+                    },
                     reason: if lost.silent {
                         NOT_ANSWERING.into()
                     } else {
@@ -198,15 +211,20 @@ impl Link {
 const NO_CONNECTION: &str = "No connection to the hotel's server.";
 const NOT_ANSWERING: &str = "The hotel's server is not answering.";
 
-/// The sentence the status bar shows for a failed request (the raw error goes to the log).
-pub(crate) fn plain_reason(error: &ApiError) -> String {
+/// What failed and the sentence the status bar shows for a failed request (the raw error goes
+/// to the log).
+pub(crate) fn plain_reason(error: &ApiError) -> (OfflineCause, String) {
     match error {
-        ApiError::Network { .. } => NO_CONNECTION.into(),
-        ApiError::Timeout { .. } => NOT_ANSWERING.into(),
-        ApiError::Server { status, .. } => {
-            format!("The hotel's server has a problem (error {status}).")
-        }
-        other => format!("The hotel's server refused a request ({}).", other.code()),
+        ApiError::Network { .. } => (OfflineCause::Network, NO_CONNECTION.into()),
+        ApiError::Timeout { .. } => (OfflineCause::NotAnswering, NOT_ANSWERING.into()),
+        ApiError::Server { status, .. } => (
+            OfflineCause::ServerTrouble,
+            format!("The hotel's server has a problem (error {status})."),
+        ),
+        other => (
+            OfflineCause::ServerTrouble,
+            format!("The hotel's server refused a request ({}).", other.code()),
+        ),
     }
 }
 
@@ -242,11 +260,13 @@ mod tests {
         let ConnectionStatus::Offline {
             reason,
             retry_in_seconds,
+            cause,
             ..
         } = link.status()
         else {
             panic!("a failing request is offline: {:?}", link.status());
         };
+        assert_eq!(cause, OfflineCause::Network);
         assert_eq!(reason, "No connection to the hotel's server.");
         assert_eq!(retry_in_seconds, Some(8));
         assert!(!reason.contains("127.0.0.1"), "no raw error in the status");
@@ -304,9 +324,16 @@ mod tests {
             retry_at: None,
             silent: true,
         });
-        let ConnectionStatus::Offline { reason, since, .. } = link.status() else {
+        let ConnectionStatus::Offline {
+            reason,
+            since,
+            cause,
+            ..
+        } = link.status()
+        else {
             panic!("{:?}", link.status());
         };
+        assert_eq!(cause, OfflineCause::NotAnswering);
         assert_eq!(reason, "The hotel's server is not answering.");
         std::thread::sleep(Duration::from_millis(5));
         link.http_ok();
@@ -327,7 +354,7 @@ mod tests {
             );
         }
         // The network goes too: offline since the live updates were first lost.
-        link.http_failed(NO_CONNECTION.into(), None);
+        link.http_failed((OfflineCause::Network, NO_CONNECTION.into()), None);
         let ConnectionStatus::Offline { since: then, .. } = link.status() else {
             panic!("{:?}", link.status());
         };

@@ -575,9 +575,12 @@ impl SyncShared {
             tracing::info!(?wait, "the server asked the desk to wait");
             self.update_link(|link| {
                 link.http_failed(
-                    format!(
-                        "The hotel's server asked the desk to wait until {}.",
-                        until.format("%H:%M")
+                    (
+                        crate::events::OfflineCause::AskedToWait,
+                        format!(
+                            "The hotel's server asked the desk to wait until {}.",
+                            until.format("%H:%M")
+                        ),
                     ),
                     Some(wait),
                 )
@@ -596,7 +599,7 @@ impl SyncShared {
     }
 
     /// As [`SyncShared::went_offline`], for a failure of this desk's or an unreadable answer.
-    fn went_offline_because(&self, reason: String) {
+    fn went_offline_because(&self, reason: (crate::events::OfflineCause, String)) {
         let failures = self.plan().round_failed();
         self.update_link(|link| link.http_failed(reason, Some(runner::retry_delay(failures))));
     }
@@ -605,17 +608,27 @@ impl SyncShared {
     /// the live socket dropped, only a probe ends the watch for the network's return (see
     /// [`Watch::SocketLost`]).
     pub(crate) fn came_online(&self) {
-        {
+        let waiting = {
             let mut plan = self.plan();
             // A round in which something failed keeps its backoff, whatever else answered in it
-            // (else one area's 500 beside another's answers would be retried at once, forever).
-            if plan.failed_round != Some(plan.round) {
+            // (else one area's 500 beside another's answers would be retried at once, forever);
+            // but when what failed was reaching the server at all, an answer from it (a guest
+            // reply sent, say) means it is back: the queue goes now, not at its backoff (a
+            // queued edit waited ~21 s under "Connected · 1 waiting", issue 36.10).
+            let unreachable = plan.watch != Watch::Answering;
+            let waiting = plan.retry_at.is_some_and(|at| at > Instant::now());
+            let reset = plan.failed_round != Some(plan.round) || unreachable;
+            if reset {
                 plan.failures = 0;
                 plan.retry_at = None;
             }
             if plan.watch == Watch::Unreachable {
                 plan.watch = Watch::Answering;
             }
+            reset && waiting && unreachable
+        };
+        if waiting {
+            self.kick();
         }
         if self.update_link(Link::http_ok) {
             if let Some(socket) = lock(&self.socket).as_ref() {
@@ -911,14 +924,18 @@ fn handle_error(shared: &SyncShared, err: SyncError) -> Stop {
         }
         SyncError::Malformed { resource, detail } => {
             tracing::warn!(resource, %detail, "the server sent something the desk cannot read");
-            shared.went_offline_because(format!(
-                "The hotel's server sent {resource} this desk cannot read; trying again."
+            shared.went_offline_because((
+                crate::events::OfflineCause::ServerTrouble,
+                format!("The hotel's server sent {resource} this desk cannot read; trying again."),
             ));
             Stop::Offline
         }
         SyncError::Store(err) => {
             tracing::error!(error = %err, "the desk's database failed during sync");
-            shared.went_offline_because(format!("This desk's database failed: {err}."));
+            shared.went_offline_because((
+                crate::events::OfflineCause::ThisDesk,
+                format!("This desk's database failed: {err}."),
+            ));
             Stop::Offline
         }
     }

@@ -139,6 +139,7 @@ mod tests {
                 .send(DeskEvent::Connection {
                     status: ConnectionStatus::Offline {
                         since: "2026-11-24T08:00:00Z".into(),
+                        cause: crate::events::OfflineCause::Network,
                         reason: "no network".into(),
                         retry_in_seconds: None,
                     },
