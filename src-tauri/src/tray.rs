@@ -8,12 +8,83 @@ use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Wry};
 
-/// The menu lines that change.
+/// The menu lines that change, and what the icon shows.
 pub struct TrayItems {
     status: MenuItem<Wry>,
     pending: MenuItem<Wry>,
     unread: MenuItem<Wry>,
     clock: MenuItem<Wry>,
+    look: std::sync::Mutex<Look>,
+}
+
+/// What the tray's icon tells at a glance (it looked the same in every state, issue 36.10):
+/// a dot in its corner, red for unread guest messages, grey while the server cannot be
+/// worked with, amber while work waits to be sent; none when all is well.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Look {
+    unread: bool,
+    out: bool,
+    waiting: bool,
+}
+
+impl Look {
+    fn dot(self) -> Option<[u8; 4]> {
+        if self.unread {
+            Some([0xc0, 0x39, 0x2b, 0xff])
+        } else if self.out {
+            Some([0x80, 0x88, 0x90, 0xff])
+        } else if self.waiting {
+            Some([0xe0, 0x9a, 0x1a, 0xff])
+        } else {
+            None
+        }
+    }
+}
+
+/// `rgba` (`width` × `height`) with a dot of `color` in its lower right corner, ringed in
+/// white so it shows on any panel.
+fn with_dot(rgba: &[u8], width: u32, height: u32, color: [u8; 4]) -> Vec<u8> {
+    let mut out = rgba.to_vec();
+    let radius = f64::from(width.min(height)) * 0.2;
+    let (cx, cy) = (
+        f64::from(width) - radius - 1.0,
+        f64::from(height) - radius - 1.0,
+    );
+    for y in 0..height {
+        for x in 0..width {
+            let distance = (f64::from(x) + 0.5 - cx).hypot(f64::from(y) + 0.5 - cy);
+            let paint = if distance <= radius {
+                color
+            } else if distance <= radius + 1.5 {
+                [0xff, 0xff, 0xff, 0xff]
+            } else {
+                continue;
+            };
+            let at = ((y * width + x) * 4) as usize;
+            if let Some(pixel) = out.get_mut(at..at + 4) {
+                pixel.copy_from_slice(&paint);
+            }
+        }
+    }
+    out
+}
+
+/// Shows `look` on the tray's icon.
+fn show_look(app: &AppHandle, look: Look) {
+    let (Some(tray), Some(icon)) = (app.tray_by_id("desk"), app.default_window_icon()) else {
+        return;
+    };
+    let image = match look.dot() {
+        Some(color) => tauri::image::Image::new_owned(
+            with_dot(icon.rgba(), icon.width(), icon.height(), color),
+            icon.width(),
+            icon.height(),
+        ),
+        None => icon.clone().to_owned(),
+    };
+    if let Err(error) = tray.set_icon(Some(image)) {
+        tracing::debug!(%error, "cannot update the tray's icon");
+    }
 }
 
 pub fn install(app: &AppHandle) -> tauri::Result<()> {
@@ -70,6 +141,7 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
         pending,
         unread,
         clock,
+        look: std::sync::Mutex::new(Look::default()),
     });
     Ok(())
 }
@@ -155,6 +227,26 @@ pub fn update(app: &AppHandle, event: &DeskEvent) {
     if let Err(error) = result {
         tracing::debug!(%error, "cannot update the tray");
     }
+    let changed = {
+        let mut look = items
+            .look
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let before = *look;
+        match event {
+            DeskEvent::Connection { status } => {
+                look.out = matches!(status, ConnectionStatus::Offline { .. });
+            }
+            DeskEvent::ChatChanged { unread_total, .. } => look.unread = *unread_total > 0,
+            DeskEvent::Outbox { summary } => look.waiting = summary.pending > 0,
+            DeskEvent::SessionChanged { session: None } => *look = Look::default(),
+            _ => {}
+        }
+        (*look != before).then_some(*look)
+    };
+    if let Some(look) = changed {
+        show_look(app, look);
+    }
 }
 
 const NO_UNREAD: &str = "No unread guest messages";
@@ -196,5 +288,47 @@ fn status_line(status: &ConnectionStatus) -> String {
         ConnectionStatus::LiveReconnecting { .. } => "Connected · live updates reconnecting".into(),
         ConnectionStatus::LiveOff { .. } => "Connected · no live updates".into(),
         ConnectionStatus::Offline { reason, .. } => format!("Offline: {reason}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 36.10: the tray icon looked the same unread, waiting and offline.
+    #[test]
+    fn each_state_has_its_own_dot_and_all_well_has_none() {
+        assert_eq!(Look::default().dot(), None);
+        let unread = Look {
+            unread: true,
+            out: true,
+            waiting: true,
+        };
+        let out = Look {
+            out: true,
+            waiting: true,
+            ..Look::default()
+        };
+        let waiting = Look {
+            waiting: true,
+            ..Look::default()
+        };
+        let dots = [unread.dot(), out.dot(), waiting.dot()];
+        assert!(dots.iter().all(Option::is_some));
+        assert_ne!(dots[0], dots[1]);
+        assert_ne!(dots[1], dots[2]);
+        assert_ne!(dots[0], dots[2]);
+    }
+
+    #[test]
+    fn the_dot_is_painted_in_the_corner_and_the_rest_is_left() {
+        let (w, h) = (32, 32);
+        let icon = vec![10u8; (w * h * 4) as usize];
+        let red = [0xc0, 0x39, 0x2b, 0xff];
+        let painted = with_dot(&icon, w, h, red);
+        let pixel = |x: u32, y: u32| &painted[((y * w + x) * 4) as usize..][..4];
+        assert_eq!(pixel(25, 25), red, "the corner has the dot");
+        assert_eq!(pixel(4, 4), [10, 10, 10, 10], "the rest is the icon");
+        assert_eq!(painted.len(), icon.len());
     }
 }

@@ -1063,14 +1063,6 @@ fn tell_colleagues_changes(
     }
     let id_of = |row: &crate::engine::store::Row| row.get("id").and_then(serde_json::Value::as_i64);
     let server = shared.client.base().host();
-    let seen = |value: Option<&serde_json::Value>| value.map(|v| as_seen(v, &server));
-    let pictures_differ = |old: &crate::engine::store::Row, new: &crate::engine::store::Row| {
-        spec.image_fields
-            .iter()
-            .copied()
-            .chain(spec.children.map(|children| children.list_key))
-            .any(|field| seen(old.get(field)) != seen(new.get(field)))
-    };
     let changes = replaced
         .added
         .iter()
@@ -1079,23 +1071,7 @@ fn tell_colleagues_changes(
             replaced
                 .updated
                 .iter()
-                .filter(|(old, new)| {
-                    let own_fields = |row: &crate::engine::store::Row| {
-                        row.iter()
-                            .filter(|(k, _)| !spec.copies.contains(&k.as_str()))
-                            .map(|(k, v)| (k.clone(), as_seen(v, &server)))
-                            .collect::<crate::engine::store::Row>()
-                    };
-                    own_fields(old) != own_fields(new)
-                })
-                .map(|(old, new)| {
-                    let action = if pictures_differ(old, new) {
-                        "images_changed"
-                    } else {
-                        "changed"
-                    };
-                    (action, new)
-                }),
+                .filter_map(|(old, new)| Some((change_of(spec, &server, old, new)?, new))),
         )
         .chain(replaced.removed.iter().map(|row| ("removed", row)));
     for (action, row) in changes {
@@ -1110,6 +1086,44 @@ fn tell_colleagues_changes(
             title: (spec.title)(row),
         });
     }
+}
+
+/// How `new` differs from `old` as a person sees the row: `images_changed` when its pictures
+/// differ, `changed` when anything else does, `None` when nothing a person sees changed.
+/// Nothing, null and an empty list look the same (a new gallery's create answer has no photo
+/// list, the list read a minute later an empty one: the desk told its own new gallery as
+/// "photos added, removed or moved", issue 36.10).
+fn change_of(
+    spec: &spec::ResourceSpec,
+    server: &str,
+    old: &crate::engine::store::Row,
+    new: &crate::engine::store::Row,
+) -> Option<&'static str> {
+    let seen = |value: Option<&serde_json::Value>| {
+        value
+            .filter(|v| !v.is_null() && v.as_array().is_none_or(|items| !items.is_empty()))
+            .map(|v| as_seen(v, server))
+    };
+    let own_fields = |row: &crate::engine::store::Row| {
+        row.iter()
+            .filter(|(k, _)| !spec.copies.contains(&k.as_str()))
+            .filter_map(|(k, v)| Some((k.clone(), seen(Some(v))?)))
+            .collect::<crate::engine::store::Row>()
+    };
+    if own_fields(old) == own_fields(new) {
+        return None;
+    }
+    let pictures_differ = spec
+        .image_fields
+        .iter()
+        .copied()
+        .chain(spec.children.map(|children| children.list_key))
+        .any(|field| seen(old.get(field)) != seen(new.get(field)));
+    Some(if pictures_differ {
+        "images_changed"
+    } else {
+        "changed"
+    })
 }
 
 /// A value as a person sees it: an address on the desk's own server (`server_host`) without
@@ -1212,8 +1226,34 @@ async fn reconcile_all(
 
 #[cfg(test)]
 mod tests {
-    use super::as_seen;
+    use super::{as_seen, change_of};
     use serde_json::json;
+
+    fn row(value: serde_json::Value) -> crate::engine::store::Row {
+        serde_json::from_value(value).unwrap()
+    }
+
+    /// Issue 36.10: the person's own new empty gallery was told a minute later as "photos
+    /// added, removed or moved": its create answer had no photo list, the list read later an
+    /// empty one. Tried: no list against an empty one, null against absent, and real changes.
+    #[test]
+    fn no_list_and_an_empty_list_are_the_same_to_a_person() {
+        let spec = &crate::features::galleries::spec::SPEC;
+        let created = row(json!({"id": 9, "name": "Winter garden", "description": null}));
+        let read = row(json!({"id": 9, "name": "Winter garden", "images": []}));
+        assert_eq!(change_of(spec, "127.0.0.1", &created, &read), None);
+        let photo = row(json!({"id": 9, "name": "Winter garden",
+                               "images": [{"id": 1, "url": "http://127.0.0.1/media/1.jpg"}]}));
+        assert_eq!(
+            change_of(spec, "127.0.0.1", &read, &photo),
+            Some("images_changed")
+        );
+        let renamed = row(json!({"id": 9, "name": "Orangery", "images": []}));
+        assert_eq!(
+            change_of(spec, "127.0.0.1", &read, &renamed),
+            Some("changed")
+        );
+    }
 
     #[test]
     fn a_picture_on_the_desks_server_is_the_same_picture_on_another_port() {
