@@ -84,7 +84,9 @@ class GalleryUploads {
   }
 
   /** The batch counted from what the gallery shows: every photo on its way is in the total,
-   *  also ones queued before this batch (after a restart, or an earlier batch still waiting). */
+   *  also ones queued before this batch (after a restart, or an earlier batch still waiting).
+   *  A file that could not be prepared is not on its way: it is counted apart, as needing the
+   *  person's attention (it was counted in "1 of 3 uploaded" before, issue 36.10). */
   status(gallery: GalleryView): BatchStatus | null {
     const key = pictures.keyOf("galleries", gallery.id);
     const batch = this.batches[key];
@@ -98,7 +100,7 @@ class GalleryUploads {
     const failed = local.length - preparing;
     return {
       uploaded,
-      total: uploaded + moving + refused + preparing + failed,
+      total: uploaded + moving + refused + preparing,
       failed,
       refused,
       running: preparing > 0 || moving > 0,
