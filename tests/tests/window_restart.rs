@@ -215,6 +215,8 @@ async fn window_a_desk_killed_with_edits_queued_restarts_offline_and_sends_each_
             .is_err()
     })
     .await;
+    // Issue 36.10: work that waited through the outage and the restart says it has gone.
+    wait_for_text(&app, "[data-testid=sent-count]", "2 changes sent").await;
     wait_for_text(&app, "[data-testid=connection-state]", "Connected").await;
     assert_eq!(
         on_server(&server, created).await.len(),
