@@ -85,6 +85,7 @@ fn main() {
                 tracing::warn!(%error, "no tray icon");
             }
             events::forward(handle.clone(), app.state::<Desk>().subscribe());
+            updates::look_daily(handle.clone());
             if let Some(listener) = instance {
                 single::listen(listener, handle.clone());
             }

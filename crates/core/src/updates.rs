@@ -32,6 +32,43 @@ pub struct UpdateSettings {
     pub locked: bool,
     /// The desk has a key to verify updates with (without one it never checks).
     pub verifiable: bool,
+    /// When this computer looks by itself, once a day ("14:37", its own time); `None` when it
+    /// does not look (no feed or no key).
+    pub daily_at: Option<String>,
+}
+
+/// How many seconds a day has: this computer's daily look falls on one of them.
+pub const SECONDS_A_DAY: u32 = 24 * 60 * 60;
+
+/// The second of the day this computer looks for updates, from a random number it keeps: spread
+/// evenly over the day across a fleet (never every desk at 09:00:00), the same every day for
+/// one computer.
+pub fn daily_second(kept: u64) -> u32 {
+    // A u64 modulo a day's seconds always fits a u32.
+    u32::try_from(kept % u64::from(SECONDS_A_DAY)).unwrap_or(0)
+}
+
+/// The first moment after `now` that falls on `second` of a day in `now`'s time zone (today if
+/// it is still to come, else tomorrow; a day a clock change skipped it looks an hour later).
+pub fn next_daily_look<Tz: chrono::TimeZone>(
+    now: &chrono::DateTime<Tz>,
+    second: u32,
+) -> chrono::DateTime<Tz> {
+    let zone = now.timezone();
+    let time = chrono::NaiveTime::from_num_seconds_from_midnight_opt(second % SECONDS_A_DAY, 0)
+        .unwrap_or(chrono::NaiveTime::MIN);
+    let mut day = now.date_naive();
+    loop {
+        let at = day.and_time(time);
+        let local = zone.from_local_datetime(&at).earliest().or_else(|| {
+            zone.from_local_datetime(&(at + chrono::Duration::hours(1)))
+                .earliest()
+        });
+        if let Some(local) = local.filter(|local| local > now) {
+            return local;
+        }
+        day = day.succ_opt().unwrap_or(day);
+    }
 }
 
 /// What the About box says about updates.
@@ -252,6 +289,36 @@ mod tests {
             ..allowed
         };
         assert_eq!(root.ask_it("0.2.0", file), None);
+    }
+
+    /// Issue 35.4: the daily look falls on this computer's own second of the day, today when
+    /// it is still to come, else tomorrow, whatever the time zone.
+    #[test]
+    fn the_daily_look_is_today_if_still_to_come_else_tomorrow() {
+        use chrono::TimeZone;
+        let slot = daily_second(14 * 3600 + 37 * 60 + 5 + u64::from(SECONDS_A_DAY) * 99);
+        assert_eq!(slot, 14 * 3600 + 37 * 60 + 5);
+        let morning = chrono::Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
+        assert_eq!(
+            next_daily_look(&morning, slot),
+            chrono::Utc
+                .with_ymd_and_hms(2026, 11, 25, 14, 37, 5)
+                .unwrap()
+        );
+        let evening = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 25, 20, 0, 0)
+            .unwrap();
+        assert_eq!(
+            next_daily_look(&evening, slot),
+            chrono::Utc
+                .with_ymd_and_hms(2026, 11, 26, 14, 37, 5)
+                .unwrap()
+        );
+        // Exactly at the slot: the next one is a day later, never the same moment twice.
+        let at = next_daily_look(&morning, slot);
+        assert_eq!(next_daily_look(&at, slot) - at, chrono::Duration::days(1));
+        // Two computers with different kept numbers look at different moments.
+        assert_ne!(daily_second(7), daily_second(86_407 + 3));
     }
 
     #[test]

@@ -517,7 +517,12 @@ locked: boolean,
 /**
  * The desk has a key to verify updates with (without one it never checks).
  */
-verifiable: boolean, };
+verifiable: boolean, 
+/**
+ * When this computer looks by itself, once a day ("14:37", its own time); `None` when it
+ * does not look (no feed or no key).
+ */
+daily_at: string | null, };
 
 export type UpdateStatus = { "state": "off", 
 /**

@@ -128,6 +128,7 @@ impl Desk {
 }
 
 const UPDATE_FEED: &str = "update_feed";
+const UPDATE_SLOT: &str = "update_daily_slot";
 
 impl Desk {
     /// Where this desk's updates come from: IT's feed when locked, else the person's, else IT's;
@@ -163,11 +164,42 @@ impl Desk {
     /// The update settings as the About box shows them.
     pub fn update_settings(&self) -> crate::updates::UpdateSettings {
         let source = self.update_source();
+        let looks = source.feed.is_some() && source.pubkey.is_some();
+        let daily_at = match self.daily_update_second() {
+            Ok(second) if looks => Some(
+                crate::updates::next_daily_look(&chrono::Local::now(), second)
+                    .format("%H:%M")
+                    .to_string(),
+            ),
+            Ok(_) => None,
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot read when this desk looks for updates");
+                None
+            }
+        };
         crate::updates::UpdateSettings {
             feed: source.feed.map(|url| url.to_string()),
             locked: self.inner.options.system.update_feed_locked,
             verifiable: source.pubkey.is_some(),
+            daily_at,
         }
+    }
+
+    /// The second of the day this computer looks for updates by itself: drawn at random the
+    /// first time and kept, so a fleet's desks spread over the day.
+    pub fn daily_update_second(&self) -> Result<u32, DeskError> {
+        let store = &self.inner.cx.store;
+        let kept = store.preference(UPDATE_SLOT)?;
+        if let Some(number) = kept.as_deref().and_then(|kept| kept.parse::<u64>().ok()) {
+            return Ok(crate::updates::daily_second(number));
+        }
+        if let Some(damaged) = kept {
+            // Only a random number, nobody's work: a new one is drawn (and said in the log).
+            tracing::warn!(%damaged, "the kept update time was damaged; drawing a new one");
+        }
+        let drawn = rand::random::<u64>();
+        store.set_preference(UPDATE_SLOT, &drawn.to_string())?;
+        Ok(crate::updates::daily_second(drawn))
     }
 
     /// Sets this person's update feed (`None` or blank: IT's, if any). Refused when IT locked
