@@ -310,6 +310,8 @@ pub enum DeskEvent {
         message_id: i64,
         /// The guest's room number.
         room_number: String,
+        /// The guest's name, when the desk knows it (as the server wrote it).
+        guest_name: Option<String>,
         /// What the guest wrote.
         text: String,
         /// Further new messages of the same thread that arrived with it.

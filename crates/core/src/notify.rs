@@ -58,11 +58,13 @@ pub(crate) fn toast_for(event: &DeskEvent, resources: Resources) -> Option<Toast
     if let DeskEvent::GuestMessage {
         conversation_id,
         room_number,
+        guest_name,
         text,
         earlier,
         ..
     } = event
     {
+        let who = guest_title(room_number, guest_name.as_deref());
         let mut body: String = text.chars().take(GUEST_TEXT_CHARS).collect();
         if text.chars().count() > GUEST_TEXT_CHARS {
             body.push('…');
@@ -71,9 +73,9 @@ pub(crate) fn toast_for(event: &DeskEvent, resources: Resources) -> Option<Toast
         return Some(Toast {
             category: ResourceKind::Conversations,
             summary: if count > 1 {
-                format!("Room {room_number}: {count} new messages")
+                format!("{who}: {count} new messages")
             } else {
-                format!("Room {room_number}")
+                who
             },
             body,
             open_thread: Some(*conversation_id),
@@ -98,6 +100,17 @@ pub(crate) fn toast_for(event: &DeskEvent, resources: Resources) -> Option<Toast
         open_thread: None,
         count: 1,
     })
+}
+
+/// Who wrote, as a guest's toast is titled: "Room 310 · Mary Byrne", or "Room 310" when the
+/// desk does not know the guest's name. Both are outside text, so both go through `reveal` (a
+/// right-to-left override in a name never disguises the toast).
+fn guest_title(room_number: &str, guest_name: Option<&str>) -> String {
+    let room = crate::rules::text::reveal(room_number);
+    match guest_name.map(str::trim).filter(|name| !name.is_empty()) {
+        Some(name) => format!("Room {room} · {}", crate::rules::text::reveal(name)),
+        None => format!("Room {room}"),
+    }
 }
 
 /// The toasts of a burst: guests' messages as one, colleagues' changes as another.
@@ -419,9 +432,40 @@ mod tests {
             conversation_id,
             message_id: id,
             room_number: "101".into(),
+            guest_name: None,
             text: text.into(),
             earlier: 0,
         }
+    }
+
+    /// Issue 36.9: a guest's toast names the room and the guest, their name made visible.
+    #[test]
+    fn a_guests_toast_is_titled_with_the_room_and_the_guests_name_when_known() {
+        let named = |name: Option<&str>, earlier: u32| DeskEvent::GuestMessage {
+            conversation_id: 5,
+            message_id: 9,
+            room_number: "310".into(),
+            guest_name: name.map(str::to_owned),
+            text: "Towels?".into(),
+            earlier,
+        };
+        let title = |event: DeskEvent| toast_for(&event, resources::ALL).unwrap().summary;
+        assert_eq!(title(named(Some("Mary Byrne"), 0)), "Room 310 · Mary Byrne");
+        assert_eq!(
+            title(named(Some("Mary Byrne"), 2)),
+            "Room 310 · Mary Byrne: 3 new messages"
+        );
+        assert_eq!(title(named(None, 0)), "Room 310");
+        assert_eq!(
+            title(named(Some("  "), 0)),
+            "Room 310",
+            "a blank name is no name"
+        );
+        assert_eq!(
+            title(named(Some("Mary \u{202E}gnp.exe"), 0)),
+            "Room 310 · Mary [U+202E]gnp.exe",
+            "a disguise in a name is shown"
+        );
     }
 
     #[test]

@@ -926,3 +926,179 @@ async fn on_a_2026_server_a_guest_in_a_room_without_a_booking_is_heard_by_readin
     desk.shutdown().await;
     server.shutdown().await;
 }
+
+/// Adds `count` conversations to the demo hotel kept in `data_dir`, each with one unread guest
+/// message (the newest has the highest room number), then starts the sandbox on it. Guests'
+/// conversations come from the hotel's rooms, not from an API the desk or a guest calls, so they
+/// are written into the sandbox's own database while it is stopped.
+async fn busy_hotel(data_dir: &std::path::Path, count: usize) -> SandboxHandle {
+    let config = || hotelmate_sandbox::SandboxConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: Some(data_dir.to_path_buf()),
+        simulator: false,
+        generation: Generation::Classic,
+    };
+    // The first start seeds the demo hotel (its staff, rooms and five conversations).
+    Sandbox::start_with(config())
+        .await
+        .unwrap()
+        .shutdown()
+        .await;
+    let mut db = rusqlite::Connection::open(data_dir.join("sandbox.sqlite3")).unwrap();
+    db.busy_timeout(Duration::from_secs(5)).unwrap();
+    let tx = db.transaction().unwrap();
+    let now = chrono::Utc::now();
+    for n in 0..count {
+        let room = 1000 + i64::try_from(n).unwrap();
+        let at = (now - chrono::Duration::seconds(i64::try_from(count - n).unwrap()))
+            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        tx.execute(
+            "INSERT INTO rooms (hotel_id, room_number) VALUES (1, ?1)",
+            [room],
+        )
+        .unwrap();
+        let room_id = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO guests (room_id, first_name, last_name) VALUES (?1, 'Guest', ?2)",
+            rusqlite::params![room_id, format!("of room {room}")],
+        )
+        .unwrap();
+        tx.execute(
+            "INSERT INTO conversations (hotel_id, room_id, has_unread, created_at, updated_at)
+             VALUES (1, ?1, 1, ?2, ?2)",
+            rusqlite::params![room_id, at],
+        )
+        .unwrap();
+        let conversation_id = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO messages (conversation_id, sender_type, message, timestamp, status,
+                read_by_staff, delivered_at)
+             VALUES (?1, 'guest', ?2, ?3, 'delivered', 0, ?3)",
+            rusqlite::params![
+                conversation_id,
+                format!("Could room {room} have more towels?"),
+                at
+            ],
+        )
+        .unwrap();
+    }
+    // The sandbox looks each conversation's guest and last message up by these.
+    tx.execute_batch(
+        "CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages (conversation_id);
+         CREATE INDEX IF NOT EXISTS guests_by_room ON guests (room_id);
+         CREATE INDEX IF NOT EXISTS bookings_by_room ON bookings (room_id);",
+    )
+    .unwrap();
+    tx.commit().unwrap();
+    drop(db);
+    Sandbox::start_with(config()).await.unwrap()
+}
+
+/// The conversations whose messages the server was asked for, each with how many times.
+fn threads_read(server: &SandboxHandle) -> std::collections::BTreeMap<i64, u64> {
+    server
+        .request_counts()
+        .into_iter()
+        .filter_map(|(line, n)| {
+            let id = line
+                .strip_prefix("GET /api/chat/killarney/conversations/")?
+                .strip_suffix("/messages/")?
+                .parse()
+                .ok()?;
+            Some((id, n))
+        })
+        .collect()
+}
+
+/// Issue 36.4: a hotel with thousands of conversations, each with an unread guest message the
+/// desk has never read (here 2,000 beside the demo hotel's five), is not read all at once: in
+/// the background the desk reads at most `BACKGROUND_READS_PER_MINUTE` threads a minute, the
+/// newest unread first, while a thread the person opens is read at once, and every conversation
+/// still counts in the unread badge.
+#[tokio::test(flavor = "multi_thread")]
+async fn thousands_of_unread_conversations_are_read_at_a_bounded_pace_and_an_opened_one_at_once() {
+    const SEEDED: usize = 2_000;
+    /// How long the pace is watched after the first background read: well within the minute
+    /// it counts over, and long enough for a desk reading every thread to read hundreds.
+    const WATCHED: Duration = Duration::from_secs(10);
+    let pace = hotelmate_core::features::chat::BACKGROUND_READS_PER_MINUTE;
+    let data = tempfile::tempdir().unwrap();
+    let server = busy_hotel(data.path(), SEEDED).await;
+    let home = Home::new("chat-busy-hotel");
+    let desk = home.open();
+    sign_in(&desk, &server, server.addr(), "anna.byrne").await;
+    eventually("every conversation is listed", WAIT, || async {
+        desk.messages()
+            .conversations(ConversationFilter::All, "")
+            .unwrap()
+            .conversations
+            .len()
+            > SEEDED
+    })
+    .await;
+    let list = desk
+        .messages()
+        .conversations(ConversationFilter::All, "")
+        .unwrap();
+    assert!(
+        list.unread_total as usize > SEEDED,
+        "every unread conversation counts before it is read: {}",
+        list.unread_total
+    );
+    eventually("the background reads begin", WAIT, || async {
+        !threads_read(&server).is_empty()
+    })
+    .await;
+    let started = std::time::Instant::now();
+    while started.elapsed() < WATCHED {
+        let read = threads_read(&server).values().sum::<u64>();
+        assert!(
+            read <= pace as u64,
+            "{read} thread reads within {:?}: at most {pace} a minute",
+            started.elapsed()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    eventually("a minute's worth of threads is read", WAIT, || async {
+        threads_read(&server).values().sum::<u64>() == pace as u64
+    })
+    .await;
+    // Unread first, newest first: the list's top, the seeded conversations with the highest ids.
+    let newest: Vec<i64> = list
+        .conversations
+        .iter()
+        .take(pace)
+        .map(|c| c.conversation_id)
+        .collect();
+    let read: Vec<i64> = threads_read(&server).into_keys().collect();
+    let mut expected = newest.clone();
+    expected.sort_unstable();
+    assert_eq!(read, expected, "the newest unread conversations first");
+
+    // The person opens the oldest seeded conversation, which the pace has not reached: it is
+    // read at once.
+    let oldest = list
+        .conversations
+        .iter()
+        .find(|c| c.room_number == "1000")
+        .unwrap()
+        .conversation_id;
+    assert!(!read.contains(&oldest));
+    let opened = desk.messages().thread(oldest, 50).await.unwrap();
+    assert_eq!(
+        shown(&opened)
+            .into_iter()
+            .map(|(text, _)| text)
+            .collect::<Vec<_>>(),
+        ["Could room 1000 have more towels?"],
+        "its message shows at once"
+    );
+    assert_eq!(threads_read(&server).get(&oldest), Some(&1));
+    assert_eq!(
+        threads_read(&server).values().sum::<u64>(),
+        pace as u64 + 1,
+        "opening it read it alone, not the rest"
+    );
+    desk.shutdown().await;
+    server.shutdown().await;
+}

@@ -363,6 +363,10 @@ message_id: number,
  */
 room_number: string, 
 /**
+ * The guest's name, when the desk knows it (as the server wrote it).
+ */
+guest_name: string | null, 
+/**
  * What the guest wrote.
  */
 text: string, 

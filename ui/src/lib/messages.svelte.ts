@@ -1,8 +1,8 @@
 // The Messages screen's state: the conversation list and the open thread as the core has them
 // (read again whenever the core says the chat changed; only the newest read is shown, so a stale
-// answer never overwrites a newer one), which thread is visible in a focused window (the only
-// thing that marks messages read), drafts, upload progress per waiting message, and the chime
-// for a guest.
+// answer never overwrites a newer one), which thread is shown in a focused window (the only
+// thing that marks messages read: a thread the person chose, once what it says is on screen),
+// drafts, upload progress per waiting message, and the chime for a guest.
 import { withProgress } from "./progress";
 import { Newest } from "./newest";
 import { backend, type DeskEvent, type ConversationFilter, type ConversationList, type ThreadView, type UiError, asUiError } from "./backend";
@@ -28,7 +28,8 @@ class MessagesState {
   listError = $state<UiError | null>(null);
   /** Unread guest messages in every conversation: the nav badge and the window title. */
   unreadTotal = $state(0);
-  /** The conversation chosen on the left. */
+  /** The conversation the person chose on the left (or by clicking its notification); none
+   *  when the screen opens. */
   openId = $state<number | null>(null);
   /** The open conversation's thread, once read (never another conversation's). */
   thread = $state<ThreadView | null>(null);
@@ -58,6 +59,9 @@ class MessagesState {
   #threadReads = new Newest();
   #listReading = false;
   #listAgain = false;
+  /** The reads of the open thread under way (one at a time), and whether one more is wanted. */
+  #threadReading: Promise<boolean> | null = null;
+  #threadAgain = false;
   #chimedAt = 0;
   #chimed = new Set<number>();
 
@@ -139,35 +143,75 @@ class MessagesState {
   /** Shows a conversation (null: none), from its newest messages. */
   async open(conversationId: number | null): Promise<void> {
     if (conversationId === this.openId) return;
-    this.#threadReads.drop();
+    this.#close();
     this.openId = conversationId;
-    this.thread = null;
-    this.threadError = null;
-    this.loadingOlder = false;
-    this.#limit = THREAD_PAGE;
     this.syncViewing();
     await this.reloadThread();
   }
 
-  /** Reads the open thread again; false if that failed. */
-  async reloadThread(): Promise<boolean> {
+  /** No conversation open (what was read of it is dropped; its draft stays). */
+  #close(): void {
+    this.#threadReads.drop();
+    this.openId = null;
+    this.thread = null;
+    this.threadError = null;
+    this.loadingOlder = false;
+    this.#limit = THREAD_PAGE;
+  }
+
+  /** Reads the open thread again, one read at a time and one more after it for whatever
+   *  changed meanwhile, as the list is: a read that a newer one made stale shows nothing, so
+   *  reads overtaking each other while the chat changes several times a second (a busy hotel)
+   *  would show "Reading the conversation…" for as long as that lasts. False if the last read
+   *  failed. */
+  reloadThread(): Promise<boolean> {
+    if (this.#threadReading) {
+      this.#threadAgain = true;
+      return this.#threadReading;
+    }
+    this.#threadReading = this.#readThreadUntilQuiet();
+    return this.#threadReading;
+  }
+
+  async #readThreadUntilQuiet(): Promise<boolean> {
+    try {
+      let read: boolean;
+      do {
+        this.#threadAgain = false;
+        read = await this.#readThread();
+      } while (this.#threadAgain && this.#active);
+      return read;
+    } finally {
+      // In the same step as the last check, so a reload asked for after it starts a new read.
+      this.#threadReading = null;
+    }
+  }
+
+  async #readThread(): Promise<boolean> {
     const id = this.openId;
     if (id === null || !this.#active) return true;
     const answer = await this.#threadReads.ask(() => backend.chatThread(id, this.#limit));
-    // A newer read is under way and will show the thread.
+    // Another conversation was opened, or an action answered with a newer thread.
     if (answer.stale) return true;
     if (answer.error) {
       this.threadError = answer.error;
       return false;
     }
-    this.thread = answer.value;
-    this.threadError = null;
+    this.#show(answer.value);
     return true;
+  }
+
+  /** Shows the open thread as the core has it; once it is on screen it may be read. */
+  #show(thread: ThreadView): void {
+    this.thread = thread;
+    this.threadError = null;
+    this.syncViewing();
   }
 
   /** Reads a page of older messages into the open thread (scrolled to its top). */
   async loadOlder(): Promise<void> {
-    if (!this.thread?.has_older || this.loadingOlder) return;
+    // A thread never read here has nothing older to read until the server answers.
+    if (!this.thread?.has_older || neverRead(this.thread) || this.loadingOlder) return;
     const id = this.openId;
     const before = this.#limit;
     // Set first, so a reload meanwhile (a new message) keeps the older ones too.
@@ -199,8 +243,7 @@ class MessagesState {
       // count shown rather than drop the older ones (the view would jump).
       await this.reloadThread();
     } else {
-      this.thread = thread;
-      this.threadError = null;
+      this.#show(thread);
     }
   }
 
@@ -233,17 +276,23 @@ class MessagesState {
     return this.#act(() => backend.chatDiscard(-messageId));
   }
 
-  /** The Messages screen came up or went away. */
+  /** The Messages screen came up or went away. Leaving it closes the conversation, so the
+   *  screen always opens on the list with none chosen: opening the screen marks nothing read
+   *  (issue 36.9); the person's choice does. A draft stays with its conversation. */
   setOnScreen(shown: boolean): void {
     this.#onScreen = shown;
+    if (!shown) this.#close();
     this.syncViewing();
   }
 
-  /** Tells the core which thread is visible in a focused window, when that changed: it marks
-   *  that one read while so, and nothing else does. */
+  /** Tells the core which thread is in front of the person, when that changed: chosen, its
+   *  messages on screen (not a thread this desk has never read), in a focused, visible window.
+   *  The core marks that one read while so, and nothing else does. */
   syncViewing(focused = document.hasFocus()): void {
     const visible = this.#active && this.#onScreen && focused && document.visibilityState === "visible";
-    const id = visible ? this.openId : null;
+    const thread = this.thread;
+    const shown = thread !== null && thread.conversation_id === this.openId && !neverRead(thread);
+    const id = visible && shown ? this.openId : null;
     if (id === this.#viewing) return;
     this.#viewing = id;
     this.#viewingSent = this.#viewingSent
@@ -269,6 +318,12 @@ class MessagesState {
         break;
       case "upload_progress":
         if (event.resource === "conversations") this.uploadProgress(event.id, event.sent, event.total);
+        break;
+      case "connection":
+        // The server answers again: a thread it could not be read from is read now.
+        if (event.status.state !== "offline" && event.status.state !== "unknown" && this.thread && neverRead(this.thread)) {
+          void this.reloadThread();
+        }
         break;
     }
   }
@@ -314,6 +369,12 @@ class MessagesState {
 }
 
 export const messages = new MessagesState();
+
+/** A thread this desk has never read from the server (it was unreachable): none of its messages
+ *  are here, though the server has some. My replies written meanwhile may be. */
+export function neverRead(thread: ThreadView): boolean {
+  return thread.has_older && !thread.messages.some((message) => message.id > 0);
+}
 
 /** Why a file cannot be attached, naming it (null: it can). */
 export function attachmentProblem(file: File): string | null {

@@ -87,7 +87,8 @@ impl Messages<'_> {
     /// desk's copy at once. A thread the server has newer messages of is caught up in the
     /// background (the screen hears of it). When the desk has fewer than `limit` messages and
     /// the server has more, they are read from it first; with no network, what the desk has is
-    /// shown.
+    /// shown at once (a thread never read here is then empty, `has_older`, and read when the
+    /// server answers again: the screen hears of it).
     pub async fn thread(
         &self,
         conversation_id: i64,
@@ -107,7 +108,9 @@ impl Messages<'_> {
         }
         let state = store.chat_thread_state(conversation_id)?;
         let cached = store.chat_count(conversation_id)?;
-        if cached < limit && !state.complete {
+        // Known offline, the server is not asked: the person would look at "Reading…" for a
+        // request's whole timeout (issue 36.9).
+        if cached < limit && !state.complete && !chat.offline() {
             let cached_ids: Vec<i64> = store
                 .chat_thread(conversation_id, None, limit)?
                 .iter()
@@ -367,12 +370,16 @@ impl Messages<'_> {
     }
 
     /// Which thread is in front of the user (visible in a focused window; `None`: none). It is
-    /// marked read now and as its guests write; no toast is shown for it meanwhile.
+    /// marked read now and as its guests write; no toast is shown for it meanwhile. A thread
+    /// this desk has none of the messages of (never read here, the server unreachable) is not
+    /// marked read: nobody has seen what it says (issue 36.9).
     pub fn viewing(&self, conversation_id: Option<i64>) -> Result<(), DeskError> {
         let chat = self.chat()?;
         chat.set_viewing(conversation_id);
         if let Some(id) = conversation_id {
-            chat.mark_read(id)?;
+            if chat.has_any_of(id)? {
+                chat.mark_read(id)?;
+            }
         }
         Ok(())
     }

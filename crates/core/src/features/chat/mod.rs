@@ -12,6 +12,7 @@ pub mod store;
 pub(crate) mod worker;
 
 pub use model::*;
+pub use worker::BACKGROUND_READS_PER_MINUTE;
 
 /// The types this feature's screen receives, in TypeScript (for ui/src/lib/generated.ts).
 #[cfg(test)]

@@ -1,11 +1,17 @@
 //! Catching threads up with the server: after every resubscription and every read of the
-//! conversation list, each thread the list says is behind (or a damaged event named) is read back
-//! to the newest message this desk has.
+//! conversation list, each thread the list says is behind (or a damaged event, or the person
+//! opening it, named) is read back to the newest message this desk has. Threads nobody asked for
+//! are read in the background at a bounded pace, unread and newest first: a hotel with thousands
+//! of conversations is never read all at once (issue 36.4: 30,000 threads read at 15 requests a
+//! second froze the desk and loaded the server).
 
+use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::Value;
+use tokio::time::Instant;
 
 use super::{ChatShared, Turn};
 use crate::api::ApiError;
@@ -16,27 +22,97 @@ use crate::features::chat::spec::CONVERSATIONS;
 const CATCH_UP_PAGES: usize = 20;
 /// ...of this many messages each (each page stored in one transaction, the screen told once).
 const CATCH_UP_BATCH: usize = 100;
+/// Pages of threads nobody asked for that the desk reads per minute at most. A thread the list
+/// flags unread already counts in the badge (at least one), so reading it early only refines
+/// the count; a thread the person opens is read at once, outside this pace. Thirty a minute
+/// reads the few threads of a quiet hotel at once and keeps a busy one's server and desk calm.
+pub const BACKGROUND_READS_PER_MINUTE: usize = 30;
+/// The span [`BACKGROUND_READS_PER_MINUTE`] counts over.
+const PACE_SPAN: Duration = Duration::from_secs(60);
 
-/// Reads the threads that changed on the server since this desk last had them: every thread
-/// with a cache whose conversation has a newer last message, every thread with unread guest
-/// messages, and any thread a damaged event named.
-pub(crate) async fn catch_up_all(chat: &Arc<ChatShared>) -> Turn {
+/// When the background reads of the last [`PACE_SPAN`] were made: whether one more may be made
+/// now, and else when. Owned by the chat's sender task.
+#[derive(Debug, Default)]
+pub(crate) struct Pace {
+    reads: VecDeque<Instant>,
+}
+
+impl Pace {
+    /// Whether the pace allows a background read now; else how long until it does.
+    fn room(&mut self, now: Instant) -> Result<(), Duration> {
+        while self
+            .reads
+            .front()
+            .is_some_and(|at| now.saturating_duration_since(*at) >= PACE_SPAN)
+        {
+            self.reads.pop_front();
+        }
+        match self.reads.front() {
+            Some(oldest) if self.reads.len() >= BACKGROUND_READS_PER_MINUTE => {
+                Err((*oldest + PACE_SPAN).saturating_duration_since(now))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Takes one background read if the pace allows it now; else how long until it does.
+    fn take(&mut self, now: Instant) -> Result<(), Duration> {
+        self.room(now)?;
+        self.reads.push_back(now);
+        Ok(())
+    }
+}
+
+/// A thread to read, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Behind {
+    conversation_id: i64,
+    /// The newest message this desk has of it (`None`: none).
+    newest: Option<i64>,
+    /// Named (opened, or a damaged event): read now, outside the pace.
+    named: bool,
+}
+
+/// Reads the threads that changed on the server since this desk last had them: any thread
+/// named (opened by the person, or named by a damaged event) at once; then, at the pace
+/// [`BACKGROUND_READS_PER_MINUTE`] allows, every thread with a cache whose conversation has a
+/// newer last message and every thread with unread guest messages, unread first, then newest
+/// first. [`Turn::Later`] when the pace holds some back.
+pub(crate) async fn catch_up_all(chat: &Arc<ChatShared>, pace: &mut Pace) -> Turn {
     let named: Vec<i64> = std::mem::take(&mut *lock(&chat.refetch))
         .into_iter()
         .collect();
-    if !chat.catch_up.swap(false, Ordering::SeqCst) && named.is_empty() {
+    let requested = chat.catch_up.swap(false, Ordering::SeqCst);
+    if !requested && named.is_empty() {
         return Turn::Done;
     }
-    let behind = match threads_behind(chat, named) {
+    // While the pace allows no background read, only the named threads are read: every
+    // conversation is not looked through on each wake (a reply sent, a thread marked read).
+    let held = if requested {
+        pace.room(Instant::now()).err()
+    } else {
+        None
+    };
+    let behind = match threads_behind(chat, named, requested && held.is_none()) {
         Ok(behind) => behind,
         Err(err) => {
             tracing::error!(error = %err, "cannot read the chat's cache to catch it up");
             return Turn::Failed;
         }
     };
-    for (conversation_id, newest) in behind {
-        match catch_up_thread(chat, conversation_id, newest).await {
-            Ok(()) => {}
+    for thread in behind {
+        let paced = (!thread.named).then_some(&mut *pace);
+        match catch_up_thread(chat, thread.conversation_id, thread.newest, paced).await {
+            Ok(CaughtUp::Whole) => {}
+            Ok(CaughtUp::Paused { after }) => {
+                // The rest is read when the pace allows; the list is looked at again then.
+                chat.catch_up.store(true, Ordering::SeqCst);
+                tracing::debug!(
+                    ?after,
+                    "threads nobody has open wait for the background pace"
+                );
+                return Turn::Later(after);
+            }
             Err(ApiError::Unauthorized { message }) => {
                 chat.sync.report_unauthorized(message);
                 return Turn::Stopped;
@@ -48,61 +124,110 @@ pub(crate) async fn catch_up_all(chat: &Arc<ChatShared>) -> Turn {
             }
             Err(err) => {
                 // The conversation is gone or not this hotel's: the list's next read says so.
-                tracing::warn!(error = %err, conversation_id, "a thread could not be caught up");
+                tracing::warn!(error = %err, conversation_id = thread.conversation_id, "a thread could not be caught up");
             }
         }
     }
-    Turn::Done
+    match held {
+        Some(after) => {
+            chat.catch_up.store(true, Ordering::SeqCst);
+            Turn::Later(after)
+        }
+        None => Turn::Done,
+    }
 }
 
-/// The threads to read: `(conversation, newest cached message id)`; `named` are read
-/// whatever the list says.
+/// The threads to read, named ones first, then (with `background`) the rest, unread first and
+/// newest first (the order the list shows them in, so what the person sees at the top is read
+/// first).
 fn threads_behind(
     chat: &ChatShared,
     named: Vec<i64>,
-) -> Result<Vec<(i64, Option<i64>)>, crate::engine::store::StoreError> {
+    background: bool,
+) -> Result<Vec<Behind>, crate::engine::store::StoreError> {
     let store = &chat.sync.store;
     let cached: std::collections::HashMap<i64, (i64, Option<String>)> = store
         .chat_newest_of_threads()?
         .into_iter()
         .map(|(conversation, id, at)| (conversation, (id, at)))
         .collect();
-    let mut behind: Vec<(i64, Option<i64>)> = named
+    let mut behind: Vec<Behind> = named
         .into_iter()
-        .map(|id| (id, cached.get(&id).map(|(newest, _)| *newest)))
+        .map(|id| Behind {
+            conversation_id: id,
+            newest: cached.get(&id).map(|(newest, _)| *newest),
+            named: true,
+        })
         .collect();
+    if !background {
+        return Ok(behind);
+    }
+    // (unread, last message time, thread) of those read in the background.
+    let mut later: Vec<(bool, Option<chrono::DateTime<chrono::FixedOffset>>, Behind)> = Vec::new();
     for row in store.records(CONVERSATIONS.name)? {
         let Some(id) = row.get("id").and_then(Value::as_i64) else {
             continue;
         };
-        if behind.iter().any(|(c, _)| *c == id) {
+        if behind.iter().any(|b| b.conversation_id == id) {
             continue;
         }
-        match cached.get(&id) {
+        let unread = row.get("has_unread").and_then(Value::as_bool) == Some(true);
+        let newest = match cached.get(&id) {
             Some((newest, at)) if crate::features::chat::is_behind(&row, at.as_deref()) => {
-                behind.push((id, Some(*newest)));
+                Some(*newest)
             }
-            None if row.get("has_unread").and_then(Value::as_bool) == Some(true) => {
-                behind.push((id, None));
-            }
-            _ => {}
-        }
+            None if unread => None,
+            _ => continue,
+        };
+        let time = row
+            .get("last_message_time")
+            .and_then(Value::as_str)
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
+        later.push((
+            unread,
+            time,
+            Behind {
+                conversation_id: id,
+                newest,
+                named: false,
+            },
+        ));
     }
+    later.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+    behind.extend(later.into_iter().map(|(_, _, thread)| thread));
     Ok(behind)
 }
 
-/// Reads a thread's newest messages back to the newest this desk has (`None`: one page). A
-/// thread the desk had none of is history, not news: nothing in it is announced (its unread
-/// messages still count, in the list, the tray and the title).
+/// How far a thread was read.
+enum CaughtUp {
+    /// To the newest message this desk had (or a page, for a thread it had none of).
+    Whole,
+    /// The background pace stopped it; it may be read further after this long. What was read
+    /// has no gap (see the first page's note in [`catch_up_thread`]).
+    Paused { after: Duration },
+}
+
+/// Reads a thread's newest messages back to the newest this desk has (`None`: one page), each
+/// page taken from `pace` when it is read in the background. A thread the desk had none of is
+/// history, not news: nothing in it is announced (its unread messages still count, in the list,
+/// the tray and the title).
 async fn catch_up_thread(
     chat: &ChatShared,
     conversation_id: i64,
     newest: Option<i64>,
-) -> Result<(), ApiError> {
+    mut pace: Option<&mut Pace>,
+) -> Result<CaughtUp, ApiError> {
     let sync = &chat.sync;
     let mut before = None;
     let mut changed = 0;
+    let mut caught_up = CaughtUp::Whole;
     for page_number in 0..CATCH_UP_PAGES {
+        if let Some(pace) = pace.as_deref_mut() {
+            if let Err(after) = pace.take(Instant::now()) {
+                caught_up = CaughtUp::Paused { after };
+                break;
+            }
+        }
         let page = sync
             .client
             .chat_messages(&sync.slug, conversation_id, CATCH_UP_BATCH, before)
@@ -120,7 +245,8 @@ async fn catch_up_thread(
         if let (0, false, Some(oldest)) = (page_number, reached, oldest) {
             // More was written than a page (a guest's flood during an outage): what this desk
             // had is forgotten first, so the thread is never shown with a gap in it while the
-            // rest arrives; scrolling back reads the older part from the server again.
+            // rest arrives (or after the pace stops reading it); scrolling back reads the older
+            // part from the server again.
             chat.sync
                 .store
                 .chat_forget_older(conversation_id, oldest)
@@ -146,5 +272,31 @@ async fn catch_up_thread(
     if changed > 0 {
         chat.changed(Some(conversation_id));
     }
-    Ok(())
+    Ok(caught_up)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_background_pace_allows_its_reads_per_minute_then_says_when_the_next_may_go() {
+        let start = Instant::now();
+        let mut pace = Pace::default();
+        for n in 0..BACKGROUND_READS_PER_MINUTE {
+            let at = start + Duration::from_millis(u64::try_from(n).unwrap_or(0) * 10);
+            assert_eq!(pace.take(at), Ok(()), "read {n} of the minute");
+        }
+        let later = start + Duration::from_secs(1);
+        assert_eq!(
+            pace.take(later),
+            Err(Duration::from_secs(59)),
+            "the next once the first is a minute old"
+        );
+        assert_eq!(pace.take(start + PACE_SPAN), Ok(()));
+        assert!(
+            pace.take(start + PACE_SPAN).is_err(),
+            "one freed, one taken"
+        );
+    }
 }

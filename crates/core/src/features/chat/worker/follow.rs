@@ -259,18 +259,7 @@ fn apply(chat: &ChatShared, hint: ChatHint) {
         ChatHint::Unread {
             conversation_id,
             unread,
-        } => {
-            if unread && chat.viewing() == Some(conversation_id) {
-                chat.mark_read(conversation_id).map(|()| None)
-            } else {
-                let fields: Row = [("has_unread".to_owned(), Value::Bool(unread))]
-                    .into_iter()
-                    .collect();
-                store
-                    .patch_record(CONVERSATIONS.name, conversation_id, &fields)
-                    .map(|changed| changed.then_some(Some(conversation_id)))
-            }
-        }
+        } => apply_unread(chat, conversation_id, unread),
         ChatHint::Handler {
             conversation_id,
             name,
@@ -309,4 +298,26 @@ fn apply(chat: &ChatShared, hint: ChatHint) {
             chat.request_catch_up();
         }
     }
+}
+
+/// Whether a conversation has unread guest messages, as an event says: a thread in front of
+/// the person is read there instead, once the desk has something of it to show (else nobody
+/// has seen what it says). `Some(conversation)` when the list changed.
+fn apply_unread(
+    chat: &ChatShared,
+    conversation_id: i64,
+    unread: bool,
+) -> Result<Option<Option<i64>>, crate::engine::store::StoreError> {
+    if unread && chat.viewing() == Some(conversation_id) && chat.has_any_of(conversation_id)? {
+        chat.mark_read(conversation_id)?;
+        return Ok(None);
+    }
+    let fields: Row = [("has_unread".to_owned(), Value::Bool(unread))]
+        .into_iter()
+        .collect();
+    let changed = chat
+        .sync
+        .store
+        .patch_record(CONVERSATIONS.name, conversation_id, &fields)?;
+    Ok(changed.then_some(Some(conversation_id)))
 }

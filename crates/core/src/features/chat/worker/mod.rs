@@ -27,6 +27,7 @@ use crate::features::chat::spec::CONVERSATIONS;
 use crate::features::chat::store::ChatOp;
 use crate::features::chat::{room_label, unread_total};
 
+pub use catch_up::BACKGROUND_READS_PER_MINUTE;
 pub(crate) use files::{assigned_name, keep_file, remove_file};
 pub(crate) use follow::follow;
 pub(crate) use send::run;
@@ -50,6 +51,9 @@ const TOLD_TEXT_CHARS: usize = 500;
 pub(crate) enum Turn {
     /// Everything that can be sent was.
     Done,
+    /// Everything that can be sent was; threads nobody has open wait for the background pace,
+    /// which allows the next read after this long.
+    Later(std::time::Duration),
     /// The server could not be reached; try again later.
     Failed,
     /// The server refused the token: the desk signs out.
@@ -71,6 +75,8 @@ struct Unannounced {
 #[derive(Default)]
 struct NewGuestMessages {
     room: String,
+    /// The guest's name, when the conversation has one (issue 36.9: the toast names them).
+    guest: Option<String>,
     /// `(id, text)`, oldest first.
     newest: Vec<(i64, String)>,
     earlier: u32,
@@ -161,6 +167,25 @@ impl ChatShared {
         self.wake.notify_one();
     }
 
+    /// Whether the status bar says the server cannot be reached.
+    pub(crate) fn offline(&self) -> bool {
+        matches!(
+            self.sync.connection_status(),
+            crate::events::ConnectionStatus::Offline { .. }
+        )
+    }
+
+    /// Whether this desk has read a thread from the server (any of its messages, or all of
+    /// none): what it can show of it is what it says.
+    pub(crate) fn has_any_of(
+        &self,
+        conversation_id: i64,
+    ) -> Result<bool, crate::engine::store::StoreError> {
+        let store = &self.sync.store;
+        Ok(store.chat_count(conversation_id)? > 0
+            || store.chat_thread_state(conversation_id)?.complete)
+    }
+
     pub(crate) fn viewing(&self) -> Option<i64> {
         *lock(&self.viewing)
     }
@@ -203,6 +228,7 @@ impl ChatShared {
                     conversation_id,
                     message_id,
                     room_number: news.room.clone(),
+                    guest_name: news.guest.clone(),
                     text,
                     earlier: if index == 0 { news.earlier } else { 0 },
                 });
@@ -311,16 +337,25 @@ impl ChatShared {
                 if self.viewing() == Some(conversation_id) {
                     self.mark_read(conversation_id)?;
                 } else {
-                    let room = store
-                        .record(CONVERSATIONS.name, conversation_id)?
+                    let row = store.record(CONVERSATIONS.name, conversation_id)?;
+                    let room = row
+                        .as_ref()
                         .and_then(|row| room_label(row.get("room_number")))
                         .or_else(|| fresh.iter().find_map(|m| room_label(m.get("room_number"))))
                         .unwrap_or_else(|| "?".into());
+                    let guest = row
+                        .as_ref()
+                        .and_then(|row| row.get("guest_name"))
+                        .and_then(Value::as_str)
+                        .map(str::trim)
+                        .filter(|name| !name.is_empty())
+                        .map(str::to_owned);
                     // Told with the next announcement: the newest few one by one, the
                     // earlier ones counted (see `announce_now`).
                     let mut unannounced = lock(&self.unannounced);
                     let thread = unannounced.guests.entry(conversation_id).or_default();
                     thread.room = room;
+                    thread.guest = guest;
                     for message in fresh {
                         let id = message.get("id").and_then(Value::as_i64).unwrap_or(0);
                         let text = message

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::catch_up::catch_up_all;
+use super::catch_up::{catch_up_all, Pace};
 use super::files::{read_file, remove_file};
 use super::{is_mine, ChatShared, Turn, CHECK_PAGE};
 use crate::api::{ApiError, ErrorClass, ImageFile};
@@ -33,16 +33,27 @@ pub(crate) enum SendError {
 pub(crate) async fn run(chat: Arc<ChatShared>) {
     let mut events = chat.sync.events.subscribe();
     let mut failures = 0u32;
+    let mut pace = Pace::default();
     loop {
         crate::engine::supervise::faults::point("chat_sender");
         let mut turn = send_all(&chat).await;
         if matches!(turn, Turn::Done) {
-            turn = catch_up_all(&chat).await;
+            turn = catch_up_all(&chat, &mut pace).await;
         }
         let retry = match turn {
             Turn::Done => {
                 failures = 0;
                 None
+            }
+            Turn::Later(after) => {
+                failures = 0;
+                // New work (a reply, an opened thread) is done at once; else the background
+                // reads go on when the pace allows.
+                tokio::select! {
+                    () = chat.wake.notified() => {}
+                    () = tokio::time::sleep(after) => {}
+                }
+                continue;
             }
             Turn::Failed => {
                 failures += 1;
