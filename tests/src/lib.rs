@@ -505,19 +505,48 @@ pub async fn sign_in_through(
     sign_in_with_key(app, &server.pusher().key, addr, username).await;
 }
 
-/// Signs in to the sandbox answering at `addr` whose Pusher key is `key`.
+/// Signs in to the sandbox answering at `addr` whose Pusher key is `key`, and shows the Offers
+/// screen (a desk opens where the person left it, the Overview the first time). Every field is
+/// typed over: the form may hold the server this computer last signed in to.
 pub async fn sign_in_with_key(app: &Client, key: &str, addr: std::net::SocketAddr, username: &str) {
-    type_into(app, "[data-testid=server-url]", &format!("http://{addr}")).await;
-    type_into(app, "[data-testid=username]", username).await;
-    type_into(app, "[data-testid=password]", "killarney-demo").await;
-    click(app, "details summary").await;
-    type_into(app, "[data-testid=pusher-key]", key).await;
-    type_into(app, "[data-testid=pusher-host]", &addr.ip().to_string()).await;
-    type_into(app, "[data-testid=pusher-port]", &addr.port().to_string()).await;
-    click(app, "[data-testid=pusher-tls]").await;
+    retype(app, "[data-testid=server-url]", &format!("http://{addr}")).await;
+    retype(app, "[data-testid=username]", username).await;
+    retype(app, "[data-testid=password]", "killarney-demo").await;
+    let open = app
+        .execute(
+            "return document.querySelector('details')?.open ?? false;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    if open != serde_json::Value::Bool(true) {
+        click(app, "details summary").await;
+    }
+    retype(app, "[data-testid=pusher-key]", key).await;
+    retype(app, "[data-testid=pusher-host]", &addr.ip().to_string()).await;
+    retype(app, "[data-testid=pusher-port]", &addr.port().to_string()).await;
+    let encrypted = app
+        .execute(
+            "return document.querySelector('[data-testid=pusher-tls]').checked;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    if encrypted == serde_json::Value::Bool(true) {
+        click(app, "[data-testid=pusher-tls]").await;
+    }
     click(app, "[data-testid=sign-in]").await;
     wait_for_text(app, "[data-testid=hotel-name]", "Hotel Killarney").await;
     wait_for_text(app, "[data-testid=connection-state]", "Connected").await;
+    open_screen(app, "offers").await;
+}
+
+/// Clicks "Try the demo hotel", waits until the desk is signed in and shows the Offers screen
+/// (a first run opens on the Overview).
+pub async fn sign_in_demo(app: &Client) {
+    click(app, "[data-testid=try-demo]").await;
+    wait_for_text(app, "[data-testid=hotel-name]", "Hotel Killarney").await;
+    open_screen(app, "offers").await;
 }
 
 /// The demo hotel as its own process (`hotelmate-sandbox`, as a second desk on the same demo
@@ -1083,6 +1112,7 @@ pub async fn set_display_pin(app: &Client, pin: &str) {
     })
     .await;
     type_into(app, "[data-testid=display-pin]", pin).await;
+    type_into(app, "[data-testid=display-pin-again]", pin).await;
     until("the PIN can be saved", || async {
         app.execute(
             "const b = document.querySelector('[data-testid=display-pin-save]'); b.scrollIntoView(); return !b.disabled;",

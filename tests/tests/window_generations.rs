@@ -112,6 +112,7 @@ async fn window_a_receptionist_on_a_2026_server_is_told_what_it_has_not() {
     .await;
     screenshot(&app, "46-clock-in-on-a-2026-server").await;
     click(&app, "[data-testid=clock-button]").await;
+    click(&app, "[data-testid=clock-out-confirm]").await;
     until("the clock-out is confirmed", || async {
         content_of(&app, "[data-testid=clock-note]")
             .await

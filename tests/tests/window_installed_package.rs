@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use hotelmate_e2e::{
-    bundled_package, click, row_titles, screenshot, text_of, until, workspace_root, AppProfile,
-    Driver,
+    bundled_package, row_titles, screenshot, sign_in_demo, text_of, until, workspace_root,
+    AppProfile, Driver,
 };
 
 fn the_package() -> PathBuf {
@@ -233,7 +233,7 @@ async fn installed_desk_opens_the_demo_hotel(root: &Path, shot: &str) {
         "Try the demo hotel"
     );
     screenshot(&app, &format!("{shot}0-installed-package-sign-in")).await;
-    click(&app, "[data-testid=try-demo]").await;
+    sign_in_demo(&app).await;
     until(
         "the installed desk lists the demo hotel's offers",
         || async { row_titles(&app).await.len() >= 6 },

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use hotelmate_e2e::{
     artifacts_dir, click, colleague_token, content_of, new_offer, notification_log, on_offer_row,
     open_offer, require_notification_log, retype, row_titles, screenshot, server_offers, sign_in,
-    sign_in_through, tag_of, text_of, type_into, until, wait_for_text, AppProfile, CutProxy,
-    Driver,
+    sign_in_demo, sign_in_through, tag_of, text_of, type_into, until, wait_for_text, AppProfile,
+    CutProxy, Driver,
 };
 use hotelmate_sandbox::Sandbox;
 
@@ -28,8 +28,7 @@ async fn window_offer_created_with_a_photo_is_listed_with_its_thumbnail() {
     let profile = AppProfile::new("offers");
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;
-    click(&app, "[data-testid=try-demo]").await;
-    wait_for_text(&app, "[data-testid=hotel-name]", "Hotel Killarney").await;
+    sign_in_demo(&app).await;
     until("the demo offers are listed", || async {
         row_titles(&app).await.len() >= 6
     })
@@ -219,7 +218,7 @@ async fn window_the_editor_shows_what_is_wrong_before_anything_is_sent() {
     let profile = AppProfile::new("editor-checks");
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;
-    click(&app, "[data-testid=try-demo]").await;
+    sign_in_demo(&app).await;
     until("the demo offers are listed", || async {
         row_titles(&app).await.len() >= 6
     })
@@ -396,7 +395,7 @@ async fn window_a_new_offer_says_required_only_when_due_and_saved_once_saved() {
     let profile = AppProfile::new("editor-feedback");
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;
-    click(&app, "[data-testid=try-demo]").await;
+    sign_in_demo(&app).await;
     until("the demo offers are listed", || async {
         row_titles(&app).await.len() >= 6
     })

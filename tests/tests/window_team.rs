@@ -116,6 +116,8 @@ async fn window_the_board_follows_colleagues_and_my_clock_reaches_the_server() {
     })
     .await;
     click(&app, "[data-testid=clock-button]").await;
+    // Clocking out asks first (issue 36.11).
+    click(&app, "[data-testid=clock-out-confirm]").await;
     until("my button offers to clock in", || async {
         my_button(&app).await == ("Clock in".to_owned(), false)
     })
@@ -128,15 +130,9 @@ async fn window_the_board_follows_colleagues_and_my_clock_reaches_the_server() {
     })
     .await;
     let note = content_of(&app, "[data-testid=clock-note]").await.unwrap();
-    let tooltip = app
-        .execute(
-            "return document.querySelector('[data-testid=clock-button]').title;",
-            vec![],
-        )
-        .await
-        .unwrap();
+    let tooltip = content_of(&app, "[data-testid=clock-tooltip]").await;
     assert_eq!(
-        tooltip.as_str(),
+        tooltip.as_deref(),
         Some(format!("{note}. Click to clock in (start your shift)").as_str())
     );
     screenshot(&app, "46-clocked-out-at").await;

@@ -469,24 +469,18 @@ fn drive_demo_sign_in(desk: &App, port: u16) -> Result<(), String> {
         .as_str()
         .ok_or_else(|| format!("WebDriver opened no session: {session}"))?
         .to_owned();
-    let find = json!({"using": "css selector", "value": "[data-testid=try-demo]"});
-    let deadline = Instant::now() + START_TIMEOUT;
-    let button = loop {
-        let found = webdriver.call("POST", &format!("/session/{id}/element"), Some(&find))?;
-        if let Some(element) = found[ELEMENT_KEY].as_str() {
-            break element.to_owned();
-        }
-        if Instant::now() > deadline {
-            return Err(format!(
-                "no \"Try the demo hotel\" button on the desk: {found}"
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
-    webdriver.call(
-        "POST",
-        &format!("/session/{id}/element/{button}/click"),
-        Some(&json!({})),
+    click_when_there(
+        &webdriver,
+        &id,
+        "[data-testid=try-demo]",
+        "\"Try the demo hotel\"",
+    )?;
+    // A first run opens on Overview: the offers are what the benchmark times.
+    click_when_there(
+        &webdriver,
+        &id,
+        "[data-testid=nav-offers]",
+        "an Offers entry",
     )?;
     let deadline = Instant::now() + SIGN_IN_TIMEOUT;
     while !read_marks(&desk.marks).contains_key(OFFERS_PAINTED) {
@@ -501,6 +495,28 @@ fn drive_demo_sign_in(desk: &App, port: u16) -> Result<(), String> {
     std::thread::sleep(SETTLE_AFTER_SIGN_IN);
     // Ends the desk too; stop_tree takes what is left.
     let _ = webdriver.call("DELETE", &format!("/session/{id}"), None);
+    Ok(())
+}
+
+/// Clicks the element `css` of session `id` once it is there (within [`START_TIMEOUT`]).
+fn click_when_there(webdriver: &WebDriver, id: &str, css: &str, what: &str) -> Result<(), String> {
+    let find = json!({"using": "css selector", "value": css});
+    let deadline = Instant::now() + START_TIMEOUT;
+    let element = loop {
+        let found = webdriver.call("POST", &format!("/session/{id}/element"), Some(&find))?;
+        if let Some(element) = found[ELEMENT_KEY].as_str() {
+            break element.to_owned();
+        }
+        if Instant::now() > deadline {
+            return Err(format!("no {what} on the desk: {found}"));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    webdriver.call(
+        "POST",
+        &format!("/session/{id}/element/{element}/click"),
+        Some(&json!({})),
+    )?;
     Ok(())
 }
 

@@ -5,9 +5,11 @@ import {
   type DeskEvent,
   type DeskInfo,
   type OutboxSummary,
+  type PusherEndpoint,
   type ResourceKind,
   type SessionInfo,
   type SignInAgain,
+  type SignInRequest,
 } from "./backend";
 import { offers } from "./offers.svelte";
 import { team } from "./team.svelte";
@@ -21,8 +23,23 @@ const APP_NAME = "HotelMate Desk";
 /** The screens' stores: each receives every desk event and takes what concerns it. */
 const STORES: { handle(event: DeskEvent): void }[] = [offers, team, display, messages, pictures, hotelDetails];
 
+/** Who a session is, as a key: the same person of the same hotel on the same server. */
+export function accountKey(session: SessionInfo): string {
+  return `${session.is_demo ? "demo" : session.server_label}/${session.hotel_slug}/${session.username}`;
+}
+
 class DeskState {
-  session = $state<SessionInfo | null>(null);
+  #session = $state<SessionInfo | null>(null);
+  /** Who is signed in. Another person (or nobody) takes over with nothing of the previous
+   *  person's open: a shared front desk hands over between shifts (issue 36.8). */
+  get session(): SessionInfo | null {
+    return this.#session;
+  }
+  set session(next: SessionInfo | null) {
+    const before = this.#session;
+    this.#session = next;
+    if ((before && accountKey(before)) !== (next && accountKey(next))) this.#personChanged(next);
+  }
   connection = $state<ConnectionStatus>({ state: "unknown" });
   /** Shown on the sign-in screen, e.g. when the server refused the saved sign-in. */
   notice = $state<string | null>(null);
@@ -48,6 +65,34 @@ class DeskState {
 
   /** Areas events seen, so an answer to an earlier question cannot overwrite a newer event. */
   areaEvents = 0;
+  /** Outbox events seen, for the same reason. */
+  outboxEvents = 0;
+  /** This is the desk window (with the status bar); the display's window may not ask what
+   *  waits to be sent. */
+  isDeskWindow = false;
+
+  /** Closes whatever the previous person had open (an offer in the editor, a search) and, with
+   *  nobody signed in, counts again what waits on this desk: a sign-out that discarded it
+   *  leaves nothing to count. The screens themselves are made anew for the next person. */
+  #personChanged(next: SessionInfo | null): void {
+    offers.forget();
+    team.forget();
+    if (next === null && this.isDeskWindow) void this.countWaitingSignedOut();
+  }
+
+  /** What waits on this desk while nobody is signed in (kept for the person whose sign-in the
+   *  server ended; nothing after "Discard and sign out"), for the status bar. */
+  async countWaitingSignedOut(): Promise<void> {
+    const seen = this.outboxEvents;
+    let pending = 0;
+    try {
+      const work = await backend.unsentWork();
+      pending = work.edits + work.uploads + work.replies + work.files;
+    } catch {
+      // Nothing can be read: nothing is said to wait.
+    }
+    if (this.session === null && this.outboxEvents === seen) this.outbox = { pending, conflicts: 0, rejected: 0 };
+  }
 
   /** Reads every area's availability from the core. An event that arrives while the answer is
    *  on its way is newer than what the answer knew, and the answer may hold areas no event
@@ -100,6 +145,7 @@ class DeskState {
         this.restarted = `Part of the desk (${event.task}) stopped unexpectedly and was restarted; nothing waiting was lost. The log has the details.`;
         break;
       case "outbox":
+        this.outboxEvents += 1;
         this.outbox = event.summary;
         break;
       case "area_availability": {
@@ -117,12 +163,14 @@ export const desk = new DeskState();
 
 /** Listens to the core and restores the saved session (resume = true) or reads the current one. */
 export async function startDesk(resume: boolean): Promise<void> {
+  desk.isDeskWindow = resume;
   await backend.onEvent((event) => desk.apply(event));
   try {
     formats.set(await backend.systemLocale());
     desk.info = await backend.deskInfo();
     desk.session = resume ? await backend.resumeSession() : await backend.currentSession();
     if (desk.session) void desk.reloadAreas();
+    else if (resume) void desk.countWaitingSignedOut();
     const seen = desk.connectionEvents;
     const status = await backend.connectionStatus();
     if (desk.connectionEvents === seen) desk.connection = status;
@@ -130,5 +178,68 @@ export async function startDesk(resume: boolean): Promise<void> {
     desk.notice = (error as { message?: string }).message ?? String(error);
   } finally {
     desk.ready = true;
+  }
+}
+
+/** The screens of the desk window, as the side bar names them. */
+export const SCREENS = ["overview", "offers", "messages", "pictures", "team", "hotel", "settings"] as const;
+export type Screen = (typeof SCREENS)[number];
+
+/** Where a person was on the desk: the screen, and in Pictures the gallery in view (its name;
+ *  `null`: the top). */
+export type Place = { screen: Screen; gallery: string | null };
+
+/** A first run opens on what needs the person now. */
+const FIRST_PLACE: Place = { screen: "overview", gallery: null };
+const PLACE_KEY = "hotelmate.place:";
+
+/** Where `session`'s person last was on this computer (kept in the window's own storage, per
+ *  account, so a shared desk reopens each person where they left it). */
+export function rememberedPlace(session: SessionInfo): Place {
+  try {
+    const kept: unknown = JSON.parse(localStorage.getItem(PLACE_KEY + accountKey(session)) ?? "null");
+    if (kept && typeof kept === "object" && "screen" in kept && SCREENS.includes(kept.screen as Screen)) {
+      const gallery = "gallery" in kept && typeof kept.gallery === "string" ? kept.gallery : null;
+      return { screen: kept.screen as Screen, gallery };
+    }
+  } catch {
+    // Unreadable (or no storage): the first place.
+  }
+  return { ...FIRST_PLACE };
+}
+
+export function rememberPlace(session: SessionInfo, place: Place): void {
+  try {
+    localStorage.setItem(PLACE_KEY + accountKey(session), JSON.stringify(place));
+  } catch {
+    // No storage (full, or refused): the desk opens on the first place next time.
+  }
+}
+
+/** The server this computer last signed in to, for the sign-in form: the computer's, not a
+ *  person's (whoever signs in next at this desk uses the same hotel), and never a password. */
+export type LastServer = { server_url: string; pusher: PusherEndpoint | null };
+const LAST_SERVER_KEY = "hotelmate.last-server";
+
+export function lastServer(): LastServer | null {
+  try {
+    const kept: unknown = JSON.parse(localStorage.getItem(LAST_SERVER_KEY) ?? "null");
+    if (kept && typeof kept === "object" && "server_url" in kept && typeof kept.server_url === "string") {
+      const pusher = "pusher" in kept && kept.pusher && typeof kept.pusher === "object" ? (kept.pusher as PusherEndpoint) : null;
+      return { server_url: kept.server_url, pusher };
+    }
+  } catch {
+    // Unreadable: the form starts empty, as on a new computer.
+  }
+  return null;
+}
+
+/** Keeps the server and live updates of a sign-in that worked (the password is left out). */
+export function rememberServer(request: SignInRequest): void {
+  const kept: LastServer = { server_url: request.server_url.trim(), pusher: request.pusher };
+  try {
+    localStorage.setItem(LAST_SERVER_KEY, JSON.stringify(kept));
+  } catch {
+    // No storage: the next sign-in is typed in full, as before.
   }
 }

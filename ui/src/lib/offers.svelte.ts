@@ -77,6 +77,20 @@ class OffersState {
     flash(this, id);
   }
 
+  /** Someone else is (or nobody is) signed in now: the previous person's open editor, their
+   *  "Saved" note and what was read for them go; the next person starts with none open. */
+  forget(): void {
+    this.#reads.drop();
+    this.list = [];
+    this.error = null;
+    this.highlighted = {};
+    this.selected = null;
+    this.progress = {};
+    this.saved = null;
+    this.#assigned.clear();
+    this.#origin.clear();
+  }
+
   uploadProgress(id: number, sent: number, total: number): void {
     this.progress = withProgress(this.progress, id, sent, total);
   }

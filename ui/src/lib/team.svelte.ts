@@ -55,6 +55,15 @@ class TeamState {
   highlight(id: number): void {
     flash(this, id);
   }
+
+  /** Someone else is (or nobody is) signed in now: the previous person's search and board go. */
+  forget(): void {
+    this.#reads.drop();
+    this.board = null;
+    this.query = "";
+    this.error = null;
+    this.highlighted = {};
+  }
 }
 
 export const team = new TeamState();

@@ -38,31 +38,75 @@ impl fmt::Display for StaffToken {
     }
 }
 
-/// Why the keyring could not be used. Messages say what the user can do about it.
+/// Why the keyring could not be used. Messages say, in plain words, what the person at the desk
+/// can do about it; the system's own reason (D-Bus names, error codes) is kept in `reason` for
+/// the log and never shown.
 #[derive(Debug, thiserror::Error)]
 pub enum SecretsError {
-    /// No keyring service answers; the text is the system's reason.
+    /// No keyring service answers (none installed or running, or the session has none).
     #[error(
-        "this computer's keyring is not available ({0}). HotelMate Desk keeps your sign-in only \
-         in the system keyring; start or install a keyring service (e.g. GNOME Keyring) and try again"
+        "this computer's keyring is not available: it is locked, not running or not installed. \
+         Unlock or start it (or sign in to the desktop again) and try again; HotelMate Desk keeps \
+         your sign-in only there"
     )]
-    Unavailable(String),
-    /// The keyring is locked; the text is the system's reason.
-    #[error("the system keyring is locked ({0}); unlock it and try again")]
-    Locked(String),
-    /// The keyring refused the request for another reason, given in the text.
-    #[error("the system keyring refused the request: {0}")]
-    Failed(String),
+    Unavailable {
+        /// The system's reason, for the log.
+        reason: String,
+    },
+    /// The keyring is there but locked (or refused access).
+    #[error(
+        "the system keyring is locked or not running; unlock it (or sign in to the desktop \
+         again) and try again"
+    )]
+    Locked {
+        /// The system's reason, for the log.
+        reason: String,
+    },
+    /// The keyring refused the request for another reason.
+    #[error(
+        "the system keyring did not keep the sign-in; try again, and if it keeps failing, ask \
+         your IT (the desk's log says why)"
+    )]
+    Failed {
+        /// The system's reason, for the log.
+        reason: String,
+    },
+}
+
+impl SecretsError {
+    /// The system's own reason, as the keyring gave it (for the log only).
+    pub fn reason(&self) -> &str {
+        match self {
+            Self::Unavailable { reason } | Self::Locked { reason } | Self::Failed { reason } => {
+                reason
+            }
+        }
+    }
 }
 
 impl From<keyring::Error> for SecretsError {
     fn from(err: keyring::Error) -> Self {
-        match err {
-            keyring::Error::NoStorageAccess(inner) => Self::Locked(inner.to_string()),
-            keyring::Error::NoDefaultStore => Self::Unavailable("no keyring service found".into()),
-            keyring::Error::PlatformFailure(inner) => Self::Unavailable(inner.to_string()),
-            other => Self::Failed(other.to_string()),
-        }
+        let error = match err {
+            keyring::Error::NoStorageAccess(inner) => Self::Locked {
+                reason: inner.to_string(),
+            },
+            keyring::Error::NoDefaultStore => Self::Unavailable {
+                reason: "no keyring service found".into(),
+            },
+            keyring::Error::PlatformFailure(inner) => Self::Unavailable {
+                reason: inner.to_string(),
+            },
+            other => Self::Failed {
+                reason: other.to_string(),
+            },
+        };
+        // The words shown say what to do; the cause (often a D-Bus error) is for whoever
+        // reads the log.
+        tracing::warn!(
+            reason = error.reason(),
+            "the system keyring refused a request"
+        );
+        error
     }
 }
 
@@ -119,6 +163,33 @@ impl TokenVault {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keyring_failures_are_told_in_plain_words_without_the_systems_jargon() {
+        let dbus = "org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets \
+                    was not provided by any .service files";
+        let platform = || -> Box<dyn std::error::Error + Send + Sync> { dbus.into() };
+        for err in [
+            keyring::Error::PlatformFailure(platform()),
+            keyring::Error::NoStorageAccess(platform()),
+            keyring::Error::NoDefaultStore,
+            keyring::Error::BadStoreFormat(dbus.into()),
+        ] {
+            let error = SecretsError::from(err);
+            let words = error.to_string();
+            assert!(!words.contains("org.freedesktop"), "{words}");
+            assert!(!words.contains("DBus"), "{words}");
+            assert!(words.contains("keyring"), "{words}");
+            assert!(words.contains("try again"), "{words}");
+        }
+        let locked = SecretsError::from(keyring::Error::NoStorageAccess(platform()));
+        assert_eq!(
+            locked.to_string(),
+            "the system keyring is locked or not running; unlock it (or sign in to the desktop \
+             again) and try again"
+        );
+        assert_eq!(locked.reason(), dbus, "the cause is kept for the log");
+    }
 
     #[test]
     fn a_token_never_prints_its_value() {

@@ -199,13 +199,6 @@ pub fn today_in(time_zone: &str) -> NaiveDate {
     }
 }
 
-/// This computer's own time zone (IANA), or UTC when it cannot tell.
-fn local_zone() -> String {
-    jiff::tz::TimeZone::system()
-        .iana_name()
-        .map_or_else(|| "UTC".to_owned(), str::to_owned)
-}
-
 /// Every time zone this computer knows, by name.
 pub fn time_zones() -> Vec<String> {
     let mut names: Vec<String> = jiff::tz::db()
@@ -292,7 +285,7 @@ impl Display<'_> {
             time_zone: stored
                 .time_zone
                 .filter(|zone| jiff::tz::TimeZone::get(zone).is_ok())
-                .unwrap_or_else(local_zone),
+                .unwrap_or_else(super::local_zone),
             rotation_seconds: stored
                 .rotation_seconds
                 .unwrap_or(DEFAULT_ROTATION_SECONDS)
