@@ -84,6 +84,13 @@ async fn window_about_shows_the_hotels_update_with_its_notes_and_what_to_ask_it(
     assert!(text_of(&app, "[data-testid=updates]")
         .await
         .contains(&format!("Updates come from {feed}, set by your IT.")));
+    // Issue 35.4: About says the desk looks by itself, once a day at this computer's time.
+    let daily = text_of(&app, "[data-testid=update-daily]").await;
+    assert!(
+        daily.starts_with("The desk looks for updates by itself once a day, at ")
+            && daily.ends_with("it installs nothing unasked."),
+        "{daily}"
+    );
     screenshot(&app, "42-about-update-available").await;
     app.close().await.unwrap();
 }

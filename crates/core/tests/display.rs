@@ -344,3 +344,38 @@ async fn the_display_shows_the_hotels_galleries_and_its_team_by_department_in_it
     desk.shutdown().await;
     server.shutdown().await;
 }
+
+/// Issue 36.7: a PIN an earlier version kept (a salted SHA-256 of 4 digits) kept opening the
+/// display. At start it is removed and the display's settings ask for a new one; the old PIN
+/// opens nothing, and a new one clears the notice.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_earlier_versions_weak_pin_is_removed_at_start_and_a_new_one_asked_for() {
+    let home = Home::new("display-weak-pin");
+    {
+        let database = hotelmate_core::session::config::DataDir::at(home.dir.path()).database();
+        // The desk's own file, as the earlier version left it.
+        drop(hotelmate_core::engine::store::Store::open(&database).unwrap());
+        let db = rusqlite::Connection::open(&database).unwrap();
+        // What the earlier version stored for the PIN 2468: "salt$sha256(salt:pin)".
+        let legacy = format!(
+            "salt1${}",
+            hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b"salt1:2468"))
+        );
+        db.execute(
+            "INSERT INTO preferences (key, value) VALUES ('display_pin', ?1)",
+            [legacy],
+        )
+        .unwrap();
+    }
+    let desk = home.open();
+    let settings = desk.display().settings().unwrap();
+    assert!(!settings.has_pin, "the weak PIN is gone");
+    let notice = settings.pin_notice.expect("the desk says why");
+    assert!(notice.contains("Set a new one"), "{notice}");
+    assert!(desk.display().leave(&pin("2468")).await.is_err());
+    let settings = desk.display().set_pin(Some("246813")).unwrap();
+    assert!(settings.has_pin);
+    assert_eq!(settings.pin_notice, None);
+    desk.display().leave(&pin("246813")).await.unwrap();
+    desk.shutdown().await;
+}

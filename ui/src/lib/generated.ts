@@ -841,7 +841,12 @@ from_system: Array<string>,
 /**
  * That file, when it sets any.
  */
-system_file: string | null, };
+system_file: string | null, 
+/**
+ * Why the PIN is gone, when an earlier version's PIN was removed at start (it was kept as
+ * a fast hash of 4 digits, too easy to guess from a copy of the desk's data).
+ */
+pin_notice: string | null, };
 
 export type DisplaySettingsChange = { 
 /**

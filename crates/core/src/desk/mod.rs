@@ -159,6 +159,7 @@ impl Desk {
         let shown = ShownImages::open(options.data_dir.images(), options.shown_images_limit_bytes)?;
         // Everything the desk keeps, readable by this user only (new folders and old data).
         options.data_dir.keep_private()?;
+        crate::features::display::desk::retire_weak_pin(&store)?;
         let (events, _) = broadcast::channel(EVENT_BUFFER);
         let cx = Context::new(
             options.request_timeout,

@@ -2,8 +2,6 @@
 //! reception display's PIN), so it can be checked with no network and a stolen copy of the
 //! database costs an attacker a slow hash per guess.
 
-use sha2::{Digest, Sha256};
-
 /// A hash could not be made (the system's randomness or the hasher failed).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -26,31 +24,29 @@ pub fn is_slow_hash(hash: &str) -> bool {
     hash.starts_with("$argon2id$") && argon2::password_hash::PasswordHash::new(hash).is_ok()
 }
 
-/// Whether `secret` is the one `stored` keeps: an Argon2id PHC string, or (stored before the
-/// slow hash) one salted SHA-256 as `salt$hex`, which the caller replaces once it matches.
+/// Whether `secret` is the one `stored` keeps: an Argon2id PHC string as [`slow_hash`] makes
+/// it. Anything else opens nothing (an earlier version's fast hash is removed at start, see
+/// the display's `retire_weak_pin`).
 pub fn matches(stored: &str, secret: &str) -> bool {
     use argon2::password_hash::{PasswordHash, PasswordVerifier};
-    if stored.starts_with("$argon2") {
-        return PasswordHash::new(stored).is_ok_and(|hash| {
+    is_slow_hash(stored)
+        && PasswordHash::new(stored).is_ok_and(|hash| {
             argon2::Argon2::default()
                 .verify_password(secret.as_bytes(), &hash)
                 .is_ok()
-        });
-    }
-    stored.split_once('$').is_some_and(|(salt, hash)| {
-        hex::encode(Sha256::digest(format!("{salt}:{secret}").as_bytes())) == hash
-    })
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::{Digest, Sha256};
 
     #[test]
-    fn a_secret_stored_before_the_slow_hash_is_still_recognised() {
-        let legacy = format!("salt1${}", hex::encode(Sha256::digest(b"salt1:246813")));
-        assert!(matches(&legacy, "246813"));
-        assert!(!matches(&legacy, "246814"));
+    fn only_a_slow_hash_opens_anything() {
+        // Issue 36.7: an earlier version's fast hash of a 4-digit PIN kept opening the display.
+        let legacy = format!("salt1${}", hex::encode(Sha256::digest(b"salt1:2468")));
+        assert!(!matches(&legacy, "2468"));
         let slow = slow_hash("246813").unwrap();
         assert!(slow.starts_with("$argon2id$"), "{slow}");
         assert!(is_slow_hash(&slow));

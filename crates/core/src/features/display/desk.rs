@@ -59,6 +59,9 @@ pub struct DisplaySettings {
     pub from_system: Vec<String>,
     /// That file, when it sets any.
     pub system_file: Option<String>,
+    /// Why the PIN is gone, when an earlier version's PIN was removed at start (it was kept as
+    /// a fast hash of 4 digits, too easy to guess from a copy of the desk's data).
+    pub pin_notice: Option<String>,
 }
 
 /// What the desk window sets (the PIN is set on its own).
@@ -112,6 +115,27 @@ pub struct DisplayContent {
 
 const SETTINGS_KEY: &str = "display_settings";
 const PIN_KEY: &str = "display_pin";
+/// Set when an earlier version's PIN was removed at start, until a new one is set.
+const PIN_RETIRED_KEY: &str = "display_pin_retired";
+const PIN_RETIRED: &str = "The display's PIN set by an earlier version of the desk was removed: \
+                           it was too easy to guess. Set a new one (6 to 12 digits).";
+
+/// Removes a PIN an earlier version kept (a salted SHA-256 of 4 digits, which kept opening
+/// the display) and notes it, so the desk asks for a new one. Called once at start; returns
+/// whether one was removed.
+pub(crate) fn retire_weak_pin(store: &crate::engine::store::Store) -> Result<bool, DeskError> {
+    match store.preference(PIN_KEY)? {
+        Some(stored) if !hashes::is_slow_hash(&stored) => {
+            store.delete_preference(PIN_KEY)?;
+            store.set_preference(PIN_RETIRED_KEY, "true")?;
+            tracing::warn!(
+                "the display's PIN of an earlier version was removed; a new one is asked for"
+            );
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
 pub(crate) const DEFAULT_ROTATION_SECONDS: u32 = 10;
 const ROTATION_RANGE: std::ops::RangeInclusive<u32> = 5..=120;
 /// Wrong tries (PINs or staff passwords) in a row before the display stops listening for a
@@ -298,6 +322,11 @@ impl Display<'_> {
                 .then(|| system.source.clone())
                 .flatten(),
             from_system,
+            pin_notice: self
+                .cx
+                .store
+                .preference(PIN_RETIRED_KEY)?
+                .map(|_| PIN_RETIRED.to_owned()),
         })
     }
 
@@ -354,7 +383,10 @@ impl Display<'_> {
         }
         match pin.map(str::trim) {
             None | Some("") => store.delete_preference(PIN_KEY)?,
-            Some(pin) => store.set_preference(PIN_KEY, &hash_new_pin(pin)?)?,
+            Some(pin) => {
+                store.set_preference(PIN_KEY, &hash_new_pin(pin)?)?;
+                store.delete_preference(PIN_RETIRED_KEY)?;
+            }
         }
         self.cx.emit(crate::events::DeskEvent::DisplayChanged);
         self.settings()
@@ -549,10 +581,6 @@ impl Display<'_> {
         };
         if stored.as_deref().is_some_and(|s| hashes::matches(s, pin)) {
             guard.right();
-            if stored.as_deref().is_some_and(|s| !s.starts_with("$argon2")) {
-                // A PIN set before the slow hash: kept from now on as it should be.
-                store.set_preference(PIN_KEY, &hash_secret(pin)?)?;
-            }
             return Ok(());
         }
         guard.wrong();
