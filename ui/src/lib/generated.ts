@@ -1237,6 +1237,11 @@ unread: number,
  */
 handled_by: string | null, 
 /**
+ * Whether the desk knows who handles it (the server's list does not say: it is learnt
+ * from the thread, so a conversation not read here is "not known yet", never "nobody").
+ */
+handler_known: boolean, 
+/**
  * Whether I handle it.
  */
 mine: boolean, 
@@ -1384,6 +1389,10 @@ has_older: boolean,
  * The staff member handling the conversation, as far as this desk knows.
  */
 handled_by: string | null, 
+/**
+ * Whether the desk knows who handles it (see [`ConversationView::handler_known`]).
+ */
+handler_known: boolean, 
 /**
  * Whether I handle it.
  */

@@ -48,6 +48,9 @@ pub struct ConversationView {
     pub unread: u32,
     /// The staff member handling the conversation, as far as this desk knows.
     pub handled_by: Option<String>,
+    /// Whether the desk knows who handles it (the server's list does not say: it is learnt
+    /// from the thread, so a conversation not read here is "not known yet", never "nobody").
+    pub handler_known: bool,
     /// Whether I handle it.
     pub mine: bool,
     /// Replies of mine not confirmed by the server yet.
@@ -165,6 +168,8 @@ pub struct ThreadView {
     pub has_older: bool,
     /// The staff member handling the conversation, as far as this desk knows.
     pub handled_by: Option<String>,
+    /// Whether the desk knows who handles it (see [`ConversationView::handler_known`]).
+    pub handler_known: bool,
     /// Whether I handle it.
     pub mine: bool,
     /// Why this person cannot reply here (the server names a capability they lack).
@@ -480,6 +485,7 @@ pub(crate) fn thread_view(parts: &ThreadParts<'_>) -> ThreadView {
         messages,
         has_older: parts.has_older,
         handled_by: parts.state.handled_by.clone(),
+        handler_known: handler_known(&parts.state),
         mine,
         reply_refused: None,
         changes_refused: None,
@@ -545,8 +551,15 @@ pub(crate) struct Known<'a> {
     pub my_name: &'a str,
 }
 
+/// Whether `state` tells who handles the conversation: someone is named (by the server's
+/// event, a takeover, or a staff reply the desk holds), or the whole thread is here and no
+/// staff member wrote in it. Otherwise the answer is in messages the desk has not read.
+fn handler_known(state: &ThreadState) -> bool {
+    state.handled_by.is_some() || state.complete
+}
+
 impl Known<'_> {
-    fn handler(&self, id: i64) -> (Option<String>, bool) {
+    fn handler(&self, id: i64) -> (Option<String>, bool, bool) {
         let state = self.threads.get(&id);
         let name = state.and_then(|s| s.handled_by.clone());
         let mine = state.is_some_and(|s| {
@@ -555,7 +568,7 @@ impl Known<'_> {
                 |id| id == self.me,
             )
         });
-        (name, mine)
+        (name, mine, state.is_some_and(handler_known))
     }
 }
 
@@ -576,7 +589,7 @@ pub(crate) fn conversation_list(
             let id = row.get("conversation_id").and_then(Value::as_i64)?;
             let unread = unread_of(row, known.unread.get(&id).copied().unwrap_or(0));
             unread_total += unread;
-            let (handled_by, mine) = known.handler(id);
+            let (handled_by, mine, handler_known) = known.handler(id);
             Some(ConversationView {
                 conversation_id: id,
                 room_number: room_label(row.get("room_number")).unwrap_or_else(|| "?".into()),
@@ -591,6 +604,7 @@ pub(crate) fn conversation_list(
                     .map(str::to_owned),
                 unread,
                 handled_by,
+                handler_known,
                 mine,
                 waiting: known.waiting.get(&id).copied().unwrap_or(0),
             })
