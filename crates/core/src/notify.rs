@@ -113,17 +113,7 @@ fn guest_title(room_number: &str, guest_name: Option<&str>) -> String {
     }
 }
 
-/// The toasts of a burst: guests' messages as one, colleagues' changes as another.
-pub(crate) fn group(toasts: Vec<Toast>) -> Vec<Toast> {
-    let (guests, changes): (Vec<Toast>, Vec<Toast>) = toasts
-        .into_iter()
-        .partition(|t| t.category == ResourceKind::Conversations);
-    [group_of(guests), group_of(changes)]
-        .into_iter()
-        .flatten()
-        .collect()
-}
-
+/// A kind's toasts as one: the newest few, then how many more.
 fn group_of(toasts: Vec<Toast>) -> Option<Toast> {
     match toasts.len() {
         0 => None,
@@ -164,6 +154,90 @@ fn group_of(toasts: Vec<Toast>) -> Option<Toast> {
     }
 }
 
+/// After a toast, more of the same kind (more from the same guests, more colleagues' changes)
+/// waits this long: a flood is one toast, then at most one summary a minute. It was one toast
+/// per burst (~56 stacked in a 90 s flood, issue 36.7). A new guest is shown at once.
+const FLOOD_QUIET: Duration = Duration::from_secs(60);
+
+/// Paces the toasts of each kind (guests' messages, colleagues' changes).
+#[derive(Default)]
+struct Pacer {
+    /// When each kind last showed, and the guests' conversations it told of since.
+    last: std::collections::HashMap<ResourceKind, (tokio::time::Instant, BTreeSet<i64>)>,
+    /// Toasts kept back meanwhile, in order.
+    held: std::collections::HashMap<ResourceKind, Vec<Toast>>,
+}
+
+impl Pacer {
+    /// The toasts of a burst to show now (grouped by kind); the rest are kept for [`Pacer::due`].
+    fn offer(&mut self, burst: Vec<Toast>, now: tokio::time::Instant) -> Vec<Toast> {
+        let mut kinds: Vec<(ResourceKind, Vec<Toast>)> = Vec::new();
+        for toast in burst {
+            match kinds.iter_mut().find(|(kind, _)| *kind == toast.category) {
+                Some((_, toasts)) => toasts.push(toast),
+                None => kinds.push((toast.category, vec![toast])),
+            }
+        }
+        let mut now_shown = Vec::new();
+        for (kind, toasts) in kinds {
+            let quiet = self.last.get(&kind).is_some_and(|(at, threads)| {
+                now < *at + FLOOD_QUIET
+                    && toasts
+                        .iter()
+                        .all(|t| t.open_thread.is_none_or(|thread| threads.contains(&thread)))
+            });
+            let held = self.held.entry(kind).or_default();
+            held.extend(toasts);
+            if !quiet {
+                now_shown.extend(self.release(kind, now));
+            }
+        }
+        now_shown
+    }
+
+    /// When the next kept-back toast is due.
+    fn next_due(&self) -> Option<tokio::time::Instant> {
+        self.held
+            .iter()
+            .filter(|(_, toasts)| !toasts.is_empty())
+            .filter_map(|(kind, _)| self.last.get(kind).map(|(at, _)| *at + FLOOD_QUIET))
+            .min()
+    }
+
+    /// The kept-back toasts whose quiet time is over, one summary per kind.
+    fn due(&mut self, now: tokio::time::Instant) -> Vec<Toast> {
+        let kinds: Vec<ResourceKind> = self
+            .held
+            .iter()
+            .filter(|(kind, toasts)| {
+                !toasts.is_empty()
+                    && self
+                        .last
+                        .get(*kind)
+                        .is_none_or(|(at, _)| *at + FLOOD_QUIET <= now)
+            })
+            .map(|(kind, _)| *kind)
+            .collect();
+        kinds
+            .into_iter()
+            .filter_map(|kind| self.release(kind, now))
+            .collect()
+    }
+
+    fn release(&mut self, kind: ResourceKind, now: tokio::time::Instant) -> Option<Toast> {
+        let toasts = std::mem::take(self.held.entry(kind).or_default());
+        let threads: BTreeSet<i64> = toasts.iter().filter_map(|t| t.open_thread).collect();
+        let toast = group_of(toasts)?;
+        let last = self.last.entry(kind).or_insert((now, BTreeSet::new()));
+        if last.0 + FLOOD_QUIET <= now {
+            last.1.clear();
+        }
+        last.0 = now;
+        last.1.extend(threads);
+        Some(toast)
+    }
+}
+
 /// Shows toasts for a desk's events until stopped.
 pub(crate) struct Notifier {
     muted: Arc<Mutex<BTreeSet<ResourceKind>>>,
@@ -198,11 +272,29 @@ impl Notifier {
                 }
                 toast_for(event, resources)
             };
+            let mut pacer = Pacer::default();
             loop {
-                let first = match events.recv().await {
-                    Ok(event) => event,
-                    Err(RecvError::Lagged(_)) => continue,
-                    Err(RecvError::Closed) => return,
+                let due = pacer.next_due();
+                let first = tokio::select! {
+                    received = events.recv() => match received {
+                        Ok(event) => event,
+                        Err(RecvError::Lagged(_)) => continue,
+                        Err(RecvError::Closed) => return,
+                    },
+                    () = async {
+                        match due {
+                            Some(at) => tokio::time::sleep_until(at).await,
+                            None => std::future::pending().await,
+                        }
+                    } => {
+                        let toasts = pacer.due(tokio::time::Instant::now());
+                        if !quiet.load(Ordering::SeqCst) {
+                            for toast in toasts {
+                                show(&toast, &opener).await;
+                            }
+                        }
+                        continue;
+                    }
                 };
                 let Some(first) = toast_of(&first) else {
                     continue;
@@ -220,7 +312,7 @@ impl Notifier {
                 if quiet.load(Ordering::SeqCst) {
                     continue;
                 }
-                for toast in group(burst) {
+                for toast in pacer.offer(burst, tokio::time::Instant::now()) {
                     show(&toast, &opener).await;
                 }
             }
@@ -420,7 +512,7 @@ mod tests {
             .iter()
             .filter_map(|a| toast_for(&change(a), resources::ALL))
             .collect();
-        let grouped = group(toasts);
+        let grouped = Pacer::default().offer(toasts, tokio::time::Instant::now());
         assert_eq!(grouped.len(), 1);
         let one = &grouped[0];
         assert_eq!(one.summary, "2 changes by colleagues");
@@ -478,7 +570,7 @@ mod tests {
         .iter()
         .filter_map(|e| toast_for(e, resources::ALL))
         .collect();
-        let grouped = group(toasts);
+        let grouped = Pacer::default().offer(toasts, tokio::time::Instant::now());
         assert_eq!(grouped.len(), 2);
         assert_eq!(grouped[0].summary, "2 new guest messages");
         assert_eq!(grouped[0].open_thread, Some(46));
@@ -502,13 +594,52 @@ mod tests {
             .iter()
             .filter_map(|e| toast_for(e, resources::ALL))
             .collect();
-        let grouped = group(toasts);
+        let grouped = Pacer::default().offer(toasts, tokio::time::Instant::now());
         assert_eq!(grouped.len(), 1);
         assert_eq!(grouped[0].summary, "1000 new guest messages");
         let lines: Vec<&str> = grouped[0].body.lines().collect();
         assert_eq!(lines.len(), GROUPED_LINES + 1, "{lines:?}");
         assert_eq!(lines[0], "…and 25 earlier");
         assert_eq!(lines[GROUPED_LINES], "Room 101: 971 new messages: msg 30");
+    }
+
+    /// Issue 36.7: a guest's 90 s flood gave ~56 stacked toasts, one per burst. Now: the first
+    /// burst at once, then at most one summary a minute; a new guest is shown at once. Tried:
+    /// 60 bursts of one guest, 1.5 s apart, with a second guest writing in the middle.
+    #[test]
+    fn a_long_flood_is_one_toast_then_a_summary_a_minute_and_a_new_guest_at_once() {
+        let start = tokio::time::Instant::now();
+        let mut pacer = Pacer::default();
+        let mut shown: Vec<(Duration, Toast)> = Vec::new();
+        for burst in 0..60u64 {
+            let now = start + Duration::from_millis(1500 * burst);
+            for toast in pacer.due(now) {
+                shown.push((now - start, toast));
+            }
+            let mut events = vec![guest(burst as i64 * 2 + 1, 45, "again")];
+            if burst == 30 {
+                events.push(guest(9999, 46, "Is breakfast still on?"));
+            }
+            let toasts = events
+                .iter()
+                .filter_map(|e| toast_for(e, resources::ALL))
+                .collect();
+            for toast in pacer.offer(toasts, now) {
+                shown.push((now - start, toast));
+            }
+        }
+        let end = start + Duration::from_secs(150);
+        while let Some(at) = pacer.next_due().filter(|at| *at <= end) {
+            for toast in pacer.due(at) {
+                shown.push((at - start, toast));
+            }
+        }
+        let times: Vec<u64> = shown.iter().map(|(at, _)| at.as_secs()).collect();
+        assert_eq!(times, [0, 45, 105], "{shown:#?}");
+        assert_eq!(shown[0].1.count, 1);
+        assert_eq!(shown[1].1.open_thread, Some(46), "the new guest at once");
+        let summarised: u32 = shown.iter().map(|(_, t)| t.count).sum();
+        assert_eq!(summarised, 61, "every message is told, none twice");
     }
 
     #[test]
