@@ -101,6 +101,15 @@ pub fn fold(records: Vec<Row>, outbox: &[OutboxEntry], spec: &ResourceSpec) -> V
                 );
                 continue;
             }
+            // A refused change leaves the row as the server has it, marked with the refusal
+            // (a refused delete hid a photo the server and the public site still had, issue
+            // 35.9); the person's change waits in the outbox for them to settle.
+            Op::Delete if entry.state == EntryState::Rejected => {
+                if let Some(view) = rows.get_mut(&entry.target) {
+                    view.sync = sync;
+                }
+                continue;
+            }
             Op::Delete => {
                 rows.remove(&entry.target);
                 continue;
@@ -151,10 +160,12 @@ pub fn fold(records: Vec<Row>, outbox: &[OutboxEntry], spec: &ResourceSpec) -> V
         let Some(view) = rows.get_mut(&entry.target) else {
             continue;
         };
+        let refused = entry.state == EntryState::Rejected;
         match entry.op {
-            Op::Update => view.row.extend(entry.fields.clone()),
             // A child added to the row is shown as an upload of its own.
             Op::AddChild => continue,
+            _ if refused => {}
+            Op::Update => view.row.extend(entry.fields.clone()),
             Op::Upload => view.pending_media = entry.media.clone(),
             Op::ClearImage => {
                 for field in spec.image_fields {
@@ -192,4 +203,70 @@ fn order_children(row: &mut Row, ids: &[i64], children: &Children) -> bool {
         }
     }
     moved
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::store::EntryState;
+    use serde_json::json;
+
+    fn entry(op: Op, target: i64, fields: Value, state: EntryState) -> OutboxEntry {
+        OutboxEntry {
+            seq: 1,
+            resource: "offers".into(),
+            op,
+            target,
+            fields: serde_json::from_value(fields).unwrap(),
+            base: Row::new(),
+            media: None,
+            state,
+            problem: (state == EntryState::Rejected)
+                .then(|| "You can only access resources from your hotel.".into()),
+            attempts: 1,
+            created_at: "2026-11-25T12:00:00Z".into(),
+        }
+    }
+
+    /// Issue 35.9: after a refused delete the desk kept showing the gallery without the photo
+    /// the server and the public site still had. A refused change shows the server's row,
+    /// marked with the refusal; a change still on its way is shown as it will be.
+    #[test]
+    fn a_refused_change_shows_what_the_server_has_beside_the_refusal() {
+        let spec = &crate::features::offers::spec::SPEC;
+        let records = vec![
+            serde_json::from_value(json!({"id": 7, "title": "Spa"})).unwrap(),
+            serde_json::from_value(json!({"id": 8, "title": "Lake"})).unwrap(),
+        ];
+        let refused = [
+            entry(Op::Delete, 7, json!({}), EntryState::Rejected),
+            entry(
+                Op::Update,
+                8,
+                json!({"title": "Mine"}),
+                EntryState::Rejected,
+            ),
+        ];
+        let rows = fold(records.clone(), &refused, spec);
+        assert_eq!(rows.len(), 2, "the refused delete's row is still shown");
+        assert_eq!(rows[0].row["title"], "Spa");
+        assert_eq!(
+            rows[1].row["title"], "Lake",
+            "the server's value, not the refused one"
+        );
+        for view in &rows {
+            assert!(
+                matches!(&view.sync, RowSync::Rejected { message } if message.contains("your hotel")),
+                "{:?}",
+                view.sync
+            );
+        }
+        let waiting = [
+            entry(Op::Delete, 7, json!({}), EntryState::Pending),
+            entry(Op::Update, 8, json!({"title": "Mine"}), EntryState::Pending),
+        ];
+        let rows = fold(records, &waiting, spec);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].row["title"], "Mine");
+    }
 }
