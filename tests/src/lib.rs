@@ -659,6 +659,30 @@ fn apps_of(data_dir: &Path) -> Vec<i32> {
     found
 }
 
+/// Whether an app of `profile` is running (its desk process, whatever its windows).
+pub fn app_running(profile: &AppProfile) -> bool {
+    !apps_of(profile.data_dir.path()).is_empty()
+}
+
+/// The WebKit web processes the app of `profile` started (one per window's page), oldest
+/// first.
+pub fn web_processes(profile: &AppProfile) -> Vec<i32> {
+    let desks = apps_of(profile.data_dir.path());
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let web = std::fs::read_link(entry.path().join("exe"))
+            .is_ok_and(|exe| exe.file_name().is_some_and(|n| n == "WebKitWebProcess"));
+        if web && stat_of(pid).is_some_and(|(parent, _)| desks.contains(&parent)) {
+            found.push(pid);
+        }
+    }
+    found.sort_unstable();
+    found
+}
+
 /// What the app of one data folder uses: the desk process alone, and with every process it
 /// started (WebKit's web and network processes). tauri-driver and WebKitWebDriver carry the same
 /// data folder in their environment but are not the app, so they are not counted.
@@ -1023,6 +1047,34 @@ pub async fn display_state(app: &Client) -> (u64, bool) {
         value[0].as_u64().unwrap_or(0),
         value[1] == serde_json::Value::Bool(true),
     )
+}
+
+/// Starts the app of `profile` as its first instance without WebDriver (as a person starts it,
+/// with the profile's variables), for a test that outlives a WebDriver session: it resumes
+/// the session kept in the profile. Killed when the returned guard is dropped.
+pub fn start_app(profile: &AppProfile) -> AppProcess {
+    let app = tool(
+        "HOTELMATE_APP_BIN",
+        workspace_root().join("target/debug/hotelmate-desk"),
+        "build it with `cargo build -p hotelmate-desk`",
+    );
+    let child = std::process::Command::new(app)
+        .env("HOTELMATE_DATA_DIR", profile.data_dir.path())
+        .env("HOTELMATE_KEYRING_SERVICE", &profile.keyring_service)
+        .envs(profile.env.iter().map(|(k, v)| (k, v)))
+        .spawn()
+        .unwrap();
+    AppProcess(child)
+}
+
+/// The app started by [`start_app`]; killed when dropped.
+pub struct AppProcess(Child);
+
+impl Drop for AppProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// Starts the app binary of `profile` again, as a second double-click would, and waits for it

@@ -4,7 +4,9 @@
 use hotelmate_core::UiError;
 
 command! {
-    /// A moment the UI reached (`first-paint`, `first-offers-painted`), for the benchmark.
+    /// A moment the UI reached (`first-paint`, `first-offers-painted`, the display's
+    /// `display-painted`), for the benchmark and the tests that watch a page come back.
+    windows: [main, display]
     pub fn bench_mark(name: String) -> Result<(), UiError> {
         crate::bench::mark(&name);
         Ok(())

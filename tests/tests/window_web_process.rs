@@ -1,0 +1,116 @@
+//! Issue 35.7: the window survives its web process. WebKit's renderer can crash (a
+//! `SkiaGPUWorker` segfault on WebKitGTK 2.50 under Xvfb left a blank window until the desk was
+//! restarted). The shell watches each page's web process and loads the page again where it was.
+//! A crashed page ends a WebDriver session, so after signing in over WebDriver the desk is
+//! started again as a person starts it, and what comes back is read from the marks each page
+//! writes once it has painted (the benchmark's, `HOTELMATE_BENCH_MARKS`): the test kills the
+//! desk's web process and sees a new one paint the desk, then opens the display, kills its web
+//! process and sees it paint its slides again. Real app window, real WebKit processes.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::process::Command;
+
+use hotelmate_e2e::{
+    launch_again, row_titles, set_display_pin, sign_in_demo, start_app, until, until_explained,
+    web_processes, AppProfile, Driver,
+};
+
+/// Ends web process `pid` as a crash does. A SIGSEGV sent from outside does not: WebKit's
+/// JavaScript engine handles that signal itself (for its own memory guards) and the process
+/// carried on when tried; SIGKILL ends it as a crash or the out-of-memory killer do.
+fn crash(pid: i32) {
+    let status = Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success(), "kill -KILL {pid}: {status}");
+}
+
+/// How many times a page marked `name` (each page load marks it once).
+fn marked(marks: &Path, name: &str) -> usize {
+    std::fs::read_to_string(marks)
+        .unwrap_or_default()
+        .lines()
+        .filter(|line| line.split_whitespace().next() == Some(name))
+        .count()
+}
+
+/// What the desk wrote in its log lately, to explain a wait that timed out.
+fn log_tail(profile: &AppProfile) -> String {
+    let log: String = std::fs::read_dir(profile.data_dir.path().join("logs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|f| std::fs::read_to_string(f.path()).unwrap_or_default())
+        .collect();
+    log.lines().rev().take(8).collect::<Vec<_>>().join("\n")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn window_the_desk_and_the_display_come_back_when_their_web_process_crashes() {
+    let marks_dir = tempfile::tempdir().unwrap();
+    let marks = marks_dir.path().join("marks");
+    let profile =
+        AppProfile::new("web-process").with_env("HOTELMATE_BENCH_MARKS", marks.to_str().unwrap());
+    {
+        let mut driver = Driver::start(&profile);
+        let app = driver.launch().await;
+        sign_in_demo(&app).await;
+        set_display_pin(&app, "246813").await;
+        hotelmate_e2e::open_screen(&app, "offers").await;
+        until("the demo offers are listed", || async {
+            row_titles(&app).await.len() >= 6
+        })
+        .await;
+        app.close().await.unwrap();
+    }
+    until("the desk signed in over WebDriver has ended", || async {
+        !hotelmate_e2e::app_running(&profile)
+    })
+    .await;
+
+    let _desk = start_app(&profile);
+    let painted = marked(&marks, "first-paint");
+    until("the desk paints, resumed", || async {
+        marked(&marks, "first-paint") > painted && web_processes(&profile).len() == 1
+    })
+    .await;
+    let desk_page = web_processes(&profile)[0];
+    crash(desk_page);
+    until_explained(
+        "a new web process paints the desk again",
+        || async {
+            let now = web_processes(&profile);
+            marked(&marks, "first-paint") == painted + 2 && now.len() == 1 && now[0] != desk_page
+        },
+        || async { format!("{:?}\n{}", web_processes(&profile), log_tail(&profile)) },
+    )
+    .await;
+
+    // The display: its own page, killed the same way, paints its slides again.
+    assert!(launch_again(&profile, &["--display"]).success());
+    until_explained(
+        "the display paints its first slide",
+        || async { marked(&marks, "display-painted") == 1 },
+        || async { format!("{:?}\n{}", web_processes(&profile), log_tail(&profile)) },
+    )
+    .await;
+    let pages = web_processes(&profile);
+    assert_eq!(
+        pages.len(),
+        2,
+        "the desk's page and the display's: {pages:?}"
+    );
+    let display_page = *pages.iter().max().unwrap();
+    crash(display_page);
+    until_explained(
+        "the display paints its slides again",
+        || async {
+            marked(&marks, "display-painted") == 2
+                && !web_processes(&profile).contains(&display_page)
+        },
+        || async { format!("{:?}\n{}", web_processes(&profile), log_tail(&profile)) },
+    )
+    .await;
+}
