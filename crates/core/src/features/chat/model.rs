@@ -485,7 +485,7 @@ pub(crate) fn thread_view(parts: &ThreadParts<'_>) -> ThreadView {
         messages,
         has_older: parts.has_older,
         handled_by: parts.state.handled_by.clone(),
-        handler_known: handler_known(&parts.state),
+        handler_known: handler_known(parts.state),
         mine,
         reply_refused: None,
         changes_refused: None,
