@@ -91,22 +91,13 @@ fn build(app: &AppHandle, label: &str, visible: bool) -> Result<WebviewWindow, S
 /// renderer, as a `SkiaGPUWorker` segfault on WebKitGTK 2.50 under Xvfb showed, or the system
 /// killing it), the page is loaded again at once, where it was: the desk reopens on the
 /// screen the person had, the display resumes its rotation. Said once in the log each time.
-///
-/// Rendering without the GPU: a front-desk PC or a lobby mini PC often has no usable GPU
-/// (software OpenGL), where WebKit's GPU painting threads are what crashed; the desk's
-/// screens (lists, photos, a cross-fade) need no acceleration, so painting stays on the CPU.
 fn survive_its_web_process(window: &WebviewWindow, label: &str) {
     let label = label.to_owned();
     let watched = window.with_webview(move |webview| {
         #[cfg(target_os = "linux")]
         {
-            use webkit2gtk::{SettingsExt, WebViewExt};
+            use webkit2gtk::WebViewExt;
             let view = webview.inner();
-            if let Some(settings) = WebViewExt::settings(&view) {
-                settings.set_hardware_acceleration_policy(
-                    webkit2gtk::HardwareAccelerationPolicy::Never,
-                );
-            }
             view.connect_web_process_terminated(move |view, reason| {
                 tracing::warn!(window = %label, ?reason, "the page's web process ended; loading the page again");
                 view.reload();

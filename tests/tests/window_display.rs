@@ -156,3 +156,97 @@ async fn window_with_no_pin_and_no_server_staff_who_signed_in_here_leave_the_dis
     );
     app.close().await.unwrap();
 }
+
+/// Issue 36.2: after the server refused the token (an administrator removed it) the display
+/// stayed up with nobody signed in behind it, and any name and password left it. Now leaving
+/// still needs the PIN or the password of staff who signed in on this computer: "nobody" / "x"
+/// is refused in words, Anna's own password leaves.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_with_the_sign_in_refused_behind_it_the_display_still_needs_a_kept_password() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let profile = AppProfile::new("display-no-session");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in(&app, &server, "anna.byrne").await;
+    until("the offers are listed", || async {
+        row_titles(&app).await.len() >= 6
+    })
+    .await;
+    let offer = hotelmate_e2e::server_offers(&server).await[0]["id"]
+        .as_i64()
+        .unwrap();
+    click(&app, "[data-testid=open-display]").await;
+    switch_to(&app, true).await;
+    until("the desk window is hidden behind the display", || async {
+        desk_visibility(&app).await == "hidden"
+    })
+    .await;
+
+    // The token is removed on the server; a colleague's change makes the desk ask, and its
+    // sign-in ends (the desk behind the display is back at its sign-in screen).
+    server.revoke_token("anna.byrne");
+    let colleague = hotelmate_e2e::colleague_token(&server).await;
+    let changed = reqwest::Client::new()
+        .patch(format!(
+            "{}/api/staff/hotel/killarney/offers/{offer}/",
+            server.base_url()
+        ))
+        .header("Authorization", format!("Token {colleague}"))
+        .json(&serde_json::json!({"tag": "Changed by a colleague"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(changed.status().is_success(), "{}", changed.status());
+    switch_to(&app, false).await;
+    until("the desk behind the display is signed out", || async {
+        app.find(Locator::Css("[data-testid=sign-in]"))
+            .await
+            .is_ok()
+    })
+    .await;
+
+    switch_to(&app, true).await;
+    press_leave_keys(&app).await;
+    until("the display asks who is leaving", || async {
+        app.find(Locator::Css("[data-testid=leave-username]"))
+            .await
+            .is_ok()
+    })
+    .await;
+    type_into(&app, "[data-testid=leave-username]", "nobody").await;
+    type_into(&app, "[data-testid=leave-password]", "x").await;
+    click(&app, "[data-testid=leave-submit]").await;
+    until_explained(
+        "any name and password are refused in words",
+        || async {
+            text_of(&app, "[data-testid=leave-error]")
+                .await
+                .contains("Nobody is signed in on this desk")
+        },
+        || async { text_of(&app, "[data-testid=leave-error]").await },
+    )
+    .await;
+    screenshot(&app, "53-display-no-session-refuses-a-stranger").await;
+    assert_eq!(desk_visibility(&app).await, "hidden", "still the display");
+
+    // The name typed again, as a person selects it and types over it.
+    switch_to(&app, true).await;
+    app.execute(
+        "const name = document.querySelector('[data-testid=leave-username]');
+         name.value = 'anna.byrne';
+         name.dispatchEvent(new Event('input', { bubbles: true }));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    type_into(&app, "[data-testid=leave-password]", "killarney-demo").await;
+    click(&app, "[data-testid=leave-submit]").await;
+    until("her own password shows the desk again", || async {
+        desk_visibility(&app).await == "visible"
+    })
+    .await;
+    app.close().await.unwrap();
+    server.shutdown().await;
+}

@@ -349,6 +349,18 @@ impl SandboxHandle {
         (*self.state.pusher).clone()
     }
 
+    /// Deletes `username`'s token, as an administrator removing it in Django's admin does:
+    /// every request with it is refused (401) from now on; signing in makes a new one.
+    pub fn revoke_token(&self, username: &str) {
+        let revoked = self.state.db().execute(
+            "DELETE FROM tokens WHERE user_id = (SELECT id FROM users WHERE username = ?1)",
+            [username],
+        );
+        if let Err(err) = revoked {
+            tracing::warn!(error = %err, username, "the token could not be revoked");
+        }
+    }
+
     /// Answers the desk's clock toggle as the reference backend does (403: it clocks staff only
     /// by face, API.md Decision 5), or toggles again (`true`, the default).
     pub fn set_token_clock(&self, on: bool) {
