@@ -1183,3 +1183,53 @@ pub async fn set_display_pin(app: &Client, pin: &str) {
     })
     .await;
 }
+
+/// Each message of the open thread as `(text, status)`.
+pub async fn thread_shown(app: &Client) -> Vec<(String, String)> {
+    let value = app
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=message]')]
+                 .map(m => [m.textContent, m.dataset.status]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pair| {
+            (
+                pair[0].as_str().unwrap_or_default().to_owned(),
+                pair[1].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The conversation whose thread is open in Messages, if one is.
+pub async fn open_thread_id(app: &Client) -> Option<i64> {
+    app.execute(
+        "const t = document.querySelector('[data-testid=thread]');
+         return t ? Number(t.dataset.conversationId) : null;",
+        vec![],
+    )
+    .await
+    .ok()
+    .and_then(|v| v.as_i64())
+}
+
+/// The unread badge of a conversation in the list (0 without one; -1 when its row is not
+/// drawn).
+pub async fn unread_badge(app: &Client, conversation_id: i64) -> i64 {
+    app.execute(
+        "const row = document.querySelector(`[data-testid=conversation][data-conversation-id='${arguments[0]}']`);
+         const badge = row && row.querySelector('[data-testid=conversation-unread]');
+         return badge ? Number(badge.textContent.trim()) : (row ? 0 : -1);",
+        vec![serde_json::Value::from(conversation_id)],
+    )
+    .await
+    .ok()
+    .and_then(|v| v.as_i64())
+    .unwrap_or(-1)
+}

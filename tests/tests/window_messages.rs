@@ -15,8 +15,9 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Client;
 use hotelmate_e2e::{
-    as_user, click, notification_log, require_notification_log, screenshot, sign_in,
-    sign_in_through, text_of, type_into, until, AppProfile, CutProxy, Driver,
+    as_user, click, notification_log, open_thread_id, require_notification_log, screenshot,
+    sign_in, sign_in_through, text_of, thread_shown, type_into, unread_badge, until, AppProfile,
+    CutProxy, Driver,
 };
 use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
 use serde_json::{json, Value};
@@ -58,54 +59,6 @@ async fn server_thread(server: &SandboxHandle) -> Vec<Value> {
     )
     .await;
     thread.as_array().unwrap().clone()
-}
-
-/// Each message of the open thread as `(text, status)`.
-async fn thread_shown(app: &Client) -> Vec<(String, String)> {
-    let value = app
-        .execute(
-            "return [...document.querySelectorAll('[data-testid=message]')]
-                 .map(m => [m.textContent, m.dataset.status]);",
-            vec![],
-        )
-        .await
-        .unwrap();
-    value
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|pair| {
-            (
-                pair[0].as_str().unwrap_or_default().to_owned(),
-                pair[1].as_str().unwrap_or_default().to_owned(),
-            )
-        })
-        .collect()
-}
-
-async fn open_thread_id(app: &Client) -> Option<i64> {
-    app.execute(
-        "const t = document.querySelector('[data-testid=thread]');
-         return t ? Number(t.dataset.conversationId) : null;",
-        vec![],
-    )
-    .await
-    .ok()
-    .and_then(|v| v.as_i64())
-}
-
-/// The unread badge of a conversation in the list (0 without one).
-async fn unread_badge(app: &Client, conversation_id: i64) -> i64 {
-    app.execute(
-        "const row = document.querySelector(`[data-testid=conversation][data-conversation-id='${arguments[0]}']`);
-         const badge = row && row.querySelector('[data-testid=conversation-unread]');
-         return badge ? Number(badge.textContent.trim()) : (row ? 0 : -1);",
-        vec![Value::from(conversation_id)],
-    )
-    .await
-    .ok()
-    .and_then(|v| v.as_i64())
-    .unwrap_or(-1)
 }
 
 #[tokio::test(flavor = "multi_thread")]

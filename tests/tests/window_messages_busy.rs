@@ -7,16 +7,13 @@
 //! (and the reply sent) once the server answers. Screenshots under target/e2e/.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-use std::time::Duration;
-
 use fantoccini::key::Key;
 use fantoccini::Client;
 use hotelmate_e2e::{
-    as_user, click, content_of, screenshot, sign_in, sign_in_through, text_of, type_into, until,
-    AppProfile, CutProxy, Driver,
+    as_user, click, content_of, open_thread_id, screenshot, sign_in, sign_in_through, text_of,
+    thread_shown, type_into, unread_badge, until, AppProfile, CutProxy, Driver,
 };
-use hotelmate_sandbox::{Generation, Sandbox, SandboxConfig, SandboxHandle};
+use hotelmate_sandbox::{Sandbox, SandboxHandle};
 use serde_json::{json, Value};
 
 /// Room 102's conversation in the seed (everything in it read).
@@ -62,54 +59,6 @@ async fn read_on_server(server: &SandboxHandle, conversation_id: i64, message_id
         .await
         .iter()
         .any(|m| m["id"] == message_id && m["read_by_staff"] == true)
-}
-
-/// Each message of the open thread as `(text, status)`.
-async fn thread_shown(app: &Client) -> Vec<(String, String)> {
-    let value = app
-        .execute(
-            "return [...document.querySelectorAll('[data-testid=message]')]
-                 .map(m => [m.textContent, m.dataset.status]);",
-            vec![],
-        )
-        .await
-        .unwrap();
-    value
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|pair| {
-            (
-                pair[0].as_str().unwrap_or_default().to_owned(),
-                pair[1].as_str().unwrap_or_default().to_owned(),
-            )
-        })
-        .collect()
-}
-
-async fn open_thread_id(app: &Client) -> Option<i64> {
-    app.execute(
-        "const t = document.querySelector('[data-testid=thread]');
-         return t ? Number(t.dataset.conversationId) : null;",
-        vec![],
-    )
-    .await
-    .ok()
-    .and_then(|v| v.as_i64())
-}
-
-/// The unread badge of a conversation in the list (0 without one; -1 when its row is not drawn).
-async fn unread_badge(app: &Client, conversation_id: i64) -> i64 {
-    app.execute(
-        "const row = document.querySelector(`[data-testid=conversation][data-conversation-id='${arguments[0]}']`);
-         const badge = row && row.querySelector('[data-testid=conversation-unread]');
-         return badge ? Number(badge.textContent.trim()) : (row ? 0 : -1);",
-        vec![Value::from(conversation_id)],
-    )
-    .await
-    .ok()
-    .and_then(|v| v.as_i64())
-    .unwrap_or(-1)
 }
 
 /// Runs `script` and reads its answer as a number (-1 when it answered none).
@@ -280,79 +229,21 @@ async fn window_opening_messages_marks_nothing_read_until_the_person_chooses_a_c
     server.shutdown().await;
 }
 
-/// Adds `count` conversations to the demo hotel kept in `data_dir`, each with one unread guest
-/// message (the newest has the highest room number, from room 1000), then starts the sandbox on
-/// it. Guests' conversations come from the hotel's rooms, not from an API the desk or a guest
-/// calls, so they are written into the sandbox's own database while it is stopped.
-async fn busy_hotel(data_dir: &Path, count: usize) -> SandboxHandle {
-    let config = || SandboxConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        data_dir: Some(data_dir.to_path_buf()),
-        simulator: false,
-        generation: Generation::Classic,
-    };
-    // The first start seeds the demo hotel (its staff, rooms and five conversations).
-    Sandbox::start_with(config())
+/// A hotel with `count` more guests' conversations, each with one unread message (the
+/// newest has the highest room number, from room 1000): the sandbox's own busy hotel.
+async fn busy_hotel(count: usize) -> SandboxHandle {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
         .await
-        .unwrap()
-        .shutdown()
-        .await;
-    let mut db = rusqlite::Connection::open(data_dir.join("sandbox.sqlite3")).unwrap();
-    db.busy_timeout(Duration::from_secs(5)).unwrap();
-    let tx = db.transaction().unwrap();
-    let now = chrono::Utc::now();
-    for n in 0..count {
-        let room = 1000 + i64::try_from(n).unwrap();
-        let at = (now - chrono::Duration::seconds(i64::try_from(count - n).unwrap()))
-            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
-        tx.execute(
-            "INSERT INTO rooms (hotel_id, room_number) VALUES (1, ?1)",
-            [room],
-        )
         .unwrap();
-        let room_id = tx.last_insert_rowid();
-        tx.execute(
-            "INSERT INTO guests (room_id, first_name, last_name) VALUES (?1, 'Guest', ?2)",
-            rusqlite::params![room_id, format!("of room {room}")],
-        )
-        .unwrap();
-        tx.execute(
-            "INSERT INTO conversations (hotel_id, room_id, has_unread, created_at, updated_at)
-             VALUES (1, ?1, 1, ?2, ?2)",
-            rusqlite::params![room_id, at],
-        )
-        .unwrap();
-        let conversation_id = tx.last_insert_rowid();
-        tx.execute(
-            "INSERT INTO messages (conversation_id, sender_type, message, timestamp, status,
-                read_by_staff, delivered_at)
-             VALUES (?1, 'guest', ?2, ?3, 'delivered', 0, ?3)",
-            rusqlite::params![
-                conversation_id,
-                format!("Could room {room} have more towels?"),
-                at
-            ],
-        )
-        .unwrap();
-    }
-    // The sandbox looks each conversation's guest and last message up by these.
-    tx.execute_batch(
-        "CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages (conversation_id);
-         CREATE INDEX IF NOT EXISTS guests_by_room ON guests (room_id);
-         CREATE INDEX IF NOT EXISTS bookings_by_room ON bookings (room_id);",
-    )
-    .unwrap();
-    tx.commit().unwrap();
-    drop(db);
-    Sandbox::start_with(config()).await.unwrap()
+    server.add_guest_conversations(count).unwrap();
+    server
 }
 
 /// Issue 36.4 (e), 36.9 (c) and (b): a hotel with 2,005 conversations.
 #[tokio::test(flavor = "multi_thread")]
 async fn window_thousands_of_conversations_scroll_in_a_short_page_and_one_never_read_says_so_offline(
 ) {
-    let data = tempfile::tempdir().unwrap();
-    let server = busy_hotel(data.path(), SEEDED).await;
+    let server = busy_hotel(SEEDED).await;
     let proxy = CutProxy::start(server.addr()).await.unwrap();
     let profile = AppProfile::new("messages-busy");
     let mut driver = Driver::start(&profile);

@@ -927,71 +927,14 @@ async fn on_a_2026_server_a_guest_in_a_room_without_a_booking_is_heard_by_readin
     server.shutdown().await;
 }
 
-/// Adds `count` conversations to the demo hotel kept in `data_dir`, each with one unread guest
-/// message (the newest has the highest room number), then starts the sandbox on it. Guests'
-/// conversations come from the hotel's rooms, not from an API the desk or a guest calls, so they
-/// are written into the sandbox's own database while it is stopped.
-async fn busy_hotel(data_dir: &std::path::Path, count: usize) -> SandboxHandle {
-    let config = || hotelmate_sandbox::SandboxConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        data_dir: Some(data_dir.to_path_buf()),
-        simulator: false,
-        generation: Generation::Classic,
-    };
-    // The first start seeds the demo hotel (its staff, rooms and five conversations).
-    Sandbox::start_with(config())
+/// A hotel with `count` more guests' conversations, each with one unread message (the
+/// newest has the highest room number, from room 1000): the sandbox's own busy hotel.
+async fn busy_hotel(count: usize) -> SandboxHandle {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
         .await
-        .unwrap()
-        .shutdown()
-        .await;
-    let mut db = rusqlite::Connection::open(data_dir.join("sandbox.sqlite3")).unwrap();
-    db.busy_timeout(Duration::from_secs(5)).unwrap();
-    let tx = db.transaction().unwrap();
-    let now = chrono::Utc::now();
-    for n in 0..count {
-        let room = 1000 + i64::try_from(n).unwrap();
-        let at = (now - chrono::Duration::seconds(i64::try_from(count - n).unwrap()))
-            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
-        tx.execute(
-            "INSERT INTO rooms (hotel_id, room_number) VALUES (1, ?1)",
-            [room],
-        )
         .unwrap();
-        let room_id = tx.last_insert_rowid();
-        tx.execute(
-            "INSERT INTO guests (room_id, first_name, last_name) VALUES (?1, 'Guest', ?2)",
-            rusqlite::params![room_id, format!("of room {room}")],
-        )
-        .unwrap();
-        tx.execute(
-            "INSERT INTO conversations (hotel_id, room_id, has_unread, created_at, updated_at)
-             VALUES (1, ?1, 1, ?2, ?2)",
-            rusqlite::params![room_id, at],
-        )
-        .unwrap();
-        let conversation_id = tx.last_insert_rowid();
-        tx.execute(
-            "INSERT INTO messages (conversation_id, sender_type, message, timestamp, status,
-                read_by_staff, delivered_at)
-             VALUES (?1, 'guest', ?2, ?3, 'delivered', 0, ?3)",
-            rusqlite::params![
-                conversation_id,
-                format!("Could room {room} have more towels?"),
-                at
-            ],
-        )
-        .unwrap();
-    }
-    // The sandbox looks each conversation's guest and last message up by these.
-    tx.execute_batch(
-        "CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages (conversation_id);
-         CREATE INDEX IF NOT EXISTS guests_by_room ON guests (room_id);
-         CREATE INDEX IF NOT EXISTS bookings_by_room ON bookings (room_id);",
-    )
-    .unwrap();
-    tx.commit().unwrap();
-    drop(db);
-    Sandbox::start_with(config()).await.unwrap()
+    server.add_guest_conversations(count).unwrap();
+    server
 }
 
 /// The conversations whose messages the server was asked for, each with how many times.
@@ -1022,8 +965,7 @@ async fn thousands_of_unread_conversations_are_read_at_a_bounded_pace_and_an_ope
     /// it counts over, and long enough for a desk reading every thread to read hundreds.
     const WATCHED: Duration = Duration::from_secs(10);
     let pace = hotelmate_core::features::chat::BACKGROUND_READS_PER_MINUTE;
-    let data = tempfile::tempdir().unwrap();
-    let server = busy_hotel(data.path(), SEEDED).await;
+    let server = busy_hotel(SEEDED).await;
     let home = Home::new("chat-busy-hotel");
     let desk = home.open();
     sign_in(&desk, &server, server.addr(), "anna.byrne").await;

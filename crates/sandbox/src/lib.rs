@@ -349,6 +349,59 @@ impl SandboxHandle {
         (*self.state.pusher).clone()
     }
 
+    /// Adds `count` guests' conversations to the hotel, each in a room of its own (from room
+    /// 1000; the newest has the highest number) with one unread message ("Could room 1000
+    /// have more towels?"): a busy hotel. Guests' conversations come from the hotel's rooms,
+    /// not from an API, so they are written into the sandbox's own database. Returns the
+    /// conversations' ids, oldest first.
+    #[cfg(feature = "test-support")]
+    pub fn add_guest_conversations(&self, count: usize) -> Result<Vec<i64>, SandboxError> {
+        let mut db = self.state.db();
+        let tx = db.transaction()?;
+        let now = chrono::Utc::now();
+        let mut ids = Vec::with_capacity(count);
+        for n in 0..count {
+            let room = 1000 + i64::try_from(n).unwrap_or(i64::MAX - 1000);
+            let ago = i64::try_from(count - n).unwrap_or(i64::MAX);
+            let at = (now - chrono::Duration::seconds(ago))
+                .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+            tx.execute(
+                "INSERT INTO rooms (hotel_id, room_number) VALUES (1, ?1)",
+                [room],
+            )?;
+            let room_id = tx.last_insert_rowid();
+            tx.execute(
+                "INSERT INTO guests (room_id, first_name, last_name) VALUES (?1, 'Guest', ?2)",
+                rusqlite::params![room_id, format!("of room {room}")],
+            )?;
+            tx.execute(
+                "INSERT INTO conversations (hotel_id, room_id, has_unread, created_at, updated_at)
+                 VALUES (1, ?1, 1, ?2, ?2)",
+                rusqlite::params![room_id, at],
+            )?;
+            let conversation_id = tx.last_insert_rowid();
+            tx.execute(
+                "INSERT INTO messages (conversation_id, sender_type, message, timestamp, status,
+                    read_by_staff, delivered_at)
+                 VALUES (?1, 'guest', ?2, ?3, 'delivered', 0, ?3)",
+                rusqlite::params![
+                    conversation_id,
+                    format!("Could room {room} have more towels?"),
+                    at
+                ],
+            )?;
+            ids.push(conversation_id);
+        }
+        // The sandbox looks each conversation's guest and last message up by these.
+        tx.execute_batch(
+            "CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages (conversation_id);
+             CREATE INDEX IF NOT EXISTS guests_by_room ON guests (room_id);
+             CREATE INDEX IF NOT EXISTS bookings_by_room ON bookings (room_id);",
+        )?;
+        tx.commit()?;
+        Ok(ids)
+    }
+
     /// Deletes `username`'s token, as an administrator removing it in Django's admin does:
     /// every request with it is refused (401) from now on; signing in makes a new one.
     pub fn revoke_token(&self, username: &str) {
