@@ -167,20 +167,19 @@ impl Link {
                 Http::Ok { at: ok_at } if ok_at > lost.at => ConnectionStatus::LiveReconnecting {
                     retry_in_seconds: seconds_until(&retry_at),
                 },
-                _ => ConnectionStatus::Offline {
-                    since: lost.since.to_rfc3339(),
-                    cause: if lost.silent {
-                        OfflineCause::NotAnswering
+                _ => {
+                    let (cause, reason) = if lost.silent {
+                        not_answering()
                     } else {
-                        OfflineCause::Network
-                    },
-                    reason: if lost.silent {
-                        NOT_ANSWERING.into()
-                    } else {
-                        NO_CONNECTION.into()
-                    },
-                    retry_in_seconds: seconds_until(&retry_at),
-                },
+                        no_connection()
+                    };
+                    ConnectionStatus::Offline {
+                        since: lost.since.to_rfc3339(),
+                        cause,
+                        reason,
+                        retry_in_seconds: seconds_until(&retry_at),
+                    }
+                }
             };
         }
         match &self.socket {
@@ -211,12 +210,30 @@ impl Link {
 const NO_CONNECTION: &str = "No connection to the hotel's server.";
 const NOT_ANSWERING: &str = "The hotel's server is not answering.";
 
+fn no_connection() -> (OfflineCause, String) {
+    (OfflineCause::Network, NO_CONNECTION.into())
+}
+
+fn not_answering() -> (OfflineCause, String) {
+    (OfflineCause::NotAnswering, NOT_ANSWERING.into())
+}
+
 /// What failed and the sentence the status bar shows for a failed request (the raw error goes
 /// to the log).
 pub(crate) fn plain_reason(error: &ApiError) -> (OfflineCause, String) {
     match error {
-        ApiError::Network { .. } => (OfflineCause::Network, NO_CONNECTION.into()),
-        ApiError::Timeout { .. } => (OfflineCause::NotAnswering, NOT_ANSWERING.into()),
+        ApiError::Network { .. } => no_connection(),
+        ApiError::Timeout { .. } => not_answering(),
+        ApiError::Server {
+            retry_after: Some(wait),
+            ..
+        } => (
+            OfflineCause::AskedToWait,
+            format!(
+                "The hotel's server asked the desk to wait until {}.",
+                (chrono::Local::now() + *wait).format("%H:%M")
+            ),
+        ),
         ApiError::Server { status, .. } => (
             OfflineCause::ServerTrouble,
             format!("The hotel's server has a problem (error {status})."),
@@ -354,7 +371,7 @@ mod tests {
             );
         }
         // The network goes too: offline since the live updates were first lost.
-        link.http_failed((OfflineCause::Network, NO_CONNECTION.into()), None);
+        link.http_failed(no_connection(), None);
         let ConnectionStatus::Offline { since: then, .. } = link.status() else {
             panic!("{:?}", link.status());
         };

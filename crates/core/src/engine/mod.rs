@@ -566,28 +566,7 @@ impl SyncShared {
                 plan.watch = Watch::Unreachable;
             }
         }
-        if let Some(wait) = err.retry_after() {
-            let failures = self.plan().round_failed();
-            let wait = self
-                .plan()
-                .wait_at_least(wait.max(runner::retry_delay(failures)));
-            let until = chrono::Local::now() + wait;
-            tracing::info!(?wait, "the server asked the desk to wait");
-            self.update_link(|link| {
-                link.http_failed(
-                    (
-                        crate::events::OfflineCause::AskedToWait,
-                        format!(
-                            "The hotel's server asked the desk to wait until {}.",
-                            until.format("%H:%M")
-                        ),
-                    ),
-                    Some(wait),
-                )
-            });
-            return;
-        }
-        self.went_offline_because(plain_reason(err));
+        self.went_offline_waiting(plain_reason(err), err.retry_after());
     }
 
     /// The server answered, but not as the desk hoped (a refusal that is not an entry's own):
@@ -600,8 +579,28 @@ impl SyncShared {
 
     /// As [`SyncShared::went_offline`], for a failure of this desk's or an unreadable answer.
     fn went_offline_because(&self, reason: (crate::events::OfflineCause, String)) {
-        let failures = self.plan().round_failed();
-        self.update_link(|link| link.http_failed(reason, Some(runner::retry_delay(failures))));
+        self.went_offline_waiting(reason, None);
+    }
+
+    /// The round failed: the backoff grows, or, when the server asked for a wait
+    /// (`Retry-After`), nothing is read or sent before the longer of the two has passed.
+    fn went_offline_waiting(
+        &self,
+        reason: (crate::events::OfflineCause, String),
+        asked: Option<Duration>,
+    ) {
+        let wait = {
+            let mut plan = self.plan();
+            let backoff = runner::retry_delay(plan.round_failed());
+            match asked {
+                Some(asked) => {
+                    tracing::info!(?asked, "the server asked the desk to wait");
+                    plan.wait_at_least(asked.max(backoff))
+                }
+                None => backoff,
+            }
+        };
+        self.update_link(|link| link.http_failed(reason, Some(wait)));
     }
 
     /// A request reached the server (and the socket is retried at once if it is down). After
@@ -625,7 +624,8 @@ impl SyncShared {
             if plan.watch == Watch::Unreachable {
                 plan.watch = Watch::Answering;
             }
-            reset && waiting && unreachable
+            // (An unreachable server's answer always resets, so it is the one to send now.)
+            unreachable && waiting
         };
         if waiting {
             self.kick();
