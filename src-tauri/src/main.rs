@@ -5,6 +5,7 @@ mod autostart;
 mod bench;
 mod browser;
 mod commands;
+mod daily_updates;
 #[cfg(feature = "demo")]
 mod demo;
 mod events;
@@ -85,7 +86,7 @@ fn main() {
                 tracing::warn!(%error, "no tray icon");
             }
             events::forward(handle.clone(), app.state::<Desk>().subscribe());
-            updates::look_daily(handle.clone());
+            daily_updates::look_daily(handle.clone());
             if let Some(listener) = instance {
                 single::listen(listener, handle.clone());
             }
