@@ -56,7 +56,28 @@ pub(crate) fn generated_typescript() -> String {
         out.push_str(&declaration);
         out.push('\n');
     }
+    out.push_str(&disguising_characters());
     out
+}
+
+/// The characters `rules::text::reveal` marks, for the UI's one function that shows outside
+/// text (`ui/src/lib/shown.ts`).
+fn disguising_characters() -> String {
+    let ranges: Vec<String> = crate::rules::text::disguising_ranges()
+        .into_iter()
+        .map(|(start, end)| format!("[0x{start:04X}, 0x{end:04X}]"))
+        .collect();
+    let (flag, cancel) = crate::rules::text::FLAG_SEQUENCE;
+    format!(
+        "\n/** Characters that change how text reads while showing nothing (inclusive code point\n \
+         * ranges), as the core's `reveal` marks them. */\n\
+         export const DISGUISING_RANGES: ReadonlyArray<readonly [number, number]> = [\n  {}\n];\n\
+         \n/** An emoji flag's tag sequence: the black flag, tags, then the cancel tag. */\n\
+         export const FLAG_SEQUENCE = {{ base: 0x{:04X}, cancel: 0x{:04X} }} as const;\n",
+        ranges.join(",\n  "),
+        u32::from(flag),
+        u32::from(cancel)
+    )
 }
 
 #[cfg(test)]

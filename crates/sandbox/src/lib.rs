@@ -402,6 +402,23 @@ impl SandboxHandle {
         Ok(ids)
     }
 
+    /// Gives the guest staying in `conversation_id`'s room the name `first` `last`: guests come
+    /// from the hotel's bookings, not from an API, so it is written into the sandbox's database.
+    #[cfg(feature = "test-support")]
+    pub fn rename_guest(
+        &self,
+        conversation_id: i64,
+        first: &str,
+        last: &str,
+    ) -> Result<(), SandboxError> {
+        self.state.db().execute(
+            "UPDATE guests SET first_name = ?1, last_name = ?2
+             WHERE room_id = (SELECT room_id FROM conversations WHERE id = ?3)",
+            rusqlite::params![first, last, conversation_id],
+        )?;
+        Ok(())
+    }
+
     /// Deletes `username`'s token, as an administrator removing it in Django's admin does:
     /// every request with it is refused (401) from now on; signing in makes a new one.
     pub fn revoke_token(&self, username: &str) {

@@ -1405,3 +1405,28 @@ reply_refused: string | null,
  * Why my sent messages cannot be changed or deleted on this server.
  */
 changes_refused: string | null, };
+
+/** Characters that change how text reads while showing nothing (inclusive code point
+ * ranges), as the core's `reveal` marks them. */
+export const DISGUISING_RANGES: ReadonlyArray<readonly [number, number]> = [
+  [0x00AD, 0x00AD],
+  [0x034F, 0x034F],
+  [0x061C, 0x061C],
+  [0x115F, 0x1160],
+  [0x17B4, 0x17B5],
+  [0x180E, 0x180E],
+  [0x200B, 0x200B],
+  [0x200E, 0x200F],
+  [0x202A, 0x202E],
+  [0x2060, 0x206F],
+  [0x3164, 0x3164],
+  [0xFEFF, 0xFEFF],
+  [0xFFA0, 0xFFA0],
+  [0xFFF9, 0xFFFB],
+  [0x1BCA0, 0x1BCA3],
+  [0x1D173, 0x1D17A],
+  [0xE0000, 0xE007F]
+];
+
+/** An emoji flag's tag sequence: the black flag, tags, then the cancel tag. */
+export const FLAG_SEQUENCE = { base: 0x1F3F4, cancel: 0xE007F } as const;

@@ -55,6 +55,28 @@ pub(crate) fn reveal(text: &str) -> String {
     })
 }
 
+/// The disguising characters as inclusive ranges of code points, for the UI's twin of
+/// [`reveal`] (`ui/src/lib/shown.ts`), which is generated from this so the two cannot drift.
+#[cfg(test)]
+pub(crate) fn disguising_ranges() -> Vec<(u32, u32)> {
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    for c in (0..=u32::from(char::MAX))
+        .filter_map(char::from_u32)
+        .filter(|&c| disguises(c))
+    {
+        let point = u32::from(c);
+        match ranges.last_mut() {
+            Some((_, end)) if *end + 1 == point => *end = point,
+            _ => ranges.push((point, point)),
+        }
+    }
+    ranges
+}
+
+/// The black flag and the cancel tag, for the UI's twin of [`reveal`].
+#[cfg(test)]
+pub(crate) const FLAG_SEQUENCE: (char, char) = (TAG_BASE, CANCEL_TAG);
+
 /// `text` without disguising characters (a file name written to disk).
 pub(crate) fn strip_disguises(text: &str) -> String {
     rewrite(text, |_, _| {})
