@@ -1233,3 +1233,15 @@ pub async fn unread_badge(app: &Client, conversation_id: i64) -> i64 {
     .and_then(|v| v.as_i64())
     .unwrap_or(-1)
 }
+
+/// The digits of what the list says of its length ("2,005 conversations": 2005).
+pub async fn listed_count(app: &Client) -> u64 {
+    content_of(app, "[data-testid=chat-count]")
+        .await
+        .unwrap_or_default()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap_or(0)
+}

@@ -10,8 +10,8 @@
 use fantoccini::key::Key;
 use fantoccini::Client;
 use hotelmate_e2e::{
-    as_user, click, content_of, open_thread_id, screenshot, sign_in, sign_in_through, text_of,
-    thread_shown, type_into, unread_badge, until, AppProfile, CutProxy, Driver,
+    as_user, click, content_of, listed_count, open_thread_id, screenshot, sign_in, sign_in_through,
+    text_of, thread_shown, type_into, unread_badge, until, AppProfile, CutProxy, Driver,
 };
 use hotelmate_sandbox::{Sandbox, SandboxHandle};
 use serde_json::{json, Value};
@@ -101,18 +101,6 @@ async fn row_top(app: &Client, conversation_id: i64) -> Option<f64> {
     .await
     .ok()
     .and_then(|v| v.as_f64())
-}
-
-/// The digits of what the list says of its length ("2,005 conversations": 2005).
-async fn listed_count(app: &Client) -> u64 {
-    content_of(app, "[data-testid=chat-count]")
-        .await
-        .unwrap_or_default()
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .unwrap_or(0)
 }
 
 /// Issue 36.9 (a): the person read room 102, went to Offers, and its guest wrote again. Opening

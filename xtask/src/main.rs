@@ -144,12 +144,17 @@ fn run_harness_with(
 fn bench(names: &[String]) -> Result<(), String> {
     const ALL: &[&str] = &[
         "realtime", "media", "sync", "pictures", "chat", "load", "converge", "soak", "app",
+        "hostile",
     ];
     // `soak --hours 72`, `converge --desks 10 --resource galleries`, `chat --messages 2000`: a
     // harness's own flags follow its name and go to it as they are (the harness checks them).
     let (names, harness_flags) = match names.iter().position(|n| n.starts_with("--")) {
         Some(at)
-            if at == 1 && matches!(names[0].as_str(), "soak" | "converge" | "chat" | "app") =>
+            if at == 1
+                && matches!(
+                    names[0].as_str(),
+                    "soak" | "converge" | "chat" | "app" | "hostile"
+                ) =>
         {
             (&names[..at], names[at..].to_vec())
         }
@@ -226,6 +231,19 @@ fn bench(names: &[String]) -> Result<(), String> {
                 build_ui()?;
                 Step::new("cargo", &["build", "--workspace", "--bins"]).run()?;
                 run_harness(&["run"], "display_soak", &harness_flags, &root)?;
+                continue;
+            }
+            "hostile" => {
+                // A hostile server's endless list in the core, then issue 36's hostile inputs
+                // on a real window (the private desktop session).
+                Step::new(
+                    "cargo",
+                    &["bench", "-p", "hotelmate-core", "--bench", "hostile"],
+                )
+                .run()?;
+                build_ui()?;
+                Step::new("cargo", &["build", "--workspace", "--bins"]).run()?;
+                run_harness(&["run"], "hostile_memory", &harness_flags, &root)?;
                 continue;
             }
             "converge" => {

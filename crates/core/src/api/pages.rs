@@ -46,14 +46,16 @@ impl ApiClient {
         let pages = first.count.div_ceil(per_page);
         within_ceiling(path, first.count, pages)?;
         let separator = if path.contains('?') { '&' } else { '?' };
-        let rest: Result<Vec<Page<Value>>, ApiError> = stream::iter(2..=pages)
-            .map(|n| {
-                let path = format!("{path}{separator}page={n}");
-                async move { self.get::<Page<Value>>(&path).await }
-            })
-            .buffered(CONCURRENT_PAGES)
-            .try_collect()
-            .await;
+        let pages_read = stream::iter(2..=pages).map(|n| {
+            let path = format!("{path}{separator}page={n}");
+            async move { self.get::<Page<Value>>(&path).await }
+        });
+        let rest = within_bytes(
+            path,
+            answer_bytes(&first.results),
+            pages_read.buffered(CONCURRENT_PAGES),
+        )
+        .await;
         let mut items = first.results;
         match rest {
             Ok(pages) => {
@@ -93,13 +95,11 @@ impl ApiClient {
             }
         };
         let fetch = |range: std::ops::RangeInclusive<u64>| {
-            stream::iter(range)
-                .map(|n| {
-                    let path = page_path(n);
-                    async move { self.get::<Page<Value>>(&path).await }
-                })
-                .buffered(CONCURRENT_PAGES)
-                .try_collect::<Vec<Page<Value>>>()
+            let pages_read = stream::iter(range).map(|n| {
+                let path = page_path(n);
+                async move { self.get::<Page<Value>>(&path).await }
+            });
+            within_bytes(path, 0, pages_read.buffered(CONCURRENT_PAGES))
         };
         let mut pages = match fetch(1..=guess).await {
             Ok(pages) => pages,
@@ -206,6 +206,27 @@ fn too_long(path: &str, what: &str) -> ApiError {
     }
 }
 
+/// Every page of `pages`, refused in words once the rows (with `already` bytes read before)
+/// pass [`MAX_LIST_BYTES`]: each answer is capped, but 5,000 capped answers are not. Reading
+/// stops there, so no more is asked or held.
+async fn within_bytes(
+    path: &str,
+    already: usize,
+    pages: impl futures_util::Stream<Item = Result<Page<Value>, ApiError>>,
+) -> Result<Vec<Page<Value>>, ApiError> {
+    let mut bytes = already;
+    let mut kept = Vec::new();
+    futures_util::pin_mut!(pages);
+    while let Some(page) = pages.try_next().await? {
+        bytes = bytes.saturating_add(answer_bytes(&page.results));
+        if bytes > MAX_LIST_BYTES {
+            return Err(too_long(path, "more than 128 MB of rows"));
+        }
+        kept.push(page);
+    }
+    Ok(kept)
+}
+
 /// About how many bytes `rows` took in the server's answer.
 fn answer_bytes(rows: &[Value]) -> usize {
     serde_json::to_vec(rows).map_or(usize::MAX, |bytes| bytes.len())
@@ -231,8 +252,13 @@ mod tests {
 
     /// A server on loopback whose list never ends: every page names a next one (`circle`: the
     /// same one each time), and says the list has `count` rows (`None`: ten more than the
-    /// pages asked so far, as a list growing underneath). Counts the requests.
-    async fn endless_list(count: Option<u64>, circle: bool) -> (ApiClient, Arc<AtomicU64>) {
+    /// pages asked so far, as a list growing underneath), its rows `row_bytes` long. Counts
+    /// the requests.
+    async fn endless_list(
+        count: Option<u64>,
+        circle: bool,
+        row_bytes: usize,
+    ) -> (ApiClient, Arc<AtomicU64>) {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let asked = Arc::new(AtomicU64::new(0));
@@ -257,7 +283,7 @@ mod tests {
                         let page = counter.fetch_add(1, Ordering::SeqCst) + 1;
                         let next = if circle { 2 } else { page + 1 };
                         let rows: Vec<Value> = (0..10)
-                            .map(|i| serde_json::json!({ "id": page * 10 + i, "title": "x".repeat(500) }))
+                            .map(|i| serde_json::json!({ "id": page * 10 + i, "title": "x".repeat(row_bytes) }))
                             .collect();
                         let body = serde_json::json!({
                             "count": count.unwrap_or(page * 10 + 10),
@@ -288,7 +314,7 @@ mod tests {
     /// go round in a circle (refused at the first repeat).
     #[tokio::test]
     async fn a_list_without_end_is_refused_in_words_at_its_ceiling() {
-        let (client, asked) = endless_list(Some(1_000_000_000_000), false).await;
+        let (client, asked) = endless_list(Some(1_000_000_000_000), false, 500).await;
         let refused = client.all_pages("api/offers/").await.unwrap_err();
         assert!(
             refused
@@ -313,7 +339,7 @@ mod tests {
 
         // Its count moves at every page, and its links never end: walked to the ceiling, no
         // further.
-        let (client, asked) = endless_list(None, false).await;
+        let (client, asked) = endless_list(None, false, 500).await;
         let refused = client.all_pages("api/offers/").await.unwrap_err();
         assert!(
             refused.to_string().contains("more than any hotel's"),
@@ -322,9 +348,36 @@ mod tests {
         let requests = asked.load(Ordering::SeqCst);
         assert!(requests <= MAX_LIST_PAGES + 3, "{requests} requests");
 
-        let (client, asked) = endless_list(None, true).await;
+        let (client, asked) = endless_list(None, true, 500).await;
         let refused = client.all_pages("api/offers/").await.unwrap_err();
         assert!(refused.to_string().contains("already read"), "{refused}");
         assert!(asked.load(Ordering::SeqCst) < 10);
+    }
+
+    /// Issue 36.3, the pages read together: a count within the ceiling (49,990 rows) on pages
+    /// each near a megabyte is refused once 128 MB of rows are read, on both ways a list is
+    /// read, instead of holding 5,000 capped answers (about 5 GB).
+    #[tokio::test]
+    async fn pages_read_together_stop_at_the_lists_bytes() {
+        let (client, asked) = endless_list(Some(49_990), false, 100_000).await;
+        let refused = client.all_pages("api/offers/").await.unwrap_err();
+        assert!(
+            refused.to_string().contains("more than 128 MB of rows"),
+            "{refused}"
+        );
+        let requests = asked.load(Ordering::SeqCst);
+        assert!(requests < 150, "{requests} requests");
+
+        let (client, asked) = endless_list(Some(49_990), false, 100_000).await;
+        let refused = client
+            .all_pages_expecting("api/offers/", 49_990)
+            .await
+            .unwrap_err();
+        assert!(
+            refused.to_string().contains("more than 128 MB of rows"),
+            "{refused}"
+        );
+        let requests = asked.load(Ordering::SeqCst);
+        assert!(requests < 150, "{requests} requests");
     }
 }

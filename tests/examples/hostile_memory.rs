@@ -1,0 +1,275 @@
+//! `cargo xtask bench hostile` (in the private test session): what two hostile inputs of issue
+//! 36 cost the real window now, with the figures the issue measured on 40bce7f beside them.
+//!
+//! - 36.4: a hotel with 30,000 guests' conversations. Time from choosing Messages to the list
+//!   counting them all, to its last row drawn, and the resident memory of the desk and of its
+//!   WebKit processes at the peak (was: the screen frozen ~55 s, the web process ~6 GB).
+//! - 36.1: a guest sends a GIF whose logical screen is 1×1 and whose one frame is 16000×16000.
+//!   The WebKit processes' peak resident memory with the thread showing it, against before
+//!   opening it (was: 0.23 → 1.34 GB in 2 s, peak 1.57 GB).
+//!
+//! Memory is sampled every 100 ms from /proc. Prints a table and writes
+//! `target/bench/hostile.json`. `--conversations N` changes the hotel (default 30000).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use hotelmate_e2e::{
+    app_usage, click, content_of, listed_count, number_flag, sign_in, until_explained, AppProfile,
+    Driver,
+};
+use hotelmate_sandbox::Sandbox;
+use serde_json::{json, Value};
+
+const FLAGS: &[&str] = &["--conversations"];
+const ROOM_102: i64 = 2;
+
+/// The peaks of the app's resident memory over a while, in MiB: the desk process, and the
+/// processes it started (WebKit's web and network processes).
+#[derive(Debug, Default, Clone, Copy)]
+struct Peak {
+    desk_mib: f64,
+    web_mib: f64,
+}
+
+impl Peak {
+    fn sample(&mut self, profile: &AppProfile) {
+        let usage = app_usage(profile);
+        let desk = usage.desk_rss_kib as f64 / 1024.0;
+        let web = usage.total_rss_kib.saturating_sub(usage.desk_rss_kib) as f64 / 1024.0;
+        self.desk_mib = self.desk_mib.max(desk);
+        self.web_mib = self.web_mib.max(web);
+    }
+}
+
+/// Samples the app's memory every 100 ms until `done` is true (or `limit` passes); how long it
+/// took, and the peaks.
+async fn sample_until<F, Fut>(
+    profile: &AppProfile,
+    limit: Duration,
+    mut done: F,
+) -> (Option<Duration>, Peak)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = Instant::now();
+    let mut peak = Peak::default();
+    loop {
+        peak.sample(profile);
+        if done().await {
+            return (Some(start.elapsed()), peak);
+        }
+        if start.elapsed() > limit {
+            return (None, peak);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A GIF whose logical screen is 1×1 and whose one frame is 16000×16000, its image data one
+/// LZW stream that starts and ends at once: the size is in the frame's header, which is what a
+/// decoder allocates for.
+fn frame_bomb_gif() -> Vec<u8> {
+    let mut gif = b"GIF89a".to_vec();
+    gif.extend_from_slice(&1u16.to_le_bytes());
+    gif.extend_from_slice(&1u16.to_le_bytes());
+    gif.extend_from_slice(&[0x80, 0, 0]); // a global colour table of two colours
+    gif.extend_from_slice(&[0, 0, 0, 255, 255, 255]);
+    gif.push(0x2C); // the image descriptor
+    gif.extend_from_slice(&[0, 0, 0, 0]);
+    gif.extend_from_slice(&16_000u16.to_le_bytes());
+    gif.extend_from_slice(&16_000u16.to_le_bytes());
+    gif.push(0);
+    gif.push(2); // LZW minimum code size
+    gif.extend_from_slice(&[2, 0x4C, 0x01, 0]); // clear, end of information
+    gif.push(0x3B);
+    gif
+}
+
+fn seconds(d: Option<Duration>) -> String {
+    d.map_or_else(
+        || "never".to_owned(),
+        |d| format!("{:.1} s", d.as_secs_f64()),
+    )
+}
+
+#[tokio::main]
+async fn main() {
+    let conversations = number_flag("--conversations", FLAGS, 30_000);
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let added = Instant::now();
+    server
+        .add_guest_conversations(usize::try_from(conversations).unwrap())
+        .unwrap();
+    println!(
+        "hostile inputs on the real window: {conversations} conversations added in {:.1} s",
+        added.elapsed().as_secs_f64()
+    );
+    let profile = AppProfile::new("hostile-memory");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in(&app, &server, "anna.byrne").await;
+    let (_, signed_in) = sample_until(&profile, Duration::from_secs(3), || async { false }).await;
+
+    // 36.4: the list of every conversation.
+    let wanted = conversations + 5;
+    click(&app, "[data-testid=nav-messages]").await;
+    let (counted, list_peak) = sample_until(&profile, Duration::from_secs(300), || async {
+        listed_count(&app).await == wanted
+    })
+    .await;
+    let scrolled = Instant::now();
+    app.execute(
+        "const scroller = document.querySelector('ul[aria-label=Conversations]').parentElement;
+         scroller.scrollTop = scroller.scrollHeight;",
+        vec![],
+    )
+    .await
+    .unwrap();
+    until_explained(
+        "the last conversation is drawn",
+        || async {
+            app.execute(
+                "return document.querySelector(`li[aria-posinset='${arguments[0]}']`) !== null;",
+                vec![json!(wanted)],
+            )
+            .await
+            .unwrap()
+                == json!(true)
+        },
+        || async {
+            content_of(&app, "[data-testid=chat-count]")
+                .await
+                .unwrap_or_default()
+        },
+    )
+    .await;
+    let to_end = scrolled.elapsed();
+    let rows: u64 = app
+        .execute(
+            "return document.querySelectorAll('[data-testid=conversation]').length;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap();
+    let (_, settled) = sample_until(&profile, Duration::from_secs(20), || async { false }).await;
+
+    // 36.1: the guest's GIF, in the thread on screen.
+    let form = reqwest::multipart::Form::new().part(
+        "files",
+        reqwest::multipart::Part::bytes(frame_bomb_gif())
+            .file_name("sunset.gif")
+            .mime_str("image/gif")
+            .unwrap(),
+    );
+    let sent = reqwest::Client::new()
+        .post(format!(
+            "{}/api/chat/killarney/conversations/{ROOM_102}/upload-attachment/",
+            server.base_url()
+        ))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert!(sent.status().is_success(), "{}", sent.status());
+    // The guest's conversation is now the newest: at the top of the list.
+    app.execute(
+        "document.querySelector('ul[aria-label=Conversations]').parentElement.scrollTop = 0;",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let row = format!("[data-testid=conversation][data-conversation-id='{ROOM_102}']");
+    until_explained(
+        "the guest's conversation is drawn",
+        || async { app.find(fantoccini::Locator::Css(&row)).await.is_ok() },
+        || async { String::new() },
+    )
+    .await;
+    let (_, before_gif) = sample_until(&profile, Duration::from_secs(2), || async { false }).await;
+    click(
+        &app,
+        &format!("[data-testid=conversation][data-conversation-id='{ROOM_102}']"),
+    )
+    .await;
+    let (shown, _) = sample_until(&profile, Duration::from_secs(30), || async {
+        app.execute(
+            "return [...document.querySelectorAll('[data-testid=thread] img')]
+               .some(i => i.alt === 'sunset.gif' && i.complete && i.naturalWidth > 0);",
+            vec![],
+        )
+        .await
+        .unwrap()
+            == json!(true)
+    })
+    .await;
+    let (_, with_gif) = sample_until(&profile, Duration::from_secs(5), || async { false }).await;
+    let gif_size: Value = app
+        .execute(
+            "const i = [...document.querySelectorAll('[data-testid=thread] img')].find(i => i.alt === 'sunset.gif');
+             return i ? [i.naturalWidth, i.naturalHeight] : null;",
+            vec![],
+        )
+        .await
+        .unwrap();
+
+    println!();
+    println!(
+        "{:<46} {:>12} {:>14} {:>14}",
+        "", "time", "desk MiB", "WebKit MiB"
+    );
+    let line = |what: &str, time: String, peak: Peak| {
+        println!(
+            "{what:<46} {time:>12} {:>14.0} {:>14.0}",
+            peak.desk_mib, peak.web_mib
+        );
+    };
+    line("signed in (3 s)", String::new(), signed_in);
+    line(
+        &format!("Messages counts {wanted} conversations"),
+        seconds(counted),
+        list_peak,
+    );
+    line(
+        "scrolled to the last row",
+        format!("{:.1} s", to_end.as_secs_f64()),
+        settled,
+    );
+    line(
+        "before the guest's GIF is opened",
+        String::new(),
+        before_gif,
+    );
+    line(
+        &format!("thread with the 16000×16000 GIF ({gif_size})"),
+        seconds(shown),
+        with_gif,
+    );
+    println!("rows in the page for {wanted} conversations: {rows}");
+    println!("issue 36 on 40bce7f: 30,000 conversations froze Messages ~55 s, web process ~6 GB; the GIF took the web process 0.23 → 1.34 GB (peak 1.57 GB)");
+
+    let report = json!({
+        "conversations": wanted,
+        "list_counted_s": counted.map(|d| d.as_secs_f64()),
+        "scrolled_to_end_s": to_end.as_secs_f64(),
+        "rows_in_page": rows,
+        "list_peak": { "desk_mib": list_peak.desk_mib, "web_mib": list_peak.web_mib },
+        "settled": { "desk_mib": settled.desk_mib, "web_mib": settled.web_mib },
+        "before_gif": { "desk_mib": before_gif.desk_mib, "web_mib": before_gif.web_mib },
+        "with_gif": { "desk_mib": with_gif.desk_mib, "web_mib": with_gif.web_mib },
+        "gif_shown_as": gif_size,
+    });
+    let dir = hotelmate_e2e::workspace_root().join("target/bench");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("hostile.json"),
+        serde_json::to_string_pretty(&report).unwrap(),
+    )
+    .unwrap();
+    app.close().await.unwrap();
+}
