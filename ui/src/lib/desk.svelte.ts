@@ -161,6 +161,22 @@ class DeskState {
 
 export const desk = new DeskState();
 
+/** A copy read whole at `asOf` is said to be "as of" then only when nothing keeps it current:
+ *  offline, or without live updates once older than `staleMs`. Connected with live updates,
+ *  they keep it current however long ago it was read whole (the Team board and the Messages
+ *  list say the same; issue 36.10: "As of 07:22" under a green Connected). */
+export function copyIsStale(asOf: string | null | undefined, now: number, staleMs: number): boolean {
+  if (asOf == null) return false;
+  switch (desk.connection.state) {
+    case "online":
+      return false;
+    case "offline":
+      return true;
+    default:
+      return now - Date.parse(asOf) > staleMs;
+  }
+}
+
 /** Listens to the core and restores the saved session (resume = true) or reads the current one. */
 export async function startDesk(resume: boolean): Promise<void> {
   desk.isDeskWindow = resume;

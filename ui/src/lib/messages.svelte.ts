@@ -3,6 +3,7 @@
 // answer never overwrites a newer one), which thread is shown in a focused window (the only
 // thing that marks messages read: a thread the person chose, once what it says is on screen),
 // drafts, upload progress per waiting message, and the chime for a guest.
+import { clock } from "./clock.svelte";
 import { withProgress } from "./progress";
 import { Newest } from "./newest";
 import { backend, type DeskEvent, type ConversationFilter, type ConversationList, type ThreadView, type UiError, asUiError } from "./backend";
@@ -14,7 +15,6 @@ export const THREAD_PAGE = 50;
 /** What the server accepts as an attachment (API.md). */
 export const MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024;
 export const ATTACHMENT_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp", "bmp", "pdf", "doc", "docx", "xls", "xlsx", "txt", "csv"];
-const TICK_MS = 30_000;
 const SOUND_OFF_KEY = "hotelmate-desk.guest-message-sound-off";
 /** Guest messages arriving together (say, after a reconnect) chime once. */
 const CHIME_GAP_MS = 1500;
@@ -40,8 +40,10 @@ class MessagesState {
   /** Upload progress (0..1) per waiting message id (negative). */
   progress = $state<Record<number, number>>({});
   soundOn = $state(localStorage.getItem(SOUND_OFF_KEY) === null);
-  /** Now, every half minute (for "as of" and today's times). */
-  now = $state(Date.now());
+  /** Now, from the screens' one clock (for durations, "as of" and today's times). */
+  get now(): number {
+    return clock.now;
+  }
   /** Goes up when something (a clicked notification) asks for the Messages screen. */
   summoned = $state(0);
 
@@ -64,10 +66,6 @@ class MessagesState {
   #threadAgain = false;
   #chimedAt = 0;
   #chimed = new Set<number>();
-
-  constructor() {
-    setInterval(() => (this.now = Date.now()), TICK_MS);
-  }
 
   /** Someone signed in: a fresh start, and the unread total read at once. */
   start(): void {

@@ -1,26 +1,24 @@
 // The Team screen's state: the on-duty board as the core has it (read again whenever the core
 // says its view changed), the search, a brief highlight for whoever just clocked,
 // and a clock that ticks so "on duty for 2 h 05 min" stays true.
+import { clock } from "./clock.svelte";
 import { flash } from "./highlight";
 import { formatTime } from "./format.svelte";
 import { Newest } from "./newest";
 import { backend, type DeskEvent, type TeamBoard, type UiError } from "./backend";
 
-const TICK_MS = 30_000;
 
 class TeamState {
   board = $state<TeamBoard | null>(null);
   query = $state("");
   error = $state<UiError | null>(null);
   highlighted = $state<Record<number, boolean>>({});
-  /** Now, every half minute (for durations). */
-  now = $state(Date.now());
+  /** Now, from the screens' one clock (for durations, "as of" and today's times). */
+  get now(): number {
+    return clock.now;
+  }
 
   #reads = new Newest();
-
-  constructor() {
-    setInterval(() => (this.now = Date.now()), TICK_MS);
-  }
 
   /** A desk event, as every store receives them. */
   handle(event: DeskEvent): void {
