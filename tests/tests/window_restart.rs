@@ -384,3 +384,65 @@ async fn focused(app: &Client) -> String {
     .unwrap_or_default()
     .to_owned()
 }
+
+/// Issue 36.10: quitting with work waiting says so. The person presses Ctrl+Q (the same quit as
+/// the tray's Quit and, where the desk is not kept in the tray, the window's close button; the
+/// test's X server has no window manager to press that): a notification says the change is
+/// kept, the desk quits, and reopened it sends the change once the network is back.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_quitting_with_work_waiting_says_it_is_kept_and_sends_it_later() {
+    hotelmate_e2e::require_notification_log();
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let profile = AppProfile::new("quit-waiting");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    let title = tag_offline(&app, &server, &proxy, "Kept through the quit").await;
+    wait_for_text(&app, "[data-testid=pending-count]", "1 waiting to be sent").await;
+
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down {
+            value: Key::Control.into(),
+        })
+        .then(KeyAction::Down { value: 'q' })
+        .then(KeyAction::Up { value: 'q' })
+        .then(KeyAction::Up {
+            value: Key::Control.into(),
+        });
+    // The desk quits under the key press: WebDriver may lose the window before it answers.
+    let _ = app.perform_actions(keys).await;
+    until("the desk says the change is kept", || async {
+        hotelmate_e2e::notification_log().contains("HotelMate Desk closed with work waiting")
+    })
+    .await;
+    assert!(
+        hotelmate_e2e::notification_log().contains(
+            "1 change is kept on this computer and will be sent when HotelMate Desk runs again."
+        ),
+        "{}",
+        hotelmate_e2e::notification_log()
+    );
+    until("the desk quits", || async {
+        !hotelmate_e2e::app_running(&profile)
+    })
+    .await;
+    drop(app);
+    drop(driver);
+
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    wait_for_text(&app, "[data-testid=pending-count]", "1 waiting to be sent").await;
+    proxy.restore();
+    until("the change reaches the server", || async {
+        on_server(&server, &title)
+            .await
+            .first()
+            .is_some_and(|o| o["tag"] == "Kept through the quit")
+    })
+    .await;
+    wait_for_text(&app, "[data-testid=sent-count]", "1 change sent").await;
+    app.close().await.unwrap();
+    server.shutdown().await;
+}

@@ -49,3 +49,11 @@ command! {
         Ok(current(&desk))
     }
 }
+
+command! {
+    /// Quits the desk as the tray's Quit does (Ctrl+Q in the window), saying first when work
+    /// is waiting to be sent.
+    pub fn quit_desk(app: tauri::AppHandle) -> () {
+        crate::windows::quit(&app);
+    }
+}

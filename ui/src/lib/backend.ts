@@ -198,6 +198,8 @@ export const backend = {
   /** The locale and time zone this computer writes dates and times in. */
   systemLocale: () => call("system_locale"),
   setCloseToTray: (on: boolean) => call("set_close_to_tray", { on }),
+  /** Quits the desk (Ctrl+Q), as the tray's Quit does. */
+  quitDesk: () => call("quit_desk"),
   /** The update feed in effect and whether IT locked it. */
   updateSettings: () => call("update_settings"),
   /** Sets this person's update feed (`null`: IT's, if any). */
