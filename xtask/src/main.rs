@@ -143,8 +143,17 @@ fn run_harness_with(
 /// The benchmarks (all of them when none is named).
 fn bench(names: &[String]) -> Result<(), String> {
     const ALL: &[&str] = &[
-        "realtime", "media", "sync", "pictures", "chat", "load", "converge", "soak", "app",
+        "realtime",
+        "media",
+        "sync",
+        "pictures",
+        "chat",
+        "load",
+        "converge",
+        "soak",
+        "app",
         "hostile",
+        "server-load",
     ];
     // `soak --hours 72`, `converge --desks 10 --resource galleries`, `chat --messages 2000`: a
     // harness's own flags follow its name and go to it as they are (the harness checks them).
@@ -231,6 +240,23 @@ fn bench(names: &[String]) -> Result<(), String> {
                 build_ui()?;
                 Step::new("cargo", &["build", "--workspace", "--bins"]).run()?;
                 run_harness(&["run"], "display_soak", &harness_flags, &root)?;
+                continue;
+            }
+            "server-load" => {
+                // A signed-in desk keeps its token in the keyring: the private session.
+                let mut args: Vec<String> = [
+                    "bench",
+                    "-p",
+                    "hotelmate-core",
+                    "--bench",
+                    "server_load",
+                    "--",
+                ]
+                .iter()
+                .map(|a| (*a).to_owned())
+                .collect();
+                args.extend(harness_flags.iter().cloned());
+                desktop::run_in_private_session("cargo", &args, &setup::test_env(&root))?;
                 continue;
             }
             "hostile" => {

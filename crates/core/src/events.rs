@@ -21,6 +21,9 @@ pub enum View {
     Pictures,
     /// The Hotel screen: what the hotel's public page tells guests.
     HotelDetails,
+    /// The Messages screen's list of conversations (read from the chat's own store; named so
+    /// that opening the screen reads the list again when it is old, issue 35.8).
+    Messages,
 }
 
 /// Declares [`ResourceKind`] from one line per kind: its variant, the name the store and the UI

@@ -45,6 +45,7 @@ async fn every_shape_of_collection_is_kept_and_an_unannounced_one_is_read_again_
     options.request_timeout = Duration::from_secs(5);
     // A minute in the app; a second here, so the test sees a poll.
     options.poll_interval = Duration::from_secs(1);
+    options.quiet_interval = Duration::from_secs(1);
     options.toasts = false;
     let desk = Desk::open(options).unwrap();
     sign_in(&desk, &server, server.addr(), "anna.byrne").await;

@@ -60,8 +60,8 @@ fn asked(
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_server_refusing_whole_areas_gets_at_most_ten_requests_a_minute_and_the_desk_stays_online(
-) {
+async fn a_server_refusing_whole_areas_gets_at_most_one_request_a_minute_and_the_desk_stays_online()
+{
     let server = sandbox().await;
     for (line, status) in REFUSED {
         let detail = if *status == 403 {
@@ -155,15 +155,11 @@ async fn a_server_refusing_whole_areas_gets_at_most_ten_requests_a_minute_and_th
         "an idle desk beside five refused areas sent {sent} requests in 60 s: {:?}",
         asked(&before, &after)
     );
+    // Issue 35.8: live, an idle desk reads what no event announces every ten minutes (and
+    // when its screen is opened), not every minute: at most one request in this minute.
     assert!(
-        sent <= 10,
+        sent <= 1,
         "{sent} requests in a minute: {:?}",
-        asked(&before, &after)
-    );
-    let room_types = "GET /api/staff/hotel/killarney/room-types/";
-    assert!(
-        after.get(room_types) > before.get(room_types),
-        "what no event announces is still read every minute: {:?}",
         asked(&before, &after)
     );
     assert!(flips.is_empty(), "the status left Online: {flips:?}");

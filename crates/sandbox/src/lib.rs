@@ -419,6 +419,16 @@ impl SandboxHandle {
         Ok(())
     }
 
+    /// Publishes `event` with `data` on hotel `slug`'s channel as the server does: a test's
+    /// stand-in for what the API offers no request for (a bare "refetch" with no row event
+    /// before it, as when that row event was too large to deliver).
+    #[cfg(feature = "test-support")]
+    pub fn publish_to_hotel(&self, slug: &str, event: &str, data: &serde_json::Value) {
+        self.state
+            .hub
+            .publish(&api::hotel_channel(slug), event, data);
+    }
+
     /// Deletes `username`'s token, as an administrator removing it in Django's admin does:
     /// every request with it is refused (401) from now on; signing in makes a new one.
     pub fn revoke_token(&self, username: &str) {

@@ -57,3 +57,11 @@ command! {
         crate::windows::quit(&app);
     }
 }
+
+command! {
+    /// The person opened the screen of `view`: what it shows that no live event announces is
+    /// read again if it is old (issue 35.8).
+    pub fn looking_at(desk: State<'_, Desk>, view: hotelmate_core::events::View) -> () {
+        desk.looking_at(view);
+    }
+}

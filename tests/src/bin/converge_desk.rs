@@ -201,6 +201,7 @@ async fn main() {
     options.toasts = false;
     // Galleries and room types are announced by no event: a desk reads them on this timer.
     options.poll_interval = Duration::from_millis(poll_ms.parse().unwrap());
+    options.quiet_interval = options.poll_interval;
     let desk = Arc::new(Desk::open(options).unwrap());
     let mut events = desk.subscribe();
     if desk.resume().await.unwrap().is_none() {

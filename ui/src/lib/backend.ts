@@ -5,6 +5,7 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { CommandName, Commands } from "./commands.generated";
 import type {
   AreaStatus,
+  View,
   ComputerSettings,
   SystemSettings,
   SystemLocale,
@@ -198,6 +199,8 @@ export const backend = {
   /** The locale and time zone this computer writes dates and times in. */
   systemLocale: () => call("system_locale"),
   setCloseToTray: (on: boolean) => call("set_close_to_tray", { on }),
+  /** The person opened the screen of `view`: what no live event announces is read if old. */
+  lookingAt: (view: View) => call("looking_at", { view }),
   /** Quits the desk (Ctrl+Q), as the tray's Quit does. */
   quitDesk: () => call("quit_desk"),
   /** The update feed in effect and whether IT locked it. */

@@ -479,7 +479,7 @@ values: Record<string, unknown>, };
 
 export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "hotel_details" | "conversations";
 
-export type View = "offers" | "team" | "display" | "pictures" | "hotel_details";
+export type View = "offers" | "team" | "display" | "pictures" | "hotel_details" | "messages";
 
 export type ToastSetting = { 
 /**

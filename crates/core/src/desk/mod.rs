@@ -53,9 +53,10 @@ pub struct DeskOptions {
     pub demo: Option<Arc<dyn DemoLauncher>>,
     /// How much disk the images kept for showing offline may take.
     pub shown_images_limit_bytes: u64,
-    /// How often what no live event announces is read again (and everything, without live
-    /// updates).
+    /// How often everything is read again without live updates.
     pub poll_interval: Duration,
+    /// How often what no live event announces is read again while live updates flow.
+    pub quiet_interval: Duration,
     /// How often an area the server does not offer (to this account) is asked again.
     pub unavailable_recheck: Duration,
     /// Where pictures and files may be fetched from besides the hotel's server (https only).
@@ -75,6 +76,7 @@ impl DeskOptions {
             demo: None,
             shown_images_limit_bytes: crate::media::shown::DEFAULT_SHOWN_IMAGES_LIMIT_BYTES,
             poll_interval: crate::engine::POLL_INTERVAL,
+            quiet_interval: crate::engine::QUIET_INTERVAL,
             unavailable_recheck: crate::engine::UNAVAILABLE_RECHECK,
             media_hosts: crate::media::hosts::DEFAULT_MEDIA_HOSTS
                 .iter()
@@ -210,6 +212,15 @@ impl Desk {
         self.running()
             .map(|running| running.sync.unavailable_areas())
             .unwrap_or_default()
+    }
+
+    /// The person opened the screen of `view`: what it shows that no live event announces
+    /// (galleries, room types, the conversation list) is read now unless read in the last
+    /// minute. With live updates it is otherwise read only every ten minutes.
+    pub fn looking_at(&self, view: crate::events::View) {
+        if let Ok(running) = self.running() {
+            running.sync.looking_at(view);
+        }
     }
 
     /// How the link to the server is doing right now (the status bar's first paint).
@@ -446,6 +457,7 @@ impl Desk {
                 absent: crate::features::absent_on(row.generation),
                 socket,
                 poll: self.inner.options.poll_interval,
+                quiet: self.inner.options.quiet_interval,
                 recheck: self.inner.options.unavailable_recheck,
             },
         );

@@ -78,7 +78,9 @@ impl HeardLog {
 
     /// What an event means for `resource`, as [`super::live::interpret`] read it;
     /// `refetch_follows`: the server follows each of its row events with a bare refetch.
-    pub(crate) fn heard(&self, resource: &'static str, hint: &Hint, refetch_follows: bool) {
+    /// Returns whether the event may say something the desk has not been told: `false` for
+    /// a bare refetch that only follows a row event already heard.
+    pub(crate) fn heard(&self, resource: &'static str, hint: &Hint, refetch_follows: bool) -> bool {
         let row = match hint {
             Hint::Upsert { row, .. } => row.get("id").and_then(Value::as_i64),
             Hint::Patch { id, .. } | Hint::Delete { id, .. } => Some(*id),
@@ -90,6 +92,7 @@ impl HeardLog {
                 if refetch_follows {
                     *self.inner().rows_owed.entry(resource).or_default() += 1;
                 }
+                true
             }
             None => {
                 let owed = {
@@ -102,6 +105,7 @@ impl HeardLog {
                 if !owed {
                     self.heard_resource(resource);
                 }
+                !owed
             }
         }
     }

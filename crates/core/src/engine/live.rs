@@ -206,16 +206,23 @@ pub(crate) fn apply(shared: &SyncShared, event: &Event) {
         return;
     }
     for (spec, hint) in meanings {
-        shared
+        let news = shared
             .heard
             .heard(spec.name(), &hint, spec.refetch_follows_row_events);
-        apply_hint(shared, spec, hint);
-        shared.request_reconcile_of(spec.name());
+        // Issue 35.8: an event never reads the list it is in when it says what changed: a
+        // whole row, a delete, or the fields that changed are stored as told. Only a bare
+        // "refetch" with news in it reads the list (the one the offers' server sends after each
+        // row event says nothing new), and a change that could not be stored.
+        let read = matches!(hint, Hint::Reconcile) && news;
+        if !apply_hint(shared, spec, hint) || read {
+            shared.request_reconcile_of(spec.name());
+        }
     }
 }
 
-/// What one resource makes of an event, applied to its stored rows.
-fn apply_hint(shared: &SyncShared, spec: &'static ResourceSpec, hint: Hint) {
+/// What one resource makes of an event, applied to its stored rows; `false` when it could not
+/// be stored (a reconcile then puts it right).
+fn apply_hint(shared: &SyncShared, spec: &'static ResourceSpec, hint: Hint) -> bool {
     let store = &shared.store;
     let name = spec.name();
     let change = match hint {
@@ -226,7 +233,7 @@ fn apply_hint(shared: &SyncShared, spec: &'static ResourceSpec, hint: Hint) {
                 // This desk's own new row, announced before the server answered the request
                 // (or read just after the answer was stored): the answer stores it (with the
                 // temporary id mapped), so nothing to do here.
-                return;
+                return true;
             }
             let id = row.get("id").and_then(Value::as_i64).unwrap_or_default();
             let title = (spec.title)(&row);
@@ -245,7 +252,7 @@ fn apply_hint(shared: &SyncShared, spec: &'static ResourceSpec, hint: Hint) {
         Hint::Delete { id, title } => store
             .delete_record_unless_edited(name, id)
             .map(|_| ("deleted", id, title)),
-        Hint::Reconcile => return,
+        Hint::Reconcile => return true,
     };
     match change {
         Ok((action, id, title)) => {
@@ -260,9 +267,11 @@ fn apply_hint(shared: &SyncShared, spec: &'static ResourceSpec, hint: Hint) {
                     title,
                 });
             }
+            true
         }
         Err(err) => {
-            tracing::warn!(error = %err, "could not apply a live update; a reconcile will fix it")
+            tracing::warn!(error = %err, "could not apply a live update; a reconcile will fix it");
+            false
         }
     }
 }

@@ -70,6 +70,12 @@ pub(crate) const RECONCILE_DEBOUNCE: Duration = Duration::from_millis(400);
 const SUBSCRIBE_GRACE: Duration = Duration::from_secs(5);
 /// Without live updates, colleagues' changes are fetched this often.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(60);
+/// With live updates, what no event announces (galleries, room types, the conversation list)
+/// is read again this often, and at once when the person opens the screen that shows it
+/// ([`SyncShared::looking_at`]): a hotel's twenty desks idle cost its server about a request a
+/// minute each, not eight (issue 35.8).
+pub const QUIET_INTERVAL: Duration = Duration::from_secs(10 * 60);
+
 /// While the network is down, how often the worker checks (one bare request, no data) whether
 /// the server answers again, so the desk is back within this of the network's return whatever
 /// its retry delay has grown to.
@@ -89,8 +95,11 @@ pub(crate) struct SyncShared {
     pub events: broadcast::Sender<DeskEvent>,
     /// What the engine keeps in sync (it names no resource itself).
     pub resources: Resources,
-    /// How often what no event announces is read again ([`POLL_INTERVAL`] but in tests).
+    /// How often everything is read without live updates ([`POLL_INTERVAL`] but in tests).
     poll: Duration,
+    /// How often what no event announces is read with live updates ([`QUIET_INTERVAL`] but in
+    /// tests).
+    quiet: Duration,
     wake: Notify,
     /// Told of each queued change, so a reconcile under way gives way to sending it.
     fresh: Notify,
@@ -132,6 +141,8 @@ struct Plan {
     quiet_at: Option<Instant>,
     /// Which resources it reads: only those events named, unless `everything`.
     stale: std::collections::BTreeSet<&'static str>,
+    /// When each resource's list was last read whole.
+    read_at: HashMap<&'static str, Instant>,
     /// The next reconcile reads every resource (start, reconnect, polling, a failure).
     everything: bool,
     /// Failed attempts in a row (for the retry delay).
@@ -252,6 +263,35 @@ impl SyncShared {
 
     /// Reconcile one resource after [`RECONCILE_DEBOUNCE`] (an event named it), so a burst of
     /// events costs one fetch of what they were about and nothing else.
+    /// The person opened the screen of `view`: what it shows that no event announces, unless
+    /// read within the poll interval (a minute), is read now (with live updates the quiet
+    /// timer reads it only every [`QUIET_INTERVAL`]).
+    pub(crate) fn looking_at(&self, view: crate::events::View) {
+        let now = Instant::now();
+        let wanted: Vec<&'static str> = {
+            let plan = self.plan();
+            self.resources
+                .iter()
+                .filter(|spec| !spec.broadcast && spec.views.contains(&view))
+                .map(|spec| spec.name())
+                .filter(|name| {
+                    plan.read_at
+                        .get(name)
+                        .is_none_or(|at| now.saturating_duration_since(*at) > self.poll)
+                })
+                .collect()
+        };
+        if wanted.is_empty() {
+            return;
+        }
+        {
+            let mut plan = self.plan();
+            plan.stale.extend(wanted);
+            plan.reconcile_at = Some(now);
+        }
+        self.wake.notify_one();
+    }
+
     pub(crate) fn request_reconcile_of(&self, resource: &'static str) {
         let due = Instant::now() + RECONCILE_DEBOUNCE;
         {
@@ -262,11 +302,11 @@ impl SyncShared {
         self.wake.notify_one();
     }
 
-    /// While live, the resources the server does not announce are read every [`POLL_INTERVAL`]
+    /// While live, the resources the server does not announce are read every [`QUIET_INTERVAL`]
     /// all the same (a colleague's new room type reaches no socket), on a timer of their own:
     /// a reconcile an event asks for reads what the event named and nothing else.
     fn poll_unannounced(&self) {
-        let due = Instant::now() + self.poll;
+        let due = Instant::now() + self.quiet;
         // Never later than it is (each event's reconcile would put it off forever), and never
         // as late as an unavailable area's check (15 minutes): the earlier of the two.
         let mut plan = self.plan();
@@ -674,8 +714,10 @@ pub(crate) struct Schedule {
     pub absent: &'static [(&'static str, &'static str)],
     /// The live socket as it is at the start (`Connecting` when live updates are configured).
     pub socket: Socket,
-    /// How often what no event announces is read again.
+    /// How often everything is read without live updates.
     pub poll: Duration,
+    /// How often what no event announces is read with live updates.
+    pub quiet: Duration,
     /// How often an area the server refused is asked again ([`UNAVAILABLE_RECHECK`]).
     pub recheck: Duration,
 }
@@ -696,6 +738,7 @@ impl SyncEngine {
             absent,
             socket,
             poll,
+            quiet,
             recheck,
         } = schedule;
         let first_reconcile = if socket == Socket::Connecting {
@@ -712,6 +755,7 @@ impl SyncEngine {
             events,
             resources,
             poll,
+            quiet,
             wake: Notify::new(),
             fresh: Notify::new(),
             plan: Mutex::new(Plan::default()),
@@ -1191,6 +1235,7 @@ async fn reconcile_all(
         match pull::reconcile(&shared.client, &shared.store, spec.api, &shared.slug).await {
             Ok(replaced) => {
                 shared.came_online();
+                shared.plan().read_at.insert(spec.name(), Instant::now());
                 shared.area_available(spec);
                 if replaced.changed() {
                     shared.emit(DeskEvent::ResourceChanged {

@@ -57,13 +57,14 @@ impl Home {
         self.open_with_poll(hotelmate_core::engine::POLL_INTERVAL)
     }
 
-    /// Opens the desk reading what the server does not announce every `poll`.
+    /// Opens the desk reading what the server does not announce every `poll` (live or not).
     pub fn open_with_poll(&self, poll: Duration) -> Desk {
         let mut options = DeskOptions::new(DataDir::at(self.dir.path()));
         options.vault = self.vault.clone();
         options.request_timeout = Duration::from_secs(5);
         options.toasts = false;
         options.poll_interval = poll;
+        options.quiet_interval = poll;
         Desk::open(options).unwrap()
     }
 }

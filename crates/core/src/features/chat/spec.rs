@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::api::{Listing, Mount, Resource};
 use crate::engine::spec::{no_permanent_failures, Capabilities, ResourceSpec};
-use crate::events::ResourceKind;
+use crate::events::{ResourceKind, View};
 use crate::features::hotel_images::spec::not_on_the_desk_yet;
 
 /// §8.2: every conversation, one plain array, newest first.
@@ -46,7 +46,7 @@ pub(crate) static CONVERSATIONS_SPEC: ResourceSpec = ResourceSpec {
     also_changes: &[],
     toasts_from_reconcile: false,
     copies: &[],
-    views: &[],
+    views: &[View::Messages],
     children: None,
     refetch_follows_row_events: false,
     capabilities: Capabilities::NONE,

@@ -1,0 +1,157 @@
+//! Issue 35.8, light on the hotel's server, against the in-process sandbox (its request
+//! counts are the access log): colleagues' changes announced with the row are stored as told,
+//! with no read of the list (50 colleague PATCHes made a desk read the offers list 20 times);
+//! with live updates what no event announces is read every ten minutes, and at once when the
+//! person opens the screen that shows it, if it was not read in the last minute.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::time::Duration;
+
+use hotelmate_core::events::View;
+use hotelmate_core::ConnectionStatus;
+use reqwest::Method;
+use serde_json::json;
+use support::*;
+
+const WAIT: Duration = Duration::from_secs(20);
+const OFFERS: &str = "GET /api/staff/hotel/killarney/offers/";
+const ROOM_TYPES: &str = "GET /api/staff/hotel/killarney/room-types/";
+
+/// A desk as the app opens it (live: what no event announces is read every ten minutes),
+/// but for the poll interval: a screen opened reads again what was read longer ago than this
+/// (a minute in the app).
+const POLL: Duration = Duration::from_secs(4);
+
+fn app_desk(name: &str) -> (hotelmate_core::Desk, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options =
+        hotelmate_core::DeskOptions::new(hotelmate_core::session::config::DataDir::at(dir.path()));
+    options.vault = hotelmate_core::session::secrets::TokenVault::with_service(unique(name));
+    options.toasts = false;
+    options.poll_interval = POLL;
+    (hotelmate_core::Desk::open(options).unwrap(), dir)
+}
+
+/// Waits until nothing more is asked for a while (the first sync's reads are done).
+async fn settled(server: &hotelmate_sandbox::SandboxHandle) {
+    let mut last = server.request_counts();
+    loop {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        let now = server.request_counts();
+        if now == last {
+            return;
+        }
+        last = now;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn colleagues_changes_with_their_rows_are_stored_without_reading_the_list() {
+    let server = sandbox().await;
+    let (desk, _dir) = app_desk("load-events");
+    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
+    eventually("the desk is live", WAIT, || async {
+        desk.connection_status() == ConnectionStatus::Online
+    })
+    .await;
+    eventually("the offers are read", WAIT, || async {
+        desk.offers().list().is_ok_and(|offers| offers.len() >= 6)
+    })
+    .await;
+    settled(&server).await;
+    let before = server.requests_to(OFFERS);
+
+    let tok = token(&server, "anna.byrne").await;
+    let offers = desk.offers().list().unwrap();
+    for (n, offer) in offers.iter().cycle().take(30).enumerate() {
+        rest(
+            &server,
+            &tok,
+            Method::PATCH,
+            &format!("/api/staff/hotel/killarney/offers/{}/", offer.id),
+            Some(json!({ "tag": format!("Colleague {n}") })),
+        )
+        .await;
+    }
+    // The last change of each offer is on the desk.
+    let last_tags: Vec<(i64, String)> = (0..30)
+        .rev()
+        .map(|n| (offers[n % offers.len()].id, format!("Colleague {n}")))
+        .take(offers.len())
+        .collect();
+    eventually("every colleague's change is on the desk", WAIT, || async {
+        let now = desk.offers().list().unwrap();
+        last_tags
+            .iter()
+            .all(|(id, tag)| now.iter().any(|offer| offer.id == *id && offer.tag == *tag))
+    })
+    .await;
+    settled(&server).await;
+    let reads = server.requests_to(OFFERS) - before;
+    println!("30 colleague changes of offers: {reads} reads of the offers list");
+    assert_eq!(
+        reads, 0,
+        "the list was read for changes the events carried whole"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn what_no_event_announces_is_read_when_its_screen_is_opened() {
+    let server = sandbox().await;
+    let (desk, _dir) = app_desk("load-look");
+    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
+    eventually("the desk is live", WAIT, || async {
+        desk.connection_status() == ConnectionStatus::Online
+    })
+    .await;
+    eventually("the room types are read", WAIT, || async {
+        desk.pictures()
+            .overview()
+            .is_ok_and(|overview| !overview.room_types.is_empty())
+    })
+    .await;
+    settled(&server).await;
+
+    // A colleague renames a room type: no event says so.
+    let tok = token(&server, "anna.byrne").await;
+    let room = desk.pictures().overview().unwrap().room_types[0].clone();
+    rest(
+        &server,
+        &tok,
+        Method::PATCH,
+        &format!("/api/staff/hotel/killarney/room-types/{}/", room.id),
+        Some(json!({ "name": "Renamed by a colleague" })),
+    )
+    .await;
+    // No event says so: an idle live desk does not read room types again for ten minutes.
+    // The person opens Pictures once the last read is older than the poll interval (the app
+    // waits on purpose; this waits it out): the rename is read at once, in one request.
+    tokio::time::sleep(POLL + Duration::from_secs(1)).await;
+    let before = server.requests_to(ROOM_TYPES);
+    assert_ne!(
+        desk.pictures().overview().unwrap().room_types[0].name,
+        "Renamed by a colleague"
+    );
+    desk.looking_at(View::Pictures);
+    eventually("the colleague's rename is on the desk", WAIT, || async {
+        desk.pictures()
+            .overview()
+            .unwrap()
+            .room_types
+            .iter()
+            .any(|r| r.id == room.id && r.name == "Renamed by a colleague")
+    })
+    .await;
+    assert_eq!(server.requests_to(ROOM_TYPES), before + 1);
+
+    // Opened again at once: what was just read is not read again.
+    desk.looking_at(View::Pictures);
+    settled(&server).await;
+    assert_eq!(
+        server.requests_to(ROOM_TYPES),
+        before + 1,
+        "read again at once"
+    );
+}
