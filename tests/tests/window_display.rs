@@ -174,9 +174,6 @@ async fn window_with_the_sign_in_refused_behind_it_the_display_still_needs_a_kep
         row_titles(&app).await.len() >= 6
     })
     .await;
-    let offer = hotelmate_e2e::server_offers(&server).await[0]["id"]
-        .as_i64()
-        .unwrap();
     click(&app, "[data-testid=open-display]").await;
     switch_to(&app, true).await;
     until("the desk window is hidden behind the display", || async {
@@ -184,21 +181,15 @@ async fn window_with_the_sign_in_refused_behind_it_the_display_still_needs_a_kep
     })
     .await;
 
-    // The token is removed on the server; a colleague's change makes the desk ask, and its
-    // sign-in ends (the desk behind the display is back at its sign-in screen).
+    // The token is removed on the server; the server's "read the offers again" makes the desk
+    // ask (a colleague's change that carries its row is stored as told, with no request), and
+    // its sign-in ends (the desk behind the display is back at its sign-in screen).
     server.revoke_token("anna.byrne");
-    let colleague = hotelmate_e2e::colleague_token(&server).await;
-    let changed = reqwest::Client::new()
-        .patch(format!(
-            "{}/api/staff/hotel/killarney/offers/{offer}/",
-            server.base_url()
-        ))
-        .header("Authorization", format!("Token {colleague}"))
-        .json(&serde_json::json!({"tag": "Changed by a colleague"}))
-        .send()
-        .await
-        .unwrap();
-    assert!(changed.status().is_success(), "{}", changed.status());
+    server.publish_to_hotel(
+        "killarney",
+        "offers-updated",
+        &serde_json::json!({"action": "sync"}),
+    );
     switch_to(&app, false).await;
     until("the desk behind the display is signed out", || async {
         app.find(Locator::Css("[data-testid=sign-in]"))
