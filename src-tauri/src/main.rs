@@ -9,6 +9,7 @@ mod daily_updates;
 #[cfg(feature = "demo")]
 mod demo;
 mod events;
+mod heartbeat;
 mod images;
 mod kiosk;
 mod single;
@@ -64,6 +65,7 @@ fn main() {
         .manage(desk.clone())
         .manage(kiosk::Kiosk::default())
         .manage(webview_folder)
+        .manage(heartbeat::Heartbeats::default())
         .manage(updates::Updates::new(
             updates::install_rights(),
             updates::CHECK_TIMEOUT,
@@ -87,6 +89,7 @@ fn main() {
             }
             events::forward(handle.clone(), app.state::<Desk>().subscribe());
             daily_updates::look_daily(handle.clone());
+            heartbeat::watch(&handle);
             if let Some(listener) = instance {
                 single::listen(listener, handle.clone());
             }

@@ -36,15 +36,24 @@ fn marked(marks: &Path, name: &str) -> usize {
         .count()
 }
 
-/// What the desk wrote in its log lately, to explain a wait that timed out.
-fn log_tail(profile: &AppProfile) -> String {
-    let log: String = std::fs::read_dir(profile.data_dir.path().join("logs"))
+/// Everything the desk wrote in its log.
+fn whole_log(profile: &AppProfile) -> String {
+    std::fs::read_dir(profile.data_dir.path().join("logs"))
         .into_iter()
         .flatten()
         .flatten()
         .map(|f| std::fs::read_to_string(f.path()).unwrap_or_default())
-        .collect();
-    log.lines().rev().take(8).collect::<Vec<_>>().join("\n")
+        .collect()
+}
+
+/// What the desk wrote in its log lately, to explain a wait that timed out.
+fn log_tail(profile: &AppProfile) -> String {
+    whole_log(profile)
+        .lines()
+        .rev()
+        .take(8)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -113,4 +122,48 @@ async fn window_the_desk_and_the_display_come_back_when_their_web_process_crashe
         || async { format!("{:?}\n{}", web_processes(&profile), log_tail(&profile)) },
     )
     .await;
+}
+
+/// Issue 35.7, a hang: the desk's page stops answering (its script loops for ever). The page
+/// beats every 2 s; the shell takes a shown page silent for 10 s for hung, ends its web process
+/// and loads it again, and a new web process paints the desk. Real app window, real WebKit.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_a_hung_page_is_loaded_again() {
+    let marks_dir = tempfile::tempdir().unwrap();
+    let marks = marks_dir.path().join("marks");
+    let profile =
+        AppProfile::new("hung-page").with_env("HOTELMATE_BENCH_MARKS", marks.to_str().unwrap());
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in_demo(&app).await;
+    until("the demo offers are listed", || async {
+        row_titles(&app).await.len() >= 6
+    })
+    .await;
+    let painted = marked(&marks, "first-paint");
+    let pages = web_processes(&profile);
+    assert_eq!(pages.len(), 1, "{pages:?}");
+    // The page hangs a moment after the script returns (a script that never returned would
+    // hold WebDriver too).
+    app.execute(
+        "setTimeout(() => { for (;;) {} }, 300); return true;",
+        vec![],
+    )
+    .await
+    .unwrap();
+    until_explained(
+        "a new web process paints the desk again",
+        || async {
+            let now = web_processes(&profile);
+            marked(&marks, "first-paint") > painted && now.len() == 1 && now[0] != pages[0]
+        },
+        || async { format!("{:?}\n{}", web_processes(&profile), log_tail(&profile)) },
+    )
+    .await;
+    assert!(
+        whole_log(&profile).contains("the page stopped answering"),
+        "{}",
+        log_tail(&profile)
+    );
+    drop(app);
 }

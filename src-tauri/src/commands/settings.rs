@@ -65,3 +65,12 @@ command! {
         desk.looking_at(view);
     }
 }
+
+command! {
+    /// The page of the calling window is alive (every 2 s): a shown page silent for 10 s is
+    /// taken for hung and loaded again (issue 35.7).
+    windows: [main, display]
+    pub fn page_alive(window: tauri::WebviewWindow, beats: State<'_, crate::heartbeat::Heartbeats>) -> () {
+        beats.beat(window.label());
+    }
+}

@@ -201,6 +201,8 @@ export const backend = {
   setCloseToTray: (on: boolean) => call("set_close_to_tray", { on }),
   /** The person opened the screen of `view`: what no live event announces is read if old. */
   lookingAt: (view: View) => call("looking_at", { view }),
+  /** This page is alive (every 2 s): a shown page silent for 10 s is loaded again. */
+  pageAlive: () => call("page_alive"),
   /** Quits the desk (Ctrl+Q), as the tray's Quit does. */
   quitDesk: () => call("quit_desk"),
   /** The update feed in effect and whether IT locked it. */
