@@ -368,6 +368,7 @@ async fn main() {
                         slug: "killarney",
                         before_send: None,
                         heard: None,
+                        learned: None,
                         permanent: hotelmate_core::engine::spec::no_permanent_failures,
                         children: Some(&hotelmate_core::features::galleries::spec::IMAGES),
                     };

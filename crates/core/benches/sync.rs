@@ -282,6 +282,7 @@ async fn replay_edits(client: &ApiClient, heard: Option<&HeardLog>, label: &str)
         permanent: hotelmate_core::engine::spec::no_permanent_failures,
         children: None,
         heard,
+        learned: None,
     };
     let mut sent = 0;
     push::replay_all(

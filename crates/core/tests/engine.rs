@@ -253,6 +253,7 @@ async fn replay(
         slug: "killarney",
         before_send: None,
         heard: None,
+        learned: None,
         permanent: spec.permanent_failure,
         children: spec.children,
     };

@@ -37,6 +37,7 @@ async fn replay_all(store: &Store, client: &ApiClient, media: &MediaCache) {
         slug: "killarney",
         before_send: None,
         heard: None,
+        learned: None,
         permanent: hotelmate_core::engine::spec::no_permanent_failures,
         children: None,
     };

@@ -140,6 +140,7 @@ async fn a_colleagues_change_made_after_the_bulk_read_is_a_conflict_not_overwrit
         permanent: hotelmate_core::engine::spec::no_permanent_failures,
         children: None,
         heard: Some(&heard),
+        learned: None,
     };
     let mut outcomes = Vec::new();
     push::replay_all(
@@ -215,6 +216,7 @@ async fn a_colleagues_change_made_after_the_bulk_read_is_a_conflict_not_overwrit
     let at = push::Replay {
         before_send: None,
         heard: Some(&heard),
+        learned: None,
         ..at
     };
     push::replay_all(at, |_| progress.clone(), |_, _| {})

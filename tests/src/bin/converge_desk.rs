@@ -163,6 +163,7 @@ fn overview(desk: &Desk) -> PicturesOverview {
             room_types: Vec::new(),
             room_types_refused: None,
             room_type_photos_refused: None,
+            changes_refused: Vec::new(),
         })
 }
 

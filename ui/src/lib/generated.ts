@@ -1203,7 +1203,12 @@ room_types_refused: string | null,
 /**
  * Why this person may not change room types' photos here, in words; `None`: they may.
  */
-room_type_photos_refused: string | null, };
+room_type_photos_refused: string | null, 
+/**
+ * The kinds of change to the hotel's pictures this server has refused this account since
+ * the desk started, each in words (a photo's caption, a single photo's delete…).
+ */
+changes_refused: Array<string>, };
 
 export type ConversationFilter = "all" | "mine" | "unassigned" | "unread";
 

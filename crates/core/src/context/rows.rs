@@ -35,12 +35,43 @@ impl Context {
         changes: &Row,
         shown: &Row,
     ) -> Result<(), DeskError> {
+        self.refuse_if_learned(spec, crate::engine::store::Op::Update)?;
         let base: Row = changes
             .keys()
             .map(|k| (k.clone(), shown.get(k).cloned().unwrap_or(Value::Null)))
             .collect();
         self.store.queue_update(spec.name(), id, changes, &base)?;
         self.changed(spec)
+    }
+
+    /// A change of kind `op` to `spec` that this server has refused this account is refused
+    /// here at once, in the desk's words with the server's (issue 35.9): never queued to be
+    /// refused again.
+    pub(crate) fn refuse_if_learned(
+        &self,
+        spec: &ResourceSpec,
+        op: crate::engine::store::Op,
+    ) -> Result<(), DeskError> {
+        match self.sync()?.learned_refusal(spec.name(), op) {
+            Some(words) => Err(DeskError::NotAllowed(words)),
+            None => Ok(()),
+        }
+    }
+
+    /// What this server has refused this account among `specs`, each in words (a screen's
+    /// notes).
+    pub(crate) fn refused_changes(&self, specs: &[&ResourceSpec]) -> Vec<String> {
+        let Ok(sync) = self.sync() else {
+            return Vec::new();
+        };
+        specs
+            .iter()
+            .flat_map(|spec| {
+                crate::engine::store::Op::ALL
+                    .iter()
+                    .filter_map(|op| sync.learned_refusal(spec.name(), *op))
+            })
+            .collect()
     }
 
     /// One row as shown. The UI may still hold the temporary id of a row whose create has since

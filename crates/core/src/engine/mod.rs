@@ -120,6 +120,9 @@ pub(crate) struct SyncShared {
     unavailable: Mutex<HashMap<&'static str, Unavailable>>,
     /// How often an unavailable area is asked again ([`UNAVAILABLE_RECHECK`] but in tests).
     recheck: Duration,
+    /// The kinds of change this server refused this account (a 403 or 405 on a write), in
+    /// words: learned once, never sent again until the desk starts again (issue 35.9).
+    refused_kinds: Mutex<HashMap<(&'static str, crate::engine::store::Op), String>>,
 }
 
 /// An area the server answered with "not here" or "not for you", or one this generation of
@@ -263,6 +266,31 @@ impl SyncShared {
 
     /// Reconcile one resource after [`RECONCILE_DEBOUNCE`] (an event named it), so a burst of
     /// events costs one fetch of what they were about and nothing else.
+    /// The server refused `op` on `spec` to this account: said once, in the desk's words, and
+    /// every waiting change of that kind is set aside with them rather than each refused.
+    fn learn_refusal(
+        &self,
+        spec: &'static spec::ResourceSpec,
+        op: crate::engine::store::Op,
+        server: &str,
+    ) {
+        let words = refused_words(spec.kind, op, server);
+        tracing::warn!(resource = spec.name(), ?op, %server, "the server refuses this kind of change to this account");
+        lock(&self.refused_kinds).insert((spec.name(), op), words);
+    }
+
+    /// Why this server will not take `op` on `resource` from this account, if it refused one.
+    pub(crate) fn learned_refusal(
+        &self,
+        resource: &str,
+        op: crate::engine::store::Op,
+    ) -> Option<String> {
+        lock(&self.refused_kinds)
+            .iter()
+            .find(|((name, kind), _)| *name == resource && *kind == op)
+            .map(|(_, words)| words.clone())
+    }
+
     /// The person opened the screen of `view`: what it shows that no event announces, unless
     /// read within the poll interval (a minute), is read now (with live updates the quiet
     /// timer reads it only every [`QUIET_INTERVAL`]).
@@ -780,6 +808,7 @@ impl SyncEngine {
                     .collect(),
             ),
             recheck,
+            refused_kinds: Mutex::new(HashMap::new()),
         });
         let worker = {
             let shared = shared.clone();
@@ -1015,6 +1044,7 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
                 }
             }
         };
+        let learned = |op| shared.learned_refusal(spec.name(), op);
         let at = push::Replay {
             client: &shared.client,
             store: &shared.store,
@@ -1025,6 +1055,7 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
             permanent: spec.permanent_failure,
             children: spec.children,
             heard: Some(&shared.heard),
+            learned: Some(&learned),
         };
         let progress = |entry: &crate::engine::store::OutboxEntry| -> Progress {
             let shared = shared.clone();
@@ -1061,9 +1092,14 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
                     tracing::info!(resource = spec.name(), target, "edit paused on a conflict")
                 }
                 Replayed::Rejected {
-                    target, message, ..
+                    target,
+                    message,
+                    kind_refused,
                 } => {
-                    tracing::warn!(resource = spec.name(), target, %message, "the server refused an edit")
+                    tracing::warn!(resource = spec.name(), target, %message, "the server refused an edit");
+                    if *kind_refused {
+                        shared.learn_refusal(spec, entry.op, message);
+                    }
                 }
                 Replayed::Gone { target } => {
                     tracing::debug!(
@@ -1221,6 +1257,29 @@ fn unavailable_because(spec: &spec::ResourceSpec, err: &SyncError) -> Option<Str
 
 /// Reconciles every resource (`only`: those named); one that fails does not hold back the
 /// others. An area the server does not offer is left alone until its check is due.
+/// A kind of change refused by the server, in the desk's words with the server's.
+fn refused_words(
+    kind: crate::events::ResourceKind,
+    op: crate::engine::store::Op,
+    server: &str,
+) -> String {
+    use crate::engine::store::Op;
+    let label = kind.label();
+    let what = match op {
+        Op::Create => format!("adding {label}"),
+        Op::Update => format!("changes to {label}"),
+        Op::Delete => format!("deleting {label}"),
+        Op::Upload | Op::ClearImage => format!("changing the pictures of {label}"),
+        Op::Reorder | Op::ReorderChildren => format!("putting {label} in order"),
+        Op::AddChild => format!("adding photos to {label}"),
+    };
+    format!(
+        "This server refuses {what} to your account (it answered: {server}). The desk sends no \
+         more of them until it is started again; make them in the hotel's web app, or ask a \
+         manager."
+    )
+}
+
 async fn reconcile_all(
     shared: &Arc<SyncShared>,
     only: Option<&std::collections::BTreeSet<&'static str>>,

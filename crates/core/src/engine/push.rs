@@ -42,6 +42,9 @@ pub enum Replayed {
         target: i64,
         /// The server's words.
         message: String,
+        /// The server refused this kind of change to this account (403 or 405), not this
+        /// change's values: the next of its kind will be refused too.
+        kind_refused: bool,
     },
     /// Gone or paused before it was sent (the user settled or withdrew it meanwhile).
     Gone {
@@ -381,6 +384,9 @@ pub struct Replay<'a> {
     /// What the live socket heard, so that merge bases may be read in bulk; `None`: each
     /// update reads its own.
     pub heard: Option<&'a HeardLog>,
+    /// The kinds of change this server has refused this account (issue 35.9), in words: an
+    /// entry of such a kind is set aside with them, unsent; `None`: nothing learned.
+    pub learned: Option<&'a (dyn Fn(Op) -> Option<String> + Sync)>,
 }
 
 /// Replays `entry`, its update merged with `bases` when they were read in bulk. Transient
@@ -398,6 +404,14 @@ async fn replay(
         slug,
         ..
     } = at;
+    if let Some(words) = at.learned.and_then(|learned| learned(entry.op)) {
+        store.mark_retry(entry.seq, EntryState::Rejected, &words)?;
+        return Ok(Replayed::Rejected {
+            target: entry.target,
+            message: words,
+            kind_refused: false,
+        });
+    }
     let result = match entry.op {
         Op::Create => replay_create(at, entry).await,
         Op::Update => replay_update(at, entry, bases).await,
@@ -445,6 +459,10 @@ async fn replay(
             Ok(Replayed::Rejected {
                 target: entry.target,
                 message,
+                kind_refused: matches!(
+                    err,
+                    ApiError::Forbidden { .. } | ApiError::MethodNotAllowed { .. }
+                ),
             })
         }
         Err(SyncError::Api(err)) => {
@@ -454,6 +472,7 @@ async fn replay(
                 return Ok(Replayed::Rejected {
                     target: entry.target,
                     message,
+                    kind_refused: false,
                 });
             }
             // A create whose answer never came, or came as a 5xx, may have been saved (API.md
@@ -479,6 +498,7 @@ fn refuse(store: &Store, entry: &OutboxEntry, why: &str) -> Result<Replayed, Syn
     Ok(Replayed::Rejected {
         target: entry.target,
         message,
+        kind_refused: false,
     })
 }
 
@@ -723,6 +743,7 @@ async fn image_to_send(
         return Ok(Err(Replayed::Rejected {
             target: entry.target,
             message,
+            kind_refused: false,
         }));
     };
     let bytes = tokio::fs::read(&image.path)

@@ -186,6 +186,12 @@ impl Pictures<'_> {
                 ROOM_TYPES_SPEC.capabilities.photo,
                 room_types::spec::PHOTO,
             ),
+            changes_refused: self.cx.refused_changes(&[
+                &galleries::spec::SPEC,
+                &galleries::spec::IMAGES_SPEC,
+                &ROOM_TYPES_SPEC,
+                &crate::features::hotel_images::spec::SETTINGS_SPEC,
+            ]),
         })
     }
 }
@@ -204,6 +210,9 @@ pub struct PicturesOverview {
     pub room_types_refused: Option<String>,
     /// Why this person may not change room types' photos here, in words; `None`: they may.
     pub room_type_photos_refused: Option<String>,
+    /// The kinds of change to the hotel's pictures this server has refused this account since
+    /// the desk started, each in words (a photo's caption, a single photo's delete…).
+    pub changes_refused: Vec<String>,
 }
 
 /// Where the hotel puts a row (`display_order` / `sort_order`), then by name.

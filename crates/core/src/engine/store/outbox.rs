@@ -11,7 +11,7 @@ use super::records::Row;
 use super::{Store, StoreError};
 
 /// What a waiting change does on the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Op {
     /// Creates row `target` (a temporary id) with `fields`.
     Create,
@@ -35,6 +35,18 @@ pub enum Op {
 }
 
 impl Op {
+    /// Every kind of change.
+    pub(crate) const ALL: &'static [Op] = &[
+        Self::Create,
+        Self::Update,
+        Self::Delete,
+        Self::Upload,
+        Self::ClearImage,
+        Self::Reorder,
+        Self::AddChild,
+        Self::ReorderChildren,
+    ];
+
     fn as_str(self) -> &'static str {
         match self {
             Self::Create => "create",
