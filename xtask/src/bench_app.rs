@@ -130,9 +130,21 @@ fn build_minimal_window() -> Result<PathBuf, String> {
         )
     })?;
     let manifest = format!("{MINIMAL_CRATE}/Cargo.toml");
+    // Into the desk's own target folder, where this looks for it: built there by default, it
+    // landed in the crate's own `target/` and a fresh clone's `bench app` could not start it
+    // (issue 37.4). The two share the release build of tauri and WebKit's bindings too.
+    let target = target_dir();
+    let target = target.display().to_string();
     Step::new(
         "cargo",
-        &["build", "--release", "--manifest-path", &manifest],
+        &[
+            "build",
+            "--release",
+            "--manifest-path",
+            &manifest,
+            "--target-dir",
+            &target,
+        ],
     )
     .run()?;
     Ok(target_dir().join("release/hotelmate-minimal-window"))
