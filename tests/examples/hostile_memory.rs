@@ -122,13 +122,7 @@ async fn main() {
     })
     .await;
     let scrolled = Instant::now();
-    app.execute(
-        "const scroller = document.querySelector('ul[aria-label=Conversations]').parentElement;
-         scroller.scrollTop = scroller.scrollHeight;",
-        vec![],
-    )
-    .await
-    .unwrap();
+    hotelmate_e2e::scroll_conversations_to_end(&app).await;
     until_explained(
         "the last conversation is drawn",
         || async {

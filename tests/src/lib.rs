@@ -1133,24 +1133,45 @@ pub async fn desk_visibility(app: &Client) -> String {
 
 /// Ctrl+Shift+L, typed on the keyboard: the reception display asks who is leaving.
 pub async fn press_leave_keys(app: &Client) {
-    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
     use fantoccini::key::Key;
-    let keys = KeyActions::new("keyboard".into())
-        .then(KeyAction::Down {
-            value: Key::Control.into(),
-        })
-        .then(KeyAction::Down {
-            value: Key::Shift.into(),
-        })
-        .then(KeyAction::Down { value: 'L' })
-        .then(KeyAction::Up { value: 'L' })
-        .then(KeyAction::Up {
-            value: Key::Shift.into(),
-        })
-        .then(KeyAction::Up {
-            value: Key::Control.into(),
+    press_with(app, &[Key::Control, Key::Shift], 'L')
+        .await
+        .unwrap();
+}
+
+/// Presses `key` with `modifiers` held, as a keyboard does (Ctrl+Q, Alt+↑, Ctrl+Shift+L).
+pub async fn press_with(
+    app: &Client,
+    modifiers: &[fantoccini::key::Key],
+    key: char,
+) -> Result<(), fantoccini::error::CmdError> {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let mut keys = KeyActions::new("keyboard".into());
+    for modifier in modifiers {
+        keys = keys.then(KeyAction::Down {
+            value: (*modifier).into(),
         });
-    app.perform_actions(keys).await.unwrap();
+    }
+    keys = keys
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    for modifier in modifiers.iter().rev() {
+        keys = keys.then(KeyAction::Up {
+            value: (*modifier).into(),
+        });
+    }
+    app.perform_actions(keys).await
+}
+
+/// Scrolls the Messages list to its end (the list draws only the rows in view).
+pub async fn scroll_conversations_to_end(app: &Client) {
+    app.execute(
+        "const scroller = document.querySelector('ul[aria-label=Conversations]').parentElement;
+         scroller.scrollTop = scroller.scrollHeight;",
+        vec![],
+    )
+    .await
+    .unwrap();
 }
 
 /// Sets the reception display's PIN on the Settings screen, as a manager does.

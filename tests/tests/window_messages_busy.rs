@@ -278,13 +278,7 @@ async fn window_thousands_of_conversations_scroll_in_a_short_page_and_one_never_
         open_thread_id(&app).await == Some(first)
     })
     .await;
-    app.execute(
-        "const scroller = document.querySelector('ul[aria-label=Conversations]').parentElement;
-         scroller.scrollTop = scroller.scrollHeight;",
-        vec![],
-    )
-    .await
-    .unwrap();
+    hotelmate_e2e::scroll_conversations_to_end(&app).await;
     until("the last conversation is drawn", || async {
         conversation_at(&app, SEEDED + 5).await.is_some()
     })

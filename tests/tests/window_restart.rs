@@ -6,7 +6,6 @@
 
 use std::time::Instant;
 
-use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use hotelmate_e2e::{
@@ -49,16 +48,9 @@ async fn tag_offline(app: &Client, server: &SandboxHandle, proxy: &CutProxy, tag
 
 /// Presses Alt+`key` as a keyboard does (the Offers screen's keyboard reorder).
 async fn alt(app: &Client, key: Key) {
-    let keys = KeyActions::new("keyboard".into())
-        .then(KeyAction::Down {
-            value: Key::Alt.into(),
-        })
-        .then(KeyAction::Down { value: key.into() })
-        .then(KeyAction::Up { value: key.into() })
-        .then(KeyAction::Up {
-            value: Key::Alt.into(),
-        });
-    app.perform_actions(keys).await.unwrap();
+    hotelmate_e2e::press_with(app, &[Key::Alt], key.into())
+        .await
+        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -402,17 +394,8 @@ async fn window_quitting_with_work_waiting_says_it_is_kept_and_sends_it_later() 
     let title = tag_offline(&app, &server, &proxy, "Kept through the quit").await;
     wait_for_text(&app, "[data-testid=pending-count]", "1 waiting to be sent").await;
 
-    let keys = KeyActions::new("keyboard".into())
-        .then(KeyAction::Down {
-            value: Key::Control.into(),
-        })
-        .then(KeyAction::Down { value: 'q' })
-        .then(KeyAction::Up { value: 'q' })
-        .then(KeyAction::Up {
-            value: Key::Control.into(),
-        });
     // The desk quits under the key press: WebDriver may lose the window before it answers.
-    let _ = app.perform_actions(keys).await;
+    let _ = hotelmate_e2e::press_with(&app, &[Key::Control], 'q').await;
     until("the desk says the change is kept", || async {
         hotelmate_e2e::notification_log().contains("HotelMate Desk closed with work waiting")
     })
