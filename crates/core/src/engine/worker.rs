@@ -1,0 +1,558 @@
+//! The sync worker: one loop that sends every queued change (`drain`), then reads what is due
+//! (`reconcile_all`), waits for the next due time or the network's return, and classifies each
+//! failure (transient: retry with backoff; unavailable: said, checked rarely; refused: kept for
+//! the person). Moved out of `engine/mod.rs`, which keeps what the worker shares with the live
+//! task and the desk ([`SyncShared`]).
+
+use super::*;
+
+/// A reconcile gives way to fresh changes until it has been put off this long, then finishes
+/// first (a desk saving without pause still sees its colleagues' changes).
+const RECONCILE_PUT_OFF: Duration = Duration::from_secs(5);
+
+pub(super) async fn run(shared: Arc<SyncShared>) {
+    // Since when reconciles have been giving way to fresh changes.
+    let mut put_off_since: Option<Instant> = None;
+    loop {
+        crate::engine::supervise::faults::point("sync");
+        let (reconcile_at, retry_at, stopped) = {
+            let mut plan = shared.plan();
+            plan.round += 1;
+            let next = [plan.reconcile_at, plan.quiet_at]
+                .into_iter()
+                .flatten()
+                .min();
+            (next, plan.retry_at, plan.stopped)
+        };
+        if stopped {
+            return;
+        }
+        let now = Instant::now();
+        // A delay that has passed no longer holds anything back.
+        let retry_at = retry_at.filter(|at| *at > now);
+        let wait = match (reconcile_at, retry_at) {
+            (Some(at), Some(retry)) => at.max(retry).saturating_duration_since(now),
+            (Some(at), None) | (None, Some(at)) => at.saturating_duration_since(now),
+            (None, None) => shared.poll,
+        };
+        if !wait.is_zero() {
+            wait_or_network_back(&shared, wait).await;
+        }
+        if shared.plan().stopped {
+            return;
+        }
+        match drain(&shared).await {
+            Ok(()) => {}
+            Err(Stop::Offline) => continue,
+            Err(Stop::SignedOut) => return,
+        }
+        shared.take_quiet_round();
+        let due = {
+            let plan = shared.plan();
+            let now = Instant::now();
+            plan.reconcile_at.is_some_and(|at| at <= now)
+                && plan.retry_at.is_none_or(|at| at <= now)
+        };
+        if due {
+            let which = {
+                let mut plan = shared.plan();
+                plan.reconcile_at = None;
+                let stale = std::mem::take(&mut plan.stale);
+                if std::mem::take(&mut plan.everything) {
+                    None
+                } else {
+                    Some(stale)
+                }
+            };
+            // A change queued meanwhile is sent first: the reconcile is dropped (between its
+            // reads; each resource's rows are stored in one transaction) and run again after.
+            let fresh = shared.fresh.notified();
+            let may_yield = put_off_since.is_none_or(|since| since.elapsed() < RECONCILE_PUT_OFF);
+            let outcome = tokio::select! {
+                outcome = reconcile_all(&shared, which.as_ref()) => Some(outcome),
+                () = fresh, if may_yield => None,
+            };
+            let Some(outcome) = outcome else {
+                put_off_since.get_or_insert_with(Instant::now);
+                let mut plan = shared.plan();
+                match which {
+                    None => plan.everything = true,
+                    Some(names) => plan.stale.extend(names),
+                }
+                plan.reconcile_at = Some(Instant::now());
+                continue;
+            };
+            put_off_since = None;
+            match outcome {
+                Ok(()) => {
+                    if lock(&shared.link).is_live() {
+                        shared.poll_unannounced();
+                    } else {
+                        shared.reconcile_within(shared.poll);
+                    }
+                }
+                Err(Stop::SignedOut) => return,
+                Err(Stop::Offline) => {
+                    // What failed was marked stale (a failing area alone is read again, not
+                    // everything); the network's return rereads everything anyway.
+                    shared.plan().reconcile_at.get_or_insert_with(Instant::now);
+                }
+            }
+        }
+    }
+}
+
+/// Waits `wait`, or until woken. While nothing answers (the network is down), it checks every
+/// [`NETWORK_PROBE`] whether the server answers a bare request again, and then ends at once:
+/// the retry delay starts over, everything is read again (what was missed meanwhile), and the
+/// live socket, whose own backoff has grown too, is retried.
+async fn wait_or_network_back(shared: &SyncShared, wait: Duration) {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        if left.is_zero() {
+            return;
+        }
+        if tokio::time::timeout(left.min(NETWORK_PROBE), shared.wake.notified())
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        let watching = shared.plan().watch != Watch::Answering;
+        if watching && shared.client.reachable(NETWORK_PROBE).await {
+            tracing::info!("the network is back; retrying now");
+            {
+                let mut plan = shared.plan();
+                plan.failures = 0;
+                plan.retry_at = None;
+                plan.watch = Watch::Answering;
+            }
+            let live = shared.update_link(|link| {
+                link.http_ok();
+                link.is_live()
+            });
+            shared.request_reconcile(true);
+            // Down or still trying (an attempt may hang on a dead network): try again now.
+            if !live {
+                if let Some(socket) = lock(&shared.socket).as_ref() {
+                    if let Err(err) = socket.reconnect_now() {
+                        tracing::warn!(error = %err, "cannot retry live updates");
+                    }
+                }
+            }
+            return;
+        }
+    }
+}
+
+enum Stop {
+    Offline,
+    SignedOut,
+}
+
+fn handle_error(shared: &SyncShared, err: SyncError) -> Stop {
+    match err {
+        SyncError::Api(ApiError::Unauthorized { message }) => {
+            tracing::warn!(%message, "the server refused the token");
+            shared.report_unauthorized(message);
+            Stop::SignedOut
+        }
+        SyncError::Api(api) => {
+            tracing::info!(error = %api, "sync paused");
+            if api.is_transient() {
+                shared.went_offline(&api);
+            } else {
+                // A write's refusal that reached here (a merge base's read refused, say): the
+                // server answered, so the link is fine; the entry waits and is tried again
+                // with backoff, never in a loop.
+                shared.went_astray(&api);
+            }
+            Stop::Offline
+        }
+        SyncError::Malformed { resource, detail } => {
+            tracing::warn!(resource, %detail, "the server sent something the desk cannot read");
+            shared.went_offline_because((
+                crate::events::OfflineCause::ServerTrouble,
+                format!("The hotel's server sent {resource} this desk cannot read; trying again."),
+            ));
+            Stop::Offline
+        }
+        SyncError::Store(err) => {
+            tracing::error!(error = %err, "the desk's database failed during sync");
+            shared.went_offline_because((
+                crate::events::OfflineCause::ThisDesk,
+                format!("This desk's database failed: {err}."),
+            ));
+            Stop::Offline
+        }
+    }
+}
+
+/// Sends every sendable outbox entry, oldest first (per resource). A resource that fails does
+/// not hold back the others; a refused token stops everything.
+async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
+    let mut outcome = Ok(());
+    for spec in shared
+        .resources
+        .iter()
+        .copied()
+        .filter(|spec| !shared.is_unavailable(spec.name()))
+    {
+        let mark_own = |entry: &crate::engine::store::OutboxEntry| {
+            if entry.target > 0 {
+                shared.remember_own(spec.name(), entry.target);
+                shared.remember_own_parents(spec, entry.target);
+            }
+            if entry.op == crate::engine::store::Op::Reorder {
+                // A reorder changes every row it moves; each is announced on its own.
+                let ids = entry
+                    .fields
+                    .get(crate::engine::store::ORDER)
+                    .and_then(serde_json::Value::as_array);
+                for id in ids
+                    .into_iter()
+                    .flatten()
+                    .filter_map(serde_json::Value::as_i64)
+                {
+                    shared.remember_own(spec.name(), id);
+                }
+            }
+        };
+        let learned = |op| shared.learned_refusal(spec.name(), op);
+        let at = push::Replay {
+            client: &shared.client,
+            store: &shared.store,
+            media: &shared.media,
+            resource: spec.api,
+            slug: &shared.slug,
+            before_send: Some(&mark_own),
+            permanent: spec.permanent_failure,
+            children: spec.children,
+            heard: Some(&shared.heard),
+            learned: Some(&learned),
+        };
+        let progress = |entry: &crate::engine::store::OutboxEntry| -> Progress {
+            let shared = shared.clone();
+            // Its first bytes: the upload is on its way (the screen shows it so).
+            runner::upload_progress(
+                move |event| shared.emit(event),
+                spec.kind,
+                entry.target,
+                entry.seq,
+                true,
+            )
+        };
+        let done = |entry: &crate::engine::store::OutboxEntry, replayed: &Replayed| {
+            shared.came_online();
+            match replayed {
+                Replayed::Sent { target, .. } => {
+                    shared.remember_own(spec.name(), *target);
+                    if entry.op == crate::engine::store::Op::Delete {
+                        shared.own_deletes.note(spec.name(), *target);
+                    }
+                    shared.remember_own_parents(spec, *target);
+                    for other in spec.also_changes {
+                        shared.request_reconcile_of(other);
+                    }
+                    if entry.target < 0 && *target > 0 {
+                        shared.emit(DeskEvent::IdAssigned {
+                            resource: spec.kind,
+                            temp_id: entry.target,
+                            id: *target,
+                        });
+                    }
+                }
+                Replayed::Conflict { target, .. } => {
+                    tracing::info!(resource = spec.name(), target, "edit paused on a conflict")
+                }
+                Replayed::Rejected {
+                    target,
+                    message,
+                    kind_refused,
+                } => {
+                    tracing::warn!(resource = spec.name(), target, %message, "the server refused an edit");
+                    if *kind_refused {
+                        shared.learn_refusal(spec, entry.op, message);
+                    }
+                }
+                Replayed::Gone { target } => {
+                    tracing::debug!(
+                        resource = spec.name(),
+                        target,
+                        "an edit was withdrawn before it was sent"
+                    )
+                }
+            }
+            shared.emit(DeskEvent::ResourceChanged {
+                resource: spec.kind,
+            });
+            shared.emit(DeskEvent::Outbox {
+                summary: shared.outbox_summary(),
+            });
+        };
+        if let Err(err) = push::replay_all(at, progress, done).await {
+            // An entry that was tried and waits again shows so (an upload's row says "waiting").
+            shared.emit(DeskEvent::ResourceChanged {
+                resource: spec.kind,
+            });
+            match handle_error(shared, err) {
+                Stop::SignedOut => return Err(Stop::SignedOut),
+                Stop::Offline => outcome = Err(Stop::Offline),
+            }
+        }
+    }
+    outcome
+}
+
+/// The changes a reconcile found that this desk did not make, as `RemoteChange` events (so
+/// they toast): for resources the server does not announce row by row. What a first read finds
+/// is history, not news.
+fn tell_colleagues_changes(
+    shared: &SyncShared,
+    spec: &'static spec::ResourceSpec,
+    replaced: &crate::engine::store::Replaced,
+) {
+    if replaced.first {
+        return;
+    }
+    let id_of = |row: &crate::engine::store::Row| row.get("id").and_then(serde_json::Value::as_i64);
+    let server = shared.client.base().host();
+    let changes = replaced
+        .added
+        .iter()
+        .map(|row| ("added", row))
+        .chain(
+            replaced
+                .updated
+                .iter()
+                .filter_map(|(old, new)| Some((change_of(spec, &server, old, new)?, new))),
+        )
+        .chain(replaced.removed.iter().map(|row| ("removed", row)));
+    for (action, row) in changes {
+        let Some(id) = id_of(row) else { continue };
+        if shared.is_own(spec.name(), id) {
+            continue;
+        }
+        shared.emit(DeskEvent::RemoteChange {
+            resource: spec.kind,
+            action: action.into(),
+            id,
+            title: (spec.title)(row),
+        });
+    }
+}
+
+/// How `new` differs from `old` as a person sees the row: `images_changed` when its pictures
+/// differ, `changed` when anything else does, `None` when nothing a person sees changed.
+/// Nothing, null and an empty list look the same (a new gallery's create answer has no photo
+/// list, the list read a minute later an empty one: the desk told its own new gallery as
+/// "photos added, removed or moved", issue 36.10).
+fn change_of(
+    spec: &spec::ResourceSpec,
+    server: &str,
+    old: &crate::engine::store::Row,
+    new: &crate::engine::store::Row,
+) -> Option<&'static str> {
+    let seen = |value: Option<&serde_json::Value>| {
+        value
+            .filter(|v| !v.is_null() && v.as_array().is_none_or(|items| !items.is_empty()))
+            .map(|v| as_seen(v, server))
+    };
+    let own_fields = |row: &crate::engine::store::Row| {
+        row.iter()
+            .filter(|(k, _)| !spec.copies.contains(&k.as_str()))
+            .filter_map(|(k, v)| Some((k.clone(), seen(Some(v))?)))
+            .collect::<crate::engine::store::Row>()
+    };
+    if own_fields(old) == own_fields(new) {
+        return None;
+    }
+    let pictures_differ = spec
+        .image_fields
+        .iter()
+        .copied()
+        .chain(spec.children.map(|children| children.list_key))
+        .any(|field| seen(old.get(field)) != seen(new.get(field)));
+    Some(if pictures_differ {
+        "images_changed"
+    } else {
+        "changed"
+    })
+}
+
+/// A value as a person sees it: an address on the desk's own server (`server_host`) without
+/// its scheme, host and port, so the same picture compares equal after the server moved to
+/// another port (the demo hotel's port, and so every image address, changes at each start).
+fn as_seen(value: &serde_json::Value, server_host: &str) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(text) if text.starts_with("http") => match url::Url::parse(text) {
+            Ok(url) if url.host_str() == Some(server_host) => Value::String(match url.query() {
+                Some(query) => format!("{}?{query}", url.path()),
+                None => url.path().to_owned(),
+            }),
+            _ => value.clone(),
+        },
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| as_seen(v, server_host)).collect())
+        }
+        Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(k, v)| (k.clone(), as_seen(v, server_host)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Why a failed read of `spec` means the server does not offer it (to this account), in words;
+/// `None` when the failure may pass (or is the sign-in's).
+fn unavailable_because(spec: &spec::ResourceSpec, err: &SyncError) -> Option<String> {
+    let what = spec.kind.label();
+    match err {
+        SyncError::Api(api) => {
+            if let Some(message) = (spec.permanent_failure)(api) {
+                return Some(message);
+            }
+            (api.class_of_read() == crate::api::ErrorClass::Unavailable).then(|| match api {
+                ApiError::Forbidden { message } => {
+                    format!("This account may not see {what} on this server (\"{message}\").")
+                }
+                _ => format!("This server does not offer {what} ({api})."),
+            })
+        }
+        SyncError::Malformed { detail, .. } => Some(format!(
+            "The server's {what} cannot be read by this desk ({detail})."
+        )),
+        SyncError::Store(_) => None,
+    }
+}
+
+/// Reconciles every resource (`only`: those named); one that fails does not hold back the
+/// others. An area the server does not offer is left alone until its check is due.
+/// A kind of change refused by the server, in the desk's words with the server's.
+pub(super) fn refused_words(
+    kind: crate::events::ResourceKind,
+    op: crate::engine::store::Op,
+    server: &str,
+) -> String {
+    use crate::engine::store::Op;
+    let label = kind.label();
+    let what = match op {
+        Op::Create => format!("adding {label}"),
+        Op::Update => format!("changes to {label}"),
+        Op::Delete => format!("deleting {label}"),
+        Op::Upload | Op::ClearImage => format!("changing the pictures of {label}"),
+        Op::Reorder | Op::ReorderChildren => format!("putting {label} in order"),
+        Op::AddChild => format!("adding photos to {label}"),
+    };
+    format!(
+        "This server refuses {what} to your account (it answered: {server}). The desk sends no \
+         more of them until it is started again; make them in the hotel's web app, or ask a \
+         manager."
+    )
+}
+
+async fn reconcile_all(
+    shared: &Arc<SyncShared>,
+    only: Option<&std::collections::BTreeSet<&'static str>>,
+) -> Result<(), Stop> {
+    let mut outcome = Ok(());
+    for spec in shared
+        .resources
+        .iter()
+        .filter(|spec| only.is_none_or(|names| names.contains(spec.name())))
+        .filter(|spec| shared.may_read(spec.name()))
+    {
+        match pull::reconcile(&shared.client, &shared.store, spec.api, &shared.slug).await {
+            Ok(replaced) => {
+                shared.came_online();
+                shared.plan().read_at.insert(spec.name(), Instant::now());
+                shared.area_available(spec);
+                if replaced.changed() {
+                    shared.emit(DeskEvent::ResourceChanged {
+                        resource: spec.kind,
+                    });
+                }
+                if spec.toasts_from_reconcile {
+                    tell_colleagues_changes(shared, spec, &replaced);
+                }
+            }
+            Err(err) => {
+                if let Some(message) = unavailable_because(spec, &err) {
+                    // The server answered: the link is fine, this area is not offered.
+                    shared.came_online();
+                    shared.area_unavailable(spec, message);
+                    continue;
+                }
+                match handle_error(shared, err) {
+                    Stop::SignedOut => return Err(Stop::SignedOut),
+                    Stop::Offline => {
+                        shared.plan().stale.insert(spec.name());
+                        outcome = Err(Stop::Offline);
+                    }
+                }
+            }
+        }
+    }
+    shared.emit(DeskEvent::Outbox {
+        summary: shared.outbox_summary(),
+    });
+    outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{as_seen, change_of};
+    use serde_json::json;
+
+    fn row(value: serde_json::Value) -> crate::engine::store::Row {
+        serde_json::from_value(value).unwrap()
+    }
+
+    /// Issue 36.10: the person's own new empty gallery was told a minute later as "photos
+    /// added, removed or moved": its create answer had no photo list, the list read later an
+    /// empty one. Tried: no list against an empty one, null against absent, and real changes.
+    #[test]
+    fn no_list_and_an_empty_list_are_the_same_to_a_person() {
+        let spec = &crate::features::galleries::spec::SPEC;
+        let created = row(json!({"id": 9, "name": "Winter garden", "description": null}));
+        let read = row(json!({"id": 9, "name": "Winter garden", "images": []}));
+        assert_eq!(change_of(spec, "127.0.0.1", &created, &read), None);
+        let photo = row(json!({"id": 9, "name": "Winter garden",
+                               "images": [{"id": 1, "url": "http://127.0.0.1/media/1.jpg"}]}));
+        assert_eq!(
+            change_of(spec, "127.0.0.1", &read, &photo),
+            Some("images_changed")
+        );
+        let renamed = row(json!({"id": 9, "name": "Orangery", "images": []}));
+        assert_eq!(
+            change_of(spec, "127.0.0.1", &read, &renamed),
+            Some("changed")
+        );
+    }
+
+    #[test]
+    fn a_picture_on_the_desks_server_is_the_same_picture_on_another_port() {
+        let before = json!({"photo_url": "http://127.0.0.1:40001/media/offers/spa.jpg",
+                            "images": [{"url": "http://127.0.0.1:40001/media/g/1.jpg?v=2"}]});
+        let after = json!({"photo_url": "http://127.0.0.1:40777/media/offers/spa.jpg",
+                           "images": [{"url": "https://127.0.0.1/media/g/1.jpg?v=2"}]});
+        assert_eq!(as_seen(&before, "127.0.0.1"), as_seen(&after, "127.0.0.1"));
+        let replaced = json!({"photo_url": "http://127.0.0.1:40777/media/offers/pool.jpg"});
+        assert_ne!(
+            as_seen(&before["photo_url"], "127.0.0.1"),
+            as_seen(&replaced["photo_url"], "127.0.0.1"),
+            "another picture is a change"
+        );
+        let elsewhere = json!("https://res.cloudinary.com/h/image/upload/spa.jpg");
+        let moved = json!("https://cdn.example.com/h/image/upload/spa.jpg");
+        assert_ne!(
+            as_seen(&elsewhere, "127.0.0.1"),
+            as_seen(&moved, "127.0.0.1"),
+            "pictures on other hosts keep their whole address"
+        );
+    }
+}
