@@ -1,0 +1,133 @@
+use serde_json::json;
+
+use super::*;
+
+/// The server's messages list as API.md §8 and the sandbox have it: the `limit` newest by
+/// time among ids below `before`, oldest first. Messages 5 and 6 were written at the same
+/// moment by two connections: 6 got the earlier time.
+fn server_page(times: &[(i64, u32)], before: Option<i64>, limit: usize) -> Vec<i64> {
+    let mut rows: Vec<(i64, u32)> = times
+        .iter()
+        .copied()
+        .filter(|(id, _)| *id < before.unwrap_or(i64::MAX))
+        .collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+    rows.truncate(limit);
+    rows.reverse();
+    rows.into_iter().map(|(id, _)| id).collect()
+}
+
+#[test]
+fn paging_back_reads_a_message_whose_id_and_time_disagree() {
+    let mut times: Vec<(i64, u32)> = (1..=30).map(|id| (id, id as u32 * 10)).collect();
+    times[4].1 = 61; // message 5 written at 61
+    times[5].1 = 59; // message 6 at 59: its time is before message 5's
+    let read_all = |next: &dyn Fn(&[i64]) -> Option<i64>| {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut before = None;
+        loop {
+            let page = server_page(&times, before, 5);
+            seen.extend(page.iter().copied());
+            if page.len() < 5 {
+                return seen;
+            }
+            before = next(&page);
+        }
+    };
+    let from_first = read_all(&|page: &[i64]| page.first().copied());
+    assert!(
+        !from_first.contains(&6),
+        "paging from the first element skips message 6 (the model is right)"
+    );
+    let overlapped = read_all(&|page: &[i64]| page_back_from(page));
+    assert_eq!(overlapped.len(), 30, "{overlapped:?}");
+}
+
+#[test]
+fn links_are_only_http_and_never_swallow_punctuation_or_markup() {
+    let parts = linkify("See https://example.com/spa. Or <b>javascript:alert(1)</b>");
+    assert_eq!(
+        parts,
+        [
+            TextPart {
+                text: "See ".into(),
+                href: None
+            },
+            TextPart {
+                text: "https://example.com/spa".into(),
+                href: Some("https://example.com/spa".into())
+            },
+            TextPart {
+                text: ". Or <b>javascript:alert(1)</b>".into(),
+                href: None
+            },
+        ]
+    );
+    assert_eq!(linkify("no links").len(), 1);
+    assert!(linkify("http://").iter().all(|p| p.href.is_none()));
+}
+
+#[test]
+fn a_staff_message_is_signed_with_staff_info_never_staff_name() {
+    let message = json!({
+        "id": 812, "sender_type": "staff", "staff": 12,
+        "staff_name": "Anna Byrne - Front Office - Receptionist",
+        "staff_info": {"name": "Anna Byrne", "role": "Receptionist"},
+        "message": "Towels are on the way.", "read_by_guest": true
+    });
+    let view = message_view(&message, 12).unwrap();
+    assert_eq!(view.author, "Anna Byrne");
+    assert!(view.mine);
+    assert_eq!(view.status, MessageStatus::Read);
+    let guest = json!({"id": 1, "sender_type": "guest", "staff": null,
+        "staff_name": "<bound method>", "guest_name": "John Doe", "message": "hi"});
+    let view = message_view(&guest, 12).unwrap();
+    assert_eq!(view.author, "John Doe");
+    assert!(!view.mine);
+}
+
+#[test]
+fn the_list_is_newest_first_filtered_and_counts_unread_the_server_reports() {
+    let rows: Vec<Row> = [
+        json!({"conversation_id": 1, "room_number": 101, "guest_name": "John Doe",
+               "last_message_time": "2025-11-25T17:00:00Z", "has_unread": true}),
+        json!({"conversation_id": 2, "room_number": 204, "guest_name": "Pierre Dubois",
+               "last_message_time": "2025-11-25T18:00:00Z", "has_unread": false}),
+    ]
+    .into_iter()
+    .map(|v| v.as_object().cloned().unwrap())
+    .collect();
+    let threads = HashMap::from([(
+        2,
+        ThreadState {
+            complete: false,
+            handled_by: Some("Anna Byrne".into()),
+            handled_by_id: Some(12),
+        },
+    )]);
+    let unread = HashMap::from([(1, 3)]);
+    let waiting = HashMap::new();
+    let known = Known {
+        threads: &threads,
+        unread: &unread,
+        waiting: &waiting,
+        me: 12,
+        my_name: "Anna Byrne",
+    };
+    let all = conversation_list(&rows, &known, ConversationFilter::All, "", None);
+    assert_eq!(
+        all.conversations
+            .iter()
+            .map(|c| c.conversation_id)
+            .collect::<Vec<_>>(),
+        [2, 1]
+    );
+    assert_eq!(all.unread_total, 3);
+    let mine = conversation_list(&rows, &known, ConversationFilter::Mine, "", None);
+    assert_eq!(mine.conversations.len(), 1);
+    assert_eq!(mine.conversations[0].conversation_id, 2);
+    let unassigned = conversation_list(&rows, &known, ConversationFilter::Unassigned, "", None);
+    assert_eq!(unassigned.conversations[0].conversation_id, 1);
+    let search = conversation_list(&rows, &known, ConversationFilter::All, "pierre 204", None);
+    assert_eq!(search.conversations.len(), 1);
+}

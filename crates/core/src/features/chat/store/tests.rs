@@ -1,0 +1,275 @@
+use serde_json::json;
+
+use super::*;
+
+fn send(conversation_id: i64, message: &str) -> NewChatEntry<'_> {
+    NewChatEntry {
+        op: ChatOp::Send,
+        conversation_id,
+        message,
+        reply_to: None,
+        file: None,
+    }
+}
+
+fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
+    (dir, store)
+}
+
+#[test]
+fn a_sent_reply_leaves_the_outbox_with_its_copy_and_later_replies_follow_it() {
+    let (_dir, store) = store();
+    store
+        .chat_store_messages(45, &[json!({"id": 10, "message": "hi"})])
+        .unwrap();
+    store.chat_queue(send(45, "OK")).unwrap();
+    store.chat_queue(send(45, "OK")).unwrap();
+    let first = store.chat_next_reply().unwrap().unwrap();
+    assert_eq!(first.after_id, 10);
+    store
+        .chat_reply_sent(&first, Some(&json!({"id": 12, "message": "OK"})))
+        .unwrap();
+    let second = store.chat_next_reply().unwrap().unwrap();
+    assert_eq!(second.message, "OK");
+    assert_eq!(
+        second.after_id, 12,
+        "the second identical reply must not be taken for the first"
+    );
+    let thread = store.chat_thread(45, None, 10).unwrap();
+    assert_eq!(
+        thread.iter().map(|m| m["id"].clone()).collect::<Vec<_>>(),
+        [json!(10), json!(12)]
+    );
+}
+
+#[test]
+fn a_damaged_cached_message_drops_the_threads_cache_instead_of_hiding_the_message() {
+    let (_dir, store) = store();
+    store
+        .chat_store_messages(45, &[json!({"id": 1}), json!({"id": 2})])
+        .unwrap();
+    store.chat_set_complete(45).unwrap();
+    store
+        .lock()
+        .execute("UPDATE chat_messages SET body = '{broken' WHERE id = 2", [])
+        .unwrap();
+    assert!(store.chat_thread(45, None, 10).unwrap().is_empty());
+    assert_eq!(store.chat_count(45).unwrap(), 0);
+    assert!(!store.chat_thread_state(45).unwrap().complete);
+}
+
+#[test]
+fn a_threads_mark_read_is_queued_once_and_my_echoed_reply_completes_the_one_sending() {
+    let (_dir, store) = store();
+    store
+        .chat_store_messages(45, &[json!({"id": 10, "message": "hi"})])
+        .unwrap();
+    let read = NewChatEntry {
+        op: ChatOp::Read,
+        ..send(45, "")
+    };
+    assert_eq!(
+        store.chat_queue(read).unwrap(),
+        store.chat_queue(read).unwrap()
+    );
+    let waiting = store.chat_queue(send(45, "On its way")).unwrap();
+    store.chat_queue(send(45, "On its way")).unwrap();
+    let echo = json!({"id": 11, "conversation": 45, "message": "On its way"});
+    assert_eq!(
+        store.chat_adopt_own(45, &echo).unwrap(),
+        None,
+        "a reply not sent yet is not taken for an echo"
+    );
+    store.chat_mark_sending(waiting).unwrap();
+    let adopted = store.chat_adopt_own(45, &echo).unwrap().unwrap();
+    assert_eq!(adopted.seq, waiting);
+    let left: Vec<ChatOp> = store
+        .chat_replies(Some(45))
+        .unwrap()
+        .iter()
+        .map(|r| r.op)
+        .collect();
+    assert_eq!(
+        left,
+        [ChatOp::Read, ChatOp::Send],
+        "the second copy still waits"
+    );
+}
+
+#[test]
+fn a_reply_no_connection_reached_waits_again() {
+    let (_dir, store) = store();
+    let seq = store.chat_queue(send(45, "Hello")).unwrap();
+    store.chat_mark_sending(seq).unwrap();
+    store.chat_not_sent(seq).unwrap();
+    let entry = store.chat_next_reply().unwrap().unwrap();
+    assert_eq!(entry.state, ReplyState::Pending);
+    assert_eq!(entry.attempts, 1);
+}
+
+/// Issue 23.7: an entry whose kind, state or target cannot be read is refused with the
+/// reason and kept, never sent as a reply (the old reading made an unknown kind a reply and
+/// an unknown state "waiting", skipping the look-before-resend check), and an edit without
+/// its message is never an edit of message 0.
+#[test]
+fn a_damaged_chat_entry_is_set_aside_as_refused_with_the_reason_and_never_handed_out() {
+    let (_dir, store) = store();
+    let edit_without_target = store.chat_queue(send(45, "new text")).unwrap();
+    let bad_state = store.chat_queue(send(45, "state damaged")).unwrap();
+    let good = store.chat_queue(send(45, "fine")).unwrap();
+    {
+        let conn = store.lock();
+        conn.execute(
+            "UPDATE chat_outbox SET op = 'edit', target_id = NULL WHERE seq = ?1",
+            [edit_without_target],
+        )
+        .unwrap();
+        conn.pragma_update(None, "ignore_check_constraints", true)
+            .unwrap();
+        conn.execute(
+            "UPDATE chat_outbox SET state = 'in-flight?' WHERE seq = ?1",
+            [bad_state],
+        )
+        .unwrap();
+        conn.pragma_update(None, "ignore_check_constraints", false)
+            .unwrap();
+    }
+    let next = store.chat_next_reply().unwrap().unwrap();
+    assert_eq!(next.seq, good, "only the readable entry is handed out");
+    let all = store.chat_replies(Some(45)).unwrap();
+    assert_eq!(all.len(), 3, "the damaged ones are kept: {all:?}");
+    for seq in [edit_without_target, bad_state] {
+        let entry = all.iter().find(|e| e.seq == seq).unwrap();
+        assert_eq!(entry.state, ReplyState::Rejected, "{entry:?}");
+        let problem = entry.problem.as_deref().unwrap_or_default();
+        assert!(problem.contains("damaged"), "{problem}");
+    }
+}
+
+/// Issue 28.2: what the counts read is kept beside each message (no JSON is parsed per
+/// count), brought over from a database of the previous schema; a damaged cached message
+/// no longer stops the list from being counted (json_extract failed on it before).
+#[test]
+fn unread_counts_and_handlers_come_from_kept_facts_and_survive_the_upgrade_and_a_damaged_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.sqlite3");
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        crate::engine::store::migrations::migrate_to(&mut conn, 7).unwrap();
+        for (id, conversation, body) in [
+            (1, 45, json!({"id": 1, "sender_type": "guest", "read_by_staff": false, "timestamp": "2026-11-24T08:00:00Z"}).to_string()),
+            (2, 45, json!({"id": 2, "sender_type": "guest", "read_by_staff": true}).to_string()),
+            (3, 45, json!({"id": 3, "sender_type": "staff", "staff": 12, "staff_info": {"name": "Anna Byrne"}}).to_string()),
+            (4, 46, json!({"id": 4, "sender_type": "guest", "is_deleted": true}).to_string()),
+            (5, 46, "{damaged".to_owned()),
+            (6, 46, json!({"id": 6, "sender_type": "guest"}).to_string()),
+        ] {
+            conn.execute(
+                "INSERT INTO chat_messages (id, conversation_id, body) VALUES (?1, ?2, ?3)",
+                params![id, conversation, body],
+            )
+            .unwrap();
+        }
+    }
+    let store = Store::open(&path).unwrap();
+    let mut counts = store.chat_unread_counts().unwrap();
+    counts.sort_unstable();
+    assert_eq!(counts, [(45, 1), (46, 1)]);
+    assert_eq!(store.chat_unread_ids(45).unwrap(), [1]);
+    let senders = store.chat_last_staff_senders(None).unwrap();
+    assert_eq!(senders.len(), 1);
+    assert_eq!(senders[0].1.handled_by.as_deref(), Some("Anna Byrne"));
+    assert_eq!(senders[0].1.handled_by_id, Some(12));
+    assert_eq!(
+        store.chat_newest_of_thread(45).unwrap(),
+        Some((3, None)),
+        "the newest message's time, as kept"
+    );
+
+    // Marking read and storing new messages keep the facts current.
+    let read: serde_json::Map<String, Value> = [("read_by_staff".to_owned(), Value::Bool(true))]
+        .into_iter()
+        .collect();
+    assert_eq!(store.chat_patch_messages(&[1], &read).unwrap(), 1);
+    store
+        .chat_store_messages(
+            45,
+            &[json!({"id": 7, "sender_type": "guest", "timestamp": "2026-11-24T09:00:00Z"})],
+        )
+        .unwrap();
+    assert_eq!(store.chat_unread_ids(45).unwrap(), [7]);
+    assert_eq!(
+        store.chat_newest_of_thread(45).unwrap(),
+        Some((7, Some("2026-11-24T09:00:00Z".into())))
+    );
+}
+
+/// Issue 28.2: a guest's megabyte is kept as its first [`MESSAGE_CHARS`] characters, with
+/// the whole length noted; a quoted one too; a server's own clip mark is not believed.
+#[test]
+fn a_long_message_is_kept_clipped_with_its_whole_length() {
+    let (_dir, store) = store();
+    let long = "é".repeat(1_000_000);
+    store
+        .chat_store_messages(
+            45,
+            &[
+                json!({"id": 1, "sender_type": "guest", "message": long,
+                       "reply_to_message": {"message": long}}),
+                json!({"id": 2, "sender_type": "guest", "message": "short", CLIPPED_KEY: 99}),
+            ],
+        )
+        .unwrap();
+    let kept = store.chat_message(1).unwrap().unwrap();
+    assert_eq!(
+        kept["message"].as_str().unwrap().chars().count(),
+        MESSAGE_CHARS
+    );
+    assert_eq!(kept[CLIPPED_KEY], 1_000_000);
+    assert_eq!(
+        kept["reply_to_message"]["message"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .count(),
+        MESSAGE_CHARS
+    );
+    let body_bytes: i64 = store
+        .lock()
+        .query_row(
+            "SELECT length(body) FROM chat_messages WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        body_bytes < 25_000,
+        "{body_bytes} bytes kept for a 2 MB message"
+    );
+    assert!(store
+        .chat_message(2)
+        .unwrap()
+        .unwrap()
+        .get(CLIPPED_KEY)
+        .is_none());
+    // Marked read (a patch of the kept copy), it is still known to be clipped.
+    let read: serde_json::Map<String, Value> = [("read_by_staff".to_owned(), Value::Bool(true))]
+        .into_iter()
+        .collect();
+    assert_eq!(store.chat_patch_messages(&[1], &read).unwrap(), 1);
+    assert_eq!(
+        store.chat_message(1).unwrap().unwrap()[CLIPPED_KEY],
+        1_000_000
+    );
+    // The same long message sent again is no change.
+    let again = store
+        .chat_store_messages(
+            45,
+            &[json!({"id": 1, "sender_type": "guest", "message": long,
+                     "reply_to_message": {"message": long}, "read_by_staff": true})],
+        )
+        .unwrap();
+    assert_eq!(again.changed, 0);
+}
