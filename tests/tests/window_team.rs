@@ -144,13 +144,18 @@ async fn window_the_board_follows_colleagues_and_my_clock_reaches_the_server() {
     // A server that clocks only by face: the button says so and stays off.
     server.set_token_clock(false);
     click(&app, "[data-testid=clock-button]").await;
-    until("the button says where this server clocks staff", || async {
-        content_of(&app, "[data-testid=clock-note]")
-            .await
-            .is_some_and(|note| note.contains("face-recognition terminal"))
-    })
+    // The note comes with the refused request's answer, the button's "off" with the session
+    // the desk tells a moment later: both are waited for.
+    until(
+        "the button says where this server clocks staff, and is off",
+        || async {
+            content_of(&app, "[data-testid=clock-note]")
+                .await
+                .is_some_and(|note| note.contains("face-recognition terminal"))
+                && my_button(&app).await == ("Clock in".to_owned(), true)
+        },
+    )
     .await;
-    assert_eq!(my_button(&app).await, ("Clock in".to_owned(), true));
     assert!(!server_duty(&server, "anna.byrne").await);
     screenshot(&app, "41-clock-refused").await;
     server.set_token_clock(true);
