@@ -115,6 +115,15 @@ async fn a_kind_of_change_the_server_refuses_is_learned_once_and_said_in_words()
         .edit_image(images[7], &caption("Caption 7"))
         .unwrap_err();
     assert_eq!(refused.to_string(), words);
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Refused before it was queued: nothing waits to go for that photo, nothing went.
+    let untouched = desk
+        .pictures()
+        .overview()
+        .unwrap()
+        .galleries
+        .iter()
+        .flat_map(|g| &g.images)
+        .any(|i| i.id == images[7] && i.sync == hotelmate_core::engine::view::RowSync::Synced);
+    assert!(untouched, "the refused caption was queued");
     assert_eq!(server.requests_to(&line(images[7])), 0);
 }
