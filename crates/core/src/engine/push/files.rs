@@ -1,0 +1,415 @@
+//! Pictures and a row's children in the replay: a row's image sent as a file, photos added to
+//! a gallery (several at once, each placed once and found again after an unknown outcome), and
+//! a row's children put in order. Moved out of `push.rs`, which replays every other change.
+
+use super::*;
+
+/// Sends the children added to rows (photos to galleries) that wait next in the outbox,
+/// [`UPLOADS_AT_ONCE`] at a time, starting the next as soon as one ends (one added meanwhile
+/// joins in), until none is left before the next entry of another kind. Returns how many were
+/// replayed.
+pub(super) async fn replay_added_children(
+    at: Replay<'_>,
+    progress: &impl Fn(&OutboxEntry) -> Progress,
+    done: &mut impl FnMut(&OutboxEntry, &Replayed),
+) -> Result<usize, SyncError> {
+    let mut in_flight = futures_util::stream::FuturesUnordered::new();
+    let mut started: HashSet<i64> = HashSet::new();
+    let mut failure = None;
+    let mut count = 0;
+    loop {
+        if failure.is_none() && in_flight.len() < UPLOADS_AT_ONCE {
+            let entries = at.store.outbox_entries(at.resource.name)?;
+            // Children added before the first sendable entry of another kind, in order.
+            let barrier = entries
+                .iter()
+                .filter(|e| matches!(e.state, EntryState::Pending | EntryState::Sending))
+                .find(|e| e.op != Op::AddChild)
+                .map_or(i64::MAX, |e| e.seq);
+            let next: Vec<OutboxEntry> = entries
+                .into_iter()
+                .filter(|e| {
+                    e.op == Op::AddChild
+                        && e.seq < barrier
+                        && e.target > 0
+                        && matches!(e.state, EntryState::Pending | EntryState::Sending)
+                        && !started.contains(&e.seq)
+                })
+                .take(UPLOADS_AT_ONCE - in_flight.len())
+                .collect();
+            for entry in next {
+                started.insert(entry.seq);
+                if let Some(before_send) = at.before_send {
+                    before_send(&entry);
+                }
+                let sent = progress(&entry);
+                in_flight.push(async move {
+                    let result = replay(at, &entry, sent, None).await;
+                    (entry, result)
+                });
+            }
+        }
+        if in_flight.is_empty() {
+            break;
+        }
+        // Look again for children added meanwhile every so often, so a free place is filled.
+        let Ok(Some((entry, result))) = tokio::time::timeout(REFILL_EVERY, in_flight.next()).await
+        else {
+            continue;
+        };
+        match result {
+            Ok(replayed) => {
+                done(&entry, &replayed);
+                count += 1;
+            }
+            Err(err) => {
+                failure.get_or_insert(err);
+            }
+        }
+    }
+    failure.map_or(Ok(count), Err)
+}
+
+/// How often uploads on their way let children added meanwhile join them.
+pub(super) const REFILL_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// How many children (photos added to galleries) are uploaded at once: enough to keep a hotel's uplink
+/// busy between one file's end and the next one's start, few enough that each file's progress
+/// means something.
+pub(crate) const UPLOADS_AT_ONCE: usize = 3;
+
+pub(super) async fn replay_upload(
+    at: Replay<'_>,
+    entry: &OutboxEntry,
+    progress: Progress,
+) -> Result<Replayed, SyncError> {
+    let Replay {
+        client,
+        store,
+        resource,
+        slug,
+        ..
+    } = at;
+    let (image, bytes) = match image_to_send(at, entry).await? {
+        Ok(found) => found,
+        Err(refused) => return Ok(refused),
+    };
+    store.mark_sending(entry.seq)?;
+    let file_name = format!(
+        "{}.{}",
+        &image.hash[..16.min(image.hash.len())],
+        extension_of(image.mime)
+    );
+    let file = ImageFile {
+        name: file_name,
+        mime: image.mime.to_owned(),
+        bytes: bytes.into(),
+    };
+    match entry.fields.get(IMAGE_FIELD).and_then(Value::as_str) {
+        Some(field) => {
+            client
+                .patch_image(resource, slug, entry.target, field, file, progress)
+                .await?
+        }
+        None => {
+            client
+                .upload_image(resource, slug, entry.target, file, progress)
+                .await?
+        }
+    };
+    // Read the row again rather than trust the answer (§4.1: a 200 can still mean other
+    // fields were not saved).
+    let row = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
+    store.finish_entry(entry.seq, Some(&row), None)?;
+    Ok(Replayed::Sent {
+        target: entry.target,
+    })
+}
+
+/// The image an upload entry sends, from the media cache, and its bytes; `Err` with the entry
+/// refused (in words) when the image is no longer there.
+pub(super) async fn image_to_send(
+    at: Replay<'_>,
+    entry: &OutboxEntry,
+) -> Result<Result<(crate::media::MediaRef, Vec<u8>), Replayed>, SyncError> {
+    let image = entry
+        .media
+        .as_deref()
+        .and_then(|hash| at.media.get(hash).ok().flatten());
+    let Some(image) = image else {
+        let message =
+            "the image waiting to be uploaded is no longer in the media cache; choose it again"
+                .to_owned();
+        at.store
+            .mark_retry(entry.seq, EntryState::Rejected, &message)?;
+        return Ok(Err(Replayed::Rejected {
+            target: entry.target,
+            message,
+            kind_refused: false,
+        }));
+    };
+    let bytes = tokio::fs::read(&image.path)
+        .await
+        .map_err(|err| SyncError::Malformed {
+            resource: at.resource.name,
+            detail: format!(
+                "cannot read the cached image {}: {err}",
+                image.path.display()
+            ),
+        })?;
+    Ok(Ok((image, bytes)))
+}
+
+/// The ids of the children nested in `row`.
+/// Where an added child goes among its siblings: after every one the row has here, and after
+/// the children added to the same row before it. Several upload at once, and the server puts
+/// each where its place says (then by time of upload), so a place must grow with the order
+/// the children were added in, whatever the row has read meanwhile: the highest place the row
+/// has now, plus the entry's queue number. The row's places only grow and so do the queue
+/// numbers, so each child's place is above those of every child added before it. (The numbers
+/// grow with each batch; reordering the gallery gives them back as 0, 1, 2…)
+pub(super) fn place_at_end(
+    at: Replay<'_>,
+    children: &Children,
+    entry: &OutboxEntry,
+) -> Result<i64, SyncError> {
+    let last = at
+        .store
+        .record(at.resource.name, entry.target)?
+        .and_then(|row| {
+            row.get(children.list_key)
+                .and_then(Value::as_array)
+                .and_then(|siblings| {
+                    siblings
+                        .iter()
+                        .filter_map(|c| c.get(children.order_field).and_then(Value::as_i64))
+                        .max()
+                })
+        })
+        .unwrap_or(0)
+        .max(0);
+    Ok(last.saturating_add(entry.seq.max(1)))
+}
+
+pub(super) fn child_ids(row: &Row, children: &Children) -> Vec<i64> {
+    row.get(children.list_key)
+        .and_then(Value::as_array)
+        .map(|images| {
+            images
+                .iter()
+                .filter_map(|i| i.get("id").and_then(Value::as_i64))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The child of `row` (read from the server) that an earlier attempt of this upload left there:
+/// one not among the children the row had before it was sent whose file's bytes are the ones
+/// being uploaded. The server keeps no upload keys, so the bytes are what tells.
+pub(super) async fn already_uploaded(
+    at: Replay<'_>,
+    children: &Children,
+    row: &Row,
+    before: &[i64],
+    hash: &str,
+) -> Result<bool, SyncError> {
+    use sha2::Digest;
+    let nested = row.get(children.list_key).and_then(Value::as_array);
+    for child in nested.into_iter().flatten() {
+        let new = child
+            .get("id")
+            .and_then(Value::as_i64)
+            .is_some_and(|id| !before.contains(&id));
+        let Some(url) = child.get(children.file_url).and_then(Value::as_str) else {
+            continue;
+        };
+        if !new {
+            continue;
+        }
+        let bytes = at
+            .client
+            .download(url, crate::media::MAX_INPUT_BYTES)
+            .await?;
+        if hex::encode(sha2::Sha256::digest(&bytes)) == hash {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Adds a child to a row through the row's add action (a photo to a gallery, API.md §5.2). An
+/// upload whose outcome is unknown (the desk was killed, or the answer lost, after it was sent)
+/// is first looked for among the row's children, so a file the server has is never uploaded
+/// twice. An upload the user cancelled while it was on its way is removed once the server
+/// answers.
+pub(super) async fn replay_added_child(
+    at: Replay<'_>,
+    children: &Children,
+    entry: &OutboxEntry,
+    progress: Progress,
+) -> Result<Replayed, SyncError> {
+    let Replay {
+        client,
+        store,
+        resource,
+        slug,
+        ..
+    } = at;
+    let (image, bytes) = match image_to_send(at, entry).await? {
+        Ok(found) => found,
+        Err(refused) => return Ok(refused),
+    };
+    let sent_before = entry
+        .base
+        .get(CHILDREN_BEFORE)
+        .and_then(Value::as_array)
+        .map(|ids| ids.iter().filter_map(Value::as_i64).collect::<Vec<_>>());
+    let before = match sent_before {
+        Some(before) => {
+            let row = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
+            if already_uploaded(at, children, &row, &before, &image.hash).await? {
+                tracing::info!(
+                    seq = entry.seq,
+                    "an upload with an unknown outcome is already on the server"
+                );
+                store.finish_entry(entry.seq, Some(&row), None)?;
+                return Ok(Replayed::Sent {
+                    target: entry.target,
+                });
+            }
+            child_ids(&row, children)
+        }
+        None => store
+            .record(resource.name, entry.target)?
+            .map(|row| child_ids(&row, children))
+            .unwrap_or_default(),
+    };
+    // Its place is chosen once: a retry (after the network failed under it) keeps it, so
+    // children sent meanwhile do not push it after them.
+    let place = match entry.base.get(ADDED_PLACE).and_then(Value::as_i64) {
+        Some(place) => place,
+        None => place_at_end(at, children, entry)?,
+    };
+    if store
+        .claim_added_child(entry.seq, &before, place)?
+        .is_none()
+    {
+        return Ok(Replayed::Gone {
+            target: entry.target,
+        });
+    }
+    let file = ImageFile {
+        name: entry
+            .fields
+            .get(crate::engine::store::ADDED_FILE)
+            .and_then(Value::as_str)
+            .map(upload_name)
+            .unwrap_or_else(|| format!("{}.{}", &image.hash[..16], extension_of(image.mime))),
+        mime: image.mime.to_owned(),
+        bytes: bytes.into(),
+    };
+    let place = [(children.order_field, place.to_string())];
+    let answer = match client
+        .post_file(
+            resource,
+            slug,
+            entry.target,
+            (children.add.0, children.add.1, &place),
+            file,
+            progress,
+        )
+        .await
+    {
+        Ok(answer) => answer,
+        Err(err) => {
+            if err.is_transient() {
+                // It waits again (shown so); whether the server got it is found out before it
+                // is sent again (its images before are kept).
+                store.mark_retry(entry.seq, EntryState::Pending, &err.to_string())?;
+            }
+            return Err(err.into());
+        }
+    };
+    if store.outbox_entry(entry.seq)?.is_none() {
+        // Cancelled while it was on its way: take it out again.
+        if let Some(id) = answer.get("id").and_then(Value::as_i64) {
+            if let Err(err) = client.remove(children.resource, slug, id).await {
+                tracing::warn!(%err, id, "a cancelled upload could not be removed again");
+            }
+        }
+        return Ok(Replayed::Gone {
+            target: entry.target,
+        });
+    }
+    // The answer may not have the file's address (a gallery's has not, §5.2): the row, read
+    // again, has.
+    let row = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
+    store.finish_entry(entry.seq, Some(&row), None)?;
+    Ok(Replayed::Sent {
+        target: entry.target,
+    })
+}
+
+/// The name a file is sent under: the user's own, without folders or odd characters.
+pub(super) fn upload_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let clean: String = base
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(100)
+        .collect();
+    if clean.trim_matches(['.', '_']).is_empty() {
+        "upload".to_owned()
+    } else {
+        clean
+    }
+}
+
+/// Sends a row's new order of children as one call of its reorder action (a gallery's photos,
+/// API.md §5.3). Ids the row no longer has are ignored by the server.
+pub(super) async fn replay_children_order(
+    at: Replay<'_>,
+    children: &Children,
+    entry: &OutboxEntry,
+) -> Result<Replayed, SyncError> {
+    let Replay {
+        client,
+        store,
+        resource,
+        slug,
+        ..
+    } = at;
+    if store.claim_entry(entry.seq)?.is_none() {
+        return Ok(Replayed::Gone {
+            target: entry.target,
+        });
+    }
+    let (action, key) = children.reorder;
+    let mut body = serde_json::Map::new();
+    body.insert(
+        key.into(),
+        Value::from(crate::engine::store::order_of(entry)),
+    );
+    client
+        .action(resource, slug, entry.target, action, &Value::Object(body))
+        .await?;
+    let row = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
+    store.finish_entry(entry.seq, Some(&row), None)?;
+    Ok(Replayed::Sent {
+        target: entry.target,
+    })
+}
+
+pub(super) fn extension_of(mime: &str) -> &'static str {
+    match mime {
+        "image/png" => "png",
+        "image/webp" => "webp",
+        _ => "jpg",
+    }
+}
