@@ -1,0 +1,267 @@
+//! Queueing a change: each kind of change (a new row, an update folded into the one waiting,
+//! a delete, an image, a photo added, an order) is written to the outbox in one transaction
+//! with whatever else belongs to it. Moved out of `outbox.rs`, which reads, claims and
+//! finishes the entries.
+
+use super::*;
+
+impl Store {
+    /// Queues a new row; returns its temporary (negative) id.
+    pub fn queue_create(&self, resource: &str, fields: &Row) -> Result<i64, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let seq = insert(&tx, resource, Op::Create, 0, fields, &Map::new(), None)?;
+        tx.execute(
+            "UPDATE outbox SET target = ?1 WHERE seq = ?2",
+            params![-seq, seq],
+        )?;
+        tx.commit()?;
+        Ok(-seq)
+    }
+
+    /// Queues changed fields. Folded into an unsent create of the same row, or into an unsent
+    /// update (keeping the earliest base per field), so one edit session is one merge.
+    pub fn queue_update(
+        &self,
+        resource: &str,
+        target: i64,
+        fields: &Row,
+        base: &Row,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let target = resolve(&tx, resource, target)?;
+        let existing = entries_for(&tx, resource, target)?;
+        let foldable = existing
+            .iter()
+            .rev()
+            .take_while(|e| e.op != Op::Delete)
+            .find(|e| e.state == EntryState::Pending && matches!(e.op, Op::Create | Op::Update));
+        match foldable {
+            Some(entry) => {
+                let mut merged_fields = entry.fields.clone();
+                merged_fields.extend(fields.clone());
+                let mut merged_base = base.clone();
+                merged_base.extend(entry.base.clone());
+                tx.execute(
+                    "UPDATE outbox SET fields = ?1, base = ?2 WHERE seq = ?3",
+                    params![to_text(&merged_fields), to_text(&merged_base), entry.seq],
+                )?;
+            }
+            None => {
+                insert(&tx, resource, Op::Update, target, fields, base, None)?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Queues a delete. A row that never reached the server just disappears with its entries.
+    pub(crate) fn queue_delete(&self, resource: &str, target: i64) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let target = resolve(&tx, resource, target)?;
+        let existing = entries_for(&tx, resource, target)?;
+        let unsent_create = existing
+            .iter()
+            .any(|e| e.op == Op::Create && e.state == EntryState::Pending);
+        if target < 0 && unsent_create {
+            tx.execute(
+                "DELETE FROM outbox WHERE resource = ?1 AND target = ?2",
+                params![resource, target],
+            )?;
+        } else {
+            tx.execute(
+                "DELETE FROM outbox WHERE resource = ?1 AND target = ?2 AND state = 'pending' AND op != 'create'",
+                params![resource, target],
+            )?;
+            insert(
+                &tx,
+                resource,
+                Op::Delete,
+                target,
+                &Map::new(),
+                &Map::new(),
+                None,
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Queues a new image (replacing an unsent image change of the same row).
+    pub fn queue_image(
+        &self,
+        resource: &str,
+        target: i64,
+        media: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let target = resolve(&tx, resource, target)?;
+        tx.execute(
+            "DELETE FROM outbox WHERE resource = ?1 AND target = ?2 AND state = 'pending' AND op IN ('upload', 'clear_image')",
+            params![resource, target],
+        )?;
+        let op = if media.is_some() {
+            Op::Upload
+        } else {
+            Op::ClearImage
+        };
+        insert(&tx, resource, op, target, &Map::new(), &Map::new(), media)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Queues a child added to row `target`'s children (a photo to a gallery) from the cached
+    /// file `media`: each is an entry of its own. Returns the entry's number, which names the
+    /// upload to the UI.
+    pub fn queue_added_child(
+        &self,
+        resource: &str,
+        target: i64,
+        media: &str,
+        file_name: &str,
+    ) -> Result<i64, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let target = resolve(&tx, resource, target)?;
+        let mut fields = Map::new();
+        fields.insert(ADDED_FILE.into(), Value::from(file_name));
+        let seq = insert(
+            &tx,
+            resource,
+            Op::AddChild,
+            target,
+            &fields,
+            &Map::new(),
+            Some(media),
+        )?;
+        tx.commit()?;
+        Ok(seq)
+    }
+
+    /// Records, just before an added child is sent, the ids the row's children had and the
+    /// place it is sent with, and claims the entry (see [`Store::claim_entry`]).
+    pub(crate) fn claim_added_child(
+        &self,
+        seq: i64,
+        children_before: &[i64],
+        place: i64,
+    ) -> Result<Option<OutboxEntry>, StoreError> {
+        let mut base = Map::new();
+        base.insert(
+            CHILDREN_BEFORE.into(),
+            Value::from(children_before.to_vec()),
+        );
+        base.insert(ADDED_PLACE.into(), Value::from(place));
+        self.lock().execute(
+            "UPDATE outbox SET base = ?2 WHERE seq = ?1",
+            params![seq, to_text(&base)],
+        )?;
+        self.claim_entry(seq)
+    }
+
+    /// Takes an upload out of the outbox (the user cancelled it). Returns whether it was still
+    /// there; one already on its way is left to its replay, which removes what it uploaded.
+    pub fn cancel_upload(&self, seq: i64) -> Result<bool, StoreError> {
+        Ok(self.lock().execute(
+            "DELETE FROM outbox WHERE seq = ?1 AND op IN ('upload', 'add_child')",
+            [seq],
+        )? > 0)
+    }
+
+    /// Puts a refused entry back in line (the user asked to try again).
+    pub(crate) fn retry_entry(&self, seq: i64) -> Result<bool, StoreError> {
+        Ok(self.lock().execute(
+            "UPDATE outbox SET state = 'pending', problem = NULL WHERE seq = ?1 AND state = 'rejected'",
+            [seq],
+        )? > 0)
+    }
+
+    /// Queues the whole order of row `target`'s children (a gallery's photos), replacing an
+    /// unsent earlier order of the same row.
+    pub(crate) fn queue_children_order(
+        &self,
+        resource: &str,
+        target: i64,
+        ids: &[i64],
+    ) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let target = resolve(&tx, resource, target)?;
+        tx.execute(
+            "DELETE FROM outbox WHERE resource = ?1 AND op = 'reorder_children' AND target = ?2 AND state IN ('pending', 'sending', 'rejected')",
+            params![resource, target],
+        )?;
+        let mut fields = Map::new();
+        fields.insert(ORDER.into(), Value::from(ids.to_vec()));
+        insert(
+            &tx,
+            resource,
+            Op::ReorderChildren,
+            target,
+            &fields,
+            &Map::new(),
+            None,
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Queues an image sent as the file part `field` of a PATCH of the row (a hotel image slot),
+    /// replacing an unsent image of the same slot; the other slots are left alone.
+    pub fn queue_field_image(
+        &self,
+        resource: &str,
+        target: i64,
+        field: &str,
+        media: &str,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let target = resolve(&tx, resource, target)?;
+        tx.execute(
+            "DELETE FROM outbox WHERE resource = ?1 AND target = ?2 AND state = 'pending' AND op = 'upload'
+               AND json_extract(fields, '$.field') = ?3",
+            params![resource, target, field],
+        )?;
+        let mut fields = Map::new();
+        fields.insert(IMAGE_FIELD.into(), Value::from(field));
+        insert(
+            &tx,
+            resource,
+            Op::Upload,
+            target,
+            &fields,
+            &Map::new(),
+            Some(media),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Queues the whole order of `resource` (ids first to last), replacing an unsent earlier
+    /// reorder: one entry, one transaction, however many rows move.
+    pub(crate) fn queue_reorder(&self, resource: &str, ids: &[i64]) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let ids = ids
+            .iter()
+            .map(|id| resolve(&tx, resource, *id))
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        // The new order replaces any earlier one not yet on the server, also one being sent
+        // right now (the network may have just gone): a whole order is sent again safely, and
+        // an earlier one still in flight is finished or retried by nobody (its row is gone), so
+        // the user's last order is the one change that waits.
+        tx.execute(
+            "DELETE FROM outbox WHERE resource = ?1 AND op = 'reorder' AND target = 0 AND state IN ('pending', 'sending', 'rejected')",
+            [resource],
+        )?;
+        let mut fields = Map::new();
+        fields.insert(ORDER.into(), Value::from(ids));
+        insert(&tx, resource, Op::Reorder, 0, &fields, &Map::new(), None)?;
+        tx.commit()?;
+        Ok(())
+    }
+}
