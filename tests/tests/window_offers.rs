@@ -177,6 +177,9 @@ async fn window_an_offline_edit_arrives_after_reconnect_and_a_conflict_is_resolv
         tag_of(&b, "Theirs: Lake Weekend").await.as_deref() == Some("Edited offline")
     })
     .await;
+    // The status bar settles first: its pills move right while "Offline" turns "Connected", and
+    // a click aimed at the moving pill once landed beside it (the panel never opened).
+    wait_for_text(&a, "[data-testid=connection-state]", "Connected").await;
     click(&a, "[data-testid=conflict-count]").await;
     assert_eq!(
         text_of(&a, "[data-testid=mine]").await,
