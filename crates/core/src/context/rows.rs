@@ -44,10 +44,18 @@ impl Context {
         self.changed(spec)
     }
 
+    /// Queues the delete of row `id` (unless this server refuses such deletes to this account)
+    /// and tells the UI and the sync worker.
+    pub(crate) fn queue_delete(&self, spec: &ResourceSpec, id: i64) -> Result<(), DeskError> {
+        self.refuse_if_learned(spec, crate::engine::store::Op::Delete)?;
+        self.store.queue_delete(spec.name(), id)?;
+        self.changed(spec)
+    }
+
     /// A change of kind `op` to `spec` that this server has refused this account is refused
     /// here at once, in the desk's words with the server's (issue 35.9): never queued to be
     /// refused again.
-    pub(crate) fn refuse_if_learned(
+    fn refuse_if_learned(
         &self,
         spec: &ResourceSpec,
         op: crate::engine::store::Op,

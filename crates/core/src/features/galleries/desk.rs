@@ -54,10 +54,7 @@ impl Pictures<'_> {
         if !known {
             return Err(DeskError::Missing("image"));
         }
-        self.cx
-            .refuse_if_learned(&IMAGES_SPEC, crate::engine::store::Op::Delete)?;
-        self.cx.store.queue_delete(IMAGES_SPEC.name(), id)?;
-        self.cx.changed(&IMAGES_SPEC)?;
+        self.cx.queue_delete(&IMAGES_SPEC, id)?;
         self.overview()
     }
 }
@@ -118,10 +115,7 @@ impl Pictures<'_> {
     pub fn delete_gallery(&self, id: i64) -> Result<PicturesOverview, DeskError> {
         self.cx.sync()?;
         self.cx.view_row(&GALLERIES_SPEC, id, "gallery")?;
-        self.cx
-            .refuse_if_learned(&GALLERIES_SPEC, crate::engine::store::Op::Delete)?;
-        self.cx.store.queue_delete(GALLERIES_SPEC.name(), id)?;
-        self.cx.changed(&GALLERIES_SPEC)?;
+        self.cx.queue_delete(&GALLERIES_SPEC, id)?;
         self.overview()
     }
 }

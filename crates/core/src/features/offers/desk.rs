@@ -114,10 +114,7 @@ impl Offers<'_> {
     pub fn delete(&self, id: i64) -> Result<(), DeskError> {
         self.offer_row(id)?;
         self.cx.sync()?;
-        self.cx
-            .refuse_if_learned(&SPEC, crate::engine::store::Op::Delete)?;
-        self.cx.store.queue_delete(SPEC.name(), id)?;
-        self.cx.changed(&SPEC)
+        self.cx.queue_delete(&SPEC, id)
     }
 
     /// Prepares a dropped image (format check, bounded decode, orientation, resize, metadata

@@ -126,10 +126,7 @@ impl RoomTypes<'_> {
         self.cx.sync()?;
         self.may_change()?;
         self.cx.view_row(&SPEC, id, "room type")?;
-        self.cx
-            .refuse_if_learned(&SPEC, crate::engine::store::Op::Delete)?;
-        self.cx.store.queue_delete(SPEC.name(), id)?;
-        self.cx.changed(&SPEC)?;
+        self.cx.queue_delete(&SPEC, id)?;
         self.pictures()
     }
 
