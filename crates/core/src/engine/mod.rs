@@ -294,9 +294,10 @@ impl SyncShared {
     /// timer reads it only every [`QUIET_INTERVAL`]).
     pub(crate) fn looking_at(&self, view: crate::events::View) {
         let now = Instant::now();
-        let wanted: Vec<&'static str> = {
-            let plan = self.plan();
-            self.resources
+        {
+            let mut plan = self.plan();
+            let old: Vec<&'static str> = self
+                .resources
                 .iter()
                 .filter(|spec| !spec.broadcast && spec.views.contains(&view))
                 .map(|spec| spec.name())
@@ -305,14 +306,11 @@ impl SyncShared {
                         .get(name)
                         .is_none_or(|at| now.saturating_duration_since(*at) > self.poll)
                 })
-                .collect()
-        };
-        if wanted.is_empty() {
-            return;
-        }
-        {
-            let mut plan = self.plan();
-            plan.stale.extend(wanted);
+                .collect();
+            if old.is_empty() {
+                return;
+            }
+            plan.stale.extend(old);
             plan.reconcile_at = Some(now);
         }
         self.wake.notify_one();
