@@ -39,6 +39,7 @@ pub mod heard;
 pub(crate) mod link;
 pub mod live;
 pub(crate) mod merge;
+mod plan;
 pub mod pull;
 pub mod push;
 pub(crate) mod runner;
@@ -60,6 +61,7 @@ use crate::engine::store::{EntryState, Store};
 use crate::events::{ConnectionStatus, DeskEvent, OutboxSummary};
 use crate::media::MediaCache;
 use link::{plain_reason, Link, Socket};
+use plan::{Plan, Watch};
 pub(crate) use pull::SyncError;
 use push::Replayed;
 use spec::Resources;
@@ -133,71 +135,6 @@ struct Unavailable {
     message: String,
     /// When it is asked again; `None`: never (the server's generation has no such area).
     check_at: Option<Instant>,
-}
-
-#[derive(Default)]
-struct Plan {
-    /// When the next reconcile is due.
-    reconcile_at: Option<Instant>,
-    /// When the resources no event announces (and unavailable areas due for a check) are read
-    /// again: a timer of their own, so an event's reconcile never takes them along.
-    quiet_at: Option<Instant>,
-    /// Which resources it reads: only those events named, unless `everything`.
-    stale: std::collections::BTreeSet<&'static str>,
-    /// When each resource's list was last read whole.
-    read_at: HashMap<&'static str, Instant>,
-    /// The next reconcile reads every resource (start, reconnect, polling, a failure).
-    everything: bool,
-    /// Failed attempts in a row (for the retry delay).
-    failures: u32,
-    /// Not before this is anything read again after a failed round (a wake to send a fresh
-    /// change does not cut the delay short: a failing area beside it waits its turn).
-    retry_at: Option<Instant>,
-    /// Which of the worker's rounds this is, and the last one that failed: a round in which
-    /// several resources fail is one failed attempt, not one per resource.
-    round: u64,
-    failed_round: Option<u64>,
-    /// Whether the worker watches for the network's return while it waits to retry.
-    watch: Watch,
-    stopped: bool,
-}
-
-impl Plan {
-    /// This round failed (once, however many of its requests did): the delay grows and
-    /// nothing is read again before it has passed. Returns the failures in a row.
-    fn round_failed(&mut self) -> u32 {
-        if self.failed_round != Some(self.round) {
-            self.failed_round = Some(self.round);
-            self.failures += 1;
-            self.retry_at = Some(Instant::now() + runner::retry_delay(self.failures));
-        }
-        self.failures.max(1)
-    }
-
-    /// The server asked for `wait` (`Retry-After`): nothing is read or sent before it passes,
-    /// whatever the backoff says. Returns the whole wait from now.
-    fn wait_at_least(&mut self, wait: Duration) -> Duration {
-        let asked = Instant::now() + wait;
-        let at = self.retry_at.map_or(asked, |at| at.max(asked));
-        self.retry_at = Some(at);
-        at.saturating_duration_since(Instant::now())
-    }
-}
-
-/// Whether the network may be gone. While it may, the worker checks every [`NETWORK_PROBE`]
-/// whether the server answers again.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-enum Watch {
-    /// The server answered last.
-    #[default]
-    Answering,
-    /// The last failure was the network's (nothing answered); a request that succeeds ends it.
-    Unreachable,
-    /// The live socket dropped, and no probe has answered since. A request that succeeds
-    /// meanwhile does not end it: its answer may have been on its way before the network went
-    /// (the socket and the request learn of a cut in either order), and then nothing would
-    /// notice the network's return but the socket's grown backoff.
-    SocketLost,
 }
 
 /// Rows (resource and id) this desk touched in the last [`OWN_CHANGE_MEMORY`].
@@ -635,6 +572,16 @@ impl SyncShared {
         self.went_offline_waiting(plain_reason(err), err.retry_after());
     }
 
+    /// While the server's asked wait (`Retry-After`) lasts, what is left of the desk's wait
+    /// (the server's time, or the backoff of its repeated asks): every queue sends again when
+    /// it ends, not a backoff of its own later.
+    pub(crate) fn asked_wait_left(&self) -> Option<Duration> {
+        let plan = self.plan();
+        let now = Instant::now();
+        plan.asked_until.filter(|until| *until > now)?;
+        plan.retry_at.map(|at| at.saturating_duration_since(now))
+    }
+
     /// The server answered, but not as the desk hoped (a refusal that is not an entry's own):
     /// the worker waits its backed-off delay before it tries again; the status bar, which
     /// speaks of reachability only, stays as it is.
@@ -657,13 +604,12 @@ impl SyncShared {
     ) {
         let wait = {
             let mut plan = self.plan();
-            let backoff = runner::retry_delay(plan.round_failed());
             match asked {
                 Some(asked) => {
                     tracing::info!(?asked, "the server asked the desk to wait");
-                    plan.wait_at_least(asked.max(backoff))
+                    plan.asked_to_wait(asked)
                 }
-                None => backoff,
+                None => runner::retry_delay(plan.round_failed()),
             }
         };
         self.update_link(|link| link.http_failed(reason, Some(wait)));

@@ -13,6 +13,9 @@ const RECONCILE_PUT_OFF: Duration = Duration::from_secs(5);
 pub(super) async fn run(shared: Arc<SyncShared>) {
     // Since when reconciles have been giving way to fresh changes.
     let mut put_off_since: Option<Instant> = None;
+    // Whether the last send failed: changes wait in the outbox for the retry, not for the next
+    // read (with live updates, that may be ten minutes away).
+    let mut unsent = false;
     loop {
         crate::engine::supervise::faults::point("sync");
         let (reconcile_at, retry_at, stopped) = {
@@ -27,14 +30,7 @@ pub(super) async fn run(shared: Arc<SyncShared>) {
         if stopped {
             return;
         }
-        let now = Instant::now();
-        // A delay that has passed no longer holds anything back.
-        let retry_at = retry_at.filter(|at| *at > now);
-        let wait = match (reconcile_at, retry_at) {
-            (Some(at), Some(retry)) => at.max(retry).saturating_duration_since(now),
-            (Some(at), None) | (None, Some(at)) => at.saturating_duration_since(now),
-            (None, None) => shared.poll,
-        };
+        let wait = next_wake(Instant::now(), reconcile_at, retry_at, unsent).unwrap_or(shared.poll);
         if !wait.is_zero() {
             wait_or_network_back(&shared, wait).await;
         }
@@ -42,8 +38,11 @@ pub(super) async fn run(shared: Arc<SyncShared>) {
             return;
         }
         match drain(&shared).await {
-            Ok(()) => {}
-            Err(Stop::Offline) => continue,
+            Ok(()) => unsent = false,
+            Err(Stop::Offline) => {
+                unsent = true;
+                continue;
+            }
             Err(Stop::SignedOut) => return,
         }
         shared.take_quiet_round();
@@ -100,6 +99,26 @@ pub(super) async fn run(shared: Arc<SyncShared>) {
             }
         }
     }
+}
+
+/// How long the worker sleeps: until the next read is due (never before a failed round's
+/// delay has passed) or, when changes failed to send (`unsent`), until that delay is over;
+/// `None` when nothing is due (it waits for work or the poll).
+fn next_wake(
+    now: Instant,
+    reconcile_at: Option<Instant>,
+    retry_at: Option<Instant>,
+    unsent: bool,
+) -> Option<Duration> {
+    // A delay that has passed no longer holds anything back.
+    let retry_at = retry_at.filter(|at| *at > now);
+    let read = reconcile_at.map(|at| retry_at.map_or(at, |retry| at.max(retry)));
+    let send = unsent.then(|| retry_at.unwrap_or(now));
+    [read, send]
+        .into_iter()
+        .flatten()
+        .min()
+        .map(|at| at.saturating_duration_since(now))
 }
 
 /// Waits `wait`, or until woken. While nothing answers (the network is down), it checks every
@@ -204,6 +223,7 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
                 shared.remember_own(spec.name(), entry.target);
                 shared.remember_own_parents(spec, entry.target);
             }
+
             if entry.op == crate::engine::store::Op::Reorder {
                 // A reorder changes every row it moves; each is announced on its own.
                 let ids = entry
@@ -245,6 +265,7 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
         };
         let done = |entry: &crate::engine::store::OutboxEntry, replayed: &Replayed| {
             shared.came_online();
+
             match replayed {
                 Replayed::Sent { target, .. } => {
                     shared.remember_own(spec.name(), *target);
@@ -505,11 +526,39 @@ async fn reconcile_all(
 
 #[cfg(test)]
 mod tests {
-    use super::{as_seen, change_of};
+    use super::{as_seen, change_of, next_wake};
     use serde_json::json;
+    use std::time::{Duration, Instant};
 
     fn row(value: serde_json::Value) -> crate::engine::store::Row {
         serde_json::from_value(value).unwrap()
+    }
+
+    /// The flake of the Retry-After test (one full run in nine) was this bug: with live
+    /// updates the next read is ten minutes away, and a change whose send failed waited for
+    /// it (the later of the read and the retry) instead of the retry.
+    #[test]
+    fn a_change_that_failed_to_send_is_sent_again_after_the_delay_not_at_the_next_read() {
+        let now = Instant::now();
+        let read = Some(now + Duration::from_secs(600));
+        let retry = Some(now + Duration::from_secs(6));
+        assert_eq!(
+            next_wake(now, read, retry, true),
+            Some(Duration::from_secs(6)),
+            "sent again when the delay ends"
+        );
+        assert_eq!(
+            next_wake(now, read, retry, false),
+            Some(Duration::from_secs(600)),
+            "nothing to send: the read, as planned"
+        );
+        assert_eq!(
+            next_wake(now, Some(now), retry, false),
+            Some(Duration::from_secs(6)),
+            "a read due now still waits out the delay"
+        );
+        assert_eq!(next_wake(now, None, None, true), Some(Duration::ZERO));
+        assert_eq!(next_wake(now, None, None, false), None);
     }
 
     /// Issue 36.10: the person's own new empty gallery was told a minute later as "photos

@@ -55,10 +55,12 @@ pub(crate) async fn run(chat: Arc<ChatShared>) {
                 }
                 continue;
             }
-            Turn::Failed => {
+            // While the server's asked wait lasts, the chat waits exactly that: what failed
+            // was held back by it, not refused by the server again.
+            Turn::Failed => chat.sync.asked_wait_left().or_else(|| {
                 failures += 1;
                 Some(runner::retry_delay(failures))
-            }
+            }),
             Turn::Stopped => return,
         };
         runner::wait_to_retry(&chat.wake, retry, &mut events).await;

@@ -1,0 +1,143 @@
+//! When the sync worker reads and sends next: its timers, its backoff, the server's asked
+//! waits and its watch for the network's return.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use super::runner;
+
+#[derive(Default)]
+pub(super) struct Plan {
+    /// When the next reconcile is due.
+    pub(super) reconcile_at: Option<Instant>,
+    /// When the resources no event announces (and unavailable areas due for a check) are read
+    /// again: a timer of their own, so an event's reconcile never takes them along.
+    pub(super) quiet_at: Option<Instant>,
+    /// Which resources it reads: only those events named, unless `everything`.
+    pub(super) stale: std::collections::BTreeSet<&'static str>,
+    /// When each resource's list was last read whole.
+    pub(super) read_at: HashMap<&'static str, Instant>,
+    /// The next reconcile reads every resource (start, reconnect, polling, a failure).
+    pub(super) everything: bool,
+    /// Failed attempts in a row (for the retry delay).
+    pub(super) failures: u32,
+    /// Not before this is anything read again after a failed round (a wake to send a fresh
+    /// change does not cut the delay short: a failing area beside it waits its turn).
+    pub(super) retry_at: Option<Instant>,
+    /// Until when the server asked the desk to wait (`Retry-After`). What fails meanwhile was
+    /// held back by that wait (nothing was sent), so it does not grow the backoff.
+    pub(super) asked_until: Option<Instant>,
+    /// Which of the worker's rounds this is, and the last one that failed: a round in which
+    /// several resources fail is one failed attempt, not one per resource.
+    pub(super) round: u64,
+    pub(super) failed_round: Option<u64>,
+    /// Whether the worker watches for the network's return while it waits to retry.
+    pub(super) watch: Watch,
+    pub(super) stopped: bool,
+}
+
+impl Plan {
+    /// This round failed (once, however many of its requests did): the delay grows and
+    /// nothing is read again before it has passed. Returns the failures in a row.
+    pub(super) fn round_failed(&mut self) -> u32 {
+        if self.failed_round != Some(self.round) {
+            self.failed_round = Some(self.round);
+            self.failures += 1;
+            self.retry_at = Some(Instant::now() + runner::retry_delay(self.failures));
+        }
+        self.failures.max(1)
+    }
+
+    /// A request failed with the server's `Retry-After` of `asked`: nothing is read or sent
+    /// before it passes, nor before the backoff of a failed round. Returns the whole wait from
+    /// now. A failure while an asked wait lasts is the desk's own refusal to send (or an answer
+    /// already on its way): it keeps the server's time and adds no failed round, else every
+    /// queue held back in the wait would stretch it by the backoff, far past what was asked.
+    pub(super) fn asked_to_wait(&mut self, asked: Duration) -> Duration {
+        let now = Instant::now();
+        if self.asked_until.is_some_and(|until| until > now) {
+            return self.wait_at_least(asked);
+        }
+        self.asked_until = Some(now + asked);
+        let backoff = runner::retry_delay(self.round_failed());
+        self.wait_at_least(asked.max(backoff))
+    }
+
+    /// Nothing is read or sent before `wait` has passed, whatever the backoff says. Returns
+    /// the whole wait from now.
+    pub(super) fn wait_at_least(&mut self, wait: Duration) -> Duration {
+        let asked = Instant::now() + wait;
+        let at = self.retry_at.map_or(asked, |at| at.max(asked));
+        self.retry_at = Some(at);
+        at.saturating_duration_since(Instant::now())
+    }
+}
+
+/// Whether the network may be gone. While it may, the worker checks every [`NETWORK_PROBE`]
+/// whether the server answers again.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Watch {
+    /// The server answered last.
+    #[default]
+    Answering,
+    /// The last failure was the network's (nothing answered); a request that succeeds ends it.
+    Unreachable,
+    /// The live socket dropped, and no probe has answered since. A request that succeeds
+    /// meanwhile does not end it: its answer may have been on its way before the network went
+    /// (the socket and the request learn of a cut in either order), and then nothing would
+    /// notice the network's return but the socket's grown backoff.
+    SocketLost,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The flake this fixed (one full run in nine): while the server's 6 s wait lasted, each
+    /// queue held back by it (the sync worker woken by a new edit, the chat's catch-up) counted
+    /// a failed round, the backoff grew to 16 or 30 s, and the edit went 20 s after the wait.
+    #[test]
+    fn what_the_asked_wait_holds_back_does_not_stretch_it() {
+        let mut plan = Plan::default();
+        let asked = Duration::from_secs(6);
+        let first = plan.asked_to_wait(asked);
+        assert!(
+            first <= asked && first > asked - Duration::from_millis(100),
+            "the first ask is waited as asked: {first:?}"
+        );
+        let end = plan.retry_at;
+        for round in 0..8 {
+            plan.round += 1;
+            let left = plan.asked_to_wait(Duration::from_secs(5));
+            assert!(
+                left <= asked,
+                "round {round}: waits {left:?}, more than asked"
+            );
+        }
+        assert_eq!(
+            plan.retry_at, end,
+            "the desk still sends when the server said"
+        );
+        assert_eq!(plan.failures, 1, "held back is not refused again");
+    }
+
+    #[test]
+    fn a_server_asking_again_after_the_wait_gets_the_backoff_too() {
+        let mut plan = Plan::default();
+        plan.asked_to_wait(Duration::ZERO);
+        for _ in 0..4 {
+            plan.round += 1;
+            plan.asked_to_wait(Duration::ZERO);
+        }
+        plan.round += 1;
+        let wait = plan.asked_to_wait(Duration::from_secs(1));
+        assert_eq!(
+            plan.failures, 6,
+            "each real ask after a wait is a failed round"
+        );
+        assert!(
+            wait >= Duration::from_secs(30) - Duration::from_millis(50),
+            "a server asking for 1 s again and again is asked at the backoff's pace: {wait:?}"
+        );
+    }
+}
