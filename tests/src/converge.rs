@@ -158,6 +158,9 @@ pub struct Report {
     /// edited at once and the second to arrive won unasked. Not losses (a colleague's change of
     /// the field replaced it), but no person chose it either.
     pub overwritten: Vec<String>,
+    /// Changes a colleague's save replaced a moment after they landed, found by the desk and
+    /// put to its person as a conflict (issue 35.1), whatever they chose.
+    pub overwritten_found: usize,
     /// The same row more than once on the server, apart from double restores.
     pub duplicated: Vec<String>,
     /// Rows restored as new rows ("keep mine" on a row deleted elsewhere).
@@ -187,6 +190,7 @@ impl Report {
             slowest: Vec::new(),
             lost: Vec::new(),
             overwritten: Vec::new(),
+            overwritten_found: 0,
             duplicated: Vec::new(),
             restores: 0,
             double_restores: Vec::new(),
@@ -246,7 +250,11 @@ impl Report {
             println!("    lost: {lost}");
         }
         println!(
-            "  overwritten unasked            {} (an earlier concurrent save arrived second; no conflict shown)",
+            "  overwritten, found and asked   {} (a colleague's save replaced it a moment later; a conflict was shown)",
+            self.overwritten_found
+        );
+        println!(
+            "  overwritten unseen             {} (an earlier concurrent save arrived second; no conflict shown)",
             self.overwritten.len()
         );
         for overwritten in &self.overwritten {
@@ -294,7 +302,8 @@ impl Report {
             "conflicts_per_100": self.conflicts_per_100(),
             "latency_ms": {"p50": self.percentile(0.5), "p90": self.percentile(0.9), "p99": self.percentile(0.99),
                            "max": self.percentile(1.0), "samples": self.latencies_ms.len()},
-            "lost": self.lost, "overwritten": self.overwritten, "duplicated": self.duplicated,
+            "lost": self.lost, "overwritten": self.overwritten,
+            "overwritten_found": self.overwritten_found, "duplicated": self.duplicated,
             "restores": self.restores, "double_restores": self.double_restores,
             "desks_equal": self.desks - self.diverged.len(), "diverged": self.diverged,
             "seconds": self.seconds,
@@ -585,6 +594,7 @@ pub async fn run(plan: Plan) -> Report {
 /// Adds what one desk's `resolved` line says to the report and the decisions.
 fn note_decisions(n: usize, resolved: &Value, report: &mut Report, decisions: &mut Decisions) {
     report.conflicts += resolved["count"].as_u64().unwrap_or(0) as usize;
+    report.overwritten_found += resolved["replaced"].as_u64().unwrap_or(0) as usize;
     for refusal in resolved["refused"].as_array().into_iter().flatten() {
         let why = refusal["why"].as_str().unwrap_or_default();
         // A colleague restored the same gallery first and it kept its name: the desk asks
@@ -1097,7 +1107,12 @@ fn account(
                         // A change of the same field of the same row replaced it. One saved
                         // before this one, by a desk that could not have seen it, and put over
                         // it by no one's "keep mine", went over it unasked.
-                        if later.at < save.at && !decisions.kept.contains(value) {
+                        // One its own desk found and asked about ("keep theirs" let it go) is
+                        // counted apart, as found (`overwritten_found`).
+                        if later.at < save.at
+                            && !decisions.kept.contains(value)
+                            && !decisions.dropped.contains(token)
+                        {
                             report.overwritten.push(format!(
                                 "desk {} {token} of {} {} (saved at {}) overwritten on row {row} by desk {} {value} (saved at {}), no conflict shown",
                                 save.desk, save.part, save.row, save.at, later.desk, later.at

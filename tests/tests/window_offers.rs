@@ -458,3 +458,105 @@ async fn window_a_new_offer_says_required_only_when_due_and_saved_once_saved() {
     .await;
     app.close().await.unwrap();
 }
+
+/// Issue 35.1 in the window: a title saved on this desk that reached the server a moment after
+/// a colleague's save of the same title, and replaced it unseen (the server holds the desk's
+/// PATCH while the colleague's lands: the race, made certain), is put to the person: the status
+/// bar's pill opens the panel, which says what happened and shows both titles; "Keep theirs"
+/// puts the colleague's back on the server and on the desk.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_a_save_that_replaced_a_colleagues_is_put_to_the_person() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let profile = AppProfile::new("overwrote");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in(&app, &server, "sean.murphy").await;
+    until("the offers are listed", || async {
+        row_titles(&app).await.len() >= 6
+    })
+    .await;
+    wait_for_text(&app, "[data-testid=connection-state]", "Connected").await;
+    let title = row_titles(&app).await[0].clone();
+    let id = server_offers(&server)
+        .await
+        .iter()
+        .find(|o| o["title"] == title.as_str())
+        .and_then(|o| o["id"].as_i64())
+        .expect("the offer is on the server");
+    let path = format!("/api/staff/hotel/killarney/offers/{id}/");
+    let url = format!("{}{path}", server.base_url());
+    let token = colleague_token(&server).await;
+    let client = reqwest::Client::new();
+    let title_on_server = || {
+        let (client, url, token) = (&client, &url, &token);
+        async move {
+            let row: serde_json::Value = client
+                .get(url)
+                .header("Authorization", format!("Token {token}"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            row["title"].as_str().unwrap_or_default().to_owned()
+        }
+    };
+
+    let held = server.hold_next(&format!("PATCH {path}"));
+    open_offer(&app, &title).await;
+    retype(&app, "[data-testid=field-title]", "Mine: Lakeside Weekend").await;
+    click(&app, "[data-testid=save-offer]").await;
+    until("the desk's save is on its way", || async { held.arrived() }).await;
+    client
+        .patch(&url)
+        .header("Authorization", format!("Token {token}"))
+        .json(&serde_json::json!({"title": "Theirs: Lake Weekend"}))
+        .send()
+        .await
+        .unwrap();
+    held.release();
+    until("the desk's title landed second", || async {
+        title_on_server().await == "Mine: Lakeside Weekend"
+    })
+    .await;
+    until("the status bar asks", || async {
+        content_of(&app, "[data-testid=conflict-count]")
+            .await
+            .is_some()
+    })
+    .await;
+    click(&app, "[data-testid=conflict-count]").await;
+    assert!(
+        text_of(&app, "[data-testid=overwrote-colleague]")
+            .await
+            .contains("your save replaced theirs"),
+        "the panel says what happened"
+    );
+    assert_eq!(
+        text_of(&app, "[data-testid=mine]").await,
+        "Mine: Lakeside Weekend"
+    );
+    assert_eq!(
+        text_of(&app, "[data-testid=theirs]").await,
+        "Theirs: Lake Weekend"
+    );
+    screenshot(&app, "86-overwrote-colleague").await;
+    click(&app, "[data-testid=keep-theirs]").await;
+    until(
+        "keep theirs puts the colleague's title back on the server",
+        || async { title_on_server().await == "Theirs: Lake Weekend" },
+    )
+    .await;
+    until("the desk lists the colleague's title", || async {
+        row_titles(&app)
+            .await
+            .iter()
+            .any(|t| t == "Theirs: Lake Weekend")
+    })
+    .await;
+    app.close().await.unwrap();
+    server.shutdown().await;
+}

@@ -138,8 +138,8 @@ async fn main() {
     let far_client = ApiClient::new(ApiBase::parse(&far_base).unwrap())
         .unwrap()
         .authenticated(StaffToken::new(&token));
-    let near = replay_rounds(&client, &base, &auth, &heard, REPLAY_ROUNDS).await;
-    let far = replay_rounds(&far_client, &far_base, &auth, &heard, 1).await;
+    let near = replay_rounds(&client, &base, &auth, &heard, REPLAY_ROUNDS, false).await;
+    let far = replay_rounds(&far_client, &far_base, &auth, &heard, 1, true).await;
     socket.shutdown().await;
 
     println!(
@@ -175,6 +175,22 @@ async fn main() {
             rounds.plain,
         );
     }
+    println!("read-to-write window of each replayed edit (issue 35.1), ms:");
+    for (distance, rounds) in [("near", &near), ("far", &far)] {
+        for (how, windows) in [
+            ("own GET per edit (no socket)", &rounds.alone_windows),
+            (
+                "socket live (far: bases from one list read)",
+                &rounds.live_windows,
+            ),
+        ] {
+            println!(
+                "  {distance:<5} {how:<42} p50 {:>8.1}  p99 {:>8.1}",
+                quantile(windows, 0.5),
+                quantile(windows, 0.99)
+            );
+        }
+    }
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
     std::fs::create_dir_all(&out).unwrap();
     let report = json!({
@@ -183,6 +199,12 @@ async fn main() {
             "edits": EDITS,
             "near": {"live_socket_ms": ms(near.live), "no_socket_ms": ms(near.alone), "plain_patch_ms": ms(near.plain)},
             "far_3ms_each_way": {"live_socket_ms": ms(far.live), "no_socket_ms": ms(far.alone), "plain_patch_ms": ms(far.plain)},
+            "read_to_write_window_ms": {
+                "near_own_get": {"p50": quantile(&near.alone_windows, 0.5), "p99": quantile(&near.alone_windows, 0.99)},
+                "near_list_bases": {"p50": quantile(&near.live_windows, 0.5), "p99": quantile(&near.live_windows, 0.99)},
+                "far_own_get": {"p50": quantile(&far.alone_windows, 0.5), "p99": quantile(&far.alone_windows, 0.99)},
+                "far_list_bases": {"p50": quantile(&far.live_windows, 0.5), "p99": quantile(&far.live_windows, 0.99)},
+            },
         },
     });
     std::fs::write(
@@ -198,6 +220,9 @@ struct Rounds {
     live: Duration,
     alone: Duration,
     plain: Duration,
+    /// Every edit's read-to-write window (ms), with the socket's log and without.
+    live_windows: Vec<f64>,
+    alone_windows: Vec<f64>,
 }
 
 /// Rounds interleave the three cases; the socket stays subscribed throughout, so the server
@@ -208,13 +233,21 @@ async fn replay_rounds(
     auth: &str,
     heard: &HeardLog,
     rounds: usize,
+    far: bool,
 ) -> Rounds {
     let http = reqwest::Client::new();
     let ids = first_ids(client).await;
     let (mut live, mut alone, mut plain) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut live_windows, mut alone_windows) = (Vec::new(), Vec::new());
     for round in 0..rounds {
-        live.push(replay_edits(client, Some(heard), &format!("live {base} {round}")).await);
-        alone.push(replay_edits(client, None, &format!("alone {base} {round}")).await);
+        let (took, windows) =
+            replay_edits(client, Some(heard), &format!("live {base} {round}"), far).await;
+        live.push(took);
+        live_windows.extend(windows);
+        let (took, windows) =
+            replay_edits(client, None, &format!("alone {base} {round}"), false).await;
+        alone.push(took);
+        alone_windows.extend(windows);
         let started = Instant::now();
         for (n, id) in ids.iter().enumerate() {
             let response = http
@@ -232,6 +265,8 @@ async fn replay_rounds(
         live: median(live),
         alone: median(alone),
         plain: median(plain),
+        live_windows,
+        alone_windows,
     }
 }
 
@@ -250,7 +285,16 @@ async fn first_ids(client: &ApiClient) -> Vec<i64> {
 }
 
 /// Queues one edit to each of the first [`EDITS`] offers on a fresh store and times the replay.
-async fn replay_edits(client: &ApiClient, heard: Option<&HeardLog>, label: &str) -> Duration {
+/// Times the replay; also returns each edit's read-to-write window in ms (issue 35.1): from
+/// the read its merge used (its own GET, or the one list read when `list_bases`: a far server
+/// with the socket's log) to the server's answer to its PATCH. A colleague's write that
+/// lands inside it is replaced unasked unless something shows it afterwards.
+async fn replay_edits(
+    client: &ApiClient,
+    heard: Option<&HeardLog>,
+    label: &str,
+    list_bases: bool,
+) -> (Duration, Vec<f64>) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
     let media = MediaCache::open(dir.path().join("media")).unwrap();
@@ -272,13 +316,18 @@ async fn replay_edits(client: &ApiClient, heard: Option<&HeardLog>, label: &str)
     }
     let progress: Progress = Arc::new(|_, _| {});
     let started = Instant::now();
+    let read_at = std::sync::Mutex::new(std::collections::HashMap::new());
+    let before_send = |entry: &hotelmate_core::engine::store::OutboxEntry| {
+        read_at.lock().unwrap().insert(entry.seq, Instant::now());
+    };
+    let mut windows = Vec::new();
     let at = push::Replay {
         client,
         store: &store,
         media: &media,
         resource: OFFERS,
         slug: "killarney",
-        before_send: None,
+        before_send: Some(&before_send),
         permanent: hotelmate_core::engine::spec::no_permanent_failures,
         children: None,
         heard,
@@ -288,17 +337,30 @@ async fn replay_edits(client: &ApiClient, heard: Option<&HeardLog>, label: &str)
     push::replay_all(
         at,
         |_| progress.clone(),
-        |_, replayed| {
+        |entry, replayed| {
             assert!(
                 matches!(replayed, push::Replayed::Sent { .. }),
                 "{replayed:?}"
             );
             sent += 1;
+            // Bases from one list read: read at the start.
+            let read = match list_bases {
+                true => started,
+                false => read_at.lock().unwrap()[&entry.seq],
+            };
+            windows.push(ms(read.elapsed()));
         },
     )
     .await
     .unwrap();
     let took = started.elapsed();
     assert_eq!(sent, EDITS);
-    took
+    (took, windows)
+}
+
+/// The `q` quantile of `samples` (ms).
+fn quantile(samples: &[f64], q: f64) -> f64 {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
 }

@@ -1325,3 +1325,137 @@ async fn letting_a_colleagues_delete_stand_drops_every_change_waiting_for_that_o
     a.shutdown().await;
     server.shutdown().await;
 }
+
+/// Issue 35.1: two saves of one field within moments both succeed on a server that takes
+/// writes unconditionally, and the later arrival replaces the earlier one unseen. Here the
+/// server holds the desk's PATCH while a colleague's save of the same title lands (the race,
+/// made certain), then lets it go: the desk heard the colleague's title while its own was on
+/// its way, reads the offer again, finds its own title there, and asks its person; "keep
+/// theirs" puts the colleague's back. A colleague's change made after seeing the desk's title,
+/// or of another field, asks nothing. Tried: the held PATCH, then a later PATCH of the same
+/// title, then of another field.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_save_that_replaced_a_colleagues_a_moment_earlier_is_shown_as_a_conflict_to_settle() {
+    let server = sandbox().await;
+    let (desk, _dir) = desk("replaced");
+    sign_in(&desk, &server, server.addr(), "anna.byrne").await;
+    eventually("the desk is online", WAIT, || async {
+        desk.connection_status() == ConnectionStatus::Online
+    })
+    .await;
+    let tok = token(&server, "sean.murphy").await;
+    let offer = desk.offers().list().unwrap()[0].clone();
+    let path = format!("/api/staff/hotel/killarney/offers/{}/", offer.id);
+    let on_server = |field: &'static str, value: &'static str| {
+        let (server, tok, path) = (&server, &tok, &path);
+        async move { rest(server, tok, Method::GET, path, None).await[field] == value }
+    };
+
+    let held = server.hold_next(&format!("PATCH {path}"));
+    desk.offers()
+        .update(offer.id, &fields(json!({ "title": "Anna's title" })))
+        .unwrap();
+    eventually("the desk's PATCH is on its way", WAIT, || async {
+        held.arrived()
+    })
+    .await;
+    rest(
+        &server,
+        &tok,
+        Method::PATCH,
+        &path,
+        Some(json!({ "title": "Sean's title" })),
+    )
+    .await;
+    held.release();
+    eventually("the desk's title landed second", WAIT, || {
+        on_server("title", "Anna's title")
+    })
+    .await;
+    let mut shown = Vec::new();
+    eventually("the replaced title is a conflict to settle", WAIT, || {
+        shown = desk.conflicts().unwrap();
+        let asked = shown.len() == 1;
+        async move { asked }
+    })
+    .await;
+    let conflict = &shown[0];
+    assert!(conflict.overwrote_colleague, "{conflict:?}");
+    assert_eq!(conflict.id, offer.id);
+    assert_eq!(conflict.fields.len(), 1, "{conflict:?}");
+    assert_eq!(conflict.fields[0].field, "title");
+    assert_eq!(conflict.fields[0].mine, json!("Anna's title"));
+    assert_eq!(conflict.fields[0].theirs, json!("Sean's title"));
+    let row = desk
+        .offers()
+        .list()
+        .unwrap()
+        .into_iter()
+        .find(|o| o.id == offer.id)
+        .unwrap();
+    assert_eq!(
+        row.sync,
+        RowSync::Conflict,
+        "the offer is marked as waiting for me"
+    );
+    assert_eq!(row.title, "Anna's title", "it shows what the server has");
+    // A question about the past holds nothing back: a new change of the offer goes.
+    desk.offers()
+        .update(offer.id, &fields(json!({ "tag": "Anna's tag" })))
+        .unwrap();
+    synced(&desk).await;
+    assert!(on_server("tag", "Anna's tag").await);
+
+    desk.resolve_conflict(conflict.seq, Resolution::KeepTheirs)
+        .unwrap();
+    eventually("keep theirs puts the colleague's title back", WAIT, || {
+        on_server("title", "Sean's title")
+    })
+    .await;
+    synced(&desk).await;
+    assert!(desk.conflicts().unwrap().is_empty(), "asked once");
+
+    // A colleague who changes the title after seeing it, or another field, asks nothing.
+    desk.offers()
+        .update(offer.id, &fields(json!({ "title": "Anna's again" })))
+        .unwrap();
+    eventually("mine is on the server", WAIT, || {
+        on_server("title", "Anna's again")
+    })
+    .await;
+    let reads = server.requests_to(&format!("GET {path}"));
+    rest(
+        &server,
+        &tok,
+        Method::PATCH,
+        &path,
+        Some(json!({ "title": "Sean's later" })),
+    )
+    .await;
+    rest(
+        &server,
+        &tok,
+        Method::PATCH,
+        &path,
+        Some(json!({ "tag": "Sean's tag" })),
+    )
+    .await;
+    // The colleague's title makes the desk read the offer again; after that read, it knows.
+    eventually("the desk reads the offer again", WAIT, || async {
+        server.requests_to(&format!("GET {path}")) > reads
+    })
+    .await;
+    eventually("the desk shows the colleague's changes", WAIT, || async {
+        desk.offers()
+            .list()
+            .unwrap()
+            .iter()
+            .any(|o| o.id == offer.id && o.title == "Sean's later" && o.tag == "Sean's tag")
+    })
+    .await;
+    synced(&desk).await;
+    let later = desk.conflicts().unwrap();
+    assert!(later.is_empty(), "a later change is no conflict: {later:?}");
+    desk.shutdown().await;
+    server.shutdown().await;
+}

@@ -257,6 +257,13 @@ impl SandboxHandle {
         self.state.refuse_next(line, status, body)
     }
 
+    /// Holds the next "METHOD /path/" request before the server handles it, until
+    /// [`HeldRequest::release`]: another client's write can then land between a client's read
+    /// and its write, as in a real race.
+    pub fn hold_next(&self, line: &str) -> HeldRequest {
+        self.state.hold_next(line)
+    }
+
     /// Makes the server answer every "METHOD /path/" request with `status` and `body` until
     /// [`SandboxHandle::stop_refusing`] (a part of the server failing for a while).
     pub fn refuse_every(&self, line: &str, status: u16, body: serde_json::Value) {
@@ -479,5 +486,30 @@ impl SandboxHandle {
             abort.abort();
         }
         tracing::info!(base_url = %self.base_url, "sandbox stopped");
+    }
+}
+
+/// A request the server holds ([`SandboxHandle::hold_next`]).
+#[derive(Clone, Default)]
+pub struct HeldRequest {
+    arrived: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    release: std::sync::Arc<tokio::sync::Notify>,
+}
+
+impl HeldRequest {
+    /// Whether the held request has come (and waits).
+    pub fn arrived(&self) -> bool {
+        self.arrived.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Lets the held request go on (before or after it came).
+    pub fn release(&self) {
+        self.release.notify_one();
+    }
+
+    pub(crate) async fn wait(&self) {
+        self.arrived
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.release.notified().await;
     }
 }

@@ -41,6 +41,9 @@ pub(crate) struct Shared {
     /// "METHOD path" → the answer given instead, and whether it is given again (until
     /// withdrawn) or once.
     pub refusals: Mutex<std::collections::HashMap<String, (u16, Value, bool)>>,
+    /// Requests to hold before they are handled, by "METHOD path" (once each): a test's way to
+    /// land another client's write between a client's read and its write.
+    pub holds: Mutex<std::collections::HashMap<String, crate::HeldRequest>>,
     /// A spell in which every API request is answered 503 with `Retry-After` (a server
     /// overloaded or in maintenance), started by the first request after it was set.
     pub busy: Mutex<Option<Busy>>,
@@ -76,6 +79,7 @@ impl AppState {
             requests: Mutex::new(std::collections::HashMap::new()),
             writes: Mutex::new(Vec::new()),
             refusals: Mutex::new(std::collections::HashMap::new()),
+            holds: Mutex::new(std::collections::HashMap::new()),
             busy: Mutex::new(None),
         }))
     }
@@ -155,6 +159,26 @@ impl AppState {
     }
 
     /// Every request to "METHOD path" is answered with `status` and `body` (until `None`).
+    /// Holds the next request to "METHOD path" until the returned handle releases it.
+    pub(crate) fn hold_next(&self, line: &str) -> crate::HeldRequest {
+        let held = crate::HeldRequest::default();
+        self.0
+            .holds
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(line.to_owned(), held.clone());
+        held
+    }
+
+    /// The hold set for this request, if any (taken: it holds once).
+    pub(crate) fn take_hold(&self, method: &str, path: &str) -> Option<crate::HeldRequest> {
+        self.0
+            .holds
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(&format!("{method} {path}"))
+    }
+
     pub(crate) fn set_refusal(&self, line: &str, refusal: Option<(u16, Value, bool)>) {
         let mut refusals = self
             .0

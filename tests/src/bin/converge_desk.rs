@@ -398,7 +398,8 @@ fn resolve(
     }
     say(
         json!({"op": "resolved", "count": conflicts.len(), "refused": refused, "dropped": dropped,
-               "kept": kept, "restores": restores}),
+               "kept": kept, "restores": restores,
+               "replaced": conflicts.iter().filter(|c| c.overwrote_colleague).count()}),
     );
 }
 

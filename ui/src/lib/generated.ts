@@ -453,6 +453,11 @@ title: string,
  */
 deleted_elsewhere: boolean, 
 /**
+ * The change reached the server and a colleague's save replaced it there a moment later:
+ * "keep mine" puts it back over theirs (issue 35.1).
+ */
+overwrote_colleague: boolean, 
+/**
  * Fields both sides changed.
  */
 fields: Array<FieldConflict>, 

@@ -22,6 +22,9 @@ pub struct Conflict {
     pub title: String,
     /// Someone deleted the row this change was for.
     pub deleted_elsewhere: bool,
+    /// The change reached the server a moment after a colleague's save of the same field and
+    /// replaced it unseen (issue 35.1): "keep theirs" puts theirs back, "keep mine" leaves it.
+    pub overwrote_colleague: bool,
     /// Fields both sides changed.
     pub fields: Vec<FieldConflict>,
     /// The server refused the change (then `fields` is empty).

@@ -34,16 +34,17 @@ impl Desk {
                 .or(shown_title)
                 .or_else(|| spec.and_then(|spec| (spec.title)(&entry.fields)))
                 .unwrap_or_else(|| format!("#{}", entry.target));
-            let (deleted_elsewhere, fields, refused) = match entry.state {
+            let (deleted_elsewhere, overwrote_colleague, fields, refused) = match entry.state {
                 EntryState::Conflict => {
                     let detail = conflict_detail(&entry.problem);
                     (
                         detail.as_ref().is_some_and(|d| d.deleted_elsewhere),
+                        detail.as_ref().is_some_and(|d| d.overwrote_colleague),
                         detail.map(|d| d.fields).unwrap_or_default(),
                         None,
                     )
                 }
-                _ => (false, Vec::new(), entry.problem.clone()),
+                _ => (false, false, Vec::new(), entry.problem.clone()),
             };
             list.push(Conflict {
                 seq: entry.seq,
@@ -51,6 +52,7 @@ impl Desk {
                 id: entry.target,
                 title,
                 deleted_elsewhere,
+                overwrote_colleague,
                 fields,
                 refused,
             });
@@ -79,6 +81,7 @@ impl Desk {
             })
             .unwrap_or_default();
         let deleted = detail.as_ref().is_some_and(|d| d.deleted_elsewhere);
+        let overwrote = detail.as_ref().is_some_and(|d| d.overwrote_colleague);
         match resolution {
             Resolution::KeepTheirs if deleted => {
                 // The row is gone and stays gone: this change and every other one still queued
@@ -87,6 +90,12 @@ impl Desk {
                 tracing::info!(resource = %entry.resource, target = entry.target, dropped, "changes to a row deleted elsewhere dropped");
                 store.delete_record(&entry.resource, entry.target)?;
             }
+            // This desk's save replaced a colleague's (issue 35.1): the server has mine, so
+            // theirs is what must be sent to put it back, and mine needs nothing.
+            Resolution::KeepTheirs if overwrote => {
+                store.resolve_entry(seq, Some((&theirs, &entry.fields)))?
+            }
+            Resolution::KeepMine if overwrote => store.resolve_entry(seq, None)?,
             Resolution::KeepTheirs => store.resolve_entry(seq, None)?,
             Resolution::KeepMine if deleted && entry.op == Op::Update => {
                 // Restored as a new row: the whole row as this desk last knew it, with this
@@ -117,9 +126,11 @@ impl Desk {
                 let values = (spec.validate)(&values, current.as_ref(), false)?;
                 let mut fields = entry.fields.clone();
                 fields.extend(values);
+                // What the server has now: theirs, or mine where mine replaced theirs.
+                let server = if overwrote { &entry.fields } else { &theirs };
                 let base: Row = fields
                     .keys()
-                    .map(|k| (k.clone(), theirs.get(k).cloned().unwrap_or(Value::Null)))
+                    .map(|k| (k.clone(), server.get(k).cloned().unwrap_or(Value::Null)))
                     .collect();
                 store.resolve_entry(seq, Some((&fields, &base)))?;
             }

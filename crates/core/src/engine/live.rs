@@ -237,6 +237,7 @@ fn apply_hint(shared: &SyncShared, spec: &'static ResourceSpec, hint: Hint) -> b
             }
             let id = row.get("id").and_then(Value::as_i64).unwrap_or_default();
             let title = (spec.title)(&row);
+            shared.saw_row(name, id, &row);
             store
                 .upsert_record(name, &row)
                 .map(|()| (action, id, title))
@@ -246,9 +247,12 @@ fn apply_hint(shared: &SyncShared, spec: &'static ResourceSpec, hint: Hint) -> b
             fields,
             action,
             title,
-        } => store
-            .patch_record(name, id, &fields)
-            .map(|_| (action, id, title)),
+        } => {
+            shared.saw_row(name, id, &fields);
+            store
+                .patch_record(name, id, &fields)
+                .map(|_| (action, id, title))
+        }
         Hint::Delete { id, title } => store
             .delete_record_unless_edited(name, id)
             .map(|_| ("deleted", id, title)),

@@ -42,6 +42,7 @@ pub(crate) mod merge;
 mod plan;
 pub mod pull;
 pub mod push;
+mod replaced;
 pub(crate) mod runner;
 pub mod spec;
 pub mod store;
@@ -113,6 +114,8 @@ pub(crate) struct SyncShared {
     expired: watch::Sender<Option<String>>,
     /// Rows this desk changed on the server lately: their events are not colleagues' news.
     own_changes: Recent,
+    /// What this desk's updates wrote lately, to find one a colleague's replaced (issue 35.1).
+    own_writes: replaced::OwnWrites,
     /// Rows this desk deleted on the server lately: a copy of them elsewhere (a gallery's list
     /// of its images) may still show them until it is read again.
     own_deletes: Recent,
@@ -384,6 +387,19 @@ impl SyncShared {
             plan.reconcile_at = Some(plan.reconcile_at.map_or(due, |at| at.min(due)));
         }
         self.wake.notify_one();
+    }
+
+    /// The row `id` as an event or a read shows it: when it contradicts what this desk wrote
+    /// there a moment ago, the worker reads it again (see [`replaced`]).
+    pub(crate) fn saw_row(
+        &self,
+        resource: &'static str,
+        id: i64,
+        seen: &crate::engine::store::Row,
+    ) {
+        if self.own_writes.saw((resource, id), seen) {
+            self.wake.notify_one();
+        }
     }
 
     pub(crate) fn remember_own(&self, resource: &'static str, id: i64) {
@@ -735,6 +751,7 @@ impl SyncEngine {
             socket: Mutex::new(None),
             expired,
             own_changes: Recent::default(),
+            own_writes: replaced::OwnWrites::default(),
             own_deletes: Recent::default(),
             heard: heard::HeardLog::default(),
             unavailable: Mutex::new(

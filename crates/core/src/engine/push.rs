@@ -61,8 +61,24 @@ pub enum Replayed {
 pub(crate) struct ConflictDetail {
     #[serde(default)]
     pub deleted_elsewhere: bool,
+    /// The change reached the server, a moment after a colleague's save of the same field
+    /// that it replaced unseen (issue 35.1); else it waits, not sent.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub overwrote_colleague: bool,
     #[serde(default)]
     pub fields: Vec<FieldConflict>,
+}
+
+/// Whether the entry is a change that reached the server and replaced a colleague's saved a
+/// moment before, unseen (issue 35.1): a question about the past, which holds back no later
+/// change of its row and shows the row as the server has it.
+pub(crate) fn overwrote_colleague(entry: &OutboxEntry) -> bool {
+    entry.state == EntryState::Conflict
+        && entry
+            .problem
+            .as_deref()
+            .and_then(|text| serde_json::from_str::<ConflictDetail>(text).ok())
+            .is_some_and(|detail| detail.overwrote_colleague)
 }
 
 /// The next entry that may be sent: not paused, and not behind a paused entry of the same row.
@@ -72,6 +88,7 @@ pub(crate) fn next_sendable(entries: &[OutboxEntry]) -> Option<&OutboxEntry> {
         match entry.state {
             // A refused added child holds back nothing: the row's other children are their own.
             EntryState::Conflict | EntryState::Rejected if entry.op == Op::AddChild => {}
+            EntryState::Conflict if overwrote_colleague(entry) => {}
             EntryState::Conflict | EntryState::Rejected => {
                 blocked.insert(entry.target);
             }
@@ -184,7 +201,7 @@ fn next_batch(entries: &[OutboxEntry], order_field: Option<&str>) -> Vec<OutboxE
         if batch.len() == PIPELINE {
             break;
         }
-        if entry.seq == first.seq && beside_an_order {
+        if (entry.seq == first.seq && beside_an_order) || overwrote_colleague(entry) {
             continue;
         }
         let sendable = matches!(entry.state, EntryState::Pending | EntryState::Sending)
@@ -434,6 +451,7 @@ fn refuse(store: &Store, entry: &OutboxEntry, why: &str) -> Result<Replayed, Syn
 fn deleted_elsewhere(store: &Store, entry: &OutboxEntry) -> Result<Replayed, SyncError> {
     let detail = ConflictDetail {
         deleted_elsewhere: true,
+        overwrote_colleague: false,
         fields: Vec::new(),
     };
     let problem = serde_json::to_string(&detail).unwrap_or_default();
@@ -576,6 +594,7 @@ async fn replay_update(
     }
     let detail = ConflictDetail {
         deleted_elsewhere: false,
+        overwrote_colleague: false,
         fields: outcome.conflicts,
     };
     let problem = serde_json::to_string(&detail).unwrap_or_else(|_| json!({}).to_string());

@@ -114,6 +114,14 @@ pub fn fold(records: Vec<Row>, outbox: &[OutboxEntry], spec: &ResourceSpec) -> V
                 rows.remove(&entry.target);
                 continue;
             }
+            // Saved over a colleague's: the row shows the server's values (this desk's), marked
+            // as waiting for the person.
+            Op::Update if crate::engine::push::overwrote_colleague(entry) => {
+                if let Some(view) = rows.get_mut(&entry.target) {
+                    view.sync = sync;
+                }
+                continue;
+            }
             Op::ReorderChildren => {
                 // A refused order of a row's children marks the row (with the refusal) and
                 // leaves its children where the server has them.

@@ -38,7 +38,15 @@ pub(super) async fn run(shared: Arc<SyncShared>) {
             return;
         }
         match drain(&shared).await {
-            Ok(()) => unsent = false,
+            Ok(()) => {
+                unsent = false;
+                if let Err(err) = super::replaced::confirm(&shared).await {
+                    match handle_error(&shared, SyncError::Api(err)) {
+                        Stop::Offline => continue,
+                        Stop::SignedOut => return,
+                    }
+                }
+            }
             Err(Stop::Offline) => {
                 unsent = true;
                 continue;
@@ -223,7 +231,9 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
                 shared.remember_own(spec.name(), entry.target);
                 shared.remember_own_parents(spec, entry.target);
             }
-
+            if entry.op == crate::engine::store::Op::Update {
+                shared.own_writes.sending((spec.name(), entry.target));
+            }
             if entry.op == crate::engine::store::Op::Reorder {
                 // A reorder changes every row it moves; each is announced on its own.
                 let ids = entry
@@ -265,7 +275,9 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
         };
         let done = |entry: &crate::engine::store::OutboxEntry, replayed: &Replayed| {
             shared.came_online();
-
+            if entry.op == crate::engine::store::Op::Update {
+                note_written(shared, spec.name(), entry, replayed);
+            }
             match replayed {
                 Replayed::Sent { target, .. } => {
                     shared.remember_own(spec.name(), *target);
@@ -353,6 +365,7 @@ fn tell_colleagues_changes(
     for (action, row) in changes {
         let Some(id) = id_of(row) else { continue };
         if shared.is_own(spec.name(), id) {
+            shared.saw_row(spec.name(), id, row);
             continue;
         }
         shared.emit(DeskEvent::RemoteChange {
@@ -362,6 +375,35 @@ fn tell_colleagues_changes(
             title: (spec.title)(row),
         });
     }
+}
+
+/// An update's outcome, for [`super::replaced`]: what it wrote as the server answered it (the
+/// row as stored after the answer), or that it did not reach the server.
+fn note_written(
+    shared: &SyncShared,
+    resource: &'static str,
+    entry: &crate::engine::store::OutboxEntry,
+    replayed: &Replayed,
+) {
+    let key = (resource, entry.target);
+    let Replayed::Sent { target } = replayed else {
+        shared.own_writes.not_sent(key);
+        return;
+    };
+    let answered = match shared.store.record(resource, *target) {
+        Ok(Some(row)) => row,
+        Ok(None) => return shared.own_writes.not_sent(key),
+        Err(err) => {
+            tracing::warn!(error = %err, "cannot read the row an update wrote");
+            return shared.own_writes.not_sent(key);
+        }
+    };
+    let fields = entry
+        .fields
+        .keys()
+        .filter_map(|field| Some((field.clone(), answered.get(field)?.clone())))
+        .collect();
+    shared.own_writes.sent(key, fields, entry.base.clone());
 }
 
 /// How `new` differs from `old` as a person sees the row: `images_changed` when its pictures

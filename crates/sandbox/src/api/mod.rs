@@ -326,6 +326,9 @@ async fn drf_method_not_allowed(
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     state.count_request(method.as_str(), &path);
+    if let Some(held) = state.take_hold(method.as_str(), &path) {
+        held.wait().await;
+    }
     if let Some(seconds) = state.busy_for() {
         let mut answer = ApiError::detail(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -8,9 +8,32 @@ use super::{Store, StoreError};
 
 pub use crate::rules::row::Row;
 
+/// SQL condition on an outbox entry: a change that reached the server and replaced a
+/// colleague's there (issue 35.1; `ConflictDetail::overwrote_colleague`). A question about the
+/// past: it keeps no row from being removed, and goes with its row.
+macro_rules! overwrote_colleague {
+    () => {
+        "(state = 'conflict' AND CASE WHEN json_valid(problem)
+         THEN json_extract(problem, '$.overwrote_colleague') END IS 1)"
+    };
+}
+
 /// SQL condition: the record (`records.id`) has no unsent edit in the outbox.
-const UNEDITED: &str = "NOT EXISTS (SELECT 1 FROM outbox o WHERE o.resource = records.resource
-    AND o.target = records.id AND o.op IN ('update', 'upload', 'add_child', 'clear_image'))";
+const UNEDITED: &str = concat!(
+    "NOT EXISTS (SELECT 1 FROM outbox o WHERE o.resource = records.resource
+    AND o.target = records.id AND o.op IN ('update', 'upload', 'add_child', 'clear_image')
+    AND NOT ",
+    overwrote_colleague!(),
+    ")"
+);
+
+/// SQL: drops the questions about replaced changes ([`overwrote_colleague`]) of rows of
+/// resource `?1` no longer stored.
+const DROP_REPLACED_OF_GONE_ROWS: &str = concat!(
+    "DELETE FROM outbox WHERE resource = ?1 AND ",
+    overwrote_colleague!(),
+    " AND NOT EXISTS (SELECT 1 FROM records r WHERE r.resource = outbox.resource AND r.id = outbox.target)"
+);
 
 /// What a reconcile changed in the stored rows of a resource.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -187,10 +210,28 @@ impl Store {
         resource: &str,
         id: i64,
     ) -> Result<bool, StoreError> {
-        Ok(self.lock().execute(
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let deleted = tx.execute(
             &format!("DELETE FROM records WHERE resource = ?1 AND id = ?2 AND {UNEDITED}"),
             params![resource, id],
-        )? > 0)
+        )? > 0;
+        tx.execute(DROP_REPLACED_OF_GONE_ROWS, [resource])?;
+        tx.commit()?;
+        Ok(deleted)
+    }
+
+    /// Stores `row`, just read from the server, over the stored row of that id; a row no longer
+    /// stored (deleted meanwhile) stays deleted.
+    pub(crate) fn refresh_record(&self, resource: &str, row: &Row) -> Result<(), StoreError> {
+        let Some(id) = row_id(row) else {
+            return Ok(());
+        };
+        self.lock().execute(
+            "UPDATE records SET server = ?3, seen_at = ?4 WHERE resource = ?1 AND id = ?2",
+            params![resource, id, Value::Object(row.clone()).to_string(), now()],
+        )?;
+        Ok(())
     }
 
     /// Makes the stored rows exactly the server's list, in one transaction. Returns what
@@ -262,6 +303,7 @@ impl Store {
                 }
             }
         }
+        tx.execute(DROP_REPLACED_OF_GONE_ROWS, [resource])?;
         tx.execute(
             "INSERT INTO sync_state (resource, reconciled_at, last_error) VALUES (?1, ?2, NULL)
              ON CONFLICT (resource) DO UPDATE SET reconciled_at = excluded.reconciled_at, last_error = NULL",

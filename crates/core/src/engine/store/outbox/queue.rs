@@ -265,3 +265,39 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// A change of this desk's reached the server a moment after a colleague's save of the
+    /// same field and replaced it unseen (issue 35.1): it is kept as a conflict for the person
+    /// to settle, with the row as the server has it now. Not when the row is gone, nor when a
+    /// change of it still waits to be sent (its merge meets the server's value itself).
+    /// Returns whether it was kept.
+    pub(crate) fn keep_overwritten(
+        &self,
+        resource: &str,
+        target: i64,
+        fields: &Row,
+        base: &Row,
+        problem: &str,
+        server_row: &Row,
+    ) -> Result<bool, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        // The row as read just now; a row deleted meanwhile stays deleted.
+        let present = tx.execute(
+            "UPDATE records SET server = ?3, seen_at = ?4 WHERE resource = ?1 AND id = ?2",
+            params![resource, target, to_text(server_row), now()],
+        )? > 0;
+        if !present || !entries_for(&tx, resource, target)?.is_empty() {
+            tx.commit()?;
+            return Ok(false);
+        }
+        let seq = insert(&tx, resource, Op::Update, target, fields, base, None)?;
+        tx.execute(
+            "UPDATE outbox SET state = 'conflict', problem = ?2 WHERE seq = ?1",
+            params![seq, problem],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+}

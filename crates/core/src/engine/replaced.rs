@@ -1,0 +1,353 @@
+//! Issue 35.1: two saves of one field within moments both succeed on a server that takes
+//! writes unconditionally (no `If-Match`), and the later arrival replaces the earlier one with
+//! neither person told. The desk whose save arrived second finds this by rule, never by guess,
+//! and asks its person:
+//!
+//! - it remembers, for [`OWN_CHANGE_MEMORY`], the fields each of its updates wrote (as the
+//!   server answered them) and the values they started from;
+//! - a value of one of those fields that is neither what it wrote nor what it started from,
+//!   heard while its write was on its way or in an event or a read after it, was written by a
+//!   colleague after this desk read the row: the row is read again;
+//! - if the server now holds this desk's value, its save came second and replaced the
+//!   colleague's unseen: the person gets a conflict ("keep mine" leaves theirs replaced, "keep
+//!   theirs" puts it back). If the server holds another value, the colleague's came second:
+//!   their desk asks them by the same rule.
+//!
+//! A colleague who changed the field after seeing this desk's value started from it, so their
+//! change asks no one. What it cannot find: a colleague's value no event or read shows within
+//! the memory (a gallery's name, whose change the server announces to no one). See
+//! `docs/conditional-writes.md` for the server change that closes that window.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use serde_json::Value;
+
+use super::{lock, spec, SyncShared, OWN_CHANGE_MEMORY};
+use crate::api::ApiError;
+use crate::engine::merge::FieldConflict;
+use crate::engine::push::ConflictDetail;
+use crate::engine::store::Row;
+use crate::events::DeskEvent;
+
+type Key = (&'static str, i64);
+
+/// How many versions of a row heard while its update is on its way are kept to compare.
+const HEARD_WHILE_SENDING: usize = 16;
+
+/// How many own values of one field are remembered (a bound: a person saving one field again
+/// and again within the memory).
+const KNOWN_PER_FIELD: usize = 32;
+
+/// What this desk wrote lately, row by row.
+#[derive(Default)]
+pub(super) struct OwnWrites {
+    /// Rows with an update on its way: what was heard of each meanwhile.
+    sending: Mutex<HashMap<Key, Vec<Row>>>,
+    /// The fields each row's updates wrote, as the server answered them.
+    written: Mutex<HashMap<Key, Written>>,
+    /// Rows to read again: a value not this desk's was seen in a field it wrote.
+    suspects: Mutex<BTreeSet<Key>>,
+}
+
+struct Written {
+    /// Field to the value the server answered the write with.
+    fields: Row,
+    /// Field to the value the person's change started from.
+    base: Row,
+    /// Field to every value this desk wrote or started from within the memory: an event of
+    /// an earlier own write that arrives late shows one of them, not a colleague's.
+    known: HashMap<String, Vec<Value>>,
+    /// Field to a colleague's value heard since (none of the known ones).
+    others: Row,
+    at: Instant,
+}
+
+impl Written {
+    /// The fields `seen` shows with a colleague's value: neither this desk's nor the one its
+    /// change started from.
+    fn others_in(&self, seen: &Row) -> Row {
+        self.fields
+            .iter()
+            .filter_map(|(field, mine)| {
+                let value = seen.get(field)?;
+                let known = self.known.get(field).is_some_and(|k| k.contains(value));
+                (value != mine && !known).then(|| (field.clone(), value.clone()))
+            })
+            .collect()
+    }
+}
+
+impl OwnWrites {
+    /// An update of the row is about to be sent.
+    pub(super) fn sending(&self, key: Key) {
+        lock(&self.sending).insert(key, Vec::new());
+    }
+
+    /// The update of the row ended without reaching the server (or paused on a conflict).
+    pub(super) fn not_sent(&self, key: Key) {
+        lock(&self.sending).remove(&key);
+    }
+
+    /// The server took the update: `fields` as it answered them, `base` what the person's
+    /// change started from. What was heard of the row while it was on its way is weighed now.
+    pub(super) fn sent(&self, key: Key, fields: Row, base: Row) {
+        let heard = lock(&self.sending).remove(&key).unwrap_or_default();
+        let mut written = lock(&self.written);
+        written.retain(|_, w| w.at.elapsed() < OWN_CHANGE_MEMORY);
+        let entry = written.entry(key).or_insert_with(|| Written {
+            fields: Row::new(),
+            base: Row::new(),
+            known: HashMap::new(),
+            others: Row::new(),
+            at: Instant::now(),
+        });
+        for (field, value) in base.iter().chain(&fields) {
+            let known = entry.known.entry(field.clone()).or_default();
+            if !known.contains(value) && known.len() < KNOWN_PER_FIELD {
+                known.push(value.clone());
+            }
+        }
+        for (field, value) in base {
+            entry.base.entry(field).or_insert(value);
+        }
+        for field in fields.keys() {
+            entry.others.remove(field);
+        }
+        entry.fields.extend(fields);
+        entry.at = Instant::now();
+        for row in &heard {
+            let others = entry.others_in(row);
+            entry.others.extend(others);
+        }
+        if !entry.others.is_empty() {
+            lock(&self.suspects).insert(key);
+        }
+    }
+
+    /// The row as an event or a read shows it (or the fields an event names). Returns whether
+    /// it shows a colleague's value in a field this desk wrote lately, so the row is read again.
+    pub(super) fn saw(&self, key: Key, seen: &Row) -> bool {
+        if let Some(heard) = lock(&self.sending).get_mut(&key) {
+            // Bounded: a send that failed leaves its row here until the next one.
+            if heard.len() < HEARD_WHILE_SENDING {
+                heard.push(seen.clone());
+            }
+            return false;
+        }
+        let mut written = lock(&self.written);
+        let Some(write) = written
+            .get_mut(&key)
+            .filter(|w| w.at.elapsed() < OWN_CHANGE_MEMORY)
+        else {
+            return false;
+        };
+        let others = write.others_in(seen);
+        if others.is_empty() {
+            return false;
+        }
+        write.others.extend(others);
+        lock(&self.suspects).insert(key);
+        true
+    }
+
+    fn take_suspects(&self) -> Vec<Key> {
+        std::mem::take(&mut *lock(&self.suspects))
+            .into_iter()
+            .collect()
+    }
+
+    /// The colleagues' values this desk's writes replaced, given `now` (the row as the server
+    /// has it): those heard in fields where the server holds this desk's value. Each is told
+    /// once.
+    fn replaced_in(&self, key: Key, now: &Row) -> Option<(Row, Row, Vec<FieldConflict>)> {
+        let mut written = lock(&self.written);
+        let write = written.get_mut(&key)?;
+        let others = std::mem::take(&mut write.others);
+        let conflicts: Vec<FieldConflict> = others
+            .into_iter()
+            .filter_map(|(field, theirs)| {
+                let mine = write.fields.get(&field)?;
+                (now.get(&field) == Some(mine)).then(|| FieldConflict {
+                    mine: mine.clone(),
+                    theirs,
+                    base: write.base.get(&field).cloned().unwrap_or(Value::Null),
+                    field,
+                })
+            })
+            .collect();
+        if conflicts.is_empty() {
+            return None;
+        }
+        let pick = |side: fn(&FieldConflict) -> &Value| -> Row {
+            conflicts
+                .iter()
+                .map(|c| (c.field.clone(), side(c).clone()))
+                .collect()
+        };
+        Some((pick(|c| &c.mine), pick(|c| &c.base), conflicts))
+    }
+}
+
+/// Reads each suspect row again: where the server holds this desk's value over a colleague's
+/// heard since, the person gets a conflict. A failed read puts the rows back for the next
+/// round.
+pub(super) async fn confirm(shared: &SyncShared) -> Result<(), ApiError> {
+    let suspects = shared.own_writes.take_suspects();
+    for (n, key) in suspects.iter().enumerate() {
+        let (resource, id) = *key;
+        let Some(spec) = spec::spec_named(shared.resources, resource) else {
+            continue;
+        };
+        let now = match shared.client.fetch(spec.api, &shared.slug, id).await {
+            Ok(Value::Object(row)) => row,
+            Ok(other) => {
+                tracing::warn!(resource, id, answer = %other, "the server answered a row's read with no row; not compared");
+                continue;
+            }
+            // Deleted since: the desk's delete handling tells the person.
+            Err(ApiError::NotFound { .. }) => continue,
+            Err(err) => {
+                lock(&shared.own_writes.suspects).extend(suspects[n..].iter().copied());
+                return Err(err);
+            }
+        };
+        let Some((mine, base, fields)) = shared.own_writes.replaced_in(*key, &now) else {
+            // Nothing replaced here; the row as read is the server's (this desk's answer may
+            // have been stored over a colleague's later event).
+            if let Err(err) = shared.store.refresh_record(resource, &now) {
+                tracing::warn!(error = %err, "cannot store a row read again");
+            }
+            shared.emit(DeskEvent::ResourceChanged {
+                resource: spec.kind,
+            });
+            continue;
+        };
+        let detail = ConflictDetail {
+            deleted_elsewhere: false,
+            overwrote_colleague: true,
+            fields,
+        };
+        let problem = match serde_json::to_string(&detail) {
+            Ok(text) => text,
+            Err(err) => {
+                tracing::error!(error = %err, "cannot write down a replaced save");
+                continue;
+            }
+        };
+        match shared
+            .store
+            .keep_overwritten(resource, id, &mine, &base, &problem, &now)
+        {
+            Ok(true) => {
+                tracing::info!(resource, id, fields = ?mine.keys().collect::<Vec<_>>(), "this desk's save replaced a colleague's saved a moment before; the person is asked");
+                shared.emit(DeskEvent::Outbox {
+                    summary: shared.outbox_summary(),
+                });
+            }
+            Ok(false) => {}
+            Err(err) => {
+                tracing::error!(error = %err, "cannot keep a replaced change as a conflict")
+            }
+        }
+        shared.emit(DeskEvent::ResourceChanged {
+            resource: spec.kind,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn row(value: Value) -> Row {
+        match value {
+            Value::Object(row) => row,
+            _ => Row::new(),
+        }
+    }
+
+    const KEY: Key = ("offers", 7);
+
+    #[test]
+    fn a_colleagues_value_heard_while_the_write_was_on_its_way_makes_the_row_a_suspect() {
+        let writes = OwnWrites::default();
+        writes.sending(KEY);
+        assert!(!writes.saw(KEY, &row(json!({"id": 7, "title": "Hers"}))));
+        writes.sent(
+            KEY,
+            row(json!({"title": "Mine"})),
+            row(json!({"title": "Old"})),
+        );
+        assert_eq!(writes.take_suspects(), vec![KEY]);
+    }
+
+    #[test]
+    fn its_own_value_the_value_it_started_from_or_another_field_is_no_suspect() {
+        let writes = OwnWrites::default();
+        writes.sending(KEY);
+        writes.saw(KEY, &row(json!({"id": 7, "title": "Mine", "tag": "x"})));
+        writes.saw(KEY, &row(json!({"id": 7, "title": "Old"})));
+        writes.sent(
+            KEY,
+            row(json!({"title": "Mine"})),
+            row(json!({"title": "Old"})),
+        );
+        assert!(
+            !writes.saw(KEY, &row(json!({"id": 7, "tag": "y"}))),
+            "another field"
+        );
+        assert!(
+            !writes.saw(KEY, &row(json!({"id": 7, "title": "Old"}))),
+            "a late old event"
+        );
+        assert!(writes.take_suspects().is_empty());
+        assert!(writes.saw(KEY, &row(json!({"id": 7, "title": "Hers"}))));
+    }
+
+    #[test]
+    fn a_late_event_of_an_earlier_own_write_is_no_colleagues_value() {
+        let writes = OwnWrites::default();
+        writes.sending(KEY);
+        writes.sent(
+            KEY,
+            row(json!({"title": "First"})),
+            row(json!({"title": "Old"})),
+        );
+        writes.sending(KEY);
+        writes.sent(
+            KEY,
+            row(json!({"title": "Second"})),
+            row(json!({"title": "First"})),
+        );
+        assert!(!writes.saw(KEY, &row(json!({"id": 7, "title": "First"}))));
+        assert!(writes.take_suspects().is_empty());
+    }
+
+    #[test]
+    fn the_read_decides_and_a_replaced_colleague_is_told_once() {
+        let writes = OwnWrites::default();
+        writes.sending(KEY);
+        writes.sent(
+            KEY,
+            row(json!({"title": "Mine", "tag": "T"})),
+            row(json!({"title": "Old", "tag": "U"})),
+        );
+        assert!(writes.saw(KEY, &row(json!({"id": 7, "title": "Hers", "tag": "T"}))));
+        // The server holds hers: her save came second, and her desk asks her.
+        let hers_last = row(json!({"id": 7, "title": "Hers", "tag": "T"}));
+        assert!(writes.replaced_in(KEY, &hers_last).is_none());
+        // The server holds mine: mine came second and replaced hers unseen.
+        writes.saw(KEY, &row(json!({"id": 7, "title": "Hers", "tag": "T"})));
+        let mine_last = row(json!({"id": 7, "title": "Mine", "tag": "T"}));
+        let (mine, base, fields) = writes.replaced_in(KEY, &mine_last).unwrap();
+        assert_eq!(Value::Object(mine), json!({"title": "Mine"}));
+        assert_eq!(Value::Object(base), json!({"title": "Old"}));
+        assert_eq!(fields.len(), 1);
+        assert_eq!(fields[0].theirs, json!("Hers"));
+        assert!(writes.replaced_in(KEY, &mine_last).is_none(), "told once");
+    }
+}
