@@ -694,10 +694,17 @@ fn in_server_order(shown: &[i64], server: &HashMap<i64, &Value>, field: &str) ->
 fn difference(resource: Resource, mine: &[Value], theirs: &[Value]) -> Option<String> {
     let (mine_by_id, theirs_by_id) = (by_id(mine), by_id(theirs));
     if mine_by_id.len() != theirs_by_id.len() {
+        let only = |a: &HashMap<i64, &Value>, b: &HashMap<i64, &Value>| {
+            let mut ids: Vec<i64> = a.keys().filter(|id| !b.contains_key(id)).copied().collect();
+            ids.sort_unstable();
+            ids
+        };
         return Some(format!(
-            "{} rows, the server {}",
+            "{} rows, the server {} (only here: {:?}; only on the server: {:?})",
             mine_by_id.len(),
-            theirs_by_id.len()
+            theirs_by_id.len(),
+            only(&mine_by_id, &theirs_by_id),
+            only(&theirs_by_id, &mine_by_id)
         ));
     }
     for (id, server) in &theirs_by_id {
@@ -764,7 +771,10 @@ async fn equal_everywhere(harness: &mut Harness) -> Vec<String> {
         let state = harness.ask(n, "state").await;
         let mine = state["rows"].as_array().cloned().unwrap_or_default();
         if let Some(difference) = difference(harness.plan.resource, &mine, &server) {
-            diverged.push(format!("desk {n}: {difference}"));
+            diverged.push(format!(
+                "desk {n}: {difference} [waiting {}, conflicts {}, refused {}, online {}]",
+                state["pending"], state["conflicts"], state["rejected"], state["online"]
+            ));
         }
     }
     diverged

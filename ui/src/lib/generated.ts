@@ -453,8 +453,8 @@ title: string,
  */
 deleted_elsewhere: boolean, 
 /**
- * The change reached the server and a colleague's save replaced it there a moment later:
- * "keep mine" puts it back over theirs (issue 35.1).
+ * The change reached the server a moment after a colleague's save of the same field and
+ * replaced it unseen (issue 35.1): "keep theirs" puts theirs back, "keep mine" leaves it.
  */
 overwrote_colleague: boolean, 
 /**

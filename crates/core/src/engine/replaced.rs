@@ -152,10 +152,22 @@ impl OwnWrites {
         true
     }
 
+    /// The rows to read again whose writes are still remembered.
     fn take_suspects(&self) -> Vec<Key> {
-        std::mem::take(&mut *lock(&self.suspects))
+        let suspects = std::mem::take(&mut *lock(&self.suspects));
+        let written = lock(&self.written);
+        suspects
             .into_iter()
+            .filter(|key| {
+                written
+                    .get(key)
+                    .is_some_and(|w| w.at.elapsed() < OWN_CHANGE_MEMORY)
+            })
             .collect()
+    }
+
+    fn suspect_again(&self, key: Key) {
+        lock(&self.suspects).insert(key);
     }
 
     /// The colleagues' values this desk's writes replaced, given `now` (the row as the server
@@ -200,6 +212,8 @@ pub(super) async fn confirm(shared: &SyncShared) -> Result<(), ApiError> {
         let Some(spec) = spec::spec_named(shared.resources, resource) else {
             continue;
         };
+        // An event that names the row while it is read may be newer than the read.
+        let mark = shared.heard.mark();
         let now = match shared.client.fetch(spec.api, &shared.slug, id).await {
             Ok(Value::Object(row)) => row,
             Ok(other) => {
@@ -213,6 +227,11 @@ pub(super) async fn confirm(shared: &SyncShared) -> Result<(), ApiError> {
                 return Err(err);
             }
         };
+        if mark.is_some_and(|mark| shared.heard.changed_since(resource, id, mark)) {
+            // Read again at the next round rather than store or judge an older row.
+            shared.own_writes.suspect_again(*key);
+            continue;
+        }
         let Some((mine, base, fields)) = shared.own_writes.replaced_in(*key, &now) else {
             // Nothing replaced here; the row as read is the server's (this desk's answer may
             // have been stored over a colleague's later event).
