@@ -264,6 +264,14 @@ impl SandboxHandle {
         self.state.hold_next(line)
     }
 
+    /// Handles the next "METHOD /path/" request at once but holds its answer until
+    /// [`HeldRequest::release`] (`arrived` says the answer is made): another client's write
+    /// can then land after the server read a row and before the client has the answer, as in
+    /// a real race.
+    pub fn hold_answer_of(&self, line: &str) -> HeldRequest {
+        self.state.hold_answer_of(line)
+    }
+
     /// Makes the server answer every "METHOD /path/" request with `status` and `body` until
     /// [`SandboxHandle::stop_refusing`] (a part of the server failing for a while).
     pub fn refuse_every(&self, line: &str, status: u16, body: serde_json::Value) {

@@ -170,6 +170,17 @@ impl AppState {
         held
     }
 
+    /// Holds the answer to the next request to "METHOD path", made before the hold, until the
+    /// returned handle releases it.
+    pub(crate) fn hold_answer_of(&self, line: &str) -> crate::HeldRequest {
+        self.hold_next(&format!("answer of {line}"))
+    }
+
+    /// The answer hold set for this request, if any (taken: it holds once).
+    pub(crate) fn take_answer_hold(&self, method: &str, path: &str) -> Option<crate::HeldRequest> {
+        self.take_hold("answer of", &format!("{method} {path}"))
+    }
+
     /// The hold set for this request, if any (taken: it holds once).
     pub(crate) fn take_hold(&self, method: &str, path: &str) -> Option<crate::HeldRequest> {
         self.0

@@ -329,6 +329,22 @@ async fn drf_method_not_allowed(
     if let Some(held) = state.take_hold(method.as_str(), &path) {
         held.wait().await;
     }
+    let answer_held = state.take_answer_hold(method.as_str(), &path);
+    let answer = answer_of(state, req, next, method, path).await;
+    if let Some(held) = answer_held {
+        held.wait().await;
+    }
+    answer
+}
+
+/// The answer [`drf_method_not_allowed`] gives, once any hold before handling is over.
+async fn answer_of(
+    state: AppState,
+    req: Request,
+    next: Next,
+    method: Method,
+    path: String,
+) -> Response {
     if let Some(seconds) = state.busy_for() {
         let mut answer = ApiError::detail(
             StatusCode::SERVICE_UNAVAILABLE,
