@@ -6,13 +6,39 @@
 //! row since the read (or the socket was not subscribed all along, so nothing can be told): if
 //! so, the row is read again on its own. With no subscribed socket, every edit reads its own
 //! base, as before.
+//!
+//! It also finds, by rule, where a row the desk stored may be older than the server's:
+//! - two changes of one row heard within [`CONTENDED`] of each other may have been made at
+//!   once on the server, and a server publishes each request's event after its write with
+//!   nothing ordering the two (Django's `perform_update`): the later write's event may come
+//!   first, and storing each event as told would keep the earlier value for good;
+//! - a list read during which an event named its resource may have been answered before
+//!   that change ([`HeardLog::named_since`]): storing it would put the older row back.
+//!
+//! Either way the list is read again once the burst is over: it is then the newest.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 use super::spec::Hint;
+
+/// Two changes of one row heard within this of each other are read again from the server: its
+/// events for writes made at once may arrive in either order. Events of one request come
+/// within milliseconds of its write; this is far wider.
+pub(crate) const CONTENDED: Duration = Duration::from_secs(2);
+
+/// What one event told the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Heard {
+    /// It may say something the desk has not been told: `false` for a bare refetch that only
+    /// follows a row event already heard.
+    pub news: bool,
+    /// It names a row another change of which was heard within [`CONTENDED`].
+    pub contended: bool,
+}
 
 /// A point in what was heard, returned by [`HeardLog::mark`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,8 +52,8 @@ struct Inner {
     live: bool,
     /// When the socket last (re)subscribed or dropped: events may have been missed before it.
     gap: u64,
-    /// The last time an event named a row, per resource and id.
-    rows: HashMap<(&'static str, i64), u64>,
+    /// The last time an event named a row, per resource and id (in the count and the clock).
+    rows: HashMap<(&'static str, i64), (u64, Instant)>,
     /// The last time an event named a resource without a row ("refetch").
     whole: HashMap<&'static str, u64>,
     /// Row events not yet followed by their bare "refetch", per resource whose server follows
@@ -59,12 +85,20 @@ impl HeardLog {
         inner.live = live;
     }
 
-    /// An event named row `id` of `resource`.
-    pub(crate) fn heard_row(&self, resource: &'static str, id: i64) {
+    /// An event named row `id` of `resource`; returns whether another change of it was heard
+    /// within [`CONTENDED`].
+    pub(crate) fn heard_row(&self, resource: &'static str, id: i64) -> bool {
+        self.heard_row_at(resource, id, Instant::now())
+    }
+
+    fn heard_row_at(&self, resource: &'static str, id: i64, now: Instant) -> bool {
         let mut inner = self.inner();
         inner.seq += 1;
         let seq = inner.seq;
-        inner.rows.insert((resource, id), seq);
+        inner
+            .rows
+            .insert((resource, id), (seq, now))
+            .is_some_and(|(_, before)| now.saturating_duration_since(before) < CONTENDED)
     }
 
     /// An event named `resource` without saying which row.
@@ -78,9 +112,12 @@ impl HeardLog {
 
     /// What an event means for `resource`, as [`super::live::interpret`] read it;
     /// `refetch_follows`: the server follows each of its row events with a bare refetch.
-    /// Returns whether the event may say something the desk has not been told: `false` for
-    /// a bare refetch that only follows a row event already heard.
-    pub(crate) fn heard(&self, resource: &'static str, hint: &Hint, refetch_follows: bool) -> bool {
+    pub(crate) fn heard(
+        &self,
+        resource: &'static str,
+        hint: &Hint,
+        refetch_follows: bool,
+    ) -> Heard {
         let row = match hint {
             Hint::Upsert { row, .. } => row.get("id").and_then(Value::as_i64),
             Hint::Patch { id, .. } | Hint::Delete { id, .. } => Some(*id),
@@ -88,11 +125,14 @@ impl HeardLog {
         };
         match row {
             Some(id) => {
-                self.heard_row(resource, id);
+                let contended = self.heard_row(resource, id);
                 if refetch_follows {
                     *self.inner().rows_owed.entry(resource).or_default() += 1;
                 }
-                true
+                Heard {
+                    news: true,
+                    contended,
+                }
             }
             None => {
                 let owed = {
@@ -105,7 +145,10 @@ impl HeardLog {
                 if !owed {
                     self.heard_resource(resource);
                 }
-                !owed
+                Heard {
+                    news: !owed,
+                    contended: false,
+                }
             }
         }
     }
@@ -124,7 +167,23 @@ impl HeardLog {
         !inner.live
             || inner.gap > at
             || inner.whole.get(resource).is_some_and(|seq| *seq > at)
-            || inner.rows.get(&(resource, id)).is_some_and(|seq| *seq > at)
+            || inner
+                .rows
+                .get(&(resource, id))
+                .is_some_and(|(seq, _)| *seq > at)
+    }
+
+    /// Whether an event named `resource` or any of its rows since `mark`: a list read begun
+    /// at `mark` may be older than what the desk stored meanwhile. (A socket that dropped or
+    /// came back meanwhile is not counted: its return reads everything anyway.)
+    pub fn named_since(&self, resource: &str, mark: Mark) -> bool {
+        let inner = self.inner();
+        let Mark(at) = mark;
+        inner.whole.get(resource).is_some_and(|seq| *seq > at)
+            || inner
+                .rows
+                .iter()
+                .any(|((name, _), (seq, _))| *name == resource && *seq > at)
     }
 }
 
@@ -236,5 +295,52 @@ mod tests {
         log.heard("room_types", &Hint::Reconcile, false);
         assert!(log.changed_since("room_types", 4, mark));
         assert!(log.changed_since("room_types", 5, mark));
+    }
+
+    #[test]
+    fn two_changes_of_one_row_heard_within_moments_are_contended() {
+        let log = HeardLog::default();
+        log.subscribed(true);
+        let start = Instant::now();
+        let later = |ms| start + Duration::from_millis(ms);
+        assert!(
+            !log.heard_row_at("offers", 4, start),
+            "the row's first change"
+        );
+        assert!(!log.heard_row_at("offers", 5, later(10)), "another row");
+        assert!(
+            log.heard_row_at("offers", 4, later(30)),
+            "its second, 30 ms on"
+        );
+        assert!(
+            !log.heard_row_at("offers", 4, later(30) + CONTENDED),
+            "one {CONTENDED:?} after the last"
+        );
+        assert!(
+            !log.heard_row_at("galleries", 4, later(40) + CONTENDED),
+            "another resource's row of that id"
+        );
+    }
+
+    #[test]
+    fn a_list_read_is_overtaken_by_any_event_naming_its_resource_after_its_start() {
+        let log = HeardLog::default();
+        log.subscribed(true);
+        log.heard_row("offers", 3);
+        let mark = log.mark().unwrap();
+        assert!(!log.named_since("offers", mark), "heard before the read");
+        log.heard_row("galleries", 3);
+        assert!(!log.named_since("offers", mark), "another resource");
+        log.subscribed(false);
+        log.subscribed(true);
+        assert!(
+            !log.named_since("offers", mark),
+            "a socket's return reads everything anyway"
+        );
+        log.heard_row("offers", 9);
+        assert!(log.named_since("offers", mark), "a row it did not hold");
+        let mark = log.mark().unwrap();
+        log.heard_resource("offers");
+        assert!(log.named_since("offers", mark), "the whole resource");
     }
 }

@@ -206,14 +206,22 @@ pub(crate) fn apply(shared: &SyncShared, event: &Event) {
         return;
     }
     for (spec, hint) in meanings {
-        let news = shared
+        let heard = shared
             .heard
             .heard(spec.name(), &hint, spec.refetch_follows_row_events);
         // Issue 35.8: an event never reads the list it is in when it says what changed: a
         // whole row, a delete, or the fields that changed are stored as told. Only a bare
         // "refetch" with news in it reads the list (the one the offers' server sends after each
-        // row event says nothing new), and a change that could not be stored.
-        let read = matches!(hint, Hint::Reconcile) && news;
+        // row event says nothing new), a change that could not be stored, and a row changed
+        // twice within moments, whose events may have come in the other order than its writes
+        // (see `heard`).
+        let read = (matches!(hint, Hint::Reconcile) && heard.news) || heard.contended;
+        if heard.contended {
+            tracing::debug!(
+                resource = spec.name(),
+                "a row changed twice within moments; read again once the burst is over"
+            );
+        }
         if !apply_hint(shared, spec, hint) || read {
             shared.request_reconcile_of(spec.name());
         }
@@ -311,7 +319,7 @@ pub async fn follow_heard(
                 event = events.recv() => match event {
                     Some(event) => {
                         for (spec, hint) in interpret(resources, &event.event, &event.data) {
-                            heard.heard(spec.name(), &hint, spec.refetch_follows_row_events);
+                            let _ = heard.heard(spec.name(), &hint, spec.refetch_follows_row_events);
                         }
                     }
                     None => break,

@@ -529,8 +529,18 @@ async fn reconcile_all(
         .filter(|spec| only.is_none_or(|names| names.contains(spec.name())))
         .filter(|spec| shared.may_read(spec.name()))
     {
+        let mark = shared.heard.mark();
         match pull::reconcile(&shared.client, &shared.store, spec.api, &shared.slug).await {
             Ok(replaced) => {
+                if mark.is_some_and(|mark| shared.heard.named_since(spec.name(), mark)) {
+                    // An event came while the list was read: it may have been answered before
+                    // that change and put an older row back (see `heard`).
+                    tracing::debug!(
+                        resource = spec.name(),
+                        "an event overtook a list read; read again"
+                    );
+                    shared.request_reconcile_of(spec.name());
+                }
                 shared.came_online();
                 shared.plan().read_at.insert(spec.name(), Instant::now());
                 shared.area_available(spec);
