@@ -379,6 +379,17 @@ impl SyncShared {
         areas
     }
 
+    /// Wakes the worker within `delay` to send and confirm what waits, reading nothing unless
+    /// a read is due by then.
+    pub(crate) fn wake_within(&self, delay: Duration) {
+        let due = Instant::now() + delay;
+        {
+            let mut plan = self.plan();
+            plan.reconcile_at = Some(plan.reconcile_at.map_or(due, |at| at.min(due)));
+        }
+        self.wake.notify_one();
+    }
+
     fn reconcile_within(&self, delay: Duration) {
         let due = Instant::now() + delay;
         {

@@ -212,26 +212,20 @@ pub(super) async fn confirm(shared: &SyncShared) -> Result<(), ApiError> {
         let Some(spec) = spec::spec_named(shared.resources, resource) else {
             continue;
         };
-        // An event that names the row while it is read may be newer than the read.
-        let mark = shared.heard.mark();
-        let now = match shared.client.fetch(spec.api, &shared.slug, id).await {
-            Ok(Value::Object(row)) => row,
-            Ok(other) => {
-                tracing::warn!(resource, id, answer = %other, "the server answered a row's read with no row; not compared");
+        let now = match read_after_events(shared, spec, id).await {
+            Ok(Read::Row(row)) => row,
+            Ok(Read::Gone) => continue,
+            Ok(Read::Overtaken) => {
+                // Events keep naming the row: judged once they stop.
+                shared.own_writes.suspect_again(*key);
+                shared.wake_within(super::RECONCILE_DEBOUNCE);
                 continue;
             }
-            // Deleted since: the desk's delete handling tells the person.
-            Err(ApiError::NotFound { .. }) => continue,
             Err(err) => {
                 lock(&shared.own_writes.suspects).extend(suspects[n..].iter().copied());
                 return Err(err);
             }
         };
-        if mark.is_some_and(|mark| shared.heard.changed_since(resource, id, mark)) {
-            // Read again at the next round rather than store or judge an older row.
-            shared.own_writes.suspect_again(*key);
-            continue;
-        }
         let Some((mine, base, fields)) = shared.own_writes.replaced_in(*key, &now) else {
             // Nothing replaced here; the row as read is the server's (this desk's answer may
             // have been stored over a colleague's later event).
@@ -275,6 +269,44 @@ pub(super) async fn confirm(shared: &SyncShared) -> Result<(), ApiError> {
         });
     }
     Ok(())
+}
+
+/// How often a suspect row is read again at once when an event overtook its read.
+const OVERTAKEN_READS: usize = 3;
+
+enum Read {
+    Row(Row),
+    /// Deleted since (the desk's delete handling tells the person), or no row in the answer.
+    Gone,
+    /// An event named the row during each of [`OVERTAKEN_READS`] reads.
+    Overtaken,
+}
+
+/// Reads row `id`, again at once when an event names it during the read: that event may be
+/// newer than the answer, which is then neither judged nor stored. Its own event, arriving
+/// just after the desk's write was answered, is the common case.
+async fn read_after_events(
+    shared: &SyncShared,
+    spec: &spec::ResourceSpec,
+    id: i64,
+) -> Result<Read, ApiError> {
+    let resource = spec.name();
+    for _ in 0..OVERTAKEN_READS {
+        let mark = shared.heard.mark();
+        let row = match shared.client.fetch(spec.api, &shared.slug, id).await {
+            Ok(Value::Object(row)) => row,
+            Ok(other) => {
+                tracing::warn!(resource, id, answer = %other, "the server answered a row's read with no row; not compared");
+                return Ok(Read::Gone);
+            }
+            Err(ApiError::NotFound { .. }) => return Ok(Read::Gone),
+            Err(err) => return Err(err),
+        };
+        if !mark.is_some_and(|mark| shared.heard.changed_since(resource, id, mark)) {
+            return Ok(Read::Row(row));
+        }
+    }
+    Ok(Read::Overtaken)
 }
 
 #[cfg(test)]
