@@ -30,6 +30,17 @@ fn main() {
     if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
         std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
     }
+    // With no GPU (a cheap front-desk PC, a lobby mini PC, a virtual machine), WebKitGTK's Skia
+    // still starts GPU painting threads on Mesa's software GL, and one of them (SkiaGPUWorker)
+    // was seen to crash the page's web process (WebKitGTK 2.50.6 on Xvfb, issue 35.7): paint on
+    // the CPU there, which is what that GL would do anyway, minus the crash. Decided before
+    // WebKit starts (switching a live page relaunches its web process); set outside, it wins.
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_SKIA_ENABLE_CPU_RENDERING").is_none()
+        && !windows::has_gpu_render_node(std::path::Path::new("/dev/dri"))
+    {
+        std::env::set_var("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "1");
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--hash-pin") {
         hash_pin();

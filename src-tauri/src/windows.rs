@@ -164,9 +164,32 @@ pub fn hide(app: &tauri::AppHandle, label: &str) {
     }
 }
 
+/// Whether `dri` (`/dev/dri`) holds a GPU's render node (`renderD128`…): without one, the
+/// web views paint on the CPU (see `main`).
+pub fn has_gpu_render_node(dri: &std::path::Path) -> bool {
+    std::fs::read_dir(dri).is_ok_and(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .any(|entry| entry.file_name().to_string_lossy().starts_with("renderD"))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_computer_without_a_render_node_paints_on_the_cpu() {
+        let dri = tempfile::tempdir().unwrap();
+        assert!(
+            !has_gpu_render_node(&dri.path().join("missing")),
+            "no /dev/dri"
+        );
+        std::fs::write(dri.path().join("card0"), b"").unwrap();
+        assert!(!has_gpu_render_node(dri.path()), "a display card only");
+        std::fs::write(dri.path().join("renderD128"), b"").unwrap();
+        assert!(has_gpu_render_node(dri.path()), "a render node");
+    }
 
     /// Issue 36.5: the CSP named `http://hmimg.localhost` (the image scheme's Windows form),
     /// so an `<img>` in an offer's details reached port 80 of the manager's PC. The desk is
