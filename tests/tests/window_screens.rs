@@ -303,6 +303,20 @@ async fn window_an_irish_desk_writes_irish_dates_and_24_hour_times() {
     .await;
 
     open_screen(&app, "messages").await;
+    // The row shows its newest message's time: the guest's message of a moment ago, once it
+    // is in (the seeded history is up to ten hours old, so before it the time may be
+    // yesterday's date: between midnight and ten this failed).
+    let row = format!("[data-testid=conversation][data-conversation-id='{ROOM_102}']");
+    until_explained(
+        "room 102's row shows the guest's message of a moment ago",
+        || async {
+            content_of(&app, &row)
+                .await
+                .is_some_and(|text| text.contains("late checkout"))
+        },
+        || async { content_of(&app, &row).await.unwrap_or_default() },
+    )
+    .await;
     let time = app
         .execute(
             "const row = document.querySelector(`[data-testid=conversation][data-conversation-id='${arguments[0]}'] time`);
