@@ -7,7 +7,9 @@ use std::future::Future;
 use std::path::Path;
 use std::pin::Pin;
 
-use crate::session::config::PusherEndpoint;
+use super::Desk;
+use crate::context::DeskError;
+use crate::session::config::{ApiBase, PusherEndpoint};
 
 /// A future a launcher returns (boxed, so the trait stays object-safe).
 pub type DemoFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -40,5 +42,55 @@ impl std::fmt::Debug for DemoServer {
             .field("api_base", &self.api_base)
             .field("username", &self.username)
             .finish_non_exhaustive()
+    }
+}
+
+/// The demo hotel while it runs.
+pub(super) struct RunningDemo {
+    api_base: ApiBase,
+    pusher: PusherEndpoint,
+    username: String,
+    password: String,
+    stop: Box<dyn FnOnce() -> DemoFuture<'static, ()> + Send>,
+}
+
+impl Desk {
+    /// Starts the demo hotel if it is not running; answers where it is and whom to sign in as.
+    pub(super) async fn start_demo(
+        &self,
+    ) -> Result<(ApiBase, PusherEndpoint, String, String), DeskError> {
+        let mut slot = self.inner.demo.lock().await;
+        if slot.is_none() {
+            let launcher = self.inner.options.demo.as_ref().ok_or_else(|| {
+                DeskError::Demo("this build of the desk has no demo hotel".into())
+            })?;
+            let server = launcher
+                .start(&self.inner.options.data_dir.demo_hotel())
+                .await
+                .map_err(DeskError::Demo)?;
+            tracing::info!(url = %server.api_base, "demo hotel started");
+            *slot = Some(RunningDemo {
+                api_base: ApiBase::parse(&server.api_base)?,
+                pusher: server.pusher,
+                username: server.username,
+                password: server.password,
+                stop: server.stop,
+            });
+        }
+        let demo = slot
+            .as_ref()
+            .ok_or_else(|| DeskError::Interrupted("starting the demo hotel".into()))?;
+        Ok((
+            demo.api_base.clone(),
+            demo.pusher.clone(),
+            demo.username.clone(),
+            demo.password.clone(),
+        ))
+    }
+
+    pub(super) async fn stop_demo(&self) {
+        if let Some(demo) = self.inner.demo.lock().await.take() {
+            (demo.stop)().await;
+        }
     }
 }

@@ -6,6 +6,7 @@ mod handles;
 mod images;
 mod preferences;
 mod rows;
+mod running;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -26,11 +27,8 @@ pub use crate::features::room_types::desk::RoomTypePatch;
 pub use crate::features::team::desk::CLOCK_REFUSED;
 
 use crate::api::{ApiClient, ApiError, DEFAULT_REQUEST_TIMEOUT};
-use crate::context::{lock, session_info, Context, Phase, Running};
-use crate::engine::link::Socket;
+use crate::context::{lock, Context, Phase, Running};
 use crate::engine::store::{SessionRow, Store};
-use crate::engine::supervise::supervised;
-use crate::engine::{live, SyncEngine};
 use crate::media::{MediaCache, ShownImage, ShownImages};
 use crate::session::config::{ApiBase, DataDir, PusherEndpoint};
 use crate::session::secrets::{StaffToken, TokenVault};
@@ -116,41 +114,12 @@ pub(crate) struct Inner {
     pub(crate) options: DeskOptions,
     /// Serialises sign-in, resume, sign-out, expiry and shutdown, so two never interleave.
     transitions: tokio::sync::Mutex<()>,
-    demo: tokio::sync::Mutex<Option<RunningDemo>>,
+    demo: tokio::sync::Mutex<Option<demo::RunningDemo>>,
     /// The background work of the signed-in session: there exactly while the phase is
     /// `SignedIn` (set before it, taken after it ends, under `transitions`).
-    tasks: Mutex<Option<Tasks>>,
+    tasks: Mutex<Option<running::Tasks>>,
     /// Wrong PINs typed on the reception display lately.
     pin_guard: Mutex<crate::features::display::desk::PinGuard>,
-}
-
-/// The demo hotel while it runs.
-struct RunningDemo {
-    api_base: ApiBase,
-    pusher: PusherEndpoint,
-    username: String,
-    password: String,
-    stop: Box<dyn FnOnce() -> demo::DemoFuture<'static, ()> + Send>,
-}
-
-pub(crate) struct Tasks {
-    engine: SyncEngine,
-    socket: Option<live::Live>,
-    notifier: Option<crate::notify::Notifier>,
-    /// Waits for the server to refuse the token, then signs the desk out.
-    expiry: tokio::task::JoinHandle<()>,
-    /// Keeps every image the stored rows name on disk, so they show offline.
-    prefetch: tokio::task::JoinHandle<()>,
-    /// Follows my own clock state: clocked elsewhere (the face terminal), and after a reconnect.
-    my_clock: tokio::task::JoinHandle<()>,
-    /// The guest chat: what its tasks and the Messages handle share.
-    pub(crate) chat: Arc<crate::features::chat::worker::ChatShared>,
-    /// Sends the chat's outbox and catches threads up.
-    chat_sender: tokio::task::JoinHandle<()>,
-    /// Holds the chat channels and applies their events.
-    chat_live: tokio::task::JoinHandle<()>,
-    /// Tells the UI of the chat's changes, a few times a second at most.
-    chat_announce: tokio::task::JoinHandle<()>,
 }
 
 impl Desk {
@@ -422,194 +391,6 @@ impl Desk {
         Ok(self.start(row, client))
     }
 
-    /// Starts the background work of a signed-in desk (first sign-in and every reopen alike):
-    /// the sync engine sends what is queued at once and reconciles once the live channel is
-    /// subscribed. Called with the transition lock held.
-    fn start(&self, row: SessionRow, client: ApiClient) -> SessionInfo {
-        let media_hosts = &self.inner.options.media_hosts;
-        self.inner
-            .cx
-            .shown
-            .allow(Some(crate::media::hosts::ImageHosts::new(
-                client.base(),
-                media_hosts,
-            )));
-        let client = client.with_media_hosts(media_hosts);
-        let (endpoint, socket) = match row.pusher.as_deref().map(serde_json::from_str) {
-            None => (None, Socket::NotConfigured),
-            Some(Ok(endpoint)) => (Some(endpoint), Socket::Connecting),
-            Some(Err(err)) => {
-                tracing::error!(error = %err, "the saved live-update settings cannot be read");
-                let reason = "The saved live-update settings of this sign-in cannot be read; \
-                              sign out and in again to set them."
-                    .to_owned();
-                (None, Socket::Off { reason })
-            }
-        };
-        let engine = SyncEngine::start(
-            client.clone(),
-            self.inner.cx.store.clone(),
-            self.inner.cx.media.clone(),
-            row.hotel_slug.clone(),
-            self.inner.cx.events.clone(),
-            crate::engine::Schedule {
-                resources: crate::features::ALL,
-                absent: crate::features::absent_on(row.generation),
-                socket,
-                poll: self.inner.options.poll_interval,
-                quiet: self.inner.options.quiet_interval,
-                recheck: self.inner.options.unavailable_recheck,
-            },
-        );
-        let shared = engine.shared.clone();
-        let socket = endpoint.and_then(|endpoint: PusherEndpoint| {
-            match live::Live::start(&endpoint, shared.clone()) {
-                Ok(socket) => Some(socket),
-                Err(err) => {
-                    tracing::error!(error = %err, "live updates cannot start");
-                    shared.socket_changed(Socket::Off {
-                        reason: format!(
-                            "Live updates cannot start ({err}), so colleagues' changes are \
-                             fetched every minute."
-                        ),
-                    });
-                    None
-                }
-            }
-        });
-        let notifier = self.inner.options.toasts.then(|| {
-            crate::notify::Notifier::start(
-                self.inner.cx.events.subscribe(),
-                self.muted_toasts(),
-                crate::features::ALL,
-                row.staff_id,
-                self.inner.cx.events.clone(),
-                self.inner.cx.toasts_paused.clone(),
-            )
-        });
-        let expiry = {
-            let desk = self.clone();
-            let shared = shared.clone();
-            let account = row.account.clone();
-            tokio::spawn(async move {
-                let message = shared.expired().await;
-                // Signing out stops (aborts) this task, so it happens in a task of its own.
-                tokio::spawn(async move { desk.expire(&account, &message).await });
-            })
-        };
-        let events = &self.inner.cx.events;
-        let prefetch = {
-            let (store, shown, events) = (
-                self.inner.cx.store.clone(),
-                self.inner.cx.shown.clone(),
-                events.clone(),
-            );
-            supervised(
-                "keeping photos for offline use",
-                events.clone(),
-                move || images::keep_shown_images(store.clone(), shown.clone(), events.subscribe()),
-            )
-        };
-        let my_clock = {
-            let (cx, staff_id) = (self.inner.cx.clone(), row.staff_id);
-            supervised("following my clock", events.clone(), move || {
-                crate::features::team::desk::follow_my_clock(
-                    cx.clone(),
-                    cx.events.subscribe(),
-                    staff_id,
-                )
-            })
-        };
-        let info = session_info(&row, None);
-        let chat = Arc::new(crate::features::chat::worker::ChatShared::new(
-            shared.clone(),
-            row.staff_id,
-            info.display_name.clone(),
-            self.inner
-                .options
-                .data_dir
-                .media()
-                .join(crate::features::chat::worker::FILES_FOLDER),
-        ));
-        let chat_sender = {
-            let chat = chat.clone();
-            supervised("sending replies to guests", events.clone(), move || {
-                crate::features::chat::worker::run(chat.clone())
-            })
-        };
-        let chat_live = {
-            let chat = chat.clone();
-            supervised("following guest conversations", events.clone(), move || {
-                crate::features::chat::worker::follow(chat.clone())
-            })
-        };
-        let chat_announce = {
-            let chat = chat.clone();
-            supervised(
-                "telling the screen of guest messages",
-                events.clone(),
-                move || crate::features::chat::worker::announce(chat.clone()),
-            )
-        };
-        let running = Running {
-            account: row.account.clone(),
-            identity: Mutex::new(row),
-            client,
-            sync: shared.clone(),
-            clock_refused: Mutex::new(None),
-        };
-        *lock(&self.inner.tasks) = Some(Tasks {
-            engine,
-            socket,
-            notifier,
-            expiry,
-            prefetch,
-            my_clock,
-            chat,
-            chat_sender,
-            chat_live,
-            chat_announce,
-        });
-        self.set_phase(Phase::SignedIn(Arc::new(running)));
-        self.emit(DeskEvent::SessionChanged {
-            session: Some(Box::new(info.clone())),
-        });
-        shared.announce_link();
-        self.emit(DeskEvent::Outbox {
-            summary: shared.outbox_summary(),
-        });
-        info
-    }
-
-    /// Stops the engine, the socket and the toasts, if running. Called with the transition
-    /// lock held; the phase is `Stopping` meanwhile and `SignedOut` after.
-    async fn stop_running(&self) -> Option<Arc<Running>> {
-        let running = match self.set_phase(Phase::Stopping) {
-            Phase::SignedIn(running) => Some(running),
-            _ => None,
-        };
-        let tasks = lock(&self.inner.tasks).take();
-        if let Some(tasks) = tasks {
-            tasks.expiry.abort();
-            tasks.prefetch.abort();
-            tasks.my_clock.abort();
-            tasks.chat_sender.abort();
-            tasks.chat_live.abort();
-            tasks.chat_announce.abort();
-            if let Some(notifier) = tasks.notifier {
-                notifier.stop();
-            }
-            tasks.engine.shared.set_socket_client(None);
-            if let Some(socket) = tasks.socket {
-                socket.stop().await;
-            }
-            tasks.engine.stop().await;
-        }
-        self.inner.cx.shown.allow(None);
-        self.set_phase(Phase::SignedOut);
-        running
-    }
-
     /// The server refused `account`'s token: stop, forget the token, keep the account's data
     /// and waiting edits, and ask for the password.
     async fn expire(&self, account: &str, server_message: &str) {
@@ -737,42 +518,6 @@ impl Desk {
     }
 
     /// Starts the demo hotel (once) and says where it answers and whom to sign in as.
-    async fn start_demo(&self) -> Result<(ApiBase, PusherEndpoint, String, String), DeskError> {
-        let mut slot = self.inner.demo.lock().await;
-        if slot.is_none() {
-            let launcher = self.inner.options.demo.as_ref().ok_or_else(|| {
-                DeskError::Demo("this build of the desk has no demo hotel".into())
-            })?;
-            let server = launcher
-                .start(&self.inner.options.data_dir.demo_hotel())
-                .await
-                .map_err(DeskError::Demo)?;
-            tracing::info!(url = %server.api_base, "demo hotel started");
-            *slot = Some(RunningDemo {
-                api_base: ApiBase::parse(&server.api_base)?,
-                pusher: server.pusher,
-                username: server.username,
-                password: server.password,
-                stop: server.stop,
-            });
-        }
-        let demo = slot
-            .as_ref()
-            .ok_or_else(|| DeskError::Interrupted("starting the demo hotel".into()))?;
-        Ok((
-            demo.api_base.clone(),
-            demo.pusher.clone(),
-            demo.username.clone(),
-            demo.password.clone(),
-        ))
-    }
-
-    async fn stop_demo(&self) {
-        if let Some(demo) = self.inner.demo.lock().await.take() {
-            (demo.stop)().await;
-        }
-    }
-
     /// An image to show (a photo URL of a stored row): from this desk's disk when it was shown
     /// before, so it shows with no network; else fetched once and kept.
     pub async fn image(&self, url: &str) -> Result<ShownImage, DeskError> {

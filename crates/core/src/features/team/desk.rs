@@ -184,6 +184,14 @@ impl Team<'_> {
     }
 }
 
+/// Starts following my own clock state ([`follow_my_clock`]) for a signed-in desk.
+pub(crate) fn start(cx: Arc<Context>, me: i64) -> tokio::task::JoinHandle<()> {
+    let events = cx.events.clone();
+    crate::engine::supervise::supervised("following my clock", events, move || {
+        follow_my_clock(cx.clone(), cx.events.subscribe(), me)
+    })
+}
+
 /// Follows my own clock state for as long as the desk is signed in: a clock event about me
 /// (clocked at the face terminal or on another desk), and the server's word after every
 /// reconnect, when events may have been missed.

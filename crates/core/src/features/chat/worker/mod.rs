@@ -82,6 +82,40 @@ struct NewGuestMessages {
     earlier: u32,
 }
 
+/// Starts the guest chat's background work for a signed-in desk: its sender, its channels and
+/// what tells the screen. Answers what the Messages handle shares with them, and the tasks
+/// (the desk aborts them when it stops).
+pub(crate) fn start(
+    chat: ChatShared,
+    events: &tokio::sync::broadcast::Sender<DeskEvent>,
+) -> (Arc<ChatShared>, Vec<tokio::task::JoinHandle<()>>) {
+    use crate::engine::supervise::supervised;
+    let chat = Arc::new(chat);
+    let tasks = vec![
+        {
+            let chat = chat.clone();
+            supervised("sending replies to guests", events.clone(), move || {
+                run(chat.clone())
+            })
+        },
+        {
+            let chat = chat.clone();
+            supervised("following guest conversations", events.clone(), move || {
+                follow(chat.clone())
+            })
+        },
+        {
+            let chat = chat.clone();
+            supervised(
+                "telling the screen of guest messages",
+                events.clone(),
+                move || announce(chat.clone()),
+            )
+        },
+    ];
+    (chat, tasks)
+}
+
 /// What the chat's tasks and the Messages handle share.
 pub(crate) struct ChatShared {
     pub sync: Arc<SyncShared>,
