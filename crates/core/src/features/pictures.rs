@@ -36,6 +36,33 @@ impl Pictures<'_> {
     /// Everything the Pictures screen shows, as stored on this desk with its waiting changes.
     pub fn overview(&self) -> Result<PicturesOverview, DeskError> {
         self.cx.running()?;
+        let refused = |capability: Option<&str>, what: &str| match self.cx.may(capability, what) {
+            Err(DeskError::NotAllowed(words)) => Some(words),
+            _ => None,
+        };
+        Ok(PicturesOverview {
+            hotel_images: self.hotel_images()?,
+            galleries: self.galleries()?,
+            room_types: self.room_types()?,
+            room_types_refused: refused(
+                ROOM_TYPES_SPEC.capabilities.change,
+                room_types::spec::CHANGE,
+            ),
+            room_type_photos_refused: refused(
+                ROOM_TYPES_SPEC.capabilities.photo,
+                room_types::spec::PHOTO,
+            ),
+            changes_refused: self.cx.refused_changes(&[
+                &galleries::spec::SPEC,
+                &galleries::spec::IMAGES_SPEC,
+                &ROOM_TYPES_SPEC,
+                &crate::features::hotel_images::spec::SETTINGS_SPEC,
+            ]),
+        })
+    }
+
+    /// The hotel's image slots, each marked while a new picture for it waits to be sent.
+    fn hotel_images(&self) -> Result<Vec<HotelImageView>, DeskError> {
         let store = &self.cx.store;
         let settings = store
             .record(SETTINGS.name, SINGLETON_ID)?
@@ -53,7 +80,7 @@ impl Pictures<'_> {
                     .map(str::to_owned)
             })
             .collect();
-        let hotel_images = HotelImageSlot::ALL
+        Ok(HotelImageSlot::ALL
             .into_iter()
             .map(|slot| HotelImageView {
                 slot,
@@ -71,12 +98,14 @@ impl Pictures<'_> {
                 pending: waiting.iter().any(|f| f == slot.image().file_field),
                 aspect: slot.aspect(),
             })
-            .collect();
-        // Galleries as shown: the server's, with this desk's own new, changed and deleted ones.
+            .collect())
+    }
+
+    /// Galleries as shown: the server's, with this desk's own new, changed and deleted ones,
+    /// their photos as edited here, and the photos added here and not yet on the server.
+    fn galleries(&self) -> Result<Vec<GalleryView>, DeskError> {
         let mut gallery_views = self.cx.view_rows(&GALLERIES_SPEC)?;
         gallery_views.sort_by_cached_key(|v| hotel_order(&v.row, "display_order"));
-        let mut type_views = self.cx.view_rows(&ROOM_TYPES_SPEC)?;
-        type_views.sort_by_cached_key(|v| hotel_order(&v.row, "sort_order"));
         let mut galleries: Vec<_> = gallery_views
             .iter()
             .map(|v| {
@@ -86,9 +115,21 @@ impl Pictures<'_> {
                 gallery
             })
             .collect();
-        // Captions and alt text as edited here (and not yet read back through the galleries).
-        // An image the images list has not brought yet (a first read still going, a failed one)
-        // is folded over its gallery's copy, so an edit of it shows at once all the same.
+        self.show_image_edits(&gallery_views, &mut galleries)?;
+        self.show_waiting_uploads(&mut galleries)?;
+        Ok(galleries)
+    }
+
+    /// Captions and alt text as edited here (and not yet read back through the galleries), and
+    /// photos deleted here gone at once. An image the images list has not brought yet (a first
+    /// read still going, a failed one) is folded over its gallery's copy, so an edit of it shows
+    /// at once all the same.
+    fn show_image_edits(
+        &self,
+        gallery_views: &[crate::engine::view::ViewRow],
+        galleries: &mut [GalleryView],
+    ) -> Result<(), DeskError> {
+        let store = &self.cx.store;
         let listed_images = store.records(IMAGES_SPEC.name())?;
         let listed: std::collections::HashSet<i64> = listed_images
             .iter()
@@ -126,14 +167,18 @@ impl Pictures<'_> {
             .map(|e| e.target)
             .collect();
         let sync = self.cx.sync()?;
-        for gallery in &mut galleries {
+        for gallery in galleries {
             gallery.images.retain(|image| {
                 let just_deleted = sync.deleted_here(IMAGES_SPEC.name(), image.id);
                 !deleted.contains(&image.id) && !just_deleted
             });
         }
-        // Images added here and not yet on the server, under their galleries.
-        for entry in store.outbox_entries(GALLERIES_SPEC.name())? {
+        Ok(())
+    }
+
+    /// Images added here and not yet on the server, under their galleries.
+    fn show_waiting_uploads(&self, galleries: &mut [GalleryView]) -> Result<(), DeskError> {
+        for entry in self.cx.store.outbox_entries(GALLERIES_SPEC.name())? {
             if entry.op != Op::AddChild {
                 continue;
             }
@@ -160,7 +205,14 @@ impl Pictures<'_> {
                 message: entry.problem.clone(),
             });
         }
-        let room_types = type_views
+        Ok(())
+    }
+
+    /// Room types as shown: the server's, with this desk's changes and waiting photos.
+    fn room_types(&self) -> Result<Vec<RoomTypeView>, DeskError> {
+        let mut type_views = self.cx.view_rows(&ROOM_TYPES_SPEC)?;
+        type_views.sort_by_cached_key(|v| hotel_order(&v.row, "sort_order"));
+        Ok(type_views
             .iter()
             .map(|v| {
                 let mut room_type = room_types::room_type(&v.row);
@@ -169,30 +221,7 @@ impl Pictures<'_> {
                 room_type.photo_pending = v.pending_media.is_some();
                 room_type
             })
-            .collect();
-        let refused = |capability: Option<&str>, what: &str| match self.cx.may(capability, what) {
-            Err(DeskError::NotAllowed(words)) => Some(words),
-            _ => None,
-        };
-        Ok(PicturesOverview {
-            hotel_images,
-            galleries,
-            room_types,
-            room_types_refused: refused(
-                ROOM_TYPES_SPEC.capabilities.change,
-                room_types::spec::CHANGE,
-            ),
-            room_type_photos_refused: refused(
-                ROOM_TYPES_SPEC.capabilities.photo,
-                room_types::spec::PHOTO,
-            ),
-            changes_refused: self.cx.refused_changes(&[
-                &galleries::spec::SPEC,
-                &galleries::spec::IMAGES_SPEC,
-                &ROOM_TYPES_SPEC,
-                &crate::features::hotel_images::spec::SETTINGS_SPEC,
-            ]),
-        })
+            .collect())
     }
 }
 
