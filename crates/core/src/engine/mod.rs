@@ -35,6 +35,7 @@
 //! a create of the whole remembered row whose target is the deleted id; the id map then marks the
 //! new row as restored.
 
+mod areas;
 pub mod heard;
 pub(crate) mod link;
 pub mod live;
@@ -45,6 +46,7 @@ pub mod push;
 mod replaced;
 pub(crate) mod runner;
 pub mod spec;
+mod status;
 pub mod store;
 pub mod supervise;
 pub mod view;
@@ -59,9 +61,10 @@ use tokio::task::JoinHandle;
 
 use crate::api::{ApiClient, ApiError, Progress};
 use crate::engine::store::{EntryState, Store};
-use crate::events::{ConnectionStatus, DeskEvent, OutboxSummary};
+use crate::events::{DeskEvent, OutboxSummary};
 use crate::media::MediaCache;
-use link::{plain_reason, Link, Socket};
+use areas::Unavailable;
+use link::{Link, Socket};
 use plan::{Plan, Watch};
 pub(crate) use pull::SyncError;
 use push::Replayed;
@@ -130,16 +133,6 @@ pub(crate) struct SyncShared {
     refused_kinds: Mutex<HashMap<(&'static str, crate::engine::store::Op), String>>,
 }
 
-/// An area the server answered with "not here" or "not for you", or one this generation of
-/// server does not have at all.
-struct Unavailable {
-    kind: crate::events::ResourceKind,
-    /// In plain words, with the server's own.
-    message: String,
-    /// When it is asked again; `None`: never (the server's generation has no such area).
-    check_at: Option<Instant>,
-}
-
 /// Rows (resource and id) this desk touched in the last [`OWN_CHANGE_MEMORY`].
 #[derive(Default)]
 struct Recent(Mutex<HashMap<(&'static str, i64), Instant>>);
@@ -202,31 +195,6 @@ impl SyncShared {
             plan.failures = 0;
             plan.retry_at = None;
         }
-    }
-
-    /// The server refused `op` on `spec` to this account: said once, in the desk's words, and
-    /// every waiting change of that kind is set aside with them rather than each refused.
-    fn learn_refusal(
-        &self,
-        spec: &'static spec::ResourceSpec,
-        op: crate::engine::store::Op,
-        server: &str,
-    ) {
-        let words = worker::refused_words(spec.kind, op, server);
-        tracing::warn!(resource = spec.name(), ?op, %server, "the server refuses this kind of change to this account");
-        lock(&self.refused_kinds).insert((spec.name(), op), words);
-    }
-
-    /// Why this server will not take `op` on `resource` from this account, if it refused one.
-    pub(crate) fn learned_refusal(
-        &self,
-        resource: &str,
-        op: crate::engine::store::Op,
-    ) -> Option<String> {
-        lock(&self.refused_kinds)
-            .iter()
-            .find(|((name, kind), _)| *name == resource && *kind == op)
-            .map(|(_, words)| words.clone())
     }
 
     /// The person opened the screen of `view`: what it shows that no event announces, unless
@@ -300,83 +268,6 @@ impl SyncShared {
             .map(|spec| spec.name());
         plan.stale.extend(quiet.chain(due_areas));
         plan.reconcile_at = Some(now);
-    }
-
-    /// Whether `name` may be read now: it is not an area the server refused, or its check is
-    /// due.
-    fn may_read(&self, name: &str) -> bool {
-        lock(&self.unavailable)
-            .get(name)
-            .is_none_or(|area| area.check_at.is_some_and(|at| at <= Instant::now()))
-    }
-
-    /// Whether the server refused the area `name` (its queued changes wait meanwhile: sent, they
-    /// would only be refused, or taken for rows deleted elsewhere).
-    pub(crate) fn is_unavailable(&self, name: &str) -> bool {
-        lock(&self.unavailable).contains_key(name)
-    }
-
-    /// The server answered the read of `spec` with "not here" or "not for you": the area says
-    /// so, and is asked again after [`UNAVAILABLE_RECHECK`]. The link is fine: the server
-    /// answered.
-    fn area_unavailable(&self, spec: &spec::ResourceSpec, message: String) {
-        let check_at = Instant::now() + self.recheck;
-        let minutes = self.recheck.as_secs().div_ceil(60);
-        let message = format!(
-            "{message} The desk asks the server again every {minutes} minute{} and at each \
-             sign-in; everything else keeps working.",
-            if minutes == 1 { "" } else { "s" }
-        );
-        let told = {
-            let mut areas = lock(&self.unavailable);
-            let changed = areas
-                .get(spec.name())
-                .is_none_or(|area| area.message != message);
-            areas.insert(
-                spec.name(),
-                Unavailable {
-                    kind: spec.kind,
-                    message: message.clone(),
-                    check_at: Some(check_at),
-                },
-            );
-            changed
-        };
-        if told {
-            tracing::warn!(resource = spec.name(), %message, "this server or account does not offer this area; asking again in 15 minutes");
-            self.emit(DeskEvent::AreaAvailability {
-                resource: spec.kind,
-                unavailable: Some(message),
-            });
-        }
-        let mut plan = self.plan();
-        plan.quiet_at = Some(plan.quiet_at.map_or(check_at, |at| at.min(check_at)));
-    }
-
-    /// `spec` was read: if it was unavailable, it is back.
-    fn area_available(&self, spec: &spec::ResourceSpec) {
-        if lock(&self.unavailable).remove(spec.name()).is_some() {
-            tracing::info!(resource = spec.name(), "the server offers this area again");
-            self.emit(DeskEvent::AreaAvailability {
-                resource: spec.kind,
-                unavailable: None,
-            });
-            // Its changes waited meanwhile.
-            self.kick();
-        }
-    }
-
-    /// The areas this server or account does not offer, in words (for a screen's first paint).
-    pub(crate) fn unavailable_areas(&self) -> Vec<crate::events::AreaStatus> {
-        let mut areas: Vec<_> = lock(&self.unavailable)
-            .values()
-            .map(|area| crate::events::AreaStatus {
-                resource: area.kind,
-                message: area.message.clone(),
-            })
-            .collect();
-        areas.sort_by_key(|area| area.resource);
-        areas
     }
 
     /// Wakes the worker within `delay` to send and confirm what waits, reading nothing unless
@@ -513,188 +404,6 @@ impl SyncShared {
             pending: count(&[EntryState::Pending, EntryState::Sending]) + chat_waiting,
             conflicts: count(&[EntryState::Conflict]),
             rejected: count(&[EntryState::Rejected]) + chat_refused,
-        }
-    }
-
-    /// The link as the status bar shows it.
-    pub(crate) fn connection_status(&self) -> ConnectionStatus {
-        lock(&self.link).status()
-    }
-
-    /// Changes the link and tells the UI when what it shows changed. The event is sent while
-    /// the link is locked, so the UI receives the changes in the order they happened.
-    fn update_link<R>(&self, change: impl FnOnce(&mut Link) -> R) -> R {
-        let mut link = lock(&self.link);
-        let before = link.status();
-        let result = change(&mut link);
-        let after = link.status();
-        if before != after {
-            self.emit(DeskEvent::Connection { status: after });
-        }
-        result
-    }
-
-    /// Tells the UI the link's state as it is now (a desk that just started).
-    pub(crate) fn announce_link(&self) {
-        let link = lock(&self.link);
-        self.emit(DeskEvent::Connection {
-            status: link.status(),
-        });
-    }
-
-    /// The live socket's news.
-    pub(crate) fn socket_changed(&self, socket: Socket) {
-        let live = socket == Socket::Subscribed;
-        let lost = matches!(socket, Socket::Down { .. }) && lock(&self.link).is_live();
-        if lost {
-            // The live socket dropped: the network may be gone though no request has failed
-            // yet. The worker checks every NETWORK_PROBE whether the server answers, so the
-            // desk is back within moments of the network, not at the socket's next backoff.
-            self.plan().watch = Watch::SocketLost;
-        }
-        if live {
-            let mut plan = self.plan();
-            if plan.watch == Watch::SocketLost {
-                plan.watch = Watch::Unreachable;
-            }
-        }
-        self.heard.subscribed(live);
-        self.update_link(|link| link.socket(socket));
-        if !live {
-            // Nothing arrives live now: look at the server now and then meanwhile.
-            self.reconcile_within(self.poll);
-        }
-    }
-
-    /// The hotel channel's subscription went back to pending.
-    pub(crate) fn subscription_lost(&self) {
-        if lock(&self.link).is_live() {
-            // As in `socket_changed`: check whether the server still answers.
-            self.plan().watch = Watch::SocketLost;
-        }
-        self.heard.subscribed(false);
-        self.update_link(Link::subscription_lost);
-        self.reconcile_within(self.poll);
-    }
-
-    /// The live socket, while there is one.
-    pub(crate) fn socket_client(&self) -> Option<pusher_channels::Client> {
-        lock(&self.socket).clone()
-    }
-
-    pub(crate) fn set_socket_client(&self, client: Option<pusher_channels::Client>) {
-        *lock(&self.socket) = client;
-    }
-
-    /// A request failed for a reason that may pass: the status bar says so. When nothing
-    /// answered (the network), the worker checks between retries whether it answers again.
-    pub(crate) fn went_offline(&self, err: &ApiError) {
-        let unreachable = matches!(err, ApiError::Network { .. } | ApiError::Timeout { .. });
-        if unreachable {
-            let mut plan = self.plan();
-            if plan.watch == Watch::Answering {
-                plan.watch = Watch::Unreachable;
-            }
-        }
-        self.went_offline_waiting(plain_reason(err), err.retry_after());
-    }
-
-    /// While the server's asked wait (`Retry-After`) lasts, what is left of the desk's wait
-    /// (the server's time, or the backoff of its repeated asks): every queue sends again when
-    /// it ends, not a backoff of its own later.
-    pub(crate) fn asked_wait_left(&self) -> Option<Duration> {
-        let plan = self.plan();
-        let now = Instant::now();
-        plan.asked_until.filter(|until| *until > now)?;
-        plan.retry_at.map(|at| at.saturating_duration_since(now))
-    }
-
-    /// The server answered, but not as the desk hoped (a refusal that is not an entry's own):
-    /// the worker waits its backed-off delay before it tries again; the status bar, which
-    /// speaks of reachability only, stays as it is.
-    fn went_astray(&self, err: &ApiError) {
-        tracing::warn!(error = %err, "the server refused a request the desk needs; trying again later");
-        self.plan().round_failed();
-    }
-
-    /// As [`SyncShared::went_offline`], for a failure of this desk's or an unreadable answer.
-    fn went_offline_because(&self, reason: (crate::events::OfflineCause, String)) {
-        self.went_offline_waiting(reason, None);
-    }
-
-    /// The round failed: the backoff grows, or, when the server asked for a wait
-    /// (`Retry-After`), nothing is read or sent before the longer of the two has passed.
-    fn went_offline_waiting(
-        &self,
-        reason: (crate::events::OfflineCause, String),
-        asked: Option<Duration>,
-    ) {
-        let wait = {
-            let mut plan = self.plan();
-            match asked {
-                Some(asked) => {
-                    tracing::info!(?asked, "the server asked the desk to wait");
-                    plan.asked_to_wait(asked)
-                }
-                None => runner::retry_delay(plan.round_failed()),
-            }
-        };
-        self.update_link(|link| link.http_failed(reason, Some(wait)));
-    }
-
-    /// A request reached the server (and the socket is retried at once if it is down). After
-    /// the live socket dropped, only a probe ends the watch for the network's return (see
-    /// [`Watch::SocketLost`]).
-    pub(crate) fn came_online(&self) {
-        let waiting = {
-            let mut plan = self.plan();
-            // A round in which something failed keeps its backoff, whatever else answered in it
-            // (else one area's 500 beside another's answers would be retried at once, forever);
-            // but when what failed was reaching the server at all, an answer from it (a guest
-            // reply sent, say) means it is back: the queue goes now, not at its backoff (a
-            // queued edit waited ~21 s under "Connected · 1 waiting", issue 36.10).
-            let unreachable = plan.watch != Watch::Answering;
-            let waiting = plan.retry_at.is_some_and(|at| at > Instant::now());
-            let reset = plan.failed_round != Some(plan.round) || unreachable;
-            if reset {
-                plan.failures = 0;
-                plan.retry_at = None;
-            }
-            if plan.watch == Watch::Unreachable {
-                plan.watch = Watch::Answering;
-            }
-            // (An unreachable server's answer always resets, so it is the one to send now.)
-            unreachable && waiting
-        };
-        if waiting {
-            self.kick();
-        }
-        if self.update_link(Link::http_ok) {
-            if let Some(socket) = lock(&self.socket).as_ref() {
-                tracing::info!("the server answers again; retrying live updates now");
-                if let Err(err) = socket.reconnect_now() {
-                    tracing::warn!(error = %err, "cannot retry live updates");
-                }
-            }
-        }
-    }
-
-    /// The server refused the token: the desk signs out (keeping this account's edits).
-    pub(crate) fn report_unauthorized(&self, message: String) {
-        self.expired.send_replace(Some(message));
-    }
-
-    /// Resolves when the server has refused the token, with its words.
-    pub(crate) async fn expired(&self) -> String {
-        let mut watch = self.expired.subscribe();
-        let message = match watch.wait_for(Option::is_some).await {
-            Ok(message) => message.clone(),
-            Err(_) => None,
-        };
-        match message {
-            Some(message) => message,
-            // The engine is gone: nothing will expire, so wait forever (the task is aborted).
-            None => std::future::pending().await,
         }
     }
 }

@@ -1,0 +1,195 @@
+//! What the engine says of its link to the hotel's server: the status bar's state (online,
+//! offline and why, live updates on or off, a wait the server asked for), and the token's
+//! refusal, which signs the desk out.
+
+use std::time::{Duration, Instant};
+
+use super::link::{plain_reason, Link, Socket};
+use super::plan::Watch;
+use super::{lock, runner, SyncShared};
+use crate::api::ApiError;
+use crate::events::{ConnectionStatus, DeskEvent};
+
+impl SyncShared {
+    /// The link as the status bar shows it.
+    pub(crate) fn connection_status(&self) -> ConnectionStatus {
+        lock(&self.link).status()
+    }
+
+    /// Changes the link and tells the UI when what it shows changed. The event is sent while
+    /// the link is locked, so the UI receives the changes in the order they happened.
+    pub(super) fn update_link<R>(&self, change: impl FnOnce(&mut Link) -> R) -> R {
+        let mut link = lock(&self.link);
+        let before = link.status();
+        let result = change(&mut link);
+        let after = link.status();
+        if before != after {
+            self.emit(DeskEvent::Connection { status: after });
+        }
+        result
+    }
+
+    /// Tells the UI the link's state as it is now (a desk that just started).
+    pub(crate) fn announce_link(&self) {
+        let link = lock(&self.link);
+        self.emit(DeskEvent::Connection {
+            status: link.status(),
+        });
+    }
+
+    /// The live socket's news.
+    pub(crate) fn socket_changed(&self, socket: Socket) {
+        let live = socket == Socket::Subscribed;
+        let lost = matches!(socket, Socket::Down { .. }) && lock(&self.link).is_live();
+        if lost {
+            // The live socket dropped: the network may be gone though no request has failed
+            // yet. The worker checks every NETWORK_PROBE whether the server answers, so the
+            // desk is back within moments of the network, not at the socket's next backoff.
+            self.plan().watch = Watch::SocketLost;
+        }
+        if live {
+            let mut plan = self.plan();
+            if plan.watch == Watch::SocketLost {
+                plan.watch = Watch::Unreachable;
+            }
+        }
+        self.heard.subscribed(live);
+        self.update_link(|link| link.socket(socket));
+        if !live {
+            // Nothing arrives live now: look at the server now and then meanwhile.
+            self.reconcile_within(self.poll);
+        }
+    }
+
+    /// The hotel channel's subscription went back to pending.
+    pub(crate) fn subscription_lost(&self) {
+        if lock(&self.link).is_live() {
+            // As in `socket_changed`: check whether the server still answers.
+            self.plan().watch = Watch::SocketLost;
+        }
+        self.heard.subscribed(false);
+        self.update_link(Link::subscription_lost);
+        self.reconcile_within(self.poll);
+    }
+
+    /// The live socket, while there is one.
+    pub(crate) fn socket_client(&self) -> Option<pusher_channels::Client> {
+        lock(&self.socket).clone()
+    }
+
+    pub(crate) fn set_socket_client(&self, client: Option<pusher_channels::Client>) {
+        *lock(&self.socket) = client;
+    }
+
+    /// A request failed for a reason that may pass: the status bar says so. When nothing
+    /// answered (the network), the worker checks between retries whether it answers again.
+    pub(crate) fn went_offline(&self, err: &ApiError) {
+        let unreachable = matches!(err, ApiError::Network { .. } | ApiError::Timeout { .. });
+        if unreachable {
+            let mut plan = self.plan();
+            if plan.watch == Watch::Answering {
+                plan.watch = Watch::Unreachable;
+            }
+        }
+        self.went_offline_waiting(plain_reason(err), err.retry_after());
+    }
+
+    /// While the server's asked wait (`Retry-After`) lasts, what is left of the desk's wait
+    /// (the server's time, or the backoff of its repeated asks): every queue sends again when
+    /// it ends, not a backoff of its own later.
+    pub(crate) fn asked_wait_left(&self) -> Option<Duration> {
+        let plan = self.plan();
+        let now = Instant::now();
+        plan.asked_until.filter(|until| *until > now)?;
+        plan.retry_at.map(|at| at.saturating_duration_since(now))
+    }
+
+    /// The server answered, but not as the desk hoped (a refusal that is not an entry's own):
+    /// the worker waits its backed-off delay before it tries again; the status bar, which
+    /// speaks of reachability only, stays as it is.
+    pub(super) fn went_astray(&self, err: &ApiError) {
+        tracing::warn!(error = %err, "the server refused a request the desk needs; trying again later");
+        self.plan().round_failed();
+    }
+
+    /// As [`SyncShared::went_offline`], for a failure of this desk's or an unreadable answer.
+    pub(super) fn went_offline_because(&self, reason: (crate::events::OfflineCause, String)) {
+        self.went_offline_waiting(reason, None);
+    }
+
+    /// The round failed: the backoff grows, or, when the server asked for a wait
+    /// (`Retry-After`), nothing is read or sent before the longer of the two has passed.
+    pub(super) fn went_offline_waiting(
+        &self,
+        reason: (crate::events::OfflineCause, String),
+        asked: Option<Duration>,
+    ) {
+        let wait = {
+            let mut plan = self.plan();
+            match asked {
+                Some(asked) => {
+                    tracing::info!(?asked, "the server asked the desk to wait");
+                    plan.asked_to_wait(asked)
+                }
+                None => runner::retry_delay(plan.round_failed()),
+            }
+        };
+        self.update_link(|link| link.http_failed(reason, Some(wait)));
+    }
+
+    /// A request reached the server (and the socket is retried at once if it is down). After
+    /// the live socket dropped, only a probe ends the watch for the network's return (see
+    /// [`Watch::SocketLost`]).
+    pub(crate) fn came_online(&self) {
+        let waiting = {
+            let mut plan = self.plan();
+            // A round in which something failed keeps its backoff, whatever else answered in it
+            // (else one area's 500 beside another's answers would be retried at once, forever);
+            // but when what failed was reaching the server at all, an answer from it (a guest
+            // reply sent, say) means it is back: the queue goes now, not at its backoff (a
+            // queued edit waited ~21 s under "Connected · 1 waiting", issue 36.10).
+            let unreachable = plan.watch != Watch::Answering;
+            let waiting = plan.retry_at.is_some_and(|at| at > Instant::now());
+            let reset = plan.failed_round != Some(plan.round) || unreachable;
+            if reset {
+                plan.failures = 0;
+                plan.retry_at = None;
+            }
+            if plan.watch == Watch::Unreachable {
+                plan.watch = Watch::Answering;
+            }
+            // (An unreachable server's answer always resets, so it is the one to send now.)
+            unreachable && waiting
+        };
+        if waiting {
+            self.kick();
+        }
+        if self.update_link(Link::http_ok) {
+            if let Some(socket) = lock(&self.socket).as_ref() {
+                tracing::info!("the server answers again; retrying live updates now");
+                if let Err(err) = socket.reconnect_now() {
+                    tracing::warn!(error = %err, "cannot retry live updates");
+                }
+            }
+        }
+    }
+
+    /// The server refused the token: the desk signs out (keeping this account's edits).
+    pub(crate) fn report_unauthorized(&self, message: String) {
+        self.expired.send_replace(Some(message));
+    }
+
+    /// Resolves when the server has refused the token, with its words.
+    pub(crate) async fn expired(&self) -> String {
+        let mut watch = self.expired.subscribe();
+        let message = match watch.wait_for(Option::is_some).await {
+            Ok(message) => message.clone(),
+            Err(_) => None,
+        };
+        match message {
+            Some(message) => message,
+            // The engine is gone: nothing will expire, so wait forever (the task is aborted).
+            None => std::future::pending().await,
+        }
+    }
+}
