@@ -1,0 +1,273 @@
+//! The conversation list as the Messages screen shows it (titles, unread counts, who handles
+//! each, filters and search), and reading the list and a thread from the store.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::*;
+use crate::engine::store::{Row, Store, StoreError};
+use crate::features::chat::spec::CONVERSATIONS;
+use crate::features::chat::store::ThreadState;
+
+/// "Room 101 · John Doe".
+pub(crate) fn title_of(conversation: &Row) -> String {
+    let room = room_label(conversation.get("room_number")).unwrap_or_else(|| "?".into());
+    // Through the one reader of outside text (a right-to-left override in a guest's name made
+    // "Mary [RLO]gnp.exe" read "Mary exe.png" in the thread's header, issue 36.6).
+    let guest = conversation
+        .get("guest_name")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(crate::rules::text::reveal);
+    match guest {
+        Some(guest) => format!("Room {room} · {guest}"),
+        None => format!("Room {room}"),
+    }
+}
+
+/// A conversation's unread guest messages: those counted in its cached thread, and at least
+/// one when the server says it has some (its thread may not be cached).
+fn unread_of(row: &Row, counted: u32) -> u32 {
+    let flagged = row
+        .get("has_unread")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    if flagged {
+        counted.max(1)
+    } else {
+        counted
+    }
+}
+
+/// Unread guest messages in every conversation (the badge, the tray, the window title); my
+/// own messages never count.
+pub(crate) fn unread_total(rows: &[Row], counted: &HashMap<i64, u32>) -> u32 {
+    rows.iter()
+        .filter_map(|row| {
+            let id = row.get("conversation_id").and_then(Value::as_i64)?;
+            Some(unread_of(row, counted.get(&id).copied().unwrap_or(0)))
+        })
+        .sum()
+}
+
+/// A web address the desk may open or fetch: `http` or `https` with a host, nothing else (no
+/// `javascript:`, no `file:`).
+pub fn safe_link(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url.trim()).ok()?;
+    (matches!(parsed.scheme(), "http" | "https") && parsed.host_str().is_some())
+        .then(|| parsed.to_string())
+}
+
+/// What the desk knows of one conversation besides its row.
+pub(crate) struct Known<'a> {
+    pub threads: &'a HashMap<i64, ThreadState>,
+    pub unread: &'a HashMap<i64, u32>,
+    pub waiting: &'a HashMap<i64, u32>,
+    pub me: i64,
+    pub my_name: &'a str,
+}
+
+/// Whether `state` tells who handles the conversation: someone is named (by the server's
+/// event, a takeover, or a staff reply the desk holds), or the whole thread is here and no
+/// staff member wrote in it. Otherwise the answer is in messages the desk has not read.
+pub(super) fn handler_known(state: &ThreadState) -> bool {
+    state.handled_by.is_some() || state.complete
+}
+
+impl Known<'_> {
+    fn handler(&self, id: i64) -> (Option<String>, bool, bool) {
+        let state = self.threads.get(&id);
+        let name = state.and_then(|s| s.handled_by.clone());
+        let mine = state.is_some_and(|s| {
+            s.handled_by_id.map_or_else(
+                || s.handled_by.as_deref() == Some(self.my_name),
+                |id| id == self.me,
+            )
+        });
+        (name, mine, state.is_some_and(handler_known))
+    }
+}
+
+/// The conversation list: filtered, searched by room or guest (every word must match), newest
+/// message first.
+pub(crate) fn conversation_list(
+    rows: &[Row],
+    known: &Known<'_>,
+    filter: ConversationFilter,
+    query: &str,
+    as_of: Option<String>,
+) -> ConversationList {
+    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+    let mut unread_total = 0;
+    let mut conversations: Vec<ConversationView> = rows
+        .iter()
+        .filter_map(|row| {
+            let id = row.get("conversation_id").and_then(Value::as_i64)?;
+            let unread = unread_of(row, known.unread.get(&id).copied().unwrap_or(0));
+            unread_total += unread;
+            let (handled_by, mine, handler_known) = known.handler(id);
+            Some(ConversationView {
+                conversation_id: id,
+                room_number: room_label(row.get("room_number")).unwrap_or_else(|| "?".into()),
+                guest_name: row
+                    .get("guest_name")
+                    .and_then(Value::as_str)
+                    .map(crate::rules::text::reveal),
+                last_message: row.get("last_message").and_then(Value::as_str).map(preview),
+                last_message_time: row
+                    .get("last_message_time")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                unread,
+                handled_by,
+                handler_known,
+                mine,
+                waiting: known.waiting.get(&id).copied().unwrap_or(0),
+            })
+        })
+        .filter(|c| match filter {
+            ConversationFilter::All => true,
+            ConversationFilter::Mine => c.mine,
+            ConversationFilter::Unassigned => c.handled_by.is_none(),
+            ConversationFilter::Unread => c.unread > 0,
+        })
+        .filter(|c| {
+            let haystack = format!(
+                "room {} {}",
+                c.room_number,
+                c.guest_name.as_deref().unwrap_or("")
+            )
+            .to_lowercase();
+            words.iter().all(|w| haystack.contains(w.as_str()))
+        })
+        .collect();
+    conversations.sort_by(|a, b| {
+        let time = |c: &ConversationView| {
+            c.last_message_time
+                .as_deref()
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        };
+        time(b)
+            .cmp(&time(a))
+            .then(a.conversation_id.cmp(&b.conversation_id))
+    });
+    ConversationList {
+        conversations,
+        unread_total,
+        as_of,
+    }
+}
+
+/// Who is reading: my staff id and name.
+#[derive(Debug, Clone, Copy)]
+pub struct Reader<'a> {
+    /// My staff id on the server.
+    pub me: i64,
+    /// My name, as my replies are signed on this desk.
+    pub my_name: &'a str,
+}
+
+/// The conversation list as stored on this desk (what the Messages screen opens with).
+pub fn read_conversations(
+    store: &Store,
+    reader: Reader<'_>,
+    filter: ConversationFilter,
+    query: &str,
+) -> Result<ConversationList, StoreError> {
+    let rows = store.records(CONVERSATIONS.name)?;
+    let mut threads: HashMap<i64, ThreadState> = store.chat_thread_states()?.into_iter().collect();
+    for (id, sender) in store.chat_last_staff_senders(None)? {
+        let state = threads.entry(id).or_default();
+        if state.handled_by.is_none() {
+            state.handled_by = sender.handled_by;
+            state.handled_by_id = sender.handled_by_id;
+        }
+    }
+    let unread: HashMap<_, _> = store.chat_unread_counts()?.into_iter().collect();
+    let mut waiting: HashMap<i64, u32> = HashMap::new();
+    for entry in store.chat_replies(None)? {
+        if entry.op == ChatOp::Send {
+            *waiting.entry(entry.conversation_id).or_default() += 1;
+        }
+    }
+    let known = Known {
+        threads: &threads,
+        unread: &unread,
+        waiting: &waiting,
+        me: reader.me,
+        my_name: reader.my_name,
+    };
+    Ok(conversation_list(
+        &rows,
+        &known,
+        filter,
+        query,
+        store.reconciled_at(CONVERSATIONS.name)?,
+    ))
+}
+
+/// A thread's newest `limit` messages as stored on this desk, with my waiting changes.
+pub fn read_thread(
+    store: &Store,
+    reader: Reader<'_>,
+    conversation_id: i64,
+    limit: usize,
+) -> Result<ThreadView, StoreError> {
+    let messages = store.chat_thread(conversation_id, None, limit)?;
+    let entries = store.chat_replies(Some(conversation_id))?;
+    let mut state = store.chat_thread_state(conversation_id)?;
+    if state.handled_by.is_none() {
+        if let Some((_, sender)) = store
+            .chat_last_staff_senders(Some(conversation_id))?
+            .into_iter()
+            .next()
+        {
+            state.handled_by = sender.handled_by;
+            state.handled_by_id = sender.handled_by_id;
+        }
+    }
+    let conversation = store.record(CONVERSATIONS.name, conversation_id)?;
+    let has_older = !state.complete || store.chat_count(conversation_id)? > messages.len();
+    Ok(thread_view(&ThreadParts {
+        conversation_id,
+        conversation: conversation.as_ref(),
+        messages: &messages,
+        entries: &entries,
+        state: &state,
+        has_older,
+        me: reader.me,
+        my_name: reader.my_name,
+    }))
+}
+
+/// Messages read again when a thread is paged back (see [`page_back_from`]).
+pub(crate) const PAGE_OVERLAP: usize = 10;
+
+/// The `before_id` that reads the messages older than `ids` (a page, or what the desk has of a
+/// thread). The server pages by time, not by id (API.md §8: "the `limit` newest messages older
+/// than `before_id`"), and messages written at the same moment can have their ids and times in
+/// different orders; paging from the oldest one would skip such a message at a page's edge.
+/// So a few of `ids` are read again (they are the same rows by id, stored once).
+pub(crate) fn page_back_from(ids: &[i64]) -> Option<i64> {
+    let mut sorted = ids.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    sorted
+        .get(PAGE_OVERLAP.min(sorted.len().saturating_sub(1)))
+        .copied()
+}
+
+/// Whether the server has newer messages of a thread than this desk: its conversation's last
+/// message is newer than the newest cached one (or either time cannot be read).
+pub(crate) fn is_behind(conversation: &Row, newest_cached_at: Option<&str>) -> bool {
+    let time = |text: Option<&str>| text.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
+    let last = time(
+        conversation
+            .get("last_message_time")
+            .and_then(Value::as_str),
+    );
+    let ours = time(newest_cached_at);
+    last.is_none() || ours.is_none() || last > ours
+}
