@@ -403,6 +403,18 @@ impl Harness {
         self.answer(n, Duration::from_secs(60)).await
     }
 
+    /// Notes in the log what happened to desk `n`'s link, so an overwrite nobody was shown can
+    /// be read beside what the desk could hear then.
+    fn note_link(&self, n: usize, what: &str) {
+        let at = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_micros() as u64);
+        self.log
+            .lock()
+            .unwrap()
+            .push((n, json!({"op": "link", "link": what, "at": at})));
+    }
+
     async fn kill(&mut self, n: usize) {
         if let Some(process) = self.processes[n].as_mut() {
             // SIGKILL: no shutdown, whatever the desk was doing.
@@ -483,6 +495,7 @@ pub async fn run(plan: Plan) -> Report {
     // from the log's first line to its last, for the latency samples.
     let mut calm: Vec<(usize, usize)> = Vec::new();
     let mut down = vec![false; plan.desks];
+    let mut stalled = vec![false; plan.desks];
     // A calm round waits for what other desks read on a timer, not only for what is announced.
     let calm_wait = match plan.resource {
         Resource::Offers => Duration::from_millis(1500),
@@ -496,7 +509,11 @@ pub async fn run(plan: Plan) -> Report {
             for (n, is_down) in down.iter_mut().enumerate() {
                 harness.http[n].restore();
                 harness.socket[n].restore();
+                if *is_down || stalled[n] {
+                    harness.note_link(n, "restored");
+                }
                 *is_down = false;
+                stalled[n] = false;
             }
             // Let every desk reconnect, catch up and send what waited before timing anything.
             settle(&mut harness, Duration::from_secs(20)).await;
@@ -506,24 +523,36 @@ pub async fn run(plan: Plan) -> Report {
                     0..=2 if !*is_down => {
                         harness.http[n].cut();
                         harness.socket[n].cut();
+                        harness.note_link(n, "network cut");
                         *is_down = true;
                         report.cuts += 1;
                     }
                     3 if !*is_down => {
                         harness.socket[n].cut();
+                        harness.note_link(n, "socket cut");
+                        stalled[n] = true;
                         report.stalls += 1;
                     }
                     4..=9 if *is_down => {
                         harness.http[n].restore();
                         harness.socket[n].restore();
+                        harness.note_link(n, "restored");
                         *is_down = false;
+                        stalled[n] = false;
                     }
                     10 => {
                         harness.kill(n).await;
+                        harness.note_link(n, "killed and started again");
                         report.kills += 1;
                         harness.start_desk(n).await;
                     }
-                    _ => harness.socket[n].restore(),
+                    _ => {
+                        harness.socket[n].restore();
+                        if stalled[n] && !*is_down {
+                            harness.note_link(n, "socket restored");
+                            stalled[n] = false;
+                        }
+                    }
                 }
             }
         }
@@ -1124,8 +1153,9 @@ fn account(
                             && !decisions.dropped.contains(token)
                         {
                             report.overwritten.push(format!(
-                                "desk {} {token} of {} {} (saved at {}) overwritten on row {row} by desk {} {value} (saved at {}), no conflict shown",
-                                save.desk, save.part, save.row, save.at, later.desk, later.at
+                                "desk {} {token} of {} {} (saved at {}) overwritten on row {row} by desk {} {value} (saved at {}), no conflict shown; desk {}'s link: {}",
+                                save.desk, save.part, save.row, save.at, later.desk, later.at,
+                                later.desk, link_story(log, later.desk, later.at, save.at)
                             ));
                         }
                         continue;
@@ -1251,6 +1281,31 @@ fn classify_create<'a>(
             write.part,
             Value::Object(write.fields.clone())
         ));
+    }
+}
+
+/// What happened to desk `desk`'s link around its save at `from` until a colleague's save at
+/// `to` and 10 s after: the last change before, and every change in that span, in seconds from
+/// its save.
+fn link_story(log: &[Line], desk: usize, from: u64, to: u64) -> String {
+    let changes: Vec<(u64, &str)> = log
+        .iter()
+        .filter(|(n, line)| *n == desk && line["op"] == "link")
+        .filter_map(|(_, line)| Some((line["at"].as_u64()?, line["link"].as_str()?)))
+        .collect();
+    let before = changes.iter().rev().find(|(at, _)| *at <= from);
+    let during = changes
+        .iter()
+        .filter(|(at, _)| *at > from && *at <= to.max(from) + 10_000_000);
+    let words: Vec<String> = before
+        .into_iter()
+        .chain(during)
+        .map(|(at, what)| format!("{what} at {:+.1} s", (*at as f64 - from as f64) / 1e6))
+        .collect();
+    if words.is_empty() {
+        "connected all along".to_owned()
+    } else {
+        words.join(", ")
     }
 }
 
