@@ -1,0 +1,231 @@
+//! One waiting change as the outbox keeps it: what it does ([`Op`]), where it stands
+//! ([`EntryState`]), its fields and merge base, and the keys some operations keep in them.
+
+use rusqlite::Row as SqlRow;
+use serde_json::Value;
+
+use super::super::records::Row;
+
+/// What a waiting change does on the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Op {
+    /// Creates row `target` (a temporary id) with `fields`.
+    Create,
+    /// Changes `fields` of row `target`.
+    Update,
+    /// Deletes row `target`.
+    Delete,
+    /// Sends the image `media` (a media cache hash) as row `target`'s picture.
+    Upload,
+    /// Removes row `target`'s picture.
+    ClearImage,
+    /// The whole order of a collection (`fields.order`: ids, first to last); the later reorder
+    /// replaces an unsent earlier one, and wins as a whole when sent.
+    Reorder,
+    /// One child added to row `target`'s nested collection (a photo to a gallery), from the
+    /// file `media`; each is an entry of its own ([`crate::engine::spec::Children`]).
+    AddChild,
+    /// The whole order of row `target`'s children (`fields.order`), replacing an unsent
+    /// earlier one of the same row.
+    ReorderChildren,
+}
+
+impl Op {
+    /// Every kind of change.
+    pub(crate) const ALL: &'static [Op] = &[
+        Self::Create,
+        Self::Update,
+        Self::Delete,
+        Self::Upload,
+        Self::ClearImage,
+        Self::Reorder,
+        Self::AddChild,
+        Self::ReorderChildren,
+    ];
+
+    pub(in crate::engine::store) fn as_str(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::Update => "update",
+            Self::Delete => "delete",
+            Self::Upload => "upload",
+            Self::ClearImage => "clear_image",
+            Self::Reorder => "reorder",
+            Self::AddChild => "add_child",
+            Self::ReorderChildren => "reorder_children",
+        }
+    }
+
+    pub(in crate::engine::store) fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "create" => Self::Create,
+            "update" => Self::Update,
+            "delete" => Self::Delete,
+            "upload" => Self::Upload,
+            "clear_image" => Self::ClearImage,
+            "reorder" => Self::Reorder,
+            "add_child" => Self::AddChild,
+            "reorder_children" => Self::ReorderChildren,
+            _ => return None,
+        })
+    }
+}
+
+/// Where a waiting change stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryState {
+    /// Not sent yet.
+    Pending,
+    /// Sent, outcome unknown (the process may have died or the answer was lost).
+    Sending,
+    /// Paused until the user resolves it.
+    Conflict,
+    /// The server refused it; the user must change or discard it.
+    Rejected,
+}
+
+impl EntryState {
+    pub(in crate::engine::store) fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sending => "sending",
+            Self::Conflict => "conflict",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    pub(in crate::engine::store) fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "pending" => Self::Pending,
+            "sending" => Self::Sending,
+            "conflict" => Self::Conflict,
+            "rejected" => Self::Rejected,
+            _ => return None,
+        })
+    }
+}
+
+/// One change waiting for the server, as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxEntry {
+    /// Its place in the queue: changes are sent in this order.
+    pub seq: i64,
+    /// The resource it belongs to (`offers`, …).
+    pub resource: String,
+    /// What it does.
+    pub op: Op,
+    /// The server id, or a negative temporary id for a row created on this desk.
+    pub target: i64,
+    /// The fields the user set.
+    pub fields: Row,
+    /// The server's values of those fields when the user started editing.
+    pub base: Row,
+    /// The media cache hash of an image to upload.
+    pub media: Option<String>,
+    /// Where it stands.
+    pub state: EntryState,
+    /// Conflict details (JSON) or the server's refusal (text).
+    pub problem: Option<String>,
+    /// How many times it was sent.
+    pub attempts: i64,
+    /// When it was made on this desk (RFC 3339).
+    pub created_at: String,
+}
+
+fn parse_map(column: &str, text: &str) -> Result<Row, String> {
+    serde_json::from_str(text).map_err(|err| format!("its {column} cannot be read ({err})"))
+}
+
+pub(in crate::engine::store) fn to_text(map: &Row) -> String {
+    Value::Object(map.clone()).to_string()
+}
+
+impl OutboxEntry {
+    /// Reads a row. A damaged row (unreadable JSON, an unknown operation or state) is not
+    /// turned into an empty edit that would be "sent" and deleted: it comes back as a refused
+    /// entry whose problem says what is damaged, so it blocks its row and is shown to the user,
+    /// while the stored text stays as it was.
+    pub(in crate::engine::store) fn from_row(row: &SqlRow<'_>) -> rusqlite::Result<Self> {
+        let op_text: String = row.get("op")?;
+        let state_text: String = row.get("state")?;
+        let fields = parse_map("fields", &row.get::<_, String>("fields")?);
+        let base = parse_map("base", &row.get::<_, String>("base")?);
+        let op = Op::parse(&op_text);
+        let state = EntryState::parse(&state_text);
+        let damage = [
+            op.is_none()
+                .then(|| format!("its operation '{op_text}' is unknown")),
+            state
+                .is_none()
+                .then(|| format!("its state '{state_text}' is unknown")),
+            fields.as_ref().err().cloned(),
+            base.as_ref().err().cloned(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>();
+        let (state, problem) = if damage.is_empty() {
+            (state.unwrap_or(EntryState::Rejected), row.get("problem")?)
+        } else {
+            (
+                EntryState::Rejected,
+                Some(format!(
+                    "{DAMAGED}: {}. Discard it and make the change again.",
+                    damage.join("; ")
+                )),
+            )
+        };
+        Ok(Self {
+            seq: row.get("seq")?,
+            resource: row.get("resource")?,
+            op: op.unwrap_or(Op::Update),
+            target: row.get("target")?,
+            fields: fields.unwrap_or_default(),
+            base: base.unwrap_or_default(),
+            media: row.get("media")?,
+            state,
+            problem,
+            attempts: row.get("attempts")?,
+            created_at: row.get("created_at")?,
+        })
+    }
+
+    /// Whether the stored row could not be read (see [`OutboxEntry::from_row`]).
+    pub(crate) fn is_damaged(&self) -> bool {
+        self.problem
+            .as_deref()
+            .is_some_and(|p| p.starts_with(DAMAGED))
+    }
+}
+
+/// How the problem of a damaged outbox row begins.
+const DAMAGED: &str = "This change is damaged in the desk's database";
+
+/// In an upload entry's fields: the file part of a PATCH the image goes in (absent: the
+/// resource's upload action).
+pub const IMAGE_FIELD: &str = "field";
+
+/// The key of a reorder entry's list of ids.
+pub const ORDER: &str = "order";
+
+/// In an added child's fields: the name of the file the person chose.
+pub const ADDED_FILE: &str = "adds";
+
+/// In an added child's base, once it has been sent: the ids of the row's children before it
+/// was, so that a retry after an unknown outcome can tell whether the server already has it.
+/// (The stored name predates [`Op::AddChild`]; it stays, for entries waiting in old outboxes.)
+pub const CHILDREN_BEFORE: &str = "images_before";
+
+/// In an added child's base, once it has been sent: the place among its siblings it was sent
+/// with, kept for its retries.
+pub const ADDED_PLACE: &str = "place";
+
+/// The ids of a reorder entry, first to last.
+pub fn order_of(entry: &OutboxEntry) -> Vec<i64> {
+    entry
+        .fields
+        .get(ORDER)
+        .and_then(Value::as_array)
+        .map(|ids| ids.iter().filter_map(Value::as_i64).collect())
+        .unwrap_or_default()
+}
