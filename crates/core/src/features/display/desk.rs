@@ -8,14 +8,13 @@
 
 use std::sync::Arc;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use crate::api::{ApiClient, ApiError, SINGLETON_ID};
+use crate::api::SINGLETON_ID;
 use crate::context::{lock, Context, DeskError};
 use crate::features::hotel_images::spec::SETTINGS;
 use crate::features::offers::desk::Offers;
@@ -23,8 +22,12 @@ use crate::features::offers::Offer;
 use crate::features::pictures::Pictures;
 use crate::features::team::desk::Team;
 use crate::features::team::{TeamGroup, TeamMember};
-use crate::session::config::ApiBase;
 use crate::session::hashes;
+
+mod leave;
+pub(crate) use leave::PinGuard;
+#[cfg(test)]
+use leave::PIN_ATTEMPTS;
 
 /// One image of the gallery slideshow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -138,65 +141,8 @@ pub(crate) fn retire_weak_pin(store: &crate::engine::store::Store) -> Result<boo
 }
 pub(crate) const DEFAULT_ROTATION_SECONDS: u32 = 10;
 const ROTATION_RANGE: std::ops::RangeInclusive<u32> = 5..=120;
-/// Wrong tries (PINs or staff passwords) in a row before the display stops listening for a
-/// while; each further five doubles the wait.
-const PIN_ATTEMPTS: u32 = 5;
-const PIN_LOCKOUT: Duration = Duration::from_secs(60);
-const PIN_LOCKOUT_CAP: Duration = Duration::from_secs(60 * 60);
 /// A new PIN's digits: six at least (a million tries, each a slow hash behind lockouts).
 const PIN_DIGITS: std::ops::RangeInclusive<usize> = 6..=12;
-
-/// Wrong tries lately, of the PIN and of staff sign-ins alike (kept in memory: a restart is a
-/// walk to the machine anyway).
-#[derive(Default)]
-pub(crate) struct PinGuard {
-    failures: u32,
-    /// Lockouts since the last right answer: each doubles the next.
-    lockouts: u32,
-    locked_until: Option<Instant>,
-}
-
-impl PinGuard {
-    /// Refuses while locked, in words with the time left.
-    fn check_open(&mut self) -> Result<(), DeskError> {
-        if let Some(until) = self.locked_until {
-            let left = until.saturating_duration_since(Instant::now());
-            if !left.is_zero() {
-                return Err(DeskError::InvalidInput {
-                    field: "pin",
-                    message: format!("Too many wrong tries; try again in {}", wait_words(left)),
-                });
-            }
-            self.locked_until = None;
-        }
-        Ok(())
-    }
-
-    fn right(&mut self) {
-        *self = Self::default();
-    }
-
-    fn wrong(&mut self) {
-        self.failures += 1;
-        if self.failures >= PIN_ATTEMPTS {
-            self.failures = 0;
-            let wait = PIN_LOCKOUT
-                .saturating_mul(1 << self.lockouts.min(10))
-                .min(PIN_LOCKOUT_CAP);
-            self.lockouts += 1;
-            self.locked_until = Some(Instant::now() + wait);
-        }
-    }
-}
-
-fn wait_words(left: Duration) -> String {
-    let seconds = left.as_secs().max(1);
-    if seconds <= 90 {
-        format!("{seconds} seconds")
-    } else {
-        format!("{} minutes", seconds.div_ceil(60))
-    }
-}
 
 /// The settings as stored (the PIN's presence is read apart).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -423,175 +369,6 @@ impl Display<'_> {
                     .to_owned()
             }),
         )
-    }
-
-    /// Whether someone may leave the kiosk: the PIN set on this computer, or a staff member of
-    /// this hotel signing in, asked of the server; when the server cannot be reached, the
-    /// password is checked against the key kept when that person last signed in here, and so
-    /// it is with nobody signed in (a refused token, a locked keyring, a sign-out): every path
-    /// goes through the same lockout.
-    pub async fn leave(&self, who: &LeaveDisplay) -> Result<(), DeskError> {
-        if let Some(pin) = who.pin.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-            return self.check_pin(pin);
-        }
-        let (Some(username), Some(password)) = (
-            who.username
-                .as_deref()
-                .map(str::trim)
-                .filter(|u| !u.is_empty()),
-            who.password.as_deref().filter(|p| !p.is_empty()),
-        ) else {
-            return Err(DeskError::InvalidInput {
-                field: "username",
-                message: if self.settings()?.has_pin {
-                    "Enter the display's PIN, or sign in as a member of staff".into()
-                } else {
-                    "Enter the username and password of a member of staff".into()
-                },
-            });
-        };
-        // Staff passwords are guessed as PINs are: the same lockouts (before, twelve guesses
-        // went through in a tenth of a second), on every path.
-        lock(self.pin_guard).check_open()?;
-        let store = self.cx.store.clone();
-        let hotel = self.hotel()?;
-        // With nobody signed in there is no server to ask: the password is checked against
-        // the keys kept here, as during an outage (before, any name and password left).
-        let (Ok(running), Some(session), Some(hotel)) =
-            (self.cx.running(), self.cx.session(), hotel.clone())
-        else {
-            return self.leave_offline(store, hotel, username, password).await;
-        };
-        let base: &ApiBase = running.client.base();
-        let anonymous = ApiClient::with_timeout(base.clone(), self.cx.request_timeout)?;
-        let answer = anonymous.login(username, password).await;
-        match answer {
-            Ok(login) if login.slug() == Some(session.hotel_slug.as_str()) => {
-                lock(self.pin_guard).right();
-                if let Err(err) = super::keys::keep(&store, hotel, username, password).await {
-                    tracing::warn!(error = %err, "the staff key was not kept");
-                }
-                Ok(())
-            }
-            Ok(_) => {
-                lock(self.pin_guard).wrong();
-                Err(DeskError::InvalidInput {
-                    field: "username",
-                    message: "That sign-in is not of this hotel's staff".into(),
-                })
-            }
-            Err(ApiError::Network { .. } | ApiError::Timeout { .. }) => {
-                self.leave_offline(store, Some(hotel), username, password)
-                    .await
-            }
-            Err(err) => {
-                if matches!(
-                    err,
-                    ApiError::Unauthorized { .. } | ApiError::Validation { .. }
-                ) {
-                    lock(self.pin_guard).wrong();
-                    let (username, password) = (username.to_owned(), password.to_owned());
-                    let checked = tokio::task::spawn_blocking(move || {
-                        super::keys::forget_if_refused(&store, &hotel, &username, &password);
-                    })
-                    .await;
-                    if let Err(join) = checked {
-                        tracing::warn!(error = %join, "checking a refused password's key failed");
-                    }
-                }
-                Err(err.into())
-            }
-        }
-    }
-
-    /// The server cannot be reached, or nobody is signed in: `username`'s password is
-    /// checked against the key kept when they last signed in on this computer (for `hotel`,
-    /// or for any hotel when no sign-in is kept).
-    async fn leave_offline(
-        &self,
-        store: std::sync::Arc<crate::engine::store::Store>,
-        hotel: Option<String>,
-        username: &str,
-        password: &str,
-    ) -> Result<(), DeskError> {
-        let (name, secret) = (username.to_owned(), password.to_owned());
-        let verdict = tokio::task::spawn_blocking(move || {
-            super::keys::check(&store, hotel.as_deref(), &name, &secret)
-        })
-        .await
-        .map_err(|err| DeskError::Interrupted(format!("checking the password: {err}")))?;
-        let mut guard = lock(self.pin_guard);
-        // A lockout that began while the hash was checked still counts.
-        guard.check_open()?;
-        match verdict {
-            super::keys::Offline::Right => {
-                guard.right();
-                Ok(())
-            }
-            super::keys::Offline::Wrong => {
-                guard.wrong();
-                Err(DeskError::InvalidInput {
-                    field: "password",
-                    message: format!("That password is not right for {username}"),
-                })
-            }
-            super::keys::Offline::Unknown => {
-                guard.wrong();
-                drop(guard);
-                let pin = if self.settings()?.has_pin {
-                    ", or with the display's PIN"
-                } else {
-                    ""
-                };
-                let why = if self.cx.session().is_some() {
-                    "The hotel's server cannot be reached to check the sign-in"
-                } else {
-                    "Nobody is signed in on this desk, so the hotel's server cannot check \
-                     the sign-in"
-                };
-                Err(DeskError::InvalidInput {
-                    field: "username",
-                    message: format!(
-                        "{why}, and {username} has not signed in on this computer lately. \
-                         Staff who have can leave with their password{pin}."
-                    ),
-                })
-            }
-        }
-    }
-
-    fn check_pin(&self, pin: &str) -> Result<(), DeskError> {
-        let mut guard = lock(self.pin_guard);
-        guard.check_open()?;
-        let store = &self.cx.store;
-        // The PIN of the system settings file opens the display; so does this computer's own
-        // unless that file locks the display.
-        let system = &self.cx.system;
-        if system
-            .pin_hash
-            .as_deref()
-            .is_some_and(|hash| hashes::matches(hash, pin))
-        {
-            guard.right();
-            return Ok(());
-        }
-        let stored = match &system.pin_hash {
-            Some(_) if system.display_locked => None,
-            _ => store.preference(PIN_KEY)?,
-        };
-        if stored.as_deref().is_some_and(|s| hashes::matches(s, pin)) {
-            guard.right();
-            return Ok(());
-        }
-        guard.wrong();
-        Err(DeskError::InvalidInput {
-            field: "pin",
-            message: if stored.is_none() && system.pin_hash.is_none() {
-                "No PIN is set on this computer; sign in as a member of staff".into()
-            } else {
-                "That PIN is not right".into()
-            },
-        })
     }
 
     /// Everything the display shows, as stored here (no network).
