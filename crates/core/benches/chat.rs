@@ -79,7 +79,7 @@ fn conversation(id: i64) -> serde_json::Map<String, Value> {
 fn main() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("desk.sqlite3");
-    let store = Store::open(&path).unwrap();
+    let store = Store::open(&path, hotelmate_core::features::LOCAL_DATA).unwrap();
     let messages: Vec<Value> = (1..=MESSAGES).map(message).collect();
     store.chat_store_messages(THREAD, &messages).unwrap();
     let rows: Vec<_> = (1..=CONVERSATIONS).map(conversation).collect();

@@ -122,7 +122,11 @@ async fn main() {
             .unwrap()
             .authenticated(StaffToken::new("bench"));
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
+        let store = Store::open(
+            &dir.path().join("desk.sqlite3"),
+            hotelmate_core::features::LOCAL_DATA,
+        )
+        .unwrap();
         reset_peak();
         let before = peak_mib();
         let started = Instant::now();

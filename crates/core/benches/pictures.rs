@@ -194,7 +194,11 @@ async fn main() {
     ] {
         let api = client(&at, &token);
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
+        let store = Store::open(
+            &dir.path().join("desk.sqlite3"),
+            hotelmate_core::features::LOCAL_DATA,
+        )
+        .unwrap();
         // The periodic reconcile: the desk has read these lists before.
         pull::reconcile(&api, &store, GALLERIES, "killarney")
             .await
@@ -278,7 +282,13 @@ async fn main() {
         let at = format!("http://{}", proxy.addr());
         let api = client(&at, &token);
         let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(Store::open(&dir.path().join("desk.sqlite3")).unwrap());
+        let store = Arc::new(
+            Store::open(
+                &dir.path().join("desk.sqlite3"),
+                hotelmate_core::features::LOCAL_DATA,
+            )
+            .unwrap(),
+        );
         let media = MediaCache::open(dir.path().join("media")).unwrap();
         let gallery = gallery_ids[0];
         pull::reconcile(&api, &store, GALLERIES, "killarney")

@@ -86,7 +86,11 @@ async fn main() {
     let mut plain = Vec::new();
     for _ in 0..RUNS {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
+        let store = Store::open(
+            &dir.path().join("desk.sqlite3"),
+            hotelmate_core::features::LOCAL_DATA,
+        )
+        .unwrap();
         let started = Instant::now();
         pull::reconcile(&client, &store, OFFERS, "killarney")
             .await
@@ -296,7 +300,11 @@ async fn replay_edits(
     list_bases: bool,
 ) -> (Duration, Vec<f64>) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
+    let store = Store::open(
+        &dir.path().join("desk.sqlite3"),
+        hotelmate_core::features::LOCAL_DATA,
+    )
+    .unwrap();
     let media = MediaCache::open(dir.path().join("media")).unwrap();
     pull::reconcile(client, &store, OFFERS, "killarney")
         .await

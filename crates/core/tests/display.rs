@@ -61,6 +61,7 @@ async fn the_display_is_left_only_with_its_pin_or_a_sign_in_of_this_hotels_staff
     );
     let kept = hotelmate_core::engine::store::Store::open(
         &hotelmate_core::session::config::DataDir::at(_dir.path()).database(),
+        hotelmate_core::features::LOCAL_DATA,
     )
     .unwrap()
     .preference("display_pin")
@@ -354,7 +355,13 @@ async fn an_earlier_versions_weak_pin_is_removed_at_start_and_a_new_one_asked_fo
     {
         let database = hotelmate_core::session::config::DataDir::at(home.dir.path()).database();
         // The desk's own file, as the earlier version left it.
-        drop(hotelmate_core::engine::store::Store::open(&database).unwrap());
+        drop(
+            hotelmate_core::engine::store::Store::open(
+                &database,
+                hotelmate_core::features::LOCAL_DATA,
+            )
+            .unwrap(),
+        );
         let db = rusqlite::Connection::open(&database).unwrap();
         // What the earlier version stored for the PIN 2468: "salt$sha256(salt:pin)".
         let legacy = format!(

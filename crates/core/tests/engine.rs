@@ -30,10 +30,13 @@ fn stored(
     dir: &std::path::Path,
     resource: &str,
 ) -> Vec<serde_json::Map<String, serde_json::Value>> {
-    Store::open(&DataDir::at(dir).database())
-        .unwrap()
-        .records(resource)
-        .unwrap()
+    Store::open(
+        &DataDir::at(dir).database(),
+        hotelmate_core::features::LOCAL_DATA,
+    )
+    .unwrap()
+    .records(resource)
+    .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -229,7 +232,11 @@ async fn outbox_of(
 ) -> (tempfile::TempDir, Store, MediaCache, ApiClient) {
     let tok = token(server, "sean.murphy").await;
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
+    let store = Store::open(
+        &dir.path().join("desk.sqlite3"),
+        hotelmate_core::features::LOCAL_DATA,
+    )
+    .unwrap();
     let media = MediaCache::open(dir.path().join("media")).unwrap();
     let client = ApiClient::new(ApiBase::parse(&server.base_url()).unwrap())
         .unwrap()

@@ -56,7 +56,11 @@ fn client_for(url: &str, token: &str) -> ApiClient {
 #[ignore = "run by a_replay_killed_at_random_points_loses_and_duplicates_nothing"]
 async fn child_replays_the_outbox() {
     let env = |k: &str| std::env::var(k).unwrap();
-    let store = Store::open(std::path::Path::new(&env("CHILD_DB"))).unwrap();
+    let store = Store::open(
+        std::path::Path::new(&env("CHILD_DB")),
+        hotelmate_core::features::LOCAL_DATA,
+    )
+    .unwrap();
     let media = MediaCache::open(env("CHILD_MEDIA")).unwrap();
     replay_all(
         &store,
@@ -72,7 +76,7 @@ async fn a_replay_killed_at_random_points_loses_and_duplicates_nothing() {
     let tok = token(&server, "sean.murphy").await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("desk.sqlite3");
-    let store = Store::open(&db).unwrap();
+    let store = Store::open(&db, hotelmate_core::features::LOCAL_DATA).unwrap();
     let client = client_for(&server.base_url(), &tok);
     pull::reconcile(&client, &store, OFFERS, "killarney")
         .await
@@ -117,7 +121,9 @@ async fn a_replay_killed_at_random_points_loses_and_duplicates_nothing() {
             match kill_after {
                 Some(delay) => {
                     if when_sending {
-                        let watcher = Store::open(&db_for_poll).unwrap();
+                        let watcher =
+                            Store::open(&db_for_poll, hotelmate_core::features::LOCAL_DATA)
+                                .unwrap();
                         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
                         while tokio::time::Instant::now() < deadline
                             && !watcher
@@ -245,7 +251,11 @@ async fn a_create_whose_answer_was_lost_is_adopted_not_posted_twice() {
     let server = sandbox().await;
     let tok = token(&server, "sean.murphy").await;
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
+    let store = Store::open(
+        &dir.path().join("desk.sqlite3"),
+        hotelmate_core::features::LOCAL_DATA,
+    )
+    .unwrap();
     let media = MediaCache::open(dir.path().join("media")).unwrap();
     let client = client_for(&server.base_url(), &tok);
     pull::reconcile(&client, &store, OFFERS, "killarney")

@@ -61,7 +61,11 @@ async fn replay_all(store: &Store, client: &ApiClient, media: &MediaCache, resou
 #[ignore = "run by photos_added_while_the_desk_is_killed_reach_the_gallery_once_each"]
 async fn child_uploads_the_photos() {
     let env = |k: &str| std::env::var(k).unwrap();
-    let store = Store::open(std::path::Path::new(&env("CHILD_DB"))).unwrap();
+    let store = Store::open(
+        std::path::Path::new(&env("CHILD_DB")),
+        hotelmate_core::features::LOCAL_DATA,
+    )
+    .unwrap();
     let media = MediaCache::open(env("CHILD_MEDIA")).unwrap();
     let client = client_for(&env("CHILD_URL"), &env("CHILD_TOKEN"));
     // As the desk's worker does: each resource's outbox in turn.
@@ -102,7 +106,11 @@ impl Killable {
         let server = sandbox().await;
         let token = token(&server, "sean.murphy").await;
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
+        let store = Store::open(
+            &dir.path().join("desk.sqlite3"),
+            hotelmate_core::features::LOCAL_DATA,
+        )
+        .unwrap();
         let media = MediaCache::open(dir.path().join("media")).unwrap();
         let client = client_for(&server.base_url(), &token);
         for resource in resources {

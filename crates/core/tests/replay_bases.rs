@@ -66,7 +66,11 @@ async fn a_colleagues_change_made_after_the_bulk_read_is_a_conflict_not_overwrit
         .unwrap()
         .authenticated(StaffToken::new(&token));
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
+    let store = Store::open(
+        &dir.path().join("desk.sqlite3"),
+        hotelmate_core::features::LOCAL_DATA,
+    )
+    .unwrap();
     let media = MediaCache::open(dir.path().join("media")).unwrap();
     pull::reconcile(&client, &store, OFFERS, "killarney")
         .await

@@ -125,7 +125,10 @@ pub(crate) struct Inner {
 impl Desk {
     /// Opens the desk's database. Nothing touches the network until [`Desk::resume`] or a sign-in.
     pub fn open(options: DeskOptions) -> Result<Self, DeskError> {
-        let store = Arc::new(Store::open(&options.data_dir.database())?);
+        let store = Arc::new(Store::open(
+            &options.data_dir.database(),
+            crate::features::LOCAL_DATA,
+        )?);
         let media = MediaCache::open(options.data_dir.media())?;
         let shown = ShownImages::open(options.data_dir.images(), options.shown_images_limit_bytes)?;
         // Everything the desk keeps, readable by this user only (new folders and old data).

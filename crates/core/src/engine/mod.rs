@@ -395,15 +395,16 @@ impl SyncShared {
                 .map(|(_, n)| n)
                 .sum::<u32>()
         };
-        // Replies and files for guests wait too: every "waiting" count includes them.
-        let (chat_waiting, chat_refused) = self.store.chat_outbox_counts().unwrap_or_else(|err| {
-            tracing::warn!(error = %err, "cannot count the chat's outbox");
+        // What the features queue themselves (replies and files for guests) waits too: every
+        // "waiting" count includes it.
+        let (local_waiting, local_refused) = self.store.local_waiting().unwrap_or_else(|err| {
+            tracing::warn!(error = %err, "cannot count the features' own queues");
             (0, 0)
         });
         OutboxSummary {
-            pending: count(&[EntryState::Pending, EntryState::Sending]) + chat_waiting,
+            pending: count(&[EntryState::Pending, EntryState::Sending]) + local_waiting,
             conflicts: count(&[EntryState::Conflict]),
-            rejected: count(&[EntryState::Rejected]) + chat_refused,
+            rejected: count(&[EntryState::Rejected]) + local_refused,
         }
     }
 }

@@ -17,6 +17,10 @@ pub mod team;
 use crate::api::Generation;
 use crate::engine::spec::{ResourceSpec, Resources};
 
+/// What the features keep in the store beside the engine's tables, handed to
+/// [`Store::open`](crate::engine::store::Store::open).
+pub static LOCAL_DATA: crate::engine::store::LocalDataList = &[&chat::store::LOCAL_DATA];
+
 /// Every synced resource.
 pub static ALL: Resources = &[
     &offers::spec::SPEC,
@@ -199,6 +203,8 @@ mod tests {
                     }
                 }
             }
+            // A feature's own tables (issue 37.1: the chat's were wiped and counted by name in
+            // the engine's store; now each feature registers them, `LOCAL_DATA`).
             for name in [
                 "features::",
                 "GALLER",
@@ -206,6 +212,7 @@ mod tests {
                 "ROOM_TYPE",
                 "SETTINGS",
                 "CHAT",
+                "chat_",
             ] {
                 if code.contains(name) {
                     found.push(format!("{}: {name}", file.display()));

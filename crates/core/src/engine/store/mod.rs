@@ -63,9 +63,28 @@ pub enum StoreError {
     },
 }
 
+/// What a feature keeps in the store beside the engine's records and outbox (its own tables,
+/// its own queue). The desk hands every feature's to [`Store::open`], so the engine names none
+/// of them, and no account's data can be left behind by a feature it forgot.
+pub struct LocalData {
+    /// Tables holding a signed-in account's data: emptied with the account, in the same
+    /// transaction as the engine's.
+    pub account_tables: &'static [&'static str],
+    /// Its work not on the server yet: (waiting to be sent, refused and waiting for the
+    /// person), counted in the status bar's "waiting" and "refused".
+    pub waiting: fn(&Connection) -> rusqlite::Result<(u32, u32)>,
+    /// Adds its share of what a sign-out would delete.
+    pub unsent: fn(&Connection, &mut UnsentWork) -> rusqlite::Result<()>,
+}
+
+/// Every feature's [`LocalData`], as the desk registers them.
+pub type LocalDataList = &'static [&'static LocalData];
+
 /// The one owner of the database connection.
 pub struct Store {
     conn: Mutex<Connection>,
+    /// What the features keep besides the engine's tables.
+    local: LocalDataList,
 }
 
 impl std::fmt::Debug for Store {
@@ -75,8 +94,9 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database file and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
+    /// Opens (creating if needed) the database file and brings its schema up to date. `local`
+    /// is what the features keep in it besides the engine's tables (`features::LOCAL_DATA`).
+    pub fn open(path: &Path, local: LocalDataList) -> Result<Self, StoreError> {
         if let Some(parent) = path.parent() {
             crate::session::config::private::create_dir(parent).map_err(|source| {
                 StoreError::Folder {
@@ -104,7 +124,20 @@ impl Store {
         migrations::migrate(&mut conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
+            local,
         })
+    }
+
+    /// The features' work not on the server yet: (waiting to be sent, refused and waiting for
+    /// the person).
+    pub(crate) fn local_waiting(&self) -> Result<(u32, u32), StoreError> {
+        let conn = self.lock();
+        let mut total = (0, 0);
+        for local in self.local {
+            let (waiting, refused) = (local.waiting)(&conn)?;
+            total = (total.0 + waiting, total.1 + refused);
+        }
+        Ok(total)
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {

@@ -115,7 +115,7 @@ impl Store {
             .query_row("SELECT account FROM session WHERE id = 1", [], |r| r.get(0))
             .optional()?;
         if previous.is_some_and(|account| account != row.account) {
-            wipe_account_tables(&tx)?;
+            wipe_account_tables(&tx, self.local)?;
         }
         tx.execute(
             "INSERT OR REPLACE INTO session (id, account, username, api_base, pusher, is_demo,
@@ -176,7 +176,7 @@ impl Store {
     pub(crate) fn wipe_account(&self) -> Result<(), StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
-        wipe_account_tables(&tx)?;
+        wipe_account_tables(&tx, self.local)?;
         tx.execute("DELETE FROM session", [])?;
         tx.commit()?;
         Ok(())
@@ -207,17 +207,6 @@ impl UnsentWork {
 }
 
 impl Store {
-    /// Chat entries (not "mark read") waiting to be sent, and refused ones waiting for the
-    /// person, so the status bar's count covers replies too.
-    pub(crate) fn chat_outbox_counts(&self) -> Result<(u32, u32), StoreError> {
-        Ok(self.lock().query_row(
-            "SELECT COUNT(*) FILTER (WHERE state != 'rejected'), COUNT(*) FILTER (WHERE state = 'rejected') \
-             FROM chat_outbox WHERE op != 'read'",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?)
-    }
-
     /// What this desk holds that the server does not have yet, by kind ("mark read" is not
     /// work: the server learns it again when the thread is opened).
     pub(crate) fn unsent_work(&self) -> Result<UnsentWork, StoreError> {
@@ -225,32 +214,28 @@ impl Store {
         let count = |sql: &str| -> Result<u32, StoreError> {
             Ok(conn.query_row(sql, [], |r| r.get::<_, u32>(0))?)
         };
-        Ok(UnsentWork {
+        let mut work = UnsentWork {
             edits: count("SELECT COUNT(*) FROM outbox WHERE op NOT IN ('upload', 'add_child')")?,
             uploads: count("SELECT COUNT(*) FROM outbox WHERE op IN ('upload', 'add_child')")?,
-            replies: count(
-                "SELECT COUNT(*) FROM chat_outbox WHERE op != 'read' AND file_key IS NULL",
-            )?,
-            files: count(
-                "SELECT COUNT(*) FROM chat_outbox WHERE op != 'read' AND file_key IS NOT NULL",
-            )?,
-        })
+            ..UnsentWork::default()
+        };
+        for local in self.local {
+            (local.unsent)(&conn, &mut work)?;
+        }
+        Ok(work)
     }
 }
 
-/// Every table holding an account's data. New resource tables are added here.
-const ACCOUNT_TABLES: &[&str] = &[
-    "records",
-    "outbox",
-    "sync_state",
-    "id_map",
-    "chat_messages",
-    "chat_threads",
-    "chat_outbox",
-];
+/// The engine's tables holding an account's data; each feature names its own
+/// ([`super::LocalData::account_tables`]).
+const ACCOUNT_TABLES: &[&str] = &["records", "outbox", "sync_state", "id_map"];
 
-fn wipe_account_tables(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
-    for table in ACCOUNT_TABLES {
+fn wipe_account_tables(
+    tx: &rusqlite::Transaction<'_>,
+    local: super::LocalDataList,
+) -> rusqlite::Result<()> {
+    let features = local.iter().flat_map(|data| data.account_tables.iter());
+    for table in ACCOUNT_TABLES.iter().chain(features) {
         tx.execute(&format!("DELETE FROM {table}"), [])?;
     }
     Ok(())

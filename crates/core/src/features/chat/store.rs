@@ -13,7 +13,7 @@ use crate::engine::store::{Store, StoreError};
 
 mod outbox;
 use crate::rules::text::clip;
-pub(crate) use outbox::{ChatOp, NewChatEntry, QueuedFile, QueuedReply, ReplyState};
+pub(crate) use outbox::{ChatOp, NewChatEntry, QueuedFile, QueuedReply, ReplyState, LOCAL_DATA};
 
 /// What is known of one thread besides its messages.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

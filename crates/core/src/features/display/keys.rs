@@ -163,7 +163,10 @@ mod tests {
 
     fn store() -> (Store, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
-        (Store::open(&dir.path().join("desk.db")).unwrap(), dir)
+        (
+            Store::open(&dir.path().join("desk.db"), crate::features::LOCAL_DATA).unwrap(),
+            dir,
+        )
     }
 
     #[tokio::test]

@@ -6,7 +6,38 @@ use rusqlite::{params, OptionalExtension};
 use serde_json::Value;
 
 use super::{message_id, upsert};
-use crate::engine::store::{Store, StoreError};
+use crate::engine::store::{LocalData, Store, StoreError, UnsentWork};
+
+/// What the chat keeps in the store beside the engine's tables: its messages, threads and
+/// outbox, emptied with the account; its outbox's entries (not "mark read": the server learns
+/// it again when the thread is opened) are work waiting, replies and files apart.
+pub(crate) static LOCAL_DATA: LocalData = LocalData {
+    account_tables: &["chat_messages", "chat_threads", "chat_outbox"],
+    waiting: waiting_and_refused,
+    unsent: unsent_replies_and_files,
+};
+
+fn waiting_and_refused(conn: &rusqlite::Connection) -> rusqlite::Result<(u32, u32)> {
+    conn.query_row(
+        "SELECT COUNT(*) FILTER (WHERE state != 'rejected'), COUNT(*) FILTER (WHERE state = 'rejected') \
+         FROM chat_outbox WHERE op != 'read'",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+}
+
+fn unsent_replies_and_files(
+    conn: &rusqlite::Connection,
+    work: &mut UnsentWork,
+) -> rusqlite::Result<()> {
+    (work.replies, work.files) = conn.query_row(
+        "SELECT COUNT(*) FILTER (WHERE file_key IS NULL), COUNT(*) FILTER (WHERE file_key IS NOT NULL) \
+         FROM chat_outbox WHERE op != 'read'",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(())
+}
 
 /// What a chat outbox entry asks of the server. An edit or a delete carries the message it is
 /// about: there is no such entry without one.

@@ -14,7 +14,11 @@ fn send(conversation_id: i64, message: &str) -> NewChatEntry<'_> {
 
 fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
+    let store = Store::open(
+        &dir.path().join("desk.sqlite3"),
+        crate::features::LOCAL_DATA,
+    )
+    .unwrap();
     (dir, store)
 }
 
@@ -173,7 +177,7 @@ fn unread_counts_and_handlers_come_from_kept_facts_and_survive_the_upgrade_and_a
             .unwrap();
         }
     }
-    let store = Store::open(&path).unwrap();
+    let store = Store::open(&path, crate::features::LOCAL_DATA).unwrap();
     let mut counts = store.chat_unread_counts().unwrap();
     counts.sort_unstable();
     assert_eq!(counts, [(45, 1), (46, 1)]);
@@ -272,4 +276,69 @@ fn a_long_message_is_kept_clipped_with_its_whole_length() {
         )
         .unwrap();
     assert_eq!(again.changed, 0);
+}
+
+fn session_of(account: &str) -> crate::engine::store::SessionRow {
+    crate::engine::store::SessionRow {
+        account: account.into(),
+        username: account.into(),
+        api_base: "http://127.0.0.1:8000/api/".into(),
+        pusher: None,
+        is_demo: false,
+        hotel_id: Some(1),
+        hotel_name: "Killarney".into(),
+        hotel_slug: "killarney".into(),
+        staff_id: 7,
+        first_name: String::new(),
+        last_name: String::new(),
+        role: None,
+        department: None,
+        access_level: None,
+        signed_in_at: "2026-11-26T00:00:00Z".into(),
+        is_on_duty: None,
+        generation: crate::api::Generation::Classic,
+        capabilities: None,
+    }
+}
+
+/// Issue 37.1: the chat registers its tables and its queue with the store (`LOCAL_DATA`)
+/// rather than the engine naming them. What it registers is still counted as unsent work and
+/// in the status bar's "waiting", and is wiped with its account: tried with a reply, a file,
+/// a refused reply and a "mark read" (which is no work), then another account signing in.
+#[test]
+fn the_chats_own_tables_are_counted_as_waiting_work_and_wiped_with_their_account() {
+    let (_dir, store) = store();
+    store.save_session(&session_of("anna")).unwrap();
+    store
+        .chat_store_messages(45, &[json!({"id": 10, "message": "hi"})])
+        .unwrap();
+    store.chat_queue(send(45, "On its way")).unwrap();
+    let file = QueuedFile {
+        key: "k".into(),
+        name: "map.pdf".into(),
+        mime: "application/pdf".into(),
+    };
+    store
+        .chat_queue(NewChatEntry {
+            file: Some(&file),
+            ..send(45, "The map")
+        })
+        .unwrap();
+    let refused = store.chat_queue(send(46, "Refused")).unwrap();
+    store.chat_reject_reply(refused, "no").unwrap();
+    store
+        .chat_queue(NewChatEntry {
+            op: ChatOp::Read,
+            ..send(45, "")
+        })
+        .unwrap();
+
+    let work = store.unsent_work().unwrap();
+    assert_eq!((work.replies, work.files), (2, 1), "{work:?}");
+    assert_eq!(store.local_waiting().unwrap(), (2, 1), "waiting, refused");
+
+    store.save_session(&session_of("niamh")).unwrap();
+    assert_eq!(store.unsent_work().unwrap().total(), 0);
+    assert!(store.chat_replies(None).unwrap().is_empty());
+    assert_eq!(store.chat_count(45).unwrap(), 0, "Anna's guests' messages");
 }
