@@ -27,6 +27,12 @@ use std::time::Instant;
 use crate::run::{bundle_dir, deb_dir, rpm_dir, workspace_root, Step};
 use crate::setup;
 
+mod rpm;
+mod tools;
+use rpm::finish_rpm;
+pub use rpm::rpmlint;
+use tools::{copy, fresh_dir, gzip, output, remove, run_quietly, write};
+
 /// The package's name, its program's and its documentation folder's.
 const NAME: &str = "hotelmate-desk";
 
@@ -364,118 +370,6 @@ fn finish_deb(root: &Path, profile: &str, facts: &Facts) -> Result<PathBuf, Stri
     Ok(out)
 }
 
-/// Recommended packages whose RPM name differs from the Debian one the .deb names.
-const RPM_NAMES: &[(&str, &str)] = &[("fonts-noto-color-emoji", "google-noto-color-emoji-fonts")];
-
-/// Makes the `.rpm` of the bundler's an RPM package the same way, rebuilt by rpmbuild (which
-/// reads the libraries the binary needs off it, as sonames every RPM distribution resolves).
-fn finish_rpm(root: &Path, profile: &str, facts: &Facts) -> Result<PathBuf, String> {
-    let dir = rpm_dir(profile);
-    let raw = only_file(&dir, "rpm")?;
-    let work = bundle_dir(profile).join("rpm-work");
-    fresh_dir(&work)?;
-    let tree = work.join("root");
-    fresh_dir(&tree)?;
-    // rpm2archive, not rpm2cpio: Debian 12's rpm2cpio exits 1 on the bundler's package,
-    // having written all of it.
-    let archive = work.join("payload.tar");
-    let package =
-        std::fs::File::open(&raw).map_err(|e| format!("cannot open {}: {e}", raw.display()))?;
-    let written = std::fs::File::create(&archive)
-        .map_err(|e| format!("cannot create {}: {e}", archive.display()))?;
-    run_quietly(
-        Command::new("rpm2archive")
-            .arg("-n")
-            .stdin(package)
-            .stdout(written),
-    )?;
-    run_quietly(
-        Command::new("tar")
-            .arg("-xf")
-            .arg(&archive)
-            .arg("-C")
-            .arg(&tree),
-    )?;
-    remove(&archive)?;
-    let arch = output(
-        Command::new("rpm")
-            .args(["-qp", "--qf", "%{ARCH}"])
-            .arg(&raw),
-    )?;
-    add_common_files(root, &tree, facts)?;
-    let licenses = tree.join("usr/share/licenses").join(NAME);
-    std::fs::create_dir_all(&licenses)
-        .map_err(|e| format!("cannot create {}: {e}", licenses.display()))?;
-    write(&licenses.join("copyright"), &copyright(root, facts)?)?;
-    normalise_modes(&tree)?;
-
-    let mut files = Vec::new();
-    list_files(&tree, &tree, &mut files)?;
-    let mut spec = format!(
-        "Name: {NAME}\nVersion: {}\nRelease: 1\nSummary: {}\nLicense: {}\n\
-         Group: Applications/Productivity\nPackager: {}\n",
-        facts.version, facts.summary, facts.license, facts.maintainer
-    );
-    for (_, provided) in LOADED_AT_RUN_TIME {
-        spec.push_str(&format!("Requires: {provided}\n"));
-    }
-    for recommended in facts.recommends.split(',').map(str::trim) {
-        if !recommended.is_empty() {
-            let name = RPM_NAMES
-                .iter()
-                .find(|(debian, _)| *debian == recommended)
-                .map_or(recommended, |(_, rpm)| rpm);
-            spec.push_str(&format!("Recommends: {name}\n"));
-        }
-    }
-    spec.push_str("\n%description\n");
-    for (i, paragraph) in facts.description.iter().enumerate() {
-        if i > 0 {
-            spec.push('\n');
-        }
-        for line in wrap(paragraph, 79) {
-            spec.push_str(&format!("{line}\n"));
-        }
-    }
-    spec.push_str(&format!(
-        "\n%install\ncp -a '{}'/. %{{buildroot}}/\n\n%files\n",
-        tree.display()
-    ));
-    for file in &files {
-        let marker = if file.starts_with("/usr/share/licenses/") {
-            "%license "
-        } else if file.starts_with("/usr/share/man/") {
-            "%doc "
-        } else {
-            ""
-        };
-        spec.push_str(&format!("{marker}\"{file}\"\n"));
-    }
-    spec.push_str("\n%changelog\n");
-    spec.push_str(&rpm_changelog(&root.join("packaging/changelog"))?);
-    let spec_path = work.join(format!("{NAME}.spec"));
-    write(&spec_path, &spec)?;
-    let topdir = format!("_topdir {}", work.join("rpmbuild").display());
-    run_quietly(
-        Command::new("rpmbuild")
-            .args(["-bb", "--quiet", "--define", &topdir])
-            // The binary is stripped above; no debuginfo package, no build-id links.
-            .args(["--define", "debug_package %{nil}"])
-            .args(["--define", "_build_id_links none"])
-            .args(["--define", "__strip /bin/true"])
-            .arg(&spec_path),
-    )?;
-    let built = work
-        .join("rpmbuild/RPMS")
-        .join(&arch)
-        .join(format!("{NAME}-{}-1.{arch}.rpm", facts.version));
-    let out = dir.join(built.file_name().ok_or("rpmbuild made no file")?);
-    remove(&raw)?;
-    std::fs::rename(&built, &out).map_err(|e| format!("cannot move {}: {e}", built.display()))?;
-    remove(&work)?;
-    Ok(out)
-}
-
 /// The program stripped of its symbols (as Debian's dh_strip does) and the manual page, in a
 /// package's tree.
 fn add_common_files(root: &Path, tree: &Path, facts: &Facts) -> Result<(), String> {
@@ -531,42 +425,6 @@ fn changelog_date(changelog: &Path) -> Result<String, String> {
         .nth(1)
         .ok_or("the changelog's sign-off line has no date")?;
     output(Command::new("date").args(["-u", "-d", date, "+%Y-%m-%d"])).map(|d| d.trim().to_owned())
-}
-
-/// The Debian changelog in RPM's form.
-fn rpm_changelog(changelog: &Path) -> Result<String, String> {
-    let text = std::fs::read_to_string(changelog)
-        .map_err(|e| format!("cannot read {}: {e}", changelog.display()))?;
-    let mut out = String::new();
-    let mut version = String::new();
-    let mut items: Vec<String> = Vec::new();
-    for line in text.lines() {
-        if let Some(rest) = line.strip_prefix(&format!("{NAME} (")) {
-            version = rest.split(')').next().unwrap_or_default().to_owned();
-        } else if let Some(item) = line.strip_prefix("  * ") {
-            items.push(item.to_owned());
-        } else if let Some(more) = line.strip_prefix("    ") {
-            if let Some(last) = items.last_mut() {
-                last.push(' ');
-                last.push_str(more);
-            }
-        } else if let Some(sign_off) = line.strip_prefix(" -- ") {
-            let (who, date) = sign_off
-                .split_once("  ")
-                .ok_or("a changelog sign-off line without a date")?;
-            let day = output(Command::new("date").args(["-u", "-d", date, "+%a %b %d %Y"]))?;
-            out.push_str(&format!("* {} {who} - {version}-1\n", day.trim()));
-            for item in items.drain(..) {
-                for (i, line) in wrap(&item, 77).iter().enumerate() {
-                    out.push_str(if i == 0 { "- " } else { "  " });
-                    out.push_str(line);
-                    out.push('\n');
-                }
-            }
-            out.push('\n');
-        }
-    }
-    Ok(out)
 }
 
 /// The package's Depends, from the libraries the binary is linked with (dpkg-shlibdeps reads
@@ -718,149 +576,5 @@ pub fn lintian(deb: &Path, suppress: &[&str]) -> Result<String, String> {
     }
 }
 
-/// What rpmlint says of an `.rpm` with the project's settings (packaging/rpmlint.toml, each
-/// filter with its reason), failing on any error or warning.
-pub fn rpmlint(root: &Path, rpm: &Path) -> Result<String, String> {
-    let result = Command::new("rpmlint")
-        .arg("-c")
-        .arg(root.join("packaging/rpmlint.toml"))
-        .arg(rpm)
-        .output()
-        .map_err(|e| format!("cannot run rpmlint: {e}"))?;
-    let said = String::from_utf8_lossy(&result.stdout).into_owned();
-    let clean = said.contains(" 0 errors, 0 warnings");
-    if result.status.success() && clean {
-        Ok(said)
-    } else {
-        Err(format!(
-            "rpmlint finds fault with {}:\n{said}{}",
-            rpm.display(),
-            String::from_utf8_lossy(&result.stderr)
-        ))
-    }
-}
-
-fn output(command: &mut Command) -> Result<String, String> {
-    let shown = format!("{command:?}");
-    let result = command
-        .output()
-        .map_err(|e| format!("cannot run {shown}: {e}"))?;
-    if result.status.success() {
-        Ok(String::from_utf8_lossy(&result.stdout).into_owned())
-    } else {
-        Err(format!(
-            "{shown} failed ({}): {}",
-            result.status,
-            String::from_utf8_lossy(&result.stderr)
-        ))
-    }
-}
-
-fn run_quietly(command: &mut Command) -> Result<(), String> {
-    output(command).map(drop)
-}
-
-fn gzip(source: &Path, target: &Path) -> Result<(), String> {
-    // -n: no name or time inside, so the same page gives the same bytes.
-    let compressed = Command::new("gzip")
-        .args(["-9n", "-c"])
-        .arg(source)
-        .output()
-        .map_err(|e| format!("cannot run gzip: {e}"))?;
-    if !compressed.status.success() {
-        return Err(format!("gzip {} failed", source.display()));
-    }
-    std::fs::write(target, compressed.stdout)
-        .map_err(|e| format!("cannot write {}: {e}", target.display()))
-}
-
-fn fresh_dir(dir: &Path) -> Result<(), String> {
-    if dir.exists() {
-        remove(dir)?;
-    }
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))
-}
-
-fn remove(path: &Path) -> Result<(), String> {
-    let removed = if path.is_dir() {
-        std::fs::remove_dir_all(path)
-    } else {
-        std::fs::remove_file(path)
-    };
-    removed.map_err(|e| format!("cannot remove {}: {e}", path.display()))
-}
-
-fn write(path: &Path, text: &str) -> Result<(), String> {
-    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
-fn copy(from: &Path, to: &Path) -> Result<(), String> {
-    std::fs::copy(from, to)
-        .map(drop)
-        .map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), to.display()))
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_long_description_is_wrapped_between_words() {
-        let text = "HotelMate Desk is the staff desk for hotels on HotelMate. It keeps the \
-                    hotel's offers on this computer so staff can go on working.";
-        let lines = wrap(text, 40);
-        assert!(lines.iter().all(|l| l.chars().count() <= 40), "{lines:?}");
-        assert_eq!(lines.join(" "), text);
-    }
-
-    #[test]
-    fn control_fields_keep_their_continuation_lines() {
-        let fields = parse_control(
-            "Package: hotel-mate-desk\nDescription: Staff desk\n Long one.\n .\n More.\n",
-        );
-        assert_eq!(fields["Package"], "hotel-mate-desk");
-        assert_eq!(fields["Description"], "Staff desk\n Long one.\n .\n More.");
-    }
-}
-
-#[cfg(test)]
-mod maintainer_tests {
-    use super::checked_maintainer;
-
-    /// Issue 35.6: whoever builds the packages names their maintainer; what a package cannot
-    /// carry is refused before anything is built.
-    #[test]
-    fn a_maintainer_is_a_name_and_an_address() {
-        assert_eq!(
-            checked_maintainer(" Lakeside IT <it@lakeside-hotels.ie> "),
-            Ok("Lakeside IT <it@lakeside-hotels.ie>")
-        );
-        for bad in [
-            "Lakeside IT",
-            "<it@lakeside-hotels.ie>",
-            "Lakeside IT <it>",
-            "Lakeside IT <it @x.ie>",
-            "Lakeside IT <@x.ie>",
-        ] {
-            assert!(checked_maintainer(bad).is_err(), "{bad}");
-        }
-    }
-
-    /// The project's own default names the project, at an address of the reserved `.invalid`
-    /// domain rather than a domain the project does not own.
-    #[test]
-    fn the_default_maintainer_names_the_project_and_no_borrowed_domain() {
-        let manifest = include_str!("../../src-tauri/Cargo.toml");
-        let authors = manifest
-            .lines()
-            .find_map(|line| line.strip_prefix("authors = [\""))
-            .and_then(|rest| rest.strip_suffix("\"]"))
-            .unwrap();
-        assert!(checked_maintainer(authors).is_ok(), "{authors}");
-        assert!(
-            authors.starts_with("The HotelMate Desk project <"),
-            "{authors}"
-        );
-        assert!(authors.ends_with(".invalid>"), "{authors}");
-    }
-}
+mod tests;
