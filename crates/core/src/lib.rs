@@ -3,7 +3,9 @@
 //! The shell (`src-tauri`) calls one facade, [`Desk`]; the UI receives [`DeskEvent`]s. This crate
 //! has no Tauri dependency and is tested without a webview.
 
-#![warn(missing_docs)]
+// Every public item says what it is for, and nothing is `pub` that no other crate can reach
+// (issue 37.3: a `pub` item is part of the crate's surface, not a way around a module's walls).
+#![deny(missing_docs, unreachable_pub)]
 
 pub mod api;
 pub(crate) mod context;

@@ -68,7 +68,9 @@
 //!
 //! Not for: triggering events from a server (use the HTTP API), or protocol versions other than 7.
 
-#![warn(missing_docs)]
+// Every public item says what it is for, and nothing is `pub` that no other crate can reach
+// (issue 37.3: a `pub` item is part of the crate's surface, not a way around a module's walls).
+#![deny(missing_docs, unreachable_pub)]
 
 mod auth;
 mod backoff;

@@ -51,7 +51,7 @@ pub(crate) struct Shared {
 
 /// A spell of 503 answers with `Retry-After`.
 #[derive(Debug, Clone)]
-pub struct Busy {
+pub(crate) struct Busy {
     /// How long the spell lasts from its first answer.
     pub length: std::time::Duration,
     /// When its first answer was given.
@@ -220,7 +220,7 @@ impl AppState {
     }
 
     /// How many requests each "METHOD path" received so far.
-    pub fn request_counts(&self) -> std::collections::BTreeMap<String, u64> {
+    pub(crate) fn request_counts(&self) -> std::collections::BTreeMap<String, u64> {
         self.0
             .requests
             .lock()
@@ -231,7 +231,7 @@ impl AppState {
     }
 
     /// How many requests "METHOD path" received.
-    pub fn requests_to(&self, line: &str) -> u64 {
+    pub(crate) fn requests_to(&self, line: &str) -> u64 {
         self.0
             .requests
             .lock()

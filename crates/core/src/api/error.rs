@@ -84,7 +84,7 @@ pub enum ApiError {
 
 /// The longest wait a server's `Retry-After` is followed for: a desk never goes quiet for
 /// hours because a server (or a proxy in front of it) said so.
-pub const MAX_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+pub(super) const MAX_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
 /// What a 429 or 503's `Retry-After` asks: seconds, or an HTTP date (`Wed, 25 Nov 2026
 /// 14:05:00 GMT`), as a wait from `now`, capped at [`MAX_RETRY_AFTER`]. `None` when the

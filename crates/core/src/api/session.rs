@@ -119,7 +119,7 @@ impl Me {
 /// What a clock in or out answered: my duty now, and on a server that closes clock-ins by
 /// their log (2026), the log this clock-in opened.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
-pub struct ClockAnswer {
+pub(crate) struct ClockAnswer {
     /// Whether I am clocked in now.
     pub is_on_duty: bool,
     /// When the server recorded it (ISO 8601).

@@ -62,7 +62,7 @@ pub(crate) struct Link {
 }
 
 impl Link {
-    pub fn new(socket: Socket) -> Self {
+    pub(crate) fn new(socket: Socket) -> Self {
         Self {
             http: Http::Unknown,
             socket,

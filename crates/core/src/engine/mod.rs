@@ -380,7 +380,7 @@ impl SyncShared {
         })
     }
 
-    pub fn outbox_summary(&self) -> OutboxSummary {
+    pub(crate) fn outbox_summary(&self) -> OutboxSummary {
         let counts = match self.store.outbox_counts() {
             Ok(counts) => counts,
             Err(err) => {

@@ -19,7 +19,7 @@ use crate::features::chat::{self, ConversationFilter, ConversationList, ThreadVi
 const MIN_PAGE: usize = 20;
 const MAX_PAGE: usize = 100;
 /// The server's limit for one attachment (§8.2).
-pub const MAX_ATTACHMENT_BYTES: usize = 50 * 1024 * 1024;
+pub(crate) const MAX_ATTACHMENT_BYTES: usize = 50 * 1024 * 1024;
 /// What the server accepts as an attachment (§8.2), with the type it is sent as.
 const ATTACHMENT_TYPES: &[(&str, &str)] = &[
     ("jpg", "image/jpeg"),

@@ -20,7 +20,7 @@ pub const CLOCK_REFUSED: &str =
 
 /// What the clock button says when a server that clocks from the desk (2026) refuses this
 /// person (no attendance capability).
-pub const CLOCK_NOT_YOURS: &str =
+pub(crate) const CLOCK_NOT_YOURS: &str =
     "This hotel's server does not let your account clock in or out from the desk; ask a \
      manager. Your on-duty state still shows here as it changes.";
 

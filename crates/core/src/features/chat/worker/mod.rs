@@ -139,7 +139,12 @@ pub(crate) struct ChatShared {
 }
 
 impl ChatShared {
-    pub fn new(sync: Arc<SyncShared>, me: i64, my_name: String, files: std::path::PathBuf) -> Self {
+    pub(crate) fn new(
+        sync: Arc<SyncShared>,
+        me: i64,
+        my_name: String,
+        files: std::path::PathBuf,
+    ) -> Self {
         Self {
             sync,
             me,
