@@ -82,112 +82,129 @@ pub fn fold(records: Vec<Row>, outbox: &[OutboxEntry], spec: &ResourceSpec) -> V
         })
         .collect();
     for entry in outbox {
-        let sync = entry_sync(entry);
-        match entry.op {
-            Op::Create => {
-                let mut row = entry.fields.clone();
-                row.insert("id".into(), entry.target.into());
-                row.entry("created_at")
-                    .or_insert_with(|| entry.created_at.clone().into());
-                rows.insert(
-                    entry.target,
-                    ViewRow {
-                        row,
-                        sync,
-                        pending_media: None,
-                        // A create that names a server id is a restore of that deleted row.
-                        restored: entry.target > 0,
-                    },
-                );
-                continue;
-            }
-            // A refused change leaves the row as the server has it, marked with the refusal
-            // (a refused delete hid a photo the server and the public site still had, issue
-            // 35.9); the person's change waits in the outbox for them to settle.
-            Op::Delete if entry.state == EntryState::Rejected => {
-                if let Some(view) = rows.get_mut(&entry.target) {
-                    view.sync = sync;
-                }
-                continue;
-            }
-            Op::Delete => {
-                rows.remove(&entry.target);
-                continue;
-            }
-            // Saved over a colleague's: the row shows the server's values (this desk's), marked
-            // as waiting for the person.
-            Op::Update if crate::engine::push::overwrote_colleague(entry) => {
-                if let Some(view) = rows.get_mut(&entry.target) {
-                    view.sync = sync;
-                }
-                continue;
-            }
-            Op::ReorderChildren => {
-                // A refused order of a row's children marks the row (with the refusal) and
-                // leaves its children where the server has them.
-                if let Some(view) = rows.get_mut(&entry.target) {
-                    let refused = entry.state == EntryState::Rejected;
-                    let moved = !refused
-                        && spec.children.is_some_and(|children| {
-                            order_children(
-                                &mut view.row,
-                                &crate::engine::store::order_of(entry),
-                                children,
-                            )
-                        });
-                    if (moved || refused) && rank(&sync) > rank(&view.sync) {
-                        view.sync = sync.clone();
-                    }
-                }
-                continue;
-            }
-            Op::Reorder if entry.state == EntryState::Rejected => continue,
-            Op::Reorder => {
-                let Some(order_field) = spec.api.order_field else {
-                    continue;
-                };
-                for (position, id) in crate::engine::store::order_of(entry)
-                    .into_iter()
-                    .enumerate()
-                {
-                    let Some(view) = rows.get_mut(&id) else {
-                        continue;
-                    };
-                    let position = Value::from(position);
-                    if view.row.get(order_field) != Some(&position) {
-                        view.row.insert(order_field.into(), position);
-                        if rank(&sync) > rank(&view.sync) {
-                            view.sync = sync.clone();
-                        }
-                    }
-                }
-                continue;
-            }
-            _ => {}
-        }
-        let Some(view) = rows.get_mut(&entry.target) else {
-            continue;
-        };
-        let refused = entry.state == EntryState::Rejected;
-        match entry.op {
-            // A child added to the row is shown as an upload of its own.
-            Op::AddChild => continue,
-            _ if refused => {}
-            Op::Update => view.row.extend(entry.fields.clone()),
-            Op::Upload => view.pending_media = entry.media.clone(),
-            Op::ClearImage => {
-                for field in spec.image_fields {
-                    view.row.insert((*field).into(), Value::Null);
-                }
-                view.pending_media = None;
-            }
-            Op::Create | Op::Delete | Op::Reorder | Op::ReorderChildren => {}
-        }
-        if rank(&sync) > rank(&view.sync) {
-            view.sync = sync;
-        }
+        fold_entry(&mut rows, entry, spec);
     }
     rows.into_values().collect()
+}
+
+/// Shows one waiting change over the rows as shown so far.
+fn fold_entry(rows: &mut BTreeMap<i64, ViewRow>, entry: &OutboxEntry, spec: &ResourceSpec) {
+    let sync = entry_sync(entry);
+    let refused = entry.state == EntryState::Rejected;
+    match entry.op {
+        Op::Create => {
+            let mut row = entry.fields.clone();
+            row.insert("id".into(), entry.target.into());
+            row.entry("created_at")
+                .or_insert_with(|| entry.created_at.clone().into());
+            rows.insert(
+                entry.target,
+                ViewRow {
+                    row,
+                    sync,
+                    pending_media: None,
+                    // A create that names a server id is a restore of that deleted row.
+                    restored: entry.target > 0,
+                },
+            );
+        }
+        // A refused change leaves the row as the server has it, marked with the refusal
+        // (a refused delete hid a photo the server and the public site still had, issue
+        // 35.9); the person's change waits in the outbox for them to settle.
+        Op::Delete if refused => mark(rows, entry.target, sync),
+        Op::Delete => {
+            rows.remove(&entry.target);
+        }
+        // Saved over a colleague's: the row shows the server's values (this desk's), marked
+        // as waiting for the person.
+        Op::Update if crate::engine::push::overwrote_colleague(entry) => {
+            mark(rows, entry.target, sync);
+        }
+        Op::ReorderChildren => show_children_order(rows, entry, spec, sync),
+        Op::Reorder if refused => {}
+        Op::Reorder => show_order(rows, entry, spec, &sync),
+        // A child added to the row is shown as an upload of its own.
+        Op::AddChild => {}
+        Op::Update | Op::Upload | Op::ClearImage => {
+            let Some(view) = rows.get_mut(&entry.target) else {
+                return;
+            };
+            match entry.op {
+                _ if refused => {}
+                Op::Update => view.row.extend(entry.fields.clone()),
+                Op::Upload => view.pending_media = entry.media.clone(),
+                Op::ClearImage => {
+                    for field in spec.image_fields {
+                        view.row.insert((*field).into(), Value::Null);
+                    }
+                    view.pending_media = None;
+                }
+                _ => {}
+            }
+            if rank(&sync) > rank(&view.sync) {
+                view.sync = sync;
+            }
+        }
+    }
+}
+
+/// Marks row `id` with `sync`, its values as they are.
+fn mark(rows: &mut BTreeMap<i64, ViewRow>, id: i64, sync: RowSync) {
+    if let Some(view) = rows.get_mut(&id) {
+        view.sync = sync;
+    }
+}
+
+/// A new order of a row's children moves them; a refused one marks the row (with the
+/// refusal) and leaves its children where the server has them.
+fn show_children_order(
+    rows: &mut BTreeMap<i64, ViewRow>,
+    entry: &OutboxEntry,
+    spec: &ResourceSpec,
+    sync: RowSync,
+) {
+    let Some(view) = rows.get_mut(&entry.target) else {
+        return;
+    };
+    let refused = entry.state == EntryState::Rejected;
+    let moved = !refused
+        && spec.children.is_some_and(|children| {
+            order_children(
+                &mut view.row,
+                &crate::engine::store::order_of(entry),
+                children,
+            )
+        });
+    if (moved || refused) && rank(&sync) > rank(&view.sync) {
+        view.sync = sync;
+    }
+}
+
+/// A new order of the rows sets each moved row's order field.
+fn show_order(
+    rows: &mut BTreeMap<i64, ViewRow>,
+    entry: &OutboxEntry,
+    spec: &ResourceSpec,
+    sync: &RowSync,
+) {
+    let Some(order_field) = spec.api.order_field else {
+        return;
+    };
+    for (position, id) in crate::engine::store::order_of(entry)
+        .into_iter()
+        .enumerate()
+    {
+        let Some(view) = rows.get_mut(&id) else {
+            continue;
+        };
+        let position = Value::from(position);
+        if view.row.get(order_field) != Some(&position) {
+            view.row.insert(order_field.into(), position);
+            if rank(sync) > rank(&view.sync) {
+                view.sync = sync.clone();
+            }
+        }
+    }
 }
 
 /// Sets the order field of the row's children to their place in `ids`; returns whether any
