@@ -320,19 +320,7 @@ impl Desk {
         username: &str,
         password: &str,
     ) -> Result<SessionInfo, DeskError> {
-        let username = username.trim();
-        if username.is_empty() {
-            return Err(DeskError::InvalidInput {
-                field: "username",
-                message: "Enter your username.".into(),
-            });
-        }
-        if password.is_empty() {
-            return Err(DeskError::InvalidInput {
-                field: "password",
-                message: "Enter your password.".into(),
-            });
-        }
+        let username = filled_in(username, password)?;
         let anonymous = ApiClient::with_timeout(base.clone(), self.inner.options.request_timeout)?;
         let login = anonymous
             .login(username, password)
@@ -350,36 +338,15 @@ impl Desk {
             .with_generation(login.generation);
         let me = client.me(&slug).await?;
         let pusher = pusher.as_ref().map(pusher_json).transpose()?;
-        let row = SessionRow {
+        let row = session_row(
             account,
-            username: login.username.clone(),
-            api_base: base.to_string(),
+            base.to_string(),
             pusher,
             is_demo,
-            hotel_id: login.hotel_id.or(login.hotel.as_ref().map(|h| h.id)),
-            hotel_name: login
-                .hotel_name()
-                .or(me.hotel_name.as_deref())
-                .unwrap_or(&slug)
-                .to_owned(),
-            hotel_slug: slug,
-            staff_id: login.staff_id,
-            first_name: me.first_name.clone(),
-            last_name: me.last_name.clone(),
-            role: login
-                .role
-                .clone()
-                .or_else(|| me.role_detail.as_ref().and_then(|r| r.name.clone())),
-            department: login
-                .department
-                .clone()
-                .or_else(|| me.department_detail.as_ref().and_then(|d| d.name.clone())),
-            access_level: login.access_level.clone(),
-            signed_in_at: chrono::Utc::now().to_rfc3339(),
-            is_on_duty: me.on_duty(),
-            generation: login.generation,
-            capabilities: login.capabilities.clone(),
-        };
+            &login,
+            &me,
+            slug,
+        );
         // Whoever signs in here can leave the reception display during an outage.
         let hotel = crate::features::display::keys::hotel_of(&row);
         if let Err(err) =
@@ -558,6 +525,67 @@ impl Desk {
 /// A refused login says one thing, whatever the server's generation: fd6c529 answers 400
 /// `non_field_errors`, the 2026 backend 401 `{"error": …}` (API.md §10.3), which is not "the
 /// server no longer accepts this sign-in" (there is none yet).
+/// The username (trimmed), if both it and the password were typed.
+fn filled_in<'a>(username: &'a str, password: &str) -> Result<&'a str, DeskError> {
+    let username = username.trim();
+    if username.is_empty() {
+        return Err(DeskError::InvalidInput {
+            field: "username",
+            message: "Enter your username.".into(),
+        });
+    }
+    if password.is_empty() {
+        return Err(DeskError::InvalidInput {
+            field: "password",
+            message: "Enter your password.".into(),
+        });
+    }
+    Ok(username)
+}
+
+/// The session as stored, from the login answer and the "me" answer: the login's words first,
+/// the profile's where the login says nothing.
+fn session_row(
+    account: String,
+    api_base: String,
+    pusher: Option<String>,
+    is_demo: bool,
+    login: &crate::api::session::LoginResponse,
+    me: &crate::api::session::Me,
+    slug: String,
+) -> SessionRow {
+    SessionRow {
+        account,
+        username: login.username.clone(),
+        api_base,
+        pusher,
+        is_demo,
+        hotel_id: login.hotel_id.or(login.hotel.as_ref().map(|h| h.id)),
+        hotel_name: login
+            .hotel_name()
+            .or(me.hotel_name.as_deref())
+            .unwrap_or(&slug)
+            .to_owned(),
+        hotel_slug: slug,
+        staff_id: login.staff_id,
+        first_name: me.first_name.clone(),
+        last_name: me.last_name.clone(),
+        role: login
+            .role
+            .clone()
+            .or_else(|| me.role_detail.as_ref().and_then(|r| r.name.clone())),
+        department: login
+            .department
+            .clone()
+            .or_else(|| me.department_detail.as_ref().and_then(|d| d.name.clone())),
+        access_level: login.access_level.clone(),
+        signed_in_at: chrono::Utc::now().to_rfc3339(),
+        is_on_duty: me.on_duty(),
+        generation: login.generation,
+        capabilities: login.capabilities.clone(),
+    }
+}
+
 fn wrong_credentials(err: ApiError) -> DeskError {
     match err {
         ApiError::Unauthorized { .. } => DeskError::WrongCredentials,
