@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use tokio::sync::broadcast::{error::RecvError, Receiver};
 
-use crate::api::generation::ClockWay;
+use crate::api::generation::{ClockWay, Generation};
+use crate::api::session::ClockAnswer;
 use crate::api::ApiError;
-use crate::context::{lock, Context, DeskError, SessionInfo};
+use crate::context::{lock, Context, DeskError, Running, SessionInfo};
 use crate::events::{ConnectionStatus, DeskEvent, ResourceKind};
 use crate::features::team::spec::{CLOCK_LOGS, STAFF};
 use crate::features::team::{self, TeamBoard};
@@ -115,34 +116,14 @@ impl Team<'_> {
         // state, so applying both is harmless, and an event from a clock elsewhere in the same
         // moments is not mistaken for this one. (Events about me never toast.)
         match running.client.clock(&slug, me, !on_duty, kept).await {
-            Ok(answer) => {
-                match answer.open_log {
-                    Some(log) => self
-                        .cx
-                        .store
-                        .set_preference(OPEN_LOG_KEY, &format!("{owner}/{log}"))?,
-                    None if !answer.is_on_duty => self.cx.store.delete_preference(OPEN_LOG_KEY)?,
-                    None => {}
-                }
-                self.cx.set_my_duty(answer.is_on_duty)?;
-                running.sync.request_reconcile_of(CLOCK_LOGS.name);
-                Ok(running.info())
-            }
+            Ok(answer) => self.clocked(&running, &owner, &answer),
             Err(
                 ApiError::Forbidden { message }
                 | ApiError::NotFound { message }
                 | ApiError::MethodNotAllowed { message },
             ) if kept.is_none() || !on_duty => {
                 tracing::info!(%message, "this server does not let the desk clock this person");
-                let words = match generation.contract().clock {
-                    ClockWay::Toggle { .. } => CLOCK_REFUSED,
-                    ClockWay::Unrostered { .. } => CLOCK_NOT_YOURS,
-                };
-                *lock(&running.clock_refused) = Some(words.to_owned());
-                self.cx.emit(DeskEvent::SessionChanged {
-                    session: Some(Box::new(running.info())),
-                });
-                Err(DeskError::ClockRefused(words.to_owned()))
+                Err(self.refused_to_clock(&running, generation))
             }
             Err(ApiError::Unauthorized { message }) => {
                 running.sync.report_unauthorized(message.clone());
@@ -171,6 +152,41 @@ impl Team<'_> {
                 Err(err.into())
             }
         }
+    }
+
+    /// The server clocked me: what it said is kept (my open clock-in's id, to close it on a
+    /// server that wants it named), and my clock log is read again.
+    fn clocked(
+        &self,
+        running: &Running,
+        owner: &str,
+        answer: &ClockAnswer,
+    ) -> Result<SessionInfo, DeskError> {
+        match answer.open_log {
+            Some(log) => self
+                .cx
+                .store
+                .set_preference(OPEN_LOG_KEY, &format!("{owner}/{log}"))?,
+            None if !answer.is_on_duty => self.cx.store.delete_preference(OPEN_LOG_KEY)?,
+            None => {}
+        }
+        self.cx.set_my_duty(answer.is_on_duty)?;
+        running.sync.request_reconcile_of(CLOCK_LOGS.name);
+        Ok(running.info())
+    }
+
+    /// This server does not let the desk clock this person: learned for the run and said in
+    /// the words of its generation's way of clocking.
+    fn refused_to_clock(&self, running: &Running, generation: Generation) -> DeskError {
+        let words = match generation.contract().clock {
+            ClockWay::Toggle { .. } => CLOCK_REFUSED,
+            ClockWay::Unrostered { .. } => CLOCK_NOT_YOURS,
+        };
+        *lock(&running.clock_refused) = Some(words.to_owned());
+        self.cx.emit(DeskEvent::SessionChanged {
+            session: Some(Box::new(running.info())),
+        });
+        DeskError::ClockRefused(words.to_owned())
     }
 
     /// Asks the server for my state again, without waiting for it.
