@@ -185,34 +185,7 @@ pub(crate) fn validate(
             }
             ("is_active", Value::Bool(_)) => value.clone(),
             ("is_active", _) => return Err(invalid(field, "Active is yes or no.")),
-            (_, Value::String(text)) => {
-                let text = text.trim();
-                if let Some(max) = max_chars(field) {
-                    if text.chars().count() > max {
-                        return Err(invalid(
-                            field,
-                            format!("The {} can be at most {max} characters.", label(field)),
-                        ));
-                    }
-                }
-                if field == "currency" && !text.chars().all(|c| c.is_ascii_alphabetic()) {
-                    return Err(invalid(field, "The currency is a code such as EUR."));
-                }
-                if field == "booking_url" && !text.is_empty() {
-                    if let Err(problem) = crate::rules::url::check_url(text) {
-                        return Err(invalid(field, problem.to_string()));
-                    }
-                }
-                if field == "name" && text.is_empty() {
-                    return Err(invalid(field, "A room type needs a name."));
-                }
-                let text = if field == "currency" {
-                    text.to_ascii_uppercase()
-                } else {
-                    text.to_owned()
-                };
-                Value::from(text)
-            }
+            (_, Value::String(text)) => Value::from(text_field(field, text)?),
             (_, _) => {
                 return Err(invalid(
                     field,
@@ -231,6 +204,36 @@ pub(crate) fn validate(
         }
     }
     Ok(clean)
+}
+
+/// A text field as the server will keep it: trimmed, within its length, a currency code in
+/// capitals, a booking link a web address, a name not empty.
+fn text_field(field: &'static str, text: &str) -> Result<String, FieldInvalid> {
+    let text = text.trim();
+    if let Some(max) = max_chars(field) {
+        if text.chars().count() > max {
+            return Err(invalid(
+                field,
+                format!("The {} can be at most {max} characters.", label(field)),
+            ));
+        }
+    }
+    if field == "currency" && !text.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Err(invalid(field, "The currency is a code such as EUR."));
+    }
+    if field == "booking_url" && !text.is_empty() {
+        if let Err(problem) = crate::rules::url::check_url(text) {
+            return Err(invalid(field, problem.to_string()));
+        }
+    }
+    if field == "name" && text.is_empty() {
+        return Err(invalid(field, "A room type needs a name."));
+    }
+    Ok(if field == "currency" {
+        text.to_ascii_uppercase()
+    } else {
+        text.to_owned()
+    })
 }
 
 /// A colleague's change, in words.
