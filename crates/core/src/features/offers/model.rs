@@ -260,51 +260,64 @@ pub(crate) fn check(
             problems.push(invalid("field", format!("'{key}' cannot be changed")));
             continue;
         };
-        let value = match field {
-            "sort_order" => match value.as_i64() {
-                Some(n) if n >= 0 => Value::from(n),
-                _ => {
-                    problems.push(invalid(
-                        field,
-                        "The position must be a whole number, 0 or more.",
-                    ));
-                    continue;
-                }
-            },
-            "is_active" => match value.as_bool() {
-                Some(flag) => Value::from(flag),
-                None => {
-                    problems.push(invalid(field, "Active must be on or off."));
-                    continue;
-                }
-            },
-            "valid_from" | "valid_to" => match value {
-                Value::Null => Value::Null,
-                Value::String(s) if s.trim().is_empty() => Value::Null,
-                Value::String(s) if valid_date(s.trim()) => Value::from(s.trim()),
-                _ => {
-                    problems.push(invalid(field, "Dates must look like 2025-12-31."));
-                    continue;
-                }
-            },
-            _ => match value {
-                Value::String(s) => Value::from(if field == "details_html" {
-                    s.clone()
-                } else {
-                    s.trim().to_owned()
-                }),
-                Value::Null => Value::from(""),
-                _ => {
-                    problems.push(invalid(
-                        field,
-                        format!("{} must be text.", field.replace('_', " ")),
-                    ));
-                    continue;
-                }
-            },
-        };
-        clean.insert(key.clone(), value);
+        match field_value(field, value) {
+            Ok(value) => {
+                clean.insert(key.clone(), value);
+            }
+            Err(problem) => problems.push(problem),
+        }
     }
+    whole_row_problems(&clean, current, creating, &mut problems);
+    (clean, problems)
+}
+
+/// One field's value as the server will keep it, or what is wrong with it.
+fn field_value(field: &'static str, value: &Value) -> Result<Value, FieldInvalid> {
+    Ok(match field {
+        "sort_order" => match value.as_i64() {
+            Some(n) if n >= 0 => Value::from(n),
+            _ => {
+                return Err(invalid(
+                    field,
+                    "The position must be a whole number, 0 or more.",
+                ))
+            }
+        },
+        "is_active" => match value.as_bool() {
+            Some(flag) => Value::from(flag),
+            None => return Err(invalid(field, "Active must be on or off.")),
+        },
+        "valid_from" | "valid_to" => match value {
+            Value::Null => Value::Null,
+            Value::String(s) if s.trim().is_empty() => Value::Null,
+            Value::String(s) if valid_date(s.trim()) => Value::from(s.trim()),
+            _ => return Err(invalid(field, "Dates must look like 2025-12-31.")),
+        },
+        _ => match value {
+            Value::String(s) => Value::from(if field == "details_html" {
+                s.clone()
+            } else {
+                s.trim().to_owned()
+            }),
+            Value::Null => Value::from(""),
+            _ => {
+                return Err(invalid(
+                    field,
+                    format!("{} must be text.", field.replace('_', " ")),
+                ))
+            }
+        },
+    })
+}
+
+/// What is wrong with the row the edit leaves (the edit over `current`): a title and a short
+/// description when created or changed, lengths, the booking link, the dates' order.
+fn whole_row_problems(
+    clean: &Map<String, Value>,
+    current: Option<&Row>,
+    creating: bool,
+    problems: &mut Vec<FieldInvalid>,
+) {
     let merged = |key: &str| {
         clean
             .get(key)
@@ -353,7 +366,6 @@ pub(crate) fn check(
             ));
         }
     }
-    (clean, problems)
 }
 
 #[cfg(test)]
