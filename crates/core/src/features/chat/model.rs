@@ -303,35 +303,13 @@ pub(crate) fn message_view(message: &Value, me: i64) -> Option<ChatMessageView> 
     } else {
         flag(message, "read_by_guest")
     } || flag(message, "is_read_by_recipient");
-    let reply_to = message.get("reply_to_message").and_then(|r| {
-        let body = text(r, "message")?;
-        Some(ReplyPreview {
-            author: text(r, "sender_name").unwrap_or_else(|| {
-                if r.get("sender_type").and_then(Value::as_str) == Some("guest") {
-                    "Guest".into()
-                } else {
-                    "Staff".into()
-                }
-            }),
-            text: body,
-        })
-    });
+    let reply_to = message.get("reply_to_message").and_then(reply_preview);
     let deleted = flag(message, "is_deleted");
-    let attachments = message
-        .get("attachments")
-        .filter(|_| !deleted)
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .map(|a| AttachmentView {
-                    name: text(a, "file_name").unwrap_or_else(|| "attachment".into()),
-                    url: text(a, "file_url"),
-                    is_image: a.get("file_type").and_then(Value::as_str) == Some("image"),
-                    size: text(a, "file_size_display"),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let attachments = if deleted {
+        Vec::new()
+    } else {
+        attachments_of(message)
+    };
     Some(ChatMessageView {
         id,
         from_guest,
@@ -363,6 +341,39 @@ pub(crate) fn message_view(message: &Value, me: i64) -> Option<ChatMessageView> 
             .filter(|_| !deleted)
             .map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
     })
+}
+
+/// The message a reply answers, as the thread shows it above the reply.
+fn reply_preview(answered: &Value) -> Option<ReplyPreview> {
+    let body = text(answered, "message")?;
+    Some(ReplyPreview {
+        author: text(answered, "sender_name").unwrap_or_else(|| {
+            if answered.get("sender_type").and_then(Value::as_str) == Some("guest") {
+                "Guest".into()
+            } else {
+                "Staff".into()
+            }
+        }),
+        text: body,
+    })
+}
+
+/// A message's files, as the thread lists them.
+fn attachments_of(message: &Value) -> Vec<AttachmentView> {
+    message
+        .get("attachments")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .map(|a| AttachmentView {
+                    name: text(a, "file_name").unwrap_or_else(|| "attachment".into()),
+                    url: text(a, "file_url"),
+                    is_image: a.get("file_type").and_then(Value::as_str) == Some("image"),
+                    size: text(a, "file_size_display"),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The most of a conversation's last message the list shows (one or two lines of it).
