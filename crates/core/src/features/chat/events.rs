@@ -137,46 +137,10 @@ pub(crate) fn interpret(
         "new-message" | "new-staff-message" | "new-guest-message" | "message-updated" => {
             a_message(data)
         }
-        "message-delivered" => {
-            data.get("message_id")
-                .and_then(Value::as_i64)
-                .map(|id| ChatHint::Patch {
-                    ids: vec![id],
-                    fields: fields(&[
-                        (
-                            "status",
-                            data.get("status").cloned().unwrap_or("delivered".into()),
-                        ),
-                        (
-                            "delivered_at",
-                            data.get("delivered_at").cloned().unwrap_or(Value::Null),
-                        ),
-                    ]),
-                })
+        "message-delivered" => delivered(data),
+        "messages-read-by-staff" | "messages-read-by-guest" => {
+            read_by(data, event == "messages-read-by-guest")
         }
-        "messages-read-by-staff" => ids(data).map(|ids| ChatHint::Patch {
-            ids,
-            fields: fields(&[
-                ("read_by_staff", true.into()),
-                ("status", "read".into()),
-                (
-                    "staff_read_at",
-                    data.get("read_at").cloned().unwrap_or(Value::Null),
-                ),
-            ]),
-        }),
-        "messages-read-by-guest" => ids(data).map(|ids| ChatHint::Patch {
-            ids,
-            fields: fields(&[
-                ("read_by_guest", true.into()),
-                ("is_read_by_recipient", true.into()),
-                ("status", "read".into()),
-                (
-                    "guest_read_at",
-                    data.get("read_at").cloned().unwrap_or(Value::Null),
-                ),
-            ]),
-        }),
         "conversation-unread" | "conversation-read" => data
             .get("conversation_id")
             .and_then(Value::as_i64)
@@ -184,27 +148,8 @@ pub(crate) fn interpret(
                 conversation_id,
                 unread: event == "conversation-unread",
             }),
-        "message-deleted" | "message-removed" | "content-deleted" => {
-            if data.get("hard_delete").and_then(Value::as_bool) == Some(true) {
-                data.get("message_id")
-                    .and_then(Value::as_i64)
-                    .map(|message_id| ChatHint::Removed { message_id })
-            } else {
-                data.get("message").and_then(a_message)
-            }
-        }
-        "staff-assigned" => match (
-            data.get("conversation_id").and_then(Value::as_i64),
-            data.get("staff_name").and_then(Value::as_str),
-        ) {
-            (Some(conversation_id), Some(name)) if !name.trim().is_empty() => {
-                Some(ChatHint::Handler {
-                    conversation_id,
-                    name: name.trim().to_owned(),
-                })
-            }
-            _ => None,
-        },
+        "message-deleted" | "message-removed" | "content-deleted" => deleted(data),
+        "staff-assigned" => handler(data),
         "new-conversation" => return Some(ChatHint::Conversations),
         _ => return None,
     };
@@ -218,6 +163,75 @@ pub(crate) fn interpret(
             conversation_id: channels.conversation_of(channel),
         })
     })
+}
+
+/// A message was delivered to the guest's page.
+fn delivered(data: &Value) -> Option<ChatHint> {
+    let id = data.get("message_id").and_then(Value::as_i64)?;
+    Some(ChatHint::Patch {
+        ids: vec![id],
+        fields: fields(&[
+            (
+                "status",
+                data.get("status").cloned().unwrap_or("delivered".into()),
+            ),
+            (
+                "delivered_at",
+                data.get("delivered_at").cloned().unwrap_or(Value::Null),
+            ),
+        ]),
+    })
+}
+
+/// Messages were read by staff or (`by_guest`) by the guest.
+fn read_by(data: &Value, by_guest: bool) -> Option<ChatHint> {
+    let ids = ids(data)?;
+    let fields = if by_guest {
+        fields(&[
+            ("read_by_guest", true.into()),
+            ("is_read_by_recipient", true.into()),
+            ("status", "read".into()),
+            (
+                "guest_read_at",
+                data.get("read_at").cloned().unwrap_or(Value::Null),
+            ),
+        ])
+    } else {
+        fields(&[
+            ("read_by_staff", true.into()),
+            ("status", "read".into()),
+            (
+                "staff_read_at",
+                data.get("read_at").cloned().unwrap_or(Value::Null),
+            ),
+        ])
+    };
+    Some(ChatHint::Patch { ids, fields })
+}
+
+/// A message was deleted: gone for good (`hard_delete`), or kept as the server's "deleted".
+fn deleted(data: &Value) -> Option<ChatHint> {
+    if data.get("hard_delete").and_then(Value::as_bool) == Some(true) {
+        data.get("message_id")
+            .and_then(Value::as_i64)
+            .map(|message_id| ChatHint::Removed { message_id })
+    } else {
+        data.get("message").and_then(a_message)
+    }
+}
+
+/// A member of staff took a conversation over.
+fn handler(data: &Value) -> Option<ChatHint> {
+    match (
+        data.get("conversation_id").and_then(Value::as_i64),
+        data.get("staff_name").and_then(Value::as_str),
+    ) {
+        (Some(conversation_id), Some(name)) if !name.trim().is_empty() => Some(ChatHint::Handler {
+            conversation_id,
+            name: name.trim().to_owned(),
+        }),
+        _ => None,
+    }
 }
 
 /// A message the event names without carrying it.
