@@ -26,34 +26,9 @@ pub(crate) async fn follow(chat: Arc<ChatShared>) {
     let mut subscribed: HashSet<String> = HashSet::new();
     let mut stream = client.as_ref().map(pusher_channels::Client::events);
     let mut mine = None;
-    // Where colleagues' replies are not announced, the open thread is read every few seconds.
-    let mut poll = chat
-        .sync
-        .client
-        .generation()
-        .contract()
-        .chat
-        .poll_viewed
-        .map(|every| {
-            let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            ticks
-        });
+    let mut poll = viewed_thread_poll(&chat);
     if let Some(client) = &client {
-        // My channel first: its state tells every (re)subscription.
-        for name in std::iter::once(channels.mine(chat.me)).chain(channels.new_conversations()) {
-            match client.subscribe(&name).await {
-                Ok(channel) => {
-                    if mine.is_none() {
-                        mine = Some(channel.state_watch());
-                    }
-                    subscribed.insert(name);
-                }
-                Err(err) => {
-                    tracing::warn!(error = %err, channel = name, "cannot listen to a chat channel")
-                }
-            }
-        }
+        mine = subscribe_mine(&chat, &channels, client, &mut subscribed).await;
         hold_conversation_channels(&chat, &channels, client, &mut subscribed).await;
     }
     loop {
@@ -79,26 +54,9 @@ pub(crate) async fn follow(chat: Arc<ChatShared>) {
                 }
             } => match event {
                 Some(event) => {
-                    // What else has arrived is applied with it: a guest's flood is stored a
-                    // batch per transaction and told once, not a message at a time.
-                    let mut batch = vec![event];
-                    while batch.len() < FOLLOW_BATCH {
-                        match stream.as_mut().and_then(pusher_channels::EventStream::try_recv) {
-                            Some(event) => batch.push(event),
-                            None => break,
-                        }
+                    if let Some(stream) = stream.as_mut() {
+                        apply_batch(&chat, &channels, &subscribed, stream, event);
                     }
-                    if batch.iter().any(|e| e.event == pusher_channels::FRAME_DROPPED) {
-                        // A message too large to take live (a guest's megabyte) was dropped:
-                        // the threads are read from the server, where it is.
-                        chat.sync.request_reconcile_of(CONVERSATIONS.name);
-                        chat.request_catch_up();
-                    }
-                    let hints = batch
-                        .iter()
-                        .filter(|e| subscribed.contains(&e.channel))
-                        .filter_map(|e| interpret(&channels, &e.channel, &e.event, &e.data));
-                    apply_all(&chat, hints);
                 }
                 None => stream = None,
             },
@@ -126,6 +84,78 @@ pub(crate) async fn follow(chat: Arc<ChatShared>) {
             },
         }
     }
+}
+
+/// Where colleagues' replies are not announced, the open thread is read every few seconds.
+fn viewed_thread_poll(chat: &ChatShared) -> Option<tokio::time::Interval> {
+    chat.sync
+        .client
+        .generation()
+        .contract()
+        .chat
+        .poll_viewed
+        .map(|every| {
+            let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            ticks
+        })
+}
+
+/// Subscribes to my own channel first (its state tells every (re)subscription) and to the
+/// new-conversation channels; answers my channel's state.
+async fn subscribe_mine(
+    chat: &ChatShared,
+    channels: &chat_events::Channels,
+    client: &pusher_channels::Client,
+    subscribed: &mut HashSet<String>,
+) -> Option<tokio::sync::watch::Receiver<SubscriptionState>> {
+    let mut mine = None;
+    for name in std::iter::once(channels.mine(chat.me)).chain(channels.new_conversations()) {
+        match client.subscribe(&name).await {
+            Ok(channel) => {
+                if mine.is_none() {
+                    mine = Some(channel.state_watch());
+                }
+                subscribed.insert(name);
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, channel = name, "cannot listen to a chat channel")
+            }
+        }
+    }
+    mine
+}
+
+/// Applies `first` with whatever else has arrived: a guest's flood is stored a batch per
+/// transaction and told once, not a message at a time.
+fn apply_batch(
+    chat: &ChatShared,
+    channels: &chat_events::Channels,
+    subscribed: &HashSet<String>,
+    stream: &mut pusher_channels::EventStream,
+    first: pusher_channels::Event,
+) {
+    let mut batch = vec![first];
+    while batch.len() < FOLLOW_BATCH {
+        match stream.try_recv() {
+            Some(event) => batch.push(event),
+            None => break,
+        }
+    }
+    if batch
+        .iter()
+        .any(|e| e.event == pusher_channels::FRAME_DROPPED)
+    {
+        // A message too large to take live (a guest's megabyte) was dropped: the threads are
+        // read from the server, where it is.
+        chat.sync.request_reconcile_of(CONVERSATIONS.name);
+        chat.request_catch_up();
+    }
+    let hints = batch
+        .iter()
+        .filter(|e| subscribed.contains(&e.channel))
+        .filter_map(|e| interpret(channels, &e.channel, &e.event, &e.data));
+    apply_all(chat, hints);
 }
 
 /// Subscribes to the channels of every conversation the desk knows (its own and its room's),
