@@ -38,6 +38,9 @@ fn modules(src: &Path) -> BTreeMap<Module, PathBuf> {
                 if parts.first().map(String::as_str) == Some("bin") {
                     continue; // each file in `bin/` is a crate of its own
                 }
+                if parts.last().map(String::as_str) == Some("tests") {
+                    continue; // unit tests in a file of their own: test code, as after `#[cfg(test)]`
+                }
                 found.insert(parts, path);
             }
         }

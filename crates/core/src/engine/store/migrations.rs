@@ -316,7 +316,7 @@ mod tests {
                     .unwrap();
                 }
             }
-            let store = Store::open(&path, crate::features::LOCAL_DATA).unwrap();
+            let store = Store::open(&path, &[]).unwrap();
             let version: i64 = store
                 .lock()
                 .pragma_query_value(None, "user_version", |row| row.get(0))
@@ -341,7 +341,7 @@ mod tests {
             conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
                 .unwrap();
         }
-        let err = Store::open(&path, crate::features::LOCAL_DATA).unwrap_err();
+        let err = Store::open(&path, &[]).unwrap_err();
         assert!(matches!(err, StoreError::TooNew { .. }), "{err}");
         assert!(err.to_string().contains("newer HotelMate Desk"));
     }
@@ -364,7 +364,7 @@ mod tests {
             }
             conn.execute("DELETE FROM outbox", []).unwrap();
         }
-        let store = Store::open(&path, crate::features::LOCAL_DATA).unwrap();
+        let store = Store::open(&path, &[]).unwrap();
         let fields = serde_json::Map::new();
         assert_eq!(store.queue_create("offers", &fields).unwrap(), -4);
     }
@@ -402,7 +402,7 @@ mod tests {
                 .unwrap();
             }
         }
-        let store = Store::open(&path, crate::features::LOCAL_DATA).unwrap();
+        let store = Store::open(&path, &[]).unwrap();
         let ops: Vec<String> = {
             let conn = store.lock();
             let mut statement = conn.prepare("SELECT op FROM outbox ORDER BY seq").unwrap();

@@ -346,11 +346,7 @@ mod tests {
     #[test]
     fn damaged_cached_rows_are_repaired_not_reported_as_colleagues_changes() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(
-            &dir.path().join("desk.sqlite3"),
-            crate::features::LOCAL_DATA,
-        )
-        .unwrap();
+        let store = Store::open(&dir.path().join("desk.sqlite3"), &[]).unwrap();
         let first = row(json!({"id": 1, "title": "Spa"}));
         let second = row(json!({"id": 2, "title": "Golf"}));
         store
