@@ -22,7 +22,9 @@ use hotelmate_core::session::system::SystemSettings;
 use hotelmate_core::{Desk, DeskOptions};
 use tauri::{Manager, RunEvent};
 
-fn main() {
+/// How WebKitGTK paints, decided before it starts (it reads these once; a live page that
+/// changes them relaunches its web process).
+fn choose_rendering() {
     // WebKitGTK's DMA-BUF renderer paints a blank white window in virtual machines, remote
     // sessions and on some GPUs; the desk must always show. An explicit setting still wins
     // (the WebDriver tests set 0: WebKitWebDriver's screenshots stall without the renderer).
@@ -41,6 +43,10 @@ fn main() {
     {
         std::env::set_var("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "1");
     }
+}
+
+fn main() {
+    choose_rendering();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--hash-pin") {
         hash_pin();
