@@ -1351,22 +1351,7 @@ async fn a_save_that_replaced_a_colleagues_a_moment_earlier_is_shown_as_a_confli
         async move { rest(server, tok, Method::GET, path, None).await[field] == value }
     };
 
-    let held = server.hold_next(&format!("PATCH {path}"));
-    desk.offers()
-        .update(offer.id, &fields(json!({ "title": "Anna's title" })))
-        .unwrap();
-    eventually("the desk's PATCH is on its way", WAIT, || async {
-        held.arrived()
-    })
-    .await;
-    rest(
-        &server,
-        &tok,
-        Method::PATCH,
-        &path,
-        Some(json!({ "title": "Sean's title" })),
-    )
-    .await;
+    let held = colleague_saves_while_my_save_is_held(&desk, &server, &tok, offer.id).await;
     held.release();
     eventually("the desk's title landed second", WAIT, || {
         on_server("title", "Anna's title")
@@ -1581,22 +1566,7 @@ async fn a_replaced_save_whose_check_an_event_overtook_is_still_put_to_the_perso
     let tok = token(&server, "sean.murphy").await;
     let offer = desk.offers().list().unwrap()[0].clone();
     let path = format!("/api/staff/hotel/killarney/offers/{}/", offer.id);
-    let held = server.hold_next(&format!("PATCH {path}"));
-    desk.offers()
-        .update(offer.id, &fields(json!({ "title": "Anna's title" })))
-        .unwrap();
-    eventually("the desk's PATCH is on its way", WAIT, || async {
-        held.arrived()
-    })
-    .await;
-    rest(
-        &server,
-        &tok,
-        Method::PATCH,
-        &path,
-        Some(json!({ "title": "Sean's title" })),
-    )
-    .await;
+    let held = colleague_saves_while_my_save_is_held(&desk, &server, &tok, offer.id).await;
     let check = server.hold_answer_of(&format!("GET {path}"));
     held.release();
     eventually("the desk reads its row to check", WAIT, || async {
@@ -1629,4 +1599,32 @@ async fn a_replaced_save_whose_check_an_event_overtook_is_still_put_to_the_perso
         .find(|o| o.id == offer.id)
         .unwrap();
     assert_eq!(row.tag, "Sean's tag", "the row as the server has it now");
+}
+
+/// Anna's desk saves offer `id`'s title; her PATCH is held at the server while Sean saves the
+/// same title through the server. Answers her held PATCH: released, it lands second.
+async fn colleague_saves_while_my_save_is_held(
+    desk: &hotelmate_core::Desk,
+    server: &hotelmate_sandbox::SandboxHandle,
+    sean: &str,
+    id: i64,
+) -> hotelmate_sandbox::HeldRequest {
+    let path = format!("/api/staff/hotel/killarney/offers/{id}/");
+    let held = server.hold_next(&format!("PATCH {path}"));
+    desk.offers()
+        .update(id, &fields(json!({ "title": "Anna's title" })))
+        .unwrap();
+    eventually("the desk's PATCH is on its way", WAIT, || async {
+        held.arrived()
+    })
+    .await;
+    rest(
+        server,
+        sean,
+        Method::PATCH,
+        &path,
+        Some(json!({ "title": "Sean's title" })),
+    )
+    .await;
+    held
 }
