@@ -206,6 +206,17 @@ async fn main() {
     let desk = Arc::new(Desk::open(options).unwrap());
     let mut events = desk.subscribe();
     if desk.resume().await.unwrap().is_none() {
+        // Said for the harness's failure message: a restarted desk is expected to resume. Two
+        // 10-desk runs ended with a restarted desk signing in again into its cut network.
+        let mut why = "no session was kept".to_owned();
+        while let Ok(event) = events.try_recv() {
+            if let hotelmate_core::DeskEvent::SessionExpired { message, .. } = event {
+                why = format!("the session was kept but its token was not ({message})");
+            }
+        }
+        if start > 0 {
+            eprintln!("desk {number}, start {start}: cannot resume: {why}");
+        }
         desk.sign_in(SignInRequest {
             server_url: server.clone(),
             username: "sean.murphy".into(),
