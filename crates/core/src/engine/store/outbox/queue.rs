@@ -269,8 +269,10 @@ impl Store {
 impl Store {
     /// A change of this desk's reached the server a moment after a colleague's save of the
     /// same field and replaced it unseen (issue 35.1): it is kept as a conflict for the person
-    /// to settle, with the row as the server has it now. Not when the row is gone, nor when a
-    /// change of it still waits to be sent (its merge meets the server's value itself).
+    /// to settle, with the row as the server has it now. Not when the row is gone. A later
+    /// change of the row waiting to be sent does not answer the question: its merge meets this
+    /// desk's value on the server, not the colleague's, which is gone from it (the 10-desk
+    /// convergence runs lost such questions silently). The conflict holds nothing back.
     /// Returns whether it was kept.
     pub(crate) fn keep_overwritten(
         &self,
@@ -288,7 +290,7 @@ impl Store {
             "UPDATE records SET server = ?3, seen_at = ?4 WHERE resource = ?1 AND id = ?2",
             params![resource, target, to_text(server_row), now()],
         )? > 0;
-        if !present || !entries_for(&tx, resource, target)?.is_empty() {
+        if !present {
             tx.commit()?;
             return Ok(false);
         }
@@ -299,5 +301,76 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn row(value: Value) -> Row {
+        match value {
+            Value::Object(row) => row,
+            _ => unreachable!("a test row is an object"),
+        }
+    }
+
+    /// Issue 35.1: a save that replaced a colleague's is asked about even while a later change
+    /// of the same row waits to be sent. That change's merge meets this desk's value on the
+    /// server, never the colleague's, so skipping the question (as before) lost it silently.
+    /// Tried: a later edit of another field pending, then of the same field; and a row gone.
+    #[test]
+    fn a_replaced_save_is_kept_as_a_question_while_a_later_change_of_its_row_waits() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("desk.sqlite3"), &[]).unwrap();
+        let server = row(json!({"id": 7, "title": "Mine", "tag": "Old tag"}));
+        store
+            .replace_records("offers", std::slice::from_ref(&server))
+            .unwrap();
+        store
+            .queue_update(
+                "offers",
+                7,
+                &row(json!({"tag": "Later tag"})),
+                &row(json!({"tag": "Old tag"})),
+            )
+            .unwrap();
+        store
+            .queue_update(
+                "offers",
+                7,
+                &row(json!({"title": "Later title"})),
+                &row(json!({"title": "Mine"})),
+            )
+            .unwrap();
+
+        let kept = store
+            .keep_overwritten(
+                "offers",
+                7,
+                &row(json!({"title": "Mine"})),
+                &row(json!({"title": "Old"})),
+                "{}",
+                &server,
+            )
+            .unwrap();
+        assert!(kept, "the question is kept beside the waiting change");
+        let entries = store.outbox_entries("offers").unwrap();
+        let states: Vec<EntryState> = entries.iter().map(|e| e.state).collect();
+        assert_eq!(states, [EntryState::Pending, EntryState::Conflict]);
+        assert_eq!(
+            entries[0].fields,
+            row(json!({"tag": "Later tag", "title": "Later title"}))
+        );
+
+        store.delete_record("offers", 7).unwrap();
+        assert!(
+            !store
+                .keep_overwritten("offers", 7, &Row::new(), &Row::new(), "{}", &server)
+                .unwrap(),
+            "a row gone takes its question with it"
+        );
     }
 }
