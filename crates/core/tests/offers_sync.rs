@@ -1336,16 +1336,14 @@ async fn letting_a_colleagues_delete_stand_drops_every_change_waiting_for_that_o
 /// title, then of another field.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_save_that_replaced_a_colleagues_a_moment_earlier_is_shown_as_a_conflict_to_settle() {
-    let server = sandbox().await;
-    let (desk, _dir) = desk("replaced");
-    sign_in(&desk, &server, server.addr(), "anna.byrne").await;
-    eventually("the desk is online", WAIT, || async {
-        desk.connection_status() == ConnectionStatus::Online
-    })
-    .await;
-    let tok = token(&server, "sean.murphy").await;
-    let offer = desk.offers().list().unwrap()[0].clone();
-    let path = format!("/api/staff/hotel/killarney/offers/{}/", offer.id);
+    let Beside {
+        server,
+        desk,
+        _dir,
+        tok,
+        offer,
+        path,
+    } = anna_beside_sean("replaced").await;
     let on_server = |field: &'static str, value: &'static str| {
         let (server, tok, path) = (&server, &tok, &path);
         async move { rest(server, tok, Method::GET, path, None).await[field] == value }
@@ -1452,16 +1450,14 @@ async fn a_save_that_replaced_a_colleagues_a_moment_earlier_is_shown_as_a_confli
 /// colleague's real PATCH, then the event of an earlier write arriving after it.
 #[tokio::test(flavor = "multi_thread")]
 async fn events_of_two_saves_at_once_that_arrive_out_of_order_leave_the_servers_value() {
-    let server = sandbox().await;
-    let (desk, _dir) = desk("out-of-order");
-    sign_in(&desk, &server, server.addr(), "anna.byrne").await;
-    eventually("the desk is online", WAIT, || async {
-        desk.connection_status() == ConnectionStatus::Online
-    })
-    .await;
-    let tok = token(&server, "sean.murphy").await;
-    let offer = desk.offers().list().unwrap()[0].clone();
-    let path = format!("/api/staff/hotel/killarney/offers/{}/", offer.id);
+    let Beside {
+        server,
+        desk,
+        _dir,
+        tok,
+        offer,
+        path,
+    } = anna_beside_sean("out-of-order").await;
     let earlier = rest(&server, &tok, Method::GET, &path, None).await;
     let later = rest(
         &server,
@@ -1501,16 +1497,14 @@ async fn events_of_two_saves_at_once_that_arrive_out_of_order_leave_the_servers_
 /// its event is stored.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_list_read_overtaken_by_a_colleagues_save_does_not_put_the_older_row_back() {
-    let server = sandbox().await;
-    let (desk, _dir) = desk("overtaken-list");
-    sign_in(&desk, &server, server.addr(), "anna.byrne").await;
-    eventually("the desk is online", WAIT, || async {
-        desk.connection_status() == ConnectionStatus::Online
-    })
-    .await;
-    let tok = token(&server, "sean.murphy").await;
-    let offer = desk.offers().list().unwrap()[0].clone();
-    let path = format!("/api/staff/hotel/killarney/offers/{}/", offer.id);
+    let Beside {
+        server,
+        desk,
+        _dir,
+        tok,
+        offer,
+        path,
+    } = anna_beside_sean("overtaken-list").await;
     let list = "GET /api/staff/hotel/killarney/offers/";
     let held = server.hold_answer_of(list);
     // A bare "refetch" (its row event too large to deliver) makes the desk read the list.
@@ -1556,16 +1550,14 @@ async fn a_list_read_overtaken_by_a_colleagues_save_does_not_put_the_older_row_b
 /// for an event that comes later than that, is not reachable here without a test clock.)
 #[tokio::test(flavor = "multi_thread")]
 async fn a_replaced_save_whose_check_an_event_overtook_is_still_put_to_the_person() {
-    let server = sandbox().await;
-    let (desk, _dir) = desk("replaced-overtaken");
-    sign_in(&desk, &server, server.addr(), "anna.byrne").await;
-    eventually("the desk is online", WAIT, || async {
-        desk.connection_status() == ConnectionStatus::Online
-    })
-    .await;
-    let tok = token(&server, "sean.murphy").await;
-    let offer = desk.offers().list().unwrap()[0].clone();
-    let path = format!("/api/staff/hotel/killarney/offers/{}/", offer.id);
+    let Beside {
+        server,
+        desk,
+        _dir,
+        tok,
+        offer,
+        path,
+    } = anna_beside_sean("replaced-overtaken").await;
     let held = colleague_saves_while_my_save_is_held(&desk, &server, &tok, offer.id).await;
     let check = server.hold_answer_of(&format!("GET {path}"));
     held.release();
@@ -1627,4 +1619,36 @@ async fn colleague_saves_while_my_save_is_held(
     )
     .await;
     held
+}
+
+/// Anna's desk online at the sandbox, Seán's token for his own saves, and the first offer
+/// with its address: where the races between their saves are set up.
+struct Beside {
+    server: hotelmate_sandbox::SandboxHandle,
+    desk: hotelmate_core::Desk,
+    _dir: tempfile::TempDir,
+    tok: String,
+    offer: hotelmate_core::features::offers::Offer,
+    path: String,
+}
+
+async fn anna_beside_sean(name: &str) -> Beside {
+    let server = sandbox().await;
+    let (desk, _dir) = desk(name);
+    sign_in(&desk, &server, server.addr(), "anna.byrne").await;
+    eventually("the desk is online", WAIT, || async {
+        desk.connection_status() == ConnectionStatus::Online
+    })
+    .await;
+    let tok = token(&server, "sean.murphy").await;
+    let offer = desk.offers().list().unwrap()[0].clone();
+    let path = format!("/api/staff/hotel/killarney/offers/{}/", offer.id);
+    Beside {
+        server,
+        desk,
+        _dir,
+        tok,
+        offer,
+        path,
+    }
 }
