@@ -148,3 +148,25 @@ impl Store {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
+
+/// What the store's own tests share: a store in a fresh folder with no feature's tables, and
+/// rows written as JSON.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Row, Store};
+
+    /// A store in a folder of its own (kept while the folder lives), with no feature's data.
+    pub(crate) fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("desk.sqlite3"), &[]).unwrap();
+        (dir, store)
+    }
+
+    /// A row from JSON written in a test.
+    pub(crate) fn row(value: serde_json::Value) -> Row {
+        match value {
+            serde_json::Value::Object(row) => row,
+            _ => unreachable!("a test row is an object"),
+        }
+    }
+}

@@ -332,21 +332,14 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-
-    fn row(value: Value) -> Row {
-        match value {
-            Value::Object(row) => row,
-            _ => unreachable!("a test row is an object"),
-        }
-    }
+    use crate::engine::store::testing::{row, store};
 
     /// What was tried: one cached row overwritten with bytes that are not JSON, another (which
     /// the server no longer has) too. Both are a change the screen must redraw, neither is
     /// a colleague's edit or delete, and the server's row takes the damaged one's place.
     #[test]
     fn damaged_cached_rows_are_repaired_not_reported_as_colleagues_changes() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("desk.sqlite3"), &[]).unwrap();
+        let (_dir, store) = store();
         let first = row(json!({"id": 1, "title": "Spa"}));
         let second = row(json!({"id": 2, "title": "Golf"}));
         store

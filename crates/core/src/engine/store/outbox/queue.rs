@@ -309,13 +309,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-
-    fn row(value: Value) -> Row {
-        match value {
-            Value::Object(row) => row,
-            _ => unreachable!("a test row is an object"),
-        }
-    }
+    use crate::engine::store::testing::{row, store};
 
     /// Issue 35.1: a save that replaced a colleague's is asked about even while a later change
     /// of the same row waits to be sent. That change's merge meets this desk's value on the
@@ -323,8 +317,7 @@ mod tests {
     /// Tried: a later edit of another field pending, then of the same field; and a row gone.
     #[test]
     fn a_replaced_save_is_kept_as_a_question_while_a_later_change_of_its_row_waits() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("desk.sqlite3"), &[]).unwrap();
+        let (_dir, store) = store();
         let server = row(json!({"id": 7, "title": "Mine", "tag": "Old tag"}));
         store
             .replace_records("offers", std::slice::from_ref(&server))
