@@ -229,6 +229,11 @@ pub(super) async fn confirm(shared: &SyncShared) -> Result<(), ApiError> {
                 shared.own_writes.forget_others(*key);
                 continue;
             }
+            Ok(Read::Unreadable) => {
+                // Judged at a later round, when the server answers with the row.
+                shared.own_writes.suspect_again(*key);
+                continue;
+            }
             Ok(Read::Overtaken) => {
                 // Events keep naming the row: judged once they stop.
                 shared.own_writes.suspect_again(*key);
@@ -290,8 +295,10 @@ const OVERTAKEN_READS: usize = 3;
 
 enum Read {
     Row(Row),
-    /// Deleted since (the desk's delete handling tells the person), or no row in the answer.
+    /// Deleted since: the desk's delete handling tells the person.
     Gone,
+    /// The server answered with no row: asked again at a later round, the question kept.
+    Unreadable,
     /// An event named the row during each of [`OVERTAKEN_READS`] reads.
     Overtaken,
 }
@@ -310,8 +317,8 @@ async fn read_after_events(
         let row = match shared.client.fetch(spec.api, &shared.slug, id).await {
             Ok(Value::Object(row)) => row,
             Ok(other) => {
-                tracing::warn!(resource, id, answer = %other, "the server answered a row's read with no row; not compared");
-                return Ok(Read::Gone);
+                tracing::warn!(resource, id, answer = %other, "the server answered a row's read with no row; read again later");
+                return Ok(Read::Unreadable);
             }
             Err(ApiError::NotFound { .. }) => return Ok(Read::Gone),
             Err(err) => return Err(err),
