@@ -1044,3 +1044,61 @@ async fn thousands_of_unread_conversations_are_read_at_a_bounded_pace_and_an_ope
     desk.shutdown().await;
     server.shutdown().await;
 }
+
+/// The conversation list is read while this desk's "read" is on its way: the server answers
+/// the list before it takes the read, so the answer still says "unread". Stored as told, it
+/// would bring the badge back for good (the server's own "read" event came before it, and with
+/// live updates the list is read again only when something announces it). Tried: the list's
+/// answer held while the thread is read here and the server takes that, then let go.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_list_answered_before_my_read_reached_the_server_does_not_bring_the_badge_back() {
+    let (server, _proxy, _home, desk) =
+        front_desk("chat-read-overtaken", Generation::Classic).await;
+    desk.messages().thread(ROOM_102, 50).await.unwrap();
+    let id = guest_writes(&server, ROOM_102, "Could we check out late?").await;
+    eventually("the guest's message is unread here", WAIT, || async {
+        shows(&desk, ROOM_102, id).await && unread(&desk, ROOM_102) == 1
+    })
+    .await;
+    let as_of = || {
+        desk.messages()
+            .conversations(ConversationFilter::All, "")
+            .unwrap()
+            .as_of
+    };
+    let held = server.hold_answer_of("GET /api/chat/killarney/conversations/");
+    server.publish_on(
+        "killarney-new-conversation",
+        "new-conversation",
+        &json!({"conversation_id": 99, "room_number": 199}),
+    );
+    eventually("the list is read, its answer held", WAIT, || async {
+        held.arrived()
+    })
+    .await;
+    desk.messages().viewing(Some(ROOM_102)).unwrap();
+    assert_eq!(unread(&desk, ROOM_102), 0, "read here at once");
+    let tok = token(&server, "anna.byrne").await;
+    eventually("the server has it read", WAIT, || async {
+        server_thread(&server, &tok, ROOM_102)
+            .await
+            .iter()
+            .any(|m| m["id"] == id && m["read_by_staff"] == true)
+    })
+    .await;
+
+    let released = chrono::Utc::now();
+    held.release();
+    eventually("the held list is stored", WAIT, || async {
+        as_of()
+            .and_then(|at| chrono::DateTime::parse_from_rfc3339(&at).ok())
+            .is_some_and(|at| at >= released)
+    })
+    .await;
+    eventually("the thread stays read here", WAIT, || async {
+        unread(&desk, ROOM_102) == 0
+    })
+    .await;
+    desk.shutdown().await;
+    server.shutdown().await;
+}

@@ -446,6 +446,13 @@ impl SandboxHandle {
             .publish(&api::hotel_channel(slug), event, data);
     }
 
+    /// Publishes `event` with `data` on `channel` as the server does: a test's stand-in for
+    /// what the API offers no request for on that channel.
+    #[cfg(feature = "test-support")]
+    pub fn publish_on(&self, channel: &str, event: &str, data: &serde_json::Value) {
+        self.state.hub.publish(channel, event, data);
+    }
+
     /// Deletes `username`'s token, as an administrator removing it in Django's admin does:
     /// every request with it is refused (401) from now on; signing in makes a new one.
     pub fn revoke_token(&self, username: &str) {

@@ -259,6 +259,31 @@ pub(crate) fn page_back_from(ids: &[i64]) -> Option<i64> {
         .copied()
 }
 
+/// Whether a conversation's last message, as the list tells it, is `message`: the same time to
+/// the millisecond (the server's events give milliseconds, its lists microseconds) and the same
+/// text (either may be kept as its start).
+pub(crate) fn last_message_is(conversation: &Row, message: &Value) -> bool {
+    let millis = |text: Option<&str>| {
+        text.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.timestamp_millis())
+    };
+    let same_time = millis(
+        conversation
+            .get("last_message_time")
+            .and_then(Value::as_str),
+    )
+    .is_some_and(|last| Some(last) == millis(message.get("timestamp").and_then(Value::as_str)));
+    let last = conversation
+        .get("last_message")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let text = message
+        .get("message")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    same_time && (text.starts_with(last) || last.starts_with(text))
+}
+
 /// Whether the server has newer messages of a thread than this desk: its conversation's last
 /// message is newer than the newest cached one (or either time cannot be read).
 pub(crate) fn is_behind(conversation: &Row, newest_cached_at: Option<&str>) -> bool {

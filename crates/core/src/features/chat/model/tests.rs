@@ -133,3 +133,41 @@ fn the_list_is_newest_first_filtered_and_counts_unread_the_server_reports() {
     let search = conversation_list(&rows, &known, ConversationFilter::All, "pierre 204", None);
     assert_eq!(search.conversations.len(), 1);
 }
+
+#[test]
+fn a_lists_last_message_is_a_message_by_its_time_to_the_millisecond_and_its_text() {
+    let row = |time: &str, text: &str| -> Row {
+        [
+            ("last_message_time".to_owned(), json!(time)),
+            ("last_message".to_owned(), json!(text)),
+        ]
+        .into_iter()
+        .collect()
+    };
+    // The event gave milliseconds, the list microseconds: the same message.
+    let heard = json!({"timestamp": "2026-11-26T04:41:36.597Z", "message": "Late checkout?"});
+    assert!(last_message_is(
+        &row("2026-11-26T04:41:36.597735Z", "Late checkout?"),
+        &heard
+    ));
+    // A message a millisecond later, or with other words, is another message.
+    assert!(!last_message_is(
+        &row("2026-11-26T04:41:36.598001Z", "Late checkout?"),
+        &heard
+    ));
+    assert!(!last_message_is(
+        &row("2026-11-26T04:41:36.597735Z", "Thanks!"),
+        &heard
+    ));
+    // A list that kept only the start of a long message still names it.
+    let long = json!({"timestamp": "2026-11-26T04:41:36.597Z", "message": "Late checkout? We fly at nine."});
+    assert!(last_message_is(
+        &row("2026-11-26T04:41:36.597735Z", "Late checkout?"),
+        &long
+    ));
+    // An unreadable time names nothing.
+    assert!(!last_message_is(
+        &row("yesterday", "Late checkout?"),
+        &heard
+    ));
+}

@@ -76,6 +76,9 @@ pub(crate) async fn follow(chat: Arc<ChatShared>) {
                     if let Some(client) = &client {
                         hold_conversation_channels(&chat, &channels, client, &mut subscribed).await;
                     }
+                    if let Err(err) = chat.settle_unread() {
+                        tracing::warn!(error = %err, "could not compare the list with this desk's reads");
+                    }
                     chat.request_catch_up();
                     chat.changed(None);
                 }

@@ -12,7 +12,7 @@ mod files;
 mod follow;
 mod send;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -136,6 +136,9 @@ pub(crate) struct ChatShared {
     announce_wake: Notify,
     /// What the chat last told of the outbox.
     told_outbox: Mutex<Option<crate::events::OutboxSummary>>,
+    /// Threads whose "read" this desk told the server while running, each with the newest
+    /// message the desk had before it did (see [`ChatShared::settle_unread`]).
+    told_read: Mutex<HashMap<i64, i64>>,
 }
 
 impl ChatShared {
@@ -157,6 +160,7 @@ impl ChatShared {
             unannounced: Mutex::new(Unannounced::default()),
             announce_wake: Notify::new(),
             told_outbox: Mutex::new(None),
+            told_read: Mutex::new(HashMap::new()),
         }
     }
 
@@ -339,6 +343,62 @@ impl ChatShared {
         })?;
         self.kick();
         self.changed(Some(conversation_id));
+        Ok(())
+    }
+
+    /// The server took this desk's "read" of a thread whose newest message was `through`.
+    pub(crate) fn read_told(&self, conversation_id: i64, through: i64) {
+        let mut told = lock(&self.told_read);
+        let kept = told.entry(conversation_id).or_insert(through);
+        *kept = (*kept).max(through);
+    }
+
+    /// Clears the "unread" of a list answer that is older than this desk's own read. The
+    /// server may answer the list before it takes the read this desk sent (or still waits to
+    /// send); stored as told, that answer would bring the badge back for good: the server's
+    /// own "read" event may have come before it, and nothing announces the list again. By
+    /// rule, not guess: the list's last message of the thread is the newest this desk has (by
+    /// its time and text), every guest message this desk has of it is read here, and this
+    /// desk's read covers them (waiting to be sent, or taken by the server when the desk had nothing
+    /// newer). A guest message newer than that keeps the thread unread, here as on the server.
+    pub(crate) fn settle_unread(&self) -> Result<(), crate::engine::store::StoreError> {
+        let store = &self.sync.store;
+        let mut covered: HashMap<i64, i64> = lock(&self.told_read).clone();
+        for entry in store.chat_replies(None)? {
+            if entry.op == ChatOp::Read {
+                covered.insert(entry.conversation_id, i64::MAX);
+            }
+        }
+        for (conversation_id, through) in covered {
+            let Some(row) = store.record(CONVERSATIONS.name, conversation_id)? else {
+                continue;
+            };
+            if row.get("has_unread").and_then(Value::as_bool) != Some(true) {
+                continue;
+            }
+            let Some(newest) = store.chat_newest_id(conversation_id)? else {
+                continue;
+            };
+            let names_newest = store
+                .chat_message(newest)?
+                .is_some_and(|message| crate::features::chat::last_message_is(&row, &message));
+            if newest > through
+                || !names_newest
+                || !store.chat_unread_ids(conversation_id)?.is_empty()
+            {
+                continue;
+            }
+            tracing::info!(
+                conversation_id,
+                "a list answer older than this desk's read said unread; kept read"
+            );
+            let read: Row = [("has_unread".to_owned(), Value::Bool(false))]
+                .into_iter()
+                .collect();
+            if store.patch_record(CONVERSATIONS.name, conversation_id, &read)? {
+                self.changed(Some(conversation_id));
+            }
+        }
         Ok(())
     }
 

@@ -156,6 +156,9 @@ fn after_sent(
             chat.note_last_message(entry.conversation_id, std::slice::from_ref(message))?;
         }
     }
+    if entry.op == ChatOp::Read {
+        chat.settle_unread()?;
+    }
     Ok(())
 }
 
@@ -225,7 +228,11 @@ async fn send_one(chat: &ChatShared, entry: &QueuedReply) -> Result<Option<Value
             Err(err) => Err(err.into()),
         },
         ChatOp::Read => {
+            let through = sync.store.chat_newest_id(entry.conversation_id)?;
             client.chat_mark_read(slug, entry.conversation_id).await?;
+            if let Some(through) = through {
+                chat.read_told(entry.conversation_id, through);
+            }
             Ok(None)
         }
         // Set aside by `chat_next_reply` before it is ever handed out.
