@@ -54,59 +54,71 @@ pub(super) async fn run(shared: Arc<SyncShared>) {
             Err(Stop::SignedOut) => return,
         }
         shared.take_quiet_round();
-        let due = {
-            let plan = shared.plan();
-            let now = Instant::now();
-            plan.reconcile_at.is_some_and(|at| at <= now)
-                && plan.retry_at.is_none_or(|at| at <= now)
-        };
-        if due {
-            let which = {
-                let mut plan = shared.plan();
-                plan.reconcile_at = None;
-                let stale = std::mem::take(&mut plan.stale);
-                if std::mem::take(&mut plan.everything) {
-                    None
-                } else {
-                    Some(stale)
-                }
-            };
-            // A change queued meanwhile is sent first: the reconcile is dropped (between its
-            // reads; each resource's rows are stored in one transaction) and run again after.
-            let fresh = shared.fresh.notified();
-            let may_yield = put_off_since.is_none_or(|since| since.elapsed() < RECONCILE_PUT_OFF);
-            let outcome = tokio::select! {
-                outcome = reconcile_all(&shared, which.as_ref()) => Some(outcome),
-                () = fresh, if may_yield => None,
-            };
-            let Some(outcome) = outcome else {
-                put_off_since.get_or_insert_with(Instant::now);
-                let mut plan = shared.plan();
-                match which {
-                    None => plan.everything = true,
-                    Some(names) => plan.stale.extend(names),
-                }
-                plan.reconcile_at = Some(Instant::now());
-                continue;
-            };
-            put_off_since = None;
-            match outcome {
-                Ok(()) => {
-                    if lock(&shared.link).is_live() {
-                        shared.poll_unannounced();
-                    } else {
-                        shared.reconcile_within(shared.poll);
-                    }
-                }
-                Err(Stop::SignedOut) => return,
-                Err(Stop::Offline) => {
-                    // What failed was marked stale (a failing area alone is read again, not
-                    // everything); the network's return rereads everything anyway.
-                    shared.plan().reconcile_at.get_or_insert_with(Instant::now);
-                }
-            }
+        if let Err(Stop::SignedOut) = reconcile_if_due(&shared, &mut put_off_since).await {
+            return;
         }
     }
+}
+
+/// Reads what is due, unless a change queued meanwhile goes first (then the read is put off,
+/// for at most [`RECONCILE_PUT_OFF`]). `Err` only when the token was refused.
+async fn reconcile_if_due(
+    shared: &Arc<SyncShared>,
+    put_off_since: &mut Option<Instant>,
+) -> Result<(), Stop> {
+    let due = {
+        let plan = shared.plan();
+        let now = Instant::now();
+        plan.reconcile_at.is_some_and(|at| at <= now) && plan.retry_at.is_none_or(|at| at <= now)
+    };
+    if !due {
+        return Ok(());
+    }
+    let which = {
+        let mut plan = shared.plan();
+        plan.reconcile_at = None;
+        let stale = std::mem::take(&mut plan.stale);
+        if std::mem::take(&mut plan.everything) {
+            None
+        } else {
+            Some(stale)
+        }
+    };
+    // A change queued meanwhile is sent first: the reconcile is dropped (between its reads;
+    // each resource's rows are stored in one transaction) and run again after.
+    let fresh = shared.fresh.notified();
+    let may_yield = put_off_since.is_none_or(|since| since.elapsed() < RECONCILE_PUT_OFF);
+    let outcome = tokio::select! {
+        outcome = reconcile_all(shared, which.as_ref()) => Some(outcome),
+        () = fresh, if may_yield => None,
+    };
+    let Some(outcome) = outcome else {
+        put_off_since.get_or_insert_with(Instant::now);
+        let mut plan = shared.plan();
+        match which {
+            None => plan.everything = true,
+            Some(names) => plan.stale.extend(names),
+        }
+        plan.reconcile_at = Some(Instant::now());
+        return Ok(());
+    };
+    *put_off_since = None;
+    match outcome {
+        Ok(()) => {
+            if lock(&shared.link).is_live() {
+                shared.poll_unannounced();
+            } else {
+                shared.reconcile_within(shared.poll);
+            }
+        }
+        Err(Stop::SignedOut) => return Err(Stop::SignedOut),
+        Err(Stop::Offline) => {
+            // What failed was marked stale (a failing area alone is read again, not
+            // everything); the network's return rereads everything anyway.
+            shared.plan().reconcile_at.get_or_insert_with(Instant::now);
+        }
+    }
+    Ok(())
 }
 
 /// How long the worker sleeps: until the next read is due (never before a failed round's
@@ -226,29 +238,7 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
         .copied()
         .filter(|spec| !shared.is_unavailable(spec.name()))
     {
-        let mark_own = |entry: &crate::engine::store::OutboxEntry| {
-            if entry.target > 0 {
-                shared.remember_own(spec.name(), entry.target);
-                shared.remember_own_parents(spec, entry.target);
-            }
-            if entry.op == crate::engine::store::Op::Update {
-                shared.own_writes.sending((spec.name(), entry.target));
-            }
-            if entry.op == crate::engine::store::Op::Reorder {
-                // A reorder changes every row it moves; each is announced on its own.
-                let ids = entry
-                    .fields
-                    .get(crate::engine::store::ORDER)
-                    .and_then(serde_json::Value::as_array);
-                for id in ids
-                    .into_iter()
-                    .flatten()
-                    .filter_map(serde_json::Value::as_i64)
-                {
-                    shared.remember_own(spec.name(), id);
-                }
-            }
-        };
+        let mark_own = |entry: &crate::engine::store::OutboxEntry| before_send(shared, spec, entry);
         let learned = |op| shared.learned_refusal(spec.name(), op);
         let at = push::Replay {
             client: &shared.client,
@@ -274,55 +264,7 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
             )
         };
         let done = |entry: &crate::engine::store::OutboxEntry, replayed: &Replayed| {
-            shared.came_online();
-            if entry.op == crate::engine::store::Op::Update {
-                note_written(shared, spec.name(), entry, replayed);
-            }
-            match replayed {
-                Replayed::Sent { target, .. } => {
-                    shared.remember_own(spec.name(), *target);
-                    if entry.op == crate::engine::store::Op::Delete {
-                        shared.own_deletes.note(spec.name(), *target);
-                    }
-                    shared.remember_own_parents(spec, *target);
-                    for other in spec.also_changes {
-                        shared.request_reconcile_of(other);
-                    }
-                    if entry.target < 0 && *target > 0 {
-                        shared.emit(DeskEvent::IdAssigned {
-                            resource: spec.kind,
-                            temp_id: entry.target,
-                            id: *target,
-                        });
-                    }
-                }
-                Replayed::Conflict { target, .. } => {
-                    tracing::info!(resource = spec.name(), target, "edit paused on a conflict")
-                }
-                Replayed::Rejected {
-                    target,
-                    message,
-                    kind_refused,
-                } => {
-                    tracing::warn!(resource = spec.name(), target, %message, "the server refused an edit");
-                    if *kind_refused {
-                        shared.learn_refusal(spec, entry.op, message);
-                    }
-                }
-                Replayed::Gone { target } => {
-                    tracing::debug!(
-                        resource = spec.name(),
-                        target,
-                        "an edit was withdrawn before it was sent"
-                    )
-                }
-            }
-            shared.emit(DeskEvent::ResourceChanged {
-                resource: spec.kind,
-            });
-            shared.emit(DeskEvent::Outbox {
-                summary: shared.outbox_summary(),
-            });
+            after_replayed(shared, spec, entry, replayed);
         };
         if let Err(err) = push::replay_all(at, progress, done).await {
             // An entry that was tried and waits again shows so (an upload's row says "waiting").
@@ -578,3 +520,92 @@ async fn reconcile_all(
 
 #[cfg(test)]
 mod tests;
+
+/// What the desk notes before it sends an entry: the rows it changes are its own (their
+/// events are not a colleague's), and an edit is on its way.
+fn before_send(
+    shared: &SyncShared,
+    spec: &'static crate::engine::spec::ResourceSpec,
+    entry: &crate::engine::store::OutboxEntry,
+) {
+    if entry.target > 0 {
+        shared.remember_own(spec.name(), entry.target);
+        shared.remember_own_parents(spec, entry.target);
+    }
+    if entry.op == crate::engine::store::Op::Update {
+        shared.own_writes.sending((spec.name(), entry.target));
+    }
+    if entry.op == crate::engine::store::Op::Reorder {
+        // A reorder changes every row it moves; each is announced on its own.
+        let ids = entry
+            .fields
+            .get(crate::engine::store::ORDER)
+            .and_then(serde_json::Value::as_array);
+        for id in ids
+            .into_iter()
+            .flatten()
+            .filter_map(serde_json::Value::as_i64)
+        {
+            shared.remember_own(spec.name(), id);
+        }
+    }
+}
+
+/// What follows an entry the server answered: its rows noted as the desk's own, a new row's
+/// id told to the screen, a refusal learned, and the screen and the outbox told.
+fn after_replayed(
+    shared: &SyncShared,
+    spec: &'static crate::engine::spec::ResourceSpec,
+    entry: &crate::engine::store::OutboxEntry,
+    replayed: &Replayed,
+) {
+    shared.came_online();
+    if entry.op == crate::engine::store::Op::Update {
+        note_written(shared, spec.name(), entry, replayed);
+    }
+    match replayed {
+        Replayed::Sent { target, .. } => {
+            shared.remember_own(spec.name(), *target);
+            if entry.op == crate::engine::store::Op::Delete {
+                shared.own_deletes.note(spec.name(), *target);
+            }
+            shared.remember_own_parents(spec, *target);
+            for other in spec.also_changes {
+                shared.request_reconcile_of(other);
+            }
+            if entry.target < 0 && *target > 0 {
+                shared.emit(DeskEvent::IdAssigned {
+                    resource: spec.kind,
+                    temp_id: entry.target,
+                    id: *target,
+                });
+            }
+        }
+        Replayed::Conflict { target, .. } => {
+            tracing::info!(resource = spec.name(), target, "edit paused on a conflict")
+        }
+        Replayed::Rejected {
+            target,
+            message,
+            kind_refused,
+        } => {
+            tracing::warn!(resource = spec.name(), target, %message, "the server refused an edit");
+            if *kind_refused {
+                shared.learn_refusal(spec, entry.op, message);
+            }
+        }
+        Replayed::Gone { target } => {
+            tracing::debug!(
+                resource = spec.name(),
+                target,
+                "an edit was withdrawn before it was sent"
+            )
+        }
+    }
+    shared.emit(DeskEvent::ResourceChanged {
+        resource: spec.kind,
+    });
+    shared.emit(DeskEvent::Outbox {
+        summary: shared.outbox_summary(),
+    });
+}
