@@ -346,11 +346,7 @@ async fn replay(
     bases: Option<&Bases>,
 ) -> Result<Replayed, SyncError> {
     let Replay {
-        client,
-        store,
-        resource,
-        slug,
-        ..
+        store, resource, ..
     } = at;
     if let Some(words) = at.learned.and_then(|learned| learned(entry.op)) {
         store.mark_retry(entry.seq, EntryState::Rejected, &words)?;
@@ -360,7 +356,25 @@ async fn replay(
             kind_refused: false,
         });
     }
-    let result = match entry.op {
+    let result = send_entry(at, entry, progress, bases).await;
+    judge_failure(store, entry, at.permanent, resource, result)
+}
+
+/// Sends one entry by its kind of change.
+async fn send_entry(
+    at: Replay<'_>,
+    entry: &OutboxEntry,
+    progress: Progress,
+    bases: Option<&Bases>,
+) -> Result<Replayed, SyncError> {
+    let Replay {
+        client,
+        store,
+        resource,
+        slug,
+        ..
+    } = at;
+    match entry.op {
         Op::Create => replay_create(at, entry).await,
         Op::Update => replay_update(at, entry, bases).await,
         Op::Delete => replay_delete(at, entry).await,
@@ -396,7 +410,19 @@ async fn replay(
                 target: entry.target,
             })
         }
-    };
+    }
+}
+
+/// What a failed send leaves: a refusal kept for the person in the server's words (or the
+/// entry's row gone on the server), a failure the server will never take set aside, anything
+/// else left to retry and returned.
+fn judge_failure(
+    store: &Store,
+    entry: &OutboxEntry,
+    permanent: fn(&ApiError) -> Option<String>,
+    resource: Resource,
+    result: Result<Replayed, SyncError>,
+) -> Result<Replayed, SyncError> {
     match result {
         Err(SyncError::Api(err)) if err.class_of_write() == ErrorClass::Refused => {
             if matches!(err, ApiError::NotFound { .. }) && entry.op != Op::Create {
@@ -414,7 +440,7 @@ async fn replay(
             })
         }
         Err(SyncError::Api(err)) => {
-            if let Some(message) = (at.permanent)(&err) {
+            if let Some(message) = permanent(&err) {
                 tracing::warn!(resource = resource.name, %err, "the server will never take this edit");
                 store.mark_retry(entry.seq, EntryState::Rejected, &message)?;
                 return Ok(Replayed::Rejected {

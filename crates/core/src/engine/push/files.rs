@@ -259,30 +259,9 @@ pub(super) async fn replay_added_child(
         Ok(found) => found,
         Err(refused) => return Ok(refused),
     };
-    let sent_before = entry
-        .base
-        .get(CHILDREN_BEFORE)
-        .and_then(Value::as_array)
-        .map(|ids| ids.iter().filter_map(Value::as_i64).collect::<Vec<_>>());
-    let before = match sent_before {
-        Some(before) => {
-            let row = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
-            if already_uploaded(at, children, &row, &before, &image.hash).await? {
-                tracing::info!(
-                    seq = entry.seq,
-                    "an upload with an unknown outcome is already on the server"
-                );
-                store.finish_entry(entry.seq, Some(&row), None)?;
-                return Ok(Replayed::Sent {
-                    target: entry.target,
-                });
-            }
-            child_ids(&row, children)
-        }
-        None => store
-            .record(resource.name, entry.target)?
-            .map(|row| child_ids(&row, children))
-            .unwrap_or_default(),
+    let before = match children_before(at, children, entry, &image.hash).await? {
+        Ok(before) => before,
+        Err(found) => return Ok(found),
     };
     // Its place is chosen once: a retry (after the network failed under it) keeps it, so
     // children sent meanwhile do not push it after them.
@@ -298,16 +277,7 @@ pub(super) async fn replay_added_child(
             target: entry.target,
         });
     }
-    let file = ImageFile {
-        name: entry
-            .fields
-            .get(crate::engine::store::ADDED_FILE)
-            .and_then(Value::as_str)
-            .map(upload_name)
-            .unwrap_or_else(|| format!("{}.{}", &image.hash[..16], extension_of(image.mime))),
-        mime: image.mime.to_owned(),
-        bytes: bytes.into(),
-    };
+    let file = file_to_send(entry, image.hash.as_str(), image.mime, bytes);
     let place = [(children.order_field, place.to_string())];
     let answer = match client
         .post_file(
@@ -348,6 +318,61 @@ pub(super) async fn replay_added_child(
     Ok(Replayed::Sent {
         target: entry.target,
     })
+}
+
+/// The row's children before this upload was first sent, to tell its own child from the
+/// others by: an upload sent before with an unknown outcome is looked for on the server
+/// first, and `Err` says it was found there (the entry is done).
+async fn children_before(
+    at: Replay<'_>,
+    children: &Children,
+    entry: &OutboxEntry,
+    hash: &str,
+) -> Result<Result<Vec<i64>, Replayed>, SyncError> {
+    let Replay {
+        client,
+        store,
+        resource,
+        slug,
+        ..
+    } = at;
+    let sent_before = entry
+        .base
+        .get(CHILDREN_BEFORE)
+        .and_then(Value::as_array)
+        .map(|ids| ids.iter().filter_map(Value::as_i64).collect::<Vec<_>>());
+    let Some(before) = sent_before else {
+        return Ok(Ok(store
+            .record(resource.name, entry.target)?
+            .map(|row| child_ids(&row, children))
+            .unwrap_or_default()));
+    };
+    let row = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
+    if already_uploaded(at, children, &row, &before, hash).await? {
+        tracing::info!(
+            seq = entry.seq,
+            "an upload with an unknown outcome is already on the server"
+        );
+        store.finish_entry(entry.seq, Some(&row), None)?;
+        return Ok(Err(Replayed::Sent {
+            target: entry.target,
+        }));
+    }
+    Ok(Ok(child_ids(&row, children)))
+}
+
+/// The prepared file as it is sent: under the person's own file name, or its hash.
+fn file_to_send(entry: &OutboxEntry, hash: &str, mime: &str, bytes: Vec<u8>) -> ImageFile {
+    ImageFile {
+        name: entry
+            .fields
+            .get(crate::engine::store::ADDED_FILE)
+            .and_then(Value::as_str)
+            .map(upload_name)
+            .unwrap_or_else(|| format!("{}.{}", &hash[..16.min(hash.len())], extension_of(mime))),
+        mime: mime.to_owned(),
+        bytes: bytes.into(),
+    }
 }
 
 /// The name a file is sent under: the user's own, without folders or odd characters.
