@@ -353,23 +353,8 @@ impl Connection {
                 message = socket.next() => {
                     last_activity = Instant::now();
                     pong_deadline = None;
-                    match message {
-                        None => break SessionEnd::Closed { code: None, reason: "the server closed the connection".into() },
-                        Some(Err(error)) => break SessionEnd::Closed { code: None, reason: format!("network error: {error}") },
-                        Some(Ok(Message::Text(text))) => self.on_text(&text),
-                        Some(Ok(Message::Binary(bytes))) => {
-                            tracing::warn!(len = bytes.len(), "ignoring a binary frame: Pusher sends text only");
-                        }
-                        Some(Ok(Message::Ping(_))) => {
-                            // tungstenite queued the pong; write it now rather than with the next frame.
-                            let _ = timeout(self.config.pong_timeout, socket.flush()).await;
-                        }
-                        Some(Ok(Message::Close(frame))) => {
-                            let code = frame.as_ref().map(|frame| u16::from(frame.code));
-                            let reason = frame.map(|frame| frame.reason.to_string()).unwrap_or_default();
-                            break SessionEnd::Closed { code, reason: format!("the server closed the connection: {reason}") };
-                        }
-                        Some(Ok(_)) => {}
+                    if let Some(end) = self.on_message(&mut socket, message).await {
+                        break end;
                     }
                 }
                 command = self.commands.recv() => {
@@ -402,6 +387,61 @@ impl Connection {
                 pong_deadline = Some(pong_deadline.map_or(check, |current| current.min(check)));
             }
         };
+        self.after_session(socket, end, started).await
+    }
+
+    /// A frame from the server: `Some` when it ends the session.
+    async fn on_message(
+        &mut self,
+        socket: &mut Socket,
+        message: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>,
+    ) -> Option<SessionEnd> {
+        match message {
+            None => Some(SessionEnd::Closed {
+                code: None,
+                reason: "the server closed the connection".into(),
+            }),
+            Some(Err(error)) => Some(SessionEnd::Closed {
+                code: None,
+                reason: format!("network error: {error}"),
+            }),
+            Some(Ok(Message::Text(text))) => {
+                self.on_text(&text);
+                None
+            }
+            Some(Ok(Message::Binary(bytes))) => {
+                tracing::warn!(
+                    len = bytes.len(),
+                    "ignoring a binary frame: Pusher sends text only"
+                );
+                None
+            }
+            Some(Ok(Message::Ping(_))) => {
+                // tungstenite queued the pong; write it now rather than with the next frame.
+                let _ = timeout(self.config.pong_timeout, socket.flush()).await;
+                None
+            }
+            Some(Ok(Message::Close(frame))) => {
+                let code = frame.as_ref().map(|frame| u16::from(frame.code));
+                let reason = frame
+                    .map(|frame| frame.reason.to_string())
+                    .unwrap_or_default();
+                Some(SessionEnd::Closed {
+                    code,
+                    reason: format!("the server closed the connection: {reason}"),
+                })
+            }
+            Some(Ok(_)) => None,
+        }
+    }
+
+    /// After a session: the socket closed as its end asks, and what comes next.
+    async fn after_session(
+        &mut self,
+        mut socket: Socket,
+        end: SessionEnd,
+        started: Instant,
+    ) -> Next {
         self.socket_id = None;
         self.outbox.clear();
         self.channels.on_disconnect();

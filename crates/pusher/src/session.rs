@@ -370,37 +370,9 @@ impl Connection {
                 channel,
                 user_id,
                 user_info,
-            } => {
-                if let Some(entry) = self.channels.get_mut(&channel) {
-                    if entry.phase != Phase::Subscribed {
-                        entry
-                            .early_members
-                            .push(EarlyChange::Added(user_id.clone(), user_info.clone()));
-                    }
-                    entry.members.add(user_id.clone(), user_info.clone());
-                    self.dispatch(Event {
-                        channel,
-                        event: "pusher:member_added".into(),
-                        data: json!({ "user_id": user_id, "user_info": user_info }),
-                        user_id: Some(user_id),
-                    });
-                }
-            }
+            } => self.on_member_added(channel, user_id, user_info),
             ServerMessage::MemberRemoved { channel, user_id } => {
-                if let Some(entry) = self.channels.get_mut(&channel) {
-                    if entry.phase != Phase::Subscribed {
-                        entry
-                            .early_members
-                            .push(EarlyChange::Removed(user_id.clone()));
-                    }
-                    entry.members.remove(&user_id);
-                    self.dispatch(Event {
-                        channel,
-                        event: "pusher:member_removed".into(),
-                        data: json!({ "user_id": user_id }),
-                        user_id: Some(user_id),
-                    });
-                }
+                self.on_member_removed(channel, user_id)
             }
             ServerMessage::SigninSuccess { user_id, .. } => match user_id {
                 Some(user_id) => {
@@ -419,6 +391,44 @@ impl Connection {
                 tracing::debug!(event = %frame.event, "ignoring an unknown frame without a channel");
             }
         }
+    }
+
+    /// A member joined a presence channel (kept, and told, before its subscription is done too).
+    fn on_member_added(&mut self, channel: String, user_id: String, user_info: Value) {
+        let Some(entry) = self.channels.get_mut(&channel) else {
+            return;
+        };
+        if entry.phase != Phase::Subscribed {
+            entry
+                .early_members
+                .push(EarlyChange::Added(user_id.clone(), user_info.clone()));
+        }
+        entry.members.add(user_id.clone(), user_info.clone());
+        self.dispatch(Event {
+            channel,
+            event: "pusher:member_added".into(),
+            data: json!({ "user_id": user_id, "user_info": user_info }),
+            user_id: Some(user_id),
+        });
+    }
+
+    /// A member left a presence channel.
+    fn on_member_removed(&mut self, channel: String, user_id: String) {
+        let Some(entry) = self.channels.get_mut(&channel) else {
+            return;
+        };
+        if entry.phase != Phase::Subscribed {
+            entry
+                .early_members
+                .push(EarlyChange::Removed(user_id.clone()));
+        }
+        entry.members.remove(&user_id);
+        self.dispatch(Event {
+            channel,
+            event: "pusher:member_removed".into(),
+            data: json!({ "user_id": user_id }),
+            user_id: Some(user_id),
+        });
     }
 
     /// The subscription a `pusher:error` refuses, if it is one. Servers report a bad signature this way
