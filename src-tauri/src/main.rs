@@ -89,54 +89,8 @@ fn main() {
         ))
         .plugin(tauri_plugin_updater::Builder::new().build())
         .register_asynchronous_uri_scheme_protocol(images::SCHEME, images::serve)
-        .setup(move |app| {
-            // `--display`, or a computer set to be a reception display, opens into it, and the
-            // desk window is made hidden: nothing behind the kiosk can be reached.
-            let is_display = app
-                .state::<Desk>()
-                .display()
-                .settings()
-                .is_ok_and(|s| s.is_display);
-            let kiosk_first = open_display || is_display;
-            windows::create(app, kiosk_first)?;
-            let handle = app.handle().clone();
-            if let Err(error) = tray::install(&handle) {
-                // A desktop without a tray (some kiosks): the window still works.
-                tracing::warn!(%error, "no tray icon");
-            }
-            events::forward(handle.clone(), app.state::<Desk>().subscribe());
-            daily_updates::look_daily(handle.clone());
-            heartbeat::watch(&handle);
-            if let Some(listener) = instance {
-                single::listen(listener, handle.clone());
-            }
-            if kiosk_first {
-                if let Err(error) = kiosk::open(&handle) {
-                    tracing::warn!(%error, "the reception display cannot open");
-                }
-            }
-            Ok(())
-        })
-        .on_window_event(|window, event| {
-            // On a front-desk PC closing the window keeps the desk (and its toasts) running.
-            // Otherwise closing it quits, also with the (hidden) reception display window.
-            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
-                if window.label() != "main" {
-                    // The display is a kiosk: it is left through its unlock, not closed.
-                    api.prevent_close();
-                    return;
-                }
-                if window.state::<Desk>().close_to_tray() {
-                    api.prevent_close();
-                    if let Err(error) = window.hide() {
-                        tracing::warn!(%error, "cannot hide the window");
-                    }
-                } else {
-                    api.prevent_close();
-                    windows::quit(window.app_handle());
-                }
-            }
-        })
+        .setup(move |app| setup(app, open_display, instance))
+        .on_window_event(on_window_event)
         // The list is written once, in src-tauri/commands.rs (see build.rs).
         .invoke_handler(include!(concat!(env!("OUT_DIR"), "/handlers.rs")))
         .build(tauri::generate_context!());
@@ -150,6 +104,61 @@ fn main() {
             _ => {}
         }),
         Err(error) => fail(&format!("the window could not be created: {error}")),
+    }
+}
+
+/// The windows, tray, event forwarding and daily tasks, once the app runs. `--display`, or a
+/// computer set to be a reception display, opens into it, and the desk window is made hidden:
+/// nothing behind the kiosk can be reached.
+fn setup(
+    app: &mut tauri::App,
+    open_display: bool,
+    instance: Option<std::os::unix::net::UnixListener>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let is_display = app
+        .state::<Desk>()
+        .display()
+        .settings()
+        .is_ok_and(|s| s.is_display);
+    let kiosk_first = open_display || is_display;
+    windows::create(app, kiosk_first)?;
+    let handle = app.handle().clone();
+    if let Err(error) = tray::install(&handle) {
+        // A desktop without a tray (some kiosks): the window still works.
+        tracing::warn!(%error, "no tray icon");
+    }
+    events::forward(handle.clone(), app.state::<Desk>().subscribe());
+    daily_updates::look_daily(handle.clone());
+    heartbeat::watch(&handle);
+    if let Some(listener) = instance {
+        single::listen(listener, handle.clone());
+    }
+    if kiosk_first {
+        if let Err(error) = kiosk::open(&handle) {
+            tracing::warn!(%error, "the reception display cannot open");
+        }
+    }
+    Ok(())
+}
+
+/// On a front-desk PC closing the window keeps the desk (and its toasts) running. Otherwise
+/// closing it quits, also with the (hidden) reception display window.
+fn on_window_event(window: &tauri::Window, event: &tauri::WindowEvent) {
+    if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+        if window.label() != "main" {
+            // The display is a kiosk: it is left through its unlock, not closed.
+            api.prevent_close();
+            return;
+        }
+        if window.state::<Desk>().close_to_tray() {
+            api.prevent_close();
+            if let Err(error) = window.hide() {
+                tracing::warn!(%error, "cannot hide the window");
+            }
+        } else {
+            api.prevent_close();
+            windows::quit(window.app_handle());
+        }
     }
 }
 
