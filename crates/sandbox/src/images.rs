@@ -51,50 +51,156 @@ fn hash(a: u32, b: u32, c: u32) -> u32 {
     h ^ (h >> 12)
 }
 
+type Colour = [f32; 3];
+
+/// What a scene is painted with: its colours and where its sun, horizon and building are.
+struct Painter {
+    scene: Scene,
+    h: u32,
+    horizon: u32,
+    sky: (Colour, Colour),
+    sun: (f32, f32, Colour),
+    hill_col: Colour,
+    water: (Colour, Colour),
+    ground_col: Colour,
+    /// The building's left edge, width, top and bottom, and one floor's height.
+    building: (u32, u32, u32, u32, u32),
+    /// Wall, roof, a lit and an unlit window.
+    facade: (Colour, Colour, Colour, Colour),
+}
+
+impl Painter {
+    fn new(scene: Scene, w: u32, h: u32) -> Self {
+        let d = scene.dusk;
+        let v = scene.variant;
+        let sky_top = mix(
+            mix([70.0, 130.0, 210.0], [60.0, 50.0, 120.0], d * 2.0),
+            [12.0, 16.0, 40.0],
+            d * 2.0 - 1.0,
+        );
+        let sky_low = mix(
+            mix([180.0, 215.0, 240.0], [250.0, 150.0, 80.0], d * 2.0),
+            [40.0, 40.0, 80.0],
+            d * 2.0 - 1.0,
+        );
+        let horizon = (h as f32 * 0.62) as u32;
+        let sun = (
+            w as f32 * (0.2 + (v % 5) as f32 * 0.15),
+            h as f32 * lerp(0.18, 0.5, d),
+            mix([255.0, 240.0, 190.0], [250.0, 250.0, 235.0], d * 2.0 - 1.0),
+        );
+        let bw = (w as f32 * (0.32 + (v % 3) as f32 * 0.06)) as u32;
+        let floors = 3 + v % 3;
+        let floor_h = (h as f32 * 0.075) as u32;
+        let bh = floors * floor_h + floor_h / 2;
+        let bx0 = (w as f32 * (0.12 + ((v / 3) % 4) as f32 * 0.12)) as u32;
+        let by1 = horizon + 4;
+        let wall = mix(
+            mix([235.0, 220.0, 195.0], [200.0, 150.0, 120.0], d * 2.0),
+            [45.0, 40.0, 50.0],
+            d * 2.0 - 1.0,
+        );
+        Self {
+            scene,
+            h,
+            horizon,
+            sky: (sky_top, sky_low),
+            sun,
+            hill_col: mix([70.0, 120.0, 70.0], [20.0, 30.0, 35.0], d),
+            water: (
+                mix([60.0, 120.0, 170.0], [20.0, 30.0, 60.0], d),
+                mix([30.0, 70.0, 120.0], [8.0, 12.0, 30.0], d),
+            ),
+            ground_col: mix([90.0, 140.0, 80.0], [25.0, 35.0, 30.0], d),
+            building: (bx0, bw, by1.saturating_sub(bh), by1, floor_h),
+            facade: (
+                wall,
+                mix([140.0, 70.0, 55.0], [40.0, 25.0, 30.0], d),
+                [255.0, 210.0, 120.0],
+                mix([120.0, 160.0, 190.0], [35.0, 40.0, 60.0], d),
+            ),
+        }
+    }
+
+    /// Sky, sun, stars and hills above the horizon; water or ground below it.
+    fn backdrop(&self, x: u32, y: u32, hill: f32) -> Colour {
+        let (fx, fy) = (x as f32, y as f32);
+        let (h, horizon, d, v) = (self.h, self.horizon, self.scene.dusk, self.scene.variant);
+        let (sun_x, sun_y, sun_col) = self.sun;
+        if y < horizon {
+            let t = fy / horizon as f32;
+            let mut c = mix(self.sky.0, self.sky.1, t);
+            let dist = ((fx - sun_x).powi(2) + (fy - sun_y).powi(2)).sqrt();
+            let r = h as f32 * 0.07;
+            if dist < r {
+                c = sun_col;
+            } else if dist < r * 3.0 {
+                c = mix(sun_col, c, (dist - r) / (r * 2.0));
+            }
+            if d > 0.7 && hash(x, y, v).is_multiple_of(900) {
+                c = [230.0, 230.0, 255.0];
+            }
+            if fy > hill {
+                c = self.hill_col;
+            }
+            c
+        } else if self.scene.water {
+            let t = (fy - horizon as f32) / (h - horizon) as f32;
+            let mut c = mix(self.water.0, self.water.1, t);
+            // Reflection of the sun and the lit windows as a shimmering column.
+            let ripple = ((fy * 0.9).sin() * 3.0 + (fy * 0.37).cos() * 2.0) * (1.0 + t * 2.0);
+            if (fx - sun_x + ripple).abs() < h as f32 * 0.05 * (1.0 - t * 0.5) {
+                c = mix(c, sun_col, 0.55 - t * 0.3);
+            }
+            if hash(x / 6, y / 2, v).is_multiple_of(7) {
+                c = mix(c, [255.0, 255.0, 255.0], 0.08);
+            }
+            c
+        } else {
+            let t = (fy - horizon as f32) / (h - horizon) as f32;
+            let g = self.ground_col;
+            mix(g, [g[0] * 0.7, g[1] * 0.7, g[2] * 0.7], t)
+        }
+    }
+
+    /// The hotel building's wall, roof or window at a pixel, if it is there.
+    fn building(&self, x: u32, y: u32) -> Option<Colour> {
+        let (bx0, bw, by0, by1, floor_h) = self.building;
+        if !self.scene.building || x < bx0 || x >= bx0 + bw || y < by0 || y >= by1 {
+            return None;
+        }
+        let (wall, roof, lit, unlit) = self.facade;
+        let (rx, ry) = (x - bx0, y - by0);
+        if ry < floor_h / 2 {
+            return Some(roof);
+        }
+        let fy_in = (ry - floor_h / 2) % floor_h;
+        let col_w = (bw / 9).max(4);
+        let fx_in = rx % col_w;
+        let floor = (ry - floor_h / 2) / floor_h;
+        let col = rx / col_w;
+        let window = fy_in > floor_h / 4
+            && fy_in < floor_h * 3 / 4
+            && fx_in > col_w / 4
+            && fx_in < col_w * 3 / 4
+            && col > 0
+            && col * col_w + col_w <= bw;
+        if !window {
+            return Some(wall);
+        }
+        let on =
+            hash(floor, col, self.scene.variant) % 100 < (20.0 + self.scene.dusk * 60.0) as u32;
+        Some(if on { lit } else { unlit })
+    }
+}
+
 /// Renders a scene at `w`×`h`.
 pub(crate) fn render(scene: Scene, w: u32, h: u32) -> RgbImage {
-    let d = scene.dusk;
-    let sky_top = mix(
-        mix([70.0, 130.0, 210.0], [60.0, 50.0, 120.0], d * 2.0),
-        [12.0, 16.0, 40.0],
-        d * 2.0 - 1.0,
-    );
-    let sky_low = mix(
-        mix([180.0, 215.0, 240.0], [250.0, 150.0, 80.0], d * 2.0),
-        [40.0, 40.0, 80.0],
-        d * 2.0 - 1.0,
-    );
-    let horizon = (h as f32 * 0.62) as u32;
+    let painter = Painter::new(scene, w, h);
     let v = scene.variant;
-    let (sun_x, sun_y) = (
-        w as f32 * (0.2 + (v % 5) as f32 * 0.15),
-        h as f32 * lerp(0.18, 0.5, d),
-    );
-    let sun_col = mix([255.0, 240.0, 190.0], [250.0, 250.0, 235.0], d * 2.0 - 1.0);
-    let hill_col = mix([70.0, 120.0, 70.0], [20.0, 30.0, 35.0], d);
-    let water_top = mix([60.0, 120.0, 170.0], [20.0, 30.0, 60.0], d);
-    let water_low = mix([30.0, 70.0, 120.0], [8.0, 12.0, 30.0], d);
-    let ground_col = mix([90.0, 140.0, 80.0], [25.0, 35.0, 30.0], d);
-
-    let bw = (w as f32 * (0.32 + (v % 3) as f32 * 0.06)) as u32;
-    let floors = 3 + v % 3;
-    let floor_h = (h as f32 * 0.075) as u32;
-    let bh = floors * floor_h + floor_h / 2;
-    let bx0 = (w as f32 * (0.12 + ((v / 3) % 4) as f32 * 0.12)) as u32;
-    let by1 = horizon + 4;
-    let by0 = by1.saturating_sub(bh);
-    let wall = mix(
-        mix([235.0, 220.0, 195.0], [200.0, 150.0, 120.0], d * 2.0),
-        [45.0, 40.0, 50.0],
-        d * 2.0 - 1.0,
-    );
-    let roof = mix([140.0, 70.0, 55.0], [40.0, 25.0, 30.0], d);
-    let lit = [255.0, 210.0, 120.0];
-    let unlit = mix([120.0, 160.0, 190.0], [35.0, 40.0, 60.0], d);
-
     let mut img = RgbImage::new(w, h);
     // The hill line depends on the column only.
-    let hill_base = horizon as f32 - h as f32 * 0.08 * (1.0 + (v as f32).sin() * 0.2);
+    let hill_base = painter.horizon as f32 - h as f32 * 0.08 * (1.0 + (v as f32).sin() * 0.2);
     let hills: Vec<f32> = (0..w)
         .map(|x| {
             let fx = x as f32 / w as f32;
@@ -104,75 +210,10 @@ pub(crate) fn render(scene: Scene, w: u32, h: u32) -> RgbImage {
         })
         .collect();
     for y in 0..h {
-        let fy = y as f32;
-        for x in 0..w {
-            let fx = x as f32;
-            let hill = hills[x as usize];
-            let mut c = if y < horizon {
-                let t = fy / horizon as f32;
-                let mut c = mix(sky_top, sky_low, t);
-                let dist = ((fx - sun_x).powi(2) + (fy - sun_y).powi(2)).sqrt();
-                let r = h as f32 * 0.07;
-                if dist < r {
-                    c = sun_col;
-                } else if dist < r * 3.0 {
-                    c = mix(sun_col, c, (dist - r) / (r * 2.0));
-                }
-                if d > 0.7 && hash(x, y, v).is_multiple_of(900) {
-                    c = [230.0, 230.0, 255.0];
-                }
-                if fy > hill {
-                    c = hill_col;
-                }
-                c
-            } else if scene.water {
-                let t = (fy - horizon as f32) / (h - horizon) as f32;
-                let mut c = mix(water_top, water_low, t);
-                // Reflection of the sun and the lit windows as a shimmering column.
-                let ripple = ((fy * 0.9).sin() * 3.0 + (fy * 0.37).cos() * 2.0) * (1.0 + t * 2.0);
-                if (fx - sun_x + ripple).abs() < h as f32 * 0.05 * (1.0 - t * 0.5) {
-                    c = mix(c, sun_col, 0.55 - t * 0.3);
-                }
-                if hash(x / 6, y / 2, v).is_multiple_of(7) {
-                    c = mix(c, [255.0, 255.0, 255.0], 0.08);
-                }
-                c
-            } else {
-                let t = (fy - horizon as f32) / (h - horizon) as f32;
-                mix(
-                    ground_col,
-                    [
-                        ground_col[0] * 0.7,
-                        ground_col[1] * 0.7,
-                        ground_col[2] * 0.7,
-                    ],
-                    t,
-                )
-            };
-            if scene.building && x >= bx0 && x < bx0 + bw && y >= by0 && y < by1 {
-                c = wall;
-                let rx = x - bx0;
-                let ry = y - by0;
-                if ry < floor_h / 2 {
-                    c = roof;
-                } else {
-                    let fy_in = (ry - floor_h / 2) % floor_h;
-                    let col_w = (bw / 9).max(4);
-                    let fx_in = rx % col_w;
-                    let floor = (ry - floor_h / 2) / floor_h;
-                    let col = rx / col_w;
-                    if fy_in > floor_h / 4
-                        && fy_in < floor_h * 3 / 4
-                        && fx_in > col_w / 4
-                        && fx_in < col_w * 3 / 4
-                        && col > 0
-                        && col * col_w + col_w <= bw
-                    {
-                        let on = hash(floor, col, v) % 100 < (20.0 + d * 60.0) as u32;
-                        c = if on { lit } else { unlit };
-                    }
-                }
-            }
+        for (x, hill) in (0..w).zip(&hills) {
+            let c = painter
+                .building(x, y)
+                .unwrap_or_else(|| painter.backdrop(x, y, *hill));
             img.put_pixel(x, y, px(c));
         }
     }

@@ -156,19 +156,7 @@ impl Sandbox {
     /// Demo: with `data_dir` the SQLite db + media persist there and are seeded only when empty, so tokens stay
     /// valid across app restarts.
     pub async fn start_with(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
-        let (root, temp) = match &config.data_dir {
-            Some(dir) => (dir.clone(), None),
-            None => {
-                let t = tempfile::Builder::new()
-                    .prefix("hotelmate-sandbox-")
-                    .tempdir()
-                    .map_err(|source| SandboxError::DataDir {
-                        path: std::env::temp_dir(),
-                        source,
-                    })?;
-                (t.path().to_path_buf(), Some(t))
-            }
-        };
+        let (root, temp) = data_root(&config)?;
         let media_dir = root.join("media");
         std::fs::create_dir_all(&media_dir).map_err(|source| SandboxError::DataDir {
             path: media_dir.clone(),
@@ -184,22 +172,7 @@ impl Sandbox {
             addr: config.listen,
             source,
         })?;
-        let host = if addr.ip().is_unspecified() {
-            "127.0.0.1".to_string()
-        } else if addr.is_ipv6() {
-            format!("[{}]", addr.ip())
-        } else {
-            addr.ip().to_string()
-        };
-        let base_url = format!("http://{host}:{}", addr.port());
-        let pusher = PusherInfo {
-            app_id: PUSHER_APP_ID.into(),
-            key: PUSHER_KEY.into(),
-            secret: PUSHER_SECRET.into(),
-            host: host.trim_matches(|c| c == '[' || c == ']').to_string(),
-            port: addr.port(),
-            tls: false,
-        };
+        let (base_url, pusher) = addresses(addr);
 
         // Opening and seeding block (SQLite, image rendering): keep them off the async workers.
         let (db_path, seed_media) = (root.join("sandbox.sqlite3"), media_dir.clone());
@@ -240,6 +213,47 @@ impl Sandbox {
             _temp: temp,
         })
     }
+}
+
+/// Where the sandbox keeps its database and media: the configured folder, or a temporary one
+/// removed with the handle.
+fn data_root(
+    config: &SandboxConfig,
+) -> Result<(std::path::PathBuf, Option<tempfile::TempDir>), SandboxError> {
+    Ok(match &config.data_dir {
+        Some(dir) => (dir.clone(), None),
+        None => {
+            let t = tempfile::Builder::new()
+                .prefix("hotelmate-sandbox-")
+                .tempdir()
+                .map_err(|source| SandboxError::DataDir {
+                    path: std::env::temp_dir(),
+                    source,
+                })?;
+            (t.path().to_path_buf(), Some(t))
+        }
+    })
+}
+
+/// The REST base address and the Pusher settings of a sandbox listening at `addr`.
+fn addresses(addr: SocketAddr) -> (String, PusherInfo) {
+    let host = if addr.ip().is_unspecified() {
+        "127.0.0.1".to_string()
+    } else if addr.is_ipv6() {
+        format!("[{}]", addr.ip())
+    } else {
+        addr.ip().to_string()
+    };
+    let base_url = format!("http://{host}:{}", addr.port());
+    let pusher = PusherInfo {
+        app_id: PUSHER_APP_ID.into(),
+        key: PUSHER_KEY.into(),
+        secret: PUSHER_SECRET.into(),
+        host: host.trim_matches(|c| c == '[' || c == ']').to_string(),
+        port: addr.port(),
+        tls: false,
+    };
+    (base_url, pusher)
 }
 
 impl SandboxHandle {

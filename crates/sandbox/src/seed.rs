@@ -236,102 +236,10 @@ pub(crate) fn default_settings(demo: bool) -> Value {
 }
 
 fn seed_staff(db: &Connection, pics: &Pictures) -> Result<(), SandboxError> {
-    let depts = [
-        (1, 1, "Front Office", "front-office"),
-        (2, 1, "Management", "management"),
-        (3, 1, "Housekeeping", "housekeeping"),
-        (4, 2, "Front Office", "front-office"),
-    ];
-    for (id, hotel, name, slug) in depts {
-        db.execute(
-            "INSERT INTO departments (id, hotel_id, name, slug, description) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, hotel, name, slug, format!("{name} team")],
-        )?;
-    }
-    let roles = [
-        (1, 1, "Receptionist", "receptionist"),
-        (2, 1, "Manager", "manager"),
-        (3, 1, "Housekeeper", "housekeeper"),
-        (4, 2, "Receptionist", "receptionist"),
-    ];
-    for (id, hotel, name, slug) in roles {
-        db.execute(
-            "INSERT INTO roles (id, hotel_id, name, slug, description) VALUES (?1, ?2, ?3, ?4, '')",
-            params![id, hotel, name, slug],
-        )?;
-    }
+    seed_departments_and_roles(db)?;
     let navs = serde_json::to_string(NAVS).unwrap_or_else(|_| "[]".into());
-    // (username, first, last, hotel, dept, role, access, on duty, can log in)
-    let people = [
-        (
-            "anna.byrne",
-            "Anna",
-            "Byrne",
-            1,
-            1,
-            1,
-            "regular_staff",
-            true,
-            true,
-        ),
-        (
-            "sean.murphy",
-            "Seán",
-            "Murphy",
-            1,
-            2,
-            2,
-            "staff_admin",
-            true,
-            true,
-        ),
-        (
-            "niamh.kelly",
-            "Niamh",
-            "Kelly",
-            1,
-            1,
-            1,
-            "regular_staff",
-            false,
-            true,
-        ),
-        (
-            "liam.oconnor",
-            "Liam",
-            "O'Connor",
-            1,
-            3,
-            3,
-            "regular_staff",
-            true,
-            false,
-        ),
-        (
-            "aoife.doyle",
-            "Aoife",
-            "Doyle",
-            1,
-            3,
-            3,
-            "regular_staff",
-            false,
-            false,
-        ),
-        (
-            "ciara.walsh",
-            "Ciara",
-            "Walsh",
-            2,
-            4,
-            4,
-            "regular_staff",
-            true,
-            true,
-        ),
-    ];
     for (i, (username, first, last, hotel, dept, role, access, on_duty, login)) in
-        people.into_iter().enumerate()
+        DEMO_PEOPLE.into_iter().enumerate()
     {
         let user_id = i as i64 + 1;
         // Staff without a login get an unusable password.
@@ -363,6 +271,118 @@ fn seed_staff(db: &Connection, pics: &Pictures) -> Result<(), SandboxError> {
                 params![user_id, hotel, drf_ago(3 * 3600)],
             )?;
         }
+    }
+    Ok(())
+}
+
+/// (username, first, last, hotel, dept, role, access, on duty, can log in)
+type DemoPerson = (
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    i64,
+    i64,
+    &'static str,
+    bool,
+    bool,
+);
+
+/// The demo hotels' staff.
+const DEMO_PEOPLE: [DemoPerson; 6] = [
+    (
+        "anna.byrne",
+        "Anna",
+        "Byrne",
+        1,
+        1,
+        1,
+        "regular_staff",
+        true,
+        true,
+    ),
+    (
+        "sean.murphy",
+        "Seán",
+        "Murphy",
+        1,
+        2,
+        2,
+        "staff_admin",
+        true,
+        true,
+    ),
+    (
+        "niamh.kelly",
+        "Niamh",
+        "Kelly",
+        1,
+        1,
+        1,
+        "regular_staff",
+        false,
+        true,
+    ),
+    (
+        "liam.oconnor",
+        "Liam",
+        "O'Connor",
+        1,
+        3,
+        3,
+        "regular_staff",
+        true,
+        false,
+    ),
+    (
+        "aoife.doyle",
+        "Aoife",
+        "Doyle",
+        1,
+        3,
+        3,
+        "regular_staff",
+        false,
+        false,
+    ),
+    (
+        "ciara.walsh",
+        "Ciara",
+        "Walsh",
+        2,
+        4,
+        4,
+        "regular_staff",
+        true,
+        true,
+    ),
+];
+
+/// The demo hotels' departments and roles.
+fn seed_departments_and_roles(db: &Connection) -> Result<(), SandboxError> {
+    let depts = [
+        (1, 1, "Front Office", "front-office"),
+        (2, 1, "Management", "management"),
+        (3, 1, "Housekeeping", "housekeeping"),
+        (4, 2, "Front Office", "front-office"),
+    ];
+    for (id, hotel, name, slug) in depts {
+        db.execute(
+            "INSERT INTO departments (id, hotel_id, name, slug, description) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, hotel, name, slug, format!("{name} team")],
+        )?;
+    }
+    let roles = [
+        (1, 1, "Receptionist", "receptionist"),
+        (2, 1, "Manager", "manager"),
+        (3, 1, "Housekeeper", "housekeeper"),
+        (4, 2, "Receptionist", "receptionist"),
+    ];
+    for (id, hotel, name, slug) in roles {
+        db.execute(
+            "INSERT INTO roles (id, hotel_id, name, slug, description) VALUES (?1, ?2, ?3, ?4, '')",
+            params![id, hotel, name, slug],
+        )?;
     }
     Ok(())
 }

@@ -16,6 +16,25 @@ pub const ROOM_WITHOUT_BOOKING: i64 = 310;
 type SeedMessage<'a> = (&'a str, Option<i64>, &'a str);
 
 pub(crate) fn seed_chat(db: &Connection) -> Result<(), SandboxError> {
+    seed_rooms(db)?;
+    db.execute(
+        "INSERT INTO rooms (hotel_id, room_number) VALUES (2, 12)",
+        [],
+    )?;
+    let galway_room = db.last_insert_rowid();
+    let mut minutes_ago = 600i64;
+    for (room_id, messages, unread) in demo_threads() {
+        seed_thread(db, room_id, messages, unread, &mut minutes_ago)?;
+    }
+    db.execute(
+        "INSERT INTO conversations (hotel_id, room_id, has_unread, created_at, updated_at) VALUES (2, ?1, 0, ?2, ?2)",
+        params![galway_room, drf_ago(7200)],
+    )?;
+    seed_bookings(db)
+}
+
+/// The demo hotel's booked rooms and their guests.
+fn seed_rooms(db: &Connection) -> Result<(), SandboxError> {
     let rooms = [
         (101, "John", "Doe"),
         (102, "Mary", "O'Brien"),
@@ -34,13 +53,12 @@ pub(crate) fn seed_chat(db: &Connection) -> Result<(), SandboxError> {
             params![room_id, first, last],
         )?;
     }
-    db.execute(
-        "INSERT INTO rooms (hotel_id, room_number) VALUES (2, 12)",
-        [],
-    )?;
-    let galway_room = db.last_insert_rowid();
-    // (room index, messages, last guest message unread)
-    let threads: [(i64, &[SeedMessage], bool); 5] = [
+    Ok(())
+}
+
+/// The demo conversations: (room index, messages, whether the last guest message is unread).
+fn demo_threads() -> [(i64, &'static [SeedMessage<'static>], bool); 5] {
+    [
         (
             1,
             &[
@@ -97,60 +115,62 @@ pub(crate) fn seed_chat(db: &Connection) -> Result<(), SandboxError> {
             )],
             true,
         ),
-    ];
-    let mut minutes_ago = 600i64;
-    for (room_id, messages, unread) in threads {
-        let created = drf_ago(minutes_ago * 60);
-        db.execute(
-            "INSERT INTO conversations (hotel_id, room_id, has_unread, created_at, updated_at) VALUES (1, ?1, ?2, ?3, ?3)",
-            params![room_id, unread as i64, created],
-        )?;
-        let conversation_id = db.last_insert_rowid();
-        let count = messages.len();
-        for (i, (sender, staff, text)) in messages.iter().enumerate() {
-            minutes_ago -= 7;
-            let at = drf_ago(minutes_ago * 60);
-            let is_last_unread = unread && i + 1 == count;
-            let (display, role): (Option<String>, Option<String>) = match staff {
-                Some(1) => (Some("Anna Byrne".into()), Some("Receptionist".into())),
-                Some(2) => (Some("Seán Murphy".into()), Some("Manager".into())),
-                Some(3) => (Some("Niamh Kelly".into()), Some("Receptionist".into())),
-                _ => (None, None),
-            };
-            let read_by_staff = *sender == "guest"
-                && !is_last_unread
-                && !(unread && i + 2 == count && room_id == 3);
-            let status = if *sender == "guest" && !read_by_staff {
-                "delivered"
-            } else {
-                "read"
-            };
-            db.execute(
-                "INSERT INTO messages (conversation_id, sender_type, staff_id, message, timestamp, status, read_by_staff,
-                    read_by_guest, staff_read_at, guest_read_at, delivered_at, staff_display_name, staff_role_name)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?5, ?11, ?12)",
-                params![conversation_id, sender, staff, text, at, status, read_by_staff as i64,
-                    (*sender == "staff") as i64, read_by_staff.then(|| at.clone()),
-                    (*sender == "staff").then(|| at.clone()), display, role],
-            )?;
-        }
-        // Whoever of the staff answered last handles the conversation (the 2026 backend's
-        // send fails with a 500 for anyone else, §10.3: room 102 is Niamh's).
-        let handler = messages
-            .iter()
-            .rev()
-            .find_map(|(sender, staff, _)| (*sender == "staff").then_some(*staff).flatten());
-        db.execute(
-            "UPDATE conversations SET updated_at = ?1, handler_staff_id = ?3 WHERE id = ?2",
-            params![drf_ago(minutes_ago * 60), conversation_id, handler],
-        )?;
-        minutes_ago -= 30;
-    }
+    ]
+}
+
+/// One demo conversation and its messages, `minutes_ago` counting down as they are written.
+fn seed_thread(
+    db: &Connection,
+    room_id: i64,
+    messages: &[SeedMessage],
+    unread: bool,
+    minutes_ago: &mut i64,
+) -> Result<(), SandboxError> {
+    let created = drf_ago(*minutes_ago * 60);
     db.execute(
-        "INSERT INTO conversations (hotel_id, room_id, has_unread, created_at, updated_at) VALUES (2, ?1, 0, ?2, ?2)",
-        params![galway_room, drf_ago(7200)],
+        "INSERT INTO conversations (hotel_id, room_id, has_unread, created_at, updated_at) VALUES (1, ?1, ?2, ?3, ?3)",
+        params![room_id, unread as i64, created],
     )?;
-    seed_bookings(db)
+    let conversation_id = db.last_insert_rowid();
+    let count = messages.len();
+    for (i, (sender, staff, text)) in messages.iter().enumerate() {
+        *minutes_ago -= 7;
+        let at = drf_ago(*minutes_ago * 60);
+        let is_last_unread = unread && i + 1 == count;
+        let (display, role): (Option<String>, Option<String>) = match staff {
+            Some(1) => (Some("Anna Byrne".into()), Some("Receptionist".into())),
+            Some(2) => (Some("Seán Murphy".into()), Some("Manager".into())),
+            Some(3) => (Some("Niamh Kelly".into()), Some("Receptionist".into())),
+            _ => (None, None),
+        };
+        let read_by_staff =
+            *sender == "guest" && !is_last_unread && !(unread && i + 2 == count && room_id == 3);
+        let status = if *sender == "guest" && !read_by_staff {
+            "delivered"
+        } else {
+            "read"
+        };
+        db.execute(
+            "INSERT INTO messages (conversation_id, sender_type, staff_id, message, timestamp, status, read_by_staff,
+                read_by_guest, staff_read_at, guest_read_at, delivered_at, staff_display_name, staff_role_name)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?5, ?11, ?12)",
+            params![conversation_id, sender, staff, text, at, status, read_by_staff as i64,
+                (*sender == "staff") as i64, read_by_staff.then(|| at.clone()),
+                (*sender == "staff").then(|| at.clone()), display, role],
+        )?;
+    }
+    // Whoever of the staff answered last handles the conversation (the 2026 backend's
+    // send fails with a 500 for anyone else, §10.3: room 102 is Niamh's).
+    let handler = messages
+        .iter()
+        .rev()
+        .find_map(|(sender, staff, _)| (*sender == "staff").then_some(*staff).flatten());
+    db.execute(
+        "UPDATE conversations SET updated_at = ?1, handler_staff_id = ?3 WHERE id = ?2",
+        params![drf_ago(*minutes_ago * 60), conversation_id, handler],
+    )?;
+    *minutes_ago -= 30;
+    Ok(())
 }
 
 /// Checks the guests of the booked demo rooms in (two days ago), and ties their conversations'

@@ -101,6 +101,51 @@ pub(crate) fn attach(
     staff: Option<Staff>,
     data: &RequestData,
 ) -> Result<Response, ApiError> {
+    let now = now_drf();
+    let (message_id, existing) = message_of_upload(state, conv, staff.as_ref(), data, &now)?;
+    let warnings = store_attachments(state, message_id, data, &now)?;
+    let (message, attachments, recipients) = {
+        let db = state.db();
+        db.execute(
+            "UPDATE conversations SET updated_at = ?1 WHERE id = ?2",
+            params![now, conv.id],
+        )?;
+        let m = get_msg(&db, message_id)?.ok_or_else(|| ApiError::no_match("RoomMessage"))?;
+        let recipients = if staff.is_none() {
+            guest_message_recipients(&db, conv.hotel_id)?
+        } else {
+            Vec::new()
+        };
+        (
+            message_for(state, &db, conv, &m)?,
+            attachments_json(state, &db, message_id)?,
+            recipients,
+        )
+    };
+    tell_upload(
+        state,
+        conv,
+        &message,
+        existing.is_some(),
+        staff.is_some(),
+        recipients,
+    );
+    let mut out = json!({"message": message, "attachments": attachments, "success": true});
+    if !warnings.is_empty() {
+        out["warnings"] = json!(warnings);
+    }
+    Ok((StatusCode::CREATED, Json(out)).into_response())
+}
+
+/// The message an upload belongs to: the one it names (`message_id`), or a new one with its
+/// text (a placeholder when it has none). Also whether it named one.
+fn message_of_upload(
+    state: &AppState,
+    conv: &Conversation,
+    staff: Option<&Staff>,
+    data: &RequestData,
+    now: &str,
+) -> Result<(i64, Option<i64>), ApiError> {
     let existing = match data.get("message_id").and_then(|v| {
         v.as_str()
             .map(str::to_string)
@@ -113,7 +158,6 @@ pub(crate) fn attach(
         }
         None => None,
     };
-    let now = now_drf();
     let message_id = match existing {
         Some(id) => id,
         None => {
@@ -129,9 +173,20 @@ pub(crate) fn attach(
                     .or_else(|| v.as_i64())
             });
             let db = state.db();
-            super::chat_model::insert_message(&db, conv, staff.as_ref(), text, &now, reply_to)?
+            super::chat_model::insert_message(&db, conv, staff, text, now, reply_to)?
         }
     };
+    Ok((message_id, existing))
+}
+
+/// Stores each file of an upload whose type and size the server takes; the others are named in
+/// the warnings it answers with. None at all is refused.
+fn store_attachments(
+    state: &AppState,
+    message_id: i64,
+    data: &RequestData,
+    now: &str,
+) -> Result<Vec<String>, ApiError> {
     let files: Vec<_> = data
         .file_list
         .iter()
@@ -167,46 +222,35 @@ pub(crate) fn attach(
             params![message_id, path, f.file_name, kind, f.bytes.len() as i64, mime, now],
         )?;
     }
-    let (message, attachments, recipients) = {
-        let db = state.db();
-        db.execute(
-            "UPDATE conversations SET updated_at = ?1 WHERE id = ?2",
-            params![now, conv.id],
-        )?;
-        let m = get_msg(&db, message_id)?.ok_or_else(|| ApiError::no_match("RoomMessage"))?;
-        let recipients = if staff.is_none() {
-            guest_message_recipients(&db, conv.hotel_id)?
-        } else {
-            Vec::new()
-        };
-        (
-            message_for(state, &db, conv, &m)?,
-            attachments_json(state, &db, message_id)?,
-            recipients,
-        )
-    };
+    Ok(warnings)
+}
+
+/// Tells about an upload as the generation the sandbox plays does.
+fn tell_upload(
+    state: &AppState,
+    conv: &Conversation,
+    message: &Value,
+    existing: bool,
+    by_staff: bool,
+    recipients: Vec<i64>,
+) {
     let hub = &state.hub;
     if state.generation == Generation::Hotelmate2026 {
-        chat_events_2026::staff_upload(state, conv, &message, existing.is_some());
-    } else if existing.is_some() {
-        hub.publish(&conversation_channel(conv), "message-updated", &message);
+        chat_events_2026::staff_upload(state, conv, message, existing);
+    } else if existing {
+        hub.publish(&conversation_channel(conv), "message-updated", message);
     } else {
-        if staff.is_some() {
-            hub.publish(&room_channel(conv), "new-staff-message", &message);
+        if by_staff {
+            hub.publish(&room_channel(conv), "new-staff-message", message);
         } else {
             for id in recipients {
                 hub.publish(
                     &format!("{}-staff-{id}-chat", conv.hotel_slug),
                     "new-guest-message",
-                    &message,
+                    message,
                 );
             }
         }
-        hub.publish(&conversation_channel(conv), "new-message", &message);
+        hub.publish(&conversation_channel(conv), "new-message", message);
     }
-    let mut out = json!({"message": message, "attachments": attachments, "success": true});
-    if !warnings.is_empty() {
-        out["warnings"] = json!(warnings);
-    }
-    Ok((StatusCode::CREATED, Json(out)).into_response())
 }

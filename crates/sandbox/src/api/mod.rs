@@ -32,6 +32,15 @@ use crate::state::AppState;
 /// Every route of the sandbox, without fallback or layers.
 fn routes() -> Router<AppState> {
     Router::new()
+        .merge(session_and_offers())
+        .merge(pictures())
+        .merge(staff_and_chat())
+        .merge(public_and_transport())
+}
+
+/// Sign-in, offers and the hotel's settings (API.md §2–§4).
+fn session_and_offers() -> Router<AppState> {
+    Router::new()
         .route("/api/staff/login/", post(session::login))
         .route("/api/staff/{hotel_slug}/me/", get(session::me))
         .route("/api/staff/hotel/{hotel_slug}/me/", get(session::hotel_me))
@@ -56,6 +65,11 @@ fn routes() -> Router<AppState> {
                 .put(hotel_settings::put)
                 .patch(hotel_settings::patch),
         )
+}
+
+/// Galleries, their images and room types (API.md §5, §6).
+fn pictures() -> Router<AppState> {
+    Router::new()
         .route(
             "/api/staff/hotel/{hotel_slug}/galleries/",
             get(galleries::list).post(galleries::create),
@@ -101,6 +115,11 @@ fn routes() -> Router<AppState> {
             "/api/staff/hotel/{hotel_slug}/room-types/{pk}/upload-image/",
             post(room_types::upload_image),
         )
+}
+
+/// Clocking, the staff list and the guest chat (API.md §7, §8).
+fn staff_and_chat() -> Router<AppState> {
+    Router::new()
         .route("/api/staff/{hotel_slug}/clock/", post(staff::clock))
         .route(
             "/api/staff/hotel/{hotel_slug}/attendance/clock-logs/unrostered-confirm/",
@@ -162,6 +181,11 @@ fn routes() -> Router<AppState> {
             "/api/attendance/clock-logs/currently-clocked-in/",
             get(staff::currently_clocked_in),
         )
+}
+
+/// The public pages, retired paths, media files and the Pusher transport.
+fn public_and_transport() -> Router<AppState> {
+    Router::new()
         .route("/api/staff/{hotel_slug}/", get(staff::staff_viewset_list))
         .route(
             "/api/staff/hotel/{hotel_slug}/staff/login/",

@@ -240,6 +240,26 @@ fn validate(
             None => {}
         }
     }
+    validate_look(&mut f, &mut changes);
+    match data.get("amenities") {
+        Some(Value::String(s)) if !data.is_json => match serde_json::from_str::<Value>(s) {
+            Ok(v) => {
+                changes.insert("amenities".into(), v);
+            }
+            Err(_) => f.fail("amenities", "Value must be valid JSON."),
+        },
+        Some(v) => {
+            changes.insert("amenities".into(), v.clone());
+        }
+        None => {}
+    }
+    validate_images(&mut f, &mut changes, data, stored_files);
+    f.finish()?;
+    Ok(changes)
+}
+
+/// The texts, colours and theme of the hotel's look.
+fn validate_look(f: &mut Form<'_>, changes: &mut Map<String, Value>) {
     for key in TEXTS {
         if let Some(v) = f.string(key, None, false, true) {
             changes.insert((*key).to_string(), Value::String(v));
@@ -266,18 +286,16 @@ fn validate(
             f.fail("theme_mode", &format!("\"{v}\" is not a valid choice."));
         }
     }
-    match data.get("amenities") {
-        Some(Value::String(s)) if !data.is_json => match serde_json::from_str::<Value>(s) {
-            Ok(v) => {
-                changes.insert("amenities".into(), v);
-            }
-            Err(_) => f.fail("amenities", "Value must be valid JSON."),
-        },
-        Some(v) => {
-            changes.insert("amenities".into(), v.clone());
-        }
-        None => {}
-    }
+}
+
+/// The hero and landing-page images (a stored upload, an address or none) and the logo's
+/// address (a file never validates there).
+fn validate_images(
+    f: &mut Form<'_>,
+    changes: &mut Map<String, Value>,
+    data: &RequestData,
+    stored_files: &Map<String, Value>,
+) {
     for key in ["hero_image", "landing_page_image"] {
         if let Some(path) = stored_files.get(key) {
             changes.insert(key.into(), path.clone());
@@ -302,8 +320,6 @@ fn validate(
     } else if let Some(v) = f.url("logo", true) {
         changes.insert("logo".into(), Value::String(v));
     }
-    f.finish()?;
-    Ok(changes)
 }
 
 /// Stores an uploaded image as the hotel's `key` (`hero_image`, `landing_page_image`, `logo`),
