@@ -394,9 +394,13 @@ impl Measure {
     }
 }
 
-fn report(desk: &[Run], minimal: &[Run], idle: Duration, out: &Path) -> Result<(), String> {
-    let kib_to_mib = |kib: u64| kib as f64 / 1024.0;
-    let measures = [
+fn kib_to_mib(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
+/// The measures of the desk beside the minimal window's.
+fn measures(desk: &[Run], minimal: &[Run]) -> [Measure; 4] {
+    [
         Measure {
             label: "start to first paint",
             unit: "ms",
@@ -425,7 +429,11 @@ fn report(desk: &[Run], minimal: &[Run], idle: Duration, out: &Path) -> Result<(
             minimal: spread(minimal.iter().filter_map(Run::pss_kib).map(kib_to_mib)),
             goal: false,
         },
-    ];
+    ]
+}
+
+/// The table on stdout, and each app's processes after the idle time.
+fn print_table(measures: &[Measure], desk: &[Run], minimal: &[Run], idle: Duration) {
     let shown = |s: &Option<Spread>, unit: &str| {
         s.as_ref().map_or("-".to_owned(), |s| {
             format!("{:.0} {unit} ({:.0}–{:.0})", s.median, s.min, s.max)
@@ -441,7 +449,7 @@ fn report(desk: &[Run], minimal: &[Run], idle: Duration, out: &Path) -> Result<(
         "{:<32} {:<24} {:<24} {:>6}  goal",
         "measure", "desk", "minimal window", "ratio"
     );
-    for m in &measures {
+    for m in measures {
         let verdict = match (m.goal, m.met()) {
             (false, _) => "",
             (true, true) => "<= 1.3x  met",
@@ -471,11 +479,16 @@ fn report(desk: &[Run], minimal: &[Run], idle: Duration, out: &Path) -> Result<(
             );
         }
     }
-    // Absolute times on a shared machine are noisy: what else ran says how much.
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    let load = load.split_whitespace().next().unwrap_or("?").to_owned();
-    println!("the machine's load (1 min) at the end: {load}");
+}
 
+/// The report's JSON: each measure, each run and the machine's load.
+fn report_json(
+    measures: &[Measure],
+    desk: &[Run],
+    minimal: &[Run],
+    idle: Duration,
+    load: &str,
+) -> Value {
     let runs_json = |runs: &[Run]| -> Vec<Value> {
         runs.iter()
             .map(|r| {
@@ -491,7 +504,7 @@ fn report(desk: &[Run], minimal: &[Run], idle: Duration, out: &Path) -> Result<(
             })
             .collect()
     };
-    let report = json!({
+    json!({
         "idle_seconds": idle.as_secs(),
         "goal_ratio": GOAL_RATIO,
         "desk_ready_mark": OFFERS_PAINTED,
@@ -508,7 +521,17 @@ fn report(desk: &[Run], minimal: &[Run], idle: Duration, out: &Path) -> Result<(
         "desk": runs_json(desk),
         "minimal_window": runs_json(minimal),
         "load_1min": load,
-    });
+    })
+}
+
+fn report(desk: &[Run], minimal: &[Run], idle: Duration, out: &Path) -> Result<(), String> {
+    let measures = measures(desk, minimal);
+    print_table(&measures, desk, minimal, idle);
+    // Absolute times on a shared machine are noisy: what else ran says how much.
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load = load.split_whitespace().next().unwrap_or("?").to_owned();
+    println!("the machine's load (1 min) at the end: {load}");
+    let report = report_json(&measures, desk, minimal, idle, &load);
     std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let file = out.join("app.json");
     let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;

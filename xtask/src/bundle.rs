@@ -313,38 +313,7 @@ fn finish_deb(root: &Path, profile: &str, facts: &Facts) -> Result<PathBuf, Stri
     }
     normalise_modes(&tree)?;
 
-    let mut depends = shlibdeps(&tree)?;
-    for (package, _) in LOADED_AT_RUN_TIME {
-        if !depends
-            .iter()
-            .any(|d| d.split(' ').next() == Some(*package))
-        {
-            depends.push((*package).to_owned());
-        }
-    }
-    let mut control = format!(
-        "Package: {NAME}\nVersion: {}\nArchitecture: {arch}\nMaintainer: {}\n\
-         Installed-Size: {}\nDepends: {}\n",
-        facts.version,
-        facts.maintainer,
-        installed_size(&tree)?,
-        depends.join(", ")
-    );
-    if !facts.recommends.is_empty() {
-        control.push_str(&format!("Recommends: {}\n", facts.recommends));
-    }
-    control.push_str(&format!(
-        "Section: {}\nPriority: optional\nDescription: {}\n",
-        facts.section, facts.summary
-    ));
-    for (i, paragraph) in facts.description.iter().enumerate() {
-        if i > 0 {
-            control.push_str(" .\n");
-        }
-        for line in wrap(paragraph, 79) {
-            control.push_str(&format!(" {line}\n"));
-        }
-    }
+    let control = control(&tree, &arch, facts)?;
     let debian = tree.join("DEBIAN");
     // The bundler's files are made anew here: the control above, the sums of the files as
     // they now are.
@@ -368,6 +337,43 @@ fn finish_deb(root: &Path, profile: &str, facts: &Facts) -> Result<PathBuf, Stri
     )?;
     remove(&tree)?;
     Ok(out)
+}
+
+/// The package's control file: the facts, the libraries the program needs and its size.
+fn control(tree: &Path, arch: &str, facts: &Facts) -> Result<String, String> {
+    let mut depends = shlibdeps(tree)?;
+    for (package, _) in LOADED_AT_RUN_TIME {
+        if !depends
+            .iter()
+            .any(|d| d.split(' ').next() == Some(*package))
+        {
+            depends.push((*package).to_owned());
+        }
+    }
+    let mut control = format!(
+        "Package: {NAME}\nVersion: {}\nArchitecture: {arch}\nMaintainer: {}\n\
+         Installed-Size: {}\nDepends: {}\n",
+        facts.version,
+        facts.maintainer,
+        installed_size(tree)?,
+        depends.join(", ")
+    );
+    if !facts.recommends.is_empty() {
+        control.push_str(&format!("Recommends: {}\n", facts.recommends));
+    }
+    control.push_str(&format!(
+        "Section: {}\nPriority: optional\nDescription: {}\n",
+        facts.section, facts.summary
+    ));
+    for (i, paragraph) in facts.description.iter().enumerate() {
+        if i > 0 {
+            control.push_str(" .\n");
+        }
+        for line in wrap(paragraph, 79) {
+            control.push_str(&format!(" {line}\n"));
+        }
+    }
+    Ok(control)
 }
 
 /// The program stripped of its symbols (as Debian's dh_strip does) and the manual page, in a

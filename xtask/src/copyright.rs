@@ -87,10 +87,8 @@ pub fn generate(root: &Path, upstream: &Upstream) -> Result<String, String> {
 
 /// The crates of the desk's program: the normal dependencies of `hotelmate-desk`, followed
 /// through the resolved graph for this machine's platform.
-fn rust_components(
-    root: &Path,
-    licenses: &mut BTreeMap<String, String>,
-) -> Result<Vec<Component>, String> {
+/// `cargo metadata` of the workspace, resolved for this machine's platform.
+fn cargo_metadata(root: &Path) -> Result<Value, String> {
     let host = host_triple()?;
     let output = Command::new("cargo")
         .args([
@@ -110,25 +108,19 @@ fn rust_components(
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    let metadata: Value = serde_json::from_slice(&output.stdout)
-        .map_err(|e| format!("cargo metadata's answer is not JSON: {e}"))?;
-    let packages: BTreeMap<&str, &Value> = metadata["packages"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|p| Some((p["id"].as_str()?, p)))
-        .collect();
+    serde_json::from_slice(&output.stdout)
+        .map_err(|e| format!("cargo metadata's answer is not JSON: {e}"))
+}
+
+/// The packages `start` needs to run (normal dependencies, followed through the graph),
+/// itself included.
+fn normal_dependencies<'a>(metadata: &'a Value, start: &'a str) -> BTreeSet<&'a str> {
     let nodes: BTreeMap<&str, &Value> = metadata["resolve"]["nodes"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(|n| Some((n["id"].as_str()?, n)))
         .collect();
-    let start = packages
-        .iter()
-        .find(|(_, p)| p["name"] == "hotelmate-desk")
-        .map(|(id, _)| *id)
-        .ok_or("cargo metadata lists no package hotelmate-desk")?;
     let mut seen = BTreeSet::from([start]);
     let mut pending = vec![start];
     while let Some(id) = pending.pop() {
@@ -150,6 +142,26 @@ fn rust_components(
             }
         }
     }
+    seen
+}
+
+fn rust_components(
+    root: &Path,
+    licenses: &mut BTreeMap<String, String>,
+) -> Result<Vec<Component>, String> {
+    let metadata = cargo_metadata(root)?;
+    let packages: BTreeMap<&str, &Value> = metadata["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| Some((p["id"].as_str()?, p)))
+        .collect();
+    let start = packages
+        .iter()
+        .find(|(_, p)| p["name"] == "hotelmate-desk")
+        .map(|(id, _)| *id)
+        .ok_or("cargo metadata lists no package hotelmate-desk")?;
+    let seen = normal_dependencies(&metadata, start);
     let mut components = Vec::new();
     for id in seen {
         let package = packages

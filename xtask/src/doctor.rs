@@ -70,6 +70,23 @@ fn pkg_config_check(library: &str, from: &str) -> Check {
 fn checks(needs: Needs) -> Vec<Check> {
     let root = workspace_root();
     let mut all = package_checks(packages::APP);
+    all.extend(ui_checks(&root));
+    if needs == Needs::App {
+        return all;
+    }
+    all.extend(package_checks(packages::PACKAGING));
+    if needs == Needs::Bundle {
+        return all;
+    }
+    all.extend(package_checks(packages::TEST));
+    all.extend(test_program_checks());
+    all.extend(test_tool_checks(&root));
+    all
+}
+
+/// What building the UI and the app needs: Node, npm, WebKit and the UI's packages.
+fn ui_checks(root: &Path) -> Vec<Check> {
+    let mut all = Vec::new();
     let node = setup::node_version();
     all.push(Check {
         what: format!(
@@ -97,14 +114,12 @@ fn checks(needs: Needs) -> Vec<Check> {
         "the tauri CLI (Tauri's bundler, for the .deb)",
         "xtask: npm ci in ui (@tauri-apps/cli)",
     ));
-    if needs == Needs::App {
-        return all;
-    }
-    all.extend(package_checks(packages::PACKAGING));
-    if needs == Needs::Bundle {
-        return all;
-    }
-    all.extend(package_checks(packages::TEST));
+    all
+}
+
+/// The programs the tests run, from Debian's packages.
+fn test_program_checks() -> Vec<Check> {
+    let mut all = Vec::new();
     for (program, why, from) in [
         ("xvfb-run", "the tests' display", "xvfb"),
         ("keyctl", "a private kernel keyring", "keyutils"),
@@ -136,15 +151,21 @@ fn checks(needs: Needs) -> Vec<Check> {
         "google/protobuf/timestamp.proto (building sockudo)",
         "libprotobuf-dev",
     ));
-    let tools = setup::tools_root(&root);
+    all
+}
+
+/// The tools xtask installs for the tests into target/tools, the venv and tests/node.
+fn test_tool_checks(root: &Path) -> Vec<Check> {
+    let mut all = Vec::new();
+    let tools = setup::tools_root(root);
     all.push(file_check(
-        &setup::python_path(&root),
+        &setup::python_path(root),
         "the tests' Python venv",
         "xtask: python3 -m venv target/tools/python-venv",
     ));
     all.push(Check {
         what: "the Python `pusher` library (the tests' publisher)".into(),
-        found: Command::new(setup::python_path(&root))
+        found: Command::new(setup::python_path(root))
             .args(["-c", "import pusher"])
             .output()
             .is_ok_and(|o| o.status.success()),
@@ -164,7 +185,7 @@ fn checks(needs: Needs) -> Vec<Check> {
         "xtask: cargo install tauri-driver --locked",
     ));
     all.push(file_check(
-        &setup::cargo_fuzz_path(&root),
+        &setup::cargo_fuzz_path(root),
         "cargo-fuzz",
         "xtask: cargo install cargo-fuzz into target/tools",
     ));

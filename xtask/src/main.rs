@@ -140,21 +140,23 @@ fn run_harness_with(
     desktop::run_in_private_session("cargo", &args, env)
 }
 
+/// The benchmarks, by name.
+const BENCHES: &[&str] = &[
+    "realtime",
+    "media",
+    "sync",
+    "pictures",
+    "chat",
+    "load",
+    "converge",
+    "soak",
+    "app",
+    "hostile",
+    "server-load",
+];
+
 /// The benchmarks (all of them when none is named).
 fn bench(names: &[String]) -> Result<(), String> {
-    const ALL: &[&str] = &[
-        "realtime",
-        "media",
-        "sync",
-        "pictures",
-        "chat",
-        "load",
-        "converge",
-        "soak",
-        "app",
-        "hostile",
-        "server-load",
-    ];
     // `soak --hours 72`, `converge --desks 10 --resource galleries`, `chat --messages 2000`: a
     // harness's own flags follow its name and go to it as they are (the harness checks them).
     let (names, harness_flags) = match names.iter().position(|n| n.starts_with("--")) {
@@ -170,7 +172,7 @@ fn bench(names: &[String]) -> Result<(), String> {
         _ => (names, Vec::new()),
     };
     let chosen: Vec<&str> = if names.is_empty() {
-        ALL.to_vec()
+        BENCHES.to_vec()
     } else {
         names.iter().map(String::as_str).collect()
     };
@@ -180,132 +182,107 @@ fn bench(names: &[String]) -> Result<(), String> {
     }
     let root = workspace_root();
     for name in chosen {
-        let step = match name {
-            "realtime" => Step::new(
-                "cargo",
-                &[
-                    "run",
-                    "--release",
-                    "-p",
-                    "pusher-channels",
-                    "--example",
-                    "realtime_bench",
-                ],
-            ),
-            "media" => Step::new(
-                "cargo",
-                &["bench", "-p", "hotelmate-core", "--bench", "media"],
-            ),
-            "sync" => Step::new(
-                "cargo",
-                &["bench", "-p", "hotelmate-core", "--bench", "sync"],
-            ),
-            "pictures" => Step::new(
-                "cargo",
-                &["bench", "-p", "hotelmate-core", "--bench", "pictures"],
-            ),
-            "chat" => {
-                // The Messages screen's reads, then a guest's flood on the real window (issue
-                // 28), which runs in the private desktop session.
-                with_test_env(
-                    Step::new(
-                        "cargo",
-                        &["bench", "-p", "hotelmate-core", "--bench", "chat"],
-                    ),
-                    &root,
-                )
-                .run()?;
-                // The desk a hotel runs (the release build, as the package holds it), flooded
-                // by an optimised sandbox standing in for the hotel's server.
-                build_ui()?;
-                Step::new("cargo", &["build", "--release", "-p", "hotelmate-desk"]).run()?;
-                let mut env = setup::test_env(&root);
-                for (key, value) in &mut env {
-                    if key == "HOTELMATE_APP_BIN" {
-                        *value = run::target_dir()
-                            .join("release/hotelmate-desk")
-                            .display()
-                            .to_string();
-                    }
-                }
-                run_harness_with(&["run", "--release"], "guest_flood", &harness_flags, &env)?;
-                continue;
-            }
-            "app" => {
-                bench_app::run(&harness_flags)?;
-                continue;
-            }
-            "soak" => {
-                // A real display window: it runs in the private desktop session.
-                build_ui()?;
-                Step::new("cargo", &["build", "--workspace", "--bins"]).run()?;
-                run_harness(&["run"], "display_soak", &harness_flags, &root)?;
-                continue;
-            }
-            "server-load" => {
-                // A signed-in desk keeps its token in the keyring: the private session.
-                let mut args: Vec<String> = [
-                    "bench",
-                    "-p",
-                    "hotelmate-core",
-                    "--bench",
-                    "server_load",
-                    "--",
-                ]
-                .iter()
-                .map(|a| (*a).to_owned())
-                .collect();
-                args.extend(harness_flags.iter().cloned());
-                desktop::run_in_private_session("cargo", &args, &setup::test_env(&root))?;
-                continue;
-            }
-            "hostile" => {
-                // A hostile server's endless list in the core, then issue 36's hostile inputs
-                // on a real window (the private desktop session).
-                Step::new(
-                    "cargo",
-                    &["bench", "-p", "hotelmate-core", "--bench", "hostile"],
-                )
-                .run()?;
-                build_ui()?;
-                Step::new("cargo", &["build", "--workspace", "--bins"]).run()?;
-                run_harness(&["run"], "hostile_memory", &harness_flags, &root)?;
-                continue;
-            }
-            "converge" => {
-                // Desk processes keep their tokens in the keyring: the private session.
-                Step::new(
-                    "cargo",
-                    &["build", "--release", "-p", "hotelmate-e2e", "--bins"],
-                )
-                .run()?;
-                run_harness(&["run", "--release"], "converge", &harness_flags, &root)?;
-                continue;
-            }
-            "load" => Step::new(
-                "cargo",
-                &[
-                    "run",
-                    "--release",
-                    "-p",
-                    "hotelmate-sandbox",
-                    "--example",
-                    "load",
-                    "--",
-                    "500",
-                    "5",
-                ],
-            ),
-            other => {
-                return Err(format!(
-                    "no benchmark named '{other}' (choose from {})",
-                    ALL.join(", ")
-                ))
-            }
-        };
-        with_test_env(step, &root).run()?;
+        run_bench(name, &harness_flags, &root)?;
     }
     Ok(())
+}
+
+/// One benchmark, with its harness's own flags.
+fn run_bench(name: &str, harness_flags: &[String], root: &std::path::Path) -> Result<(), String> {
+    let core_bench = |bench: &str| {
+        with_test_env(
+            Step::new(
+                "cargo",
+                &["bench", "-p", "hotelmate-core", "--bench", bench],
+            ),
+            root,
+        )
+    };
+    match name {
+        "realtime" => example(root, "pusher-channels", "realtime_bench", &[]),
+        "media" | "sync" | "pictures" => core_bench(name).run(),
+        "chat" => {
+            // The Messages screen's reads, then a guest's flood on the real window (issue 28),
+            // which runs in the private desktop session.
+            core_bench("chat").run()?;
+            bench_guest_flood(harness_flags, root)
+        }
+        "app" => bench_app::run(harness_flags),
+        "soak" => {
+            // A real display window: it runs in the private desktop session.
+            build_ui()?;
+            Step::new("cargo", &["build", "--workspace", "--bins"]).run()?;
+            run_harness(&["run"], "display_soak", harness_flags, root)
+        }
+        "server-load" => bench_server_load(harness_flags, root),
+        "hostile" => {
+            // A hostile server's endless list in the core, then issue 36's hostile inputs on
+            // a real window (the private desktop session).
+            core_bench("hostile").run()?;
+            build_ui()?;
+            Step::new("cargo", &["build", "--workspace", "--bins"]).run()?;
+            run_harness(&["run"], "hostile_memory", harness_flags, root)
+        }
+        "converge" => {
+            // Desk processes keep their tokens in the keyring: the private session.
+            Step::new(
+                "cargo",
+                &["build", "--release", "-p", "hotelmate-e2e", "--bins"],
+            )
+            .run()?;
+            run_harness(&["run", "--release"], "converge", harness_flags, root)
+        }
+        "load" => example(root, "hotelmate-sandbox", "load", &["500", "5"]),
+        other => Err(format!(
+            "no benchmark named '{other}' (choose from {})",
+            BENCHES.join(", ")
+        )),
+    }
+}
+
+/// A package's example, optimised, with its arguments.
+fn example(root: &std::path::Path, package: &str, name: &str, args: &[&str]) -> Result<(), String> {
+    let mut all = vec!["run", "--release", "-p", package, "--example", name];
+    if !args.is_empty() {
+        all.push("--");
+        all.extend_from_slice(args);
+    }
+    with_test_env(Step::new("cargo", &all), root).run()
+}
+
+/// The server's load from signed-in desks. A signed-in desk keeps its token in the keyring:
+/// the private session.
+fn bench_server_load(harness_flags: &[String], root: &std::path::Path) -> Result<(), String> {
+    let mut args: Vec<String> = [
+        "bench",
+        "-p",
+        "hotelmate-core",
+        "--bench",
+        "server_load",
+        "--",
+    ]
+    .iter()
+    .map(|a| (*a).to_owned())
+    .collect();
+    args.extend(harness_flags.iter().cloned());
+    desktop::run_in_private_session("cargo", &args, &setup::test_env(root))
+}
+
+/// The desk a hotel runs (the release build, as the package holds it), flooded by an optimised
+/// sandbox standing in for the hotel's server.
+fn bench_guest_flood(harness_flags: &[String], root: &std::path::Path) -> Result<(), String> {
+    build_ui()?;
+    Step::new("cargo", &["build", "--release", "-p", "hotelmate-desk"]).run()?;
+    let mut env = setup::test_env(root);
+    for (key, value) in &mut env {
+        if key == "HOTELMATE_APP_BIN" {
+            *value = run::target_dir()
+                .join("release/hotelmate-desk")
+                .display()
+                .to_string();
+        }
+    }
+    run_harness_with(&["run", "--release"], "guest_flood", harness_flags, &env)
 }
 
 /// `step` with the variables the tests and benchmarks find their tools by.

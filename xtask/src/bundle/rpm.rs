@@ -18,27 +18,7 @@ pub(super) fn finish_rpm(root: &Path, profile: &str, facts: &Facts) -> Result<Pa
     fresh_dir(&work)?;
     let tree = work.join("root");
     fresh_dir(&tree)?;
-    // rpm2archive, not rpm2cpio: Debian 12's rpm2cpio exits 1 on the bundler's package,
-    // having written all of it.
-    let archive = work.join("payload.tar");
-    let package =
-        std::fs::File::open(&raw).map_err(|e| format!("cannot open {}: {e}", raw.display()))?;
-    let written = std::fs::File::create(&archive)
-        .map_err(|e| format!("cannot create {}: {e}", archive.display()))?;
-    run_quietly(
-        Command::new("rpm2archive")
-            .arg("-n")
-            .stdin(package)
-            .stdout(written),
-    )?;
-    run_quietly(
-        Command::new("tar")
-            .arg("-xf")
-            .arg(&archive)
-            .arg("-C")
-            .arg(&tree),
-    )?;
-    remove(&archive)?;
+    unpack(&raw, &work, &tree)?;
     let arch = output(
         Command::new("rpm")
             .args(["-qp", "--qf", "%{ARCH}"])
@@ -53,6 +33,58 @@ pub(super) fn finish_rpm(root: &Path, profile: &str, facts: &Facts) -> Result<Pa
 
     let mut files = Vec::new();
     list_files(&tree, &tree, &mut files)?;
+    let spec = spec(root, facts, &tree, &files)?;
+    let spec_path = work.join(format!("{NAME}.spec"));
+    write(&spec_path, &spec)?;
+    let topdir = format!("_topdir {}", work.join("rpmbuild").display());
+    run_quietly(
+        Command::new("rpmbuild")
+            .args(["-bb", "--quiet", "--define", &topdir])
+            // The binary is stripped above; no debuginfo package, no build-id links.
+            .args(["--define", "debug_package %{nil}"])
+            .args(["--define", "_build_id_links none"])
+            .args(["--define", "__strip /bin/true"])
+            .arg(&spec_path),
+    )?;
+    let built = work
+        .join("rpmbuild/RPMS")
+        .join(&arch)
+        .join(format!("{NAME}-{}-1.{arch}.rpm", facts.version));
+    let out = dir.join(built.file_name().ok_or("rpmbuild made no file")?);
+    remove(&raw)?;
+    std::fs::rename(&built, &out).map_err(|e| format!("cannot move {}: {e}", built.display()))?;
+    remove(&work)?;
+    Ok(out)
+}
+
+/// Unpacks the bundler's package into `tree`. rpm2archive, not rpm2cpio: Debian 12's rpm2cpio
+/// exits 1 on the bundler's package, having written all of it.
+fn unpack(raw: &Path, work: &Path, tree: &Path) -> Result<(), String> {
+    let archive = work.join("payload.tar");
+    let package =
+        std::fs::File::open(raw).map_err(|e| format!("cannot open {}: {e}", raw.display()))?;
+    let written = std::fs::File::create(&archive)
+        .map_err(|e| format!("cannot create {}: {e}", archive.display()))?;
+    run_quietly(
+        Command::new("rpm2archive")
+            .arg("-n")
+            .stdin(package)
+            .stdout(written),
+    )?;
+    run_quietly(
+        Command::new("tar")
+            .arg("-xf")
+            .arg(&archive)
+            .arg("-C")
+            .arg(tree),
+    )?;
+    remove(&archive)?;
+    Ok(())
+}
+
+/// The spec rpmbuild makes the package from: the facts, what it needs, its files and its
+/// changelog.
+fn spec(root: &Path, facts: &Facts, tree: &Path, files: &[String]) -> Result<String, String> {
     let mut spec = format!(
         "Name: {NAME}\nVersion: {}\nRelease: 1\nSummary: {}\nLicense: {}\n\
          Group: Applications/Productivity\nPackager: {}\n",
@@ -83,7 +115,7 @@ pub(super) fn finish_rpm(root: &Path, profile: &str, facts: &Facts) -> Result<Pa
         "\n%install\ncp -a '{}'/. %{{buildroot}}/\n\n%files\n",
         tree.display()
     ));
-    for file in &files {
+    for file in files {
         let marker = if file.starts_with("/usr/share/licenses/") {
             "%license "
         } else if file.starts_with("/usr/share/man/") {
@@ -95,27 +127,7 @@ pub(super) fn finish_rpm(root: &Path, profile: &str, facts: &Facts) -> Result<Pa
     }
     spec.push_str("\n%changelog\n");
     spec.push_str(&rpm_changelog(&root.join("packaging/changelog"))?);
-    let spec_path = work.join(format!("{NAME}.spec"));
-    write(&spec_path, &spec)?;
-    let topdir = format!("_topdir {}", work.join("rpmbuild").display());
-    run_quietly(
-        Command::new("rpmbuild")
-            .args(["-bb", "--quiet", "--define", &topdir])
-            // The binary is stripped above; no debuginfo package, no build-id links.
-            .args(["--define", "debug_package %{nil}"])
-            .args(["--define", "_build_id_links none"])
-            .args(["--define", "__strip /bin/true"])
-            .arg(&spec_path),
-    )?;
-    let built = work
-        .join("rpmbuild/RPMS")
-        .join(&arch)
-        .join(format!("{NAME}-{}-1.{arch}.rpm", facts.version));
-    let out = dir.join(built.file_name().ok_or("rpmbuild made no file")?);
-    remove(&raw)?;
-    std::fs::rename(&built, &out).map_err(|e| format!("cannot move {}: {e}", built.display()))?;
-    remove(&work)?;
-    Ok(out)
+    Ok(spec)
 }
 
 /// The Debian changelog in RPM's form.
