@@ -327,6 +327,11 @@ impl SandboxHandle {
         self.state.requests_to(line)
     }
 
+    /// When "METHOD /path/" was last asked (query left out), oldest first: the newest 64.
+    pub fn request_times(&self, line: &str) -> Vec<std::time::Instant> {
+        self.state.request_times(line)
+    }
+
     /// How many requests each "METHOD /path/" received so far (query left out), so a test can
     /// count everything a client sent in a while.
     pub fn request_counts(&self) -> std::collections::BTreeMap<String, u64> {

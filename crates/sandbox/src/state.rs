@@ -17,6 +17,10 @@ pub(crate) const WRITES_KEPT: usize = 100_000;
 #[derive(Clone)]
 pub(crate) struct AppState(Arc<Shared>);
 
+/// How many request times are kept per "METHOD path" line: far more than any test waits for,
+/// and bounded for the demo hotel that runs for days.
+const TIMES_KEPT: usize = 64;
+
 pub(crate) struct Shared {
     db: Mutex<Connection>,
     /// Root of the served media (`<media_dir>/image/upload/v…/….jpg`).
@@ -32,6 +36,9 @@ pub(crate) struct Shared {
     pub token_clock: std::sync::atomic::AtomicBool,
     /// How many requests each "METHOD path" line received (tests ask what a client sent).
     pub requests: Mutex<std::collections::HashMap<String, u64>>,
+    /// When each "METHOD path" line was last asked, newest last ([`TIMES_KEPT`] per line).
+    pub request_times:
+        Mutex<std::collections::HashMap<String, std::collections::VecDeque<std::time::Instant>>>,
     /// Every offer, gallery, gallery image and room type write the server accepted, in order:
     /// `{op, id, fields}`, with `resource` on all but offers' (tests tell from it which edits
     /// arrived and how often).
@@ -77,6 +84,7 @@ impl AppState {
             generation,
             token_clock: std::sync::atomic::AtomicBool::new(true),
             requests: Mutex::new(std::collections::HashMap::new()),
+            request_times: Mutex::new(std::collections::HashMap::new()),
             writes: Mutex::new(Vec::new()),
             refusals: Mutex::new(std::collections::HashMap::new()),
             holds: Mutex::new(std::collections::HashMap::new()),
@@ -127,7 +135,30 @@ impl AppState {
             .requests
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        *requests.entry(format!("{method} {path}")).or_default() += 1;
+        let line = format!("{method} {path}");
+        *requests.entry(line.clone()).or_default() += 1;
+        drop(requests);
+        let mut times = self
+            .0
+            .request_times
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let times = times.entry(line).or_default();
+        if times.len() == TIMES_KEPT {
+            times.pop_front();
+        }
+        times.push_back(std::time::Instant::now());
+    }
+
+    /// When "METHOD path" was last asked, oldest first (at most [`TIMES_KEPT`]).
+    pub(crate) fn request_times(&self, line: &str) -> Vec<std::time::Instant> {
+        self.0
+            .request_times
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(line)
+            .map(|times| times.iter().copied().collect())
+            .unwrap_or_default()
     }
 
     /// Notes a write the server accepted. The demo hotel runs for days, so only the newest
