@@ -187,7 +187,7 @@ pub fn update(app: &AppHandle, event: &DeskEvent) {
         // change (the title had lost it after a restart).
         DeskEvent::SessionChanged { session: None } => show_unread(app, 0),
         DeskEvent::SessionChanged { session: Some(_) } => {
-            let unread = app.state::<Desk>().messages().unread_total();
+            let unread = app.state::<Desk>().chat().unread_total();
             match unread {
                 Ok(unread) => show_unread(app, unread),
                 Err(error) => tracing::debug!(%error, "the unread count is not known yet"),

@@ -100,7 +100,7 @@ fn shown(thread: &ThreadView) -> Vec<(String, MessageStatus)> {
 
 /// Whether the thread, as the desk shows it, has the message `id`.
 async fn shows(desk: &Desk, conversation_id: i64, id: i64) -> bool {
-    desk.messages()
+    desk.chat()
         .thread(conversation_id, 50)
         .await
         .unwrap()
@@ -110,7 +110,7 @@ async fn shows(desk: &Desk, conversation_id: i64, id: i64) -> bool {
 }
 
 fn unread(desk: &Desk, conversation_id: i64) -> u32 {
-    desk.messages()
+    desk.chat()
         .conversations(ConversationFilter::All, "")
         .unwrap()
         .conversations
@@ -141,7 +141,7 @@ async fn front_desk(name: &str, generation: Generation) -> (SandboxHandle, CutPr
     sign_in(&desk, &server, proxy.addr(), "anna.byrne").await;
     online(&desk).await;
     eventually("the conversations are listed", WAIT, || async {
-        desk.messages()
+        desk.chat()
             .conversations(ConversationFilter::All, "")
             .unwrap()
             .conversations
@@ -182,7 +182,7 @@ async fn a_guest_message_is_announced_once_and_read_only_while_its_thread_is_in_
     generation: Generation,
 ) {
     let (server, _proxy, _home, desk) = front_desk("chat-guest", generation).await;
-    desk.messages().thread(ROOM_102, 50).await.unwrap();
+    desk.chat().thread(ROOM_102, 50).await.unwrap();
     assert_eq!(unread(&desk, ROOM_102), 0, "the seed's room 102 is read");
     let mut events = desk.subscribe();
 
@@ -199,7 +199,7 @@ async fn a_guest_message_is_announced_once_and_read_only_while_its_thread_is_in_
     );
     assert_eq!(unread(&desk, ROOM_102), 1);
     let list = desk
-        .messages()
+        .chat()
         .conversations(ConversationFilter::Unread, "")
         .unwrap();
     assert_eq!(
@@ -227,7 +227,7 @@ async fn a_guest_message_is_announced_once_and_read_only_while_its_thread_is_in_
     };
     assert!(!on_server(id).await, "not read by opening");
 
-    desk.messages().viewing(Some(ROOM_102)).unwrap();
+    desk.chat().viewing(Some(ROOM_102)).unwrap();
     assert_eq!(unread(&desk, ROOM_102), 0, "read here at once");
     eventually("the server has it read", WAIT, || on_server(id)).await;
 
@@ -243,7 +243,7 @@ async fn a_guest_message_is_announced_once_and_read_only_while_its_thread_is_in_
             .is_empty(),
         "no toast for the thread the user is reading"
     );
-    desk.messages().viewing(None).unwrap();
+    desk.chat().viewing(None).unwrap();
     let third = guest_writes(&server, ROOM_102, "One more thing").await;
     assert_eq!(
         announced(&mut events, Duration::from_millis(1500)).await,
@@ -261,7 +261,7 @@ async fn a_fresh_desk_counts_old_unread_messages_without_announcing_them(generat
     let mut events = desk.subscribe();
     sign_in(&desk, &server, server.addr(), "anna.byrne").await;
     eventually("the unread threads are fetched", WAIT, || async {
-        desk.messages()
+        desk.chat()
             .conversations(ConversationFilter::Unread, "")
             .map(|list| list.unread_total >= 4)
             .unwrap_or(false)
@@ -273,7 +273,7 @@ async fn a_fresh_desk_counts_old_unread_messages_without_announcing_them(generat
             .is_empty(),
         "messages from before the desk was signed in are no news"
     );
-    assert_eq!(desk.messages().unread_total().unwrap(), 4, "but they count");
+    assert_eq!(desk.chat().unread_total().unwrap(), 4, "but they count");
     desk.shutdown().await;
     server.shutdown().await;
 }
@@ -286,15 +286,15 @@ async fn replies_written_offline_arrive_once_and_in_order_and_a_colleague_sees_t
     let other = colleague.open();
     sign_in(&other, &server, server.addr(), "sean.murphy").await;
     online(&other).await;
-    other.messages().thread(ROOM_102, 50).await.unwrap();
+    other.chat().thread(ROOM_102, 50).await.unwrap();
     // Seán has the thread in front of him: the classic server tells his desk of Anna's
     // replies, the 2026 one does not (§10.3), so his desk reads the thread every few seconds.
-    other.messages().viewing(Some(ROOM_102)).unwrap();
-    desk.messages().thread(ROOM_102, 50).await.unwrap();
+    other.chat().viewing(Some(ROOM_102)).unwrap();
+    desk.chat().thread(ROOM_102, 50).await.unwrap();
 
     proxy.cut();
     let first = desk
-        .messages()
+        .chat()
         .send(ROOM_102, "Your table is booked for 8 pm.", None)
         .unwrap();
     let (text, status) = shown(&first).last().unwrap().clone();
@@ -304,7 +304,7 @@ async fn replies_written_offline_arrive_once_and_in_order_and_a_colleague_sees_t
         matches!(status, MessageStatus::Waiting | MessageStatus::Checking),
         "{status:?}"
     );
-    desk.messages()
+    desk.chat()
         .send(ROOM_102, "Enjoy your evening!", None)
         .unwrap();
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -314,7 +314,7 @@ async fn replies_written_offline_arrive_once_and_in_order_and_a_colleague_sees_t
             .contains(&"Your table is booked for 8 pm.".to_owned()),
         "nothing reached the server while cut"
     );
-    let waiting = desk.messages().thread(ROOM_102, 50).await.unwrap();
+    let waiting = desk.chat().thread(ROOM_102, 50).await.unwrap();
     let unsent: Vec<MessageStatus> = waiting
         .messages
         .iter()
@@ -337,7 +337,7 @@ async fn replies_written_offline_arrive_once_and_in_order_and_a_colleague_sees_t
     })
     .await;
     eventually("the colleague's desk has both, unasked", WAIT, || async {
-        shown(&other.messages().thread(ROOM_102, 50).await.unwrap())
+        shown(&other.chat().thread(ROOM_102, 50).await.unwrap())
             .iter()
             .map(|(t, _)| t.clone())
             .collect::<Vec<_>>()
@@ -345,7 +345,7 @@ async fn replies_written_offline_arrive_once_and_in_order_and_a_colleague_sees_t
     })
     .await;
     eventually("the replies are sent on the desk", WAIT, || async {
-        let thread = desk.messages().thread(ROOM_102, 50).await.unwrap();
+        let thread = desk.chat().thread(ROOM_102, 50).await.unwrap();
         thread.messages.iter().all(|m| m.id > 0) && thread.mine
     })
     .await;
@@ -357,7 +357,7 @@ async fn replies_written_offline_arrive_once_and_in_order_and_a_colleague_sees_t
             "'{text}' once on the server"
         );
     }
-    let thread = desk.messages().thread(ROOM_102, 50).await.unwrap();
+    let thread = desk.chat().thread(ROOM_102, 50).await.unwrap();
     for text in &wanted {
         assert_eq!(
             shown(&thread).iter().filter(|(t, _)| t == text).count(),
@@ -374,7 +374,7 @@ async fn what_guests_wrote_during_an_outage_is_caught_up_without_gaps_or_duplica
     generation: Generation,
 ) {
     let (server, proxy, _home, desk) = front_desk("chat-catch-up", generation).await;
-    desk.messages().thread(ROOM_102, 50).await.unwrap();
+    desk.chat().thread(ROOM_102, 50).await.unwrap();
     let mut events = desk.subscribe();
     proxy.cut();
     let mut written = Vec::new();
@@ -385,7 +385,7 @@ async fn what_guests_wrote_during_an_outage_is_caught_up_without_gaps_or_duplica
     proxy.restore();
     eventually("the three messages are on the desk", WAIT, || async {
         let ids: Vec<i64> = desk
-            .messages()
+            .chat()
             .thread(ROOM_102, 50)
             .await
             .unwrap()
@@ -396,7 +396,7 @@ async fn what_guests_wrote_during_an_outage_is_caught_up_without_gaps_or_duplica
         written.iter().all(|id| ids.contains(id))
     })
     .await;
-    let thread = desk.messages().thread(ROOM_102, 50).await.unwrap();
+    let thread = desk.chat().thread(ROOM_102, 50).await.unwrap();
     let ids: Vec<i64> = thread.messages.iter().map(|m| m.id).collect();
     let mut sorted = ids.clone();
     sorted.sort_unstable();
@@ -412,9 +412,9 @@ async fn what_guests_wrote_during_an_outage_is_caught_up_without_gaps_or_duplica
 
 async fn a_reply_whose_answer_was_lost_is_not_sent_twice_after_a_restart(generation: Generation) {
     let (server, proxy, home, desk) = front_desk("chat-lost-answer", generation).await;
-    desk.messages().thread(ROOM_102, 50).await.unwrap();
+    desk.chat().thread(ROOM_102, 50).await.unwrap();
     proxy.cut();
-    desk.messages()
+    desk.chat()
         .send(ROOM_102, "A taxi is waiting outside.", None)
         .unwrap();
     desk.shutdown().await;
@@ -451,7 +451,7 @@ async fn a_reply_whose_answer_was_lost_is_not_sent_twice_after_a_restart(generat
     let desk = home.open();
     desk.resume().await.unwrap().unwrap();
     eventually("the reply is taken as sent", WAIT, || async {
-        let thread = desk.messages().thread(ROOM_102, 50).await.unwrap();
+        let thread = desk.chat().thread(ROOM_102, 50).await.unwrap();
         thread.messages.iter().all(|m| m.id > 0)
             && shown(&thread)
                 .iter()
@@ -482,11 +482,11 @@ async fn read_state_and_who_handles_a_conversation_survive_a_restart_with_no_net
         unread(&desk, room_204) >= 1,
         "the seed's room 204 is unread"
     );
-    let before = desk.messages().thread(room_204, 50).await.unwrap();
+    let before = desk.chat().thread(room_204, 50).await.unwrap();
     assert_eq!(before.handled_by, None, "nobody handles it yet");
     // Room 101's last answer is Anna's: she handles it, as far as the desk can tell.
-    assert!(desk.messages().thread(1, 50).await.unwrap().mine);
-    let claimed = desk.messages().claim(room_204).await.unwrap();
+    assert!(desk.chat().thread(1, 50).await.unwrap().mine);
+    let claimed = desk.chat().claim(room_204).await.unwrap();
     assert!(claimed.mine, "claimed");
     assert_eq!(claimed.handled_by.as_deref(), Some("Anna Byrne"));
     assert_eq!(unread(&desk, room_204), 0, "taking it over reads it");
@@ -498,7 +498,7 @@ async fn read_state_and_who_handles_a_conversation_survive_a_restart_with_no_net
     let desk = home.open();
     desk.resume().await.unwrap().unwrap();
     let list = desk
-        .messages()
+        .chat()
         .conversations(ConversationFilter::Mine, "")
         .unwrap();
     let mine: Vec<i64> = list
@@ -515,11 +515,11 @@ async fn read_state_and_who_handles_a_conversation_survive_a_restart_with_no_net
         "Niamh answered room 102 last: {mine:?}"
     );
     assert_eq!(unread(&desk, room_204), 0);
-    let thread = desk.messages().thread(room_204, 50).await.unwrap();
+    let thread = desk.chat().thread(room_204, 50).await.unwrap();
     assert_eq!(thread.messages.len(), messages, "the thread reads offline");
     assert!(thread.mine);
     // Answering works offline too, and the answer goes once the network is back.
-    desk.messages()
+    desk.chat()
         .send(room_204, "A taxi is booked for 9.", None)
         .unwrap();
     proxy.restore();
@@ -537,8 +537,8 @@ async fn my_messages_are_changed_where_the_server_allows_it_and_a_file_is_sent_w
     generation: Generation,
 ) {
     let (server, _proxy, _home, desk) = front_desk("chat-edit", generation).await;
-    desk.messages().thread(ROOM_102, 50).await.unwrap();
-    desk.messages()
+    desk.chat().thread(ROOM_102, 50).await.unwrap();
+    desk.chat()
         .send(ROOM_102, "Check-out is at 11.", None)
         .unwrap();
     let tok = token(&server, "anna.byrne").await;
@@ -565,7 +565,7 @@ async fn my_messages_are_changed_where_the_server_allows_it_and_a_file_is_sent_w
 
     match generation {
         Generation::Classic => {
-            let edited = desk.messages().edit(id, "Check-out is at 12.").unwrap();
+            let edited = desk.chat().edit(id, "Check-out is at 12.").unwrap();
             let shown_edit = edited.messages.iter().find(|m| m.id == id).unwrap();
             assert!(shown_edit.is_edited, "shown edited at once");
             assert_eq!(edited.changes_refused, None);
@@ -574,7 +574,7 @@ async fn my_messages_are_changed_where_the_server_allows_it_and_a_file_is_sent_w
             })
             .await;
 
-            desk.messages().delete(id).unwrap();
+            desk.chat().delete(id).unwrap();
             eventually("the delete reaches the server", WAIT, || async {
                 server_thread(&server, &tok, ROOM_102)
                     .await
@@ -582,18 +582,18 @@ async fn my_messages_are_changed_where_the_server_allows_it_and_a_file_is_sent_w
                     .any(|m| m["id"] == id && m["is_deleted"] == true)
             })
             .await;
-            let refused = desk.messages().edit(id, "again");
+            let refused = desk.chat().edit(id, "again");
             assert!(refused.is_err(), "a deleted message cannot be edited");
         }
         Generation::Hotelmate2026 => {
             // §10.3: that server answers 500 to every edit and delete, so the desk offers
             // neither and says why, before anything is queued.
-            let thread = desk.messages().thread(ROOM_102, 50).await.unwrap();
+            let thread = desk.chat().thread(ROOM_102, 50).await.unwrap();
             let why = thread.changes_refused.expect("the thread says why");
             assert!(why.contains("neither editing nor deleting"), "{why}");
             for refused in [
-                desk.messages().edit(id, "Check-out is at 12.").unwrap_err(),
-                desk.messages().delete(id).unwrap_err(),
+                desk.chat().edit(id, "Check-out is at 12.").unwrap_err(),
+                desk.chat().delete(id).unwrap_err(),
             ] {
                 assert_eq!(refused.code(), hotelmate_core::desk::ErrorCode::Forbidden);
                 assert_eq!(refused.to_string(), why);
@@ -611,12 +611,12 @@ async fn my_messages_are_changed_where_the_server_allows_it_and_a_file_is_sent_w
     }
 
     let refused = desk
-        .messages()
+        .chat()
         .attach(ROOM_102, "virus.exe", b"MZ".to_vec(), "")
         .await
         .unwrap_err();
     assert!(refused.to_string().contains("virus.exe"), "{refused}");
-    desk.messages()
+    desk.chat()
         .attach(
             ROOM_102,
             "breakfast-menu.txt",
@@ -643,7 +643,7 @@ async fn my_messages_are_changed_where_the_server_allows_it_and_a_file_is_sent_w
 async fn signing_out_takes_the_files_of_unsent_replies_with_them() {
     let (server, proxy, home, desk) = front_desk("chat-sign-out", Generation::Classic).await;
     proxy.cut();
-    desk.messages()
+    desk.chat()
         .attach(ROOM_102, "menu.txt", b"Full Irish".to_vec(), "")
         .await
         .unwrap();
@@ -687,7 +687,7 @@ async fn a_guests_flood_is_stored_whole_announced_once_each_and_told_to_the_scre
     const FLOOD: usize = 1500;
     const CONNECTIONS: usize = 8;
     let (server, _proxy, _home, desk) = front_desk("chat-flood", Generation::Classic).await;
-    desk.messages().thread(ROOM_102, 50).await.unwrap();
+    desk.chat().thread(ROOM_102, 50).await.unwrap();
     let before = unread(&desk, ROOM_102);
     let told = std::sync::Arc::new(std::sync::Mutex::new(Told::default()));
     let mut events = desk.subscribe();
@@ -750,7 +750,7 @@ async fn a_guests_flood_is_stored_whole_announced_once_each_and_told_to_the_scre
     assert!(told.chat_changed >= 1, "the screen heard of the flood");
 
     // The desk still does its work: a reply goes out and reaches the server.
-    desk.messages()
+    desk.chat()
         .send(ROOM_102, "Sorry for the wait, how can we help?", None)
         .unwrap();
     let tok = token(&server, "anna.byrne").await;
@@ -778,7 +778,7 @@ async fn a_megabyte_message_is_kept_as_its_start_and_read_whole_on_request() {
     let desk = home.open_with_poll(Duration::from_secs(2));
     sign_in(&desk, &server, server.addr(), "anna.byrne").await;
     online(&desk).await;
-    desk.messages().thread(ROOM_102, 50).await.unwrap();
+    desk.chat().thread(ROOM_102, 50).await.unwrap();
     let long = format!(
         "Dear staff, {}Thanks!",
         "the towels are lovely. ".repeat(45_000)
@@ -789,7 +789,7 @@ async fn a_megabyte_message_is_kept_as_its_start_and_read_whole_on_request() {
         shows(&desk, ROOM_102, id).await
     })
     .await;
-    let thread = desk.messages().thread(ROOM_102, 50).await.unwrap();
+    let thread = desk.chat().thread(ROOM_102, 50).await.unwrap();
     let shown = thread.messages.iter().find(|m| m.id == id).unwrap();
     let kept: String = shown.parts.iter().map(|p| p.text.as_str()).collect();
     assert_eq!(
@@ -799,7 +799,7 @@ async fn a_megabyte_message_is_kept_as_its_start_and_read_whole_on_request() {
     assert!(long.starts_with(&kept));
     assert_eq!(shown.clipped_from, Some(whole_chars as u32));
     let list = desk
-        .messages()
+        .chat()
         .conversations(ConversationFilter::All, "")
         .unwrap();
     let row = list
@@ -834,7 +834,7 @@ async fn a_megabyte_message_is_kept_as_its_start_and_read_whole_on_request() {
         "bytes kept: {kept_bytes:?}"
     );
 
-    let whole = desk.messages().whole_message(ROOM_102, id).await.unwrap();
+    let whole = desk.chat().whole_message(ROOM_102, id).await.unwrap();
     let whole: String = whole.iter().map(|p| p.text.as_str()).collect();
     assert_eq!(whole, long);
     desk.shutdown().await;
@@ -851,7 +851,7 @@ async fn a_flood_during_an_outage_is_caught_up_in_batches_and_the_thread_has_no_
     const CONNECTIONS: usize = 8;
     let (server, proxy, _home, desk) = front_desk("chat-outage-flood", Generation::Classic).await;
     let before: Vec<i64> = desk
-        .messages()
+        .chat()
         .thread(ROOM_102, 50)
         .await
         .unwrap()
@@ -870,7 +870,7 @@ async fn a_flood_during_an_outage_is_caught_up_in_batches_and_the_thread_has_no_
     // Scrolled back to the start: each read fills what the desk does not have from the server.
     let mut ids = Vec::new();
     for _ in 0..40 {
-        let thread = desk.messages().thread(ROOM_102, 5000).await.unwrap();
+        let thread = desk.chat().thread(ROOM_102, 5000).await.unwrap();
         ids = thread.messages.iter().map(|m| m.id).collect();
         if !thread.has_older {
             break;
@@ -902,7 +902,7 @@ async fn on_a_2026_server_a_guest_in_a_room_without_a_booking_is_heard_by_readin
     sign_in(&desk, &server, server.addr(), "anna.byrne").await;
     online(&desk).await;
     eventually("the conversations are listed", WAIT, || async {
-        desk.messages()
+        desk.chat()
             .conversations(ConversationFilter::All, "")
             .unwrap()
             .conversations
@@ -910,7 +910,7 @@ async fn on_a_2026_server_a_guest_in_a_room_without_a_booking_is_heard_by_readin
             .any(|c| c.conversation_id == room_310)
     })
     .await;
-    desk.messages().thread(room_310, 50).await.unwrap();
+    desk.chat().thread(room_310, 50).await.unwrap();
     let mut events = desk.subscribe();
     let id = guest_writes(&server, room_310, "Is there a kettle in the room?").await;
     eventually("the unannounced message reaches the desk", WAIT, || async {
@@ -970,7 +970,7 @@ async fn thousands_of_unread_conversations_are_read_at_a_bounded_pace_and_an_ope
     let desk = home.open();
     sign_in(&desk, &server, server.addr(), "anna.byrne").await;
     eventually("every conversation is listed", WAIT, || async {
-        desk.messages()
+        desk.chat()
             .conversations(ConversationFilter::All, "")
             .unwrap()
             .conversations
@@ -979,7 +979,7 @@ async fn thousands_of_unread_conversations_are_read_at_a_bounded_pace_and_an_ope
     })
     .await;
     let list = desk
-        .messages()
+        .chat()
         .conversations(ConversationFilter::All, "")
         .unwrap();
     assert!(
@@ -1026,7 +1026,7 @@ async fn thousands_of_unread_conversations_are_read_at_a_bounded_pace_and_an_ope
         .unwrap()
         .conversation_id;
     assert!(!read.contains(&oldest));
-    let opened = desk.messages().thread(oldest, 50).await.unwrap();
+    let opened = desk.chat().thread(oldest, 50).await.unwrap();
     assert_eq!(
         shown(&opened)
             .into_iter()
@@ -1054,14 +1054,14 @@ async fn thousands_of_unread_conversations_are_read_at_a_bounded_pace_and_an_ope
 async fn a_list_answered_before_my_read_reached_the_server_does_not_bring_the_badge_back() {
     let (server, _proxy, _home, desk) =
         front_desk("chat-read-overtaken", Generation::Classic).await;
-    desk.messages().thread(ROOM_102, 50).await.unwrap();
+    desk.chat().thread(ROOM_102, 50).await.unwrap();
     let id = guest_writes(&server, ROOM_102, "Could we check out late?").await;
     eventually("the guest's message is unread here", WAIT, || async {
         shows(&desk, ROOM_102, id).await && unread(&desk, ROOM_102) == 1
     })
     .await;
     let as_of = || {
-        desk.messages()
+        desk.chat()
             .conversations(ConversationFilter::All, "")
             .unwrap()
             .as_of
@@ -1076,7 +1076,7 @@ async fn a_list_answered_before_my_read_reached_the_server_does_not_bring_the_ba
         held.arrived()
     })
     .await;
-    desk.messages().viewing(Some(ROOM_102)).unwrap();
+    desk.chat().viewing(Some(ROOM_102)).unwrap();
     assert_eq!(unread(&desk, ROOM_102), 0, "read here at once");
     let tok = token(&server, "anna.byrne").await;
     eventually("the server has it read", WAIT, || async {

@@ -69,7 +69,7 @@ async fn a_guests_link_to_this_computer_is_never_fetched_and_a_file_hosts_401_is
         "the conversation shows the guest's message",
         WAIT,
         || async {
-            desk.messages()
+            desk.chat()
                 .conversations(hotelmate_core::features::chat::ConversationFilter::All, "")
                 .unwrap()
                 .conversations
@@ -90,7 +90,7 @@ async fn a_guests_link_to_this_computer_is_never_fetched_and_a_file_hosts_401_is
         .unwrap_err();
     assert!(err.to_string().contains("not fetched"), "{err}");
     let err = desk
-        .messages()
+        .chat()
         .save_attachment(&format!("http://{elsewhere}/invoice.pdf"), "invoice.pdf")
         .await
         .unwrap_err();
@@ -110,7 +110,7 @@ async fn a_guests_link_to_this_computer_is_never_fetched_and_a_file_hosts_401_is
         json!({"detail": "Authentication credentials were not provided."}),
     );
     let err = desk
-        .messages()
+        .chat()
         .save_attachment(
             &format!("{}/media/guest-file.pdf", server.base_url()),
             "guest-file.pdf",

@@ -376,7 +376,7 @@ async fn each_kind_waiting_offline(
     desk.offers()
         .update(offer, &fields(json!({ "tag": texts[0] })))
         .unwrap();
-    desk.messages().send(ROOM_102, texts[1], None).unwrap();
+    desk.chat().send(ROOM_102, texts[1], None).unwrap();
     desk.pictures()
         .add_image(gallery, "waiting-photo.png".into(), png(64, 48))
         .await
@@ -559,7 +559,7 @@ async fn a_background_task_that_panics_is_restarted_and_its_work_goes_on() {
 
     faults::panic_next("chat_sender");
     faults::panic_next("sync");
-    desk.messages()
+    desk.chat()
         .send(ROOM_102, "Sent after a restart of the sender", None)
         .unwrap();
     desk.offers()

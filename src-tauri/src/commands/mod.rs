@@ -37,9 +37,9 @@ macro_rules! command {
 }
 
 pub mod bench;
+pub mod chat;
 pub mod display;
 pub mod hotel_details;
-pub mod messages;
 pub mod offers;
 pub mod pictures;
 pub mod session;

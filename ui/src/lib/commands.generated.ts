@@ -8,15 +8,6 @@ import type * as G from "./generated";
  *  `UiError`. */
 export interface Commands {
   bench_mark: { args: { name: string }; result: void };
-  open_reception_display: { args: null; result: void };
-  display_content: { args: null; result: G.DisplayContent };
-  display_settings: { args: null; result: G.DisplaySettings };
-  display_settings_set: { args: { settings: G.DisplaySettingsChange }; result: G.DisplaySettings };
-  display_set_pin: { args: { pin: string | null }; result: G.DisplaySettings };
-  display_monitors: { args: null; result: Array<string> };
-  time_zones: { args: null; result: Array<string> };
-  display_leave: { args: { credentials: G.LeaveDisplay }; result: void };
-  hotel_details: { args: null; result: G.HotelDetails | null };
   chat_conversations: { args: { filter: G.ConversationFilter; query: string }; result: G.ConversationList };
   chat_thread: { args: { conversationId: number; limit: number }; result: G.ThreadView };
   chat_send: { args: { conversationId: number; message: string; replyTo: number | null }; result: G.ThreadView };
@@ -30,6 +21,15 @@ export interface Commands {
   chat_discard: { args: { seq: number }; result: G.ThreadView };
   chat_save_attachment: { args: { url: string; name: string }; result: string };
   open_link: { args: { url: string }; result: void };
+  open_reception_display: { args: null; result: void };
+  display_content: { args: null; result: G.DisplayContent };
+  display_settings: { args: null; result: G.DisplaySettings };
+  display_settings_set: { args: { settings: G.DisplaySettingsChange }; result: G.DisplaySettings };
+  display_set_pin: { args: { pin: string | null }; result: G.DisplaySettings };
+  display_monitors: { args: null; result: Array<string> };
+  time_zones: { args: null; result: Array<string> };
+  display_leave: { args: { credentials: G.LeaveDisplay }; result: void };
+  hotel_details: { args: null; result: G.HotelDetails | null };
   offers_list: { args: null; result: Array<G.Offer> };
   offer_create: { args: { fields: G.OfferPatch }; result: G.Offer };
   offer_update: { args: { id: number; changes: G.OfferPatch }; result: G.Offer };

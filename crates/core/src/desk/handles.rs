@@ -3,14 +3,14 @@
 //! its own beside it, that state.
 
 use super::{lock, Desk};
-use crate::features::chat::desk::Messages;
-use crate::features::display::desk::Display;
-use crate::features::hotel_details::desk::HotelDetailsHandle;
-use crate::features::hotel_images::desk::HotelImages;
-use crate::features::offers::desk::Offers;
+use crate::features::chat::handle::Chat;
+use crate::features::display::handle::Display;
+use crate::features::hotel_details::handle::HotelDetailsHandle;
+use crate::features::hotel_images::handle::HotelImages;
+use crate::features::offers::handle::Offers;
 use crate::features::pictures::Pictures;
-use crate::features::room_types::desk::RoomTypes;
-use crate::features::team::desk::Team;
+use crate::features::room_types::handle::RoomTypes;
+use crate::features::team::handle::Team;
 
 impl Desk {
     /// The hotel's offers.
@@ -39,11 +39,11 @@ impl Desk {
     }
 
     /// Guest conversations and their threads.
-    pub fn messages(&self) -> Messages<'_> {
+    pub fn chat(&self) -> Chat<'_> {
         let chat = lock(&self.inner.tasks)
             .as_ref()
             .map(|tasks| tasks.chat.clone());
-        Messages::new(&self.inner.cx, chat)
+        Chat::new(&self.inner.cx, chat)
     }
 
     /// What the hotel's public page tells guests (read-only).

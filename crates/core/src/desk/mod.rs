@@ -18,14 +18,14 @@ pub use crate::context::{
     ComputerSettings, Conflict, ConnectionStatus, DeskError, DeskEvent, DeskInfo, ErrorCode,
     FieldProblem, OutboxSummary, Resolution, SessionInfo, SignInAgain, SignInRequest, UiError,
 };
-pub use crate::features::display::desk::{
+pub use crate::features::display::handle::{
     bookable_on, hash_new_pin, time_zones, today_in, DisplayContent, DisplaySettings,
     DisplaySettingsChange, LeaveDisplay, SlideImage,
 };
-pub use crate::features::galleries::desk::{GalleryPatch, ImagePatch};
-pub use crate::features::hotel_images::desk::HotelImageSlot;
-pub use crate::features::room_types::desk::RoomTypePatch;
-pub use crate::features::team::desk::CLOCK_REFUSED;
+pub use crate::features::galleries::handle::{GalleryPatch, ImagePatch};
+pub use crate::features::hotel_images::handle::HotelImageSlot;
+pub use crate::features::room_types::handle::RoomTypePatch;
+pub use crate::features::team::handle::CLOCK_REFUSED;
 
 use crate::api::{ApiClient, ApiError, DEFAULT_REQUEST_TIMEOUT};
 use crate::context::{lock, Context, Phase, Running};
@@ -120,7 +120,7 @@ pub(crate) struct Inner {
     /// `SignedIn` (set before it, taken after it ends, under `transitions`).
     tasks: Mutex<Option<running::Tasks>>,
     /// Wrong PINs typed on the reception display lately.
-    pin_guard: Mutex<crate::features::display::desk::PinGuard>,
+    pin_guard: Mutex<crate::features::display::handle::PinGuard>,
 }
 
 impl Desk {
@@ -134,7 +134,7 @@ impl Desk {
         let shown = ShownImages::open(options.data_dir.images(), options.shown_images_limit_bytes)?;
         // Everything the desk keeps, readable by this user only (new folders and old data).
         options.data_dir.keep_private()?;
-        crate::features::display::desk::retire_weak_pin(&store)?;
+        crate::features::display::handle::retire_weak_pin(&store)?;
         let (events, _) = broadcast::channel(EVENT_BUFFER);
         let cx = Context::new(
             options.request_timeout,
@@ -151,7 +151,7 @@ impl Desk {
                 transitions: tokio::sync::Mutex::new(()),
                 demo: tokio::sync::Mutex::new(None),
                 tasks: Mutex::new(None),
-                pin_guard: Mutex::new(crate::features::display::desk::PinGuard::default()),
+                pin_guard: Mutex::new(crate::features::display::handle::PinGuard::default()),
             }),
         })
     }

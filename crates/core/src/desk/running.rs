@@ -1,6 +1,6 @@
 //! The background work of a signed-in desk: started on every sign-in and reopen, stopped on
 //! sign-out, expiry and shutdown. Each feature that works in the background starts its own
-//! tasks (`features::chat::worker::start`, `features::team::desk::start`); this module only
+//! tasks (`features::chat::worker::start`, `features::team::handle::start`); this module only
 //! holds them.
 
 use std::sync::{Arc, Mutex};
@@ -131,7 +131,7 @@ impl Desk {
                 move || images::keep_shown_images(store.clone(), shown.clone(), events.subscribe()),
             )
         };
-        let my_clock = crate::features::team::desk::start(cx.clone(), row.staff_id);
+        let my_clock = crate::features::team::handle::start(cx.clone(), row.staff_id);
         let (chat, chat_tasks) = crate::features::chat::worker::start(
             crate::features::chat::worker::ChatShared::new(
                 shared.clone(),

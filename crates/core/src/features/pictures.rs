@@ -13,7 +13,7 @@ use crate::context::{Context, DeskError};
 use crate::engine::store::{EntryState, Op, Row, ADDED_FILE, IMAGE_FIELD};
 use crate::features::galleries::spec::{IMAGES_SPEC, SPEC as GALLERIES_SPEC};
 use crate::features::galleries::{self, GalleryView};
-use crate::features::hotel_images::desk::HotelImageSlot;
+use crate::features::hotel_images::handle::HotelImageSlot;
 use crate::features::hotel_images::spec::SETTINGS;
 use crate::features::hotel_images::{self, HotelImageView};
 use crate::features::room_types::spec::SPEC as ROOM_TYPES_SPEC;
@@ -21,7 +21,7 @@ use crate::features::room_types::{self, RoomTypeView};
 use crate::rules::row::{order, text};
 
 /// The Pictures screen's handle (`desk.pictures()`); the galleries' actions are in
-/// [`crate::features::galleries::desk`].
+/// [`crate::features::galleries::handle`].
 pub struct Pictures<'a> {
     pub(crate) cx: &'a Arc<Context>,
 }

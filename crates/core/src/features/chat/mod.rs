@@ -2,10 +2,10 @@
 //! ([`model`]), the chat channels' events ([`events`]), the messages and replies kept in the
 //! local database ([`store`]), the conversations as the engine syncs them ([`spec`]), the
 //! background work that sends replies and follows the channels ([`worker`]), and the handle the
-//! UI calls, `desk.messages()` ([`desk`]).
+//! UI calls, `desk.chat()` ([`handle`]).
 
-pub(crate) mod desk;
 pub(crate) mod events;
+pub(crate) mod handle;
 pub(crate) mod model;
 pub(crate) mod spec;
 pub mod store;

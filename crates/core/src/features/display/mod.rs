@@ -3,7 +3,7 @@
 //! with the PIN or a staff sign-in ([`desk`]: `desk.display()`), checked offline against the
 //! kept keys of staff who signed in here ([`keys`]). Here: the display's default time zone.
 
-pub(crate) mod desk;
+pub(crate) mod handle;
 pub(crate) mod keys;
 
 /// Debian's file naming this computer's time zone, read when `/etc/localtime` names none.
@@ -39,11 +39,11 @@ fn zone_named_by(system: Option<&str>, etc_timezone: impl FnOnce() -> Option<Str
 pub(crate) fn typescript() -> Vec<String> {
     use ts_rs::TS;
     vec![
-        desk::SlideImage::decl(),
-        desk::DisplaySettings::decl(),
-        desk::DisplaySettingsChange::decl(),
-        desk::LeaveDisplay::decl(),
-        desk::DisplayContent::decl(),
+        handle::SlideImage::decl(),
+        handle::DisplaySettings::decl(),
+        handle::DisplaySettingsChange::decl(),
+        handle::LeaveDisplay::decl(),
+        handle::DisplayContent::decl(),
     ]
 }
 

@@ -2,7 +2,7 @@
 //! their images as the engine syncs them ([`spec`]), and the gallery actions of
 //! `desk.pictures()` ([`desk`]).
 
-pub(crate) mod desk;
+pub(crate) mod handle;
 pub(crate) mod model;
 pub mod spec;
 
@@ -17,7 +17,7 @@ pub(crate) fn typescript() -> Vec<String> {
         crate::features::galleries::UploadState::decl(),
         crate::features::galleries::UploadView::decl(),
         crate::features::galleries::GalleryView::decl(),
-        desk::GalleryPatch::decl(),
-        desk::ImagePatch::decl(),
+        handle::GalleryPatch::decl(),
+        handle::ImagePatch::decl(),
     ]
 }

@@ -4,7 +4,7 @@
 //! synced resource: its typed view ([`model`]), its description for the engine ([`spec`]) and
 //! `desk.hotel_details()` ([`desk`]).
 
-pub(crate) mod desk;
+pub(crate) mod handle;
 pub(crate) mod model;
 pub mod spec;
 

@@ -2,7 +2,7 @@
 //! slots as the Pictures screen shows them ([`model`]), the settings as the engine syncs them
 //! ([`spec`]), and `desk.hotel_images()` ([`desk`]).
 
-pub(crate) mod desk;
+pub(crate) mod handle;
 pub(crate) mod model;
 pub mod spec;
 
@@ -13,7 +13,7 @@ pub(crate) use model::*;
 pub(crate) fn typescript() -> Vec<String> {
     use ts_rs::TS;
     vec![
-        desk::HotelImageSlot::decl(),
+        handle::HotelImageSlot::decl(),
         crate::features::hotel_images::ImageSource::decl(),
         crate::features::hotel_images::HotelImageView::decl(),
     ]

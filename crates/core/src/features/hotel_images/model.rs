@@ -22,7 +22,7 @@ pub enum ImageSource {
 /// One of the hotel's image slots.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct HotelImageView {
-    pub slot: super::desk::HotelImageSlot,
+    pub slot: super::handle::HotelImageSlot,
     /// "Hero image", "Landing page", "Logo".
     pub label: String,
     /// The image in effect (`*_display`), if any.

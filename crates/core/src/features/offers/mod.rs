@@ -2,7 +2,7 @@
 //! ([`model`]), the engine's description of the resource ([`spec`]), and the handle the UI
 //! calls, `desk.offers()` ([`desk`]).
 
-pub(crate) mod desk;
+pub(crate) mod handle;
 pub(crate) mod model;
 pub mod spec;
 

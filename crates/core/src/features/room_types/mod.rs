@@ -1,7 +1,7 @@
 //! Room types (API.md §6): the view the Pictures screen draws ([`model`]), the resource as
 //! the engine syncs it ([`spec`]), and `desk.room_types()` ([`desk`]).
 
-pub(crate) mod desk;
+pub(crate) mod handle;
 pub(crate) mod model;
 pub mod spec;
 
@@ -13,6 +13,6 @@ pub(crate) fn typescript() -> Vec<String> {
     use ts_rs::TS;
     vec![
         crate::features::room_types::RoomTypeView::decl(),
-        desk::RoomTypePatch::decl(),
+        handle::RoomTypePatch::decl(),
     ]
 }

@@ -2,7 +2,7 @@
 //! logs as the engine syncs them ([`spec`]), and the handle the UI calls, `desk.team()`
 //! ([`desk`]).
 
-pub(crate) mod desk;
+pub(crate) mod handle;
 pub(crate) mod model;
 pub(crate) mod spec;
 

@@ -14,7 +14,7 @@ command! {
         filter: ConversationFilter,
         query: String,
     ) -> Result<ConversationList, UiError> {
-        Ok(desk.messages().conversations(filter, &query)?)
+        Ok(desk.chat().conversations(filter, &query)?)
     }
 }
 
@@ -24,7 +24,7 @@ command! {
         conversation_id: i64,
         limit: usize,
     ) -> Result<ThreadView, UiError> {
-        Ok(desk.messages().thread(conversation_id, limit).await?)
+        Ok(desk.chat().thread(conversation_id, limit).await?)
     }
 }
 
@@ -35,7 +35,7 @@ command! {
         message: String,
         reply_to: Option<i64>,
     ) -> Result<ThreadView, UiError> {
-        Ok(desk.messages().send(conversation_id, &message, reply_to)?)
+        Ok(desk.chat().send(conversation_id, &message, reply_to)?)
     }
 }
 
@@ -50,7 +50,7 @@ command! {
             super::upload(&request, "conversation-id", "file", super::id)?;
         let caption = super::header(&request, "message").unwrap_or_default();
         Ok(desk
-            .messages()
+            .chat()
             .attach(conversation_id, &file.name, file.bytes, &caption)
             .await?)
     }
@@ -62,13 +62,13 @@ command! {
         message_id: i64,
         message: String,
     ) -> Result<ThreadView, UiError> {
-        Ok(desk.messages().edit(message_id, &message)?)
+        Ok(desk.chat().edit(message_id, &message)?)
     }
 }
 
 command! {
     pub fn chat_delete(desk: State<'_, Desk>, message_id: i64) -> Result<ThreadView, UiError> {
-        Ok(desk.messages().delete(message_id)?)
+        Ok(desk.chat().delete(message_id)?)
     }
 }
 
@@ -77,7 +77,7 @@ command! {
         desk: State<'_, Desk>,
         conversation_id: Option<i64>,
     ) -> Result<(), UiError> {
-        Ok(desk.messages().viewing(conversation_id)?)
+        Ok(desk.chat().viewing(conversation_id)?)
     }
 }
 
@@ -86,7 +86,7 @@ command! {
         desk: State<'_, Desk>,
         conversation_id: i64,
     ) -> Result<ThreadView, UiError> {
-        Ok(desk.messages().claim(conversation_id).await?)
+        Ok(desk.chat().claim(conversation_id).await?)
     }
 }
 
@@ -98,7 +98,7 @@ command! {
         message_id: i64,
     ) -> Result<Vec<TextPart>, UiError> {
         Ok(desk
-            .messages()
+            .chat()
             .whole_message(conversation_id, message_id)
             .await?)
     }
@@ -106,13 +106,13 @@ command! {
 
 command! {
     pub fn chat_retry(desk: State<'_, Desk>, seq: i64) -> Result<ThreadView, UiError> {
-        Ok(desk.messages().retry(seq)?)
+        Ok(desk.chat().retry(seq)?)
     }
 }
 
 command! {
     pub fn chat_discard(desk: State<'_, Desk>, seq: i64) -> Result<ThreadView, UiError> {
-        Ok(desk.messages().discard(seq)?)
+        Ok(desk.chat().discard(seq)?)
     }
 }
 
@@ -122,7 +122,7 @@ command! {
         url: String,
         name: String,
     ) -> Result<String, UiError> {
-        Ok(desk.messages().save_attachment(&url, &name).await?)
+        Ok(desk.chat().save_attachment(&url, &name).await?)
     }
 }
 

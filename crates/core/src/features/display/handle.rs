@@ -17,10 +17,10 @@ use ts_rs::TS;
 use crate::api::SINGLETON_ID;
 use crate::context::{lock, Context, DeskError};
 use crate::features::hotel_images::spec::SETTINGS;
-use crate::features::offers::desk::Offers;
+use crate::features::offers::handle::Offers;
 use crate::features::offers::Offer;
 use crate::features::pictures::Pictures;
-use crate::features::team::desk::Team;
+use crate::features::team::handle::Team;
 use crate::features::team::{TeamGroup, TeamMember};
 use crate::session::hashes;
 

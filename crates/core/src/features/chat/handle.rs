@@ -1,4 +1,4 @@
-//! Guest messages (`desk.messages()`): the conversation list and threads from the local store
+//! Guest messages (`desk.chat()`): the conversation list and threads from the local store
 //! (they read with no network), replies, files, edits and deletes queued in the chat's outbox
 //! (sent in order when the server can be reached, never twice), read state only while a thread
 //! is in front of the user, and taking a conversation over as an explicit action.
@@ -50,13 +50,13 @@ const PREPARED_IMAGE_TYPES: &[&str] = &["jpg", "jpeg", "png", "webp", "bmp"];
 const MAX_MESSAGE_CHARS: usize = crate::features::chat::store::MESSAGE_CHARS;
 
 /// The guest chat of a signed-in desk.
-pub struct Messages<'a> {
+pub struct Chat<'a> {
     cx: &'a Arc<Context>,
     /// The signed-in session's chat; `None` when signed out.
     shared: Option<Arc<ChatShared>>,
 }
 
-impl<'a> Messages<'a> {
+impl<'a> Chat<'a> {
     pub(crate) fn new(cx: &'a Arc<Context>, shared: Option<Arc<ChatShared>>) -> Self {
         Self { cx, shared }
     }
@@ -67,7 +67,7 @@ impl<'a> Messages<'a> {
     }
 }
 
-impl Messages<'_> {
+impl Chat<'_> {
     /// The conversation list as stored here, filtered and searched (room or guest).
     pub fn conversations(
         &self,
