@@ -89,7 +89,12 @@ pub fn inner(args: &[String]) -> Result<(), String> {
     let (program, rest) = args
         .split_first()
         .ok_or("no command given to the desktop session")?;
-    let session_dir = workspace_root().join("target/e2e/session");
+    // Each session its own folder: a second session (tests run while a benchmark runs) once
+    // shared this one, removed the first one's keyring file at its start, and the first one's
+    // desks lost their sign-in tokens (a restarted desk could not resume).
+    let sessions = workspace_root().join("target/e2e/session");
+    remove_finished_sessions(&sessions);
+    let session_dir = sessions.join(std::process::id().to_string());
     let _ = std::fs::remove_dir_all(&session_dir);
     let runtime_dir = session_dir.join("runtime");
     let data_home = session_dir.join("data");
@@ -117,10 +122,29 @@ pub fn inner(args: &[String]) -> Result<(), String> {
     if let Ok(pid) = std::env::var("GNOME_KEYRING_PID") {
         let _ = Command::new("kill").arg(pid).status();
     }
+    let _ = std::fs::remove_dir_all(&session_dir);
     match status {
         Ok(status) if status.success() => Ok(()),
         Ok(status) => Err(format!("`{program}` failed ({status})")),
         Err(error) => Err(format!("cannot start `{program}`: {error}")),
+    }
+}
+
+/// Removes the folders of sessions whose process is gone (one killed before it cleaned up);
+/// a running session's folder is left alone.
+fn remove_finished_sessions(sessions: &Path) {
+    let Ok(entries) = std::fs::read_dir(sessions) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let running = name
+            .to_str()
+            .and_then(|pid| pid.parse::<u32>().ok())
+            .is_some_and(|pid| Path::new("/proc").join(pid.to_string()).exists());
+        if !running {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 
