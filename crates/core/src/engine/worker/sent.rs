@@ -1,0 +1,123 @@
+//! What the worker notes around a send: the rows an entry changes are the desk's own before it
+//! goes, and after the server answered, a new row's id is told, a refusal learned and the
+//! screen and the outbox told.
+
+use super::*;
+
+/// An update's outcome, for [`crate::engine::replaced`]: what it wrote as the server answered it (the
+/// row as stored after the answer), or that it did not reach the server.
+fn note_written(
+    shared: &SyncShared,
+    resource: &'static str,
+    entry: &crate::engine::store::OutboxEntry,
+    replayed: &Replayed,
+) {
+    let key = (resource, entry.target);
+    let Replayed::Sent { target } = replayed else {
+        shared.own_writes.not_sent(key);
+        return;
+    };
+    let answered = match shared.store.record(resource, *target) {
+        Ok(Some(row)) => row,
+        Ok(None) => return shared.own_writes.not_sent(key),
+        Err(err) => {
+            tracing::warn!(error = %err, "cannot read the row an update wrote");
+            return shared.own_writes.not_sent(key);
+        }
+    };
+    let fields = entry
+        .fields
+        .keys()
+        .filter_map(|field| Some((field.clone(), answered.get(field)?.clone())))
+        .collect();
+    shared.own_writes.sent(key, fields, entry.base.clone());
+}
+
+/// What the desk notes before it sends an entry: the rows it changes are its own (their
+/// events are not a colleague's), and an edit is on its way.
+pub(super) fn before_send(
+    shared: &SyncShared,
+    spec: &'static crate::engine::spec::ResourceSpec,
+    entry: &crate::engine::store::OutboxEntry,
+) {
+    if entry.target > 0 {
+        shared.remember_own(spec.name(), entry.target);
+        shared.remember_own_parents(spec, entry.target);
+    }
+    if entry.op == crate::engine::store::Op::Update {
+        shared.own_writes.sending((spec.name(), entry.target));
+    }
+    if entry.op == crate::engine::store::Op::Reorder {
+        // A reorder changes every row it moves; each is announced on its own.
+        let ids = entry
+            .fields
+            .get(crate::engine::store::ORDER)
+            .and_then(serde_json::Value::as_array);
+        for id in ids
+            .into_iter()
+            .flatten()
+            .filter_map(serde_json::Value::as_i64)
+        {
+            shared.remember_own(spec.name(), id);
+        }
+    }
+}
+
+/// What follows an entry the server answered: its rows noted as the desk's own, a new row's
+/// id told to the screen, a refusal learned, and the screen and the outbox told.
+pub(super) fn after_replayed(
+    shared: &SyncShared,
+    spec: &'static crate::engine::spec::ResourceSpec,
+    entry: &crate::engine::store::OutboxEntry,
+    replayed: &Replayed,
+) {
+    shared.came_online();
+    if entry.op == crate::engine::store::Op::Update {
+        note_written(shared, spec.name(), entry, replayed);
+    }
+    match replayed {
+        Replayed::Sent { target, .. } => {
+            shared.remember_own(spec.name(), *target);
+            if entry.op == crate::engine::store::Op::Delete {
+                shared.own_deletes.note(spec.name(), *target);
+            }
+            shared.remember_own_parents(spec, *target);
+            for other in spec.also_changes {
+                shared.request_reconcile_of(other);
+            }
+            if entry.target < 0 && *target > 0 {
+                shared.emit(DeskEvent::IdAssigned {
+                    resource: spec.kind,
+                    temp_id: entry.target,
+                    id: *target,
+                });
+            }
+        }
+        Replayed::Conflict { target, .. } => {
+            tracing::info!(resource = spec.name(), target, "edit paused on a conflict")
+        }
+        Replayed::Rejected {
+            target,
+            message,
+            kind_refused,
+        } => {
+            tracing::warn!(resource = spec.name(), target, %message, "the server refused an edit");
+            if *kind_refused {
+                shared.learn_refusal(spec, entry.op, message);
+            }
+        }
+        Replayed::Gone { target } => {
+            tracing::debug!(
+                resource = spec.name(),
+                target,
+                "an edit was withdrawn before it was sent"
+            )
+        }
+    }
+    shared.emit(DeskEvent::ResourceChanged {
+        resource: spec.kind,
+    });
+    shared.emit(DeskEvent::Outbox {
+        summary: shared.outbox_summary(),
+    });
+}
