@@ -383,3 +383,102 @@ async fn window_a_very_long_guest_message_shows_its_start_and_the_whole_on_reque
     drop(app);
     server.shutdown().await;
 }
+
+/// What the desk's database keeps as `conversation_id`'s draft (read from the real file while
+/// the app runs, as a crash would leave it).
+fn kept_draft(profile: &AppProfile, conversation_id: i64) -> Option<String> {
+    let db = rusqlite::Connection::open_with_flags(
+        profile.data_dir.path().join("desk.sqlite3"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .ok()?;
+    db.query_row(
+        "SELECT text FROM chat_drafts WHERE conversation_id = ?1",
+        [conversation_id],
+        |r| r.get(0),
+    )
+    .ok()
+}
+
+/// Issue 38.2: a reply half-typed when the desk is killed (a crash, a power cut) is in its box
+/// after the restart, and the list marks its conversation as having a draft; sent, the draft
+/// is gone. Tried: typing offline, SIGKILL once the database has the words, a restart still
+/// offline, then the network back.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_a_half_typed_reply_survives_a_crash_and_goes_once_sent() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let profile = AppProfile::new("messages-draft");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in_through(&app, &server, proxy.addr(), "anna.byrne").await;
+    click(&app, "[data-testid=nav-messages]").await;
+    let row = format!("[data-testid=conversation][data-conversation-id='{ROOM_102}']");
+    click(&app, &row).await;
+    until("room 102's thread opens", || async {
+        open_thread_id(&app).await == Some(ROOM_102)
+    })
+    .await;
+    proxy.cut();
+    let words = format!(
+        "Your taxi to the Gap of Dunloe is booked for ({})",
+        std::process::id()
+    );
+    type_into(&app, "[data-testid=composer]", &words).await;
+    until("the desk's database has the words", || async {
+        kept_draft(&profile, ROOM_102).as_deref() == Some(words.as_str())
+    })
+    .await;
+
+    assert!(hotelmate_e2e::kill_app(&profile) >= 1, "the app was killed");
+    drop(app);
+    drop(driver);
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    click(&app, "[data-testid=nav-messages]").await;
+    until("the list marks room 102 as having a draft", || async {
+        app.find(fantoccini::Locator::Css(&format!(
+            "{row} [data-testid=conversation-draft]"
+        )))
+        .await
+        .is_ok()
+    })
+    .await;
+    click(&app, &row).await;
+    until("the half-typed reply is in its box", || async {
+        app.execute(
+            "return document.querySelector('[data-testid=composer]')?.value ?? '';",
+            vec![],
+        )
+        .await
+        .is_ok_and(|value| value == words.as_str())
+    })
+    .await;
+    screenshot(&app, "65-messages-draft-after-a-crash").await;
+
+    click(&app, "[data-testid=send]").await;
+    until("the draft is done once its reply is queued", || async {
+        kept_draft(&profile, ROOM_102).is_none()
+            && app
+                .find(fantoccini::Locator::Css(&format!(
+                    "{row} [data-testid=conversation-draft]"
+                )))
+                .await
+                .is_err()
+    })
+    .await;
+    proxy.restore();
+    until("the reply reaches the server once", || async {
+        server_thread(&server)
+            .await
+            .iter()
+            .filter(|m| m["message"] == words.as_str())
+            .count()
+            == 1
+    })
+    .await;
+    app.close().await.unwrap();
+    server.shutdown().await;
+}

@@ -1102,3 +1102,71 @@ async fn a_list_answered_before_my_read_reached_the_server_does_not_bring_the_ba
     desk.shutdown().await;
     server.shutdown().await;
 }
+
+/// Issue 38.2: what is typed in a thread's reply box is kept as it is typed: it survives a
+/// restart with no network, counts as work a sign-out would lose, and is done when its reply is
+/// queued (a draft typed since is kept). Tried: drafts kept, the desk shut down and opened
+/// again with the network cut; a reply queued from a draft; a draft of spaces; one too long.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_draft_survives_a_restart_offline_and_is_done_when_its_reply_is_queued() {
+    use hotelmate_core::features::chat::{Draft, DRAFT_MAX_CHARS};
+    let (server, proxy, home, desk) = front_desk("chat-drafts", Generation::Classic).await;
+    let chat = desk.chat();
+    chat.set_draft(ROOM_102, "Your taxi is booked for nine.")
+        .unwrap();
+    chat.set_draft(3, "Breakfast is served").unwrap();
+    chat.set_draft(4, "   ").unwrap();
+    assert_eq!(
+        desk.unsent_work().unwrap().drafts,
+        2,
+        "a draft of spaces is no draft"
+    );
+    desk.shutdown().await;
+
+    proxy.cut();
+    let desk = home.open();
+    desk.resume().await.unwrap().expect("the session is kept");
+    let draft = |id: i64, text: &str| Draft {
+        conversation_id: id,
+        text: text.to_owned(),
+    };
+    assert_eq!(
+        desk.chat().drafts().unwrap(),
+        [
+            draft(ROOM_102, "Your taxi is booked for nine."),
+            draft(3, "Breakfast is served"),
+        ],
+        "what was typed is there after the restart, offline"
+    );
+
+    // The reply goes (queued offline): its draft is done; the other thread's stays.
+    desk.chat()
+        .send(ROOM_102, "Your taxi is booked for nine.", None)
+        .unwrap();
+    assert_eq!(
+        desk.chat().drafts().unwrap(),
+        [draft(3, "Breakfast is served")]
+    );
+    // A draft typed after a reply was written is not taken for it.
+    desk.chat()
+        .set_draft(3, "Breakfast is served from seven")
+        .unwrap();
+    desk.chat().send(3, "Breakfast is served", None).unwrap();
+    assert_eq!(
+        desk.chat().drafts().unwrap(),
+        [draft(3, "Breakfast is served from seven")]
+    );
+    // Too long to keep: refused in words, and the draft before it is not lost.
+    let refused = desk
+        .chat()
+        .set_draft(3, &"x".repeat(DRAFT_MAX_CHARS + 1))
+        .unwrap_err();
+    assert!(refused.to_string().contains("characters"), "{refused}");
+    assert_eq!(
+        desk.chat().drafts().unwrap(),
+        [draft(3, "Breakfast is served from seven")]
+    );
+    assert_eq!(desk.unsent_work().unwrap().drafts, 1);
+    desk.shutdown().await;
+    server.shutdown().await;
+}

@@ -1,7 +1,9 @@
 //! Guest messages: the conversation list, threads, replies, files, read state and claiming.
 
 use hotelmate_core::desk::ErrorCode;
-use hotelmate_core::features::chat::{ConversationFilter, ConversationList, TextPart, ThreadView};
+use hotelmate_core::features::chat::{
+    ConversationFilter, ConversationList, Draft, TextPart, ThreadView,
+};
 use hotelmate_core::{Desk, UiError};
 use tauri::ipc::Request;
 use tauri::State;
@@ -69,6 +71,24 @@ command! {
 command! {
     pub fn chat_delete(desk: State<'_, Desk>, message_id: i64) -> Result<ThreadView, UiError> {
         Ok(desk.chat().delete(message_id)?)
+    }
+}
+
+command! {
+    /// Keeps what is typed in a conversation's reply box (empty: clears it).
+    pub fn chat_set_draft(
+        desk: State<'_, Desk>,
+        conversation_id: i64,
+        text: String,
+    ) -> Result<(), UiError> {
+        Ok(desk.chat().set_draft(conversation_id, &text)?)
+    }
+}
+
+command! {
+    /// Every conversation's draft, kept across a restart.
+    pub fn chat_drafts(desk: State<'_, Desk>) -> Result<Vec<Draft>, UiError> {
+        Ok(desk.chat().drafts()?)
     }
 }
 

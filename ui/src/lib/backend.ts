@@ -290,6 +290,10 @@ export const backend = {
   chatDelete: (messageId: number) => call("chat_delete", { messageId }),
   /** The thread shown in a focused window (null: none); the core marks it read while so. */
   chatViewing: (conversationId: number | null) => call("chat_viewing", { conversationId }),
+  /** Keeps what is typed in a conversation's reply box (empty: clears it). */
+  chatSetDraft: (conversationId: number, text: string) => call("chat_set_draft", { conversationId, text }),
+  /** Every conversation's draft, kept across a restart. */
+  chatDrafts: () => call("chat_drafts"),
   chatClaim: (conversationId: number) => call("chat_claim", { conversationId }),
   /** The whole text of a message the desk keeps only the start of (read from the server). */
   chatWholeMessage: (conversationId: number, messageId: number) =>

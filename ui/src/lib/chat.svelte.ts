@@ -35,8 +35,11 @@ class MessagesState {
   thread = $state<ThreadView | null>(null);
   threadError = $state<UiError | null>(null);
   loadingOlder = $state(false);
-  /** What is typed in each conversation's composer. */
+  /** What is typed in each conversation's composer, kept by the core as it is typed (a
+   *  restart, a crash or an outage keeps it until it is sent or cleared). */
   drafts = $state<Record<number, string>>({});
+  /** A draft the core could not keep, in its words (shown by the composer). */
+  draftError = $state<string | null>(null);
   /** Upload progress (0..1) per waiting message id (negative). */
   progress = $state<Record<number, number>>({});
   soundOn = $state(localStorage.getItem(SOUND_OFF_KEY) === null);
@@ -66,6 +69,10 @@ class MessagesState {
   #threadAgain = false;
   #chimedAt = 0;
   #chimed = new Set<number>();
+  /** Drafts typed and not yet kept by the core (the newest text of each), and whether they
+   *  are being written: one write at a time, the newest text last. */
+  #draftsToKeep = new Map<number, string>();
+  #keepingDrafts = false;
 
   /** Someone signed in: a fresh start, and the unread total read at once. */
   start(): void {
@@ -73,6 +80,47 @@ class MessagesState {
     this.#active = true;
     prepareChime();
     void this.reloadList();
+    void this.#loadDrafts();
+  }
+
+  /** What the core kept of each composer (typed before a restart); what was typed since the
+   *  screen opened wins. */
+  async #loadDrafts(): Promise<void> {
+    try {
+      const kept = await backend.chatDrafts();
+      if (!this.#active) return;
+      for (const draft of kept) {
+        if (this.drafts[draft.conversation_id] === undefined) this.drafts[draft.conversation_id] = draft.text;
+      }
+    } catch (caught) {
+      this.draftError = `The drafts kept on this computer could not be read: ${asUiError(caught).message}`;
+    }
+  }
+
+  /** What is typed in a conversation's composer: shown at once, kept by the core behind it. */
+  setDraft(conversationId: number, text: string): void {
+    this.drafts[conversationId] = text;
+    this.#draftsToKeep.set(conversationId, text);
+    void this.#keepDrafts();
+  }
+
+  async #keepDrafts(): Promise<void> {
+    if (this.#keepingDrafts) return;
+    this.#keepingDrafts = true;
+    try {
+      while (this.#draftsToKeep.size > 0 && this.#active) {
+        const [conversationId, text] = this.#draftsToKeep.entries().next().value as [number, string];
+        this.#draftsToKeep.delete(conversationId);
+        try {
+          await backend.chatSetDraft(conversationId, text);
+          this.draftError = null;
+        } catch (caught) {
+          this.draftError = asUiError(caught).message;
+        }
+      }
+    } finally {
+      this.#keepingDrafts = false;
+    }
   }
 
   /** Signed out: nothing of that person's chat stays on screen or in the title. */
@@ -92,6 +140,8 @@ class MessagesState {
     this.threadError = null;
     this.loadingOlder = false;
     this.drafts = {};
+    this.draftError = null;
+    this.#draftsToKeep.clear();
     this.progress = {};
     this.filter = "all";
     this.query = "";

@@ -14,6 +14,8 @@ export interface Commands {
   chat_attach: { args: "raw"; headers: { "conversation-id": string; "message"?: string; "file-name"?: string }; result: G.ThreadView };
   chat_edit: { args: { messageId: number; message: string }; result: G.ThreadView };
   chat_delete: { args: { messageId: number }; result: G.ThreadView };
+  chat_set_draft: { args: { conversationId: number; text: string }; result: void };
+  chat_drafts: { args: null; result: Array<G.Draft> };
   chat_viewing: { args: { conversationId: number | null }; result: void };
   chat_claim: { args: { conversationId: number }; result: G.ThreadView };
   chat_whole_message: { args: { conversationId: number; messageId: number }; result: Array<G.TextPart> };

@@ -275,7 +275,11 @@ replies: number,
 /**
  * Files and photos for guests.
  */
-files: number, };
+files: number, 
+/**
+ * Replies typed and not sent (a conversation's draft).
+ */
+drafts: number, };
 
 export type DeskEvent = { "type": "session_changed", 
 /**
@@ -1214,6 +1218,16 @@ room_type_photos_refused: string | null,
  * the desk started, each in words (a photo's caption, a single photo's delete…).
  */
 changes_refused: Array<string>, };
+
+export type Draft = { 
+/**
+ * The conversation.
+ */
+conversation_id: number, 
+/**
+ * The text, as typed.
+ */
+text: string, };
 
 export type ConversationFilter = "all" | "mine" | "unassigned" | "unread";
 

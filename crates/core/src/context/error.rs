@@ -96,6 +96,7 @@ fn unsent_words(work: &crate::engine::store::UnsentWork) -> String {
         (work.uploads, "photo", "photos"),
         (work.replies, "reply to a guest", "replies to guests"),
         (work.files, "file for a guest", "files for guests"),
+        (work.drafts, "draft reply", "draft replies"),
     ];
     let parts: Vec<String> = kinds
         .iter()

@@ -241,6 +241,15 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: "ALTER TABLE session ADD COLUMN generation TEXT NOT NULL DEFAULT 'classic';
           ALTER TABLE session ADD COLUMN capabilities TEXT;",
     },
+    Migration {
+        version: 11,
+        name: "the guest chat's drafts: what is typed in a thread's reply box, kept until sent or cleared (issue 38.2)",
+        sql: "CREATE TABLE chat_drafts (
+              conversation_id INTEGER PRIMARY KEY,
+              text TEXT NOT NULL,
+              updated_at TEXT NOT NULL
+          );",
+    },
 ];
 
 /// The schema version this build writes.

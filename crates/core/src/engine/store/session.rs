@@ -197,12 +197,14 @@ pub struct UnsentWork {
     pub replies: u32,
     /// Files and photos for guests.
     pub files: u32,
+    /// Replies typed and not sent (a conversation's draft).
+    pub drafts: u32,
 }
 
 impl UnsentWork {
     /// Everything waiting, of every kind.
     pub fn total(&self) -> u32 {
-        self.edits + self.uploads + self.replies + self.files
+        self.edits + self.uploads + self.replies + self.files + self.drafts
     }
 }
 

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::saved_files::{free_path, safe_file_name};
 use super::worker::{self as chat_worker, ChatShared};
 use crate::api::ApiError;
 use crate::context::{Context, DeskError};
@@ -51,7 +52,7 @@ const MAX_MESSAGE_CHARS: usize = crate::features::chat::store::MESSAGE_CHARS;
 
 /// The guest chat of a signed-in desk.
 pub struct Chat<'a> {
-    cx: &'a Arc<Context>,
+    pub(super) cx: &'a Arc<Context>,
     /// The signed-in session's chat; `None` when signed out.
     shared: Option<Arc<ChatShared>>,
 }
@@ -61,7 +62,7 @@ impl<'a> Chat<'a> {
         Self { cx, shared }
     }
 
-    fn chat(&self) -> Result<Arc<ChatShared>, DeskError> {
+    pub(super) fn chat(&self) -> Result<Arc<ChatShared>, DeskError> {
         self.cx.running()?;
         self.shared.clone().ok_or(DeskError::NotSignedIn)
     }
@@ -181,6 +182,12 @@ impl Chat<'_> {
 
     fn queued(&self, chat: &ChatShared, entry: NewChatEntry<'_>) -> Result<ThreadView, DeskError> {
         self.cx.store.chat_queue(entry)?;
+        if entry.op == ChatOp::Send && !entry.message.is_empty() {
+            // What was typed went with it: the draft is done.
+            self.cx
+                .store
+                .chat_draft_sent(entry.conversation_id, entry.message)?;
+        }
         chat.kick();
         chat.changed(Some(entry.conversation_id));
         let shown = self.cx.store.chat_count(entry.conversation_id)?;
@@ -534,66 +541,4 @@ fn checked_text(message: &str) -> Result<String, DeskError> {
         });
     }
     Ok(message.to_owned())
-}
-
-/// A file name without folders or characters file systems refuse.
-fn safe_file_name(name: &str) -> String {
-    let name = crate::rules::text::strip_disguises(name);
-    let cleaned: String = name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .map(|c| {
-            if c.is_control() || ":*?\"<>|".contains(c) {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
-    if cleaned.is_empty() {
-        "attachment".into()
-    } else {
-        cleaned
-    }
-}
-
-/// `name`, or `name (2)`, … : the first that does not exist in `folder`.
-fn free_path(folder: &std::path::Path, name: &str) -> std::path::PathBuf {
-    let (stem, ext) = match name.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() => (stem, format!(".{ext}")),
-        _ => (name, String::new()),
-    };
-    let mut path = folder.join(name);
-    let mut n = 2;
-    while path.exists() {
-        path = folder.join(format!("{stem} ({n}){ext}"));
-        n += 1;
-    }
-    path
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_saved_attachment_never_escapes_the_folder_or_overwrites() {
-        assert_eq!(safe_file_name("../../etc/passwd"), "passwd");
-        assert_eq!(safe_file_name("a<b>.pdf"), "a_b_.pdf");
-        assert_eq!(safe_file_name(".."), "attachment");
-        assert_eq!(
-            safe_file_name("invoice\u{202E}fdp.txt"),
-            "invoicefdp.txt",
-            "a right-to-left override never disguises a saved file's type"
-        );
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("menu.pdf"), b"x").unwrap();
-        assert_eq!(
-            free_path(dir.path(), "menu.pdf"),
-            dir.path().join("menu (2).pdf")
-        );
-    }
 }

@@ -4,13 +4,16 @@
 //! background work that sends replies and follows the channels ([`worker`]), and the handle the
 //! UI calls, `desk.chat()` ([`handle`]).
 
+mod drafts;
 pub(crate) mod events;
 pub(crate) mod handle;
 pub(crate) mod model;
+mod saved_files;
 pub(crate) mod spec;
 pub mod store;
 pub(crate) mod worker;
 
+pub use drafts::{Draft, DRAFT_MAX_CHARS};
 pub use model::*;
 pub use worker::BACKGROUND_READS_PER_MINUTE;
 
@@ -19,6 +22,7 @@ pub use worker::BACKGROUND_READS_PER_MINUTE;
 pub(crate) fn typescript() -> Vec<String> {
     use ts_rs::TS;
     vec![
+        crate::features::chat::Draft::decl(),
         crate::features::chat::ConversationFilter::decl(),
         crate::features::chat::ConversationView::decl(),
         crate::features::chat::ConversationList::decl(),

@@ -12,7 +12,12 @@ use crate::engine::store::{LocalData, Store, StoreError, UnsentWork};
 /// outbox, emptied with the account; its outbox's entries (not "mark read": the server learns
 /// it again when the thread is opened) are work waiting, replies and files apart.
 pub(crate) static LOCAL_DATA: LocalData = LocalData {
-    account_tables: &["chat_messages", "chat_threads", "chat_outbox"],
+    account_tables: &[
+        "chat_messages",
+        "chat_threads",
+        "chat_outbox",
+        "chat_drafts",
+    ],
     waiting: waiting_and_refused,
     unsent: unsent_replies_and_files,
 };
@@ -36,6 +41,7 @@ fn unsent_replies_and_files(
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
+    work.drafts = conn.query_row("SELECT COUNT(*) FROM chat_drafts", [], |r| r.get(0))?;
     Ok(())
 }
 
