@@ -402,7 +402,7 @@ fn kept_draft(profile: &AppProfile, conversation_id: i64) -> Option<String> {
 
 /// Issue 38.2: a reply half-typed when the desk is killed (a crash, a power cut) is in its box
 /// after the restart, and the list marks its conversation as having a draft; sent, the draft
-/// is gone. Tried: typing offline, SIGKILL once the database has the words, a restart still
+/// is gone. Issue 38.3: the list says how long the guest has waited, until the answer arrives. Tried: typing offline, SIGKILL once the database has the words, a restart still
 /// offline, then the network back.
 #[tokio::test(flavor = "multi_thread")]
 async fn window_a_half_typed_reply_survives_a_crash_and_goes_once_sent() {
@@ -446,6 +446,18 @@ async fn window_a_half_typed_reply_survives_a_crash_and_goes_once_sent() {
         .is_ok()
     })
     .await;
+    // Issue 38.3: its guest's thanks came after Niamh's answer, and nobody answered it yet.
+    until("the list says how long room 102's guest has waited", || async {
+        app.execute(
+            &format!(
+                "return document.querySelector(`{row} [data-testid=conversation-waited]`)?.textContent ?? '';"
+            ),
+            vec![],
+        )
+        .await
+        .is_ok_and(|text| text.as_str().is_some_and(|t| t.starts_with("waiting")))
+    })
+    .await;
     click(&app, &row).await;
     until("the half-typed reply is in its box", || async {
         app.execute(
@@ -477,6 +489,14 @@ async fn window_a_half_typed_reply_survives_a_crash_and_goes_once_sent() {
             .filter(|m| m["message"] == words.as_str())
             .count()
             == 1
+    })
+    .await;
+    until("the answer ends the guest's wait", || async {
+        app.find(fantoccini::Locator::Css(&format!(
+            "{row} [data-testid=conversation-waited]"
+        )))
+        .await
+        .is_err()
     })
     .await;
     app.close().await.unwrap();

@@ -120,7 +120,13 @@ fn main() {
         ));
     }
     let ours = time(|| {
-        let list = chat::read_conversations(&store, reader, ConversationFilter::All, "").unwrap();
+        let list = chat::read_conversations(
+            &store,
+            reader,
+            (ConversationFilter::All, Default::default()),
+            "",
+        )
+        .unwrap();
         assert_eq!(list.conversations.len(), CONVERSATIONS as usize);
         serde_json::to_vec(&list).unwrap().len()
     });

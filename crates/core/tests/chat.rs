@@ -1170,3 +1170,101 @@ async fn a_draft_survives_a_restart_offline_and_is_done_when_its_reply_is_queued
     desk.shutdown().await;
     server.shutdown().await;
 }
+
+/// Issue 38.3: a guest waits from their first message that no staff answer followed, until a
+/// colleague's answer (heard live) ends the wait; the list can put the guest who has waited
+/// longest first. Tried: Niamh answers room 102, its guest writes twice, Niamh answers again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_guest_waits_from_their_first_unanswered_message_until_a_colleague_answers() {
+    use hotelmate_core::features::chat::ConversationSort;
+    let (server, _proxy, _home, desk) = front_desk("chat-waiting", Generation::Classic).await;
+    desk.chat().thread(ROOM_102, 50).await.unwrap();
+    let niamh = token(&server, "niamh.kelly").await;
+    let answer = |text: &'static str| {
+        let (server, niamh) = (&server, niamh.clone());
+        async move {
+            rest(
+                server,
+                &niamh,
+                reqwest::Method::POST,
+                &format!(
+                    "{}messages/send/",
+                    thread_path(Generation::Classic, ROOM_102)
+                ),
+                Some(json!({ "message": text })),
+            )
+            .await["message"]["id"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    let waited = || {
+        desk.chat()
+            .conversations(ConversationFilter::All, "")
+            .unwrap()
+            .conversations
+            .into_iter()
+            .find(|c| c.conversation_id == ROOM_102)
+            .and_then(|c| {
+                c.guest_waiting_since
+                    .map(|since| (since, c.guest_waiting_exact))
+            })
+    };
+    let answered = answer("Breakfast is from seven.").await;
+    eventually("Niamh's answer is here: nobody waits", WAIT, || async {
+        shows(&desk, ROOM_102, answered).await && waited().is_none()
+    })
+    .await;
+
+    let first = guest_writes(&server, ROOM_102, "And the spa?").await;
+    let second = guest_writes(&server, ROOM_102, "Is it open late?").await;
+    eventually("both guest messages are here", WAIT, || async {
+        shows(&desk, ROOM_102, first).await && shows(&desk, ROOM_102, second).await
+    })
+    .await;
+    let first_at = server_thread(&server, &niamh, ROOM_102)
+        .await
+        .into_iter()
+        .find(|m| m["id"] == first)
+        .unwrap()["timestamp"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (since, exact) = waited().expect("the guest waits");
+    let millis = |t: &str| {
+        chrono::DateTime::parse_from_rfc3339(t)
+            .unwrap()
+            .timestamp_millis()
+    };
+    assert_eq!(
+        millis(&since),
+        millis(&first_at),
+        "from the first unanswered message"
+    );
+    assert!(exact, "Niamh's answer before it is here: the wait is exact");
+    let longest = desk
+        .chat()
+        .conversations_sorted(
+            ConversationFilter::All,
+            "",
+            ConversationSort::WaitingLongest,
+        )
+        .unwrap();
+    let waiting: Vec<bool> = longest
+        .conversations
+        .iter()
+        .map(|c| c.guest_waiting_since.is_some())
+        .collect();
+    assert!(
+        waiting.windows(2).all(|w| w[0] || !w[1]),
+        "those who wait come first: {waiting:?}"
+    );
+
+    let again = answer("Until nine tonight.").await;
+    eventually("Niamh's answer ends the wait here", WAIT, || async {
+        shows(&desk, ROOM_102, again).await && waited().is_none()
+    })
+    .await;
+    desk.shutdown().await;
+    server.shutdown().await;
+}

@@ -2,7 +2,7 @@
 
 use hotelmate_core::desk::ErrorCode;
 use hotelmate_core::features::chat::{
-    ConversationFilter, ConversationList, Draft, TextPart, ThreadView,
+    ConversationFilter, ConversationList, ConversationSort, Draft, TextPart, ThreadView,
 };
 use hotelmate_core::{Desk, UiError};
 use tauri::ipc::Request;
@@ -15,8 +15,9 @@ command! {
         desk: State<'_, Desk>,
         filter: ConversationFilter,
         query: String,
+        sort: ConversationSort,
     ) -> Result<ConversationList, UiError> {
-        Ok(desk.chat().conversations(filter, &query)?)
+        Ok(desk.chat().conversations_sorted(filter, &query, sort)?)
     }
 }
 

@@ -13,6 +13,7 @@ import type {
   UnsentWork,
   ConversationFilter,
   ConversationList,
+  ConversationSort,
   TextPart,
   ThreadView,
   FieldProblem,
@@ -52,6 +53,7 @@ export type {
   ComputerSettings,
   ConversationFilter,
   ConversationList,
+  ConversationSort,
   ConversationView,
   DeskInfo,
   MessageStatus,
@@ -278,8 +280,8 @@ export const backend = {
   /** What the hotel's public page tells guests; `null` until the desk has read it once. */
   hotelDetails: () => call("hotel_details"),
   clockToggle: () => call("clock_toggle"),
-  chatConversations: (filter: ConversationFilter, query: string) =>
-    call("chat_conversations", { filter, query }),
+  chatConversations: (filter: ConversationFilter, query: string, sort: ConversationSort) =>
+    call("chat_conversations", { filter, query, sort }),
   chatThread: (conversationId: number, limit: number) => call("chat_thread", { conversationId, limit }),
   chatSend: (conversationId: number, message: string, replyTo: number | null) =>
     call("chat_send", { conversationId, message, replyTo }),

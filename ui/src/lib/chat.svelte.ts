@@ -6,7 +6,7 @@
 import { clock } from "./clock.svelte";
 import { withProgress } from "./progress";
 import { Newest } from "./newest";
-import { backend, type DeskEvent, type ConversationFilter, type ConversationList, type ThreadView, type UiError, asUiError } from "./backend";
+import { backend, type DeskEvent, type ConversationFilter, type ConversationList, type ConversationSort, type ThreadView, type UiError, asUiError } from "./backend";
 import { chime, prepareChime } from "./chime";
 import { formatDate, formatLongDate, formatTime } from "./format.svelte";
 
@@ -24,6 +24,8 @@ const CHIMED_REMEMBERED = 500;
 class MessagesState {
   list = $state<ConversationList | null>(null);
   filter = $state<ConversationFilter>("all");
+  /** Newest message first, or the guest who has waited longest. */
+  sort = $state<ConversationSort>("newest");
   query = $state("");
   listError = $state<UiError | null>(null);
   /** Unread guest messages in every conversation: the nav badge and the window title. */
@@ -144,6 +146,7 @@ class MessagesState {
     this.#draftsToKeep.clear();
     this.progress = {};
     this.filter = "all";
+    this.sort = "newest";
     this.query = "";
     this.#limit = THREAD_PAGE;
   }
@@ -168,7 +171,7 @@ class MessagesState {
   }
 
   async #readList(): Promise<void> {
-    const answer = await this.#listReads.ask(() => backend.chatConversations(this.filter, this.query));
+    const answer = await this.#listReads.ask(() => backend.chatConversations(this.filter, this.query, this.sort));
     if (answer.stale) return;
     if (answer.error) this.listError = answer.error;
     else {
@@ -180,6 +183,11 @@ class MessagesState {
 
   setFilter(filter: ConversationFilter): void {
     this.filter = filter;
+    void this.reloadList();
+  }
+
+  setSort(sort: ConversationSort): void {
+    this.sort = sort;
     void this.reloadList();
   }
 
@@ -457,4 +465,17 @@ export function dayLabel(at: string, now: number): string {
 /** A conversation's time in the list: "14:02" today, else the date ("23/11/2026"). */
 export function listTime(at: string, now: number): string {
   return dayOf(at) === dayOf(now) ? formatTime(at) : formatDate(at);
+}
+
+/** How long a guest has waited, in words: "waiting 12 min", "waiting 2 h 5 min"; "12+ min"
+ *  when older messages not read here may make it longer. Under a minute: "waiting". */
+export function waitedWords(since: string, exact: boolean, now: number): string {
+  const minutes = Math.max(0, Math.floor((now - Date.parse(since)) / 60_000));
+  const more = exact ? "" : "+";
+  if (Number.isNaN(minutes)) return "waiting";
+  if (minutes < 1) return exact ? "waiting" : "waiting 1+ min";
+  if (minutes < 60) return `waiting ${minutes}${more} min`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return `waiting ${hours} h${rest ? ` ${rest} min` : ""}${more}`;
 }

@@ -1229,6 +1229,8 @@ conversation_id: number,
  */
 text: string, };
 
+export type ConversationSort = "newest" | "waiting_longest";
+
 export type ConversationFilter = "all" | "mine" | "unassigned" | "unread";
 
 export type ConversationView = { 
@@ -1272,7 +1274,17 @@ mine: boolean,
 /**
  * Replies of mine not confirmed by the server yet.
  */
-waiting: number, };
+waiting: number, 
+/**
+ * Since when the guest has waited for an answer (RFC 3339): their first message after the
+ * last staff message this desk holds. `None`: nobody waits, or this desk has not read the
+ * thread's newest messages and cannot tell.
+ */
+guest_waiting_since: string | null, 
+/**
+ * False when older messages not read here may make the wait longer ("at least").
+ */
+guest_waiting_exact: boolean, };
 
 export type ConversationList = { 
 /**

@@ -13,7 +13,9 @@ use crate::api::ApiError;
 use crate::context::{Context, DeskError};
 use crate::features::chat::spec::{CONVERSATIONS, REPLY};
 use crate::features::chat::store::{ChatOp, NewChatEntry, QueuedFile};
-use crate::features::chat::{self, ConversationFilter, ConversationList, ThreadView};
+use crate::features::chat::{
+    self, ConversationFilter, ConversationList, ConversationSort, ThreadView,
+};
 
 /// A thread read from the server when the desk has fewer messages than asked: at least this
 /// many at a time, so scrolling back costs few requests.
@@ -75,11 +77,22 @@ impl Chat<'_> {
         filter: ConversationFilter,
         query: &str,
     ) -> Result<ConversationList, DeskError> {
+        self.conversations_sorted(filter, query, ConversationSort::Newest)
+    }
+
+    /// As [`Chat::conversations`], in the order asked (newest, or who has waited longest).
+    pub fn conversations_sorted(
+        &self,
+        filter: ConversationFilter,
+        query: &str,
+        sort: ConversationSort,
+    ) -> Result<ConversationList, DeskError> {
         let chat = self.chat()?;
+        let store = &self.cx.store;
         Ok(chat::read_conversations(
-            &self.cx.store,
+            store,
             chat.reader(),
-            filter,
+            (filter, sort),
             query,
         )?)
     }

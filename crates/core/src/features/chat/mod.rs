@@ -11,6 +11,7 @@ pub(crate) mod model;
 mod saved_files;
 pub(crate) mod spec;
 pub mod store;
+mod waiting;
 pub(crate) mod worker;
 
 pub use drafts::{Draft, DRAFT_MAX_CHARS};
@@ -23,6 +24,7 @@ pub(crate) fn typescript() -> Vec<String> {
     use ts_rs::TS;
     vec![
         crate::features::chat::Draft::decl(),
+        crate::features::chat::ConversationSort::decl(),
         crate::features::chat::ConversationFilter::decl(),
         crate::features::chat::ConversationView::decl(),
         crate::features::chat::ConversationList::decl(),

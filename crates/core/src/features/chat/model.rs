@@ -30,6 +30,17 @@ pub enum ConversationFilter {
     Unread,
 }
 
+/// The order of the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationSort {
+    /// Newest message first.
+    #[default]
+    Newest,
+    /// The guest who has waited longest for an answer first; then the rest, newest first.
+    WaitingLongest,
+}
+
 /// One conversation in the list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ConversationView {
@@ -55,6 +66,12 @@ pub struct ConversationView {
     pub mine: bool,
     /// Replies of mine not confirmed by the server yet.
     pub waiting: u32,
+    /// Since when the guest has waited for an answer (RFC 3339): their first message after the
+    /// last staff message this desk holds. `None`: nobody waits, or this desk has not read the
+    /// thread's newest messages and cannot tell.
+    pub guest_waiting_since: Option<String>,
+    /// False when older messages not read here may make the wait longer ("at least").
+    pub guest_waiting_exact: bool,
 }
 
 /// The list as the screen shows it, newest message first.

@@ -65,6 +65,11 @@ pub(crate) struct Known<'a> {
     pub threads: &'a HashMap<i64, ThreadState>,
     pub unread: &'a HashMap<i64, u32>,
     pub waiting: &'a HashMap<i64, u32>,
+    /// Since when each conversation's guest has waited, from the cached messages.
+    pub guest_waits: &'a HashMap<i64, crate::features::chat::waiting::GuestWait>,
+    /// The newest cached message's time of each thread (a thread behind the list has no wait
+    /// shown: a staff answer may be among what it has not read).
+    pub newest_at: &'a HashMap<i64, Option<String>>,
     pub me: i64,
     pub my_name: &'a str,
 }
@@ -95,7 +100,7 @@ impl Known<'_> {
 pub(crate) fn conversation_list(
     rows: &[Row],
     known: &Known<'_>,
-    filter: ConversationFilter,
+    (filter, sort): (ConversationFilter, ConversationSort),
     query: &str,
     as_of: Option<String>,
 ) -> ConversationList {
@@ -108,6 +113,12 @@ pub(crate) fn conversation_list(
             let unread = unread_of(row, known.unread.get(&id).copied().unwrap_or(0));
             unread_total += unread;
             let (handled_by, mine, handler_known) = known.handler(id);
+            let wait = known.guest_waits.get(&id).filter(|_| {
+                known
+                    .newest_at
+                    .get(&id)
+                    .is_some_and(|at| !is_behind(row, at.as_deref()))
+            });
             Some(ConversationView {
                 conversation_id: id,
                 room_number: room_label(row.get("room_number")).unwrap_or_else(|| "?".into()),
@@ -125,6 +136,8 @@ pub(crate) fn conversation_list(
                 handler_known,
                 mine,
                 waiting: known.waiting.get(&id).copied().unwrap_or(0),
+                guest_waiting_since: wait.map(|w| w.since.clone()),
+                guest_waiting_exact: wait.is_some_and(|w| w.exact),
             })
         })
         .filter(|c| match filter {
@@ -149,8 +162,19 @@ pub(crate) fn conversation_list(
                 .as_deref()
                 .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
         };
-        time(b)
-            .cmp(&time(a))
+        let waited = |c: &ConversationView| {
+            c.guest_waiting_since
+                .as_deref()
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        };
+        let longest = match (sort, waited(a), waited(b)) {
+            (ConversationSort::WaitingLongest, Some(a), Some(b)) => a.cmp(&b),
+            (ConversationSort::WaitingLongest, Some(_), None) => std::cmp::Ordering::Less,
+            (ConversationSort::WaitingLongest, None, Some(_)) => std::cmp::Ordering::Greater,
+            _ => std::cmp::Ordering::Equal,
+        };
+        longest
+            .then(time(b).cmp(&time(a)))
             .then(a.conversation_id.cmp(&b.conversation_id))
     });
     ConversationList {
@@ -173,7 +197,7 @@ pub struct Reader<'a> {
 pub fn read_conversations(
     store: &Store,
     reader: Reader<'_>,
-    filter: ConversationFilter,
+    order: (ConversationFilter, ConversationSort),
     query: &str,
 ) -> Result<ConversationList, StoreError> {
     let rows = store.records(CONVERSATIONS.name)?;
@@ -192,17 +216,25 @@ pub fn read_conversations(
             *waiting.entry(entry.conversation_id).or_default() += 1;
         }
     }
+    let guest_waits = store.chat_guest_waits()?;
+    let newest_at: HashMap<i64, Option<String>> = store
+        .chat_newest_of_threads()?
+        .into_iter()
+        .map(|(conversation, _, at)| (conversation, at))
+        .collect();
     let known = Known {
         threads: &threads,
         unread: &unread,
         waiting: &waiting,
+        guest_waits: &guest_waits,
+        newest_at: &newest_at,
         me: reader.me,
         my_name: reader.my_name,
     };
     Ok(conversation_list(
         &rows,
         &known,
-        filter,
+        order,
         query,
         store.reconciled_at(CONVERSATIONS.name)?,
     ))

@@ -109,14 +109,58 @@ fn the_list_is_newest_first_filtered_and_counts_unread_the_server_reports() {
     )]);
     let unread = HashMap::from([(1, 3)]);
     let waiting = HashMap::new();
+    let wait = |since: &str| crate::features::chat::waiting::GuestWait {
+        since: since.into(),
+        exact: true,
+    };
+    // Room 101's guest has waited since 16:50; room 204's thread here is older than the list's
+    // last message (a staff answer may be in what it has not read): no wait is shown for it.
+    let guest_waits = HashMap::from([
+        (1, wait("2025-11-25T16:50:00Z")),
+        (2, wait("2025-11-25T17:30:00Z")),
+    ]);
+    let newest_at = HashMap::from([
+        (1, Some("2025-11-25T17:00:00Z".to_owned())),
+        (2, Some("2025-11-25T17:30:00Z".to_owned())),
+    ]);
     let known = Known {
         threads: &threads,
         unread: &unread,
         waiting: &waiting,
+        guest_waits: &guest_waits,
+        newest_at: &newest_at,
         me: 12,
         my_name: "Anna Byrne",
     };
-    let all = conversation_list(&rows, &known, ConversationFilter::All, "", None);
+    let all = conversation_list(
+        &rows,
+        &known,
+        (ConversationFilter::All, ConversationSort::Newest),
+        "",
+        None,
+    );
+    let waited: Vec<_> = all
+        .conversations
+        .iter()
+        .map(|c| (c.conversation_id, c.guest_waiting_since.as_deref()))
+        .collect();
+    assert_eq!(waited, [(2, None), (1, Some("2025-11-25T16:50:00Z"))]);
+    let longest = conversation_list(
+        &rows,
+        &known,
+        (ConversationFilter::All, ConversationSort::WaitingLongest),
+        "",
+        None,
+    );
+    assert_eq!(
+        longest
+            .conversations
+            .iter()
+            .map(|c| c.conversation_id)
+            .collect::<Vec<_>>(),
+        [1, 2],
+        "the guest who waits comes first, whatever is newer"
+    );
     assert_eq!(
         all.conversations
             .iter()
@@ -125,12 +169,30 @@ fn the_list_is_newest_first_filtered_and_counts_unread_the_server_reports() {
         [2, 1]
     );
     assert_eq!(all.unread_total, 3);
-    let mine = conversation_list(&rows, &known, ConversationFilter::Mine, "", None);
+    let mine = conversation_list(
+        &rows,
+        &known,
+        (ConversationFilter::Mine, ConversationSort::Newest),
+        "",
+        None,
+    );
     assert_eq!(mine.conversations.len(), 1);
     assert_eq!(mine.conversations[0].conversation_id, 2);
-    let unassigned = conversation_list(&rows, &known, ConversationFilter::Unassigned, "", None);
+    let unassigned = conversation_list(
+        &rows,
+        &known,
+        (ConversationFilter::Unassigned, ConversationSort::Newest),
+        "",
+        None,
+    );
     assert_eq!(unassigned.conversations[0].conversation_id, 1);
-    let search = conversation_list(&rows, &known, ConversationFilter::All, "pierre 204", None);
+    let search = conversation_list(
+        &rows,
+        &known,
+        (ConversationFilter::All, ConversationSort::Newest),
+        "pierre 204",
+        None,
+    );
     assert_eq!(search.conversations.len(), 1);
 }
 
