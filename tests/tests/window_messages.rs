@@ -468,7 +468,7 @@ async fn window_a_half_typed_reply_survives_a_crash_and_goes_once_sent() {
         .is_ok_and(|value| value == words.as_str())
     })
     .await;
-    screenshot(&app, "65-messages-draft-after-a-crash").await;
+    screenshot(&app, "87-messages-draft-after-a-crash").await;
 
     click(&app, "[data-testid=send]").await;
     until("the draft is done once its reply is queued", || async {
@@ -499,6 +499,89 @@ async fn window_a_half_typed_reply_survives_a_crash_and_goes_once_sent() {
         .is_err()
     })
     .await;
+    app.close().await.unwrap();
+    server.shutdown().await;
+}
+
+/// Issue 38.4: a colleague's answer that came while I was writing is said before mine goes
+/// ("Niamh Kelly answered 3 s ago, while you were writing. Send yours anyway?"); nothing is sent
+/// until I choose, and then once. Tried: Niamh answers room 102 through the server while Anna's
+/// reply is in her box.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_a_colleagues_answer_while_i_write_is_said_before_mine_goes() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let profile = AppProfile::new("messages-meanwhile");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in(&app, &server, "anna.byrne").await;
+    click(&app, "[data-testid=nav-messages]").await;
+    click(
+        &app,
+        &format!("[data-testid=conversation][data-conversation-id='{ROOM_102}']"),
+    )
+    .await;
+    until("room 102's thread opens", || async {
+        open_thread_id(&app).await == Some(ROOM_102)
+    })
+    .await;
+    let mine = format!("We can book you a table at eight. ({})", std::process::id());
+    type_into(&app, "[data-testid=composer]", &mine).await;
+
+    let niamh = hotelmate_e2e::token_of(&server, "niamh.kelly").await;
+    let theirs = "I have booked the table for you at eight.";
+    let status = reqwest::Client::new()
+        .post(format!(
+            "{}/api/chat/killarney/conversations/{ROOM_102}/messages/send/",
+            server.base_url()
+        ))
+        .header("Authorization", format!("Token {niamh}"))
+        .json(&json!({ "message": theirs }))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert!(status.is_success(), "Niamh's answer was taken: {status}");
+    until("Niamh's answer shows in the thread", || async {
+        thread_shown(&app)
+            .await
+            .iter()
+            .any(|(shown, _)| shown.contains(theirs))
+    })
+    .await;
+
+    click(&app, "[data-testid=send]").await;
+    until("the desk says Niamh answered meanwhile", || async {
+        text_of(&app, "[data-testid=answered-meanwhile]")
+            .await
+            .contains("Niamh Kelly answered")
+    })
+    .await;
+    screenshot(&app, "88-messages-a-colleague-answered-meanwhile").await;
+    assert!(
+        !server_thread(&server)
+            .await
+            .iter()
+            .any(|m| m["message"] == mine.as_str()),
+        "nothing is sent before the person chooses"
+    );
+    click(&app, "[data-testid=send-anyway]").await;
+    until("the reply reaches the server, once", || async {
+        server_thread(&server)
+            .await
+            .iter()
+            .filter(|m| m["message"] == mine.as_str())
+            .count()
+            == 1
+    })
+    .await;
+    assert!(
+        app.find(fantoccini::Locator::Css("[data-testid=answered-meanwhile]"))
+            .await
+            .is_err(),
+        "the question is gone once answered"
+    );
     app.close().await.unwrap();
     server.shutdown().await;
 }

@@ -6,7 +6,7 @@
 import { clock } from "./clock.svelte";
 import { withProgress } from "./progress";
 import { Newest } from "./newest";
-import { backend, type DeskEvent, type ConversationFilter, type ConversationList, type ConversationSort, type ThreadView, type UiError, asUiError } from "./backend";
+import { backend, type DeskEvent, type ConversationFilter, type ConversationList, type ConversationSort, type ThreadView, type ChatMessageView, type UiError, asUiError } from "./backend";
 import { chime, prepareChime } from "./chime";
 import { formatDate, formatLongDate, formatTime } from "./format.svelte";
 
@@ -42,6 +42,9 @@ class MessagesState {
   drafts = $state<Record<number, string>>({});
   /** A draft the core could not keep, in its words (shown by the composer). */
   draftError = $state<string | null>(null);
+  /** When each draft was begun (ms), to tell a colleague's answer that came while it was being
+   *  written. A draft kept over a restart counts from when it was read back. */
+  draftBegun: Record<number, number> = {};
   /** Upload progress (0..1) per waiting message id (negative). */
   progress = $state<Record<number, number>>({});
   soundOn = $state(localStorage.getItem(SOUND_OFF_KEY) === null);
@@ -92,7 +95,10 @@ class MessagesState {
       const kept = await backend.chatDrafts();
       if (!this.#active) return;
       for (const draft of kept) {
-        if (this.drafts[draft.conversation_id] === undefined) this.drafts[draft.conversation_id] = draft.text;
+        if (this.drafts[draft.conversation_id] === undefined) {
+          this.drafts[draft.conversation_id] = draft.text;
+          this.draftBegun[draft.conversation_id] = Date.now();
+        }
       }
     } catch (caught) {
       this.draftError = `The drafts kept on this computer could not be read: ${asUiError(caught).message}`;
@@ -101,6 +107,8 @@ class MessagesState {
 
   /** What is typed in a conversation's composer: shown at once, kept by the core behind it. */
   setDraft(conversationId: number, text: string): void {
+    if (!text.trim()) delete this.draftBegun[conversationId];
+    else if (!this.drafts[conversationId]?.trim()) this.draftBegun[conversationId] = Date.now();
     this.drafts[conversationId] = text;
     this.#draftsToKeep.set(conversationId, text);
     void this.#keepDrafts();
@@ -142,6 +150,7 @@ class MessagesState {
     this.threadError = null;
     this.loadingOlder = false;
     this.drafts = {};
+    this.draftBegun = {};
     this.draftError = null;
     this.#draftsToKeep.clear();
     this.progress = {};
@@ -478,4 +487,16 @@ export function waitedWords(since: string, exact: boolean, now: number): string 
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
   return `waiting ${hours} h${rest ? ` ${rest} min` : ""}${more}`;
+}
+
+/** The newest answer a colleague sent in `thread` after `since` (ms): before a reply goes, the
+ *  person is told, so a guest never gets two answers by surprise. */
+export function colleagueAnsweredSince(thread: ThreadView | null, since: number | undefined): ChatMessageView | null {
+  if (!thread || since === undefined) return null;
+  let newest: ChatMessageView | null = null;
+  for (const message of thread.messages) {
+    if (message.from_guest || message.from_server || message.mine || message.is_deleted || !message.timestamp) continue;
+    if (Date.parse(message.timestamp) > since) newest = message;
+  }
+  return newest;
 }
