@@ -1231,7 +1231,29 @@ text: string, };
 
 export type ConversationSort = "newest" | "waiting_longest";
 
-export type ConversationFilter = "all" | "mine" | "unassigned" | "unread";
+export type ViewCounts = { 
+/**
+ * Every conversation.
+ */
+all: number, 
+/**
+ * Handled by me.
+ */
+mine: number, 
+/**
+ * Handled by nobody yet.
+ */
+unassigned: number, 
+/**
+ * With an unread guest message.
+ */
+unread: number, 
+/**
+ * With a guest waiting for an answer.
+ */
+waiting: number, };
+
+export type ConversationFilter = "all" | "mine" | "unassigned" | "unread" | "waiting";
 
 export type ConversationView = { 
 /**
@@ -1298,7 +1320,11 @@ unread_total: number,
 /**
  * When the list was last read from the server (RFC 3339), if ever.
  */
-as_of: string | null, };
+as_of: string | null, 
+/**
+ * How many conversations each view holds, for its button.
+ */
+counts: ViewCounts, };
 
 export type TextPart = { 
 /**

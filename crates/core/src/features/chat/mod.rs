@@ -25,6 +25,7 @@ pub(crate) fn typescript() -> Vec<String> {
     vec![
         crate::features::chat::Draft::decl(),
         crate::features::chat::ConversationSort::decl(),
+        crate::features::chat::ViewCounts::decl(),
         crate::features::chat::ConversationFilter::decl(),
         crate::features::chat::ConversationView::decl(),
         crate::features::chat::ConversationList::decl(),

@@ -28,6 +28,23 @@ pub enum ConversationFilter {
     Unassigned,
     /// With a guest message no staff member has read.
     Unread,
+    /// With a guest waiting for an answer (as far as this desk knows).
+    Waiting,
+}
+
+/// How many conversations each view holds (all of them, whatever is searched).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct ViewCounts {
+    /// Every conversation.
+    pub all: u32,
+    /// Handled by me.
+    pub mine: u32,
+    /// Handled by nobody yet.
+    pub unassigned: u32,
+    /// With an unread guest message.
+    pub unread: u32,
+    /// With a guest waiting for an answer.
+    pub waiting: u32,
 }
 
 /// The order of the list.
@@ -83,6 +100,8 @@ pub struct ConversationList {
     pub unread_total: u32,
     /// When the list was last read from the server (RFC 3339), if ever.
     pub as_of: Option<String>,
+    /// How many conversations each view holds, for its button.
+    pub counts: ViewCounts,
 }
 
 /// A piece of a message's text: plain, or a web link (only `http`/`https`; the text is never

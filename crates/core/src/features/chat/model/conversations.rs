@@ -106,6 +106,7 @@ pub(crate) fn conversation_list(
 ) -> ConversationList {
     let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
     let mut unread_total = 0;
+    let mut counts = ViewCounts::default();
     let mut conversations: Vec<ConversationView> = rows
         .iter()
         .filter_map(|row| {
@@ -140,12 +141,14 @@ pub(crate) fn conversation_list(
                 guest_waiting_exact: wait.is_some_and(|w| w.exact),
             })
         })
-        .filter(|c| match filter {
-            ConversationFilter::All => true,
-            ConversationFilter::Mine => c.mine,
-            ConversationFilter::Unassigned => c.handled_by.is_none(),
-            ConversationFilter::Unread => c.unread > 0,
+        .inspect(|c| {
+            counts.all += 1;
+            counts.mine += u32::from(in_view(c, ConversationFilter::Mine));
+            counts.unassigned += u32::from(in_view(c, ConversationFilter::Unassigned));
+            counts.unread += u32::from(in_view(c, ConversationFilter::Unread));
+            counts.waiting += u32::from(in_view(c, ConversationFilter::Waiting));
         })
+        .filter(|c| in_view(c, filter))
         .filter(|c| {
             let haystack = format!(
                 "room {} {}",
@@ -181,6 +184,18 @@ pub(crate) fn conversation_list(
         conversations,
         unread_total,
         as_of,
+        counts,
+    }
+}
+
+/// Whether a conversation is in a view.
+fn in_view(conversation: &ConversationView, filter: ConversationFilter) -> bool {
+    match filter {
+        ConversationFilter::All => true,
+        ConversationFilter::Mine => conversation.mine,
+        ConversationFilter::Unassigned => conversation.handled_by.is_none(),
+        ConversationFilter::Unread => conversation.unread > 0,
+        ConversationFilter::Waiting => conversation.guest_waiting_since.is_some(),
     }
 }
 

@@ -161,6 +161,28 @@ fn the_list_is_newest_first_filtered_and_counts_unread_the_server_reports() {
         [1, 2],
         "the guest who waits comes first, whatever is newer"
     );
+    let waiting = conversation_list(
+        &rows,
+        &known,
+        (ConversationFilter::Waiting, ConversationSort::Newest),
+        "pierre",
+        None,
+    );
+    assert!(
+        waiting.conversations.is_empty(),
+        "room 204 waits for nobody here"
+    );
+    assert_eq!(
+        waiting.counts,
+        ViewCounts {
+            all: 2,
+            mine: 1,
+            unassigned: 1,
+            unread: 1,
+            waiting: 1,
+        },
+        "every view counted, whatever is searched"
+    );
     assert_eq!(
         all.conversations
             .iter()
