@@ -320,6 +320,19 @@ pub enum DeskEvent {
         /// Further new messages of the same thread that arrived with it.
         earlier: u32,
     },
+    /// A guest has waited longer than this computer's reminder time for an answer: said once
+    /// per wait, never for a conversation a colleague handles.
+    GuestWaiting {
+        /// The guest's conversation.
+        #[ts(type = "number")]
+        conversation_id: i64,
+        /// The guest's room number.
+        room_number: String,
+        /// The guest's name, when the desk knows it (as the server wrote it).
+        guest_name: Option<String>,
+        /// How long the guest has waited, in whole minutes.
+        minutes: u32,
+    },
     /// Show this thread (its desktop notification was clicked).
     OpenThread {
         /// The conversation to show.

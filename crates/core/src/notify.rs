@@ -82,6 +82,22 @@ pub(crate) fn toast_for(event: &DeskEvent, resources: Resources) -> Option<Toast
             count,
         });
     }
+    if let DeskEvent::GuestWaiting {
+        conversation_id,
+        room_number,
+        guest_name,
+        minutes,
+    } = event
+    {
+        let who = guest_title(room_number, guest_name.as_deref());
+        return Some(Toast {
+            category: ResourceKind::Conversations,
+            summary: format!("{who} has waited {minutes} min"),
+            body: "No answer yet. Click to open the conversation.".into(),
+            open_thread: Some(*conversation_id),
+            count: 1,
+        });
+    }
     let DeskEvent::RemoteChange {
         resource,
         action,

@@ -1268,3 +1268,95 @@ async fn a_guest_waits_from_their_first_unanswered_message_until_a_colleague_ans
     desk.shutdown().await;
     server.shutdown().await;
 }
+
+/// Issue 38.3: a guest who has waited past this computer's reminder time is reminded of once
+/// per wait; never for a conversation a colleague handles; and again only for a new wait, after
+/// an answer. The reminder's minute is 200 ms here (the desk's option for tests), the reminder
+/// time 2 of them. Tried: the seed's room 101 (Anna's, its guest waiting) and room 102
+/// (Niamh's, its guest's thanks unanswered); Anna answers 101 and its guest writes again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_waiting_guest_is_reminded_of_once_per_wait_and_never_in_a_colleagues_conversation() {
+    const ROOM_101: i64 = 1;
+    let server = sandbox_of(Generation::Classic).await;
+    let home = Home::new("chat-remind");
+    let desk = home.open_with(|options| options.reminder_minute = Duration::from_millis(200));
+    assert_eq!(
+        desk.guest_wait_reminder(),
+        10,
+        "ten minutes until someone chooses"
+    );
+    assert!(
+        desk.set_guest_wait_reminder(100_000).is_err(),
+        "a day is no reminder"
+    );
+    desk.set_guest_wait_reminder(2).unwrap();
+    // Listening from before the sign-in: the background catch-up may read room 101 at once.
+    let mut events = desk.subscribe();
+    sign_in(&desk, &server, server.addr(), "anna.byrne").await;
+    online(&desk).await;
+    desk.chat().thread(ROOM_101, 50).await.unwrap();
+    desk.chat().thread(ROOM_102, 50).await.unwrap();
+
+    let reminded = |events: Vec<DeskEvent>| -> Vec<i64> {
+        events
+            .into_iter()
+            .filter_map(|e| match e {
+                DeskEvent::GuestWaiting {
+                    conversation_id, ..
+                } => Some(conversation_id),
+                _ => None,
+            })
+            .collect()
+    };
+    // Ten looks at the waits: room 101 once, room 102 (Niamh's) never.
+    let first = reminded(events_for(&mut events, Duration::from_millis(500)).await);
+    assert_eq!(
+        first.iter().filter(|id| **id == ROOM_101).count(),
+        1,
+        "room 101's guest, once: {first:?}"
+    );
+    assert!(
+        !first.contains(&ROOM_102),
+        "Niamh handles room 102: {first:?}"
+    );
+
+    // Anna answers: the wait ends; the guest writes again: a new wait, reminded of once more.
+    let sent = desk.chat().send(ROOM_101, "They are on their way.", None);
+    sent.unwrap();
+    let tok = token(&server, "anna.byrne").await;
+    eventually("Anna's answer reaches the server", WAIT, || async {
+        server_thread(&server, &tok, ROOM_101)
+            .await
+            .iter()
+            .any(|m| m["message"] == "They are on their way.")
+    })
+    .await;
+    let again = guest_writes(&server, ROOM_101, "Thank you! And a second pillow?").await;
+    eventually("the guest's new message is here", WAIT, || async {
+        shows(&desk, ROOM_101, again).await
+    })
+    .await;
+    let second = reminded(events_for(&mut events, Duration::from_millis(1200)).await);
+    assert_eq!(
+        second.iter().filter(|id| **id == ROOM_101).count(),
+        1,
+        "the new wait, once: {second:?}"
+    );
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
+/// Every event the desk sent within `span` from now.
+async fn events_for(events: &mut broadcast::Receiver<DeskEvent>, span: Duration) -> Vec<DeskEvent> {
+    let end = tokio::time::Instant::now() + span;
+    let mut seen = Vec::new();
+    loop {
+        match tokio::time::timeout_at(end, events.recv()).await {
+            Ok(Ok(event)) => seen.push(event),
+            Ok(Err(broadcast::error::RecvError::Lagged(missed))) => {
+                panic!("{missed} events missed: the test's buffer is too small")
+            }
+            Ok(Err(broadcast::error::RecvError::Closed)) | Err(_) => return seen,
+        }
+    }
+}

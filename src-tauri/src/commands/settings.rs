@@ -12,6 +12,7 @@ fn current(desk: &Desk) -> ComputerSettings {
     ComputerSettings {
         close_to_tray: desk.close_to_tray(),
         start_at_login: crate::autostart::enabled(),
+        guest_wait_reminder_minutes: desk.guest_wait_reminder(),
     }
 }
 
@@ -39,6 +40,17 @@ command! {
 command! {
     pub fn set_close_to_tray(desk: State<'_, Desk>, on: bool) -> Result<ComputerSettings, UiError> {
         desk.set_close_to_tray(on)?;
+        Ok(current(&desk))
+    }
+}
+
+command! {
+    /// After how many minutes of waiting a guest is reminded of (0: never).
+    pub fn set_guest_wait_reminder(
+        desk: State<'_, Desk>,
+        minutes: u32,
+    ) -> Result<ComputerSettings, UiError> {
+        desk.set_guest_wait_reminder(minutes)?;
         Ok(current(&desk))
     }
 }

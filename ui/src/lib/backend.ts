@@ -201,6 +201,8 @@ export const backend = {
   /** The locale and time zone this computer writes dates and times in. */
   systemLocale: () => call("system_locale"),
   setCloseToTray: (on: boolean) => call("set_close_to_tray", { on }),
+  /** After how many minutes of waiting a guest is reminded of (0: never). */
+  setGuestWaitReminder: (minutes: number) => call("set_guest_wait_reminder", { minutes }),
   /** The person opened the screen of `view`: what no live event announces is read if old. */
   lookingAt: (view: View) => call("looking_at", { view }),
   /** This page is alive (every 2 s): a shown page silent for 10 s is loaded again. */

@@ -76,6 +76,7 @@ export interface Commands {
   system_settings: { args: null; result: G.SystemSettings };
   system_locale: { args: null; result: G.SystemLocale };
   set_close_to_tray: { args: { on: boolean }; result: G.ComputerSettings };
+  set_guest_wait_reminder: { args: { minutes: number }; result: G.ComputerSettings };
   set_start_at_login: { args: { on: boolean }; result: G.ComputerSettings };
   quit_desk: { args: null; result: void };
   looking_at: { args: { view: G.View }; result: void };

@@ -189,7 +189,11 @@ close_to_tray: boolean,
 /**
  * The desk starts when the user logs in.
  */
-start_at_login: boolean, };
+start_at_login: boolean, 
+/**
+ * After how many minutes of waiting a guest is reminded of (0: never).
+ */
+guest_wait_reminder_minutes: number, };
 
 export type SystemSettings = { 
 /**
@@ -377,7 +381,23 @@ text: string,
 /**
  * Further new messages of the same thread that arrived with it.
  */
-earlier: number, } | { "type": "open_thread", 
+earlier: number, } | { "type": "guest_waiting", 
+/**
+ * The guest's conversation.
+ */
+conversation_id: number, 
+/**
+ * The guest's room number.
+ */
+room_number: string, 
+/**
+ * The guest's name, when the desk knows it (as the server wrote it).
+ */
+guest_name: string | null, 
+/**
+ * How long the guest has waited, in whole minutes.
+ */
+minutes: number, } | { "type": "open_thread", 
 /**
  * The conversation to show.
  */
@@ -1306,7 +1326,11 @@ guest_waiting_since: string | null,
 /**
  * False when older messages not read here may make the wait longer ("at least").
  */
-guest_waiting_exact: boolean, };
+guest_waiting_exact: boolean, 
+/**
+ * The id of the message the wait began with (a wait is the same wait by it).
+ */
+guest_waiting_from: number | null, };
 
 export type ConversationList = { 
 /**

@@ -63,6 +63,8 @@ pub struct ComputerSettings {
     pub close_to_tray: bool,
     /// The desk starts when the user logs in.
     pub start_at_login: bool,
+    /// After how many minutes of waiting a guest is reminded of (0: never).
+    pub guest_wait_reminder_minutes: u32,
 }
 
 /// About this desk: what the About box and the sign-in screen show.

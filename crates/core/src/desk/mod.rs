@@ -62,6 +62,8 @@ pub struct DeskOptions {
     pub media_hosts: Vec<String>,
     /// What this computer's IT presets (the system settings file); empty without one.
     pub system: crate::session::system::SystemSettings,
+    /// How long a minute of the guest-wait reminder is (tests shorten it; a minute otherwise).
+    pub reminder_minute: Duration,
 }
 
 impl DeskOptions {
@@ -82,6 +84,7 @@ impl DeskOptions {
                 .map(|h| (*h).to_owned())
                 .collect(),
             system: crate::session::system::SystemSettings::default(),
+            reminder_minute: Duration::from_secs(60),
         }
     }
 

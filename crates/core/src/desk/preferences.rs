@@ -229,3 +229,36 @@ impl Desk {
         }
     }
 }
+
+impl Desk {
+    /// After how many minutes a waiting guest is reminded of (0: never), on this computer.
+    pub fn guest_wait_reminder(&self) -> u32 {
+        use crate::features::chat::worker::remind;
+        match self.inner.cx.store.preference(remind::GUEST_WAIT_REMINDER) {
+            Ok(value) => remind::reminder_minutes(value.as_deref()),
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot read the reminder time; using the default");
+                remind::DEFAULT_REMINDER_MINUTES
+            }
+        }
+    }
+
+    /// Sets after how many minutes a waiting guest is reminded of (0: never), on this computer.
+    pub fn set_guest_wait_reminder(&self, minutes: u32) -> Result<u32, DeskError> {
+        use crate::features::chat::worker::remind;
+        if minutes > remind::MAX_REMINDER_MINUTES {
+            return Err(DeskError::InvalidInput {
+                field: "minutes",
+                message: format!(
+                    "A reminder can come after at most {} minutes (a shift); 0 turns it off.",
+                    remind::MAX_REMINDER_MINUTES
+                ),
+            });
+        }
+        self.inner
+            .cx
+            .store
+            .set_preference(remind::GUEST_WAIT_REMINDER, &minutes.to_string())?;
+        Ok(minutes)
+    }
+}

@@ -142,7 +142,8 @@ impl Desk {
                     .data_dir
                     .media()
                     .join(crate::features::chat::worker::FILES_FOLDER),
-            ),
+            )
+            .with_reminder_minute(self.inner.options.reminder_minute),
             &cx.events,
         );
         let mut background = vec![prefetch, my_clock];

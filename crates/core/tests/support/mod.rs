@@ -59,12 +59,19 @@ impl Home {
 
     /// Opens the desk reading what the server does not announce every `poll` (live or not).
     pub fn open_with_poll(&self, poll: Duration) -> Desk {
+        self.open_with(|options| {
+            options.poll_interval = poll;
+            options.quiet_interval = poll;
+        })
+    }
+
+    /// Opens the desk with the test's options, `change`d as a test needs.
+    pub fn open_with(&self, change: impl FnOnce(&mut DeskOptions)) -> Desk {
         let mut options = DeskOptions::new(DataDir::at(self.dir.path()));
         options.vault = self.vault.clone();
         options.request_timeout = Duration::from_secs(5);
         options.toasts = false;
-        options.poll_interval = poll;
-        options.quiet_interval = poll;
+        change(&mut options);
         Desk::open(options).unwrap()
     }
 }

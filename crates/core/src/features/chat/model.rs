@@ -89,6 +89,9 @@ pub struct ConversationView {
     pub guest_waiting_since: Option<String>,
     /// False when older messages not read here may make the wait longer ("at least").
     pub guest_waiting_exact: bool,
+    /// The id of the message the wait began with (a wait is the same wait by it).
+    #[ts(type = "number | null")]
+    pub guest_waiting_from: Option<i64>,
 }
 
 /// The list as the screen shows it, newest message first.

@@ -13,6 +13,9 @@ use crate::engine::store::{Store, StoreError};
 pub(crate) struct GuestWait {
     /// The first unanswered guest message's time (RFC 3339).
     pub since: String,
+    /// That message's id: a wait is the same wait by it (its time may be read again in
+    /// another precision).
+    pub first: i64,
     /// False when older messages not read here may make the wait longer ("at least").
     pub exact: bool,
 }
@@ -22,7 +25,7 @@ impl Store {
     pub(crate) fn chat_guest_waits(&self) -> Result<HashMap<i64, GuestWait>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare_cached(
-            "SELECT m.conversation_id, MIN(m.sent_at),
+            "SELECT m.conversation_id, MIN(m.sent_at), MIN(m.id),
                     EXISTS (SELECT 1 FROM chat_messages s
                             WHERE s.conversation_id = m.conversation_id AND s.from_staff = 1)
                     OR COALESCE((SELECT complete FROM chat_threads t
@@ -43,7 +46,8 @@ impl Store {
                     r.get::<_, i64>(0)?,
                     GuestWait {
                         since: r.get(1)?,
-                        exact: r.get(2)?,
+                        first: r.get(2)?,
+                        exact: r.get(3)?,
                     },
                 ))
             })?

@@ -139,6 +139,7 @@ pub(crate) fn conversation_list(
                 waiting: known.waiting.get(&id).copied().unwrap_or(0),
                 guest_waiting_since: wait.map(|w| w.since.clone()),
                 guest_waiting_exact: wait.is_some_and(|w| w.exact),
+                guest_waiting_from: wait.map(|w| w.first),
             })
         })
         .inspect(|c| {

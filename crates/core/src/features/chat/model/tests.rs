@@ -111,6 +111,7 @@ fn the_list_is_newest_first_filtered_and_counts_unread_the_server_reports() {
     let waiting = HashMap::new();
     let wait = |since: &str| crate::features::chat::waiting::GuestWait {
         since: since.into(),
+        first: 7,
         exact: true,
     };
     // Room 101's guest has waited since 16:50; room 204's thread here is older than the list's

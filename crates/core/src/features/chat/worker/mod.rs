@@ -10,6 +10,7 @@
 mod catch_up;
 mod files;
 mod follow;
+pub(crate) mod remind;
 mod send;
 
 use std::collections::{BTreeSet, HashMap};
@@ -112,6 +113,12 @@ pub(crate) fn start(
                 move || announce(chat.clone()),
             )
         },
+        {
+            let chat = chat.clone();
+            supervised("reminding of waiting guests", events.clone(), move || {
+                remind::remind(chat.clone())
+            })
+        },
     ];
     (chat, tasks)
 }
@@ -139,6 +146,8 @@ pub(crate) struct ChatShared {
     /// Threads whose "read" this desk told the server while running, each with the newest
     /// message the desk had before it did (see [`ChatShared::settle_unread`]).
     told_read: Mutex<HashMap<i64, i64>>,
+    /// How long a minute of the guest-wait reminder is ([`remind`]).
+    reminder_minute: std::time::Duration,
 }
 
 impl ChatShared {
@@ -161,7 +170,14 @@ impl ChatShared {
             announce_wake: Notify::new(),
             told_outbox: Mutex::new(None),
             told_read: Mutex::new(HashMap::new()),
+            reminder_minute: std::time::Duration::from_secs(60),
         }
+    }
+
+    /// With the guest-wait reminder's minute this long (tests shorten it).
+    pub(crate) fn with_reminder_minute(mut self, minute: std::time::Duration) -> Self {
+        self.reminder_minute = minute;
+        self
     }
 
     /// Something was queued: send it now.
