@@ -585,3 +585,153 @@ async fn window_a_colleagues_answer_while_i_write_is_said_before_mine_goes() {
     app.close().await.unwrap();
     server.shutdown().await;
 }
+
+/// Presses `keys` where the keyboard's focus is (as a person at the desk does).
+async fn press(app: &Client, keys: &str) {
+    app.active_element()
+        .await
+        .unwrap()
+        .send_keys(keys)
+        .await
+        .unwrap();
+}
+
+/// Issue 38.6: the Messages screen worked with the keyboard alone. J and K move through the
+/// conversations (opened, focused and said to a screen reader), Alt+↓ goes to the next guest
+/// waiting, R goes to the reply box, Ctrl+Enter sends, ? shows the keys and Esc hides them.
+/// Tried: the seeded hotel, from the side bar's Messages link, no mouse after it.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_a_receptionist_answers_a_waiting_guest_with_the_keyboard_alone() {
+    use fantoccini::key::Key;
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let profile = AppProfile::new("messages-keys");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in(&app, &server, "anna.byrne").await;
+    click(&app, "[data-testid=nav-messages]").await;
+    until("the list is read", || async {
+        app.find(fantoccini::Locator::Css("[data-testid=conversation]"))
+            .await
+            .is_ok()
+    })
+    .await;
+    let order: Vec<i64> = app
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=conversation]')].map(r => Number(r.dataset.conversationId));",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_i64)
+        .collect();
+    assert!(order.len() >= 3, "{order:?}");
+
+    press(&app, "j").await;
+    until("J opens the first conversation", || async {
+        open_thread_id(&app).await == Some(order[0])
+    })
+    .await;
+    press(&app, "j").await;
+    until("J again, the second", || async {
+        open_thread_id(&app).await == Some(order[1])
+    })
+    .await;
+    press(&app, "k").await;
+    until("K, the first again, said to a screen reader", || async {
+        // textContent: the words are for a screen reader, drawn nowhere (WebDriver's text
+        // of an element that is not drawn is "").
+        open_thread_id(&app).await == Some(order[0])
+            && app
+                .execute(
+                    "return document.querySelector('[data-testid=chat-announced]')?.textContent ?? '';",
+                    vec![],
+                )
+                .await
+                .is_ok_and(|text| text.as_str().is_some_and(|t| t.starts_with("Room ")))
+    })
+    .await;
+
+    press(&app, "?").await;
+    until("? shows the keys", || async {
+        text_of(&app, "[data-testid=chat-shortcuts]")
+            .await
+            .contains("Next conversation with a guest waiting")
+    })
+    .await;
+    screenshot(&app, "89-messages-keyboard-shortcuts").await;
+    press(&app, &Key::Escape.to_string()).await;
+    until("Esc hides them", || async {
+        app.find(fantoccini::Locator::Css("[data-testid=chat-shortcuts]"))
+            .await
+            .is_err()
+    })
+    .await;
+
+    // Alt+↓: the next conversation whose guest waits for an answer.
+    press(&app, &format!("{}{}", Key::Alt, Key::Down)).await;
+    let waiting = until_some("Alt+↓ opens a conversation whose guest waits", || async {
+        let id = open_thread_id(&app).await?;
+        let waits = app
+            .execute(
+                &format!(
+                    "return !!document.querySelector(`[data-testid=conversation][data-conversation-id='{id}'] [data-testid=conversation-waited]`);"
+                ),
+                vec![],
+            )
+            .await
+            .ok()?
+            .as_bool()?;
+        waits.then_some(id)
+    })
+    .await;
+
+    press(&app, "r").await;
+    until("R puts the keyboard in the reply box", || async {
+        app.execute(
+            "return document.activeElement?.dataset?.testid ?? '';",
+            vec![],
+        )
+        .await
+        .is_ok_and(|v| v == "composer")
+    })
+    .await;
+    let reply = format!("On its way to you now. ({})", std::process::id());
+    press(&app, &reply).await;
+    press(&app, &format!("{}{}", Key::Control, Key::Enter)).await;
+    let path = format!("/api/chat/killarney/conversations/{waiting}/messages/?limit=100");
+    until("Ctrl+Enter sends it, once", || async {
+        as_user(&server, "anna.byrne", reqwest::Method::GET, &path)
+            .await
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["message"] == reply.as_str())
+            .count()
+            == 1
+    })
+    .await;
+    app.close().await.unwrap();
+    server.shutdown().await;
+}
+
+/// Polls `check` until it gives a value, or fails with `what` (the suite's time for the
+/// screen, as [`until`]).
+async fn until_some<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + hotelmate_e2e::UI_TIMEOUT;
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
