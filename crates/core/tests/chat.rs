@@ -1270,8 +1270,8 @@ async fn a_guest_waits_from_their_first_unanswered_message_until_a_colleague_ans
 }
 
 /// Issue 38.3: a guest who has waited past this computer's reminder time is reminded of once
-/// per wait; never for a conversation a colleague handles; and again only for a new wait, after
-/// an answer. The reminder's minute is 200 ms here (the desk's option for tests), the reminder
+/// per wait, a restart included; never for a conversation a colleague handles; and again only
+/// for a new wait, after an answer. The reminder's minute is 200 ms here (the desk's option for tests), the reminder
 /// time 2 of them. Tried: the seed's room 101 (Anna's, its guest waiting) and room 102
 /// (Niamh's, its guest's thanks unanswered); Anna answers 101 and its guest writes again.
 #[tokio::test(flavor = "multi_thread")]
@@ -1341,6 +1341,17 @@ async fn a_waiting_guest_is_reminded_of_once_per_wait_and_never_in_a_colleagues_
         second.iter().filter(|id| **id == ROOM_101).count(),
         1,
         "the new wait, once: {second:?}"
+    );
+
+    // A restart does not remind of a wait again.
+    desk.shutdown().await;
+    let desk = home.open_with(|options| options.reminder_minute = Duration::from_millis(200));
+    let mut events = desk.subscribe();
+    desk.resume().await.unwrap().expect("the session is kept");
+    let after_restart = reminded(events_for(&mut events, Duration::from_millis(800)).await);
+    assert!(
+        !after_restart.contains(&ROOM_101),
+        "room 101's wait was reminded of before the restart: {after_restart:?}"
     );
     desk.shutdown().await;
     server.shutdown().await;

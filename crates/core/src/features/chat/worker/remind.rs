@@ -13,6 +13,8 @@ use crate::features::chat::{read_conversations, ConversationFilter, Conversation
 
 /// This computer's reminder time in minutes (0: no reminders), in the desk's preferences.
 pub(crate) const GUEST_WAIT_REMINDER: &str = "guest_wait_reminder_minutes";
+/// The waits already reminded of that still last, as `[[conversation, first message], …]`.
+const REMINDED: &str = "guest_waits_reminded";
 /// The reminder time until someone chooses another.
 pub(crate) const DEFAULT_REMINDER_MINUTES: u32 = 10;
 /// The longest reminder time that can be chosen (a shift).
@@ -36,13 +38,29 @@ pub(crate) fn reminder_minutes(value: Option<&str>) -> u32 {
 /// Looks at the waits until stopped (the task is aborted).
 pub(crate) async fn remind(chat: Arc<ChatShared>) {
     let minute = chat.reminder_minute;
-    let mut reminded: HashSet<(i64, i64)> = HashSet::new();
+    let mut reminded = kept_reminded(&chat);
     let mut ticks = tokio::time::interval(minute / LOOKS_PER_MINUTE);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
         if let Err(err) = look(&chat, minute, &mut reminded) {
             tracing::warn!(error = %err, "cannot look at who is waiting; trying again later");
+        }
+    }
+}
+
+/// The waits reminded of before a restart (none when nothing is kept; a damaged list is said
+/// in the log and read as none: at worst a wait is reminded of once more).
+fn kept_reminded(chat: &ChatShared) -> HashSet<(i64, i64)> {
+    match chat.sync.store.preference(REMINDED) {
+        Ok(Some(json)) => serde_json::from_str(&json).unwrap_or_else(|err| {
+            tracing::warn!(error = %err, "a damaged list of waits reminded of; reading none");
+            HashSet::new()
+        }),
+        Ok(None) => HashSet::new(),
+        Err(err) => {
+            tracing::warn!(error = %err, "cannot read the waits reminded of; reading none");
+            HashSet::new()
         }
     }
 }
@@ -67,6 +85,12 @@ fn look(
         "",
     )?;
     let now = chrono::Utc::now();
+    let before = reminded.clone();
+    // Waits that ended (a staff message after them is here) are forgotten, so the list stays
+    // as short as the waits that last. By what is cached, not by what the list shows: a wait
+    // hidden for a moment (its thread behind the list) has not ended.
+    let lasting = store.chat_guest_waits()?;
+    reminded.retain(|(id, first)| lasting.get(id).is_some_and(|wait| wait.first == *first));
     for conversation in list.conversations {
         let (Some(since), Some(first)) = (
             conversation.guest_waiting_since,
@@ -95,6 +119,10 @@ fn look(
             guest_name: conversation.guest_name,
             minutes,
         });
+    }
+    if *reminded != before {
+        let json = serde_json::to_string(&*reminded).unwrap_or_else(|_| "[]".into());
+        store.set_preference(REMINDED, &json)?;
     }
     Ok(())
 }
