@@ -109,39 +109,8 @@ pub(crate) fn conversation_list(
     let mut counts = ViewCounts::default();
     let mut conversations: Vec<ConversationView> = rows
         .iter()
-        .filter_map(|row| {
-            let id = row.get("conversation_id").and_then(Value::as_i64)?;
-            let unread = unread_of(row, known.unread.get(&id).copied().unwrap_or(0));
-            unread_total += unread;
-            let (handled_by, mine, handler_known) = known.handler(id);
-            let wait = known.guest_waits.get(&id).filter(|_| {
-                known
-                    .newest_at
-                    .get(&id)
-                    .is_some_and(|at| !is_behind(row, at.as_deref()))
-            });
-            Some(ConversationView {
-                conversation_id: id,
-                room_number: room_label(row.get("room_number")).unwrap_or_else(|| "?".into()),
-                guest_name: row
-                    .get("guest_name")
-                    .and_then(Value::as_str)
-                    .map(crate::rules::text::reveal),
-                last_message: row.get("last_message").and_then(Value::as_str).map(preview),
-                last_message_time: row
-                    .get("last_message_time")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-                unread,
-                handled_by,
-                handler_known,
-                mine,
-                waiting: known.waiting.get(&id).copied().unwrap_or(0),
-                guest_waiting_since: wait.map(|w| w.since.clone()),
-                guest_waiting_exact: wait.is_some_and(|w| w.exact),
-                guest_waiting_from: wait.map(|w| w.first),
-            })
-        })
+        .filter_map(|row| view_of(row, known))
+        .inspect(|c| unread_total += c.unread)
         .inspect(|c| {
             counts.all += 1;
             counts.mine += u32::from(in_view(c, ConversationFilter::Mine));
@@ -160,33 +129,69 @@ pub(crate) fn conversation_list(
             words.iter().all(|w| haystack.contains(w.as_str()))
         })
         .collect();
-    conversations.sort_by(|a, b| {
-        let time = |c: &ConversationView| {
-            c.last_message_time
-                .as_deref()
-                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-        };
-        let waited = |c: &ConversationView| {
-            c.guest_waiting_since
-                .as_deref()
-                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-        };
-        let longest = match (sort, waited(a), waited(b)) {
-            (ConversationSort::WaitingLongest, Some(a), Some(b)) => a.cmp(&b),
-            (ConversationSort::WaitingLongest, Some(_), None) => std::cmp::Ordering::Less,
-            (ConversationSort::WaitingLongest, None, Some(_)) => std::cmp::Ordering::Greater,
-            _ => std::cmp::Ordering::Equal,
-        };
-        longest
-            .then(time(b).cmp(&time(a)))
-            .then(a.conversation_id.cmp(&b.conversation_id))
-    });
+    conversations.sort_by(|a, b| list_order(sort, a, b));
     ConversationList {
         conversations,
         unread_total,
         as_of,
         counts,
     }
+}
+
+/// One conversation as the list shows it, from its row and what the desk knows of it.
+fn view_of(row: &Row, known: &Known<'_>) -> Option<ConversationView> {
+    let id = row.get("conversation_id").and_then(Value::as_i64)?;
+    let (handled_by, mine, handler_known) = known.handler(id);
+    let wait = known.guest_waits.get(&id).filter(|_| {
+        known
+            .newest_at
+            .get(&id)
+            .is_some_and(|at| !is_behind(row, at.as_deref()))
+    });
+    Some(ConversationView {
+        conversation_id: id,
+        room_number: room_label(row.get("room_number")).unwrap_or_else(|| "?".into()),
+        guest_name: row
+            .get("guest_name")
+            .and_then(Value::as_str)
+            .map(crate::rules::text::reveal),
+        last_message: row.get("last_message").and_then(Value::as_str).map(preview),
+        last_message_time: row
+            .get("last_message_time")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        unread: unread_of(row, known.unread.get(&id).copied().unwrap_or(0)),
+        handled_by,
+        handler_known,
+        mine,
+        waiting: known.waiting.get(&id).copied().unwrap_or(0),
+        guest_waiting_since: wait.map(|w| w.since.clone()),
+        guest_waiting_exact: wait.is_some_and(|w| w.exact),
+        guest_waiting_from: wait.map(|w| w.first),
+    })
+}
+
+/// The list's order: newest message first; with [`ConversationSort::WaitingLongest`], the
+/// longest wait before that.
+fn list_order(
+    sort: ConversationSort,
+    a: &ConversationView,
+    b: &ConversationView,
+) -> std::cmp::Ordering {
+    let time = |text: Option<&str>| text.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
+    let (waited_a, waited_b) = (
+        time(a.guest_waiting_since.as_deref()),
+        time(b.guest_waiting_since.as_deref()),
+    );
+    let longest = match (sort, waited_a, waited_b) {
+        (ConversationSort::WaitingLongest, Some(a), Some(b)) => a.cmp(&b),
+        (ConversationSort::WaitingLongest, Some(_), None) => std::cmp::Ordering::Less,
+        (ConversationSort::WaitingLongest, None, Some(_)) => std::cmp::Ordering::Greater,
+        _ => std::cmp::Ordering::Equal,
+    };
+    longest
+        .then(time(b.last_message_time.as_deref()).cmp(&time(a.last_message_time.as_deref())))
+        .then(a.conversation_id.cmp(&b.conversation_id))
 }
 
 /// Whether a conversation is in a view.
