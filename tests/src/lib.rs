@@ -363,6 +363,23 @@ pub async fn content_of(client: &Client, css: &str) -> Option<String> {
         .and_then(|v| v.as_str().map(str::to_owned))
 }
 
+/// Types `keys` where the keyboard's focus is, as a person at the desk does (a `Key` as its
+/// string: `Key::Tab.to_string()`; modifiers first for a chord).
+pub async fn press(client: &Client, keys: &str) {
+    client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(keys)
+        .await
+        .unwrap();
+}
+
+/// The list row of a guest conversation.
+pub fn conversation_row(conversation_id: i64) -> String {
+    format!("[data-testid=conversation][data-conversation-id='{conversation_id}']")
+}
+
 /// Waits until `css` shows exactly `expected`.
 pub async fn wait_for_text(client: &Client, css: &str, expected: &str) {
     let deadline = Instant::now() + UI_TIMEOUT;

@@ -166,12 +166,7 @@ async fn keyboard_walk(app: &Client, finding: &mut Finding) {
 
 /// Tab, typed on the keyboard at whatever has the focus.
 async fn press_tab(app: &Client) {
-    app.active_element()
-        .await
-        .unwrap()
-        .send_keys(&Key::Tab.to_string())
-        .await
-        .unwrap();
+    hotelmate_e2e::press(app, &Key::Tab.to_string()).await;
 }
 
 async fn shown(app: &Client, css: &str) -> bool {
@@ -295,12 +290,7 @@ async fn window_every_screen_passes_axe_and_works_from_the_keyboard_with_a_focus
         }
     }
     assert!(reached, "Tab reaches the side bar's Team");
-    app.active_element()
-        .await
-        .unwrap()
-        .send_keys(&Key::Enter.to_string())
-        .await
-        .unwrap();
+    hotelmate_e2e::press(&app, &Key::Enter.to_string()).await;
     until("Enter on Team shows the Team screen", || async {
         shown(&app, "section.team").await
     })

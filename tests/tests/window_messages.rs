@@ -15,9 +15,9 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Client;
 use hotelmate_e2e::{
-    as_user, click, notification_log, open_thread_id, require_notification_log, screenshot,
-    sign_in, sign_in_through, text_of, thread_shown, type_into, unread_badge, until, AppProfile,
-    CutProxy, Driver,
+    as_user, click, content_of, conversation_row, notification_log, open_thread_id, press,
+    require_notification_log, screenshot, sign_in, sign_in_through, text_of, thread_shown,
+    type_into, unread_badge, until, AppProfile, CutProxy, Driver,
 };
 use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
 use serde_json::{json, Value};
@@ -402,7 +402,8 @@ fn kept_draft(profile: &AppProfile, conversation_id: i64) -> Option<String> {
 
 /// Issue 38.2: a reply half-typed when the desk is killed (a crash, a power cut) is in its box
 /// after the restart, and the list marks its conversation as having a draft; sent, the draft
-/// is gone. Issue 38.3: the list says how long the guest has waited, until the answer arrives. Tried: typing offline, SIGKILL once the database has the words, a restart still
+/// is gone. Issue 38.3: the list says how long the guest has waited, until the answer
+/// arrives. Tried: typing offline, SIGKILL once the database has the words, a restart still
 /// offline, then the network back.
 #[tokio::test(flavor = "multi_thread")]
 async fn window_a_half_typed_reply_survives_a_crash_and_goes_once_sent() {
@@ -415,7 +416,7 @@ async fn window_a_half_typed_reply_survives_a_crash_and_goes_once_sent() {
     let app = driver.launch().await;
     sign_in_through(&app, &server, proxy.addr(), "anna.byrne").await;
     click(&app, "[data-testid=nav-messages]").await;
-    let row = format!("[data-testid=conversation][data-conversation-id='{ROOM_102}']");
+    let row = conversation_row(ROOM_102);
     click(&app, &row).await;
     until("room 102's thread opens", || async {
         open_thread_id(&app).await == Some(ROOM_102)
@@ -447,16 +448,14 @@ async fn window_a_half_typed_reply_survives_a_crash_and_goes_once_sent() {
     })
     .await;
     // Issue 38.3: its guest's thanks came after Niamh's answer, and nobody answered it yet.
-    until("the list says how long room 102's guest has waited", || async {
-        app.execute(
-            &format!(
-                "return document.querySelector(`{row} [data-testid=conversation-waited]`)?.textContent ?? '';"
-            ),
-            vec![],
-        )
-        .await
-        .is_ok_and(|text| text.as_str().is_some_and(|t| t.starts_with("waiting")))
-    })
+    until(
+        "the list says how long room 102's guest has waited",
+        || async {
+            content_of(&app, &format!("{row} [data-testid=conversation-waited]"))
+                .await
+                .is_some_and(|text| text.starts_with("waiting"))
+        },
+    )
     .await;
     click(&app, &row).await;
     until("the half-typed reply is in its box", || async {
@@ -517,11 +516,7 @@ async fn window_a_colleagues_answer_while_i_write_is_said_before_mine_goes() {
     let app = driver.launch().await;
     sign_in(&app, &server, "anna.byrne").await;
     click(&app, "[data-testid=nav-messages]").await;
-    click(
-        &app,
-        &format!("[data-testid=conversation][data-conversation-id='{ROOM_102}']"),
-    )
-    .await;
+    click(&app, &conversation_row(ROOM_102)).await;
     until("room 102's thread opens", || async {
         open_thread_id(&app).await == Some(ROOM_102)
     })
@@ -586,16 +581,6 @@ async fn window_a_colleagues_answer_while_i_write_is_said_before_mine_goes() {
     server.shutdown().await;
 }
 
-/// Presses `keys` where the keyboard's focus is (as a person at the desk does).
-async fn press(app: &Client, keys: &str) {
-    app.active_element()
-        .await
-        .unwrap()
-        .send_keys(keys)
-        .await
-        .unwrap();
-}
-
 /// Issue 38.6: the Messages screen worked with the keyboard alone. J and K move through the
 /// conversations (opened, focused and said to a screen reader), Alt+↓ goes to the next guest
 /// waiting, R goes to the reply box, Ctrl+Enter sends, ? shows the keys and Esc hides them.
@@ -646,13 +631,9 @@ async fn window_a_receptionist_answers_a_waiting_guest_with_the_keyboard_alone()
         // textContent: the words are for a screen reader, drawn nowhere (WebDriver's text
         // of an element that is not drawn is "").
         open_thread_id(&app).await == Some(order[0])
-            && app
-                .execute(
-                    "return document.querySelector('[data-testid=chat-announced]')?.textContent ?? '';",
-                    vec![],
-                )
+            && content_of(&app, "[data-testid=chat-announced]")
                 .await
-                .is_ok_and(|text| text.as_str().is_some_and(|t| t.starts_with("Room ")))
+                .is_some_and(|text| text.starts_with("Room "))
     })
     .await;
 

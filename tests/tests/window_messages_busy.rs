@@ -10,8 +10,9 @@
 use fantoccini::key::Key;
 use fantoccini::Client;
 use hotelmate_e2e::{
-    as_user, click, content_of, listed_count, open_thread_id, screenshot, sign_in, sign_in_through,
-    text_of, thread_shown, type_into, unread_badge, until, AppProfile, CutProxy, Driver,
+    as_user, click, content_of, conversation_row, listed_count, open_thread_id, screenshot,
+    sign_in, sign_in_through, text_of, thread_shown, type_into, unread_badge, until, AppProfile,
+    CutProxy, Driver,
 };
 use hotelmate_sandbox::{Sandbox, SandboxHandle};
 use serde_json::{json, Value};
@@ -22,10 +23,6 @@ const ROOM_102: i64 = 2;
 const ROOM_204: i64 = 3;
 /// Conversations added to the demo hotel's five for the busy desk.
 const SEEDED: usize = 2_000;
-
-fn conversation_row(conversation_id: i64) -> String {
-    format!("[data-testid=conversation][data-conversation-id='{conversation_id}']")
-}
 
 async fn guest_writes(server: &SandboxHandle, conversation_id: i64, text: &str) -> i64 {
     let answer: Value = reqwest::Client::new()
@@ -309,12 +306,7 @@ async fn window_thousands_of_conversations_scroll_in_a_short_page_and_one_never_
     )
     .await
     .unwrap();
-    app.active_element()
-        .await
-        .unwrap()
-        .send_keys(&Key::Down.to_string())
-        .await
-        .unwrap();
+    hotelmate_e2e::press(&app, &Key::Down.to_string()).await;
     until("↓ opened the second conversation", || async {
         open_thread_id(&app).await == Some(second)
     })

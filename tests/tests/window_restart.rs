@@ -306,12 +306,7 @@ async fn window_sign_out_with_an_unsent_edit_asks_first_and_staying_sends_it() {
     // again, now that it holds the focus, must still put the focus on staying: the dialog
     // once opened with the focus left behind it on Sign out (Svelte's autofocus moves the
     // focus only while nothing holds it), and Enter would then have asked again.
-    app.active_element()
-        .await
-        .unwrap()
-        .send_keys(&Key::Escape.to_string())
-        .await
-        .unwrap();
+    hotelmate_e2e::press(&app, &Key::Escape.to_string()).await;
     until(
         "Esc closes the question and gives Sign out the focus",
         || async {
