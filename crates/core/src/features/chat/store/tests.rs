@@ -342,3 +342,47 @@ fn the_chats_own_tables_are_counted_as_waiting_work_and_wiped_with_their_account
     assert!(store.chat_replies(None).unwrap().is_empty());
     assert_eq!(store.chat_count(45).unwrap(), 0, "Anna's guests' messages");
 }
+
+#[test]
+fn a_guest_waits_from_the_first_guest_message_after_the_last_staff_message() {
+    let (_dir, store) = store();
+    let message = |id: i64, sender: &str, deleted: bool| {
+        json!({"id": id, "sender_type": sender, "message": format!("m{id}"), "is_deleted": deleted,
+               "timestamp": format!("2026-11-26T10:00:{id:02}Z")})
+    };
+    // Answered, then a deleted guest message and the server's own note, then the guest twice.
+    store
+        .chat_store_messages(
+            1,
+            &[
+                message(1, "guest", false),
+                message(2, "staff", false),
+                message(3, "guest", true),
+                message(4, "system", false),
+                message(5, "guest", false),
+                message(6, "guest", false),
+            ],
+        )
+        .unwrap();
+    // Only the guest's messages here, older pages not read: "at least".
+    store
+        .chat_store_messages(
+            7,
+            &[message(10, "guest", false), message(11, "guest", false)],
+        )
+        .unwrap();
+    // Answered last: nobody waits.
+    store
+        .chat_store_messages(
+            8,
+            &[message(20, "guest", false), message(21, "staff", false)],
+        )
+        .unwrap();
+    let waits = store.chat_guest_waits().unwrap();
+    let wait = |id: i64| waits.get(&id).map(|w| (w.first, w.exact));
+    assert_eq!(wait(1), Some((5, true)));
+    assert_eq!(waits[&1].since, "2026-11-26T10:00:05Z");
+    assert_eq!(wait(7), Some((10, false)));
+    assert_eq!(wait(8), None);
+    assert_eq!(waits.len(), 2);
+}
