@@ -1,15 +1,21 @@
-//! What every queue's sender shares: the resource engine's outbox and the guest chat's replies
-//! differ in their queues and rules (a reply appends and must never be sent twice), not in how
-//! they run. Both
-//! - class a failure the same way ([`crate::api::ErrorClass`], from
-//!   [`crate::api::ApiError::class_of_write`]): transient waits and is retried, a refusal is kept
-//!   for the person with the server's words, a refused sign-in stops everything;
-//! - wait the same [`retry_delay`] after failures in a row;
-//! - end that wait at once when new work comes or the network returns ([`wait_to_retry`]): the
-//!   engine is the one that probes the network, and says so through the status it tells;
-//! - tell an upload's progress the same way ([`upload_progress`]);
-//! - run under [`super::supervise::supervised`], restarted if they panic.
+//! The one runner of every queue's sender: the resource engine's outbox (changes, uploads,
+//! photos for galleries) and the guest chat's (replies, files, edits, "read"). Each queue is a
+//! [`Lane`]: it says how to do one round (send what is queued, then read what is due) and keeps
+//! its own rules (a reply appends and must never be sent twice; a row's edits merge). The
+//! runner does the rest, the same way for every lane:
+//! - the loop, with its fault point for tests, run under [`super::supervise::supervised`]
+//!   (restarted if it panics);
+//! - the wait for the next round: new work ends it at once; after a failure, the backed-off
+//!   delay ([`retry_delay`], or the wait the lane was told) or the network's return, whichever
+//!   comes first ([`Lane::network_back`]);
+//! - the count of failures in a row, for the backoff.
+//!
+//! Both lanes class a failure the same way ([`crate::api::ErrorClass`], from
+//! [`crate::api::ApiError::class_of_write`]): transient waits and is retried, a refusal is kept
+//! for the person with the server's words, a refused sign-in stops the lane. They tell an
+//! upload's progress the same way ([`upload_progress`]).
 
+use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -28,23 +34,83 @@ pub(crate) fn retry_delay(failures: u32) -> Duration {
     (RETRY_BASE * 2u32.pow(exponent)).min(RETRY_CAP)
 }
 
-/// Waits until `wake` is notified (new work), or, after a failure (`retry`), until the delay
-/// has passed or the network is back, whichever comes first. With no failure it waits for work
-/// alone.
-pub(crate) async fn wait_to_retry(
-    wake: &Notify,
-    retry: Option<Duration>,
-    events: &mut broadcast::Receiver<DeskEvent>,
-) {
-    tokio::select! {
-        () = wake.notified() => {}
-        () = async {
-            match retry {
-                Some(delay) => tokio::time::sleep(delay).await,
-                None => std::future::pending().await,
+/// What one round of a lane came to, and so how the runner waits for the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Turn {
+    /// Nothing failed: the next round starts when new work comes, or after `after` when set
+    /// (a read that is due then).
+    Idle {
+        /// When the next round is due without new work.
+        after: Option<Duration>,
+    },
+    /// Something failed that may pass: the next round starts after `after` (when the lane
+    /// knows its wait: the server asked for one, or its own plan) or else after the backoff
+    /// of the failures in a row (a told wait does not count as one); or when the network is
+    /// back; or when new work comes.
+    Failed {
+        /// The lane's own wait, if it has one.
+        after: Option<Duration>,
+    },
+    /// The lane is done: the server refused the sign-in, or the desk stopped.
+    Stopped,
+}
+
+/// One queue's sender, run by [`run`].
+pub(crate) trait Lane: Send {
+    /// Names the lane in logs and at its fault point (`sync`, `chat_sender`).
+    const NAME: &'static str;
+
+    /// One round: sends what is queued, then reads what is due.
+    fn turn(&mut self) -> impl Future<Output = Turn> + Send;
+
+    /// Resolves when the network may be back (the round after ends a failure's wait early).
+    /// `failed`: whether the round before failed. Never resolving is fine.
+    fn network_back(&mut self, failed: bool) -> impl Future<Output = ()> + Send;
+}
+
+/// Runs `lane` until it stops: a round, then a wait that `wake` (new work) ends at once.
+pub(crate) async fn run<L: Lane>(mut lane: L, wake: &Notify) {
+    let mut failures = 0u32;
+    loop {
+        crate::engine::supervise::faults::point(L::NAME);
+        let (after, failed) = match lane.turn().await {
+            Turn::Idle { after } => {
+                failures = 0;
+                (after, false)
             }
-        } => {}
-        () = network_back(events), if retry.is_some() => {}
+            // A wait the lane was told (the server's) is not one more failure of its own.
+            Turn::Failed { after: Some(after) } => (Some(after), true),
+            Turn::Failed { after: None } => {
+                failures = failures.saturating_add(1);
+                (Some(retry_delay(failures)), true)
+            }
+            Turn::Stopped => return,
+        };
+        tracing::trace!(lane = L::NAME, ?after, failed, "waiting for the next round");
+        tokio::select! {
+            () = wake.notified() => {}
+            () = sleep_for(after) => {}
+            () = lane.network_back(failed) => {}
+        }
+    }
+}
+
+async fn sleep_for(after: Option<Duration>) {
+    match after {
+        Some(delay) => tokio::time::sleep(delay).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// For a lane that hears the network's return from the status the desk tells (the sync lane
+/// is the one that probes, and says so in that status): resolves after a failed round when the
+/// status stops saying "offline", or when events were missed; never after a round that did
+/// not fail.
+pub(crate) async fn status_says_back(events: &mut broadcast::Receiver<DeskEvent>, failed: bool) {
+    if failed {
+        network_back(events).await;
+    } else {
+        std::future::pending().await
     }
 }
 
@@ -129,11 +195,129 @@ mod tests {
         ));
     }
 
-    #[tokio::test]
-    async fn a_wait_after_a_failure_ends_when_the_network_is_back() {
-        let (events, mut heard) = broadcast::channel(8);
+    /// A lane that plays `script` and notes when (in the test's paused time) each round began;
+    /// its network comes back when `back` is notified.
+    struct Scripted {
+        script: std::collections::VecDeque<Turn>,
+        began: std::sync::Arc<std::sync::Mutex<Vec<Duration>>>,
+        start: tokio::time::Instant,
+        back: std::sync::Arc<Notify>,
+    }
+
+    impl Lane for Scripted {
+        const NAME: &'static str = "scripted";
+
+        async fn turn(&mut self) -> Turn {
+            self.began.lock().unwrap().push(self.start.elapsed());
+            self.script.pop_front().unwrap_or(Turn::Stopped)
+        }
+
+        async fn network_back(&mut self, failed: bool) {
+            if failed {
+                self.back.notified().await;
+            } else {
+                std::future::pending().await
+            }
+        }
+    }
+
+    fn scripted(script: &[Turn]) -> (Scripted, std::sync::Arc<std::sync::Mutex<Vec<Duration>>>) {
+        let began = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let lane = Scripted {
+            script: script.iter().copied().collect(),
+            began: began.clone(),
+            start: tokio::time::Instant::now(),
+            back: std::sync::Arc::new(Notify::new()),
+        };
+        (lane, began)
+    }
+
+    fn seconds(began: &std::sync::Mutex<Vec<Duration>>) -> Vec<u64> {
+        began
+            .lock()
+            .unwrap()
+            .iter()
+            .map(Duration::as_secs)
+            .collect()
+    }
+
+    /// Three failures in a row wait 1, 2 and 4 s; a success resets the count, so the next
+    /// failure waits 1 s again; a lane that stops ends the run.
+    #[tokio::test(start_paused = true)]
+    async fn failures_in_a_row_back_off_and_a_success_starts_over() {
+        let failed = Turn::Failed { after: None };
+        let (lane, began) = scripted(&[
+            failed,
+            failed,
+            failed,
+            Turn::Idle {
+                after: Some(Duration::from_secs(10)),
+            },
+            failed,
+        ]);
+        run(lane, &Notify::new()).await;
+        assert_eq!(seconds(&began), [0, 1, 3, 7, 17, 18]);
+    }
+
+    /// The server's asked wait is waited as told and grows no backoff of the lane's own.
+    #[tokio::test(start_paused = true)]
+    async fn a_told_wait_is_kept_and_is_not_one_more_failure() {
+        let told = Turn::Failed {
+            after: Some(Duration::from_secs(6)),
+        };
+        let (lane, began) = scripted(&[told, told, Turn::Failed { after: None }]);
+        run(lane, &Notify::new()).await;
+        assert_eq!(seconds(&began), [0, 6, 12, 13]);
+    }
+
+    /// New work ends an idle wait, and a failure's wait, at once.
+    #[tokio::test(start_paused = true)]
+    async fn new_work_starts_the_next_round_at_once() {
+        let (lane, began) = scripted(&[
+            Turn::Idle { after: None },
+            Turn::Failed {
+                after: Some(Duration::from_secs(3600)),
+            },
+        ]);
         let wake = Notify::new();
-        let wait = wait_to_retry(&wake, Some(Duration::from_secs(3600)), &mut heard);
+        let work = async {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            wake.notify_one();
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            wake.notify_one();
+        };
+        tokio::join!(run(lane, &wake), work);
+        assert_eq!(seconds(&began), [0, 5, 10]);
+    }
+
+    /// After a failure, the network's return ends the wait; after a round that did not fail,
+    /// it does not start one.
+    #[tokio::test(start_paused = true)]
+    async fn the_networks_return_ends_a_failures_wait_only() {
+        let (lane, began) = scripted(&[
+            Turn::Failed {
+                after: Some(Duration::from_secs(3600)),
+            },
+            Turn::Idle {
+                after: Some(Duration::from_secs(100)),
+            },
+        ]);
+        let back = lane.back.clone();
+        let network = async {
+            tokio::time::sleep(Duration::from_secs(20)).await;
+            back.notify_one();
+            tokio::time::sleep(Duration::from_secs(20)).await;
+            back.notify_one();
+        };
+        let wake = Notify::new();
+        tokio::join!(run(lane, &wake), network);
+        assert_eq!(seconds(&began), [0, 20, 120]);
+    }
+
+    #[tokio::test]
+    async fn the_status_saying_online_is_the_networks_return() {
+        let (events, mut heard) = broadcast::channel(8);
+        let wait = status_says_back(&mut heard, true);
         let back = async {
             events
                 .send(DeskEvent::Connection {

@@ -10,17 +10,67 @@ use super::*;
 /// first (a desk saving without pause still sees its colleagues' changes).
 const RECONCILE_PUT_OFF: Duration = Duration::from_secs(5);
 
-pub(super) async fn run(shared: Arc<SyncShared>) {
-    // Since when reconciles have been giving way to fresh changes.
-    let mut put_off_since: Option<Instant> = None;
-    // Whether the last send failed: changes wait in the outbox for the retry, not for the next
-    // read (with live updates, that may be ten minutes away).
-    let mut unsent = false;
-    loop {
-        crate::engine::supervise::faults::point("sync");
-        let (reconcile_at, retry_at, stopped) = {
+/// The sync worker's lane of the runner ([`runner`]): a round sends the outbox, then reads
+/// what is due; it plans its own waits (its reads' timers, and the backoff of the
+/// [`super::plan::Plan`] that live updates and the chat's failures feed too), and it is the
+/// lane that probes for the network's return.
+pub(super) struct SyncLane {
+    shared: Arc<SyncShared>,
+    /// Since when reconciles have been giving way to fresh changes.
+    put_off_since: Option<Instant>,
+    /// Whether the last send failed: changes wait in the outbox for the retry, not for the
+    /// next read (with live updates, that may be ten minutes away).
+    unsent: bool,
+    /// When the network is probed next, while it may be gone: every [`NETWORK_PROBE`] of
+    /// waiting, however the waits between rounds are cut.
+    probe_at: tokio::time::Instant,
+}
+
+impl runner::Lane for SyncLane {
+    const NAME: &'static str = "sync";
+
+    async fn turn(&mut self) -> runner::Turn {
+        let shared = &self.shared;
+        {
             let mut plan = shared.plan();
             plan.round += 1;
+            if plan.stopped {
+                return runner::Turn::Stopped;
+            }
+        }
+        match drain(shared).await {
+            Ok(()) => {
+                self.unsent = false;
+                if let Err(err) = super::replaced::confirm(shared).await {
+                    match handle_error(shared, SyncError::Api(err)) {
+                        Stop::Offline => return self.next(),
+                        Stop::SignedOut => return runner::Turn::Stopped,
+                    }
+                }
+            }
+            Err(Stop::Offline) => {
+                self.unsent = true;
+                return self.next();
+            }
+            Err(Stop::SignedOut) => return runner::Turn::Stopped,
+        }
+        shared.take_quiet_round();
+        if let Err(Stop::SignedOut) = reconcile_if_due(shared, &mut self.put_off_since).await {
+            return runner::Turn::Stopped;
+        }
+        self.next()
+    }
+
+    async fn network_back(&mut self, _failed: bool) {
+        probe_until_back(&self.shared, &mut self.probe_at).await;
+    }
+}
+
+impl SyncLane {
+    /// The next round: when a read is due, or the retry of what failed to send.
+    fn next(&self) -> runner::Turn {
+        let (reconcile_at, retry_at, stopped) = {
+            let plan = self.shared.plan();
             let next = [plan.reconcile_at, plan.quiet_at]
                 .into_iter()
                 .flatten()
@@ -28,36 +78,26 @@ pub(super) async fn run(shared: Arc<SyncShared>) {
             (next, plan.retry_at, plan.stopped)
         };
         if stopped {
-            return;
+            return runner::Turn::Stopped;
         }
-        let wait = next_wake(Instant::now(), reconcile_at, retry_at, unsent).unwrap_or(shared.poll);
-        if !wait.is_zero() {
-            wait_or_network_back(&shared, wait).await;
-        }
-        if shared.plan().stopped {
-            return;
-        }
-        match drain(&shared).await {
-            Ok(()) => {
-                unsent = false;
-                if let Err(err) = super::replaced::confirm(&shared).await {
-                    match handle_error(&shared, SyncError::Api(err)) {
-                        Stop::Offline => continue,
-                        Stop::SignedOut => return,
-                    }
-                }
-            }
-            Err(Stop::Offline) => {
-                unsent = true;
-                continue;
-            }
-            Err(Stop::SignedOut) => return,
-        }
-        shared.take_quiet_round();
-        if let Err(Stop::SignedOut) = reconcile_if_due(&shared, &mut put_off_since).await {
-            return;
+        let after = next_wake(Instant::now(), reconcile_at, retry_at, self.unsent)
+            .unwrap_or(self.shared.poll);
+        if self.unsent {
+            runner::Turn::Failed { after: Some(after) }
+        } else {
+            runner::Turn::Idle { after: Some(after) }
         }
     }
+}
+
+pub(super) async fn run(shared: Arc<SyncShared>) {
+    let lane = SyncLane {
+        shared: shared.clone(),
+        put_off_since: None,
+        unsent: false,
+        probe_at: tokio::time::Instant::now() + NETWORK_PROBE,
+    };
+    runner::run(lane, &shared.wake).await;
 }
 
 /// Reads what is due, unless a change queued meanwhile goes first (then the read is put off,
@@ -141,23 +181,14 @@ fn next_wake(
         .map(|at| at.saturating_duration_since(now))
 }
 
-/// Waits `wait`, or until woken. While nothing answers (the network is down), it checks every
-/// [`NETWORK_PROBE`] whether the server answers a bare request again, and then ends at once:
-/// the retry delay starts over, everything is read again (what was missed meanwhile), and the
-/// live socket, whose own backoff has grown too, is retried.
-async fn wait_or_network_back(shared: &SyncShared, wait: Duration) {
-    let deadline = tokio::time::Instant::now() + wait;
+/// While nothing answers (the network is down), checks every [`NETWORK_PROBE`] (at `probe_at`)
+/// whether the server answers a bare request again, and then resolves: the retry delay starts over,
+/// everything is read again (what was missed meanwhile), and the live socket, whose own backoff
+/// has grown too, is retried. While the server answers, it never resolves.
+async fn probe_until_back(shared: &SyncShared, probe_at: &mut tokio::time::Instant) {
     loop {
-        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        if left.is_zero() {
-            return;
-        }
-        if tokio::time::timeout(left.min(NETWORK_PROBE), shared.wake.notified())
-            .await
-            .is_ok()
-        {
-            return;
-        }
+        tokio::time::sleep_until(*probe_at).await;
+        *probe_at = tokio::time::Instant::now() + NETWORK_PROBE;
         let watching = shared.plan().watch != Watch::Answering;
         if watching && shared.client.reachable(NETWORK_PROBE).await {
             tracing::info!("the network is back; retrying now");

@@ -5,13 +5,14 @@
 use std::sync::Arc;
 
 use serde_json::Value;
+use tokio::sync::broadcast;
 
 use super::catch_up::{catch_up_all, Pace};
 use super::files::{read_file, remove_file};
 use super::{is_mine, ChatShared, Turn, CHECK_PAGE};
 use crate::api::{ApiError, ErrorClass, ImageFile};
 use crate::engine::runner;
-use crate::events::ResourceKind;
+use crate::events::{DeskEvent, ResourceKind};
 use crate::features::chat::store::{ChatOp, QueuedReply, ReplyState};
 
 /// Why an entry was not sent: the server's answer, or this desk's own trouble, which is never
@@ -28,43 +29,57 @@ pub(crate) enum SendError {
     File(String),
 }
 
-/// Sends the chat's outbox and catches threads up until stopped (the task is aborted), with
-/// the engine's runner ([`crate::engine::runner`]): its backoff, its wait for the network.
-pub(crate) async fn run(chat: Arc<ChatShared>) {
-    let mut events = chat.sync.events.subscribe();
-    let mut failures = 0u32;
-    let mut pace = Pace::default();
-    loop {
-        crate::engine::supervise::faults::point("chat_sender");
-        let mut turn = send_all(&chat).await;
-        if matches!(turn, Turn::Done) {
-            turn = catch_up_all(&chat, &mut pace).await;
+/// The chat's lane of the runner ([`crate::engine::runner`]): a round sends the chat's
+/// outbox, then catches threads up at the background pace.
+pub(crate) struct ChatLane {
+    chat: Arc<ChatShared>,
+    /// The status the desk tells: the sync lane probes the network and says when it is back.
+    status: broadcast::Receiver<DeskEvent>,
+    pace: Pace,
+}
+
+impl ChatLane {
+    pub(crate) fn new(chat: Arc<ChatShared>) -> Self {
+        let status = chat.sync.events.subscribe();
+        Self {
+            chat,
+            status,
+            pace: Pace::default(),
         }
-        let retry = match turn {
-            Turn::Done => {
-                failures = 0;
-                None
-            }
-            Turn::Later(after) => {
-                failures = 0;
-                // New work (a reply, an opened thread) is done at once; else the background
-                // reads go on when the pace allows.
-                tokio::select! {
-                    () = chat.wake.notified() => {}
-                    () = tokio::time::sleep(after) => {}
-                }
-                continue;
-            }
-            // While the server's asked wait lasts, the chat waits exactly that: what failed
-            // was held back by it, not refused by the server again.
-            Turn::Failed => chat.sync.asked_wait_left().or_else(|| {
-                failures += 1;
-                Some(runner::retry_delay(failures))
-            }),
-            Turn::Stopped => return,
-        };
-        runner::wait_to_retry(&chat.wake, retry, &mut events).await;
     }
+}
+
+impl runner::Lane for ChatLane {
+    const NAME: &'static str = "chat_sender";
+
+    async fn turn(&mut self) -> runner::Turn {
+        let mut turn = send_all(&self.chat).await;
+        if matches!(turn, Turn::Done) {
+            turn = catch_up_all(&self.chat, &mut self.pace).await;
+        }
+        match turn {
+            Turn::Done => runner::Turn::Idle { after: None },
+            // New work (a reply, an opened thread) is done at once; else the background reads
+            // go on when the pace allows.
+            Turn::Later(after) => runner::Turn::Idle { after: Some(after) },
+            // While the server's asked wait lasts, the chat waits exactly that: what failed was
+            // held back by it, not refused by the server again.
+            Turn::Failed => runner::Turn::Failed {
+                after: self.chat.sync.asked_wait_left(),
+            },
+            Turn::Stopped => runner::Turn::Stopped,
+        }
+    }
+
+    async fn network_back(&mut self, failed: bool) {
+        runner::status_says_back(&mut self.status, failed).await;
+    }
+}
+
+/// Sends the chat's outbox and catches threads up until stopped (the task is aborted).
+pub(crate) async fn run(chat: Arc<ChatShared>) {
+    let wake = chat.clone();
+    runner::run(ChatLane::new(chat), &wake.wake).await;
 }
 
 async fn send_all(chat: &Arc<ChatShared>) -> Turn {
