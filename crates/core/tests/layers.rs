@@ -182,3 +182,111 @@ fn the_check_finds_a_circle_where_there_is_one() {
     assert_eq!(files, vec![vec!["a::c".to_owned(), "b".to_owned()]]);
     std::fs::remove_dir_all(&folder).unwrap();
 }
+
+/// `code` split into what is outside string literals and what is inside them.
+fn code_and_strings(code: &str) -> (String, String) {
+    let (mut outside, mut inside) = (String::new(), String::new());
+    let mut chars = code.chars();
+    while let Some(c) = chars.next() {
+        if c != '"' {
+            outside.push(c);
+            continue;
+        }
+        outside.push_str("\"\"");
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => {
+                    chars.next();
+                }
+                '"' => break,
+                c => inside.push(c),
+            }
+        }
+        inside.push('\n');
+    }
+    (outside, inside)
+}
+
+/// The names of the engine's source that are some feature's: in the code, a feature module's
+/// name (`chat`, `offers`, …) as a word or a word's first part (`chat_outbox`), a path into
+/// `features`, a resource or mount by name; in its strings (SQL), a feature's table
+/// (`chat_outbox`). A method of the same name (`path.display()`) and a word in a message ("the
+/// server does not offer …") are not.
+fn feature_names_in(code: &str, features: &[String]) -> Vec<String> {
+    let (code, strings) = code_and_strings(code);
+    let mut found: Vec<String> = ["crate::features", "ResourceKind::", "Mount::"]
+        .into_iter()
+        .filter(|marker| code.contains(marker))
+        .map(str::to_owned)
+        .collect();
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .filter(|word| !word.starts_with('.'))
+            .map(|word| word.split('.').next().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let is_feature = |name: &str| features.iter().any(|feature| feature == name);
+    let named = |word: &str| features.iter().any(|f| word.starts_with(&format!("{f}_")));
+    let code_names = words(&code)
+        .into_iter()
+        .filter(|w| is_feature(w) || named(w));
+    let tables = words(&strings).into_iter().filter(|w| named(w));
+    for name in code_names.chain(tables) {
+        if !found.contains(&name) {
+            found.push(name);
+        }
+    }
+    found
+}
+
+/// Issue 37.1: the engine knows no feature. Each feature registers its tables, migrations,
+/// pending work and resources; the engine's code (its tests aside) names none of them: no
+/// feature module, no `chat_…` table, no path into `features`, no resource or mount by name.
+#[test]
+fn the_engine_names_no_feature() {
+    let core = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let features: Vec<String> = std::fs::read_dir(core.join("features"))
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            path.file_stem().unwrap().to_string_lossy().into_owned()
+        })
+        .filter(|name| name != "mod")
+        .collect();
+    assert!(features.contains(&"chat".to_owned()), "{features:?}");
+    let engine = modules(&core.join("engine"));
+    assert!(engine.len() > 10, "the engine's files were not found");
+    let mut found = Vec::new();
+    for (module, path) in engine {
+        let names = feature_names_in(&code(&std::fs::read_to_string(&path).unwrap()), &features);
+        if !names.is_empty() {
+            found.push(format!(
+                "engine::{}: {}",
+                module.join("::"),
+                names.join(", ")
+            ));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the engine names features:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_feature_check_finds_a_feature_named_in_code_only() {
+    let features = ["chat".to_owned(), "display".to_owned()];
+    let code = "let p = path.display();\n\
+                let t = \"a chat in words, a \\\"display\\\" too\";";
+    assert!(feature_names_in(code, &features).is_empty());
+    let code = "fn f() { chat_outbox(); }";
+    assert_eq!(feature_names_in(code, &features), ["chat_outbox"]);
+    let code = "conn.execute(\"DELETE FROM chat_drafts\", [])";
+    assert_eq!(feature_names_in(code, &features), ["chat_drafts"]);
+    let code = "use crate::features::chat::X; match kind { ResourceKind::Offers => {} }";
+    assert_eq!(
+        feature_names_in(code, &features),
+        ["crate::features", "ResourceKind::", "chat"]
+    );
+}

@@ -375,13 +375,13 @@ fn change_of(
     if own_fields(old) == own_fields(new) {
         return None;
     }
-    let pictures_differ = spec
+    let images_differ = spec
         .image_fields
         .iter()
         .copied()
         .chain(spec.children.map(|children| children.list_key))
         .any(|field| seen(old.get(field)) != seen(new.get(field)));
-    Some(if pictures_differ {
+    Some(if images_differ {
         "images_changed"
     } else {
         "changed"

@@ -1,17 +1,25 @@
-//! Versioned schema migrations, tracked in `PRAGMA user_version`. Add a migration by appending to
-//! [`MIGRATIONS`]; never edit one that has shipped.
+//! Versioned schema migrations, tracked in `PRAGMA user_version`: the engine's own
+//! ([`MIGRATIONS`]) and those each feature registers with its tables
+//! ([`super::LocalData::migrations`]), run in the order of their versions, which are one
+//! sequence for the whole database. Add a migration with the next free version, in the module
+//! whose tables it changes; never edit one that has shipped.
 
 use rusqlite::Connection;
 
-use super::StoreError;
+use super::{LocalDataList, StoreError};
 
-/// One schema step. `version` is the schema version after it runs.
-pub(crate) struct Migration {
+/// One schema step.
+#[derive(Debug)]
+pub struct Migration {
+    /// The schema version after it runs.
     pub version: i64,
+    /// What it does, for the log.
     pub name: &'static str,
+    /// Its SQL, run in one transaction.
     pub sql: &'static str,
 }
 
+/// The engine's own migrations (its session, records, outbox and preferences).
 pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration {
     version: 1,
@@ -121,75 +129,6 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: "ALTER TABLE session ADD COLUMN is_on_duty INTEGER;",
     },
     Migration {
-        version: 7,
-        name: "guest chat: cached messages, what is known of each thread, and replies waiting to be sent",
-        sql: "CREATE TABLE chat_messages (
-              id              INTEGER PRIMARY KEY,
-              conversation_id INTEGER NOT NULL,
-              body            TEXT NOT NULL
-          );
-          CREATE INDEX chat_messages_thread ON chat_messages (conversation_id, id);
-          CREATE TABLE chat_threads (
-              conversation_id INTEGER PRIMARY KEY,
-              -- The oldest message is cached: nothing earlier to load.
-              complete        INTEGER NOT NULL DEFAULT 0,
-              handled_by      TEXT,
-              handled_by_id   INTEGER
-          );
-          CREATE TABLE chat_outbox (
-              seq             INTEGER PRIMARY KEY AUTOINCREMENT,
-              -- 'send' a reply (text, or files with a caption), 'edit' or 'delete' one of my
-              -- messages (target_id), or 'read': mark the thread's guest messages read.
-              op              TEXT NOT NULL DEFAULT 'send'
-                              CHECK (op IN ('send', 'edit', 'delete', 'read')),
-              conversation_id INTEGER NOT NULL,
-              message         TEXT NOT NULL,
-              reply_to        INTEGER,
-              target_id       INTEGER,
-              -- An attachment waiting in the media cache (content hash), with its name and type.
-              file_key        TEXT,
-              file_name       TEXT,
-              file_mime       TEXT,
-              -- The newest message id this desk knew in the thread when the reply was written:
-              -- a reply the server stored has a higher id.
-              after_id        INTEGER NOT NULL DEFAULT 0,
-              -- 'sending': a request may have reached the server; its outcome is checked
-              -- against the thread before any retry.
-              state           TEXT NOT NULL DEFAULT 'pending'
-                              CHECK (state IN ('pending', 'sending', 'rejected')),
-              problem         TEXT,
-              attempts        INTEGER NOT NULL DEFAULT 0,
-              created_at      TEXT NOT NULL
-          );",
-    },
-    Migration {
-        version: 8,
-        name: "guest chat: what the list counts kept beside each message, indexed (issue 28.2)",
-        // A guest's flood must not cost a JSON parse of every cached message on every change:
-        // what the unread counts, the handler and the catch-up read is set when a message is
-        // stored (store::chat::Facts), and read through partial indexes. A cached message whose
-        // JSON is damaged gets no facts here; reading its thread drops and refetches it.
-        sql: "ALTER TABLE chat_messages ADD COLUMN guest_unread INTEGER NOT NULL DEFAULT 0;
-          ALTER TABLE chat_messages ADD COLUMN from_staff INTEGER NOT NULL DEFAULT 0;
-          ALTER TABLE chat_messages ADD COLUMN staff_id INTEGER;
-          ALTER TABLE chat_messages ADD COLUMN staff_name TEXT;
-          ALTER TABLE chat_messages ADD COLUMN sent_at TEXT;
-          UPDATE chat_messages SET
-              guest_unread = COALESCE(json_extract(body, '$.sender_type') = 'guest'
-                  AND NOT COALESCE(json_extract(body, '$.read_by_staff'), 0)
-                  AND NOT COALESCE(json_extract(body, '$.is_deleted'), 0), 0),
-              from_staff = COALESCE(json_extract(body, '$.sender_type') = 'staff', 0),
-              staff_id = json_extract(body, '$.staff'),
-              staff_name = COALESCE(json_extract(body, '$.staff_info.name'),
-                                    json_extract(body, '$.staff_display_name')),
-              sent_at = json_extract(body, '$.timestamp')
-          WHERE CASE WHEN json_valid(body) THEN json_type(body) = 'object' ELSE 0 END;
-          CREATE INDEX chat_messages_unread ON chat_messages (conversation_id)
-              WHERE guest_unread = 1;
-          CREATE INDEX chat_messages_staff ON chat_messages (conversation_id, id)
-              WHERE from_staff = 1;",
-    },
-    Migration {
         version: 9,
         name: "outbox: a child added to a row, and the order of a row's children, are operations of their own (issue 24.2)",
         // Before, a photo added to a gallery was an 'upload' whose fields had an `adds` key, and
@@ -241,36 +180,44 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: "ALTER TABLE session ADD COLUMN generation TEXT NOT NULL DEFAULT 'classic';
           ALTER TABLE session ADD COLUMN capabilities TEXT;",
     },
-    Migration {
-        version: 11,
-        name: "the guest chat's drafts: what is typed in a thread's reply box, kept until sent or cleared (issue 38.2)",
-        sql: "CREATE TABLE chat_drafts (
-              conversation_id INTEGER PRIMARY KEY,
-              text TEXT NOT NULL,
-              updated_at TEXT NOT NULL
-          );",
-    },
 ];
 
-/// The schema version this build writes.
-pub(crate) const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;
+/// Every migration of the engine and of the features in `local`, by version.
+fn all(local: LocalDataList) -> Vec<&'static Migration> {
+    let mut all: Vec<&'static Migration> = MIGRATIONS
+        .iter()
+        .chain(local.iter().flat_map(|data| data.migrations.iter()))
+        .collect();
+    all.sort_by_key(|migration| migration.version);
+    all
+}
+
+/// The schema version this build writes, with the features in `local`.
+pub(crate) fn schema_version(local: LocalDataList) -> i64 {
+    all(local).last().map_or(0, |migration| migration.version)
+}
 
 /// Runs every migration newer than the database, each in its own transaction.
-pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    migrate_to(conn, SCHEMA_VERSION)
+pub(crate) fn migrate(conn: &mut Connection, local: LocalDataList) -> Result<(), StoreError> {
+    migrate_to(conn, local, schema_version(local))
 }
 
 /// Brings the database to `target` (tests build old schemas with it).
-pub(crate) fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), StoreError> {
+pub(crate) fn migrate_to(
+    conn: &mut Connection,
+    local: LocalDataList,
+    target: i64,
+) -> Result<(), StoreError> {
+    let known = schema_version(local);
     let current: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
-    if current > SCHEMA_VERSION {
+    if current > known {
         return Err(StoreError::TooNew {
             found: current,
-            known: SCHEMA_VERSION,
+            known,
         });
     }
-    for migration in MIGRATIONS
-        .iter()
+    for migration in all(local)
+        .into_iter()
         .filter(|m| m.version > current && m.version <= target)
     {
         let step = |conn: &mut Connection| -> rusqlite::Result<()> {
@@ -297,16 +244,20 @@ mod tests {
     use super::*;
     use crate::engine::store::Store;
 
+    /// Every feature's data, as the desk registers it.
+    const LOCAL: LocalDataList = crate::features::LOCAL_DATA;
+
     /// Builds a database at every earlier schema version, with a row where the schema has a
     /// table for it, and checks that opening it brings it to the current version intact.
     #[test]
     fn every_earlier_schema_version_migrates_to_the_current_one() {
-        for start in 0..SCHEMA_VERSION {
+        let current = schema_version(LOCAL);
+        for start in 0..current {
             let dir = tempfile::tempdir().unwrap();
             let path = dir.path().join("desk.sqlite3");
             {
                 let mut conn = Connection::open(&path).unwrap();
-                migrate_to(&mut conn, start).unwrap();
+                migrate_to(&mut conn, LOCAL, start).unwrap();
                 if start >= 2 {
                     conn.execute(
                         "INSERT INTO outbox (resource, op, target, fields, created_at)
@@ -325,12 +276,12 @@ mod tests {
                     .unwrap();
                 }
             }
-            let store = Store::open(&path, &[]).unwrap();
+            let store = Store::open(&path, LOCAL).unwrap();
             let version: i64 = store
                 .lock()
                 .pragma_query_value(None, "user_version", |row| row.get(0))
                 .unwrap();
-            assert_eq!(version, SCHEMA_VERSION, "from version {start}");
+            assert_eq!(version, current, "from version {start}");
             if start >= 1 {
                 let row = store
                     .load_session()
@@ -347,10 +298,10 @@ mod tests {
         let path = dir.path().join("desk.sqlite3");
         {
             let conn = Connection::open(&path).unwrap();
-            conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            conn.pragma_update(None, "user_version", schema_version(LOCAL) + 1)
                 .unwrap();
         }
-        let err = Store::open(&path, &[]).unwrap_err();
+        let err = Store::open(&path, LOCAL).unwrap_err();
         assert!(matches!(err, StoreError::TooNew { .. }), "{err}");
         assert!(err.to_string().contains("newer HotelMate Desk"));
     }
@@ -363,7 +314,7 @@ mod tests {
         let path = dir.path().join("desk.sqlite3");
         {
             let mut conn = Connection::open(&path).unwrap();
-            migrate_to(&mut conn, 4).unwrap();
+            migrate_to(&mut conn, LOCAL, 4).unwrap();
             for _ in 0..3 {
                 conn.execute(
                     "INSERT INTO outbox (resource, op, target, created_at) VALUES ('offers', 'create', 0, 'now')",
@@ -373,14 +324,17 @@ mod tests {
             }
             conn.execute("DELETE FROM outbox", []).unwrap();
         }
-        let store = Store::open(&path, &[]).unwrap();
+        let store = Store::open(&path, LOCAL).unwrap();
         let fields = serde_json::Map::new();
         assert_eq!(store.queue_create("offers", &fields).unwrap(), -4);
     }
 
+    /// The engine's and the features' migrations are one sequence: no version twice, none
+    /// missing (a feature's migration numbered like another's would never run on a database
+    /// already past it).
     #[test]
-    fn versions_are_increasing_and_start_at_one() {
-        for (index, migration) in MIGRATIONS.iter().enumerate() {
+    fn versions_of_the_engine_and_the_features_count_up_from_one() {
+        for (index, migration) in all(LOCAL).iter().enumerate() {
             assert_eq!(migration.version, index as i64 + 1, "{}", migration.name);
         }
     }
@@ -394,7 +348,7 @@ mod tests {
         let path = dir.path().join("desk.sqlite3");
         {
             let mut conn = Connection::open(&path).unwrap();
-            migrate_to(&mut conn, 8).unwrap();
+            migrate_to(&mut conn, LOCAL, 8).unwrap();
             for (op, target, fields) in [
                 ("upload", 7, r#"{"adds": "beach.jpg"}"#),
                 ("upload", 3, r#"{"field": "hero_image"}"#),
@@ -411,7 +365,7 @@ mod tests {
                 .unwrap();
             }
         }
-        let store = Store::open(&path, &[]).unwrap();
+        let store = Store::open(&path, LOCAL).unwrap();
         let ops: Vec<String> = {
             let conn = store.lock();
             let mut statement = conn.prepare("SELECT op FROM outbox ORDER BY seq").unwrap();

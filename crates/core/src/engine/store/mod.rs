@@ -13,6 +13,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::Connection;
 
+pub use migrations::Migration;
 pub use outbox::{
     order_of, EntryState, Op, OutboxEntry, ADDED_FILE, ADDED_PLACE, CHILDREN_BEFORE, IMAGE_FIELD,
     ORDER,
@@ -67,6 +68,9 @@ pub enum StoreError {
 /// its own queue). The desk hands every feature's to [`Store::open`], so the engine names none
 /// of them, and no account's data can be left behind by a feature it forgot.
 pub struct LocalData {
+    /// The migrations that make and change its tables, numbered in the one sequence of the
+    /// database's versions ([`migrations`]).
+    pub migrations: &'static [Migration],
     /// Tables holding a signed-in account's data: emptied with the account, in the same
     /// transaction as the engine's.
     pub account_tables: &'static [&'static str],
@@ -121,7 +125,7 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        migrations::migrate(&mut conn)?;
+        migrations::migrate(&mut conn, local)?;
         Ok(Self {
             conn: Mutex::new(conn),
             local,

@@ -12,6 +12,7 @@ use serde_json::Value;
 use crate::engine::store::{Store, StoreError};
 
 mod outbox;
+mod schema;
 use crate::rules::text::clip;
 pub(crate) use outbox::{ChatOp, NewChatEntry, QueuedFile, QueuedReply, ReplyState, LOCAL_DATA};
 

@@ -12,6 +12,7 @@ use crate::engine::store::{LocalData, Store, StoreError, UnsentWork};
 /// outbox, emptied with the account; its outbox's entries (not "mark read": the server learns
 /// it again when the thread is opened) are work waiting, replies and files apart.
 pub(crate) static LOCAL_DATA: LocalData = LocalData {
+    migrations: super::schema::MIGRATIONS,
     account_tables: &[
         "chat_messages",
         "chat_threads",

@@ -161,7 +161,8 @@ fn unread_counts_and_handlers_come_from_kept_facts_and_survive_the_upgrade_and_a
     let path = dir.path().join("desk.sqlite3");
     {
         let mut conn = rusqlite::Connection::open(&path).unwrap();
-        crate::engine::store::migrations::migrate_to(&mut conn, 7).unwrap();
+        crate::engine::store::migrations::migrate_to(&mut conn, crate::features::LOCAL_DATA, 7)
+            .unwrap();
         for (id, conversation, body) in [
             (1, 45, json!({"id": 1, "sender_type": "guest", "read_by_staff": false, "timestamp": "2026-11-24T08:00:00Z"}).to_string()),
             (2, 45, json!({"id": 2, "sender_type": "guest", "read_by_staff": true}).to_string()),
