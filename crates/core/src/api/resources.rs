@@ -70,33 +70,55 @@ pub enum Listing {
 /// The id a singleton is stored under.
 pub const SINGLETON_ID: i64 = 1;
 
-/// Where a collection's router is mounted (API.md §1.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mount {
+/// Where a collection's router is mounted (API.md §1.1), and so how its addresses are made: an
+/// open description, not a list the client matches on. A feature whose collection lives
+/// elsewhere describes its own mount beside its resource; the usual ones are here.
+#[derive(Clone, Copy)]
+pub struct Mount {
+    /// Names it in logs and tests.
+    pub name: &'static str,
+    /// The collection's address below the server's base, for the hotel's slug (already
+    /// encoded for a path), the resource's path and the server's generation.
+    pub(crate) collection: fn(slug: &str, path: &str, contract: &Contract) -> String,
+    /// One row's address, for the hotel's slug (encoded) and the row's id; `None`: the
+    /// collection's address followed by the id and a slash.
+    pub(crate) item: Option<fn(slug: &str, id: i64) -> String>,
+}
+
+impl Mount {
     /// `/api/staff/hotel/<slug>/<path>/`: the staff CRUD routers.
-    StaffHotel,
-    /// `/api/attendance/clock-logs/<path>/?hotel_slug=<slug>`: the legacy attendance reads (§7.1),
-    /// which take the hotel as a query parameter. Read-only.
-    ClockLogs,
-    /// The guest chat: `/api/chat/<slug>/<path>/` (§8.2), at 2026
-    /// `/api/staff/hotel/<slug>/chat/<path>/` (the generation's [`ChatWay`](super::generation::ChatWay)).
-    Chat,
-    /// `/api/hotel/public/<slug>/<path>/`: what the hotel's public page reads (§4.3). Read-only.
-    Public,
+    pub const STAFF_HOTEL: Mount = Mount {
+        name: "staff hotel",
+        collection: |slug, path, _| format!("api/staff/hotel/{slug}/{path}/"),
+        item: None,
+    };
+
+    /// `/api/hotel/public/<slug>/<path>/`: what the hotel's public page reads (§4.3).
+    /// Read-only.
+    pub const PUBLIC: Mount = Mount {
+        name: "public",
+        collection: |slug, path, _| format!("api/hotel/public/{slug}/{path}/"),
+        item: None,
+    };
+}
+
+impl PartialEq for Mount {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Mount {}
+
+impl std::fmt::Debug for Mount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Mount({})", self.name)
+    }
 }
 
 impl Resource {
     pub(crate) fn collection(&self, slug: &str, contract: &Contract) -> String {
-        let chat_base = contract.chat.base.replace("{slug}", &encode_segment(slug));
-        let slug = encode_segment(slug);
-        match self.mount {
-            Mount::StaffHotel => format!("api/staff/hotel/{slug}/{}/", self.path),
-            Mount::ClockLogs => {
-                format!("api/attendance/clock-logs/{}/?hotel_slug={slug}", self.path)
-            }
-            Mount::Chat => format!("{chat_base}{}/", self.path),
-            Mount::Public => format!("api/hotel/public/{slug}/{}/", self.path),
-        }
+        (self.mount.collection)(&encode_segment(slug), self.path, contract)
     }
 
     /// A row as the server sent it, as the store keeps rows: its id under `id` (a
@@ -122,20 +144,15 @@ impl Resource {
         row
     }
 
-    /// One row's address. Only the staff CRUD routers have one; the attendance reads are
-    /// never written to (their descriptions refuse edits before anything is queued).
+    /// One row's address. A read-only resource's is never written to (its description refuses
+    /// edits before anything is queued).
     pub(crate) fn item(&self, slug: &str, id: i64, contract: &Contract) -> String {
         if self.listing == Listing::Singleton {
             return self.collection(slug, contract);
         }
-        match self.mount {
-            Mount::StaffHotel | Mount::Chat | Mount::Public => {
-                format!("{}{id}/", self.collection(slug, contract))
-            }
-            Mount::ClockLogs => format!(
-                "api/attendance/clock-logs/{id}/?hotel_slug={}",
-                encode_segment(slug)
-            ),
+        match self.mount.item {
+            Some(item) => item(&encode_segment(slug), id),
+            None => format!("{}{id}/", self.collection(slug, contract)),
         }
     }
 }

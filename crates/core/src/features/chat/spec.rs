@@ -9,11 +9,22 @@ use crate::engine::spec::{no_permanent_failures, Capabilities, ResourceSpec};
 use crate::events::{ResourceKind, View};
 use crate::features::hotel_images::spec::not_on_the_desk_yet;
 
+/// The guest chat: `/api/chat/<slug>/<path>/` (§8.2), at 2026
+/// `/api/staff/hotel/<slug>/chat/<path>/` (the generation's
+/// [`ChatWay`](crate::api::generation::ChatWay)).
+const CHAT_MOUNT: Mount = Mount {
+    name: "chat",
+    collection: |slug, path, contract| {
+        format!("{}{path}/", contract.chat.base.replace("{slug}", slug))
+    },
+    item: None,
+};
+
 /// §8.2: every conversation, one plain array, newest first.
 pub(crate) const CONVERSATIONS: Resource = Resource {
     name: "conversations",
     path: "conversations",
-    mount: Mount::Chat,
+    mount: CHAT_MOUNT,
     listing: Listing::PlainArray,
     id_key: "conversation_id",
     upload: None,

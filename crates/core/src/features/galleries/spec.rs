@@ -18,7 +18,7 @@ use crate::rules::{invalid, FieldInvalid};
 pub const GALLERIES: Resource = Resource {
     name: "galleries",
     path: "galleries",
-    mount: Mount::StaffHotel,
+    mount: Mount::STAFF_HOTEL,
     listing: Listing::Paginated,
     id_key: "id",
     upload: None,
@@ -32,7 +32,7 @@ pub const GALLERIES: Resource = Resource {
 pub const GALLERY_IMAGES: Resource = Resource {
     name: "gallery_images",
     path: "gallery-images",
-    mount: Mount::StaffHotel,
+    mount: Mount::STAFF_HOTEL,
     listing: Listing::Paginated,
     id_key: "id",
     upload: None,

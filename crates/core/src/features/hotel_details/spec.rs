@@ -11,7 +11,7 @@ use crate::rules::invalid;
 pub const PUBLIC_SETTINGS: Resource = Resource {
     name: "hotel_details",
     path: "settings",
-    mount: Mount::Public,
+    mount: Mount::PUBLIC,
     listing: Listing::Singleton,
     id_key: "id",
     upload: None,

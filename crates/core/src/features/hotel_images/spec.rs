@@ -15,7 +15,7 @@ use crate::rules::{invalid, FieldInvalid};
 pub const SETTINGS: Resource = Resource {
     name: "settings",
     path: "settings",
-    mount: Mount::StaffHotel,
+    mount: Mount::STAFF_HOTEL,
     listing: Listing::Singleton,
     id_key: "id",
     upload: None,

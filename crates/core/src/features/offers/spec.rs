@@ -13,7 +13,7 @@ use crate::events::{ResourceKind, View};
 pub const OFFERS: Resource = Resource {
     name: "offers",
     path: "offers",
-    mount: Mount::StaffHotel,
+    mount: Mount::STAFF_HOTEL,
     listing: Listing::Paginated,
     id_key: "id",
     upload: Some(("upload-image", "photo")),

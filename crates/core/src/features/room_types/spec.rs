@@ -21,7 +21,7 @@ pub(crate) const PHOTO: &str = "change room types' photos";
 pub const ROOM_TYPES: Resource = Resource {
     name: "room_types",
     path: "room-types",
-    mount: Mount::StaffHotel,
+    mount: Mount::STAFF_HOTEL,
     listing: Listing::Paginated,
     id_key: "id",
     upload: Some(("upload-image", "photo")),

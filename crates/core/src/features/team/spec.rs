@@ -18,7 +18,7 @@ use crate::rules::{invalid, FieldInvalid};
 pub(crate) const STAFF: Resource = Resource {
     name: "staff",
     path: "staff_chat/staff-list",
-    mount: Mount::StaffHotel,
+    mount: Mount::STAFF_HOTEL,
     listing: Listing::Paginated,
     id_key: "id",
     upload: None,
@@ -27,11 +27,19 @@ pub(crate) const STAFF: Resource = Resource {
     renamed: &[],
 };
 
+/// `/api/attendance/clock-logs/<path>/?hotel_slug=<slug>`: the legacy attendance reads (§7.1),
+/// which take the hotel as a query parameter. Read-only.
+const CLOCK_LOGS_MOUNT: Mount = Mount {
+    name: "clock logs",
+    collection: |slug, path, _| format!("api/attendance/clock-logs/{path}/?hotel_slug={slug}"),
+    item: Some(|slug, id| format!("api/attendance/clock-logs/{id}/?hotel_slug={slug}")),
+};
+
 /// §7.1: `GET /api/attendance/clock-logs/currently-clocked-in/?hotel_slug=<slug>`.
 pub(crate) const CLOCK_LOGS: Resource = Resource {
     name: "clock_logs",
     path: "currently-clocked-in",
-    mount: Mount::ClockLogs,
+    mount: CLOCK_LOGS_MOUNT,
     listing: Listing::Paginated,
     id_key: "id",
     upload: None,
