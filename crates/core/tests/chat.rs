@@ -307,7 +307,7 @@ async fn replies_written_offline_arrive_once_and_in_order_and_a_colleague_sees_t
     desk.chat()
         .send(ROOM_102, "Enjoy your evening!", None)
         .unwrap();
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    desk.settled().await;
     let tok = token(&server, "anna.byrne").await;
     assert!(
         !texts(&server_thread(&server, &tok, ROOM_102).await)
@@ -458,7 +458,7 @@ async fn a_reply_whose_answer_was_lost_is_not_sent_twice_after_a_restart(generat
                 .any(|(t, _)| t == "A taxi is waiting outside.")
     })
     .await;
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    desk.settled().await;
     let on_server = texts(&server_thread(&server, &tok, ROOM_102).await);
     assert_eq!(
         on_server
@@ -599,7 +599,7 @@ async fn my_messages_are_changed_where_the_server_allows_it_and_a_file_is_sent_w
                 assert_eq!(refused.to_string(), why);
             }
             assert_eq!(desk.unsent_work().unwrap().total(), 0, "nothing queued");
-            tokio::time::sleep(Duration::from_secs(1)).await;
+            desk.settled().await;
             let asked: Vec<String> = server
                 .request_counts()
                 .into_keys()

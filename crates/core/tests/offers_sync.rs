@@ -171,7 +171,7 @@ async fn an_edit_made_with_the_network_cut_arrives_after_reconnect() {
         created.id < 0,
         "a new offer has a temporary id until the server has it"
     );
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    a.settled().await;
     assert_eq!(
         a.outbox_summary().unwrap().pending,
         2,

@@ -623,7 +623,7 @@ async fn a_restart_on_another_port_tells_of_no_colleagues_change_and_a_real_one_
     };
     assert_ne!(before, after, "the demo hotel moved to another port");
     // What the reconcile still reads after the last address changed.
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    restarted.settled().await;
     assert_eq!(
         told.so_far(),
         Vec::<String>::new(),
@@ -661,7 +661,7 @@ async fn a_restart_on_another_port_tells_of_no_colleagues_change_and_a_real_one_
         assert!(tokio::time::Instant::now() < deadline, "the change is told");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    restarted.settled().await;
     let told = told.so_far();
     assert_eq!(told.len(), 1, "told once: {told:?}");
     assert!(

@@ -199,6 +199,17 @@ impl Desk {
         }
     }
 
+    /// Resolves when the desk has settled: every queue's sender waits between rounds with no
+    /// work asked of it and none due now (nothing is being sent or read until time passes or
+    /// something new comes; what the live socket hears is not covered). At once when no one is
+    /// signed in. For tests that check what did *not* happen, instead of sleeping.
+    #[cfg(feature = "test-support")]
+    pub async fn settled(&self) {
+        if let Ok(running) = self.running() {
+            running.sync.activity.settled().await;
+        }
+    }
+
     /// How the link to the server is doing right now (the status bar's first paint).
     pub fn connection_status(&self) -> ConnectionStatus {
         self.running()

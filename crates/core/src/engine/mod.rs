@@ -106,7 +106,9 @@ pub(crate) struct SyncShared {
     /// How often what no event announces is read with live updates ([`QUIET_INTERVAL`] but in
     /// tests).
     quiet: Duration,
-    wake: Notify,
+    wake: runner::Wake,
+    /// Where the runner's lanes are (the sync worker's and the features').
+    pub activity: runner::Activity,
     /// Told of each queued change, so a reconcile under way gives way to sending it.
     fresh: Notify,
     plan: Mutex<Plan>,
@@ -465,7 +467,8 @@ impl SyncEngine {
             resources,
             poll,
             quiet,
-            wake: Notify::new(),
+            wake: runner::Wake::default(),
+            activity: runner::Activity::default(),
             fresh: Notify::new(),
             plan: Mutex::new(Plan::default()),
             link: Mutex::new(Link::new(socket)),

@@ -15,11 +15,13 @@
 //! for the person with the server's words, a refused sign-in stops the lane. They tell an
 //! upload's progress the same way ([`upload_progress`]).
 
+use std::collections::HashMap;
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::{broadcast, Notify};
+use tokio::sync::{broadcast, watch, Notify};
 
 use crate::api::Progress;
 use crate::events::{ConnectionStatus, DeskEvent, ResourceKind};
@@ -68,12 +70,107 @@ pub(crate) trait Lane: Send {
     fn network_back(&mut self, failed: bool) -> impl Future<Output = ()> + Send;
 }
 
-/// Runs `lane` until it stops: a round, then a wait that `wake` (new work) ends at once.
-pub(crate) async fn run<L: Lane>(mut lane: L, wake: &Notify) {
+/// What wakes a lane for new work. It counts each ask, so that [`Activity`] can tell a lane
+/// that has done all that was asked of it from one about to start again.
+#[derive(Default)]
+pub(crate) struct Wake {
+    notify: Notify,
+    asked: Arc<AtomicU64>,
+}
+
+impl Wake {
+    /// New work: the lane's next round starts now (or right after the one under way).
+    pub(crate) fn notify_one(&self) {
+        self.asked.fetch_add(1, Ordering::SeqCst);
+        self.notify.notify_one();
+    }
+}
+
+/// Where one lane is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// In a round, or about to start one.
+    Busy,
+    /// Between rounds, with nothing due now; the number is its wake's count of asks when the
+    /// round before began (an ask since means it starts again).
+    Waiting(u64),
+    /// Done.
+    Stopped,
+}
+
+/// Which lanes are between rounds with nothing asked of them and nothing due now. The desk is
+/// settled when every lane is: nothing is being sent or read, and nothing is about to be,
+/// until time passes (a retry, a timed read) or something new comes. (The live socket and the
+/// chat's followers are not lanes: what they hear is not covered.)
+pub(crate) struct Activity {
+    lanes: Mutex<HashMap<&'static str, (Phase, Arc<AtomicU64>)>>,
+    changed: watch::Sender<u64>,
+}
+
+impl Default for Activity {
+    fn default() -> Self {
+        Self {
+            lanes: Mutex::new(HashMap::new()),
+            changed: watch::channel(0).0,
+        }
+    }
+}
+
+impl Activity {
+    fn set(&self, lane: &'static str, phase: Phase, wake: &Wake) {
+        self.lanes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(lane, (phase, wake.asked.clone()));
+        self.changed.send_modify(|generation| *generation += 1);
+    }
+
+    #[cfg(any(test, feature = "test-support"))]
+    fn is_settled(&self) -> bool {
+        let lanes = self
+            .lanes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        lanes.values().all(|(phase, asked)| match phase {
+            Phase::Busy => false,
+            Phase::Waiting(seen) => asked.load(Ordering::SeqCst) == *seen,
+            Phase::Stopped => true,
+        })
+    }
+
+    /// Resolves when every lane is settled (at once if they are).
+    #[cfg(any(test, feature = "test-support"))]
+    pub(crate) async fn settled(&self) {
+        let mut changes = self.changed.subscribe();
+        loop {
+            if self.is_settled() {
+                return;
+            }
+            if changes.changed().await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// Runs `lane` until it stops: a round, then a wait that `wake` (new work) ends at once. Where
+/// it is, is told to `activity`.
+pub(crate) async fn run<L: Lane>(mut lane: L, wake: &Wake, activity: &Activity) {
     let mut failures = 0u32;
     loop {
         crate::engine::supervise::faults::point(L::NAME);
-        let (after, failed) = match lane.turn().await {
+        activity.set(L::NAME, Phase::Busy, wake);
+        let asked = wake.asked.load(Ordering::SeqCst);
+        let turn = lane.turn().await;
+        let phase = match turn {
+            Turn::Idle { after } | Turn::Failed { after } if after == Some(Duration::ZERO) => {
+                Phase::Busy
+            }
+            Turn::Stopped => Phase::Stopped,
+            _ => Phase::Waiting(asked),
+        };
+        activity.set(L::NAME, phase, wake);
+        let (after, failed) = match turn {
             Turn::Idle { after } => {
                 failures = 0;
                 (after, false)
@@ -88,7 +185,7 @@ pub(crate) async fn run<L: Lane>(mut lane: L, wake: &Notify) {
         };
         tracing::trace!(lane = L::NAME, ?after, failed, "waiting for the next round");
         tokio::select! {
-            () = wake.notified() => {}
+            () = wake.notify.notified() => {}
             () = sleep_for(after) => {}
             () = lane.network_back(failed) => {}
         }
@@ -255,7 +352,7 @@ mod tests {
             },
             failed,
         ]);
-        run(lane, &Notify::new()).await;
+        run(lane, &Wake::default(), &Activity::default()).await;
         assert_eq!(seconds(&began), [0, 1, 3, 7, 17, 18]);
     }
 
@@ -266,7 +363,7 @@ mod tests {
             after: Some(Duration::from_secs(6)),
         };
         let (lane, began) = scripted(&[told, told, Turn::Failed { after: None }]);
-        run(lane, &Notify::new()).await;
+        run(lane, &Wake::default(), &Activity::default()).await;
         assert_eq!(seconds(&began), [0, 6, 12, 13]);
     }
 
@@ -279,14 +376,15 @@ mod tests {
                 after: Some(Duration::from_secs(3600)),
             },
         ]);
-        let wake = Notify::new();
+        let wake = Wake::default();
         let work = async {
             tokio::time::sleep(Duration::from_secs(5)).await;
             wake.notify_one();
             tokio::time::sleep(Duration::from_secs(5)).await;
             wake.notify_one();
         };
-        tokio::join!(run(lane, &wake), work);
+        let activity = Activity::default();
+        tokio::join!(run(lane, &wake, &activity), work);
         assert_eq!(seconds(&began), [0, 5, 10]);
     }
 
@@ -309,9 +407,47 @@ mod tests {
             tokio::time::sleep(Duration::from_secs(20)).await;
             back.notify_one();
         };
-        let wake = Notify::new();
-        tokio::join!(run(lane, &wake), network);
+        let wake = Wake::default();
+        let activity = Activity::default();
+        tokio::join!(run(lane, &wake, &activity), network);
         assert_eq!(seconds(&began), [0, 20, 120]);
+    }
+
+    /// The desk is settled when every lane waits with nothing asked of it: not during a round,
+    /// not while new work waits for one, not when a round is due at once; and a lane that
+    /// stopped holds nothing back.
+    #[tokio::test(start_paused = true)]
+    async fn settled_means_every_lane_waits_with_nothing_asked() {
+        let activity = Activity::default();
+        let (wake, other) = (Wake::default(), Wake::default());
+        activity.set("a", Phase::Busy, &wake);
+        activity.set("b", Phase::Waiting(0), &other);
+        assert!(!activity.is_settled(), "a lane in a round");
+        activity.set("a", Phase::Waiting(0), &wake);
+        assert!(activity.is_settled());
+        wake.notify_one();
+        assert!(!activity.is_settled(), "new work asked of a waiting lane");
+        activity.set("a", Phase::Stopped, &wake);
+        assert!(activity.is_settled(), "a stopped lane");
+
+        let (lane, began) = scripted(&[
+            Turn::Idle {
+                after: Some(Duration::ZERO),
+            },
+            Turn::Failed {
+                after: Some(Duration::from_secs(30)),
+            },
+        ]);
+        let activity = Activity::default();
+        let wake = Wake::default();
+        let watch = async {
+            activity.settled().await;
+            began.lock().unwrap().len()
+        };
+        tokio::select! {
+            rounds = watch => assert_eq!(rounds, 2, "settled after the failed round, not the due one"),
+            () = run(lane, &wake, &activity) => panic!("the lane stopped before it settled"),
+        }
     }
 
     #[tokio::test]

@@ -97,7 +97,7 @@ pub(super) async fn run(shared: Arc<SyncShared>) {
         unsent: false,
         probe_at: tokio::time::Instant::now() + NETWORK_PROBE,
     };
-    runner::run(lane, &shared.wake).await;
+    runner::run(lane, &shared.wake, &shared.activity).await;
 }
 
 /// Reads what is due, unless a change queued meanwhile goes first (then the read is put off,

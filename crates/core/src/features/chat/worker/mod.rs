@@ -131,7 +131,7 @@ pub(crate) struct ChatShared {
     pub my_name: String,
     /// Where files waiting to be sent are kept.
     pub files: std::path::PathBuf,
-    wake: Notify,
+    wake: crate::engine::runner::Wake,
     /// The thread in front of the user (visible in a focused window), if any.
     viewing: Mutex<Option<i64>>,
     /// Every thread with activity is compared with the server at the next turn of the worker.
@@ -162,7 +162,7 @@ impl ChatShared {
             me,
             my_name,
             files,
-            wake: Notify::new(),
+            wake: crate::engine::runner::Wake::default(),
             viewing: Mutex::new(None),
             catch_up: AtomicBool::new(true),
             refetch: Mutex::new(BTreeSet::new()),

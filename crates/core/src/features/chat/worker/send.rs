@@ -79,7 +79,7 @@ impl runner::Lane for ChatLane {
 /// Sends the chat's outbox and catches threads up until stopped (the task is aborted).
 pub(crate) async fn run(chat: Arc<ChatShared>) {
     let wake = chat.clone();
-    runner::run(ChatLane::new(chat), &wake.wake).await;
+    runner::run(ChatLane::new(chat), &wake.wake, &wake.sync.activity).await;
 }
 
 async fn send_all(chat: &Arc<ChatShared>) -> Turn {
