@@ -328,5 +328,12 @@ fn test(filters: &[String]) -> Result<(), String> {
         .map(String::from)
         .to_vec();
     nextest.extend(filters.iter().cloned());
-    desktop::run_in_private_session("cargo", &nextest, &setup::test_env(&root))
+    let started = std::time::Instant::now();
+    let outcome = desktop::run_in_private_session("cargo", &nextest, &setup::test_env(&root));
+    run::note_time(
+        "cargo nextest run (building the tests, then running them)",
+        started.elapsed().as_secs_f64(),
+    );
+    run::print_times();
+    outcome
 }

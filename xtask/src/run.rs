@@ -33,6 +33,33 @@ pub fn rpm_dir(profile: &str) -> PathBuf {
     bundle_dir(profile).join("rpm")
 }
 
+/// How long each step of this run took, in order (for [`print_times`]).
+static TIMES: std::sync::Mutex<Vec<(String, f64)>> = std::sync::Mutex::new(Vec::new());
+
+/// Notes how long a step not run through [`Step`] took.
+pub fn note_time(step: &str, seconds: f64) {
+    TIMES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push((step.to_owned(), seconds));
+}
+
+/// Prints how long each step of this run took, the longest first, and their total: where a
+/// run's time goes (building, installing, testing), read off every CI log.
+pub fn print_times() {
+    let mut times = TIMES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    let total: f64 = times.iter().map(|(_, s)| s).sum();
+    times.sort_by(|a, b| b.1.total_cmp(&a.1));
+    eprintln!("\nWhere the time went ({total:.0} s in steps):");
+    for (step, seconds) in times.iter().filter(|(_, s)| *s >= 1.0) {
+        let step: String = step.chars().take(100).collect();
+        eprintln!("  {seconds:>6.0} s  {step}");
+    }
+}
+
 pub struct Step {
     command: Command,
     shown: String,
@@ -61,10 +88,14 @@ impl Step {
 
     pub fn run(mut self) -> Result<(), String> {
         eprintln!("==> {}", self.shown);
+        let started = std::time::Instant::now();
         let status = self
             .command
             .status()
             .map_err(|e| format!("cannot start `{}`: {e}", self.shown))?;
+        let seconds = started.elapsed().as_secs_f64();
+        eprintln!("<== {seconds:.0} s: {}", self.shown);
+        note_time(&self.shown, seconds);
         if status.success() {
             Ok(())
         } else {
