@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use fantoccini::Client;
 use hotelmate_e2e::{
     as_user, click, content_of, conversation_row, notification_log, open_thread_id, press,
-    require_notification_log, screenshot, sign_in, sign_in_through, text_of, thread_shown,
+    require_notification_log, retype, screenshot, sign_in, sign_in_through, text_of, thread_shown,
     type_into, unread_badge, until, AppProfile, CutProxy, Driver,
 };
 use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
@@ -715,4 +715,111 @@ where
         assert!(Instant::now() < deadline, "timed out waiting until {what}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Issue 38.5: any message this desk holds is found as the search is typed, offline too, and
+/// opens its thread at that message, read back past the first page. The guest's markup in a
+/// found message is shown as typed, never drawn.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_a_message_from_long_ago_is_found_as_typed_and_opens_its_thread_there() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let profile = AppProfile::new("search");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in_through(&app, &server, proxy.addr(), "anna.byrne").await;
+    click(&app, "[data-testid=nav-messages]").await;
+    let asked = guest_writes(
+        &server,
+        "Could you book us a taxi to Shannon <b>airport</b> for 6 am tomorrow?",
+    )
+    .await;
+    // A long evening after it: the question is far beyond the thread's first page.
+    let mut last = asked;
+    for n in 1..=80 {
+        last = guest_writes(&server, &format!("Another small thing, number {n}.")).await;
+    }
+    let last_text = "Another small thing, number 80.";
+    until("the desk holds the whole evening", || async {
+        content_of(&app, "[data-testid=conversation][data-conversation-id='2']")
+            .await
+            .unwrap_or_default()
+            .contains(last_text)
+    })
+    .await;
+    assert!(last > asked);
+
+    type_into(&app, "[data-testid=chat-search]", "shann TAXI").await;
+    click(&app, "[data-testid=search-in-messages]").await;
+    until("the question is found, its words marked", || async {
+        let marked = app
+            .execute(
+                "return [...document.querySelectorAll('[data-testid=search-hit] mark')].map(m => m.textContent).join(' ');",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let marked = marked.as_str().unwrap_or_default().to_lowercase();
+        marked.contains("shannon") && marked.contains("taxi")
+    })
+    .await;
+    let hits = app
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=search-hit]')].map(h => [Number(h.dataset.messageId), h.textContent, h.querySelector('b') === null]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let hits = hits.as_array().unwrap();
+    assert_eq!(hits.len(), 1, "only the question has both words: {hits:?}");
+    assert_eq!(hits[0][0].as_i64(), Some(asked));
+    let text = hits[0][1].as_str().unwrap();
+    assert!(text.contains("Room 102"), "says whose: {text}");
+    assert!(
+        text.contains("<b>airport</b>"),
+        "the guest's markup as typed: {text}"
+    );
+    assert_eq!(hits[0][2], Value::Bool(true), "the markup is not drawn");
+    screenshot(&app, "90-messages-search").await;
+
+    click(&app, "[data-testid=search-hit]").await;
+    until("the thread opens at the question, scrolled to it and marked", || async {
+        app.execute(
+            "const m = document.querySelector(`[data-message-id=\"${arguments[0]}\"].found-message`);
+             if (!m) return false;
+             const box = m.getBoundingClientRect();
+             return box.top >= 0 && box.bottom <= window.innerHeight;",
+            vec![Value::from(asked)],
+        )
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap_or(false)
+    })
+    .await;
+    assert_eq!(open_thread_id(&app).await, Some(ROOM_102));
+    screenshot(&app, "91-messages-search-opened").await;
+
+    // Offline, the desk searches what it holds, and says so.
+    proxy.cut();
+    until(
+        "offline, found among what the desk holds, and said",
+        || async {
+            // Searched again as the person types on (the desk learns it is offline meanwhile).
+            retype(&app, "[data-testid=chat-search]", "small thing 79").await;
+            let note = app
+                .find(fantoccini::Locator::Css("[data-testid=search-offline]"))
+                .await
+                .is_ok();
+            let found = content_of(&app, "[data-testid=search-hits]")
+                .await
+                .unwrap_or_default();
+            note && found.contains("number 79")
+        },
+    )
+    .await;
+    drop(app);
+    server.shutdown().await;
 }

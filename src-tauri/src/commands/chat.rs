@@ -2,7 +2,8 @@
 
 use hotelmate_core::desk::ErrorCode;
 use hotelmate_core::features::chat::{
-    ConversationFilter, ConversationList, ConversationSort, Draft, TextPart, ThreadView,
+    ConversationFilter, ConversationList, ConversationSort, Draft, MessageSearch, TextPart,
+    ThreadView,
 };
 use hotelmate_core::{Desk, UiError};
 use tauri::ipc::Request;
@@ -18,6 +19,14 @@ command! {
         sort: ConversationSort,
     ) -> Result<ConversationList, UiError> {
         Ok(desk.chat().conversations_sorted(filter, &query, sort)?)
+    }
+}
+
+command! {
+    /// Every cached message with the search's words, newest first (offline too). Async: the
+    /// screen asks at each keystroke.
+    pub async fn chat_search(desk: State<'_, Desk>, query: String) -> Result<MessageSearch, UiError> {
+        Ok(desk.chat().search(&query)?)
     }
 }
 

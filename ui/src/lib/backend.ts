@@ -56,6 +56,9 @@ export type {
   ConversationSort,
   ConversationView,
   DeskInfo,
+  HitPiece,
+  MessageHit,
+  MessageSearch,
   MessageStatus,
   ReplyPreview,
   TextPart,
@@ -284,6 +287,7 @@ export const backend = {
   clockToggle: () => call("clock_toggle"),
   chatConversations: (filter: ConversationFilter, query: string, sort: ConversationSort) =>
     call("chat_conversations", { filter, query, sort }),
+  chatSearch: (query: string) => call("chat_search", { query }),
   chatThread: (conversationId: number, limit: number) => call("chat_thread", { conversationId, limit }),
   chatSend: (conversationId: number, message: string, replyTo: number | null) =>
     call("chat_send", { conversationId, message, replyTo }),

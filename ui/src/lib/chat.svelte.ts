@@ -6,7 +6,7 @@
 import { clock } from "./clock.svelte";
 import { withProgress } from "./progress";
 import { Newest } from "./newest";
-import { backend, type DeskEvent, type ConversationFilter, type ConversationList, type ConversationSort, type ThreadView, type ChatMessageView, type UiError, asUiError } from "./backend";
+import { backend, type DeskEvent, type ConversationFilter, type ConversationList, type ConversationSort, type ThreadView, type ChatMessageView, type MessageSearch, type UiError, asUiError } from "./backend";
 import { chime, prepareChime } from "./chime";
 import { formatDate, formatLongDate, formatTime } from "./format.svelte";
 
@@ -28,6 +28,14 @@ class MessagesState {
   sort = $state<ConversationSort>("newest");
   query = $state("");
   listError = $state<UiError | null>(null);
+  /** The messages the search's words are in (every message this desk holds, offline too);
+   *  null while there is no search. */
+  found = $state<MessageSearch | null>(null);
+  foundError = $state<UiError | null>(null);
+  /** What the list shows while searching: the conversations, or the messages found. */
+  searchIn = $state<"conversations" | "messages">("conversations");
+  /** A found message the open thread is to show (scrolled to and marked), once drawn. */
+  focusMessage = $state<number | null>(null);
   /** Unread guest messages in every conversation: the nav badge and the window title. */
   unreadTotal = $state(0);
   /** The conversation the person chose on the left (or by clicking its notification); none
@@ -57,6 +65,7 @@ class MessagesState {
 
   /** How many messages the open thread shows. */
   #limit = THREAD_PAGE;
+  #foundReads = new Newest();
   /** Someone is signed in in this window (the reception display never is). */
   #active = false;
   /** The Messages screen is shown. */
@@ -157,6 +166,10 @@ class MessagesState {
     this.filter = "all";
     this.sort = "newest";
     this.query = "";
+    this.found = null;
+    this.foundError = null;
+    this.searchIn = "conversations";
+    this.focusMessage = null;
     this.#limit = THREAD_PAGE;
   }
 
@@ -203,6 +216,40 @@ class MessagesState {
   search(query: string): void {
     this.query = query;
     void this.reloadList();
+    void this.findMessages();
+  }
+
+  /** The messages with the search's words; only the newest search's answer is shown. */
+  async findMessages(): Promise<void> {
+    const query = this.query;
+    if (!query.trim()) {
+      this.#foundReads.drop();
+      this.found = null;
+      this.foundError = null;
+      this.searchIn = "conversations";
+      return;
+    }
+    const answer = await this.#foundReads.ask(() => backend.chatSearch(query));
+    if (answer.stale) return;
+    if (answer.error) {
+      this.foundError = answer.error;
+      return;
+    }
+    this.found = answer.value;
+    this.foundError = null;
+  }
+
+  /** Opens a found message's thread with it shown: as many of the thread's newest messages
+   *  as reach back to it (its older pages are on this desk: it was found there). */
+  async openAt(conversationId: number, messageId: number, fromNewest: number): Promise<void> {
+    if (conversationId !== this.openId) {
+      this.#close();
+      this.openId = conversationId;
+      this.syncViewing();
+    }
+    this.#limit = Math.max(this.#limit, THREAD_PAGE, fromNewest + 10);
+    this.focusMessage = messageId;
+    await this.reloadThread();
   }
 
   /** Shows a conversation (null: none), from its newest messages. */
@@ -398,6 +445,7 @@ class MessagesState {
     if (!this.#active) return;
     this.unreadTotal = unreadTotal;
     void this.reloadList();
+    if (this.query.trim()) void this.findMessages();
     if (this.openId !== null && (conversationId === null || conversationId === this.openId)) {
       void this.reloadThread();
     }

@@ -9,6 +9,7 @@ import type * as G from "./generated";
 export interface Commands {
   bench_mark: { args: { name: string }; result: void };
   chat_conversations: { args: { filter: G.ConversationFilter; query: string; sort: G.ConversationSort }; result: G.ConversationList };
+  chat_search: { args: { query: string }; result: G.MessageSearch };
   chat_thread: { args: { conversationId: number; limit: number }; result: G.ThreadView };
   chat_send: { args: { conversationId: number; message: string; replyTo: number | null }; result: G.ThreadView };
   chat_attach: { args: "raw"; headers: { "conversation-id": string; "message"?: string; "file-name"?: string }; result: G.ThreadView };

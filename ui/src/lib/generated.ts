@@ -1249,6 +1249,62 @@ conversation_id: number,
  */
 text: string, };
 
+export type HitPiece = { 
+/**
+ * The text (outside text: shown as text, never as markup).
+ */
+text: string, 
+/**
+ * Whether it is a word the search matched.
+ */
+matched: boolean, };
+
+export type MessageHit = { 
+/**
+ * Its conversation.
+ */
+conversation_id: number, 
+/**
+ * The message (the thread opens at it).
+ */
+message_id: number, 
+/**
+ * "Room 101 · John Doe", as the conversation list says it.
+ */
+title: string, 
+/**
+ * Whether the guest wrote it (else staff did).
+ */
+from_guest: boolean, 
+/**
+ * When it was sent (RFC 3339), when the server said.
+ */
+sent_at: string | null, 
+/**
+ * The message around the match.
+ */
+pieces: Array<HitPiece>, 
+/**
+ * How many of its thread's cached messages are as new as it or newer: a thread opened
+ * with that many (and a few more) shows it.
+ */
+from_newest: number, };
+
+export type MessageSearch = { 
+/**
+ * Newest first, at most [`MAX_HITS`].
+ */
+hits: Array<MessageHit>, 
+/**
+ * Whether more messages matched than are listed.
+ */
+more: boolean, 
+/**
+ * Whether the server cannot be reached now: what is found is what this desk holds (it
+ * always is; offline, messages the desk never read cannot be among them).
+ */
+offline: boolean, };
+
 export type ConversationSort = "newest" | "waiting_longest";
 
 export type ViewCounts = { 

@@ -9,6 +9,7 @@ pub(crate) mod events;
 pub(crate) mod handle;
 pub(crate) mod model;
 mod saved_files;
+mod search;
 pub(crate) mod spec;
 pub mod store;
 mod waiting;
@@ -16,6 +17,7 @@ pub(crate) mod worker;
 
 pub use drafts::{Draft, DRAFT_MAX_CHARS};
 pub use model::*;
+pub use search::{find_messages, HitPiece, MessageHit, MessageSearch, MAX_HITS};
 pub use worker::BACKGROUND_READS_PER_MINUTE;
 
 /// The types this feature's screen receives, in TypeScript (for ui/src/lib/generated.ts).
@@ -24,6 +26,9 @@ pub(crate) fn typescript() -> Vec<String> {
     use ts_rs::TS;
     vec![
         crate::features::chat::Draft::decl(),
+        crate::features::chat::HitPiece::decl(),
+        crate::features::chat::MessageHit::decl(),
+        crate::features::chat::MessageSearch::decl(),
         crate::features::chat::ConversationSort::decl(),
         crate::features::chat::ViewCounts::decl(),
         crate::features::chat::ConversationFilter::decl(),

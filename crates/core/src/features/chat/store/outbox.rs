@@ -18,6 +18,7 @@ pub(crate) static LOCAL_DATA: LocalData = LocalData {
         "chat_threads",
         "chat_outbox",
         "chat_drafts",
+        "chat_search",
     ],
     waiting: waiting_and_refused,
     unsent: unsent_replies_and_files,

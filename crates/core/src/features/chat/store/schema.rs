@@ -83,4 +83,35 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
               updated_at TEXT NOT NULL
           );",
     },
+    Migration {
+        version: 12,
+        name: "the guest chat's search: a full-text index of the cached messages' text, kept by triggers (issue 38.5)",
+        // The text indexed is a message's `message` when its JSON reads and it is not deleted;
+        // the private-use marks the search puts around matches are taken out of it first. Every
+        // write of chat_messages (stored, patched, deleted, forgotten, wiped with the account)
+        // keeps the index right through the triggers.
+        sql: "CREATE VIRTUAL TABLE chat_search USING fts5(
+              text, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+          );
+          CREATE VIEW chat_searchable (id, text) AS
+              SELECT id, replace(replace(json_extract(body, '$.message'), char(57344), ''), char(57345), '')
+              FROM chat_messages
+              WHERE CASE WHEN json_valid(body)
+                    THEN json_type(body, '$.message') = 'text'
+                         AND NOT COALESCE(json_extract(body, '$.is_deleted'), 0)
+                    ELSE 0 END;
+          INSERT INTO chat_search (rowid, text) SELECT id, text FROM chat_searchable;
+          CREATE TRIGGER chat_search_stored AFTER INSERT ON chat_messages BEGIN
+              INSERT INTO chat_search (rowid, text)
+                  SELECT id, text FROM chat_searchable WHERE id = new.id;
+          END;
+          CREATE TRIGGER chat_search_changed AFTER UPDATE OF body ON chat_messages BEGIN
+              DELETE FROM chat_search WHERE rowid = old.id;
+              INSERT INTO chat_search (rowid, text)
+                  SELECT id, text FROM chat_searchable WHERE id = new.id;
+          END;
+          CREATE TRIGGER chat_search_removed AFTER DELETE ON chat_messages BEGIN
+              DELETE FROM chat_search WHERE rowid = old.id;
+          END;",
+    },
 ];

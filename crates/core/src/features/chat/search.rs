@@ -1,0 +1,391 @@
+//! Searching every message this desk holds (issue 38.5): a full-text index (SQLite's FTS5) of
+//! the cached messages' text, kept by triggers on `chat_messages` so that every way a message
+//! is stored, changed, deleted or forgotten keeps it right. Offline it searches what the desk
+//! holds, which is all it ever searches: the screen says so when the server cannot be reached.
+//!
+//! The person's words are never FTS5 syntax: each word (letters and digits) becomes a quoted
+//! prefix term, so a guest's name with quotes or `AND`/`NEAR` in it is searched as words. The
+//! newest matches come first; the index walks its matches newest first and stops at the limit.
+
+use rusqlite::params;
+use serde_json::Value;
+
+use super::handle::Chat;
+use super::spec::CONVERSATIONS;
+use crate::context::DeskError;
+use crate::engine::store::{Store, StoreError};
+
+/// The most words of a search used (the rest are left out: a paste is not a search).
+const MAX_WORDS: usize = 8;
+/// The most characters of a search read.
+const MAX_QUERY_CHARS: usize = 200;
+/// The most matches listed; `more` says when there were more.
+pub const MAX_HITS: usize = 50;
+/// Around how many words of a message a match shows.
+const SNIPPET_WORDS: u32 = 14;
+
+/// The marks FTS5 puts around each matched word in a snippet (private-use characters, taken
+/// out of the message's own text first).
+const OPEN: char = '\u{E000}';
+const CLOSE: char = '\u{E001}';
+
+/// A piece of a found message's text, in order: the words the search matched are `matched`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct HitPiece {
+    /// The text (outside text: shown as text, never as markup).
+    pub text: String,
+    /// Whether it is a word the search matched.
+    pub matched: bool,
+}
+
+/// One message found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct MessageHit {
+    /// Its conversation.
+    #[ts(type = "number")]
+    pub conversation_id: i64,
+    /// The message (the thread opens at it).
+    #[ts(type = "number")]
+    pub message_id: i64,
+    /// "Room 101 · John Doe", as the conversation list says it.
+    pub title: String,
+    /// Whether the guest wrote it (else staff did).
+    pub from_guest: bool,
+    /// When it was sent (RFC 3339), when the server said.
+    pub sent_at: Option<String>,
+    /// The message around the match.
+    pub pieces: Vec<HitPiece>,
+    /// How many of its thread's cached messages are as new as it or newer: a thread opened
+    /// with that many (and a few more) shows it.
+    pub from_newest: u32,
+}
+
+/// What a search found among the messages this desk holds.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct MessageSearch {
+    /// Newest first, at most [`MAX_HITS`].
+    pub hits: Vec<MessageHit>,
+    /// Whether more messages matched than are listed.
+    pub more: bool,
+    /// Whether the server cannot be reached now: what is found is what this desk holds (it
+    /// always is; offline, messages the desk never read cannot be among them).
+    pub offline: bool,
+}
+
+/// The person's words as an FTS5 query: each word a quoted prefix term, all of them required;
+/// `None` when there is no word to search.
+pub(crate) fn fts_query(search: &str) -> Option<String> {
+    let words: Vec<String> = search
+        .chars()
+        .take(MAX_QUERY_CHARS)
+        .collect::<String>()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .take(MAX_WORDS)
+        .map(|word| format!("\"{word}\"*"))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// A snippet with FTS5's marks, as pieces.
+fn pieces_of(snippet: &str) -> Vec<HitPiece> {
+    let mut pieces = Vec::new();
+    let mut text = String::new();
+    let mut matched = false;
+    for c in snippet.chars() {
+        if c == OPEN || c == CLOSE {
+            if !text.is_empty() {
+                pieces.push(HitPiece {
+                    text: crate::rules::text::reveal(&std::mem::take(&mut text)),
+                    matched,
+                });
+            }
+            matched = c == OPEN;
+        } else {
+            text.push(c);
+        }
+    }
+    if !text.is_empty() {
+        pieces.push(HitPiece {
+            text: crate::rules::text::reveal(&text),
+            matched,
+        });
+    }
+    pieces
+}
+
+/// One row the index found: (message id, conversation id, snippet, the message's JSON).
+type Found = (i64, i64, String, String);
+
+impl Store {
+    /// How many cached messages of the thread are message `id` or newer.
+    pub(crate) fn chat_count_from(&self, conversation_id: i64, id: i64) -> Result<u32, StoreError> {
+        Ok(self
+            .lock()
+            .prepare_cached(
+                "SELECT COUNT(*) FROM chat_messages WHERE conversation_id = ?1 AND id >= ?2",
+            )?
+            .query_row(params![conversation_id, id], |r| r.get(0))?)
+    }
+
+    /// The newest `limit` cached messages matching `query` (FTS5 syntax, from [`fts_query`]).
+    pub(crate) fn chat_search(&self, query: &str, limit: usize) -> Result<Vec<Found>, StoreError> {
+        let conn = self.lock();
+        let mut statement = conn.prepare_cached(
+            "SELECT s.rowid, m.conversation_id,
+                    snippet(chat_search, 0, char(57344), char(57345), '…', ?3), m.body
+             FROM chat_search s JOIN chat_messages m ON m.id = s.rowid
+             WHERE chat_search MATCH ?1
+             ORDER BY s.rowid DESC LIMIT ?2",
+        )?;
+        let found = statement
+            .query_map(params![query, limit as i64, SNIPPET_WORDS], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<Result<Vec<Found>, _>>()?;
+        Ok(found)
+    }
+}
+
+/// The newest [`MAX_HITS`] cached messages matching `search` as the screen shows them, and
+/// whether more matched (also what `cargo xtask bench chat` measures).
+pub fn find_messages(store: &Store, search: &str) -> Result<(Vec<MessageHit>, bool), StoreError> {
+    let Some(query) = fts_query(search) else {
+        return Ok((Vec::new(), false));
+    };
+    let mut found = store.chat_search(&query, MAX_HITS + 1)?;
+    let more = found.len() > MAX_HITS;
+    found.truncate(MAX_HITS);
+    let mut titles: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+    let mut hits = Vec::with_capacity(found.len());
+    for (message_id, conversation_id, snippet, body) in found {
+        let title = match titles.get(&conversation_id) {
+            Some(title) => title.clone(),
+            None => {
+                let title = match store.record(CONVERSATIONS.name, conversation_id)? {
+                    Some(row) => super::model::title_of(&row),
+                    None => format!("Conversation {conversation_id}"),
+                };
+                titles.insert(conversation_id, title.clone());
+                title
+            }
+        };
+        // Indexed only when its JSON read (the index's view checks). Should it be damaged
+        // since, the match is still listed, without who wrote it or when.
+        let message: Value = serde_json::from_str(&body).unwrap_or_else(|err| {
+            tracing::warn!(message_id, error = %err, "a found message cannot be read");
+            Value::Null
+        });
+        hits.push(MessageHit {
+            conversation_id,
+            message_id,
+            title,
+            from_guest: message.get("sender_type").and_then(Value::as_str) == Some("guest"),
+            sent_at: message
+                .get("timestamp")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            pieces: pieces_of(&snippet),
+            from_newest: store.chat_count_from(conversation_id, message_id)?,
+        });
+    }
+    Ok((hits, more))
+}
+
+impl Chat<'_> {
+    /// Every message this desk holds whose text has all of `search`'s words (or words they
+    /// begin), newest first: results as the person types, offline too.
+    pub fn search(&self, search: &str) -> Result<MessageSearch, DeskError> {
+        let chat = self.chat()?;
+        let (hits, more) = find_messages(&self.cx.store, search)?;
+        Ok(MessageSearch {
+            hits,
+            more,
+            offline: chat.offline(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn the_persons_words_are_never_search_syntax() {
+        assert_eq!(fts_query("taxi"), Some("\"taxi\"*".into()));
+        assert_eq!(
+            fts_query("  Late check-out\" OR NEAR(x"),
+            Some("\"Late\"* \"check\"* \"out\"* \"OR\"* \"NEAR\"* \"x\"*".into())
+        );
+        assert_eq!(fts_query("\"*()-: "), None);
+        assert_eq!(
+            fts_query("Zimmer 101 Müller"),
+            Some("\"Zimmer\"* \"101\"* \"Müller\"*".into())
+        );
+        let long = "word ".repeat(100);
+        assert_eq!(fts_query(&long).unwrap().matches('*').count(), MAX_WORDS);
+    }
+
+    #[test]
+    fn a_snippet_becomes_pieces_with_the_matches_marked() {
+        let snippet = "…the \u{E000}taxi\u{E001} is at the \u{E000}door\u{E001}";
+        let pieces = pieces_of(snippet);
+        let shown: Vec<(&str, bool)> = pieces
+            .iter()
+            .map(|p| (p.text.as_str(), p.matched))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("…the ", false),
+                ("taxi", true),
+                (" is at the ", false),
+                ("door", true)
+            ]
+        );
+    }
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(
+            &dir.path().join("desk.sqlite3"),
+            crate::features::LOCAL_DATA,
+        )
+        .unwrap();
+        (dir, store)
+    }
+
+    fn found(store: &Store, search: &str) -> Vec<i64> {
+        find_messages(store, search)
+            .unwrap()
+            .0
+            .iter()
+            .map(|hit| hit.message_id)
+            .collect()
+    }
+
+    /// Every way a message is stored, changed or removed keeps the index right: stored, edited,
+    /// deleted by the server (its text stays in the cache but is not found), removed, forgotten
+    /// with the account. A message whose JSON is damaged is stored and not indexed (nothing
+    /// fails), and the newest match is first.
+    #[test]
+    fn the_index_follows_every_write_of_the_cached_messages() {
+        let (_dir, store) = store();
+        store
+            .chat_store_messages(
+                45,
+                &[
+                    json!({"id": 10, "sender_type": "guest", "message": "A taxi to the airport, please"}),
+                    json!({"id": 11, "sender_type": "staff", "message": "Your taxi is booked"}),
+                    json!({"id": 12, "sender_type": "guest", "message": "Thank you!"}),
+                ],
+            )
+            .unwrap();
+        assert_eq!(found(&store, "taxi"), [11, 10], "newest first");
+        assert_eq!(
+            found(&store, "tax airp"),
+            [10],
+            "every word, each as a beginning"
+        );
+        assert_eq!(found(&store, "AIRPORT"), [10]);
+
+        let edited = json!({"message": "Your car is booked"});
+        store
+            .chat_patch_messages(&[11], edited.as_object().unwrap())
+            .unwrap();
+        assert_eq!(
+            found(&store, "taxi"),
+            [10],
+            "an edit is searched as it reads now"
+        );
+        assert_eq!(found(&store, "car"), [11]);
+
+        let deleted = json!({"is_deleted": true});
+        store
+            .chat_patch_messages(&[10], deleted.as_object().unwrap())
+            .unwrap();
+        assert!(
+            found(&store, "taxi").is_empty(),
+            "a deleted message is not found"
+        );
+
+        store.chat_remove_message(11).unwrap();
+        assert!(found(&store, "car").is_empty());
+
+        store
+            .lock()
+            .execute(
+                "INSERT INTO chat_messages (id, conversation_id, body) VALUES (13, 45, '{damaged')",
+                [],
+            )
+            .unwrap();
+        assert_eq!(found(&store, "thank"), [12]);
+
+        store.wipe_account().unwrap();
+        assert!(found(&store, "thank").is_empty(), "gone with the account");
+        let left: i64 = store
+            .lock()
+            .query_row("SELECT COUNT(*) FROM chat_search", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 0);
+    }
+
+    /// A guest's text that looks like search syntax or like the marks around matches is text.
+    #[test]
+    fn a_guests_text_is_searched_and_shown_as_text() {
+        let (_dir, store) = store();
+        let tricky = "NEAR(\"late\" OR checkout) \u{E000}fake\u{E001} <b>late</b> checkout";
+        store
+            .chat_store_messages(
+                45,
+                &[json!({"id": 20, "sender_type": "guest", "message": tricky})],
+            )
+            .unwrap();
+        let (hits, more) = find_messages(&store, "late checkout\" OR").unwrap();
+        assert!(!more);
+        assert_eq!(hits.len(), 1);
+        let shown: String = hits[0].pieces.iter().map(|p| p.text.as_str()).collect();
+        assert!(shown.contains("<b>late</b>"), "{shown}");
+        assert!(
+            !shown.contains('\u{E000}'),
+            "the guest's marks are not ours: {shown}"
+        );
+        let marked: Vec<&str> = hits[0]
+            .pieces
+            .iter()
+            .filter(|p| p.matched)
+            .map(|p| p.text.as_str())
+            .collect();
+        assert!(!marked.contains(&"fake"), "{marked:?}");
+        assert!(marked.contains(&"checkout"), "{marked:?}");
+        assert_eq!(hits[0].from_newest, 1);
+        assert!(hits[0].from_guest);
+    }
+
+    /// A database of the schema before the index gets it filled with the messages it holds.
+    #[test]
+    fn messages_cached_before_the_index_are_found_after_the_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("desk.sqlite3");
+        {
+            let mut conn = rusqlite::Connection::open(&path).unwrap();
+            crate::engine::store::migrations::migrate_to(
+                &mut conn,
+                crate::features::LOCAL_DATA,
+                11,
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO chat_messages (id, conversation_id, body) VALUES
+                 (1, 45, '{\"id\": 1, \"message\": \"Is the pool open late?\"}'),
+                 (2, 45, '{damaged')",
+                [],
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path, crate::features::LOCAL_DATA).unwrap();
+        assert_eq!(found(&store, "pool"), [1]);
+    }
+}
