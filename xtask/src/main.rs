@@ -106,10 +106,15 @@ const FUZZ_SECONDS: u32 = 30;
 fn fuzz_frame_decoder(root: &std::path::Path) -> Result<(), String> {
     let fuzz = setup::cargo_fuzz_path(root).display().to_string();
     let limit = format!("-max_total_time={FUZZ_SECONDS}");
-    Step::new(&fuzz, &["run", "frame_decoder", "--", &limit])
+    let mut step = Step::new(&fuzz, &["run", "frame_decoder", "--", &limit])
         .dir("crates/pusher/fuzz")
-        .env("RUSTC_BOOTSTRAP", "1")
-        .run()
+        .env("RUSTC_BOOTSTRAP", "1");
+    // The fuzzer's release build (with its sanitizer) is kept between clones, as the tools are:
+    // a fresh clone rebuilds only the Pusher crate and the target, not their dependencies.
+    if let Some(kept) = setup::build_cache("fuzz-target") {
+        step = step.env("CARGO_TARGET_DIR", kept);
+    }
+    step.run()
 }
 
 /// Runs a harness (an example of the cross-process tests) with its own flags inside the

@@ -8,7 +8,8 @@ use std::process::Command;
 use crate::packages::{self, Package};
 use crate::run::{on_path, workspace_root, Step};
 
-/// Where cargo tools built for the tests go (inside target/, so CI can cache them).
+/// Where the tests find the cargo tools built for them (copied there from the cache of builds,
+/// [`tool_cache`]).
 pub fn tools_root(root: &Path) -> PathBuf {
     root.join("target/tools")
 }
@@ -94,16 +95,73 @@ pub fn cargo_fuzz_path(root: &Path) -> PathBuf {
 }
 
 fn cargo_fuzz() -> Result<(), String> {
+    built_tool("cargo-fuzz", CARGO_FUZZ_VERSION, &[])
+}
+
+/// The versions of the cargo tools built for the tests (pinned: a build is kept per version).
+const CARGO_FUZZ_VERSION: &str = "0.13.2";
+const SOCKUDO_VERSION: &str = "5.2.0";
+
+/// Where cargo tools built for the tests are kept between clones, one folder per tool and
+/// version (`$XDG_CACHE_HOME` or `~/.cache`, `hotelmate-desk/tools/<tool>-<version>`): a fresh
+/// clone copies a build of the same version instead of compiling it again (sockudo takes
+/// minutes). `None` without a home folder: then each clone builds its own.
+fn tool_cache(tool: &str, version: &str) -> Option<PathBuf> {
+    build_cache(&format!("tools/{tool}-{version}"))
+}
+
+/// A folder of builds kept between clones of the desk (`$XDG_CACHE_HOME` or `~/.cache`,
+/// `hotelmate-desk/<name>`); `None` without a home folder.
+pub fn build_cache(name: &str) -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|dir| !dir.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))?;
+    Some(base.join("hotelmate-desk").join(name))
+}
+
+/// Puts `tool` at `version` in target/tools/bin: copied from the cache of builds when one is
+/// there, else built (`cargo install` with `extra` flags) into the cache first.
+fn built_tool(tool: &str, version: &str, extra: &[&str]) -> Result<(), String> {
     let root = workspace_root();
-    if cargo_fuzz_path(&root).is_file() {
+    let wanted = tools_root(&root).join("bin").join(tool);
+    if wanted.is_file() {
         return Ok(());
     }
-    let tools = tools_root(&root).display().to_string();
-    Step::new(
-        "cargo",
-        &["install", "cargo-fuzz", "--locked", "--root", &tools],
-    )
-    .run()
+    let install_root = tool_cache(tool, version).unwrap_or_else(|| tools_root(&root));
+    let built = install_root.join("bin").join(tool);
+    if !built.is_file() {
+        let install_arg = install_root.display().to_string();
+        let version_arg = format!("={version}");
+        let mut args = vec![
+            "install",
+            tool,
+            "--version",
+            &version_arg,
+            "--locked",
+            "--root",
+            &install_arg,
+        ];
+        args.extend_from_slice(extra);
+        Step::new("cargo", &args).run()?;
+    }
+    if built != wanted {
+        let bin = tools_root(&root).join("bin");
+        std::fs::create_dir_all(&bin)
+            .map_err(|e| format!("cannot create {}: {e}", bin.display()))?;
+        std::fs::copy(&built, &wanted).map_err(|e| {
+            format!(
+                "cannot copy {} to {}: {e}",
+                built.display(),
+                wanted.display()
+            )
+        })?;
+        eprintln!(
+            "==> {tool} {version}: the build kept in {}",
+            install_root.display()
+        );
+    }
+    Ok(())
 }
 
 fn nextest() -> Result<(), String> {
@@ -332,23 +390,9 @@ fn tauri_driver() -> Result<(), String> {
 }
 
 fn sockudo() -> Result<(), String> {
-    let root = tools_root(&workspace_root());
-    if root.join("bin/sockudo").is_file() {
-        return Ok(());
-    }
-    let root_arg = root.display().to_string();
-    Step::new(
-        "cargo",
-        &[
-            "install",
-            "sockudo",
-            "--locked",
-            "--no-default-features",
-            "--features",
-            "local",
-            "--root",
-            &root_arg,
-        ],
+    built_tool(
+        "sockudo",
+        SOCKUDO_VERSION,
+        &["--no-default-features", "--features", "local"],
     )
-    .run()
 }
