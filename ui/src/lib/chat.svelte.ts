@@ -66,6 +66,8 @@ class MessagesState {
   /** How many messages the open thread shows. */
   #limit = THREAD_PAGE;
   #foundReads = new Newest();
+  #finding: Promise<void> | null = null;
+  #findAgain = false;
   /** Someone is signed in in this window (the reception display never is). */
   #active = false;
   /** The Messages screen is shown. */
@@ -219,8 +221,28 @@ class MessagesState {
     void this.findMessages();
   }
 
-  /** The messages with the search's words; only the newest search's answer is shown. */
-  async findMessages(): Promise<void> {
+  /** Searches the messages for the search's words: one search at a time, and one more after
+   *  it for whatever changed meanwhile (typing on, or a guest's flood changing the chat several
+   *  times a second never queues a search per change). */
+  findMessages(): Promise<void> {
+    if (this.#finding) {
+      this.#findAgain = true;
+      return this.#finding;
+    }
+    this.#finding = (async () => {
+      try {
+        do {
+          this.#findAgain = false;
+          await this.#findOnce();
+        } while (this.#findAgain && this.#active);
+      } finally {
+        this.#finding = null;
+      }
+    })();
+    return this.#finding;
+  }
+
+  async #findOnce(): Promise<void> {
     const query = this.query;
     if (!query.trim()) {
       this.#foundReads.drop();
@@ -230,7 +252,8 @@ class MessagesState {
       return;
     }
     const answer = await this.#foundReads.ask(() => backend.chatSearch(query));
-    if (answer.stale) return;
+    // Typed on meanwhile: the next search shows what the words are now.
+    if (answer.stale || query !== this.query) return;
     if (answer.error) {
       this.foundError = answer.error;
       return;
