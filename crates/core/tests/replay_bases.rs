@@ -150,7 +150,7 @@ async fn a_colleagues_change_made_after_the_bulk_read_is_a_conflict_not_overwrit
     push::replay_all(
         at,
         |_| progress.clone(),
-        |entry, replayed| outcomes.push((entry.target, replayed.clone())),
+        |entry, replayed| outcomes.push((entry.target.id(), replayed.clone())),
     )
     .await
     .unwrap();
@@ -185,7 +185,7 @@ async fn a_colleagues_change_made_after_the_bulk_read_is_a_conflict_not_overwrit
     assert!(
         paused
             .iter()
-            .any(|e| e.target == contested && e.state == EntryState::Conflict),
+            .any(|e| e.target.id() == contested && e.state == EntryState::Conflict),
         "{paused:?}"
     );
     // The others arrived as the desk wrote them.
@@ -209,8 +209,8 @@ async fn a_colleagues_change_made_after_the_bulk_read_is_a_conflict_not_overwrit
     let outbox: Vec<_> = store.outbox_entries("offers").unwrap();
     let waiting: Vec<i64> = outbox
         .iter()
-        .filter(|e| e.state == EntryState::Pending && e.target != contested)
-        .map(|e| e.target)
+        .filter(|e| e.state == EntryState::Pending && e.target.id() != contested)
+        .map(|e| e.target.id())
         .collect();
     socket.shutdown().await;
     let before_alone: Vec<u64> = waiting

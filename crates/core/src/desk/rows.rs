@@ -25,7 +25,7 @@ impl Desk {
             let shown_title = spec.and_then(|spec| {
                 self.inner
                     .cx
-                    .view_row(spec, entry.target, "row")
+                    .view_row(spec, entry.target.id(), "row")
                     .ok()
                     .and_then(|v| (spec.title)(&v.row))
             });
@@ -33,7 +33,7 @@ impl Desk {
                 .then(|| format!("The order of the {}", entry.resource.replace('_', " ")))
                 .or(shown_title)
                 .or_else(|| spec.and_then(|spec| (spec.title)(&entry.fields)))
-                .unwrap_or_else(|| format!("#{}", entry.target));
+                .unwrap_or_else(|| format!("#{}", entry.target.id()));
             let (deleted_elsewhere, overwrote_colleague, fields, refused) = match entry.state {
                 EntryState::Conflict => {
                     let detail = conflict_detail(&entry.problem);
@@ -49,7 +49,7 @@ impl Desk {
             list.push(Conflict {
                 seq: entry.seq,
                 resource: entry.resource.clone(),
-                id: entry.target,
+                id: entry.target.id(),
                 title,
                 deleted_elsewhere,
                 overwrote_colleague,
@@ -86,9 +86,9 @@ impl Desk {
             Resolution::KeepTheirs if deleted => {
                 // The row is gone and stays gone: this change and every other one still queued
                 // for it go too (each would otherwise come back as another "deleted elsewhere").
-                let dropped = store.drop_entries_for(&entry.resource, entry.target)?;
-                tracing::info!(resource = %entry.resource, target = entry.target, dropped, "changes to a row deleted elsewhere dropped");
-                store.delete_record(&entry.resource, entry.target)?;
+                let dropped = store.drop_entries_for(&entry.resource, entry.target.id())?;
+                tracing::info!(resource = %entry.resource, target = entry.target.id(), dropped, "changes to a row deleted elsewhere dropped");
+                store.delete_record(&entry.resource, entry.target.id())?;
             }
             // This desk's save replaced a colleague's (issue 35.1): the server has mine, so
             // theirs is what must be sent to put it back, and mine needs nothing.
@@ -102,7 +102,7 @@ impl Desk {
                 // change in it. Never a part of a row, and never merged into a row that merely
                 // looks like it (a visible duplicate beats overwriting a colleague's row).
                 let known = store
-                    .record(&entry.resource, entry.target)?
+                    .record(&entry.resource, entry.target.id())?
                     .ok_or(DeskError::CannotRestore)?;
                 let mut fields: Row = known
                     .into_iter()
@@ -120,7 +120,7 @@ impl Desk {
                 let current = self
                     .inner
                     .cx
-                    .view_row(spec, entry.target, "row")
+                    .view_row(spec, entry.target.id(), "row")
                     .ok()
                     .map(|v| v.row);
                 let values = (spec.validate)(&values, current.as_ref(), false)?;

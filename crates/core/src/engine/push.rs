@@ -92,14 +92,14 @@ pub(crate) fn next_sendable(entries: &[OutboxEntry]) -> Option<&OutboxEntry> {
             EntryState::Conflict | EntryState::Rejected if entry.op == Op::AddChild => {}
             EntryState::Conflict if overwrote_colleague(entry) => {}
             EntryState::Conflict | EntryState::Rejected => {
-                blocked.insert(entry.target);
+                blocked.insert(entry.target.id());
             }
             EntryState::Pending | EntryState::Sending => {
-                let waits_for_create = entry.op != Op::Create && entry.target < 0;
-                if !blocked.contains(&entry.target) && !waits_for_create {
+                let waits_for_create = entry.op != Op::Create && entry.target.is_unsent();
+                if !blocked.contains(&entry.target.id()) && !waits_for_create {
                     return Some(entry);
                 }
-                blocked.insert(entry.target);
+                blocked.insert(entry.target.id());
             }
         }
     }
@@ -187,7 +187,7 @@ fn next_batch(entries: &[OutboxEntry], order_field: Option<&str>) -> Vec<OutboxE
         return Vec::new();
     };
 
-    let is_plain_update = |e: &OutboxEntry| e.op == Op::Update && e.target > 0;
+    let is_plain_update = |e: &OutboxEntry| e.op == Op::Update && e.target.is_saved();
     // A new order only sets the order field: updates that follow it and do not touch it
     // may go beside it instead of waiting for every row it moves.
     let beside_an_order = first.op == Op::Reorder;
@@ -207,8 +207,8 @@ fn next_batch(entries: &[OutboxEntry], order_field: Option<&str>) -> Vec<OutboxE
             continue;
         }
         let sendable = matches!(entry.state, EntryState::Pending | EntryState::Sending)
-            && !blocked.contains(&entry.target)
-            && !(entry.op != Op::Create && entry.target < 0);
+            && !blocked.contains(&entry.target.id())
+            && !(entry.op != Op::Create && entry.target.is_unsent());
         if sendable {
             let moves = order_field.is_some_and(|field| entry.fields.contains_key(field));
             if !is_plain_update(entry) || (beside_an_order && moves) {
@@ -216,7 +216,7 @@ fn next_batch(entries: &[OutboxEntry], order_field: Option<&str>) -> Vec<OutboxE
             }
             batch.push(entry.clone());
         }
-        blocked.insert(entry.target);
+        blocked.insert(entry.target.id());
     }
     batch
 }
@@ -260,7 +260,7 @@ async fn bulk_bases(at: Replay<'_>, entries: &[OutboxEntry]) -> Result<Option<Ba
     };
     let updates = entries
         .iter()
-        .filter(|e| e.op == Op::Update && e.target > 0 && e.state != EntryState::Conflict)
+        .filter(|e| e.op == Op::Update && e.target.is_saved() && e.state != EntryState::Conflict)
         .filter(|e| e.state != EntryState::Rejected)
         .count();
     if updates < BULK_BASES_FROM || at.resource.listing != crate::api::Listing::Paginated {
@@ -351,7 +351,7 @@ async fn replay(
     if let Some(words) = at.learned.and_then(|learned| learned(entry.op)) {
         store.mark_retry(entry.seq, EntryState::Rejected, &words)?;
         return Ok(Replayed::Rejected {
-            target: entry.target,
+            target: entry.target.id(),
             message: words,
             kind_refused: false,
         });
@@ -402,12 +402,14 @@ async fn send_entry(
         Op::ClearImage => {
             store.mark_sending(entry.seq)?;
             let row = as_row(
-                client.clear_image(resource, slug, entry.target).await?,
+                client
+                    .clear_image(resource, slug, entry.target.id())
+                    .await?,
                 resource,
             )?;
             store.finish_entry(entry.seq, Some(&row), None)?;
             Ok(Replayed::Sent {
-                target: entry.target,
+                target: entry.target.id(),
             })
         }
     }
@@ -431,7 +433,7 @@ fn judge_failure(
             let message = err.to_string();
             store.mark_retry(entry.seq, EntryState::Rejected, &message)?;
             Ok(Replayed::Rejected {
-                target: entry.target,
+                target: entry.target.id(),
                 message,
                 kind_refused: matches!(
                     err,
@@ -444,7 +446,7 @@ fn judge_failure(
                 tracing::warn!(resource = resource.name, %err, "the server will never take this edit");
                 store.mark_retry(entry.seq, EntryState::Rejected, &message)?;
                 return Ok(Replayed::Rejected {
-                    target: entry.target,
+                    target: entry.target.id(),
                     message,
                     kind_refused: false,
                 });
@@ -470,7 +472,7 @@ fn refuse(store: &Store, entry: &OutboxEntry, why: &str) -> Result<Replayed, Syn
     let message = format!("This change cannot be sent: {why}. Discard it and make it again.");
     store.mark_retry(entry.seq, EntryState::Rejected, &message)?;
     Ok(Replayed::Rejected {
-        target: entry.target,
+        target: entry.target.id(),
         message,
         kind_refused: false,
     })
@@ -485,6 +487,6 @@ fn deleted_elsewhere(store: &Store, entry: &OutboxEntry) -> Result<Replayed, Syn
     let problem = serde_json::to_string(&detail).unwrap_or_default();
     store.keep_as_conflict(entry.seq, &entry.fields, &entry.base, &problem, None)?;
     Ok(Replayed::Conflict {
-        target: entry.target,
+        target: entry.target.id(),
     })
 }

@@ -94,31 +94,31 @@ fn fold_entry(rows: &mut BTreeMap<i64, ViewRow>, entry: &OutboxEntry, spec: &Res
     match entry.op {
         Op::Create => {
             let mut row = entry.fields.clone();
-            row.insert("id".into(), entry.target.into());
+            row.insert("id".into(), entry.target.id().into());
             row.entry("created_at")
                 .or_insert_with(|| entry.created_at.clone().into());
             rows.insert(
-                entry.target,
+                entry.target.id(),
                 ViewRow {
                     row,
                     sync,
                     pending_media: None,
                     // A create that names a server id is a restore of that deleted row.
-                    restored: entry.target > 0,
+                    restored: entry.target.is_saved(),
                 },
             );
         }
         // A refused change leaves the row as the server has it, marked with the refusal
         // (a refused delete hid a photo the server and the public site still had, issue
         // 35.9); the person's change waits in the outbox for them to settle.
-        Op::Delete if refused => mark(rows, entry.target, sync),
+        Op::Delete if refused => mark(rows, entry.target.id(), sync),
         Op::Delete => {
-            rows.remove(&entry.target);
+            rows.remove(&entry.target.id());
         }
         // Saved over a colleague's: the row shows the server's values (this desk's), marked
         // as waiting for the person.
         Op::Update if crate::engine::push::overwrote_colleague(entry) => {
-            mark(rows, entry.target, sync);
+            mark(rows, entry.target.id(), sync);
         }
         Op::ReorderChildren => show_children_order(rows, entry, spec, sync),
         Op::Reorder if refused => {}
@@ -126,7 +126,7 @@ fn fold_entry(rows: &mut BTreeMap<i64, ViewRow>, entry: &OutboxEntry, spec: &Res
         // A child added to the row is shown as an upload of its own.
         Op::AddChild => {}
         Op::Update | Op::Upload | Op::ClearImage => {
-            let Some(view) = rows.get_mut(&entry.target) else {
+            let Some(view) = rows.get_mut(&entry.target.id()) else {
                 return;
             };
             match entry.op {
@@ -163,7 +163,7 @@ fn show_children_order(
     spec: &ResourceSpec,
     sync: RowSync,
 ) {
-    let Some(view) = rows.get_mut(&entry.target) else {
+    let Some(view) = rows.get_mut(&entry.target.id()) else {
         return;
     };
     let refused = entry.state == EntryState::Rejected;
@@ -241,7 +241,7 @@ mod tests {
             seq: 1,
             resource: "offers".into(),
             op,
-            target,
+            target: crate::engine::store::Target::from_id(target),
             fields: serde_json::from_value(fields).unwrap(),
             base: Row::new(),
             media: None,

@@ -289,7 +289,7 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
             runner::upload_progress(
                 move |event| shared.emit(event),
                 spec.kind,
-                entry.target,
+                entry.target.id(),
                 entry.seq,
                 true,
             )

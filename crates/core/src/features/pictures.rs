@@ -164,7 +164,7 @@ impl Pictures<'_> {
         let deleted: Vec<i64> = image_entries
             .iter()
             .filter(|e| e.op == Op::Delete)
-            .map(|e| e.target)
+            .map(|e| e.target.id())
             .collect();
         let sync = self.cx.sync()?;
         for gallery in galleries {
@@ -182,7 +182,7 @@ impl Pictures<'_> {
             if entry.op != Op::AddChild {
                 continue;
             }
-            let Some(gallery) = galleries.iter_mut().find(|g| g.id == entry.target) else {
+            let Some(gallery) = galleries.iter_mut().find(|g| g.id == entry.target.id()) else {
                 continue;
             };
             gallery.uploads.push(galleries::UploadView {

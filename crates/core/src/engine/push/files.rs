@@ -31,7 +31,7 @@ pub(super) async fn replay_added_children(
                 .filter(|e| {
                     e.op == Op::AddChild
                         && e.seq < barrier
-                        && e.target > 0
+                        && e.target.is_saved()
                         && matches!(e.state, EntryState::Pending | EntryState::Sending)
                         && !started.contains(&e.seq)
                 })
@@ -108,21 +108,24 @@ pub(super) async fn replay_upload(
     match entry.fields.get(IMAGE_FIELD).and_then(Value::as_str) {
         Some(field) => {
             client
-                .patch_image(resource, slug, entry.target, field, file, progress)
+                .patch_image(resource, slug, entry.target.id(), field, file, progress)
                 .await?
         }
         None => {
             client
-                .upload_image(resource, slug, entry.target, file, progress)
+                .upload_image(resource, slug, entry.target.id(), file, progress)
                 .await?
         }
     };
     // Read the row again rather than trust the answer (§4.1: a 200 can still mean other
     // fields were not saved).
-    let row = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
+    let row = as_row(
+        client.fetch(resource, slug, entry.target.id()).await?,
+        resource,
+    )?;
     store.finish_entry(entry.seq, Some(&row), None)?;
     Ok(Replayed::Sent {
-        target: entry.target,
+        target: entry.target.id(),
     })
 }
 
@@ -143,7 +146,7 @@ pub(super) async fn image_to_send(
         at.store
             .mark_retry(entry.seq, EntryState::Rejected, &message)?;
         return Ok(Err(Replayed::Rejected {
-            target: entry.target,
+            target: entry.target.id(),
             message,
             kind_refused: false,
         }));
@@ -175,7 +178,7 @@ pub(super) fn place_at_end(
 ) -> Result<i64, SyncError> {
     let last = at
         .store
-        .record(at.resource.name, entry.target)?
+        .record(at.resource.name, entry.target.id())?
         .and_then(|row| {
             row.get(children.list_key)
                 .and_then(Value::as_array)
@@ -274,7 +277,7 @@ pub(super) async fn replay_added_child(
         .is_none()
     {
         return Ok(Replayed::Gone {
-            target: entry.target,
+            target: entry.target.id(),
         });
     }
     let file = file_to_send(entry, image.hash.as_str(), image.mime, bytes);
@@ -283,7 +286,7 @@ pub(super) async fn replay_added_child(
         .post_file(
             resource,
             slug,
-            entry.target,
+            entry.target.id(),
             (children.add.0, children.add.1, &place),
             file,
             progress,
@@ -308,15 +311,18 @@ pub(super) async fn replay_added_child(
             }
         }
         return Ok(Replayed::Gone {
-            target: entry.target,
+            target: entry.target.id(),
         });
     }
     // The answer may not have the file's address (a gallery's has not, §5.2): the row, read
     // again, has.
-    let row = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
+    let row = as_row(
+        client.fetch(resource, slug, entry.target.id()).await?,
+        resource,
+    )?;
     store.finish_entry(entry.seq, Some(&row), None)?;
     Ok(Replayed::Sent {
-        target: entry.target,
+        target: entry.target.id(),
     })
 }
 
@@ -343,11 +349,14 @@ async fn children_before(
         .map(|ids| ids.iter().filter_map(Value::as_i64).collect::<Vec<_>>());
     let Some(before) = sent_before else {
         return Ok(Ok(store
-            .record(resource.name, entry.target)?
+            .record(resource.name, entry.target.id())?
             .map(|row| child_ids(&row, children))
             .unwrap_or_default()));
     };
-    let row = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
+    let row = as_row(
+        client.fetch(resource, slug, entry.target.id()).await?,
+        resource,
+    )?;
     if already_uploaded(at, children, &row, &before, hash).await? {
         tracing::info!(
             seq = entry.seq,
@@ -355,7 +364,7 @@ async fn children_before(
         );
         store.finish_entry(entry.seq, Some(&row), None)?;
         return Ok(Err(Replayed::Sent {
-            target: entry.target,
+            target: entry.target.id(),
         }));
     }
     Ok(Ok(child_ids(&row, children)))
@@ -412,7 +421,7 @@ pub(super) async fn replay_children_order(
     } = at;
     if store.claim_entry(entry.seq)?.is_none() {
         return Ok(Replayed::Gone {
-            target: entry.target,
+            target: entry.target.id(),
         });
     }
     let (action, key) = children.reorder;
@@ -422,12 +431,21 @@ pub(super) async fn replay_children_order(
         Value::from(crate::engine::store::order_of(entry)),
     );
     client
-        .action(resource, slug, entry.target, action, &Value::Object(body))
+        .action(
+            resource,
+            slug,
+            entry.target.id(),
+            action,
+            &Value::Object(body),
+        )
         .await?;
-    let row = as_row(client.fetch(resource, slug, entry.target).await?, resource)?;
+    let row = as_row(
+        client.fetch(resource, slug, entry.target.id()).await?,
+        resource,
+    )?;
     store.finish_entry(entry.seq, Some(&row), None)?;
     Ok(Replayed::Sent {
-        target: entry.target,
+        target: entry.target.id(),
     })
 }
 

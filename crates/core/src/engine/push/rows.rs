@@ -17,7 +17,7 @@ pub(super) async fn replay_create(
     } = at;
     if entry.state == EntryState::Sending {
         if let Some(row) = find_created(at, entry).await? {
-            let id = store.finish_create(entry.seq, entry.target, &row)?;
+            let id = store.finish_create(entry.seq, entry.target.id(), &row)?;
             tracing::info!(
                 resource = resource.name,
                 id,
@@ -28,7 +28,7 @@ pub(super) async fn replay_create(
     }
     let Some(entry) = store.claim_entry(entry.seq)? else {
         return Ok(Replayed::Gone {
-            target: entry.target,
+            target: entry.target.id(),
         });
     };
     let row = as_row(
@@ -42,7 +42,7 @@ pub(super) async fn replay_create(
             detail: "the answer to a create has no id".into(),
         });
     }
-    let id = store.finish_create(entry.seq, entry.target, &row)?;
+    let id = store.finish_create(entry.seq, entry.target.id(), &row)?;
     Ok(Replayed::Sent { target: id })
 }
 
@@ -94,18 +94,23 @@ pub(super) async fn replay_update(
         ..
     } = at;
     let known = match (at.heard, bases) {
-        (Some(heard), Some(bases)) => bases.current(heard, resource.name, entry.target).cloned(),
+        (Some(heard), Some(bases)) => bases
+            .current(heard, resource.name, entry.target.id())
+            .cloned(),
         _ => None,
     };
     let theirs = match known {
         Some(row) => row,
-        None => as_row(client.fetch(resource, slug, entry.target).await?, resource)?,
+        None => as_row(
+            client.fetch(resource, slug, entry.target.id()).await?,
+            resource,
+        )?,
     };
     // Merged and sent as it is now (a later save may have been folded into it since the outbox
     // was read), and from here on a later save is an entry of its own.
     let Some(entry) = store.claim_entry(entry.seq)? else {
         return Ok(Replayed::Gone {
-            target: entry.target,
+            target: entry.target.id(),
         });
     };
     let entry = &entry;
@@ -115,7 +120,7 @@ pub(super) async fn replay_update(
     } else {
         let answer = as_row(
             client
-                .update(resource, slug, entry.target, &outcome.send)
+                .update(resource, slug, entry.target.id(), &outcome.send)
                 .await?,
             resource,
         )?;
@@ -129,7 +134,7 @@ pub(super) async fn replay_update(
     if outcome.conflicts.is_empty() {
         store.finish_entry(entry.seq, Some(&latest), None)?;
         return Ok(Replayed::Sent {
-            target: entry.target,
+            target: entry.target.id(),
         });
     }
     let mut fields = Row::new();
@@ -146,7 +151,7 @@ pub(super) async fn replay_update(
     let problem = serde_json::to_string(&detail).unwrap_or_else(|_| json!({}).to_string());
     store.keep_as_conflict(entry.seq, &fields, &base, &problem, Some(&latest))?;
     Ok(Replayed::Conflict {
-        target: entry.target,
+        target: entry.target.id(),
     })
 }
 
@@ -162,11 +167,11 @@ pub(super) async fn replay_delete(
         ..
     } = at;
     store.mark_sending(entry.seq)?;
-    match client.remove(resource, slug, entry.target).await {
+    match client.remove(resource, slug, entry.target.id()).await {
         Ok(()) | Err(ApiError::NotFound { .. }) => {
-            store.finish_entry(entry.seq, None, Some(entry.target))?;
+            store.finish_entry(entry.seq, None, Some(entry.target.id()))?;
             Ok(Replayed::Sent {
-                target: entry.target,
+                target: entry.target.id(),
             })
         }
         Err(err) => Err(err.into()),
@@ -232,6 +237,6 @@ pub(super) async fn replay_reorder(
     }
     store.finish_entry(entry.seq, None, None)?;
     Ok(Replayed::Sent {
-        target: entry.target,
+        target: entry.target.id(),
     })
 }

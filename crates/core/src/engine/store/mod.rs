@@ -15,8 +15,8 @@ use rusqlite::Connection;
 
 pub use migrations::Migration;
 pub use outbox::{
-    order_of, EntryState, Op, OutboxEntry, ADDED_FILE, ADDED_PLACE, CHILDREN_BEFORE, IMAGE_FIELD,
-    ORDER,
+    order_of, EntryState, Op, OutboxEntry, Target, ADDED_FILE, ADDED_PLACE, CHILDREN_BEFORE,
+    IMAGE_FIELD, ORDER,
 };
 pub use records::{Replaced, Row};
 pub use session::{SessionRow, UnsentWork};

@@ -12,7 +12,7 @@ fn note_written(
     entry: &crate::engine::store::OutboxEntry,
     replayed: &Replayed,
 ) {
-    let key = (resource, entry.target);
+    let key = (resource, entry.target.id());
     let Replayed::Sent { target } = replayed else {
         shared.own_writes.not_sent(key);
         return;
@@ -40,12 +40,12 @@ pub(super) fn before_send(
     spec: &'static crate::engine::spec::ResourceSpec,
     entry: &crate::engine::store::OutboxEntry,
 ) {
-    if entry.target > 0 {
-        shared.remember_own(spec.name(), entry.target);
-        shared.remember_own_parents(spec, entry.target);
+    if entry.target.is_saved() {
+        shared.remember_own(spec.name(), entry.target.id());
+        shared.remember_own_parents(spec, entry.target.id());
     }
     if entry.op == crate::engine::store::Op::Update {
-        shared.own_writes.sending((spec.name(), entry.target));
+        shared.own_writes.sending((spec.name(), entry.target.id()));
     }
     if entry.op == crate::engine::store::Op::Reorder {
         // A reorder changes every row it moves; each is announced on its own.
@@ -85,10 +85,10 @@ pub(super) fn after_replayed(
             for other in spec.also_changes {
                 shared.request_reconcile_of(other);
             }
-            if entry.target < 0 && *target > 0 {
+            if entry.target.is_unsent() && *target > 0 {
                 shared.emit(DeskEvent::IdAssigned {
                     resource: spec.kind,
-                    temp_id: entry.target,
+                    temp_id: entry.target.id(),
                     id: *target,
                 });
             }

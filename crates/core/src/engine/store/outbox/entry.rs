@@ -71,6 +71,48 @@ impl Op {
     }
 }
 
+/// Which row a waiting change is about. The outbox stores it as one number (the form the
+/// desk's tables and lists use for row ids: a row made here and not yet on the server has a
+/// negative temporary id); in code it is this type, so that no rule reads a sign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// The whole collection: a reorder of its rows.
+    Collection,
+    /// A row the server has, by its id.
+    Saved(i64),
+    /// A row made on this desk that has not reached the server yet, by its temporary id.
+    Unsent(i64),
+}
+
+impl Target {
+    /// Reads the stored number.
+    pub fn from_id(id: i64) -> Self {
+        match id {
+            0 => Self::Collection,
+            id if id > 0 => Self::Saved(id),
+            id => Self::Unsent(id),
+        }
+    }
+
+    /// The row's id as the desk's tables and lists hold it (0 for the whole collection).
+    pub fn id(self) -> i64 {
+        match self {
+            Self::Collection => 0,
+            Self::Saved(id) | Self::Unsent(id) => id,
+        }
+    }
+
+    /// Whether the row is one the server has.
+    pub fn is_saved(self) -> bool {
+        matches!(self, Self::Saved(_))
+    }
+
+    /// Whether the row was made here and has not reached the server yet.
+    pub fn is_unsent(self) -> bool {
+        matches!(self, Self::Unsent(_))
+    }
+}
+
 /// Where a waiting change stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryState {
@@ -114,8 +156,8 @@ pub struct OutboxEntry {
     pub resource: String,
     /// What it does.
     pub op: Op,
-    /// The server id, or a negative temporary id for a row created on this desk.
-    pub target: i64,
+    /// The row it is about.
+    pub target: Target,
     /// The fields the user set.
     pub fields: Row,
     /// The server's values of those fields when the user started editing.
@@ -179,7 +221,7 @@ impl OutboxEntry {
             seq: row.get("seq")?,
             resource: row.get("resource")?,
             op: op.unwrap_or(Op::Update),
-            target: row.get("target")?,
+            target: Target::from_id(row.get("target")?),
             fields: fields.unwrap_or_default(),
             base: base.unwrap_or_default(),
             media: row.get("media")?,

@@ -10,7 +10,15 @@ impl Store {
     pub fn queue_create(&self, resource: &str, fields: &Row) -> Result<i64, StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
-        let seq = insert(&tx, resource, Op::Create, 0, fields, &Map::new(), None)?;
+        let seq = insert(
+            &tx,
+            resource,
+            Op::Create,
+            Target::Collection.id(),
+            fields,
+            &Map::new(),
+            None,
+        )?;
         tx.execute(
             "UPDATE outbox SET target = ?1 WHERE seq = ?2",
             params![-seq, seq],
@@ -65,7 +73,7 @@ impl Store {
         let unsent_create = existing
             .iter()
             .any(|e| e.op == Op::Create && e.state == EntryState::Pending);
-        if target < 0 && unsent_create {
+        if Target::from_id(target).is_unsent() && unsent_create {
             tx.execute(
                 "DELETE FROM outbox WHERE resource = ?1 AND target = ?2",
                 params![resource, target],
@@ -260,7 +268,15 @@ impl Store {
         )?;
         let mut fields = Map::new();
         fields.insert(ORDER.into(), Value::from(ids));
-        insert(&tx, resource, Op::Reorder, 0, &fields, &Map::new(), None)?;
+        insert(
+            &tx,
+            resource,
+            Op::Reorder,
+            Target::Collection.id(),
+            &fields,
+            &Map::new(),
+            None,
+        )?;
         tx.commit()?;
         Ok(())
     }
