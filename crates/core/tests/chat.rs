@@ -1371,3 +1371,205 @@ async fn events_for(events: &mut broadcast::Receiver<DeskEvent>, span: Duration)
         }
     }
 }
+
+/// Issue 38.1: saved replies belong to the computer. Tried: the first replies a desk starts
+/// with; one added with every field, filled for a guest with no room known (the field stays and
+/// is named); delete and undo; a new order; a sign-out, a sign-in and a restart with the network
+/// cut (all still there, in order); an export read on a second computer, imported again
+/// (nothing doubled) and after a change on either side (added beside, never replaced); files
+/// the desk cannot use (not JSON, another kind, too large, a reply with no text), each refused
+/// whole with nothing changed.
+#[tokio::test(flavor = "multi_thread")]
+async fn saved_replies_are_kept_by_the_computer_filled_per_guest_and_handed_on_as_a_file() {
+    use hotelmate_core::features::chat::{FieldValues, MAX_IMPORT_BYTES};
+    let (server, proxy, home, desk) = front_desk("saved-replies", Generation::Classic).await;
+    let names = |desk: &Desk| -> Vec<String> {
+        let list = desk.chat().saved_replies().unwrap();
+        list.replies.into_iter().map(|r| r.name).collect()
+    };
+    assert_eq!(
+        names(&desk),
+        ["Welcome", "Late check-out", "Taxi"],
+        "a new desk starts with examples"
+    );
+
+    let list = desk
+        .chat()
+        .save_reply(
+            None,
+            "  Wi-Fi ",
+            "Hello {guest}, the Wi-Fi is KillarneyGuest. Room {room}, {me} at {hotel}, {date}.",
+        )
+        .unwrap();
+    let wifi = list.replies.iter().find(|r| r.name == "Wi-Fi").unwrap().id;
+    let filled = desk
+        .chat()
+        .fill_saved_reply(
+            wifi,
+            &FieldValues {
+                guest: Some("Mary O'Neill".into()),
+                room: None,
+                date: Some("26 November 2026".into()),
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        filled.text,
+        "Hello Mary O'Neill, the Wi-Fi is KillarneyGuest. Room {room}, Anna at Hotel Killarney, 26 November 2026."
+    );
+    assert_eq!(filled.unfilled, ["the guest's room"]);
+    let refused = desk.chat().save_reply(None, "", "text").unwrap_err();
+    assert!(refused.to_string().contains("needs a name"), "{refused}");
+
+    let taxi = list.replies.iter().find(|r| r.name == "Taxi").unwrap().id;
+    let list = desk.chat().delete_saved_reply(taxi).unwrap();
+    assert_eq!(list.deleted.as_ref().map(|r| r.name.as_str()), Some("Taxi"));
+    desk.chat().restore_saved_reply(taxi).unwrap();
+    assert_eq!(names(&desk), ["Welcome", "Late check-out", "Taxi", "Wi-Fi"]);
+    desk.chat().order_saved_replies(&[wifi, taxi]).unwrap();
+    assert_eq!(names(&desk), ["Wi-Fi", "Taxi", "Welcome", "Late check-out"]);
+
+    desk.sign_out().await.unwrap();
+    assert_eq!(
+        names(&desk),
+        ["Wi-Fi", "Taxi", "Welcome", "Late check-out"],
+        "signed out"
+    );
+    sign_in(&desk, &server, proxy.addr(), "anna.byrne").await;
+    desk.shutdown().await;
+    proxy.cut();
+    let desk = home.open();
+    desk.resume().await.unwrap().expect("the session is kept");
+    assert_eq!(
+        names(&desk),
+        ["Wi-Fi", "Taxi", "Welcome", "Late check-out"],
+        "after a restart, offline"
+    );
+    let file = desk.chat().export_saved_replies().unwrap();
+
+    // A second computer: its own examples, then the file.
+    let other_home = Home::new("saved-replies-other");
+    let other = other_home.open();
+    let outcome = other.chat().import_saved_replies(&file).unwrap();
+    assert_eq!(
+        (outcome.added, outcome.already_here, outcome.beside_own),
+        (1, 3, 0)
+    );
+    assert_eq!(
+        names(&other),
+        ["Welcome", "Late check-out", "Taxi", "Wi-Fi"]
+    );
+    let outcome = other.chat().import_saved_replies(&file).unwrap();
+    assert_eq!(
+        (outcome.added, outcome.already_here, outcome.beside_own),
+        (0, 4, 0)
+    );
+    // Changed here since: the file's version is added beside this desk's, which stays.
+    let list = other.chat().saved_replies().unwrap();
+    let other_wifi = list.replies.iter().find(|r| r.name == "Wi-Fi").unwrap();
+    other
+        .chat()
+        .save_reply(
+            Some(other_wifi.id),
+            "Wi-Fi",
+            "The Wi-Fi password is at reception.",
+        )
+        .unwrap();
+    let outcome = other.chat().import_saved_replies(&file).unwrap();
+    assert_eq!(
+        (outcome.added, outcome.already_here, outcome.beside_own),
+        (0, 3, 1)
+    );
+    assert_eq!(
+        names(&other),
+        [
+            "Welcome",
+            "Late check-out",
+            "Taxi",
+            "Wi-Fi",
+            "Wi-Fi (imported)"
+        ]
+    );
+
+    let before = names(&other);
+    let kind = r#""kind": "hotelmate-desk saved replies", "version": 1"#;
+    for (bad, says) in [
+        ("{ not json".to_owned(), "not a file of saved replies"),
+        (
+            r#"{"kind": "offers", "version": 1, "replies": []}"#.to_owned(),
+            "it says it is 'offers'",
+        ),
+        (" ".repeat(MAX_IMPORT_BYTES + 1), "larger than"),
+        (
+            format!(
+                r#"{{{kind}, "replies": [{{"key": "k", "name": "n", "text": "t", "colour": 1}}]}}"#
+            ),
+            "not a file of saved replies",
+        ),
+        (
+            format!(
+                r#"{{{kind}, "replies": [{{"key": "k1", "name": "Fine", "text": "fine"}},
+                    {{"key": "k2", "name": "Empty", "text": "  "}}]}}"#
+            ),
+            "has no text",
+        ),
+    ] {
+        let err = other
+            .chat()
+            .import_saved_replies(&bad)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(says), "{}: {err}", &bad[..bad.len().min(60)]);
+        assert_eq!(names(&other), before, "a refused file changes nothing");
+    }
+    other.shutdown().await;
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
+/// Issue 38.1: IT's locked saved replies are the ones every member of staff uses here, and
+/// cannot be changed or imported over. Tried: add, delete, import on a locked desk.
+#[tokio::test(flavor = "multi_thread")]
+async fn saved_replies_locked_by_it_are_used_and_cannot_be_changed_here() {
+    use hotelmate_core::features::chat::FieldValues;
+    use hotelmate_core::session::system::SystemSettings;
+    let home = Home::new("saved-replies-locked");
+    let system = SystemSettings::parse(
+        "[saved_replies]\nlocked = true\n[[saved_replies.reply]]\nname = \"Parking\"\n\
+         text = \"Parking is free for room {room}.\"\n",
+        "/etc/hotelmate-desk/desk.toml",
+    )
+    .unwrap();
+    let desk = home.open_with(|options| options.system = system);
+    let list = desk.chat().saved_replies().unwrap();
+    assert_eq!(list.replies.len(), 1);
+    assert!(
+        list.locked
+            .as_deref()
+            .unwrap()
+            .contains("/etc/hotelmate-desk/desk.toml"),
+        "{:?}",
+        list.locked
+    );
+    let parking = list.replies[0].id;
+    let filled = desk
+        .chat()
+        .fill_saved_reply(
+            parking,
+            &FieldValues {
+                room: Some("214".into()),
+                ..FieldValues::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(filled.text, "Parking is free for room 214.");
+    for refused in [
+        desk.chat().save_reply(None, "Mine", "text").unwrap_err(),
+        desk.chat().delete_saved_reply(parking).unwrap_err(),
+        desk.chat().import_saved_replies("{}").unwrap_err(),
+    ] {
+        assert!(refused.to_string().contains("set by your IT"), "{refused}");
+    }
+    assert_eq!(desk.chat().saved_replies().unwrap().replies.len(), 1);
+    desk.shutdown().await;
+}

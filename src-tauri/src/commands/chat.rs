@@ -2,8 +2,8 @@
 
 use hotelmate_core::desk::ErrorCode;
 use hotelmate_core::features::chat::{
-    ConversationFilter, ConversationList, ConversationSort, Draft, MessageSearch, TextPart,
-    ThreadView,
+    ConversationFilter, ConversationList, ConversationSort, Draft, FieldValues, FilledReply,
+    ImportOutcome, MessageSearch, SavedReplies, TextPart, ThreadView,
 };
 use hotelmate_core::{Desk, UiError};
 use tauri::ipc::Request;
@@ -99,6 +99,74 @@ command! {
     /// Every conversation's draft, kept across a restart.
     pub fn chat_drafts(desk: State<'_, Desk>) -> Result<Vec<Draft>, UiError> {
         Ok(desk.chat().drafts()?)
+    }
+}
+
+command! {
+    /// This computer's saved replies, in order (IT's, where its file locks them).
+    pub fn chat_saved_replies(desk: State<'_, Desk>) -> Result<SavedReplies, UiError> {
+        Ok(desk.chat().saved_replies()?)
+    }
+}
+
+command! {
+    /// Adds a saved reply (no id) or changes one.
+    pub fn chat_save_reply(
+        desk: State<'_, Desk>,
+        id: Option<i64>,
+        name: String,
+        text: String,
+    ) -> Result<SavedReplies, UiError> {
+        Ok(desk.chat().save_reply(id, &name, &text)?)
+    }
+}
+
+command! {
+    pub fn chat_delete_saved_reply(desk: State<'_, Desk>, id: i64) -> Result<SavedReplies, UiError> {
+        Ok(desk.chat().delete_saved_reply(id)?)
+    }
+}
+
+command! {
+    pub fn chat_restore_saved_reply(desk: State<'_, Desk>, id: i64) -> Result<SavedReplies, UiError> {
+        Ok(desk.chat().restore_saved_reply(id)?)
+    }
+}
+
+command! {
+    pub fn chat_order_saved_replies(
+        desk: State<'_, Desk>,
+        ids: Vec<i64>,
+    ) -> Result<SavedReplies, UiError> {
+        Ok(desk.chat().order_saved_replies(&ids)?)
+    }
+}
+
+command! {
+    /// A saved reply with its fields filled for one guest.
+    pub fn chat_fill_saved_reply(
+        desk: State<'_, Desk>,
+        id: i64,
+        values: FieldValues,
+    ) -> Result<FilledReply, UiError> {
+        Ok(desk.chat().fill_saved_reply(id, &values)?)
+    }
+}
+
+command! {
+    /// Writes the saved replies to a file in Downloads; says where.
+    pub fn chat_export_saved_replies(desk: State<'_, Desk>) -> Result<String, UiError> {
+        Ok(desk.chat().export_saved_replies_to_downloads()?)
+    }
+}
+
+command! {
+    /// Adds the saved replies of a file another desk exported.
+    pub fn chat_import_saved_replies(
+        desk: State<'_, Desk>,
+        text: String,
+    ) -> Result<ImportOutcome, UiError> {
+        Ok(desk.chat().import_saved_replies(&text)?)
     }
 }
 

@@ -17,6 +17,14 @@ export interface Commands {
   chat_delete: { args: { messageId: number }; result: G.ThreadView };
   chat_set_draft: { args: { conversationId: number; text: string }; result: void };
   chat_drafts: { args: null; result: Array<G.Draft> };
+  chat_saved_replies: { args: null; result: G.SavedReplies };
+  chat_save_reply: { args: { id: number | null; name: string; text: string }; result: G.SavedReplies };
+  chat_delete_saved_reply: { args: { id: number }; result: G.SavedReplies };
+  chat_restore_saved_reply: { args: { id: number }; result: G.SavedReplies };
+  chat_order_saved_replies: { args: { ids: Array<number> }; result: G.SavedReplies };
+  chat_fill_saved_reply: { args: { id: number; values: G.FieldValues }; result: G.FilledReply };
+  chat_export_saved_replies: { args: null; result: string };
+  chat_import_saved_replies: { args: { text: string }; result: G.ImportOutcome };
   chat_viewing: { args: { conversationId: number | null }; result: void };
   chat_claim: { args: { conversationId: number }; result: G.ThreadView };
   chat_whole_message: { args: { conversationId: number; messageId: number }; result: Array<G.TextPart> };

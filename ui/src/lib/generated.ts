@@ -236,7 +236,11 @@ update_feed: string | null,
 /**
  * Staff cannot change the update feed on this computer.
  */
-update_feed_locked: boolean, };
+update_feed_locked: boolean, 
+/**
+ * The desk uses exactly [`SystemSettings::saved_replies`]; staff cannot change them here.
+ */
+saved_replies_locked: boolean, };
 
 export type OutboxSummary = { 
 /**
@@ -1248,6 +1252,76 @@ conversation_id: number,
  * The text, as typed.
  */
 text: string, };
+
+export type SavedReply = { 
+/**
+ * Its number on this desk (negative for one IT's file sets while it locks them).
+ */
+id: number, 
+/**
+ * Its short name ("Wi-Fi").
+ */
+name: string, 
+/**
+ * Its text, fields unfilled.
+ */
+text: string, };
+
+export type SavedReplies = { 
+/**
+ * The replies, first to last.
+ */
+replies: Array<SavedReply>, 
+/**
+ * Set when IT locked them in the fleet file: why they cannot be changed here.
+ */
+locked: string | null, 
+/**
+ * The reply deleted last, which "Undo" brings back.
+ */
+deleted: SavedReply | null, };
+
+export type FilledReply = { 
+/**
+ * The text to put in the reply box.
+ */
+text: string, 
+/**
+ * The fields that could not be filled (left in the text as written), in words.
+ */
+unfilled: Array<string>, };
+
+export type ImportOutcome = { 
+/**
+ * Replies added.
+ */
+added: number, 
+/**
+ * Replies the desk already had, unchanged.
+ */
+already_here: number, 
+/**
+ * Replies this desk has changed since, added beside its own as "… (imported)".
+ */
+beside_own: number, 
+/**
+ * Every reply now.
+ */
+replies: SavedReplies, };
+
+export type FieldValues = { 
+/**
+ * The guest's name.
+ */
+guest: string | null, 
+/**
+ * The guest's room.
+ */
+room: string | null, 
+/**
+ * Today's date, as the screen writes dates.
+ */
+date: string | null, };
 
 export type HitPiece = { 
 /**

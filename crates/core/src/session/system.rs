@@ -23,6 +23,12 @@
 //! feed = "https://updates.yourhotel.com/desk.json"
 //! pubkey = "dW50cnVzdGVkIGNvbW1lbnQ6..."   # the release key's public half, base64
 //! locked = true
+//!
+//! [saved_replies]           # the hotel's ready answers to guests
+//! locked = true             # staff use these and cannot change them here
+//! [[saved_replies.reply]]
+//! name = "Wi-Fi"
+//! text = "Hello {guest}, the Wi-Fi is KillarneyGuest, password lakes2026."
 //! ```
 //!
 //! A file that cannot be read or says something the desk cannot use is refused whole, with
@@ -94,6 +100,50 @@ pub struct SystemSettings {
     #[serde(skip)]
     #[ts(skip)]
     pub update_pubkey: Option<String>,
+    /// The saved replies IT presets, in their order (none: the desk's own).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub saved_replies: Vec<PresetReply>,
+    /// The desk uses exactly [`SystemSettings::saved_replies`]; staff cannot change them here.
+    pub saved_replies_locked: bool,
+}
+
+/// A saved reply as IT presets it in the file.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PresetReply {
+    /// Its short name, as staff pick it ("Wi-Fi").
+    pub name: String,
+    /// Its text, with fields such as `{guest}` filled in when it is inserted.
+    pub text: String,
+}
+
+/// The longest name of a saved reply.
+pub const REPLY_NAME_MAX_CHARS: usize = 60;
+/// The longest text of a saved reply.
+pub const REPLY_TEXT_MAX_CHARS: usize = 5_000;
+/// The most saved replies a desk keeps (a file or the fleet file with more is refused).
+pub const MAX_SAVED_REPLIES: usize = 500;
+
+/// Why a saved reply cannot be kept, in words; `None` when it can.
+pub fn preset_reply_problem(name: &str, text: &str) -> Option<String> {
+    let name_chars = name.trim().chars().count();
+    if name_chars == 0 {
+        Some("a saved reply needs a name".into())
+    } else if name_chars > REPLY_NAME_MAX_CHARS {
+        Some(format!(
+            "a saved reply's name can be up to {REPLY_NAME_MAX_CHARS} characters long"
+        ))
+    } else if text.trim().is_empty() {
+        Some(format!("the saved reply '{}' has no text", name.trim()))
+    } else if text.chars().count() > REPLY_TEXT_MAX_CHARS {
+        Some(format!(
+            "the saved reply '{}' is longer than {REPLY_TEXT_MAX_CHARS} characters",
+            name.trim()
+        ))
+    } else {
+        None
+    }
 }
 
 /// The file's form.
@@ -104,6 +154,16 @@ struct File {
     live_updates: Option<LiveUpdates>,
     display: Option<DisplaySection>,
     updates: Option<Updates>,
+    saved_replies: Option<SavedRepliesSection>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SavedRepliesSection {
+    #[serde(default)]
+    reply: Vec<PresetReply>,
+    #[serde(default)]
+    locked: bool,
 }
 
 #[derive(Deserialize)]
@@ -244,6 +304,23 @@ impl SystemSettings {
             settings.update_pubkey = updates.pubkey.map(|k| k.trim().to_owned());
             settings.update_feed_locked = updates.locked;
         }
+        if let Some(replies) = file.saved_replies {
+            if replies.reply.len() > MAX_SAVED_REPLIES {
+                return Err(invalid(format!(
+                    "[saved_replies] has {} replies; a desk keeps up to {MAX_SAVED_REPLIES}",
+                    replies.reply.len()
+                )));
+            }
+            if let Some(problem) = replies
+                .reply
+                .iter()
+                .find_map(|r| preset_reply_problem(&r.name, &r.text))
+            {
+                return Err(invalid(format!("[saved_replies]: {problem}")));
+            }
+            settings.saved_replies = replies.reply;
+            settings.saved_replies_locked = replies.locked;
+        }
         Ok(settings)
     }
 
@@ -311,6 +388,45 @@ mod tests {
             let words = err.to_string();
             assert!(words.contains(path), "{words}");
             assert!(words.contains(says), "'{text}' gave: {words}");
+        }
+    }
+
+    #[test]
+    fn a_fleet_file_presets_and_locks_the_saved_replies_and_refuses_an_unusable_one() {
+        let text = "[saved_replies]\nlocked = true\n\n[[saved_replies.reply]]\nname = \"Wi-Fi\"\n\
+                    text = \"Hello {guest}, the network is KillarneyGuest.\"\n\n\
+                    [[saved_replies.reply]]\nname = \"Taxi\"\ntext = \"A taxi is on its way to room {room}.\"\n";
+        let settings = SystemSettings::parse(text, "/etc/hotelmate-desk/desk.toml").unwrap();
+        assert!(settings.saved_replies_locked);
+        let names: Vec<_> = settings
+            .saved_replies
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(names, ["Wi-Fi", "Taxi"]);
+        // Tried: a reply with no text, a name past the bound, an unknown key: each refused with
+        // the section named, never half used.
+        for (bad, says) in [
+            (
+                "[[saved_replies.reply]]\nname = \"Wi-Fi\"\ntext = \"  \"\n",
+                "has no text",
+            ),
+            (
+                &format!(
+                    "[[saved_replies.reply]]\nname = \"{}\"\ntext = \"t\"\n",
+                    "n".repeat(61)
+                ),
+                "up to 60 characters",
+            ),
+            (
+                "[[saved_replies.reply]]\nname = \"a\"\ntext = \"t\"\ncolour = 1\n",
+                "unknown field",
+            ),
+        ] {
+            let err = SystemSettings::parse(bad, "/etc/x")
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(says), "{bad}: {err}");
         }
     }
 

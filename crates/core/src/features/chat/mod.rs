@@ -9,6 +9,7 @@ pub(crate) mod events;
 pub(crate) mod handle;
 pub(crate) mod model;
 mod saved_files;
+mod saved_replies;
 mod search;
 pub(crate) mod spec;
 pub mod store;
@@ -17,6 +18,10 @@ pub(crate) mod worker;
 
 pub use drafts::{Draft, DRAFT_MAX_CHARS};
 pub use model::*;
+pub use saved_replies::{
+    fill, FieldValues, FilledReply, ImportOutcome, SavedReplies, SavedReply, FIELDS,
+    MAX_IMPORT_BYTES,
+};
 pub use search::{find_messages, HitPiece, MessageHit, MessageSearch, MAX_HITS};
 pub use worker::BACKGROUND_READS_PER_MINUTE;
 
@@ -26,6 +31,11 @@ pub(crate) fn typescript() -> Vec<String> {
     use ts_rs::TS;
     vec![
         crate::features::chat::Draft::decl(),
+        crate::features::chat::SavedReply::decl(),
+        crate::features::chat::SavedReplies::decl(),
+        crate::features::chat::FilledReply::decl(),
+        crate::features::chat::ImportOutcome::decl(),
+        crate::features::chat::FieldValues::decl(),
         crate::features::chat::HitPiece::decl(),
         crate::features::chat::MessageHit::decl(),
         crate::features::chat::MessageSearch::decl(),

@@ -114,4 +114,18 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
               DELETE FROM chat_search WHERE rowid = old.id;
           END;",
     },
+    Migration {
+        version: 13,
+        name: "saved replies: this computer's ready answers, kept across sign-outs (issue 38.1)",
+        // `key` names a reply across desks (an export carries it), `place` orders the list, and
+        // a deleted reply keeps its row until the next change, so that "Undo" brings it back.
+        sql: "CREATE TABLE chat_saved_replies (
+              id         INTEGER PRIMARY KEY AUTOINCREMENT,
+              key        TEXT NOT NULL UNIQUE,
+              name       TEXT NOT NULL,
+              text       TEXT NOT NULL,
+              place      INTEGER NOT NULL,
+              deleted_at TEXT
+          );",
+    },
 ];
