@@ -700,6 +700,224 @@ async fn window_a_receptionist_answers_a_waiting_guest_with_the_keyboard_alone()
     server.shutdown().await;
 }
 
+/// Whether the element `css` is the one the keyboard is in.
+async fn focused(app: &Client, testid: &str) -> bool {
+    app.execute(
+        "return document.activeElement?.dataset?.testid ?? '';",
+        vec![],
+    )
+    .await
+    .is_ok_and(|v| v == testid)
+}
+
+/// Issue 38.1 and its measure: a saved reply is made on its own screen (delete and Undo
+/// tried there), then ten waiting guests are answered with it from the keyboard alone: Alt+↓
+/// to the next waiting guest, R to the reply box, `/to` and Enter to put the reply in (filled
+/// with that guest's name and room, my first name and the hotel's), Enter to send. Each guest
+/// gets exactly one reply, with their own name and room, checked on the server. Prints the
+/// keystrokes and the wall time. Tried: ten conversations added to the seeded hotel, each with
+/// a guest waiting, beside the seeded ones.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_ten_waiting_guests_are_answered_with_a_saved_reply_from_the_keyboard_alone() {
+    use fantoccini::key::Key;
+    use std::collections::BTreeMap;
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let added = server.add_guest_conversations(10).unwrap();
+    let profile = AppProfile::new("messages-saved-replies");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in(&app, &server, "anna.byrne").await;
+
+    click(&app, "[data-testid=nav-replies]").await;
+    until("the examples a desk starts with are listed", || async {
+        text_of(&app, "[data-testid=saved-reply-list]")
+            .await
+            .contains("Taxi")
+    })
+    .await;
+    click(&app, "[data-testid=saved-reply-new]").await;
+    type_into(&app, "[data-testid=saved-reply-name]", "Towels").await;
+    type_into(
+        &app,
+        "[data-testid=saved-reply-text]",
+        "Hello {guest}, fresh towels are on their way to room {room}. {me}, {hotel}",
+    )
+    .await;
+    click(&app, "[data-testid=saved-reply-save]").await;
+    until("the new reply is listed", || async {
+        text_of(&app, "[data-testid=saved-reply-list]")
+            .await
+            .contains("Towels")
+    })
+    .await;
+    click(&app, "[aria-label='Delete “Taxi”']").await;
+    until("a deleted reply says so and offers Undo", || async {
+        text_of(&app, "[data-testid=saved-reply-deleted]")
+            .await
+            .contains("“Taxi” was deleted.")
+            && !text_of(&app, "[data-testid=saved-reply-list]")
+                .await
+                .contains("Taxi")
+    })
+    .await;
+    click(&app, "[data-testid=saved-reply-undo]").await;
+    until("Undo brings it back", || async {
+        text_of(&app, "[data-testid=saved-reply-list]")
+            .await
+            .contains("Taxi")
+    })
+    .await;
+    screenshot(&app, "92-saved-replies").await;
+
+    // Who each conversation's guest is, as the server says.
+    let listed = as_user(
+        &server,
+        "anna.byrne",
+        reqwest::Method::GET,
+        "/api/chat/killarney/conversations/",
+    )
+    .await;
+    let rows = listed
+        .get("results")
+        .unwrap_or(&listed)
+        .as_array()
+        .unwrap()
+        .clone();
+    let guests: BTreeMap<i64, (String, String)> = rows
+        .iter()
+        .map(|c| {
+            let room = match &c["room_number"] {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let name = c["guest_name"].as_str().unwrap_or("{guest}").to_owned();
+            (c["conversation_id"].as_i64().unwrap(), (name, room))
+        })
+        .collect();
+    let expected = |id: i64| {
+        let (name, room) = &guests[&id];
+        format!("Hello {name}, fresh towels are on their way to room {room}. Anna, Hotel Killarney")
+    };
+    let replies_in = |id: i64| {
+        let server = &server;
+        async move {
+            as_user(
+                server,
+                "anna.byrne",
+                reqwest::Method::GET,
+                &format!("/api/chat/killarney/conversations/{id}/messages/?limit=100"),
+            )
+            .await
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["sender_type"] == "staff")
+            .filter_map(|m| m["message"].as_str().map(str::to_owned))
+            .collect::<Vec<_>>()
+        }
+    };
+    let waited = |id: i64| {
+        let app = &app;
+        async move {
+            app.execute(
+                &format!(
+                    "return !!document.querySelector(`[data-testid=conversation][data-conversation-id='{id}'] [data-testid=conversation-waited]`);"
+                ),
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+        }
+    };
+
+    click(&app, "[data-testid=nav-messages]").await;
+    until("the list is read", || async {
+        added.iter().all(|id| guests.contains_key(id))
+            && app
+                .find(fantoccini::Locator::Css("[data-testid=conversation]"))
+                .await
+                .is_ok()
+    })
+    .await;
+    let started = Instant::now();
+    let mut keystrokes = 0;
+    let mut answered: Vec<i64> = Vec::new();
+    while !added.iter().all(|id| answered.contains(id)) {
+        assert!(answered.len() < added.len() + 5, "answered {answered:?}");
+        press(&app, &format!("{}{}", Key::Alt, Key::Down)).await;
+        keystrokes += 1;
+        let id = until_some("Alt+↓ opens a guest still waiting", || async {
+            open_thread_id(&app)
+                .await
+                .filter(|id| !answered.contains(id))
+        })
+        .await;
+        press(&app, "r").await;
+        keystrokes += 1;
+        until("R puts the keyboard in the reply box", || async {
+            focused(&app, "composer").await
+        })
+        .await;
+        press(&app, "/to").await;
+        keystrokes += 3;
+        until("/to lists the saved reply Towels, chosen", || async {
+            text_of(&app, "[data-testid=saved-reply-choice].active")
+                .await
+                .starts_with("Towels")
+        })
+        .await;
+        if answered.is_empty() {
+            screenshot(&app, "94-saved-reply-slash-list").await;
+        }
+        press(&app, &Key::Enter.to_string()).await;
+        keystrokes += 1;
+        let want = expected(id);
+        until("Enter puts it in, filled for this guest", || async {
+            app.execute(
+                "return document.querySelector('[data-testid=composer]')?.value ?? '';",
+                vec![],
+            )
+            .await
+            .is_ok_and(|v| v == want.as_str())
+        })
+        .await;
+        if answered.is_empty() {
+            screenshot(&app, "93-saved-reply-put-in").await;
+        }
+        press(&app, &Key::Enter.to_string()).await;
+        keystrokes += 1;
+        until("Enter sends it, and the guest waits no more", || async {
+            replies_in(id).await.contains(&want) && waited(id).await == Some(false)
+        })
+        .await;
+        answered.push(id);
+    }
+    let took = started.elapsed();
+    println!(
+        "saved replies: {} guests answered from the keyboard with {keystrokes} keystrokes \
+         ({:.1} each) in {:.1} s ({:.1} s each)",
+        answered.len(),
+        f64::from(keystrokes) / answered.len() as f64,
+        took.as_secs_f64(),
+        took.as_secs_f64() / answered.len() as f64,
+    );
+    for id in &answered {
+        assert_eq!(
+            replies_in(*id).await,
+            [expected(*id)],
+            "conversation {id}: exactly one reply, with its own guest's name and room"
+        );
+    }
+    for id in &added {
+        assert!(guests[id].0.contains(&guests[id].1), "{:?}", guests[id]);
+    }
+    app.close().await.unwrap();
+    server.shutdown().await;
+}
+
 /// Polls `check` until it gives a value, or fails with `what` (the suite's time for the
 /// screen, as [`until`]).
 async fn until_some<T, F, Fut>(what: &str, mut check: F) -> T

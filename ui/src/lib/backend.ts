@@ -40,9 +40,11 @@ import type {
   TeamBoard,
   ToastSetting,
   UiError,
+  FieldValues,
 } from "./generated";
 
 export type { UpdateSettings, UpdateStatus } from "./generated";
+export type { SavedReply, SavedReplies, FilledReply, ImportOutcome, FieldValues } from "./generated";
 export type {
   AreaStatus,
   SystemSettings,
@@ -303,6 +305,16 @@ export const backend = {
   /** Every conversation's draft, kept across a restart. */
   chatDrafts: () => call("chat_drafts"),
   chatClaim: (conversationId: number) => call("chat_claim", { conversationId }),
+  /** This computer's saved replies (IT's where its file locks them). */
+  savedReplies: () => call("chat_saved_replies"),
+  saveReply: (id: number | null, name: string, text: string) => call("chat_save_reply", { id, name, text }),
+  deleteSavedReply: (id: number) => call("chat_delete_saved_reply", { id }),
+  restoreSavedReply: (id: number) => call("chat_restore_saved_reply", { id }),
+  orderSavedReplies: (ids: number[]) => call("chat_order_saved_replies", { ids }),
+  fillSavedReply: (id: number, values: FieldValues) => call("chat_fill_saved_reply", { id, values }),
+  /** Resolves to where the file was written. */
+  exportSavedReplies: () => call("chat_export_saved_replies"),
+  importSavedReplies: (text: string) => call("chat_import_saved_replies", { text }),
   /** The whole text of a message the desk keeps only the start of (read from the server). */
   chatWholeMessage: (conversationId: number, messageId: number) =>
     call("chat_whole_message", { conversationId, messageId }),

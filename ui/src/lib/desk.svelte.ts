@@ -198,7 +198,7 @@ export async function startDesk(resume: boolean): Promise<void> {
 }
 
 /** The screens of the desk window, as the side bar names them. */
-export const SCREENS = ["overview", "offers", "messages", "pictures", "team", "hotel", "settings"] as const;
+export const SCREENS = ["overview", "offers", "messages", "replies", "pictures", "team", "hotel", "settings"] as const;
 export type Screen = (typeof SCREENS)[number];
 
 /** Where a person was on the desk: the screen, and in Pictures the gallery in view (its name;
