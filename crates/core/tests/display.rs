@@ -277,6 +277,7 @@ async fn the_display_shows_the_hotels_galleries_and_its_team_by_department_in_it
         rotation_seconds: 10,
         is_display: false,
         monitor: None,
+        offer_link: None,
     });
     assert!(bad_zone.is_err(), "an unknown time zone is refused");
     let too_fast = display.set_settings(&DisplaySettingsChange {
@@ -284,6 +285,7 @@ async fn the_display_shows_the_hotels_galleries_and_its_team_by_department_in_it
         rotation_seconds: 1,
         is_display: false,
         monitor: None,
+        offer_link: None,
     });
     assert!(too_fast.is_err(), "a slide stays at least 5 s");
     let settings = display
@@ -292,6 +294,7 @@ async fn the_display_shows_the_hotels_galleries_and_its_team_by_department_in_it
             rotation_seconds: 12,
             is_display: true,
             monitor: Some("HDMI-1".into()),
+            offer_link: None,
         })
         .unwrap();
     assert_eq!(settings.rotation_seconds, 12);
@@ -385,4 +388,72 @@ async fn an_earlier_versions_weak_pin_is_removed_at_start_and_a_new_one_asked_fo
     assert_eq!(settings.pin_notice, None);
     desk.display().leave(&pin("246813")).await.unwrap();
     desk.shutdown().await;
+}
+
+/// Issue 39.1: each offer on the display carries a code to book it, built only from the hotel's
+/// own web site. Tried: the seeded offers (their "book now" address is on the hotel's site), a
+/// template set in Settings (each offer its own page, by number), a template the desk cannot
+/// use (refused in words), and an offer whose "book now" address points elsewhere (no code).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_offers_code_opens_it_on_the_hotels_own_site_and_nowhere_else() {
+    let (server, desk, _dir) = signed_in("display-scan").await;
+    let display = desk.display();
+    eventually(
+        "the offers and the hotel's settings are stored",
+        WAIT,
+        || async {
+            let content = display.content().unwrap();
+            !content.offers.is_empty() && content.scan_codes.len() == content.offers.len()
+        },
+    )
+    .await;
+    let content = display.content().unwrap();
+    for code in &content.scan_codes {
+        assert_eq!(code.address, "https://hotelkillarney.example/book");
+    }
+    let settings = display.settings().unwrap();
+    let change = |link: &str| DisplaySettingsChange {
+        time_zone: settings.time_zone.clone(),
+        rotation_seconds: settings.rotation_seconds,
+        is_display: false,
+        monitor: None,
+        offer_link: Some(link.into()),
+    };
+    let refused = display
+        .set_settings(&change("http://hotelkillarney.example/offers/{id}"))
+        .unwrap_err();
+    assert!(refused.to_string().contains("https://"), "{refused}");
+    display
+        .set_settings(&change(" https://hotelkillarney.example/offers/{id} "))
+        .unwrap();
+    let content = display.content().unwrap();
+    let addresses: Vec<String> = content
+        .scan_codes
+        .iter()
+        .map(|c| c.address.clone())
+        .collect();
+    let expected: Vec<String> = content
+        .offers
+        .iter()
+        .map(|o| format!("https://hotelkillarney.example/offers/{}", o.id))
+        .collect();
+    assert_eq!(addresses, expected);
+
+    // No template: an offer whose "book now" address leaves the hotel's site has no code.
+    display.set_settings(&change("")).unwrap();
+    let first = content.offers[0].id;
+    let patch =
+        serde_json::from_value(serde_json::json!({"book_now_url": "https://evil.example/win"}))
+            .unwrap();
+    desk.offers().update(first, &patch).unwrap();
+    let content = display.content().unwrap();
+    assert!(content.offers.iter().any(|o| o.id == first));
+    assert!(
+        content.scan_codes.iter().all(|c| c.offer_id != first),
+        "{:?}",
+        content.scan_codes
+    );
+    assert_eq!(content.scan_codes.len(), content.offers.len() - 1);
+    desk.shutdown().await;
+    server.shutdown().await;
 }

@@ -91,6 +91,7 @@ async fn on_a_computer_it_set_up_staff_type_only_their_name_and_password_and_can
             rotation_seconds: settings.rotation_seconds,
             is_display: false,
             monitor: None,
+            offer_link: None,
         })
         .unwrap_err();
     assert!(

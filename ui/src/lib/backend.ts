@@ -86,6 +86,7 @@ export type {
   DisplaySettingsChange,
   LeaveDisplay,
   SlideImage,
+  ScanCode,
   Crop,
   GalleryImageView,
   GalleryPatch,

@@ -60,6 +60,15 @@ export function formatDay(day: string): string {
   return new Intl.DateTimeFormat(formats.locale, { ...DATE, timeZone: "UTC" }).format(new Date(Date.UTC(year, month - 1, date)));
 }
 
+/** A calendar day in words ("31 March 2027", "March 31, 2027"), whatever the zone. */
+export function formatDayInWords(day: string): string {
+  const [year, month, date] = day.split("-").map(Number);
+  if (!year || !month || !date) return day;
+  return new Intl.DateTimeFormat(formats.locale, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(
+    new Date(Date.UTC(year, month - 1, date)),
+  );
+}
+
 /** "Monday 23 November" (with the year when `withYear`). */
 export function formatLongDate(at: string | number | Date, withYear = false): string {
   return formats

@@ -230,6 +230,10 @@ is_display: boolean | null,
  */
 display_locked: boolean, 
 /**
+ * Where an offer's scan-to-book code opens (`{id}`: the offer's number).
+ */
+offer_link: string | null, 
+/**
  * The update feed's address.
  */
 update_feed: string | null, 
@@ -879,7 +883,12 @@ system_file: string | null,
  * Why the PIN is gone, when an earlier version's PIN was removed at start (it was kept as
  * a fast hash of 4 digits, too easy to guess from a copy of the desk's data).
  */
-pin_notice: string | null, };
+pin_notice: string | null, 
+/**
+ * Where an offer's scan-to-book code opens, `{id}` standing for the offer's number
+ * (`None`: its "book now" address, where that is on the hotel's own web site).
+ */
+offer_link: string | null, };
 
 export type DisplaySettingsChange = { 
 /**
@@ -897,7 +906,12 @@ is_display: boolean,
 /**
  * The screen it shows on (its name); `None`: whichever it opens on.
  */
-monitor: string | null, };
+monitor: string | null, 
+/**
+ * Where an offer's scan-to-book code opens (`https://…{id}…`); `None` or empty: its "book
+ * now" address where that is on the hotel's own site.
+ */
+offer_link: string | null, };
 
 export type LeaveDisplay = { 
 /**
@@ -912,6 +926,24 @@ username: string | null,
  * That staff member's password.
  */
 password: string | null, };
+
+export type ScanCode = { 
+/**
+ * The offer it opens.
+ */
+offer_id: number, 
+/**
+ * Where it opens (said beside the code, for a guest who types it).
+ */
+address: string, 
+/**
+ * Modules per side, without the quiet zone.
+ */
+size: number, 
+/**
+ * The dark modules, as an SVG path in module units.
+ */
+path: string, };
 
 export type DisplayContent = { 
 /**
@@ -934,6 +966,10 @@ hero_url: string | null,
  * Active offers valid today (the hotel's date), in the hotel's order.
  */
 offers: Array<Offer>, 
+/**
+ * The offers' scan-to-book codes (an offer with none has no code: nothing is guessed).
+ */
+scan_codes: Array<ScanCode>, 
 /**
  * Everyone on duty.
  */

@@ -1,6 +1,7 @@
 //! The rules the server applies to what staff type, checked on the desk first so a mistake is
 //! shown at once (and an edit made offline is not refused hours later).
 
+pub(crate) mod guest_link;
 pub(crate) mod row;
 pub(crate) mod text;
 pub(crate) mod url;

@@ -17,6 +17,7 @@
 //! [display]
 //! enabled = true
 //! pin_hash = "$argon2id$v=19$m=19456,t=2,p=1$..."   # hotelmate-desk --hash-pin
+//! offer_link = "https://www.yourhotel.com/offers/{id}"  # where an offer's code opens
 //! locked = true
 //!
 //! [updates]
@@ -88,6 +89,8 @@ pub struct SystemSettings {
     pub is_display: Option<bool>,
     /// Whether it is a display, and its PIN, cannot be changed on this computer.
     pub display_locked: bool,
+    /// Where an offer's scan-to-book code opens (`{id}`: the offer's number).
+    pub offer_link: Option<String>,
     /// The Argon2id hash (PHC string) of the PIN that leaves the display. Never shown.
     #[serde(skip)]
     #[ts(skip)]
@@ -203,6 +206,7 @@ struct LiveUpdates {
 struct DisplaySection {
     enabled: Option<bool>,
     pin_hash: Option<String>,
+    offer_link: Option<String>,
     #[serde(default)]
     locked: bool,
 }
@@ -286,6 +290,11 @@ impl SystemSettings {
                     ));
                 }
             }
+            if let Some(link) = &display.offer_link {
+                crate::rules::guest_link::check_template(link)
+                    .map_err(|reason| invalid(format!("[display] offer_link: {reason}")))?;
+            }
+            settings.offer_link = display.offer_link.map(|l| l.trim().to_owned());
             settings.is_display = display.enabled;
             settings.pin_hash = display.pin_hash;
             settings.display_locked = display.locked;
@@ -428,6 +437,30 @@ mod tests {
                 .to_string();
             assert!(err.contains(says), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn a_fleet_file_sets_where_the_offers_codes_open_and_refuses_an_address_a_phone_should_not_open(
+    ) {
+        let settings = SystemSettings::parse(
+            "[display]\noffer_link = \"https://www.hotelkillarney.ie/offers/{id}\"\n",
+            "/etc/x",
+        )
+        .unwrap();
+        assert_eq!(
+            settings.offer_link.as_deref(),
+            Some("https://www.hotelkillarney.ie/offers/{id}")
+        );
+        let err = SystemSettings::parse(
+            "[display]\noffer_link = \"http://h.example/{id}\"\n",
+            "/etc/x",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("[display] offer_link") && err.contains("https://"),
+            "{err}"
+        );
     }
 
     #[test]

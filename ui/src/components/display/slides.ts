@@ -2,7 +2,7 @@
 // then each gallery picture, then who is on duty (a page per few departments), then the welcome
 // message. A panel with nothing to show has no slides. A slide's key stays the same across reloads
 // while it shows the same thing, so a reload keeps the slide on screen.
-import { shownImage, type DisplayContent, type Offer, type SlideImage, type TeamMember } from "../../lib/backend";
+import { shownImage, type DisplayContent, type Offer, type ScanCode, type SlideImage, type TeamMember } from "../../lib/backend";
 
 export type Panel = "offers" | "gallery" | "team" | "welcome";
 
@@ -19,7 +19,7 @@ type Common = {
 
 export type Slide = Common &
   (
-    | { panel: "offers"; offer: Offer; photo: string | null; position: number; count: number }
+    | { panel: "offers"; offer: Offer; photo: string | null; position: number; count: number; code: ScanCode | null }
     | { panel: "gallery"; image: SlideImage; photo: string }
     | { panel: "team"; cards: DepartmentCard[] }
     | { panel: "welcome"; text: string }
@@ -48,6 +48,7 @@ export function buildSlides(content: DisplayContent | null, galleryWindow = 0): 
       photo,
       position,
       count: content.offers.length,
+      code: content.scan_codes.find((code) => code.offer_id === offer.id) ?? null,
       images: photo ? [photo] : [],
       needsImages: false,
     });

@@ -58,13 +58,16 @@ pub struct DisplaySettings {
     /// can leave the display with their password even when the server cannot be reached.
     pub left_offline_by: Vec<String>,
     /// The settings above that this computer's IT set in the system settings file
-    /// (`is_display`, `pin`), which staff cannot change here.
+    /// (`is_display`, `pin`, `offer_link`), which staff cannot change here.
     pub from_system: Vec<String>,
     /// That file, when it sets any.
     pub system_file: Option<String>,
     /// Why the PIN is gone, when an earlier version's PIN was removed at start (it was kept as
     /// a fast hash of 4 digits, too easy to guess from a copy of the desk's data).
     pub pin_notice: Option<String>,
+    /// Where an offer's scan-to-book code opens, `{id}` standing for the offer's number
+    /// (`None`: its "book now" address, where that is on the hotel's own web site).
+    pub offer_link: Option<String>,
 }
 
 /// What the desk window sets (the PIN is set on its own).
@@ -78,6 +81,10 @@ pub struct DisplaySettingsChange {
     pub is_display: bool,
     /// The screen it shows on (its name); `None`: whichever it opens on.
     pub monitor: Option<String>,
+    /// Where an offer's scan-to-book code opens (`https://…{id}…`); `None` or empty: its "book
+    /// now" address where that is on the hotel's own site.
+    #[serde(default)]
+    pub offer_link: Option<String>,
 }
 
 /// Who wants to leave the kiosk: the PIN, or a staff member of this hotel signing in.
@@ -104,6 +111,8 @@ pub struct DisplayContent {
     pub hero_url: Option<String>,
     /// Active offers valid today (the hotel's date), in the hotel's order.
     pub offers: Vec<Offer>,
+    /// The offers' scan-to-book codes (an offer with none has no code: nothing is guessed).
+    pub scan_codes: Vec<super::scan::ScanCode>,
     /// Everyone on duty.
     pub on_duty: Vec<TeamMember>,
     /// Everyone on duty, department by department.
@@ -151,6 +160,8 @@ struct StoredSettings {
     rotation_seconds: Option<u32>,
     is_display: bool,
     monitor: Option<String>,
+    #[serde(default)]
+    offer_link: Option<String>,
 }
 
 /// The hotel's date in `time_zone` (IANA); this computer's date when the zone is unknown.
@@ -251,6 +262,9 @@ impl Display<'_> {
         if system.pin_hash.is_some() {
             from_system.push("pin".to_owned());
         }
+        if system.offer_link.is_some() {
+            from_system.push("offer_link".to_owned());
+        }
         Ok(DisplaySettings {
             time_zone: stored
                 .time_zone
@@ -273,6 +287,7 @@ impl Display<'_> {
                 .store
                 .preference(PIN_RETIRED_KEY)?
                 .map(|_| PIN_RETIRED.to_owned()),
+            offer_link: system.offer_link.clone().or(stored.offer_link),
         })
     }
 
@@ -304,11 +319,33 @@ impl Display<'_> {
                 message: system.locked_message("Whether this computer is a reception display"),
             });
         }
+        let offer_link = change
+            .offer_link
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty());
+        if let Some(link) = offer_link {
+            crate::rules::guest_link::check_template(link).map_err(|reason| {
+                DeskError::InvalidInput {
+                    field: "offer_link",
+                    message: format!("The address for the offers' codes cannot be used: {reason}"),
+                }
+            })?;
+        }
+        if system.offer_link.is_some() && offer_link != system.offer_link.as_deref() {
+            return Err(DeskError::InvalidInput {
+                field: "offer_link",
+                message: system.locked_message("Where the offers' codes open"),
+            });
+        }
         let stored = StoredSettings {
             time_zone: Some(zone.to_owned()),
             rotation_seconds: Some(change.rotation_seconds),
             is_display: change.is_display,
             monitor: change.monitor.clone().filter(|m| !m.trim().is_empty()),
+            offer_link: offer_link
+                .filter(|_| system.offer_link.is_none())
+                .map(str::to_owned),
         };
         let json = serde_json::to_string(&stored)
             .map_err(|err| DeskError::Interrupted(format!("saving the display settings: {err}")))?;
@@ -387,12 +424,25 @@ impl Display<'_> {
                 .filter(|t| !t.is_empty())
                 .map(str::to_owned)
         };
+        let hotel_site = text("website_url_display").or_else(|| text("website"));
         let settings = self.settings()?;
         let today = today_in(&settings.time_zone);
-        let offers = Offers::new(self.cx)
+        let offers: Vec<Offer> = Offers::new(self.cx)
             .list()?
             .into_iter()
             .filter(|offer| bookable_on(offer, today))
+            .collect();
+        let scan_codes = offers
+            .iter()
+            .filter_map(|offer| {
+                let address = super::scan::offer_address(
+                    offer.id,
+                    &offer.book_now_url,
+                    settings.offer_link.as_deref(),
+                    hotel_site.as_deref(),
+                )?;
+                super::scan::scan_code(offer.id, &address)
+            })
             .collect();
         let departments: Vec<TeamGroup> = Team::new(self.cx)
             .board("")?
@@ -429,6 +479,7 @@ impl Display<'_> {
             logo_url: text("logo_display"),
             hero_url: text("hero_image_display"),
             offers,
+            scan_codes,
             on_duty,
             departments,
             gallery,

@@ -5,6 +5,7 @@
 
 pub(crate) mod handle;
 pub(crate) mod keys;
+pub mod scan;
 
 /// Debian's file naming this computer's time zone, read when `/etc/localtime` names none.
 const ETC_TIMEZONE: &str = "/etc/timezone";
@@ -43,6 +44,7 @@ pub(crate) fn typescript() -> Vec<String> {
         handle::DisplaySettings::decl(),
         handle::DisplaySettingsChange::decl(),
         handle::LeaveDisplay::decl(),
+        scan::ScanCode::decl(),
         handle::DisplayContent::decl(),
     ]
 }
