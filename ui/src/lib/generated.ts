@@ -872,7 +872,7 @@ has_pin: boolean,
 left_offline_by: Array<string>, 
 /**
  * The settings above that this computer's IT set in the system settings file
- * (`is_display`, `pin`), which staff cannot change here.
+ * (`is_display`, `pin`, `offer_link`), which staff cannot change here.
  */
 from_system: Array<string>, 
 /**

@@ -146,6 +146,18 @@ fn write(
     if known.as_ref() == Some(&body) {
         return Ok(None);
     }
+    // A deleted message stays deleted: the server has no way back from a delete, so a copy
+    // that is not deleted is older news (an edit's live event that came after the delete's
+    // answer) and must not bring the words back, nor let them be edited again.
+    let deleted = |m: &Value| m.get("is_deleted").and_then(Value::as_bool) == Some(true);
+    if !deleted(message)
+        && known
+            .as_deref()
+            .and_then(|k| serde_json::from_str::<Value>(k).ok())
+            .is_some_and(|k| deleted(&k))
+    {
+        return Ok(None);
+    }
     let facts = Facts::of(message);
     conn.prepare_cached(
         "INSERT INTO chat_messages (id, conversation_id, body, guest_unread, from_staff,
