@@ -278,6 +278,7 @@ async fn the_display_shows_the_hotels_galleries_and_its_team_by_department_in_it
         is_display: false,
         monitor: None,
         offer_link: None,
+        opening_hours: None,
     });
     assert!(bad_zone.is_err(), "an unknown time zone is refused");
     let too_fast = display.set_settings(&DisplaySettingsChange {
@@ -286,6 +287,7 @@ async fn the_display_shows_the_hotels_galleries_and_its_team_by_department_in_it
         is_display: false,
         monitor: None,
         offer_link: None,
+        opening_hours: None,
     });
     assert!(too_fast.is_err(), "a slide stays at least 5 s");
     let settings = display
@@ -295,6 +297,7 @@ async fn the_display_shows_the_hotels_galleries_and_its_team_by_department_in_it
             is_display: true,
             monitor: Some("HDMI-1".into()),
             offer_link: None,
+            opening_hours: None,
         })
         .unwrap();
     assert_eq!(settings.rotation_seconds, 12);
@@ -418,6 +421,7 @@ async fn an_offers_code_opens_it_on_the_hotels_own_site_and_nowhere_else() {
         is_display: false,
         monitor: None,
         offer_link: Some(link.into()),
+        opening_hours: None,
     };
     let refused = display
         .set_settings(&change("http://hotelkillarney.example/offers/{id}"))
@@ -454,6 +458,77 @@ async fn an_offers_code_opens_it_on_the_hotels_own_site_and_nowhere_else() {
         content.scan_codes
     );
     assert_eq!(content.scan_codes.len(), content.offers.len() - 1);
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
+/// Issue 39.2: a display with opening hours sleeps outside them and wakes when they begin, or
+/// earlier for half an hour for a member of staff who gives the PIN. Tried: hours that begin
+/// two hours from now (in UTC), a wrong PIN, the right one, and the moment the half hour ends.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_display_sleeps_outside_its_hours_and_the_pin_wakes_it_for_half_an_hour() {
+    use hotelmate_core::features::display::OpeningHours;
+    let (server, desk, _dir) = signed_in("display-hours").await;
+    let display = desk.display();
+    display.set_pin(Some("246813")).unwrap();
+    let now = jiff::Timestamp::now();
+    let hhmm = |minutes: i64| {
+        now.checked_add(jiff::SignedDuration::from_mins(minutes))
+            .unwrap()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .strftime("%H:%M")
+            .to_string()
+    };
+    let hours = OpeningHours {
+        opens: hhmm(120),
+        closes: hhmm(180),
+    };
+    let change = |hours: Option<OpeningHours>| DisplaySettingsChange {
+        time_zone: "UTC".into(),
+        rotation_seconds: 10,
+        is_display: true,
+        monitor: None,
+        offer_link: None,
+        opening_hours: hours,
+    };
+    let refused = display
+        .set_settings(&change(Some(OpeningHours {
+            opens: "08:00".into(),
+            closes: "8:00".into(),
+        })))
+        .unwrap_err();
+    assert!(refused.to_string().contains("same time"), "{refused}");
+    display.set_settings(&change(Some(hours.clone()))).unwrap();
+    let state = display.opening().unwrap();
+    assert!(state.asleep && !state.woken, "{state:?}");
+    assert_eq!(state.until.as_deref(), Some(hours.opens.as_str()));
+    let at = |minutes: i64| {
+        display
+            .opening_at(
+                now.checked_add(jiff::SignedDuration::from_mins(minutes))
+                    .unwrap(),
+            )
+            .unwrap()
+    };
+    assert!(!at(121).asleep, "awake once the hours begin");
+    assert!(at(181).asleep, "asleep again once they end");
+
+    assert!(
+        display.wake(&pin("135790")).await.is_err(),
+        "a wrong PIN wakes nothing"
+    );
+    assert!(display.opening().unwrap().asleep);
+    let woken = display.wake(&pin("246813")).await.unwrap();
+    assert!(!woken.asleep && woken.woken, "{woken:?}");
+    assert_eq!(woken.until.as_deref(), Some(hhmm(30).as_str()));
+    assert!(at(29).woken && !at(29).asleep);
+    assert!(at(31).asleep, "the half hour is over");
+
+    display.set_settings(&change(None)).unwrap();
+    assert!(
+        !display.opening().unwrap().asleep,
+        "no hours: it never sleeps"
+    );
     desk.shutdown().await;
     server.shutdown().await;
 }

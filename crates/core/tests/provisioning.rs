@@ -92,6 +92,7 @@ async fn on_a_computer_it_set_up_staff_type_only_their_name_and_password_and_can
             is_display: false,
             monitor: None,
             offer_link: None,
+            opening_hours: None,
         })
         .unwrap_err();
     assert!(

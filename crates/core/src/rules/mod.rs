@@ -2,6 +2,7 @@
 //! shown at once (and an edit made offline is not refused hours later).
 
 pub(crate) mod guest_link;
+pub(crate) mod opening;
 pub(crate) mod row;
 pub(crate) mod text;
 pub(crate) mod url;

@@ -18,6 +18,7 @@
 //! enabled = true
 //! pin_hash = "$argon2id$v=19$m=19456,t=2,p=1$..."   # hotelmate-desk --hash-pin
 //! offer_link = "https://www.yourhotel.com/offers/{id}"  # where an offer's code opens
+//! opening_hours = "06:30-23:30"  # black outside them (the screen may blank)
 //! locked = true
 //!
 //! [updates]
@@ -91,6 +92,8 @@ pub struct SystemSettings {
     pub display_locked: bool,
     /// Where an offer's scan-to-book code opens (`{id}`: the offer's number).
     pub offer_link: Option<String>,
+    /// When the display shows ("06:30-23:30"); outside, it sleeps.
+    pub opening_hours: Option<String>,
     /// The Argon2id hash (PHC string) of the PIN that leaves the display. Never shown.
     #[serde(skip)]
     #[ts(skip)]
@@ -207,6 +210,7 @@ struct DisplaySection {
     enabled: Option<bool>,
     pin_hash: Option<String>,
     offer_link: Option<String>,
+    opening_hours: Option<String>,
     #[serde(default)]
     locked: bool,
 }
@@ -295,6 +299,11 @@ impl SystemSettings {
                     .map_err(|reason| invalid(format!("[display] offer_link: {reason}")))?;
             }
             settings.offer_link = display.offer_link.map(|l| l.trim().to_owned());
+            if let Some(hours) = &display.opening_hours {
+                crate::rules::opening::parse_range(hours)
+                    .map_err(|reason| invalid(format!("[display] opening_hours: {reason}")))?;
+            }
+            settings.opening_hours = display.opening_hours.map(|h| h.trim().to_owned());
             settings.is_display = display.enabled;
             settings.pin_hash = display.pin_hash;
             settings.display_locked = display.locked;

@@ -22,6 +22,7 @@ use crate::features::offers::Offer;
 use crate::features::pictures::Pictures;
 use crate::features::team::handle::Team;
 use crate::features::team::{TeamGroup, TeamMember};
+use crate::rules::opening::{state_at, OpeningHours, OpeningState, WOKEN_MINUTES};
 use crate::session::hashes;
 
 mod leave;
@@ -68,6 +69,8 @@ pub struct DisplaySettings {
     /// Where an offer's scan-to-book code opens, `{id}` standing for the offer's number
     /// (`None`: its "book now" address, where that is on the hotel's own web site).
     pub offer_link: Option<String>,
+    /// When the display shows, in the hotel's time; outside, it sleeps (`None`: always).
+    pub opening_hours: Option<OpeningHours>,
 }
 
 /// What the desk window sets (the PIN is set on its own).
@@ -85,6 +88,9 @@ pub struct DisplaySettingsChange {
     /// now" address where that is on the hotel's own site.
     #[serde(default)]
     pub offer_link: Option<String>,
+    /// When the display shows (`None`: always).
+    #[serde(default)]
+    pub opening_hours: Option<OpeningHours>,
 }
 
 /// Who wants to leave the kiosk: the PIN, or a staff member of this hotel signing in.
@@ -129,6 +135,8 @@ const SETTINGS_KEY: &str = "display_settings";
 const PIN_KEY: &str = "display_pin";
 /// Set when an earlier version's PIN was removed at start, until a new one is set.
 const PIN_RETIRED_KEY: &str = "display_pin_retired";
+/// Until when (RFC 3339) a member of staff woke the display outside its hours.
+const WOKEN_KEY: &str = "display_woken_until";
 const PIN_RETIRED: &str = "The display's PIN set by an earlier version of the desk was removed: \
                            it was too easy to guess. Set a new one (6 to 12 digits).";
 
@@ -162,6 +170,8 @@ struct StoredSettings {
     monitor: Option<String>,
     #[serde(default)]
     offer_link: Option<String>,
+    #[serde(default)]
+    opening_hours: Option<OpeningHours>,
 }
 
 /// The hotel's date in `time_zone` (IANA); this computer's date when the zone is unknown.
@@ -178,6 +188,20 @@ pub fn today_in(time_zone: &str) -> NaiveDate {
         .unwrap_or_else(|| chrono::Local::now().date_naive()),
         None => chrono::Local::now().date_naive(),
     }
+}
+
+/// The time of day at `at` in `time_zone` (IANA); this computer's when the zone is unknown.
+fn time_in(time_zone: &str, at: jiff::Timestamp) -> chrono::NaiveTime {
+    let time = match jiff::tz::TimeZone::get(time_zone) {
+        Ok(tz) => at.to_zoned(tz).time(),
+        Err(_) => at.to_zoned(jiff::tz::TimeZone::system()).time(),
+    };
+    chrono::NaiveTime::from_hms_opt(
+        u32::try_from(time.hour()).unwrap_or(0),
+        u32::try_from(time.minute()).unwrap_or(0),
+        u32::try_from(time.second()).unwrap_or(0),
+    )
+    .unwrap_or_default()
 }
 
 /// Every time zone this computer knows, by name.
@@ -265,6 +289,13 @@ impl Display<'_> {
         if system.offer_link.is_some() {
             from_system.push("offer_link".to_owned());
         }
+        let system_hours = system
+            .opening_hours
+            .as_deref()
+            .and_then(|h| crate::rules::opening::parse_range(h).ok());
+        if system_hours.is_some() {
+            from_system.push("opening_hours".to_owned());
+        }
         Ok(DisplaySettings {
             time_zone: stored
                 .time_zone
@@ -288,6 +319,7 @@ impl Display<'_> {
                 .preference(PIN_RETIRED_KEY)?
                 .map(|_| PIN_RETIRED.to_owned()),
             offer_link: system.offer_link.clone().or(stored.offer_link),
+            opening_hours: system_hours.or(stored.opening_hours),
         })
     }
 
@@ -338,6 +370,23 @@ impl Display<'_> {
                 message: system.locked_message("Where the offers' codes open"),
             });
         }
+        if let Some(hours) = &change.opening_hours {
+            hours.check().map_err(|message| DeskError::InvalidInput {
+                field: "opening_hours",
+                message,
+            })?;
+        }
+        if system.opening_hours.is_some() && change.opening_hours != self.settings()?.opening_hours
+        {
+            return Err(DeskError::InvalidInput {
+                field: "opening_hours",
+                message: system.locked_message("The display's opening hours"),
+            });
+        }
+        let opening_hours = change.opening_hours.clone().map(|h| OpeningHours {
+            opens: h.opens.trim().to_owned(),
+            closes: h.closes.trim().to_owned(),
+        });
         let stored = StoredSettings {
             time_zone: Some(zone.to_owned()),
             rotation_seconds: Some(change.rotation_seconds),
@@ -346,12 +395,51 @@ impl Display<'_> {
             offer_link: offer_link
                 .filter(|_| system.offer_link.is_none())
                 .map(str::to_owned),
+            opening_hours: opening_hours.filter(|_| system.opening_hours.is_none()),
         };
         let json = serde_json::to_string(&stored)
             .map_err(|err| DeskError::Interrupted(format!("saving the display settings: {err}")))?;
         self.cx.store.set_preference(SETTINGS_KEY, &json)?;
         self.cx.emit(crate::events::DeskEvent::DisplayChanged);
         self.settings()
+    }
+
+    /// Whether the display shows now (its opening hours, in the hotel's time), and until when.
+    /// Works offline and signed out.
+    pub fn opening(&self) -> Result<OpeningState, DeskError> {
+        self.opening_at(jiff::Timestamp::now())
+    }
+
+    /// [`Display::opening`] at `now`.
+    pub fn opening_at(&self, now: jiff::Timestamp) -> Result<OpeningState, DeskError> {
+        let settings = self.settings()?;
+        let local = |at: jiff::Timestamp| time_in(&settings.time_zone, at);
+        let woken_until = self
+            .cx
+            .store
+            .preference(WOKEN_KEY)?
+            .and_then(|text| text.parse::<jiff::Timestamp>().ok())
+            .filter(|until| *until > now)
+            .map(local);
+        Ok(state_at(
+            settings.opening_hours.as_ref(),
+            local(now),
+            woken_until,
+        ))
+    }
+
+    /// Wakes a sleeping display for [`WOKEN_MINUTES`], for a member of staff who gives the PIN
+    /// or signs in (as leaving it takes).
+    pub async fn wake(&self, who: &LeaveDisplay) -> Result<OpeningState, DeskError> {
+        self.leave(who).await?;
+        let until = jiff::Timestamp::now()
+            .checked_add(jiff::SignedDuration::from_mins(WOKEN_MINUTES))
+            .map_err(|err| DeskError::Interrupted(format!("waking the display: {err}")))?;
+        self.cx
+            .store
+            .set_preference(WOKEN_KEY, &until.to_string())?;
+        self.cx.emit(crate::events::DeskEvent::DisplayChanged);
+        self.opening()
     }
 
     /// Sets (6 to 12 digits) or removes the PIN that leaves the display.

@@ -7,6 +7,8 @@ pub(crate) mod handle;
 pub(crate) mod keys;
 pub mod scan;
 
+pub use crate::rules::opening::{OpeningHours, OpeningState, WOKEN_MINUTES};
+
 /// Debian's file naming this computer's time zone, read when `/etc/localtime` names none.
 const ETC_TIMEZONE: &str = "/etc/timezone";
 
@@ -45,6 +47,8 @@ pub(crate) fn typescript() -> Vec<String> {
         handle::DisplaySettingsChange::decl(),
         handle::LeaveDisplay::decl(),
         scan::ScanCode::decl(),
+        OpeningHours::decl(),
+        OpeningState::decl(),
         handle::DisplayContent::decl(),
     ]
 }
