@@ -103,21 +103,33 @@ pub fn open(app: &AppHandle) -> Result<(), String> {
     crate::windows::hide(app, MAIN);
     if first {
         let app = app.clone();
-        tauri::async_runtime::spawn(async move {
-            let kiosk = app.state::<Kiosk>();
-            let mut slot = kiosk.inhibition.lock().await;
-            if slot.is_some() || !*lock(&kiosk.shown) {
-                return;
-            }
-            match inhibit().await {
-                Ok(inhibition) => *slot = Some(inhibition),
-                Err(error) => {
-                    tracing::warn!(%error, "the screensaver cannot be held off; the screen may go dark")
-                }
-            }
-        });
+        tauri::async_runtime::spawn(async move { set_asleep(&app, false).await });
     }
     Ok(())
+}
+
+/// The display is asleep outside its opening hours (issue 39.2): the screensaver is no longer
+/// held off, so the desktop blanks the screen by its own power settings where it offers that;
+/// awake again, it is held off. Nothing changes while the display is not shown.
+pub async fn set_asleep(app: &AppHandle, asleep: bool) {
+    let kiosk = app.state::<Kiosk>();
+    let mut slot = kiosk.inhibition.lock().await;
+    if asleep || !*lock(&kiosk.shown) {
+        if let Some(inhibition) = slot.take() {
+            release(inhibition).await;
+            tracing::info!("the display sleeps; the desktop may blank the screen");
+        }
+        return;
+    }
+    if slot.is_some() {
+        return;
+    }
+    match inhibit().await {
+        Ok(inhibition) => *slot = Some(inhibition),
+        Err(error) => {
+            tracing::warn!(%error, "the screensaver cannot be held off; the screen may go dark")
+        }
+    }
 }
 
 /// Leaves the kiosk (after the core checked who asked): the display closes and the desk shows.

@@ -374,3 +374,125 @@ async fn until_some_display(app: &fantoccini::Client) -> (String, Vec<String>, f
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 }
+
+/// Sets a control of the display settings as a person's pick does (a time or a zone chosen in
+/// the browser's own picker, which WebDriver cannot drive): its value, then its change.
+async fn pick(app: &fantoccini::Client, testid: &str, value: &str) {
+    app.execute(
+        &format!(
+            "const e = document.querySelector('[data-testid={testid}]'); e.scrollIntoView();
+             e.value = '{value}'; e.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+        ),
+        vec![],
+    )
+    .await
+    .unwrap();
+}
+
+/// Issue 39.2: a display with opening hours is black outside them, says on the desk's Overview
+/// until when it sleeps, and the PIN wakes it for half an hour. Tried: hours that begin two
+/// hours from now in the hotel's zone (UTC here), the Overview, the display opened asleep (the
+/// screenshot is black), a key pressed, a wrong PIN, the right one.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_a_display_outside_its_hours_is_black_and_the_pin_wakes_it() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let profile = AppProfile::new("display-hours");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in(&app, &server, "anna.byrne").await;
+    hotelmate_e2e::set_display_pin(&app, "246813").await;
+    let hhmm = |minutes: i64| {
+        (chrono::Utc::now() + chrono::Duration::minutes(minutes))
+            .format("%H:%M")
+            .to_string()
+    };
+    let (opens, closes) = (hhmm(120), hhmm(180));
+    pick(&app, "display-time-zone", "UTC").await;
+    until("the zone is kept", || async {
+        app.execute(
+            "return document.querySelector('[data-testid=display-time-zone]').value;",
+            vec![],
+        )
+        .await
+        .is_ok_and(|v| v == "UTC")
+    })
+    .await;
+    click(&app, "[data-testid=display-hours-on]").await;
+    until("the hours can be set", || async {
+        app.find(Locator::Css("[data-testid=display-opens]"))
+            .await
+            .is_ok()
+    })
+    .await;
+    pick(&app, "display-opens", &opens).await;
+    until("the opening time is kept", || async {
+        app.execute(
+            "return document.querySelector('[data-testid=display-opens]').value;",
+            vec![],
+        )
+        .await
+        .is_ok_and(|v| v == opens.as_str())
+    })
+    .await;
+    pick(&app, "display-closes", &closes).await;
+    click(&app, "[data-testid=nav-overview]").await;
+    until(
+        "the Overview says the display sleeps, and until when",
+        || async {
+            text_of(&app, "[data-testid=overview-display-hours]")
+                .await
+                .contains(&format!("asleep until {opens}"))
+        },
+    )
+    .await;
+
+    click(&app, "[data-testid=open-display]").await;
+    switch_to(&app, true).await;
+    until("the display sleeps", || async {
+        app.execute(
+            "const a = document.querySelector('[data-testid=display-asleep]');
+             return a ? a.dataset.until : null;",
+            vec![],
+        )
+        .await
+        .is_ok_and(|v| v == opens.as_str())
+            && app
+                .find(Locator::Css("[data-testid=display-offers]"))
+                .await
+                .is_err()
+    })
+    .await;
+    let png = std::fs::read(screenshot(&app, "96-display-asleep").await).unwrap();
+    let shot = image::load_from_memory(&png).unwrap().to_luma8();
+    let brightest = shot.pixels().map(|p| p.0[0]).max().unwrap();
+    assert!(
+        brightest < 8,
+        "asleep, the screen is black (brightest pixel {brightest})"
+    );
+
+    hotelmate_e2e::press(&app, "a").await;
+    until("a key asks for the PIN to wake it", || async {
+        text_of(&app, "[data-testid=display-leave]")
+            .await
+            .contains("Wake the reception display")
+    })
+    .await;
+    type_into(&app, "[data-testid=leave-pin]", "135790").await;
+    click(&app, "[data-testid=leave-submit]").await;
+    until("a wrong PIN is refused", || async {
+        !text_of(&app, "[data-testid=leave-error]").await.is_empty()
+    })
+    .await;
+    type_into(&app, "[data-testid=leave-pin]", "246813").await;
+    click(&app, "[data-testid=leave-submit]").await;
+    until("the right one wakes it: the offers show", || async {
+        app.find(Locator::Css("[data-testid=display-offers]"))
+            .await
+            .is_ok()
+    })
+    .await;
+    app.close().await.unwrap();
+    server.shutdown().await;
+}

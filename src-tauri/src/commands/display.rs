@@ -1,7 +1,7 @@
 //! The reception display: a second, full-screen window (a kiosk), its settings and leaving it.
 
 use hotelmate_core::desk::{
-    DisplayContent, DisplaySettings, DisplaySettingsChange, ErrorCode, LeaveDisplay,
+    DisplayContent, DisplaySettings, DisplaySettingsChange, ErrorCode, LeaveDisplay, OpeningState,
 };
 use hotelmate_core::{Desk, UiError};
 use tauri::{AppHandle, Manager, State};
@@ -82,5 +82,33 @@ command! {
         desk.display().leave(&credentials).await?;
         crate::kiosk::close(&app);
         Ok(())
+    }
+}
+
+command! {
+    /// Whether the display shows now (its opening hours) and until when. Asked by the display
+    /// window, it also lets the desktop blank the screen while the display sleeps.
+    windows: [main, display]
+    pub async fn display_opening(
+        app: AppHandle,
+        desk: State<'_, Desk>,
+        from_display: bool,
+    ) -> Result<OpeningState, UiError> {
+        let state = desk.display().opening()?;
+        if from_display {
+            crate::kiosk::set_asleep(&app, state.asleep).await;
+        }
+        Ok(state)
+    }
+}
+
+command! {
+    /// Wakes a sleeping display for half an hour when the PIN or a staff sign-in is right.
+    windows: [display]
+    pub async fn display_wake(
+        desk: State<'_, Desk>,
+        credentials: LeaveDisplay,
+    ) -> Result<OpeningState, UiError> {
+        Ok(desk.display().wake(&credentials).await?)
     }
 }

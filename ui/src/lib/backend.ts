@@ -87,6 +87,8 @@ export type {
   LeaveDisplay,
   SlideImage,
   ScanCode,
+  OpeningHours,
+  OpeningState,
   Crop,
   GalleryImageView,
   GalleryPatch,
@@ -284,6 +286,11 @@ export const backend = {
   /** From the display window, with the PIN (works offline) or a staff sign-in of this hotel
    *  (needs the server): on success the shell closes it and shows the desk. */
   leaveDisplay: (credentials: LeaveDisplay) => call("display_leave", { credentials }),
+  /** Whether the display shows now (its opening hours); from the display window, the desktop
+   *  may blank the screen while it sleeps. */
+  displayOpening: (fromDisplay: boolean) => call("display_opening", { fromDisplay }),
+  /** Wakes a sleeping display for half an hour with the PIN or a staff sign-in. */
+  wakeDisplay: (credentials: LeaveDisplay) => call("display_wake", { credentials }),
   teamBoard: (query: string) => call("team_board", { query }),
   /** What the hotel's public page tells guests; `null` until the desk has read it once. */
   hotelDetails: () => call("hotel_details"),

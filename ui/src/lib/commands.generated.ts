@@ -40,6 +40,8 @@ export interface Commands {
   display_monitors: { args: null; result: Array<string> };
   time_zones: { args: null; result: Array<string> };
   display_leave: { args: { credentials: G.LeaveDisplay }; result: void };
+  display_opening: { args: { fromDisplay: boolean }; result: G.OpeningState };
+  display_wake: { args: { credentials: G.LeaveDisplay }; result: G.OpeningState };
   hotel_details: { args: null; result: G.HotelDetails | null };
   offers_list: { args: null; result: Array<G.Offer> };
   offer_create: { args: { fields: G.OfferPatch }; result: G.Offer };

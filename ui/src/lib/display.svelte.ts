@@ -3,7 +3,7 @@
 // changed. Each answer replaces the content whole; the
 // display works out what changed, so a reload is never visible.
 import { Newest } from "./newest";
-import { backend, type DeskEvent, type DisplayContent, type UiError } from "./backend";
+import { backend, type DeskEvent, type DisplayContent, type OpeningState, type UiError } from "./backend";
 
 class DisplayState {
   content = $state.raw<DisplayContent | null>(null);
@@ -12,7 +12,10 @@ class DisplayState {
   active = false;
   /** Bumped when the desk was asked for while the display shows: the display asks who leaves. */
   leaveRequests = $state(0);
+  /** Whether the display shows now (its opening hours); `null` until first asked. */
+  opening = $state<OpeningState | null>(null);
   #reads = new Newest();
+  #openingReads = new Newest();
 
   /** A desk event, as every store receives them. */
   handle(event: DeskEvent): void {
@@ -23,11 +26,19 @@ class DisplayState {
       case "session_changed":
       case "display_changed":
         void this.reload();
+        void this.checkOpening();
         break;
       case "display_leave_requested":
         this.leaveRequests += 1;
         break;
     }
+  }
+
+  /** Asks whether the display shows now (the display asks every few seconds: it wakes on time). */
+  async checkOpening(): Promise<void> {
+    if (!this.active) return;
+    const answer = await this.#openingReads.ask(() => backend.displayOpening(true));
+    if (!answer.stale && !answer.error) this.opening = answer.value;
   }
 
   async reload(): Promise<void> {

@@ -234,6 +234,10 @@ display_locked: boolean,
  */
 offer_link: string | null, 
 /**
+ * When the display shows ("06:30-23:30"); outside, it sleeps.
+ */
+opening_hours: string | null, 
+/**
  * The update feed's address.
  */
 update_feed: string | null, 
@@ -888,7 +892,11 @@ pin_notice: string | null,
  * Where an offer's scan-to-book code opens, `{id}` standing for the offer's number
  * (`None`: its "book now" address, where that is on the hotel's own web site).
  */
-offer_link: string | null, };
+offer_link: string | null, 
+/**
+ * When the display shows, in the hotel's time; outside, it sleeps (`None`: always).
+ */
+opening_hours: OpeningHours | null, };
 
 export type DisplaySettingsChange = { 
 /**
@@ -911,7 +919,11 @@ monitor: string | null,
  * Where an offer's scan-to-book code opens (`https://…{id}…`); `None` or empty: its "book
  * now" address where that is on the hotel's own site.
  */
-offer_link: string | null, };
+offer_link: string | null, 
+/**
+ * When the display shows (`None`: always).
+ */
+opening_hours: OpeningHours | null, };
 
 export type LeaveDisplay = { 
 /**
@@ -944,6 +956,30 @@ size: number,
  * The dark modules, as an SVG path in module units.
  */
 path: string, };
+
+export type OpeningHours = { 
+/**
+ * When it wakes, e.g. "06:30".
+ */
+opens: string, 
+/**
+ * When it goes to sleep, e.g. "23:30" (earlier than `opens`: the next day).
+ */
+closes: string, };
+
+export type OpeningState = { 
+/**
+ * Outside its hours (and not woken): black.
+ */
+asleep: boolean, 
+/**
+ * When that changes ("HH:MM", the hotel's time); `None` when it never sleeps.
+ */
+until: string | null, 
+/**
+ * Woken with the PIN outside its hours.
+ */
+woken: boolean, };
 
 export type DisplayContent = { 
 /**

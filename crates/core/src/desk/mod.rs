@@ -22,6 +22,8 @@ pub use crate::features::display::handle::{
     bookable_on, hash_new_pin, time_zones, today_in, DisplayContent, DisplaySettings,
     DisplaySettingsChange, LeaveDisplay, SlideImage,
 };
+pub use crate::features::display::scan::ScanCode;
+pub use crate::features::display::{OpeningHours, OpeningState, WOKEN_MINUTES};
 pub use crate::features::galleries::handle::{GalleryPatch, ImagePatch};
 pub use crate::features::hotel_images::handle::HotelImageSlot;
 pub use crate::features::room_types::handle::RoomTypePatch;

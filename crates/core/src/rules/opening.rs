@@ -123,12 +123,12 @@ mod tests {
     fn a_display_sleeps_outside_its_hours_and_wakes_when_they_begin() {
         let hours = parse_range("06:30-23:30").unwrap();
         let state = |now: &str| state_at(Some(&hours), at(now), None);
-        assert_eq!(state("06:29").asleep, true);
+        assert!(state("06:29").asleep);
         assert_eq!(state("06:29").until.as_deref(), Some("06:30"));
-        assert_eq!(state("06:30").asleep, false, "it wakes on the minute");
+        assert!(!state("06:30").asleep, "it wakes on the minute");
         assert_eq!(state("12:00").until.as_deref(), Some("23:30"));
-        assert_eq!(state("23:30").asleep, true);
-        assert_eq!(state("02:00").asleep, true);
+        assert!(state("23:30").asleep);
+        assert!(state("02:00").asleep);
     }
 
     #[test]

@@ -56,8 +56,12 @@ fn a_deleted_message_is_not_brought_back_by_an_older_copy_arriving_late() {
     let (_dir, store) = store();
     let edited = json!({"id": 7, "message": "Check-out is at 12.", "is_deleted": false});
     let deleted = json!({"id": 7, "message": "[deleted]", "is_deleted": true});
-    store.chat_store_messages(45, &[edited.clone()]).unwrap();
-    store.chat_store_messages(45, &[deleted.clone()]).unwrap();
+    store
+        .chat_store_messages(45, std::slice::from_ref(&edited))
+        .unwrap();
+    store
+        .chat_store_messages(45, std::slice::from_ref(&deleted))
+        .unwrap();
     store.chat_store_messages(45, &[edited]).unwrap();
     assert_eq!(store.chat_message(7).unwrap(), Some(deleted));
 }
