@@ -28,7 +28,7 @@ pub fn run_in_private_session(
             "xvfb-run",
             "-a",
             "-s",
-            "-screen 0 3840x2160x24",
+            "-screen 0 3840x3840x24",
             "dbus-run-session",
             "--",
         ])
