@@ -508,7 +508,7 @@ async fn layout_problems(app: &fantoccini::Client) -> (Vec<String>, f64) {
                  + ' \"' + (e.textContent || '').trim().slice(0, 30) + '\"';
              for (const e of root.querySelectorAll('*')) {
                if (e.closest('.rd-layer:not(.live)') || e.closest('[aria-hidden=true]') || e.closest('.rd-hint')
-                   || e.classList.contains('hero')) continue;
+                   || e.closest('.rd-hero-frame')) continue;
                const r = e.getBoundingClientRect();
                if (r.width === 0 || r.height === 0) continue;
                const cs = getComputedStyle(e);

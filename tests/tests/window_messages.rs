@@ -842,6 +842,19 @@ async fn window_ten_waiting_guests_are_answered_with_a_saved_reply_from_the_keyb
                 .is_ok()
     })
     .await;
+    // The side bar says how many guests wait, as the Waiting view counts them.
+    let side_bar_waiting = || async {
+        content_of(&app, "[data-testid=nav-waiting]")
+            .await
+            .and_then(|t| t.trim_end_matches(" waiting").trim().parse::<usize>().ok())
+    };
+    let waiting_before = until_some("the side bar counts the guests waiting", || async {
+        let view = text_of(&app, "[data-testid=filter-count-waiting]").await;
+        side_bar_waiting()
+            .await
+            .filter(|n| *n >= added.len() && view == n.to_string())
+    })
+    .await;
     let started = Instant::now();
     let mut keystrokes = 0;
     let mut answered: Vec<i64> = Vec::new();
@@ -914,6 +927,25 @@ async fn window_ten_waiting_guests_are_answered_with_a_saved_reply_from_the_keyb
     for id in &added {
         assert!(guests[id].0.contains(&guests[id].1), "{:?}", guests[id]);
     }
+    let waiting_after = waiting_before - answered.len();
+    until(
+        "the side bar and the Overview count the guests still waiting",
+        || async { side_bar_waiting().await.unwrap_or(0) == waiting_after },
+    )
+    .await;
+    click(&app, "[data-testid=nav-overview]").await;
+    until("the Overview says how many guests wait", || async {
+        text_of(&app, "[data-testid=overview-guests-waiting]").await
+            == format!(
+                "{waiting_after} {} waiting for an answer",
+                if waiting_after == 1 {
+                    "guest"
+                } else {
+                    "guests"
+                }
+            )
+    })
+    .await;
     app.close().await.unwrap();
     server.shutdown().await;
 }
