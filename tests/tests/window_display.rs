@@ -17,6 +17,30 @@ use hotelmate_e2e::{
 use hotelmate_sandbox::Sandbox;
 use serde_json::Value;
 
+/// A desk signed in to a new sandbox as Anna, its offers listed: where each display story
+/// begins. The profile and the driver are handed back to be kept for the story's length.
+async fn signed_in_with_offers(
+    name: &str,
+) -> (
+    hotelmate_sandbox::SandboxHandle,
+    AppProfile,
+    Driver,
+    fantoccini::Client,
+) {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let profile = AppProfile::new(name);
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in(&app, &server, "anna.byrne").await;
+    until("the offers are listed", || async {
+        row_titles(&app).await.len() >= 6
+    })
+    .await;
+    (server, profile, driver, app)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn window_the_display_shows_todays_offers_with_photos_follows_the_desk_and_survives_an_outage(
 ) {
@@ -163,17 +187,7 @@ async fn window_with_no_pin_and_no_server_staff_who_signed_in_here_leave_the_dis
 /// is refused in words, Anna's own password leaves.
 #[tokio::test(flavor = "multi_thread")]
 async fn window_with_the_sign_in_refused_behind_it_the_display_still_needs_a_kept_password() {
-    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let profile = AppProfile::new("display-no-session");
-    let mut driver = Driver::start(&profile);
-    let app = driver.launch().await;
-    sign_in(&app, &server, "anna.byrne").await;
-    until("the offers are listed", || async {
-        row_titles(&app).await.len() >= 6
-    })
-    .await;
+    let (server, _profile, _driver, app) = signed_in_with_offers("display-no-session").await;
     click(&app, "[data-testid=open-display]").await;
     switch_to(&app, true).await;
     until("the desk window is hidden behind the display", || async {
@@ -281,17 +295,7 @@ async fn codes_in(app: &fantoccini::Client, css: &str, name: &str) -> Vec<String
 /// page.
 #[tokio::test(flavor = "multi_thread")]
 async fn window_a_guest_scans_an_offer_on_the_display_and_the_code_opens_the_hotels_own_page() {
-    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let profile = AppProfile::new("display-scan");
-    let mut driver = Driver::start(&profile);
-    let app = driver.launch().await;
-    sign_in(&app, &server, "anna.byrne").await;
-    until("the offers are listed", || async {
-        row_titles(&app).await.len() >= 6
-    })
-    .await;
+    let (server, _profile, _driver, app) = signed_in_with_offers("display-scan").await;
     click(&app, "[data-testid=nav-settings]").await;
     click(&app, "[data-testid=display-settings] summary").await;
     type_into(
@@ -542,17 +546,7 @@ async fn layout_problems(app: &fantoccini::Client) -> (Vec<String>, f64) {
 /// a portrait 4K fits).
 #[tokio::test(flavor = "multi_thread")]
 async fn window_the_display_fits_every_screen_landscape_and_portrait() {
-    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let profile = AppProfile::new("display-sizes");
-    let mut driver = Driver::start(&profile);
-    let app = driver.launch().await;
-    sign_in(&app, &server, "anna.byrne").await;
-    until("the offers are listed", || async {
-        row_titles(&app).await.len() >= 6
-    })
-    .await;
+    let (server, _profile, _driver, app) = signed_in_with_offers("display-sizes").await;
     click(&app, "[data-testid=open-display]").await;
     switch_to(&app, true).await;
     let sizes = [

@@ -285,28 +285,7 @@ impl SystemSettings {
             settings.pusher_unencrypted = live.allow_unencrypted;
         }
         if let Some(display) = file.display {
-            if let Some(hash) = &display.pin_hash {
-                if !super::hashes::is_slow_hash(hash) {
-                    return Err(invalid(
-                        "[display] pin_hash is not an Argon2id hash; make one with \
-                         `hotelmate-desk --hash-pin`"
-                            .into(),
-                    ));
-                }
-            }
-            if let Some(link) = &display.offer_link {
-                crate::rules::guest_link::check_template(link)
-                    .map_err(|reason| invalid(format!("[display] offer_link: {reason}")))?;
-            }
-            settings.offer_link = display.offer_link.map(|l| l.trim().to_owned());
-            if let Some(hours) = &display.opening_hours {
-                crate::rules::opening::parse_range(hours)
-                    .map_err(|reason| invalid(format!("[display] opening_hours: {reason}")))?;
-            }
-            settings.opening_hours = display.opening_hours.map(|h| h.trim().to_owned());
-            settings.is_display = display.enabled;
-            settings.pin_hash = display.pin_hash;
-            settings.display_locked = display.locked;
+            settings.take_display(display).map_err(invalid)?;
         }
         if let Some(updates) = file.updates {
             if let Some(feed) = &updates.feed {
@@ -323,23 +302,54 @@ impl SystemSettings {
             settings.update_feed_locked = updates.locked;
         }
         if let Some(replies) = file.saved_replies {
-            if replies.reply.len() > MAX_SAVED_REPLIES {
-                return Err(invalid(format!(
-                    "[saved_replies] has {} replies; a desk keeps up to {MAX_SAVED_REPLIES}",
-                    replies.reply.len()
-                )));
-            }
-            if let Some(problem) = replies
-                .reply
-                .iter()
-                .find_map(|r| preset_reply_problem(&r.name, &r.text))
-            {
-                return Err(invalid(format!("[saved_replies]: {problem}")));
-            }
-            settings.saved_replies = replies.reply;
-            settings.saved_replies_locked = replies.locked;
+            settings.take_saved_replies(replies).map_err(invalid)?;
         }
         Ok(settings)
+    }
+
+    /// The `[display]` section, checked; the reason in words when it cannot be used.
+    fn take_display(&mut self, display: DisplaySection) -> Result<(), String> {
+        if let Some(hash) = &display.pin_hash {
+            if !super::hashes::is_slow_hash(hash) {
+                return Err("[display] pin_hash is not an Argon2id hash; make one with \
+                     `hotelmate-desk --hash-pin`"
+                    .into());
+            }
+        }
+        if let Some(link) = &display.offer_link {
+            crate::rules::guest_link::check_template(link)
+                .map_err(|reason| format!("[display] offer_link: {reason}"))?;
+        }
+        if let Some(hours) = &display.opening_hours {
+            crate::rules::opening::parse_range(hours)
+                .map_err(|reason| format!("[display] opening_hours: {reason}"))?;
+        }
+        self.offer_link = display.offer_link.map(|l| l.trim().to_owned());
+        self.opening_hours = display.opening_hours.map(|h| h.trim().to_owned());
+        self.is_display = display.enabled;
+        self.pin_hash = display.pin_hash;
+        self.display_locked = display.locked;
+        Ok(())
+    }
+
+    /// The `[saved_replies]` section, checked whole.
+    fn take_saved_replies(&mut self, replies: SavedRepliesSection) -> Result<(), String> {
+        if replies.reply.len() > MAX_SAVED_REPLIES {
+            return Err(format!(
+                "[saved_replies] has {} replies; a desk keeps up to {MAX_SAVED_REPLIES}",
+                replies.reply.len()
+            ));
+        }
+        if let Some(problem) = replies
+            .reply
+            .iter()
+            .find_map(|r| preset_reply_problem(&r.name, &r.text))
+        {
+            return Err(format!("[saved_replies]: {problem}"));
+        }
+        self.saved_replies = replies.reply;
+        self.saved_replies_locked = replies.locked;
+        Ok(())
     }
 
     /// Where the settings come from, in words for a refusal ("your IT's settings in …").
