@@ -35,6 +35,9 @@ pub enum Replayed {
     Sent {
         /// The row it was for (its server id once created).
         target: i64,
+        /// An update's row as the server answered it (`None` for other changes): what this
+        /// desk wrote, before any later event could be stored over it.
+        answered: Option<Row>,
     },
     /// Paused for the user.
     Conflict {
@@ -150,7 +153,7 @@ pub async fn replay_all(
                     done(entry, &replayed);
                     count += 1;
                     match replayed {
-                        Replayed::Sent { target } if entry.op != Op::Create => {
+                        Replayed::Sent { target, .. } if entry.op != Op::Create => {
                             entries.retain(|e| e.seq != entry.seq);
                             if let Some(bases) = bases.as_mut() {
                                 // The next edit of this row merges with what this one left
@@ -410,6 +413,7 @@ async fn send_entry(
             store.finish_entry(entry.seq, Some(&row), None)?;
             Ok(Replayed::Sent {
                 target: entry.target.id(),
+                answered: None,
             })
         }
     }

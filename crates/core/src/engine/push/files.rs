@@ -126,6 +126,7 @@ pub(super) async fn replay_upload(
     store.finish_entry(entry.seq, Some(&row), None)?;
     Ok(Replayed::Sent {
         target: entry.target.id(),
+        answered: None,
     })
 }
 
@@ -323,6 +324,7 @@ pub(super) async fn replay_added_child(
     store.finish_entry(entry.seq, Some(&row), None)?;
     Ok(Replayed::Sent {
         target: entry.target.id(),
+        answered: None,
     })
 }
 
@@ -365,6 +367,7 @@ async fn children_before(
         store.finish_entry(entry.seq, Some(&row), None)?;
         return Ok(Err(Replayed::Sent {
             target: entry.target.id(),
+            answered: None,
         }));
     }
     Ok(Ok(child_ids(&row, children)))
@@ -446,6 +449,7 @@ pub(super) async fn replay_children_order(
     store.finish_entry(entry.seq, Some(&row), None)?;
     Ok(Replayed::Sent {
         target: entry.target.id(),
+        answered: None,
     })
 }
 

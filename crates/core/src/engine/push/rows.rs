@@ -23,7 +23,10 @@ pub(super) async fn replay_create(
                 id,
                 "adopted a row created before the answer was lost"
             );
-            return Ok(Replayed::Sent { target: id });
+            return Ok(Replayed::Sent {
+                target: id,
+                answered: None,
+            });
         }
     }
     let Some(entry) = store.claim_entry(entry.seq)? else {
@@ -43,7 +46,10 @@ pub(super) async fn replay_create(
         });
     }
     let id = store.finish_create(entry.seq, entry.target.id(), &row)?;
-    Ok(Replayed::Sent { target: id })
+    Ok(Replayed::Sent {
+        target: id,
+        answered: None,
+    })
 }
 
 /// The row an earlier, unanswered create made: the newest server row with every field as sent
@@ -135,6 +141,7 @@ pub(super) async fn replay_update(
         store.finish_entry(entry.seq, Some(&latest), None)?;
         return Ok(Replayed::Sent {
             target: entry.target.id(),
+            answered: Some(latest),
         });
     }
     let mut fields = Row::new();
@@ -172,6 +179,7 @@ pub(super) async fn replay_delete(
             store.finish_entry(entry.seq, None, Some(entry.target.id()))?;
             Ok(Replayed::Sent {
                 target: entry.target.id(),
+                answered: None,
             })
         }
         Err(err) => Err(err.into()),
@@ -238,5 +246,6 @@ pub(super) async fn replay_reorder(
     store.finish_entry(entry.seq, None, None)?;
     Ok(Replayed::Sent {
         target: entry.target.id(),
+        answered: None,
     })
 }

@@ -4,8 +4,10 @@
 
 use super::*;
 
-/// An update's outcome, for [`crate::engine::replaced`]: what it wrote as the server answered it (the
-/// row as stored after the answer), or that it did not reach the server.
+/// An update's outcome, for [`crate::engine::replaced`]: what it wrote as the server answered it
+/// (the answer itself: the stored row may already hold a colleague's later change, heard
+/// between the answer and this note, which the suite once took for this desk's own and
+/// reported as replaced), or that it did not reach the server.
 fn note_written(
     shared: &SyncShared,
     resource: &'static str,
@@ -13,17 +15,13 @@ fn note_written(
     replayed: &Replayed,
 ) {
     let key = (resource, entry.target.id());
-    let Replayed::Sent { target } = replayed else {
+    let Replayed::Sent {
+        answered: Some(answered),
+        ..
+    } = replayed
+    else {
         shared.own_writes.not_sent(key);
         return;
-    };
-    let answered = match shared.store.record(resource, *target) {
-        Ok(Some(row)) => row,
-        Ok(None) => return shared.own_writes.not_sent(key),
-        Err(err) => {
-            tracing::warn!(error = %err, "cannot read the row an update wrote");
-            return shared.own_writes.not_sent(key);
-        }
     };
     let fields = entry
         .fields

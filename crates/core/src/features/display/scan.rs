@@ -55,7 +55,14 @@ pub fn offer_address(
 /// The code for `address`, with its dark modules as one SVG path (a row's run of dark modules
 /// is one rectangle).
 pub fn scan_code(offer_id: i64, address: &str) -> Option<ScanCode> {
-    let code = QrCode::with_error_correction_level(address.as_bytes(), EcLevel::M).ok()?;
+    let code = match QrCode::with_error_correction_level(address.as_bytes(), EcLevel::M) {
+        Ok(code) => code,
+        Err(err) => {
+            // Addresses are bounded far below what a code holds; said, never hidden.
+            tracing::warn!(offer_id, error = %err, "an offer's address cannot be made into a code");
+            return None;
+        }
+    };
     let width = code.width();
     let colors = code.to_colors();
     let mut path = String::new();
