@@ -61,6 +61,14 @@ pub enum Replayed {
     },
 }
 
+/// A change other than an update done on the server (its row's answer is not noted).
+pub(super) fn sent(entry: &OutboxEntry) -> Replayed {
+    Replayed::Sent {
+        target: entry.target.id(),
+        answered: None,
+    }
+}
+
 /// How a conflict's `problem` column reads: either field conflicts or "deleted elsewhere".
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ConflictDetail {
@@ -411,10 +419,7 @@ async fn send_entry(
                 resource,
             )?;
             store.finish_entry(entry.seq, Some(&row), None)?;
-            Ok(Replayed::Sent {
-                target: entry.target.id(),
-                answered: None,
-            })
+            Ok(sent(entry))
         }
     }
 }

@@ -124,10 +124,7 @@ pub(super) async fn replay_upload(
         resource,
     )?;
     store.finish_entry(entry.seq, Some(&row), None)?;
-    Ok(Replayed::Sent {
-        target: entry.target.id(),
-        answered: None,
-    })
+    Ok(sent(entry))
 }
 
 /// The image an upload entry sends, from the media cache, and its bytes; `Err` with the entry
@@ -322,10 +319,7 @@ pub(super) async fn replay_added_child(
         resource,
     )?;
     store.finish_entry(entry.seq, Some(&row), None)?;
-    Ok(Replayed::Sent {
-        target: entry.target.id(),
-        answered: None,
-    })
+    Ok(sent(entry))
 }
 
 /// The row's children before this upload was first sent, to tell its own child from the
@@ -365,10 +359,7 @@ async fn children_before(
             "an upload with an unknown outcome is already on the server"
         );
         store.finish_entry(entry.seq, Some(&row), None)?;
-        return Ok(Err(Replayed::Sent {
-            target: entry.target.id(),
-            answered: None,
-        }));
+        return Ok(Err(sent(entry)));
     }
     Ok(Ok(child_ids(&row, children)))
 }
@@ -447,10 +438,7 @@ pub(super) async fn replay_children_order(
         resource,
     )?;
     store.finish_entry(entry.seq, Some(&row), None)?;
-    Ok(Replayed::Sent {
-        target: entry.target.id(),
-        answered: None,
-    })
+    Ok(sent(entry))
 }
 
 pub(super) fn extension_of(mime: &str) -> &'static str {

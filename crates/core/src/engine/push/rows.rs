@@ -177,10 +177,7 @@ pub(super) async fn replay_delete(
     match client.remove(resource, slug, entry.target.id()).await {
         Ok(()) | Err(ApiError::NotFound { .. }) => {
             store.finish_entry(entry.seq, None, Some(entry.target.id()))?;
-            Ok(Replayed::Sent {
-                target: entry.target.id(),
-                answered: None,
-            })
+            Ok(sent(entry))
         }
         Err(err) => Err(err.into()),
     }
@@ -244,8 +241,5 @@ pub(super) async fn replay_reorder(
         return Err(err.into());
     }
     store.finish_entry(entry.seq, None, None)?;
-    Ok(Replayed::Sent {
-        target: entry.target.id(),
-        answered: None,
-    })
+    Ok(sent(entry))
 }
