@@ -44,17 +44,7 @@ async fn signed_in_with_offers(
 #[tokio::test(flavor = "multi_thread")]
 async fn window_the_display_shows_todays_offers_with_photos_follows_the_desk_and_survives_an_outage(
 ) {
-    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let profile = AppProfile::new("display");
-    let mut driver = Driver::start(&profile);
-    let app = driver.launch().await;
-    sign_in(&app, &server, "anna.byrne").await;
-    until("the offers are listed", || async {
-        row_titles(&app).await.len() >= 6
-    })
-    .await;
+    let (server, _profile, mut driver, app) = signed_in_with_offers("display").await;
     let titles = row_titles(&app).await;
 
     click(&app, "[data-testid=open-display]").await;

@@ -478,13 +478,7 @@ impl Chat<'_> {
             field: "url",
             message: "This attachment has no web address the desk can fetch".into(),
         })?;
-        let folder = directories::UserDirs::new()
-            .and_then(|dirs| dirs.download_dir().map(std::path::Path::to_path_buf))
-            .or_else(|| directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()))
-            .ok_or(DeskError::InvalidInput {
-                field: "url",
-                message: "This computer has no Downloads or home folder to save into".into(),
-            })?;
+        let folder = super::saved_files::downloads_folder("url")?;
         let path = free_path(&folder, &safe_file_name(name));
         // Streamed to disk, at most what the server accepts for a guest's file.
         chat.sync

@@ -25,6 +25,20 @@ pub(super) fn safe_file_name(name: &str) -> String {
     }
 }
 
+/// Where a file the person keeps goes: their Downloads folder, or the home folder; refused on
+/// `field` when the computer has neither.
+pub(super) fn downloads_folder(
+    field: &'static str,
+) -> Result<std::path::PathBuf, crate::context::DeskError> {
+    directories::UserDirs::new()
+        .and_then(|dirs| dirs.download_dir().map(std::path::Path::to_path_buf))
+        .or_else(|| directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()))
+        .ok_or(crate::context::DeskError::InvalidInput {
+            field,
+            message: "This computer has no Downloads or home folder to save into".into(),
+        })
+}
+
 /// `name`, or `name (2)`, … : the first that does not exist in `folder`.
 pub(super) fn free_path(folder: &std::path::Path, name: &str) -> std::path::PathBuf {
     let (stem, ext) = match name.rsplit_once('.') {

@@ -199,6 +199,25 @@ impl Store {
         Ok(rows)
     }
 
+    /// Every reply kept (not deleted), in order, with the key that names it across desks.
+    fn saved_replies_to_hand_on(&self) -> Result<Vec<FileReply>, StoreError> {
+        let conn = self.lock();
+        let mut statement = conn.prepare_cached(
+            "SELECT key, name, text FROM chat_saved_replies WHERE deleted_at IS NULL
+             ORDER BY place, id",
+        )?;
+        let rows = statement
+            .query_map([], |r| {
+                Ok(FileReply {
+                    key: r.get(0)?,
+                    name: r.get(1)?,
+                    text: r.get(2)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
     fn add_saved_reply(&self, key: &str, name: &str, text: &str) -> Result<i64, StoreError> {
         let conn = self.lock();
         conn.execute(
@@ -423,31 +442,19 @@ impl Chat<'_> {
 
     /// Every saved reply as a file's text, to hand to other desks.
     pub fn export_saved_replies(&self) -> Result<String, DeskError> {
-        let keys: Vec<(i64, String)> = {
-            let conn = self.cx.store.lock();
-            let mut statement = conn
-                .prepare_cached("SELECT id, key FROM chat_saved_replies")
-                .map_err(StoreError::from)?;
-            let rows = statement
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .map_err(StoreError::from)?
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(StoreError::from)?;
-            rows
+        let replies = if self.cx.system.saved_replies_locked {
+            self.preset()
+                .iter()
+                .map(|r| FileReply {
+                    key: preset_key(&r.name),
+                    name: r.name.trim().to_owned(),
+                    text: r.text.clone(),
+                })
+                .collect()
+        } else {
+            self.start_saved_replies()?;
+            self.cx.store.saved_replies_to_hand_on()?
         };
-        let replies = self
-            .saved_replies()?
-            .replies
-            .into_iter()
-            .map(|r| FileReply {
-                key: keys
-                    .iter()
-                    .find(|(id, _)| *id == r.id)
-                    .map_or_else(|| preset_key(&r.name), |(_, key)| key.clone()),
-                name: r.name,
-                text: r.text,
-            })
-            .collect();
         let file = ReplyFile {
             kind: FILE_KIND.into(),
             version: 1,
@@ -461,13 +468,7 @@ impl Chat<'_> {
     /// under a name no other file has; says where.
     pub fn export_saved_replies_to_downloads(&self) -> Result<String, DeskError> {
         let text = self.export_saved_replies()?;
-        let folder = directories::UserDirs::new()
-            .and_then(|dirs| dirs.download_dir().map(std::path::Path::to_path_buf))
-            .or_else(|| directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()))
-            .ok_or(DeskError::InvalidInput {
-                field: "file",
-                message: "This computer has no Downloads or home folder to save into".into(),
-            })?;
+        let folder = super::saved_files::downloads_folder("file")?;
         let path = super::saved_files::free_path(&folder, "hotelmate-saved-replies.json");
         std::fs::write(&path, text).map_err(|err| DeskError::InvalidInput {
             field: "file",

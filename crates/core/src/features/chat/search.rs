@@ -247,15 +247,7 @@ mod tests {
         );
     }
 
-    fn store() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(
-            &dir.path().join("desk.sqlite3"),
-            crate::features::LOCAL_DATA,
-        )
-        .unwrap();
-        (dir, store)
-    }
+    use crate::features::chat::store::tests::store;
 
     fn found(store: &Store, search: &str) -> Vec<i64> {
         find_messages(store, search)

@@ -42,7 +42,14 @@ pub fn offer_address(
     }
     if let Some(template) = template.map(str::trim).filter(|t| !t.is_empty()) {
         let filled = template.replace(OFFER_ID_FIELD, &id.to_string());
-        return checked(&filled).ok().map(String::from);
+        return match checked(&filled) {
+            Ok(url) => Some(String::from(url)),
+            Err(reason) => {
+                // Checked when set; only the offer's number can make it unusable now.
+                tracing::warn!(id, %reason, "an offer's address from the template cannot be used");
+                None
+            }
+        };
     }
     let site = checked(hotel_site?).ok()?;
     let book = checked(book_now_url).ok()?;

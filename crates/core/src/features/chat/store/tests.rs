@@ -12,7 +12,8 @@ fn send(conversation_id: i64, message: &str) -> NewChatEntry<'_> {
     }
 }
 
-fn store() -> (tempfile::TempDir, Store) {
+/// A chat store in a file of its own, with every feature's tables.
+pub(in crate::features::chat) fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(
         &dir.path().join("desk.sqlite3"),
