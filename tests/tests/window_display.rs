@@ -288,6 +288,19 @@ async fn window_a_guest_scans_an_offer_on_the_display_and_the_code_opens_the_hot
     let (server, _profile, _driver, app) = signed_in_with_offers("display-scan").await;
     click(&app, "[data-testid=nav-settings]").await;
     click(&app, "[data-testid=display-settings] summary").await;
+    until(
+        "the display settings are read and can be typed in",
+        || async {
+            app.execute(
+                "const e = document.querySelector('[data-testid=display-offer-link]');
+             if (!e || e.disabled) return false; e.scrollIntoView(); return true;",
+                vec![],
+            )
+            .await
+            .is_ok_and(|v| v == Value::Bool(true))
+        },
+    )
+    .await;
     type_into(
         &app,
         "[data-testid=display-offer-link]",
@@ -302,7 +315,9 @@ async fn window_a_guest_scans_an_offer_on_the_display_and_the_code_opens_the_hot
     .unwrap();
     click(&app, "[data-testid=open-display]").await;
     switch_to(&app, true).await;
-    let (address, codes, share) = until_some_display(&app).await;
+    // The display may draw the offers before the new address is saved: it follows the change.
+    let (address, codes, share) =
+        until_some_display(&app, "https://hotelkillarney.example/offers/").await;
     assert!(
         address.starts_with("https://hotelkillarney.example/offers/"),
         "{address}"
@@ -321,9 +336,10 @@ async fn window_a_guest_scans_an_offer_on_the_display_and_the_code_opens_the_hot
     server.shutdown().await;
 }
 
-/// Waits for an offer slide with its code, fully drawn, and reads it: the address the slide
-/// says, what the screenshot's code says, and the code's share of the screen's height.
-async fn until_some_display(app: &fantoccini::Client) -> (String, Vec<String>, f64) {
+/// Waits for an offer slide with its code for an address beginning with `prefix`, fully drawn,
+/// and reads it: the address the slide says, what the screenshot's code says, and the code's
+/// share of the screen's height.
+async fn until_some_display(app: &fantoccini::Client, prefix: &str) -> (String, Vec<String>, f64) {
     let deadline = Instant::now() + hotelmate_e2e::UI_TIMEOUT;
     let mut shot = 0;
     loop {
@@ -340,7 +356,13 @@ async fn until_some_display(app: &fantoccini::Client) -> (String, Vec<String>, f
             )
             .await
             .unwrap();
-        if let Some([address, share, whole]) = state.as_array().map(Vec::as_slice) {
+        let state = state.as_array().map(Vec::as_slice).filter(|state| {
+            state
+                .first()
+                .and_then(Value::as_str)
+                .is_some_and(|address| address.starts_with(prefix))
+        });
+        if let Some([address, share, whole]) = state {
             assert_eq!(
                 whole,
                 &Value::Bool(true),
