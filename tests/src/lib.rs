@@ -709,6 +709,10 @@ pub struct AppUsage {
     pub desk_rss_kib: u64,
     /// The resident memory of the desk and every process it started, in KiB.
     pub total_rss_kib: u64,
+    /// Their proportional memory (PSS: each shared page divided among the processes sharing
+    /// it), in KiB: what the tree costs the machine, where RSS counts shared libraries once
+    /// per process.
+    pub total_pss_kib: u64,
     /// CPU time (user and system) since each process started.
     pub desk_cpu: Duration,
     /// CPU time of the desk and every process it started.
@@ -720,7 +724,12 @@ const CLOCK_TICKS_PER_SECOND: u64 = 100;
 
 /// What the app of `profile` uses now (zeros when it is not running).
 pub fn app_usage(profile: &AppProfile) -> AppUsage {
-    let desks = apps_of(profile.data_dir.path());
+    tree_usage(&apps_of(profile.data_dir.path()))
+}
+
+/// What the processes `roots` and every process they started use now; `desk_*` are the roots'
+/// own figures. A reference app (the minimal Tauri window) is measured by its pid this way.
+pub fn tree_usage(roots: &[i32]) -> AppUsage {
     let mut parents = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
@@ -731,7 +740,7 @@ pub fn app_usage(profile: &AppProfile) -> AppUsage {
         }
     }
     let mut usage = AppUsage::default();
-    let mut family = desks.clone();
+    let mut family = roots.to_vec();
     let mut next = 0;
     while let Some(&pid) = family.get(next) {
         next += 1;
@@ -747,11 +756,12 @@ pub fn app_usage(profile: &AppProfile) -> AppUsage {
         let cpu = stat_of(pid).map_or(Duration::ZERO, |(_, ticks)| {
             Duration::from_millis(ticks * 1000 / CLOCK_TICKS_PER_SECOND)
         });
-        if desks.contains(&pid) {
+        if roots.contains(&pid) {
             usage.desk_rss_kib += rss;
             usage.desk_cpu += cpu;
         }
         usage.total_rss_kib += rss;
+        usage.total_pss_kib += proportional_kib_of(pid);
         usage.total_cpu += cpu;
     }
     usage
@@ -801,6 +811,16 @@ fn resident_kib_of(pid: i32) -> u64 {
         .unwrap_or_default()
         .lines()
         .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// A process's proportional memory (`Pss` of `/proc/<pid>/smaps_rollup`), 0 when it is gone.
+fn proportional_kib_of(pid: i32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("Pss:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or(0)
 }

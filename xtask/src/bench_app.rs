@@ -125,7 +125,7 @@ impl Settings {
 
 /// Builds the minimal window with the desk's Cargo.lock (copied over its own, which is not
 /// kept), so it has the desk's tauri, wry and WebKit bindings to the patch version.
-fn build_minimal_window() -> Result<PathBuf, String> {
+pub(crate) fn build_minimal_window() -> Result<PathBuf, String> {
     let root = workspace_root();
     let lock = root.join(MINIMAL_CRATE).join("Cargo.lock");
     std::fs::copy(root.join("Cargo.lock"), &lock).map_err(|e| {
