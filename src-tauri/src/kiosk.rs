@@ -75,6 +75,9 @@ pub fn open(app: &AppHandle) -> Result<(), String> {
     let window = crate::windows::display(app)?;
     let kiosk = app.state::<Kiosk>();
     let first = !std::mem::replace(&mut *lock(&kiosk.shown), true);
+    if first {
+        desk.display().opened();
+    }
     desk.set_toasts_paused(true);
     let monitor = desk.display().settings().ok().and_then(|s| s.monitor);
     if let Some(name) = monitor {
@@ -135,7 +138,9 @@ pub async fn set_asleep(app: &AppHandle, asleep: bool) {
 /// Leaves the kiosk (after the core checked who asked): the display closes and the desk shows.
 pub fn close(app: &AppHandle) {
     let kiosk = app.state::<Kiosk>();
-    *lock(&kiosk.shown) = false;
+    if std::mem::replace(&mut *lock(&kiosk.shown), false) {
+        app.state::<Desk>().display().closed();
+    }
     app.state::<Desk>().set_toasts_paused(false);
     if let Some(window) = app.get_webview_window(DISPLAY) {
         if let Err(error) = window.set_fullscreen(false).and_then(|()| window.hide()) {

@@ -2,7 +2,9 @@
 //! own process, as a second desk on the demo hotel uses it): a manager's desk (one app instance)
 //! switches an offer and the display (a second instance, opened as a kiosk) follows within
 //! moments (the time is printed); with the display's network cut it still shows every photo,
-//! and after reconnecting it shows what changed meanwhile; the screen is kept awake while it
+//! and after reconnecting it shows what changed meanwhile; out of date for more than a few
+//! minutes it says so calmly ("Not live since 14:02", issue 39.5), and not before; the screen is
+//! kept awake while it
 //! shows (the test session runs no desktop, so a stand-in `org.freedesktop.ScreenSaver` service
 //! answers and records the app's calls); it is left only with the PIN set on the desk.
 //! A screenshot under target/e2e/ (the two lobby sizes are the soak harness's:
@@ -13,9 +15,10 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Client;
 use hotelmate_e2e::{
-    as_user_at, click, describe_display, display_state, on_offer_row, press_leave_keys, row_titles,
-    screenshot, set_display_pin, sign_in_with_key, switch_to, text_of, type_into, until,
-    until_explained, AppProfile, CutProxy, Driver, ScreenSaverStandIn, StandaloneSandbox,
+    as_user_at, click, describe_display, display_state, on_offer_row, open_screen,
+    press_leave_keys, row_titles, screenshot, set_display_pin, sign_in_with_key, switch_to,
+    text_of, type_into, until, until_explained, AppProfile, CutProxy, Driver, ScreenSaverStandIn,
+    StandaloneSandbox,
 };
 use serde_json::Value;
 
@@ -29,6 +32,34 @@ async fn switch_offer(desk: &Client, title: &str) -> bool {
     .await
     .unwrap()
         == Value::Bool(true)
+}
+
+/// Moves the page's clock `ms` ahead of the real one (0: back to the real one): the display's
+/// own wait of a few minutes before it says it is not live, driven without waiting.
+async fn shift_page_clock(app: &Client, ms: u64) {
+    app.execute(
+        "const real = window.__realDate ?? Date; window.__realDate = real;
+         const shift = arguments[0];
+         window.Date = shift === 0 ? real : class extends real {
+           constructor(...a) { super(...(a.length ? a : [real.now() + shift])); }
+           static now() { return real.now() + shift; }
+         };",
+        vec![Value::from(ms)],
+    )
+    .await
+    .unwrap();
+}
+
+/// When the display counts itself out of date from (ms since the epoch), or None while live.
+async fn not_live_since(app: &Client) -> Option<u64> {
+    app.execute(
+        "const since = document.querySelector('[data-testid=display]')?.dataset.notLiveSince;
+         return since === undefined ? null : Number(since);",
+        vec![],
+    )
+    .await
+    .unwrap()
+    .as_u64()
 }
 
 /// Whether the server has the offer titled `title` switched on, as a colleague's browser reads it.
@@ -109,6 +140,37 @@ async fn window_a_lobby_display_follows_another_desk_through_an_outage_and_is_le
     let (during, loaded) = display_state(&lobby).await;
     assert_eq!(during, expected, "nothing new arrives while cut");
     assert!(loaded, "every photo shows with the network cut");
+
+    // Out of date, it stays calm for a few minutes, then says since when, in small words.
+    until("the display knows it is not live", || async {
+        not_live_since(&lobby).await.is_some()
+    })
+    .await;
+    let since = not_live_since(&lobby).await.unwrap();
+    assert!(
+        lobby
+            .find(fantoccini::Locator::Css("[data-testid=display-not-live]"))
+            .await
+            .is_err(),
+        "a cut of a few seconds says nothing in the lobby"
+    );
+    shift_page_clock(&lobby, 4 * 60_000).await;
+    until(
+        "four minutes on, the display says it is not live",
+        || async {
+            text_of(&lobby, "[data-testid=display-not-live]")
+                .await
+                .starts_with("Not live since ")
+        },
+    )
+    .await;
+    let note = text_of(&lobby, "[data-testid=display-not-live]").await;
+    let minute = format!(":{:02}", since / 60_000 % 60);
+    assert!(
+        note.contains(&minute),
+        "{note:?} names the minute the display stopped being live ({minute})"
+    );
+    screenshot(&lobby, "98-display-not-live").await;
     proxy.restore();
     let restored = Instant::now();
     until_explained(
@@ -121,6 +183,18 @@ async fn window_a_lobby_display_follows_another_desk_through_an_outage_and_is_le
         "after the network returned, the display showed the change in {} ms",
         restored.elapsed().as_millis()
     );
+    // Live again, the note goes (the page's clock is still four minutes ahead).
+    until(
+        "live again, the display no longer says it is not live",
+        || async {
+            lobby
+                .find(fantoccini::Locator::Css("[data-testid=display-not-live]"))
+                .await
+                .is_err()
+        },
+    )
+    .await;
+    shift_page_clock(&lobby, 0).await;
 
     screenshot(&lobby, "60-display-kiosk").await;
 
@@ -149,6 +223,42 @@ async fn window_a_lobby_display_follows_another_desk_through_an_outage_and_is_le
         screensaver.calls() == ["Inhibit 1", "UnInhibit 1"]
     })
     .await;
+
+    // The desk it gave way to tells how the display was: shown when, not live when, and a
+    // small picture of what was on the screen last.
+    switch_to(&lobby, false).await;
+    open_screen(&lobby, "overview").await;
+    until("the Overview tells how the display was", || async {
+        text_of(&lobby, "[data-testid=overview-display-health]")
+            .await
+            .starts_with("Last shown ")
+    })
+    .await;
+    let health = text_of(&lobby, "[data-testid=overview-display-health]").await;
+    let from = health
+        .split_once("not live ")
+        .and_then(|(_, span)| span.split_once('–'))
+        .map(|(from, _)| from.to_owned())
+        .unwrap_or_default();
+    assert!(
+        from.contains(&minute),
+        "{health:?} names the span it was not live, from the minute it stopped ({minute})"
+    );
+    assert!(!health.contains("throughout"), "{health:?}");
+    until("the display's last slide shows on the Overview", || async {
+        lobby
+            .execute(
+                "const last = document.querySelector('[data-testid=overview-display-last]');
+                 const img = last?.querySelector('img');
+                 return !!last && last.textContent.trim().length > 'Last on the screen: '.length
+                     && (!img || (img.complete && img.naturalWidth > 0));",
+                vec![],
+            )
+            .await
+            .is_ok_and(|v| v == Value::Bool(true))
+    })
+    .await;
+    screenshot(&lobby, "99-overview-display-health").await;
     lobby.close().await.unwrap();
     desk.close().await.unwrap();
 }

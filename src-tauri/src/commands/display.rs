@@ -1,7 +1,8 @@
 //! The reception display: a second, full-screen window (a kiosk), its settings and leaving it.
 
 use hotelmate_core::desk::{
-    DisplayContent, DisplaySettings, DisplaySettingsChange, ErrorCode, LeaveDisplay, OpeningState,
+    DisplayContent, DisplayHealth, DisplayReport, DisplaySettings, DisplaySettingsChange,
+    ErrorCode, LeaveDisplay, OpeningState,
 };
 use hotelmate_core::{Desk, UiError};
 use tauri::{AppHandle, Manager, State};
@@ -110,5 +111,23 @@ command! {
         credentials: LeaveDisplay,
     ) -> Result<OpeningState, UiError> {
         Ok(desk.display().wake(&credentials).await?)
+    }
+}
+
+command! {
+    /// What the display's page sees (whether it is live, the slide on screen), kept for the
+    /// Overview of the desk it gives way to (issue 39.5).
+    windows: [display]
+    pub fn display_report(desk: State<'_, Desk>, report: DisplayReport) -> Result<(), UiError> {
+        Ok(desk.display().report(report)?)
+    }
+}
+
+command! {
+    /// How this computer's display has been since the desk started: its last showing, the
+    /// spans it was not live, what was on the screen last.
+    windows: [main]
+    pub fn display_health(desk: State<'_, Desk>) -> DisplayHealth {
+        desk.display().health()
     }
 }

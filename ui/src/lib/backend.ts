@@ -31,6 +31,7 @@ import type {
   DisplaySettings,
   DisplaySettingsChange,
   LeaveDisplay,
+  DisplayReport,
   Crop,
   GalleryPatch,
   HotelImageSlot,
@@ -45,6 +46,7 @@ import type {
 
 export type { UpdateSettings, UpdateStatus } from "./generated";
 export type { SavedReply, SavedReplies, FilledReply, ImportOutcome, FieldValues } from "./generated";
+export type { DisplayHealth, DisplayReport, NotLiveSpan, ShownSlide } from "./generated";
 export type {
   AreaStatus,
   SystemSettings,
@@ -291,6 +293,10 @@ export const backend = {
   displayOpening: (fromDisplay: boolean) => call("display_opening", { fromDisplay }),
   /** Wakes a sleeping display for half an hour with the PIN or a staff sign-in. */
   wakeDisplay: (credentials: LeaveDisplay) => call("display_wake", { credentials }),
+  /** From the display window: whether it is live and the slide on screen, for the Overview. */
+  displayReport: (report: DisplayReport) => call("display_report", { report }),
+  /** How this computer's display has been since the desk started (its last showing). */
+  displayHealth: () => call("display_health"),
   teamBoard: (query: string) => call("team_board", { query }),
   /** What the hotel's public page tells guests; `null` until the desk has read it once. */
   hotelDetails: () => call("hotel_details"),

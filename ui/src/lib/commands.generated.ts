@@ -42,6 +42,8 @@ export interface Commands {
   display_leave: { args: { credentials: G.LeaveDisplay }; result: void };
   display_opening: { args: { fromDisplay: boolean }; result: G.OpeningState };
   display_wake: { args: { credentials: G.LeaveDisplay }; result: G.OpeningState };
+  display_report: { args: { report: G.DisplayReport }; result: void };
+  display_health: { args: null; result: G.DisplayHealth };
   hotel_details: { args: null; result: G.HotelDetails | null };
   offers_list: { args: null; result: Array<G.Offer> };
   offer_create: { args: { fields: G.OfferPatch }; result: G.Offer };

@@ -1027,6 +1027,62 @@ today: string,
  */
 settings: DisplaySettings, };
 
+export type DisplayReport = { 
+/**
+ * Since when the display has not been kept current (RFC 3339); `None` while it is.
+ */
+not_live_since: string | null, 
+/**
+ * The slide on screen now; `None` while none shows (asleep, no content yet).
+ */
+showing: ShownSlide | null, };
+
+export type ShownSlide = { 
+/**
+ * "offers", "gallery", "team" or "welcome".
+ */
+panel: string, 
+/**
+ * The offer's title, the picture's caption, "On duty" or the welcome.
+ */
+title: string, 
+/**
+ * The slide's photo as the server names it (shown through the desk's image cache).
+ */
+image_url: string | null, };
+
+export type NotLiveSpan = { 
+/**
+ * RFC 3339.
+ */
+from: string, 
+/**
+ * RFC 3339; `None`: still not live (or the display closed while it was not).
+ */
+until: string | null, };
+
+export type DisplayHealth = { 
+/**
+ * When it was last opened (RFC 3339); `None`: not shown since the desk started.
+ */
+shown_from: string | null, 
+/**
+ * When it closed; `None` while it shows (or never shown).
+ */
+shown_until: string | null, 
+/**
+ * The latest spans it was not live while shown, oldest first.
+ */
+not_live: Array<NotLiveSpan>, 
+/**
+ * Earlier spans of the same showing not listed.
+ */
+earlier_not_live: number, 
+/**
+ * What was on the screen last.
+ */
+last_slide: ShownSlide | null, };
+
 export type HotelImageSlot = "hero" | "landing_page" | "logo";
 
 export type ImageSource = "override" | "hotel" | "missing";

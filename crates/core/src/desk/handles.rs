@@ -53,6 +53,6 @@ impl Desk {
 
     /// The reception display: what it shows, this computer's settings for it, and leaving it.
     pub fn display(&self) -> Display<'_> {
-        Display::new(&self.inner.cx, &self.inner.pin_guard)
+        Display::new(&self.inner.cx, &self.inner.display)
     }
 }

@@ -22,6 +22,7 @@ pub use crate::features::display::handle::{
     bookable_on, hash_new_pin, time_zones, today_in, DisplayContent, DisplaySettings,
     DisplaySettingsChange, LeaveDisplay, SlideImage,
 };
+pub use crate::features::display::health::{DisplayHealth, DisplayReport, NotLiveSpan, ShownSlide};
 pub use crate::features::display::scan::ScanCode;
 pub use crate::features::display::{OpeningHours, OpeningState, WOKEN_MINUTES};
 pub use crate::features::galleries::handle::{GalleryPatch, ImagePatch};
@@ -124,8 +125,8 @@ pub(crate) struct Inner {
     /// The background work of the signed-in session: there exactly while the phase is
     /// `SignedIn` (set before it, taken after it ends, under `transitions`).
     tasks: Mutex<Option<running::Tasks>>,
-    /// Wrong PINs typed on the reception display lately.
-    pin_guard: Mutex<crate::features::display::handle::PinGuard>,
+    /// The reception display's memory: wrong PINs typed lately, how it has been.
+    display: crate::features::display::handle::DisplayMemory,
 }
 
 impl Desk {
@@ -156,7 +157,7 @@ impl Desk {
                 transitions: tokio::sync::Mutex::new(()),
                 demo: tokio::sync::Mutex::new(None),
                 tasks: Mutex::new(None),
-                pin_guard: Mutex::new(crate::features::display::handle::PinGuard::default()),
+                display: crate::features::display::handle::DisplayMemory::default(),
             }),
         })
     }

@@ -2,7 +2,15 @@
 // then each gallery picture, then who is on duty (a page per few departments), then the welcome
 // message. A panel with nothing to show has no slides. A slide's key stays the same across reloads
 // while it shows the same thing, so a reload keeps the slide on screen.
-import { shownImage, type DisplayContent, type Offer, type ScanCode, type SlideImage, type TeamMember } from "../../lib/backend";
+import {
+  shownImage,
+  type DisplayContent,
+  type Offer,
+  type ScanCode,
+  type ShownSlide,
+  type SlideImage,
+  type TeamMember,
+} from "../../lib/backend";
 
 export type Panel = "offers" | "gallery" | "team" | "welcome";
 
@@ -111,4 +119,19 @@ export function contentImages(content: DisplayContent | null, slides: Slide[]): 
   const sources = new Set(slides.flatMap((slide) => slide.images));
   for (const url of [content?.hero_url, content?.logo_url]) if (url) sources.add(shownImage(url));
   return sources;
+}
+
+/** A slide as the desk's Overview names it (issue 39.5): its title and its photo as the server
+ *  names it (the Overview shows it through the desk's image cache). */
+export function shownSlide(slide: Slide): ShownSlide {
+  switch (slide.panel) {
+    case "offers":
+      return { panel: slide.panel, title: slide.offer.title, image_url: slide.offer.photo_url ?? null };
+    case "gallery":
+      return { panel: slide.panel, title: slide.image.caption ?? slide.image.gallery, image_url: slide.image.url };
+    case "team":
+      return { panel: slide.panel, title: "On duty", image_url: null };
+    case "welcome":
+      return { panel: slide.panel, title: slide.text, image_url: null };
+  }
 }

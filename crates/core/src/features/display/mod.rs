@@ -4,6 +4,7 @@
 //! kept keys of staff who signed in here ([`keys`]). Here: the display's default time zone.
 
 pub(crate) mod handle;
+pub mod health;
 pub(crate) mod keys;
 pub mod scan;
 
@@ -50,6 +51,10 @@ pub(crate) fn typescript() -> Vec<String> {
         OpeningHours::decl(),
         OpeningState::decl(),
         handle::DisplayContent::decl(),
+        health::DisplayReport::decl(),
+        health::ShownSlide::decl(),
+        health::NotLiveSpan::decl(),
+        health::DisplayHealth::decl(),
     ]
 }
 
