@@ -2,12 +2,13 @@
 //! kept awake while it shows (the desktop's screensaver inhibited over D-Bus, the
 //! freedesktop `org.freedesktop.ScreenSaver` interface GNOME, KDE and Xfce answer), no toasts
 //! on this computer meanwhile, and left only through the display's unlock (a PIN or a staff
-//! sign-in, checked by the core).
+//! sign-in, checked by the core). While it shows, the desk window's page is set aside
+//! ([`park_desk`]) and loaded again where it was when the display closes.
 
 use std::sync::Mutex;
 
 use hotelmate_core::Desk;
-use tauri::{AppHandle, Manager};
+use tauri::{AppHandle, Manager, Url};
 
 use crate::windows::{DISPLAY, MAIN};
 
@@ -27,6 +28,8 @@ pub struct Kiosk {
     inhibition: tokio::sync::Mutex<Option<Inhibition>>,
     /// The display shows (set before the window is shown, so two opens do not race).
     shown: Mutex<bool>,
+    /// Where the desk window's page was when the display opened ([`park_desk`]).
+    parked: Mutex<Option<Url>>,
 }
 
 async fn inhibit() -> zbus::Result<Inhibition> {
@@ -105,6 +108,7 @@ pub fn open(app: &AppHandle) -> Result<(), String> {
     // the kiosk: no Alt+Tab, no Alt+F4 on it.
     crate::windows::hide(app, MAIN);
     if first {
+        park_desk(app);
         let app = app.clone();
         tauri::async_runtime::spawn(async move { set_asleep(&app, false).await });
     }
@@ -155,7 +159,46 @@ pub fn close(app: &AppHandle) {
             release(inhibition).await;
         }
     });
+    unpark_desk(app);
     crate::windows::show(app, MAIN);
+}
+
+/// Sets the hidden desk window's page aside while the display shows (issue 39.4): hidden,
+/// WebKit still spent about 2.5 % of a core on it (measured on a GPU-less PC, which paints on
+/// the CPU, with every timer of the page stopped) and kept its scripts and pictures in memory,
+/// for nothing anyone can see; an empty page costs neither. [`unpark_desk`] loads it again
+/// where it was (the desk's work is the core's: nothing on the page is lost).
+fn park_desk(app: &AppHandle) {
+    let Some(window) = app.get_webview_window(MAIN) else {
+        return;
+    };
+    let was = match window.url() {
+        Ok(url) if url.scheme() != "about" => url,
+        Ok(_) => return,
+        Err(error) => {
+            tracing::warn!(%error, "the desk window's page is kept behind the display");
+            return;
+        }
+    };
+    let parked = Url::parse("about:blank")
+        .map_err(|error| error.to_string())
+        .and_then(|blank| window.navigate(blank).map_err(|error| error.to_string()));
+    match parked {
+        Ok(()) => *lock(&app.state::<Kiosk>().parked) = Some(was),
+        Err(error) => tracing::warn!(%error, "the desk window's page is kept behind the display"),
+    }
+}
+
+/// Loads the desk window's page again where it was before the display opened.
+fn unpark_desk(app: &AppHandle) {
+    let Some(was) = lock(&app.state::<Kiosk>().parked).take() else {
+        return;
+    };
+    if let Some(window) = app.get_webview_window(MAIN) {
+        if let Err(error) = window.navigate(was) {
+            tracing::warn!(%error, "the desk window's page cannot be loaded again");
+        }
+    }
 }
 
 /// Whether the reception display shows now.

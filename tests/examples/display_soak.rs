@@ -3,7 +3,9 @@
 //! activity at a steady rate (by default 100 actions an hour: guests write, colleagues clock in
 //! and out, the manager edits offers), and the display follows it live, rotating its slides with
 //! photos. Beside it, for the same time on the same machine, the reference: the minimal Tauri
-//! window (`bench/minimal-window`) showing one of the hotel's photos at the same size.
+//! window (`bench/minimal-window`) showing one of the hotel's photos at the same size. Both paint
+//! as they would on a lobby PC: WebKit's DMA-BUF renderer off (the desk's default), and on a
+//! computer without a GPU (as this one) on the CPU.
 //!
 //! Every sample (10 minutes by default) records, for both process trees (the desk or the
 //! minimal window and every WebKit process it started): resident memory (RSS), proportional
@@ -75,7 +77,10 @@ async fn main() {
     let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
-    let profile = AppProfile::new("soak");
+    // Painted as on a lobby PC: the desk's own choice (DMA-BUF renderer off, and on a computer
+    // without a GPU, WebKit's CPU painting), not the tests' (the renderer on, which WebDriver's
+    // screenshots need: this run takes none). The reference paints the same way.
+    let profile = AppProfile::new("soak").with_env("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;
     sign_in(&app, &server, "anna.byrne").await;
@@ -127,7 +132,6 @@ async fn main() {
         print_row(&sample, samples.last(), actions);
         samples.push(sample);
     }
-    hotelmate_e2e::screenshot(&app, "display-soak-1920x1080").await;
     app.close().await.unwrap();
     let _ = reference.kill();
     let _ = reference.wait();
@@ -163,7 +167,17 @@ async fn start_reference(server: &hotelmate_sandbox::SandboxHandle) -> Child {
         .to_owned();
     let binary = std::env::var("HOTELMATE_MINIMAL_WINDOW_BIN")
         .expect("HOTELMATE_MINIMAL_WINDOW_BIN: `cargo xtask bench soak` builds and names it");
-    Command::new(binary)
+    let mut command = Command::new(binary);
+    command.env("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
+    let gpu = std::fs::read_dir("/dev/dri").is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|entry| entry.file_name().to_string_lossy().starts_with("renderD"))
+    });
+    if !gpu {
+        command.env("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "1");
+    }
+    command
         .env("HOTELMATE_MINIMAL_PHOTO", photo)
         .env(
             "HOTELMATE_MINIMAL_SIZE",
