@@ -1168,6 +1168,24 @@ pub async fn desk_visibility(app: &Client) -> String {
         .to_owned()
 }
 
+/// Moves the page's clock `ms` ahead of the real one (0: back to the real one): a page's own
+/// waits by the clock (the display's "not live" notice after a few minutes, its burn-in drift
+/// every five) driven without waiting. Only the page's `Date` moves; its timers and the desk's
+/// core keep real time.
+pub async fn shift_page_clock(app: &Client, ms: u64) {
+    app.execute(
+        "const real = window.__realDate ?? Date; window.__realDate = real;
+         const shift = arguments[0];
+         window.Date = shift === 0 ? real : class extends real {
+           constructor(...a) { super(...(a.length ? a : [real.now() + shift])); }
+           static now() { return real.now() + shift; }
+         };",
+        vec![serde_json::Value::from(ms)],
+    )
+    .await
+    .unwrap();
+}
+
 /// Ctrl+Shift+L, typed on the keyboard: the reception display asks who is leaving.
 pub async fn press_leave_keys(app: &Client) {
     use fantoccini::key::Key;

@@ -16,9 +16,9 @@ use std::time::{Duration, Instant};
 use fantoccini::Client;
 use hotelmate_e2e::{
     as_user_at, click, describe_display, display_state, on_offer_row, open_screen,
-    press_leave_keys, row_titles, screenshot, set_display_pin, sign_in_with_key, switch_to,
-    text_of, type_into, until, until_explained, AppProfile, CutProxy, Driver, ScreenSaverStandIn,
-    StandaloneSandbox,
+    press_leave_keys, row_titles, screenshot, set_display_pin, shift_page_clock, sign_in_with_key,
+    switch_to, text_of, type_into, until, until_explained, AppProfile, CutProxy, Driver,
+    ScreenSaverStandIn, StandaloneSandbox,
 };
 use serde_json::Value;
 
@@ -32,22 +32,6 @@ async fn switch_offer(desk: &Client, title: &str) -> bool {
     .await
     .unwrap()
         == Value::Bool(true)
-}
-
-/// Moves the page's clock `ms` ahead of the real one (0: back to the real one): the display's
-/// own wait of a few minutes before it says it is not live, driven without waiting.
-async fn shift_page_clock(app: &Client, ms: u64) {
-    app.execute(
-        "const real = window.__realDate ?? Date; window.__realDate = real;
-         const shift = arguments[0];
-         window.Date = shift === 0 ? real : class extends real {
-           constructor(...a) { super(...(a.length ? a : [real.now() + shift])); }
-           static now() { return real.now() + shift; }
-         };",
-        vec![Value::from(ms)],
-    )
-    .await
-    .unwrap();
 }
 
 /// When the display counts itself out of date from (ms since the epoch), or None while live.
