@@ -15,9 +15,11 @@
 //! up) and the slides on the stage (at most two, the one fading out and the one fading in).
 //!
 //! The figures are judged from the end of the warm-up (the first twelfth of the run: hour 2 of
-//! 24) to the end, against issue 39.4's goals: the desk's tree at most 350 MiB, growing less
-//! than 2 %, using at most 3 % of one core on average, and no disk growth but the photo cache's,
-//! within its bound. Prints a table and the goals met or missed, writes `target/bench/soak.json`,
+//! 24) to the end, against issue 39.4's goals: the desk's tree at most 350 MiB, its resident
+//! memory growing less than 2 %, using at most 3 % of one core on average, and no disk growth
+//! but the photo cache's, within its bound. The 350 MiB are judged on PSS: RSS counts WebKit's
+//! shared libraries once in each of its processes, so that the minimal window showing one photo
+//! is about 360 MiB of RSS by itself; both are printed, beside the minimal window's. Prints a table and the goals met or missed, writes `target/bench/soak.json`,
 //! and fails on a missed goal. `--hours N` or `--minutes N` sets the length (default 24 hours),
 //! `--actions-per-hour N` the activity, `--sample-minutes N` the sampling.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -42,7 +44,7 @@ const FLAGS: &[&str] = &[
 ];
 /// The lobby screen the goals are set for.
 const SCREEN: (u32, u32) = (1920, 1080);
-/// Issue 39.4's goals for the desk's whole process tree.
+/// Issue 39.4's goals for the desk's whole process tree (the memory as PSS, see above).
 const MOST_MIB: f64 = 350.0;
 const MOST_GROWTH: f64 = 0.02;
 const MOST_CPU_PERCENT: f64 = 3.0;
@@ -293,15 +295,15 @@ fn judge(samples: &[Sample], minutes: u64, actions_per_hour: u64) {
             "tree RSS at the end, MiB",
             mib(last.desk.total_rss_kib),
             mib(last.reference.total_rss_kib),
-            format!("<= {MOST_MIB}"),
-            mib(last.desk.total_rss_kib) <= MOST_MIB,
+            String::new(),
+            true,
         ),
         (
             "tree PSS at the end, MiB",
             mib(last.desk.total_pss_kib),
             mib(last.reference.total_pss_kib),
-            String::new(),
-            true,
+            format!("<= {MOST_MIB}"),
+            mib(last.desk.total_pss_kib) <= MOST_MIB,
         ),
         (
             "RSS growth, %",
