@@ -109,8 +109,17 @@ pub fn open(app: &AppHandle) -> Result<(), String> {
     crate::windows::hide(app, MAIN);
     if first {
         park_desk(app);
+        // Opened outside its hours it starts asleep: the screensaver is not held off at all
+        // (before, it was held off until the page's first look at the hours).
+        let asleep = match desk.display().opening() {
+            Ok(state) => state.asleep,
+            Err(error) => {
+                tracing::warn!(%error, "the display's hours cannot be read; it opens awake");
+                false
+            }
+        };
         let app = app.clone();
-        tauri::async_runtime::spawn(async move { set_asleep(&app, false).await });
+        tauri::async_runtime::spawn(async move { set_asleep(&app, asleep).await });
     }
     Ok(())
 }

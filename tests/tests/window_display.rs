@@ -12,7 +12,7 @@ use fantoccini::Locator;
 use hotelmate_e2e::{
     click, describe_display, desk_visibility, display_state, press_leave_keys, row_titles,
     screenshot, server_offers, shift_page_clock, sign_in, switch_to, text_of, type_into, until,
-    until_explained, AppProfile, Driver,
+    until_explained, AppProfile, Driver, ScreenSaverStandIn,
 };
 use hotelmate_sandbox::Sandbox;
 use serde_json::Value;
@@ -443,6 +443,7 @@ async fn window_a_display_outside_its_hours_is_black_and_the_pin_wakes_it() {
     let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
+    let screensaver = ScreenSaverStandIn::start().await;
     let profile = AppProfile::new("display-hours");
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;
@@ -517,6 +518,14 @@ async fn window_a_display_outside_its_hours_is_black_and_the_pin_wakes_it() {
         "asleep, the screen is black (brightest pixel {brightest})"
     );
 
+    // Asleep from the start: the screensaver was never held off, so the desktop may blank
+    // the screen by its own settings.
+    assert_eq!(
+        screensaver.calls(),
+        Vec::<String>::new(),
+        "asleep, the screen may blank"
+    );
+
     hotelmate_e2e::press(&app, "a").await;
     until("a key asks for the PIN to wake it", || async {
         text_of(&app, "[data-testid=display-leave]")
@@ -536,6 +545,10 @@ async fn window_a_display_outside_its_hours_is_black_and_the_pin_wakes_it() {
         app.find(Locator::Css("[data-testid=display-offers]"))
             .await
             .is_ok()
+    })
+    .await;
+    until("awake, the screen is kept on again", || async {
+        screensaver.calls() == ["Inhibit 1"]
     })
     .await;
     app.close().await.unwrap();

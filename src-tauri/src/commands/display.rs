@@ -104,13 +104,18 @@ command! {
 }
 
 command! {
-    /// Wakes a sleeping display for half an hour when the PIN or a staff sign-in is right.
+    /// Wakes a sleeping display for half an hour when the PIN or a staff sign-in is right (and
+    /// holds the screensaver off again).
     windows: [display]
     pub async fn display_wake(
+        app: AppHandle,
         desk: State<'_, Desk>,
         credentials: LeaveDisplay,
     ) -> Result<OpeningState, UiError> {
-        Ok(desk.display().wake(&credentials).await?)
+        let state = desk.display().wake(&credentials).await?;
+        // Awake, the screen is kept on at once, not at the page's next look at the hours.
+        crate::kiosk::set_asleep(&app, state.asleep).await;
+        Ok(state)
     }
 }
 
