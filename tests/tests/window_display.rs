@@ -19,6 +19,22 @@ use serde_json::Value;
 
 /// A desk signed in to a new sandbox as Anna, its offers listed: where each display story
 /// begins. The profile and the driver are handed back to be kept for the story's length.
+/// Waits until one slide is on the stage, faded in whole (a screenshot then shows it, not a
+/// cross-fade).
+async fn slide_settled(app: &fantoccini::Client) {
+    until("the slide on screen has faded in whole", || async {
+        app.execute(
+            "const layers = document.querySelectorAll('.rd-stage > .rd-layer');
+             return layers.length === 1 && layers[0].getAnimations({ subtree: true }).every(a => a.playState === 'finished')
+                 && getComputedStyle(layers[0]).opacity === '1';",
+            vec![],
+        )
+        .await
+        .is_ok_and(|v| v == Value::Bool(true))
+    })
+    .await;
+}
+
 /// A colleague's browser changes `fields` of the row at `path`.
 async fn as_user_patch(server: &hotelmate_sandbox::SandboxHandle, path: &str, fields: Value) {
     let token = hotelmate_e2e::colleague_token(server).await;
@@ -71,8 +87,7 @@ async fn window_the_display_shows_todays_offers_with_photos_follows_the_desk_and
     )
     .await;
     let (before, _) = display_state(&app).await;
-    // The slide fades in over 0.8 s.
-    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    slide_settled(&app).await;
     screenshot(&app, "50-reception-display").await;
 
     // Switched off by a colleague (this computer's desk is set aside behind the kiosk): gone
@@ -119,7 +134,7 @@ async fn window_the_display_shows_todays_offers_with_photos_follows_the_desk_and
         || describe_display(&app),
     )
     .await;
-    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    slide_settled(&app).await;
     screenshot(&app, "51-reception-display-offline").await;
     app.close().await.unwrap();
 }
