@@ -25,7 +25,7 @@ use crate::features::team::{TeamGroup, TeamMember};
 use crate::rules::opening::{state_at, OpeningHours, OpeningState, WOKEN_MINUTES};
 use crate::session::hashes;
 
-use super::health::{DisplayHealth, DisplayReport, HealthRecord};
+use super::health::HealthRecord;
 
 mod leave;
 pub(crate) use leave::PinGuard;
@@ -243,7 +243,8 @@ pub fn hash_new_pin(pin: &str) -> Result<String, DeskError> {
 pub struct Display<'a> {
     cx: &'a Arc<Context>,
     pin_guard: &'a Mutex<PinGuard>,
-    health: &'a Mutex<HealthRecord>,
+    /// How the display has been (its methods are in [`super::health`]).
+    pub(super) health: &'a Mutex<HealthRecord>,
 }
 
 impl<'a> Display<'a> {
@@ -253,26 +254,6 @@ impl<'a> Display<'a> {
             pin_guard: &memory.pin_guard,
             health: &memory.health,
         }
-    }
-
-    /// The display opened (the shell, when it shows the kiosk): a new showing begins.
-    pub fn opened(&self) {
-        lock(self.health).opened(jiff::Timestamp::now());
-    }
-
-    /// The display closed (the shell, when the kiosk is left).
-    pub fn closed(&self) {
-        lock(self.health).closed(jiff::Timestamp::now());
-    }
-
-    /// What the display's page sees: whether it is live, the slide on screen.
-    pub fn report(&self, report: DisplayReport) -> Result<(), DeskError> {
-        lock(self.health).report(report, jiff::Timestamp::now())
-    }
-
-    /// How the display has been since the desk started, for the Overview.
-    pub fn health(&self) -> DisplayHealth {
-        lock(self.health).health()
     }
 }
 
