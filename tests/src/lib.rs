@@ -807,20 +807,20 @@ fn stat_at(path: &Path) -> Option<(i32, u64)> {
 }
 
 fn resident_kib_of(pid: i32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
+    kib_field(&format!("/proc/{pid}/status"), "VmRSS:")
 }
 
 /// A process's proportional memory (`Pss` of `/proc/<pid>/smaps_rollup`), 0 when it is gone.
 fn proportional_kib_of(pid: i32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+    kib_field(&format!("/proc/{pid}/smaps_rollup"), "Pss:")
+}
+
+/// The "<field> <n> kB" line of a `/proc` file, in KiB; 0 when the process is gone.
+fn kib_field(path: &str, field: &str) -> u64 {
+    std::fs::read_to_string(path)
         .unwrap_or_default()
         .lines()
-        .find_map(|l| l.strip_prefix("Pss:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or(0)
 }

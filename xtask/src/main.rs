@@ -268,11 +268,8 @@ fn bench_server_load(harness_flags: &[String], root: &std::path::Path) -> Result
     desktop::run_in_private_session("cargo", &args, &setup::test_env(root))
 }
 
-/// The desk a hotel runs (the release build, as the package holds it), flooded by an optimised
-/// sandbox standing in for the hotel's server.
-fn bench_guest_flood(harness_flags: &[String], root: &std::path::Path) -> Result<(), String> {
-    build_ui()?;
-    Step::new("cargo", &["build", "--release", "-p", "hotelmate-desk"]).run()?;
+/// The tests' variables, with the app the release desk (`cargo build --release` made it).
+fn release_desk_env(root: &std::path::Path) -> Vec<(String, String)> {
     let mut env = setup::test_env(root);
     for (key, value) in &mut env {
         if key == "HOTELMATE_APP_BIN" {
@@ -282,6 +279,15 @@ fn bench_guest_flood(harness_flags: &[String], root: &std::path::Path) -> Result
                 .to_string();
         }
     }
+    env
+}
+
+/// The desk a hotel runs (the release build, as the package holds it), flooded by an optimised
+/// sandbox standing in for the hotel's server.
+fn bench_guest_flood(harness_flags: &[String], root: &std::path::Path) -> Result<(), String> {
+    build_ui()?;
+    Step::new("cargo", &["build", "--release", "-p", "hotelmate-desk"]).run()?;
+    let env = release_desk_env(root);
     run_harness_with(&["run", "--release"], "guest_flood", harness_flags, &env)
 }
 
@@ -293,15 +299,7 @@ fn bench_soak(harness_flags: &[String], root: &std::path::Path) -> Result<(), St
     build_ui()?;
     Step::new("cargo", &["build", "--release", "-p", "hotelmate-desk"]).run()?;
     let minimal = bench_app::build_minimal_window()?;
-    let mut env = setup::test_env(root);
-    for (key, value) in &mut env {
-        if key == "HOTELMATE_APP_BIN" {
-            *value = run::target_dir()
-                .join("release/hotelmate-desk")
-                .display()
-                .to_string();
-        }
-    }
+    let mut env = release_desk_env(root);
     env.push((
         "HOTELMATE_MINIMAL_WINDOW_BIN".into(),
         minimal.display().to_string(),
