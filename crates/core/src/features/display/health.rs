@@ -92,6 +92,8 @@ impl Display<'_> {
 #[derive(Debug, Default)]
 pub(crate) struct HealthRecord {
     health: DisplayHealth,
+    /// When the current showing began (`health.shown_from`, as a time).
+    opened_at: Option<Timestamp>,
 }
 
 impl HealthRecord {
@@ -101,6 +103,7 @@ impl HealthRecord {
             shown_from: Some(now.to_string()),
             ..DisplayHealth::default()
         };
+        self.opened_at = Some(now);
     }
 
     /// The display closes; a span still open ends with it.
@@ -118,9 +121,9 @@ impl HealthRecord {
         report: DisplayReport,
         now: Timestamp,
     ) -> Result<(), DeskError> {
-        if self.health.shown_from.is_none() || self.health.shown_until.is_some() {
+        let Some(opened_at) = self.opened_at.filter(|_| self.health.shown_until.is_none()) else {
             return Ok(());
-        }
+        };
         let since = report
             .not_live_since
             .as_deref()
@@ -143,12 +146,7 @@ impl HealthRecord {
             (Some(since), false) => {
                 // Never before the showing began (a copy out of date since before it opened
                 // counts from the opening, the only time this display was out of date).
-                let from = self
-                    .health
-                    .shown_from
-                    .as_deref()
-                    .and_then(|t| t.parse::<Timestamp>().ok())
-                    .map_or(since, |shown| since.max(shown));
+                let from = since.max(opened_at);
                 self.health.not_live.push(NotLiveSpan {
                     from: from.to_string(),
                     until: None,
