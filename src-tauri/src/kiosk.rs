@@ -2,13 +2,13 @@
 //! kept awake while it shows (the desktop's screensaver inhibited over D-Bus, the
 //! freedesktop `org.freedesktop.ScreenSaver` interface GNOME, KDE and Xfce answer), no toasts
 //! on this computer meanwhile, and left only through the display's unlock (a PIN or a staff
-//! sign-in, checked by the core). While it shows, the desk window's page is set aside
-//! ([`park_desk`]) and loaded again where it was when the display closes.
+//! sign-in, checked by the core). While it shows, the desk window is closed ([`park_desk`]) and
+//! made again when the display closes.
 
 use std::sync::Mutex;
 
 use hotelmate_core::Desk;
-use tauri::{AppHandle, Manager, Url};
+use tauri::{AppHandle, Manager};
 
 use crate::windows::{DISPLAY, MAIN};
 
@@ -28,8 +28,8 @@ pub struct Kiosk {
     inhibition: tokio::sync::Mutex<Option<Inhibition>>,
     /// The display shows (set before the window is shown, so two opens do not race).
     shown: Mutex<bool>,
-    /// Where the desk window's page was when the display opened ([`park_desk`]).
-    parked: Mutex<Option<Url>>,
+    /// The desk window is to be closed once the display shows something ([`display_painted`]).
+    desk_to_close: Mutex<bool>,
 }
 
 async fn inhibit() -> zbus::Result<Inhibition> {
@@ -108,7 +108,7 @@ pub fn open(app: &AppHandle) -> Result<(), String> {
     // the kiosk: no Alt+Tab, no Alt+F4 on it.
     crate::windows::hide(app, MAIN);
     if first {
-        park_desk(app);
+        *lock(&kiosk.desk_to_close) = true;
         // Opened outside its hours it starts asleep: the screensaver is not held off at all
         // (before, it was held off until the page's first look at the hours).
         let asleep = match desk.display().opening() {
@@ -151,6 +151,7 @@ pub async fn set_asleep(app: &AppHandle, asleep: bool) {
 /// Leaves the kiosk (after the core checked who asked): the display closes and the desk shows.
 pub fn close(app: &AppHandle) {
     let kiosk = app.state::<Kiosk>();
+    *lock(&kiosk.desk_to_close) = false;
     if std::mem::replace(&mut *lock(&kiosk.shown), false) {
         app.state::<Desk>().display().closed();
     }
@@ -168,44 +169,32 @@ pub fn close(app: &AppHandle) {
             release(inhibition).await;
         }
     });
-    unpark_desk(app);
+    if let Err(error) = crate::windows::desk(app) {
+        tracing::error!(%error, "the desk window cannot be made again");
+    }
     crate::windows::show(app, MAIN);
 }
 
-/// Sets the hidden desk window's page aside while the display shows (issue 39.4): hidden,
-/// WebKit still spent about 2.5 % of a core on it (measured on a GPU-less PC, which paints on
-/// the CPU, with every timer of the page stopped) and kept its scripts and pictures in memory,
-/// for nothing anyone can see; an empty page costs neither. [`unpark_desk`] loads it again
-/// where it was (the desk's work is the core's: nothing on the page is lost).
-fn park_desk(app: &AppHandle) {
-    let Some(window) = app.get_webview_window(MAIN) else {
-        return;
-    };
-    let was = match window.url() {
-        Ok(url) if url.scheme() != "about" => url,
-        Ok(_) => return,
-        Err(error) => {
-            tracing::warn!(%error, "the desk window's page is kept behind the display");
-            return;
-        }
-    };
-    let parked = Url::parse("about:blank")
-        .map_err(|error| error.to_string())
-        .and_then(|blank| window.navigate(blank).map_err(|error| error.to_string()));
-    match parked {
-        Ok(()) => *lock(&app.state::<Kiosk>().parked) = Some(was),
-        Err(error) => tracing::warn!(%error, "the desk window's page is kept behind the display"),
+/// Sets the desk window aside while the display shows (issue 39.4): hidden, its page still
+/// cost about 2.5 % of a core (measured on a GPU-less PC, which paints on the CPU, with every
+/// timer of the page stopped) and its web process about 90 MiB (PSS) kept only for a window
+/// nobody can reach. The window is closed, its web process with it; [`close`] makes it again
+/// (the desk's work is the core's: nothing on the page is lost, and it opens on its Overview,
+/// which tells how the display went).
+///
+/// Closed only once the display shows its first slide (or sleeps): the click that opened it has
+/// long been handled, and a display that shows nothing (signed out, no content yet) still has
+/// the desk behind it, hidden.
+pub fn display_painted(app: &AppHandle) {
+    if std::mem::take(&mut *lock(&app.state::<Kiosk>().desk_to_close)) {
+        park_desk(app);
     }
 }
 
-/// Loads the desk window's page again where it was before the display opened.
-fn unpark_desk(app: &AppHandle) {
-    let Some(was) = lock(&app.state::<Kiosk>().parked).take() else {
-        return;
-    };
+fn park_desk(app: &AppHandle) {
     if let Some(window) = app.get_webview_window(MAIN) {
-        if let Err(error) = window.navigate(was) {
-            tracing::warn!(%error, "the desk window's page cannot be loaded again");
+        if let Err(error) = window.destroy() {
+            tracing::warn!(%error, "the desk window is kept behind the display");
         }
     }
 }

@@ -4,7 +4,8 @@
 //! command, never inside the desk, where a fake sign-in page would look like the desk), it opens
 //! no new window, and it downloads nothing by itself (attachments are saved by the core, under
 //! a safe name). With `--display` or on a reception display computer the desk window is created
-//! hidden, so the desk behind the kiosk cannot be reached. The display's window is made when it
+//! hidden, so the desk behind the kiosk cannot be reached; while the display shows, the desk
+//! window is closed altogether and made again when it is left (`kiosk`). The display's window is made when it
 //! is first opened, not at start.
 
 use tauri::webview::{DownloadEvent, NewWindowResponse};
@@ -33,6 +34,15 @@ pub fn is_own_page(url: &Url) -> bool {
 /// window still costs a WebKit web process of its own (about 190 MiB) from the start.
 pub fn create(app: &App, desk_hidden: bool) -> Result<(), String> {
     build(app.handle(), MAIN, !desk_hidden).map(drop)
+}
+
+/// The desk window, made again (hidden, guarded) when it was closed while the reception
+/// display showed (`kiosk`).
+pub fn desk(app: &AppHandle) -> Result<WebviewWindow, String> {
+    match app.get_webview_window(MAIN) {
+        Some(window) => Ok(window),
+        None => build(app, MAIN, false),
+    }
 }
 
 /// The reception display's window, made (hidden, guarded) the first time it is asked for.

@@ -897,9 +897,15 @@ async fn token_at(base: &str, username: &str) -> String {
 pub async fn switch_to(app: &Client, display: bool) {
     let deadline = Instant::now() + UI_TIMEOUT;
     loop {
+        // A window may go while it is looked at: the desk window is closed once the display
+        // shows its first slide.
         for handle in app.windows().await.unwrap() {
-            app.switch_to_window(handle).await.unwrap();
-            let hash = app.execute("return location.hash;", vec![]).await.unwrap();
+            if app.switch_to_window(handle).await.is_err() {
+                continue;
+            }
+            let Ok(hash) = app.execute("return location.hash;", vec![]).await else {
+                continue;
+            };
             if (hash == "#/display") == display {
                 return;
             }
@@ -1156,16 +1162,30 @@ pub async fn open_screen(app: &Client, screen: &str) {
     }
 }
 
-/// The desk window's visibility as its page sees it ("visible" or "hidden"); the desk window
-/// is then the one driven.
+/// The desk window's visibility as its page sees it ("visible" or "hidden"; "hidden" too while
+/// it is closed behind the reception display); the desk window is then the one driven, or the
+/// display when there is none.
 pub async fn desk_visibility(app: &Client) -> String {
-    switch_to(app, false).await;
-    app.execute("return document.visibilityState;", vec![])
-        .await
-        .unwrap()
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
+    for handle in app.windows().await.unwrap() {
+        if app.switch_to_window(handle).await.is_err() {
+            continue;
+        }
+        let Ok(hash) = app.execute("return location.hash;", vec![]).await else {
+            continue;
+        };
+        if hash != "#/display" {
+            if let Ok(state) = app
+                .execute("return document.visibilityState;", vec![])
+                .await
+            {
+                return state.as_str().unwrap_or_default().to_owned();
+            }
+        }
+    }
+    // No desk window: it is closed while the reception display shows, made again after. The
+    // display is then the one driven.
+    switch_to(app, true).await;
+    "hidden".to_owned()
 }
 
 /// Moves the page's clock `ms` ahead of the real one (0: back to the real one): a page's own

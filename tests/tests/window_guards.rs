@@ -40,7 +40,8 @@ async fn window_while_the_display_shows_the_desk_is_reached_only_through_its_pin
     })
     .await;
 
-    // A focus change (what Alt+Tab asks of a window) finds nothing to bring up.
+    // A focus change (what Alt+Tab asks of a window) finds nothing to bring up: the desk
+    // window is closed behind the display, which is the one asked.
     app.execute("window.focus();", vec![]).await.unwrap();
     assert_eq!(desk_visibility(&app).await, "hidden");
 

@@ -98,6 +98,9 @@ command! {
         let state = desk.display().opening()?;
         if from_display {
             crate::kiosk::set_asleep(&app, state.asleep).await;
+            if state.asleep {
+                crate::kiosk::display_painted(&app);
+            }
         }
         Ok(state)
     }
@@ -123,7 +126,14 @@ command! {
     /// What the display's page sees (whether it is live, the slide on screen), kept for the
     /// Overview of the desk it gives way to (issue 39.5).
     windows: [display]
-    pub fn display_report(desk: State<'_, Desk>, report: DisplayReport) -> Result<(), UiError> {
+    pub fn display_report(
+        app: AppHandle,
+        desk: State<'_, Desk>,
+        report: DisplayReport,
+    ) -> Result<(), UiError> {
+        if report.showing.is_some() {
+            crate::kiosk::display_painted(&app);
+        }
         Ok(desk.display().report(report)?)
     }
 }
