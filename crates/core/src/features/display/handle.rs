@@ -28,6 +28,7 @@ use crate::session::hashes;
 use super::health::HealthRecord;
 
 mod leave;
+mod showing;
 pub(crate) use leave::PinGuard;
 #[cfg(test)]
 use leave::PIN_ATTEMPTS;
@@ -243,8 +244,8 @@ pub fn hash_new_pin(pin: &str) -> Result<String, DeskError> {
 pub struct Display<'a> {
     cx: &'a Arc<Context>,
     pin_guard: &'a Mutex<PinGuard>,
-    /// How the display has been (its methods are in [`super::health`]).
-    pub(super) health: &'a Mutex<HealthRecord>,
+    /// How the display has been (its methods are in `showing.rs`).
+    health: &'a Mutex<HealthRecord>,
 }
 
 impl<'a> Display<'a> {

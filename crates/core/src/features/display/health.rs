@@ -13,9 +13,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::context::{lock, DeskError};
-
-use super::handle::Display;
+use crate::context::DeskError;
 
 /// The latest spans kept; older ones are counted in [`DisplayHealth::earlier_not_live`].
 pub(crate) const MOST_SPANS: usize = 5;
@@ -64,28 +62,6 @@ pub struct DisplayHealth {
     pub earlier_not_live: u32,
     /// What was on the screen last.
     pub last_slide: Option<ShownSlide>,
-}
-
-impl Display<'_> {
-    /// The display opened (the shell, when it shows the kiosk): a new showing begins.
-    pub fn opened(&self) {
-        lock(self.health).opened(Timestamp::now());
-    }
-
-    /// The display closed (the shell, when the kiosk is left).
-    pub fn closed(&self) {
-        lock(self.health).closed(Timestamp::now());
-    }
-
-    /// What the display's page sees: whether it is live, the slide on screen.
-    pub fn report(&self, report: DisplayReport) -> Result<(), DeskError> {
-        lock(self.health).report(report, Timestamp::now())
-    }
-
-    /// How the display has been since the desk started, for the Overview.
-    pub fn health(&self) -> DisplayHealth {
-        lock(self.health).health()
-    }
 }
 
 /// The record behind [`DisplayHealth`].
