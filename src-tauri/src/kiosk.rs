@@ -6,6 +6,7 @@
 //! made again when the display closes.
 
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use hotelmate_core::Desk;
 use tauri::{AppHandle, Manager};
@@ -13,6 +14,9 @@ use tauri::{AppHandle, Manager};
 use crate::windows::{DISPLAY, MAIN};
 
 const SCREENSAVER: &str = "org.freedesktop.ScreenSaver";
+/// After a failure to hold the screensaver off, how long before it is tried again (the display
+/// asks every 15 s).
+const INHIBIT_RETRY: Duration = Duration::from_secs(10 * 60);
 const SCREENSAVER_PATH: &str = "/org/freedesktop/ScreenSaver";
 
 /// The screensaver inhibition while the display shows: released with the connection it was
@@ -26,6 +30,9 @@ pub struct Inhibition {
 #[derive(Default)]
 pub struct Kiosk {
     inhibition: tokio::sync::Mutex<Option<Inhibition>>,
+    /// When holding the screensaver off last failed (no such service on this desktop): tried
+    /// again only after [`INHIBIT_RETRY`], and said once in the log, not every 15 s.
+    inhibit_failed_at: Mutex<Option<Instant>>,
     /// The display shows (set before the window is shown, so two opens do not race).
     shown: Mutex<bool>,
     /// The desk window is to be closed once the display shows something ([`display_painted`]).
@@ -140,10 +147,24 @@ pub async fn set_asleep(app: &AppHandle, asleep: bool) {
     if slot.is_some() {
         return;
     }
+    let failed_at = *lock(&kiosk.inhibit_failed_at);
+    if failed_at.is_some_and(|at| at.elapsed() < INHIBIT_RETRY) {
+        return;
+    }
     match inhibit().await {
-        Ok(inhibition) => *slot = Some(inhibition),
+        Ok(inhibition) => {
+            *slot = Some(inhibition);
+            if lock(&kiosk.inhibit_failed_at).take().is_some() {
+                tracing::info!("the screensaver is held off again");
+            }
+        }
         Err(error) => {
-            tracing::warn!(%error, "the screensaver cannot be held off; the screen may go dark")
+            if failed_at.is_none() {
+                tracing::warn!(%error, "the screensaver cannot be held off; the screen may go dark (tried again every 10 minutes)");
+            } else {
+                tracing::debug!(%error, "the screensaver still cannot be held off");
+            }
+            *lock(&kiosk.inhibit_failed_at) = Some(Instant::now());
         }
     }
 }
