@@ -67,27 +67,27 @@ pub struct DisplayHealth {
 /// The record behind [`DisplayHealth`].
 #[derive(Debug, Default)]
 pub(crate) struct HealthRecord {
-    health: DisplayHealth,
-    /// When the current showing began (`health.shown_from`, as a time).
+    /// When the last showing began and ended (the showing's times in [`DisplayHealth`]).
     opened_at: Option<Timestamp>,
+    closed_at: Option<Timestamp>,
+    /// The rest of [`DisplayHealth`] (its two times are filled in from the fields above).
+    health: DisplayHealth,
 }
 
 impl HealthRecord {
     /// The display opens: a new showing, live until it reports otherwise.
     pub(crate) fn opened(&mut self, now: Timestamp) {
-        self.health = DisplayHealth {
-            shown_from: Some(now.to_string()),
-            ..DisplayHealth::default()
+        *self = HealthRecord {
+            opened_at: Some(now),
+            ..HealthRecord::default()
         };
-        self.opened_at = Some(now);
     }
 
-    /// The display closes; a span still open ends with it.
+    /// The display closes (a span still open stays without an end: not live to the last).
     pub(crate) fn closed(&mut self, now: Timestamp) {
-        if self.health.shown_from.is_none() {
-            return;
+        if self.opened_at.is_some() {
+            self.closed_at = Some(now);
         }
-        self.health.shown_until = Some(now.to_string());
     }
 
     /// The page's report while it shows (ignored when the display is not open: a late report
@@ -97,7 +97,7 @@ impl HealthRecord {
         report: DisplayReport,
         now: Timestamp,
     ) -> Result<(), DeskError> {
-        let Some(opened_at) = self.opened_at.filter(|_| self.health.shown_until.is_none()) else {
+        let Some(opened_at) = self.opened_at.filter(|_| self.closed_at.is_none()) else {
             return Ok(());
         };
         let since = report
@@ -150,7 +150,11 @@ impl HealthRecord {
     }
 
     pub(crate) fn health(&self) -> DisplayHealth {
-        self.health.clone()
+        DisplayHealth {
+            shown_from: self.opened_at.map(|at| at.to_string()),
+            shown_until: self.closed_at.map(|at| at.to_string()),
+            ..self.health.clone()
+        }
     }
 }
 
