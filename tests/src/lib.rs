@@ -896,20 +896,7 @@ async fn token_at(base: &str, username: &str) -> String {
 /// display's window is made when it is first opened, so it may be a moment in coming.
 pub async fn switch_to(app: &Client, display: bool) {
     let deadline = Instant::now() + UI_TIMEOUT;
-    loop {
-        // A window may go while it is looked at: the desk window is closed once the display
-        // shows its first slide.
-        for handle in app.windows().await.unwrap() {
-            if app.switch_to_window(handle).await.is_err() {
-                continue;
-            }
-            let Ok(hash) = app.execute("return location.hash;", vec![]).await else {
-                continue;
-            };
-            if (hash == "#/display") == display {
-                return;
-            }
-        }
+    while !switched_to(app, display).await {
         assert!(
             Instant::now() < deadline,
             "no {} window",
@@ -917,6 +904,24 @@ pub async fn switch_to(app: &Client, display: bool) {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// One look through the windows for the display's (or the desk's); whether it is now driven.
+/// A window may go while it is looked at: the desk window is closed once the display shows
+/// its first slide.
+async fn switched_to(app: &Client, display: bool) -> bool {
+    for handle in app.windows().await.unwrap() {
+        if app.switch_to_window(handle).await.is_err() {
+            continue;
+        }
+        let Ok(hash) = app.execute("return location.hash;", vec![]).await else {
+            continue;
+        };
+        if (hash == "#/display") == display {
+            return true;
+        }
+    }
+    false
 }
 
 /// A colleague's token (Niamh, the manager), for changes made as another browser would.
@@ -1166,20 +1171,12 @@ pub async fn open_screen(app: &Client, screen: &str) {
 /// it is closed behind the reception display); the desk window is then the one driven, or the
 /// display when there is none.
 pub async fn desk_visibility(app: &Client) -> String {
-    for handle in app.windows().await.unwrap() {
-        if app.switch_to_window(handle).await.is_err() {
-            continue;
-        }
-        let Ok(hash) = app.execute("return location.hash;", vec![]).await else {
-            continue;
-        };
-        if hash != "#/display" {
-            if let Ok(state) = app
-                .execute("return document.visibilityState;", vec![])
-                .await
-            {
-                return state.as_str().unwrap_or_default().to_owned();
-            }
+    if switched_to(app, false).await {
+        if let Ok(state) = app
+            .execute("return document.visibilityState;", vec![])
+            .await
+        {
+            return state.as_str().unwrap_or_default().to_owned();
         }
     }
     // No desk window: it is closed while the reception display shows, made again after. The
