@@ -22,16 +22,18 @@ use crate::features::offers::Offer;
 use crate::features::pictures::Pictures;
 use crate::features::team::handle::Team;
 use crate::features::team::{TeamGroup, TeamMember};
-use crate::rules::opening::{state_at, OpeningHours, OpeningState, WOKEN_MINUTES};
+use crate::rules::opening::{state_at, OpeningState, WOKEN_MINUTES};
 use crate::session::hashes;
 
 use super::health::HealthRecord;
 
 mod leave;
+mod settings;
 mod showing;
 pub(crate) use leave::PinGuard;
 #[cfg(test)]
 use leave::PIN_ATTEMPTS;
+pub use settings::{DisplaySettings, DisplaySettingsChange};
 
 /// One image of the gallery slideshow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -42,58 +44,6 @@ pub struct SlideImage {
     pub caption: Option<String>,
     /// The gallery's name.
     pub gallery: String,
-}
-
-/// This computer's reception display settings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct DisplaySettings {
-    /// The hotel's time zone (IANA name, e.g. "Europe/Dublin"): the display's clock and
-    /// "today" for the offers. This computer's own zone when not set.
-    pub time_zone: String,
-    /// How long each slide stays on screen.
-    pub rotation_seconds: u32,
-    /// This computer is a reception display: it opens straight into it at login.
-    pub is_display: bool,
-    /// The screen it shows on (its name); `None`: whichever it opens on.
-    pub monitor: Option<String>,
-    /// A PIN to leave the display is set on this computer.
-    pub has_pin: bool,
-    /// The staff of this hotel who signed in on this computer lately, most recent first: they
-    /// can leave the display with their password even when the server cannot be reached.
-    pub left_offline_by: Vec<String>,
-    /// The settings above that this computer's IT set in the system settings file
-    /// (`is_display`, `pin`, `offer_link`), which staff cannot change here.
-    pub from_system: Vec<String>,
-    /// That file, when it sets any.
-    pub system_file: Option<String>,
-    /// Why the PIN is gone, when an earlier version's PIN was removed at start (it was kept as
-    /// a fast hash of 4 digits, too easy to guess from a copy of the desk's data).
-    pub pin_notice: Option<String>,
-    /// Where an offer's scan-to-book code opens, `{id}` standing for the offer's number
-    /// (`None`: its "book now" address, where that is on the hotel's own web site).
-    pub offer_link: Option<String>,
-    /// When the display shows, in the hotel's time; outside, it sleeps (`None`: always).
-    pub opening_hours: Option<OpeningHours>,
-}
-
-/// What the desk window sets (the PIN is set on its own).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct DisplaySettingsChange {
-    /// The hotel's time zone (IANA name, e.g. "Europe/Dublin"), one this computer knows.
-    pub time_zone: String,
-    /// How long each slide stays on screen, in seconds (5 to 120).
-    pub rotation_seconds: u32,
-    /// Whether this computer is a reception display.
-    pub is_display: bool,
-    /// The screen it shows on (its name); `None`: whichever it opens on.
-    pub monitor: Option<String>,
-    /// Where an offer's scan-to-book code opens (`https://…{id}…`); `None` or empty: its "book
-    /// now" address where that is on the hotel's own site.
-    #[serde(default)]
-    pub offer_link: Option<String>,
-    /// When the display shows (`None`: always).
-    #[serde(default)]
-    pub opening_hours: Option<OpeningHours>,
 }
 
 /// Who wants to leave the kiosk: the PIN, or a staff member of this hotel signing in.
@@ -134,7 +84,6 @@ pub struct DisplayContent {
     pub settings: DisplaySettings,
 }
 
-const SETTINGS_KEY: &str = "display_settings";
 const PIN_KEY: &str = "display_pin";
 /// Set when an earlier version's PIN was removed at start, until a new one is set.
 const PIN_RETIRED_KEY: &str = "display_pin_retired";
@@ -159,23 +108,8 @@ pub(crate) fn retire_weak_pin(store: &crate::engine::store::Store) -> Result<boo
         _ => Ok(false),
     }
 }
-pub(crate) const DEFAULT_ROTATION_SECONDS: u32 = 10;
-const ROTATION_RANGE: std::ops::RangeInclusive<u32> = 5..=120;
 /// A new PIN's digits: six at least (a million tries, each a slow hash behind lockouts).
 const PIN_DIGITS: std::ops::RangeInclusive<usize> = 6..=12;
-
-/// The settings as stored (the PIN's presence is read apart).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-struct StoredSettings {
-    time_zone: Option<String>,
-    rotation_seconds: Option<u32>,
-    is_display: bool,
-    monitor: Option<String>,
-    #[serde(default)]
-    offer_link: Option<String>,
-    #[serde(default)]
-    opening_hours: Option<OpeningHours>,
-}
 
 /// The hotel's date in `time_zone` (IANA); this computer's date when the zone is unknown.
 pub fn today_in(time_zone: &str) -> NaiveDate {
@@ -278,149 +212,6 @@ pub fn bookable_on(offer: &Offer, today: NaiveDate) -> bool {
 }
 
 impl Display<'_> {
-    fn stored(&self) -> StoredSettings {
-        match self.cx.store.preference(SETTINGS_KEY) {
-            Ok(Some(json)) => serde_json::from_str(&json).unwrap_or_else(|err| {
-                tracing::warn!(error = %err, "damaged display settings; using the defaults");
-                StoredSettings::default()
-            }),
-            Ok(None) => StoredSettings::default(),
-            Err(err) => {
-                tracing::warn!(error = %err, "cannot read the display settings; using the defaults");
-                StoredSettings::default()
-            }
-        }
-    }
-
-    /// This computer's display settings; what the system settings file sets wins.
-    pub fn settings(&self) -> Result<DisplaySettings, DeskError> {
-        let stored = self.stored();
-        let system = &self.cx.system;
-        let mut from_system = Vec::new();
-        if system.is_display.is_some() {
-            from_system.push("is_display".to_owned());
-        }
-        if system.pin_hash.is_some() {
-            from_system.push("pin".to_owned());
-        }
-        if system.offer_link.is_some() {
-            from_system.push("offer_link".to_owned());
-        }
-        let system_hours = system
-            .opening_hours
-            .as_deref()
-            .and_then(|h| crate::rules::opening::parse_range(h).ok());
-        if system_hours.is_some() {
-            from_system.push("opening_hours".to_owned());
-        }
-        Ok(DisplaySettings {
-            time_zone: stored
-                .time_zone
-                .filter(|zone| jiff::tz::TimeZone::get(zone).is_ok())
-                .unwrap_or_else(super::local_zone),
-            rotation_seconds: stored
-                .rotation_seconds
-                .unwrap_or(DEFAULT_ROTATION_SECONDS)
-                .clamp(*ROTATION_RANGE.start(), *ROTATION_RANGE.end()),
-            is_display: system.is_display.unwrap_or(stored.is_display),
-            monitor: stored.monitor,
-            has_pin: system.pin_hash.is_some() || self.cx.store.preference(PIN_KEY)?.is_some(),
-            left_offline_by: super::keys::usernames(&self.cx.store, self.hotel()?.as_deref()),
-            system_file: (!from_system.is_empty())
-                .then(|| system.source.clone())
-                .flatten(),
-            from_system,
-            pin_notice: self
-                .cx
-                .store
-                .preference(PIN_RETIRED_KEY)?
-                .map(|_| PIN_RETIRED.to_owned()),
-            offer_link: system.offer_link.clone().or(stored.offer_link),
-            opening_hours: system_hours.or(stored.opening_hours),
-        })
-    }
-
-    /// Changes this computer's display settings; a zone this computer does not know or a
-    /// rotation out of 5–120 s is refused with the reason.
-    pub fn set_settings(
-        &self,
-        change: &DisplaySettingsChange,
-    ) -> Result<DisplaySettings, DeskError> {
-        let zone = change.time_zone.trim();
-        if jiff::tz::TimeZone::get(zone).is_err() {
-            return Err(DeskError::InvalidInput {
-                field: "time_zone",
-                message: format!(
-                    "'{zone}' is not a time zone this computer knows (e.g. Europe/Dublin)"
-                ),
-            });
-        }
-        if !ROTATION_RANGE.contains(&change.rotation_seconds) {
-            return Err(DeskError::InvalidInput {
-                field: "rotation_seconds",
-                message: "A slide stays on screen for 5 to 120 seconds".into(),
-            });
-        }
-        let system = &self.cx.system;
-        if system.is_display.is_some_and(|on| on != change.is_display) {
-            return Err(DeskError::InvalidInput {
-                field: "is_display",
-                message: system.locked_message("Whether this computer is a reception display"),
-            });
-        }
-        let offer_link = change
-            .offer_link
-            .as_deref()
-            .map(str::trim)
-            .filter(|l| !l.is_empty());
-        if let Some(link) = offer_link {
-            crate::rules::guest_link::check_template(link).map_err(|reason| {
-                DeskError::InvalidInput {
-                    field: "offer_link",
-                    message: format!("The address for the offers' codes cannot be used: {reason}"),
-                }
-            })?;
-        }
-        if system.offer_link.is_some() && offer_link != system.offer_link.as_deref() {
-            return Err(DeskError::InvalidInput {
-                field: "offer_link",
-                message: system.locked_message("Where the offers' codes open"),
-            });
-        }
-        if let Some(hours) = &change.opening_hours {
-            hours.check().map_err(|message| DeskError::InvalidInput {
-                field: "opening_hours",
-                message,
-            })?;
-        }
-        if system.opening_hours.is_some() && change.opening_hours != self.settings()?.opening_hours
-        {
-            return Err(DeskError::InvalidInput {
-                field: "opening_hours",
-                message: system.locked_message("The display's opening hours"),
-            });
-        }
-        let opening_hours = change.opening_hours.clone().map(|h| OpeningHours {
-            opens: h.opens.trim().to_owned(),
-            closes: h.closes.trim().to_owned(),
-        });
-        let stored = StoredSettings {
-            time_zone: Some(zone.to_owned()),
-            rotation_seconds: Some(change.rotation_seconds),
-            is_display: change.is_display,
-            monitor: change.monitor.clone().filter(|m| !m.trim().is_empty()),
-            offer_link: offer_link
-                .filter(|_| system.offer_link.is_none())
-                .map(str::to_owned),
-            opening_hours: opening_hours.filter(|_| system.opening_hours.is_none()),
-        };
-        let json = serde_json::to_string(&stored)
-            .map_err(|err| DeskError::Interrupted(format!("saving the display settings: {err}")))?;
-        self.cx.store.set_preference(SETTINGS_KEY, &json)?;
-        self.cx.emit(crate::events::DeskEvent::DisplayChanged);
-        self.settings()
-    }
-
     /// Whether the display shows now (its opening hours, in the hotel's time), and until when.
     /// Works offline and signed out.
     pub fn opening(&self) -> Result<OpeningState, DeskError> {
