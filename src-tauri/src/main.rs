@@ -23,8 +23,8 @@ use hotelmate_core::{Desk, DeskOptions};
 use tauri::{Manager, RunEvent};
 
 /// How WebKitGTK paints, decided before it starts (it reads these once; a live page that
-/// changes them relaunches its web process).
-fn choose_rendering() {
+/// changes them relaunches its web process). Answers whether the screen is painted on the CPU.
+fn choose_rendering() -> bool {
     // WebKitGTK's DMA-BUF renderer paints a blank white window in virtual machines, remote
     // sessions and on some GPUs; the desk must always show. An explicit setting still wins
     // (the WebDriver tests set 0: WebKitWebDriver's screenshots stall without the renderer).
@@ -43,10 +43,11 @@ fn choose_rendering() {
     {
         std::env::set_var("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "1");
     }
+    std::env::var_os("WEBKIT_SKIA_ENABLE_CPU_RENDERING").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
 fn main() {
-    choose_rendering();
+    let cpu_painting = choose_rendering();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--hash-pin") {
         hash_pin();
@@ -72,6 +73,7 @@ fn main() {
     let options = DeskOptions {
         demo: demo_hotel(),
         system,
+        cpu_painting,
         ..DeskOptions::from_env(data_dir)
     };
     let desk = match Desk::open(options) {

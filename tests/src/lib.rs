@@ -1338,3 +1338,22 @@ pub async fn listed_count(app: &Client) -> u64 {
         .parse()
         .unwrap_or(0)
 }
+
+/// The display's motion, as the display window has it: whether the desktop asked for less
+/// motion, the live slide's fade in seconds, whether the progress bar shows, how many slides
+/// are on the stage, and the live one (its panel, and its markup to tell slides apart).
+pub async fn display_motion(app: &Client) -> serde_json::Value {
+    app.execute(
+        "const live = document.querySelector('.rd-layer.live');
+         const progress = document.querySelector('.rd-progress');
+         return { reduce: matchMedia('(prefers-reduced-motion: reduce)').matches,
+                  fade: live ? parseFloat(getComputedStyle(live).animationDuration) : null,
+                  progress: progress ? getComputedStyle(progress).display !== 'none' : null,
+                  layers: document.querySelectorAll('.rd-layer').length,
+                  panel: document.querySelector('[data-testid=display-panel]')?.dataset.panel ?? null,
+                  slide: live ? live.innerHTML : null };",
+        vec![],
+    )
+    .await
+    .unwrap()
+}

@@ -11,7 +11,8 @@ use std::fmt::Write as _;
 
 use fantoccini::{key::Key, Client, Locator};
 use hotelmate_e2e::{
-    click, screenshot, sign_in, switch_to, until, workspace_root, AppProfile, Driver,
+    click, display_motion, screenshot, sign_in, switch_to, until, workspace_root, AppProfile,
+    Driver,
 };
 use hotelmate_sandbox::Sandbox;
 use serde_json::Value;
@@ -359,25 +360,6 @@ async fn window_every_screen_passes_axe_and_works_from_the_keyboard_with_a_focus
     );
     app.close().await.unwrap();
     server.shutdown().await;
-}
-
-/// The display's motion, as the display window has it: whether the desktop asked for less
-/// motion, the live slide's fade in seconds, whether the progress bar shows, how many slides
-/// are on the stage, and the live one (its panel, and its markup to tell slides apart).
-async fn display_motion(app: &Client) -> Value {
-    app.execute(
-        "const live = document.querySelector('.rd-layer.live');
-         const progress = document.querySelector('.rd-progress');
-         return { reduce: matchMedia('(prefers-reduced-motion: reduce)').matches,
-                  fade: live ? parseFloat(getComputedStyle(live).animationDuration) : null,
-                  progress: progress ? getComputedStyle(progress).display !== 'none' : null,
-                  layers: document.querySelectorAll('.rd-layer').length,
-                  panel: document.querySelector('[data-testid=display-panel]')?.dataset.panel ?? null,
-                  slide: live ? live.innerHTML : null };",
-        vec![],
-    )
-    .await
-    .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]

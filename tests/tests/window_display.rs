@@ -10,9 +10,9 @@ use std::time::Instant;
 
 use fantoccini::Locator;
 use hotelmate_e2e::{
-    click, describe_display, desk_visibility, display_state, press_leave_keys, row_titles,
-    screenshot, server_offers, shift_page_clock, sign_in, switch_to, text_of, type_into, until,
-    until_explained, AppProfile, Driver, ScreenSaverStandIn,
+    click, describe_display, desk_visibility, display_motion, display_state, press_leave_keys,
+    row_titles, screenshot, server_offers, shift_page_clock, sign_in, switch_to, text_of,
+    type_into, until, until_explained, AppProfile, Driver, ScreenSaverStandIn,
 };
 use hotelmate_sandbox::Sandbox;
 use serde_json::Value;
@@ -780,4 +780,111 @@ async fn window_the_displays_fixed_parts_drift_a_step_too_small_to_see_and_come_
         places.len()
     );
     app.close().await.unwrap();
+}
+
+/// The display's "Between slides" setting, as Settings shows it on this computer.
+async fn slide_change_here(app: &fantoccini::Client) -> String {
+    text_of(app, "[data-testid=display-slide-change-here]").await
+}
+
+/// Opens the display from the desk and waits for its first slide.
+async fn open_display(app: &fantoccini::Client) {
+    click(app, "[data-testid=open-display]").await;
+    switch_to(app, true).await;
+    until("the display shows a slide", || async {
+        !display_motion(app).await["panel"].is_null()
+    })
+    .await;
+}
+
+/// Issue 39.4: a cross-fade painted on the CPU (a lobby mini PC without a graphics chip) kept a
+/// core about 12 % busy. On such a screen (the test says so to the app, as its start does where
+/// /dev/dri has no render node) slides cut: the next one replaces the last at once, alone on
+/// the stage, and the progress bar still steps. A hotel that chooses "Fade" gets cross-fades,
+/// two slides on the stage while one fades over the other.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_on_a_cpu_painted_screen_slides_cut_and_fade_again_when_the_hotel_chooses() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let profile = AppProfile::new("display-cuts").with_env("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "1");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in(&app, &server, "anna.byrne").await;
+    click(&app, "[data-testid=nav-settings]").await;
+    click(&app, "[data-testid=display-settings] summary").await;
+    until("the settings say slides cut on this computer", || async {
+        slide_change_here(&app).await.starts_with("Slides cut here")
+    })
+    .await;
+
+    open_display(&app).await;
+    let motion = display_motion(&app).await;
+    assert!(
+        motion["fade"].as_f64().is_some_and(|s| s < 0.01),
+        "slides cut: {motion}"
+    );
+    assert_eq!(motion["reduce"], Value::Bool(false), "{motion}");
+    assert_eq!(
+        motion["progress"],
+        Value::Bool(true),
+        "the bar still steps: {motion}"
+    );
+    let first = motion["slide"].clone();
+    until(
+        "the next slide replaces the last, alone on the stage",
+        || async {
+            let now = display_motion(&app).await;
+            !now["slide"].is_null() && now["slide"] != first && now["layers"] == 1
+        },
+    )
+    .await;
+    screenshot(&app, "100-display-cut").await;
+
+    // Anna leaves the display with her password and chooses fades.
+    press_leave_keys(&app).await;
+    until("the display asks who is leaving", || async {
+        app.find(Locator::Css("[data-testid=leave-username]"))
+            .await
+            .is_ok()
+    })
+    .await;
+    type_into(&app, "[data-testid=leave-username]", "anna.byrne").await;
+    type_into(&app, "[data-testid=leave-password]", "killarney-demo").await;
+    click(&app, "[data-testid=leave-submit]").await;
+    until("the desk is back", || async {
+        desk_visibility(&app).await == "visible"
+    })
+    .await;
+    switch_to(&app, false).await;
+    click(&app, "[data-testid=nav-settings]").await;
+    click(&app, "[data-testid=display-settings] summary").await;
+    until("the setting can be changed", || async {
+        app.find(Locator::Css(
+            "[data-testid=display-slide-change]:not([disabled])",
+        ))
+        .await
+        .is_ok()
+    })
+    .await;
+    pick(&app, "display-slide-change", "fade").await;
+    until("the settings say slides fade", || async {
+        slide_change_here(&app).await == "Slides fade into each other."
+    })
+    .await;
+
+    open_display(&app).await;
+    let motion = display_motion(&app).await;
+    assert!(
+        motion["fade"].as_f64().is_some_and(|s| s > 1.0),
+        "slides fade: {motion}"
+    );
+    let first = motion["slide"].clone();
+    until("the next slide fades in over the last", || async {
+        let now = display_motion(&app).await;
+        !now["slide"].is_null() && now["slide"] != first && now["layers"] == 2
+    })
+    .await;
+    app.close().await.unwrap();
+    server.shutdown().await;
 }

@@ -7,7 +7,7 @@
 
 mod support;
 
-use hotelmate_core::desk::{DisplaySettingsChange, LeaveDisplay};
+use hotelmate_core::desk::{DisplaySettingsChange, LeaveDisplay, SlideChange};
 use hotelmate_core::Desk;
 use std::time::Duration;
 use support::*;
@@ -279,6 +279,7 @@ async fn the_display_shows_the_hotels_galleries_and_its_team_by_department_in_it
         monitor: None,
         offer_link: None,
         opening_hours: None,
+        slide_change: SlideChange::Automatic,
     });
     assert!(bad_zone.is_err(), "an unknown time zone is refused");
     let too_fast = display.set_settings(&DisplaySettingsChange {
@@ -288,6 +289,7 @@ async fn the_display_shows_the_hotels_galleries_and_its_team_by_department_in_it
         monitor: None,
         offer_link: None,
         opening_hours: None,
+        slide_change: SlideChange::Automatic,
     });
     assert!(too_fast.is_err(), "a slide stays at least 5 s");
     let settings = display
@@ -298,6 +300,7 @@ async fn the_display_shows_the_hotels_galleries_and_its_team_by_department_in_it
             monitor: Some("HDMI-1".into()),
             offer_link: None,
             opening_hours: None,
+            slide_change: SlideChange::Automatic,
         })
         .unwrap();
     assert_eq!(settings.rotation_seconds, 12);
@@ -422,6 +425,7 @@ async fn an_offers_code_opens_it_on_the_hotels_own_site_and_nowhere_else() {
         monitor: None,
         offer_link: Some(link.into()),
         opening_hours: None,
+        slide_change: SlideChange::Automatic,
     };
     let refused = display
         .set_settings(&change("http://hotelkillarney.example/offers/{id}"))
@@ -490,6 +494,7 @@ async fn a_display_sleeps_outside_its_hours_and_the_pin_wakes_it_for_half_an_hou
         monitor: None,
         offer_link: None,
         opening_hours: hours,
+        slide_change: SlideChange::Automatic,
     };
     let refused = display
         .set_settings(&change(Some(OpeningHours {
@@ -531,4 +536,50 @@ async fn a_display_sleeps_outside_its_hours_and_the_pin_wakes_it_for_half_an_hou
     );
     desk.shutdown().await;
     server.shutdown().await;
+}
+
+/// Slides fade where a graphics chip paints the screen and cut where the CPU paints it (a
+/// cross-fade there keeps a lobby PC's processor busy: issue 39.4), unless the hotel chose one;
+/// the choice outlives a restart. Real SQLite file.
+#[tokio::test(flavor = "multi_thread")]
+async fn slides_fade_on_a_graphics_chip_and_cut_on_a_cpu_painted_screen_unless_chosen() {
+    let home = Home::new("display-slide-change");
+    let change = |slide_change| DisplaySettingsChange {
+        time_zone: "Europe/Dublin".into(),
+        rotation_seconds: 10,
+        is_display: true,
+        monitor: None,
+        offer_link: None,
+        opening_hours: None,
+        slide_change,
+    };
+    let on_gpu = home.open_with(|options| options.cpu_painting = false);
+    let settings = on_gpu.display().settings().unwrap();
+    assert_eq!(
+        (settings.slide_change, settings.fades),
+        (SlideChange::Automatic, true),
+        "a new display fades where a graphics chip paints"
+    );
+    let cut = on_gpu
+        .display()
+        .set_settings(&change(SlideChange::Cut))
+        .unwrap();
+    assert_eq!((cut.slide_change, cut.fades), (SlideChange::Cut, false));
+    on_gpu.shutdown().await;
+
+    let on_cpu = home.open_with(|options| options.cpu_painting = true);
+    let display = on_cpu.display();
+    let kept = display.settings().unwrap();
+    assert_eq!(
+        (kept.slide_change, kept.fades),
+        (SlideChange::Cut, false),
+        "the choice is kept across a restart"
+    );
+    let automatic = display
+        .set_settings(&change(SlideChange::Automatic))
+        .unwrap();
+    assert!(!automatic.fades, "automatic cuts where the CPU paints");
+    let fade = display.set_settings(&change(SlideChange::Fade)).unwrap();
+    assert!(fade.fades, "a hotel that wants fades gets them anywhere");
+    on_cpu.shutdown().await;
 }

@@ -6,7 +6,7 @@
 
 mod support;
 
-use hotelmate_core::desk::{hash_new_pin, DisplaySettingsChange, LeaveDisplay};
+use hotelmate_core::desk::{hash_new_pin, DisplaySettingsChange, LeaveDisplay, SlideChange};
 use hotelmate_core::session::config::DataDir;
 use hotelmate_core::session::secrets::TokenVault;
 use hotelmate_core::session::system::{SystemSettings, SYSTEM_SETTINGS_ENV};
@@ -93,6 +93,7 @@ async fn on_a_computer_it_set_up_staff_type_only_their_name_and_password_and_can
             monitor: None,
             offer_link: None,
             opening_hours: None,
+            slide_change: SlideChange::Automatic,
         })
         .unwrap_err();
     assert!(

@@ -87,6 +87,7 @@ export type {
   DisplaySettings,
   DisplaySettingsChange,
   LeaveDisplay,
+  SlideChange,
   SlideImage,
   ScanCode,
   OpeningHours,

@@ -896,7 +896,15 @@ offer_link: string | null,
 /**
  * When the display shows, in the hotel's time; outside, it sleeps (`None`: always).
  */
-opening_hours: OpeningHours | null, };
+opening_hours: OpeningHours | null, 
+/**
+ * How one slide gives way to the next, as chosen.
+ */
+slide_change: SlideChange, 
+/**
+ * What that means on this computer: slides fade into each other (`false`: they cut).
+ */
+fades: boolean, };
 
 export type DisplaySettingsChange = { 
 /**
@@ -923,7 +931,13 @@ offer_link: string | null,
 /**
  * When the display shows (`None`: always).
  */
-opening_hours: OpeningHours | null, };
+opening_hours: OpeningHours | null, 
+/**
+ * How one slide gives way to the next.
+ */
+slide_change: SlideChange, };
+
+export type SlideChange = "automatic" | "fade" | "cut";
 
 export type LeaveDisplay = { 
 /**

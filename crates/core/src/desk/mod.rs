@@ -20,7 +20,7 @@ pub use crate::context::{
 };
 pub use crate::features::display::handle::{
     bookable_on, hash_new_pin, time_zones, today_in, DisplayContent, DisplaySettings,
-    DisplaySettingsChange, LeaveDisplay, SlideImage,
+    DisplaySettingsChange, LeaveDisplay, SlideChange, SlideImage,
 };
 pub use crate::features::display::health::{DisplayHealth, DisplayReport, NotLiveSpan, ShownSlide};
 pub use crate::features::display::scan::ScanCode;
@@ -67,6 +67,9 @@ pub struct DeskOptions {
     pub system: crate::session::system::SystemSettings,
     /// How long a minute of the guest-wait reminder is (tests shorten it; a minute otherwise).
     pub reminder_minute: Duration,
+    /// The screen is painted on the CPU (no graphics chip): the display cuts between slides
+    /// there unless its settings ask for fades (`SlideChange::Automatic`).
+    pub cpu_painting: bool,
 }
 
 impl DeskOptions {
@@ -88,6 +91,7 @@ impl DeskOptions {
                 .collect(),
             system: crate::session::system::SystemSettings::default(),
             reminder_minute: Duration::from_secs(60),
+            cpu_painting: false,
         }
     }
 
@@ -132,6 +136,7 @@ pub(crate) struct Inner {
 impl Desk {
     /// Opens the desk's database. Nothing touches the network until [`Desk::resume`] or a sign-in.
     pub fn open(options: DeskOptions) -> Result<Self, DeskError> {
+        let cpu_painting = options.cpu_painting;
         let store = Arc::new(Store::open(
             &options.data_dir.database(),
             crate::features::LOCAL_DATA,
@@ -157,7 +162,7 @@ impl Desk {
                 transitions: tokio::sync::Mutex::new(()),
                 demo: tokio::sync::Mutex::new(None),
                 tasks: Mutex::new(None),
-                display: crate::features::display::handle::DisplayMemory::default(),
+                display: crate::features::display::handle::DisplayMemory::new(cpu_painting),
             }),
         })
     }

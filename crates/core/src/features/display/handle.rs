@@ -33,7 +33,7 @@ mod showing;
 pub(crate) use leave::PinGuard;
 #[cfg(test)]
 use leave::PIN_ATTEMPTS;
-pub use settings::{DisplaySettings, DisplaySettingsChange};
+pub use settings::{DisplaySettings, DisplaySettingsChange, SlideChange};
 
 /// One image of the gallery slideshow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -180,6 +180,7 @@ pub struct Display<'a> {
     pin_guard: &'a Mutex<PinGuard>,
     /// How the display has been (its methods are in `showing.rs`).
     health: &'a Mutex<HealthRecord>,
+    cpu_painting: bool,
 }
 
 impl<'a> Display<'a> {
@@ -188,6 +189,7 @@ impl<'a> Display<'a> {
             cx,
             pin_guard: &memory.pin_guard,
             health: &memory.health,
+            cpu_painting: memory.cpu_painting,
         }
     }
 }
@@ -198,6 +200,17 @@ impl<'a> Display<'a> {
 pub(crate) struct DisplayMemory {
     pin_guard: Mutex<PinGuard>,
     health: Mutex<HealthRecord>,
+    /// This computer paints its screen on the CPU ([`crate::DeskOptions::cpu_painting`]).
+    cpu_painting: bool,
+}
+
+impl DisplayMemory {
+    pub(crate) fn new(cpu_painting: bool) -> Self {
+        Self {
+            cpu_painting,
+            ..Self::default()
+        }
+    }
 }
 
 /// Whether a guest can book `offer` on `today`: switched on, started, not ended.

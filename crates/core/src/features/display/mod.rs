@@ -46,6 +46,7 @@ pub(crate) fn typescript() -> Vec<String> {
         handle::SlideImage::decl(),
         handle::DisplaySettings::decl(),
         handle::DisplaySettingsChange::decl(),
+        handle::SlideChange::decl(),
         handle::LeaveDisplay::decl(),
         scan::ScanCode::decl(),
         OpeningHours::decl(),

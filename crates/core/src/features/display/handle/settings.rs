@@ -42,6 +42,35 @@ pub struct DisplaySettings {
     pub offer_link: Option<String>,
     /// When the display shows, in the hotel's time; outside, it sleeps (`None`: always).
     pub opening_hours: Option<OpeningHours>,
+    /// How one slide gives way to the next, as chosen.
+    pub slide_change: SlideChange,
+    /// What that means on this computer: slides fade into each other (`false`: they cut).
+    pub fades: bool,
+}
+
+/// How one slide gives way to the next on the display.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SlideChange {
+    /// A fade where a graphics chip paints the screen; a cut where the CPU paints it (a
+    /// cross-fade there keeps a small PC's processor busy: issue 39.4).
+    #[default]
+    Automatic,
+    /// Always a cross-fade.
+    Fade,
+    /// Always a cut: the next slide replaces the one shown at once.
+    Cut,
+}
+
+impl SlideChange {
+    /// Whether slides fade on a computer whose screen is (or is not) painted on the CPU.
+    pub fn fades(self, cpu_painting: bool) -> bool {
+        match self {
+            Self::Automatic => !cpu_painting,
+            Self::Fade => true,
+            Self::Cut => false,
+        }
+    }
 }
 
 /// What the desk window sets (the PIN is set on its own).
@@ -62,6 +91,9 @@ pub struct DisplaySettingsChange {
     /// When the display shows (`None`: always).
     #[serde(default)]
     pub opening_hours: Option<OpeningHours>,
+    /// How one slide gives way to the next.
+    #[serde(default)]
+    pub slide_change: SlideChange,
 }
 
 /// The settings as stored (the PIN's presence is read apart).
@@ -75,6 +107,8 @@ struct StoredSettings {
     offer_link: Option<String>,
     #[serde(default)]
     opening_hours: Option<OpeningHours>,
+    #[serde(default)]
+    slide_change: SlideChange,
 }
 
 impl Display<'_> {
@@ -140,6 +174,8 @@ impl Display<'_> {
                 .map(|_| PIN_RETIRED.to_owned()),
             offer_link: system.offer_link.clone().or(stored.offer_link),
             opening_hours: system_hours.or(stored.opening_hours),
+            slide_change: stored.slide_change,
+            fades: stored.slide_change.fades(self.cpu_painting),
         })
     }
 
@@ -216,6 +252,7 @@ impl Display<'_> {
                 .filter(|_| system.offer_link.is_none())
                 .map(str::to_owned),
             opening_hours: opening_hours.filter(|_| system.opening_hours.is_none()),
+            slide_change: change.slide_change,
         };
         let json = serde_json::to_string(&stored)
             .map_err(|err| DeskError::Interrupted(format!("saving the display settings: {err}")))?;
