@@ -96,12 +96,23 @@ async fn main() {
             .is_ok()
     })
     .await;
+    // Where the CPU paints the screen, the display's "Automatic" cuts between slides.
+    let cuts = app
+        .execute(
+            "return document.querySelector('main.display')?.classList.contains('cuts') ?? false;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        == serde_json::Value::Bool(true);
     let mut reference = start_reference(&server).await;
     let reference_pid = i32::try_from(reference.id()).unwrap();
 
     println!(
-        "reception display soak: {minutes} min at {}x{}, {actions_per_hour} actions an hour, a sample every {sample_minutes} min",
-        SCREEN.0, SCREEN.1
+        "reception display soak: {minutes} min at {}x{}, {actions_per_hour} actions an hour, a sample every {sample_minutes} min, slides {}",
+        SCREEN.0,
+        SCREEN.1,
+        if cuts { "cut" } else { "cross-fade" }
     );
     println!(
         "{:>6} {:>8} | {:>8} {:>8} {:>6} {:>9} {:>9} {:>6} {:>6} | {:>8} {:>8} {:>6}",
