@@ -855,6 +855,35 @@ async fn window_ten_waiting_guests_are_answered_with_a_saved_reply_from_the_keyb
             .filter(|n| *n >= added.len() && view == n.to_string())
     })
     .await;
+
+    // The room view: one room's conversations only (never 1020's for 102), its choice saying
+    // what the room holds; every room's again after.
+    let room = guests[&added[0]].1.clone();
+    let in_room: Vec<i64> = guests
+        .iter()
+        .filter(|(_, (_, r))| *r == room)
+        .map(|(id, _)| *id)
+        .collect();
+    choose_room(&app, &room).await;
+    until("the list shows that room's conversations only", || async {
+        listed_ids(&app).await == in_room
+    })
+    .await;
+    let choice = room_choice(&app, &room).await;
+    let waiting_in_room = waiting_in(&choice);
+    assert!(
+        choice.starts_with(&format!("{room} · "))
+            && choice.ends_with(&conversations_words(in_room.len()))
+            && waiting_in_room >= 1,
+        "{choice}"
+    );
+    screenshot(&app, "101-messages-room-view").await;
+    choose_room(&app, "").await;
+    until("every room's conversations are listed again", || async {
+        listed_ids(&app).await.len() > in_room.len()
+    })
+    .await;
+
     let started = Instant::now();
     let mut keystrokes = 0;
     let mut answered: Vec<i64> = Vec::new();
@@ -927,6 +956,14 @@ async fn window_ten_waiting_guests_are_answered_with_a_saved_reply_from_the_keyb
     for id in &added {
         assert!(guests[id].0.contains(&guests[id].1), "{:?}", guests[id]);
     }
+    let answered_in_room = in_room.iter().filter(|id| added.contains(id)).count();
+    until(
+        "the room's choice counts the guests still waiting there",
+        || async {
+            waiting_in(&room_choice(&app, &room).await) == waiting_in_room - answered_in_room
+        },
+    )
+    .await;
     let waiting_after = waiting_before - answered.len();
     until(
         "the side bar and the Overview count the guests still waiting",
@@ -948,6 +985,63 @@ async fn window_ten_waiting_guests_are_answered_with_a_saved_reply_from_the_keyb
     .await;
     app.close().await.unwrap();
     server.shutdown().await;
+}
+
+/// Chooses a room in the list's room picker ("": every room), as a person's pick does.
+async fn choose_room(app: &Client, room: &str) {
+    app.execute(
+        "const e = document.querySelector('[data-testid=chat-room]');
+         e.value = arguments[0]; e.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![Value::from(room)],
+    )
+    .await
+    .unwrap();
+}
+
+/// The room picker's choice for `room`, in words ("" when it offers none).
+async fn room_choice(app: &Client, room: &str) -> String {
+    app.execute(
+        "return [...document.querySelectorAll('[data-testid=chat-room] option')]
+             .find(o => o.value === arguments[0])?.textContent ?? '';",
+        vec![Value::from(room)],
+    )
+    .await
+    .unwrap()
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+
+/// "1 conversation", "2 conversations".
+fn conversations_words(n: usize) -> String {
+    format!("{n} conversation{}", if n == 1 { "" } else { "s" })
+}
+
+/// The guests waiting in a room picker's choice ("102 · 1 waiting, 2 conversations": 1).
+fn waiting_in(choice: &str) -> usize {
+    choice
+        .split(['·', ','])
+        .find_map(|part| part.trim().strip_suffix(" waiting"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The conversations the list shows, by id, in id order.
+async fn listed_ids(app: &Client) -> Vec<i64> {
+    let ids = app
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=conversation]')]
+                 .map(e => Number(e.dataset.conversationId));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let mut ids: Vec<i64> = ids
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_i64).collect())
+        .unwrap_or_default();
+    ids.sort_unstable();
+    ids
 }
 
 /// Polls `check` until it gives a value, or fails with `what` (the suite's time for the

@@ -283,7 +283,7 @@ fn main() {
             &store,
             reader,
             (ConversationFilter::All, Default::default()),
-            "",
+            ("", None),
         )
         .unwrap();
         assert_eq!(list.conversations.len(), CONVERSATIONS as usize);

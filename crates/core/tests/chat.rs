@@ -1248,6 +1248,7 @@ async fn a_guest_waits_from_their_first_unanswered_message_until_a_colleague_ans
             ConversationFilter::All,
             "",
             ConversationSort::WaitingLongest,
+            None,
         )
         .unwrap();
     let waiting: Vec<bool> = longest

@@ -17,8 +17,9 @@ command! {
         filter: ConversationFilter,
         query: String,
         sort: ConversationSort,
+        room: Option<String>,
     ) -> Result<ConversationList, UiError> {
-        Ok(desk.chat().conversations_sorted(filter, &query, sort)?)
+        Ok(desk.chat().conversations_sorted(filter, &query, sort, room.as_deref())?)
     }
 }
 

@@ -59,6 +59,7 @@ export type {
   ConversationList,
   ConversationSort,
   ConversationView,
+  RoomCount,
   DeskInfo,
   HitPiece,
   MessageHit,
@@ -302,8 +303,8 @@ export const backend = {
   /** What the hotel's public page tells guests; `null` until the desk has read it once. */
   hotelDetails: () => call("hotel_details"),
   clockToggle: () => call("clock_toggle"),
-  chatConversations: (filter: ConversationFilter, query: string, sort: ConversationSort) =>
-    call("chat_conversations", { filter, query, sort }),
+  chatConversations: (filter: ConversationFilter, query: string, sort: ConversationSort, room: string | null) =>
+    call("chat_conversations", { filter, query, sort, room }),
   chatSearch: (query: string) => call("chat_search", { query }),
   chatThread: (conversationId: number, limit: number) => call("chat_thread", { conversationId, limit }),
   chatSend: (conversationId: number, message: string, replyTo: number | null) =>

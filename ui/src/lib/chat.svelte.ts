@@ -26,6 +26,8 @@ class MessagesState {
   filter = $state<ConversationFilter>("all");
   /** Newest message first, or the guest who has waited longest. */
   sort = $state<ConversationSort>("newest");
+  /** One room's conversations only (its number as the list shows it); `null`: every room's. */
+  room = $state<string | null>(null);
   query = $state("");
   listError = $state<UiError | null>(null);
   /** The messages the search's words are in (every message this desk holds, offline too);
@@ -167,6 +169,7 @@ class MessagesState {
     this.progress = {};
     this.filter = "all";
     this.sort = "newest";
+    this.room = null;
     this.query = "";
     this.found = null;
     this.foundError = null;
@@ -195,7 +198,7 @@ class MessagesState {
   }
 
   async #readList(): Promise<void> {
-    const answer = await this.#listReads.ask(() => backend.chatConversations(this.filter, this.query, this.sort));
+    const answer = await this.#listReads.ask(() => backend.chatConversations(this.filter, this.query, this.sort, this.room));
     if (answer.stale) return;
     if (answer.error) this.listError = answer.error;
     else {
@@ -212,6 +215,12 @@ class MessagesState {
 
   setSort(sort: ConversationSort): void {
     this.sort = sort;
+    void this.reloadList();
+  }
+
+  /** One room's conversations only (`null`: every room's). */
+  setRoom(room: string | null): void {
+    this.room = room;
     void this.reloadList();
   }
 

@@ -8,7 +8,7 @@ import type * as G from "./generated";
  *  `UiError`. */
 export interface Commands {
   bench_mark: { args: { name: string }; result: void };
-  chat_conversations: { args: { filter: G.ConversationFilter; query: string; sort: G.ConversationSort }; result: G.ConversationList };
+  chat_conversations: { args: { filter: G.ConversationFilter; query: string; sort: G.ConversationSort; room: string | null }; result: G.ConversationList };
   chat_search: { args: { query: string }; result: G.MessageSearch };
   chat_thread: { args: { conversationId: number; limit: number }; result: G.ThreadView };
   chat_send: { args: { conversationId: number; message: string; replyTo: number | null }; result: G.ThreadView };

@@ -1545,6 +1545,24 @@ unread: number,
  */
 waiting: number, };
 
+export type RoomCount = { 
+/**
+ * The room, as the list shows it.
+ */
+room_number: string, 
+/**
+ * Its conversations.
+ */
+conversations: number, 
+/**
+ * Its unread guest messages.
+ */
+unread: number, 
+/**
+ * Its conversations with a guest waiting for an answer.
+ */
+waiting: number, };
+
 export type ConversationFilter = "all" | "mine" | "unassigned" | "unread" | "waiting";
 
 export type ConversationView = { 
@@ -1620,7 +1638,12 @@ as_of: string | null,
 /**
  * How many conversations each view holds, for its button.
  */
-counts: ViewCounts, };
+counts: ViewCounts, 
+/**
+ * Every room with a conversation, in room order, with what each holds (whatever is
+ * filtered or searched): the list's room picker.
+ */
+rooms: Array<RoomCount>, };
 
 export type TextPart = { 
 /**

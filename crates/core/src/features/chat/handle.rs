@@ -77,15 +77,17 @@ impl Chat<'_> {
         filter: ConversationFilter,
         query: &str,
     ) -> Result<ConversationList, DeskError> {
-        self.conversations_sorted(filter, query, ConversationSort::Newest)
+        self.conversations_sorted(filter, query, ConversationSort::Newest, None)
     }
 
-    /// As [`Chat::conversations`], in the order asked (newest, or who has waited longest).
+    /// As [`Chat::conversations`], in the order asked (newest, or who has waited longest), and
+    /// one `room`'s only when given.
     pub fn conversations_sorted(
         &self,
         filter: ConversationFilter,
         query: &str,
         sort: ConversationSort,
+        room: Option<&str>,
     ) -> Result<ConversationList, DeskError> {
         let chat = self.chat()?;
         let store = &self.cx.store;
@@ -93,7 +95,7 @@ impl Chat<'_> {
             store,
             chat.reader(),
             (filter, sort),
-            query,
+            (query, room),
         )?)
     }
 

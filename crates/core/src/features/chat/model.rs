@@ -105,6 +105,22 @@ pub struct ConversationList {
     pub as_of: Option<String>,
     /// How many conversations each view holds, for its button.
     pub counts: ViewCounts,
+    /// Every room with a conversation, in room order, with what each holds (whatever is
+    /// filtered or searched): the list's room picker.
+    pub rooms: Vec<RoomCount>,
+}
+
+/// One room's conversations, as the room picker offers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RoomCount {
+    /// The room, as the list shows it.
+    pub room_number: String,
+    /// Its conversations.
+    pub conversations: u32,
+    /// Its unread guest messages.
+    pub unread: u32,
+    /// Its conversations with a guest waiting for an answer.
+    pub waiting: u32,
 }
 
 /// A piece of a message's text: plain, or a web link (only `http`/`https`; the text is never

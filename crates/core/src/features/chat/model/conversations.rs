@@ -95,18 +95,19 @@ impl Known<'_> {
     }
 }
 
-/// The conversation list: filtered, searched by room or guest (every word must match), newest
-/// message first.
+/// The conversation list: filtered, searched by room or guest (every word must match), one
+/// `room`'s only when given (its number exactly: "10" is not "102"), newest message first.
 pub(crate) fn conversation_list(
     rows: &[Row],
     known: &Known<'_>,
     (filter, sort): (ConversationFilter, ConversationSort),
-    query: &str,
+    (query, room): (&str, Option<&str>),
     as_of: Option<String>,
 ) -> ConversationList {
     let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
     let mut unread_total = 0;
     let mut counts = ViewCounts::default();
+    let mut rooms: HashMap<String, RoomCount> = HashMap::new();
     let mut conversations: Vec<ConversationView> = rows
         .iter()
         .filter_map(|row| view_of(row, known))
@@ -117,8 +118,20 @@ pub(crate) fn conversation_list(
             counts.unassigned += u32::from(in_view(c, ConversationFilter::Unassigned));
             counts.unread += u32::from(in_view(c, ConversationFilter::Unread));
             counts.waiting += u32::from(in_view(c, ConversationFilter::Waiting));
+            let in_room = rooms
+                .entry(c.room_number.clone())
+                .or_insert_with(|| RoomCount {
+                    room_number: c.room_number.clone(),
+                    conversations: 0,
+                    unread: 0,
+                    waiting: 0,
+                });
+            in_room.conversations += 1;
+            in_room.unread += c.unread;
+            in_room.waiting += u32::from(in_view(c, ConversationFilter::Waiting));
         })
         .filter(|c| in_view(c, filter))
+        .filter(|c| room.is_none_or(|r| c.room_number == r))
         .filter(|c| {
             let haystack = format!(
                 "room {} {}",
@@ -130,12 +143,27 @@ pub(crate) fn conversation_list(
         })
         .collect();
     conversations.sort_by(|a, b| list_order(sort, a, b));
+    let mut rooms: Vec<RoomCount> = rooms.into_values().collect();
+    rooms.sort_by(|a, b| room_order(&a.room_number, &b.room_number));
     ConversationList {
         conversations,
         unread_total,
         as_of,
         counts,
+        rooms,
     }
+}
+
+/// Rooms in the order a person counts them: "9" before "102", then any that are not numbers.
+fn room_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let number = |room: &str| room.parse::<u64>().ok();
+    match (number(a), number(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.cmp(b),
+    }
+    .then_with(|| a.cmp(b))
 }
 
 /// One conversation as the list shows it, from its row and what the desk knows of it.
@@ -219,7 +247,7 @@ pub fn read_conversations(
     store: &Store,
     reader: Reader<'_>,
     order: (ConversationFilter, ConversationSort),
-    query: &str,
+    narrowed: (&str, Option<&str>),
 ) -> Result<ConversationList, StoreError> {
     let rows = store.records(CONVERSATIONS.name)?;
     let mut threads: HashMap<i64, ThreadState> = store.chat_thread_states()?.into_iter().collect();
@@ -256,7 +284,7 @@ pub fn read_conversations(
         &rows,
         &known,
         order,
-        query,
+        narrowed,
         store.reconciled_at(CONVERSATIONS.name)?,
     ))
 }

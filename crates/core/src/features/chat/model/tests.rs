@@ -137,7 +137,7 @@ fn the_list_is_newest_first_filtered_and_counts_unread_the_server_reports() {
         &rows,
         &known,
         (ConversationFilter::All, ConversationSort::Newest),
-        "",
+        ("", None),
         None,
     );
     let waited: Vec<_> = all
@@ -150,7 +150,7 @@ fn the_list_is_newest_first_filtered_and_counts_unread_the_server_reports() {
         &rows,
         &known,
         (ConversationFilter::All, ConversationSort::WaitingLongest),
-        "",
+        ("", None),
         None,
     );
     assert_eq!(
@@ -166,7 +166,7 @@ fn the_list_is_newest_first_filtered_and_counts_unread_the_server_reports() {
         &rows,
         &known,
         (ConversationFilter::Waiting, ConversationSort::Newest),
-        "pierre",
+        ("pierre", None),
         None,
     );
     assert!(
@@ -196,7 +196,7 @@ fn the_list_is_newest_first_filtered_and_counts_unread_the_server_reports() {
         &rows,
         &known,
         (ConversationFilter::Mine, ConversationSort::Newest),
-        "",
+        ("", None),
         None,
     );
     assert_eq!(mine.conversations.len(), 1);
@@ -205,7 +205,7 @@ fn the_list_is_newest_first_filtered_and_counts_unread_the_server_reports() {
         &rows,
         &known,
         (ConversationFilter::Unassigned, ConversationSort::Newest),
-        "",
+        ("", None),
         None,
     );
     assert_eq!(unassigned.conversations[0].conversation_id, 1);
@@ -213,7 +213,7 @@ fn the_list_is_newest_first_filtered_and_counts_unread_the_server_reports() {
         &rows,
         &known,
         (ConversationFilter::All, ConversationSort::Newest),
-        "pierre 204",
+        ("pierre 204", None),
         None,
     );
     assert_eq!(search.conversations.len(), 1);
@@ -255,4 +255,86 @@ fn a_lists_last_message_is_a_message_by_its_time_to_the_millisecond_and_its_text
         &row("yesterday", "Late checkout?"),
         &heard
     ));
+}
+
+#[test]
+fn a_room_view_shows_that_rooms_conversations_only_and_the_picker_counts_every_room() {
+    let rows: Vec<Row> = [
+        (1, json!(102), "2025-11-25T17:00:00Z"),
+        (2, json!(9), "2025-11-25T18:00:00Z"),
+        (3, json!(102), "2025-11-25T19:00:00Z"),
+        (4, json!("Suite A"), "2025-11-25T16:00:00Z"),
+        (5, json!(10), "2025-11-25T15:00:00Z"),
+    ]
+    .into_iter()
+    .map(|(id, room, at)| {
+        json!({"conversation_id": id, "room_number": room, "last_message_time": at})
+            .as_object()
+            .cloned()
+            .unwrap()
+    })
+    .collect();
+    let (threads, waiting) = (HashMap::new(), HashMap::new());
+    let unread = HashMap::from([(1, 2), (3, 1)]);
+    // Room 102's newer conversation has a guest waiting (its thread is read up to the list).
+    let newest_at = HashMap::from([(3, Some("2025-11-25T19:00:00Z".to_owned()))]);
+    let guest_waits = HashMap::from([(
+        3,
+        crate::features::chat::waiting::GuestWait {
+            since: "2025-11-25T19:00:00Z".into(),
+            first: 9,
+            exact: true,
+        },
+    )]);
+    let known = Known {
+        threads: &threads,
+        unread: &unread,
+        waiting: &waiting,
+        guest_waits: &guest_waits,
+        newest_at: &newest_at,
+        me: 12,
+        my_name: "Anna Byrne",
+    };
+    let list = |filter, room| {
+        conversation_list(
+            &rows,
+            &known,
+            (filter, ConversationSort::Newest),
+            ("", room),
+            None,
+        )
+    };
+    let ids = |list: &ConversationList| -> Vec<i64> {
+        list.conversations
+            .iter()
+            .map(|c| c.conversation_id)
+            .collect()
+    };
+    let room_102 = list(ConversationFilter::All, Some("102"));
+    assert_eq!(ids(&room_102), [3, 1], "room 102's two, newest first");
+    assert_eq!(
+        ids(&list(ConversationFilter::All, Some("10"))),
+        [5],
+        "a room is its number exactly: 10 is not 102"
+    );
+    assert_eq!(
+        ids(&list(ConversationFilter::Unread, Some("9"))),
+        Vec::<i64>::new()
+    );
+    assert_eq!(room_102.counts.all, 5, "the views still count every room");
+    let picker: Vec<(&str, u32, u32, u32)> = room_102
+        .rooms
+        .iter()
+        .map(|r| (r.room_number.as_str(), r.conversations, r.unread, r.waiting))
+        .collect();
+    assert_eq!(
+        picker,
+        [
+            ("9", 1, 0, 0),
+            ("10", 1, 0, 0),
+            ("102", 2, 3, 1),
+            ("Suite A", 1, 0, 0)
+        ],
+        "in the order a person counts rooms, each with what it holds"
+    );
 }

@@ -82,7 +82,7 @@ fn look(
             ConversationFilter::Waiting,
             ConversationSort::WaitingLongest,
         ),
-        "",
+        ("", None),
     )?;
     let now = chrono::Utc::now();
     let before = reminded.clone();
