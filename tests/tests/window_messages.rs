@@ -582,15 +582,17 @@ async fn window_a_colleagues_answer_while_i_write_is_said_before_mine_goes() {
 }
 
 /// Issue 38.6: the Messages screen worked with the keyboard alone. J and K move through the
-/// conversations (opened, focused and said to a screen reader), Alt+↓ goes to the next guest
-/// waiting, R goes to the reply box, Ctrl+Enter sends, ? shows the keys and Esc hides them.
-/// Tried: the seeded hotel, from the side bar's Messages link, no mouse after it.
+/// conversations (opened, focused and said to a screen reader), E goes to the next one with
+/// unread messages (read once on screen), Alt+↓ goes to the next guest waiting, R goes to the
+/// reply box, Ctrl+Enter sends, ? shows the keys and Esc hides them. Tried: the seeded hotel
+/// and three guests who wrote, from the side bar's Messages link, no mouse after it.
 #[tokio::test(flavor = "multi_thread")]
 async fn window_a_receptionist_answers_a_waiting_guest_with_the_keyboard_alone() {
     use fantoccini::key::Key;
     let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
+    server.add_guest_conversations(3).unwrap();
     let profile = AppProfile::new("messages-keys");
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;
@@ -636,6 +638,32 @@ async fn window_a_receptionist_answers_a_waiting_guest_with_the_keyboard_alone()
                 .is_some_and(|text| text.starts_with("Room "))
     })
     .await;
+
+    // E: the open conversation is read, and the next one with unread messages opens; twice.
+    let mut opened_by_e = Vec::new();
+    for _ in 0..2 {
+        let unread_before = unread_ids(&app).await;
+        let from = open_thread_id(&app).await.unwrap();
+        press(&app, "e").await;
+        let opened = until_some(
+            "E opens a conversation that had unread messages",
+            || async {
+                open_thread_id(&app)
+                    .await
+                    .filter(|id| *id != from && unread_before.contains(id))
+            },
+        )
+        .await;
+        until("the one it left is read", || async {
+            !unread_ids(&app).await.contains(&from)
+        })
+        .await;
+        opened_by_e.push(opened);
+    }
+    assert_ne!(
+        opened_by_e[0], opened_by_e[1],
+        "each E goes on: {opened_by_e:?}"
+    );
 
     press(&app, "?").await;
     until("? shows the keys", || async {
@@ -698,6 +726,21 @@ async fn window_a_receptionist_answers_a_waiting_guest_with_the_keyboard_alone()
     .await;
     app.close().await.unwrap();
     server.shutdown().await;
+}
+
+/// The conversations the list marks unread, in its order.
+async fn unread_ids(app: &Client) -> Vec<i64> {
+    app.execute(
+        "return [...document.querySelectorAll('[data-testid=conversation]')]
+             .filter(r => r.querySelector('[data-testid=conversation-unread]'))
+             .map(r => Number(r.dataset.conversationId));",
+        vec![],
+    )
+    .await
+    .unwrap()
+    .as_array()
+    .map(|a| a.iter().filter_map(Value::as_i64).collect())
+    .unwrap_or_default()
 }
 
 /// Whether the element `css` is the one the keyboard is in.

@@ -250,6 +250,10 @@ async fn a_guest_message_is_announced_once_and_read_only_while_its_thread_is_in_
         [third]
     );
     assert_eq!(unread(&desk, ROOM_102), 1);
+    // The person says they have read it (the E key), with no thread in front of them.
+    assert!(desk.chat().mark_read(ROOM_102).unwrap(), "marked read");
+    assert_eq!(unread(&desk, ROOM_102), 0, "read here at once");
+    eventually("the server has it read too", WAIT, || on_server(third)).await;
     desk.shutdown().await;
     server.shutdown().await;
 }

@@ -172,6 +172,16 @@ command! {
 }
 
 command! {
+    /// The E key: the person has read this conversation.
+    pub async fn chat_mark_read(
+        desk: State<'_, Desk>,
+        conversation_id: i64,
+    ) -> Result<bool, UiError> {
+        Ok(desk.chat().mark_read(conversation_id)?)
+    }
+}
+
+command! {
     pub async fn chat_viewing(
         desk: State<'_, Desk>,
         conversation_id: Option<i64>,

@@ -316,6 +316,7 @@ export const backend = {
   chatDelete: (messageId: number) => call("chat_delete", { messageId }),
   /** The thread shown in a focused window (null: none); the core marks it read while so. */
   chatViewing: (conversationId: number | null) => call("chat_viewing", { conversationId }),
+  chatMarkRead: (conversationId: number) => call("chat_mark_read", { conversationId }),
   /** Keeps what is typed in a conversation's reply box (empty: clears it). */
   chatSetDraft: (conversationId: number, text: string) => call("chat_set_draft", { conversationId, text }),
   /** Every conversation's draft, kept across a restart. */

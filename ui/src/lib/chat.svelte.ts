@@ -420,6 +420,15 @@ class MessagesState {
     return this.#act(() => backend.chatDiscard(-messageId));
   }
 
+  /** The person has read this conversation (the E key); a thread never read here stays unread. */
+  async markRead(conversationId: number): Promise<void> {
+    try {
+      await backend.chatMarkRead(conversationId);
+    } catch (caught) {
+      this.threadError = asUiError(caught);
+    }
+  }
+
   /** The Messages screen came up or went away. Leaving it closes the conversation, so the
    *  screen always opens on the list with none chosen: opening the screen marks nothing read
    *  (issue 36.9); the person's choice does. A draft stays with its conversation. */

@@ -25,6 +25,7 @@ export interface Commands {
   chat_fill_saved_reply: { args: { id: number; values: G.FieldValues }; result: G.FilledReply };
   chat_export_saved_replies: { args: null; result: string };
   chat_import_saved_replies: { args: { text: string }; result: G.ImportOutcome };
+  chat_mark_read: { args: { conversationId: number }; result: boolean };
   chat_viewing: { args: { conversationId: number | null }; result: void };
   chat_claim: { args: { conversationId: number }; result: G.ThreadView };
   chat_whole_message: { args: { conversationId: number; messageId: number }; result: Array<G.TextPart> };

@@ -406,6 +406,19 @@ impl Chat<'_> {
         Ok(())
     }
 
+    /// The person says they have read this conversation (the E key): its guest messages are
+    /// marked read, here and on the server, as being on screen in a focused window marks them.
+    /// False, and nothing marked, for a thread this desk holds none of the messages of: nobody
+    /// has seen what it says.
+    pub fn mark_read(&self, conversation_id: i64) -> Result<bool, DeskError> {
+        let chat = self.chat()?;
+        if !chat.has_any_of(conversation_id)? {
+            return Ok(false);
+        }
+        chat.mark_read(conversation_id)?;
+        Ok(true)
+    }
+
     /// Takes the conversation over (the guest's messages go to me). Needs the server: whom a
     /// guest is talking to is not decided offline.
     pub async fn claim(&self, conversation_id: i64) -> Result<ThreadView, DeskError> {
