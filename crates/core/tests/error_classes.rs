@@ -130,7 +130,8 @@ async fn a_server_refusing_whole_areas_gets_at_most_one_request_a_minute_and_the
         "{}",
         offers.message
     );
-    // Settle: the first sync's reads are done.
+    // Settle: the first sync's reads are done, and the photos they name are kept (the photo
+    // keeper is not a lane `settled` covers: it follows the desk's events, half a second late).
     tokio::time::sleep(Duration::from_secs(3)).await;
     while events.try_recv().is_ok() {}
 
@@ -194,6 +195,7 @@ async fn a_live_event_reads_only_what_it_names_and_the_quiet_resources_keep_thei
             && !desk.pictures().overview().unwrap().room_types.is_empty()
     })
     .await;
+    // The chat's first list read is not a lane `settled` covers: let it be done.
     tokio::time::sleep(Duration::from_secs(2)).await;
     let tok = token(&server, "anna.byrne").await;
     let offer = desk.offers().list().unwrap()[0].clone();

@@ -1310,8 +1310,8 @@ async fn letting_a_colleagues_delete_stand_drops_every_change_waiting_for_that_o
     let conflict = a.conflicts().unwrap()[0].clone();
     a.resolve_conflict(conflict.seq, Resolution::KeepTheirs)
         .unwrap();
-    // Give the desk every chance to send what might be left.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // The desk has sent whatever it was going to.
+    a.settled().await;
     assert_eq!(a.conflicts().unwrap(), vec![], "no second conflict");
     let summary = a.outbox_summary().unwrap();
     assert_eq!(

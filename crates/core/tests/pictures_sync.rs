@@ -299,7 +299,7 @@ async fn a_cancelled_upload_does_not_stay_in_the_gallery() {
     )
     .await;
     assert_eq!(a.outbox_summary().unwrap().pending, 0);
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    a.settled().await;
     assert_eq!(
         image_ids(&server_gallery(&server, &tok, gallery.id).await),
         before,

@@ -216,7 +216,7 @@ async fn my_clock_toggles_on_the_server_waits_for_the_network_and_says_when_the_
     assert!(refused.message.contains("offline"), "{}", refused.message);
     proxy.restore();
     online(&desk).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    desk.settled().await;
     assert!(
         !server_duty(&server, "anna.byrne").await,
         "a refused clock-in is not sent when the network returns"
