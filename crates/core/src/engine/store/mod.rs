@@ -123,6 +123,10 @@ impl Store {
         })?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // A display runs for months: after each checkpoint the write-ahead log is cut back to
+        // this size rather than kept at its largest (a long read can let it grow past SQLite's
+        // 4 MB checkpoint mark; issue 39.4's disk bound).
+        conn.pragma_update(None, "journal_size_limit", 8 * 1024 * 1024)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations::migrate(&mut conn, local)?;
@@ -172,5 +176,38 @@ pub(crate) mod testing {
             serde_json::Value::Object(row) => row,
             _ => unreachable!("a test row is an object"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A write far bigger than SQLite's checkpoint mark (12 MB in one go, as a long catch-up
+    /// might) leaves the write-ahead log at most the limit once it is checkpointed and written
+    /// to again, not at its largest for as long as the desk runs.
+    #[test]
+    fn the_write_ahead_log_is_cut_back_after_a_big_write() {
+        let (dir, store) = super::testing::store();
+        let wal = dir.path().join("desk.sqlite3-wal");
+        let big = "x".repeat(1024 * 1024);
+        {
+            let conn = store.lock();
+            conn.execute_batch("BEGIN; CREATE TABLE filler (text TEXT);")
+                .unwrap();
+            for _ in 0..12 {
+                conn.execute("INSERT INTO filler VALUES (?1)", [&big])
+                    .unwrap();
+            }
+            conn.execute_batch("COMMIT;").unwrap();
+        }
+        let grown = std::fs::metadata(&wal).unwrap().len();
+        assert!(grown > 12 * 1024 * 1024, "the log grew: {grown}");
+        store.set_preference("after", "a checkpoint").unwrap();
+        store
+            .lock()
+            .execute_batch("PRAGMA wal_checkpoint(PASSIVE);")
+            .unwrap();
+        store.set_preference("and", "another write").unwrap();
+        let kept = std::fs::metadata(&wal).unwrap().len();
+        assert!(kept <= 8 * 1024 * 1024, "the log kept {kept} bytes");
     }
 }
