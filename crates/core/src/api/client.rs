@@ -328,11 +328,17 @@ impl ApiClient {
         timeout: Duration,
     ) -> Result<T, ApiError> {
         let body = self.send_raw_within(request, timeout).await?;
-        serde_json::from_slice(&body).map_err(|err| ApiError::Unsupported {
-            message: format!(
-                "the server's answer could not be read ({err}); is this a HotelMate server?"
-            ),
-        })
+        read_json(&body)
+    }
+
+    /// As [`ApiClient::get`], with how many bytes the answer took (a list's pages are bounded
+    /// by what they took, without writing them out again to count).
+    pub(crate) async fn get_sized<T: DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<(T, usize), ApiError> {
+        let body = self.send_raw(self.request(Method::GET, path)).await?;
+        Ok((read_json(&body)?, body.len()))
     }
 
     async fn send_raw(&self, request: RequestBuilder) -> Result<Vec<u8>, ApiError> {
@@ -456,4 +462,13 @@ impl Sink for FileSink<'_> {
                 message: format!("the file cannot be written: {err}"),
             })
     }
+}
+
+/// The server's answer read as JSON, or refused in words.
+fn read_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|err| ApiError::Unsupported {
+        message: format!(
+            "the server's answer could not be read ({err}); is this a HotelMate server?"
+        ),
+    })
 }

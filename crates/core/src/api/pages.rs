@@ -5,7 +5,6 @@
 use std::collections::HashSet;
 
 use futures_util::stream::{self, StreamExt, TryStreamExt};
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -33,12 +32,15 @@ pub(crate) struct Page<T> {
     pub next: Option<String>,
     #[serde(default)]
     pub results: Vec<T>,
+    /// How many bytes the server's answer took.
+    #[serde(skip)]
+    pub bytes: usize,
 }
 
 impl ApiClient {
     /// Every item of a paginated list, as raw JSON objects (each must have an integer `id`).
     pub(crate) async fn all_pages(&self, path: &str) -> Result<Vec<Value>, ApiError> {
-        let first: Page<Value> = self.get(path).await?;
+        let first = self.page(path).await?;
         let per_page = first.results.len() as u64;
         if first.next.is_none() || per_page == 0 {
             return Ok(first.results);
@@ -48,14 +50,9 @@ impl ApiClient {
         let separator = if path.contains('?') { '&' } else { '?' };
         let pages_read = stream::iter(2..=pages).map(|n| {
             let path = format!("{path}{separator}page={n}");
-            async move { self.get::<Page<Value>>(&path).await }
+            async move { self.page(&path).await }
         });
-        let rest = within_bytes(
-            path,
-            answer_bytes(&first.results),
-            pages_read.buffered(CONCURRENT_PAGES),
-        )
-        .await;
+        let rest = within_bytes(path, first.bytes, pages_read.buffered(CONCURRENT_PAGES)).await;
         let mut items = first.results;
         match rest {
             Ok(pages) => {
@@ -97,7 +94,7 @@ impl ApiClient {
         let fetch = |range: std::ops::RangeInclusive<u64>| {
             let pages_read = stream::iter(range).map(|n| {
                 let path = page_path(n);
-                async move { self.get::<Page<Value>>(&path).await }
+                async move { self.page(&path).await }
             });
             within_bytes(path, 0, pages_read.buffered(CONCURRENT_PAGES))
         };
@@ -133,8 +130,8 @@ impl ApiClient {
     /// Every item by following `next` links, within the list's ceiling (rows, pages, bytes);
     /// a link seen before (a circle) is damage, not more rows.
     async fn walk_next_links(&self, path: &str) -> Result<Vec<Value>, ApiError> {
-        let mut page: Page<Value> = self.get(path).await?;
-        let mut bytes = answer_bytes(&page.results);
+        let mut page = self.page(path).await?;
+        let mut bytes = page.bytes;
         let mut items = std::mem::take(&mut page.results);
         let mut links = HashSet::new();
         let mut pages = 1u64;
@@ -150,7 +147,7 @@ impl ApiClient {
             pages += 1;
             within_ceiling(path, items.len() as u64, pages)?;
             page = self.get_absolute(&next).await?;
-            bytes = bytes.saturating_add(answer_bytes(&page.results));
+            bytes = bytes.saturating_add(page.bytes);
             if bytes > MAX_LIST_BYTES {
                 return Err(too_long(path, "more than 128 MB of rows"));
             }
@@ -162,8 +159,15 @@ impl ApiClient {
         Ok(items)
     }
 
+    /// One page of a list, with the bytes its answer took.
+    async fn page(&self, path: &str) -> Result<Page<Value>, ApiError> {
+        let (mut page, bytes): (Page<Value>, usize) = self.get_sized(path).await?;
+        page.bytes = bytes;
+        Ok(page)
+    }
+
     /// GET an absolute `next` URL, only on this client's own server.
-    async fn get_absolute<T: DeserializeOwned>(&self, url: &str) -> Result<T, ApiError> {
+    async fn get_absolute(&self, url: &str) -> Result<Page<Value>, ApiError> {
         let parsed = url::Url::parse(url).map_err(|_| ApiError::Unsupported {
             message: format!("the server sent a bad page link '{url}'"),
         })?;
@@ -180,7 +184,7 @@ impl ApiClient {
             None => parsed.path().to_owned(),
         };
         let base_path = base.path().trim_end_matches('/');
-        self.get(relative.strip_prefix(base_path).unwrap_or(&relative))
+        self.page(relative.strip_prefix(base_path).unwrap_or(&relative))
             .await
     }
 }
@@ -218,18 +222,13 @@ async fn within_bytes(
     let mut kept = Vec::new();
     futures_util::pin_mut!(pages);
     while let Some(page) = pages.try_next().await? {
-        bytes = bytes.saturating_add(answer_bytes(&page.results));
+        bytes = bytes.saturating_add(page.bytes);
         if bytes > MAX_LIST_BYTES {
             return Err(too_long(path, "more than 128 MB of rows"));
         }
         kept.push(page);
     }
     Ok(kept)
-}
-
-/// About how many bytes `rows` took in the server's answer.
-fn answer_bytes(rows: &[Value]) -> usize {
-    serde_json::to_vec(rows).map_or(usize::MAX, |bytes| bytes.len())
 }
 
 fn unique_ids(items: &[Value]) -> bool {
