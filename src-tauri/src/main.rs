@@ -43,7 +43,11 @@ fn choose_rendering() -> bool {
     {
         std::env::set_var("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "1");
     }
-    std::env::var_os("WEBKIT_SKIA_ENABLE_CPU_RENDERING").is_some_and(|v| !v.is_empty() && v != "0")
+    // The CPU paints the page when WebKit is told to, and also with the DMA-BUF renderer off:
+    // since WebKitGTK 2.44 that turns accelerated compositing off altogether (the older GPU
+    // paths it fell back to were removed), whatever graphics chip the computer has.
+    let on = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    on("WEBKIT_DISABLE_DMABUF_RENDERER") || on("WEBKIT_SKIA_ENABLE_CPU_RENDERING")
 }
 
 fn main() {

@@ -797,9 +797,9 @@ async fn open_display(app: &fantoccini::Client) {
     .await;
 }
 
-/// Issue 39.4: a cross-fade painted on the CPU (a lobby mini PC without a graphics chip) kept a
-/// core about 12 % busy. On such a screen (the test says so to the app, as its start does where
-/// /dev/dri has no render node) slides cut: the next one replaces the last at once, alone on
+/// Issue 39.4: a cross-fade painted on the CPU kept a core about 12 % busy. Where the CPU
+/// paints (the test says so to the app, as its start does where /dev/dri has no render node or
+/// WebKit's DMA-BUF renderer is off) slides cut: the next one replaces the last at once, alone on
 /// the stage, and the progress bar still steps. A hotel that chooses "Fade" gets cross-fades,
 /// two slides on the stage while one fades over the other.
 #[tokio::test(flavor = "multi_thread")]

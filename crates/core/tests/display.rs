@@ -538,11 +538,12 @@ async fn a_display_sleeps_outside_its_hours_and_the_pin_wakes_it_for_half_an_hou
     server.shutdown().await;
 }
 
-/// Slides fade where a graphics chip paints the screen and cut where the CPU paints it (a
-/// cross-fade there keeps a lobby PC's processor busy: issue 39.4), unless the hotel chose one;
+/// Slides fade where the page is painted with graphics acceleration and cut where the CPU
+/// paints it (a cross-fade there keeps a lobby PC's processor busy: issue 39.4), unless the
+/// hotel chose one;
 /// the choice outlives a restart. Real SQLite file.
 #[tokio::test(flavor = "multi_thread")]
-async fn slides_fade_on_a_graphics_chip_and_cut_on_a_cpu_painted_screen_unless_chosen() {
+async fn slides_fade_with_graphics_acceleration_and_cut_on_a_cpu_painted_page_unless_chosen() {
     let home = Home::new("display-slide-change");
     let change = |slide_change| DisplaySettingsChange {
         time_zone: "Europe/Dublin".into(),
@@ -558,7 +559,7 @@ async fn slides_fade_on_a_graphics_chip_and_cut_on_a_cpu_painted_screen_unless_c
     assert_eq!(
         (settings.slide_change, settings.fades),
         (SlideChange::Automatic, true),
-        "a new display fades where a graphics chip paints"
+        "a new display fades where the page is painted with acceleration"
     );
     let cut = on_gpu
         .display()

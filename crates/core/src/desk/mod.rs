@@ -67,8 +67,9 @@ pub struct DeskOptions {
     pub system: crate::session::system::SystemSettings,
     /// How long a minute of the guest-wait reminder is (tests shorten it; a minute otherwise).
     pub reminder_minute: Duration,
-    /// The screen is painted on the CPU (no graphics chip): the display cuts between slides
-    /// there unless its settings ask for fades (`SlideChange::Automatic`).
+    /// The page is painted on the CPU (no graphics acceleration: no GPU, or WebKitGTK's DMA-BUF
+    /// renderer off): the display cuts between slides there unless its settings ask for fades
+    /// (`SlideChange::Automatic`).
     pub cpu_painting: bool,
 }
 

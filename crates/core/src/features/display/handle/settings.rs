@@ -52,8 +52,8 @@ pub struct DisplaySettings {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SlideChange {
-    /// A fade where a graphics chip paints the screen; a cut where the CPU paints it (a
-    /// cross-fade there keeps a small PC's processor busy: issue 39.4).
+    /// A fade where the page is painted with graphics acceleration; a cut where the CPU paints
+    /// it (a cross-fade there keeps a small PC's processor busy: issue 39.4).
     #[default]
     Automatic,
     /// Always a cross-fade.
