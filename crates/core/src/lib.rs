@@ -7,14 +7,29 @@
 // (issue 37.3: a `pub` item is part of the crate's surface, not a way around a module's walls).
 #![deny(missing_docs, unreachable_pub)]
 
+// The internals below are public to the crate's own tests and benches only (its `test-support`
+// feature, which the app never turns on); without it they are the crate's own, and their `pub`
+// items reach no one (issue 37.3).
+#[cfg(feature = "test-support")]
 pub mod api;
+#[cfg(not(feature = "test-support"))]
+#[allow(unreachable_pub)]
+pub(crate) mod api;
 pub(crate) mod context;
 pub mod desk;
+#[cfg(feature = "test-support")]
 pub mod engine;
+#[cfg(not(feature = "test-support"))]
+#[allow(unreachable_pub)]
+pub(crate) mod engine;
 pub mod events;
 pub mod features;
 pub mod locale;
+#[cfg(feature = "test-support")]
 pub mod media;
+#[cfg(not(feature = "test-support"))]
+#[allow(unreachable_pub)]
+pub(crate) mod media;
 pub mod notify;
 pub(crate) mod rules;
 pub mod session;

@@ -1,8 +1,8 @@
 //! The hotel's pictures: image slots, galleries and room types, and replacing a hotel image.
 
+use hotelmate_core::desk::Crop;
 use hotelmate_core::desk::{ErrorCode, HotelImageSlot, ImagePatch, RoomTypePatch};
 use hotelmate_core::features::pictures::PicturesOverview;
-use hotelmate_core::media::Crop;
 use hotelmate_core::{Desk, UiError};
 use tauri::ipc::Request;
 use tauri::State;

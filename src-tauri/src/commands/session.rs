@@ -1,7 +1,7 @@
 //! Signing in and out, and who is signed in.
 
 use hotelmate_core::desk::DeskInfo;
-use hotelmate_core::engine::store::UnsentWork;
+use hotelmate_core::desk::UnsentWork;
 use hotelmate_core::events::AreaStatus;
 use hotelmate_core::{ConnectionStatus, Desk, SessionInfo, SignInRequest, UiError};
 use tauri::State;

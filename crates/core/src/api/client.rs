@@ -48,6 +48,7 @@ pub struct ApiClient {
 impl ApiClient {
     /// A client of the server at `base`, with no token, each request waiting at most
     /// [`DEFAULT_REQUEST_TIMEOUT`] for its answer.
+    #[cfg(feature = "test-support")]
     pub fn new(base: ApiBase) -> Result<Self, ApiError> {
         Self::with_timeout(base, DEFAULT_REQUEST_TIMEOUT)
     }

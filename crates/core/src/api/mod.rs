@@ -11,7 +11,9 @@ mod pages;
 pub(crate) mod resources;
 pub(crate) mod session;
 
-pub use client::{ApiClient, DEFAULT_REQUEST_TIMEOUT, MAX_ANSWER_BYTES, MAX_ATTACHMENT_BYTES};
+#[cfg(feature = "test-support")]
+pub use client::MAX_ANSWER_BYTES;
+pub use client::{ApiClient, DEFAULT_REQUEST_TIMEOUT, MAX_ATTACHMENT_BYTES};
 pub use error::{ApiError, ErrorClass};
 pub use generation::Generation;
 pub(crate) use pages::{CONCURRENT_PAGES, ROWS_PER_PAGE};

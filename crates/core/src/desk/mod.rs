@@ -18,6 +18,7 @@ pub use crate::context::{
     ComputerSettings, Conflict, ConnectionStatus, DeskError, DeskEvent, DeskInfo, ErrorCode,
     FieldProblem, OutboxSummary, Resolution, SessionInfo, SignInAgain, SignInRequest, UiError,
 };
+pub use crate::engine::store::UnsentWork;
 pub use crate::features::display::handle::{
     bookable_on, hash_new_pin, time_zones, today_in, DisplayContent, DisplaySettings,
     DisplaySettingsChange, LeaveDisplay, SlideChange, SlideImage,
@@ -29,6 +30,7 @@ pub use crate::features::galleries::handle::{GalleryPatch, ImagePatch};
 pub use crate::features::hotel_images::handle::HotelImageSlot;
 pub use crate::features::room_types::handle::RoomTypePatch;
 pub use crate::features::team::handle::CLOCK_REFUSED;
+pub use crate::media::Crop;
 
 use crate::api::{ApiClient, ApiError, DEFAULT_REQUEST_TIMEOUT};
 use crate::context::{lock, Context, Phase, Running};

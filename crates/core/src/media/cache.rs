@@ -15,7 +15,9 @@ use image::ImageReader;
 use sha2::{Digest, Sha256};
 
 use super::pipeline::{EncodedImage, PreparedImage};
-use super::sniff::{require_accepted, SourceFormat};
+#[cfg(feature = "test-support")]
+use super::sniff::require_accepted;
+use super::sniff::SourceFormat;
 use super::MediaError;
 
 /// Where files are written before being renamed into place.
@@ -77,12 +79,14 @@ impl MediaCache {
     }
 
     /// The cache folder.
+    #[cfg(feature = "test-support")]
     pub fn root(&self) -> &Path {
         &self.root
     }
 
     /// Stores an image file as it is (sniffed, so the extension is right) and returns where;
     /// `name` is only used in error messages.
+    #[cfg(feature = "test-support")]
     pub fn put(&self, name: &str, bytes: &[u8]) -> Result<MediaRef, MediaError> {
         let format = require_accepted(name, bytes)?;
         let (width, height) = header_dimensions(name, bytes, format)?;
@@ -118,11 +122,13 @@ impl MediaCache {
     }
 
     /// Where the image with this hash is, without reading it.
+    #[cfg(feature = "test-support")]
     pub fn path_of(&self, hash: &str) -> Result<Option<PathBuf>, MediaError> {
         Ok(self.find(hash)?.map(|(path, _)| path))
     }
 
     /// Deletes the image with this hash; `false` if it was not there.
+    #[cfg(feature = "test-support")]
     pub fn remove(&self, hash: &str) -> Result<bool, MediaError> {
         let Some((path, _)) = self.find(hash)? else {
             return Ok(false);

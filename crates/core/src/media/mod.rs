@@ -31,8 +31,11 @@ mod sniff;
 
 pub use cache::{CachedImage, MediaCache, MediaRef};
 pub use error::MediaError;
-pub use pipeline::{prepare, EncodedImage, OutputFormat, PreparedImage};
+pub use pipeline::prepare;
+#[cfg(feature = "test-support")]
+pub use pipeline::{EncodedImage, OutputFormat, PreparedImage};
 pub use shown::{ShownError, ShownImage, ShownImages};
+#[cfg(feature = "test-support")]
 pub use sniff::{sniff, Refused, Sniffed, SourceFormat};
 
 /// The long edge of an uploaded image: sharp on a 4K display, a fraction of a phone photo's size.

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 /// A row as the server sends it: a JSON object of its fields.
+#[cfg_attr(not(feature = "test-support"), allow(unreachable_pub))]
 pub type Row = Map<String, Value>;
 
 pub(crate) fn text(row: &Row, key: &str) -> String {

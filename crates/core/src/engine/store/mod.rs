@@ -14,9 +14,11 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::Connection;
 
 pub use migrations::Migration;
+#[cfg(feature = "test-support")]
+pub use outbox::Target;
 pub use outbox::{
-    order_of, EntryState, Op, OutboxEntry, Target, ADDED_FILE, ADDED_PLACE, CHILDREN_BEFORE,
-    IMAGE_FIELD, ORDER,
+    order_of, EntryState, Op, OutboxEntry, ADDED_FILE, ADDED_PLACE, CHILDREN_BEFORE, IMAGE_FIELD,
+    ORDER,
 };
 pub use records::{Replaced, Row};
 pub use session::{SessionRow, UnsentWork};
