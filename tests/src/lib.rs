@@ -1211,6 +1211,24 @@ pub async fn press_leave_keys(app: &Client) {
         .unwrap();
 }
 
+/// Presses the display's leave keys and waits for its prompt to ask for `field` (its test id:
+/// `leave-username`, `leave-pin`).
+pub async fn ask_to_leave(app: &Client, field: &str) {
+    press_leave_keys(app).await;
+    let css = format!("[data-testid={field}]");
+    until("the display asks who is leaving", || async {
+        app.find(fantoccini::Locator::Css(&css)).await.is_ok()
+    })
+    .await;
+}
+
+/// Types a staff sign-in into the display's leave prompt and sends it.
+pub async fn leave_as(app: &Client, username: &str, password: &str) {
+    type_into(app, "[data-testid=leave-username]", username).await;
+    type_into(app, "[data-testid=leave-password]", password).await;
+    click(app, "[data-testid=leave-submit]").await;
+}
+
 /// Presses `key` with `modifiers` held, as a keyboard does (Ctrl+Q, Alt+↑, Ctrl+Shift+L).
 pub async fn press_with(
     app: &Client,

@@ -9,10 +9,10 @@
 use fantoccini::actions::{InputSource, MouseActions, PointerAction};
 use fantoccini::{Client, Locator};
 use hotelmate_e2e::{
-    as_user, click, colleague_token, content_of, desk_visibility, display_state, on_offer_row,
-    open_offer, open_screen, press_leave_keys, retype, row_titles, screenshot, server_offers,
-    sign_in, sign_in_demo, switch_to, text_of, type_into, until, until_explained, wait_for_text,
-    AppProfile, Driver,
+    as_user, ask_to_leave, click, colleague_token, content_of, desk_visibility, display_state,
+    on_offer_row, open_offer, open_screen, press_leave_keys, retype, row_titles, screenshot,
+    server_offers, sign_in, sign_in_demo, switch_to, text_of, type_into, until, until_explained,
+    wait_for_text, AppProfile, Driver,
 };
 use hotelmate_sandbox::{Sandbox, SandboxHandle};
 use reqwest::Method;
@@ -430,13 +430,7 @@ async fn window_the_display_pin_is_typed_twice_and_two_that_differ_are_refused_i
     // The PIN typed twice leaves the display; on a real hotel no demo login is offered.
     click(&app, "[data-testid=open-display]").await;
     switch_to(&app, true).await;
-    press_leave_keys(&app).await;
-    until("the display asks who is leaving", || async {
-        app.find(Locator::Css("[data-testid=leave-pin]"))
-            .await
-            .is_ok()
-    })
-    .await;
+    ask_to_leave(&app, "leave-pin").await;
     assert!(
         app.find(Locator::Css("[data-testid=leave-demo-hint]"))
             .await

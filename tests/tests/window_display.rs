@@ -10,8 +10,8 @@ use std::time::Instant;
 
 use fantoccini::Locator;
 use hotelmate_e2e::{
-    click, describe_display, desk_visibility, display_motion, display_state, press_leave_keys,
-    row_titles, screenshot, server_offers, shift_page_clock, sign_in, switch_to, text_of,
+    ask_to_leave, click, describe_display, desk_visibility, display_motion, display_state,
+    leave_as, row_titles, screenshot, server_offers, shift_page_clock, sign_in, switch_to, text_of,
     type_into, until, until_explained, AppProfile, Driver, ScreenSaverStandIn,
 };
 use hotelmate_sandbox::Sandbox;
@@ -159,22 +159,14 @@ async fn window_with_no_pin_and_no_server_staff_who_signed_in_here_leave_the_dis
 
     server.shutdown().await;
     switch_to(&app, true).await;
-    press_leave_keys(&app).await;
-    until("the display asks who is leaving", || async {
-        app.find(Locator::Css("[data-testid=leave-username]"))
-            .await
-            .is_ok()
-    })
-    .await;
+    ask_to_leave(&app, "leave-username").await;
     assert!(
         app.find(Locator::Css("[data-testid=leave-pin]"))
             .await
             .is_err(),
         "no PIN is set, so none is asked for"
     );
-    type_into(&app, "[data-testid=leave-username]", "anna.byrne").await;
-    type_into(&app, "[data-testid=leave-password]", "not-her-password").await;
-    click(&app, "[data-testid=leave-submit]").await;
+    leave_as(&app, "anna.byrne", "not-her-password").await;
     until("a wrong password is refused in words", || async {
         text_of(&app, "[data-testid=leave-error]").await
             == "That password is not right for anna.byrne."
@@ -241,16 +233,8 @@ async fn window_with_the_sign_in_refused_behind_it_the_display_still_needs_a_kep
     )
     .await;
 
-    press_leave_keys(&app).await;
-    until("the display asks who is leaving", || async {
-        app.find(Locator::Css("[data-testid=leave-username]"))
-            .await
-            .is_ok()
-    })
-    .await;
-    type_into(&app, "[data-testid=leave-username]", "nobody").await;
-    type_into(&app, "[data-testid=leave-password]", "x").await;
-    click(&app, "[data-testid=leave-submit]").await;
+    ask_to_leave(&app, "leave-username").await;
+    leave_as(&app, "nobody", "x").await;
     until_explained(
         "any name and password are refused in words",
         || async {
@@ -842,16 +826,8 @@ async fn window_on_a_cpu_painted_screen_slides_cut_and_fade_again_when_the_hotel
     screenshot(&app, "100-display-cut").await;
 
     // Anna leaves the display with her password and chooses fades.
-    press_leave_keys(&app).await;
-    until("the display asks who is leaving", || async {
-        app.find(Locator::Css("[data-testid=leave-username]"))
-            .await
-            .is_ok()
-    })
-    .await;
-    type_into(&app, "[data-testid=leave-username]", "anna.byrne").await;
-    type_into(&app, "[data-testid=leave-password]", "killarney-demo").await;
-    click(&app, "[data-testid=leave-submit]").await;
+    ask_to_leave(&app, "leave-username").await;
+    leave_as(&app, "anna.byrne", "killarney-demo").await;
     until("the desk is back", || async {
         desk_visibility(&app).await == "visible"
     })
