@@ -1211,6 +1211,42 @@ pub async fn press_leave_keys(app: &Client) {
         .unwrap();
 }
 
+/// Sets the display window to `width`×`height` and waits until its page is laid out at that
+/// size and holds still: the page restyles on its `resize` event (`--display-size`), and its
+/// header and board take a frame or two to settle; what is measured in between is a layout
+/// on its way. Settled: the same boxes two frames apart.
+pub async fn resize_display(app: &Client, width: u32, height: u32) {
+    app.set_window_size(width, height).await.unwrap();
+    until(
+        &format!("the display has drawn a frame at {width}×{height}"),
+        || async {
+            app.execute_async(
+                "const [w, h, done] = arguments;
+                 const box = (css) => {
+                   const r = document.querySelector(css)?.getBoundingClientRect();
+                   return r ? [r.left, r.top, r.width, r.height].map(Math.round).join(',') : '';
+                 };
+                 const layout = () => ['[data-testid=display]', '.rd-header', '.rd-layout', '.rd-stage'].map(box).join(';');
+                 requestAnimationFrame(() => {
+                   const before = layout();
+                   requestAnimationFrame(() => requestAnimationFrame(() => {
+                     const r = document.querySelector('[data-testid=display]')?.getBoundingClientRect();
+                     const restyled = document.documentElement.style.getPropertyValue('--display-size');
+                     done(!!r && innerWidth === w && innerHeight === h && restyled === `${w}x${h}`
+                          && Math.round(r.width) === w && Math.round(r.height) === h
+                          && matchMedia('(orientation: portrait)').matches === (h > w)
+                          && layout() === before);
+                   }));
+                 });",
+                vec![width.into(), height.into()],
+            )
+            .await
+            .is_ok_and(|v| v == serde_json::Value::Bool(true))
+        },
+    )
+    .await;
+}
+
 /// Presses the display's leave keys and waits for its prompt to ask for `field` (its test id:
 /// `leave-username`, `leave-pin`).
 pub async fn ask_to_leave(app: &Client, field: &str) {
