@@ -262,6 +262,13 @@ async fn window_every_screen_passes_axe_and_works_from_the_keyboard_with_a_focus
             findings.push(axe(&app, "offers, one open").await);
         }
         if screen == "messages" {
+            // The walk above may have scrolled the list past its first row: bring it back.
+            app.execute(
+                "document.querySelector('[data-testid=conversation]')?.scrollIntoView({ block: 'center' });",
+                vec![],
+            )
+            .await
+            .unwrap();
             click(&app, "[data-testid=conversation]").await;
             until("a thread shows", || async {
                 shown(&app, ".thread-scroll").await
