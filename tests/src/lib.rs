@@ -430,6 +430,23 @@ where
     until_explained(what, check, || async { String::new() }).await
 }
 
+/// Polls `check` until it gives a value, or fails with `what` (the suite's time for the
+/// screen, as [`until`]).
+pub async fn until_some<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + UI_TIMEOUT;
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// As [`until`]; on timing out, the failure also says what `explain` finds (what the screen
 /// shows), so a failure seen once can be understood afterwards.
 pub async fn until_explained<F, Fut, E, EFut>(what: &str, mut check: F, explain: E)
@@ -1209,6 +1226,30 @@ pub async fn press_leave_keys(app: &Client) {
     press_with(app, &[Key::Control, Key::Shift], 'L')
         .await
         .unwrap();
+}
+
+/// Waits until the display's header holds still with the hotel's logo in it: the logo appears
+/// once its picture has loaded, a moment after the display opens, and moves the hotel's name.
+pub async fn display_header_settled(app: &Client) {
+    until("the display's header holds still with its logo", || async {
+        app.execute_async(
+            "const done = arguments[0];
+             const place = () => {
+               const logo = document.querySelector('.rd-brand img.logo');
+               const name = document.querySelector('.rd-brand h1')?.getBoundingClientRect();
+               return logo && logo.complete && logo.naturalWidth > 0 && name
+                 ? [name.left, name.top, name.width, name.height].map(Math.round).join(',') : null;
+             };
+             requestAnimationFrame(() => {
+               const before = place();
+               requestAnimationFrame(() => requestAnimationFrame(() => done(before !== null && place() === before)));
+             });",
+            vec![],
+        )
+        .await
+        .is_ok_and(|v| v == serde_json::Value::Bool(true))
+    })
+    .await;
 }
 
 /// Sets the display window to `width`×`height` and waits until its page is laid out at that

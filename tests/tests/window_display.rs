@@ -10,9 +10,10 @@ use std::time::Instant;
 
 use fantoccini::Locator;
 use hotelmate_e2e::{
-    ask_to_leave, click, describe_display, desk_visibility, display_motion, display_state,
-    leave_as, resize_display, row_titles, screenshot, server_offers, shift_page_clock, sign_in,
-    switch_to, text_of, type_into, until, until_explained, AppProfile, Driver, ScreenSaverStandIn,
+    ask_to_leave, click, describe_display, desk_visibility, display_header_settled, display_motion,
+    display_state, leave_as, resize_display, row_titles, screenshot, server_offers,
+    shift_page_clock, sign_in, switch_to, text_of, type_into, until, until_explained, until_some,
+    AppProfile, Driver, ScreenSaverStandIn,
 };
 use hotelmate_sandbox::Sandbox;
 use serde_json::Value;
@@ -687,14 +688,20 @@ async fn window_the_displays_fixed_parts_drift_a_step_too_small_to_see_and_come_
             .is_ok()
     })
     .await;
+    display_header_settled(&app).await;
     // [point of the round, name x, name y, frame x, frame y, screen height, clock text]
+    // Read as the next frame shows it: a display that animates nothing applies its new place
+    // (set as the clock ticks) in the frame after.
     let read = || async {
-        app.execute(
-            "const name = document.querySelector('.rd-brand h1').getBoundingClientRect();
-             const frame = document.querySelector('.rd-hero-frame').getBoundingClientRect();
-             return [Number(document.querySelector('[data-testid=display-layout]').dataset.driftStep), name.left, name.top, frame.left,
+        app.execute_async(
+            "const done = arguments[0];
+             requestAnimationFrame(() => requestAnimationFrame(() => {
+               const name = document.querySelector('.rd-brand h1').getBoundingClientRect();
+               const frame = document.querySelector('.rd-hero-frame').getBoundingClientRect();
+               done([Number(document.querySelector('[data-testid=display-layout]').dataset.driftStep), name.left, name.top, frame.left,
                      frame.top, innerHeight,
-                     document.querySelector('[data-testid=display-clock]').textContent];",
+                     document.querySelector('[data-testid=display-clock]').textContent]);
+             }));",
             vec![],
         )
         .await
@@ -864,12 +871,18 @@ async fn window_on_a_cpu_painted_screen_slides_cut_and_fade_again_when_the_hotel
         motion["fade"].as_f64().is_some_and(|s| s > 1.0),
         "slides fade: {motion}"
     );
+    // The next slide fades in too (its own fade, not the first one's): read from the slide
+    // that replaced the first, whenever the poll sees it.
     let first = motion["slide"].clone();
-    until("the next slide fades in over the last", || async {
+    let next = until_some("the next slide comes up", || async {
         let now = display_motion(&app).await;
-        !now["slide"].is_null() && now["slide"] != first && now["layers"] == 2
+        (!now["slide"].is_null() && now["slide"] != first).then_some(now)
     })
     .await;
+    assert!(
+        next["fade"].as_f64().is_some_and(|s| s > 1.0),
+        "the next slide fades in: {next}"
+    );
     app.close().await.unwrap();
     server.shutdown().await;
 }

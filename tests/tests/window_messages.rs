@@ -17,7 +17,7 @@ use fantoccini::Client;
 use hotelmate_e2e::{
     as_user, click, content_of, conversation_row, notification_log, open_thread_id, press,
     require_notification_log, retype, screenshot, sign_in, sign_in_through, text_of, thread_shown,
-    type_into, unread_badge, until, AppProfile, CutProxy, Driver,
+    type_into, unread_badge, until, until_some, AppProfile, CutProxy, Driver,
 };
 use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
 use serde_json::{json, Value};
@@ -1085,23 +1085,6 @@ async fn listed_ids(app: &Client) -> Vec<i64> {
         .unwrap_or_default();
     ids.sort_unstable();
     ids
-}
-
-/// Polls `check` until it gives a value, or fails with `what` (the suite's time for the
-/// screen, as [`until`]).
-async fn until_some<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + hotelmate_e2e::UI_TIMEOUT;
-    loop {
-        if let Some(found) = check().await {
-            return found;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 /// Issue 38.5: any message this desk holds is found as the search is typed, offline too, and
