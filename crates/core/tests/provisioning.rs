@@ -27,7 +27,7 @@ fn fleet_settings(
         format!(
             "[server]\naddress = \"http://{addr}\"\nlocked = true\n\n\
              [live_updates]\nkey = \"{}\"\nhost = \"{}\"\nport = {}\ntls = false\nlocked = true\n\n\
-             [display]\nenabled = true\npin_hash = \"{}\"\nlocked = true\n",
+             [display]\nenabled = true\npin_hash = \"{}\"\nslide_change = \"cut\"\nlocked = true\n",
             server.pusher().key,
             addr.ip(),
             addr.port(),
@@ -84,7 +84,36 @@ async fn on_a_computer_it_set_up_staff_type_only_their_name_and_password_and_can
     let display = desk.display();
     let settings = display.settings().unwrap();
     assert!(settings.is_display && settings.has_pin, "{settings:?}");
-    assert_eq!(settings.from_system, ["is_display", "pin"]);
+    assert_eq!(settings.from_system, ["is_display", "pin", "slide_change"]);
+    // IT chose cuts for this lobby PC: they hold whatever this computer paints with.
+    assert_eq!(settings.slide_change, SlideChange::Cut);
+    assert!(!settings.fades);
+    let refused = display
+        .set_settings(&DisplaySettingsChange {
+            time_zone: settings.time_zone.clone(),
+            rotation_seconds: settings.rotation_seconds,
+            is_display: true,
+            monitor: None,
+            offer_link: None,
+            opening_hours: None,
+            slide_change: SlideChange::Fade,
+        })
+        .unwrap_err();
+    assert!(refused.to_string().contains("set by your IT"), "{refused}");
+    // What the file does not set is still the person's to change.
+    let changed = display
+        .set_settings(&DisplaySettingsChange {
+            time_zone: settings.time_zone.clone(),
+            rotation_seconds: 20,
+            is_display: true,
+            monitor: None,
+            offer_link: None,
+            opening_hours: None,
+            slide_change: SlideChange::Cut,
+        })
+        .unwrap();
+    assert_eq!(changed.rotation_seconds, 20);
+    assert_eq!(changed.slide_change, SlideChange::Cut);
     let refused = display
         .set_settings(&DisplaySettingsChange {
             time_zone: settings.time_zone.clone(),
@@ -93,7 +122,7 @@ async fn on_a_computer_it_set_up_staff_type_only_their_name_and_password_and_can
             monitor: None,
             offer_link: None,
             opening_hours: None,
-            slide_change: SlideChange::Automatic,
+            slide_change: SlideChange::Cut,
         })
         .unwrap_err();
     assert!(

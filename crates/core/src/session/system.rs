@@ -19,6 +19,7 @@
 //! pin_hash = "$argon2id$v=19$m=19456,t=2,p=1$..."   # hotelmate-desk --hash-pin
 //! offer_link = "https://www.yourhotel.com/offers/{id}"  # where an offer's code opens
 //! opening_hours = "06:30-23:30"  # black outside them (the screen may blank)
+//! slide_change = "cut"      # or "fade", or "automatic": a cut where the CPU paints the screen
 //! locked = true
 //!
 //! [updates]
@@ -43,6 +44,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::config::{ApiBase, PusherEndpoint};
+use crate::rules::slides::SlideChange;
 
 /// Names a system settings file to read instead of [`SYSTEM_SETTINGS_PATH`].
 pub const SYSTEM_SETTINGS_ENV: &str = "HOTELMATE_SYSTEM_CONFIG";
@@ -94,6 +96,8 @@ pub struct SystemSettings {
     pub offer_link: Option<String>,
     /// When the display shows ("06:30-23:30"); outside, it sleeps.
     pub opening_hours: Option<String>,
+    /// How the display's slides give way to each other.
+    pub slide_change: Option<SlideChange>,
     /// The Argon2id hash (PHC string) of the PIN that leaves the display. Never shown.
     #[serde(skip)]
     #[ts(skip)]
@@ -211,6 +215,7 @@ struct DisplaySection {
     pin_hash: Option<String>,
     offer_link: Option<String>,
     opening_hours: Option<String>,
+    slide_change: Option<SlideChange>,
     #[serde(default)]
     locked: bool,
 }
@@ -326,6 +331,7 @@ impl SystemSettings {
         }
         self.offer_link = display.offer_link.map(|l| l.trim().to_owned());
         self.opening_hours = display.opening_hours.map(|h| h.trim().to_owned());
+        self.slide_change = display.slide_change;
         self.is_display = display.enabled;
         self.pin_hash = display.pin_hash;
         self.display_locked = display.locked;
@@ -478,6 +484,22 @@ mod tests {
         .to_string();
         assert!(
             err.contains("[display] offer_link") && err.contains("https://"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_fleet_file_sets_how_the_displays_slides_change_and_refuses_a_word_it_does_not_know() {
+        let settings = SystemSettings::parse("[display]\nslide_change = \"fade\"\n", "/etc/x").unwrap();
+        assert_eq!(settings.slide_change, Some(SlideChange::Fade));
+        let unset = SystemSettings::parse("[display]\nenabled = true\n", "/etc/x").unwrap();
+        assert_eq!(unset.slide_change, None);
+        // Tried: a misspelt choice. Refused whole, the choices named, never read as Automatic.
+        let err = SystemSettings::parse("[display]\nslide_change = \"dissolve\"\n", "/etc/x")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("dissolve") && err.contains("cut") && err.contains("fade"),
             "{err}"
         );
     }

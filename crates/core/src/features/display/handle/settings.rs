@@ -7,6 +7,7 @@ use ts_rs::TS;
 use super::{Display, PIN_KEY, PIN_RETIRED, PIN_RETIRED_KEY};
 use crate::context::DeskError;
 use crate::rules::opening::OpeningHours;
+pub use crate::rules::slides::SlideChange;
 
 const SETTINGS_KEY: &str = "display_settings";
 const DEFAULT_ROTATION_SECONDS: u32 = 10;
@@ -46,31 +47,6 @@ pub struct DisplaySettings {
     pub slide_change: SlideChange,
     /// What that means on this computer: slides fade into each other (`false`: they cut).
     pub fades: bool,
-}
-
-/// How one slide gives way to the next on the display.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum SlideChange {
-    /// A fade where the page is painted with graphics acceleration; a cut where the CPU paints
-    /// it (a cross-fade there keeps a small PC's processor busy: issue 39.4).
-    #[default]
-    Automatic,
-    /// Always a cross-fade.
-    Fade,
-    /// Always a cut: the next slide replaces the one shown at once.
-    Cut,
-}
-
-impl SlideChange {
-    /// Whether slides fade on a computer whose screen is (or is not) painted on the CPU.
-    pub fn fades(self, cpu_painting: bool) -> bool {
-        match self {
-            Self::Automatic => !cpu_painting,
-            Self::Fade => true,
-            Self::Cut => false,
-        }
-    }
 }
 
 /// What the desk window sets (the PIN is set on its own).
@@ -147,6 +123,10 @@ impl Display<'_> {
         if system_hours.is_some() {
             from_system.push("opening_hours".to_owned());
         }
+        if system.slide_change.is_some() {
+            from_system.push("slide_change".to_owned());
+        }
+        let slide_change = system.slide_change.unwrap_or(stored.slide_change);
         Ok(DisplaySettings {
             time_zone: stored
                 .time_zone
@@ -174,8 +154,8 @@ impl Display<'_> {
                 .map(|_| PIN_RETIRED.to_owned()),
             offer_link: system.offer_link.clone().or(stored.offer_link),
             opening_hours: system_hours.or(stored.opening_hours),
-            slide_change: stored.slide_change,
-            fades: stored.slide_change.fades(self.cpu_painting),
+            slide_change,
+            fades: slide_change.fades(self.cpu_painting),
         })
     }
 
@@ -201,12 +181,7 @@ impl Display<'_> {
             });
         }
         let system = &self.cx.system;
-        if system.is_display.is_some_and(|on| on != change.is_display) {
-            return Err(DeskError::InvalidInput {
-                field: "is_display",
-                message: system.locked_message("Whether this computer is a reception display"),
-            });
-        }
+        self.refuse_what_it_set(change)?;
         let offer_link = change
             .offer_link
             .as_deref()
@@ -232,13 +207,6 @@ impl Display<'_> {
                 message,
             })?;
         }
-        if system.opening_hours.is_some() && change.opening_hours != self.settings()?.opening_hours
-        {
-            return Err(DeskError::InvalidInput {
-                field: "opening_hours",
-                message: system.locked_message("The display's opening hours"),
-            });
-        }
         let opening_hours = change.opening_hours.clone().map(|h| OpeningHours {
             opens: h.opens.trim().to_owned(),
             closes: h.closes.trim().to_owned(),
@@ -252,12 +220,39 @@ impl Display<'_> {
                 .filter(|_| system.offer_link.is_none())
                 .map(str::to_owned),
             opening_hours: opening_hours.filter(|_| system.opening_hours.is_none()),
-            slide_change: change.slide_change,
+            // What IT set is not stored as this computer's own choice (it is kept as it was).
+            slide_change: match system.slide_change {
+                Some(_) => self.stored().slide_change,
+                None => change.slide_change,
+            },
         };
         let json = serde_json::to_string(&stored)
             .map_err(|err| DeskError::Interrupted(format!("saving the display settings: {err}")))?;
         self.cx.store.set_preference(SETTINGS_KEY, &json)?;
         self.cx.emit(crate::events::DeskEvent::DisplayChanged);
         self.settings()
+    }
+
+    /// Refuses a change to what this computer's IT set in the system settings file, saying so.
+    fn refuse_what_it_set(&self, change: &DisplaySettingsChange) -> Result<(), DeskError> {
+        let system = &self.cx.system;
+        let locked = |field: &'static str, what: &str| DeskError::InvalidInput {
+            field,
+            message: system.locked_message(what),
+        };
+        if system.is_display.is_some_and(|on| on != change.is_display) {
+            return Err(locked(
+                "is_display",
+                "Whether this computer is a reception display",
+            ));
+        }
+        if system.slide_change.is_some_and(|set| set != change.slide_change) {
+            return Err(locked("slide_change", "How the display's slides change"));
+        }
+        if system.opening_hours.is_some() && change.opening_hours != self.settings()?.opening_hours
+        {
+            return Err(locked("opening_hours", "The display's opening hours"));
+        }
+        Ok(())
     }
 }
