@@ -238,6 +238,10 @@ offer_link: string | null,
  */
 opening_hours: string | null, 
 /**
+ * How the display's slides give way to each other.
+ */
+slide_change: SlideChange | null, 
+/**
  * The update feed's address.
  */
 update_feed: string | null, 

@@ -490,7 +490,8 @@ mod tests {
 
     #[test]
     fn a_fleet_file_sets_how_the_displays_slides_change_and_refuses_a_word_it_does_not_know() {
-        let settings = SystemSettings::parse("[display]\nslide_change = \"fade\"\n", "/etc/x").unwrap();
+        let settings =
+            SystemSettings::parse("[display]\nslide_change = \"fade\"\n", "/etc/x").unwrap();
         assert_eq!(settings.slide_change, Some(SlideChange::Fade));
         let unset = SystemSettings::parse("[display]\nenabled = true\n", "/etc/x").unwrap();
         assert_eq!(unset.slide_change, None);

@@ -246,7 +246,10 @@ impl Display<'_> {
                 "Whether this computer is a reception display",
             ));
         }
-        if system.slide_change.is_some_and(|set| set != change.slide_change) {
+        if system
+            .slide_change
+            .is_some_and(|set| set != change.slide_change)
+        {
             return Err(locked("slide_change", "How the display's slides change"));
         }
         if system.opening_hours.is_some() && change.opening_hours != self.settings()?.opening_hours
