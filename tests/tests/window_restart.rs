@@ -9,9 +9,9 @@ use std::time::Instant;
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use hotelmate_e2e::{
-    click, kill_app, new_offer, on_offer_row, open_offer, retype, row_titles, screenshot,
-    server_offers, sign_in, sign_in_through, text_of, until, wait_for_text, AppProfile, CutProxy,
-    Driver,
+    click, content_of, kill_app, new_offer, on_offer_row, open_offer, retype, row_titles,
+    screenshot, server_offers, sign_in, sign_in_through, text_of, until, until_explained,
+    wait_for_text, AppProfile, CutProxy, Driver,
 };
 use hotelmate_sandbox::{Sandbox, SandboxHandle};
 use serde_json::Value;
@@ -178,38 +178,54 @@ async fn window_a_desk_killed_with_edits_queued_restarts_offline_and_sends_each_
     )
     .await;
     wait_for_text(&app, "[data-testid=pending-count]", "2 waiting to be sent").await;
+    // The restarted desk says "Connecting…" until its first request has failed: waited for.
+    until_explained(
+        "the restarted desk says it is offline, and why",
+        || async {
+            text_of(&app, "[data-testid=connection-state]")
+                .await
+                .contains("Offline")
+                // textContent: WebKitWebDriver reads an ellipsis-clipped span's rendered text
+                // as "".
+                && content_of(&app, "[data-testid=connection-reason]").await.as_deref()
+                    == Some("No connection to the hotel's server.")
+        },
+        || status_bar(&app),
+    )
+    .await;
     screenshot(&app, "11-restarted-offline-with-pending-edits").await;
-    assert!(text_of(&app, "[data-testid=connection-state]")
-        .await
-        .contains("Offline"));
-    // textContent: WebKitWebDriver reads an ellipsis-clipped span's rendered text as "".
-    let reason = app
-        .execute(
-            "return document.querySelector('[data-testid=connection-reason]')?.textContent;",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(reason, "No connection to the hotel's server.");
 
     proxy.restore();
-    until("both changes reach the server", || async {
-        let edited = on_server(&server, &title).await;
-        edited
-            .first()
-            .is_some_and(|o| o["tag"] == "Queued, then killed")
-            && !on_server(&server, created).await.is_empty()
-    })
+    until_explained(
+        "both changes reach the server",
+        || async {
+            let edited = on_server(&server, &title).await;
+            edited
+                .first()
+                .is_some_and(|o| o["tag"] == "Queued, then killed")
+                && !on_server(&server, created).await.is_empty()
+        },
+        || status_bar(&app),
+    )
     .await;
-    until("the status bar has nothing pending", || async {
-        app.find(Locator::Css("[data-testid=pending-count]"))
-            .await
-            .is_err()
-    })
+    until_explained(
+        "the status bar has nothing pending",
+        || async {
+            app.find(Locator::Css("[data-testid=pending-count]"))
+                .await
+                .is_err()
+        },
+        || status_bar(&app),
+    )
     .await;
     // Issue 36.10: work that waited through the outage and the restart says it has gone.
     wait_for_text(&app, "[data-testid=sent-count]", "2 changes sent").await;
-    wait_for_text(&app, "[data-testid=connection-state]", "Connected").await;
+    until_explained(
+        "the desk is connected, live updates too",
+        || async { text_of(&app, "[data-testid=connection-state]").await == "Connected" },
+        || status_bar(&app),
+    )
+    .await;
     assert_eq!(
         on_server(&server, created).await.len(),
         1,
@@ -217,6 +233,12 @@ async fn window_a_desk_killed_with_edits_queued_restarts_offline_and_sends_each_
     );
     app.close().await.unwrap();
     server.shutdown().await;
+}
+
+/// What the status bar says, for a wait that timed out.
+async fn status_bar(app: &Client) -> String {
+    let words = content_of(app, "[data-testid=status-bar]").await;
+    format!("the status bar says {words:?}")
 }
 
 /// Whether every offer thumbnail in the window has loaded (and how many there are).
