@@ -139,6 +139,22 @@ impl AppProfile {
         self
     }
 
+    /// What the desk has written to its log so far (every day's file). The desk writes each
+    /// line as it happens, so a test can wait for what the desk says it did (a refusal, say).
+    pub fn log(&self) -> String {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.data_dir.path().join("logs"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| entry.path())
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .filter_map(|file| std::fs::read_to_string(file).ok())
+            .collect()
+    }
+
     /// Copies the desk's log (which goes with its data folder) among the artifacts, so it
     /// outlives the profile; where it went, or `None` when the desk wrote none.
     pub fn keep_logs(&self) -> Option<PathBuf> {
@@ -419,6 +435,22 @@ pub async fn retype(client: &Client, css: &str, text: &str) {
 /// Clicks the element `css` selects, looking for it again until [`UI_TIMEOUT`].
 pub async fn click(client: &Client, css: &str) {
     with_element(client, css, |element| async move { element.click().await }).await
+}
+
+/// Whether the page has no element `css` selects, now. Only WebDriver's "no such element"
+/// counts: a window that is gone or a session that failed is an error, not an absence.
+pub async fn absent(client: &Client, css: &str) -> bool {
+    match client.find(Locator::Css(css)).await {
+        Ok(_) => false,
+        Err(e) if e.is_no_such_element() => true,
+        Err(e) => panic!("cannot look for {css}: {e}"),
+    }
+}
+
+/// Waits until the page has no element `css` selects ([`absent`]); `what` names the wait
+/// in a failure.
+pub async fn until_gone(client: &Client, css: &str, what: &str) {
+    until(what, || absent(client, css)).await
 }
 
 /// Waits until `check` holds for the page, polling.

@@ -432,9 +432,7 @@ async fn window_the_display_pin_is_typed_twice_and_two_that_differ_are_refused_i
     switch_to(&app, true).await;
     ask_to_leave(&app, "leave-pin").await;
     assert!(
-        app.find(Locator::Css("[data-testid=leave-demo-hint]"))
-            .await
-            .is_err(),
+        hotelmate_e2e::absent(&app, "[data-testid=leave-demo-hint]").await,
         "no demo login on a real hotel"
     );
     type_into(&app, "[data-testid=leave-pin]", "246813").await;

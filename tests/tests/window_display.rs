@@ -162,9 +162,7 @@ async fn window_with_no_pin_and_no_server_staff_who_signed_in_here_leave_the_dis
     switch_to(&app, true).await;
     ask_to_leave(&app, "leave-username").await;
     assert!(
-        app.find(Locator::Css("[data-testid=leave-pin]"))
-            .await
-            .is_err(),
+        hotelmate_e2e::absent(&app, "[data-testid=leave-pin]").await,
         "no PIN is set, so none is asked for"
     );
     leave_as(&app, "anna.byrne", "not-her-password").await;
@@ -504,10 +502,7 @@ async fn window_a_display_outside_its_hours_is_black_and_the_pin_wakes_it() {
         )
         .await
         .is_ok_and(|v| v == opens.as_str())
-            && app
-                .find(Locator::Css("[data-testid=display-offers]"))
-                .await
-                .is_err()
+            && hotelmate_e2e::absent(&app, "[data-testid=display-offers]").await
     })
     .await;
     let png = std::fs::read(screenshot(&app, "96-display-asleep").await).unwrap();

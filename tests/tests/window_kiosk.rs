@@ -132,10 +132,7 @@ async fn window_a_lobby_display_follows_another_desk_through_an_outage_and_is_le
     .await;
     let since = not_live_since(&lobby).await.unwrap();
     assert!(
-        lobby
-            .find(fantoccini::Locator::Css("[data-testid=display-not-live]"))
-            .await
-            .is_err(),
+        hotelmate_e2e::absent(&lobby, "[data-testid=display-not-live]").await,
         "a cut of a few seconds says nothing in the lobby"
     );
     shift_page_clock(&lobby, 4 * 60_000).await;
@@ -168,14 +165,10 @@ async fn window_a_lobby_display_follows_another_desk_through_an_outage_and_is_le
         restored.elapsed().as_millis()
     );
     // Live again, the note goes (the page's clock is still four minutes ahead).
-    until(
+    hotelmate_e2e::until_gone(
+        &lobby,
+        "[data-testid=display-not-live]",
         "live again, the display no longer says it is not live",
-        || async {
-            lobby
-                .find(fantoccini::Locator::Css("[data-testid=display-not-live]"))
-                .await
-                .is_err()
-        },
     )
     .await;
     shift_page_clock(&lobby, 0).await;

@@ -472,12 +472,7 @@ async fn window_a_half_typed_reply_survives_a_crash_and_goes_once_sent() {
     click(&app, "[data-testid=send]").await;
     until("the draft is done once its reply is queued", || async {
         kept_draft(&profile, ROOM_102).is_none()
-            && app
-                .find(fantoccini::Locator::Css(&format!(
-                    "{row} [data-testid=conversation-draft]"
-                )))
-                .await
-                .is_err()
+            && hotelmate_e2e::absent(&app, &format!("{row} [data-testid=conversation-draft]")).await
     })
     .await;
     proxy.restore();
@@ -490,13 +485,11 @@ async fn window_a_half_typed_reply_survives_a_crash_and_goes_once_sent() {
             == 1
     })
     .await;
-    until("the answer ends the guest's wait", || async {
-        app.find(fantoccini::Locator::Css(&format!(
-            "{row} [data-testid=conversation-waited]"
-        )))
-        .await
-        .is_err()
-    })
+    hotelmate_e2e::until_gone(
+        &app,
+        &format!("{row} [data-testid=conversation-waited]"),
+        "the answer ends the guest's wait",
+    )
     .await;
     app.close().await.unwrap();
     server.shutdown().await;
@@ -572,9 +565,7 @@ async fn window_a_colleagues_answer_while_i_write_is_said_before_mine_goes() {
     })
     .await;
     assert!(
-        app.find(fantoccini::Locator::Css("[data-testid=answered-meanwhile]"))
-            .await
-            .is_err(),
+        hotelmate_e2e::absent(&app, "[data-testid=answered-meanwhile]").await,
         "the question is gone once answered"
     );
     app.close().await.unwrap();
@@ -674,12 +665,7 @@ async fn window_a_receptionist_answers_a_waiting_guest_with_the_keyboard_alone()
     .await;
     screenshot(&app, "89-messages-keyboard-shortcuts").await;
     press(&app, &Key::Escape.to_string()).await;
-    until("Esc hides them", || async {
-        app.find(fantoccini::Locator::Css("[data-testid=chat-shortcuts]"))
-            .await
-            .is_err()
-    })
-    .await;
+    hotelmate_e2e::until_gone(&app, "[data-testid=chat-shortcuts]", "Esc hides them").await;
 
     // Alt+↓: the next conversation whose guest waits for an answer.
     press(&app, &format!("{}{}", Key::Alt, Key::Down)).await;

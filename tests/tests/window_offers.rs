@@ -353,9 +353,7 @@ async fn window_remove_photo_can_be_undone_and_the_header_keeps_its_height_offli
     until(
         "the undo time is over and the server no longer has the photo",
         || async {
-            app.find(fantoccini::Locator::Css("[data-testid=photo-undo]"))
-                .await
-                .is_err()
+            hotelmate_e2e::absent(&app, "[data-testid=photo-undo]").await
                 && photo_of(server_offers(&server).await, &title) == Some(serde_json::Value::Null)
         },
     )
@@ -435,11 +433,7 @@ async fn window_a_new_offer_says_required_only_when_due_and_saved_once_saved() {
     })
     .await;
     assert!(
-        app.find(fantoccini::Locator::Css(
-            "[data-testid=short-description-error]"
-        ))
-        .await
-        .is_err(),
+        hotelmate_e2e::absent(&app, "[data-testid=short-description-error]").await,
         "a field not visited yet says nothing"
     );
     screenshot(&app, "16-editor-required-after-leaving").await;
@@ -465,11 +459,11 @@ async fn window_a_new_offer_says_required_only_when_due_and_saved_once_saved() {
     screenshot(&app, "17-editor-saved").await;
     // Changed again, it no longer says so.
     type_into(&app, "[data-testid=field-tag]", "New").await;
-    until("an edit since the save is not called saved", || async {
-        app.find(fantoccini::Locator::Css("[data-testid=offer-saved]"))
-            .await
-            .is_err()
-    })
+    hotelmate_e2e::until_gone(
+        &app,
+        "[data-testid=offer-saved]",
+        "an edit since the save is not called saved",
+    )
     .await;
     app.close().await.unwrap();
 }

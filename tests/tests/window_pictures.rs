@@ -116,11 +116,11 @@ async fn window_pictures_show_offline_and_a_hero_picked_offline_reaches_the_serv
             })
     })
     .await;
-    until("the lightbox no longer says the caption waits", || async {
-        app.find(fantoccini::Locator::Css("[data-testid=lightbox] .sync"))
-            .await
-            .is_err()
-    })
+    hotelmate_e2e::until_gone(
+        &app,
+        "[data-testid=lightbox] .sync",
+        "the lightbox no longer says the caption waits",
+    )
     .await;
     screenshot(&app, "60-pictures-lightbox").await;
     // Delete, undo: the image is back and nothing was sent. Delete again: gone from the server.
@@ -200,12 +200,7 @@ async fn window_pictures_show_offline_and_a_hero_picked_offline_reaches_the_serv
     })
     .await;
     key("Escape").await;
-    until("Esc closes the lightbox", || async {
-        app.find(fantoccini::Locator::Css("[data-testid=lightbox]"))
-            .await
-            .is_err()
-    })
-    .await;
+    hotelmate_e2e::until_gone(&app, "[data-testid=lightbox]", "Esc closes the lightbox").await;
 
     let before = server_hero(&server).await;
     assert_eq!(

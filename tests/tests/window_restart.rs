@@ -210,11 +210,7 @@ async fn window_a_desk_killed_with_edits_queued_restarts_offline_and_sends_each_
     .await;
     until_explained(
         "the status bar has nothing pending",
-        || async {
-            app.find(Locator::Css("[data-testid=pending-count]"))
-                .await
-                .is_err()
-        },
+        || async { hotelmate_e2e::absent(&app, "[data-testid=pending-count]").await },
         || status_bar(&app),
     )
     .await;
@@ -332,9 +328,7 @@ async fn window_sign_out_with_an_unsent_edit_asks_first_and_staying_sends_it() {
     until(
         "Esc closes the question and gives Sign out the focus",
         || async {
-            app.find(Locator::Css("[data-testid=unsent-dialog]"))
-                .await
-                .is_err()
+            hotelmate_e2e::absent(&app, "[data-testid=unsent-dialog]").await
                 && focused(&app).await == "sign-out"
         },
     )
@@ -351,9 +345,7 @@ async fn window_sign_out_with_an_unsent_edit_asks_first_and_staying_sends_it() {
     until(
         "the question is gone and the desk still signed in",
         || async {
-            app.find(Locator::Css("[data-testid=unsent-dialog]"))
-                .await
-                .is_err()
+            hotelmate_e2e::absent(&app, "[data-testid=unsent-dialog]").await
                 && app
                     .find(Locator::Css("[data-testid=sign-out]"))
                     .await

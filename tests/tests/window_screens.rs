@@ -136,10 +136,7 @@ async fn window_settings_screen_switches_offer_toasts_off_and_on_and_fits_the_sm
         app.find(fantoccini::Locator::Css("[data-testid=close-to-tray]"))
             .await
             .is_ok()
-            && app
-                .find(fantoccini::Locator::Css("[data-testid=toasts-offers]"))
-                .await
-                .is_err()
+            && hotelmate_e2e::absent(&app, "[data-testid=toasts-offers]").await
     })
     .await;
     // Emptied as a person would (WebDriver's clear sends no input event).

@@ -86,11 +86,11 @@ async fn window_the_next_person_at_a_shared_desk_starts_clean_with_the_server_fi
     })
     .await;
     // Nothing waits any more, and the sign-in screen says so by counting nothing.
-    until("nothing is counted as waiting to be sent", || async {
-        app.find(Locator::Css("[data-testid=pending-count]"))
-            .await
-            .is_err()
-    })
+    hotelmate_e2e::until_gone(
+        &app,
+        "[data-testid=pending-count]",
+        "nothing is counted as waiting to be sent",
+    )
     .await;
     screenshot(&app, "77-signed-out-nothing-waiting").await;
 
@@ -127,9 +127,7 @@ async fn window_the_next_person_at_a_shared_desk_starts_clean_with_the_server_fi
     })
     .await;
     assert!(
-        app.find(Locator::Css("[data-testid=offer-editor]"))
-            .await
-            .is_err(),
+        hotelmate_e2e::absent(&app, "[data-testid=offer-editor]").await,
         "no offer is open in the editor"
     );
     let drafts = app

@@ -315,9 +315,7 @@ async fn window_a_live_board_never_says_it_is_a_copy_and_a_silent_server_is_not_
     })
     .await;
     assert!(
-        app.find(fantoccini::Locator::Css("[data-testid=chat-as-of]"))
-            .await
-            .is_err(),
+        hotelmate_e2e::absent(&app, "[data-testid=chat-as-of]").await,
         "connected and live, the conversations are no copy"
     );
     click(&app, "[data-testid=nav-team]").await;
