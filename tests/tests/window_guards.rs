@@ -14,6 +14,7 @@ use hotelmate_e2e::{
     click, desk_visibility, launch_again, screenshot, set_display_pin, switch_to, text_of,
     type_into, until, wait_for_text, AppProfile, Driver,
 };
+use hotelmate_sandbox::Sandbox;
 use serde_json::Value;
 
 const PIN: &str = "246813";
@@ -97,10 +98,20 @@ async fn window_the_desk_never_leaves_its_own_page_and_has_its_own_context_menu(
     let own = app.current_url().await.unwrap();
 
     // What "Open Link" in the web view's menu, or a click on a link in an offer's preview,
-    // asks of the window: to load another address. Refused: the desk stays.
+    // asks of the window: to load another address. The address answers (a page on another
+    // server), so a navigation let through would load it: an unreachable one would leave the
+    // desk where it is with no guard at all. Refused: the desk stays and nothing is asked of
+    // that server. (A refusal has no event the page can wait for; the pauses give a load that
+    // was let through the time to start.)
+    let elsewhere = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let page = format!("/api/hotel/public/page/{}/", elsewhere.hotel_slug());
+    let address = format!("{}{page}", elsewhere.base_url());
+    let asked = || elsewhere.requests_to(&format!("GET {page}"));
     app.execute(
-        "window.location.href = 'http://127.0.0.1:9/fake-sign-in';",
-        vec![],
+        "window.location.href = arguments[0];",
+        vec![Value::from(address.as_str())],
     )
     .await
     .unwrap();
@@ -111,16 +122,21 @@ async fn window_the_desk_never_leaves_its_own_page_and_has_its_own_context_menu(
         "Hotel Killarney",
         "the desk is still the desk"
     );
+    assert_eq!(asked(), 0, "the other server was never asked for its page");
     // A new window is refused too.
-    app.execute("window.open('http://127.0.0.1:9/popup');", vec![])
-        .await
-        .unwrap();
+    app.execute(
+        "window.open(arguments[0]);",
+        vec![Value::from(address.as_str())],
+    )
+    .await
+    .unwrap();
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     assert_eq!(
         app.windows().await.unwrap().len(),
         1,
         "no window but the desk's own (the display's is made only when it is opened)"
     );
+    assert_eq!(asked(), 0, "no window asked the other server for its page");
 
     // A right click on a link: the desk's own menu (open in the browser, copy), not the web
     // view's "Open Link" / "Download Linked File".
