@@ -139,6 +139,22 @@ impl AppProfile {
         self
     }
 
+    /// What the desk has written to its log so far (every day's file). The desk writes each
+    /// line as it happens, so a test can wait for what the desk says it did (a refusal, say).
+    pub fn log(&self) -> String {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.data_dir.path().join("logs"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| entry.path())
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .filter_map(|file| std::fs::read_to_string(file).ok())
+            .collect()
+    }
+
     /// Copies the desk's log (which goes with its data folder) among the artifacts, so it
     /// outlives the profile; where it went, or `None` when the desk wrote none.
     pub fn keep_logs(&self) -> Option<PathBuf> {
