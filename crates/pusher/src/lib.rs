@@ -72,32 +72,54 @@
 // (issue 37.3: a `pub` item is part of the crate's surface, not a way around a module's walls).
 #![deny(missing_docs, unreachable_pub)]
 
+#[cfg(feature = "client")]
 mod auth;
+#[cfg(feature = "client")]
 mod backoff;
+#[cfg(feature = "client")]
 mod channels;
+#[cfg(feature = "client")]
 mod client;
+#[cfg(feature = "client")]
 mod clock;
+#[cfg(feature = "client")]
 mod config;
+#[cfg(feature = "client")]
 mod connection;
+#[cfg(feature = "client")]
 mod encrypted;
+#[cfg(feature = "client")]
 mod error;
+#[cfg(feature = "client")]
 mod events;
+#[cfg(feature = "client")]
 mod presence;
 pub mod protocol;
+#[cfg(feature = "client")]
 mod session;
+#[cfg(feature = "client")]
 mod state;
+#[cfg(feature = "client")]
 mod transport;
 
+#[cfg(feature = "client")]
 pub use auth::{AuthRequest, Authorizer, BoxFuture, ChannelAuth, UserAuth, UserAuthenticator};
+#[cfg(feature = "client")]
 pub use channels::{ChannelKind, SubscriptionState, MAX_CHANNEL_NAME_CHARS};
+#[cfg(feature = "client")]
 pub use client::{Channel, Client};
+#[cfg(feature = "client")]
 pub use config::{
     Config, Endpoint, Proxy, CLIENT_NAME, DEFAULT_ACTIVITY_TIMEOUT, DEFAULT_AUTH_TIMEOUT,
     DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_CAP, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_MAX_FRAME_BYTES,
     DEFAULT_PONG_TIMEOUT, DEFAULT_RESUME_CHECK_TIMEOUT, DEFAULT_SUBSCRIPTION_TIMEOUT,
     MAX_MESSAGE_FACTOR,
 };
+#[cfg(feature = "client")]
 pub use error::{AuthError, ConfigError, Error, FailReason, SubscriptionError};
+#[cfg(feature = "client")]
 pub use events::{Event, EventStream, FRAME_DROPPED, USER_CHANNEL_PREFIX};
+#[cfg(feature = "client")]
 pub use presence::Members;
+#[cfg(feature = "client")]
 pub use state::{ConnectionState, StateStream};

@@ -3,7 +3,7 @@
 //! Pure functions, no I/O: the fuzz target drives [`decode_frame`] and [`classify`] directly. Nothing here
 //! panics on input; every malformed frame is a [`DecodeError`].
 
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 /// A decoded server frame, before the client gives it meaning.
 #[derive(Debug, Clone, PartialEq)]
@@ -228,9 +228,11 @@ pub fn classify(frame: Frame) -> ServerMessage {
     }
 }
 
-/// Client frames, encoded.
+/// Client frames, encoded (for the client: without it, as in the fuzz target, nothing sends).
+#[cfg(feature = "client")]
 pub(crate) mod encode {
     use super::*;
+    use serde_json::{json, Map};
 
     fn frame(event: &str, data: Value, channel: Option<&str>) -> String {
         let mut object = Map::with_capacity(3);
@@ -286,6 +288,7 @@ pub(crate) mod encode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     const LIMIT: usize = 1 << 20;
 
