@@ -459,15 +459,18 @@ async fn words_overlap(app: &Client, ms: u64) -> (u64, f64) {
                return opacity;
              };
              const end = performance.now() + ms;
-             let changes = 0, worst = 0, two = false;
+             let changes = 0, worst = 0, live = null;
              const frame = () => {
                const layers = [...document.querySelectorAll('.rd-stage .rd-layer')];
+               // A change is a new slide live on the stage. Counted by the live layer, not by
+               // two layers at once: a cut (where the CPU paints) can pass between two frames.
+               const now = document.querySelector('.rd-stage .rd-layer.live');
+               if (live && now && now !== live) changes += 1;
+               if (now) live = now;
                if (layers.length === 2) {
-                 if (!two) changes += 1;
                  const most = layers.map(layer => Math.max(0, ...[...layer.querySelectorAll(WORDS)].map(el => shown(el, layer))));
                  worst = Math.max(worst, Math.min(...most));
                }
-               two = layers.length === 2;
                if (performance.now() < end) requestAnimationFrame(frame); else done([changes, worst]);
              };
              requestAnimationFrame(frame);",

@@ -792,9 +792,33 @@ async fn window_the_displays_fixed_parts_drift_a_step_too_small_to_see_and_come_
     app.close().await.unwrap();
 }
 
-/// The display's "Between slides" setting, as Settings shows it on this computer.
+/// The display's "Between slides" setting, as Settings shows it on this computer (empty while
+/// the display's settings are not shown).
 async fn slide_change_here(app: &fantoccini::Client) -> String {
-    text_of(app, "[data-testid=display-slide-change-here]").await
+    app.execute(
+        "return document.querySelector('[data-testid=display-slide-change-here]')?.textContent ?? '';",
+        vec![],
+    )
+    .await
+    .unwrap()
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+
+/// What the display's part of Settings shows: open or not, and any error it says (for a
+/// wait's failure; seen once in CI: the settings never showed, with no word why).
+async fn display_settings_state(app: &fantoccini::Client) -> String {
+    let state = app
+        .execute(
+            "const d = document.querySelector('[data-testid=display-settings]');
+             return {found: !!d, open: d?.open ?? null,
+                     error: document.querySelector('[data-testid=display-settings-error]')?.textContent ?? null,
+                     screen: document.querySelector('[aria-current=page]')?.dataset.testid ?? null};",
+            vec![],
+        )
+        .await;
+    format!("the display settings: {state:?}")
 }
 
 /// Opens the display from the desk and waits for its first slide.
@@ -823,9 +847,11 @@ async fn window_on_a_cpu_painted_screen_slides_cut_and_fade_again_when_the_hotel
     sign_in(&app, &server, "anna.byrne").await;
     click(&app, "[data-testid=nav-settings]").await;
     click(&app, "[data-testid=display-settings] summary").await;
-    until("the settings say slides cut on this computer", || async {
-        slide_change_here(&app).await.starts_with("Slides cut here")
-    })
+    until_explained(
+        "the settings say slides cut on this computer",
+        || async { slide_change_here(&app).await.starts_with("Slides cut here") },
+        || display_settings_state(&app),
+    )
     .await;
 
     open_display(&app).await;
@@ -870,9 +896,11 @@ async fn window_on_a_cpu_painted_screen_slides_cut_and_fade_again_when_the_hotel
     })
     .await;
     pick(&app, "display-slide-change", "fade").await;
-    until("the settings say slides fade", || async {
-        slide_change_here(&app).await == "Slides fade into each other."
-    })
+    until_explained(
+        "the settings say slides fade",
+        || async { slide_change_here(&app).await == "Slides fade into each other." },
+        || display_settings_state(&app),
+    )
     .await;
 
     open_display(&app).await;
