@@ -437,6 +437,18 @@ pub async fn click(client: &Client, css: &str) {
     with_element(client, css, |element| async move { element.click().await }).await
 }
 
+/// The text `script` returns when run in the page with `args` ("" when it returns anything
+/// but text: each script says what it returns when it finds nothing).
+pub async fn page_text(client: &Client, script: &str, args: Vec<serde_json::Value>) -> String {
+    client
+        .execute(script, args)
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// Whether the page has no element `css` selects, now. Only WebDriver's "no such element"
 /// counts: a window that is gone or a session that failed is an error, not an absence.
 pub async fn absent(client: &Client, css: &str) -> bool {

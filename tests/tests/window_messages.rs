@@ -329,7 +329,8 @@ async fn window_a_very_long_guest_message_shows_its_start_and_the_whole_on_reque
     let shown_text = |app: &Client| {
         let app = app.clone();
         async move {
-            app.execute(
+            hotelmate_e2e::page_text(
+                &app,
                 "const m = [...document.querySelectorAll('[data-testid=message]')]
                      .find(m => m.dataset.messageId === String(arguments[0]));
                  const t = m && m.querySelector('.message-text');
@@ -337,10 +338,6 @@ async fn window_a_very_long_guest_message_shows_its_start_and_the_whole_on_reque
                 vec![Value::from(id)],
             )
             .await
-            .unwrap()
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
         }
     };
     until("the message shows as its start, marked long", || async {
@@ -1029,16 +1026,13 @@ async fn choose_room(app: &Client, room: &str) {
 
 /// The room picker's choice for `room`, in words ("" when it offers none).
 async fn room_choice(app: &Client, room: &str) -> String {
-    app.execute(
+    hotelmate_e2e::page_text(
+        &app,
         "return [...document.querySelectorAll('[data-testid=chat-room] option')]
              .find(o => o.value === arguments[0])?.textContent ?? '';",
         vec![Value::from(room)],
     )
     .await
-    .unwrap()
-    .as_str()
-    .unwrap_or_default()
-    .to_owned()
 }
 
 /// "1 conversation", "2 conversations".

@@ -375,15 +375,12 @@ async fn window_sign_out_with_an_unsent_edit_asks_first_and_staying_sends_it() {
 
 /// The `data-testid` of whatever holds the keyboard focus ("" for none).
 async fn focused(app: &Client) -> String {
-    app.execute(
+    hotelmate_e2e::page_text(
+        &app,
         "return document.activeElement?.dataset?.testid ?? ''",
         vec![],
     )
     .await
-    .unwrap()
-    .as_str()
-    .unwrap_or_default()
-    .to_owned()
 }
 
 /// Issue 36.10: quitting with work waiting says so. The person presses Ctrl+Q (the same quit as

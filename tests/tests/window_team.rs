@@ -274,16 +274,13 @@ async fn window_a_live_board_never_says_it_is_a_copy_and_a_silent_server_is_not_
     // them says "as of": the page's clock is moved three minutes on (a test clock: the screens
     // judge age by it) and the window is focused again, which ticks the screens' one clock.
     let on_duty = || async {
-        app.execute(
+        hotelmate_e2e::page_text(
+            &app,
             "return [...document.querySelectorAll('[data-testid=team-member][data-on-duty=true]')]
                .map(e => e.textContent).join('|');",
             vec![],
         )
         .await
-        .unwrap()
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
     };
     let before = on_duty().await;
     app.execute(
