@@ -795,7 +795,7 @@ async fn window_the_displays_fixed_parts_drift_a_step_too_small_to_see_and_come_
 /// The display's "Between slides" setting, as Settings shows it on this computer (empty while
 /// the display's settings are not shown).
 async fn slide_change_here(app: &fantoccini::Client) -> String {
-    hotelmate_e2e::page_text(&app, "return document.querySelector('[data-testid=display-slide-change-here]')?.textContent ?? '';", vec![]).await
+    hotelmate_e2e::page_text(app, "return document.querySelector('[data-testid=display-slide-change-here]')?.textContent ?? '';", vec![]).await
 }
 
 /// What the display's part of Settings shows: open or not, and any error it says (for a

@@ -1027,7 +1027,7 @@ async fn choose_room(app: &Client, room: &str) {
 /// The room picker's choice for `room`, in words ("" when it offers none).
 async fn room_choice(app: &Client, room: &str) -> String {
     hotelmate_e2e::page_text(
-        &app,
+        app,
         "return [...document.querySelectorAll('[data-testid=chat-room] option')]
              .find(o => o.value === arguments[0])?.textContent ?? '';",
         vec![Value::from(room)],

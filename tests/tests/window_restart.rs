@@ -376,7 +376,7 @@ async fn window_sign_out_with_an_unsent_edit_asks_first_and_staying_sends_it() {
 /// The `data-testid` of whatever holds the keyboard focus ("" for none).
 async fn focused(app: &Client) -> String {
     hotelmate_e2e::page_text(
-        &app,
+        app,
         "return document.activeElement?.dataset?.testid ?? ''",
         vec![],
     )
