@@ -96,13 +96,35 @@ async fn window_settings_screen_switches_offer_toasts_off_and_on_and_fits_the_sm
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;
     sign_in(&app, &server, "anna.byrne").await;
-    open_screen(&app, "settings").await;
-    until("the settings are read", || async {
-        app.find(fantoccini::Locator::Css("[data-testid=toasts-offers]"))
-            .await
-            .is_ok()
-    })
-    .await;
+    // Seen in CI: the groups came one by one as the screen's reads came in, each pushing the
+    // ones below it down, under the pointer, so a click meant for the reception display's part
+    // landed elsewhere. Opened from a script that reads every frame until the reads are in
+    // and ten frames more: the display's part shows where it stays.
+    let tops = app
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const tops = [];
+             let after = -1;
+             const frame = () => {
+               const part = document.querySelector('[data-testid=settings-display]');
+               if (part) tops.push(Math.round(part.getBoundingClientRect().top));
+               const read = document.querySelector('[data-testid=toasts-offers]')
+                 && document.querySelector('[data-testid=settings-computer]');
+               if (read && after < 0) after = 0;
+               if (after >= 0 && ++after > 10) return done([...new Set(tops)]);
+               requestAnimationFrame(frame);
+             };
+             document.querySelector('[data-testid=nav-settings]').click();
+             requestAnimationFrame(frame);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        tops.as_array().map(Vec::len),
+        Some(1),
+        "the reception display's part of Settings moved as the screen filled in (its tops): {tops}"
+    );
     screenshot(&app, "80-settings").await;
 
     app.set_window_size(MIN_WIDTH, MIN_HEIGHT).await.unwrap();
