@@ -791,28 +791,8 @@ pub fn app_usage(profile: &AppProfile) -> AppUsage {
 /// What the processes `roots` and every process they started use now; `desk_*` are the roots'
 /// own figures. A reference app (the minimal Tauri window) is measured by its pid this way.
 pub fn tree_usage(roots: &[i32]) -> AppUsage {
-    let mut parents = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
-            continue;
-        };
-        if let Some((parent, _)) = stat_of(pid) {
-            parents.push((pid, parent));
-        }
-    }
     let mut usage = AppUsage::default();
-    let mut family = roots.to_vec();
-    let mut next = 0;
-    while let Some(&pid) = family.get(next) {
-        next += 1;
-        family.extend(
-            parents
-                .iter()
-                .filter(|(_, parent)| *parent == pid)
-                .map(|(child, _)| *child),
-        );
-    }
-    for pid in family {
+    for pid in family_of(roots) {
         let rss = resident_kib_of(pid);
         let cpu = stat_of(pid).map_or(Duration::ZERO, |(_, ticks)| {
             Duration::from_millis(ticks * 1000 / CLOCK_TICKS_PER_SECOND)
@@ -826,6 +806,58 @@ pub fn tree_usage(roots: &[i32]) -> AppUsage {
         usage.total_cpu += cpu;
     }
     usage
+}
+
+/// One process of an app's tree, by its program's name (`hotelmate-desk`, `WebKitWebProcess`,
+/// `WebKitNetworkProcess`…): where in the tree memory goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcessMemory {
+    /// The program's file name (empty for a process that is gone).
+    pub name: String,
+    /// Resident memory, in KiB.
+    pub rss_kib: u64,
+    /// Proportional memory, in KiB.
+    pub pss_kib: u64,
+}
+
+/// The memory of each process of the app of `profile` (the desk and every process it started).
+pub fn app_processes(profile: &AppProfile) -> Vec<ProcessMemory> {
+    family_of(&apps_of(profile.data_dir.path()))
+        .into_iter()
+        .map(|pid| ProcessMemory {
+            name: std::fs::read_link(format!("/proc/{pid}/exe"))
+                .ok()
+                .and_then(|exe| Some(exe.file_name()?.to_string_lossy().into_owned()))
+                .unwrap_or_default(),
+            rss_kib: resident_kib_of(pid),
+            pss_kib: proportional_kib_of(pid),
+        })
+        .collect()
+}
+
+/// `roots` and every process they started, roots first.
+fn family_of(roots: &[i32]) -> Vec<i32> {
+    let mut parents = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        if let Some((parent, _)) = stat_of(pid) {
+            parents.push((pid, parent));
+        }
+    }
+    let mut family = roots.to_vec();
+    let mut next = 0;
+    while let Some(&pid) = family.get(next) {
+        next += 1;
+        family.extend(
+            parents
+                .iter()
+                .filter(|(_, parent)| *parent == pid)
+                .map(|(child, _)| *child),
+        );
+    }
+    family
 }
 
 /// CPU time (user and system) of the desk process's threads so far, summed by thread name
