@@ -357,9 +357,8 @@ fn judge(samples: &[Sample], minutes: u64, actions_per_hour: u64) {
     };
     let early = &after_warm[..quarter];
     let late = &after_warm[after_warm.len() - quarter..];
-    let floor_growth = |pick: &dyn Fn(&Sample) -> Option<u64>| {
-        growth(floor(early, pick), floor(late, pick))
-    };
+    let floor_growth =
+        |pick: &dyn Fn(&Sample) -> Option<u64>| growth(floor(early, pick), floor(late, pick));
     let desk_growth = floor_growth(&|s| s.floor.rss_kib);
     let desk_pss_growth = floor_growth(&|s| s.floor.pss_kib);
     let reference_growth = floor_growth(&|s| Some(s.reference.total_rss_kib));
