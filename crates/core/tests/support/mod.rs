@@ -113,6 +113,31 @@ where
     }
 }
 
+/// As [`eventually`]; a failure also says what `explain` finds then, so it names the state the
+/// wait ended in.
+pub async fn eventually_explained<F, Fut, E, EFut>(
+    what: &str,
+    timeout: Duration,
+    mut check: F,
+    explain: E,
+) where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+    E: FnOnce() -> EFut,
+    EFut: Future<Output = String>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if check().await {
+            return;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            panic!("timed out waiting until {what}: {}", explain().await);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// A raw REST call as another client would make it (a colleague's browser).
 pub async fn rest(
     server: &SandboxHandle,
