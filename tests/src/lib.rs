@@ -450,11 +450,14 @@ pub async fn page_text(client: &Client, script: &str, args: Vec<serde_json::Valu
 }
 
 /// Whether the page has no element `css` selects, now. Only WebDriver's "no such element"
-/// counts: a window that is gone or a session that failed is an error, not an absence.
+/// counts: a window that is gone or a session that failed is an error, not an absence. An
+/// element that went from the page while WebDriver was taking hold of it ("stale element",
+/// seen in CI) was there when the page was looked at: not gone yet, a wait looks again.
 pub async fn absent(client: &Client, css: &str) -> bool {
     match client.find(Locator::Css(css)).await {
         Ok(_) => false,
         Err(e) if e.is_no_such_element() => true,
+        Err(e) if e.is_stale_element_reference() => false,
         Err(e) => panic!("cannot look for {css}: {e}"),
     }
 }

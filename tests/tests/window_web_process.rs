@@ -81,9 +81,19 @@ async fn window_the_desk_and_the_display_come_back_when_their_web_process_crashe
 
     let _desk = start_app(&profile);
     let painted = marked(&marks, "first-paint");
-    until("the desk paints, resumed", || async {
-        marked(&marks, "first-paint") > painted && web_processes(&profile).len() == 1
-    })
+    until_explained(
+        "the desk paints, resumed",
+        || async { marked(&marks, "first-paint") > painted && web_processes(&profile).len() == 1 },
+        || async {
+            format!(
+                "first paints {} (before the start {painted}), desk running: {}, web processes {:?}\n{}",
+                marked(&marks, "first-paint"),
+                hotelmate_e2e::app_running(&profile),
+                web_processes(&profile),
+                log_tail(&profile)
+            )
+        },
+    )
     .await;
     let desk_page = web_processes(&profile)[0];
     crash(desk_page);
