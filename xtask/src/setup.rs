@@ -164,33 +164,11 @@ fn built_tool(tool: &str, version: &str, extra: &[&str]) -> Result<(), String> {
     Ok(())
 }
 
-/// The oldest nextest that reads `.config/nextest.toml` (its per-test `priority`).
-const NEXTEST_AT_LEAST: (u32, u32, u32) = (0, 9, 91);
-
-/// Installs nextest, or a newer one over one too old for the suite's configuration.
 fn nextest() -> Result<(), String> {
-    let installed = Command::new("cargo")
-        .args(["nextest", "--version"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
-    match installed.as_deref().map(nextest_version) {
-        Some(Some(version)) if version >= NEXTEST_AT_LEAST => Ok(()),
-        Some(_) => Step::new(
-            "cargo",
-            &["install", "cargo-nextest", "--locked", "--force"],
-        )
-        .run(),
-        None => Step::new("cargo", &["install", "cargo-nextest", "--locked"]).run(),
+    if Step::new("cargo", &["nextest", "--version"]).succeeds() {
+        return Ok(());
     }
-}
-
-/// The version in `cargo nextest --version`'s first line ("cargo-nextest 0.9.143 (…)").
-fn nextest_version(said: &str) -> Option<(u32, u32, u32)> {
-    let word = said.lines().next()?.split_whitespace().nth(1)?;
-    let mut parts = word.split('.').map(|p| p.parse::<u32>().ok());
-    Some((parts.next()??, parts.next()??, parts.next()??))
+    Step::new("cargo", &["install", "cargo-nextest", "--locked"]).run()
 }
 
 /// The variables the tests read to find their tools and where to put artifacts.
@@ -417,20 +395,4 @@ fn sockudo() -> Result<(), String> {
         SOCKUDO_VERSION,
         &["--no-default-features", "--features", "local"],
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nextest_versions_are_read_and_an_old_one_is_too_old() {
-        let new = nextest_version("cargo-nextest 0.9.143 (60fa45f63 2026-08-04)\nrelease: 0.9.143");
-        assert_eq!(new, Some((0, 9, 143)));
-        assert!(new.is_some_and(|v| v >= NEXTEST_AT_LEAST));
-        let old = nextest_version("cargo-nextest 0.9.72\n");
-        assert!(old.is_some_and(|v| v < NEXTEST_AT_LEAST));
-        assert_eq!(nextest_version("error: no such command: `nextest`"), None);
-        assert_eq!(nextest_version(""), None);
-    }
 }
