@@ -137,6 +137,19 @@ async fn main() {
             .is_ok()
     })
     .await;
+    // Diagnosis (not a goal): `HOTELMATE_SOAK_HIDE=<css selector>` takes those parts of the
+    // display off the screen, to see which part a growth follows.
+    if let Ok(hidden) = std::env::var("HOTELMATE_SOAK_HIDE") {
+        app.execute(
+            "const style = document.createElement('style');
+             style.textContent = arguments[0] + ' { display: none !important; }';
+             document.head.append(style);",
+            vec![json!(hidden)],
+        )
+        .await
+        .unwrap();
+        println!("hidden for this run: {hidden}");
+    }
     // Where the CPU paints the screen, the display's "Automatic" cuts between slides.
     let cuts = app
         .execute(
