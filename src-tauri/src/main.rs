@@ -43,6 +43,16 @@ fn choose_rendering() -> bool {
     {
         std::env::set_var("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "1");
     }
+    // JavaScriptCore sizes its heap for a browser: about 32 MiB of script objects before a full
+    // collection. The desk's pages keep a few MiB alive, so a full collection came every 15 to
+    // 20 minutes on the reception display, and the WebKit objects behind the garbage (the DOM
+    // of each slide gone, about 2 MiB a minute) waited for it: the web process grew 30-40 MiB
+    // and fell back, which on a lobby PC looks like a leak (issue 39.4). At 8 MiB it collects
+    // about four times as often, each time a few milliseconds on a heap that small. Set
+    // outside, it wins.
+    if std::env::var_os("JSC_largeHeapSize").is_none() {
+        std::env::set_var("JSC_largeHeapSize", (8 * 1024 * 1024).to_string());
+    }
     // The CPU paints the page when WebKit is told to, and also with the DMA-BUF renderer off:
     // since WebKitGTK 2.44 that turns accelerated compositing off altogether (the older GPU
     // paths it fell back to were removed), whatever graphics chip the computer has.
