@@ -727,8 +727,7 @@ fn apps_of(data_dir: &Path) -> Vec<i32> {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
             continue;
         };
-        let is_app = std::fs::read_link(entry.path().join("exe"))
-            .is_ok_and(|exe| exe.file_name().is_some_and(|n| n == "hotelmate-desk"));
+        let is_app = program_of(pid) == "hotelmate-desk";
         let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
         let ours = environ
             .split(|b| *b == 0)
@@ -754,8 +753,7 @@ pub fn web_processes(profile: &AppProfile) -> Vec<i32> {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
             continue;
         };
-        let web = std::fs::read_link(entry.path().join("exe"))
-            .is_ok_and(|exe| exe.file_name().is_some_and(|n| n == "WebKitWebProcess"));
+        let web = program_of(pid) == "WebKitWebProcess";
         if web && stat_of(pid).is_some_and(|(parent, _)| desks.contains(&parent)) {
             found.push(pid);
         }
@@ -828,14 +826,28 @@ pub fn app_processes(profile: &AppProfile) -> Vec<ProcessMemory> {
     family_of(&apps_of(profile.data_dir.path()))
         .into_iter()
         .map(|pid| ProcessMemory {
-            name: std::fs::read_link(format!("/proc/{pid}/exe"))
-                .ok()
-                .and_then(|exe| Some(exe.file_name()?.to_string_lossy().into_owned()))
-                .unwrap_or_default(),
+            name: program_of(pid),
             rss_kib: resident_kib_of(pid),
             pss_kib: proportional_kib_of(pid),
         })
         .collect()
+}
+
+/// The file name of the program process `pid` runs (empty for a process that is gone). A
+/// program rebuilt while it runs (`cargo build` during a soak) is still itself: the kernel then
+/// names it "hotelmate-desk (deleted)", and a soak lost its desk from the rebuild on (51).
+fn program_of(pid: i32) -> String {
+    let Ok(exe) = std::fs::read_link(format!("/proc/{pid}/exe")) else {
+        return String::new();
+    };
+    let name = exe
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match name.strip_suffix(" (deleted)") {
+        Some(running) => running.to_owned(),
+        None => name,
+    }
 }
 
 /// `roots` and every process they started, roots first.
