@@ -150,6 +150,12 @@ async fn main() {
         .unwrap();
         println!("hidden for this run: {hidden}");
     }
+    // Diagnosis too: `HOTELMATE_SOAK_SCRIPT=<javascript>` runs in the display's page once, e.g.
+    // to call a command far more often than the page does and see whether the growth follows.
+    if let Ok(script) = std::env::var("HOTELMATE_SOAK_SCRIPT") {
+        app.execute(&script, vec![]).await.unwrap();
+        println!("run in the page for this run: {script}");
+    }
     // Where the CPU paints the screen, the display's "Automatic" cuts between slides.
     let cuts = app
         .execute(
