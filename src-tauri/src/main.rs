@@ -45,9 +45,10 @@ fn choose_rendering() -> bool {
     }
     // JavaScriptCore sizes its heap for a browser: about 32 MiB of script objects before a full
     // collection. The desk's pages keep a few MiB alive, so a full collection came every 15 to
-    // 20 minutes on the reception display, and the WebKit objects behind the garbage (the DOM
-    // of each slide gone, about 2 MiB a minute) waited for it: the web process grew 30-40 MiB
-    // and fell back, which on a lobby PC looks like a leak (issue 39.4). At 8 MiB it collects
+    // 20 minutes on the reception display, and the WebKit objects the garbage still held (about
+    // 2 MiB a minute; most likely each slide's page elements, as it grew as much with nothing
+    // painted) waited for it: the web process grew 30-40 MiB and fell back, which on a lobby PC
+    // looks like a leak (issue 39.4). At 8 MiB it collects
     // about four times as often, each time a few milliseconds on a heap that small. Set
     // outside, it wins.
     if std::env::var_os("JSC_largeHeapSize").is_none() {
