@@ -43,17 +43,6 @@ fn choose_rendering() -> bool {
     {
         std::env::set_var("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "1");
     }
-    // JavaScriptCore sizes its heap for a browser: about 32 MiB of script objects before a full
-    // collection. The desk's pages keep a few MiB alive, so a full collection came every 15 to
-    // 20 minutes on the reception display, and the WebKit objects the garbage still held (about
-    // 2 MiB a minute; most likely each slide's page elements, as it grew as much with nothing
-    // painted) waited for it: the web process grew 30-40 MiB and fell back, which on a lobby PC
-    // looks like a leak (issue 39.4). At 8 MiB it collects
-    // about four times as often, each time a few milliseconds on a heap that small. Set
-    // outside, it wins.
-    if std::env::var_os("JSC_largeHeapSize").is_none() {
-        std::env::set_var("JSC_largeHeapSize", (8 * 1024 * 1024).to_string());
-    }
     // The CPU paints the page when WebKit is told to, and also with the DMA-BUF renderer off:
     // since WebKitGTK 2.44 that turns accelerated compositing off altogether (the older GPU
     // paths it fell back to were removed), whatever graphics chip the computer has.
@@ -61,7 +50,23 @@ fn choose_rendering() -> bool {
     on("WEBKIT_DISABLE_DMABUF_RENDERER") || on("WEBKIT_SKIA_ENABLE_CPU_RENDERING")
 }
 
+/// How often WebKit's script engine collects its garbage, decided before WebKit starts (each
+/// web process reads it once). JavaScriptCore sizes its heap for a browser: a full collection
+/// after about 32 MiB of script objects. The desk's pages keep a few MiB alive, so on the
+/// reception display a full collection came only every 15 to 20 minutes, and the WebKit
+/// objects the garbage still held (about 2 MiB a minute; most likely each slide's page
+/// elements, as it grew as much with nothing painted) waited for it: the web process grew
+/// 30-40 MiB and fell back, which on a lobby PC looks like a leak (issue 39.4). At 8 MiB it
+/// collects about four times as often, each time a few milliseconds on a heap that small.
+/// Set outside, it wins.
+fn size_script_heap() {
+    if std::env::var_os("JSC_largeHeapSize").is_none() {
+        std::env::set_var("JSC_largeHeapSize", (8 * 1024 * 1024).to_string());
+    }
+}
+
 fn main() {
+    size_script_heap();
     let cpu_painting = choose_rendering();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--hash-pin") {
