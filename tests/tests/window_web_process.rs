@@ -79,8 +79,10 @@ async fn window_the_desk_and_the_display_come_back_when_their_web_process_crashe
     })
     .await;
 
-    let _desk = start_app(&profile);
+    // Counted before the start: read after it, a quick first paint would be counted as one
+    // from before, and the wait below would wait for a second one that never comes.
     let painted = marked(&marks, "first-paint");
+    let _desk = start_app(&profile);
     until_explained(
         "the desk paints, resumed",
         || async { marked(&marks, "first-paint") > painted && web_processes(&profile).len() == 1 },
