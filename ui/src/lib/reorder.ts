@@ -8,6 +8,16 @@ export type Side = "before" | "after";
 /** The item being dropped on and the side the dragged item goes to. */
 export type DropTarget = { id: number; side: Side };
 
+/** The whole order to send: `next` (the ids shown, in their new order) with each of `hidden`
+ *  (rows deleted a moment ago that `all`, the order before, still has) back at its place. */
+export function withHidden(all: readonly number[], next: readonly number[], hidden: readonly number[]): number[] {
+  const out = [...next];
+  all.forEach((id, place) => {
+    if (hidden.includes(id)) out.splice(place, 0, id);
+  });
+  return out;
+}
+
 /** `ids` with `id` moved `step` places (-1: one earlier); null when it cannot move. */
 export function moveBy(ids: readonly number[], id: number, step: number): number[] | null {
   const from = ids.indexOf(id);
