@@ -462,6 +462,69 @@ pub async fn absent(client: &Client, css: &str) -> bool {
     }
 }
 
+/// Something deleted with an undo, watched from before the delete until [`ReturnWatch::check`]:
+/// every change of the page is looked at, so it catches the deleted thing showing again even
+/// for a moment (between two paints, where a test that polls would not see it, and a person
+/// may).
+pub struct ReturnWatch<'a> {
+    app: &'a Client,
+    shown_css: String,
+}
+
+/// Starts watching for `shown_css` showing again once the undo bar `undo_css` has been shown
+/// and has gone (the delete is then being made). Start it before the delete is asked for.
+pub async fn watch_for_return<'a>(
+    app: &'a Client,
+    shown_css: &str,
+    undo_css: &str,
+) -> ReturnWatch<'a> {
+    app.execute(
+        "const [shownCss, undoCss] = arguments;
+         window.__returnWatch?.observer.disconnect();
+         const watch = { undoOffered: false, shownAgain: 0 };
+         watch.observer = new MutationObserver(() => {
+           if (document.querySelector(undoCss)) watch.undoOffered = true;
+           else if (watch.undoOffered && document.querySelector(shownCss)) watch.shownAgain += 1;
+         });
+         watch.observer.observe(document.body, { childList: true, subtree: true, attributes: true, characterData: true });
+         window.__returnWatch = watch;",
+        vec![shown_css.into(), undo_css.into()],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("cannot watch for {shown_css}: {e}"));
+    ReturnWatch {
+        app,
+        shown_css: shown_css.to_owned(),
+    }
+}
+
+impl ReturnWatch<'_> {
+    /// Stops watching; fails unless the undo bar was seen and the deleted thing never showed
+    /// again after it went.
+    pub async fn check(self) {
+        let seen = self
+            .app
+            .execute(
+                "const watch = window.__returnWatch;
+                 watch.observer.disconnect();
+                 return { undoOffered: watch.undoOffered, shownAgain: watch.shownAgain };",
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("cannot read the watch for {}: {e}", self.shown_css));
+        assert_eq!(
+            seen["undoOffered"], true,
+            "the watch for {} saw the undo bar",
+            self.shown_css
+        );
+        assert_eq!(
+            seen["shownAgain"], 0,
+            "{} showed again after its undo was over (page changes seen with it)",
+            self.shown_css
+        );
+    }
+}
+
 /// Waits until the page has no element `css` selects ([`absent`]); `what` names the wait
 /// in a failure.
 pub async fn until_gone(client: &Client, css: &str, what: &str) {

@@ -1,7 +1,8 @@
 //! The Offers screen in the real app window, driven over WebDriver: create an offer with a
 //! photo; two desks on one demo hotel see each other's changes live, and only the other desk
-//! gets a desktop toast (read from the dbus-monitor log of the test session); "Remove photo" can
-//! be undone as a delete can, and the header keeps its height when the desk goes offline.
+//! gets a desktop toast (read from the dbus-monitor log of the test session); "Remove photo" and
+//! Delete can be undone, and once the undo time is over what went never shows again for a
+//! moment; the header keeps its height when the desk goes offline.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
@@ -285,9 +286,10 @@ async fn editor_shows_photo(app: &fantoccini::Client) -> bool {
 /// Issue 25.2: "Remove photo" hides the photo at once and offers an undo, as delete does; the
 /// undo keeps the photo on the server after the undo time. The offline note by the Clock
 /// button (which once made the header taller and moved the page under the pointer onto
-/// Remove photo) leaves the header's height as it was.
+/// Remove photo) leaves the header's height as it was. An offer deleted offline is hidden at
+/// once, comes back with the undo, and without it stays gone until the server has the delete.
 #[tokio::test(flavor = "multi_thread")]
-async fn window_remove_photo_can_be_undone_and_the_header_keeps_its_height_offline() {
+async fn window_remove_photo_and_delete_can_be_undone_and_the_header_keeps_its_height_offline() {
     let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
@@ -349,6 +351,14 @@ async fn window_remove_photo_can_be_undone_and_the_header_keeps_its_height_offli
             .filter(|w| w["op"] == "update" && w["id"] == id && w["fields"].get("photo").is_some())
             .count()
     };
+    // Once the undo time is over the photo must not show again, even for a moment, in the
+    // editor or the list (it did, until the list read after the removal was shown).
+    let watch = hotelmate_e2e::watch_for_return(
+        &app,
+        &format!("[data-testid=editor-photo], [data-offer-id=\"{id}\"] [data-testid=offer-thumb]"),
+        "[data-testid=photo-undo]",
+    )
+    .await;
     click(&app, "[data-testid=remove-photo]").await;
     until(
         "the undo time is over and the server no longer has the photo",
@@ -359,6 +369,8 @@ async fn window_remove_photo_can_be_undone_and_the_header_keeps_its_height_offli
     )
     .await;
     assert_eq!(photo_writes(), 1, "the undone removal was never sent");
+    assert!(!editor_shows_photo(&app).await, "the editor shows no photo");
+    watch.check().await;
 
     proxy.cut();
     until("the clock says it waits for the connection", || async {
@@ -385,6 +397,59 @@ async fn window_remove_photo_can_be_undone_and_the_header_keeps_its_height_offli
         "the note shows, inside the header"
     );
     screenshot(&app, "15-header-offline").await;
+
+    // Deleting an offer, offline: hidden at once with an undo, and the undo brings it back.
+    // Without the undo it stays gone (never shown again for a moment after the undo time) and
+    // reaches the server once the network is back.
+    let doomed = server_offers(&server)
+        .await
+        .into_iter()
+        .find(|o| o["title"] != title.as_str())
+        .expect("a second offer");
+    let (doomed_id, doomed) = (
+        doomed["id"].clone(),
+        doomed["title"].as_str().unwrap().to_owned(),
+    );
+    open_offer(&app, &doomed).await;
+    click(&app, "[data-testid=delete-offer]").await;
+    until("the offer is hidden at once, with an undo", || async {
+        !row_titles(&app).await.contains(&doomed)
+            && text_of(&app, "[data-testid=undo-bar]")
+                .await
+                .contains(&format!("“{doomed}” deleted."))
+    })
+    .await;
+    click(&app, "[data-testid=undo-delete]").await;
+    until("the undo brings the offer back", || async {
+        row_titles(&app).await.contains(&doomed)
+    })
+    .await;
+    let watch = hotelmate_e2e::watch_for_return(
+        &app,
+        &format!("[data-offer-id=\"{doomed_id}\"]"),
+        "[data-testid=undo-bar]",
+    )
+    .await;
+    open_offer(&app, &doomed).await;
+    click(&app, "[data-testid=delete-offer]").await;
+    hotelmate_e2e::until_gone(&app, "[data-testid=undo-bar]", "the undo time is over").await;
+    proxy.restore();
+    let on_server = || async {
+        server_offers(&server)
+            .await
+            .iter()
+            .any(|o| o["id"] == doomed_id)
+    };
+    until(
+        "the delete reaches the server once the network is back",
+        || async { !on_server().await },
+    )
+    .await;
+    assert!(
+        !row_titles(&app).await.contains(&doomed),
+        "the deleted offer is not listed"
+    );
+    watch.check().await;
     app.close().await.unwrap();
     server.shutdown().await;
 }

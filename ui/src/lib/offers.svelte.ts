@@ -39,13 +39,24 @@ class OffersState {
     }
   }
 
-  async reload(): Promise<void> {
+  async reload(): Promise<boolean> {
     const answer = await this.#reads.ask(() => backend.offers());
-    if (answer.stale) return;
+    if (answer.stale) return false;
     if (answer.error) this.error = answer.error;
     else {
       this.list = answer.value;
       this.error = null;
+    }
+    return true;
+  }
+
+  /** Reads the list again and returns once a read asked after this call is shown (a newer
+   *  one asked meanwhile made this one's answer stale: it reads again rather than return
+   *  while an older list is still shown). At most a few times: a storm of colleagues' changes
+   *  cannot keep it reading. */
+  async reloadUntilShown(): Promise<void> {
+    for (let read = 0; read < 5; read += 1) {
+      if (await this.reload()) return;
     }
   }
 
