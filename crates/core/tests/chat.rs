@@ -10,16 +10,14 @@
 //! a token, as the guest page does), real SQLite files; network cuts go through a TCP proxy.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::*;
 use hotelmate_core::features::chat::{ConversationFilter, MessageStatus, ThreadView};
 use hotelmate_core::{Desk, DeskEvent};
 use hotelmate_sandbox::network::CutProxy;
 use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
 use serde_json::{json, Value};
-use support::*;
 use tokio::sync::broadcast;
 
 const WAIT: Duration = Duration::from_secs(20);

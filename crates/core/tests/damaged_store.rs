@@ -3,11 +3,9 @@
 //! refused and shown, nothing of it is sent; the cached row is fetched again from the server.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::time::Duration;
 
-use support::*;
+use crate::support::*;
 
 const WAIT: Duration = Duration::from_secs(20);
 

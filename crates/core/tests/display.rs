@@ -5,12 +5,10 @@
 //! offers of the hotel's own date. Real sandbox over HTTP, real SQLite file.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::*;
 use hotelmate_core::desk::{DisplaySettingsChange, LeaveDisplay, SlideChange};
 use hotelmate_core::Desk;
 use std::time::Duration;
-use support::*;
 
 const WAIT: Duration = Duration::from_secs(20);
 

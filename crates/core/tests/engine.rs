@@ -5,11 +5,10 @@
 //! retrying it forever. Real sandbox over HTTP and WebSocket, real SQLite files.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::*;
 use hotelmate_core::api::{ApiClient, Progress};
 use hotelmate_core::desk::ImagePatch;
 use hotelmate_core::engine::push;
@@ -21,7 +20,6 @@ use hotelmate_core::session::secrets::StaffToken;
 use hotelmate_core::{ConnectionStatus, Desk, DeskOptions};
 use reqwest::Method;
 use serde_json::json;
-use support::*;
 
 const WAIT: Duration = Duration::from_secs(20);
 

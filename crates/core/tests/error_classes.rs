@@ -7,10 +7,9 @@
 //! files; the sandbox answers the refused areas as a newer HotelMate does (its `refuse_every`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use hotelmate_core::events::ResourceKind;
 use hotelmate_core::session::config::DataDir;
 use hotelmate_core::session::secrets::TokenVault;
@@ -18,7 +17,6 @@ use hotelmate_core::{ConnectionStatus, Desk, DeskEvent, DeskOptions};
 use hotelmate_sandbox::network::CutProxy;
 use reqwest::Method;
 use serde_json::json;
-use support::*;
 
 const WAIT: Duration = Duration::from_secs(20);
 

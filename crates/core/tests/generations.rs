@@ -5,15 +5,13 @@
 //! and WebSocket, real SQLite files, the real keyring of the test session.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::*;
 use hotelmate_core::desk::{ErrorCode, RoomTypePatch};
 use hotelmate_core::events::ResourceKind;
 use hotelmate_core::UiError;
 use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
-use support::*;
 
 const WAIT: Duration = Duration::from_secs(20);
 

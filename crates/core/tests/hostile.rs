@@ -6,16 +6,14 @@
 //! loopback that counts every connection it gets; nothing is ever sent off this machine.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::*;
 use hotelmate_core::desk::ErrorCode;
 use hotelmate_core::ConnectionStatus;
 use serde_json::json;
-use support::*;
 
 const WAIT: Duration = Duration::from_secs(20);
 const ROOM_102: i64 = 2;

@@ -5,17 +5,15 @@
 //! through a TCP proxy.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::*;
 use hotelmate_core::events::View;
 use hotelmate_core::features::hotel_details::HotelDetails;
 use hotelmate_core::{Desk, DeskEvent};
 use hotelmate_sandbox::network::CutProxy;
 use hotelmate_sandbox::SandboxHandle;
 use serde_json::json;
-use support::*;
 
 const WAIT: Duration = Duration::from_secs(20);
 

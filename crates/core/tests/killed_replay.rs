@@ -3,12 +3,11 @@
 //! killed at random points, 50 times, with new edits queued between kills; then it finishes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::*;
 use hotelmate_core::api::ApiClient;
 use hotelmate_core::engine::store::{EntryState, Store};
 use hotelmate_core::engine::{pull, push, view};
@@ -18,7 +17,6 @@ use hotelmate_core::session::config::ApiBase;
 use hotelmate_core::session::secrets::StaffToken;
 use reqwest::Method;
 use serde_json::{json, Map, Value};
-use support::*;
 
 const KILLS: usize = 50;
 

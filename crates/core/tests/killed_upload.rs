@@ -10,11 +10,10 @@
 //!   a kill left unknown.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::*;
 use hotelmate_core::api::{ApiClient, Resource, SINGLETON_ID};
 use hotelmate_core::engine::store::{EntryState, Store};
 use hotelmate_core::engine::{pull, push};
@@ -26,7 +25,6 @@ use hotelmate_core::session::config::ApiBase;
 use hotelmate_core::session::secrets::StaffToken;
 use reqwest::Method;
 use sha2::Digest;
-use support::*;
 
 const KILLS: usize = 16;
 const GALLERY: i64 = 1;

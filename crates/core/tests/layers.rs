@@ -163,6 +163,63 @@ fn no_crate_in_the_workspace_has_an_import_circle() {
     assert!(found.is_empty(), "import circles:\n{}", found.join("\n"));
 }
 
+/// The files of a `tests/` folder that are not in its one test binary: each crate sets
+/// `autotests = false` and names its test files as modules of `tests/suite.rs`, so one left out
+/// would not be built or run, and nothing else would say so.
+fn outside_the_suite(tests: &Path) -> Vec<String> {
+    let suite = std::fs::read_to_string(tests.join("suite.rs")).unwrap();
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(tests).unwrap() {
+        let path = entry.unwrap().path();
+        let Some(name) = path.file_stem().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let is_module = path.extension().is_some_and(|e| e == "rs") || path.join("mod.rs").exists();
+        if is_module && name != "suite" && !suite.lines().any(|line| line == format!("mod {name};"))
+        {
+            missing.push(format!("{}", path.display()));
+        }
+    }
+    missing
+}
+
+#[test]
+fn every_test_file_is_in_its_crates_one_test_binary() {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut missing = Vec::new();
+    for crate_dir in ["crates/core", "crates/pusher", "crates/sandbox", "tests"] {
+        let manifest =
+            std::fs::read_to_string(workspace.join(crate_dir).join("Cargo.toml")).unwrap();
+        assert!(
+            manifest.contains("autotests = false")
+                && manifest.contains("path = \"tests/suite.rs\""),
+            "{crate_dir} builds its tests as one binary, tests/suite.rs"
+        );
+        missing.extend(outside_the_suite(&workspace.join(crate_dir).join("tests")));
+    }
+    assert!(
+        missing.is_empty(),
+        "not in their crate's tests/suite.rs, so never built or run:\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn the_suite_check_finds_a_file_left_out() {
+    let folder = std::env::temp_dir().join(format!("suite-{}", std::process::id()));
+    std::fs::create_dir_all(folder.join("support")).unwrap();
+    std::fs::write(folder.join("support/mod.rs"), "").unwrap();
+    std::fs::write(folder.join("suite.rs"), "mod support;\n\nmod kept;\n").unwrap();
+    std::fs::write(folder.join("kept.rs"), "").unwrap();
+    std::fs::write(folder.join("forgotten.rs"), "").unwrap();
+    let missing = outside_the_suite(&folder);
+    assert_eq!(
+        missing,
+        vec![folder.join("forgotten.rs").display().to_string()]
+    );
+    std::fs::remove_dir_all(&folder).unwrap();
+}
+
 #[test]
 fn the_check_finds_a_circle_where_there_is_one() {
     let folder = std::env::temp_dir().join(format!("layers-{}", std::process::id()));

@@ -7,15 +7,13 @@
 //! sandbox, told to refuse those requests as that backend does; the network cut by a proxy.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::*;
 use hotelmate_core::desk::ImagePatch;
 use hotelmate_core::ConnectionStatus;
 use hotelmate_sandbox::network::CutProxy;
 use serde_json::json;
-use support::*;
 
 const WAIT: Duration = Duration::from_secs(20);
 

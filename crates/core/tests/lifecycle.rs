@@ -4,17 +4,15 @@
 //! session; network cuts go through a TCP proxy.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use hotelmate_core::engine::view::RowSync;
 use hotelmate_core::features::offers::OfferPatch;
 use hotelmate_core::session::secrets::StaffToken;
 use hotelmate_core::{ConnectionStatus, Desk, DeskEvent};
 use hotelmate_sandbox::network::CutProxy;
 use serde_json::{json, Value};
-use support::*;
 
 const WAIT: Duration = Duration::from_secs(20);
 

@@ -2,10 +2,9 @@
 //! SQLite files and the real keyring of the test session. Network cuts go through a TCP proxy.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::*;
 use hotelmate_core::desk::Resolution;
 use hotelmate_core::engine::view::RowSync;
 use hotelmate_core::features::offers::OfferPatch;
@@ -13,7 +12,6 @@ use hotelmate_core::{ConnectionStatus, Desk, DeskEvent};
 use hotelmate_sandbox::network::CutProxy;
 use reqwest::Method;
 use serde_json::{json, Value};
-use support::*;
 
 const WAIT: Duration = Duration::from_secs(20);
 

@@ -8,10 +8,9 @@
 //! desk's own); a hotel image is cut to its slot's shape.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::*;
 use hotelmate_core::desk::Resolution;
 use hotelmate_core::desk::{GalleryPatch, HotelImageSlot, ImagePatch, RoomTypePatch};
 use hotelmate_core::engine::view::RowSync;
@@ -23,7 +22,6 @@ use hotelmate_core::DeskEvent;
 use hotelmate_sandbox::network::CutProxy;
 use reqwest::Method;
 use serde_json::{json, Value};
-use support::*;
 
 const WAIT: Duration = Duration::from_secs(20);
 

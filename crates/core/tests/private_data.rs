@@ -4,15 +4,13 @@
 #![cfg(unix)]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
+use crate::support::unique;
 use hotelmate_core::session::config::DataDir;
 use hotelmate_core::session::secrets::TokenVault;
 use hotelmate_core::{Desk, DeskOptions};
-use support::unique;
 
 fn mode(path: &Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777

@@ -4,14 +4,12 @@
 //! the display's role and PIN come from the file and cannot be changed on the computer.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::*;
 use hotelmate_core::desk::{hash_new_pin, DisplaySettingsChange, LeaveDisplay, SlideChange};
 use hotelmate_core::session::config::DataDir;
 use hotelmate_core::session::secrets::TokenVault;
 use hotelmate_core::session::system::{SystemSettings, SYSTEM_SETTINGS_ENV};
 use hotelmate_core::{Desk, DeskOptions, SignInRequest};
-use support::*;
 
 const IT_PIN: &str = "482915";
 

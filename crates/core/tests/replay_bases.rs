@@ -3,11 +3,10 @@
 //! made after that read. Real sandbox (HTTP and its Pusher server), real SQLite.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use hotelmate_core::api::{ApiClient, Progress};
 use hotelmate_core::engine::heard::HeardLog;
 use hotelmate_core::engine::store::{EntryState, Row, Store};
@@ -20,7 +19,6 @@ use hotelmate_core::session::secrets::StaffToken;
 use hotelmate_sandbox::network::CutProxy;
 use reqwest::Method;
 use serde_json::{json, Value};
-use support::*;
 
 fn object(value: Value) -> Row {
     value.as_object().cloned().unwrap()

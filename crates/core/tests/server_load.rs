@@ -5,15 +5,13 @@
 //! person opens the screen that shows it, if it was not read in the last minute.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::*;
 use hotelmate_core::events::View;
 use hotelmate_core::ConnectionStatus;
 use reqwest::Method;
 use serde_json::json;
-use support::*;
 
 const WAIT: Duration = Duration::from_secs(20);
 const OFFERS: &str = "GET /api/staff/hotel/killarney/offers/";

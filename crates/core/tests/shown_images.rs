@@ -3,12 +3,10 @@
 //! server (the sandbox's media) and a real folder.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::collections::HashSet;
 
+use crate::support::*;
 use hotelmate_core::media::{ShownError, ShownImages};
-use support::*;
 
 async fn photo_urls(server: &hotelmate_sandbox::SandboxHandle) -> Vec<String> {
     let tok = token(server, "anna.byrne").await;

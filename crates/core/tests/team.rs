@@ -5,16 +5,14 @@
 //! SQLite files, the real keyring of the test session; network cuts go through a TCP proxy.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use hotelmate_core::desk::ErrorCode;
 use hotelmate_core::features::team::{TeamBoard, TeamMember};
 use hotelmate_core::{ConnectionStatus, Desk, UiError};
 use hotelmate_sandbox::network::CutProxy;
 use hotelmate_sandbox::SandboxHandle;
-use support::*;
 
 const WAIT: Duration = Duration::from_secs(20);
 

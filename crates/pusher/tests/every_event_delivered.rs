@@ -4,17 +4,15 @@
 //! bounded; it drops the overflow and only logs it).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::collections::HashSet;
 use std::time::Duration;
 
+use crate::support::proxy::FaultProxy;
+use crate::support::scripted::ScriptedServer;
+use crate::support::*;
 use futures_util::SinkExt;
 use pusher_channels::{Client, Config};
 use serde_json::json;
-use support::proxy::FaultProxy;
-use support::scripted::ScriptedServer;
-use support::*;
 use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::Message;
 

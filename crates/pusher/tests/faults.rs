@@ -3,15 +3,13 @@
 //! reconnect, resubscribe, deliver new events, and its state stream must have told the truth.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::support::proxy::FaultProxy;
+use crate::support::*;
 use pusher_channels::{AuthRequest, Client, Config, ConnectionState, SubscriptionState};
 use serde_json::json;
-use support::proxy::FaultProxy;
-use support::*;
 
 /// Short timeouts so a dead link is found in seconds rather than minutes.
 fn fast(port: u16) -> Config {

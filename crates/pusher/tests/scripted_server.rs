@@ -2,17 +2,15 @@
 //! bad frames, silence, pings, close codes by range, TLS.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::support::scripted::{closing_server, tls_server, ScriptedServer};
+use crate::support::{connected, event_named, init_tracing, no_event_named, state_matching, WAIT};
 use futures_util::StreamExt;
 use pusher_channels::{Client, Config, ConnectionState};
 use serde_json::{json, Value};
-use support::scripted::{closing_server, tls_server, ScriptedServer};
-use support::{connected, event_named, init_tracing, no_event_named, state_matching, WAIT};
 use tokio_tungstenite::tungstenite::Message;
 
 #[tokio::test]

@@ -2,17 +2,15 @@
 //! subscriptions, encrypted channels whose key changes, subscriptions the server never answers.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::scripted::{encrypt, slow_first_authorizer, ScriptedServer};
+use crate::support::{connected, event_named, init_tracing, no_event_named, WAIT};
 use base64::Engine;
 use pusher_channels::{AuthRequest, ChannelAuth, Client};
 use serde_json::json;
-use support::scripted::{encrypt, slow_first_authorizer, ScriptedServer};
-use support::{connected, event_named, init_tracing, no_event_named, WAIT};
 
 #[tokio::test]
 async fn an_auth_answer_for_an_old_socket_is_dropped() {

@@ -2,15 +2,15 @@
 //! `pusher` library: an independent server and an independent signer.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use crate::support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::*;
 use pusher_channels::{AuthRequest, Client, Config, Error, SubscriptionState};
 use serde_json::json;
-use support::*;
 
 fn config(port: u16) -> Config {
     Config::self_hosted("127.0.0.1", port, false, APP_KEY)

@@ -5,9 +5,9 @@
 //! sandbox's choice where Django would raise `RequestDataTooBig` (a 400 page); clients treat both as "too big".
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
-use common::{start, PASSWORD};
+use crate::common::{start, PASSWORD};
 use serde_json::{json, Value};
 
 async fn raw(

@@ -1,9 +1,9 @@
 //! Contract tests for guest chat (API.md §8, §9.3) and §13 facts 21–24.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
-use common::{keys, sorted, start, MESSAGE_KEYS};
+use crate::common::{keys, sorted, start, MESSAGE_KEYS};
 use serde_json::{json, Value};
 
 async fn first_conversation(c: &common::Ctx, t: &str) -> Value {

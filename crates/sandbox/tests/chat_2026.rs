@@ -3,9 +3,9 @@
 //! classic sandbox not having any of it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
-use common::{keys, sorted, start, start_generation, Ctx, Ws, MESSAGE_KEYS};
+use crate::common::{keys, sorted, start, start_generation, Ctx, Ws, MESSAGE_KEYS};
 use hmac::{Hmac, Mac};
 use hotelmate_sandbox::{Generation, ROOM_WITHOUT_BOOKING};
 use reqwest::Method;

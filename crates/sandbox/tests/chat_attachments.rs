@@ -1,9 +1,9 @@
 //! Guest-chat attachments (API.md §8.2 upload-attachment, §8.5 attachment JSON, §9.3 events).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
-use common::{jpeg_bytes, keys, sorted, start};
+use crate::common::{jpeg_bytes, keys, sorted, start};
 use serde_json::Value;
 
 async fn upload(

@@ -1,9 +1,9 @@
 //! Contract tests for editing and deleting guest-chat messages (API.md §8.2) and their events (§9.3).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
-use common::start;
+use crate::common::start;
 use serde_json::{json, Value};
 
 async fn first_conversation(c: &common::Ctx, t: &str) -> Value {

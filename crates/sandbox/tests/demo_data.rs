@@ -2,9 +2,9 @@
 //! hero/landing/logo images, conversations with history; images are real JPEG illustrations.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
-use common::start;
+use crate::common::start;
 
 async fn fetch_jpeg(c: &common::Ctx, url: &str) -> image::RgbImage {
     let r = c.http.get(url).send().await.unwrap();

@@ -1,9 +1,7 @@
 //! Contract tests for API.md §5 (galleries, upload_image, reorder_images, gallery-images) and §13 facts 15–16.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{jpeg_bytes, keys, sorted, start};
+use crate::common::{jpeg_bytes, keys, sorted, start};
 use reqwest::Method;
 use serde_json::{json, Value};
 

@@ -2,9 +2,7 @@
 //! answer (a panicking handler would drop the connection instead) and that the server is still serving.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::start;
+use crate::common::start;
 
 const PATHS: &[(&str, &str)] = &[
     ("POST", "/api/staff/login/"),

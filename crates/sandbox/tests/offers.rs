@@ -1,9 +1,7 @@
 //! Contract tests for API.md §3 (offers) and the offer events of §9.2; §13 facts 6–12.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{jpeg_bytes, keys, sorted, start};
+use crate::common::{jpeg_bytes, keys, sorted, start};
 use reqwest::Method;
 use serde_json::{json, Value};
 

@@ -2,9 +2,9 @@
 //! Django's APPEND_SLASH answers for slashless URLs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
-use common::{keys, sorted, start};
+use crate::common::{keys, sorted, start};
 use serde_json::json;
 
 #[tokio::test]

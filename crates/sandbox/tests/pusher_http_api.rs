@@ -1,9 +1,9 @@
 //! The Pusher HTTP trigger API (`/apps/<id>/events`, `/apps/<id>/batch_events`) with its signature checks.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
-use common::start;
+use crate::common::start;
 use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
 use serde_json::{json, Value};

@@ -4,13 +4,11 @@
 //! (default `<workspace>/tests/node`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
-use common::start;
+use crate::common::start;
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, BufReader};
 

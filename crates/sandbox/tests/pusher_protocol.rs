@@ -2,9 +2,7 @@
 //! client events and their limits, and error answers to bad input.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{start, Ws};
+use crate::common::{start, Ws};
 use futures_util::{SinkExt, StreamExt};
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};

@@ -3,9 +3,7 @@
 //! `$PYTHON` (default `python3`) cannot `import pusher` (`pip install pusher`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::start;
+use crate::common::start;
 use serde_json::{json, Value};
 
 fn python() -> Option<String> {

@@ -1,9 +1,7 @@
 //! Contract tests for API.md §6 (room types) and §13 facts 13–14.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{jpeg_bytes, keys, sorted, start};
+use crate::common::{jpeg_bytes, keys, sorted, start};
 use reqwest::Method;
 use serde_json::{json, Value};
 

@@ -1,9 +1,7 @@
 //! Contract tests for API.md §2 (login and me) and §13 facts 1–5, over real HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{keys, sorted, start, PASSWORD};
+use crate::common::{keys, sorted, start, PASSWORD};
 use serde_json::{json, Value};
 
 const LOGIN_KEYS: &[&str] = &[

@@ -1,9 +1,7 @@
 //! Contract tests for API.md §4.1 (settings) and §13 fact 17, and the `settings-updated` event.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{jpeg_bytes, start};
+use crate::common::{jpeg_bytes, start};
 use reqwest::Method;
 use serde_json::{json, Value};
 

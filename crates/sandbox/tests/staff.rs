@@ -2,9 +2,7 @@
 //! answers (§13.18).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{keys, sorted, start};
+use crate::common::{keys, sorted, start};
 use serde_json::{json, Value};
 
 #[tokio::test]

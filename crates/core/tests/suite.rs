@@ -1,0 +1,31 @@
+//! hotelmate-core's integration tests as one test binary: every file beside this one is a module
+//! of it, so they are compiled and linked once, not once per file (issue 37.4). The crate sets
+//! `autotests = false`: a file here that is not named below would not be built at all, which
+//! `tests/layers.rs` in the core checks for every crate.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+mod chat;
+mod damaged_store;
+mod display;
+mod engine;
+mod error_classes;
+mod generations;
+mod hostile;
+mod hotel_details;
+mod killed_replay;
+mod killed_upload;
+mod layers;
+mod learned_refusals;
+mod lifecycle;
+mod media;
+mod offers_sync;
+mod pictures_sync;
+mod private_data;
+mod provisioning;
+mod replay_bases;
+mod server_load;
+mod session;
+mod shown_images;
+mod team;
