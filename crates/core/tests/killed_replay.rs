@@ -104,7 +104,7 @@ async fn a_replay_killed_at_random_points_loses_and_duplicates_nothing() {
         command
             .args([
                 "--exact",
-                "child_replays_the_outbox",
+                crate::support::test_name(concat!(module_path!(), "::child_replays_the_outbox")),
                 "--ignored",
                 "--nocapture",
             ])

@@ -143,7 +143,7 @@ impl Killable {
         command
             .args([
                 "--exact",
-                "child_uploads_the_photos",
+                crate::support::test_name(concat!(module_path!(), "::child_uploads_the_photos")),
                 "--ignored",
                 "--nocapture",
             ])

@@ -490,7 +490,7 @@ fn without_a_keyring_sign_in_fails_clearly_and_writes_the_token_nowhere() {
     let output = std::process::Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "child_sign_in_without_keyring",
+            crate::support::test_name(concat!(module_path!(), "::child_sign_in_without_keyring")),
             "--ignored",
             "--nocapture",
         ])

@@ -260,3 +260,12 @@ async fn send_as_guest(guest: &reqwest::Client, url: &str, text: &str) -> i64 {
     assert_eq!(answer["message"]["sender_type"], "guest", "{answer}");
     answer["message"]["id"].as_i64().unwrap()
 }
+
+/// The name the test binary knows a test by, from `concat!(module_path!(), "::test")` in its
+/// file: `file::test` (the files are modules of one binary, `tests/suite.rs`), for a test that
+/// runs another of its file's tests as a child process (`--exact`).
+pub fn test_name(path: &'static str) -> &'static str {
+    path.split_once("::")
+        .map(|(_suite, name)| name)
+        .expect("a module path names the suite first")
+}
