@@ -128,9 +128,9 @@ async fn a_server_refusing_whole_areas_gets_at_most_one_request_a_minute_and_the
         "{}",
         offers.message
     );
-    // Settle: the first sync's reads are done, and the photos they name are kept (the photo
-    // keeper is not a lane `settled` covers: it follows the desk's events, half a second late).
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // Settle: the first sync's reads are done, and the photos they name are kept (keeping
+    // them is a lane too, woken the moment the rows changed).
+    desk.settled().await;
     while events.try_recv().is_ok() {}
 
     // The rest works: a room type edited here reaches the server.

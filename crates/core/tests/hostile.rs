@@ -76,8 +76,9 @@ async fn a_guests_link_to_this_computer_is_never_fetched_and_a_file_hosts_401_is
         },
     )
     .await;
-    // The prefetch runs half a second after a change settles; give it several times that.
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // The photos the rows name are kept half a second after a change settles: keeping them is
+    // a lane, woken as the conversation's row is stored, and `settled` waits for its round.
+    desk.settled().await;
     assert_eq!(hits.load(Ordering::SeqCst), 0, "prefetched a guest's link");
 
     // A picture or a file at an address that is not the server's (asked for as the webview

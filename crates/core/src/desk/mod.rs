@@ -212,7 +212,8 @@ impl Desk {
 
     /// Resolves when the desk has settled: every queue's sender waits between rounds with no
     /// work asked of it and none due now (nothing is being sent or read until time passes or
-    /// something new comes; what the live socket hears is not covered). At once when no one is
+    /// something new comes; what the live socket hears is not covered). Keeping the rows' photos
+    /// on this computer is one of those lanes, asked each time rows change. At once when no one is
     /// signed in. For tests that check what did *not* happen, instead of sleeping.
     #[cfg(feature = "test-support")]
     pub async fn settled(&self) {

@@ -124,11 +124,11 @@ impl Desk {
     ) {
         let cx = &self.inner.cx;
         let prefetch = {
-            let (store, shown, events) = (cx.store.clone(), cx.shown.clone(), cx.events.clone());
+            let (store, shown, sync) = (cx.store.clone(), cx.shown.clone(), shared.clone());
             supervised(
                 "keeping photos for offline use",
-                events.clone(),
-                move || images::keep_shown_images(store.clone(), shown.clone(), events.subscribe()),
+                cx.events.clone(),
+                move || images::keep_shown_images(store.clone(), shown.clone(), sync.clone()),
             )
         };
         let my_clock = crate::features::team::handle::start(cx.clone(), row.staff_id);

@@ -107,6 +107,10 @@ pub(crate) struct SyncShared {
     /// tests).
     quiet: Duration,
     wake: runner::Wake,
+    /// Asked each time stored rows change (each [`DeskEvent::ResourceChanged`] told): work
+    /// that follows the rows, as keeping their photos does, is a lane woken by it, so that
+    /// [`runner::Activity`] counts the change as asked of it the moment it is told.
+    pub(crate) rows_changed: runner::Wake,
     /// Where the runner's lanes are (the sync worker's and the features').
     pub activity: runner::Activity,
     /// Told of each queued change, so a reconcile under way gives way to sending it.
@@ -163,15 +167,19 @@ impl SyncShared {
     /// Tells the windows (none listening is fine); a changed resource is followed by each view
     /// its description says it feeds.
     pub(crate) fn emit(&self, event: DeskEvent) {
-        let views = match &event {
-            DeskEvent::ResourceChanged { resource } => {
-                spec::spec_of(self.resources, *resource).map_or(&[][..], |spec| spec.views)
-            }
-            _ => &[],
+        let (views, rows) = match &event {
+            DeskEvent::ResourceChanged { resource } => (
+                spec::spec_of(self.resources, *resource).map_or(&[][..], |spec| spec.views),
+                true,
+            ),
+            _ => (&[][..], false),
         };
         let _ = self.events.send(event);
         for view in views {
             let _ = self.events.send(DeskEvent::ViewChanged { view: *view });
+        }
+        if rows {
+            self.rows_changed.notify_one();
         }
     }
 
@@ -468,6 +476,7 @@ impl SyncEngine {
             poll,
             quiet,
             wake: runner::Wake::default(),
+            rows_changed: runner::Wake::default(),
             activity: runner::Activity::default(),
             fresh: Notify::new(),
             plan: Mutex::new(Plan::default()),
