@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::support::*;
 use hotelmate_core::desk::Resolution;
 use hotelmate_core::engine::view::RowSync;
+use hotelmate_core::events::OfflineCause;
 use hotelmate_core::features::offers::OfferPatch;
 use hotelmate_core::{ConnectionStatus, Desk, DeskEvent};
 use hotelmate_sandbox::network::CutProxy;
@@ -535,7 +536,19 @@ async fn an_answer_that_arrives_after_the_socket_dropped_does_not_end_the_watch_
         Some(json!({"title": "Changed while the desk was cut off"})),
     )
     .await;
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // Nothing is being sent or read: the desk's probe for the network's return (every 2 s
+    // since the socket dropped) is what finds the requests' network gone too, and the status
+    // bar says Offline, not "live updates reconnecting" (which says the server answers).
+    eventually("the desk says it is offline", WAIT, || async {
+        matches!(
+            a.connection_status(),
+            ConnectionStatus::Offline {
+                cause: OfflineCause::Network,
+                ..
+            }
+        )
+    })
+    .await;
     http.restore();
     eventually(
         "the change made during the outage is read",

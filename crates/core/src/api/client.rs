@@ -120,15 +120,17 @@ impl ApiClient {
     }
 
     /// Whether the server can be reached at all: any answer to a bare request for its root
-    /// (no token, nothing read), within `wait`. What a desk whose network failed asks between
-    /// its backed-off retries, so it notices the network is back at once.
-    pub(crate) async fn reachable(&self, wait: Duration) -> bool {
+    /// (no token, nothing read), within `wait`; else why not (the network, or no answer in
+    /// time). What a desk whose network failed asks between its backed-off retries, so it
+    /// notices the network is back at once.
+    pub(crate) async fn reachable(&self, wait: Duration) -> Result<(), ApiError> {
         self.http
             .head(self.base.url().clone())
             .timeout(wait)
             .send()
             .await
-            .is_ok()
+            .map(drop)
+            .map_err(|err| ApiError::from_transport(&err, wait.as_secs().max(1)))
     }
 
     /// How long the server takes to answer a quick request, once one has been answered: the

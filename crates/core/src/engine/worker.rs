@@ -185,12 +185,29 @@ fn next_wake(
 /// whether the server answers a bare request again, and then resolves: the retry delay starts over,
 /// everything is read again (what was missed meanwhile), and the live socket, whose own backoff
 /// has grown too, is retried. While the server answers, it never resolves.
+///
+/// After the live socket dropped, a probe that gets no answer is what tells the desk the
+/// network is gone when nothing else is being sent or read: the status bar says "Offline" then,
+/// not "live updates reconnecting" (which says the server answers) until the next read fails,
+/// up to a poll interval later.
 async fn probe_until_back(shared: &SyncShared, probe_at: &mut tokio::time::Instant) {
     loop {
         tokio::time::sleep_until(*probe_at).await;
         *probe_at = tokio::time::Instant::now() + NETWORK_PROBE;
-        let watching = shared.plan().watch != Watch::Answering;
-        if watching && shared.client.reachable(NETWORK_PROBE).await {
+        let watch = shared.plan().watch;
+        if watch == Watch::Answering {
+            continue;
+        }
+        let probed = shared.client.reachable(NETWORK_PROBE).await;
+        if let Err(err) = &probed {
+            if watch == Watch::SocketLost {
+                tracing::debug!(error = %err, "the server's root did not answer the probe");
+                shared.update_link(|link| {
+                    link.http_failed(super::link::plain_reason(err), Some(NETWORK_PROBE))
+                });
+            }
+        }
+        if probed.is_ok() {
             tracing::info!("the network is back; retrying now");
             {
                 let mut plan = shared.plan();
