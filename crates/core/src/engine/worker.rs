@@ -198,37 +198,37 @@ async fn probe_until_back(shared: &SyncShared, probe_at: &mut tokio::time::Insta
         if watch == Watch::Answering {
             continue;
         }
-        let probed = shared.client.reachable(NETWORK_PROBE).await;
-        if let Err(err) = &probed {
-            if watch == Watch::SocketLost {
+        match shared.client.reachable(NETWORK_PROBE).await {
+            Err(err) if watch == Watch::SocketLost => {
                 tracing::debug!(error = %err, "the server's root did not answer the probe");
                 shared.update_link(|link| {
-                    link.http_failed(super::link::plain_reason(err), Some(NETWORK_PROBE))
+                    link.http_failed(super::link::plain_reason(&err), Some(NETWORK_PROBE))
                 });
             }
-        }
-        if probed.is_ok() {
-            tracing::info!("the network is back; retrying now");
-            {
-                let mut plan = shared.plan();
-                plan.failures = 0;
-                plan.retry_at = None;
-                plan.watch = Watch::Answering;
-            }
-            let live = shared.update_link(|link| {
-                link.http_ok();
-                link.is_live()
-            });
-            shared.request_reconcile(true);
-            // Down or still trying (an attempt may hang on a dead network): try again now.
-            if !live {
-                if let Some(socket) = lock(&shared.socket).as_ref() {
-                    if let Err(err) = socket.reconnect_now() {
-                        tracing::warn!(error = %err, "cannot retry live updates");
+            Err(_) => {}
+            Ok(()) => {
+                tracing::info!("the network is back; retrying now");
+                {
+                    let mut plan = shared.plan();
+                    plan.failures = 0;
+                    plan.retry_at = None;
+                    plan.watch = Watch::Answering;
+                }
+                let live = shared.update_link(|link| {
+                    link.http_ok();
+                    link.is_live()
+                });
+                shared.request_reconcile(true);
+                // Down or still trying (an attempt may hang on a dead network): try again now.
+                if !live {
+                    if let Some(socket) = lock(&shared.socket).as_ref() {
+                        if let Err(err) = socket.reconnect_now() {
+                            tracing::warn!(error = %err, "cannot retry live updates");
+                        }
                     }
                 }
+                return;
             }
-            return;
         }
     }
 }
