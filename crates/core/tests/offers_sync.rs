@@ -507,8 +507,9 @@ async fn when_the_network_returns_the_desk_notices_at_once_whatever_its_retry_de
 /// The socket and a request can learn of a cut in either order: a request whose answer was on
 /// its way as the network went succeeds after the socket has dropped. That success must not end
 /// the desk's watch for the network's return. Here the socket is cut, an edit is then answered
-/// (the late answer), and the requests' network goes too; when it returns (live updates still
-/// cut), the change a colleague made meanwhile shows within moments. Before, the late answer
+/// (the late answer), and the requests' network goes too: the desk says Offline (its probe
+/// finds it; nothing else is being read); when it returns (live updates still cut), the change
+/// a colleague made meanwhile shows within moments. Before, the late answer
 /// ended the watch and nothing looked again until the socket's backoff or the minute's poll (the
 /// lobby display's window test failed once so in a full run).
 #[tokio::test(flavor = "multi_thread")]
