@@ -193,8 +193,8 @@ async fn a_live_event_reads_only_what_it_names_and_the_quiet_resources_keep_thei
             && !desk.pictures().overview().unwrap().room_types.is_empty()
     })
     .await;
-    // The chat's first list read is not a lane `settled` covers: let it be done.
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // The chat's first list read (asked when its channel is confirmed) is done too.
+    desk.settled().await;
     let tok = token(&server, "anna.byrne").await;
     let offer = desk.offers().list().unwrap()[0].clone();
     let quiet = [

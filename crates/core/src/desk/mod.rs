@@ -213,8 +213,10 @@ impl Desk {
     /// Resolves when the desk has settled: every queue's sender waits between rounds with no
     /// work asked of it and none due now (nothing is being sent or read until time passes or
     /// something new comes; what the live socket hears is not covered). Keeping the rows' photos
-    /// on this computer is one of those lanes, asked each time rows change. At once when no one is
-    /// signed in. For tests that check what did *not* happen, instead of sleeping.
+    /// on this computer is one of those lanes, asked each time rows change. While the socket is
+    /// connected, the chat's reads that its channel's confirmation asks for count as on their way
+    /// from the moment the socket connects. At once when no one is signed in. For tests that
+    /// check what did *not* happen, instead of sleeping.
     #[cfg(feature = "test-support")]
     pub async fn settled(&self) {
         if let Ok(running) = self.running() {

@@ -100,17 +100,25 @@ enum Phase {
 
 /// Which lanes are between rounds with nothing asked of them and nothing due now. The desk is
 /// settled when every lane is: nothing is being sent or read, and nothing is about to be,
-/// until time passes (a retry, a timed read) or something new comes. (The live socket and the
-/// chat's followers are not lanes: what they hear is not covered.)
+/// until time passes (a retry, a timed read) or something new comes. A task that is not a lane
+/// but asks lanes for work when something it waits for arrives (the chat's follower, when its
+/// channel is confirmed) holds the desk unsettled while that is on its way ([`Self::hold`]).
+/// What the live socket hears is not covered.
 pub(crate) struct Activity {
     lanes: Mutex<HashMap<&'static str, (Phase, Arc<AtomicU64>)>>,
+    /// Each holder's "nothing on its way", asked whenever settledness is.
+    holders: Mutex<HashMap<&'static str, Holder>>,
     changed: watch::Sender<u64>,
 }
+
+/// Answers whether a task that is not a lane has nothing on its way.
+type Holder = Box<dyn Fn() -> bool + Send + Sync>;
 
 impl Default for Activity {
     fn default() -> Self {
         Self {
             lanes: Mutex::new(HashMap::new()),
+            holders: Mutex::new(HashMap::new()),
             changed: watch::channel(0).0,
         }
     }
@@ -122,20 +130,48 @@ impl Activity {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(lane, (phase, wake.asked.clone()));
+        self.touch();
+    }
+
+    /// `holder` (a task that is not a lane, by its name) answers, each time settledness is
+    /// asked, whether it has nothing on its way; it replaces the holder of that name (a task
+    /// restarted). The task calls [`Self::touch`] when its answer may have changed.
+    pub(crate) fn hold(
+        &self,
+        holder: &'static str,
+        idle: impl Fn() -> bool + Send + Sync + 'static,
+    ) {
+        self.holders
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(holder, Box::new(idle));
+        self.touch();
+    }
+
+    /// A holder's answer may have changed: whoever waits for the desk to settle asks again.
+    pub(crate) fn touch(&self) {
         self.changed.send_modify(|generation| *generation += 1);
     }
 
     #[cfg(any(test, feature = "test-support"))]
     fn is_settled(&self) -> bool {
-        let lanes = self
+        let lanes_settled = self
             .lanes
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        lanes.values().all(|(phase, asked)| match phase {
-            Phase::Busy => false,
-            Phase::Waiting(seen) => asked.load(Ordering::SeqCst) == *seen,
-            Phase::Stopped => true,
-        })
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .values()
+            .all(|(phase, asked)| match phase {
+                Phase::Busy => false,
+                Phase::Waiting(seen) => asked.load(Ordering::SeqCst) == *seen,
+                Phase::Stopped => true,
+            });
+        lanes_settled
+            && self
+                .holders
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .values()
+                .all(|idle| idle())
     }
 
     /// Resolves when every lane is settled (at once if they are).
@@ -451,6 +487,35 @@ mod tests {
             () = run(lane, &wake, &activity) => panic!("the lane stopped before it settled"),
             rounds = watch => assert_eq!(rounds, 2, "settled after the failed round, not the due one"),
         }
+    }
+
+    /// A task that is not a lane holds the desk unsettled while it says something is on its
+    /// way, is asked again when it touches, and a restarted task's answer replaces its old one.
+    #[tokio::test(start_paused = true)]
+    async fn a_holder_keeps_the_desk_unsettled_until_its_work_is_asked() {
+        let activity = Activity::default();
+        let idle = Arc::new(AtomicBool::new(false));
+        let answer = idle.clone();
+        activity.hold("follower", move || answer.load(Ordering::SeqCst));
+        assert!(!activity.is_settled(), "a holder with work on its way");
+        let watch = activity.settled();
+        let answered = async {
+            tokio::task::yield_now().await;
+            idle.store(true, Ordering::SeqCst);
+            activity.touch();
+        };
+        tokio::time::timeout(Duration::from_secs(1), async {
+            tokio::join!(watch, answered)
+        })
+        .await
+        .expect("settled once the holder answered and touched");
+        activity.hold("follower", || false);
+        assert!(
+            !activity.is_settled(),
+            "the restarted holder's answer counts"
+        );
+        activity.hold("follower", || true);
+        assert!(activity.is_settled());
     }
 
     #[tokio::test]

@@ -3,9 +3,10 @@
 //! to the desk's copy; every resubscription catches threads up.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use pusher_channels::SubscriptionState;
+use pusher_channels::{ConnectionState, SubscriptionState};
 use serde_json::Value;
 use tokio::sync::broadcast;
 
@@ -27,8 +28,13 @@ pub(crate) async fn follow(chat: Arc<ChatShared>) {
     let mut stream = client.as_ref().map(pusher_channels::Client::events);
     let mut mine = None;
     let mut poll = viewed_thread_poll(&chat);
+    // Whether my channel's latest confirmation has been answered (the reads asked).
+    let answered = Arc::new(AtomicBool::new(false));
     if let Some(client) = &client {
         mine = subscribe_mine(&chat, &channels, client, &mut subscribed).await;
+        if let Some(state) = &mine {
+            hold_while_unanswered(&chat, client, state.clone(), answered.clone());
+        }
         hold_conversation_channels(&chat, &channels, client, &mut subscribed).await;
     }
     loop {
@@ -43,9 +49,17 @@ pub(crate) async fn follow(chat: Arc<ChatShared>) {
                 Ok(SubscriptionState::Subscribed) => {
                     chat.sync.request_reconcile_of(CONVERSATIONS.name);
                     chat.request_catch_up();
+                    answered.store(true, Ordering::SeqCst);
+                    chat.sync.activity.touch();
                 }
-                Ok(_) => {}
-                Err(_) => mine = None,
+                Ok(_) => {
+                    answered.store(false, Ordering::SeqCst);
+                    chat.sync.activity.touch();
+                }
+                Err(_) => {
+                    mine = None;
+                    chat.sync.activity.hold(FOLLOWER, || true);
+                }
             },
             event = async {
                 match stream.as_mut() {
@@ -89,6 +103,32 @@ pub(crate) async fn follow(chat: Arc<ChatShared>) {
     }
 }
 
+/// The follower, as it holds the desk unsettled.
+const FOLLOWER: &str = "following guest conversations";
+
+/// Holds the desk unsettled (for tests that wait for it to settle) while my channel's
+/// confirmation, whose answer is reading the conversation list and catching threads up, is on
+/// its way: the socket is connected and the channel not yet confirmed, or confirmed and not
+/// answered yet. Asked of the socket's and the channel's states as they are, not as this task
+/// last saw them, so that no moment between the socket connecting and this task waking reads
+/// as settled.
+fn hold_while_unanswered(
+    chat: &ChatShared,
+    client: &pusher_channels::Client,
+    mine: tokio::sync::watch::Receiver<SubscriptionState>,
+    answered: Arc<AtomicBool>,
+) {
+    let connection = client.state_watch();
+    chat.sync.activity.hold(FOLLOWER, move || {
+        let connected = matches!(*connection.borrow(), ConnectionState::Connected { .. });
+        match *mine.borrow() {
+            SubscriptionState::Pending => !connected,
+            SubscriptionState::Subscribed => answered.load(Ordering::SeqCst),
+            SubscriptionState::Failed(_) | SubscriptionState::Unsubscribed => true,
+        }
+    });
+}
+
 /// Where colleagues' replies are not announced, the open thread is read every few seconds.
 fn viewed_thread_poll(chat: &ChatShared) -> Option<tokio::time::Interval> {
     chat.sync
@@ -117,7 +157,10 @@ async fn subscribe_mine(
         match client.subscribe(&name).await {
             Ok(channel) => {
                 if mine.is_none() {
-                    mine = Some(channel.state_watch());
+                    // Its state as it is now is answered too (confirmed already, or not yet).
+                    let mut state = channel.state_watch();
+                    state.mark_changed();
+                    mine = Some(state);
                 }
                 subscribed.insert(name);
             }
