@@ -331,6 +331,52 @@ fn the_engine_names_no_feature() {
     );
 }
 
+/// The keys under which an outbox entry stores what its operation carries (an added photo's
+/// file name, a reorder's ids, …), as string literals in `code`.
+fn operation_keys_in(code: &str) -> Vec<String> {
+    const KEYS: &[&str] = &["adds", "images_before", "order", "place"];
+    let (_, strings) = code_and_strings(code);
+    strings
+        .lines()
+        .filter(|literal| KEYS.contains(literal))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Issue 37.1: operations are typed values. What an operation carries besides the person's
+/// fields is stored under keys of the entry's JSON, and only the outbox (`engine/store/outbox`)
+/// names them; everything else asks the entry's accessors (`entry.order()`,
+/// `entry.added_file()`, …). The keys' constants are private to the store, so code elsewhere
+/// could only name them as a literal, which this finds.
+#[test]
+fn only_the_outbox_names_the_keys_an_operation_is_stored_under() {
+    let core = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let outbox = core.join("engine/store/outbox");
+    let mut found = Vec::new();
+    for (module, path) in modules(&core) {
+        if path.starts_with(&outbox) || path == outbox.with_extension("rs") {
+            continue;
+        }
+        let keys = operation_keys_in(&code(&std::fs::read_to_string(&path).unwrap()));
+        if !keys.is_empty() {
+            found.push(format!("{}: {}", module.join("::"), keys.join(", ")));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "an operation's stored keys named outside the outbox:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_key_check_finds_a_key_in_a_string_only() {
+    assert!(operation_keys_in("let order = entry.order();").is_empty());
+    let code = "entry.fields.get(\"adds\").and_then(Value::as_str)";
+    assert_eq!(operation_keys_in(code), ["adds"]);
+    assert!(operation_keys_in("\"SELECT * FROM outbox ORDER BY seq\"").is_empty());
+}
+
 #[test]
 fn the_feature_check_finds_a_feature_named_in_code_only() {
     let features = ["chat".to_owned(), "display".to_owned()];

@@ -20,7 +20,6 @@ use super::pull::SyncError;
 use super::spec::Children;
 use crate::api::{ApiClient, ApiError, ErrorClass, ImageFile, Progress, Resource};
 use crate::engine::store::{EntryState, Op, OutboxEntry, Row, Store};
-use crate::engine::store::{ADDED_PLACE, CHILDREN_BEFORE, IMAGE_FIELD};
 use crate::media::MediaCache;
 
 mod files;

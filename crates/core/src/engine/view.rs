@@ -168,13 +168,9 @@ fn show_children_order(
     };
     let refused = entry.state == EntryState::Rejected;
     let moved = !refused
-        && spec.children.is_some_and(|children| {
-            order_children(
-                &mut view.row,
-                &crate::engine::store::order_of(entry),
-                children,
-            )
-        });
+        && spec
+            .children
+            .is_some_and(|children| order_children(&mut view.row, &entry.order(), children));
     if (moved || refused) && rank(&sync) > rank(&view.sync) {
         view.sync = sync;
     }
@@ -190,10 +186,7 @@ fn show_order(
     let Some(order_field) = spec.api.order_field else {
         return;
     };
-    for (position, id) in crate::engine::store::order_of(entry)
-        .into_iter()
-        .enumerate()
-    {
+    for (position, id) in entry.order().into_iter().enumerate() {
         let Some(view) = rows.get_mut(&id) else {
             continue;
         };

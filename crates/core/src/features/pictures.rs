@@ -10,7 +10,7 @@ use ts_rs::TS;
 
 use crate::api::SINGLETON_ID;
 use crate::context::{Context, DeskError};
-use crate::engine::store::{EntryState, Op, Row, ADDED_FILE, IMAGE_FIELD};
+use crate::engine::store::{EntryState, Op, Row};
 use crate::features::galleries::spec::{IMAGES_SPEC, SPEC as GALLERIES_SPEC};
 use crate::features::galleries::{self, GalleryView};
 use crate::features::hotel_images::handle::HotelImageSlot;
@@ -73,12 +73,7 @@ impl Pictures<'_> {
             .filter(|e| {
                 e.op == Op::Upload && matches!(e.state, EntryState::Pending | EntryState::Sending)
             })
-            .filter_map(|e| {
-                e.fields
-                    .get(IMAGE_FIELD)
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-            })
+            .filter_map(|e| e.image_field().map(str::to_owned))
             .collect();
         Ok(HotelImageSlot::ALL
             .into_iter()
@@ -187,12 +182,7 @@ impl Pictures<'_> {
             };
             gallery.uploads.push(galleries::UploadView {
                 upload: entry.seq,
-                file_name: entry
-                    .fields
-                    .get(ADDED_FILE)
-                    .and_then(Value::as_str)
-                    .unwrap_or("image")
-                    .to_owned(),
+                file_name: entry.added_file().unwrap_or("image").to_owned(),
                 preview: entry
                     .media
                     .as_deref()

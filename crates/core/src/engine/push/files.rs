@@ -105,7 +105,7 @@ pub(super) async fn replay_upload(
         mime: image.mime.to_owned(),
         bytes: bytes.into(),
     };
-    match entry.fields.get(IMAGE_FIELD).and_then(Value::as_str) {
+    match entry.image_field() {
         Some(field) => {
             client
                 .patch_image(resource, slug, entry.target.id(), field, file, progress)
@@ -266,7 +266,7 @@ pub(super) async fn replay_added_child(
     };
     // Its place is chosen once: a retry (after the network failed under it) keeps it, so
     // children sent meanwhile do not push it after them.
-    let place = match entry.base.get(ADDED_PLACE).and_then(Value::as_i64) {
+    let place = match entry.added_place() {
         Some(place) => place,
         None => place_at_end(at, children, entry)?,
     };
@@ -338,12 +338,7 @@ async fn children_before(
         slug,
         ..
     } = at;
-    let sent_before = entry
-        .base
-        .get(CHILDREN_BEFORE)
-        .and_then(Value::as_array)
-        .map(|ids| ids.iter().filter_map(Value::as_i64).collect::<Vec<_>>());
-    let Some(before) = sent_before else {
+    let Some(before) = entry.children_before() else {
         return Ok(Ok(store
             .record(resource.name, entry.target.id())?
             .map(|row| child_ids(&row, children))
@@ -368,9 +363,7 @@ async fn children_before(
 fn file_to_send(entry: &OutboxEntry, hash: &str, mime: &str, bytes: Vec<u8>) -> ImageFile {
     ImageFile {
         name: entry
-            .fields
-            .get(crate::engine::store::ADDED_FILE)
-            .and_then(Value::as_str)
+            .added_file()
             .map(upload_name)
             .unwrap_or_else(|| format!("{}.{}", &hash[..16.min(hash.len())], extension_of(mime))),
         mime: mime.to_owned(),
@@ -420,10 +413,7 @@ pub(super) async fn replay_children_order(
     }
     let (action, key) = children.reorder;
     let mut body = serde_json::Map::new();
-    body.insert(
-        key.into(),
-        Value::from(crate::engine::store::order_of(entry)),
-    );
+    body.insert(key.into(), Value::from(entry.order()));
     client
         .action(
             resource,

@@ -206,7 +206,8 @@ pub(super) async fn replay_reorder(
         .into_iter()
         .filter_map(|v| v.as_object().cloned())
         .collect();
-    let moves: Vec<(i64, Value)> = crate::engine::store::order_of(entry)
+    let moves: Vec<(i64, Value)> = entry
+        .order()
         .into_iter()
         .enumerate()
         .filter_map(|(position, id)| {

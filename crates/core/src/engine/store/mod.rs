@@ -16,10 +16,7 @@ use rusqlite::Connection;
 pub use migrations::Migration;
 #[cfg(feature = "test-support")]
 pub use outbox::Target;
-pub use outbox::{
-    order_of, EntryState, Op, OutboxEntry, ADDED_FILE, ADDED_PLACE, CHILDREN_BEFORE, IMAGE_FIELD,
-    ORDER,
-};
+pub use outbox::{EntryState, Op, OutboxEntry};
 pub use records::{Replaced, Row};
 pub use session::{SessionRow, UnsentWork};
 

@@ -47,15 +47,7 @@ pub(super) fn before_send(
     }
     if entry.op == crate::engine::store::Op::Reorder {
         // A reorder changes every row it moves; each is announced on its own.
-        let ids = entry
-            .fields
-            .get(crate::engine::store::ORDER)
-            .and_then(serde_json::Value::as_array);
-        for id in ids
-            .into_iter()
-            .flatten()
-            .filter_map(serde_json::Value::as_i64)
-        {
+        for id in entry.order() {
             shared.remember_own(spec.name(), id);
         }
     }

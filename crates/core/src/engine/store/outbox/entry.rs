@@ -243,31 +243,59 @@ impl OutboxEntry {
 /// How the problem of a damaged outbox row begins.
 const DAMAGED: &str = "This change is damaged in the desk's database";
 
+// What an operation carries besides the fields the person set is stored under these keys of
+// the entry's JSON columns. Only the outbox reads and writes them; the rest of the desk asks
+// the entry's typed accessors below (issue 37.1: no magic keys outside the store).
+
 /// In an upload entry's fields: the file part of a PATCH the image goes in (absent: the
 /// resource's upload action).
-pub const IMAGE_FIELD: &str = "field";
+pub(in crate::engine::store) const IMAGE_FIELD: &str = "field";
 
 /// The key of a reorder entry's list of ids.
-pub const ORDER: &str = "order";
+pub(in crate::engine::store) const ORDER: &str = "order";
 
 /// In an added child's fields: the name of the file the person chose.
-pub const ADDED_FILE: &str = "adds";
+pub(in crate::engine::store) const ADDED_FILE: &str = "adds";
 
 /// In an added child's base, once it has been sent: the ids of the row's children before it
 /// was, so that a retry after an unknown outcome can tell whether the server already has it.
 /// (The stored name predates [`Op::AddChild`]; it stays, for entries waiting in old outboxes.)
-pub const CHILDREN_BEFORE: &str = "images_before";
+pub(in crate::engine::store) const CHILDREN_BEFORE: &str = "images_before";
 
 /// In an added child's base, once it has been sent: the place among its siblings it was sent
 /// with, kept for its retries.
-pub const ADDED_PLACE: &str = "place";
+pub(in crate::engine::store) const ADDED_PLACE: &str = "place";
 
-/// The ids of a reorder entry, first to last.
-pub fn order_of(entry: &OutboxEntry) -> Vec<i64> {
-    entry
-        .fields
-        .get(ORDER)
-        .and_then(Value::as_array)
+/// What each kind of operation carries, typed.
+impl OutboxEntry {
+    /// A reorder's ids ([`Op::Reorder`], [`Op::ReorderChildren`]), first to last.
+    pub fn order(&self) -> Vec<i64> {
+        ids(self.fields.get(ORDER)).unwrap_or_default()
+    }
+
+    /// An upload's file part of a PATCH ([`Op::Upload`]); `None`: the resource's upload action.
+    pub fn image_field(&self) -> Option<&str> {
+        self.fields.get(IMAGE_FIELD).and_then(Value::as_str)
+    }
+
+    /// The name of the file the person chose for an added child ([`Op::AddChild`]).
+    pub fn added_file(&self) -> Option<&str> {
+        self.fields.get(ADDED_FILE).and_then(Value::as_str)
+    }
+
+    /// Once an added child was sent: the ids of its row's children before it (`None`: never
+    /// sent, so it cannot be on the server already).
+    pub fn children_before(&self) -> Option<Vec<i64>> {
+        ids(self.base.get(CHILDREN_BEFORE))
+    }
+
+    /// Once an added child was sent: the place among its siblings it was sent with.
+    pub fn added_place(&self) -> Option<i64> {
+        self.base.get(ADDED_PLACE).and_then(Value::as_i64)
+    }
+}
+
+fn ids(list: Option<&Value>) -> Option<Vec<i64>> {
+    list.and_then(Value::as_array)
         .map(|ids| ids.iter().filter_map(Value::as_i64).collect())
-        .unwrap_or_default()
 }
