@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use crate::support::*;
 use hotelmate_core::features::chat::{ConversationFilter, MessageStatus, ThreadView};
-use hotelmate_core::{Desk, DeskEvent};
+use hotelmate_core::{ConnectionStatus, Desk, DeskEvent};
 use hotelmate_sandbox::network::CutProxy;
 use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
 use serde_json::{json, Value};
@@ -383,7 +383,11 @@ async fn what_guests_wrote_during_an_outage_is_caught_up_without_gaps_or_duplica
     for n in 1..=3 {
         written.push(guest_writes(&server, ROOM_102, &format!("Written offline {n}")).await);
     }
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // They were written with the desk's live link gone, so they can only arrive by catching up.
+    eventually("the desk knows its live link is gone", WAIT, || async {
+        !matches!(desk.connection_status(), ConnectionStatus::Online)
+    })
+    .await;
     proxy.restore();
     eventually("the three messages are on the desk", WAIT, || async {
         let ids: Vec<i64> = desk
