@@ -164,8 +164,10 @@ fn built_tool(tool: &str, version: &str, extra: &[&str]) -> Result<(), String> {
     Ok(())
 }
 
+/// cargo-nextest, at least the version `.config/nextest.toml` requires (an older one found on
+/// the machine is replaced: it would refuse the configuration).
 fn nextest() -> Result<(), String> {
-    if Step::new("cargo", &["nextest", "--version"]).succeeds() {
+    if Step::new("cargo", &["nextest", "show-config", "version"]).succeeds() {
         return Ok(());
     }
     Step::new("cargo", &["install", "cargo-nextest", "--locked"]).run()
