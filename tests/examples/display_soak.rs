@@ -129,19 +129,18 @@ async fn main() {
     let app = driver.launch().await;
     sign_in(&app, &server, "anna.byrne").await;
     // Diagnosis: `HOTELMATE_SOAK_SETUP=<javascript>` runs in the desk's window before the display
-    // opens and is awaited (it may return a promise), e.g. to change the display's settings.
-    if let Ok(script) = std::env::var("HOTELMATE_SOAK_SETUP") {
-        let answer = app
-            .execute_async(
-                "const done = arguments[arguments.length - 1];
-                 Promise.resolve(eval(arguments[0])).then(
-                   (value) => done(JSON.stringify(value ?? null)),
-                   (error) => done('failed: ' + String(error?.message ?? error)));",
-                vec![json!(script)],
-            )
-            .await
-            .unwrap();
-        println!("set up for this run: {script}\n  answered: {answer}");
+    // opens, as the body of an async function that is awaited (its value is printed), e.g. to
+    // change the display's settings. (Passed as WebDriver's script: the page's own policy
+    // refuses `eval`.)
+    if let Ok(body) = std::env::var("HOTELMATE_SOAK_SETUP") {
+        let script = format!(
+            "const done = arguments[arguments.length - 1];
+             (async () => {{ {body} }})().then(
+               (value) => done(JSON.stringify(value ?? null)),
+               (error) => done('failed: ' + String(error?.message ?? error)));"
+        );
+        let answer = app.execute_async(&script, vec![]).await.unwrap();
+        println!("set up for this run: {body}\n  answered: {answer}");
     }
     click(&app, "[data-testid=open-display]").await;
     switch_to(&app, true).await;

@@ -17,10 +17,10 @@ const WAIT: Duration = Duration::from_secs(20);
 const OFFERS: &str = "GET /api/staff/hotel/killarney/offers/";
 const ROOM_TYPES: &str = "GET /api/staff/hotel/killarney/room-types/";
 
-/// A desk as the app opens it (live: what no event announces is read every ten minutes),
-/// but for the poll interval: a screen opened reads again what was read longer ago than this
-/// (a minute in the app).
-const POLL: Duration = Duration::from_secs(4);
+/// A desk as the app opens it (live: what no event announces is read every ten minutes), with
+/// the app's poll interval said here: a screen opened reads again what was read longer ago than
+/// this. The test ages the desk's reads past it instead of waiting it out.
+const POLL: Duration = Duration::from_secs(60);
 
 fn app_desk(name: &str) -> (hotelmate_core::Desk, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
@@ -30,19 +30,6 @@ fn app_desk(name: &str) -> (hotelmate_core::Desk, tempfile::TempDir) {
     options.toasts = false;
     options.poll_interval = POLL;
     (hotelmate_core::Desk::open(options).unwrap(), dir)
-}
-
-/// Waits until nothing more is asked for a while (the first sync's reads are done).
-async fn settled(server: &hotelmate_sandbox::SandboxHandle) {
-    let mut last = server.request_counts();
-    loop {
-        tokio::time::sleep(Duration::from_millis(700)).await;
-        let now = server.request_counts();
-        if now == last {
-            return;
-        }
-        last = now;
-    }
 }
 
 /// Thirty colleagues' changes, one per offer, each announced with its row: none reads the list.
@@ -74,7 +61,7 @@ async fn colleagues_changes_with_their_rows_are_stored_without_reading_the_list(
         desk.offers().list().is_ok_and(|offers| offers.len() >= 30)
     })
     .await;
-    settled(&server).await;
+    desk.settled().await;
     let before = server.requests_to(OFFERS);
 
     let offers = desk.offers().list().unwrap();
@@ -96,7 +83,7 @@ async fn colleagues_changes_with_their_rows_are_stored_without_reading_the_list(
         })
     })
     .await;
-    settled(&server).await;
+    desk.settled().await;
     let reads = server.requests_to(OFFERS) - before;
     println!("30 colleague changes of offers: {reads} reads of the offers list");
     assert_eq!(
@@ -120,7 +107,7 @@ async fn what_no_event_announces_is_read_when_its_screen_is_opened() {
             .is_ok_and(|overview| !overview.room_types.is_empty())
     })
     .await;
-    settled(&server).await;
+    desk.settled().await;
 
     // A colleague renames a room type: no event says so.
     let tok = token(&server, "anna.byrne").await;
@@ -134,10 +121,18 @@ async fn what_no_event_announces_is_read_when_its_screen_is_opened() {
     )
     .await;
     // No event says so: an idle live desk does not read room types again for ten minutes.
-    // The person opens Pictures once the last read is older than the poll interval (the app
-    // waits on purpose; this waits it out): the rename is read at once, in one request.
-    tokio::time::sleep(POLL + Duration::from_secs(1)).await;
+    // Opened within the poll interval of the last read, Pictures reads nothing (the app waits
+    // on purpose); once the last read is older (the desk's reads are aged by the interval, as
+    // if it had passed), the rename is read at once, in one request.
     let before = server.requests_to(ROOM_TYPES);
+    desk.looking_at(View::Pictures);
+    desk.settled().await;
+    assert_eq!(
+        server.requests_to(ROOM_TYPES),
+        before,
+        "read again within the poll interval"
+    );
+    desk.age_reads_by(POLL + Duration::from_secs(1));
     assert_ne!(
         desk.pictures().overview().unwrap().room_types[0].name,
         "Renamed by a colleague"
@@ -156,7 +151,7 @@ async fn what_no_event_announces_is_read_when_its_screen_is_opened() {
 
     // Opened again at once: what was just read is not read again.
     desk.looking_at(View::Pictures);
-    settled(&server).await;
+    desk.settled().await;
     assert_eq!(
         server.requests_to(ROOM_TYPES),
         before + 1,

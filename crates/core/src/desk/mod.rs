@@ -210,6 +210,15 @@ impl Desk {
         }
     }
 
+    /// Tests: every list was last read `by` earlier than it was, as if that much time had
+    /// passed since (the poll interval [`Self::looking_at`] waits on purpose).
+    #[cfg(feature = "test-support")]
+    pub fn age_reads_by(&self, by: std::time::Duration) {
+        if let Ok(running) = self.running() {
+            running.sync.age_reads_by(by);
+        }
+    }
+
     /// Resolves when the desk has settled: every queue's sender waits between rounds with no
     /// work asked of it and none due now (nothing is being sent or read until time passes or
     /// something new comes; what the live socket hears is not covered). Keeping the rows' photos

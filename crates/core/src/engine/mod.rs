@@ -207,6 +207,15 @@ impl SyncShared {
         }
     }
 
+    /// Tests: the lists were read `by` earlier than they were, as if that time had passed since
+    /// (the poll interval the app waits on purpose, without waiting it out).
+    #[cfg(feature = "test-support")]
+    pub(crate) fn age_reads_by(&self, by: Duration) {
+        for at in self.plan().read_at.values_mut() {
+            *at = at.checked_sub(by).unwrap_or(*at);
+        }
+    }
+
     /// The person opened the screen of `view`: what it shows that no event announces, unless
     /// read within the poll interval (a minute), is read now (with live updates the quiet
     /// timer reads it only every [`QUIET_INTERVAL`]).
