@@ -45,17 +45,7 @@ pub(crate) async fn follow(chat: Arc<ChatShared>) {
                     None => std::future::pending().await,
                 }
             } => match changed {
-                // Every (re)subscription: what was missed while the socket was down is read.
-                Ok(SubscriptionState::Subscribed) => {
-                    chat.sync.request_reconcile_of(CONVERSATIONS.name);
-                    chat.request_catch_up();
-                    answered.store(true, Ordering::SeqCst);
-                    chat.sync.activity.touch();
-                }
-                Ok(_) => {
-                    answered.store(false, Ordering::SeqCst);
-                    chat.sync.activity.touch();
-                }
+                Ok(state) => answer_mine(&chat, &state, &answered),
                 Err(_) => {
                     mine = None;
                     chat.sync.activity.hold(FOLLOWER, || true);
@@ -101,6 +91,19 @@ pub(crate) async fn follow(chat: Arc<ChatShared>) {
             },
         }
     }
+}
+
+/// My channel's state changed. Every (re)subscription: what was missed while the socket was down
+/// is read (the conversation list, and threads caught up); `answered` says so, for
+/// [`hold_while_unanswered`].
+fn answer_mine(chat: &ChatShared, state: &SubscriptionState, answered: &AtomicBool) {
+    let subscribed = *state == SubscriptionState::Subscribed;
+    if subscribed {
+        chat.sync.request_reconcile_of(CONVERSATIONS.name);
+        chat.request_catch_up();
+    }
+    answered.store(subscribed, Ordering::SeqCst);
+    chat.sync.activity.touch();
 }
 
 /// The follower, as it holds the desk unsettled.
