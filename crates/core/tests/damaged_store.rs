@@ -24,14 +24,24 @@ async fn a_damaged_outbox_entry_is_shown_as_refused_and_a_damaged_cached_row_is_
     desk.shutdown().await;
     drop(desk);
 
-    // What was tried: a half-written edit (fields cut off mid-JSON) and a cached row overwritten
-    // with bytes that are not JSON.
+    // What was tried: a half-written edit (fields cut off mid-JSON), a reorder of the offers
+    // whose order holds something that is not a row id (sent as it was read, the readable ids
+    // alone would have been moved), and a cached row overwritten with bytes that are not JSON.
     {
         let db = rusqlite::Connection::open(home.dir.path().join("desk.sqlite3")).unwrap();
         db.execute(
             "INSERT INTO outbox (resource, op, target, fields, base, created_at)
              VALUES ('offers', 'update', ?1, '{\"title\": \"Half wr', '{}', 'now')",
             [edited.id],
+        )
+        .unwrap();
+        db.execute(
+            "INSERT INTO outbox (resource, op, target, fields, base, created_at)
+             VALUES ('offers', 'reorder', 0, ?1, '{}', 'now')",
+            [format!(
+                "{{\"order\": [{}, \"first\", {}]}}",
+                garbled.id, edited.id
+            )],
         )
         .unwrap();
         db.execute(
@@ -53,7 +63,11 @@ async fn a_damaged_outbox_entry_is_shown_as_refused_and_a_damaged_cached_row_is_
         refused.contains("damaged") && refused.contains("fields"),
         "says what is damaged: {refused}"
     );
-    assert_eq!(reopened.outbox_summary().unwrap().rejected, 1);
+    assert_eq!(
+        reopened.outbox_summary().unwrap().rejected,
+        2,
+        "the edit and the reorder are both set aside"
+    );
     eventually("the damaged cached row is fetched again", WAIT, || async {
         reopened
             .offers()
@@ -76,6 +90,12 @@ async fn a_damaged_outbox_entry_is_shown_as_refused_and_a_damaged_cached_row_is_
         on_server["title"],
         edited.title.as_str(),
         "nothing of it was sent"
+    );
+    reopened.settled().await;
+    assert_eq!(
+        server.writes(),
+        Vec::<serde_json::Value>::new(),
+        "neither damaged change reached the server"
     );
     reopened.shutdown().await;
     server.shutdown().await;

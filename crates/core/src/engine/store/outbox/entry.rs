@@ -183,7 +183,8 @@ pub(in crate::engine::store) fn to_text(map: &Row) -> String {
 }
 
 impl OutboxEntry {
-    /// Reads a row. A damaged row (unreadable JSON, an unknown operation or state) is not
+    /// Reads a row. A damaged row (unreadable JSON, an unknown operation or state, a reorder
+    /// whose order of rows cannot be read) is not
     /// turned into an empty edit that would be "sent" and deleted: it comes back as a refused
     /// entry whose problem says what is damaged, so it blocks its row and is shown to the user,
     /// while the stored text stays as it was.
@@ -202,6 +203,7 @@ impl OutboxEntry {
                 .then(|| format!("its state '{state_text}' is unknown")),
             fields.as_ref().err().cloned(),
             base.as_ref().err().cloned(),
+            carried_damage(op, fields.as_ref().ok()),
         ]
         .into_iter()
         .flatten()
@@ -293,6 +295,19 @@ impl OutboxEntry {
     pub fn added_place(&self) -> Option<i64> {
         self.base.get(ADDED_PLACE).and_then(Value::as_i64)
     }
+}
+
+/// What `op` carries beside the person's fields that cannot be read: a reorder's order must be
+/// a list of row ids (else it would be sent with the unreadable ids left out, or as no order).
+fn carried_damage(op: Option<Op>, fields: Option<&Row>) -> Option<String> {
+    let (Some(Op::Reorder | Op::ReorderChildren), Some(fields)) = (op, fields) else {
+        return None;
+    };
+    let readable = fields
+        .get(ORDER)
+        .and_then(Value::as_array)
+        .is_some_and(|ids| ids.iter().all(|id| id.as_i64().is_some()));
+    (!readable).then(|| "its order of rows cannot be read".to_owned())
 }
 
 fn ids(list: Option<&Value>) -> Option<Vec<i64>> {
