@@ -45,6 +45,14 @@ pub(crate) enum Turn {
         /// When the next round is due without new work.
         after: Option<Duration>,
     },
+    /// Nothing failed, and work asked of the lane starts after `after`, a short wait on
+    /// purpose (a read an event asked for, put off a moment so a burst of events costs one
+    /// read): the next round starts then, or when new work comes. Unlike [`Turn::Idle`], the
+    /// lane is not settled meanwhile: the read is about to be.
+    Soon {
+        /// When the asked work starts.
+        after: Duration,
+    },
     /// Something failed that may pass: the next round starts after `after` (when the lane
     /// knows its wait: the server asked for one, or its own plan) or else after the backoff
     /// of the failures in a row (a told wait does not count as one); or when the network is
@@ -202,6 +210,7 @@ pub(crate) async fn run<L: Lane>(mut lane: L, wake: &Wake, activity: &Activity) 
             Turn::Idle { after } | Turn::Failed { after } if after == Some(Duration::ZERO) => {
                 Phase::Busy
             }
+            Turn::Soon { .. } => Phase::Busy,
             Turn::Stopped => Phase::Stopped,
             _ => Phase::Waiting(asked),
         };
@@ -210,6 +219,10 @@ pub(crate) async fn run<L: Lane>(mut lane: L, wake: &Wake, activity: &Activity) 
             Turn::Idle { after } => {
                 failures = 0;
                 (after, false)
+            }
+            Turn::Soon { after } => {
+                failures = 0;
+                (Some(after), false)
             }
             // A wait the lane was told (the server's) is not one more failure of its own.
             Turn::Failed { after: Some(after) } => (Some(after), true),
@@ -486,6 +499,29 @@ mod tests {
             biased;
             () = run(lane, &wake, &activity) => panic!("the lane stopped before it settled"),
             rounds = watch => assert_eq!(rounds, 2, "settled after the failed round, not the due one"),
+        }
+    }
+
+    /// A read asked for and put off a moment (an event's debounce) is about to be: the desk
+    /// settles after the round that made it, not while it waits.
+    #[tokio::test(start_paused = true)]
+    async fn a_read_due_in_a_moment_keeps_the_desk_unsettled() {
+        let (lane, began) = scripted(&[
+            Turn::Soon {
+                after: Duration::from_millis(400),
+            },
+            Turn::Idle { after: None },
+        ]);
+        let activity = Activity::default();
+        let wake = Wake::default();
+        let watch = async {
+            activity.settled().await;
+            began.lock().unwrap().len()
+        };
+        tokio::select! {
+            biased;
+            () = run(lane, &wake, &activity) => panic!("the lane stopped before it settled"),
+            rounds = watch => assert_eq!(rounds, 2, "settled after the put-off read, not before it"),
         }
     }
 

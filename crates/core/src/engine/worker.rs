@@ -84,6 +84,9 @@ impl SyncLane {
             .unwrap_or(self.shared.poll);
         if self.unsent {
             runner::Turn::Failed { after: Some(after) }
+        } else if after <= super::RECONCILE_DEBOUNCE {
+            // A read an event (or the person) asked for, put off a moment: about to be.
+            runner::Turn::Soon { after }
         } else {
             runner::Turn::Idle { after: Some(after) }
         }
