@@ -487,6 +487,18 @@ mod tests {
                 after: Some(Duration::from_secs(30)),
             },
         ]);
+        assert_eq!(
+            rounds_until_settled(lane, &began).await,
+            2,
+            "settled after the failed round, not the due one"
+        );
+    }
+
+    /// Runs `lane` until the desk it alone makes up is settled: how many rounds it had begun.
+    async fn rounds_until_settled(
+        lane: Scripted,
+        began: &std::sync::Mutex<Vec<Duration>>,
+    ) -> usize {
         let activity = Activity::default();
         let wake = Wake::default();
         let watch = async {
@@ -498,7 +510,7 @@ mod tests {
         tokio::select! {
             biased;
             () = run(lane, &wake, &activity) => panic!("the lane stopped before it settled"),
-            rounds = watch => assert_eq!(rounds, 2, "settled after the failed round, not the due one"),
+            rounds = watch => rounds,
         }
     }
 
@@ -512,17 +524,11 @@ mod tests {
             },
             Turn::Idle { after: None },
         ]);
-        let activity = Activity::default();
-        let wake = Wake::default();
-        let watch = async {
-            activity.settled().await;
-            began.lock().unwrap().len()
-        };
-        tokio::select! {
-            biased;
-            () = run(lane, &wake, &activity) => panic!("the lane stopped before it settled"),
-            rounds = watch => assert_eq!(rounds, 2, "settled after the put-off read, not before it"),
-        }
+        assert_eq!(
+            rounds_until_settled(lane, &began).await,
+            2,
+            "settled after the put-off read, not before it"
+        );
     }
 
     /// A task that is not a lane holds the desk unsettled while it says something is on its
