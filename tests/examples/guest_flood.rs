@@ -34,8 +34,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use fantoccini::Client;
 use hotelmate_e2e::{
-    app_usage, as_user, click, desk_threads_cpu, notification_log, number_flag, sign_in, until,
-    AppProfile, AppUsage, Driver,
+    app_usage, as_user, click, desk_threads_cpu, number_flag, sign_in, until, AppProfile, AppUsage,
+    Driver,
 };
 use hotelmate_sandbox::{Sandbox, SandboxHandle};
 use serde_json::{json, Value};
@@ -341,9 +341,9 @@ fn stored(db: &rusqlite::Connection, after_id: i64) -> u64 {
     .unwrap_or(0)
 }
 
-/// Toasts shown so far (the test session logs every notification).
-fn toasts() -> usize {
-    notification_log().matches("member=Notify").count()
+/// Toasts shown so far on the desk's computer (it logs every notification).
+fn toasts(profile: &AppProfile) -> usize {
+    profile.notifications().matches("member=Notify").count()
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -428,7 +428,7 @@ async fn main() -> ExitCode {
         .await
         .map(|f| summarize(&f))
         .expect("the idle window answers");
-    let toasts_before = toasts();
+    let toasts_before = toasts(&profile);
     let usage_before = app_usage(&profile);
     let threads_before = desk_threads_cpu(&profile);
     println!(
@@ -520,7 +520,7 @@ async fn main() -> ExitCode {
         })
         .filter(|(_, cpu)| *cpu >= 0.1)
         .collect();
-    let toasts_shown = toasts() - toasts_before;
+    let toasts_shown = toasts(&profile) - toasts_before;
     let reference = reference.stop().await;
     let mut ids = Vec::new();
     for sender in flood.senders {

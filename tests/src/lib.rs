@@ -1,8 +1,10 @@
 //! Helpers for the cross-process tests: the real app window driven over WebDriver
 //! (`tauri-driver` + Debian's `WebKitWebDriver`), with its own data folder and keyring service.
 //!
-//! The tests run inside the private desktop session of `cargo xtask test` (Xvfb, an unlocked
-//! GNOME Keyring, dunst); the tools are found through the variables that command sets.
+//! The tests run inside the private desktop session of `cargo xtask test`; each app
+//! installation ([`AppProfile`]) is on a test computer of its own ([`Machine`]: display, session
+//! bus, keyring, notification daemon and its log). The tools are found through the variables
+//! that command sets.
 
 #![warn(missing_docs)]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -16,6 +18,9 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder, Locator};
 
 pub mod converge;
+mod machine;
+
+pub use machine::Machine;
 
 /// How long the UI may take to show something before a test fails.
 pub const UI_TIMEOUT: Duration = Duration::from_secs(30);
@@ -120,6 +125,8 @@ pub struct AppProfile {
     name: String,
     /// More variables the app starts with (a system settings file, say).
     env: Vec<(String, String)>,
+    /// The computer it is installed on: its own display, session bus, keyring and toasts.
+    pub machine: Machine,
 }
 
 impl AppProfile {
@@ -130,7 +137,20 @@ impl AppProfile {
             keyring_service: format!("hotelmate-desk-e2e-{name}-{}", std::process::id()),
             name: name.to_owned(),
             env: Vec::new(),
+            machine: Machine::start(),
         }
+    }
+
+    /// Every variable the app of this profile starts with: its computer's, then its own.
+    fn app_env(&self) -> Vec<(String, String)> {
+        let mut env = self.machine.env().to_vec();
+        env.extend(self.env.iter().cloned());
+        env
+    }
+
+    /// Every toast the app of this profile showed (its computer's notification log).
+    pub fn notifications(&self) -> String {
+        self.machine.notifications()
     }
 
     /// The app of this profile starts with `key` set to `value`.
@@ -214,17 +234,14 @@ pub struct Driver {
 impl Driver {
     /// Starts tauri-driver with the app's environment for `profile`.
     pub fn start(profile: &AppProfile) -> Self {
-        let (child, port) = Self::spawn(
-            profile.data_dir.path(),
-            &profile.keyring_service,
-            &profile.env,
-        );
+        let env = profile.app_env();
+        let (child, port) = Self::spawn(profile.data_dir.path(), &profile.keyring_service, &env);
         Self {
             child,
             port,
             data_dir: profile.data_dir.path().to_path_buf(),
             keyring_service: profile.keyring_service.clone(),
-            env: profile.env.clone(),
+            env,
         }
     }
 
@@ -1159,7 +1176,8 @@ pub async fn server_offers(server: &hotelmate_sandbox::SandboxHandle) -> Vec<ser
 }
 
 /// A stand-in for the desktop's screensaver service (`org.freedesktop.ScreenSaver` on the
-/// session bus): the test session runs no desktop, so nothing else answers there. It answers
+/// session bus of a profile's computer): the test computer runs no desktop, so nothing else
+/// answers there. It answers
 /// `Inhibit` with cookies 1, 2, … and records every call the app makes, in order.
 pub struct ScreenSaverStandIn {
     calls: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
@@ -1167,10 +1185,14 @@ pub struct ScreenSaverStandIn {
 }
 
 impl ScreenSaverStandIn {
-    /// Takes the screensaver service's name on the session bus and starts answering.
-    pub async fn start() -> Self {
+    /// Takes the screensaver service's name on the session bus of `profile`'s computer and
+    /// starts answering.
+    pub async fn start(profile: &AppProfile) -> Self {
         use futures_util::StreamExt;
-        let connection = zbus::Connection::session().await.unwrap();
+        let connection = zbus::connection::Builder::address(profile.machine.bus_address())
+            .build()
+            .await
+            .unwrap();
         connection
             .request_name("org.freedesktop.ScreenSaver")
             .await
@@ -1214,22 +1236,6 @@ impl Drop for ScreenSaverStandIn {
     fn drop(&mut self) {
         self.task.abort();
     }
-}
-
-/// Fails at once outside the test desktop session, whose `dbus-monitor` logs notifications.
-pub fn require_notification_log() {
-    assert!(
-        std::env::var_os("HOTELMATE_NOTIFICATION_LOG").is_some(),
-        "run inside the test desktop session (cargo xtask test), which logs notifications"
-    );
-}
-
-/// What the test session's `dbus-monitor` logged of the Notifications interface (every toast
-/// the apps showed), or nothing outside that session.
-pub fn notification_log() -> String {
-    std::env::var_os("HOTELMATE_NOTIFICATION_LOG")
-        .and_then(|path| std::fs::read_to_string(path).ok())
-        .unwrap_or_default()
 }
 
 /// What the display shows, in words, for a failure's message: the live slide's test ids (with
@@ -1280,7 +1286,7 @@ pub fn start_app(profile: &AppProfile) -> AppProcess {
     let child = std::process::Command::new(app)
         .env("HOTELMATE_DATA_DIR", profile.data_dir.path())
         .env("HOTELMATE_KEYRING_SERVICE", &profile.keyring_service)
-        .envs(profile.env.iter().map(|(k, v)| (k, v)))
+        .envs(profile.app_env())
         .spawn()
         .unwrap();
     AppProcess(child)
@@ -1308,6 +1314,7 @@ pub fn launch_again(profile: &AppProfile, args: &[&str]) -> std::process::ExitSt
         .args(args)
         .env("HOTELMATE_DATA_DIR", profile.data_dir.path())
         .env("HOTELMATE_KEYRING_SERVICE", &profile.keyring_service)
+        .envs(profile.app_env())
         .spawn()
         .unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);

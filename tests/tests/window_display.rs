@@ -441,8 +441,8 @@ async fn window_a_display_outside_its_hours_is_black_and_the_pin_wakes_it() {
     let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
-    let screensaver = ScreenSaverStandIn::start().await;
     let profile = AppProfile::new("display-hours");
+    let screensaver = ScreenSaverStandIn::start(&profile).await;
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;
     sign_in(&app, &server, "anna.byrne").await;

@@ -66,7 +66,6 @@ async fn on_server(server: &StandaloneSandbox, title: &str) -> Option<bool> {
 async fn window_a_lobby_display_follows_another_desk_through_an_outage_and_is_left_only_with_its_pin(
 ) {
     let server = StandaloneSandbox::start();
-    let screensaver = ScreenSaverStandIn::start().await;
 
     // The manager's desk.
     let desk_profile = AppProfile::new("kiosk-desk");
@@ -82,6 +81,7 @@ async fn window_a_lobby_display_follows_another_desk_through_an_outage_and_is_le
     // The lobby screen, behind a network that can be cut; its PIN is set on its desk window.
     let proxy = CutProxy::start(server.addr).await.unwrap();
     let lobby_profile = AppProfile::new("kiosk-lobby");
+    let screensaver = ScreenSaverStandIn::start(&lobby_profile).await;
     let mut lobby_driver = Driver::start(&lobby_profile);
     let lobby = lobby_driver.launch().await;
     sign_in_with_key(&lobby, &server.pusher_key, proxy.addr(), "anna.byrne").await;

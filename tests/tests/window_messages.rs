@@ -10,14 +10,13 @@
 //! Screenshots under target/e2e/.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use fantoccini::Client;
 use hotelmate_e2e::{
-    as_user, click, content_of, conversation_row, notification_log, open_thread_id, press,
-    require_notification_log, retype, screenshot, sign_in, sign_in_through, text_of, thread_shown,
-    type_into, unread_badge, until, until_some, AppProfile, CutProxy, Driver,
+    as_user, click, content_of, conversation_row, open_thread_id, press, retype, screenshot,
+    sign_in, sign_in_through, text_of, thread_shown, type_into, unread_badge, until, until_some,
+    AppProfile, CutProxy, Driver,
 };
 use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
 use serde_json::{json, Value};
@@ -25,8 +24,14 @@ use serde_json::{json, Value};
 /// Room 102's conversation in the seed (everything in it read).
 const ROOM_102: i64 = 2;
 
-fn dunstctl(args: &[&str]) {
-    let status = Command::new("dunstctl").args(args).status().unwrap();
+/// `dunstctl` on the notification daemon of `profile`'s computer.
+fn dunstctl(profile: &AppProfile, args: &[&str]) {
+    let status = profile
+        .machine
+        .command("dunstctl")
+        .args(args)
+        .status()
+        .unwrap();
     assert!(status.success(), "dunstctl {args:?}: {status}");
 }
 
@@ -79,7 +84,6 @@ async fn window_on_a_2026_server_a_guest_writes_one_toast_opens_the_thread_and_a
 async fn a_guest_writes_one_toast_opens_the_thread_and_a_reply_cut_off_arrives_once(
     generation: Generation,
 ) {
-    require_notification_log();
     let server = Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), generation)
         .await
         .unwrap();
@@ -97,14 +101,14 @@ async fn a_guest_writes_one_toast_opens_the_thread_and_a_reply_cut_off_arrives_o
     let app = driver.launch().await;
     sign_in_through(&app, &server, proxy.addr(), "anna.byrne").await;
     // The desk is on its first screen (Offers) when the guest writes.
-    dunstctl(&["close-all"]);
+    dunstctl(&profile, &["close-all"]);
     let nonce = std::process::id();
     let text = format!("Could we have a late checkout, please? ({nonce})");
     let written = Instant::now();
     let id = guest_writes(&server, &text).await;
     until(
         "the guest's toast reaches the notification service",
-        || async { notification_log().contains(&text) },
+        || async { profile.notifications().contains(&text) },
     )
     .await;
     println!(
@@ -115,7 +119,7 @@ async fn a_guest_writes_one_toast_opens_the_thread_and_a_reply_cut_off_arrives_o
     // grouping window (1.5 s) passes before a second toast could show.
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(
-        notification_log().matches(&text).count(),
+        profile.notifications().matches(&text).count(),
         1,
         "one toast for one message"
     );
@@ -126,7 +130,7 @@ async fn a_guest_writes_one_toast_opens_the_thread_and_a_reply_cut_off_arrives_o
 
     // Clicking the toast (its default action, invoked by the notification daemon) opens the
     // thread in the desk.
-    dunstctl(&["action", "0"]);
+    dunstctl(&profile, &["action", "0"]);
     until("the toast opened its thread", || async {
         open_thread_id(&app).await == Some(ROOM_102)
     })
@@ -254,7 +258,6 @@ async fn a_guest_writes_one_toast_opens_the_thread_and_a_reply_cut_off_arrives_o
 /// hidden link), its disguising characters made visible; the thread shows the same as text.
 #[tokio::test(flavor = "multi_thread")]
 async fn window_a_guests_markup_and_disguises_are_shown_as_typed_in_the_toast_and_the_thread() {
-    require_notification_log();
     let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
@@ -263,7 +266,7 @@ async fn window_a_guests_markup_and_disguises_are_shown_as_typed_in_the_toast_an
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;
     sign_in_through(&app, &server, proxy.addr(), "anna.byrne").await;
-    dunstctl(&["close-all"]);
+    dunstctl(&profile, &["close-all"]);
     let nonce = std::process::id();
     let text = format!(
         "<b><span foreground='red'>URGENT from HotelMate IT</span></b> <a href='http://127.0.0.1:9/x'>sign in here</a> invoice\u{202E}fdp.exe ({nonce})"
@@ -272,10 +275,10 @@ async fn window_a_guests_markup_and_disguises_are_shown_as_typed_in_the_toast_an
     let marker = format!("({nonce})");
     until(
         "the guest's toast reaches the notification service",
-        || async { notification_log().contains(&marker) },
+        || async { profile.notifications().contains(&marker) },
     )
     .await;
-    let log = notification_log();
+    let log = profile.notifications();
     let toast = log
         .lines()
         .find(|line| line.contains(&marker))

@@ -11,8 +11,8 @@
 
 use fantoccini::Client;
 use hotelmate_e2e::{
-    click, notification_log, open_screen, require_notification_log, row_titles, screenshot,
-    server_offers, sign_in, switch_to, token_of, until, until_explained, AppProfile, Driver,
+    click, open_screen, row_titles, screenshot, server_offers, sign_in, switch_to, token_of, until,
+    until_explained, AppProfile, Driver,
 };
 use hotelmate_sandbox::{Sandbox, SandboxHandle};
 use serde_json::{json, Value};
@@ -143,7 +143,6 @@ async fn first_of(server: &SandboxHandle, path: &str) -> Value {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn window_every_place_shows_disguising_characters_from_guests_and_the_server_as_marks() {
-    require_notification_log();
     let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
@@ -286,10 +285,10 @@ async fn window_every_place_shows_disguising_characters_from_guests_and_the_serv
 
     // The toasts the guest raised name them and quote them marked, never raw.
     until("the guest's message was toasted", || async {
-        notification_log().contains(&revealed("Hello from"))
+        profile.notifications().contains(&revealed("Hello from"))
     })
     .await;
-    let log = notification_log();
+    let log = profile.notifications();
     for (c, _) in DISGUISES {
         assert!(
             !log.contains(c),

@@ -389,7 +389,6 @@ async fn focused(app: &Client) -> String {
 /// kept, the desk quits, and reopened it sends the change once the network is back.
 #[tokio::test(flavor = "multi_thread")]
 async fn window_quitting_with_work_waiting_says_it_is_kept_and_sends_it_later() {
-    hotelmate_e2e::require_notification_log();
     let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
@@ -403,15 +402,17 @@ async fn window_quitting_with_work_waiting_says_it_is_kept_and_sends_it_later() 
     // The desk quits under the key press: WebDriver may lose the window before it answers.
     let _ = hotelmate_e2e::press_with(&app, &[Key::Control], 'q').await;
     until("the desk says the change is kept", || async {
-        hotelmate_e2e::notification_log().contains("HotelMate Desk closed with work waiting")
+        profile
+            .notifications()
+            .contains("HotelMate Desk closed with work waiting")
     })
     .await;
     assert!(
-        hotelmate_e2e::notification_log().contains(
+        profile.notifications().contains(
             "1 change is kept on this computer and will be sent when HotelMate Desk runs again."
         ),
         "{}",
-        hotelmate_e2e::notification_log()
+        profile.notifications()
     );
     until("the desk quits", || async {
         !hotelmate_e2e::app_running(&profile)

@@ -11,9 +11,8 @@ use std::time::Duration;
 
 use fantoccini::Client;
 use hotelmate_e2e::{
-    click, colleague_token, content_of, notification_log, open_screen, require_notification_log,
-    row_titles, screenshot, sign_in, text_of, type_into, until, until_explained, AppProfile,
-    Driver,
+    click, colleague_token, content_of, open_screen, row_titles, screenshot, sign_in, text_of,
+    type_into, until, until_explained, AppProfile, Driver,
 };
 use hotelmate_sandbox::{Sandbox, SandboxHandle};
 use serde_json::{json, Value};
@@ -88,7 +87,6 @@ async fn number(app: &Client, css: &str) -> i64 {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn window_settings_screen_switches_offer_toasts_off_and_on_and_fits_the_smallest_window() {
-    require_notification_log();
     let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
@@ -200,7 +198,7 @@ async fn window_settings_screen_switches_offer_toasts_off_and_on_and_fits_the_sm
     // Toasts are grouped for 1.5 s: one would have come by now.
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert!(
-        !notification_log().contains(&quiet),
+        !profile.notifications().contains(&quiet),
         "no toast for an offer while offers' toasts are off"
     );
 
@@ -224,7 +222,9 @@ async fn window_settings_screen_switches_offer_toasts_off_and_on_and_fits_the_sm
     )
     .await;
     until("the toast for the next offer comes", || async {
-        notification_log().contains(&format!("“{loud}” was added by a colleague."))
+        profile
+            .notifications()
+            .contains(&format!("“{loud}” was added by a colleague."))
     })
     .await;
     app.close().await.unwrap();

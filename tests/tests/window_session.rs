@@ -12,6 +12,9 @@ use hotelmate_e2e::{
 async fn window_demo_sign_in_survives_a_restart_and_sign_out_clears_the_keyring() {
     let profile = AppProfile::new("session");
     let mut driver = Driver::start(&profile);
+    // The desk keeps its token in the keyring of its computer (its own session bus); this test
+    // looks there. Each test is a process of its own (nextest), so no other test is affected.
+    std::env::set_var("DBUS_SESSION_BUS_ADDRESS", profile.machine.bus_address());
     let vault = TokenVault::with_service(&profile.keyring_service);
 
     let app = driver.launch().await;

@@ -1,12 +1,13 @@
 //! The private desktop session the tests run in (DESIGN.md, Testing):
 //! `keyctl session - xvfb-run -a dbus-run-session -- <this program> __desktop-session <command>`.
-//! Inside it, an unlocked GNOME Keyring (Secret Service), the `dunst` notification daemon, and a
-//! `dbus-monitor` of the Notifications interface writing to a log that tests read. Nothing of the
-//! developer's own desktop (keyring, notifications, display) is touched.
+//! Inside it, an unlocked GNOME Keyring (Secret Service). The window tests start a computer of
+//! their own inside it for each desk (display, bus, keyring, notification daemon and its log:
+//! `tests/src/machine.rs`), so that they can run side by side. Nothing of the developer's own
+//! desktop (keyring, notifications, display) is touched.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 use crate::run::workspace_root;
 
@@ -107,18 +108,11 @@ pub fn inner(args: &[String]) -> Result<(), String> {
     std::env::set_var("XDG_DATA_HOME", &data_home);
 
     start_keyring()?;
-    let monitor_log = workspace_root().join("target/e2e/notifications.log");
-    let mut daemons = vec![start_dunst()?, start_dbus_monitor(&monitor_log)?];
-    std::env::set_var("HOTELMATE_NOTIFICATION_LOG", &monitor_log);
 
     let status = Command::new(program)
         .args(rest)
         .current_dir(workspace_root())
         .status();
-    for daemon in &mut daemons {
-        let _ = daemon.kill();
-        let _ = daemon.wait();
-    }
     if let Ok(pid) = std::env::var("GNOME_KEYRING_PID") {
         let _ = Command::new("kill").arg(pid).status();
     }
@@ -180,23 +174,4 @@ fn start_keyring() -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-fn start_dunst() -> Result<Child, String> {
-    Command::new("dunst")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("cannot start dunst: {e}"))
-}
-
-fn start_dbus_monitor(log: &PathBuf) -> Result<Child, String> {
-    let file =
-        std::fs::File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
-    Command::new("dbus-monitor")
-        .arg("interface='org.freedesktop.Notifications'")
-        .stdout(file)
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("cannot start dbus-monitor: {e}"))
 }

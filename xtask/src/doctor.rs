@@ -129,7 +129,19 @@ fn test_program_checks() -> Vec<Check> {
             "the tests' keyring",
             "gnome-keyring",
         ),
-        ("dunst", "notifications in the tests", "dunst"),
+        ("dunst", "notifications on each test computer", "dunst"),
+        ("Xvfb", "each test computer's display", "xvfb"),
+        (
+            "dbus-daemon",
+            "each test computer's session bus",
+            "dbus-daemon",
+        ),
+        ("dbus-monitor", "each test computer's toast log", "dbus-bin"),
+        (
+            "dbus-send",
+            "whether a test computer's daemons are up",
+            "dbus-bin",
+        ),
         (
             "WebKitWebDriver",
             "drives the app window",

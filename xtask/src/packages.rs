@@ -62,7 +62,15 @@ pub const TEST: &[Package] = &[
         "webkit2gtk-driver",
         "WebKitWebDriver, which drives the app window",
     ),
-    package("dunst", "a notification daemon for the toast tests"),
+    package("dunst", "a notification daemon on each test computer"),
+    package(
+        "dbus-daemon",
+        "each test computer's own session bus (tests/src/machine.rs)",
+    ),
+    package(
+        "dbus-bin",
+        "dbus-monitor and dbus-send: each test computer's toast log, and its daemons' readiness",
+    ),
     package(
         "libsecret-tools",
         "secret-tool, to look into the test keyring",
