@@ -525,7 +525,7 @@ pub async fn run(plan: Plan) -> Report {
                 stalled[n] = false;
             }
             // Let every desk reconnect, catch up and send what waited before timing anything.
-            settle(&mut harness, Duration::from_secs(20)).await;
+            settle(&mut harness, Duration::from_secs(60)).await;
         } else {
             for (n, is_down) in down.iter_mut().enumerate() {
                 match dice.roll(20) {
@@ -665,19 +665,31 @@ fn note_decisions(n: usize, resolved: &Value, report: &mut Report, decisions: &m
     }
 }
 
-/// Waits until every desk has nothing waiting and is live, or `wait` passes.
+/// Waits until every desk is live and has sent all it can: what still waits is held behind a
+/// change that waits for a person's decision, which the run gives at its end. Fails, with each
+/// desk's state, when that takes longer than `wait`.
 async fn settle(harness: &mut Harness, wait: Duration) {
     let deadline = Instant::now() + wait;
-    while Instant::now() < deadline {
-        let mut settled = true;
+    loop {
+        let mut states = Vec::new();
         for n in 0..harness.plan.desks {
-            let state = harness.ask(n, "state").await;
-            if state["pending"] != 0 || state["online"] != true {
-                settled = false;
-            }
+            states.push(harness.ask(n, "state").await);
         }
-        if settled {
+        if states
+            .iter()
+            .all(|state| state["pending"] == state["held"] && state["online"] == true)
+        {
             return;
+        }
+        if Instant::now() > deadline {
+            let states: Vec<String> = states
+                .iter()
+                .map(|s| format!("{}", json!({"online": s["online"], "pending": s["pending"], "held": s["held"], "conflicts": s["conflicts"]})))
+                .collect();
+            panic!(
+                "the desks did not settle within {wait:?}: {}",
+                states.join(", ")
+            );
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }

@@ -183,6 +183,22 @@ async fn window_an_offline_edit_arrives_after_reconnect_and_a_conflict_is_resolv
     // The status bar settles first: its pills move right while "Offline" turns "Connected", and
     // a click aimed at the moving pill once landed beside it (the panel never opened).
     wait_for_text(&a, "[data-testid=connection-state]", "Connected").await;
+    // A later edit of the same offer waits behind the decision, and the status bar says so
+    // rather than call it on its way.
+    open_offer(&a, "Mine: Lakeside Weekend").await;
+    retype(
+        &a,
+        "[data-testid=field-short-description]",
+        "Written while it waited",
+    )
+    .await;
+    click(&a, "[data-testid=save-offer]").await;
+    wait_for_text(
+        &a,
+        "[data-testid=pending-count]",
+        "1 waiting for your decision",
+    )
+    .await;
     click(&a, "[data-testid=conflict-count]").await;
     assert_eq!(
         text_of(&a, "[data-testid=mine]").await,
@@ -212,6 +228,22 @@ async fn window_an_offline_edit_arrives_after_reconnect_and_a_conflict_is_resolv
         .unwrap();
     assert_eq!(on_server["title"], "Mine: Lakeside Weekend");
     assert_eq!(on_server["tag"], "Edited offline");
+    until(
+        "the edit held behind the decision reaches the server",
+        || async {
+            client
+                .get(&url)
+                .header("Authorization", format!("Token {token}"))
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()["short_description"]
+                == "Written while it waited"
+        },
+    )
+    .await;
     a.close().await.unwrap();
     b.close().await.unwrap();
     server.shutdown().await;

@@ -207,6 +207,9 @@ pub struct SignInAgain {
 pub struct OutboxSummary {
     /// Edits waiting to be sent, replies and files for guests among them.
     pub pending: u32,
+    /// Of those, the edits held back by an earlier change of the same row that waits for a
+    /// person's decision (a conflict or a refusal): they go once it is settled, not before.
+    pub held: u32,
     /// Edits the server refused because someone changed the same thing meanwhile.
     pub conflicts: u32,
     /// Edits the server refused for good, replies and files for guests among them.

@@ -291,6 +291,81 @@ async fn conflicting_edits_pause_and_each_resolution_works() {
     server.shutdown().await;
 }
 
+/// An edit of an offer whose earlier change waits for a decision (a conflict) is held back
+/// until the decision, and the desk counts it apart (`held`): "waiting to be sent" is not read
+/// as "on its way" while nothing can send it. An edit of another offer goes meanwhile.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_edit_behind_a_conflict_is_counted_as_held_and_sent_after_the_decision() {
+    let server = sandbox().await;
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let (a, _da) = desk("held-a");
+    sign_in(&a, &server, proxy.addr(), "sean.murphy").await;
+    loaded(&a).await;
+    let tok = token(&server, "anna.byrne").await;
+    let offers = a.offers().list().unwrap();
+    let (offer, other) = (&offers[0], &offers[1]);
+    let path = |id: i64| format!("/api/staff/hotel/killarney/offers/{id}/");
+
+    proxy.cut();
+    a.offers()
+        .update(offer.id, &fields(json!({"title": "Mine"})))
+        .unwrap();
+    rest(
+        &server,
+        &tok,
+        Method::PATCH,
+        &path(offer.id),
+        Some(json!({"title": "Theirs"})),
+    )
+    .await;
+    proxy.restore();
+    eventually("the conflict is found", WAIT, || async {
+        a.outbox_summary().unwrap().conflicts == 1
+    })
+    .await;
+    assert_eq!(
+        a.outbox_summary().unwrap().held,
+        0,
+        "nothing is behind it yet"
+    );
+
+    a.offers()
+        .update(offer.id, &fields(json!({"tag": "Later"})))
+        .unwrap();
+    a.offers()
+        .update(other.id, &fields(json!({"tag": "Elsewhere"})))
+        .unwrap();
+    a.settled().await;
+    let summary = a.outbox_summary().unwrap();
+    assert_eq!(
+        (summary.pending, summary.held, summary.conflicts),
+        (1, 1, 1),
+        "the later edit of the offer in conflict waits, held; the other offer's went"
+    );
+    let on_server = rest(&server, &tok, Method::GET, &path(offer.id), None).await;
+    assert_ne!(
+        on_server["tag"], "Later",
+        "nothing sent it past the decision"
+    );
+    let elsewhere = rest(&server, &tok, Method::GET, &path(other.id), None).await;
+    assert_eq!(elsewhere["tag"], "Elsewhere");
+
+    let conflict = a.conflicts().unwrap().remove(0);
+    a.resolve_conflict(conflict.seq, Resolution::KeepTheirs)
+        .unwrap();
+    synced(&a).await;
+    let summary = a.outbox_summary().unwrap();
+    assert_eq!((summary.held, summary.conflicts), (0, 0));
+    let on_server = rest(&server, &tok, Method::GET, &path(offer.id), None).await;
+    assert_eq!(
+        (&on_server["title"], &on_server["tag"]),
+        (&json!("Theirs"), &json!("Later")),
+        "after the decision, the held edit went"
+    );
+    a.shutdown().await;
+    server.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn editing_an_offer_deleted_elsewhere_is_a_conflict_that_can_bring_it_back() {
     let server = sandbox().await;

@@ -323,7 +323,7 @@ async fn main() {
                 look();
                 let summary = desk.outbox_summary().unwrap();
                 say(
-                    json!({"op": "state", "pending": summary.pending, "conflicts": summary.conflicts,
+                    json!({"op": "state", "pending": summary.pending, "held": summary.held, "conflicts": summary.conflicts,
                            "rejected": summary.rejected, "online": desk.connection_status() == hotelmate_core::ConnectionStatus::Online,
                            "rows": rows(&desk, resource)}),
                 );

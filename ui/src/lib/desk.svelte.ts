@@ -50,7 +50,7 @@ class DeskState {
   connectionEvents = 0;
   /** The version, whether this build has the demo hotel, where data and logs are. */
   info = $state<DeskInfo | null>(null);
-  outbox = $state<OutboxSummary>({ pending: 0, conflicts: 0, rejected: 0 });
+  outbox = $state<OutboxSummary>({ pending: 0, held: 0, conflicts: 0, rejected: 0 });
   /** A part of the desk that stopped unexpectedly and was restarted, in words, until dismissed. */
   restarted = $state<string | null>(null);
   /** The areas this server or account does not offer, and why in words (by resource). */
@@ -91,7 +91,7 @@ class DeskState {
     } catch {
       // Nothing can be read: nothing is said to wait.
     }
-    if (this.session === null && this.outboxEvents === seen) this.outbox = { pending, conflicts: 0, rejected: 0 };
+    if (this.session === null && this.outboxEvents === seen) this.outbox = { pending, held: 0, conflicts: 0, rejected: 0 };
   }
 
   /** Reads every area's availability from the core. An event that arrives while the answer is

@@ -260,6 +260,11 @@ export type OutboxSummary = {
  */
 pending: number, 
 /**
+ * Of those, the edits held back by an earlier change of the same row that waits for a
+ * person's decision (a conflict or a refusal): they go once it is settled, not before.
+ */
+held: number, 
+/**
  * Edits the server refused because someone changed the same thing meanwhile.
  */
 conflicts: number, 

@@ -420,8 +420,22 @@ impl SyncShared {
             tracing::warn!(error = %err, "cannot count the features' own queues");
             (0, 0)
         });
+        // Held edits are counted from the entries themselves, read only while some change
+        // waits for a decision (reading every entry on every change would cost a long queue).
+        let held = if count(&[EntryState::Conflict, EntryState::Rejected]) == 0 {
+            0
+        } else {
+            match self.store.all_outbox() {
+                Ok(entries) => push::held_for_a_decision(&entries),
+                Err(err) => {
+                    tracing::warn!(error = %err, "cannot read the outbox to count held edits");
+                    0
+                }
+            }
+        };
         OutboxSummary {
             pending: count(&[EntryState::Pending, EntryState::Sending]) + local_waiting,
+            held,
             conflicts: count(&[EntryState::Conflict]),
             rejected: count(&[EntryState::Rejected]) + local_refused,
         }

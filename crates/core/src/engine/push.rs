@@ -93,16 +93,45 @@ pub(crate) fn overwrote_colleague(entry: &OutboxEntry) -> bool {
             .is_some_and(|detail| detail.overwrote_colleague)
 }
 
+/// Whether `entry` is paused for a person's decision and holds back the later changes of its
+/// row until then. A refused added child holds back nothing (the row's other children are their
+/// own), nor does a question about the past ([`overwrote_colleague`]).
+fn holds_back_its_row(entry: &OutboxEntry) -> bool {
+    match entry.state {
+        EntryState::Conflict | EntryState::Rejected if entry.op == Op::AddChild => false,
+        EntryState::Conflict if overwrote_colleague(entry) => false,
+        EntryState::Conflict | EntryState::Rejected => true,
+        EntryState::Pending | EntryState::Sending => false,
+    }
+}
+
+/// How many of `entries` (every resource's, oldest first) wait to be sent behind a change of
+/// their row that is paused for a person's decision: nothing sends them until it is settled.
+pub(crate) fn held_for_a_decision(entries: &[OutboxEntry]) -> u32 {
+    let mut paused: HashSet<(&str, i64)> = HashSet::new();
+    let mut held = 0;
+    for entry in entries {
+        let row = (entry.resource.as_str(), entry.target.id());
+        if holds_back_its_row(entry) {
+            paused.insert(row);
+        } else if matches!(entry.state, EntryState::Pending | EntryState::Sending)
+            && paused.contains(&row)
+        {
+            held += 1;
+        }
+    }
+    held
+}
+
 /// The next entry that may be sent: not paused, and not behind a paused entry of the same row.
 pub(crate) fn next_sendable(entries: &[OutboxEntry]) -> Option<&OutboxEntry> {
     let mut blocked: HashSet<i64> = HashSet::new();
     for entry in entries {
         match entry.state {
-            // A refused added child holds back nothing: the row's other children are their own.
-            EntryState::Conflict | EntryState::Rejected if entry.op == Op::AddChild => {}
-            EntryState::Conflict if overwrote_colleague(entry) => {}
             EntryState::Conflict | EntryState::Rejected => {
-                blocked.insert(entry.target.id());
+                if holds_back_its_row(entry) {
+                    blocked.insert(entry.target.id());
+                }
             }
             EntryState::Pending | EntryState::Sending => {
                 let waits_for_create = entry.op != Op::Create && entry.target.is_unsent();
