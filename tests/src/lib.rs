@@ -346,9 +346,62 @@ impl Driver {
 impl Drop for Driver {
     fn drop(&mut self) {
         self.stop();
-        // The app is WebKitWebDriver's child; one that outlives its driver would linger.
-        kill_apps_of(&self.data_dir);
+        // The app is WebKitWebDriver's child; one that outlives its driver would linger, and so
+        // would its WebKit processes for a moment after it, holding the test's output open
+        // (nextest calls the test leaky). Everything started for this data folder ends here.
+        end_everything_of(&self.data_dir);
     }
+}
+
+/// How long the processes of a data folder may take to be gone once killed.
+const GONE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Kills every process started with `data_dir` as its desk's data folder (the driver's, the
+/// app, WebKit's) and waits until they are gone.
+fn end_everything_of(data_dir: &Path) {
+    let deadline = Instant::now() + GONE_TIMEOUT;
+    loop {
+        let left = processes_of(data_dir);
+        if left.is_empty() {
+            return;
+        }
+        if Instant::now() > deadline {
+            let message = format!(
+                "processes of {} still running after {GONE_TIMEOUT:?}: {left:?}",
+                data_dir.display()
+            );
+            // A second panic while the test's own unwinds would abort the test run.
+            if std::thread::panicking() {
+                eprintln!("{message}");
+                return;
+            }
+            panic!("{message}");
+        }
+        for pid in left {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Every live process whose environment names `data_dir` as the desk's data folder (a process
+/// that has ended but not been reaped has no environment left to read).
+fn processes_of(data_dir: &Path) -> Vec<i32> {
+    let wanted = format!("HOTELMATE_DATA_DIR={}", data_dir.display());
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|entry| {
+            let pid = entry.file_name().to_string_lossy().parse::<i32>().ok()?;
+            let environ = std::fs::read(entry.path().join("environ")).ok()?;
+            environ
+                .split(|b| *b == 0)
+                .any(|var| var == wanted.as_bytes())
+                .then_some(pid)
+        })
+        .collect()
 }
 
 /// Finds `css` and does `act` with it. The UI re-renders whenever the desk's data changes, so an
