@@ -57,12 +57,36 @@ pub fn artifacts_dir() -> PathBuf {
     dir
 }
 
+/// Where the ports [`free_port`] hands out start, and how many each test process has.
+const OWN_PORTS_FROM: u16 = 10_000;
+const OWN_PORTS_EACH: u16 = 16;
+
+/// A port to tell tauri-driver or WebKitWebDriver to listen on (they take a number, not a bound
+/// socket). Not one from the kernel's range for `bind(0)` and outgoing connections
+/// (`ip_local_port_range`): the tests beside this one open connections all the time, and one of
+/// them can take a port picked there a moment before the driver binds it (the session then
+/// never opens). Each test process has a block of its own below that range, chosen by its
+/// process id; a port found in use is passed over.
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static NEXT: std::sync::atomic::AtomicU16 = std::sync::atomic::AtomicU16::new(0);
+    let kernel_from = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|range| range.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32_768);
+    let blocks = kernel_from.saturating_sub(OWN_PORTS_FROM) / OWN_PORTS_EACH;
+    assert!(
+        blocks > 0,
+        "no ports below the kernel's own from {kernel_from}"
+    );
+    let block = (std::process::id() % u32::from(blocks)) as u16;
+    for _ in 0..OWN_PORTS_EACH {
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % OWN_PORTS_EACH;
+        let port = OWN_PORTS_FROM + block * OWN_PORTS_EACH + n;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("every port of this test's block (from {OWN_PORTS_FROM} + {block} × {OWN_PORTS_EACH}) is in use")
 }
 
 /// A harness's number flag (`--hours 72`) from its command line, else `default`. Flags come in
@@ -218,6 +242,19 @@ impl Drop for AppProfile {
     }
 }
 
+/// Says why a launch is tried again, on the test's output and in `retries.log` among the
+/// artifacts: a passing test's output is not shown, and a retry costs time worth knowing of.
+fn note_retry(what: &str) {
+    eprintln!("{what}");
+    let test = std::thread::current().name().unwrap_or("a test").to_owned();
+    let line = format!("{test}: {what}\n");
+    let _ = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(artifacts_dir().join("retries.log"))
+        .and_then(|mut file| std::io::Write::write_all(&mut file, line.as_bytes()));
+}
+
 /// How long WebKitWebDriver may take to start the app and open a session before it is restarted.
 const SESSION_START_TIMEOUT: Duration = Duration::from_secs(45);
 const SESSION_START_ATTEMPTS: usize = 3;
@@ -310,23 +347,36 @@ impl Driver {
         let _ = rustls::crypto::ring::default_provider().install_default();
         for attempt in 1..=SESSION_START_ATTEMPTS {
             let url = format!("http://127.0.0.1:{}", self.port);
+            let driver = &mut self.child;
             let connect = async {
                 loop {
                     let mut builder = ClientBuilder::rustls().unwrap();
                     builder.capabilities(capabilities.clone());
                     match builder.connect(&url).await {
-                        Ok(client) => break client,
+                        Ok(client) => break Some(client),
                         Err(error) => {
+                            // A driver that has ended (its port was taken, say) never answers.
+                            if let Ok(Some(status)) = driver.try_wait() {
+                                eprintln!("tauri-driver ended ({status}): {error}");
+                                break None;
+                            }
                             eprintln!("waiting for tauri-driver: {error}");
                             tokio::time::sleep(Duration::from_millis(300)).await;
                         }
                     }
                 }
             };
-            match tokio::time::timeout(SESSION_START_TIMEOUT, connect).await {
-                Ok(client) => return client,
-                Err(_) => {
-                    eprintln!("attempt {attempt}: no WebDriver session after {SESSION_START_TIMEOUT:?}; restarting tauri-driver");
+            let outcome = tokio::time::timeout(SESSION_START_TIMEOUT, connect).await;
+            match outcome {
+                Ok(Some(client)) => return client,
+                Ok(None) | Err(_) => {
+                    let why = match outcome {
+                        Ok(_) => "tauri-driver ended".to_owned(),
+                        Err(_) => format!("no WebDriver session after {SESSION_START_TIMEOUT:?}"),
+                    };
+                    note_retry(&format!(
+                        "attempt {attempt}: {why}; restarting tauri-driver"
+                    ));
                     self.stop();
                     // The app the stalled attempt started outlives its driver (it is
                     // WebKitWebDriver's child); left running, it would take the next launch
