@@ -2,9 +2,16 @@
 //! shows its window, or the reception display for `--display`) and ends. Two desks on one
 //! computer (`HOTELMATE_DATA_DIR`) each keep their own. A Unix socket in the data folder; a
 //! stale one (the desk was killed) is replaced.
+//!
+//! The running desk answers each hand-over ("ok"). Without the answer, a launch in the moment
+//! a desk was ending (killed, crashed) handed its arguments to a socket the kernel still held
+//! open for the dying process, and ended too: the person's double-click opened nothing. Now a
+//! hand-over the desk does not answer is tried again; once nothing listens any more, this
+//! launch is the desk.
 
 use std::io::{Read, Write};
 use std::path::Path;
+use std::time::Duration;
 
 /// What the start-up should do.
 pub enum Instance {
@@ -15,12 +22,41 @@ pub enum Instance {
 }
 
 const SOCKET_NAME: &str = "desk.sock";
+/// The running desk's answer to a hand-over.
+const TAKEN: &[u8] = b"ok\n";
+/// How long a running desk may take to answer a hand-over. One that is alive but does not
+/// answer in time (busy, or an older desk that does not answer) is left to show itself, as
+/// before the answer existed: two desks on one data folder would be worse.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(3);
+/// A dying desk's socket is closed within moments; this is how often, and how many times, a
+/// hand-over that met the end of one is tried again before this launch takes over anyway.
+const RETRY_EVERY: Duration = Duration::from_millis(50);
+const RETRIES: usize = 40;
+
+/// How one attempt to hand the arguments over went.
+#[derive(Debug, PartialEq)]
+enum Handover {
+    /// The running desk has them.
+    Taken,
+    /// Nothing listens: no desk runs here.
+    NoDesk,
+    /// Something held the socket but ended without answering: a desk in the middle of ending.
+    Ending,
+    /// A desk holds the socket and did not answer in time.
+    Silent,
+}
 
 pub fn claim(data_dir: &Path, args: &[String]) -> Instance {
     let path = data_dir.join(SOCKET_NAME);
-    if let Ok(mut running) = std::os::unix::net::UnixStream::connect(&path) {
-        if running.write_all(args.join("\n").as_bytes()).is_ok() {
-            return Instance::Handed;
+    for _ in 0..RETRIES {
+        match hand_over(&path, args) {
+            Handover::Taken => return Instance::Handed,
+            Handover::Silent => {
+                tracing::warn!("the running desk did not answer; leaving it to show itself");
+                return Instance::Handed;
+            }
+            Handover::NoDesk => break,
+            Handover::Ending => std::thread::sleep(RETRY_EVERY),
         }
     }
     // Nobody answers: the file (if any) was left by a desk that was killed.
@@ -31,6 +67,34 @@ pub fn claim(data_dir: &Path, args: &[String]) -> Instance {
             tracing::warn!(%error, "a second launch will open a second window");
             Instance::First(None)
         }
+    }
+}
+
+/// Gives the running desk (if any) the arguments and waits for its answer.
+fn hand_over(path: &Path, args: &[String]) -> Handover {
+    let Ok(mut running) = std::os::unix::net::UnixStream::connect(path) else {
+        return Handover::NoDesk;
+    };
+    let sent = running
+        .write_all(args.join("\n").as_bytes())
+        .and_then(|()| running.shutdown(std::net::Shutdown::Write))
+        .and_then(|()| running.set_read_timeout(Some(ANSWER_TIMEOUT)));
+    if sent.is_err() {
+        return Handover::Ending;
+    }
+    let mut answer = Vec::new();
+    match running.take(TAKEN.len() as u64).read_to_end(&mut answer) {
+        Ok(_) if answer == TAKEN => Handover::Taken,
+        Ok(_) => Handover::Ending,
+        Err(error)
+            if matches!(
+                error.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ) =>
+        {
+            Handover::Silent
+        }
+        Err(_) => Handover::Ending,
     }
 }
 
@@ -49,6 +113,9 @@ pub fn listen(listener: std::os::unix::net::UnixListener, app: tauri::AppHandle)
             if stream.read_to_string(&mut args).is_err() {
                 continue;
             }
+            // Said before the window is shown (which takes a moment): the launch may end now.
+            let _ = stream.write_all(TAKEN);
+            drop(stream);
             let wants_display = args.lines().any(|a| a == "--display");
             tracing::info!(wants_display, "another launch asked for this desk");
             if wants_display {
@@ -60,4 +127,63 @@ pub fn listen(listener: std::os::unix::net::UnixListener, app: tauri::AppHandle)
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::net::UnixListener;
+
+    fn args() -> Vec<String> {
+        vec!["hotelmate-desk".into(), "--display".into()]
+    }
+
+    /// A running desk takes the arguments and answers: the launch ends, the desk has them.
+    #[test]
+    fn a_launch_hands_its_arguments_to_the_running_desk() {
+        let dir = tempfile::tempdir().unwrap();
+        let listener = UnixListener::bind(dir.path().join(SOCKET_NAME)).unwrap();
+        let desk = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut got = String::new();
+            stream.read_to_string(&mut got).unwrap();
+            stream.write_all(TAKEN).unwrap();
+            got
+        });
+        assert!(matches!(claim(dir.path(), &args()), Instance::Handed));
+        assert_eq!(desk.join().unwrap(), "hotelmate-desk\n--display");
+    }
+
+    /// The race seen in a test run: the desk was killed, the kernel still held its socket open
+    /// for a moment and queued the launch's connection, and the launch ended with nothing
+    /// opened. Here the "dying desk" takes the connection and ends without answering; the
+    /// launch becomes the desk.
+    #[test]
+    fn a_launch_in_the_moment_a_desk_ends_becomes_the_desk() {
+        let dir = tempfile::tempdir().unwrap();
+        let listener = UnixListener::bind(dir.path().join(SOCKET_NAME)).unwrap();
+        let dying = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            drop(stream);
+            drop(listener);
+        });
+        let instance = claim(dir.path(), &args());
+        dying.join().unwrap();
+        assert!(
+            matches!(instance, Instance::First(Some(_))),
+            "the launch listens as the desk now"
+        );
+    }
+
+    /// A socket file left by a desk killed earlier: nothing listens, the launch is the desk.
+    #[test]
+    fn a_socket_left_by_a_killed_desk_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(UnixListener::bind(dir.path().join(SOCKET_NAME)).unwrap());
+        assert!(dir.path().join(SOCKET_NAME).exists());
+        assert!(matches!(
+            claim(dir.path(), &args()),
+            Instance::First(Some(_))
+        ));
+    }
 }
