@@ -407,17 +407,29 @@ impl Drop for Driver {
 const GONE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Kills every process started with `data_dir` as its desk's data folder (the driver's, the
-/// app, WebKit's) and waits until they are gone.
+/// app, WebKit's) and waits until each has ended. A process being killed loses its environment
+/// before it closes its files (the test's output among them), so each one found is followed by
+/// its id and start time until it is gone or a zombie (its files closed), not until its
+/// environment can no longer be read.
 fn end_everything_of(data_dir: &Path) {
     let deadline = Instant::now() + GONE_TIMEOUT;
+    let mut ending: Vec<(i32, u64)> = Vec::new();
     loop {
-        let left = processes_of(data_dir);
-        if left.is_empty() {
+        for pid in processes_of(data_dir) {
+            if let Some(started) = living_since(pid) {
+                if !ending.contains(&(pid, started)) {
+                    ending.push((pid, started));
+                }
+            }
+        }
+        // Still the same process (not an id used again), and not yet a zombie.
+        ending.retain(|(pid, started)| living_since(*pid) == Some(*started));
+        if ending.is_empty() {
             return;
         }
         if Instant::now() > deadline {
             let message = format!(
-                "processes of {} still running after {GONE_TIMEOUT:?}: {left:?}",
+                "processes of {} still running after {GONE_TIMEOUT:?}: {ending:?}",
                 data_dir.display()
             );
             // A second panic while the test's own unwinds would abort the test run.
@@ -427,13 +439,24 @@ fn end_everything_of(data_dir: &Path) {
             }
             panic!("{message}");
         }
-        for pid in left {
+        for (pid, _) in &ending {
             let _ = Command::new("kill")
                 .args(["-KILL", &pid.to_string()])
                 .status();
         }
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// When process `pid` started (clock ticks after boot), while it runs; `None` once it is gone
+/// or a zombie.
+fn living_since(pid: i32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    if fields.first() == Some(&"Z") {
+        return None;
+    }
+    fields.get(19)?.parse().ok()
 }
 
 /// Every live process whose environment names `data_dir` as the desk's data folder (a process
