@@ -75,6 +75,17 @@ fn look(
     if threshold == 0 {
         return Ok(());
     }
+    // Waits that ended (a staff message after them is here) are forgotten, so the list stays
+    // as short as the waits that last. By what is cached, not by what the list shows: a wait
+    // hidden for a moment (its thread behind the list) has not ended. Read before the list:
+    // read after it, an answer and the guest's next message stored in between made the wait
+    // the list still showed look ended, so it was forgotten and then reminded of again from
+    // the older list (seen once under load: the guest's old wait and the new one, one after
+    // the other). Messages are only added, so a wait that lasts in the later list either
+    // lasted here too or is a new one.
+    let lasting = store.chat_guest_waits()?;
+    let before = reminded.clone();
+    reminded.retain(|(id, first)| lasting.get(id).is_some_and(|wait| wait.first == *first));
     let list = read_conversations(
         store,
         chat.reader(),
@@ -85,12 +96,6 @@ fn look(
         ("", None),
     )?;
     let now = chrono::Utc::now();
-    let before = reminded.clone();
-    // Waits that ended (a staff message after them is here) are forgotten, so the list stays
-    // as short as the waits that last. By what is cached, not by what the list shows: a wait
-    // hidden for a moment (its thread behind the list) has not ended.
-    let lasting = store.chat_guest_waits()?;
-    reminded.retain(|(id, first)| lasting.get(id).is_some_and(|wait| wait.first == *first));
     for conversation in list.conversations {
         let (Some(since), Some(first)) = (
             conversation.guest_waiting_since,
