@@ -11,6 +11,7 @@
 //! on the path (`cargo xtask setup` installs them: xvfb, dbus, gnome-keyring, dunst).
 
 use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -32,6 +33,9 @@ pub struct Machine {
     /// Stopped in reverse: the monitor and the notification daemon, then the bus, then the display.
     daemons: Vec<Child>,
     keyring_pid: Option<String>,
+    /// The process group of every daemon and of what the bus starts for the app (the
+    /// accessibility bus, say): the display's process id.
+    group: u32,
 }
 
 impl Machine {
@@ -49,22 +53,32 @@ impl Machine {
         private(&runtime);
 
         let mut daemons = Vec::new();
+        // Every daemon in one process group of its own, led by the display. What the bus
+        // starts on the app's behalf (the accessibility bus and its registry) is in it too and
+        // is ended with it: left in the test's group, those outlived the test for a moment and
+        // nextest called the test leaky.
         let (display, line) = first_line(
-            Command::new("Xvfb").args([
-                "-displayfd",
-                "1",
-                "-nolisten",
-                "tcp",
-                "-screen",
-                "0",
-                SCREEN,
-            ]),
+            Command::new("Xvfb")
+                .args([
+                    "-displayfd",
+                    "1",
+                    "-nolisten",
+                    "tcp",
+                    "-screen",
+                    "0",
+                    SCREEN,
+                ])
+                .process_group(0),
             "Xvfb (the computer's display)",
         );
+        let group = display.id();
+        let in_group = i32::try_from(group).unwrap();
         daemons.push(display);
         let display = format!(":{}", line.trim());
         let (bus_daemon, bus) = first_line(
-            Command::new("dbus-daemon").args(["--session", "--nofork", "--print-address=1"]),
+            Command::new("dbus-daemon")
+                .args(["--session", "--nofork", "--print-address=1"])
+                .process_group(in_group),
             "dbus-daemon (the computer's session bus)",
         );
         daemons.push(bus_daemon);
@@ -75,7 +89,7 @@ impl Machine {
             ("XDG_RUNTIME_DIR".to_owned(), runtime.display().to_string()),
             ("XDG_DATA_HOME".to_owned(), data.display().to_string()),
         ];
-        let keyring = start_keyring(&env);
+        let keyring = start_keyring(&env, in_group);
         let keyring_pid = keyring
             .iter()
             .find(|(key, _)| key == "GNOME_KEYRING_PID")
@@ -90,6 +104,7 @@ impl Machine {
                     &bus,
                     "interface='org.freedesktop.Notifications'",
                 ])
+                .process_group(in_group)
                 .stdin(Stdio::null())
                 .stdout(std::fs::File::create(&notifications).unwrap())
                 .stderr(Stdio::null())
@@ -99,6 +114,7 @@ impl Machine {
         daemons.push(
             Command::new("dunst")
                 .envs(env.iter().map(|(k, v)| (k, v)))
+                .process_group(in_group)
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
@@ -112,6 +128,7 @@ impl Machine {
             notifications,
             daemons,
             keyring_pid,
+            group,
         };
         // The monitor says it is listening before anything else it logs; the notification
         // daemon owns its name on the bus. A toast sent before either would be lost or unseen.
@@ -178,15 +195,51 @@ impl Machine {
 }
 
 impl Drop for Machine {
+    /// Ends every process of this computer's group and waits until none is left.
     fn drop(&mut self) {
         if let Some(pid) = &self.keyring_pid {
-            let _ = Command::new("kill").arg(pid).status();
+            let _ = Command::new("kill").args(["-KILL", pid]).status();
         }
-        for daemon in self.daemons.iter_mut().rev() {
-            let _ = daemon.kill();
+        let group = format!("-{}", self.group);
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &group])
+                .stderr(Stdio::null())
+                .status();
+            for daemon in &mut self.daemons {
+                let _ = daemon.try_wait();
+            }
+            let left = in_group(self.group);
+            if left.is_empty() {
+                break;
+            }
+            if Instant::now() > deadline {
+                eprintln!("the test computer's processes {left:?} did not end");
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        for daemon in &mut self.daemons {
             let _ = daemon.wait();
         }
     }
+}
+
+/// The live processes of process group `group` (a zombie, its files closed, is not counted).
+fn in_group(group: u32) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let pid = entry.file_name().to_string_lossy().parse::<u32>().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+            let live = fields.first() != Some(&"Z");
+            (live && fields.get(2)?.parse::<u32>().ok()? == group).then_some(pid)
+        })
+        .collect()
 }
 
 /// Starts `command` with its output piped and returns it with the first line it prints, the
@@ -219,9 +272,10 @@ fn first_line(command: &mut Command, what: &str) -> (Child, String) {
 
 /// `gnome-keyring-daemon --unlock` reads the password on its input and prints the variables
 /// its clients need; a fresh data folder gets an unlocked "login" collection, the default.
-fn start_keyring(env: &[(String, String)]) -> Vec<(String, String)> {
+fn start_keyring(env: &[(String, String)], group: i32) -> Vec<(String, String)> {
     let mut child = Command::new("gnome-keyring-daemon")
         .args(["--unlock", "--components=secrets", "--daemonize"])
+        .process_group(group)
         .envs(env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
