@@ -6,8 +6,8 @@
 //! The running desk answers each hand-over ("ok"). Without the answer, a launch in the moment
 //! a desk was ending (killed, crashed) handed its arguments to a socket the kernel still held
 //! open for the dying process, and ended too: the person's double-click opened nothing. Now a
-//! hand-over the desk does not answer is tried again; once nothing listens any more, this
-//! launch is the desk.
+//! hand-over whose connection is reset (the desk went before reading it) is tried again; once
+//! nothing listens any more, this launch is the desk.
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -40,7 +40,8 @@ enum Handover {
     Taken,
     /// Nothing listens: no desk runs here.
     NoDesk,
-    /// Something held the socket but ended without answering: a desk in the middle of ending.
+    /// The connection was reset: the socket's desk ended before it read the arguments (the
+    /// kernel had queued the connection for a listener that is gone).
     Ending,
     /// A desk holds the socket and did not answer in time.
     Silent,
@@ -85,7 +86,10 @@ fn hand_over(path: &Path, args: &[String]) -> Handover {
     let mut answer = Vec::new();
     match running.take(TAKEN.len() as u64).read_to_end(&mut answer) {
         Ok(_) if answer == TAKEN => Handover::Taken,
-        Ok(_) => Handover::Ending,
+        // Read to the end and closed without a word: a desk from before the answer existed
+        // (the package was updated while it ran). It shows itself, as it always did; taking
+        // its place would make two desks of one data folder.
+        Ok(_) => Handover::Taken,
         Err(error)
             if matches!(
                 error.kind(),
@@ -156,7 +160,8 @@ mod tests {
 
     /// The race seen in a test run: the desk was killed, the kernel still held its socket open
     /// for a moment and queued the launch's connection, and the launch ended with nothing
-    /// opened. Here the "dying desk" takes the connection and ends without answering; the
+    /// opened. Here the "dying desk" takes the connection and ends without reading it (the
+    /// launch's connection is reset, as when a listener goes with connections queued); the
     /// launch becomes the desk.
     #[test]
     fn a_launch_in_the_moment_a_desk_ends_becomes_the_desk() {
@@ -173,6 +178,22 @@ mod tests {
             matches!(instance, Instance::First(Some(_))),
             "the launch listens as the desk now"
         );
+    }
+
+    /// A desk from before the answer (still running while the package was updated) reads the
+    /// arguments and closes without a word: it has them, and the launch ends as it always did.
+    #[test]
+    fn a_desk_that_reads_and_says_nothing_keeps_the_data_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let listener = UnixListener::bind(dir.path().join(SOCKET_NAME)).unwrap();
+        let older = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut got = String::new();
+            stream.read_to_string(&mut got).unwrap();
+            got
+        });
+        assert!(matches!(claim(dir.path(), &args()), Instance::Handed));
+        assert_eq!(older.join().unwrap(), "hotelmate-desk\n--display");
     }
 
     /// A socket file left by a desk killed earlier: nothing listens, the launch is the desk.
