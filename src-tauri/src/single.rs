@@ -142,18 +142,24 @@ mod tests {
         vec!["hotelmate-desk".into(), "--display".into()]
     }
 
+    /// A running desk at `dir`'s socket that reads one launch's arguments, answers with
+    /// `answer` (nothing: a desk from before the answer), and gives back what it read.
+    fn running_desk(dir: &Path, answer: &'static [u8]) -> std::thread::JoinHandle<String> {
+        let listener = UnixListener::bind(dir.join(SOCKET_NAME)).unwrap();
+        std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut got = String::new();
+            stream.read_to_string(&mut got).unwrap();
+            stream.write_all(answer).unwrap();
+            got
+        })
+    }
+
     /// A running desk takes the arguments and answers: the launch ends, the desk has them.
     #[test]
     fn a_launch_hands_its_arguments_to_the_running_desk() {
         let dir = tempfile::tempdir().unwrap();
-        let listener = UnixListener::bind(dir.path().join(SOCKET_NAME)).unwrap();
-        let desk = std::thread::spawn(move || {
-            let (mut stream, _) = listener.accept().unwrap();
-            let mut got = String::new();
-            stream.read_to_string(&mut got).unwrap();
-            stream.write_all(TAKEN).unwrap();
-            got
-        });
+        let desk = running_desk(dir.path(), TAKEN);
         assert!(matches!(claim(dir.path(), &args()), Instance::Handed));
         assert_eq!(desk.join().unwrap(), "hotelmate-desk\n--display");
     }
@@ -185,13 +191,7 @@ mod tests {
     #[test]
     fn a_desk_that_reads_and_says_nothing_keeps_the_data_folder() {
         let dir = tempfile::tempdir().unwrap();
-        let listener = UnixListener::bind(dir.path().join(SOCKET_NAME)).unwrap();
-        let older = std::thread::spawn(move || {
-            let (mut stream, _) = listener.accept().unwrap();
-            let mut got = String::new();
-            stream.read_to_string(&mut got).unwrap();
-            got
-        });
+        let older = running_desk(dir.path(), b"");
         assert!(matches!(claim(dir.path(), &args()), Instance::Handed));
         assert_eq!(older.join().unwrap(), "hotelmate-desk\n--display");
     }

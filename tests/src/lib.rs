@@ -927,22 +927,10 @@ pub fn kill_app(profile: &AppProfile) -> usize {
 
 /// The app processes using `data_dir`.
 fn apps_of(data_dir: &Path) -> Vec<i32> {
-    let wanted = format!("HOTELMATE_DATA_DIR={}", data_dir.display());
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
-            continue;
-        };
-        let is_app = program_of(pid) == "hotelmate-desk";
-        let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
-        let ours = environ
-            .split(|b| *b == 0)
-            .any(|var| var == wanted.as_bytes());
-        if is_app && ours {
-            found.push(pid);
-        }
-    }
-    found
+    processes_of(data_dir)
+        .into_iter()
+        .filter(|pid| program_of(*pid) == "hotelmate-desk")
+        .collect()
 }
 
 /// Whether an app of `profile` is running (its desk process, whatever its windows).
