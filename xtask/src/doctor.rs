@@ -168,55 +168,59 @@ fn test_program_checks() -> Vec<Check> {
 
 /// The tools xtask installs for the tests into target/tools, the venv and tests/node.
 fn test_tool_checks(root: &Path) -> Vec<Check> {
-    let mut all = Vec::new();
-    let tools = setup::tools_root(root);
-    all.push(file_check(
-        &setup::python_path(root),
-        "the tests' Python venv",
-        "xtask: python3 -m venv target/tools/python-venv",
-    ));
-    all.push(Check {
-        what: "the Python `pusher` library (the tests' publisher)".into(),
-        found: Command::new(setup::python_path(root))
-            .args(["-c", "import pusher"])
-            .output()
-            .is_ok_and(|o| o.status.success()),
-        from: "xtask: pip install pusher (in the venv)".into(),
-    });
-    all.push(Check {
-        what: "cargo-nextest".into(),
-        found: Command::new("cargo")
-            .args(["nextest", "--version"])
-            .output()
-            .is_ok_and(|o| o.status.success()),
-        from: "xtask: cargo install cargo-nextest --locked".into(),
-    });
-    all.push(file_check(
-        &setup::tauri_driver_path(),
-        "tauri-driver",
-        "xtask: cargo install tauri-driver --locked",
-    ));
-    all.push(file_check(
-        &setup::cargo_fuzz_path(root),
-        "cargo-fuzz",
-        "xtask: cargo install cargo-fuzz into target/tools",
-    ));
-    all.push(file_check(
-        &tools.join("bin/sockudo"),
-        "sockudo (the independent Pusher server of the tests)",
-        "xtask: cargo install sockudo into target/tools",
-    ));
-    all.push(file_check(
-        &root.join("tests/node/node_modules/pusher-js/package.json"),
-        "pusher-js (the reference client)",
-        "xtask: npm ci in tests/node",
-    ));
-    all.push(file_check(
-        &root.join("tests/node/node_modules/axe-core/axe.min.js"),
-        "axe-core (the accessibility checks run in the app window)",
-        "xtask: npm ci in tests/node",
-    ));
-    all
+    vec![
+        file_check(
+            &setup::python_path(root),
+            "the tests' Python venv",
+            "xtask: python3 -m venv target/tools/python-venv",
+        ),
+        Check {
+            what: "the Python `pusher` library (the tests' publisher)".into(),
+            found: Command::new(setup::python_path(root))
+                .args(["-c", "import pusher"])
+                .output()
+                .is_ok_and(|o| o.status.success()),
+            from: "xtask: pip install pusher (in the venv)".into(),
+        },
+        Check {
+            what: "cargo-nextest".into(),
+            found: Command::new("cargo")
+                .args(["nextest", "--version"])
+                .output()
+                .is_ok_and(|o| o.status.success()),
+            from: "xtask: cargo install cargo-nextest --locked".into(),
+        },
+        file_check(
+            &setup::tauri_driver_path(),
+            "tauri-driver",
+            "xtask: cargo install tauri-driver --locked",
+        ),
+        file_check(
+            &setup::cargo_fuzz_path(root),
+            "cargo-fuzz",
+            "xtask: cargo install cargo-fuzz into target/tools",
+        ),
+        file_check(
+            &setup::compiler_cache_path(root),
+            "sccache (the compiler cache kept between clones)",
+            "xtask: cargo install sccache into target/tools",
+        ),
+        file_check(
+            &setup::tool_path(root, "sockudo", setup::Build::Unoptimised),
+            "sockudo (the independent Pusher server of the tests)",
+            "xtask: cargo install --debug sockudo into target/tools",
+        ),
+        file_check(
+            &root.join("tests/node/node_modules/pusher-js/package.json"),
+            "pusher-js (the reference client)",
+            "xtask: npm ci in tests/node",
+        ),
+        file_check(
+            &root.join("tests/node/node_modules/axe-core/axe.min.js"),
+            "axe-core (the accessibility checks run in the app window)",
+            "xtask: npm ci in tests/node",
+        ),
+    ]
 }
 
 /// Prints the table; an error names what is missing and where it comes from.

@@ -56,7 +56,8 @@ pub fn all() -> Result<(), String> {
     nextest()?;
     tauri_driver()?;
     cargo_fuzz()?;
-    sockudo()
+    sockudo()?;
+    compiler_cache()
 }
 
 /// The locale the locale window test starts the desk in (Irish dates and times).
@@ -91,11 +92,12 @@ fn locale(name: &str) -> Result<(), String> {
 
 /// The fuzzer driver, in target/tools (it runs on the stable toolchain with RUSTC_BOOTSTRAP).
 pub fn cargo_fuzz_path(root: &Path) -> PathBuf {
-    tools_root(root).join("bin/cargo-fuzz")
+    tool_path(root, "cargo-fuzz", Build::Unoptimised)
 }
 
 fn cargo_fuzz() -> Result<(), String> {
-    built_tool("cargo-fuzz", CARGO_FUZZ_VERSION, &[])
+    // The driver only starts the fuzzer's build; its own speed does not matter.
+    built_tool("cargo-fuzz", CARGO_FUZZ_VERSION, &[], Build::Unoptimised)
 }
 
 /// The versions of the cargo tools built for the tests (pinned: a build is kept per version).
@@ -120,15 +122,52 @@ pub fn build_cache(name: &str) -> Option<PathBuf> {
     Some(base.join("hotelmate-desk").join(name))
 }
 
-/// Puts `tool` at `version` in target/tools/bin: copied from the cache of builds when one is
-/// there, else built (`cargo install` with `extra` flags) into the cache first.
-fn built_tool(tool: &str, version: &str, extra: &[&str]) -> Result<(), String> {
+/// How a cargo tool is built for this workspace.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Build {
+    /// Optimised (`cargo install`'s release profile): what a benchmark measures against.
+    Optimised,
+    /// Unoptimised (`cargo install --debug`): what the tests run against, built in a fraction
+    /// of the time (sockudo: 14.6 minutes optimised on a fresh machine of 2 cores).
+    Unoptimised,
+}
+
+impl Build {
+    /// The suffix of its folder in the cache of builds and of its place in target/tools.
+    fn suffix(self) -> &'static str {
+        match self {
+            Build::Optimised => "",
+            Build::Unoptimised => "-debug",
+        }
+    }
+}
+
+/// Where the build `build` of `tool` is found in target/tools: `bin/<tool>` for the tests'
+/// build, `optimised/bin/<tool>` for the benchmarks' when the two differ.
+pub fn tool_path(root: &Path, tool: &str, build: Build) -> PathBuf {
+    let dir = match build {
+        Build::Unoptimised => tools_root(root),
+        Build::Optimised => tools_root(root).join("optimised"),
+    };
+    dir.join("bin").join(tool)
+}
+
+/// Puts `tool` at `version`, built as `build`, at [`tool_path`]: copied from the cache of
+/// builds when one is there, else built (`cargo install` with `extra` flags) into the cache
+/// first.
+fn built_tool(tool: &str, version: &str, extra: &[&str], build: Build) -> Result<(), String> {
     let root = workspace_root();
-    let wanted = tools_root(&root).join("bin").join(tool);
+    let wanted = tool_path(&root, tool, build);
     if wanted.is_file() {
         return Ok(());
     }
-    let install_root = tool_cache(tool, version).unwrap_or_else(|| tools_root(&root));
+    let cached = tool_cache(tool, &format!("{version}{}", build.suffix()));
+    let install_root = cached.unwrap_or_else(|| {
+        wanted
+            .parent()
+            .and_then(Path::parent)
+            .map_or_else(|| tools_root(&root), Path::to_path_buf)
+    });
     let built = install_root.join("bin").join(tool);
     if !built.is_file() {
         let install_arg = install_root.display().to_string();
@@ -142,12 +181,17 @@ fn built_tool(tool: &str, version: &str, extra: &[&str]) -> Result<(), String> {
             "--root",
             &install_arg,
         ];
+        if build == Build::Unoptimised {
+            args.push("--debug");
+        }
         args.extend_from_slice(extra);
         Step::new("cargo", &args).run()?;
     }
     if built != wanted {
-        let bin = tools_root(&root).join("bin");
-        std::fs::create_dir_all(&bin)
+        let bin = wanted
+            .parent()
+            .ok_or_else(|| format!("{} has no folder", wanted.display()))?;
+        std::fs::create_dir_all(bin)
             .map_err(|e| format!("cannot create {}: {e}", bin.display()))?;
         std::fs::copy(&built, &wanted).map_err(|e| {
             format!(
@@ -175,7 +219,6 @@ fn nextest() -> Result<(), String> {
 
 /// The variables the tests read to find their tools and where to put artifacts.
 pub fn test_env(root: &Path) -> Vec<(String, String)> {
-    let tools = tools_root(root);
     let show = |p: PathBuf| p.display().to_string();
     vec![
         (
@@ -191,7 +234,10 @@ pub fn test_env(root: &Path) -> Vec<(String, String)> {
             "HOTELMATE_RPM_DIR".into(),
             show(crate::run::rpm_dir("debug")),
         ),
-        ("SOCKUDO_BIN".into(), show(tools.join("bin/sockudo"))),
+        (
+            "SOCKUDO_BIN".into(),
+            show(tool_path(root, "sockudo", Build::Unoptimised)),
+        ),
         ("PUSHER_JS_DIR".into(), show(root.join("tests/node"))),
         ("PYTHON".into(), show(python_path(root))),
         (
@@ -391,10 +437,83 @@ fn tauri_driver() -> Result<(), String> {
     .run()
 }
 
+/// The compiler cache, kept between clones: sccache, local storage only.
+const SCCACHE_VERSION: &str = "0.19.0";
+
+/// Installs the compiler cache and has xtask's cargo steps use it ([`use_compiler_cache`]).
+fn compiler_cache() -> Result<(), String> {
+    built_tool(
+        "sccache",
+        SCCACHE_VERSION,
+        &["--no-default-features"],
+        Build::Optimised,
+    )?;
+    use_compiler_cache();
+    Ok(())
+}
+
+/// Where the compiler cache is found in this clone once `cargo xtask test` installed it.
+pub fn compiler_cache_path(root: &Path) -> PathBuf {
+    tool_path(root, "sccache", Build::Optimised)
+}
+
+/// Compiles through sccache when this clone has it (`cargo xtask test` installs it; `demo`,
+/// `bundle` and `bench` then use it too, so their builds match the tests' and are not done
+/// again), its store in the cache of builds kept between clones
+/// (`~/.cache/hotelmate-desk/sccache`): a fresh clone's build of the dependencies, the bulk
+/// of a cold `cargo xtask test`, reads what an earlier clone compiled instead of compiling it
+/// again. The workspace's own crates are compiled incrementally, which sccache passes
+/// through. A wrapper the developer set is kept; without a home folder there is no cache.
+pub fn use_compiler_cache() {
+    let sccache = compiler_cache_path(&workspace_root());
+    let Some(store) = build_cache("sccache") else {
+        return;
+    };
+    if !sccache.is_file() || std::env::var_os("RUSTC_WRAPPER").is_some() {
+        return;
+    }
+    // xtask has no other thread yet: nothing reads the environment while it changes.
+    std::env::set_var("RUSTC_WRAPPER", &sccache);
+    std::env::set_var("SCCACHE_DIR", store);
+    // A cache that cannot be reached compiles without it instead of failing the build.
+    std::env::set_var("SCCACHE_IGNORE_SERVER_IO_ERROR", "1");
+}
+
+/// Stops the compiler cache's server when this run started it through [`use_compiler_cache`],
+/// printing how much of the run's compiling it answered: no server is left running after
+/// `cargo xtask test` (it would otherwise wait ten idle minutes).
+pub fn stop_compiler_cache() {
+    let sccache = compiler_cache_path(&workspace_root());
+    let ours = std::env::var_os("RUSTC_WRAPPER").is_some_and(|wrapper| sccache == *wrapper);
+    if !ours {
+        return;
+    }
+    if let Err(error) = Step::new(&sccache.display().to_string(), &["--stop-server"]).run() {
+        eprintln!("xtask: cannot stop the compiler cache's server: {error}");
+    }
+}
+
+/// sockudo as the tests run it: unoptimised, as they need its behaviour, not its speed.
 fn sockudo() -> Result<(), String> {
     built_tool(
         "sockudo",
         SOCKUDO_VERSION,
-        &["--no-default-features", "--features", "local"],
+        SOCKUDO_FEATURES,
+        Build::Unoptimised,
     )
 }
+
+/// sockudo as `bench realtime` measures on it: optimised, built the first time a benchmark
+/// asks (the tests never wait for it).
+pub fn sockudo_for_bench() -> Result<PathBuf, String> {
+    built_tool(
+        "sockudo",
+        SOCKUDO_VERSION,
+        SOCKUDO_FEATURES,
+        Build::Optimised,
+    )?;
+    Ok(tool_path(&workspace_root(), "sockudo", Build::Optimised))
+}
+
+/// Only its local (single-process) adapters: no Redis, NATS or database drivers to build.
+const SOCKUDO_FEATURES: &[&str] = &["--no-default-features", "--features", "local"];

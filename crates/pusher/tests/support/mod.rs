@@ -57,8 +57,8 @@ pub fn sockudo_bin() -> PathBuf {
         return found;
     }
     panic!(
-        "sockudo not found: install it with `cargo install sockudo --locked --no-default-features \
-         --features local --root {}/target/tools` or set SOCKUDO_BIN",
+        "sockudo not found: install it with `cargo install sockudo --debug --locked \
+         --no-default-features --features local --root {}/target/tools` or set SOCKUDO_BIN",
         workspace_root().display()
     );
 }
