@@ -417,8 +417,18 @@ async fn window_pictures_scroll_their_own_pane_and_photos_added_offline_are_told
         now[4] > 0.0 && (0.0..160.0).contains(&now[5])
     })
     .await;
-    // The smooth scroll has settled.
-    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    until("the smooth scroll has settled (the pane still across two frames)", || async {
+        app.execute_async(
+            "const done = arguments[0];
+             const pane = document.querySelector('.screen');
+             const before = pane.scrollTop;
+             requestAnimationFrame(() => requestAnimationFrame(() => done(pane.scrollTop === before)));",
+            vec![],
+        )
+        .await
+        .is_ok_and(|still| still == Value::Bool(true))
+    })
+    .await;
     let [window_y, document_top, header_top, strip, _, _] = layout().await[..] else {
         panic!("six measures");
     };

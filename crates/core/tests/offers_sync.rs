@@ -677,15 +677,8 @@ async fn an_edit_made_while_the_desk_rereads_the_list_is_sent_before_the_reread_
     .await;
     let list = "GET /api/staff/hotel/killarney/offers/";
     // Quiet: no reread under way.
-    let mut last = server.requests_to(list);
-    loop {
-        tokio::time::sleep(Duration::from_millis(600)).await;
-        let now = server.requests_to(list);
-        if now == last {
-            break;
-        }
-        last = now;
-    }
+    a.settled().await;
+    let last = server.requests_to(list);
     let offers = a.offers().list().unwrap();
     let (theirs, mine) = (offers[0].id, offers[1].id);
     // A colleague's change the server announces only as "refetch the list" (the row event
@@ -1229,6 +1222,42 @@ async fn two_live_desks(
     ((a, da), (b, db))
 }
 
+/// Each desk's colleague changes (as "action: title") up to a marker: a new offer a third
+/// person makes through the server once the run is over. The server announces it after every
+/// event of the run, so once both desks are told of it, each has handled all of those; the
+/// marker itself is left out.
+async fn colleague_changes_until_a_marker(
+    server: &hotelmate_sandbox::SandboxHandle,
+    desks: [&mut tokio::sync::broadcast::Receiver<DeskEvent>; 2],
+) -> [Vec<String>; 2] {
+    const MARKER: &str = "After the run";
+    let tok = token(server, "niamh.kelly").await;
+    rest(
+        server,
+        &tok,
+        Method::POST,
+        "/api/staff/hotel/killarney/offers/",
+        Some(json!({"title": MARKER, "short_description": "The last change"})),
+    )
+    .await;
+    let mut found = [Vec::new(), Vec::new()];
+    for (events, found) in desks.into_iter().zip(found.iter_mut()) {
+        let marker = format!("created: {MARKER}");
+        eventually("the desk is told of the marker", WAIT, || {
+            while let Ok(event) = events.try_recv() {
+                if let DeskEvent::RemoteChange { action, title, .. } = event {
+                    found.push(format!("{action}: {}", title.unwrap_or_default()));
+                }
+            }
+            let told = found.contains(&marker);
+            async move { told }
+        })
+        .await;
+        found.retain(|change| *change != marker);
+    }
+    found
+}
+
 /// The server announces a change on the hotel channel before it answers the request that made
 /// it. The editing desk must still know the change as its own: no highlight, no toast, not even
 /// for the edits whose event beats the answer (before, 18 to 25 of 50 were taken for a
@@ -1255,26 +1284,16 @@ async fn a_desk_never_takes_its_own_edit_for_a_colleagues_even_when_the_event_co
             .is_ok_and(|o| o.tag == format!("Edit {}", EDITS - 1))
     })
     .await;
-    // Let every event of the run arrive.
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let count_remote = |events: &mut tokio::sync::broadcast::Receiver<DeskEvent>| {
-        let mut remote = 0;
-        while let Ok(event) = events.try_recv() {
-            if matches!(event, DeskEvent::RemoteChange { .. }) {
-                remote += 1;
-            }
-        }
-        remote
-    };
-    assert_eq!(
-        count_remote(&mut a_events),
-        0,
-        "A took its own edit for a colleague's"
+    let [a_remote, b_remote] =
+        colleague_changes_until_a_marker(&server, [&mut a_events, &mut b_events]).await;
+    assert!(
+        a_remote.is_empty(),
+        "A took its own edit for a colleague's: {a_remote:?}"
     );
     assert_eq!(
-        count_remote(&mut b_events),
+        b_remote.len(),
         EDITS,
-        "B hears each of A's edits as a colleague's"
+        "B hears each of A's edits as a colleague's: {b_remote:?}"
     );
     a.shutdown().await;
     b.shutdown().await;
@@ -1307,23 +1326,12 @@ async fn a_desk_never_takes_its_own_new_offer_for_a_colleagues() {
         b.offers().list().unwrap().iter().any(|o| o.title == last)
     })
     .await;
-    // Let every event of the run arrive.
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let remote = |events: &mut tokio::sync::broadcast::Receiver<DeskEvent>| {
-        let mut found = Vec::new();
-        while let Ok(event) = events.try_recv() {
-            if let DeskEvent::RemoteChange { action, title, .. } = event {
-                found.push(format!("{action}: {}", title.unwrap_or_default()));
-            }
-        }
-        found
-    };
-    let a_remote = remote(&mut a_events);
+    let [a_remote, b_remote] =
+        colleague_changes_until_a_marker(&server, [&mut a_events, &mut b_events]).await;
     assert!(
         a_remote.is_empty(),
         "A took its own new offers for a colleague's: {a_remote:?}"
     );
-    let b_remote = remote(&mut b_events);
     assert_eq!(
         b_remote
             .iter()

@@ -223,8 +223,31 @@ async fn photos_added_offline_reach_the_gallery_once_after_a_restart_and_the_net
         async move { told }
     })
     .await;
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    let own = remote_changes(&mut a_events);
+    // Then the colleague takes a photo out of another gallery (announced on the hotel's
+    // channel after the news of this desk's photos): once this desk is told of that, it has
+    // handled what the server said before it, the news of its own photos included.
+    let other = loaded(&a).await.galleries[1].clone();
+    let taken_out = other.images.first().expect("the second gallery has photos").id;
+    rest(
+        &server,
+        &tok,
+        Method::DELETE,
+        &format!("/api/staff/hotel/killarney/gallery-images/{taken_out}/"),
+        None,
+    )
+    .await;
+    let other = other.id;
+    let is_change_of = |event: &DeskEvent, gallery: i64| {
+        matches!(event, DeskEvent::RemoteChange { resource: ResourceKind::Galleries, id, .. } if *id == gallery)
+    };
+    let mut own = Vec::new();
+    eventually("this desk is told of the colleague's removal", WAIT, || {
+        let told = remote_changes(&mut a_events);
+        let renamed = told.iter().any(|e| is_change_of(e, other));
+        own.extend(told.into_iter().filter(|e| is_change_of(e, gallery.id)));
+        async move { renamed }
+    })
+    .await;
     assert!(
         own.is_empty(),
         "no toast for this desk's own photos: {own:?}"

@@ -89,8 +89,8 @@ async fn an_idle_link_is_kept_alive_and_a_black_holed_one_is_replaced() {
     let first = connected(&mut states).await;
     channel.subscribed().await.unwrap();
 
-    // Idle for four activity timeouts: pings are answered, nothing changes.
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    // Idle for four activity timeouts: four pings are answered, nothing changes.
+    proxy.until_pongs(proxy.pongs_forwarded(), 4).await;
     assert_no_transition(&mut states);
     assert_eq!(client.socket_id().as_deref(), Some(first.as_str()));
 
@@ -146,7 +146,8 @@ async fn a_slow_link_is_not_mistaken_for_a_dead_one() {
     channel.subscribed().await.unwrap();
 
     proxy.delay(Duration::from_millis(400));
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    // Four activity timeouts with every answer late: four pings answered 400 ms late each.
+    proxy.until_pongs(proxy.pongs_forwarded(), 4).await;
     py.trigger("hotel-slow", "slow", json!({})).await;
     event_named(&mut events, "slow").await;
     assert_no_transition(&mut states);

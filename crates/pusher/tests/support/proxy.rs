@@ -21,6 +21,9 @@ pub struct FaultProxy {
     hold: Arc<AtomicBool>,
     cut: watch::Sender<u64>,
     pub accepted: Arc<AtomicU64>,
+    /// `pusher:pong` messages forwarded from the server (its frames are not masked, so the
+    /// name is in the bytes): each one a ping of the client's answered.
+    pongs: Arc<AtomicU64>,
 }
 
 impl FaultProxy {
@@ -31,6 +34,7 @@ impl FaultProxy {
         let delay_ms = Arc::new(AtomicU64::new(0));
         let hold = Arc::new(AtomicBool::new(false));
         let accepted = Arc::new(AtomicU64::new(0));
+        let pongs = Arc::new(AtomicU64::new(0));
         let (cut, _) = watch::channel(0u64);
         let proxy = Self {
             port,
@@ -39,6 +43,7 @@ impl FaultProxy {
             hold: hold.clone(),
             cut: cut.clone(),
             accepted: accepted.clone(),
+            pongs: pongs.clone(),
         };
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
@@ -47,11 +52,12 @@ impl FaultProxy {
                     drop(client);
                     continue;
                 }
-                let (mode, delay_ms, hold, mut cut) = (
+                let (mode, delay_ms, hold, mut cut, pongs) = (
                     mode.clone(),
                     delay_ms.clone(),
                     hold.clone(),
                     cut.subscribe(),
+                    pongs.clone(),
                 );
                 tokio::spawn(async move {
                     let Ok(server) = TcpStream::connect(("127.0.0.1", target_port)).await else {
@@ -65,8 +71,16 @@ impl FaultProxy {
                         mode.clone(),
                         delay_ms.clone(),
                         None,
+                        None,
                     );
-                    let down = pump(server_read, client_write, mode, delay_ms, Some(hold));
+                    let down = pump(
+                        server_read,
+                        client_write,
+                        mode,
+                        delay_ms,
+                        Some(hold),
+                        Some(pongs),
+                    );
                     tokio::select! {
                         _ = up => {}
                         _ = down => {}
@@ -108,6 +122,29 @@ impl FaultProxy {
         self.hold.store(false, Ordering::SeqCst);
     }
 
+    /// How many of the server's `pusher:pong` messages reached the client so far.
+    pub fn pongs_forwarded(&self) -> u64 {
+        self.pongs.load(Ordering::SeqCst)
+    }
+
+    /// Waits until `more` pongs past `since` reached the client: that many of its pings were
+    /// answered (at most 30 s, the test fails after).
+    pub async fn until_pongs(&self, since: u64, more: u64) {
+        let wanted = since + more;
+        tokio::time::timeout(Duration::from_secs(30), async {
+            while self.pongs_forwarded() < wanted {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await
+        .unwrap_or_else(|_| {
+            panic!(
+                "{more} pings answered within 30 s: {} of them",
+                self.pongs_forwarded() - since
+            )
+        });
+    }
+
     /// Every chunk waits this long before it is forwarded.
     pub fn delay(&self, delay: Duration) {
         self.delay_ms
@@ -121,6 +158,7 @@ async fn pump(
     mode: Arc<AtomicU8>,
     delay_ms: Arc<AtomicU64>,
     hold: Option<Arc<AtomicBool>>,
+    pongs: Option<Arc<AtomicU64>>,
 ) {
     let mut buf = vec![0u8; 16 * 1024];
     let held = || {
@@ -145,8 +183,18 @@ async fn pump(
         if to.write_all(&buf[..n]).await.is_err() {
             return;
         }
+        if let Some(pongs) = &pongs {
+            let found = buf[..n]
+                .windows(PONG.len())
+                .filter(|window| *window == PONG)
+                .count();
+            pongs.fetch_add(found as u64, Ordering::SeqCst);
+        }
     }
 }
+
+/// The name of the server's answer to a ping, as it appears in an unmasked frame.
+const PONG: &[u8] = b"pusher:pong";
 
 /// A minimal HTTP CONNECT proxy that records the targets it was asked for.
 pub struct ConnectProxy {
