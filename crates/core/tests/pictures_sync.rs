@@ -227,7 +227,11 @@ async fn photos_added_offline_reach_the_gallery_once_after_a_restart_and_the_net
     // channel after the news of this desk's photos): once this desk is told of that, it has
     // handled what the server said before it, the news of its own photos included.
     let other = loaded(&a).await.galleries[1].clone();
-    let taken_out = other.images.first().expect("the second gallery has photos").id;
+    let taken_out = other
+        .images
+        .first()
+        .expect("the second gallery has photos")
+        .id;
     rest(
         &server,
         &tok,
@@ -237,9 +241,7 @@ async fn photos_added_offline_reach_the_gallery_once_after_a_restart_and_the_net
     )
     .await;
     let other = other.id;
-    let is_change_of = |event: &DeskEvent, gallery: i64| {
-        matches!(event, DeskEvent::RemoteChange { resource: ResourceKind::Galleries, id, .. } if *id == gallery)
-    };
+    let is_change_of = |event: &DeskEvent, gallery: i64| matches!(event, DeskEvent::RemoteChange { resource: ResourceKind::Galleries, id, .. } if *id == gallery);
     let mut own = Vec::new();
     eventually("this desk is told of the colleague's removal", WAIT, || {
         let told = remote_changes(&mut a_events);
