@@ -7,8 +7,6 @@
 //! someone is signed in. Screenshots under target/e2e/.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::time::Duration;
-
 use fantoccini::Client;
 use hotelmate_e2e::{
     click, colleague_token, content_of, open_screen, row_titles, screenshot, sign_in, text_of,
@@ -24,6 +22,18 @@ const MIN_WIDTH: u32 = 900;
 const MIN_HEIGHT: u32 = 600;
 
 /// A colleague (Niamh, in her browser) adds an offer; its id.
+/// How many bursts of news the desk's notifier has decided with a toast muted, by its log.
+fn muted_bursts(profile: &AppProfile) -> usize {
+    profile
+        .log()
+        .lines()
+        .filter(|line| {
+            line.contains("a burst of colleagues' and guests' news was decided")
+                && !line.contains("muted=0")
+        })
+        .count()
+}
+
 async fn colleague_adds_offer(server: &SandboxHandle, fields: Value) -> i64 {
     let answer: Value = reqwest::Client::new()
         .post(format!(
@@ -185,6 +195,7 @@ async fn window_settings_screen_switches_offer_toasts_off_and_on_and_fits_the_sm
     .await;
     let nonce = std::process::id();
     let quiet = format!("Quiet Tasting {nonce}");
+    let decided_before = muted_bursts(&profile);
     colleague_adds_offer(
         &server,
         json!({"title": quiet, "short_description": "No toast"}),
@@ -195,8 +206,12 @@ async fn window_settings_screen_switches_offer_toasts_off_and_on_and_fits_the_sm
         row_titles(&app).await.contains(&quiet)
     })
     .await;
-    // Toasts are grouped for 1.5 s: one would have come by now.
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // The desk's notifier says when it has decided the burst the offer came in (it waits
+    // 1.5 s for more first): only then is "no toast" an answer.
+    until("the desk has decided the offer's toast", || async {
+        muted_bursts(&profile) > decided_before
+    })
+    .await;
     assert!(
         !profile.notifications().contains(&quiet),
         "no toast for an offer while offers' toasts are off"

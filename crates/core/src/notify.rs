@@ -324,8 +324,18 @@ impl Notifier {
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
                     .clone();
+                let heard = burst.len();
                 burst.retain(|t| !muted.contains(&t.category));
-                if quiet.load(Ordering::SeqCst) {
+                let paused = quiet.load(Ordering::SeqCst);
+                // Why a toast did or did not show, for the hotel's IT (and what a test waits
+                // for before it says none showed).
+                tracing::info!(
+                    heard,
+                    muted = heard - burst.len(),
+                    paused,
+                    "a burst of colleagues' and guests' news was decided"
+                );
+                if paused {
                     continue;
                 }
                 for toast in pacer.offer(burst, tokio::time::Instant::now()) {
