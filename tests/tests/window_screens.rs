@@ -21,7 +21,6 @@ const ROOM_102: i64 = 2;
 const MIN_WIDTH: u32 = 900;
 const MIN_HEIGHT: u32 = 600;
 
-/// A colleague (Niamh, in her browser) adds an offer; its id.
 /// How many bursts of news the desk's notifier has decided with a toast muted, by its log.
 fn muted_bursts(profile: &AppProfile) -> usize {
     profile
@@ -34,6 +33,7 @@ fn muted_bursts(profile: &AppProfile) -> usize {
         .count()
 }
 
+/// A colleague (Niamh, in her browser) adds an offer; its id.
 async fn colleague_adds_offer(server: &SandboxHandle, fields: Value) -> i64 {
     let answer: Value = reqwest::Client::new()
         .post(format!(

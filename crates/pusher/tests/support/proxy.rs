@@ -21,9 +21,9 @@ pub struct FaultProxy {
     hold: Arc<AtomicBool>,
     cut: watch::Sender<u64>,
     pub accepted: Arc<AtomicU64>,
-    /// `pusher:pong` messages forwarded from the server (its frames are not masked, so the
-    /// name is in the bytes): each one a ping of the client's answered.
-    pongs: Arc<AtomicU64>,
+    /// How many `pusher:pong` messages were forwarded from the server (its frames are not
+    /// masked, so the name is in the bytes): each one a ping of the client's answered.
+    pongs: watch::Sender<u64>,
 }
 
 impl FaultProxy {
@@ -34,7 +34,7 @@ impl FaultProxy {
         let delay_ms = Arc::new(AtomicU64::new(0));
         let hold = Arc::new(AtomicBool::new(false));
         let accepted = Arc::new(AtomicU64::new(0));
-        let pongs = Arc::new(AtomicU64::new(0));
+        let (pongs, _) = watch::channel(0u64);
         let (cut, _) = watch::channel(0u64);
         let proxy = Self {
             port,
@@ -122,27 +122,21 @@ impl FaultProxy {
         self.hold.store(false, Ordering::SeqCst);
     }
 
-    /// How many of the server's `pusher:pong` messages reached the client so far.
-    pub fn pongs_forwarded(&self) -> u64 {
-        self.pongs.load(Ordering::SeqCst)
-    }
-
-    /// Waits until `more` pongs past `since` reached the client: that many of its pings were
-    /// answered (at most 30 s, the test fails after).
-    pub async fn until_pongs(&self, since: u64, more: u64) {
-        let wanted = since + more;
-        tokio::time::timeout(Duration::from_secs(30), async {
-            while self.pongs_forwarded() < wanted {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-        })
-        .await
-        .unwrap_or_else(|_| {
-            panic!(
-                "{more} pings answered within 30 s: {} of them",
-                self.pongs_forwarded() - since
-            )
-        });
+    /// Waits until `more` of the server's pongs reach the client from now: that many of its
+    /// pings answered (at most 30 s, the test fails after).
+    pub async fn until_more_pongs(&self, more: u64) {
+        let mut forwarded = self.pongs.subscribe();
+        let since = *forwarded.borrow();
+        let answered = tokio::time::timeout(
+            Duration::from_secs(30),
+            forwarded.wait_for(|pongs| *pongs >= since + more),
+        )
+        .await;
+        assert!(
+            matches!(answered, Ok(Ok(_))),
+            "{more} pings answered within 30 s: {} of them",
+            *self.pongs.borrow() - since
+        );
     }
 
     /// Every chunk waits this long before it is forwarded.
@@ -158,7 +152,7 @@ async fn pump(
     mode: Arc<AtomicU8>,
     delay_ms: Arc<AtomicU64>,
     hold: Option<Arc<AtomicBool>>,
-    pongs: Option<Arc<AtomicU64>>,
+    pongs: Option<watch::Sender<u64>>,
 ) {
     let mut buf = vec![0u8; 16 * 1024];
     let held = || {
@@ -188,7 +182,9 @@ async fn pump(
                 .windows(PONG.len())
                 .filter(|window| *window == PONG)
                 .count();
-            pongs.fetch_add(found as u64, Ordering::SeqCst);
+            if found > 0 {
+                pongs.send_modify(|forwarded| *forwarded += found as u64);
+            }
         }
     }
 }
