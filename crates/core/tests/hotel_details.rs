@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::support::*;
 use hotelmate_core::events::View;
-use hotelmate_core::features::hotel_details::HotelDetails;
+use hotelmate_core::features::hotel_details::{HotelDetails, HotelDetailsHandle};
 use hotelmate_core::{Desk, DeskEvent};
 use hotelmate_sandbox::network::CutProxy;
 use hotelmate_sandbox::SandboxHandle;
@@ -18,7 +18,7 @@ use serde_json::json;
 const WAIT: Duration = Duration::from_secs(20);
 
 fn shown(desk: &Desk) -> Option<HotelDetails> {
-    desk.hotel_details().get().unwrap()
+    desk.handle::<HotelDetailsHandle>().get().unwrap()
 }
 
 /// What guests read: the public page as the server answers it to anyone.

@@ -27,6 +27,18 @@ use crate::media::{MediaCache, ShownImages};
 use crate::session::config::ApiBase;
 use crate::session::system::SystemSettings;
 
+/// What a feature's handle is made from (the desk's shared state), opaque outside the core.
+#[derive(Clone, Copy)]
+pub struct Parts<'a>(pub(crate) &'a Arc<Context>);
+
+/// A feature's handle, which the desk hands out by its type: `desk.handle::<Offers>()`.
+/// A feature that needs nothing but the desk's shared state implements this in its own folder,
+/// so adding one touches nothing in `desk` (issue 37.2).
+pub trait Handle<'a> {
+    /// The handle, borrowing the desk's shared state.
+    fn open(parts: Parts<'a>) -> Self;
+}
+
 /// The desk's shared state, one per desk, for as long as the desk lives.
 pub(crate) struct Context {
     /// How long one request may wait for its answer.

@@ -16,7 +16,8 @@ use tokio::sync::broadcast;
 
 pub use crate::context::{
     ComputerSettings, Conflict, ConnectionStatus, DeskError, DeskEvent, DeskInfo, ErrorCode,
-    FieldProblem, OutboxSummary, Resolution, SessionInfo, SignInAgain, SignInRequest, UiError,
+    FieldProblem, Handle, OutboxSummary, Parts, Resolution, SessionInfo, SignInAgain,
+    SignInRequest, UiError,
 };
 pub use crate::engine::store::UnsentWork;
 pub use crate::features::display::handle::{

@@ -9,7 +9,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::api::SINGLETON_ID;
-use crate::context::{Context, DeskError};
+use crate::context::{Context, DeskError, Handle, Parts};
 use crate::engine::store::{EntryState, Op, Row};
 use crate::features::galleries::spec::{IMAGES_SPEC, SPEC as GALLERIES_SPEC};
 use crate::features::galleries::{self, GalleryView};
@@ -26,9 +26,9 @@ pub struct Pictures<'a> {
     pub(crate) cx: &'a Arc<Context>,
 }
 
-impl<'a> Pictures<'a> {
-    pub(crate) fn new(cx: &'a Arc<Context>) -> Self {
-        Self { cx }
+impl<'a> Handle<'a> for Pictures<'a> {
+    fn open(parts: Parts<'a>) -> Self {
+        Self { cx: parts.0 }
     }
 }
 

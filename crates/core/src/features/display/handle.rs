@@ -15,7 +15,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::api::SINGLETON_ID;
-use crate::context::{lock, Context, DeskError};
+use crate::context::{Context, DeskError, Handle, Parts, lock};
 use crate::features::hotel_images::spec::SETTINGS;
 use crate::features::offers::handle::Offers;
 use crate::features::offers::Offer;
@@ -336,7 +336,7 @@ impl Display<'_> {
         let hotel_site = text("website_url_display").or_else(|| text("website"));
         let settings = self.settings()?;
         let today = today_in(&settings.time_zone);
-        let offers: Vec<Offer> = Offers::new(self.cx)
+        let offers: Vec<Offer> = Offers::open(Parts(self.cx))
             .list()?
             .into_iter()
             .filter(|offer| bookable_on(offer, today))
@@ -353,7 +353,7 @@ impl Display<'_> {
                 super::scan::scan_code(offer.id, &address)
             })
             .collect();
-        let departments: Vec<TeamGroup> = Team::new(self.cx)
+        let departments: Vec<TeamGroup> = Team::open(Parts(self.cx))
             .board("")?
             .groups
             .into_iter()
@@ -366,7 +366,7 @@ impl Display<'_> {
             .iter()
             .flat_map(|group| group.members.iter().cloned())
             .collect();
-        let gallery = Pictures::new(self.cx)
+        let gallery = Pictures::open(Parts(self.cx))
             .overview()?
             .galleries
             .into_iter()

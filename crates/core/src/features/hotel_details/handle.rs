@@ -1,21 +1,24 @@
-//! `desk.hotel_details()`: the hotel's public page as this desk keeps it (no network).
+//! `desk.handle::<HotelDetailsHandle>()`: the hotel's public page as this desk keeps it (no network).
 
 use std::sync::Arc;
 
 use super::spec::SPEC;
 use super::HotelDetails;
 use crate::api::SINGLETON_ID;
-use crate::context::{Context, DeskError};
+use crate::context::{Context, DeskError, Handle, Parts};
 
 /// The hotel's public page.
 pub struct HotelDetailsHandle<'a> {
     cx: &'a Arc<Context>,
 }
 
-impl<'a> HotelDetailsHandle<'a> {
-    pub(crate) fn new(cx: &'a Arc<Context>) -> Self {
-        Self { cx }
+impl<'a> Handle<'a> for HotelDetailsHandle<'a> {
+    fn open(parts: Parts<'a>) -> Self {
+        Self { cx: parts.0 }
     }
+}
+
+impl<'a> HotelDetailsHandle<'a> {
 
     /// The page as last read from the server; `None` until it has been read once.
     pub fn get(&self) -> Result<Option<HotelDetails>, DeskError> {

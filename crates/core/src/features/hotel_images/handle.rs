@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::api::SINGLETON_ID;
-use crate::context::{Context, DeskError};
+use crate::context::{Context, DeskError, Handle, Parts};
 use crate::engine::spec::FieldImage;
 use crate::features::hotel_images::spec::{HOTEL_IMAGES, SETTINGS_SPEC};
 
@@ -71,9 +71,9 @@ pub struct HotelImages<'a> {
     cx: &'a Arc<Context>,
 }
 
-impl<'a> HotelImages<'a> {
-    pub(crate) fn new(cx: &'a Arc<Context>) -> Self {
-        Self { cx }
+impl<'a> Handle<'a> for HotelImages<'a> {
+    fn open(parts: Parts<'a>) -> Self {
+        Self { cx: parts.0 }
     }
 }
 

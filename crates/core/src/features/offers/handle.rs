@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::context::{Context, DeskError, FieldProblem};
+use crate::context::{Context, DeskError, FieldProblem, Handle, Parts};
 use crate::engine::store::Row;
 use crate::features::offers::spec::SPEC;
 use crate::features::offers::{self, Offer, OfferPatch};
@@ -15,9 +15,9 @@ pub struct Offers<'a> {
     cx: &'a Arc<Context>,
 }
 
-impl<'a> Offers<'a> {
-    pub(crate) fn new(cx: &'a Arc<Context>) -> Self {
-        Self { cx }
+impl<'a> Handle<'a> for Offers<'a> {
+    fn open(parts: Parts<'a>) -> Self {
+        Self { cx: parts.0 }
     }
 }
 

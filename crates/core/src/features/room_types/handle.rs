@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use crate::context::{Context, DeskError};
+use crate::context::{Context, DeskError, Handle, Parts};
 use crate::engine::store::Row;
 use crate::features::pictures::{Pictures, PicturesOverview};
 use crate::features::room_types::spec::SPEC;
@@ -66,9 +66,9 @@ pub struct RoomTypes<'a> {
     cx: &'a Arc<Context>,
 }
 
-impl<'a> RoomTypes<'a> {
-    pub(crate) fn new(cx: &'a Arc<Context>) -> Self {
-        Self { cx }
+impl<'a> Handle<'a> for RoomTypes<'a> {
+    fn open(parts: Parts<'a>) -> Self {
+        Self { cx: parts.0 }
     }
 }
 
@@ -78,7 +78,7 @@ impl RoomTypes<'_> {
     }
 
     fn pictures(&self) -> Result<PicturesOverview, DeskError> {
-        Pictures::new(self.cx).overview()
+        Pictures::open(Parts(self.cx)).overview()
     }
 
     /// A new room type, placed last: shown at once under a temporary id, created on the server

@@ -8,7 +8,7 @@ use tokio::sync::broadcast::{error::RecvError, Receiver};
 use crate::api::generation::{ClockWay, Generation};
 use crate::api::session::ClockAnswer;
 use crate::api::ApiError;
-use crate::context::{lock, Context, DeskError, Running, SessionInfo};
+use crate::context::{Context, DeskError, Handle, Parts, Running, SessionInfo, lock};
 use crate::events::{ConnectionStatus, DeskEvent, ResourceKind};
 use crate::features::team::spec::{CLOCK_LOGS, STAFF};
 use crate::features::team::{self, TeamBoard};
@@ -47,9 +47,9 @@ pub struct Team<'a> {
     cx: &'a Arc<Context>,
 }
 
-impl<'a> Team<'a> {
-    pub(crate) fn new(cx: &'a Arc<Context>) -> Self {
-        Self { cx }
+impl<'a> Handle<'a> for Team<'a> {
+    fn open(parts: Parts<'a>) -> Self {
+        Self { cx: parts.0 }
     }
 }
 
