@@ -5,31 +5,26 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// A view the core builds for a screen from one or more resources. When any of them changes,
-/// the core says which views to read again ([`DeskEvent::ViewChanged`]): the UI never repeats
-/// which resources make a view (each resource's description lists the views it feeds).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum View {
-    /// The Offers screen's list.
-    Offers,
-    /// The on-duty board.
-    Team,
-    /// What the reception display shows.
-    Display,
-    /// The Pictures screen: the hotel's images, galleries and room types.
-    Pictures,
-    /// The Hotel screen: what the hotel's public page tells guests.
-    HotelDetails,
-    /// The Messages screen's list of conversations (read from the chat's own store; named so
-    /// that opening the screen reads the list again when it is old, issue 35.8).
-    Messages,
-}
-
-/// Declares [`ResourceKind`] from one line per kind: its variant, the name the store and the UI
-/// use, what staff call it, and whether colleagues' changes of it toast by default.
+/// Declares [`ResourceKind`] from one line per kind (its variant, the name the store and the UI
+/// use, what staff call it, whether colleagues' changes of it toast by default, and the screen
+/// it alone makes, if any) and [`View`] from those screens and the views made from several.
 macro_rules! resource_kinds {
-    ($($(#[$doc:meta])* $variant:ident = $name:literal, $label:literal, toasts: $toasts:expr;)*) => {
+    (
+        views made from several: $($(#[$view_doc:meta])* $several:ident),*;
+        $($(#[$doc:meta])* $variant:ident = $name:literal, $label:literal, toasts: $toasts:expr
+            $(, screen: $screen:ident)?;)*
+    ) => {
+        /// A view the core builds for a screen from one or more resources. When any of them
+        /// changes, the core says which views to read again ([`DeskEvent::ViewChanged`]): the UI
+        /// never repeats which resources make a view (each resource's description lists the
+        /// views it feeds).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+        #[serde(rename_all = "snake_case")]
+        pub enum View {
+            $($(#[$view_doc])* $several,)*
+            $($(#[doc = concat!("The screen of ", $label, ".")] $screen,)?)*
+        }
+
         /// A kind of thing the desk keeps in sync (also a toast category the user can mute).
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS,
@@ -73,10 +68,15 @@ macro_rules! resource_kinds {
 // most need to hear of; the hotel's pictures change rarely and show on the public page; a
 // gallery image's change is told as its gallery's.
 resource_kinds! {
+    views made from several:
+        /// What the reception display shows.
+        Display,
+        /// The Pictures screen: the hotel's images, galleries and room types.
+        Pictures;
     /// Offers: packages and deals the hotel advertises.
-    Offers = "offers", "offers", toasts: Some(true);
+    Offers = "offers", "offers", toasts: Some(true), screen: Offers;
     /// Colleagues (the on-duty board); as a toast category, colleagues clocking in or out.
-    Staff = "staff", "the staff list", toasts: Some(false);
+    Staff = "staff", "the staff list", toasts: Some(false), screen: Team;
     /// Open clock logs: since when colleagues are on duty.
     ClockLogs = "clock_logs", "clock times", toasts: None;
     /// Galleries: named sets of photos of the hotel.
@@ -88,9 +88,10 @@ resource_kinds! {
     /// The hotel's settings (hero, landing-page and logo images among them).
     Settings = "settings", "the hotel's settings and images", toasts: Some(true);
     /// What the hotel's public page tells guests (read-only).
-    HotelDetails = "hotel_details", "the hotel's public page", toasts: None;
-    /// Guest-chat conversations.
-    Conversations = "conversations", "guest conversations", toasts: Some(true);
+    HotelDetails = "hotel_details", "the hotel's public page", toasts: None, screen: HotelDetails;
+    /// Guest-chat conversations (their list is read from the chat's own store; its view is named
+    /// so that opening the screen reads the list again when it is old, issue 35.8).
+    Conversations = "conversations", "guest conversations", toasts: Some(true), screen: Messages;
 }
 
 /// Who is signed in, where.

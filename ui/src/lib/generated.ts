@@ -529,7 +529,7 @@ values: Record<string, unknown>, };
 
 export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "hotel_details" | "conversations";
 
-export type View = "offers" | "team" | "display" | "pictures" | "hotel_details" | "messages";
+export type View = "display" | "pictures" | "offers" | "team" | "hotel_details" | "messages";
 
 export type ToastSetting = { 
 /**
@@ -1106,78 +1106,6 @@ earlier_not_live: number,
  */
 last_slide: ShownSlide | null, };
 
-export type HotelImageSlot = "hero" | "landing_page" | "logo";
-
-export type ImageSource = "override" | "hotel" | "missing";
-
-export type HotelImageView = { slot: HotelImageSlot, 
-/**
- * "Hero image", "Landing page", "Logo".
- */
-label: string, 
-/**
- * The image in effect (`*_display`), if any.
- */
-url: string | null, 
-/**
- * Where that image comes from.
- */
-source: ImageSource, 
-/**
- * A replacement is saved here and waits to be sent.
- */
-pending: boolean, 
-/**
- * The shape a new image is cut to (width / height).
- */
-aspect: number, };
-
-export type HotelDetails = { 
-/**
- * The greeting at the top of the page.
- */
-welcome_message: string, 
-/**
- * The hotel's slogan.
- */
-slogan: string, 
-/**
- * The short description.
- */
-short_description: string, 
-/**
- * The long description.
- */
-long_description: string, 
-/**
- * What the hotel offers ("Spa", "Free Wi-Fi"), in the hotel's order.
- */
-amenities: Array<string>, 
-/**
- * Amenities the server listed beyond those shown.
- */
-more_amenities: number, 
-/**
- * The contact e-mail address guests see.
- */
-contact_email: string, 
-/**
- * The contact phone number guests see.
- */
-contact_phone: string, 
-/**
- * The postal address guests see.
- */
-contact_address: string, 
-/**
- * The hotel's website, as text (never fetched or opened by the desk from here).
- */
-website: string, 
-/**
- * The map link guests see, as text.
- */
-google_maps_link: string, };
-
 export type GalleryImageView = { 
 /**
  * The image's id on the server.
@@ -1365,6 +1293,78 @@ availability_message?: string | null,
  * Whether guests see it.
  */
 is_active?: boolean | null, };
+
+export type HotelImageSlot = "hero" | "landing_page" | "logo";
+
+export type ImageSource = "override" | "hotel" | "missing";
+
+export type HotelImageView = { slot: HotelImageSlot, 
+/**
+ * "Hero image", "Landing page", "Logo".
+ */
+label: string, 
+/**
+ * The image in effect (`*_display`), if any.
+ */
+url: string | null, 
+/**
+ * Where that image comes from.
+ */
+source: ImageSource, 
+/**
+ * A replacement is saved here and waits to be sent.
+ */
+pending: boolean, 
+/**
+ * The shape a new image is cut to (width / height).
+ */
+aspect: number, };
+
+export type HotelDetails = { 
+/**
+ * The greeting at the top of the page.
+ */
+welcome_message: string, 
+/**
+ * The hotel's slogan.
+ */
+slogan: string, 
+/**
+ * The short description.
+ */
+short_description: string, 
+/**
+ * The long description.
+ */
+long_description: string, 
+/**
+ * What the hotel offers ("Spa", "Free Wi-Fi"), in the hotel's order.
+ */
+amenities: Array<string>, 
+/**
+ * Amenities the server listed beyond those shown.
+ */
+more_amenities: number, 
+/**
+ * The contact e-mail address guests see.
+ */
+contact_email: string, 
+/**
+ * The contact phone number guests see.
+ */
+contact_phone: string, 
+/**
+ * The postal address guests see.
+ */
+contact_address: string, 
+/**
+ * The hotel's website, as text (never fetched or opened by the desk from here).
+ */
+website: string, 
+/**
+ * The map link guests see, as text.
+ */
+google_maps_link: string, };
 
 export type PicturesOverview = { 
 /**

@@ -53,7 +53,7 @@ impl Desk {
             self.inner.cx.events.clone(),
             crate::engine::Schedule {
                 resources: crate::features::ALL,
-                absent: crate::features::absent_on(row.generation),
+                generation: row.generation,
                 socket,
                 poll: self.inner.options.poll_interval,
                 quiet: self.inner.options.quiet_interval,

@@ -59,7 +59,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{broadcast, watch, Notify};
 use tokio::task::JoinHandle;
 
-use crate::api::{ApiClient, ApiError, Progress};
+use crate::api::{ApiClient, ApiError, Generation, Progress};
 use crate::engine::store::{EntryState, Store};
 use crate::events::{DeskEvent, OutboxSummary};
 use crate::media::MediaCache;
@@ -451,9 +451,9 @@ pub(crate) struct SyncEngine {
 /// What the engine keeps in sync and how it starts.
 pub(crate) struct Schedule {
     pub resources: Resources,
-    /// Resources this server does not have at all (its generation has no such area), each
-    /// with why in words: never asked for, their queued changes kept, waiting.
-    pub absent: &'static [(&'static str, &'static str)],
+    /// Which HotelMate the server is: the resources its generation does not have at all
+    /// ([`spec::ResourceSpec::absent`]) are never asked for, their queued changes kept waiting.
+    pub generation: Generation,
     /// The live socket as it is at the start (`Connecting` when live updates are configured).
     pub socket: Socket,
     /// How often everything is read without live updates.
@@ -477,7 +477,7 @@ impl SyncEngine {
     ) -> Self {
         let Schedule {
             resources,
-            absent,
+            generation,
             socket,
             poll,
             quiet,
@@ -511,10 +511,10 @@ impl SyncEngine {
             own_deletes: Recent::default(),
             heard: heard::HeardLog::default(),
             unavailable: Mutex::new(
-                absent
+                resources
                     .iter()
-                    .filter_map(|(name, why)| {
-                        let spec = spec::spec_named(resources, name)?;
+                    .filter_map(|spec| {
+                        let (_, why) = spec.absent.iter().find(|(g, _)| *g == generation)?;
                         let area = Unavailable {
                             kind: spec.kind,
                             message: format!("{why} Everything else keeps working."),

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::api::{ApiError, Resource};
+use crate::api::{ApiError, Generation, Resource};
 use crate::engine::store::Row;
 use crate::events::{ResourceKind, View};
 use crate::rules::FieldInvalid;
@@ -97,6 +97,9 @@ pub struct ResourceSpec {
     /// person to change a row, and to set its photo; `None` where it names none. Without it the
     /// desk refuses the change at once, in words, rather than queue what would be refused.
     pub capabilities: Capabilities,
+    /// The generations of HotelMate that do not have this area at all, each with why in words:
+    /// the desk never asks such a server for it and keeps its queued changes waiting.
+    pub absent: &'static [(Generation, &'static str)],
 }
 
 /// The capabilities a change of a resource requires, where the server names them.

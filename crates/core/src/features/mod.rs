@@ -4,91 +4,39 @@
 //! colleague's change toasts), and the handle the UI calls through the [`Desk`](crate::Desk).
 //! A synced resource is named once, in [`ALL`].
 
-pub mod chat;
-pub mod display;
-pub mod galleries;
-pub mod hotel_details;
-pub mod hotel_images;
-pub mod offers;
-pub mod pictures;
-pub mod room_types;
-pub mod team;
+/// Declares the features from one line each: its folder, and the descriptions of the resources
+/// it syncs (their order is the order they are first read in). Every synced resource ([`ALL`])
+/// and each feature's TypeScript types come from these lines; a feature is added with one.
+macro_rules! features {
+    ($($feature:ident: [$($spec:ident),*];)*) => {
+        $(pub mod $feature;)*
 
-use crate::api::Generation;
+        /// Every synced resource.
+        pub static ALL: Resources = &[$($(&$feature::spec::$spec,)*)*];
+
+        /// Each feature's TypeScript types, for the generated file (`crate::typescript`).
+        #[cfg(test)]
+        pub(crate) const TYPESCRIPT: &[fn() -> Vec<String>] = &[$($feature::typescript),*];
+    };
+}
+
+features! {
+    offers: [SPEC];
+    team: [SPEC, CLOCK_LOGS_SPEC];
+    display: [];
+    galleries: [SPEC, IMAGES_SPEC];
+    room_types: [SPEC];
+    hotel_images: [SETTINGS_SPEC];
+    hotel_details: [SPEC];
+    pictures: [];
+    chat: [CONVERSATIONS_SPEC];
+}
+
 use crate::engine::spec::{ResourceSpec, Resources};
 
 /// What the features keep in the store beside the engine's tables, handed to
 /// [`Store::open`](crate::engine::store::Store::open).
 pub static LOCAL_DATA: crate::engine::store::LocalDataList = &[&chat::store::LOCAL_DATA];
-
-/// Every synced resource.
-pub static ALL: Resources = &[
-    &offers::spec::SPEC,
-    &team::spec::SPEC,
-    &team::spec::CLOCK_LOGS_SPEC,
-    &galleries::spec::SPEC,
-    &galleries::spec::IMAGES_SPEC,
-    &room_types::spec::SPEC,
-    &hotel_images::spec::SETTINGS_SPEC,
-    &hotel_details::spec::SPEC,
-    &chat::spec::CONVERSATIONS_SPEC,
-];
-
-/// What a generation of HotelMate serves of [`ALL`]: the areas it does not have at all, each
-/// with why in words (the desk never asks for them and keeps their queued changes waiting).
-/// Chosen once, at sign-in; nothing else tests the generation.
-pub(crate) fn absent_on(generation: Generation) -> &'static [(&'static str, &'static str)] {
-    match generation {
-        Generation::Classic => &[],
-        Generation::Hotelmate2026 => ABSENT_2026,
-    }
-}
-
-/// API.md §10.2 and §10.3: what the 2026 backend removed, or moved where the desk does not
-/// read it yet.
-static ABSENT_2026: &[(&str, &str)] = &[
-    (
-        "offers",
-        "This HotelMate server has no offers: its 2026 version removed them.",
-    ),
-    (
-        "galleries",
-        "Galleries on this HotelMate server are page-builder sections, which the desk does not \
-         edit yet; use the hotel's web app.",
-    ),
-    (
-        "gallery_images",
-        "Gallery photos on this HotelMate server are page-builder sections, which the desk does \
-         not edit yet; use the hotel's web app.",
-    ),
-    (
-        "hotel_details",
-        "This HotelMate server has no public page settings: its 2026 version builds the public \
-         page from sections.",
-    ),
-    (
-        "clock_logs",
-        // Its `department-status/` gives managers only a time of day ("09:15"), without a
-        // date or time zone, and only for clock-ins of the server's today: shown as "since",
-        // it could be an hour or a day wrong.
-        "This HotelMate server (2026) does not say since when colleagues are on duty in a \
-         form the desk can show rightly, so the board shows who is on duty without it.",
-    ),
-];
-
-/// Each feature's TypeScript types, for the generated file (`crate::typescript`).
-#[cfg(test)]
-pub(crate) const TYPESCRIPT: &[fn() -> Vec<String>] = &[
-    offers::typescript,
-    team::typescript,
-    display::typescript,
-    hotel_images::typescript,
-    hotel_details::typescript,
-    galleries::typescript,
-    room_types::typescript,
-    pictures::typescript,
-    chat::typescript,
-];
 
 /// The description of the resource stored as `name`, if the desk syncs it.
 pub fn named(name: &str) -> Option<&'static ResourceSpec> {
@@ -100,15 +48,11 @@ mod tests {
     use super::ALL;
 
     #[test]
-    fn every_area_a_generation_lacks_is_a_synced_resource() {
-        for generation in [
-            crate::api::Generation::Classic,
-            crate::api::Generation::Hotelmate2026,
-        ] {
-            for (name, why) in super::absent_on(generation) {
-                assert!(super::named(name).is_some(), "{name} is not in ALL");
-                assert!(why.ends_with('.'), "{name}: a sentence");
-            }
+    fn every_area_a_generation_lacks_says_why_in_a_sentence() {
+        let absent: Vec<_> = ALL.iter().flat_map(|spec| spec.absent).collect();
+        assert!(absent.len() >= 5, "{absent:?}");
+        for (_, why) in absent {
+            assert!(why.ends_with('.'), "{why}: a sentence");
         }
     }
 

@@ -61,4 +61,5 @@ pub(crate) static CONVERSATIONS_SPEC: ResourceSpec = ResourceSpec {
     children: None,
     refetch_follows_row_events: false,
     capabilities: Capabilities::NONE,
+    absent: &[],
 };

@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use crate::api::{ApiError, Listing, Mount, Resource};
+use crate::api::{ApiError, Generation, Listing, Mount, Resource};
 use crate::engine::spec::Hint;
 use crate::engine::spec::{Capabilities, Children, ResourceSpec};
 use crate::engine::store::Row;
@@ -82,6 +82,12 @@ pub(crate) static IMAGES_SPEC: ResourceSpec = ResourceSpec {
     children: None,
     refetch_follows_row_events: false,
     capabilities: Capabilities::NONE,
+    // API.md §10.2 and §10.3.
+    absent: &[(
+        Generation::Hotelmate2026,
+        "Gallery photos on this HotelMate server are page-builder sections, which the desk \
+             does not edit yet; use the hotel's web app.",
+    )],
 };
 
 /// Only §5.4's writable fields; caption and alt text at most 255 characters, kept as typed but
@@ -153,6 +159,12 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     children: Some(&IMAGES),
     refetch_follows_row_events: false,
     capabilities: Capabilities::NONE,
+    // API.md §10.2 and §10.3.
+    absent: &[(
+        Generation::Hotelmate2026,
+        "Galleries on this HotelMate server are page-builder sections, which the desk does \
+             not edit yet; use the hotel's web app.",
+    )],
 };
 
 /// A colleague's change, in words (found by a reconcile: galleries are not announced row by

@@ -2,7 +2,7 @@
 //! the engine keeps it: read again whenever the hotel's settings change (`settings-updated`,
 //! §9, is sent for every settings PATCH), never edited on the desk.
 
-use crate::api::{Listing, Mount, Resource};
+use crate::api::{Generation, Listing, Mount, Resource};
 use crate::engine::spec::{no_permanent_failures, Capabilities, Hint, ResourceSpec};
 use crate::events::{ResourceKind, View};
 use crate::rules::invalid;
@@ -44,4 +44,10 @@ pub(crate) static SPEC: ResourceSpec = ResourceSpec {
     children: None,
     refetch_follows_row_events: false,
     capabilities: Capabilities::NONE,
+    // API.md §10.2 and §10.3.
+    absent: &[(
+        Generation::Hotelmate2026,
+        "This HotelMate server has no public page settings: its 2026 version builds the \
+             public page from sections.",
+    )],
 };

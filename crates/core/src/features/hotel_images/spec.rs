@@ -91,4 +91,5 @@ pub(crate) static SETTINGS_SPEC: ResourceSpec = ResourceSpec {
     children: None,
     refetch_follows_row_events: false,
     capabilities: Capabilities::NONE,
+    absent: &[],
 };

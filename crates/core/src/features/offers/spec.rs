@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::api::{Listing, Mount, Resource};
+use crate::api::{Generation, Listing, Mount, Resource};
 use crate::engine::spec::ResourceSpec;
 use crate::engine::spec::{Capabilities, Hint};
 use crate::engine::store::Row;
@@ -42,6 +42,11 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     children: None,
     refetch_follows_row_events: true,
     capabilities: Capabilities::NONE,
+    // API.md §10.2 and §10.3.
+    absent: &[(
+        Generation::Hotelmate2026,
+        "This HotelMate server has no offers: its 2026 version removed them.",
+    )],
 };
 
 fn title(row: &Row) -> Option<String> {

@@ -70,6 +70,7 @@ pub static SPEC: ResourceSpec = ResourceSpec {
         change: Some("room.type.manage"),
         photo: Some("room.media.manage"),
     },
+    absent: &[],
 };
 
 fn title(row: &Row) -> Option<String> {

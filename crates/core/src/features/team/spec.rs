@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::api::{Listing, Mount, Resource};
+use crate::api::{Generation, Listing, Mount, Resource};
 use crate::engine::spec::ResourceSpec;
 use crate::engine::spec::{Capabilities, Hint};
 use crate::engine::store::Row;
@@ -67,6 +67,7 @@ pub(crate) static SPEC: ResourceSpec = ResourceSpec {
     children: None,
     refetch_follows_row_events: false,
     capabilities: Capabilities::NONE,
+    absent: &[],
 };
 
 pub(crate) static CLOCK_LOGS_SPEC: ResourceSpec = ResourceSpec {
@@ -88,6 +89,14 @@ pub(crate) static CLOCK_LOGS_SPEC: ResourceSpec = ResourceSpec {
     children: None,
     refetch_follows_row_events: false,
     capabilities: Capabilities::NONE,
+    // Its `department-status/` gives managers only a time of day ("09:15"), without a date
+    // or time zone, and only for clock-ins of the server's today: shown as "since", it could
+    // be an hour or a day wrong.
+    absent: &[(
+        Generation::Hotelmate2026,
+        "This HotelMate server (2026) does not say since when colleagues are on duty in a \
+         form the desk can show rightly, so the board shows who is on duty without it.",
+    )],
 };
 
 /// "Seán Murphy": `full_name`, else first and last name.
