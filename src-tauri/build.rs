@@ -1,11 +1,10 @@
 //! Reads `tauri.conf.json` and the commands, each written once with `command!` in
 //! `src/commands/<area>.rs` (the windows in `commands.rs`): declares the commands to Tauri,
-//! writes the handler list main.rs includes, each window's capability file, and the UI's typed
-//! command list: each command's arguments and result read from its handler
-//! (ui/src/lib/commands.generated.ts), so a renamed argument or a changed result fails the UI's
-//! type check. Generated files are
-//! rewritten only when their content changes (they are committed, so a review shows what a
-//! window may call).
+//! writes the module list `commands` includes, the handler list main.rs includes, each window's
+//! capability file, and the UI's typed command list: each command's arguments and result read
+//! from its handler (ui/src/lib/commands.generated.ts), so a renamed argument or a changed
+//! result fails the UI's type check. Generated files are rewritten only when their content
+//! changes (they are committed, so a review shows what a window may call).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -138,6 +137,20 @@ fn generate(commands: &[Command], files: &HashMap<String, syn::File>) -> std::io
         &Path::new(&out_dir).join("handlers.rs"),
         &format!("tauri::generate_handler![\n{}]\n", handlers.concat()),
     )?;
+    // Each area's file is a module of `commands` (a new area adds no line there).
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").map_err(std::io::Error::other)?;
+    let mut modules: Vec<&String> = files.keys().collect();
+    modules.sort();
+    let modules: Vec<String> = modules
+        .iter()
+        .map(|m| {
+            format!(
+                "#[path = {:?}]\npub mod {m};\n",
+                format!("{manifest}/src/commands/{m}.rs")
+            )
+        })
+        .collect();
+    write_if_changed(&Path::new(&out_dir).join("modules.rs"), &modules.concat())?;
     for (window, identifier, description) in WINDOWS {
         let mut permissions = vec![
             "core:event:allow-listen".to_owned(),

@@ -1,4 +1,4 @@
-//! Tauri commands, one file per area; each is a few lines that call the core, declared with
+//! Tauri commands, one file per area (each file is a module here, listed by build.rs); each is a few lines that call the core, declared with
 //! [`command!`] so that its failure is logged once with its name. build.rs reads these files:
 //! each command's arguments and result become its TypeScript signature
 //! (ui/src/lib/commands.generated.ts), so a renamed argument or a changed result fails the UI's
@@ -36,16 +36,8 @@ macro_rules! command {
     };
 }
 
-pub mod bench;
-pub mod chat;
-pub mod display;
-pub mod hotel_details;
-pub mod offers;
-pub mod pictures;
-pub mod session;
-pub mod settings;
-pub mod team;
-pub mod updates;
+// One module per file of src/commands/ (`pub mod offers;` …), listed by build.rs.
+include!(concat!(env!("OUT_DIR"), "/modules.rs"));
 
 /// Logs a command's failure once, with the command's name and the error's code (its words
 /// are the person's: they carry no secret), and hands the result on.
