@@ -110,7 +110,6 @@ export type {
   TeamGroup,
   TeamMember,
   UiError,
-  HotelDetails,
   Generation,
 } from "./generated";
 
@@ -151,7 +150,7 @@ type HeadersOf<K extends Raw> = Omit<Extract<Commands[K], { headers: unknown }>[
 /** Calls a command with its arguments as the shell declares them (commands.generated.ts, written
  *  from the Rust handlers): a renamed argument or a changed result fails the type check. A
  *  failure rejects with a UiError. */
-async function call<K extends Plain>(command: K, ...args: ArgsOf<K>): Promise<Commands[K]["result"]> {
+export async function call<K extends Plain>(command: K, ...args: ArgsOf<K>): Promise<Commands[K]["result"]> {
   try {
     return await invoke<Commands[K]["result"]>(command, args[0] ?? undefined);
   } catch (error) {
@@ -300,8 +299,6 @@ export const backend = {
   /** How this computer's display has been since the desk started (its last showing). */
   displayHealth: () => call("display_health"),
   teamBoard: (query: string) => call("team_board", { query }),
-  /** What the hotel's public page tells guests; `null` until the desk has read it once. */
-  hotelDetails: () => call("hotel_details"),
   clockToggle: () => call("clock_toggle"),
   chatConversations: (filter: ConversationFilter, query: string, sort: ConversationSort, room: string | null) =>
     call("chat_conversations", { filter, query, sort, room }),

@@ -9,6 +9,7 @@ import { Newest } from "./newest";
 import { backend, type DeskEvent, type ConversationFilter, type ConversationList, type ConversationSort, type ThreadView, type ChatMessageView, type MessageSearch, type UiError, asUiError } from "./backend";
 import { chime, prepareChime } from "./chime";
 import { formatDate, formatLongDate, formatTime } from "./format.svelte";
+import { onDeskEvent } from "./events";
 
 /** Messages read when a thread opens, and how many more each scroll to the top reads. */
 export const THREAD_PAGE = 50;
@@ -523,6 +524,7 @@ class MessagesState {
 }
 
 export const messages = new MessagesState();
+onDeskEvent((event) => messages.handle(event));
 
 /** A thread this desk has never read from the server (it was unreachable): none of its messages
  *  are here, though the server has some. My replies written meanwhile may be. */

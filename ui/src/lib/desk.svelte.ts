@@ -13,15 +13,11 @@ import {
 } from "./backend";
 import { offers } from "./offers.svelte";
 import { team } from "./team.svelte";
-import { display } from "./display.svelte";
 import { messages } from "./chat.svelte";
-import { pictures } from "./pictures.svelte";
-import { hotelDetails } from "./hotelDetails.svelte";
 import { formats } from "./format.svelte";
+import { tellStores } from "./events";
 
 const APP_NAME = "HotelMate Desk";
-/** The screens' stores: each receives every desk event and takes what concerns it. */
-const STORES: { handle(event: DeskEvent): void }[] = [offers, team, display, messages, pictures, hotelDetails];
 
 /** Who a session is, as a key: the same person of the same hotel on the same server. */
 export function accountKey(session: SessionInfo): string {
@@ -116,7 +112,8 @@ class DeskState {
 
   apply(event: DeskEvent): void {
     if (event.type === "area_availability") this.areaEvents += 1;
-    for (const store of STORES) store.handle(event);
+    // The screens' stores (each registered itself, `onDeskEvent`) take what concerns them.
+    tellStores(event);
     switch (event.type) {
       case "session_changed":
         this.session = event.session;
@@ -197,31 +194,27 @@ export async function startDesk(resume: boolean): Promise<void> {
   }
 }
 
-/** The screens of the desk window, as the side bar names them. */
-export const SCREENS = ["overview", "offers", "messages", "replies", "pictures", "team", "hotel", "settings"] as const;
-export type Screen = (typeof SCREENS)[number];
+/** Where a person was on the desk: the screen (one of `screens/index.ts`), and in Pictures the
+ *  gallery in view (its name; `null`: the top). */
+export type Place<S extends string = string> = { screen: S; gallery: string | null };
 
-/** Where a person was on the desk: the screen, and in Pictures the gallery in view (its name;
- *  `null`: the top). */
-export type Place = { screen: Screen; gallery: string | null };
-
-/** A first run opens on what needs the person now. */
-const FIRST_PLACE: Place = { screen: "overview", gallery: null };
 const PLACE_KEY = "hotelmate.place:";
 
 /** Where `session`'s person last was on this computer (kept in the window's own storage, per
- *  account, so a shared desk reopens each person where they left it). */
-export function rememberedPlace(session: SessionInfo): Place {
+ *  account, so a shared desk reopens each person where they left it), if it is one of `screens`;
+ *  otherwise `first` (a first run opens on what needs the person now). */
+export function rememberedPlace<S extends string>(session: SessionInfo, screens: readonly S[], first: S): Place<S> {
   try {
     const kept: unknown = JSON.parse(localStorage.getItem(PLACE_KEY + accountKey(session)) ?? "null");
-    if (kept && typeof kept === "object" && "screen" in kept && SCREENS.includes(kept.screen as Screen)) {
+    const screen = kept && typeof kept === "object" && "screen" in kept ? screens.find((s) => s === kept.screen) : undefined;
+    if (kept && typeof kept === "object" && screen !== undefined) {
       const gallery = "gallery" in kept && typeof kept.gallery === "string" ? kept.gallery : null;
-      return { screen: kept.screen as Screen, gallery };
+      return { screen, gallery };
     }
   } catch {
     // Unreadable (or no storage): the first place.
   }
-  return { ...FIRST_PLACE };
+  return { screen: first, gallery: null };
 }
 
 export function rememberPlace(session: SessionInfo, place: Place): void {

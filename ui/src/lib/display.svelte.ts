@@ -4,6 +4,7 @@
 // display works out what changed, so a reload is never visible.
 import { Newest } from "./newest";
 import { backend, type DeskEvent, type DisplayContent, type OpeningState, type UiError } from "./backend";
+import { onDeskEvent } from "./events";
 
 class DisplayState {
   content = $state.raw<DisplayContent | null>(null);
@@ -54,3 +55,4 @@ class DisplayState {
 }
 
 export const display = new DisplayState();
+onDeskEvent((event) => display.handle(event));

@@ -4,6 +4,7 @@ import { withProgress } from "./progress";
 import { flash } from "./highlight";
 import { Newest } from "./newest";
 import { backend, type DeskEvent, type Offer, type UiError } from "./backend";
+import { onDeskEvent } from "./events";
 
 class OffersState {
   list = $state<Offer[]>([]);
@@ -108,6 +109,7 @@ class OffersState {
 }
 
 export const offers = new OffersState();
+onDeskEvent((event) => offers.handle(event));
 
 /** "active", "scheduled" or "expired", from the validity dates and today's local date. */
 export function validity(offer: Offer, today = new Date()): "active" | "scheduled" | "expired" {

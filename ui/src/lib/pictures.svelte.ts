@@ -2,6 +2,7 @@
 // says its view changed) and upload progress. Kept
 // outside the screen so uploads and their progress carry on while another screen is shown.
 import { backend, type Crop, type DeskEvent, type PicturesOverview, type ResourceKind, type UiError, asUiError } from "./backend";
+import { onDeskEvent } from "./events";
 
 /** Bytes sent of an upload's total. */
 export type Sent = { sent: number; total: number };
@@ -117,6 +118,7 @@ class PicturesState {
 }
 
 export const pictures = new PicturesState();
+onDeskEvent((event) => pictures.handle(event));
 
 /** A picked picture waiting for the user to choose the part to keep (the crop dialog). */
 export type CropRequest = {

@@ -6,6 +6,7 @@ import { flash } from "./highlight";
 import { formatTime } from "./format.svelte";
 import { Newest } from "./newest";
 import { backend, type DeskEvent, type TeamBoard, type UiError } from "./backend";
+import { onDeskEvent } from "./events";
 
 
 class TeamState {
@@ -65,6 +66,7 @@ class TeamState {
 }
 
 export const team = new TeamState();
+onDeskEvent((event) => team.handle(event));
 
 /** "2 h 05 min", "14 min", "just now": how long since `since` (RFC 3339). */
 export function onDutyFor(since: string, now: number): string {

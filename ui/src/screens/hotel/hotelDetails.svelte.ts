@@ -1,7 +1,9 @@
 // The Hotel screen's state: what the hotel's public page tells guests, read again whenever the
 // core says its view changed (a colleague edited the settings, or the desk caught up).
-import { Newest } from "./newest";
-import { backend, type DeskEvent, type HotelDetails, type UiError } from "./backend";
+import { Newest } from "../../lib/newest";
+import { call } from "../../lib/backend";
+import { onDeskEvent } from "../../lib/events";
+import type { DeskEvent, HotelDetails, UiError } from "../../lib/generated";
 
 class HotelDetailsState {
   /** `null` until the desk has read the page from the server once. */
@@ -30,7 +32,7 @@ class HotelDetailsState {
   }
 
   async reload(): Promise<void> {
-    const answer = await this.#reads.ask(() => backend.hotelDetails());
+    const answer = await this.#reads.ask(() => call("hotel_details"));
     if (answer.stale) return;
     this.loaded = true;
     if (answer.error) this.error = answer.error;
@@ -42,3 +44,4 @@ class HotelDetailsState {
 }
 
 export const hotelDetails = new HotelDetailsState();
+onDeskEvent((event) => hotelDetails.handle(event));
