@@ -393,3 +393,110 @@ fn the_feature_check_finds_a_feature_named_in_code_only() {
         ["crate::features", "ResourceKind::", "chat"]
     );
 }
+
+/// Every line of the desk's own code (core, shell and UI; generated files and tests left out)
+/// that names one of `names`, outside `own` (folders end in `/`), as `(file, line)`. Comment
+/// lines are left out: prose may mention anything.
+fn named_outside(root: &Path, names: &[&str], own: &[&str]) -> Vec<(String, String)> {
+    const GENERATED: &[&str] = &[
+        "ui/src/lib/generated.ts",
+        "ui/src/lib/commands.generated.ts",
+    ];
+    let mut found = Vec::new();
+    let mut folders: Vec<PathBuf> = ["crates/core/src", "src-tauri/src", "ui/src"]
+        .iter()
+        .map(|f| root.join(f))
+        .collect();
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            let relative = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            let source = ["rs", "ts", "svelte"]
+                .iter()
+                .any(|e| path.extension().is_some_and(|x| x == *e));
+            let mine = own
+                .iter()
+                .any(|o| relative == *o || (o.ends_with('/') && relative.starts_with(o)));
+            if !source || mine || GENERATED.contains(&relative.as_str()) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let text = if relative.ends_with(".rs") {
+                // Without its unit tests (a `#[cfg(test)]` item elsewhere in it is code).
+                text.split("#[cfg(test)]\nmod ")
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            } else {
+                text
+            };
+            for line in text.lines() {
+                let trimmed = line.trim_start();
+                let comment = ["//", "/*", "*", "<!--"]
+                    .iter()
+                    .any(|c| trimmed.starts_with(c));
+                if !comment && names.iter().any(|n| line.contains(n)) {
+                    found.push((relative.clone(), trimmed.to_owned()));
+                }
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Issue 37.2: a synced resource is its feature folder, its commands file and its screen
+/// folder, plus one line in each of three lists. The README's worked example, the Hotel screen,
+/// is checked: whatever else names it by hand (an accessor on `Desk`, a call in `backend.ts`, a
+/// store in the desk's list, a button in the side bar) is a place the next resource would have
+/// to be added too.
+#[test]
+fn the_worked_example_resource_is_its_folders_and_three_registrations() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let found = named_outside(
+        &root,
+        &["hotel_details", "HotelDetails", "hotelDetails", "./hotel/"],
+        &[
+            "crates/core/src/features/hotel_details/",
+            "src-tauri/src/commands/hotel_details.rs",
+            "ui/src/screens/hotel/",
+        ],
+    );
+    let files: BTreeSet<&str> = found.iter().map(|(file, _)| file.as_str()).collect();
+    assert_eq!(
+        files,
+        BTreeSet::from([
+            "crates/core/src/events.rs",
+            "crates/core/src/features/mod.rs",
+            "ui/src/screens/index.ts",
+        ]),
+        "{found:#?}"
+    );
+    let lines_in = |file: &str| found.iter().filter(|(f, _)| f == file).count();
+    assert_eq!(lines_in("crates/core/src/events.rs"), 1, "{found:#?}");
+    assert_eq!(lines_in("crates/core/src/features/mod.rs"), 1, "{found:#?}");
+    // The screen's line, and the import of its component that the line names.
+    assert_eq!(lines_in("ui/src/screens/index.ts"), 2, "{found:#?}");
+}
+
+/// The check sees a resource named where it should not be: the offers, an older feature, are
+/// still named in the desk's handles, the UI's backend and its stores.
+#[test]
+fn the_registration_check_finds_a_resource_named_elsewhere() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let found = named_outside(&root, &["Offers<"], &["crates/core/src/features/offers/"]);
+    assert!(
+        found
+            .iter()
+            .any(|(file, _)| file == "crates/core/src/desk/handles.rs"),
+        "{found:#?}"
+    );
+}
