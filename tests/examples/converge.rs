@@ -53,7 +53,7 @@ async fn main() {
     })
     .await;
     report.print();
-    let out = hotelmate_e2e::workspace_root().join("target/bench");
+    let out = hotelmate_e2e::bench_dir();
     std::fs::create_dir_all(&out).unwrap();
     let file = match resource {
         Resource::Offers => "converge.json".to_owned(),

@@ -258,7 +258,7 @@ async fn main() {
         "with_gif": { "desk_mib": with_gif.desk_mib, "web_mib": with_gif.web_mib },
         "gif_shown_as": gif_size,
     });
-    let dir = hotelmate_e2e::workspace_root().join("target/bench");
+    let dir = hotelmate_e2e::bench_dir();
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
         dir.join("hostile.json"),

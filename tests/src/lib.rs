@@ -25,6 +25,25 @@ pub use machine::Machine;
 /// How long the UI may take to show something before a test fails.
 pub const UI_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Whether a benchmark harness makes a short run (`HOTELMATE_BENCH_SHORT`, set by `cargo xtask
+/// bench --short` and `cargo xtask test`): the same steps on small numbers and unoptimised
+/// builds, to show from a fresh clone that it still runs. Its figures are not measurements, so
+/// it misses no goal; what it checks of correctness (nothing lost) it still checks.
+pub fn bench_short() -> bool {
+    std::env::var_os("HOTELMATE_BENCH_SHORT").is_some()
+}
+
+/// Where a benchmark writes its figures: `target/bench/`, or `target/bench/short/` for a short
+/// run, which never overwrites a measurement.
+pub fn bench_dir() -> PathBuf {
+    let out = workspace_root().join("target/bench");
+    if bench_short() {
+        out.join("short")
+    } else {
+        out
+    }
+}
+
 /// The repository's root folder.
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

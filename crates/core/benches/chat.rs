@@ -14,15 +14,24 @@
 //! webview's own painting is not in these figures (the window tests print theirs).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/short.rs"]
+mod short;
+
 use std::time::{Duration, Instant};
 
 use hotelmate_core::engine::store::Store;
 use hotelmate_core::features::chat::{self, ConversationFilter, Reader};
 use serde_json::{json, Value};
 
-const MESSAGES: i64 = 1000;
-const CONVERSATIONS: i64 = 200;
-const RUNS: usize = 21;
+fn message_count() -> i64 {
+    short::size(1000, 60)
+}
+fn conversation_count() -> i64 {
+    short::size(200, 10)
+}
+fn runs() -> usize {
+    short::size(21, 1)
+}
 const THREAD: i64 = 1;
 
 fn median(mut samples: Vec<Duration>) -> Duration {
@@ -36,7 +45,7 @@ fn ms(d: Duration) -> f64 {
 
 fn time(mut work: impl FnMut() -> usize) -> Duration {
     median(
-        (0..RUNS)
+        (0..runs())
             .map(|_| {
                 let started = Instant::now();
                 std::hint::black_box(work());
@@ -239,9 +248,9 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("desk.sqlite3");
     let store = Store::open(&path, hotelmate_core::features::LOCAL_DATA).unwrap();
-    let messages: Vec<Value> = (1..=MESSAGES).map(message).collect();
+    let messages: Vec<Value> = (1..=message_count()).map(message).collect();
     store.chat_store_messages(THREAD, &messages).unwrap();
-    let rows: Vec<_> = (1..=CONVERSATIONS).map(conversation).collect();
+    let rows: Vec<_> = (1..=conversation_count()).map(conversation).collect();
     store.replace_records("conversations", &rows).unwrap();
     let reader = Reader {
         me: 12,
@@ -264,7 +273,7 @@ fn main() {
     };
 
     let mut rows_out = Vec::new();
-    for limit in [50usize, MESSAGES as usize] {
+    for limit in [50usize, message_count() as usize] {
         let ours = time(|| {
             let view = chat::read_thread(&store, reader, THREAD, limit).unwrap();
             assert_eq!(view.messages.len(), limit);
@@ -272,7 +281,7 @@ fn main() {
         });
         let reference = time(|| raw_thread(limit as i64));
         rows_out.push((
-            format!("open a {MESSAGES}-message thread, newest {limit}"),
+            format!("open a {}-message thread, newest {limit}", message_count()),
             ours,
             reference,
             100.0,
@@ -286,7 +295,7 @@ fn main() {
             ("", None),
         )
         .unwrap();
-        assert_eq!(list.conversations.len(), CONVERSATIONS as usize);
+        assert_eq!(list.conversations.len(), conversation_count() as usize);
         serde_json::to_vec(&list).unwrap().len()
     });
     let reference = time(|| {
@@ -295,18 +304,19 @@ fn main() {
             .len()
     });
     rows_out.push((
-        format!("the list of {CONVERSATIONS} conversations"),
+        format!("the list of {} conversations", conversation_count()),
         ours,
         reference,
         50.0,
     ));
 
-    for total in [10_000i64, 100_000] {
+    for total in [short::size(10_000i64, 1_000), short::size(100_000, 2_000)] {
         rows_out.extend(search_rows(total));
     }
 
+    let runs = runs();
     println!(
-        "chat benchmark (the desk's SQLite file, median of {RUNS}; searches: p50 and p99 of 200)"
+        "chat benchmark (the desk's SQLite file, median of {runs}; searches: p50 and p99 of 200)"
     );
     println!(
         "{:<44} {:>9} {:>13} {:>7} {:>9}",
@@ -324,7 +334,7 @@ fn main() {
         );
         report.push(json!({"case": case, "ours_ms": ms(*ours), "reference_ms": ms(*reference), "goal_ms": goal}));
     }
-    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
+    let out = short::out_dir();
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(
         out.join("chat.json"),

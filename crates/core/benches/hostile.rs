@@ -12,6 +12,9 @@
 //! `target/bench/hostile-list.json`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/short.rs"]
+mod short;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -148,7 +151,7 @@ async fn main() {
     println!(
         "before (40bce7f, the issue): 0.92 GB after 5 s, 8.5 GB after 60 s, 8,266 requests, no end"
     );
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
+    let dir = short::out_dir();
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
         dir.join("hostile-list.json"),

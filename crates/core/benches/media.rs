@@ -8,6 +8,9 @@
 //! Each round runs every contender once, so a burst of load on the machine hits them all.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/short.rs"]
+mod short;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -19,11 +22,17 @@ use image::imageops::FilterType;
 use image::{Rgb, RgbImage};
 use serde_json::json;
 
-const WIDTH_PX: u32 = 4000;
-const HEIGHT_PX: u32 = 3000;
+fn width_px() -> u32 {
+    short::size(4000, 2800)
+}
+fn height_px() -> u32 {
+    short::size(3000, 2100)
+}
 /// What phone cameras write; the input is bigger than the output would be at 85.
 const INPUT_QUALITY: u8 = 92;
-const RUNS: usize = 7;
+fn runs() -> usize {
+    short::size(7, 1)
+}
 const VIPS: &str = "vipsthumbnail";
 
 struct Row {
@@ -51,7 +60,7 @@ impl Row {
 }
 
 fn main() {
-    let out_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
+    let out_dir = short::out_dir();
     fs::create_dir_all(&out_dir).unwrap();
     let out_dir = out_dir.canonicalize().unwrap();
     let input_path = out_dir.join("media-input.jpg");
@@ -59,8 +68,9 @@ fn main() {
     let started = Instant::now();
     let input = photo_jpeg();
     fs::write(&input_path, &input).unwrap();
+    let (width_px, height_px, runs) = (width_px(), height_px(), runs());
     println!(
-        "input: {WIDTH_PX}×{HEIGHT_PX} JPEG q{INPUT_QUALITY}, {} bytes (made in {:.1} s); {RUNS} runs each",
+        "input: {width_px}×{height_px} JPEG q{INPUT_QUALITY}, {} bytes (made in {:.1} s); {runs} runs each",
         input.len(),
         started.elapsed().as_secs_f64()
     );
@@ -135,9 +145,9 @@ fn main() {
     }
     let report = json!({
         "benchmark": "media",
-        "input": { "width": WIDTH_PX, "height": HEIGHT_PX, "bytes": input.len(), "quality": INPUT_QUALITY },
+        "input": { "width": width_px, "height": height_px, "bytes": input.len(), "quality": INPUT_QUALITY },
         "target_long_edge_px": ImagePolicy::default().max_edge_px,
-        "runs": RUNS,
+        "runs": runs,
         "reference": "vipsthumbnail -s 2560x2560 -o out.jpg[Q=85,strip]",
         "psnr_reference": "the input resized with image's Lanczos3, not encoded",
         "results": json_rows,
@@ -150,12 +160,12 @@ fn main() {
 /// Gradients, a few soft shapes and sensor-like noise: compresses about like a phone photo.
 fn photo_jpeg() -> Vec<u8> {
     let mut seed = 0x1234_5678_u32;
-    let image = RgbImage::from_fn(WIDTH_PX, HEIGHT_PX, |x, y| {
+    let image = RgbImage::from_fn(width_px(), height_px(), |x, y| {
         seed ^= seed << 13;
         seed ^= seed >> 17;
         seed ^= seed << 5;
         let noise = (seed % 13) as f32 - 6.0;
-        let (fx, fy) = (x as f32 / WIDTH_PX as f32, y as f32 / HEIGHT_PX as f32);
+        let (fx, fy) = (x as f32 / width_px() as f32, y as f32 / height_px() as f32);
         let sky = 200.0 - 120.0 * fy;
         let waves = 25.0 * ((fx * 37.0).sin() * (fy * 23.0).cos());
         let sun = 60.0 * (-(((fx - 0.7).powi(2) + (fy - 0.25).powi(2)) * 40.0)).exp();
@@ -189,7 +199,7 @@ fn with_profile(jpeg: &[u8], profile: &moxcms::ColorProfile) -> Vec<u8> {
 /// The input resized to the same size with a slow, exact filter and kept as pixels.
 fn reference_resize(input: &[u8]) -> RgbImage {
     let decoded = image::load_from_memory(input).unwrap();
-    let (width, height) = (2560, 2560 * HEIGHT_PX / WIDTH_PX);
+    let (width, height) = (2560, 2560 * height_px() / width_px());
     image::imageops::resize(&decoded.to_rgb8(), width, height, FilterType::Lanczos3)
 }
 
@@ -219,9 +229,9 @@ fn measure(mut contenders: Vec<Contender<'_>>, reference: &RgbImage) -> Vec<Row>
     for contender in &mut contenders {
         (contender.run)(); // warm-up
     }
-    let mut times = vec![Vec::with_capacity(RUNS); contenders.len()];
+    let mut times = vec![Vec::with_capacity(runs()); contenders.len()];
     let mut outputs = vec![Vec::new(); contenders.len()];
-    for _ in 0..RUNS {
+    for _ in 0..runs() {
         for (index, contender) in contenders.iter_mut().enumerate() {
             let (elapsed, output) = (contender.run)();
             times[index].push(elapsed);

@@ -13,6 +13,9 @@
 //! Prints a table and writes `target/bench/pictures.json`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/short.rs"]
+mod short;
+
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -29,10 +32,18 @@ use hotelmate_sandbox::network::CutProxy;
 use hotelmate_sandbox::Sandbox;
 use serde_json::{json, Value};
 
-const GALLERY_COUNT: usize = 10;
-const IMAGES_PER_GALLERY: usize = 50;
-const PHOTOS: usize = 50;
-const RUNS: usize = 5;
+fn gallery_count() -> usize {
+    short::size(10, 2)
+}
+fn images_per_gallery() -> usize {
+    short::size(50, 4)
+}
+fn photos() -> usize {
+    short::size(50, 2)
+}
+fn runs() -> usize {
+    short::size(5, 1)
+}
 /// 20 Mbit/s.
 const UPLINK_BYTES_PER_SECOND: u64 = 20_000_000 / 8;
 
@@ -152,7 +163,7 @@ async fn main() {
             .unwrap();
     }
     let mut gallery_ids = Vec::new();
-    for g in 0..GALLERY_COUNT {
+    for g in 0..gallery_count() {
         let made: Value = http
             .post(&galleries_url)
             .header("Authorization", &auth)
@@ -165,7 +176,7 @@ async fn main() {
             .unwrap();
         let id = made["id"].as_i64().unwrap();
         gallery_ids.push(id);
-        for i in 0..IMAGES_PER_GALLERY {
+        for i in 0..images_per_gallery() {
             let form = reqwest::multipart::Form::new().part(
                 "image",
                 reqwest::multipart::Part::bytes(tiny_png(g * 1000 + i))
@@ -207,7 +218,7 @@ async fn main() {
             .await
             .unwrap();
         let (mut ours, mut plain) = (Vec::new(), Vec::new());
-        for _ in 0..RUNS {
+        for _ in 0..runs() {
             let started = Instant::now();
             pull::reconcile(&api, &store, GALLERIES, "killarney")
                 .await
@@ -218,7 +229,7 @@ async fn main() {
             ours.push(started.elapsed());
             assert_eq!(
                 store.records("gallery_images").unwrap().len(),
-                GALLERY_COUNT * IMAGES_PER_GALLERY
+                gallery_count() * images_per_gallery()
             );
             let started = Instant::now();
             let galleries = walk(
@@ -236,7 +247,7 @@ async fn main() {
             plain.push(started.elapsed());
             assert_eq!(
                 (galleries, images),
-                (GALLERY_COUNT, GALLERY_COUNT * IMAGES_PER_GALLERY)
+                (gallery_count(), gallery_count() * images_per_gallery())
             );
         }
         rows.push(Row {
@@ -247,9 +258,9 @@ async fn main() {
     }
 
     // 50 photos of 12 MP from disk.
-    eprintln!("making {PHOTOS} photos of 12 MP…");
+    eprintln!("making {} photos of 12 MP…", photos());
     let photos_dir = tempfile::tempdir().unwrap();
-    let paths: Vec<std::path::PathBuf> = futures_util::stream::iter(0..PHOTOS)
+    let paths: Vec<std::path::PathBuf> = futures_util::stream::iter(0..photos())
         .map(|n| {
             let path = photos_dir.path().join(format!("IMG_{n:04}.jpg"));
             async move {
@@ -403,7 +414,7 @@ async fn main() {
 
         // The same resized bytes, one after another, plain multipart POSTs.
         let hashes = std::mem::take(&mut *made.lock().unwrap());
-        assert_eq!(hashes.len(), PHOTOS);
+        assert_eq!(hashes.len(), photos());
         let prepared: Vec<Vec<u8>> = hashes
             .iter()
             .map(|hash| std::fs::read(media.get(hash).unwrap().unwrap().path).unwrap())
@@ -460,7 +471,7 @@ async fn main() {
     for (case, kib) in &peaks {
         println!("peak resident memory of this process (server included) while ours ran, {case}: {:.0} MiB", *kib as f64 / 1024.0);
     }
-    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
+    let out = short::out_dir();
     std::fs::create_dir_all(&out).unwrap();
     let report = json!({
         "rows": rows.iter().map(|r| json!({"case": r.case, "ours_ms": ms(r.ours), "plain_ms": ms(r.plain), "ratio": r.ours.as_secs_f64() / r.plain.as_secs_f64()})).collect::<Vec<_>>(),

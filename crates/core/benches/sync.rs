@@ -10,6 +10,9 @@
 //! machines are noisy.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/short.rs"]
+mod short;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -26,10 +29,18 @@ use hotelmate_sandbox::network::CutProxy;
 use hotelmate_sandbox::Sandbox;
 use serde_json::{json, Value};
 
-const OFFERS_TOTAL: usize = 1000;
-const EDITS: usize = 500;
-const RUNS: usize = 5;
-const REPLAY_ROUNDS: usize = 3;
+fn offers_total() -> usize {
+    short::size(1000, 40)
+}
+fn edits() -> usize {
+    short::size(500, 20)
+}
+fn runs() -> usize {
+    short::size(5, 1)
+}
+fn near_rounds() -> usize {
+    short::size(3, 1)
+}
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
@@ -69,7 +80,7 @@ async fn main() {
         .await
         .unwrap();
     let start_count = existing["count"].as_u64().unwrap() as usize;
-    for i in start_count..OFFERS_TOTAL {
+    for i in start_count..offers_total() {
         http.post(&collection)
             .header("Authorization", &auth)
             .json(&json!({"title": format!("Bench offer {i}"), "short_description": "Benchmark", "tag": "bench"}))
@@ -84,7 +95,7 @@ async fn main() {
     // Reconcile vs plain sequential fetch.
     let mut ours = Vec::new();
     let mut plain = Vec::new();
-    for _ in 0..RUNS {
+    for _ in 0..runs() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(
             &dir.path().join("desk.sqlite3"),
@@ -96,7 +107,7 @@ async fn main() {
             .await
             .unwrap();
         ours.push(started.elapsed());
-        assert_eq!(store.records("offers").unwrap().len(), OFFERS_TOTAL);
+        assert_eq!(store.records("offers").unwrap().len(), offers_total());
 
         let started = Instant::now();
         let mut next = Some(collection.clone());
@@ -115,7 +126,7 @@ async fn main() {
             next = page["next"].as_str().map(str::to_owned);
         }
         plain.push(started.elapsed());
-        assert_eq!(items, OFFERS_TOTAL);
+        assert_eq!(items, offers_total());
     }
     let (reconcile, sequential) = (median(ours), median(plain));
 
@@ -142,12 +153,14 @@ async fn main() {
     let far_client = ApiClient::new(ApiBase::parse(&far_base).unwrap())
         .unwrap()
         .authenticated(StaffToken::new(&token));
-    let near = replay_rounds(&client, &base, &auth, &heard, REPLAY_ROUNDS, false).await;
+    let near = replay_rounds(&client, &base, &auth, &heard, near_rounds(), false).await;
     let far = replay_rounds(&far_client, &far_base, &auth, &heard, 1, true).await;
     socket.shutdown().await;
 
+    let (runs, replay_rounds, offers_total, edits) =
+        (runs(), near_rounds(), offers_total(), edits());
     println!(
-        "sync benchmark (in-process sandbox; median of {RUNS} reconciles, {REPLAY_ROUNDS} replay rounds near, 1 far)"
+        "sync benchmark (in-process sandbox; median of {runs} reconciles, {replay_rounds} replay rounds near, 1 far)"
     );
     println!(
         "{:<64} {:>10} {:>12} {:>8}",
@@ -163,18 +176,18 @@ async fn main() {
         )
     };
     line(
-        format!("reconcile {OFFERS_TOTAL} offers into SQLite vs sequential GET"),
+        format!("reconcile {offers_total} offers into SQLite vs sequential GET"),
         reconcile,
         sequential,
     );
     for (distance, rounds) in [("near", &near), ("far, 3 ms each way", &far)] {
         line(
-            format!("replay {EDITS} edits, socket live, {distance}, vs {EDITS} PATCH"),
+            format!("replay {edits} edits, socket live, {distance}, vs {edits} PATCH"),
             rounds.live,
             rounds.plain,
         );
         line(
-            format!("replay {EDITS} edits, no socket, {distance}, vs {EDITS} PATCH"),
+            format!("replay {edits} edits, no socket, {distance}, vs {edits} PATCH"),
             rounds.alone,
             rounds.plain,
         );
@@ -195,12 +208,12 @@ async fn main() {
             );
         }
     }
-    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
+    let out = short::out_dir();
     std::fs::create_dir_all(&out).unwrap();
     let report = json!({
-        "reconcile": {"offers": OFFERS_TOTAL, "ours_ms": ms(reconcile), "sequential_ms": ms(sequential)},
+        "reconcile": {"offers": offers_total, "ours_ms": ms(reconcile), "sequential_ms": ms(sequential)},
         "replay": {
-            "edits": EDITS,
+            "edits": edits,
             "near": {"live_socket_ms": ms(near.live), "no_socket_ms": ms(near.alone), "plain_patch_ms": ms(near.plain)},
             "far_3ms_each_way": {"live_socket_ms": ms(far.live), "no_socket_ms": ms(far.alone), "plain_patch_ms": ms(far.plain)},
             "read_to_write_window_ms": {
@@ -274,7 +287,7 @@ async fn replay_rounds(
     }
 }
 
-/// The first [`EDITS`] offers' ids (the same ones every replay edits).
+/// The first [`edits`] offers' ids (the same ones every replay edits).
 async fn first_ids(client: &ApiClient) -> Vec<i64> {
     let mut ids: Vec<i64> = client
         .list(OFFERS, "killarney")
@@ -284,11 +297,11 @@ async fn first_ids(client: &ApiClient) -> Vec<i64> {
         .filter_map(|r| r["id"].as_i64())
         .collect();
     ids.sort_unstable();
-    ids.truncate(EDITS);
+    ids.truncate(edits());
     ids
 }
 
-/// Queues one edit to each of the first [`EDITS`] offers on a fresh store and times the replay.
+/// Queues one edit to each of the first [`edits`] offers on a fresh store and times the replay.
 /// Times the replay; also returns each edit's read-to-write window in ms (issue 35.1): from
 /// the read its merge used (its own GET, or the one list read when `list_bases`: a far server
 /// with the socket's log) to the server's answer to its PATCH. A colleague's write that
@@ -362,7 +375,7 @@ async fn replay_edits(
     .await
     .unwrap();
     let took = started.elapsed();
-    assert_eq!(sent, EDITS);
+    assert_eq!(sent, edits());
     (took, windows)
 }
 

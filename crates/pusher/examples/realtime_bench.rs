@@ -54,6 +54,18 @@ const MAX_REFERENCE_SPREAD: f64 = 2.0;
 /// What sockudo logs when a connection's queue is full and it drops a message for it.
 const SOCKUDO_DROP_MESSAGE: &str = "Dropping message for slow consumer";
 
+/// Where the figures go: `target/bench/`, or `target/bench/short/` for a short run
+/// (`HOTELMATE_BENCH_SHORT`: `cargo xtask bench --short` on the tests' unoptimised sockudo and
+/// small sizes, to show the bench still runs; never a measurement, so it never overwrites one).
+fn bench_dir() -> PathBuf {
+    let out = workspace_root().join("target/bench");
+    if std::env::var_os("HOTELMATE_BENCH_SHORT").is_some() {
+        out.join("short")
+    } else {
+        out
+    }
+}
+
 fn workspace_root() -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     std::fs::canonicalize(&root).unwrap_or(root)
@@ -103,7 +115,7 @@ fn free_port() -> Result<u16, BoxError> {
 }
 
 fn sockudo_log_path() -> PathBuf {
-    workspace_root().join("target/bench/sockudo.log")
+    bench_dir().join("sockudo.log")
 }
 
 async fn start_sockudo(port: u16, buffer_messages: Option<usize>) -> Result<Child, BoxError> {
@@ -891,7 +903,7 @@ async fn main() -> Result<(), BoxError> {
             "pusher_js": round.theirs.json(sizes.latency_events, round.burst_published),
         })).collect::<Vec<_>>(),
     });
-    let dir = workspace_root().join("target/bench");
+    let dir = bench_dir();
     std::fs::create_dir_all(&dir)?;
     let path = dir.join("realtime.json");
     std::fs::write(&path, serde_json::to_string_pretty(&report)?)?;
