@@ -1,7 +1,8 @@
 //! `cargo xtask <command>`: the project's README commands, in Rust.
 //!
 //! - `demo`: install what the app needs, build the UI and the app, and open it on the demo hotel.
-//! - `test`: install everything the tests need, then run every check and test (the CI command).
+//! - `test`: install everything the tests need, then run every check and test, and every
+//!   benchmark in its short form (the CI command).
 //! - `bench [realtime|media|sync|pictures|chat [--messages N] [--seconds S]|load|converge
 //!   [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types]|soak
 //!   [--hours N]|app [--runs N] [--idle-seconds S]]`: the benchmarks, each against a reference
@@ -9,7 +10,8 @@
 //!   Messages reads, then a guest's flood of the real window (10,000 messages in 90 s) beside a
 //!   pusher-js client on the same channel. `app` is the release desk's start to its painted
 //!   cached offers and its memory after a minute idle, beside a minimal Tauri window
-//!   ([`bench_app`]).
+//!   ([`bench_app`]). `bench --short [names]`: each on small numbers with the tests' unoptimised
+//!   builds, to show it still runs (figures under `target/bench/short/`, not measurements).
 //! - `bundle [--appimage | --debug] [--maintainer "Name <address>"]`: the installable `.deb` and `.rpm` (and AppImage) of a
 //!   release build (or of the debug build), checked by lintian and rpmlint.
 //! - `setup`: only the installs (idempotent; fast when everything is there).
@@ -44,7 +46,7 @@ fn main() -> ExitCode {
         Some(desktop::INNER_COMMAND) => desktop::inner(&args[1..]),
         Some(bench_app::INNER_COMMAND) => bench_app::inner(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <demo [--generation classic|2026] | test [nextest filters] | bundle [--appimage | --debug] [--maintainer \"Name <address>\"] | bench [realtime|media|sync|pictures|chat [--messages N] [--seconds S]|load|converge [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types]|soak [--hours N] [--minutes N]|app [--runs N] [--idle-seconds S]] | setup | doctor>");
+            eprintln!("usage: cargo xtask <demo [--generation classic|2026] | test [nextest filters] | bundle [--appimage | --debug] [--maintainer \"Name <address>\"] | bench [--short] [realtime|media|sync|pictures|chat [--messages N] [--seconds S]|load|converge [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types]|soak [--hours N] [--minutes N]|app [--runs N] [--idle-seconds S]] | setup | doctor>");
             return ExitCode::from(2);
         }
     };
@@ -118,18 +120,8 @@ fn fuzz_frame_decoder(root: &std::path::Path) -> Result<(), String> {
     step.run()
 }
 
-/// Runs a harness (an example of the cross-process tests) with its own flags inside the
-/// private desktop session (windows, the keyring).
-fn run_harness(
-    cargo_run: &[&str],
-    example: &str,
-    flags: &[String],
-    root: &std::path::Path,
-) -> Result<(), String> {
-    run_harness_with(cargo_run, example, flags, &setup::test_env(root))
-}
-
-/// [`run_harness`] with these variables instead of the tests' own.
+/// Runs a harness (an example of the cross-process tests) with its own flags and these
+/// variables inside the private desktop session (windows, the keyring).
 fn run_harness_with(
     cargo_run: &[&str],
     example: &str,
@@ -161,8 +153,13 @@ const BENCHES: &[&str] = &[
     "server-load",
 ];
 
-/// The benchmarks (all of them when none is named).
-fn bench(names: &[String]) -> Result<(), String> {
+/// The benchmarks (all of them when none is named). `--short` first runs each on small numbers
+/// with the tests' unoptimised builds ([`Form::Short`]).
+fn bench(args: &[String]) -> Result<(), String> {
+    let (form, names) = match args.split_first() {
+        Some((flag, rest)) if flag == "--short" => (Form::Short, rest),
+        _ => (Form::Measured, args),
+    };
     // `soak --hours 72`, `converge --desks 10 --resource galleries`, `chat --messages 2000`: a
     // harness's own flags follow its name and go to it as they are (the harness checks them).
     let (names, harness_flags) = match names.iter().position(|n| n.starts_with("--")) {
@@ -188,58 +185,136 @@ fn bench(names: &[String]) -> Result<(), String> {
     }
     let root = workspace_root();
     for name in chosen {
-        run_bench(name, &harness_flags, &root)?;
+        run_bench(name, &harness_flags, &root, form)?;
     }
     Ok(())
 }
 
+/// How a benchmark runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// Optimised builds (and an optimised sockudo), full sizes: the figures the README gives.
+    Measured,
+    /// The tests' unoptimised builds and small numbers (`bench --short`, and the end of `cargo
+    /// xtask test`): shows from a fresh clone that each benchmark still builds, finds what it
+    /// starts and runs to its end, so a broken bench fails the suite. It measures nothing: its
+    /// figures go to `target/bench/short/`, and a goal it misses is not a failure (what a
+    /// harness checks of correctness, such as nothing lost, it still checks).
+    Short,
+}
+
+impl Form {
+    /// `cargo run`'s or `cargo bench`'s profile flags.
+    fn profile(self) -> &'static [&'static str] {
+        match self {
+            Form::Measured => &["--release"],
+            Form::Short => &[],
+        }
+    }
+
+    /// The harness's own flags: the person's, or a short run's small numbers.
+    fn flags(self, given: &[String], short: &[&str]) -> Vec<String> {
+        match self {
+            Form::Short if given.is_empty() => short.iter().map(|f| (*f).to_owned()).collect(),
+            _ => given.to_vec(),
+        }
+    }
+
+    /// The variables every harness of this form runs with.
+    fn env(self, root: &std::path::Path) -> Vec<(String, String)> {
+        let mut env = setup::test_env(root);
+        if self == Form::Short {
+            env.push((bench_app::SHORT_VARIABLE.to_owned(), "1".to_owned()));
+        }
+        env
+    }
+
+    /// `step` with this form's variables.
+    fn with_env(self, mut step: Step, root: &std::path::Path) -> Step {
+        for (key, value) in self.env(root) {
+            step = step.env(&key, value);
+        }
+        step
+    }
+}
+
 /// One benchmark, with its harness's own flags.
-fn run_bench(name: &str, harness_flags: &[String], root: &std::path::Path) -> Result<(), String> {
+fn run_bench(
+    name: &str,
+    harness_flags: &[String],
+    root: &std::path::Path,
+    form: Form,
+) -> Result<(), String> {
     let core_bench = |bench: &str| {
-        with_test_env(
-            Step::new(
-                "cargo",
-                &["bench", "-p", "hotelmate-core", "--bench", bench],
-            ),
-            root,
-        )
+        let mut args = vec!["bench", "-p", "hotelmate-core", "--bench", bench];
+        if form == Form::Short {
+            args.extend(["--profile", "dev"]);
+        }
+        form.with_env(Step::new("cargo", &args), root)
     };
     match name {
-        "realtime" => {
-            // Measured on an optimised sockudo, not the tests' unoptimised one.
-            let sockudo = setup::sockudo_for_bench()?;
-            example(root, "pusher-channels", "realtime_bench", &[])
-                .env("SOCKUDO_BIN", sockudo)
-                .run()
-        }
+        "realtime" => match form {
+            Form::Measured => {
+                // Measured on an optimised sockudo, not the tests' unoptimised one.
+                let sockudo = setup::sockudo_for_bench()?;
+                example(root, "pusher-channels", "realtime_bench", &[], form)
+                    .env("SOCKUDO_BIN", sockudo)
+                    .run()
+            }
+            // The tests' sockudo (in the tests' variables), one small round.
+            Form::Short => example(root, "pusher-channels", "realtime_bench", &[], form)
+                .env("BENCH_ROUNDS", "1")
+                .env("BENCH_LATENCY_EVENTS", "50")
+                .env("BENCH_BURST_EVENTS", "500")
+                .run(),
+        },
         "media" | "sync" | "pictures" => core_bench(name).run(),
         "chat" => {
             // The Messages screen's reads, then a guest's flood on the real window (issue 28),
             // which runs in the private desktop session.
             core_bench("chat").run()?;
-            bench_guest_flood(harness_flags, root)
+            let flags = form.flags(harness_flags, &["--messages", "60", "--seconds", "5"]);
+            bench_guest_flood(&flags, root, form)
         }
-        "app" => bench_app::run(harness_flags),
-        "soak" => bench_soak(harness_flags, root),
-        "server-load" => bench_server_load(harness_flags, root),
+        "app" => bench_app::run(
+            &form.flags(harness_flags, &["--runs", "1", "--idle-seconds", "2"]),
+            form == Form::Short,
+        ),
+        "soak" => bench_soak(
+            &form.flags(harness_flags, &["--minutes", "1", "--sample-minutes", "1"]),
+            root,
+            form,
+        ),
+        "server-load" => bench_server_load(harness_flags, root, form),
         "hostile" => {
             // A hostile server's endless list in the core, then issue 36's hostile inputs on
             // a real window (the private desktop session).
             core_bench("hostile").run()?;
             build_ui()?;
             Step::new("cargo", &["build", "--workspace", "--bins"]).run()?;
-            run_harness(&["run"], "hostile_memory", harness_flags, root)
+            let flags = form.flags(harness_flags, &["--conversations", "100"]);
+            run_harness_with(&["run"], "hostile_memory", &flags, &form.env(root))
         }
         "converge" => {
             // Desk processes keep their tokens in the keyring: the private session.
-            Step::new(
-                "cargo",
-                &["build", "--release", "-p", "hotelmate-e2e", "--bins"],
-            )
-            .run()?;
-            run_harness(&["run", "--release"], "converge", harness_flags, root)
+            let build: &[&str] = match form {
+                Form::Measured => &["build", "--release", "-p", "hotelmate-e2e", "--bins"],
+                // The tests' build of the desk program (their features: nothing built again).
+                Form::Short => &["build", "--workspace", "--bins"],
+            };
+            Step::new("cargo", build).run()?;
+            let mut run = vec!["run"];
+            run.extend(form.profile());
+            let flags = form.flags(harness_flags, &["--desks", "2", "--rounds", "2"]);
+            run_harness_with(&run, "converge", &flags, &form.env(root))
         }
-        "load" => example(root, "hotelmate-sandbox", "load", &["500", "5"]).run(),
+        "load" => {
+            let args: &[&str] = match form {
+                Form::Measured => &["500", "5"],
+                Form::Short => &["20", "1"],
+            };
+            example(root, "hotelmate-sandbox", "load", args, form).run()
+        }
         other => Err(format!(
             "no benchmark named '{other}' (choose from {})",
             BENCHES.join(", ")
@@ -247,37 +322,48 @@ fn run_bench(name: &str, harness_flags: &[String], root: &std::path::Path) -> Re
     }
 }
 
-/// A package's example, optimised, with its arguments.
-fn example(root: &std::path::Path, package: &str, name: &str, args: &[&str]) -> Step {
-    let mut all = vec!["run", "--release", "-p", package, "--example", name];
+/// A package's example (optimised, unless a short run), with its arguments.
+fn example(root: &std::path::Path, package: &str, name: &str, args: &[&str], form: Form) -> Step {
+    let mut all = vec!["run"];
+    all.extend(form.profile());
+    all.extend(["-p", package, "--example", name]);
     if !args.is_empty() {
         all.push("--");
         all.extend_from_slice(args);
     }
-    with_test_env(Step::new("cargo", &all), root)
+    form.with_env(Step::new("cargo", &all), root)
 }
 
 /// The server's load from signed-in desks. A signed-in desk keeps its token in the keyring:
 /// the private session.
-fn bench_server_load(harness_flags: &[String], root: &std::path::Path) -> Result<(), String> {
-    let mut args: Vec<String> = [
-        "bench",
-        "-p",
-        "hotelmate-core",
-        "--bench",
-        "server_load",
-        "--",
-    ]
-    .iter()
-    .map(|a| (*a).to_owned())
-    .collect();
+fn bench_server_load(
+    harness_flags: &[String],
+    root: &std::path::Path,
+    form: Form,
+) -> Result<(), String> {
+    let mut args: Vec<String> = ["bench", "-p", "hotelmate-core", "--bench", "server_load"]
+        .iter()
+        .map(|a| (*a).to_owned())
+        .collect();
+    if form == Form::Short {
+        args.extend(["--profile".to_owned(), "dev".to_owned()]);
+    }
+    args.push("--".to_owned());
     args.extend(harness_flags.iter().cloned());
-    desktop::run_in_private_session("cargo", &args, &setup::test_env(root))
+    desktop::run_in_private_session("cargo", &args, &form.env(root))
 }
 
-/// The tests' variables, with the app the release desk (`cargo build --release` made it).
-fn release_desk_env(root: &std::path::Path) -> Vec<(String, String)> {
-    let mut env = setup::test_env(root);
+/// The desk the benchmark runs and the variables it runs with: the release desk (`cargo build
+/// --release` made it, as the package holds it), or for a short run the tests' own.
+fn desk_for(form: Form, root: &std::path::Path) -> Result<Vec<(String, String)>, String> {
+    build_ui()?;
+    let mut env = form.env(root);
+    if form == Form::Short {
+        // The build the tests make (their features: nothing is built again after them).
+        Step::new("cargo", &["build", "--workspace", "--bins"]).run()?;
+        return Ok(env);
+    }
+    Step::new("cargo", &["build", "--release", "-p", "hotelmate-desk"]).run()?;
     for (key, value) in &mut env {
         if key == "HOTELMATE_APP_BIN" {
             *value = run::target_dir()
@@ -286,40 +372,34 @@ fn release_desk_env(root: &std::path::Path) -> Vec<(String, String)> {
                 .to_string();
         }
     }
-    env
+    Ok(env)
 }
 
 /// The desk a hotel runs (the release build, as the package holds it), flooded by an optimised
 /// sandbox standing in for the hotel's server.
-fn bench_guest_flood(harness_flags: &[String], root: &std::path::Path) -> Result<(), String> {
-    build_ui()?;
-    Step::new("cargo", &["build", "--release", "-p", "hotelmate-desk"]).run()?;
-    let env = release_desk_env(root);
-    run_harness_with(&["run", "--release"], "guest_flood", harness_flags, &env)
+fn bench_guest_flood(
+    harness_flags: &[String],
+    root: &std::path::Path,
+    form: Form,
+) -> Result<(), String> {
+    let env = desk_for(form, root)?;
+    let mut run = vec!["run"];
+    run.extend(form.profile());
+    run_harness_with(&run, "guest_flood", harness_flags, &env)
 }
 
 /// `bench soak`: the release desk's reception display beside the minimal Tauri window showing
 /// one photo, both measured for hours in the private desktop session (issue 39.4). The harness
 /// itself (WebDriver, the sandbox, the sampling) is a debug build: it is not what is measured.
-fn bench_soak(harness_flags: &[String], root: &std::path::Path) -> Result<(), String> {
+fn bench_soak(harness_flags: &[String], root: &std::path::Path, form: Form) -> Result<(), String> {
     setup::for_window_bench()?;
-    build_ui()?;
-    Step::new("cargo", &["build", "--release", "-p", "hotelmate-desk"]).run()?;
-    let minimal = bench_app::build_minimal_window()?;
-    let mut env = release_desk_env(root);
+    let mut env = desk_for(form, root)?;
+    let minimal = bench_app::build_minimal_window(form == Form::Short)?;
     env.push((
         "HOTELMATE_MINIMAL_WINDOW_BIN".into(),
         minimal.display().to_string(),
     ));
     run_harness_with(&["run"], "display_soak", harness_flags, &env)
-}
-
-/// `step` with the variables the tests and benchmarks find their tools by.
-fn with_test_env(mut step: Step, root: &std::path::Path) -> Step {
-    for (key, value) in setup::test_env(root) {
-        step = step.env(&key, value);
-    }
-    step
 }
 
 /// Every check and every test; ends with the test runner's summary line and the compiler
@@ -371,6 +451,22 @@ fn checks_and_tests(filters: &[String]) -> Result<(), String> {
         "cargo nextest run (building the tests, then running them)",
         started.elapsed().as_secs_f64(),
     );
+    // Every benchmark, short (issue 37.4: a bench that no longer runs from a fresh clone fails
+    // here, not when someone next measures); not when only some tests were asked for.
+    let outcome = outcome.and_then(|()| {
+        if !filters.is_empty() {
+            return Ok(());
+        }
+        let started = std::time::Instant::now();
+        let benches = BENCHES
+            .iter()
+            .try_for_each(|name| run_bench(name, &[], &root, Form::Short));
+        run::note_time(
+            "every benchmark, short (unoptimised, small numbers)",
+            started.elapsed().as_secs_f64(),
+        );
+        benches
+    });
     run::print_times();
     outcome
 }
