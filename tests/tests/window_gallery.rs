@@ -194,10 +194,30 @@ async fn window_gallery_uploads_with_progress_cancel_offline_reorder_and_live() 
     .await;
     // Cancelled while it waited, it was never sent; if a place freed up just before the click,
     // it was on its way and is taken out again as soon as the server answers. Either way the
-    // gallery does not keep it.
+    // gallery does not keep it. The desk's log says which (its lines for the hotel's IT).
+    let mut on_its_way = false;
+    until("the desk logged what became of the cancelled photo", || {
+        let log = profile.log();
+        on_its_way = log.contains("an upload was cancelled on its way");
+        let before_sending = log.contains("an upload was cancelled before it was sent");
+        async move { on_its_way || before_sending }
+    })
+    .await;
+    if on_its_way {
+        until("the photo cancelled on its way was taken out again", || {
+            let taken_out = profile
+                .log()
+                .contains("an upload cancelled on its way was taken out again");
+            async move { taken_out }
+        })
+        .await;
+    }
     let posts = server.requests_to(&upload_line);
-    assert!(posts == 3 || posts == 4, "{posts} upload requests");
-    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(
+        posts,
+        if on_its_way { 4 } else { 3 },
+        "upload requests (on its way when cancelled: {on_its_way})"
+    );
     assert_eq!(
         server_order(&server, gallery).await.len(),
         before.len() + 3,

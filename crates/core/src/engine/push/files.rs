@@ -304,8 +304,15 @@ pub(super) async fn replay_added_child(
     if store.outbox_entry(entry.seq)?.is_none() {
         // Cancelled while it was on its way: take it out again.
         if let Some(id) = answer.get("id").and_then(Value::as_i64) {
-            if let Err(err) = client.remove(children.resource, slug, id).await {
-                tracing::warn!(%err, id, "a cancelled upload could not be removed again");
+            match client.remove(children.resource, slug, id).await {
+                Ok(_) => tracing::info!(
+                    upload = entry.seq,
+                    id,
+                    "an upload cancelled on its way was taken out again"
+                ),
+                Err(err) => {
+                    tracing::warn!(%err, id, "a cancelled upload could not be removed again")
+                }
             }
         }
         return Ok(Replayed::Gone {

@@ -15,6 +15,17 @@ mod queue;
 
 pub use entry::*;
 
+/// What cancelling an upload found ([`Store::cancel_upload`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cancelled {
+    /// It waited: it is dropped and was never sent.
+    BeforeSending,
+    /// It was on its way: its replay removes what the server keeps of it once it answers.
+    OnItsWay,
+    /// It had already finished (or was never an upload).
+    AlreadyDone,
+}
+
 /// Entry `seq`'s row is now the server's row `id` (was `old_id`): the row is stored, and later
 /// entries, the id map and queued orders name `id`. Returns the entry's resource.
 fn take_server_row(

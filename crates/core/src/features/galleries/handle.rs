@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::spec::{IMAGES_SPEC, SPEC as GALLERIES_SPEC};
 use crate::context::DeskError;
+use crate::engine::store::Cancelled;
 use crate::features::pictures::{Pictures, PicturesOverview};
 
 impl Pictures<'_> {
@@ -164,8 +165,20 @@ impl Pictures<'_> {
     pub fn cancel_upload(&self, upload: i64) -> Result<bool, DeskError> {
         self.cx.sync()?;
         let cancelled = self.cx.store.cancel_upload(upload)?;
+        // What became of it, for the hotel's IT (and what a test waits for).
+        match cancelled {
+            Cancelled::BeforeSending => {
+                tracing::info!(upload, "an upload was cancelled before it was sent");
+            }
+            Cancelled::OnItsWay => tracing::info!(
+                upload,
+                "an upload was cancelled on its way; what the server keeps of it is taken out \
+                 when it answers"
+            ),
+            Cancelled::AlreadyDone => {}
+        }
         self.cx.changed(&GALLERIES_SPEC)?;
-        Ok(cancelled)
+        Ok(cancelled != Cancelled::AlreadyDone)
     }
 
     /// Sends a refused upload again (nothing else is sent again: a file the gallery already has

@@ -170,13 +170,29 @@ impl Store {
         self.claim_entry(seq)
     }
 
-    /// Takes an upload out of the outbox (the user cancelled it). Returns whether it was still
-    /// there; one already on its way is left to its replay, which removes what it uploaded.
-    pub fn cancel_upload(&self, seq: i64) -> Result<bool, StoreError> {
-        Ok(self.lock().execute(
+    /// Takes an upload out of the outbox (the user cancelled it): whether it was still there,
+    /// and if so whether it was on its way. One on its way is left to its replay, which removes
+    /// what it uploaded once the server answers.
+    pub fn cancel_upload(&self, seq: i64) -> Result<Cancelled, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let state: Option<String> = tx
+            .query_row(
+                "SELECT state FROM outbox WHERE seq = ?1 AND op IN ('upload', 'add_child')",
+                [seq],
+                |row| row.get(0),
+            )
+            .optional()?;
+        tx.execute(
             "DELETE FROM outbox WHERE seq = ?1 AND op IN ('upload', 'add_child')",
             [seq],
-        )? > 0)
+        )?;
+        tx.commit()?;
+        Ok(match state.as_deref() {
+            None => Cancelled::AlreadyDone,
+            Some("sending") => Cancelled::OnItsWay,
+            Some(_) => Cancelled::BeforeSending,
+        })
     }
 
     /// Puts a refused entry back in line (the user asked to try again).
