@@ -253,21 +253,7 @@ fn run_bench(
         form.with_env(Step::new("cargo", &args), root)
     };
     match name {
-        "realtime" => match form {
-            Form::Measured => {
-                // Measured on an optimised sockudo, not the tests' unoptimised one.
-                let sockudo = setup::sockudo_for_bench()?;
-                example(root, "pusher-channels", "realtime_bench", &[], form)
-                    .env("SOCKUDO_BIN", sockudo)
-                    .run()
-            }
-            // The tests' sockudo (in the tests' variables), one small round.
-            Form::Short => example(root, "pusher-channels", "realtime_bench", &[], form)
-                .env("BENCH_ROUNDS", "1")
-                .env("BENCH_LATENCY_EVENTS", "50")
-                .env("BENCH_BURST_EVENTS", "500")
-                .run(),
-        },
+        "realtime" => bench_realtime(root, form),
         "media" | "sync" | "pictures" => core_bench(name).run(),
         "chat" => {
             // The Messages screen's reads, then a guest's flood on the real window (issue 28),
@@ -319,6 +305,21 @@ fn run_bench(
             "no benchmark named '{other}' (choose from {})",
             BENCHES.join(", ")
         )),
+    }
+}
+
+/// `pusher-channels` beside pusher-js on the same sockudo.
+fn bench_realtime(root: &std::path::Path, form: Form) -> Result<(), String> {
+    let step = example(root, "pusher-channels", "realtime_bench", &[], form);
+    match form {
+        // Measured on an optimised sockudo, not the tests' unoptimised one.
+        Form::Measured => step.env("SOCKUDO_BIN", setup::sockudo_for_bench()?).run(),
+        // The tests' sockudo (in the tests' variables), one small round.
+        Form::Short => step
+            .env("BENCH_ROUNDS", "1")
+            .env("BENCH_LATENCY_EVENTS", "50")
+            .env("BENCH_BURST_EVENTS", "500")
+            .run(),
     }
 }
 
