@@ -184,6 +184,9 @@ fn bench(args: &[String]) -> Result<(), String> {
         setup::all()?;
     }
     let root = workspace_root();
+    if form == Form::Short {
+        build_ui_and_bins()?;
+    }
     for name in chosen {
         run_bench(name, &harness_flags, &root, form)?;
     }
@@ -276,19 +279,21 @@ fn run_bench(
             // A hostile server's endless list in the core, then issue 36's hostile inputs on
             // a real window (the private desktop session).
             core_bench("hostile").run()?;
-            build_ui()?;
-            Step::new("cargo", &["build", "--workspace", "--bins"]).run()?;
+            if form == Form::Measured {
+                build_ui_and_bins()?;
+            }
             let flags = form.flags(harness_flags, &["--conversations", "100"]);
             run_harness_with(&["run"], "hostile_memory", &flags, &form.env(root))
         }
         "converge" => {
             // Desk processes keep their tokens in the keyring: the private session.
-            let build: &[&str] = match form {
-                Form::Measured => &["build", "--release", "-p", "hotelmate-e2e", "--bins"],
-                // The tests' build of the desk program (their features: nothing built again).
-                Form::Short => &["build", "--workspace", "--bins"],
-            };
-            Step::new("cargo", build).run()?;
+            if form == Form::Measured {
+                Step::new(
+                    "cargo",
+                    &["build", "--release", "-p", "hotelmate-e2e", "--bins"],
+                )
+                .run()?;
+            }
             let mut run = vec!["run"];
             run.extend(form.profile());
             let flags = form.flags(harness_flags, &["--desks", "2", "--rounds", "2"]);
@@ -354,16 +359,24 @@ fn bench_server_load(
     desktop::run_in_private_session("cargo", &args, &form.env(root))
 }
 
+/// The UI and the tests' build of the desk and the harnesses' programs (their features, so
+/// nothing is compiled again after the tests): what `hostile`'s window harness starts, and what
+/// a short run starts, built once before its benchmarks (`cargo xtask test` has built both
+/// already).
+fn build_ui_and_bins() -> Result<(), String> {
+    build_ui()?;
+    Step::new("cargo", &["build", "--workspace", "--bins"]).run()
+}
+
 /// The desk the benchmark runs and the variables it runs with: the release desk (`cargo build
 /// --release` made it, as the package holds it), or for a short run the tests' own.
 fn desk_for(form: Form, root: &std::path::Path) -> Result<Vec<(String, String)>, String> {
-    build_ui()?;
     let mut env = form.env(root);
     if form == Form::Short {
-        // The build the tests make (their features: nothing is built again after them).
-        Step::new("cargo", &["build", "--workspace", "--bins"]).run()?;
+        // Built once for the short run ([`build_ui_and_bins`]).
         return Ok(env);
     }
+    build_ui()?;
     Step::new("cargo", &["build", "--release", "-p", "hotelmate-desk"]).run()?;
     for (key, value) in &mut env {
         if key == "HOTELMATE_APP_BIN" {
@@ -458,6 +471,7 @@ fn checks_and_tests(filters: &[String]) -> Result<(), String> {
         if !filters.is_empty() {
             return Ok(());
         }
+        // The UI and the binaries were built above ([`build_ui_and_bins`]'s work is done).
         let started = std::time::Instant::now();
         let benches = BENCHES
             .iter()
