@@ -5,7 +5,7 @@
 //! moment; the header keeps its height when the desk goes offline.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use hotelmate_e2e::{
     artifacts_dir, click, colleague_token, content_of, new_offer, on_offer_row, open_offer, retype,
@@ -97,13 +97,25 @@ async fn window_two_desks_see_each_others_offers_live_and_only_the_other_gets_a_
         || async { reception.notifications().contains(&toast) },
     )
     .await;
-    // Grouping waits 1.5 s; give desk A the same time to (wrongly) toast its own change.
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // A toast shows once its grouping time (1.5 s) is over, with every copy of the change that
+    // reached the desk meanwhile in it; a later one would wait a minute (the pacer). So the one
+    // toast is counted now, not after a wait.
     assert_eq!(
         reception.notifications().matches(&toast).count(),
         1,
         "the other desk shows one toast"
     );
+    // Desk A's own change came back to it too. Desk B now adds one: the server announces it
+    // after A's, on the same socket, and it is desk A's first colleague's change, so it shows
+    // at once. A toast of A's own change would have come before it.
+    let theirs = format!("Harbour Supper {}", std::process::id());
+    new_offer(&b, &theirs, "Fridays from seven").await;
+    let their_toast = format!("“{theirs}” was added by a colleague.");
+    until("desk A shows a toast", || async {
+        let shown = manager.notifications();
+        shown.contains(&their_toast) || shown.contains(&title)
+    })
+    .await;
     assert!(
         !manager.notifications().contains(&title),
         "the desk that added the offer shows no toast of it"
@@ -285,8 +297,12 @@ async fn window_the_editor_shows_what_is_wrong_before_anything_is_sent() {
     })
     .await;
     screenshot(&app, "13-editor-refuses-a-bad-link").await;
+    let saves = editor_count(&app, "saves").await;
     click(&app, "[data-testid=save-offer]").await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    until("the editor has answered Save", || async {
+        editor_count(&app, "saves").await > saves
+    })
+    .await;
     assert!(
         !row_titles(&app)
             .await
@@ -299,6 +315,19 @@ async fn window_the_editor_shows_what_is_wrong_before_anything_is_sent() {
 }
 
 /// The header's height in CSS pixels.
+/// How many of the open editor's checks or saves (`what`: "checks", "saves") have ended; -1
+/// when no editor is open.
+async fn editor_count(app: &fantoccini::Client, what: &str) -> i64 {
+    app.execute(
+        "return Number(document.querySelector('[data-testid=offer-editor]')?.dataset[arguments[0]] ?? -1);",
+        vec![serde_json::Value::from(what)],
+    )
+    .await
+    .unwrap()
+    .as_i64()
+    .unwrap_or(-1)
+}
+
 async fn header_height(app: &fantoccini::Client) -> f64 {
     app.execute(
         "return document.querySelector('header.top-bar').getBoundingClientRect().height;",
@@ -516,8 +545,11 @@ async fn window_a_new_offer_says_required_only_when_due_and_saved_once_saved() {
     })
     .await;
     click(&app, "[data-testid=new-offer]").await;
-    // The desk's check runs 120 ms after the form changes; give it time to (wrongly) speak.
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    // The desk's check runs 120 ms after the form changes: once it has run, it has spoken.
+    until("the desk has checked the blank form", || async {
+        editor_count(&app, "checks").await >= 1
+    })
+    .await;
     assert_eq!(
         field_errors(&app).await,
         Vec::<String>::new(),
