@@ -6,11 +6,20 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::support::scripted::{encrypt, slow_first_authorizer, ScriptedServer};
+use crate::support::scripted::{encrypt, slow_answer_given, slow_first_authorizer, ScriptedServer};
 use crate::support::{connected, event_named, init_tracing, no_event_named, WAIT};
 use base64::Engine;
 use pusher_channels::{AuthRequest, ChannelAuth, Client};
 use serde_json::json;
+
+/// The subscribe frames the server received for `channel`.
+fn subscribes_to(server: &ScriptedServer, channel: &str) -> Vec<(usize, serde_json::Value)> {
+    server
+        .frames("pusher:subscribe")
+        .into_iter()
+        .filter(|(_, frame)| frame["data"]["channel"] == channel)
+        .collect()
+}
 
 #[tokio::test]
 async fn an_auth_answer_for_an_old_socket_is_dropped() {
@@ -28,16 +37,17 @@ async fn an_auth_answer_for_an_old_socket_is_dropped() {
         })
     })
     .await;
-    let client = Client::connect(
-        server
-            .config()
-            .with_authorizer(slow_first_authorizer(Duration::from_millis(600))),
-    )
-    .unwrap();
+    let (authorizer, mut slow_answers) = slow_first_authorizer(Duration::from_millis(600));
+    let client = Client::connect(server.config().with_authorizer(authorizer)).unwrap();
     let channel = client.subscribe("private-a").await.unwrap();
     channel.subscribed().await.unwrap();
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    let subscribes = server.frames("pusher:subscribe");
+    // The old socket's answer is queued in the client; the next channel's answer is queued after it
+    // and handled after it, so once the server has that channel's subscribe frame, a subscribe the
+    // old answer caused would have reached it first on the same connection.
+    slow_answer_given(&mut slow_answers).await;
+    let later = client.subscribe("private-later").await.unwrap();
+    later.subscribed().await.unwrap();
+    let subscribes = subscribes_to(&server, "private-a");
     assert_eq!(subscribes.len(), 1, "{subscribes:?}");
     assert_eq!(subscribes[0].0, 1, "sent on the second connection");
     assert_eq!(
@@ -57,26 +67,27 @@ async fn unsubscribing_during_authorization_never_subscribes_and_resubscribing_w
         })
     })
     .await;
-    let client = Client::connect(
-        server
-            .config()
-            .with_authorizer(slow_first_authorizer(Duration::from_millis(300))),
-    )
-    .unwrap();
+    let (authorizer, mut slow_answers) = slow_first_authorizer(Duration::from_millis(300));
+    let client = Client::connect(server.config().with_authorizer(authorizer)).unwrap();
     let mut states = client.states();
     connected(&mut states).await;
     let channel = client.subscribe("private-b").await.unwrap();
     client.unsubscribe("private-b").await.unwrap();
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    // The cancelled answer is queued in the client; the next channel's answer is queued after it and
+    // handled after it, so once that channel is subscribed, a subscribe the cancelled answer caused
+    // would have reached the server first on the same connection.
+    slow_answer_given(&mut slow_answers).await;
+    let later = client.subscribe("private-later").await.unwrap();
+    later.subscribed().await.unwrap();
     assert!(
-        server.frames("pusher:subscribe").is_empty(),
+        subscribes_to(&server, "private-b").is_empty(),
         "cancelled before the answer"
     );
     assert!(channel.subscribed().await.is_err());
 
     let again = client.subscribe("private-b").await.unwrap();
     again.subscribed().await.unwrap();
-    assert_eq!(server.frames("pusher:subscribe").len(), 1);
+    assert_eq!(subscribes_to(&server, "private-b").len(), 1);
     client.unsubscribe("private-b").await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(server.frames("pusher:unsubscribe").len(), 1);

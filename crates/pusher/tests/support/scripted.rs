@@ -12,10 +12,13 @@ use futures_util::{SinkExt, StreamExt};
 use pusher_channels::{AuthRequest, ChannelAuth, Config};
 use serde_json::{json, Value};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
+
+use super::WAIT;
 
 /// One accepted connection, numbered from 0, recording every text frame it receives.
 pub struct Conn {
@@ -205,18 +208,45 @@ pub async fn tls_server() -> (u16, Vec<u8>) {
     (port, cert_der)
 }
 
-/// An authorizer that signs `key:<socket_id>` and, for the first socket, answers only after `delay`.
-pub fn slow_first_authorizer(delay: Duration) -> impl pusher_channels::Authorizer {
-    move |request: AuthRequest| async move {
-        if request.socket_id.starts_with("1.") {
-            tokio::time::sleep(delay).await;
+/// An authorizer that signs `key:<socket_id>` and, for the first socket, answers only after `delay`;
+/// the watch counts the slow answers given so far (see [`slow_answer_given`]).
+pub fn slow_first_authorizer(
+    delay: Duration,
+) -> (impl pusher_channels::Authorizer, watch::Receiver<usize>) {
+    let (given, count) = watch::channel(0);
+    let given = Arc::new(given);
+    let authorizer = move |request: AuthRequest| {
+        let given = given.clone();
+        async move {
+            let slow = request.socket_id.starts_with("1.");
+            if slow {
+                tokio::time::sleep(delay).await;
+            }
+            let auth = ChannelAuth {
+                auth: format!("key:{}", request.socket_id),
+                channel_data: None,
+                shared_secret: None,
+            };
+            if slow {
+                given.send_modify(|count| *count += 1);
+            }
+            Ok(auth)
         }
-        Ok(ChannelAuth {
-            auth: format!("key:{}", request.socket_id),
-            channel_data: None,
-            shared_secret: None,
-        })
-    }
+    };
+    (authorizer, count)
+}
+
+/// Waits (at most [`WAIT`]) until [`slow_first_authorizer`] has given its first slow answer, which is
+/// then already queued in the client: the client's auth task hands an answer to its connection task
+/// in the same poll in which the authorizer's future completes, with no await between, so on the
+/// tests' single-threaded runtime the test cannot run in between. The connection task takes answers
+/// in the order they were queued, so any answer the authorizer gives after this one is handled after
+/// it.
+pub async fn slow_answer_given(count: &mut watch::Receiver<usize>) {
+    tokio::time::timeout(WAIT, count.wait_for(|given| *given >= 1))
+        .await
+        .expect("the slow authorizer answered in time")
+        .unwrap();
 }
 
 pub fn encrypt(key: &[u8; 32], plain: &str) -> String {
