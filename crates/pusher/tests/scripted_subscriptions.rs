@@ -89,8 +89,10 @@ async fn unsubscribing_during_authorization_never_subscribes_and_resubscribing_w
     again.subscribed().await.unwrap();
     assert_eq!(subscribes_to(&server, "private-b").len(), 1);
     client.unsubscribe("private-b").await.unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(server.frames("pusher:unsubscribe").len(), 1);
+    assert_eq!(
+        server.frames_once_there("pusher:unsubscribe").await.len(),
+        1
+    );
     client.shutdown().await;
 }
 

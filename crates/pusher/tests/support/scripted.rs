@@ -127,6 +127,23 @@ impl ScriptedServer {
             .with_backoff(Duration::from_millis(50), Duration::from_millis(200))
     }
 
+    /// Waits (at most [`WAIT`]) until the server has received a frame named `event`, then returns every
+    /// such frame.
+    pub async fn frames_once_there(&self, event: &str) -> Vec<(usize, Value)> {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let frames = self.frames(event);
+            if !frames.is_empty() {
+                return frames;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no {event} frame within {WAIT:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
     pub fn frames(&self, event: &str) -> Vec<(usize, Value)> {
         self.log
             .lock()
