@@ -448,7 +448,8 @@ async fn disconnect_is_explicit_and_reconnect_now_resubscribes() {
         pusher_channels::ConnectionState::Disconnected
     );
     assert_eq!(channel.state(), SubscriptionState::Pending);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let meanwhile = states_while_time_passes(&client).await;
+    assert!(meanwhile.is_empty(), "{meanwhile:?}");
     assert_eq!(
         client.state(),
         pusher_channels::ConnectionState::Disconnected,

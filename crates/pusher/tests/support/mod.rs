@@ -11,7 +11,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use pusher_channels::{
-    AuthError, AuthRequest, ChannelAuth, ConnectionState, Event, EventStream, StateStream, UserAuth,
+    AuthError, AuthRequest, ChannelAuth, Client, ConnectionState, Event, EventStream, StateStream,
+    UserAuth,
 };
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -340,6 +341,31 @@ pub async fn state_matching(
 pub async fn connected(states: &mut StateStream) -> String {
     let (state, _) = state_matching(states, "connected", |s| s.socket_id().is_some()).await;
     state.socket_id().unwrap().to_owned()
+}
+
+/// How far [`states_while_time_passes`] moves the clock: past the longest delay the client ever waits
+/// before trying again (the default backoff cap; the 1 s floor after codes 4100-4199 is shorter), and
+/// well short of the activity timeout (120 s): the client reckons that from the system's clock, which
+/// tokio's stays this far ahead of once resumed, so its next ping comes this much early, still long
+/// after any test has ended.
+const PARKED_FOR: Duration =
+    Duration::from_secs(pusher_channels::DEFAULT_BACKOFF_CAP.as_secs() + 1);
+
+/// The states a client goes through while [`PARKED_FOR`] passes on tokio's clock, paused for it: none
+/// for a client parked in `Failed` or `Disconnected`, which tries again only when told to. Any retry
+/// waits out a delay on tokio's clock, so moving the paused clock past every such delay fires it.
+/// Needs the tests' single-threaded runtime, the only one whose clock can be paused.
+pub async fn states_while_time_passes(client: &Client) -> Vec<ConnectionState> {
+    let mut states = client.states();
+    let _current = states.try_recv();
+    tokio::time::pause();
+    tokio::time::advance(PARKED_FOR).await;
+    // Once the client's task has answered this (a channel never subscribed: nothing changes), it has
+    // run with the clock moved, so a retry whose delay has passed has begun, and a retry begins by
+    // reporting `Connecting`.
+    client.unsubscribe("never-subscribed").await.unwrap();
+    tokio::time::resume();
+    std::iter::from_fn(|| states.try_recv()).collect()
 }
 
 /// The next event named `name`, skipping others.
