@@ -130,7 +130,10 @@ async fn subscribe_accepts_data_as_a_string_and_unsubscribe_stops_delivery() {
     assert!(v["data"].is_string());
     ws.send(json!({"event": "pusher:unsubscribe", "data": {"channel": "hotel-killarney"}}))
         .await;
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    // The sandbox handles one socket's frames in order, each to the end before it reads the next, so
+    // the pong to a ping sent after the unsubscribe comes once the unsubscribe has taken effect.
+    ws.send(json!({"event": "pusher:ping", "data": {}})).await;
+    assert_eq!(ws.next(2000).await.unwrap()["event"], "pusher:pong");
     c.send(
         reqwest::Method::DELETE,
         "/api/staff/hotel/killarney/offers/1/",
