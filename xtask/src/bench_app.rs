@@ -54,8 +54,8 @@ const DEFAULT_RUNS: u32 = 5;
 const DEFAULT_IDLE_SECONDS: u64 = 60;
 /// Each measure of the desk within this factor of the minimal window's.
 const GOAL_RATIO: f64 = 1.3;
-/// The minimal window's crate, relative to the workspace.
-const MINIMAL_CRATE: &str = "bench/minimal-window";
+/// The minimal window's package (`bench/minimal-window`) and program.
+const MINIMAL_PACKAGE: &str = "hotelmate-minimal-window";
 /// The desk's mark once the Offers screen has painted its list of cached offers.
 const OFFERS_PAINTED: &str = "first-offers-painted";
 /// Both apps' mark after their first frame.
@@ -145,36 +145,15 @@ impl Settings {
     }
 }
 
-/// Builds the minimal window with the desk's Cargo.lock (copied over its own, which is not
-/// kept), so it has the desk's tauri, wry and WebKit bindings to the patch version.
+/// The minimal window (a member of the workspace, so it has the desk's Cargo.lock): for a
+/// short run the tests' build of it (`cargo build --workspace --bins` made it, with the tests'
+/// build of tauri and WebKit's bindings), else its optimised build, made here.
 pub(crate) fn build_minimal_window(short: bool) -> Result<PathBuf, String> {
-    let root = workspace_root();
-    let lock = root.join(MINIMAL_CRATE).join("Cargo.lock");
-    std::fs::copy(root.join("Cargo.lock"), &lock).map_err(|e| {
-        format!(
-            "cannot copy the desk's Cargo.lock to {}: {e}",
-            lock.display()
-        )
-    })?;
-    let manifest = format!("{MINIMAL_CRATE}/Cargo.toml");
-    // Into the desk's own target folder, where this looks for it: built there by default, it
-    // landed in the crate's own `target/` and a fresh clone's `bench app` could not start it
-    // (issue 37.4). The two share the release build of tauri and WebKit's bindings too.
-    let target = target_dir();
-    let target = target.display().to_string();
-    let mut build = vec![
-        "build",
-        "--manifest-path",
-        &manifest,
-        "--target-dir",
-        &target,
-    ];
-    if !short {
-        build.push("--release");
+    if short {
+        return Ok(target_dir().join("debug").join(MINIMAL_PACKAGE));
     }
-    Step::new("cargo", &build).run()?;
-    let profile = if short { "debug" } else { "release" };
-    Ok(target_dir().join(profile).join("hotelmate-minimal-window"))
+    Step::new("cargo", &["build", "--release", "-p", MINIMAL_PACKAGE]).run()?;
+    Ok(target_dir().join("release").join(MINIMAL_PACKAGE))
 }
 
 /// Inside the private desktop session: the warm-up, the runs, the table and the JSON.

@@ -121,13 +121,20 @@ fn fuzz_frame_decoder(root: &std::path::Path) -> Result<(), String> {
 }
 
 /// Runs a harness (an example of the cross-process tests) with its own flags and these
-/// variables inside the private desktop session (windows, the keyring).
+/// variables inside the private desktop session (windows, the keyring): measured, by `cargo`
+/// with `cargo_run` (`run`, or `run --release`); short, the tests' build of it
+/// ([`build_examples`]).
 fn run_harness_with(
     cargo_run: &[&str],
     example: &str,
     flags: &[String],
     env: &[(String, String)],
+    form: Form,
 ) -> Result<(), String> {
+    if form == Form::Short {
+        let program = built_example(example);
+        return desktop::run_in_private_session(&program, flags, env);
+    }
     let mut args: Vec<String> = cargo_run.iter().map(|a| (*a).to_owned()).collect();
     args.extend(
         ["-p", "hotelmate-e2e", "--example", example, "--"]
@@ -136,6 +143,22 @@ fn run_harness_with(
     );
     args.extend(flags.iter().cloned());
     desktop::run_in_private_session("cargo", &args, env)
+}
+
+/// Every example (the harnesses and the benchmarks' programs), as the tests build the
+/// workspace: `cargo run -p <package> --example` would resolve the features of one package and
+/// compile a second variant of the core, ring and rustls (about 140 s on a fresh clone).
+fn build_examples() -> Result<(), String> {
+    Step::new("cargo", &["build", "--workspace", "--examples"]).run()
+}
+
+/// Where [`build_examples`] put the example `name`.
+fn built_example(name: &str) -> String {
+    run::target_dir()
+        .join("debug/examples")
+        .join(name)
+        .display()
+        .to_string()
 }
 
 /// The benchmarks, by name.
@@ -186,6 +209,7 @@ fn bench(args: &[String]) -> Result<(), String> {
     let root = workspace_root();
     if form == Form::Short {
         build_ui_and_bins()?;
+        build_examples()?;
     }
     for name in chosen {
         run_bench(name, &harness_flags, &root, form)?;
@@ -207,11 +231,15 @@ enum Form {
 }
 
 impl Form {
-    /// `cargo run`'s or `cargo bench`'s profile flags.
-    fn profile(self) -> &'static [&'static str] {
+    /// `cargo bench`'s arguments for the core's benchmark `name`: measured, optimised with the
+    /// core's own features; short, the tests' unoptimised build with the workspace's features,
+    /// so that only the benchmark itself is compiled after the tests (`-p hotelmate-core`
+    /// resolves the features of one package, and compiled a second variant of the core and of
+    /// ring and rustls: about 140 s on a fresh clone).
+    fn bench(self, name: &str) -> Vec<&str> {
         match self {
-            Form::Measured => &["--release"],
-            Form::Short => &[],
+            Form::Measured => vec!["bench", "-p", "hotelmate-core", "--bench", name],
+            Form::Short => vec!["bench", "--workspace", "--profile", "dev", "--bench", name],
         }
     }
 
@@ -248,13 +276,7 @@ fn run_bench(
     root: &std::path::Path,
     form: Form,
 ) -> Result<(), String> {
-    let core_bench = |bench: &str| {
-        let mut args = vec!["bench", "-p", "hotelmate-core", "--bench", bench];
-        if form == Form::Short {
-            args.extend(["--profile", "dev"]);
-        }
-        form.with_env(Step::new("cargo", &args), root)
-    };
+    let core_bench = |bench: &str| form.with_env(Step::new("cargo", &form.bench(bench)), root);
     match name {
         "realtime" => bench_realtime(root, form),
         "media" | "sync" | "pictures" => core_bench(name).run(),
@@ -283,7 +305,7 @@ fn run_bench(
                 build_ui_and_bins()?;
             }
             let flags = form.flags(harness_flags, &["--conversations", "100"]);
-            run_harness_with(&["run"], "hostile_memory", &flags, &form.env(root))
+            run_harness_with(&["run"], "hostile_memory", &flags, &form.env(root), form)
         }
         "converge" => {
             // Desk processes keep their tokens in the keyring: the private session.
@@ -294,10 +316,9 @@ fn run_bench(
                 )
                 .run()?;
             }
-            let mut run = vec!["run"];
-            run.extend(form.profile());
             let flags = form.flags(harness_flags, &["--desks", "2", "--rounds", "2"]);
-            run_harness_with(&run, "converge", &flags, &form.env(root))
+            let run = ["run", "--release"];
+            run_harness_with(&run, "converge", &flags, &form.env(root), form)
         }
         "load" => {
             let args: &[&str] = match form {
@@ -328,16 +349,21 @@ fn bench_realtime(root: &std::path::Path, form: Form) -> Result<(), String> {
     }
 }
 
-/// A package's example (optimised, unless a short run), with its arguments.
+/// A package's example with its arguments: optimised by `cargo run`, or for a short run the
+/// tests' build of it ([`build_examples`]).
 fn example(root: &std::path::Path, package: &str, name: &str, args: &[&str], form: Form) -> Step {
-    let mut all = vec!["run"];
-    all.extend(form.profile());
-    all.extend(["-p", package, "--example", name]);
-    if !args.is_empty() {
-        all.push("--");
-        all.extend_from_slice(args);
-    }
-    form.with_env(Step::new("cargo", &all), root)
+    let step = match form {
+        Form::Measured => {
+            let mut all = vec!["run", "--release", "-p", package, "--example", name];
+            if !args.is_empty() {
+                all.push("--");
+                all.extend_from_slice(args);
+            }
+            Step::new("cargo", &all)
+        }
+        Form::Short => Step::new(&built_example(name), args),
+    };
+    form.with_env(step, root)
 }
 
 /// The server's load from signed-in desks. A signed-in desk keeps its token in the keyring:
@@ -347,13 +373,11 @@ fn bench_server_load(
     root: &std::path::Path,
     form: Form,
 ) -> Result<(), String> {
-    let mut args: Vec<String> = ["bench", "-p", "hotelmate-core", "--bench", "server_load"]
+    let mut args: Vec<String> = form
+        .bench("server_load")
         .iter()
         .map(|a| (*a).to_owned())
         .collect();
-    if form == Form::Short {
-        args.extend(["--profile".to_owned(), "dev".to_owned()]);
-    }
     args.push("--".to_owned());
     args.extend(harness_flags.iter().cloned());
     desktop::run_in_private_session("cargo", &args, &form.env(root))
@@ -397,9 +421,8 @@ fn bench_guest_flood(
     form: Form,
 ) -> Result<(), String> {
     let env = desk_for(form, root)?;
-    let mut run = vec!["run"];
-    run.extend(form.profile());
-    run_harness_with(&run, "guest_flood", harness_flags, &env)
+    let run = ["run", "--release"];
+    run_harness_with(&run, "guest_flood", harness_flags, &env, form)
 }
 
 /// `bench soak`: the release desk's reception display beside the minimal Tauri window showing
@@ -413,7 +436,7 @@ fn bench_soak(harness_flags: &[String], root: &std::path::Path, form: Form) -> R
         "HOTELMATE_MINIMAL_WINDOW_BIN".into(),
         minimal.display().to_string(),
     ));
-    run_harness_with(&["run"], "display_soak", harness_flags, &env)
+    run_harness_with(&["run"], "display_soak", harness_flags, &env, form)
 }
 
 /// Every check and every test; ends with the test runner's summary line and the compiler
@@ -473,9 +496,11 @@ fn checks_and_tests(filters: &[String]) -> Result<(), String> {
         }
         // The UI and the binaries were built above ([`build_ui_and_bins`]'s work is done).
         let started = std::time::Instant::now();
-        let benches = BENCHES
-            .iter()
-            .try_for_each(|name| run_bench(name, &[], &root, Form::Short));
+        let benches = build_examples().and_then(|()| {
+            BENCHES
+                .iter()
+                .try_for_each(|name| run_bench(name, &[], &root, Form::Short))
+        });
         run::note_time(
             "every benchmark, short (unoptimised, small numbers)",
             started.elapsed().as_secs_f64(),
