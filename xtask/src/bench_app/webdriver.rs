@@ -6,10 +6,18 @@ use super::*;
 /// Signs the desk in to the demo hotel through tauri-driver (WebDriver): "Try the demo hotel",
 /// then waits for the painted offers (the demo server's first pull is in the cache by then)
 /// and stops it. Later starts resume the session from the keyring.
+/// What tauri-driver and WebKitWebDriver said is kept beside the marks, and its end is told
+/// with a failed sign-in: a WebDriver call that got no answer says why there.
 pub(super) fn sign_in_to_the_demo(desk: &App) -> Result<(), String> {
     let _ = std::fs::remove_file(&desk.marks);
     let port = free_port()?;
     let native_port = free_port()?;
+    let said = desk.marks.with_file_name("webdriver.log");
+    let log = std::fs::File::create(&said)
+        .map_err(|e| format!("cannot create {}: {e}", said.display()))?;
+    let log_too = log
+        .try_clone()
+        .map_err(|e| format!("cannot share {}: {e}", said.display()))?;
     let driver = Command::new(crate::setup::tauri_driver_path())
         .args([
             "--port",
@@ -18,13 +26,24 @@ pub(super) fn sign_in_to_the_demo(desk: &App) -> Result<(), String> {
             &native_port.to_string(),
         ])
         .envs(desk.command().get_envs().filter_map(|(k, v)| Some((k, v?))))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        // Its errors without a backtrace of its own code: what went wrong, in a few lines.
+        .env("RUST_BACKTRACE", "0")
+        .env("RUST_LIB_BACKTRACE", "0")
+        .stdout(log)
+        .stderr(log_too)
         .spawn()
         .map_err(|e| format!("cannot start tauri-driver: {e}"))?;
     let signed_in = drive_demo_sign_in(desk, port);
     stop_tree(driver);
-    signed_in
+    signed_in.map_err(|failure| {
+        let text = std::fs::read_to_string(&said).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        let end = lines[lines.len().saturating_sub(20)..].join("\n");
+        format!(
+            "{failure}\nthe end of what tauri-driver and WebKitWebDriver said ({}):\n{end}",
+            said.display()
+        )
+    })
 }
 
 pub(super) fn drive_demo_sign_in(desk: &App, port: u16) -> Result<(), String> {
@@ -105,6 +124,9 @@ pub(super) fn free_port() -> Result<u16, String> {
         .map_err(|e| format!("no free port: {e}"))
 }
 
+/// How many times a WebDriver call that got no answer is made (see [`WebDriver::call`]).
+const UNANSWERED_TRIES: u32 = 3;
+
 /// The few WebDriver calls the warm-up makes, over plain HTTP/1.1 on the loopback.
 pub(super) struct WebDriver {
     port: u16,
@@ -125,8 +147,36 @@ impl WebDriver {
         Ok(())
     }
 
-    /// The `value` of the answer (a WebDriver error is a value with `error` in it).
+    /// The `value` of the answer (a WebDriver error is a value with `error` in it). A call that
+    /// tauri-driver closes without an answer is made again, at most [`UNANSWERED_TRIES`] times in
+    /// all: tauri-driver 2.1 forwards each call to WebKitWebDriver over a pooled connection, which
+    /// now and then is reset as the call is sent ("client error (SendRequest) … Connection reset
+    /// by peer" in its log, about one warm-up in ten); the call then never reached the page.
     fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
+        let mut tries = 1;
+        loop {
+            match self.call_once(method, path, body)? {
+                Some(value) => return Ok(value),
+                None if tries < UNANSWERED_TRIES => {
+                    eprintln!("xtask: WebDriver {method} {path}: no answer; made again");
+                    tries += 1;
+                }
+                None => {
+                    return Err(format!(
+                        "WebDriver {method} {path}: no HTTP answer ({tries} tries)"
+                    ))
+                }
+            }
+        }
+    }
+
+    /// One call: `None` when the connection closed without an answer.
+    fn call_once(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Option<Value>, String> {
         let failed = |e: std::io::Error| format!("WebDriver {method} {path}: {e}");
         let body = body.map(Value::to_string).unwrap_or_default();
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).map_err(failed)?;
@@ -141,10 +191,13 @@ impl WebDriver {
         stream.write_all(request.as_bytes()).map_err(failed)?;
         let mut answer = Vec::new();
         stream.read_to_end(&mut answer).map_err(failed)?;
+        if answer.is_empty() {
+            return Ok(None);
+        }
         let answer = String::from_utf8_lossy(&answer);
         let (head, payload) = answer
             .split_once("\r\n\r\n")
-            .ok_or_else(|| format!("WebDriver {method} {path}: no HTTP answer"))?;
+            .ok_or_else(|| format!("WebDriver {method} {path}: a broken answer: {answer:?}"))?;
         let payload = if head.to_lowercase().contains("transfer-encoding: chunked") {
             unchunk(payload)
         } else {
@@ -152,7 +205,7 @@ impl WebDriver {
         };
         let value: Value = serde_json::from_str(&payload)
             .map_err(|e| format!("WebDriver {method} {path}: {e} in {payload:?}"))?;
-        Ok(value["value"].clone())
+        Ok(Some(value["value"].clone()))
     }
 }
 
