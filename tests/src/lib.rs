@@ -52,6 +52,43 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Starts `command` with its output passed on to the test's own, through pipes of the test's:
+/// never the test's own output handed down. The app's WebKit processes, and what WebKit starts
+/// for its sandbox, outlive the app for a moment when it is killed, some without the data
+/// folder's variable [`end_everything_of`] finds them by; holding the test's output, they made
+/// nextest call the test leaky. Holding a pipe of the test's, they hold nothing of nextest's.
+/// `with_stdout`: false drops what it prints on its standard output (its errors still pass).
+pub(crate) fn spawn_passing_output(
+    command: &mut Command,
+    with_stdout: bool,
+) -> std::io::Result<Child> {
+    let mut child = command
+        .stdout(if with_stdout {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stderr(Stdio::piped())
+        .spawn()?;
+    if let Some(out) = child.stdout.take() {
+        pass_on(out, std::io::stdout());
+    }
+    if let Some(err) = child.stderr.take() {
+        pass_on(err, std::io::stderr());
+    }
+    Ok(child)
+}
+
+/// Copies `from` to `to` until every process holding `from`'s other end has closed it.
+fn pass_on(
+    mut from: impl std::io::Read + Send + 'static,
+    mut to: impl std::io::Write + Send + 'static,
+) {
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut from, &mut to);
+    });
+}
+
 /// A tool named by `variable`, else `default`; a clear failure when it is missing.
 pub(crate) fn tool(variable: &str, default: PathBuf, install_hint: &str) -> PathBuf {
     let path = std::env::var_os(variable)
@@ -310,7 +347,8 @@ impl Driver {
         );
         let port = free_port();
         let native_port = free_port();
-        let child = Command::new(driver)
+        let child = &mut Command::new(driver);
+        child
             .args([
                 "--port",
                 &port.to_string(),
@@ -324,10 +362,8 @@ impl Driver {
             .env("HOTELMATE_DATA_DIR", data_dir)
             .env("HOTELMATE_KEYRING_SERVICE", keyring_service)
             .envs(env.iter().map(|(k, v)| (k, v)))
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("tauri-driver starts");
+            .stdin(Stdio::null());
+        let child = spawn_passing_output(child, false).expect("tauri-driver starts");
         (child, port)
     }
 
@@ -1416,12 +1452,14 @@ pub fn start_app(profile: &AppProfile) -> AppProcess {
         workspace_root().join("target/debug/hotelmate-desk"),
         "build it with `cargo build -p hotelmate-desk`",
     );
-    let child = std::process::Command::new(app)
-        .env("HOTELMATE_DATA_DIR", profile.data_dir.path())
-        .env("HOTELMATE_KEYRING_SERVICE", &profile.keyring_service)
-        .envs(profile.app_env())
-        .spawn()
-        .unwrap();
+    let child = spawn_passing_output(
+        std::process::Command::new(app)
+            .env("HOTELMATE_DATA_DIR", profile.data_dir.path())
+            .env("HOTELMATE_KEYRING_SERVICE", &profile.keyring_service)
+            .envs(profile.app_env()),
+        true,
+    )
+    .unwrap();
     AppProcess(child)
 }
 
@@ -1443,13 +1481,15 @@ pub fn launch_again(profile: &AppProfile, args: &[&str]) -> std::process::ExitSt
         workspace_root().join("target/debug/hotelmate-desk"),
         "build it with `cargo build -p hotelmate-desk`",
     );
-    let mut child = std::process::Command::new(app)
-        .args(args)
-        .env("HOTELMATE_DATA_DIR", profile.data_dir.path())
-        .env("HOTELMATE_KEYRING_SERVICE", &profile.keyring_service)
-        .envs(profile.app_env())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_passing_output(
+        std::process::Command::new(app)
+            .args(args)
+            .env("HOTELMATE_DATA_DIR", profile.data_dir.path())
+            .env("HOTELMATE_KEYRING_SERVICE", &profile.keyring_service)
+            .envs(profile.app_env()),
+        true,
+    )
+    .unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
         if let Some(status) = child.try_wait().unwrap() {
