@@ -125,8 +125,8 @@ pub(crate) struct SyncShared {
     own_changes: Recent,
     /// What this desk's updates wrote lately, to find one a colleague's replaced (issue 35.1).
     own_writes: replaced::OwnWrites,
-    /// Rows this desk deleted on the server lately: a copy of them elsewhere (a gallery's list
-    /// of its images) may still show them until it is read again.
+    /// Rows this desk is deleting or deleted on the server lately: a copy of them elsewhere (a
+    /// gallery's list of its images) may still show them until it is read again.
     own_deletes: Recent,
     /// What the live socket heard, so the replay may read merge bases in bulk.
     pub heard: heard::HeardLog,
@@ -148,6 +148,10 @@ impl Recent {
         let mut rows = lock(&self.0);
         rows.retain(|_, at| at.elapsed() < OWN_CHANGE_MEMORY);
         rows.insert((resource, id), Instant::now());
+    }
+
+    fn forget(&self, resource: &'static str, id: i64) {
+        lock(&self.0).remove(&(resource, id));
     }
 
     fn holds(&self, resource: &str, id: i64) -> bool {
