@@ -89,6 +89,8 @@ resource_kinds! {
     Settings = "settings", "the hotel's settings and images", toasts: Some(true);
     /// What the hotel's public page tells guests (read-only).
     HotelDetails = "hotel_details", "the hotel's public page", toasts: None, screen: HotelDetails;
+    /// The public page as guests see it: its offers, room types and booking buttons (read-only).
+    GuestPage = "guest_page", "the page guests see", toasts: None, screen: GuestPage;
     /// Guest-chat conversations (their list is read from the chat's own store; its view is named
     /// so that opening the screen reads the list again when it is old, issue 35.8).
     Conversations = "conversations", "guest conversations", toasts: Some(true), screen: Messages;

@@ -52,7 +52,11 @@ async fn each_generation_shows_what_its_server_has_and_says_what_it_has_not() {
                 let offers = said(ResourceKind::Offers).expect("the Offers screen says why");
                 assert!(offers.contains("has no offers"), "{offers}");
                 assert!(!offers.contains("asks the server again"), "{offers}");
-                for kind in [ResourceKind::Galleries, ResourceKind::HotelDetails] {
+                for kind in [
+                    ResourceKind::Galleries,
+                    ResourceKind::HotelDetails,
+                    ResourceKind::GuestPage,
+                ] {
                     assert!(said(kind).is_some(), "{kind:?} is said to be missing");
                 }
                 assert!(

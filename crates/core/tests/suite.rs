@@ -12,6 +12,7 @@ mod display;
 mod engine;
 mod error_classes;
 mod generations;
+mod guest_page;
 mod hostile;
 mod hotel_details;
 mod killed_replay;

@@ -45,6 +45,7 @@ export interface Commands {
   display_wake: { args: { credentials: G.LeaveDisplay }; result: G.OpeningState };
   display_report: { args: { report: G.DisplayReport }; result: void };
   display_health: { args: null; result: G.DisplayHealth };
+  guest_page: { args: null; result: G.GuestPage | null };
   hotel_details: { args: null; result: G.HotelDetails | null };
   offers_list: { args: null; result: Array<G.Offer> };
   offer_create: { args: { fields: G.OfferPatch }; result: G.Offer };

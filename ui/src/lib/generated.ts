@@ -527,9 +527,9 @@ export type Resolution = { "choice": "keep_mine" } | { "choice": "keep_theirs" }
  */
 values: Record<string, unknown>, };
 
-export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "hotel_details" | "conversations";
+export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "hotel_details" | "guest_page" | "conversations";
 
-export type View = "display" | "pictures" | "offers" | "team" | "hotel_details" | "messages";
+export type View = "display" | "pictures" | "offers" | "team" | "hotel_details" | "guest_page" | "messages";
 
 export type ToastSetting = { 
 /**
@@ -1365,6 +1365,144 @@ website: string,
  * The map link guests see, as text.
  */
 google_maps_link: string, };
+
+export type GuestPage = { 
+/**
+ * The hotel's name at the top of the page.
+ */
+name: string, 
+/**
+ * The line under it.
+ */
+tagline: string, 
+/**
+ * The short description.
+ */
+short_description: string, 
+/**
+ * The picture across the top (the settings' image, else the hotel's, §4.2).
+ */
+hero_image_url: string | null, 
+/**
+ * The logo.
+ */
+logo_url: string | null, 
+/**
+ * The booking buttons ("Book Now", "Call Us"), each with where it leads as text.
+ */
+buttons: Array<GuestPageButton>, 
+/**
+ * The offers guests see, in the page's order: the active ones (§3.3).
+ */
+offers: Array<GuestOffer>, 
+/**
+ * Offers the page lists beyond those shown.
+ */
+more_offers: number, 
+/**
+ * The room types guests can book, in the page's order: the active ones.
+ */
+room_types: Array<GuestRoomType>, 
+/**
+ * Room types the page lists beyond those shown.
+ */
+more_room_types: number, 
+/**
+ * Entries of the page's lists that are not an offer or a room type the desk can read
+ * (not an object, or without an id), and booking options that are not an object: counted
+ * and said, never shown as empty ones.
+ */
+unreadable: number, };
+
+export type GuestPageButton = { 
+/**
+ * Its words ("Book Now").
+ */
+label: string, 
+/**
+ * Where it leads: an address or a phone number, as text (the desk never opens it).
+ */
+target: string, };
+
+export type GuestOffer = { 
+/**
+ * The offer's id: the same offer on the Offers screen.
+ */
+id: number, 
+/**
+ * Its title.
+ */
+title: string, 
+/**
+ * Its short description.
+ */
+short_description: string, 
+/**
+ * Its tag ("Spa"), or empty.
+ */
+tag: string, 
+/**
+ * First day (`YYYY-MM-DD`), as the server has it.
+ */
+valid_from: string | null, 
+/**
+ * Last day (`YYYY-MM-DD`), as the server has it.
+ */
+valid_to: string | null, 
+/**
+ * Its "Book now" address, as text.
+ */
+book_now_url: string, 
+/**
+ * Its photo.
+ */
+photo_url: string | null, 
+/**
+ * Its last day has passed, yet guests still see it (the page does not check dates).
+ */
+ended: boolean, 
+/**
+ * Its first day is still to come, yet guests see it already.
+ */
+not_started: boolean, };
+
+export type GuestRoomType = { 
+/**
+ * The room type's id: the same one on the Pictures screen.
+ */
+id: number, 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * Its short description.
+ */
+short_description: string, 
+/**
+ * How many it sleeps.
+ */
+max_occupancy: number | null, 
+/**
+ * Its beds ("1 king bed").
+ */
+bed_setup: string, 
+/**
+ * "from 189.00 EUR", or empty.
+ */
+price: string, 
+/**
+ * What the page says of its availability.
+ */
+availability_message: string, 
+/**
+ * Its booking address, as text.
+ */
+booking_url: string, 
+/**
+ * Its photo.
+ */
+photo_url: string | null, };
 
 export type PicturesOverview = { 
 /**

@@ -10,6 +10,7 @@ import SavedReplies from "./SavedReplies.svelte";
 import Pictures from "./Pictures.svelte";
 import Team from "./Team.svelte";
 import HotelDetails from "./hotel/HotelDetails.svelte";
+import GuestPage from "./guest_page/GuestPage.svelte";
 
 /** One screen of the side bar. */
 export type ScreenEntry = {
@@ -36,6 +37,7 @@ export const SCREENS = [
   { id: "pictures", label: "Pictures", component: Pictures, looksAt: "pictures" },
   { id: "team", label: "Team", component: Team },
   { id: "hotel", label: "Hotel", component: HotelDetails },
+  { id: "guest_page", label: "Guest page", component: GuestPage, sub: true, looksAt: "guest_page" },
   { id: "settings", label: "Settings" },
 ] as const satisfies readonly ScreenEntry[];
 

@@ -28,6 +28,7 @@ features! {
     room_types: [SPEC];
     hotel_images: [SETTINGS_SPEC];
     hotel_details: [SPEC];
+    guest_page: [SPEC];
     pictures: [];
     chat: [CONVERSATIONS_SPEC];
 }

@@ -1,0 +1,32 @@
+//! `desk.handle::<GuestPageHandle>()`: the public page as this desk keeps it (no network).
+
+use std::sync::Arc;
+
+use super::spec::SPEC;
+use super::GuestPage;
+use crate::api::SINGLETON_ID;
+use crate::context::{Context, DeskError, Handle, Parts};
+
+/// The hotel's public page as guests see it.
+pub struct GuestPageHandle<'a> {
+    cx: &'a Arc<Context>,
+}
+
+impl<'a> Handle<'a> for GuestPageHandle<'a> {
+    fn open(parts: Parts<'a>) -> Self {
+        Self { cx: parts.0 }
+    }
+}
+
+impl<'a> GuestPageHandle<'a> {
+    /// The page as last read from the server, its offers' dates judged against today on this
+    /// computer; `None` until it has been read once.
+    pub fn get(&self) -> Result<Option<GuestPage>, DeskError> {
+        let today = jiff::Zoned::now().date();
+        let rows = self.cx.view_rows(&SPEC)?;
+        Ok(rows
+            .iter()
+            .find(|v| v.row.get("id").and_then(serde_json::Value::as_i64) == Some(SINGLETON_ID))
+            .map(|v| GuestPage::from_row(&v.row, today)))
+    }
+}
