@@ -20,7 +20,6 @@
 //! ```
 
 mod cache;
-mod color;
 mod decode;
 mod error;
 mod frames;

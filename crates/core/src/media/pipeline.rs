@@ -1,12 +1,9 @@
 //! From dropped bytes to an upload: sniff, bounded decode, resize, colours to sRGB, re-encode
 //! without metadata, and a thumbnail for lists.
 
-use fast_image_resize::images::{Image, ImageRef};
-use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
-use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
-use image::{DynamicImage, ExtendedColorType, ImageEncoder};
+use hotelmate_pixels::{convert_to_srgb, encode_jpeg, encode_png, resize, Channels};
+use image::DynamicImage;
 
-use super::color::convert_to_srgb;
 use super::decode::decode_upright;
 use super::sniff::{require_accepted, SourceFormat};
 use super::{ImagePolicy, MediaError};
@@ -124,7 +121,8 @@ pub fn prepare(
     };
     // After the resize, so only the smaller image is converted.
     if let Some(profile) = &decoded.icc_profile {
-        if let Err(err) = convert_to_srgb(&mut main.data, main.alpha, profile) {
+        let channels = main.channels();
+        if let Err(err) = convert_to_srgb(&mut main.data, channels, profile) {
             // An unreadable or unusual profile (a CMYK one, say) leaves the pixels as decoded.
             tracing::debug!(name, %err, "colour profile not applied");
         }
@@ -163,31 +161,27 @@ impl Pixels {
         }
         let rgba = image.into_rgba8().into_raw();
         // An alpha channel that is opaque everywhere (common in screenshots) is not transparency.
-        if rgba.chunks_exact(4).any(|pixel| pixel[3] < u8::MAX) {
-            return Self {
+        match hotelmate_pixels::without_opaque_alpha(&rgba) {
+            Some(rgb) => Self {
+                width,
+                height,
+                data: rgb,
+                alpha: false,
+            },
+            None => Self {
                 width,
                 height,
                 data: rgba,
                 alpha: true,
-            };
-        }
-        let rgb = rgba
-            .chunks_exact(4)
-            .flat_map(|pixel| [pixel[0], pixel[1], pixel[2]])
-            .collect();
-        Self {
-            width,
-            height,
-            data: rgb,
-            alpha: false,
+            },
         }
     }
 
-    fn pixel_type(&self) -> PixelType {
+    fn channels(&self) -> Channels {
         if self.alpha {
-            PixelType::U8x4
+            Channels::Rgba
         } else {
-            PixelType::U8x3
+            Channels::Rgb
         }
     }
 
@@ -198,23 +192,20 @@ impl Pixels {
         if (width, height) == (self.width, self.height) {
             return Ok(None);
         }
-        let resize_failed = |err: &dyn std::fmt::Display| MediaError::Encode {
+        let data = resize(
+            &self.data,
+            (self.width, self.height),
+            self.channels(),
+            (width, height),
+        )
+        .map_err(|err| MediaError::Encode {
             name: name.to_owned(),
-            detail: format!("resizing failed: {err}"),
-        };
-        let source = ImageRef::new(self.width, self.height, &self.data, self.pixel_type())
-            .map_err(|err| resize_failed(&err))?;
-        let mut target = Image::new(width, height, self.pixel_type());
-        // Lanczos3 keeps fine detail (tiles, text on signs) sharp; the alpha-aware path is the
-        // crate's default, so edges of cut-outs do not get dark fringes.
-        let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
-        Resizer::new()
-            .resize(&source, &mut target, &options)
-            .map_err(|err| resize_failed(&err))?;
+            detail: err.to_string(),
+        })?;
         Ok(Some(Self {
             width,
             height,
-            data: target.into_vec(),
+            data,
             alpha: self.alpha,
         }))
     }
@@ -224,31 +215,17 @@ impl Pixels {
             name: name.to_owned(),
             detail: err.to_string(),
         };
-        let mut bytes = Vec::new();
-        let format = if self.alpha {
-            // Only pixels are written: no text chunks, no ICC profile, no EXIF.
-            PngEncoder::new_with_quality(&mut bytes, CompressionType::Default, PngFilter::Adaptive)
-                .write_image(
-                    &self.data,
-                    self.width,
-                    self.height,
-                    ExtendedColorType::Rgba8,
-                )
+        let (bytes, format) = if self.alpha {
+            let png = encode_png(&self.data, self.width, self.height)
                 .map_err(|err| encode_failed(&err))?;
-            OutputFormat::Png
+            (png, OutputFormat::Png)
         } else {
             // `validate` keeps edges within JPEG's 65,535 px, so these conversions hold.
             let width = u16::try_from(self.width).map_err(|err| encode_failed(&err))?;
             let height = u16::try_from(self.height).map_err(|err| encode_failed(&err))?;
-            let mut encoder = jpeg_encoder::Encoder::new(&mut bytes, policy.jpeg_quality);
-            // Standard Huffman tables: jpeg-encoder 0.7's optimised ones decode with wrong colours
-            // in zune-jpeg 0.5 (libjpeg reads them fine); a few per cent of bytes is not worth
-            // a photo that some viewer shows green.
-            encoder.set_optimized_huffman_tables(false);
-            encoder
-                .encode(&self.data, width, height, jpeg_encoder::ColorType::Rgb)
+            let jpeg = encode_jpeg(&self.data, width, height, policy.jpeg_quality)
                 .map_err(|err| encode_failed(&err))?;
-            OutputFormat::Jpeg
+            (jpeg, OutputFormat::Jpeg)
         };
         Ok(EncodedImage {
             bytes,
