@@ -107,18 +107,20 @@ impl FromRequestParts<AppState> for Caller {
 }
 
 fn user_for_token(db: &Connection, key: &str) -> rusqlite::Result<Option<(i64, bool)>> {
-    db.query_row(
+    // Every request asks these two: prepared once per connection, not parsed each time.
+    db.prepare_cached(
         "SELECT u.id, u.is_active FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.key = ?1",
-        [key],
-        |r| Ok((r.get(0)?, r.get::<_, i64>(1)? != 0)),
-    )
+    )?
+    .query_row([key], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? != 0)))
     .optional()
 }
 
 /// The staff profile of a user, if there is one.
 pub(crate) fn staff_of_user(db: &Connection, user_id: i64) -> rusqlite::Result<Option<StaffRef>> {
-    db.query_row(
+    db.prepare_cached(
         "SELECT s.id, s.hotel_id, h.slug FROM staff s JOIN hotels h ON h.id = s.hotel_id WHERE s.user_id = ?1",
+    )?
+    .query_row(
         [user_id],
         |r| {
             Ok(StaffRef {

@@ -313,11 +313,10 @@ pub(crate) async fn list(
     uri: Uri,
 ) -> Result<Json<Value>, ApiError> {
     let staff = caller.require_staff_of(&slug)?;
-    let count: i64 = state.db().query_row(
-        "SELECT COUNT(*) FROM offers WHERE hotel_id = ?1",
-        [staff.hotel_id],
-        |r| r.get(0),
-    )?;
+    let count: i64 = state
+        .db()
+        .prepare_cached("SELECT COUNT(*) FROM offers WHERE hotel_id = ?1")?
+        .query_row([staff.hotel_id], |r| r.get(0))?;
     let page = PageRequest::new(&headers, &uri, &state.base_url);
     let count = usize::try_from(count).unwrap_or_default();
     Ok(Json(page.paginate_query(
