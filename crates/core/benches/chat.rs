@@ -251,7 +251,7 @@ fn main() {
     let messages: Vec<Value> = (1..=message_count()).map(message).collect();
     store.chat_store_messages(THREAD, &messages).unwrap();
     let rows: Vec<_> = (1..=conversation_count()).map(conversation).collect();
-    store.replace_records("conversations", &rows).unwrap();
+    store.replace_records("conversations", rows).unwrap();
     let reader = Reader {
         me: 12,
         my_name: "Anna Byrne",

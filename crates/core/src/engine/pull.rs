@@ -48,7 +48,7 @@ pub async fn reconcile(
             }
         }
     }
-    Ok(store.replace_records(resource.name, &rows)?)
+    Ok(store.replace_records(resource.name, rows)?)
 }
 
 /// Keeps the start of guests' long text fields, each to its number of characters (a guest's

@@ -235,8 +235,9 @@ impl Store {
     }
 
     /// Makes the stored rows exactly the server's list, in one transaction. Returns what
-    /// changed (rows with an unsent edit are not removed).
-    pub fn replace_records(&self, resource: &str, rows: &[Row]) -> Result<Replaced, StoreError> {
+    /// changed (rows with an unsent edit are not removed). The rows are moved into what it
+    /// returns, not copied: a first read of a thousand offers is a thousand new rows.
+    pub fn replace_records(&self, resource: &str, rows: Vec<Row>) -> Result<Replaced, StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         let seen = now();
@@ -249,7 +250,7 @@ impl Store {
             .optional()?
             .flatten()
             .is_none();
-        let stored: std::collections::HashMap<i64, String> = {
+        let mut stored: std::collections::HashMap<i64, String> = {
             let mut statement =
                 tx.prepare_cached("SELECT id, server FROM records WHERE resource = ?1")?;
             let rows = statement.query_map([resource], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -265,40 +266,39 @@ impl Store {
                  ON CONFLICT (resource, id) DO UPDATE SET server = excluded.server, seen_at = excluded.seen_at",
             )?;
             for row in rows {
-                let Some(id) = row_id(row) else { continue };
-                let text = Value::Object(row.clone()).to_string();
-                match stored.get(&id) {
-                    Some(old) if *old == text => continue,
-                    Some(old) => match parse(old) {
-                        Ok(old) => replaced.updated.push((old, row.clone())),
+                let Some(id) = row_id(&row) else { continue };
+                let text = serde_json::to_string(&row)
+                    .map_err(|err| rusqlite::Error::ToSqlConversionFailure(Box::new(err)))?;
+                // What is left in `stored` afterwards is what the server no longer has.
+                match stored.remove(&id) {
+                    Some(old) if old == text => continue,
+                    Some(old) => match parse(&old) {
+                        Ok(old) => replaced.updated.push((old, row)),
                         Err(err) => {
                             tracing::error!(resource, id, error = %err, "a damaged cached row was replaced by the server's");
                             replaced.repaired += 1;
                         }
                     },
-                    None => replaced.added.push(row.clone()),
+                    None => replaced.added.push(row),
                 }
                 upsert.execute(params![resource, id, text, seen])?;
             }
         }
-        tx.execute_batch("CREATE TEMP TABLE IF NOT EXISTS keep_ids (id INTEGER PRIMARY KEY); DELETE FROM keep_ids;")?;
-        {
-            let mut keep = tx.prepare_cached("INSERT OR IGNORE INTO keep_ids (id) VALUES (?1)")?;
-            for id in rows.iter().filter_map(row_id) {
-                keep.execute([id])?;
-            }
-        }
-        {
-            let mut delete = tx.prepare(&format!(
-                "DELETE FROM records WHERE resource = ?1 AND id NOT IN (SELECT id FROM keep_ids) AND {UNEDITED} RETURNING server"
+        let mut gone: Vec<i64> = stored.into_keys().collect();
+        gone.sort_unstable();
+        if !gone.is_empty() {
+            let mut delete = tx.prepare_cached(&format!(
+                "DELETE FROM records WHERE resource = ?1 AND id = ?2 AND {UNEDITED} RETURNING server"
             ))?;
-            let removed = delete.query_map([resource], |r| r.get::<_, String>(0))?;
-            for text in removed {
-                match parse(&text?) {
-                    Ok(row) => replaced.removed.push(row),
-                    Err(err) => {
-                        tracing::error!(resource, error = %err, "a damaged cached row the server no longer has was removed");
-                        replaced.repaired += 1;
+            for id in gone {
+                let removed = delete.query_map(params![resource, id], |r| r.get::<_, String>(0))?;
+                for text in removed {
+                    match parse(&text?) {
+                        Ok(row) => replaced.removed.push(row),
+                        Err(err) => {
+                            tracing::error!(resource, error = %err, "a damaged cached row the server no longer has was removed");
+                            replaced.repaired += 1;
+                        }
                     }
                 }
             }
@@ -343,7 +343,7 @@ mod tests {
         let first = row(json!({"id": 1, "title": "Spa"}));
         let second = row(json!({"id": 2, "title": "Golf"}));
         store
-            .replace_records("offers", &[first.clone(), second])
+            .replace_records("offers", vec![first.clone(), second])
             .unwrap();
         store
             .lock()
@@ -354,7 +354,7 @@ mod tests {
             .unwrap();
 
         let replaced = store
-            .replace_records("offers", std::slice::from_ref(&first))
+            .replace_records("offers", vec![first.clone()])
             .unwrap();
         assert!(replaced.changed(), "the screen redraws");
         assert_eq!(replaced.repaired, 2);

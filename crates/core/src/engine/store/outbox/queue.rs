@@ -352,7 +352,7 @@ mod tests {
         let (_dir, store) = store();
         let server = row(json!({"id": 7, "title": "Mine", "tag": "Old tag"}));
         store
-            .replace_records("offers", std::slice::from_ref(&server))
+            .replace_records("offers", vec![server.clone()])
             .unwrap();
         store
             .queue_update(
