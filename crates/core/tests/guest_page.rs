@@ -1,7 +1,8 @@
 //! The page guests see (the public page, API.md §3.3) as a manager checks it on the desk: it
 //! shows exactly the offers and room types the server publishes, follows a colleague's offer
-//! without a refresh, says which shown offer has passed its last day, picks up a room type no
-//! event announces when the screen is opened, and still opens after a restart with no network.
+//! without a refresh while it is open (and reads nothing for it while it is not), says which
+//! shown offer has passed its last day, picks up a room type no event announces when the
+//! screen is opened, and still opens after a restart with no network.
 //! Real sandbox over HTTP and WebSocket, real SQLite files, the real keyring of the test
 //! session; the network cut goes through a TCP proxy.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -19,6 +20,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 const WAIT: Duration = Duration::from_secs(20);
+const PAGE: &str = "GET /api/hotel/public/page/killarney/";
 
 fn shown(desk: &Desk) -> Option<GuestPage> {
     desk.handle::<GuestPageHandle>().get().unwrap()
@@ -87,8 +89,10 @@ async fn the_guest_page_shows_what_guests_see_follows_colleagues_and_opens_offli
     );
     assert_eq!(first.unreadable, 0);
 
-    // A colleague publishes an offer that ended yesterday (the page does not check dates): it
-    // shows without a refresh, marked, and the screen is told to read again.
+    // The person opens the Guest page. A colleague publishes an offer that ended yesterday
+    // (the page does not check dates): it shows without a refresh, marked, and the screen is
+    // told to read again.
+    desk.looking_at(View::GuestPage);
     let mut events = desk.subscribe();
     let colleague = token(&server, "sean.murphy").await;
     let yesterday = (jiff::Zoned::now().date() - jiff::Span::new().days(1)).to_string();
@@ -129,7 +133,14 @@ async fn the_guest_page_shows_what_guests_see_follows_colleagues_and_opens_offli
     }
     assert!(told, "the Guest page screen was told to read again");
 
-    // Switched off, it leaves the page guests see (it stays on the Offers screen).
+    // The person moves to a screen that reads nothing of its own. The colleague switches the
+    // offer off: the desk does not read the whole page for it (every offer change would cost
+    // every desk that read); it is read when the Guest page is opened again, at once, however
+    // recent its last read. Switched off, the offer leaves the page guests see (it stays on
+    // the Offers screen).
+    desk.settled().await;
+    desk.looking_away();
+    let reads_before = server.requests_to(PAGE);
     rest(
         &server,
         &colleague,
@@ -138,11 +149,52 @@ async fn the_guest_page_shows_what_guests_see_follows_colleagues_and_opens_offli
         Some(json!({"is_active": false})),
     )
     .await;
+    // A barrier: a second change the desk shows from its own event. The server sends it after
+    // the first change's `offers-updated` on the same socket, so once it shows, that event was
+    // heard and any read it asked for is due; `settled` waits for such a read.
+    let other = first
+        .offers
+        .iter()
+        .map(|o| o.id)
+        .find(|o| *o != id)
+        .unwrap();
+    rest(
+        &server,
+        &colleague,
+        Method::PATCH,
+        &format!("/api/staff/hotel/killarney/offers/{other}/"),
+        Some(json!({"tag": "Barrier"})),
+    )
+    .await;
+    eventually("the second change is on the desk", WAIT, || async {
+        desk.offers()
+            .list()
+            .unwrap()
+            .iter()
+            .any(|o| o.id == other && o.tag == "Barrier")
+    })
+    .await;
+    desk.settled().await;
+    assert_eq!(
+        server.requests_to(PAGE),
+        reads_before,
+        "read while not shown"
+    );
+    assert!(
+        shown(&desk).unwrap().offers.iter().any(|o| o.id == id),
+        "the page as last read, until the screen is opened"
+    );
+    desk.looking_at(View::GuestPage);
     eventually("the switched-off offer leaves the page", WAIT, || async {
         shown(&desk).unwrap().offers.iter().all(|o| o.id != id)
     })
     .await;
     assert_eq!(offer_titles(&shown(&desk).unwrap()), offer_titles(&first));
+    assert_eq!(
+        server.requests_to(PAGE),
+        reads_before + 1,
+        "one read, on opening"
+    );
 
     // A colleague adds a room type: no event says so. Opened within the poll interval of the
     // last read, the screen reads nothing; once that read is older (the desk's reads are aged

@@ -79,6 +79,14 @@ command! {
 }
 
 command! {
+    /// The person opened a screen that reads nothing of its own: what is read only while its
+    /// screen shows waits for it.
+    pub fn looking_away(desk: State<'_, Desk>) -> () {
+        desk.looking_away();
+    }
+}
+
+command! {
     /// The page of the calling window is alive (every 2 s): a shown page silent for 10 s is
     /// taken for hung and loaded again (issue 35.7).
     windows: [main, display]

@@ -216,6 +216,8 @@ export const backend = {
   setGuestWaitReminder: (minutes: number) => call("set_guest_wait_reminder", { minutes }),
   /** The person opened the screen of `view`: what no live event announces is read if old. */
   lookingAt: (view: View) => call("looking_at", { view }),
+  /** The person opened a screen that reads nothing of its own. */
+  lookingAway: () => call("looking_away"),
   /** This page is alive (every 2 s): a shown page silent for 10 s is loaded again. */
   pageAlive: () => call("page_alive"),
   /** Quits the desk (Ctrl+Q), as the tray's Quit does. */

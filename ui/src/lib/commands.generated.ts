@@ -95,6 +95,7 @@ export interface Commands {
   set_start_at_login: { args: { on: boolean }; result: G.ComputerSettings };
   quit_desk: { args: null; result: void };
   looking_at: { args: { view: G.View }; result: void };
+  looking_away: { args: null; result: void };
   page_alive: { args: null; result: void };
   team_board: { args: { query: string }; result: G.TeamBoard };
   clock_toggle: { args: null; result: G.SessionInfo };

@@ -211,6 +211,14 @@ impl Desk {
         }
     }
 
+    /// The person opened a screen that reads nothing of its own (the Overview, Settings): what
+    /// is read only while its screen shows (the Guest page) is not read meanwhile.
+    pub fn looking_away(&self) {
+        if let Ok(running) = self.running() {
+            running.sync.looking_away();
+        }
+    }
+
     /// Tests: every list was last read `by` earlier than it was, as if that much time had
     /// passed since (the poll interval [`Self::looking_at`] waits on purpose).
     #[cfg(feature = "test-support")]

@@ -227,15 +227,20 @@ impl SyncShared {
         let now = Instant::now();
         {
             let mut plan = self.plan();
+            plan.shown = Some(view);
             let old: Vec<&'static str> = self
                 .resources
                 .iter()
-                .filter(|spec| !spec.broadcast && spec.views.contains(&view))
+                .filter(|spec| {
+                    (!spec.broadcast || spec.read_only_while_shown) && spec.views.contains(&view)
+                })
                 .map(|spec| spec.name())
                 .filter(|name| {
-                    plan.read_at
-                        .get(name)
-                        .is_none_or(|at| now.saturating_duration_since(*at) > self.poll)
+                    plan.outdated.contains(name)
+                        || plan
+                            .read_at
+                            .get(name)
+                            .is_none_or(|at| now.saturating_duration_since(*at) > self.poll)
                 })
                 .collect();
             if old.is_empty() {
@@ -245,6 +250,27 @@ impl SyncShared {
             plan.reconcile_at = Some(now);
         }
         self.wake.notify_one();
+    }
+
+    /// The person left the screen they had open for one that reads nothing of its own (the
+    /// Overview, Settings): what is read only while shown waits for its screen again.
+    pub(crate) fn looking_away(&self) {
+        self.plan().shown = None;
+    }
+
+    /// Whether `spec` is read only while its screen shows and its screen does not show now
+    /// (after its first read): its read is then put off until the screen is opened.
+    pub(super) fn waits_for_its_screen(&self, spec: &spec::ResourceSpec) -> bool {
+        if !spec.read_only_while_shown {
+            return false;
+        }
+        let mut plan = self.plan();
+        let shown = plan.shown.is_some_and(|view| spec.views.contains(&view));
+        if shown || !plan.read_at.contains_key(spec.name()) {
+            return false;
+        }
+        plan.outdated.insert(spec.name());
+        true
     }
 
     /// Reconcile one resource after [`RECONCILE_DEBOUNCE`] (an event named it), so a burst of

@@ -17,6 +17,11 @@ pub(super) struct Plan {
     pub(super) stale: std::collections::BTreeSet<&'static str>,
     /// When each resource's list was last read whole.
     pub(super) read_at: HashMap<&'static str, Instant>,
+    /// The view of the screen the person has open, if the screen says (`looking_at`).
+    pub(super) shown: Option<crate::events::View>,
+    /// Resources read only while shown whose read was due while their screen was not: read
+    /// when it is next opened, however recent their last read.
+    pub(super) outdated: std::collections::BTreeSet<&'static str>,
     /// The next reconcile reads every resource (start, reconnect, polling, a failure).
     pub(super) everything: bool,
     /// Failed attempts in a row (for the retry delay).

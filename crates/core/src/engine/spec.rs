@@ -54,6 +54,12 @@ pub struct ResourceSpec {
     /// Whether the server announces its changes on the hotel channel. If not, it is also
     /// reconciled every [`super::POLL_INTERVAL`] while signed in.
     pub broadcast: bool,
+    /// Read only while its screen shows, besides once when the desk starts (so it opens
+    /// offline): what an event or a timer would read meanwhile is read when its screen is
+    /// next opened. For a view nobody needs kept current behind their back, whose read is
+    /// costly to the server (the Guest page: every offer change would cost every desk a read
+    /// of the whole public page).
+    pub read_only_while_shown: bool,
     /// Reads an event of the hotel channel: `None` when the event is not about this resource.
     pub interpret: fn(event: &str, data: &Value) -> Option<Hint>,
     /// The name staff know a row by ("Lakeside Spa Retreat").

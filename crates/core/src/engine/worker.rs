@@ -492,6 +492,7 @@ async fn reconcile_all(
         .iter()
         .filter(|spec| only.is_none_or(|names| names.contains(spec.name())))
         .filter(|spec| shared.may_read(spec.name()))
+        .filter(|spec| !shared.waits_for_its_screen(spec))
     {
         let mark = shared.heard.mark();
         match pull::reconcile(&shared.client, &shared.store, spec.api, &shared.slug).await {
@@ -506,7 +507,11 @@ async fn reconcile_all(
                     shared.request_reconcile_of(spec.name());
                 }
                 shared.came_online();
-                shared.plan().read_at.insert(spec.name(), Instant::now());
+                {
+                    let mut plan = shared.plan();
+                    plan.read_at.insert(spec.name(), Instant::now());
+                    plan.outdated.remove(spec.name());
+                }
                 shared.area_available(spec);
                 if replaced.changed() {
                     shared.emit(DeskEvent::ResourceChanged {

@@ -43,6 +43,7 @@ pub(crate) static CONVERSATIONS_SPEC: ResourceSpec = ResourceSpec {
     // Announced on chat channels, not the hotel's (§9.3): read every minute until the desk
     // listens there.
     broadcast: false,
+    read_only_while_shown: false,
     interpret: |_, _| None,
     title: |row| {
         let room = row.get("room_number").map(Value::to_string);

@@ -62,6 +62,7 @@ pub(crate) static IMAGES_SPEC: ResourceSpec = ResourceSpec {
     kind: ResourceKind::GalleryImages,
     api: GALLERY_IMAGES,
     broadcast: false,
+    read_only_while_shown: false,
     interpret: |event, _| (event == "gallery-updated").then_some(Hint::Reconcile),
     title: |row| {
         row.get("caption")
@@ -133,6 +134,7 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     kind: ResourceKind::Galleries,
     api: GALLERIES,
     broadcast: false,
+    read_only_while_shown: false,
     interpret,
     title: |row| {
         row.get("name")

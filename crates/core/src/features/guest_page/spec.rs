@@ -36,6 +36,7 @@ pub(crate) static SPEC: ResourceSpec = ResourceSpec {
     kind: ResourceKind::GuestPage,
     api: PAGE,
     broadcast: false,
+    read_only_while_shown: true,
     interpret: |event, _| CHANGES_THE_PAGE.contains(&event).then_some(Hint::Reconcile),
     title: |_| Some("The page guests see".to_owned()),
     validate: |_, _, _| {

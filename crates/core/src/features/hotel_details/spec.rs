@@ -24,6 +24,7 @@ pub(crate) static SPEC: ResourceSpec = ResourceSpec {
     kind: ResourceKind::HotelDetails,
     api: PUBLIC_SETTINGS,
     broadcast: true,
+    read_only_while_shown: false,
     interpret: |event, _| (event == "settings-updated").then_some(Hint::Reconcile),
     title: |_| Some("The hotel's public page".to_owned()),
     validate: |_, _, _| {

@@ -65,6 +65,7 @@ pub(crate) static SETTINGS_SPEC: ResourceSpec = ResourceSpec {
     kind: ResourceKind::Settings,
     api: SETTINGS,
     broadcast: true,
+    read_only_while_shown: false,
     interpret: |event, _| (event == "settings-updated").then_some(Hint::Reconcile),
     title: |row| text(row, "name_display"),
     validate: |_, _, _| Err(not_on_the_desk_yet("The hotel's settings")),

@@ -27,6 +27,7 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     kind: ResourceKind::Offers,
     api: OFFERS,
     broadcast: true,
+    read_only_while_shown: false,
     interpret,
     title,
     validate: crate::features::offers::validate,

@@ -52,6 +52,7 @@ pub static SPEC: ResourceSpec = ResourceSpec {
     api: ROOM_TYPES,
     // Only a photo upload is announced (§9.2): the rest is read every minute.
     broadcast: false,
+    read_only_while_shown: false,
     interpret: interpret_room_types,
     title,
     validate,
