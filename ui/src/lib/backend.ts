@@ -145,6 +145,13 @@ export function asUiError(error: unknown): UiError {
 type Plain = { [K in CommandName]: Commands[K]["args"] extends "raw" ? never : K }[CommandName];
 type Raw = Exclude<CommandName, Plain>;
 type ArgsOf<K extends Plain> = Commands[K]["args"] extends null ? [] : [Commands[K]["args"]];
+/** A command that takes nothing and answers a view, or `null` before it was read: a screen's
+ *  read of what the desk keeps (`ViewStore`). */
+export type ViewCommand = {
+  [K in Plain]: Commands[K]["args"] extends null ? (null extends Commands[K]["result"] ? K : never) : never;
+}[Plain];
+/** What a command answers. */
+export type ResultOf<K extends CommandName> = Commands[K]["result"];
 type HeadersOf<K extends Raw> = Omit<Extract<Commands[K], { headers: unknown }>["headers"], "file-name">;
 
 /** Calls a command with its arguments as the shell declares them (commands.generated.ts, written

@@ -1,5 +1,5 @@
 //! Reading a stored row's fields for a view: text trimmed (empty when missing), a web address
-//! (none when empty), a number, the row's id.
+//! (none when empty), a price, a number, the row's id.
 
 use serde_json::{Map, Value};
 
@@ -17,6 +17,21 @@ pub(crate) fn text(row: &Row, key: &str) -> String {
 
 pub(crate) fn url(row: &Row, key: &str) -> Option<String> {
     Some(text(row, key)).filter(|u| !u.is_empty())
+}
+
+/// A room type's starting price as staff and guests read it ("from 189.00 EUR"), or empty
+/// without one. DRF sends the price as a decimal string ("189.00"); a number is shown too.
+pub(crate) fn price_from(row: &Row) -> String {
+    let price = match row.get("starting_price_from") {
+        Some(Value::Number(n)) => n.to_string(),
+        _ => text(row, "starting_price_from"),
+    };
+    if price.is_empty() {
+        return price;
+    }
+    format!("from {price} {}", text(row, "currency"))
+        .trim()
+        .to_owned()
 }
 
 pub(crate) fn order(row: &Row, key: &str) -> i64 {

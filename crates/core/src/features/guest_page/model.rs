@@ -8,7 +8,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::engine::store::Row;
-use crate::rules::row::{text, url};
+use crate::rules::row::{price_from, text, url};
 
 /// Offers, and room types, listed; the rest are counted (a hostile or broken answer cannot
 /// flood the screen).
@@ -171,11 +171,6 @@ fn offer(row: &Row, today: Date) -> Option<GuestOffer> {
 
 fn room_type(row: &Row) -> Option<GuestRoomType> {
     let id = row.get("id")?.as_i64()?;
-    // A decimal string ("189.00") in DRF; a number is shown as one too.
-    let price = match row.get("starting_price_from") {
-        Some(Value::Number(n)) => n.to_string(),
-        _ => text(row, "starting_price_from"),
-    };
     Some(GuestRoomType {
         id,
         name: text(row, "name"),
@@ -185,13 +180,7 @@ fn room_type(row: &Row) -> Option<GuestRoomType> {
             .and_then(Value::as_u64)
             .and_then(|n| u32::try_from(n).ok()),
         bed_setup: text(row, "bed_setup"),
-        price: if price.is_empty() {
-            String::new()
-        } else {
-            format!("from {price} {}", text(row, "currency"))
-                .trim()
-                .to_owned()
-        },
+        price: price_from(row),
         availability_message: text(row, "availability_message"),
         booking_url: text(row, "booking_url"),
         photo_url: url(row, "photo_url"),

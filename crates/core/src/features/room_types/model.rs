@@ -5,7 +5,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::engine::store::Row;
-use crate::rules::row::{id, text, url};
+use crate::rules::row::{id, price_from, text, url};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct RoomTypeView {
@@ -46,13 +46,7 @@ pub(crate) fn room_type(row: &Row) -> RoomTypeView {
             .and_then(Value::as_u64)
             .and_then(|n| u32::try_from(n).ok()),
         bed_setup: text(row, "bed_setup"),
-        price: if price.is_empty() {
-            String::new()
-        } else {
-            format!("from {price} {}", text(row, "currency"))
-                .trim()
-                .to_owned()
-        },
+        price: price_from(row),
         starting_price_from: price,
         currency: text(row, "currency"),
         booking_code: text(row, "booking_code"),
