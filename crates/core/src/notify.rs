@@ -260,6 +260,14 @@ pub(crate) struct Notifier {
     task: JoinHandle<()>,
 }
 
+/// Sleeps until `due`, or for ever without one (no paced toast waits).
+async fn sleep_until_due(due: Option<tokio::time::Instant>) {
+    match due {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
 impl Notifier {
     /// `me`: my staff id; events about me (clocked at the face terminal) are not colleagues'.
     /// `opener` receives [`DeskEvent::OpenThread`] when a guest's toast is clicked; nothing
@@ -297,12 +305,7 @@ impl Notifier {
                         Err(RecvError::Lagged(_)) => continue,
                         Err(RecvError::Closed) => return,
                     },
-                    () = async {
-                        match due {
-                            Some(at) => tokio::time::sleep_until(at).await,
-                            None => std::future::pending().await,
-                        }
-                    } => {
+                    () = sleep_until_due(due) => {
                         let toasts = pacer.due(tokio::time::Instant::now());
                         if !quiet.load(Ordering::SeqCst) {
                             for toast in toasts {

@@ -302,19 +302,7 @@ pub(super) async fn replay_added_child(
         }
     };
     if store.outbox_entry(entry.seq)?.is_none() {
-        // Cancelled while it was on its way: take it out again.
-        if let Some(id) = answer.get("id").and_then(Value::as_i64) {
-            match client.remove(children.resource, slug, id).await {
-                Ok(_) => tracing::info!(
-                    upload = entry.seq,
-                    id,
-                    "an upload cancelled on its way was taken out again"
-                ),
-                Err(err) => {
-                    tracing::warn!(%err, id, "a cancelled upload could not be removed again")
-                }
-            }
-        }
+        take_out_cancelled(at, children, entry, &answer).await;
         return Ok(Replayed::Gone {
             target: entry.target.id(),
         });
@@ -327,6 +315,29 @@ pub(super) async fn replay_added_child(
     )?;
     store.finish_entry(entry.seq, Some(&row), None)?;
     Ok(sent(entry))
+}
+
+/// An upload cancelled while it was on its way, which the server took (its `answer`): taken
+/// out again, and what became of it logged either way (for IT).
+async fn take_out_cancelled(
+    at: Replay<'_>,
+    children: &Children,
+    entry: &OutboxEntry,
+    answer: &Value,
+) {
+    let Some(id) = answer.get("id").and_then(Value::as_i64) else {
+        return;
+    };
+    match at.client.remove(children.resource, at.slug, id).await {
+        Ok(_) => tracing::info!(
+            upload = entry.seq,
+            id,
+            "an upload cancelled on its way was taken out again"
+        ),
+        Err(err) => {
+            tracing::warn!(%err, id, "a cancelled upload could not be removed again")
+        }
+    }
 }
 
 /// The row's children before this upload was first sent, to tell its own child from the
