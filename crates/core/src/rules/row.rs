@@ -34,6 +34,13 @@ pub(crate) fn price_from(row: &Row) -> String {
         .to_owned()
 }
 
+/// A small count (a room type's `max_occupancy`), when the server gave one that fits.
+pub(crate) fn count(row: &Row, key: &str) -> Option<u32> {
+    row.get(key)
+        .and_then(Value::as_u64)
+        .and_then(|n| u32::try_from(n).ok())
+}
+
 pub(crate) fn order(row: &Row, key: &str) -> i64 {
     row.get(key).and_then(Value::as_i64).unwrap_or(0)
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::engine::store::Row;
-use crate::rules::row::{price_from, text, url};
+use crate::rules::row::{count, price_from, text, url};
 
 /// Offers, and room types, listed; the rest are counted (a hostile or broken answer cannot
 /// flood the screen).
@@ -175,10 +175,7 @@ fn room_type(row: &Row) -> Option<GuestRoomType> {
         id,
         name: text(row, "name"),
         short_description: text(row, "short_description"),
-        max_occupancy: row
-            .get("max_occupancy")
-            .and_then(Value::as_u64)
-            .and_then(|n| u32::try_from(n).ok()),
+        max_occupancy: count(row, "max_occupancy"),
         bed_setup: text(row, "bed_setup"),
         price: price_from(row),
         availability_message: text(row, "availability_message"),

@@ -22,10 +22,11 @@ impl<'a> HotelDetailsHandle<'a> {
 
     /// The page as last read from the server; `None` until it has been read once.
     pub fn get(&self) -> Result<Option<HotelDetails>, DeskError> {
-        let rows = self.cx.view_rows(&SPEC)?;
-        Ok(rows
-            .iter()
-            .find(|v| v.row.get("id").and_then(serde_json::Value::as_i64) == Some(SINGLETON_ID))
-            .map(|v| HotelDetails::from_row(&v.row)))
+        // Read-only: nothing of it waits in the outbox, so the stored row is what shows.
+        Ok(self
+            .cx
+            .store
+            .record(SPEC.name(), SINGLETON_ID)?
+            .map(|row| HotelDetails::from_row(&row)))
     }
 }

@@ -5,7 +5,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::engine::store::Row;
-use crate::rules::row::{id, price_from, text, url};
+use crate::rules::row::{count, id, price_from, text, url};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct RoomTypeView {
@@ -41,10 +41,7 @@ pub(crate) fn room_type(row: &Row) -> RoomTypeView {
         code: text(row, "code"),
         name: text(row, "name"),
         short_description: text(row, "short_description"),
-        max_occupancy: row
-            .get("max_occupancy")
-            .and_then(Value::as_u64)
-            .and_then(|n| u32::try_from(n).ok()),
+        max_occupancy: count(row, "max_occupancy"),
         bed_setup: text(row, "bed_setup"),
         price: price_from(row),
         starting_price_from: price,
