@@ -27,14 +27,6 @@ pub enum SandboxError {
     /// The sandbox's SQLite database failed.
     #[error("sandbox database error: {0}")]
     Db(#[from] rusqlite::Error),
-    /// A seeded demo picture could not be drawn.
-    #[error("cannot generate seed image '{name}': {reason}")]
-    SeedImage {
-        /// The picture's name.
-        name: String,
-        /// Why, in words.
-        reason: String,
-    },
     /// The start-up work (seeding, migrations) stopped unexpectedly.
     #[error("sandbox start-up task failed: {0}")]
     Startup(String),

@@ -22,6 +22,7 @@ mod auth;
 mod body;
 mod db;
 mod errors;
+#[cfg(test)]
 mod images;
 mod media;
 #[cfg(feature = "test-support")]

@@ -9,7 +9,6 @@ use serde_json::{json, Value};
 
 use crate::auth::hash_password;
 use crate::errors::SandboxError;
-use crate::images::{self, Scene, SEED_HEIGHT_PX, SEED_WIDTH_PX};
 use crate::media;
 use crate::timefmt::{date_in, drf_ago};
 
@@ -73,7 +72,7 @@ pub(crate) fn seed_if_empty(db: &Connection, media_dir: &Path) -> Result<(), San
         return crate::seed_chat::seed_bookings(db);
     }
     let started = std::time::Instant::now();
-    let pics = Pictures::generate(media_dir)?;
+    let pics = Pictures::generate(media_dir);
     let tx = db.unchecked_transaction()?;
     seed_hotels(&tx, &pics)?;
     seed_staff(&tx, &pics)?;
@@ -89,90 +88,43 @@ pub(crate) fn seed_if_empty(db: &Connection, media_dir: &Path) -> Result<(), San
     Ok(())
 }
 
-/// Rendered images, as JPEG bytes, reused under several storage paths.
+/// The demo hotel's photos: eight scenes and a logo the sandbox's painter drew (`images.rs`),
+/// kept as JPEG files beside the crate. Drawn at each start, they took a tenth of the processor
+/// time of `cargo xtask test` (every test starts a sandbox, and the tests' build of the painter
+/// and the JPEG encoder is unoptimised); a test checks the files are still what it paints.
+pub(crate) const SEED_SCENES: [&[u8]; 8] = [
+    include_bytes!("../seed/scene-0.jpg"),
+    include_bytes!("../seed/scene-1.jpg"),
+    include_bytes!("../seed/scene-2.jpg"),
+    include_bytes!("../seed/scene-3.jpg"),
+    include_bytes!("../seed/scene-4.jpg"),
+    include_bytes!("../seed/scene-5.jpg"),
+    include_bytes!("../seed/scene-6.jpg"),
+    include_bytes!("../seed/scene-7.jpg"),
+];
+
+/// The demo hotel's logo (see [`SEED_SCENES`]).
+pub(crate) const SEED_LOGO: &[u8] = include_bytes!("../seed/logo.jpg");
+
+/// The demo's photos, each stored under a new storage path wherever a row shows one.
 struct Pictures {
-    scenes: Vec<Vec<u8>>,
-    logo: Vec<u8>,
     media_dir: std::path::PathBuf,
 }
 
 impl Pictures {
-    fn generate(media_dir: &Path) -> Result<Self, SandboxError> {
-        let specs = [
-            Scene {
-                dusk: 0.05,
-                variant: 1,
-                building: true,
-                water: true,
-            },
-            Scene {
-                dusk: 0.5,
-                variant: 2,
-                building: true,
-                water: true,
-            },
-            Scene {
-                dusk: 0.9,
-                variant: 3,
-                building: true,
-                water: true,
-            },
-            Scene {
-                dusk: 0.3,
-                variant: 4,
-                building: false,
-                water: true,
-            },
-            Scene {
-                dusk: 0.15,
-                variant: 5,
-                building: true,
-                water: false,
-            },
-            Scene {
-                dusk: 0.7,
-                variant: 6,
-                building: true,
-                water: false,
-            },
-            Scene {
-                dusk: 0.4,
-                variant: 7,
-                building: false,
-                water: true,
-            },
-            Scene {
-                dusk: 1.0,
-                variant: 8,
-                building: true,
-                water: true,
-            },
-        ];
-        let fail = |name: &str, e: image::ImageError| SandboxError::SeedImage {
-            name: name.to_string(),
-            reason: e.to_string(),
-        };
-        let mut scenes = Vec::with_capacity(specs.len());
-        for (i, s) in specs.iter().enumerate() {
-            let img = images::render(*s, SEED_WIDTH_PX, SEED_HEIGHT_PX);
-            scenes.push(images::to_jpeg(&img).map_err(|e| fail(&format!("scene {i}"), e))?);
-        }
-        let logo = images::to_jpeg(&images::render_logo(128)).map_err(|e| fail("logo", e))?;
-        Ok(Self {
-            scenes,
-            logo,
+    fn generate(media_dir: &Path) -> Self {
+        Self {
             media_dir: media_dir.to_path_buf(),
-        })
+        }
     }
 
     /// Writes scene `i` under a new storage path and returns the path.
     fn scene(&self, i: usize) -> Result<String, SandboxError> {
-        let bytes = &self.scenes[i % self.scenes.len()];
-        self.put(bytes)
+        self.put(SEED_SCENES[i % SEED_SCENES.len()])
     }
 
     fn logo(&self) -> Result<String, SandboxError> {
-        self.put(&self.logo)
+        self.put(SEED_LOGO)
     }
 
     fn put(&self, bytes: &[u8]) -> Result<String, SandboxError> {
