@@ -472,7 +472,12 @@ fn checks_and_tests(filters: &[String]) -> Result<(), String> {
     Step::new("cargo", &["build", "--workspace", "--bins"]).run()?;
     // The install tests unpack these packages and start what they installed; the package
     // tests run lintian and rpmlint on them.
+    let started = std::time::Instant::now();
     bundle::debug_packages(&root)?;
+    run::note_time(
+        "the debug build's packages (bundled, then finished)",
+        started.elapsed().as_secs_f64(),
+    );
     Step::new("cargo", &["test", "--workspace", "--doc"]).run()?;
     fuzz_frame_decoder(&root)?;
     let artifacts = root.join("target/e2e");

@@ -44,6 +44,11 @@ pub(super) fn finish_rpm(root: &Path, profile: &str, facts: &Facts) -> Result<Pa
             .args(["--define", "debug_package %{nil}"])
             .args(["--define", "_build_id_links none"])
             .args(["--define", "__strip /bin/true"])
+            .args(fast_or_small(
+                profile,
+                &["--define", "_binary_payload w1.gzdio"],
+                &[],
+            ))
             .arg(&spec_path),
     )?;
     let built = work
