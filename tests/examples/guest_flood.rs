@@ -391,7 +391,7 @@ async fn desk_on_messages(app: &Client, server: &SandboxHandle) {
         .is_ok_and(|shown| shown == Value::Bool(true))
     })
     .await;
-    tokio::time::sleep(SETTLE).await;
+    tokio::time::sleep(hotelmate_e2e::bench_span(SETTLE)).await;
 }
 
 #[tokio::main]
@@ -423,7 +423,7 @@ async fn main() -> ExitCode {
     let reference = Reference::start(&server, after_id, total).await;
 
     frames_start(&app).await;
-    tokio::time::sleep(IDLE_FRAMES).await;
+    tokio::time::sleep(hotelmate_e2e::bench_span(IDLE_FRAMES)).await;
     let idle = frames_take(&app)
         .await
         .map(|f| summarize(&f))
@@ -605,7 +605,10 @@ async fn main() -> ExitCode {
         })
     };
     row(
-        "idle, the 5 s before the flood (reference)",
+        &format!(
+            "idle, the {:.1} s before the flood (reference)",
+            hotelmate_e2e::bench_span(IDLE_FRAMES).as_secs_f64()
+        ),
         frames_value(Some(idle)),
         "",
         None,

@@ -15,8 +15,8 @@
 use std::time::{Duration, Instant};
 
 use hotelmate_e2e::{
-    app_usage, click, content_of, listed_count, number_flag, sign_in, until_explained, AppProfile,
-    Driver,
+    app_usage, bench_span, click, content_of, listed_count, number_flag, sign_in, until_explained,
+    AppProfile, Driver,
 };
 use hotelmate_sandbox::Sandbox;
 use serde_json::{json, Value};
@@ -112,7 +112,10 @@ async fn main() {
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;
     sign_in(&app, &server, "anna.byrne").await;
-    let (_, signed_in) = sample_until(&profile, Duration::from_secs(3), || async { false }).await;
+    let (_, signed_in) = sample_until(&profile, bench_span(Duration::from_secs(3)), || async {
+        false
+    })
+    .await;
 
     // 36.4: the list of every conversation.
     let wanted = conversations + 5;
@@ -151,7 +154,10 @@ async fn main() {
         .unwrap()
         .as_u64()
         .unwrap();
-    let (_, settled) = sample_until(&profile, Duration::from_secs(20), || async { false }).await;
+    let (_, settled) = sample_until(&profile, bench_span(Duration::from_secs(20)), || async {
+        false
+    })
+    .await;
 
     // 36.1: the guest's GIF, in the thread on screen.
     let form = reqwest::multipart::Form::new().part(
@@ -185,7 +191,10 @@ async fn main() {
         || async { String::new() },
     )
     .await;
-    let (_, before_gif) = sample_until(&profile, Duration::from_secs(2), || async { false }).await;
+    let (_, before_gif) = sample_until(&profile, bench_span(Duration::from_secs(2)), || async {
+        false
+    })
+    .await;
     click(
         &app,
         &format!("[data-testid=conversation][data-conversation-id='{ROOM_102}']"),
@@ -202,7 +211,10 @@ async fn main() {
             == json!(true)
     })
     .await;
-    let (_, with_gif) = sample_until(&profile, Duration::from_secs(5), || async { false }).await;
+    let (_, with_gif) = sample_until(&profile, bench_span(Duration::from_secs(5)), || async {
+        false
+    })
+    .await;
     let gif_size: Value = app
         .execute(
             "const i = [...document.querySelectorAll('[data-testid=thread] img')].find(i => i.alt === 'sunset.gif');
@@ -223,7 +235,14 @@ async fn main() {
             peak.desk_mib, peak.web_mib
         );
     };
-    line("signed in (3 s)", String::new(), signed_in);
+    line(
+        &format!(
+            "signed in ({:.1} s)",
+            bench_span(Duration::from_secs(3)).as_secs_f64()
+        ),
+        String::new(),
+        signed_in,
+    );
     line(
         &format!("Messages counts {wanted} conversations"),
         seconds(counted),

@@ -33,6 +33,17 @@ pub fn bench_short() -> bool {
     std::env::var_os("HOTELMATE_BENCH_SHORT").is_some()
 }
 
+/// How long a harness watches something on purpose (memory over a settling time, frames while
+/// idle): `full`, or a tenth of it in a short run (at least half a second), which measures
+/// nothing and need not wait for what a measurement would.
+pub fn bench_span(full: Duration) -> Duration {
+    if bench_short() {
+        (full / 10).max(Duration::from_millis(500))
+    } else {
+        full
+    }
+}
+
 /// Where a benchmark writes its figures: `target/bench/`, or `target/bench/short/` for a short
 /// run, which never overwrites a measurement.
 pub fn bench_dir() -> PathBuf {
