@@ -45,6 +45,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(&args[1..]),
         Some(desktop::INNER_COMMAND) => desktop::inner(&args[1..]),
         Some(bench_app::INNER_COMMAND) => bench_app::inner(&args[1..]),
+        Some(SHORT_BESIDE_COMMAND) => short_benches_one_by_one(&args[1..]),
         _ => {
             eprintln!("usage: cargo xtask <demo [--generation classic|2026] | test [nextest filters] | bundle [--appimage | --debug] [--maintainer \"Name <address>\"] | bench [--short] [realtime|media|sync|pictures|chat [--messages N] [--seconds S]|load|converge [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types]|soak [--hours N] [--minutes N]|app [--runs N] [--idle-seconds S]] | setup | doctor>");
             return ExitCode::from(2);
@@ -210,11 +211,88 @@ fn bench(args: &[String]) -> Result<(), String> {
     if form == Form::Short {
         build_ui_and_bins()?;
         build_examples()?;
+        if names.is_empty() {
+            return short_benches(&root);
+        }
     }
     for name in chosen {
         run_bench(name, &harness_flags, &root, form)?;
     }
     Ok(())
+}
+
+/// The short benchmarks that drive a desk's window or process, each in a private desktop
+/// session of its own: mostly waiting on a desk to start, sign in and answer, so they run beside
+/// the others ([`short_benches`]).
+const SHORT_BESIDE: &[&str] = &["chat", "converge", "soak", "app", "server-load"];
+
+/// The hidden command that runs short benchmarks one after another, already built: the lane of
+/// [`short_benches`] that runs beside.
+const SHORT_BESIDE_COMMAND: &str = "__short-benches";
+
+/// Every benchmark in its short form (built already), in two lanes: those of [`SHORT_BESIDE`]
+/// in a second xtask whose output goes to a file and is printed when both lanes are done (so
+/// that each lane's output reads in order), the rest here. One after another they took about
+/// 150 s of every `cargo xtask test`, with the processor often idle.
+fn short_benches(root: &std::path::Path) -> Result<(), String> {
+    let log_path = root.join("target/bench/short/beside.log");
+    if let Some(dir) = log_path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let log = std::fs::File::create(&log_path)
+        .map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
+    let errors = log
+        .try_clone()
+        .map_err(|e| format!("cannot write {}: {e}", log_path.display()))?;
+    // This very program: the file cargo built may be gone (`cargo build --workspace` links
+    // another build of xtask to its path; see `desktop::session_program`).
+    let xtask = "/proc/self/exe";
+    eprintln!(
+        "==> beside the others, their output in {} (printed after): {}",
+        log_path.display(),
+        SHORT_BESIDE.join(", ")
+    );
+    let mut beside = std::process::Command::new(xtask)
+        .arg(SHORT_BESIDE_COMMAND)
+        .args(SHORT_BESIDE)
+        .current_dir(root)
+        .stdout(log)
+        .stderr(errors)
+        .spawn()
+        .map_err(|e| format!("cannot start the benchmarks beside: {e}"))?;
+    let here = BENCHES
+        .iter()
+        .filter(|name| !SHORT_BESIDE.contains(name))
+        .try_for_each(|name| run_bench(name, &[], root, Form::Short));
+    let ended = beside.wait();
+    eprintln!(
+        "==> the benchmarks beside ({}), as they printed:",
+        SHORT_BESIDE.join(", ")
+    );
+    match std::fs::read_to_string(&log_path) {
+        Ok(printed) => eprint!("{printed}"),
+        Err(e) => eprintln!("(cannot read {}: {e})", log_path.display()),
+    }
+    here?;
+    match ended {
+        Ok(status) if status.success() => Ok(()),
+        Ok(status) => Err(format!(
+            "the benchmarks beside failed ({status}); their output is above"
+        )),
+        Err(e) => Err(format!("the benchmarks beside did not end: {e}")),
+    }
+}
+
+/// [`SHORT_BESIDE_COMMAND`]: the short benchmarks `names`, one after another, then where their
+/// time went.
+fn short_benches_one_by_one(names: &[String]) -> Result<(), String> {
+    let root = workspace_root();
+    let outcome = names
+        .iter()
+        .try_for_each(|name| run_bench(name, &[], &root, Form::Short));
+    run::print_times();
+    outcome
 }
 
 /// How a benchmark runs.
@@ -501,11 +579,7 @@ fn checks_and_tests(filters: &[String]) -> Result<(), String> {
         }
         // The UI and the binaries were built above ([`build_ui_and_bins`]'s work is done).
         let started = std::time::Instant::now();
-        let benches = build_examples().and_then(|()| {
-            BENCHES
-                .iter()
-                .try_for_each(|name| run_bench(name, &[], &root, Form::Short))
-        });
+        let benches = build_examples().and_then(|()| short_benches(&root));
         run::note_time(
             "every benchmark, short (unoptimised, small numbers)",
             started.elapsed().as_secs_f64(),
