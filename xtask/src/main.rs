@@ -107,7 +107,7 @@ const FUZZ_SECONDS: u32 = 30;
 
 /// Runs the pusher-channels frame decoder under libFuzzer for a bounded time. cargo-fuzz needs
 /// unstable compiler flags; RUSTC_BOOTSTRAP lets the machine's stable toolchain accept them.
-fn fuzz_frame_decoder(root: &std::path::Path) -> Result<(), String> {
+fn fuzz_frame_decoder(root: &std::path::Path) -> Step {
     let fuzz = setup::cargo_fuzz_path(root).display().to_string();
     let limit = format!("-max_total_time={FUZZ_SECONDS}");
     let mut step = Step::new(&fuzz, &["run", "frame_decoder", "--", &limit])
@@ -118,7 +118,7 @@ fn fuzz_frame_decoder(root: &std::path::Path) -> Result<(), String> {
     if let Some(kept) = setup::build_cache("fuzz-target") {
         step = step.env("CARGO_TARGET_DIR", kept);
     }
-    step.run()
+    step
 }
 
 /// Runs a harness (an example of the cross-process tests) with its own flags and these
@@ -231,57 +231,22 @@ const SHORT_BESIDE: &[&str] = &["chat", "converge", "soak", "app", "server-load"
 const SHORT_BESIDE_COMMAND: &str = "__short-benches";
 
 /// Every benchmark in its short form (built already), in two lanes: those of [`SHORT_BESIDE`]
-/// in a second xtask whose output goes to a file and is printed when both lanes are done (so
-/// that each lane's output reads in order), the rest here. One after another they took about
-/// 150 s of every `cargo xtask test`, with the processor often idle.
+/// in a second xtask beside the others, its output printed when it ends (so that each lane's
+/// output reads in order). One after another they took about 150 s of every `cargo xtask
+/// test`, with the processor often idle.
 fn short_benches(root: &std::path::Path) -> Result<(), String> {
-    let log_path = root.join("target/bench/short/beside.log");
-    if let Some(dir) = log_path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    }
-    let log = std::fs::File::create(&log_path)
-        .map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
-    let errors = log
-        .try_clone()
-        .map_err(|e| format!("cannot write {}: {e}", log_path.display()))?;
     // This very program: the file cargo built may be gone (`cargo build --workspace` links
     // another build of xtask to its path; see `desktop::session_program`).
-    let xtask = "/proc/self/exe";
-    eprintln!(
-        "==> beside the others, their output in {} (printed after): {}",
-        log_path.display(),
-        SHORT_BESIDE.join(", ")
-    );
-    let mut beside = std::process::Command::new(xtask)
-        .arg(SHORT_BESIDE_COMMAND)
-        .args(SHORT_BESIDE)
-        .current_dir(root)
-        .stdout(log)
-        .stderr(errors)
-        .spawn()
-        .map_err(|e| format!("cannot start the benchmarks beside: {e}"))?;
+    let mut args = vec![SHORT_BESIDE_COMMAND];
+    args.extend_from_slice(SHORT_BESIDE);
+    let beside = Step::new("/proc/self/exe", &args)
+        .start_into(&root.join("target/bench/short/beside.log"))?;
     let here = BENCHES
         .iter()
         .filter(|name| !SHORT_BESIDE.contains(name))
         .try_for_each(|name| run_bench(name, &[], root, Form::Short));
-    let ended = beside.wait();
-    eprintln!(
-        "==> the benchmarks beside ({}), as they printed:",
-        SHORT_BESIDE.join(", ")
-    );
-    match std::fs::read_to_string(&log_path) {
-        Ok(printed) => eprint!("{printed}"),
-        Err(e) => eprintln!("(cannot read {}: {e})", log_path.display()),
-    }
-    here?;
-    match ended {
-        Ok(status) if status.success() => Ok(()),
-        Ok(status) => Err(format!(
-            "the benchmarks beside failed ({status}); their output is above"
-        )),
-        Err(e) => Err(format!("the benchmarks beside did not end: {e}")),
-    }
+    let beside = beside.finish();
+    here.and(beside)
 }
 
 /// [`SHORT_BESIDE_COMMAND`]: the short benchmarks `names`, one after another, then where their
@@ -557,7 +522,6 @@ fn checks_and_tests(filters: &[String]) -> Result<(), String> {
         started.elapsed().as_secs_f64(),
     );
     Step::new("cargo", &["test", "--workspace", "--doc"]).run()?;
-    fuzz_frame_decoder(&root)?;
     let artifacts = root.join("target/e2e");
     std::fs::create_dir_all(&artifacts)
         .map_err(|e| format!("cannot create {}: {e}", artifacts.display()))?;
@@ -571,21 +535,32 @@ fn checks_and_tests(filters: &[String]) -> Result<(), String> {
         "cargo nextest run (building the tests, then running them)",
         started.elapsed().as_secs_f64(),
     );
-    // Every benchmark, short (issue 37.4: a bench that no longer runs from a fresh clone fails
-    // here, not when someone next measures); not when only some tests were asked for.
+    // The fuzzer (one processor for 30 s) runs beside the benchmarks' short runs, which leave
+    // the processors idle a third of their time; alone when only some tests were asked for.
     let outcome = outcome.and_then(|()| {
-        if !filters.is_empty() {
-            return Ok(());
-        }
-        // The UI and the binaries were built above ([`build_ui_and_bins`]'s work is done).
-        let started = std::time::Instant::now();
-        let benches = build_examples().and_then(|()| short_benches(&root));
-        run::note_time(
-            "every benchmark, short (unoptimised, small numbers)",
-            started.elapsed().as_secs_f64(),
-        );
-        benches
+        let fuzzing =
+            fuzz_frame_decoder(&root).start_into(&root.join("target/fuzz/frame_decoder.log"))?;
+        let benches = short_benches_after_tests(filters, &root);
+        let fuzzed = fuzzing.finish();
+        benches.and(fuzzed)
     });
     run::print_times();
     outcome
+}
+
+/// After the tests: every benchmark, short (issue 37.4: a bench that no longer runs from a
+/// fresh clone fails here, not when someone next measures); not when only some tests were asked
+/// for.
+fn short_benches_after_tests(filters: &[String], root: &std::path::Path) -> Result<(), String> {
+    if !filters.is_empty() {
+        return Ok(());
+    }
+    // The UI and the binaries were built above ([`build_ui_and_bins`]'s work is done).
+    let started = std::time::Instant::now();
+    let benches = build_examples().and_then(|()| short_benches(root));
+    run::note_time(
+        "every benchmark, short (unoptimised, small numbers)",
+        started.elapsed().as_secs_f64(),
+    );
+    benches
 }

@@ -103,6 +103,37 @@ impl Step {
         }
     }
 
+    /// Starts the step without waiting for it, both its outputs going to `log`: a step that
+    /// runs beside others, its output kept apart from theirs. [`Started::finish`] waits for it.
+    pub fn start_into(mut self, log: &Path) -> Result<Started, String> {
+        if let Some(dir) = log.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        let out = std::fs::File::create(log)
+            .map_err(|e| format!("cannot create {}: {e}", log.display()))?;
+        let err = out
+            .try_clone()
+            .map_err(|e| format!("cannot write {}: {e}", log.display()))?;
+        eprintln!(
+            "==> {} (beside what follows; its output in {}, printed when it ends)",
+            self.shown,
+            log.display()
+        );
+        let child = self
+            .command
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .map_err(|e| format!("cannot start `{}`: {e}", self.shown))?;
+        Ok(Started {
+            child,
+            shown: self.shown,
+            log: log.to_path_buf(),
+            started: std::time::Instant::now(),
+        })
+    }
+
     /// Runs quietly; true when it succeeded.
     pub fn succeeds(mut self) -> bool {
         self.command
@@ -110,6 +141,37 @@ impl Step {
             .stderr(std::process::Stdio::null())
             .status()
             .is_ok_and(|s| s.success())
+    }
+}
+
+/// A step running beside others ([`Step::start_into`]).
+pub struct Started {
+    child: std::process::Child,
+    shown: String,
+    log: PathBuf,
+    started: std::time::Instant,
+}
+
+impl Started {
+    /// Waits for the step to end, then prints its output in one piece and notes its time.
+    pub fn finish(mut self) -> Result<(), String> {
+        let ended = self.child.wait();
+        let seconds = self.started.elapsed().as_secs_f64();
+        eprintln!("==> the output of `{}`, which ran beside:", self.shown);
+        match std::fs::read_to_string(&self.log) {
+            Ok(printed) => eprint!("{printed}"),
+            Err(e) => eprintln!("(cannot read {}: {e})", self.log.display()),
+        }
+        eprintln!("<== {seconds:.0} s (beside): {}", self.shown);
+        note_time(&format!("{} (beside)", self.shown), seconds);
+        match ended {
+            Ok(status) if status.success() => Ok(()),
+            Ok(status) => Err(format!(
+                "`{}` failed ({status}); its output is above",
+                self.shown
+            )),
+            Err(e) => Err(format!("`{}` did not end: {e}", self.shown)),
+        }
     }
 }
 
