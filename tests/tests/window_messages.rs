@@ -14,9 +14,9 @@ use std::time::Instant;
 
 use fantoccini::Client;
 use hotelmate_e2e::{
-    as_user, click, content_of, conversation_row, open_thread_id, press, retype, screenshot,
-    sign_in, sign_in_through, text_of, thread_shown, type_into, unread_badge, until, until_some,
-    AppProfile, CutProxy, Driver,
+    as_user, click, content_of, conversation_row, open_screen, open_thread_id, press, retype,
+    screenshot, sign_in, sign_in_through, text_of, thread_shown, type_into, unread_badge, until,
+    until_some, AppProfile, CutProxy, Driver,
 };
 use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
 use serde_json::{json, Value};
@@ -259,16 +259,53 @@ async fn a_guest_writes_one_toast_opens_the_thread_and_a_reply_cut_off_arrives_o
 /// Issue 28.4 and 28.10, in the real notification service: a guest's markup reaches the
 /// notification daemon escaped, shown as typed (no bold red "URGENT from HotelMate IT" with a
 /// hidden link), its disguising characters made visible; the thread shows the same as text.
+/// Issue 28.2 in the same thread: the guest's very long message (here 60,000 characters,
+/// written before the desk signs in) shows as its start with how long it is; "Show the whole
+/// message" reads the rest from the server and shows it, to its last word. The conversation
+/// list shows a line of it. (One desk for both: each desk a window test starts costs about
+/// 3 s of the suite.)
 #[tokio::test(flavor = "multi_thread")]
-async fn window_a_guests_markup_and_disguises_are_shown_as_typed_in_the_toast_and_the_thread() {
+async fn window_a_guests_markup_disguises_and_very_long_message_are_shown_as_typed_in_the_toast_and_the_thread(
+) {
     let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
+    let long = format!(
+        "Dear front desk, {}and that is all. THE LAST WORDS",
+        "the view from room 102 is wonderful. ".repeat(1_600)
+    );
+    let whole_chars = long.chars().count();
+    let id = guest_writes(&server, &long).await;
     let proxy = CutProxy::start(server.addr()).await.unwrap();
     let profile = AppProfile::new("hostile-toast");
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;
     sign_in_through(&app, &server, proxy.addr(), "anna.byrne").await;
+    // The list shows a line of the long message, the conversation's newest for now.
+    click(&app, "[data-testid=nav-messages]").await;
+    let preview = || async {
+        app.execute(
+            "const row = document.querySelector(`[data-testid=conversation][data-conversation-id='2']`);
+             return row ? row.textContent : '';",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+    };
+    until("room 102's row shows the long message's start", || async {
+        preview().await.contains("Dear front desk")
+    })
+    .await;
+    let line = preview().await;
+    assert!(
+        line.chars().count() < 400,
+        "the list shows a line of it: {line}"
+    );
+    open_screen(&app, "overview").await;
+
     dunstctl(&profile, &["close-all"]);
     let nonce = std::process::id();
     let text = format!(
@@ -298,6 +335,7 @@ async fn window_a_guests_markup_and_disguises_are_shown_as_typed_in_the_toast_an
     assert!(toast.contains("[U+202E]"), "the override is shown: {toast}");
 
     click(&app, "[data-testid=nav-messages]").await;
+    click(&app, "[data-testid=nav-messages]").await;
     click(&app, "[data-testid=conversation][data-conversation-id='2']").await;
     until("the thread shows the message as text", || async {
         thread_shown(&app).await.iter().any(|(shown, _)| {
@@ -307,31 +345,7 @@ async fn window_a_guests_markup_and_disguises_are_shown_as_typed_in_the_toast_an
     })
     .await;
     screenshot(&app, "33-hostile-message-as-text").await;
-    drop(app);
-    server.shutdown().await;
-}
 
-/// Issue 28.2 in the real window: a guest's very long message (here 60,000 characters, written
-/// before the desk signs in) shows as its start with how long it is; "Show the whole message"
-/// reads the rest from the server and shows it, to its last word. The conversation list shows
-/// a line of it.
-#[tokio::test(flavor = "multi_thread")]
-async fn window_a_very_long_guest_message_shows_its_start_and_the_whole_on_request() {
-    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let long = format!(
-        "Dear front desk, {}and that is all. THE LAST WORDS",
-        "the view from room 102 is wonderful. ".repeat(1_600)
-    );
-    let whole_chars = long.chars().count();
-    let id = guest_writes(&server, &long).await;
-    let profile = AppProfile::new("long-message");
-    let mut driver = Driver::start(&profile);
-    let app = driver.launch().await;
-    sign_in(&app, &server, "anna.byrne").await;
-    click(&app, "[data-testid=nav-messages]").await;
-    click(&app, "[data-testid=conversation][data-conversation-id='2']").await;
     let shown_text = |app: &Client| {
         let app = app.clone();
         async move {
@@ -346,11 +360,14 @@ async fn window_a_very_long_guest_message_shows_its_start_and_the_whole_on_reque
             .await
         }
     };
-    until("the message shows as its start, marked long", || async {
-        app.find(fantoccini::Locator::Css("[data-testid=message-clipped]"))
-            .await
-            .is_ok()
-    })
+    until(
+        "the long message shows as its start, marked long",
+        || async {
+            app.find(fantoccini::Locator::Css("[data-testid=message-clipped]"))
+                .await
+                .is_ok()
+        },
+    )
     .await;
     let start = shown_text(&app).await;
     assert_eq!(start.chars().count(), 5_000, "the start the desk keeps");
@@ -365,17 +382,6 @@ async fn window_a_very_long_guest_message_shows_its_start_and_the_whole_on_reque
     assert!(
         note.contains(&grouped) || note.contains(&digits),
         "says how long it is ({digits} characters): {note}"
-    );
-    let preview = app
-        .execute(
-            "return document.querySelector(`[data-testid=conversation][data-conversation-id='2']`).textContent;",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert!(
-        preview.as_str().unwrap_or_default().chars().count() < 400,
-        "the list shows a line of it: {preview}"
     );
     click(&app, "[data-testid=show-whole-message]").await;
     until("the whole message shows, to its last words", || async {
