@@ -9,7 +9,7 @@
 //! `[profile.dev.package.hotelmate-pixels]`). The functions take and give plain bytes; what the
 //! pictures are and what may be done to them is the core's (`media/`).
 #![deny(missing_docs)]
-#![warn(unreachable_pub)]
+#![deny(unreachable_pub)]
 
 use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
