@@ -67,6 +67,12 @@ where
     }
 }
 
+/// Samples the app's memory for `full` (a tenth of it in a short run, [`bench_span`]): the
+/// peaks over a time the harness watches on purpose.
+async fn watch(profile: &AppProfile, full: Duration) -> (Option<Duration>, Peak) {
+    sample_until(profile, bench_span(full), || async { false }).await
+}
+
 /// A GIF whose logical screen is 1×1 and whose one frame is 16000×16000, its image data one
 /// LZW stream that starts and ends at once: the size is in the frame's header, which is what a
 /// decoder allocates for.
@@ -112,10 +118,7 @@ async fn main() {
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;
     sign_in(&app, &server, "anna.byrne").await;
-    let (_, signed_in) = sample_until(&profile, bench_span(Duration::from_secs(3)), || async {
-        false
-    })
-    .await;
+    let (_, signed_in) = watch(&profile, Duration::from_secs(3)).await;
 
     // 36.4: the list of every conversation.
     let wanted = conversations + 5;
@@ -154,10 +157,7 @@ async fn main() {
         .unwrap()
         .as_u64()
         .unwrap();
-    let (_, settled) = sample_until(&profile, bench_span(Duration::from_secs(20)), || async {
-        false
-    })
-    .await;
+    let (_, settled) = watch(&profile, Duration::from_secs(20)).await;
 
     // 36.1: the guest's GIF, in the thread on screen.
     let form = reqwest::multipart::Form::new().part(
@@ -191,10 +191,7 @@ async fn main() {
         || async { String::new() },
     )
     .await;
-    let (_, before_gif) = sample_until(&profile, bench_span(Duration::from_secs(2)), || async {
-        false
-    })
-    .await;
+    let (_, before_gif) = watch(&profile, Duration::from_secs(2)).await;
     click(
         &app,
         &format!("[data-testid=conversation][data-conversation-id='{ROOM_102}']"),
@@ -211,10 +208,7 @@ async fn main() {
             == json!(true)
     })
     .await;
-    let (_, with_gif) = sample_until(&profile, bench_span(Duration::from_secs(5)), || async {
-        false
-    })
-    .await;
+    let (_, with_gif) = watch(&profile, Duration::from_secs(5)).await;
     let gif_size: Value = app
         .execute(
             "const i = [...document.querySelectorAll('[data-testid=thread] img')].find(i => i.alt === 'sunset.gif');

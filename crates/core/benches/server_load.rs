@@ -119,6 +119,9 @@ async fn main() {
         let started = tokio::time::Instant::now();
         let mut changes = 0;
         while started.elapsed() < span {
+            // Each wait ends at the phase's end at the latest (a short run's phase is shorter
+            // than the 10 s between a colleague's changes).
+            let left = span.saturating_sub(started.elapsed());
             if phase.starts_with("live, a colleague") {
                 let id = offers[changes % offers.len()];
                 reqwest::Client::new()
@@ -132,11 +135,8 @@ async fn main() {
                     .await
                     .unwrap();
                 changes += 1;
-                // The next change, or the end of a phase shorter than that (a short run's).
-                let left = span.saturating_sub(started.elapsed());
                 tokio::time::sleep(Duration::from_secs(10).min(left)).await;
             } else {
-                let left = span.saturating_sub(started.elapsed());
                 tokio::time::sleep(Duration::from_secs(1).min(left)).await;
             }
         }
