@@ -14,6 +14,9 @@
 //!   builds, to show it still runs (figures under `target/bench/short/`, not measurements).
 //! - `bundle [--appimage | --debug] [--maintainer "Name <address>"]`: the installable `.deb` and `.rpm` (and AppImage) of a
 //!   release build (or of the debug build), checked by lintian and rpmlint.
+//! - `nextest [nextest args]`: only `cargo nextest run` with those arguments, in the tests'
+//!   private desktop session (after `cargo xtask setup`); a developer's quick loop. When the
+//!   arguments name a window test (`window_`), the UI and the app are built first.
 //! - `setup`: only the installs (idempotent; fast when everything is there).
 //! - `doctor`: what the commands rely on, found or missing, with what provides each.
 //!
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(&args[1..]),
+        Some("nextest") => nextest_only(&args[1..]),
         Some("bundle") => bundle::run(&args[1..]),
         Some("setup") => setup::all(),
         Some("doctor") => doctor::run(doctor::Needs::Tests),
@@ -47,7 +51,7 @@ fn main() -> ExitCode {
         Some(bench_app::INNER_COMMAND) => bench_app::inner(&args[1..]),
         Some(SHORT_BESIDE_COMMAND) => short_benches_one_by_one(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <demo [--generation classic|2026] | test [nextest filters] | bundle [--appimage | --debug] [--maintainer \"Name <address>\"] | bench [--short] [realtime|media|sync|pictures|chat [--messages N] [--seconds S]|load|converge [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types]|soak [--hours N] [--minutes N]|app [--runs N] [--idle-seconds S]] | setup | doctor>");
+            eprintln!("usage: cargo xtask <demo [--generation classic|2026] | test [nextest filters] | nextest [nextest args] | bundle [--appimage | --debug] [--maintainer \"Name <address>\"] | bench [--short] [realtime|media|sync|pictures|chat [--messages N] [--seconds S]|load|converge [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types]|soak [--hours N] [--minutes N]|app [--runs N] [--idle-seconds S]] | setup | doctor>");
             return ExitCode::from(2);
         }
     };
@@ -488,6 +492,23 @@ fn test(filters: &[String]) -> Result<(), String> {
     let outcome = checks_and_tests(filters);
     setup::stop_compiler_cache();
     outcome
+}
+
+/// A developer's quick loop: `cargo nextest run <args>` in the private desktop session the
+/// tests need (keyring, D-Bus, X display), without the checks, the packages or the benchmarks
+/// of `test`. The UI and the app are built first when a window test is asked for.
+fn nextest_only(args: &[String]) -> Result<(), String> {
+    let root = workspace_root();
+    if args.iter().any(|arg| arg.contains("window_")) {
+        build_ui()?;
+        Step::new("cargo", &["build", "--workspace", "--bins"]).run()?;
+    }
+    std::fs::create_dir_all(root.join("target/e2e"))
+        .map_err(|e| format!("cannot create target/e2e: {e}"))?;
+    let mut nextest: Vec<String> = ["nextest", "run"].map(String::from).to_vec();
+    nextest.extend(args.iter().cloned());
+    // The compiler cache's server is left running: other builds on this machine may use it.
+    desktop::run_in_private_session("cargo", &nextest, &setup::test_env(&root))
 }
 
 /// Every check and every test, in the order a developer would want them to fail.
