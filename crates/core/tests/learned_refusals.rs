@@ -125,3 +125,63 @@ async fn a_kind_of_change_the_server_refuses_is_learned_once_and_said_in_words()
     assert!(untouched, "the refused caption was queued");
     assert_eq!(server.requests_to(&line(images[7])), 0);
 }
+
+/// Issue 63.10: fd6c529 refuses single-photo deletes to everyone (403). The engine's own view
+/// kept the photo after the refusal, but the Pictures screen filtered every queued delete, refused
+/// ones too, so the photo stayed hidden until "keep theirs" although the server and the public
+/// site still had it. Tried: a delete refused while online; the photo is back on the screen with
+/// the server's words at once, and nothing else of its gallery changed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_photo_delete_shows_the_photo_again_with_the_refusal_at_once() {
+    let server = sandbox().await;
+    let (desk, _dir) = desk("refused-delete");
+    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
+    eventually("the photos are read", WAIT, || async {
+        desk.pictures()
+            .overview()
+            .is_ok_and(|o| o.galleries.iter().any(|g| g.images.len() >= 2))
+    })
+    .await;
+    let gallery = desk
+        .pictures()
+        .overview()
+        .unwrap()
+        .galleries
+        .into_iter()
+        .find(|g| g.images.len() >= 2)
+        .unwrap();
+    let photo = gallery.images[0].id;
+    server.refuse_every(
+        &format!("DELETE /api/staff/hotel/killarney/gallery-images/{photo}/"),
+        403,
+        json!({ "detail": "You can only access resources from your hotel." }),
+    );
+    desk.pictures().delete_image(photo).unwrap();
+    let shown = || {
+        desk.pictures()
+            .overview()
+            .unwrap()
+            .galleries
+            .into_iter()
+            .find(|g| g.id == gallery.id)
+            .unwrap()
+            .images
+    };
+    eventually(
+        "the photo is back with the server's words",
+        WAIT,
+        || async {
+            shown().iter().any(|i| {
+                i.id == photo
+                    && matches!(&i.sync, hotelmate_core::engine::view::RowSync::Rejected { message }
+                    if message.contains("You can only access resources from your hotel."))
+            })
+        },
+    )
+    .await;
+    assert_eq!(
+        shown().iter().map(|i| i.id).collect::<Vec<_>>(),
+        gallery.images.iter().map(|i| i.id).collect::<Vec<_>>(),
+        "every photo of the gallery is shown, in its place"
+    );
+}

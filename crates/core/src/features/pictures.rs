@@ -70,9 +70,7 @@ impl Pictures<'_> {
         let waiting: Vec<String> = store
             .outbox_entries(SETTINGS.name)?
             .into_iter()
-            .filter(|e| {
-                e.op == Op::Upload && matches!(e.state, EntryState::Pending | EntryState::Sending)
-            })
+            .filter(|e| e.op == Op::Upload && e.state.is_on_its_way())
             .filter_map(|e| e.image_field().map(str::to_owned))
             .collect();
         Ok(HotelImageSlot::ALL
@@ -155,10 +153,12 @@ impl Pictures<'_> {
             }
         }
         // Images deleted here are gone from view at once, before the server is told, and after
-        // (until the galleries, read again at once, no longer list them).
+        // (until the galleries, read again at once, no longer list them). A delete the server
+        // refused is not one: the photo it still has shows, marked with its words (the fold
+        // above marks it), until the person settles it (issue 63.10).
         let deleted: Vec<i64> = image_entries
             .iter()
-            .filter(|e| e.op == Op::Delete)
+            .filter(|e| e.op == Op::Delete && e.state.is_on_its_way())
             .map(|e| e.target.id())
             .collect();
         let sync = self.cx.sync()?;

@@ -512,6 +512,13 @@ pub(crate) fn thread_view(parts: &ThreadParts<'_>) -> ThreadView {
         let Some(shown) = messages.iter_mut().find(|m| m.id == target) else {
             continue;
         };
+        if entry.state == ReplyState::Rejected {
+            // Refused: the message as the server still has it, with the refusal beside it
+            // (a refused delete hid a message the guest still saw, issue 63.10).
+            shown.status = MessageStatus::Failed;
+            shown.problem = entry.problem.clone();
+            continue;
+        }
         match entry.op {
             ChatOp::Edit { .. } => {
                 shown.parts = linkify(&entry.message);
@@ -525,10 +532,6 @@ pub(crate) fn thread_view(parts: &ThreadParts<'_>) -> ThreadView {
                 shown.status = MessageStatus::Waiting;
             }
             ChatOp::Send | ChatOp::Read | ChatOp::Unreadable { .. } => {}
-        }
-        if entry.state == ReplyState::Rejected {
-            shown.status = MessageStatus::Failed;
-            shown.problem = entry.problem.clone();
         }
     }
     messages.extend(

@@ -127,6 +127,12 @@ pub enum EntryState {
 }
 
 impl EntryState {
+    /// Whether the change is still going to the server (not paused for a decision, not
+    /// refused): only such a change may be shown as if it were done.
+    pub fn is_on_its_way(self) -> bool {
+        matches!(self, Self::Pending | Self::Sending)
+    }
+
     pub(in crate::engine::store) fn as_str(self) -> &'static str {
         match self {
             Self::Pending => "pending",

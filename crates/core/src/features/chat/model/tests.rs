@@ -338,3 +338,69 @@ fn a_room_view_shows_that_rooms_conversations_only_and_the_picker_counts_every_r
         "in the order a person counts rooms, each with what it holds"
     );
 }
+
+/// Issue 63.10: on fd6c529 a refused single-photo delete hid the photo until "keep theirs";
+/// the chat's own fold did the same with a refused delete or edit of a message (the 2026
+/// server answers 500 to both, §10.3). Tried: a refused delete, a refused edit, and the same two
+/// still on their way.
+#[test]
+fn a_refused_edit_or_delete_shows_the_servers_message_with_the_refusal() {
+    let messages = [
+        json!({"id": 1, "conversation": 45, "sender_type": "staff", "staff": 12,
+               "staff_info": {"name": "Anna Byrne"}, "message": "Towels at 6"}),
+        json!({"id": 2, "conversation": 45, "sender_type": "staff", "staff": 12,
+               "staff_info": {"name": "Anna Byrne"}, "message": "Breakfast at 7"}),
+    ];
+    let entry = |seq: i64, op: ChatOp, message: &str, state: ReplyState| QueuedReply {
+        seq,
+        op,
+        conversation_id: 45,
+        message: message.into(),
+        reply_to: None,
+        file: None,
+        after_id: 0,
+        state,
+        problem: (state == ReplyState::Rejected).then(|| "The server refused it (500)".into()),
+        attempts: 1,
+        created_at: "2026-11-29T10:00:00Z".into(),
+    };
+    let state = ThreadState::default();
+    let view = |entries: &[QueuedReply]| {
+        thread_view(&ThreadParts {
+            conversation_id: 45,
+            conversation: None,
+            messages: &messages,
+            entries,
+            state: &state,
+            has_older: false,
+            me: 12,
+            my_name: "Anna Byrne",
+        })
+    };
+    let words = |m: &ChatMessageView| {
+        m.parts
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect::<String>()
+    };
+    let refused = view(&[
+        entry(1, ChatOp::Delete { target: 1 }, "", ReplyState::Rejected),
+        entry(2, ChatOp::Edit { target: 2 }, "Breakfast at 8", ReplyState::Rejected),
+    ]);
+    assert_eq!(refused.messages.len(), 2);
+    for message in &refused.messages {
+        assert!(!message.is_deleted && !message.is_edited, "{message:?}");
+        assert_eq!(message.status, MessageStatus::Failed);
+        assert_eq!(message.problem.as_deref(), Some("The server refused it (500)"));
+    }
+    assert_eq!(words(&refused.messages[0]), "Towels at 6");
+    assert_eq!(words(&refused.messages[1]), "Breakfast at 7");
+
+    let waiting = view(&[
+        entry(1, ChatOp::Delete { target: 1 }, "", ReplyState::Pending),
+        entry(2, ChatOp::Edit { target: 2 }, "Breakfast at 8", ReplyState::Pending),
+    ]);
+    assert!(waiting.messages[0].is_deleted);
+    assert_eq!(words(&waiting.messages[1]), "Breakfast at 8");
+    assert_eq!(waiting.messages[1].status, MessageStatus::Waiting);
+}
