@@ -402,3 +402,64 @@ async fn the_hotels_images_show_and_are_replaced_where_the_server_lets_this_pers
         server.shutdown().await;
     }
 }
+
+/// Issue 63.11: on the 2026 server, which has no offers and no galleries (API.md §10.2), the
+/// desk accepted new offers, offer edits, galleries and gallery photos and kept them pending for
+/// ever (the lobby even listed a desk-only offer). Each is refused at once in the area's words
+/// and nothing is queued or sent. Tried: an offer created, a gallery created and a photo added
+/// to a gallery; the lobby then lists no offer.
+#[tokio::test(flavor = "multi_thread")]
+async fn on_the_2026_server_offers_and_galleries_are_refused_at_once_and_nothing_is_queued() {
+    use hotelmate_core::desk::GalleryPatch;
+    use hotelmate_core::features::offers::OfferPatch;
+    let server =
+        Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
+            .await
+            .unwrap();
+    let home = Home::new("absent-areas");
+    let desk = home.open();
+    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
+    eventually("the areas this server lacks are known", WAIT, || async {
+        desk.unavailable_areas()
+            .iter()
+            .any(|area| area.resource == ResourceKind::Offers)
+    })
+    .await;
+    let refused = |err: hotelmate_core::DeskError, what: &str, words: &str| {
+        assert_eq!(err.code(), ErrorCode::Unavailable, "{what}: {err}");
+        assert!(err.to_string().contains(words), "{what}: {err}");
+    };
+    let offer = desk.offers().create(&OfferPatch {
+        title: Some("Winter break".into()),
+        short_description: Some("Two nights".into()),
+        ..OfferPatch::default()
+    });
+    refused(offer.expect_err("an offer"), "a new offer", "has no offers");
+    let gallery = desk.pictures().create_gallery(&GalleryPatch {
+        name: Some("Lake".into()),
+        ..GalleryPatch::default()
+    });
+    refused(gallery.expect_err("a gallery"), "a new gallery", "page-builder sections");
+    let photo = desk
+        .pictures()
+        .add_image(1, "lake.jpg".into(), vec![0xff, 0xd8, 0xff])
+        .await;
+    assert!(photo.is_err(), "a photo for a gallery that server has not");
+    assert_eq!(desk.unsent_work().unwrap().total(), 0, "nothing queued");
+    assert!(
+        desk.offers().list().unwrap().is_empty(),
+        "no desk-only offer"
+    );
+    assert!(
+        desk.display().content().unwrap().offers.is_empty(),
+        "the lobby lists no offer"
+    );
+    let asked: Vec<String> = server
+        .request_counts()
+        .into_keys()
+        .filter(|line| line.contains("/offers/") || line.contains("/galleries/"))
+        .collect();
+    assert!(asked.is_empty(), "nothing sent: {asked:?}");
+    desk.shutdown().await;
+    server.shutdown().await;
+}

@@ -84,6 +84,11 @@ pub enum DeskError {
     /// was queued.
     #[error("{0}")]
     NotAllowed(String),
+    /// This server, or this account, does not offer the area at all (API.md §10: the 2026
+    /// server has no offers or galleries; a 403, 404 or 405 on the area's list); nothing was
+    /// queued. The words say which area and why.
+    #[error("{0}")]
+    Unavailable(String),
     /// A background task ended before finishing (a bug, or the app is closing).
     #[error("the desk stopped working on this ({0}); please try again")]
     Interrupted(String),
@@ -171,6 +176,8 @@ pub enum ErrorCode {
     ImageFailed,
     /// This server does not let staff clock from the desk.
     ClockUnavailable,
+    /// This server or account does not offer the area at all; nothing was queued.
+    Unavailable,
     /// A background task stopped, or the UI's call failed before reaching the core.
     Internal,
 }
@@ -200,6 +207,7 @@ impl DeskError {
             Self::InvalidInput { .. } | Self::Invalid(_) => ErrorCode::InvalidInput,
             Self::NotSignedIn => ErrorCode::NotSignedIn,
             Self::NotAllowed(_) => ErrorCode::Forbidden,
+            Self::Unavailable(_) => ErrorCode::Unavailable,
             Self::WrongCredentials => ErrorCode::WrongCredentials,
             Self::UnsentWork(_) => ErrorCode::UnsentWork,
             Self::Starting => ErrorCode::Starting,

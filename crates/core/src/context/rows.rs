@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::{Context, DeskError, DeskEvent};
 use crate::engine::spec::ResourceSpec;
-use crate::engine::store::Row;
+use crate::engine::store::{Op, Row};
 use crate::engine::view::{self, ViewRow};
 
 impl Context {
@@ -35,7 +35,7 @@ impl Context {
         changes: &Row,
         shown: &Row,
     ) -> Result<(), DeskError> {
-        self.refuse_if_learned(spec, crate::engine::store::Op::Update)?;
+        self.may_queue(spec, Op::Update)?;
         let base: Row = changes
             .keys()
             .map(|k| (k.clone(), shown.get(k).cloned().unwrap_or(Value::Null)))
@@ -47,20 +47,94 @@ impl Context {
     /// Queues the delete of row `id` (unless this server refuses such deletes to this account)
     /// and tells the UI and the sync worker.
     pub(crate) fn queue_delete(&self, spec: &ResourceSpec, id: i64) -> Result<(), DeskError> {
-        self.refuse_if_learned(spec, crate::engine::store::Op::Delete)?;
+        self.may_queue(spec, Op::Delete)?;
         self.store.queue_delete(spec.name(), id)?;
         self.changed(spec)
     }
 
-    /// A change of kind `op` to `spec` that this server has refused this account is refused
-    /// here at once, in the desk's words with the server's (issue 35.9): never queued to be
-    /// refused again.
-    fn refuse_if_learned(
+    /// Queues a new row of `spec` (it shows at once under the temporary id returned).
+    pub(crate) fn queue_create(&self, spec: &ResourceSpec, fields: &Row) -> Result<i64, DeskError> {
+        self.may_queue(spec, Op::Create)?;
+        let id = self.store.queue_create(spec.name(), fields)?;
+        self.changed(spec)?;
+        Ok(id)
+    }
+
+    /// Queues a new order of `spec`'s rows (ids first to last).
+    pub(crate) fn queue_reorder(&self, spec: &ResourceSpec, ids: &[i64]) -> Result<(), DeskError> {
+        self.may_queue(spec, Op::Reorder)?;
+        self.store.queue_reorder(spec.name(), ids)?;
+        self.changed(spec)
+    }
+
+    /// Queues row `id`'s new photo (`Some(hash)` of a prepared image in the media cache) or
+    /// its removal (`None`).
+    pub(crate) fn queue_image(
         &self,
         spec: &ResourceSpec,
-        op: crate::engine::store::Op,
+        id: i64,
+        hash: Option<&str>,
     ) -> Result<(), DeskError> {
-        match self.sync()?.learned_refusal(spec.name(), op) {
+        self.may_queue(spec, Op::Upload)?;
+        self.store.queue_image(spec.name(), id, hash)?;
+        self.changed(spec)
+    }
+
+    /// Queues an image sent as the file part `field` of a PATCH of row `id` (the hotel's hero,
+    /// landing-page image and logo, API.md §4.1).
+    pub(crate) fn queue_field_image(
+        &self,
+        spec: &ResourceSpec,
+        id: i64,
+        field: &str,
+        hash: &str,
+    ) -> Result<(), DeskError> {
+        self.may_queue(spec, Op::Upload)?;
+        self.store.queue_field_image(spec.name(), id, field, hash)?;
+        self.changed(spec)
+    }
+
+    /// Queues a file added to row `id`'s children (a photo to a gallery); returns the upload's
+    /// number.
+    pub(crate) fn queue_added_child(
+        &self,
+        spec: &ResourceSpec,
+        id: i64,
+        hash: &str,
+        file_name: &str,
+    ) -> Result<i64, DeskError> {
+        self.may_queue(spec, Op::AddChild)?;
+        let seq = self
+            .store
+            .queue_added_child(spec.name(), id, hash, file_name)?;
+        self.changed(spec)?;
+        Ok(seq)
+    }
+
+    /// Queues a new order of row `id`'s children (ids first to last).
+    pub(crate) fn queue_children_order(
+        &self,
+        spec: &ResourceSpec,
+        id: i64,
+        ids: &[i64],
+    ) -> Result<(), DeskError> {
+        self.may_queue(spec, Op::ReorderChildren)?;
+        self.store.queue_children_order(spec.name(), id, ids)?;
+        self.changed(spec)
+    }
+
+    /// Whether a change of kind `op` to `spec` may be queued: never one this server cannot take
+    /// (issue 63.11). An area this server's generation does not have, or that it answers with
+    /// "not here" or "not for you" (API.md §10; rechecked every 15 minutes), refuses it at once
+    /// in the area's words; so does a kind of change this server has refused this account
+    /// (issue 35.9), in the desk's words with the server's. Called before any work (a photo is
+    /// not prepared for a change that would be refused).
+    pub(crate) fn may_queue(&self, spec: &ResourceSpec, op: Op) -> Result<(), DeskError> {
+        let sync = self.sync()?;
+        if let Some(words) = sync.unavailable_words(spec.name()) {
+            return Err(DeskError::Unavailable(words));
+        }
+        match sync.learned_refusal(spec.name(), op) {
             Some(words) => Err(DeskError::NotAllowed(words)),
             None => Ok(()),
         }

@@ -57,6 +57,14 @@ impl SyncShared {
         lock(&self.unavailable).contains_key(name)
     }
 
+    /// Why the area `name` is not offered by this server or to this account, in words, while
+    /// it is not (a change to it is then refused at once, never queued: issue 63.11).
+    pub(crate) fn unavailable_words(&self, name: &str) -> Option<String> {
+        lock(&self.unavailable)
+            .get(name)
+            .map(|area| area.message.clone())
+    }
+
     /// The server answered the read of `spec` with "not here" or "not for you": the area says
     /// so, and is asked again after [`UNAVAILABLE_RECHECK`]. The link is fine: the server
     /// answered.

@@ -18,6 +18,7 @@ use crate::api::SINGLETON_ID;
 use crate::context::{Context, DeskError, Handle, Parts, lock};
 use crate::features::hotel_images::spec::SETTINGS;
 use crate::features::offers::handle::Offers;
+use crate::features::offers::spec::SPEC as OFFERS_SPEC;
 use crate::features::offers::Offer;
 use crate::features::pictures::Pictures;
 use crate::features::team::handle::Team;
@@ -336,10 +337,17 @@ impl Display<'_> {
         let hotel_site = text("website_url_display").or_else(|| text("website"));
         let settings = self.settings()?;
         let today = today_in(&settings.time_zone);
+        // Only what the server has: an offer made here and not sent yet (or one this server,
+        // which may have no offers at all, will never take) is not the hotel's to show a guest
+        // (issue 63.11).
+        let offers_absent = self
+            .cx
+            .sync()
+            .is_ok_and(|sync| sync.unavailable_words(OFFERS_SPEC.name()).is_some());
         let offers: Vec<Offer> = Offers::open(Parts(self.cx))
             .list()?
             .into_iter()
-            .filter(|offer| bookable_on(offer, today))
+            .filter(|offer| !offers_absent && offer.id > 0 && bookable_on(offer, today))
             .collect();
         let scan_codes = offers
             .iter()

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::spec::{IMAGES_SPEC, SPEC as GALLERIES_SPEC};
 use crate::context::DeskError;
-use crate::engine::store::Cancelled;
+use crate::engine::store::{Cancelled, Op};
 use crate::features::pictures::{Pictures, PicturesOverview};
 
 impl Pictures<'_> {
@@ -93,8 +93,7 @@ impl Pictures<'_> {
     pub fn create_gallery(&self, fields: &GalleryPatch) -> Result<PicturesOverview, DeskError> {
         self.cx.sync()?;
         let fields = (GALLERIES_SPEC.validate)(&fields.to_row(), None, true)?;
-        self.cx.store.queue_create(GALLERIES_SPEC.name(), &fields)?;
-        self.cx.changed(&GALLERIES_SPEC)?;
+        self.cx.queue_create(&GALLERIES_SPEC, &fields)?;
         self.overview()
     }
 
@@ -149,15 +148,10 @@ impl Pictures<'_> {
         let gallery = self.cx.view_row(&GALLERIES_SPEC, gallery, "gallery")?;
         let id = gallery.row.get("id").and_then(Value::as_i64).unwrap_or(0);
         let shown_name = file_name.clone();
+        self.cx.may_queue(&GALLERIES_SPEC, Op::AddChild)?;
         let cached = self.cx.prepare_image(file_name, bytes, None).await?;
-        let seq = self.cx.store.queue_added_child(
-            GALLERIES_SPEC.name(),
-            id,
-            &cached.image.hash,
-            &shown_name,
-        )?;
-        self.cx.changed(&GALLERIES_SPEC)?;
-        Ok(seq)
+        self.cx
+            .queue_added_child(&GALLERIES_SPEC, id, &cached.image.hash, &shown_name)
     }
 
     /// Stops an upload: one waiting is dropped; one on its way is taken out of the gallery again
@@ -212,18 +206,13 @@ impl Pictures<'_> {
                 message: format!("Image {stranger} is not in this gallery; reload and try again."),
             });
         }
-        self.cx
-            .store
-            .queue_children_order(GALLERIES_SPEC.name(), id, ids)?;
-        self.cx.changed(&GALLERIES_SPEC)?;
+        self.cx.queue_children_order(&GALLERIES_SPEC, id, ids)?;
         self.overview()
     }
 
     /// The galleries in a new order (ids first to last), as one change.
     pub fn reorder_galleries(&self, ids: &[i64]) -> Result<PicturesOverview, DeskError> {
-        self.cx.sync()?;
-        self.cx.store.queue_reorder(GALLERIES_SPEC.name(), ids)?;
-        self.cx.changed(&GALLERIES_SPEC)?;
+        self.cx.queue_reorder(&GALLERIES_SPEC, ids)?;
         self.overview()
     }
 }

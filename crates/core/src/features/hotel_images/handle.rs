@@ -10,6 +10,7 @@ use ts_rs::TS;
 use crate::api::SINGLETON_ID;
 use crate::context::{Context, DeskError, Handle, Parts};
 use crate::engine::spec::FieldImage;
+use crate::engine::store::Op;
 use crate::features::hotel_images::spec::{HOTEL_IMAGES, SETTINGS_SPEC};
 
 /// One of the hotel's three image slots.
@@ -88,14 +89,13 @@ impl HotelImages<'_> {
         bytes: Vec<u8>,
         crop: Option<crate::media::Crop>,
     ) -> Result<(), DeskError> {
-        self.cx.sync()?;
+        self.cx.may_queue(&SETTINGS_SPEC, Op::Upload)?;
         let cached = self.cx.prepare_image(file_name, bytes, crop).await?;
-        self.cx.store.queue_field_image(
-            SETTINGS_SPEC.name(),
+        self.cx.queue_field_image(
+            &SETTINGS_SPEC,
             SINGLETON_ID,
             slot.image().file_field,
             &cached.image.hash,
-        )?;
-        self.cx.changed(&SETTINGS_SPEC)
+        )
     }
 }

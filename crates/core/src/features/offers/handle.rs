@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::context::{Context, DeskError, FieldProblem, Handle, Parts};
-use crate::engine::store::Row;
+use crate::engine::store::{Op, Row};
 use crate::features::offers::spec::SPEC;
 use crate::features::offers::{self, Offer, OfferPatch};
 
@@ -66,9 +66,7 @@ impl Offers<'_> {
     pub fn create(&self, fields: &OfferPatch) -> Result<Offer, DeskError> {
         let mut fields = offers::validate(&fields.to_row(), None, true)?;
         fields.entry("is_active").or_insert(Value::Bool(true));
-        self.cx.sync()?;
-        let id = self.cx.store.queue_create(SPEC.name(), &fields)?;
-        self.cx.changed(&SPEC)?;
+        let id = self.cx.queue_create(&SPEC, &fields)?;
         self.get(id)
     }
 
@@ -105,9 +103,7 @@ impl Offers<'_> {
                 return Err(DeskError::Missing("offer"));
             }
         }
-        self.cx.sync()?;
-        store.queue_reorder(SPEC.name(), ids)?;
-        self.cx.changed(&SPEC)?;
+        self.cx.queue_reorder(&SPEC, ids)?;
         self.list()
     }
 
@@ -126,20 +122,15 @@ impl Offers<'_> {
         bytes: Vec<u8>,
     ) -> Result<Offer, DeskError> {
         self.offer_row(id)?;
-        self.cx.sync()?;
+        self.cx.may_queue(&SPEC, Op::Upload)?;
         let cached = self.cx.prepare_image(file_name, bytes, None).await?;
-        self.cx
-            .store
-            .queue_image(SPEC.name(), id, Some(&cached.image.hash))?;
-        self.cx.changed(&SPEC)?;
+        self.cx.queue_image(&SPEC, id, Some(&cached.image.hash))?;
         self.get(id)
     }
 
     pub fn clear_photo(&self, id: i64) -> Result<Offer, DeskError> {
         self.offer_row(id)?;
-        self.cx.sync()?;
-        self.cx.store.queue_image(SPEC.name(), id, None)?;
-        self.cx.changed(&SPEC)?;
+        self.cx.queue_image(&SPEC, id, None)?;
         self.get(id)
     }
 }

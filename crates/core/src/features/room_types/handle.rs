@@ -9,7 +9,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::context::{Context, DeskError, Handle, Parts};
-use crate::engine::store::Row;
+use crate::engine::store::{Op, Row};
 use crate::features::pictures::{Pictures, PicturesOverview};
 use crate::features::room_types::spec::SPEC;
 use crate::media::Crop;
@@ -94,8 +94,7 @@ impl RoomTypes<'_> {
             .filter_map(|v| v.row.get("sort_order").and_then(Value::as_i64))
             .max();
         fields.insert("sort_order".into(), Value::from(last.map_or(0, |n| n + 1)));
-        self.cx.store.queue_create(SPEC.name(), &fields)?;
-        self.cx.changed(&SPEC)?;
+        self.cx.queue_create(&SPEC, &fields)?;
         self.pictures()
     }
 
@@ -116,8 +115,7 @@ impl RoomTypes<'_> {
         for id in ids {
             self.cx.view_row(&SPEC, *id, "room type")?;
         }
-        self.cx.store.queue_reorder(SPEC.name(), ids)?;
-        self.cx.changed(&SPEC)?;
+        self.cx.queue_reorder(&SPEC, ids)?;
         self.pictures()
     }
 
@@ -142,11 +140,9 @@ impl RoomTypes<'_> {
         self.cx.sync()?;
         self.cx.may(SPEC.capabilities.photo, super::spec::PHOTO)?;
         self.cx.view_row(&SPEC, id, "room type")?;
+        self.cx.may_queue(&SPEC, Op::Upload)?;
         let cached = self.cx.prepare_image(file_name, bytes, crop).await?;
-        self.cx
-            .store
-            .queue_image(SPEC.name(), id, Some(&cached.image.hash))?;
-        self.cx.changed(&SPEC)?;
+        self.cx.queue_image(&SPEC, id, Some(&cached.image.hash))?;
         self.pictures()
     }
 }
