@@ -522,3 +522,54 @@ fn the_registration_check_finds_a_resource_named_elsewhere() {
         "{found:#?}"
     );
 }
+
+/// The names of the store's queueing calls a source makes directly (`store.queue_create(…)`),
+/// whitespace and line breaks between the parts allowed.
+fn direct_queue_calls(code: &str) -> Vec<String> {
+    let squeezed: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    squeezed
+        .match_indices("store.queue_")
+        .map(|(at, _)| {
+            let rest = &squeezed[at + "store.".len()..];
+            rest.split('(').next().unwrap_or(rest).to_owned()
+        })
+        .collect()
+}
+
+/// Issue 63.11: a change the server cannot take (an area its generation lacks or refuses this
+/// account) is refused at once, never queued. Every resource change is queued through the
+/// context's `queue_*` calls, which ask `may_queue` first; a feature or the desk calling the
+/// store's queueing directly would skip that question. (The chat keeps its own queue.)
+#[test]
+fn every_change_of_a_resource_is_queued_through_the_contexts_check() {
+    let core = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let allowed = [
+        core.join("context"),
+        core.join("engine"),
+        core.join("features/chat"),
+    ];
+    let mut found = Vec::new();
+    for (module, path) in modules(&core) {
+        if allowed.iter().any(|dir| path.starts_with(dir)) {
+            continue;
+        }
+        let calls = direct_queue_calls(&code(&std::fs::read_to_string(&path).unwrap()));
+        if !calls.is_empty() {
+            found.push(format!("{}: {}", module.join("::"), calls.join(", ")));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "changes queued without the context's check (use cx.queue_* or cx.may_queue):\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_queue_check_finds_a_call_split_over_lines() {
+    assert_eq!(
+        direct_queue_calls("self.cx\n    .store\n    .queue_image(SPEC.name(), id, None)?;"),
+        ["queue_image"]
+    );
+    assert!(direct_queue_calls("self.cx.queue_image(&SPEC, id, None)?;").is_empty());
+}
