@@ -791,8 +791,9 @@ async fn a_guests_flood_is_stored_whole_announced_once_each_and_told_to_the_scre
 #[tokio::test(flavor = "multi_thread")]
 async fn a_megabyte_message_is_kept_as_its_start_and_read_whole_on_request() {
     // Pusher refuses events over 10 KB and the backend only logs it (API.md §9.1; the sandbox
-    // does the same), so a long message is never announced live: the desk finds it when it
-    // reads the conversation list, every minute, here every 2 seconds.
+    // does the same), so a long message is never announced live: the desk finds it from the
+    // small events sent with it (`chat_lost_events.rs`), or when it reads the conversation
+    // list, here every 2 seconds.
     let server = sandbox().await;
     let home = Home::new("chat-long");
     let desk = home.open_with_poll(Duration::from_secs(2));

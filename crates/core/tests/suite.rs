@@ -7,6 +7,7 @@
 mod support;
 
 mod chat;
+mod chat_lost_events;
 mod damaged_store;
 mod display;
 mod engine;

@@ -67,9 +67,17 @@ pub(crate) enum ChatHint {
         conversation_id: i64,
         message: Value,
     },
-    /// Fields to set on stored messages (read flags, delivery).
+    /// Fields to set on stored messages (read flags).
     Patch {
         ids: Vec<i64>,
+        fields: Map<String, Value>,
+    },
+    /// A message was delivered: its delivery fields. It comes before the message's own event
+    /// (§9.3), which may never come (over Pusher's 10 KB, §9.1): a message it names that the
+    /// desk does not have soon is read with its thread (issue 63.7).
+    Delivered {
+        conversation_id: Option<i64>,
+        message_id: i64,
         fields: Map<String, Value>,
     },
     /// A message deleted for good.
@@ -104,13 +112,17 @@ fn fields(pairs: &[(&str, Value)]) -> Map<String, Value> {
         .collect()
 }
 
+/// A message as an event carries it, only when it is a whole message of the contract (§8.5,
+/// §10.2): an `id`, its conversation, who sent it (`guest`, `staff` or `system`), its text and
+/// its time. Anything else is a hint to read the thread again, never applied in part
+/// (issue 63.8: HotelMate's own history renamed `message` to `text` and `message_id` to `id`
+/// once; such an event wiped a stored guest message and added empty bubbles).
 fn a_message(data: &Value) -> Option<ChatHint> {
     let conversation_id = data
         .get("conversation")
         .or_else(|| data.get("conversation_id"))?
         .as_i64()?;
-    data.get("id")?.as_i64()?;
-    Some(ChatHint::Message {
+    crate::features::chat::is_whole_message(data).then(|| ChatHint::Message {
         conversation_id,
         message: data.clone(),
     })
@@ -137,7 +149,7 @@ pub(crate) fn interpret(
         "new-message" | "new-staff-message" | "new-guest-message" | "message-updated" => {
             a_message(data)
         }
-        "message-delivered" => delivered(data),
+        "message-delivered" => delivered(channels.conversation_of(channel), data),
         "messages-read-by-staff" | "messages-read-by-guest" => {
             read_by(data, event == "messages-read-by-guest")
         }
@@ -166,10 +178,11 @@ pub(crate) fn interpret(
 }
 
 /// A message was delivered to the guest's page.
-fn delivered(data: &Value) -> Option<ChatHint> {
-    let id = data.get("message_id").and_then(Value::as_i64)?;
-    Some(ChatHint::Patch {
-        ids: vec![id],
+fn delivered(conversation_id: Option<i64>, data: &Value) -> Option<ChatHint> {
+    let message_id = data.get("message_id").and_then(Value::as_i64)?;
+    Some(ChatHint::Delivered {
+        conversation_id,
+        message_id,
         fields: fields(&[
             (
                 "status",
@@ -321,7 +334,8 @@ mod tests {
     fn the_2026_envelope_carries_a_guests_message_and_my_channel_names_one() {
         let newer = of(crate::api::Generation::Hotelmate2026);
         let message = json!({"id": 812, "conversation": 45, "conversation_id": 45,
-                             "sender_type": "guest", "message": "hi"});
+                             "sender_type": "guest", "message": "hi",
+                             "timestamp": "2026-05-11T10:00:00.000000Z"});
         let envelope = json!({"category": "guest_chat", "type": "chat.message.created",
                               "payload": message, "meta": {"hotel_slug": "killarney"}});
         assert_eq!(
@@ -372,7 +386,8 @@ mod tests {
     #[test]
     fn a_message_is_read_the_same_from_every_channel_and_read_receipts_patch() {
         let message =
-            json!({"id": 812, "conversation": 45, "sender_type": "guest", "message": "hi"});
+            json!({"id": 812, "conversation": 45, "sender_type": "guest", "message": "hi",
+                   "timestamp": "2025-11-25T18:02:11.532918Z"});
         for event in ["new-message", "new-guest-message", "message-updated"] {
             assert_eq!(
                 interpret(&classic(), CHANNEL, event, &message),
@@ -412,7 +427,9 @@ mod tests {
                 CHANNEL,
                 "message-deleted",
                 &json!({"message_id": 9, "hard_delete": false,
-                        "message": {"id": 9, "conversation": 45, "is_deleted": true}})
+                        "message": {"id": 9, "conversation": 45, "is_deleted": true,
+                                    "sender_type": "staff", "message": "[Message deleted]",
+                                    "timestamp": "2025-11-25T18:02:11.532918Z"}})
             ),
             Some(ChatHint::Message { .. })
         ));

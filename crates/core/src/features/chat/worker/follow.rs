@@ -65,6 +65,13 @@ pub(crate) async fn follow(chat: Arc<ChatShared>) {
                 None => stream = None,
             },
             () = async {
+                match chat.next_promise_due() {
+                    Some(due) => tokio::time::sleep_until(due).await,
+                    // Woken when a promise is made.
+                    None => chat.expected_wake.notified().await,
+                }
+            } => chat.keep_due_promises(),
+            () = async {
                 match poll.as_mut() {
                     Some(ticks) => drop(ticks.tick().await),
                     None => std::future::pending().await,
@@ -313,7 +320,8 @@ fn store_messages(chat: &ChatShared, threads: Vec<(i64, Vec<Value>)>) {
 fn apply(chat: &ChatShared, hint: ChatHint) {
     let event = match &hint {
         ChatHint::Message { .. } => "message",
-        ChatHint::Patch { .. } => "read or delivered",
+        ChatHint::Patch { .. } => "read",
+        ChatHint::Delivered { .. } => "delivered",
         ChatHint::Removed { .. } => "message deleted",
         ChatHint::Unread { .. } => "unread",
         ChatHint::Handler { .. } => "handler",
@@ -332,6 +340,19 @@ fn apply(chat: &ChatShared, hint: ChatHint) {
         ChatHint::Patch { ids, fields } => store
             .chat_patch_messages(&ids, &fields)
             .map(|changed| (changed > 0).then_some(None)),
+        ChatHint::Delivered {
+            conversation_id,
+            message_id,
+            fields,
+        } => store.chat_patch_messages(&[message_id], &fields).map(|changed| {
+            if changed == 0 {
+                // Its own event comes next, if it comes at all (issue 63.7).
+                if let Some(conversation_id) = conversation_id {
+                    chat.expect(conversation_id, Some(message_id));
+                }
+            }
+            (changed > 0).then_some(None)
+        }),
         ChatHint::Removed { message_id } => store
             .chat_remove_message(message_id)
             .map(|gone| gone.then_some(None)),
@@ -387,6 +408,10 @@ fn apply_unread(
     conversation_id: i64,
     unread: bool,
 ) -> Result<Option<Option<i64>>, crate::engine::store::StoreError> {
+    if unread {
+        // A guest wrote: their message's own event comes next, if it comes at all (63.7).
+        chat.expect(conversation_id, None);
+    }
     if unread && chat.viewing() == Some(conversation_id) && chat.has_any_of(conversation_id)? {
         chat.mark_read(conversation_id)?;
         return Ok(None);

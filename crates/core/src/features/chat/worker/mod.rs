@@ -8,6 +8,7 @@
 //! was when it was written, is taken as it.
 
 mod catch_up;
+mod expect;
 mod files;
 mod follow;
 pub(crate) mod remind;
@@ -138,6 +139,9 @@ pub(crate) struct ChatShared {
     catch_up: AtomicBool,
     /// Threads to read again from the server (a damaged event named them).
     refetch: Mutex<BTreeSet<i64>>,
+    /// News an event announced that has not arrived yet ([`expect`]), and its alarm.
+    expected: expect::Expected,
+    expected_wake: Notify,
     /// Changes the UI has not heard of yet ([`announce`] tells them).
     unannounced: Mutex<Unannounced>,
     announce_wake: Notify,
@@ -166,6 +170,8 @@ impl ChatShared {
             viewing: Mutex::new(None),
             catch_up: AtomicBool::new(true),
             refetch: Mutex::new(BTreeSet::new()),
+            expected: expect::Expected::default(),
+            expected_wake: Notify::new(),
             unannounced: Mutex::new(Unannounced::default()),
             announce_wake: Notify::new(),
             told_outbox: Mutex::new(None),

@@ -1,0 +1,101 @@
+//! Issue 63.7: a guest's message whose own event never comes. Pusher refuses an event over
+//! 10 KB and the server only logs it (API.md §9.1), so a guest's long message reached a desk
+//! only at the conversation list's next read, minutes later, with no toast. The small events
+//! sent with it still arrive (§9.3: `message-delivered` first, naming the message;
+//! `conversation-unread` for a guest's), so each is a promise: when what it announces has not
+//! arrived [`GRACE`] later (its own event comes within moments when it comes at all), the
+//! thread is read from the server.
+//!
+//! Not for: events that carry their message (applied as they come) or a message the desk has.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use tokio::time::Instant;
+
+use super::ChatShared;
+use crate::context::lock;
+
+/// How long an announced message may take to arrive live before its thread is read.
+pub(super) const GRACE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The threads an event said had news that has not arrived yet.
+#[derive(Default)]
+pub(crate) struct Expected(Mutex<HashMap<i64, Promise>>);
+
+struct Promise {
+    /// The message named, when the event named one.
+    message: Option<i64>,
+    /// The newest message the desk had of the thread when the news was announced.
+    newest_then: Option<i64>,
+    due: Instant,
+}
+
+impl ChatShared {
+    /// An event announced news in `conversation_id` (the message `message`, when it named one):
+    /// if it has not arrived within [`GRACE`], the thread is read.
+    pub(super) fn expect(&self, conversation_id: i64, message: Option<i64>) {
+        let newest_then = match self.sync.store.chat_newest_id(conversation_id) {
+            Ok(newest) => newest,
+            Err(err) => {
+                tracing::warn!(error = %err, conversation_id, "cannot read a thread's newest message; reading it again");
+                self.refetch(conversation_id);
+                return;
+            }
+        };
+        let mut promises = lock(&self.expected.0);
+        let promise = promises.entry(conversation_id).or_insert(Promise {
+            message: None,
+            newest_then,
+            due: Instant::now() + GRACE,
+        });
+        promise.message = promise.message.or(message);
+        drop(promises);
+        self.expected_wake.notify_one();
+    }
+
+    /// When the next promise is due, if any.
+    pub(super) fn next_promise_due(&self) -> Option<Instant> {
+        lock(&self.expected.0).values().map(|p| p.due).min()
+    }
+
+    /// Reads the threads whose announced news has not arrived by now.
+    pub(super) fn keep_due_promises(&self) {
+        let now = Instant::now();
+        let due: Vec<(i64, Promise)> = {
+            let mut promises = lock(&self.expected.0);
+            let ids: Vec<i64> = promises
+                .iter()
+                .filter(|(_, p)| p.due <= now)
+                .map(|(id, _)| *id)
+                .collect();
+            ids.into_iter()
+                .filter_map(|id| promises.remove(&id).map(|p| (id, p)))
+                .collect()
+        };
+        for (conversation_id, promise) in due {
+            if !self.arrived(conversation_id, &promise) {
+                tracing::info!(
+                    conversation_id,
+                    message = promise.message,
+                    "news announced in a thread did not arrive live (too large for an event?); reading the thread"
+                );
+                self.refetch(conversation_id);
+            }
+        }
+    }
+
+    fn arrived(&self, conversation_id: i64, promise: &Promise) -> bool {
+        let store = &self.sync.store;
+        let found = match promise.message {
+            Some(id) => store.chat_message(id).map(|m| m.is_some()),
+            None => store
+                .chat_newest_id(conversation_id)
+                .map(|newest| newest > promise.newest_then),
+        };
+        found.unwrap_or_else(|err| {
+            tracing::warn!(error = %err, conversation_id, "cannot look for an announced message");
+            false
+        })
+    }
+}
