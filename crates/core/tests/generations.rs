@@ -439,7 +439,11 @@ async fn on_the_2026_server_offers_and_galleries_are_refused_at_once_and_nothing
         name: Some("Lake".into()),
         ..GalleryPatch::default()
     });
-    refused(gallery.expect_err("a gallery"), "a new gallery", "page-builder sections");
+    refused(
+        gallery.expect_err("a gallery"),
+        "a new gallery",
+        "page-builder sections",
+    );
     let photo = desk
         .pictures()
         .add_image(1, "lake.jpg".into(), vec![0xff, 0xd8, 0xff])

@@ -7,6 +7,7 @@
 mod drafts;
 pub(crate) mod events;
 pub(crate) mod handle;
+mod message;
 pub(crate) mod model;
 mod saved_files;
 mod saved_replies;
@@ -17,6 +18,7 @@ mod waiting;
 pub(crate) mod worker;
 
 pub use drafts::{Draft, DRAFT_MAX_CHARS};
+pub(crate) use message::{empties_kept_words, is_whole_message};
 pub use model::*;
 pub use saved_replies::{
     fill, FieldValues, FilledReply, ImportOutcome, SavedReplies, SavedReply, FIELDS,

@@ -269,9 +269,9 @@ mod tests {
             .chat_store_messages(
                 45,
                 &[
-                    json!({"id": 10, "sender_type": "guest", "message": "A taxi to the airport, please"}),
-                    json!({"id": 11, "sender_type": "staff", "message": "Your taxi is booked"}),
-                    json!({"id": 12, "sender_type": "guest", "message": "Thank you!"}),
+                    json!({"id": 10, "sender_type": "guest", "message": "A taxi to the airport, please", "timestamp": "2026-11-24T08:00:00Z"}),
+                    json!({"id": 11, "sender_type": "staff", "message": "Your taxi is booked", "timestamp": "2026-11-24T08:01:00Z"}),
+                    json!({"id": 12, "sender_type": "guest", "message": "Thank you!", "timestamp": "2026-11-24T08:02:00Z"}),
                 ],
             )
             .unwrap();
@@ -332,7 +332,7 @@ mod tests {
         store
             .chat_store_messages(
                 45,
-                &[json!({"id": 20, "sender_type": "guest", "message": tricky})],
+                &[json!({"id": 20, "sender_type": "guest", "message": tricky, "timestamp": "2026-11-24T08:00:00Z"})],
             )
             .unwrap();
         let (hits, more) = find_messages(&store, "late checkout\" OR").unwrap();

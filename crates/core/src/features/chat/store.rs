@@ -128,6 +128,15 @@ fn upsert(
         );
         return Ok(None);
     };
+    if !crate::features::chat::is_whole_message(message) {
+        // Never applied in part (issue 63.8): what the desk has of it stays as it is.
+        tracing::warn!(
+            conversation_id,
+            id,
+            "a chat message that is not whole (no text, sender or time) was not stored"
+        );
+        return Ok(None);
+    }
     write(conn, conversation_id, id, &bounded(message))
 }
 
@@ -150,12 +159,18 @@ fn write(
     // that is not deleted is older news (an edit's live event that came after the delete's
     // answer) and must not bring the words back, nor let them be edited again.
     let deleted = |m: &Value| m.get("is_deleted").and_then(Value::as_bool) == Some(true);
-    if !deleted(message)
-        && known
-            .as_deref()
-            .and_then(|k| serde_json::from_str::<Value>(k).ok())
-            .is_some_and(|k| deleted(&k))
+    let kept = known
+        .as_deref()
+        .and_then(|k| serde_json::from_str::<Value>(k).ok());
+    if !deleted(message) && kept.as_ref().is_some_and(deleted) {
+        return Ok(None);
+    }
+    // Stored words are never replaced by nothing (issue 63.8).
+    if kept
+        .as_ref()
+        .is_some_and(|kept| crate::features::chat::empties_kept_words(kept, message))
     {
+        tracing::warn!(id, "a copy of a message without its words was not stored over it");
         return Ok(None);
     }
     let facts = Facts::of(message);
