@@ -359,6 +359,12 @@ pub enum DeskEvent {
     /// Someone asked for the desk (a second launch, the tray's Open or Quit) while the reception
     /// display shows: the display asks for the PIN or a staff sign-in before anything else.
     DisplayLeaveRequested,
+    /// The disk is full (since `full_since`, RFC 3339), so what arrives cannot be kept on this
+    /// computer; `None`: it has room again, and what could not be kept is being read again.
+    Storage {
+        /// Since when the disk has been full (`None`: it is not).
+        full_since: Option<String>,
+    },
     /// An image upload is on its way: `sent` of `total` bytes.
     UploadProgress {
         /// The kind of row the image belongs to.

@@ -156,3 +156,82 @@ async fn an_event_of_another_shape_never_blanks_a_message_or_adds_an_empty_one()
     desk.shutdown().await;
     server.shutdown().await;
 }
+
+/// Issue 63.9: a guest's message that arrived live while the disk was full was never stored
+/// and never read again (still missing 8 minutes after space returned), and the status said
+/// "Connected". The desk's database is filled as a full disk fills it (it may not grow, and its
+/// free room is taken: SQLite answers `SQLITE_FULL`, as it does for `ENOSPC`); the message
+/// arrives; the desk says the disk is full; room is given back; the message is on the desk within
+/// seconds, and the storage line clears. The conversation list is read only every ten minutes
+/// here, so only the desk's own retry can bring the message back in time.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_message_that_arrived_while_the_disk_was_full_is_read_again_once_there_is_room() {
+    let (server, _home, desk) = signed_in("chat-disk-full").await;
+    let mut events = desk.subscribe();
+    desk.fill_disk_for_test(true).unwrap();
+    let text = format!(
+        "Hello from room 102, {}",
+        "we need a cot for the baby. ".repeat(60)
+    );
+    let id = guest_writes(&server, ROOM_102, &text).await;
+    eventually("the desk says the disk is full", WAIT, || async {
+        desk.storage_full_since().is_some()
+    })
+    .await;
+    // Its thread is read from the server while the disk is still full (the small events'
+    // promise, 63.7), and cannot be kept either: only a read once there is room can bring it.
+    let line = format!("GET /api/chat/killarney/conversations/{ROOM_102}/messages/");
+    let read_before = server.requests_to(&line);
+    eventually(
+        "the thread is read while the disk is full",
+        WAIT,
+        || async { server.requests_to(&line) > read_before },
+    )
+    .await;
+    tokio::task::yield_now().await;
+    let mut told_full = false;
+    while let Ok(event) = events.try_recv() {
+        told_full |= matches!(
+            event,
+            DeskEvent::Storage {
+                full_since: Some(_)
+            }
+        );
+    }
+    assert!(told_full, "the status bar is told");
+    assert!(
+        !desk
+            .chat()
+            .thread(ROOM_102, 50)
+            .await
+            .map(|t| t.messages.iter().any(|m| m.id == id))
+            .unwrap_or(false),
+        "the message could not be kept"
+    );
+
+    desk.fill_disk_for_test(false).unwrap();
+    let freed = std::time::Instant::now();
+    eventually(
+        "the message is read again once there is room",
+        WAIT,
+        || async {
+            desk.chat()
+                .thread(ROOM_102, 50)
+                .await
+                .is_ok_and(|t| t.messages.iter().any(|m| m.id == id))
+        },
+    )
+    .await;
+    println!("read again {:?} after the disk had room", freed.elapsed());
+    assert!(
+        freed.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        freed.elapsed()
+    );
+    eventually("the storage line clears", WAIT, || async {
+        desk.storage_full_since().is_none()
+    })
+    .await;
+    desk.shutdown().await;
+    server.shutdown().await;
+}

@@ -62,6 +62,13 @@ command! {
 }
 
 command! {
+    /// Since when the disk has been too full to keep what arrives (RFC 3339), while it is.
+    pub fn storage_full_since(desk: State<'_, Desk>) -> Option<String> {
+        desk.storage_full_since()
+    }
+}
+
+command! {
     pub fn unavailable_areas(desk: State<'_, Desk>) -> Vec<AreaStatus> {
         desk.unavailable_areas()
     }

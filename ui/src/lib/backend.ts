@@ -241,6 +241,7 @@ export const backend = {
   installUpdate: () => call("install_update"),
   setStartAtLogin: (on: boolean) => call("set_start_at_login", { on }),
   connectionStatus: () => call("connection_status"),
+  storageFullSince: () => call("storage_full_since"),
   unavailableAreas: () => call("unavailable_areas"),
   openReceptionDisplay: () => call("open_reception_display"),
   offers: () => call("offers_list"),

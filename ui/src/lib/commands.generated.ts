@@ -86,6 +86,7 @@ export interface Commands {
   unsent_work: { args: null; result: G.UnsentWork };
   desk_info: { args: null; result: G.DeskInfo };
   connection_status: { args: null; result: G.ConnectionStatus };
+  storage_full_since: { args: null; result: string | null };
   unavailable_areas: { args: null; result: Array<G.AreaStatus> };
   computer_settings: { args: null; result: G.ComputerSettings };
   system_settings: { args: null; result: G.SystemSettings };

@@ -37,6 +37,8 @@ class DeskState {
     if ((before && accountKey(before)) !== (next && accountKey(next))) this.#personChanged(next);
   }
   connection = $state<ConnectionStatus>({ state: "unknown" });
+  /** Since when the disk has been too full to keep what arrives (RFC 3339; null: it is not). */
+  storageFullSince = $state<string | null>(null);
   /** Shown on the sign-in screen, e.g. when the server refused the saved sign-in. */
   notice = $state<string | null>(null);
   /** Who to sign in as again (the form is filled in) so the edits waiting here are sent. */
@@ -138,6 +140,9 @@ class DeskState {
             ? Date.now() + event.status.retry_in_seconds * 1000
             : null;
         break;
+      case "storage":
+        this.storageFullSince = event.full_since;
+        break;
       case "task_restarted":
         this.restarted = `Part of the desk (${event.task}) stopped unexpectedly and was restarted; nothing waiting was lost. The log has the details.`;
         break;
@@ -187,6 +192,7 @@ export async function startDesk(resume: boolean): Promise<void> {
     const seen = desk.connectionEvents;
     const status = await backend.connectionStatus();
     if (desk.connectionEvents === seen) desk.connection = status;
+    desk.storageFullSince = await backend.storageFullSince();
   } catch (error) {
     desk.notice = (error as { message?: string }).message ?? String(error);
   } finally {

@@ -430,7 +430,11 @@ task: string,
 /**
  * How often it was started again since sign-in.
  */
-restarts: number, } | { "type": "display_leave_requested" } | { "type": "upload_progress", 
+restarts: number, } | { "type": "display_leave_requested" } | { "type": "storage", 
+/**
+ * Since when the disk has been full (`None`: it is not).
+ */
+full_since: string | null, } | { "type": "upload_progress", 
 /**
  * The kind of row the image belongs to.
  */

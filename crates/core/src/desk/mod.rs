@@ -249,6 +249,27 @@ impl Desk {
             .unwrap_or(ConnectionStatus::Unknown)
     }
 
+    /// Since when the disk has been too full to keep what arrives (RFC 3339), while it is
+    /// (issue 63.9; [`DeskEvent::Storage`] tells each change).
+    pub fn storage_full_since(&self) -> Option<String> {
+        self.running()
+            .ok()
+            .and_then(|running| running.sync.storage_full_since())
+    }
+
+    /// Test support: fills this desk's database as a full disk would ([`Store::fill_for_test`]),
+    /// or gives its room back (`full` false).
+    #[cfg(feature = "test-support")]
+    pub fn fill_disk_for_test(&self, full: bool) -> Result<(), DeskError> {
+        let store = &self.inner.cx.store;
+        if full {
+            store.fill_for_test()?;
+        } else {
+            store.free_for_test()?;
+        }
+        Ok(())
+    }
+
     /// At start-up: restores the saved session from SQLite and the keyring and starts the desk
     /// exactly as a sign-in does (sync engine, live socket), starting the demo hotel again if
     /// that is where the session is. Works with no network: cached data shows at once and the

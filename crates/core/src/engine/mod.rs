@@ -47,6 +47,7 @@ mod replaced;
 pub(crate) mod runner;
 pub mod spec;
 mod status;
+mod storage;
 pub mod store;
 pub mod supervise;
 pub mod view;
@@ -137,6 +138,8 @@ pub(crate) struct SyncShared {
     /// The kinds of change this server refused this account (a 403 or 405 on a write), in
     /// words: learned once, never sent again until the desk starts again (issue 35.9).
     refused_kinds: Mutex<HashMap<(&'static str, crate::engine::store::Op), String>>,
+    /// Whether the disk is full (issue 63.9).
+    storage: storage::Storage,
 }
 
 /// Rows (resource and id) this desk touched in the last [`OWN_CHANGE_MEMORY`].
@@ -556,6 +559,7 @@ impl SyncEngine {
             ),
             recheck,
             refused_kinds: Mutex::new(HashMap::new()),
+            storage: storage::Storage::default(),
         });
         let worker = {
             let shared = shared.clone();

@@ -38,6 +38,11 @@ impl runner::Lane for SyncLane {
                 return runner::Turn::Stopped;
             }
         }
+        if !shared.check_storage() {
+            // Nothing read could be kept: tried again at the next round, with its backoff.
+            shared.plan().round_failed();
+            return self.next();
+        }
         match drain(shared).await {
             Ok(()) => {
                 self.unsent = false;
@@ -241,7 +246,7 @@ enum Stop {
     SignedOut,
 }
 
-fn handle_error(shared: &SyncShared, err: SyncError) -> Stop {
+fn handle_error(shared: &Arc<SyncShared>, err: SyncError) -> Stop {
     match err {
         SyncError::Api(ApiError::Unauthorized { message }) => {
             tracing::warn!(%message, "the server refused the token");
@@ -266,6 +271,12 @@ fn handle_error(shared: &SyncShared, err: SyncError) -> Stop {
                 crate::events::OfflineCause::ServerTrouble,
                 format!("The hotel's server sent {resource} this desk cannot read; trying again."),
             ));
+            Stop::Offline
+        }
+        SyncError::Store(err) if shared.storage_failed(&err) => {
+            // Not the network: the status bar's storage line says it. Tried again each round,
+            // with the backoff of failed rounds (issue 63.9).
+            shared.plan().round_failed();
             Stop::Offline
         }
         SyncError::Store(err) => {

@@ -63,6 +63,27 @@ pub enum StoreError {
     },
 }
 
+impl StoreError {
+    /// Whether the write failed because the disk (or the database's allowed size) is full:
+    /// SQLite answers `SQLITE_FULL` for both, and for `ENOSPC` from the system.
+    pub fn is_disk_full(&self) -> bool {
+        let sqlite = match self {
+            Self::Sqlite(err)
+            | Self::Open { source: err, .. }
+            | Self::Migration { source: err, .. } => err,
+            Self::Folder { source, .. } => {
+                return source.kind() == std::io::ErrorKind::StorageFull;
+            }
+            Self::TooNew { .. } => return false,
+        };
+        matches!(
+            sqlite,
+            rusqlite::Error::SqliteFailure(failure, _)
+                if failure.code == rusqlite::ErrorCode::DiskFull
+        )
+    }
+}
+
 /// What a feature keeps in the store beside the engine's records and outbox (its own tables,
 /// its own queue). The desk hands every feature's to [`Store::open`], so the engine names none
 /// of them, and no account's data can be left behind by a feature it forgot.
@@ -133,6 +154,57 @@ impl Store {
             conn: Mutex::new(conn),
             local,
         })
+    }
+
+    /// A write that needs room, as a message or a row does, undone in the same transaction:
+    /// it fails as they do when the disk is full (issue 63.9: the sync worker tries it every
+    /// round until the disk has room again). A few pages' worth, so that space freed inside a
+    /// page is not taken for room.
+    pub(crate) fn probe_write(&self) -> Result<(), StoreError> {
+        const PROBE_BYTES: i64 = 16 * 1024;
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO preferences (key, value) VALUES ('storage_probe', zeroblob(?1))
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [PROBE_BYTES],
+        )?;
+        tx.execute("DELETE FROM preferences WHERE key = 'storage_probe'", [])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Test support: fills the database as a full disk would (it may grow no more, and what
+    /// room it has is taken), so that writes fail with `SQLITE_FULL`, as on a full disk.
+    #[cfg(feature = "test-support")]
+    pub fn fill_for_test(&self) -> Result<(), StoreError> {
+        let conn = self.lock();
+        conn.execute_batch("CREATE TABLE IF NOT EXISTS test_filler (bytes BLOB)")?;
+        let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))?;
+        for size in [4096, 512, 64] {
+            for _ in 0..100_000 {
+                let filled = conn.execute(
+                    "INSERT INTO test_filler (bytes) VALUES (zeroblob(?1))",
+                    [size],
+                );
+                match filled.map_err(StoreError::from) {
+                    Ok(_) => {}
+                    Err(err) if err.is_disk_full() => break,
+                    Err(err) => return Err(err),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Test support: gives the database its room back after [`Store::fill_for_test`].
+    #[cfg(feature = "test-support")]
+    pub fn free_for_test(&self) -> Result<(), StoreError> {
+        let conn = self.lock();
+        conn.execute_batch("DROP TABLE IF EXISTS test_filler")?;
+        conn.query_row("PRAGMA max_page_count = 1073741823", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// The features' work not on the server yet: (waiting to be sent, refused and waiting for

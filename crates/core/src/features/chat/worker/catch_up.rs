@@ -207,6 +207,20 @@ enum CaughtUp {
     Paused { after: Duration },
 }
 
+/// A thread read could not be stored: said as the server's answer the desk cannot use, and,
+/// when the disk is full, read again once it has room (issue 63.9: before, it was never read
+/// again).
+fn unkept(
+    chat: &ChatShared,
+    conversation_id: i64,
+    err: &crate::engine::store::StoreError,
+) -> ApiError {
+    chat.keep_when_there_is_room(Some(conversation_id), err);
+    ApiError::Unsupported {
+        message: format!("the thread cannot be stored: {err}"),
+    }
+}
+
 /// Reads a thread's newest messages back to the newest this desk has (`None`: one page), each
 /// page taken from `pace` when it is read in the background. A thread the desk had none of is
 /// history, not news: nothing in it is announced (its unread messages still count, in the list,
@@ -250,9 +264,7 @@ async fn catch_up_thread(
             chat.sync
                 .store
                 .chat_forget_older(conversation_id, oldest)
-                .map_err(|err| ApiError::Unsupported {
-                    message: format!("the thread cannot be stored: {err}"),
-                })?;
+                .map_err(|err| unkept(chat, conversation_id, &err))?;
             tracing::info!(
                 conversation_id,
                 "a thread has more new messages than a page: its older part is read again when scrolled to"
@@ -261,9 +273,7 @@ async fn catch_up_thread(
         }
         changed += chat
             .take_messages(conversation_id, &page, newest.is_some())
-            .map_err(|err| ApiError::Unsupported {
-                message: format!("the thread cannot be stored: {err}"),
-            })?;
+            .map_err(|err| unkept(chat, conversation_id, &err))?;
         if reached {
             break;
         }

@@ -6,22 +6,31 @@
 //! arrived [`GRACE`] later (its own event comes within moments when it comes at all), the
 //! thread is read from the server.
 //!
+//! Issue 63.9 is kept here too: news that arrived but could not be kept (a full disk) is a
+//! thread to read again once the disk has room ([`ChatShared::keep_when_there_is_room`]).
+//!
 //! Not for: events that carry their message (applied as they come) or a message the desk has.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
 
 use tokio::time::Instant;
 
 use super::ChatShared;
 use crate::context::lock;
+use crate::features::chat::spec::CONVERSATIONS;
 
 /// How long an announced message may take to arrive live before its thread is read.
 pub(super) const GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// The threads an event said had news that has not arrived yet.
+/// The threads an event said had news that has not arrived yet, and those whose news could not
+/// be kept.
 #[derive(Default)]
-pub(crate) struct Expected(Mutex<HashMap<i64, Promise>>);
+pub(crate) struct Expected {
+    promises: Mutex<HashMap<i64, Promise>>,
+    /// Threads whose news arrived while the disk was full (`None`: the whole list's).
+    unkept: Mutex<BTreeSet<Option<i64>>>,
+}
 
 struct Promise {
     /// The message named, when the event named one.
@@ -43,7 +52,7 @@ impl ChatShared {
                 return;
             }
         };
-        let mut promises = lock(&self.expected.0);
+        let mut promises = lock(&self.expected.promises);
         let promise = promises.entry(conversation_id).or_insert(Promise {
             message: None,
             newest_then,
@@ -56,14 +65,14 @@ impl ChatShared {
 
     /// When the next promise is due, if any.
     pub(super) fn next_promise_due(&self) -> Option<Instant> {
-        lock(&self.expected.0).values().map(|p| p.due).min()
+        lock(&self.expected.promises).values().map(|p| p.due).min()
     }
 
     /// Reads the threads whose announced news has not arrived by now.
     pub(super) fn keep_due_promises(&self) {
         let now = Instant::now();
         let due: Vec<(i64, Promise)> = {
-            let mut promises = lock(&self.expected.0);
+            let mut promises = lock(&self.expected.promises);
             let ids: Vec<i64> = promises
                 .iter()
                 .filter(|(_, p)| p.due <= now)
@@ -83,6 +92,37 @@ impl ChatShared {
                 self.refetch(conversation_id);
             }
         }
+    }
+
+    /// Writing what arrived for `conversation_id` (every thread when `None`) failed with `err`:
+    /// when the disk is full, the thread is read again once it has room, and `true` is
+    /// returned; otherwise nothing is noted.
+    pub(super) fn keep_when_there_is_room(
+        &self,
+        conversation_id: Option<i64>,
+        err: &crate::engine::store::StoreError,
+    ) -> bool {
+        if !self.sync.storage_failed(err) {
+            return false;
+        }
+        lock(&self.expected.unkept).insert(conversation_id);
+        true
+    }
+
+    /// The disk has room again: what could not be kept is read again.
+    pub(super) fn read_what_was_not_kept(&self) {
+        let unkept = std::mem::take(&mut *lock(&self.expected.unkept));
+        if unkept.is_empty() {
+            return;
+        }
+        tracing::info!(threads = unkept.len(), "reading again what the full disk could not keep");
+        for thread in unkept {
+            match thread {
+                Some(conversation_id) => self.refetch(conversation_id),
+                None => self.request_catch_up(),
+            }
+        }
+        self.sync.request_reconcile_of(CONVERSATIONS.name);
     }
 
     fn arrived(&self, conversation_id: i64, promise: &Promise) -> bool {

@@ -93,6 +93,7 @@ pub(crate) async fn follow(chat: Arc<ChatShared>) {
                     chat.request_catch_up();
                     chat.changed(None);
                 }
+                Ok(DeskEvent::Storage { full_since: None }) => chat.read_what_was_not_kept(),
                 Ok(_) => {}
                 Err(broadcast::error::RecvError::Closed) => return,
             },
@@ -308,6 +309,7 @@ fn store_messages(chat: &ChatShared, threads: Vec<(i64, Vec<Value>)>) {
         match chat.take_messages(conversation_id, &messages, true) {
             Ok(0) => {}
             Ok(_) => chat.changed(Some(conversation_id)),
+            Err(err) if chat.keep_when_there_is_room(Some(conversation_id), &err) => {}
             Err(err) => {
                 tracing::warn!(error = %err, conversation_id, "could not store messages announced live; the thread is read again");
                 chat.refetch(conversation_id);
@@ -393,6 +395,7 @@ fn apply(chat: &ChatShared, hint: ChatHint) {
     match applied {
         Ok(Some(conversation_id)) => chat.changed(conversation_id),
         Ok(None) => {}
+        Err(err) if chat.keep_when_there_is_room(None, &err) => {}
         Err(err) => {
             tracing::warn!(error = %err, event, "could not apply a chat event; the thread is read again");
             chat.request_catch_up();
