@@ -5,13 +5,12 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::support::SandboxDemo;
 use hotelmate_core::desk::ErrorCode;
-use hotelmate_core::desk::{DemoFuture, DemoLauncher, DemoServer};
 use hotelmate_core::session::config::DataDir;
-use hotelmate_core::session::config::PusherEndpoint;
 use hotelmate_core::session::secrets::{StaffToken, TokenVault};
 use hotelmate_core::{Desk, DeskEvent, DeskOptions, SignInRequest};
-use hotelmate_sandbox::{Generation, Sandbox, SandboxConfig, SandboxHandle, DEMO_LOGINS};
+use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -51,40 +50,6 @@ impl Fixture {
             }
         }
         all
-    }
-}
-
-/// The demo hotel as the app's `demo` feature plugs it in: the sandbox on a loopback port.
-struct SandboxDemo;
-
-impl DemoLauncher for SandboxDemo {
-    fn start<'a>(
-        &'a self,
-        data_dir: &'a std::path::Path,
-    ) -> DemoFuture<'a, Result<DemoServer, String>> {
-        Box::pin(async move {
-            let handle = Sandbox::start_with(SandboxConfig {
-                listen: "127.0.0.1:0".parse().unwrap(),
-                data_dir: Some(data_dir.to_path_buf()),
-                simulator: false,
-                generation: hotelmate_sandbox::Generation::Classic,
-            })
-            .await
-            .map_err(|e| e.to_string())?;
-            let pusher = handle.pusher();
-            Ok(DemoServer {
-                api_base: handle.base_url(),
-                pusher: PusherEndpoint::SelfHosted {
-                    key: pusher.key,
-                    host: pusher.host,
-                    port: pusher.port,
-                    tls: pusher.tls,
-                },
-                username: DEMO_LOGINS[0].username.into(),
-                password: DEMO_LOGINS[0].password.into(),
-                stop: Box::new(move || Box::pin(handle.shutdown())),
-            })
-        })
     }
 }
 

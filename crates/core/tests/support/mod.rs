@@ -38,6 +38,52 @@ pub fn desk(name: &str) -> (Desk, tempfile::TempDir) {
     (Desk::open(options).unwrap(), dir)
 }
 
+/// The demo hotel as the app's `demo` feature plugs it in: the sandbox on a loopback port.
+pub struct SandboxDemo;
+
+impl hotelmate_core::desk::DemoLauncher for SandboxDemo {
+    fn start<'a>(
+        &'a self,
+        data_dir: &'a std::path::Path,
+    ) -> hotelmate_core::desk::DemoFuture<'a, Result<hotelmate_core::desk::DemoServer, String>>
+    {
+        Box::pin(async move {
+            let handle = Sandbox::start_with(hotelmate_sandbox::SandboxConfig {
+                listen: "127.0.0.1:0".parse().unwrap(),
+                data_dir: Some(data_dir.to_path_buf()),
+                simulator: false,
+                generation: hotelmate_sandbox::Generation::Classic,
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+            let pusher = handle.pusher();
+            Ok(hotelmate_core::desk::DemoServer {
+                api_base: handle.base_url(),
+                pusher: PusherEndpoint::SelfHosted {
+                    key: pusher.key,
+                    host: pusher.host,
+                    port: pusher.port,
+                    tls: pusher.tls,
+                },
+                username: hotelmate_sandbox::DEMO_LOGINS[0].username.into(),
+                password: hotelmate_sandbox::DEMO_LOGINS[0].password.into(),
+                stop: Box::new(move || Box::pin(handle.shutdown())),
+            })
+        })
+    }
+}
+
+/// A desk as [`desk`] makes it, that can also try the demo hotel ([`SandboxDemo`]).
+pub fn desk_with_demo(name: &str) -> (Desk, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = DeskOptions::new(DataDir::at(dir.path()));
+    options.vault = TokenVault::with_service(unique(name));
+    options.request_timeout = Duration::from_secs(5);
+    options.toasts = false;
+    options.demo = Some(std::sync::Arc::new(SandboxDemo));
+    (Desk::open(options).unwrap(), dir)
+}
+
 /// A desk's folder and keyring service, so the same desk can be opened again (a restart).
 pub struct Home {
     pub dir: tempfile::TempDir,

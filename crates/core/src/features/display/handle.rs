@@ -86,6 +86,8 @@ pub struct DisplayContent {
 }
 
 const PIN_KEY: &str = "display_pin";
+/// The real hotel the display last showed (see [`Display::hotel`]).
+const SHOWN_HOTEL_KEY: &str = "display_shown_hotel";
 /// Set when an earlier version's PIN was removed at start, until a new one is set.
 const PIN_RETIRED_KEY: &str = "display_pin_retired";
 /// Until when (RFC 3339) a member of staff woke the display outside its hours.
@@ -281,24 +283,48 @@ impl Display<'_> {
                 store.delete_preference(PIN_RETIRED_KEY)?;
             }
         }
+        self.note_shown_hotel()?;
         self.cx.emit(crate::events::DeskEvent::DisplayChanged);
         self.settings()
     }
 
-    /// The hotel whose staff may leave the display, as the kept staff keys name it: the
-    /// signed-in one, else the one whose sign-in ended here (a refused token, a locked
-    /// keyring at start: its row is kept for the person). `None`: nobody's sign-in is kept,
-    /// and the staff of any hotel who signed in on this computer may leave.
+    /// The hotel whose staff may leave the display, as the kept staff keys name it (issue
+    /// 63.2): the signed-in one; else the one whose sign-in ended here (a refused token, a
+    /// locked keyring at start: its row is kept for the person), unless that is the demo
+    /// hotel; else the hotel the display last showed. Never the demo hotel's (its password is
+    /// printed in the README) unless the demo hotel is what the desk shows now. `None`: no
+    /// hotel, and no kept sign-in leaves the display (only its PIN does).
     fn hotel(&self) -> Result<Option<String>, DeskError> {
         if let Ok(running) = self.cx.running() {
             let row = lock(&running.identity);
             return Ok(Some(super::keys::hotel_of(&row)));
         }
-        Ok(self
+        let kept = self
             .cx
             .store
             .load_session()?
-            .map(|row| super::keys::hotel_of(&row)))
+            .map(|row| super::keys::hotel_of(&row))
+            .filter(|hotel| !super::keys::is_demo(hotel));
+        match kept {
+            Some(hotel) => Ok(Some(hotel)),
+            None => Ok(self.cx.store.preference(SHOWN_HOTEL_KEY)?),
+        }
+    }
+
+    /// Notes the hotel the display shows (a real one: the demo hotel is never what a display
+    /// was set up for), so that signed out its staff, and only they, can leave it.
+    pub(super) fn note_shown_hotel(&self) -> Result<(), DeskError> {
+        let Ok(running) = self.cx.running() else {
+            return Ok(());
+        };
+        let hotel = super::keys::hotel_of(&lock(&running.identity));
+        if super::keys::is_demo(&hotel)
+            || self.cx.store.preference(SHOWN_HOTEL_KEY)?.as_deref() == Some(hotel.as_str())
+        {
+            return Ok(());
+        }
+        self.cx.store.set_preference(SHOWN_HOTEL_KEY, &hotel)?;
+        Ok(())
     }
 
     /// Why the display may not start: nobody could leave it during an outage (no PIN is set
@@ -321,6 +347,7 @@ impl Display<'_> {
     /// Everything the display shows, as stored here (no network).
     pub fn content(&self) -> Result<DisplayContent, DeskError> {
         let session = self.cx.session().ok_or(DeskError::NotSignedIn)?;
+        self.note_shown_hotel()?;
         let settings = self
             .cx
             .store

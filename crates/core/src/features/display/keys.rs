@@ -40,6 +40,11 @@ pub(crate) fn hotel_of(row: &SessionRow) -> String {
     format!("{host}/{}", row.hotel_slug)
 }
 
+/// Whether `hotel` (as [`hotel_of`] names it) is the demo hotel on this computer.
+pub(crate) fn is_demo(hotel: &str) -> bool {
+    hotel.starts_with("demo/")
+}
+
 fn read(store: &Store) -> Vec<StaffKey> {
     let fresh_after = chrono::Utc::now() - chrono::Duration::days(KEPT_DAYS);
     match store.preference(KEYS_KEY) {
@@ -109,13 +114,14 @@ pub(crate) enum Offline {
     Unknown,
 }
 
-/// Whether `key` is of `hotel` (`None`: of any hotel, when no sign-in is kept here).
+/// Whether `key` is of `hotel` (`None`: no hotel, so of none: issue 63.2, where any hotel's
+/// kept key, the demo hotel's included, opened a signed-out display).
 fn of_hotel(key: &StaffKey, hotel: Option<&str>) -> bool {
-    hotel.is_none_or(|hotel| key.hotel == hotel)
+    hotel.is_some_and(|hotel| key.hotel == hotel)
 }
 
-/// Checks `password` against `username`'s kept keys for `hotel` (for any hotel when `None`;
-/// slow: called off the async threads by the caller).
+/// Checks `password` against `username`'s kept keys for `hotel` (none when `None`; slow:
+/// called off the async threads by the caller).
 pub(crate) fn check(store: &Store, hotel: Option<&str>, username: &str, password: &str) -> Offline {
     let username = username.trim();
     let mut verdict = Offline::Unknown;
@@ -145,8 +151,8 @@ pub(crate) fn forget_if_refused(store: &Store, hotel: &str, username: &str, pass
     }
 }
 
-/// The usernames of `hotel`'s staff (of any hotel's when `None`) who can leave the display
-/// offline, most recent first.
+/// The usernames of `hotel`'s staff (nobody when `None`) who can leave the display offline,
+/// most recent first.
 pub(crate) fn usernames(store: &Store, hotel: Option<&str>) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for key in read(store).into_iter().filter(|key| of_hotel(key, hotel)) {

@@ -151,8 +151,9 @@ impl Display<'_> {
     }
 
     /// The server cannot be reached, or nobody is signed in: `username`'s password is
-    /// checked against the key kept when they last signed in on this computer (for `hotel`,
-    /// or for any hotel when no sign-in is kept).
+    /// checked against the key kept when they last signed in on this computer for `hotel`
+    /// (see `Display::hotel`: never the demo hotel's while a real one is set up; no key at
+    /// all when there is no hotel).
     async fn leave_offline(
         &self,
         store: std::sync::Arc<crate::engine::store::Store>,

@@ -229,6 +229,8 @@ impl Display<'_> {
         let json = serde_json::to_string(&stored)
             .map_err(|err| DeskError::Interrupted(format!("saving the display settings: {err}")))?;
         self.cx.store.set_preference(SETTINGS_KEY, &json)?;
+        // The display is set up here for the hotel signed in (issue 63.2).
+        self.note_shown_hotel()?;
         self.cx.emit(crate::events::DeskEvent::DisplayChanged);
         self.settings()
     }
