@@ -424,27 +424,35 @@ async fn an_earlier_versions_weak_pin_is_removed_at_start_and_a_new_one_asked_fo
     desk.shutdown().await;
 }
 
-/// Issue 39.1: each offer on the display carries a code to book it, built only from the hotel's
-/// own web site. Tried: the seeded offers (their "book now" address is on the hotel's site), a
-/// template set in Settings (each offer its own page, by number), a template the desk cannot
-/// use (refused in words), and an offer whose "book now" address points elsewhere (no code).
+/// Issue 39.1 and 63.3: each offer on the display carries a code to book it, on a web site the
+/// hotel's IT set or a manager confirmed at this desk, never one a receptionist's PATCH (fd6c529
+/// checks no role, API.md §1.3) or the server's `website` alone points to. Tried: the seeded
+/// offers on the hotel's site with nobody's confirmation (no codes; Settings says what waits);
+/// a receptionist confirming it or setting a template (refused in words); the manager confirming
+/// it (codes); a template the desk cannot use; the manager's template (each offer its own page);
+/// then a receptionist's two PATCHes pointing an offer's "book now" address and the hotel's web
+/// site at another site (that offer's code gone, the other site waiting for a manager).
 #[tokio::test(flavor = "multi_thread")]
-async fn an_offers_code_opens_it_on_the_hotels_own_site_and_nowhere_else() {
+async fn an_offers_code_opens_it_only_on_a_site_it_or_a_manager_trusted() {
     let (server, desk, _dir) = signed_in("display-scan").await;
     let display = desk.display();
     eventually(
         "the offers and the hotel's settings are stored",
         WAIT,
         || async {
-            let content = display.content().unwrap();
-            !content.offers.is_empty() && content.scan_codes.len() == content.offers.len()
+            let sites = display.scan_sites().unwrap();
+            !display.content().unwrap().offers.is_empty()
+                && sites.waiting.iter().any(|w| w.from.contains("web site"))
         },
     )
     .await;
-    let content = display.content().unwrap();
-    for code in &content.scan_codes {
-        assert_eq!(code.address, "https://hotelkillarney.example/book");
-    }
+    assert!(
+        display.content().unwrap().scan_codes.is_empty(),
+        "nobody trusted the hotel's site yet: no codes"
+    );
+    let sites = display.scan_sites().unwrap();
+    assert!(!sites.may_confirm, "a receptionist may not confirm");
+    assert_eq!(sites.waiting[0].origin, "https://hotelkillarney.example");
     let settings = display.settings().unwrap();
     let change = |link: &str| DisplaySettingsChange {
         time_zone: settings.time_zone.clone(),
@@ -455,6 +463,32 @@ async fn an_offers_code_opens_it_on_the_hotels_own_site_and_nowhere_else() {
         opening_hours: None,
         slide_change: SlideChange::Automatic,
     };
+    for refused in [
+        display
+            .confirm_scan_site("https://hotelkillarney.example")
+            .unwrap_err(),
+        display
+            .set_settings(&change("https://hotelkillarney.example/offers/{id}"))
+            .unwrap_err(),
+    ] {
+        assert_eq!(refused.code(), hotelmate_core::desk::ErrorCode::Forbidden);
+        assert!(refused.to_string().contains("Only a manager"), "{refused}");
+    }
+
+    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
+    let offers_read = || async { !display.content().unwrap().offers.is_empty() };
+    eventually("the manager's desk has the offers", WAIT, offers_read).await;
+    let sites = display
+        .confirm_scan_site("https://hotelkillarney.example/")
+        .unwrap();
+    assert!(sites.may_confirm && sites.waiting.is_empty(), "{sites:?}");
+    assert_eq!(sites.trusted[0].by, "Seán Murphy, a manager");
+    let content = display.content().unwrap();
+    assert!(!content.offers.is_empty());
+    assert_eq!(content.scan_codes.len(), content.offers.len());
+    for code in &content.scan_codes {
+        assert_eq!(code.address, "https://hotelkillarney.example/book");
+    }
     let refused = display
         .set_settings(&change("http://hotelkillarney.example/offers/{id}"))
         .unwrap_err();
@@ -474,18 +508,44 @@ async fn an_offers_code_opens_it_on_the_hotels_own_site_and_nowhere_else() {
         .map(|o| format!("https://hotelkillarney.example/offers/{}", o.id))
         .collect();
     assert_eq!(addresses, expected);
-
-    // No template: an offer whose "book now" address leaves the hotel's site has no code.
     display.set_settings(&change("")).unwrap();
+
+    // A receptionist points an offer and the hotel's web site elsewhere (both take any staff).
+    sign_in(&desk, &server, server.addr(), "anna.byrne").await;
+    eventually("the receptionist's desk has the offers", WAIT, offers_read).await;
     let first = content.offers[0].id;
-    let patch =
-        serde_json::from_value(serde_json::json!({"book_now_url": "https://evil.example/win"}))
-            .unwrap();
+    let patch = serde_json::from_value(
+        serde_json::json!({"book_now_url": "https://evil.example/pay-deposit"}),
+    )
+    .unwrap();
     desk.offers().update(first, &patch).unwrap();
+    let anna = token(&server, "anna.byrne").await;
+    let answer = reqwest::Client::new()
+        .patch(format!(
+            "http://{}/api/staff/hotel/killarney/settings/",
+            server.addr()
+        ))
+        .header("Authorization", format!("Token {anna}"))
+        .json(&serde_json::json!({"website": "https://evil.example"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(answer.status().is_success(), "{}", answer.status());
+    eventually("both changes are on this desk", WAIT, || async {
+        display
+            .scan_sites()
+            .unwrap()
+            .waiting
+            .iter()
+            .any(|w| w.origin == "https://evil.example" && w.from.contains("1 offer"))
+    })
+    .await;
     let content = display.content().unwrap();
     assert!(content.offers.iter().any(|o| o.id == first));
     assert!(
-        content.scan_codes.iter().all(|c| c.offer_id != first),
+        content.scan_codes.iter().all(
+            |c| c.offer_id != first && c.address.starts_with("https://hotelkillarney.example/")
+        ),
         "{:?}",
         content.scan_codes
     );

@@ -2,7 +2,7 @@
 
 use hotelmate_core::desk::{
     DisplayContent, DisplayHealth, DisplayReport, DisplaySettings, DisplaySettingsChange,
-    ErrorCode, LeaveDisplay, OpeningState,
+    ErrorCode, LeaveDisplay, OpeningState, ScanSites,
 };
 use hotelmate_core::{Desk, UiError};
 use tauri::{AppHandle, Manager, State};
@@ -38,6 +38,33 @@ command! {
         crate::autostart::set_display(saved.is_display)
             .map_err(|message| UiError::new(ErrorCode::Storage, message))?;
         Ok(saved)
+    }
+}
+
+command! {
+    /// Where the display's codes may open (sites IT set or a manager confirmed) and what waits.
+    pub fn display_scan_sites(desk: State<'_, Desk>) -> Result<ScanSites, UiError> {
+        Ok(desk.display().scan_sites()?)
+    }
+}
+
+command! {
+    /// A manager trusts `site` for the display's codes.
+    pub fn display_confirm_scan_site(
+        desk: State<'_, Desk>,
+        site: String,
+    ) -> Result<ScanSites, UiError> {
+        Ok(desk.display().confirm_scan_site(&site)?)
+    }
+}
+
+command! {
+    /// A manager takes back a site confirmed here.
+    pub fn display_forget_scan_site(
+        desk: State<'_, Desk>,
+        site: String,
+    ) -> Result<ScanSites, UiError> {
+        Ok(desk.display().forget_scan_site(&site)?)
     }
 }
 

@@ -47,6 +47,7 @@ import type {
 export type { UpdateSettings, UpdateStatus } from "./generated";
 export type { SavedReply, SavedReplies, FilledReply, ImportOutcome, FieldValues } from "./generated";
 export type { DisplayHealth, DisplayReport, NotLiveSpan, ShownSlide } from "./generated";
+export type { ScanSites, TrustedSite, WaitingSite } from "./generated";
 export type {
   AreaStatus,
   SystemSettings,
@@ -290,6 +291,9 @@ export const backend = {
   displayContent: () => call("display_content"),
   displaySettings: () => call("display_settings"),
   setDisplaySettings: (settings: DisplaySettingsChange) => call("display_settings_set", { settings }),
+  displayScanSites: () => call("display_scan_sites"),
+  confirmScanSite: (site: string) => call("display_confirm_scan_site", { site }),
+  forgetScanSite: (site: string) => call("display_forget_scan_site", { site }),
   /** `null` removes the PIN; the core accepts 4 to 8 digits. */
   setDisplayPin: (pin: string | null) => call("display_set_pin", { pin }),
   /** The names of the screens connected to this computer. */

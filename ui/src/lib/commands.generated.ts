@@ -37,6 +37,9 @@ export interface Commands {
   display_content: { args: null; result: G.DisplayContent };
   display_settings: { args: null; result: G.DisplaySettings };
   display_settings_set: { args: { settings: G.DisplaySettingsChange }; result: G.DisplaySettings };
+  display_scan_sites: { args: null; result: G.ScanSites };
+  display_confirm_scan_site: { args: { site: string }; result: G.ScanSites };
+  display_forget_scan_site: { args: { site: string }; result: G.ScanSites };
   display_set_pin: { args: { pin: string | null }; result: G.DisplaySettings };
   display_monitors: { args: null; result: Array<string> };
   time_zones: { args: null; result: Array<string> };

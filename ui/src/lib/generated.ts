@@ -234,6 +234,11 @@ display_locked: boolean,
  */
 offer_link: string | null, 
 /**
+ * The hotel's own web site (an `https` origin) set by IT: offers' "book now" addresses
+ * there get scan-to-book codes on the display without a manager's confirmation (63.3).
+ */
+booking_site: string | null, 
+/**
  * When the display shows ("06:30-23:30"); outside, it sleeps.
  */
 opening_hours: string | null, 
@@ -918,6 +923,49 @@ slide_change: SlideChange,
  * What that means on this computer: slides fade into each other (`false`: they cut).
  */
 fades: boolean, };
+
+export type ScanSites = { 
+/**
+ * The sites codes open, each with who decided.
+ */
+trusted: Array<TrustedSite>, 
+/**
+ * Sites the hotel's data points codes to that nobody trusted yet.
+ */
+waiting: Array<WaitingSite>, 
+/**
+ * Whether the person signed in may confirm or take back a site (a manager).
+ */
+may_confirm: boolean, };
+
+export type TrustedSite = { 
+/**
+ * Its scheme, host and port (`https://www.hotelkillarney.ie`).
+ */
+origin: string, 
+/**
+ * Who decided, in words ("IT, in the system settings file", "Seán Murphy, a manager").
+ */
+by: string, 
+/**
+ * When a manager confirmed it (RFC 3339; `None` for IT's).
+ */
+at: string | null, 
+/**
+ * IT set it: it cannot be taken back here.
+ */
+from_system: boolean, };
+
+export type WaitingSite = { 
+/**
+ * Its scheme, host and port.
+ */
+origin: string, 
+/**
+ * Where it comes from, in words ("the hotel's web site, as the server gives it", "the
+ * Book now address of 2 offers", "the address for the offers' codes set here").
+ */
+from: string, };
 
 export type DisplaySettingsChange = { 
 /**

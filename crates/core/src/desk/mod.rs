@@ -22,7 +22,8 @@ pub use crate::context::{
 pub use crate::engine::store::UnsentWork;
 pub use crate::features::display::handle::{
     bookable_on, hash_new_pin, time_zones, today_in, DisplayContent, DisplaySettings,
-    DisplaySettingsChange, LeaveDisplay, SlideChange, SlideImage,
+    DisplaySettingsChange, LeaveDisplay, ScanSites, SlideChange, SlideImage, TrustedSite,
+    WaitingSite,
 };
 pub use crate::features::display::health::{DisplayHealth, DisplayReport, NotLiveSpan, ShownSlide};
 pub use crate::features::display::scan::ScanCode;

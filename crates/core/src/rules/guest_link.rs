@@ -1,6 +1,7 @@
 //! Addresses the desk hands to a guest's phone (the reception display's scan-to-book codes,
 //! issue 39.1): `https` only, naming a web site, with no user name or password in them, short
-//! enough for a code read from two metres. Used by the display and by the fleet file's check.
+//! enough for a code read from two metres, and the web site each is on (issue 63.3: codes open
+//! only sites IT set or a manager confirmed). Used by the display and by the fleet file's check.
 
 use url::Url;
 
@@ -28,6 +29,13 @@ pub(crate) fn checked(address: &str) -> Result<Url, String> {
     Ok(url)
 }
 
+/// The web site an address is on, as codes are trusted by it (issue 63.3): its scheme, host and
+/// port (`https://www.hotelkillarney.ie`, a port only when not 443), or why it cannot be one.
+pub(crate) fn site_origin(address: &str) -> Result<String, String> {
+    let url = checked(address)?;
+    Ok(url.origin().ascii_serialization())
+}
+
 /// Checks a template for the offers' addresses; the reason, in words, when it cannot be used.
 pub(crate) fn check_template(template: &str) -> Result<(), String> {
     let filled = template.trim().replace(OFFER_ID_FIELD, "1");
@@ -37,6 +45,27 @@ pub(crate) fn check_template(template: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_site_is_its_scheme_host_and_port_and_never_a_look_alike() {
+        assert_eq!(
+            site_origin("https://www.hotelkillarney.ie/offers/7?x=1").unwrap(),
+            "https://www.hotelkillarney.ie"
+        );
+        assert_eq!(
+            site_origin("https://WWW.HotelKillarney.ie:443/").unwrap(),
+            "https://www.hotelkillarney.ie"
+        );
+        assert_eq!(
+            site_origin("https://hotelkillarney.ie:8443/a").unwrap(),
+            "https://hotelkillarney.ie:8443"
+        );
+        assert_ne!(
+            site_origin("https://hotelkillarney.ie.evil.example/").unwrap(),
+            site_origin("https://hotelkillarney.ie/").unwrap()
+        );
+        assert!(site_origin("http://hotelkillarney.ie/").is_err());
+    }
 
     #[test]
     fn a_template_the_desk_cannot_use_is_refused_in_words() {

@@ -18,6 +18,7 @@
 //! enabled = true
 //! pin_hash = "$argon2id$v=19$m=19456,t=2,p=1$..."   # hotelmate-desk --hash-pin
 //! offer_link = "https://www.yourhotel.com/offers/{id}"  # where an offer's code opens
+//! booking_site = "https://www.yourhotel.com"  # offers' "book now" addresses there get codes
 //! opening_hours = "06:30-23:30"  # black outside them (the screen may blank)
 //! slide_change = "cut"      # or "fade", or "automatic": a cut where the CPU paints the screen
 //! locked = true
@@ -94,6 +95,9 @@ pub struct SystemSettings {
     pub display_locked: bool,
     /// Where an offer's scan-to-book code opens (`{id}`: the offer's number).
     pub offer_link: Option<String>,
+    /// The hotel's own web site (an `https` origin) set by IT: offers' "book now" addresses
+    /// there get scan-to-book codes on the display without a manager's confirmation (63.3).
+    pub booking_site: Option<String>,
     /// When the display shows ("06:30-23:30"); outside, it sleeps.
     pub opening_hours: Option<String>,
     /// How the display's slides give way to each other.
@@ -214,6 +218,7 @@ struct DisplaySection {
     enabled: Option<bool>,
     pin_hash: Option<String>,
     offer_link: Option<String>,
+    booking_site: Option<String>,
     opening_hours: Option<String>,
     slide_change: Option<SlideChange>,
     #[serde(default)]
@@ -329,7 +334,14 @@ impl SystemSettings {
             crate::rules::opening::parse_range(hours)
                 .map_err(|reason| format!("[display] opening_hours: {reason}"))?;
         }
+        if let Some(site) = &display.booking_site {
+            crate::rules::guest_link::site_origin(site)
+                .map_err(|reason| format!("[display] booking_site: {reason}"))?;
+        }
         self.offer_link = display.offer_link.map(|l| l.trim().to_owned());
+        self.booking_site = display
+            .booking_site
+            .and_then(|site| crate::rules::guest_link::site_origin(&site).ok());
         self.opening_hours = display.opening_hours.map(|h| h.trim().to_owned());
         self.slide_change = display.slide_change;
         self.is_display = display.enabled;

@@ -29,11 +29,13 @@ use crate::session::hashes;
 use super::health::HealthRecord;
 
 mod leave;
+mod scan_site;
 mod settings;
 mod showing;
 pub(crate) use leave::PinGuard;
 #[cfg(test)]
 use leave::PIN_ATTEMPTS;
+pub use scan_site::{ScanSites, TrustedSite, WaitingSite};
 pub use settings::{DisplaySettings, DisplaySettingsChange, SlideChange};
 
 /// One image of the gallery slideshow.
@@ -344,6 +346,22 @@ impl Display<'_> {
         )
     }
 
+    /// The offers the display shows: those a guest can book today (the hotel's date), of what
+    /// the server has. An offer made here and not sent yet (or one a server with no offers at
+    /// all will never take) is not the hotel's to show a guest (issue 63.11).
+    fn offers_shown(&self) -> Result<Vec<Offer>, DeskError> {
+        let today = today_in(&self.settings()?.time_zone);
+        let offers_absent = self
+            .cx
+            .sync()
+            .is_ok_and(|sync| sync.unavailable_words(OFFERS_SPEC.name()).is_some());
+        Ok(Offers::open(Parts(self.cx))
+            .list()?
+            .into_iter()
+            .filter(|offer| !offers_absent && offer.id > 0 && bookable_on(offer, today))
+            .collect())
+    }
+
     /// Everything the display shows, as stored here (no network).
     pub fn content(&self) -> Result<DisplayContent, DeskError> {
         let session = self.cx.session().ok_or(DeskError::NotSignedIn)?;
@@ -361,21 +379,10 @@ impl Display<'_> {
                 .filter(|t| !t.is_empty())
                 .map(str::to_owned)
         };
-        let hotel_site = text("website_url_display").or_else(|| text("website"));
+        let offers = self.offers_shown()?;
         let settings = self.settings()?;
         let today = today_in(&settings.time_zone);
-        // Only what the server has: an offer made here and not sent yet (or one this server,
-        // which may have no offers at all, will never take) is not the hotel's to show a guest
-        // (issue 63.11).
-        let offers_absent = self
-            .cx
-            .sync()
-            .is_ok_and(|sync| sync.unavailable_words(OFFERS_SPEC.name()).is_some());
-        let offers: Vec<Offer> = Offers::open(Parts(self.cx))
-            .list()?
-            .into_iter()
-            .filter(|offer| !offers_absent && offer.id > 0 && bookable_on(offer, today))
-            .collect();
+        let trusted = self.trusted_origins();
         let scan_codes = offers
             .iter()
             .filter_map(|offer| {
@@ -383,7 +390,7 @@ impl Display<'_> {
                     offer.id,
                     &offer.book_now_url,
                     settings.offer_link.as_deref(),
-                    hotel_site.as_deref(),
+                    &trusted,
                 )?;
                 super::scan::scan_code(offer.id, &address)
             })

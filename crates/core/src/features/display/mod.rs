@@ -45,6 +45,9 @@ pub(crate) fn typescript() -> Vec<String> {
     vec![
         handle::SlideImage::decl(),
         handle::DisplaySettings::decl(),
+        handle::ScanSites::decl(),
+        handle::TrustedSite::decl(),
+        handle::WaitingSite::decl(),
         handle::DisplaySettingsChange::decl(),
         handle::SlideChange::decl(),
         handle::LeaveDisplay::decl(),

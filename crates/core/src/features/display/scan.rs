@@ -3,13 +3,15 @@
 //!
 //! 1. the template the hotel sets (Settings, or `offer_link` in the fleet file's `[display]`),
 //!    e.g. `https://www.hotelkillarney.ie/offers/{id}`, where `{id}` becomes the offer's number;
-//! 2. the offer's own `book_now_url` (API.md §3.1), only where it is on the hotel's own web site
-//!    (same scheme, host and port as the `website` the server gives, §4.1/§4.3).
+//! 2. the offer's own `book_now_url` (API.md §3.1).
 //!
-//! Neither: no code, and no guess. Only `https` addresses are made into codes, and nothing an
-//! offer's or a guest's text says is put into one: the template takes only the offer's number.
+//! Either is used only on a web site the hotel's IT set or a manager confirmed at this desk
+//! (issue 63.3: on fd6c529 any member of staff may change where `book_now_url` and the hotel's
+//! `website` point). Neither: no code, and no guess. Only `https` addresses are made into
+//! codes, and nothing an offer's or a guest's text says is put into one: the template takes only
+//! the offer's number.
 
-use crate::rules::guest_link::{checked, OFFER_ID_FIELD};
+use crate::rules::guest_link::{checked, site_origin, OFFER_ID_FIELD};
 use qrcode::{Color, EcLevel, QrCode};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -29,21 +31,25 @@ pub struct ScanCode {
 }
 
 /// Where the code of offer `id` opens: the template with the offer's number, else its
-/// `book_now_url` where that is on the hotel's own site (`hotel_site`); `None` when neither
-/// gives one.
+/// `book_now_url`, either only on one of the `trusted` web sites (their origins); `None` when
+/// neither gives one.
 pub fn offer_address(
     id: i64,
     book_now_url: &str,
     template: Option<&str>,
-    hotel_site: Option<&str>,
+    trusted: &[String],
 ) -> Option<String> {
     if id <= 0 {
         return None; // made here and not on the server yet: no page of it exists.
     }
+    let on_trusted_site = |address: &str| {
+        site_origin(address).is_ok_and(|origin| trusted.iter().any(|site| *site == origin))
+    };
     if let Some(template) = template.map(str::trim).filter(|t| !t.is_empty()) {
         let filled = template.replace(OFFER_ID_FIELD, &id.to_string());
         return match checked(&filled) {
-            Ok(url) => Some(String::from(url)),
+            Ok(url) if on_trusted_site(url.as_str()) => Some(String::from(url)),
+            Ok(_) => None, // waits for a manager (Settings says so)
             Err(reason) => {
                 // Checked when set; only the offer's number can make it unusable now.
                 tracing::warn!(id, %reason, "an offer's address from the template cannot be used");
@@ -51,12 +57,8 @@ pub fn offer_address(
             }
         };
     }
-    let site = checked(hotel_site?).ok()?;
     let book = checked(book_now_url).ok()?;
-    let same_site = book.scheme() == site.scheme()
-        && book.host_str() == site.host_str()
-        && book.port_or_known_default() == site.port_or_known_default();
-    same_site.then(|| String::from(book))
+    on_trusted_site(book.as_str()).then(|| String::from(book))
 }
 
 /// The code for `address`, with its dark modules as one SVG path (a row's run of dark modules
@@ -99,39 +101,44 @@ pub fn scan_code(offer_id: i64, address: &str) -> Option<ScanCode> {
 mod tests {
     use super::*;
 
-    const SITE: Option<&str> = Some("https://hotelkillarney.example");
-
-    #[test]
-    fn a_template_takes_only_the_offers_number() {
-        let template = Some("https://hotelkillarney.example/offers/{id}?from=lobby");
-        assert_eq!(
-            offer_address(7, "https://evil.example/", template, None).as_deref(),
-            Some("https://hotelkillarney.example/offers/7?from=lobby")
-        );
-        // Made here, not on the server yet: no page, no code.
-        assert_eq!(offer_address(-3, "", template, SITE), None);
+    fn trusted() -> Vec<String> {
+        vec!["https://hotelkillarney.example".to_owned()]
     }
 
     #[test]
-    fn a_book_now_address_is_used_only_on_the_hotels_own_site() {
+    fn a_template_takes_only_the_offers_number_and_opens_only_on_a_trusted_site() {
+        let template = Some("https://hotelkillarney.example/offers/{id}?from=lobby");
+        assert_eq!(
+            offer_address(7, "https://evil.example/", template, &trusted()).as_deref(),
+            Some("https://hotelkillarney.example/offers/7?from=lobby")
+        );
+        // Made here, not on the server yet: no page, no code.
+        assert_eq!(offer_address(-3, "", template, &trusted()), None);
+        // Nobody trusted the template's site: no code (it waits for a manager).
+        assert_eq!(offer_address(7, "", template, &[]), None);
+    }
+
+    #[test]
+    fn a_book_now_address_is_used_only_on_a_site_it_or_a_manager_trusted() {
         let on_site = "https://hotelkillarney.example/book?offer=1";
         assert_eq!(
-            offer_address(1, on_site, None, SITE).as_deref(),
+            offer_address(1, on_site, None, &trusted()).as_deref(),
             Some("https://hotelkillarney.example/book?offer=1")
         );
-        // Tried: another site, a look-alike host, a user name that hides another host, plain
-        // http, a script, nothing, and no hotel site known: no code for any.
+        // Tried (issue 63.3): another site, a look-alike host, a user name that hides another
+        // host, another port, plain http, a script, nothing, and nothing trusted at all.
         for hostile in [
-            "https://evil.example/book",
+            "https://evil.example/pay-deposit",
             "https://hotelkillarney.example.evil.example/book",
             "https://hotelkillarney.example@evil.example/book",
+            "https://hotelkillarney.example:8443/book",
             "http://hotelkillarney.example/book",
             "javascript:alert(1)",
             "",
         ] {
-            assert_eq!(offer_address(1, hostile, None, SITE), None, "{hostile}");
+            assert_eq!(offer_address(1, hostile, None, &trusted()), None, "{hostile}");
         }
-        assert_eq!(offer_address(1, on_site, None, None), None);
+        assert_eq!(offer_address(1, on_site, None, &[]), None);
     }
 
     #[test]

@@ -201,6 +201,23 @@ impl Display<'_> {
                 message: system.locked_message("Where the offers' codes open"),
             });
         }
+        // Where the lobby's codes open is a manager's to change, and theirs confirms its site
+        // (issue 63.3).
+        let new_link = system.offer_link.is_none()
+            && offer_link != self.stored().offer_link.as_deref().map(str::trim);
+        if new_link {
+            if let Some(link) = offer_link {
+                self.only_a_manager("set where the lobby's codes open")?;
+                let site = crate::rules::guest_link::site_origin(
+                    &link.replace(crate::rules::guest_link::OFFER_ID_FIELD, "1"),
+                )
+                .map_err(|reason| DeskError::InvalidInput {
+                    field: "offer_link",
+                    message: format!("The address for the offers' codes cannot be used: {reason}"),
+                })?;
+                self.trust(site)?;
+            }
+        }
         if let Some(hours) = &change.opening_hours {
             hours.check().map_err(|message| DeskError::InvalidInput {
                 field: "opening_hours",
