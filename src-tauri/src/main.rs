@@ -107,9 +107,8 @@ fn main() {
         .manage(heartbeat::Heartbeats::default())
         .manage(updates::Updates::new(
             updates::install_rights(),
-            updates::CHECK_TIMEOUT,
+            updates::Limits::DESK,
         ))
-        .plugin(tauri_plugin_updater::Builder::new().build())
         .register_asynchronous_uri_scheme_protocol(images::SCHEME, images::serve)
         .setup(move |app| setup(app, open_display, instance))
         .on_window_event(on_window_event)
