@@ -145,6 +145,15 @@ fn locked_down() -> InstallRights {
     }
 }
 
+/// What About says when the offered version's file is refused, in `words`.
+fn refused(words: &str) -> UpdateStatus {
+    UpdateStatus::Failed {
+        version: Some(VERSION.into()),
+        message: words.into(),
+        refused: true,
+    }
+}
+
 fn package() -> Vec<u8> {
     let mut bytes = b"!<arch>\ndebian-binary   ".to_vec();
     bytes.extend((0..64 * 1024).map(|i| (i % 251) as u8));
@@ -196,14 +205,7 @@ async fn a_tampered_file_is_refused_with_words_and_never_installed() {
         updates.look(&current(), source).await,
         UpdateStatus::Available { ask_it: None, .. }
     ));
-    assert_eq!(
-        updates.install().await,
-        UpdateStatus::Failed {
-            version: Some(VERSION.into()),
-            message: VERIFY_FAILED.into(),
-            refused: true,
-        }
-    );
+    assert_eq!(updates.install().await, refused(VERIFY_FAILED));
 }
 
 #[tokio::test]
@@ -345,14 +347,7 @@ async fn an_endless_package_is_cut_at_the_ceiling_and_refused() {
         .await
         .expect("the download was cut, not read for ever");
     let grown_kib = peak_kib(false).saturating_sub(before);
-    assert_eq!(
-        status,
-        UpdateStatus::Failed {
-            version: Some(VERSION.into()),
-            message: TOO_LARGE.into(),
-            refused: true,
-        }
-    );
+    assert_eq!(status, refused(TOO_LARGE));
     let produced = sent.load(Ordering::SeqCst);
     assert!(
         produced <= ceiling + 16 * 1024 * 1024,
@@ -395,11 +390,7 @@ async fn a_package_larger_than_its_feed_declares_is_refused() {
         updates.look(&current(), source).await;
         assert_eq!(
             updates.install().await,
-            UpdateStatus::Failed {
-                version: Some(VERSION.into()),
-                message: TOO_LARGE.into(),
-                refused: true,
-            },
+            refused(TOO_LARGE),
             "Content-Length said: {said}"
         );
     }
