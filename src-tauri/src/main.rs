@@ -12,6 +12,7 @@ mod events;
 mod heartbeat;
 mod images;
 mod kiosk;
+mod logging;
 mod single;
 mod tray;
 mod updates;
@@ -107,9 +108,8 @@ fn main() {
         .manage(heartbeat::Heartbeats::default())
         .manage(updates::Updates::new(
             updates::install_rights(),
-            updates::CHECK_TIMEOUT,
+            updates::Limits::DESK,
         ))
-        .plugin(tauri_plugin_updater::Builder::new().build())
         .register_asynchronous_uri_scheme_protocol(images::SCHEME, images::serve)
         .setup(move |app| setup(app, open_display, instance))
         .on_window_event(on_window_event)
@@ -219,40 +219,4 @@ fn fail(message: &str) -> ! {
     tracing::error!("{message}");
     eprintln!("HotelMate Desk cannot start: {message}");
     std::process::exit(1)
-}
-
-mod logging {
-    use hotelmate_core::session::config::DataDir;
-    use tracing_appender::rolling::{Builder, Rotation};
-    use tracing_subscriber::EnvFilter;
-
-    /// A week of daily logs is kept.
-    const LOG_DAYS: usize = 7;
-
-    /// Logs to `<data dir>/logs/desk.<date>.log` (a new file each day, the last week kept) or,
-    /// when that folder cannot be written, to stderr. Secrets are never formatted (their types
-    /// print `***`).
-    pub fn init(data_dir: &DataDir) {
-        let filter = EnvFilter::try_from_env("HOTELMATE_LOG")
-            .unwrap_or_else(|_| EnvFilter::new("info,tao=warn,wry=warn"));
-        if let Err(error) = std::fs::create_dir_all(data_dir.logs()) {
-            eprintln!("cannot create the log folder: {error}");
-        }
-        let files = Builder::new()
-            .rotation(Rotation::DAILY)
-            .filename_prefix("desk")
-            .filename_suffix("log")
-            .max_log_files(LOG_DAYS)
-            .build(data_dir.logs());
-        let builder = tracing_subscriber::fmt()
-            .with_env_filter(filter)
-            .with_ansi(false);
-        match files {
-            Ok(files) => builder.with_writer(files).init(),
-            Err(error) => {
-                builder.with_writer(std::io::stderr).init();
-                tracing::warn!(%error, "logging to stderr: the log folder cannot be written");
-            }
-        }
-    }
 }

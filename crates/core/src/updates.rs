@@ -1,7 +1,7 @@
 //! Updates of the desk itself: where they come from (a feed and the public key that verifies
 //! what it offers, set by the person or preset and locked by IT), what the About box says of
 //! them, and whether this computer lets the desk install one. Not for: fetching or verifying
-//! (the shell does both with Tauri's updater plugin) or installing.
+//! (the shell does both, with bounded reads) or installing.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -151,6 +151,10 @@ pub enum UpdateError {
     /// The file does not match its signature and the desk's key: it is never installed.
     #[error("the update could not be verified ({0})")]
     NotVerified(String),
+    /// The file is larger than its feed or its host declared, or than the desk ever reads: it
+    /// is never installed (issue 63.5).
+    #[error("the update's file is too large ({0})")]
+    TooLarge(String),
     /// The package manager did not install it.
     #[error("the update could not be installed ({0})")]
     NotInstalled(String),
@@ -158,12 +162,13 @@ pub enum UpdateError {
 
 impl UpdateError {
     /// Whether trying again may help ([`ErrorClass::Transient`]), the feed cannot serve this
-    /// desk ([`ErrorClass::Unavailable`]) or the file is refused ([`ErrorClass::Refused`]).
+    /// desk ([`ErrorClass::Unavailable`]) or the file is refused ([`ErrorClass::Refused`]: it
+    /// fails its signature, or is larger than declared).
     pub fn class(&self) -> ErrorClass {
         match self {
             Self::NotReached(_) | Self::NotInstalled(_) => ErrorClass::Transient,
             Self::BadFeed(_) => ErrorClass::Unavailable,
-            Self::NotVerified(_) => ErrorClass::Refused,
+            Self::NotVerified(_) | Self::TooLarge(_) => ErrorClass::Refused,
         }
     }
 
@@ -177,6 +182,12 @@ impl UpdateError {
             Self::NotVerified(_) => UpdateStatus::Failed {
                 version: version.map(str::to_owned),
                 message: "The update could not be verified, so it was not installed.".into(),
+                refused: true,
+            },
+            Self::TooLarge(_) => UpdateStatus::Failed {
+                version: version.map(str::to_owned),
+                message: "The update's file is larger than expected, so it was not installed."
+                    .into(),
                 refused: true,
             },
             Self::NotInstalled(_) => UpdateStatus::Failed {

@@ -35,6 +35,11 @@ impl Backoff {
         Duration::from_millis(rand::rng().random_range(0..=millis))
     }
 
+    /// No failure since the last reset: the next delay is the first.
+    pub(crate) fn is_fresh(&self) -> bool {
+        self.attempt == 0
+    }
+
     pub(crate) fn reset(&mut self) {
         self.attempt = 0;
     }

@@ -20,6 +20,7 @@ use crate::clock::{SleepDetector, TokenBucket, CLIENT_EVENTS_PER_SECOND, SLEEP_C
 use crate::config::Config;
 use crate::error::{AuthError, Error, FailReason};
 use crate::events::Listeners;
+use crate::noise::{frame_warn, FrameWarning, FrameWarnings};
 use crate::presence::Members;
 use crate::protocol::{classify, decode_frame, ServerMessage};
 use crate::state::{ConnectionState, StateHub};
@@ -134,6 +135,8 @@ pub(crate) struct Connection {
     pub(crate) outbox: Vec<String>,
     pub(crate) bucket: TokenBucket,
     pub(crate) signin: Signin,
+    /// What the server's frames made the client warn of lately (a few lines a minute).
+    pub(crate) frame_warnings: FrameWarnings,
     attempt: u32,
 }
 
@@ -158,6 +161,7 @@ impl Connection {
             outbox: Vec::new(),
             bucket: TokenBucket::new(CLIENT_EVENTS_PER_SECOND, Instant::now()),
             signin: Signin::default(),
+            frame_warnings: FrameWarnings::default(),
             attempt: 0,
         }
     }
@@ -248,9 +252,14 @@ impl Connection {
                 reason,
             },
             Some(4200..=4299) => {
-                self.backoff.reset();
+                // "Reconnect now", honoured at once after a connection that lasted (or the
+                // first time); a server that says it again right after each open is backed
+                // off like any failure, or it gets ~300 connections a second (issue 63.6;
+                // pusher-js does the same storm).
+                let first = self.backoff.is_fresh();
+                let delay = self.backoff.next_delay();
                 Next::Wait {
-                    delay: Duration::ZERO,
+                    delay: if first { Duration::ZERO } else { delay },
                     reason,
                 }
             }
@@ -325,7 +334,8 @@ impl Connection {
         socket_id: String,
         server_timeout: Option<Duration>,
     ) -> Next {
-        let started = Instant::now();
+        // On tokio's clock: a test that pauses it sees the connection last as long as it says.
+        let started = tokio::time::Instant::now();
         self.attempt = 0;
         self.socket_id = Some(socket_id.clone());
         self.shared
@@ -410,8 +420,11 @@ impl Connection {
                 None
             }
             Some(Ok(Message::Binary(bytes))) => {
-                tracing::warn!(
-                    len = bytes.len(),
+                let len = bytes.len();
+                frame_warn!(
+                    self.frame_warnings,
+                    FrameWarning::Binary,
+                    len,
                     "ignoring a binary frame: Pusher sends text only"
                 );
                 None
@@ -440,12 +453,13 @@ impl Connection {
         &mut self,
         mut socket: Socket,
         end: SessionEnd,
-        started: Instant,
+        started: tokio::time::Instant,
     ) -> Next {
         self.socket_id = None;
         self.outbox.clear();
         self.channels.on_disconnect();
         self.signin.user_id = None;
+        self.frame_warnings.say_all();
         if started.elapsed() >= STABLE_CONNECTION {
             self.backoff.reset();
         }
@@ -516,6 +530,8 @@ async fn open(
         })?;
     let mut code = None;
     let mut reason = String::from("the server closed the connection before it was established");
+    // A handshake lasts at most its timeout; what a flood in it was is said once when it ends.
+    let mut warnings = FrameWarnings::default();
     while let Some(message) = socket.next().await {
         match message {
             Ok(Message::Text(text)) => match decode_frame(&text, config.max_frame_bytes)
@@ -525,23 +541,26 @@ async fn open(
                     socket_id,
                     activity_timeout_secs,
                 }) => {
+                    warnings.say_all();
                     return Ok((
                         socket,
                         socket_id,
                         activity_timeout_secs.map(Duration::from_secs),
-                    ))
+                    ));
                 }
                 Ok(ServerMessage::Error {
                     code: error_code,
                     message,
                     ..
                 }) => {
-                    tracing::warn!(?error_code, %message, "pusher error during the handshake");
+                    frame_warn!(warnings, FrameWarning::ServerError, ?error_code, %message, "pusher error during the handshake");
                     code = error_code.or(code);
                     reason = message;
                 }
                 Ok(other) => tracing::debug!(?other, "frame before connection_established ignored"),
-                Err(error) => tracing::warn!(%error, "bad frame during the handshake ignored"),
+                Err(error) => {
+                    frame_warn!(warnings, FrameWarning::NotPusher, %error, "bad frame during the handshake ignored");
+                }
             },
             Ok(Message::Close(frame)) => {
                 if let Some(frame) = frame {
@@ -562,5 +581,6 @@ async fn open(
             }
         }
     }
+    warnings.say_all();
     Err(Opening { code, reason })
 }

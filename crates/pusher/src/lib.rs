@@ -7,6 +7,8 @@
 //! - **Never gives up.** Reconnects forever with exponential backoff and full jitter (1 s base, 60 s
 //!   cap); close codes are handled by range (4000: TLS, 4001-4099: stop with an actionable
 //!   [`FailReason`] until [`Client::reconfigure`], 4100-4199: back off at least 1 s, 4200-4299: at once).
+//!   A server that closes again right after each open, whatever the code (4200-4299 included), is
+//!   backed off like any failure: a connection that did not last 10 s never resets the backoff.
 //! - **Notices dead sockets.** Any frame counts as activity; after `min(configured, server)` activity
 //!   timeout it pings and waits 30 s for an answer. A suspended process (wall clock jumps, monotonic
 //!   clock does not) is noticed and the connection checked at once.
@@ -15,7 +17,8 @@
 //! - **Tells the truth.** [`Client::states`] yields every [`ConnectionState`] transition with the socket
 //!   id and the delay until the next attempt; each channel reports `pusher:subscription_succeeded`, the
 //!   moment to reconcile anything that may have been missed while disconnected.
-//! - **Survives bad input.** Non-JSON, binary, unknown and oversized frames are logged and skipped.
+//! - **Survives bad input.** Non-JSON, binary, unknown and oversized frames are skipped, and logged a
+//!   few times a minute (the rest counted), however fast a server sends them.
 //!
 //! Channels: public, private and presence (with an async [`Authorizer`]), end-to-end encrypted
 //! (`private-encrypted-`, NaCl secretbox), cache channels (`pusher:cache_miss` arrives as an event),
@@ -92,6 +95,8 @@ mod encrypted;
 mod error;
 #[cfg(feature = "client")]
 mod events;
+#[cfg(feature = "client")]
+mod noise;
 #[cfg(feature = "client")]
 mod presence;
 pub mod protocol;

@@ -14,6 +14,7 @@ use crate::connection::{Command, Connection, Internal, Interrupt};
 use crate::encrypted::ChannelKey;
 use crate::error::{Error, SubscriptionError};
 use crate::events::{Event, USER_CHANNEL_PREFIX};
+use crate::noise::{frame_warn, FrameWarning};
 use crate::presence::{my_user_id, EarlyChange, Members};
 use crate::protocol::{classify, decode_frame, encode, Frame, ServerMessage};
 
@@ -297,7 +298,7 @@ impl Connection {
     }
 
     fn fail_subscription(&mut self, channel: &str, status: Option<u16>, reason: String) {
-        tracing::warn!(%channel, ?status, %reason, "subscription failed");
+        frame_warn!(self.frame_warnings, FrameWarning::SubscriptionFailed, %channel, ?status, %reason, "subscription failed");
         if let Some(error) = self.channels.fail(channel, status, reason) {
             self.dispatch(Event {
                 channel: channel.to_owned(),
@@ -329,7 +330,7 @@ impl Connection {
         let frame = match decode_frame(text, self.config.max_frame_bytes) {
             Ok(frame) => frame,
             Err(error) => {
-                tracing::warn!(%error, "dropping a frame that is not a Pusher message");
+                frame_warn!(self.frame_warnings, FrameWarning::NotPusher, %error, "dropping a frame that is not a Pusher message");
                 self.dispatch(Event {
                     channel: String::new(),
                     event: crate::events::FRAME_DROPPED.into(),
@@ -348,7 +349,7 @@ impl Connection {
                 message,
                 channel,
             } => {
-                tracing::warn!(?code, ?channel, %message, "pusher error");
+                frame_warn!(self.frame_warnings, FrameWarning::ServerError, ?code, ?channel, %message, "pusher error");
                 if let Some(channel) = self.refused_channel(channel, code, &message) {
                     let reason = match code {
                         Some(code) => format!("{message} (code {code})"),
@@ -384,7 +385,14 @@ impl Connection {
                         self.outbox.push(encode::subscribe(&channel, None, None));
                     }
                 }
-                None => tracing::warn!("signin_success without a user id"),
+                None => {
+                    let warnings = &mut self.frame_warnings;
+                    frame_warn!(
+                        warnings,
+                        FrameWarning::SigninWithoutUser,
+                        "signin_success without a user id"
+                    );
+                }
             },
             ServerMessage::ChannelEvent(frame) => self.on_channel_event(frame),
             ServerMessage::Unknown(frame) => {
@@ -524,7 +532,9 @@ impl Connection {
                         self.authorize(&channel, socket_id, ticket, true);
                     }
                 }
-                None => tracing::warn!(%channel, "encrypted event before the channel key: dropped"),
+                None => {
+                    frame_warn!(self.frame_warnings, FrameWarning::Undecryptable, %channel, "encrypted event before the channel key: dropped");
+                }
             }
             return;
         }
@@ -566,7 +576,7 @@ impl Connection {
                     ..event_of(frame)
                 }),
                 _ => {
-                    tracing::warn!(%channel, event = %frame.event, "event still does not decrypt: dropped")
+                    frame_warn!(self.frame_warnings, FrameWarning::Undecryptable, %channel, event = %frame.event, "event still does not decrypt: dropped");
                 }
             }
         }

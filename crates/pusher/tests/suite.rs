@@ -11,3 +11,4 @@ mod faults;
 mod scripted_server;
 mod scripted_subscriptions;
 mod sockudo_channels;
+mod storms;

@@ -177,7 +177,7 @@ has_demo: boolean,
  */
 data_dir: string, 
 /**
- * The daily logs (`desk.<date>.log`, the last week kept).
+ * The logs (`desk.log` and the nine before it, each at most 10 MB).
  */
 log_dir: string, };
 

@@ -76,7 +76,7 @@ pub struct DeskInfo {
     pub has_demo: bool,
     /// Where the database, photos and logs are kept.
     pub data_dir: String,
-    /// The daily logs (`desk.<date>.log`, the last week kept).
+    /// The logs (`desk.log` and the nine before it, each at most 10 MB).
     pub log_dir: String,
 }
 
