@@ -93,6 +93,168 @@ fn frame_bomb_gif() -> Vec<u8> {
     gif
 }
 
+/// A guest sends `bytes` as a file named `name` into room 102's conversation.
+async fn guest_sends(
+    server: &hotelmate_sandbox::SandboxHandle,
+    name: &str,
+    mime: &str,
+    bytes: Vec<u8>,
+) {
+    let form = reqwest::multipart::Form::new().part(
+        "files",
+        reqwest::multipart::Part::bytes(bytes)
+            .file_name(name.to_owned())
+            .mime_str(mime)
+            .unwrap(),
+    );
+    let sent = reqwest::Client::new()
+        .post(format!(
+            "{}/api/chat/killarney/conversations/{ROOM_102}/upload-attachment/",
+            server.base_url()
+        ))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert!(sent.status().is_success(), "{}", sent.status());
+}
+
+/// What a crafted picture cost: what, how long until shown, the peaks.
+type Cost = (String, String, Peak);
+
+/// The pictures of issue 63.1, as `(file name, MIME type, bytes, what it is)`.
+fn crafted_pictures() -> Vec<(String, &'static str, Vec<u8>, String)> {
+    use hotelmate_e2e::crafted::{animated_webp, png_claiming};
+    let mut pictures = vec![(
+        "two-headers.png".to_owned(),
+        "image/png",
+        png_claiming((16_000, 16_000), 16, Some((1, 1))),
+        "a PNG whose headers say 16000×16000, then 1×1".to_owned(),
+    )];
+    for n in 1..=4 {
+        pictures.push((
+            format!("hundred-mp-{n}.png"),
+            "image/png",
+            png_claiming((10_000, 10_000), 16, None),
+            format!("100 MP PNG {n} of 4 in one thread"),
+        ));
+    }
+    pictures.push((
+        "frames.webp".to_owned(),
+        "image/webp",
+        animated_webp(99, (1000, 1000)),
+        "a WebP of 99 frames of 1000×1000".to_owned(),
+    ));
+    pictures
+}
+
+/// Whether every picture of the thread named in `names` is drawn (loaded, or its placeholder).
+async fn thread_pictures_drawn(app: &fantoccini::Client, names: &[String]) -> bool {
+    app.execute(
+        "const names = arguments[0];
+         const imgs = [...document.querySelectorAll('[data-testid=thread] img')];
+         return names.every(n => imgs.some(i => i.alt === n && i.complete));",
+        vec![json!(names)],
+    )
+    .await
+    .unwrap()
+        == json!(true)
+}
+
+/// Each crafted picture sent into the thread on screen, and what the window held with it.
+async fn crafted_in_thread(
+    app: &fantoccini::Client,
+    profile: &AppProfile,
+    server: &hotelmate_sandbox::SandboxHandle,
+) -> Vec<Cost> {
+    let mut costs = Vec::new();
+    let mut sent: Vec<String> = Vec::new();
+    for (name, mime, bytes, what) in crafted_pictures() {
+        let size = bytes.len();
+        guest_sends(server, &name, mime, bytes).await;
+        sent.push(name);
+        // The newest is in view (the thread follows new messages); the window loads a picture
+        // scrolled out of view only when it comes back into view.
+        let newest = sent[sent.len() - 1..].to_vec();
+        let (shown, _) = sample_until(profile, Duration::from_secs(60), || async {
+            thread_pictures_drawn(app, &newest).await
+        })
+        .await;
+        let (_, held) = watch(profile, Duration::from_secs(5)).await;
+        costs.push((
+            format!("thread: {what} ({} KB)", size / 1024),
+            seconds(shown),
+            held,
+        ));
+    }
+    costs
+}
+
+/// The crafted pictures in a gallery of the lobby display (a hostile server's, or a colleague's
+/// upload the server kept as it came), and what the display held while showing them, on a
+/// desk of its own (a lobby PC, which shows nothing else).
+async fn crafted_on_the_display(server: &hotelmate_sandbox::SandboxHandle) -> Vec<Cost> {
+    let token = hotelmate_e2e::token_of(server, "sean.murphy").await;
+    let client = reqwest::Client::new();
+    let galleries: Value = client
+        .get(format!(
+            "{}/api/staff/hotel/killarney/galleries/",
+            server.base_url()
+        ))
+        .header("Authorization", format!("Token {token}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let gallery = galleries["results"][0]["id"].as_i64().unwrap();
+    for (name, mime, bytes, _) in crafted_pictures() {
+        let form = reqwest::multipart::Form::new().part(
+            "image",
+            reqwest::multipart::Part::bytes(bytes)
+                .file_name(name)
+                .mime_str(mime)
+                .unwrap(),
+        );
+        let answer = client
+            .post(format!(
+                "{}/api/staff/hotel/killarney/galleries/{gallery}/upload_image/",
+                server.base_url()
+            ))
+            .header("Authorization", format!("Token {token}"))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert!(answer.status().is_success(), "{}", answer.status());
+    }
+    let profile = AppProfile::new("hostile-display");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in(&app, server, "anna.byrne").await;
+    let (_, before) = watch(&profile, Duration::from_secs(3)).await;
+    click(&app, "[data-testid=open-display]").await;
+    hotelmate_e2e::switch_to(&app, true).await;
+    let (_, showing) = watch(&profile, Duration::from_secs(60)).await;
+    app.close().await.unwrap();
+    vec![
+        (
+            "lobby desk: signed in, before the display opens".to_owned(),
+            String::new(),
+            before,
+        ),
+        (
+            format!(
+                "display: its gallery holds them ({:.0} s)",
+                bench_span(Duration::from_secs(60)).as_secs_f64()
+            ),
+            String::new(),
+            showing,
+        ),
+    ]
+}
+
 fn seconds(d: Option<Duration>) -> String {
     d.map_or_else(
         || "never".to_owned(),
@@ -160,23 +322,7 @@ async fn main() {
     let (_, settled) = watch(&profile, Duration::from_secs(20)).await;
 
     // 36.1: the guest's GIF, in the thread on screen.
-    let form = reqwest::multipart::Form::new().part(
-        "files",
-        reqwest::multipart::Part::bytes(frame_bomb_gif())
-            .file_name("sunset.gif")
-            .mime_str("image/gif")
-            .unwrap(),
-    );
-    let sent = reqwest::Client::new()
-        .post(format!(
-            "{}/api/chat/killarney/conversations/{ROOM_102}/upload-attachment/",
-            server.base_url()
-        ))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert!(sent.status().is_success(), "{}", sent.status());
+    guest_sends(&server, "sunset.gif", "image/gif", frame_bomb_gif()).await;
     // The guest's conversation is now the newest: at the top of the list.
     app.execute(
         "document.querySelector('ul[aria-label=Conversations]').parentElement.scrollTop = 0;",
@@ -218,6 +364,12 @@ async fn main() {
         .await
         .unwrap();
 
+    // 63.1: crafted pictures in the thread on screen, then in the lobby's gallery.
+    let crafted = crafted_in_thread(&app, &profile, &server).await;
+    app.close().await.unwrap();
+    drop(driver);
+    let lobby = crafted_on_the_display(&server).await;
+
     println!();
     println!(
         "{:<46} {:>12} {:>14} {:>14}",
@@ -257,7 +409,14 @@ async fn main() {
         seconds(shown),
         with_gif,
     );
+    for (what, time, peak) in &crafted {
+        line(what, time.clone(), *peak);
+    }
+    for (what, time, peak) in &lobby {
+        line(what, time.clone(), *peak);
+    }
     println!("rows in the page for {wanted} conversations: {rows}");
+    println!("issue 63.1 on b50393a: the two-header PNG took the staff window's web process to 1.5 GB (1.19 GB held after); four 100 MP PNGs in one thread 2.8 GB; 99 frames of 1000×1000 in a WebP 654 MB");
     println!("issue 36 on 40bce7f: 30,000 conversations froze Messages ~55 s, web process ~6 GB; the GIF took the web process 0.23 → 1.34 GB (peak 1.57 GB)");
 
     let report = json!({
@@ -270,6 +429,9 @@ async fn main() {
         "before_gif": { "desk_mib": before_gif.desk_mib, "web_mib": before_gif.web_mib },
         "with_gif": { "desk_mib": with_gif.desk_mib, "web_mib": with_gif.web_mib },
         "gif_shown_as": gif_size,
+        "crafted": crafted.iter().chain(&lobby).map(|(what, time, peak)| json!({
+            "what": what, "time": time, "desk_mib": peak.desk_mib, "web_mib": peak.web_mib,
+        })).collect::<Vec<_>>(),
     });
     let dir = hotelmate_e2e::bench_dir();
     std::fs::create_dir_all(&dir).unwrap();
@@ -278,5 +440,4 @@ async fn main() {
         serde_json::to_string_pretty(&report).unwrap(),
     )
     .unwrap();
-    app.close().await.unwrap();
 }

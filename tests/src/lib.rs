@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder, Locator};
 
 pub mod converge;
+pub mod crafted;
 mod machine;
 
 pub use machine::Machine;
