@@ -208,7 +208,30 @@ async fn crafted_on_the_display(server: &hotelmate_sandbox::SandboxHandle) -> Ve
         .json()
         .await
         .unwrap();
-    let gallery = galleries["results"][0]["id"].as_i64().unwrap();
+    // The lobby shows six gallery pictures a round: the crafted ones alone, in a gallery of
+    // their own with the others hidden, so it shows them from the start.
+    let galleries_path = format!("{}/api/staff/hotel/killarney/galleries/", server.base_url());
+    for gallery in galleries["results"].as_array().unwrap() {
+        let hidden = client
+            .patch(format!("{galleries_path}{}/", gallery["id"]))
+            .header("Authorization", format!("Token {token}"))
+            .json(&json!({"is_active": false}))
+            .send()
+            .await
+            .unwrap();
+        assert!(hidden.status().is_success(), "{}", hidden.status());
+    }
+    let created: Value = client
+        .post(&galleries_path)
+        .header("Authorization", format!("Token {token}"))
+        .json(&json!({"name": "Crafted", "category": "other", "is_active": true}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let gallery = created["id"].as_i64().unwrap();
     for (name, mime, bytes, _) in crafted_pictures() {
         let form = reqwest::multipart::Form::new().part(
             "image",
@@ -229,6 +252,34 @@ async fn crafted_on_the_display(server: &hotelmate_sandbox::SandboxHandle) -> Ve
             .unwrap();
         assert!(answer.status().is_success(), "{}", answer.status());
     }
+    // The hotel's hero and logo, which the display shows from its first moment, are crafted too.
+    let pictures = crafted_pictures();
+    let settings = reqwest::multipart::Form::new()
+        .part(
+            "hero_image",
+            reqwest::multipart::Part::bytes(pictures[0].2.clone())
+                .file_name(pictures[0].0.clone())
+                .mime_str(pictures[0].1)
+                .unwrap(),
+        )
+        .part(
+            "logo",
+            reqwest::multipart::Part::bytes(pictures[5].2.clone())
+                .file_name(pictures[5].0.clone())
+                .mime_str(pictures[5].1)
+                .unwrap(),
+        );
+    let answer = client
+        .patch(format!(
+            "{}/api/staff/hotel/killarney/settings/",
+            server.base_url()
+        ))
+        .header("Authorization", format!("Token {token}"))
+        .multipart(settings)
+        .send()
+        .await
+        .unwrap();
+    assert!(answer.status().is_success(), "{}", answer.status());
     let profile = AppProfile::new("hostile-display");
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;

@@ -84,7 +84,10 @@ async fn a_guests_link_to_this_computer_is_never_fetched_and_a_file_hosts_401_is
     // A picture or a file at an address that is not the server's (asked for as the webview
     // would for an <img>, or saved as an attachment): refused in words, not fetched.
     let err = desk
-        .image(&format!("http://{elsewhere}/x.png"))
+        .image(
+            &format!("http://{elsewhere}/x.png"),
+            hotelmate_core::desk::ShownSize::Pane,
+        )
         .await
         .unwrap_err();
     assert!(err.to_string().contains("not fetched"), "{err}");
@@ -134,7 +137,10 @@ async fn a_guests_link_to_this_computer_is_never_fetched_and_a_file_hosts_401_is
         .into_iter()
         .find_map(|o| o.photo_url)
         .unwrap();
-    let shown = desk.image(&photo).await.unwrap();
+    let shown = desk
+        .image(&photo, hotelmate_core::desk::ShownSize::Pane)
+        .await
+        .unwrap();
     assert!(shown.mime.starts_with("image/"), "{}", shown.mime);
     assert!(desk.session().is_some(), "still signed in");
     desk.shutdown().await;

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use crate::support::*;
-use hotelmate_core::media::{ShownError, ShownImages};
+use hotelmate_core::media::{ShownError, ShownImages, ShownSize};
 
 async fn photo_urls(server: &hotelmate_sandbox::SandboxHandle) -> Vec<String> {
     let tok = token(server, "anna.byrne").await;
@@ -39,22 +39,25 @@ async fn an_image_shown_once_is_served_with_the_server_gone() {
     assert!(urls.len() >= 3, "the demo offers have photos");
     let dir = tempfile::tempdir().unwrap();
     let shown = open_for(&server, dir.path(), 100 * 1024 * 1024);
-    let first = shown.get(&urls[0]).await.unwrap();
+    let first = shown.get(&urls[0], ShownSize::Pane).await.unwrap();
     assert_eq!(first.mime, "image/jpeg");
     assert!(first.bytes.len() > 1000);
     server.shutdown().await;
 
     let again = shown
-        .get(&urls[0])
+        .get(&urls[0], ShownSize::Pane)
         .await
         .expect("served from the desk's copy");
     assert_eq!(again, first);
-    let never_seen = shown.get(&urls[1]).await.unwrap_err();
+    let never_seen = shown.get(&urls[1], ShownSize::Pane).await.unwrap_err();
     assert!(
         matches!(never_seen, ShownError::Fetch { .. }),
         "an image never shown cannot come from nowhere: {never_seen}"
     );
-    let not_web = shown.get("file:///etc/passwd").await.unwrap_err();
+    let not_web = shown
+        .get("file:///etc/passwd", ShownSize::Pane)
+        .await
+        .unwrap_err();
     assert!(matches!(not_web, ShownError::NotWeb { .. }), "{not_web}");
 }
 
@@ -65,7 +68,7 @@ async fn a_page_that_is_not_an_image_is_refused_and_not_kept() {
     let shown = open_for(&server, dir.path(), 100 * 1024 * 1024);
     // What was tried: a URL that answers JSON (the API root), as a broken photo URL might.
     let url = format!("{}/api/", server.base_url());
-    let err = shown.get(&url).await.unwrap_err();
+    let err = shown.get(&url, ShownSize::Pane).await.unwrap_err();
     assert!(
         matches!(
             err,
@@ -83,11 +86,11 @@ async fn over_the_limit_the_least_recently_shown_go_first_but_never_one_on_scree
     let urls = photo_urls(&server).await;
     let dir = tempfile::tempdir().unwrap();
     let probe = open_for(&server, dir.path(), u64::MAX);
-    let size = probe.get(&urls[0]).await.unwrap().bytes.len() as u64;
+    let size = probe.original(&urls[0]).await.unwrap().len() as u64;
     // Room for about two photos.
     let shown = open_for(&server, dir.path(), size * 2 + size / 2);
     for url in &urls[1..4] {
-        shown.get(url).await.unwrap();
+        shown.original(url).await.unwrap();
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     // The oldest (urls[0]) is on screen; urls[1] is the least recently shown of the others.

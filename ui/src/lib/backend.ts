@@ -129,10 +129,17 @@ export type OfferFields = Pick<
   | "is_active"
 >;
 
+/** The size a picture is shown at: the most the window ever decodes for it (issue 63.1). The
+ *  desk renders it there itself; the window never decodes a sender's file. A list's or a chat's
+ *  picture (480 px), a picture in a pane (1280 px), a whole screen (2560 px: the lightbox, the
+ *  reception display). */
+export type ShownSize = "thumbnail" | "pane" | "screen";
+
 /** The address the webview loads an image from: the desk's own image cache (the shell's
- *  `hmimg:` scheme), which fetches it once and keeps it, so every photo shows offline. */
-export function shownImage(url: string): string {
-  return convertFileSrc(url, "hmimg");
+ *  `hmimg:` scheme), which fetches it once and keeps it, so every photo shows offline, and
+ *  hands the window its own rendering of it at `size`. */
+export function shownImage(url: string, size: ShownSize): string {
+  return `${convertFileSrc(url, "hmimg")}?size=${size}`;
 }
 
 /** Turns whatever a command rejected with into a UiError the screens can show. */

@@ -110,7 +110,7 @@ async fn keep_once(store: &Store, shown: &ShownImages, may_ask: impl Fn() -> boo
             kept = Kept::Stopped;
             break;
         }
-        if let Err(err) = shown.get(url).await {
+        if let Err(err) = shown.original(url).await {
             // Offline, or the server lost it: tried again after the next change.
             tracing::debug!(error = %err, "an image was not kept yet");
         }

@@ -32,7 +32,7 @@ pub use crate::features::galleries::handle::{GalleryPatch, ImagePatch};
 pub use crate::features::hotel_images::handle::HotelImageSlot;
 pub use crate::features::room_types::handle::RoomTypePatch;
 pub use crate::features::team::handle::CLOCK_REFUSED;
-pub use crate::media::Crop;
+pub use crate::media::{Crop, ShownSize};
 
 use crate::api::{ApiClient, ApiError, DEFAULT_REQUEST_TIMEOUT};
 use crate::context::{lock, Context, Phase, Running};
@@ -469,10 +469,10 @@ impl Desk {
         self.inner.cx.refresh_identity().await
     }
 
-    /// Starts the demo hotel (once) and says where it answers and whom to sign in as.
-    /// An image to show (a photo URL of a stored row): from this desk's disk when it was shown
+    /// An image to show (a photo URL of a stored row) at `size`, as the desk rendered it (issue
+    /// 63.1: the window never decodes a sender's file): from this desk's disk when it was shown
     /// before, so it shows with no network; else fetched once and kept.
-    pub async fn image(&self, url: &str) -> Result<ShownImage, DeskError> {
+    pub async fn image(&self, url: &str, size: ShownSize) -> Result<ShownImage, DeskError> {
         if let Some(hash) = url.strip_prefix(crate::features::galleries::LOCAL_IMAGE_PREFIX) {
             // An image prepared here and waiting to be uploaded (`UploadView::preview`).
             let image = self
@@ -492,7 +492,7 @@ impl Desk {
                 mime: image.mime,
             });
         }
-        Ok(self.inner.cx.shown.get(url).await?)
+        Ok(self.inner.cx.shown.get(url, size).await?)
     }
 
     /// Stops background work (sync, live socket, the demo hotel) before the process exits.

@@ -178,6 +178,9 @@ fn png(bytes: &[u8]) -> Option<Frames> {
         let data = at + 8;
         let len = usize::try_from(len).ok()?;
         match kind {
+            // A second header is damage (issue 63.1: decoders read the first, a walker that
+            // kept the last measured 1×1 where a decoder allocated 16000×16000).
+            b"IHDR" if frames.is_some() => return None,
             b"IHDR" => {
                 frames = Some(Frames {
                     count: 0,
@@ -395,6 +398,24 @@ pub(crate) mod tests {
                 .pixels(),
             125_000_000
         );
+    }
+
+    /// Issue 63.1: a PNG whose first header says 16000×16000 and whose second, after the image
+    /// data, says 1×1 passed the 100-megapixel check (the walk kept the last header).
+    #[test]
+    fn a_png_whose_headers_disagree_is_damage() {
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let header = |w: u32, h: u32| {
+            let mut data = w.to_be_bytes().to_vec();
+            data.extend_from_slice(&h.to_be_bytes());
+            data.extend_from_slice(&[8, 0, 0, 0, 0]);
+            data
+        };
+        png_chunk(&mut png, b"IHDR", &header(16_000, 16_000));
+        png_chunk(&mut png, b"IDAT", &[0x78, 0x9c, 3, 0]);
+        png_chunk(&mut png, b"IHDR", &header(1, 1));
+        png_chunk(&mut png, b"IEND", &[]);
+        assert_eq!(measure(&png), Err(FramesError::Damaged("PNG")));
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub use error::MediaError;
 pub use pipeline::prepare;
 #[cfg(feature = "test-support")]
 pub use pipeline::{EncodedImage, OutputFormat, PreparedImage};
-pub use shown::{ShownError, ShownImage, ShownImages};
+pub use shown::{ShownError, ShownImage, ShownImages, ShownSize};
 #[cfg(feature = "test-support")]
 pub use sniff::{sniff, Refused, Sniffed, SourceFormat};
 

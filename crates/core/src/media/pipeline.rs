@@ -92,6 +92,42 @@ pub fn prepare(
     bytes: &[u8],
     policy: &ImagePolicy,
 ) -> Result<PreparedImage, MediaError> {
+    let (image, main, source_format) = main_image(name, bytes, policy)?;
+    let thumbnail = match main.shrunk_to(policy.thumbnail_edge_px, name)? {
+        Some(smaller) => smaller.encode(policy, name)?,
+        None => image.clone(),
+    };
+    Ok(PreparedImage {
+        image,
+        thumbnail,
+        source_format,
+        original_bytes: bytes.len(),
+    })
+}
+
+/// A picture from outside as the desk hands it to the window (issue 63.1): decoded here under
+/// the same bounds as a dropped photo (its first frame for an animation), upright, at most
+/// `max_edge_px` on its long edge, in sRGB, re-encoded with no metadata. What the window decodes
+/// is then the desk's own small, plain file, never the sender's.
+pub(crate) fn render(
+    name: &str,
+    bytes: &[u8],
+    max_edge_px: u32,
+) -> Result<EncodedImage, MediaError> {
+    let policy = ImagePolicy {
+        max_edge_px,
+        thumbnail_edge_px: max_edge_px,
+        ..ImagePolicy::default()
+    };
+    main_image(name, bytes, &policy).map(|(image, _, _)| image)
+}
+
+/// The prepared picture (before any thumbnail), its pixels, and what the file really was.
+fn main_image(
+    name: &str,
+    bytes: &[u8],
+    policy: &ImagePolicy,
+) -> Result<(EncodedImage, Pixels, SourceFormat), MediaError> {
     policy.validate()?;
     if bytes.is_empty() {
         return Err(MediaError::Empty {
@@ -128,16 +164,7 @@ pub fn prepare(
         }
     }
     let image = main.encode(policy, name)?;
-    let thumbnail = match main.shrunk_to(policy.thumbnail_edge_px, name)? {
-        Some(smaller) => smaller.encode(policy, name)?,
-        None => image.clone(),
-    };
-    Ok(PreparedImage {
-        image,
-        thumbnail,
-        source_format,
-        original_bytes: bytes.len(),
-    })
+    Ok((image, main, source_format))
 }
 
 /// 8-bit pixels, RGB for opaque images and RGBA only when some pixel is see-through.

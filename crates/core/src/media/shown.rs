@@ -7,6 +7,14 @@
 //! stored row still names (what is on screen). Images waiting to be uploaded live in the
 //! separate [`super::MediaCache`] and are never touched here.
 //!
+//! What the window decodes is bounded too, per picture and so per screen (issue 63.1): the
+//! webview is handed only a picture the desk decoded itself (under the same bounds as a dropped
+//! photo, one at a time) and re-encoded at the size it is shown at ([`ShownSize`]): never the
+//! sender's file, whose headers may disagree with what a decoder reads or whose frames may be
+//! many. A 2560-pixel picture is the most a window ever decodes for one picture (26 MB as RGBA,
+//! where a crafted 31 KB PNG cost it 1 GB); the rendered copies are kept beside the original
+//! (`<key>.<size>`), so each is made once.
+//!
 //! Not for: images the user picked (the pipeline and `MediaCache` own those).
 
 use std::collections::HashSet;
@@ -77,6 +85,48 @@ pub enum ShownError {
     },
 }
 
+/// The size a picture is shown at, which is the most the window decodes for it: a list's
+/// thumbnail, a picture in a pane, or a whole screen (the lightbox, the reception display).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ShownSize {
+    /// At most 480 px on its long edge (lists, grids, a chat's photo, an avatar).
+    Thumbnail,
+    /// At most 1280 px (a picture in a pane: the offer editor, the guest page's hero).
+    #[default]
+    Pane,
+    /// At most 2560 px (the lightbox, the reception display up to a 4K screen).
+    Screen,
+}
+
+impl ShownSize {
+    /// Its long edge, in pixels.
+    pub fn edge_px(self) -> u32 {
+        match self {
+            Self::Thumbnail => super::THUMBNAIL_EDGE_PX,
+            Self::Pane => 1280,
+            Self::Screen => super::MAX_UPLOAD_EDGE_PX,
+        }
+    }
+
+    /// The size a `hmimg:` address asks for (`thumbnail`, `pane`, `screen`); anything else is
+    /// the pane's.
+    pub fn named(name: &str) -> Self {
+        match name {
+            "thumbnail" => Self::Thumbnail,
+            "screen" => Self::Screen,
+            _ => Self::Pane,
+        }
+    }
+
+    fn suffix(self) -> &'static str {
+        match self {
+            Self::Thumbnail => "thumbnail",
+            Self::Pane => "pane",
+            Self::Screen => "screen",
+        }
+    }
+}
+
 /// An image ready for the webview.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShownImage {
@@ -94,6 +144,9 @@ pub struct ShownImages {
     http: reqwest::Client,
     /// Where pictures may be fetched from (the signed-in server's); `None`: nowhere.
     hosts: Arc<RwLock<Option<ImageHosts>>>,
+    /// One picture is decoded at a time: a window asking for many at once (a thread of a
+    /// guest's photos, a display's gallery) never holds several sender's pictures decoded.
+    rendering: Arc<tokio::sync::Semaphore>,
 }
 
 /// Resolves a host name for a picture's fetch, keeping only the addresses the hosts rule allows
@@ -177,6 +230,7 @@ impl ShownImages {
             limit_bytes,
             http,
             hosts,
+            rendering: Arc::new(tokio::sync::Semaphore::new(1)),
         })
     }
 
@@ -213,26 +267,64 @@ impl ShownImages {
         self.path_of(url).is_file()
     }
 
-    /// The image of `url`: from disk when it was shown before (with no network), else fetched
-    /// once and kept.
-    /// A picture over [`super::MAX_PIXELS`] (a few kilobytes can claim billions of pixels) is
-    /// never handed to the webview, which would decode it whole: a placeholder says so instead.
-    pub async fn get(&self, url: &str) -> Result<ShownImage, ShownError> {
+    /// The image of `url` at `size`, as the desk rendered it (see the module's notes): from disk
+    /// when it was shown before (with no network), else fetched once and kept, then rendered
+    /// once and kept. A picture over [`super::MAX_PIXELS`] (a few kilobytes can claim billions
+    /// of pixels), or one that cannot be read whole, is never handed to the webview: a
+    /// placeholder says so instead.
+    pub async fn get(&self, url: &str, size: ShownSize) -> Result<ShownImage, ShownError> {
         let path = self.path_of(url);
-        if let Ok(bytes) = tokio::fs::read(&path).await {
-            if let Some(mime) = image_mime(&bytes) {
+        let rendered = rendered_path(&path, size);
+        if let Ok(bytes) = tokio::fs::read(&rendered).await {
+            if let Some(mime) = rendered_mime(&bytes) {
+                touch(&rendered);
                 touch(&path);
-                return Ok(within_pixels(ShownImage { bytes, mime }));
+                return Ok(ShownImage { bytes, mime });
             }
-            // Damaged on disk (a crash can leave only whole files, but disks fail): fetch again.
-            tracing::warn!(url, "a kept image was damaged; fetching it again");
+            tracing::warn!(url, "a rendered image was damaged; rendering it again");
+        }
+        let original = self.original(url).await?;
+        let shown = self.render(url, original, size).await;
+        self.keep(&rendered, &shown.bytes)?;
+        Ok(shown)
+    }
+
+    /// The picture of `url` as it came: from disk when kept, else fetched once and kept (what
+    /// keeps the rows' photos for showing offline asks for).
+    pub async fn original(&self, url: &str) -> Result<Vec<u8>, ShownError> {
+        let path = self.path_of(url);
+        match tokio::fs::read(&path).await {
+            Ok(bytes) if image_mime(&bytes).is_some() => {
+                touch(&path);
+                return Ok(bytes);
+            }
+            // Damaged on disk (a crash leaves only whole files, but disks fail).
+            Ok(_) => tracing::warn!(url, "a kept image was damaged; fetching it again"),
+            Err(_) => {}
         }
         let bytes = self.fetch(url).await?;
-        let mime = image_mime(&bytes).ok_or_else(|| ShownError::NotAnImage {
-            url: url.to_owned(),
-        })?;
+        if image_mime(&bytes).is_none() {
+            return Err(ShownError::NotAnImage {
+                url: url.to_owned(),
+            });
+        }
         self.keep(&path, &bytes)?;
-        Ok(within_pixels(ShownImage { bytes, mime }))
+        Ok(bytes)
+    }
+
+    /// Renders a picture from outside at `size`, one at a time, off the async threads.
+    async fn render(&self, url: &str, original: Vec<u8>, size: ShownSize) -> ShownImage {
+        let Ok(_turn) = self.rendering.acquire().await else {
+            return placeholder("This picture cannot be shown", "the desk is closing");
+        };
+        let name = url.to_owned();
+        match tokio::task::spawn_blocking(move || render_for_window(&name, &original, size)).await {
+            Ok(shown) => shown,
+            Err(err) => {
+                tracing::error!(error = %err, url, "rendering a picture stopped");
+                placeholder("This picture cannot be shown", "it could not be prepared")
+            }
+        }
     }
 
     async fn fetch(&self, url: &str) -> Result<Vec<u8>, ShownError> {
@@ -336,7 +428,9 @@ impl ShownImages {
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
                 let used = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
-                files.push((used, meta.len(), path, keep.contains(&name)));
+                // A rendered copy (`<key>.<size>`) is kept with its original.
+                let original = name.split('.').next().unwrap_or_default();
+                files.push((used, meta.len(), path, keep.contains(original)));
             }
         }
         files.sort_by_key(|(used, ..)| *used);
@@ -357,12 +451,51 @@ impl ShownImages {
     }
 }
 
-/// `image`, or, when its frames hold more than [`super::MAX_PIXELS`] (every frame's size read
-/// from its container before anything is decoded, times the frames of an animation), a
-/// placeholder that says the picture is too large to show.
-fn within_pixels(image: ShownImage) -> ShownImage {
-    match super::frames::measure(&image.bytes) {
-        Ok(frames) if frames.pixels() <= super::MAX_PIXELS => image,
+/// Where the copy of the picture at `path` rendered at `size` is kept.
+fn rendered_path(path: &Path, size: ShownSize) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".");
+    name.push(size.suffix());
+    path.with_file_name(name)
+}
+
+/// The MIME type of a rendered copy: the desk's own JPEG or PNG, or a placeholder's SVG.
+fn rendered_mime(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"<svg") {
+        return Some("image/svg+xml");
+    }
+    match sniff(bytes) {
+        Sniffed::Accepted(super::sniff::SourceFormat::Jpeg) => Some("image/jpeg"),
+        Sniffed::Accepted(super::sniff::SourceFormat::Png) => Some("image/png"),
+        _ => None,
+    }
+}
+
+/// `original` as the window is handed it at `size` (blocking: decodes): measured first as its
+/// container says, every frame counted (too many pixels, or headers that disagree: a
+/// placeholder), then decoded and re-encoded by the desk at the size it is shown at.
+fn render_for_window(url: &str, original: &[u8], size: ShownSize) -> ShownImage {
+    if let Some(refused) = refused_by_measure(original) {
+        return refused;
+    }
+    match super::pipeline::render(url, original, size.edge_px()) {
+        Ok(encoded) => ShownImage {
+            mime: encoded.mime(),
+            bytes: encoded.bytes,
+        },
+        Err(err) => {
+            tracing::warn!(url, error = %err, "a picture that cannot be read whole was replaced by a placeholder");
+            placeholder("This picture cannot be shown", "it cannot be read whole")
+        }
+    }
+}
+
+/// `None` when the frames of `bytes` hold at most [`super::MAX_PIXELS`] (every frame's size
+/// read from its container before anything is decoded, times the frames of an animation); else
+/// a placeholder that says the picture is too large to show, or cannot be measured.
+fn refused_by_measure(bytes: &[u8]) -> Option<ShownImage> {
+    match super::frames::measure(bytes) {
+        Ok(frames) if frames.pixels() <= super::MAX_PIXELS => None,
         Ok(frames) => {
             tracing::warn!(
                 frames = frames.count,
@@ -376,12 +509,15 @@ fn within_pixels(image: ShownImage) -> ShownImage {
             } else {
                 size
             };
-            placeholder("This picture is too large to show", &detail)
+            Some(placeholder("This picture is too large to show", &detail))
         }
         // Its size cannot be read, so it cannot be bounded: not handed to the webview.
         Err(err) => {
             tracing::warn!(error = %err, "a picture whose size cannot be read was replaced by a placeholder");
-            placeholder("This picture cannot be shown", "its size cannot be read")
+            Some(placeholder(
+                "This picture cannot be shown",
+                "its size cannot be read",
+            ))
         }
     }
 }

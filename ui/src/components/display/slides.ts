@@ -48,7 +48,7 @@ export function buildSlides(content: DisplayContent | null, galleryWindow = 0): 
   if (!content) return [];
   const slides: Slide[] = [];
   content.offers.forEach((offer, position) => {
-    const photo = offer.photo_url ? shownImage(offer.photo_url) : null;
+    const photo = offer.photo_url ? shownImage(offer.photo_url, "screen") : null;
     slides.push({
       key: `offer:${offer.id}`,
       panel: "offers",
@@ -66,7 +66,7 @@ export function buildSlides(content: DisplayContent | null, galleryWindow = 0): 
   const first = gallery.length === 0 ? 0 : (galleryWindow * GALLERY_PER_ROUND) % gallery.length;
   const round = Array.from({ length: Math.min(GALLERY_PER_ROUND, gallery.length) }, (_, i) => gallery[(first + i) % gallery.length]!);
   for (const image of round) {
-    const photo = shownImage(image.url);
+    const photo = shownImage(image.url, "screen");
     slides.push({ key: `gallery:${image.url}`, panel: "gallery", image, photo, images: [photo], needsImages: true });
   }
   const cards = content.departments.flatMap((group) => {
@@ -78,7 +78,7 @@ export function buildSlides(content: DisplayContent | null, galleryWindow = 0): 
   });
   for (let at = 0; at < cards.length; at += CARDS_PER_TEAM_PAGE) {
     const page = cards.slice(at, at + CARDS_PER_TEAM_PAGE);
-    const images = page.flatMap((card) => card.members.flatMap((member) => (member.photo_url ? [shownImage(member.photo_url)] : [])));
+    const images = page.flatMap((card) => card.members.flatMap((member) => (member.photo_url ? [shownImage(member.photo_url, "thumbnail")] : [])));
     slides.push({ key: `team:${at / CARDS_PER_TEAM_PAGE}`, panel: "team", cards: page, images, needsImages: false });
   }
   const welcome = content.welcome?.trim();
@@ -117,7 +117,8 @@ export function changedPanel(before: Record<Panel, string> | null, after: Record
 /** Every picture the content shows, hero and logo included: the ones worth keeping loaded. */
 export function contentImages(content: DisplayContent | null, slides: Slide[]): Set<string> {
   const sources = new Set(slides.flatMap((slide) => slide.images));
-  for (const url of [content?.hero_url, content?.logo_url]) if (url) sources.add(shownImage(url));
+  if (content?.hero_url) sources.add(shownImage(content.hero_url, "screen"));
+  if (content?.logo_url) sources.add(shownImage(content.logo_url, "thumbnail"));
   return sources;
 }
 

@@ -58,13 +58,18 @@ async fn a_picture_claiming_too_many_pixels_is_never_served_only_a_placeholder()
         .unwrap();
     shown.keep(&shown.path_of(fine), &small).unwrap();
 
-    let served = shown.get(bomb).await.unwrap();
+    let served = shown.get(bomb, ShownSize::Pane).await.unwrap();
     assert_eq!(served.mime, "image/svg+xml");
     let text = String::from_utf8(served.bytes).unwrap();
     assert!(text.contains("This picture is too large to show"), "{text}");
     assert!(text.contains("23000 × 21000 pixels"), "{text}");
-    let served = shown.get(fine).await.unwrap();
-    assert_eq!((served.mime, served.bytes), ("image/png", small));
+    let served = shown.get(fine, ShownSize::Pane).await.unwrap();
+    assert_eq!(
+        served.mime, "image/jpeg",
+        "rendered by the desk, never the sender's file"
+    );
+    let decoded = image::load_from_memory(&served.bytes).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (40, 30));
 }
 
 /// Issue 36.1: a guest's 96 KB GIF whose logical screen is 1×1 and whose frame is
@@ -112,7 +117,7 @@ async fn a_frame_larger_than_its_header_says_or_too_many_frames_are_never_served
     for (name, bytes, size) in cases {
         let url = format!("https://guest.example/{name}.gif");
         shown.keep(&shown.path_of(&url), &bytes).unwrap();
-        let served = shown.get(&url).await.unwrap();
+        let served = shown.get(&url, ShownSize::Screen).await.unwrap();
         let text = String::from_utf8(served.bytes).unwrap();
         assert_eq!(served.mime, "image/svg+xml", "{name}");
         assert!(
@@ -121,11 +126,96 @@ async fn a_frame_larger_than_its_header_says_or_too_many_frames_are_never_served
         );
         assert!(text.contains(size), "{name}: {text}");
     }
-    let small = gif_with_frame((300, 200), (300, 200), 40);
+    // A small animation is shown as its first frame, rendered by the desk (issue 63.1: the
+    // window decodes one still, never the frames).
+    let mut small = Vec::new();
+    {
+        let mut encoder = image::codecs::gif::GifEncoder::new(&mut small);
+        let frames = (0..40u8).map(|n| {
+            image::Frame::new(image::RgbaImage::from_pixel(
+                300,
+                200,
+                image::Rgba([n * 6, 90, 200, 255]),
+            ))
+        });
+        encoder.encode_frames(frames).unwrap();
+    }
     let url = "https://guest.example/wave.gif";
     shown.keep(&shown.path_of(url), &small).unwrap();
-    let served = shown.get(url).await.unwrap();
-    assert_eq!((served.mime, served.bytes), ("image/gif", small));
+    let served = shown.get(url, ShownSize::Screen).await.unwrap();
+    assert_ne!(served.mime, "image/gif");
+    let decoded = image::load_from_memory(&served.bytes).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (300, 200));
+}
+
+/// Issue 63.1: what the window decodes is bounded per picture and so per screen. Tried: a PNG
+/// whose first header says 16000×16000 and whose second says 1×1 (damage: a placeholder); a
+/// PNG that claims exactly 100 megapixels in a few kilobytes (within the limit, so the desk
+/// decodes it itself, one at a time, and finds it cannot be read whole); a 4000×3000 photo,
+/// handed to the window at each size it is shown at (never larger, the desk's own JPEG, with
+/// no metadata), and kept rendered so it is made once.
+#[tokio::test]
+async fn the_window_is_handed_only_pictures_the_desk_rendered_at_the_size_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let shown = ShownImages::open(dir.path(), 1 << 30).unwrap();
+    let mut two_headers = claimed_png(16_000, 16_000);
+    let end = two_headers.len() - 12; // before IEND
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend_from_slice(&1u32.to_be_bytes());
+    ihdr.extend_from_slice(&1u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
+    let mut second = 13u32.to_be_bytes().to_vec();
+    second.extend_from_slice(&ihdr);
+    second.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+    two_headers.splice(end..end, second);
+    let url = "https://guest.example/two-headers.png";
+    shown.keep(&shown.path_of(url), &two_headers).unwrap();
+    let served = shown.get(url, ShownSize::Thumbnail).await.unwrap();
+    assert_eq!(served.mime, "image/svg+xml");
+    assert!(String::from_utf8(served.bytes)
+        .unwrap()
+        .contains("cannot be shown"));
+
+    let url = "https://guest.example/hundred.png";
+    shown
+        .keep(&shown.path_of(url), &claimed_png(10_000, 10_000))
+        .unwrap();
+    let served = shown.get(url, ShownSize::Thumbnail).await.unwrap();
+    assert_eq!(served.mime, "image/svg+xml");
+    assert!(String::from_utf8(served.bytes)
+        .unwrap()
+        .contains("cannot be read whole"));
+
+    let mut photo = Vec::new();
+    image::RgbImage::from_fn(4000, 3000, |x, y| {
+        image::Rgb([(x % 251) as u8, (y % 241) as u8, 90])
+    })
+    .write_to(
+        &mut std::io::Cursor::new(&mut photo),
+        image::ImageFormat::Png,
+    )
+    .unwrap();
+    let url = "https://guest.example/lake.png";
+    shown.keep(&shown.path_of(url), &photo).unwrap();
+    for (size, expected) in [
+        (ShownSize::Thumbnail, (480, 360)),
+        (ShownSize::Pane, (1280, 960)),
+        (ShownSize::Screen, (2560, 1920)),
+    ] {
+        let served = shown.get(url, size).await.unwrap();
+        assert_eq!(served.mime, "image/jpeg", "{size:?}");
+        let decoded = image::load_from_memory(&served.bytes).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), expected, "{size:?}");
+        assert!(
+            rendered_path(&shown.path_of(url), size).is_file(),
+            "kept: {size:?}"
+        );
+    }
+    // Offline and with the original gone, the rendered copy still shows.
+    std::fs::remove_file(shown.path_of(url)).unwrap();
+    shown.allow(None);
+    let again = shown.get(url, ShownSize::Thumbnail).await.unwrap();
+    assert_eq!(again.mime, "image/jpeg");
 }
 
 /// Issue 36.7: folders made while running were 0755 (a guest's photos readable by every
