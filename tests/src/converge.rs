@@ -452,8 +452,9 @@ impl Dice {
 struct Decisions {
     /// Tokens let go: "keep theirs", or a refusal accepted.
     dropped: HashSet<String>,
-    /// Tokens put over a colleague's value by "keep mine".
-    kept: HashSet<String>,
+    /// Tokens put over a colleague's value by "keep mine", each with the value it was kept
+    /// over: a choice made against that value only (issue 63.21).
+    kept: HashSet<(String, String)>,
     /// (part, row deleted elsewhere) -> the desks that chose to restore it.
     restorers: HashMap<(String, i64), BTreeSet<usize>>,
 }
@@ -657,7 +658,11 @@ fn note_decisions(n: usize, resolved: &Value, report: &mut Report, decisions: &m
             .collect::<Vec<_>>()
     };
     decisions.dropped.extend(strings("dropped"));
-    decisions.kept.extend(strings("kept"));
+    for pair in resolved["kept"].as_array().into_iter().flatten() {
+        if let (Some(kept), Some(over)) = (pair[0].as_str(), pair[1].as_str()) {
+            decisions.kept.insert((kept.to_owned(), over.to_owned()));
+        }
+    }
     for restore in resolved["restores"].as_array().into_iter().flatten() {
         let part = restore["resource"].as_str().unwrap_or_default().to_owned();
         let id = restore["id"].as_i64().unwrap_or_default();
@@ -1166,11 +1171,14 @@ fn account(
                     if let Some(later) = later {
                         // A change of the same field of the same row replaced it. One saved
                         // before this one, by a desk that could not have seen it, and put over
-                        // it by no one's "keep mine", went over it unasked.
+                        // it by no one's "keep mine" made against it, went over it unasked (a
+                        // "keep mine" against a third value chose nothing about this one).
                         // One its own desk found and asked about ("keep theirs" let it go) is
                         // counted apart, as found (`overwritten_found`).
                         if later.at < save.at
-                            && !decisions.kept.contains(value)
+                            && !decisions
+                                .kept
+                                .contains(&(value.to_owned(), token.to_owned()))
                             && !decisions.dropped.contains(token)
                         {
                             report.overwritten.push(format!(
@@ -1489,6 +1497,36 @@ mod tests {
         assert!(report.lost[0].contains("cv2r0-2"), "{:?}", report.lost);
         assert_eq!(report.overwritten.len(), 1, "{:?}", report.overwritten);
         assert!(report.overwritten[0].contains("cv0r0-1"));
+    }
+
+    /// Issue 63.21: "keep mine" excused any overwrite by the value kept, also one made against
+    /// a third value. After an outage two desks each kept theirs over a third desk's caption,
+    /// and the second to arrive replaced the first unseen: that is counted now; a "keep mine"
+    /// made against the very value it replaced is still a person's choice.
+    #[test]
+    fn keep_mine_excuses_only_the_value_it_was_chosen_against() {
+        let log = vec![
+            saved(2, "update", 1, Some(("title", "cv2r0-1")), 80),
+            saved(1, "update", 1, Some(("title", "cv1r0-1")), 90),
+            saved(0, "update", 1, Some(("title", "cv0r0-1")), 100),
+        ];
+        let writes = [
+            write("update", 1, json!({"title": "cv2r0-1"})),
+            write("update", 1, json!({"title": "cv0r0-1"})),
+            write("update", 1, json!({"title": "cv1r0-1"})),
+        ];
+        let end = [offer(1, "cv1r0-1", "")];
+        let mut decisions = Decisions::default();
+        decisions.dropped.insert("cv2r0-1".into());
+        for token in ["cv0r0-1", "cv1r0-1"] {
+            decisions.kept.insert((token.into(), "cv2r0-1".into()));
+        }
+        let report = accounted(&log, &writes, &end, &decisions);
+        assert_eq!(report.overwritten.len(), 1, "{:?}", report.overwritten);
+        assert!(report.overwritten[0].contains("cv0r0-1"));
+        decisions.kept.insert(("cv1r0-1".into(), "cv0r0-1".into()));
+        let report = accounted(&log, &writes, &end, &decisions);
+        assert!(report.overwritten.is_empty(), "{:?}", report.overwritten);
     }
 
     #[test]

@@ -813,3 +813,89 @@ async fn a_gallery_and_a_caption_changed_on_two_desks_are_merged_and_asked_field
     a.shutdown().await;
     server.shutdown().await;
 }
+
+/// Issue 63.21: a photo's caption is announced to no one. Two desks each send a caption a
+/// moment apart; the second (its merge base read before the first landed) replaces the first,
+/// and neither desk hears the other. The desk whose caption was replaced reads the photo again
+/// shortly after its write, finds a colleague's caption that its colleague cannot have seen it
+/// replace, and asks its person; "keep mine" sends it again. The other desk asks nothing (it
+/// replaced what it never saw). Tried: the second desk's read held until the first desk's
+/// caption is on the server, then answered with the caption from before.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_caption_replaced_a_moment_later_unseen_is_put_to_the_desk_whose_caption_it_was() {
+    let server = sandbox().await;
+    let (anna, _da) = desk("caption-first");
+    let (sean, _ds) = desk("caption-second");
+    sign_in(&anna, &server, server.addr(), "anna.byrne").await;
+    sign_in(&sean, &server, server.addr(), "sean.murphy").await;
+    let image = loaded(&anna)
+        .await
+        .galleries
+        .into_iter()
+        .find_map(|g| g.images.into_iter().next())
+        .unwrap();
+    loaded(&sean).await;
+    let tok = token(&server, "anna.byrne").await;
+    let path = format!("/api/staff/hotel/killarney/gallery-images/{}/", image.id);
+    let caption_on_server = || {
+        let (server, tok, path) = (&server, tok.clone(), path.clone());
+        async move {
+            rest(server, &tok, Method::GET, &path, None).await["caption"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        }
+    };
+    let caption = |text: &str| ImagePatch {
+        caption: Some(text.into()),
+        ..ImagePatch::default()
+    };
+
+    let held = server.hold_answer_of(&format!("GET {path}"));
+    sean.pictures()
+        .edit_image(image.id, &caption("Sean's caption"))
+        .unwrap();
+    eventually(
+        "Sean's desk has read the photo before merging",
+        WAIT,
+        || async { held.arrived() },
+    )
+    .await;
+    anna.pictures()
+        .edit_image(image.id, &caption("Anna's caption"))
+        .unwrap();
+    eventually("Anna's caption is on the server", WAIT, || async {
+        caption_on_server().await == "Anna's caption"
+    })
+    .await;
+    held.release();
+    eventually("Sean's caption replaced it", WAIT, || async {
+        caption_on_server().await == "Sean's caption"
+    })
+    .await;
+
+    eventually("Anna is asked", WAIT, || async {
+        !anna.conflicts().unwrap().is_empty()
+    })
+    .await;
+    let asked = anna.conflicts().unwrap();
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert!(asked[0].replaced_by_colleague && !asked[0].overwrote_colleague);
+    assert_eq!(asked[0].fields[0].mine, json!("Anna's caption"));
+    assert_eq!(asked[0].fields[0].theirs, json!("Sean's caption"));
+    sean.settled().await;
+    assert!(
+        sean.conflicts().unwrap().is_empty(),
+        "Sean replaced what he never saw"
+    );
+
+    anna.resolve_conflict(asked[0].seq, Resolution::KeepMine)
+        .unwrap();
+    eventually("keep mine sends Anna's caption again", WAIT, || async {
+        caption_on_server().await == "Anna's caption"
+    })
+    .await;
+    anna.shutdown().await;
+    sean.shutdown().await;
+    server.shutdown().await;
+}

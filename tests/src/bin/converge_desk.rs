@@ -338,7 +338,8 @@ async fn main() {
 
 /// Settles every conflict and refusal as a person might, and says what became of the changes:
 /// `dropped` (tokens this desk's view of the row lost by "keep theirs", or by letting a
-/// refusal go), `kept` (this desk's tokens put over a colleague's by "keep mine"), `restores`
+/// refusal go), `kept` (this desk's tokens put over a colleague's by "keep mine", each as
+/// `[token, the value it was kept over]`), `restores`
 /// (rows deleted elsewhere that "keep mine" brings back as new rows), `refused` (the server's
 /// words). A gallery whose restore the server refuses for its name (a colleague restored it
 /// too) is given a new name, as the desk asks.
@@ -359,6 +360,13 @@ fn resolve(
             .fields
             .iter()
             .filter_map(|f| f.mine.as_str().map(str::to_owned))
+            .collect();
+        // Each token kept, with the value it was kept over (issue 63.21: "keep mine" excuses
+        // replacing that value only, not any other a colleague saved).
+        let kept_over: Vec<Value> = conflict
+            .fields
+            .iter()
+            .filter_map(|f| Some(json!([f.mine.as_str()?, f.theirs.as_str().unwrap_or("")])))
             .collect();
         let name_taken = conflict.resource == "galleries"
             && conflict
@@ -396,7 +404,7 @@ fn resolve(
             );
         }
         if keeps_mine {
-            kept.extend(mine.iter().cloned());
+            kept.extend(kept_over);
             if conflict.deleted_elsewhere {
                 restores.push(json!({"resource": conflict.resource, "id": conflict.id}));
             }
@@ -410,7 +418,10 @@ fn resolve(
     say(
         json!({"op": "resolved", "count": conflicts.len(), "refused": refused, "dropped": dropped,
                "kept": kept, "restores": restores,
-               "replaced": conflicts.iter().filter(|c| c.overwrote_colleague).count()}),
+               "replaced": conflicts
+                   .iter()
+                   .filter(|c| c.overwrote_colleague || c.replaced_by_colleague)
+                   .count()}),
     );
 }
 

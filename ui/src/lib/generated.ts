@@ -512,6 +512,12 @@ deleted_elsewhere: boolean,
  */
 overwrote_colleague: boolean, 
 /**
+ * The change reached the server, and a colleague's save of the same field arrived a moment
+ * later and replaced it, from a desk that may not have seen it (issue 63.21): "keep mine"
+ * sends it again, "keep theirs" lets it go.
+ */
+replaced_by_colleague: boolean, 
+/**
  * Fields both sides changed.
  */
 fields: Array<FieldConflict>, 

@@ -25,6 +25,10 @@ pub struct Conflict {
     /// The change reached the server a moment after a colleague's save of the same field and
     /// replaced it unseen (issue 35.1): "keep theirs" puts theirs back, "keep mine" leaves it.
     pub overwrote_colleague: bool,
+    /// The change reached the server, and a colleague's save of the same field arrived a moment
+    /// later and replaced it, from a desk that may not have seen it (issue 63.21): "keep mine"
+    /// sends it again, "keep theirs" lets it go.
+    pub replaced_by_colleague: bool,
     /// Fields both sides changed.
     pub fields: Vec<FieldConflict>,
     /// The server refused the change (then `fields` is empty).

@@ -34,18 +34,20 @@ impl Desk {
                 .or(shown_title)
                 .or_else(|| spec.and_then(|spec| (spec.title)(&entry.fields)))
                 .unwrap_or_else(|| format!("#{}", entry.target.id()));
-            let (deleted_elsewhere, overwrote_colleague, fields, refused) = match entry.state {
-                EntryState::Conflict => {
-                    let detail = conflict_detail(&entry.problem);
-                    (
-                        detail.as_ref().is_some_and(|d| d.deleted_elsewhere),
-                        detail.as_ref().is_some_and(|d| d.overwrote_colleague),
-                        detail.map(|d| d.fields).unwrap_or_default(),
-                        None,
-                    )
-                }
-                _ => (false, false, Vec::new(), entry.problem.clone()),
+            let detail = match entry.state {
+                EntryState::Conflict => conflict_detail(&entry.problem),
+                _ => None,
             };
+            let said = |flag: fn(&ConflictDetail) -> bool| detail.as_ref().is_some_and(flag);
+            let (deleted_elsewhere, overwrote_colleague, replaced_by_colleague) = (
+                said(|d| d.deleted_elsewhere),
+                said(|d| d.overwrote_colleague),
+                said(|d| d.replaced_by_colleague),
+            );
+            let refused = (entry.state == EntryState::Rejected)
+                .then(|| entry.problem.clone())
+                .flatten();
+            let fields = detail.map(|d| d.fields).unwrap_or_default();
             list.push(Conflict {
                 seq: entry.seq,
                 resource: entry.resource.clone(),
@@ -53,6 +55,7 @@ impl Desk {
                 title,
                 deleted_elsewhere,
                 overwrote_colleague,
+                replaced_by_colleague,
                 fields,
                 refused,
             });

@@ -77,29 +77,35 @@ pub(crate) struct ConflictDetail {
     /// that it replaced unseen (issue 35.1); else it waits, not sent.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub overwrote_colleague: bool,
+    /// The change reached the server, and a colleague's save of the same field arrived a
+    /// moment after it and replaced it, from a desk that may not have seen it (issue 63.21):
+    /// "keep mine" sends it again, "keep theirs" lets it go.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replaced_by_colleague: bool,
     #[serde(default)]
     pub fields: Vec<FieldConflict>,
 }
 
-/// Whether the entry is a change that reached the server and replaced a colleague's saved a
-/// moment before, unseen (issue 35.1): a question about the past, which holds back no later
-/// change of its row and shows the row as the server has it.
-pub(crate) fn overwrote_colleague(entry: &OutboxEntry) -> bool {
+/// Whether the entry is a question about a save that reached the server a moment apart from a
+/// colleague's, unseen by one of them (it replaced theirs, [`overwrote_colleague`], or theirs
+/// replaced it: issue 63.21): it holds back no later change of its row, and the row shows as
+/// the server has it.
+pub(crate) fn question_about_the_past(entry: &OutboxEntry) -> bool {
     entry.state == EntryState::Conflict
         && entry
             .problem
             .as_deref()
             .and_then(|text| serde_json::from_str::<ConflictDetail>(text).ok())
-            .is_some_and(|detail| detail.overwrote_colleague)
+            .is_some_and(|detail| detail.overwrote_colleague || detail.replaced_by_colleague)
 }
 
 /// Whether `entry` is paused for a person's decision and holds back the later changes of its
 /// row until then. A refused added child holds back nothing (the row's other children are their
-/// own), nor does a question about the past ([`overwrote_colleague`]).
+/// own), nor does a question about the past ([`question_about_the_past`]).
 fn holds_back_its_row(entry: &OutboxEntry) -> bool {
     match entry.state {
         EntryState::Conflict | EntryState::Rejected if entry.op == Op::AddChild => false,
-        EntryState::Conflict if overwrote_colleague(entry) => false,
+        EntryState::Conflict if question_about_the_past(entry) => false,
         EntryState::Conflict | EntryState::Rejected => true,
         EntryState::Pending | EntryState::Sending => false,
     }
@@ -242,7 +248,7 @@ fn next_batch(entries: &[OutboxEntry], order_field: Option<&str>) -> Vec<OutboxE
         if batch.len() == PIPELINE {
             break;
         }
-        if (entry.seq == first.seq && beside_an_order) || overwrote_colleague(entry) {
+        if (entry.seq == first.seq && beside_an_order) || question_about_the_past(entry) {
             continue;
         }
         let sendable = matches!(entry.state, EntryState::Pending | EntryState::Sending)
@@ -519,6 +525,7 @@ fn deleted_elsewhere(store: &Store, entry: &OutboxEntry) -> Result<Replayed, Syn
     let detail = ConflictDetail {
         deleted_elsewhere: true,
         overwrote_colleague: false,
+        replaced_by_colleague: false,
         fields: Vec::new(),
     };
     let problem = serde_json::to_string(&detail).unwrap_or_default();

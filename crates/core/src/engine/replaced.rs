@@ -14,9 +14,17 @@
 //!   their desk asks them by the same rule.
 //!
 //! A colleague who changed the field after seeing this desk's value started from it, so their
-//! change asks no one. What it cannot find: a colleague's value no event or read shows within
-//! the memory (a gallery's name, whose change the server announces to no one). See
-//! `docs/conditional-writes.md` for the server change that closes that window.
+//! change asks no one.
+//!
+//! Issue 63.21: on a row the server announces to no one (a gallery photo's caption, a room
+//! type) the colleague's desk cannot have heard this desk's value: where the server holds a
+//! colleague's value seen within [`REPLACED_WINDOW`] of this desk's write, this desk asks its
+//! person ("a colleague's save replaced yours": keep mine sends it again). Such a row is read
+//! again [`FOLLOW_UPS`] after each write, since nothing else would show a colleague's value. A
+//! later, deliberate edit by a colleague inside the window is asked about as well: a question
+//! too many, never a loss. (A row every write of which is announced asks the desk whose save
+//! came second, which heard the other; the replay waits for live updates so that it can.)
+//! See `docs/conditional-writes.md` for the server change that closes the window for good.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
@@ -40,6 +48,17 @@ const HEARD_WHILE_SENDING: usize = 16;
 /// and again within the memory).
 const KNOWN_PER_FIELD: usize = 32;
 
+/// A colleague's value seen this soon after this desk's write replaced it before their desk
+/// could have seen this desk's (a replay's read and write a moment apart, a live update not yet
+/// back): this desk asks its person.
+pub(super) const REPLACED_WINDOW: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// When a row no event announces is read again after this desk wrote it (issue 63.21).
+pub(super) const FOLLOW_UPS: [std::time::Duration; 2] = [
+    std::time::Duration::from_secs(3),
+    std::time::Duration::from_secs(8),
+];
+
 /// What this desk wrote lately, row by row.
 #[derive(Default)]
 pub(super) struct OwnWrites {
@@ -49,6 +68,8 @@ pub(super) struct OwnWrites {
     written: Mutex<HashMap<Key, Written>>,
     /// Rows to read again: a value not this desk's was seen in a field it wrote.
     suspects: Mutex<BTreeSet<Key>>,
+    /// Rows no event announces, to read again at these times after this desk wrote them.
+    follow_ups: Mutex<Vec<(Instant, Key)>>,
 }
 
 struct Written {
@@ -61,6 +82,8 @@ struct Written {
     known: HashMap<String, Vec<Value>>,
     /// Field to a colleague's value heard since (none of the known ones).
     others: Row,
+    /// When a colleague's value was first seen after this desk's last write.
+    others_at: Option<Instant>,
     at: Instant,
 }
 
@@ -108,6 +131,7 @@ impl OwnWrites {
             base: Row::new(),
             known: HashMap::new(),
             others: Row::new(),
+            others_at: None,
             at: Instant::now(),
         });
         for (field, value) in base.iter().chain(&fields) {
@@ -124,9 +148,13 @@ impl OwnWrites {
         }
         entry.fields.extend(fields);
         entry.at = Instant::now();
+        entry.others_at = None;
         for row in &heard {
             let others = entry.others_in(row);
             entry.others.extend(others);
+        }
+        if !entry.others.is_empty() {
+            entry.others_at = Some(entry.at);
         }
         if !entry.others.is_empty() {
             lock(&self.suspects).insert(key);
@@ -155,13 +183,45 @@ impl OwnWrites {
             return false;
         }
         write.others.extend(others);
+        write.others_at.get_or_insert_with(Instant::now);
         lock(&self.suspects).insert(key);
         true
     }
 
-    /// The rows to read again whose writes are still remembered.
+    /// This desk wrote a row no event announces: it is read again at each of [`FOLLOW_UPS`].
+    pub(super) fn follow_up(&self, key: Key) -> Option<Instant> {
+        let now = Instant::now();
+        let mut follow_ups = lock(&self.follow_ups);
+        follow_ups.retain(|(_, k)| *k != key);
+        follow_ups.extend(FOLLOW_UPS.iter().map(|after| (now + *after, key)));
+        follow_ups.iter().map(|(at, _)| *at).min()
+    }
+
+    /// When the next read again of a written row is due, if one is.
+    pub(super) fn next_follow_up(&self) -> Option<Instant> {
+        lock(&self.follow_ups).iter().map(|(at, _)| *at).min()
+    }
+
+    /// The written rows whose read again is due now.
+    fn due_follow_ups(&self) -> Vec<Key> {
+        let now = Instant::now();
+        let mut due = Vec::new();
+        lock(&self.follow_ups).retain(|(at, key)| {
+            if *at <= now {
+                due.push(*key);
+                false
+            } else {
+                true
+            }
+        });
+        due
+    }
+
+    /// The rows to read again whose writes are still remembered: those where a colleague's
+    /// value was seen, and those due a follow-up read.
     fn take_suspects(&self) -> Vec<Key> {
-        let suspects = std::mem::take(&mut *lock(&self.suspects));
+        let mut suspects = std::mem::take(&mut *lock(&self.suspects));
+        suspects.extend(self.due_follow_ups());
         let written = lock(&self.written);
         suspects
             .into_iter()
@@ -180,36 +240,75 @@ impl OwnWrites {
         lock(&self.suspects).insert(key);
     }
 
-    /// The colleagues' values this desk's writes replaced, given `now` (the row as the server
-    /// has it): those heard in fields where the server holds this desk's value. Each is told
-    /// once.
-    fn replaced_in(&self, key: Key, now: &Row) -> Option<(Row, Row, Vec<FieldConflict>)> {
+    /// What `now` (the row as the server has it) says of this desk's writes: the colleagues'
+    /// values they replaced (heard in fields where the server holds this desk's value), and,
+    /// within [`REPLACED_WINDOW`] of the write, the fields where a colleague's value replaced
+    /// this desk's. Each is told once.
+    fn replaced_in(&self, key: Key, now: &Row, unannounced: bool) -> Replacements {
         let mut written = lock(&self.written);
-        let write = written.get_mut(&key)?;
+        let Some(write) = written.get_mut(&key) else {
+            return Replacements::default();
+        };
         let others = std::mem::take(&mut write.others);
-        let conflicts: Vec<FieldConflict> = others
+        let seen_at = write.others_at.take().unwrap_or_else(Instant::now);
+        let base_of = |field: &str| write.base.get(field).cloned().unwrap_or(Value::Null);
+        let overwrote: Vec<FieldConflict> = others
             .into_iter()
             .filter_map(|(field, theirs)| {
                 let mine = write.fields.get(&field)?;
                 (now.get(&field) == Some(mine)).then(|| FieldConflict {
                     mine: mine.clone(),
                     theirs,
-                    base: write.base.get(&field).cloned().unwrap_or(Value::Null),
+                    base: base_of(&field),
                     field,
                 })
             })
             .collect();
-        if conflicts.is_empty() {
-            return None;
+        let in_window =
+            unannounced && seen_at.saturating_duration_since(write.at) <= REPLACED_WINDOW;
+        let mut replaced = Vec::new();
+        if in_window {
+            for (field, mine) in &write.fields {
+                let Some(theirs) = now.get(field) else {
+                    continue;
+                };
+                let known = write.known.get(field).is_some_and(|k| k.contains(theirs));
+                if theirs != mine && !known {
+                    replaced.push(FieldConflict {
+                        field: field.clone(),
+                        mine: mine.clone(),
+                        theirs: theirs.clone(),
+                        base: base_of(field),
+                    });
+                }
+            }
+            // Told once: the fields asked about are no longer this desk's to watch.
+            for conflict in &replaced {
+                write.fields.remove(&conflict.field);
+            }
         }
-        let pick = |side: fn(&FieldConflict) -> &Value| -> Row {
-            conflicts
-                .iter()
-                .map(|c| (c.field.clone(), side(c).clone()))
-                .collect()
-        };
-        Some((pick(|c| &c.mine), pick(|c| &c.base), conflicts))
+        Replacements {
+            overwrote,
+            replaced,
+        }
     }
+}
+
+/// What a read again found of this desk's writes.
+#[derive(Default)]
+struct Replacements {
+    /// Colleagues' values this desk's writes replaced unseen.
+    overwrote: Vec<FieldConflict>,
+    /// This desk's values a colleague's write replaced a moment later.
+    replaced: Vec<FieldConflict>,
+}
+
+/// The fields of `conflicts`, each with the value `side` picks.
+fn pick(conflicts: &[FieldConflict], side: fn(&FieldConflict) -> &Value) -> Row {
+    conflicts
+        .iter()
+        .map(|c| (c.field.clone(), side(c).clone()))
+        .collect()
 }
 
 /// Reads each suspect row again: where the server holds this desk's value over a colleague's
@@ -245,49 +344,96 @@ pub(super) async fn confirm(shared: &SyncShared) -> Result<(), ApiError> {
                 return Err(err);
             }
         };
-        let Some((mine, base, fields)) = shared.own_writes.replaced_in(*key, &now) else {
+        let found = shared.own_writes.replaced_in(*key, &now, !spec.broadcast);
+        if found.overwrote.is_empty() && found.replaced.is_empty() {
             // Nothing replaced here; the row as read is the server's (this desk's answer may
             // have been stored over a colleague's later event).
             if let Err(err) = shared.store.refresh_record(resource, &now) {
                 tracing::warn!(error = %err, "cannot store a row read again");
             }
-            shared.emit(DeskEvent::ResourceChanged {
-                resource: spec.kind,
-            });
-            continue;
-        };
-        let detail = ConflictDetail {
-            deleted_elsewhere: false,
-            overwrote_colleague: true,
-            fields,
-        };
-        let problem = match serde_json::to_string(&detail) {
-            Ok(text) => text,
-            Err(err) => {
-                tracing::error!(error = %err, "cannot write down a replaced save");
-                continue;
-            }
-        };
-        match shared
-            .store
-            .keep_overwritten(resource, id, &mine, &base, &problem, &now)
-        {
-            Ok(true) => {
-                tracing::info!(resource, id, fields = ?mine.keys().collect::<Vec<_>>(), "this desk's save replaced a colleague's saved a moment before; the person is asked");
-                shared.emit(DeskEvent::Outbox {
-                    summary: shared.outbox_summary(),
-                });
-            }
-            Ok(false) => {}
-            Err(err) => {
-                tracing::error!(error = %err, "cannot keep a replaced change as a conflict")
-            }
+        }
+        if !found.overwrote.is_empty() {
+            // The server holds this desk's value: "keep theirs" sends theirs back.
+            let (mine, base) = (
+                pick(&found.overwrote, |c| &c.mine),
+                pick(&found.overwrote, |c| &c.base),
+            );
+            ask(
+                shared,
+                (resource, id),
+                &now,
+                (mine, base),
+                ConflictDetail {
+                    deleted_elsewhere: false,
+                    overwrote_colleague: true,
+                    replaced_by_colleague: false,
+                    fields: found.overwrote,
+                },
+            );
+        }
+        if !found.replaced.is_empty() {
+            // The server holds the colleague's value: "keep mine" sends this desk's again,
+            // merged against theirs.
+            let (mine, theirs) = (
+                pick(&found.replaced, |c| &c.mine),
+                pick(&found.replaced, |c| &c.theirs),
+            );
+            ask(
+                shared,
+                (resource, id),
+                &now,
+                (mine, theirs),
+                ConflictDetail {
+                    deleted_elsewhere: false,
+                    overwrote_colleague: false,
+                    replaced_by_colleague: true,
+                    fields: found.replaced,
+                },
+            );
         }
         shared.emit(DeskEvent::ResourceChanged {
             resource: spec.kind,
         });
     }
     Ok(())
+}
+
+/// Puts a question about a save a moment apart from a colleague's to the person: an entry
+/// waiting for them, of `fields` over `base`, with the row `now` as the server has it.
+fn ask(
+    shared: &SyncShared,
+    (resource, id): Key,
+    now: &Row,
+    (fields, base): (Row, Row),
+    detail: ConflictDetail,
+) {
+    let problem = match serde_json::to_string(&detail) {
+        Ok(text) => text,
+        Err(err) => {
+            tracing::error!(error = %err, "cannot write down a replaced save");
+            return;
+        }
+    };
+    match shared
+        .store
+        .keep_overwritten(resource, id, &fields, &base, &problem, now)
+    {
+        Ok(true) => {
+            let which = if detail.replaced_by_colleague {
+                "a colleague's save replaced this desk's a moment later"
+            } else {
+                "this desk's save replaced a colleague's saved a moment before"
+            };
+            tracing::info!(resource, id, fields = ?fields.keys().collect::<Vec<_>>(), "{which}; the person is asked");
+            shared.emit(DeskEvent::Outbox {
+                summary: shared.outbox_summary(),
+            });
+        }
+        Ok(false) => {}
+        Err(err) => {
+            tracing::error!(error = %err, "cannot keep a replaced change as a conflict")
+        }
+    }
 }
 
 /// How often a suspect row is read again at once when an event overtook its read.
@@ -425,8 +571,8 @@ mod tests {
         assert!(writes.take_suspects().is_empty());
     }
 
-    #[test]
-    fn the_read_decides_and_a_replaced_colleague_is_told_once() {
+    /// A desk that wrote "Mine" where "Old" was, then heard a colleague's "Hers".
+    fn mine_then_hers_heard() -> OwnWrites {
         let writes = OwnWrites::default();
         writes.sending(KEY);
         writes.sent(
@@ -435,17 +581,76 @@ mod tests {
             row(json!({"title": "Old", "tag": "U"})),
         );
         assert!(writes.saw(KEY, &row(json!({"id": 7, "title": "Hers", "tag": "T"}))));
-        // The server holds hers: her save came second, and her desk asks her.
-        let hers_last = row(json!({"id": 7, "title": "Hers", "tag": "T"}));
-        assert!(writes.replaced_in(KEY, &hers_last).is_none());
+        writes
+    }
+
+    #[test]
+    fn the_read_decides_and_a_replaced_colleague_is_told_once() {
         // The server holds mine: mine came second and replaced hers unseen.
-        writes.saw(KEY, &row(json!({"id": 7, "title": "Hers", "tag": "T"})));
+        let writes = mine_then_hers_heard();
         let mine_last = row(json!({"id": 7, "title": "Mine", "tag": "T"}));
-        let (mine, base, fields) = writes.replaced_in(KEY, &mine_last).unwrap();
-        assert_eq!(Value::Object(mine), json!({"title": "Mine"}));
-        assert_eq!(Value::Object(base), json!({"title": "Old"}));
-        assert_eq!(fields.len(), 1);
-        assert_eq!(fields[0].theirs, json!("Hers"));
-        assert!(writes.replaced_in(KEY, &mine_last).is_none(), "told once");
+        let found = writes.replaced_in(KEY, &mine_last, false);
+        assert!(found.replaced.is_empty());
+        assert_eq!(found.overwrote.len(), 1);
+        assert_eq!(found.overwrote[0].field, "title");
+        assert_eq!(found.overwrote[0].theirs, json!("Hers"));
+        assert_eq!(found.overwrote[0].base, json!("Old"));
+        let again = writes.replaced_in(KEY, &mine_last, false);
+        assert!(
+            again.overwrote.is_empty() && again.replaced.is_empty(),
+            "told once"
+        );
+    }
+
+    /// Issue 63.21: on a row no event announces, the server holds hers, seen a moment after
+    /// mine: her desk cannot have seen mine, so this desk asks. On a row every write of which
+    /// is announced, her desk heard mine and asks her: not here. Told once.
+    #[test]
+    fn a_colleagues_value_replacing_mine_a_moment_later_is_asked_here_too() {
+        let writes = mine_then_hers_heard();
+        let hers_last = row(json!({"id": 7, "title": "Hers", "tag": "T"}));
+        let found = writes.replaced_in(KEY, &hers_last, true);
+        assert!(found.overwrote.is_empty());
+        assert_eq!(found.replaced.len(), 1);
+        assert_eq!(found.replaced[0].mine, json!("Mine"));
+        assert_eq!(found.replaced[0].theirs, json!("Hers"));
+        let again = writes.replaced_in(KEY, &hers_last, true);
+        assert!(
+            again.overwrote.is_empty() && again.replaced.is_empty(),
+            "told once"
+        );
+    }
+
+    /// A colleague's value seen long after this desk's write (they changed it after seeing
+    /// mine, most likely) asks no one here; within the window it asks. Tried: a value first
+    /// seen past [`REPLACED_WINDOW`], and a follow-up read of a row no event announces.
+    #[test]
+    fn a_colleagues_later_change_outside_the_window_asks_no_one_and_follow_ups_come_due() {
+        let writes = mine_then_hers_heard();
+        let past = Instant::now()
+            .checked_sub(REPLACED_WINDOW + std::time::Duration::from_secs(1))
+            .unwrap();
+        for write in lock(&writes.written).values_mut() {
+            write.at = past;
+            write.others_at = Some(Instant::now());
+        }
+        let found = writes.replaced_in(KEY, &row(json!({"id": 7, "title": "Hers"})), true);
+        assert!(found.replaced.is_empty(), "{:?}", found.replaced);
+
+        let writes = OwnWrites::default();
+        writes.sending(KEY);
+        writes.sent(
+            KEY,
+            row(json!({"caption": "Mine"})),
+            row(json!({"caption": "Old"})),
+        );
+        let first = writes.follow_up(KEY).unwrap();
+        assert!(first > Instant::now(), "not due at once");
+        assert!(writes.take_suspects().is_empty());
+        for follow_up in lock(&writes.follow_ups).iter_mut() {
+            follow_up.0 = Instant::now();
+        }
+        assert_eq!(writes.take_suspects(), vec![KEY], "due: read again");
+        assert!(writes.next_follow_up().is_none());
     }
 }

@@ -115,9 +115,9 @@ fn fold_entry(rows: &mut BTreeMap<i64, ViewRow>, entry: &OutboxEntry, spec: &Res
         Op::Delete => {
             rows.remove(&entry.target.id());
         }
-        // Saved over a colleague's: the row shows the server's values (this desk's), marked
-        // as waiting for the person.
-        Op::Update if crate::engine::push::overwrote_colleague(entry) => {
+        // Saved a moment apart from a colleague's (over theirs, or under it): the row shows the
+        // server's values, marked as waiting for the person.
+        Op::Update if crate::engine::push::question_about_the_past(entry) => {
             mark(rows, entry.target.id(), sync);
         }
         Op::ReorderChildren => show_children_order(rows, entry, spec, sync),

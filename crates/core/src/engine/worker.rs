@@ -76,10 +76,14 @@ impl SyncLane {
     fn next(&self) -> runner::Turn {
         let (reconcile_at, retry_at, stopped) = {
             let plan = self.shared.plan();
-            let next = [plan.reconcile_at, plan.quiet_at]
-                .into_iter()
-                .flatten()
-                .min();
+            let next = [
+                plan.reconcile_at,
+                plan.quiet_at,
+                self.shared.own_writes.next_follow_up(),
+            ]
+            .into_iter()
+            .flatten()
+            .min();
             (next, plan.retry_at, plan.stopped)
         };
         if stopped {

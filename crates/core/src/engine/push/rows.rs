@@ -153,6 +153,7 @@ pub(super) async fn replay_update(
     let detail = ConflictDetail {
         deleted_elsewhere: false,
         overwrote_colleague: false,
+        replaced_by_colleague: false,
         fields: outcome.conflicts,
     };
     let problem = serde_json::to_string(&detail).unwrap_or_else(|_| json!({}).to_string());

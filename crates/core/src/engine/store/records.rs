@@ -8,13 +8,15 @@ use super::{Store, StoreError};
 
 pub use crate::rules::row::Row;
 
-/// SQL condition on an outbox entry: a change that reached the server and replaced a
-/// colleague's there (issue 35.1; `ConflictDetail::overwrote_colleague`). A question about the
-/// past: it keeps no row from being removed, and goes with its row.
+/// SQL condition on an outbox entry: a change that reached the server a moment apart from a
+/// colleague's and replaced it there, or was replaced by it (issue 35.1 and 63.21;
+/// `ConflictDetail::overwrote_colleague`, `replaced_by_colleague`). A question about the past:
+/// it keeps no row from being removed, and goes with its row.
 macro_rules! overwrote_colleague {
     () => {
         "(state = 'conflict' AND CASE WHEN json_valid(problem)
-         THEN json_extract(problem, '$.overwrote_colleague') END IS 1)"
+         THEN (json_extract(problem, '$.overwrote_colleague') IS 1
+               OR json_extract(problem, '$.replaced_by_colleague') IS 1) END IS 1)"
     };
 }
 

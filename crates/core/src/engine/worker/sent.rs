@@ -71,6 +71,17 @@ pub(super) fn after_replayed(
     shared.came_online();
     if entry.op == crate::engine::store::Op::Update {
         note_written(shared, spec.name(), entry, replayed);
+        if !spec.broadcast && matches!(replayed, Replayed::Sent { .. }) {
+            // Nothing announces a colleague's change of this row: it is read again shortly
+            // (issue 63.21), and the worker wakes for it.
+            if shared
+                .own_writes
+                .follow_up((spec.name(), entry.target.id()))
+                .is_some()
+            {
+                shared.wake.notify_one();
+            }
+        }
     }
     if entry.op == crate::engine::store::Op::Delete && !matches!(replayed, Replayed::Sent { .. }) {
         // Refused, paused on a conflict or withdrawn: the row is not deleted, and shows again
