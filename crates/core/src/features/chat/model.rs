@@ -398,9 +398,18 @@ pub(crate) fn message_view(message: &Value, me: i64) -> Option<ChatMessageView> 
     })
 }
 
-/// The message a reply answers, as the thread shows it above the reply.
+/// How much of a replied message the server quotes: its first 100 code points, cut wherever
+/// they end (API.md §8, `reply_to_message`).
+const SERVER_QUOTE_CHARS: usize = 100;
+
+/// The message a reply answers, as the thread shows it above the reply: the server's quote,
+/// a piece of a cluster its cut left at the end left out.
 fn reply_preview(answered: &Value) -> Option<ReplyPreview> {
-    let body = text(answered, "message")?;
+    let quoted = answered.get("message").and_then(Value::as_str)?;
+    let body = crate::rules::text::mend_cut(quoted, SERVER_QUOTE_CHARS);
+    let body = Some(body.trim())
+        .filter(|t| !t.is_empty())
+        .map(crate::rules::text::reveal)?;
     Some(ReplyPreview {
         author: text(answered, "sender_name").unwrap_or_else(|| {
             if answered.get("sender_type").and_then(Value::as_str) == Some("guest") {
@@ -436,11 +445,7 @@ pub const PREVIEW_CHARS: usize = 200;
 
 /// A conversation's last message as the list shows it: its start, disguises shown.
 fn preview(text: &str) -> String {
-    let mut chars = text.char_indices();
-    match chars.nth(PREVIEW_CHARS) {
-        Some((end, _)) => format!("{}…", crate::rules::text::reveal(&text[..end])),
-        None => crate::rules::text::reveal(text),
-    }
+    crate::rules::text::reveal(&crate::rules::text::shorten(text, PREVIEW_CHARS))
 }
 
 /// A message's text as staff read it: its disguising characters shown, its web links found.
