@@ -43,6 +43,7 @@ pub(crate) fn typescript() -> Vec<String> {
         crate::features::chat::MessageSearch::decl(),
         crate::features::chat::ConversationSort::decl(),
         crate::features::chat::ViewCounts::decl(),
+        crate::features::chat::SearchFound::decl(),
         crate::features::chat::RoomCount::decl(),
         crate::features::chat::ConversationFilter::decl(),
         crate::features::chat::ConversationView::decl(),

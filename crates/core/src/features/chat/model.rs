@@ -108,6 +108,21 @@ pub struct ConversationList {
     /// Every room with a conversation, in room order, with what each holds (whatever is
     /// filtered or searched): the list's room picker.
     pub rooms: Vec<RoomCount>,
+    /// While something is searched, where the search finds conversations besides the view
+    /// shown, so a view with none of them says where they are (issue 63.15).
+    pub found: Option<SearchFound>,
+}
+
+/// How many conversations a search finds in each view and room.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct SearchFound {
+    /// What was searched, as the screen quotes it: its start when long, cut between whole
+    /// characters (a pasted page is quoted as a line).
+    pub searched: String,
+    /// In each view, in the room chosen (every room when none is).
+    pub views: ViewCounts,
+    /// In every room, of the view shown.
+    pub every_room: u32,
 }
 
 /// One room's conversations, as the room picker offers it.
