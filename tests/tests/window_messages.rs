@@ -1113,8 +1113,53 @@ async fn window_a_message_from_long_ago_is_found_as_typed_and_opens_its_thread_t
     .await;
     assert!(last > asked);
 
-    type_into(&app, "[data-testid=chat-search]", "shann TAXI").await;
-    click(&app, "[data-testid=search-in-messages]").await;
+    // Searched the way people type (issue 63.15): "obrien" finds Mary O'Brien's room.
+    type_into(&app, "[data-testid=chat-search]", "obrien").await;
+    until(
+        "Mary O'Brien's conversation is found without its apostrophe",
+        || async { listed_ids(&app).await == [ROOM_102] },
+    )
+    .await;
+    // A page pasted into the search box costs what a line costs, and is quoted as a line:
+    // timed from the paste to the list's answer on screen.
+    let page = "Could you book us a taxi? ".repeat(500);
+    let pasted = Instant::now();
+    app.execute(
+        "const box = document.querySelector('[data-testid=chat-search]');
+         box.value = arguments[0];
+         box.dispatchEvent(new Event('input', { bubbles: true }));",
+        vec![Value::from(&page[..12_500])],
+    )
+    .await
+    .unwrap();
+    until("the paste is searched, and quoted as a line", || async {
+        content_of(&app, "[data-testid=chat-empty]")
+            .await
+            .is_some_and(|note| {
+                note.starts_with("No conversation matches “Could you book us a taxi?")
+                    && note.ends_with("…”.")
+                    && note.chars().count() < 120
+            })
+    })
+    .await;
+    println!(
+        "a 12,500-character paste in the search box was searched and shown in {} ms",
+        pasted.elapsed().as_millis()
+    );
+    // Words no room or guest has, but a message: the list says where they are, and shows them.
+    retype(&app, "[data-testid=chat-search]", "shann TAXI").await;
+    until("the list says the words are in a message", || async {
+        content_of(&app, "[data-testid=search-elsewhere]")
+            .await
+            .is_some_and(|said| said.contains("1 message has it"))
+    })
+    .await;
+    assert_eq!(
+        text_of(&app, "[data-testid=chat-empty]").await,
+        "No conversation matches “shann TAXI”."
+    );
+    screenshot(&app, "92-messages-search-elsewhere").await;
+    click(&app, "[data-testid=search-elsewhere-messages]").await;
     until("the question is found, its words marked", || async {
         let marked = app
             .execute(
@@ -1164,7 +1209,53 @@ async fn window_a_message_from_long_ago_is_found_as_typed_and_opens_its_thread_t
     assert_eq!(open_thread_id(&app).await, Some(ROOM_102));
     screenshot(&app, "91-messages-search-opened").await;
 
+    // A long message's preview in the list is cut between whole characters (issue 63.16): an
+    // England flag (a black flag, five tags and the cancel tag) where the cut falls is kept
+    // whole or left out, never shown as half a flag or the marks of its tags.
+    let england = "\u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}";
+    let family = "👨\u{200D}👩\u{200D}👧";
+    guest_writes(
+        &server,
+        &format!(
+            "{}{england}{family} and more words after the cut",
+            "Go team ".repeat(24) + "Go!"
+        ),
+    )
+    .await;
+    retype(&app, "[data-testid=chat-search]", "obrien").await;
+    click(&app, "[data-testid=search-in-conversations]").await;
+    until(
+        "the list shows the new message's start, cut whole",
+        || async {
+            content_of(
+                &app,
+                "[data-testid=conversation][data-conversation-id='2'] .last-message",
+            )
+            .await
+            .is_some_and(|preview| preview.starts_with("Go team") && preview.ends_with('…'))
+        },
+    )
+    .await;
+    let preview = text_of(
+        &app,
+        "[data-testid=conversation][data-conversation-id='2'] .last-message",
+    )
+    .await;
+    assert!(
+        !preview.contains("[U+"),
+        "no tag shown as a mark: {preview}"
+    );
+    assert!(
+        !preview
+            .chars()
+            .any(|c| ('\u{E0000}'..='\u{E007F}').contains(&c))
+            || preview.contains(england),
+        "the flag is whole or left out: {preview:?}"
+    );
+    screenshot(&app, "93-messages-preview-cut-whole").await;
+
     // Offline, the desk searches what it holds, and says so.
+    click(&app, "[data-testid=search-in-messages]").await;
     proxy.cut();
     until(
         "offline, found among what the desk holds, and said",

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Client;
 use hotelmate_e2e::{
-    as_user, click, content_of, screenshot, sign_in, sign_in_through, switch_to, text_of, until,
-    wait_for_text, AppProfile, CutProxy, Driver,
+    as_user, click, content_of, screenshot, sign_in, sign_in_through, switch_to, text_of,
+    type_into, until, wait_for_text, AppProfile, CutProxy, Driver,
 };
 use hotelmate_sandbox::{Sandbox, SandboxHandle};
 use reqwest::Method;
@@ -63,6 +63,18 @@ async fn on_display(app: &Client, name: &str) -> bool {
     .unwrap_or(false)
 }
 
+/// The names the board lists, in its order.
+async fn listed(app: &Client) -> Vec<String> {
+    app.execute(
+        "return [...document.querySelectorAll('[data-testid=team-member]')].map(r => r.dataset.name);",
+        vec![],
+    )
+    .await
+    .ok()
+    .and_then(|v| serde_json::from_value(v).ok())
+    .unwrap_or_default()
+}
+
 async fn my_button(app: &Client) -> (String, bool) {
     let value = app
         .execute(
@@ -109,6 +121,23 @@ async fn window_the_board_follows_colleagues_and_my_clock_reaches_the_server() {
         started.elapsed().as_millis()
     );
     screenshot(&app, "40-team-board").await;
+
+    // Searched the way people type (issue 63.15): "sean" finds Seán, with no one else.
+    type_into(&app, "[data-testid=team-search]", "sean").await;
+    until("only Seán Murphy is found by \"sean\"", || async {
+        listed(&app).await == ["Seán Murphy"]
+    })
+    .await;
+    screenshot(&app, "47-team-search-without-accents").await;
+    // Emptied as a person would (WebDriver's clear sends no input event).
+    let backspaces = fantoccini::key::Key::Backspace
+        .to_string()
+        .repeat("sean".len());
+    type_into(&app, "[data-testid=team-search]", &backspaces).await;
+    until("everyone is back", || async {
+        listed(&app).await.len() > 1
+    })
+    .await;
 
     // My button: Anna is on duty (from the server); clocking out reaches it.
     until("my button offers to clock out", || async {

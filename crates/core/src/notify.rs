@@ -65,10 +65,7 @@ pub(crate) fn toast_for(event: &DeskEvent, resources: Resources) -> Option<Toast
     } = event
     {
         let who = guest_title(room_number, guest_name.as_deref());
-        let mut body: String = text.chars().take(GUEST_TEXT_CHARS).collect();
-        if text.chars().count() > GUEST_TEXT_CHARS {
-            body.push('…');
-        }
+        let body = crate::rules::text::shorten(text, GUEST_TEXT_CHARS);
         let count = earlier.saturating_add(1);
         return Some(Toast {
             category: ResourceKind::Conversations,

@@ -1595,3 +1595,48 @@ async fn saved_replies_locked_by_it_are_used_and_cannot_be_changed_here() {
     assert_eq!(desk.chat().saved_replies().unwrap().replies.len(), 1);
     desk.shutdown().await;
 }
+
+/// Issue 63.12: a file with two replies under one key was half imported, with the database's
+/// own words. Now a file the desk cannot use in full is refused whole, in plain words naming
+/// the replies, and the desk's replies (their keys, names, texts and order) are as they were.
+/// Tried: one key given twice, a key of 5,000 characters.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_of_saved_replies_the_desk_cannot_use_in_full_is_refused_whole() {
+    let home = Home::new("saved-replies-refused-whole");
+    let desk = home.open();
+    desk.chat()
+        .save_reply(None, "Wi-Fi", "The password is lakes2026.")
+        .unwrap();
+    let before = desk.chat().export_saved_replies().unwrap();
+    let kind = r#""kind": "hotelmate-desk saved replies", "version": 1"#;
+    let long_key = "k".repeat(5_000);
+    for (file, says) in [
+        (
+            format!(
+                r#"{{{kind}, "replies": [
+                    {{"key": "parking", "name": "Parking", "text": "Free for guests."}},
+                    {{"key": "spa", "name": "Spa", "text": "Open until 21:00."}},
+                    {{"key": "parking", "name": "Parking (new)", "text": "Five euro a day."}}]}}"#
+            ),
+            "Nothing was imported: reply 3 (“Parking (new)”) has the same key as reply 1 (“Parking”).",
+        ),
+        (
+            format!(
+                r#"{{{kind}, "replies": [
+                    {{"key": "spa", "name": "Spa", "text": "Open until 21:00."}},
+                    {{"key": "{long_key}", "name": "Long", "text": "A key of a page."}}]}}"#
+            ),
+            "Nothing was imported: reply 2 (“Long”) has a key of 5000 characters (a key is at most 100).",
+        ),
+    ] {
+        let err = desk.chat().import_saved_replies(&file).unwrap_err();
+        assert_eq!(err.to_string(), says);
+        assert_eq!(err.code(), hotelmate_core::desk::ErrorCode::InvalidInput);
+        assert_eq!(
+            desk.chat().export_saved_replies().unwrap(),
+            before,
+            "nothing of the file was kept"
+        );
+    }
+    desk.shutdown().await;
+}

@@ -94,3 +94,11 @@ command! {
         beats.beat(window.label());
     }
 }
+
+command! {
+    /// The places of the texts that `query` finds among a list the screen holds (the
+    /// settings, the saved replies' names), best first: the desk's one search rule.
+    pub fn find_in(desk: State<'_, Desk>, query: String, texts: Vec<String>) -> Vec<u32> {
+        desk.find_in(&query, &texts)
+    }
+}

@@ -319,6 +319,9 @@ export const backend = {
   displayReport: (report: DisplayReport) => call("display_report", { report }),
   /** How this computer's display has been since the desk started (its last showing). */
   displayHealth: () => call("display_health"),
+  /** The places of the texts `query` finds among `texts`, best first: the core's one search
+   *  rule, for lists a screen holds (never a rule of the screen's own). */
+  findIn: (query: string, texts: string[]) => call("find_in", { query, texts }),
   teamBoard: (query: string) => call("team_board", { query }),
   clockToggle: () => call("clock_toggle"),
   chatConversations: (filter: ConversationFilter, query: string, sort: ConversationSort, room: string | null) =>

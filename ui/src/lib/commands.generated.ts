@@ -101,6 +101,7 @@ export interface Commands {
   looking_at: { args: { view: G.View }; result: void };
   looking_away: { args: null; result: void };
   page_alive: { args: null; result: void };
+  find_in: { args: { query: string; texts: Array<string> }; result: Array<number> };
   team_board: { args: { query: string }; result: G.TeamBoard };
   clock_toggle: { args: null; result: G.SessionInfo };
   update_settings: { args: null; result: G.UpdateSettings };

@@ -1750,6 +1750,21 @@ unread: number,
  */
 waiting: number, };
 
+export type SearchFound = { 
+/**
+ * What was searched, as the screen quotes it: its start when long, cut between whole
+ * characters (a pasted page is quoted as a line).
+ */
+searched: string, 
+/**
+ * In each view, in the room chosen (every room when none is).
+ */
+views: ViewCounts, 
+/**
+ * In every room, of the view shown.
+ */
+every_room: number, };
+
 export type RoomCount = { 
 /**
  * The room, as the list shows it.
@@ -1848,7 +1863,12 @@ counts: ViewCounts,
  * Every room with a conversation, in room order, with what each holds (whatever is
  * filtered or searched): the list's room picker.
  */
-rooms: Array<RoomCount>, };
+rooms: Array<RoomCount>, 
+/**
+ * While something is searched, where the search finds conversations besides the view
+ * shown, so a view with none of them says where they are (issue 63.15).
+ */
+found: SearchFound | null, };
 
 export type TextPart = { 
 /**

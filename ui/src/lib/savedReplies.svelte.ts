@@ -3,6 +3,7 @@
 // what it could not fill; this file only holds what the screens show.
 import { asUiError, backend, type FieldValues, type FilledReply, type SavedReplies, type SavedReply } from "./backend";
 import { formatLongDate } from "./format.svelte";
+import { findIn } from "./find";
 
 class SavedReplyList {
   list = $state<SavedReplies | null>(null);
@@ -29,15 +30,11 @@ class SavedReplyList {
     }
   }
 
-  /** The replies whose name holds `query` (case and accents aside), those it starts first. */
-  matching(query: string): SavedReply[] {
-    const fold = (text: string) => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
-    const wanted = fold(query.trim());
-    const replies = this.list?.replies ?? [];
-    if (!wanted) return replies;
-    const starts = replies.filter((r) => fold(r.name).startsWith(wanted));
-    const holds = replies.filter((r) => !fold(r.name).startsWith(wanted) && fold(r.name).includes(wanted));
-    return [...starts, ...holds];
+  /** The replies whose name `query` finds by the core's one search rule (accents, case and
+   *  punctuation aside, each word typed beginning a word of the name), whole words first; every
+   *  reply, in order, when nothing is typed. */
+  matching(query: string): Promise<SavedReply[]> {
+    return findIn(query, this.list?.replies ?? [], (reply) => reply.name);
   }
 
   /** A reply filled for a guest: their name and room where known, today's date as this

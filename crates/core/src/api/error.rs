@@ -320,7 +320,7 @@ fn non_json_message(status: StatusCode, content_type: Option<&str>, body: &[u8])
         format!(
             "{} {reason}: {}",
             status.as_u16(),
-            line.chars().take(120).collect::<String>()
+            crate::rules::text::shorten(line, 120)
         )
     }
 }

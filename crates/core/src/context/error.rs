@@ -92,6 +92,20 @@ pub enum DeskError {
     /// A background task ended before finishing (a bug, or the app is closing).
     #[error("the desk stopped working on this ({0}); please try again")]
     Interrupted(String),
+    /// A change could not be written to the desk's database and was not made: said in plain
+    /// words (the database's own message is logged, never shown); its code is `disk_full` when
+    /// the disk is.
+    #[error(
+        "{what} could not be written to the desk's database, and nothing was changed; try \
+         again (the desk's log has the cause)"
+    )]
+    NotWritten {
+        /// What was being written ("the saved replies").
+        what: &'static str,
+        /// The database's reason, for the log.
+        #[source]
+        source: StoreError,
+    },
 }
 
 /// "2 edits, 1 photo and 1 reply to a guest".
@@ -203,7 +217,8 @@ impl DeskError {
                 ApiError::FileHost { .. } => ErrorCode::FileUnavailable,
             },
             Self::Secrets(_) => ErrorCode::Keyring,
-            Self::Store(_) => ErrorCode::Storage,
+            Self::NotWritten { source, .. } if source.is_disk_full() => ErrorCode::DiskFull,
+            Self::Store(_) | Self::NotWritten { .. } => ErrorCode::Storage,
             Self::InvalidInput { .. } | Self::Invalid(_) => ErrorCode::InvalidInput,
             Self::NotSignedIn => ErrorCode::NotSignedIn,
             Self::NotAllowed(_) => ErrorCode::Forbidden,

@@ -44,6 +44,11 @@ pub use demo::{DemoFuture, DemoLauncher, DemoServer};
 
 const EVENT_BUFFER: usize = 256;
 
+/// The most texts [`Desk::find_in`] searches (a screen's list is far shorter).
+pub const MOST_TEXTS_SEARCHED: usize = 2_000;
+/// The most characters of each text [`Desk::find_in`] reads.
+pub const MOST_TEXT_CHARS_SEARCHED: usize = 2_000;
+
 /// How a [`Desk`] is set up. Tests point it at a temporary folder and their own keyring service.
 #[derive(Clone)]
 pub struct DeskOptions {
@@ -320,6 +325,30 @@ impl Desk {
                 Err(err)
             }
         }
+    }
+
+    /// The texts among `texts` that `query` finds, by the desk's one search rule (accents,
+    /// case and punctuation aside, each word typed beginning a word; issue 63.15), as their
+    /// places in `texts`, best first (whole words before words begun, else in their order).
+    /// For lists a screen holds (the settings, the saved replies' names), so a screen never
+    /// matches by a rule of its own. At most [`MOST_TEXTS_SEARCHED`] texts of at most
+    /// [`MOST_TEXT_CHARS_SEARCHED`] characters each are read; the query is bounded by the rule.
+    pub fn find_in(&self, query: &str, texts: &[String]) -> Vec<u32> {
+        let query = crate::rules::search::Query::new(query);
+        let mut found: Vec<(crate::rules::search::Rank, u32)> = texts
+            .iter()
+            .take(MOST_TEXTS_SEARCHED)
+            .zip(0..)
+            .filter_map(|(text, place)| {
+                let text = match text.char_indices().nth(MOST_TEXT_CHARS_SEARCHED) {
+                    Some((end, _)) => &text[..end],
+                    None => text.as_str(),
+                };
+                query.rank(&[text]).map(|rank| (rank, place))
+            })
+            .collect();
+        found.sort_by_key(|(rank, place)| (std::cmp::Reverse(*rank), *place));
+        found.into_iter().map(|(_, place)| place).collect()
     }
 
     /// What this computer's IT presets, for the sign-in form (the PIN's hash stays here).

@@ -66,5 +66,5 @@ pub(crate) fn clip_fields(row: &mut Row, fields: &[(&str, usize)]) {
 }
 
 fn truncate(text: &str) -> String {
-    text.chars().take(120).collect()
+    crate::rules::text::shorten(text, 120)
 }

@@ -119,6 +119,31 @@ fn guests_messages_group_apart_from_colleagues_changes_and_open_the_newest_threa
     assert_eq!(one.body.chars().count(), GUEST_TEXT_CHARS + 1);
 }
 
+/// Issue 63.16: a guest's long message is cut in its toast between whole characters: half a
+/// family, a flag's first tags or one regional indicator never reach the notification.
+#[test]
+fn a_toast_cuts_a_long_message_between_whole_characters() {
+    let england = "\u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}";
+    let family = "👨\u{200D}👩\u{200D}👧\u{200D}👦";
+    let ireland = "\u{1F1EE}\u{1F1EA}";
+    for emoji in [england, family, ireland, "👍\u{1F3FD}"] {
+        for lead in 195..=GUEST_TEXT_CHARS {
+            let text = format!("{}{} and more", "a".repeat(lead), emoji.repeat(4));
+            let body = toast_for(&guest(3, 45, &text), resources::ALL)
+                .unwrap()
+                .body;
+            let kept = body.trim_end_matches('…');
+            assert!(body.ends_with('…'), "{body:?}");
+            assert!(kept.chars().count() <= GUEST_TEXT_CHARS);
+            assert!(
+                kept.ends_with('a') || kept.ends_with(emoji),
+                "{lead}: cut inside {emoji:?}: {:?}",
+                kept.chars().rev().take(10).collect::<String>()
+            );
+        }
+    }
+}
+
 /// Issue 28.2: a guest's flood is one toast that says how many, listing the newest few.
 #[test]
 fn a_flood_is_one_toast_that_counts_every_message_and_lists_the_newest() {

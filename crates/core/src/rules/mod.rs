@@ -4,6 +4,7 @@
 pub(crate) mod guest_link;
 pub(crate) mod opening;
 pub(crate) mod row;
+pub(crate) mod search;
 pub(crate) mod slides;
 pub(crate) mod text;
 pub(crate) mod url;

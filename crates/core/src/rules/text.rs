@@ -6,6 +6,8 @@
 //! need stays: the joiners (U+200C, U+200D), variation selectors, and tag characters inside
 //! an emoji flag's tag sequence (🏴 + tags + U+E007F, as England's flag is written).
 
+use unicode_segmentation::UnicodeSegmentation;
+
 /// The black flag that opens an emoji tag sequence.
 const TAG_BASE: char = '\u{1F3F4}';
 /// The tag that ends one.
@@ -106,16 +108,67 @@ fn rewrite(text: &str, hidden: impl Fn(char, &mut String)) -> String {
     shown
 }
 
-/// `text` cut to `max` characters, and its whole length (in characters) when it was longer;
-/// `None` when it is not longer.
+/// Where `text` is cut to keep at most `max` characters: after the last whole grapheme
+/// cluster that fits, so a letter keeps its accents and an emoji stays whole (a family, a flag
+/// of two regional indicators, England's flag with its tags, a skin tone: issue 63.16), and a
+/// cut never leaves the tail of a flag to be shown as disguising marks by [`reveal`]. Only a
+/// single cluster longer than `max` itself (a letter under thousands of marks, which nobody
+/// reads) is cut inside, at `max` characters: the bound holds.
+fn cut_at(text: &str, max: usize) -> usize {
+    let mut kept = 0;
+    let mut end = 0;
+    for (at, cluster) in text.grapheme_indices(true) {
+        let chars = cluster.chars().count();
+        if kept + chars > max {
+            break;
+        }
+        kept += chars;
+        end = at + cluster.len();
+    }
+    if end == 0 && max > 0 {
+        end = text
+            .char_indices()
+            .nth(max)
+            .map_or(text.len(), |(at, _)| at);
+    }
+    end
+}
+
+/// `text` cut to at most `max` characters between grapheme clusters ([`cut_at`]), and its
+/// whole length (in characters) when it was longer; `None` when it is not longer. The one way
+/// the desk keeps the start of a long text (a guest's message, a field it keeps short).
 pub(crate) fn clip(text: &str, max: usize) -> Option<(String, usize)> {
     // Cheap first: a text of at most `max` bytes has at most `max` characters.
     if text.len() <= max {
         return None;
     }
-    let mut chars = text.char_indices();
-    let (end, _) = chars.nth(max)?;
-    Some((text[..end].to_owned(), max + 1 + chars.count()))
+    let whole = text.chars().count();
+    (whole > max).then(|| (text[..cut_at(text, max)].to_owned(), whole))
+}
+
+/// `text` as shown where there is room for `max` characters: whole when it fits, else its
+/// start cut between grapheme clusters ([`cut_at`]) and "…" after it. The one way the desk
+/// shortens a text it shows (toasts, list previews, quotes, titles, names in messages).
+pub(crate) fn shorten(text: &str, max: usize) -> String {
+    match clip(text, max) {
+        Some((kept, _)) => format!("{}…", kept.trim_end()),
+        None => text.to_owned(),
+    }
+}
+
+/// The start of a text another program cut at `cut` characters without regard to clusters
+/// (the server's quote of a replied message is its first 100 code points, API.md §8): when it
+/// is that long, its last cluster may be a piece of one (half a family, a flag's first tags,
+/// a letter without its accent), so it is left out and "…" said instead. Shorter, it is whole.
+pub(crate) fn mend_cut(text: &str, cut: usize) -> String {
+    if text.chars().count() < cut {
+        return text.to_owned();
+    }
+    let last = text
+        .grapheme_indices(true)
+        .next_back()
+        .map_or(0, |(at, _)| at);
+    format!("{}…", text[..last].trim_end())
 }
 
 #[cfg(test)]
@@ -191,5 +244,77 @@ mod tests {
         );
         assert_eq!(clip("ééééééé", 5), Some(("ééééé".to_owned(), 7)));
         assert_eq!(clip("👍👍👍", 1), Some(("👍".to_owned(), 3)));
+    }
+
+    const ENGLAND: &str = "\u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}";
+    const FAMILY: &str = "👨\u{200D}👩\u{200D}👧\u{200D}👦";
+    const IRELAND: &str = "\u{1F1EE}\u{1F1EA}";
+    const THUMB_DARK: &str = "👍\u{1F3FF}";
+    const DECOMPOSED: &str = "Sea\u{301}n";
+
+    /// Issue 63.16: a cut at any character of a text made of clusters keeps only whole ones,
+    /// and never leaves an England flag's tags to be shown as disguising marks.
+    #[test]
+    fn a_cut_anywhere_keeps_whole_clusters_and_no_flag_tail_becomes_marks() {
+        for cluster in [
+            ENGLAND,
+            FAMILY,
+            IRELAND,
+            THUMB_DARK,
+            DECOMPOSED,
+            "❤\u{FE0F}",
+        ] {
+            let text = format!("ab{cluster}{cluster} cd");
+            let whole = text.chars().count();
+            for max in 0..whole {
+                let (kept, total) = clip(&text, max).unwrap();
+                assert_eq!(total, whole);
+                assert!(kept.chars().count() <= max, "{max}: {kept:?}");
+                let clusters: Vec<&str> = kept.graphemes(true).collect();
+                let all: Vec<&str> = text.graphemes(true).collect();
+                assert_eq!(clusters, all[..clusters.len()], "{max}: {kept:?}");
+                let shown = shorten(&text, max);
+                assert!(!reveal(&shown).contains("[U+"), "{max}: {shown:?}");
+            }
+        }
+        assert_eq!(shorten(&format!("Go {ENGLAND}!"), 5), "Go…");
+        assert_eq!(
+            shorten(&format!("Go {ENGLAND}!"), 11),
+            format!("Go {ENGLAND}!")
+        );
+        assert_eq!(
+            shorten(&format!("Go {ENGLAND}!"), 10),
+            format!("Go {ENGLAND}…")
+        );
+        assert_eq!(shorten("short", 5), "short");
+    }
+
+    #[test]
+    fn one_cluster_longer_than_the_bound_is_still_bounded() {
+        let zalgo = format!("a{}", "\u{301}".repeat(10_000));
+        let (kept, total) = clip(&zalgo, 100).unwrap();
+        assert_eq!(kept.chars().count(), 100);
+        assert_eq!(total, 10_001);
+    }
+
+    /// The server cuts a quoted message at 100 code points: a piece of a cluster at its end is
+    /// left out rather than shown as half an emoji or marks.
+    #[test]
+    fn a_text_another_program_cut_loses_its_last_cluster_piece() {
+        let cut_by_server = |text: &str| text.chars().take(100).collect::<String>();
+        let text = format!("{}{ENGLAND} rest", "a".repeat(97));
+        let quoted = cut_by_server(&text);
+        assert!(
+            reveal(&quoted).contains("[U+"),
+            "the server's cut shows marks"
+        );
+        let mended = mend_cut(&quoted, 100);
+        assert_eq!(mended, format!("{}…", "a".repeat(97)));
+        let family = format!("{}{FAMILY}", "a".repeat(98));
+        assert_eq!(
+            mend_cut(&cut_by_server(&family), 100),
+            format!("{}…", "a".repeat(98))
+        );
+        assert_eq!(mend_cut("short and whole", 100), "short and whole");
     }
 }

@@ -202,12 +202,29 @@ pub(crate) fn migrate(conn: &mut Connection, local: LocalDataList) -> Result<(),
     migrate_to(conn, local, schema_version(local))
 }
 
+/// Gives the connection the SQL functions the schema's triggers and migrations call:
+/// `search_key(text)`, the words the desk's one search rule finds in a text
+/// ([`crate::rules::search::key`]; NULL stays NULL), for a full-text index of them.
+fn add_functions(conn: &Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "search_key",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let text: Option<String> = ctx.get(0)?;
+            Ok(text.map(|t| crate::rules::search::key(&t)))
+        },
+    )
+}
+
 /// Brings the database to `target` (tests build old schemas with it).
 pub(crate) fn migrate_to(
     conn: &mut Connection,
     local: LocalDataList,
     target: i64,
 ) -> Result<(), StoreError> {
+    add_functions(conn)?;
     let known = schema_version(local);
     let current: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if current > known {

@@ -21,8 +21,8 @@ pub use drafts::{Draft, DRAFT_MAX_CHARS};
 pub(crate) use message::{empties_kept_words, is_whole_message};
 pub use model::*;
 pub use saved_replies::{
-    fill, FieldValues, FilledReply, ImportOutcome, SavedReplies, SavedReply, FIELDS,
-    MAX_IMPORT_BYTES,
+    fill, FieldValues, FilledReply, ImportError, ImportOutcome, SavedReplies, SavedReply, FIELDS,
+    MAX_IMPORT_BYTES, REPLY_KEY_MAX_CHARS,
 };
 pub use search::{find_messages, HitPiece, MessageHit, MessageSearch, MAX_HITS};
 pub use worker::BACKGROUND_READS_PER_MINUTE;
@@ -43,6 +43,7 @@ pub(crate) fn typescript() -> Vec<String> {
         crate::features::chat::MessageSearch::decl(),
         crate::features::chat::ConversationSort::decl(),
         crate::features::chat::ViewCounts::decl(),
+        crate::features::chat::SearchFound::decl(),
         crate::features::chat::RoomCount::decl(),
         crate::features::chat::ConversationFilter::decl(),
         crate::features::chat::ConversationView::decl(),

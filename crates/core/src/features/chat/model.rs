@@ -108,6 +108,21 @@ pub struct ConversationList {
     /// Every room with a conversation, in room order, with what each holds (whatever is
     /// filtered or searched): the list's room picker.
     pub rooms: Vec<RoomCount>,
+    /// While something is searched, where the search finds conversations besides the view
+    /// shown, so a view with none of them says where they are (issue 63.15).
+    pub found: Option<SearchFound>,
+}
+
+/// How many conversations a search finds in each view and room.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct SearchFound {
+    /// What was searched, as the screen quotes it: its start when long, cut between whole
+    /// characters (a pasted page is quoted as a line).
+    pub searched: String,
+    /// In each view, in the room chosen (every room when none is).
+    pub views: ViewCounts,
+    /// In every room, of the view shown.
+    pub every_room: u32,
 }
 
 /// One room's conversations, as the room picker offers it.
@@ -398,9 +413,18 @@ pub(crate) fn message_view(message: &Value, me: i64) -> Option<ChatMessageView> 
     })
 }
 
-/// The message a reply answers, as the thread shows it above the reply.
+/// How much of a replied message the server quotes: its first 100 code points, cut wherever
+/// they end (API.md §8, `reply_to_message`).
+const SERVER_QUOTE_CHARS: usize = 100;
+
+/// The message a reply answers, as the thread shows it above the reply: the server's quote,
+/// a piece of a cluster its cut left at the end left out.
 fn reply_preview(answered: &Value) -> Option<ReplyPreview> {
-    let body = text(answered, "message")?;
+    let quoted = answered.get("message").and_then(Value::as_str)?;
+    let body = crate::rules::text::mend_cut(quoted, SERVER_QUOTE_CHARS);
+    let body = Some(body.trim())
+        .filter(|t| !t.is_empty())
+        .map(crate::rules::text::reveal)?;
     Some(ReplyPreview {
         author: text(answered, "sender_name").unwrap_or_else(|| {
             if answered.get("sender_type").and_then(Value::as_str) == Some("guest") {
@@ -436,11 +460,7 @@ pub const PREVIEW_CHARS: usize = 200;
 
 /// A conversation's last message as the list shows it: its start, disguises shown.
 fn preview(text: &str) -> String {
-    let mut chars = text.char_indices();
-    match chars.nth(PREVIEW_CHARS) {
-        Some((end, _)) => format!("{}…", crate::rules::text::reveal(&text[..end])),
-        None => crate::rules::text::reveal(text),
-    }
+    crate::rules::text::reveal(&crate::rules::text::shorten(text, PREVIEW_CHARS))
 }
 
 /// A message's text as staff read it: its disguising characters shown, its web links found.

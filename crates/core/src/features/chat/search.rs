@@ -1,11 +1,14 @@
 //! Searching every message this desk holds (issue 38.5): a full-text index (SQLite's FTS5) of
-//! the cached messages' text, kept by triggers on `chat_messages` so that every way a message
-//! is stored, changed, deleted or forgotten keeps it right. Offline it searches what the desk
+//! the cached messages, kept by triggers on `chat_messages` so that every way a message is
+//! stored, changed, deleted or forgotten keeps it right. Offline it searches what the desk
 //! holds, which is all it ever searches: the screen says so when the server cannot be reached.
 //!
-//! The person's words are never FTS5 syntax: each word (letters and digits) becomes a quoted
-//! prefix term, so a guest's name with quotes or `AND`/`NEAR` in it is searched as words. The
-//! newest matches come first; the index walks its matches newest first and stops at the limit.
+//! It finds by the desk's one search rule ([`crate::rules::search`], issue 63.15): the index
+//! holds each message's words as the rule folds them (`search_key`), and each word typed is a
+//! quoted prefix term of the rule's folded words, never FTS5 syntax, so a guest's name with
+//! quotes or `AND`/`NEAR` in it is searched as words. The newest matches come first; the index
+//! walks its matches newest first and stops at the limit. The words found are marked in the
+//! message's own text by the same rule.
 
 use rusqlite::params;
 use serde_json::Value;
@@ -14,20 +17,15 @@ use super::handle::Chat;
 use super::spec::CONVERSATIONS;
 use crate::context::DeskError;
 use crate::engine::store::{Store, StoreError};
+use crate::rules::search::Query;
 
-/// The most words of a search used (the rest are left out: a paste is not a search).
-const MAX_WORDS: usize = 8;
-/// The most characters of a search read.
-const MAX_QUERY_CHARS: usize = 200;
 /// The most matches listed; `more` says when there were more.
 pub const MAX_HITS: usize = 50;
-/// Around how many words of a message a match shows.
-const SNIPPET_WORDS: u32 = 14;
-
-/// The marks FTS5 puts around each matched word in a snippet (private-use characters, taken
-/// out of the message's own text first).
-const OPEN: char = '\u{E000}';
-const CLOSE: char = '\u{E001}';
+/// How many words of a message a match shows, and how many of them before the first match.
+const SNIPPET_WORDS: usize = 14;
+const SNIPPET_WORDS_BEFORE: usize = 4;
+/// The most characters a match shows (a message of one long word shows its start).
+const SNIPPET_MAX_CHARS: usize = 300;
 
 /// A piece of a found message's text, in order: the words the search matched are `matched`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
@@ -72,50 +70,67 @@ pub struct MessageSearch {
     pub offline: bool,
 }
 
-/// The person's words as an FTS5 query: each word a quoted prefix term, all of them required;
-/// `None` when there is no word to search.
-pub(crate) fn fts_query(search: &str) -> Option<String> {
-    let words: Vec<String> = search
-        .chars()
-        .take(MAX_QUERY_CHARS)
-        .collect::<String>()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .take(MAX_WORDS)
-        .map(|word| format!("\"{word}\"*"))
+/// The person's words as an FTS5 query: each folded word ([`Query::words`]: letters and digits
+/// only) a quoted prefix term, or its parts each one ("jean-luc": `("jeanluc"* OR ("jean"*
+/// "luc"*))`), all of them required; `None` when there is no word to search.
+pub(crate) fn fts_query(query: &Query) -> Option<String> {
+    let words: Vec<String> = query
+        .words()
+        .iter()
+        .map(|w| {
+            let joined = format!("\"{}\"*", w.joined);
+            if w.parts.is_empty() {
+                return joined;
+            }
+            let parts: Vec<String> = w.parts.iter().map(|p| format!("\"{p}\"*")).collect();
+            format!("({joined} OR ({}))", parts.join(" "))
+        })
         .collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
 
-/// A snippet with FTS5's marks, as pieces.
-fn pieces_of(snippet: &str) -> Vec<HitPiece> {
+/// The part of a found message shown: [`SNIPPET_WORDS`] words from a few before the first word
+/// found, the words found marked, "…" where the message goes on (and past
+/// [`SNIPPET_MAX_CHARS`]); outside text made readable.
+fn snippet(query: &Query, text: &str) -> Vec<HitPiece> {
+    let words: Vec<(usize, &str)> = crate::rules::search::chunks(text)
+        .into_iter()
+        .filter(|(_, chunk)| !chunk.trim().is_empty())
+        .collect();
+    let first = words
+        .iter()
+        .position(|(_, word)| query.finds_any(word))
+        .unwrap_or(0);
+    let shown = &words[first.saturating_sub(SNIPPET_WORDS_BEFORE)..];
+    let shown = &shown[..shown.len().min(SNIPPET_WORDS)];
+    let (Some((from, _)), Some((last, word))) = (shown.first(), shown.last()) else {
+        return Vec::new();
+    };
+    let to = last + word.len();
     let mut pieces = Vec::new();
-    let mut text = String::new();
-    let mut matched = false;
-    for c in snippet.chars() {
-        if c == OPEN || c == CLOSE {
-            if !text.is_empty() {
-                pieces.push(HitPiece {
-                    text: crate::rules::text::reveal(&std::mem::take(&mut text)),
-                    matched,
-                });
-            }
-            matched = c == OPEN;
-        } else {
-            text.push(c);
+    if *from > 0 {
+        pieces.push(HitPiece { text: "…".into(), matched: false });
+    }
+    let mut room = SNIPPET_MAX_CHARS;
+    let mut cut = false;
+    for (piece, matched) in query.marks(&text[*from..to]) {
+        let kept = crate::rules::text::clip(piece, room).map_or(piece.to_owned(), |(kept, _)| kept);
+        room = room.saturating_sub(kept.chars().count());
+        cut = kept.len() < piece.len();
+        pieces.push(HitPiece { text: crate::rules::text::reveal(&kept), matched });
+        if cut {
+            break;
         }
     }
-    if !text.is_empty() {
-        pieces.push(HitPiece {
-            text: crate::rules::text::reveal(&text),
-            matched,
-        });
+    if cut || !text[to..].trim().is_empty() {
+        pieces.push(HitPiece { text: "…".into(), matched: false });
     }
+    pieces.retain(|p| !p.text.is_empty());
     pieces
 }
 
-/// One row the index found: (message id, conversation id, snippet, the message's JSON).
-type Found = (i64, i64, String, String);
+/// One row the index found: (message id, conversation id, the message's JSON).
+type Found = (i64, i64, String);
 
 impl Store {
     /// How many cached messages of the thread are message `id` or newer.
@@ -132,15 +147,14 @@ impl Store {
     pub(crate) fn chat_search(&self, query: &str, limit: usize) -> Result<Vec<Found>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare_cached(
-            "SELECT s.rowid, m.conversation_id,
-                    snippet(chat_search, 0, char(57344), char(57345), '…', ?3), m.body
+            "SELECT s.rowid, m.conversation_id, m.body
              FROM chat_search s JOIN chat_messages m ON m.id = s.rowid
              WHERE chat_search MATCH ?1
              ORDER BY s.rowid DESC LIMIT ?2",
         )?;
         let found = statement
-            .query_map(params![query, limit as i64, SNIPPET_WORDS], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            .query_map(params![query, limit as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })?
             .collect::<Result<Vec<Found>, _>>()?;
         Ok(found)
@@ -150,7 +164,8 @@ impl Store {
 /// The newest [`MAX_HITS`] cached messages matching `search` as the screen shows them, and
 /// whether more matched (also what `cargo xtask bench chat` measures).
 pub fn find_messages(store: &Store, search: &str) -> Result<(Vec<MessageHit>, bool), StoreError> {
-    let Some(query) = fts_query(search) else {
+    let typed = Query::new(search);
+    let Some(query) = fts_query(&typed) else {
         return Ok((Vec::new(), false));
     };
     let mut found = store.chat_search(&query, MAX_HITS + 1)?;
@@ -158,7 +173,7 @@ pub fn find_messages(store: &Store, search: &str) -> Result<(Vec<MessageHit>, bo
     found.truncate(MAX_HITS);
     let mut titles: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
     let mut hits = Vec::with_capacity(found.len());
-    for (message_id, conversation_id, snippet, body) in found {
+    for (message_id, conversation_id, body) in found {
         let title = match titles.get(&conversation_id) {
             Some(title) => title.clone(),
             None => {
@@ -185,7 +200,10 @@ pub fn find_messages(store: &Store, search: &str) -> Result<(Vec<MessageHit>, bo
                 .get("timestamp")
                 .and_then(Value::as_str)
                 .map(str::to_owned),
-            pieces: pieces_of(&snippet),
+            pieces: snippet(
+                &typed,
+                message.get("message").and_then(Value::as_str).unwrap_or_default(),
+            ),
             from_newest: store.chat_count_from(conversation_id, message_id)?,
         });
     }
@@ -212,39 +230,65 @@ mod tests {
 
     use super::*;
 
-    #[test]
-    fn the_persons_words_are_never_search_syntax() {
-        assert_eq!(fts_query("taxi"), Some("\"taxi\"*".into()));
-        assert_eq!(
-            fts_query("  Late check-out\" OR NEAR(x"),
-            Some("\"Late\"* \"check\"* \"out\"* \"OR\"* \"NEAR\"* \"x\"*".into())
-        );
-        assert_eq!(fts_query("\"*()-: "), None);
-        assert_eq!(
-            fts_query("Zimmer 101 Müller"),
-            Some("\"Zimmer\"* \"101\"* \"Müller\"*".into())
-        );
-        let long = "word ".repeat(100);
-        assert_eq!(fts_query(&long).unwrap().matches('*').count(), MAX_WORDS);
+    fn fts(typed: &str) -> Option<String> {
+        fts_query(&Query::new(typed))
     }
 
     #[test]
-    fn a_snippet_becomes_pieces_with_the_matches_marked() {
-        let snippet = "…the \u{E000}taxi\u{E001} is at the \u{E000}door\u{E001}";
-        let pieces = pieces_of(snippet);
-        let shown: Vec<(&str, bool)> = pieces
-            .iter()
-            .map(|p| (p.text.as_str(), p.matched))
-            .collect();
+    fn the_persons_words_are_never_search_syntax() {
+        assert_eq!(fts("taxi"), Some("\"taxi\"*".into()));
         assert_eq!(
-            shown,
+            fts("  Late check-out\" OR NEAR(x"),
+            Some(
+                "\"late\"* (\"checkout\"* OR (\"check\"* \"out\"*)) \"or\"* \
+                 (\"nearx\"* OR (\"near\"* \"x\"*))"
+                    .into()
+            )
+        );
+        assert_eq!(fts("\"*()-: "), None);
+        assert_eq!(
+            fts("Zimmer 101 Müller"),
+            Some("\"zimmer\"* \"101\"* \"muller\"*".into())
+        );
+        let long = (0..100).map(|n| format!("word{n} ")).collect::<String>();
+        assert!(!fts(&long).unwrap().contains("OR"));
+        assert_eq!(
+            fts(&long).unwrap().matches('*').count(),
+            crate::rules::search::MAX_QUERY_WORDS
+        );
+    }
+
+    fn shown(pieces: &[HitPiece]) -> Vec<(&str, bool)> {
+        pieces.iter().map(|p| (p.text.as_str(), p.matched)).collect()
+    }
+
+    #[test]
+    fn a_snippet_shows_the_words_around_the_first_found_marked() {
+        let text = "Good morning, could you order a taxi for 9? The taxi should wait at the door.";
+        assert_eq!(
+            shown(&snippet(&Query::new("taxi door"), text)),
             [
-                ("…the ", false),
+                ("…", false),
+                ("could you order a ", false),
                 ("taxi", true),
-                (" is at the ", false),
-                ("door", true)
+                (" for 9? The ", false),
+                ("taxi", true),
+                (" should wait at the ", false),
+                ("door", true),
+                (".", false),
             ]
         );
+        let long = format!("taxi {}", "word ".repeat(40));
+        let pieces = snippet(&Query::new("taxi"), &long);
+        assert_eq!(pieces.last().map(|p| p.text.as_str()), Some("…"));
+        // One endless word is shown to a bound, cut between clusters.
+        let blob = format!("taxi{}", "👨\u{200D}👩\u{200D}👧".repeat(500));
+        let pieces = snippet(&Query::new("taxi"), &blob);
+        let chars: usize = pieces.iter().map(|p| p.text.chars().count()).sum();
+        assert!(chars <= SNIPPET_MAX_CHARS + 2, "{chars}");
+        assert!(!pieces.iter().any(|p| p.text.contains("[U+")));
+        let before_ellipsis = &pieces[pieces.len() - 2].text;
+        assert!(before_ellipsis.ends_with("👧"), "a family cut whole: {before_ellipsis:?}");
     }
 
     use crate::features::chat::store::tests::store;
@@ -324,7 +368,7 @@ mod tests {
         assert_eq!(left, 0);
     }
 
-    /// A guest's text that looks like search syntax or like the marks around matches is text.
+    /// A guest's text that looks like search syntax or like marks around matches is text.
     #[test]
     fn a_guests_text_is_searched_and_shown_as_text() {
         let (_dir, store) = store();
@@ -341,8 +385,8 @@ mod tests {
         let shown: String = hits[0].pieces.iter().map(|p| p.text.as_str()).collect();
         assert!(shown.contains("<b>late</b>"), "{shown}");
         assert!(
-            !shown.contains('\u{E000}'),
-            "the guest's marks are not ours: {shown}"
+            shown.contains("\u{E000}fake\u{E001}"),
+            "the guest's private characters are text, not marks: {shown}"
         );
         let marked: Vec<&str> = hits[0]
             .pieces
@@ -354,6 +398,38 @@ mod tests {
         assert!(marked.contains(&"checkout"), "{marked:?}");
         assert_eq!(hits[0].from_newest, 1);
         assert!(hits[0].from_guest);
+    }
+
+    /// Issue 63.15: messages are found by the desk's one rule, as the lists are.
+    #[test]
+    fn messages_are_found_the_way_people_type() {
+        let (_dir, store) = store();
+        store
+            .chat_store_messages(
+                45,
+                &[
+                    json!({"id": 30, "sender_type": "guest", "message": "Mrs O’Connor from Straße 5", "timestamp": "2026-11-24T08:00:00Z"}),
+                    json!({"id": 31, "sender_type": "guest", "message": "Herr MÜLLER, İstanbul", "timestamp": "2026-11-24T08:01:00Z"}),
+                    json!({"id": 32, "sender_type": "staff", "message": "Seán will call room 1020", "timestamp": "2026-11-24T08:02:00Z"}),
+                ],
+            )
+            .unwrap();
+        for (typed, id) in [
+            ("oconnor", 30),
+            ("o'connor", 30),
+            ("connor", 30),
+            ("strasse", 30),
+            ("muller istanbul", 31),
+            ("Müll", 31),
+            ("sean", 32),
+            ("102", 32),
+        ] {
+            assert_eq!(found(&store, typed), [id], "{typed:?}");
+        }
+        assert!(found(&store, "onnor").is_empty(), "a word's inside is not its start");
+        let (hits, _) = find_messages(&store, "oconnor").unwrap();
+        let marked: Vec<&str> = hits[0].pieces.iter().filter(|p| p.matched).map(|p| p.text.as_str()).collect();
+        assert_eq!(marked, ["O’Connor"]);
     }
 
     /// A database of the schema before the index gets it filled with the messages it holds.

@@ -141,8 +141,7 @@ impl HealthRecord {
         }
         if let Some(mut slide) = report.showing {
             if slide.title.chars().count() > MOST_TITLE_CHARS {
-                slide.title = slide.title.chars().take(MOST_TITLE_CHARS - 1).collect();
-                slide.title.push('…');
+                slide.title = crate::rules::text::shorten(&slide.title, MOST_TITLE_CHARS - 1);
             }
             self.health.last_slide = Some(slide);
         }

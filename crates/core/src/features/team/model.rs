@@ -10,6 +10,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::engine::store::Row;
+use crate::rules::search::{Query, Rank};
 use crate::features::team::spec::full_name;
 
 /// What a department is called when a colleague has none.
@@ -152,21 +153,14 @@ fn member(row: &Row, since: &std::collections::HashMap<i64, String>) -> Option<T
     })
 }
 
-/// Whether every word of `query` is in the name, role or department (case-insensitive).
-fn matches(member: &TeamMember, query: &str) -> bool {
-    let haystack = [
-        Some(member.name.as_str()),
-        member.role.as_deref(),
-        member.department.as_deref(),
-    ]
-    .iter()
-    .flatten()
-    .map(|t| t.to_lowercase())
-    .collect::<Vec<_>>()
-    .join(" ");
-    query
-        .split_whitespace()
-        .all(|word| haystack.contains(&word.to_lowercase()))
+/// How well `query` finds a colleague by name, role or department (the desk's one search
+/// rule, [`crate::rules::search`]); `None` when it does not.
+fn rank(member: &TeamMember, query: &Query) -> Option<Rank> {
+    query.rank(&[
+        member.name.as_str(),
+        member.role.as_deref().unwrap_or_default(),
+        member.department.as_deref().unwrap_or_default(),
+    ])
 }
 
 /// Builds the board from the stored staff rows, the open clock logs and me (a row of the staff
@@ -186,8 +180,14 @@ pub(crate) fn board(
         everyone.push(mine);
     }
     let total = everyone.len() as u32;
+    let query = Query::new(query);
+    let mut ranks: std::collections::HashMap<i64, Rank> = std::collections::HashMap::new();
     let mut groups: Vec<TeamGroup> = Vec::new();
-    for person in everyone.into_iter().filter(|m| matches(m, query)) {
+    for (person, found) in everyone
+        .into_iter()
+        .filter_map(|m| rank(&m, &query).map(|r| (m, r)))
+    {
+        ranks.insert(person.id, found);
         let department = person
             .department
             .clone()
@@ -203,9 +203,12 @@ pub(crate) fn board(
     }
     for group in &mut groups {
         group.on_duty = group.members.iter().filter(|m| m.on_duty).count() as u32;
+        // Whole words found first (a search for "Sean" puts Seán before Seanna), then on duty.
         group.members.sort_by(|a, b| {
-            b.on_duty
-                .cmp(&a.on_duty)
+            ranks
+                .get(&b.id)
+                .cmp(&ranks.get(&a.id))
+                .then_with(|| b.on_duty.cmp(&a.on_duty))
                 .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
         });
     }
@@ -354,5 +357,29 @@ mod tests {
         assert!(find("nobody").is_empty());
         let none = board(&staff(), &[], None, "nobody", None);
         assert_eq!((none.shown, none.total), (0, 4));
+    }
+
+    /// Issue 63.15: the team is searched the way people type: no accents, any case, no
+    /// apostrophes, and a whole name before the names it begins.
+    #[test]
+    fn search_is_the_way_people_type_and_whole_names_come_first() {
+        let mut staff = staff();
+        for (id, name) in [(5, "Síle O’Connor"), (6, "Seanna Byrne"), (7, "Sean Ó Sé")] {
+            staff.push(row(json!({"id": id, "full_name": name, "is_on_duty": false,
+                "department": {"id": 1, "name": "Front Office", "slug": "front-office"}})));
+        }
+        let find = |q: &str| -> Vec<String> {
+            board(&staff, &[], None, q, None)
+                .groups
+                .iter()
+                .flat_map(|g| g.members.iter().map(|m| m.name.clone()))
+                .collect()
+        };
+        assert_eq!(find("Sean"), ["Sean Ó Sé", "Seán Murphy", "Seanna Byrne"]);
+        assert_eq!(find("SEÁN MURPHY"), ["Seán Murphy"]);
+        assert_eq!(find("oconnor"), ["Síle O’Connor"]);
+        assert_eq!(find("o'connor sile"), ["Síle O’Connor"]);
+        assert_eq!(find("maire"), ["Máire"]);
+        assert_eq!(find(&"front ".repeat(2_500)).len(), 5, "a paste reads as its first words");
     }
 }

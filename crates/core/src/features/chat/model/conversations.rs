@@ -9,6 +9,7 @@ use super::*;
 use crate::engine::store::{Row, Store, StoreError};
 use crate::features::chat::spec::CONVERSATIONS;
 use crate::features::chat::store::ThreadState;
+use crate::rules::search::{Query, Rank};
 
 /// "Room 101 · John Doe".
 pub(crate) fn title_of(conversation: &Row) -> String {
@@ -95,8 +96,13 @@ impl Known<'_> {
     }
 }
 
-/// The conversation list: filtered, searched by room or guest (every word must match), one
-/// `room`'s only when given (its number exactly: "10" is not "102"), newest message first.
+/// How much of a search the list's words quote, in characters.
+const SEARCHED_QUOTED_CHARS: usize = 60;
+
+/// The conversation list: filtered, searched by room or guest with the desk's one search rule
+/// ([`crate::rules::search`]: accents, case and punctuation aside, each word typed beginning a
+/// word, an exact room number or name before those it begins), one `room`'s only when given
+/// (its number exactly: "10" is not "102"), newest message first among equal matches.
 pub(crate) fn conversation_list(
     rows: &[Row],
     known: &Known<'_>,
@@ -104,54 +110,80 @@ pub(crate) fn conversation_list(
     (query, room): (&str, Option<&str>),
     as_of: Option<String>,
 ) -> ConversationList {
-    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
-    let mut unread_total = 0;
-    let mut counts = ViewCounts::default();
-    let mut rooms: HashMap<String, RoomCount> = HashMap::new();
-    let mut conversations: Vec<ConversationView> = rows
+    let mut found = SearchFound {
+        searched: crate::rules::text::shorten(query.trim(), SEARCHED_QUOTED_CHARS),
+        ..SearchFound::default()
+    };
+    let query = Query::new(query);
+    let mut tally = Tally::default();
+    let mut conversations: Vec<(Rank, ConversationView)> = rows
         .iter()
         .filter_map(|row| view_of(row, known))
-        .inspect(|c| unread_total += c.unread)
-        .inspect(|c| {
-            counts.all += 1;
-            counts.mine += u32::from(in_view(c, ConversationFilter::Mine));
-            counts.unassigned += u32::from(in_view(c, ConversationFilter::Unassigned));
-            counts.unread += u32::from(in_view(c, ConversationFilter::Unread));
-            counts.waiting += u32::from(in_view(c, ConversationFilter::Waiting));
-            let in_room = rooms
-                .entry(c.room_number.clone())
-                .or_insert_with(|| RoomCount {
-                    room_number: c.room_number.clone(),
-                    conversations: 0,
-                    unread: 0,
-                    waiting: 0,
-                });
-            in_room.conversations += 1;
-            in_room.unread += c.unread;
-            in_room.waiting += u32::from(in_view(c, ConversationFilter::Waiting));
+        .inspect(|c| tally.count(c))
+        .filter_map(|c| {
+            let guest = c.guest_name.as_deref().unwrap_or_default();
+            query
+                .rank(&["room", &c.room_number, guest])
+                .map(|rank| (rank, c))
         })
-        .filter(|c| in_view(c, filter))
-        .filter(|c| room.is_none_or(|r| c.room_number == r))
-        .filter(|c| {
-            let haystack = format!(
-                "room {} {}",
-                c.room_number,
-                c.guest_name.as_deref().unwrap_or("")
-            )
-            .to_lowercase();
-            words.iter().all(|w| haystack.contains(w.as_str()))
+        .inspect(|(_, c)| {
+            let here = room.is_none_or(|r| c.room_number == r);
+            found.every_room += u32::from(in_view(c, filter));
+            if here {
+                count_views(&mut found.views, c);
+            }
         })
+        .filter(|(_, c)| in_view(c, filter) && room.is_none_or(|r| c.room_number == r))
         .collect();
-    conversations.sort_by(|a, b| list_order(sort, a, b));
-    let mut rooms: Vec<RoomCount> = rooms.into_values().collect();
+    conversations.sort_by(|(rank_a, a), (rank_b, b)| {
+        rank_b.cmp(rank_a).then_with(|| list_order(sort, a, b))
+    });
+    let mut rooms: Vec<RoomCount> = tally.rooms.into_values().collect();
     rooms.sort_by(|a, b| room_order(&a.room_number, &b.room_number));
     ConversationList {
-        conversations,
-        unread_total,
+        conversations: conversations.into_iter().map(|(_, c)| c).collect(),
+        unread_total: tally.unread_total,
         as_of,
-        counts,
+        counts: tally.counts,
         rooms,
+        found: (!query.is_empty()).then_some(found),
     }
+}
+
+/// What the list counts of every conversation, whatever is filtered or searched.
+#[derive(Default)]
+struct Tally {
+    unread_total: u32,
+    counts: ViewCounts,
+    rooms: HashMap<String, RoomCount>,
+}
+
+impl Tally {
+    fn count(&mut self, c: &ConversationView) {
+        self.unread_total += c.unread;
+        count_views(&mut self.counts, c);
+        let in_room = self
+            .rooms
+            .entry(c.room_number.clone())
+            .or_insert_with(|| RoomCount {
+                room_number: c.room_number.clone(),
+                conversations: 0,
+                unread: 0,
+                waiting: 0,
+            });
+        in_room.conversations += 1;
+        in_room.unread += c.unread;
+        in_room.waiting += u32::from(in_view(c, ConversationFilter::Waiting));
+    }
+}
+
+/// Counts a conversation in each view it is in.
+fn count_views(counts: &mut ViewCounts, c: &ConversationView) {
+    counts.all += 1;
+    counts.mine += u32::from(in_view(c, ConversationFilter::Mine));
+    counts.unassigned += u32::from(in_view(c, ConversationFilter::Unassigned));
+    counts.unread += u32::from(in_view(c, ConversationFilter::Unread));
+    counts.waiting += u32::from(in_view(c, ConversationFilter::Waiting));
 }
 
 /// Rooms in the order a person counts them: "9" before "102", then any that are not numbers.

@@ -404,3 +404,91 @@ fn a_refused_edit_or_delete_shows_the_servers_message_with_the_refusal() {
     assert_eq!(words(&waiting.messages[1]), "Breakfast at 8");
     assert_eq!(waiting.messages[1].status, MessageStatus::Waiting);
 }
+
+/// Issue 63.15: the list is searched the way people type, an exact room before the rooms it
+/// begins, and where a search finds conversations outside the view shown is said.
+#[test]
+fn the_list_is_searched_the_way_people_type_exact_rooms_first() {
+    let rows: Vec<Row> = [
+        (1, json!(1020), "Hans Müller", "2025-11-25T19:00:00Z"),
+        (2, json!(102), "Mary O’Connor", "2025-11-25T18:00:00Z"),
+        (3, json!(2102), "Seán Kelly", "2025-11-25T17:00:00Z"),
+        (4, json!(310), "Zoë Dubois", "2025-11-25T16:00:00Z"),
+    ]
+    .into_iter()
+    .map(|(id, room, guest, at)| {
+        json!({"conversation_id": id, "room_number": room, "guest_name": guest,
+               "last_message_time": at})
+        .as_object()
+        .cloned()
+        .unwrap()
+    })
+    .collect();
+    let threads = HashMap::from([(
+        4,
+        ThreadState {
+            complete: true,
+            handled_by: Some("Anna Byrne".into()),
+            handled_by_id: Some(12),
+        },
+    )]);
+    let (unread, waiting, guest_waits, newest_at) =
+        (HashMap::new(), HashMap::new(), HashMap::new(), HashMap::new());
+    let known = Known {
+        threads: &threads,
+        unread: &unread,
+        waiting: &waiting,
+        guest_waits: &guest_waits,
+        newest_at: &newest_at,
+        me: 12,
+        my_name: "Anna Byrne",
+    };
+    let search = |filter, query: &str, room: Option<&str>| {
+        conversation_list(
+            &rows,
+            &known,
+            (filter, ConversationSort::Newest),
+            (query, room),
+            None,
+        )
+    };
+    let ids = |list: &ConversationList| -> Vec<i64> {
+        list.conversations.iter().map(|c| c.conversation_id).collect()
+    };
+    let all = ConversationFilter::All;
+    assert_eq!(ids(&search(all, "102", None)), [2, 1], "102 first, then 1020; never 2102");
+    assert_eq!(ids(&search(all, "room 102", None)), [2, 1]);
+    for (typed, id) in [
+        ("muller", 1),
+        ("MÜLLER", 1),
+        ("Müll", 1),
+        ("oconnor", 2),
+        ("o'connor", 2),
+        ("O’Connor mary", 2),
+        ("sean", 3),
+        ("zoe", 4),
+    ] {
+        assert_eq!(ids(&search(all, typed, None)), [id], "{typed:?}");
+    }
+    assert!(search(all, "", None).found.is_none(), "nothing searched");
+    // Zoë's conversation is mine: searched from the Unread view, it is not there, and the
+    // list says it is in All and Mine.
+    let elsewhere = search(ConversationFilter::Unread, "zoe", None);
+    assert!(elsewhere.conversations.is_empty());
+    let found = elsewhere.found.unwrap();
+    assert_eq!((found.views.all, found.views.mine, found.views.unread), (1, 1, 0));
+    // In another room: the room chosen has none, every room has one.
+    let other_room = search(all, "muller", Some("102"));
+    assert!(other_room.conversations.is_empty());
+    let other_room = other_room.found.unwrap();
+    assert_eq!((other_room.every_room, other_room.views.all), (1, 0));
+    // A pasted page is read as its first words (every one of them must match).
+    let page = "room ".repeat(2_500);
+    let pasted = search(all, &page, None);
+    assert_eq!(pasted.conversations.len(), 4);
+    assert_eq!(
+        pasted.found.unwrap().searched,
+        format!("{}…", "room ".repeat(12).trim_end()),
+        "quoted as a line"
+    );
+}

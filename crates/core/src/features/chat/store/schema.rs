@@ -128,4 +128,31 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
               deleted_at TEXT
           );",
     },
+    Migration {
+        version: 14,
+        name: "the guest chat's search stores the words the desk's one search rule finds in each message (issue 63.15)",
+        // `search_key` is `rules::search::key`, which the store gives every connection before
+        // migrating: the index holds each message's words folded as typed (Müller as muller,
+        // O'Connor as oconnor, o and connor), so its prefix queries find what the rule finds.
+        sql: "DROP TRIGGER chat_search_stored;
+          DROP TRIGGER chat_search_changed;
+          DROP TRIGGER chat_search_removed;
+          DROP TABLE chat_search;
+          CREATE VIRTUAL TABLE chat_search USING fts5(
+              words, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3'
+          );
+          INSERT INTO chat_search (rowid, words) SELECT id, search_key(text) FROM chat_searchable;
+          CREATE TRIGGER chat_search_stored AFTER INSERT ON chat_messages BEGIN
+              INSERT INTO chat_search (rowid, words)
+                  SELECT id, search_key(text) FROM chat_searchable WHERE id = new.id;
+          END;
+          CREATE TRIGGER chat_search_changed AFTER UPDATE OF body ON chat_messages BEGIN
+              DELETE FROM chat_search WHERE rowid = old.id;
+              INSERT INTO chat_search (rowid, words)
+                  SELECT id, search_key(text) FROM chat_searchable WHERE id = new.id;
+          END;
+          CREATE TRIGGER chat_search_removed AFTER DELETE ON chat_messages BEGIN
+              DELETE FROM chat_search WHERE rowid = old.id;
+          END;",
+    },
 ];

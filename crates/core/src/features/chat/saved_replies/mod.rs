@@ -9,21 +9,22 @@
 //! named, never replaced by nothing; what fills a field is inserted as text and never read for
 //! fields again, so a guest called "{room}" stays "{room}".
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::handle::Chat;
+use crate::features::chat::handle::Chat;
 use crate::context::DeskError;
-use crate::engine::store::{Store, StoreError};
+use crate::engine::store::StoreError;
 use crate::session::system::{
     preset_reply_problem, PresetReply, MAX_SAVED_REPLIES, REPLY_NAME_MAX_CHARS,
 };
 
-/// The largest file of saved replies read (500 replies of 5,000 characters fit, with room).
-pub const MAX_IMPORT_BYTES: usize = 12 * 1024 * 1024;
-/// What a file of saved replies says it is, so another JSON file is refused by name.
-const FILE_KIND: &str = "hotelmate-desk saved replies";
+mod file;
+mod rows;
+
+pub use file::{ImportError, ImportOutcome, MAX_IMPORT_BYTES, REPLY_KEY_MAX_CHARS};
+
 /// The preference that records that the first replies were put in (once per computer).
 const STARTED: &str = "saved_replies_started";
 
@@ -84,19 +85,6 @@ pub struct FilledReply {
     pub unfilled: Vec<String>,
 }
 
-/// What an import did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct ImportOutcome {
-    /// Replies added.
-    pub added: u32,
-    /// Replies the desk already had, unchanged.
-    pub already_here: u32,
-    /// Replies this desk has changed since, added beside its own as "… (imported)".
-    pub beside_own: u32,
-    /// Every reply now.
-    pub replies: SavedReplies,
-}
-
 /// What fills the fields for one conversation; `None` (or blank) leaves a field as written.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, TS)]
 pub struct FieldValues {
@@ -106,24 +94,6 @@ pub struct FieldValues {
     pub room: Option<String>,
     /// Today's date, as the screen writes dates.
     pub date: Option<String>,
-}
-
-/// A file of saved replies, as exported.
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ReplyFile {
-    kind: String,
-    version: u32,
-    replies: Vec<FileReply>,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileReply {
-    /// Names the reply across desks: an import that meets it again knows it.
-    key: String,
-    name: String,
-    text: String,
 }
 
 /// Fills `text`'s fields from `value` (by field name), in one pass: what a field becomes is
@@ -174,71 +144,6 @@ fn preset_key(name: &str) -> String {
 
 fn new_key() -> String {
     format!("{:032x}", rand::random::<u128>())
-}
-
-impl Store {
-    fn saved_reply_rows(&self, deleted: bool) -> Result<Vec<SavedReply>, StoreError> {
-        let conn = self.lock();
-        let sql = if deleted {
-            "SELECT id, name, text FROM chat_saved_replies WHERE deleted_at IS NOT NULL
-             ORDER BY deleted_at DESC, id DESC LIMIT 1"
-        } else {
-            "SELECT id, name, text FROM chat_saved_replies WHERE deleted_at IS NULL
-             ORDER BY place, id"
-        };
-        let mut statement = conn.prepare_cached(sql)?;
-        let rows = statement
-            .query_map([], |r| {
-                Ok(SavedReply {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    text: r.get(2)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
-    }
-
-    /// Every reply kept (not deleted), in order, with the key that names it across desks.
-    fn saved_replies_to_hand_on(&self) -> Result<Vec<FileReply>, StoreError> {
-        let conn = self.lock();
-        let mut statement = conn.prepare_cached(
-            "SELECT key, name, text FROM chat_saved_replies WHERE deleted_at IS NULL
-             ORDER BY place, id",
-        )?;
-        let rows = statement
-            .query_map([], |r| {
-                Ok(FileReply {
-                    key: r.get(0)?,
-                    name: r.get(1)?,
-                    text: r.get(2)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
-    }
-
-    fn add_saved_reply(&self, key: &str, name: &str, text: &str) -> Result<i64, StoreError> {
-        let conn = self.lock();
-        conn.execute(
-            "INSERT INTO chat_saved_replies (key, name, text, place)
-             VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(place), 0) + 1 FROM chat_saved_replies))",
-            params![key, name, text],
-        )?;
-        Ok(conn.last_insert_rowid())
-    }
-
-    /// The reply known by `key` (deleted or not): its name and text.
-    fn saved_reply_by_key(&self, key: &str) -> Result<Option<(String, String)>, StoreError> {
-        Ok(self
-            .lock()
-            .query_row(
-                "SELECT name, text FROM chat_saved_replies WHERE key = ?1",
-                [key],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?)
-    }
 }
 
 impl Chat<'_> {
@@ -440,117 +345,6 @@ impl Chat<'_> {
         }))
     }
 
-    /// Every saved reply as a file's text, to hand to other desks.
-    pub fn export_saved_replies(&self) -> Result<String, DeskError> {
-        let replies = if self.cx.system.saved_replies_locked {
-            self.preset()
-                .iter()
-                .map(|r| FileReply {
-                    key: preset_key(&r.name),
-                    name: r.name.trim().to_owned(),
-                    text: r.text.clone(),
-                })
-                .collect()
-        } else {
-            self.start_saved_replies()?;
-            self.cx.store.saved_replies_to_hand_on()?
-        };
-        let file = ReplyFile {
-            kind: FILE_KIND.into(),
-            version: 1,
-            replies,
-        };
-        serde_json::to_string_pretty(&file)
-            .map_err(|err| DeskError::Interrupted(format!("writing the saved replies: {err}")))
-    }
-
-    /// Writes [`Chat::export_saved_replies`] into the Downloads folder (or the home folder),
-    /// under a name no other file has; says where.
-    pub fn export_saved_replies_to_downloads(&self) -> Result<String, DeskError> {
-        let text = self.export_saved_replies()?;
-        let folder = super::saved_files::downloads_folder("file")?;
-        let path = super::saved_files::free_path(&folder, "hotelmate-saved-replies.json");
-        std::fs::write(&path, text).map_err(|err| DeskError::InvalidInput {
-            field: "file",
-            message: format!(
-                "The saved replies could not be written to {}: {err}",
-                path.display()
-            ),
-        })?;
-        Ok(path.display().to_string())
-    }
-
-    /// Adds the replies of an exported file. One the desk has (by its key) is skipped when it
-    /// is the same, and added beside this desk's own as "… (imported)" when either was
-    /// changed: nothing here is replaced. A file the desk cannot use is refused whole.
-    pub fn import_saved_replies(&self, text: &str) -> Result<ImportOutcome, DeskError> {
-        self.refuse_if_locked()?;
-        let refuse = |message: String| DeskError::InvalidInput {
-            field: "file",
-            message,
-        };
-        if text.len() > MAX_IMPORT_BYTES {
-            return Err(refuse(format!(
-                "This file is larger than a file of saved replies can be ({} MB).",
-                MAX_IMPORT_BYTES / (1024 * 1024)
-            )));
-        }
-        let file: ReplyFile = serde_json::from_str(text).map_err(|err| {
-            refuse(format!(
-                "This is not a file of saved replies the desk can read ({err})."
-            ))
-        })?;
-        if file.kind != FILE_KIND || file.version != 1 {
-            return Err(refuse(format!(
-                "This file is not a file of saved replies (it says it is '{}', version {}).",
-                file.kind, file.version
-            )));
-        }
-        if let Some(problem) = file
-            .replies
-            .iter()
-            .find_map(|r| preset_reply_problem(&r.name, &r.text))
-        {
-            return Err(refuse(format!("Nothing was imported: {problem}.")));
-        }
-        self.start_saved_replies()?;
-        let store = &self.cx.store;
-        let have = store.saved_reply_rows(false)?.len();
-        let mut outcome = (0, 0, 0);
-        let mut new = Vec::new();
-        for reply in &file.replies {
-            let name = reply.name.trim();
-            match store.saved_reply_by_key(&reply.key)? {
-                Some((had_name, had_text)) if had_name == name && had_text == reply.text => {
-                    outcome.1 += 1
-                }
-                Some(_) => {
-                    outcome.2 += 1;
-                    new.push((new_key(), format!("{name} (imported)"), &reply.text));
-                }
-                None => {
-                    outcome.0 += 1;
-                    new.push((reply.key.clone(), name.to_owned(), &reply.text));
-                }
-            }
-        }
-        if have + new.len() > MAX_SAVED_REPLIES {
-            return Err(refuse(format!(
-                "Nothing was imported: the desk would hold {} saved replies, and keeps up to \
-                 {MAX_SAVED_REPLIES}.",
-                have + new.len()
-            )));
-        }
-        for (key, name, text) in &new {
-            store.add_saved_reply(key, name, text)?;
-        }
-        Ok(ImportOutcome {
-            added: outcome.0,
-            already_here: outcome.1,
-            beside_own: outcome.2,
-            replies: self.saved_replies()?,
-        })
-    }
 }
 
 #[cfg(test)]
