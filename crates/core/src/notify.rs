@@ -49,6 +49,24 @@ pub(crate) struct Toast {
     pub open_thread: Option<i64>,
     /// How many messages or changes it tells of.
     pub count: u32,
+    /// A reminder that a guest waits for an answer, not news of a message (issue 63.19: a
+    /// group of reminders said "N new guest messages").
+    pub reminder: bool,
+}
+
+/// How long a guest has waited, in the words a person reads at a glance: "12 min", "9 h 39 min",
+/// "2 days 3 h" (issue 63.19: "579 min").
+pub(crate) fn waited_words(minutes: u32) -> String {
+    let (days, hours, minutes) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    match (days, hours, minutes) {
+        (0, 0, m) => format!("{m} min"),
+        (0, h, 0) => format!("{h} h"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (1, 0, _) => "1 day".to_owned(),
+        (1, h, _) => format!("1 day {h} h"),
+        (d, 0, _) => format!("{d} days"),
+        (d, h, _) => format!("{d} days {h} h"),
+    }
 }
 
 /// The toast for an event, if it deserves one; the words are the resource's
@@ -77,6 +95,7 @@ pub(crate) fn toast_for(event: &DeskEvent, resources: Resources) -> Option<Toast
             body,
             open_thread: Some(*conversation_id),
             count,
+            reminder: false,
         });
     }
     if let DeskEvent::GuestWaiting {
@@ -89,10 +108,11 @@ pub(crate) fn toast_for(event: &DeskEvent, resources: Resources) -> Option<Toast
         let who = guest_title(room_number, guest_name.as_deref());
         return Some(Toast {
             category: ResourceKind::Conversations,
-            summary: format!("{who} has waited {minutes} min"),
+            summary: format!("{who} has waited {}", waited_words(*minutes)),
             body: "No answer yet. Click to open the conversation.".into(),
             open_thread: Some(*conversation_id),
             count: 1,
+            reminder: true,
         });
     }
     let DeskEvent::RemoteChange {
@@ -112,6 +132,7 @@ pub(crate) fn toast_for(event: &DeskEvent, resources: Resources) -> Option<Toast
         body,
         open_thread: None,
         count: 1,
+        reminder: false,
     })
 }
 
@@ -151,17 +172,32 @@ fn group_of(toasts: Vec<Toast>) -> Option<Toast> {
                 body.insert(0, format!("…and {} earlier", lines - GROUPED_LINES));
             }
             let body = body.join("\n");
+            let waiting: u32 = toasts.iter().filter(|t| t.reminder).map(|t| t.count).sum();
+            let news = n - waiting;
+            let guests_waiting = |w: u32| {
+                if w == 1 {
+                    "1 guest waiting for an answer".to_owned()
+                } else {
+                    format!("{w} guests waiting for an answer")
+                }
+            };
+            let summary = match (guests, news, waiting) {
+                (false, _, _) => format!("{n} changes by colleagues"),
+                (true, news, 0) => format!("{news} new guest messages"),
+                (true, 0, waiting) => guests_waiting(waiting),
+                (true, 1, waiting) => format!("1 new guest message, {}", guests_waiting(waiting)),
+                (true, news, waiting) => {
+                    format!("{news} new guest messages, {}", guests_waiting(waiting))
+                }
+            };
             Some(Toast {
                 category,
-                summary: if guests {
-                    format!("{n} new guest messages")
-                } else {
-                    format!("{n} changes by colleagues")
-                },
+                summary,
                 body,
                 // The newest message's thread.
                 open_thread: toasts.iter().rev().find_map(|t| t.open_thread),
                 count: n,
+                reminder: news == 0,
             })
         }
     }

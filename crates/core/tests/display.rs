@@ -687,3 +687,25 @@ async fn slides_fade_with_graphics_acceleration_and_cut_on_a_cpu_painted_page_un
     assert!(fade.fades, "a hotel that wants fades gets them anywhere");
     on_cpu.shutdown().await;
 }
+
+/// Issue 63.19: leaving the display while the hotel's server did not answer showed "Checking…"
+/// for 10.5 s (the sign-in waited out its timeout before the kept key was asked). Now the key
+/// kept here for that name and password leaves once the server has had its moment, and at once
+/// when the desk knows the server is out of reach. Tried: the server's sign-in held unanswered
+/// (the desk's requests time out after 5 s here): the display is left while it is still held.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_slow_server_does_not_keep_a_kept_sign_in_waiting_at_the_display() {
+    let (server, desk, _dir) = signed_in("display-slow-server").await;
+    let held = server.hold_next("POST /api/staff/login/");
+    let asked = std::time::Instant::now();
+    desk.display().leave(&staff("anna.byrne")).await.unwrap();
+    let took = asked.elapsed();
+    assert!(held.arrived(), "the server was asked first");
+    assert!(
+        took < Duration::from_secs(4),
+        "left after {took:?}, before the sign-in's answer or its 5 s timeout"
+    );
+    held.release();
+    desk.shutdown().await;
+    server.shutdown().await;
+}

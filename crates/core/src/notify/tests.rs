@@ -211,3 +211,44 @@ fn a_guest_message_is_shown_once() {
     assert!(shown.first_time(7));
     assert!(!shown.first_time(7));
 }
+
+/// Issue 63.19: reminders that guests wait, grouped, said "2 new guest messages", and a long
+/// wait read "579 min". Tried: two reminders, a reminder beside a message, and waits of minutes,
+/// hours and days.
+#[test]
+fn a_reminder_says_a_guest_waits_and_how_long_in_words_a_person_reads() {
+    let waiting = |conversation_id: i64, minutes: u32| DeskEvent::GuestWaiting {
+        conversation_id,
+        room_number: "102".into(),
+        guest_name: Some("Mary Byrne".into()),
+        minutes,
+    };
+    let one = toast_for(&waiting(45, 579), resources::ALL).unwrap();
+    assert_eq!(one.summary, "Room 102 · Mary Byrne has waited 9 h 39 min");
+    let toasts: Vec<Toast> = [waiting(45, 12), waiting(46, 15)]
+        .iter()
+        .filter_map(|e| toast_for(e, resources::ALL))
+        .collect();
+    let grouped = Pacer::default().offer(toasts, tokio::time::Instant::now());
+    assert_eq!(grouped[0].summary, "2 guests waiting for an answer");
+    let toasts: Vec<Toast> = [guest(1, 47, "Towels?"), waiting(45, 12)]
+        .iter()
+        .filter_map(|e| toast_for(e, resources::ALL))
+        .collect();
+    let grouped = Pacer::default().offer(toasts, tokio::time::Instant::now());
+    assert_eq!(
+        grouped[0].summary,
+        "1 new guest message, 1 guest waiting for an answer"
+    );
+    for (minutes, words) in [
+        (1, "1 min"),
+        (59, "59 min"),
+        (60, "1 h"),
+        (579, "9 h 39 min"),
+        (1440, "1 day"),
+        (1500, "1 day 1 h"),
+        (4000, "2 days 18 h"),
+    ] {
+        assert_eq!(waited_words(minutes), words);
+    }
+}

@@ -15,6 +15,9 @@ use crate::session::hashes;
 /// Wrong tries (PINs or staff passwords) in a row before the display stops listening for a
 /// while; each further five doubles the wait.
 pub(super) const PIN_ATTEMPTS: u32 = 5;
+/// How long the server is given to answer a staff sign-in before a key kept here for the same
+/// name and password leaves the display (the server still decides a password it refuses).
+const SERVER_FIRST: Duration = Duration::from_secs(2);
 const PIN_LOCKOUT: Duration = Duration::from_secs(60);
 const PIN_LOCKOUT_CAP: Duration = Duration::from_secs(60 * 60);
 
@@ -108,9 +111,43 @@ impl Display<'_> {
         else {
             return self.leave_offline(store, hotel, username, password).await;
         };
+        // Known to be out of reach: the kept key decides at once (issue 63.19: "Checking…" for
+        // 10.5 s while the request waited out its timeout).
+        let offline = matches!(
+            self.cx.sync().map(|sync| sync.connection_status()),
+            Ok(crate::events::ConnectionStatus::Offline { .. })
+        );
+        if offline {
+            return self
+                .leave_offline(store, Some(hotel.clone()), username, password)
+                .await;
+        }
         let base: &ApiBase = running.client.base();
         let anonymous = ApiClient::with_timeout(base.clone(), self.cx.request_timeout)?;
-        let answer = anonymous.login(username, password).await;
+        let login = anonymous.login(username, password);
+        tokio::pin!(login);
+        let answer = match tokio::time::timeout(SERVER_FIRST, &mut login).await {
+            Ok(answer) => answer,
+            // The server is slow to answer: a key kept here for this name and password
+            // leaves now; anything else waits for the server (a changed password is its to
+            // judge).
+            Err(_) => {
+                let (name, secret, kept_in) = (username.to_owned(), password.to_owned(), store.clone());
+                let hotel_of = hotel.clone();
+                let kept = tokio::task::spawn_blocking(move || {
+                    keys::check(&kept_in, Some(&hotel_of), &name, &secret)
+                })
+                .await;
+                if matches!(kept, Ok(keys::Offline::Right)) {
+                    let mut guard = lock(self.pin_guard);
+                    guard.check_open()?;
+                    guard.right();
+                    tracing::info!("the server is slow to answer; a kept key left the display");
+                    return Ok(());
+                }
+                login.await
+            }
+        };
         match answer {
             Ok(login) if login.slug() == Some(session.hotel_slug.as_str()) => {
                 lock(self.pin_guard).right();
