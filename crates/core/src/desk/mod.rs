@@ -145,7 +145,11 @@ pub(crate) struct Inner {
 
 impl Desk {
     /// Opens the desk's database. Nothing touches the network until [`Desk::resume`] or a sign-in.
-    pub fn open(options: DeskOptions) -> Result<Self, DeskError> {
+    pub fn open(mut options: DeskOptions) -> Result<Self, DeskError> {
+        // Where pictures may come from: what IT set for the fleet wins.
+        if let Some(hosts) = &options.system.media_hosts {
+            options.media_hosts = hosts.clone();
+        }
         let cpu_painting = options.cpu_painting;
         let store = Arc::new(Store::open(
             &options.data_dir.database(),

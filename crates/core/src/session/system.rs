@@ -19,6 +19,9 @@
 //! pin_hash = "$argon2id$v=19$m=19456,t=2,p=1$..."   # hotelmate-desk --hash-pin
 //! offer_link = "https://www.yourhotel.com/offers/{id}"  # where an offer's code opens
 //! booking_site = "https://www.yourhotel.com"  # offers' "book now" addresses there get codes
+//!
+//! [pictures]
+//! hosts = ["res.cloudinary.com", "media.yourhotel.com"]  # where photos may come from (https)
 //! opening_hours = "06:30-23:30"  # black outside them (the screen may blank)
 //! slide_change = "cut"      # or "fade", or "automatic": a cut where the CPU paints the screen
 //! locked = true
@@ -120,6 +123,12 @@ pub struct SystemSettings {
     pub saved_replies: Vec<PresetReply>,
     /// The desk uses exactly [`SystemSettings::saved_replies`]; staff cannot change them here.
     pub saved_replies_locked: bool,
+    /// The hosts (besides the hotel's server) pictures may be fetched from over https, as IT
+    /// sets them for a fleet (`[pictures] hosts`); `None`: the desk's own list (Cloudinary's,
+    /// or `HOTELMATE_MEDIA_HOSTS`).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub media_hosts: Option<Vec<String>>,
 }
 
 /// A saved reply as IT presets it in the file.
@@ -160,6 +169,37 @@ pub fn preset_reply_problem(name: &str, text: &str) -> Option<String> {
     }
 }
 
+/// The `[pictures] hosts` list, checked: host names only (no scheme, path, port or address:
+/// pictures come from them over https), at most [`MAX_MEDIA_HOSTS`].
+fn media_hosts(hosts: &[String]) -> Result<Vec<String>, String> {
+    if hosts.len() > MAX_MEDIA_HOSTS {
+        return Err(format!("[pictures] hosts: at most {MAX_MEDIA_HOSTS} hosts"));
+    }
+    hosts
+        .iter()
+        .map(|host| {
+            let name = host.trim().trim_end_matches('.').to_ascii_lowercase();
+            let plain = !name.is_empty()
+                && name.len() <= 253
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+                && name.contains('.')
+                && name.parse::<std::net::IpAddr>().is_err();
+            if plain {
+                Ok(name)
+            } else {
+                Err(format!(
+                    "[pictures] hosts: '{host}' is not a host name (e.g. media.yourhotel.com)"
+                ))
+            }
+        })
+        .collect()
+}
+
+/// The most media hosts the fleet file names.
+const MAX_MEDIA_HOSTS: usize = 20;
+
 /// The file's form.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -169,6 +209,13 @@ struct File {
     display: Option<DisplaySection>,
     updates: Option<Updates>,
     saved_replies: Option<SavedRepliesSection>,
+    pictures: Option<Pictures>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Pictures {
+    hosts: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -313,6 +360,9 @@ impl SystemSettings {
         }
         if let Some(replies) = file.saved_replies {
             settings.take_saved_replies(replies).map_err(invalid)?;
+        }
+        if let Some(pictures) = file.pictures {
+            settings.media_hosts = Some(media_hosts(&pictures.hosts).map_err(invalid)?);
         }
         Ok(settings)
     }
@@ -498,6 +548,50 @@ mod tests {
             err.contains("[display] offer_link") && err.contains("https://"),
             "{err}"
         );
+    }
+
+    /// Issue 63.3 and 63.20: IT sets where the lobby's codes may open and where photos may
+    /// come from for a whole fleet. Tried: a site and hosts it takes, then an http site, a
+    /// hosts entry with a scheme, one with a path, and an address.
+    #[test]
+    fn a_fleet_file_sets_the_booking_site_and_the_picture_hosts_and_refuses_what_is_not_one() {
+        let settings = SystemSettings::parse(
+            "[display]\nbooking_site = \"https://WWW.HotelKillarney.ie/book\"\n\
+             [pictures]\nhosts = [\"res.cloudinary.com\", \"Media.HotelKillarney.ie.\"]\n",
+            "/etc/x",
+        )
+        .unwrap();
+        assert_eq!(
+            settings.booking_site.as_deref(),
+            Some("https://www.hotelkillarney.ie")
+        );
+        assert_eq!(
+            settings.media_hosts,
+            Some(vec![
+                "res.cloudinary.com".to_owned(),
+                "media.hotelkillarney.ie".to_owned()
+            ])
+        );
+        for (file, says) in [
+            (
+                "[display]\nbooking_site = \"http://h.example\"\n",
+                "booking_site",
+            ),
+            (
+                "[pictures]\nhosts = [\"https://media.h.example\"]\n",
+                "not a host name",
+            ),
+            (
+                "[pictures]\nhosts = [\"media.h.example/photos\"]\n",
+                "not a host name",
+            ),
+            ("[pictures]\nhosts = [\"10.0.0.5\"]\n", "not a host name"),
+        ] {
+            let err = SystemSettings::parse(file, "/etc/x")
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(says), "{file}: {err}");
+        }
     }
 
     #[test]
