@@ -69,10 +69,44 @@ async fn signed_in_with_offers_as(
     Driver,
     fantoccini::Client,
 ) {
+    signed_in_on(AppProfile::new(name), username).await
+}
+
+/// As [`signed_in_with_offers`], on a computer whose IT trusts the hotel's own site for the
+/// display's codes (the system settings file's `booking_site`, issue 63.3).
+async fn signed_in_where_it_trusts_the_hotels_site(
+    name: &str,
+) -> (
+    hotelmate_sandbox::SandboxHandle,
+    AppProfile,
+    Driver,
+    fantoccini::Client,
+    tempfile::TempDir,
+) {
+    let files = tempfile::tempdir().unwrap();
+    let file = files.path().join("desk.toml");
+    std::fs::write(
+        &file,
+        "[display]\nbooking_site = \"https://hotelkillarney.example\"\n",
+    )
+    .unwrap();
+    let profile = AppProfile::new(name).with_env("HOTELMATE_SYSTEM_CONFIG", file.to_str().unwrap());
+    let (server, profile, driver, app) = signed_in_on(profile, "anna.byrne").await;
+    (server, profile, driver, app, files)
+}
+
+async fn signed_in_on(
+    profile: AppProfile,
+    username: &str,
+) -> (
+    hotelmate_sandbox::SandboxHandle,
+    AppProfile,
+    Driver,
+    fantoccini::Client,
+) {
     let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
-    let profile = AppProfile::new(name);
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;
     sign_in(&app, &server, username).await;
@@ -695,7 +729,8 @@ async fn layout_problems(app: &fantoccini::Client) -> (Vec<String>, f64) {
 /// a portrait 4K fits).
 #[tokio::test(flavor = "multi_thread")]
 async fn window_the_display_fits_every_screen_landscape_and_portrait() {
-    let (server, _profile, _driver, app) = signed_in_with_offers("display-sizes").await;
+    let (server, _profile, _driver, app, _files) =
+        signed_in_where_it_trusts_the_hotels_site("display-sizes").await;
     click(&app, "[data-testid=open-display]").await;
     switch_to(&app, true).await;
     let sizes = [
