@@ -15,6 +15,9 @@ pub(super) struct Plan {
     pub(super) quiet_at: Option<Instant>,
     /// Which resources it reads: only those events named, unless `everything`.
     pub(super) stale: std::collections::BTreeSet<&'static str>,
+    /// The resources the reconcile under way has still to begin reading: a read asked of one
+    /// of them meanwhile is that read (it begins after the ask), not another one.
+    pub(super) reading: std::collections::BTreeSet<&'static str>,
     /// When each resource's list was last read whole.
     pub(super) read_at: HashMap<&'static str, Instant>,
     /// The view of the screen the person has open, if the screen says (`looking_at`).
@@ -38,6 +41,9 @@ pub(super) struct Plan {
     pub(super) failed_round: Option<u64>,
     /// Whether the worker watches for the network's return while it waits to retry.
     pub(super) watch: Watch,
+    /// Until when the worker waits for the live socket's subscription before it sends or reads
+    /// (at the start, and when the network is back): see `RESUBSCRIBE_GRACE`.
+    pub(super) awaits_live_until: Option<Instant>,
     pub(super) stopped: bool,
 }
 
