@@ -23,8 +23,12 @@ pub(crate) enum Socket {
     Connecting,
     /// The hotel channel is subscribed: changes arrive as they happen.
     Subscribed,
-    /// Lost; the next attempt is at `retry_at`.
-    Down { retry_at: Option<Instant> },
+    /// Lost; the next attempt is at `retry_at`. `silent`: it was lost because the server
+    /// stopped answering (no pong to a ping), not because the connection closed or failed.
+    Down {
+        retry_at: Option<Instant>,
+        silent: bool,
+    },
 }
 
 /// When live updates were lost, held through every reconnect attempt until the channel is
@@ -201,7 +205,7 @@ impl Link {
             return ConnectionStatus::Checking;
         }
         let retry_at = match &self.socket {
-            Socket::Down { retry_at } => *retry_at,
+            Socket::Down { retry_at, .. } => *retry_at,
             _ => None,
         };
         if let (Some(_), Socket::Down { .. } | Socket::Connecting) = (&self.lost, &self.socket) {
@@ -281,6 +285,7 @@ mod tests {
     fn down(retry: Duration) -> Socket {
         Socket::Down {
             retry_at: Some(Instant::now() + retry),
+            silent: false,
         }
     }
 
@@ -369,7 +374,10 @@ mod tests {
     fn retries_of_the_socket_are_one_outage_and_the_status_names_the_half_that_is_down() {
         let mut link = Link::new(Socket::Subscribed);
         link.http_ok();
-        link.socket(Socket::Down { retry_at: None });
+        link.socket(Socket::Down {
+            retry_at: None,
+            silent: true,
+        });
         link.http_failed(not_answering(), None);
         let ConnectionStatus::Offline { since, .. } = link.status() else {
             panic!("{:?}", link.status());

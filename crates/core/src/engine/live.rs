@@ -163,14 +163,10 @@ fn socket_state(state: &ConnectionState) -> Option<Socket> {
             Some(Socket::Connecting)
         }
         ConnectionState::Unavailable { retry_in, reason } => {
-            tracing::info!(
-                %reason,
-                retry_in_ms = retry_in.as_millis() as u64,
-                silent = state.server_went_silent(),
-                "live updates lost"
-            );
+            tracing::info!(%reason, retry_in_ms = retry_in.as_millis() as u64, "live updates lost");
             Some(Socket::Down {
                 retry_at: Some(Instant::now() + *retry_in),
+                silent: state.server_went_silent(),
             })
         }
         ConnectionState::Failed(reason) => {

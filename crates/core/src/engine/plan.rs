@@ -41,6 +41,8 @@ pub(super) struct Plan {
     pub(super) failed_round: Option<u64>,
     /// Whether the worker watches for the network's return while it waits to retry.
     pub(super) watch: Watch,
+    /// The first probe of that watch goes at once, not a probe's interval on.
+    pub(super) probe_now: bool,
     /// Until when the worker waits for the live socket's subscription before it sends or reads
     /// (at the start, and when the network is back): see `RESUBSCRIBE_GRACE`.
     pub(super) awaits_live_until: Option<Instant>,

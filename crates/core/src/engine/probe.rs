@@ -3,8 +3,9 @@
 //!
 //! - **while nothing answers** (a request found no network or no answer, or the live socket
 //!   dropped), every [`NETWORK_PROBE`]: the desk is back within moments of the network, whatever
-//!   its retry delay has grown to; after the socket dropped, the first probe goes at once and its
-//!   failure is what says "Offline" (until then only live updates are known to be out);
+//!   its retry delay has grown to; after the socket dropped, a probe's failure is what says
+//!   "Offline" when nothing else is sent or read (until then only live updates are known to be
+//!   out);
 //! - **while the server answers and the desk window is shown**, once it has been silent for
 //!   [`ANSWER_STALE`]: the status bar does not go on saying "Connected" about a server that has
 //!   not answered for longer (issue 63.13: a desk whose Django server froze behind a live
@@ -40,15 +41,25 @@ pub(super) async fn until_back(shared: &SyncShared, probe_at: &mut tokio::time::
         let watch = shared.plan().watch;
         if watch == Watch::Answering {
             break_silence(shared).await;
-            if shared.plan().watch == Watch::SocketLost {
-                // Only live updates are known to be out: ask at once whether the server is.
-                *probe_at = tokio::time::Instant::now();
+            let mut plan = shared.plan();
+            if plan.watch != Watch::Answering {
+                // Nothing answers any more, or the live socket dropped: the first probe one
+                // NETWORK_PROBE on (a request under way may still find the answer first), or at
+                // once after the socket found the server silent.
+                let wait = if std::mem::take(&mut plan.probe_now) {
+                    Duration::ZERO
+                } else {
+                    NETWORK_PROBE
+                };
+                *probe_at = tokio::time::Instant::now() + wait;
             }
             continue;
         }
         tokio::time::sleep_until(*probe_at).await;
         *probe_at = tokio::time::Instant::now() + NETWORK_PROBE;
-        if probe_once(shared, watch).await {
+        // As it is now: an answer meanwhile may have ended the watch.
+        let watch = shared.plan().watch;
+        if watch != Watch::Answering && probe_once(shared, watch).await {
             return;
         }
     }

@@ -43,10 +43,15 @@ impl SyncShared {
         let lost = matches!(socket, Socket::Down { .. }) && lock(&self.link).is_live();
         if lost {
             // The live socket dropped: the network may be gone though no request has failed
-            // yet. The worker asks the server at once, then every NETWORK_PROBE until it
-            // answers, so the desk is back within moments of the network, not at the socket's
-            // next backoff.
-            self.plan().watch = Watch::SocketLost;
+            // yet. The worker checks every NETWORK_PROBE whether the server answers, so the
+            // desk is back within moments of the network, not at the socket's next backoff.
+            let mut plan = self.plan();
+            plan.watch = Watch::SocketLost;
+            // A socket lost because the server stopped answering its pings: whether the rest of
+            // the server answers is asked at once (a frozen server is "not answering" within
+            // about 16 s, not a probe's interval later).
+            plan.probe_now = matches!(socket, Socket::Down { silent: true, .. });
+            drop(plan);
             self.link_news.notify_one();
         }
         if matches!(socket, Socket::NotConfigured | Socket::Off { .. }) {
@@ -96,6 +101,8 @@ impl SyncShared {
             let mut plan = self.plan();
             if plan.watch == Watch::Answering {
                 plan.watch = Watch::Unreachable;
+                // The probes for the network's return begin.
+                self.link_news.notify_one();
             }
         }
         self.went_offline_waiting(plain_reason(err), err.retry_after());
@@ -189,6 +196,7 @@ impl SyncShared {
             plan.failures = 0;
             plan.retry_at = None;
             plan.watch = Watch::Answering;
+            plan.probe_now = false;
         }
         self.expect_live_again();
         let stalled = self.update_link(|link| {

@@ -42,8 +42,9 @@ impl runner::Lane for SyncLane {
         };
         // Nothing answered last: the server's root is asked first, so the network's return is
         // found one way (the live socket awaited, then everything read once), not by whichever
-        // request of this round gets through first.
-        if watch != Watch::Answering && !super::probe::probe_once(shared, watch).await {
+        // request of this round gets through first. (After the socket alone dropped, the round
+        // goes on: its requests may well be answered, and only a probe ends that watch.)
+        if watch == Watch::Unreachable && !super::probe::probe_once(shared, watch).await {
             shared.plan().round_failed();
             return self.next();
         }
