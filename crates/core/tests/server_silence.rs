@@ -23,17 +23,19 @@ const STALE: Duration = Duration::from_secs(6);
 const TIMEOUT: Duration = Duration::from_secs(2);
 
 /// A desk whose REST requests go through `rest` and whose live socket goes to `socket`, asking
-/// the server after `stale` of silence.
+/// the server after `stale` of silence, its other options as `change` sets them.
 async fn split_desk(
     name: &str,
     server: &SandboxHandle,
     (rest, socket): (std::net::SocketAddr, std::net::SocketAddr),
     stale: Duration,
+    change: impl FnOnce(&mut hotelmate_core::DeskOptions),
 ) -> (Desk, Home) {
     let home = Home::new(name);
     let desk = home.open_with(|options| {
         options.answer_stale = stale;
         options.request_timeout = TIMEOUT;
+        change(options);
     });
     desk.sign_in(SignInRequest {
         server_url: format!("http://{rest}"),
@@ -81,6 +83,7 @@ async fn a_frozen_server_behind_a_live_socket_is_not_called_connected_once_its_s
         &server,
         (rest_side.addr(), server.addr()),
         STALE,
+        |_| (),
     )
     .await;
     let mut events = desk.subscribe();
@@ -137,48 +140,62 @@ async fn a_frozen_server_behind_a_live_socket_is_not_called_connected_once_its_s
 }
 
 /// The idle budget holds (at most one request a minute in the app, here one per stale time):
-/// with the window hidden nothing is asked only for the status; shown, an idle desk asks the
-/// server's root once per silence, and no more. Each phase is a span of time on purpose: the
-/// test counts what a desk asks while nothing happens.
+/// with the window hidden the server's root is never asked only for the status; shown, an idle
+/// desk asks it once per silence, and the lists no event announces (galleries, room types, the
+/// conversations), read every quiet interval, are read one per silence then, not all at once
+/// with a probe in each silence after (which cost 1.3 requests a minute). Each phase is a span
+/// of time on purpose: the test counts what a desk asks while nothing happens.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_idle_desk_asks_once_per_silence_while_shown_and_nothing_while_hidden() {
     let server = sandbox().await;
     let rest_side = CutProxy::start(server.addr()).await.unwrap();
-    let stale = Duration::from_secs(3);
+    let stale = Duration::from_secs(2);
+    let quiet = stale * 6;
     let (desk, _home) = split_desk(
         "idle-budget",
         &server,
         (rest_side.addr(), server.addr()),
         stale,
+        |options| options.quiet_interval = quiet,
     )
     .await;
-    let span = stale * 3;
-    let asked = |before: &std::collections::BTreeMap<String, u64>| -> u64 {
-        server
-            .request_counts()
-            .iter()
-            .map(|(line, n)| n - before.get(line).copied().unwrap_or(0))
-            .sum()
+    let asked = |before: &std::collections::BTreeMap<String, u64>| {
+        let now = server.request_counts();
+        let more = |line: &String, n: &u64| n - before.get(line).copied().unwrap_or(0);
+        let all: u64 = now.iter().map(|(line, n)| more(line, n)).sum();
+        (
+            all,
+            now.get("HEAD /")
+                .map_or(0, |n| more(&"HEAD /".to_owned(), n)),
+        )
     };
 
     desk.window_shown(false);
+    let hidden_span = stale * 3;
     let before = server.request_counts();
-    tokio::time::sleep(span).await;
-    let hidden = asked(&before);
+    tokio::time::sleep(hidden_span).await;
+    let (hidden, hidden_probes) = asked(&before);
 
     desk.window_shown(true);
+    let span = quiet * 2;
     let before = server.request_counts();
     tokio::time::sleep(span).await;
-    let shown = asked(&before);
+    let (shown, shown_probes) = asked(&before);
+    let silences = span.as_secs() / stale.as_secs();
     println!(
-        "idle for {} s (asked after {} s of silence): {hidden} requests hidden, {shown} shown",
-        span.as_secs(),
-        stale.as_secs()
+        "idle, asked after {} s of silence, lists read every {} s: hidden {} s, {hidden} \
+         requests ({hidden_probes} probes); shown {} s, {shown} requests ({shown_probes} probes) \
+         for {silences} silences",
+        stale.as_secs(),
+        quiet.as_secs(),
+        hidden_span.as_secs(),
+        span.as_secs()
     );
-    assert_eq!(hidden, 0, "asked while hidden");
+    assert_eq!(hidden_probes, 0, "asked while hidden");
+    assert!(shown_probes >= 1, "never asked while shown");
     assert!(
-        (1..=3).contains(&shown),
-        "{shown} requests in {} s shown, asked after {} s of silence",
+        shown <= silences + 2,
+        "{shown} requests in {} s shown, one silence every {} s",
         span.as_secs(),
         stale.as_secs()
     );
@@ -199,6 +216,7 @@ async fn a_window_shown_after_a_long_silence_checks_before_it_says_connected() {
         &server,
         (rest_side.addr(), server.addr()),
         STALE,
+        |_| (),
     )
     .await;
     desk.window_shown(false);
@@ -247,6 +265,7 @@ async fn a_socket_only_outage_says_live_updates_reconnecting_from_its_first_mome
         &server,
         (server.addr(), socket_side.addr()),
         STALE,
+        |_| (),
     )
     .await;
     let mut events = desk.subscribe();

@@ -236,7 +236,10 @@ impl SyncShared {
     }
 
     /// The quiet timer is due: what no event announces, and the unavailable areas whose check
-    /// is due, join the next reconcile.
+    /// is due, join the next reconcile. While the desk window is shown, those lists are read
+    /// one a minute, the longest unread first: each is an answer that keeps the status honest
+    /// (issue 63.13), where reading them at once and then asking the server's root in each
+    /// silent minute after cost an idle desk 1.3 requests a minute.
     pub(super) fn take_quiet_round(&self) {
         let now = Instant::now();
         let due_areas: Vec<&'static str> = lock(&self.unavailable)
@@ -244,17 +247,45 @@ impl SyncShared {
             .filter(|(_, area)| area.check_at.is_some_and(|at| at <= now))
             .map(|(name, _)| *name)
             .collect();
+        // One a minute: those a minute's read can take (no screen waits for them, the server
+        // offers them); the others as before.
+        let (one_by_one, others): (Vec<&'static str>, Vec<&'static str>) = self
+            .resources
+            .iter()
+            .filter(|spec| !spec.broadcast)
+            .map(|spec| spec.name())
+            .partition(|name| {
+                self.may_read(name)
+                    && spec::spec_named(self.resources, name)
+                        .is_some_and(|spec| !spec.read_only_while_shown)
+            });
+        let shown = *self.shown.borrow();
         let mut plan = self.plan();
         if plan.quiet_at.is_none_or(|at| at > now) {
             return;
         }
         plan.quiet_at = None;
-        let quiet = self
-            .resources
-            .iter()
-            .filter(|spec| !spec.broadcast)
-            .map(|spec| spec.name());
-        plan.stale.extend(quiet.chain(due_areas));
+        let taken: Vec<&'static str> = if shown && !one_by_one.is_empty() {
+            // Not read yet in this round, which spans a minute for each.
+            let span = self.stale * u32::try_from(one_by_one.len()).unwrap_or(u32::MAX);
+            let mut due: Vec<&'static str> = one_by_one
+                .into_iter()
+                .filter(|name| {
+                    plan.read_at.get(name).is_none_or(|at| {
+                        now.saturating_duration_since(*at) >= self.quiet.saturating_sub(span)
+                    })
+                })
+                .collect();
+            due.sort_by_key(|name| plan.read_at.get(name).copied());
+            if due.len() > 1 {
+                // The next before the minute's silence would send a probe.
+                plan.quiet_at = Some(now + self.stale * 9 / 10);
+            }
+            due.into_iter().take(1).chain(others).collect()
+        } else {
+            one_by_one.into_iter().chain(others).collect()
+        };
+        plan.stale.extend(taken.into_iter().chain(due_areas));
         plan.reconcile_at = Some(now);
     }
 
