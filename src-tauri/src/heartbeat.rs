@@ -1,7 +1,8 @@
 //! A page that hangs is loaded again (issue 35.7, with `windows::survive_its_web_process` for a
 //! page whose web process dies). Each page beats every two seconds through [`page_alive`]; a
 //! watcher ends the web process of a shown page silent for [`HANG_AFTER`], and the page is
-//! loaded again where it was by the same handler as a crash. Only shown windows are watched:
+//! loaded again where it was by the same handler as a crash. The watcher also tells the core
+//! whether the desk window is seen (shown and not minimised) each time it looks. Only shown windows are watched:
 //! WebKit slows a hidden page's timers (the desk behind the reception display), and a window
 //! just shown again gets that long to beat before it is judged.
 //!
@@ -74,6 +75,12 @@ pub fn watch(app: &AppHandle) {
         .name("page-heartbeat".into())
         .spawn(move || loop {
             std::thread::sleep(LOOK_EVERY);
+            // The status bar may claim "Connected" only about a server that answered lately
+            // while it is seen: the core asks the server when it has been quiet (issue 63.13).
+            let desk_seen = app.get_webview_window(crate::windows::MAIN).is_some_and(|window| {
+                window.is_visible().unwrap_or(false) && !window.is_minimized().unwrap_or(false)
+            });
+            app.state::<hotelmate_core::Desk>().window_shown(desk_seen);
             let beats = app.state::<Heartbeats>();
             let shown: HashMap<String, bool> = app
                 .webview_windows()

@@ -287,6 +287,7 @@ fn status_line(status: &ConnectionStatus) -> String {
         ConnectionStatus::Online => "Connected".into(),
         ConnectionStatus::LiveReconnecting { .. } => "Connected · live updates reconnecting".into(),
         ConnectionStatus::LiveOff { .. } => "Connected · no live updates".into(),
+        ConnectionStatus::Checking => "Checking the connection…".into(),
         ConnectionStatus::Offline { reason, .. } => format!("Offline: {reason}"),
     }
 }

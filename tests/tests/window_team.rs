@@ -3,7 +3,8 @@
 //! that clocks only by face gets its message; the board opens after a restart with the server
 //! gone, marked "as of". Connected with live updates, the board never says it is a copy however
 //! long ago it was read whole; a server that goes silent is no longer called "Connected" and
-//! the board then says "as of" (issue 25.3). Screenshots under target/e2e/.
+//! the board then says "as of" (issue 25.3); clocking while the server is frozen says it waits
+//! for the server after 2 s (issue 63.13). Screenshots under target/e2e/.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
@@ -366,6 +367,14 @@ async fn window_a_live_board_never_says_it_is_a_copy_and_a_silent_server_is_not_
         "a silent server stopped being called Connected after {} ms",
         frozen.elapsed().as_millis()
     );
+    // Issue 63.13: the socket's loss says first that live updates are out; the probe it sends
+    // finds the server silent too, a moment later.
+    until("the status says the server is not answering", || async {
+        text_of(&app, "[data-testid=connection-state]")
+            .await
+            .starts_with("Server not answering since ")
+    })
+    .await;
     until("the board says it is a copy", || says_as_of(&app)).await;
     let state = text_of(&app, "[data-testid=connection-state]").await;
     let reason = content_of(&app, "[data-testid=connection-reason]")
@@ -381,6 +390,41 @@ async fn window_a_live_board_never_says_it_is_a_copy_and_a_silent_server_is_not_
     wait_for_text(&app, "[data-testid=connection-state]", "Connected").await;
     until("the board is no copy again", || async {
         !says_as_of(&app).await
+    })
+    .await;
+
+    // Issue 63.13: an action took 10 s to fail on a frozen server, saying nothing meanwhile.
+    // Clocking, which waits for the server, says so once it has waited 2 s (an announced
+    // status, for a screen reader too), and no more once the server answers.
+    let (label, _) = my_button(&app).await;
+    proxy.freeze();
+    click(&app, "[data-testid=clock-button]").await;
+    if label.starts_with("Clock out") {
+        click(&app, "[data-testid=clock-out-confirm]").await;
+    }
+    let asked = Instant::now();
+    let wait = "Waiting for the hotel's server…";
+    wait_for_text(&app, "[data-testid=server-wait]", wait).await;
+    let said = asked.elapsed();
+    println!(
+        "an action waiting for a frozen server said so after {} ms",
+        said.as_millis()
+    );
+    assert!(said >= Duration::from_millis(1800), "said after {said:?}");
+    let role = app
+        .execute(
+            "const e = document.querySelector('[data-testid=server-wait]');
+             return [e.getAttribute('role'), e.getAttribute('aria-live')].join(' ');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(role, "status polite");
+    screenshot(&app, "46-team-waiting-for-the-server").await;
+    proxy.thaw();
+    wait_for_text(&app, "[data-testid=server-wait]", "").await;
+    until("my clock changed", || async {
+        my_button(&app).await.0 != label
     })
     .await;
     app.close().await.unwrap();

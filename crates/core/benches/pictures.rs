@@ -389,6 +389,7 @@ async fn main() {
                         slug: "killarney",
                         before_send: None,
                         heard: None,
+                        read_whole: None,
                         learned: None,
                         permanent: hotelmate_core::engine::spec::no_permanent_failures,
                         children: Some(&hotelmate_core::features::galleries::spec::IMAGES),

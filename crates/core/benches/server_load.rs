@@ -3,7 +3,9 @@
 //! count of every request it answered (its access log), in three phases of `--minutes` each
 //! (default 11, past one ten-minute quiet round):
 //!
-//! - live and idle: nothing happens at the hotel;
+//! - live and idle, the desk window hidden, then shown (issue 63.13: while it is shown, a
+//!   server silent for a minute is asked whether it answers, so the status bar never says
+//!   "Connected" of a frozen one; hidden, nothing is asked for that);
 //! - live and busy: a colleague's browser changes an offer every 10 s (its own requests are
 //!   not counted);
 //! - the live-update server down (its socket cut, the REST server answering).
@@ -102,10 +104,12 @@ async fn main() {
 
     let mut report = Vec::new();
     for phase in [
-        "live, idle",
+        "live, idle, desk window hidden",
+        "live, idle, desk window shown",
         "live, a colleague's change every 10 s",
         "live updates down",
     ] {
+        desk.window_shown(phase != "live, idle, desk window hidden");
         if phase == "live updates down" {
             socket_side.cut();
             while !matches!(

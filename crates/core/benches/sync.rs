@@ -352,6 +352,7 @@ async fn replay_edits(
         permanent: hotelmate_core::engine::spec::no_permanent_failures,
         children: None,
         heard,
+        read_whole: None,
         learned: None,
     };
     let mut sent = 0;

@@ -153,6 +153,9 @@ pub enum ConnectionStatus {
         #[ts(type = "number | null")]
         retry_in_seconds: Option<u64>,
     },
+    /// Nothing has answered for over a minute while the desk window was shown, and the desk is
+    /// asking the server now: "Connected" is not said of it until it answers (issue 63.13).
+    Checking,
     /// The server answers, but this sign-in cannot have live updates; `reason` says why.
     LiveOff {
         /// Why live updates are off, in words for staff.

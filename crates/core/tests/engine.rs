@@ -258,6 +258,7 @@ async fn replay(
         slug: "killarney",
         before_send: None,
         heard: None,
+        read_whole: None,
         learned: None,
         permanent: spec.permanent_failure,
         children: spec.children,

@@ -444,11 +444,13 @@ async fn a_server_asking_to_wait_is_left_alone_until_then_and_the_desk_says_unti
 
 /// Issue 35.2: an idle desk with its socket subscribed noticed a frozen server only about 58 s
 /// later (the next request plus its timeout). The socket now pings after 10 s of silence and
-/// a ping unanswered for 4 s means the server stopped answering: the status changes within
-/// 15 s, with no request made, and is back once the server answers again. Tried: the whole
-/// server frozen (connections held open, nothing answered) while the desk is idle.
+/// a ping unanswered for 4 s means the live-update server stopped answering; the probe of the
+/// server's root it sends then (2 s at most, issue 63.13: a lost socket alone says only that
+/// live updates are out) finds the rest silent too: the status says so within 16 s, and is
+/// back once the server answers again. Tried: the whole server frozen (connections held open,
+/// nothing answered) while the desk is idle.
 #[tokio::test(flavor = "multi_thread")]
-async fn an_idle_desk_notices_a_frozen_server_within_15_seconds_by_its_socket() {
+async fn an_idle_desk_notices_a_frozen_server_within_16_seconds_by_its_socket() {
     let server = sandbox().await;
     let proxy = CutProxy::start(server.addr()).await.unwrap();
     let (desk, _dir) = app_desk("silent-idle");
@@ -461,7 +463,7 @@ async fn an_idle_desk_notices_a_frozen_server_within_15_seconds_by_its_socket() 
     let frozen_at = Instant::now();
     eventually(
         "the status says the server is not answering",
-        Duration::from_secs(15),
+        Duration::from_secs(17),
         || async {
             matches!(
                 desk.connection_status(),

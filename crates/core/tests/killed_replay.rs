@@ -35,6 +35,7 @@ async fn replay_all(store: &Store, client: &ApiClient, media: &MediaCache) {
         slug: "killarney",
         before_send: None,
         heard: None,
+        read_whole: None,
         learned: None,
         permanent: hotelmate_core::engine::spec::no_permanent_failures,
         children: None,

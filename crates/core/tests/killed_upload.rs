@@ -46,6 +46,7 @@ async fn replay_all(store: &Store, client: &ApiClient, media: &MediaCache, resou
         slug: "killarney",
         before_send: None,
         heard: None,
+        read_whole: None,
         learned: None,
         permanent: hotelmate_core::engine::spec::no_permanent_failures,
         children: hotelmate_core::features::named(resource.name).and_then(|spec| spec.children),

@@ -142,6 +142,7 @@ async fn a_colleagues_change_made_after_the_bulk_read_is_a_conflict_not_overwrit
         permanent: hotelmate_core::engine::spec::no_permanent_failures,
         children: None,
         heard: Some(&heard),
+        read_whole: None,
         learned: None,
     };
     let mut outcomes = Vec::new();
@@ -218,6 +219,7 @@ async fn a_colleagues_change_made_after_the_bulk_read_is_a_conflict_not_overwrit
     let at = push::Replay {
         before_send: None,
         heard: Some(&heard),
+        read_whole: None,
         learned: None,
         ..at
     };

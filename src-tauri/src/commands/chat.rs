@@ -191,6 +191,7 @@ command! {
 }
 
 command! {
+    asks: server
     pub async fn chat_claim(
         desk: State<'_, Desk>,
         conversation_id: i64,
@@ -201,6 +202,7 @@ command! {
 
 command! {
     /// The whole text of a message the desk keeps only the start of, from the server.
+    asks: server
     pub async fn chat_whole_message(
         desk: State<'_, Desk>,
         conversation_id: i64,
@@ -226,6 +228,7 @@ command! {
 }
 
 command! {
+    asks: server
     pub async fn chat_save_attachment(
         desk: State<'_, Desk>,
         url: String,

@@ -102,6 +102,7 @@ command! {
 command! {
     /// Leaves the kiosk when the PIN or a staff sign-in is right.
     windows: [display]
+    asks: server
     pub async fn display_leave(
         app: AppHandle,
         desk: State<'_, Desk>,
@@ -137,6 +138,7 @@ command! {
     /// Wakes a sleeping display for half an hour when the PIN or a staff sign-in is right (and
     /// holds the screensaver off again).
     windows: [display]
+    asks: server
     pub async fn display_wake(
         app: AppHandle,
         desk: State<'_, Desk>,

@@ -10,9 +10,10 @@ use hotelmate_core::UiError;
 /// Declares a Tauri command. One whose result is `Result<_, UiError>` has its failure logged
 /// with its name ([`logged`]); one that cannot fail is declared as it is. `windows: [main,
 /// display]` before the function says which windows may call it (without it: the desk window
-/// only); build.rs reads it for each window's capability file.
+/// only); build.rs reads it for each window's capability file. `asks: server` says the command
+/// waits for the hotel's server before it answers (the UI says so when that takes long).
 macro_rules! command {
-    ($(#[$meta:meta])* $(windows: [$($window:ident),+])? pub async fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> Result<$ok:ty, UiError> $body:block) => {
+    ($(#[$meta:meta])* $(windows: [$($window:ident),+])? $(asks: server)? pub async fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> Result<$ok:ty, UiError> $body:block) => {
         $(#[$meta])*
         #[tauri::command]
         pub async fn $name($($arg: $ty),*) -> Result<$ok, UiError> {
@@ -20,7 +21,7 @@ macro_rules! command {
             $crate::commands::logged(stringify!($name), result)
         }
     };
-    ($(#[$meta:meta])* $(windows: [$($window:ident),+])? pub fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> Result<$ok:ty, UiError> $body:block) => {
+    ($(#[$meta:meta])* $(windows: [$($window:ident),+])? $(asks: server)? pub fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> Result<$ok:ty, UiError> $body:block) => {
         $(#[$meta])*
         #[tauri::command]
         pub fn $name($($arg: $ty),*) -> Result<$ok, UiError> {
@@ -29,7 +30,7 @@ macro_rules! command {
             $crate::commands::logged(stringify!($name), result)
         }
     };
-    ($(#[$meta:meta])* $(windows: [$($window:ident),+])? pub fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ok:ty $body:block) => {
+    ($(#[$meta:meta])* $(windows: [$($window:ident),+])? $(asks: server)? pub fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ok:ty $body:block) => {
         $(#[$meta])*
         #[tauri::command]
         pub fn $name($($arg: $ty),*) -> $ok $body

@@ -20,6 +20,7 @@ command! {
 }
 
 command! {
+    asks: server
     pub async fn sign_in(
         desk: State<'_, Desk>,
         request: SignInRequest,
@@ -29,6 +30,7 @@ command! {
 }
 
 command! {
+    asks: server
     pub async fn sign_in_demo(desk: State<'_, Desk>) -> Result<SessionInfo, UiError> {
         Ok(desk.sign_in_demo().await?)
     }

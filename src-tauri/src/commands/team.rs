@@ -14,6 +14,7 @@ command! {
 
 command! {
     /// Clocks me in or out; answers with my session as it is now.
+    asks: server
     pub async fn clock_toggle(desk: State<'_, Desk>) -> Result<SessionInfo, UiError> {
         Ok(desk.team().clock().await?)
     }

@@ -2,7 +2,8 @@
 // could be swapped without touching the screens.
 import { convertFileSrc, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { CommandName, Commands } from "./commands.generated";
+import { ASKS_THE_SERVER, type CommandName, type Commands } from "./commands.generated";
+import { serverWait } from "./serverWait.svelte";
 import type {
   AreaStatus,
   View,
@@ -164,12 +165,16 @@ type HeadersOf<K extends Raw> = Omit<Extract<Commands[K], { headers: unknown }>[
 
 /** Calls a command with its arguments as the shell declares them (commands.generated.ts, written
  *  from the Rust handlers): a renamed argument or a changed result fails the type check. A
- *  failure rejects with a UiError. */
+ *  failure rejects with a UiError. One that waits for the hotel's server says so after a moment
+ *  (`serverWait`). */
 export async function call<K extends Plain>(command: K, ...args: ArgsOf<K>): Promise<Commands[K]["result"]> {
+  const answered = ASKS_THE_SERVER.has(command) ? serverWait.begin() : null;
   try {
     return await invoke<Commands[K]["result"]>(command, args[0] ?? undefined);
   } catch (error) {
     throw asUiError(error);
+  } finally {
+    answered?.();
   }
 }
 

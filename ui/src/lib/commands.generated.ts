@@ -112,3 +112,16 @@ export interface Commands {
 }
 
 export type CommandName = keyof Commands;
+
+/** The commands that wait for the hotel's server before they answer (`asks: server`); the
+ *  others answer from this desk. */
+export const ASKS_THE_SERVER: ReadonlySet<CommandName> = new Set<CommandName>([
+  "chat_claim",
+  "chat_whole_message",
+  "chat_save_attachment",
+  "display_leave",
+  "display_wake",
+  "sign_in",
+  "sign_in_demo",
+  "clock_toggle",
+]);

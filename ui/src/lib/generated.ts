@@ -120,7 +120,7 @@ export type ConnectionStatus = { "state": "unknown" } | { "state": "online" } | 
 /**
  * Seconds until the live connection tries again (`None`: not known).
  */
-retry_in_seconds: number | null, } | { "state": "live_off", 
+retry_in_seconds: number | null, } | { "state": "checking" } | { "state": "live_off", 
 /**
  * Why live updates are off, in words for staff.
  */

@@ -43,6 +43,9 @@ pub struct ApiClient {
     /// with which status: shared by the client's copies, so no queue, read or probe of this
     /// desk asks it anything before then.
     asked_to_wait: std::sync::Arc<std::sync::Mutex<Option<(std::time::Instant, u16)>>>,
+    /// When the server last answered anything (any status), shared by the client's copies:
+    /// the engine asks it whether it answers only when it has been silent (issue 63.13).
+    answered: std::sync::Arc<std::sync::Mutex<Option<std::time::Instant>>>,
 }
 
 impl ApiClient {
@@ -74,6 +77,7 @@ impl ApiClient {
             round_trip: std::sync::Arc::default(),
             media_hosts: std::sync::Arc::default(),
             asked_to_wait: std::sync::Arc::default(),
+            answered: std::sync::Arc::default(),
             generation: super::Generation::Classic,
         })
     }
@@ -129,8 +133,29 @@ impl ApiClient {
             .timeout(wait)
             .send()
             .await
-            .map(drop)
+            .map(|_| self.note_answer())
             .map_err(|err| ApiError::from_transport(&err, wait.as_secs().max(1)))
+    }
+
+    /// When the server last answered a request of this client or its copies (whatever it
+    /// said); `None` before its first answer.
+    pub(crate) fn last_answer(&self) -> Option<std::time::Instant> {
+        *self
+            .answered
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// How long a request waits for its answer.
+    pub(crate) fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    fn note_answer(&self) {
+        *self
+            .answered
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(std::time::Instant::now());
     }
 
     /// How long the server takes to answer a quick request, once one has been answered: the
@@ -361,6 +386,7 @@ impl ApiClient {
             .await
             .map_err(|e| ApiError::from_transport(&e, seconds))?;
         self.record_round_trip(started.elapsed());
+        self.note_answer();
         let status = response.status();
         let retry_after = super::error::retry_after_of(
             status.as_u16(),

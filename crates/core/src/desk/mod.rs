@@ -70,6 +70,10 @@ pub struct DeskOptions {
     pub quiet_interval: Duration,
     /// How often an area the server does not offer (to this account) is asked again.
     pub unavailable_recheck: Duration,
+    /// How long the server may be silent, while the desk window is shown, before the desk asks
+    /// it whether it answers (the status bar says "Connected" only of a server that answered
+    /// within it).
+    pub answer_stale: Duration,
     /// Where pictures and files may be fetched from besides the hotel's server (https only).
     pub media_hosts: Vec<String>,
     /// What this computer's IT presets (the system settings file); empty without one.
@@ -95,6 +99,7 @@ impl DeskOptions {
             poll_interval: crate::engine::POLL_INTERVAL,
             quiet_interval: crate::engine::QUIET_INTERVAL,
             unavailable_recheck: crate::engine::UNAVAILABLE_RECHECK,
+            answer_stale: crate::engine::ANSWER_STALE,
             media_hosts: crate::media::hosts::DEFAULT_MEDIA_HOSTS
                 .iter()
                 .map(|h| (*h).to_owned())
@@ -141,6 +146,8 @@ pub(crate) struct Inner {
     tasks: Mutex<Option<running::Tasks>>,
     /// The reception display's memory: wrong PINs typed lately, how it has been.
     display: crate::features::display::handle::DisplayMemory,
+    /// Whether the desk window is shown, as the shell last said (shown until it says).
+    window_shown: std::sync::atomic::AtomicBool,
 }
 
 impl Desk {
@@ -177,6 +184,7 @@ impl Desk {
                 demo: tokio::sync::Mutex::new(None),
                 tasks: Mutex::new(None),
                 display: crate::features::display::handle::DisplayMemory::new(cpu_painting),
+                window_shown: std::sync::atomic::AtomicBool::new(true),
             }),
         })
     }
@@ -218,6 +226,19 @@ impl Desk {
     pub fn looking_at(&self, view: crate::events::View) {
         if let Ok(running) = self.running() {
             running.sync.looking_at(view);
+        }
+    }
+
+    /// Whether the desk window is seen (shown, not minimised or closed): the shell says so
+    /// every second. While it is, a server silent for a minute is asked whether it answers,
+    /// so the status bar never says "Connected" of one that stopped (issue 63.13); while it is
+    /// not, nothing is asked only for that.
+    pub fn window_shown(&self, shown: bool) {
+        self.inner
+            .window_shown
+            .store(shown, std::sync::atomic::Ordering::Relaxed);
+        if let Ok(running) = self.running() {
+            running.sync.window_shown(shown);
         }
     }
 

@@ -58,6 +58,11 @@ impl Desk {
                 poll: self.inner.options.poll_interval,
                 quiet: self.inner.options.quiet_interval,
                 recheck: self.inner.options.unavailable_recheck,
+                stale: self.inner.options.answer_stale,
+                shown: self
+                    .inner
+                    .window_shown
+                    .load(std::sync::atomic::Ordering::Relaxed),
             },
         );
         let shared = engine.shared.clone();

@@ -2,7 +2,10 @@
 //! live socket each say, folded into one [`ConnectionStatus`] in plain words.
 //!
 //! "Connected" means both work: the last request reached the server and the hotel channel is
-//! subscribed. Raw errors (URLs, handshake details) go to the log, never to the status bar.
+//! subscribed. A lost socket says only that live updates are out until a request or a probe
+//! finds the server silent too (issue 63.13: it said "No connection to the hotel's server" for
+//! the first moments of every socket-only outage). Raw errors (URLs, handshake details) go to
+//! the log, never to the status bar.
 
 use std::time::{Duration, Instant};
 
@@ -33,18 +36,13 @@ pub(crate) enum Socket {
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Lost {
     since: chrono::DateTime<chrono::Utc>,
-    at: Instant,
-    /// The server stopped answering (rather than the connection failing).
-    silent: bool,
 }
 
 /// What the last HTTP request said.
 #[derive(Debug, Clone, PartialEq)]
 enum Http {
     Unknown,
-    Ok {
-        at: Instant,
-    },
+    Ok,
     Failing {
         since: chrono::DateTime<chrono::Utc>,
         cause: OfflineCause,
@@ -59,7 +57,16 @@ pub(crate) struct Link {
     http: Http,
     socket: Socket,
     lost: Option<Lost>,
+    /// The server has been silent too long and is being asked whether it answers.
+    checking: bool,
+    /// Since when the socket's attempt under way (`Connecting`) began.
+    attempt_since: Option<Instant>,
 }
+
+/// A socket attempt under way longer than this may hang on a network that went away meanwhile:
+/// when the server answers again it is begun anew (a younger one is left to finish: beginning
+/// it again would drop it, a second handshake for nothing).
+const ATTEMPT_MAY_HANG: Duration = Duration::from_secs(2);
 
 impl Link {
     pub(crate) fn new(socket: Socket) -> Self {
@@ -67,14 +74,44 @@ impl Link {
             http: Http::Unknown,
             socket,
             lost: None,
+            checking: false,
+            attempt_since: None,
         }
     }
 
     /// A request reached the server. Returns whether the socket should be retried at once (it
     /// is down although the network works).
     pub(crate) fn http_ok(&mut self) -> bool {
-        self.http = Http::Ok { at: Instant::now() };
+        self.http = Http::Ok;
+        self.checking = false;
         matches!(self.socket, Socket::Down { .. })
+    }
+
+    /// The desk began a new attempt of the socket (it dropped any under way).
+    pub(crate) fn attempt_begun(&mut self) {
+        if self.socket != Socket::Subscribed {
+            self.socket(Socket::Connecting);
+            self.attempt_since = Some(Instant::now());
+        }
+    }
+
+    /// Whether the socket should be begun anew now that the network is back: it is down, or
+    /// its attempt under way may hang ([`ATTEMPT_MAY_HANG`]).
+    pub(crate) fn socket_stalled(&self) -> bool {
+        match self.socket {
+            Socket::Down { .. } => true,
+            Socket::Connecting => self
+                .attempt_since
+                .is_none_or(|since| since.elapsed() > ATTEMPT_MAY_HANG),
+            _ => false,
+        }
+    }
+
+    /// The server has not answered for so long that the status may not say "Connected" of it,
+    /// and a probe is asking it (`true`), or that probe is over (`false`; its answer, or its
+    /// failure, is told as any request's).
+    pub(crate) fn checking(&mut self, checking: bool) {
+        self.checking = checking;
     }
 
     /// A request failed for a reason that may pass (network, timeout, 5xx, an answer the desk
@@ -95,6 +132,7 @@ impl Link {
             reason,
             retry_at: retry_in.map(|d| Instant::now() + d),
         };
+        self.checking = false;
     }
 
     pub(crate) fn socket(&mut self, socket: Socket) {
@@ -108,18 +146,18 @@ impl Link {
             // Still down after another attempt: the same outage, since when it began (before,
             // each retry began a new one, so "live updates reconnecting" hardly ever showed
             // while the server answered requests).
-            Socket::Down { silent, .. } => match &mut self.lost {
-                Some(lost) => lost.silent = *silent,
-                None => {
-                    self.lost = Some(Lost {
-                        since: chrono::Utc::now(),
-                        at: Instant::now(),
-                        silent: *silent,
-                    });
-                }
-            },
+            Socket::Down { .. } => {
+                self.lost.get_or_insert_with(|| Lost {
+                    since: chrono::Utc::now(),
+                });
+            }
             Socket::Subscribed | Socket::NotConfigured | Socket::Off { .. } => self.lost = None,
             Socket::Connecting => {}
+        }
+        if socket != Socket::Connecting {
+            self.attempt_since = None;
+        } else if self.socket != Socket::Connecting {
+            self.attempt_since = Some(Instant::now());
         }
         self.socket = socket;
     }
@@ -135,6 +173,12 @@ impl Link {
     /// Whether changes arrive live (otherwise the engine reconciles periodically).
     pub(crate) fn is_live(&self) -> bool {
         self.socket == Socket::Subscribed
+    }
+
+    /// Whether the live socket is on its way to a subscription (configured and trying, not
+    /// subscribed).
+    pub(crate) fn awaits_subscription(&self) -> bool {
+        matches!(self.socket, Socket::Connecting | Socket::Down { .. })
     }
 
     pub(crate) fn status(&self) -> ConnectionStatus {
@@ -157,40 +201,29 @@ impl Link {
                 retry_in_seconds: seconds_until(retry_at),
             };
         }
+        if self.checking && self.http == Http::Ok {
+            return ConnectionStatus::Checking;
+        }
         let retry_at = match &self.socket {
             Socket::Down { retry_at, .. } => *retry_at,
             _ => None,
         };
-        if let (Some(lost), Socket::Down { .. } | Socket::Connecting) = (&self.lost, &self.socket) {
-            return match self.http {
-                // The server answered after live updates were lost: only they are out.
-                Http::Ok { at: ok_at } if ok_at > lost.at => ConnectionStatus::LiveReconnecting {
-                    retry_in_seconds: seconds_until(&retry_at),
-                },
-                _ => {
-                    let (cause, reason) = if lost.silent {
-                        not_answering()
-                    } else {
-                        no_connection()
-                    };
-                    ConnectionStatus::Offline {
-                        since: lost.since.to_rfc3339(),
-                        cause,
-                        reason,
-                        retry_in_seconds: seconds_until(&retry_at),
-                    }
-                }
+        if let (Some(_), Socket::Down { .. } | Socket::Connecting) = (&self.lost, &self.socket) {
+            // Only live updates are known to be out: the desk asks the server at once, and its
+            // silence (a failing request, above) is what says the rest is out too.
+            return ConnectionStatus::LiveReconnecting {
+                retry_in_seconds: seconds_until(&retry_at),
             };
         }
         match &self.socket {
             // Connected means the server answers requests, not only that the socket is up.
             Socket::Subscribed => match self.http {
-                Http::Ok { .. } => ConnectionStatus::Online,
+                Http::Ok => ConnectionStatus::Online,
                 _ => ConnectionStatus::Unknown,
             },
             Socket::Connecting | Socket::Down { .. } => ConnectionStatus::Unknown,
             Socket::NotConfigured => match self.http {
-                Http::Ok { .. } => ConnectionStatus::LiveOff {
+                Http::Ok => ConnectionStatus::LiveOff {
                     reason: "This sign-in has no live updates set up, so colleagues' changes \
                              are fetched every minute."
                         .into(),
@@ -198,7 +231,7 @@ impl Link {
                 _ => ConnectionStatus::Unknown,
             },
             Socket::Off { reason } => match self.http {
-                Http::Ok { .. } => ConnectionStatus::LiveOff {
+                Http::Ok => ConnectionStatus::LiveOff {
                     reason: reason.clone(),
                 },
                 _ => ConnectionStatus::Unknown,
@@ -289,28 +322,33 @@ mod tests {
         assert!(!reason.contains("127.0.0.1"), "no raw error in the status");
     }
 
+    /// Issue 63.13: for the first moments of a socket-only outage the status said "No
+    /// connection to the hotel's server" (until a request answered after the loss). A lost
+    /// socket says only that live updates are out; a request or probe that finds no server
+    /// says the rest, since when the live updates were lost.
     #[test]
-    fn a_lost_socket_is_offline_until_the_server_answers_then_only_live_updates_are_out() {
+    fn a_lost_socket_says_live_updates_are_out_until_a_request_finds_the_server_silent_too() {
         let mut link = Link::new(Socket::Subscribed);
         link.http_ok();
         link.socket(down(Duration::from_millis(300)));
-        let ConnectionStatus::Offline {
-            retry_in_seconds, ..
-        } = link.status()
-        else {
-            panic!("{:?}", link.status());
-        };
         assert_eq!(
-            retry_in_seconds,
-            Some(1),
-            "a part second rounds up, never 0 s"
+            link.status(),
+            ConnectionStatus::LiveReconnecting {
+                retry_in_seconds: Some(1)
+            },
+            "from its first moment (a part second rounds up, never 0 s)"
         );
-        std::thread::sleep(Duration::from_millis(5));
         assert!(link.http_ok(), "the socket should be retried at once");
         assert!(matches!(
             link.status(),
             ConnectionStatus::LiveReconnecting { .. }
         ));
+        link.http_failed(not_answering(), None);
+        let ConnectionStatus::Offline { cause, reason, .. } = link.status() else {
+            panic!("{:?}", link.status());
+        };
+        assert_eq!(cause, OfflineCause::NotAnswering);
+        assert_eq!(reason, "The hotel's server is not answering.");
     }
 
     #[test]
@@ -323,16 +361,15 @@ mod tests {
         link.socket(down(Duration::from_secs(2)));
         link.socket(Socket::Connecting);
         assert!(
-            matches!(link.status(), ConnectionStatus::Offline { .. }),
-            "reconnecting after a loss with no answer since: {:?}",
+            matches!(link.status(), ConnectionStatus::LiveReconnecting { .. }),
+            "reconnecting after a loss: {:?}",
             link.status()
         );
     }
 
     /// Issue 35.2: with only the live-update server stopped (requests answered), each socket
-    /// retry started a new outage, so the status said "No connection to the hotel's server."
-    /// nearly all the time; it says live updates are reconnecting through every attempt once
-    /// the server answered after the loss, and a server gone silent is "not answering".
+    /// retry started a new outage; it is one outage through every attempt, and when the
+    /// network goes too it is offline since the live updates were first lost.
     #[test]
     fn retries_of_the_socket_are_one_outage_and_the_status_names_the_half_that_is_down() {
         let mut link = Link::new(Socket::Subscribed);
@@ -341,17 +378,10 @@ mod tests {
             retry_at: None,
             silent: true,
         });
-        let ConnectionStatus::Offline {
-            reason,
-            since,
-            cause,
-            ..
-        } = link.status()
-        else {
+        link.http_failed(not_answering(), None);
+        let ConnectionStatus::Offline { since, .. } = link.status() else {
             panic!("{:?}", link.status());
         };
-        assert_eq!(cause, OfflineCause::NotAnswering);
-        assert_eq!(reason, "The hotel's server is not answering.");
         std::thread::sleep(Duration::from_millis(5));
         link.http_ok();
         for _ in 0..3 {
@@ -379,6 +409,42 @@ mod tests {
         link.socket(Socket::Subscribed);
         link.http_ok();
         assert_eq!(link.status(), ConnectionStatus::Online);
+    }
+
+    /// Issue 63.13: a server silent too long is not called "Connected" while it is asked;
+    /// its answer (or its silence) ends the question, however the socket is.
+    #[test]
+    fn a_server_asked_after_a_long_silence_is_checking_until_it_answers_or_not() {
+        let mut link = Link::new(Socket::Subscribed);
+        link.http_ok();
+        link.checking(true);
+        assert_eq!(link.status(), ConnectionStatus::Checking);
+        link.http_ok();
+        assert_eq!(link.status(), ConnectionStatus::Online, "it answered");
+        link.checking(true);
+        link.http_failed(not_answering(), Some(Duration::from_secs(1)));
+        assert!(matches!(
+            link.status(),
+            ConnectionStatus::Offline {
+                cause: OfflineCause::NotAnswering,
+                ..
+            }
+        ));
+        link.checking(true);
+        assert!(
+            matches!(link.status(), ConnectionStatus::Offline { .. }),
+            "a failing server is said to fail, not to be checked"
+        );
+        let mut reconnecting = Link::new(Socket::Subscribed);
+        reconnecting.http_ok();
+        reconnecting.socket(down(Duration::from_secs(4)));
+        reconnecting.checking(true);
+        assert_eq!(reconnecting.status(), ConnectionStatus::Checking);
+        reconnecting.checking(false);
+        assert!(matches!(
+            reconnecting.status(),
+            ConnectionStatus::LiveReconnecting { .. }
+        ));
     }
 
     #[test]

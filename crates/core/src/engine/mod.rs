@@ -12,17 +12,21 @@
 //!
 //! ## Tuning
 //! The replay sends updates of different rows four at a time (each row's own edits in order), and
-//! from a distant server (one answering in 2 ms or more) it reads the drain's merge bases with one
-//! read of the list while the socket is subscribed; a row an event names after that read is read
-//! again on its own before its PATCH ([`heard`]), so a colleague's change is still offered
-//! as a conflict. A change queued while a list is being read again is sent first (the reread
-//! starts over after it, and finishes first once it has been put off for 5 s); a new order's
-//! PATCHes go four at a time, with updates that leave `sort_order` alone beside them, and while
-//! nothing answers, the worker asks the server's root every 2 s
-//! between its backed-off retries, so a desk is back within moments of the network. An image added
-//! to a gallery is an outbox entry of its own (three are uploaded at a time); before one whose
-//! outcome is unknown is sent again, the gallery is read and a new image with the same bytes means
-//! it arrived. A gallery's new image order is one entry sent as one `reorder_images` call. A list
+//! reads the drain's merge bases with one read of the list while the socket is subscribed: the
+//! list's read that is due anyway (a reconnect, the start, the poll) made just before the drain,
+//! or else, from a distant server (one answering in 2 ms or more), a read of the list for them; a
+//! row an event names after that read is read again on its own before its PATCH ([`heard`]), so a
+//! colleague's change is still offered as a conflict. At the start and when the network is back,
+//! the worker sends and reads nothing until the live socket has subscribed (5 s and 3 s at most),
+//! so a reconnect reads each list once and its edits find their bases in that read. A change
+//! queued while a list is being read again is sent first (the reread starts over after it, and
+//! finishes first once it has been put off for 5 s); a new order's PATCHes go four at a time,
+//! with updates that leave `sort_order` alone beside them, and while nothing answers, the worker
+//! asks the server's root every 2 s between its backed-off retries, so a desk is back within
+//! moments of the network; while the desk window is shown, it asks it too after a minute in
+//! which nothing answered ([`probe`]). An image added to a gallery is an outbox entry of its own
+//! (three are uploaded at a time); before one whose outcome is unknown is sent again, the gallery
+//! is read and a new image with the same bytes means it arrived. A gallery's new image order is one entry sent as one `reorder_images` call. A list
 //! read again asks at once for every page it filled last time. Galleries, room types and the
 //! hotel's settings are not announced row by row, so what a reconcile finds changed (and this desk
 //! did not change) is told as a colleague's change (`toasts_from_reconcile`). Every failure has a
@@ -41,6 +45,7 @@ pub(crate) mod link;
 pub mod live;
 pub(crate) mod merge;
 mod plan;
+mod probe;
 pub mod pull;
 pub mod push;
 mod replaced;
@@ -66,16 +71,24 @@ use crate::events::{DeskEvent, OutboxSummary};
 use crate::media::MediaCache;
 use areas::Unavailable;
 use link::{Link, Socket};
-use plan::{Plan, Watch};
+use plan::Plan;
+pub use probe::ANSWER_STALE;
 pub(crate) use pull::SyncError;
 use push::Replayed;
 use spec::Resources;
 
 /// How long after a hint the reconcile runs, so a burst of events costs one fetch.
 pub(crate) const RECONCILE_DEBOUNCE: Duration = Duration::from_millis(400);
-/// With live updates on, the first reconcile waits for the channel's subscription (which
-/// reconciles anyway) at most this long, so starting costs one fetch, not two.
+/// With live updates on, the worker's first round waits for the channel's subscription (which
+/// reconciles anyway) at most this long, so starting costs one fetch, not two, and the edits
+/// queued before read their merge bases in one read of their list.
 const SUBSCRIBE_GRACE: Duration = Duration::from_secs(5);
+/// When the network is back after nothing answered, the worker waits this long at most for the
+/// live socket to subscribe again before it sends or reads: the reconnect then reads each list
+/// once, not again when the subscription comes a moment later, and the edits made meanwhile
+/// take their merge bases from that read instead of a read of each row (issue 63.14). A socket
+/// that does not come back (its server down) costs its outage this wait once.
+const RESUBSCRIBE_GRACE: Duration = Duration::from_secs(3);
 /// Without live updates, colleagues' changes are fetched this often.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(60);
 /// With live updates, what no event announces (galleries, room types, the conversation list)
@@ -135,6 +148,18 @@ pub(crate) struct SyncShared {
     unavailable: Mutex<HashMap<&'static str, Unavailable>>,
     /// How often an unavailable area is asked again ([`UNAVAILABLE_RECHECK`] but in tests).
     recheck: Duration,
+    /// How long the server may be silent before the shown status may no longer say
+    /// "Connected" of it ([`ANSWER_STALE`] but in tests).
+    stale: Duration,
+    /// Whether the desk window is shown (the shell says, every second): while it is not,
+    /// nothing is asked of the server only to keep the status bar honest.
+    shown: watch::Sender<bool>,
+    /// Told when what the probes watch for changed (the window shown or hidden, the live
+    /// socket lost), so they look again at once.
+    link_news: Notify,
+    /// Channels besides the hotel's whose (re)subscription asks for a read (the chat's own),
+    /// by who follows them: the worker's wait for the live socket waits for them too.
+    followed: Mutex<HashMap<&'static str, watch::Receiver<pusher_channels::SubscriptionState>>>,
     /// The kinds of change this server refused this account (a 403 or 405 on a write), in
     /// words: learned once, never sent again until the desk starts again (issue 35.9).
     refused_kinds: Mutex<HashMap<(&'static str, crate::engine::store::Op), String>>,
@@ -198,149 +223,6 @@ impl SyncShared {
     pub(crate) fn kick(&self) {
         self.wake.notify_one();
         self.fresh.notify_waiters();
-    }
-
-    /// Reconcile everything soon (`now`: at once, e.g. after a reconnect).
-    pub(crate) fn request_reconcile(&self, now: bool) {
-        self.reconcile_within(if now {
-            Duration::ZERO
-        } else {
-            RECONCILE_DEBOUNCE
-        });
-        if now {
-            let mut plan = self.plan();
-            plan.failures = 0;
-            plan.retry_at = None;
-        }
-    }
-
-    /// Tests: the lists were read `by` earlier than they were, as if that time had passed since
-    /// (the poll interval the app waits on purpose, without waiting it out).
-    #[cfg(feature = "test-support")]
-    pub(crate) fn age_reads_by(&self, by: Duration) {
-        for at in self.plan().read_at.values_mut() {
-            *at = at.checked_sub(by).unwrap_or(*at);
-        }
-    }
-
-    /// The person opened the screen of `view`: what it shows that no event announces, unless
-    /// read within the poll interval (a minute), is read now (with live updates the quiet
-    /// timer reads it only every [`QUIET_INTERVAL`]).
-    pub(crate) fn looking_at(&self, view: crate::events::View) {
-        let now = Instant::now();
-        {
-            let mut plan = self.plan();
-            plan.shown = Some(view);
-            let old: Vec<&'static str> = self
-                .resources
-                .iter()
-                .filter(|spec| {
-                    (!spec.broadcast || spec.read_only_while_shown) && spec.views.contains(&view)
-                })
-                .map(|spec| spec.name())
-                .filter(|name| {
-                    plan.outdated.contains(name)
-                        || plan
-                            .read_at
-                            .get(name)
-                            .is_none_or(|at| now.saturating_duration_since(*at) > self.poll)
-                })
-                .collect();
-            if old.is_empty() {
-                return;
-            }
-            plan.stale.extend(old);
-            plan.reconcile_at = Some(now);
-        }
-        self.wake.notify_one();
-    }
-
-    /// The person left the screen they had open for one that reads nothing of its own (the
-    /// Overview, Settings): what is read only while shown waits for its screen again.
-    pub(crate) fn looking_away(&self) {
-        self.plan().shown = None;
-    }
-
-    /// Whether `spec` is read only while its screen shows and its screen does not show now
-    /// (after its first read): its read is then put off until the screen is opened.
-    pub(super) fn waits_for_its_screen(&self, spec: &spec::ResourceSpec) -> bool {
-        if !spec.read_only_while_shown {
-            return false;
-        }
-        let mut plan = self.plan();
-        let shown = plan.shown.is_some_and(|view| spec.views.contains(&view));
-        if shown || !plan.read_at.contains_key(spec.name()) {
-            return false;
-        }
-        plan.outdated.insert(spec.name());
-        true
-    }
-
-    /// Reconcile one resource after [`RECONCILE_DEBOUNCE`] (an event named it), so a burst of
-    /// events costs one fetch of what they were about and nothing else.
-    pub(crate) fn request_reconcile_of(&self, resource: &'static str) {
-        let due = Instant::now() + RECONCILE_DEBOUNCE;
-        {
-            let mut plan = self.plan();
-            plan.stale.insert(resource);
-            plan.reconcile_at = Some(plan.reconcile_at.map_or(due, |at| at.min(due)));
-        }
-        self.wake.notify_one();
-    }
-
-    /// While live, the resources the server does not announce are read every [`QUIET_INTERVAL`]
-    /// all the same (a colleague's new room type reaches no socket), on a timer of their own:
-    /// a reconcile an event asks for reads what the event named and nothing else.
-    fn poll_unannounced(&self) {
-        let due = Instant::now() + self.quiet;
-        // Never later than it is (each event's reconcile would put it off forever), and never
-        // as late as an unavailable area's check (15 minutes): the earlier of the two.
-        let mut plan = self.plan();
-        plan.quiet_at = Some(plan.quiet_at.map_or(due, |at| at.min(due)));
-    }
-
-    /// The quiet timer is due: what no event announces, and the unavailable areas whose check
-    /// is due, join the next reconcile.
-    fn take_quiet_round(&self) {
-        let now = Instant::now();
-        let due_areas: Vec<&'static str> = lock(&self.unavailable)
-            .iter()
-            .filter(|(_, area)| area.check_at.is_some_and(|at| at <= now))
-            .map(|(name, _)| *name)
-            .collect();
-        let mut plan = self.plan();
-        if plan.quiet_at.is_none_or(|at| at > now) {
-            return;
-        }
-        plan.quiet_at = None;
-        let quiet = self
-            .resources
-            .iter()
-            .filter(|spec| !spec.broadcast)
-            .map(|spec| spec.name());
-        plan.stale.extend(quiet.chain(due_areas));
-        plan.reconcile_at = Some(now);
-    }
-
-    /// Wakes the worker within `delay` to send and confirm what waits, reading nothing unless
-    /// a read is due by then.
-    pub(crate) fn wake_within(&self, delay: Duration) {
-        let due = Instant::now() + delay;
-        {
-            let mut plan = self.plan();
-            plan.reconcile_at = Some(plan.reconcile_at.map_or(due, |at| at.min(due)));
-        }
-        self.wake.notify_one();
-    }
-
-    fn reconcile_within(&self, delay: Duration) {
-        let due = Instant::now() + delay;
-        {
-            let mut plan = self.plan();
-            plan.everything = true;
-            plan.reconcile_at = Some(plan.reconcile_at.map_or(due, |at| at.min(due)));
-        }
-        self.wake.notify_one();
     }
 
     /// The row `id` as an event or a read shows it: when it contradicts what this desk wrote
@@ -495,11 +377,36 @@ pub(crate) struct Schedule {
     pub quiet: Duration,
     /// How often an area the server refused is asked again ([`UNAVAILABLE_RECHECK`]).
     pub recheck: Duration,
+    /// How long the server may be silent while the desk window is shown before it is asked
+    /// whether it answers ([`ANSWER_STALE`]).
+    pub stale: Duration,
+    /// Whether the desk window is shown at the start.
+    pub shown: bool,
+}
+
+/// The areas `generation` of HotelMate does not have at all, in words: never asked for.
+fn absent_areas(
+    resources: Resources,
+    generation: Generation,
+) -> HashMap<&'static str, Unavailable> {
+    resources
+        .iter()
+        .filter_map(|spec| {
+            let (_, why) = spec.absent.iter().find(|(g, _)| *g == generation)?;
+            let area = Unavailable {
+                kind: spec.kind,
+                message: format!("{why} Everything else keeps working."),
+                check_at: None,
+            };
+            Some((spec.name(), area))
+        })
+        .collect()
 }
 
 impl SyncEngine {
-    /// Starts the worker: queued edits are sent at once; the first reconcile waits for the
-    /// live channel (`socket` is `Connecting`) at most [`SUBSCRIBE_GRACE`].
+    /// Starts the worker: with live updates (`socket` is `Connecting`) its first round, which
+    /// sends the queued edits and reads everything, waits for the channel's subscription at
+    /// most [`SUBSCRIBE_GRACE`]; without, it begins at once.
     pub(crate) fn start(
         client: ApiClient,
         store: Arc<Store>,
@@ -515,11 +422,18 @@ impl SyncEngine {
             poll,
             quiet,
             recheck,
+            stale,
+            shown,
         } = schedule;
         let first_reconcile = if socket == Socket::Connecting {
             SUBSCRIBE_GRACE
         } else {
             Duration::ZERO
+        };
+        let plan = Plan {
+            awaits_live_until: (socket == Socket::Connecting)
+                .then(|| Instant::now() + SUBSCRIBE_GRACE),
+            ..Plan::default()
         };
         let (expired, _) = watch::channel(None);
         let shared = Arc::new(SyncShared {
@@ -535,7 +449,7 @@ impl SyncEngine {
             rows_changed: runner::Wake::default(),
             activity: runner::Activity::default(),
             fresh: Notify::new(),
-            plan: Mutex::new(Plan::default()),
+            plan: Mutex::new(plan),
             link: Mutex::new(Link::new(socket)),
             socket: Mutex::new(None),
             expired,
@@ -543,21 +457,12 @@ impl SyncEngine {
             own_writes: replaced::OwnWrites::default(),
             own_deletes: Recent::default(),
             heard: heard::HeardLog::default(),
-            unavailable: Mutex::new(
-                resources
-                    .iter()
-                    .filter_map(|spec| {
-                        let (_, why) = spec.absent.iter().find(|(g, _)| *g == generation)?;
-                        let area = Unavailable {
-                            kind: spec.kind,
-                            message: format!("{why} Everything else keeps working."),
-                            check_at: None,
-                        };
-                        Some((spec.name(), area))
-                    })
-                    .collect(),
-            ),
+            unavailable: Mutex::new(absent_areas(resources, generation)),
             recheck,
+            stale,
+            shown: watch::channel(shown).0,
+            link_news: Notify::new(),
+            followed: Mutex::new(HashMap::new()),
             refused_kinds: Mutex::new(HashMap::new()),
             storage: storage::Storage::default(),
         });

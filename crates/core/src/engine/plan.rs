@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use super::runner;
+use super::{lock, runner, spec, SyncShared, RECONCILE_DEBOUNCE};
 
 #[derive(Default)]
 pub(super) struct Plan {
@@ -15,6 +15,9 @@ pub(super) struct Plan {
     pub(super) quiet_at: Option<Instant>,
     /// Which resources it reads: only those events named, unless `everything`.
     pub(super) stale: std::collections::BTreeSet<&'static str>,
+    /// The resources the reconcile under way has still to begin reading: a read asked of one
+    /// of them meanwhile is that read (it begins after the ask), not another one.
+    pub(super) reading: std::collections::BTreeSet<&'static str>,
     /// When each resource's list was last read whole.
     pub(super) read_at: HashMap<&'static str, Instant>,
     /// The view of the screen the person has open, if the screen says (`looking_at`).
@@ -38,6 +41,11 @@ pub(super) struct Plan {
     pub(super) failed_round: Option<u64>,
     /// Whether the worker watches for the network's return while it waits to retry.
     pub(super) watch: Watch,
+    /// The first probe of that watch goes at once, not a probe's interval on.
+    pub(super) probe_now: bool,
+    /// Until when the worker waits for the live socket's subscription before it sends or reads
+    /// (at the start, and when the network is back): see `RESUBSCRIBE_GRACE`.
+    pub(super) awaits_live_until: Option<Instant>,
     pub(super) stopped: bool,
 }
 
@@ -92,6 +100,215 @@ pub(super) enum Watch {
     /// (the socket and the request learn of a cut in either order), and then nothing would
     /// notice the network's return but the socket's grown backoff.
     SocketLost,
+}
+
+/// What the worker is asked to read, and when: the reconciles events, timers, the person's
+/// screens and the network's return ask for.
+impl SyncShared {
+    /// Reconcile everything soon (`now`: at once, e.g. after a reconnect).
+    pub(crate) fn request_reconcile(&self, now: bool) {
+        self.reconcile_within(if now {
+            Duration::ZERO
+        } else {
+            RECONCILE_DEBOUNCE
+        });
+        if now {
+            let mut plan = self.plan();
+            plan.failures = 0;
+            plan.retry_at = None;
+        }
+    }
+
+    /// Tests: the lists were read `by` earlier than they were, as if that time had passed since
+    /// (the poll interval the app waits on purpose, without waiting it out).
+    #[cfg(feature = "test-support")]
+    pub(crate) fn age_reads_by(&self, by: Duration) {
+        for at in self.plan().read_at.values_mut() {
+            *at = at.checked_sub(by).unwrap_or(*at);
+        }
+    }
+
+    /// The person opened the screen of `view`: what it shows that no event announces, unless
+    /// read within the poll interval (a minute), is read now (with live updates the quiet
+    /// timer reads it only every [`QUIET_INTERVAL`]).
+    pub(crate) fn looking_at(&self, view: crate::events::View) {
+        let now = Instant::now();
+        {
+            let mut plan = self.plan();
+            plan.shown = Some(view);
+            let old: Vec<&'static str> = self
+                .resources
+                .iter()
+                .filter(|spec| {
+                    (!spec.broadcast || spec.read_only_while_shown) && spec.views.contains(&view)
+                })
+                .map(|spec| spec.name())
+                .filter(|name| {
+                    plan.outdated.contains(name)
+                        || plan
+                            .read_at
+                            .get(name)
+                            .is_none_or(|at| now.saturating_duration_since(*at) > self.poll)
+                })
+                .collect();
+            if old.is_empty() {
+                return;
+            }
+            plan.stale.extend(old);
+            plan.reconcile_at = Some(now);
+        }
+        self.wake.notify_one();
+    }
+
+    /// The person left the screen they had open for one that reads nothing of its own (the
+    /// Overview, Settings): what is read only while shown waits for its screen again.
+    pub(crate) fn looking_away(&self) {
+        self.plan().shown = None;
+    }
+
+    /// Whether `spec` is read only while its screen shows and its screen does not show now
+    /// (after its first read): its read is then put off until the screen is opened.
+    pub(super) fn waits_for_its_screen(&self, spec: &spec::ResourceSpec) -> bool {
+        if !spec.read_only_while_shown {
+            return false;
+        }
+        let mut plan = self.plan();
+        let shown = plan.shown.is_some_and(|view| spec.views.contains(&view));
+        if shown || !plan.read_at.contains_key(spec.name()) {
+            return false;
+        }
+        plan.outdated.insert(spec.name());
+        true
+    }
+
+    /// Whether `spec`'s list is due to be read now by the reconcile that follows the drain; if
+    /// so, it is taken out of that reconcile, and the caller reads it now instead.
+    pub(super) fn take_due_read(&self, spec: &'static spec::ResourceSpec) -> bool {
+        if !self.may_read(spec.name()) || !self.read_due_now(spec.name()) {
+            return false;
+        }
+        if self.waits_for_its_screen(spec) {
+            return false;
+        }
+        let mut plan = self.plan();
+        if std::mem::take(&mut plan.everything) {
+            plan.stale = self.resources.iter().map(|spec| spec.name()).collect();
+        }
+        plan.stale.remove(spec.name());
+        true
+    }
+
+    /// Whether the reconcile that follows the drain is due now and reads `resource`.
+    pub(super) fn read_due_now(&self, resource: &str) -> bool {
+        let plan = self.plan();
+        let now = Instant::now();
+        plan.reconcile_at.is_some_and(|at| at <= now)
+            && plan.retry_at.is_none_or(|at| at <= now)
+            && (plan.everything || plan.stale.contains(resource))
+    }
+
+    /// Reconcile one resource after [`RECONCILE_DEBOUNCE`] (an event named it), so a burst of
+    /// events costs one fetch of what they were about and nothing else.
+    pub(crate) fn request_reconcile_of(&self, resource: &'static str) {
+        let due = Instant::now() + RECONCILE_DEBOUNCE;
+        {
+            let mut plan = self.plan();
+            if plan.reading.contains(resource) {
+                // The reconcile under way reads it from now on: after what asked for it (a
+                // reconnect read the chat's conversations twice, issue 63.14).
+                return;
+            }
+            plan.stale.insert(resource);
+            plan.reconcile_at = Some(plan.reconcile_at.map_or(due, |at| at.min(due)));
+        }
+        self.wake.notify_one();
+    }
+
+    /// While live, the resources the server does not announce are read every [`QUIET_INTERVAL`]
+    /// all the same (a colleague's new room type reaches no socket), on a timer of their own:
+    /// a reconcile an event asks for reads what the event named and nothing else.
+    pub(super) fn poll_unannounced(&self) {
+        let due = Instant::now() + self.quiet;
+        // Never later than it is (each event's reconcile would put it off forever), and never
+        // as late as an unavailable area's check (15 minutes): the earlier of the two.
+        let mut plan = self.plan();
+        plan.quiet_at = Some(plan.quiet_at.map_or(due, |at| at.min(due)));
+    }
+
+    /// The quiet timer is due: what no event announces, and the unavailable areas whose check
+    /// is due, join the next reconcile. While the desk window is shown, those lists are read
+    /// one a minute, the longest unread first: each is an answer that keeps the status honest
+    /// (issue 63.13), where reading them at once and then asking the server's root in each
+    /// silent minute after cost an idle desk 1.3 requests a minute.
+    pub(super) fn take_quiet_round(&self) {
+        let now = Instant::now();
+        let due_areas: Vec<&'static str> = lock(&self.unavailable)
+            .iter()
+            .filter(|(_, area)| area.check_at.is_some_and(|at| at <= now))
+            .map(|(name, _)| *name)
+            .collect();
+        // One a minute: those a minute's read can take (no screen waits for them, the server
+        // offers them); the others as before.
+        let (one_by_one, others): (Vec<&'static str>, Vec<&'static str>) = self
+            .resources
+            .iter()
+            .filter(|spec| !spec.broadcast)
+            .map(|spec| spec.name())
+            .partition(|name| {
+                self.may_read(name)
+                    && spec::spec_named(self.resources, name)
+                        .is_some_and(|spec| !spec.read_only_while_shown)
+            });
+        let shown = *self.shown.borrow();
+        let mut plan = self.plan();
+        if plan.quiet_at.is_none_or(|at| at > now) {
+            return;
+        }
+        plan.quiet_at = None;
+        let taken: Vec<&'static str> = if shown && !one_by_one.is_empty() {
+            // Not read yet in this round, which spans a minute for each.
+            let span = self.stale * u32::try_from(one_by_one.len()).unwrap_or(u32::MAX);
+            let mut due: Vec<&'static str> = one_by_one
+                .into_iter()
+                .filter(|name| {
+                    plan.read_at.get(name).is_none_or(|at| {
+                        now.saturating_duration_since(*at) >= self.quiet.saturating_sub(span)
+                    })
+                })
+                .collect();
+            due.sort_by_key(|name| plan.read_at.get(name).copied());
+            if due.len() > 1 {
+                // The next before the minute's silence would send a probe.
+                plan.quiet_at = Some(now + self.stale * 9 / 10);
+            }
+            due.into_iter().take(1).chain(others).collect()
+        } else {
+            one_by_one.into_iter().chain(others).collect()
+        };
+        plan.stale.extend(taken.into_iter().chain(due_areas));
+        plan.reconcile_at = Some(now);
+    }
+
+    /// Wakes the worker within `delay` to send and confirm what waits, reading nothing unless
+    /// a read is due by then.
+    pub(crate) fn wake_within(&self, delay: Duration) {
+        let due = Instant::now() + delay;
+        {
+            let mut plan = self.plan();
+            plan.reconcile_at = Some(plan.reconcile_at.map_or(due, |at| at.min(due)));
+        }
+        self.wake.notify_one();
+    }
+
+    pub(super) fn reconcile_within(&self, delay: Duration) {
+        let due = Instant::now() + delay;
+        {
+            let mut plan = self.plan();
+            plan.everything = true;
+            plan.reconcile_at = Some(plan.reconcile_at.map_or(due, |at| at.min(due)));
+        }
+        self.wake.notify_one();
+    }
 }
 
 #[cfg(test)]

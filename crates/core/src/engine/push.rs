@@ -4,10 +4,12 @@
 //! outcome is unknown (sent, then the answer was lost or the process died) is first looked for on
 //! the server and adopted, since the server has no idempotency keys.
 //!
-//! The merge bases of a drain's updates are read in one go (the list's pages, concurrently)
-//! while the live socket is subscribed; a row an event names after that read, or any row once
-//! the socket is not subscribed all along, has its base read again on its own before its PATCH
-//! (`heard`). So a colleague's change the desk can know of is merged, never overwritten.
+//! The merge bases of a drain's updates are read in one go while the live socket is
+//! subscribed: the list the reconcile was about to read anyway, read just before the drain
+//! ([`Replay::read_whole`]), or else, from a distant server, the list's pages read for them; a
+//! row an event names after that read, or any row once the socket is not subscribed all along,
+//! has its base read again on its own before its PATCH (`heard`). So a colleague's change the
+//! desk can know of is merged, never overwritten.
 
 use std::collections::{HashMap, HashSet};
 
@@ -267,7 +269,7 @@ fn next_batch(entries: &[OutboxEntry], order_field: Option<&str>) -> Vec<OutboxE
 }
 
 /// Below this many queued updates, each reads its own base (a list read would cost more).
-const BULK_BASES_FROM: usize = 3;
+pub(crate) const BULK_BASES_FROM: usize = 3;
 /// A server that answers faster than this is near (the same machine or building): there, its
 /// work, not the distance, is what a request costs, and per-row reads pipelined with the
 /// PATCHes cost less than reading every page of the list.
@@ -296,18 +298,33 @@ impl Bases {
     }
 }
 
-/// Reads the list once for the bases of the queued updates, when there are enough of them, the
-/// resource is paginated (has rows of its own), and the socket is subscribed so that later
-/// changes can be told.
+/// How many of `entries` are updates of saved rows waiting to be merged and sent.
+pub(crate) fn updates_to_merge(entries: &[OutboxEntry]) -> usize {
+    entries
+        .iter()
+        .filter(|e| e.op == Op::Update && e.target.is_saved())
+        .filter(|e| !matches!(e.state, EntryState::Conflict | EntryState::Rejected))
+        .count()
+}
+
+/// The bases of the queued updates in one go: the stored rows when the list was just read
+/// whole ([`Replay::read_whole`]); else the list read once, when there are enough of them, the
+/// resource is paginated (has rows of its own), the server is far, and the socket is
+/// subscribed so that later changes can be told.
 async fn bulk_bases(at: Replay<'_>, entries: &[OutboxEntry]) -> Result<Option<Bases>, SyncError> {
     let Some(heard) = at.heard else {
         return Ok(None);
     };
-    let updates = entries
-        .iter()
-        .filter(|e| e.op == Op::Update && e.target.is_saved() && e.state != EntryState::Conflict)
-        .filter(|e| e.state != EntryState::Rejected)
-        .count();
+    if let Some(mark) = at.read_whole {
+        let rows = at
+            .store
+            .records(at.resource.name)?
+            .into_iter()
+            .filter_map(|row| Some((row.get("id").and_then(Value::as_i64)?, row)))
+            .collect();
+        return Ok(Some(Bases { rows, mark }));
+    }
+    let updates = updates_to_merge(entries);
     if updates < BULK_BASES_FROM || at.resource.listing != crate::api::Listing::Paginated {
         return Ok(None);
     }
@@ -377,6 +394,10 @@ pub struct Replay<'a> {
     /// What the live socket heard, so that merge bases may be read in bulk; `None`: each
     /// update reads its own.
     pub heard: Option<&'a HeardLog>,
+    /// The resource's list was just read whole and stored, as the server had it at this mark
+    /// of `heard` (the reconcile's read, made before the drain): the stored rows are the
+    /// merge bases, and only a row an event named since is read on its own.
+    pub read_whole: Option<Mark>,
     /// The kinds of change this server has refused this account (issue 35.9), in words: an
     /// entry of such a kind is set aside with them, unsent; `None`: nothing learned.
     pub learned: Option<&'a (dyn Fn(Op) -> Option<String> + Sync)>,

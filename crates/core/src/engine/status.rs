@@ -45,7 +45,18 @@ impl SyncShared {
             // The live socket dropped: the network may be gone though no request has failed
             // yet. The worker checks every NETWORK_PROBE whether the server answers, so the
             // desk is back within moments of the network, not at the socket's next backoff.
-            self.plan().watch = Watch::SocketLost;
+            let mut plan = self.plan();
+            plan.watch = Watch::SocketLost;
+            // A socket lost because the server stopped answering its pings: whether the rest of
+            // the server answers is asked at once (a frozen server is "not answering" within
+            // about 16 s, not a probe's interval later).
+            plan.probe_now = matches!(socket, Socket::Down { silent: true, .. });
+            drop(plan);
+            self.link_news.notify_one();
+        }
+        if matches!(socket, Socket::NotConfigured | Socket::Off { .. }) {
+            // No live socket to wait for before the worker sends and reads.
+            self.plan().awaits_live_until = None;
         }
         if live {
             let mut plan = self.plan();
@@ -66,6 +77,7 @@ impl SyncShared {
         if lock(&self.link).is_live() {
             // As in `socket_changed`: check whether the server still answers.
             self.plan().watch = Watch::SocketLost;
+            self.link_news.notify_one();
         }
         self.heard.subscribed(false);
         self.update_link(Link::subscription_lost);
@@ -89,6 +101,8 @@ impl SyncShared {
             let mut plan = self.plan();
             if plan.watch == Watch::Answering {
                 plan.watch = Watch::Unreachable;
+                // The probes for the network's return begin.
+                self.link_news.notify_one();
             }
         }
         self.went_offline_waiting(plain_reason(err), err.retry_after());
@@ -141,8 +155,9 @@ impl SyncShared {
     /// the live socket dropped, only a probe ends the watch for the network's return (see
     /// [`Watch::SocketLost`]).
     pub(crate) fn came_online(&self) {
-        let waiting = {
+        let (waiting, back) = {
             let mut plan = self.plan();
+            let back = plan.watch == Watch::Unreachable;
             // A round in which something failed keeps its backoff, whatever else answered in it
             // (else one area's 500 beside another's answers would be retried at once, forever);
             // but when what failed was reaching the server at all, an answer from it (a guest
@@ -159,18 +174,90 @@ impl SyncShared {
                 plan.watch = Watch::Answering;
             }
             // (An unreachable server's answer always resets, so it is the one to send now.)
-            unreachable && waiting
+            (unreachable && waiting, back)
         };
+        if back {
+            self.expect_live_again();
+        }
         if waiting {
             self.kick();
         }
         if self.update_link(Link::http_ok) {
-            if let Some(socket) = lock(&self.socket).as_ref() {
-                tracing::info!("the server answers again; retrying live updates now");
-                if let Err(err) = socket.reconnect_now() {
-                    tracing::warn!(error = %err, "cannot retry live updates");
-                }
-            }
+            self.retry_live("the server answers again; retrying live updates now");
+        }
+    }
+
+    /// A probe found the server answering after nothing did: the retry delay starts over,
+    /// everything is read again (what was missed meanwhile) once the live socket, whose own
+    /// backoff has grown too, subscribes again (it is retried now).
+    pub(super) fn network_back(&self) {
+        {
+            let mut plan = self.plan();
+            plan.failures = 0;
+            plan.retry_at = None;
+            plan.watch = Watch::Answering;
+            plan.probe_now = false;
+        }
+        self.expect_live_again();
+        let stalled = self.update_link(|link| {
+            link.http_ok();
+            link.socket_stalled()
+        });
+        self.request_reconcile(true);
+        // Down, or trying since before (an attempt may hang on a dead network): try again now.
+        if stalled {
+            self.retry_live("the network is back; retrying live updates now");
+        }
+    }
+
+    /// While the live socket is on its way back (configured, not subscribed), the worker waits
+    /// for its subscription before it sends or reads, at most [`super::RESUBSCRIBE_GRACE`].
+    fn expect_live_again(&self) {
+        if lock(&self.link).awaits_subscription() {
+            self.plan().awaits_live_until = Some(Instant::now() + super::RESUBSCRIBE_GRACE);
+        }
+    }
+
+    /// How long the worker still waits for the live socket's subscriptions (the hotel channel
+    /// and those [`SyncShared::follow_subscription`] names) before it sends or reads (`None`:
+    /// it does not).
+    pub(super) fn awaiting_live(&self) -> Option<Duration> {
+        let until = self.plan().awaits_live_until?;
+        let all_live = lock(&self.link).is_live()
+            && lock(&self.followed)
+                .values()
+                .all(|state| *state.borrow() == pusher_channels::SubscriptionState::Subscribed);
+        let left = until
+            .checked_duration_since(Instant::now())
+            .filter(|left| !left.is_zero() && !all_live);
+        if left.is_none() {
+            self.plan().awaits_live_until = None;
+        }
+        left
+    }
+
+    /// `follower`'s channel on the live socket asks for a read each time it is (re)subscribed
+    /// (and wakes the worker then): the worker's wait for the live socket at the start and
+    /// after an outage waits for it too, so that read and the hotel channel's are one. It
+    /// replaces what `follower` named before (a task started again).
+    pub(crate) fn follow_subscription(
+        &self,
+        follower: &'static str,
+        state: tokio::sync::watch::Receiver<pusher_channels::SubscriptionState>,
+    ) {
+        lock(&self.followed).insert(follower, state);
+    }
+
+    /// Retries the live socket now. It counts as connecting from here: another answer a moment
+    /// later does not retry it again (a retry drops the attempt under way and starts over).
+    fn retry_live(&self, why: &'static str) {
+        let Some(socket) = lock(&self.socket).clone() else {
+            return;
+        };
+        tracing::info!("{why}");
+        match socket.reconnect_now() {
+            Ok(()) => self.update_link(Link::attempt_begun),
+            Err(err) => tracing::warn!(error = %err, "cannot retry live updates"),
         }
     }
 

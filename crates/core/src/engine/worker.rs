@@ -5,6 +5,7 @@
 //! task and the desk ([`SyncShared`]).
 
 use super::*;
+use plan::Watch;
 
 /// A reconcile gives way to fresh changes until it has been put off this long, then finishes
 /// first (a desk saving without pause still sees its colleagues' changes).
@@ -31,12 +32,27 @@ impl runner::Lane for SyncLane {
 
     async fn turn(&mut self) -> runner::Turn {
         let shared = &self.shared;
-        {
+        let watch = {
             let mut plan = shared.plan();
-            plan.round += 1;
             if plan.stopped {
                 return runner::Turn::Stopped;
             }
+            plan.round += 1;
+            plan.watch
+        };
+        // Nothing answered last: the server's root is asked first, so the network's return is
+        // found one way (the live socket awaited, then everything read once), not by whichever
+        // request of this round gets through first. (After the socket alone dropped, the round
+        // goes on: its requests may well be answered, and only a probe ends that watch.)
+        if watch == Watch::Unreachable && !super::probe::probe_once(shared, watch).await {
+            shared.plan().round_failed();
+            return self.next();
+        }
+        if let Some(left) = shared.awaiting_live() {
+            // The live socket is about to subscribe (which reads everything): nothing is sent
+            // or read before, so the reconnect reads each list once and the edits' merge bases
+            // come from that read.
+            return runner::Turn::Soon { after: left };
         }
         if !shared.check_storage() {
             // Nothing read could be kept: tried again at the next round, with its backoff.
@@ -67,7 +83,7 @@ impl runner::Lane for SyncLane {
     }
 
     async fn network_back(&mut self, _failed: bool) {
-        probe_until_back(&self.shared, &mut self.probe_at).await;
+        super::probe::until_back(&self.shared, &mut self.probe_at).await;
     }
 }
 
@@ -144,6 +160,7 @@ async fn reconcile_if_due(
         outcome = reconcile_all(shared, which.as_ref()) => Some(outcome),
         () = fresh, if may_yield => None,
     };
+    shared.plan().reading.clear();
     let Some(outcome) = outcome else {
         put_off_since.get_or_insert_with(Instant::now);
         let mut plan = shared.plan();
@@ -191,58 +208,6 @@ fn next_wake(
         .flatten()
         .min()
         .map(|at| at.saturating_duration_since(now))
-}
-
-/// While nothing answers (the network is down), checks every [`NETWORK_PROBE`] (at `probe_at`)
-/// whether the server answers a bare request again, and then resolves: the retry delay starts over,
-/// everything is read again (what was missed meanwhile), and the live socket, whose own backoff
-/// has grown too, is retried. While the server answers, it never resolves.
-///
-/// After the live socket dropped, a probe that gets no answer is what tells the desk the
-/// network is gone when nothing else is being sent or read: the status bar says "Offline" then,
-/// not "live updates reconnecting" (which says the server answers) until the next read fails,
-/// up to a poll interval later.
-async fn probe_until_back(shared: &SyncShared, probe_at: &mut tokio::time::Instant) {
-    loop {
-        tokio::time::sleep_until(*probe_at).await;
-        *probe_at = tokio::time::Instant::now() + NETWORK_PROBE;
-        let watch = shared.plan().watch;
-        if watch == Watch::Answering {
-            continue;
-        }
-        match shared.client.reachable(NETWORK_PROBE).await {
-            Err(err) if watch == Watch::SocketLost => {
-                tracing::debug!(error = %err, "the server's root did not answer the probe");
-                shared.update_link(|link| {
-                    link.http_failed(super::link::plain_reason(&err), Some(NETWORK_PROBE))
-                });
-            }
-            Err(_) => {}
-            Ok(()) => {
-                tracing::info!("the network is back; retrying now");
-                {
-                    let mut plan = shared.plan();
-                    plan.failures = 0;
-                    plan.retry_at = None;
-                    plan.watch = Watch::Answering;
-                }
-                let live = shared.update_link(|link| {
-                    link.http_ok();
-                    link.is_live()
-                });
-                shared.request_reconcile(true);
-                // Down or still trying (an attempt may hang on a dead network): try again now.
-                if !live {
-                    if let Some(socket) = lock(&shared.socket).as_ref() {
-                        if let Err(err) = socket.reconnect_now() {
-                            tracing::warn!(error = %err, "cannot retry live updates");
-                        }
-                    }
-                }
-                return;
-            }
-        }
-    }
 }
 
 enum Stop {
@@ -304,6 +269,14 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
         .copied()
         .filter(|spec| !shared.is_unavailable(spec.name()))
     {
+        let read_whole = match read_for_bases(shared, spec).await {
+            Ok(mark) => mark,
+            Err(Stop::SignedOut) => return Err(Stop::SignedOut),
+            Err(Stop::Offline) => {
+                outcome = Err(Stop::Offline);
+                continue;
+            }
+        };
         let mark_own = |entry: &crate::engine::store::OutboxEntry| before_send(shared, spec, entry);
         let learned = |op| shared.learned_refusal(spec.name(), op);
         let at = push::Replay {
@@ -316,6 +289,7 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
             permanent: spec.permanent_failure,
             children: spec.children,
             heard: Some(&shared.heard),
+            read_whole,
             learned: Some(&learned),
         };
         let progress = |entry: &crate::engine::store::OutboxEntry| -> Progress {
@@ -472,8 +446,6 @@ fn unavailable_because(spec: &spec::ResourceSpec, err: &SyncError) -> Option<Str
     }
 }
 
-/// Reconciles every resource (`only`: those named); one that fails does not hold back the
-/// others. An area the server does not offer is left alone until its check is due.
 /// A kind of change refused by the server, in the desk's words with the server's.
 pub(super) fn refused_words(
     kind: crate::events::ResourceKind,
@@ -497,67 +469,116 @@ pub(super) fn refused_words(
     )
 }
 
+/// Reconciles every resource (`only`: those named); one that fails does not hold back the
+/// others. An area the server does not offer is left alone until its check is due.
 async fn reconcile_all(
     shared: &Arc<SyncShared>,
     only: Option<&std::collections::BTreeSet<&'static str>>,
 ) -> Result<(), Stop> {
     let mut outcome = Ok(());
-    for spec in shared
+    let specs: Vec<&'static spec::ResourceSpec> = shared
         .resources
         .iter()
+        .copied()
         .filter(|spec| only.is_none_or(|names| names.contains(spec.name())))
         .filter(|spec| shared.may_read(spec.name()))
         .filter(|spec| !shared.waits_for_its_screen(spec))
-    {
-        let mark = shared.heard.mark();
-        match pull::reconcile(&shared.client, &shared.store, spec.api, &shared.slug).await {
-            Ok(replaced) => {
-                if mark.is_some_and(|mark| shared.heard.named_since(spec.name(), mark)) {
-                    // An event came while the list was read: it may have been answered before
-                    // that change and put an older row back (see `heard`).
-                    tracing::debug!(
-                        resource = spec.name(),
-                        "an event overtook a list read; read again"
-                    );
-                    shared.request_reconcile_of(spec.name());
-                }
-                shared.came_online();
-                {
-                    let mut plan = shared.plan();
-                    plan.read_at.insert(spec.name(), Instant::now());
-                    plan.outdated.remove(spec.name());
-                }
-                shared.area_available(spec);
-                if replaced.changed() {
-                    shared.emit(DeskEvent::ResourceChanged {
-                        resource: spec.kind,
-                    });
-                }
-                if spec.toasts_from_reconcile {
-                    tell_colleagues_changes(shared, spec, &replaced);
-                }
-            }
-            Err(err) => {
-                if let Some(message) = unavailable_because(spec, &err) {
-                    // The server answered: the link is fine, this area is not offered.
-                    shared.came_online();
-                    shared.area_unavailable(spec, message);
-                    continue;
-                }
-                match handle_error(shared, err) {
-                    Stop::SignedOut => return Err(Stop::SignedOut),
-                    Stop::Offline => {
-                        shared.plan().stale.insert(spec.name());
-                        outcome = Err(Stop::Offline);
-                    }
-                }
-            }
+        .collect();
+    shared.plan().reading = specs.iter().map(|spec| spec.name()).collect();
+    for spec in specs {
+        shared.plan().reading.remove(spec.name());
+        match reconcile_one(shared, spec).await {
+            Ok(_) => {}
+            Err(Stop::SignedOut) => return Err(Stop::SignedOut),
+            Err(Stop::Offline) => outcome = Err(Stop::Offline),
         }
     }
     shared.emit(DeskEvent::Outbox {
         summary: shared.outbox_summary(),
     });
     outcome
+}
+
+/// Reads `spec`'s list whole and stores it. `Ok(Some(mark))`: the stored rows are the server's
+/// as of `mark` (taken before the read, while the live socket is subscribed, and no event
+/// named the resource during it); `Ok(None)`: read but nothing can say what changed since, or
+/// the area is not offered. On `Err` the resource is read again later.
+async fn reconcile_one(
+    shared: &Arc<SyncShared>,
+    spec: &'static spec::ResourceSpec,
+) -> Result<Option<heard::Mark>, Stop> {
+    let mark = shared.heard.mark();
+    match pull::reconcile(&shared.client, &shared.store, spec.api, &shared.slug).await {
+        Ok(replaced) => {
+            let overtaken = mark.is_some_and(|mark| shared.heard.named_since(spec.name(), mark));
+            if overtaken {
+                // An event came while the list was read: it may have been answered before
+                // that change and put an older row back (see `heard`).
+                tracing::debug!(
+                    resource = spec.name(),
+                    "an event overtook a list read; read again"
+                );
+                shared.request_reconcile_of(spec.name());
+            }
+            shared.came_online();
+            {
+                let mut plan = shared.plan();
+                plan.read_at.insert(spec.name(), Instant::now());
+                plan.outdated.remove(spec.name());
+            }
+            shared.area_available(spec);
+            if replaced.changed() {
+                shared.emit(DeskEvent::ResourceChanged {
+                    resource: spec.kind,
+                });
+            }
+            if spec.toasts_from_reconcile {
+                tell_colleagues_changes(shared, spec, &replaced);
+            }
+            Ok(mark.filter(|_| !overtaken))
+        }
+        Err(err) => {
+            if let Some(message) = unavailable_because(spec, &err) {
+                // The server answered: the link is fine, this area is not offered.
+                shared.came_online();
+                shared.area_unavailable(spec, message);
+                return Ok(None);
+            }
+            match handle_error(shared, err) {
+                Stop::SignedOut => Err(Stop::SignedOut),
+                Stop::Offline => {
+                    shared.plan().stale.insert(spec.name());
+                    Err(Stop::Offline)
+                }
+            }
+        }
+    }
+}
+
+/// Before `spec`'s queued changes are sent: when its list is due to be read now anyway (a
+/// reconnect, the start, the poll) and enough of its updates wait to merge, the list is read
+/// first, once, and its stored rows are their merge bases ([`push::Replay::read_whole`]) in
+/// place of a read of each row (issue 63.14). `Ok(None)` otherwise.
+async fn read_for_bases(
+    shared: &Arc<SyncShared>,
+    spec: &'static spec::ResourceSpec,
+) -> Result<Option<heard::Mark>, Stop> {
+    if !spec.api.clipped.is_empty()
+        || spec.api.listing != crate::api::Listing::Paginated
+        || !shared.read_due_now(spec.name())
+    {
+        // Its stored rows are not the server's whole (clipped), it has no list of its own, or
+        // its list is not due.
+        return Ok(None);
+    }
+    let updates = match shared.store.outbox_entries(spec.name()) {
+        Ok(entries) => push::updates_to_merge(&entries),
+        Err(err) => return Err(handle_error(shared, SyncError::Store(err))),
+    };
+    if updates < push::BULK_BASES_FROM || !shared.take_due_read(spec) {
+        return Ok(None);
+    }
+    reconcile_one(shared, spec).await
 }
 
 mod sent;

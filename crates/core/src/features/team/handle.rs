@@ -232,7 +232,9 @@ pub(crate) async fn follow_my_clock(cx: Arc<Context>, mut events: Receiver<DeskE
                 }
             }
             DeskEvent::Connection { status } => {
-                let now_online = status == ConnectionStatus::Online;
+                // Asking a silent server whether it answers is no reconnect: nothing was missed.
+                let now_online =
+                    matches!(status, ConnectionStatus::Online | ConnectionStatus::Checking);
                 if now_online && !online && was_online_before {
                     if let Err(err) = cx.refresh_identity().await {
                         tracing::info!(error = %err, "my clock state was not refreshed after reconnecting");

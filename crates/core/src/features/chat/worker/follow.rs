@@ -170,6 +170,9 @@ async fn subscribe_mine(
                 if mine.is_none() {
                     // Its state as it is now is answered too (confirmed already, or not yet).
                     let mut state = channel.state_watch();
+                    // Each confirmation reads the conversations: the engine's reads after an
+                    // outage wait for it, so they read the list once (issue 63.14).
+                    chat.sync.follow_subscription(FOLLOWER, state.clone());
                     state.mark_changed();
                     mine = Some(state);
                 }
