@@ -461,9 +461,12 @@ async fn an_idle_desk_notices_a_frozen_server_within_16_seconds_by_its_socket() 
     .await;
     proxy.freeze();
     let frozen_at = Instant::now();
+    // 16 s by design (10 s of silence, a ping unanswered for 4 s, a probe of 2 s); the margin
+    // is for a machine loaded by the rest of the suite (the figure is printed below), and
+    // still far from the ~58 s (issue 35.2) and 590 s (issue 63.13) this test was written for.
     eventually(
         "the status says the server is not answering",
-        Duration::from_secs(17),
+        Duration::from_secs(24),
         || async {
             matches!(
                 desk.connection_status(),

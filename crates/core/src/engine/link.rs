@@ -95,6 +95,11 @@ impl Link {
         }
     }
 
+    /// Whether the attempt under way (or the one that just failed) began at `at` or later.
+    pub(crate) fn attempt_began_since(&self, at: Instant) -> bool {
+        self.attempt_since.is_some_and(|since| since >= at)
+    }
+
     /// Whether the socket should be begun anew now that the network is back: it is down, or
     /// its attempt under way may hang ([`ATTEMPT_MAY_HANG`]).
     pub(crate) fn socket_stalled(&self) -> bool {
@@ -167,6 +172,12 @@ impl Link {
     pub(crate) fn subscription_lost(&mut self) {
         if self.socket == Socket::Subscribed {
             self.socket = Socket::Connecting;
+            // Live updates are out from this moment: the status says "reconnecting" now, not
+            // "Connecting…" until the socket's own loss arrives (issue 63.13; under load the
+            // two came apart and the status bar said the one, then the other).
+            self.lost.get_or_insert_with(|| Lost {
+                since: chrono::Utc::now(),
+            });
         }
     }
 

@@ -65,6 +65,23 @@ pub(super) async fn until_back(shared: &SyncShared, probe_at: &mut tokio::time::
     }
 }
 
+/// The round's first step while nothing answered: the server's root is asked before anything
+/// is sent or read; `true` when it answered. Unanswered, the round has failed as a request's
+/// failure fails it: the retry delay grows and the status bar says when the next try is.
+pub(super) async fn probe_round(shared: &SyncShared) -> bool {
+    match shared.client.reachable(NETWORK_PROBE).await {
+        Err(err) => {
+            shared.went_offline_waiting(super::link::plain_reason(&err), None);
+            false
+        }
+        Ok(()) => {
+            tracing::info!("the network is back; retrying now");
+            shared.network_back();
+            true
+        }
+    }
+}
+
 /// One probe while the network may be gone; `true` when the server answered (then the desk
 /// is back: [`SyncShared::network_back`]).
 pub(super) async fn probe_once(shared: &SyncShared, watch: Watch) -> bool {
@@ -74,6 +91,14 @@ pub(super) async fn probe_once(shared: &SyncShared, watch: Watch) -> bool {
             shared.update_link(|link| {
                 link.http_failed(super::link::plain_reason(&err), Some(NETWORK_PROBE))
             });
+            // The socket's loss was the network's: from now on only a probe's answer says it
+            // is back, before anything is sent (a queued edit's answer would otherwise be the
+            // first to find it, and the drain would run before the socket subscribed again,
+            // each edit reading its row; issue 63.14).
+            let mut plan = shared.plan();
+            if plan.watch == Watch::SocketLost {
+                plan.watch = Watch::Unreachable;
+            }
             false
         }
         Err(_) => false,

@@ -39,6 +39,14 @@ impl SyncShared {
 
     /// The live socket's news.
     pub(crate) fn socket_changed(&self, socket: Socket) {
+        if socket == Socket::Connecting && lock(&self.link).is_live() {
+            // The connection's "connected", read by another task than its channel's
+            // subscription, arrived after "subscribed": it says nothing new (a lost connection
+            // always passes through `Down` or `Off` first). Taken as news, it marked the socket
+            // unsubscribed in `heard` until the next subscription, so a replay read each of its
+            // rows again (issue 63.14; reconnect_load's fifty edits, one run in two).
+            return;
+        }
         let live = socket == Socket::Subscribed;
         let lost = matches!(socket, Socket::Down { .. }) && lock(&self.link).is_live();
         if lost {
@@ -57,6 +65,19 @@ impl SyncShared {
         if matches!(socket, Socket::NotConfigured | Socket::Off { .. }) {
             // No live socket to wait for before the worker sends and reads.
             self.plan().awaits_live_until = None;
+        }
+        if matches!(socket, Socket::Down { .. }) {
+            // The attempt begun when the network came back failed: the live-update server is
+            // out of reach still, so no subscription is coming to wait for (a queued edit would
+            // wait the whole grace for nothing, the socket cut while the server answers).
+            let began = self
+                .plan()
+                .awaits_live_until
+                .and_then(|until| until.checked_sub(super::RESUBSCRIBE_GRACE));
+            if began.is_some_and(|began| lock(&self.link).attempt_began_since(began)) {
+                self.plan().awaits_live_until = None;
+                self.kick();
+            }
         }
         if live {
             let mut plan = self.plan();
@@ -99,7 +120,11 @@ impl SyncShared {
         let unreachable = matches!(err, ApiError::Network { .. } | ApiError::Timeout { .. });
         if unreachable {
             let mut plan = self.plan();
-            if plan.watch == Watch::Answering {
+            if plan.watch != Watch::Unreachable {
+                // Nothing answered: the network is gone, not only the socket (after a socket's
+                // loss too, so that the worker asks the server's root before it sends again and
+                // the network's return is found one way: the socket awaited, then the lists and
+                // the merge bases read once; issue 63.14).
                 plan.watch = Watch::Unreachable;
                 // The probes for the network's return begin.
                 self.link_news.notify_one();

@@ -44,8 +44,7 @@ impl runner::Lane for SyncLane {
         // found one way (the live socket awaited, then everything read once), not by whichever
         // request of this round gets through first. (After the socket alone dropped, the round
         // goes on: its requests may well be answered, and only a probe ends that watch.)
-        if watch == Watch::Unreachable && !super::probe::probe_once(shared, watch).await {
-            shared.plan().round_failed();
+        if watch == Watch::Unreachable && !super::probe::probe_round(shared).await {
             return self.next();
         }
         if let Some(left) = shared.awaiting_live() {
