@@ -384,6 +384,21 @@ async fn window_a_live_board_never_says_it_is_a_copy_and_a_silent_server_is_not_
     // Issue 36.10: the network is fine, the server is not: never "Offline" then.
     assert!(state.starts_with("Server not answering since "), "{state}");
     assert_eq!(reason, "The hotel's server is not answering.");
+    // Issue 63.20: the header said "Offline" while the status bar said "Server not
+    // answering", and the retry counted down every second for the whole outage. The header's
+    // clock note uses the status bar's words, and the retry is said in words that change at
+    // most twice per try ("trying again within a minute", "next try at 14:05").
+    assert_eq!(
+        content_of(&app, "[data-testid=clock-note]")
+            .await
+            .unwrap_or_default(),
+        "Server not answering: clocking waits for the server.",
+        "the header and the status bar say the same of the outage"
+    );
+    assert!(
+        !state.contains("trying again in "),
+        "the retry is not a countdown ticking every second: {state}"
+    );
     screenshot(&app, "45-team-silent-server").await;
 
     proxy.thaw();
