@@ -1732,9 +1732,14 @@ all: number,
  */
 mine: number, 
 /**
- * Handled by nobody yet.
+ * Handled by nobody yet, as far as the desk knows.
  */
 unassigned: number, 
+/**
+ * Whose handler the desk has not learned yet (their threads are not read here yet): in
+ * neither "mine" nor "unassigned".
+ */
+handler_unknown: number, 
 /**
  * With an unread guest message.
  */
