@@ -662,7 +662,11 @@ async fn signing_out_takes_the_files_of_unsent_replies_with_them() {
     // Issue 23.3: signing out would delete the file: the desk asks first and keeps it.
     let err = desk.sign_out().await.unwrap_err();
     assert_eq!(err.code(), hotelmate_core::desk::ErrorCode::UnsentWork);
-    assert!(err.to_string().starts_with("1 file for a guest"), "{err}");
+    assert!(
+        err.to_string()
+            .ends_with(": 1 file for a guest not sent yet"),
+        "{err}"
+    );
     assert_eq!(std::fs::read_dir(&files).unwrap().count(), 1, "kept");
     assert!(desk.session().is_some());
     desk.sign_out_discarding(true).await.unwrap();
@@ -1739,6 +1743,51 @@ async fn a_colleagues_answers_make_them_the_handler_in_the_list_its_views_and_th
         },
     )
     .await;
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
+/// Issue 63.20: a file that can no longer be sent (here its copy on this computer is gone, as
+/// when a file could not be prepared) was counted as on its way: "1 waiting to be sent" while
+/// signed out, "will be sent when HotelMate Desk runs again" at quitting, "sent when you sign in
+/// again" after a forced sign-out. It waits for the person's decision, counted as such
+/// everywhere, and never as on its way.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_that_cannot_be_sent_is_counted_as_needing_attention_never_as_on_its_way() {
+    let (server, proxy, home, desk) = front_desk("chat-file-refused", Generation::Classic).await;
+    proxy.cut();
+    desk.chat()
+        .attach(ROOM_102, "menu.txt", b"Full Irish".to_vec(), "")
+        .await
+        .unwrap();
+    let work = desk.unsent_work().unwrap();
+    assert_eq!((work.files, work.to_decide), (1, 0), "on its way: {work:?}");
+    assert_eq!(desk.outbox_summary().unwrap().pending, 1);
+    for file in std::fs::read_dir(home.dir.path().join("media/chat-files")).unwrap() {
+        std::fs::remove_file(file.unwrap().path()).unwrap();
+    }
+    proxy.restore();
+    eventually("the desk finds it cannot send the file", WAIT, || async {
+        desk.outbox_summary().unwrap().rejected == 1
+    })
+    .await;
+    assert_eq!(desk.outbox_summary().unwrap().pending, 0, "not on its way");
+    let work = desk.unsent_work().unwrap();
+    assert_eq!(
+        (work.files, work.to_decide, work.on_its_way()),
+        (0, 1, 0),
+        "it waits for a decision: {work:?}"
+    );
+    assert_eq!(
+        desk.work_kept_at_quit().unwrap().as_deref(),
+        Some("1 change that could not be sent waits for your decision."),
+    );
+    let err = desk.sign_out().await.unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with(": 1 change waiting for your decision"),
+        "{err}"
+    );
     desk.shutdown().await;
     server.shutdown().await;
 }
