@@ -444,10 +444,12 @@ impl Desk {
                 "signing out; the person chose to discard what was not sent"
             );
         }
-        self.stop_running().await;
+        // The token goes first: a keyring that does not answer refuses the sign-out, in words,
+        // with the desk still signed in and at work, never half signed out (issue 63.20).
         if let Some(row) = self.inner.cx.store.load_session()? {
             self.inner.options.vault.delete(&row.account)?;
         }
+        self.stop_running().await;
         self.inner.cx.store.wipe_account()?;
         // Every picture shown to this person (guests' photos among them) goes with the account.
         if let Err(err) = self.inner.cx.shown.forget_all() {
