@@ -16,6 +16,7 @@ import { team } from "./team.svelte";
 import { messages } from "./chat.svelte";
 import { formats } from "./format.svelte";
 import { tellStores } from "./events";
+import { unsaved } from "./unsaved.svelte";
 
 const APP_NAME = "HotelMate Desk";
 
@@ -69,10 +70,12 @@ class DeskState {
    *  waits to be sent. */
   isDeskWindow = false;
 
-  /** Closes whatever the previous person had open (an offer in the editor, a search) and, with
-   *  nobody signed in, counts again what waits on this desk: a sign-out that discarded it
+  /** Closes whatever the previous person had open (an offer in the editor, a search; what they
+   *  typed stays kept for them) and, with nobody signed in, counts again what waits on this desk: a sign-out that discarded it
    *  leaves nothing to count. The screens themselves are made anew for the next person. */
   #personChanged(next: SessionInfo | null): void {
+    // What the next person typed and did not save is theirs (kept for whoever comes back).
+    unsaved.setAccount(next && accountKey(next));
     offers.forget();
     team.forget();
     if (next === null && this.isDeskWindow) void this.countWaitingSignedOut();
@@ -200,9 +203,11 @@ export async function startDesk(resume: boolean): Promise<void> {
   }
 }
 
-/** Where a person was on the desk: the screen (one of `screens/index.ts`), and in Pictures the
- *  gallery in view (its name; `null`: the top). */
-export type Place<S extends string = string> = { screen: S; gallery: string | null };
+/** Where a person was on the desk: the screen (one of `screens/index.ts`), in Pictures the
+ *  gallery in view (its name; `null`: the top), and the offer open in the editor (`"new"`, an
+ *  offer's id, or `null`: none), so a desk window made again (after the reception display,
+ *  a restart) opens with it (issue 63.20). */
+export type Place<S extends string = string> = { screen: S; gallery: string | null; offer: number | "new" | null };
 
 const PLACE_KEY = "hotelmate.place:";
 
@@ -215,12 +220,13 @@ export function rememberedPlace<S extends string>(session: SessionInfo, screens:
     const screen = kept && typeof kept === "object" && "screen" in kept ? screens.find((s) => s === kept.screen) : undefined;
     if (kept && typeof kept === "object" && screen !== undefined) {
       const gallery = "gallery" in kept && typeof kept.gallery === "string" ? kept.gallery : null;
-      return { screen, gallery };
+      const offer = "offer" in kept && (kept.offer === "new" || Number.isSafeInteger(kept.offer)) ? (kept.offer as number | "new") : null;
+      return { screen, gallery, offer };
     }
   } catch {
     // Unreadable (or no storage): the first place.
   }
-  return { screen: first, gallery: null };
+  return { screen: first, gallery: null, offer: null };
 }
 
 export function rememberPlace(session: SessionInfo, place: Place): void {
