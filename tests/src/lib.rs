@@ -18,8 +18,10 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder, Locator};
 
 pub mod converge;
+mod keyring;
 mod machine;
 
+pub use keyring::KeyringGone;
 pub use machine::Machine;
 
 /// How long the UI may take to show something before a test fails.

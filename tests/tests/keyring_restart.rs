@@ -13,7 +13,7 @@ use hotelmate_core::desk::ErrorCode;
 use hotelmate_core::session::config::{DataDir, PusherEndpoint};
 use hotelmate_core::session::secrets::TokenVault;
 use hotelmate_core::{ConnectionStatus, Desk, DeskOptions, SignInRequest};
-use hotelmate_e2e::Machine;
+use hotelmate_e2e::{KeyringGone, Machine};
 use hotelmate_sandbox::{Sandbox, SandboxHandle};
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -42,53 +42,12 @@ fn open(home: &tempfile::TempDir, vault: &TokenVault) -> Desk {
     Desk::open(options).unwrap()
 }
 
-/// The keyring stopped: the real daemon is killed, and its name on the bus is held by a
-/// stand-in that answers every request "not running". Without it the bus would start a new
-/// keyring at the next request (`org.freedesktop.secrets` is D-Bus activated), locked, and on a
-/// test computer no prompter can unlock it: the request would wait for a password nobody types.
-struct KeyringGone {
-    task: tokio::task::JoinHandle<()>,
-}
-
 async fn stop_keyring(machine: &mut Machine) -> KeyringGone {
-    use futures_util::StreamExt;
-    machine.stop_keyring();
-    let connection = zbus::connection::Builder::address(machine.bus_address())
-        .build()
-        .await
-        .unwrap();
-    // A keyring the bus started meanwhile (for another client's request) is stopped too.
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while let Err(err) = connection.request_name("org.freedesktop.secrets").await {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the keyring's name stays taken: {err}"
-        );
-        machine.stop_keyring();
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let task = tokio::spawn(async move {
-        let mut stream = zbus::MessageStream::from(&connection);
-        while let Some(Ok(message)) = stream.next().await {
-            let header = message.header();
-            if header.message_type() == zbus::message::Type::MethodCall {
-                let _ = connection
-                    .reply_error(
-                        &header,
-                        "org.freedesktop.DBus.Error.ServiceUnknown",
-                        &("the keyring is not running",),
-                    )
-                    .await;
-            }
-        }
-    });
-    KeyringGone { task }
+    KeyringGone::stop(machine).await
 }
 
-/// The keyring started again, on the same keyring file and unlocked, as a session does.
 fn start_keyring(machine: &mut Machine, gone: KeyringGone) {
-    gone.task.abort();
-    machine.start_keyring();
+    gone.start_again(machine);
 }
 
 async fn until_online(desk: &Desk) {

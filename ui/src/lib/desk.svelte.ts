@@ -42,6 +42,10 @@ class DeskState {
   storageFullSince = $state<string | null>(null);
   /** Shown on the sign-in screen, e.g. when the server refused the saved sign-in. */
   notice = $state<string | null>(null);
+  /** This computer's keyring does not answer, so the saved sign-in cannot be opened yet: why,
+   *  in words, while the desk asks again every few seconds (the person is not signed out for
+   *  it, issue 63.20); `null` otherwise. */
+  keyringWait = $state<string | null>(null);
   /** Who to sign in as again (the form is filled in) so the edits waiting here are sent. */
   again = $state<SignInAgain | null>(null);
   ready = $state(false);
@@ -182,6 +186,38 @@ export function copyIsStale(asOf: string | null | undefined, now: number, staleM
   }
 }
 
+/** How often the saved sign-in is tried again while this computer's keyring does not answer. */
+const KEYRING_RETRY_MS = 3000;
+
+/** Opens the saved sign-in; while the keyring does not answer, says so and tries again every
+ *  few seconds, until it opens or the person chooses to sign in again. */
+async function resumeSaved(): Promise<SessionInfo | null> {
+  try {
+    const session = await backend.resumeSession();
+    desk.keyringWait = null;
+    return session;
+  } catch (caught) {
+    const failure = caught as { code?: string; message?: string };
+    if (failure.code !== "keyring") throw caught;
+    desk.keyringWait = failure.message ?? String(caught);
+    setTimeout(() => {
+      if (desk.keyringWait === null || desk.session) return;
+      void resumeSaved()
+        .then((session) => {
+          if (session) {
+            desk.session = session;
+            void desk.reloadAreas();
+          }
+        })
+        .catch((error: { message?: string }) => {
+          desk.keyringWait = null;
+          desk.notice = error.message ?? String(error);
+        });
+    }, KEYRING_RETRY_MS);
+    return null;
+  }
+}
+
 /** Listens to the core and restores the saved session (resume = true) or reads the current one. */
 export async function startDesk(resume: boolean): Promise<void> {
   desk.isDeskWindow = resume;
@@ -189,7 +225,7 @@ export async function startDesk(resume: boolean): Promise<void> {
   try {
     formats.set(await backend.systemLocale());
     desk.info = await backend.deskInfo();
-    desk.session = resume ? await backend.resumeSession() : await backend.currentSession();
+    desk.session = resume ? await resumeSaved() : await backend.currentSession();
     if (desk.session) void desk.reloadAreas();
     else if (resume) void desk.countWaitingSignedOut();
     const seen = desk.connectionEvents;
