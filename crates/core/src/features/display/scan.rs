@@ -43,7 +43,7 @@ pub fn offer_address(
         return None; // made here and not on the server yet: no page of it exists.
     }
     let on_trusted_site = |address: &str| {
-        site_origin(address).is_ok_and(|origin| trusted.iter().any(|site| *site == origin))
+        site_origin(address).is_ok_and(|origin| trusted.contains(&origin))
     };
     if let Some(template) = template.map(str::trim).filter(|t| !t.is_empty()) {
         let filled = template.replace(OFFER_ID_FIELD, &id.to_string());
