@@ -531,3 +531,77 @@ async fn window_quitting_with_work_waiting_says_it_is_kept_and_sends_it_later() 
     app.close().await.unwrap();
     server.shutdown().await;
 }
+
+/// Issue 63.17, every editor: a saved reply typed and not saved is kept through a quit (and a
+/// screen change), opens again in its editor, and the sign-out question names it with a way
+/// back to it; once saved, nothing is left to lose and Sign out signs out at once.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_a_saved_reply_typed_and_not_saved_survives_a_quit_and_the_sign_out_names_it() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let profile = AppProfile::new("unsaved-reply");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in(&app, &server, "sean.murphy").await;
+    hotelmate_e2e::open_screen(&app, "replies").await;
+    click(&app, "[data-testid=saved-reply-new]").await;
+    type_into(&app, "[data-testid=saved-reply-name]", "Late checkout").await;
+    type_into(
+        &app,
+        "[data-testid=saved-reply-text]",
+        "Hello {guest}, you may stay until 1 pm.",
+    )
+    .await;
+    app.close().await.unwrap();
+
+    let app = driver.launch().await;
+    wait_for_text(&app, "[data-testid=hotel-name]", "Hotel Killarney").await;
+    hotelmate_e2e::open_screen(&app, "overview").await;
+    hotelmate_e2e::open_screen(&app, "replies").await;
+    until(
+        "the reply typed before the quit is back in its editor",
+        || async {
+            field_value(&app, "saved-reply-name").await == "Late checkout"
+                && field_value(&app, "saved-reply-text").await
+                    == "Hello {guest}, you may stay until 1 pm."
+        },
+    )
+    .await;
+
+    hotelmate_e2e::open_screen(&app, "team").await;
+    click(&app, "[data-testid=sign-out]").await;
+    wait_for_text(
+        &app,
+        "[data-testid=unsent-editor]",
+        "The saved reply \u{201c}Late checkout\u{201d}, typed in its editor and not saved. Save \
+         it to keep it. Go back to it",
+    )
+    .await;
+    assert_eq!(
+        text_of(&app, "[data-testid=discard-and-sign-out]").await,
+        "Discard it and sign out"
+    );
+    screenshot(&app, "12-sign-out-names-an-unsaved-reply").await;
+    click(&app, "[data-testid=unsent-go-back]").await;
+    until("the reply's editor is shown again", || async {
+        field_value(&app, "saved-reply-name").await == "Late checkout"
+    })
+    .await;
+    click(&app, "[data-testid=saved-reply-save]").await;
+    until("the reply is saved", || async {
+        content_of(&app, "[data-testid=saved-reply-form]")
+            .await
+            .is_none()
+    })
+    .await;
+    click(&app, "[data-testid=sign-out]").await;
+    until("with nothing left to lose, Sign out signs out", || async {
+        app.find(Locator::Css("[data-testid=server-url]"))
+            .await
+            .is_ok()
+    })
+    .await;
+    app.close().await.unwrap();
+    server.shutdown().await;
+}
