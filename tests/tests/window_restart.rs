@@ -605,3 +605,61 @@ async fn window_a_saved_reply_typed_and_not_saved_survives_a_quit_and_the_sign_o
     app.close().await.unwrap();
     server.shutdown().await;
 }
+
+/// Issue 63.17: when the server ends a sign-in (an administrator removed the token) with an
+/// edit waiting and a draft reply typed, the sign-in screen says what becomes of each: the edit
+/// is sent when the person signs in again, the draft is kept for then and never sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_a_sign_in_the_server_ended_says_the_edit_is_sent_later_and_the_draft_is_kept() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let profile = AppProfile::new("ended-sign-in");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in(&app, &server, "anna.byrne").await;
+    click(&app, "[data-testid=nav-messages]").await;
+    click(&app, &conversation_row(ROOM_102)).await;
+    until("room 102's thread opens", || async {
+        open_thread_id(&app).await == Some(ROOM_102)
+    })
+    .await;
+    type_into(
+        &app,
+        "[data-testid=composer]",
+        "Your taxi is booked for six",
+    )
+    .await;
+
+    // The token is removed on the server; the next edit meets the refusal.
+    server.revoke_token("anna.byrne");
+    click(&app, "[data-testid=nav-offers]").await;
+    let title = row_titles(&app).await[0].clone();
+    open_offer(&app, &title).await;
+    retype(
+        &app,
+        "[data-testid=field-tag]",
+        "Sent after signing in again",
+    )
+    .await;
+    click(&app, "[data-testid=save-offer]").await;
+    until_explained(
+        "the sign-in screen says what becomes of the edit and the draft",
+        || async {
+            let words = content_of(&app, "[data-testid=waiting-edits]")
+                .await
+                .unwrap_or_default();
+            words.contains("1 change is waiting on this desk; it is sent when")
+                && words.contains("1 draft reply is kept for then, not sent.")
+        },
+        || async {
+            content_of(&app, "[data-testid=waiting-edits]")
+                .await
+                .unwrap_or_default()
+        },
+    )
+    .await;
+    screenshot(&app, "13-sign-in-ended-says-what-is-kept").await;
+    app.close().await.unwrap();
+    server.shutdown().await;
+}
