@@ -200,8 +200,9 @@ pub fn close(app: &AppHandle) {
 /// cost about 2.5 % of a core (measured on a GPU-less PC, which paints on the CPU, with every
 /// timer of the page stopped) and its web process about 90 MiB (PSS) kept only for a window
 /// nobody can reach. The window is closed, its web process with it; [`close`] makes it again
-/// (the desk's work is the core's: nothing on the page is lost, and it opens on its Overview,
-/// which tells how the display went).
+/// (the desk's work is the core's; the page keeps in the window's storage where the person was,
+/// the offer open in the editor and whatever is typed in an editor and not saved, so it opens
+/// as it was left, and the window's title gets its unread count back at once: issue 63.20).
 ///
 /// Closed only once the display shows its first slide (or sleeps): the click that opened it has
 /// long been handled, and a display that shows nothing (signed out, no content yet) still has

@@ -186,13 +186,7 @@ pub fn update(app: &AppHandle, event: &DeskEvent) {
         // title). Signed in or reopened: the count kept on this desk, before the chat's first
         // change (the title had lost it after a restart).
         DeskEvent::SessionChanged { session: None } => show_unread(app, 0),
-        DeskEvent::SessionChanged { session: Some(_) } => {
-            let unread = app.state::<Desk>().chat().unread_total();
-            match unread {
-                Ok(unread) => show_unread(app, unread),
-                Err(error) => tracing::debug!(%error, "the unread count is not known yet"),
-            }
-        }
+        DeskEvent::SessionChanged { session: Some(_) } => show_unread_now(app),
         _ => {}
     }
     let Some(items) = app.try_state::<TrayItems>() else {
@@ -257,6 +251,16 @@ fn unread_line(unread: u32) -> String {
         0 => NO_UNREAD.to_owned(),
         1 => "1 unread guest message".to_owned(),
         n => format!("{n} unread guest messages"),
+    }
+}
+
+/// The unread total kept on this desk, in the tray's tooltip and the window's title: at a
+/// sign-in or a reopen, and when the desk window is made again after the reception display
+/// (it came back titled "HotelMate Desk" until the chat next changed, issue 63.20).
+pub fn show_unread_now(app: &AppHandle) {
+    match app.state::<Desk>().chat().unread_total() {
+        Ok(unread) => show_unread(app, unread),
+        Err(error) => tracing::debug!(%error, "the unread count is not known yet"),
     }
 }
 

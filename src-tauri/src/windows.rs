@@ -41,7 +41,12 @@ pub fn create(app: &App, desk_hidden: bool) -> Result<(), String> {
 pub fn desk(app: &AppHandle) -> Result<WebviewWindow, String> {
     match app.get_webview_window(MAIN) {
         Some(window) => Ok(window),
-        None => build(app, MAIN, false),
+        None => {
+            let window = build(app, MAIN, false)?;
+            // Titled as the config has it: the unread count goes back in at once.
+            crate::tray::show_unread_now(app);
+            Ok(window)
+        }
     }
 }
 
@@ -128,20 +133,12 @@ pub fn quit(app: &AppHandle) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let desk = app.state::<hotelmate_core::Desk>().inner().clone();
-        match desk.unsent_work().map(|work| work.total()) {
-            Ok(0) => {}
-            Ok(waiting) => {
-                let things = if waiting == 1 {
-                    "1 change is".to_owned()
-                } else {
-                    format!("{waiting} changes are")
-                };
+        match desk.work_kept_at_quit() {
+            Ok(None) => {}
+            Ok(Some(words)) => {
                 hotelmate_core::notify::show_message(
                     "HotelMate Desk closed with work waiting",
-                    &format!(
-                        "{things} kept on this computer and will be sent when HotelMate Desk \
-                         runs again."
-                    ),
+                    &words,
                 )
                 .await;
             }

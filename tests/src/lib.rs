@@ -19,8 +19,10 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 pub mod converge;
 pub mod crafted;
+mod keyring;
 mod machine;
 
+pub use keyring::KeyringGone;
 pub use machine::Machine;
 
 /// How long the UI may take to show something before a test fails.

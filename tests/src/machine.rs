@@ -144,6 +144,62 @@ impl Machine {
         machine
     }
 
+    /// Stops this computer's keyring (its Secret Service), as when GNOME Keyring crashes or is
+    /// restarted: the daemon that owns the service on the bus is killed. (The bus may start a
+    /// new one, locked, at the next request, as a desktop's bus does: `org.freedesktop.secrets`
+    /// is D-Bus activated.)
+    pub fn stop_keyring(&mut self) {
+        let Some(pid) = self.owner_pid("org.freedesktop.secrets") else {
+            return;
+        };
+        let _ = Command::new("kill").args(["-KILL", &pid]).status();
+        let proc = PathBuf::from(format!("/proc/{pid}"));
+        self.until_ready("the keyring is stopped", || {
+            std::fs::read_to_string(proc.join("stat")).map_or(true, |stat| {
+                stat.rsplit_once(')')
+                    .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
+            })
+        });
+    }
+
+    /// Starts this computer's keyring again on the same keyring file, unlocked as at the start
+    /// (a person's login keyring, opened again by their session), replacing one the bus may
+    /// have started meanwhile.
+    pub fn start_keyring(&mut self) {
+        let base: Vec<(String, String)> = self
+            .env
+            .iter()
+            .filter(|(key, _)| !key.starts_with("GNOME_KEYRING") && key != "SSH_AUTH_SOCK")
+            .cloned()
+            .collect();
+        let group = i32::try_from(self.group).unwrap();
+        start_keyring_with(&base, group, &["--replace"]);
+        self.until_ready("the keyring owns the secrets service again", || {
+            self.name_has_owner("org.freedesktop.secrets")
+        });
+    }
+
+    /// The process id of the owner of `name` on this computer's bus, if any.
+    fn owner_pid(&self, name: &str) -> Option<String> {
+        let out = Command::new("dbus-send")
+            .args([
+                &format!("--bus={}", self.bus),
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.GetConnectionUnixProcessID",
+                &format!("string:{name}"),
+            ])
+            .stderr(Stdio::null())
+            .output()
+            .ok()?;
+        String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .skip_while(|word| *word != "uint32")
+            .nth(1)
+            .map(str::to_owned)
+    }
+
     /// The variables a program started on this computer needs (display, bus, keyring).
     pub fn env(&self) -> &[(String, String)] {
         &self.env
@@ -273,8 +329,18 @@ fn first_line(command: &mut Command, what: &str) -> (Child, String) {
 /// `gnome-keyring-daemon --unlock` reads the password on its input and prints the variables
 /// its clients need; a fresh data folder gets an unlocked "login" collection, the default.
 fn start_keyring(env: &[(String, String)], group: i32) -> Vec<(String, String)> {
+    start_keyring_with(env, group, &[])
+}
+
+/// [`start_keyring`] with more of the daemon's options (`--replace`).
+fn start_keyring_with(
+    env: &[(String, String)],
+    group: i32,
+    more: &[&str],
+) -> Vec<(String, String)> {
     let mut child = Command::new("gnome-keyring-daemon")
         .args(["--unlock", "--components=secrets", "--daemonize"])
+        .args(more)
         .process_group(group)
         .envs(env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::piped())

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod converge;
+mod keyring_restart;
 mod package_checkers;
 mod pusher_on_sandbox;
 mod window_accessibility;

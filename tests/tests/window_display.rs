@@ -1052,3 +1052,100 @@ async fn window_on_a_cpu_painted_screen_slides_cut_and_fade_again_when_the_hotel
     app.close().await.unwrap();
     server.shutdown().await;
 }
+
+/// The titles of the windows this desk's computer shows (its X display, as a window manager
+/// and the task bar read them), from `xwininfo`.
+fn window_titles(profile: &AppProfile) -> Vec<String> {
+    let out = profile
+        .machine
+        .command("xwininfo")
+        .args(["-root", "-tree"])
+        .output()
+        .expect("xwininfo runs (cargo xtask setup installs x11-utils)");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|line| {
+            let (_, rest) = line.split_once(" \"")?;
+            let (title, _) = rest.split_once("\":")?;
+            Some(title.to_owned())
+        })
+        .collect()
+}
+
+/// Issue 63.20: while the display shows, the desk window is closed, and it is made again when
+/// the display is left. It came back titled "HotelMate Desk" (the unread count gone from the
+/// task bar until the next guest message) and without the offer that was open in its editor.
+/// Now its title counts the unread messages at once, and the offer is open again with what was
+/// typed in it and not saved.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_the_desk_made_again_after_the_display_has_its_unread_title_and_its_open_offer() {
+    let (_server, profile, _driver, app) = signed_in_with_offers("display-comes-back").await;
+    until("the window's title counts the unread messages", || async {
+        app.title().await.unwrap_or_default().starts_with('(')
+    })
+    .await;
+    let title = app.title().await.unwrap();
+    until("the task bar's title counts them too", || async {
+        window_titles(&profile).contains(&title)
+    })
+    .await;
+    hotelmate_e2e::set_display_pin(&app, "246802").await;
+    hotelmate_e2e::open_screen(&app, "offers").await;
+    let offer = row_titles(&app).await[0].clone();
+    hotelmate_e2e::open_offer(&app, &offer).await;
+    hotelmate_e2e::retype(&app, "[data-testid=field-tag]", "Typed before the display").await;
+    until("the editor keeps what is typed", || async {
+        hotelmate_e2e::content_of(&app, "[data-testid=offer-unsaved]")
+            .await
+            .is_some()
+    })
+    .await;
+
+    click(&app, "[data-testid=open-display]").await;
+    switch_to(&app, true).await;
+    until("the desk window is closed behind the display", || async {
+        app.windows().await.map(|w| w.len()).unwrap_or(0) == 1
+    })
+    .await;
+    ask_to_leave(&app, "leave-pin").await;
+    type_into(&app, "[data-testid=leave-pin]", "246802").await;
+    click(&app, "[data-testid=leave-submit]").await;
+    until("the desk window is made again and shown", || async {
+        desk_visibility(&app).await == "visible"
+    })
+    .await;
+    until_explained(
+        "the task bar's title counts the unread messages at once",
+        || async { window_titles(&profile).contains(&title) },
+        || async { format!("{:?}", window_titles(&profile)) },
+    )
+    .await;
+    until("the page's title counts them", || async {
+        app.title().await.unwrap_or_default() == title
+    })
+    .await;
+    let field = |name: &'static str| {
+        let app = app.clone();
+        async move {
+            app.execute(
+                &format!("return document.querySelector('[data-testid={name}]')?.value ?? null;"),
+                vec![],
+            )
+            .await
+            .unwrap_or(Value::Null)
+        }
+    };
+    until("the offer is open again, as it was typed", || async {
+        field("field-title").await == offer.as_str()
+            && field("field-tag").await == "Typed before the display"
+    })
+    .await;
+    assert!(
+        hotelmate_e2e::content_of(&app, "[data-testid=offer-restored]")
+            .await
+            .is_some(),
+        "the editor says what was typed is back and not saved"
+    );
+    screenshot(&app, "53-desk-after-the-display").await;
+    app.close().await.unwrap();
+}

@@ -366,3 +366,74 @@ async fn window_gallery_uploads_with_progress_cancel_offline_reorder_and_live() 
     app.close().await.unwrap();
     server.shutdown().await;
 }
+
+/// Issue 63.20: a file the desk could not make a photo of was counted "1 on the way" in its
+/// gallery's header, as if it would arrive by itself. It is not on its way: the header counts
+/// it apart, as needing the person, and says nothing is on the way.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_a_file_that_is_no_photo_is_not_counted_on_the_way() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let profile = AppProfile::new("gallery-failed-file");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    hotelmate_e2e::sign_in(&app, &server, "sean.murphy").await;
+    click(&app, "[data-testid=nav-pictures]").await;
+    until("the first gallery shows its photos", || async {
+        shown_order(&app).await.len() >= 3
+    })
+    .await;
+    // A text file named as a photo: the desk cannot read a picture from it.
+    let path = artifacts_dir().join("gallery-not-a-photo.jpg");
+    std::fs::write(&path, b"this is a booking note, not a photo\n".repeat(40)).unwrap();
+    type_into(
+        &app,
+        "[data-testid=gallery] [data-testid=gallery-upload-input]",
+        &path.display().to_string(),
+    )
+    .await;
+    let header = |testid: &'static str| {
+        let app = app.clone();
+        async move {
+            hotelmate_e2e::content_of(
+                &app,
+                &format!("[data-testid=gallery] [data-testid={testid}]"),
+            )
+            .await
+            .unwrap_or_default()
+            .trim()
+            .to_owned()
+        }
+    };
+    until_explained_header(&app, "the file is counted as needing attention", || async {
+        header("gallery-needs-attention").await == "1 needs your attention"
+    })
+    .await;
+    let count = header("gallery-photo-count").await;
+    assert!(
+        !count.contains("on the way"),
+        "a file that failed is not on its way: {count}"
+    );
+    show_gallery(&app).await;
+    screenshot(&app, "64-gallery-file-not-a-photo").await;
+    app.close().await.unwrap();
+    server.shutdown().await;
+}
+
+/// [`until`], with the gallery's header in the message when it times out.
+async fn until_explained_header<F, Fut>(app: &Client, what: &str, check: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    hotelmate_e2e::until_explained(what, check, || async {
+        hotelmate_e2e::page_text(
+            app,
+            "return document.querySelector('[data-testid=gallery] .gallery-meta')?.textContent ?? ''",
+            vec![],
+        )
+        .await
+    })
+    .await;
+}

@@ -414,3 +414,129 @@ async fn window_an_irish_desk_writes_irish_dates_and_24_hour_times_and_its_overv
     app.close().await.unwrap();
     server.shutdown().await;
 }
+
+/// Issue 63.18: the Overview said "15 conversations nobody handles", and their rows "Handler
+/// not known yet", while a colleague handled every one (the server makes the sender of a staff
+/// message the handler; its list names nobody). Niamh takes over and answers every guest
+/// (65, more than the desk reads in its first minute) before Anna's desk first opens: while
+/// the desk reads the threads, the Overview counts none as nobody's and says how many it has
+/// not read yet, and every row in Messages says Niamh handles it or that the desk is reading.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_conversations_a_colleague_answered_are_hers_on_the_overview_and_in_messages() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    server.add_guest_conversations(60).unwrap();
+    let niamh = colleague_token(&server).await;
+    let client = reqwest::Client::new();
+    let list: Value = client
+        .get(format!(
+            "{}/api/chat/killarney/conversations/",
+            server.base_url()
+        ))
+        .header("Authorization", format!("Token {niamh}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<i64> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["conversation_id"].as_i64().unwrap())
+        .collect();
+    assert!(ids.len() >= 60, "{list}");
+    for id in &ids {
+        let path = format!(
+            "{}/api/chat/killarney/conversations/{id}/",
+            server.base_url()
+        );
+        for (step, body) in [
+            ("assign-staff/", json!({})),
+            (
+                "messages/send/",
+                json!({ "message": "Fresh towels are on their way." }),
+            ),
+        ] {
+            let answer = client
+                .post(format!("{path}{step}"))
+                .header("Authorization", format!("Token {niamh}"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                answer.status().is_success(),
+                "{step} {id}: {}",
+                answer.status()
+            );
+        }
+    }
+
+    let profile = AppProfile::new("colleague-handles");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    sign_in(&app, &server, "anna.byrne").await;
+    open_screen(&app, "overview").await;
+    until_explained(
+        "the Overview counts none as nobody's while it reads who handles them",
+        || async {
+            let nobodys = content_of(&app, "[data-testid=overview-unassigned]").await;
+            // Never, not even while the desk is still reading the threads, counted as nobody's.
+            if let Some(words) = &nobodys {
+                assert_eq!(
+                    words.trim(),
+                    "0 conversations nobody handles",
+                    "counted as nobody's while Niamh handles every one"
+                );
+            }
+            nobodys.is_some()
+                && content_of(&app, "[data-testid=overview-handler-unknown]")
+                    .await
+                    .is_some()
+        },
+        || async {
+            content_of(&app, "main")
+                .await
+                .unwrap_or_default()
+                .chars()
+                .take(600)
+                .collect()
+        },
+    )
+    .await;
+    screenshot(&app, "20-overview-a-colleague-handles-all").await;
+
+    open_screen(&app, "messages").await;
+    let rows = || async {
+        app.execute(
+            "return [...document.querySelectorAll('[data-testid=conversation]')].map(r => r.textContent);",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row.as_str().unwrap_or_default().to_owned())
+        .collect::<Vec<_>>()
+    };
+    until_explained(
+        "every conversation listed says Niamh handles it, or that the desk is reading it",
+        || async {
+            let rows = rows().await;
+            rows.iter()
+                .any(|row| row.contains("Handled by Niamh Kelly"))
+                && rows.iter().all(|row| {
+                    row.contains("Handled by Niamh Kelly") || row.contains("Handler not known yet")
+                })
+        },
+        || async { format!("{:?}", rows().await) },
+    )
+    .await;
+    screenshot(&app, "21-messages-a-colleague-handles-all").await;
+    app.close().await.unwrap();
+    server.shutdown().await;
+}

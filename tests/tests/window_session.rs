@@ -129,3 +129,43 @@ async fn window_a_second_launch_hands_over_to_the_running_desk() {
         "the desk kept running in the tray"
     );
 }
+
+/// Issue 63.20: a keyring that is not running when the desk opens (GNOME Keyring crashed, or is
+/// restarting) was not used again until the desk itself restarted. Now the window says it
+/// waits for this computer's keyring, signs nobody out for it, and opens signed in by itself
+/// once the real keyring is started again, with no restart of the desk.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_a_desk_opened_while_the_keyring_is_stopped_waits_for_it_and_opens_signed_in() {
+    let server = hotelmate_sandbox::Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let mut profile = AppProfile::new("keyring-wait");
+    let mut driver = Driver::start(&profile);
+    let app = driver.launch().await;
+    hotelmate_e2e::sign_in(&app, &server, "sean.murphy").await;
+    wait_for_text(&app, "[data-testid=hotel-name]", "Hotel Killarney").await;
+    app.close().await.unwrap();
+
+    let gone = hotelmate_e2e::KeyringGone::stop(&mut profile.machine).await;
+    let app = driver.launch().await;
+    hotelmate_e2e::until("the desk says it waits for the keyring", || async {
+        hotelmate_e2e::content_of(&app, "[data-testid=keyring-wait]")
+            .await
+            .is_some()
+    })
+    .await;
+    let words = text_of(&app, "[data-testid=keyring-wait]").await;
+    assert!(words.contains("keyring"), "{words}");
+    assert!(words.contains("You are still signed in"), "{words}");
+    assert_eq!(
+        text_of(&app, "[data-testid=connection-state]").await,
+        "Signed in; waiting for this computer's keyring",
+        "the status bar says so too, never 'Not signed in'"
+    );
+    screenshot(&app, "79-waiting-for-the-keyring").await;
+
+    gone.start_again(&mut profile.machine);
+    wait_for_text(&app, "[data-testid=hotel-name]", "Hotel Killarney").await;
+    app.close().await.unwrap();
+    server.shutdown().await;
+}

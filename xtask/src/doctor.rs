@@ -137,6 +137,7 @@ fn test_program_checks() -> Vec<Check> {
             "dbus-daemon",
         ),
         ("dbus-monitor", "each test computer's toast log", "dbus-bin"),
+        ("xwininfo", "the window titles a test shows", "x11-utils"),
         (
             "dbus-send",
             "whether a test computer's daemons are up",

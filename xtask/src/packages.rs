@@ -82,6 +82,10 @@ pub const TEST: &[Package] = &[
     ),
     package("imagemagick", "test images"),
     package(
+        "x11-utils",
+        "xwininfo, the window titles a test computer's display shows",
+    ),
+    package(
         "fonts-noto-color-emoji",
         "emoji in guests' messages, as the package recommends",
     ),

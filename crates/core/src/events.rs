@@ -204,8 +204,14 @@ pub struct SignInAgain {
     pub username: String,
     /// Whether it was the demo hotel on this computer.
     pub is_demo: bool,
-    /// Edits made on this desk that have not reached the server yet.
+    /// Changes, photos, replies and files made on this desk that are on their way: sent once
+    /// the same account signs in again.
     pub waiting_edits: u32,
+    /// Those the server refused or a colleague also changed: they wait for that person's
+    /// decision, not sent by themselves.
+    pub waiting_for_decision: u32,
+    /// Draft replies kept for that person, never sent by themselves.
+    pub drafts: u32,
 }
 
 /// Local changes not yet on the server, for the status bar.

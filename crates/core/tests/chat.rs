@@ -662,7 +662,11 @@ async fn signing_out_takes_the_files_of_unsent_replies_with_them() {
     // Issue 23.3: signing out would delete the file: the desk asks first and keeps it.
     let err = desk.sign_out().await.unwrap_err();
     assert_eq!(err.code(), hotelmate_core::desk::ErrorCode::UnsentWork);
-    assert!(err.to_string().starts_with("1 file for a guest"), "{err}");
+    assert!(
+        err.to_string()
+            .ends_with(": 1 file for a guest not sent yet"),
+        "{err}"
+    );
     assert_eq!(std::fs::read_dir(&files).unwrap().count(), 1, "kept");
     assert!(desk.session().is_some());
     desk.sign_out_discarding(true).await.unwrap();
@@ -1639,4 +1643,196 @@ async fn a_file_of_saved_replies_the_desk_cannot_use_in_full_is_refused_whole() 
         );
     }
     desk.shutdown().await;
+}
+
+/// Issue 63.18: the Overview said "15 conversations nobody handles" and their rows "Handler not
+/// known yet" while a colleague handled every one (the server makes the sender of a staff
+/// message the handler, API.md §8.4; its list names nobody). Niamh takes over and answers 15
+/// guests before Anna's desk first opens: the desk reads those threads too (not only unread
+/// ones), and until it has, none of them is counted as nobody's. Then Anna takes one over, and
+/// Niamh answers it again while Anna's desk is cut off: the newer answer makes Niamh its
+/// handler again, in the list and in the thread's header alike.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_colleagues_answers_make_them_the_handler_in_the_list_its_views_and_the_thread() {
+    const ANSWERED: usize = 15;
+    let server = busy_hotel(ANSWERED).await;
+    let ids: Vec<i64> = {
+        let tok = token(&server, "anna.byrne").await;
+        let list = rest(
+            &server,
+            &tok,
+            reqwest::Method::GET,
+            "/api/chat/killarney/conversations/",
+            None,
+        )
+        .await;
+        list.as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["room_number"].as_i64().is_some_and(|room| room >= 1000))
+            .map(|c| c["conversation_id"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(ids.len(), ANSWERED);
+    let niamh = token(&server, "niamh.kelly").await;
+    let answer = |id: i64, text: &'static str| {
+        let (server, niamh) = (&server, niamh.clone());
+        async move {
+            let path = thread_path(Generation::Classic, id);
+            rest(
+                server,
+                &niamh,
+                reqwest::Method::POST,
+                &format!("{path}assign-staff/"),
+                None,
+            )
+            .await;
+            rest(
+                server,
+                &niamh,
+                reqwest::Method::POST,
+                &format!("{path}messages/send/"),
+                Some(json!({ "message": text })),
+            )
+            .await;
+        }
+    };
+    for &id in &ids {
+        answer(id, "Fresh towels are on their way.").await;
+    }
+
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let home = Home::new("chat-colleague-handles");
+    let desk = home.open();
+    sign_in(&desk, &server, proxy.addr(), "anna.byrne").await;
+    let rows = |filter| {
+        desk.chat()
+            .conversations(filter, "")
+            .unwrap()
+            .conversations
+            .into_iter()
+            .filter(|c| ids.contains(&c.conversation_id))
+            .collect::<Vec<_>>()
+    };
+    eventually("every conversation is listed", WAIT, || async {
+        rows(ConversationFilter::All).len() == ANSWERED
+    })
+    .await;
+    eventually_explained(
+        "the desk says Niamh handles all 15, and never that nobody does",
+        WAIT,
+        || async {
+            let list = desk
+                .chat()
+                .conversations(ConversationFilter::All, "")
+                .unwrap();
+            let nobodys = rows(ConversationFilter::Unassigned);
+            assert!(
+                nobodys.is_empty(),
+                "counted as nobody's while Niamh handles them: {:?}",
+                nobodys.iter().map(|c| &c.room_number).collect::<Vec<_>>()
+            );
+            let unassigned = desk
+                .chat()
+                .conversations(ConversationFilter::Unassigned, "")
+                .unwrap();
+            assert_eq!(
+                list.counts.unassigned as usize,
+                unassigned.conversations.len(),
+                "the Overview's count is the Unassigned view's"
+            );
+            rows(ConversationFilter::All).iter().all(|c| {
+                c.handled_by.as_deref() == Some("Niamh Kelly") && c.handler_known && !c.mine
+            })
+        },
+        || async { format!("{:?}", rows(ConversationFilter::All)) },
+    )
+    .await;
+    assert!(rows(ConversationFilter::Mine).is_empty());
+    eventually(
+        "every thread is read: no conversation's handler is unknown",
+        WAIT,
+        || async {
+            desk.chat()
+                .conversations(ConversationFilter::All, "")
+                .unwrap()
+                .counts
+                .handler_unknown
+                == 0
+        },
+    )
+    .await;
+
+    // Anna takes one over; then Niamh answers it while Anna's desk hears nothing.
+    let taken = ids[0];
+    assert!(desk.chat().claim(taken).await.unwrap().mine);
+    assert!(rows(ConversationFilter::Mine)
+        .iter()
+        .any(|c| c.conversation_id == taken));
+    proxy.cut();
+    answer(taken, "I'll bring them myself.").await;
+    proxy.restore();
+    eventually(
+        "Niamh's newer answer makes her the handler again",
+        WAIT,
+        || async {
+            let thread = desk.chat().thread(taken, 50).await.unwrap();
+            let row = rows(ConversationFilter::All)
+                .into_iter()
+                .find(|c| c.conversation_id == taken)
+                .unwrap();
+            !thread.mine
+                && thread.handled_by.as_deref() == Some("Niamh Kelly")
+                && !row.mine
+                && row.handled_by.as_deref() == Some("Niamh Kelly")
+        },
+    )
+    .await;
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
+/// Issue 63.20: a file that can no longer be sent (here its copy on this computer is gone, as
+/// when a file could not be prepared) was counted as on its way: "1 waiting to be sent" while
+/// signed out, "will be sent when HotelMate Desk runs again" at quitting, "sent when you sign in
+/// again" after a forced sign-out. It waits for the person's decision, counted as such
+/// everywhere, and never as on its way.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_that_cannot_be_sent_is_counted_as_needing_attention_never_as_on_its_way() {
+    let (server, proxy, home, desk) = front_desk("chat-file-refused", Generation::Classic).await;
+    proxy.cut();
+    desk.chat()
+        .attach(ROOM_102, "menu.txt", b"Full Irish".to_vec(), "")
+        .await
+        .unwrap();
+    let work = desk.unsent_work().unwrap();
+    assert_eq!((work.files, work.to_decide), (1, 0), "on its way: {work:?}");
+    assert_eq!(desk.outbox_summary().unwrap().pending, 1);
+    for file in std::fs::read_dir(home.dir.path().join("media/chat-files")).unwrap() {
+        std::fs::remove_file(file.unwrap().path()).unwrap();
+    }
+    proxy.restore();
+    eventually("the desk finds it cannot send the file", WAIT, || async {
+        desk.outbox_summary().unwrap().rejected == 1
+    })
+    .await;
+    assert_eq!(desk.outbox_summary().unwrap().pending, 0, "not on its way");
+    let work = desk.unsent_work().unwrap();
+    assert_eq!(
+        (work.files, work.to_decide, work.on_its_way()),
+        (0, 1, 0),
+        "it waits for a decision: {work:?}"
+    );
+    assert_eq!(
+        desk.work_kept_at_quit().unwrap().as_deref(),
+        Some("1 change that could not be sent waits for your decision."),
+    );
+    let err = desk.sign_out().await.unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with(": 1 change waiting for your decision"),
+        "{err}"
+    );
+    desk.shutdown().await;
+    server.shutdown().await;
 }

@@ -169,9 +169,11 @@ async fn a_message_that_arrived_while_the_disk_was_full_is_read_again_once_there
     let (server, _home, desk) = signed_in("chat-disk-full").await;
     let mut events = desk.subscribe();
     desk.fill_disk_for_test(true).unwrap();
+    // Larger than a page of the database (4 KB), so that it needs room the full disk lacks
+    // whatever free space the pages of the messages already kept have; under Pusher's 10 KB.
     let text = format!(
         "Hello from room 102, {}",
-        "we need a cot for the baby. ".repeat(60)
+        "we need a cot for the baby. ".repeat(160)
     );
     let id = guest_writes(&server, ROOM_102, &text).await;
     eventually("the desk says the disk is full", WAIT, || async {

@@ -289,8 +289,8 @@ async fn sign_out_with_unsent_work_asks_first_and_staying_signed_in_sends_it_all
     assert_eq!(err.code(), hotelmate_core::desk::ErrorCode::UnsentWork);
     assert_eq!(
         err.to_string(),
-        "1 edit, 1 photo and 1 reply to a guest made on this desk have not reached the server \
-         yet; signing out now would delete them"
+        "signing out now would delete what has not reached the server: 1 edit, 1 photo and \
+         1 reply to a guest not sent yet"
     );
     assert!(desk.session().is_some(), "still signed in");
     assert_eq!(

@@ -16,6 +16,7 @@ import { team } from "./team.svelte";
 import { messages } from "./chat.svelte";
 import { formats } from "./format.svelte";
 import { tellStores } from "./events";
+import { unsaved } from "./unsaved.svelte";
 
 const APP_NAME = "HotelMate Desk";
 
@@ -41,6 +42,10 @@ class DeskState {
   storageFullSince = $state<string | null>(null);
   /** Shown on the sign-in screen, e.g. when the server refused the saved sign-in. */
   notice = $state<string | null>(null);
+  /** This computer's keyring does not answer, so the saved sign-in cannot be opened yet: why,
+   *  in words, while the desk asks again every few seconds (the person is not signed out for
+   *  it, issue 63.20); `null` otherwise. */
+  keyringWait = $state<string | null>(null);
   /** Who to sign in as again (the form is filled in) so the edits waiting here are sent. */
   again = $state<SignInAgain | null>(null);
   ready = $state(false);
@@ -69,10 +74,12 @@ class DeskState {
    *  waits to be sent. */
   isDeskWindow = false;
 
-  /** Closes whatever the previous person had open (an offer in the editor, a search) and, with
-   *  nobody signed in, counts again what waits on this desk: a sign-out that discarded it
+  /** Closes whatever the previous person had open (an offer in the editor, a search; what they
+   *  typed stays kept for them) and, with nobody signed in, counts again what waits on this desk: a sign-out that discarded it
    *  leaves nothing to count. The screens themselves are made anew for the next person. */
   #personChanged(next: SessionInfo | null): void {
+    // What the next person typed and did not save is theirs (kept for whoever comes back).
+    unsaved.setAccount(next && accountKey(next));
     offers.forget();
     team.forget();
     if (next === null && this.isDeskWindow) void this.countWaitingSignedOut();
@@ -179,6 +186,38 @@ export function copyIsStale(asOf: string | null | undefined, now: number, staleM
   }
 }
 
+/** How often the saved sign-in is tried again while this computer's keyring does not answer. */
+const KEYRING_RETRY_MS = 3000;
+
+/** Opens the saved sign-in; while the keyring does not answer, says so and tries again every
+ *  few seconds, until it opens or the person chooses to sign in again. */
+async function resumeSaved(): Promise<SessionInfo | null> {
+  try {
+    const session = await backend.resumeSession();
+    desk.keyringWait = null;
+    return session;
+  } catch (caught) {
+    const failure = caught as { code?: string; message?: string };
+    if (failure.code !== "keyring") throw caught;
+    desk.keyringWait = failure.message ?? String(caught);
+    setTimeout(() => {
+      if (desk.keyringWait === null || desk.session) return;
+      void resumeSaved()
+        .then((session) => {
+          if (session) {
+            desk.session = session;
+            void desk.reloadAreas();
+          }
+        })
+        .catch((error: { message?: string }) => {
+          desk.keyringWait = null;
+          desk.notice = error.message ?? String(error);
+        });
+    }, KEYRING_RETRY_MS);
+    return null;
+  }
+}
+
 /** Listens to the core and restores the saved session (resume = true) or reads the current one. */
 export async function startDesk(resume: boolean): Promise<void> {
   desk.isDeskWindow = resume;
@@ -186,7 +225,7 @@ export async function startDesk(resume: boolean): Promise<void> {
   try {
     formats.set(await backend.systemLocale());
     desk.info = await backend.deskInfo();
-    desk.session = resume ? await backend.resumeSession() : await backend.currentSession();
+    desk.session = resume ? await resumeSaved() : await backend.currentSession();
     if (desk.session) void desk.reloadAreas();
     else if (resume) void desk.countWaitingSignedOut();
     const seen = desk.connectionEvents;
@@ -200,9 +239,11 @@ export async function startDesk(resume: boolean): Promise<void> {
   }
 }
 
-/** Where a person was on the desk: the screen (one of `screens/index.ts`), and in Pictures the
- *  gallery in view (its name; `null`: the top). */
-export type Place<S extends string = string> = { screen: S; gallery: string | null };
+/** Where a person was on the desk: the screen (one of `screens/index.ts`), in Pictures the
+ *  gallery in view (its name; `null`: the top), and the offer open in the editor (`"new"`, an
+ *  offer's id, or `null`: none), so a desk window made again (after the reception display,
+ *  a restart) opens with it (issue 63.20). */
+export type Place<S extends string = string> = { screen: S; gallery: string | null; offer: number | "new" | null };
 
 const PLACE_KEY = "hotelmate.place:";
 
@@ -215,12 +256,13 @@ export function rememberedPlace<S extends string>(session: SessionInfo, screens:
     const screen = kept && typeof kept === "object" && "screen" in kept ? screens.find((s) => s === kept.screen) : undefined;
     if (kept && typeof kept === "object" && screen !== undefined) {
       const gallery = "gallery" in kept && typeof kept.gallery === "string" ? kept.gallery : null;
-      return { screen, gallery };
+      const offer = "offer" in kept && (kept.offer === "new" || Number.isSafeInteger(kept.offer)) ? (kept.offer as number | "new") : null;
+      return { screen, gallery, offer };
     }
   } catch {
     // Unreadable (or no storage): the first place.
   }
-  return { screen: first, gallery: null };
+  return { screen: first, gallery: null, offer: null };
 }
 
 export function rememberPlace(session: SessionInfo, place: Place): void {

@@ -159,9 +159,19 @@ username: string,
  */
 is_demo: boolean, 
 /**
- * Edits made on this desk that have not reached the server yet.
+ * Changes, photos, replies and files made on this desk that are on their way: sent once
+ * the same account signs in again.
  */
-waiting_edits: number, };
+waiting_edits: number, 
+/**
+ * Those the server refused or a colleague also changed: they wait for that person's
+ * decision, not sent by themselves.
+ */
+waiting_for_decision: number, 
+/**
+ * Draft replies kept for that person, never sent by themselves.
+ */
+drafts: number, };
 
 export type DeskInfo = { 
 /**
@@ -290,24 +300,29 @@ message: string, };
 
 export type UnsentWork = { 
 /**
- * Changes to offers, galleries, room types, the hotel's settings (and their conflicts and
- * refusals, which wait for the person).
+ * Changes to offers, galleries, room types, the hotel's settings on their way to the server.
  */
 edits: number, 
 /**
- * Photos and images waiting to be uploaded.
+ * Photos and images on their way to the server.
  */
 uploads: number, 
 /**
- * Replies to guests, and edits or deletes of my messages.
+ * Replies to guests, and edits or deletes of my messages, on their way to the server.
  */
 replies: number, 
 /**
- * Files and photos for guests.
+ * Files and photos for guests on their way to the server.
  */
 files: number, 
 /**
- * Replies typed and not sent (a conversation's draft).
+ * Changes, photos, replies and files that are not on their way: the server refused them,
+ * or a colleague changed the same thing. Each waits for the person's decision.
+ */
+to_decide: number, 
+/**
+ * Replies typed and not sent (a conversation's draft): kept on this desk, never sent by
+ * themselves.
  */
 drafts: number, };
 
@@ -1738,9 +1753,14 @@ all: number,
  */
 mine: number, 
 /**
- * Handled by nobody yet.
+ * Handled by nobody yet, as far as the desk knows.
  */
 unassigned: number, 
+/**
+ * Whose handler the desk has not learned yet (their threads are not read here yet): in
+ * neither "mine" nor "unassigned".
+ */
+handler_unknown: number, 
 /**
  * With an unread guest message.
  */

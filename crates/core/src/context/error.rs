@@ -32,7 +32,7 @@ pub enum DeskError {
     #[error("you are not signed in")]
     NotSignedIn,
     /// Signing out would delete work that has not reached the server.
-    #[error("{} made on this desk {} not reached the server yet; signing out now would delete {}", unsent_words(.0), if .0.total() == 1 { "has" } else { "have" }, if .0.total() == 1 { "it" } else { "them" })]
+    #[error("signing out now would delete what has not reached the server: {}", super::unsent::deleted(.0))]
     UnsentWork(crate::engine::store::UnsentWork),
     /// The server refused the username and password (400 `non_field_errors` or 401).
     #[error("wrong username or password")]
@@ -106,27 +106,6 @@ pub enum DeskError {
         #[source]
         source: StoreError,
     },
-}
-
-/// "2 edits, 1 photo and 1 reply to a guest".
-fn unsent_words(work: &crate::engine::store::UnsentWork) -> String {
-    let kinds = [
-        (work.edits, "edit", "edits"),
-        (work.uploads, "photo", "photos"),
-        (work.replies, "reply to a guest", "replies to guests"),
-        (work.files, "file for a guest", "files for guests"),
-        (work.drafts, "draft reply", "draft replies"),
-    ];
-    let parts: Vec<String> = kinds
-        .iter()
-        .filter(|(n, ..)| *n > 0)
-        .map(|(n, one, many)| format!("{n} {}", if *n == 1 { one } else { many }))
-        .collect();
-    match parts.split_last() {
-        None => "nothing".into(),
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-    }
 }
 
 /// What went wrong, as a code the UI switches on (generated into TypeScript; never parsed from

@@ -7,6 +7,7 @@ mod error;
 mod images;
 mod rows;
 mod types;
+pub(crate) mod unsent;
 
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};

@@ -426,18 +426,17 @@ impl Desk {
     }
 
     fn sign_in_again(&self, row: &SessionRow) -> SignInAgain {
-        let waiting_edits = match self.inner.cx.store.unsent_work() {
-            Ok(unsent) => unsent.total(),
-            Err(err) => {
-                tracing::warn!(error = %err, "cannot count the work waiting to be sent");
-                0
-            }
-        };
+        let unsent = self.inner.cx.store.unsent_work().unwrap_or_else(|err| {
+            tracing::warn!(error = %err, "cannot count the work waiting to be sent");
+            UnsentWork::default()
+        });
         SignInAgain {
             server_url: row.api_base.clone(),
             username: row.username.clone(),
             is_demo: row.is_demo,
-            waiting_edits,
+            waiting_edits: unsent.on_its_way(),
+            waiting_for_decision: unsent.to_decide,
+            drafts: unsent.drafts,
         }
     }
 
@@ -465,9 +464,17 @@ impl Desk {
     }
 
     /// What this desk holds that the server does not have yet (edits, uploads, replies and
-    /// files for guests), for the sign-out question and every "waiting" count.
+    /// files for guests, refused ones, drafts), for the sign-out question and every "waiting"
+    /// count.
     pub fn unsent_work(&self) -> Result<crate::engine::store::UnsentWork, DeskError> {
         Ok(self.inner.cx.store.unsent_work()?)
+    }
+
+    /// What the notification shown at quitting says is kept on this computer and what becomes
+    /// of each kind (sent when the desk runs again, waiting for a decision, kept as a draft);
+    /// `None` when nothing waits.
+    pub fn work_kept_at_quit(&self) -> Result<Option<String>, DeskError> {
+        Ok(crate::context::unsent::kept_at_quit(&self.unsent_work()?))
     }
 
     /// Forgets the token (keyring) and this account's local data; stops the demo hotel. With
@@ -491,10 +498,12 @@ impl Desk {
                 "signing out; the person chose to discard what was not sent"
             );
         }
-        self.stop_running().await;
+        // The token goes first: a keyring that does not answer refuses the sign-out, in words,
+        // with the desk still signed in and at work, never half signed out (issue 63.20).
         if let Some(row) = self.inner.cx.store.load_session()? {
             self.inner.options.vault.delete(&row.account)?;
         }
+        self.stop_running().await;
         self.inner.cx.store.wipe_account()?;
         // Every picture shown to this person (guests' photos among them) goes with the account.
         if let Err(err) = self.inner.cx.shown.forget_all() {

@@ -5,6 +5,7 @@
 //! [`StaffToken`] type prints as `***`.
 
 use std::fmt;
+use std::sync::{Arc, Mutex};
 
 /// The keyring service name every desk token is stored under.
 pub(crate) const KEYRING_SERVICE: &str = "hotelmate-desk";
@@ -84,16 +85,16 @@ impl SecretsError {
     }
 }
 
-impl From<keyring::Error> for SecretsError {
-    fn from(err: keyring::Error) -> Self {
+impl From<keyring_core::Error> for SecretsError {
+    fn from(err: keyring_core::Error) -> Self {
         let error = match err {
-            keyring::Error::NoStorageAccess(inner) => Self::Locked {
+            keyring_core::Error::NoStorageAccess(inner) => Self::Locked {
                 reason: inner.to_string(),
             },
-            keyring::Error::NoDefaultStore => Self::Unavailable {
+            keyring_core::Error::NoDefaultStore => Self::Unavailable {
                 reason: "no keyring service found".into(),
             },
-            keyring::Error::PlatformFailure(inner) => Self::Unavailable {
+            keyring_core::Error::PlatformFailure(inner) => Self::Unavailable {
                 reason: inner.to_string(),
             },
             other => Self::Failed {
@@ -110,17 +111,57 @@ impl From<keyring::Error> for SecretsError {
     }
 }
 
+/// This computer's keyring, as the desk talks to it: the Secret Service on Linux (GNOME
+/// Keyring, KWallet), the Keychain on macOS, the Credential Manager on Windows.
+type KeyringStore = Arc<keyring_core::CredentialStore>;
+
+/// Connects to this computer's keyring (keyring-core's stores, as the `keyring` crate's own
+/// `v1` module picks them, without its connection made once for the life of the process).
+fn connect() -> keyring_core::Result<KeyringStore> {
+    #[cfg(all(
+        unix,
+        not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+    ))]
+    let store: KeyringStore = zbus_secret_service_keyring_store::Store::new()?;
+    #[cfg(target_os = "macos")]
+    let store: KeyringStore = apple_native_keyring_store::keychain::Store::new()?;
+    #[cfg(target_os = "windows")]
+    let store: KeyringStore = windows_native_keyring_store::Store::new()?;
+    Ok(store)
+}
+
+/// Whether a failure may be the keyring having gone away (stopped, restarted, its session with
+/// the desk ended): the desk connects again and asks once more before saying so.
+fn may_have_gone(err: &keyring_core::Error) -> bool {
+    matches!(
+        err,
+        keyring_core::Error::PlatformFailure(_) | keyring_core::Error::NoStorageAccess(_)
+    )
+}
+
 /// Stores tokens per account in the OS keyring.
-#[derive(Debug, Clone)]
+///
+/// The connection to the keyring is made at the first need and made again whenever a request
+/// fails as a keyring that went away fails (issue 63.20: a GNOME Keyring restarted while the
+/// desk ran was not used again until the desk itself restarted, its one connection kept for
+/// good; one not running at the desk's first look was never looked for again). Clones share it.
+#[derive(Clone)]
 pub struct TokenVault {
     service: String,
+    store: Arc<Mutex<Option<KeyringStore>>>,
+}
+
+impl fmt::Debug for TokenVault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenVault")
+            .field("service", &self.service)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for TokenVault {
     fn default() -> Self {
-        Self {
-            service: KEYRING_SERVICE.to_owned(),
-        }
+        Self::with_service(KEYRING_SERVICE)
     }
 }
 
@@ -129,32 +170,78 @@ impl TokenVault {
     pub fn with_service(service: impl Into<String>) -> Self {
         Self {
             service: service.into(),
+            store: Arc::new(Mutex::new(None)),
         }
     }
 
-    fn entry(&self, account: &str) -> Result<keyring::Entry, SecretsError> {
-        Ok(keyring::Entry::new(&self.service, account)?)
+    /// The connection to the keyring, made now if there is none.
+    fn connected(&self) -> keyring_core::Result<KeyringStore> {
+        let mut slot = self
+            .store
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(store) = slot.as_ref() {
+            return Ok(store.clone());
+        }
+        let store = connect()?;
+        *slot = Some(store.clone());
+        Ok(store)
+    }
+
+    /// Forgets `store` (unless another request already replaced it): the next need connects.
+    fn forget(&self, store: &KeyringStore) {
+        let mut slot = self
+            .store
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if slot.as_ref().is_some_and(|kept| Arc::ptr_eq(kept, store)) {
+            *slot = None;
+        }
+    }
+
+    /// Runs `request` on `account`'s entry; a failure that may be a keyring gone away is asked
+    /// once more on a new connection (a keyring restarted meanwhile answers that one).
+    fn with_entry<T>(
+        &self,
+        account: &str,
+        request: impl Fn(&keyring_core::Entry) -> keyring_core::Result<T>,
+    ) -> keyring_core::Result<T> {
+        let store = self.connected()?;
+        match store
+            .build(&self.service, account, None)
+            .and_then(|entry| request(&entry))
+        {
+            Err(err) if may_have_gone(&err) => {
+                tracing::info!(error = %err, "the keyring did not answer; connecting to it again");
+                self.forget(&store);
+                let store = self.connected()?;
+                store
+                    .build(&self.service, account, None)
+                    .and_then(|entry| request(&entry))
+            }
+            answer => answer,
+        }
     }
 
     /// Saves (or replaces) the token of `account`.
     pub fn store(&self, account: &str, token: &StaffToken) -> Result<(), SecretsError> {
-        self.entry(account)?.set_password(token.expose())?;
+        self.with_entry(account, |entry| entry.set_password(token.expose()))?;
         Ok(())
     }
 
     /// The token of `account`, or `None` when there is none.
     pub fn load(&self, account: &str) -> Result<Option<StaffToken>, SecretsError> {
-        match self.entry(account)?.get_password() {
+        match self.with_entry(account, keyring_core::Entry::get_password) {
             Ok(value) => Ok(Some(StaffToken(value))),
-            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(keyring_core::Error::NoEntry) => Ok(None),
             Err(err) => Err(err.into()),
         }
     }
 
     /// Deletes the token of `account`; deleting a missing token is not an error.
     pub(crate) fn delete(&self, account: &str) -> Result<(), SecretsError> {
-        match self.entry(account)?.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+        match self.with_entry(account, keyring_core::Entry::delete_credential) {
+            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
             Err(err) => Err(err.into()),
         }
     }
@@ -170,10 +257,10 @@ mod tests {
                     was not provided by any .service files";
         let platform = || -> Box<dyn std::error::Error + Send + Sync> { dbus.into() };
         for err in [
-            keyring::Error::PlatformFailure(platform()),
-            keyring::Error::NoStorageAccess(platform()),
-            keyring::Error::NoDefaultStore,
-            keyring::Error::BadStoreFormat(dbus.into()),
+            keyring_core::Error::PlatformFailure(platform()),
+            keyring_core::Error::NoStorageAccess(platform()),
+            keyring_core::Error::NoDefaultStore,
+            keyring_core::Error::BadStoreFormat(dbus.into()),
         ] {
             let error = SecretsError::from(err);
             let words = error.to_string();
@@ -182,7 +269,7 @@ mod tests {
             assert!(words.contains("keyring"), "{words}");
             assert!(words.contains("try again"), "{words}");
         }
-        let locked = SecretsError::from(keyring::Error::NoStorageAccess(platform()));
+        let locked = SecretsError::from(keyring_core::Error::NoStorageAccess(platform()));
         assert_eq!(
             locked.to_string(),
             "the system keyring is locked or not running; unlock it (or sign in to the desktop \

@@ -183,28 +183,38 @@ impl Store {
     }
 }
 
-/// Work made on this desk that has not reached the server (what a sign-out would delete).
+/// Work made on this desk that has not reached the server (what a sign-out would delete), by
+/// what becomes of it: on its way (sent as soon as the server can be reached), waiting for the
+/// person's decision (never sent by itself), or a draft (kept here, never sent by itself).
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS,
 )]
 pub struct UnsentWork {
-    /// Changes to offers, galleries, room types, the hotel's settings (and their conflicts and
-    /// refusals, which wait for the person).
+    /// Changes to offers, galleries, room types, the hotel's settings on their way to the server.
     pub edits: u32,
-    /// Photos and images waiting to be uploaded.
+    /// Photos and images on their way to the server.
     pub uploads: u32,
-    /// Replies to guests, and edits or deletes of my messages.
+    /// Replies to guests, and edits or deletes of my messages, on their way to the server.
     pub replies: u32,
-    /// Files and photos for guests.
+    /// Files and photos for guests on their way to the server.
     pub files: u32,
-    /// Replies typed and not sent (a conversation's draft).
+    /// Changes, photos, replies and files that are not on their way: the server refused them,
+    /// or a colleague changed the same thing. Each waits for the person's decision.
+    pub to_decide: u32,
+    /// Replies typed and not sent (a conversation's draft): kept on this desk, never sent by
+    /// themselves.
     pub drafts: u32,
 }
 
 impl UnsentWork {
-    /// Everything waiting, of every kind.
+    /// Everything a sign-out would delete, of every kind.
     pub fn total(&self) -> u32 {
-        self.edits + self.uploads + self.replies + self.files + self.drafts
+        self.on_its_way() + self.to_decide + self.drafts
+    }
+
+    /// What is sent by itself as soon as the server can be reached.
+    pub fn on_its_way(&self) -> u32 {
+        self.edits + self.uploads + self.replies + self.files
     }
 }
 
@@ -213,12 +223,20 @@ impl Store {
     /// work: the server learns it again when the thread is opened).
     pub(crate) fn unsent_work(&self) -> Result<UnsentWork, StoreError> {
         let conn = self.lock();
-        let count = |sql: &str| -> Result<u32, StoreError> {
-            Ok(conn.query_row(sql, [], |r| r.get::<_, u32>(0))?)
-        };
+        let (edits, uploads, to_decide) = conn.query_row(
+            "SELECT COUNT(*) FILTER (WHERE op NOT IN ('upload', 'add_child')
+                                     AND state IN ('pending', 'sending')),
+                    COUNT(*) FILTER (WHERE op IN ('upload', 'add_child')
+                                     AND state IN ('pending', 'sending')),
+                    COUNT(*) FILTER (WHERE state NOT IN ('pending', 'sending'))
+             FROM outbox",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
         let mut work = UnsentWork {
-            edits: count("SELECT COUNT(*) FROM outbox WHERE op NOT IN ('upload', 'add_child')")?,
-            uploads: count("SELECT COUNT(*) FROM outbox WHERE op IN ('upload', 'add_child')")?,
+            edits,
+            uploads,
+            to_decide,
             ..UnsentWork::default()
         };
         for local in self.local {

@@ -39,8 +39,11 @@ pub struct ViewCounts {
     pub all: u32,
     /// Handled by me.
     pub mine: u32,
-    /// Handled by nobody yet.
+    /// Handled by nobody yet, as far as the desk knows.
     pub unassigned: u32,
+    /// Whose handler the desk has not learned yet (their threads are not read here yet): in
+    /// neither "mine" nor "unassigned".
+    pub handler_unknown: u32,
     /// With an unread guest message.
     pub unread: u32,
     /// With a guest waiting for an answer.
@@ -561,10 +564,7 @@ pub(crate) fn thread_view(parts: &ThreadParts<'_>) -> ThreadView {
             .filter(|e| matches!(e.op, ChatOp::Send | ChatOp::Unreadable { .. }))
             .map(|e| queued_view(e, parts.my_name)),
     );
-    let mine = parts.state.handled_by_id.map_or_else(
-        || parts.state.handled_by.as_deref() == Some(parts.my_name),
-        |id| id == parts.me,
-    );
+    let mine = is_mine(parts.state, parts.me, parts.my_name);
     ThreadView {
         conversation_id: parts.conversation_id,
         title: parts

@@ -22,9 +22,24 @@ pub(crate) struct ThreadState {
     /// The thread's oldest message is cached: there is nothing earlier to load.
     pub complete: bool,
     /// Who handles the conversation, as the server last said (a staff-assigned event, a
-    /// takeover, or a reply).
+    /// takeover, or a reply sent here).
     pub handled_by: Option<String>,
     pub handled_by_id: Option<i64>,
+    /// The newest message of the thread this desk had when it learned `handled_by` (`None`:
+    /// it had none then, and the first messages stored after are taken as older): a staff
+    /// message newer than this one made its sender the handler since (API.md §8.4).
+    pub handler_after: Option<i64>,
+}
+
+/// The newest staff message this desk has of a thread, and who sent it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StaffSender {
+    /// The message's id.
+    pub message_id: i64,
+    /// The name it is signed with (`staff_info.name` or `staff_display_name`).
+    pub name: Option<String>,
+    /// The staff member's id, when the message names it.
+    pub staff_id: Option<i64>,
 }
 
 /// What storing messages changed.
@@ -232,6 +247,7 @@ fn thread_state_of(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Th
         complete: row.get(first)?,
         handled_by: row.get(first + 1)?,
         handled_by_id: row.get(first + 2)?,
+        handler_after: row.get(first + 3)?,
     })
 }
 
@@ -254,6 +270,16 @@ impl Store {
                 Some(false) => stored.changed += 1,
                 None => {}
             }
+        }
+        if !stored.new.is_empty() {
+            // A handler heard before the desk had any of the thread is newer than what the
+            // thread's first read brings (a later staff message comes with its own event).
+            tx.execute(
+                "UPDATE chat_threads
+                 SET handler_after = (SELECT MAX(id) FROM chat_messages WHERE conversation_id = ?1)
+                 WHERE conversation_id = ?1 AND handled_by IS NOT NULL AND handler_after IS NULL",
+                [conversation_id],
+            )?;
         }
         tx.commit()?;
         Ok(stored)
@@ -423,7 +449,8 @@ impl Store {
         Ok(self
             .lock()
             .query_row(
-                "SELECT complete, handled_by, handled_by_id FROM chat_threads WHERE conversation_id = ?1",
+                "SELECT complete, handled_by, handled_by_id, handler_after FROM chat_threads
+                 WHERE conversation_id = ?1",
                 [conversation_id],
                 |r| thread_state_of(r, 0),
             )
@@ -435,7 +462,8 @@ impl Store {
     pub(crate) fn chat_thread_states(&self) -> Result<Vec<(i64, ThreadState)>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare_cached(
-            "SELECT conversation_id, complete, handled_by, handled_by_id FROM chat_threads",
+            "SELECT conversation_id, complete, handled_by, handled_by_id, handler_after
+             FROM chat_threads",
         )?;
         let states = statement
             .query_map([], |r| Ok((r.get(0)?, thread_state_of(r, 1)?)))?
@@ -449,10 +477,10 @@ impl Store {
     pub(crate) fn chat_last_staff_senders(
         &self,
         conversation_id: Option<i64>,
-    ) -> Result<Vec<(i64, ThreadState)>, StoreError> {
+    ) -> Result<Vec<(i64, StaffSender)>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare_cached(
-            "SELECT conversation_id, staff_name, staff_id FROM chat_messages
+            "SELECT conversation_id, id, staff_name, staff_id FROM chat_messages
              WHERE id IN (SELECT MAX(id) FROM chat_messages
                           WHERE from_staff = 1 AND (?1 IS NULL OR conversation_id = ?1)
                           GROUP BY conversation_id)",
@@ -461,10 +489,10 @@ impl Store {
             .query_map([conversation_id], |r| {
                 Ok((
                     r.get(0)?,
-                    ThreadState {
-                        complete: false,
-                        handled_by: r.get(1)?,
-                        handled_by_id: r.get(2)?,
+                    StaffSender {
+                        message_id: r.get(1)?,
+                        name: r.get(2)?,
+                        staff_id: r.get(3)?,
                     },
                 ))
             })?
@@ -502,7 +530,8 @@ impl Store {
         Ok(())
     }
 
-    /// Who handles a conversation now; returns whether that changed.
+    /// Who handles a conversation now, as of the newest message this desk has of it (a staff
+    /// message newer than that names the next handler); returns whether anything changed.
     pub(crate) fn chat_set_handler(
         &self,
         conversation_id: i64,
@@ -510,13 +539,17 @@ impl Store {
         staff_id: Option<i64>,
     ) -> Result<bool, StoreError> {
         let changed = self.lock().execute(
-            "INSERT INTO chat_threads (conversation_id, handled_by, handled_by_id) VALUES (?1, ?2, ?3)
+            "INSERT INTO chat_threads (conversation_id, handled_by, handled_by_id, handler_after)
+             VALUES (?1, ?2, ?3,
+                     (SELECT MAX(id) FROM chat_messages WHERE conversation_id = ?1))
              ON CONFLICT (conversation_id) DO UPDATE SET handled_by = excluded.handled_by,
                  handled_by_id = COALESCE(excluded.handled_by_id,
                      CASE WHEN chat_threads.handled_by IS excluded.handled_by
-                          THEN chat_threads.handled_by_id END)
+                          THEN chat_threads.handled_by_id END),
+                 handler_after = excluded.handler_after
              WHERE chat_threads.handled_by IS NOT excluded.handled_by
-                OR chat_threads.handled_by_id IS NOT COALESCE(excluded.handled_by_id, chat_threads.handled_by_id)",
+                OR chat_threads.handled_by_id IS NOT COALESCE(excluded.handled_by_id, chat_threads.handled_by_id)
+                OR chat_threads.handler_after IS NOT excluded.handler_after",
             params![conversation_id, name, staff_id],
         )?;
         Ok(changed > 0)

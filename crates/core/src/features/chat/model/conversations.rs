@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::*;
 use crate::engine::store::{Row, Store, StoreError};
 use crate::features::chat::spec::CONVERSATIONS;
-use crate::features::chat::store::ThreadState;
+use crate::features::chat::store::{StaffSender, ThreadState};
 use crate::rules::search::{Query, Rank};
 
 /// "Room 101 · John Doe".
@@ -82,18 +82,41 @@ pub(super) fn handler_known(state: &ThreadState) -> bool {
     state.handled_by.is_some() || state.complete
 }
 
+/// Who handles a conversation, by the server's rule (API.md §8.4, §9.3): the sender of a
+/// staff message becomes its handler, and `staff-assigned` or a takeover names one. Whichever
+/// of these the desk learned last wins: the handler heard (`state`) unless the newest staff
+/// message it holds (`last`) is newer than what the desk had when it heard it. The thread's
+/// header, the list's rows, its views and the Overview all ask this one rule.
+pub(crate) fn handler_of(mut state: ThreadState, last: Option<StaffSender>) -> ThreadState {
+    let Some(sender) = last.filter(|s| s.name.is_some() || s.staff_id.is_some()) else {
+        return state;
+    };
+    let heard_since = state.handled_by.is_some()
+        && state
+            .handler_after
+            .is_none_or(|after| sender.message_id <= after);
+    if !heard_since {
+        state.handled_by = sender.name;
+        state.handled_by_id = sender.staff_id;
+    }
+    state
+}
+
 impl Known<'_> {
     fn handler(&self, id: i64) -> (Option<String>, bool, bool) {
         let state = self.threads.get(&id);
         let name = state.and_then(|s| s.handled_by.clone());
-        let mine = state.is_some_and(|s| {
-            s.handled_by_id.map_or_else(
-                || s.handled_by.as_deref() == Some(self.my_name),
-                |id| id == self.me,
-            )
-        });
+        let mine = state.is_some_and(|s| is_mine(s, self.me, self.my_name));
         (name, mine, state.is_some_and(handler_known))
     }
+}
+
+/// Whether I handle the conversation: by my staff id where the desk has it, else by my name.
+pub(super) fn is_mine(state: &ThreadState, me: i64, my_name: &str) -> bool {
+    state.handled_by_id.map_or_else(
+        || state.handled_by.as_deref() == Some(my_name),
+        |id| id == me,
+    )
 }
 
 /// How much of a search the list's words quote, in characters.
@@ -182,6 +205,7 @@ fn count_views(counts: &mut ViewCounts, c: &ConversationView) {
     counts.all += 1;
     counts.mine += u32::from(in_view(c, ConversationFilter::Mine));
     counts.unassigned += u32::from(in_view(c, ConversationFilter::Unassigned));
+    counts.handler_unknown += u32::from(!c.handler_known);
     counts.unread += u32::from(in_view(c, ConversationFilter::Unread));
     counts.waiting += u32::from(in_view(c, ConversationFilter::Waiting));
 }
@@ -259,7 +283,10 @@ fn in_view(conversation: &ConversationView, filter: ConversationFilter) -> bool 
     match filter {
         ConversationFilter::All => true,
         ConversationFilter::Mine => conversation.mine,
-        ConversationFilter::Unassigned => conversation.handled_by.is_none(),
+        // Nobody, as far as the desk knows: one whose thread it has not read is not counted.
+        ConversationFilter::Unassigned => {
+            conversation.handler_known && conversation.handled_by.is_none()
+        }
         ConversationFilter::Unread => conversation.unread > 0,
         ConversationFilter::Waiting => conversation.guest_waiting_since.is_some(),
     }
@@ -284,11 +311,8 @@ pub fn read_conversations(
     let rows = store.records(CONVERSATIONS.name)?;
     let mut threads: HashMap<i64, ThreadState> = store.chat_thread_states()?.into_iter().collect();
     for (id, sender) in store.chat_last_staff_senders(None)? {
-        let state = threads.entry(id).or_default();
-        if state.handled_by.is_none() {
-            state.handled_by = sender.handled_by;
-            state.handled_by_id = sender.handled_by_id;
-        }
+        let state = threads.remove(&id).unwrap_or_default();
+        threads.insert(id, handler_of(state, Some(sender)));
     }
     let unread: HashMap<_, _> = store.chat_unread_counts()?.into_iter().collect();
     let mut waiting: HashMap<i64, u32> = HashMap::new();
@@ -330,17 +354,12 @@ pub fn read_thread(
 ) -> Result<ThreadView, StoreError> {
     let messages = store.chat_thread(conversation_id, None, limit)?;
     let entries = store.chat_replies(Some(conversation_id))?;
-    let mut state = store.chat_thread_state(conversation_id)?;
-    if state.handled_by.is_none() {
-        if let Some((_, sender)) = store
-            .chat_last_staff_senders(Some(conversation_id))?
-            .into_iter()
-            .next()
-        {
-            state.handled_by = sender.handled_by;
-            state.handled_by_id = sender.handled_by_id;
-        }
-    }
+    let last = store
+        .chat_last_staff_senders(Some(conversation_id))?
+        .into_iter()
+        .next()
+        .map(|(_, sender)| sender);
+    let state = handler_of(store.chat_thread_state(conversation_id)?, last);
     let conversation = store.record(CONVERSATIONS.name, conversation_id)?;
     let has_older = !state.complete || store.chat_count(conversation_id)? > messages.len();
     Ok(thread_view(&ThreadParts {

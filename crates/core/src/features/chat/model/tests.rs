@@ -3,6 +3,7 @@ use std::collections::HashMap;
 use serde_json::json;
 
 use super::*;
+use crate::features::chat::store::StaffSender;
 
 /// The server's messages list as API.md §8 and the sandbox have it: the `limit` newest by
 /// time among ids below `before`, oldest first. Messages 5 and 6 were written at the same
@@ -99,14 +100,25 @@ fn the_list_is_newest_first_filtered_and_counts_unread_the_server_reports() {
     .into_iter()
     .map(|v| v.as_object().cloned().unwrap())
     .collect();
-    let threads = HashMap::from([(
-        2,
-        ThreadState {
-            complete: false,
-            handled_by: Some("Anna Byrne".into()),
-            handled_by_id: Some(12),
-        },
-    )]);
+    // Room 101's thread is here whole, with no staff message: nobody handles it.
+    let threads = HashMap::from([
+        (
+            1,
+            ThreadState {
+                complete: true,
+                ..ThreadState::default()
+            },
+        ),
+        (
+            2,
+            ThreadState {
+                complete: false,
+                handled_by: Some("Anna Byrne".into()),
+                handled_by_id: Some(12),
+                handler_after: None,
+            },
+        ),
+    ]);
     let unread = HashMap::from([(1, 3)]);
     let waiting = HashMap::new();
     let wait = |since: &str| crate::features::chat::waiting::GuestWait {
@@ -179,6 +191,7 @@ fn the_list_is_newest_first_filtered_and_counts_unread_the_server_reports() {
             all: 2,
             mine: 1,
             unassigned: 1,
+            handler_unknown: 0,
             unread: 1,
             waiting: 1,
         },
@@ -430,6 +443,7 @@ fn the_list_is_searched_the_way_people_type_exact_rooms_first() {
             complete: true,
             handled_by: Some("Anna Byrne".into()),
             handled_by_id: Some(12),
+            handler_after: None,
         },
     )]);
     let (unread, waiting, guest_waits, newest_at) =
@@ -491,4 +505,67 @@ fn the_list_is_searched_the_way_people_type_exact_rooms_first() {
         format!("{}…", "room ".repeat(12).trim_end()),
         "quoted as a line"
     );
+}
+
+/// Issue 63.18: the server makes the sender of a staff message the conversation's handler
+/// (API.md §8.4), so the newest staff message the desk holds names the handler, unless a
+/// handler was heard (an event, a takeover) after the desk had that message.
+#[test]
+fn the_newest_staff_sender_handles_a_conversation_unless_a_handler_was_heard_after_it() {
+    let niamh = |message_id| StaffSender {
+        message_id,
+        name: Some("Niamh Kelly".into()),
+        staff_id: Some(14),
+    };
+    let heard = |after| ThreadState {
+        handled_by: Some("Anna Byrne".into()),
+        handled_by_id: Some(12),
+        handler_after: after,
+        ..ThreadState::default()
+    };
+    // Anna took it over when the desk had message 10; Niamh wrote 11 since: Niamh's.
+    let state = handler_of(heard(Some(10)), Some(niamh(11)));
+    assert_eq!(state.handled_by.as_deref(), Some("Niamh Kelly"));
+    assert!(!is_mine(&state, 12, "Anna Byrne"));
+    // Niamh's 9 is older than Anna's takeover: Anna's.
+    let state = handler_of(heard(Some(10)), Some(niamh(9)));
+    assert!(is_mine(&state, 12, "Anna Byrne"));
+    // Heard before the desk had any of the thread: what its first read brings is older.
+    assert!(is_mine(&handler_of(heard(None), Some(niamh(40))), 12, "Anna Byrne"));
+    // Nothing heard: the newest staff message's sender.
+    let state = handler_of(ThreadState::default(), Some(niamh(3)));
+    assert_eq!(state.handled_by.as_deref(), Some("Niamh Kelly"));
+    assert!(handler_known(&state));
+    // Nothing heard and no staff message in what is here: not known, unless it is all here.
+    assert!(!handler_known(&handler_of(ThreadState::default(), None)));
+}
+
+/// Issue 63.18: a conversation whose thread the desk has not read is neither "mine" nor
+/// "unassigned" (the Overview said "15 conversations nobody handles" while a colleague
+/// handled them all): it is counted apart, as not known yet.
+#[test]
+fn a_conversation_not_read_here_is_counted_apart_never_as_nobodys() {
+    let rows: Vec<Row> = [json!({"conversation_id": 7, "room_number": 310})]
+        .into_iter()
+        .map(|v| v.as_object().cloned().unwrap())
+        .collect();
+    let empty = HashMap::new();
+    let known = Known {
+        threads: &HashMap::new(),
+        unread: &empty,
+        waiting: &empty,
+        guest_waits: &HashMap::new(),
+        newest_at: &HashMap::new(),
+        me: 12,
+        my_name: "Anna Byrne",
+    };
+    let list = conversation_list(
+        &rows,
+        &known,
+        (ConversationFilter::Unassigned, ConversationSort::Newest),
+        ("", None),
+        None,
+    );
+    assert!(list.conversations.is_empty());
+    assert_eq!((list.counts.unassigned, list.counts.handler_unknown), (0, 1));
 }

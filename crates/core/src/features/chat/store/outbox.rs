@@ -10,7 +10,8 @@ use crate::engine::store::{LocalData, Store, StoreError, UnsentWork};
 
 /// What the chat keeps in the store beside the engine's tables: its messages, threads and
 /// outbox, emptied with the account; its outbox's entries (not "mark read": the server learns
-/// it again when the thread is opened) are work waiting, replies and files apart.
+/// it again when the thread is opened) are work waiting, replies and files apart, the refused
+/// ones waiting for the person.
 pub(crate) static LOCAL_DATA: LocalData = LocalData {
     migrations: super::schema::MIGRATIONS,
     account_tables: &[
@@ -37,12 +38,17 @@ fn unsent_replies_and_files(
     conn: &rusqlite::Connection,
     work: &mut UnsentWork,
 ) -> rusqlite::Result<()> {
-    (work.replies, work.files) = conn.query_row(
-        "SELECT COUNT(*) FILTER (WHERE file_key IS NULL), COUNT(*) FILTER (WHERE file_key IS NOT NULL) \
+    let refused: u32;
+    (work.replies, work.files, refused) = conn.query_row(
+        "SELECT COUNT(*) FILTER (WHERE file_key IS NULL AND state != 'rejected'), \
+                COUNT(*) FILTER (WHERE file_key IS NOT NULL AND state != 'rejected'), \
+                COUNT(*) FILTER (WHERE state = 'rejected') \
          FROM chat_outbox WHERE op != 'read'",
         [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
+    // A refused reply or file is not on its way: it waits for the person (issue 63.20).
+    work.to_decide += refused;
     work.drafts = conn.query_row("SELECT COUNT(*) FROM chat_drafts", [], |r| r.get(0))?;
     Ok(())
 }

@@ -155,4 +155,15 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
               DELETE FROM chat_search WHERE rowid = old.id;
           END;",
     },
+    Migration {
+        version: 15,
+        name: "guest chat: the newest message a handler was learned with, so a later staff message names the next one (issue 63.18)",
+        // The server makes the sender of a staff message the conversation's handler (API.md
+        // §8.4); a handler heard before is as of the messages the desk then had. Kept handlers
+        // are as of what is cached now.
+        sql: "ALTER TABLE chat_threads ADD COLUMN handler_after INTEGER;
+          UPDATE chat_threads SET handler_after =
+              (SELECT MAX(id) FROM chat_messages m WHERE m.conversation_id = chat_threads.conversation_id)
+          WHERE handled_by IS NOT NULL;",
+    },
 ];

@@ -76,8 +76,9 @@ struct Behind {
 /// Reads the threads that changed on the server since this desk last had them: any thread
 /// named (opened by the person, or named by a damaged event) at once; then, at the pace
 /// [`BACKGROUND_READS_PER_MINUTE`] allows, every thread with a cache whose conversation has a
-/// newer last message and every thread with unread guest messages, unread first, then newest
-/// first. [`Turn::Later`] when the pace holds some back.
+/// newer last message and every thread this desk has none of (its newest page: who handles
+/// it is learnt from its messages), unread first, then newest first. [`Turn::Later`] when the
+/// pace holds some back.
 pub(crate) async fn catch_up_all(chat: &Arc<ChatShared>, pace: &mut Pace) -> Turn {
     let named: Vec<i64> = std::mem::take(&mut *lock(&chat.refetch))
         .into_iter()
@@ -162,6 +163,13 @@ fn threads_behind(
     if !background {
         return Ok(behind);
     }
+    // Threads read whole that hold no message: nothing to read again until the list says so.
+    let whole: std::collections::HashSet<i64> = store
+        .chat_thread_states()?
+        .into_iter()
+        .filter(|(_, state)| state.complete)
+        .map(|(id, _)| id)
+        .collect();
     // (unread, last message time, thread) of those read in the background.
     let mut later: Vec<(bool, Option<chrono::DateTime<chrono::FixedOffset>>, Behind)> = Vec::new();
     for row in store.records(CONVERSATIONS.name)? {
@@ -176,7 +184,9 @@ fn threads_behind(
             Some((newest, at)) if crate::features::chat::is_behind(&row, at.as_deref()) => {
                 Some(*newest)
             }
-            None if unread => None,
+            // Never read here: its newest page says who handles it (the server's list does
+            // not), and whether a guest waits (issue 63.18).
+            None if !whole.contains(&id) || has_a_message(&row) => None,
             _ => continue,
         };
         let time = row
@@ -196,6 +206,11 @@ fn threads_behind(
     later.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
     behind.extend(later.into_iter().map(|(_, _, thread)| thread));
     Ok(behind)
+}
+
+/// Whether the list says the conversation has a message at all.
+fn has_a_message(row: &crate::engine::store::Row) -> bool {
+    row.get("last_message_time").is_some_and(|t| !t.is_null())
 }
 
 /// How far a thread was read.
@@ -274,6 +289,14 @@ async fn catch_up_thread(
         changed += chat
             .take_messages(conversation_id, &page, newest.is_some())
             .map_err(|err| unkept(chat, conversation_id, &err))?;
+        if newest.is_none() && page.len() < CATCH_UP_BATCH {
+            // Its first read brought it whole: nothing earlier to load, and no staff message
+            // in it means nobody handles it yet.
+            chat.sync
+                .store
+                .chat_set_complete(conversation_id)
+                .map_err(|err| unkept(chat, conversation_id, &err))?;
+        }
         if reached {
             break;
         }
