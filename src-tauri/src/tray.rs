@@ -8,6 +8,8 @@ use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Wry};
 
+use crate::windows::APP_TITLE;
+
 /// The menu lines that change, and what the icon shows.
 pub struct TrayItems {
     status: MenuItem<Wry>,
@@ -244,7 +246,6 @@ pub fn update(app: &AppHandle, event: &DeskEvent) {
 }
 
 const NO_UNREAD: &str = "No unread guest messages";
-const APP_TITLE: &str = "HotelMate Desk";
 
 fn unread_line(unread: u32) -> String {
     match unread {
@@ -255,9 +256,8 @@ fn unread_line(unread: u32) -> String {
 }
 
 /// The unread total kept on this desk, in the tray's tooltip and the window's title: at a
-/// sign-in or a reopen, and when the desk window is made again after the reception display
-/// (it came back titled "HotelMate Desk" until the chat next changed, issue 63.20).
-pub fn show_unread_now(app: &AppHandle) {
+/// sign-in or a reopen.
+fn show_unread_now(app: &AppHandle) {
     match app.state::<Desk>().chat().unread_total() {
         Ok(unread) => show_unread(app, unread),
         Err(error) => tracing::debug!(%error, "the unread count is not known yet"),
@@ -266,23 +266,16 @@ pub fn show_unread_now(app: &AppHandle) {
 
 /// The unread total in the tray's tooltip and the window's title ("(3) HotelMate Desk").
 fn show_unread(app: &AppHandle, unread: u32) {
-    let (tooltip, title) = match unread {
-        0 => (APP_TITLE.to_owned(), APP_TITLE.to_owned()),
-        n => (
-            format!("{APP_TITLE} · {}", unread_line(n)),
-            format!("({n}) {APP_TITLE}"),
-        ),
+    let tooltip = match unread {
+        0 => APP_TITLE.to_owned(),
+        n => format!("{APP_TITLE} · {}", unread_line(n)),
     };
     if let Some(tray) = app.tray_by_id("desk") {
         if let Err(error) = tray.set_tooltip(Some(tooltip)) {
             tracing::debug!(%error, "cannot update the tray's tooltip");
         }
     }
-    if let Some(window) = app.get_webview_window("main") {
-        if let Err(error) = window.set_title(&title) {
-            tracing::debug!(%error, "cannot update the window's title");
-        }
-    }
+    crate::windows::show_unread_in_title(app, unread);
 }
 
 fn status_line(status: &ConnectionStatus) -> String {

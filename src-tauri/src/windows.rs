@@ -43,9 +43,30 @@ pub fn desk(app: &AppHandle) -> Result<WebviewWindow, String> {
         Some(window) => Ok(window),
         None => {
             let window = build(app, MAIN, false)?;
-            // Titled as the config has it: the unread count goes back in at once.
-            crate::tray::show_unread_now(app);
+            // Titled as the config has it: the unread count goes back in at once (it came
+            // back titled "HotelMate Desk" until the chat next changed, issue 63.20).
+            match app.state::<hotelmate_core::Desk>().chat().unread_total() {
+                Ok(unread) => show_unread_in_title(app, unread),
+                Err(error) => tracing::debug!(%error, "the unread count is not known yet"),
+            }
             Ok(window)
+        }
+    }
+}
+
+/// The app's name, in the desk window's title and the tray's tooltip.
+pub const APP_TITLE: &str = "HotelMate Desk";
+
+/// The desk window's title with the unread total of guest messages: "(3) HotelMate Desk", or
+/// the app's name alone at 0.
+pub fn show_unread_in_title(app: &AppHandle, unread: u32) {
+    let title = match unread {
+        0 => APP_TITLE.to_owned(),
+        n => format!("({n}) {APP_TITLE}"),
+    };
+    if let Some(window) = app.get_webview_window(MAIN) {
+        if let Err(error) = window.set_title(&title) {
+            tracing::debug!(%error, "cannot update the window's title");
         }
     }
 }

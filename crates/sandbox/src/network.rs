@@ -68,6 +68,13 @@ impl CutProxy {
         let accept_frozen = frozen.clone();
         let accept = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
+                // The list of tunnels is held from the check to the tunnel's place in it, so a
+                // cut is either seen here or drops this tunnel: a connection accepted as the
+                // network was cut carried requests through the cut (chat's refused-file test,
+                // one run in four).
+                let mut tunnels = accept_tunnels
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
                 if !accept_up.load(Ordering::SeqCst) {
                     continue;
                 }
@@ -104,10 +111,7 @@ impl CutProxy {
                         delayed_copy(server_read, client_write, one_way),
                     );
                 });
-                accept_tunnels
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push(tunnel);
+                tunnels.push(tunnel);
             }
         });
         Ok(Self {
