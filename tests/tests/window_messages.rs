@@ -583,7 +583,7 @@ async fn window_a_colleagues_answer_while_i_write_is_said_before_mine_goes() {
 
 /// Issue 38.6: the Messages screen worked with the keyboard alone. J and K move through the
 /// conversations (opened, focused and said to a screen reader), E goes to the next one with
-/// unread messages (read once on screen), Alt+↓ goes to the next guest waiting, R goes to the
+/// unread messages (read once on screen), Alt+↓ goes to a guest waiting, R goes to the
 /// reply box, Ctrl+Enter sends, ? shows the keys and Esc hides them. Tried: the seeded hotel
 /// and three guests who wrote, from the side bar's Messages link, no mouse after it.
 #[tokio::test(flavor = "multi_thread")]
@@ -669,7 +669,7 @@ async fn window_a_receptionist_answers_a_waiting_guest_with_the_keyboard_alone()
     until("? shows the keys", || async {
         text_of(&app, "[data-testid=chat-shortcuts]")
             .await
-            .contains("Next conversation with a guest waiting")
+            .contains("The guest who has waited longest")
     })
     .await;
     screenshot(&app, "89-messages-keyboard-shortcuts").await;
