@@ -19,6 +19,7 @@ mod window_installed_package;
 mod window_kiosk;
 mod window_messages;
 mod window_messages_busy;
+mod window_messages_sizes;
 mod window_offers;
 mod window_outside_text;
 mod window_pictures;

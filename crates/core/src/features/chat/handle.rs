@@ -21,6 +21,11 @@ use crate::features::chat::{
 /// many at a time, so scrolling back costs few requests.
 const MIN_PAGE: usize = 20;
 const MAX_PAGE: usize = 100;
+/// How long a thread's view waits for a page of its history from the server before showing
+/// what the desk has (the page then comes in the background): issue 63.19, a thread never read
+/// here took a reply only after 15–30 s while the server did not answer (the request's
+/// timeout), "Reading the conversation…" all the while.
+const HISTORY_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
 /// The server's limit for one attachment (§8.2).
 pub(crate) const MAX_ATTACHMENT_BYTES: usize = 50 * 1024 * 1024;
 /// What the server accepts as an attachment (§8.2), with the type it is sent as.
@@ -104,7 +109,8 @@ impl Chat<'_> {
     /// background (the screen hears of it). When the desk has fewer than `limit` messages and
     /// the server has more, they are read from it first; with no network, what the desk has is
     /// shown at once (a thread never read here is then empty, `has_older`, and read when the
-    /// server answers again: the screen hears of it).
+    /// server answers again: the screen hears of it); a server that has not answered within
+    /// [`HISTORY_WAIT`] is not waited for either (the page is read in the background).
     pub async fn thread(
         &self,
         conversation_id: i64,
@@ -135,11 +141,17 @@ impl Chat<'_> {
             let oldest = chat::page_back_from(&cached_ids);
             let want = (limit - cached).clamp(MIN_PAGE, MAX_PAGE);
             let sync = &chat.sync;
-            match sync
+            let read = sync
                 .client
-                .chat_messages(&sync.slug, conversation_id, want, oldest)
-                .await
-            {
+                .chat_messages(&sync.slug, conversation_id, want, oldest);
+            let Ok(answer) = tokio::time::timeout(HISTORY_WAIT, read).await else {
+                // The server is slow or hung and the desk does not know it yet: what it has is
+                // shown now, and the thread is read in the background (the screen hears of it,
+                // and of the server gone silent when the read times out).
+                chat.refetch(conversation_id);
+                return self.view(&chat, conversation_id, limit);
+            };
+            match answer {
                 Ok(page) => {
                     sync.came_online();
                     // History is no news: nothing in it toasts.
