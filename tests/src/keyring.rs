@@ -15,6 +15,7 @@ const WAIT: Duration = Duration::from_secs(20);
 /// [`KeyringGone::start_again`] starts the real one again.
 pub struct KeyringGone {
     task: tokio::task::JoinHandle<()>,
+    connection: zbus::Connection,
 }
 
 impl KeyringGone {
@@ -26,17 +27,30 @@ impl KeyringGone {
             .build()
             .await
             .expect("the test computer's bus answers");
-        // A keyring the bus started meanwhile (for another client's request) is stopped too.
+        // A keyring the bus started meanwhile (for another client's request) is stopped too,
+        // never replaced: replaced, it lived on with that request, locked, waiting for a
+        // password nobody types, and the test hung on it (one run in a few). The stand-in lets
+        // the real keyring replace it when it starts again.
+        let flags = zbus::fdo::RequestNameFlags::ALLOW_REPLACEMENT
+            | zbus::fdo::RequestNameFlags::DO_NOT_QUEUE;
         let deadline = tokio::time::Instant::now() + WAIT;
-        while let Err(err) = connection.request_name("org.freedesktop.secrets").await {
+        loop {
+            let reply = connection
+                .request_name_with_flags("org.freedesktop.secrets", flags)
+                .await;
+            if matches!(reply, Ok(zbus::fdo::RequestNameReply::PrimaryOwner)) {
+                break;
+            }
             assert!(
                 tokio::time::Instant::now() < deadline,
-                "the keyring's name stays taken: {err}"
+                "the keyring's name stays taken: {reply:?}"
             );
             machine.stop_keyring();
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        let stand_in = connection.clone();
         let task = tokio::spawn(async move {
+            let connection = stand_in;
             let mut stream = zbus::MessageStream::from(&connection);
             while let Some(Ok(message)) = stream.next().await {
                 let header = message.header();
@@ -51,12 +65,16 @@ impl KeyringGone {
                 }
             }
         });
-        Self { task }
+        Self { task, connection }
     }
 
     /// The keyring started again, on the same keyring file and unlocked, as a session does.
-    pub fn start_again(self, machine: &mut Machine) {
-        self.task.abort();
+    pub async fn start_again(self, machine: &mut Machine) {
+        // Replaced at once (the stand-in allows it), so the name is never free meanwhile for
+        // the bus to start a locked keyring for someone's request.
         machine.start_keyring();
+        self.task.abort();
+        let _ = self.task.await;
+        let _ = self.connection.close().await;
     }
 }

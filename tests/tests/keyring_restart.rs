@@ -46,8 +46,8 @@ async fn stop_keyring(machine: &mut Machine) -> KeyringGone {
     KeyringGone::stop(machine).await
 }
 
-fn start_keyring(machine: &mut Machine, gone: KeyringGone) {
-    gone.start_again(machine);
+async fn start_keyring(machine: &mut Machine, gone: KeyringGone) {
+    gone.start_again(machine).await;
 }
 
 async fn until_online(desk: &Desk) {
@@ -94,7 +94,7 @@ async fn story(machine: &mut Machine) {
     let refused = desk.sign_in(sign_in_request(&server)).await.unwrap_err();
     assert_eq!(refused.code(), ErrorCode::Keyring, "{refused}");
     assert!(refused.to_string().contains("keyring"), "{refused}");
-    start_keyring(machine, gone);
+    start_keyring(machine, gone).await;
     desk.sign_in(sign_in_request(&server)).await.unwrap();
     assert!(vault.load(&account).unwrap().is_some(), "the token is kept");
     until_online(&desk).await;
@@ -110,7 +110,7 @@ async fn story(machine: &mut Machine) {
         "still at work"
     );
     // Back: the next sign-out uses it, with no restart of the desk.
-    start_keyring(machine, gone);
+    start_keyring(machine, gone).await;
     desk.sign_out().await.unwrap();
     assert!(desk.session().is_none());
     assert!(vault.load(&account).unwrap().is_none(), "the token is gone");
@@ -130,7 +130,7 @@ async fn story(machine: &mut Machine) {
             "a keyring that does not answer ends nobody's sign-in: {event:?}"
         );
     }
-    start_keyring(machine, gone);
+    start_keyring(machine, gone).await;
     let session = desk.resume().await.unwrap().expect("opens signed in");
     assert_eq!(session.username, "anna.byrne");
     until_online(&desk).await;

@@ -164,7 +164,7 @@ async fn window_a_desk_opened_while_the_keyring_is_stopped_waits_for_it_and_open
     );
     screenshot(&app, "79-waiting-for-the-keyring").await;
 
-    gone.start_again(&mut profile.machine);
+    gone.start_again(&mut profile.machine).await;
     wait_for_text(&app, "[data-testid=hotel-name]", "Hotel Killarney").await;
     app.close().await.unwrap();
     server.shutdown().await;
