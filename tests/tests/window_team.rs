@@ -396,6 +396,10 @@ async fn window_a_live_board_never_says_it_is_a_copy_and_a_silent_server_is_not_
         "the header and the status bar say the same of the outage"
     );
     assert!(
+        state.contains("trying again") || state.contains("next try at"),
+        "the next try is said: {state}"
+    );
+    assert!(
         !state.contains("trying again in "),
         "the retry is not a countdown ticking every second: {state}"
     );

@@ -17,6 +17,9 @@ export function outageWords(connection: ConnectionStatus): string | null {
   return connection.state === "offline" ? OUTAGE_WORDS[connection.cause] : null;
 }
 
+/** Closer than this, a retry is "within a minute" rather than at a time. */
+const SOON_MS = 60_000;
+
 /** How a scheduled retry is said: words that change at most twice per retry, never a
  * countdown ticking every second through a whole outage (issue 63.20). `retryAt` and `now`
  * are milliseconds since the epoch; `at` formats a time as the desk does ("14:05"). */
@@ -24,13 +27,13 @@ export function retryWords(retryAt: number | null, now: number, at: (ms: number)
   if (retryAt === null) return "";
   const left = retryAt - now;
   if (left <= 0) return " · trying again…";
-  if (left < 60_000) return " · trying again within a minute";
+  if (left < SOON_MS) return " · trying again within a minute";
   return ` · next try at ${at(retryAt)}`;
 }
 
 /** When [`retryWords`] next changes (ms since the epoch), or `null` when it no longer will. */
 export function retryWordsChangeAt(retryAt: number | null, now: number): number | null {
   if (retryAt === null) return null;
-  if (retryAt - 60_000 > now) return retryAt - 60_000;
+  if (retryAt - SOON_MS > now) return retryAt - SOON_MS;
   return retryAt > now ? retryAt : null;
 }

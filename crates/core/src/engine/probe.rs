@@ -74,12 +74,15 @@ pub(super) async fn probe_round(shared: &SyncShared) -> bool {
             shared.went_offline_waiting(super::link::plain_reason(&err), None);
             false
         }
-        Ok(()) => {
-            tracing::info!("the network is back; retrying now");
-            shared.network_back();
-            true
-        }
+        Ok(()) => answered(shared),
     }
+}
+
+/// A probe was answered after nothing did: the desk is back ([`SyncShared::network_back`]).
+fn answered(shared: &SyncShared) -> bool {
+    tracing::info!("the network is back; retrying now");
+    shared.network_back();
+    true
 }
 
 /// One probe while the network may be gone; `true` when the server answered (then the desk
@@ -102,11 +105,7 @@ pub(super) async fn probe_once(shared: &SyncShared, watch: Watch) -> bool {
             false
         }
         Err(_) => false,
-        Ok(()) => {
-            tracing::info!("the network is back; retrying now");
-            shared.network_back();
-            true
-        }
+        Ok(()) => answered(shared),
     }
 }
 
