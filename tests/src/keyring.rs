@@ -7,6 +7,8 @@ use crate::Machine;
 
 /// How long the keyring's name may stay taken by a keyring the bus started meanwhile.
 const WAIT: Duration = Duration::from_secs(20);
+/// The Secret Service's name on the bus.
+const SECRETS: &str = "org.freedesktop.secrets";
 
 /// The keyring stopped: the real daemon is killed, and its name on the bus is held by a
 /// stand-in that answers every request "not running". Without it the bus would start a new
@@ -31,13 +33,16 @@ impl KeyringGone {
         // never replaced: replaced, it lived on with that request, locked, waiting for a
         // password nobody types, and the test hung on it (one run in a few). The stand-in lets
         // the real keyring replace it when it starts again.
+        // Listening before the name is ours: a request sent to the name the moment it is ours
+        // is already in this stream. A stream made after (in the task) missed it, the request
+        // was never answered, and the desk's sign-out waited for ever (one run in about
+        // thirteen).
+        let mut stream = zbus::MessageStream::from(&connection);
         let flags = zbus::fdo::RequestNameFlags::ALLOW_REPLACEMENT
             | zbus::fdo::RequestNameFlags::DO_NOT_QUEUE;
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
-            let reply = connection
-                .request_name_with_flags("org.freedesktop.secrets", flags)
-                .await;
+            let reply = connection.request_name_with_flags(SECRETS, flags).await;
             if matches!(reply, Ok(zbus::fdo::RequestNameReply::PrimaryOwner)) {
                 break;
             }
@@ -51,7 +56,6 @@ impl KeyringGone {
         let stand_in = connection.clone();
         let task = tokio::spawn(async move {
             let connection = stand_in;
-            let mut stream = zbus::MessageStream::from(&connection);
             while let Some(Ok(message)) = stream.next().await {
                 let header = message.header();
                 if header.message_type() == zbus::message::Type::MethodCall {
@@ -69,12 +73,43 @@ impl KeyringGone {
     }
 
     /// The keyring started again, on the same keyring file and unlocked, as a session does.
+    ///
+    /// The name passes from the stand-in to the real keyring with no moment between: the real
+    /// one asks for it while the stand-in holds it and waits in the bus's queue for it, and only
+    /// then does the stand-in let it go. Let go before the real keyring asked (it asks a moment
+    /// after it says it has started), the name would be free, the desk's next request would make
+    /// the bus start a locked keyring, and that request would wait for a password nobody types.
     pub async fn start_again(self, machine: &mut Machine) {
-        // Replaced at once (the stand-in allows it), so the name is never free meanwhile for
-        // the bus to start a locked keyring for someone's request.
-        machine.start_keyring();
+        machine.start_keyring_daemon();
+        let bus = zbus::fdo::DBusProxy::new(&self.connection)
+            .await
+            .expect("the test computer's bus answers");
+        let name = zbus::names::WellKnownName::try_from(SECRETS).expect("a well-known name");
+        let stand_in = self.connection.unique_name().cloned();
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            // The owner first, then who waits.
+            let queued = bus
+                .list_queued_owners(name.clone())
+                .await
+                .expect("the bus lists who waits for the keyring's name");
+            if queued.iter().any(|owner| stand_in.as_ref() != Some(owner)) {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the keyring started again never asked for its name: {queued:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        // Released, the name goes at once to the first in the queue: the real keyring.
+        self.connection
+            .release_name(SECRETS)
+            .await
+            .expect("the stand-in lets the keyring's name go");
         self.task.abort();
         let _ = self.task.await;
         let _ = self.connection.close().await;
+        machine.until_keyring_owns_its_name();
     }
 }

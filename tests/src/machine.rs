@@ -163,9 +163,11 @@ impl Machine {
     }
 
     /// Starts this computer's keyring again on the same keyring file, unlocked as at the start
-    /// (a person's login keyring, opened again by their session), replacing one the bus may
-    /// have started meanwhile.
-    pub fn start_keyring(&mut self) {
+    /// (a person's login keyring, opened again by their session). It returns once the daemon
+    /// says it has started, which may be before it owns its name on the bus (or, while a
+    /// stand-in holds the name, waits for it in the bus's queue): see
+    /// [`Machine::until_keyring_owns_its_name`].
+    pub fn start_keyring_daemon(&mut self) {
         let base: Vec<(String, String)> = self
             .env
             .iter()
@@ -174,8 +176,15 @@ impl Machine {
             .collect();
         let group = i32::try_from(self.group).unwrap();
         start_keyring_with(&base, group, &["--replace"]);
+    }
+
+    /// Waits until a keyring daemon, not a stand-in of this test process, owns the Secret
+    /// Service's name.
+    pub fn until_keyring_owns_its_name(&self) {
+        let me = std::process::id().to_string();
         self.until_ready("the keyring owns the secrets service again", || {
-            self.name_has_owner("org.freedesktop.secrets")
+            self.owner_pid("org.freedesktop.secrets")
+                .is_some_and(|owner| owner != me)
         });
     }
 
