@@ -23,6 +23,16 @@ pub struct KeyringGone {
 impl KeyringGone {
     /// Stops `machine`'s keyring (see [`KeyringGone`]).
     pub async fn stop(machine: &mut Machine) -> Self {
+        Self::stop_answering(machine, true).await
+    }
+
+    /// Stops `machine`'s keyring and puts in its place one that takes every request and never
+    /// answers, as a keyring that hangs (or whose answers are lost) does.
+    pub async fn hang(machine: &mut Machine) -> Self {
+        Self::stop_answering(machine, false).await
+    }
+
+    async fn stop_answering(machine: &mut Machine, answers: bool) -> Self {
         use futures_util::StreamExt;
         machine.stop_keyring();
         let connection = zbus::connection::Builder::address(machine.bus_address())
@@ -58,7 +68,7 @@ impl KeyringGone {
             let connection = stand_in;
             while let Some(Ok(message)) = stream.next().await {
                 let header = message.header();
-                if header.message_type() == zbus::message::Type::MethodCall {
+                if answers && header.message_type() == zbus::message::Type::MethodCall {
                     let _ = connection
                         .reply_error(
                             &header,

@@ -42,6 +42,9 @@ fn open(home: &tempfile::TempDir, vault: &TokenVault) -> Desk {
     Desk::open(options).unwrap()
 }
 
+/// How long the desk's vault waits for the keyring here (a desk waits two minutes).
+const KEYRING_WAIT: Duration = Duration::from_secs(2);
+
 async fn stop_keyring(machine: &mut Machine) -> KeyringGone {
     KeyringGone::stop(machine).await
 }
@@ -62,7 +65,7 @@ async fn until_online(desk: &Desk) {
 }
 
 /// The keyring is not there at the desk's first look, then comes; it stops while the desk runs
-/// and comes back; it is gone when the desk reopens, then comes back. Each time the desk says in
+/// and comes back; it hangs and comes back; it is gone when the desk reopens, then comes back. Each time the desk says in
 /// words what the keyring does not do, keeps the person signed in (and their desk working), and
 /// uses the keyring again at the next need, with no restart.
 #[tokio::test(flavor = "multi_thread")]
@@ -85,7 +88,8 @@ async fn story(machine: &mut Machine) {
         .unwrap();
     let home = tempfile::tempdir().unwrap();
     let vault =
-        TokenVault::with_service(format!("hotelmate-keyring-restart-{}", std::process::id()));
+        TokenVault::with_service(format!("hotelmate-keyring-restart-{}", std::process::id()))
+            .waiting(KEYRING_WAIT);
     let account = format!("anna.byrne@{}", server.addr().ip());
 
     // Not there at the first look: signing in says so, and works once it is there.
@@ -96,7 +100,10 @@ async fn story(machine: &mut Machine) {
     assert!(refused.to_string().contains("keyring"), "{refused}");
     start_keyring(machine, gone).await;
     desk.sign_in(sign_in_request(&server)).await.unwrap();
-    assert!(vault.load(&account).unwrap().is_some(), "the token is kept");
+    assert!(
+        vault.load(&account).await.unwrap().is_some(),
+        "the token is kept"
+    );
     until_online(&desk).await;
 
     // Stopped while the desk runs: signing out is refused in words, and nothing else changes.
@@ -109,11 +116,30 @@ async fn story(machine: &mut Machine) {
         ConnectionStatus::Online,
         "still at work"
     );
-    // Back: the next sign-out uses it, with no restart of the desk.
     start_keyring(machine, gone).await;
+
+    // Hung (it takes the request and never answers): the sign-out is refused in words once the
+    // vault's wait is over, never waited for for ever, and nothing else changes.
+    let hung = KeyringGone::hang(machine).await;
+    let refused = desk.sign_out().await.unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::Keyring, "{refused}");
+    assert!(
+        refused
+            .to_string()
+            .contains("did not answer within 2 seconds"),
+        "{refused}"
+    );
+    assert!(desk.session().is_some(), "still signed in");
+    assert_eq!(desk.connection_status(), ConnectionStatus::Online);
+
+    // Back: the next sign-out uses it, with no restart of the desk.
+    start_keyring(machine, hung).await;
     desk.sign_out().await.unwrap();
     assert!(desk.session().is_none());
-    assert!(vault.load(&account).unwrap().is_none(), "the token is gone");
+    assert!(
+        vault.load(&account).await.unwrap().is_none(),
+        "the token is gone"
+    );
 
     // Gone when the desk reopens: the desk says so and keeps the sign-in; back, it opens.
     desk.sign_in(sign_in_request(&server)).await.unwrap();

@@ -49,7 +49,7 @@ async fn window_a_wrong_password_is_said_plainly_and_the_demo_survives_a_restart
     wait_for_text(&app, "[data-testid=connection-state]", "Connected").await;
     screenshot(&app, "02-signed-in-demo").await;
     assert!(
-        vault.load("demo:anna.byrne").unwrap().is_some(),
+        vault.load("demo:anna.byrne").await.unwrap().is_some(),
         "token saved in the keyring"
     );
     app.close().await.unwrap();
@@ -66,7 +66,7 @@ async fn window_a_wrong_password_is_said_plainly_and_the_demo_survives_a_restart
         "Try the demo hotel"
     );
     assert!(
-        vault.load("demo:anna.byrne").unwrap().is_none(),
+        vault.load("demo:anna.byrne").await.unwrap().is_none(),
         "sign out deletes the keyring entry"
     );
     screenshot(&restarted, "04-signed-out").await;

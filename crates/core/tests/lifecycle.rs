@@ -214,6 +214,7 @@ async fn a_refused_token_signs_out_keeps_the_edits_and_sends_them_after_signing_
     let account = format!("sean.murphy@{}", proxy.addr().ip());
     home.vault
         .store(&account, &StaffToken::new("0".repeat(40)))
+        .await
         .unwrap();
     proxy.restore();
 
@@ -234,7 +235,10 @@ async fn a_refused_token_signs_out_keeps_the_edits_and_sends_them_after_signing_
     assert_eq!(again.username, "sean.murphy");
     assert_eq!(again.waiting_edits, 3, "the edit, the reply and the photo");
     assert!(reopened.session().is_none(), "signed out");
-    assert!(home.vault.load(&account).unwrap().is_none(), "token gone");
+    assert!(
+        home.vault.load(&account).await.unwrap().is_none(),
+        "token gone"
+    );
     assert!(
         reopened
             .offers()

@@ -106,6 +106,7 @@ async fn signing_in_by_address_shows_the_hotel_and_the_staff_names() {
     let stored = fixture
         .vault
         .load(account)
+        .await
         .unwrap()
         .expect("token in the keyring");
     assert_eq!(
@@ -157,11 +158,21 @@ async fn the_demo_session_survives_a_restart_and_sign_out_forgets_it() {
     })
     .await
     .expect("the desk says it is connected");
-    assert!(fixture.vault.load("demo:anna.byrne").unwrap().is_some());
+    assert!(fixture
+        .vault
+        .load("demo:anna.byrne")
+        .await
+        .unwrap()
+        .is_some());
 
     restarted.sign_out().await.unwrap();
     assert!(
-        fixture.vault.load("demo:anna.byrne").unwrap().is_none(),
+        fixture
+            .vault
+            .load("demo:anna.byrne")
+            .await
+            .unwrap()
+            .is_none(),
         "token deleted from the keyring"
     );
     assert!(restarted.session().is_none());
@@ -210,6 +221,7 @@ async fn wrong_credentials_are_refused_in_plain_words_on_either_server_and_nothi
         assert!(fixture
             .vault
             .load("anna.byrne@127.0.0.1")
+            .await
             .unwrap()
             .is_none());
         assert!(fixture.desk().resume().await.unwrap().is_none());
@@ -395,6 +407,7 @@ async fn a_stale_token_signs_out_and_asks_to_sign_in_again() {
     fixture
         .vault
         .store("anna.byrne@127.0.0.1", &StaffToken::new("0".repeat(40)))
+        .await
         .unwrap();
 
     let restarted = fixture.desk();
@@ -420,6 +433,7 @@ async fn a_stale_token_signs_out_and_asks_to_sign_in_again() {
     assert!(fixture
         .vault
         .load("anna.byrne@127.0.0.1")
+        .await
         .unwrap()
         .is_none());
     server.shutdown().await;

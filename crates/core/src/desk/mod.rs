@@ -314,7 +314,7 @@ impl Desk {
         let Some(mut row) = self.inner.cx.store.load_session()? else {
             return Ok(None);
         };
-        let Some(token) = self.inner.options.vault.load(&row.account)? else {
+        let Some(token) = self.inner.options.vault.load(&row.account).await? else {
             self.emit(DeskEvent::SessionExpired {
                 message: "Your sign-in has ended. Please sign in again.".into(),
                 again: Some(self.sign_in_again(&row)),
@@ -406,7 +406,7 @@ impl Desk {
             return;
         }
         self.stop_running().await;
-        if let Err(err) = self.inner.options.vault.delete(account) {
+        if let Err(err) = self.inner.options.vault.delete(account).await {
             tracing::warn!(error = %err, "could not delete the refused token from the keyring");
         }
         let again = match self.inner.cx.store.load_session() {
@@ -442,7 +442,7 @@ impl Desk {
 
     /// Token to the keyring first (nothing is written if the keyring refuses), then the session
     /// to SQLite; if that fails, the token is taken back out.
-    fn save_signed_in(&self, row: &SessionRow, token: &StaffToken) -> Result<(), DeskError> {
+    async fn save_signed_in(&self, row: &SessionRow, token: &StaffToken) -> Result<(), DeskError> {
         let vault = &self.inner.options.vault;
         if let Some(previous) = self
             .inner
@@ -451,11 +451,11 @@ impl Desk {
             .load_session()?
             .filter(|p| p.account != row.account)
         {
-            vault.delete(&previous.account)?;
+            vault.delete(&previous.account).await?;
         }
-        vault.store(&row.account, token)?;
+        vault.store(&row.account, token).await?;
         if let Err(err) = self.inner.cx.store.save_session(row) {
-            if let Err(cleanup) = vault.delete(&row.account) {
+            if let Err(cleanup) = vault.delete(&row.account).await {
                 tracing::warn!(error = %cleanup, "could not take the token back out of the keyring");
             }
             return Err(err.into());
@@ -501,7 +501,7 @@ impl Desk {
         // The token goes first: a keyring that does not answer refuses the sign-out, in words,
         // with the desk still signed in and at work, never half signed out (issue 63.20).
         if let Some(row) = self.inner.cx.store.load_session()? {
-            self.inner.options.vault.delete(&row.account)?;
+            self.inner.options.vault.delete(&row.account).await?;
         }
         self.stop_running().await;
         self.inner.cx.store.wipe_account()?;

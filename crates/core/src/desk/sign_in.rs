@@ -87,7 +87,7 @@ impl Desk {
         }
         let _transition = self.inner.transitions.lock().await;
         self.stop_running().await;
-        self.save_signed_in(&row, &login.token)?;
+        self.save_signed_in(&row, &login.token).await?;
         Ok(self.start(row, client))
     }
 }

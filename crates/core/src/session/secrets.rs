@@ -6,9 +6,16 @@
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// The keyring service name every desk token is stored under.
 pub(crate) const KEYRING_SERVICE: &str = "hotelmate-desk";
+
+/// How long the desk waits for the keyring to answer one request: long enough for a person to
+/// type the keyring's password when it asks for it in a window of its own, and no longer, so a
+/// keyring that never answers (hung, or its answer lost) never holds a sign-in, sign-out or
+/// start-up for ever.
+pub const KEYRING_WAIT: Duration = Duration::from_secs(120);
 
 /// A HotelMate API token. `Debug` and `Display` never show it.
 #[derive(Clone, PartialEq, Eq, serde::Deserialize)]
@@ -63,6 +70,17 @@ pub enum SecretsError {
         /// The system's reason, for the log.
         reason: String,
     },
+    /// The keyring took the request and did not answer within the vault's wait
+    /// ([`KEYRING_WAIT`]).
+    #[error(
+        "this computer's keyring did not answer within {seconds} seconds: it may be asking for \
+         its password in a window of its own. Unlock it and try again; HotelMate Desk keeps your \
+         sign-in only there"
+    )]
+    NoAnswer {
+        /// How long the desk waited, in seconds.
+        seconds: u64,
+    },
     /// The keyring refused the request for another reason.
     #[error(
         "the system keyring did not keep the sign-in; try again, and if it keeps failing, ask \
@@ -81,6 +99,7 @@ impl SecretsError {
             Self::Unavailable { reason } | Self::Locked { reason } | Self::Failed { reason } => {
                 reason
             }
+            Self::NoAnswer { .. } => "no answer within the desk's wait",
         }
     }
 }
@@ -145,10 +164,15 @@ fn may_have_gone(err: &keyring_core::Error) -> bool {
 /// fails as a keyring that went away fails (issue 63.20: a GNOME Keyring restarted while the
 /// desk ran was not used again until the desk itself restarted, its one connection kept for
 /// good; one not running at the desk's first look was never looked for again). Clones share it.
+///
+/// Each request runs on a thread of its own and is waited for at most [`KEYRING_WAIT`]: a
+/// keyring that takes a request and never answers refuses it as
+/// [`SecretsError::NoAnswer`], and its connection is dropped for a new one at the next need.
 #[derive(Clone)]
 pub struct TokenVault {
     service: String,
     store: Arc<Mutex<Option<KeyringStore>>>,
+    wait: Duration,
 }
 
 impl fmt::Debug for TokenVault {
@@ -171,29 +195,39 @@ impl TokenVault {
         Self {
             service: service.into(),
             store: Arc::new(Mutex::new(None)),
+            wait: KEYRING_WAIT,
         }
+    }
+
+    /// This vault waiting `wait` for each answer instead of [`KEYRING_WAIT`] (tests shorten it).
+    #[must_use]
+    pub fn waiting(mut self, wait: Duration) -> Self {
+        self.wait = wait;
+        self
+    }
+
+    /// The kept connection to the keyring, if any. The lock is never held while the keyring is
+    /// asked anything: a keyring that never answers would hold it, and every later request
+    /// (and the wait's own end) with it.
+    fn kept(&self) -> std::sync::MutexGuard<'_, Option<KeyringStore>> {
+        self.store
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The connection to the keyring, made now if there is none.
     fn connected(&self) -> keyring_core::Result<KeyringStore> {
-        let mut slot = self
-            .store
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(store) = slot.as_ref() {
+        if let Some(store) = self.kept().as_ref() {
             return Ok(store.clone());
         }
         let store = connect()?;
-        *slot = Some(store.clone());
-        Ok(store)
+        // Two requests may connect at once; the first kept is used by both from then on.
+        Ok(self.kept().get_or_insert(store).clone())
     }
 
     /// Forgets `store` (unless another request already replaced it): the next need connects.
     fn forget(&self, store: &KeyringStore) {
-        let mut slot = self
-            .store
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut slot = self.kept();
         if slot.as_ref().is_some_and(|kept| Arc::ptr_eq(kept, store)) {
             *slot = None;
         }
@@ -223,27 +257,72 @@ impl TokenVault {
         }
     }
 
+    /// Runs `request` on a thread of its own (the keyring's client blocks) and waits for it at
+    /// most the vault's wait; past it the request is left to end on its own and the connection
+    /// it holds is forgotten.
+    async fn answered<T: Send + 'static>(
+        &self,
+        request: impl FnOnce(&Self) -> Result<T, SecretsError> + Send + 'static,
+    ) -> Result<T, SecretsError> {
+        let vault = self.clone();
+        let running = tokio::task::spawn_blocking(move || request(&vault));
+        match tokio::time::timeout(self.wait, running).await {
+            Ok(Ok(answer)) => answer,
+            Ok(Err(ended)) => Err(SecretsError::Failed {
+                reason: format!("the keyring request ended early: {ended}"),
+            }),
+            Err(_) => {
+                tracing::warn!(
+                    seconds = self.wait.as_secs(),
+                    "the system keyring did not answer; it is asked on a new connection next time"
+                );
+                *self.kept() = None;
+                Err(SecretsError::NoAnswer {
+                    seconds: self.wait.as_secs(),
+                })
+            }
+        }
+    }
+
     /// Saves (or replaces) the token of `account`.
-    pub fn store(&self, account: &str, token: &StaffToken) -> Result<(), SecretsError> {
-        self.with_entry(account, |entry| entry.set_password(token.expose()))?;
-        Ok(())
+    ///
+    /// # Errors
+    /// [`SecretsError`]: the keyring is not there, locked, refused, or did not answer in time.
+    pub async fn store(&self, account: &str, token: &StaffToken) -> Result<(), SecretsError> {
+        let (account, token) = (account.to_owned(), token.clone());
+        self.answered(move |vault| {
+            vault.with_entry(&account, |entry| entry.set_password(token.expose()))?;
+            Ok(())
+        })
+        .await
     }
 
     /// The token of `account`, or `None` when there is none.
-    pub fn load(&self, account: &str) -> Result<Option<StaffToken>, SecretsError> {
-        match self.with_entry(account, keyring_core::Entry::get_password) {
-            Ok(value) => Ok(Some(StaffToken(value))),
-            Err(keyring_core::Error::NoEntry) => Ok(None),
-            Err(err) => Err(err.into()),
-        }
+    ///
+    /// # Errors
+    /// As [`TokenVault::store`].
+    pub async fn load(&self, account: &str) -> Result<Option<StaffToken>, SecretsError> {
+        let account = account.to_owned();
+        self.answered(move |vault| {
+            match vault.with_entry(&account, keyring_core::Entry::get_password) {
+                Ok(value) => Ok(Some(StaffToken(value))),
+                Err(keyring_core::Error::NoEntry) => Ok(None),
+                Err(err) => Err(err.into()),
+            }
+        })
+        .await
     }
 
     /// Deletes the token of `account`; deleting a missing token is not an error.
-    pub(crate) fn delete(&self, account: &str) -> Result<(), SecretsError> {
-        match self.with_entry(account, keyring_core::Entry::delete_credential) {
-            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
-            Err(err) => Err(err.into()),
-        }
+    pub(crate) async fn delete(&self, account: &str) -> Result<(), SecretsError> {
+        let account = account.to_owned();
+        self.answered(move |vault| {
+            match vault.with_entry(&account, keyring_core::Entry::delete_credential) {
+                Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
+                Err(err) => Err(err.into()),
+            }
+        })
+        .await
     }
 }
 
