@@ -11,9 +11,9 @@ import {
   type SignInAgain,
   type SignInRequest,
 } from "./backend";
-import { offers } from "./offers.svelte";
-import { team } from "./team.svelte";
-import { messages } from "./chat.svelte";
+import { offers } from "../features/offers/offers.svelte";
+import { team } from "../features/team/team.svelte";
+import { messages } from "../features/chat/chat.svelte";
 import { formats } from "./format.svelte";
 import { tellStores } from "./events";
 import { unsaved } from "./unsaved.svelte";
@@ -239,7 +239,7 @@ export async function startDesk(resume: boolean): Promise<void> {
   }
 }
 
-/** Where a person was on the desk: the screen (one of `screens/index.ts`), in Pictures the
+/** Where a person was on the desk: the screen (one of `features/index.ts`), in Pictures the
  *  gallery in view (its name; `null`: the top), and the offer open in the editor (`"new"`, an
  *  offer's id, or `null`: none), so a desk window made again (after the reception display,
  *  a restart) opens with it (issue 63.20). */
