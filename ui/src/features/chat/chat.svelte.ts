@@ -6,7 +6,8 @@
 import { clock } from "../team/clock.svelte";
 import { withProgress } from "../../lib/progress";
 import { Newest } from "../../lib/newest";
-import { backend, type DeskEvent, type ConversationFilter, type ConversationList, type ConversationSort, type ThreadView, type ChatMessageView, type MessageSearch, type UiError, asUiError } from "../../lib/backend";
+import { type DeskEvent, type ConversationFilter, type ConversationList, type ConversationSort, type ThreadView, type ChatMessageView, type MessageSearch, type UiError, call, upload } from "../../lib/backend";
+import { asUiError } from "../../lib/errors";
 import { chime, prepareChime } from "./chime";
 import { formatDate, formatLongDate, formatTime } from "../../lib/format.svelte";
 import { onDeskEvent } from "../../lib/events";
@@ -106,7 +107,7 @@ class MessagesState {
    *  screen opened wins. */
   async #loadDrafts(): Promise<void> {
     try {
-      const kept = await backend.chatDrafts();
+      const kept = await call("chat_drafts");
       if (!this.#active) return;
       for (const draft of kept) {
         if (this.drafts[draft.conversation_id] === undefined) {
@@ -136,7 +137,7 @@ class MessagesState {
         const [conversationId, text] = this.#draftsToKeep.entries().next().value as [number, string];
         this.#draftsToKeep.delete(conversationId);
         try {
-          await backend.chatSetDraft(conversationId, text);
+          await call("chat_set_draft", { conversationId, text });
           this.draftError = null;
         } catch (caught) {
           this.draftError = asUiError(caught).message;
@@ -199,7 +200,7 @@ class MessagesState {
   }
 
   async #readList(): Promise<void> {
-    const answer = await this.#listReads.ask(() => backend.chatConversations(this.filter, this.query, this.sort, this.room));
+    const answer = await this.#listReads.ask(() => call("chat_conversations", { filter: this.filter, query: this.query, sort: this.sort, room: this.room }));
     if (answer.stale) return;
     if (answer.error) this.listError = answer.error;
     else {
@@ -261,7 +262,7 @@ class MessagesState {
       this.searchIn = "conversations";
       return;
     }
-    const answer = await this.#foundReads.ask(() => backend.chatSearch(query));
+    const answer = await this.#foundReads.ask(() => call("chat_search", { query }));
     // Typed on meanwhile: the next search shows what the words are now.
     if (answer.stale || query !== this.query) return;
     if (answer.error) {
@@ -335,7 +336,7 @@ class MessagesState {
   async #readThread(): Promise<boolean> {
     const id = this.openId;
     if (id === null || !this.#active) return true;
-    const answer = await this.#threadReads.ask(() => backend.chatThread(id, this.#limit));
+    const answer = await this.#threadReads.ask(() => call("chat_thread", { conversationId: id, limit: this.#limit }));
     // Another conversation was opened, or an action answered with a newer thread.
     if (answer.stale) return true;
     if (answer.error) {
@@ -393,38 +394,38 @@ class MessagesState {
   }
 
   send(message: string, replyTo: number | null): Promise<void> {
-    return this.#act((id) => backend.chatSend(id, message, replyTo));
+    return this.#act((id) => call("chat_send", { conversationId: id, message, replyTo }));
   }
 
   attach(file: File, message: string): Promise<void> {
-    return this.#act((id) => backend.chatAttach(id, file, message));
+    return this.#act((id) => upload("chat_attach", file, { "conversation-id": String(id), message }));
   }
 
   edit(messageId: number, message: string): Promise<void> {
-    return this.#act(() => backend.chatEdit(messageId, message));
+    return this.#act(() => call("chat_edit", { messageId, message }));
   }
 
   remove(messageId: number): Promise<void> {
-    return this.#act(() => backend.chatDelete(messageId));
+    return this.#act(() => call("chat_delete", { messageId }));
   }
 
   claim(): Promise<void> {
-    return this.#act((id) => backend.chatClaim(id));
+    return this.#act((id) => call("chat_claim", { conversationId: id }));
   }
 
   /** A waiting reply's queue number is its (negative) message id, turned positive. */
   retry(messageId: number): Promise<void> {
-    return this.#act(() => backend.chatRetry(-messageId));
+    return this.#act(() => call("chat_retry", { seq: -messageId }));
   }
 
   discard(messageId: number): Promise<void> {
-    return this.#act(() => backend.chatDiscard(-messageId));
+    return this.#act(() => call("chat_discard", { seq: -messageId }));
   }
 
   /** The person has read this conversation (the E key); a thread never read here stays unread. */
   async markRead(conversationId: number): Promise<void> {
     try {
-      await backend.chatMarkRead(conversationId);
+      await call("chat_mark_read", { conversationId });
     } catch (caught) {
       this.threadError = asUiError(caught);
     }
@@ -450,7 +451,7 @@ class MessagesState {
     if (id === this.#viewing) return;
     this.#viewing = id;
     this.#viewingSent = this.#viewingSent
-      .then(() => backend.chatViewing(id))
+      .then(() => call("chat_viewing", { conversationId: id }))
       .catch((error: unknown) => {
         this.#viewing = undefined;
         // Signed out meanwhile: nothing is being viewed, and nobody to tell.

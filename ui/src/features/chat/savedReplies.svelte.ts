@@ -1,9 +1,15 @@
 // Saved replies (issue 38.1): this computer's ready answers, read once and kept here for the
 // reply box's `/` list and their own screen. The core keeps them, fills their fields and says
 // what it could not fill; this file only holds what the screens show.
-import { asUiError, backend, type FieldValues, type FilledReply, type SavedReplies, type SavedReply } from "../../lib/backend";
+import { type FieldValues, type FilledReply, type SavedReplies, type SavedReply, type ArgsOf, type Plain, type ResultOf, type ImportOutcome, call } from "../../lib/backend";
+import { asUiError } from "../../lib/errors";
 import { formatLongDate } from "../../lib/format.svelte";
 import { findIn } from "../../lib/find";
+
+/** The commands that change the saved replies and answer the whole list. */
+type ListCommand = {
+  [K in Plain]: ResultOf<K> extends SavedReplies ? (K extends "chat_saved_replies" ? never : K) : never;
+}[Plain];
 
 class SavedReplyList {
   list = $state<SavedReplies | null>(null);
@@ -11,23 +17,43 @@ class SavedReplyList {
 
   async load(): Promise<void> {
     try {
-      this.list = await backend.savedReplies();
+      this.list = await call("chat_saved_replies");
       this.error = null;
     } catch (caught) {
       this.error = asUiError(caught).message;
     }
   }
 
-  /** Runs a change; the list it answers with is shown. False (and the error said) when refused. */
-  async change(action: () => Promise<SavedReplies>): Promise<boolean> {
+  /** Makes a change (a command that answers the whole list); the list it answers with is
+   *  shown, no screen reads it again. False (and the error said) when refused. */
+  async change<K extends ListCommand>(command: K, ...args: ArgsOf<K>): Promise<boolean> {
     try {
-      this.list = await action();
+      this.list = await call(command, ...args);
       this.error = null;
       return true;
     } catch (caught) {
       this.error = asUiError(caught).message;
       return false;
     }
+  }
+
+  /** Imports a file of saved replies (its text); the list it answers with is shown. Rejects
+   *  (and says so) when refused. */
+  async import(text: string): Promise<ImportOutcome> {
+    try {
+      const outcome = await call("chat_import_saved_replies", { text });
+      this.list = outcome.replies;
+      this.error = null;
+      return outcome;
+    } catch (caught) {
+      this.error = asUiError(caught).message;
+      throw caught;
+    }
+  }
+
+  /** Writes every saved reply to a file; resolves to where it was written. */
+  export(): Promise<string> {
+    return call("chat_export_saved_replies");
   }
 
   /** The replies whose name `query` finds by the core's one search rule (accents, case and
@@ -45,7 +71,7 @@ class SavedReplyList {
       room: room?.trim() || null,
       date: formatLongDate(new Date(), true),
     };
-    return backend.fillSavedReply(id, values);
+    return call("chat_fill_saved_reply", { id, values });
   }
 }
 

@@ -1,5 +1,5 @@
 // The order in which guests waiting for an answer are answered (Alt+↓ on the Messages screen).
-import type { ConversationView } from "../../lib/backend";
+import { type ConversationView } from "../../lib/backend";
 
 /** The conversations whose guest waits for an answer, who has waited longest first: the order
  *  of the core's "Waiting longest first" (the wait's start, then the newest last message, then

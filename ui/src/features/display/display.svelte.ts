@@ -3,7 +3,7 @@
 // changed. Each answer replaces the content whole; the
 // display works out what changed, so a reload is never visible.
 import { Newest } from "../../lib/newest";
-import { backend, type DeskEvent, type DisplayContent, type OpeningState, type UiError } from "../../lib/backend";
+import { type DeskEvent, type DisplayContent, type OpeningState, type UiError, call } from "../../lib/backend";
 import { onDeskEvent } from "../../lib/events";
 
 class DisplayState {
@@ -38,13 +38,13 @@ class DisplayState {
   /** Asks whether the display shows now (the display asks every few seconds: it wakes on time). */
   async checkOpening(): Promise<void> {
     if (!this.active) return;
-    const answer = await this.#openingReads.ask(() => backend.displayOpening(true));
+    const answer = await this.#openingReads.ask(() => call("display_opening", { fromDisplay: true }));
     if (!answer.stale && !answer.error) this.opening = answer.value;
   }
 
   async reload(): Promise<void> {
     if (!this.active) return;
-    const answer = await this.#reads.ask(() => backend.displayContent());
+    const answer = await this.#reads.ask(() => call("display_content"));
     if (answer.stale) return;
     if (answer.error) this.error = answer.error;
     else {

@@ -2,15 +2,8 @@
 // then each gallery picture, then who is on duty (a page per few departments), then the welcome
 // message. A panel with nothing to show has no slides. A slide's key stays the same across reloads
 // while it shows the same thing, so a reload keeps the slide on screen.
-import {
-  shownImage,
-  type DisplayContent,
-  type Offer,
-  type ScanCode,
-  type ShownSlide,
-  type SlideImage,
-  type TeamMember,
-} from "../../lib/backend";
+import { type DisplayContent, type Offer, type ScanCode, type ShownSlide, type SlideImage, type TeamMember } from "../../lib/backend";
+import { shownImage } from "../../lib/images";
 
 export type Panel = "offers" | "gallery" | "team" | "welcome";
 

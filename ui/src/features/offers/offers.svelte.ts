@@ -3,8 +3,24 @@
 import { withProgress } from "../../lib/progress";
 import { flash } from "../../lib/highlight";
 import { Newest } from "../../lib/newest";
-import { backend, type DeskEvent, type Offer, type UiError } from "../../lib/backend";
+import { type DeskEvent, type Offer, type UiError, call, upload } from "../../lib/backend";
+import type { FieldProblem, OfferPatch } from "../../lib/generated";
 import { onDeskEvent } from "../../lib/events";
+
+/** The editable fields of an offer (API.md §3.1). */
+export type OfferFields = Pick<
+  Offer,
+  | "title"
+  | "short_description"
+  | "details_text"
+  | "details_html"
+  | "valid_from"
+  | "valid_to"
+  | "tag"
+  | "book_now_url"
+  | "sort_order"
+  | "is_active"
+>;
 
 class OffersState {
   list = $state<Offer[]>([]);
@@ -41,7 +57,7 @@ class OffersState {
   }
 
   async reload(): Promise<boolean> {
-    const answer = await this.#reads.ask(() => backend.offers());
+    const answer = await this.#reads.ask(() => call("offers_list"));
     if (answer.stale) return false;
     if (answer.error) this.error = answer.error;
     else {
@@ -59,6 +75,54 @@ class OffersState {
     for (let read = 0; read < 5; read += 1) {
       if (await this.reload()) return;
     }
+  }
+
+  /** Saves the editor's changes (a new offer when `id` is null) and shows the list with them:
+   *  the store reads its list again itself, no screen does after its own write. `form` (the
+   *  editor's fields as JSON) is remembered as saved, for the editor's "Saved" note. */
+  async save(id: number | null, changes: OfferPatch, form: string): Promise<Offer> {
+    const saved = id === null ? await call("offer_create", { fields: changes }) : await call("offer_update", { id, changes });
+    this.saved = { key: this.editorKey(saved.id), fields: form };
+    await this.reload();
+    return saved;
+  }
+
+  /** An offer's new photo (the file's bytes as the body), then the list with it. */
+  async setPhoto(id: number, file: File): Promise<void> {
+    await upload("offer_set_photo", file, { "offer-id": String(id) });
+    await this.reload();
+  }
+
+  /** Deletes an offer (after its undo time), then the list without it. */
+  async remove(id: number): Promise<void> {
+    await call("offer_delete", { id });
+    await this.reloadUntilShown();
+  }
+
+  /** Removes an offer's photo (after its undo time), then the list without it. */
+  async clearPhoto(id: number): Promise<void> {
+    await call("offer_clear_photo", { id });
+    await this.reloadUntilShown();
+  }
+
+  /** Shows or hides an offer on the hotel's site; the list follows from the core's event. */
+  async setActive(id: number, on: boolean): Promise<void> {
+    await call("offer_update", { id, changes: { is_active: on } });
+  }
+
+  /** Puts the offers in this order; the list follows from the core's event. */
+  async reorder(ids: number[]): Promise<void> {
+    await call("offers_reorder", { ids });
+  }
+
+  /** What the core finds wrong with these fields (API.md §3.1), before saving. */
+  check(id: number | null, fields: OfferPatch): Promise<FieldProblem[]> {
+    return call("offer_check", { id, fields });
+  }
+
+  /** The offer's details as the site will show them (sanitized by the core). */
+  preview(html: string): Promise<string> {
+    return call("sanitize_html", { html });
   }
 
   /** Temporary ids of offers created here, and the ids the server gave them. */

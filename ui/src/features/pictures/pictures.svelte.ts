@@ -1,10 +1,17 @@
 // The Pictures screen's state: the overview as the core has it (read again whenever the core
 // says its view changed) and upload progress. Kept
 // outside the screen so uploads and their progress carry on while another screen is shown.
-import { backend, type Crop, type DeskEvent, type PicturesOverview, type ResourceKind, type UiError, asUiError } from "../../lib/backend";
+import { type Crop, type DeskEvent, type PicturesOverview, type ResourceKind, type UiError, type ArgsOf, type Plain, type ResultOf, call, cropHeader, upload } from "../../lib/backend";
+import type { HotelImageSlot } from "../../lib/generated";
+import { asUiError } from "../../lib/errors";
 import { onDeskEvent } from "../../lib/events";
 
 /** Bytes sent of an upload's total. */
+/** The commands that change pictures and answer the whole overview. */
+export type OverviewCommand = {
+  [K in Plain]: ResultOf<K> extends PicturesOverview ? (K extends "pictures_overview" ? never : K) : never;
+}[Plain];
+
 export type Sent = { sent: number; total: number };
 
 type UploadProgress = Extract<DeskEvent, { type: "upload_progress" }>;
@@ -41,7 +48,7 @@ class PicturesState {
   async reload(): Promise<void> {
     const ticket = ++this.#asked;
     try {
-      const next = await backend.pictures();
+      const next = await call("pictures_overview");
       this.#apply(ticket, next);
       if (ticket >= this.#applied) this.error = null;
     } catch (caught) {
@@ -49,8 +56,24 @@ class PicturesState {
     }
   }
 
-  /** Runs a change and shows the overview it returns; rejects with its UiError. */
-  async change(action: () => Promise<PicturesOverview>): Promise<PicturesOverview> {
+  /** Makes a change (a command that answers the whole overview) and shows the overview it
+   *  returns, newest asked wins: no screen reads the overview again after its own change.
+   *  Rejects with its UiError. */
+  async change<K extends OverviewCommand>(command: K, ...args: ArgsOf<K>): Promise<PicturesOverview> {
+    return this.#changed(() => call(command, ...args));
+  }
+
+  /** A room type's new photo, cut to `crop` when given (the file's bytes as the body). */
+  async setRoomTypePhoto(id: number, file: File, crop: Crop | null): Promise<PicturesOverview> {
+    return this.#changed(() => upload("room_type_set_photo", file, { "room-type-id": String(id), ...cropHeader(crop) }));
+  }
+
+  /** A hotel image slot's new image, cut to `crop` when given. */
+  async setHotelImage(slot: HotelImageSlot, file: File, crop: Crop | null): Promise<PicturesOverview> {
+    return this.#changed(() => upload("hotel_image_set", file, { slot, ...cropHeader(crop) }));
+  }
+
+  async #changed(action: () => Promise<PicturesOverview>): Promise<PicturesOverview> {
     const ticket = ++this.#asked;
     const next = await action();
     this.#apply(ticket, next);
@@ -58,9 +81,9 @@ class PicturesState {
   }
 
   /** Runs a change; a failure goes to the screen's error line. True when it was made. */
-  async run(action: () => Promise<PicturesOverview>): Promise<boolean> {
+  async run<K extends OverviewCommand>(command: K, ...args: ArgsOf<K>): Promise<boolean> {
     try {
-      await this.change(action);
+      await this.change(command, ...args);
       this.problem = null;
       return true;
     } catch (caught) {

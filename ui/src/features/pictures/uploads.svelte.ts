@@ -4,7 +4,8 @@
 // queues them in, and so their order in the gallery), the rest waiting their turn here. A file
 // the core cannot take stays as a row with the reason until dismissed; it never holds back the
 // others. Also counts each batch ("3 of 10 uploaded") until all of it has reached the server.
-import { backend, type GalleryView, type UiError, asUiError } from "../../lib/backend";
+import { type GalleryView, type UiError, call, upload as sendFile } from "../../lib/backend";
+import { asUiError } from "../../lib/errors";
 import { pictures } from "./pictures.svelte";
 
 /** Files handed to the core at once: one, so they are queued in the order picked (the uploads
@@ -121,7 +122,7 @@ class GalleryUploads {
 
   /** Stops an upload the core has; true when it was stopped (not already sent). */
   async cancel(gallery: GalleryView, upload: number): Promise<boolean> {
-    const stopped = await backend.cancelUpload(upload);
+    const stopped = await call("gallery_upload_cancel", { upload });
     const batch = this.batches[pictures.keyOf("galleries", gallery.id)];
     if (stopped && batch?.taken.includes(upload)) {
       batch.taken = batch.taken.filter((n) => n !== upload);
@@ -152,7 +153,7 @@ class GalleryUploads {
   async #prepare(key: number, gallery: number, galleryId: number, file: File): Promise<void> {
     let upload: number;
     try {
-      upload = await backend.addGalleryImage(galleryId, file);
+      upload = await sendFile("gallery_image_add", file, { "gallery-id": String(galleryId) });
     } catch (caught) {
       const row = this.rows.find((r) => r.key === key);
       if (!row) return;
@@ -168,7 +169,7 @@ class GalleryUploads {
     }
     if (!this.rows.some((r) => r.key === key)) {
       // Cancelled while the core prepared it.
-      await backend.cancelUpload(upload).catch(() => false);
+      await call("gallery_upload_cancel", { upload }).catch(() => false);
       await pictures.reload();
       return;
     }

@@ -1,6 +1,6 @@
 // What becomes of work that has not reached the server, in words: only what is on its way is
 // "sent"; a refused change waits for a decision, a draft is kept (issue 63.17, 63.20).
-import type { SignInAgain, UnsentWork } from "../../lib/backend";
+import { type SignInAgain, type UnsentWork } from "../../lib/backend";
 
 /** "1 draft reply", "2 draft replies". */
 export function plural(n: number, one: string, many: string): string {

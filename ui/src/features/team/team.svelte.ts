@@ -5,7 +5,7 @@ import { clock } from "./clock.svelte";
 import { flash } from "../../lib/highlight";
 import { formatTime } from "../../lib/format.svelte";
 import { Newest } from "../../lib/newest";
-import { backend, type DeskEvent, type TeamBoard, type UiError } from "../../lib/backend";
+import { type DeskEvent, type TeamBoard, type UiError, call } from "../../lib/backend";
 import { onDeskEvent } from "../../lib/events";
 
 
@@ -37,7 +37,7 @@ class TeamState {
   }
 
   async reload(): Promise<void> {
-    const answer = await this.#reads.ask(() => backend.teamBoard(this.query));
+    const answer = await this.#reads.ask(() => call("team_board", { query: this.query }));
     if (answer.stale) return;
     if (answer.error) this.error = answer.error;
     else {
