@@ -1,5 +1,5 @@
 import { defineConfig, mergeConfig } from "vitest/config";
-import viteConfig from "./vite.config";
+import viteConfig from "./vite.config.ts";
 
 // The stores' unit tests (`npm test`): the window's own code, compiled as the window gets it
 // (the browser build of Svelte, so `$state` and `$effect` are live), in Node. Only the Tauri

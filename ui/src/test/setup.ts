@@ -4,7 +4,17 @@
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach } from "vitest";
 
-(globalThis as { window?: unknown }).window ??= globalThis;
+const global = globalThis as unknown as Record<string, unknown>;
+global.window ??= globalThis;
+// A store that listens to the window or the document (the screens' clock) gets the events of
+// plain event targets: no window or page event happens in a unit test.
+if (typeof global.addEventListener !== "function") {
+  const events = new EventTarget();
+  global.addEventListener = events.addEventListener.bind(events);
+  global.removeEventListener = events.removeEventListener.bind(events);
+  global.dispatchEvent = events.dispatchEvent.bind(events);
+}
+global.document ??= new EventTarget();
 
 afterEach(() => {
   clearMocks();
