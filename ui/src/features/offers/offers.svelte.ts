@@ -6,6 +6,7 @@ import { Newest } from "../../lib/newest";
 import { type DeskEvent, type Offer, type UiError, call, upload } from "../../lib/backend";
 import type { FieldProblem, OfferPatch } from "../../lib/generated";
 import { onDeskEvent } from "../../lib/events";
+import { asUiError } from "../../lib/errors";
 
 /** The editable fields of an offer (API.md §3.1). */
 export type OfferFields = Pick<
@@ -21,6 +22,12 @@ export type OfferFields = Pick<
   | "sort_order"
   | "is_active"
 >;
+
+/** How long a delete or a photo's removal can be undone, in ms. */
+export const UNDO_MS = 5000;
+
+/** A delete, or a photo's removal, shown at once and made when the undo time is over. */
+export type Pending = { kind: "delete" | "photo"; offer: Offer; timer: ReturnType<typeof setTimeout> };
 
 class OffersState {
   list = $state<Offer[]>([]);
@@ -75,6 +82,74 @@ class OffersState {
     for (let read = 0; read < 5; read += 1) {
       if (await this.reload()) return;
     }
+  }
+
+  /** The delete or photo removal that can still be undone (the undo bar). */
+  pending = $state<Pending | null>(null);
+  /** Deletes and removals made (the undo is over) until the list read after them is shown:
+   *  still hidden, so a deleted offer or a removed photo never shows again for a moment. */
+  sending = $state.raw<Pending[]>([]);
+  /** Why the last delete or removal made was refused. */
+  problem = $state<UiError | null>(null);
+
+  /** Whether `offer` is deleted (`delete`) or its photo removed (`photo`) here but may still
+   *  be in the list. */
+  made(kind: Pending["kind"], offer: Offer): boolean {
+    return [this.pending, ...this.sending].some((waiting) => waiting?.kind === kind && waiting.offer.id === offer.id);
+  }
+
+  /** The list as the person sees it: without the offers deleted here, undo time or not. */
+  get listed(): Offer[] {
+    return this.list.filter((offer) => !this.made("delete", offer));
+  }
+
+  /** Hides the offer at once and deletes it when the undo time is over (an earlier one waiting
+   *  is made now). */
+  requestDelete(offer: Offer): void {
+    this.selected = null;
+    this.#wait("delete", offer);
+  }
+
+  /** Hides the offer's photo at once and removes it when the undo time is over. */
+  requestPhotoRemoval(offer: Offer): void {
+    this.#wait("photo", offer);
+  }
+
+  /** A new photo was chosen: the removal of the old one waiting is dropped. */
+  dropPhotoRemoval(offer: Offer): void {
+    if (this.pending?.kind !== "photo" || this.pending.offer.id !== offer.id) return;
+    clearTimeout(this.pending.timer);
+    this.pending = null;
+  }
+
+  /** Undoes the delete or removal waiting: the offer (and its editor) or its photo is back. */
+  undo(): void {
+    if (!this.pending) return;
+    clearTimeout(this.pending.timer);
+    if (this.pending.kind === "delete") this.selected = this.pending.offer.id;
+    this.pending = null;
+  }
+
+  /** Makes the delete or removal waiting now; it stays hidden until the list after it shows. */
+  async commit(): Promise<void> {
+    const target = this.pending;
+    if (!target) return;
+    clearTimeout(target.timer);
+    this.pending = null;
+    this.sending = [...this.sending, target];
+    try {
+      this.problem = null;
+      await (target.kind === "delete" ? this.remove(target.offer.id) : this.clearPhoto(target.offer.id));
+    } catch (caught) {
+      this.problem = asUiError(caught);
+    } finally {
+      this.sending = this.sending.filter((other) => other !== target);
+    }
+  }
+
+  #wait(kind: Pending["kind"], offer: Offer): void {
+    void this.commit();
+    this.pending = { kind, offer, timer: setTimeout(() => void this.commit(), UNDO_MS) };
   }
 
   /** Saves the editor's changes (a new offer when `id` is null) and shows the list with them:
