@@ -7,46 +7,7 @@ import { asUiError } from "./errors";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { ASKS_THE_SERVER, type CommandName, type Commands } from "./commands.generated";
 import { serverWait } from "./serverWait.svelte";
-import type {
-  AreaStatus,
-  View,
-  ComputerSettings,
-  SystemSettings,
-  SystemLocale,
-  Conflict,
-  UnsentWork,
-  ConversationFilter,
-  ConversationList,
-  ConversationSort,
-  TextPart,
-  ThreadView,
-  FieldProblem,
-  OfferPatch,
-  ConnectionStatus,
-  DeskEvent,
-  DeskInfo,
-  Offer,
-  OutboxSummary,
-  Resolution,
-  SessionInfo,
-  SignInRequest,
-  ResourceKind,
-  DisplayContent,
-  DisplaySettings,
-  DisplaySettingsChange,
-  LeaveDisplay,
-  DisplayReport,
-  Crop,
-  GalleryPatch,
-  HotelImageSlot,
-  ImagePatch,
-  PicturesOverview,
-  RoomTypePatch,
-  TeamBoard,
-  ToastSetting,
-  UiError,
-  FieldValues,
-} from "./generated";
+import type { Crop, DeskEvent, UiError } from "./generated";
 
 export type { UpdateSettings, UpdateStatus } from "./generated";
 export type { SavedReply, SavedReplies, FilledReply, ImportOutcome, FieldValues } from "./generated";
