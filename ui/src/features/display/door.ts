@@ -3,15 +3,7 @@
 import { door } from "../../lib/backend";
 
 export const displayDoor = door([
-  "display_confirm_scan_site",
-  "display_forget_scan_site",
   "display_leave",
-  "display_monitors",
   "display_report",
-  "display_scan_sites",
-  "display_set_pin",
-  "display_settings",
-  "display_settings_set",
   "display_wake",
-  "time_zones",
 ]);
