@@ -1,10 +1,10 @@
-// A view the desk keeps (the Hotel, the Guest page): read again when the core says it changed,
-// emptied on sign-out with a read in flight dropped, the newest read shown. Only the Tauri IPC
-// boundary is mocked (test/setup.ts): there is no shell in a unit test.
+// The Hotel screen's store, a view the desk keeps (as the Guest page's is): read again when the
+// core says it changed, emptied on sign-out with a read in flight dropped, the newest read
+// shown. Only the Tauri IPC boundary is mocked (test/setup.ts): there is no shell in a unit test.
 import { describe, expect, it } from "vitest";
-import type { HotelDetails } from "./generated";
-import { answer, later } from "../test/setup";
-import { ViewStore } from "./viewStore.svelte";
+import type { HotelDetails } from "../../lib/generated";
+import { answer, later } from "../../test/setup";
+import { ViewStore } from "../../lib/viewStore.svelte";
 
 const details = (name: string): HotelDetails => ({ name }) as unknown as HotelDetails;
 
@@ -12,7 +12,7 @@ describe("a view store", () => {
   it("reads its view again when the core says that view changed, and no other", async () => {
     const asked = answer({ hotel_details: () => details("Grand") });
     const store = new ViewStore("hotel_details", "hotel_details");
-    store.handle({ type: "view_changed", view: "guest_page" } as never);
+    store.handle({ type: "view_changed", view: "offers" } as never);
     store.handle({ type: "view_changed", view: "hotel_details" } as never);
     await Promise.resolve();
     await Promise.resolve();
