@@ -484,7 +484,12 @@ fn three_registrations() -> BTreeMap<String, usize> {
 #[test]
 fn the_worked_example_resource_is_its_folders_and_three_registrations() {
     let (files, found) = registrations_of(
-        &["hotel_details", "HotelDetails", "hotelDetails", "./hotel_details/"],
+        &[
+            "hotel_details",
+            "HotelDetails",
+            "hotelDetails",
+            "./hotel_details/",
+        ],
         &[
             "crates/core/src/features/hotel_details/",
             "src-tauri/src/commands/hotel_details.rs",
