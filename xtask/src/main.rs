@@ -533,6 +533,8 @@ fn checks_and_tests(filters: &[String]) -> Result<(), String> {
     // After the shell's build script has written the commands' TypeScript signatures from the
     // Rust handlers: a call that no longer matches its command fails here.
     Step::new("npm", &["run", "check"]).dir("ui").run()?;
+    // The UI's unit tests: the stores' rules and the guard that only stores call the shell.
+    Step::new("npm", &["test"]).dir("ui").run()?;
     Step::new("cargo", &["build", "--workspace", "--bins"]).run()?;
     // The install tests unpack these packages and start what they installed; the package
     // tests run lintian and rpmlint on them.

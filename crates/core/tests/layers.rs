@@ -472,7 +472,7 @@ fn three_registrations() -> BTreeMap<String, usize> {
     BTreeMap::from([
         ("crates/core/src/events.rs".to_owned(), 1),
         ("crates/core/src/features/mod.rs".to_owned(), 1),
-        ("ui/src/screens/index.ts".to_owned(), 2),
+        ("ui/src/features/index.ts".to_owned(), 2),
     ])
 }
 
@@ -484,11 +484,16 @@ fn three_registrations() -> BTreeMap<String, usize> {
 #[test]
 fn the_worked_example_resource_is_its_folders_and_three_registrations() {
     let (files, found) = registrations_of(
-        &["hotel_details", "HotelDetails", "hotelDetails", "./hotel/"],
+        &[
+            "hotel_details",
+            "HotelDetails",
+            "hotelDetails",
+            "./hotel_details/",
+        ],
         &[
             "crates/core/src/features/hotel_details/",
             "src-tauri/src/commands/hotel_details.rs",
-            "ui/src/screens/hotel/",
+            "ui/src/features/hotel_details/",
         ],
     );
     assert_eq!(files, three_registrations(), "{found}");
@@ -503,7 +508,7 @@ fn the_resource_added_last_took_its_folders_and_three_registrations() {
         &[
             "crates/core/src/features/guest_page/",
             "src-tauri/src/commands/guest_page.rs",
-            "ui/src/screens/guest_page/",
+            "ui/src/features/guest_page/",
         ],
     );
     assert_eq!(files, three_registrations(), "{found}");

@@ -1,19 +1,8 @@
 // The UI's view of the desk: filled from the backend at start, kept current by desk events.
-import {
-  backend,
-  type ConnectionStatus,
-  type DeskEvent,
-  type DeskInfo,
-  type OutboxSummary,
-  type PusherEndpoint,
-  type ResourceKind,
-  type SessionInfo,
-  type SignInAgain,
-  type SignInRequest,
-} from "./backend";
-import { offers } from "./offers.svelte";
-import { team } from "./team.svelte";
-import { messages } from "./chat.svelte";
+import { type ConnectionStatus, type DeskEvent, type DeskInfo, type OutboxSummary, type PusherEndpoint, type ResourceKind, type SessionInfo, type SignInAgain, type SignInRequest, call, onEvent } from "./backend";
+import { offers } from "../features/offers/offers.svelte";
+import { team } from "../features/team/team.svelte";
+import { messages } from "../features/chat/chat.svelte";
 import { formats } from "./format.svelte";
 import { tellStores } from "./events";
 import { unsaved } from "./unsaved.svelte";
@@ -91,7 +80,7 @@ class DeskState {
     const seen = this.outboxEvents;
     let pending = 0;
     try {
-      const work = await backend.unsentWork();
+      const work = await call("unsent_work");
       pending = work.edits + work.uploads + work.replies + work.files;
     } catch {
       // Nothing can be read: nothing is said to wait.
@@ -107,7 +96,7 @@ class DeskState {
     try {
       for (let attempt = 0; ; attempt += 1) {
         const seen = this.areaEvents;
-        const areas = await backend.unavailableAreas();
+        const areas = await call("unavailable_areas");
         if (this.areaEvents !== seen && attempt < 4) continue;
         const next: Partial<Record<ResourceKind, string>> = {};
         for (const area of areas) next[area.resource] = area.message;
@@ -193,7 +182,7 @@ const KEYRING_RETRY_MS = 3000;
  *  few seconds, until it opens or the person chooses to sign in again. */
 async function resumeSaved(): Promise<SessionInfo | null> {
   try {
-    const session = await backend.resumeSession();
+    const session = await call("session_resume");
     desk.keyringWait = null;
     return session;
   } catch (caught) {
@@ -221,17 +210,17 @@ async function resumeSaved(): Promise<SessionInfo | null> {
 /** Listens to the core and restores the saved session (resume = true) or reads the current one. */
 export async function startDesk(resume: boolean): Promise<void> {
   desk.isDeskWindow = resume;
-  await backend.onEvent((event) => desk.apply(event));
+  await onEvent((event) => desk.apply(event));
   try {
-    formats.set(await backend.systemLocale());
-    desk.info = await backend.deskInfo();
-    desk.session = resume ? await resumeSaved() : await backend.currentSession();
+    formats.set(await call("system_locale"));
+    desk.info = await call("desk_info");
+    desk.session = resume ? await resumeSaved() : await call("session_current");
     if (desk.session) void desk.reloadAreas();
     else if (resume) void desk.countWaitingSignedOut();
     const seen = desk.connectionEvents;
-    const status = await backend.connectionStatus();
+    const status = await call("connection_status");
     if (desk.connectionEvents === seen) desk.connection = status;
-    desk.storageFullSince = await backend.storageFullSince();
+    desk.storageFullSince = await call("storage_full_since");
   } catch (error) {
     desk.notice = (error as { message?: string }).message ?? String(error);
   } finally {
@@ -239,7 +228,7 @@ export async function startDesk(resume: boolean): Promise<void> {
   }
 }
 
-/** Where a person was on the desk: the screen (one of `screens/index.ts`), in Pictures the
+/** Where a person was on the desk: the screen (one of `features/index.ts`), in Pictures the
  *  gallery in view (its name; `null`: the top), and the offer open in the editor (`"new"`, an
  *  offer's id, or `null`: none), so a desk window made again (after the reception display,
  *  a restart) opens with it (issue 63.20). */

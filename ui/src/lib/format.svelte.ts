@@ -2,7 +2,7 @@
 // and the time zone come from the shell (LC_ALL / LC_TIME / LANG and the system's zone), because
 // WebKitGTK's own default follows LANG only and would write 11/23/2026 on an Irish desk whose
 // dates are set apart in LC_TIME. Until the shell has answered, the webview's defaults apply.
-import type { SystemLocale } from "./backend";
+import { type SystemLocale } from "./backend";
 
 class Formats {
   /** A BCP 47 tag ("en-IE"); undefined: the webview's default. */

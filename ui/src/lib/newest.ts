@@ -1,6 +1,7 @@
 // One question asked again and again (read the list again, read the thread again): answers can
 // arrive out of order, and only the answer to the newest question may be shown.
-import { asUiError, type UiError } from "./backend";
+import { type UiError } from "./backend";
+import { asUiError } from "./errors";
 
 /** What a question answered, unless a newer question was asked meanwhile (`stale`). */
 export type Answer<T> =

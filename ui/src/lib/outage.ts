@@ -1,7 +1,7 @@
 // What the desk calls an outage, in one place: the status bar, the header's clock and the
 // screens that say why nothing is sent use the same first words (issue 63.20: the header said
 // "Offline" while the status bar said "Server not answering").
-import type { ConnectionStatus, OfflineCause } from "./backend";
+import { type ConnectionStatus, type OfflineCause } from "./backend";
 
 /** The first words for each cause: "Offline" only when it is the network. */
 export const OUTAGE_WORDS: Record<OfflineCause, string> = {

@@ -11,7 +11,7 @@
 export type UnsavedEdit = {
   /** The editor and what it edits: `offer:12`, `offer:new`, `gallery:4`, `room_type:new`… */
   key: string;
-  /** The screen it is on (`screens/index.ts`), to go back to it. */
+  /** The screen it is on (`features/index.ts`), to go back to it. */
   screen: string;
   /** What it is, in words for the sign-out question: "the offer “Summer Spa”". */
   what: string;

@@ -1,0 +1,9 @@
+// The commands the session (sign-in) feature's screens send that change no list a store keeps
+// (reads for one screen, a setting, an action): its store's door, typed by the generated table.
+import { door } from "../../lib/backend";
+
+export const sessionDoor = door([
+  "sign_in",
+  "sign_in_demo",
+  "system_settings",
+]);

@@ -1,0 +1,7 @@
+// The commands the team feature's screens send that change no list a store keeps
+// (reads for one screen, a setting, an action): its store's door, typed by the generated table.
+import { door } from "../../lib/backend";
+
+export const teamDoor = door([
+  "clock_toggle",
+]);
