@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use super::{Display, LeaveDisplay, PIN_KEY};
 use crate::api::{ApiClient, ApiError};
 use crate::context::{lock, DeskError};
-use crate::features::display::keys;
+use crate::context::staff_keys as keys;
 use crate::session::config::ApiBase;
 use crate::session::hashes;
 

@@ -139,7 +139,7 @@ impl Display<'_> {
             is_display: system.is_display.unwrap_or(stored.is_display),
             monitor: stored.monitor,
             has_pin: system.pin_hash.is_some() || self.cx.store.preference(PIN_KEY)?.is_some(),
-            left_offline_by: crate::features::display::keys::usernames(
+            left_offline_by: crate::context::staff_keys::usernames(
                 &self.cx.store,
                 self.hotel()?.as_deref(),
             ),
