@@ -6,7 +6,9 @@
 //! stores the server's copy, so a kill at any point loses nothing and sends nothing twice (a
 //! reply that may have reached the server is `sending` and is looked for before a retry).
 
-use rusqlite::{params, OptionalExtension};
+use std::sync::MutexGuard;
+
+use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 
 use crate::engine::store::{Store, StoreError};
@@ -15,6 +17,26 @@ mod outbox;
 mod schema;
 use crate::rules::text::clip;
 pub(crate) use outbox::{ChatOp, NewChatEntry, QueuedFile, QueuedReply, ReplyState, LOCAL_DATA};
+
+/// The chat's tables in the desk's store: every read and write of guest chat goes through this
+/// view of the engine's [`Store`] (its one connection, its transactions), so the engine's type
+/// has no method of any feature's (issue 64.4).
+#[derive(Debug, Clone, Copy)]
+pub struct ChatStore<'a> {
+    store: &'a Store,
+}
+
+impl<'a> ChatStore<'a> {
+    /// The chat's tables in `store`.
+    pub fn new(store: &'a Store) -> Self {
+        Self { store }
+    }
+
+    /// The store's one connection, for the chat's own statements.
+    pub(in crate::features::chat) fn lock(&self) -> MutexGuard<'a, Connection> {
+        self.store.lock()
+    }
+}
 
 /// What is known of one thread besides its messages.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -251,9 +273,9 @@ fn thread_state_of(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Th
     })
 }
 
-impl Store {
+impl ChatStore<'_> {
     /// Stores messages of a thread as the server sent them.
-    pub fn chat_store_messages(
+    pub fn store_messages(
         &self,
         conversation_id: i64,
         messages: &[Value],
@@ -287,7 +309,7 @@ impl Store {
 
     /// Sets fields (read flags, a delivery status) on stored messages; returns how many
     /// changed. Messages this desk does not have are skipped (they arrive with their thread).
-    pub(crate) fn chat_patch_messages(
+    pub(crate) fn patch_messages(
         &self,
         ids: &[i64],
         fields: &serde_json::Map<String, Value>,
@@ -303,7 +325,7 @@ impl Store {
     }
 
     /// Every guest message of a thread that no staff member has read, by id.
-    pub(crate) fn chat_unread_ids(&self, conversation_id: i64) -> Result<Vec<i64>, StoreError> {
+    pub(crate) fn unread_ids(&self, conversation_id: i64) -> Result<Vec<i64>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare_cached(
             "SELECT id FROM chat_messages WHERE conversation_id = ?1 AND guest_unread = 1",
@@ -315,7 +337,7 @@ impl Store {
     }
 
     /// A hard-deleted message leaves the cache.
-    pub(crate) fn chat_remove_message(&self, id: i64) -> Result<bool, StoreError> {
+    pub(crate) fn remove_message(&self, id: i64) -> Result<bool, StoreError> {
         Ok(self
             .lock()
             .execute("DELETE FROM chat_messages WHERE id = ?1", [id])?
@@ -323,7 +345,7 @@ impl Store {
     }
 
     /// One cached message.
-    pub(crate) fn chat_message(&self, id: i64) -> Result<Option<Value>, StoreError> {
+    pub(crate) fn message(&self, id: i64) -> Result<Option<Value>, StoreError> {
         let text: Option<String> = self
             .lock()
             .query_row("SELECT body FROM chat_messages WHERE id = ?1", [id], |r| {
@@ -336,7 +358,7 @@ impl Store {
     /// The newest `limit` cached messages of a thread older than `before` (all when `None`),
     /// oldest first. A damaged cached message (unreadable JSON) drops the thread's cache, which
     /// is read again from the server, so no message is shown wrong or silently missing.
-    pub(crate) fn chat_thread(
+    pub(crate) fn thread(
         &self,
         conversation_id: i64,
         before: Option<i64>,
@@ -380,7 +402,7 @@ impl Store {
     }
 
     /// The id of the newest cached message of a thread.
-    pub(crate) fn chat_newest_id(&self, conversation_id: i64) -> Result<Option<i64>, StoreError> {
+    pub(crate) fn newest_id(&self, conversation_id: i64) -> Result<Option<i64>, StoreError> {
         Ok(self.lock().query_row(
             "SELECT MAX(id) FROM chat_messages WHERE conversation_id = ?1",
             [conversation_id],
@@ -389,7 +411,7 @@ impl Store {
     }
 
     /// The newest cached message's id and timestamp of one thread.
-    pub(crate) fn chat_newest_of_thread(
+    pub(crate) fn newest_of_thread(
         &self,
         conversation_id: i64,
     ) -> Result<Option<(i64, Option<String>)>, StoreError> {
@@ -405,7 +427,7 @@ impl Store {
     }
 
     /// The newest cached message's id and timestamp of every thread with a cache.
-    pub(crate) fn chat_newest_of_threads(
+    pub(crate) fn newest_of_threads(
         &self,
     ) -> Result<Vec<(i64, i64, Option<String>)>, StoreError> {
         let conn = self.lock();
@@ -420,7 +442,7 @@ impl Store {
     }
 
     /// How many cached messages a thread has.
-    pub(crate) fn chat_count(&self, conversation_id: i64) -> Result<usize, StoreError> {
+    pub(crate) fn count(&self, conversation_id: i64) -> Result<usize, StoreError> {
         let n: i64 = self.lock().query_row(
             "SELECT COUNT(*) FROM chat_messages WHERE conversation_id = ?1",
             [conversation_id],
@@ -430,7 +452,7 @@ impl Store {
     }
 
     /// Guest messages this desk has that no staff member has read, per conversation.
-    pub(crate) fn chat_unread_counts(&self) -> Result<Vec<(i64, u32)>, StoreError> {
+    pub(crate) fn unread_counts(&self) -> Result<Vec<(i64, u32)>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare_cached(
             "SELECT conversation_id, COUNT(*) FROM chat_messages WHERE guest_unread = 1
@@ -442,7 +464,7 @@ impl Store {
         Ok(counts)
     }
 
-    pub(crate) fn chat_thread_state(
+    pub(crate) fn thread_state(
         &self,
         conversation_id: i64,
     ) -> Result<ThreadState, StoreError> {
@@ -459,7 +481,7 @@ impl Store {
     }
 
     /// Every thread's state (for the conversation list).
-    pub(crate) fn chat_thread_states(&self) -> Result<Vec<(i64, ThreadState)>, StoreError> {
+    pub(crate) fn thread_states(&self) -> Result<Vec<(i64, ThreadState)>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare_cached(
             "SELECT conversation_id, complete, handled_by, handled_by_id, handler_after
@@ -474,7 +496,7 @@ impl Store {
     /// The author of each thread's newest cached staff message: whoever sent last handles the
     /// conversation (the server makes the sender its handler, API.md §8.4).
     /// `conversation_id`: of one thread only.
-    pub(crate) fn chat_last_staff_senders(
+    pub(crate) fn last_staff_senders(
         &self,
         conversation_id: Option<i64>,
     ) -> Result<Vec<(i64, StaffSender)>, StoreError> {
@@ -502,7 +524,7 @@ impl Store {
 
     /// Forgets a thread's cached messages older than `before_id` (a gap after them is not
     /// known): the thread reads them from the server again when scrolled back.
-    pub(crate) fn chat_forget_older(
+    pub(crate) fn forget_older(
         &self,
         conversation_id: i64,
         before_id: i64,
@@ -521,7 +543,7 @@ impl Store {
         Ok(())
     }
 
-    pub(crate) fn chat_set_complete(&self, conversation_id: i64) -> Result<(), StoreError> {
+    pub(crate) fn set_complete(&self, conversation_id: i64) -> Result<(), StoreError> {
         self.lock().execute(
             "INSERT INTO chat_threads (conversation_id, complete) VALUES (?1, 1)
              ON CONFLICT (conversation_id) DO UPDATE SET complete = 1",
@@ -532,7 +554,7 @@ impl Store {
 
     /// Who handles a conversation now, as of the newest message this desk has of it (a staff
     /// message newer than that names the next handler); returns whether anything changed.
-    pub(crate) fn chat_set_handler(
+    pub(crate) fn set_handler(
         &self,
         conversation_id: i64,
         name: &str,
