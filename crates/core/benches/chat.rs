@@ -13,7 +13,7 @@
 //!
 //! Goals (issue 13): a 1,000-message thread under 100 ms, 200 conversations under 50 ms. The
 //! webview's own painting is not in these figures (the window tests print theirs).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 #[path = "support/short.rs"]
 mod short;
