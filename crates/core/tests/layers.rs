@@ -575,12 +575,13 @@ fn the_queue_check_finds_a_call_split_over_lines() {
 }
 
 /// The types a source gives inherent methods (`impl Store {`, `impl<'a> Store<'a> {`), by the
-/// last part of their path; trait impls (`impl Trait for Store`) are not.
+/// last part of their path; trait impls (`impl Trait for Store`) and `impl Trait` in a type
+/// (an item's `impl` opens its line) are not.
 fn inherent_impls_in(code: &str) -> Vec<String> {
     let mut found = Vec::new();
     for (at, _) in code.match_indices("impl") {
-        let before = code[..at].chars().next_back();
-        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+        let line_start = code[..at].rfind('\n').map_or(0, |n| n + 1);
+        if !code[line_start..at].trim().is_empty() {
             continue;
         }
         let rest = &code[at + "impl".len()..];
