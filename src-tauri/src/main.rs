@@ -1,5 +1,7 @@
 //! HotelMate Desk's shell: wiring only. Every behaviour lives in `hotelmate-core`.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+// Unit tests may run long; the production code is checked in its own build (issue 64.5).
+#![cfg_attr(test, allow(clippy::too_many_lines))]
 
 mod autostart;
 mod bench;

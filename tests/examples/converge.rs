@@ -3,7 +3,7 @@
 //! offers by default), in the private desktop session (each desk keeps its token in the
 //! keyring). Prints the figures and writes `target/bench/converge.json` (offers) or
 //! `target/bench/converge-<resource>.json`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use hotelmate_e2e::converge::{run, Plan, Resource};
 

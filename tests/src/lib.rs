@@ -7,7 +7,7 @@
 //! that command sets.
 
 #![warn(missing_docs)]
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use std::future::Future;
 use std::net::TcpListener;

@@ -3,7 +3,7 @@
 //! network cuts, socket stalls and SIGKILLs, each making random changes; at the end every desk
 //! shows what the server has and no change is lost or duplicated (double restores apart). Real
 //! processes, SQLite files, keyring, HTTP and Pusher; nothing mocked.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use hotelmate_e2e::converge::{run, Plan, Report, Resource};
 

@@ -5,7 +5,7 @@
 //! first look was never looked for again). Now the desk says in words that the keyring does not
 //! answer, signs nobody out for it, and uses the keyring again at the next need. The real
 //! keyring is stopped and started again mid-test; the desk signs in to the in-process sandbox.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use std::time::Duration;
 

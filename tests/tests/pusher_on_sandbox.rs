@@ -2,7 +2,7 @@
 //! protocol): REST writes arrive as events with `data` decoded, and a private channel is
 //! authorized with an HMAC signature the sandbox checks. The test's authorizer signs with the
 //! demo app's secret, as a hotel's auth endpoint would on the server side.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use std::time::Duration;
 

@@ -4,7 +4,7 @@
 //! buttons never cover its fields, at the default size and the smallest; the display's PIN is
 //! typed twice; the demo's display says which login leaves it and never shows two slides' words
 //! over each other. Screenshots under target/e2e/ (70-…).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use fantoccini::actions::{InputSource, MouseActions, PointerAction};
 use fantoccini::{Client, Locator};

@@ -3,7 +3,7 @@
 //! this server has none, room types say she may not change them (before she tries), the team
 //! shows, and she clocks in (an unrostered clock-in, pending a
 //! manager's approval, as the button says) and out. Screenshots under target/e2e/.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use hotelmate_e2e::{
     click, content_of, open_screen, screenshot, sign_in, text_of, until, AppProfile, Driver,

@@ -8,7 +8,7 @@
 //! - The desk window never leaves its own page: a navigation to another address (a guest's
 //!   link, a link in an offer's preview) is refused by the shell, and the web view's context
 //!   menu is replaced by the desk's own.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use hotelmate_e2e::{
     click, desk_visibility, launch_again, screenshot, set_display_pin, switch_to, text_of,

@@ -3,7 +3,7 @@
 //! on the same desk (one start for both), the Guest page: the offers and rooms guests see, with
 //! their photos, and a colleague's new offer that has already ended, marked as still shown.
 //! Screenshots under target/e2e/.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use hotelmate_e2e::{
     click, screenshot, sign_in, text_of, token_of, until, wait_for_text, AppProfile, Driver,

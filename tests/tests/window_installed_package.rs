@@ -3,7 +3,7 @@
 //! temporary root (dpkg-deb; rpm2cpio and cpio), as dpkg and rpm would lay them out, and the
 //! installed binary is started under the tests' display. Installing into the machine itself
 //! would outlive the test; the files, metadata and program are the same.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -5,7 +5,7 @@
 //! no row under the pointer; and a conversation never read on this desk, opened with the server
 //! unreachable, says so in words, takes a reply that waits, keeps its unread badge, and is read
 //! (and the reply sent) once the server answers. Screenshots under target/e2e/.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use fantoccini::key::Key;
 use fantoccini::Client;

@@ -6,7 +6,7 @@
 //! goes to the guest who has waited longest first, as "Waiting longest first" orders them; and a
 //! conversation never read on this desk, opened while the server does not answer, takes a reply
 //! at once and says why its messages are not shown. Screenshots under target/e2e/.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};

@@ -7,7 +7,7 @@
 //! display, and finds every one of those characters shown as a mark ("[U+202E]") and none of
 //! them raw in any text or label on screen. Only the editors' own fields hold the raw text: they
 //! are what is saved back. Screenshots under target/e2e/ (80-…).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use fantoccini::Client;
 use hotelmate_e2e::{

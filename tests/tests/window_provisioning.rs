@@ -2,7 +2,7 @@
 //! `HOTELMATE_SYSTEM_CONFIG` as the man page says) presets and locks the server and the live
 //! updates, so the real window's sign-in form shows them as set by IT and staff type only their
 //! name and password. The server is the sandbox over real HTTP and WebSocket.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use hotelmate_e2e::{click, screenshot, text_of, type_into, wait_for_text, AppProfile, Driver};
 

@@ -5,7 +5,7 @@
 //! Messages; a desk whose LC_TIME is Irish writes 23/11/2026 and 24-hour times and takes the
 //! computer's time zone for the hotel's, and the window title counts unread messages only while
 //! someone is signed in. Screenshots under target/e2e/.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use fantoccini::Client;
 use hotelmate_e2e::{

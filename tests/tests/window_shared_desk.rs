@@ -4,7 +4,7 @@
 //! filled in, so his name and password are all he types; his desk opens on the Overview, hers
 //! where she left it. A desk reopened after a restart shows the screen, and in Pictures the
 //! gallery, that was in front of the person. Screenshots under target/e2e/ (77-…).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use fantoccini::{Client, Locator};
 use hotelmate_e2e::{

@@ -5,7 +5,7 @@
 //! served over real HTTP on 127.0.0.1 and signed with a key pair made here; no private key is
 //! kept. The signature check itself (a tampered file refused, another key refused, a silent feed
 //! given up calmly) is tested in the shell against the same plugin (`src-tauri/src/updates.rs`).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use base64::Engine;
 use hotelmate_e2e::{click, open_screen, screenshot, text_of, wait_for_text, AppProfile, Driver};

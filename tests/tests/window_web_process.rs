@@ -6,7 +6,7 @@
 //! writes once it has painted (the benchmark's, `HOTELMATE_BENCH_MARKS`): the test kills the
 //! desk's web process and sees a new one paint the desk, then opens the display, kills its web
 //! process and sees it paint its slides again. Real app window, real WebKit processes.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use std::path::Path;
 use std::process::Command;

@@ -13,11 +13,12 @@
 //!
 //! Goals (issue 13): a 1,000-message thread under 100 ms, 200 conversations under 50 ms. The
 //! webview's own painting is not in these figures (the window tests print theirs).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 #[path = "support/short.rs"]
 mod short;
 
+use hotelmate_core::features::chat::store::ChatStore;
 use std::time::{Duration, Instant};
 
 use hotelmate_core::engine::store::Store;
@@ -187,7 +188,9 @@ fn search_rows(total: i64) -> Vec<(String, Duration, Duration, f64)> {
                 message
             })
             .collect();
-        store.chat_store_messages(thread, &messages).unwrap();
+        ChatStore::new(&store)
+            .store_messages(thread, &messages)
+            .unwrap();
     }
     let searches: Vec<String> = (0..200)
         .map(|n| {
@@ -252,7 +255,9 @@ fn main() {
     let path = dir.path().join("desk.sqlite3");
     let store = Store::open(&path, hotelmate_core::features::LOCAL_DATA).unwrap();
     let messages: Vec<Value> = (1..=message_count()).map(message).collect();
-    store.chat_store_messages(THREAD, &messages).unwrap();
+    ChatStore::new(&store)
+        .store_messages(THREAD, &messages)
+        .unwrap();
     let rows: Vec<_> = (1..=conversation_count()).map(conversation).collect();
     store.replace_records("conversations", rows).unwrap();
     let reader = Reader {

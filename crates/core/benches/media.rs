@@ -6,7 +6,7 @@
 //! Ours runs on one thread and also makes the 480 px thumbnail; vips gets its default threads,
 //! and is measured a second time held to one thread. Its times include starting the process.
 //! Each round runs every contender once, so a burst of load on the machine hits them all.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 #[path = "support/short.rs"]
 mod short;

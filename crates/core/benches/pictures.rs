@@ -11,7 +11,7 @@
 //!   of this process while ours runs.
 //!
 //! Prints a table and writes `target/bench/pictures.json`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 #[path = "support/short.rs"]
 mod short;

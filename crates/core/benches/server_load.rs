@@ -13,7 +13,7 @@
 //! Beside the figures the issue measured on 40bce7f against the real backend: 8 a minute idle
 //! and live, 18 with the socket down, 20 reads of the offers list for 50 colleague changes.
 //! Prints a table and writes `target/bench/server-load.json`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 #[path = "support/short.rs"]
 mod short;

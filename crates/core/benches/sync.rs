@@ -8,7 +8,7 @@
 //!
 //! Prints a table and writes `target/bench/sync.json`. Ratios matter; absolute times on shared
 //! machines are noisy.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 #[path = "support/short.rs"]
 mod short;

@@ -8,7 +8,7 @@
 //! it twice), reads colleagues' replies it is not told of, and says why it offers no edit or
 //! delete there. Real sandbox over HTTP and WebSocket (guests write through its REST API without
 //! a token, as the guest page does), real SQLite files; network cuts go through a TCP proxy.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use std::time::Duration;
 

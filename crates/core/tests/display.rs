@@ -3,7 +3,7 @@
 //! while) or a sign-in of this hotel's staff, never another hotel's; what it shows comes from
 //! the store: the hotel's galleries as a slideshow, who is on duty by department, and the
 //! offers of the hotel's own date. Real sandbox over HTTP, real SQLite file.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use crate::support::*;
 use hotelmate_core::desk::{DisplaySettingsChange, LeaveDisplay, SlideChange};

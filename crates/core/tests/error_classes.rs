@@ -5,7 +5,7 @@
 //! retried with backoff, not in a loop; a server that accepts connections and never answers
 //! is said to be "not answering" within 15 s. Real sandbox over HTTP and WebSocket, real SQLite
 //! files; the sandbox answers the refused areas as a newer HotelMate does (its `refuse_every`).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use std::time::{Duration, Instant};
 

@@ -3,7 +3,7 @@
 //! the on-duty board), says in words what it does not have (offers, galleries, the public page,
 //! ...), and never asks it for those: the sandbox counts every request. Real sandbox over HTTP
 //! and WebSocket, real SQLite files, the real keyring of the test session.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use std::time::Duration;
 

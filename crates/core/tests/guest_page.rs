@@ -5,7 +5,7 @@
 //! screen is opened, and still opens after a restart with no network.
 //! Real sandbox over HTTP and WebSocket, real SQLite files, the real keyring of the test
 //! session; the network cut goes through a TCP proxy.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use std::time::Duration;
 

@@ -4,7 +4,7 @@
 //! fetched on request, and neither is an attachment pointing there; a file's host that answers
 //! 401 is not the hotel's server ending the sign-in. Real sandbox over HTTP, a real listener on
 //! loopback that counts every connection it gets; nothing is ever sent off this machine.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

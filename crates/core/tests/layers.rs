@@ -4,7 +4,7 @@
 //! (`desk` → `features` → `context` → `engine` → …) and every file's module. A `crate::…` or
 //! `super::…` path names the module it ends in; comments and everything after a file's first
 //! `#[cfg(test)]` (its tests) are left out, since tests may reach anywhere.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -577,4 +577,202 @@ fn the_queue_check_finds_a_call_split_over_lines() {
         ["queue_image"]
     );
     assert!(direct_queue_calls("self.cx.queue_image(&SPEC, id, None)?;").is_empty());
+}
+
+/// The types a source gives inherent methods (`impl Store {`, `impl<'a> Store<'a> {`), by the
+/// last part of their path; trait impls (`impl Trait for Store`) and `impl Trait` in a type
+/// (an item's `impl` opens its line) are not.
+fn inherent_impls_in(code: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (at, _) in code.match_indices("impl") {
+        let line_start = code[..at].rfind('\n').map_or(0, |n| n + 1);
+        if !code[line_start..at].trim().is_empty() {
+            continue;
+        }
+        let rest = &code[at + "impl".len()..];
+        if !rest.starts_with([' ', '<', '\n']) {
+            continue; // `implements`, `impl_trait!`
+        }
+        let Some(header) = rest.split('{').next() else {
+            continue;
+        };
+        if header.contains(" for ") || header.contains(';') {
+            continue;
+        }
+        let mut header = header.trim();
+        if header.starts_with('<') {
+            // Skip the impl's own generics (`impl<'a> …`).
+            let mut depth = 0;
+            let end = header.char_indices().find_map(|(i, c)| {
+                depth += match c {
+                    '<' => 1,
+                    '>' => -1,
+                    _ => 0,
+                };
+                (depth == 0).then_some(i)
+            });
+            header = end.map_or("", |end| header[end + 1..].trim());
+        }
+        let path = header.split('<').next().unwrap_or_default().trim();
+        let name = path.rsplit("::").next().unwrap_or_default();
+        if !name.is_empty() {
+            found.push(name.to_owned());
+        }
+    }
+    found
+}
+
+/// Issue 64.4: the engine's `Store` has no feature's methods. A feature's SQL lives on its own
+/// type over the store, in its folder (the chat's `ChatStore`); an `impl Store` anywhere outside
+/// the engine would add methods named for one feature to the engine's type.
+#[test]
+fn the_engines_store_has_no_methods_outside_the_engine() {
+    let core = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    for (module, path) in modules(&core) {
+        if module.first().map(String::as_str) == Some("engine") {
+            continue;
+        }
+        let code = code(&std::fs::read_to_string(&path).unwrap());
+        if inherent_impls_in(&code).iter().any(|name| name == "Store") {
+            found.push(module.join("::"));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "methods added to the engine's Store outside the engine (give the feature its own \
+         type over the store, as the chat's ChatStore):\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_store_check_finds_an_impl_of_the_store_only() {
+    let code = "impl Store {\n    fn chat_thread(&self) {}\n}";
+    assert_eq!(inherent_impls_in(code), ["Store"]);
+    let code = "impl crate::engine::store::Store {}";
+    assert_eq!(inherent_impls_in(code), ["Store"]);
+    let code = "impl<'a> ChatStore<'a> {}\nimpl LocalData for Store {}\nfn f(s: impl Fn()) {}";
+    assert_eq!(inherent_impls_in(code), ["ChatStore"]);
+}
+
+/// The features whose modules under `src/features` name another feature's module, as
+/// `(from, to)`: through `crate::features::…` or `super::…` paths, tests left out.
+fn feature_reaches(src: &Path) -> BTreeSet<(String, String)> {
+    let all = modules(src);
+    let longest = |parts: Vec<String>| -> Option<Module> {
+        (1..=parts.len())
+            .rev()
+            .map(|n| parts[..n].to_vec())
+            .find(|p| all.contains_key(p))
+    };
+    let mut found = BTreeSet::new();
+    for (module, file) in &all {
+        let (Some("features"), Some(own)) = (
+            module.first().map(String::as_str),
+            module.get(1).map(String::as_str),
+        ) else {
+            continue;
+        };
+        let code = code(&std::fs::read_to_string(file).unwrap());
+        let mut targets = Vec::new();
+        for path in paths_after(&code, "crate::") {
+            targets.extend(longest(path.iter().map(|p| (*p).to_owned()).collect()));
+        }
+        for path in paths_after(&code, "super::") {
+            let ups = 1 + path.iter().take_while(|p| **p == "super").count();
+            let mut parts: Module = module[..module.len().saturating_sub(ups)].to_vec();
+            parts.extend(path.iter().skip(ups - 1).map(|p| (*p).to_owned()));
+            targets.extend(longest(parts));
+        }
+        for target in targets {
+            if target.first().map(String::as_str) == Some("features") {
+                if let Some(other) = target.get(1).filter(|other| *other != own) {
+                    found.insert((own.to_owned(), other.clone()));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The features made of others, each reach with why: the display shows the offers, the team
+/// board and the hotel's images; the Pictures screen shows galleries, room types and hotel
+/// images together, and the galleries' and room types' handles answer with its overview. A
+/// reach not listed here fails the check, and so does one listed that is gone (the list only
+/// shrinks).
+const COMPOSED_OF: &[(&str, &str)] = &[
+    ("display", "hotel_images"),
+    ("display", "offers"),
+    ("display", "pictures"),
+    ("display", "team"),
+    ("galleries", "pictures"),
+    ("pictures", "galleries"),
+    ("pictures", "hotel_images"),
+    ("pictures", "room_types"),
+    ("room_types", "pictures"),
+];
+
+/// Issue 64.4: no feature reaches into another's module for what both need (the desk's sign-in
+/// into the display's staff keys, the chat's spec into the hotel images' refusal): a helper two
+/// features share sits below both (`context`, `rules`, `engine`). Only the features made of
+/// others, listed with why, name other features.
+#[test]
+fn no_feature_names_another_features_module() {
+    let core = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let found = feature_reaches(&core);
+    let listed: BTreeSet<(String, String)> = COMPOSED_OF
+        .iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect();
+    let new: Vec<_> = found.difference(&listed).collect();
+    let gone: Vec<_> = listed.difference(&found).collect();
+    assert!(
+        new.is_empty(),
+        "features that name another feature's module (move what both need below them):\n{new:?}"
+    );
+    assert!(gone.is_empty(), "listed in COMPOSED_OF but gone: {gone:?}");
+}
+
+#[test]
+fn the_feature_reach_check_finds_a_reach_through_crate_and_super() {
+    let folder = std::env::temp_dir().join(format!("reaches-{}", std::process::id()));
+    for dir in [
+        "features/chat",
+        "features/display",
+        "features/offers",
+        "context",
+    ] {
+        std::fs::create_dir_all(folder.join(dir)).unwrap();
+    }
+    std::fs::write(folder.join("lib.rs"), "mod context; mod features;").unwrap();
+    std::fs::write(folder.join("context/mod.rs"), "pub fn keys() {}").unwrap();
+    std::fs::write(
+        folder.join("features/mod.rs"),
+        "mod chat; mod display; mod offers;",
+    )
+    .unwrap();
+    std::fs::write(folder.join("features/offers/mod.rs"), "pub fn spec() {}").unwrap();
+    std::fs::write(
+        folder.join("features/chat/mod.rs"),
+        "mod spec; use crate::context::keys; use super::chat::spec;",
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("features/chat/spec.rs"),
+        "use super::super::display::keys;\n// crate::features::offers in a comment",
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("features/display/mod.rs"),
+        "use crate::features::offers::spec;\n#[cfg(test)]\nuse crate::features::chat;",
+    )
+    .unwrap();
+    let found = feature_reaches(&folder);
+    let pair = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+    assert_eq!(
+        found,
+        BTreeSet::from([pair("chat", "display"), pair("display", "offers")])
+    );
+    std::fs::remove_dir_all(&folder).unwrap();
 }

@@ -5,7 +5,7 @@
 //! one refused request per edit in the server's misleading words. (Updates of different rows
 //! go four at a time, so the first refusal can come with up to three more of its batch.) Against the in-process
 //! sandbox, told to refuse those requests as that backend does; the network cut by a proxy.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use std::time::Duration;
 

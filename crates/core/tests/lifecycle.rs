@@ -2,7 +2,7 @@
 //! with the network down; the server ending a sign-in; a photo picked while its offer is still on
 //! its way. Real sandbox over HTTP and WebSocket, real SQLite files, the real keyring of the test
 //! session; network cuts go through a TCP proxy.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! The image pipeline as a manager dropping files on an offer meets it: what comes out (size,
 //! orientation, format, no location data), what is refused and how it is said, and the cache on
 //! disk. Every fixture is made here by code; speed is measured by `benches/media.rs`, not here.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use std::fs;
 use std::io::Cursor;

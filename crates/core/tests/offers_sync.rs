@@ -1,6 +1,6 @@
 //! The offers sync engine against the real sandbox over real HTTP and WebSocket, with real
 //! SQLite files and the real keyring of the test session. Network cuts go through a TCP proxy.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use std::time::Duration;
 

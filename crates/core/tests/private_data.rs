@@ -2,7 +2,7 @@
 //! be sent) is readable by this user only: folders 0700 and files 0600, made so at creation and
 //! put right at start-up for data made before. Real folders and the real SQLite file.
 #![cfg(unix)]
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

@@ -4,7 +4,7 @@
 //! freezes or cuts, while the live socket reaches the sandbox's Pusher server directly (or the
 //! other way round). The desk's silence before it asks is shortened from a minute
 //! (`DeskOptions::answer_stale`) so the tests take seconds; the rule is the same.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use std::time::{Duration, Instant};
 

@@ -1,6 +1,6 @@
 //! Signing in and out against the real sandbox over HTTP, with the real keyring (the Secret
 //! Service of the private desktop session that `cargo xtask test` runs in) and real SQLite files.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use std::net::SocketAddr;
 use std::time::Duration;

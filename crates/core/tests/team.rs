@@ -3,7 +3,7 @@
 //! my clock toggles on the server, is refused plainly offline and on a server that clocks only
 //! by face, and follows me when I clock elsewhere. Real sandbox over HTTP and WebSocket, real
 //! SQLite files, the real keyring of the test session; network cuts go through a TCP proxy.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use std::time::{Duration, Instant};
 

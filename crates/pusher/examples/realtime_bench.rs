@@ -21,6 +21,9 @@
 //! round (default 50000), `BENCH_PUBLISHER_THREADS` (default 8), `BENCH_CHANNELS` (default 100).
 //! `BENCH_SOCKUDO_BUFFER_MESSAGES` sets sockudo's per-connection queue (default: sockudo's own, 1000).
 
+// A benchmark, not shipped: its long measuring functions are test code (issue 64.5).
+#![allow(clippy::too_many_lines)]
+
 use std::collections::HashSet;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! and in order at a listener that does not read until it is over, and against sockudo the only events
 //! missing are the ones sockudo itself drops for a stalled connection (its queue per connection is
 //! bounded; it drops the overflow and only logs it).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use std::collections::HashSet;
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! Behaviour that an honest server never shows, driven by a scripted WebSocket server inside the test:
 //! bad frames, silence, pings, close codes by range, TLS.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};

@@ -1,6 +1,6 @@
 //! Channels against a real sockudo, with events published and auth signed by the official Python
 //! `pusher` library: an independent server and an independent signer.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use crate::support;
 

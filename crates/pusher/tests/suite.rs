@@ -2,7 +2,7 @@
 //! of it, so they are compiled and linked once, not once per file (issue 37.4). The crate sets
 //! `autotests = false`: a file here that is not named below would not be built at all, which
 //! `tests/layers.rs` in the core checks for every crate.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 mod support;
 

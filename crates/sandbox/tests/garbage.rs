@@ -1,6 +1,6 @@
 //! Throws malformed bodies of every kind at every write endpoint and checks that each request gets an HTTP
 //! answer (a panicking handler would drop the connection instead) and that the server is still serving.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use crate::common::start;
 

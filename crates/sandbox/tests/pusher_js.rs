@@ -2,7 +2,7 @@
 //! private channel (signed in the client's custom authorizer), and receive the events of a REST write with
 //! `data` parsed. Skipped (with a note) without `node` or without pusher-js in `$PUSHER_JS_DIR/node_modules`
 //! (default `<workspace>/tests/node`).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use std::path::PathBuf;
 use std::process::Stdio;

@@ -1,6 +1,6 @@
 //! The Pusher protocol 7 WebSocket server: handshake, ping/pong, subscriptions, private/presence auth,
 //! client events and their limits, and error answers to bad input.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use crate::common::{start, Ws};
 use futures_util::{SinkExt, StreamExt};

@@ -1,5 +1,5 @@
 //! Contract tests for API.md §4.1 (settings) and §13 fact 17, and the `settings-updated` event.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use crate::common::{jpeg_bytes, start};
 use reqwest::Method;

@@ -78,10 +78,9 @@ impl Desk {
             slug,
         );
         // Whoever signs in here can leave the reception display during an outage.
-        let hotel = crate::features::display::keys::hotel_of(&row);
+        let hotel = crate::context::staff_keys::hotel_of(&row);
         if let Err(err) =
-            crate::features::display::keys::keep(&self.inner.cx.store, hotel, username, password)
-                .await
+            crate::context::staff_keys::keep(&self.inner.cx.store, hotel, username, password).await
         {
             tracing::warn!(error = %err, "the staff key for the reception display was not kept");
         }

@@ -144,12 +144,66 @@ pub struct Children {
     pub resource: Resource,
 }
 
+/// For resources the hotel channel says nothing about.
+fn no_hint(_: &str, _: &Value) -> Option<Hint> {
+    None
+}
+
+/// For resources whose rows have no name staff know them by.
+fn no_title(_: &Row) -> Option<String> {
+    None
+}
+
+/// For resources the desk does not change: every change is refused, in words.
+fn read_only(_: &Row, _: Option<&Row>, _: bool) -> Result<Row, FieldInvalid> {
+    Err(crate::rules::invalid(
+        "id",
+        "This is not edited on the desk; use the hotel's web app.",
+    ))
+}
+
+/// For resources whose changes by colleagues are not worth a toast.
+fn no_toast(_: &str, _: Option<&str>) -> Option<(String, String)> {
+    None
+}
+
 /// For resources whose every server error is worth retrying.
 pub fn no_permanent_failures(_: &ApiError) -> Option<String> {
     None
 }
 
 impl ResourceSpec {
+    /// The common case, for a description to name only what differs (`..ResourceSpec::base(kind,
+    /// api)` after its own fields): not announced on the hotel channel (so polled), kept
+    /// current while its screen is away, no title, read only (every change refused), no
+    /// image fields, no toasts, every server error worth retrying, no other resource or view
+    /// touched, no nested rows, no capability needed, present in every generation. A new knob
+    /// of the engine gets its common value here, so no feature's description changes with it.
+    pub const fn base(kind: ResourceKind, api: Resource) -> Self {
+        Self {
+            kind,
+            api,
+            broadcast: false,
+            read_only_while_shown: false,
+            interpret: no_hint,
+            title: no_title,
+            validate: read_only,
+            editable: &[],
+            image_fields: &[],
+            field_images: &[],
+            toast: no_toast,
+            permanent_failure: no_permanent_failures,
+            also_changes: &[],
+            toasts_from_reconcile: false,
+            copies: &[],
+            views: &[],
+            children: None,
+            refetch_follows_row_events: false,
+            capabilities: Capabilities::NONE,
+            absent: &[],
+        }
+    }
+
     /// The store key and the name the UI uses.
     pub(crate) fn name(&self) -> &'static str {
         self.api.name

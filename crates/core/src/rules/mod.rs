@@ -24,3 +24,12 @@ pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> FieldI
         message: message.into(),
     }
 }
+
+/// The refusal of a change to what the desk shows but does not edit yet (`what`: "The hotel's
+/// settings", "Conversations"), in words that send the person to the hotel's web app.
+pub(crate) fn not_on_the_desk_yet(what: &'static str) -> FieldInvalid {
+    invalid(
+        "id",
+        format!("{what} are not edited on the desk yet; use the hotel's web app."),
+    )
+}

@@ -2,11 +2,12 @@
 //! so it survives switching threads, quitting, a crash and an outage, until it is sent or
 //! cleared (issue 38.2). A sign-out counts them as work that would be lost.
 
+use crate::features::chat::store::ChatStore;
 use rusqlite::params;
 
 use super::handle::Chat;
 use crate::context::DeskError;
-use crate::engine::store::{Store, StoreError};
+use crate::engine::store::StoreError;
 
 /// The longest draft kept: far beyond any reply (the server keeps what a paste holds), and a
 /// bound on what one keystroke writes.
@@ -22,9 +23,9 @@ pub struct Draft {
     pub text: String,
 }
 
-impl Store {
+impl ChatStore<'_> {
     /// Keeps `text` as the conversation's draft; an empty one (only spaces) clears it.
-    pub(crate) fn chat_set_draft(
+    pub(crate) fn set_draft(
         &self,
         conversation_id: i64,
         text: &str,
@@ -48,7 +49,7 @@ impl Store {
 
     /// A reply was queued with `message`: the conversation's draft is done if that is what it
     /// held (a draft typed since is kept).
-    pub(crate) fn chat_draft_sent(
+    pub(crate) fn draft_sent(
         &self,
         conversation_id: i64,
         message: &str,
@@ -61,7 +62,7 @@ impl Store {
     }
 
     /// Every draft, by conversation.
-    pub(crate) fn chat_drafts(&self) -> Result<Vec<Draft>, StoreError> {
+    pub(crate) fn drafts(&self) -> Result<Vec<Draft>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare_cached(
             "SELECT conversation_id, text FROM chat_drafts ORDER BY conversation_id",
@@ -91,12 +92,12 @@ impl Chat<'_> {
                 ),
             });
         }
-        Ok(self.cx.store.chat_set_draft(conversation_id, text)?)
+        Ok(ChatStore::new(&self.cx.store).set_draft(conversation_id, text)?)
     }
 
     /// Every conversation's draft, for the reply boxes and the list's marks.
     pub fn drafts(&self) -> Result<Vec<Draft>, DeskError> {
         self.chat()?;
-        Ok(self.cx.store.chat_drafts()?)
+        Ok(ChatStore::new(&self.cx.store).drafts()?)
     }
 }

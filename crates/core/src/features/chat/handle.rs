@@ -3,6 +3,7 @@
 //! (sent in order when the server can be reached, never twice), read state only while a thread
 //! is in front of the user, and taking a conversation over as an explicit action.
 
+use crate::features::chat::store::ChatStore;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -119,7 +120,7 @@ impl Chat<'_> {
         let chat = self.chat()?;
         let store = &self.cx.store;
         let limit = limit.clamp(1, 10_000);
-        let newest = store.chat_newest_of_thread(conversation_id)?;
+        let newest = ChatStore::new(store).newest_of_thread(conversation_id)?;
         if let Some((_, at)) = &newest {
             let behind = store
                 .record(CONVERSATIONS.name, conversation_id)?
@@ -128,13 +129,12 @@ impl Chat<'_> {
                 chat.refetch(conversation_id);
             }
         }
-        let state = store.chat_thread_state(conversation_id)?;
-        let cached = store.chat_count(conversation_id)?;
+        let state = ChatStore::new(store).thread_state(conversation_id)?;
+        let cached = ChatStore::new(store).count(conversation_id)?;
         // Known offline, the server is not asked: the person would look at "Reading…" for a
         // request's whole timeout (issue 36.9).
         if cached < limit && !state.complete && !chat.offline() {
-            let cached_ids: Vec<i64> = store
-                .chat_thread(conversation_id, None, limit)?
+            let cached_ids: Vec<i64> = ChatStore::new(store).thread(conversation_id, None, limit)?
                 .iter()
                 .filter_map(|m| m.get("id").and_then(Value::as_i64))
                 .collect();
@@ -155,9 +155,9 @@ impl Chat<'_> {
                 Ok(page) => {
                     sync.came_online();
                     // History is no news: nothing in it toasts.
-                    store.chat_store_messages(conversation_id, &page)?;
+                    ChatStore::new(store).store_messages(conversation_id, &page)?;
                     if page.len() < want {
-                        store.chat_set_complete(conversation_id)?;
+                        ChatStore::new(store).set_complete(conversation_id)?;
                     }
                 }
                 Err(err) => self.offline_or(err, &chat)?,
@@ -208,16 +208,14 @@ impl Chat<'_> {
     }
 
     fn queued(&self, chat: &ChatShared, entry: NewChatEntry<'_>) -> Result<ThreadView, DeskError> {
-        self.cx.store.chat_queue(entry)?;
+        ChatStore::new(&self.cx.store).queue(entry)?;
         if entry.op == ChatOp::Send && !entry.message.is_empty() {
             // What was typed went with it: the draft is done.
-            self.cx
-                .store
-                .chat_draft_sent(entry.conversation_id, entry.message)?;
+            ChatStore::new(&self.cx.store).draft_sent(entry.conversation_id, entry.message)?;
         }
         chat.kick();
         chat.changed(Some(entry.conversation_id));
-        let shown = self.cx.store.chat_count(entry.conversation_id)?;
+        let shown = ChatStore::new(&self.cx.store).count(entry.conversation_id)?;
         self.view(chat, entry.conversation_id, shown.max(50))
     }
 
@@ -324,10 +322,7 @@ impl Chat<'_> {
 
     /// One of my sent messages, or why it cannot be changed.
     fn my_message(&self, chat: &ChatShared, message_id: i64) -> Result<(i64, Value), DeskError> {
-        let message = self
-            .cx
-            .store
-            .chat_message(message_id)?
+        let message = ChatStore::new(&self.cx.store).message(message_id)?
             .ok_or(DeskError::Missing("message"))?;
         let mine = message.get("sender_type").and_then(Value::as_str) == Some("staff")
             && message.get("staff").and_then(Value::as_i64) == Some(chat.me);
@@ -337,10 +332,7 @@ impl Chat<'_> {
                 message: "You can change only your own messages".into(),
             });
         }
-        let delete_waits = self
-            .cx
-            .store
-            .chat_replies(message.get("conversation").and_then(Value::as_i64))?
+        let delete_waits = ChatStore::new(&self.cx.store).replies(message.get("conversation").and_then(Value::as_i64))?
             .iter()
             .any(|e| e.op == ChatOp::Delete { target: message_id });
         if delete_waits || message.get("is_deleted").and_then(Value::as_bool) == Some(true) {
@@ -451,11 +443,11 @@ impl Chat<'_> {
         sync.came_online();
         let name = chat_worker::assigned_name(&answer).unwrap_or_else(|| chat.my_name.clone());
         let store = &self.cx.store;
-        store.chat_set_handler(conversation_id, &name, Some(chat.me))?;
+        ChatStore::new(store).set_handler(conversation_id, &name, Some(chat.me))?;
         // Taking it over also marked its guest messages read on the server.
         chat.mark_read(conversation_id)?;
         chat.changed(Some(conversation_id));
-        let shown = store.chat_count(conversation_id)?;
+        let shown = ChatStore::new(store).count(conversation_id)?;
         self.view(&chat, conversation_id, shown.max(50))
     }
 
@@ -463,18 +455,17 @@ impl Chat<'_> {
     pub fn retry(&self, seq: i64) -> Result<ThreadView, DeskError> {
         let chat = self.chat()?;
         let store = &self.cx.store;
-        let entry = store
-            .chat_replies(None)?
+        let entry = ChatStore::new(store).replies(None)?
             .into_iter()
             .find(|e| e.seq == seq)
             .ok_or(DeskError::Missing("message"))?;
-        store.chat_retry_reply(seq)?;
+        ChatStore::new(store).retry_reply(seq)?;
         chat.kick();
         chat.changed(Some(entry.conversation_id));
         self.view(
             &chat,
             entry.conversation_id,
-            store.chat_count(entry.conversation_id)?.max(50),
+            ChatStore::new(store).count(entry.conversation_id)?.max(50),
         )
     }
 
@@ -482,8 +473,7 @@ impl Chat<'_> {
     pub fn discard(&self, seq: i64) -> Result<ThreadView, DeskError> {
         let chat = self.chat()?;
         let store = &self.cx.store;
-        let entry = store
-            .chat_discard_reply(seq)?
+        let entry = ChatStore::new(store).discard_reply(seq)?
             .ok_or(DeskError::Missing("message"))?;
         if let Some(file) = &entry.file {
             chat_worker::remove_file(&chat.files, &file.key);
@@ -492,7 +482,7 @@ impl Chat<'_> {
         self.view(
             &chat,
             entry.conversation_id,
-            store.chat_count(entry.conversation_id)?.max(50),
+            ChatStore::new(store).count(entry.conversation_id)?.max(50),
         )
     }
 

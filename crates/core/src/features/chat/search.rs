@@ -10,6 +10,7 @@
 //! walks its matches newest first and stops at the limit. The words found are marked in the
 //! message's own text by the same rule.
 
+use crate::features::chat::store::ChatStore;
 use rusqlite::params;
 use serde_json::Value;
 
@@ -132,9 +133,9 @@ fn snippet(query: &Query, text: &str) -> Vec<HitPiece> {
 /// One row the index found: (message id, conversation id, the message's JSON).
 type Found = (i64, i64, String);
 
-impl Store {
+impl ChatStore<'_> {
     /// How many cached messages of the thread are message `id` or newer.
-    pub(crate) fn chat_count_from(&self, conversation_id: i64, id: i64) -> Result<u32, StoreError> {
+    pub(crate) fn count_from(&self, conversation_id: i64, id: i64) -> Result<u32, StoreError> {
         Ok(self
             .lock()
             .prepare_cached(
@@ -144,7 +145,7 @@ impl Store {
     }
 
     /// The newest `limit` cached messages matching `query` (FTS5 syntax, from [`fts_query`]).
-    pub(crate) fn chat_search(&self, query: &str, limit: usize) -> Result<Vec<Found>, StoreError> {
+    pub(crate) fn search(&self, query: &str, limit: usize) -> Result<Vec<Found>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare_cached(
             "SELECT s.rowid, m.conversation_id, m.body
@@ -168,7 +169,7 @@ pub fn find_messages(store: &Store, search: &str) -> Result<(Vec<MessageHit>, bo
     let Some(query) = fts_query(&typed) else {
         return Ok((Vec::new(), false));
     };
-    let mut found = store.chat_search(&query, MAX_HITS + 1)?;
+    let mut found = ChatStore::new(store).search(&query, MAX_HITS + 1)?;
     let more = found.len() > MAX_HITS;
     found.truncate(MAX_HITS);
     let mut titles: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
@@ -204,7 +205,7 @@ pub fn find_messages(store: &Store, search: &str) -> Result<(Vec<MessageHit>, bo
                 &typed,
                 message.get("message").and_then(Value::as_str).unwrap_or_default(),
             ),
-            from_newest: store.chat_count_from(conversation_id, message_id)?,
+            from_newest: ChatStore::new(store).count_from(conversation_id, message_id)?,
         });
     }
     Ok((hits, more))
@@ -309,8 +310,7 @@ mod tests {
     #[test]
     fn the_index_follows_every_write_of_the_cached_messages() {
         let (_dir, store) = store();
-        store
-            .chat_store_messages(
+        ChatStore::new(&store).store_messages(
                 45,
                 &[
                     json!({"id": 10, "sender_type": "guest", "message": "A taxi to the airport, please", "timestamp": "2026-11-24T08:00:00Z"}),
@@ -328,8 +328,7 @@ mod tests {
         assert_eq!(found(&store, "AIRPORT"), [10]);
 
         let edited = json!({"message": "Your car is booked"});
-        store
-            .chat_patch_messages(&[11], edited.as_object().unwrap())
+        ChatStore::new(&store).patch_messages(&[11], edited.as_object().unwrap())
             .unwrap();
         assert_eq!(
             found(&store, "taxi"),
@@ -339,15 +338,14 @@ mod tests {
         assert_eq!(found(&store, "car"), [11]);
 
         let deleted = json!({"is_deleted": true});
-        store
-            .chat_patch_messages(&[10], deleted.as_object().unwrap())
+        ChatStore::new(&store).patch_messages(&[10], deleted.as_object().unwrap())
             .unwrap();
         assert!(
             found(&store, "taxi").is_empty(),
             "a deleted message is not found"
         );
 
-        store.chat_remove_message(11).unwrap();
+        ChatStore::new(&store).remove_message(11).unwrap();
         assert!(found(&store, "car").is_empty());
 
         store
@@ -373,8 +371,7 @@ mod tests {
     fn a_guests_text_is_searched_and_shown_as_text() {
         let (_dir, store) = store();
         let tricky = "NEAR(\"late\" OR checkout) \u{E000}fake\u{E001} <b>late</b> checkout";
-        store
-            .chat_store_messages(
+        ChatStore::new(&store).store_messages(
                 45,
                 &[json!({"id": 20, "sender_type": "guest", "message": tricky, "timestamp": "2026-11-24T08:00:00Z"})],
             )
@@ -404,8 +401,7 @@ mod tests {
     #[test]
     fn messages_are_found_the_way_people_type() {
         let (_dir, store) = store();
-        store
-            .chat_store_messages(
+        ChatStore::new(&store).store_messages(
                 45,
                 &[
                     json!({"id": 30, "sender_type": "guest", "message": "Mrs O’Connor from Straße 5", "timestamp": "2026-11-24T08:00:00Z"}),

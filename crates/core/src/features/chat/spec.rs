@@ -5,9 +5,9 @@
 use serde_json::Value;
 
 use crate::api::{Listing, Mount, Resource};
-use crate::engine::spec::{no_permanent_failures, Capabilities, ResourceSpec};
+use crate::engine::spec::ResourceSpec;
 use crate::events::{ResourceKind, View};
-use crate::features::hotel_images::spec::not_on_the_desk_yet;
+use crate::rules::not_on_the_desk_yet;
 
 /// The guest chat: `/api/chat/<slug>/<path>/` (§8.2), at 2026
 /// `/api/staff/hotel/<slug>/chat/<path>/` (the generation's
@@ -38,29 +38,13 @@ pub(crate) const CONVERSATIONS: Resource = Resource {
 pub(crate) const REPLY: (&str, &str) = ("chat.message.send", "reply to guests");
 
 pub(crate) static CONVERSATIONS_SPEC: ResourceSpec = ResourceSpec {
-    kind: ResourceKind::Conversations,
-    api: CONVERSATIONS,
-    // Announced on chat channels, not the hotel's (§9.3): read every minute until the desk
-    // listens there.
-    broadcast: false,
-    read_only_while_shown: false,
-    interpret: |_, _| None,
     title: |row| {
         let room = row.get("room_number").map(Value::to_string);
         room.map(|r| format!("Room {}", r.trim_matches('"')))
     },
     validate: |_, _, _| Err(not_on_the_desk_yet("Conversations")),
-    editable: &[],
-    image_fields: &[],
-    field_images: &[],
-    toast: |_, _| None,
-    permanent_failure: no_permanent_failures,
-    also_changes: &[],
-    toasts_from_reconcile: false,
-    copies: &[],
     views: &[View::Messages],
-    children: None,
-    refetch_follows_row_events: false,
-    capabilities: Capabilities::NONE,
-    absent: &[],
+    // Not `broadcast`: announced on chat channels, not the hotel's (§9.3), so read every minute
+    // until the desk listens there.
+    ..ResourceSpec::base(ResourceKind::Conversations, CONVERSATIONS)
 };

@@ -6,15 +6,40 @@
 //! stores the server's copy, so a kill at any point loses nothing and sends nothing twice (a
 //! reply that may have reached the server is `sending` and is looked for before a retry).
 
-use rusqlite::{params, OptionalExtension};
+use std::sync::MutexGuard;
+
+use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 
 use crate::engine::store::{Store, StoreError};
 
 mod outbox;
 mod schema;
-use crate::rules::text::clip;
+mod written;
 pub(crate) use outbox::{ChatOp, NewChatEntry, QueuedFile, QueuedReply, ReplyState, LOCAL_DATA};
+pub use written::MESSAGE_CHARS;
+pub(crate) use written::CLIPPED_KEY;
+use written::{message_id, patch_body, upsert};
+
+/// The chat's tables in the desk's store: every read and write of guest chat goes through this
+/// view of the engine's [`Store`] (its one connection, its transactions), so the engine's type
+/// has no method of any feature's (issue 64.4).
+#[derive(Debug, Clone, Copy)]
+pub struct ChatStore<'a> {
+    store: &'a Store,
+}
+
+impl<'a> ChatStore<'a> {
+    /// The chat's tables in `store`.
+    pub fn new(store: &'a Store) -> Self {
+        Self { store }
+    }
+
+    /// The store's one connection, for the chat's own statements.
+    pub(in crate::features::chat) fn lock(&self) -> MutexGuard<'a, Connection> {
+        self.store.lock()
+    }
+}
 
 /// What is known of one thread besides its messages.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -51,197 +76,6 @@ pub struct StoredMessages {
     pub changed: usize,
 }
 
-fn message_id(message: &Value) -> Option<i64> {
-    message.get("id").and_then(Value::as_i64)
-}
-
-/// The longest message text the desk keeps, in characters (a long letter is a few thousand). A
-/// longer text is kept to this length; the rest stays on the server, fetched when someone asks
-/// for the whole message. A guest can write megabytes; the desk keeps kilobytes.
-pub const MESSAGE_CHARS: usize = 5_000;
-/// Added by the desk to a message it clipped: the whole text's length, in characters.
-pub(crate) const CLIPPED_KEY: &str = "desk_clipped_from";
-
-/// A message as the desk keeps it: its text, and a quoted message's, at most
-/// [`MESSAGE_CHARS`] characters, the whole length noted under [`CLIPPED_KEY`]. The server's
-/// own fields are otherwise as sent (a `CLIPPED_KEY` from the server is not believed).
-pub(crate) fn bounded(message: &Value) -> std::borrow::Cow<'_, Value> {
-    let long = |value: &Value| {
-        value
-            .get("message")
-            .and_then(Value::as_str)
-            .is_some_and(|t| t.len() > MESSAGE_CHARS)
-    };
-    let quoted = message.get("reply_to_message");
-    if !long(message) && !quoted.is_some_and(long) && message.get(CLIPPED_KEY).is_none() {
-        return std::borrow::Cow::Borrowed(message);
-    }
-    let mut message = message.clone();
-    if let Some(object) = message.as_object_mut() {
-        object.remove(CLIPPED_KEY);
-        if let Some((kept, whole)) = object
-            .get("message")
-            .and_then(Value::as_str)
-            .and_then(|t| clip(t, MESSAGE_CHARS))
-        {
-            object.insert("message".into(), kept.into());
-            object.insert(CLIPPED_KEY.into(), whole.into());
-        }
-        if let Some(quoted) = object
-            .get_mut("reply_to_message")
-            .and_then(Value::as_object_mut)
-        {
-            if let Some((kept, _)) = quoted
-                .get("message")
-                .and_then(Value::as_str)
-                .and_then(|t| clip(t, MESSAGE_CHARS))
-            {
-                quoted.insert("message".into(), kept.into());
-            }
-        }
-    }
-    std::borrow::Cow::Owned(message)
-}
-
-/// What the conversation list, the unread counts and the catch-up read of a message, kept in
-/// columns beside it when it is stored so that no count parses every cached message.
-struct Facts {
-    guest_unread: bool,
-    from_staff: bool,
-    staff_id: Option<i64>,
-    staff_name: Option<String>,
-    sent_at: Option<String>,
-}
-
-impl Facts {
-    fn of(message: &Value) -> Self {
-        let flag = |key: &str| message.get(key).and_then(Value::as_bool).unwrap_or(false);
-        let sender = message.get("sender_type").and_then(Value::as_str);
-        let text = |value: Option<&Value>| value.and_then(Value::as_str).map(str::to_owned);
-        Self {
-            guest_unread: sender == Some("guest") && !flag("read_by_staff") && !flag("is_deleted"),
-            from_staff: sender == Some("staff"),
-            staff_id: message.get("staff").and_then(Value::as_i64),
-            staff_name: text(message.get("staff_info").and_then(|i| i.get("name")))
-                .or_else(|| text(message.get("staff_display_name"))),
-            sent_at: text(message.get("timestamp")),
-        }
-    }
-}
-
-/// Stores one message; `Some(true)` when it is new to this desk, `Some(false)` when it changed,
-/// `None` when it was already stored as it is (or has no id).
-fn upsert(
-    conn: &rusqlite::Connection,
-    conversation_id: i64,
-    message: &Value,
-) -> Result<Option<bool>, StoreError> {
-    let Some(id) = message_id(message) else {
-        tracing::warn!(
-            conversation_id,
-            "a chat message without an id was not stored"
-        );
-        return Ok(None);
-    };
-    if !crate::features::chat::is_whole_message(message) {
-        // Never applied in part (issue 63.8): what the desk has of it stays as it is.
-        tracing::warn!(
-            conversation_id,
-            id,
-            "a chat message that is not whole (no text, sender or time) was not stored"
-        );
-        return Ok(None);
-    }
-    write(conn, conversation_id, id, &bounded(message))
-}
-
-/// Stores a message as the desk keeps it (bounded already); as [`upsert`] says.
-fn write(
-    conn: &rusqlite::Connection,
-    conversation_id: i64,
-    id: i64,
-    message: &Value,
-) -> Result<Option<bool>, StoreError> {
-    let known: Option<String> = conn
-        .prepare_cached("SELECT body FROM chat_messages WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()?;
-    let body = message.to_string();
-    if known.as_ref() == Some(&body) {
-        return Ok(None);
-    }
-    // A deleted message stays deleted: the server has no way back from a delete, so a copy
-    // that is not deleted is older news (an edit's live event that came after the delete's
-    // answer) and must not bring the words back, nor let them be edited again.
-    let deleted = |m: &Value| m.get("is_deleted").and_then(Value::as_bool) == Some(true);
-    let kept = known
-        .as_deref()
-        .and_then(|k| serde_json::from_str::<Value>(k).ok());
-    if !deleted(message) && kept.as_ref().is_some_and(deleted) {
-        return Ok(None);
-    }
-    // Stored words are never replaced by nothing (issue 63.8).
-    if kept
-        .as_ref()
-        .is_some_and(|kept| crate::features::chat::empties_kept_words(kept, message))
-    {
-        tracing::warn!(id, "a copy of a message without its words was not stored over it");
-        return Ok(None);
-    }
-    let facts = Facts::of(message);
-    conn.prepare_cached(
-        "INSERT INTO chat_messages (id, conversation_id, body, guest_unread, from_staff,
-             staff_id, staff_name, sent_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-         ON CONFLICT (id) DO UPDATE SET conversation_id = excluded.conversation_id,
-             body = excluded.body, guest_unread = excluded.guest_unread,
-             from_staff = excluded.from_staff, staff_id = excluded.staff_id,
-             staff_name = excluded.staff_name, sent_at = excluded.sent_at",
-    )?
-    .execute(params![
-        id,
-        conversation_id,
-        body,
-        facts.guest_unread,
-        facts.from_staff,
-        facts.staff_id,
-        facts.staff_name,
-        facts.sent_at
-    ])?;
-    Ok(Some(known.is_none()))
-}
-
-/// Sets `fields` on a stored message's JSON; whether anything changed.
-fn patch_body(
-    conn: &rusqlite::Connection,
-    id: i64,
-    fields: &serde_json::Map<String, Value>,
-) -> Result<bool, StoreError> {
-    let Some((conversation_id, text)) = conn
-        .prepare_cached("SELECT conversation_id, body FROM chat_messages WHERE id = ?1")?
-        .query_row([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
-        .optional()?
-    else {
-        return Ok(false);
-    };
-    let Ok(Value::Object(mut body)) = serde_json::from_str::<Value>(&text) else {
-        // Read again with its thread: `chat_thread` drops a damaged thread cache.
-        return Ok(false);
-    };
-    let mut changed = false;
-    for (key, value) in fields {
-        if body.get(key) != Some(value) {
-            body.insert(key.clone(), value.clone());
-            changed = true;
-        }
-    }
-    if changed {
-        // The stored body is the desk's own (its clip mark is kept).
-        write(conn, conversation_id, id, &Value::Object(body))?;
-    }
-    Ok(changed)
-}
-
 fn thread_state_of(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<ThreadState> {
     Ok(ThreadState {
         complete: row.get(first)?,
@@ -251,9 +85,9 @@ fn thread_state_of(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Th
     })
 }
 
-impl Store {
+impl ChatStore<'_> {
     /// Stores messages of a thread as the server sent them.
-    pub fn chat_store_messages(
+    pub fn store_messages(
         &self,
         conversation_id: i64,
         messages: &[Value],
@@ -287,7 +121,7 @@ impl Store {
 
     /// Sets fields (read flags, a delivery status) on stored messages; returns how many
     /// changed. Messages this desk does not have are skipped (they arrive with their thread).
-    pub(crate) fn chat_patch_messages(
+    pub(crate) fn patch_messages(
         &self,
         ids: &[i64],
         fields: &serde_json::Map<String, Value>,
@@ -303,7 +137,7 @@ impl Store {
     }
 
     /// Every guest message of a thread that no staff member has read, by id.
-    pub(crate) fn chat_unread_ids(&self, conversation_id: i64) -> Result<Vec<i64>, StoreError> {
+    pub(crate) fn unread_ids(&self, conversation_id: i64) -> Result<Vec<i64>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare_cached(
             "SELECT id FROM chat_messages WHERE conversation_id = ?1 AND guest_unread = 1",
@@ -315,7 +149,7 @@ impl Store {
     }
 
     /// A hard-deleted message leaves the cache.
-    pub(crate) fn chat_remove_message(&self, id: i64) -> Result<bool, StoreError> {
+    pub(crate) fn remove_message(&self, id: i64) -> Result<bool, StoreError> {
         Ok(self
             .lock()
             .execute("DELETE FROM chat_messages WHERE id = ?1", [id])?
@@ -323,7 +157,7 @@ impl Store {
     }
 
     /// One cached message.
-    pub(crate) fn chat_message(&self, id: i64) -> Result<Option<Value>, StoreError> {
+    pub(crate) fn message(&self, id: i64) -> Result<Option<Value>, StoreError> {
         let text: Option<String> = self
             .lock()
             .query_row("SELECT body FROM chat_messages WHERE id = ?1", [id], |r| {
@@ -336,7 +170,7 @@ impl Store {
     /// The newest `limit` cached messages of a thread older than `before` (all when `None`),
     /// oldest first. A damaged cached message (unreadable JSON) drops the thread's cache, which
     /// is read again from the server, so no message is shown wrong or silently missing.
-    pub(crate) fn chat_thread(
+    pub(crate) fn thread(
         &self,
         conversation_id: i64,
         before: Option<i64>,
@@ -380,7 +214,7 @@ impl Store {
     }
 
     /// The id of the newest cached message of a thread.
-    pub(crate) fn chat_newest_id(&self, conversation_id: i64) -> Result<Option<i64>, StoreError> {
+    pub(crate) fn newest_id(&self, conversation_id: i64) -> Result<Option<i64>, StoreError> {
         Ok(self.lock().query_row(
             "SELECT MAX(id) FROM chat_messages WHERE conversation_id = ?1",
             [conversation_id],
@@ -389,7 +223,7 @@ impl Store {
     }
 
     /// The newest cached message's id and timestamp of one thread.
-    pub(crate) fn chat_newest_of_thread(
+    pub(crate) fn newest_of_thread(
         &self,
         conversation_id: i64,
     ) -> Result<Option<(i64, Option<String>)>, StoreError> {
@@ -405,7 +239,7 @@ impl Store {
     }
 
     /// The newest cached message's id and timestamp of every thread with a cache.
-    pub(crate) fn chat_newest_of_threads(
+    pub(crate) fn newest_of_threads(
         &self,
     ) -> Result<Vec<(i64, i64, Option<String>)>, StoreError> {
         let conn = self.lock();
@@ -420,7 +254,7 @@ impl Store {
     }
 
     /// How many cached messages a thread has.
-    pub(crate) fn chat_count(&self, conversation_id: i64) -> Result<usize, StoreError> {
+    pub(crate) fn count(&self, conversation_id: i64) -> Result<usize, StoreError> {
         let n: i64 = self.lock().query_row(
             "SELECT COUNT(*) FROM chat_messages WHERE conversation_id = ?1",
             [conversation_id],
@@ -430,7 +264,7 @@ impl Store {
     }
 
     /// Guest messages this desk has that no staff member has read, per conversation.
-    pub(crate) fn chat_unread_counts(&self) -> Result<Vec<(i64, u32)>, StoreError> {
+    pub(crate) fn unread_counts(&self) -> Result<Vec<(i64, u32)>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare_cached(
             "SELECT conversation_id, COUNT(*) FROM chat_messages WHERE guest_unread = 1
@@ -442,7 +276,7 @@ impl Store {
         Ok(counts)
     }
 
-    pub(crate) fn chat_thread_state(
+    pub(crate) fn thread_state(
         &self,
         conversation_id: i64,
     ) -> Result<ThreadState, StoreError> {
@@ -459,7 +293,7 @@ impl Store {
     }
 
     /// Every thread's state (for the conversation list).
-    pub(crate) fn chat_thread_states(&self) -> Result<Vec<(i64, ThreadState)>, StoreError> {
+    pub(crate) fn thread_states(&self) -> Result<Vec<(i64, ThreadState)>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare_cached(
             "SELECT conversation_id, complete, handled_by, handled_by_id, handler_after
@@ -474,7 +308,7 @@ impl Store {
     /// The author of each thread's newest cached staff message: whoever sent last handles the
     /// conversation (the server makes the sender its handler, API.md §8.4).
     /// `conversation_id`: of one thread only.
-    pub(crate) fn chat_last_staff_senders(
+    pub(crate) fn last_staff_senders(
         &self,
         conversation_id: Option<i64>,
     ) -> Result<Vec<(i64, StaffSender)>, StoreError> {
@@ -502,7 +336,7 @@ impl Store {
 
     /// Forgets a thread's cached messages older than `before_id` (a gap after them is not
     /// known): the thread reads them from the server again when scrolled back.
-    pub(crate) fn chat_forget_older(
+    pub(crate) fn forget_older(
         &self,
         conversation_id: i64,
         before_id: i64,
@@ -521,7 +355,7 @@ impl Store {
         Ok(())
     }
 
-    pub(crate) fn chat_set_complete(&self, conversation_id: i64) -> Result<(), StoreError> {
+    pub(crate) fn set_complete(&self, conversation_id: i64) -> Result<(), StoreError> {
         self.lock().execute(
             "INSERT INTO chat_threads (conversation_id, complete) VALUES (?1, 1)
              ON CONFLICT (conversation_id) DO UPDATE SET complete = 1",
@@ -532,7 +366,7 @@ impl Store {
 
     /// Who handles a conversation now, as of the newest message this desk has of it (a staff
     /// message newer than that names the next handler); returns whether anything changed.
-    pub(crate) fn chat_set_handler(
+    pub(crate) fn set_handler(
         &self,
         conversation_id: i64,
         name: &str,

@@ -4,9 +4,10 @@
 //! message) shows no wait; a thread whose cached messages are all the guest's, with older
 //! pages not read here, shows its wait as "at least".
 
+use crate::features::chat::store::ChatStore;
 use std::collections::HashMap;
 
-use crate::engine::store::{Store, StoreError};
+use crate::engine::store::StoreError;
 
 /// Since when a conversation's guest has waited for an answer, as far as this desk knows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,9 +21,9 @@ pub(crate) struct GuestWait {
     pub exact: bool,
 }
 
-impl Store {
+impl ChatStore<'_> {
     /// Every conversation whose last cached messages are the guest's, unanswered by staff.
-    pub(crate) fn chat_guest_waits(&self) -> Result<HashMap<i64, GuestWait>, StoreError> {
+    pub(crate) fn guest_waits(&self) -> Result<HashMap<i64, GuestWait>, StoreError> {
         let conn = self.lock();
         // Per thread: its last staff message, then the first guest message after it, found
         // by walking the thread's index from there (no work per message: a guest's flood of

@@ -299,14 +299,14 @@ impl Display<'_> {
     fn hotel(&self) -> Result<Option<String>, DeskError> {
         if let Ok(running) = self.cx.running() {
             let row = lock(&running.identity);
-            return Ok(Some(super::keys::hotel_of(&row)));
+            return Ok(Some(crate::context::staff_keys::hotel_of(&row)));
         }
         let kept = self
             .cx
             .store
             .load_session()?
-            .map(|row| super::keys::hotel_of(&row))
-            .filter(|hotel| !super::keys::is_demo(hotel));
+            .map(|row| crate::context::staff_keys::hotel_of(&row))
+            .filter(|hotel| !crate::context::staff_keys::is_demo(hotel));
         match kept {
             Some(hotel) => Ok(Some(hotel)),
             None => Ok(self.cx.store.preference(SHOWN_HOTEL_KEY)?),
@@ -319,8 +319,8 @@ impl Display<'_> {
         let Ok(running) = self.cx.running() else {
             return Ok(());
         };
-        let hotel = super::keys::hotel_of(&lock(&running.identity));
-        if super::keys::is_demo(&hotel)
+        let hotel = crate::context::staff_keys::hotel_of(&lock(&running.identity));
+        if crate::context::staff_keys::is_demo(&hotel)
             || self.cx.store.preference(SHOWN_HOTEL_KEY)?.as_deref() == Some(hotel.as_str())
         {
             return Ok(());

@@ -5,7 +5,6 @@
 
 pub(crate) mod handle;
 pub mod health;
-pub(crate) mod keys;
 pub mod scan;
 
 pub use crate::rules::opening::{OpeningHours, OpeningState, WOKEN_MINUTES};

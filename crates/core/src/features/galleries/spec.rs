@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::api::{ApiError, Generation, Listing, Mount, Resource};
 use crate::engine::spec::Hint;
-use crate::engine::spec::{Capabilities, Children, ResourceSpec};
+use crate::engine::spec::{Children, ResourceSpec};
 use crate::engine::store::Row;
 use crate::events::{ResourceKind, View};
 use crate::rules::{invalid, FieldInvalid};
@@ -59,10 +59,6 @@ pub(crate) const IMAGE_FIELDS: &[&str] = &["caption", "alt_text", "is_featured",
 pub(crate) const MAX_IMAGE_TEXT_CHARS: usize = 255;
 
 pub(crate) static IMAGES_SPEC: ResourceSpec = ResourceSpec {
-    kind: ResourceKind::GalleryImages,
-    api: GALLERY_IMAGES,
-    broadcast: false,
-    read_only_while_shown: false,
     interpret: |event, _| (event == "gallery-updated").then_some(Hint::Reconcile),
     title: |row| {
         row.get("caption")
@@ -72,23 +68,15 @@ pub(crate) static IMAGES_SPEC: ResourceSpec = ResourceSpec {
     },
     validate: validate_image,
     editable: IMAGE_FIELDS,
-    image_fields: &[],
-    field_images: &[],
-    toast: |_, _| None,
-    permanent_failure: crate::engine::spec::no_permanent_failures,
     also_changes: &["galleries"],
-    toasts_from_reconcile: false,
-    copies: &[],
     views: &[View::Pictures, View::Display],
-    children: None,
-    refetch_follows_row_events: false,
-    capabilities: Capabilities::NONE,
     // API.md §10.2 and §10.3.
     absent: &[(
         Generation::Hotelmate2026,
         "Gallery photos on this HotelMate server are page-builder sections, which the desk \
              does not edit yet; use the hotel's web app.",
     )],
+    ..ResourceSpec::base(ResourceKind::GalleryImages, GALLERY_IMAGES)
 };
 
 /// Only §5.4's writable fields; caption and alt text at most 255 characters, kept as typed but
@@ -131,10 +119,6 @@ fn validate_image(changes: &Row, _: Option<&Row>, _: bool) -> Result<Row, FieldI
 
 /// How the engine syncs the galleries (API.md §5.1).
 pub static SPEC: ResourceSpec = ResourceSpec {
-    kind: ResourceKind::Galleries,
-    api: GALLERIES,
-    broadcast: false,
-    read_only_while_shown: false,
     interpret,
     title: |row| {
         row.get("name")
@@ -150,23 +134,18 @@ pub static SPEC: ResourceSpec = ResourceSpec {
         "is_active",
         "display_order",
     ],
-    image_fields: &[],
-    field_images: &[],
     toast,
     permanent_failure: duplicate_name,
-    also_changes: &[],
     toasts_from_reconcile: true,
-    copies: &[],
     views: &[View::Pictures, View::Display],
     children: Some(&IMAGES),
-    refetch_follows_row_events: false,
-    capabilities: Capabilities::NONE,
     // API.md §10.2 and §10.3.
     absent: &[(
         Generation::Hotelmate2026,
         "Galleries on this HotelMate server are page-builder sections, which the desk does \
              not edit yet; use the hotel's web app.",
     )],
+    ..ResourceSpec::base(ResourceKind::Galleries, GALLERIES)
 };
 
 /// A colleague's change, in words (found by a reconcile: galleries are not announced row by

@@ -5,7 +5,7 @@
 //! quiet timer and when the screen is opened after a minute.
 
 use crate::api::{Generation, Listing, Mount, Resource};
-use crate::engine::spec::{no_permanent_failures, Capabilities, Hint, ResourceSpec};
+use crate::engine::spec::{Hint, ResourceSpec};
 use crate::events::{ResourceKind, View};
 use crate::rules::invalid;
 
@@ -33,9 +33,6 @@ pub const PAGE: Resource = Resource {
 const CHANGES_THE_PAGE: [&str; 3] = ["offers-updated", "settings-updated", "room-type-image-updated"];
 
 pub(crate) static SPEC: ResourceSpec = ResourceSpec {
-    kind: ResourceKind::GuestPage,
-    api: PAGE,
-    broadcast: false,
     read_only_while_shown: true,
     interpret: |event, _| CHANGES_THE_PAGE.contains(&event).then_some(Hint::Reconcile),
     title: |_| Some("The page guests see".to_owned()),
@@ -45,22 +42,12 @@ pub(crate) static SPEC: ResourceSpec = ResourceSpec {
             "The page guests see is made from the offers, room types and settings; change those.",
         ))
     },
-    editable: &[],
-    image_fields: &[],
-    field_images: &[],
-    toast: |_, _| None,
-    permanent_failure: no_permanent_failures,
-    also_changes: &[],
-    toasts_from_reconcile: false,
-    copies: &[],
     views: &[View::GuestPage],
-    children: None,
-    refetch_follows_row_events: false,
-    capabilities: Capabilities::NONE,
     // API.md §10.2 and §10.3.
     absent: &[(
         Generation::Hotelmate2026,
         "This HotelMate server has no such page: its 2026 version builds the public page from \
              sections.",
     )],
+    ..ResourceSpec::base(ResourceKind::GuestPage, PAGE)
 };

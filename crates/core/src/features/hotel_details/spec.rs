@@ -3,7 +3,7 @@
 //! §9, is sent for every settings PATCH), never edited on the desk.
 
 use crate::api::{Generation, Listing, Mount, Resource};
-use crate::engine::spec::{no_permanent_failures, Capabilities, Hint, ResourceSpec};
+use crate::engine::spec::{Hint, ResourceSpec};
 use crate::events::{ResourceKind, View};
 use crate::rules::invalid;
 
@@ -21,10 +21,7 @@ pub const PUBLIC_SETTINGS: Resource = Resource {
 };
 
 pub(crate) static SPEC: ResourceSpec = ResourceSpec {
-    kind: ResourceKind::HotelDetails,
-    api: PUBLIC_SETTINGS,
     broadcast: true,
-    read_only_while_shown: false,
     interpret: |event, _| (event == "settings-updated").then_some(Hint::Reconcile),
     title: |_| Some("The hotel's public page".to_owned()),
     validate: |_, _, _| {
@@ -33,22 +30,12 @@ pub(crate) static SPEC: ResourceSpec = ResourceSpec {
             "The hotel's public page is edited in the hotel's web app, not on the desk.",
         ))
     },
-    editable: &[],
-    image_fields: &[],
-    field_images: &[],
-    toast: |_, _| None,
-    permanent_failure: no_permanent_failures,
-    also_changes: &[],
-    toasts_from_reconcile: false,
-    copies: &[],
     views: &[View::HotelDetails],
-    children: None,
-    refetch_follows_row_events: false,
-    capabilities: Capabilities::NONE,
     // API.md §10.2 and §10.3.
     absent: &[(
         Generation::Hotelmate2026,
         "This HotelMate server has no public page settings: its 2026 version builds the \
              public page from sections.",
     )],
+    ..ResourceSpec::base(ResourceKind::HotelDetails, PUBLIC_SETTINGS)
 };

@@ -6,10 +6,10 @@ use serde_json::Value;
 
 use crate::api::{Listing, Mount, Resource};
 use crate::engine::spec::Hint;
-use crate::engine::spec::{no_permanent_failures, Capabilities, FieldImage, ResourceSpec};
+use crate::engine::spec::{FieldImage, ResourceSpec};
 use crate::engine::store::Row;
 use crate::events::{ResourceKind, View};
-use crate::rules::{invalid, FieldInvalid};
+use crate::rules::not_on_the_desk_yet;
 
 /// §4.1: one object per hotel.
 pub const SETTINGS: Resource = Resource {
@@ -38,13 +38,6 @@ fn text(row: &Row, key: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-pub(crate) fn not_on_the_desk_yet(what: &'static str) -> FieldInvalid {
-    invalid(
-        "id",
-        format!("{what} are not edited on the desk yet; use the hotel's web app."),
-    )
-}
-
 /// §4.1 and §13.17: the hotel's three images, each a file part of a settings PATCH.
 pub(crate) const HOTEL_IMAGES: [FieldImage; 3] = [
     FieldImage {
@@ -62,14 +55,10 @@ pub(crate) const HOTEL_IMAGES: [FieldImage; 3] = [
 ];
 
 pub(crate) static SETTINGS_SPEC: ResourceSpec = ResourceSpec {
-    kind: ResourceKind::Settings,
-    api: SETTINGS,
     broadcast: true,
-    read_only_while_shown: false,
     interpret: |event, _| (event == "settings-updated").then_some(Hint::Reconcile),
     title: |row| text(row, "name_display"),
     validate: |_, _, _| Err(not_on_the_desk_yet("The hotel's settings")),
-    editable: &[],
     image_fields: &[
         "hero_image_display",
         "landing_page_image_display",
@@ -84,13 +73,8 @@ pub(crate) static SETTINGS_SPEC: ResourceSpec = ResourceSpec {
         };
         Some(("Hotel images".to_owned(), body.to_owned()))
     },
-    permanent_failure: no_permanent_failures,
-    also_changes: &[],
     toasts_from_reconcile: true,
     copies: &["galleries"],
     views: &[View::Pictures, View::Display],
-    children: None,
-    refetch_follows_row_events: false,
-    capabilities: Capabilities::NONE,
-    absent: &[],
+    ..ResourceSpec::base(ResourceKind::Settings, SETTINGS)
 };

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::api::{Generation, Listing, Mount, Resource};
 use crate::engine::spec::ResourceSpec;
-use crate::engine::spec::{Capabilities, Hint};
+use crate::engine::spec::Hint;
 use crate::engine::store::Row;
 use crate::events::{ResourceKind, View};
 
@@ -24,30 +24,21 @@ pub const OFFERS: Resource = Resource {
 
 /// How the engine syncs the offers (API.md §3).
 pub static SPEC: ResourceSpec = ResourceSpec {
-    kind: ResourceKind::Offers,
-    api: OFFERS,
     broadcast: true,
-    read_only_while_shown: false,
     interpret,
     title,
     validate: crate::features::offers::validate,
     editable: crate::features::offers::EDITABLE_FIELDS,
     image_fields: &["photo_url", "photo"],
-    field_images: &[],
     toast,
-    permanent_failure: crate::engine::spec::no_permanent_failures,
-    also_changes: &[],
-    toasts_from_reconcile: false,
-    copies: &[],
     views: &[View::Offers, View::Display],
-    children: None,
     refetch_follows_row_events: true,
-    capabilities: Capabilities::NONE,
     // API.md §10.2 and §10.3.
     absent: &[(
         Generation::Hotelmate2026,
         "This HotelMate server has no offers: its 2026 version removed them.",
     )],
+    ..ResourceSpec::base(ResourceKind::Offers, OFFERS)
 };
 
 fn title(row: &Row) -> Option<String> {

@@ -48,30 +48,21 @@ pub(crate) const FIELDS: &[&str] = &[
 
 /// How the engine syncs the room types (API.md §6).
 pub static SPEC: ResourceSpec = ResourceSpec {
-    kind: ResourceKind::RoomTypes,
-    api: ROOM_TYPES,
     // Only a photo upload is announced (§9.2): the rest is read every minute.
-    broadcast: false,
-    read_only_while_shown: false,
     interpret: interpret_room_types,
     title,
     validate,
     editable: FIELDS,
     image_fields: &["photo_url"],
-    field_images: &[],
     toast,
     permanent_failure: room_type_gone,
-    also_changes: &[],
     toasts_from_reconcile: true,
-    copies: &[],
     views: &[View::Pictures],
-    children: None,
-    refetch_follows_row_events: false,
     capabilities: Capabilities {
         change: Some("room.type.manage"),
         photo: Some("room.media.manage"),
     },
-    absent: &[],
+    ..ResourceSpec::base(ResourceKind::RoomTypes, ROOM_TYPES)
 };
 
 fn title(row: &Row) -> Option<String> {

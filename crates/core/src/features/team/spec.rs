@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::api::{Generation, Listing, Mount, Resource};
 use crate::engine::spec::ResourceSpec;
-use crate::engine::spec::{Capabilities, Hint};
+use crate::engine::spec::Hint;
 use crate::engine::store::Row;
 use crate::events::{ResourceKind, View};
 use crate::rules::{invalid, FieldInvalid};
@@ -49,48 +49,21 @@ pub(crate) const CLOCK_LOGS: Resource = Resource {
 };
 
 pub(crate) static SPEC: ResourceSpec = ResourceSpec {
-    kind: ResourceKind::Staff,
-    api: STAFF,
     broadcast: true,
-    read_only_while_shown: false,
     interpret: interpret_staff,
     title: full_name,
     validate: read_only,
-    editable: &[],
     image_fields: &["profile_image_url"],
-    field_images: &[],
     toast,
-    permanent_failure: crate::engine::spec::no_permanent_failures,
-    also_changes: &[],
-    toasts_from_reconcile: false,
-    copies: &[],
     views: &[View::Team, View::Display],
-    children: None,
-    refetch_follows_row_events: false,
-    capabilities: Capabilities::NONE,
-    absent: &[],
+    ..ResourceSpec::base(ResourceKind::Staff, STAFF)
 };
 
 pub(crate) static CLOCK_LOGS_SPEC: ResourceSpec = ResourceSpec {
-    kind: ResourceKind::ClockLogs,
-    api: CLOCK_LOGS,
     broadcast: true,
-    read_only_while_shown: false,
     interpret: interpret_clock_logs,
-    title: |_| None,
     validate: read_only,
-    editable: &[],
-    image_fields: &[],
-    field_images: &[],
-    toast: |_, _| None,
-    permanent_failure: crate::engine::spec::no_permanent_failures,
-    also_changes: &[],
-    toasts_from_reconcile: false,
-    copies: &[],
     views: &[View::Team, View::Display],
-    children: None,
-    refetch_follows_row_events: false,
-    capabilities: Capabilities::NONE,
     // Its `department-status/` gives managers only a time of day ("09:15"), without a date
     // or time zone, and only for clock-ins of the server's today: shown as "since", it could
     // be an hour or a day wrong.
@@ -99,6 +72,7 @@ pub(crate) static CLOCK_LOGS_SPEC: ResourceSpec = ResourceSpec {
         "This HotelMate server (2026) does not say since when colleagues are on duty in a \
          form the desk can show rightly, so the board shows who is on duty without it.",
     )],
+    ..ResourceSpec::base(ResourceKind::ClockLogs, CLOCK_LOGS)
 };
 
 /// "Seán Murphy": `full_name`, else first and last name.

@@ -1,6 +1,7 @@
 //! The conversation list as the Messages screen shows it (titles, unread counts, who handles
 //! each, filters and search), and reading the list and a thread from the store.
 
+use crate::features::chat::store::ChatStore;
 use std::collections::HashMap;
 
 use serde_json::Value;
@@ -309,21 +310,20 @@ pub fn read_conversations(
     narrowed: (&str, Option<&str>),
 ) -> Result<ConversationList, StoreError> {
     let rows = store.records(CONVERSATIONS.name)?;
-    let mut threads: HashMap<i64, ThreadState> = store.chat_thread_states()?.into_iter().collect();
-    for (id, sender) in store.chat_last_staff_senders(None)? {
+    let mut threads: HashMap<i64, ThreadState> = ChatStore::new(store).thread_states()?.into_iter().collect();
+    for (id, sender) in ChatStore::new(store).last_staff_senders(None)? {
         let state = threads.remove(&id).unwrap_or_default();
         threads.insert(id, handler_of(state, Some(sender)));
     }
-    let unread: HashMap<_, _> = store.chat_unread_counts()?.into_iter().collect();
+    let unread: HashMap<_, _> = ChatStore::new(store).unread_counts()?.into_iter().collect();
     let mut waiting: HashMap<i64, u32> = HashMap::new();
-    for entry in store.chat_replies(None)? {
+    for entry in ChatStore::new(store).replies(None)? {
         if entry.op == ChatOp::Send {
             *waiting.entry(entry.conversation_id).or_default() += 1;
         }
     }
-    let guest_waits = store.chat_guest_waits()?;
-    let newest_at: HashMap<i64, Option<String>> = store
-        .chat_newest_of_threads()?
+    let guest_waits = ChatStore::new(store).guest_waits()?;
+    let newest_at: HashMap<i64, Option<String>> = ChatStore::new(store).newest_of_threads()?
         .into_iter()
         .map(|(conversation, _, at)| (conversation, at))
         .collect();
@@ -352,16 +352,15 @@ pub fn read_thread(
     conversation_id: i64,
     limit: usize,
 ) -> Result<ThreadView, StoreError> {
-    let messages = store.chat_thread(conversation_id, None, limit)?;
-    let entries = store.chat_replies(Some(conversation_id))?;
-    let last = store
-        .chat_last_staff_senders(Some(conversation_id))?
+    let messages = ChatStore::new(store).thread(conversation_id, None, limit)?;
+    let entries = ChatStore::new(store).replies(Some(conversation_id))?;
+    let last = ChatStore::new(store).last_staff_senders(Some(conversation_id))?
         .into_iter()
         .next()
         .map(|(_, sender)| sender);
-    let state = handler_of(store.chat_thread_state(conversation_id)?, last);
+    let state = handler_of(ChatStore::new(store).thread_state(conversation_id)?, last);
     let conversation = store.record(CONVERSATIONS.name, conversation_id)?;
-    let has_older = !state.complete || store.chat_count(conversation_id)? > messages.len();
+    let has_older = !state.complete || ChatStore::new(store).count(conversation_id)? > messages.len();
     Ok(thread_view(&ThreadParts {
         conversation_id,
         conversation: conversation.as_ref(),

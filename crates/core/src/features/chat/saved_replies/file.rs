@@ -3,6 +3,7 @@
 //! in full is refused in full, naming its first problems by the reply's place and name, and
 //! what it brings is added in one transaction, so nothing is ever half imported.
 
+use crate::features::chat::store::ChatStore;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -219,7 +220,7 @@ impl Chat<'_> {
                 .collect()
         } else {
             self.start_saved_replies()?;
-            self.cx.store.saved_replies_to_hand_on()?
+            ChatStore::new(&self.cx.store).saved_replies_to_hand_on()?
         };
         let file = ReplyFile {
             kind: FILE_KIND.into(),
@@ -255,10 +256,7 @@ impl Chat<'_> {
         self.refuse_if_locked()?;
         let replies = read_file(text)?;
         self.start_saved_replies()?;
-        let done = self
-            .cx
-            .store
-            .import_saved_replies(&replies, MAX_SAVED_REPLIES)
+        let done = ChatStore::new(&self.cx.store).import_saved_replies(&replies, MAX_SAVED_REPLIES)
             .map_err(ImportError::Storage)?;
         if !done.written {
             return Err(ImportError::TooMany(done.would_hold).into());

@@ -9,6 +9,7 @@
 //! named, never replaced by nothing; what fills a field is inserted as text and never read for
 //! fields again, so a guest called "{room}" stays "{room}".
 
+use crate::features::chat::store::ChatStore;
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -179,7 +180,7 @@ impl Chat<'_> {
                 .collect()
         };
         for (key, name, text) in presets {
-            store.add_saved_reply(&key, name, text)?;
+            ChatStore::new(store).add_saved_reply(&key, name, text)?;
         }
         store.set_preference(STARTED, "1")?;
         Ok(())
@@ -207,9 +208,9 @@ impl Chat<'_> {
         self.start_saved_replies()?;
         let store = &self.cx.store;
         Ok(SavedReplies {
-            replies: store.saved_reply_rows(false)?,
+            replies: ChatStore::new(store).saved_reply_rows(false)?,
             locked: None,
-            deleted: store.saved_reply_rows(true)?.pop(),
+            deleted: ChatStore::new(store).saved_reply_rows(true)?.pop(),
         })
     }
 
@@ -250,7 +251,7 @@ impl Chat<'_> {
                 }
             }
             None => {
-                if store.saved_reply_rows(false)?.len() >= MAX_SAVED_REPLIES {
+                if ChatStore::new(store).saved_reply_rows(false)?.len() >= MAX_SAVED_REPLIES {
                     return Err(DeskError::InvalidInput {
                         field: "name",
                         message: format!(
@@ -258,7 +259,7 @@ impl Chat<'_> {
                         ),
                     });
                 }
-                store.add_saved_reply(&new_key(), name.trim(), text)?;
+                ChatStore::new(store).add_saved_reply(&new_key(), name.trim(), text)?;
             }
         }
         self.saved_replies()
@@ -304,7 +305,7 @@ impl Chat<'_> {
     /// Puts the replies in the order of `ids`; any not named keep their order after them.
     pub fn order_saved_replies(&self, ids: &[i64]) -> Result<SavedReplies, DeskError> {
         self.refuse_if_locked()?;
-        let current = self.cx.store.saved_reply_rows(false)?;
+        let current = ChatStore::new(&self.cx.store).saved_reply_rows(false)?;
         let named = ids.iter().filter(|id| current.iter().any(|r| r.id == **id));
         let rest = current.iter().map(|r| &r.id).filter(|id| !ids.contains(id));
         let mut conn = self.cx.store.lock();

@@ -1,14 +1,15 @@
 //! Saved replies as the desk's database keeps them (`chat_saved_replies`): read in order,
 //! added, and a file's replies added in one transaction.
 
+use crate::features::chat::store::ChatStore;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::file::FileReply;
 use super::{new_key, SavedReply};
-use crate::engine::store::{Store, StoreError};
+use crate::engine::store::StoreError;
 use crate::session::system::REPLY_NAME_MAX_CHARS;
 
-impl Store {
+impl ChatStore<'_> {
     pub(super) fn saved_reply_rows(&self, deleted: bool) -> Result<Vec<SavedReply>, StoreError> {
         let conn = self.lock();
         let sql = if deleted {

@@ -2,11 +2,12 @@
 //! that the server has not confirmed yet, in order. An entry leaves it only in the transaction
 //! that stores the server's copy of its message.
 
+use crate::features::chat::store::ChatStore;
 use rusqlite::{params, OptionalExtension};
 use serde_json::Value;
 
 use super::{message_id, upsert};
-use crate::engine::store::{LocalData, Store, StoreError, UnsentWork};
+use crate::engine::store::{LocalData, StoreError, UnsentWork};
 
 /// What the chat keeps in the store beside the engine's tables: its messages, threads and
 /// outbox, emptied with the account; its outbox's entries (not "mark read": the server learns
@@ -204,10 +205,10 @@ fn reply_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<QueuedReply> {
     })
 }
 
-impl Store {
+impl ChatStore<'_> {
     /// Queues an entry; nothing is sent here. Returns its sequence number. A thread's unsent
     /// "mark read" is not queued twice.
-    pub(crate) fn chat_queue(&self, entry: NewChatEntry<'_>) -> Result<i64, StoreError> {
+    pub(crate) fn queue(&self, entry: NewChatEntry<'_>) -> Result<i64, StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         if entry.op == ChatOp::Read {
@@ -251,7 +252,7 @@ impl Store {
     }
 
     /// The entries not confirmed by the server, oldest first (`conversation_id`: of one thread).
-    pub(crate) fn chat_replies(
+    pub(crate) fn replies(
         &self,
         conversation_id: Option<i64>,
     ) -> Result<Vec<QueuedReply>, StoreError> {
@@ -268,7 +269,7 @@ impl Store {
 
     /// The oldest entry that can be sent now (not refused). An entry this desk cannot read is
     /// set aside as refused, with the reason, on the way: kept for the person, never sent.
-    pub(crate) fn chat_next_reply(&self) -> Result<Option<QueuedReply>, StoreError> {
+    pub(crate) fn next_reply(&self) -> Result<Option<QueuedReply>, StoreError> {
         loop {
             let next = self
                 .lock()
@@ -288,7 +289,7 @@ impl Store {
                     ..
                 }) => {
                     tracing::error!(seq, reason, "a damaged chat outbox entry was set aside");
-                    self.chat_reject_reply(
+                    self.reject_reply(
                         seq,
                         &format!("This desk's copy of this message is damaged ({reason}), so it was not sent."),
                     )?;
@@ -300,7 +301,7 @@ impl Store {
 
     /// A request for the entry is about to go out: from now on its outcome is unknown until
     /// the server answers.
-    pub(crate) fn chat_mark_sending(&self, seq: i64) -> Result<(), StoreError> {
+    pub(crate) fn mark_sending(&self, seq: i64) -> Result<(), StoreError> {
         self.lock().execute(
             "UPDATE chat_outbox SET state = 'sending', attempts = attempts + 1, problem = NULL
              WHERE seq = ?1",
@@ -311,7 +312,7 @@ impl Store {
 
     /// A request for the entry could not be made at all (no connection): it is waiting again,
     /// as it was.
-    pub(crate) fn chat_not_sent(&self, seq: i64) -> Result<(), StoreError> {
+    pub(crate) fn not_sent(&self, seq: i64) -> Result<(), StoreError> {
         self.lock().execute(
             "UPDATE chat_outbox SET state = 'pending' WHERE seq = ?1 AND state = 'sending'",
             [seq],
@@ -322,7 +323,7 @@ impl Store {
     /// The server did what the entry asked; `message` is its copy of the message concerned (a
     /// reply, an edited or soft-deleted message). The entry leaves the outbox and the message
     /// joins the thread in one transaction. Later replies of the thread are newer than it.
-    pub(crate) fn chat_reply_sent(
+    pub(crate) fn reply_sent(
         &self,
         reply: &QueuedReply,
         message: Option<&Value>,
@@ -346,7 +347,7 @@ impl Store {
     /// A message of mine announced live before the answer to its request came: the waiting
     /// reply it is (same thread and text, newer than the reply's base) is done. Returns the
     /// reply it completed.
-    pub(crate) fn chat_adopt_own(
+    pub(crate) fn adopt_own(
         &self,
         conversation_id: i64,
         message: &Value,
@@ -359,8 +360,7 @@ impl Store {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .trim();
-        let candidate = self
-            .chat_replies(Some(conversation_id))?
+        let candidate = self.replies(Some(conversation_id))?
             .into_iter()
             .find(|r| {
                 r.op == ChatOp::Send
@@ -370,13 +370,13 @@ impl Store {
                     && r.message.trim() == text
             });
         if let Some(reply) = &candidate {
-            self.chat_reply_sent(reply, Some(message))?;
+            self.reply_sent(reply, Some(message))?;
         }
         Ok(candidate)
     }
 
     /// The server refused the entry for good.
-    pub(crate) fn chat_reject_reply(&self, seq: i64, problem: &str) -> Result<(), StoreError> {
+    pub(crate) fn reject_reply(&self, seq: i64, problem: &str) -> Result<(), StoreError> {
         self.lock().execute(
             "UPDATE chat_outbox SET state = 'rejected', problem = ?2 WHERE seq = ?1",
             params![seq, problem],
@@ -385,7 +385,7 @@ impl Store {
     }
 
     /// The user asks for a refused entry to be sent again.
-    pub(crate) fn chat_retry_reply(&self, seq: i64) -> Result<bool, StoreError> {
+    pub(crate) fn retry_reply(&self, seq: i64) -> Result<bool, StoreError> {
         Ok(self.lock().execute(
             "UPDATE chat_outbox SET state = 'pending', problem = NULL WHERE seq = ?1 AND state = 'rejected'",
             [seq],
@@ -393,7 +393,7 @@ impl Store {
     }
 
     /// The user discards a refused entry; returns it (its file can go).
-    pub(crate) fn chat_discard_reply(&self, seq: i64) -> Result<Option<QueuedReply>, StoreError> {
+    pub(crate) fn discard_reply(&self, seq: i64) -> Result<Option<QueuedReply>, StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         let entry = tx

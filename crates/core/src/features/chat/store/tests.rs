@@ -41,23 +41,21 @@ pub(in crate::features::chat) fn store() -> (tempfile::TempDir, Store) {
 #[test]
 fn a_sent_reply_leaves_the_outbox_with_its_copy_and_later_replies_follow_it() {
     let (_dir, store) = store();
-    store
-        .chat_store_messages(45, &[whole(json!({"id": 10, "message": "hi"}))])
+    ChatStore::new(&store).store_messages(45, &[whole(json!({"id": 10, "message": "hi"}))])
         .unwrap();
-    store.chat_queue(send(45, "OK")).unwrap();
-    store.chat_queue(send(45, "OK")).unwrap();
-    let first = store.chat_next_reply().unwrap().unwrap();
+    ChatStore::new(&store).queue(send(45, "OK")).unwrap();
+    ChatStore::new(&store).queue(send(45, "OK")).unwrap();
+    let first = ChatStore::new(&store).next_reply().unwrap().unwrap();
     assert_eq!(first.after_id, 10);
-    store
-        .chat_reply_sent(&first, Some(&whole(json!({"id": 12, "message": "OK"}))))
+    ChatStore::new(&store).reply_sent(&first, Some(&whole(json!({"id": 12, "message": "OK"}))))
         .unwrap();
-    let second = store.chat_next_reply().unwrap().unwrap();
+    let second = ChatStore::new(&store).next_reply().unwrap().unwrap();
     assert_eq!(second.message, "OK");
     assert_eq!(
         second.after_id, 12,
         "the second identical reply must not be taken for the first"
     );
-    let thread = store.chat_thread(45, None, 10).unwrap();
+    let thread = ChatStore::new(&store).thread(45, None, 10).unwrap();
     assert_eq!(
         thread.iter().map(|m| m["id"].clone()).collect::<Vec<_>>(),
         [json!(10), json!(12)]
@@ -72,59 +70,54 @@ fn a_deleted_message_is_not_brought_back_by_an_older_copy_arriving_late() {
     let (_dir, store) = store();
     let edited = whole(json!({"id": 7, "message": "Check-out is at 12.", "is_deleted": false}));
     let deleted = whole(json!({"id": 7, "message": "[deleted]", "is_deleted": true}));
-    store
-        .chat_store_messages(45, std::slice::from_ref(&edited))
+    ChatStore::new(&store).store_messages(45, std::slice::from_ref(&edited))
         .unwrap();
-    store
-        .chat_store_messages(45, std::slice::from_ref(&deleted))
+    ChatStore::new(&store).store_messages(45, std::slice::from_ref(&deleted))
         .unwrap();
-    store.chat_store_messages(45, &[edited]).unwrap();
-    assert_eq!(store.chat_message(7).unwrap(), Some(deleted));
+    ChatStore::new(&store).store_messages(45, &[edited]).unwrap();
+    assert_eq!(ChatStore::new(&store).message(7).unwrap(), Some(deleted));
 }
 
 #[test]
 fn a_damaged_cached_message_drops_the_threads_cache_instead_of_hiding_the_message() {
     let (_dir, store) = store();
-    store
-        .chat_store_messages(45, &[whole(json!({"id": 1})), whole(json!({"id": 2}))])
+    ChatStore::new(&store).store_messages(45, &[whole(json!({"id": 1})), whole(json!({"id": 2}))])
         .unwrap();
-    store.chat_set_complete(45).unwrap();
+    ChatStore::new(&store).set_complete(45).unwrap();
     store
         .lock()
         .execute("UPDATE chat_messages SET body = '{broken' WHERE id = 2", [])
         .unwrap();
-    assert!(store.chat_thread(45, None, 10).unwrap().is_empty());
-    assert_eq!(store.chat_count(45).unwrap(), 0);
-    assert!(!store.chat_thread_state(45).unwrap().complete);
+    assert!(ChatStore::new(&store).thread(45, None, 10).unwrap().is_empty());
+    assert_eq!(ChatStore::new(&store).count(45).unwrap(), 0);
+    assert!(!ChatStore::new(&store).thread_state(45).unwrap().complete);
 }
 
 #[test]
 fn a_threads_mark_read_is_queued_once_and_my_echoed_reply_completes_the_one_sending() {
     let (_dir, store) = store();
-    store
-        .chat_store_messages(45, &[whole(json!({"id": 10, "message": "hi"}))])
+    ChatStore::new(&store).store_messages(45, &[whole(json!({"id": 10, "message": "hi"}))])
         .unwrap();
     let read = NewChatEntry {
         op: ChatOp::Read,
         ..send(45, "")
     };
     assert_eq!(
-        store.chat_queue(read).unwrap(),
-        store.chat_queue(read).unwrap()
+        ChatStore::new(&store).queue(read).unwrap(),
+        ChatStore::new(&store).queue(read).unwrap()
     );
-    let waiting = store.chat_queue(send(45, "On its way")).unwrap();
-    store.chat_queue(send(45, "On its way")).unwrap();
+    let waiting = ChatStore::new(&store).queue(send(45, "On its way")).unwrap();
+    ChatStore::new(&store).queue(send(45, "On its way")).unwrap();
     let echo = whole(json!({"id": 11, "conversation": 45, "message": "On its way"}));
     assert_eq!(
-        store.chat_adopt_own(45, &echo).unwrap(),
+        ChatStore::new(&store).adopt_own(45, &echo).unwrap(),
         None,
         "a reply not sent yet is not taken for an echo"
     );
-    store.chat_mark_sending(waiting).unwrap();
-    let adopted = store.chat_adopt_own(45, &echo).unwrap().unwrap();
+    ChatStore::new(&store).mark_sending(waiting).unwrap();
+    let adopted = ChatStore::new(&store).adopt_own(45, &echo).unwrap().unwrap();
     assert_eq!(adopted.seq, waiting);
-    let left: Vec<ChatOp> = store
-        .chat_replies(Some(45))
+    let left: Vec<ChatOp> = ChatStore::new(&store).replies(Some(45))
         .unwrap()
         .iter()
         .map(|r| r.op)
@@ -139,10 +132,10 @@ fn a_threads_mark_read_is_queued_once_and_my_echoed_reply_completes_the_one_send
 #[test]
 fn a_reply_no_connection_reached_waits_again() {
     let (_dir, store) = store();
-    let seq = store.chat_queue(send(45, "Hello")).unwrap();
-    store.chat_mark_sending(seq).unwrap();
-    store.chat_not_sent(seq).unwrap();
-    let entry = store.chat_next_reply().unwrap().unwrap();
+    let seq = ChatStore::new(&store).queue(send(45, "Hello")).unwrap();
+    ChatStore::new(&store).mark_sending(seq).unwrap();
+    ChatStore::new(&store).not_sent(seq).unwrap();
+    let entry = ChatStore::new(&store).next_reply().unwrap().unwrap();
     assert_eq!(entry.state, ReplyState::Pending);
     assert_eq!(entry.attempts, 1);
 }
@@ -154,9 +147,9 @@ fn a_reply_no_connection_reached_waits_again() {
 #[test]
 fn a_damaged_chat_entry_is_set_aside_as_refused_with_the_reason_and_never_handed_out() {
     let (_dir, store) = store();
-    let edit_without_target = store.chat_queue(send(45, "new text")).unwrap();
-    let bad_state = store.chat_queue(send(45, "state damaged")).unwrap();
-    let good = store.chat_queue(send(45, "fine")).unwrap();
+    let edit_without_target = ChatStore::new(&store).queue(send(45, "new text")).unwrap();
+    let bad_state = ChatStore::new(&store).queue(send(45, "state damaged")).unwrap();
+    let good = ChatStore::new(&store).queue(send(45, "fine")).unwrap();
     {
         let conn = store.lock();
         conn.execute(
@@ -174,9 +167,9 @@ fn a_damaged_chat_entry_is_set_aside_as_refused_with_the_reason_and_never_handed
         conn.pragma_update(None, "ignore_check_constraints", false)
             .unwrap();
     }
-    let next = store.chat_next_reply().unwrap().unwrap();
+    let next = ChatStore::new(&store).next_reply().unwrap().unwrap();
     assert_eq!(next.seq, good, "only the readable entry is handed out");
-    let all = store.chat_replies(Some(45)).unwrap();
+    let all = ChatStore::new(&store).replies(Some(45)).unwrap();
     assert_eq!(all.len(), 3, "the damaged ones are kept: {all:?}");
     for seq in [edit_without_target, bad_state] {
         let entry = all.iter().find(|e| e.seq == seq).unwrap();
@@ -213,17 +206,17 @@ fn unread_counts_and_handlers_come_from_kept_facts_and_survive_the_upgrade_and_a
         }
     }
     let store = Store::open(&path, crate::features::LOCAL_DATA).unwrap();
-    let mut counts = store.chat_unread_counts().unwrap();
+    let mut counts = ChatStore::new(&store).unread_counts().unwrap();
     counts.sort_unstable();
     assert_eq!(counts, [(45, 1), (46, 1)]);
-    assert_eq!(store.chat_unread_ids(45).unwrap(), [1]);
-    let senders = store.chat_last_staff_senders(None).unwrap();
+    assert_eq!(ChatStore::new(&store).unread_ids(45).unwrap(), [1]);
+    let senders = ChatStore::new(&store).last_staff_senders(None).unwrap();
     assert_eq!(senders.len(), 1);
     assert_eq!(senders[0].1.name.as_deref(), Some("Anna Byrne"));
     assert_eq!(senders[0].1.staff_id, Some(12));
     assert_eq!(senders[0].1.message_id, 3);
     assert_eq!(
-        store.chat_newest_of_thread(45).unwrap(),
+        ChatStore::new(&store).newest_of_thread(45).unwrap(),
         Some((3, None)),
         "the newest message's time, as kept"
     );
@@ -232,16 +225,15 @@ fn unread_counts_and_handlers_come_from_kept_facts_and_survive_the_upgrade_and_a
     let read: serde_json::Map<String, Value> = [("read_by_staff".to_owned(), Value::Bool(true))]
         .into_iter()
         .collect();
-    assert_eq!(store.chat_patch_messages(&[1], &read).unwrap(), 1);
-    store
-        .chat_store_messages(
+    assert_eq!(ChatStore::new(&store).patch_messages(&[1], &read).unwrap(), 1);
+    ChatStore::new(&store).store_messages(
             45,
             &[whole(json!({"id": 7, "sender_type": "guest", "timestamp": "2026-11-24T09:00:00Z"}))],
         )
         .unwrap();
-    assert_eq!(store.chat_unread_ids(45).unwrap(), [7]);
+    assert_eq!(ChatStore::new(&store).unread_ids(45).unwrap(), [7]);
     assert_eq!(
-        store.chat_newest_of_thread(45).unwrap(),
+        ChatStore::new(&store).newest_of_thread(45).unwrap(),
         Some((7, Some("2026-11-24T09:00:00Z".into())))
     );
 }
@@ -252,8 +244,7 @@ fn unread_counts_and_handlers_come_from_kept_facts_and_survive_the_upgrade_and_a
 fn a_long_message_is_kept_clipped_with_its_whole_length() {
     let (_dir, store) = store();
     let long = "é".repeat(1_000_000);
-    store
-        .chat_store_messages(
+    ChatStore::new(&store).store_messages(
             45,
             &[
                 whole(json!({"id": 1, "sender_type": "guest", "message": long,
@@ -262,7 +253,7 @@ fn a_long_message_is_kept_clipped_with_its_whole_length() {
             ],
         )
         .unwrap();
-    let kept = store.chat_message(1).unwrap().unwrap();
+    let kept = ChatStore::new(&store).message(1).unwrap().unwrap();
     assert_eq!(
         kept["message"].as_str().unwrap().chars().count(),
         MESSAGE_CHARS
@@ -288,8 +279,7 @@ fn a_long_message_is_kept_clipped_with_its_whole_length() {
         body_bytes < 25_000,
         "{body_bytes} bytes kept for a 2 MB message"
     );
-    assert!(store
-        .chat_message(2)
+    assert!(ChatStore::new(&store).message(2)
         .unwrap()
         .unwrap()
         .get(CLIPPED_KEY)
@@ -298,14 +288,13 @@ fn a_long_message_is_kept_clipped_with_its_whole_length() {
     let read: serde_json::Map<String, Value> = [("read_by_staff".to_owned(), Value::Bool(true))]
         .into_iter()
         .collect();
-    assert_eq!(store.chat_patch_messages(&[1], &read).unwrap(), 1);
+    assert_eq!(ChatStore::new(&store).patch_messages(&[1], &read).unwrap(), 1);
     assert_eq!(
-        store.chat_message(1).unwrap().unwrap()[CLIPPED_KEY],
+        ChatStore::new(&store).message(1).unwrap().unwrap()[CLIPPED_KEY],
         1_000_000
     );
     // The same long message sent again is no change.
-    let again = store
-        .chat_store_messages(
+    let again = ChatStore::new(&store).store_messages(
             45,
             &[whole(json!({"id": 1, "sender_type": "guest", "message": long,
                      "reply_to_message": {"message": long}, "read_by_staff": true}))],
@@ -345,25 +334,22 @@ fn session_of(account: &str) -> crate::engine::store::SessionRow {
 fn the_chats_own_tables_are_counted_as_waiting_work_and_wiped_with_their_account() {
     let (_dir, store) = store();
     store.save_session(&session_of("anna")).unwrap();
-    store
-        .chat_store_messages(45, &[whole(json!({"id": 10, "message": "hi"}))])
+    ChatStore::new(&store).store_messages(45, &[whole(json!({"id": 10, "message": "hi"}))])
         .unwrap();
-    store.chat_queue(send(45, "On its way")).unwrap();
+    ChatStore::new(&store).queue(send(45, "On its way")).unwrap();
     let file = QueuedFile {
         key: "k".into(),
         name: "map.pdf".into(),
         mime: "application/pdf".into(),
     };
-    store
-        .chat_queue(NewChatEntry {
+    ChatStore::new(&store).queue(NewChatEntry {
             file: Some(&file),
             ..send(45, "The map")
         })
         .unwrap();
-    let refused = store.chat_queue(send(46, "Refused")).unwrap();
-    store.chat_reject_reply(refused, "no").unwrap();
-    store
-        .chat_queue(NewChatEntry {
+    let refused = ChatStore::new(&store).queue(send(46, "Refused")).unwrap();
+    ChatStore::new(&store).reject_reply(refused, "no").unwrap();
+    ChatStore::new(&store).queue(NewChatEntry {
             op: ChatOp::Read,
             ..send(45, "")
         })
@@ -380,8 +366,8 @@ fn the_chats_own_tables_are_counted_as_waiting_work_and_wiped_with_their_account
 
     store.save_session(&session_of("niamh")).unwrap();
     assert_eq!(store.unsent_work().unwrap().total(), 0);
-    assert!(store.chat_replies(None).unwrap().is_empty());
-    assert_eq!(store.chat_count(45).unwrap(), 0, "Anna's guests' messages");
+    assert!(ChatStore::new(&store).replies(None).unwrap().is_empty());
+    assert_eq!(ChatStore::new(&store).count(45).unwrap(), 0, "Anna's guests' messages");
 }
 
 #[test]
@@ -392,8 +378,7 @@ fn a_guest_waits_from_the_first_guest_message_after_the_last_staff_message() {
                "timestamp": format!("2026-11-26T10:00:{id:02}Z")}))
     };
     // Answered, then a deleted guest message and the server's own note, then the guest twice.
-    store
-        .chat_store_messages(
+    ChatStore::new(&store).store_messages(
             1,
             &[
                 message(1, "guest", false),
@@ -406,20 +391,18 @@ fn a_guest_waits_from_the_first_guest_message_after_the_last_staff_message() {
         )
         .unwrap();
     // Only the guest's messages here, older pages not read: "at least".
-    store
-        .chat_store_messages(
+    ChatStore::new(&store).store_messages(
             7,
             &[message(10, "guest", false), message(11, "guest", false)],
         )
         .unwrap();
     // Answered last: nobody waits.
-    store
-        .chat_store_messages(
+    ChatStore::new(&store).store_messages(
             8,
             &[message(20, "guest", false), message(21, "staff", false)],
         )
         .unwrap();
-    let waits = store.chat_guest_waits().unwrap();
+    let waits = ChatStore::new(&store).guest_waits().unwrap();
     let wait = |id: i64| waits.get(&id).map(|w| (w.first, w.exact));
     assert_eq!(wait(1), Some((5, true)));
     assert_eq!(waits[&1].since, "2026-11-26T10:00:05Z");

@@ -5,6 +5,7 @@
 //! of conversations is never read all at once (issue 36.4: 30,000 threads read at 15 requests a
 //! second froze the desk and loaded the server).
 
+use crate::features::chat::store::ChatStore;
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -147,8 +148,7 @@ fn threads_behind(
     background: bool,
 ) -> Result<Vec<Behind>, crate::engine::store::StoreError> {
     let store = &chat.sync.store;
-    let cached: std::collections::HashMap<i64, (i64, Option<String>)> = store
-        .chat_newest_of_threads()?
+    let cached: std::collections::HashMap<i64, (i64, Option<String>)> = ChatStore::new(store).newest_of_threads()?
         .into_iter()
         .map(|(conversation, id, at)| (conversation, (id, at)))
         .collect();
@@ -164,8 +164,7 @@ fn threads_behind(
         return Ok(behind);
     }
     // Threads read whole that hold no message: nothing to read again until the list says so.
-    let whole: std::collections::HashSet<i64> = store
-        .chat_thread_states()?
+    let whole: std::collections::HashSet<i64> = ChatStore::new(store).thread_states()?
         .into_iter()
         .filter(|(_, state)| state.complete)
         .map(|(id, _)| id)
@@ -276,9 +275,7 @@ async fn catch_up_thread(
             // had is forgotten first, so the thread is never shown with a gap in it while the
             // rest arrives (or after the pace stops reading it); scrolling back reads the older
             // part from the server again.
-            chat.sync
-                .store
-                .chat_forget_older(conversation_id, oldest)
+            ChatStore::new(&chat.sync.store).forget_older(conversation_id, oldest)
                 .map_err(|err| unkept(chat, conversation_id, &err))?;
             tracing::info!(
                 conversation_id,
@@ -292,9 +289,7 @@ async fn catch_up_thread(
         if newest.is_none() && page.len() < CATCH_UP_BATCH {
             // Its first read brought it whole: nothing earlier to load, and no staff message
             // in it means nobody handles it yet.
-            chat.sync
-                .store
-                .chat_set_complete(conversation_id)
+            ChatStore::new(&chat.sync.store).set_complete(conversation_id)
                 .map_err(|err| unkept(chat, conversation_id, &err))?;
         }
         if reached {

@@ -11,6 +11,7 @@
 //!
 //! Not for: events that carry their message (applied as they come) or a message the desk has.
 
+use crate::features::chat::store::ChatStore;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
 
@@ -44,7 +45,7 @@ impl ChatShared {
     /// An event announced news in `conversation_id` (the message `message`, when it named one):
     /// if it has not arrived within [`GRACE`], the thread is read.
     pub(super) fn expect(&self, conversation_id: i64, message: Option<i64>) {
-        let newest_then = match self.sync.store.chat_newest_id(conversation_id) {
+        let newest_then = match ChatStore::new(&self.sync.store).newest_id(conversation_id) {
             Ok(newest) => newest,
             Err(err) => {
                 tracing::warn!(error = %err, conversation_id, "cannot read a thread's newest message; reading it again");
@@ -128,9 +129,8 @@ impl ChatShared {
     fn arrived(&self, conversation_id: i64, promise: &Promise) -> bool {
         let store = &self.sync.store;
         let found = match promise.message {
-            Some(id) => store.chat_message(id).map(|m| m.is_some()),
-            None => store
-                .chat_newest_id(conversation_id)
+            Some(id) => ChatStore::new(store).message(id).map(|m| m.is_some()),
+            None => ChatStore::new(store).newest_id(conversation_id)
                 .map(|newest| newest > promise.newest_then),
         };
         found.unwrap_or_else(|err| {

@@ -2,6 +2,7 @@
 //! and the hotel's new conversations, held as conversations come and go; their events applied
 //! to the desk's copy; every resubscription catches threads up.
 
+use crate::features::chat::store::ChatStore;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -342,14 +343,13 @@ fn apply(chat: &ChatShared, hint: ChatHint) {
         } => chat
             .take_messages(conversation_id, std::slice::from_ref(&message), true)
             .map(|changed| (changed > 0).then_some(Some(conversation_id))),
-        ChatHint::Patch { ids, fields } => store
-            .chat_patch_messages(&ids, &fields)
+        ChatHint::Patch { ids, fields } => ChatStore::new(store).patch_messages(&ids, &fields)
             .map(|changed| (changed > 0).then_some(None)),
         ChatHint::Delivered {
             conversation_id,
             message_id,
             fields,
-        } => store.chat_patch_messages(&[message_id], &fields).map(|changed| {
+        } => ChatStore::new(store).patch_messages(&[message_id], &fields).map(|changed| {
             if changed == 0 {
                 // Its own event comes next, if it comes at all (issue 63.7).
                 if let Some(conversation_id) = conversation_id {
@@ -358,8 +358,7 @@ fn apply(chat: &ChatShared, hint: ChatHint) {
             }
             (changed > 0).then_some(None)
         }),
-        ChatHint::Removed { message_id } => store
-            .chat_remove_message(message_id)
+        ChatHint::Removed { message_id } => ChatStore::new(store).remove_message(message_id)
             .map(|gone| gone.then_some(None)),
         ChatHint::Unread {
             conversation_id,
@@ -370,8 +369,7 @@ fn apply(chat: &ChatShared, hint: ChatHint) {
             name,
         } => {
             let staff_id = (name == chat.my_name).then_some(chat.me);
-            store
-                .chat_set_handler(conversation_id, &name, staff_id)
+            ChatStore::new(store).set_handler(conversation_id, &name, staff_id)
                 .map(|changed| changed.then_some(Some(conversation_id)))
         }
         ChatHint::Conversations => {
@@ -381,7 +379,7 @@ fn apply(chat: &ChatShared, hint: ChatHint) {
         ChatHint::Named {
             conversation_id,
             message_id,
-        } => store.chat_message(message_id).map(|known| {
+        } => ChatStore::new(store).message(message_id).map(|known| {
             if known.is_none() {
                 chat.refetch(conversation_id);
             }

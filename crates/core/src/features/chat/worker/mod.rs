@@ -14,6 +14,7 @@ mod follow;
 pub(crate) mod remind;
 mod send;
 
+use crate::features::chat::store::ChatStore;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -247,8 +248,8 @@ impl ChatShared {
         conversation_id: i64,
     ) -> Result<bool, crate::engine::store::StoreError> {
         let store = &self.sync.store;
-        Ok(store.chat_count(conversation_id)? > 0
-            || store.chat_thread_state(conversation_id)?.complete)
+        Ok(ChatStore::new(store).count(conversation_id)? > 0
+            || ChatStore::new(store).thread_state(conversation_id)?.complete)
     }
 
     pub(crate) fn viewing(&self) -> Option<i64> {
@@ -325,7 +326,7 @@ impl ChatShared {
     pub(crate) fn unread_total(&self) -> Result<u32, crate::engine::store::StoreError> {
         let store = &self.sync.store;
         let rows = store.records(CONVERSATIONS.name)?;
-        let counts = store.chat_unread_counts()?.into_iter().collect();
+        let counts = ChatStore::new(store).unread_counts()?.into_iter().collect();
         Ok(unread_total(&rows, &counts))
     }
 
@@ -335,7 +336,7 @@ impl ChatShared {
         conversation_id: i64,
     ) -> Result<(), crate::engine::store::StoreError> {
         let store = &self.sync.store;
-        let ids = store.chat_unread_ids(conversation_id)?;
+        let ids = ChatStore::new(store).unread_ids(conversation_id)?;
         let row = store.record(CONVERSATIONS.name, conversation_id)?;
         let flagged = row
             .as_ref()
@@ -351,12 +352,12 @@ impl ChatShared {
         ]
         .into_iter()
         .collect();
-        store.chat_patch_messages(&ids, &read)?;
+        ChatStore::new(store).patch_messages(&ids, &read)?;
         let unflag: Row = [("has_unread".to_owned(), Value::Bool(false))]
             .into_iter()
             .collect();
         store.patch_record(CONVERSATIONS.name, conversation_id, &unflag)?;
-        store.chat_queue(crate::features::chat::store::NewChatEntry {
+        ChatStore::new(store).queue(crate::features::chat::store::NewChatEntry {
             op: ChatOp::Read,
             conversation_id,
             message: "",
@@ -386,7 +387,7 @@ impl ChatShared {
     pub(crate) fn settle_unread(&self) -> Result<(), crate::engine::store::StoreError> {
         let store = &self.sync.store;
         let mut covered: HashMap<i64, i64> = lock(&self.told_read).clone();
-        for entry in store.chat_replies(None)? {
+        for entry in ChatStore::new(store).replies(None)? {
             if entry.op == ChatOp::Read {
                 covered.insert(entry.conversation_id, i64::MAX);
             }
@@ -398,15 +399,14 @@ impl ChatShared {
             if row.get("has_unread").and_then(Value::as_bool) != Some(true) {
                 continue;
             }
-            let Some(newest) = store.chat_newest_id(conversation_id)? else {
+            let Some(newest) = ChatStore::new(store).newest_id(conversation_id)? else {
                 continue;
             };
-            let names_newest = store
-                .chat_message(newest)?
+            let names_newest = ChatStore::new(store).message(newest)?
                 .is_some_and(|message| crate::features::chat::last_message_is(&row, &message));
             if newest > through
                 || !names_newest
-                || !store.chat_unread_ids(conversation_id)?.is_empty()
+                || !ChatStore::new(store).unread_ids(conversation_id)?.is_empty()
             {
                 continue;
             }
@@ -435,9 +435,9 @@ impl ChatShared {
     ) -> Result<usize, crate::engine::store::StoreError> {
         let store = &self.sync.store;
         for message in messages.iter().filter(|m| is_mine(m, self.me)) {
-            store.chat_adopt_own(conversation_id, message)?;
+            ChatStore::new(store).adopt_own(conversation_id, message)?;
         }
-        let stored = store.chat_store_messages(conversation_id, messages)?;
+        let stored = ChatStore::new(store).store_messages(conversation_id, messages)?;
         if stored.changed == 0 {
             return Ok(0);
         }
@@ -520,7 +520,7 @@ impl ChatShared {
         else {
             return Ok(());
         };
-        if newest.get("id").and_then(Value::as_i64) < store.chat_newest_id(conversation_id)? {
+        if newest.get("id").and_then(Value::as_i64) < ChatStore::new(store).newest_id(conversation_id)? {
             return Ok(());
         }
         let Some(row) = store.record(CONVERSATIONS.name, conversation_id)? else {

@@ -3,6 +3,7 @@
 //! the message it began with), never for a conversation a colleague handles (their answer ends
 //! the wait on every desk), never repeated.
 
+use crate::features::chat::store::ChatStore;
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
@@ -83,7 +84,7 @@ fn look(
     // the older list (seen once under load: the guest's old wait and the new one, one after
     // the other). Messages are only added, so a wait that lasts in the later list either
     // lasted here too or is a new one.
-    let lasting = store.chat_guest_waits()?;
+    let lasting = ChatStore::new(store).guest_waits()?;
     let before = reminded.clone();
     reminded.retain(|(id, first)| lasting.get(id).is_some_and(|wait| wait.first == *first));
     let list = read_conversations(

@@ -2,6 +2,7 @@
 //! looked for in the thread before it is sent again; a reply no connection reached waits again;
 //! what the server refuses for good waits for the user with the reason.
 
+use crate::features::chat::store::ChatStore;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -85,7 +86,7 @@ pub(crate) async fn run(chat: Arc<ChatShared>) {
 async fn send_all(chat: &Arc<ChatShared>) -> Turn {
     let store = &chat.sync.store;
     loop {
-        let entry = match store.chat_next_reply() {
+        let entry = match ChatStore::new(store).next_reply() {
             Ok(Some(entry)) => entry,
             Ok(None) => return Turn::Done,
             Err(err) => {
@@ -106,7 +107,7 @@ async fn send_all(chat: &Arc<ChatShared>) -> Turn {
             }
             Err(SendError::File(problem)) => {
                 tracing::warn!(seq = entry.seq, %problem, "a file for a guest cannot be read");
-                store.chat_reject_reply(entry.seq, &problem)
+                ChatStore::new(store).reject_reply(entry.seq, &problem)
             }
             Err(SendError::Api(ApiError::Unauthorized { message })) => {
                 chat.sync.report_unauthorized(message);
@@ -117,7 +118,7 @@ async fn send_all(chat: &Arc<ChatShared>) -> Turn {
                 // Only a reply that was plainly waiting before this attempt goes back to
                 // waiting: one that may have reached the server earlier keeps its check.
                 if entry.state == ReplyState::Pending && err.never_reached_server() {
-                    if let Err(err) = store.chat_not_sent(entry.seq) {
+                    if let Err(err) = ChatStore::new(store).not_sent(entry.seq) {
                         tracing::warn!(error = %err, "cannot mark a chat message as waiting");
                     }
                 }
@@ -128,7 +129,7 @@ async fn send_all(chat: &Arc<ChatShared>) -> Turn {
             Err(SendError::Api(err)) => {
                 chat.sync.came_online();
                 tracing::warn!(error = %err, seq = entry.seq, "the server refused a chat message");
-                store.chat_reject_reply(entry.seq, &refusal(&entry, &err))
+                ChatStore::new(store).reject_reply(entry.seq, &refusal(&entry, &err))
             }
         };
         if let Err(err) = stored {
@@ -160,14 +161,14 @@ fn after_sent(
     message: Option<&Value>,
 ) -> Result<(), crate::engine::store::StoreError> {
     let store = &chat.sync.store;
-    store.chat_reply_sent(entry, message)?;
+    ChatStore::new(store).reply_sent(entry, message)?;
     if let Some(file) = &entry.file {
         remove_file(&chat.files, &file.key);
     }
     if entry.op == ChatOp::Send {
         if let Some(message) = message {
             // Sending makes me the conversation's handler (§8.4).
-            store.chat_set_handler(entry.conversation_id, &chat.my_name, Some(chat.me))?;
+            ChatStore::new(store).set_handler(entry.conversation_id, &chat.my_name, Some(chat.me))?;
             chat.note_last_message(entry.conversation_id, std::slice::from_ref(message))?;
         }
     }
@@ -202,7 +203,7 @@ async fn send_one(chat: &ChatShared, entry: &QueuedReply) -> Result<Option<Value
                 }),
                 None => None,
             };
-            sync.store.chat_mark_sending(entry.seq)?;
+            ChatStore::new(&sync.store).mark_sending(entry.seq)?;
             Ok(match file {
                 None => client
                     .chat_send(slug, entry.conversation_id, &entry.message, entry.reply_to)
@@ -237,13 +238,13 @@ async fn send_one(chat: &ChatShared, entry: &QueuedReply) -> Result<Option<Value
             Ok(message) => Ok(Some(message)),
             // Already gone: what the user wanted.
             Err(ApiError::NotFound { .. }) => {
-                sync.store.chat_remove_message(target)?;
+                ChatStore::new(&sync.store).remove_message(target)?;
                 Ok(None)
             }
             Err(err) => Err(err.into()),
         },
         ChatOp::Read => {
-            let through = sync.store.chat_newest_id(entry.conversation_id)?;
+            let through = ChatStore::new(&sync.store).newest_id(entry.conversation_id)?;
             client.chat_mark_read(slug, entry.conversation_id).await?;
             if let Some(through) = through {
                 chat.read_told(entry.conversation_id, through);

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use super::{Display, LeaveDisplay, PIN_KEY};
 use crate::api::{ApiClient, ApiError};
 use crate::context::{lock, DeskError};
-use crate::features::display::keys;
+use crate::context::staff_keys as keys;
 use crate::session::config::ApiBase;
 use crate::session::hashes;
 
@@ -148,8 +148,24 @@ impl Display<'_> {
                 login.await
             }
         };
+        self.judge(answer, &session.hotel_slug, store, hotel, username, password)
+            .await
+    }
+
+    /// What the server said of a staff member leaving the display: right and of this hotel
+    /// leaves (and keeps their key), anything else is a wrong guess; out of reach, the kept
+    /// key decides.
+    async fn judge(
+        &self,
+        answer: Result<crate::api::session::LoginResponse, ApiError>,
+        hotel_slug: &str,
+        store: std::sync::Arc<crate::engine::store::Store>,
+        hotel: String,
+        username: &str,
+        password: &str,
+    ) -> Result<(), DeskError> {
         match answer {
-            Ok(login) if login.slug() == Some(session.hotel_slug.as_str()) => {
+            Ok(login) if login.slug() == Some(hotel_slug) => {
                 lock(self.pin_guard).right();
                 if let Err(err) = keys::keep(&store, hotel, username, password).await {
                     tracing::warn!(error = %err, "the staff key was not kept");

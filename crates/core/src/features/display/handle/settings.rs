@@ -139,7 +139,7 @@ impl Display<'_> {
             is_display: system.is_display.unwrap_or(stored.is_display),
             monitor: stored.monitor,
             has_pin: system.pin_hash.is_some() || self.cx.store.preference(PIN_KEY)?.is_some(),
-            left_offline_by: crate::features::display::keys::usernames(
+            left_offline_by: crate::context::staff_keys::usernames(
                 &self.cx.store,
                 self.hotel()?.as_deref(),
             ),
@@ -159,34 +159,11 @@ impl Display<'_> {
         })
     }
 
-    /// Changes this computer's display settings; a zone this computer does not know or a
-    /// rotation out of 5–120 s is refused with the reason.
-    pub fn set_settings(
-        &self,
-        change: &DisplaySettingsChange,
-    ) -> Result<DisplaySettings, DeskError> {
-        let zone = change.time_zone.trim();
-        if jiff::tz::TimeZone::get(zone).is_err() {
-            return Err(DeskError::InvalidInput {
-                field: "time_zone",
-                message: format!(
-                    "'{zone}' is not a time zone this computer knows (e.g. Europe/Dublin)"
-                ),
-            });
-        }
-        if !ROTATION_RANGE.contains(&change.rotation_seconds) {
-            return Err(DeskError::InvalidInput {
-                field: "rotation_seconds",
-                message: "A slide stays on screen for 5 to 120 seconds".into(),
-            });
-        }
+    /// Whether `offer_link` (trimmed, `None` when empty) may be where the offers' codes open:
+    /// a usable template, not against what IT set, and a new one set by a manager, whose
+    /// change trusts its site (issue 63.3).
+    fn check_offer_link(&self, offer_link: Option<&str>) -> Result<(), DeskError> {
         let system = &self.cx.system;
-        self.refuse_what_it_set(change)?;
-        let offer_link = change
-            .offer_link
-            .as_deref()
-            .map(str::trim)
-            .filter(|l| !l.is_empty());
         if let Some(link) = offer_link {
             crate::rules::guest_link::check_template(link).map_err(|reason| {
                 DeskError::InvalidInput {
@@ -218,6 +195,38 @@ impl Display<'_> {
                 self.trust(site)?;
             }
         }
+        Ok(())
+    }
+
+    /// Changes this computer's display settings; a zone this computer does not know or a
+    /// rotation out of 5–120 s is refused with the reason.
+    pub fn set_settings(
+        &self,
+        change: &DisplaySettingsChange,
+    ) -> Result<DisplaySettings, DeskError> {
+        let zone = change.time_zone.trim();
+        if jiff::tz::TimeZone::get(zone).is_err() {
+            return Err(DeskError::InvalidInput {
+                field: "time_zone",
+                message: format!(
+                    "'{zone}' is not a time zone this computer knows (e.g. Europe/Dublin)"
+                ),
+            });
+        }
+        if !ROTATION_RANGE.contains(&change.rotation_seconds) {
+            return Err(DeskError::InvalidInput {
+                field: "rotation_seconds",
+                message: "A slide stays on screen for 5 to 120 seconds".into(),
+            });
+        }
+        let system = &self.cx.system;
+        self.refuse_what_it_set(change)?;
+        let offer_link = change
+            .offer_link
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty());
+        self.check_offer_link(offer_link)?;
         if let Some(hours) = &change.opening_hours {
             hours.check().map_err(|message| DeskError::InvalidInput {
                 field: "opening_hours",

@@ -102,7 +102,7 @@ fn a_write_failing_half_way_leaves_the_replies_as_they_were() {
         ("c", "Boom", "three"),
     ]))
     .unwrap();
-    store.add_saved_reply("kept", "Kept", "here before").unwrap();
+    ChatStore::new(&store).add_saved_reply("kept", "Kept", "here before").unwrap();
     store
         .lock()
         .execute_batch(
@@ -111,7 +111,7 @@ fn a_write_failing_half_way_leaves_the_replies_as_they_were() {
         )
         .unwrap();
     let before = table(&store);
-    let err = store.import_saved_replies(&replies, 500).unwrap_err();
+    let err = ChatStore::new(&store).import_saved_replies(&replies, 500).unwrap_err();
     assert_eq!(table(&store), before, "nothing of the file was written");
     let shown = DeskError::from(ImportError::Storage(err));
     assert_eq!(shown.code(), crate::context::ErrorCode::Storage);
@@ -120,7 +120,7 @@ fn a_write_failing_half_way_leaves_the_replies_as_they_were() {
     assert!(words.contains("nothing was changed"), "{words}");
 
     store.lock().execute_batch("DROP TRIGGER fail_on_boom").unwrap();
-    let done = store.import_saved_replies(&replies, 500).unwrap();
+    let done = ChatStore::new(&store).import_saved_replies(&replies, 500).unwrap();
     assert_eq!(
         done,
         Imported { added: 3, already_here: 0, beside_own: 0, would_hold: 4, written: true }
@@ -129,7 +129,7 @@ fn a_write_failing_half_way_leaves_the_replies_as_they_were() {
     let more = read_file(&file_of(&[("e", "Fifth", &"five ".repeat(900))])).unwrap();
     store.fill_for_test().unwrap();
     let before = table(&store);
-    let err = store.import_saved_replies(&more, 500).unwrap_err();
+    let err = ChatStore::new(&store).import_saved_replies(&more, 500).unwrap_err();
     assert_eq!(table(&store), before);
     assert_eq!(
         DeskError::from(ImportError::Storage(err)).code(),
@@ -139,7 +139,7 @@ fn a_write_failing_half_way_leaves_the_replies_as_they_were() {
     // Too many: counted, not written.
     let more = read_file(&file_of(&[("d", "Fourth", "four")])).unwrap();
     let before = table(&store);
-    let done = store.import_saved_replies(&more, 4).unwrap();
+    let done = ChatStore::new(&store).import_saved_replies(&more, 4).unwrap();
     assert!(!done.written);
     assert_eq!(done.would_hold, 5);
     assert_eq!(table(&store), before);
@@ -151,9 +151,9 @@ fn a_write_failing_half_way_leaves_the_replies_as_they_were() {
 fn a_reply_added_beside_this_desks_own_keeps_a_name_the_desk_can_save() {
     let (_dir, store) = store();
     let name = format!("{}👨\u{200D}👩\u{200D}👧{}", "W".repeat(47), "X".repeat(8));
-    store.add_saved_reply("k", &name, "ours").unwrap();
+    ChatStore::new(&store).add_saved_reply("k", &name, "ours").unwrap();
     let replies = read_file(&file_of(&[("k", &name, "theirs")])).unwrap();
-    let done = store.import_saved_replies(&replies, 500).unwrap();
+    let done = ChatStore::new(&store).import_saved_replies(&replies, 500).unwrap();
     assert_eq!(done.beside_own, 1);
     let names: Vec<String> = table(&store).into_iter().map(|row| row.2).collect();
     let imported = &names[1];

@@ -3,7 +3,8 @@
 //! the password's Argon2id hash with a random salt, per hotel, never the password or a token.
 //! During an outage the display checks a leaving staff member's password against it. A hash
 //! not used for [`KEPT_DAYS`] is forgotten, and so is one whose password the server refused
-//! since (changed, or the account closed).
+//! since (changed, or the account closed). Kept here, below the features, as both the desk's
+//! sign-in ([`crate::desk`]) and the display's leaving keep and check them.
 
 use serde::{Deserialize, Serialize};
 
