@@ -283,9 +283,27 @@ async fn catch_up_thread(
             );
             changed += 1;
         }
-        changed += chat
-            .take_messages(conversation_id, &page, newest.is_some())
-            .map_err(|err| unkept(chat, conversation_id, &err))?;
+        // A thread this read began with none of may have been read meanwhile (opened on the
+        // screen): what is newer than that read is news, announced as any news is. Before, a
+        // guest's message written between the two reads was stored as history and never
+        // announced (chat_lost_events failed on it one run in about twelve).
+        let held_meanwhile = match (newest, page_number) {
+            (None, 0) => ChatStore::new(&chat.sync.store)
+                .newest_id(conversation_id)
+                .map_err(|err| unkept(chat, conversation_id, &err))?,
+            _ => None,
+        };
+        changed += match held_meanwhile {
+            Some(held) => {
+                let (news, history): (Vec<Value>, Vec<Value>) = page.iter().cloned().partition(
+                    |m| m.get("id").and_then(Value::as_i64).is_some_and(|id| id > held),
+                );
+                chat.take_messages(conversation_id, &history, false)
+                    .and_then(|old| Ok(old + chat.take_messages(conversation_id, &news, true)?))
+            }
+            None => chat.take_messages(conversation_id, &page, newest.is_some()),
+        }
+        .map_err(|err| unkept(chat, conversation_id, &err))?;
         if newest.is_none() && page.len() < CATCH_UP_BATCH {
             // Its first read brought it whole: nothing earlier to load, and no staff message
             // in it means nobody handles it yet.
