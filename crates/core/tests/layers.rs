@@ -73,28 +73,35 @@ fn paths_after<'a>(code: &'a str, prefix: &'a str) -> impl Iterator<Item = Vec<&
     })
 }
 
-/// Which module uses which, at `depth` (1: top-level modules; large: every file).
-fn edges(all: &BTreeMap<Module, PathBuf>, depth: usize) -> BTreeMap<String, BTreeSet<String>> {
-    let key = |m: &[String]| m[..m.len().min(depth)].join("::");
+/// The modules `module`'s code (in `file`) names through `crate::…` and `super::…` paths, each
+/// the longest module of `all` the path starts with.
+fn named_modules(all: &BTreeMap<Module, PathBuf>, module: &[String], file: &Path) -> Vec<Module> {
     let longest = |parts: Vec<String>| -> Option<Module> {
         (1..=parts.len())
             .rev()
             .map(|n| parts[..n].to_vec())
             .find(|p| all.contains_key(p))
     };
+    let code = code(&std::fs::read_to_string(file).unwrap());
+    let mut targets = Vec::new();
+    for path in paths_after(&code, "crate::") {
+        targets.extend(longest(path.iter().map(|p| (*p).to_owned()).collect()));
+    }
+    for path in paths_after(&code, "super::") {
+        let ups = 1 + path.iter().take_while(|p| **p == "super").count();
+        let mut parts: Module = module[..module.len().saturating_sub(ups)].to_vec();
+        parts.extend(path.iter().skip(ups - 1).map(|p| (*p).to_owned()));
+        targets.extend(longest(parts));
+    }
+    targets
+}
+
+/// Which module uses which, at `depth` (1: top-level modules; large: every file).
+fn edges(all: &BTreeMap<Module, PathBuf>, depth: usize) -> BTreeMap<String, BTreeSet<String>> {
+    let key = |m: &[String]| m[..m.len().min(depth)].join("::");
     let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (module, file) in all {
-        let code = code(&std::fs::read_to_string(file).unwrap());
-        let mut targets = BTreeSet::new();
-        for path in paths_after(&code, "crate::") {
-            targets.extend(longest(path.iter().map(|p| (*p).to_owned()).collect()));
-        }
-        for path in paths_after(&code, "super::") {
-            let ups = 1 + path.iter().take_while(|p| **p == "super").count();
-            let mut parts: Module = module[..module.len().saturating_sub(ups)].to_vec();
-            parts.extend(path.iter().skip(ups - 1).map(|p| (*p).to_owned()));
-            targets.extend(longest(parts));
-        }
+        let targets: BTreeSet<Module> = named_modules(all, module, file).into_iter().collect();
         let from = key(module);
         for target in targets {
             let to = key(&target);
@@ -660,12 +667,6 @@ fn the_store_check_finds_an_impl_of_the_store_only() {
 /// `(from, to)`: through `crate::features::…` or `super::…` paths, tests left out.
 fn feature_reaches(src: &Path) -> BTreeSet<(String, String)> {
     let all = modules(src);
-    let longest = |parts: Vec<String>| -> Option<Module> {
-        (1..=parts.len())
-            .rev()
-            .map(|n| parts[..n].to_vec())
-            .find(|p| all.contains_key(p))
-    };
     let mut found = BTreeSet::new();
     for (module, file) in &all {
         let (Some("features"), Some(own)) = (
@@ -674,18 +675,7 @@ fn feature_reaches(src: &Path) -> BTreeSet<(String, String)> {
         ) else {
             continue;
         };
-        let code = code(&std::fs::read_to_string(file).unwrap());
-        let mut targets = Vec::new();
-        for path in paths_after(&code, "crate::") {
-            targets.extend(longest(path.iter().map(|p| (*p).to_owned()).collect()));
-        }
-        for path in paths_after(&code, "super::") {
-            let ups = 1 + path.iter().take_while(|p| **p == "super").count();
-            let mut parts: Module = module[..module.len().saturating_sub(ups)].to_vec();
-            parts.extend(path.iter().skip(ups - 1).map(|p| (*p).to_owned()));
-            targets.extend(longest(parts));
-        }
-        for target in targets {
+        for target in named_modules(&all, module, file) {
             if target.first().map(String::as_str) == Some("features") {
                 if let Some(other) = target.get(1).filter(|other| *other != own) {
                     found.insert((own.to_owned(), other.clone()));
