@@ -1533,15 +1533,22 @@ pub async fn open_screen(app: &Client, screen: &str) {
 }
 
 /// The desk window's visibility as its page sees it ("visible" or "hidden"; "hidden" too while
-/// it is closed behind the reception display); the desk window is then the one driven, or the
-/// display when there is none.
+/// it is closed behind the reception display). A visible desk window is then the one driven;
+/// otherwise the display is, when there is one.
 pub async fn desk_visibility(app: &Client) -> String {
     if switched_to(app, false).await {
         if let Ok(state) = app
             .execute("return document.visibilityState;", vec![])
             .await
         {
-            return state.as_str().unwrap_or_default().to_owned();
+            let state = state.as_str().unwrap_or_default().to_owned();
+            if state != "visible" {
+                // A hidden desk window is closed once the display shows its first slide: the
+                // display, not the window about to go, is left driven (one look; a display
+                // already gone on the way back to the desk leaves the desk driven).
+                switched_to(app, true).await;
+            }
+            return state;
         }
     }
     // No desk window: it is closed while the reception display shows, made again after. The
