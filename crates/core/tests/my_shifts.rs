@@ -117,6 +117,10 @@ async fn my_shifts_and_hours_on_both_generations_only_mine_and_offline_as_of() {
             assert!(past.iter().all(|l| l.hours_not_recorded));
         }
 
+        if generation == Generation::Hotelmate2026 {
+            a_managers_verdict_reaches_my_hours(&desk, &server).await;
+        }
+
         // Other people's and other hotels' rows in the answer: none kept, none shown.
         let line = match generation {
             Generation::Classic => "GET /api/attendance/killarney/shifts/",
@@ -146,4 +150,37 @@ async fn my_shifts_and_hours_on_both_generations_only_mine_and_offline_as_of() {
         assert!(desk.handle::<MyShiftsHandle>().refresh().await.is_err());
         desk.shutdown().await;
     }
+}
+
+/// §14.6: a manager rejects my clock-in; the event on my own channel has the desk read my hours
+/// again at once (the timer is twenty minutes away).
+async fn a_managers_verdict_reaches_my_hours(
+    desk: &hotelmate_core::Desk,
+    server: &hotelmate_sandbox::SandboxHandle,
+) {
+    let at = "/api/staff/hotel/killarney/attendance/clock-logs";
+    let anna = token(server, "anna.byrne").await;
+    let page = rest(server, &anna, reqwest::Method::GET, &format!("{at}/"), None).await;
+    let open = page["results"][0]["id"].as_i64().unwrap();
+    let out = format!("{at}/{open}/force-clock-out/");
+    rest(server, &anna, reqwest::Method::POST, &out, None).await;
+    let made = rest(
+        server,
+        &anna,
+        reqwest::Method::POST,
+        &format!("{at}/unrostered-confirm/"),
+        Some(json!({"staff_id": 1})),
+    )
+    .await;
+    let id = made["log"]["id"].as_i64().unwrap();
+    let manager = token(server, "sean.murphy").await;
+    let reject = format!("{at}/{id}/reject/");
+    rest(server, &manager, reqwest::Method::POST, &reject, None).await;
+    eventually("the rejected clock-in is marked", WAIT, || async {
+        shown(desk).weeks[0]
+            .logs
+            .first()
+            .is_some_and(|log| log.state == "rejected" && log.time_out.is_some())
+    })
+    .await;
 }

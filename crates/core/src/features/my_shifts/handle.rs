@@ -98,13 +98,47 @@ fn until_tomorrow() -> Duration {
         .unwrap_or(READ_EVERY)
 }
 
-/// Reads at the start, then on each reconnect, at the day's change and every [`READ_EVERY`].
+/// The events of my own attendance channel (API.md §14.6, 12e538a): a manager approved or
+/// rejected my clock-in, or a warning about my open one; each is a reason to read my hours again.
+const MY_LOG_EVENTS: [&str; 5] = [
+    "clocklog-approved",
+    "clocklog-rejected",
+    "break-warning",
+    "overtime-warning",
+    "hard-limit-warning",
+];
+
+/// My attendance channel (12e538a; §14.6, public), held while the desk is live.
+type Mine = (pusher_channels::Channel, pusher_channels::EventStream);
+
+/// Subscribes to my attendance channel on the desk's Pusher connection, where the server has one.
+async fn subscribe_mine(cx: &Context, me: &Me) -> Option<Mine> {
+    if me.generation != crate::api::Generation::Hotelmate2026 {
+        return None;
+    }
+    let client = cx.running().ok()?.sync.socket_client()?;
+    let name = format!("attendance-{}-staff-{}", me.slug, me.staff_id);
+    let channel = tokio::time::timeout(Duration::from_secs(10), client.subscribe(&name))
+        .await
+        .ok()?
+        .map_err(|err| tracing::info!(error = %err, "my attendance channel is not followed"))
+        .ok()?;
+    let events = channel.events();
+    Some((channel, events))
+}
+
+/// Reads at the start, then on each reconnect, at the day's change, on each event of my own
+/// attendance channel and every [`READ_EVERY`].
 async fn keep_current(cx: Arc<Context>) {
     let mut events = cx.events.subscribe();
     let mut online = true;
+    let mut mine: Option<Mine> = None;
     loop {
         match (me(&cx), cx.running()) {
             (Ok(me), Ok(running)) => {
+                if mine.is_none() {
+                    mine = subscribe_mine(&cx, &me).await;
+                }
                 if let Err(err) = read::refresh(&running.client, &cx.store, &me).await {
                     tracing::info!(error = %err, "my shifts were not read");
                 }
@@ -117,11 +151,26 @@ async fn keep_current(cx: Arc<Context>) {
         loop {
             tokio::select! {
                 () = &mut timer => break,
+                heard = async {
+                    match mine.as_mut() {
+                        Some((_, stream)) => stream.recv().await,
+                        None => std::future::pending().await,
+                    }
+                } => match heard {
+                    Some(heard) if MY_LOG_EVENTS.contains(&heard.event.as_str()) => break,
+                    Some(_) => {}
+                    None => mine = None,
+                },
                 event = events.recv() => match event {
                     Ok(DeskEvent::Connection { status }) => {
                         let now_online = matches!(status, ConnectionStatus::Online);
                         let back = now_online && !online;
                         online = now_online;
+                        if now_online && mine.is_none() {
+                            if let Ok(me) = me(&cx) {
+                                mine = subscribe_mine(&cx, &me).await;
+                            }
+                        }
                         if back {
                             break;
                         }
