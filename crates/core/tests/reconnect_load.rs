@@ -150,11 +150,20 @@ async fn fifty_edits_made_in_an_outage_go_out_with_one_read_of_their_list() {
     );
     let twice: Vec<_> = asked
         .iter()
-        .filter(|(line, n)| line.starts_with("GET ") && !line.ends_with("/offers/") && **n > 1)
+        .filter(|(line, n)| line.starts_with("GET ") && !paged(line) && **n > 1)
         .collect();
     assert!(twice.is_empty(), "read more than once: {twice:?}");
     desk.shutdown().await;
     server.shutdown().await;
+}
+
+/// My hours' clock logs at fd6c529 (issue 67.2): the hotel's logs, read page by page (`?page=N`
+/// on one path) until a page reaches before the five weeks shown; one read is several lines.
+const MY_LOGS: &str = "/api/attendance/clock-logs/department-logs/";
+
+/// Lists counted by their pages here: the offers, and my hours' logs.
+fn paged(line: &str) -> bool {
+    line.ends_with("/offers/") || line.ends_with(MY_LOGS)
 }
 
 /// The reviewer's count: a reconnect read the offers, staff and on-duty lists twice (the
@@ -183,7 +192,7 @@ async fn a_reconnect_reads_each_list_once() {
     }
     let twice: Vec<(&String, &u64)> = asked
         .iter()
-        .filter(|(line, n)| line.starts_with("GET ") && **n > 1)
+        .filter(|(line, n)| line.starts_with("GET ") && !line.ends_with(MY_LOGS) && **n > 1)
         .collect();
     assert!(twice.is_empty(), "read more than once: {twice:?}");
     desk.shutdown().await;

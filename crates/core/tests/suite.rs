@@ -22,6 +22,7 @@ mod layers;
 mod learned_refusals;
 mod lifecycle;
 mod media;
+mod my_shifts;
 mod offers_sync;
 mod pictures_sync;
 mod private_data;

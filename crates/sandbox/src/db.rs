@@ -42,6 +42,19 @@ CREATE TABLE IF NOT EXISTS clock_logs (
     id INTEGER PRIMARY KEY AUTOINCREMENT, staff_id INTEGER NOT NULL REFERENCES staff(id), hotel_id INTEGER NOT NULL,
     time_in TEXT NOT NULL, time_out TEXT
 );
+-- My shifts (API.md §14.2–§14.4): roster periods (a draft has published = 0) and their shifts,
+-- whose dates and times are the hotel's naive wall clock (§14.5).
+CREATE TABLE IF NOT EXISTS roster_periods (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, hotel_id INTEGER NOT NULL REFERENCES hotels(id), title TEXT NOT NULL,
+    start_date TEXT NOT NULL, end_date TEXT NOT NULL, published INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS roster_shifts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, hotel_id INTEGER NOT NULL REFERENCES hotels(id),
+    staff_id INTEGER NOT NULL REFERENCES staff(id), period_id INTEGER REFERENCES roster_periods(id),
+    shift_date TEXT NOT NULL, shift_start TEXT NOT NULL, shift_end TEXT NOT NULL, break_start TEXT, break_end TEXT,
+    shift_type TEXT NOT NULL DEFAULT 'custom', notes TEXT, location_name TEXT,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS offers (
     id INTEGER PRIMARY KEY AUTOINCREMENT, hotel_id INTEGER NOT NULL REFERENCES hotels(id), title TEXT NOT NULL,
     short_description TEXT NOT NULL, details_text TEXT NOT NULL DEFAULT '', details_html TEXT NOT NULL DEFAULT '',
@@ -171,6 +184,17 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("messages", "edited_at", "TEXT"),
     ("messages", "deleted_at", "TEXT"),
     ("messages", "booking_id", "INTEGER REFERENCES bookings(id)"),
+    // §14.4: what the 2026 ClockLog says of a log beyond its times.
+    ("clock_logs", "hours_worked", "TEXT"),
+    ("clock_logs", "is_unrostered", "INTEGER NOT NULL DEFAULT 0"),
+    ("clock_logs", "is_approved", "INTEGER NOT NULL DEFAULT 1"),
+    ("clock_logs", "is_rejected", "INTEGER NOT NULL DEFAULT 0"),
+    (
+        "clock_logs",
+        "total_break_minutes",
+        "INTEGER NOT NULL DEFAULT 0",
+    ),
+    ("clock_logs", "roster_shift_id", "INTEGER"),
 ];
 
 fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {

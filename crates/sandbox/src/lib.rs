@@ -33,6 +33,7 @@ mod pagination;
 mod people;
 mod pusher;
 mod seed;
+mod seed_attendance;
 mod seed_chat;
 mod simulator;
 mod state;

@@ -69,6 +69,7 @@ const NAVS: &[&str] = &[
 pub(crate) fn seed_if_empty(db: &Connection, media_dir: &Path) -> Result<(), SandboxError> {
     let hotels: i64 = db.query_row("SELECT COUNT(*) FROM hotels", [], |r| r.get(0))?;
     if hotels > 0 {
+        crate::seed_attendance::seed_attendance(db)?;
         return crate::seed_chat::seed_bookings(db);
     }
     let started = std::time::Instant::now();
@@ -80,6 +81,7 @@ pub(crate) fn seed_if_empty(db: &Connection, media_dir: &Path) -> Result<(), San
     seed_galleries(&tx, &pics)?;
     seed_room_types(&tx, &pics)?;
     crate::seed_chat::seed_chat(&tx)?;
+    crate::seed_attendance::seed_attendance(&tx)?;
     tx.commit()?;
     tracing::info!(
         elapsed_ms = started.elapsed().as_millis() as u64,

@@ -14,6 +14,7 @@ mod chat_edit;
 mod demo_data;
 mod galleries;
 mod garbage;
+mod my_attendance;
 mod offers;
 mod public_and_legacy;
 mod pusher_http_api;

@@ -9,6 +9,7 @@ import Messages from "./chat/Messages.svelte";
 import SavedReplies from "./chat/SavedReplies.svelte";
 import Pictures from "./pictures/Pictures.svelte";
 import Team from "./team/Team.svelte";
+import MyShifts from "./my_shifts/MyShifts.svelte";
 import HotelDetails from "./hotel_details/HotelDetails.svelte";
 import GuestPage from "./guest_page/GuestPage.svelte";
 
@@ -36,6 +37,7 @@ export const SCREENS = [
   { id: "replies", label: "Saved replies", component: SavedReplies, sub: true },
   { id: "pictures", label: "Pictures", component: Pictures, looksAt: "pictures" },
   { id: "team", label: "Team", component: Team },
+  { id: "my_shifts", label: "My shifts", component: MyShifts, sub: true },
   { id: "hotel", label: "Hotel", component: HotelDetails },
   { id: "guest_page", label: "Guest page", component: GuestPage, sub: true, looksAt: "guest_page" },
   { id: "settings", label: "Settings" },

@@ -50,6 +50,8 @@ export interface Commands {
   display_health: { args: null; result: G.DisplayHealth };
   guest_page: { args: null; result: G.GuestPage | null };
   hotel_details: { args: null; result: G.HotelDetails | null };
+  my_shifts: { args: null; result: G.MyShifts };
+  my_shifts_refresh: { args: null; result: G.MyShifts };
   offers_list: { args: null; result: Array<G.Offer> };
   offer_create: { args: { fields: G.OfferPatch }; result: G.Offer };
   offer_update: { args: { id: number; changes: G.OfferPatch }; result: G.Offer };
@@ -121,6 +123,7 @@ export const ASKS_THE_SERVER: ReadonlySet<CommandName> = new Set<CommandName>([
   "chat_save_attachment",
   "display_leave",
   "display_wake",
+  "my_shifts_refresh",
   "sign_in",
   "sign_in_demo",
   "clock_toggle",

@@ -2032,6 +2032,90 @@ reply_refused: string | null,
  */
 changes_refused: string | null, };
 
+export type MyShift = { 
+/**
+ * The day (`YYYY-MM-DD`).
+ */
+date: string, 
+/**
+ * Start and end (`HH:MM`), the hotel's wall clock as written.
+ */
+start: string, 
+/**
+ * See `start`.
+ */
+end: string, 
+/**
+ * The end is on the next day (a night shift).
+ */
+ends_next_day: boolean, 
+/**
+ * Where, when the roster says.
+ */
+location: string | null, 
+/**
+ * The manager's note, when there is one.
+ */
+notes: string | null, 
+/**
+ * "planned; may change": the server cannot say its roster is published (§14.3).
+ */
+may_change: boolean, };
+
+export type MyLog = { 
+/**
+ * In and out (RFC 3339, UTC); `time_out` is `None` while I am clocked in.
+ */
+time_in: string, 
+/**
+ * See `time_in`.
+ */
+time_out: string | null, 
+/**
+ * Hours: the server's `hours_worked`, else out − in, else (open) up to now.
+ */
+hours: number, 
+/**
+ * The server recorded no hours for it (computed here: §14.7 rule 2).
+ */
+hours_not_recorded: boolean, 
+/**
+ * `"approved"`, `"waiting for approval"` or `"rejected"`.
+ */
+state: string, 
+/**
+ * Finished breaks, in minutes (not subtracted from `hours`).
+ */
+break_minutes: number, };
+
+export type MyWeek = { 
+/**
+ * Its Monday (`YYYY-MM-DD`).
+ */
+monday: string, 
+/**
+ * Approved hours (pending and rejected logs left out).
+ */
+total_hours: number, 
+/**
+ * Its logs, newest first.
+ */
+logs: Array<MyLog>, };
+
+export type MyShifts = { 
+/**
+ * My shifts of this week and the next 14 days, in order.
+ */
+shifts: Array<MyShift>, 
+/**
+ * This week and the four before it, this week first.
+ */
+weeks: Array<MyWeek>, 
+/**
+ * When the desk last read them from the server (RFC 3339), if ever: "as of".
+ */
+as_of: string | null, };
+
 /** Characters that change how text reads while showing nothing (inclusive code point
  * ranges), as the core's `reveal` marks them. */
 export const DISGUISING_RANGES: ReadonlyArray<readonly [number, number]> = [

@@ -108,8 +108,9 @@ pub(crate) enum ClockWay {
         clock_in: &'static str,
         /// `POST`, the open log's `{id}` in the path → 200.
         clock_out: &'static str,
-        /// `GET`: the caller's state (`clocked_in` with `since`, …).
-        status: &'static str,
+        /// `GET`: the caller's own clock logs, newest first, 10 a page (§14.3): item 0 of page 1
+        /// is the log `clock-logs/status/` reports, the one a clock-out closes (§14.7 rule 5).
+        own_logs: &'static str,
     },
 }
 
@@ -155,7 +156,7 @@ static HOTELMATE_2026: Contract = Contract {
     clock: ClockWay::Unrostered {
         clock_in: "api/staff/hotel/{slug}/attendance/clock-logs/unrostered-confirm/",
         clock_out: "api/staff/hotel/{slug}/attendance/clock-logs/{id}/force-clock-out/",
-        status: "api/staff/hotel/{slug}/attendance/clock-logs/status/",
+        own_logs: "api/staff/hotel/{slug}/attendance/clock-logs/?page=1",
     },
     live_channel: "{slug}.attendance",
     chat: ChatWay {

@@ -153,34 +153,49 @@ struct ClockOutAnswer {
     log: Option<ClockLog>,
 }
 
-/// The 2026 `clock-logs/status/` answer: the caller's state. It names no log (§10.3); a log
-/// id is read where a server adds one.
+/// One page of the 2026 `clock-logs/` (own logs, newest first), as far as the clock-out reads it.
 #[derive(Debug, Deserialize)]
-struct ClockStatus {
-    status: String,
+struct OwnLogs {
     #[serde(default)]
-    log: Option<ClockLog>,
-    #[serde(default)]
-    log_id: Option<i64>,
+    results: Vec<ClockLog>,
 }
 
-/// Said when a clock-out needs the log of a clock-in made elsewhere and the server does not
-/// tell which it is.
-pub(crate) const CLOCKED_IN_ELSEWHERE: &str =
-    "You were clocked in somewhere else (at the face terminal or on another computer), and this \
-     server does not tell the desk which clock-in that was, so the desk cannot clock you out. \
-     Clock out where you clocked in, or ask a manager.";
+/// What a clock-out closes (API.md §14.7 rule 5): item 0 of page 1 of my own logs, and only when
+/// it is open; `None` when I am already out. Any other open log on the page is stale (left open
+/// while a newer one is closed) and is never closed from the desk: refused, with its date.
+fn log_to_close(page: &[ClockLog]) -> Result<Option<i64>, ApiError> {
+    match page.first() {
+        Some(newest) if newest.time_out.is_none() => Ok(Some(newest.id)),
+        _ => match page.iter().find(|log| log.time_out.is_none()) {
+            Some(stale) => Err(ApiError::Conflict {
+                message: stale_log_words(stale.time_in.as_deref()),
+            }),
+            None => Ok(None),
+        },
+    }
+}
+
+/// "An open clock-in from 2026-11-20 …: ask a manager" (the date as the server stamped it, UTC).
+fn stale_log_words(time_in: Option<&str>) -> String {
+    let day = time_in
+        .and_then(|t| t.get(..10))
+        .filter(|d| d.chars().all(|c| c.is_ascii_digit() || c == '-'))
+        .unwrap_or("an earlier day");
+    format!(
+        "You are clocked out, but an older clock-in from {day} is still open on the server. \
+         The desk does not close it: ask a manager to correct it."
+    )
+}
 
 impl ApiClient {
     /// Clocks me (`staff_id`) in (`clock_in`) or out, the way this generation of server does
-    /// it (Decision 5's toggle; §10.3's unrostered clock-in and the clock-out of its log,
-    /// `open_log` when the desk kept it, else asked of the server).
+    /// it (Decision 5's toggle; §10.3's unrostered clock-in, and the clock-out of my newest own
+    /// log when it is open, wherever it was opened: §14.7 rule 5).
     pub(crate) async fn clock(
         &self,
         hotel_slug: &str,
         staff_id: i64,
         clock_in: bool,
-        open_log: Option<i64>,
     ) -> Result<ClockAnswer, ApiError> {
         let slug = encode_segment(hotel_slug);
         match &self.generation().contract().clock {
@@ -199,26 +214,20 @@ impl ApiClient {
                 })
             }
             ClockWay::Unrostered {
-                clock_out, status, ..
+                clock_out,
+                own_logs,
+                ..
             } => {
-                let log = match open_log {
-                    Some(log) => log,
-                    None => {
-                        let now: ClockStatus = self.get(&status.replace("{slug}", &slug)).await?;
-                        if now.status != "clocked_in" {
-                            // Already out (clocked out elsewhere): nothing to close.
-                            return Ok(ClockAnswer {
-                                is_on_duty: false,
-                                clock_time: None,
-                                open_log: None,
-                            });
-                        }
-                        now.log_id.or(now.log.map(|log| log.id)).ok_or_else(|| {
-                            ApiError::Conflict {
-                                message: CLOCKED_IN_ELSEWHERE.to_owned(),
-                            }
-                        })?
-                    }
+                // Not a log this desk kept: it may have been closed, and another opened,
+                // elsewhere (the face terminal, another computer); §14.7 rule 5.
+                let page: OwnLogs = self.get(&own_logs.replace("{slug}", &slug)).await?;
+                let Some(log) = log_to_close(&page.results)? else {
+                    // Already out (clocked out elsewhere): nothing to close.
+                    return Ok(ClockAnswer {
+                        is_on_duty: false,
+                        clock_time: None,
+                        open_log: None,
+                    });
                 };
                 let path = clock_out
                     .replace("{slug}", &slug)
@@ -277,4 +286,44 @@ impl ApiClient {
 /// Percent-encodes one path segment (slugs are plain, but a server could send anything).
 pub(crate) fn encode_segment(segment: &str) -> String {
     url::form_urlencoded::byte_serialize(segment.as_bytes()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn log(id: i64, time_in: &str, open: bool) -> ClockLog {
+        ClockLog {
+            id,
+            time_in: Some(time_in.to_owned()),
+            time_out: (!open).then(|| "2026-11-29T15:00:00.000000Z".to_owned()),
+        }
+    }
+
+    /// §14.7 rule 5: only item 0 of page 1, only when open; an older open log is stale, said with
+    /// its date and never closed from the desk.
+    #[test]
+    fn a_clock_out_closes_only_the_newest_log_and_names_a_stale_one() {
+        let newest_open = [
+            log(9, "2026-11-29T07:00:00Z", true),
+            log(8, "2026-11-20T07:00:00Z", true),
+        ];
+        assert_eq!(log_to_close(&newest_open).unwrap(), Some(9));
+        assert_eq!(
+            log_to_close(&[log(9, "2026-11-29T07:00:00Z", false)]).unwrap(),
+            None
+        );
+        assert_eq!(log_to_close(&[]).unwrap(), None);
+        let stale = [
+            log(9, "2026-11-29T07:00:00Z", false),
+            log(8, "2026-11-20T07:00:00Z", true),
+        ];
+        let Err(ApiError::Conflict { message }) = log_to_close(&stale) else {
+            panic!("a stale open log is closed from the desk");
+        };
+        assert!(
+            message.contains("2026-11-20") && message.contains("ask a manager"),
+            "{message}"
+        );
+    }
 }

@@ -151,7 +151,8 @@ impl Desk {
             .with_reminder_minute(self.inner.options.reminder_minute),
             &cx.events,
         );
-        let mut background = vec![prefetch, my_clock];
+        let my_shifts = crate::features::my_shifts::handle::start(cx.clone());
+        let mut background = vec![prefetch, my_clock, my_shifts];
         background.extend(chat_tasks);
         (chat, background)
     }

@@ -31,6 +31,7 @@ features! {
     guest_page: [SPEC];
     pictures: [];
     chat: [CONVERSATIONS_SPEC];
+    my_shifts: [];
 }
 
 use crate::engine::spec::{ResourceSpec, Resources};

@@ -67,21 +67,6 @@ fn caller_2026(state: &AppState, caller: &Caller, slug: &str) -> Result<Staff, A
     people::by_id(&state.db(), staff.staff_id)?.ok_or_else(|| ApiError::no_match("Staff"))
 }
 
-/// A clock log as the 2026 serializer shows it.
-fn log_json(id: i64, staff: &Staff, time_in: &str, time_out: Option<&str>) -> Value {
-    json!({
-        "id": id,
-        "staff": staff.id,
-        "staff_name": format!("{} {}", staff.first_name, staff.last_name).trim(),
-        "hotel": staff.hotel_id,
-        "time_in": time_in,
-        "time_out": time_out,
-        "is_unrostered": true,
-        "is_approved": false,
-        "is_rejected": false,
-    })
-}
-
 /// `POST …/attendance/clock-logs/unrostered-confirm/ {"staff_id": <own id>}` → 201
 /// `{action: "unrostered_clock_in_created", message, log}`; 400 when already clocked in.
 pub(crate) async fn unrostered_confirm(
@@ -102,7 +87,7 @@ pub(crate) async fn unrostered_confirm(
         ));
     }
     let time_in = now_drf();
-    let id = {
+    let log = {
         let db = state.db();
         let open: Option<i64> = db
             .query_row(
@@ -118,7 +103,8 @@ pub(crate) async fn unrostered_confirm(
             ));
         }
         db.execute(
-            "INSERT INTO clock_logs (staff_id, hotel_id, time_in) VALUES (?1, ?2, ?3)",
+            "INSERT INTO clock_logs (staff_id, hotel_id, time_in, is_unrostered, is_approved) \
+             VALUES (?1, ?2, ?3, 1, 0)",
             params![staff.id, staff.hotel_id, time_in],
         )?;
         let id = db.last_insert_rowid();
@@ -126,7 +112,7 @@ pub(crate) async fn unrostered_confirm(
             "UPDATE staff SET is_on_duty = 1 WHERE id = ?1",
             params![staff.id],
         )?;
-        id
+        super::my_attendance::log_2026(&db, id, None)?
     };
     publish_2026(&state, &staff, true, &now_isoformat());
     Ok((
@@ -134,7 +120,7 @@ pub(crate) async fn unrostered_confirm(
         Json(json!({
             "action": "unrostered_clock_in_created",
             "message": "Unrostered clock-in recorded, pending manager approval.",
-            "log": log_json(id, &staff, &time_in, None),
+            "log": log,
         })),
     ))
 }
@@ -148,7 +134,7 @@ pub(crate) async fn force_clock_out(
     let staff = caller_2026(&state, &caller, &slug)?;
     let id = super::parse_pk(&pk).ok_or_else(|| ApiError::no_match("ClockLog"))?;
     let time_out = now_drf();
-    let time_in = {
+    let (time_in, log) = {
         let db = state.db();
         let log: Option<(i64, String, Option<String>)> = db
             .query_row(
@@ -162,13 +148,13 @@ pub(crate) async fn force_clock_out(
         };
         if owner != staff.id && !staff.is_admin_2026() {
             return Err(ApiError::forbidden(
-                "You do not have permission to perform this action.",
+                "You can only force-clock-out your own clock log.",
             ));
         }
         if out.is_some() {
-            return Err(ApiError::error(
+            return Err(ApiError::detail(
                 StatusCode::BAD_REQUEST,
-                "This clock log is already closed.",
+                "Log is already closed.",
             ));
         }
         db.execute(
@@ -179,12 +165,16 @@ pub(crate) async fn force_clock_out(
             "UPDATE staff SET is_on_duty = 0 WHERE id = ?1",
             params![owner],
         )?;
-        time_in
+        // §14.3: the answer says the hours, but they are not stored (a later read says null).
+        let hours = super::my_attendance::hours_between(&time_in, &time_out);
+        (time_in, super::my_attendance::log_2026(&db, id, hours)?)
     };
+    tracing::debug!(%time_in, id, "clocked out by force-clock-out");
     publish_2026(&state, &staff, false, &now_isoformat());
     Ok(Json(json!({
-        "message": "Clocked out.",
-        "log": log_json(id, &staff, &time_in, Some(&time_out)),
+        "detail": "Clocked out.",
+        "action": "force_clock_out",
+        "log": log,
     })))
 }
 

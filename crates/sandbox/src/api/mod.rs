@@ -10,6 +10,8 @@ pub(crate) mod chat_events_2026;
 pub(crate) mod chat_model;
 pub(crate) mod galleries;
 pub(crate) mod hotel_settings;
+pub(crate) mod my_attendance;
+pub(crate) mod my_attendance_2026;
 pub(crate) mod offers;
 pub(crate) mod public;
 pub(crate) mod room_types;
@@ -36,6 +38,7 @@ fn routes() -> Router<AppState> {
         .merge(pictures())
         .merge(staff_and_chat())
         .merge(public_and_transport())
+        .merge(my_attendance::classic_routes())
 }
 
 /// Sign-in, offers and the hotel's settings (API.md §2–§4).
@@ -285,7 +288,9 @@ fn routes_2026() -> Router<AppState> {
 pub(crate) fn router(state: AppState) -> Router {
     let routes = match state.generation {
         crate::Generation::Classic => routes(),
-        crate::Generation::Hotelmate2026 => routes().merge(routes_2026()),
+        crate::Generation::Hotelmate2026 => routes()
+            .merge(routes_2026())
+            .merge(my_attendance_2026::routes_2026()),
     };
     let app = routes.with_state(state.clone());
     let probe = app.clone();

@@ -115,7 +115,7 @@ impl Team<'_> {
         // The server's clock event for this also reaches `follow_my_clock`: it carries the same
         // state, so applying both is harmless, and an event from a clock elsewhere in the same
         // moments is not mistaken for this one. (Events about me never toast.)
-        match running.client.clock(&slug, me, !on_duty, kept).await {
+        match running.client.clock(&slug, me, !on_duty).await {
             Ok(answer) => self.clocked(&running, &owner, &answer),
             Err(
                 ApiError::Forbidden { message }
