@@ -69,6 +69,8 @@ const NAVS: &[&str] = &[
 pub(crate) fn seed_if_empty(db: &Connection, media_dir: &Path) -> Result<(), SandboxError> {
     let hotels: i64 = db.query_row("SELECT COUNT(*) FROM hotels", [], |r| r.get(0))?;
     if hotels > 0 {
+        let pics = Pictures::generate(media_dir);
+        crate::builder::seed::seed_page(db, &|i| pics.scene(i))?;
         return crate::seed_chat::seed_bookings(db);
     }
     let started = std::time::Instant::now();
@@ -79,6 +81,7 @@ pub(crate) fn seed_if_empty(db: &Connection, media_dir: &Path) -> Result<(), San
     seed_offers(&tx, &pics)?;
     seed_galleries(&tx, &pics)?;
     seed_room_types(&tx, &pics)?;
+    crate::builder::seed::seed_page(&tx, &|i| pics.scene(i))?;
     crate::seed_chat::seed_chat(&tx)?;
     tx.commit()?;
     tracing::info!(

@@ -15,6 +15,7 @@ mod demo_data;
 mod galleries;
 mod garbage;
 mod offers;
+mod page_builder;
 mod public_and_legacy;
 mod pusher_http_api;
 mod pusher_js;
