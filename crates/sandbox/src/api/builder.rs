@@ -110,7 +110,7 @@ pub(crate) fn view_set(path: &str, kind: &'static Kind) -> Router<AppState> {
         )
 }
 
-/// Every page-builder view set of §17.2–§17.6, the image actions and the bulk upload.
+/// Every page-builder view set of §17.2–§17.6 and the image actions.
 pub(crate) fn routes() -> Router<AppState> {
     const BASE: &str = "/api/staff/hotel/{hotel_slug}";
     Router::new()
@@ -148,10 +148,6 @@ pub(crate) fn routes() -> Router<AppState> {
                  Path(p): Path<(String, String)>,
                  b: RawBody| upload(&CARD, "image", s, c, p, b),
             ),
-        )
-        .route(
-            &format!("{BASE}/gallery-images/bulk-upload/"),
-            post(crate::api::builder_page::bulk_upload),
         )
 }
 

@@ -35,6 +35,10 @@ pub(crate) fn routes() -> Router<AppState> {
             post(bootstrap_default),
         )
         .route(&format!("{BASE}/status/"), get(status))
+        .route(
+            &format!("{BASE}/gallery-images/bulk-upload/"),
+            post(bulk_upload),
+        )
         .route(&format!("{BASE}/presets/"), get(staff_presets))
         .route(&format!("{BASE}/presets/grouped/"), get(grouped_presets))
         .route("/api/public/hotel/{hotel_slug}/page/", get(public_read))
@@ -347,7 +351,7 @@ async fn status(
 /// `POST …/gallery-images/bulk-upload/` (§17.4): 1–20 images into any container (its hotel
 /// is not checked), numbered from the highest `sort_order` + 1, or from 0 again when the
 /// highest is 0.
-pub(crate) async fn bulk_upload(
+async fn bulk_upload(
     State(state): State<AppState>,
     caller: Caller,
     Path(slug): Path<String>,
