@@ -11,6 +11,7 @@ import Pictures from "./pictures/Pictures.svelte";
 import Team from "./team/Team.svelte";
 import HotelDetails from "./hotel_details/HotelDetails.svelte";
 import GuestPage from "./guest_page/GuestPage.svelte";
+import PublicPage from "./public_page/PublicPage.svelte";
 
 /** One screen of the side bar. */
 export type ScreenEntry = {
@@ -38,6 +39,7 @@ export const SCREENS = [
   { id: "team", label: "Team", component: Team },
   { id: "hotel", label: "Hotel", component: HotelDetails },
   { id: "guest_page", label: "Guest page", component: GuestPage, sub: true, looksAt: "guest_page" },
+  { id: "public_page", label: "Public page", component: PublicPage, sub: true, looksAt: "public_page" },
   { id: "settings", label: "Settings" },
 ] as const satisfies readonly ScreenEntry[];
 
