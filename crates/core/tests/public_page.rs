@@ -130,8 +130,26 @@ async fn the_page_is_read_while_its_screen_shows_and_its_last_good_copy_stays_th
     let away = server.requests_to(PUBLIC) + server.requests_to(SECTIONS) - before;
     assert_eq!(away, 0, "nothing is read for a page nobody looks at");
 
-    // Shown: read again on its timer, so a colleague's rooms section appears.
+    // Shown: read again on its timer (issue 65.7's figure: reads per "minute" with the screen
+    // open, ten of them measured).
     desk.looking_at(View::PublicPage);
+    let (public, staff) = (server.requests_to(PUBLIC), server.requests_to(SECTIONS));
+    tokio::time::sleep(Duration::from_millis(3000)).await;
+    let per_minute = |now: u64, then: u64| (now - then) as f64 / 10.0;
+    let (public, staff) = (
+        per_minute(server.requests_to(PUBLIC), public),
+        per_minute(server.requests_to(SECTIONS), staff),
+    );
+    eprintln!("page screen open: {public} public reads and {staff} section reads a minute");
+    assert!(
+        public > 0.0 && staff > 0.0,
+        "read while shown: {public} {staff}"
+    );
+    assert!(
+        public <= 1.5 && staff <= 1.5,
+        "about one each a minute: {public} {staff}"
+    );
+    // A colleague's rooms section appears.
     let token = token(&server, "sean.murphy").await;
     rest(
         &server,
