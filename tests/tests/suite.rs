@@ -24,6 +24,7 @@ mod window_offers;
 mod window_outside_text;
 mod window_pictures;
 mod window_provisioning;
+mod window_public_page;
 mod window_restart;
 mod window_screens;
 mod window_session;

@@ -91,6 +91,10 @@ resource_kinds! {
     HotelDetails = "hotel_details", "the hotel's public page", toasts: None, screen: HotelDetails;
     /// The public page as guests see it: its offers, room types and booking buttons (read-only).
     GuestPage = "guest_page", "the page guests see", toasts: None, screen: GuestPage;
+    /// The 2026 server's public page (page builder): its sections, hero, galleries and cards.
+    PublicPage = "public_page", "the public page", toasts: None, screen: PublicPage;
+    /// The public page's sections as staff who may edit them read them (hidden ones too).
+    PageSections = "page_sections", "the public page's sections", toasts: None;
     /// Guest-chat conversations (their list is read from the chat's own store; its view is named
     /// so that opening the screen reads the list again when it is old, issue 35.8).
     Conversations = "conversations", "guest conversations", toasts: Some(true), screen: Messages;

@@ -27,6 +27,7 @@ mod offers_sync;
 mod pictures_sync;
 mod private_data;
 mod provisioning;
+mod public_page;
 mod reconnect_load;
 mod replay_bases;
 mod server_load;

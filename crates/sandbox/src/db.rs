@@ -119,6 +119,41 @@ CREATE TABLE IF NOT EXISTS bookings (
     room_id INTEGER NOT NULL REFERENCES rooms(id), booking_id TEXT NOT NULL UNIQUE, guest_id INTEGER REFERENCES guests(id),
     checked_in_at TEXT, checked_out_at TEXT
 );
+-- The 2026 page builder (API.md §17): one table per model, each row's fields as JSON beside
+-- its parent's id (the hotel for a page and a section, else the parent row's).
+CREATE TABLE IF NOT EXISTS builder_page (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, parent INTEGER NOT NULL, data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS builder_section (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, parent INTEGER NOT NULL, data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS builder_hero (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, parent INTEGER NOT NULL, data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS builder_gallery (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, parent INTEGER NOT NULL, data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS builder_image (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, parent INTEGER NOT NULL, data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS builder_list (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, parent INTEGER NOT NULL, data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS builder_card (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, parent INTEGER NOT NULL, data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS builder_news (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, parent INTEGER NOT NULL, data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS builder_rooms (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, parent INTEGER NOT NULL, data TEXT NOT NULL
+);
+-- A room type's rate plans with their prices (§17.8 `rooms_data.room_types`).
+CREATE TABLE IF NOT EXISTS rate_links (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, room_type_id INTEGER NOT NULL REFERENCES room_types(id),
+    rate_plan_name TEXT NOT NULL, rate_plan_code TEXT NOT NULL, price TEXT NOT NULL,
+    is_refundable INTEGER NOT NULL DEFAULT 1
+);
 "#;
 
 /// Opens (creating if needed) the database file and makes sure the schema exists.

@@ -22,6 +22,7 @@
 mod api;
 mod auth;
 mod body;
+mod builder;
 mod db;
 mod errors;
 #[cfg(test)]
@@ -485,6 +486,19 @@ impl SandboxHandle {
         );
         if let Err(err) = revoked {
             tracing::warn!(error = %err, username, "the token could not be revoked");
+        }
+    }
+
+    /// Leaves room type `room_type_id` one rate plan, so its variants share one price: a rooms
+    /// section listing it makes the 2026 public page answer 500 (API.md §17.9 item 1).
+    pub fn leave_one_rate_plan(&self, room_type_id: i64) {
+        let left = self.state.db().execute(
+            "DELETE FROM rate_links WHERE room_type_id = ?1 AND id <> \
+             (SELECT MIN(id) FROM rate_links WHERE room_type_id = ?1)",
+            [room_type_id],
+        );
+        if let Err(err) = left {
+            tracing::warn!(error = %err, room_type_id, "the rate plans could not be cut");
         }
     }
 

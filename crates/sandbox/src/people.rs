@@ -200,6 +200,37 @@ impl Staff {
         self.access_level != "regular_staff"
     }
 
+    /// The access level the 2026 backend gives this person: its admins are the hotel's
+    /// `super_staff_admin`s (API.md §17.1).
+    pub(crate) fn access_level_2026(&self) -> &'static str {
+        if self.is_admin_2026() {
+            "super_staff_admin"
+        } else {
+            "regular_staff"
+        }
+    }
+
+    /// The navigation the 2026 backend gives this person: the hotel's settings are its
+    /// `hotel_info` item (API.md §17.1).
+    pub(crate) fn navs_2026(&self) -> Vec<String> {
+        self.allowed_navs
+            .iter()
+            .map(|nav| match nav.as_str() {
+                "settings" => "hotel_info".to_owned(),
+                other => other.to_owned(),
+            })
+            .collect()
+    }
+
+    /// §17.1: the page builder is for a `super_staff_admin` of the URL's hotel with the
+    /// `hotel_info` nav, or a Django superuser (any hotel).
+    pub(crate) fn may_build_page(&self, hotel_slug: &str) -> bool {
+        self.is_superuser
+            || (self.access_level_2026() == "super_staff_admin"
+                && self.hotel_slug == hotel_slug
+                && self.navs_2026().iter().any(|nav| nav == "hotel_info"))
+    }
+
     /// The 2026 login answer (API.md §10.2 and §10.3): the 14 keys and what the newer backend
     /// adds — the tier, the capabilities, the navigation.
     pub(crate) fn login_output_2026(&self, token: &str) -> Value {
@@ -212,6 +243,8 @@ impl Staff {
         let caps = self.capabilities_2026();
         if let Value::Object(map) = &mut v {
             map.insert("tier".into(), json!(tier));
+            map.insert("access_level".into(), json!(self.access_level_2026()));
+            map.insert("allowed_navs".into(), json!(self.navs_2026()));
             map.insert("allowed_capabilities".into(), json!(caps));
             map.insert("rbac".into(), json!({"tier": tier, "capabilities": caps}));
             map.insert(

@@ -70,6 +70,8 @@ pub(crate) fn seed_if_empty(db: &Connection, media_dir: &Path) -> Result<(), San
     let hotels: i64 = db.query_row("SELECT COUNT(*) FROM hotels", [], |r| r.get(0))?;
     if hotels > 0 {
         crate::seed_attendance::seed_attendance(db)?;
+        let pics = Pictures::generate(media_dir);
+        crate::builder::seed::seed_page(db, &|i| pics.scene(i))?;
         return crate::seed_chat::seed_bookings(db);
     }
     let started = std::time::Instant::now();
@@ -80,6 +82,7 @@ pub(crate) fn seed_if_empty(db: &Connection, media_dir: &Path) -> Result<(), San
     seed_offers(&tx, &pics)?;
     seed_galleries(&tx, &pics)?;
     seed_room_types(&tx, &pics)?;
+    crate::builder::seed::seed_page(&tx, &|i| pics.scene(i))?;
     crate::seed_chat::seed_chat(&tx)?;
     crate::seed_attendance::seed_attendance(&tx)?;
     tx.commit()?;

@@ -28,6 +28,11 @@ impl<'a> Form<'a> {
         }
     }
 
+    /// Whether every required field must be there (a create or a PUT, not a PATCH).
+    pub(crate) fn is_creating(&self) -> bool {
+        !self.partial
+    }
+
     pub(crate) fn fail(&mut self, key: &str, message: &str) {
         self.errors
             .entry(key.to_string())

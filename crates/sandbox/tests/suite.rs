@@ -16,6 +16,7 @@ mod galleries;
 mod garbage;
 mod my_attendance;
 mod offers;
+mod page_builder;
 mod public_and_legacy;
 mod pusher_http_api;
 mod pusher_js;

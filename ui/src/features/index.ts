@@ -12,6 +12,7 @@ import Team from "./team/Team.svelte";
 import MyShifts from "./my_shifts/MyShifts.svelte";
 import HotelDetails from "./hotel_details/HotelDetails.svelte";
 import GuestPage from "./guest_page/GuestPage.svelte";
+import PublicPage from "./public_page/PublicPage.svelte";
 
 /** One screen of the side bar. */
 export type ScreenEntry = {
@@ -40,6 +41,7 @@ export const SCREENS = [
   { id: "my_shifts", label: "My shifts", component: MyShifts, sub: true },
   { id: "hotel", label: "Hotel", component: HotelDetails },
   { id: "guest_page", label: "Guest page", component: GuestPage, sub: true, looksAt: "guest_page" },
+  { id: "public_page", label: "Public page", component: PublicPage, sub: true, looksAt: "public_page" },
   { id: "settings", label: "Settings" },
 ] as const satisfies readonly ScreenEntry[];
 

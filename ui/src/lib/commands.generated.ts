@@ -83,6 +83,7 @@ export interface Commands {
   gallery_create: { args: { fields: G.GalleryPatch }; result: G.PicturesOverview };
   gallery_update: { args: { id: number; changes: G.GalleryPatch }; result: G.PicturesOverview };
   gallery_delete: { args: { id: number }; result: G.PicturesOverview };
+  public_page: { args: null; result: G.PublicPage | null };
   session_resume: { args: null; result: G.SessionInfo | null };
   session_current: { args: null; result: G.SessionInfo | null };
   sign_in: { args: { request: G.SignInRequest }; result: G.SessionInfo };

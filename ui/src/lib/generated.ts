@@ -557,9 +557,9 @@ export type Resolution = { "choice": "keep_mine" } | { "choice": "keep_theirs" }
  */
 values: Record<string, unknown>, };
 
-export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "hotel_details" | "guest_page" | "conversations";
+export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "hotel_details" | "guest_page" | "public_page" | "page_sections" | "conversations";
 
-export type View = "display" | "pictures" | "offers" | "team" | "hotel_details" | "guest_page" | "messages";
+export type View = "display" | "pictures" | "offers" | "team" | "hotel_details" | "guest_page" | "public_page" | "messages";
 
 export type ToastSetting = { 
 /**
@@ -1576,6 +1576,136 @@ booking_url: string,
  * Its photo.
  */
 photo_url: string | null, };
+
+export type PublicPage = { 
+/**
+ * Whether this person may change the page (from the login answer, §17.1).
+ */
+editable: boolean, 
+/**
+ * Who can change it, in one sentence (shown to those who cannot).
+ */
+who_can_edit: string, 
+/**
+ * The sections in the page's order: by `position`, then id.
+ */
+sections: Array<PageSection>, 
+/**
+ * Why the page cannot be refreshed now (the server fails on it, §17.9 item 1), with the
+ * last page read still shown; `None` when it reads.
+ */
+stale_because: string | null, };
+
+export type PageSection = { 
+/**
+ * Its id on the server.
+ */
+id: number, 
+/**
+ * Its name (may be empty).
+ */
+name: string, 
+/**
+ * Its place: the only order key the server has.
+ */
+position: number, 
+/**
+ * `hero`, `gallery`, `list`, `news`, `rooms`, an element type, or `unknown` (a hidden
+ * section's type is not told by the staff list: `unknown` too).
+ */
+section_type: string, 
+/**
+ * Its type in words ("Hero", "Gallery", "List of cards", "Hidden: type not known").
+ */
+type_label: string, 
+/**
+ * Hidden from guests (only staff who may edit see it).
+ */
+hidden: boolean, 
+/**
+ * A hero section's content.
+ */
+hero: PageHero | null, 
+/**
+ * A gallery section's containers, each with its images.
+ */
+galleries: Array<PageGallery>, 
+/**
+ * A list section's cards, in order, all its lists together.
+ */
+cards: Array<PageCard>, };
+
+export type PageHero = { 
+/**
+ * The title.
+ */
+title: string, 
+/**
+ * The text under it.
+ */
+text: string, 
+/**
+ * The background image (the `*_url` companion, never the raw field).
+ */
+image_url: string | null, 
+/**
+ * The logo.
+ */
+logo_url: string | null, };
+
+export type PageGallery = { 
+/**
+ * Its id on the server.
+ */
+id: number, 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * Its images by (`sort_order`, id): the server numbers bulk uploads with repeats.
+ */
+images: Array<PageImage>, };
+
+export type PageImage = { 
+/**
+ * Its id on the server.
+ */
+id: number, 
+/**
+ * The picture.
+ */
+image_url: string | null, 
+/**
+ * Its caption.
+ */
+caption: string, 
+/**
+ * Its alternative text.
+ */
+alt_text: string, };
+
+export type PageCard = { 
+/**
+ * Its id on the server.
+ */
+id: number, 
+/**
+ * Its title.
+ */
+title: string, 
+/**
+ * Its subtitle.
+ */
+subtitle: string, 
+/**
+ * Its description, plain text.
+ */
+description: string, 
+/**
+ * Its picture.
+ */
+image_url: string | null, };
 
 export type PicturesOverview = { 
 /**

@@ -228,15 +228,68 @@ pub(crate) fn capabilities_of_login(
         .take(MAX_CAPABILITIES)
         .map(str::to_owned)
         .collect();
+    if may_build_page(answer) {
+        names.push(PAGE_EDITOR.to_owned());
+    }
     names.sort();
     names.dedup();
     Some(names)
+}
+
+/// The right to edit the hotel's public page on the 2026 server. No capability names the page
+/// builder (API.md §17.1), so the desk keeps it among the person's capabilities under this name
+/// of its own, which no server capability spells (theirs are dotted words without a colon).
+pub const PAGE_EDITOR: &str = "desk:public_page.edit";
+
+/// §17.1 (Decision 14): a Django superuser, or a `super_staff_admin` whose navigation includes
+/// `hotel_info`, may use the page builder; everyone else is refused, reads included.
+fn may_build_page(answer: &serde_json::Map<String, Value>) -> bool {
+    let superuser = answer.get("is_superuser").and_then(Value::as_bool) == Some(true);
+    let level = answer.get("access_level").and_then(Value::as_str) == Some("super_staff_admin");
+    let nav = answer
+        .get("allowed_navs")
+        .and_then(Value::as_array)
+        .is_some_and(|navs| {
+            navs.iter()
+                .take(MAX_CAPABILITIES)
+                .any(|n| n == "hotel_info")
+        });
+    superuser || (level && nav)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn only_a_super_staff_admin_with_hotel_info_or_a_superuser_may_build_the_page() {
+        let may = |answer: Value| {
+            capabilities_of_login(&object(answer))
+                .unwrap()
+                .contains(&PAGE_EDITOR.to_owned())
+        };
+        let caps = json!([]);
+        assert!(may(
+            json!({"allowed_capabilities": caps, "access_level": "super_staff_admin",
+            "allowed_navs": ["chat", "hotel_info"]})
+        ));
+        assert!(!may(
+            json!({"allowed_capabilities": caps, "access_level": "super_staff_admin",
+            "allowed_navs": ["chat"]})
+        ));
+        assert!(!may(
+            json!({"allowed_capabilities": caps, "access_level": "regular_staff",
+            "allowed_navs": ["hotel_info"]})
+        ));
+        assert!(!may(
+            json!({"allowed_capabilities": caps, "access_level": "staff_admin",
+            "allowed_navs": ["hotel_info"]})
+        ));
+        assert!(may(
+            json!({"allowed_capabilities": caps, "is_superuser": true})
+        ));
+    }
 
     fn object(value: Value) -> serde_json::Map<String, Value> {
         match value {

@@ -15,6 +15,6 @@ pub(crate) mod session;
 pub use client::MAX_ANSWER_BYTES;
 pub use client::{ApiClient, DEFAULT_REQUEST_TIMEOUT, MAX_ATTACHMENT_BYTES};
 pub use error::{ApiError, ErrorClass};
-pub use generation::Generation;
+pub use generation::{Generation, PAGE_EDITOR};
 pub(crate) use pages::{CONCURRENT_PAGES, ROWS_PER_PAGE};
 pub use resources::{ImageFile, Listing, Mount, Progress, Resource, SINGLETON_ID};

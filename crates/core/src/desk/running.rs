@@ -54,6 +54,7 @@ impl Desk {
             crate::engine::Schedule {
                 resources: crate::features::ALL,
                 generation: row.generation,
+                capabilities: row.capabilities.clone(),
                 socket,
                 poll: self.inner.options.poll_interval,
                 quiet: self.inner.options.quiet_interval,

@@ -369,6 +369,9 @@ pub(crate) struct Schedule {
     /// Which HotelMate the server is: the resources its generation does not have at all
     /// ([`spec::ResourceSpec::absent`]) are never asked for, their queued changes kept waiting.
     pub generation: Generation,
+    /// What the person may do, where the server says: the resources whose reads need a
+    /// capability they lack ([`spec::ResourceSpec::read_needs`]) are never asked for.
+    pub capabilities: Option<Vec<String>>,
     /// The live socket as it is at the start (`Connecting` when live updates are configured).
     pub socket: Socket,
     /// How often everything is read without live updates.
@@ -388,11 +391,18 @@ pub(crate) struct Schedule {
 fn absent_areas(
     resources: Resources,
     generation: Generation,
+    capabilities: Option<&[String]>,
 ) -> HashMap<&'static str, Unavailable> {
     resources
         .iter()
         .filter_map(|spec| {
-            let (_, why) = spec.absent.iter().find(|(g, _)| *g == generation)?;
+            let lacked = spec.read_needs.filter(|(needed, _)| {
+                !capabilities.is_some_and(|held| held.iter().any(|c| c == needed))
+            });
+            let why = match spec.absent.iter().find(|(g, _)| *g == generation) {
+                Some((_, why)) => *why,
+                None => lacked?.1,
+            };
             let area = Unavailable {
                 kind: spec.kind,
                 message: format!("{why} Everything else keeps working."),
@@ -418,6 +428,7 @@ impl SyncEngine {
         let Schedule {
             resources,
             generation,
+            capabilities,
             socket,
             poll,
             quiet,
@@ -457,7 +468,7 @@ impl SyncEngine {
             own_writes: replaced::OwnWrites::default(),
             own_deletes: Recent::default(),
             heard: heard::HeardLog::default(),
-            unavailable: Mutex::new(absent_areas(resources, generation)),
+            unavailable: Mutex::new(absent_areas(resources, generation, capabilities.as_deref())),
             recheck,
             stale,
             shown: watch::channel(shown).0,

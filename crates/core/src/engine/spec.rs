@@ -106,6 +106,10 @@ pub struct ResourceSpec {
     /// The generations of HotelMate that do not have this area at all, each with why in words:
     /// the desk never asks such a server for it and keeps its queued changes waiting.
     pub absent: &'static [(Generation, &'static str)],
+    /// A capability the person needs for the server to answer a read of this resource at all
+    /// (the page builder's staff lists, API.md §17.1), with why in words: without it the desk
+    /// never asks (a request the server is known to refuse). `None`: anyone who signed in.
+    pub read_needs: Option<(&'static str, &'static str)>,
 }
 
 /// The capabilities a change of a resource requires, where the server names them.
@@ -201,6 +205,7 @@ impl ResourceSpec {
             refetch_follows_row_events: false,
             capabilities: Capabilities::NONE,
             absent: &[],
+            read_needs: None,
         }
     }
 

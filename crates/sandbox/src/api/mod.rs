@@ -2,6 +2,8 @@
 //! the Django-style answers for unknown URLs (HTML 404) and wrong methods (DRF 405).
 
 pub(crate) mod attendance;
+pub(crate) mod builder;
+pub(crate) mod builder_page;
 pub(crate) mod chat;
 pub(crate) mod chat_2026;
 pub(crate) mod chat_attachments;
@@ -93,17 +95,6 @@ fn pictures() -> Router<AppState> {
             post(galleries::reorder_images),
         )
         .route(
-            "/api/staff/hotel/{hotel_slug}/gallery-images/",
-            get(galleries::image_list).post(galleries::image_create),
-        )
-        .route(
-            "/api/staff/hotel/{hotel_slug}/gallery-images/{pk}/",
-            get(galleries::image_retrieve)
-                .put(galleries::image_update)
-                .patch(galleries::image_update)
-                .delete(galleries::image_destroy),
-        )
-        .route(
             "/api/staff/hotel/{hotel_slug}/room-types/",
             get(room_types::list).post(room_types::create),
         )
@@ -117,6 +108,23 @@ fn pictures() -> Router<AppState> {
         .route(
             "/api/staff/hotel/{hotel_slug}/room-types/{pk}/upload-image/",
             post(room_types::upload_image),
+        )
+}
+
+/// The gallery images of fd6c529 (API.md §5.4); the 2026 server serves the page builder's
+/// gallery images at the same path (§17.4).
+fn classic_gallery_images() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/staff/hotel/{hotel_slug}/gallery-images/",
+            get(galleries::image_list).post(galleries::image_create),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/gallery-images/{pk}/",
+            get(galleries::image_retrieve)
+                .put(galleries::image_update)
+                .patch(galleries::image_update)
+                .delete(galleries::image_destroy),
         )
 }
 
@@ -287,10 +295,12 @@ fn routes_2026() -> Router<AppState> {
 /// else gets the technical 404 page.
 pub(crate) fn router(state: AppState) -> Router {
     let routes = match state.generation {
-        crate::Generation::Classic => routes(),
+        crate::Generation::Classic => routes().merge(classic_gallery_images()),
         crate::Generation::Hotelmate2026 => routes()
             .merge(routes_2026())
-            .merge(my_attendance_2026::routes_2026()),
+            .merge(my_attendance_2026::routes_2026())
+            .merge(builder::routes())
+            .merge(builder_page::routes()),
     };
     let app = routes.with_state(state.clone());
     let probe = app.clone();

@@ -1,0 +1,52 @@
+//! `desk.handle::<PublicPageHandle>()`: the public page as this desk keeps it (no network).
+
+use std::sync::Arc;
+
+use super::spec::{SECTIONS_SPEC, SPEC, WHO_MAY_EDIT};
+use super::PublicPage;
+use crate::api::{PAGE_EDITOR, SINGLETON_ID};
+use crate::context::{Context, DeskError, Handle, Parts};
+
+/// The hotel's public page on the 2026 server.
+pub struct PublicPageHandle<'a> {
+    cx: &'a Arc<Context>,
+}
+
+impl<'a> Handle<'a> for PublicPageHandle<'a> {
+    fn open(parts: Parts<'a>) -> Self {
+        Self { cx: parts.0 }
+    }
+}
+
+impl<'a> PublicPageHandle<'a> {
+    /// Whether the signed-in person may change the page (§17.1, from the login answer).
+    pub fn may_edit(&self) -> bool {
+        self.cx
+            .session()
+            .and_then(|s| s.capabilities)
+            .is_some_and(|caps| caps.iter().any(|c| c == PAGE_EDITOR))
+    }
+
+    /// The page as last read: the published sections for everyone, every section (hidden ones
+    /// marked) for an editor; with why it cannot be refreshed when the server fails on it.
+    /// `None` until it has been read once.
+    pub fn get(&self) -> Result<Option<PublicPage>, DeskError> {
+        let public = self.cx.store.record(SPEC.name(), SINGLETON_ID)?;
+        let editable = self.may_edit();
+        let staff = if editable {
+            Some(self.cx.store.records(SECTIONS_SPEC.name())?)
+        } else {
+            None
+        };
+        let page = PublicPage::from_rows(public.as_ref(), staff.as_deref(), editable, WHO_MAY_EDIT);
+        let stale = self
+            .cx
+            .sync()
+            .ok()
+            .and_then(|sync| sync.unavailable_words(SPEC.name()));
+        Ok(page.map(|page| PublicPage {
+            stale_because: stale,
+            ..page
+        }))
+    }
+}

@@ -1,0 +1,28 @@
+//! The hotel's public page on the 2026 server (API.md §17): its sections in order, each with
+//! its type as §17.9 item 4 reads it, hidden ones marked for the staff who may see them, and
+//! the hero, gallery and card content. Read from the public read (§17.8) for everyone, and
+//! from the staff list of sections for those who may edit it (§17.1: a `super_staff_admin`
+//! with the `hotel_info` nav, or a superuser), decided from the login answer, so the desk never
+//! asks what the server would refuse. Its typed view ([`model`]), its descriptions for the
+//! engine ([`spec`]) and `desk.handle::<PublicPageHandle>()` ([`handle`]).
+
+pub(crate) mod handle;
+pub(crate) mod model;
+pub mod spec;
+
+pub use handle::PublicPageHandle;
+pub use model::{PageCard, PageGallery, PageHero, PageImage, PageSection, PublicPage};
+
+/// The types this feature's screen receives, in TypeScript (for ui/src/lib/generated.ts).
+#[cfg(test)]
+pub(crate) fn typescript() -> Vec<String> {
+    use ts_rs::TS;
+    vec![
+        PublicPage::decl(),
+        PageSection::decl(),
+        PageHero::decl(),
+        PageGallery::decl(),
+        PageImage::decl(),
+        PageCard::decl(),
+    ]
+}

@@ -1,0 +1,274 @@
+//! The public page as its screen shows it: sections in order with their type (§17.9 item 4),
+//! hidden ones marked (staff lists only, §17.9 item 11), and their hero, galleries and cards.
+//! Text is the server's, escaped by the screen; every list is bounded ([`MAX_LISTED`]) so a
+//! broken or hostile answer cannot flood it.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+use crate::engine::store::Row;
+use crate::rules::row::{id, order, text, url};
+
+/// Sections, gallery containers, images and cards listed each; the rest are left out.
+pub(crate) const MAX_LISTED: usize = 200;
+
+/// The hotel's public page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PublicPage {
+    /// Whether this person may change the page (from the login answer, §17.1).
+    pub editable: bool,
+    /// Who can change it, in one sentence (shown to those who cannot).
+    pub who_can_edit: String,
+    /// The sections in the page's order: by `position`, then id.
+    pub sections: Vec<PageSection>,
+    /// Why the page cannot be refreshed now (the server fails on it, §17.9 item 1), with the
+    /// last page read still shown; `None` when it reads.
+    pub stale_because: Option<String>,
+}
+
+/// One section of the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PageSection {
+    /// Its id on the server.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// Its name (may be empty).
+    pub name: String,
+    /// Its place: the only order key the server has.
+    #[ts(type = "number")]
+    pub position: i64,
+    /// `hero`, `gallery`, `list`, `news`, `rooms`, an element type, or `unknown` (a hidden
+    /// section's type is not told by the staff list: `unknown` too).
+    pub section_type: String,
+    /// Its type in words ("Hero", "Gallery", "List of cards", "Hidden: type not known").
+    pub type_label: String,
+    /// Hidden from guests (only staff who may edit see it).
+    pub hidden: bool,
+    /// A hero section's content.
+    pub hero: Option<PageHero>,
+    /// A gallery section's containers, each with its images.
+    pub galleries: Vec<PageGallery>,
+    /// A list section's cards, in order, all its lists together.
+    pub cards: Vec<PageCard>,
+}
+
+/// A hero section's content (§17.3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PageHero {
+    /// The title.
+    pub title: String,
+    /// The text under it.
+    pub text: String,
+    /// The background image (the `*_url` companion, never the raw field).
+    pub image_url: Option<String>,
+    /// The logo.
+    pub logo_url: Option<String>,
+}
+
+/// A gallery container (§17.4).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PageGallery {
+    /// Its id on the server.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its images by (`sort_order`, id): the server numbers bulk uploads with repeats.
+    pub images: Vec<PageImage>,
+}
+
+/// One image of a gallery container.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PageImage {
+    /// Its id on the server.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// The picture.
+    pub image_url: Option<String>,
+    /// Its caption.
+    pub caption: String,
+    /// Its alternative text.
+    pub alt_text: String,
+}
+
+/// One card of a list (§17.5: the offers' successor).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PageCard {
+    /// Its id on the server.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// Its title.
+    pub title: String,
+    /// Its subtitle.
+    pub subtitle: String,
+    /// Its description, plain text.
+    pub description: String,
+    /// Its picture.
+    pub image_url: Option<String>,
+}
+
+/// The objects of `row[key]`, in (`order_key`, id) order, at most [`MAX_LISTED`].
+fn ordered(row: &Row, key: &str, order_key: &str) -> Vec<Row> {
+    let mut rows: Vec<Row> = row
+        .get(key)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_object().cloned())
+        .take(MAX_LISTED)
+        .collect();
+    rows.sort_by_key(|r| (order(r, order_key), id(r)));
+    rows
+}
+
+fn type_label(section_type: &str, hidden: bool) -> String {
+    match section_type {
+        "hero" => "Hero".to_owned(),
+        "gallery" => "Gallery".to_owned(),
+        "list" => "List of cards".to_owned(),
+        "news" => "News".to_owned(),
+        "rooms" => "Rooms".to_owned(),
+        "unknown" if hidden => "Hidden: its type shows once it is published".to_owned(),
+        "unknown" => "Empty section".to_owned(),
+        other => format!("Element: {other}"),
+    }
+}
+
+/// A section from the public read (`public`) and, for an editor, the staff list's row
+/// (`staff`), which alone knows hidden sections.
+fn section(staff: Option<&Row>, public: Option<&Row>) -> PageSection {
+    let base = staff.or(public).cloned().unwrap_or_default();
+    let hidden = base.get("is_active").and_then(Value::as_bool) == Some(false);
+    let content = public.cloned().unwrap_or_default();
+    let section_type = match text(&content, "section_type") {
+        t if t.is_empty() => "unknown".to_owned(),
+        t => t,
+    };
+    let hero = content
+        .get("hero_data")
+        .and_then(Value::as_object)
+        .map(|h| PageHero {
+            title: text(h, "hero_title"),
+            text: text(h, "hero_text"),
+            image_url: url(h, "hero_image_url"),
+            logo_url: url(h, "hero_logo_url"),
+        });
+    let galleries = ordered(&content, "galleries", "sort_order")
+        .iter()
+        .map(|g| PageGallery {
+            id: id(g),
+            name: text(g, "name"),
+            images: ordered(g, "images", "sort_order")
+                .iter()
+                .map(|i| PageImage {
+                    id: id(i),
+                    image_url: url(i, "image_url"),
+                    caption: text(i, "caption"),
+                    alt_text: text(i, "alt_text"),
+                })
+                .collect(),
+        })
+        .collect();
+    let cards = ordered(&content, "lists", "sort_order")
+        .iter()
+        .flat_map(|list| ordered(list, "cards", "sort_order"))
+        .take(MAX_LISTED)
+        .map(|c| PageCard {
+            id: id(&c),
+            title: text(&c, "title"),
+            subtitle: text(&c, "subtitle"),
+            description: text(&c, "description"),
+            image_url: url(&c, "image_url"),
+        })
+        .collect();
+    PageSection {
+        id: id(&base),
+        name: text(&base, "name"),
+        position: order(&base, "position"),
+        type_label: type_label(&section_type, hidden),
+        section_type,
+        hidden,
+        hero,
+        galleries,
+        cards,
+    }
+}
+
+impl PublicPage {
+    /// The page from the stored public read and, for an editor, the stored staff list of
+    /// sections (hidden ones included); `None` until one of them has been read.
+    pub(crate) fn from_rows(
+        public: Option<&Row>,
+        staff: Option<&[Row]>,
+        editable: bool,
+        who_can_edit: &str,
+    ) -> Option<Self> {
+        let published = public.map(|p| ordered(p, "sections", "position"));
+        let by_id: HashMap<i64, &Row> = published
+            .iter()
+            .flatten()
+            .map(|s| (id(s), s))
+            .collect();
+        let mut sections: Vec<PageSection> = match (staff, &published) {
+            (Some(staff), _) if editable && !staff.is_empty() => staff
+                .iter()
+                .take(MAX_LISTED)
+                .map(|s| section(Some(s), by_id.get(&id(s)).copied()))
+                .collect(),
+            (_, Some(published)) => published.iter().map(|s| section(None, Some(s))).collect(),
+            _ => return None,
+        };
+        sections.sort_by_key(|s| (s.position, s.id));
+        Some(Self {
+            editable,
+            who_can_edit: who_can_edit.to_owned(),
+            sections,
+            stale_because: None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn row(v: Value) -> Row {
+        v.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn sections_read_in_order_with_their_type_and_hidden_ones_only_for_an_editor() {
+        let public = row(json!({"sections": [
+            {"id": 3, "position": 2, "name": "Offers", "section_type": "list",
+             "lists": [{"id": 1, "sort_order": 0, "cards": [
+                {"id": 9, "sort_order": 1, "title": "B"}, {"id": 8, "sort_order": 1, "title": "A"}]}]},
+            {"id": 1, "position": 0, "name": "Welcome", "section_type": "hero",
+             "hero_data": {"hero_title": "Hi", "hero_text": "t", "hero_image_url": "http://x/h.jpg"}},
+        ]}));
+        let staff = [
+            row(json!({"id": 1, "position": 0, "name": "Welcome", "is_active": true})),
+            row(json!({"id": 3, "position": 2, "name": "Offers", "is_active": true})),
+            row(json!({"id": 5, "position": 1, "name": "Draft", "is_active": false})),
+        ];
+        let guest = PublicPage::from_rows(Some(&public), Some(&staff), false, "who").unwrap();
+        let names: Vec<_> = guest.sections.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["Welcome", "Offers"], "no hidden section for a reader");
+        assert_eq!(guest.sections[1].cards.iter().map(|c| c.id).collect::<Vec<_>>(), [8, 9]);
+        let editor = PublicPage::from_rows(Some(&public), Some(&staff), true, "who").unwrap();
+        let shown: Vec<_> = editor
+            .sections
+            .iter()
+            .map(|s| (s.name.as_str(), s.section_type.as_str(), s.hidden))
+            .collect();
+        assert_eq!(
+            shown,
+            [("Welcome", "hero", false), ("Draft", "unknown", true), ("Offers", "list", false)]
+        );
+        assert_eq!(editor.sections[0].hero.as_ref().unwrap().title, "Hi");
+        assert!(PublicPage::from_rows(None, None, false, "who").is_none());
+    }
+}

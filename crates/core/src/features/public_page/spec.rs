@@ -1,0 +1,88 @@
+//! Where the public page lives on the 2026 server and how the engine keeps it. The server
+//! announces none of its changes (§17.9 item 7), so both reads are made when the desk starts,
+//! on connect and resume, when the page's screen is opened, and on the timer only while it
+//! shows (`read_only_while_shown`): an idle desk elsewhere asks nothing of it.
+
+use crate::api::{ApiError, Generation, Listing, Mount, Resource, PAGE_EDITOR};
+use crate::engine::spec::ResourceSpec;
+use crate::events::{ResourceKind, View};
+
+/// `/api/public/hotel/<slug>/page/` (§17.8): no token needed, one object.
+const PUBLIC: Mount = Mount {
+    name: "public page (2026)",
+    collection: |slug, path, _| format!("api/public/hotel/{slug}/{path}/"),
+    item: None,
+};
+
+/// §17.8: the page as guests see it, stored as one row.
+pub const PAGE: Resource = Resource {
+    name: "public_page",
+    path: "page",
+    mount: PUBLIC,
+    listing: Listing::Singleton,
+    id_key: "id",
+    upload: None,
+    order_field: None,
+    clipped: &[],
+    renamed: &[],
+};
+
+/// §17.2: every section of the hotel, hidden ones included, by `position` (10 a page).
+pub const SECTIONS: Resource = Resource {
+    name: "page_sections",
+    path: "public-sections",
+    mount: Mount::STAFF_HOTEL,
+    listing: Listing::Paginated,
+    id_key: "id",
+    upload: None,
+    order_field: Some("position"),
+    clipped: &[],
+    renamed: &[],
+};
+
+/// Why the fd6c529 server has neither.
+const NOT_CLASSIC: &str = "This HotelMate server has no page builder: its public page is made \
+    from the offers, galleries and settings.";
+
+/// The public read: the page as published, for everyone.
+pub(crate) static SPEC: ResourceSpec = ResourceSpec {
+    read_only_while_shown: true,
+    title: |_| Some("The public page".to_owned()),
+    permanent_failure: page_fails,
+    views: &[View::PublicPage],
+    absent: &[(Generation::Classic, NOT_CLASSIC)],
+    ..ResourceSpec::base(ResourceKind::PublicPage, PAGE)
+};
+
+/// The staff list of sections: for those who may edit the page only (§17.1).
+pub(crate) static SECTIONS_SPEC: ResourceSpec = ResourceSpec {
+    read_only_while_shown: true,
+    title: |row| {
+        row.get("name")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned)
+    },
+    views: &[View::PublicPage],
+    absent: &[(Generation::Classic, NOT_CLASSIC)],
+    read_needs: Some((PAGE_EDITOR, WHO_MAY_EDIT)),
+    ..ResourceSpec::base(ResourceKind::PageSections, SECTIONS)
+};
+
+/// Who may change the page, in one sentence (§17.1).
+pub(crate) const WHO_MAY_EDIT: &str = "Only the hotel's super staff admins with the Hotel \
+    info section in their menu (or a HotelMate superuser) can change the public page.";
+
+/// §17.9 item 1: the public read answers a bare 500 when a rooms section lists a room type
+/// whose prices are all one. Retrying cannot help until the page or the room types change, so
+/// the area says why and is asked again on the usual recheck; the last page read stays shown.
+fn page_fails(err: &ApiError) -> Option<String> {
+    match err {
+        ApiError::Server { status: 500, .. } => Some(
+            "The hotel's public page cannot be refreshed: the server fails when it builds it \
+             (a rooms section listing a room type with a single price does this). The desk \
+             shows the page as it last read it."
+                .to_owned(),
+        ),
+        _ => None,
+    }
+}

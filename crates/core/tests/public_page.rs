@@ -1,0 +1,203 @@
+//! The public page on the 2026 server (API.md §17, issue 65.1, 65.7, 65.9): an agent reads the
+//! page as guests see it, read-only with who may change it, and the desk never asks the staff
+//! paths the server refuses them; an admin also sees the hidden sections; the page is read
+//! while its screen shows and not while it does not; when the public read answers 500 (a rooms
+//! section listing a room type of one price), the last good page stays with why in words.
+//! Real sandbox (2026 generation) over HTTP, real SQLite files, the test session's keyring.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
+
+use std::time::Duration;
+
+use crate::support::*;
+use hotelmate_core::events::View;
+use hotelmate_core::features::public_page::{PublicPage, PublicPageHandle};
+use hotelmate_core::Desk;
+use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
+use reqwest::Method;
+use serde_json::json;
+
+const WAIT: Duration = Duration::from_secs(20);
+const PUBLIC: &str = "GET /api/public/hotel/killarney/page/";
+const SECTIONS: &str = "GET /api/staff/hotel/killarney/public-sections/";
+
+fn shown(desk: &Desk) -> Option<PublicPage> {
+    desk.handle::<PublicPageHandle>().get().unwrap()
+}
+
+fn names(page: &PublicPage) -> Vec<(String, String, bool)> {
+    page.sections
+        .iter()
+        .map(|s| (s.name.clone(), s.section_type.clone(), s.hidden))
+        .collect()
+}
+
+async fn server_2026() -> SandboxHandle {
+    Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
+        .await
+        .unwrap()
+}
+
+fn section(name: &str, kind: &str, hidden: bool) -> (String, String, bool) {
+    (name.to_owned(), kind.to_owned(), hidden)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_reads_the_page_as_guests_do_and_an_admin_also_its_hidden_sections() {
+    let server = server_2026().await;
+    let home = Home::new("public-page-agent");
+    let agent = home.open();
+    sign_in(&agent, &server, server.addr(), "anna.byrne").await;
+    eventually("the agent's desk has read the page", WAIT, || async {
+        shown(&agent).is_some()
+    })
+    .await;
+    let page = shown(&agent).unwrap();
+    assert!(!page.editable);
+    assert!(
+        page.who_can_edit.contains("super staff admin"),
+        "{}",
+        page.who_can_edit
+    );
+    assert_eq!(
+        names(&page),
+        [
+            section("Welcome", "hero", false),
+            section("Gallery", "gallery", false),
+            section("Special Offers", "list", false)
+        ]
+    );
+    let hero = page.sections[0].hero.as_ref().unwrap();
+    assert_eq!(hero.title, "Hotel Killarney");
+    assert!(hero.image_url.is_some());
+    assert_eq!(page.sections[1].galleries.len(), 2);
+    assert_eq!(page.sections[1].galleries[0].images.len(), 3);
+    let cards: Vec<&str> = page.sections[2]
+        .cards
+        .iter()
+        .map(|c| c.title.as_str())
+        .collect();
+    assert_eq!(
+        cards,
+        ["Lakeside Spa Retreat", "Golf Getaway", "Winter Escape"]
+    );
+    // Never a request the server is known to refuse (§17.1): no staff page-builder path.
+    let staff_asks: Vec<String> = server
+        .request_counts()
+        .into_keys()
+        .filter(|line| line.contains("public-sections") || line.contains("public-page-builder"))
+        .collect();
+    assert!(staff_asks.is_empty(), "{staff_asks:?}");
+
+    let home = Home::new("public-page-admin");
+    let admin = home.open();
+    sign_in(&admin, &server, server.addr(), "sean.murphy").await;
+    eventually("the admin's desk has read the sections", WAIT, || async {
+        shown(&admin).is_some_and(|p| p.sections.len() == 4)
+    })
+    .await;
+    let page = shown(&admin).unwrap();
+    assert!(page.editable);
+    assert_eq!(
+        names(&page),
+        [
+            section("Welcome", "hero", false),
+            section("Gallery", "gallery", false),
+            section("Special Offers", "list", false),
+            section("Spring 2027 (draft)", "unknown", true)
+        ]
+    );
+    assert_eq!(page.sections[2].cards.len(), 3);
+    agent.sign_out().await.ok();
+    admin.sign_out().await.ok();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_page_is_read_while_its_screen_shows_and_its_last_good_copy_stays_through_a_500() {
+    let server = server_2026().await;
+    let home = Home::new("public-page-500");
+    // Every "minute" is 300 ms here: the desk's timers, shortened.
+    let desk = home.open_with_poll(Duration::from_millis(300));
+    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
+    eventually("the page is read", WAIT, || async {
+        shown(&desk).is_some_and(|p| p.sections.len() == 4)
+    })
+    .await;
+
+    // Not shown: not read again, however long the desk waits.
+    desk.looking_away();
+    let before = server.requests_to(PUBLIC) + server.requests_to(SECTIONS);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let away = server.requests_to(PUBLIC) + server.requests_to(SECTIONS) - before;
+    assert_eq!(away, 0, "nothing is read for a page nobody looks at");
+
+    // Shown: read again on its timer (issue 65.7's figure: reads per "minute" with the screen
+    // open, ten of them measured).
+    desk.looking_at(View::PublicPage);
+    let (public, staff) = (server.requests_to(PUBLIC), server.requests_to(SECTIONS));
+    tokio::time::sleep(Duration::from_millis(3000)).await;
+    let per_minute = |now: u64, then: u64| (now - then) as f64 / 10.0;
+    let (public, staff) = (
+        per_minute(server.requests_to(PUBLIC), public),
+        per_minute(server.requests_to(SECTIONS), staff),
+    );
+    eprintln!("page screen open: {public} public reads and {staff} section reads a minute");
+    assert!(
+        public > 0.0 && staff > 0.0,
+        "read while shown: {public} {staff}"
+    );
+    assert!(
+        public <= 1.5 && staff <= 1.5,
+        "about one each a minute: {public} {staff}"
+    );
+    // A colleague's rooms section appears.
+    let token = token(&server, "sean.murphy").await;
+    rest(
+        &server,
+        &token,
+        Method::POST,
+        "/api/staff/hotel/killarney/sections/create/",
+        Some(json!({"section_type": "rooms", "position": 9, "name": "Our rooms"})),
+    )
+    .await;
+    eventually(
+        "the new rooms section is shown with its type",
+        WAIT,
+        || async {
+            shown(&desk).is_some_and(|p| {
+                p.sections
+                    .iter()
+                    .any(|s| s.name == "Our rooms" && s.section_type == "rooms")
+            })
+        },
+    )
+    .await;
+
+    // A room type of one price: the public read answers 500 from now on.
+    server.leave_one_rate_plan(1);
+    eventually(
+        "the desk says why the page cannot be refreshed",
+        WAIT,
+        || async { shown(&desk).is_some_and(|p| p.stale_because.is_some()) },
+    )
+    .await;
+    let page = shown(&desk).unwrap();
+    let why = page.stale_because.clone().unwrap();
+    assert!(why.contains("cannot be refreshed"), "{why}");
+    assert!(why.contains("single price"), "{why}");
+    // The last good page: every section and its content, as last read.
+    let kept: Vec<&str> = page.sections.iter().map(|s| s.name.as_str()).collect();
+    assert!(
+        kept.contains(&"Our rooms") && kept.contains(&"Welcome"),
+        "{kept:?}"
+    );
+    assert!(page.sections[0].hero.is_some());
+    assert_eq!(page.sections[2].cards.len(), 3);
+    // Refused reads are not retried in a loop: asked again on the recheck only.
+    let failed = server.requests_to(PUBLIC);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        server.requests_to(PUBLIC) <= failed + 1,
+        "the failing read is not hammered"
+    );
+    desk.sign_out().await.ok();
+}
