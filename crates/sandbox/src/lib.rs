@@ -24,6 +24,7 @@ mod auth;
 mod body;
 mod db;
 mod errors;
+mod front_desk;
 #[cfg(test)]
 mod images;
 mod media;
@@ -182,6 +183,7 @@ impl Sandbox {
         let conn = tokio::task::spawn_blocking(move || -> Result<_, SandboxError> {
             let conn = db::open(&db_path)?;
             seed::seed_if_empty(&conn, &seed_media)?;
+            front_desk::seed_if_empty(&conn)?;
             Ok(conn)
         })
         .await

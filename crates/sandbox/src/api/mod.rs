@@ -8,6 +8,7 @@ pub(crate) mod chat_attachments;
 pub(crate) mod chat_edit;
 pub(crate) mod chat_events_2026;
 pub(crate) mod chat_model;
+pub(crate) mod front_desk;
 pub(crate) mod galleries;
 pub(crate) mod hotel_settings;
 pub(crate) mod offers;
@@ -35,6 +36,7 @@ fn routes() -> Router<AppState> {
         .merge(session_and_offers())
         .merge(pictures())
         .merge(staff_and_chat())
+        .merge(front_desk())
         .merge(public_and_transport())
 }
 
@@ -114,6 +116,27 @@ fn pictures() -> Router<AppState> {
         .route(
             "/api/staff/hotel/{hotel_slug}/room-types/{pk}/upload-image/",
             post(room_types::upload_image),
+        )
+}
+
+/// A front desk's day at 2026 (API.md §15): bookings and the housekeeping board.
+fn front_desk() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/staff/hotel/{hotel_slug}/room-bookings/",
+            get(front_desk::list),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/room-bookings/{booking_id}/",
+            get(front_desk::detail),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/housekeeping/dashboard/",
+            get(front_desk::dashboard),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/housekeeping/rooms/{room_id}/status/",
+            post(front_desk::change_status),
         )
 }
 
