@@ -31,6 +31,7 @@ features! {
     guest_page: [SPEC];
     pictures: [];
     chat: [CONVERSATIONS_SPEC];
+    front_desk: [ARRIVALS_SPEC, DEPARTURES_SPEC, IN_HOUSE_SPEC, ROOM_BOARD_SPEC];
 }
 
 use crate::engine::spec::{ResourceSpec, Resources};
