@@ -11,6 +11,7 @@ import Pictures from "./pictures/Pictures.svelte";
 import Team from "./team/Team.svelte";
 import HotelDetails from "./hotel_details/HotelDetails.svelte";
 import GuestPage from "./guest_page/GuestPage.svelte";
+import FrontDesk from "./front_desk/FrontDesk.svelte";
 
 /** One screen of the side bar. */
 export type ScreenEntry = {
@@ -31,6 +32,7 @@ export type ScreenEntry = {
 
 export const SCREENS = [
   { id: "overview", label: "Overview" },
+  { id: "front_desk", label: "Front desk", component: FrontDesk, looksAt: "front_desk" },
   { id: "offers", label: "Offers", component: Offers },
   { id: "messages", label: "Messages", component: Messages, badges: MessagesBadges, looksAt: "messages" },
   { id: "replies", label: "Saved replies", component: SavedReplies, sub: true },

@@ -2060,7 +2060,7 @@ nights: number,
 /**
  * The room assigned, if any.
  */
-room_number: bigint | null, 
+room_number: number | null, 
 /**
  * People in the party.
  */
@@ -2094,11 +2094,11 @@ export type RoomLine = {
 /**
  * The room's id on the server (a status change names it).
  */
-id: bigint, 
+id: number, 
 /**
  * The number guests know it by.
  */
-room_number: bigint, 
+room_number: number, 
 /**
  * Its type's name.
  */

@@ -11,6 +11,7 @@ pub(crate) mod chat_model;
 pub(crate) mod front_desk;
 pub(crate) mod galleries;
 pub(crate) mod hotel_settings;
+pub(crate) mod housekeeping;
 pub(crate) mod offers;
 pub(crate) mod public;
 pub(crate) mod room_types;
@@ -132,11 +133,11 @@ fn front_desk() -> Router<AppState> {
         )
         .route(
             "/api/staff/hotel/{hotel_slug}/housekeeping/dashboard/",
-            get(front_desk::dashboard),
+            get(housekeeping::dashboard),
         )
         .route(
             "/api/staff/hotel/{hotel_slug}/housekeeping/rooms/{room_id}/status/",
-            post(front_desk::change_status),
+            post(housekeeping::change_status),
         )
 }
 

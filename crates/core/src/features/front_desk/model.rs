@@ -27,6 +27,7 @@ pub struct BookingLine {
     /// Nights booked.
     pub nights: u32,
     /// The room assigned, if any.
+    #[ts(type = "number | null")]
     pub room_number: Option<i64>,
     /// People in the party.
     pub party_total: u32,
@@ -48,8 +49,10 @@ pub struct BookingLine {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct RoomLine {
     /// The room's id on the server (a status change names it).
+    #[ts(type = "number")]
     pub id: i64,
     /// The number guests know it by.
+    #[ts(type = "number")]
     pub room_number: i64,
     /// Its type's name.
     pub room_type: String,
