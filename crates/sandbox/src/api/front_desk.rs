@@ -42,7 +42,11 @@ const ORDERINGS: [(&str, &str); 7] = [
 ];
 
 /// The caller, a staff member of `slug` on a 2026 sandbox (a classic one has no such path).
-pub(crate) fn caller_2026(state: &AppState, caller: &Caller, slug: &str) -> Result<Staff, ApiError> {
+pub(crate) fn caller_2026(
+    state: &AppState,
+    caller: &Caller,
+    slug: &str,
+) -> Result<Staff, ApiError> {
     if state.generation != crate::Generation::Hotelmate2026 {
         return Err(ApiError::detail(StatusCode::NOT_FOUND, "Not found."));
     }
@@ -347,4 +351,3 @@ pub(crate) async fn detail(
     }
     Ok(Json(row))
 }
-
