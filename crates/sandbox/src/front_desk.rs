@@ -270,7 +270,7 @@ fn insert_booking(db: &Connection, n: usize, b: &Seeded<'_>) -> Result<(), Sandb
             email,
             b.missing,
             b.requests,
-            (n % 3 == 0).then(|| drf_ago(86_400)),
+            n.is_multiple_of(3).then(|| drf_ago(86_400)),
             format!("{}.00", 129 * nights),
             drf_ago(86_400 * 10 + i64::try_from(n).unwrap_or(0) * 600),
         ],

@@ -64,11 +64,11 @@ impl FrontDesk<'_> {
         );
         match running.client.get::<Value>(&path).await {
             Ok(Value::Object(answer)) => Ok(model::detail(&answer)),
-            Ok(_) => self.from_copy(booking_id),
+            Ok(_) => self.copy_of(booking_id),
             Err(err) if !err.is_transient() => Err(err.into()),
             Err(err) => {
                 tracing::info!(error = %err, "a booking's detail is shown from the copy");
-                self.from_copy(booking_id)
+                self.copy_of(booking_id)
             }
         }
     }
@@ -113,7 +113,7 @@ impl FrontDesk<'_> {
     }
 
     /// The booking as the lists keep it.
-    fn from_copy(&self, booking_id: &str) -> Result<BookingDetail, DeskError> {
+    fn copy_of(&self, booking_id: &str) -> Result<BookingDetail, DeskError> {
         let store = &self.cx.store;
         for name in [ARRIVALS.name, DEPARTURES.name, IN_HOUSE.name] {
             let found: Option<Row> = store
