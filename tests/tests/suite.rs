@@ -11,6 +11,7 @@ mod pusher_on_sandbox;
 mod window_accessibility;
 mod window_details;
 mod window_display;
+mod window_front_desk;
 mod window_gallery;
 mod window_generations;
 mod window_guards;

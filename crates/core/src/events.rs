@@ -98,6 +98,14 @@ resource_kinds! {
     /// Guest-chat conversations (their list is read from the chat's own store; its view is named
     /// so that opening the screen reads the list again when it is old, issue 35.8).
     Conversations = "conversations", "guest conversations", toasts: Some(true), screen: Messages;
+    /// Today's arrivals (API.md §15.2), on the Front desk screen with the lists and the board.
+    Arrivals = "arrivals", "today's arrivals", toasts: None, screen: FrontDesk;
+    /// Today's departures still in house.
+    Departures = "departures", "today's departures", toasts: None;
+    /// Guests in house.
+    InHouse = "in_house", "the guests in house", toasts: None;
+    /// The room board: every room's housekeeping status (§15.1).
+    RoomBoard = "room_board", "the room board", toasts: None;
 }
 
 /// Who is signed in, where.

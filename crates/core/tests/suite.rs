@@ -12,6 +12,7 @@ mod damaged_store;
 mod display;
 mod engine;
 mod error_classes;
+mod front_desk;
 mod generations;
 mod guest_page;
 mod hostile;

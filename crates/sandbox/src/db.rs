@@ -162,6 +162,7 @@ pub(crate) fn open(path: &Path) -> rusqlite::Result<Connection> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     never_reuse_ids(&conn)?;
     conn.execute_batch(SCHEMA)?;
+    conn.execute_batch(crate::front_desk::SCHEMA)?;
     add_missing_columns(&conn)?;
     Ok(conn)
 }

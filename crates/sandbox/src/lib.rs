@@ -25,6 +25,7 @@ mod body;
 mod builder;
 mod db;
 mod errors;
+mod front_desk;
 #[cfg(test)]
 mod images;
 mod media;
@@ -184,6 +185,7 @@ impl Sandbox {
         let conn = tokio::task::spawn_blocking(move || -> Result<_, SandboxError> {
             let conn = db::open(&db_path)?;
             seed::seed_if_empty(&conn, &seed_media)?;
+            front_desk::seed_if_empty(&conn)?;
             Ok(conn)
         })
         .await

@@ -12,6 +12,7 @@ mod chat_2026;
 mod chat_attachments;
 mod chat_edit;
 mod demo_data;
+mod front_desk_2026;
 mod galleries;
 mod garbage;
 mod my_attendance;

@@ -13,6 +13,7 @@ import MyShifts from "./my_shifts/MyShifts.svelte";
 import HotelDetails from "./hotel_details/HotelDetails.svelte";
 import GuestPage from "./guest_page/GuestPage.svelte";
 import PublicPage from "./public_page/PublicPage.svelte";
+import FrontDesk from "./front_desk/FrontDesk.svelte";
 
 /** One screen of the side bar. */
 export type ScreenEntry = {
@@ -33,6 +34,7 @@ export type ScreenEntry = {
 
 export const SCREENS = [
   { id: "overview", label: "Overview" },
+  { id: "front_desk", label: "Front desk", component: FrontDesk, looksAt: "front_desk" },
   { id: "offers", label: "Offers", component: Offers },
   { id: "messages", label: "Messages", component: Messages, badges: MessagesBadges, looksAt: "messages" },
   { id: "replies", label: "Saved replies", component: SavedReplies, sub: true },

@@ -48,6 +48,9 @@ export interface Commands {
   display_wake: { args: { credentials: G.LeaveDisplay }; result: G.OpeningState };
   display_report: { args: { report: G.DisplayReport }; result: void };
   display_health: { args: null; result: G.DisplayHealth };
+  front_desk_day: { args: { query: string }; result: G.FrontDeskDay };
+  front_desk_booking: { args: { bookingId: string }; result: G.BookingDetail };
+  front_desk_set_room_status: { args: { roomId: number; toStatus: string }; result: void };
   guest_page: { args: null; result: G.GuestPage | null };
   hotel_details: { args: null; result: G.HotelDetails | null };
   my_shifts: { args: null; result: G.MyShifts };
@@ -124,6 +127,8 @@ export const ASKS_THE_SERVER: ReadonlySet<CommandName> = new Set<CommandName>([
   "chat_save_attachment",
   "display_leave",
   "display_wake",
+  "front_desk_booking",
+  "front_desk_set_room_status",
   "my_shifts_refresh",
   "sign_in",
   "sign_in_demo",

@@ -557,9 +557,9 @@ export type Resolution = { "choice": "keep_mine" } | { "choice": "keep_theirs" }
  */
 values: Record<string, unknown>, };
 
-export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "hotel_details" | "guest_page" | "public_page" | "page_sections" | "conversations";
+export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "hotel_details" | "guest_page" | "public_page" | "page_sections" | "conversations" | "arrivals" | "departures" | "in_house" | "room_board";
 
-export type View = "display" | "pictures" | "offers" | "team" | "hotel_details" | "guest_page" | "public_page" | "messages";
+export type View = "display" | "pictures" | "offers" | "team" | "hotel_details" | "guest_page" | "public_page" | "messages" | "front_desk";
 
 export type ToastSetting = { 
 /**
@@ -2245,6 +2245,201 @@ weeks: Array<MyWeek>,
  * When the desk last read them from the server (RFC 3339), if ever: "as of".
  */
 as_of: string | null, };
+
+export type BookingLine = { 
+/**
+ * The server's booking number ("RB-2026-0042"): the key of its detail.
+ */
+booking_id: string, 
+/**
+ * The confirmation number the guest was given.
+ */
+confirmation_number: string, 
+/**
+ * Who the booking is for, as the server names them.
+ */
+guest: string, 
+/**
+ * Arrival date, `YYYY-MM-DD` (the hotel's calendar).
+ */
+check_in: string, 
+/**
+ * Departure date, `YYYY-MM-DD`.
+ */
+check_out: string, 
+/**
+ * Nights booked.
+ */
+nights: number, 
+/**
+ * The room assigned, if any.
+ */
+room_number: number | null, 
+/**
+ * People in the party.
+ */
+party_total: number, 
+/**
+ * People of the party not named yet (a room is assigned only when all are named).
+ */
+party_missing: number, 
+/**
+ * When the guest was checked in (UTC, ISO 8601), if they were.
+ */
+checked_in_at: string | null, 
+/**
+ * Whether the guest sent the pre-check-in form.
+ */
+precheckin_done: boolean, 
+/**
+ * Whether no one at the hotel has marked it seen yet.
+ */
+is_new: boolean, 
+/**
+ * The booking's status as the server gives it (`CONFIRMED`, …).
+ */
+status: string, 
+/**
+ * The amount, as the server writes it ("387.00"), with its currency.
+ */
+amount: string, };
+
+export type RoomLine = { 
+/**
+ * The room's id on the server (a status change names it).
+ */
+id: number, 
+/**
+ * The number guests know it by.
+ */
+room_number: number, 
+/**
+ * Its type's name.
+ */
+room_type: string, 
+/**
+ * Its status (`READY_FOR_GUEST`, …).
+ */
+status: string, 
+/**
+ * Whether maintenance is flagged.
+ */
+maintenance_required: boolean, 
+/**
+ * Last cleaned (UTC, ISO 8601), and by whom.
+ */
+last_cleaned_at: string | null, 
+/**
+ * Who cleaned it last, if the server says.
+ */
+cleaned_by: string | null, 
+/**
+ * Last inspected (UTC, ISO 8601).
+ */
+last_inspected_at: string | null, 
+/**
+ * The one status a front desk may set from this one (§15.1: an occupied room to dirty, a
+ * ready one to maintenance), with its words; `None` where housekeeping makes the change.
+ */
+front_desk_move: RoomMove | null, };
+
+export type RoomMove = { 
+/**
+ * The status it sets.
+ */
+to_status: string, 
+/**
+ * What the button says.
+ */
+label: string, };
+
+export type RoomGroup = { 
+/**
+ * The status (`READY_FOR_GUEST`, …).
+ */
+status: string, 
+/**
+ * What staff call it ("Ready").
+ */
+label: string, 
+/**
+ * Rooms in it (the server's count; 0 where the server lists none, §15.6 rule 5).
+ */
+count: number, 
+/**
+ * Its rooms that match the search, by number.
+ */
+rooms: Array<RoomLine>, };
+
+export type FrontDeskDay = { 
+/**
+ * Today's arrivals not checked in yet, matching the search.
+ */
+arrivals: Array<BookingLine>, 
+/**
+ * Today's departures still in house, matching the search.
+ */
+departures: Array<BookingLine>, 
+/**
+ * Guests in house, matching the search.
+ */
+in_house: Array<BookingLine>, 
+/**
+ * How many of each there are in all (the search aside): arrivals, departures, in house.
+ */
+counts: [number, number, number], 
+/**
+ * Every status of the board, in the order staff work through them, with its rooms.
+ */
+rooms: Array<RoomGroup>, 
+/**
+ * Rooms on the board.
+ */
+total_rooms: number, 
+/**
+ * When the lists were last read from the server (UTC), `None` before the first read.
+ */
+lists_as_of: string | null, 
+/**
+ * When the board was last read from the server (UTC).
+ */
+rooms_as_of: string | null, };
+
+export type PartyGuest = { 
+/**
+ * Their name, empty while unnamed.
+ */
+name: string, 
+/**
+ * Whether they are named.
+ */
+named: boolean, };
+
+export type BookingDetail = { 
+/**
+ * The booking as the lists show it.
+ */
+line: BookingLine, 
+/**
+ * The party, primary guest first (empty from the copy).
+ */
+party: Array<PartyGuest>, 
+/**
+ * What the guest asked for.
+ */
+special_requests: string, 
+/**
+ * The room's type and status, when one is assigned and the detail says.
+ */
+room_type: string | null, 
+/**
+ * The assigned room's status.
+ */
+room_status: string | null, 
+/**
+ * Whether this is the desk's copy (the server could not be asked).
+ */
+from_copy: boolean, };
 
 /** Characters that change how text reads while showing nothing (inclusive code point
  * ranges), as the core's `reveal` marks them. */

@@ -39,6 +39,9 @@ pub(crate) struct Contract {
     /// The Pusher channel the desk follows, with `{slug}` for the hotel (Decision 8: the hotel
     /// channel; §10.3: at 2026 it carries nothing, and the clock is told on `<slug>.attendance`).
     pub live_channel: &'static str,
+    /// Other public channels whose events are read as the live channel's, with `{slug}` (§15:
+    /// at 2026 rooms and bookings are told on channels of their own).
+    pub also_heard: &'static [&'static str],
     /// Where the guest chat is and how it is heard.
     pub chat: ChatWay,
 }
@@ -134,6 +137,7 @@ static CLASSIC: Contract = Contract {
         path: "api/staff/{slug}/clock/",
     },
     live_channel: "hotel-{slug}",
+    also_heard: &[],
     chat: ChatWay {
         base: "api/chat/{slug}/",
         mark_read: "api/chat/conversations/{id}/mark-read/",
@@ -159,6 +163,7 @@ static HOTELMATE_2026: Contract = Contract {
         own_logs: "api/staff/hotel/{slug}/attendance/clock-logs/?page=1",
     },
     live_channel: "{slug}.attendance",
+    also_heard: &["{slug}.rooms", "{slug}.room-bookings"],
     chat: ChatWay {
         base: "api/staff/hotel/{slug}/chat/",
         mark_read: "api/staff/hotel/{slug}/chat/conversations/{id}/mark-read/",

@@ -154,8 +154,10 @@ impl ApiClient {
             items.append(&mut page.results);
         }
         within_ceiling(path, items.len() as u64, pages)?;
+        // A row without a numeric `id` (a room booking names itself by `booking_id`, §15.2)
+        // is kept: the store knows it by the id made from its own key.
         let mut seen = HashSet::new();
-        items.retain(|item| seen.insert(item.get("id").and_then(Value::as_i64)));
+        items.retain(|item| item_id(item).is_none_or(|id| seen.insert(id)));
         Ok(items)
     }
 
@@ -233,9 +235,12 @@ async fn within_bytes(
 
 fn unique_ids(items: &[Value]) -> bool {
     let mut seen = HashSet::new();
-    items
-        .iter()
-        .all(|item| seen.insert(item.get("id").and_then(Value::as_i64)))
+    items.iter().filter_map(item_id).all(|id| seen.insert(id))
+}
+
+/// A row's numeric `id`, if it has one.
+fn item_id(item: &Value) -> Option<i64> {
+    item.get("id").and_then(Value::as_i64)
 }
 
 #[cfg(test)]

@@ -138,7 +138,7 @@ impl Resource {
                 _ => fields.get(self.id_key).cloned(),
             };
             if let Some(id) = id {
-                fields.insert("id".into(), id);
+                fields.insert("id".into(), stored_id(id));
             }
         }
         row
@@ -154,6 +154,24 @@ impl Resource {
             Some(item) => item(&encode_segment(slug), id),
             None => format!("{}{id}/", self.collection(slug, contract)),
         }
+    }
+}
+
+/// The id a row is stored under: the server's number, or for a server id given as text (a room
+/// booking's `booking_id`, API.md §15.2, which is the only id its list gives) a number made from
+/// that text (FNV-1a, 63 bits): the same text always gives the same number, so identity stays the
+/// server's own (the text itself stays in its field).
+fn stored_id(id: Value) -> Value {
+    match id.as_str() {
+        Some(text) => {
+            let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+            for byte in text.bytes() {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+            Value::from(i64::try_from(hash >> 1).unwrap_or(i64::MAX))
+        }
+        None => id,
     }
 }
 

@@ -272,6 +272,16 @@ impl ApiClient {
             .replace("{slug}", hotel_slug)
     }
 
+    /// The other channels this generation tells the hotel's changes on (§15).
+    pub(crate) fn also_heard(&self, hotel_slug: &str) -> Vec<String> {
+        self.generation()
+            .contract()
+            .also_heard
+            .iter()
+            .map(|pattern| pattern.replace("{slug}", hotel_slug))
+            .collect()
+    }
+
     /// "Who am I" (§2.2; its path depends on the server's generation, §10.3).
     pub(crate) async fn me(&self, hotel_slug: &str) -> Result<Me, ApiError> {
         let path = self

@@ -87,6 +87,13 @@ impl Live {
             }
         }));
 
+        for name in shared.client.also_heard(&shared.slug) {
+            tasks.push(tokio::spawn(hear_also(
+                client.clone(),
+                shared.clone(),
+                name,
+            )));
+        }
         let subscriber = client.clone();
         tasks.push(tokio::spawn(async move {
             let channel = match subscriber.subscribe(&channel_name).await {
@@ -131,6 +138,40 @@ impl Live {
             task.abort();
         }
         self.client.shutdown().await;
+    }
+}
+
+/// Follows one more public channel of the hotel (§15: rooms, bookings): its events are applied
+/// as the hotel channel's. What was missed while the socket was down is read again by the
+/// hotel channel's resubscription on the same socket (it reconciles everything); the
+/// connection's state is that channel's to report, and a refusal here is logged, what it tells
+/// of then read on its timers.
+async fn hear_also(client: Client, shared: Arc<SyncShared>, name: String) {
+    let channel = match client.subscribe(&name).await {
+        Ok(channel) => channel,
+        Err(err) => {
+            tracing::warn!(error = %err, channel = name, "cannot subscribe to a channel");
+            return;
+        }
+    };
+    let mut subscription = channel.state_watch();
+    let mut events = channel.events();
+    loop {
+        tokio::select! {
+            changed = subscription.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+                let state = subscription.borrow_and_update().clone();
+                if let SubscriptionState::Failed(err) = state {
+                    tracing::warn!(error = %err, channel = name, "a channel refused this desk");
+                }
+            }
+            event = events.recv() => match event {
+                Some(event) => apply(&shared, &event),
+                None => return,
+            },
+        }
     }
 }
 

@@ -25,6 +25,8 @@ pub(super) struct Plan {
     /// Resources read only while shown whose read was due while their screen was not: read
     /// when it is next opened, however recent their last read.
     pub(super) outdated: std::collections::BTreeSet<&'static str>,
+    /// When what the shown screen refreshes while shown is read again (`refresh_while_shown`).
+    pub(super) shown_refresh_at: Option<Instant>,
     /// The next reconcile reads every resource (start, reconnect, polling, a failure).
     pub(super) everything: bool,
     /// Failed attempts in a row (for the retry delay).
@@ -136,6 +138,11 @@ impl SyncShared {
         {
             let mut plan = self.plan();
             plan.shown = Some(view);
+            let refreshes = self
+                .resources
+                .iter()
+                .any(|spec| spec.refresh_while_shown && spec.views.contains(&view));
+            plan.shown_refresh_at = refreshes.then(|| now + self.poll);
             let old: Vec<&'static str> = self
                 .resources
                 .iter()
@@ -152,6 +159,11 @@ impl SyncShared {
                 })
                 .collect();
             if old.is_empty() {
+                drop(plan);
+                // The worker sleeps on its old timers: woken, it takes the refresh's (no read).
+                if refreshes {
+                    self.wake.notify_one();
+                }
                 return;
             }
             plan.stale.extend(old);
@@ -163,7 +175,36 @@ impl SyncShared {
     /// The person left the screen they had open for one that reads nothing of its own (the
     /// Overview, Settings): what is read only while shown waits for its screen again.
     pub(crate) fn looking_away(&self) {
-        self.plan().shown = None;
+        let mut plan = self.plan();
+        plan.shown = None;
+        plan.shown_refresh_at = None;
+    }
+
+    /// The shown screen's refresh is due: what it refreshes while shown joins the next
+    /// reconcile, unless the desk window is not seen (then nobody is watching: it waits for the
+    /// next interval, or the screen's next opening).
+    pub(super) fn take_shown_refresh(&self) {
+        let now = Instant::now();
+        let window_seen = *self.shown.borrow();
+        let mut plan = self.plan();
+        let (Some(at), Some(view)) = (plan.shown_refresh_at, plan.shown) else {
+            return;
+        };
+        if at > now {
+            return;
+        }
+        plan.shown_refresh_at = Some(now + self.poll);
+        if !window_seen {
+            return;
+        }
+        let due: Vec<&'static str> = self
+            .resources
+            .iter()
+            .filter(|spec| spec.refresh_while_shown && spec.views.contains(&view))
+            .map(|spec| spec.name())
+            .collect();
+        plan.stale.extend(due);
+        plan.reconcile_at = Some(now);
     }
 
     /// Whether `spec` is read only while its screen shows and its screen does not show now

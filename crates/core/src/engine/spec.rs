@@ -60,6 +60,10 @@ pub struct ResourceSpec {
     /// costly to the server (the Guest page: every offer change would cost every desk a read
     /// of the whole public page).
     pub read_only_while_shown: bool,
+    /// While its screen shows (and the desk window is seen), read again every poll interval
+    /// ([`super::POLL_INTERVAL`], a minute), live updates or not: for what no event announces
+    /// and a person watches change (a front desk's arrivals, API.md §15.6 rule 1).
+    pub refresh_while_shown: bool,
     /// Reads an event of the hotel channel: `None` when the event is not about this resource.
     pub interpret: fn(event: &str, data: &Value) -> Option<Hint>,
     /// The name staff know a row by ("Lakeside Spa Retreat").
@@ -189,6 +193,7 @@ impl ResourceSpec {
             api,
             broadcast: false,
             read_only_while_shown: false,
+            refresh_while_shown: false,
             interpret: no_hint,
             title: no_title,
             validate: read_only,

@@ -75,6 +75,7 @@ impl runner::Lane for SyncLane {
             Err(Stop::SignedOut) => return runner::Turn::Stopped,
         }
         shared.take_quiet_round();
+        shared.take_shown_refresh();
         if let Err(Stop::SignedOut) = reconcile_if_due(shared, &mut self.put_off_since).await {
             return runner::Turn::Stopped;
         }
@@ -94,6 +95,7 @@ impl SyncLane {
             let next = [
                 plan.reconcile_at,
                 plan.quiet_at,
+                plan.shown_refresh_at,
                 self.shared.own_writes.next_follow_up(),
             ]
             .into_iter()

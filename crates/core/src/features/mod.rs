@@ -33,6 +33,7 @@ features! {
     pictures: [];
     chat: [CONVERSATIONS_SPEC];
     my_shifts: [];
+    front_desk: [ARRIVALS_SPEC, DEPARTURES_SPEC, IN_HOUSE_SPEC, ROOM_BOARD_SPEC];
 }
 
 use crate::engine::spec::{ResourceSpec, Resources};

@@ -10,8 +10,10 @@ pub(crate) mod chat_attachments;
 pub(crate) mod chat_edit;
 pub(crate) mod chat_events_2026;
 pub(crate) mod chat_model;
+pub(crate) mod front_desk;
 pub(crate) mod galleries;
 pub(crate) mod hotel_settings;
+pub(crate) mod housekeeping;
 pub(crate) mod my_attendance;
 pub(crate) mod my_attendance_2026;
 pub(crate) mod offers;
@@ -39,6 +41,7 @@ fn routes() -> Router<AppState> {
         .merge(session_and_offers())
         .merge(pictures())
         .merge(staff_and_chat())
+        .merge(front_desk())
         .merge(public_and_transport())
         .merge(my_attendance::classic_routes())
 }
@@ -125,6 +128,27 @@ fn classic_gallery_images() -> Router<AppState> {
                 .put(galleries::image_update)
                 .patch(galleries::image_update)
                 .delete(galleries::image_destroy),
+        )
+}
+
+/// A front desk's day at 2026 (API.md §15): bookings and the housekeeping board.
+fn front_desk() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/staff/hotel/{hotel_slug}/room-bookings/",
+            get(front_desk::list),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/room-bookings/{booking_id}/",
+            get(front_desk::detail),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/housekeeping/dashboard/",
+            get(housekeeping::dashboard),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/housekeeping/rooms/{room_id}/status/",
+            post(housekeeping::change_status),
         )
 }
 

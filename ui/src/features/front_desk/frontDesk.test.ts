@@ -1,0 +1,80 @@
+// The front desk store: a search reads the day again for it, the newest read wins, a change of
+// the view reads it again, opening a booking asks for its detail, and sign-out drops the day.
+// Only the Tauri IPC boundary is mocked (test/setup.ts): there is no shell in a unit test.
+import { beforeEach, describe, expect, it } from "vitest";
+import type { BookingDetail, FrontDeskDay } from "../../lib/generated";
+import { answer, later } from "../../test/setup";
+import { frontDesk } from "./frontDesk.svelte";
+
+const day = (label: string): FrontDeskDay => ({ label }) as unknown as FrontDeskDay;
+
+beforeEach(() => frontDesk.forget());
+
+describe("the front desk store", () => {
+  it("reads the day for what is searched", async () => {
+    const asked = answer({ front_desk_day: () => day("found") });
+    frontDesk.search("moran");
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(asked).toEqual([{ command: "front_desk_day", args: { query: "moran" } }]);
+  });
+
+  it("shows the newest search's day when an older answer arrives last", async () => {
+    const older = later<FrontDeskDay>();
+    const newer = later<FrontDeskDay>();
+    const answers = [older, newer];
+    answer({ front_desk_day: () => answers.shift()?.promise });
+    frontDesk.query = "m";
+    const first = frontDesk.reload();
+    frontDesk.query = "mo";
+    const second = frontDesk.reload();
+    newer.resolve(day("mo"));
+    await second;
+    older.resolve(day("m"));
+    await first;
+    expect(frontDesk.day).toEqual(day("mo"));
+  });
+
+  it("reads the day again when the core says its view changed (a room turned ready)", async () => {
+    const asked = answer({ front_desk_day: () => day("after") });
+    frontDesk.handle({ type: "view_changed", view: "front_desk" } as never);
+    frontDesk.handle({ type: "view_changed", view: "team" } as never);
+    await new Promise((settled) => setTimeout(settled, 0));
+    expect(asked).toHaveLength(1);
+    expect(frontDesk.day).toEqual(day("after"));
+  });
+
+  it("opens a booking's detail by its number", async () => {
+    const detail = { from_copy: false } as unknown as BookingDetail;
+    const asked = answer({ front_desk_booking: () => detail });
+    await frontDesk.open("RB-2026-0019");
+    expect(asked).toEqual([{ command: "front_desk_booking", args: { bookingId: "RB-2026-0019" } }]);
+    expect(frontDesk.opened).toEqual(detail);
+  });
+
+  it("sends a room's change once and says the server's refusal", async () => {
+    const asked = answer({
+      front_desk_set_room_status: () => {
+        throw { code: "forbidden", field: null, message: "Room cannot transition." };
+      },
+    });
+    await frontDesk.setRoomStatus(7, "CHECKOUT_DIRTY");
+    expect(asked).toEqual([
+      { command: "front_desk_set_room_status", args: { roomId: 7, toStatus: "CHECKOUT_DIRTY" } },
+    ]);
+    expect(frontDesk.roomError?.message).toBe("Room cannot transition.");
+    expect(frontDesk.changing).toBeNull();
+  });
+
+  it("forgets the previous person's day and search on sign-out", async () => {
+    const slow = later<FrontDeskDay>();
+    answer({ front_desk_day: () => slow.promise });
+    frontDesk.query = "moran";
+    const read = frontDesk.reload();
+    frontDesk.handle({ type: "session_changed", session: null } as never);
+    slow.resolve(day("theirs"));
+    await read;
+    expect(frontDesk.day).toBeNull();
+    expect(frontDesk.query).toBe("");
+  });
+});
