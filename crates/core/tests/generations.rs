@@ -41,11 +41,17 @@ async fn each_generation_shows_what_its_server_has_and_says_what_it_has_not() {
         };
         match generation {
             Generation::Classic => {
-                // Everything but the 2026 page builder (API.md §17), which it has not.
+                // Everything but the 2026 page builder (API.md §17) and the 2026 front desk's
+                // lists and room board (§15), which it has not.
                 assert!(
                     unavailable.iter().all(|area| matches!(
                         area.resource,
-                        ResourceKind::PublicPage | ResourceKind::PageSections
+                        ResourceKind::PublicPage
+                            | ResourceKind::PageSections
+                            | ResourceKind::Arrivals
+                            | ResourceKind::Departures
+                            | ResourceKind::InHouse
+                            | ResourceKind::RoomBoard
                     )),
                     "{unavailable:?}"
                 );

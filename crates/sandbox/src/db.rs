@@ -148,9 +148,10 @@ CREATE TABLE IF NOT EXISTS builder_news (
 CREATE TABLE IF NOT EXISTS builder_rooms (
     id INTEGER PRIMARY KEY AUTOINCREMENT, parent INTEGER NOT NULL, data TEXT NOT NULL
 );
--- A room type's rate plans with their prices (§17.8 `rooms_data.room_types`).
+-- A room type's rate plans with their prices (§17.8 `rooms_data.room_types`), going with
+-- their room type as its links do on the server.
 CREATE TABLE IF NOT EXISTS rate_links (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, room_type_id INTEGER NOT NULL REFERENCES room_types(id),
+    id INTEGER PRIMARY KEY AUTOINCREMENT, room_type_id INTEGER NOT NULL REFERENCES room_types(id) ON DELETE CASCADE,
     rate_plan_name TEXT NOT NULL, rate_plan_code TEXT NOT NULL, price TEXT NOT NULL,
     is_refundable INTEGER NOT NULL DEFAULT 1
 );
