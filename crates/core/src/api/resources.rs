@@ -159,17 +159,17 @@ impl Resource {
 
 /// The id a row is stored under: the server's number, or for a server id given as text (a room
 /// booking's `booking_id`, API.md §15.2, which is the only id its list gives) a number made from
-/// that text (FNV-1a, 63 bits): the same text always gives the same number, so identity stays the
-/// server's own (the text itself stays in its field).
+/// that text: the first 63 bits of its SHA-256, so the same text always gives the same number
+/// and two texts share one only by a collision of SHA-256's first 63 bits (the text itself
+/// stays in its field).
 fn stored_id(id: Value) -> Value {
+    use sha2::Digest;
     match id.as_str() {
         Some(text) => {
-            let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-            for byte in text.bytes() {
-                hash ^= u64::from(byte);
-                hash = hash.wrapping_mul(0x0100_0000_01b3);
-            }
-            Value::from(i64::try_from(hash >> 1).unwrap_or(i64::MAX))
+            let digest = sha2::Sha256::digest(text.as_bytes());
+            let mut first = [0u8; 8];
+            first.copy_from_slice(&digest[..8]);
+            Value::from(i64::from_be_bytes(first) & i64::MAX)
         }
         None => id,
     }
@@ -400,4 +400,19 @@ pub(super) fn file_part(
         .map_err(|e| ApiError::Unsupported {
             message: format!("bad image type '{mime}': {e}"),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stored_id;
+    use serde_json::json;
+
+    #[test]
+    fn a_text_id_is_stored_under_one_number_of_its_own_and_a_number_as_it_is() {
+        let first = stored_id(json!("BK-2026-0001"));
+        assert_eq!(first, stored_id(json!("BK-2026-0001")), "the same booking");
+        assert_ne!(first, stored_id(json!("BK-2026-0002")), "another booking");
+        assert!(first.as_i64().is_some_and(|id| id >= 0), "{first}");
+        assert_eq!(stored_id(json!(42)), json!(42));
+    }
 }
