@@ -122,15 +122,21 @@ async fn the_guest_page_shows_what_guests_see_follows_colleagues_and_opens_offli
         },
     )
     .await;
-    let mut told = false;
-    while let Ok(event) = events.try_recv() {
-        told |= matches!(
-            event,
-            DeskEvent::ViewChanged {
-                view: View::GuestPage
+    // The screen is told once the offer is stored, a moment after it shows in the store: the
+    // event is waited for, not looked for at once (CI's clean clone looked too soon once).
+    let told = tokio::time::timeout(WAIT, async {
+        loop {
+            match events.recv().await {
+                Ok(DeskEvent::ViewChanged {
+                    view: View::GuestPage,
+                }) => return true,
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return false,
             }
-        );
-    }
+        }
+    })
+    .await
+    .unwrap_or(false);
     assert!(told, "the Guest page screen was told to read again");
 
     // The person moves to a screen that reads nothing of its own. The colleague switches the
