@@ -203,8 +203,8 @@ async fn the_lists_are_read_again_each_interval_while_the_screen_shows_and_not_o
     let intervals = 4;
     let open = list_reads_over(&server, poll, intervals).await;
     desk.looking_away();
-    // A read already on its way when the screen closed finishes first.
-    tokio::time::sleep(poll / 2).await;
+    // A read already on its way when the screen closed finishes first (waited for, not slept).
+    desk.settled().await;
     let closed = list_reads_over(&server, poll, intervals).await;
     // Each list is one page of ten and one of two (12 rows): two requests per list and read.
     let per_interval = open as f64 / f64::from(intervals);
