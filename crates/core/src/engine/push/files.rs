@@ -39,6 +39,19 @@ pub(super) async fn replay_added_children(
                 .collect();
             for entry in next {
                 started.insert(entry.seq);
+                // Each child's place is chosen here, as it starts, in the order they were
+                // added: chosen later (after the awaits of its replay), one started after it
+                // could take its place first and the two would swap in the gallery.
+                let entry = match (at.children, entry.added_place()) {
+                    (Some(children), None) => match place_at_end(at, children, &entry) {
+                        Ok(place) => entry.with_added_place(place),
+                        Err(err) => {
+                            failure.get_or_insert(err);
+                            break;
+                        }
+                    },
+                    _ => entry,
+                };
                 if let Some(before_send) = at.before_send {
                     before_send(&entry);
                 }
@@ -264,8 +277,8 @@ pub(super) async fn replay_added_child(
         Ok(before) => before,
         Err(found) => return Ok(found),
     };
-    // Its place is chosen once: a retry (after the network failed under it) keeps it, so
-    // children sent meanwhile do not push it after them.
+    // Its place is chosen once (as its replay starts): a retry (after the network failed
+    // under it) keeps it, so children sent meanwhile do not push it after them.
     let place = match entry.added_place() {
         Some(place) => place,
         None => place_at_end(at, children, entry)?,

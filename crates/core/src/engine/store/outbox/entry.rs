@@ -301,6 +301,13 @@ impl OutboxEntry {
     pub fn added_place(&self) -> Option<i64> {
         self.base.get(ADDED_PLACE).and_then(Value::as_i64)
     }
+
+    /// This added child with the place it is to be sent with, chosen as its replay starts (in
+    /// memory: the place is stored with its first send, by `claim_added_child`).
+    pub(crate) fn with_added_place(mut self, place: i64) -> Self {
+        self.base.insert(ADDED_PLACE.into(), Value::from(place));
+        self
+    }
 }
 
 /// What `op` carries beside the person's fields that cannot be read: a reorder's order must be
