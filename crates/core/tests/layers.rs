@@ -687,7 +687,7 @@ fn feature_reaches(src: &Path) -> BTreeSet<(String, String)> {
 }
 
 /// The features made of others, each reach with why: the display shows the offers, the team
-/// board and the hotel's images; the Pictures screen shows galleries, room types and hotel
+/// board and the hotel's images (and on the 2026 server the published public page); the Pictures screen shows galleries, room types and hotel
 /// images together, and the galleries' and room types' handles answer with its overview. A
 /// reach not listed here fails the check, and so does one listed that is gone (the list only
 /// shrinks).
@@ -695,6 +695,7 @@ const COMPOSED_OF: &[(&str, &str)] = &[
     ("display", "hotel_images"),
     ("display", "offers"),
     ("display", "pictures"),
+    ("display", "public_page"),
     ("display", "team"),
     ("galleries", "pictures"),
     ("pictures", "galleries"),

@@ -201,3 +201,116 @@ async fn the_page_is_read_while_its_screen_shows_and_its_last_good_copy_stays_th
     );
     desk.sign_out().await.ok();
 }
+
+/// Issue 65.11: the lobby on the 2026 server, which has no offers, galleries or settings (§10),
+/// shows the published page: the hero's picture and words, the gallery containers' images in
+/// order, the offers list's cards. A hidden section never reaches it (the public read only).
+/// A colleague's new card arrives while the display shows, and the last good page stays through
+/// the public read's 500.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_lobby_on_the_2026_server_shows_the_published_hero_galleries_and_cards() {
+    let server = server_2026().await;
+    let home = Home::new("public-page-lobby");
+    let desk = home.open_with_poll(Duration::from_millis(300));
+    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
+    desk.looking_at(View::Display);
+    let titles = |desk: &Desk| -> Vec<String> {
+        desk.display()
+            .content()
+            .unwrap()
+            .cards
+            .into_iter()
+            .map(|c| c.title)
+            .collect()
+    };
+    eventually("the lobby has the page's cards", WAIT, || async {
+        titles(&desk).len() == 3
+    })
+    .await;
+    let lobby = desk.display().content().unwrap();
+    assert_eq!(
+        titles(&desk),
+        ["Lakeside Spa Retreat", "Golf Getaway", "Winter Escape"]
+    );
+    assert!(lobby.offers.is_empty(), "no offers on this server");
+    assert_eq!(lobby.welcome.as_deref(), Some("Hotel Killarney"));
+    assert!(lobby.hero_url.is_some(), "the hero's picture");
+    let page = shown(&desk).unwrap();
+    let published: Vec<String> = page
+        .sections
+        .iter()
+        .filter(|s| !s.hidden)
+        .flat_map(|s| &s.galleries)
+        .flat_map(|g| &g.images)
+        .filter_map(|i| i.image_url.clone())
+        .collect();
+    let slides: Vec<String> = lobby.gallery.iter().map(|s| s.url.clone()).collect();
+    assert_eq!(
+        slides, published,
+        "every published picture, in the page's order"
+    );
+    assert_eq!(slides.len(), 6);
+
+    // A colleague adds a card to the offers list; the lobby shows it without anyone touching it.
+    let token = token(&server, "sean.murphy").await;
+    let list = page
+        .sections
+        .iter()
+        .find(|s| s.section_type == "list")
+        .unwrap();
+    // The list containers' read ignores its filters (§17.9): the list is found by its section.
+    let lists = rest(
+        &server,
+        &token,
+        Method::GET,
+        "/api/staff/hotel/killarney/list-containers/",
+        None,
+    )
+    .await;
+    let list_id = lists["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["section"] == list.id)
+        .unwrap()["id"]
+        .clone();
+    rest(
+        &server,
+        &token,
+        Method::POST,
+        "/api/staff/hotel/killarney/cards/",
+        Some(
+            json!({"list_container": list_id, "title": "Christmas Market Break", "sort_order": 9}),
+        ),
+    )
+    .await;
+    eventually("the new card reaches the lobby", WAIT, || async {
+        titles(&desk).last().map(String::as_str) == Some("Christmas Market Break")
+    })
+    .await;
+
+    // The public read breaks (§17.9 item 1: a rooms section listing a room type of one
+    // price): the lobby keeps the last good page.
+    rest(
+        &server,
+        &token,
+        Method::POST,
+        "/api/staff/hotel/killarney/sections/create/",
+        Some(json!({"section_type": "rooms", "position": 9, "name": "Our rooms"})),
+    )
+    .await;
+    server.leave_one_rate_plan(1);
+    eventually(
+        "the desk knows the page cannot be refreshed",
+        WAIT,
+        || async { shown(&desk).is_some_and(|p| p.stale_because.is_some()) },
+    )
+    .await;
+    assert_eq!(
+        titles(&desk).len(),
+        4,
+        "the last good page stays on the lobby"
+    );
+    assert_eq!(desk.display().content().unwrap().gallery.len(), 6);
+    desk.sign_out().await.ok();
+}

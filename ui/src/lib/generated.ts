@@ -1103,6 +1103,16 @@ offers: Array<Offer>,
  */
 scan_codes: Array<ScanCode>, 
 /**
+ * On the 2026 server (no offers there): the cards of the published page's lists, the
+ * offers' successors (§17.5), in the page's order; empty where none was read.
+ */
+cards: Array<PageCard>, 
+/**
+ * Where every card's code opens (a card has no link of its own): the hotel's own booking
+ * or web site, when one is trusted; `None`: the cards show no code.
+ */
+card_code: ScanCode | null, 
+/**
  * Everyone on duty.
  */
 on_duty: Array<TeamMember>, 

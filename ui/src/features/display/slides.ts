@@ -2,10 +2,20 @@
 // then each gallery picture, then who is on duty (a page per few departments), then the welcome
 // message. A panel with nothing to show has no slides. A slide's key stays the same across reloads
 // while it shows the same thing, so a reload keeps the slide on screen.
-import { type DisplayContent, type Offer, type ScanCode, type ShownSlide, type SlideImage, type TeamMember } from "../../lib/backend";
+import { type DisplayContent, type ScanCode, type ShownSlide, type SlideImage, type TeamMember } from "../../lib/backend";
+import type { PageCard } from "../../lib/generated";
 import { shownImage } from "../../lib/images";
 
 export type Panel = "offers" | "gallery" | "team" | "welcome";
+
+/** What an offer slide shows: an offer (fd6c529), or a card of the published page's lists (the
+ *  2026 server's offers, which have no tag and no dates: none is shown, none invented). */
+export type ShownOffer = { id: number; title: string; short_description: string; tag: string; valid_to: string | null; photo_url: string | null };
+
+/** A card as an offer slide shows it: its subtitle (else its description) under its title. */
+function cardShown(card: PageCard): ShownOffer {
+  return { id: card.id, title: card.title, short_description: card.subtitle.trim() || card.description, tag: "", valid_to: null, photo_url: card.image_url };
+}
 
 /** One department's column on a team page (a big department spans several). */
 export type DepartmentCard = { department: string; members: TeamMember[] };
@@ -20,7 +30,7 @@ type Common = {
 
 export type Slide = Common &
   (
-    | { panel: "offers"; offer: Offer; photo: string | null; position: number; count: number; code: ScanCode | null }
+    | { panel: "offers"; offer: ShownOffer; photo: string | null; position: number; count: number; code: ScanCode | null }
     | { panel: "gallery"; image: SlideImage; photo: string }
     | { panel: "team"; cards: DepartmentCard[] }
     | { panel: "welcome"; text: string }
@@ -40,19 +50,17 @@ const PEOPLE_PER_CARD = 5;
 export function buildSlides(content: DisplayContent | null, galleryWindow = 0): Slide[] {
   if (!content) return [];
   const slides: Slide[] = [];
-  content.offers.forEach((offer, position) => {
-    const photo = offer.photo_url ? shownImage(offer.photo_url, "screen") : null;
-    slides.push({
+  const offers: { key: string; offer: ShownOffer; code: ScanCode | null }[] = [
+    ...content.offers.map((offer) => ({
       key: `offer:${offer.id}`,
-      panel: "offers",
       offer,
-      photo,
-      position,
-      count: content.offers.length,
       code: content.scan_codes.find((code) => code.offer_id === offer.id) ?? null,
-      images: photo ? [photo] : [],
-      needsImages: false,
-    });
+    })),
+    ...content.cards.map((card) => ({ key: `card:${card.id}`, offer: cardShown(card), code: content.card_code })),
+  ];
+  offers.forEach(({ key, offer, code }, position) => {
+    const photo = offer.photo_url ? shownImage(offer.photo_url, "screen") : null;
+    slides.push({ key, panel: "offers", offer, photo, position, count: offers.length, code, images: photo ? [photo] : [], needsImages: false });
   });
   const seen = new Set<string>();
   const gallery = content.gallery.filter((image) => !seen.has(image.url) && seen.add(image.url));
@@ -90,7 +98,10 @@ export function buildSlides(content: DisplayContent | null, galleryWindow = 0): 
 /** What each panel shows, in a form that changes exactly when a guest would see a change. */
 export function panelSignatures(content: DisplayContent | null): Record<Panel, string> {
   return {
-    offers: JSON.stringify(content?.offers.map((o) => [o.id, o.title, o.short_description, o.tag, o.photo_url]) ?? []),
+    offers: JSON.stringify([
+      ...(content?.offers.map((o) => [o.id, o.title, o.short_description, o.tag, o.photo_url]) ?? []),
+      ...(content?.cards.map((c) => ["card", c.id, c.title, c.subtitle, c.description, c.image_url]) ?? []),
+    ]),
     gallery: JSON.stringify(content?.gallery.map((image) => [image.url, image.caption]) ?? []),
     team: JSON.stringify(content?.departments.map((group) => [group.department, group.members.map((m) => m.id)]) ?? []),
     welcome: content?.welcome ?? "",

@@ -21,6 +21,7 @@ use crate::features::offers::handle::Offers;
 use crate::features::offers::spec::SPEC as OFFERS_SPEC;
 use crate::features::offers::Offer;
 use crate::features::pictures::Pictures;
+use crate::features::public_page::PageCard;
 use crate::features::team::handle::Team;
 use crate::features::team::{TeamGroup, TeamMember};
 use crate::rules::opening::{state_at, OpeningState, WOKEN_MINUTES};
@@ -29,6 +30,7 @@ use crate::session::hashes;
 use super::health::HealthRecord;
 
 mod leave;
+mod page;
 mod scan_site;
 mod settings;
 mod showing;
@@ -75,6 +77,12 @@ pub struct DisplayContent {
     pub offers: Vec<Offer>,
     /// The offers' scan-to-book codes (an offer with none has no code: nothing is guessed).
     pub scan_codes: Vec<super::scan::ScanCode>,
+    /// On the 2026 server (no offers there): the cards of the published page's lists, the
+    /// offers' successors (§17.5), in the page's order; empty where none was read.
+    pub cards: Vec<PageCard>,
+    /// Where every card's code opens (a card has no link of its own): the hotel's own booking
+    /// or web site, when one is trusted; `None`: the cards show no code.
+    pub card_code: Option<super::scan::ScanCode>,
     /// Everyone on duty.
     pub on_duty: Vec<TeamMember>,
     /// Everyone on duty, department by department.
@@ -395,7 +403,41 @@ impl Display<'_> {
                 super::scan::scan_code(offer.id, &address)
             })
             .collect();
-        let departments: Vec<TeamGroup> = Team::open(Parts(self.cx))
+        let departments = self.departments_on_duty()?;
+        let on_duty = departments
+            .iter()
+            .flat_map(|group| group.members.iter().cloned())
+            .collect();
+        let page = self.published_page()?;
+        let card_code = if page.cards.is_empty() {
+            None
+        } else {
+            self.card_address(&trusted)
+                .and_then(|address| super::scan::scan_code(0, &address))
+        };
+        let mut gallery = self.galleries_shown()?;
+        gallery.extend(page.gallery);
+        // On the 2026 server the settings are gone (§10): the published hero stands in.
+        Ok(DisplayContent {
+            hotel_name: text("name_display").unwrap_or(session.hotel_name),
+            welcome: text("welcome_message").or(page.welcome),
+            logo_url: text("logo_display").or(page.logo_url),
+            hero_url: text("hero_image_display").or(page.hero_url),
+            offers,
+            scan_codes,
+            cards: page.cards,
+            card_code,
+            on_duty,
+            departments,
+            gallery,
+            today: today.format("%Y-%m-%d").to_string(),
+            settings,
+        })
+    }
+
+    /// Everyone on duty, department by department (departments with nobody on duty left out).
+    fn departments_on_duty(&self) -> Result<Vec<TeamGroup>, DeskError> {
+        Ok(Team::open(Parts(self.cx))
             .board("")?
             .groups
             .into_iter()
@@ -403,12 +445,12 @@ impl Display<'_> {
                 group.members.retain(|member| member.on_duty);
                 (!group.members.is_empty()).then_some(group)
             })
-            .collect();
-        let on_duty = departments
-            .iter()
-            .flat_map(|group| group.members.iter().cloned())
-            .collect();
-        let gallery = Pictures::open(Parts(self.cx))
+            .collect())
+    }
+
+    /// The images of the galleries the hotel shows (fd6c529), gallery by gallery.
+    fn galleries_shown(&self) -> Result<Vec<SlideImage>, DeskError> {
+        Ok(Pictures::open(Parts(self.cx))
             .overview()?
             .galleries
             .into_iter()
@@ -423,20 +465,7 @@ impl Display<'_> {
                     })
                 })
             })
-            .collect();
-        Ok(DisplayContent {
-            hotel_name: text("name_display").unwrap_or(session.hotel_name),
-            welcome: text("welcome_message"),
-            logo_url: text("logo_display"),
-            hero_url: text("hero_image_display"),
-            offers,
-            scan_codes,
-            on_duty,
-            departments,
-            gallery,
-            today: today.format("%Y-%m-%d").to_string(),
-            settings,
-        })
+            .collect())
     }
 }
 

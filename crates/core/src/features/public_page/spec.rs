@@ -1,7 +1,8 @@
 //! Where the public page lives on the 2026 server and how the engine keeps it. The server
 //! announces none of its changes (§17.9 item 7), so both reads are made when the desk starts,
 //! on connect and resume, when the page's screen is opened, and on the timer only while it
-//! shows (`read_only_while_shown`): an idle desk elsewhere asks nothing of it.
+//! shows (`read_only_while_shown`): an idle desk elsewhere asks nothing of it. The public read
+//! is also the lobby display's (issue 65.11), so it is read while the display shows too.
 
 use crate::api::{ApiError, Generation, Listing, Mount, Resource, PAGE_EDITOR};
 use crate::engine::spec::ResourceSpec;
@@ -49,7 +50,8 @@ pub(crate) static SPEC: ResourceSpec = ResourceSpec {
     read_only_while_shown: true,
     title: |_| Some("The public page".to_owned()),
     permanent_failure: page_fails,
-    views: &[View::PublicPage],
+    // The lobby shows the published page on this server (issue 65.11).
+    views: &[View::PublicPage, View::Display],
     absent: &[(Generation::Classic, NOT_CLASSIC)],
     ..ResourceSpec::base(ResourceKind::PublicPage, PAGE)
 };
