@@ -5,10 +5,11 @@
 //!   benchmark in its short form (the CI command).
 //! - `bench [realtime|media|sync|pictures|chat [--messages N] [--seconds S]|load|converge
 //!   [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types]|soak
-//!   [--hours N]|app [--runs N] [--idle-seconds S]]`: the benchmarks, each against a reference
-//!   in the same run; tables on stdout, JSON under `target/bench/`. `chat` is the core's
-//!   Messages reads, then a guest's flood of the real window (10,000 messages in 90 s) beside a
-//!   pusher-js client on the same channel. `app` is the release desk's start to its painted
+//!   [--hours N]|app [--runs N] [--idle-seconds S]|hostile|server-load|front-desk]`: the
+//!   benchmarks, each against a reference in the same run; tables on stdout, JSON under
+//!   `target/bench/`. `chat` is the core's Messages reads, then a guest's flood of the real
+//!   window (10,000 messages in 90 s) beside a pusher-js client on the same channel.
+//!   `front-desk` is the Front desk screen's paint and search with 300 rooms and 600 bookings. `app` is the release desk's start to its painted
 //!   cached offers and its memory after a minute idle, beside a minimal Tauri window
 //!   ([`bench_app`]). `bench --short [names]`: each on small numbers with the tests' unoptimised
 //!   builds, to show it still runs (figures under `target/bench/short/`, not measurements).
@@ -54,7 +55,7 @@ fn main() -> ExitCode {
         Some(bench_app::INNER_COMMAND) => bench_app::inner(&args[1..]),
         Some(SHORT_BESIDE_COMMAND) => short_benches_one_by_one(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <demo [--generation classic|2026] | test [nextest filters] | nextest [nextest args] | bundle [--appimage | --debug] [--maintainer \"Name <address>\"] | bench [--short] [realtime|media|sync|pictures|chat [--messages N] [--seconds S]|load|converge [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types]|soak [--hours N] [--minutes N]|app [--runs N] [--idle-seconds S]] | setup | doctor>");
+            eprintln!("usage: cargo xtask <demo [--generation classic|2026] | test [nextest filters] | nextest [nextest args] | bundle [--appimage | --debug] [--maintainer \"Name <address>\"] | bench [--short] [realtime|media|sync|pictures|chat [--messages N] [--seconds S]|load|converge [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types]|soak [--hours N] [--minutes N]|app [--runs N] [--idle-seconds S]|hostile|server-load|front-desk] | setup | doctor>");
             return ExitCode::from(2);
         }
     };
@@ -182,6 +183,7 @@ const BENCHES: &[&str] = &[
     "app",
     "hostile",
     "server-load",
+    "front-desk",
 ];
 
 /// The benchmarks (all of them when none is named). `--short` first runs each on small numbers
@@ -330,6 +332,8 @@ fn run_bench(
     match name {
         "realtime" => bench_realtime(root, form),
         "media" | "sync" | "pictures" => core_bench(name).run(),
+        // The Front desk screen's reads with a real hotel's numbers (issue 66.9).
+        "front-desk" => core_bench("front_desk").run(),
         "chat" => {
             // The Messages screen's reads, then a guest's flood on the real window (issue 28),
             // which runs in the private desktop session.
