@@ -687,8 +687,10 @@ fn feature_reaches(src: &Path) -> BTreeSet<(String, String)> {
 }
 
 /// The features made of others, each reach with why: the display shows the offers, the team
-/// board and the hotel's images (and on the 2026 server the published public page); the Pictures screen shows galleries, room types and hotel
-/// images together, and the galleries' and room types' handles answer with its overview. A
+/// board and the hotel's images (and on the 2026 server the published public page); what a
+/// desk kept from the older server is its offers and galleries; the Pictures screen shows
+/// galleries, room types and hotel images together, and the galleries' and room types'
+/// handles answer with its overview. A
 /// reach not listed here fails the check, and so does one listed that is gone (the list only
 /// shrinks).
 const COMPOSED_OF: &[(&str, &str)] = &[
@@ -698,6 +700,9 @@ const COMPOSED_OF: &[(&str, &str)] = &[
     ("display", "public_page"),
     ("display", "team"),
     ("galleries", "pictures"),
+    ("older_server", "galleries"),
+    ("older_server", "offers"),
+    ("older_server", "pictures"),
     ("pictures", "galleries"),
     ("pictures", "hotel_images"),
     ("pictures", "room_types"),

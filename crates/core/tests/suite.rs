@@ -25,6 +25,7 @@ mod lifecycle;
 mod media;
 mod my_shifts;
 mod offers_sync;
+mod older_server;
 mod pictures_sync;
 mod private_data;
 mod provisioning;

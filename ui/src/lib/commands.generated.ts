@@ -69,6 +69,8 @@ export interface Commands {
   conflict_resolve: { args: { seq: number; resolution: G.Resolution }; result: void };
   toast_settings: { args: null; result: Array<G.ToastSetting> };
   toast_mute: { args: { category: G.ResourceKind; muted: boolean }; result: Array<G.ToastSetting> };
+  older_server_kept: { args: null; result: G.KeptWork | null };
+  older_server_export: { args: null; result: G.ExportDone };
   pictures_overview: { args: null; result: G.PicturesOverview };
   hotel_image_set: { args: "raw"; headers: { "slot": string; "crop"?: string; "file-name"?: string }; result: G.PicturesOverview };
   gallery_image_add: { args: "raw"; headers: { "gallery-id": string; "file-name"?: string }; result: number };

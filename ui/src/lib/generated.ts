@@ -2256,6 +2256,47 @@ weeks: Array<MyWeek>,
  */
 as_of: string | null, };
 
+export type KeptWork = { 
+/**
+ * Offers kept on this desk.
+ */
+offers: number, 
+/**
+ * Galleries kept on this desk.
+ */
+galleries: number, 
+/**
+ * Their photos (offers' and galleries').
+ */
+photos: number, 
+/**
+ * In words, for the screen: what is kept, why, and that nothing is deleted.
+ */
+words: string, };
+
+export type ExportDone = { 
+/**
+ * The folder written (new; nothing else was touched).
+ */
+folder: string, 
+/**
+ * Offers written.
+ */
+offers: number, 
+/**
+ * Galleries written.
+ */
+galleries: number, 
+/**
+ * Photos written into `photos/`.
+ */
+photos: number, 
+/**
+ * Photos that could not be had (not kept here and not fetched): each named in the page
+ * and here by its address, never left out silently.
+ */
+photos_missing: Array<string>, };
+
 export type BookingLine = { 
 /**
  * The server's booking number ("RB-2026-0042"): the key of its detail.

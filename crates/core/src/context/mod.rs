@@ -6,6 +6,7 @@
 mod error;
 mod images;
 mod rows;
+pub(crate) mod saved_files;
 pub(crate) mod staff_keys;
 mod types;
 pub(crate) mod unsent;

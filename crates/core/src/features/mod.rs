@@ -33,6 +33,7 @@ features! {
     pictures: [];
     chat: [CONVERSATIONS_SPEC];
     my_shifts: [];
+    older_server: [];
     front_desk: [ARRIVALS_SPEC, DEPARTURES_SPEC, IN_HOUSE_SPEC, ROOM_BOARD_SPEC];
 }
 

@@ -36,6 +36,8 @@ pub use pipeline::{EncodedImage, OutputFormat, PreparedImage};
 pub use shown::{ShownError, ShownImage, ShownImages, ShownSize};
 #[cfg(feature = "test-support")]
 pub use sniff::{sniff, Refused, Sniffed, SourceFormat};
+#[cfg(not(feature = "test-support"))]
+pub(crate) use sniff::{sniff, Sniffed};
 
 /// The long edge of an uploaded image: sharp on a 4K display, a fraction of a phone photo's size.
 pub(crate) const MAX_UPLOAD_EDGE_PX: u32 = 2560;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::saved_files::{free_path, safe_file_name};
+use crate::context::saved_files::{free_path, safe_file_name};
 use super::worker::{self as chat_worker, ChatShared};
 use crate::api::ApiError;
 use crate::context::{Context, DeskError};
@@ -495,7 +495,7 @@ impl Chat<'_> {
             field: "url",
             message: "This attachment has no web address the desk can fetch".into(),
         })?;
-        let folder = super::saved_files::downloads_folder("url")?;
+        let folder = crate::context::saved_files::downloads_folder("url")?;
         let path = free_path(&folder, &safe_file_name(name));
         // Streamed to disk, at most what the server accepts for a guest's file.
         chat.sync

@@ -9,7 +9,6 @@ pub(crate) mod events;
 pub(crate) mod handle;
 mod message;
 pub(crate) mod model;
-mod saved_files;
 mod saved_replies;
 mod search;
 pub(crate) mod spec;

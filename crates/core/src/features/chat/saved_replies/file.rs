@@ -235,9 +235,9 @@ impl Chat<'_> {
     /// under a name no other file has; says where.
     pub fn export_saved_replies_to_downloads(&self) -> Result<String, DeskError> {
         let text = self.export_saved_replies()?;
-        let folder = crate::features::chat::saved_files::downloads_folder("file")?;
+        let folder = crate::context::saved_files::downloads_folder("file")?;
         let path =
-            crate::features::chat::saved_files::free_path(&folder, "hotelmate-saved-replies.json");
+            crate::context::saved_files::free_path(&folder, "hotelmate-saved-replies.json");
         std::fs::write(&path, text).map_err(|err| DeskError::InvalidInput {
             field: "file",
             message: format!(

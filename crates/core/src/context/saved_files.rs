@@ -1,8 +1,8 @@
-//! A file a guest sent, saved on this computer: under a name that cannot leave its folder or
-//! replace another file.
+//! A file saved on this computer for the person (a guest's file, an export): under a name that
+//! cannot leave its folder or replace another file.
 
 /// A file name without folders or characters file systems refuse.
-pub(super) fn safe_file_name(name: &str) -> String {
+pub(crate) fn safe_file_name(name: &str) -> String {
     let name = crate::rules::text::strip_disguises(name);
     let cleaned: String = name
         .rsplit(['/', '\\'])
@@ -27,7 +27,7 @@ pub(super) fn safe_file_name(name: &str) -> String {
 
 /// Where a file the person keeps goes: their Downloads folder, or the home folder; refused on
 /// `field` when the computer has neither.
-pub(super) fn downloads_folder(
+pub(crate) fn downloads_folder(
     field: &'static str,
 ) -> Result<std::path::PathBuf, crate::context::DeskError> {
     directories::UserDirs::new()
@@ -40,7 +40,7 @@ pub(super) fn downloads_folder(
 }
 
 /// `name`, or `name (2)`, … : the first that does not exist in `folder`.
-pub(super) fn free_path(folder: &std::path::Path, name: &str) -> std::path::PathBuf {
+pub(crate) fn free_path(folder: &std::path::Path, name: &str) -> std::path::PathBuf {
     let (stem, ext) = match name.rsplit_once('.') {
         Some((stem, ext)) if !stem.is_empty() => (stem, format!(".{ext}")),
         _ => (name, String::new()),
