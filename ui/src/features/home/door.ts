@@ -7,6 +7,7 @@ export const homeDoor = door([
   "display_health",
   "display_opening",
   "display_settings",
+  "front_desk_day",
   "looking_at",
   "looking_away",
   "open_reception_display",
