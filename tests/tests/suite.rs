@@ -18,6 +18,7 @@ mod window_guards;
 mod window_hotel;
 mod window_installed_package;
 mod window_kiosk;
+mod window_lobby_2026;
 mod window_messages;
 mod window_messages_busy;
 mod window_messages_sizes;
