@@ -72,7 +72,9 @@ resource_kinds! {
         /// What the reception display shows.
         Display,
         /// The Pictures screen: the hotel's images, galleries and room types.
-        Pictures;
+        Pictures,
+        /// The My shifts screen: my shifts and hours, read by their own reader (no resource).
+        MyShifts;
     /// Offers: packages and deals the hotel advertises.
     Offers = "offers", "offers", toasts: Some(true), screen: Offers;
     /// Colleagues (the on-duty board); as a toast category, colleagues clocking in or out.

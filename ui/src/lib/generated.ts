@@ -559,7 +559,7 @@ values: Record<string, unknown>, };
 
 export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "hotel_details" | "guest_page" | "public_page" | "page_sections" | "conversations" | "arrivals" | "departures" | "in_house" | "room_board";
 
-export type View = "display" | "pictures" | "offers" | "team" | "hotel_details" | "guest_page" | "public_page" | "messages" | "front_desk";
+export type View = "display" | "pictures" | "my_shifts" | "offers" | "team" | "hotel_details" | "guest_page" | "public_page" | "messages" | "front_desk";
 
 export type ToastSetting = { 
 /**
@@ -2254,7 +2254,17 @@ weeks: Array<MyWeek>,
 /**
  * When the desk last read them from the server (RFC 3339), if ever: "as of".
  */
-as_of: string | null, };
+as_of: string | null, 
+/**
+ * The hotel's time zone (IANA): clock times are shown in it, and its Mondays and
+ * midnights start the weeks and days.
+ */
+time_zone: string, 
+/**
+ * `time_zone` is this computer's own, as a guess: no server says the hotel's (§14.5), and
+ * none was chosen in the display's settings.
+ */
+time_zone_guessed: boolean, };
 
 export type KeptWork = { 
 /**

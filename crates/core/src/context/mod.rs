@@ -4,6 +4,7 @@
 //! both, owns a [`Context`], runs the session's life and hands the features their handles.
 
 mod error;
+pub(crate) mod hotel_zone;
 mod images;
 mod rows;
 pub(crate) mod saved_files;

@@ -1,7 +1,8 @@
 // The "My shifts" screen's state: my shifts and hours as the desk keeps them (read from its copy,
 // offline too, "as of" the last read), read from the server when the person asks, and dropped at
 // sign-out. The core reads them from the server on its own (start, reconnect, day change, every
-// 20 minutes, a manager's verdict); the screen reads the copy again each minute while it shows.
+// 20 minutes, my clock, a manager's verdict) and says so; the screen reads the copy again each
+// minute while it shows (an open log's hours grow).
 import { Newest } from "../../lib/newest";
 import { type DeskEvent, type UiError, call } from "../../lib/backend";
 import type { MyShifts } from "../../lib/generated";
@@ -16,6 +17,11 @@ class MyShiftsState {
 
   /** A desk event, as every store receives them. */
   handle(event: DeskEvent): void {
+    // The core read them from the server on its own (start, reconnect, my clock, a verdict…).
+    if (event.type === "view_changed" && event.view === "my_shifts") {
+      void this.reload();
+      return;
+    }
     if (event.type !== "session_changed") return;
     if (event.session) void this.reload();
     else {

@@ -1,7 +1,8 @@
 //! My shifts and my hours (`desk.handle::<MyShiftsHandle>()`): the screen's view from the desk's
 //! copy (no network; "as of" when it was read), and the reads that keep that copy current. No
 //! event announces a shift (API.md §14.6), so they are read when the desk starts, on every
-//! reconnect (a resume from sleep is one), when the day changes and every [`READ_EVERY`].
+//! reconnect (a resume from sleep is one), when the hotel's day changes (its midnight in the
+//! hotel's zone, [`HotelZone`]), when my clock changes, and every [`READ_EVERY`].
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,6 +10,7 @@ use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::api::ApiError;
+use crate::context::hotel_zone::HotelZone;
 use crate::context::{lock, Context, DeskError, Handle, Parts};
 use crate::events::{ConnectionStatus, DeskEvent};
 use crate::features::my_shifts::model::{self, MyShifts};
@@ -60,11 +62,13 @@ impl MyShiftsHandle<'_> {
             let period = period?;
             copy.published.iter().find(|(id, _)| *id == period).map(|(_, p)| *p)
         };
-        let now = chrono::Utc::now();
+        let zone = HotelZone::of_desk(&self.cx.store);
         Ok(MyShifts {
             shifts: model::shifts(&copy.shifts, &published),
-            weeks: model::weeks(&copy.logs, now.date_naive(), now),
+            weeks: model::weeks(&copy.logs, jiff::Timestamp::now(), &zone.zone),
             as_of: (!copy.fetched_at.is_empty()).then_some(copy.fetched_at),
+            time_zone: zone.name,
+            time_zone_guessed: !zone.chosen,
         })
     }
 
@@ -72,7 +76,7 @@ impl MyShiftsHandle<'_> {
     pub async fn refresh(&self) -> Result<MyShifts, DeskError> {
         let running = self.cx.running()?;
         let me = me(self.cx)?;
-        read::refresh(&running.client, &self.cx.store, &me)
+        read::refresh(&running.client, &self.cx.store, &me, hotel_today(self.cx))
             .await
             .map_err(desk_error)?;
         self.view()
@@ -87,15 +91,18 @@ pub(crate) fn start(cx: Arc<Context>) -> tokio::task::JoinHandle<()> {
     })
 }
 
-/// Time until the next UTC midnight (the hotel's day at Irish winter time; a little later in
-/// summer is no harm: the read every [`READ_EVERY`] covers it).
-fn until_tomorrow() -> Duration {
-    let now = chrono::Utc::now();
-    let tomorrow = (now.date_naive() + chrono::Duration::days(1)).and_hms_opt(0, 0, 5);
-    tomorrow
-        .map(|t| t.and_utc() - now)
-        .and_then(|left| left.to_std().ok())
-        .unwrap_or(READ_EVERY)
+/// The hotel's date now.
+fn hotel_today(cx: &Context) -> jiff::civil::Date {
+    model::day_in(jiff::Timestamp::now(), &HotelZone::of_desk(&cx.store).zone)
+}
+
+/// Time until a few seconds after the hotel's next midnight (read from the desk's setting each
+/// time: a zone chosen meanwhile counts from the next wait on).
+fn until_tomorrow(cx: &Context) -> Duration {
+    let now = jiff::Timestamp::now();
+    model::next_midnight(now, &HotelZone::of_desk(&cx.store).zone)
+        .and_then(|midnight| Duration::try_from(midnight.duration_since(now)).ok())
+        .map_or(READ_EVERY, |left| left + Duration::from_secs(5))
 }
 
 /// The events of my own attendance channel (API.md §14.6, 12e538a): a manager approved or
@@ -127,11 +134,18 @@ async fn subscribe_mine(cx: &Context, me: &Me) -> Option<Mine> {
     Some((channel, events))
 }
 
-/// Reads at the start, then on each reconnect, at the day's change, on each event of my own
-/// attendance channel and every [`READ_EVERY`].
+/// Whether I am on duty, as the desk last heard.
+fn my_duty(cx: &Context) -> Option<bool> {
+    cx.running().ok().and_then(|running| lock(&running.identity).is_on_duty)
+}
+
+/// Reads at the start, then on each reconnect, at the hotel's midnight, when my clock changes
+/// (clocked here or elsewhere: §14.6 "refetch after any attendance event for this staff
+/// member"), on each event of my own attendance channel and every [`READ_EVERY`].
 async fn keep_current(cx: Arc<Context>) {
     let mut events = cx.events.subscribe();
     let mut online = true;
+    let mut on_duty = my_duty(&cx);
     let mut mine: Option<Mine> = None;
     loop {
         match (me(&cx), cx.running()) {
@@ -139,13 +153,18 @@ async fn keep_current(cx: Arc<Context>) {
                 if mine.is_none() {
                     mine = subscribe_mine(&cx, &me).await;
                 }
-                if let Err(err) = read::refresh(&running.client, &cx.store, &me).await {
-                    tracing::info!(error = %err, "my shifts were not read");
+                let today = hotel_today(&cx);
+                match read::refresh(&running.client, &cx.store, &me, today).await {
+                    // The screen reads the copy again (it may show the one before).
+                    Ok(_) => cx.emit(DeskEvent::ViewChanged {
+                        view: crate::events::View::MyShifts,
+                    }),
+                    Err(err) => tracing::info!(error = %err, "my shifts were not read"),
                 }
             }
             _ => return,
         }
-        let wait = READ_EVERY.min(until_tomorrow());
+        let wait = READ_EVERY.min(until_tomorrow(&cx));
         let timer = tokio::time::sleep(wait);
         tokio::pin!(timer);
         loop {
@@ -174,6 +193,12 @@ async fn keep_current(cx: Arc<Context>) {
                         if back {
                             break;
                         }
+                    }
+                    Ok(DeskEvent::SessionChanged { session: Some(session) })
+                        if session.is_on_duty != on_duty =>
+                    {
+                        on_duty = session.is_on_duty;
+                        break;
                     }
                     Ok(_) | Err(RecvError::Lagged(_)) => {}
                     Err(RecvError::Closed) => return,

@@ -2,9 +2,12 @@
 //! desk's copy of my own rows. Pure: [`super::read`] fetches and keeps them.
 //!
 //! Shift times are the hotel's wall clock as the server writes them (§14.5), never moved by
-//! this computer's zone; clock times are the server's UTC instants (RFC 3339).
+//! any zone; clock times are the server's UTC instants (RFC 3339), put on the hotel's days and
+//! weeks in the hotel's zone ([`crate::context::hotel_zone`]), daylight saving included.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
@@ -68,6 +71,12 @@ pub struct MyShifts {
     pub weeks: Vec<MyWeek>,
     /// When the desk last read them from the server (RFC 3339), if ever: "as of".
     pub as_of: Option<String>,
+    /// The hotel's time zone (IANA): clock times are shown in it, and its Mondays and
+    /// midnights start the weeks and days.
+    pub time_zone: String,
+    /// `time_zone` is this computer's own, as a guess: no server says the hotel's (§14.5), and
+    /// none was chosen in the display's settings.
+    pub time_zone_guessed: bool,
 }
 
 fn text(row: &Row, key: &str) -> Option<String> {
@@ -83,8 +92,20 @@ fn hhmm(time: &str) -> String {
 }
 
 /// The Monday of `day`'s week.
-pub(crate) fn monday_of(day: NaiveDate) -> NaiveDate {
-    day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
+pub(crate) fn monday_of(day: Date) -> Date {
+    day.saturating_sub(i64::from(day.weekday().to_monday_zero_offset()).days())
+}
+
+/// The hotel's day at `at`.
+pub(crate) fn day_in(at: Timestamp, zone: &TimeZone) -> Date {
+    at.to_zoned(zone.clone()).date()
+}
+
+/// When the hotel's next day starts after `now` (its midnight in `zone`; on a day daylight
+/// saving moves the clock, the day is 23 or 25 hours long). `None` past the calendar's end.
+pub(crate) fn next_midnight(now: Timestamp, zone: &TimeZone) -> Option<Timestamp> {
+    let tomorrow = day_in(now, zone).tomorrow().ok()?;
+    Some(tomorrow.to_zoned(zone.clone()).ok()?.start_of_day().ok()?.timestamp())
 }
 
 /// My shifts, in date order; `published` is what the roster periods say where the server lets
@@ -109,18 +130,21 @@ pub(crate) fn shifts(rows: &[Row], published: &dyn Fn(Option<i64>) -> Option<boo
     shifts
 }
 
-fn instant(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&Utc))
+fn instant(text: &str) -> Option<Timestamp> {
+    text.parse().ok()
 }
 
-/// One log as shown: hours from the server, else computed (an open one up to `now`).
-fn log(row: &Row, now: DateTime<Utc>) -> Option<(NaiveDate, MyLog)> {
+/// One log as shown, on the hotel's day it started: hours from the server, else computed (an
+/// open one up to `now`).
+fn log(row: &Row, now: Timestamp, zone: &TimeZone) -> Option<(Date, MyLog)> {
     let time_in = text(row, "time_in")?;
     let start = instant(&time_in)?;
     let time_out = text(row, "time_out");
     let end = time_out.as_deref().and_then(instant).unwrap_or(now);
-    let recorded = text(row, "hours_worked").and_then(|h| h.parse::<f64>().ok());
-    let computed = (end - start).num_seconds().max(0) as f64 / 3600.0;
+    let recorded = text(row, "hours_worked")
+        .and_then(|h| h.parse::<f64>().ok())
+        .filter(|h| h.is_finite());
+    let computed = end.duration_since(start).as_secs().max(0) as f64 / 3600.0;
     let flag = |key: &str| row.get(key).and_then(Value::as_bool);
     let state = if flag("is_rejected") == Some(true) {
         "rejected"
@@ -130,7 +154,7 @@ fn log(row: &Row, now: DateTime<Utc>) -> Option<(NaiveDate, MyLog)> {
         "approved"
     };
     Some((
-        start.date_naive(),
+        day_in(start, zone),
         MyLog {
             hours: recorded.unwrap_or(computed),
             hours_not_recorded: recorded.is_none() && time_out.is_some(),
@@ -142,21 +166,27 @@ fn log(row: &Row, now: DateTime<Utc>) -> Option<(NaiveDate, MyLog)> {
     ))
 }
 
-/// This week and the four before it (`today`'s week first), each with its logs and its total of
-/// approved hours; an open log counts up to `now`.
-pub(crate) fn weeks(rows: &[Row], today: NaiveDate, now: DateTime<Utc>) -> Vec<MyWeek> {
-    let this_monday = monday_of(today);
+/// This week and the four before it (the hotel's week of `now` first, in `zone`), each with its
+/// logs and its total of approved hours; an open log counts up to `now`.
+pub(crate) fn weeks(rows: &[Row], now: Timestamp, zone: &TimeZone) -> Vec<MyWeek> {
+    let this_monday = monday_of(day_in(now, zone));
     let mut weeks: Vec<MyWeek> = (0..5)
-        .map(|back| MyWeek {
-            monday: (this_monday - Duration::weeks(back)).to_string(),
+        .map(|back: i64| MyWeek {
+            monday: this_monday.saturating_sub(back.weeks()).to_string(),
             total_hours: 0.0,
             logs: Vec::new(),
         })
         .collect();
-    let mut logs: Vec<(NaiveDate, MyLog)> = rows.iter().filter_map(|row| log(row, now)).collect();
+    let mut logs: Vec<(Date, MyLog)> = rows
+        .iter()
+        .filter_map(|row| log(row, now, zone))
+        .collect();
     logs.sort_by(|a, b| b.1.time_in.cmp(&a.1.time_in));
     for (day, log) in logs {
-        let back = (this_monday - monday_of(day)).num_weeks();
+        let days = monday_of(day)
+            .until(this_monday)
+            .map_or(-1, |span| i64::from(span.get_days()));
+        let back = days.div_euclid(7);
         let Some(week) = usize::try_from(back).ok().and_then(|at| weeks.get_mut(at)) else {
             continue;
         };
@@ -184,7 +214,6 @@ mod tests {
     /// pending and rejected marked and left out of the total.
     #[test]
     fn hours_are_computed_where_null_and_only_approved_ones_count() {
-        let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
         let now = instant("2026-11-26T10:00:00Z").unwrap();
         let rows = [
             row(json!({"time_in": "2026-11-26T07:00:00Z", "time_out": null})),
@@ -194,7 +223,7 @@ mod tests {
                        "is_unrostered": true, "is_approved": false})),
             row(json!({"time_in": "2026-11-17T07:00:00Z", "time_out": "2026-11-17T09:00:00Z", "is_rejected": true})),
         ];
-        let weeks = weeks(&rows, today, now);
+        let weeks = weeks(&rows, now, &TimeZone::UTC);
         assert_eq!(weeks.len(), 5);
         assert_eq!(weeks[0].monday, "2026-11-23");
         assert_eq!(weeks[0].total_hours, 3.0 + 8.1 + 5.5);
@@ -216,5 +245,63 @@ mod tests {
         assert_eq!((shown[0].start.as_str(), shown[0].end.as_str()), ("07:00", "15:00"));
         assert!(!shown[0].may_change && shown[1].may_change && shown[1].ends_next_day);
         assert_eq!(shown[0].location.as_deref(), Some("Reception"));
+    }
+
+    fn dublin() -> TimeZone {
+        TimeZone::get("Europe/Dublin").unwrap()
+    }
+
+    fn closed(time_in: &str, time_out: &str) -> Row {
+        row(json!({"time_in": time_in, "time_out": time_out, "hours_worked": "1.00"}))
+    }
+
+    /// The week starts at the hotel's Monday midnight, not UTC's: in Irish summer time a
+    /// clock-in at 23:30 UTC on Sunday is 00:30 on Monday at the hotel, this week's; in Sydney
+    /// a Monday 08:00 clock-in is still Sunday in UTC.
+    #[test]
+    fn a_clock_in_belongs_to_the_hotels_week_not_the_utc_one() {
+        let now = instant("2026-06-03T12:00:00Z").unwrap();
+        let rows = [
+            closed("2026-05-31T23:30:00Z", "2026-06-01T00:30:00Z"),
+            closed("2026-05-31T22:30:00Z", "2026-05-31T22:59:00Z"),
+        ];
+        let weeks = weeks(&rows, now, &dublin());
+        assert_eq!(weeks[0].monday, "2026-06-01");
+        assert_eq!(weeks[0].logs.len(), 1, "Monday 00:30 at the hotel");
+        assert_eq!(weeks[0].logs[0].time_in, "2026-05-31T23:30:00Z");
+        assert_eq!(weeks[1].monday, "2026-05-25");
+        assert_eq!(weeks[1].logs.len(), 1, "Sunday 23:30 at the hotel");
+        let sydney = TimeZone::get("Australia/Sydney").unwrap();
+        let weeks = super::weeks(&[closed("2026-05-31T22:00:00Z", "2026-06-01T06:00:00Z")], now, &sydney);
+        assert_eq!((weeks[0].monday.as_str(), weeks[0].logs.len()), ("2026-06-01", 1));
+        // The same log on UTC's week: last week.
+        let weeks = super::weeks(&[closed("2026-05-31T22:00:00Z", "2026-06-01T06:00:00Z")], now, &TimeZone::UTC);
+        assert_eq!((weeks[0].logs.len(), weeks[1].logs.len()), (0, 1));
+    }
+
+    /// Across the spring change (Dublin, 29 March 2026, 01:00 UTC) the hotel's weeks and days
+    /// follow its clock: 23:30 UTC the Sunday after is Monday 00:30 at the hotel, and that
+    /// Sunday is 23 hours long, so the day changes at 23:00 UTC.
+    #[test]
+    fn weeks_and_the_day_change_follow_daylight_saving_time() {
+        let now = instant("2026-03-31T09:00:00Z").unwrap();
+        // Before the change 23:30 UTC is 23:30 at the hotel (Sunday 22 March); after it, 00:30
+        // the next day (Monday 30 March).
+        let rows = [
+            closed("2026-03-22T23:30:00Z", "2026-03-23T00:30:00Z"),
+            closed("2026-03-29T23:30:00Z", "2026-03-30T00:30:00Z"),
+        ];
+        let weeks = weeks(&rows, now, &dublin());
+        assert_eq!(weeks[0].monday, "2026-03-30");
+        assert_eq!(weeks[0].logs[0].time_in, "2026-03-29T23:30:00Z");
+        assert_eq!(weeks[1].monday, "2026-03-23");
+        assert!(weeks[1].logs.is_empty());
+        assert_eq!(weeks[2].logs[0].time_in, "2026-03-22T23:30:00Z");
+
+        let midnight = |at: &str| next_midnight(instant(at).unwrap(), &dublin()).unwrap().to_string();
+        assert_eq!(midnight("2026-03-28T23:30:00Z"), "2026-03-29T00:00:00Z");
+        assert_eq!(midnight("2026-03-29T00:00:00Z"), "2026-03-29T23:00:00Z", "a 23-hour day");
+        assert_eq!(midnight("2026-10-25T00:00:00Z"), "2026-10-26T00:00:00Z", "a 25-hour day");
+        assert_eq!(midnight("2026-03-29T22:59:00Z"), "2026-03-29T23:00:00Z");
     }
 }

@@ -8,7 +8,8 @@
 //! 12e538a is asked for its own reads (`shifts/mine/` with a range, own `clock-logs/`, §14.3);
 //! its answers go through the same filter.
 
-use chrono::{Duration, NaiveDate, Utc};
+use jiff::civil::Date;
+use jiff::ToSpan;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -90,11 +91,17 @@ pub(crate) fn kept(store: &Store, me: &Me) -> Result<Option<Copy>, StoreError> {
     Ok(copy.filter(|copy| copy.owner == me.owner()))
 }
 
-/// Reads my shifts and hours from the server and keeps them (mine only) as the copy.
-pub(crate) async fn refresh(client: &ApiClient, store: &Store, me: &Me) -> Result<Copy, ReadError> {
-    let today = Utc::now().date_naive();
+/// Reads my shifts and hours from the server and keeps them (mine only) as the copy: shifts
+/// from the Monday of `today` (the hotel's day) to 14 days ahead, logs of that week and the
+/// four before.
+pub(crate) async fn refresh(
+    client: &ApiClient,
+    store: &Store,
+    me: &Me,
+    today: Date,
+) -> Result<Copy, ReadError> {
     let monday = monday_of(today);
-    let (start, end) = (monday, today + Duration::days(14));
+    let (start, end) = (monday, today.saturating_add(14.days()));
     let slug = encode_segment(&me.slug);
     let shifts_path = match me.generation {
         Generation::Hotelmate2026 => {
@@ -118,10 +125,12 @@ pub(crate) async fn refresh(client: &ApiClient, store: &Store, me: &Me) -> Resul
                 .collect()
         }
     };
-    let logs = own_logs(client, me, &slug, monday - Duration::days(28)).await?;
+    // A day earlier than the hotel's first day: a log's UTC date is a day before the hotel's
+    // where the hotel is east of UTC (the screen puts each on the hotel's day).
+    let logs = own_logs(client, me, &slug, monday.saturating_sub(29.days())).await?;
     let copy = Copy {
         owner: me.owner(),
-        fetched_at: Utc::now().to_rfc3339(),
+        fetched_at: jiff::Timestamp::now().to_string(),
         shifts: mine(me, shifts),
         logs,
         published,
@@ -154,7 +163,7 @@ struct LogPage {
 
 /// My logs since `from`, newest first: pages read until one reaches before `from` (§14.2,
 /// §14.3: no filter is read by either server).
-async fn own_logs(client: &ApiClient, me: &Me, slug: &str, from: NaiveDate) -> Result<Vec<Row>, ReadError> {
+async fn own_logs(client: &ApiClient, me: &Me, slug: &str, from: Date) -> Result<Vec<Row>, ReadError> {
     let base = match me.generation {
         Generation::Hotelmate2026 => format!("api/staff/hotel/{slug}/attendance/clock-logs/?"),
         Generation::Classic => format!("api/attendance/clock-logs/department-logs/?hotel_slug={slug}&"),

@@ -9,7 +9,9 @@ use crate::context::DeskError;
 use crate::rules::opening::OpeningHours;
 pub use crate::rules::slides::SlideChange;
 
-const SETTINGS_KEY: &str = "display_settings";
+// Where they are kept (the context reads the hotel's zone from them, for every feature).
+use crate::context::hotel_zone::DISPLAY_SETTINGS_KEY as SETTINGS_KEY;
+
 const DEFAULT_ROTATION_SECONDS: u32 = 10;
 const ROTATION_RANGE: std::ops::RangeInclusive<u32> = 5..=120;
 
@@ -131,7 +133,7 @@ impl Display<'_> {
             time_zone: stored
                 .time_zone
                 .filter(|zone| jiff::tz::TimeZone::get(zone).is_ok())
-                .unwrap_or_else(crate::features::display::local_zone),
+                .unwrap_or_else(crate::context::hotel_zone::local_zone),
             rotation_seconds: stored
                 .rotation_seconds
                 .unwrap_or(DEFAULT_ROTATION_SECONDS)
