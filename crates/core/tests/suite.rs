@@ -25,6 +25,7 @@ mod lifecycle;
 mod media;
 mod my_shifts;
 mod offers_sync;
+mod page_edits;
 mod pictures_sync;
 mod private_data;
 mod provisioning;
