@@ -392,3 +392,34 @@ async fn no_request_body_carries_the_hotel_or_an_id_of_another_hotel() {
     desk.shutdown().await;
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_may_not_change_the_page_and_nothing_is_queued_or_sent() {
+    let server = server_2026().await;
+    let home = Home::new("page-edits-agent");
+    let desk = home.open();
+    sign_in(&desk, &server, server.addr(), "anna.byrne").await;
+    eventually("the agent's desk has read the page", WAIT, || async {
+        sections(&desk).len() == 3
+    })
+    .await;
+    let page = desk.handle::<PublicPageHandle>();
+    let welcome = named(&desk, "Welcome").id;
+    let refused = page.rename_section(welcome, "Mine").unwrap_err();
+    assert!(
+        refused.to_string().contains("super staff admins"),
+        "{refused}"
+    );
+    assert!(page.set_section_hidden(welcome, true).is_err());
+    assert!(page.delete_section(welcome).is_err());
+    assert!(page
+        .add_section(&NewSection {
+            section_type: "hero".into(),
+            name: String::new(),
+        })
+        .is_err());
+    assert_eq!(desk.outbox_summary().unwrap().pending, 0, "nothing queued");
+    assert!(section_writes(&server).is_empty(), "nothing sent");
+    desk.shutdown().await;
+    server.shutdown().await;
+}

@@ -103,10 +103,18 @@ impl PublicPageHandle<'_> {
         self.may_change()?;
         let undone = self.cx.store.undo_delete(SECTIONS_SPEC.name(), id)?;
         self.cx.changed(&SECTIONS_SPEC)?;
+        let never_sent = self.cx.store.resolve_id(SECTIONS_SPEC.name(), id)? < 0;
         Ok(match undone {
             Undone::BeforeSending => SectionUndo {
                 undone: true,
                 message: "The section is back; its delete was never sent.".into(),
+            },
+            // Deleting a section that never reached the server drops it with its changes.
+            Undone::NothingQueued if never_sent => SectionUndo {
+                undone: false,
+                message: "That section had not reached the server, so nothing was sent and \
+                          nothing can be brought back; add it again if you want it."
+                    .into(),
             },
             Undone::AlreadySent | Undone::NothingQueued => SectionUndo {
                 undone: false,
