@@ -1,11 +1,14 @@
 //! The Public page screen in the real window on a 2026 HotelMate server (API.md §17, issue
 //! 65.1): a front desk agent sees the page as guests see it, read-only, with one sentence saying
 //! who can change it; an admin sees every section in order with its type, the hidden draft
-//! marked. Screenshots under target/e2e/.
+//! marked; and (issue 65.2, 65.6) an admin renames and hides a section, moves one up, deletes
+//! one and undoes the delete, and the server ends with the renamed, hidden, moved page and the
+//! deleted section still there. Screenshots under target/e2e/.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use hotelmate_e2e::{
-    content_of, open_screen, screenshot, sign_in, until, until_explained, AppProfile, Driver,
+    click, content_of, open_screen, retype, screenshot, sign_in, until, until_explained,
+    AppProfile, Driver,
 };
 use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
 
@@ -104,4 +107,141 @@ async fn window_an_agent_reads_the_public_page_read_only_and_an_admin_sees_its_s
     );
     screenshot(&admin, "65-public-page-admin").await;
     admin.close().await.ok();
+}
+
+/// The section `name` shows on the screen: the CSS of its item.
+async fn section_css(app: &fantoccini::Client, name: &str) -> Option<String> {
+    let id = app
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=public-page-section]')] \
+             .find(s => s.querySelector('h3')?.textContent.trim() === arguments[0]) \
+             ?.dataset.sectionId ?? null;",
+            vec![name.into()],
+        )
+        .await
+        .ok()?;
+    id.as_str()
+        .map(|id| format!("[data-testid=public-page-section][data-section-id='{id}']"))
+}
+
+/// The sections on the server, by place: (name, published).
+async fn on_server(server: &SandboxHandle) -> Vec<(String, bool)> {
+    let base = server.base_url();
+    let client = reqwest::Client::new();
+    let login: serde_json::Value = client
+        .post(format!("{base}/api/staff/login/"))
+        .json(&serde_json::json!({"username": "sean.murphy", "password": "killarney-demo"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["token"].as_str().unwrap().to_owned();
+    let list: serde_json::Value = client
+        .get(format!("{base}/api/staff/hotel/killarney/public-sections/"))
+        .header("Authorization", format!("Token {token}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut rows: Vec<serde_json::Value> = list["results"].as_array().unwrap().clone();
+    rows.sort_by_key(|r| (r["position"].as_i64(), r["id"].as_i64()));
+    rows.iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap().to_owned(),
+                r["is_active"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn window_an_admin_renames_hides_moves_and_deletes_a_section_and_undoes_the_delete() {
+    let server =
+        Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
+            .await
+            .unwrap();
+    let (_profile, _driver, app) = open_as(&server, "public-page-editor", "sean.murphy").await;
+    until("the admin sees every section", || async {
+        sections(&app).await.len() == 4
+    })
+    .await;
+
+    // Rename the gallery.
+    let gallery = section_css(&app, "Gallery").await.unwrap();
+    click(
+        &app,
+        &format!("{gallery} [data-testid=page-section-rename]"),
+    )
+    .await;
+    retype(
+        &app,
+        &format!("{gallery} [data-testid=page-section-name]"),
+        "Photos",
+    )
+    .await;
+    click(
+        &app,
+        &format!("{gallery} [data-testid=page-section-save-name]"),
+    )
+    .await;
+    until("the new name shows", || async {
+        sections(&app).await.iter().any(|s| s.0 == "Photos")
+    })
+    .await;
+    // Hide it, then move the offers above it.
+    click(&app, &format!("{gallery} [data-testid=page-section-hide]")).await;
+    until("it is marked hidden", || async {
+        sections(&app).await.iter().any(|s| s.0 == "Photos" && s.2)
+    })
+    .await;
+    let offers = section_css(&app, "Special Offers").await.unwrap();
+    click(&app, &format!("{offers} [data-testid=page-section-up]")).await;
+    until("the offers moved up", || async {
+        let names: Vec<String> = sections(&app).await.into_iter().map(|s| s.0).collect();
+        names == ["Welcome", "Special Offers", "Photos", "Spring 2027 (draft)"]
+    })
+    .await;
+    // Delete the draft, and undo.
+    let draft = section_css(&app, "Spring 2027 (draft)").await.unwrap();
+    click(&app, &format!("{draft} [data-testid=page-section-delete]")).await;
+    until("the draft leaves the page at once", || async {
+        sections(&app).await.len() == 3
+    })
+    .await;
+    // Undone within its five seconds: nothing is handed to the core, nothing sent.
+    click(&app, "[data-testid=page-undo-delete]").await;
+    until("the draft is back", || async {
+        sections(&app).await.len() == 4
+    })
+    .await;
+
+    until_explained(
+        "the server has every change, and the draft",
+        || async {
+            on_server(&server).await
+                == [
+                    ("Welcome".to_owned(), true),
+                    ("Special Offers".to_owned(), true),
+                    ("Photos".to_owned(), false),
+                    ("Spring 2027 (draft)".to_owned(), false),
+                ]
+        },
+        || async { format!("{:?}", on_server(&server).await) },
+    )
+    .await;
+    assert_eq!(
+        server.requests_to(&format!(
+            "DELETE /api/staff/hotel/killarney/public-sections/{}/",
+            draft.split('\'').nth(1).unwrap()
+        )),
+        0,
+        "the undone delete was never sent"
+    );
+    screenshot(&app, "65-public-page-edited").await;
+    app.close().await.ok();
 }

@@ -21,6 +21,7 @@
 
 mod api;
 mod auth;
+mod bodies;
 mod body;
 mod builder;
 mod db;
@@ -272,6 +273,12 @@ impl SandboxHandle {
     /// Every offer write the server accepted, in order: `{op: create|update|delete, id, fields}`.
     pub fn writes(&self) -> Vec<serde_json::Value> {
         self.state.writes()
+    }
+
+    /// Every JSON body a client sent the API, oldest first: `{method, path, body}` (bodies
+    /// that are not JSON, or are too long to log, have `body: null` and say why in `unread`).
+    pub fn request_bodies(&self) -> Vec<serde_json::Value> {
+        self.state.bodies.all()
     }
 
     /// Makes the server answer the next "METHOD /path/" request with `status` and `body`, as a

@@ -54,6 +54,8 @@ pub(crate) struct Shared {
     /// A spell in which every API request is answered 503 with `Retry-After` (a server
     /// overloaded or in maintenance), started by the first request after it was set.
     pub busy: Mutex<Option<Busy>>,
+    /// Every JSON body clients sent, with its method and path (tests show what was never sent).
+    pub bodies: crate::bodies::BodyLog,
 }
 
 /// A spell of 503 answers with `Retry-After`.
@@ -89,6 +91,7 @@ impl AppState {
             refusals: Mutex::new(std::collections::HashMap::new()),
             holds: Mutex::new(std::collections::HashMap::new()),
             busy: Mutex::new(None),
+            bodies: crate::bodies::BodyLog::default(),
         }))
     }
 

@@ -89,6 +89,12 @@ export interface Commands {
   gallery_update: { args: { id: number; changes: G.GalleryPatch }; result: G.PicturesOverview };
   gallery_delete: { args: { id: number }; result: G.PicturesOverview };
   public_page: { args: null; result: G.PublicPage | null };
+  page_section_add: { args: { section: G.NewSection }; result: G.PublicPage };
+  page_section_rename: { args: { id: number; name: string }; result: G.PublicPage };
+  page_section_hide: { args: { id: number; hidden: boolean }; result: G.PublicPage };
+  page_section_move: { args: { id: number; by: number }; result: G.PublicPage };
+  page_section_delete: { args: { id: number }; result: G.PublicPage };
+  page_section_undo_delete: { args: { id: number }; result: G.SectionUndo };
   session_resume: { args: null; result: G.SessionInfo | null };
   session_current: { args: null; result: G.SessionInfo | null };
   sign_in: { args: { request: G.SignInRequest }; result: G.SessionInfo };

@@ -1643,7 +1643,12 @@ galleries: Array<PageGallery>,
 /**
  * A list section's cards, in order, all its lists together.
  */
-cards: Array<PageCard>, };
+cards: Array<PageCard>, 
+/**
+ * Where this desk's changes to it stand: on their way, waiting for a decision (a
+ * colleague changed the same thing), or refused with the server's words.
+ */
+sync: RowSync, };
 
 export type PageHero = { 
 /**
@@ -1716,6 +1721,26 @@ description: string,
  * Its picture.
  */
 image_url: string | null, };
+
+export type NewSection = { 
+/**
+ * One of [`SECTION_TYPES`].
+ */
+section_type: string, 
+/**
+ * Its name; empty: the server's default ("Gallery Section").
+ */
+name: string, };
+
+export type SectionUndo = { 
+/**
+ * Whether the section is back (its delete had not been sent).
+ */
+undone: boolean, 
+/**
+ * What became of it, in words.
+ */
+message: string, };
 
 export type PicturesOverview = { 
 /**

@@ -17,4 +17,4 @@ pub use client::{ApiClient, DEFAULT_REQUEST_TIMEOUT, MAX_ATTACHMENT_BYTES};
 pub use error::{ApiError, ErrorClass};
 pub use generation::{Generation, PAGE_EDITOR};
 pub(crate) use pages::{CONCURRENT_PAGES, ROWS_PER_PAGE};
-pub use resources::{ImageFile, Listing, Mount, Progress, Resource, SINGLETON_ID};
+pub use resources::{CreateAt, ImageFile, Listing, Mount, Progress, Resource, SINGLETON_ID};

@@ -83,6 +83,25 @@ pub struct Mount {
     /// One row's address, for the hotel's slug (encoded) and the row's id; `None`: the
     /// collection's address followed by the id and a slash.
     pub(crate) item: Option<fn(slug: &str, id: i64) -> String>,
+    /// Where a new row is posted when not to the collection; `None`: the collection.
+    pub create: Option<CreateAt>,
+}
+
+/// A collection whose rows are created through an action of their own, not by a POST to the
+/// collection (the page builder's sections, API.md §17.2: `sections/create/` makes a typed
+/// section and needs no `hotel` in the body, which a POST to `public-sections/` would).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CreateAt {
+    /// The action's path below the hotel's staff mount (`sections/create`).
+    pub path: &'static str,
+    /// The key of the answer that holds the new row (`section`).
+    pub answer_key: &'static str,
+    /// The fields the action takes. Others a queued create carries (a change made before it
+    /// was sent, folded into it) are sent as a PATCH of the new row right after.
+    pub takes: &'static [&'static str],
+    /// Fields it takes that the collection's rows do not show (`section_type`): a create whose
+    /// answer was lost is looked for on the server by its other fields.
+    pub not_read_back: &'static [&'static str],
 }
 
 impl Mount {
@@ -91,6 +110,7 @@ impl Mount {
         name: "staff hotel",
         collection: |slug, path, _| format!("api/staff/hotel/{slug}/{path}/"),
         item: None,
+        create: None,
     };
 
     /// `/api/hotel/public/<slug>/<path>/`: what the hotel's public page reads (§4.3).
@@ -99,6 +119,7 @@ impl Mount {
         name: "public",
         collection: |slug, path, _| format!("api/hotel/public/{slug}/{path}/"),
         item: None,
+        create: None,
     };
 }
 
@@ -214,19 +235,35 @@ impl ApiClient {
         ))
     }
 
+    /// Creates a row: a POST of `fields` to the collection, or to the resource's own create
+    /// action ([`CreateAt`]) with the fields it takes, the row taken from its answer.
     pub(crate) async fn create(
         &self,
         resource: Resource,
         slug: &str,
         fields: &Map<String, Value>,
     ) -> Result<Value, ApiError> {
-        Ok(resource.as_stored(
-            self.post(
-                &resource.collection(slug, self.generation().contract()),
-                fields,
-            )
-            .await?,
-        ))
+        let Some(at) = resource.mount.create else {
+            return Ok(resource.as_stored(
+                self.post(
+                    &resource.collection(slug, self.generation().contract()),
+                    fields,
+                )
+                .await?,
+            ));
+        };
+        let taken: Map<String, Value> = fields
+            .iter()
+            .filter(|(key, _)| at.takes.contains(&key.as_str()))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
+        let path = format!("api/staff/hotel/{}/{}/", encode_segment(slug), at.path);
+        let mut answer: Value = self.post(&path, &taken).await?;
+        let row = answer
+            .get_mut(at.answer_key)
+            .map(Value::take)
+            .unwrap_or(Value::Null);
+        Ok(resource.as_stored(row))
     }
 
     pub(crate) async fn update(

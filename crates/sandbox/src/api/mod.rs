@@ -389,6 +389,7 @@ async fn drf_method_not_allowed(
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     state.count_request(method.as_str(), &path);
+    let req = state.bodies.note(req).await;
     if let Some(held) = state.take_hold(method.as_str(), &path) {
         held.wait().await;
     }

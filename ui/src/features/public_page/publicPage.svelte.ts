@@ -27,3 +27,17 @@ export function contents(section: PageSection): string {
 export function readOnlyNote(page: PublicPage): string | null {
   return page.editable ? null : `You can read this page but not change it. ${page.who_can_edit}`;
 }
+
+/** Where this desk's change to a section stands, in words (null when the server has it). */
+export function syncNote(section: PageSection): string | null {
+  switch (section.sync.state) {
+    case "synced":
+      return null;
+    case "pending":
+      return "Saved here; waiting to be sent";
+    case "conflict":
+      return "A colleague changed this too: needs your decision (status bar)";
+    case "rejected":
+      return `Not saved: ${section.sync.message}`;
+  }
+}

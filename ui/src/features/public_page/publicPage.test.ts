@@ -16,6 +16,7 @@ const section = (over: Partial<PageSection>): PageSection => ({
   hero: null,
   galleries: [],
   cards: [],
+  sync: { state: "synced" },
   ...over,
 });
 

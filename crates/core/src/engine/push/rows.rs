@@ -38,18 +38,50 @@ pub(super) async fn replay_create(
         client.create(resource, slug, &entry.fields).await?,
         resource,
     )?;
-    if crate::engine::store::records::row_id(&row).is_none() {
+    let Some(id) = crate::engine::store::records::row_id(&row) else {
         // Left "sending": the next attempt looks for the row on the server before posting again.
         return Err(SyncError::Malformed {
             resource: resource.name,
             detail: "the answer to a create has no id".into(),
         });
-    }
+    };
+    let row = match left_for_a_patch(resource, &entry.fields, &row) {
+        // Fields the create action does not take (a hide folded into a new section before it
+        // was sent) are the new row's first PATCH; should it fail, the row is adopted anyway
+        // and the fields wait as an update of it (never a second create).
+        Some(rest) => match client.update(resource, slug, id, &rest).await {
+            Ok(answer) => {
+                let mut row = row;
+                row.extend(as_row(answer, resource)?);
+                row
+            }
+            Err(err) => {
+                let id = store.finish_create(entry.seq, entry.target.id(), &row)?;
+                store.queue_update(resource.name, id, &rest, &Row::new())?;
+                return Err(err.into());
+            }
+        },
+        None => row,
+    };
     let id = store.finish_create(entry.seq, entry.target.id(), &row)?;
     Ok(Replayed::Sent {
         target: id,
         answered: None,
     })
+}
+
+/// The fields of a create that its resource's create action does not take
+/// ([`crate::api::CreateAt::takes`]) and the new row (`made`) does not already hold, if any.
+fn left_for_a_patch(resource: Resource, fields: &Row, made: &Row) -> Option<Row> {
+    let at = resource.mount.create?;
+    let rest: Row = fields
+        .iter()
+        .filter(|(key, value)| {
+            !at.takes.contains(&key.as_str()) && !made.get(*key).is_some_and(|v| same(v, value))
+        })
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    (!rest.is_empty()).then_some(rest)
 }
 
 /// The row an earlier, unanswered create made: the newest server row with every field as sent
@@ -68,10 +100,19 @@ async fn find_created(at: Replay<'_>, entry: &OutboxEntry) -> Result<Option<Row>
         .filter_map(|r| r.get("id").and_then(Value::as_i64))
         .collect();
     let server = client.list(resource, slug).await?;
+    // Only what the create sent and the list shows tells its row (a section's type is sent
+    // but not listed, §17.2; fields the action does not take were never sent).
+    let told = |key: &str| {
+        resource
+            .mount
+            .create
+            .is_none_or(|at| at.takes.contains(&key) && !at.not_read_back.contains(&key))
+    };
     let matches = |row: &Row| {
         entry
             .fields
             .iter()
+            .filter(|(k, _)| told(k))
             .all(|(k, v)| same(row.get(k).unwrap_or(&Value::Null), v))
     };
     let mut candidates: Vec<Row> = server
@@ -174,7 +215,12 @@ pub(super) async fn replay_delete(
         slug,
         ..
     } = at;
-    store.mark_sending(entry.seq)?;
+    // Claimed, not just marked: a delete undone before this moment is gone and never sent.
+    if store.claim_entry(entry.seq)?.is_none() {
+        return Ok(Replayed::Gone {
+            target: entry.target.id(),
+        });
+    }
     match client.remove(resource, slug, entry.target.id()).await {
         Ok(()) | Err(ApiError::NotFound { .. }) => {
             store.finish_entry(entry.seq, None, Some(entry.target.id()))?;

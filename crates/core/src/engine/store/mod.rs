@@ -16,7 +16,7 @@ use rusqlite::Connection;
 pub use migrations::Migration;
 #[cfg(feature = "test-support")]
 pub use outbox::Target;
-pub use outbox::{Cancelled, EntryState, Op, OutboxEntry};
+pub use outbox::{Cancelled, EntryState, Op, OutboxEntry, Undone};
 pub use records::{Replaced, Row};
 pub use session::{SessionRow, UnsentWork};
 

@@ -26,6 +26,17 @@ pub enum Cancelled {
     AlreadyDone,
 }
 
+/// What taking back a queued delete found ([`Store::undo_delete`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Undone {
+    /// It waited: it is dropped, never sent, and the row is back.
+    BeforeSending,
+    /// It is on its way: the server has it, or may have it.
+    AlreadySent,
+    /// No delete of the row is queued (it was sent and done, or never made).
+    NothingQueued,
+}
+
 /// Entry `seq`'s row is now the server's row `id` (was `old_id`): the row is stored, and later
 /// entries, the id map and queued orders name `id`. Returns the entry's resource.
 fn take_server_row(

@@ -17,7 +17,7 @@ const CHAT_MOUNT: Mount = Mount {
     collection: |slug, path, contract| {
         format!("{}{path}/", contract.chat.base.replace("{slug}", slug))
     },
-    item: None,
+    item: None,    create: None,
 };
 
 /// §8.2: every conversation, one plain array, newest first.

@@ -17,7 +17,7 @@ use crate::events::{ResourceKind, View};
 const BOOKINGS_MOUNT: Mount = Mount {
     name: "room bookings",
     collection: |slug, path, _| format!("api/staff/hotel/{slug}/room-bookings/?bucket={path}"),
-    item: None,
+    item: None,    create: None,
 };
 
 /// A bucket of today's bookings (§15.2), its rows under their `booking_id`.

@@ -13,7 +13,7 @@ use crate::rules::invalid;
 const PUBLIC_PAGE: Mount = Mount {
     name: "public page",
     collection: |slug, path, _| format!("api/hotel/public/{path}/{slug}/"),
-    item: None,
+    item: None,    create: None,
 };
 
 /// §3.3: the page, one object per hotel.

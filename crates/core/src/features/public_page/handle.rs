@@ -9,7 +9,7 @@ use crate::context::{Context, DeskError, Handle, Parts};
 
 /// The hotel's public page on the 2026 server.
 pub struct PublicPageHandle<'a> {
-    cx: &'a Arc<Context>,
+    pub(super) cx: &'a Arc<Context>,
 }
 
 impl<'a> Handle<'a> for PublicPageHandle<'a> {
@@ -27,6 +27,19 @@ impl<'a> PublicPageHandle<'a> {
             .is_some_and(|caps| caps.iter().any(|c| c == PAGE_EDITOR))
     }
 
+    /// This hotel's id on the server, from the login answer (or the public read's `hotel`).
+    pub(super) fn hotel_id(&self) -> Result<Option<i64>, DeskError> {
+        if let Some(id) = self.cx.store.load_session()?.and_then(|s| s.hotel_id) {
+            return Ok(Some(id));
+        }
+        let public = self.cx.store.record(SPEC.name(), SINGLETON_ID)?;
+        Ok(public
+            .as_ref()
+            .and_then(|p| p.get("hotel"))
+            .and_then(|h| h.get("id"))
+            .and_then(serde_json::Value::as_i64))
+    }
+
     /// The page as last read: the published sections for everyone, every section (hidden ones
     /// marked) for an editor; with why it cannot be refreshed when the server fails on it.
     /// `None` until it has been read once.
@@ -34,11 +47,16 @@ impl<'a> PublicPageHandle<'a> {
         let public = self.cx.store.record(SPEC.name(), SINGLETON_ID)?;
         let editable = self.may_edit();
         let staff = if editable {
-            Some(self.cx.store.records(SECTIONS_SPEC.name())?)
+            Some(self.cx.view_rows(&SECTIONS_SPEC)?)
         } else {
             None
         };
-        let page = PublicPage::from_rows(public.as_ref(), staff.as_deref(), editable, WHO_MAY_EDIT);
+        let page = PublicPage::from_rows(
+            public.as_ref(),
+            staff.as_deref(),
+            (editable, self.hotel_id()?),
+            WHO_MAY_EDIT,
+        );
         let stale = self
             .cx
             .sync()

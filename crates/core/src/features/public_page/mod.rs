@@ -4,14 +4,19 @@
 //! from the staff list of sections for those who may edit it (§17.1: a `super_staff_admin`
 //! with the `hotel_info` nav, or a superuser), decided from the login answer, so the desk never
 //! asks what the server would refuse. Its typed view ([`model`]), its descriptions for the
-//! engine ([`spec`]) and `desk.handle::<PublicPageHandle>()` ([`handle`]).
+//! engine ([`spec`]) and `desk.handle::<PublicPageHandle>()` ([`handle`]), whose section
+//! changes ([`sections`], checked by [`edit`]) go through the desk's one outbox.
 
+pub(crate) mod edit;
 pub(crate) mod handle;
 pub(crate) mod model;
+pub(crate) mod sections;
 pub mod spec;
 
+pub use edit::{NewSection, MAX_NAME_CHARS, SECTION_TYPES};
 pub use handle::PublicPageHandle;
 pub use model::{PageCard, PageGallery, PageHero, PageImage, PageSection, PublicPage};
+pub use sections::SectionUndo;
 
 /// The types this feature's screen receives, in TypeScript (for ui/src/lib/generated.ts).
 #[cfg(test)]
@@ -24,5 +29,7 @@ pub(crate) fn typescript() -> Vec<String> {
         PageGallery::decl(),
         PageImage::decl(),
         PageCard::decl(),
+        NewSection::decl(),
+        SectionUndo::decl(),
     ]
 }

@@ -10,6 +10,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::engine::store::Row;
+use crate::engine::view::{RowSync, ViewRow};
 use crate::rules::row::{id, order, text, url};
 
 /// Sections, gallery containers, images and cards listed each; the rest are left out.
@@ -53,6 +54,9 @@ pub struct PageSection {
     pub galleries: Vec<PageGallery>,
     /// A list section's cards, in order, all its lists together.
     pub cards: Vec<PageCard>,
+    /// Where this desk's changes to it stand: on their way, waiting for a decision (a
+    /// colleague changed the same thing), or refused with the server's words.
+    pub sync: RowSync,
 }
 
 /// A hero section's content (§17.3).
@@ -139,13 +143,16 @@ fn type_label(section_type: &str, hidden: bool) -> String {
 
 /// A section from the public read (`public`) and, for an editor, the staff list's row
 /// (`staff`), which alone knows hidden sections.
-fn section(staff: Option<&Row>, public: Option<&Row>) -> PageSection {
-    let base = staff.or(public).cloned().unwrap_or_default();
+fn section(staff: Option<&ViewRow>, public: Option<&Row>) -> PageSection {
+    let base = staff.map(|v| &v.row).or(public).cloned().unwrap_or_default();
     let hidden = base.get("is_active").and_then(Value::as_bool) == Some(false);
     let content = public.cloned().unwrap_or_default();
-    let section_type = match text(&content, "section_type") {
-        t if t.is_empty() => "unknown".to_owned(),
-        t => t,
+    // A section made here carries its type until the public read shows it (§17.2: the answer
+    // of `sections/create/` has it, the staff list never).
+    let section_type = match (text(&content, "section_type"), text(&base, "section_type")) {
+        (t, _) if !t.is_empty() => t,
+        (_, t) if !t.is_empty() => t,
+        _ => "unknown".to_owned(),
     };
     let hero = content
         .get("hero_data")
@@ -194,19 +201,34 @@ fn section(staff: Option<&Row>, public: Option<&Row>) -> PageSection {
         hero,
         galleries,
         cards,
+        sync: staff.map_or(RowSync::Synced, |v| v.sync.clone()),
+    }
+}
+
+/// Whether `row` names a hotel other than `hotel` (§17.9 item 2: a section moved to another
+/// hotel, or an answer that mixes hotels): such a row is neither shown nor changed here.
+pub(crate) fn of_another_hotel(row: &Row, hotel: Option<i64>) -> bool {
+    match (row.get("hotel").and_then(Value::as_i64), hotel) {
+        (Some(theirs), Some(ours)) => theirs != ours,
+        _ => false,
     }
 }
 
 impl PublicPage {
-    /// The page from the stored public read and, for an editor, the stored staff list of
-    /// sections (hidden ones included); `None` until one of them has been read.
+    /// The page from the stored public read and, for an editor, the staff list of sections
+    /// as shown here (hidden ones included, this desk's waiting changes folded over them);
+    /// `None` until one of them has been read. Rows of a hotel other than `hotel` are left out.
     pub(crate) fn from_rows(
         public: Option<&Row>,
-        staff: Option<&[Row]>,
-        editable: bool,
+        staff: Option<&[ViewRow]>,
+        (editable, hotel): (bool, Option<i64>),
         who_can_edit: &str,
     ) -> Option<Self> {
-        let published = public.map(|p| ordered(p, "sections", "position"));
+        let published = public.map(|p| {
+            let mut rows = ordered(p, "sections", "position");
+            rows.retain(|s| !of_another_hotel(s, hotel));
+            rows
+        });
         let by_id: HashMap<i64, &Row> = published
             .iter()
             .flatten()
@@ -215,8 +237,9 @@ impl PublicPage {
         let mut sections: Vec<PageSection> = match (staff, &published) {
             (Some(staff), _) if editable && !staff.is_empty() => staff
                 .iter()
+                .filter(|s| !of_another_hotel(&s.row, hotel))
                 .take(MAX_LISTED)
-                .map(|s| section(Some(s), by_id.get(&id(s)).copied()))
+                .map(|s| section(Some(s), by_id.get(&id(&s.row)).copied()))
                 .collect(),
             (_, Some(published)) => published.iter().map(|s| section(None, Some(s))).collect(),
             _ => return None,
@@ -253,12 +276,21 @@ mod tests {
             row(json!({"id": 1, "position": 0, "name": "Welcome", "is_active": true})),
             row(json!({"id": 3, "position": 2, "name": "Offers", "is_active": true})),
             row(json!({"id": 5, "position": 1, "name": "Draft", "is_active": false})),
-        ];
-        let guest = PublicPage::from_rows(Some(&public), Some(&staff), false, "who").unwrap();
+            row(json!({"id": 9, "hotel": 2, "position": 1, "name": "Theirs", "is_active": true})),
+        ]
+        .map(|row| ViewRow {
+            row,
+            sync: RowSync::Synced,
+            pending_media: None,
+            restored: false,
+        });
+        let guest =
+            PublicPage::from_rows(Some(&public), Some(&staff), (false, Some(1)), "who").unwrap();
         let names: Vec<_> = guest.sections.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["Welcome", "Offers"], "no hidden section for a reader");
         assert_eq!(guest.sections[1].cards.iter().map(|c| c.id).collect::<Vec<_>>(), [8, 9]);
-        let editor = PublicPage::from_rows(Some(&public), Some(&staff), true, "who").unwrap();
+        let editor =
+            PublicPage::from_rows(Some(&public), Some(&staff), (true, Some(1)), "who").unwrap();
         let shown: Vec<_> = editor
             .sections
             .iter()
@@ -269,6 +301,6 @@ mod tests {
             [("Welcome", "hero", false), ("Draft", "unknown", true), ("Offers", "list", false)]
         );
         assert_eq!(editor.sections[0].hero.as_ref().unwrap().title, "Hi");
-        assert!(PublicPage::from_rows(None, None, false, "who").is_none());
+        assert!(PublicPage::from_rows(None, None, (false, None), "who").is_none());
     }
 }

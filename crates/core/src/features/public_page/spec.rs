@@ -4,15 +4,15 @@
 //! shows (`read_only_while_shown`): an idle desk elsewhere asks nothing of it. The public read
 //! is also the lobby display's (issue 65.11), so it is read while the display shows too.
 
-use crate::api::{ApiError, Generation, Listing, Mount, Resource, PAGE_EDITOR};
-use crate::engine::spec::ResourceSpec;
+use crate::api::{ApiError, CreateAt, Generation, Listing, Mount, Resource, PAGE_EDITOR};
+use crate::engine::spec::{Capabilities, ResourceSpec};
 use crate::events::{ResourceKind, View};
 
 /// `/api/public/hotel/<slug>/page/` (§17.8): no token needed, one object.
 const PUBLIC: Mount = Mount {
     name: "public page (2026)",
     collection: |slug, path, _| format!("api/public/hotel/{slug}/{path}/"),
-    item: None,
+    item: None,    create: None,
 };
 
 /// §17.8: the page as guests see it, stored as one row.
@@ -28,11 +28,25 @@ pub const PAGE: Resource = Resource {
     renamed: &[],
 };
 
+/// The staff mount, with new sections made by `POST …/sections/create/` (§17.2): it makes a
+/// typed section and takes no `hotel`; a POST to `public-sections/` requires one (§17.9 item
+/// 2: the desk never sends it) and makes a section without a type.
+const SECTIONS_MOUNT: Mount = Mount {
+    name: "staff hotel, sections made by sections/create",
+    create: Some(CreateAt {
+        path: "sections/create",
+        answer_key: "section",
+        takes: &["section_type", "name", "position"],
+        not_read_back: &["section_type"],
+    }),
+    ..Mount::STAFF_HOTEL
+};
+
 /// §17.2: every section of the hotel, hidden ones included, by `position` (10 a page).
 pub const SECTIONS: Resource = Resource {
     name: "page_sections",
     path: "public-sections",
-    mount: Mount::STAFF_HOTEL,
+    mount: SECTIONS_MOUNT,
     listing: Listing::Paginated,
     id_key: "id",
     upload: None,
@@ -67,6 +81,12 @@ pub(crate) static SECTIONS_SPEC: ResourceSpec = ResourceSpec {
     views: &[View::PublicPage],
     absent: &[(Generation::Classic, NOT_CLASSIC)],
     read_needs: Some((PAGE_EDITOR, WHO_MAY_EDIT)),
+    validate: super::edit::validate,
+    editable: super::edit::EDITABLE_FIELDS,
+    capabilities: Capabilities {
+        change: Some(PAGE_EDITOR),
+        photo: None,
+    },
     ..ResourceSpec::base(ResourceKind::PageSections, SECTIONS)
 };
 

@@ -32,7 +32,7 @@ pub(crate) const STAFF: Resource = Resource {
 const CLOCK_LOGS_MOUNT: Mount = Mount {
     name: "clock logs",
     collection: |slug, path, _| format!("api/attendance/clock-logs/{path}/?hotel_slug={slug}"),
-    item: Some(|slug, id| format!("api/attendance/clock-logs/{id}/?hotel_slug={slug}")),
+    item: Some(|slug, id| format!("api/attendance/clock-logs/{id}/?hotel_slug={slug}")),    create: None,
 };
 
 /// §7.1: `GET /api/attendance/clock-logs/currently-clocked-in/?hotel_slug=<slug>`.

@@ -65,6 +65,8 @@ impl Store {
     }
 
     /// Queues a delete. A row that never reached the server just disappears with its entries.
+    /// The row's unsent updates give way to it, kept in its fields and base so that an undo
+    /// before it is sent ([`Store::undo_delete`]) brings them back.
     pub(crate) fn queue_delete(&self, resource: &str, target: i64) -> Result<(), StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
@@ -79,22 +81,54 @@ impl Store {
                 params![resource, target],
             )?;
         } else {
+            let (mut fields, mut base) = (Map::new(), Map::new());
+            for update in existing
+                .iter()
+                .filter(|e| e.state == EntryState::Pending && e.op == Op::Update)
+            {
+                fields.extend(update.fields.clone());
+                for (key, value) in &update.base {
+                    base.entry(key.clone()).or_insert_with(|| value.clone());
+                }
+            }
             tx.execute(
                 "DELETE FROM outbox WHERE resource = ?1 AND target = ?2 AND state = 'pending' AND op != 'create'",
                 params![resource, target],
             )?;
-            insert(
-                &tx,
-                resource,
-                Op::Delete,
-                target,
-                &Map::new(),
-                &Map::new(),
-                None,
-            )?;
+            insert(&tx, resource, Op::Delete, target, &fields, &base, None)?;
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// Takes back the queued delete of row `target` if it has not been sent: the row shows
+    /// again, with the unsent updates the delete replaced waiting once more (a delete the server
+    /// refused is dropped the same way). A delete on its way or done cannot be taken back (the
+    /// server has it, or may have it).
+    pub(crate) fn undo_delete(&self, resource: &str, target: i64) -> Result<Undone, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let target = resolve(&tx, resource, target)?;
+        let Some(delete) = entries_for(&tx, resource, target)?
+            .into_iter()
+            .rev()
+            .find(|e| e.op == Op::Delete)
+        else {
+            return Ok(Undone::NothingQueued);
+        };
+        if delete.state == EntryState::Sending {
+            return Ok(Undone::AlreadySent);
+        }
+        if delete.fields.is_empty() {
+            tx.execute("DELETE FROM outbox WHERE seq = ?1", [delete.seq])?;
+        } else {
+            tx.execute(
+                "UPDATE outbox SET op = ?1 WHERE seq = ?2",
+                params![Op::Update.as_str(), delete.seq],
+            )?;
+        }
+        tx.commit()?;
+        Ok(Undone::BeforeSending)
     }
 
     /// Queues a new image (replacing an unsent image change of the same row).

@@ -1,0 +1,70 @@
+// The section edits' delete and its undo: a section deleted here is hidden at once and handed to
+// the core only when its undo time is over (undone before, nothing is asked of the core); undone
+// after, the core is asked to take it back and its words are shown, "too late" included. Only the
+// Tauri IPC boundary is mocked (test/setup.ts); the undo time runs on Vitest's fake clock.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { PageSection, PublicPage } from "../../lib/generated";
+import { answer } from "../../test/setup";
+import { publicPage } from "./publicPage.svelte";
+import { sectionEdits, UNDO_MS } from "./sectionEdits.svelte";
+
+const section = (id: number, name: string): PageSection => ({
+  id,
+  name,
+  position: id,
+  section_type: "list",
+  type_label: "List of cards",
+  hidden: false,
+  hero: null,
+  galleries: [],
+  cards: [],
+  sync: { state: "synced" },
+});
+
+const page = (sections: PageSection[]): PublicPage => ({
+  editable: true,
+  who_can_edit: "",
+  sections,
+  stale_because: null,
+});
+
+const shownIds = (): number[] => sectionEdits.listed(publicPage.value!).map((s) => s.id);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  sectionEdits.waiting = null;
+  sectionEdits.notice = null;
+  publicPage.value = page([section(1, "Welcome"), section(2, "Offers")]);
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("a section deleted here", () => {
+  it("is hidden at once and undone before its time with nothing asked of the core", async () => {
+    const asked = answer({});
+    sectionEdits.requestDelete(section(2, "Offers"));
+    expect(shownIds()).toEqual([1]);
+    await sectionEdits.undo();
+    expect(shownIds()).toEqual([1, 2]);
+    await vi.advanceTimersByTimeAsync(UNDO_MS * 2);
+    expect(asked).toEqual([]);
+  });
+
+  it("is handed to the core after its time, and an undo then says what the core did", async () => {
+    const asked = answer({
+      page_section_delete: () => page([section(1, "Welcome")]),
+      page_section_undo_delete: () => ({ undone: false, message: "Too late to undo: gone." }),
+      public_page: () => page([section(1, "Welcome")]),
+    });
+    sectionEdits.requestDelete(section(2, "Offers"));
+    await vi.advanceTimersByTimeAsync(UNDO_MS);
+    expect(asked.map((a) => a.command)).toEqual(["page_section_delete"]);
+    expect(sectionEdits.waiting?.section.id).toBe(2);
+    await sectionEdits.undo();
+    expect(asked.map((a) => a.command)).toEqual(["page_section_delete", "page_section_undo_delete", "public_page"]);
+    expect(sectionEdits.notice).toContain("Too late");
+    expect(shownIds()).toEqual([1]);
+  });
+});
