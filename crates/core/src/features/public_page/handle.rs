@@ -28,7 +28,7 @@ impl<'a> PublicPageHandle<'a> {
     }
 
     /// This hotel's id on the server, from the login answer (or the public read's `hotel`).
-    pub(super) fn hotel_id(&self) -> Result<Option<i64>, DeskError> {
+    pub(crate) fn hotel_id(&self) -> Result<Option<i64>, DeskError> {
         if let Some(id) = self.cx.store.load_session()?.and_then(|s| s.hotel_id) {
             return Ok(Some(id));
         }

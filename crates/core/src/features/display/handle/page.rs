@@ -7,9 +7,9 @@
 
 use super::{Display, SlideImage};
 use crate::api::SINGLETON_ID;
-use crate::context::DeskError;
+use crate::context::{DeskError, Handle, Parts};
 use crate::features::public_page::spec::SPEC as PAGE_SPEC;
-use crate::features::public_page::{PageCard, PublicPage};
+use crate::features::public_page::{PageCard, PublicPage, PublicPageHandle};
 use crate::rules::guest_link::{checked, site_origin};
 
 /// What the published page gives the lobby (all empty where none was read: fd6c529).
@@ -28,9 +28,13 @@ pub(super) struct FromPage {
 }
 
 impl FromPage {
-    /// From the stored public read (`None`: never read here).
-    pub(super) fn from_public_read(public: Option<&crate::engine::store::Row>) -> Self {
-        let Some(page) = PublicPage::from_rows(public, None, false, "") else {
+    /// From the stored public read (`None`: never read here); sections of a hotel other than
+    /// `hotel` (this one's id, when known) are left out.
+    pub(super) fn from_public_read(
+        public: Option<&crate::engine::store::Row>,
+        hotel: Option<i64>,
+    ) -> Self {
+        let Some(page) = PublicPage::from_rows(public, None, (false, hotel), "") else {
             return Self::default();
         };
         let hero = page.sections.iter().find_map(|s| s.hero.clone());
@@ -75,7 +79,8 @@ impl Display<'_> {
     /// The published page as last read here.
     pub(super) fn published_page(&self) -> Result<FromPage, DeskError> {
         let public = self.cx.store.record(PAGE_SPEC.name(), SINGLETON_ID)?;
-        Ok(FromPage::from_public_read(public.as_ref()))
+        let hotel = PublicPageHandle::open(Parts(self.cx)).hotel_id()?;
+        Ok(FromPage::from_public_read(public.as_ref(), hotel))
     }
 
     /// Where a card's scan-to-book code opens: a card has no link of its own (§17.5), so the
@@ -120,7 +125,7 @@ mod tests {
                     {"id": 70, "sort_order": 1, "image_url": "https://media.example/l0.jpg", "caption": "Dawn"}]}]},
             {"id": 5, "position": 4, "section_type": "news"},
         ]});
-        let page = FromPage::from_public_read(public.as_object());
+        let page = FromPage::from_public_read(public.as_object(), None);
         assert_eq!(page.welcome.as_deref(), Some("Welcome to Killarney"));
         assert_eq!(
             page.hero_url.as_deref(),
@@ -141,14 +146,27 @@ mod tests {
         );
         let cards: Vec<_> = page.cards.iter().map(|c| c.title.as_str()).collect();
         assert_eq!(cards, ["Golf & stay", "Spa weekend"]);
-        let nothing = FromPage::from_public_read(None);
+        let nothing = FromPage::from_public_read(None, None);
         assert!(nothing.welcome.is_none() && nothing.gallery.is_empty() && nothing.cards.is_empty());
+    }
+
+    #[test]
+    fn a_section_of_another_hotel_never_reaches_the_lobby() {
+        let public = json!({"sections": [
+            {"id": 4, "position": 1, "hotel": 1, "section_type": "list", "lists": [
+                {"id": 1, "sort_order": 0, "cards": [{"id": 11, "sort_order": 0, "title": "Ours"}]}]},
+            {"id": 9, "position": 2, "hotel": 2, "section_type": "list", "lists": [
+                {"id": 2, "sort_order": 0, "cards": [{"id": 21, "sort_order": 0, "title": "Galway's"}]}]},
+        ]});
+        let page = FromPage::from_public_read(public.as_object(), Some(1));
+        let cards: Vec<_> = page.cards.iter().map(|c| c.title.as_str()).collect();
+        assert_eq!(cards, ["Ours"]);
     }
 
     #[test]
     fn an_unreadable_section_list_gives_the_lobby_nothing_rather_than_a_guess() {
         let public = json!({"sections": "not a list"});
-        let page = FromPage::from_public_read(public.as_object());
+        let page = FromPage::from_public_read(public.as_object(), None);
         assert!(page.welcome.is_none() && page.cards.is_empty());
     }
 }
