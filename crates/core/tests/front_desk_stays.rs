@@ -290,3 +290,42 @@ async fn a_check_out_drops_the_rooms_guest_conversations_from_the_desk_and_says_
     assert_eq!(again.to_string(), "Booking must be checked in to check out");
     desk.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_check_out_on_one_desk_shows_on_another_through_the_rooms_channel_alone() {
+    let server = sandbox_2026().await;
+    let first_home = Home::new("stays-two-desks-first");
+    let second_home = Home::new("stays-two-desks-second");
+    // Neither desk reads anything on a timer within this test: only the live event can tell.
+    let first = desk_of(&first_home, &server, server.addr(), "anna.byrne").await;
+    let second = desk_of(&second_home, &server, server.addr(), "niamh.kelly").await;
+    let klaus = day(&second, "weber").departures[0].clone();
+    let room = klaus.room_number.unwrap();
+
+    first
+        .handle::<FrontDesk>()
+        .check_out(&klaus.booking_id)
+        .await
+        .unwrap();
+    eventually(
+        "the other desk no longer lists him leaving",
+        WAIT,
+        || async {
+            let today = day(&second, "weber");
+            today.departures.is_empty() && today.in_house.is_empty()
+        },
+    )
+    .await;
+    eventually(
+        "the other desk's board shows his room dirty",
+        WAIT,
+        || async {
+            day(&second, &room.to_string()).rooms.iter().any(|g| {
+                g.status == "CHECKOUT_DIRTY" && g.rooms.iter().any(|r| r.room_number == room)
+            })
+        },
+    )
+    .await;
+    first.shutdown().await;
+    second.shutdown().await;
+}
