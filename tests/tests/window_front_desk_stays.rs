@@ -122,11 +122,15 @@ async fn window_a_receptionist_assigns_a_room_checks_a_guest_out_and_is_told_who
     })
     .await;
     assert!(
-        content_of(&app, "[data-testid=stay-message]").await.is_none(),
+        content_of(&app, "[data-testid=stay-message]")
+            .await
+            .is_none(),
         "no success is claimed"
     );
     until("the booking read back still offers check-in", || async {
-        content_of(&app, "[data-testid=stay-check-in]").await.is_some()
+        content_of(&app, "[data-testid=stay-check-in]")
+            .await
+            .is_some()
     })
     .await;
     screenshot(&app, "66-front-desk-check-in-refused").await;
