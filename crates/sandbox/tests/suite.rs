@@ -27,3 +27,4 @@ mod room_types;
 mod session;
 mod settings;
 mod staff;
+mod stays_2026;

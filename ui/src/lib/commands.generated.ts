@@ -51,6 +51,8 @@ export interface Commands {
   front_desk_day: { args: { query: string }; result: G.FrontDeskDay };
   front_desk_booking: { args: { bookingId: string }; result: G.BookingDetail };
   front_desk_set_room_status: { args: { roomId: number; toStatus: string }; result: void };
+  front_desk_rooms_that_fit: { args: { bookingId: string }; result: Array<G.FittingRoom> };
+  front_desk_stay: { args: { bookingId: string; action: G.StayAction }; result: G.StayOutcome };
   guest_page: { args: null; result: G.GuestPage | null };
   hotel_details: { args: null; result: G.HotelDetails | null };
   my_shifts: { args: null; result: G.MyShifts };
@@ -137,6 +139,8 @@ export const ASKS_THE_SERVER: ReadonlySet<CommandName> = new Set<CommandName>([
   "display_wake",
   "front_desk_booking",
   "front_desk_set_room_status",
+  "front_desk_rooms_that_fit",
+  "front_desk_stay",
   "my_shifts_refresh",
   "sign_in",
   "sign_in_demo",

@@ -2527,6 +2527,44 @@ room_status: string | null,
  */
 from_copy: boolean, };
 
+export type FittingRoom = { 
+/**
+ * The room's id on the server (the assignment names it).
+ */
+id: number, 
+/**
+ * The number guests know it by.
+ */
+room_number: number, 
+/**
+ * Its type's name.
+ */
+room_type: string, };
+
+export type StayOutcome = { 
+/**
+ * The booking as the server shows it after the action.
+ */
+booking: BookingDetail, 
+/**
+ * What happened, in words for the person.
+ */
+message: string, 
+/**
+ * Guest conversations of the room this desk dropped (a check-out deletes them).
+ */
+dropped_conversations: number, };
+
+export type StayAction = { "kind": "assign", 
+/**
+ * The room's id on the server.
+ */
+room_id: number, } | { "kind": "move", 
+/**
+ * The room's id on the server.
+ */
+room_id: number, } | { "kind": "unassign" } | { "kind": "check_in" } | { "kind": "check_out" };
+
 /** Characters that change how text reads while showing nothing (inclusive code point
  * ranges), as the core's `reveal` marks them. */
 export const DISGUISING_RANGES: ReadonlyArray<readonly [number, number]> = [

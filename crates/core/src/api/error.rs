@@ -275,10 +275,17 @@ fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// `{"detail": "..."}` or `{"error": "..."}` (API.md §1.5).
+/// The 2026 backend's coded errors nest their words: `{"error": {"code", "message"}}` (§15.2).
 fn message_of(json: &Value) -> Option<String> {
     ["detail", "error", "message"]
         .iter()
         .find_map(|key| json.get(*key).and_then(Value::as_str).map(str::to_owned))
+        .or_else(|| {
+            json.get("error")
+                .and_then(|e| e.get("message"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
 }
 
 /// DRF's `{"field": ["msg", ...]}` shape.

@@ -283,27 +283,41 @@ pub(crate) async fn detail(
 ) -> Result<Json<Value>, ApiError> {
     let staff = caller_2026(&state, &caller, &slug)?;
     let db = state.db();
+    detail_value(&db, staff.hotel_id, &booking_id)?
+        .map(Json)
+        .ok_or_else(|| {
+            ApiError::json(
+                StatusCode::NOT_FOUND,
+                json!({"detail": "No RoomBooking matches the given query."}),
+            )
+        })
+}
+
+/// The detail serializer's answer for `booking_id` of hotel `hotel_id`, `None` when there is no
+/// such booking (the stay actions of `stays.rs` answer with it too).
+pub(crate) fn detail_value(
+    db: &rusqlite::Connection,
+    hotel_id: i64,
+    booking_id: &str,
+) -> Result<Option<Value>, ApiError> {
     let found = db
         .query_row(
             &format!(
                 "SELECT {BOOKING_COLUMNS} FROM room_bookings WHERE hotel_id = ?1 AND booking_id = ?2"
             ),
-            params![staff.hotel_id, booking_id],
+            params![hotel_id, booking_id],
             list_item,
         )
         .optional()?;
     let Some(mut row) = found else {
-        return Err(ApiError::json(
-            StatusCode::NOT_FOUND,
-            json!({"detail": "No RoomBooking matches the given query."}),
-        ));
+        return Ok(None);
     };
     let room = match row["room_number"].as_i64() {
         Some(number) => db
             .query_row(
                 "SELECT id, room_number, room_type, room_status FROM hk_rooms
                  WHERE hotel_id = ?1 AND room_number = ?2",
-                params![staff.hotel_id, number],
+                params![hotel_id, number],
                 |r| {
                     Ok(
                         json!({"id": r.get::<_, i64>(0)?, "room_number": r.get::<_, i64>(1)?,
@@ -349,5 +363,5 @@ pub(crate) async fn detail(
         fields.insert("precheckin_payload".into(), json!({}));
         fields.insert("internal_notes".into(), "".into());
     }
-    Ok(Json(row))
+    Ok(Some(row))
 }

@@ -220,7 +220,10 @@ pub(crate) async fn change_status(
 }
 
 /// A room as `room_updated` carries it (§15.1: keyed by number, no id).
-fn room_event_payload(db: &rusqlite::Connection, room_id: i64) -> Result<Value, ApiError> {
+pub(crate) fn room_event_payload(
+    db: &rusqlite::Connection,
+    room_id: i64,
+) -> Result<Value, ApiError> {
     Ok(db.query_row(
         "SELECT room_number, room_status, is_out_of_order, maintenance_required,
             maintenance_notes, last_cleaned_at, last_inspected_at, room_type, max_occupancy
@@ -254,7 +257,7 @@ fn iso(drf: &str) -> String {
 }
 
 /// `room_updated` on `<slug>.rooms` in the 2026 envelope (§15.1).
-fn publish_room_updated(state: &AppState, slug: &str, room: &Value) {
+pub(crate) fn publish_room_updated(state: &AppState, slug: &str, room: &Value) {
     let ts = now_isoformat();
     state.hub.publish(
         &format!("{slug}.rooms"),

@@ -22,6 +22,7 @@ pub(crate) mod room_types;
 pub(crate) mod session;
 pub(crate) mod settings;
 pub(crate) mod staff;
+pub(crate) mod stays;
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{Method, StatusCode};
@@ -141,6 +142,30 @@ fn front_desk() -> Router<AppState> {
         .route(
             "/api/staff/hotel/{hotel_slug}/room-bookings/{booking_id}/",
             get(front_desk::detail),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/room-bookings/{booking_id}/available-rooms/",
+            get(stays::available_rooms),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/room-bookings/{booking_id}/safe-assign-room/",
+            post(stays::assign),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/room-bookings/{booking_id}/unassign-room/",
+            post(stays::unassign),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/room-bookings/{booking_id}/move-room/",
+            post(stays::move_room),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/room-bookings/{booking_id}/check-in/",
+            post(stays::check_in),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/room-bookings/{booking_id}/check-out/",
+            post(stays::check_out),
         )
         .route(
             "/api/staff/hotel/{hotel_slug}/housekeeping/dashboard/",

@@ -4,7 +4,7 @@
 // shows (API.md §15.6 rule 1); this store only asks for what it shows.
 import { Newest } from "../../lib/newest";
 import { type DeskEvent, type UiError, asUiError, call } from "../../lib/backend";
-import type { BookingDetail, FrontDeskDay } from "../../lib/generated";
+import type { BookingDetail, FittingRoom, FrontDeskDay, StayAction } from "../../lib/generated";
 import { onDeskEvent } from "../../lib/events";
 
 /** The three lists, in the order the screen shows them. */
@@ -61,8 +61,9 @@ class FrontDeskState {
   }
 
   /** Opens a booking: its detail from the server, or the desk's copy when it cannot answer. */
-  async open(bookingId: string): Promise<void> {
+  async open(bookingId: string, keepOutcome = false): Promise<void> {
     this.openError = null;
+    if (!keepOutcome) this.resetStay();
     const answer = await this.#opens.ask(() => call("front_desk_booking", { bookingId }));
     if (answer.stale) return;
     if (answer.error) {
@@ -90,10 +91,66 @@ class FrontDeskState {
     }
   }
 
+  /** The rooms that fit the opened booking (the server's read), or null before asked. */
+  fits = $state<FittingRoom[] | null>(null);
+  /** The action on the opened stay on its way (its buttons wait), or null. */
+  acting = $state<StayAction["kind"] | null>(null);
+  /** What the last action came to, in words, or null. */
+  stayMessage = $state<string | null>(null);
+  /** Why the last action was not done (the server's words), or null. */
+  stayError = $state<UiError | null>(null);
+  /** The check-out confirmation is open. */
+  confirmingCheckOut = $state(false);
+
+  /** Asks the server which rooms fit the opened booking (API.md §15.2 available-rooms). */
+  async roomsThatFit(): Promise<void> {
+    const bookingId = this.opened?.line.booking_id;
+    if (!bookingId) return;
+    this.stayError = null;
+    try {
+      this.fits = await call("front_desk_rooms_that_fit", { bookingId });
+    } catch (error) {
+      this.fits = null;
+      this.stayError = asUiError(error);
+    }
+  }
+
+  /** One action on the opened stay: sent once by the core, never shown done before the server
+   *  says so; the booking shown is the one read back. A refusal shows the server's words and
+   *  the booking is read again (the core read it back to learn what happened). */
+  async act(action: StayAction): Promise<void> {
+    const bookingId = this.opened?.line.booking_id;
+    if (!bookingId || this.acting) return;
+    this.stayMessage = null;
+    this.stayError = null;
+    this.confirmingCheckOut = false;
+    this.acting = action.kind;
+    try {
+      const outcome = await call("front_desk_stay", { bookingId, action });
+      this.opened = outcome.booking;
+      this.stayMessage = outcome.message;
+      this.fits = null;
+    } catch (error) {
+      this.stayError = asUiError(error);
+      await this.open(bookingId, true);
+    } finally {
+      this.acting = null;
+    }
+  }
+
   close(): void {
     this.#opens.drop();
     this.opened = null;
     this.openError = null;
+    this.resetStay();
+  }
+
+  resetStay(): void {
+    this.fits = null;
+    this.acting = null;
+    this.stayMessage = null;
+    this.stayError = null;
+    this.confirmingCheckOut = false;
   }
 
   /** Someone else is (or nobody is) signed in now: the previous person's day goes. */
@@ -108,6 +165,7 @@ class FrontDeskState {
     this.openError = null;
     this.roomError = null;
     this.changing = null;
+    this.resetStay();
   }
 }
 

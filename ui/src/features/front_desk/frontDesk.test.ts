@@ -2,7 +2,7 @@
 // the view reads it again, opening a booking asks for its detail, and sign-out drops the day.
 // Only the Tauri IPC boundary is mocked (test/setup.ts): there is no shell in a unit test.
 import { beforeEach, describe, expect, it } from "vitest";
-import type { BookingDetail, FrontDeskDay } from "../../lib/generated";
+import type { BookingDetail, FrontDeskDay, StayOutcome } from "../../lib/generated";
 import { answer, later } from "../../test/setup";
 import { frontDesk } from "./frontDesk.svelte";
 
@@ -64,6 +64,42 @@ describe("the front desk store", () => {
     ]);
     expect(frontDesk.roomError?.message).toBe("Room cannot transition.");
     expect(frontDesk.changing).toBeNull();
+  });
+
+  it("shows a stay's action done only with the server's answer, read back", async () => {
+    const before = { line: { booking_id: "RB-2026-0025" }, from_copy: false } as unknown as BookingDetail;
+    const after = { line: { booking_id: "RB-2026-0025", room_number: 206 } } as unknown as BookingDetail;
+    answer({ front_desk_booking: () => before });
+    await frontDesk.open("RB-2026-0025");
+    const slow = later<StayOutcome>();
+    const asked = answer({ front_desk_stay: () => slow.promise });
+    const acting = frontDesk.act({ kind: "assign", room_id: 31 });
+    expect(frontDesk.acting).toBe("assign");
+    expect(frontDesk.stayMessage).toBeNull();
+    slow.resolve({ booking: after, message: "Seamus Doherty has room 206.", dropped_conversations: 0 });
+    await acting;
+    expect(asked).toEqual([
+      { command: "front_desk_stay", args: { bookingId: "RB-2026-0025", action: { kind: "assign", room_id: 31 } } },
+    ]);
+    expect(frontDesk.opened).toEqual(after);
+    expect(frontDesk.stayMessage).toBe("Seamus Doherty has room 206.");
+  });
+
+  it("says a refused check-in in the core's words, claims nothing and reads the booking again", async () => {
+    const booking = { line: { booking_id: "RB-2026-0018" }, from_copy: false } as unknown as BookingDetail;
+    answer({ front_desk_booking: () => booking });
+    await frontDesk.open("RB-2026-0018");
+    const asked = answer({
+      front_desk_stay: () => {
+        throw { code: "forbidden", field: null, message: "Not checked in. This HotelMate server lets only a manager check guests in." };
+      },
+      front_desk_booking: () => booking,
+    });
+    await frontDesk.act({ kind: "check_in" });
+    expect(asked.map((a) => a.command)).toEqual(["front_desk_stay", "front_desk_booking"]);
+    expect(frontDesk.stayError?.message).toContain("only a manager");
+    expect(frontDesk.stayMessage).toBeNull();
+    expect(frontDesk.acting).toBeNull();
   });
 
   it("forgets the previous person's day and search on sign-out", async () => {

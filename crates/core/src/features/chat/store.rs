@@ -355,6 +355,30 @@ impl ChatStore<'_> {
         Ok(())
     }
 
+    /// Forgets conversations the server deleted (a check-out deletes the room's, API.md §15.2,
+    /// and says nothing): their row, cached messages (and their search entries), what is known
+    /// of each thread, its draft and any reply or mark still waiting to be sent, in one
+    /// transaction. Returns how many conversation rows went.
+    pub(crate) fn forget_conversations(&self, ids: &[i64]) -> Result<usize, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let mut gone = 0;
+        for id in ids {
+            for table in ["chat_messages", "chat_threads", "chat_drafts", "chat_outbox"] {
+                tx.execute(
+                    &format!("DELETE FROM {table} WHERE conversation_id = ?1"),
+                    [id],
+                )?;
+            }
+            gone += tx.execute(
+                "DELETE FROM records WHERE resource = 'conversations' AND id = ?1",
+                [id],
+            )?;
+        }
+        tx.commit()?;
+        Ok(gone)
+    }
+
     pub(crate) fn set_complete(&self, conversation_id: i64) -> Result<(), StoreError> {
         self.lock().execute(
             "INSERT INTO chat_threads (conversation_id, complete) VALUES (?1, 1)

@@ -25,7 +25,7 @@ pub(crate) const ROOM_CHANGE_OFFLINE: &str =
 
 /// The front desk's day.
 pub struct FrontDesk<'a> {
-    cx: &'a Arc<Context>,
+    pub(super) cx: &'a Arc<Context>,
 }
 
 impl<'a> Handle<'a> for FrontDesk<'a> {

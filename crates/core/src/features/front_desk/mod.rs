@@ -5,10 +5,12 @@
 //! its own day in `Hotel.timezone` (§15.2), never this computer's. Its typed view ([`model`]),
 //! its descriptions for the engine ([`spec`]) and `desk.handle::<FrontDesk>()` ([`handle`]).
 
+pub(crate) mod actions;
 pub(crate) mod handle;
 pub(crate) mod model;
 pub mod spec;
 
+pub use actions::{FittingRoom, StayAction, StayOutcome};
 pub use handle::FrontDesk;
 pub use model::*;
 
@@ -24,5 +26,8 @@ pub(crate) fn typescript() -> Vec<String> {
         FrontDeskDay::decl(),
         PartyGuest::decl(),
         BookingDetail::decl(),
+        FittingRoom::decl(),
+        StayOutcome::decl(),
+        StayAction::decl(),
     ]
 }

@@ -4,8 +4,8 @@
 //! single call for the board). All are read-only here and read only while the Front desk screen
 //! shows (besides once at the start, so the screen opens offline): most booking events never
 //! reach the socket (§15.5), so the lists are read again every minute while the screen shows
-//! (§15.6 rule 1); `room_updated` on `<slug>.rooms` reads the board again at once (rule 4).
-//! fd6c529 (§16) has none of it.
+//! (§15.6 rule 1); `room_updated` on `<slug>.rooms` reads the board and the lists again at once
+//! (rules 1 and 4: another desk's check-in or check-out announces itself only so). fd6c529 (§16) has none of it.
 
 use serde_json::Value;
 
@@ -62,12 +62,14 @@ const NOT_AT_FD6C529: &[(Generation, &str)] = &[(
      front desk.",
 )];
 
-/// Booking events (the few that arrive, §15.2) are hints to read the lists again.
-fn booking_hint(event: &str, _: &Value) -> Option<Hint> {
-    event
+/// Booking events (the few that arrive, §15.2) are hints to read the lists again, and so are
+/// the room events (§15.6 rule 1): a check-in or check-out on another desk sends no booking
+/// event that arrives, only `room_updated` (and `room_occupancy_updated` after a check-out).
+fn booking_hint(event: &str, data: &Value) -> Option<Hint> {
+    let booking = event
         .strip_prefix("booking_")
-        .is_some_and(|rest| !rest.starts_with("overstay"))
-        .then_some(Hint::Reconcile)
+        .is_some_and(|rest| !rest.starts_with("overstay"));
+    (booking || room_hint(event, data).is_some()).then_some(Hint::Reconcile)
 }
 
 /// A room changed (§15.1: `room_updated` keyed by number, `room_occupancy_updated`): the board
@@ -115,6 +117,11 @@ mod tests {
         assert_eq!(booking_hint("booking_overstay_flagged", &json!({})), None);
         assert_eq!(room_hint("room_updated", &json!({})), Some(Hint::Reconcile));
         assert_eq!(room_hint("clock_status_updated", &json!({})), None);
-        assert_eq!(booking_hint("room_updated", &json!({})), None);
+        assert_eq!(
+            booking_hint("room_updated", &json!({})),
+            Some(Hint::Reconcile),
+            "§15.6 rule 1: another desk's check-in or check-out announces itself only so"
+        );
+        assert_eq!(booking_hint("clock_status_updated", &json!({})), None);
     }
 }
