@@ -128,16 +128,7 @@ async fn section_css(app: &fantoccini::Client, name: &str) -> Option<String> {
 async fn on_server(server: &SandboxHandle) -> Vec<(String, bool)> {
     let base = server.base_url();
     let client = reqwest::Client::new();
-    let login: serde_json::Value = client
-        .post(format!("{base}/api/staff/login/"))
-        .json(&serde_json::json!({"username": "sean.murphy", "password": "killarney-demo"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["token"].as_str().unwrap().to_owned();
+    let token = hotelmate_e2e::token_of(server, "sean.murphy").await;
     let list: serde_json::Value = client
         .get(format!("{base}/api/staff/hotel/killarney/public-sections/"))
         .header("Authorization", format!("Token {token}"))
