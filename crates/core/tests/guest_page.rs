@@ -13,7 +13,7 @@ use crate::support::*;
 use hotelmate_core::engine::POLL_INTERVAL;
 use hotelmate_core::events::View;
 use hotelmate_core::features::guest_page::{GuestPage, GuestPageHandle};
-use hotelmate_core::{Desk, DeskEvent};
+use hotelmate_core::Desk;
 use hotelmate_sandbox::network::CutProxy;
 use hotelmate_sandbox::SandboxHandle;
 use reqwest::Method;
@@ -122,22 +122,11 @@ async fn the_guest_page_shows_what_guests_see_follows_colleagues_and_opens_offli
         },
     )
     .await;
-    // The screen is told once the offer is stored, a moment after it shows in the store: the
-    // event is waited for, not looked for at once (CI's clean clone looked too soon once).
-    let told = tokio::time::timeout(WAIT, async {
-        loop {
-            match events.recv().await {
-                Ok(DeskEvent::ViewChanged {
-                    view: View::GuestPage,
-                }) => return true,
-                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return false,
-            }
-        }
-    })
-    .await
-    .unwrap_or(false);
-    assert!(told, "the Guest page screen was told to read again");
+    // The screen is told once the offer is stored, a moment after it shows in the store.
+    assert!(
+        told_of(&mut events, View::GuestPage).await,
+        "the Guest page screen was told to read again"
+    );
 
     // The person moves to a screen that reads nothing of its own. The colleague switches the
     // offer off: the desk does not read the whole page for it (every offer change would cost

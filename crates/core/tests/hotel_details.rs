@@ -10,7 +10,7 @@ use std::time::Duration;
 use crate::support::*;
 use hotelmate_core::events::View;
 use hotelmate_core::features::hotel_details::{HotelDetails, HotelDetailsHandle};
-use hotelmate_core::{Desk, DeskEvent};
+use hotelmate_core::Desk;
 use hotelmate_sandbox::network::CutProxy;
 use hotelmate_sandbox::SandboxHandle;
 use serde_json::json;
@@ -83,16 +83,10 @@ async fn the_public_page_shows_what_guests_read_follows_a_colleague_and_opens_of
         },
     )
     .await;
-    let mut told = false;
-    while let Ok(event) = events.try_recv() {
-        told |= matches!(
-            event,
-            DeskEvent::ViewChanged {
-                view: View::HotelDetails
-            }
-        );
-    }
-    assert!(told, "the Hotel screen was told to read again");
+    assert!(
+        told_of(&mut events, View::HotelDetails).await,
+        "the Hotel screen was told to read again"
+    );
 
     // Closed, then opened with the network gone: the page still reads.
     desk.shutdown().await;

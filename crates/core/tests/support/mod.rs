@@ -315,3 +315,29 @@ pub fn test_name(path: &'static str) -> &'static str {
         .map(|(_suite, name)| name)
         .expect("a module path names the suite first")
 }
+
+/// Whether the desk tells the screen of `view` to read again within [`WAIT_TOLD`]: waited for,
+/// since the event follows the row's storing by a moment (looking at once after the row shows
+/// missed it on busy machines).
+pub async fn told_of(
+    events: &mut tokio::sync::broadcast::Receiver<hotelmate_core::DeskEvent>,
+    view: hotelmate_core::events::View,
+) -> bool {
+    use tokio::sync::broadcast::error::RecvError;
+    tokio::time::timeout(WAIT_TOLD, async {
+        loop {
+            match events.recv().await {
+                Ok(hotelmate_core::DeskEvent::ViewChanged { view: told }) if told == view => {
+                    return true
+                }
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => return false,
+            }
+        }
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// How long [`told_of`] waits.
+pub const WAIT_TOLD: Duration = Duration::from_secs(20);
