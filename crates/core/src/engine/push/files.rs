@@ -15,6 +15,8 @@ pub(super) async fn replay_added_children(
 ) -> Result<usize, SyncError> {
     let mut in_flight = futures_util::stream::FuturesUnordered::new();
     let mut started: HashSet<i64> = HashSet::new();
+    // The place chosen last for each row, so the places of one replay only grow.
+    let mut chosen: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
     let mut failure = None;
     let mut count = 0;
     loop {
@@ -44,7 +46,16 @@ pub(super) async fn replay_added_children(
                 // could take its place first and the two would swap in the gallery.
                 let entry = match (at.children, entry.added_place()) {
                     (Some(children), None) => match place_at_end(at, children, &entry) {
-                        Ok(place) => entry.with_added_place(place),
+                        Ok(place) => {
+                            // Above every place chosen before it for the same row: the stored
+                            // row may have been read again before those landed, lower.
+                            let target = entry.target.id();
+                            let place = chosen
+                                .get(&target)
+                                .map_or(place, |last| place.max(last + 1));
+                            chosen.insert(target, place);
+                            entry.with_added_place(place)
+                        }
                         Err(err) => {
                             failure.get_or_insert(err);
                             break;
