@@ -47,11 +47,18 @@ impl HotelZone {
     /// The one kept in `store`'s display settings when it is a zone this computer knows, else
     /// this computer's own. A damaged or unreadable setting is this computer's zone too.
     pub(crate) fn of_desk(store: &Store) -> Self {
-        let chosen = store
-            .preference(DISPLAY_SETTINGS_KEY)
-            .ok()
-            .flatten()
-            .and_then(|json| serde_json::from_str::<serde_json::Value>(&json).ok())
+        // The screen says when the zone is this computer's; a setting that cannot be read is
+        // also logged, so IT can tell it from one never chosen.
+        let kept = store.preference(DISPLAY_SETTINGS_KEY).unwrap_or_else(|err| {
+            tracing::warn!(error = %err, "the display settings cannot be read; using this computer's zone");
+            None
+        });
+        let chosen = kept
+            .and_then(|json| {
+                serde_json::from_str::<serde_json::Value>(&json)
+                    .map_err(|err| tracing::warn!(error = %err, "the display settings are damaged; using this computer's zone"))
+                    .ok()
+            })
             .and_then(|settings| settings.get("time_zone")?.as_str().map(str::to_owned));
         chosen
             .and_then(|name| Self::named(name.trim(), true))
