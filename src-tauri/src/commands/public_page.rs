@@ -45,8 +45,9 @@ command! {
 }
 
 command! {
-    /// Takes back a delete that has not been sent; says so when it is too late.
-    pub fn page_section_undo_delete(desk: State<'_, Desk>, id: i64) -> Result<SectionUndo, UiError> {
-        Ok(desk.handle::<PublicPageHandle>().undo_delete_section(id)?)
+    /// Takes back a delete that has not reached the server (waiting a moment for one on its
+    /// way); says so when it is too late.
+    pub async fn page_section_undo_delete(desk: State<'_, Desk>, id: i64) -> Result<SectionUndo, UiError> {
+        Ok(desk.handle::<PublicPageHandle>().undo_delete_section(id).await?)
     }
 }

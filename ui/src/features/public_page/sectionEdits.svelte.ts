@@ -81,7 +81,7 @@ class SectionEdits {
   }
 
   /** Takes the delete back: before its time nothing was queued; after, the core says whether
-   *  it was still waiting to be sent or is gone from the server. */
+   *  it was still waiting to be sent (or did not get through), or is gone from the server. */
   async undo(): Promise<void> {
     const target = this.waiting;
     if (!target) return;
@@ -92,6 +92,8 @@ class SectionEdits {
       return;
     }
     try {
+      // A delete on its way is waited for (a few seconds at most) before the core answers.
+      this.notice = "Taking the delete back…";
       const undone = await call("page_section_undo_delete", { id: target.section.id });
       this.notice = undone.message;
       await publicPage.reload();

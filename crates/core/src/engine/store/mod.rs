@@ -109,6 +109,9 @@ pub struct Store {
     conn: Mutex<Connection>,
     /// What the features keep besides the engine's tables.
     local: LocalDataList,
+    /// Counts each time an outbox entry's attempt ends (sent, or back to waiting), so that a
+    /// person's undo of a delete on its way can wait for its outcome ([`Self::attempt_ended`]).
+    attempts_ended: tokio::sync::watch::Sender<u64>,
 }
 
 impl std::fmt::Debug for Store {
@@ -153,6 +156,7 @@ impl Store {
         Ok(Self {
             conn: Mutex::new(conn),
             local,
+            attempts_ended: tokio::sync::watch::channel(0).0,
         })
     }
 

@@ -31,8 +31,10 @@ pub enum Cancelled {
 pub enum Undone {
     /// It waited: it is dropped, never sent, and the row is back.
     BeforeSending,
-    /// It is on its way: the server has it, or may have it.
-    AlreadySent,
+    /// It is on its way (claimed by the runner, its answer not in): the server may have it.
+    /// Its attempt's end is told by [`Store::attempt_ended`]; then it is done, or waits again
+    /// and can be taken back.
+    OnItsWay,
     /// No delete of the row is queued (it was sent and done, or never made).
     NothingQueued,
 }
@@ -320,7 +322,21 @@ impl Store {
             "UPDATE outbox SET state = ?2, problem = ?3 WHERE seq = ?1",
             params![seq, state.as_str(), problem],
         )?;
+        self.attempts_ended.send_modify(|ended| *ended += 1);
         Ok(())
+    }
+
+    /// Resolves when an outbox entry's attempt next ends (it was sent, or waits again), or at
+    /// once if one ended since `seen` (a count from [`Self::attempts_ended_so_far`]).
+    pub(crate) async fn attempt_ended(&self, seen: u64) {
+        let mut ended = self.attempts_ended.subscribe();
+        // The sender lives as long as the store, so `wait_for` ends only by its condition.
+        let _ = ended.wait_for(|count| *count != seen).await;
+    }
+
+    /// How many outbox attempts have ended so far (for [`Self::attempt_ended`]).
+    pub(crate) fn attempts_ended_so_far(&self) -> u64 {
+        *self.attempts_ended.borrow()
     }
 
     /// A create reached the server: the row is stored, later entries aim at the real id, and the
@@ -337,6 +353,7 @@ impl Store {
         take_server_row(&tx, seq, temp_id, id, server_row)?;
         tx.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
         tx.commit()?;
+        self.attempts_ended.send_modify(|ended| *ended += 1);
         Ok(id)
     }
 
@@ -374,6 +391,7 @@ impl Store {
         }
         tx.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
         tx.commit()?;
+        self.attempts_ended.send_modify(|ended| *ended += 1);
         Ok(())
     }
 

@@ -28,6 +28,38 @@ pub struct SectionUndo {
     pub message: String,
 }
 
+/// How long an undo waits for a delete on its way to be answered (a request's own wait is
+/// 10 s, API.md §1; most end in moments).
+pub(crate) const UNDO_WAIT: std::time::Duration = std::time::Duration::from_secs(12);
+
+/// What an undo of a delete came to, in words.
+fn undo_said(undone: Undone, never_sent: bool) -> SectionUndo {
+    let (undone, message) = match undone {
+        Undone::BeforeSending => (true, "The section is back; its delete was never sent."),
+        // Deleting a section that never reached the server drops it with its changes.
+        Undone::NothingQueued if never_sent => (
+            false,
+            "That section had not reached the server, so nothing was sent and nothing can be \
+             brought back; add it again if you want it.",
+        ),
+        Undone::OnItsWay => (
+            false,
+            "The delete is on its way to the server and has not been answered yet, so it \
+             cannot be taken back now. If it does not get through, it waits again and you can \
+             undo it then.",
+        ),
+        Undone::NothingQueued => (
+            false,
+            "Too late to undo: the delete has reached the server, so the section and \
+             everything in it are gone from the page.",
+        ),
+    };
+    SectionUndo {
+        undone,
+        message: message.to_owned(),
+    }
+}
+
 /// The name `sections/create/` gives a section of `section_type` without one (§17.2).
 fn default_name(section_type: &str) -> String {
     let mut chars = section_type.chars();
@@ -97,32 +129,28 @@ impl PublicPageHandle<'_> {
         self.page()
     }
 
-    /// Takes back the delete of section `id` if it has not been sent; once sent, the section
-    /// is gone from the server and cannot be brought back here: the answer says which.
-    pub fn undo_delete_section(&self, id: i64) -> Result<SectionUndo, DeskError> {
+    /// Takes back the delete of section `id` if it has not reached the server; once it has, the
+    /// section is gone from the server and cannot be brought back here: the answer says which.
+    /// A delete on its way (the runner sent it and its answer is not in) is waited for, at most
+    /// [`UNDO_WAIT`]: one that did not reach the server (offline) waits again and is taken back;
+    /// one still unanswered then is said to be on its way.
+    pub async fn undo_delete_section(&self, id: i64) -> Result<SectionUndo, DeskError> {
         self.may_change()?;
-        let undone = self.cx.store.undo_delete(SECTIONS_SPEC.name(), id)?;
+        let deadline = tokio::time::Instant::now() + UNDO_WAIT;
+        let undone = loop {
+            let seen = self.cx.store.attempts_ended_so_far();
+            let undone = self.cx.store.undo_delete(SECTIONS_SPEC.name(), id)?;
+            if undone != Undone::OnItsWay {
+                break undone;
+            }
+            let ended = self.cx.store.attempt_ended(seen);
+            if tokio::time::timeout_at(deadline, ended).await.is_err() {
+                break undone;
+            }
+        };
         self.cx.changed(&SECTIONS_SPEC)?;
         let never_sent = self.cx.store.resolve_id(SECTIONS_SPEC.name(), id)? < 0;
-        Ok(match undone {
-            Undone::BeforeSending => SectionUndo {
-                undone: true,
-                message: "The section is back; its delete was never sent.".into(),
-            },
-            // Deleting a section that never reached the server drops it with its changes.
-            Undone::NothingQueued if never_sent => SectionUndo {
-                undone: false,
-                message: "That section had not reached the server, so nothing was sent and \
-                          nothing can be brought back; add it again if you want it."
-                    .into(),
-            },
-            Undone::AlreadySent | Undone::NothingQueued => SectionUndo {
-                undone: false,
-                message: "Too late to undo: the delete has reached the server, so the section \
-                          and everything in it are gone from the page."
-                    .into(),
-            },
-        })
+        Ok(undo_said(undone, never_sent))
     }
 
     /// Queues `changes` to this hotel's section `id`, merged with the server's row when sent.

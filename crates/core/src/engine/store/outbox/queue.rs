@@ -103,8 +103,8 @@ impl Store {
 
     /// Takes back the queued delete of row `target` if it has not been sent: the row shows
     /// again, with the unsent updates the delete replaced waiting once more (a delete the server
-    /// refused is dropped the same way). A delete on its way or done cannot be taken back (the
-    /// server has it, or may have it).
+    /// refused is dropped the same way). A delete on its way cannot be taken back until its
+    /// attempt ends ([`Undone::OnItsWay`]); one done cannot be at all.
     pub(crate) fn undo_delete(&self, resource: &str, target: i64) -> Result<Undone, StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
@@ -117,7 +117,7 @@ impl Store {
             return Ok(Undone::NothingQueued);
         };
         if delete.state == EntryState::Sending {
-            return Ok(Undone::AlreadySent);
+            return Ok(Undone::OnItsWay);
         }
         if delete.fields.is_empty() {
             tx.execute("DELETE FROM outbox WHERE seq = ?1", [delete.seq])?;
