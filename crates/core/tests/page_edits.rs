@@ -190,6 +190,61 @@ async fn section_edits_made_offline_reach_the_server_once_and_in_order_after_rec
     server.shutdown().await;
 }
 
+/// Issue 65 item 2's style variants and dragged order: made offline, they reach the server
+/// once the network is back (the style as `style_variant`, the order as one `position` per
+/// section moved); a style the server has not (9) and an order that leaves a section out or
+/// names another are refused in words, and nothing is queued for them.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_style_and_a_dragged_order_made_offline_reach_the_server_and_a_bad_one_is_refused() {
+    let server = server_2026().await;
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let home = Home::new("page-edits-style-order");
+    let desk = home.open();
+    sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
+    loaded(&desk).await;
+    let page = desk.handle::<PublicPageHandle>();
+    let before: Vec<i64> = sections(&desk).iter().map(|s| s.id).collect();
+
+    proxy.cut();
+    let gallery = named(&desk, "Gallery").id;
+    page.set_section_style(gallery, 3).unwrap();
+    assert!(page.set_section_style(gallery, 9).is_err(), "no style 9");
+    // The last section dragged to the top.
+    let mut dragged = before.clone();
+    let last = dragged.pop().unwrap();
+    dragged.insert(0, last);
+    page.reorder_sections(&dragged).unwrap();
+    assert!(
+        page.reorder_sections(&dragged[1..]).is_err(),
+        "one left out"
+    );
+    let mut foreign = dragged.clone();
+    foreign[0] = 9_999;
+    assert!(page.reorder_sections(&foreign).is_err(), "not this page's");
+    assert_eq!(
+        sections(&desk).iter().map(|s| s.id).collect::<Vec<_>>(),
+        dragged,
+        "shown in the new order at once"
+    );
+    assert_eq!(named(&desk, "Gallery").style_variant, 3);
+
+    proxy.restore();
+    synced(&desk).await;
+    let token = token(&server, "sean.murphy").await;
+    let mut rows = server_rows(&server, &token, "public-sections").await;
+    rows.sort_by_key(|r| (r["position"].as_i64(), r["id"].as_i64()));
+    let order: Vec<i64> = rows.iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    assert_eq!(order, dragged, "the server has the dragged order");
+    let on_server = rows.iter().find(|r| r["id"] == gallery).unwrap();
+    assert_eq!(on_server["style_variant"], 3);
+    assert!(
+        server.requests_to(&format!("PATCH {SECTIONS}{gallery}/")) > 0,
+        "the style went as a PATCH of the section"
+    );
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn section_edits_kept_through_a_restart_reach_the_server_once() {
     let server = server_2026().await;

@@ -39,6 +39,20 @@ command! {
 }
 
 command! {
+    /// The whole page in a new order (dragged), each section once.
+    pub fn page_sections_reorder(desk: State<'_, Desk>, ids: Vec<i64>) -> Result<PublicPage, UiError> {
+        Ok(desk.handle::<PublicPageHandle>().reorder_sections(&ids)?)
+    }
+}
+
+command! {
+    /// Style variant 1–5.
+    pub fn page_section_style(desk: State<'_, Desk>, id: i64, style: i64) -> Result<PublicPage, UiError> {
+        Ok(desk.handle::<PublicPageHandle>().set_section_style(id, style)?)
+    }
+}
+
+command! {
     pub fn page_section_delete(desk: State<'_, Desk>, id: i64) -> Result<PublicPage, UiError> {
         Ok(desk.handle::<PublicPageHandle>().delete_section(id)?)
     }

@@ -95,6 +95,8 @@ export interface Commands {
   page_section_rename: { args: { id: number; name: string }; result: G.PublicPage };
   page_section_hide: { args: { id: number; hidden: boolean }; result: G.PublicPage };
   page_section_move: { args: { id: number; by: number }; result: G.PublicPage };
+  page_sections_reorder: { args: { ids: Array<number> }; result: G.PublicPage };
+  page_section_style: { args: { id: number; style: number }; result: G.PublicPage };
   page_section_delete: { args: { id: number }; result: G.PublicPage };
   page_section_undo_delete: { args: { id: number }; result: G.SectionUndo };
   session_resume: { args: null; result: G.SessionInfo | null };

@@ -1633,6 +1633,10 @@ type_label: string,
  */
 hidden: boolean, 
 /**
+ * Its style variant, 1–5 (§17.1; 1 when the server gives none).
+ */
+style_variant: number, 
+/**
  * A hero section's content.
  */
 hero: PageHero | null, 

@@ -13,6 +13,7 @@ const section = (over: Partial<PageSection>): PageSection => ({
   section_type: "unknown",
   type_label: "Empty section",
   hidden: false,
+  style_variant: 1,
   hero: null,
   galleries: [],
   cards: [],

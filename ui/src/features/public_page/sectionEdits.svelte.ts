@@ -11,6 +11,9 @@ import { publicPage } from "./publicPage.svelte";
 /** How long a delete waits before it is handed to the core, in ms. */
 export const UNDO_MS = 5000;
 
+/** The style variants a section takes (API.md §17.1: 1–5). */
+export const STYLE_VARIANTS = [1, 2, 3, 4, 5] as const;
+
 /** The types a section can be added as (API.md §17.2), with their names. */
 export const SECTION_TYPES: { value: string; label: string }[] = [
   { value: "hero", label: "Hero" },
@@ -60,6 +63,23 @@ class SectionEdits {
 
   move(id: number, by: -1 | 1): Promise<void> {
     return this.#apply(() => call("page_section_move", { id, by }));
+  }
+
+  /** Style variant 1–5 (API.md §17.1). */
+  setStyle(id: number, style: number): Promise<void> {
+    return this.#apply(() => call("page_section_style", { id, style }));
+  }
+
+  /** Drops section `dragged` where `onto` is (before it when moving up, after it when moving
+   *  down): the whole new order goes to the core, which sends one change per section moved. */
+  drop(sections: PageSection[], dragged: number, onto: number): Promise<void> {
+    const ids = sections.map((s) => s.id);
+    const from = ids.indexOf(dragged);
+    const to = ids.indexOf(onto);
+    if (from < 0 || to < 0 || from === to) return Promise.resolve();
+    ids.splice(from, 1);
+    ids.splice(to, 0, dragged);
+    return this.#apply(() => call("page_sections_reorder", { ids }));
   }
 
   /** Hides the section at once; it is deleted when the undo time is over (an earlier delete

@@ -15,6 +15,7 @@ const section = (id: number, name: string): PageSection => ({
   section_type: "list",
   type_label: "List of cards",
   hidden: false,
+  style_variant: 1,
   hero: null,
   galleries: [],
   cards: [],
@@ -66,5 +67,26 @@ describe("a section deleted here", () => {
     expect(asked.map((a) => a.command)).toEqual(["page_section_delete", "page_section_undo_delete", "public_page"]);
     expect(sectionEdits.notice).toContain("Too late");
     expect(shownIds()).toEqual([1]);
+  });
+});
+
+describe("a section dragged to another place", () => {
+  const three = [section(1, "Welcome"), section(2, "Offers"), section(3, "Rooms")];
+
+  it("sends the whole new order, the dragged one where it was dropped", async () => {
+    const asked = answer({ page_sections_reorder: () => page(three) });
+    await sectionEdits.drop(three, 3, 1);
+    await sectionEdits.drop(three, 1, 2);
+    expect(asked).toEqual([
+      { command: "page_sections_reorder", args: { ids: [3, 1, 2] } },
+      { command: "page_sections_reorder", args: { ids: [2, 1, 3] } },
+    ]);
+  });
+
+  it("dropped on itself or on nothing known, asks nothing", async () => {
+    const asked = answer({});
+    await sectionEdits.drop(three, 2, 2);
+    await sectionEdits.drop(three, 9, 1);
+    expect(asked).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 //! What a section edit may carry, checked as the 2026 server would take it (API.md §17.2):
-//! a name of at most 100 characters, the published switch, the place, and on a new section
-//! its type. Nothing else is ever sent: never `hotel` (a PATCH of it moves the section to
-//! another hotel's page, §17.9 item 2), never a style or preset the desk does not show.
+//! a name of at most 100 characters, the published switch, the place, the style variant (1–5,
+//! §17.1 "Presets"), and on a new section its type. Nothing else is ever sent: never `hotel` (a
+//! PATCH of it moves the section to another hotel's page, §17.9 item 2), never a preset id the
+//! desk does not show.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -17,7 +18,10 @@ pub const SECTION_TYPES: [&str; 5] = ["hero", "gallery", "list", "news", "rooms"
 pub const MAX_NAME_CHARS: usize = 100;
 
 /// The fields a section edit sends: the only ones the desk writes.
-pub(crate) const EDITABLE_FIELDS: &[&str] = &["name", "is_active", "position"];
+pub(crate) const EDITABLE_FIELDS: &[&str] = &["name", "is_active", "position", "style_variant"];
+
+/// The style variants a section takes (§17.1: `style_variant` is 1–5; anything else is a 400).
+pub const STYLE_VARIANTS: std::ops::RangeInclusive<u64> = 1..=5;
 
 /// A new section as the screen asks for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -29,7 +33,8 @@ pub struct NewSection {
 }
 
 /// A section's fields as the engine keeps them, checked: `name` (≤ [`MAX_NAME_CHARS`]),
-/// `is_active` (a bool), `position` (a whole number from 0) and, creating only,
+/// `is_active` (a bool), `position` (a whole number from 0), `style_variant` (one of
+/// [`STYLE_VARIANTS`]) and, creating only,
 /// `section_type` (one of [`SECTION_TYPES`]). Any other field is refused, `hotel` first.
 pub(crate) fn validate(
     changes: &Row,
@@ -46,6 +51,17 @@ pub(crate) fn validate(
             }
             ("position", _) => {
                 return Err(invalid("position", "A section's place is a whole number from 0."))
+            }
+            ("style_variant", Value::Number(n))
+                if n.as_u64().is_some_and(|n| STYLE_VARIANTS.contains(&n)) =>
+            {
+                Value::Number(n.clone())
+            }
+            ("style_variant", _) => {
+                return Err(invalid(
+                    "style_variant",
+                    "A section's style is one of the server's five (1 to 5).",
+                ))
             }
             ("section_type", Value::String(t)) if creating && SECTION_TYPES.contains(&t.as_str()) => {
                 Value::from(t.clone())
@@ -115,11 +131,15 @@ mod tests {
             json!({"hotel": 2}),
             json!({"layout_preset": 1}),
             json!({"position": -1}),
+            json!({"style_variant": 0}),
+            json!({"style_variant": 6}),
+            json!({"style_variant": "2"}),
             json!({"name": "x".repeat(101)}),
             json!({"section_type": "hero"}),
         ] {
             assert!(validate(&row(bad.clone()), None, false).is_err(), "{bad}");
         }
+        assert!(validate(&row(json!({"style_variant": 5})), None, false).is_ok());
         assert!(validate(&row(json!({"section_type": "footer"})), None, true).is_err());
         assert!(validate(&row(json!({"name": "A"})), None, true).is_err());
         assert!(validate(&row(json!({"section_type": "news", "position": 4})), None, true).is_ok());

@@ -13,7 +13,7 @@ pub(crate) mod model;
 pub(crate) mod sections;
 pub mod spec;
 
-pub use edit::{NewSection, MAX_NAME_CHARS, SECTION_TYPES};
+pub use edit::{NewSection, MAX_NAME_CHARS, SECTION_TYPES, STYLE_VARIANTS};
 pub use handle::PublicPageHandle;
 pub use model::{PageCard, PageGallery, PageHero, PageImage, PageSection, PublicPage};
 pub use sections::SectionUndo;

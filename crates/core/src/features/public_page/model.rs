@@ -48,6 +48,9 @@ pub struct PageSection {
     pub type_label: String,
     /// Hidden from guests (only staff who may edit see it).
     pub hidden: bool,
+    /// Its style variant, 1–5 (§17.1; 1 when the server gives none).
+    #[ts(type = "number")]
+    pub style_variant: i64,
     /// A hero section's content.
     pub hero: Option<PageHero>,
     /// A gallery section's containers, each with its images.
@@ -195,6 +198,11 @@ fn section(staff: Option<&ViewRow>, public: Option<&Row>) -> PageSection {
         id: id(&base),
         name: text(&base, "name"),
         position: order(&base, "position"),
+        style_variant: base
+            .get("style_variant")
+            .and_then(Value::as_i64)
+            .filter(|v| (1..=5).contains(v))
+            .unwrap_or(1),
         type_label: type_label(&section_type, hidden),
         section_type,
         hidden,

@@ -120,6 +120,35 @@ impl PublicPageHandle<'_> {
         self.page()
     }
 
+    /// Gives section `id` style variant `style` (1–5, §17.1; the server's presets name them
+    /// where its table has any).
+    pub fn set_section_style(&self, id: i64, style: i64) -> Result<PublicPage, DeskError> {
+        self.change(id, json!({"style_variant": style}))
+    }
+
+    /// Puts the sections in the order `ids` gives (the whole page, as dragged): one PATCH of
+    /// `position` per section that moves (§17.2). `ids` must name each of this hotel's shown
+    /// sections once; anything else is refused and nothing is queued.
+    pub fn reorder_sections(&self, ids: &[i64]) -> Result<PublicPage, DeskError> {
+        self.may_change()?;
+        let shown: Vec<i64> = self.shown()?.iter().map(|s| s.id).collect();
+        let ids = ids
+            .iter()
+            .map(|id| self.cx.store.resolve_id(SECTIONS_SPEC.name(), *id))
+            .collect::<Result<Vec<i64>, _>>()?;
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        let mut expected = shown.clone();
+        expected.sort_unstable();
+        if sorted != expected {
+            return Err(DeskError::Missing("section"));
+        }
+        if ids != shown {
+            self.cx.queue_reorder(&SECTIONS_SPEC, &ids)?;
+        }
+        self.page()
+    }
+
     /// Deletes section `id` with everything in it (§17.2: the server's delete cascades). It
     /// leaves the page at once; until it is sent, [`Self::undo_delete_section`] brings it back.
     pub fn delete_section(&self, id: i64) -> Result<PublicPage, DeskError> {
