@@ -6,8 +6,12 @@ use serde_json::Value;
 
 use super::{Context, DeskError, DeskEvent};
 use crate::engine::spec::ResourceSpec;
-use crate::engine::store::{Op, Row};
+use crate::engine::store::{Op, Row, Undone};
 use crate::engine::view::{self, ViewRow};
+
+/// How long an undo waits for a delete on its way to be answered (a request's own wait is
+/// 10 s, API.md §1; most end in moments).
+pub(crate) const UNDO_WAIT: std::time::Duration = std::time::Duration::from_secs(12);
 
 impl Context {
     /// Every row of `spec` as shown here (no network).
@@ -50,6 +54,31 @@ impl Context {
         self.may_queue(spec, Op::Delete)?;
         self.store.queue_delete(spec.name(), id)?;
         self.changed(spec)
+    }
+
+    /// Takes back the queued delete of row `id` if it has not reached the server, and tells the
+    /// UI. A delete on its way (sent, its answer not in) is waited for, at most [`UNDO_WAIT`]:
+    /// one the network failed under never got through, waits again, and is taken back; one
+    /// still unanswered then is [`Undone::OnItsWay`] (the person is told it is on its way).
+    pub(crate) async fn undo_delete(
+        &self,
+        spec: &ResourceSpec,
+        id: i64,
+    ) -> Result<Undone, DeskError> {
+        let deadline = tokio::time::Instant::now() + UNDO_WAIT;
+        let undone = loop {
+            let seen = self.store.attempts_ended_so_far();
+            let undone = self.store.undo_delete(spec.name(), id)?;
+            if undone != Undone::OnItsWay {
+                break undone;
+            }
+            let ended = self.store.attempt_ended(seen);
+            if tokio::time::timeout_at(deadline, ended).await.is_err() {
+                break undone;
+            }
+        };
+        self.changed(spec)?;
+        Ok(undone)
     }
 
     /// Queues a new row of `spec` (it shows at once under the temporary id returned).

@@ -28,10 +28,6 @@ pub struct SectionUndo {
     pub message: String,
 }
 
-/// How long an undo waits for a delete on its way to be answered (a request's own wait is
-/// 10 s, API.md §1; most end in moments).
-pub(crate) const UNDO_WAIT: std::time::Duration = std::time::Duration::from_secs(12);
-
 /// What an undo of a delete came to, in words.
 fn undo_said(undone: Undone, never_sent: bool) -> SectionUndo {
     let (undone, message) = match undone {
@@ -161,23 +157,11 @@ impl PublicPageHandle<'_> {
     /// Takes back the delete of section `id` if it has not reached the server; once it has, the
     /// section is gone from the server and cannot be brought back here: the answer says which.
     /// A delete on its way (the runner sent it and its answer is not in) is waited for, at most
-    /// [`UNDO_WAIT`]: one that did not reach the server (offline) waits again and is taken back;
+    /// 12 s: one that did not reach the server (offline) waits again and is taken back;
     /// one still unanswered then is said to be on its way.
     pub async fn undo_delete_section(&self, id: i64) -> Result<SectionUndo, DeskError> {
         self.may_change()?;
-        let deadline = tokio::time::Instant::now() + UNDO_WAIT;
-        let undone = loop {
-            let seen = self.cx.store.attempts_ended_so_far();
-            let undone = self.cx.store.undo_delete(SECTIONS_SPEC.name(), id)?;
-            if undone != Undone::OnItsWay {
-                break undone;
-            }
-            let ended = self.cx.store.attempt_ended(seen);
-            if tokio::time::timeout_at(deadline, ended).await.is_err() {
-                break undone;
-            }
-        };
-        self.cx.changed(&SECTIONS_SPEC)?;
+        let undone = self.cx.undo_delete(&SECTIONS_SPEC, id).await?;
         let never_sent = self.cx.store.resolve_id(SECTIONS_SPEC.name(), id)? < 0;
         Ok(undo_said(undone, never_sent))
     }
