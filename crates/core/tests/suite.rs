@@ -13,6 +13,7 @@ mod display;
 mod engine;
 mod error_classes;
 mod front_desk;
+mod front_desk_day;
 mod front_desk_stays;
 mod generations;
 mod guest_page;

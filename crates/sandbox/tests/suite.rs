@@ -24,6 +24,7 @@ mod pusher_js;
 mod pusher_protocol;
 mod python_pusher;
 mod room_types;
+mod seen_2026;
 mod session;
 mod settings;
 mod staff;

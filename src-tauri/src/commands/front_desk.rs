@@ -7,9 +7,36 @@ use hotelmate_core::{Desk, UiError};
 use tauri::State;
 
 command! {
-    /// The day as stored on this desk, searched by guest, booking number or room.
-    pub fn front_desk_day(desk: State<'_, Desk>, query: String) -> Result<FrontDeskDay, UiError> {
-        Ok(desk.handle::<FrontDesk>().day(&query)?)
+    /// The day as stored on this desk, searched by guest, booking number or room: today's, or
+    /// the lists of `date` (`YYYY-MM-DD`) as last read by `front_desk_read_day` (a day never
+    /// read is said not to be kept).
+    pub fn front_desk_day(
+        desk: State<'_, Desk>,
+        query: String,
+        date: Option<String>,
+    ) -> Result<FrontDeskDay, UiError> {
+        let front = desk.handle::<FrontDesk>();
+        Ok(match date {
+            Some(date) => front.day_on(&date, &query)?,
+            None => front.day(&query)?,
+        })
+    }
+}
+
+command! {
+    /// Reads another day's arrivals and departures from the server and keeps them (API.md
+    /// §15.2 `date_from`/`date_to`); offline, says the copy's "as of" or that it is not kept.
+    asks: server
+    pub async fn front_desk_read_day(desk: State<'_, Desk>, date: String) -> Result<(), UiError> {
+        Ok(desk.handle::<FrontDesk>().read_day(&date).await?)
+    }
+}
+
+command! {
+    /// Marks a booking seen (API.md §15.2): queued in the desk's outbox, sent when the server
+    /// can be reached, once; whether it was queued now.
+    pub fn front_desk_mark_seen(desk: State<'_, Desk>, booking_id: String) -> Result<bool, UiError> {
+        Ok(desk.handle::<FrontDesk>().mark_seen(&booking_id)?)
     }
 }
 

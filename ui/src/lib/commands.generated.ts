@@ -48,7 +48,9 @@ export interface Commands {
   display_wake: { args: { credentials: G.LeaveDisplay }; result: G.OpeningState };
   display_report: { args: { report: G.DisplayReport }; result: void };
   display_health: { args: null; result: G.DisplayHealth };
-  front_desk_day: { args: { query: string }; result: G.FrontDeskDay };
+  front_desk_day: { args: { query: string; date: string | null }; result: G.FrontDeskDay };
+  front_desk_read_day: { args: { date: string }; result: void };
+  front_desk_mark_seen: { args: { bookingId: string }; result: boolean };
   front_desk_booking: { args: { bookingId: string }; result: G.BookingDetail };
   front_desk_set_room_status: { args: { roomId: number; toStatus: string }; result: void };
   front_desk_rooms_that_fit: { args: { bookingId: string }; result: Array<G.FittingRoom> };
@@ -139,6 +141,7 @@ export const ASKS_THE_SERVER: ReadonlySet<CommandName> = new Set<CommandName>([
   "chat_save_attachment",
   "display_leave",
   "display_wake",
+  "front_desk_read_day",
   "front_desk_booking",
   "front_desk_set_room_status",
   "front_desk_rooms_that_fit",

@@ -2386,6 +2386,10 @@ precheckin_done: boolean,
  */
 is_new: boolean, 
 /**
+ * Whether it was marked seen on this desk and that waits to reach the server.
+ */
+seen_waiting: boolean, 
+/**
  * The booking's status as the server gives it (`CONFIRMED`, …).
  */
 status: string, 
@@ -2493,7 +2497,15 @@ lists_as_of: string | null,
 /**
  * When the board was last read from the server (UTC).
  */
-rooms_as_of: string | null, };
+rooms_as_of: string | null, 
+/**
+ * The day the arrivals and departures are of (`YYYY-MM-DD`, the hotel's).
+ */
+date: string, 
+/**
+ * The hotel's date today as this desk knows it (`YYYY-MM-DD`); empty where not asked.
+ */
+today: string, };
 
 export type PartyGuest = { 
 /**

@@ -145,7 +145,7 @@ impl Resource {
     /// A row as the server sent it, as the store keeps rows: its id under `id` (a
     /// singleton's is [`SINGLETON_ID`], another key's, `conversation_id`, is copied), and the
     /// fields it gives under another name ([`Resource::renamed`]) under the desk's.
-    fn as_stored(&self, mut row: Value) -> Value {
+    pub(crate) fn as_stored(&self, mut row: Value) -> Value {
         if let Value::Object(fields) = &mut row {
             for (desks, servers) in self.renamed {
                 if !fields.contains_key(*desks) {

@@ -81,6 +81,22 @@ impl Context {
         Ok(undone)
     }
 
+    /// Queues a one-off action on row `id` of `spec` at `path` (an address made from what the
+    /// server gave; sent once, [`Op::Action`]) unless this server refuses such actions to this
+    /// account, and tells the UI and the sync worker. Returns whether it was queued now
+    /// (`false`: the same action of the row already waits).
+    pub(crate) fn queue_action(
+        &self,
+        spec: &ResourceSpec,
+        id: i64,
+        path: &str,
+    ) -> Result<bool, DeskError> {
+        self.may_queue(spec, Op::Action)?;
+        let queued = self.store.queue_action(spec.name(), id, path)?;
+        self.changed(spec)?;
+        Ok(queued)
+    }
+
     /// Queues a new row of `spec` (it shows at once under the temporary id returned).
     pub(crate) fn queue_create(&self, spec: &ResourceSpec, fields: &Row) -> Result<i64, DeskError> {
         self.may_queue(spec, Op::Create)?;

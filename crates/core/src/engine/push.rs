@@ -465,6 +465,7 @@ async fn send_entry(
             Some(order_field) => replay_reorder(at, order_field, entry).await,
             None => refuse(store, entry, "the hotel does not put these in order"),
         },
+        Op::Action => replay_action(at, entry).await,
         Op::ClearImage => {
             store.mark_sending(entry.seq)?;
             let row = as_row(
@@ -479,6 +480,37 @@ async fn send_entry(
     }
 }
 
+/// Sends a one-off action ([`Op::Action`]): an empty POST to its address; the fields of the
+/// answer that the stored row has replace its values (the server's answer, before the read
+/// back the sync worker asks for).
+async fn replay_action(at: Replay<'_>, entry: &OutboxEntry) -> Result<Replayed, SyncError> {
+    let Replay {
+        client,
+        store,
+        resource,
+        ..
+    } = at;
+    let Some(path) = entry.action_path() else {
+        return refuse(store, entry, "its address cannot be read");
+    };
+    store.mark_sending(entry.seq)?;
+    let answer: serde_json::Value = client.post(path, &serde_json::json!({})).await?;
+    let row = store
+        .record(resource.name, entry.target.id())?
+        .map(|mut row| {
+            if let serde_json::Value::Object(answered) = answer {
+                for (key, value) in answered {
+                    if row.contains_key(&key) {
+                        row.insert(key, value);
+                    }
+                }
+            }
+            row
+        });
+    store.finish_entry(entry.seq, row.as_ref(), None)?;
+    Ok(sent(entry))
+}
+
 /// What a failed send leaves: a refusal kept for the person in the server's words (or the
 /// entry's row gone on the server), a failure the server will never take set aside, anything
 /// else left to retry and returned.
@@ -491,7 +523,9 @@ fn judge_failure(
 ) -> Result<Replayed, SyncError> {
     match result {
         Err(SyncError::Api(err)) if err.class_of_write() == ErrorClass::Refused => {
-            if matches!(err, ApiError::NotFound { .. }) && entry.op != Op::Create {
+            if matches!(err, ApiError::NotFound { .. })
+                && !matches!(entry.op, Op::Create | Op::Action)
+            {
                 return deleted_elsewhere(store, entry);
             }
             let message = err.to_string();

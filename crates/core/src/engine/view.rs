@@ -123,8 +123,10 @@ fn fold_entry(rows: &mut BTreeMap<i64, ViewRow>, entry: &OutboxEntry, spec: &Res
         Op::ReorderChildren => show_children_order(rows, entry, spec, sync),
         Op::Reorder if refused => {}
         Op::Reorder => show_order(rows, entry, spec, &sync),
-        // A child added to the row is shown as an upload of its own.
+        // A child added to the row is shown as an upload of its own; an action's feature says
+        // what it waits for.
         Op::AddChild => {}
+        Op::Action => mark(rows, entry.target.id(), sync),
         Op::Update | Op::Upload | Op::ClearImage => {
             let Some(view) = rows.get_mut(&entry.target.id()) else {
                 return;

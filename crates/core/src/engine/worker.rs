@@ -462,6 +462,7 @@ pub(super) fn refused_words(
         Op::Upload | Op::ClearImage => format!("changing the pictures of {label}"),
         Op::Reorder | Op::ReorderChildren => format!("putting {label} in order"),
         Op::AddChild => format!("adding photos to {label}"),
+        Op::Action => format!("marking {label}"),
     };
     format!(
         "This server refuses {what} to your account (it answered: {server}). The desk sends no \

@@ -19,6 +19,7 @@ pub(crate) mod my_attendance_2026;
 pub(crate) mod offers;
 pub(crate) mod public;
 pub(crate) mod room_types;
+pub(crate) mod seen;
 pub(crate) mod session;
 pub(crate) mod settings;
 pub(crate) mod staff;
@@ -166,6 +167,14 @@ fn front_desk() -> Router<AppState> {
         .route(
             "/api/staff/hotel/{hotel_slug}/room-bookings/{booking_id}/check-out/",
             post(stays::check_out),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/room-bookings/{booking_id}/mark-seen/",
+            post(seen::mark_seen),
+        )
+        .route(
+            "/api/staff/hotel/{hotel_slug}/turnover/stats/",
+            get(seen::turnover_stats),
         )
         .route(
             "/api/staff/hotel/{hotel_slug}/housekeeping/dashboard/",

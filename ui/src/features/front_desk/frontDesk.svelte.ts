@@ -1,6 +1,7 @@
 // The Front desk screen's state: today's lists and the room board as the core keeps them (read
 // again whenever the core says the view changed: a read it made, a room changed live), the
-// search, and the booking opened. The core reads the lists again every minute while the screen
+// search, the day looked at (today, or another day read when picked and kept for offline), and
+// the booking opened. The core reads the lists again every minute while the screen
 // shows (API.md §15.6 rule 1); this store only asks for what it shows.
 import { Newest } from "../../lib/newest";
 import { type DeskEvent, type UiError, asUiError, call } from "../../lib/backend";
@@ -19,6 +20,10 @@ export type ListKey = (typeof LISTS)[number]["key"];
 class FrontDeskState {
   day = $state<FrontDeskDay | null>(null);
   query = $state("");
+  /** Another day looked at (`YYYY-MM-DD`), or null for today. */
+  date = $state<string | null>(null);
+  /** What reading another day came to when it was not read (offline: the copy or not kept). */
+  dayNote = $state<string | null>(null);
   list = $state<ListKey>("arrivals");
   error = $state<UiError | null>(null);
   /** The booking opened, or null. */
@@ -42,12 +47,61 @@ class FrontDeskState {
   }
 
   async reload(): Promise<void> {
-    const answer = await this.#reads.ask(() => call("front_desk_day", { query: this.query }));
+    const answer = await this.#reads.ask(() =>
+      call("front_desk_day", { query: this.query, date: this.date }),
+    );
     if (answer.stale) return;
     if (answer.error) this.error = answer.error;
     else {
       this.day = answer.value;
       this.error = null;
+    }
+  }
+
+  /** Looks at another day: read from the server (once, when picked), then shown from the
+   *  desk's copy; offline, the copy with its "as of", or the words that it is not kept. The
+   *  hotel's today (or an empty pick) is the lists the core keeps. */
+  async pickDay(date: string): Promise<void> {
+    if (!date || date === this.day?.today) return this.backToToday();
+    this.date = date;
+    this.dayNote = null;
+    try {
+      await call("front_desk_read_day", { date });
+    } catch (error) {
+      if (this.date === date) this.dayNote = asUiError(error).message;
+    }
+    if (this.date !== date) return;
+    await this.reload();
+    if (this.error && this.dayNote) {
+      // Not kept: no list of another day is shown as if it were that day's.
+      this.error = null;
+      this.day = null;
+    }
+  }
+
+  /** Back to the hotel's today. */
+  async backToToday(): Promise<void> {
+    this.date = null;
+    this.dayNote = null;
+    await this.reload();
+  }
+
+  /** What marking the opened booking seen came to, in words, or null. */
+  seenMessage = $state<string | null>(null);
+
+  /** Marks the opened booking seen: the core queues it and sends it once when the server can
+   *  be reached (API.md §15.2); the lists show it seen (waiting) at once. */
+  async markSeen(): Promise<void> {
+    const bookingId = this.opened?.line.booking_id;
+    if (!bookingId) return;
+    try {
+      const queued = await call("front_desk_mark_seen", { bookingId });
+      this.seenMessage = queued
+        ? "Marked seen. It goes to the server as soon as it can be reached."
+        : "Already marked seen.";
+      await this.reload();
+    } catch (error) {
+      this.seenMessage = asUiError(error).message;
     }
   }
 
@@ -146,6 +200,7 @@ class FrontDeskState {
   }
 
   resetStay(): void {
+    this.seenMessage = null;
     this.fits = null;
     this.acting = null;
     this.stayMessage = null;
@@ -159,6 +214,8 @@ class FrontDeskState {
     this.#opens.drop();
     this.day = null;
     this.query = "";
+    this.date = null;
+    this.dayNote = null;
     this.list = "arrivals";
     this.error = null;
     this.opened = null;

@@ -16,7 +16,7 @@ describe("the front desk store", () => {
     frontDesk.search("moran");
     await Promise.resolve();
     await Promise.resolve();
-    expect(asked).toEqual([{ command: "front_desk_day", args: { query: "moran" } }]);
+    expect(asked).toEqual([{ command: "front_desk_day", args: { query: "moran", date: null } }]);
   });
 
   it("shows the newest search's day when an older answer arrives last", async () => {
@@ -100,6 +100,56 @@ describe("the front desk store", () => {
     expect(frontDesk.stayError?.message).toContain("only a manager");
     expect(frontDesk.stayMessage).toBeNull();
     expect(frontDesk.acting).toBeNull();
+  });
+
+  it("reads another day when picked, shows it from the copy, and goes back to today", async () => {
+    const asked = answer({ front_desk_read_day: () => undefined, front_desk_day: () => day("then") });
+    await frontDesk.pickDay("2026-12-03");
+    expect(asked).toEqual([
+      { command: "front_desk_read_day", args: { date: "2026-12-03" } },
+      { command: "front_desk_day", args: { query: "", date: "2026-12-03" } },
+    ]);
+    expect(frontDesk.date).toBe("2026-12-03");
+    expect(frontDesk.day).toEqual(day("then"));
+    const back = answer({ front_desk_day: () => day("today") });
+    await frontDesk.backToToday();
+    expect(back).toEqual([{ command: "front_desk_day", args: { query: "", date: null } }]);
+    expect(frontDesk.date).toBeNull();
+  });
+
+  it("offline, says another day is the copy or is not kept, in the core's words", async () => {
+    answer({
+      front_desk_read_day: () => {
+        throw { code: "unavailable", field: null, message: "The lists of 2026-12-09 are not kept on this desk." };
+      },
+      front_desk_day: () => {
+        throw { code: "unavailable", field: null, message: "The lists of 2026-12-09 are not kept on this desk." };
+      },
+    });
+    await frontDesk.pickDay("2026-12-09");
+    expect(frontDesk.dayNote).toContain("not kept on this desk");
+    expect(frontDesk.error).toBeNull();
+    expect(frontDesk.day).toBeNull();
+    answer({
+      front_desk_read_day: () => {
+        throw { code: "unavailable", field: null, message: "the lists of 2026-12-03 are this desk's copy as of 06:10." };
+      },
+      front_desk_day: () => day("copy"),
+    });
+    await frontDesk.pickDay("2026-12-03");
+    expect(frontDesk.dayNote).toContain("copy as of");
+    expect(frontDesk.day).toEqual(day("copy"));
+  });
+
+  it("marks the opened booking seen through the core's queue and reads the day again", async () => {
+    const booking = { line: { booking_id: "RB-2026-0007", is_new: true }, from_copy: false } as unknown as BookingDetail;
+    answer({ front_desk_booking: () => booking });
+    await frontDesk.open("RB-2026-0007");
+    const asked = answer({ front_desk_mark_seen: () => true, front_desk_day: () => day("seen") });
+    await frontDesk.markSeen();
+    expect(asked.map((a) => a.command)).toEqual(["front_desk_mark_seen", "front_desk_day"]);
+    expect(asked[0]?.args).toEqual({ bookingId: "RB-2026-0007" });
+    expect(frontDesk.seenMessage).toContain("as soon as it can be reached");
   });
 
   it("forgets the previous person's day and search on sign-out", async () => {

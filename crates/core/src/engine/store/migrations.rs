@@ -180,6 +180,38 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: "ALTER TABLE session ADD COLUMN generation TEXT NOT NULL DEFAULT 'classic';
           ALTER TABLE session ADD COLUMN capabilities TEXT;",
     },
+    Migration {
+        version: 16,
+        name: "outbox: a one-off action on a row (a booking marked seen, API.md §15.2) is an operation of its own (issue 66.1)",
+        // The CHECK of `op` takes 'action'; entries waiting are carried over as they are. The
+        // table is copied as in migration 9, its AUTOINCREMENT counter with it.
+        sql: "CREATE TABLE outbox_new (
+              seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+              resource   TEXT NOT NULL,
+              op         TEXT NOT NULL
+                         CHECK (op IN ('create', 'update', 'delete', 'upload', 'clear_image', 'reorder',
+                                       'add_child', 'reorder_children', 'action')),
+              target     INTEGER NOT NULL,
+              fields     TEXT NOT NULL DEFAULT '{}',
+              base       TEXT NOT NULL DEFAULT '{}',
+              media      TEXT,
+              state      TEXT NOT NULL DEFAULT 'pending'
+                         CHECK (state IN ('pending', 'sending', 'conflict', 'rejected')),
+              problem    TEXT,
+              attempts   INTEGER NOT NULL DEFAULT 0,
+              created_at TEXT NOT NULL
+          );
+          INSERT INTO outbox_new SELECT seq, resource, op, target, fields, base, media, state,
+              problem, attempts, created_at FROM outbox;
+          INSERT INTO sqlite_sequence (name, seq)
+              SELECT 'outbox_new', seq FROM sqlite_sequence WHERE name = 'outbox'
+              AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'outbox_new');
+          UPDATE sqlite_sequence SET seq = MAX(seq, (SELECT seq FROM sqlite_sequence WHERE name = 'outbox'))
+              WHERE name = 'outbox_new' AND EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'outbox');
+          DROP TABLE outbox;
+          ALTER TABLE outbox_new RENAME TO outbox;
+          CREATE INDEX outbox_target ON outbox (resource, target);",
+    },
 ];
 
 /// Every migration of the engine and of the features in `local`, by version.

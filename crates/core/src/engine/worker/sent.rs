@@ -98,6 +98,10 @@ pub(super) fn after_replayed(
             for other in spec.also_changes {
                 shared.request_reconcile_of(other);
             }
+            if entry.op == crate::engine::store::Op::Action {
+                // The server's row after the action is read back (API.md §15.6 rule 1).
+                shared.request_reconcile_of(spec.name());
+            }
             if entry.target.is_unsent() && *target > 0 {
                 shared.emit(DeskEvent::IdAssigned {
                     resource: spec.kind,

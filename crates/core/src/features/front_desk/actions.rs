@@ -31,6 +31,12 @@ pub(crate) const ONLY_A_MANAGER_CHECKS_IN: &str =
     "Not checked in. This HotelMate server lets only a manager check guests in: it failed \
      (HTTP 500) and saved nothing. Ask a manager to check the guest in.";
 
+/// Said after the server's own words when it refuses a check-in for the arrival window
+/// (`CHECKIN_WRONG_DATE`, `CHECKIN_TOO_EARLY`, `CHECKIN_TOO_LATE`, §15.2, §15.6 rule 7): which
+/// clock applies, never a prediction of it.
+pub(crate) const ARRIVAL_WINDOW_ZONE: &str =
+    "The arrival window runs on the check-in policy's own time zone, set on the server, which      can differ from the hotel's day that the lists follow.";
+
 /// Rooms offered at most (a hostile answer cannot flood the list).
 const MAX_ROOMS: usize = 500;
 
@@ -154,6 +160,17 @@ pub(crate) fn server_words(err: &ApiError) -> String {
         })
         .or_else(|| first("non_field_errors"))
         .map_or_else(|| err.to_string(), |w| crate::rules::text::shorten(&w, 300))
+}
+
+/// Whether the server refused a check-in for its arrival window (`{"error": "CHECKIN_…"}`).
+fn refused_for_arrival_window(err: &ApiError) -> bool {
+    let ApiError::Validation { fields } = err else {
+        return false;
+    };
+    fields
+        .get("error")
+        .and_then(|codes| codes.first())
+        .is_some_and(|code| code.starts_with("CHECKIN_"))
 }
 
 impl FrontDesk<'_> {
@@ -313,6 +330,10 @@ impl FrontDesk<'_> {
             _ if lost => DeskError::Unavailable(format!(
                 "Whether it was done is not known: {err}, and the booking could not be read \
                  back. Nothing was sent again; open the booking when the server answers."
+            )),
+            _ if refused_for_arrival_window(err) => DeskError::NotAllowed(format!(
+                "{} {ARRIVAL_WINDOW_ZONE}",
+                server_words(err)
             )),
             _ => DeskError::NotAllowed(server_words(err)),
         }

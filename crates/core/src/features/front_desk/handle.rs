@@ -47,7 +47,11 @@ impl FrontDesk<'_> {
             lists_as_of: store.reconciled_at(ARRIVALS.name)?,
             rooms_as_of: store.reconciled_at(ROOM_BOARD.name)?,
         };
-        Ok(model::day(stored, query))
+        let mut day = model::day(stored, query);
+        model::show_waiting(&mut day, &self.seen_waiting()?);
+        day.today = self.today();
+        day.date = day.today.clone();
+        Ok(day)
     }
 
     /// One booking's detail (§15.2: party and who is unnamed, requests, room). Read from the

@@ -8,6 +8,8 @@
 pub(crate) mod actions;
 pub(crate) mod handle;
 pub(crate) mod model;
+pub(crate) mod other_day;
+pub(crate) mod seen;
 pub mod spec;
 
 pub use actions::{FittingRoom, StayAction, StayOutcome};

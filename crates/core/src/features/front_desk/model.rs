@@ -39,6 +39,8 @@ pub struct BookingLine {
     pub precheckin_done: bool,
     /// Whether no one at the hotel has marked it seen yet.
     pub is_new: bool,
+    /// Whether it was marked seen on this desk and that waits to reach the server.
+    pub seen_waiting: bool,
     /// The booking's status as the server gives it (`CONFIRMED`, …).
     pub status: String,
     /// The amount, as the server writes it ("387.00"), with its currency.
@@ -129,6 +131,10 @@ pub struct FrontDeskDay {
     pub lists_as_of: Option<String>,
     /// When the board was last read from the server (UTC).
     pub rooms_as_of: Option<String>,
+    /// The day the arrivals and departures are of (`YYYY-MM-DD`, the hotel's).
+    pub date: String,
+    /// The hotel's date today as this desk knows it (`YYYY-MM-DD`); empty where not asked.
+    pub today: String,
 }
 
 /// One person of a booking's party.
@@ -214,6 +220,7 @@ impl BookingLine {
                 .get("is_new_for_staff")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
+            seen_waiting: false,
             status: text(row, "status"),
             amount: format!("{} {}", text(row, "total_amount"), text(row, "currency"))
                 .trim()
@@ -339,6 +346,8 @@ pub(crate) fn day(stored: Stored, typed: &str) -> FrontDeskDay {
         total_rooms,
         lists_as_of: stored.lists_as_of,
         rooms_as_of: stored.rooms_as_of,
+        date: String::new(),
+        today: String::new(),
     }
 }
 
@@ -375,6 +384,24 @@ pub(crate) fn detail(answer: &Row) -> BookingDetail {
         room_type: room.and_then(|r| optional_text(r, "room_type")),
         room_status: room.and_then(|r| optional_text(r, "room_status")),
         from_copy: false,
+    }
+}
+
+/// Shows the bookings marked seen here, waiting to be sent, as seen (waiting).
+pub(crate) fn show_waiting(day: &mut FrontDeskDay, waiting: &std::collections::HashSet<String>) {
+    if waiting.is_empty() {
+        return;
+    }
+    for line in day
+        .arrivals
+        .iter_mut()
+        .chain(day.departures.iter_mut())
+        .chain(day.in_house.iter_mut())
+    {
+        if waiting.contains(&line.booking_id) {
+            line.is_new = false;
+            line.seen_waiting = true;
+        }
     }
 }
 

@@ -28,6 +28,12 @@ pub enum Op {
     /// The whole order of row `target`'s children (`fields.order`), replacing an unsent
     /// earlier one of the same row.
     ReorderChildren,
+    /// A one-off action on row `target` (a booking marked seen, API.md §15.2): an empty POST
+    /// to the address its feature made from what the server gave (`fields.path`), queued once
+    /// per row and address; what the server answers is kept in the row and the resource is
+    /// read back. Only for actions a repeat leaves as the first made them (a lost answer
+    /// sends it again).
+    Action,
 }
 
 impl Op {
@@ -41,6 +47,7 @@ impl Op {
         Self::Reorder,
         Self::AddChild,
         Self::ReorderChildren,
+        Self::Action,
     ];
 
     pub(in crate::engine::store) fn as_str(self) -> &'static str {
@@ -53,6 +60,7 @@ impl Op {
             Self::Reorder => "reorder",
             Self::AddChild => "add_child",
             Self::ReorderChildren => "reorder_children",
+            Self::Action => "action",
         }
     }
 
@@ -66,6 +74,7 @@ impl Op {
             "reorder" => Self::Reorder,
             "add_child" => Self::AddChild,
             "reorder_children" => Self::ReorderChildren,
+            "action" => Self::Action,
             _ => return None,
         })
     }
@@ -274,8 +283,16 @@ pub(in crate::engine::store) const CHILDREN_BEFORE: &str = "images_before";
 /// with, kept for its retries.
 pub(in crate::engine::store) const ADDED_PLACE: &str = "place";
 
+/// In an action's fields ([`Op::Action`]): its address below the server's base.
+pub(in crate::engine::store) const ACTION_PATH: &str = "path";
+
 /// What each kind of operation carries, typed.
 impl OutboxEntry {
+    /// An action's address below the server's base ([`Op::Action`]).
+    pub fn action_path(&self) -> Option<&str> {
+        self.fields.get(ACTION_PATH).and_then(Value::as_str)
+    }
+
     /// A reorder's ids ([`Op::Reorder`], [`Op::ReorderChildren`]), first to last.
     pub fn order(&self) -> Vec<i64> {
         ids(self.fields.get(ORDER)).unwrap_or_default()
@@ -313,6 +330,10 @@ impl OutboxEntry {
 /// What `op` carries beside the person's fields that cannot be read: a reorder's order must be
 /// a list of row ids (else it would be sent with the unreadable ids left out, or as no order).
 fn carried_damage(op: Option<Op>, fields: Option<&Row>) -> Option<String> {
+    if let (Some(Op::Action), Some(fields)) = (op, fields) {
+        let readable = fields.get(ACTION_PATH).and_then(Value::as_str).is_some();
+        return (!readable).then(|| "its address cannot be read".to_owned());
+    }
     let (Some(Op::Reorder | Op::ReorderChildren), Some(fields)) = (op, fields) else {
         return None;
     };

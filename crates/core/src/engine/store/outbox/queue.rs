@@ -64,6 +64,38 @@ impl Store {
         Ok(())
     }
 
+    /// Queues a one-off action on row `target` at `path` (an address below the server's base,
+    /// [`Op::Action`]), unless the same action of the row is already waiting: it is sent once.
+    /// Returns whether it was queued now.
+    pub fn queue_action(
+        &self,
+        resource: &str,
+        target: i64,
+        path: &str,
+    ) -> Result<bool, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let waiting = entries_for(&tx, resource, target)?.iter().any(|e| {
+            e.op == Op::Action && e.action_path() == Some(path) && e.state.is_on_its_way()
+        });
+        if waiting {
+            return Ok(false);
+        }
+        let mut fields = Map::new();
+        fields.insert(ACTION_PATH.into(), Value::from(path));
+        insert(
+            &tx,
+            resource,
+            Op::Action,
+            target,
+            &fields,
+            &Map::new(),
+            None,
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
     /// Queues a delete. A row that never reached the server just disappears with its entries.
     /// The row's unsent updates give way to it, kept in its fields and base so that an undo
     /// before it is sent ([`Store::undo_delete`]) brings them back.
