@@ -353,3 +353,59 @@ async fn no_card_request_carries_the_hotel_or_an_id_of_another_hotels_list_or_ca
     desk.shutdown().await;
     server.shutdown().await;
 }
+
+/// The page builder's requests while `intervals` poll intervals pass.
+async fn builder_reads_over(server: &SandboxHandle, poll: Duration, intervals: u32) -> u64 {
+    let count = || -> u64 {
+        server
+            .request_counts()
+            .iter()
+            .filter(|(line, _)| {
+                ["public-sections/", "list-containers/", "cards/"]
+                    .iter()
+                    .any(|path| line.starts_with(&format!("GET /api/staff/hotel/killarney/{path}")))
+                    || line.starts_with("GET /api/public/hotel/")
+            })
+            .map(|(_, n)| n)
+            .sum()
+    };
+    let before = count();
+    tokio::time::sleep(poll * intervals).await;
+    count() - before
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cards_are_read_each_interval_while_the_offers_show_and_not_otherwise() {
+    let server = server_2026().await;
+    let home = Home::new("page-cards-pace");
+    let poll = Duration::from_millis(1500);
+    // Both timers short: without live updates everything is read each poll interval (a
+    // minute); with them, what no event announces (all of the page builder, §17.9 item 7) each
+    // quiet interval (ten minutes) while its screen shows.
+    let desk = home.open_with(|options| {
+        options.poll_interval = poll;
+        options.quiet_interval = poll;
+    });
+    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
+    chosen(&desk).await;
+    desk.looking_at(hotelmate_core::events::View::Offers);
+    let intervals = 4;
+    let open = builder_reads_over(&server, poll, intervals).await;
+    desk.looking_away();
+    desk.settled().await;
+    let closed = builder_reads_over(&server, poll, intervals).await;
+    let per_interval = open as f64 / f64::from(intervals);
+    println!(
+        "page-builder requests per timer interval with the Offers screen open on 2026: \
+         {per_interval:.1} (live: one each ten minutes, {:.2} a minute); closed: {:.1}",
+        per_interval / 10.0,
+        closed as f64 / f64::from(intervals)
+    );
+    assert!(
+        open >= u64::from(intervals - 2) * 3,
+        "sections, lists and cards read about once an interval while shown: {open}"
+    );
+    assert!(per_interval <= 4.0, "one page of each, no more: {open}");
+    assert_eq!(closed, 0, "nothing read while the screen is closed");
+    desk.shutdown().await;
+}

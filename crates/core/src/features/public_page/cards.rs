@@ -362,12 +362,24 @@ impl PageCards<'_> {
         self.change(id, as_row(json!({"image": null})))
     }
 
-    /// `id` resolved, if it is a card of the chosen list as shown (never another hotel's).
+    /// `id` resolved, if it is a card of the chosen list as shown (never another hotel's). A
+    /// new card's create can reach the server between the id's resolution and the read of the
+    /// cards: it is then looked for again under its server id.
     fn shown_card(&self, id: i64) -> Result<i64, DeskError> {
-        let id = self.cx.store.resolve_id(CARDS_SPEC.name(), id)?;
         let list = self.chosen_id(&self.lists()?)?.ok_or(DeskError::Missing("list"))?;
-        let shown: HashSet<i64> = self.cards_of(list)?.iter().map(|c| c.id).collect();
-        shown.contains(&id).then_some(id).ok_or(DeskError::Missing("card"))
+        let mut resolved = None;
+        for _ in 0..2 {
+            let now = self.cx.store.resolve_id(CARDS_SPEC.name(), id)?;
+            if resolved == Some(now) {
+                break;
+            }
+            resolved = Some(now);
+            let shown: HashSet<i64> = self.cards_of(list)?.iter().map(|c| c.id).collect();
+            if shown.contains(&now) {
+                return Ok(now);
+            }
+        }
+        Err(DeskError::Missing("card"))
     }
 
     /// Refuses, in words, a change by someone who may not edit the page (§17.1).
