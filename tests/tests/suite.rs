@@ -25,6 +25,7 @@ mod window_messages;
 mod window_messages_busy;
 mod window_messages_sizes;
 mod window_my_shifts;
+mod window_offer_cards;
 mod window_offers;
 mod window_outside_text;
 mod window_pictures;

@@ -97,6 +97,10 @@ resource_kinds! {
     PublicPage = "public_page", "the public page", toasts: None, screen: PublicPage;
     /// The public page's sections as staff who may edit them read them (hidden ones too).
     PageSections = "page_sections", "the public page's sections", toasts: None;
+    /// The public page's lists of cards (§17.5), one of which holds the offers.
+    PageLists = "page_lists", "the public page's lists", toasts: None;
+    /// The cards of those lists: the offers on the 2026 server (§17.5).
+    PageCards = "page_cards", "the offers' cards", toasts: None;
     /// Guest-chat conversations (their list is read from the chat's own store; its view is named
     /// so that opening the screen reads the list again when it is old, issue 35.8).
     Conversations = "conversations", "guest conversations", toasts: Some(true), screen: Messages;

@@ -28,6 +28,7 @@ mod media;
 mod my_shifts;
 mod offers_sync;
 mod older_server;
+mod page_cards;
 mod page_edits;
 mod pictures_sync;
 mod private_data;

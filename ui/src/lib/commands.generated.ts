@@ -75,6 +75,16 @@ export interface Commands {
   toast_mute: { args: { category: G.ResourceKind; muted: boolean }; result: Array<G.ToastSetting> };
   older_server_kept: { args: null; result: G.KeptWork | null };
   older_server_export: { args: null; result: G.ExportDone };
+  offer_cards: { args: null; result: G.OfferCards };
+  offer_cards_choose_list: { args: { id: number }; result: G.OfferCards };
+  offer_cards_create_list: { args: { name: string }; result: G.OfferCards };
+  offer_card_add: { args: { card: G.CardPatch }; result: G.OfferCards };
+  offer_card_update: { args: { id: number; changes: G.CardPatch }; result: G.OfferCards };
+  offer_card_move: { args: { id: number; to: number }; result: G.OfferCards };
+  offer_card_delete: { args: { id: number }; result: G.OfferCards };
+  offer_card_undo_delete: { args: { id: number }; result: G.CardUndo };
+  offer_card_set_image: { args: "raw"; headers: { "card-id": string; "file-name"?: string }; result: G.OfferCards };
+  offer_card_clear_image: { args: { id: number }; result: G.OfferCards };
   pictures_overview: { args: null; result: G.PicturesOverview };
   hotel_image_set: { args: "raw"; headers: { "slot": string; "crop"?: string; "file-name"?: string }; result: G.PicturesOverview };
   gallery_image_add: { args: "raw"; headers: { "gallery-id": string; "file-name"?: string }; result: number };

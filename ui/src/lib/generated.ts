@@ -557,7 +557,7 @@ export type Resolution = { "choice": "keep_mine" } | { "choice": "keep_theirs" }
  */
 values: Record<string, unknown>, };
 
-export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "hotel_details" | "guest_page" | "public_page" | "page_sections" | "conversations" | "arrivals" | "departures" | "in_house" | "room_board";
+export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "hotel_details" | "guest_page" | "public_page" | "page_sections" | "page_lists" | "page_cards" | "conversations" | "arrivals" | "departures" | "in_house" | "room_board";
 
 export type View = "display" | "pictures" | "my_shifts" | "offers" | "team" | "hotel_details" | "guest_page" | "public_page" | "messages" | "front_desk";
 
@@ -1739,6 +1739,105 @@ name: string, };
 export type SectionUndo = { 
 /**
  * Whether the section is back (its delete had not been sent).
+ */
+undone: boolean, 
+/**
+ * What became of it, in words.
+ */
+message: string, };
+
+export type OfferCards = { 
+/**
+ * Whether this person may change the cards (§17.1).
+ */
+editable: boolean, 
+/**
+ * Who can change them, in one sentence (shown to those who cannot).
+ */
+who_can_edit: string, 
+/**
+ * This hotel's lists to choose from, in page order.
+ */
+lists: Array<CardList>, 
+/**
+ * The list whose cards are the offers, as chosen on this desk.
+ */
+chosen: number | null, 
+/**
+ * A list to propose while none is chosen: one titled like "Offers", else the first.
+ */
+proposed: number | null, 
+/**
+ * The chosen list's cards, by (`sort_order`, id).
+ */
+cards: Array<OfferCard>, 
+/**
+ * Where the offers come from, in one sentence.
+ */
+note: string, };
+
+export type CardList = { 
+/**
+ * Its id on the server.
+ */
+id: number, 
+/**
+ * Its title (may be empty).
+ */
+title: string, 
+/**
+ * The name of the page section it is in.
+ */
+section_name: string, };
+
+export type OfferCard = { 
+/**
+ * Its id (negative until the server has it).
+ */
+id: number, 
+/**
+ * Its title (never blank on the server).
+ */
+title: string, 
+/**
+ * Its subtitle.
+ */
+subtitle: string, 
+/**
+ * Its description, plain text.
+ */
+description: string, 
+/**
+ * Its picture (the `image_url` companion, never the raw field).
+ */
+image_url: string | null, 
+/**
+ * A new picture waits to be uploaded.
+ */
+image_waiting: boolean, 
+/**
+ * Where this desk's changes to it stand (a colleague's change of the same field waits
+ * for a decision).
+ */
+sync: RowSync, };
+
+export type CardPatch = { 
+/**
+ * The title: not blank, at most 255 characters.
+ */
+title: string | null, 
+/**
+ * The subtitle: at most 255 characters.
+ */
+subtitle: string | null, 
+/**
+ * The description, plain text.
+ */
+description: string | null, };
+
+export type CardUndo = { 
+/**
+ * Whether the card is back (its delete had not been sent).
  */
 undone: boolean, 
 /**

@@ -17,7 +17,9 @@ use super::{parse_pk, upload_field_error};
 use crate::auth::Caller;
 use crate::body::{RawBody, RequestData};
 use crate::builder::public::row_json;
-use crate::builder::{Kind, Stored, Ty, CARD, GALLERY, HERO, IMAGE, LIST, NEWS, PAGE, SECTION};
+use crate::builder::{
+    Kind, Stored, Ty, CARD, GALLERY, HERO, IMAGE, LIST, NEWS, PAGE, ROOMS, SECTION,
+};
 use crate::errors::ApiError;
 use crate::pagination::{PageRequest, PAGE_SIZE};
 use crate::state::AppState;
@@ -343,6 +345,13 @@ pub(crate) fn save(
         Some(id) if kind.parent.is_some() || !creating => row.parent = id,
         _ => {}
     }
+    if on_rooms_section(db, kind, row.parent)? {
+        // §17.9 item 3: the model's `clean()` raises Django's ValidationError, which DRF does
+        // not turn into a 400.
+        return Err(ApiError::server_error(
+            "ValidationError: lists cannot be added to a rooms section",
+        ));
+    }
     row.data.extend(fields);
     row.data.insert(kind.parent_key.into(), json!(row.parent));
     row.data.insert("updated_at".into(), json!(now));
@@ -352,6 +361,22 @@ pub(crate) fn save(
         kind.update(db, &row)?;
     }
     Ok(row)
+}
+
+/// Whether a list's section (`parent` of a list) or a card's list's section (`parent` of a
+/// card) is a rooms section (§17.5, §17.9 item 3).
+fn on_rooms_section(db: &Connection, kind: &Kind, parent: i64) -> rusqlite::Result<bool> {
+    let section = if std::ptr::eq(kind, &LIST) {
+        Some(parent)
+    } else if std::ptr::eq(kind, &CARD) {
+        LIST.get(db, parent)?.map(|list| list.parent)
+    } else {
+        None
+    };
+    match section {
+        Some(section) => Ok(!ROOMS.children_of(db, section)?.is_empty()),
+        None => Ok(false),
+    }
 }
 
 /// The parent id of a body, checked to exist (in any hotel); required on create.

@@ -66,6 +66,8 @@ pub(crate) fn validate(
             ("section_type", Value::String(t)) if creating && SECTION_TYPES.contains(&t.as_str()) => {
                 Value::from(t.clone())
             }
+            // A new list section's first list title (§17.2: `container_name`).
+            ("container_name", Value::String(t)) if creating => Value::from(name_of(t)?),
             ("section_type", _) if creating => {
                 return Err(invalid(
                     "section_type",

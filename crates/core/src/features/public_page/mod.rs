@@ -7,12 +7,16 @@
 //! engine ([`spec`]) and `desk.handle::<PublicPageHandle>()` ([`handle`]), whose section
 //! changes ([`sections`], checked by [`edit`]) go through the desk's one outbox.
 
+pub(crate) mod cards;
+pub mod cards_spec;
 pub(crate) mod edit;
 pub(crate) mod handle;
 pub(crate) mod model;
 pub(crate) mod sections;
 pub mod spec;
+pub(crate) mod who;
 
+pub use cards::{CardList, CardPatch, CardUndo, OfferCard, OfferCards, PageCards};
 pub use edit::{NewSection, MAX_NAME_CHARS, SECTION_TYPES, STYLE_VARIANTS};
 pub use handle::PublicPageHandle;
 pub use model::{PageCard, PageGallery, PageHero, PageImage, PageSection, PublicPage};
@@ -31,5 +35,10 @@ pub(crate) fn typescript() -> Vec<String> {
         PageCard::decl(),
         NewSection::decl(),
         SectionUndo::decl(),
+        OfferCards::decl(),
+        CardList::decl(),
+        OfferCard::decl(),
+        CardPatch::decl(),
+        CardUndo::decl(),
     ]
 }

@@ -28,31 +28,30 @@ pub struct SectionUndo {
     pub message: String,
 }
 
-/// What an undo of a delete came to, in words.
-fn undo_said(undone: Undone, never_sent: bool) -> SectionUndo {
-    let (undone, message) = match undone {
-        Undone::BeforeSending => (true, "The section is back; its delete was never sent."),
-        // Deleting a section that never reached the server drops it with its changes.
+/// What an undo of the delete of a `noun` ("section", "card") came to: whether it is back,
+/// and in words; `gone` ends the sentence said when it is too late ("is gone from the page").
+pub(super) fn undo_said(undone: Undone, never_sent: bool, noun: &str, gone: &str) -> (bool, String) {
+    match undone {
+        Undone::BeforeSending => (true, format!("The {noun} is back; its delete was never sent.")),
+        // Deleting a row that never reached the server drops it with its changes.
         Undone::NothingQueued if never_sent => (
             false,
-            "That section had not reached the server, so nothing was sent and nothing can be \
-             brought back; add it again if you want it.",
+            format!(
+                "That {noun} had not reached the server, so nothing was sent and nothing can \
+                 be brought back; add it again if you want it."
+            ),
         ),
         Undone::OnItsWay => (
             false,
             "The delete is on its way to the server and has not been answered yet, so it \
              cannot be taken back now. If it does not get through, it waits again and you can \
-             undo it then.",
+             undo it then."
+                .to_owned(),
         ),
         Undone::NothingQueued => (
             false,
-            "Too late to undo: the delete has reached the server, so the section and \
-             everything in it are gone from the page.",
+            format!("Too late to undo: the delete has reached the server, so the {noun} {gone}"),
         ),
-    };
-    SectionUndo {
-        undone,
-        message: message.to_owned(),
     }
 }
 
@@ -163,7 +162,13 @@ impl PublicPageHandle<'_> {
         self.may_change()?;
         let undone = self.cx.undo_delete(&SECTIONS_SPEC, id).await?;
         let never_sent = self.cx.store.resolve_id(SECTIONS_SPEC.name(), id)? < 0;
-        Ok(undo_said(undone, never_sent))
+        let (undone, message) = undo_said(
+            undone,
+            never_sent,
+            "section",
+            "and everything in it are gone from the page.",
+        );
+        Ok(SectionUndo { undone, message })
     }
 
     /// Queues `changes` to this hotel's section `id`, merged with the server's row when sent.

@@ -8,6 +8,9 @@ use crate::api::{ApiError, CreateAt, Generation, Listing, Mount, Resource, PAGE_
 use crate::engine::spec::{Capabilities, ResourceSpec};
 use crate::events::{ResourceKind, View};
 
+pub use super::cards_spec::{CARDS, LISTS};
+pub(crate) use super::cards_spec::{CARDS_SPEC, LISTS_SPEC};
+
 /// `/api/public/hotel/<slug>/page/` (§17.8): no token needed, one object.
 const PUBLIC: Mount = Mount {
     name: "public page (2026)",
@@ -36,8 +39,8 @@ const SECTIONS_MOUNT: Mount = Mount {
     create: Some(CreateAt {
         path: "sections/create",
         answer_key: "section",
-        takes: &["section_type", "name", "position"],
-        not_read_back: &["section_type"],
+        takes: &["section_type", "name", "position", "container_name"],
+        not_read_back: &["section_type", "container_name"],
     }),
     ..Mount::STAFF_HOTEL
 };
@@ -78,9 +81,12 @@ pub(crate) static SECTIONS_SPEC: ResourceSpec = ResourceSpec {
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned)
     },
-    views: &[View::PublicPage],
+    // The Offers screen's lists are this hotel's sections' (§17.9 item 2): read while it shows.
+    views: &[View::PublicPage, View::Offers],
     absent: &[(Generation::Classic, NOT_CLASSIC)],
     read_needs: Some((PAGE_EDITOR, WHO_MAY_EDIT)),
+    // A section made or deleted makes or drops its lists and their cards (§17.2).
+    also_changes: &["page_lists", "page_cards"],
     validate: super::edit::validate,
     editable: super::edit::EDITABLE_FIELDS,
     capabilities: Capabilities {
@@ -90,9 +96,7 @@ pub(crate) static SECTIONS_SPEC: ResourceSpec = ResourceSpec {
     ..ResourceSpec::base(ResourceKind::PageSections, SECTIONS)
 };
 
-/// Who may change the page, in one sentence (§17.1).
-pub(crate) const WHO_MAY_EDIT: &str = "Only the hotel's super staff admins with the Hotel \
-    info section in their menu (or a HotelMate superuser) can change the public page.";
+pub(crate) use super::who::WHO_MAY_EDIT;
 
 /// §17.9 item 1: the public read answers a bare 500 when a rooms section lists a room type
 /// whose prices are all one. Retrying cannot help until the page or the room types change, so
