@@ -355,11 +355,11 @@ async fn undoing_a_delete_on_its_way_waits_for_it_and_takes_it_back_when_it_did_
 
     proxy.restore();
     synced(&desk).await;
+    let kept = on_server(&server).await;
     assert!(
-        on_server(&server)
-            .await
-            .contains(&("Gallery".to_owned(), true)),
-        "the server still has it"
+        kept.contains(&("Gallery".to_owned(), true)),
+        "the server still has it: {kept:?}; requests: {:?}",
+        server.requests_to(&format!("DELETE {SECTIONS}{gallery}/"))
     );
     assert!(names(&desk).contains(&"Gallery".to_owned()));
     held.release();

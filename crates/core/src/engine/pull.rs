@@ -30,6 +30,7 @@ pub async fn reconcile(
     slug: &str,
 ) -> Result<Replaced, SyncError> {
     let known = store.record_count(resource.name)?;
+    let asked = crate::engine::store::records::read_stamp();
     let items = client.list_expecting(resource, slug, known).await?;
     let mut rows: Vec<Row> = Vec::with_capacity(items.len());
     for item in items {
@@ -48,7 +49,7 @@ pub async fn reconcile(
             }
         }
     }
-    Ok(store.replace_records(resource.name, rows)?)
+    Ok(store.replace_records_asked(resource.name, rows, Some(&asked))?)
 }
 
 /// Keeps the start of guests' long text fields, each to its number of characters (a guest's
