@@ -385,7 +385,7 @@ mod tests {
         store.upsert_record("cards", &made).unwrap();
 
         let replaced = store
-            .replace_records_asked("cards", vec![], Some(&asked))
+            .replace_records_asked("cards", vec![], Some(asked))
             .unwrap();
         assert_eq!(replaced.removed.len(), 1, "the old row is gone");
         assert!(
