@@ -18,6 +18,7 @@ mod garbage;
 mod my_attendance;
 mod offers;
 mod page_builder;
+mod page_media;
 mod public_and_legacy;
 mod pusher_http_api;
 mod pusher_js;
