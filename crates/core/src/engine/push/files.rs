@@ -323,8 +323,51 @@ pub(super) async fn replay_added_child(
         });
     }
     let file = file_to_send(entry, image.hash.as_str(), image.mime, bytes);
+    let sent_file = send_child(at, children, entry, (place, file), progress).await;
+    let answer = match sent_file {
+        Ok(answer) => answer,
+        Err(err) => {
+            if err.is_transient() {
+                // It waits again (shown so); whether the server got it is found out before it
+                // is sent again (its images before are kept).
+                store.mark_retry(entry.seq, EntryState::Pending, &err.to_string())?;
+            }
+            return Err(err.into());
+        }
+    };
+    if store.outbox_entry(entry.seq)?.is_none() {
+        take_out_cancelled(at, children, entry, &answer).await;
+        return Ok(Replayed::Gone {
+            target: entry.target.id(),
+        });
+    }
+    // The answer may not have the file's address (a gallery's has not, §5.2): the row, read
+    // again, has.
+    let row = as_row(
+        client.fetch(resource, slug, entry.target.id()).await?,
+        resource,
+    )?;
+    store.finish_entry(entry.seq, Some(&row), None)?;
+    Ok(sent(entry))
+}
+
+/// Sends one added child's file where its row's description says (a row action of the parent,
+/// or a POST to the children's collection naming the parent), with its place.
+async fn send_child(
+    at: Replay<'_>,
+    children: &Children,
+    entry: &OutboxEntry,
+    (place, file): (i64, ImageFile),
+    progress: Progress,
+) -> Result<Value, crate::api::ApiError> {
+    let Replay {
+        client,
+        resource,
+        slug,
+        ..
+    } = at;
     let place = (children.order_field, place.to_string());
-    let sent_file = match children.add {
+    match children.add {
         AddChild::RowAction(action, field) => {
             client
                 .post_file(
@@ -352,32 +395,7 @@ pub(super) async fn replay_added_child(
                 )
                 .await
         }
-    };
-    let answer = match sent_file {
-        Ok(answer) => answer,
-        Err(err) => {
-            if err.is_transient() {
-                // It waits again (shown so); whether the server got it is found out before it
-                // is sent again (its images before are kept).
-                store.mark_retry(entry.seq, EntryState::Pending, &err.to_string())?;
-            }
-            return Err(err.into());
-        }
-    };
-    if store.outbox_entry(entry.seq)?.is_none() {
-        take_out_cancelled(at, children, entry, &answer).await;
-        return Ok(Replayed::Gone {
-            target: entry.target.id(),
-        });
     }
-    // The answer may not have the file's address (a gallery's has not, §5.2): the row, read
-    // again, has.
-    let row = as_row(
-        client.fetch(resource, slug, entry.target.id()).await?,
-        resource,
-    )?;
-    store.finish_entry(entry.seq, Some(&row), None)?;
-    Ok(sent(entry))
 }
 
 /// An upload cancelled while it was on its way, which the server took (its `answer`): taken
