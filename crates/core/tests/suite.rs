@@ -28,6 +28,8 @@ mod my_shifts;
 mod offers_sync;
 mod older_server;
 mod page_edits;
+mod page_galleries;
+mod page_hero;
 mod pictures_sync;
 mod private_data;
 mod provisioning;

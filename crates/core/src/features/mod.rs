@@ -29,7 +29,7 @@ features! {
     hotel_images: [SETTINGS_SPEC];
     hotel_details: [SPEC];
     guest_page: [SPEC];
-    public_page: [SPEC, SECTIONS_SPEC];
+    public_page: [SPEC, SECTIONS_SPEC, HEROES_SPEC, GALLERIES_SPEC, GALLERY_IMAGES_SPEC];
     pictures: [];
     chat: [CONVERSATIONS_SPEC];
     my_shifts: [];
@@ -82,7 +82,12 @@ mod tests {
             words.extend(spec.also_changes);
             for image in spec.field_images {
                 words.extend([image.file_field, image.shown_field]);
-                words.extend(image.action.iter().flat_map(|(action, part)| [*action, *part]));
+                words.extend(
+                    image
+                        .action
+                        .iter()
+                        .flat_map(|(action, part)| [*action, *part]),
+                );
             }
             if let Some(children) = spec.children {
                 words.extend([

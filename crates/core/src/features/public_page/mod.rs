@@ -7,8 +7,13 @@
 //! engine ([`spec`]) and `desk.handle::<PublicPageHandle>()` ([`handle`]), whose section
 //! changes ([`sections`], checked by [`edit`]) go through the desk's one outbox.
 
+pub(crate) mod access;
 pub(crate) mod edit;
+pub mod gallery;
+pub(crate) mod gallery_edit;
 pub(crate) mod handle;
+pub mod hero;
+pub(crate) mod hero_edit;
 pub(crate) mod model;
 pub(crate) mod sections;
 pub mod spec;
@@ -16,6 +21,8 @@ pub mod spec;
 pub use edit::{NewSection, MAX_NAME_CHARS, SECTION_TYPES};
 pub use handle::PublicPageHandle;
 pub use model::{PageCard, PageGallery, PageHero, PageImage, PageSection, PublicPage};
+pub use gallery_edit::PageImagePatch;
+pub use hero::{HeroImage, HeroPatch};
 pub use sections::SectionUndo;
 
 /// The types this feature's screen receives, in TypeScript (for ui/src/lib/generated.ts).
@@ -31,5 +38,8 @@ pub(crate) fn typescript() -> Vec<String> {
         PageCard::decl(),
         NewSection::decl(),
         SectionUndo::decl(),
+        PageImagePatch::decl(),
+        HeroImage::decl(),
+        HeroPatch::decl(),
     ]
 }

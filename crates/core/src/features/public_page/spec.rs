@@ -8,6 +8,10 @@ use crate::api::{ApiError, CreateAt, Generation, Listing, Mount, Resource, PAGE_
 use crate::engine::spec::{Capabilities, ResourceSpec};
 use crate::events::{ResourceKind, View};
 
+pub(crate) use super::access::{NOT_CLASSIC, WHO_MAY_EDIT};
+pub(crate) use super::gallery::{GALLERIES_SPEC, GALLERY_IMAGES_SPEC};
+pub(crate) use super::hero::HEROES_SPEC;
+
 /// `/api/public/hotel/<slug>/page/` (§17.8): no token needed, one object.
 const PUBLIC: Mount = Mount {
     name: "public page (2026)",
@@ -55,9 +59,6 @@ pub const SECTIONS: Resource = Resource {
     renamed: &[],
 };
 
-/// Why the fd6c529 server has neither.
-const NOT_CLASSIC: &str = "This HotelMate server has no page builder: its public page is made \
-    from the offers, galleries and settings.";
 
 /// The public read: the page as published, for everyone.
 pub(crate) static SPEC: ResourceSpec = ResourceSpec {
@@ -90,9 +91,6 @@ pub(crate) static SECTIONS_SPEC: ResourceSpec = ResourceSpec {
     ..ResourceSpec::base(ResourceKind::PageSections, SECTIONS)
 };
 
-/// Who may change the page, in one sentence (§17.1).
-pub(crate) const WHO_MAY_EDIT: &str = "Only the hotel's super staff admins with the Hotel \
-    info section in their menu (or a HotelMate superuser) can change the public page.";
 
 /// §17.9 item 1: the public read answers a bare 500 when a rooms section lists a room type
 /// whose prices are all one. Retrying cannot help until the page or the room types change, so
