@@ -28,6 +28,7 @@ mod window_my_shifts;
 mod window_offer_cards;
 mod window_offers;
 mod window_outside_text;
+mod window_page_gallery;
 mod window_pictures;
 mod window_provisioning;
 mod window_public_page;

@@ -393,6 +393,7 @@ async fn main() {
                         learned: None,
                         permanent: hotelmate_core::engine::spec::no_permanent_failures,
                         children: Some(&hotelmate_core::features::galleries::spec::IMAGES),
+                        field_images: &[],
                     };
                     push::replay_all(at, |_| progress.clone(), |_, _| {})
                         .await

@@ -351,6 +351,7 @@ async fn replay_edits(
         before_send: Some(&before_send),
         permanent: hotelmate_core::engine::spec::no_permanent_failures,
         children: None,
+        field_images: &[],
         heard,
         read_whole: None,
         learned: None,

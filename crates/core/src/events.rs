@@ -101,6 +101,12 @@ resource_kinds! {
     PageLists = "page_lists", "the public page's lists", toasts: None;
     /// The cards of those lists: the offers on the 2026 server (§17.5).
     PageCards = "page_cards", "the offers' cards", toasts: None;
+    /// The public page's heroes: title, text, background picture and logo (editors only).
+    PageHeroes = "page_heroes", "the public page's heroes", toasts: None;
+    /// The public page's gallery containers, each with its images (editors only).
+    PageGalleries = "page_galleries", "the public page's galleries", toasts: None;
+    /// The public page's gallery images one by one (captions, alt text).
+    PageGalleryImages = "page_gallery_images", "the public page's gallery photos", toasts: None;
     /// Guest-chat conversations (their list is read from the chat's own store; its view is named
     /// so that opening the screen reads the list again when it is old, issue 35.8).
     Conversations = "conversations", "guest conversations", toasts: Some(true), screen: Messages;

@@ -262,6 +262,7 @@ async fn replay(
         learned: None,
         permanent: spec.permanent_failure,
         children: spec.children,
+        field_images: spec.field_images,
     };
     let mut outcomes = Vec::new();
     push::replay_all(

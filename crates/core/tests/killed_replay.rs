@@ -39,6 +39,7 @@ async fn replay_all(store: &Store, client: &ApiClient, media: &MediaCache) {
         learned: None,
         permanent: hotelmate_core::engine::spec::no_permanent_failures,
         children: None,
+        field_images: &[],
     };
     if let Err(err) = push::replay_all(at, |_| progress.clone(), |_, _| {}).await {
         panic!("replay failed: {err}");

@@ -50,6 +50,7 @@ async fn replay_all(store: &Store, client: &ApiClient, media: &MediaCache, resou
         learned: None,
         permanent: hotelmate_core::engine::spec::no_permanent_failures,
         children: hotelmate_core::features::named(resource.name).and_then(|spec| spec.children),
+        field_images: &[],
     };
     if let Err(err) = push::replay_all(at, |_| progress.clone(), |_, _| {}).await {
         panic!("replay failed: {err}");

@@ -691,7 +691,9 @@ fn feature_reaches(src: &Path) -> BTreeSet<(String, String)> {
 /// desk kept from the older server is its offers and galleries; a check-out at the front desk
 /// drops the room's cached guest conversations, as the server deletes them; the Pictures
 /// screen shows galleries, room types and hotel images together, and the galleries' and room
-/// types' handles answer with its overview. A reach not listed here fails the check, and so
+/// types' handles answer with its overview; the 2026 page's galleries show photos on their way
+/// as the Pictures screen does (its `UploadView` and local-image address, one shape for the
+/// UI's upload list). A reach not listed here fails the check, and so
 /// does one listed that is gone (the list only shrinks).
 const COMPOSED_OF: &[(&str, &str)] = &[
     ("display", "hotel_images"),
@@ -706,6 +708,7 @@ const COMPOSED_OF: &[(&str, &str)] = &[
     ("older_server", "pictures"),
     ("pictures", "galleries"),
     ("pictures", "hotel_images"),
+    ("public_page", "galleries"),
     ("pictures", "room_types"),
     ("room_types", "pictures"),
 ];

@@ -141,6 +141,7 @@ async fn a_colleagues_change_made_after_the_bulk_read_is_a_conflict_not_overwrit
         before_send: Some(&before_send),
         permanent: hotelmate_core::engine::spec::no_permanent_failures,
         children: None,
+        field_images: &[],
         heard: Some(&heard),
         read_whole: None,
         learned: None,

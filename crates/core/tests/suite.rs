@@ -30,6 +30,8 @@ mod offers_sync;
 mod older_server;
 mod page_cards;
 mod page_edits;
+mod page_galleries;
+mod page_hero;
 mod pictures_sync;
 mod private_data;
 mod provisioning;

@@ -1,7 +1,8 @@
 //! The access log's bodies: every JSON body a client sent the API, with its method and path,
 //! so a test can show what a client never sends (a `hotel` in a page-builder write, an id of
 //! another hotel; API.md §17.9 item 2). Bounded: bodies over [`BODY_LOGGED_MAX_BYTES`] and
-//! bodies that are not JSON (files) are passed on unread and noted as such; the newest
+//! bodies that are neither JSON nor multipart are passed on unread and noted as such (a
+//! multipart body is noted by its text fields and its files' names); the newest
 //! [`BODIES_KEPT`] are kept.
 
 use std::collections::VecDeque;
@@ -60,6 +61,14 @@ impl BodyLog {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
         let chunked = headers.contains_key(header::TRANSFER_ENCODING);
+        let multipart = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| v.starts_with("multipart/form-data"))
+            .map(str::to_owned);
+        if let Some(content_type) = multipart {
+            return self.note_multipart(req, &content_type, method, path).await;
+        }
         match length {
             Some(length) if is_json && length <= BODY_LOGGED_MAX_BYTES => {}
             // No body at all (a DELETE): nothing to log.
@@ -81,6 +90,37 @@ impl BodyLog {
         let body = serde_json::from_slice::<Value>(&bytes)
             .unwrap_or_else(|_| Value::from(String::from_utf8_lossy(&bytes).into_owned()));
         self.push(json!({"method": method, "path": path, "body": body}));
+        Request::from_parts(parts, Body::from(bytes))
+    }
+
+    /// Notes a multipart body's text fields (a photo's `gallery` among them) as the body, and
+    /// its files by part and name only; one larger than the API takes is noted unread.
+    async fn note_multipart(
+        &self,
+        req: Request,
+        content_type: &str,
+        method: String,
+        path: String,
+    ) -> Request {
+        let (parts, body) = req.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, crate::body::MAX_UPLOAD_BYTES).await else {
+            self.push(json!({"method": method, "path": path, "body": null, "unread": "multipart, too long"}));
+            return Request::from_parts(parts, Body::empty());
+        };
+        match crate::body::parse_multipart(content_type, bytes.clone()).await {
+            Ok(data) => {
+                let files: Vec<Value> = data
+                    .file_list
+                    .iter()
+                    .map(|(part, upload)| json!({"part": part, "name": upload.file_name}))
+                    .collect();
+                self.push(json!({"method": method, "path": path,
+                    "body": Value::Object(data.fields), "files": files}));
+            }
+            Err(_) => {
+                self.push(json!({"method": method, "path": path, "body": null, "unread": "multipart, malformed"}));
+            }
+        }
         Request::from_parts(parts, Body::from(bytes))
     }
 }

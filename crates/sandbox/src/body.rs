@@ -123,7 +123,10 @@ fn parse_form(bytes: &[u8]) -> RequestData {
     data
 }
 
-async fn parse_multipart(content_type: &str, bytes: Bytes) -> Result<RequestData, ApiError> {
+pub(crate) async fn parse_multipart(
+    content_type: &str,
+    bytes: Bytes,
+) -> Result<RequestData, ApiError> {
     let boundary = multer::parse_boundary(content_type).map_err(|_| {
         ApiError::detail(
             StatusCode::BAD_REQUEST,

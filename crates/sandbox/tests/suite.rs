@@ -19,6 +19,7 @@ mod my_attendance;
 mod offers;
 mod page_builder;
 mod page_cards;
+mod page_media;
 mod public_and_legacy;
 mod pusher_http_api;
 mod pusher_js;

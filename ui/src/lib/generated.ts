@@ -557,7 +557,7 @@ export type Resolution = { "choice": "keep_mine" } | { "choice": "keep_theirs" }
  */
 values: Record<string, unknown>, };
 
-export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "hotel_details" | "guest_page" | "public_page" | "page_sections" | "page_lists" | "page_cards" | "conversations" | "arrivals" | "departures" | "in_house" | "room_board";
+export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "hotel_details" | "guest_page" | "public_page" | "page_sections" | "page_lists" | "page_cards" | "page_heroes" | "page_galleries" | "page_gallery_images" | "conversations" | "arrivals" | "departures" | "in_house" | "room_board";
 
 export type View = "display" | "pictures" | "my_shifts" | "offers" | "team" | "hotel_details" | "guest_page" | "public_page" | "messages" | "front_desk";
 
@@ -1670,7 +1670,19 @@ image_url: string | null,
 /**
  * The logo.
  */
-logo_url: string | null, };
+logo_url: string | null, 
+/**
+ * A background picture chosen here and not sent yet, from this computer (editors only).
+ */
+image_waiting: string | null, 
+/**
+ * A logo chosen here and not sent yet, from this computer (editors only).
+ */
+logo_waiting: string | null, 
+/**
+ * Where this desk's changes to it stand.
+ */
+sync: RowSync, };
 
 export type PageGallery = { 
 /**
@@ -1684,7 +1696,16 @@ name: string,
 /**
  * Its images by (`sort_order`, id): the server numbers bulk uploads with repeats.
  */
-images: Array<PageImage>, };
+images: Array<PageImage>, 
+/**
+ * Photos added here that the server does not have yet, in the order they were added
+ * (editors only; progress comes as `UploadProgress` events naming each `upload`).
+ */
+uploads: Array<UploadView>, 
+/**
+ * Where this desk's changes to it stand.
+ */
+sync: RowSync, };
 
 export type PageImage = { 
 /**
@@ -1702,7 +1723,11 @@ caption: string,
 /**
  * Its alternative text.
  */
-alt_text: string, };
+alt_text: string, 
+/**
+ * Where this desk's changes to it stand.
+ */
+sync: RowSync, };
 
 export type PageCard = { 
 /**
@@ -1844,6 +1869,28 @@ undone: boolean,
  * What became of it, in words.
  */
 message: string, };
+
+export type PageImagePatch = { 
+/**
+ * The text shown with the photo (at most 255 characters).
+ */
+caption?: string | null, 
+/**
+ * The text that describes it to those who cannot see it (at most 255 characters).
+ */
+alt_text?: string | null, };
+
+export type HeroImage = "background" | "logo";
+
+export type HeroPatch = { 
+/**
+ * The title (at most 255 characters).
+ */
+title?: string | null, 
+/**
+ * The text under it.
+ */
+text?: string | null, };
 
 export type PicturesOverview = { 
 /**

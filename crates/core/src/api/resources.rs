@@ -362,6 +362,26 @@ impl ApiClient {
         .await
     }
 
+    /// Creates a row by posting one file as the file part `field` to the collection, with the
+    /// text fields `texts` (a 2026 gallery image: `gallery`, `image` and its `sort_order`,
+    /// API.md §17.4), reporting progress as the body is sent. Returns the server's answer.
+    pub(crate) async fn create_with_file(
+        &self,
+        resource: Resource,
+        slug: &str,
+        (field, texts): (&'static str, &[(&'static str, String)]),
+        file: ImageFile,
+        progress: Progress,
+    ) -> Result<Value, ApiError> {
+        let bytes = file.bytes.len();
+        let form = texts.iter().fold(
+            reqwest::multipart::Form::new().part(field, file_part(file, progress)?),
+            |form, (name, value)| form.text(*name, value.clone()),
+        );
+        let path = resource.collection(slug, self.generation().contract());
+        self.multipart(Method::POST, &path, form, bytes).await
+    }
+
     /// Sends an image as the file part `field` of a multipart PATCH of the row (the hotel's
     /// hero, landing-page image or logo, API.md §4.1), alone, with progress.
     pub(crate) async fn patch_image(

@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 use super::heard::{HeardLog, Mark};
 use super::merge::{merge, same, FieldConflict};
 use super::pull::SyncError;
-use super::spec::Children;
+use super::spec::{Children, FieldImage};
 use crate::api::{ApiClient, ApiError, ErrorClass, ImageFile, Progress, Resource};
 use crate::engine::store::{EntryState, Op, OutboxEntry, Row, Store};
 use crate::media::MediaCache;
@@ -391,6 +391,8 @@ pub struct Replay<'a> {
     pub permanent: fn(&ApiError) -> Option<String>,
     /// The rows nested in each row, with their actions (`ResourceSpec::children`).
     pub children: Option<&'a Children>,
+    /// The row's images set on their own (`ResourceSpec::field_images`).
+    pub field_images: &'a [FieldImage],
     /// What the live socket heard, so that merge bases may be read in bulk; `None`: each
     /// update reads its own.
     pub heard: Option<&'a HeardLog>,

@@ -144,12 +144,41 @@ pub struct Children {
     pub file_url: &'static str,
     /// The field of a child that holds its place among its siblings.
     pub order_field: &'static str,
-    /// The row action that adds one child, and its file part.
-    pub add: (&'static str, &'static str),
-    /// The row action that sets the whole order, and the key of its list of child ids.
-    pub reorder: (&'static str, &'static str),
+    /// How one child is added, with its file.
+    pub add: AddChild,
+    /// How a new order of the children is sent.
+    pub reorder: ChildrenOrder,
     /// Where one child is removed (an upload cancelled while it was on its way).
     pub resource: Resource,
+}
+
+/// How a child is added to its row, one file per request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddChild {
+    /// A row action of the parent and its file part (a gallery's `upload_image/` with
+    /// `image`, API.md §5.2).
+    RowAction(&'static str, &'static str),
+    /// A POST to the children's own collection ([`Children::resource`]) naming the parent's id
+    /// in `parent_field`, with the file part `file_field` (a 2026 gallery image: `gallery` and
+    /// `image`, API.md §17.4).
+    Collection {
+        /// The field that names the parent row.
+        parent_field: &'static str,
+        /// The file part.
+        file_field: &'static str,
+    },
+}
+
+/// How a row's children are put in a new order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChildrenOrder {
+    /// One call of a row action with the whole list of child ids, and the key of that list
+    /// (`reorder_images` with `image_ids`, API.md §5.3).
+    RowAction(&'static str, &'static str),
+    /// One PATCH of the order field of each child whose place changes, by its place from 0
+    /// (API.md §17.4 and §17.9 item 6: no reorder endpoint; two children sharing a place are
+    /// numbered apart by it).
+    PatchEach,
 }
 
 /// For resources the hotel channel says nothing about.
@@ -220,13 +249,19 @@ impl ResourceSpec {
     }
 }
 
-/// An image set through a file part of a multipart PATCH, and the field that shows the result.
+/// An image of a row set on its own, and the field that shows the result: by default through a
+/// file part of a multipart PATCH of the row (the hotel's settings, API.md §4.1), or through a
+/// row action of its own (a 2026 hero's `upload-hero-image/`, §17.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldImage {
-    /// The file part (`hero_image`).
+    /// The row's field that holds the image (`hero_image`): the PATCH's file part, when it is
+    /// sent by a PATCH.
     pub file_field: &'static str,
     /// The field of the row that shows the image in effect (`hero_image_display`).
     pub shown_field: &'static str,
+    /// The row action that takes it instead of a PATCH, and that action's file part
+    /// (`upload-hero-image`, `image`); `None`: a PATCH.
+    pub action: Option<(&'static str, &'static str)>,
 }
 
 /// The resources of a desk: every synced resource, each once.

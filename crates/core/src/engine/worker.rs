@@ -289,6 +289,7 @@ async fn drain(shared: &Arc<SyncShared>) -> Result<(), Stop> {
             before_send: Some(&mark_own),
             permanent: spec.permanent_failure,
             children: spec.children,
+            field_images: spec.field_images,
             heard: Some(&shared.heard),
             read_whole,
             learned: Some(&learned),

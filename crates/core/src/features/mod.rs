@@ -29,7 +29,7 @@ features! {
     hotel_images: [SETTINGS_SPEC];
     hotel_details: [SPEC];
     guest_page: [SPEC];
-    public_page: [SPEC, SECTIONS_SPEC, LISTS_SPEC, CARDS_SPEC];
+    public_page: [SPEC, SECTIONS_SPEC, LISTS_SPEC, CARDS_SPEC, HEROES_SPEC, GALLERIES_SPEC, GALLERY_IMAGES_SPEC];
     pictures: [];
     chat: [CONVERSATIONS_SPEC];
     my_shifts: [];
@@ -51,6 +51,7 @@ pub fn named(name: &str) -> Option<&'static ResourceSpec> {
 #[cfg(test)]
 mod tests {
     use super::ALL;
+    use crate::engine::spec::{AddChild, ChildrenOrder};
 
     #[test]
     fn every_area_a_generation_lacks_says_why_in_a_sentence() {
@@ -81,19 +82,31 @@ mod tests {
             words.extend(spec.also_changes);
             for image in spec.field_images {
                 words.extend([image.file_field, image.shown_field]);
+                words.extend(
+                    image
+                        .action
+                        .iter()
+                        .flat_map(|(action, part)| [*action, *part]),
+                );
             }
             if let Some(children) = spec.children {
                 words.extend([
                     children.list_key,
                     children.file_url,
                     children.order_field,
-                    children.add.0,
-                    children.add.1,
-                    children.reorder.0,
-                    children.reorder.1,
                     children.resource.name,
                     children.resource.path,
                 ]);
+                words.extend(match children.add {
+                    AddChild::RowAction(action, field) => [action, field],
+                    AddChild::Collection {
+                        parent_field,
+                        file_field,
+                    } => [parent_field, file_field],
+                });
+                if let ChildrenOrder::RowAction(action, key) = children.reorder {
+                    words.extend([action, key]);
+                }
             }
         }
         words.sort_unstable();

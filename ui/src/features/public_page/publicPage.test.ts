@@ -41,13 +41,19 @@ describe("the public page store", () => {
   });
 
   it("says what each section holds", () => {
-    const image = { id: 1, image_url: "http://x/a.jpg", caption: "", alt_text: "" };
+    const synced = { state: "synced" } as const;
+    const image = { id: 1, image_url: "http://x/a.jpg", caption: "", alt_text: "", sync: synced };
     expect(
-      contents(section({ galleries: [{ id: 1, name: "A", images: [image, image] }, { id: 2, name: "B", images: [image] }] })),
+      contents(section({ galleries: [
+          { id: 1, name: "A", images: [image, image], uploads: [], sync: synced },
+          { id: 2, name: "B", images: [image], uploads: [], sync: synced },
+        ] })),
     ).toBe("2 galleries, 3 photos");
     const card = { id: 1, title: "T", subtitle: "", description: "", image_url: null };
     expect(contents(section({ section_type: "list", cards: [card] }))).toBe("1 card");
-    expect(contents(section({ hero: { title: "H", text: "t", image_url: null, logo_url: null } }))).toBe(
+    expect(contents(section({
+          hero: { title: "H", text: "t", image_url: null, logo_url: null, image_waiting: null, logo_waiting: null, sync: synced },
+        }))).toBe(
       "title and text",
     );
   });

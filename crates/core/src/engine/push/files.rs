@@ -3,6 +3,7 @@
 //! a row's children put in order. Moved out of `push.rs`, which replays every other change.
 
 use super::*;
+use crate::engine::spec::{AddChild, ChildrenOrder};
 
 /// Sends the children added to rows (photos to galleries) that wait next in the outbox,
 /// [`UPLOADS_AT_ONCE`] at a time, starting the next as soon as one ends (one added meanwhile
@@ -142,13 +143,32 @@ pub(super) async fn replay_upload(
         mime: image.mime.to_owned(),
         bytes: bytes.into(),
     };
-    match entry.image_field() {
-        Some(field) => {
+    let field = entry.image_field();
+    let action = field.and_then(|field| {
+        at.field_images
+            .iter()
+            .find(|image| image.file_field == field)
+            .and_then(|image| image.action)
+    });
+    match (field, action) {
+        (Some(_), Some((action, part))) => {
+            client
+                .post_file(
+                    resource,
+                    slug,
+                    entry.target.id(),
+                    (action, part, &[]),
+                    file,
+                    progress,
+                )
+                .await?
+        }
+        (Some(field), None) => {
             client
                 .patch_image(resource, slug, entry.target.id(), field, file, progress)
                 .await?
         }
-        None => {
+        (None, _) => {
             client
                 .upload_image(resource, slug, entry.target.id(), file, progress)
                 .await?
@@ -316,18 +336,8 @@ pub(super) async fn replay_added_child(
         });
     }
     let file = file_to_send(entry, image.hash.as_str(), image.mime, bytes);
-    let place = [(children.order_field, place.to_string())];
-    let answer = match client
-        .post_file(
-            resource,
-            slug,
-            entry.target.id(),
-            (children.add.0, children.add.1, &place),
-            file,
-            progress,
-        )
-        .await
-    {
+    let sent_file = send_child(at, children, entry, (place, file), progress).await;
+    let answer = match sent_file {
         Ok(answer) => answer,
         Err(err) => {
             if err.is_transient() {
@@ -352,6 +362,53 @@ pub(super) async fn replay_added_child(
     )?;
     store.finish_entry(entry.seq, Some(&row), None)?;
     Ok(sent(entry))
+}
+
+/// Sends one added child's file where its row's description says (a row action of the parent,
+/// or a POST to the children's collection naming the parent), with its place.
+async fn send_child(
+    at: Replay<'_>,
+    children: &Children,
+    entry: &OutboxEntry,
+    (place, file): (i64, ImageFile),
+    progress: Progress,
+) -> Result<Value, crate::api::ApiError> {
+    let Replay {
+        client,
+        resource,
+        slug,
+        ..
+    } = at;
+    let place = (children.order_field, place.to_string());
+    match children.add {
+        AddChild::RowAction(action, field) => {
+            client
+                .post_file(
+                    resource,
+                    slug,
+                    entry.target.id(),
+                    (action, field, &[place]),
+                    file,
+                    progress,
+                )
+                .await
+        }
+        AddChild::Collection {
+            parent_field,
+            file_field,
+        } => {
+            let parent = (parent_field, entry.target.id().to_string());
+            client
+                .create_with_file(
+                    children.resource,
+                    slug,
+                    (file_field, &[parent, place]),
+                    file,
+                    progress,
+                )
+                .await
+        }
+    }
 }
 
 /// An upload cancelled while it was on its way, which the server took (its `answer`): taken
@@ -466,24 +523,73 @@ pub(super) async fn replay_children_order(
             target: entry.target.id(),
         });
     }
-    let (action, key) = children.reorder;
-    let mut body = serde_json::Map::new();
-    body.insert(key.into(), Value::from(entry.order()));
-    client
-        .action(
-            resource,
-            slug,
-            entry.target.id(),
-            action,
-            &Value::Object(body),
-        )
-        .await?;
+    match children.reorder {
+        ChildrenOrder::RowAction(action, key) => {
+            let mut body = serde_json::Map::new();
+            body.insert(key.into(), Value::from(entry.order()));
+            client
+                .action(
+                    resource,
+                    slug,
+                    entry.target.id(),
+                    action,
+                    &Value::Object(body),
+                )
+                .await?;
+        }
+        ChildrenOrder::PatchEach => patch_each_place(at, children, entry).await?,
+    }
     let row = as_row(
         client.fetch(resource, slug, entry.target.id()).await?,
         resource,
     )?;
     store.finish_entry(entry.seq, Some(&row), None)?;
     Ok(sent(entry))
+}
+
+/// Puts a row's children in the entry's order by one PATCH of the order field per child whose
+/// place on the server differs from its place in the order (API.md §17.9 item 6), read from
+/// the server first: two children sharing a place (a bulk upload's numbering, §17.9 item 5)
+/// are numbered apart, and one moved meanwhile by a colleague is moved again only if this
+/// order puts it elsewhere. Children the row no longer has are left out.
+async fn patch_each_place(
+    at: Replay<'_>,
+    children: &Children,
+    entry: &OutboxEntry,
+) -> Result<(), SyncError> {
+    let row = as_row(
+        at.client
+            .fetch(at.resource, at.slug, entry.target.id())
+            .await?,
+        at.resource,
+    )?;
+    let places: HashMap<i64, Option<i64>> = row
+        .get(children.list_key)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|child| {
+            let id = child.get("id").and_then(Value::as_i64)?;
+            Some((id, child.get(children.order_field).and_then(Value::as_i64)))
+        })
+        .collect();
+    let order: Vec<i64> = entry
+        .order()
+        .into_iter()
+        .filter(|id| places.contains_key(id))
+        .collect();
+    for (place, id) in order.into_iter().enumerate() {
+        let place = place as i64;
+        if places.get(&id).copied().flatten() == Some(place) {
+            continue;
+        }
+        let mut fields = serde_json::Map::new();
+        fields.insert(children.order_field.into(), Value::from(place));
+        at.client
+            .update(children.resource, at.slug, id, &fields)
+            .await?;
+    }
+    Ok(())
 }
 
 pub(super) fn extension_of(mime: &str) -> &'static str {

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::api::{ApiError, Generation, Listing, Mount, Resource};
 use crate::engine::spec::Hint;
-use crate::engine::spec::{Children, ResourceSpec};
+use crate::engine::spec::{AddChild, Children, ChildrenOrder, ResourceSpec};
 use crate::engine::store::Row;
 use crate::events::{ResourceKind, View};
 use crate::rules::{invalid, FieldInvalid};
@@ -47,8 +47,8 @@ pub static IMAGES: Children = Children {
     list_key: "images",
     file_url: "image_url",
     order_field: "display_order",
-    add: ("upload_image", "image"),
-    reorder: ("reorder_images", "image_ids"),
+    add: AddChild::RowAction("upload_image", "image"),
+    reorder: ChildrenOrder::RowAction("reorder_images", "image_ids"),
     resource: GALLERY_IMAGES,
 };
 

@@ -43,14 +43,17 @@ pub(crate) const HOTEL_IMAGES: [FieldImage; 3] = [
     FieldImage {
         file_field: "hero_image",
         shown_field: "hero_image_display",
+        action: None,
     },
     FieldImage {
         file_field: "landing_page_image",
         shown_field: "landing_page_image_display",
+        action: None,
     },
     FieldImage {
         file_field: "logo",
         shown_field: "logo_display",
+        action: None,
     },
 ];
 

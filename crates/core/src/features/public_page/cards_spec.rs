@@ -61,7 +61,7 @@ pub(crate) static LISTS_SPEC: ResourceSpec = ResourceSpec {
     title: |row| line(row, "title"),
     views: &[View::Offers, View::PublicPage],
     absent: &[(Generation::Classic, NOT_CLASSIC)],
-    read_needs: Some((PAGE_EDITOR, super::who::WHO_MAY_EDIT)),
+    read_needs: Some((PAGE_EDITOR, super::access::WHO_MAY_EDIT)),
     ..ResourceSpec::base(ResourceKind::PageLists, LISTS)
 };
 
@@ -71,7 +71,7 @@ pub(crate) static CARDS_SPEC: ResourceSpec = ResourceSpec {
     title: |row| line(row, "title"),
     views: &[View::Offers, View::PublicPage],
     absent: &[(Generation::Classic, NOT_CLASSIC)],
-    read_needs: Some((PAGE_EDITOR, super::who::WHO_MAY_EDIT)),
+    read_needs: Some((PAGE_EDITOR, super::access::WHO_MAY_EDIT)),
     validate: validate_card,
     editable: CARD_FIELDS,
     image_fields: &["image_url", "image"],

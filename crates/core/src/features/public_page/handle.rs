@@ -62,9 +62,14 @@ impl<'a> PublicPageHandle<'a> {
             .sync()
             .ok()
             .and_then(|sync| sync.unavailable_words(SPEC.name()));
-        Ok(page.map(|page| PublicPage {
-            stale_because: stale,
-            ..page
-        }))
+        let Some(mut page) = page else {
+            return Ok(None);
+        };
+        page.stale_because = stale;
+        if editable {
+            self.show_editor_heroes(&mut page)?;
+            self.show_editor_galleries(&mut page)?;
+        }
+        Ok(Some(page))
     }
 }

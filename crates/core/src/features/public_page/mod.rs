@@ -9,17 +9,23 @@
 
 pub(crate) mod cards;
 pub mod cards_spec;
+pub(crate) mod access;
 pub(crate) mod edit;
+pub mod gallery;
+pub(crate) mod gallery_edit;
 pub(crate) mod handle;
+pub mod hero;
+pub(crate) mod hero_edit;
 pub(crate) mod model;
 pub(crate) mod sections;
 pub mod spec;
-pub(crate) mod who;
 
 pub use cards::{CardList, CardPatch, CardUndo, OfferCard, OfferCards, PageCards};
 pub use edit::{NewSection, MAX_NAME_CHARS, SECTION_TYPES, STYLE_VARIANTS};
 pub use handle::PublicPageHandle;
 pub use model::{PageCard, PageGallery, PageHero, PageImage, PageSection, PublicPage};
+pub use gallery_edit::PageImagePatch;
+pub use hero::{HeroImage, HeroPatch};
 pub use sections::SectionUndo;
 
 /// The types this feature's screen receives, in TypeScript (for ui/src/lib/generated.ts).
@@ -40,5 +46,8 @@ pub(crate) fn typescript() -> Vec<String> {
         OfferCard::decl(),
         CardPatch::decl(),
         CardUndo::decl(),
+        PageImagePatch::decl(),
+        HeroImage::decl(),
+        HeroPatch::decl(),
     ]
 }

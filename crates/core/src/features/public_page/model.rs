@@ -73,6 +73,12 @@ pub struct PageHero {
     pub image_url: Option<String>,
     /// The logo.
     pub logo_url: Option<String>,
+    /// A background picture chosen here and not sent yet, from this computer (editors only).
+    pub image_waiting: Option<String>,
+    /// A logo chosen here and not sent yet, from this computer (editors only).
+    pub logo_waiting: Option<String>,
+    /// Where this desk's changes to it stand.
+    pub sync: RowSync,
 }
 
 /// A gallery container (§17.4).
@@ -85,6 +91,11 @@ pub struct PageGallery {
     pub name: String,
     /// Its images by (`sort_order`, id): the server numbers bulk uploads with repeats.
     pub images: Vec<PageImage>,
+    /// Photos added here that the server does not have yet, in the order they were added
+    /// (editors only; progress comes as `UploadProgress` events naming each `upload`).
+    pub uploads: Vec<crate::features::galleries::UploadView>,
+    /// Where this desk's changes to it stand.
+    pub sync: RowSync,
 }
 
 /// One image of a gallery container.
@@ -99,6 +110,8 @@ pub struct PageImage {
     pub caption: String,
     /// Its alternative text.
     pub alt_text: String,
+    /// Where this desk's changes to it stand.
+    pub sync: RowSync,
 }
 
 /// One card of a list (§17.5: the offers' successor).
@@ -118,7 +131,7 @@ pub struct PageCard {
 }
 
 /// The objects of `row[key]`, in (`order_key`, id) order, at most [`MAX_LISTED`].
-fn ordered(row: &Row, key: &str, order_key: &str) -> Vec<Row> {
+pub(crate) fn ordered(row: &Row, key: &str, order_key: &str) -> Vec<Row> {
     let mut rows: Vec<Row> = row
         .get(key)
         .and_then(Value::as_array)
@@ -165,6 +178,9 @@ fn section(staff: Option<&ViewRow>, public: Option<&Row>) -> PageSection {
             text: text(h, "hero_text"),
             image_url: url(h, "hero_image_url"),
             logo_url: url(h, "hero_logo_url"),
+            image_waiting: None,
+            logo_waiting: None,
+            sync: RowSync::Synced,
         });
     let galleries = ordered(&content, "galleries", "sort_order")
         .iter()
@@ -178,8 +194,11 @@ fn section(staff: Option<&ViewRow>, public: Option<&Row>) -> PageSection {
                     image_url: url(i, "image_url"),
                     caption: text(i, "caption"),
                     alt_text: text(i, "alt_text"),
+                    sync: RowSync::Synced,
                 })
                 .collect(),
+            uploads: Vec::new(),
+            sync: RowSync::Synced,
         })
         .collect();
     let cards = ordered(&content, "lists", "sort_order")

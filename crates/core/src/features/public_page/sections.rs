@@ -184,7 +184,7 @@ impl PublicPageHandle<'_> {
 
     /// Refuses, in words, a change by someone who may not edit the page (§17.1): nothing is
     /// queued that the server is known to refuse.
-    fn may_change(&self) -> Result<(), DeskError> {
+    pub(super) fn may_change(&self) -> Result<(), DeskError> {
         self.cx.sync()?;
         if !self.may_edit() {
             return Err(DeskError::NotAllowed(WHO_MAY_EDIT.to_owned()));
@@ -208,7 +208,7 @@ impl PublicPageHandle<'_> {
             .ok_or(DeskError::Missing("section"))
     }
 
-    fn page(&self) -> Result<PublicPage, DeskError> {
+    pub(super) fn page(&self) -> Result<PublicPage, DeskError> {
         self.get()?.ok_or(DeskError::Missing("public page"))
     }
 }

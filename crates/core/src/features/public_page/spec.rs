@@ -8,8 +8,11 @@ use crate::api::{ApiError, CreateAt, Generation, Listing, Mount, Resource, PAGE_
 use crate::engine::spec::{Capabilities, ResourceSpec};
 use crate::events::{ResourceKind, View};
 
+pub(crate) use super::access::{NOT_CLASSIC, WHO_MAY_EDIT};
 pub use super::cards_spec::{CARDS, LISTS};
 pub(crate) use super::cards_spec::{CARDS_SPEC, LISTS_SPEC};
+pub(crate) use super::gallery::{GALLERIES_SPEC, GALLERY_IMAGES_SPEC};
+pub(crate) use super::hero::HEROES_SPEC;
 
 /// `/api/public/hotel/<slug>/page/` (§17.8): no token needed, one object.
 const PUBLIC: Mount = Mount {
@@ -58,9 +61,6 @@ pub const SECTIONS: Resource = Resource {
     renamed: &[],
 };
 
-/// Why the fd6c529 server has neither.
-const NOT_CLASSIC: &str = "This HotelMate server has no page builder: its public page is made \
-    from the offers, galleries and settings.";
 
 /// The public read: the page as published, for everyone.
 pub(crate) static SPEC: ResourceSpec = ResourceSpec {
@@ -96,7 +96,6 @@ pub(crate) static SECTIONS_SPEC: ResourceSpec = ResourceSpec {
     ..ResourceSpec::base(ResourceKind::PageSections, SECTIONS)
 };
 
-pub(crate) use super::who::WHO_MAY_EDIT;
 
 /// §17.9 item 1: the public read answers a bare 500 when a rooms section lists a room type
 /// whose prices are all one. Retrying cannot help until the page or the room types change, so

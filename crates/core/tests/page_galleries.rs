@@ -1,0 +1,435 @@
+//! The public page's galleries changed on the desk (issue 65 item 4; API.md §17.4, §17.9
+//! items 2, 5 and 6): an admin's gallery made offline and the photos dropped into it, kept
+//! through a restart, reach the server once each and in the order they were dropped (each by
+//! its own POST, behind its new gallery); photos moved are numbered apart, one PATCH per
+//! moved photo; a colleague's caption change meanwhile is a decision shown to the person,
+//! never overwritten; and no request body carries `hotel` or a gallery of another hotel, even
+//! when the server's list names one. Real sandbox (2026 generation) over HTTP through a
+//! cuttable TCP proxy, real SQLite files, real image preparation.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
+
+use std::time::Duration;
+
+use crate::support::*;
+use hotelmate_core::engine::view::RowSync;
+use hotelmate_core::features::public_page::{
+    PageGallery, PageImagePatch, PageSection, PublicPageHandle,
+};
+use hotelmate_core::Desk;
+use hotelmate_sandbox::network::CutProxy;
+use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
+use reqwest::Method;
+use serde_json::{json, Value};
+use sha2::Digest;
+
+const WAIT: Duration = Duration::from_secs(30);
+const CONTAINERS: &str = "/api/staff/hotel/killarney/gallery-containers/";
+const IMAGES: &str = "/api/staff/hotel/killarney/gallery-images/";
+
+async fn server_2026() -> SandboxHandle {
+    Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
+        .await
+        .unwrap()
+}
+
+/// A small PNG of one colour: each photo's bytes differ.
+fn picture(shade: u8) -> Vec<u8> {
+    let mut png = Vec::new();
+    image::RgbImage::from_fn(64, 48, |x, _| image::Rgb([shade, (x * 3) as u8, 90]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    png
+}
+
+fn gallery_section(desk: &Desk) -> PageSection {
+    desk.handle::<PublicPageHandle>()
+        .get()
+        .unwrap()
+        .and_then(|p| p.sections.into_iter().find(|s| s.name == "Gallery"))
+        .expect("the Gallery section")
+}
+
+fn gallery(desk: &Desk, name: &str) -> PageGallery {
+    gallery_section(desk)
+        .galleries
+        .into_iter()
+        .find(|g| g.name == name)
+        .unwrap_or_else(|| panic!("no gallery {name}"))
+}
+
+/// The admin's desk has read the staff list of galleries (its images carry their sync state
+/// and both seeded galleries show, with three photos each).
+async fn loaded(desk: &Desk) {
+    eventually("the admin's desk has read the galleries", WAIT, || async {
+        let page = desk.handle::<PublicPageHandle>().get().ok().flatten();
+        page.is_some_and(|p| {
+            p.sections
+                .iter()
+                .find(|s| s.name == "Gallery")
+                .is_some_and(|s| s.galleries.len() == 2 && s.galleries[0].images.len() == 3)
+        })
+    })
+    .await;
+}
+
+async fn synced(desk: &Desk) {
+    eventually("the outbox is empty", WAIT, || async {
+        desk.outbox_summary().unwrap().pending == 0
+    })
+    .await;
+}
+
+async fn offline(desk: &Desk) {
+    eventually("the desk knows it is offline", WAIT, || async {
+        desk.connection_status() != hotelmate_core::ConnectionStatus::Online
+    })
+    .await;
+}
+
+/// A container on the server, by name, with its images by (`sort_order`, id) (§17.9 item 5).
+async fn server_gallery(server: &SandboxHandle, name: &str) -> Value {
+    let token = token(server, "sean.murphy").await;
+    let mut found = server_rows(server, &token, "gallery-containers")
+        .await
+        .into_iter()
+        .filter(|c| c["name"] == name)
+        .collect::<Vec<_>>();
+    assert_eq!(found.len(), 1, "one gallery {name}: {found:?}");
+    let mut container = found.remove(0);
+    let images = container["images"].as_array_mut().unwrap();
+    images.sort_by_key(|i| (i["sort_order"].as_i64(), i["id"].as_i64()));
+    container
+}
+
+/// The SHA-256 of each image file of `container`, in its order.
+async fn file_hashes(container: &Value) -> Vec<String> {
+    let mut hashes = Vec::new();
+    for image in container["images"].as_array().unwrap() {
+        let url = image["image_url"].as_str().unwrap();
+        let bytes = reqwest::get(url).await.unwrap().bytes().await.unwrap();
+        hashes.push(hex::encode(sha2::Sha256::digest(&bytes)));
+    }
+    hashes
+}
+
+/// The media hash of each photo waiting in `gallery`, in the order they were dropped.
+fn waiting_hashes(gallery: &PageGallery) -> Vec<String> {
+    gallery
+        .uploads
+        .iter()
+        .map(|u| {
+            u.preview
+                .as_deref()
+                .and_then(|p| p.strip_prefix("desk-media:"))
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_gallery_made_offline_with_its_photos_reaches_the_server_once_in_order_after_a_restart() {
+    const PHOTOS: u8 = 12;
+    let server = server_2026().await;
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let home = Home::new("page-galleries-restart");
+    let desk = home.open();
+    sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
+    loaded(&desk).await;
+    let page = desk.handle::<PublicPageHandle>();
+    let section = gallery_section(&desk).id;
+    let lake = gallery(&desk, "The lake");
+
+    proxy.cut();
+    offline(&desk).await;
+    page.add_gallery(section, "Spa").unwrap();
+    let spa = gallery(&desk, "Spa");
+    assert!(spa.id < 0, "shown at once, under a temporary id");
+    for shade in 0..PHOTOS {
+        page.add_gallery_photo(spa.id, format!("spa-{shade:02}.png"), picture(shade * 20))
+            .await
+            .unwrap();
+    }
+    page.add_gallery_photo(lake.id, "lake-new.png".into(), picture(250))
+        .await
+        .unwrap();
+    // The lake's last photo moved to the front: the order is sent when the network returns.
+    let last = lake.images[2].id;
+    page.move_gallery_image(lake.id, last, -1).unwrap();
+    page.move_gallery_image(lake.id, last, -1).unwrap();
+    let dropped = waiting_hashes(&gallery(&desk, "Spa"));
+    assert_eq!(
+        dropped.len(),
+        usize::from(PHOTOS),
+        "each photo shows as waiting"
+    );
+    desk.shutdown().await;
+    drop(desk);
+
+    // Started again, still offline: the gallery and its photos are there, waiting.
+    let desk = home.open();
+    desk.resume().await.unwrap().unwrap();
+    let spa = gallery(&desk, "Spa");
+    assert_eq!(spa.sync, RowSync::Pending);
+    assert_eq!(
+        waiting_hashes(&spa),
+        dropped,
+        "kept through the restart, in order"
+    );
+    assert_eq!(gallery(&desk, "The lake").images[0].id, last);
+    assert!(
+        server.request_bodies().is_empty()
+            || server
+                .request_bodies()
+                .iter()
+                .all(|r| !r["path"].as_str().unwrap().contains("gallery")),
+        "nothing reached the server"
+    );
+
+    proxy.restore();
+    synced(&desk).await;
+    let on_server = server_gallery(&server, "Spa").await;
+    assert_eq!(
+        file_hashes(&on_server).await,
+        dropped,
+        "each photo once, in the order it was dropped"
+    );
+    assert_eq!(
+        server.requests_to(&format!("POST {CONTAINERS}")),
+        1,
+        "the gallery made once"
+    );
+    let lake_there = server_gallery(&server, "The lake").await;
+    let lake_ids: Vec<i64> = lake_there["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(lake_ids.len(), 4, "{lake_there}");
+    assert_eq!(lake_ids[..3], [last, lake.images[0].id, lake.images[1].id]);
+    let moved = server
+        .request_bodies()
+        .into_iter()
+        .filter(|r| r["method"] == "PATCH" && r["path"].as_str().unwrap().starts_with(IMAGES))
+        .count();
+    assert_eq!(moved, 3, "one PATCH of sort_order per moved photo");
+    eventually("the desk shows the server's photos", WAIT, || async {
+        let spa = gallery(&desk, "Spa");
+        spa.id > 0 && spa.uploads.is_empty() && spa.images.len() == usize::from(PHOTOS)
+    })
+    .await;
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn photos_sharing_a_place_are_numbered_apart_when_one_is_moved() {
+    let server = server_2026().await;
+    let token = token(&server, "sean.murphy").await;
+    let before = server_gallery(&server, "Our rooms").await;
+    let ids: Vec<i64> = before["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect();
+    // A colleague's bulk upload left the first two photos at place 0 (§17.9 item 5).
+    for id in &ids[..2] {
+        rest(
+            &server,
+            &token,
+            Method::PATCH,
+            &format!("{IMAGES}{id}/"),
+            Some(json!({"sort_order": 0})),
+        )
+        .await;
+    }
+    let home = Home::new("page-galleries-numbering");
+    let desk = home.open();
+    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
+    loaded(&desk).await;
+    let rooms = gallery(&desk, "Our rooms");
+    let shown: Vec<i64> = rooms.images.iter().map(|i| i.id).collect();
+    assert_eq!(shown, ids, "read by (sort_order, id)");
+    let patches_before = server.requests_to(&format!("PATCH {IMAGES}{}/", ids[0]));
+    desk.handle::<PublicPageHandle>()
+        .move_gallery_image(rooms.id, ids[2], -1)
+        .unwrap();
+    synced(&desk).await;
+    let there = server_gallery(&server, "Our rooms").await;
+    let places: Vec<(i64, i64)> = there["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["id"].as_i64().unwrap(), i["sort_order"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(
+        places,
+        [(ids[0], 0), (ids[2], 1), (ids[1], 2)],
+        "numbered apart, in the order shown"
+    );
+    assert_eq!(
+        server.requests_to(&format!("PATCH {IMAGES}{}/", ids[0])),
+        patches_before,
+        "a photo already at its place is not sent"
+    );
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_colleagues_caption_change_meanwhile_is_shown_not_overwritten() {
+    let server = server_2026().await;
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let home = Home::new("page-galleries-colleague");
+    let desk = home.open();
+    sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
+    loaded(&desk).await;
+    let image = gallery(&desk, "The lake").images[0].id;
+
+    proxy.cut();
+    offline(&desk).await;
+    desk.handle::<PublicPageHandle>()
+        .edit_gallery_image(
+            image,
+            &PageImagePatch {
+                caption: Some("Mine".into()),
+                alt_text: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(gallery(&desk, "The lake").images[0].caption, "Mine");
+    let token = token(&server, "sean.murphy").await;
+    rest(
+        &server,
+        &token,
+        Method::PATCH,
+        &format!("{IMAGES}{image}/"),
+        Some(json!({"caption": "Theirs"})),
+    )
+    .await;
+    proxy.restore();
+    eventually("the desk asks its person", WAIT, || async {
+        desk.outbox_summary().unwrap().conflicts == 1
+    })
+    .await;
+    let conflicts = desk.conflicts().unwrap();
+    assert_eq!(conflicts[0].id, image);
+    let field = &conflicts[0].fields[0];
+    assert_eq!(
+        (field.mine.as_str(), field.theirs.as_str()),
+        (Some("Mine"), Some("Theirs"))
+    );
+    let shown = gallery(&desk, "The lake").images[0].clone();
+    assert_eq!(shown.sync, RowSync::Conflict);
+    let there = server_gallery(&server, "The lake").await;
+    assert_eq!(
+        there["images"][0]["caption"], "Theirs",
+        "the colleague's caption stays until the person decides"
+    );
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
+/// Whether `value` has a key `hotel` anywhere, or `id` anywhere (as a number or as the text a
+/// multipart field carries).
+fn carries(value: &Value, id: i64) -> bool {
+    match value {
+        Value::Object(map) => map.iter().any(|(k, v)| k == "hotel" || carries(v, id)),
+        Value::Array(items) => items.iter().any(|v| carries(v, id)),
+        Value::Number(n) => n.as_i64() == Some(id),
+        Value::String(s) => s.trim() == id.to_string(),
+        _ => false,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_gallery_request_carries_the_hotel_or_a_gallery_of_another_hotel() {
+    const FOREIGN: i64 = 9_999;
+    let server = server_2026().await;
+    // The containers list answers with this hotel's galleries and one of Galway Bay's, on a
+    // section of that hotel (§17.9 item 2: the server does not check parent ids), every time
+    // it is read (so a new gallery would vanish from it: the story of a new gallery's photos
+    // is the first test's).
+    let token = token(&server, "sean.murphy").await;
+    let mut list = rest(&server, &token, Method::GET, CONTAINERS, None).await;
+    list["results"].as_array_mut().unwrap().push(json!({
+        "id": FOREIGN, "section": FOREIGN - 1, "name": "Galway Bay's rooms", "style_variant": 1,
+        "sort_order": 0, "images": [{"id": FOREIGN - 2, "gallery": FOREIGN, "caption": "Theirs",
+            "alt_text": "", "image": "image/upload/v1/x.jpg", "image_url": null, "sort_order": 0,
+            "image_style_preset": null, "created_at": "2026-01-01T00:00:00.000000Z",
+            "updated_at": "2026-01-01T00:00:00.000000Z"}],
+        "image_count": 1, "created_at": "2026-01-01T00:00:00.000000Z",
+        "updated_at": "2026-01-01T00:00:00.000000Z"}));
+    list["count"] = json!(3);
+    server.refuse_every(&format!("GET {CONTAINERS}"), 200, list);
+
+    let home = Home::new("page-galleries-foreign");
+    let desk = home.open();
+    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
+    loaded(&desk).await;
+    let page = desk.handle::<PublicPageHandle>();
+    let shown: Vec<String> = page
+        .get()
+        .unwrap()
+        .unwrap()
+        .sections
+        .iter()
+        .flat_map(|s| s.galleries.iter().map(|g| g.name.clone()))
+        .collect();
+    assert!(
+        !shown.contains(&"Galway Bay's rooms".to_owned()),
+        "{shown:?}"
+    );
+    assert!(page.rename_gallery(FOREIGN, "Mine now").is_err());
+    assert!(page.delete_gallery(FOREIGN).is_err());
+    assert!(page
+        .add_gallery_photo(FOREIGN, "x.png".into(), picture(3))
+        .await
+        .is_err());
+    assert!(page.delete_gallery_image(FOREIGN - 2).is_err());
+    let lake = gallery(&desk, "The lake");
+    page.rename_gallery(lake.id, "Lough Leane").unwrap();
+    page.add_gallery_photo(lake.id, "lake.png".into(), picture(40))
+        .await
+        .unwrap();
+    page.edit_gallery_image(
+        lake.images[1].id,
+        &PageImagePatch {
+            caption: None,
+            alt_text: Some("The jetty at dawn".into()),
+        },
+    )
+    .unwrap();
+    synced(&desk).await;
+
+    let sent: Vec<Value> = server
+        .request_bodies()
+        .into_iter()
+        .filter(|r| r["path"].as_str().unwrap().starts_with("/api/staff/hotel/"))
+        .collect();
+    let uploads = sent.iter().filter(|r| r["files"].is_array()).count();
+    assert_eq!(uploads, 1, "the photo logged with its fields: {sent:?}");
+    for request in &sent {
+        assert!(
+            !carries(&request["body"], FOREIGN) && request["unread"].is_null(),
+            "a body with `hotel` or another hotel's gallery: {request}"
+        );
+    }
+    let asked_foreign: Vec<String> = server
+        .request_counts()
+        .into_keys()
+        .filter(|line| line.contains(&FOREIGN.to_string()))
+        .collect();
+    assert!(asked_foreign.is_empty(), "{asked_foreign:?}");
+    server.stop_refusing(&format!("GET {CONTAINERS}"));
+    let lake_there = server_gallery(&server, "Lough Leane").await;
+    assert_eq!(
+        lake_there["images"].as_array().unwrap().len(),
+        4,
+        "the photo added"
+    );
+    desk.shutdown().await;
+    server.shutdown().await;
+}
