@@ -25,6 +25,7 @@ use crate::engine::store::{EntryState, Op, OutboxEntry, Row, Store};
 use crate::media::MediaCache;
 
 mod files;
+mod places;
 mod rows;
 use files::{replay_added_child, replay_added_children, replay_children_order, replay_upload};
 use rows::{replay_create, replay_delete, replay_reorder, replay_update};
