@@ -8,6 +8,7 @@
 pub(crate) mod actions;
 pub(crate) mod handle;
 pub(crate) mod model;
+pub(crate) mod older;
 pub(crate) mod other_day;
 pub(crate) mod seen;
 pub mod spec;
@@ -15,6 +16,7 @@ pub mod spec;
 pub use actions::{FittingRoom, StayAction, StayOutcome};
 pub use handle::FrontDesk;
 pub use model::*;
+pub use older::{DeskBooking, DeskRoom, OlderDeskDay, RoomCheckOut};
 
 /// The types this feature's screen receives, in TypeScript (for ui/src/lib/generated.ts).
 #[cfg(test)]
@@ -31,5 +33,9 @@ pub(crate) fn typescript() -> Vec<String> {
         FittingRoom::decl(),
         StayOutcome::decl(),
         StayAction::decl(),
+        DeskRoom::decl(),
+        DeskBooking::decl(),
+        OlderDeskDay::decl(),
+        RoomCheckOut::decl(),
     ]
 }
