@@ -9,6 +9,7 @@ pub(crate) mod actions;
 pub(crate) mod handle;
 pub(crate) mod model;
 pub(crate) mod older;
+pub(crate) mod older_desk;
 pub(crate) mod other_day;
 pub(crate) mod seen;
 pub mod spec;
@@ -16,7 +17,8 @@ pub mod spec;
 pub use actions::{FittingRoom, StayAction, StayOutcome};
 pub use handle::FrontDesk;
 pub use model::*;
-pub use older::{DeskBooking, DeskRoom, OlderDeskDay, RoomCheckOut};
+pub use older::{DeskBooking, DeskRoom, OlderDeskDay};
+pub use older_desk::RoomCheckOut;
 
 /// The types this feature's screen receives, in TypeScript (for ui/src/lib/generated.ts).
 #[cfg(test)]
