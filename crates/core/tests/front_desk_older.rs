@@ -122,3 +122,79 @@ async fn a_room_due_out_is_checked_out_once_read_back_free_and_its_chats_dropped
     assert_eq!(server.requests_to(CHECKOUT), 1, "nothing sent offline");
     desk.shutdown().await;
 }
+
+/// The older server's front desk lines, as the sandbox counts them.
+const OLDER_READS: [&str; 3] = [
+    "GET /api/rooms/rooms/",
+    "GET /api/rooms/killarney/checkout-needed/",
+    "GET /api/staff/hotel/killarney/bookings/",
+];
+
+/// Requests to the server while `intervals` poll intervals pass: (the front desk's, all).
+async fn requests_over(
+    server: &hotelmate_sandbox::SandboxHandle,
+    poll: Duration,
+    intervals: u32,
+) -> (u64, u64) {
+    let desk_lines = || {
+        OLDER_READS
+            .iter()
+            .map(|l| server.requests_to(l))
+            .sum::<u64>()
+    };
+    let all = || server.request_counts().values().sum::<u64>();
+    let (desk_before, all_before) = (desk_lines(), all());
+    let counts_before = server.request_counts();
+    tokio::time::sleep(poll * intervals).await;
+    for (line, n) in server.request_counts() {
+        let was = counts_before.get(&line).copied().unwrap_or(0);
+        if n > was {
+            println!("  {line}: {}", n - was);
+        }
+    }
+    (desk_lines() - desk_before, all() - all_before)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_older_lists_are_read_each_interval_while_the_screen_shows_and_not_otherwise() {
+    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let home = Home::new("front-desk-older-pace");
+    // The poll interval short, as if a minute (the app's): this counts the screen's own pace.
+    let poll = Duration::from_millis(1500);
+    let desk = home.open_with(|options| options.poll_interval = poll);
+    sign_in(&desk, &server, server.addr(), "anna.byrne").await;
+    eventually("the first read", WAIT, || async {
+        older(&desk).rooms.len() == 10 && !older(&desk).arrivals.is_empty()
+    })
+    .await;
+    // The start's one-off reads (the hotel's images among them) are done before counting.
+    desk.settled().await;
+    desk.looking_at(View::FrontDesk);
+    let intervals = 4;
+    let (open, open_all) = requests_over(&server, poll, intervals).await;
+    desk.looking_away();
+    // A read already on its way when the screen closed finishes first (waited for, not slept).
+    desk.settled().await;
+    let (closed, closed_all) = requests_over(&server, poll, intervals).await;
+    let per = |n: u64| n as f64 / f64::from(intervals);
+    println!(
+        "fd6c529 requests per poll interval (the app's is a minute, so per minute): front desk \
+         reads open {:.1}, closed {:.1}; all requests open {:.1}, closed {:.1}",
+        per(open),
+        per(closed),
+        per(open_all),
+        per(closed_all)
+    );
+    assert!(
+        open >= u64::from(intervals - 2) * 3,
+        "the three reads about once an interval while shown: {open}"
+    );
+    assert!(per(open) <= 4.0, "one page each, once an interval: {open}");
+    assert_eq!(
+        closed, 0,
+        "nothing of them is read while the screen is closed"
+    );
+    desk.shutdown().await;
+}
