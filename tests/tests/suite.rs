@@ -13,6 +13,7 @@ mod window_details;
 mod window_display;
 mod window_front_desk;
 mod window_front_desk_day;
+mod window_front_desk_older;
 mod window_front_desk_stays;
 mod window_gallery;
 mod window_generations;

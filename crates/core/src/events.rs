@@ -118,6 +118,12 @@ resource_kinds! {
     InHouse = "in_house", "the guests in house", toasts: None;
     /// The room board: every room's housekeeping status (§15.1).
     RoomBoard = "room_board", "the room board", toasts: None;
+    /// The older server's rooms, occupied or free (API.md §16).
+    DeskRooms = "desk_rooms", "the rooms", toasts: None;
+    /// The older server's rooms due out (§16).
+    DueOut = "due_out", "the rooms due out", toasts: None;
+    /// The older server's bookings around today (§16).
+    DeskBookings = "desk_bookings", "the bookings", toasts: None;
 }
 
 /// Who is signed in, where.

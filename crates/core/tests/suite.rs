@@ -14,6 +14,7 @@ mod engine;
 mod error_classes;
 mod front_desk;
 mod front_desk_day;
+mod front_desk_older;
 mod front_desk_stays;
 mod generations;
 mod guest_page;

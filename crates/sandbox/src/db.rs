@@ -164,6 +164,7 @@ pub(crate) fn open(path: &Path) -> rusqlite::Result<Connection> {
     never_reuse_ids(&conn)?;
     conn.execute_batch(SCHEMA)?;
     conn.execute_batch(crate::front_desk::SCHEMA)?;
+    conn.execute_batch(crate::classic_desk::SCHEMA)?;
     conn.execute_batch(crate::api::seen::SCHEMA)?;
     add_missing_columns(&conn)?;
     Ok(conn)

@@ -24,6 +24,7 @@ mod auth;
 mod bodies;
 mod body;
 mod builder;
+mod classic_desk;
 mod db;
 mod errors;
 mod front_desk;
@@ -187,6 +188,7 @@ impl Sandbox {
             let conn = db::open(&db_path)?;
             seed::seed_if_empty(&conn, &seed_media)?;
             front_desk::seed_if_empty(&conn)?;
+            classic_desk::seed_if_empty(&conn)?;
             Ok(conn)
         })
         .await

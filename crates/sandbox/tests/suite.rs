@@ -13,6 +13,7 @@ mod chat_attachments;
 mod chat_edit;
 mod demo_data;
 mod front_desk_2026;
+mod front_desk_classic;
 mod galleries;
 mod garbage;
 mod my_attendance;

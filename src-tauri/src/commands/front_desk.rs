@@ -1,7 +1,8 @@
 //! The front desk: today's arrivals, departures, guests in house and the room board (API.md §15).
 
 use hotelmate_core::features::front_desk::{
-    BookingDetail, FittingRoom, FrontDesk, FrontDeskDay, StayAction, StayOutcome,
+    BookingDetail, FittingRoom, FrontDesk, FrontDeskDay, OlderDeskDay, RoomCheckOut, StayAction,
+    StayOutcome,
 };
 use hotelmate_core::{Desk, UiError};
 use tauri::State;
@@ -88,5 +89,26 @@ command! {
         action: StayAction,
     ) -> Result<StayOutcome, UiError> {
         Ok(desk.handle::<FrontDesk>().stay(&booking_id, action).await?)
+    }
+}
+
+command! {
+    /// The day on the older server fd6c529 (API.md §16) as stored on this desk: rooms occupied or
+    /// free, the rooms due out, today's arrivals and departures (without rooms), and what that
+    /// server does not have.
+    pub fn front_desk_older_day(desk: State<'_, Desk>) -> Result<OlderDeskDay, UiError> {
+        Ok(desk.handle::<FrontDesk>().older_day()?)
+    }
+}
+
+command! {
+    /// Checks a room out on the older server (API.md §16): a room of this hotel's list, online
+    /// only, sent once, the rooms read back; the room's guest conversations are dropped here.
+    asks: server
+    pub async fn front_desk_check_out_room(
+        desk: State<'_, Desk>,
+        room_id: i64,
+    ) -> Result<RoomCheckOut, UiError> {
+        Ok(desk.handle::<FrontDesk>().check_out_room(room_id).await?)
     }
 }

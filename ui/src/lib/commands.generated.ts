@@ -55,6 +55,8 @@ export interface Commands {
   front_desk_set_room_status: { args: { roomId: number; toStatus: string }; result: void };
   front_desk_rooms_that_fit: { args: { bookingId: string }; result: Array<G.FittingRoom> };
   front_desk_stay: { args: { bookingId: string; action: G.StayAction }; result: G.StayOutcome };
+  front_desk_older_day: { args: null; result: G.OlderDeskDay };
+  front_desk_check_out_room: { args: { roomId: number }; result: G.RoomCheckOut };
   guest_page: { args: null; result: G.GuestPage | null };
   hotel_details: { args: null; result: G.HotelDetails | null };
   my_shifts: { args: null; result: G.MyShifts };
@@ -170,6 +172,7 @@ export const ASKS_THE_SERVER: ReadonlySet<CommandName> = new Set<CommandName>([
   "front_desk_set_room_status",
   "front_desk_rooms_that_fit",
   "front_desk_stay",
+  "front_desk_check_out_room",
   "my_shifts_refresh",
   "sign_in",
   "sign_in_demo",

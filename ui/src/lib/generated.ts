@@ -557,7 +557,7 @@ export type Resolution = { "choice": "keep_mine" } | { "choice": "keep_theirs" }
  */
 values: Record<string, unknown>, };
 
-export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "hotel_details" | "guest_page" | "public_page" | "page_sections" | "page_lists" | "page_cards" | "page_heroes" | "page_galleries" | "page_gallery_images" | "conversations" | "arrivals" | "departures" | "in_house" | "room_board";
+export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "hotel_details" | "guest_page" | "public_page" | "page_sections" | "page_lists" | "page_cards" | "page_heroes" | "page_galleries" | "page_gallery_images" | "conversations" | "arrivals" | "departures" | "in_house" | "room_board" | "desk_rooms" | "due_out" | "desk_bookings";
 
 export type View = "display" | "pictures" | "my_shifts" | "offers" | "team" | "hotel_details" | "guest_page" | "public_page" | "messages" | "front_desk";
 
@@ -2726,6 +2726,106 @@ room_id: number, } | { "kind": "move",
  * The room's id on the server.
  */
 room_id: number, } | { "kind": "unassign" } | { "kind": "check_in" } | { "kind": "check_out" };
+
+export type DeskRoom = { 
+/**
+ * The room's id on the server (a check-out names it).
+ */
+id: number, 
+/**
+ * The number guests know it by.
+ */
+room_number: number, 
+/**
+ * Whether guests are in it.
+ */
+occupied: boolean, 
+/**
+ * Its guests' names.
+ */
+guests: Array<string>, 
+/**
+ * The earliest of its guests' `check_out_date` (`YYYY-MM-DD`), if any.
+ */
+check_out_date: string | null, };
+
+export type DeskBooking = { 
+/**
+ * The booking's number (`BK-…`).
+ */
+booking_id: string, 
+/**
+ * The guest's name.
+ */
+guest: string, 
+/**
+ * The server's status (`CONFIRMED`, `PENDING_PAYMENT`, …).
+ */
+status: string, 
+/**
+ * Arrival and departure dates, `YYYY-MM-DD`.
+ */
+check_in: string, 
+/**
+ * See `check_in`.
+ */
+check_out: string, 
+/**
+ * Adults and children.
+ */
+guests: number, 
+/**
+ * The room type sold.
+ */
+room_type: string, };
+
+export type OlderDeskDay = { 
+/**
+ * Rooms whose guests should have left before today, by number.
+ */
+due_out: Array<DeskRoom>, 
+/**
+ * Every room of the hotel, by number, occupied or free.
+ */
+rooms: Array<DeskRoom>, 
+/**
+ * Today's arrivals (`check_in` today), not cancelled.
+ */
+arrivals: Array<DeskBooking>, 
+/**
+ * Today's departures (`check_out` today), not cancelled.
+ */
+departures: Array<DeskBooking>, 
+/**
+ * When the rooms and the due-out list were last read (UTC), `None` before the first read.
+ */
+rooms_as_of: string | null, 
+/**
+ * When the bookings were last read (UTC).
+ */
+bookings_as_of: string | null, 
+/**
+ * Today, `YYYY-MM-DD`.
+ */
+today: string, 
+/**
+ * What this server does not have, in a sentence.
+ */
+lacks: string, 
+/**
+ * What a check-out deletes, for the confirmation.
+ */
+check_out_deletes: string, };
+
+export type RoomCheckOut = { 
+/**
+ * What happened, in words for the person.
+ */
+message: string, 
+/**
+ * Guest conversations of the room this desk dropped (the server deleted them).
+ */
+dropped_conversations: number, };
 
 /** Characters that change how text reads while showing nothing (inclusive code point
  * ranges), as the core's `reveal` marks them. */

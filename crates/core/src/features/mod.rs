@@ -34,7 +34,10 @@ features! {
     chat: [CONVERSATIONS_SPEC];
     my_shifts: [];
     older_server: [];
-    front_desk: [ARRIVALS_SPEC, DEPARTURES_SPEC, IN_HOUSE_SPEC, ROOM_BOARD_SPEC];
+    front_desk: [
+        ARRIVALS_SPEC, DEPARTURES_SPEC, IN_HOUSE_SPEC, ROOM_BOARD_SPEC, ROOMS_SPEC, DUE_OUT_SPEC,
+        BOOKINGS_SPEC
+    ];
 }
 
 use crate::engine::spec::{ResourceSpec, Resources};

@@ -10,6 +10,7 @@ pub(crate) mod chat_attachments;
 pub(crate) mod chat_edit;
 pub(crate) mod chat_events_2026;
 pub(crate) mod chat_model;
+pub(crate) mod classic_desk;
 pub(crate) mod front_desk;
 pub(crate) mod galleries;
 pub(crate) mod hotel_settings;
@@ -353,7 +354,9 @@ fn routes_2026() -> Router<AppState> {
 /// else gets the technical 404 page.
 pub(crate) fn router(state: AppState) -> Router {
     let routes = match state.generation {
-        crate::Generation::Classic => routes().merge(classic_gallery_images()),
+        crate::Generation::Classic => routes()
+            .merge(classic_gallery_images())
+            .merge(classic_desk::routes()),
         crate::Generation::Hotelmate2026 => routes()
             .merge(routes_2026())
             .merge(my_attendance_2026::routes_2026())

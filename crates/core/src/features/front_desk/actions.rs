@@ -353,7 +353,7 @@ impl FrontDesk<'_> {
 
     /// Drops this desk's guest conversations of room `number`, their messages and anything
     /// waiting to be sent in them, as the server deleted them; the chat is told.
-    fn drop_conversations_of(&self, number: i64) -> Result<usize, DeskError> {
+    pub(super) fn drop_conversations_of(&self, number: i64) -> Result<usize, DeskError> {
         let running = self.cx.running()?;
         let store = &self.cx.store;
         let ids: Vec<i64> = store

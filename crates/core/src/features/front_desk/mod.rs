@@ -8,6 +8,8 @@
 pub(crate) mod actions;
 pub(crate) mod handle;
 pub(crate) mod model;
+pub(crate) mod older;
+pub(crate) mod older_desk;
 pub(crate) mod other_day;
 pub(crate) mod seen;
 pub mod spec;
@@ -15,6 +17,8 @@ pub mod spec;
 pub use actions::{FittingRoom, StayAction, StayOutcome};
 pub use handle::FrontDesk;
 pub use model::*;
+pub use older::{DeskBooking, DeskRoom, OlderDeskDay};
+pub use older_desk::RoomCheckOut;
 
 /// The types this feature's screen receives, in TypeScript (for ui/src/lib/generated.ts).
 #[cfg(test)]
@@ -31,5 +35,9 @@ pub(crate) fn typescript() -> Vec<String> {
         FittingRoom::decl(),
         StayOutcome::decl(),
         StayAction::decl(),
+        DeskRoom::decl(),
+        DeskBooking::decl(),
+        OlderDeskDay::decl(),
+        RoomCheckOut::decl(),
     ]
 }

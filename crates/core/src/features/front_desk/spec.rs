@@ -58,8 +58,7 @@ pub(crate) const ROOM_BOARD: Resource = Resource {
 /// §16: the older server has no room status, no buckets and no check-in on bookings.
 const NOT_AT_FD6C529: &[(Generation, &str)] = &[(
     Generation::Classic,
-    "This HotelMate server (fd6c529) has no arrivals, departures or room status for the \
-     front desk.",
+    super::older::LACKS,
 )];
 
 /// Booking events (the few that arrive, §15.2) are hints to read the lists again, and so are
@@ -94,6 +93,8 @@ pub(crate) static ARRIVALS_SPEC: ResourceSpec = list_spec(ResourceKind::Arrivals
 pub(crate) static DEPARTURES_SPEC: ResourceSpec =
     list_spec(ResourceKind::Departures, DEPARTURES);
 pub(crate) static IN_HOUSE_SPEC: ResourceSpec = list_spec(ResourceKind::InHouse, IN_HOUSE);
+
+pub(crate) use super::older::{BOOKINGS_SPEC, DUE_OUT_SPEC, ROOMS_SPEC};
 
 pub(crate) static ROOM_BOARD_SPEC: ResourceSpec = ResourceSpec {
     broadcast: true,
