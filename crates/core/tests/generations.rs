@@ -41,13 +41,19 @@ async fn each_generation_shows_what_its_server_has_and_says_what_it_has_not() {
         };
         match generation {
             Generation::Classic => {
-                // Everything but the 2026 page builder (API.md §17) and the 2026 front desk's
-                // lists and room board (§15), which it has not.
+                // Everything but the 2026 page builder (API.md §17: sections, heroes,
+                // galleries, lists and cards) and the 2026 front desk's lists and room board
+                // (§15), which it has not.
                 assert!(
                     unavailable.iter().all(|area| matches!(
                         area.resource,
                         ResourceKind::PublicPage
                             | ResourceKind::PageSections
+                            | ResourceKind::PageHeroes
+                            | ResourceKind::PageGalleries
+                            | ResourceKind::PageGalleryImages
+                            | ResourceKind::PageLists
+                            | ResourceKind::PageCards
                             | ResourceKind::Arrivals
                             | ResourceKind::Departures
                             | ResourceKind::InHouse
@@ -68,6 +74,10 @@ async fn each_generation_shows_what_its_server_has_and_says_what_it_has_not() {
                     ResourceKind::Galleries,
                     ResourceKind::HotelDetails,
                     ResourceKind::GuestPage,
+                    // The older server's front desk (§16).
+                    ResourceKind::DeskRooms,
+                    ResourceKind::DueOut,
+                    ResourceKind::DeskBookings,
                 ] {
                     assert!(said(kind).is_some(), "{kind:?} is said to be missing");
                 }
@@ -86,6 +96,7 @@ async fn each_generation_shows_what_its_server_has_and_says_what_it_has_not() {
                             "/galleries/",
                             "/api/chat/",
                             "/api/hotel/public/",
+                            "/api/rooms/",
                         ]
                         .iter()
                         .any(|path| line.contains(path))
