@@ -67,7 +67,14 @@ impl BodyLog {
             .filter(|v| v.starts_with("multipart/form-data"))
             .map(str::to_owned);
         if let Some(content_type) = multipart {
-            return self.note_multipart(req, &content_type, method, path).await;
+            // Read only when its whole length is known and the API takes it: a longer body (or
+            // one of unknown length) goes on unread, so the upload limit answers it as before
+            // (413), never an emptied body.
+            if length.is_some_and(|length| length <= crate::body::MAX_UPLOAD_BYTES) {
+                return self.note_multipart(req, &content_type, method, path).await;
+            }
+            self.push(json!({"method": method, "path": path, "body": null, "unread": "multipart, too long"}));
+            return req;
         }
         match length {
             Some(length) if is_json && length <= BODY_LOGGED_MAX_BYTES => {}
