@@ -167,7 +167,13 @@ impl PageCards<'_> {
 
     fn chosen_id(&self, lists: &[CardList]) -> Result<Option<i64>, DeskError> {
         let stored = self.cx.store.preference(CHOSEN_KEY)?;
-        let chosen = stored.and_then(|s| s.parse::<i64>().ok());
+        let chosen = stored.and_then(|s| {
+            s.parse::<i64>()
+                .map_err(|err| {
+                    tracing::warn!(error = %err, "the list chosen for the offers is damaged; proposing one again");
+                })
+                .ok()
+        });
         Ok(chosen.filter(|c| lists.iter().any(|l| l.id == *c)))
     }
 

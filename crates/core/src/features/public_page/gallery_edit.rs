@@ -43,17 +43,14 @@ impl PublicPageHandle<'_> {
     /// gallery section comes with its first gallery, §17.2).
     pub fn add_gallery(&self, section: i64, name: &str) -> Result<PublicPage, DeskError> {
         self.may_change()?;
-        let page = self.page()?;
-        let shown = page
-            .sections
+        if !self.page()?.sections.iter().any(|s| s.id == section) {
+            return Err(DeskError::Missing("section"));
+        }
+        // The section's galleries as kept, read once (a store error is said, not skipped).
+        let last = self
+            .containers(&[section])?
             .iter()
-            .find(|s| s.id == section)
-            .ok_or(DeskError::Missing("section"))?;
-        let last = shown
-            .galleries
-            .iter()
-            .filter_map(|g| self.container(g.id).ok())
-            .map(|row| order(&row, "sort_order"))
+            .map(|v| order(&v.row, "sort_order"))
             .max();
         let mut fields = Row::new();
         fields.insert("section".into(), Value::from(section));
