@@ -136,23 +136,12 @@ async fn requests_over(
     poll: Duration,
     intervals: u32,
 ) -> (u64, u64) {
-    let desk_lines = || {
-        OLDER_READS
-            .iter()
-            .map(|l| server.requests_to(l))
-            .sum::<u64>()
-    };
-    let all = || server.request_counts().values().sum::<u64>();
-    let (desk_before, all_before) = (desk_lines(), all());
-    let counts_before = server.request_counts();
-    tokio::time::sleep(poll * intervals).await;
-    for (line, n) in server.request_counts() {
-        let was = counts_before.get(&line).copied().unwrap_or(0);
-        if n > was {
-            println!("  {line}: {}", n - was);
-        }
+    let new = requests_during(server, poll * intervals).await;
+    for (line, n) in &new {
+        println!("  {line}: {n}");
     }
-    (desk_lines() - desk_before, all() - all_before)
+    let desk = OLDER_READS.iter().filter_map(|l| new.get(*l)).sum();
+    (desk, new.values().sum())
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -356,22 +356,17 @@ async fn no_card_request_carries_the_hotel_or_an_id_of_another_hotels_list_or_ca
 
 /// The page builder's requests while `intervals` poll intervals pass.
 async fn builder_reads_over(server: &SandboxHandle, poll: Duration, intervals: u32) -> u64 {
-    let count = || -> u64 {
-        server
-            .request_counts()
-            .iter()
-            .filter(|(line, _)| {
-                ["public-sections/", "list-containers/", "cards/"]
-                    .iter()
-                    .any(|path| line.starts_with(&format!("GET /api/staff/hotel/killarney/{path}")))
-                    || line.starts_with("GET /api/public/hotel/")
-            })
-            .map(|(_, n)| n)
-            .sum()
-    };
-    let before = count();
-    tokio::time::sleep(poll * intervals).await;
-    count() - before
+    requests_during(server, poll * intervals)
+        .await
+        .iter()
+        .filter(|(line, _)| {
+            ["public-sections/", "list-containers/", "cards/"]
+                .iter()
+                .any(|path| line.starts_with(&format!("GET /api/staff/hotel/killarney/{path}")))
+                || line.starts_with("GET /api/public/hotel/")
+        })
+        .map(|(_, n)| n)
+        .sum()
 }
 
 #[tokio::test(flavor = "multi_thread")]

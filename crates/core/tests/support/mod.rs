@@ -341,3 +341,22 @@ pub async fn told_of(
 
 /// How long [`told_of`] waits.
 pub const WAIT_TOLD: Duration = Duration::from_secs(20);
+
+/// The requests `server` got while `window` passed, by request line ("METHOD /path/"), only
+/// those with any. A rate is measured over real time (the desk reads a real server over HTTP,
+/// so no paused clock can stand in): the wait is the measuring window, not a wait for something.
+pub async fn requests_during(
+    server: &hotelmate_sandbox::SandboxHandle,
+    window: std::time::Duration,
+) -> std::collections::HashMap<String, u64> {
+    let before = server.request_counts();
+    tokio::time::sleep(window).await;
+    server
+        .request_counts()
+        .into_iter()
+        .filter_map(|(line, n)| {
+            let new = n - before.get(&line).copied().unwrap_or(0);
+            (new > 0).then_some((line, new))
+        })
+        .collect()
+}
