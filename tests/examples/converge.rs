@@ -1,13 +1,14 @@
 //! `cargo xtask bench converge [--desks N] [--rounds N] [--seed N] [--resource
-//! offers|galleries|room_types]`: the convergence harness at hotel size (10 desks, 40 rounds of
-//! offers by default), in the private desktop session (each desk keeps its token in the
+//! offers|galleries|room_types|cards|page_gallery_images]`: the convergence harness at hotel
+//! size (10 desks, 40 rounds of offers by default; `cards` and `page_gallery_images` on the
+//! 2026 server), in the private desktop session (each desk keeps its token in the
 //! keyring). Prints the figures and writes `target/bench/converge.json` (offers) or
 //! `target/bench/converge-<resource>.json`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use hotelmate_e2e::converge::{run, Plan, Resource};
 
-const FLAGS: &str = "--desks N, --rounds N, --seed N, --resource offers|galleries|room_types";
+const FLAGS: &str = "--desks N, --rounds N, --seed N, --resource offers|galleries|room_types|cards|page_gallery_images";
 
 #[tokio::main]
 async fn main() {

@@ -17,11 +17,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use hotelmate_sandbox::network::CutProxy;
-use hotelmate_sandbox::{Sandbox, SandboxHandle};
+use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
 use serde_json::{json, Map, Value};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 use tokio::process::{Child, ChildStdin, Command};
 use tokio::sync::mpsc;
+
+mod photos;
 
 /// What a run changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +35,12 @@ pub enum Resource {
     Galleries,
     /// Room types (create, edit, reorder, delete).
     RoomTypes,
+    /// The 2026 server's offers: the cards of the offers' list (create, retitle, edit the
+    /// subtitle and description, move, delete; issue 65).
+    Cards,
+    /// The 2026 server's gallery photos: added (a small photo each), captioned and described,
+    /// reordered within their gallery, deleted (issue 65).
+    PageGalleryImages,
 }
 
 impl Resource {
@@ -42,6 +50,8 @@ impl Resource {
             "offers" => Some(Self::Offers),
             "galleries" => Some(Self::Galleries),
             "room_types" => Some(Self::RoomTypes),
+            "cards" => Some(Self::Cards),
+            "page_gallery_images" => Some(Self::PageGalleryImages),
             _ => None,
         }
     }
@@ -52,6 +62,36 @@ impl Resource {
             Self::Offers => "offers",
             Self::Galleries => "galleries",
             Self::RoomTypes => "room_types",
+            Self::Cards => "cards",
+            Self::PageGalleryImages => "page_gallery_images",
+        }
+    }
+
+    /// Whether it is on the 2026 server (its page builder), which announces nothing and takes
+    /// every write unconditionally (API.md §17.9 items 7 and 8).
+    pub fn on_2026(self) -> bool {
+        matches!(self, Self::Cards | Self::PageGalleryImages)
+    }
+
+    /// The parts of the run as the server's log of writes names them: the rows, and the
+    /// photos inside them.
+    fn parts(self) -> &'static [&'static str] {
+        match self {
+            Self::Offers => &["offers"],
+            Self::Galleries => &["galleries", "gallery_images"],
+            Self::RoomTypes => &["room_types"],
+            Self::Cards => &["card"],
+            Self::PageGalleryImages => &["image"],
+        }
+    }
+
+    /// The rows' part (the first of [`Resource::parts`] but for the 2026 galleries, whose
+    /// containers the run does not change) and the photos' part, as the log names them.
+    fn row_and_image_parts(self) -> (&'static str, &'static str) {
+        match self {
+            Self::PageGalleryImages => ("gallery", "image"),
+            Self::Cards => ("card", "image"),
+            other => (other.name(), "gallery_images"),
         }
     }
 
@@ -61,6 +101,8 @@ impl Resource {
             Self::Offers => "offers",
             Self::Galleries => "galleries",
             Self::RoomTypes => "room-types",
+            Self::Cards => "cards",
+            Self::PageGalleryImages => "gallery-containers",
         }
     }
 
@@ -82,6 +124,18 @@ impl Resource {
                 "availability_message",
                 "is_active",
             ],
+            Self::Cards => &["title", "subtitle", "description"],
+            Self::PageGalleryImages => &["name"],
+        }
+    }
+
+    /// For rows that hold photos: the photo fields a desk must show as the server has them,
+    /// and where the server keeps a photo's place.
+    fn image_fields(self) -> Option<(&'static [&'static str], &'static str)> {
+        match self {
+            Self::Galleries => Some((&["caption"], "display_order")),
+            Self::PageGalleryImages => Some((&["caption", "alt_text"], "sort_order")),
+            _ => None,
         }
     }
 
@@ -89,17 +143,20 @@ impl Resource {
     /// for galleries and room types).
     fn order_field(self) -> &'static str {
         match self {
-            Self::Offers | Self::RoomTypes => "sort_order",
+            Self::Offers | Self::RoomTypes | Self::Cards | Self::PageGalleryImages => "sort_order",
             Self::Galleries => "display_order",
         }
     }
 
     /// How often desks read what no event announces: galleries and room types are announced
-    /// by none (photo moves aside), so this bounds how soon another desk sees their changes.
-    fn poll_interval(self) -> Duration {
+    /// by none (photo moves aside), nor is anything on the 2026 page, so this bounds how soon
+    /// another desk sees their changes (the desks keep the screen that shows them open).
+    pub fn poll_interval(self) -> Duration {
         match self {
             Self::Offers => Duration::from_secs(60),
-            Self::Galleries | Self::RoomTypes => Duration::from_secs(3),
+            Self::Galleries | Self::RoomTypes | Self::Cards | Self::PageGalleryImages => {
+                Duration::from_secs(3)
+            }
         }
     }
 }
@@ -240,6 +297,12 @@ impl Report {
             ms(self.percentile(1.0)),
             self.latencies_ms.len()
         );
+        if self.resource.on_2026() {
+            println!(
+                "    (the 2026 server announces nothing: another desk sees a change when it next reads, every {} s while its screen shows; this is that read interval, not a live event's latency)",
+                self.resource.poll_interval().as_secs()
+            );
+        }
         let mut slowest = self.slowest.clone();
         slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
         for (ms, what) in slowest.iter().take(5) {
@@ -307,6 +370,11 @@ impl Report {
             "restores": self.restores, "double_restores": self.double_restores,
             "desks_equal": self.desks - self.diverged.len(), "diverged": self.diverged,
             "seconds": self.seconds,
+            "seen_by": if self.resource.on_2026() {
+                format!("reading every {} s (no live events on the 2026 server)", self.resource.poll_interval().as_secs())
+            } else {
+                "live events, or reading where none is announced".to_owned()
+            },
         })
     }
 }
@@ -462,7 +530,12 @@ struct Decisions {
 /// Runs the plan against a fresh sandbox and reports what it found.
 pub async fn run(plan: Plan) -> Report {
     let started = Instant::now();
-    let server = Sandbox::start("127.0.0.1:0".parse().unwrap())
+    let generation = if plan.resource.on_2026() {
+        Generation::Hotelmate2026
+    } else {
+        Generation::Classic
+    };
+    let server = Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), generation)
         .await
         .unwrap();
     let mut http = Vec::new();
@@ -509,9 +582,10 @@ pub async fn run(plan: Plan) -> Report {
     // A calm round waits for what other desks read on a timer, not only for what is announced.
     let calm_wait = match plan.resource {
         Resource::Offers => Duration::from_millis(1500),
-        Resource::Galleries | Resource::RoomTypes => {
-            plan.resource.poll_interval() + Duration::from_secs(1)
-        }
+        Resource::Galleries
+        | Resource::RoomTypes
+        | Resource::Cards
+        | Resource::PageGalleryImages => plan.resource.poll_interval() + Duration::from_secs(1),
     };
     for round in 0..plan.rounds {
         let is_calm = round % 4 == 3;
@@ -611,13 +685,12 @@ pub async fn run(plan: Plan) -> Report {
     report.diverged = equal_everywhere(&mut harness).await;
     let end = server_rows(&harness).await;
     let log = harness.log.lock().unwrap().clone();
-    account(
-        &log,
-        &harness.server.writes(),
-        &end,
-        &decisions,
-        &mut report,
-    );
+    let writes = harness.server.writes();
+    account(&log, &writes, &end, &decisions, &mut report);
+    if plan.resource == Resource::PageGalleryImages {
+        let base = harness.server.base_url();
+        photos::account(&log, &writes, &end, &base, &decisions, &mut report).await;
+    }
     latencies(&log, &calm, &mut report);
     for n in 0..plan.desks {
         if let Some(process) = harness.processes[n].as_mut() {
@@ -711,6 +784,10 @@ async fn server_rows(harness: &Harness) -> Vec<Value> {
         "{base}/api/staff/hotel/killarney/{}/",
         harness.plan.resource.path()
     ));
+    let list = match harness.plan.resource {
+        Resource::Cards => Some(offers_list(&http, &base, &auth).await),
+        _ => None,
+    };
     while let Some(next) = url {
         let page: Value = http
             .get(&next)
@@ -724,7 +801,42 @@ async fn server_rows(harness: &Harness) -> Vec<Value> {
         all.extend(page["results"].as_array().unwrap().iter().cloned());
         url = page["next"].as_str().map(str::to_owned);
     }
+    if let Some(list) = list {
+        // The offers are the cards of one list (the one the desks propose and choose).
+        all.retain(|card| card["list_container"] == list);
+        all.sort_by_key(|card| (card["sort_order"].as_i64(), card["id"].as_i64()));
+    }
     all
+}
+
+/// The 2026 hotel's list of cards that holds the offers: the one titled like "Offers" (the
+/// desk proposes it; the demo has one).
+async fn offers_list(http: &reqwest::Client, base: &str, auth: &str) -> i64 {
+    let mut url = Some(format!("{base}/api/staff/hotel/killarney/list-containers/"));
+    let mut lists = Vec::new();
+    while let Some(next) = url {
+        let page: Value = http
+            .get(&next)
+            .header("Authorization", auth)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        lists.extend(page["results"].as_array().unwrap().iter().cloned());
+        url = page["next"].as_str().map(str::to_owned);
+    }
+    lists
+        .iter()
+        .find(|l| {
+            l["title"]
+                .as_str()
+                .is_some_and(|t| t.to_lowercase().contains("offer"))
+        })
+        .or(lists.first())
+        .and_then(|l| l["id"].as_i64())
+        .expect("the 2026 demo has a list of cards")
 }
 
 fn by_id(rows: &[Value]) -> HashMap<i64, &Value> {
@@ -774,7 +886,7 @@ fn difference(resource: Resource, mine: &[Value], theirs: &[Value]) -> Option<St
                 ));
             }
         }
-        if resource == Resource::Galleries {
+        if let Some((fields, order)) = resource.image_fields() {
             let images = |row: &Value| row["images"].as_array().cloned().unwrap_or_default();
             let (desk_images, server_images) = (images(desk), images(server));
             let server_images_by_id = by_id(&server_images);
@@ -791,20 +903,21 @@ fn difference(resource: Resource, mine: &[Value], theirs: &[Value]) -> Option<St
                     None => {
                         return Some(format!("gallery {id}: image {image_id} not on the server"))
                     }
-                    Some(on_server) if on_server["caption"] != image["caption"] => {
-                        return Some(format!(
-                            "image {image_id} caption: {} here, {} on the server",
-                            image["caption"], on_server["caption"]
-                        ))
+                    Some(on_server) => {
+                        if let Some(field) = fields.iter().find(|f| on_server[f] != image[f]) {
+                            return Some(format!(
+                                "image {image_id} {field}: {} here, {} on the server",
+                                image[field], on_server[field]
+                            ));
+                        }
                     }
-                    Some(_) => {}
                 }
             }
             let shown: Vec<i64> = desk_images
                 .iter()
                 .filter_map(|i| i["id"].as_i64())
                 .collect();
-            if !in_server_order(&shown, &server_images_by_id, "display_order") {
+            if !in_server_order(&shown, &server_images_by_id, order) {
                 return Some(format!(
                     "gallery {id}: images in the order {shown:?}, not the server's"
                 ));
@@ -812,7 +925,11 @@ fn difference(resource: Resource, mine: &[Value], theirs: &[Value]) -> Option<St
         }
     }
     let shown: Vec<i64> = mine.iter().filter_map(|r| r["id"].as_i64()).collect();
-    if !in_server_order(&shown, &theirs_by_id, resource.order_field()) {
+    // The 2026 page's galleries are shown section by section, each numbered from 0, and the
+    // run does not move them: only their photos' order is compared.
+    if resource != Resource::PageGalleryImages
+        && !in_server_order(&shown, &theirs_by_id, resource.order_field())
+    {
         return Some(format!("rows in the order {shown:?}, not the server's"));
     }
     None
@@ -969,11 +1086,7 @@ fn account(
     decisions: &Decisions,
     report: &mut Report,
 ) {
-    let parts: &[&str] = match report.resource {
-        Resource::Offers => &["offers"],
-        Resource::Galleries => &["galleries", "gallery_images"],
-        Resource::RoomTypes => &["room_types"],
-    };
+    let parts = report.resource.parts();
     let writes: Vec<Write<'_>> = writes
         .iter()
         .filter_map(|w| {
@@ -1029,7 +1142,9 @@ fn account(
     let mut restore_creates: HashMap<(&str, i64), Vec<i64>> = HashMap::new();
     let mut written_before: HashSet<(&str, &str)> = HashSet::new();
     for write in &writes {
-        if write.op == "create" {
+        // A photo added to a 2026 gallery carries no text: it is accounted for by its file
+        // (`photos::account`).
+        if write.op == "create" && !(write.part == "image" && report.resource.on_2026()) {
             classify_create(
                 write,
                 &mut ledger,
@@ -1087,13 +1202,13 @@ fn account(
     }
     let mut at_end: HashMap<(&str, i64), &Value> = HashMap::new();
     for row in end {
-        let part = report.resource.name();
+        let (part, image_part) = report.resource.row_and_image_parts();
         if let Some(id) = row["id"].as_i64() {
             at_end.insert((part, id), row);
         }
         for image in row["images"].as_array().into_iter().flatten() {
             if let Some(id) = image["id"].as_i64() {
-                at_end.insert(("gallery_images", id), image);
+                at_end.insert((image_part, id), image);
             }
         }
     }

@@ -4,7 +4,7 @@
 //! - `test`: install everything the tests need, then run every check and test, and every
 //!   benchmark in its short form (the CI command).
 //! - `bench [realtime|media|sync|pictures|chat [--messages N] [--seconds S]|load|converge
-//!   [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types]|soak
+//!   [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types|cards|page_gallery_images]|soak
 //!   [--hours N]|app [--runs N] [--idle-seconds S]|hostile|server-load|front-desk]`: the
 //!   benchmarks, each against a reference in the same run; tables on stdout, JSON under
 //!   `target/bench/`. `chat` is the core's Messages reads, then a guest's flood of the real
@@ -55,7 +55,7 @@ fn main() -> ExitCode {
         Some(bench_app::INNER_COMMAND) => bench_app::inner(&args[1..]),
         Some(SHORT_BESIDE_COMMAND) => short_benches_one_by_one(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <demo [--generation classic|2026] | test [nextest filters] | nextest [nextest args] | bundle [--appimage | --debug] [--maintainer \"Name <address>\"] | bench [--short] [realtime|media|sync|pictures|chat [--messages N] [--seconds S]|load|converge [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types]|soak [--hours N] [--minutes N]|app [--runs N] [--idle-seconds S]|hostile|server-load|front-desk] | setup | doctor>");
+            eprintln!("usage: cargo xtask <demo [--generation classic|2026] | test [nextest filters] | nextest [nextest args] | bundle [--appimage | --debug] [--maintainer \"Name <address>\"] | bench [--short] [realtime|media|sync|pictures|chat [--messages N] [--seconds S]|load|converge [--desks N] [--rounds N] [--seed N] [--resource offers|galleries|room_types|cards|page_gallery_images]|soak [--hours N] [--minutes N]|app [--runs N] [--idle-seconds S]|hostile|server-load|front-desk] | setup | doctor>");
             return ExitCode::from(2);
         }
     };

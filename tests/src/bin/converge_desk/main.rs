@@ -4,7 +4,8 @@
 //!
 //! Arguments: `<folder> <keyring service> <server url> <socket host> <socket port> <key> <desk
 //! number> <start number> <seed> <resource> <poll ms>`, the resource being `offers`, `galleries`
-//! (with their images' captions and order) or `room_types`. Commands, one a line: `edit N` (N
+//! (with their images' captions and order), `room_types`, or on the 2026 server `cards` (the
+//! offers' list's cards) or `page_gallery_images` (the page's gallery photos, see [`page`]). Commands, one a line: `edit N` (N
 //! random changes to the resource), `resolve` (settle every conflict at random), `state`,
 //! `quit`. It prints JSON lines: `saved` (each change: its kind, resource, row as this desk
 //! named it, and for every change but a reorder or a delete a unique token in one text field),
@@ -27,6 +28,8 @@ use hotelmate_core::session::secrets::TokenVault;
 use hotelmate_core::{Desk, DeskEvent, DeskOptions, SignInRequest};
 use serde_json::{json, Map, Value};
 use tokio::io::AsyncBufReadExt;
+
+mod page;
 
 /// Galleries the harness makes are of this category, and only those are deleted: the seed's
 /// galleries hold the only images (uploads are not part of the run).
@@ -94,6 +97,10 @@ enum Resource {
     Offers,
     Galleries,
     RoomTypes,
+    /// The 2026 server's offers: the cards of one list.
+    Cards,
+    /// The 2026 server's gallery photos.
+    PageGalleryImages,
 }
 
 impl Resource {
@@ -102,8 +109,15 @@ impl Resource {
             "offers" => Some(Self::Offers),
             "galleries" => Some(Self::Galleries),
             "room_types" => Some(Self::RoomTypes),
+            "cards" => Some(Self::Cards),
+            "page_gallery_images" => Some(Self::PageGalleryImages),
             _ => None,
         }
+    }
+
+    /// Whether it is on the 2026 server's page builder.
+    fn on_page(self) -> bool {
+        matches!(self, Self::Cards | Self::PageGalleryImages)
     }
 
     /// The kinds of the desk's events that are about this run.
@@ -112,7 +126,23 @@ impl Resource {
             Self::Offers => &[ResourceKind::Offers],
             Self::Galleries => &[ResourceKind::Galleries, ResourceKind::GalleryImages],
             Self::RoomTypes => &[ResourceKind::RoomTypes],
+            Self::Cards => &[ResourceKind::PageCards, ResourceKind::PageLists],
+            Self::PageGalleryImages => {
+                &[ResourceKind::PageGalleries, ResourceKind::PageGalleryImages]
+            }
         }
+    }
+}
+
+/// The name the harness and the server's log of writes give a part of the run: the 2026
+/// server logs a card as `card`, a gallery photo as `image` and a gallery as `gallery`; the
+/// others by the desk's own names.
+fn part(name: &str) -> &str {
+    match name {
+        "page_cards" => "card",
+        "page_gallery_images" => "image",
+        "page_galleries" => "gallery",
+        other => other,
     }
 }
 
@@ -151,6 +181,8 @@ fn rows(desk: &Desk, resource: Resource) -> Vec<Value> {
                        "availability_message": t.availability_message, "is_active": t.is_active})
             })
             .collect(),
+        Resource::Cards => page::card_rows(desk),
+        Resource::PageGalleryImages => page::gallery_rows(desk),
     }
 }
 
@@ -171,7 +203,7 @@ fn overview(desk: &Desk) -> PicturesOverview {
 fn row_tokens(desk: &Desk, resource: Resource, part: &str, id: i64) -> HashSet<String> {
     let mut found = HashSet::new();
     for row in rows(desk, resource) {
-        if part == "gallery_images" {
+        if part == "gallery_images" || part == "image" {
             for image in row["images"].as_array().into_iter().flatten() {
                 if image["id"].as_i64() == Some(id) {
                     tokens_in(image, &mut found);
@@ -195,7 +227,8 @@ async fn main() {
     };
     let number: u64 = number.parse().unwrap();
     let start: u64 = start.parse().unwrap();
-    let resource = Resource::parse(resource).expect("offers, galleries or room_types");
+    let resource = Resource::parse(resource)
+        .expect("offers, galleries, room_types, cards or page_gallery_images");
     let mut options = DeskOptions::new(DataDir::at(folder));
     options.vault = TokenVault::with_service(service.clone());
     options.request_timeout = Duration::from_secs(5);
@@ -230,6 +263,15 @@ async fn main() {
         })
         .await
         .unwrap();
+    }
+
+    if resource.on_page() {
+        // Nothing on the 2026 page is announced (§17.9 item 7): it is read on the timer while
+        // its screen shows, as for a person who keeps it open.
+        let cards = resource == Resource::Cards;
+        desk.looking_at(page::view(cards));
+        let wait = if start == 0 { 30 } else { 3 };
+        page::loaded(&desk, cards, Duration::from_secs(wait)).await;
     }
 
     // What this desk's store shows: every token, the first time it is there.
@@ -273,7 +315,7 @@ async fn main() {
                             temp_id,
                             id,
                         }) if kinds.contains(&resource) => say(
-                            json!({"op": "id", "resource": resource.name(), "temp": temp_id, "id": id}),
+                            json!({"op": "id", "resource": part(resource.name()), "temp": temp_id, "id": id}),
                         ),
                         Ok(_) => {}
                         Err(_) => return,
@@ -314,6 +356,10 @@ async fn main() {
                         Resource::Offers => change_offers(&desk, &mut rng, &token),
                         Resource::Galleries => change_galleries(&desk, &mut rng, &token),
                         Resource::RoomTypes => change_room_types(&desk, &mut rng, &token),
+                        Resource::Cards => page::change_cards(&desk, &mut rng, &token),
+                        Resource::PageGalleryImages => {
+                            page::change_photos(&desk, &mut rng, &token).await
+                        }
                     }
                 }
                 say(json!({"op": "edited"}));
@@ -354,7 +400,8 @@ fn resolve(
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let conflicts = desk.conflicts().unwrap();
     for conflict in &conflicts {
-        let before = row_tokens(desk, resource, &conflict.resource, conflict.id);
+        let conflict_part = part(&conflict.resource);
+        let before = row_tokens(desk, resource, conflict_part, conflict.id);
         let at = now_us();
         let mine: Vec<String> = conflict
             .fields
@@ -392,7 +439,7 @@ fn resolve(
             continue;
         }
         if let Some(why) = &conflict.refused {
-            refused.push(json!({"resource": conflict.resource, "id": conflict.id, "why": why}));
+            refused.push(json!({"resource": conflict_part, "id": conflict.id, "why": why}));
         }
         if let Some(name) = new_name {
             saved(
@@ -406,11 +453,11 @@ fn resolve(
         if keeps_mine {
             kept.extend(kept_over);
             if conflict.deleted_elsewhere {
-                restores.push(json!({"resource": conflict.resource, "id": conflict.id}));
+                restores.push(json!({"resource": conflict_part, "id": conflict.id}));
             }
         }
         if lets_go {
-            let after = row_tokens(desk, resource, &conflict.resource, conflict.id);
+            let after = row_tokens(desk, resource, conflict_part, conflict.id);
             dropped.extend(before.difference(&after).cloned());
             dropped.extend(mine);
         }
