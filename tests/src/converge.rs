@@ -10,7 +10,7 @@
 //! rows, counted as a double restore, never as a loss or a duplicate.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
@@ -189,6 +189,8 @@ pub struct Report {
     pub desks: usize,
     /// How many changes the desks saved.
     pub edits: usize,
+    /// The same, by kind (`create`, `update`, `reorder`, `delete`, `add_photo`, …).
+    pub kinds: BTreeMap<String, usize>,
     /// How often a desk's network (requests and socket) was cut.
     pub cuts: usize,
     /// How often only a desk's live socket was cut.
@@ -237,6 +239,7 @@ impl Report {
             seed: plan.seed,
             desks: plan.desks,
             edits: 0,
+            kinds: BTreeMap::new(),
             cuts: 0,
             stalls: 0,
             kills: 0,
@@ -284,6 +287,8 @@ impl Report {
             self.seconds
         );
         println!("  random changes                 {}", self.edits);
+        let kinds: Vec<String> = self.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        println!("    by kind: {}", kinds.join(", "));
         println!(
             "  network cuts / socket stalls   {} / {}",
             self.cuts, self.stalls
@@ -359,7 +364,7 @@ impl Report {
     pub fn to_json(&self) -> Value {
         json!({
             "resource": self.resource.name(), "seed": self.seed,
-            "desks": self.desks, "edits": self.edits, "cuts": self.cuts, "stalls": self.stalls,
+            "desks": self.desks, "edits": self.edits, "kinds": self.kinds, "cuts": self.cuts, "stalls": self.stalls,
             "kills": self.kills, "conflicts": self.conflicts, "refused": self.refused,
             "renamed": self.renamed,
             "conflicts_per_100": self.conflicts_per_100(),
@@ -554,7 +559,16 @@ pub async fn run(plan: Plan) -> Report {
         .subsec_nanos();
     let mut harness = Harness {
         homes: (0..plan.desks)
-            .map(|_| tempfile::tempdir().unwrap())
+            .map(|n| {
+                let mut home = tempfile::tempdir().unwrap();
+                // `HOTELMATE_CONVERGE_KEEP=1`: each desk's folder (its SQLite file, its log)
+                // is kept after the run, to read what a desk that did not settle was doing.
+                if std::env::var_os("HOTELMATE_CONVERGE_KEEP").is_some() {
+                    home.disable_cleanup(true);
+                    eprintln!("desk {n}'s folder: {}", home.path().display());
+                }
+                home
+            })
             .collect(),
         services: (0..plan.desks)
             .map(|n| format!("hotelmate-converge-{}-{nanos}-{n}", std::process::id()))
@@ -1137,6 +1151,9 @@ fn account(
         }
     }
     report.edits = ledger.saves.len();
+    for save in &ledger.saves {
+        *report.kinds.entry(save.kind.to_owned()).or_default() += 1;
+    }
 
     // Creates, in the order the server took them.
     let mut restore_creates: HashMap<(&str, i64), Vec<i64>> = HashMap::new();

@@ -433,3 +433,57 @@ async fn no_gallery_request_carries_the_hotel_or_a_gallery_of_another_hotel() {
     desk.shutdown().await;
     server.shutdown().await;
 }
+
+/// Issue 65, found by the convergence harness: a colleague deleted a photo between this desk's
+/// read of the gallery and its PATCH of that photo's place. The photo's 404 was taken for the
+/// gallery's: the reorder became "the gallery was deleted elsewhere" (it was not), and every
+/// later change of the gallery (photos added, moved) waited behind that question. The server
+/// here answers the photo's PATCH with the 404 it gives for a photo deleted meanwhile (the
+/// window between the read and the PATCH is too short to hit on purpose).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_photo_deleted_by_a_colleague_during_a_reorder_is_left_out_not_taken_for_its_gallery() {
+    let server = server_2026().await;
+    let home = Home::new("page-galleries-reorder-gone");
+    let desk = home.open();
+    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
+    loaded(&desk).await;
+    let page = desk.handle::<PublicPageHandle>();
+    let lake = gallery(&desk, "The lake");
+    let ids: Vec<i64> = lake.images.iter().map(|i| i.id).collect();
+    let gone = ids[0];
+    server.refuse_every(
+        &format!("PATCH {IMAGES}{gone}/"),
+        404,
+        json!({"detail": "No GalleryImage matches the given query."}),
+    );
+    let reversed: Vec<i64> = ids.iter().rev().copied().collect();
+    page.reorder_gallery_images(lake.id, &reversed).unwrap();
+    synced(&desk).await;
+    assert_eq!(
+        desk.conflicts().unwrap(),
+        Vec::new(),
+        "no question about a gallery that is there"
+    );
+    // A later change of the gallery is sent, not held behind a question.
+    page.add_gallery_photo(lake.id, "after.png".into(), picture(7))
+        .await
+        .unwrap();
+    synced(&desk).await;
+    let on_server = server_gallery(&server, "The lake").await;
+    assert_eq!(
+        on_server["images"].as_array().unwrap().len(),
+        4,
+        "{on_server}"
+    );
+    let order: Vec<i64> = on_server["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["id"].as_i64())
+        .filter(|id| *id != gone)
+        .take(2)
+        .collect();
+    assert_eq!(order, [ids[2], ids[1]], "the others in the desk's order");
+    desk.shutdown().await;
+    server.shutdown().await;
+}

@@ -48,8 +48,11 @@ pub(super) async fn account(
             }
         }
     }
-    let at_end: BTreeSet<i64> = hashes.keys().copied().collect();
-    let mut deleted: BTreeSet<i64> = BTreeSet::new();
+    let at_end: BTreeSet<i64> = end
+        .iter()
+        .flat_map(|g| g["images"].as_array().into_iter().flatten())
+        .filter_map(|image| image["id"].as_i64())
+        .collect();
     for (_, line) in log
         .iter()
         .filter(|(_, l)| l["op"] == "saved" && l["kind"] == "delete" && l["resource"] == "image")
@@ -57,15 +60,32 @@ pub(super) async fn account(
         let Some(id) = line["row"].as_i64() else {
             continue;
         };
-        deleted.insert(id);
         if let (false, Some(url)) = (hashes.contains_key(&id), line["url"].as_str()) {
             if let Some(hash) = file_hash(&http, base, url).await {
                 hashes.insert(id, hash);
             }
         }
     }
+    judge(log, writes, &hashes, &at_end, decisions, report);
+}
+
+/// The accounting itself: `hashes` is image id -> its file's hash (those at the end, `at_end`,
+/// and those a desk deleted).
+fn judge(
+    log: &[Line],
+    writes: &[Value],
+    hashes: &BTreeMap<i64, String>,
+    at_end: &BTreeSet<i64>,
+    decisions: &Decisions,
+    report: &mut Report,
+) {
+    let deleted: BTreeSet<i64> = log
+        .iter()
+        .filter(|(_, l)| l["op"] == "saved" && l["kind"] == "delete" && l["resource"] == "image")
+        .filter_map(|(_, l)| l["row"].as_i64())
+        .collect();
     let mut by_hash: HashMap<&str, Vec<i64>> = HashMap::new();
-    for (id, hash) in &hashes {
+    for (id, hash) in hashes {
         by_hash.entry(hash.as_str()).or_default().push(*id);
     }
     let created: BTreeSet<i64> = writes
@@ -73,7 +93,7 @@ pub(super) async fn account(
         .filter(|w| w["resource"] == "image" && w["op"] == "create")
         .filter_map(|w| w["id"].as_i64())
         .collect();
-    for id in created.difference(&at_end) {
+    for id in created.difference(at_end) {
         if !deleted.contains(id) {
             report.lost.push(format!(
                 "image {id}: made on the server, gone at the end, deleted by no desk"
@@ -102,5 +122,67 @@ pub(super) async fn account(
                 "desk {desk} photo {token} added to gallery {gallery} (file {hash}) is on the server under no image, there or deleted"
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::converge::{Plan, Resource};
+    use serde_json::json;
+
+    fn report() -> Report {
+        Report::new(&Plan {
+            desks: 2,
+            rounds: 1,
+            changes: 1,
+            seed: 1,
+            resource: Resource::PageGalleryImages,
+            desk_program: std::path::PathBuf::new(),
+        })
+    }
+
+    fn added(desk: usize, token: &str, hash: &str) -> Line {
+        (
+            desk,
+            json!({"op": "saved", "kind": "add_photo", "resource": "image", "row": 1, "photo": token, "hash": hash}),
+        )
+    }
+
+    fn created(id: i64) -> Value {
+        json!({"resource": "image", "op": "create", "id": id, "fields": {"gallery": "1"}})
+    }
+
+    /// Photo a is there once; b was deleted by a desk (its file kept); c was made twice; d
+    /// never arrived and e never arrived but its person let it go; image 9 vanished with no
+    /// desk deleting it.
+    #[test]
+    fn a_photo_made_twice_is_a_duplicate_and_one_missing_or_vanished_is_lost() {
+        let log = vec![
+            added(0, "a", "ha"),
+            added(1, "b", "hb"),
+            added(0, "c", "hc"),
+            added(1, "d", "hd"),
+            added(1, "e", "he"),
+            (
+                0,
+                json!({"op": "saved", "kind": "delete", "resource": "image", "row": 11}),
+            ),
+        ];
+        let writes: Vec<Value> = [10, 11, 12, 13, 9].into_iter().map(created).collect();
+        let hashes: BTreeMap<i64, String> = [(10, "ha"), (11, "hb"), (12, "hc"), (13, "hc")]
+            .into_iter()
+            .map(|(id, h)| (id, h.to_owned()))
+            .collect();
+        let at_end = BTreeSet::from([10, 12, 13]);
+        let mut decisions = Decisions::default();
+        decisions.dropped.insert("e".into());
+        let mut report = report();
+        judge(&log, &writes, &hashes, &at_end, &decisions, &mut report);
+        assert_eq!(report.duplicated.len(), 1, "{:?}", report.duplicated);
+        assert!(report.duplicated[0].contains("photo c"));
+        assert_eq!(report.lost.len(), 2, "{:?}", report.lost);
+        assert!(report.lost.iter().any(|l| l.starts_with("image 9")));
+        assert!(report.lost.iter().any(|l| l.contains("photo d")));
     }
 }

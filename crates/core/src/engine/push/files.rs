@@ -531,7 +531,8 @@ pub(super) async fn replay_children_order(
 /// place on the server differs from its place in the order (API.md §17.9 item 6), read from
 /// the server first: two children sharing a place (a bulk upload's numbering, §17.9 item 5)
 /// are numbered apart, and one moved meanwhile by a colleague is moved again only if this
-/// order puts it elsewhere. Children the row no longer has are left out.
+/// order puts it elsewhere. Children the row no longer has are left out, also one deleted
+/// between the read and its PATCH (its 404 is the child's, not the row's).
 async fn patch_each_place(
     at: Replay<'_>,
     children: &Children,
@@ -565,9 +566,24 @@ async fn patch_each_place(
         }
         let mut fields = serde_json::Map::new();
         fields.insert(children.order_field.into(), Value::from(place));
-        at.client
+        match at
+            .client
             .update(children.resource, at.slug, id, &fields)
-            .await?;
+            .await
+        {
+            // A colleague deleted this child after the read above: left out, as one the row
+            // no longer has. The row itself is there (it was just read); its 404 taken for the
+            // row's made the gallery "deleted elsewhere" and held its later changes (issue 65).
+            Err(ApiError::NotFound { .. }) => {
+                tracing::info!(
+                    child = id,
+                    "a child deleted meanwhile is left out of the order"
+                );
+            }
+            other => {
+                other?;
+            }
+        }
     }
     Ok(())
 }
