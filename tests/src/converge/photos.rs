@@ -100,6 +100,21 @@ fn judge(
             ));
         }
     }
+    // Images the run made whose file no add named: an add whose upload was sent before its
+    // desk looked up its hash (it then names none) is one of these.
+    let named: BTreeSet<&str> = log
+        .iter()
+        .filter_map(|(_, l)| {
+            (l["kind"] == "add_photo")
+                .then(|| l["hash"].as_str())
+                .flatten()
+        })
+        .collect();
+    let mut unnamed: Vec<i64> = created
+        .iter()
+        .filter(|id| hashes.get(id).is_some_and(|h| !named.contains(h.as_str())))
+        .copied()
+        .collect();
     for (desk, line) in log
         .iter()
         .filter(|(_, l)| l["op"] == "saved" && l["kind"] == "add_photo")
@@ -107,9 +122,11 @@ fn judge(
         let token = line["photo"].as_str().unwrap_or_default();
         let gallery = &line["row"];
         let Some(hash) = line["hash"].as_str() else {
-            report.lost.push(format!(
-                "desk {desk} photo {token} added to gallery {gallery}: the desk showed no upload for it"
-            ));
+            if unnamed.pop().is_none() && !decisions.dropped.contains(token) {
+                report.lost.push(format!(
+                    "desk {desk} photo {token} added to gallery {gallery} (its hash unknown): no image the run made is left for it"
+                ));
+            }
             continue;
         };
         match by_hash.get(hash).map(Vec::as_slice) {
@@ -122,6 +139,11 @@ fn judge(
                 "desk {desk} photo {token} added to gallery {gallery} (file {hash}) is on the server under no image, there or deleted"
             )),
         }
+    }
+    for id in unnamed {
+        report
+            .duplicated
+            .push(format!("image {id} made by no photo added in the run"));
     }
 }
 

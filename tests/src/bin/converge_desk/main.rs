@@ -427,6 +427,12 @@ fn resolve(
                 values.insert("name".into(), Value::from(name.as_str()));
                 Resolution::Edit { values }
             }
+            // A gallery photo deleted elsewhere cannot be brought back from the desk (its file
+            // is not kept): "keep mine" there is refused by the server (issue 65, left open),
+            // so the run's person lets it go.
+            None if conflict.deleted_elsewhere && conflict_part == "image" => {
+                Resolution::KeepTheirs
+            }
             None if conflict.refused.is_none() && rng.below(2) == 0 => Resolution::KeepMine,
             None => Resolution::KeepTheirs,
         };
