@@ -54,6 +54,7 @@ async fn each_generation_shows_what_its_server_has_and_says_what_it_has_not() {
                             | ResourceKind::PageGalleryImages
                             | ResourceKind::PageLists
                             | ResourceKind::PageCards
+                            | ResourceKind::PagePresets
                             | ResourceKind::Arrivals
                             | ResourceKind::Departures
                             | ResourceKind::InHouse

@@ -33,6 +33,7 @@ mod page_cards;
 mod page_edits;
 mod page_galleries;
 mod page_hero;
+mod page_styles;
 mod pictures_sync;
 mod private_data;
 mod provisioning;

@@ -557,7 +557,7 @@ export type Resolution = { "choice": "keep_mine" } | { "choice": "keep_theirs" }
  */
 values: Record<string, unknown>, };
 
-export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "hotel_details" | "guest_page" | "public_page" | "page_sections" | "page_lists" | "page_cards" | "page_heroes" | "page_galleries" | "page_gallery_images" | "conversations" | "arrivals" | "departures" | "in_house" | "room_board" | "desk_rooms" | "due_out" | "desk_bookings";
+export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "hotel_details" | "guest_page" | "public_page" | "page_sections" | "page_lists" | "page_cards" | "page_heroes" | "page_galleries" | "page_gallery_images" | "page_presets" | "conversations" | "arrivals" | "departures" | "in_house" | "room_board" | "desk_rooms" | "due_out" | "desk_bookings";
 
 export type View = "display" | "pictures" | "my_shifts" | "offers" | "team" | "hotel_details" | "guest_page" | "public_page" | "messages" | "front_desk";
 
@@ -1637,6 +1637,11 @@ hidden: boolean,
  */
 style_variant: number, 
 /**
+ * The five variants its style menu offers: named from the server's presets where one
+ * names a variant of this section's type, else "Style N" (`presets`).
+ */
+styles: Array<StyleChoice>, 
+/**
  * A hero section's content.
  */
 hero: PageHero | null, 
@@ -1653,6 +1658,20 @@ cards: Array<PageCard>,
  * colleague changed the same thing), or refused with the server's words.
  */
 sync: RowSync, };
+
+export type StyleChoice = { 
+/**
+ * The `style_variant` it sets, 1–5.
+ */
+variant: number, 
+/**
+ * What it is called: the server's preset name, or "Style N" (text, never markup).
+ */
+name: string, 
+/**
+ * The preset's description, empty without one (text, never markup).
+ */
+description: string, };
 
 export type PageHero = { 
 /**

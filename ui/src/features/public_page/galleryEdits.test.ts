@@ -27,6 +27,7 @@ const section: PageSection = {
   type_label: "Gallery",
   hidden: false,
   style_variant: 1,
+  styles: [],
   hero: null,
   galleries: [gallery(7, [1, 2, 3])],
   cards: [],

@@ -14,6 +14,25 @@ export const UNDO_MS = 5000;
 /** The style variants a section takes (API.md §17.1: 1–5). */
 export const STYLE_VARIANTS = [1, 2, 3, 4, 5] as const;
 
+/** One entry of a section's style menu: the variant it sets, its label and its tooltip. */
+export type StyleOption = { variant: number; label: string; title: string };
+
+/**
+ * A section's style menu: the five variants, each named as the core names it (the server's
+ * preset name where one names that variant, API.md §17.7, else "Style N"). A variant the core
+ * did not name (an older core's page) is "Style N". Labels are text: the template escapes them.
+ */
+export function styleOptions(section: PageSection): StyleOption[] {
+  return STYLE_VARIANTS.map((variant) => {
+    const named = section.styles?.find((s) => s.variant === variant);
+    return {
+      variant,
+      label: named?.name || `Style ${variant}`,
+      title: named?.description ?? "",
+    };
+  });
+}
+
 /** The types a section can be added as (API.md §17.2), with their names. */
 export const SECTION_TYPES: { value: string; label: string }[] = [
   { value: "hero", label: "Hero" },

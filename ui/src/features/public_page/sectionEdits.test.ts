@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { PageSection, PublicPage } from "../../lib/generated";
 import { answer } from "../../test/setup";
 import { publicPage } from "./publicPage.svelte";
-import { sectionEdits, UNDO_MS } from "./sectionEdits.svelte";
+import { sectionEdits, styleOptions, UNDO_MS } from "./sectionEdits.svelte";
 
 const section = (id: number, name: string): PageSection => ({
   id,
@@ -16,6 +16,7 @@ const section = (id: number, name: string): PageSection => ({
   type_label: "List of cards",
   hidden: false,
   style_variant: 1,
+  styles: [],
   hero: null,
   galleries: [],
   cards: [],
@@ -88,5 +89,32 @@ describe("a section dragged to another place", () => {
     await sectionEdits.drop(three, 2, 2);
     await sectionEdits.drop(three, 9, 1);
     expect(asked).toEqual([]);
+  });
+});
+
+describe("a section's style menu", () => {
+  it("offers the five variants by the server's preset names where the core has them, else Style N", () => {
+    const named: PageSection = {
+      ...section(3, "Welcome"),
+      styles: [
+        { variant: 1, name: "Centred title", description: "Title over the picture" },
+        { variant: 2, name: "<b>Dark</b>", description: "" },
+        { variant: 3, name: "Style 3", description: "" },
+      ],
+    };
+    expect(styleOptions(named)).toEqual([
+      { variant: 1, label: "Centred title", title: "Title over the picture" },
+      { variant: 2, label: "<b>Dark</b>", title: "" },
+      { variant: 3, label: "Style 3", title: "" },
+      { variant: 4, label: "Style 4", title: "" },
+      { variant: 5, label: "Style 5", title: "" },
+    ]);
+    expect(styleOptions(section(1, "Offers")).map((o) => o.label)).toEqual([
+      "Style 1",
+      "Style 2",
+      "Style 3",
+      "Style 4",
+      "Style 5",
+    ]);
   });
 });
