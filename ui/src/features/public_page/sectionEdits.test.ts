@@ -4,9 +4,10 @@
 // Tauri IPC boundary is mocked (test/setup.ts); the undo time runs on Vitest's fake clock.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { PageSection, PublicPage } from "../../lib/generated";
+import { UNDO_MS } from "../../lib/deleteWithUndo.svelte";
 import { answer } from "../../test/setup";
 import { publicPage } from "./publicPage.svelte";
-import { sectionEdits, styleOptions, UNDO_MS } from "./sectionEdits.svelte";
+import { sectionEdits, styleOptions } from "./sectionEdits.svelte";
 
 const section = (id: number, name: string): PageSection => ({
   id,
@@ -34,8 +35,7 @@ const shownIds = (): number[] => sectionEdits.listed(publicPage.value!).map((s) 
 
 beforeEach(() => {
   vi.useFakeTimers();
-  sectionEdits.waiting = null;
-  sectionEdits.notice = null;
+  sectionEdits.deletes.reset();
   publicPage.value = page([section(1, "Welcome"), section(2, "Offers")]);
 });
 
@@ -48,7 +48,7 @@ describe("a section deleted here", () => {
     const asked = answer({});
     sectionEdits.requestDelete(section(2, "Offers"));
     expect(shownIds()).toEqual([1]);
-    await sectionEdits.undo();
+    await sectionEdits.deletes.undo();
     expect(shownIds()).toEqual([1, 2]);
     await vi.advanceTimersByTimeAsync(UNDO_MS * 2);
     expect(asked).toEqual([]);
@@ -63,10 +63,10 @@ describe("a section deleted here", () => {
     sectionEdits.requestDelete(section(2, "Offers"));
     await vi.advanceTimersByTimeAsync(UNDO_MS);
     expect(asked.map((a) => a.command)).toEqual(["page_section_delete"]);
-    expect(sectionEdits.waiting?.section.id).toBe(2);
-    await sectionEdits.undo();
+    expect(sectionEdits.deletes.item?.id).toBe(2);
+    await sectionEdits.deletes.undo();
     expect(asked.map((a) => a.command)).toEqual(["page_section_delete", "page_section_undo_delete", "public_page"]);
-    expect(sectionEdits.notice).toContain("Too late");
+    expect(sectionEdits.deletes.notice).toContain("Too late");
     expect(shownIds()).toEqual([1]);
   });
 });
