@@ -301,6 +301,14 @@ async fn window_the_public_reads_500_keeps_the_last_good_page_on_screen_and_in_t
     assert!(why.contains("single price"), "{why}");
     assert!(why.contains("as it last read it"), "{why}");
     assert_eq!(sections(&app).await, before, "every section, as last read");
+    assert!(
+        hotelmate_e2e::absent(
+            &app,
+            "[data-testid=public-page] [data-testid=area-unavailable]"
+        )
+        .await,
+        "the page shown is not said to be unavailable (its own warning says why it is old)"
+    );
     let kept = app
         .execute(
             "return [document.querySelectorAll('[data-testid=public-page-card]').length, \
