@@ -25,6 +25,9 @@ use crate::features::public_page::{CardPatch, PageCards, PageGallery, PublicPage
 /// Where this desk remembers what a kept item became (a preference per hotel and item).
 const KEY_PREFIX: &str = "older_server.republished";
 
+/// Said while no list of the page is chosen to hold the offers.
+const NO_LIST: &str = "Choose the list of the public page that holds the offers (above) first.";
+
 /// The longest title and subtitle a card takes (§17.5: `title`, `subtitle` ≤ 255).
 const MAX_CARD_LINE_CHARS: usize = 255;
 
@@ -162,8 +165,7 @@ impl OlderServer<'_> {
                 "Each offer goes as a card last in the list “{}” (section “{}”).",
                 list.title, list.section_name
             ),
-            None => "Choose the list of the public page that holds the offers (above) first."
-                .to_owned(),
+            None => NO_LIST.to_owned(),
         };
         let sections_note = match sections.first() {
             Some(_) => "Choose the gallery section each gallery goes into; it goes last in it."
@@ -193,8 +195,8 @@ impl OlderServer<'_> {
     /// offline; a photo that cannot be had is said in the item's state. Returns the items.
     ///
     /// Errors: [`DeskError::NotAllowed`] for those who may not edit the page;
-    /// [`DeskError::Missing`] (`offer`, or `list` when none is chosen);
-    /// [`DeskError::InvalidInput`] (`again`) when it was already put on the page from this
+    /// [`DeskError::Missing`] (`offer`); [`DeskError::InvalidInput`] (`list`) while no list is
+    /// chosen for the offers, (`again`) when it was already put on the page from this
     /// desk and `again` is false: the words ask.
     pub async fn republish_offer(&self, id: i64, again: bool) -> Result<KeptItems, DeskError> {
         PublicPageHandle::open(Parts(self.cx)).may_change()?;
@@ -205,6 +207,12 @@ impl OlderServer<'_> {
             .find(|o| o.id == id)
             .ok_or(DeskError::Missing("offer"))?;
         let cards = PageCards::open(Parts(self.cx));
+        if cards.get()?.chosen.is_none() {
+            return Err(DeskError::InvalidInput {
+                field: "list",
+                message: NO_LIST.to_owned(),
+            });
+        }
         if let (Some(record), false) = (self.record("offer", id)?, again) {
             let state = card_state(&cards, record)?;
             return Err(asked_again(&offer.title, &state.words));
