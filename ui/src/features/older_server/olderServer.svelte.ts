@@ -73,7 +73,10 @@ export class OlderServerWork {
     this.error = null;
     this.asked = null;
     try {
-      this.items = await send();
+      const items = await send();
+      // A read asked before this answer must not bring back what was before it.
+      this.#reads.drop();
+      this.items = items;
     } catch (caught) {
       const error: UiError = asUiError(caught);
       if (isQuestion(error)) this.asked = { ...item, message: error.message };
