@@ -29,6 +29,7 @@ mod media;
 mod my_shifts;
 mod offers_sync;
 mod older_server;
+mod older_server_republish;
 mod page_cards;
 mod page_edits;
 mod page_galleries;
