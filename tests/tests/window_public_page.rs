@@ -7,11 +7,12 @@
 //! and the lobby keep the last good page, with why in words. Screenshots under target/e2e/.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
+use hotelmate_e2e::sandbox_2026;
 use hotelmate_e2e::{
     click, content_of, describe_display, display_state, open_screen, retype, screenshot, sign_in,
     switch_to, until, until_explained, AppProfile, Driver,
 };
-use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
+use hotelmate_sandbox::SandboxHandle;
 
 /// The sections the screen lists: (name line, type, hidden), in order.
 async fn sections(app: &fantoccini::Client) -> Vec<(String, String, bool)> {
@@ -48,10 +49,7 @@ async fn open_as(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn window_an_agent_reads_the_public_page_read_only_and_an_admin_sees_its_sections() {
-    let server =
-        Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-            .await
-            .unwrap();
+    let server = sandbox_2026().await;
     {
         let (_agent_profile, _agent_driver, agent) =
             open_as(&server, "public-page-agent", "anna.byrne").await;
@@ -153,10 +151,7 @@ async fn on_server(server: &SandboxHandle) -> Vec<(String, bool)> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn window_an_admin_renames_hides_moves_and_deletes_a_section_and_undoes_the_delete() {
-    let server =
-        Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-            .await
-            .unwrap();
+    let server = sandbox_2026().await;
     let (_profile, _driver, app) = open_as(&server, "public-page-editor", "sean.murphy").await;
     until("the admin sees every section", || async {
         sections(&app).await.len() == 4
@@ -246,10 +241,7 @@ async fn window_an_admin_renames_hides_moves_and_deletes_a_section_and_undoes_th
 /// page.
 #[tokio::test(flavor = "multi_thread")]
 async fn window_the_public_reads_500_keeps_the_last_good_page_on_screen_and_in_the_lobby() {
-    let server =
-        Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-            .await
-            .unwrap();
+    let server = sandbox_2026().await;
     // A colleague's rooms section, published: it reads while every room type has two prices.
     let token = hotelmate_e2e::token_of(&server, "sean.murphy").await;
     let made = reqwest::Client::new()

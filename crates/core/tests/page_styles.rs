@@ -13,18 +13,12 @@ use crate::support::*;
 use hotelmate_core::events::View;
 use hotelmate_core::features::public_page::{PageSection, PublicPageHandle};
 use hotelmate_core::Desk;
-use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
+use hotelmate_sandbox::SandboxHandle;
 use serde_json::{json, Value};
 
 const WAIT: Duration = Duration::from_secs(20);
 const PRESETS: &str = "GET /api/public/presets/";
 const PUBLIC: &str = "GET /api/public/hotel/killarney/page/";
-
-async fn server_2026() -> SandboxHandle {
-    Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-        .await
-        .unwrap()
-}
 
 fn section(desk: &Desk, name: &str) -> Option<PageSection> {
     desk.handle::<PublicPageHandle>()
@@ -60,7 +54,7 @@ fn staff_preset_asks(server: &SandboxHandle) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_style_menu_names_the_variants_the_public_presets_name_and_keeps_style_n_elsewhere() {
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let mut table = vec![
         preset(
             "hero",
@@ -149,7 +143,7 @@ async fn the_style_menu_names_the_variants_the_public_presets_name_and_keeps_sty
 /// the server's script changes): read at the start and when the screen is opened only.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_presets_are_not_read_on_the_timers_while_the_page_shows() {
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let home = Home::new("page-styles-timers");
     // Every "minute" (the poll interval) and every quiet interval is 300 ms here.
     let desk = home.open_with_poll(Duration::from_millis(300));

@@ -12,7 +12,6 @@ use crate::support::*;
 use hotelmate_core::events::View;
 use hotelmate_core::features::public_page::{PublicPage, PublicPageHandle};
 use hotelmate_core::Desk;
-use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
 use reqwest::Method;
 use serde_json::json;
 
@@ -31,19 +30,13 @@ fn names(page: &PublicPage) -> Vec<(String, String, bool)> {
         .collect()
 }
 
-async fn server_2026() -> SandboxHandle {
-    Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-        .await
-        .unwrap()
-}
-
 fn section(name: &str, kind: &str, hidden: bool) -> (String, String, bool) {
     (name.to_owned(), kind.to_owned(), hidden)
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_agent_reads_the_page_as_guests_do_and_an_admin_also_its_hidden_sections() {
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let home = Home::new("public-page-agent");
     let agent = home.open();
     sign_in(&agent, &server, server.addr(), "anna.byrne").await;
@@ -113,7 +106,7 @@ async fn an_agent_reads_the_page_as_guests_do_and_an_admin_also_its_hidden_secti
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_page_is_read_while_its_screen_shows_and_its_last_good_copy_stays_through_a_500() {
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let home = Home::new("public-page-500");
     // Every "minute" is 300 ms here: the desk's timers, shortened.
     let desk = home.open_with_poll(Duration::from_millis(300));
@@ -209,7 +202,7 @@ async fn the_page_is_read_while_its_screen_shows_and_its_last_good_copy_stays_th
 /// the public read's 500.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_lobby_on_the_2026_server_shows_the_published_hero_galleries_and_cards() {
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let home = Home::new("public-page-lobby");
     let desk = home.open_with_poll(Duration::from_millis(300));
     sign_in(&desk, &server, server.addr(), "sean.murphy").await;
@@ -335,7 +328,7 @@ async fn the_page_screen_keeps_within_its_measured_request_rate_and_an_idle_desk
     /// the page an editor reads (the public read, sections, heroes, galleries, lists, cards)
     /// every quiet interval, 0.6 a minute. Measured 1.6 (README).
     const PAGE_BOUND: f64 = 2.0;
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let home = Home::new("public-page-rate");
     let desk = home.open_with(|options| {
         options.poll_interval = MINUTE;
