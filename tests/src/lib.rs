@@ -1243,6 +1243,16 @@ pub async fn screenshot(client: &Client, name: &str) -> PathBuf {
 
 pub use hotelmate_sandbox::network::CutProxy;
 
+/// The sandbox of the 2026 server (API.md §10, §14–§17), seeded with the demo hotel.
+pub async fn sandbox_2026() -> hotelmate_sandbox::SandboxHandle {
+    hotelmate_sandbox::Sandbox::start_generation(
+        "127.0.0.1:0".parse().unwrap(),
+        hotelmate_sandbox::Generation::Hotelmate2026,
+    )
+    .await
+    .unwrap()
+}
+
 /// The token of `username` (every demo login has the same password), as their own browser
 /// would get it.
 pub async fn token_of(server: &hotelmate_sandbox::SandboxHandle, username: &str) -> String {

@@ -28,6 +28,7 @@ mod window_messages_sizes;
 mod window_my_shifts;
 mod window_offer_cards;
 mod window_offers;
+mod window_older_server_republish;
 mod window_outside_text;
 mod window_page_gallery;
 mod window_pictures;

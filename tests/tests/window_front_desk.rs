@@ -4,6 +4,7 @@
 //! it through the server, as their own app would. Screenshots under target/e2e/.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
+use hotelmate_e2e::sandbox_2026;
 use std::time::Instant;
 
 use fantoccini::Client;
@@ -11,7 +12,7 @@ use hotelmate_e2e::{
     click, content_of, open_screen, screenshot, sign_in, text_of, type_into, until, AppProfile,
     Driver,
 };
-use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
+use hotelmate_sandbox::SandboxHandle;
 use serde_json::{json, Value};
 
 /// The status room `number` shows on the board, if it is there.
@@ -90,10 +91,7 @@ async fn a_room_to_inspect(server: &SandboxHandle) -> (i64, i64) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn window_a_receptionist_finds_an_arrival_and_sees_a_room_turn_ready_live() {
-    let server =
-        Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-            .await
-            .unwrap();
+    let server = sandbox_2026().await;
     let profile = AppProfile::new("front-desk");
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;

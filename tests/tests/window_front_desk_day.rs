@@ -7,12 +7,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use fantoccini::Client;
+use hotelmate_e2e::sandbox_2026;
 use hotelmate_e2e::{
     click, content_of, open_screen, screenshot, sign_in, sign_in_through, text_of, until,
     AppProfile, Driver,
 };
 use hotelmate_sandbox::network::CutProxy;
-use hotelmate_sandbox::{Generation, Sandbox};
 use serde_json::{json, Value};
 
 /// Types `text` into the search box as a person would after clearing it.
@@ -67,10 +67,7 @@ async fn all_disabled(app: &Client, selector: &str) -> bool {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn window_the_manager_checks_in_the_arrival_the_agent_could_not_and_marks_one_seen() {
-    let server =
-        Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-            .await
-            .unwrap();
+    let server = sandbox_2026().await;
     let profile = AppProfile::new("front-desk-manager");
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;
@@ -132,10 +129,7 @@ async fn window_the_manager_checks_in_the_arrival_the_agent_could_not_and_marks_
 
 #[tokio::test(flavor = "multi_thread")]
 async fn window_offline_the_lists_open_from_the_copy_and_actions_wait_with_the_reason() {
-    let server =
-        Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-            .await
-            .unwrap();
+    let server = sandbox_2026().await;
     let proxy = CutProxy::start(server.addr()).await.unwrap();
     let profile = AppProfile::new("front-desk-offline");
     let mut driver = Driver::start(&profile);

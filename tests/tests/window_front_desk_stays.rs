@@ -6,10 +6,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use fantoccini::Client;
+use hotelmate_e2e::sandbox_2026;
 use hotelmate_e2e::{
     click, content_of, open_screen, screenshot, sign_in, text_of, until, AppProfile, Driver,
 };
-use hotelmate_sandbox::{Generation, Sandbox};
 use serde_json::{json, Value};
 
 /// Types `text` into the search box as a person would after clearing it.
@@ -48,10 +48,7 @@ async fn open_booking(app: &Client, list: &str, name: &str, guest: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn window_a_receptionist_assigns_a_room_checks_a_guest_out_and_is_told_who_may_check_in() {
-    let server =
-        Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-            .await
-            .unwrap();
+    let server = sandbox_2026().await;
     let profile = AppProfile::new("front-desk-stays");
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;

@@ -5,17 +5,14 @@
 //! manager's approval, as the button says) and out. Screenshots under target/e2e/.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
+use hotelmate_e2e::sandbox_2026;
 use hotelmate_e2e::{
     click, content_of, open_screen, screenshot, sign_in, text_of, until, AppProfile, Driver,
 };
-use hotelmate_sandbox::{Generation, Sandbox};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn window_a_receptionist_on_a_2026_server_is_told_what_it_has_not() {
-    let server =
-        Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-            .await
-            .unwrap();
+    let server = sandbox_2026().await;
     let profile = AppProfile::new("generation-2026");
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;

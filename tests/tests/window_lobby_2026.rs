@@ -7,11 +7,11 @@
 //! under target/e2e/.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
+use hotelmate_e2e::sandbox_2026;
 use hotelmate_e2e::{
     click, content_of, describe_display, display_state, open_screen, screenshot, sign_in,
     switch_to, text_of, until, until_explained, AppProfile, Driver,
 };
-use hotelmate_sandbox::{Generation, Sandbox};
 
 /// The titles of the offer slides the display has shown so far (it rotates through them).
 async fn offer_title(app: &fantoccini::Client) -> Option<String> {
@@ -27,10 +27,7 @@ async fn offer_title(app: &fantoccini::Client) -> Option<String> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn window_the_overview_glances_at_the_day_and_the_lobby_shows_the_published_page() {
-    let server =
-        Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-            .await
-            .unwrap();
+    let server = sandbox_2026().await;
     let profile = AppProfile::new("lobby-2026");
     let mut driver = Driver::start(&profile);
     let app = driver.launch().await;

@@ -6,20 +6,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use fantoccini::Client;
+use hotelmate_e2e::sandbox_2026;
 use hotelmate_e2e::{
     click, open_screen, retype, screenshot, sign_in, sign_in_through, text_of, type_into, until,
     until_explained, AppProfile, CutProxy, Driver,
 };
-use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
+use hotelmate_sandbox::SandboxHandle;
 use serde_json::Value;
 
 const NEW: [&str; 3] = ["Spa Day", "Golf Weekend", "Family Break"];
-
-async fn server_2026() -> SandboxHandle {
-    Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-        .await
-        .unwrap()
-}
 
 /// The card titles the screen lists, in order.
 async fn card_titles(app: &Client) -> Vec<String> {
@@ -105,7 +100,7 @@ async fn use_proposed_list(app: &Client) {
 #[tokio::test(flavor = "multi_thread")]
 async fn window_an_admin_adds_three_cards_offline_quits_reopens_online_and_the_server_has_each_once_in_order(
 ) {
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let proxy = CutProxy::start(server.addr()).await.unwrap();
     let profile = AppProfile::new("offer-cards-offline");
     let mut driver = Driver::start(&profile);
@@ -172,7 +167,7 @@ async fn retitle(app: &Client, title: &str, new_title: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn window_two_desks_retitle_one_card_within_a_second_and_neither_change_vanishes_unseen() {
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let (profile_a, profile_b) = (
         AppProfile::new("offer-cards-a"),
         AppProfile::new("offer-cards-b"),

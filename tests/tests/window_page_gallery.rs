@@ -7,11 +7,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use fantoccini::Client;
+use hotelmate_e2e::sandbox_2026;
 use hotelmate_e2e::{
     as_user, click, open_screen, screenshot, sign_in_through, text_of, type_into, until,
     until_explained, AppProfile, CutProxy, Driver,
 };
-use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
+use hotelmate_sandbox::SandboxHandle;
 use reqwest::Method;
 use serde_json::Value;
 
@@ -81,10 +82,7 @@ async fn reds(container: &Value) -> Vec<u8> {
 #[tokio::test(flavor = "multi_thread")]
 async fn window_an_admin_builds_a_gallery_of_25_photos_offline_and_after_a_restart_the_server_holds_each_once_in_order(
 ) {
-    let server =
-        Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-            .await
-            .unwrap();
+    let server = sandbox_2026().await;
     let proxy = CutProxy::start(server.addr()).await.unwrap();
     let profile = AppProfile::new("page-gallery-offline");
     let mut driver = Driver::start(&profile);

@@ -3,14 +3,16 @@
 //! who can change it; an admin sees every section in order with its type, the hidden draft
 //! marked; and (issue 65.2, 65.6) an admin renames and hides a section, moves one up, deletes
 //! one and undoes the delete, and the server ends with the renamed, hidden, moved page and the
-//! deleted section still there. Screenshots under target/e2e/.
+//! deleted section still there; and (issue 65.9) when the public read answers 500 the screen
+//! and the lobby keep the last good page, with why in words. Screenshots under target/e2e/.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
+use hotelmate_e2e::sandbox_2026;
 use hotelmate_e2e::{
-    click, content_of, open_screen, retype, screenshot, sign_in, until, until_explained,
-    AppProfile, Driver,
+    click, content_of, describe_display, display_state, open_screen, retype, screenshot, sign_in,
+    switch_to, until, until_explained, AppProfile, Driver,
 };
-use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
+use hotelmate_sandbox::SandboxHandle;
 
 /// The sections the screen lists: (name line, type, hidden), in order.
 async fn sections(app: &fantoccini::Client) -> Vec<(String, String, bool)> {
@@ -47,10 +49,7 @@ async fn open_as(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn window_an_agent_reads_the_public_page_read_only_and_an_admin_sees_its_sections() {
-    let server =
-        Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-            .await
-            .unwrap();
+    let server = sandbox_2026().await;
     {
         let (_agent_profile, _agent_driver, agent) =
             open_as(&server, "public-page-agent", "anna.byrne").await;
@@ -152,10 +151,7 @@ async fn on_server(server: &SandboxHandle) -> Vec<(String, bool)> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn window_an_admin_renames_hides_moves_and_deletes_a_section_and_undoes_the_delete() {
-    let server =
-        Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-            .await
-            .unwrap();
+    let server = sandbox_2026().await;
     let (_profile, _driver, app) = open_as(&server, "public-page-editor", "sean.murphy").await;
     until("the admin sees every section", || async {
         sections(&app).await.len() == 4
@@ -234,5 +230,100 @@ async fn window_an_admin_renames_hides_moves_and_deletes_a_section_and_undoes_th
         "the undone delete was never sent"
     );
     screenshot(&app, "65-public-page-edited").await;
+    app.close().await.ok();
+}
+
+/// Issue 65 item 9 in the real window: a page with a rooms section is shown; the server then
+/// breaks the public read (a room type left one price, API.md §17.9 item 1: a 500 for the
+/// whole page) and the desk is started again, so its first read of the page fails. The screen
+/// keeps the last good page, every section with its content, and says in words why it cannot
+/// be refreshed; the lobby display still shows the page's cards and pictures. Never a blank
+/// page.
+#[tokio::test(flavor = "multi_thread")]
+async fn window_the_public_reads_500_keeps_the_last_good_page_on_screen_and_in_the_lobby() {
+    let server = sandbox_2026().await;
+    // A colleague's rooms section, published: it reads while every room type has two prices.
+    let token = hotelmate_e2e::token_of(&server, "sean.murphy").await;
+    let made = reqwest::Client::new()
+        .post(format!(
+            "{}/api/staff/hotel/killarney/sections/create/",
+            server.base_url()
+        ))
+        .header("Authorization", format!("Token {token}"))
+        .json(&serde_json::json!({"section_type": "rooms", "position": 9, "name": "Our rooms"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), 201);
+    let (_profile, mut driver, app) = open_as(&server, "public-page-500", "sean.murphy").await;
+    until("the page with its rooms section is shown", || async {
+        sections(&app).await.len() == 5
+    })
+    .await;
+    let before = sections(&app).await;
+    app.close().await.unwrap();
+
+    server.leave_one_rate_plan(1);
+    let app = driver.launch().await;
+    open_screen(&app, "public_page").await;
+    until_explained(
+        "the screen says why the page cannot be refreshed",
+        || async {
+            content_of(&app, "[data-testid=public-page-stale]")
+                .await
+                .is_some_and(|why| why.contains("cannot be refreshed"))
+        },
+        || async {
+            hotelmate_e2e::page_text(
+                &app,
+                "return document.body.innerText.slice(0, 1500);",
+                vec![],
+            )
+            .await
+        },
+    )
+    .await;
+    assert!(
+        server.requests_to("GET /api/public/hotel/killarney/page/") >= 2,
+        "the restarted desk asked for the page"
+    );
+    let why = content_of(&app, "[data-testid=public-page-stale]")
+        .await
+        .unwrap();
+    assert!(why.contains("single price"), "{why}");
+    assert!(why.contains("as it last read it"), "{why}");
+    assert_eq!(sections(&app).await, before, "every section, as last read");
+    assert!(
+        hotelmate_e2e::absent(
+            &app,
+            "[data-testid=public-page] [data-testid=area-unavailable]"
+        )
+        .await,
+        "the page shown is not said to be unavailable (its own warning says why it is old)"
+    );
+    let kept = app
+        .execute(
+            "return [document.querySelectorAll('[data-testid=public-page-card]').length, \
+             document.querySelectorAll('[data-testid=public-page] img').length];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(kept[0], 3, "the offers' cards: {kept}");
+    assert!(
+        kept[1].as_u64().unwrap() >= 1,
+        "the hero and gallery pictures: {kept}"
+    );
+    screenshot(&app, "65-public-page-500").await;
+
+    click(&app, "[data-testid=open-display]").await;
+    switch_to(&app, true).await;
+    until_explained(
+        "the lobby still shows the page's cards and pictures",
+        || async { display_state(&app).await == (3, true) },
+        || describe_display(&app),
+    )
+    .await;
+    screenshot(&app, "65-lobby-500").await;
     app.close().await.ok();
 }

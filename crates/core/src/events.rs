@@ -107,6 +107,8 @@ resource_kinds! {
     PageGalleries = "page_galleries", "the public page's galleries", toasts: None;
     /// The public page's gallery images one by one (captions, alt text).
     PageGalleryImages = "page_gallery_images", "the public page's gallery photos", toasts: None;
+    /// The page builder's presets (§17.7): the names of a section's style variants.
+    PagePresets = "page_presets", "the page's style names", toasts: None;
     /// Guest-chat conversations (their list is read from the chat's own store; its view is named
     /// so that opening the screen reads the list again when it is old, issue 35.8).
     Conversations = "conversations", "guest conversations", toasts: Some(true), screen: Messages;

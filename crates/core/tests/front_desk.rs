@@ -14,15 +14,9 @@ use hotelmate_core::events::View;
 use hotelmate_core::features::front_desk::{FrontDesk, FrontDeskDay, RoomGroup};
 use hotelmate_core::{ConnectionStatus, Desk};
 use hotelmate_sandbox::network::CutProxy;
-use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
+use hotelmate_sandbox::SandboxHandle;
 
 const WAIT: Duration = Duration::from_secs(20);
-
-async fn sandbox_2026() -> SandboxHandle {
-    Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-        .await
-        .unwrap()
-}
 
 fn day(desk: &Desk, query: &str) -> FrontDeskDay {
     desk.handle::<FrontDesk>().day(query).unwrap()

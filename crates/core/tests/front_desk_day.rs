@@ -17,7 +17,6 @@ use hotelmate_core::events::View;
 use hotelmate_core::features::front_desk::{BookingLine, FrontDesk};
 use hotelmate_core::{ConnectionStatus, Desk};
 use hotelmate_sandbox::network::CutProxy;
-use hotelmate_sandbox::{Generation, Sandbox};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -27,10 +26,7 @@ fn moran(desk: &Desk) -> BookingLine {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_booking_marked_seen_offline_reaches_the_server_once_after_a_restart() {
-    let server =
-        Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-            .await
-            .unwrap();
+    let server = sandbox_2026().await;
     let proxy = CutProxy::start(server.addr()).await.unwrap();
     let home = Home::new("front-desk-seen");
     let desk = home.open_with_poll(Duration::from_secs(600));
@@ -107,10 +103,7 @@ async fn a_booking_marked_seen_offline_reaches_the_server_once_after_a_restart()
 /// and the desk adds which clock the arrival window runs on, without predicting it.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_check_in_refused_for_its_date_says_the_servers_words_and_which_zone_applies() {
-    let server =
-        Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-            .await
-            .unwrap();
+    let server = sandbox_2026().await;
     let home = Home::new("front-desk-window-zone");
     let desk = home.open_with_poll(Duration::from_secs(600));
     sign_in(&desk, &server, server.addr(), "sean.murphy").await;
@@ -165,10 +158,7 @@ fn hotel_date_in(days: i64) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn another_days_lists_are_read_when_asked_and_open_offline_from_the_copy() {
-    let server =
-        Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-            .await
-            .unwrap();
+    let server = sandbox_2026().await;
     let proxy = CutProxy::start(server.addr()).await.unwrap();
     let home = Home::new("front-desk-another-day");
     let desk = home.open_with_poll(Duration::from_secs(600));

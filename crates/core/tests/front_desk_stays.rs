@@ -16,7 +16,7 @@ use hotelmate_core::features::chat::ConversationFilter;
 use hotelmate_core::features::front_desk::{BookingLine, FrontDesk, FrontDeskDay};
 use hotelmate_core::{ConnectionStatus, Desk};
 use hotelmate_sandbox::network::CutProxy;
-use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
+use hotelmate_sandbox::SandboxHandle;
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -52,12 +52,6 @@ async fn desk_of(
 
 fn arrival(desk: &Desk, name: &str) -> BookingLine {
     day(desk, name).arrivals[0].clone()
-}
-
-async fn sandbox_2026() -> SandboxHandle {
-    Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-        .await
-        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]

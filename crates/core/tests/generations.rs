@@ -54,6 +54,7 @@ async fn each_generation_shows_what_its_server_has_and_says_what_it_has_not() {
                             | ResourceKind::PageGalleryImages
                             | ResourceKind::PageLists
                             | ResourceKind::PageCards
+                            | ResourceKind::PagePresets
                             | ResourceKind::Arrivals
                             | ResourceKind::Departures
                             | ResourceKind::InHouse
@@ -422,10 +423,7 @@ async fn the_hotels_images_show_and_are_replaced_where_the_server_lets_this_pers
 async fn on_the_2026_server_offers_and_galleries_are_refused_at_once_and_nothing_is_queued() {
     use hotelmate_core::desk::GalleryPatch;
     use hotelmate_core::features::offers::OfferPatch;
-    let server =
-        Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-            .await
-            .unwrap();
+    let server = sandbox_2026().await;
     let home = Home::new("absent-areas");
     let desk = home.open();
     sign_in(&desk, &server, server.addr(), "sean.murphy").await;

@@ -688,8 +688,9 @@ fn feature_reaches(src: &Path) -> BTreeSet<(String, String)> {
 
 /// The features made of others, each reach with why: the display shows the offers, the team
 /// board and the hotel's images (and on the 2026 server the published public page); what a
-/// desk kept from the older server is its offers and galleries; a check-out at the front desk
-/// drops the room's cached guest conversations, as the server deletes them; the Pictures
+/// desk kept from the older server is its offers and galleries, put on the 2026 page as cards
+/// and gallery containers; a check-out at the front desk drops the room's cached guest
+/// conversations, as the server deletes them; the Pictures
 /// screen shows galleries, room types and hotel images together, and the galleries' and room
 /// types' handles answer with its overview; the 2026 page's galleries show photos on their way
 /// as the Pictures screen does (its `UploadView` and local-image address, one shape for the
@@ -706,6 +707,7 @@ const COMPOSED_OF: &[(&str, &str)] = &[
     ("older_server", "galleries"),
     ("older_server", "offers"),
     ("older_server", "pictures"),
+    ("older_server", "public_page"),
     ("pictures", "galleries"),
     ("pictures", "hotel_images"),
     ("public_page", "galleries"),

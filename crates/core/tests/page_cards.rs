@@ -14,19 +14,13 @@ use hotelmate_core::engine::view::RowSync;
 use hotelmate_core::features::public_page::{CardPatch, OfferCard, OfferCards, PageCards};
 use hotelmate_core::Desk;
 use hotelmate_sandbox::network::CutProxy;
-use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
+use hotelmate_sandbox::SandboxHandle;
 use reqwest::Method;
 use serde_json::{json, Value};
 
 const WAIT: Duration = Duration::from_secs(20);
 const CARDS: &str = "/api/staff/hotel/killarney/cards/";
 const LISTS: &str = "/api/staff/hotel/killarney/list-containers/";
-
-async fn server_2026() -> SandboxHandle {
-    Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-        .await
-        .unwrap()
-}
 
 fn offers(desk: &Desk) -> OfferCards {
     desk.handle::<PageCards>().get().unwrap()
@@ -118,7 +112,7 @@ fn card_writes(server: &SandboxHandle, op: &str) -> Vec<Value> {
 #[tokio::test(flavor = "multi_thread")]
 async fn three_cards_made_offline_reach_the_server_once_in_order_with_their_pictures_after_a_restart(
 ) {
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let proxy = CutProxy::start(server.addr()).await.unwrap();
     let home = Home::new("page-cards-offline");
     let desk = home.open();
@@ -209,7 +203,7 @@ async fn three_cards_made_offline_reach_the_server_once_in_order_with_their_pict
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_colleagues_title_change_of_the_same_card_meanwhile_is_shown_not_overwritten() {
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let proxy = CutProxy::start(server.addr()).await.unwrap();
     let home = Home::new("page-cards-colleague");
     let desk = home.open();
@@ -271,7 +265,7 @@ fn carries(value: &Value, id: i64) -> bool {
 async fn no_card_request_carries_the_hotel_or_an_id_of_another_hotels_list_or_card() {
     const FOREIGN_LIST: i64 = 9_998;
     const FOREIGN_CARD: i64 = 9_997;
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let token = token(&server, "sean.murphy").await;
     // Answers that mix hotels (§17.9 item 2): a list on a section of hotel 2, and a card in it.
     let mut lists = rest(&server, &token, Method::GET, LISTS, None).await;
@@ -371,7 +365,7 @@ async fn builder_reads_over(server: &SandboxHandle, poll: Duration, intervals: u
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_cards_are_read_each_interval_while_the_offers_show_and_not_otherwise() {
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let home = Home::new("page-cards-pace");
     let poll = Duration::from_millis(1500);
     // Both timers short: without live updates everything is read each poll interval (a

@@ -15,18 +15,12 @@ use hotelmate_core::engine::view::RowSync;
 use hotelmate_core::features::public_page::{NewSection, PageSection, PublicPageHandle};
 use hotelmate_core::Desk;
 use hotelmate_sandbox::network::CutProxy;
-use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
+use hotelmate_sandbox::SandboxHandle;
 use reqwest::Method;
 use serde_json::{json, Value};
 
 const WAIT: Duration = Duration::from_secs(20);
 const SECTIONS: &str = "/api/staff/hotel/killarney/public-sections/";
-
-async fn server_2026() -> SandboxHandle {
-    Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-        .await
-        .unwrap()
-}
 
 fn sections(desk: &Desk) -> Vec<PageSection> {
     desk.handle::<PublicPageHandle>()
@@ -158,7 +152,7 @@ async fn assert_arrived_once_in_order(server: &SandboxHandle) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn section_edits_made_offline_reach_the_server_once_and_in_order_after_reconnect() {
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let proxy = CutProxy::start(server.addr()).await.unwrap();
     let home = Home::new("page-edits-offline");
     let desk = home.open();
@@ -196,7 +190,7 @@ async fn section_edits_made_offline_reach_the_server_once_and_in_order_after_rec
 /// names another are refused in words, and nothing is queued for them.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_style_and_a_dragged_order_made_offline_reach_the_server_and_a_bad_one_is_refused() {
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let proxy = CutProxy::start(server.addr()).await.unwrap();
     let home = Home::new("page-edits-style-order");
     let desk = home.open();
@@ -247,7 +241,7 @@ async fn a_style_and_a_dragged_order_made_offline_reach_the_server_and_a_bad_one
 
 #[tokio::test(flavor = "multi_thread")]
 async fn section_edits_kept_through_a_restart_reach_the_server_once() {
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let proxy = CutProxy::start(server.addr()).await.unwrap();
     let home = Home::new("page-edits-restart");
     let desk = home.open();
@@ -281,7 +275,7 @@ async fn section_edits_kept_through_a_restart_reach_the_server_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn undoing_a_delete_still_queued_sends_nothing_and_a_sent_one_is_said_to_be_gone() {
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let proxy = CutProxy::start(server.addr()).await.unwrap();
     let home = Home::new("page-edits-undo");
     let desk = home.open();
@@ -330,7 +324,7 @@ async fn undoing_a_delete_still_queued_sends_nothing_and_a_sent_one_is_said_to_b
 /// network is cut under it.
 #[tokio::test(flavor = "multi_thread")]
 async fn undoing_a_delete_on_its_way_waits_for_it_and_takes_it_back_when_it_did_not_get_through() {
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let proxy = CutProxy::start(server.addr()).await.unwrap();
     let home = Home::new("page-edits-undo-on-its-way");
     let desk = home.open();
@@ -369,7 +363,7 @@ async fn undoing_a_delete_on_its_way_waits_for_it_and_takes_it_back_when_it_did_
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_colleagues_rename_of_the_same_section_meanwhile_is_shown_not_overwritten() {
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let proxy = CutProxy::start(server.addr()).await.unwrap();
     let home = Home::new("page-edits-colleague");
     let desk = home.open();
@@ -427,7 +421,7 @@ fn carries(value: &Value, id: i64) -> bool {
 #[tokio::test(flavor = "multi_thread")]
 async fn no_request_body_carries_the_hotel_or_an_id_of_another_hotel() {
     const FOREIGN: i64 = 9_999;
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     // The staff list answers with this hotel's sections and a section of Galway Bay (hotel 2):
     // a server whose answers mix hotels (§17.9 item 2).
     let token = token(&server, "sean.murphy").await;
@@ -496,7 +490,7 @@ async fn no_request_body_carries_the_hotel_or_an_id_of_another_hotel() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_agent_may_not_change_the_page_and_nothing_is_queued_or_sent() {
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let home = Home::new("page-edits-agent");
     let desk = home.open();
     sign_in(&desk, &server, server.addr(), "anna.byrne").await;

@@ -17,7 +17,7 @@ use hotelmate_core::features::public_page::{
 };
 use hotelmate_core::Desk;
 use hotelmate_sandbox::network::CutProxy;
-use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
+use hotelmate_sandbox::SandboxHandle;
 use reqwest::Method;
 use serde_json::{json, Value};
 use sha2::Digest;
@@ -25,12 +25,6 @@ use sha2::Digest;
 const WAIT: Duration = Duration::from_secs(30);
 const CONTAINERS: &str = "/api/staff/hotel/killarney/gallery-containers/";
 const IMAGES: &str = "/api/staff/hotel/killarney/gallery-images/";
-
-async fn server_2026() -> SandboxHandle {
-    Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-        .await
-        .unwrap()
-}
 
 /// A small PNG of one colour: each photo's bytes differ.
 fn picture(shade: u8) -> Vec<u8> {
@@ -130,7 +124,7 @@ fn waiting_hashes(gallery: &PageGallery) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_gallery_made_offline_with_its_photos_reaches_the_server_once_in_order_after_a_restart() {
     const PHOTOS: u8 = 12;
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let proxy = CutProxy::start(server.addr()).await.unwrap();
     let home = Home::new("page-galleries-restart");
     let desk = home.open();
@@ -225,7 +219,7 @@ async fn a_gallery_made_offline_with_its_photos_reaches_the_server_once_in_order
 
 #[tokio::test(flavor = "multi_thread")]
 async fn photos_sharing_a_place_are_numbered_apart_when_one_is_moved() {
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let token = token(&server, "sean.murphy").await;
     let before = server_gallery(&server, "Our rooms").await;
     let ids: Vec<i64> = before["images"]
@@ -280,7 +274,7 @@ async fn photos_sharing_a_place_are_numbered_apart_when_one_is_moved() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_colleagues_caption_change_meanwhile_is_shown_not_overwritten() {
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let proxy = CutProxy::start(server.addr()).await.unwrap();
     let home = Home::new("page-galleries-colleague");
     let desk = home.open();
@@ -347,7 +341,7 @@ fn carries(value: &Value, id: i64) -> bool {
 #[tokio::test(flavor = "multi_thread")]
 async fn no_gallery_request_carries_the_hotel_or_a_gallery_of_another_hotel() {
     const FOREIGN: i64 = 9_999;
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     // The containers list answers with this hotel's galleries and one of Galway Bay's, on a
     // section of that hotel (§17.9 item 2: the server does not check parent ids), every time
     // it is read (so a new gallery would vanish from it: the story of a new gallery's photos

@@ -14,7 +14,6 @@ use hotelmate_core::engine::view::RowSync;
 use hotelmate_core::features::public_page::{HeroImage, HeroPatch, PageHero, PublicPageHandle};
 use hotelmate_core::Desk;
 use hotelmate_sandbox::network::CutProxy;
-use hotelmate_sandbox::{Generation, Sandbox};
 use serde_json::Value;
 use sha2::Digest;
 
@@ -45,10 +44,7 @@ fn photo() -> Vec<u8> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn hero_edits_made_offline_reach_the_server_once_after_a_restart() {
-    let server =
-        Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-            .await
-            .unwrap();
+    let server = sandbox_2026().await;
     let proxy = CutProxy::start(server.addr()).await.unwrap();
     let home = Home::new("page-hero-restart");
     let desk = home.open();

@@ -12,7 +12,6 @@ use crate::support::*;
 use hotelmate_core::events::View;
 use hotelmate_core::features::public_page::{PublicPage, PublicPageHandle};
 use hotelmate_core::Desk;
-use hotelmate_sandbox::{Generation, Sandbox, SandboxHandle};
 use reqwest::Method;
 use serde_json::json;
 
@@ -31,19 +30,13 @@ fn names(page: &PublicPage) -> Vec<(String, String, bool)> {
         .collect()
 }
 
-async fn server_2026() -> SandboxHandle {
-    Sandbox::start_generation("127.0.0.1:0".parse().unwrap(), Generation::Hotelmate2026)
-        .await
-        .unwrap()
-}
-
 fn section(name: &str, kind: &str, hidden: bool) -> (String, String, bool) {
     (name.to_owned(), kind.to_owned(), hidden)
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_agent_reads_the_page_as_guests_do_and_an_admin_also_its_hidden_sections() {
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let home = Home::new("public-page-agent");
     let agent = home.open();
     sign_in(&agent, &server, server.addr(), "anna.byrne").await;
@@ -113,7 +106,7 @@ async fn an_agent_reads_the_page_as_guests_do_and_an_admin_also_its_hidden_secti
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_page_is_read_while_its_screen_shows_and_its_last_good_copy_stays_through_a_500() {
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let home = Home::new("public-page-500");
     // Every "minute" is 300 ms here: the desk's timers, shortened.
     let desk = home.open_with_poll(Duration::from_millis(300));
@@ -209,7 +202,7 @@ async fn the_page_is_read_while_its_screen_shows_and_its_last_good_copy_stays_th
 /// the public read's 500.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_lobby_on_the_2026_server_shows_the_published_hero_galleries_and_cards() {
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let home = Home::new("public-page-lobby");
     let desk = home.open_with_poll(Duration::from_millis(300));
     sign_in(&desk, &server, server.addr(), "sean.murphy").await;
@@ -313,4 +306,70 @@ async fn the_lobby_on_the_2026_server_shows_the_published_hero_galleries_and_car
     );
     assert_eq!(desk.display().content().unwrap().gallery.len(), 6);
     desk.sign_out().await.ok();
+}
+
+/// Issue 65.7, measured: the requests one desk makes while nothing happens, with the timers of
+/// the app scaled so that a "minute" is [`MINUTE`] (the poll interval and the silence before
+/// the server is asked whether it answers are a minute in the app, the quiet interval ten,
+/// the recheck of a refused area fifteen). An idle desk on the 2026 server with its window
+/// shown and no screen open keeps the idle budget (at most one request a minute); with the
+/// page's screen open, for an editor (who reads the staff lists too), the figure is printed
+/// and held to its bound. Each phase is a span of time on purpose: the test counts what a desk
+/// asks while nothing happens ([`requests_during`]).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_page_screen_keeps_within_its_measured_request_rate_and_an_idle_desk_within_one_a_minute(
+) {
+    /// A minute of the app.
+    const MINUTE: Duration = Duration::from_millis(500);
+    /// Minutes each phase is measured over: two quiet intervals.
+    const MINUTES: u32 = 20;
+    /// The page screen's bound, requests a minute: the server's root about once a minute (the
+    /// lists read together every ten minutes break one silence only), and the six lists of
+    /// the page an editor reads (the public read, sections, heroes, galleries, lists, cards)
+    /// every quiet interval, 0.6 a minute. Measured 1.6 (README).
+    const PAGE_BOUND: f64 = 2.0;
+    let server = sandbox_2026().await;
+    let home = Home::new("public-page-rate");
+    let desk = home.open_with(|options| {
+        options.poll_interval = MINUTE;
+        options.quiet_interval = MINUTE * 10;
+        options.answer_stale = MINUTE;
+        options.unavailable_recheck = MINUTE * 15;
+        options.reminder_minute = MINUTE;
+    });
+    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
+    eventually("the page is read", WAIT, || async {
+        shown(&desk).is_some_and(|p| p.sections.len() == 4)
+    })
+    .await;
+    desk.settled().await;
+    let per_minute = |asked: &std::collections::HashMap<String, u64>| {
+        asked.values().sum::<u64>() as f64 / f64::from(MINUTES)
+    };
+
+    desk.looking_away();
+    let idle = requests_during(&server, MINUTE * MINUTES).await;
+    desk.looking_at(View::PublicPage);
+    desk.settled().await;
+    let page = requests_during(&server, MINUTE * MINUTES).await;
+    let (idle_rate, page_rate) = (per_minute(&idle), per_minute(&page));
+    println!(
+        "requests a minute over {MINUTES} minutes: idle {idle_rate:.2} {idle:?}; \
+         page screen open (editor) {page_rate:.2} {page:?}"
+    );
+    // One more at each edge of the span: a timer due just as it begins, one as it ends.
+    assert!(
+        idle_rate <= f64::from(MINUTES + 2) / f64::from(MINUTES),
+        "idle: {idle_rate:.2} a minute: {idle:?}"
+    );
+    assert!(
+        page_rate <= PAGE_BOUND,
+        "page screen open: {page_rate:.2} a minute: {page:?}"
+    );
+    assert!(
+        page.keys().any(|line| line.starts_with(PUBLIC)),
+        "the page is read while its screen is open: {page:?}"
+    );
+    desk.shutdown().await;
+    server.shutdown().await;
 }

@@ -148,6 +148,8 @@ CREATE TABLE IF NOT EXISTS builder_news (
 CREATE TABLE IF NOT EXISTS builder_rooms (
     id INTEGER PRIMARY KEY AUTOINCREMENT, parent INTEGER NOT NULL, data TEXT NOT NULL
 );
+-- The global preset table (§17.7), filled on the server by a script: each preset's fields.
+CREATE TABLE IF NOT EXISTS builder_preset (id INTEGER PRIMARY KEY AUTOINCREMENT, data TEXT NOT NULL);
 -- A room type's rate plans with their prices (§17.8 `rooms_data.room_types`), going with
 -- their room type as its links do on the server.
 CREATE TABLE IF NOT EXISTS rate_links (

@@ -513,6 +513,20 @@ impl SandboxHandle {
         }
     }
 
+    /// Replaces the global preset table (API.md §17.7) with `presets`, each with the fields
+    /// the public read gives (`target_type`, `section_type`, `key`, `name`, …); `id`s are new.
+    #[cfg(feature = "test-support")]
+    pub fn set_presets(&self, presets: &[serde_json::Value]) {
+        let db = self.state.db();
+        let replaced = db.unchecked_transaction().and_then(|tx| {
+            builder::presets::replace(&tx, presets)?;
+            tx.commit()
+        });
+        if let Err(err) = replaced {
+            tracing::warn!(error = %err, "the presets could not be replaced");
+        }
+    }
+
     /// Answers the desk's clock toggle as the reference backend does (403: it clocks staff only
     /// by face, API.md Decision 5), or toggles again (`true`, the default).
     pub fn set_token_clock(&self, on: bool) {

@@ -81,9 +81,38 @@ async fn only_the_hotels_super_staff_admin_with_hotel_info_may_use_the_page_buil
     assert_eq!(status, 403);
     // Everyone reads the public page, without a token.
     assert_eq!(c.get(PUBLIC, None).await.0, 200);
+    // The demo's preset table, read without a token (§17.7): the list and its grouping.
+    let (status, presets) = c.get("/api/public/presets/", None).await;
+    assert_eq!(status, 200);
+    let listed = presets["presets"].as_array().unwrap();
+    assert_eq!(listed.len(), 8, "{presets}");
+    for key in [
+        "id",
+        "target_type",
+        "section_type",
+        "key",
+        "name",
+        "description",
+        "is_default",
+        "config",
+    ] {
+        assert!(listed[0].get(key).is_some(), "{key}: {}", listed[0]);
+    }
     assert_eq!(
-        c.get("/api/public/presets/", None).await.1,
-        json!({"presets": [], "grouped": {}})
+        presets["grouped"]["section"]["hero"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        presets["grouped"]["card"]["items"][0]["key"],
+        "card_picture_top"
+    );
+    let (_, staff) = c.get(&format!("{STAFF}/presets/"), Some(&agent)).await;
+    assert_eq!(
+        staff["count"], 8,
+        "regular staff with the nav read them too: {staff}"
     );
     assert_eq!(
         c.get(&format!("{STAFF}/presets/grouped/"), Some(&admin))

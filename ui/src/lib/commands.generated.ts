@@ -77,6 +77,9 @@ export interface Commands {
   toast_mute: { args: { category: G.ResourceKind; muted: boolean }; result: Array<G.ToastSetting> };
   older_server_kept: { args: null; result: G.KeptWork | null };
   older_server_export: { args: null; result: G.ExportDone };
+  older_server_items: { args: null; result: G.KeptItems | null };
+  older_server_republish_offer: { args: { id: number; again: boolean }; result: G.KeptItems };
+  older_server_republish_gallery: { args: { id: number; section: number; again: boolean }; result: G.KeptItems };
   offer_cards: { args: null; result: G.OfferCards };
   offer_cards_choose_list: { args: { id: number }; result: G.OfferCards };
   offer_cards_create_list: { args: { name: string }; result: G.OfferCards };

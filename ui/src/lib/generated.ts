@@ -557,7 +557,7 @@ export type Resolution = { "choice": "keep_mine" } | { "choice": "keep_theirs" }
  */
 values: Record<string, unknown>, };
 
-export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "hotel_details" | "guest_page" | "public_page" | "page_sections" | "page_lists" | "page_cards" | "page_heroes" | "page_galleries" | "page_gallery_images" | "conversations" | "arrivals" | "departures" | "in_house" | "room_board" | "desk_rooms" | "due_out" | "desk_bookings";
+export type ResourceKind = "offers" | "staff" | "clock_logs" | "galleries" | "gallery_images" | "room_types" | "settings" | "hotel_details" | "guest_page" | "public_page" | "page_sections" | "page_lists" | "page_cards" | "page_heroes" | "page_galleries" | "page_gallery_images" | "page_presets" | "conversations" | "arrivals" | "departures" | "in_house" | "room_board" | "desk_rooms" | "due_out" | "desk_bookings";
 
 export type View = "display" | "pictures" | "my_shifts" | "offers" | "team" | "hotel_details" | "guest_page" | "public_page" | "messages" | "front_desk";
 
@@ -1637,6 +1637,11 @@ hidden: boolean,
  */
 style_variant: number, 
 /**
+ * The five variants its style menu offers: named from the server's presets where one
+ * names a variant of this section's type, else "Style N" (`presets`).
+ */
+styles: Array<StyleChoice>, 
+/**
  * A hero section's content.
  */
 hero: PageHero | null, 
@@ -1653,6 +1658,20 @@ cards: Array<PageCard>,
  * colleague changed the same thing), or refused with the server's words.
  */
 sync: RowSync, };
+
+export type StyleChoice = { 
+/**
+ * The `style_variant` it sets, 1–5.
+ */
+variant: number, 
+/**
+ * What it is called: the server's preset name, or "Style N" (text, never markup).
+ */
+name: string, 
+/**
+ * The preset's description, empty without one (text, never markup).
+ */
+description: string, };
 
 export type PageHero = { 
 /**
@@ -2481,6 +2500,112 @@ photos: number,
  * and here by its address, never left out silently.
  */
 photos_missing: Array<string>, };
+
+export type KeptItems = { 
+/**
+ * Whether this person may put them on the page (§17.1).
+ */
+editable: boolean, 
+/**
+ * Who can, in one sentence (shown to those who cannot).
+ */
+who_can_edit: string, 
+/**
+ * Whether a list is chosen for the offers (a card goes last in it).
+ */
+offers_list_chosen: boolean, 
+/**
+ * Where an offer goes, in one sentence (or that a list must be chosen first).
+ */
+offers_note: string, 
+/**
+ * The kept offers, in their kept order.
+ */
+offers: Array<KeptOffer>, 
+/**
+ * The page's gallery sections a gallery can go into, in page order.
+ */
+gallery_sections: Array<GallerySection>, 
+/**
+ * The section proposed for a gallery: the first gallery section.
+ */
+proposed_section: number | null, 
+/**
+ * Where a gallery goes, in one sentence (or that the page has no gallery section).
+ */
+sections_note: string, 
+/**
+ * The kept galleries, in their kept order.
+ */
+galleries: Array<KeptGallery>, };
+
+export type KeptOffer = { 
+/**
+ * Its id on the older server (or on this desk).
+ */
+id: number, 
+/**
+ * Its title.
+ */
+title: string, 
+/**
+ * Whether it has a photo.
+ */
+photo: boolean, 
+/**
+ * What a card has no field for, in words, for the manager to place by hand.
+ */
+beside: Array<string>, 
+/**
+ * What it became on the page, once put there from this desk.
+ */
+republished: Republished | null, };
+
+export type KeptGallery = { 
+/**
+ * Its id on the older server (or on this desk).
+ */
+id: number, 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * How many photos it has.
+ */
+photos: number, 
+/**
+ * What a gallery container has no field for, in words.
+ */
+beside: Array<string>, 
+/**
+ * What it became on the page, once put there from this desk.
+ */
+republished: Republished | null, };
+
+export type Republished = { 
+/**
+ * The card's or gallery container's id (negative until the server has it).
+ */
+id: number, 
+/**
+ * Whether the server has it all (the card and its picture, the container and every photo).
+ */
+on_the_page: boolean, 
+/**
+ * Where it stands, in words.
+ */
+words: string, };
+
+export type GallerySection = { 
+/**
+ * Its id on the server.
+ */
+id: number, 
+/**
+ * Its name (hidden ones say so).
+ */
+name: string, };
 
 export type BookingLine = { 
 /**

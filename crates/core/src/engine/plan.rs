@@ -222,6 +222,17 @@ impl SyncShared {
         true
     }
 
+    /// Whether `spec` is read rarely and was read within the quiet interval: a read of
+    /// everything leaves it out (a read asked of it by name, its screen's opening, does not).
+    pub(super) fn read_recently(&self, spec: &spec::ResourceSpec) -> bool {
+        spec.rarely_read
+            && self
+                .plan()
+                .read_at
+                .get(spec.name())
+                .is_some_and(|at| at.elapsed() < self.quiet)
+    }
+
     /// Whether `spec`'s list is due to be read now by the reconcile that follows the drain; if
     /// so, it is taken out of that reconcile, and the caller reads it now instead.
     pub(super) fn take_due_read(&self, spec: &'static spec::ResourceSpec) -> bool {
@@ -231,9 +242,16 @@ impl SyncShared {
         if self.waits_for_its_screen(spec) {
             return false;
         }
+        // Everything, as a list: without what is read rarely and was read lately.
+        let everything: std::collections::BTreeSet<&'static str> = self
+            .resources
+            .iter()
+            .filter(|spec| !self.read_recently(spec))
+            .map(|spec| spec.name())
+            .collect();
         let mut plan = self.plan();
         if std::mem::take(&mut plan.everything) {
-            plan.stale = self.resources.iter().map(|spec| spec.name()).collect();
+            plan.stale = everything;
         }
         plan.stale.remove(spec.name());
         true
@@ -293,7 +311,7 @@ impl SyncShared {
         let (one_by_one, others): (Vec<&'static str>, Vec<&'static str>) = self
             .resources
             .iter()
-            .filter(|spec| !spec.broadcast)
+            .filter(|spec| !spec.broadcast && !spec.rarely_read)
             .map(|spec| spec.name())
             .partition(|name| {
                 self.may_read(name)

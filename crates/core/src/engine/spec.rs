@@ -60,6 +60,12 @@ pub struct ResourceSpec {
     /// costly to the server (the Guest page: every offer change would cost every desk a read
     /// of the whole public page).
     pub read_only_while_shown: bool,
+    /// Read when the desk starts, when a read of everything finds it older than the quiet
+    /// interval ([`super::QUIET_INTERVAL`], ten minutes: a reconnect after a long cut, a desk
+    /// polling without live updates), and when its screen is opened after the poll interval;
+    /// never on the quiet timer. For a table only the server's own script changes (the page
+    /// builder's presets, API.md §17.7), not worth a request each interval.
+    pub rarely_read: bool,
     /// While its screen shows (and the desk window is seen), read again every poll interval
     /// ([`super::POLL_INTERVAL`], a minute), live updates or not: for what no event announces
     /// and a person watches change (a front desk's arrivals, API.md §15.6 rule 1).
@@ -223,6 +229,7 @@ impl ResourceSpec {
             broadcast: false,
             read_only_while_shown: false,
             refresh_while_shown: false,
+            rarely_read: false,
             interpret: no_hint,
             title: no_title,
             validate: read_only,

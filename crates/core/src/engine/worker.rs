@@ -483,7 +483,10 @@ async fn reconcile_all(
         .resources
         .iter()
         .copied()
-        .filter(|spec| only.is_none_or(|names| names.contains(spec.name())))
+        .filter(|spec| match only {
+            Some(names) => names.contains(spec.name()),
+            None => !shared.read_recently(spec),
+        })
         .filter(|spec| shared.may_read(spec.name()))
         .filter(|spec| !shared.waits_for_its_screen(spec))
         .collect();

@@ -29,7 +29,7 @@ features! {
     hotel_images: [SETTINGS_SPEC];
     hotel_details: [SPEC];
     guest_page: [SPEC];
-    public_page: [SPEC, SECTIONS_SPEC, LISTS_SPEC, CARDS_SPEC, HEROES_SPEC, GALLERIES_SPEC, GALLERY_IMAGES_SPEC];
+    public_page: [SPEC, SECTIONS_SPEC, LISTS_SPEC, CARDS_SPEC, HEROES_SPEC, GALLERIES_SPEC, GALLERY_IMAGES_SPEC, PRESETS_SPEC];
     pictures: [];
     chat: [CONVERSATIONS_SPEC];
     my_shifts: [];

@@ -20,6 +20,16 @@ pub async fn sandbox() -> SandboxHandle {
         .unwrap()
 }
 
+/// The sandbox of the 2026 server (API.md §10, §14–§17), seeded with the demo hotel.
+pub async fn sandbox_2026() -> SandboxHandle {
+    Sandbox::start_generation(
+        "127.0.0.1:0".parse().unwrap(),
+        hotelmate_sandbox::Generation::Hotelmate2026,
+    )
+    .await
+    .unwrap()
+}
+
 pub fn unique(name: &str) -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

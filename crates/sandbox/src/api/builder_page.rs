@@ -54,9 +54,10 @@ async fn public_read(
     Ok(Json(public_page(&state, &db, &slug)?))
 }
 
-/// `GET /api/public/presets/`: the table is empty in the sandbox, as on a fresh server.
-async fn public_presets() -> Json<Value> {
-    Json(json!({"presets": [], "grouped": {}}))
+/// `GET /api/public/presets/` (§17.7): `AllowAny`, the whole table and its grouping.
+async fn public_presets(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let presets = crate::builder::presets::all(&state.db())?;
+    Ok(Json(crate::builder::presets::public_answer(presets)))
 }
 
 /// `GET …/presets/`: `IsAuthenticated` and `HasHotelInfoNav` only (§17.7), paginated.
@@ -78,7 +79,8 @@ async fn staff_presets(
     }
     hotel_id(&state.db(), &slug)?;
     Ok(Json(
-        PageRequest::new(&headers, &uri, &state.base_url).paginate(Vec::new(), PAGE_SIZE)?,
+        PageRequest::new(&headers, &uri, &state.base_url)
+            .paginate(crate::builder::presets::all(&state.db())?, PAGE_SIZE)?,
     ))
 }
 

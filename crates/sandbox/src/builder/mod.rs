@@ -4,6 +4,7 @@
 //! parent's id; a row belongs to the hotel its chain of parents leads to, and a parent id sent
 //! in a body is **not** checked against the URL's hotel (§17.9 item 2).
 
+pub(crate) mod presets;
 pub(crate) mod public;
 pub(crate) mod seed;
 
@@ -59,7 +60,7 @@ pub(crate) struct Kind {
     /// Nested read-only children: (key, model, count key).
     pub children: &'static [(&'static str, &'static Kind, &'static str)],
     /// Write-only preset id fields and the read key that shows the preset (always null here:
-    /// the sandbox's preset table is empty, as a fresh 12e538a's is).
+    /// no seeded row links a preset).
     pub presets: &'static [(&'static str, &'static str)],
 }
 

@@ -1,6 +1,7 @@
 //! The demo hotel's public page on the 2026 server (issue 65.12): a hero, a gallery section
 //! with two gallery containers, an offers list of three cards, and a hidden draft section; and
-//! two rate plans of different prices for each room type (so a rooms section reads, §17.8).
+//! two rate plans of different prices for each room type (so a rooms section reads, §17.8);
+//! and the global preset table (§17.7), when it is empty.
 
 use rusqlite::{params, Connection};
 use serde_json::{json, Map, Value};
@@ -26,6 +27,7 @@ fn add(db: &Connection, kind: &Kind, parent: i64, fields: Value) -> rusqlite::Re
 
 /// Seeds the demo page of hotel 1 when no hotel has a section yet.
 pub(crate) fn seed_page(db: &Connection, scene: Scene<'_>) -> Result<(), SandboxError> {
+    super::presets::seed(db)?;
     if !SECTION.all(db)?.is_empty() {
         return Ok(());
     }

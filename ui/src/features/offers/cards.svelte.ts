@@ -2,16 +2,14 @@
 // chosen on this desk, read again whenever the core says the offers view changed (the desk reads
 // them while the screen shows: the server announces nothing). Each change goes to the core,
 // which keeps it and sends it when the server can be reached; the answer is shown at once. A
-// delete hides the card at once and is handed to the core when its undo time is over (undone
-// before, nothing is asked); after that, Undo asks the core, which says when it is too late.
+// delete hides the card at once and is undone as every delete of the page is
+// (`lib/deleteWithUndo`).
 import { call, upload } from "../../lib/backend";
+import { DeleteWithUndo } from "../../lib/deleteWithUndo.svelte";
 import { asUiError } from "../../lib/errors";
 import { onDeskEvent } from "../../lib/events";
 import type { CardPatch, DeskEvent, OfferCard, OfferCards, UiError } from "../../lib/generated";
 import { Newest } from "../../lib/newest";
-
-/** How long a delete waits before it is handed to the core, in ms. */
-export const UNDO_MS = 5000;
 
 /** The offers as cards, as the desk keeps them: read when the screen opens, again whenever the
  *  core says the offers view changed, dropped at sign-out. Out-of-order answers never replace a
@@ -65,20 +63,22 @@ export function placeOf(cards: OfferCard[], id: number, step: -1 | 1): number | 
   return from < 0 || to < 0 || to >= cards.length ? null : to;
 }
 
-/** A delete the person can still undo: waiting its time here, or handed to the core. */
-export type CardDeleteWaiting = { card: OfferCard; timer: ReturnType<typeof setTimeout> | null };
-
 class CardEdits {
   /** Why the last change was refused. */
   problem = $state<UiError | null>(null);
-  /** The delete the undo bar is about. */
-  waiting = $state<CardDeleteWaiting | null>(null);
-  /** What the last undo did, in words. */
-  notice = $state<string | null>(null);
+  /** The delete the undo bar is about, and what the last undo did. */
+  readonly deletes = new DeleteWithUndo<OfferCard>({
+    send: async (card) => {
+      await this.#apply(() => call("offer_card_delete", { id: card.id }));
+    },
+    takeBack: async (card) => (await call("offer_card_undo_delete", { id: card.id })).message,
+    reload: () => offerCards.reload(),
+    failed: (error) => (this.problem = error),
+  });
 
   /** The cards as the person sees them: without one deleted here. */
   listed(cards: OfferCards): OfferCard[] {
-    const gone = this.waiting?.card.id;
+    const gone = this.deletes.item?.id;
     return cards.cards.filter((c) => c.id !== gone);
   }
 
@@ -121,40 +121,9 @@ class CardEdits {
     return this.#apply(() => call("offer_card_clear_image", { id }));
   }
 
-  /** Hides the card at once; it is deleted when the undo time is over. */
+  /** Deletes the card after its undo time, unless undone (`lib/deleteWithUndo`). */
   requestDelete(card: OfferCard): void {
-    void this.commit();
-    this.notice = null;
-    this.waiting = { card, timer: setTimeout(() => void this.commit(), UNDO_MS) };
-  }
-
-  /** Hands the waiting delete to the core now; the undo bar stays while the core may still
-   *  take it back. */
-  async commit(): Promise<void> {
-    const target = this.waiting;
-    if (!target?.timer) return;
-    clearTimeout(target.timer);
-    this.waiting = { card: target.card, timer: null };
-    await this.#apply(() => call("offer_card_delete", { id: target.card.id }));
-  }
-
-  /** Takes the delete back: before its time nothing was queued; after, the core says whether
-   *  it was still waiting to be sent or is gone from the server. */
-  async undo(): Promise<void> {
-    const target = this.waiting;
-    if (!target) return;
-    this.waiting = null;
-    if (target.timer) {
-      clearTimeout(target.timer);
-      return;
-    }
-    try {
-      const undone = await call("offer_card_undo_delete", { id: target.card.id });
-      this.notice = undone.message;
-      await offerCards.reload();
-    } catch (caught) {
-      this.problem = asUiError(caught);
-    }
+    this.deletes.request(card);
   }
 }
 

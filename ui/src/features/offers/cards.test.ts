@@ -6,8 +6,9 @@
 // Vitest's fake clock.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { OfferCard, OfferCards } from "../../lib/generated";
+import { UNDO_MS } from "../../lib/deleteWithUndo.svelte";
 import { answer } from "../../test/setup";
-import { cardEdits, cardSyncNote, offerCards, placeOf, UNDO_MS } from "./cards.svelte";
+import { cardEdits, cardSyncNote, offerCards, placeOf } from "./cards.svelte";
 
 const card = (id: number, title: string): OfferCard => ({
   id,
@@ -33,8 +34,7 @@ const shownIds = (): number[] => cardEdits.listed(offerCards.value!).map((c) => 
 
 beforeEach(() => {
   vi.useFakeTimers();
-  cardEdits.waiting = null;
-  cardEdits.notice = null;
+  cardEdits.deletes.reset();
   cardEdits.problem = null;
   offerCards.value = view([card(1, "Spa"), card(2, "Golf")]);
 });
@@ -50,7 +50,7 @@ describe("a card deleted here", () => {
     expect(shownIds()).toEqual([1]);
     await vi.advanceTimersByTimeAsync(UNDO_MS - 1);
     expect(asked).toEqual([]);
-    await cardEdits.undo();
+    await cardEdits.deletes.undo();
     expect(shownIds()).toEqual([1, 2]);
     await vi.advanceTimersByTimeAsync(UNDO_MS * 2);
     expect(asked).toEqual([]);
@@ -65,9 +65,9 @@ describe("a card deleted here", () => {
     cardEdits.requestDelete(card(2, "Golf"));
     await vi.advanceTimersByTimeAsync(UNDO_MS);
     expect(asked.map((a) => a.command)).toEqual(["offer_card_delete"]);
-    await cardEdits.undo();
+    await cardEdits.deletes.undo();
     expect(asked.map((a) => a.command)).toEqual(["offer_card_delete", "offer_card_undo_delete", "offer_cards"]);
-    expect(cardEdits.notice).toContain("Too late");
+    expect(cardEdits.deletes.notice).toContain("Too late");
     expect(shownIds()).toEqual([1]);
   });
 });

@@ -3,21 +3,16 @@
 // once. Photos dropped together are handed to the core one by one in the order they were dropped
 // (the core prepares each and keeps it; their places follow that order), and each one's progress
 // comes from the core's `upload_progress` events. A delete (of a gallery or a photo) hides it at
-// once and is handed to the core when its undo time is over; after that, Undo still takes it back
-// while the core has not sent it, and says plainly when it is too late.
+// once and is undone as every delete of the page is (`lib/deleteWithUndo`).
 import { call, upload } from "../../lib/backend";
+import { DeleteWithUndo } from "../../lib/deleteWithUndo.svelte";
 import { asUiError } from "../../lib/errors";
 import { onDeskEvent } from "../../lib/events";
-import type { DeskEvent, PageGallery, PageImage, PageImagePatch, PublicPage, SectionUndo, UiError } from "../../lib/generated";
+import type { DeskEvent, PageGallery, PageImage, PageImagePatch, PublicPage, UiError } from "../../lib/generated";
 import { publicPage } from "./publicPage.svelte";
-
-/** How long a delete waits before it is handed to the core, in ms. */
-export const UNDO_MS = 5000;
 
 /** What a delete is about: a whole gallery, or one photo of one. */
 export type Deleted = { kind: "gallery"; id: number; name: string } | { kind: "photo"; id: number; name: string };
-
-type Waiting = { what: Deleted; timer: ReturnType<typeof setTimeout> | null };
 
 /** Bytes sent of the total, per upload. */
 export type Sent = { sent: number; total: number };
@@ -43,22 +38,27 @@ export function progressNote(state: "waiting" | "sending" | "refused", sent: Sen
 class GalleryEdits {
   /** Why the last change was refused. */
   problem = $state<UiError | null>(null);
-  /** The delete the undo bar is about. */
-  waiting = $state<Waiting | null>(null);
-  /** What the last undo did, in words. */
-  notice = $state<string | null>(null);
+  /** The delete the undo bar is about, and what the last undo did. */
+  readonly deletes = new DeleteWithUndo<Deleted>({
+    send: ({ kind, id }) =>
+      this.#apply(() => call(kind === "gallery" ? "page_gallery_delete" : "page_gallery_image_delete", { id })),
+    takeBack: async ({ kind, id }) =>
+      (await call(kind === "gallery" ? "page_gallery_undo_delete" : "page_gallery_image_undo_delete", { id })).message,
+    reload: () => publicPage.reload(),
+    failed: (error) => (this.problem = error),
+  });
   /** Progress of each upload on its way, by upload number. */
   byUpload = $state<Record<number, Sent>>({});
 
   /** A gallery's photos as the person sees them: without one deleted here. */
   photos(gallery: PageGallery): PageImage[] {
-    const gone = this.waiting?.what;
+    const gone = this.deletes.item;
     return gallery.images.filter((i) => !(gone?.kind === "photo" && gone.id === i.id));
   }
 
   /** A section's galleries as the person sees them: without one deleted here. */
   galleries(galleries: PageGallery[]): PageGallery[] {
-    const gone = this.waiting?.what;
+    const gone = this.deletes.item;
     return galleries.filter((g) => !(gone?.kind === "gallery" && gone.id === g.id));
   }
 
@@ -107,53 +107,9 @@ class GalleryEdits {
     await publicPage.reload();
   }
 
-  /** Hides the gallery or photo at once; it is deleted when the undo time is over (an earlier
-   *  delete waiting is handed on now). */
+  /** Deletes the gallery or photo after its undo time, unless undone (`lib/deleteWithUndo`). */
   requestDelete(what: Deleted): void {
-    void this.commit();
-    this.notice = null;
-    this.waiting = { what, timer: setTimeout(() => void this.commit(), UNDO_MS) };
-  }
-
-  /** Hands the waiting delete to the core now. */
-  async commit(): Promise<void> {
-    const target = this.waiting;
-    if (!target?.timer) return;
-    clearTimeout(target.timer);
-    this.waiting = { what: target.what, timer: null };
-    const { kind, id } = target.what;
-    await this.#apply(() => call(kind === "gallery" ? "page_gallery_delete" : "page_gallery_image_delete", { id }));
-  }
-
-  /** Takes the delete back: before its time nothing was queued; after, the core says whether
-   *  it was still waiting to be sent or is gone from the server. */
-  async undo(): Promise<void> {
-    const target = this.waiting;
-    if (!target) return;
-    this.waiting = null;
-    if (target.timer) {
-      clearTimeout(target.timer);
-      this.notice = null;
-      return;
-    }
-    try {
-      const { kind, id } = target.what;
-      const undone: SectionUndo = await call(
-        kind === "gallery" ? "page_gallery_undo_delete" : "page_gallery_image_undo_delete",
-        { id },
-      );
-      this.notice = undone.message;
-      await publicPage.reload();
-    } catch (caught) {
-      this.problem = asUiError(caught);
-    }
-  }
-
-  /** Closes the undo bar (the delete goes on). */
-  dismiss(): void {
-    void this.commit().then(() => {
-      this.waiting = null;
-    });
+    this.deletes.request(what);
   }
 
   /** A desk event: an upload's progress. */

@@ -5,9 +5,10 @@
 // is mocked (test/setup.ts); the undo time runs on Vitest's fake clock.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { PageGallery, PageImage, PageSection, PublicPage } from "../../lib/generated";
+import { UNDO_MS } from "../../lib/deleteWithUndo.svelte";
 import { answer } from "../../test/setup";
 import { publicPage } from "./publicPage.svelte";
-import { dropped, galleryEdits, progressNote, UNDO_MS } from "./galleryEdits.svelte";
+import { dropped, galleryEdits, progressNote } from "./galleryEdits.svelte";
 
 const image = (id: number): PageImage => ({ id, image_url: null, caption: `c${id}`, alt_text: "", sync: { state: "synced" } });
 
@@ -27,6 +28,7 @@ const section: PageSection = {
   type_label: "Gallery",
   hidden: false,
   style_variant: 1,
+  styles: [],
   hero: null,
   galleries: [gallery(7, [1, 2, 3])],
   cards: [],
@@ -37,8 +39,7 @@ const page: PublicPage = { editable: true, who_can_edit: "", sections: [section]
 
 beforeEach(() => {
   vi.useFakeTimers();
-  galleryEdits.waiting = null;
-  galleryEdits.notice = null;
+  galleryEdits.deletes.reset();
   galleryEdits.problem = null;
   publicPage.value = page;
 });
@@ -85,7 +86,7 @@ describe("a photo deleted here", () => {
     const asked = answer({});
     galleryEdits.requestDelete({ kind: "photo", id: 2, name: "c2" });
     expect(galleryEdits.photos(section.galleries[0]!).map((i) => i.id)).toEqual([1, 3]);
-    await galleryEdits.undo();
+    await galleryEdits.deletes.undo();
     expect(galleryEdits.photos(section.galleries[0]!).map((i) => i.id)).toEqual([1, 2, 3]);
     await vi.advanceTimersByTimeAsync(UNDO_MS * 2);
     expect(asked).toEqual([]);
@@ -103,14 +104,14 @@ describe("a photo deleted here", () => {
     galleryEdits.requestDelete({ kind: "gallery", id: 7, name: "g7" });
     expect(galleryEdits.galleries(section.galleries)).toEqual([]);
     await vi.advanceTimersByTimeAsync(UNDO_MS);
-    await galleryEdits.undo();
+    await galleryEdits.deletes.undo();
     expect(asked.map((a) => [a.command, a.args.id])).toEqual([
       ["page_gallery_image_delete", 2],
       ["page_gallery_delete", 7],
       ["page_gallery_undo_delete", 7],
       ["public_page", undefined],
     ]);
-    expect(galleryEdits.notice).toContain("back");
+    expect(galleryEdits.deletes.notice).toContain("back");
   });
 });
 

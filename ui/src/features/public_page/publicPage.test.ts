@@ -14,6 +14,7 @@ const section = (over: Partial<PageSection>): PageSection => ({
   type_label: "Empty section",
   hidden: false,
   style_variant: 1,
+  styles: [],
   hero: null,
   galleries: [],
   cards: [],

@@ -4,9 +4,10 @@
 // Tauri IPC boundary is mocked (test/setup.ts); the undo time runs on Vitest's fake clock.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { PageSection, PublicPage } from "../../lib/generated";
+import { UNDO_MS } from "../../lib/deleteWithUndo.svelte";
 import { answer } from "../../test/setup";
 import { publicPage } from "./publicPage.svelte";
-import { sectionEdits, UNDO_MS } from "./sectionEdits.svelte";
+import { sectionEdits, styleOptions } from "./sectionEdits.svelte";
 
 const section = (id: number, name: string): PageSection => ({
   id,
@@ -16,6 +17,7 @@ const section = (id: number, name: string): PageSection => ({
   type_label: "List of cards",
   hidden: false,
   style_variant: 1,
+  styles: [],
   hero: null,
   galleries: [],
   cards: [],
@@ -33,8 +35,7 @@ const shownIds = (): number[] => sectionEdits.listed(publicPage.value!).map((s) 
 
 beforeEach(() => {
   vi.useFakeTimers();
-  sectionEdits.waiting = null;
-  sectionEdits.notice = null;
+  sectionEdits.deletes.reset();
   publicPage.value = page([section(1, "Welcome"), section(2, "Offers")]);
 });
 
@@ -47,7 +48,7 @@ describe("a section deleted here", () => {
     const asked = answer({});
     sectionEdits.requestDelete(section(2, "Offers"));
     expect(shownIds()).toEqual([1]);
-    await sectionEdits.undo();
+    await sectionEdits.deletes.undo();
     expect(shownIds()).toEqual([1, 2]);
     await vi.advanceTimersByTimeAsync(UNDO_MS * 2);
     expect(asked).toEqual([]);
@@ -62,10 +63,10 @@ describe("a section deleted here", () => {
     sectionEdits.requestDelete(section(2, "Offers"));
     await vi.advanceTimersByTimeAsync(UNDO_MS);
     expect(asked.map((a) => a.command)).toEqual(["page_section_delete"]);
-    expect(sectionEdits.waiting?.section.id).toBe(2);
-    await sectionEdits.undo();
+    expect(sectionEdits.deletes.item?.id).toBe(2);
+    await sectionEdits.deletes.undo();
     expect(asked.map((a) => a.command)).toEqual(["page_section_delete", "page_section_undo_delete", "public_page"]);
-    expect(sectionEdits.notice).toContain("Too late");
+    expect(sectionEdits.deletes.notice).toContain("Too late");
     expect(shownIds()).toEqual([1]);
   });
 });
@@ -88,5 +89,32 @@ describe("a section dragged to another place", () => {
     await sectionEdits.drop(three, 2, 2);
     await sectionEdits.drop(three, 9, 1);
     expect(asked).toEqual([]);
+  });
+});
+
+describe("a section's style menu", () => {
+  it("offers the five variants by the server's preset names where the core has them, else Style N", () => {
+    const named: PageSection = {
+      ...section(3, "Welcome"),
+      styles: [
+        { variant: 1, name: "Centred title", description: "Title over the picture" },
+        { variant: 2, name: "<b>Dark</b>", description: "" },
+        { variant: 3, name: "Style 3", description: "" },
+      ],
+    };
+    expect(styleOptions(named)).toEqual([
+      { variant: 1, label: "Centred title", title: "Title over the picture" },
+      { variant: 2, label: "<b>Dark</b>", title: "" },
+      { variant: 3, label: "Style 3", title: "" },
+      { variant: 4, label: "Style 4", title: "" },
+      { variant: 5, label: "Style 5", title: "" },
+    ]);
+    expect(styleOptions(section(1, "Offers")).map((o) => o.label)).toEqual([
+      "Style 1",
+      "Style 2",
+      "Style 3",
+      "Style 4",
+      "Style 5",
+    ]);
   });
 });

@@ -254,6 +254,13 @@ impl PageCards<'_> {
     /// Adds a card last in the chosen list; it shows at once (a negative id) and is made on
     /// the server when it can be reached.
     pub fn add_card(&self, fields: &CardPatch) -> Result<OfferCards, DeskError> {
+        self.add_card_as(fields)?;
+        self.get()
+    }
+
+    /// [`Self::add_card`], answering the new card's temporary id (what the older server's
+    /// offers remember they became).
+    pub(crate) fn add_card_as(&self, fields: &CardPatch) -> Result<i64, DeskError> {
         self.may_change()?;
         let list = self.chosen_id(&self.lists()?)?.ok_or(DeskError::Missing("list"))?;
         if list < 0 {
@@ -273,8 +280,19 @@ impl PageCards<'_> {
             row.entry(key).or_insert_with(|| Value::from(""));
         }
         let row = (CARDS_SPEC.validate)(&row, None, true)?;
-        self.cx.queue_create(&CARDS_SPEC, &row)?;
-        self.get()
+        self.cx.queue_create(&CARDS_SPEC, &row)
+    }
+
+    /// Card `id` (resolved as the outbox maps it) wherever it is, as shown: `None` once it
+    /// is gone (deleted here or by a colleague).
+    pub(crate) fn card_anywhere(&self, id: i64) -> Result<Option<OfferCard>, DeskError> {
+        let id = self.cx.store.resolve_id(CARDS_SPEC.name(), id)?;
+        Ok(self
+            .cx
+            .view_rows(&CARDS_SPEC)?
+            .iter()
+            .find(|v| crate::rules::row::id(&v.row) == id)
+            .map(card))
     }
 
     /// Changes some of card `id`'s fields; merged with the server's row when sent.

@@ -42,6 +42,13 @@ impl PublicPageHandle<'_> {
     /// its galleries. The section must be one of this hotel's and on the server already (a new
     /// gallery section comes with its first gallery, §17.2).
     pub fn add_gallery(&self, section: i64, name: &str) -> Result<PublicPage, DeskError> {
+        self.add_gallery_as(section, name)?;
+        self.page()
+    }
+
+    /// [`Self::add_gallery`], answering the new gallery's temporary id (what the older
+    /// server's galleries remember they became).
+    pub(crate) fn add_gallery_as(&self, section: i64, name: &str) -> Result<i64, DeskError> {
         self.may_change()?;
         if !self.page()?.sections.iter().any(|s| s.id == section) {
             return Err(DeskError::Missing("section"));
@@ -57,8 +64,7 @@ impl PublicPageHandle<'_> {
         fields.insert("name".into(), Value::from(name));
         fields.insert("sort_order".into(), Value::from(last.map_or(0, |p| p + 1)));
         let fields = (GALLERIES_SPEC.validate)(&fields, None, true)?;
-        self.cx.queue_create(&GALLERIES_SPEC, &fields)?;
-        self.page()
+        self.cx.queue_create(&GALLERIES_SPEC, &fields)
     }
 
     /// Renames gallery `id` (at most 255 characters; empty is allowed).

@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use super::spec::{SECTIONS_SPEC, SPEC, WHO_MAY_EDIT};
+use super::presets::StyleNames;
+use super::spec::{PRESETS_SPEC, SECTIONS_SPEC, SPEC, WHO_MAY_EDIT};
 use super::PublicPage;
 use crate::api::{PAGE_EDITOR, SINGLETON_ID};
 use crate::context::{Context, DeskError, Handle, Parts};
@@ -66,6 +67,11 @@ impl<'a> PublicPageHandle<'a> {
             return Ok(None);
         };
         page.stale_because = stale;
+        let presets = self.cx.store.record(PRESETS_SPEC.name(), SINGLETON_ID)?;
+        let names = StyleNames::from_row(presets.as_ref());
+        for section in &mut page.sections {
+            section.styles = names.choices(&section.section_type);
+        }
         if editable {
             self.show_editor_heroes(&mut page)?;
             self.show_editor_galleries(&mut page)?;

@@ -17,6 +17,7 @@ pub(crate) mod handle;
 pub mod hero;
 pub(crate) mod hero_edit;
 pub(crate) mod model;
+pub(crate) mod presets;
 pub(crate) mod sections;
 pub mod spec;
 
@@ -26,6 +27,7 @@ pub use handle::PublicPageHandle;
 pub use model::{PageCard, PageGallery, PageHero, PageImage, PageSection, PublicPage};
 pub use gallery_edit::PageImagePatch;
 pub use hero::{HeroImage, HeroPatch};
+pub use presets::StyleChoice;
 pub use sections::SectionUndo;
 
 /// The types this feature's screen receives, in TypeScript (for ui/src/lib/generated.ts).
@@ -35,6 +37,7 @@ pub(crate) fn typescript() -> Vec<String> {
     vec![
         PublicPage::decl(),
         PageSection::decl(),
+        StyleChoice::decl(),
         PageHero::decl(),
         PageGallery::decl(),
         PageImage::decl(),

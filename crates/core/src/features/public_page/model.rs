@@ -51,6 +51,9 @@ pub struct PageSection {
     /// Its style variant, 1–5 (§17.1; 1 when the server gives none).
     #[ts(type = "number")]
     pub style_variant: i64,
+    /// The five variants its style menu offers: named from the server's presets where one
+    /// names a variant of this section's type, else "Style N" (`presets`).
+    pub styles: Vec<super::StyleChoice>,
     /// A hero section's content.
     pub hero: Option<PageHero>,
     /// A gallery section's containers, each with its images.
@@ -223,6 +226,7 @@ fn section(staff: Option<&ViewRow>, public: Option<&Row>) -> PageSection {
             .filter(|v| (1..=5).contains(v))
             .unwrap_or(1),
         type_label: type_label(&section_type, hidden),
+        styles: Vec::new(),
         section_type,
         hidden,
         hero,

@@ -184,7 +184,7 @@ impl PublicPageHandle<'_> {
 
     /// Refuses, in words, a change by someone who may not edit the page (§17.1): nothing is
     /// queued that the server is known to refuse.
-    pub(super) fn may_change(&self) -> Result<(), DeskError> {
+    pub(crate) fn may_change(&self) -> Result<(), DeskError> {
         self.cx.sync()?;
         if !self.may_edit() {
             return Err(DeskError::NotAllowed(WHO_MAY_EDIT.to_owned()));

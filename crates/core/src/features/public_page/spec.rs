@@ -13,6 +13,7 @@ pub use super::cards_spec::{CARDS, LISTS};
 pub(crate) use super::cards_spec::{CARDS_SPEC, LISTS_SPEC};
 pub(crate) use super::gallery::{GALLERIES_SPEC, GALLERY_IMAGES_SPEC};
 pub(crate) use super::hero::HEROES_SPEC;
+pub(crate) use super::presets::PRESETS_SPEC;
 
 /// `/api/public/hotel/<slug>/page/` (§17.8): no token needed, one object.
 const PUBLIC: Mount = Mount {

@@ -4,8 +4,8 @@
 //! asks an area the server does not have and never deletes its stored rows; this feature says
 //! what is kept and exports it on request: one folder with a page a person reads in a browser
 //! (`offers-and-galleries.html`, every text escaped), the same as data
-//! (`offers-and-galleries.json`), and the photos (`photos/`), gallery photos in their order.
-//! Nothing is deleted here.
+//! (`offers-and-galleries.json`), and the photos (`photos/`), gallery photos in their order;
+//! and puts each on the 2026 public page in one step (`republish.rs`). Nothing is deleted here.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -19,6 +19,9 @@ use crate::features::offers::handle::Offers;
 use crate::features::offers::spec::SPEC as OFFERS_SPEC;
 use crate::features::offers::Offer;
 use crate::features::pictures::Pictures;
+
+mod republish;
+pub use republish::{GallerySection, KeptGallery, KeptItems, KeptOffer, Republished};
 
 /// The most photos one export writes (a hotel's galleries hold a few hundred).
 const MAX_PHOTOS: usize = 2000;
@@ -306,5 +309,7 @@ fn page(offers: &[Offer], galleries: &[GalleryView], folder: &Path, missing: &[S
 #[cfg(test)]
 pub(crate) fn typescript() -> Vec<String> {
     use ts_rs::TS;
-    vec![KeptWork::decl(), ExportDone::decl()]
+    let mut types = vec![KeptWork::decl(), ExportDone::decl()];
+    types.extend(republish::typescript());
+    types
 }
