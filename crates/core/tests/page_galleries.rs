@@ -11,6 +11,7 @@
 use std::time::Duration;
 
 use crate::support::*;
+use hotelmate_core::desk::Resolution;
 use hotelmate_core::engine::view::RowSync;
 use hotelmate_core::features::public_page::{
     PageGallery, PageImagePatch, PageSection, PublicPageHandle,
@@ -326,6 +327,81 @@ async fn a_colleagues_caption_change_meanwhile_is_shown_not_overwritten() {
     server.shutdown().await;
 }
 
+/// A caption changed offline on a photo a colleague then deletes: the person is asked, but a
+/// photo is made only with its file, so "bring it back" is not offered, and asked anyway it is
+/// refused in words with the question kept (before, the desk POSTed the caption alone and the
+/// server refused it: "gallery/image: This field is required", found by the convergence
+/// harness). Letting it go ends the question and sends nothing more.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_caption_of_a_photo_a_colleague_deleted_cannot_be_brought_back_and_is_let_go() {
+    let server = sandbox_2026().await;
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    let home = Home::new("page-galleries-deleted-photo");
+    let desk = home.open();
+    sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
+    loaded(&desk).await;
+    let image = gallery(&desk, "The lake").images[0].id;
+
+    proxy.cut();
+    offline(&desk).await;
+    desk.handle::<PublicPageHandle>()
+        .edit_gallery_image(
+            image,
+            &PageImagePatch {
+                caption: Some("Mine".into()),
+                alt_text: None,
+            },
+        )
+        .unwrap();
+    let token = token(&server, "sean.murphy").await;
+    rest(
+        &server,
+        &token,
+        Method::DELETE,
+        &format!("{IMAGES}{image}/"),
+        None,
+    )
+    .await;
+    proxy.restore();
+    eventually("the desk asks its person", WAIT, || async {
+        desk.outbox_summary().unwrap().conflicts == 1
+    })
+    .await;
+    let conflict = desk.conflicts().unwrap().remove(0);
+    assert!(conflict.deleted_elsewhere, "{conflict:?}");
+    assert!(
+        !conflict.may_bring_back,
+        "a photo cannot be brought back from its caption: {conflict:?}"
+    );
+    let posts_before = server.requests_to(&format!("POST {IMAGES}"));
+    let refused = desk
+        .resolve_conflict(conflict.seq, Resolution::KeepMine)
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("with its file"),
+        "said in words: {refused}"
+    );
+    assert_eq!(
+        desk.outbox_summary().unwrap().conflicts,
+        1,
+        "the question stays"
+    );
+    desk.resolve_conflict(conflict.seq, Resolution::KeepTheirs)
+        .unwrap();
+    eventually("the question is gone and nothing waits", WAIT, || async {
+        let summary = desk.outbox_summary().unwrap();
+        summary.conflicts == 0 && summary.pending == 0
+    })
+    .await;
+    assert_eq!(
+        server.requests_to(&format!("POST {IMAGES}")),
+        posts_before,
+        "no photo was POSTed without its file"
+    );
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
 /// Whether `value` has a key `hotel` anywhere, or `id` anywhere (as a number or as the text a
 /// multipart field carries).
 fn carries(value: &Value, id: i64) -> bool {
@@ -436,7 +512,7 @@ async fn no_gallery_request_carries_the_hotel_or_a_gallery_of_another_hotel() {
 /// window between the read and the PATCH is too short to hit on purpose).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_photo_deleted_by_a_colleague_during_a_reorder_is_left_out_not_taken_for_its_gallery() {
-    let server = server_2026().await;
+    let server = sandbox_2026().await;
     let home = Home::new("page-galleries-reorder-gone");
     let desk = home.open();
     sign_in(&desk, &server, server.addr(), "sean.murphy").await;

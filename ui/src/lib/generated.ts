@@ -522,6 +522,11 @@ title: string,
  */
 deleted_elsewhere: boolean, 
 /**
+ * The row deleted elsewhere can be brought back with this change ("keep mine"): not a
+ * page photo, which is only made with its file, nor a row this desk no longer knows.
+ */
+may_bring_back: boolean, 
+/**
  * The change reached the server a moment after a colleague's save of the same field and
  * replaced it unseen (issue 35.1): "keep theirs" puts theirs back, "keep mine" leaves it.
  */

@@ -22,6 +22,9 @@ pub struct Conflict {
     pub title: String,
     /// Someone deleted the row this change was for.
     pub deleted_elsewhere: bool,
+    /// The row deleted elsewhere can be brought back with this change ("keep mine"): not a
+    /// page photo, which is only made with its file, nor a row this desk no longer knows.
+    pub may_bring_back: bool,
     /// The change reached the server a moment after a colleague's save of the same field and
     /// replaced it unseen (issue 35.1): "keep theirs" puts theirs back, "keep mine" leaves it.
     pub overwrote_colleague: bool,

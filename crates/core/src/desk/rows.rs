@@ -5,7 +5,8 @@ use serde_json::Value;
 
 use super::{Conflict, Desk, DeskError, OutboxSummary, Resolution};
 use crate::engine::push::ConflictDetail;
-use crate::engine::store::{EntryState, Op, Row};
+use crate::engine::spec::ResourceSpec;
+use crate::engine::store::{EntryState, Op, OutboxEntry, Row};
 use crate::features as resources;
 
 impl Desk {
@@ -48,12 +49,16 @@ impl Desk {
                 .then(|| entry.problem.clone())
                 .flatten();
             let fields = detail.map(|d| d.fields).unwrap_or_default();
+            let may_bring_back = deleted_elsewhere
+                && entry.op == Op::Update
+                && spec.is_some_and(|spec| self.restored(spec, &entry).is_ok());
             list.push(Conflict {
                 seq: entry.seq,
                 resource: entry.resource.clone(),
                 id: entry.target.id(),
                 title,
                 deleted_elsewhere,
+                may_bring_back,
                 overwrote_colleague,
                 replaced_by_colleague,
                 fields,
@@ -61,6 +66,26 @@ impl Desk {
             });
         }
         Ok(list)
+    }
+
+    /// A row deleted elsewhere, restored as a new row: the whole row as this desk last knew it,
+    /// with this change in it. Never a part of a row, and never merged into a row that merely
+    /// looks like it (a visible duplicate beats overwriting a colleague's row). Errors: the row
+    /// is not known here ([`DeskError::CannotRestore`]), or its resource cannot make a row from
+    /// fields alone (a page photo needs its file: [`DeskError::InvalidInput`]).
+    fn restored(&self, spec: &ResourceSpec, entry: &OutboxEntry) -> Result<Row, DeskError> {
+        let known = self
+            .inner
+            .cx
+            .store
+            .record(&entry.resource, entry.target.id())?
+            .ok_or(DeskError::CannotRestore)?;
+        let mut fields: Row = known
+            .into_iter()
+            .filter(|(k, _)| spec.editable.contains(&k.as_str()))
+            .collect();
+        fields.extend(entry.fields.clone());
+        Ok((spec.validate)(&fields, None, true)?)
     }
 
     /// Settles a conflict (or a refused change) as the user chose.
@@ -101,18 +126,7 @@ impl Desk {
             Resolution::KeepMine if overwrote => store.resolve_entry(seq, None)?,
             Resolution::KeepTheirs => store.resolve_entry(seq, None)?,
             Resolution::KeepMine if deleted && entry.op == Op::Update => {
-                // Restored as a new row: the whole row as this desk last knew it, with this
-                // change in it. Never a part of a row, and never merged into a row that merely
-                // looks like it (a visible duplicate beats overwriting a colleague's row).
-                let known = store
-                    .record(&entry.resource, entry.target.id())?
-                    .ok_or(DeskError::CannotRestore)?;
-                let mut fields: Row = known
-                    .into_iter()
-                    .filter(|(k, _)| spec.editable.contains(&k.as_str()))
-                    .collect();
-                fields.extend(entry.fields.clone());
-                let fields = (spec.validate)(&fields, None, true)?;
+                let fields = self.restored(spec, &entry)?;
                 store.restore_entry(seq, &entry.resource, &fields)?;
             }
             Resolution::KeepMine if entry.state == EntryState::Rejected => {

@@ -427,10 +427,10 @@ fn resolve(
                 values.insert("name".into(), Value::from(name.as_str()));
                 Resolution::Edit { values }
             }
-            // A gallery photo deleted elsewhere cannot be brought back from the desk (its file
-            // is not kept): "keep mine" there is refused by the server (issue 65, left open),
-            // so the run's person lets it go.
-            None if conflict.deleted_elsewhere && conflict_part == "image" => {
+            // A row deleted elsewhere that the desk cannot bring back (a gallery photo: it is
+            // made only with its file) offers no "keep mine": the run's person lets it go, as
+            // the screen lets a person do.
+            None if conflict.deleted_elsewhere && !conflict.may_bring_back => {
                 Resolution::KeepTheirs
             }
             None if conflict.refused.is_none() && rng.below(2) == 0 => Resolution::KeepMine,

@@ -175,8 +175,18 @@ pub(crate) fn validate_container(
 pub(crate) fn validate_image(
     changes: &Row,
     _: Option<&Row>,
-    _: bool,
+    creating: bool,
 ) -> Result<Row, FieldInvalid> {
+    if creating {
+        // A photo is added only with its file (`POST gallery-images/`, multipart): one a
+        // colleague deleted cannot be made again from its caption (a POST without a file and a
+        // gallery is refused, §17.4).
+        return Err(invalid(
+            "image",
+            "A photo is added with its file: one deleted by a colleague cannot be brought back \
+             from here. Drop it into the gallery again if it should stay.",
+        ));
+    }
     let mut clean = Row::new();
     for (key, value) in changes {
         let value = match key.as_str() {
