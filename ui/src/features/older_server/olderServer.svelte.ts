@@ -74,9 +74,12 @@ export class OlderServerWork {
     this.asked = null;
     try {
       const items = await send();
-      // A read asked before this answer must not bring back what was before it.
+      // A read asked before this answer must not bring back what was before it; what changed
+      // while the answer travelled (a photo reaching the page) is read once more, after it: a
+      // dropped read may have been the last one the core's events asked for.
       this.#reads.drop();
       this.items = items;
+      void this.load();
     } catch (caught) {
       const error: UiError = asUiError(caught);
       if (isQuestion(error)) this.asked = { ...item, message: error.message };
