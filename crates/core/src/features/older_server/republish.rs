@@ -347,7 +347,12 @@ impl OlderServer<'_> {
         let missing = missing_words(record.photos_missing, "photo");
         Ok(match found {
             Some((section, gallery)) => {
-                let on_the_page = settled(id, &gallery.sync) && gallery.uploads.is_empty();
+                // Its photos are queued one by one as each is prepared: until the last is in,
+                // no upload waiting does not mean they are all there.
+                let expected = photos.saturating_sub(record.photos_missing as usize);
+                let on_the_page = settled(id, &gallery.sync)
+                    && gallery.uploads.is_empty()
+                    && gallery.images.len() >= expected;
                 Republished {
                     id,
                     on_the_page,
