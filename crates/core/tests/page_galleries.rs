@@ -327,6 +327,92 @@ async fn a_colleagues_caption_change_meanwhile_is_shown_not_overwritten() {
     server.shutdown().await;
 }
 
+/// Issue 65 item 6: nothing announces a photo's caption on the 2026 server and nothing makes a
+/// write conditional (API.md §17.9 items 7 and 8), so the desk reads a photo back shortly
+/// after it wrote its caption, to find a colleague's caption that replaced its own unseen.
+/// A desk stopped right after its caption landed (killed, as the convergence harness does, or
+/// closed) did not read it back when started again, and the colleague's earlier save that
+/// arrived second replaced the caption with no one told. Now what the desk wrote is kept in its
+/// database until read back: started again, it reads the photo and asks its person. (The
+/// shutdown writes nothing of it: the record is kept when the caption is sent and answered, so
+/// a kill leaves the same.) Tried: stopped the moment the server has the caption, the
+/// colleague's caption landing while it is stopped; "keep mine" sends it again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_caption_replaced_while_the_desk_was_stopped_is_put_to_its_person_when_it_starts_again() {
+    let server = sandbox_2026().await;
+    let home = Home::new("page-galleries-replaced-while-stopped");
+    let desk = home.open();
+    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
+    loaded(&desk).await;
+    let image = gallery(&desk, "The lake").images[0].id;
+    let token = token(&server, "sean.murphy").await;
+    let path = format!("{IMAGES}{image}/");
+    let caption_on_server = || {
+        let (server, token, path) = (&server, token.clone(), path.clone());
+        async move {
+            rest(server, &token, Method::GET, &path, None).await["caption"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        }
+    };
+
+    desk.handle::<PublicPageHandle>()
+        .edit_gallery_image(
+            image,
+            &PageImagePatch {
+                caption: Some("Mine".into()),
+                alt_text: None,
+            },
+        )
+        .unwrap();
+    eventually("the caption is on the server", WAIT, || async {
+        caption_on_server().await == "Mine"
+    })
+    .await;
+    desk.shutdown().await;
+    drop(desk);
+    // A colleague's save, its merge base read before "Mine" landed, arrives a moment later.
+    rest(
+        &server,
+        &token,
+        Method::PATCH,
+        &path,
+        Some(json!({"caption": "Theirs"})),
+    )
+    .await;
+
+    let desk = home.open();
+    desk.resume().await.unwrap().unwrap();
+    eventually("the desk started again asks its person", WAIT, || async {
+        desk.outbox_summary().unwrap().conflicts == 1
+    })
+    .await;
+    let asked = desk.conflicts().unwrap();
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert!(
+        asked[0].replaced_by_colleague && !asked[0].overwrote_colleague,
+        "{asked:?}"
+    );
+    assert_eq!(asked[0].id, image);
+    assert_eq!(
+        (
+            asked[0].fields[0].mine.as_str(),
+            asked[0].fields[0].theirs.as_str()
+        ),
+        (Some("Mine"), Some("Theirs"))
+    );
+    assert_eq!(caption_on_server().await, "Theirs", "nothing sent unasked");
+    desk.resolve_conflict(asked[0].seq, Resolution::KeepMine)
+        .unwrap();
+    eventually("keep mine sends the caption again", WAIT, || async {
+        caption_on_server().await == "Mine"
+    })
+    .await;
+    desk.shutdown().await;
+    server.shutdown().await;
+}
+
 /// A caption changed offline on a photo a colleague then deletes: the person is asked, but a
 /// photo is made only with its file, so "bring it back" is not offered, and asked anyway it is
 /// refused in words with the question kept (before, the desk POSTed the caption alone and the

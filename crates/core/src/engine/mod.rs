@@ -447,6 +447,8 @@ impl SyncEngine {
             ..Plan::default()
         };
         let (expired, _) = watch::channel(None);
+        // What this desk wrote before it last stopped and has not read back (issue 65 item 6).
+        let own_writes = replaced::OwnWrites::restored(&store, resources);
         let shared = Arc::new(SyncShared {
             client,
             store,
@@ -465,7 +467,7 @@ impl SyncEngine {
             socket: Mutex::new(None),
             expired,
             own_changes: Recent::default(),
-            own_writes: replaced::OwnWrites::default(),
+            own_writes,
             own_deletes: Recent::default(),
             heard: heard::HeardLog::default(),
             unavailable: Mutex::new(absent_areas(resources, generation, capabilities.as_deref())),

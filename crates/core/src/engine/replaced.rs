@@ -25,6 +25,13 @@
 //! too many, never a loss. (A row every write of which is announced asks the desk whose save
 //! came second, which heard the other; the replay waits for live updates so that it can.)
 //! See `docs/conditional-writes.md` for the server change that closes the window for good.
+//!
+//! Issue 65 item 6: a follow-up read the desk could not make when it came due (the network
+//! down, the desk killed or closed) is made when it can, and a colleague's value it finds is
+//! judged as seen when the read came due: the desk could not look in time, so it asks (a
+//! question too many at worst, never a replacement unseen). What a row no event announces was
+//! written, and not read back yet, is kept in the desk's database ([`kept`]), so a desk started
+//! again reads it back at once.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
@@ -38,6 +45,8 @@ use crate::engine::merge::FieldConflict;
 use crate::engine::push::ConflictDetail;
 use crate::engine::store::Row;
 use crate::events::DeskEvent;
+
+pub(super) mod kept;
 
 type Key = (&'static str, i64);
 
@@ -84,6 +93,9 @@ struct Written {
     others: Row,
     /// When a colleague's value was first seen after this desk's last write.
     others_at: Option<Instant>,
+    /// When a read of the row came due that has not been made yet (a follow-up the network
+    /// or a restart held up): what the read finds is judged as seen then.
+    unjudged_since: Option<Instant>,
     at: Instant,
 }
 
@@ -91,8 +103,11 @@ impl Written {
     /// Kept for [`OWN_CHANGE_MEMORY`] after its last write, and for as long as a colleague's
     /// value seen within that time waits to be judged: a check that events overtook again and
     /// again on a busy row is still made, however late (a bound: one entry per row written).
+    /// A read that came due and was not made yet is waited for the same way.
     fn remembered(&self) -> bool {
-        self.at.elapsed() < OWN_CHANGE_MEMORY || !self.others.is_empty()
+        self.at.elapsed() < OWN_CHANGE_MEMORY
+            || !self.others.is_empty()
+            || self.unjudged_since.is_some()
     }
 
     /// The fields `seen` shows with a colleague's value: neither this desk's nor the one its
@@ -132,6 +147,7 @@ impl OwnWrites {
             known: HashMap::new(),
             others: Row::new(),
             others_at: None,
+            unjudged_since: None,
             at: Instant::now(),
         });
         for (field, value) in base.iter().chain(&fields) {
@@ -202,13 +218,13 @@ impl OwnWrites {
         lock(&self.follow_ups).iter().map(|(at, _)| *at).min()
     }
 
-    /// The written rows whose read again is due now.
-    fn due_follow_ups(&self) -> Vec<Key> {
+    /// The written rows whose read again is due now, each with when it came due.
+    fn due_follow_ups(&self) -> Vec<(Instant, Key)> {
         let now = Instant::now();
         let mut due = Vec::new();
         lock(&self.follow_ups).retain(|(at, key)| {
             if *at <= now {
-                due.push(*key);
+                due.push((*at, *key));
                 false
             } else {
                 true
@@ -217,12 +233,25 @@ impl OwnWrites {
         due
     }
 
+    /// Whether a read again of the row is still to come.
+    fn follow_up_ahead(&self, key: Key) -> bool {
+        lock(&self.follow_ups).iter().any(|(_, k)| *k == key)
+    }
+
     /// The rows to read again whose writes are still remembered: those where a colleague's
-    /// value was seen, and those due a follow-up read.
+    /// value was seen, and those due a follow-up read (which, until it is made, keeps the
+    /// write remembered and says when it came due).
     fn take_suspects(&self) -> Vec<Key> {
         let mut suspects = std::mem::take(&mut *lock(&self.suspects));
-        suspects.extend(self.due_follow_ups());
-        let written = lock(&self.written);
+        let due = self.due_follow_ups();
+        let mut written = lock(&self.written);
+        for (at, key) in due {
+            if let Some(write) = written.get_mut(&key) {
+                let since = write.unjudged_since.get_or_insert(at);
+                *since = (*since).min(at);
+                suspects.insert(key);
+            }
+        }
         suspects
             .into_iter()
             .filter(|key| written.get(key).is_some_and(Written::remembered))
@@ -233,6 +262,7 @@ impl OwnWrites {
     fn forget_others(&self, key: Key) {
         if let Some(write) = lock(&self.written).get_mut(&key) {
             write.others.clear();
+            write.unjudged_since = None;
         }
     }
 
@@ -251,6 +281,11 @@ impl OwnWrites {
         };
         let others = std::mem::take(&mut write.others);
         let seen_at = write.others_at.take().unwrap_or_else(Instant::now);
+        // A read that came due earlier and could not be made then: judged as of then.
+        let seen_at = write
+            .unjudged_since
+            .take()
+            .map_or(seen_at, |due| due.min(seen_at));
         let base_of = |field: &str| write.base.get(field).cloned().unwrap_or(Value::Null);
         let overwrote: Vec<FieldConflict> = others
             .into_iter()
@@ -326,6 +361,7 @@ pub(super) async fn confirm(shared: &SyncShared) -> Result<(), ApiError> {
             Ok(Read::Gone) => {
                 // Deleted since: nothing is left to judge (the delete is told on its own).
                 shared.own_writes.forget_others(*key);
+                kept::judged(&shared.store, &shared.own_writes, spec, *key);
                 continue;
             }
             Ok(Read::Unreadable) => {
@@ -391,6 +427,8 @@ pub(super) async fn confirm(shared: &SyncShared) -> Result<(), ApiError> {
                 },
             );
         }
+        // Only now, the question kept: a desk killed before still reads the row back.
+        kept::judged(&shared.store, &shared.own_writes, spec, *key);
         shared.emit(DeskEvent::ResourceChanged {
             resource: spec.kind,
         });
@@ -619,6 +657,41 @@ mod tests {
             again.overwrote.is_empty() && again.replaced.is_empty(),
             "told once"
         );
+    }
+
+    /// Issue 65 item 6: a read back that could not be made when it came due (the network cut
+    /// right after the write) is made when it can, however late, and what it finds is judged
+    /// as of when it came due: the desk could not look in time, so it asks. Before, the write
+    /// was forgotten after the memory's 20 s, or judged as seen at the late read (outside the
+    /// window): a colleague's caption replaced this desk's with no one told. Tried: the write
+    /// and its read backs moved 30 s into the past, a first read failing.
+    #[test]
+    fn a_read_back_held_up_past_the_window_still_asks() {
+        let writes = OwnWrites::default();
+        writes.sending(KEY);
+        writes.sent(
+            KEY,
+            row(json!({"caption": "Mine"})),
+            row(json!({"caption": "Old"})),
+        );
+        writes.follow_up(KEY);
+        let past = Instant::now()
+            .checked_sub(std::time::Duration::from_secs(30))
+            .unwrap();
+        for write in lock(&writes.written).values_mut() {
+            write.at = past;
+        }
+        for (n, follow_up) in lock(&writes.follow_ups).iter_mut().enumerate() {
+            follow_up.0 = past + FOLLOW_UPS[n];
+        }
+        assert_eq!(writes.take_suspects(), vec![KEY], "due");
+        // The read failed (the network is down): the row is put back, still remembered.
+        writes.suspect_again(KEY);
+        assert_eq!(writes.take_suspects(), vec![KEY], "still to be judged");
+        let found = writes.replaced_in(KEY, &row(json!({"id": 7, "caption": "Hers"})), true);
+        assert_eq!(found.replaced.len(), 1, "asked");
+        assert_eq!(found.replaced[0].theirs, json!("Hers"));
+        assert!(writes.take_suspects().is_empty(), "judged once");
     }
 
     /// A colleague's value seen long after this desk's write (they changed it after seeing

@@ -212,6 +212,19 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
           ALTER TABLE outbox_new RENAME TO outbox;
           CREATE INDEX outbox_target ON outbox (resource, target);",
     },
+    Migration {
+        version: 17,
+        name: "own_writes: what this desk wrote to rows no event announces, until it reads them back (issue 65 item 6)",
+        // seq 0: the writes the server answered; else the outbox entry on its way. `record` is
+        // the engine's JSON (fields written, their base, this desk's own values).
+        sql: "CREATE TABLE own_writes (
+              resource TEXT NOT NULL,
+              id       INTEGER NOT NULL,
+              seq      INTEGER NOT NULL,
+              record   TEXT NOT NULL,
+              PRIMARY KEY (resource, id, seq)
+          );",
+    },
 ];
 
 /// Every migration of the engine and of the features in `local`, by version.

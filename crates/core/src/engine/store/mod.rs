@@ -7,6 +7,7 @@ pub(crate) mod migrations;
 mod outbox;
 pub mod records;
 mod session;
+mod written;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};

@@ -248,7 +248,7 @@ impl Store {
 
 /// The engine's tables holding an account's data; each feature names its own
 /// ([`super::LocalData::account_tables`]).
-const ACCOUNT_TABLES: &[&str] = &["records", "outbox", "sync_state", "id_map"];
+const ACCOUNT_TABLES: &[&str] = &["records", "outbox", "sync_state", "id_map", "own_writes"];
 
 fn wipe_account_tables(
     tx: &rusqlite::Transaction<'_>,

@@ -51,6 +51,7 @@ pub(super) fn before_send(
     }
     if entry.op == crate::engine::store::Op::Update {
         shared.own_writes.sending((spec.name(), entry.target.id()));
+        crate::engine::replaced::kept::sending(&shared.store, spec, entry);
     }
     if entry.op == crate::engine::store::Op::Reorder {
         // A reorder changes every row it moves; each is announced on its own.
@@ -71,6 +72,20 @@ pub(super) fn after_replayed(
     shared.came_online();
     if entry.op == crate::engine::store::Op::Update {
         note_written(shared, spec.name(), entry, replayed);
+        let answered = matches!(
+            replayed,
+            Replayed::Sent {
+                answered: Some(_),
+                ..
+            }
+        );
+        crate::engine::replaced::kept::ended(
+            &shared.store,
+            &shared.own_writes,
+            spec,
+            entry,
+            answered,
+        );
         if !spec.broadcast && matches!(replayed, Replayed::Sent { .. }) {
             // Nothing announces a colleague's change of this row: it is read again shortly
             // (issue 63.21), and the worker wakes for it.
