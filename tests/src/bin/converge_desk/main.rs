@@ -216,6 +216,24 @@ fn row_tokens(desk: &Desk, resource: Resource, part: &str, id: i64) -> HashSet<S
     found
 }
 
+/// Writes the desk's log to `desk.log` in its folder (appended to by each start), kept with its
+/// SQLite file for reading what a desk did (`RUST_LOG` filters; the core's info and up by
+/// default).
+fn keep_log(folder: &str) {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(std::path::Path::new(folder).join("desk.log"))
+        .unwrap();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "hotelmate_core=info".into());
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(Mutex::new(file))
+        .init();
+}
+
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -229,6 +247,9 @@ async fn main() {
     let start: u64 = start.parse().unwrap();
     let resource = Resource::parse(resource)
         .expect("offers, galleries, room_types, cards or page_gallery_images");
+    if std::env::var_os("HOTELMATE_CONVERGE_KEEP").is_some() {
+        keep_log(folder);
+    }
     let mut options = DeskOptions::new(DataDir::at(folder));
     options.vault = TokenVault::with_service(service.clone());
     options.request_timeout = Duration::from_secs(5);
