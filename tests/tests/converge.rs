@@ -111,7 +111,5 @@ async fn three_desks_changing_the_2026_gallery_photos_converge_with_nothing_lost
     .await;
     report.print();
     assert_converged(&report, 36);
-    // Not asserted here yet: about one small run in six (and one 10-desk run in three) has a
-    // photo's caption replaced unseen by a colleague's earlier save that arrived second (issue
-    // 65, open; printed above with both desks' links).
+    assert_no_unseen_overwrite(&report);
 }
