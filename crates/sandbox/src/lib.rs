@@ -515,16 +515,13 @@ impl SandboxHandle {
 
     /// Replaces the global preset table (API.md §17.7) with `presets`, each with the fields
     /// the public read gives (`target_type`, `section_type`, `key`, `name`, …); `id`s are new.
+    /// Errors: a preset that is not a JSON object, or the database's (nothing is replaced).
     #[cfg(feature = "test-support")]
-    pub fn set_presets(&self, presets: &[serde_json::Value]) {
+    pub fn set_presets(&self, presets: &[serde_json::Value]) -> rusqlite::Result<()> {
         let db = self.state.db();
-        let replaced = db.unchecked_transaction().and_then(|tx| {
-            builder::presets::replace(&tx, presets)?;
-            tx.commit()
-        });
-        if let Err(err) = replaced {
-            tracing::warn!(error = %err, "the presets could not be replaced");
-        }
+        let tx = db.unchecked_transaction()?;
+        builder::presets::replace(&tx, presets)?;
+        tx.commit()
     }
 
     /// Answers the desk's clock toggle as the reference backend does (403: it clocks staff only
