@@ -315,10 +315,15 @@ impl PageCards<'_> {
     /// or by drag. One PATCH of `sort_order` per card that moves (§17.5, no reorder action).
     pub fn move_card(&self, id: i64, to: usize) -> Result<OfferCards, DeskError> {
         self.may_change()?;
-        let id = self.shown_card(id)?;
         let list = self.chosen_id(&self.lists()?)?.ok_or(DeskError::Missing("list"))?;
-        let mut ids: Vec<i64> = self.cards_of(list)?.iter().map(|c| c.id).collect();
-        let from = ids.iter().position(|c| *c == id).ok_or(DeskError::Missing("card"))?;
+        // A new card's create may be answered as it is looked for (see `find_resolved`).
+        let (mut ids, from) = self
+            .cx
+            .find_resolved(&CARDS_SPEC, id, |id| {
+                let ids: Vec<i64> = self.cards_of(list)?.iter().map(|c| c.id).collect();
+                Ok(ids.iter().position(|c| *c == id).map(|from| (ids, from)))
+            })?
+            .ok_or(DeskError::Missing("card"))?;
         let to = to.min(ids.len().saturating_sub(1));
         if to == from {
             return self.get();

@@ -50,9 +50,7 @@ impl PublicPageHandle<'_> {
     /// server's galleries remember they became).
     pub(crate) fn add_gallery_as(&self, section: i64, name: &str) -> Result<i64, DeskError> {
         self.may_change()?;
-        if !self.page()?.sections.iter().any(|s| s.id == section) {
-            return Err(DeskError::Missing("section"));
-        }
+        let section = self.this_hotels(section)?;
         // The section's galleries as kept, read once (a store error is said, not skipped).
         let last = self
             .containers(&[section])?

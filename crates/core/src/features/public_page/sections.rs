@@ -208,8 +208,9 @@ impl PublicPageHandle<'_> {
     }
 
     /// `id` resolved to the id it is shown under, if it is one of this hotel's shown sections
-    /// (never a row an answer gave of another hotel, §17.9 item 2).
-    fn this_hotels(&self, id: i64) -> Result<i64, DeskError> {
+    /// (never a row an answer gave of another hotel, §17.9 item 2), also when its create is
+    /// answered as it is looked up.
+    pub(super) fn this_hotels(&self, id: i64) -> Result<i64, DeskError> {
         self.cx
             .find_resolved(&SECTIONS_SPEC, id, |id| {
                 Ok(self.shown()?.iter().any(|s| s.id == id).then_some(id))
