@@ -500,6 +500,24 @@ impl SandboxHandle {
         }
     }
 
+    /// Makes `key` the token of `username`, as an upgrade of the server in place keeps its
+    /// tokens table: a desk signed in to the older server is still let in by this one.
+    /// Errors: the database's (an unknown `username` changes nothing).
+    #[cfg(feature = "test-support")]
+    pub fn keep_token(&self, username: &str, key: &str) -> rusqlite::Result<()> {
+        let db = self.state.db();
+        let tx = db.unchecked_transaction()?;
+        tx.execute(
+            "DELETE FROM tokens WHERE user_id = (SELECT id FROM users WHERE username = ?1)",
+            [username],
+        )?;
+        tx.execute(
+            "INSERT INTO tokens (key, user_id, created) SELECT ?2, id, ?3 FROM users WHERE username = ?1",
+            rusqlite::params![username, key, timefmt::now_drf()],
+        )?;
+        tx.commit()
+    }
+
     /// Leaves room type `room_type_id` one rate plan, so its variants share one price: a rooms
     /// section listing it makes the 2026 public page answer 500 (API.md §17.9 item 1).
     pub fn leave_one_rate_plan(&self, room_type_id: i64) {
