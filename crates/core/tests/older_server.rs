@@ -35,6 +35,30 @@ async fn get(server: &hotelmate_sandbox::SandboxHandle, token: &str, path: &str)
         .unwrap()
 }
 
+/// A desk (reading every 300 ms) signed in to the older `server` through a cuttable proxy,
+/// once it has read every offer; with the offers as the server has them.
+async fn desk_with_every_offer(
+    server: &hotelmate_sandbox::SandboxHandle,
+    token: &str,
+    name: &str,
+) -> (Home, hotelmate_core::Desk, CutProxy, Vec<Value>) {
+    let home = Home::new(name);
+    let desk = home.open_with_poll(Duration::from_millis(300));
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    sign_in(&desk, server, proxy.addr(), "sean.murphy").await;
+    let offers = get(
+        server,
+        token,
+        "/api/staff/hotel/killarney/offers/?page_size=100",
+    )
+    .await;
+    eventually("the desk has every offer", WAIT, || async {
+        desk.offers().list().unwrap().len() == offers.len()
+    })
+    .await;
+    (home, desk, proxy, offers)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_desk_whose_server_drops_offers_and_galleries_keeps_them_says_so_and_exports_them_whole()
 {
@@ -48,20 +72,7 @@ async fn a_desk_whose_server_drops_offers_and_galleries_keeps_them_says_so_and_e
         Some(json!({"title": "<script>alert(1)</script> Spa", "short_description": "Two nights"})),
     )
     .await;
-    let home = Home::new("older-server");
-    let desk = home.open_with_poll(Duration::from_millis(300));
-    let proxy = CutProxy::start(server.addr()).await.unwrap();
-    sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
-    let offers = get(
-        &server,
-        &token,
-        "/api/staff/hotel/killarney/offers/?page_size=100",
-    )
-    .await;
-    eventually("the desk has every offer", WAIT, || async {
-        desk.offers().list().unwrap().len() == offers.len()
-    })
-    .await;
+    let (_home, desk, proxy, offers) = desk_with_every_offer(&server, &token, "older-server").await;
     eventually("the desk has the galleries", WAIT, || async {
         !desk.pictures().overview().unwrap().galleries.is_empty()
     })
@@ -163,20 +174,8 @@ async fn a_server_upgraded_in_place_under_a_signed_in_desk_asks_to_sign_in_again
     let classic = sandbox().await;
     let addr = classic.addr();
     let token = token(&classic, "sean.murphy").await;
-    let proxy = CutProxy::start(addr).await.unwrap();
-    let home = Home::new("server-upgraded");
-    let desk = home.open_with_poll(Duration::from_millis(300));
-    sign_in(&desk, &classic, proxy.addr(), "sean.murphy").await;
-    let offers = get(
-        &classic,
-        &token,
-        "/api/staff/hotel/killarney/offers/?page_size=100",
-    )
-    .await;
-    eventually("the desk has every offer", WAIT, || async {
-        desk.offers().list().unwrap().len() == offers.len()
-    })
-    .await;
+    let (_home, desk, proxy, offers) =
+        desk_with_every_offer(&classic, &token, "server-upgraded").await;
     let mut events = desk.subscribe();
 
     proxy.cut();

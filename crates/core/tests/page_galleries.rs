@@ -67,6 +67,20 @@ async fn loaded(desk: &Desk) {
     .await;
 }
 
+/// The admin's desk in a home of its own named `name`, signed in to `server` through `addr`,
+/// once it has read the galleries.
+async fn admin_desk(
+    server: &SandboxHandle,
+    addr: std::net::SocketAddr,
+    name: &str,
+) -> (Home, Desk) {
+    let home = Home::new(name);
+    let desk = home.open();
+    sign_in(&desk, server, addr, "sean.murphy").await;
+    loaded(&desk).await;
+    (home, desk)
+}
+
 async fn synced(desk: &Desk) {
     eventually("the outbox is empty", WAIT, || async {
         desk.outbox_summary().unwrap().pending == 0
@@ -127,10 +141,7 @@ async fn a_gallery_made_offline_with_its_photos_reaches_the_server_once_in_order
     const PHOTOS: u8 = 12;
     let server = sandbox_2026().await;
     let proxy = CutProxy::start(server.addr()).await.unwrap();
-    let home = Home::new("page-galleries-restart");
-    let desk = home.open();
-    sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
-    loaded(&desk).await;
+    let (home, desk) = admin_desk(&server, proxy.addr(), "page-galleries-restart").await;
     let page = desk.handle::<PublicPageHandle>();
     let section = gallery_section(&desk).id;
     let lake = gallery(&desk, "The lake");
@@ -240,10 +251,7 @@ async fn photos_sharing_a_place_are_numbered_apart_when_one_is_moved() {
         )
         .await;
     }
-    let home = Home::new("page-galleries-numbering");
-    let desk = home.open();
-    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
-    loaded(&desk).await;
+    let (_home, desk) = admin_desk(&server, server.addr(), "page-galleries-numbering").await;
     let rooms = gallery(&desk, "Our rooms");
     let shown: Vec<i64> = rooms.images.iter().map(|i| i.id).collect();
     assert_eq!(shown, ids, "read by (sort_order, id)");
@@ -277,10 +285,7 @@ async fn photos_sharing_a_place_are_numbered_apart_when_one_is_moved() {
 async fn a_colleagues_caption_change_meanwhile_is_shown_not_overwritten() {
     let server = sandbox_2026().await;
     let proxy = CutProxy::start(server.addr()).await.unwrap();
-    let home = Home::new("page-galleries-colleague");
-    let desk = home.open();
-    sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
-    loaded(&desk).await;
+    let (_home, desk) = admin_desk(&server, proxy.addr(), "page-galleries-colleague").await;
     let image = gallery(&desk, "The lake").images[0].id;
 
     proxy.cut();
@@ -336,10 +341,7 @@ async fn a_colleagues_caption_change_meanwhile_is_shown_not_overwritten() {
 async fn a_caption_of_a_photo_a_colleague_deleted_cannot_be_brought_back_and_is_let_go() {
     let server = sandbox_2026().await;
     let proxy = CutProxy::start(server.addr()).await.unwrap();
-    let home = Home::new("page-galleries-deleted-photo");
-    let desk = home.open();
-    sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
-    loaded(&desk).await;
+    let (_home, desk) = admin_desk(&server, proxy.addr(), "page-galleries-deleted-photo").await;
     let image = gallery(&desk, "The lake").images[0].id;
 
     proxy.cut();
@@ -438,10 +440,7 @@ async fn no_gallery_request_carries_the_hotel_or_a_gallery_of_another_hotel() {
     list["count"] = json!(3);
     server.refuse_every(&format!("GET {CONTAINERS}"), 200, list);
 
-    let home = Home::new("page-galleries-foreign");
-    let desk = home.open();
-    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
-    loaded(&desk).await;
+    let (_home, desk) = admin_desk(&server, server.addr(), "page-galleries-foreign").await;
     let page = desk.handle::<PublicPageHandle>();
     let shown: Vec<String> = page
         .get()
@@ -516,10 +515,7 @@ async fn no_gallery_request_carries_the_hotel_or_a_gallery_of_another_hotel() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_photo_deleted_by_a_colleague_during_a_reorder_is_left_out_not_taken_for_its_gallery() {
     let server = sandbox_2026().await;
-    let home = Home::new("page-galleries-reorder-gone");
-    let desk = home.open();
-    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
-    loaded(&desk).await;
+    let (_home, desk) = admin_desk(&server, server.addr(), "page-galleries-reorder-gone").await;
     let page = desk.handle::<PublicPageHandle>();
     let lake = gallery(&desk, "The lake");
     let ids: Vec<i64> = lake.images.iter().map(|i| i.id).collect();
@@ -574,10 +570,7 @@ async fn a_photo_deleted_by_a_colleague_during_a_reorder_is_left_out_not_taken_f
 async fn photos_dropped_into_a_new_gallery_as_its_create_is_answered_are_all_kept_and_sent_once() {
     const AFTER_LANDING: usize = 4;
     let server = sandbox_2026().await;
-    let home = Home::new("page-galleries-landing");
-    let desk = home.open();
-    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
-    loaded(&desk).await;
+    let (_home, desk) = admin_desk(&server, server.addr(), "page-galleries-landing").await;
     let page = desk.handle::<PublicPageHandle>();
     let section = gallery_section(&desk).id;
     let held = server.hold_answer_of(&format!("POST {CONTAINERS}"));
