@@ -278,6 +278,10 @@ impl AppProfile {
         for file in files.flatten() {
             let _ = std::fs::copy(file.path(), kept.join(file.file_name()));
         }
+        // The desk's database too, so what waited in its outbox can be read afterwards.
+        for name in ["desk.sqlite3", "desk.sqlite3-wal", "desk.sqlite3-shm"] {
+            let _ = std::fs::copy(self.data_dir.path().join(name), kept.join(name));
+        }
         Some(kept)
     }
 }

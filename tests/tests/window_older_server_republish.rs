@@ -93,12 +93,6 @@ async fn put_on(app: &Client, kind: &str, n: usize) {
     until("the button is clicked", button).await;
 }
 
-// OPEN PRODUCT FAULT (issue 65, stop 72): in about 1 run in 3 beside other window tests, 3 of
-// the first republished gallery's 4 photos are never sent (5 of 8 photo POSTs in 30 s; the panel
-// rightly says "1 of 4 photos there"). The core test of the same story, queued offline, passes.
-// Not ignored to hide it: ignored so the suite stays trustworthy until the cause is found; run
-// it with `cargo xtask nextest -p hotelmate-e2e --run-ignored all window_older_server_republish`.
-#[ignore = "open fault: a republished gallery's photos can stay unsent (issue 65, see above)"]
 #[tokio::test(flavor = "multi_thread")]
 async fn window_a_desk_with_3_offers_and_2_galleries_meets_the_2026_server_keeps_exports_and_republishes_them(
 ) {
@@ -304,7 +298,7 @@ async fn window_a_desk_with_3_offers_and_2_galleries_meets_the_2026_server_keeps
         || async {
             format!(
                 "{}; the server's writes: {:?}",
-                text_of(&app, "[data-testid=kept-items]").await,
+                text_of(&app, "[data-testid=kept-from-older-server]").await,
                 server
                     .request_counts()
                     .into_iter()

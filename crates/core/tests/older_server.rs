@@ -35,6 +35,30 @@ async fn get(server: &hotelmate_sandbox::SandboxHandle, token: &str, path: &str)
         .unwrap()
 }
 
+/// A desk (reading every 300 ms) signed in to the older `server` through a cuttable proxy,
+/// once it has read every offer; with the offers as the server has them.
+async fn desk_with_every_offer(
+    server: &hotelmate_sandbox::SandboxHandle,
+    token: &str,
+    name: &str,
+) -> (Home, hotelmate_core::Desk, CutProxy, Vec<Value>) {
+    let home = Home::new(name);
+    let desk = home.open_with_poll(Duration::from_millis(300));
+    let proxy = CutProxy::start(server.addr()).await.unwrap();
+    sign_in(&desk, server, proxy.addr(), "sean.murphy").await;
+    let offers = get(
+        server,
+        token,
+        "/api/staff/hotel/killarney/offers/?page_size=100",
+    )
+    .await;
+    eventually("the desk has every offer", WAIT, || async {
+        desk.offers().list().unwrap().len() == offers.len()
+    })
+    .await;
+    (home, desk, proxy, offers)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_desk_whose_server_drops_offers_and_galleries_keeps_them_says_so_and_exports_them_whole()
 {
@@ -48,20 +72,7 @@ async fn a_desk_whose_server_drops_offers_and_galleries_keeps_them_says_so_and_e
         Some(json!({"title": "<script>alert(1)</script> Spa", "short_description": "Two nights"})),
     )
     .await;
-    let home = Home::new("older-server");
-    let desk = home.open_with_poll(Duration::from_millis(300));
-    let proxy = CutProxy::start(server.addr()).await.unwrap();
-    sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
-    let offers = get(
-        &server,
-        &token,
-        "/api/staff/hotel/killarney/offers/?page_size=100",
-    )
-    .await;
-    eventually("the desk has every offer", WAIT, || async {
-        desk.offers().list().unwrap().len() == offers.len()
-    })
-    .await;
+    let (_home, desk, proxy, offers) = desk_with_every_offer(&server, &token, "older-server").await;
     eventually("the desk has the galleries", WAIT, || async {
         !desk.pictures().overview().unwrap().galleries.is_empty()
     })
@@ -146,4 +157,68 @@ async fn a_desk_whose_server_drops_offers_and_galleries_keeps_them_says_so_and_e
     // Nothing was deleted: the desk still holds them all.
     assert_eq!(desk.offers().list().unwrap().len(), offers.len());
     desk.sign_out().await.ok();
+}
+
+/// The hotel's server upgraded in place to the 2026 HotelMate under a signed-in desk: the new
+/// server keeps the tokens table, so the desk's sign-in still works while the older paths
+/// answer 404 (the sandbox of the 2026 server started at the same address, given the desk's
+/// token). The desk does not stay on the older server's rules, saying only "no offers": it
+/// asks once whether the server was upgraded (the 2026 "who am I", §10.3), asks the person
+/// to sign in again saying why, and keeps everything; signed in again, it knows the new
+/// server and says what it kept. Tried: the older server itself (its 404 on the 2026 path
+/// asks nothing of the person, as the test above shows) and the upgraded one.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_upgraded_in_place_under_a_signed_in_desk_asks_to_sign_in_again_and_loses_nothing()
+{
+    use hotelmate_core::events::DeskEvent;
+    let classic = sandbox().await;
+    let addr = classic.addr();
+    let token = token(&classic, "sean.murphy").await;
+    let (_home, desk, proxy, offers) =
+        desk_with_every_offer(&classic, &token, "server-upgraded").await;
+    let mut events = desk.subscribe();
+
+    proxy.cut();
+    classic.shutdown().await;
+    let server = hotelmate_sandbox::Sandbox::start_generation(
+        addr,
+        hotelmate_sandbox::Generation::Hotelmate2026,
+    )
+    .await
+    .unwrap();
+    server.keep_token("sean.murphy", &token).unwrap();
+    proxy.restore();
+
+    let message = tokio::time::timeout(WAIT, async {
+        loop {
+            if let DeskEvent::SessionExpired { message, .. } = events.recv().await.unwrap() {
+                break message;
+            }
+        }
+    })
+    .await
+    .expect("the desk asks to sign in again");
+    assert!(
+        message.contains("was upgraded") && message.contains("nothing on this desk is lost"),
+        "{message}"
+    );
+    assert!(desk.session().is_none(), "signed out until signed in again");
+    let asked = server.request_counts();
+    assert_eq!(
+        asked.get("GET /api/staff/hotel/killarney/me/"),
+        Some(&1),
+        "asked once: {asked:?}"
+    );
+
+    sign_in(&desk, &server, proxy.addr(), "sean.murphy").await;
+    eventually("the desk says what it kept", WAIT, || async {
+        desk.handle::<OlderServer>()
+            .kept()
+            .unwrap()
+            .is_some_and(|kept| kept.offers as usize == offers.len())
+    })
+    .await;
+    assert_eq!(desk.offers().list().unwrap().len(), offers.len());
+    desk.sign_out().await.ok();
+    server.shutdown().await;
 }

@@ -76,7 +76,7 @@ async fn the_style_menu_names_the_variants_the_public_presets_name_and_keeps_sty
             "name": format!("Card {i}"), "description": "", "is_default": false, "config": {}})
     }));
     table.push(preset("hero", "Too far down", "", 5));
-    server.set_presets(&table);
+    server.set_presets(&table).unwrap();
 
     let home = Home::new("page-styles");
     let desk = home.open();
@@ -125,7 +125,7 @@ async fn the_style_menu_names_the_variants_the_public_presets_name_and_keeps_sty
     assert_eq!(server.requests_to(PRESETS), 1, "read once at the start");
 
     // A fresh server's empty table: read when the page's screen is next opened.
-    server.set_presets(&[]);
+    server.set_presets(&[]).unwrap();
     desk.age_reads_by(Duration::from_secs(61));
     desk.looking_at(View::PublicPage);
     eventually("the menu says Style N again", WAIT, || async {

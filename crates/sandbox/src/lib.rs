@@ -500,6 +500,24 @@ impl SandboxHandle {
         }
     }
 
+    /// Makes `key` the token of `username`, as an upgrade of the server in place keeps its
+    /// tokens table: a desk signed in to the older server is still let in by this one.
+    /// Errors: the database's (an unknown `username` changes nothing).
+    #[cfg(feature = "test-support")]
+    pub fn keep_token(&self, username: &str, key: &str) -> rusqlite::Result<()> {
+        let db = self.state.db();
+        let tx = db.unchecked_transaction()?;
+        tx.execute(
+            "DELETE FROM tokens WHERE user_id = (SELECT id FROM users WHERE username = ?1)",
+            [username],
+        )?;
+        tx.execute(
+            "INSERT INTO tokens (key, user_id, created) SELECT ?2, id, ?3 FROM users WHERE username = ?1",
+            rusqlite::params![username, key, timefmt::now_drf()],
+        )?;
+        tx.commit()
+    }
+
     /// Leaves room type `room_type_id` one rate plan, so its variants share one price: a rooms
     /// section listing it makes the 2026 public page answer 500 (API.md §17.9 item 1).
     pub fn leave_one_rate_plan(&self, room_type_id: i64) {
@@ -515,16 +533,13 @@ impl SandboxHandle {
 
     /// Replaces the global preset table (API.md §17.7) with `presets`, each with the fields
     /// the public read gives (`target_type`, `section_type`, `key`, `name`, …); `id`s are new.
+    /// Errors: a preset that is not a JSON object, or the database's (nothing is replaced).
     #[cfg(feature = "test-support")]
-    pub fn set_presets(&self, presets: &[serde_json::Value]) {
+    pub fn set_presets(&self, presets: &[serde_json::Value]) -> rusqlite::Result<()> {
         let db = self.state.db();
-        let replaced = db.unchecked_transaction().and_then(|tx| {
-            builder::presets::replace(&tx, presets)?;
-            tx.commit()
-        });
-        if let Err(err) = replaced {
-            tracing::warn!(error = %err, "the presets could not be replaced");
-        }
+        let tx = db.unchecked_transaction()?;
+        builder::presets::replace(&tx, presets)?;
+        tx.commit()
     }
 
     /// Answers the desk's clock toggle as the reference backend does (403: it clocks staff only

@@ -293,6 +293,33 @@ impl ApiClient {
     }
 }
 
+impl ApiClient {
+    /// Whether the server this client speaks to as the older one (fd6c529) has become the 2026
+    /// HotelMate under it (upgraded in place: the 2026 server keeps the tokens table, so this
+    /// sign-in still works while the older paths answer 404). Asks the 2026 "who am I"
+    /// (§10.3: `GET /api/staff/hotel/<slug>/me/` answers every staff member, with the
+    /// capability payload the login answer has); the older server has no such path (404).
+    /// `Ok(false)` for a client that already speaks the 2026 server's paths.
+    ///
+    /// Errors: the request's, but 404 (the older server) is `Ok(false)`.
+    pub(crate) async fn upgraded_to_2026(&self, hotel_slug: &str) -> Result<bool, ApiError> {
+        if self.generation() == super::Generation::Hotelmate2026 {
+            return Ok(false);
+        }
+        let path = super::Generation::Hotelmate2026
+            .contract()
+            .me
+            .replace("{slug}", &encode_segment(hotel_slug));
+        match self.get::<serde_json::Value>(&path).await {
+            Ok(serde_json::Value::Object(answer)) => {
+                Ok(super::Generation::of_login(&answer) == super::Generation::Hotelmate2026)
+            }
+            Ok(_) | Err(ApiError::NotFound { .. }) => Ok(false),
+            Err(err) => Err(err),
+        }
+    }
+}
+
 /// Percent-encodes one path segment (slugs are plain, but a server could send anything).
 pub(crate) fn encode_segment(segment: &str) -> String {
     url::form_urlencoded::byte_serialize(segment.as_bytes()).collect()

@@ -17,6 +17,11 @@ pub(super) struct Unavailable {
     pub(super) check_at: Option<Instant>,
 }
 
+/// Why the desk asks to sign in again when the server was upgraded under it (said inside
+/// "The server no longer accepts your sign-in (…). Please sign in again.").
+const UPGRADED: &str = "the hotel's HotelMate server was upgraded; signing in again lets this \
+                        desk use the new one, and nothing on this desk is lost";
+
 impl SyncShared {
     /// The server refused `op` on `spec` to this account: said once, in the desk's words, and
     /// every waiting change of that kind is set aside with them rather than each refused.
@@ -67,8 +72,8 @@ impl SyncShared {
 
     /// The server answered the read of `spec` with "not here" or "not for you": the area says
     /// so, and is asked again after [`UNAVAILABLE_RECHECK`]. The link is fine: the server
-    /// answered.
-    pub(super) fn area_unavailable(&self, spec: &spec::ResourceSpec, message: String) {
+    /// answered. Returns whether that is news (the area was available, or said otherwise).
+    pub(super) fn area_unavailable(&self, spec: &spec::ResourceSpec, message: String) -> bool {
         let check_at = Instant::now() + self.recheck;
         let minutes = self.recheck.as_secs().div_ceil(60);
         let message = format!(
@@ -100,6 +105,26 @@ impl SyncShared {
         }
         let mut plan = self.plan();
         plan.quiet_at = Some(plan.quiet_at.map_or(check_at, |at| at.min(check_at)));
+        told
+    }
+
+    /// An area of the older server (fd6c529) is newly missing: the hotel's server may have
+    /// been upgraded to the 2026 HotelMate in place, keeping this desk's sign-in while the
+    /// older paths answer 404. Asked once per area found missing (never on a timer of its
+    /// own). When it was upgraded, the desk signs out as for a refused sign-in, keeping every
+    /// row and waiting change, and asks to sign in again, which learns the new server (the
+    /// login answer tells them apart, §10.3) and shows what the desk kept (issue 65 item 10).
+    pub(super) async fn look_for_an_upgrade(&self) {
+        match self.client.upgraded_to_2026(&self.slug).await {
+            Ok(true) => {
+                tracing::warn!("the hotel's server was upgraded to the 2026 HotelMate under this sign-in; asking to sign in again");
+                self.report_unauthorized(UPGRADED.to_owned());
+            }
+            Ok(false) => {}
+            Err(err) => {
+                tracing::info!(error = %err, "could not ask whether the server was upgraded")
+            }
+        }
     }
 
     /// `spec` was read: if it was unavailable, it is back.

@@ -547,7 +547,9 @@ async fn reconcile_one(
             if let Some(message) = unavailable_because(spec, &err) {
                 // The server answered: the link is fine, this area is not offered.
                 shared.came_online();
-                shared.area_unavailable(spec, message);
+                if shared.area_unavailable(spec, message) {
+                    shared.look_for_an_upgrade().await;
+                }
                 return Ok(None);
             }
             match handle_error(shared, err) {

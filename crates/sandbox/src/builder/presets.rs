@@ -11,7 +11,10 @@ pub(crate) fn all(db: &Connection) -> rusqlite::Result<Vec<Value>> {
     let rows = statement.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
     rows.map(|row| {
         let (id, data) = row?;
-        let mut preset: Map<String, Value> = serde_json::from_str(&data).unwrap_or_default();
+        // Written by the sandbox itself: damage is an error, never an empty preset.
+        let mut preset: Map<String, Value> = serde_json::from_str(&data).map_err(|err| {
+            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(err))
+        })?;
         preset.insert("id".into(), json!(id));
         Ok(Value::Object(preset))
     })
@@ -23,7 +26,11 @@ pub(crate) fn all(db: &Connection) -> rusqlite::Result<Vec<Value>> {
 pub(crate) fn replace(db: &Connection, presets: &[Value]) -> rusqlite::Result<()> {
     db.execute("DELETE FROM builder_preset", [])?;
     for preset in presets {
-        let mut fields = preset.as_object().cloned().unwrap_or_default();
+        let Some(mut fields) = preset.as_object().cloned() else {
+            return Err(rusqlite::Error::InvalidParameterName(format!(
+                "a preset is a JSON object, not {preset}"
+            )));
+        };
         fields.remove("id");
         db.execute(
             "INSERT INTO builder_preset (data) VALUES (?1)",

@@ -213,6 +213,28 @@ impl Store {
         Ok(resolve(&tx, resource, id)?)
     }
 
+    /// What `find` finds under the id row `id` of `resource` is known by now (its server id
+    /// once its create has reached the server, else `id`). The create can reach the server
+    /// between that id's resolution and the reads `find` makes, which then know the row only
+    /// under the other id: a row not found is looked for once more when its id has changed
+    /// meanwhile (a create lands once). Errors: `find`'s, or the store's.
+    pub(crate) fn find_resolved<T, E: From<StoreError>>(
+        &self,
+        resource: &str,
+        id: i64,
+        mut find: impl FnMut(i64) -> Result<Option<T>, E>,
+    ) -> Result<Option<T>, E> {
+        let resolved = self.resolve_id(resource, id)?;
+        if let Some(found) = find(resolved)? {
+            return Ok(Some(found));
+        }
+        let now = self.resolve_id(resource, id)?;
+        if now == resolved {
+            return Ok(None);
+        }
+        find(now)
+    }
+
     /// Whether row `id` of `resource` was created by this desk (its create's answer is stored
     /// and its temporary id mapped, in the transaction that took the entry out of the outbox).
     pub(crate) fn created_here(&self, resource: &str, id: i64) -> Result<bool, StoreError> {

@@ -9,7 +9,6 @@
 //! same field is a decision shown to the person). Only lists of this hotel's sections and their
 //! cards are shown or used (§17.9 item 2), and no body carries `hotel`.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -286,13 +285,14 @@ impl PageCards<'_> {
     /// Card `id` (resolved as the outbox maps it) wherever it is, as shown: `None` once it
     /// is gone (deleted here or by a colleague).
     pub(crate) fn card_anywhere(&self, id: i64) -> Result<Option<OfferCard>, DeskError> {
-        let id = self.cx.store.resolve_id(CARDS_SPEC.name(), id)?;
-        Ok(self
-            .cx
-            .view_rows(&CARDS_SPEC)?
-            .iter()
-            .find(|v| crate::rules::row::id(&v.row) == id)
-            .map(card))
+        self.cx.find_resolved(&CARDS_SPEC, id, |id| {
+            Ok(self
+                .cx
+                .view_rows(&CARDS_SPEC)?
+                .iter()
+                .find(|v| crate::rules::row::id(&v.row) == id)
+                .map(card))
+        })
     }
 
     /// Changes some of card `id`'s fields; merged with the server's row when sent.
@@ -315,10 +315,15 @@ impl PageCards<'_> {
     /// or by drag. One PATCH of `sort_order` per card that moves (§17.5, no reorder action).
     pub fn move_card(&self, id: i64, to: usize) -> Result<OfferCards, DeskError> {
         self.may_change()?;
-        let id = self.shown_card(id)?;
         let list = self.chosen_id(&self.lists()?)?.ok_or(DeskError::Missing("list"))?;
-        let mut ids: Vec<i64> = self.cards_of(list)?.iter().map(|c| c.id).collect();
-        let from = ids.iter().position(|c| *c == id).ok_or(DeskError::Missing("card"))?;
+        // A new card's create may be answered as it is looked for (see `find_resolved`).
+        let (mut ids, from) = self
+            .cx
+            .find_resolved(&CARDS_SPEC, id, |id| {
+                let ids: Vec<i64> = self.cards_of(list)?.iter().map(|c| c.id).collect();
+                Ok(ids.iter().position(|c| *c == id).map(|from| (ids, from)))
+            })?
+            .ok_or(DeskError::Missing("card"))?;
         let to = to.min(ids.len().saturating_sub(1));
         if to == from {
             return self.get();
@@ -376,19 +381,11 @@ impl PageCards<'_> {
     /// cards: it is then looked for again under its server id.
     fn shown_card(&self, id: i64) -> Result<i64, DeskError> {
         let list = self.chosen_id(&self.lists()?)?.ok_or(DeskError::Missing("list"))?;
-        let mut resolved = None;
-        for _ in 0..2 {
-            let now = self.cx.store.resolve_id(CARDS_SPEC.name(), id)?;
-            if resolved == Some(now) {
-                break;
-            }
-            resolved = Some(now);
-            let shown: HashSet<i64> = self.cards_of(list)?.iter().map(|c| c.id).collect();
-            if shown.contains(&now) {
-                return Ok(now);
-            }
-        }
-        Err(DeskError::Missing("card"))
+        self.cx
+            .find_resolved(&CARDS_SPEC, id, |id| {
+                Ok(self.cards_of(list)?.iter().any(|c| c.id == id).then_some(id))
+            })?
+            .ok_or(DeskError::Missing("card"))
     }
 
     /// Refuses, in words, a change by someone who may not edit the page (§17.1).

@@ -50,9 +50,7 @@ impl PublicPageHandle<'_> {
     /// server's galleries remember they became).
     pub(crate) fn add_gallery_as(&self, section: i64, name: &str) -> Result<i64, DeskError> {
         self.may_change()?;
-        if !self.page()?.sections.iter().any(|s| s.id == section) {
-            return Err(DeskError::Missing("section"));
-        }
+        let section = self.this_hotels(section)?;
         // The section's galleries as kept, read once (a store error is said, not skipped).
         let last = self
             .containers(&[section])?
@@ -219,25 +217,36 @@ impl PublicPageHandle<'_> {
     }
 
     /// Gallery `id` as shown on the page (this hotel's only).
+    /// (Its create may reach the server as it is looked for: see `Context::find_resolved`.)
     fn shown_gallery(&self, id: i64) -> Result<PageGallery, DeskError> {
-        let id = self.cx.store.resolve_id(GALLERIES_SPEC.name(), id)?;
-        self.page()?
-            .sections
-            .into_iter()
-            .flat_map(|s| s.galleries)
-            .find(|g| g.id == id)
+        self.cx
+            .find_resolved(&GALLERIES_SPEC, id, |id| {
+                Ok(self
+                    .page()?
+                    .sections
+                    .into_iter()
+                    .flat_map(|s| s.galleries)
+                    .find(|g| g.id == id))
+            })?
             .ok_or(DeskError::Missing("gallery"))
     }
 
     /// Container `id` as shown here (this desk's changes folded over it), if it belongs to one
-    /// of this hotel's sections.
+    /// of this hotel's sections (its create may reach the server as it is looked for).
     fn container(&self, id: i64) -> Result<Row, DeskError> {
-        let shown = self.shown_gallery(id)?;
-        let sections: Vec<i64> = self.page()?.sections.iter().map(|s| s.id).collect();
-        self.containers(&sections)?
-            .into_iter()
-            .find(|v| crate::rules::row::id(&v.row) == shown.id)
-            .map(|v| v.row)
+        self.cx
+            .find_resolved(&GALLERIES_SPEC, id, |id| {
+                let page = self.page()?;
+                if !page.sections.iter().flat_map(|s| &s.galleries).any(|g| g.id == id) {
+                    return Ok(None);
+                }
+                let sections: Vec<i64> = page.sections.iter().map(|s| s.id).collect();
+                Ok(self
+                    .containers(&sections)?
+                    .into_iter()
+                    .find(|v| crate::rules::row::id(&v.row) == id)
+                    .map(|v| v.row))
+            })?
             .ok_or(DeskError::Missing("gallery"))
     }
 

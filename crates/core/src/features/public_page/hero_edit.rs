@@ -71,10 +71,7 @@ impl PublicPageHandle<'_> {
 
     /// The stored hero (this desk's changes folded over it) of this hotel's section `section`.
     fn hero_of(&self, section: i64) -> Result<ViewRow, DeskError> {
-        let ours = self.page()?.sections.iter().any(|s| s.id == section);
-        if !ours {
-            return Err(DeskError::Missing("section"));
-        }
+        let section = self.this_hotels(section)?;
         let stored = self
             .cx
             .view_rows(&HEROES_SPEC)?

@@ -100,11 +100,12 @@ impl PublicPageHandle<'_> {
     /// unsent earlier one).
     pub fn move_section(&self, id: i64, by: i64) -> Result<PublicPage, DeskError> {
         self.may_change()?;
-        let mut ids: Vec<i64> = self.shown()?.iter().map(|s| s.id).collect();
-        let id = self.cx.store.resolve_id(SECTIONS_SPEC.name(), id)?;
-        let from = ids
-            .iter()
-            .position(|shown| *shown == id)
+        let (mut ids, from) = self
+            .cx
+            .find_resolved(&SECTIONS_SPEC, id, |id| {
+                let ids: Vec<i64> = self.shown()?.iter().map(|s| s.id).collect();
+                Ok(ids.iter().position(|shown| *shown == id).map(|at| (ids, at)))
+            })?
             .ok_or(DeskError::Missing("section"))?;
         let to = (from as i64 + by.signum()).clamp(0, ids.len() as i64 - 1) as usize;
         if to == from {
@@ -126,18 +127,27 @@ impl PublicPageHandle<'_> {
     /// sections once; anything else is refused and nothing is queued.
     pub fn reorder_sections(&self, ids: &[i64]) -> Result<PublicPage, DeskError> {
         self.may_change()?;
-        let shown: Vec<i64> = self.shown()?.iter().map(|s| s.id).collect();
-        let ids = ids
-            .iter()
-            .map(|id| self.cx.store.resolve_id(SECTIONS_SPEC.name(), *id))
-            .collect::<Result<Vec<i64>, _>>()?;
-        let mut sorted = ids.clone();
-        sorted.sort_unstable();
-        let mut expected = shown.clone();
-        expected.sort_unstable();
-        if sorted != expected {
-            return Err(DeskError::Missing("section"));
-        }
+        // A new section's create can reach the server between the read of the sections and
+        // the ids' resolution: read again while the resolution changes (each create lands once).
+        let mut before: Option<Vec<i64>> = None;
+        let (shown, ids) = loop {
+            let shown: Vec<i64> = self.shown()?.iter().map(|s| s.id).collect();
+            let resolved = ids
+                .iter()
+                .map(|id| self.cx.store.resolve_id(SECTIONS_SPEC.name(), *id))
+                .collect::<Result<Vec<i64>, _>>()?;
+            let mut sorted = resolved.clone();
+            sorted.sort_unstable();
+            let mut expected = shown.clone();
+            expected.sort_unstable();
+            if sorted == expected {
+                break (shown, resolved);
+            }
+            if before.as_ref() == Some(&resolved) {
+                return Err(DeskError::Missing("section"));
+            }
+            before = Some(resolved);
+        };
         if ids != shown {
             self.cx.queue_reorder(&SECTIONS_SPEC, &ids)?;
         }
@@ -198,13 +208,13 @@ impl PublicPageHandle<'_> {
     }
 
     /// `id` resolved to the id it is shown under, if it is one of this hotel's shown sections
-    /// (never a row an answer gave of another hotel, §17.9 item 2).
-    fn this_hotels(&self, id: i64) -> Result<i64, DeskError> {
-        let id = self.cx.store.resolve_id(SECTIONS_SPEC.name(), id)?;
-        self.shown()?
-            .iter()
-            .any(|s| s.id == id)
-            .then_some(id)
+    /// (never a row an answer gave of another hotel, §17.9 item 2), also when its create is
+    /// answered as it is looked up.
+    pub(super) fn this_hotels(&self, id: i64) -> Result<i64, DeskError> {
+        self.cx
+            .find_resolved(&SECTIONS_SPEC, id, |id| {
+                Ok(self.shown()?.iter().any(|s| s.id == id).then_some(id))
+            })?
             .ok_or(DeskError::Missing("section"))
     }
 
