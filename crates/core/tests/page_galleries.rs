@@ -81,6 +81,19 @@ async fn admin_desk(
     (home, desk)
 }
 
+/// The person captions photo `image` `text` on `desk` (queued, shown at once).
+fn caption(desk: &Desk, image: i64, text: &str) {
+    desk.handle::<PublicPageHandle>()
+        .edit_gallery_image(
+            image,
+            &PageImagePatch {
+                caption: Some(text.into()),
+                alt_text: None,
+            },
+        )
+        .unwrap();
+}
+
 async fn synced(desk: &Desk) {
     eventually("the outbox is empty", WAIT, || async {
         desk.outbox_summary().unwrap().pending == 0
@@ -290,15 +303,7 @@ async fn a_colleagues_caption_change_meanwhile_is_shown_not_overwritten() {
 
     proxy.cut();
     offline(&desk).await;
-    desk.handle::<PublicPageHandle>()
-        .edit_gallery_image(
-            image,
-            &PageImagePatch {
-                caption: Some("Mine".into()),
-                alt_text: None,
-            },
-        )
-        .unwrap();
+    caption(&desk, image, "Mine");
     assert_eq!(gallery(&desk, "The lake").images[0].caption, "Mine");
     let token = token(&server, "sean.murphy").await;
     rest(
@@ -345,10 +350,12 @@ async fn a_colleagues_caption_change_meanwhile_is_shown_not_overwritten() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_caption_replaced_while_the_desk_was_stopped_is_put_to_its_person_when_it_starts_again() {
     let server = sandbox_2026().await;
-    let home = Home::new("page-galleries-replaced-while-stopped");
-    let desk = home.open();
-    sign_in(&desk, &server, server.addr(), "sean.murphy").await;
-    loaded(&desk).await;
+    let (home, desk) = admin_desk(
+        &server,
+        server.addr(),
+        "page-galleries-replaced-while-stopped",
+    )
+    .await;
     let image = gallery(&desk, "The lake").images[0].id;
     let token = token(&server, "sean.murphy").await;
     let path = format!("{IMAGES}{image}/");
@@ -362,15 +369,7 @@ async fn a_caption_replaced_while_the_desk_was_stopped_is_put_to_its_person_when
         }
     };
 
-    desk.handle::<PublicPageHandle>()
-        .edit_gallery_image(
-            image,
-            &PageImagePatch {
-                caption: Some("Mine".into()),
-                alt_text: None,
-            },
-        )
-        .unwrap();
+    caption(&desk, image, "Mine");
     eventually("the caption is on the server", WAIT, || async {
         caption_on_server().await == "Mine"
     })
@@ -432,15 +431,7 @@ async fn a_caption_of_a_photo_a_colleague_deleted_cannot_be_brought_back_and_is_
 
     proxy.cut();
     offline(&desk).await;
-    desk.handle::<PublicPageHandle>()
-        .edit_gallery_image(
-            image,
-            &PageImagePatch {
-                caption: Some("Mine".into()),
-                alt_text: None,
-            },
-        )
-        .unwrap();
+    caption(&desk, image, "Mine");
     let token = token(&server, "sean.murphy").await;
     rest(
         &server,

@@ -37,6 +37,22 @@ pub(crate) struct KeptWrite {
     pub fields_waiting: BTreeSet<String>,
 }
 
+/// Writes `record` as row `id`'s record `seq`, over the one there.
+fn upsert(
+    conn: &rusqlite::Connection,
+    resource: &str,
+    id: i64,
+    seq: i64,
+    record: &str,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO own_writes (resource, id, seq, record) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (resource, id, seq) DO UPDATE SET record = excluded.record",
+        params![resource, id, seq, record],
+    )?;
+    Ok(())
+}
+
 impl Store {
     /// Keeps `record` for row `id` of `resource`: `seq` 0 for the writes the server answered,
     /// else the outbox entry now on its way.
@@ -47,12 +63,7 @@ impl Store {
         seq: i64,
         record: &str,
     ) -> Result<(), StoreError> {
-        self.lock().execute(
-            "INSERT INTO own_writes (resource, id, seq, record) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (resource, id, seq) DO UPDATE SET record = excluded.record",
-            params![resource, id, seq, record],
-        )?;
-        Ok(())
+        upsert(&self.lock(), resource, id, seq, record)
     }
 
     /// The server answered update `seq` of the row: its record `record` replaces both that of
@@ -70,11 +81,7 @@ impl Store {
             "DELETE FROM own_writes WHERE resource = ?1 AND id = ?2 AND seq = ?3 AND seq <> 0",
             params![resource, id, seq],
         )?;
-        tx.execute(
-            "INSERT INTO own_writes (resource, id, seq, record) VALUES (?1, ?2, 0, ?3)
-             ON CONFLICT (resource, id, seq) DO UPDATE SET record = excluded.record",
-            params![resource, id, record],
-        )?;
+        upsert(&tx, resource, id, 0, record)?;
         tx.commit()?;
         Ok(())
     }
