@@ -374,6 +374,9 @@ async fn a_caption_replaced_while_the_desk_was_stopped_is_put_to_its_person_when
         caption_on_server().await == "Mine"
     })
     .await;
+    // And the desk has the answer (stopped before, its update is still on its way and is
+    // replayed as an ordinary merge: a plain conflict, another story; 1 batch run in 4).
+    synced(&desk).await;
     desk.shutdown().await;
     drop(desk);
     // A colleague's save, its merge base read before "Mine" landed, arrives a moment later.

@@ -115,7 +115,14 @@ impl SyncShared {
     /// row and waiting change, and asks to sign in again, which learns the new server (the
     /// login answer tells them apart, §10.3) and shows what the desk kept (issue 65 item 10).
     pub(super) async fn look_for_an_upgrade(&self) {
-        match self.client.upgraded_to_2026(&self.slug).await {
+        use std::sync::atomic::Ordering;
+        // Areas found missing together ask once; once the sign-in has ended, none asks.
+        if self.expired.borrow().is_some() || self.asking_upgrade.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let upgraded = self.client.upgraded_to_2026(&self.slug).await;
+        self.asking_upgrade.store(false, Ordering::SeqCst);
+        match upgraded {
             Ok(true) => {
                 tracing::warn!("the hotel's server was upgraded to the 2026 HotelMate under this sign-in; asking to sign in again");
                 self.report_unauthorized(UPGRADED.to_owned());

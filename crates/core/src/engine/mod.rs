@@ -135,6 +135,9 @@ pub(crate) struct SyncShared {
     socket: Mutex<Option<pusher_channels::Client>>,
     /// Set (once) when the server refuses the token; the desk signs out on it.
     expired: watch::Sender<Option<String>>,
+    /// Whether the desk is asking the server whether it was upgraded (`areas.rs`): several
+    /// areas found missing at once ask once.
+    asking_upgrade: std::sync::atomic::AtomicBool,
     /// Rows this desk changed on the server lately: their events are not colleagues' news.
     own_changes: Recent,
     /// What this desk's updates wrote lately, to find one a colleague's replaced (issue 35.1).
@@ -469,6 +472,7 @@ impl SyncEngine {
             own_changes: Recent::default(),
             own_writes,
             own_deletes: Recent::default(),
+            asking_upgrade: std::sync::atomic::AtomicBool::new(false),
             heard: heard::HeardLog::default(),
             unavailable: Mutex::new(absent_areas(resources, generation, capabilities.as_deref())),
             recheck,

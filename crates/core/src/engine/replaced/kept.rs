@@ -148,7 +148,15 @@ impl OwnWrites {
         kept.sort_by_key(|k| k.seq);
         for write in kept {
             let spec = spec::spec_named(resources, &write.resource).filter(|s| !s.broadcast);
-            let record = serde_json::from_str::<Record>(&write.record).ok();
+            let record = match serde_json::from_str::<Record>(&write.record) {
+                Ok(record) => Some(record),
+                Err(err) => {
+                    // Damaged: said, and dropped below (the row is not read back for it).
+                    tracing::error!(resource = write.resource, id = write.id, error = %err,
+                        "a kept write to read back is damaged and is dropped");
+                    None
+                }
+            };
             let forget = write.entry_waiting || spec.is_none() || record.is_none();
             if write.seq != 0 || forget {
                 // Folded into the row's answered record below, or of no use.

@@ -111,8 +111,8 @@ impl PublicPageHandle<'_> {
         bytes: Vec<u8>,
     ) -> Result<i64, DeskError> {
         self.may_change()?;
-        let id = self.cx.store.resolve_id(GALLERIES_SPEC.name(), gallery)?;
-        self.container(id)?;
+        // The gallery as found (under its server id once its create was answered).
+        let id = crate::rules::row::id(&self.container(gallery)?);
         self.cx.may_queue(&GALLERIES_SPEC, Op::AddChild)?;
         let cached = self
             .cx
