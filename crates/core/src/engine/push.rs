@@ -45,6 +45,11 @@ pub enum Replayed {
     Conflict {
         /// The row it was for.
         target: i64,
+        /// An update's fields that did not conflict and were sent all the same, as the server
+        /// answered them (empty when nothing was sent): written, and watched as any write is
+        /// (issue 65 item 6: a partly sent update was not, and a colleague's caption it
+        /// replaced went unasked).
+        wrote: Row,
     },
     /// Refused by the server.
     Rejected {
@@ -590,5 +595,6 @@ fn deleted_elsewhere(store: &Store, entry: &OutboxEntry) -> Result<Replayed, Syn
     store.keep_as_conflict(entry.seq, &entry.fields, &entry.base, &problem, None)?;
     Ok(Replayed::Conflict {
         target: entry.target.id(),
+        wrote: Row::new(),
     })
 }

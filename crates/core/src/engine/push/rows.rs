@@ -199,8 +199,15 @@ pub(super) async fn replay_update(
     };
     let problem = serde_json::to_string(&detail).unwrap_or_else(|_| json!({}).to_string());
     store.keep_as_conflict(entry.seq, &fields, &base, &problem, Some(&latest))?;
+    // What was sent beside the conflict is written all the same, as the server answered it.
+    let wrote = outcome
+        .send
+        .keys()
+        .filter_map(|field| Some((field.clone(), latest.get(field)?.clone())))
+        .collect();
     Ok(Replayed::Conflict {
         target: entry.target.id(),
+        wrote,
     })
 }
 

@@ -7,28 +7,38 @@ use super::*;
 /// An update's outcome, for [`crate::engine::replaced`]: what it wrote as the server answered it
 /// (the answer itself: the stored row may already hold a colleague's later change, heard
 /// between the answer and this note, which the suite once took for this desk's own and
-/// reported as replaced), or that it did not reach the server.
+/// reported as replaced), or that it did not reach the server. An update paused on a conflict
+/// wrote the fields that did not conflict. Returns whether it wrote anything.
 fn note_written(
     shared: &SyncShared,
     resource: &'static str,
     entry: &crate::engine::store::OutboxEntry,
     replayed: &Replayed,
-) {
+) -> bool {
     let key = (resource, entry.target.id());
-    let Replayed::Sent {
-        answered: Some(answered),
-        ..
-    } = replayed
-    else {
-        shared.own_writes.not_sent(key);
-        return;
+    let fields: crate::engine::store::Row = match replayed {
+        Replayed::Sent {
+            answered: Some(answered),
+            ..
+        } => entry
+            .fields
+            .keys()
+            .filter_map(|field| Some((field.clone(), answered.get(field)?.clone())))
+            .collect(),
+        Replayed::Conflict { wrote, .. } if !wrote.is_empty() => wrote.clone(),
+        _ => {
+            shared.own_writes.not_sent(key);
+            return false;
+        }
     };
-    let fields = entry
-        .fields
-        .keys()
-        .filter_map(|field| Some((field.clone(), answered.get(field)?.clone())))
+    let base = entry
+        .base
+        .iter()
+        .filter(|(field, _)| fields.contains_key(*field))
+        .map(|(field, value)| (field.clone(), value.clone()))
         .collect();
-    shared.own_writes.sent(key, fields, entry.base.clone());
+    shared.own_writes.sent(key, fields, base);
+    true
 }
 
 /// What the desk notes before it sends an entry: the rows it changes are its own (their
@@ -71,22 +81,15 @@ pub(super) fn after_replayed(
 ) {
     shared.came_online();
     if entry.op == crate::engine::store::Op::Update {
-        note_written(shared, spec.name(), entry, replayed);
-        let answered = matches!(
-            replayed,
-            Replayed::Sent {
-                answered: Some(_),
-                ..
-            }
-        );
+        let wrote = note_written(shared, spec.name(), entry, replayed);
         crate::engine::replaced::kept::ended(
             &shared.store,
             &shared.own_writes,
             spec,
             entry,
-            answered,
+            wrote,
         );
-        if !spec.broadcast && matches!(replayed, Replayed::Sent { .. }) {
+        if !spec.broadcast && wrote {
             // Nothing announces a colleague's change of this row: it is read again shortly
             // (issue 63.21), and the worker wakes for it.
             if shared
