@@ -374,13 +374,19 @@ async fn a_caption_sent_beside_a_conflict_and_replaced_a_moment_later_is_put_to_
         rest(&server, &token, Method::GET, &path, None).await["caption"] == "Mine"
     })
     .await;
-    assert_eq!(desk.outbox_summary().unwrap().conflicts, 1, "the alt text is asked about");
+    assert_eq!(
+        desk.outbox_summary().unwrap().conflicts,
+        1,
+        "the alt text is asked about"
+    );
     // A colleague's caption, its merge base read before "Mine" landed, arrives a moment later.
     patch(json!({"caption": "Theirs"})).await;
 
-    eventually("the replaced caption is put to the person", WAIT, || async {
-        desk.outbox_summary().unwrap().conflicts == 2
-    })
+    eventually(
+        "the replaced caption is put to the person",
+        WAIT,
+        || async { desk.outbox_summary().unwrap().conflicts == 2 },
+    )
     .await;
     let asked = desk.conflicts().unwrap();
     let replaced = asked

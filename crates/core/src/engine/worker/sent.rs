@@ -82,13 +82,7 @@ pub(super) fn after_replayed(
     shared.came_online();
     if entry.op == crate::engine::store::Op::Update {
         let wrote = note_written(shared, spec.name(), entry, replayed);
-        crate::engine::replaced::kept::ended(
-            &shared.store,
-            &shared.own_writes,
-            spec,
-            entry,
-            wrote,
-        );
+        crate::engine::replaced::kept::ended(&shared.store, &shared.own_writes, spec, entry, wrote);
         if !spec.broadcast && wrote {
             // Nothing announces a colleague's change of this row: it is read again shortly
             // (issue 63.21), and the worker wakes for it.
