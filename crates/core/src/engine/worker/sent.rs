@@ -122,8 +122,14 @@ pub(super) fn after_replayed(
                 });
             }
         }
-        Replayed::Conflict { target, .. } => {
-            tracing::info!(resource = spec.name(), target, "edit paused on a conflict")
+        Replayed::Conflict { target, wrote } => {
+            let sent_beside: Vec<&String> = wrote.keys().collect();
+            tracing::info!(
+                resource = spec.name(),
+                target,
+                ?sent_beside,
+                "edit paused on a conflict"
+            )
         }
         Replayed::Rejected {
             target,
