@@ -111,8 +111,5 @@ async fn three_desks_changing_the_2026_gallery_photos_converge_with_nothing_lost
     .await;
     report.print();
     assert_converged(&report, 36);
-    // Not asserted here yet (issue 65 item 6, open): with kills and held-up read backs handled,
-    // about one run in 35 of this seed still has a photo's caption replaced unseen by a
-    // colleague's earlier save that arrived second, the replaced desk's request in flight when
-    // its network was cut (printed above with both desks' links).
+    assert_no_unseen_overwrite(&report);
 }
