@@ -370,15 +370,17 @@ async fn a_caption_sent_beside_a_conflict_and_replaced_a_moment_later_is_put_to_
     };
     patch(json!({"alt_text": "Their words"})).await;
     proxy.restore();
-    eventually("the caption beside the conflict is sent", WAIT, || async {
-        rest(&server, &token, Method::GET, &path, None).await["caption"] == "Mine"
-    })
+    // Waited for together: the server has the caption a moment before the desk keeps the alt
+    // text's question (a bare assertion after the first would race the desk's note of it).
+    eventually(
+        "the caption beside the conflict is sent and the alt text asked about",
+        WAIT,
+        || async {
+            rest(&server, &token, Method::GET, &path, None).await["caption"] == "Mine"
+                && desk.outbox_summary().unwrap().conflicts == 1
+        },
+    )
     .await;
-    assert_eq!(
-        desk.outbox_summary().unwrap().conflicts,
-        1,
-        "the alt text is asked about"
-    );
     // A colleague's caption, its merge base read before "Mine" landed, arrives a moment later.
     patch(json!({"caption": "Theirs"})).await;
 
