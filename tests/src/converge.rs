@@ -1314,9 +1314,10 @@ fn account(
                             && !decisions.dropped.contains(token)
                         {
                             report.overwritten.push(format!(
-                                "desk {} {token} of {} {} (saved at {}) overwritten on row {row} by desk {} {value} (saved at {}), no conflict shown; desk {}'s link: {}",
+                                "desk {} {token} of {} {} (saved at {}) overwritten on row {row} by desk {} {value} (saved at {}), no conflict shown; desk {}'s link: {}; desk {} after its save: {}",
                                 save.desk, save.part, save.row, save.at, later.desk, later.at,
-                                later.desk, link_story(log, later.desk, later.at, save.at)
+                                later.desk, link_story(log, later.desk, later.at, save.at),
+                                save.desk, replaced_story(log, &ledger, save, value)
                             ));
                         }
                         continue;
@@ -1442,6 +1443,59 @@ fn classify_create<'a>(
             write.part,
             Value::Object(write.fields.clone())
         ));
+    }
+}
+
+/// What the desk whose save `save` was replaced by `value` did in the 30 s after it: its link's
+/// changes, when it saw `value`, its later saves of the same field, and the conflicts it
+/// resolved naming either value, each in seconds from its save (to tell a replacement it never
+/// showed from one it showed and its person then saved over).
+fn replaced_story(log: &[Line], ledger: &Ledger<'_>, save: &Save<'_>, value: &str) -> String {
+    let token = save.token.unwrap_or_default();
+    let rows = ledger.rows_of_save(save);
+    let since = |at: Option<u64>| {
+        at.map_or_else(String::new, |at| {
+            format!(" at {:+.1} s", (at as f64 - save.at as f64) / 1e6)
+        })
+    };
+    let names = |list: &Value| list.to_string().contains(token) || list.to_string().contains(value);
+    let mut words = Vec::new();
+    for (index, (n, line)) in log.iter().enumerate().skip(save.index + 1) {
+        let at = line["at"].as_u64();
+        if at.is_some_and(|at| at > save.at + 30_000_000) {
+            break;
+        }
+        if *n != save.desk {
+            continue;
+        }
+        match line["op"].as_str() {
+            Some("link") => words.push(format!("{}{}", line["link"], since(at))),
+            Some("seen") if line["token"] == value => words.push(format!("saw it{}", since(at))),
+            Some("saved") if line["field"].as_str() == save.field => {
+                let same_row = ledger
+                    .saves
+                    .iter()
+                    .find(|s| s.index == index)
+                    .is_some_and(|s| {
+                        s.part == save.part && !ledger.rows_of_save(s).is_disjoint(&rows)
+                    });
+                if same_row {
+                    words.push(format!("saved {}{}", line["token"], since(at)));
+                }
+            }
+            Some("resolved") if names(&line["kept"]) || names(&line["dropped"]) => {
+                words.push(format!(
+                    "resolved kept {} dropped {}",
+                    line["kept"], line["dropped"]
+                ));
+            }
+            _ => {}
+        }
+    }
+    if words.is_empty() {
+        "nothing".to_owned()
+    } else {
+        words.join(", ")
     }
 }
 
@@ -1615,6 +1669,7 @@ mod tests {
             saved(0, "update", 1, Some(("tag", "cv0r0-3")), 120),
             saved(2, "update", 1, Some(("tag", "cv2r0-1")), 130),
             saved(2, "update", 2, Some(("tag", "cv2r0-2")), 140),
+            (0, json!({"op": "seen", "token": "cv1r0-1", "at": 150})),
         ];
         let writes = [
             write("update", 1, json!({"title": "cv0r0-1"})),
@@ -1629,6 +1684,13 @@ mod tests {
         assert!(report.lost[0].contains("cv2r0-2"), "{:?}", report.lost);
         assert_eq!(report.overwritten.len(), 1, "{:?}", report.overwritten);
         assert!(report.overwritten[0].contains("cv0r0-1"));
+        // What the replaced desk did after is told, to tell a replacement it showed from one
+        // it never did.
+        assert!(
+            report.overwritten[0].contains("desk 0 after its save: saw it at +0.0 s"),
+            "{:?}",
+            report.overwritten
+        );
     }
 
     /// Issue 63.21: "keep mine" excused any overwrite by the value kept, also one made against
