@@ -133,7 +133,7 @@ async fn main() {
         reset_peak();
         let before = peak_mib();
         let started = Instant::now();
-        let ended = pull::reconcile(&client, &store, OFFERS, "killarney").await;
+        let ended = pull::reconcile(&client, &store, OFFERS, "killarney", true).await;
         let seconds = started.elapsed().as_secs_f64();
         let rise = peak_mib() - before;
         let requests = asked.load(Ordering::SeqCst);

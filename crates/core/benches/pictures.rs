@@ -211,19 +211,19 @@ async fn main() {
         )
         .unwrap();
         // The periodic reconcile: the desk has read these lists before.
-        pull::reconcile(&api, &store, GALLERIES, "killarney")
+        pull::reconcile(&api, &store, GALLERIES, "killarney", true)
             .await
             .unwrap();
-        pull::reconcile(&api, &store, GALLERY_IMAGES, "killarney")
+        pull::reconcile(&api, &store, GALLERY_IMAGES, "killarney", true)
             .await
             .unwrap();
         let (mut ours, mut plain) = (Vec::new(), Vec::new());
         for _ in 0..runs() {
             let started = Instant::now();
-            pull::reconcile(&api, &store, GALLERIES, "killarney")
+            pull::reconcile(&api, &store, GALLERIES, "killarney", true)
                 .await
                 .unwrap();
-            pull::reconcile(&api, &store, GALLERY_IMAGES, "killarney")
+            pull::reconcile(&api, &store, GALLERY_IMAGES, "killarney", true)
                 .await
                 .unwrap();
             ours.push(started.elapsed());
@@ -302,7 +302,7 @@ async fn main() {
         );
         let media = MediaCache::open(dir.path().join("media")).unwrap();
         let gallery = gallery_ids[0];
-        pull::reconcile(&api, &store, GALLERIES, "killarney")
+        pull::reconcile(&api, &store, GALLERIES, "killarney", true)
             .await
             .unwrap();
 

@@ -103,7 +103,7 @@ async fn main() {
         )
         .unwrap();
         let started = Instant::now();
-        pull::reconcile(&client, &store, OFFERS, "killarney")
+        pull::reconcile(&client, &store, OFFERS, "killarney", true)
             .await
             .unwrap();
         ours.push(started.elapsed());
@@ -319,7 +319,7 @@ async fn replay_edits(
     )
     .unwrap();
     let media = MediaCache::open(dir.path().join("media")).unwrap();
-    pull::reconcile(client, &store, OFFERS, "killarney")
+    pull::reconcile(client, &store, OFFERS, "killarney", true)
         .await
         .unwrap();
     let ids = first_ids(client).await;

@@ -78,7 +78,7 @@ async fn a_replay_killed_at_random_points_loses_and_duplicates_nothing() {
     let db = dir.path().join("desk.sqlite3");
     let store = Store::open(&db, hotelmate_core::features::LOCAL_DATA).unwrap();
     let client = client_for(&server.base_url(), &tok);
-    pull::reconcile(&client, &store, OFFERS, "killarney")
+    pull::reconcile(&client, &store, OFFERS, "killarney", true)
         .await
         .unwrap();
     let existing: Vec<i64> = store
@@ -258,7 +258,7 @@ async fn a_create_whose_answer_was_lost_is_adopted_not_posted_twice() {
     .unwrap();
     let media = MediaCache::open(dir.path().join("media")).unwrap();
     let client = client_for(&server.base_url(), &tok);
-    pull::reconcile(&client, &store, OFFERS, "killarney")
+    pull::reconcile(&client, &store, OFFERS, "killarney", true)
         .await
         .unwrap();
     let offer = fields(

@@ -114,7 +114,7 @@ impl Killable {
         let media = MediaCache::open(dir.path().join("media")).unwrap();
         let client = client_for(&server.base_url(), &token);
         for resource in resources {
-            pull::reconcile(&client, &store, *resource, "killarney")
+            pull::reconcile(&client, &store, *resource, "killarney", true)
                 .await
                 .unwrap();
         }

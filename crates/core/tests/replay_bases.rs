@@ -70,7 +70,7 @@ async fn a_colleagues_change_made_after_the_bulk_read_is_a_conflict_not_overwrit
     )
     .unwrap();
     let media = MediaCache::open(dir.path().join("media")).unwrap();
-    pull::reconcile(&client, &store, OFFERS, "killarney")
+    pull::reconcile(&client, &store, OFFERS, "killarney", true)
         .await
         .unwrap();
     let mut ids: Vec<i64> = store

@@ -291,7 +291,8 @@ impl SandboxHandle {
 
     /// Holds the next "METHOD /path/" request before the server handles it, until
     /// [`HeldRequest::release`]: another client's write can then land between a client's read
-    /// and its write, as in a real race.
+    /// and its write, as in a real race. A line with a query (`GET /path/?page=2`) holds only
+    /// a request with that query: one page of a list read page by page.
     pub fn hold_next(&self, line: &str) -> HeldRequest {
         self.state.hold_next(line)
     }

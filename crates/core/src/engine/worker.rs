@@ -514,15 +514,15 @@ async fn reconcile_one(
     spec: &'static spec::ResourceSpec,
 ) -> Result<Option<heard::Mark>, Stop> {
     let mark = shared.heard.mark();
-    match pull::reconcile(&shared.client, &shared.store, spec.api, &shared.slug).await {
+    match pull::reconcile_kept(&shared.client, &shared.store, spec, &shared.slug).await {
         Ok(replaced) => {
             let overtaken = mark.is_some_and(|mark| shared.heard.named_since(spec.name(), mark));
-            if overtaken {
-                // An event came while the list was read: it may have been answered before
-                // that change and put an older row back (see `heard`).
+            if overtaken || replaced.unconfirmed > 0 {
+                // An event came while the list was read (its answer may hold an older row, see
+                // `heard`), or rows the list lacked are not known yet to be gone.
                 tracing::debug!(
                     resource = spec.name(),
-                    "an event overtook a list read; read again"
+                    "an event overtook a list read, or rows it lacked wait; read again"
                 );
                 shared.request_reconcile_of(spec.name());
             }

@@ -427,7 +427,13 @@ async fn drf_method_not_allowed(
     let path = req.uri().path().to_string();
     state.count_request(method.as_str(), &path);
     let req = state.bodies.note(req).await;
-    if let Some(held) = state.take_hold(method.as_str(), &path) {
+    // A hold naming a query (`GET /path/?page=2`) holds only that request; one naming the path
+    // holds the next request to it, whatever its query.
+    let with_query = req.uri().query().map(|query| format!("{path}?{query}"));
+    let held = with_query
+        .and_then(|line| state.take_hold(method.as_str(), &line))
+        .or_else(|| state.take_hold(method.as_str(), &path));
+    if let Some(held) = held {
         held.wait().await;
     }
     let answer_held = state.take_answer_hold(method.as_str(), &path);

@@ -1,6 +1,8 @@
 //! The server's rows as last seen, per resource, as JSON objects. Never holds local edits: those
 //! are outbox entries, folded over these rows when the UI reads (see `crate::engine::view`).
 
+use std::collections::HashSet;
+
 use rusqlite::{params, OptionalExtension};
 use serde_json::Value;
 
@@ -52,6 +54,9 @@ pub struct Replaced {
     /// Stored rows that could not be read (damaged in this desk's database), replaced by the
     /// server's or removed: a change for the screen, but nobody's news.
     pub repaired: usize,
+    /// Stored rows the list lacked that were kept because no read of them said yet whether
+    /// they are gone (`pull::reconcile`): the list is read again soon.
+    pub unconfirmed: usize,
 }
 
 impl Replaced {
@@ -246,18 +251,28 @@ impl Store {
     /// changed (rows with an unsent edit are not removed). The rows are moved into what it
     /// returns, not copied: a first read of a thousand offers is a thousand new rows.
     pub fn replace_records(&self, resource: &str, rows: Vec<Row>) -> Result<Replaced, StoreError> {
-        self.replace_records_asked(resource, rows, None)
+        self.replace_records_asked(resource, rows, None, &HashSet::new())
+    }
+
+    /// The ids of the stored rows of a resource.
+    pub(crate) fn record_ids(&self, resource: &str) -> Result<HashSet<i64>, StoreError> {
+        let conn = self.lock();
+        let mut statement = conn.prepare_cached("SELECT id FROM records WHERE resource = ?1")?;
+        let ids = statement.query_map([resource], |r| r.get::<_, i64>(0))?;
+        Ok(ids.collect::<rusqlite::Result<_>>()?)
     }
 
     /// As [`Self::replace_records`], for a list asked of the server at `asked` (a
     /// [`read_stamp`]): a row stored after that moment (a create of this desk that landed while
     /// the read was on its way) is not one the server's answer could hold, so it is kept, not
-    /// removed as gone; the next read settles it.
+    /// removed as gone; the next read settles it. The rows of `kept` are not removed either,
+    /// though the list lacks them (not known yet to be gone).
     pub(crate) fn replace_records_asked(
         &self,
         resource: &str,
         rows: Vec<Row>,
         asked: Option<&str>,
+        kept: &HashSet<i64>,
     ) -> Result<Replaced, StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
@@ -313,7 +328,7 @@ impl Store {
                 stored.remove(&id?);
             }
         }
-        let mut gone: Vec<i64> = stored.into_keys().collect();
+        let mut gone: Vec<i64> = stored.into_keys().filter(|id| !kept.contains(id)).collect();
         gone.sort_unstable();
         if !gone.is_empty() {
             let mut delete = tx.prepare_cached(&format!(
@@ -385,7 +400,7 @@ mod tests {
         store.upsert_record("cards", &made).unwrap();
 
         let replaced = store
-            .replace_records_asked("cards", vec![], Some(asked))
+            .replace_records_asked("cards", vec![], Some(asked), &HashSet::new())
             .unwrap();
         assert_eq!(replaced.removed.len(), 1, "the old row is gone");
         assert!(
@@ -395,7 +410,7 @@ mod tests {
         assert!(store.record("cards", 1).unwrap().is_none());
         // The next read, asked after it was stored, settles it.
         store
-            .replace_records_asked("cards", vec![], Some(&read_stamp()))
+            .replace_records_asked("cards", vec![], Some(&read_stamp()), &HashSet::new())
             .unwrap();
         assert!(store.record("cards", 2).unwrap().is_none());
     }
