@@ -235,3 +235,68 @@ async fn a_colleagues_change_made_after_the_bulk_read_is_a_conflict_not_overwrit
     }
     server.shutdown().await;
 }
+
+/// Issue 65 item 6: a row a list of several pages lacks is read by its id before it is taken
+/// for deleted, and a colleague's many deletes cost a bounded number of reads a round: 50
+/// offers deleted are read 40 in the first round (their rows removed), and the other 10 are
+/// kept, said as waiting (the worker reads the list again for them), and removed in the
+/// second. Each deleted offer is read once, the offers still there not at all. Real sandbox,
+/// real SQLite.
+#[tokio::test(flavor = "multi_thread")]
+async fn many_rows_a_list_lacks_are_confirmed_gone_a_bounded_number_a_round() {
+    let server = sandbox().await;
+    let token = token(&server, "sean.murphy").await;
+    let mut made = Vec::new();
+    for n in 0..55 {
+        let offer = rest(
+            &server,
+            &token,
+            Method::POST,
+            "/api/staff/hotel/killarney/offers/",
+            Some(json!({"title": format!("Extra offer {n}"), "short_description": "More"})),
+        )
+        .await;
+        made.push(offer["id"].as_i64().unwrap());
+    }
+    let client = ApiClient::new(ApiBase::parse(&server.base_url()).unwrap())
+        .unwrap()
+        .authenticated(StaffToken::new(&token));
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(
+        &dir.path().join("desk.sqlite3"),
+        hotelmate_core::features::LOCAL_DATA,
+    )
+    .unwrap();
+    pull::reconcile(&client, &store, OFFERS, "killarney", true)
+        .await
+        .unwrap();
+    let stored = store.records("offers").unwrap().len();
+    for id in &made[..50] {
+        let path = format!("/api/staff/hotel/killarney/offers/{id}/");
+        rest(&server, &token, Method::DELETE, &path, None).await;
+    }
+    let reads = |ids: &[i64]| -> u64 {
+        ids.iter()
+            .map(|id| server.requests_to(&format!("GET /api/staff/hotel/killarney/offers/{id}/")))
+            .sum()
+    };
+
+    let first = pull::reconcile(&client, &store, OFFERS, "killarney", true)
+        .await
+        .unwrap();
+    assert_eq!(first.removed.len(), 40, "40 confirmed gone this round");
+    assert_eq!(first.unconfirmed, 10, "10 wait for the next round");
+    assert_eq!(store.records("offers").unwrap().len(), stored - 40);
+    let second = pull::reconcile(&client, &store, OFFERS, "killarney", true)
+        .await
+        .unwrap();
+    assert_eq!((second.removed.len(), second.unconfirmed), (10, 0));
+    assert_eq!(store.records("offers").unwrap().len(), stored - 50);
+    assert_eq!(reads(&made[..50]), 50, "each deleted offer read once");
+    assert_eq!(
+        reads(&made[50..]),
+        0,
+        "the offers still listed are not read one by one"
+    );
+    server.shutdown().await;
+}

@@ -60,7 +60,7 @@ pub async fn reconcile(
     }
     let paged =
         resource.listing == Listing::Paginated && known.max(rows.len()) > crate::api::ROWS_PER_PAGE;
-    let mut kept = HashSet::new();
+    let (mut kept, mut waiting) = (HashSet::new(), 0);
     if confirm_gone && paged {
         let listed: HashSet<i64> = rows.iter().filter_map(row_id).collect();
         let mut absent: Vec<i64> = store
@@ -70,6 +70,7 @@ pub async fn reconcile(
             .collect();
         absent.sort_unstable();
         let later = absent.split_off(absent.len().min(CONFIRM_GONE_AT_ONCE));
+        waiting = later.len();
         kept.extend(later);
         let reads: Vec<(i64, Result<serde_json::Value, ApiError>)> = stream::iter(absent)
             .map(|id| async move { (id, client.fetch(resource, slug, id).await) })
@@ -78,6 +79,14 @@ pub async fn reconcile(
             .await;
         for (id, read) in reads {
             match read {
+                Ok(item) if item.get("id").and_then(serde_json::Value::as_i64) != Some(id) => {
+                    tracing::warn!(
+                        resource = resource.name,
+                        id,
+                        "a read of a row answered another; the row is kept"
+                    );
+                    kept.insert(id);
+                }
                 Ok(item) => {
                     tracing::info!(
                         resource = resource.name,
@@ -89,6 +98,8 @@ pub async fn reconcile(
                 Err(ApiError::NotFound { .. }) => {}
                 Err(err) if err.is_transient() => return Err(err.into()),
                 Err(err) => {
+                    // Kept until a later read (never read again at once: a server refusing the
+                    // row is not asked again and again).
                     tracing::warn!(resource = resource.name, id, error = %err, "cannot tell whether a row the list lacked is gone; kept");
                     kept.insert(id);
                 }
@@ -96,7 +107,7 @@ pub async fn reconcile(
         }
     }
     let mut replaced = store.replace_records_asked(resource.name, rows, Some(&asked), &kept)?;
-    replaced.unconfirmed = kept.len();
+    replaced.unconfirmed = waiting;
     Ok(replaced)
 }
 

@@ -54,8 +54,8 @@ pub struct Replaced {
     /// Stored rows that could not be read (damaged in this desk's database), replaced by the
     /// server's or removed: a change for the screen, but nobody's news.
     pub repaired: usize,
-    /// Stored rows the list lacked that were kept because no read of them said yet whether
-    /// they are gone (`pull::reconcile`): the list is read again soon.
+    /// Stored rows the list lacked, beyond those read one by one this round, kept until a read
+    /// says whether they are gone (`pull::reconcile`): the list is read again soon.
     pub unconfirmed: usize,
 }
 
