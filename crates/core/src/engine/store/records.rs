@@ -39,6 +39,23 @@ const DROP_REPLACED_OF_GONE_ROWS: &str = concat!(
     " AND NOT EXISTS (SELECT 1 FROM records r WHERE r.resource = outbox.resource AND r.id = outbox.target)"
 );
 
+/// Runs [`DROP_REPLACED_OF_GONE_ROWS`]; a question dropped is logged (issue 65 item 6: one that
+/// never reached its person was the convergence harness's last caption replaced unseen).
+fn drop_replaced_of_gone_rows(
+    tx: &rusqlite::Transaction<'_>,
+    resource: &str,
+) -> rusqlite::Result<()> {
+    let dropped = tx.execute(DROP_REPLACED_OF_GONE_ROWS, [resource])?;
+    if dropped > 0 {
+        tracing::info!(
+            resource,
+            dropped,
+            "questions about replaced saves dropped: their rows are gone"
+        );
+    }
+    Ok(())
+}
+
 /// What a reconcile changed in the stored rows of a resource.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Replaced {
@@ -229,7 +246,7 @@ impl Store {
             &format!("DELETE FROM records WHERE resource = ?1 AND id = ?2 AND {UNEDITED}"),
             params![resource, id],
         )? > 0;
-        tx.execute(DROP_REPLACED_OF_GONE_ROWS, [resource])?;
+        drop_replaced_of_gone_rows(&tx, resource)?;
         tx.commit()?;
         Ok(deleted)
     }
@@ -347,7 +364,7 @@ impl Store {
                 }
             }
         }
-        tx.execute(DROP_REPLACED_OF_GONE_ROWS, [resource])?;
+        drop_replaced_of_gone_rows(&tx, resource)?;
         tx.execute(
             "INSERT INTO sync_state (resource, reconciled_at, last_error) VALUES (?1, ?2, NULL)
              ON CONFLICT (resource) DO UPDATE SET reconciled_at = excluded.reconciled_at, last_error = NULL",
