@@ -33,7 +33,11 @@ pub(super) fn sign_in_to_the_demo(desk: &App) -> Result<(), String> {
         .stderr(log_too)
         .spawn()
         .map_err(|e| format!("cannot start tauri-driver: {e}"))?;
-    let signed_in = drive_demo_sign_in(desk, port);
+    // tauri-driver starts WebKitWebDriver on the native port and forwards each call to it: a
+    // session asked for before that one listens is refused ("tcp connect error: Connection
+    // refused" in its log; once in a clean-clone run, with the fuzzer beside it on two cores).
+    let signed_in = wait_until_listening(native_port, "WebKitWebDriver")
+        .and_then(|()| drive_demo_sign_in(desk, port));
     stop_tree(driver);
     signed_in.map_err(|failure| {
         let text = std::fs::read_to_string(&said).unwrap_or_default();
@@ -48,7 +52,7 @@ pub(super) fn sign_in_to_the_demo(desk: &App) -> Result<(), String> {
 
 pub(super) fn drive_demo_sign_in(desk: &App, port: u16) -> Result<(), String> {
     let webdriver = WebDriver { port };
-    webdriver.wait_until_listening()?;
+    wait_until_listening(port, "tauri-driver")?;
     let capabilities = json!({"capabilities": {"alwaysMatch": {
         "browserName": "wry",
         "tauri:options": {"application": desk.binary.display().to_string()},
@@ -132,21 +136,19 @@ pub(super) struct WebDriver {
     port: u16,
 }
 
-impl WebDriver {
-    fn wait_until_listening(&self) -> Result<(), String> {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            if Instant::now() > deadline {
-                return Err(format!(
-                    "tauri-driver is not listening on port {}",
-                    self.port
-                ));
-            }
-            std::thread::sleep(Duration::from_millis(100));
+/// Waits (within 60 s) until `what` accepts connections on `port` of the loopback.
+fn wait_until_listening(port: u16, what: &str) -> Result<(), String> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if Instant::now() > deadline {
+            return Err(format!("{what} is not listening on port {port}"));
         }
-        Ok(())
+        std::thread::sleep(Duration::from_millis(100));
     }
+    Ok(())
+}
 
+impl WebDriver {
     /// The `value` of the answer (a WebDriver error is a value with `error` in it). A call that
     /// tauri-driver closes without an answer is made again, at most [`UNANSWERED_TRIES`] times in
     /// all: tauri-driver 2.1 forwards each call to WebKitWebDriver over a pooled connection, which
