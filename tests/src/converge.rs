@@ -217,6 +217,11 @@ pub struct Report {
     /// edited at once and the second to arrive won unasked. Not losses (a colleague's change of
     /// the field replaced it), but no person chose it either.
     pub overwritten: Vec<String>,
+    /// Changes replaced as in `overwritten` on a row a person deleted afterwards: the desk's
+    /// question about a replaced save goes with its row (`DROP_REPLACED_OF_GONE_ROWS`, and a
+    /// read again that finds the row gone asks nothing), so no one is asked, and nothing is
+    /// left to choose. Counted apart, each with the delete's desk and time, not as unseen.
+    pub overwritten_then_deleted: Vec<String>,
     /// Changes a colleague's save replaced a moment after they landed, found by the desk and
     /// put to its person as a conflict (issue 35.1), whatever they chose.
     pub overwritten_found: usize,
@@ -250,6 +255,7 @@ impl Report {
             slowest: Vec::new(),
             lost: Vec::new(),
             overwritten: Vec::new(),
+            overwritten_then_deleted: Vec::new(),
             overwritten_found: 0,
             duplicated: Vec::new(),
             restores: 0,
@@ -328,6 +334,13 @@ impl Report {
         for overwritten in &self.overwritten {
             println!("    overwritten: {overwritten}");
         }
+        println!(
+            "  overwritten, then deleted      {} (replaced unseen, then a person deleted the row: nothing left to ask about)",
+            self.overwritten_then_deleted.len()
+        );
+        for overwritten in &self.overwritten_then_deleted {
+            println!("    then deleted: {overwritten}");
+        }
         println!("  duplicated rows                {}", self.duplicated.len());
         for duplicated in &self.duplicated {
             println!("    duplicated: {duplicated}");
@@ -371,6 +384,7 @@ impl Report {
             "latency_ms": {"p50": self.percentile(0.5), "p90": self.percentile(0.9), "p99": self.percentile(0.99),
                            "max": self.percentile(1.0), "samples": self.latencies_ms.len()},
             "lost": self.lost, "overwritten": self.overwritten,
+            "overwritten_then_deleted": self.overwritten_then_deleted,
             "overwritten_found": self.overwritten_found, "duplicated": self.duplicated,
             "restores": self.restores, "double_restores": self.double_restores,
             "desks_equal": self.desks - self.diverged.len(), "diverged": self.diverged,
@@ -1089,7 +1103,9 @@ fn texts(fields: &Map<String, Value>) -> impl Iterator<Item = (&str, &str)> {
 ///   that row is a token of a change of F made to that row (its desk's rows include it). Any
 ///   other value, a restore's or a look-alike's content put over a colleague's row among them,
 ///   makes T lost. A replacing change saved before T, on a desk that could not have seen T,
-///   and not kept over T by a person's "keep mine", is counted apart as overwritten unasked.
+///   and not kept over T by a person's "keep mine", is counted apart as overwritten unasked;
+///   where a person deleted that row afterwards, as overwritten then deleted (no one is asked
+///   about a row that is gone: the desk's question goes with it).
 ///
 /// A delete is lost when none of the rows it named was deleted on the server and one of them
 /// is still there.
@@ -1294,7 +1310,7 @@ fn account(
             let why = match next {
                 Some((_, None)) if deleted_by_people.contains(&(save.part, row)) => continue,
                 Some((_, None)) => "its row was deleted though no desk deleted it".to_owned(),
-                Some((_, Some(value))) => {
+                Some((replaced_at, Some(value))) => {
                     let later = ledger.save_of(value).filter(|later| {
                         later.part == save.part
                             && later.field == save.field
@@ -1313,12 +1329,24 @@ fn account(
                                 .contains(&(value.to_owned(), token.to_owned()))
                             && !decisions.dropped.contains(token)
                         {
-                            report.overwritten.push(format!(
+                            let line = format!(
                                 "desk {} {token} of {} {} (saved at {}) overwritten on row {row} by desk {} {value} (saved at {}), no conflict shown; desk {}'s link: {}; desk {} after its save: {}",
                                 save.desk, save.part, save.row, save.at, later.desk, later.at,
                                 later.desk, link_story(log, later.desk, later.at, save.at),
                                 save.desk, replaced_story(log, &ledger, save, value)
-                            ));
+                            );
+                            let deleted_after =
+                                history.get(&(save.part, row)).into_iter().flatten().any(
+                                    |(index, write)| *index > replaced_at && write.op == "delete",
+                                ) && deleted_by_people.contains(&(save.part, row));
+                            if deleted_after {
+                                report.overwritten_then_deleted.push(format!(
+                                    "{line}; the row deleted {}",
+                                    deletes_story(&ledger, save, row)
+                                ));
+                            } else {
+                                report.overwritten.push(line);
+                            }
                         }
                         continue;
                     }
@@ -1502,6 +1530,27 @@ fn replaced_story(log: &[Line], ledger: &Ledger<'_>, save: &Save<'_>, value: &st
 /// What happened to desk `desk`'s link around its save at `from` until a colleague's save at
 /// `to` and 10 s after: the last change before, and every change in that span, in seconds from
 /// its save.
+/// Who deleted row `row` of `save`'s part, and when, after `save`: "by desk 3 at +2.1 s".
+fn deletes_story(ledger: &Ledger<'_>, save: &Save<'_>, row: i64) -> String {
+    let words: Vec<String> = ledger
+        .saves
+        .iter()
+        .filter(|delete| {
+            delete.kind == "delete"
+                && delete.part == save.part
+                && ledger.rows_of_save(delete).contains(&row)
+        })
+        .map(|delete| {
+            format!(
+                "by desk {} at {:+.1} s",
+                delete.desk,
+                (delete.at as f64 - save.at as f64) / 1e6
+            )
+        })
+        .collect();
+    words.join(", ")
+}
+
 fn link_story(log: &[Line], desk: usize, from: u64, to: u64) -> String {
     let changes: Vec<(u64, &str)> = log
         .iter()
@@ -1691,6 +1740,58 @@ mod tests {
             "{:?}",
             report.overwritten
         );
+    }
+
+    /// Issue 65 item 6: the 10-desk photo runs' last unseen caption was one replaced a moment
+    /// after it landed on a photo a person deleted 2 s later; the desk's question goes with its
+    /// row, so no one could be asked. Such a one is counted apart, naming the delete; the same
+    /// replacement on a row still there, or on a row the run deleted with no desk's delete, is
+    /// still unseen.
+    #[test]
+    fn a_replacement_on_a_row_a_person_deleted_after_is_counted_apart_not_unseen() {
+        let log = vec![
+            saved(1, "update", 1, Some(("title", "cv1r0-1")), 90),
+            saved(0, "update", 1, Some(("title", "cv0r0-1")), 100),
+            saved(2, "delete", 1, None, 2_100_100),
+        ];
+        let writes = [
+            write("update", 1, json!({"title": "cv0r0-1"})),
+            write("update", 1, json!({"title": "cv1r0-1"})),
+            write("delete", 1, json!({})),
+        ];
+        let end = [offer(2, "Spa", "Spa")];
+        let report = accounted(&log, &writes, &end, &Decisions::default());
+        assert_eq!(report.overwritten, Vec::<String>::new());
+        assert_eq!(report.lost, Vec::<String>::new());
+        assert_eq!(
+            report.overwritten_then_deleted.len(),
+            1,
+            "{:?}",
+            report.overwritten_then_deleted
+        );
+        assert!(
+            report.overwritten_then_deleted[0].contains("cv0r0-1")
+                && report.overwritten_then_deleted[0]
+                    .ends_with("the row deleted by desk 2 at +2.1 s"),
+            "{:?}",
+            report.overwritten_then_deleted
+        );
+
+        // Still there at the end: unseen.
+        let end = [offer(1, "cv1r0-1", ""), offer(2, "Spa", "Spa")];
+        let report = accounted(&log, &writes[..2], &end, &Decisions::default());
+        assert_eq!(report.overwritten.len(), 1, "{:?}", report.overwritten);
+        assert!(report.overwritten_then_deleted.is_empty());
+
+        // Deleted on the server with no desk's delete: not excused.
+        let report = accounted(
+            &log[..2],
+            &writes,
+            &[offer(2, "Spa", "Spa")],
+            &Decisions::default(),
+        );
+        assert_eq!(report.overwritten.len(), 1, "{:?}", report.overwritten);
+        assert!(report.overwritten_then_deleted.is_empty());
     }
 
     /// Issue 63.21: "keep mine" excused any overwrite by the value kept, also one made against
