@@ -198,6 +198,7 @@ impl OwnWrites {
         if others.is_empty() {
             return false;
         }
+        tracing::debug!(resource = key.0, id = key.1, fields = ?others.keys().collect::<Vec<_>>(), "a colleague's value seen in a field this desk wrote; the row is read again");
         write.others.extend(others);
         write.others_at.get_or_insert_with(Instant::now);
         lock(&self.suspects).insert(key);
@@ -277,8 +278,14 @@ impl OwnWrites {
     fn replaced_in(&self, key: Key, now: &Row, unannounced: bool) -> Replacements {
         let mut written = lock(&self.written);
         let Some(write) = written.get_mut(&key) else {
+            tracing::debug!(
+                resource = key.0,
+                id = key.1,
+                "a row read again: no write of it remembered"
+            );
             return Replacements::default();
         };
+        let judged = judged_fields(write, now);
         let others = std::mem::take(&mut write.others);
         let seen_at = write.others_at.take().unwrap_or_else(Instant::now);
         // A read that came due earlier and could not be made then: judged as of then.
@@ -322,11 +329,43 @@ impl OwnWrites {
                 write.fields.remove(&conflict.field);
             }
         }
+        // Field names and how each was judged, never their values (a person's words).
+        tracing::debug!(
+            resource = key.0,
+            id = key.1,
+            after_ms = seen_at.saturating_duration_since(write.at).as_millis() as u64,
+            in_window,
+            ?judged,
+            overwrote = overwrote.len(),
+            replaced = replaced.len(),
+            "a row read again judged"
+        );
         Replacements {
             overwrote,
             replaced,
         }
     }
+}
+
+/// For the debug log: each field this desk still watches on the row, as `now` shows it:
+/// `mine` (its value), `known` (a value it wrote or started from), `theirs` (a colleague's) or
+/// `absent`.
+fn judged_fields(write: &Written, now: &Row) -> Vec<String> {
+    write
+        .fields
+        .iter()
+        .map(|(field, mine)| {
+            let how = match now.get(field) {
+                None => "absent",
+                Some(theirs) if theirs == mine => "mine",
+                Some(theirs) if write.known.get(field).is_some_and(|k| k.contains(theirs)) => {
+                    "known"
+                }
+                Some(_) => "theirs",
+            };
+            format!("{field}: {how}")
+        })
+        .collect()
 }
 
 /// What a read again found of this desk's writes.
@@ -360,6 +399,7 @@ pub(super) async fn confirm(shared: &SyncShared) -> Result<(), ApiError> {
             Ok(Read::Row(row)) => row,
             Ok(Read::Gone) => {
                 // Deleted since: nothing is left to judge (the delete is told on its own).
+                tracing::debug!(resource, id, "a row read again is gone");
                 shared.own_writes.forget_others(*key);
                 kept::judged(&shared.store, &shared.own_writes, spec, *key);
                 continue;
@@ -370,6 +410,7 @@ pub(super) async fn confirm(shared: &SyncShared) -> Result<(), ApiError> {
                 continue;
             }
             Ok(Read::Overtaken) => {
+                tracing::debug!(resource, id, "a row read again: events overtook each read");
                 // Events keep naming the row: judged once they stop.
                 shared.own_writes.suspect_again(*key);
                 shared.wake_within(super::RECONCILE_DEBOUNCE);

@@ -91,6 +91,11 @@ pub(super) fn after_replayed(
                 .follow_up((spec.name(), entry.target.id()))
                 .is_some()
             {
+                tracing::debug!(
+                    resource = spec.name(),
+                    id = entry.target.id(),
+                    "written; read again in 3 s and 8 s"
+                );
                 shared.wake.notify_one();
             }
         }
