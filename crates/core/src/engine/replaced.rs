@@ -285,7 +285,10 @@ impl OwnWrites {
             );
             return Replacements::default();
         };
-        let judged = judged_fields(write, now);
+        // Built only when it is logged.
+        let judged = tracing::enabled!(tracing::Level::DEBUG)
+            .then(|| judged_fields(write, now))
+            .unwrap_or_default();
         let others = std::mem::take(&mut write.others);
         let seen_at = write.others_at.take().unwrap_or_else(Instant::now);
         // A read that came due earlier and could not be made then: judged as of then.

@@ -94,7 +94,8 @@ pub(super) fn after_replayed(
                 tracing::debug!(
                     resource = spec.name(),
                     id = entry.target.id(),
-                    "written; read again in 3 s and 8 s"
+                    after = ?crate::engine::replaced::FOLLOW_UPS,
+                    "written; read again"
                 );
                 shared.wake.notify_one();
             }
