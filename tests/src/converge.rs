@@ -1330,12 +1330,6 @@ fn account(
                                 .contains(&(value.to_owned(), token.to_owned()))
                             && !decisions.dropped.contains(token)
                         {
-                            let line = format!(
-                                "desk {} {token} of {} {} (saved at {}) overwritten on row {row} by desk {} {value} (saved at {}), no conflict shown; desk {}'s link: {}; desk {} after its save: {}",
-                                save.desk, save.part, save.row, save.at, later.desk, later.at,
-                                later.desk, link_story(log, later.desk, later.at, save.at),
-                                save.desk, replaced_story(log, &ledger, save, value)
-                            );
                             let deleted_after =
                                 history.get(&(save.part, row)).into_iter().flatten().any(
                                     |(index, write)| *index > replaced_at && write.op == "delete",
@@ -1349,6 +1343,12 @@ fn account(
                             if deleted_after && asked {
                                 continue;
                             }
+                            let line = format!(
+                                "desk {} {token} of {} {} (saved at {}) overwritten on row {row} by desk {} {value} (saved at {}), no conflict shown; desk {}'s link: {}; desk {} after its save: {}",
+                                save.desk, save.part, save.row, save.at, later.desk, later.at,
+                                later.desk, link_story(log, later.desk, later.at, save.at),
+                                save.desk, replaced_story(log, &ledger, save, value)
+                            );
                             if deleted_after {
                                 report.overwritten_then_deleted.push(format!(
                                     "{line}; the row deleted {}",
@@ -1537,9 +1537,6 @@ fn replaced_story(log: &[Line], ledger: &Ledger<'_>, save: &Save<'_>, value: &st
     }
 }
 
-/// What happened to desk `desk`'s link around its save at `from` until a colleague's save at
-/// `to` and 10 s after: the last change before, and every change in that span, in seconds from
-/// its save.
 /// Who deleted row `row` of `save`'s part, and when, after `save`: "by desk 3 at +2.1 s".
 fn deletes_story(ledger: &Ledger<'_>, save: &Save<'_>, row: i64) -> String {
     let words: Vec<String> = ledger
@@ -1561,6 +1558,9 @@ fn deletes_story(ledger: &Ledger<'_>, save: &Save<'_>, row: i64) -> String {
     words.join(", ")
 }
 
+/// What happened to desk `desk`'s link around its save at `from` until a colleague's save at
+/// `to` and 10 s after: the last change before, and every change in that span, in seconds from
+/// its save.
 fn link_story(log: &[Line], desk: usize, from: u64, to: u64) -> String {
     let changes: Vec<(u64, &str)> = log
         .iter()
